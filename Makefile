@@ -1,0 +1,50 @@
+# The two commands: `make run` serves the app with demo data, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test test-fast test-integration test-browser install translations migrate seed bench worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d expo/translations -f >/dev/null
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask expo seed-demo --if-empty
+
+# Web server, Celery worker and beat on the embedded default (SQLite database and broker).
+run: seed
+	HOST=$(HOST) PORT=$(PORT) bin/run-embedded
+
+worker: install
+	$(BIN)/celery -A worker.app worker --loglevel=INFO
+
+# Unit and HTTP tests on SQLite, then again on PostgreSQL with the integration tests, then the browser.
+test: install
+	bin/test-all
+
+test-fast: install
+	$(BIN)/pytest -q tests/unit tests/http
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,152 @@
+"""Expo: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+from flask_babel import get_locale, get_timezone
+
+from expo.background import init_celery
+from expo.config import load_config
+from expo.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path or os.environ.get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if overrides:
+        app.config.from_mapping(overrides)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    level = getattr(logging, app.config["LOG_LEVEL"], logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.logger.setLevel(level)
+
+
+def register_extensions(app: Flask) -> None:
+    from expo import models  # noqa: F401 - every table must be known to the metadata
+    from expo.accounts.services import load_user_from_session
+    from expo.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _tune_sqlite(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(PROJECT_ROOT / "expo" / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user_from_session)
+    init_celery(app)
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL lets the worker write while pages read; the busy timeout queues writers instead of failing."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from expo.accounts.routes import bp as accounts_bp
+    from expo.admin.routes import bp as admin_bp
+    from expo.core.routes import bp as core_bp
+    from expo.editions.routes import bp as editions_bp
+    from expo.exhibitors.routes import bp as exhibitors_bp
+
+    for blueprint in (core_bp, accounts_bp, editions_bp, exhibitors_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from expo.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from expo import permissions
+    from expo.accounts.forms import ConfirmActionForm
+    from expo.i18n import LANGUAGES, STATUS_LABELS, country_name, date_range, local_datetime
+
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.globals["date_range"] = date_range
+    app.jinja_env.globals["permissions"] = permissions
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    forum_kinds = {"main": _l("Main forum"), "sub": _l("Sub-forum"),
+                   "training": _l("Training course"), "promotion": _l("Promotion conference")}
+
+    @app.context_processor
+    def _globals():
+        return {
+            "languages": LANGUAGES,
+            "current_locale": str(get_locale() or "en"),
+            "current_timezone": get_timezone().zone,
+            "action_form": ConfirmActionForm(),
+            "dev_outbox_enabled": permissions.can_see_dev_outbox(app.config),
+            "forum_kinds": forum_kinds,
+            "status_labels": STATUS_LABELS,
+        }
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    from expo.commands import expo_cli
+
+    app.cli.add_command(expo_cli)

@@ -1,0 +1,302 @@
+"""Account use cases: sign-up, confirmation, log-in, password reset, profile, admin creation.
+
+Services flush and never commit; the caller (a view or a CLI command) commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from expo.accounts.models import EditionRole, User, new_session_token
+from expo.db_types import utcnow
+from expo.extensions import db
+from expo.notifications.services import queue_email
+from expo.urls import external_url
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+
+_hasher = PasswordHasher()
+# Verifying against this keeps the timing the same whether or not an account exists.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+class AccountError(Exception):
+    """A problem the user can fix; the message is safe to show."""
+
+
+class InvalidCredentials(AccountError):
+    pass
+
+
+class EmailNotConfirmed(AccountError):
+    pass
+
+
+class InvalidToken(AccountError):
+    pass
+
+
+class WeakPassword(AccountError):
+    pass
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    name: str
+    organisation: str = ""
+    job_title: str = ""
+    country: str | None = None
+    timezone: str = "UTC"
+    language: str = "en"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_strength(password: str, *, email: str = "") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(_("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPassword(_("Use at most %(count)s characters.", count=MAX_PASSWORD_LENGTH))
+    if email and password.strip().lower() == normalise_email(email):
+        raise WeakPassword(_("Your password must not be your e-mail address."))
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"expo.accounts.{purpose}")
+
+
+def _fingerprint(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def _load_token(purpose: str, token: str, max_age: int) -> dict:
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise InvalidToken(_("This link has expired. Ask for a new one.")) from exc
+    except BadSignature as exc:
+        raise InvalidToken(_("This link is not valid. Check that you copied all of it.")) from exc
+
+
+def confirmation_token(user: User) -> str:
+    return _serializer("confirm").dumps({"uid": user.id, "email": user.email})
+
+
+def reset_token(user: User) -> str:
+    # The password-hash fingerprint makes the link single-use: it dies once the password changes.
+    return _serializer("reset").dumps({"uid": user.id, "fp": _fingerprint(user.password_hash)})
+
+
+def sign_up(*, email: str, password: str, profile: ProfileData) -> User | None:
+    """Create an unconfirmed account and send the confirmation e-mail.
+
+    When the address already has an account, its owner is told by e-mail instead and None is
+    returned; the page the visitor sees is the same either way, so sign-up reveals nothing.
+    """
+    email = normalise_email(email)
+    check_password_strength(password, email=email)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        day = utcnow().date().isoformat()
+        queue_email(
+            recipient=existing.email,
+            kind="account.signup_existing",
+            template="signup_existing",
+            dedupe_key=f"signup-existing:{existing.id}:{day}",
+            context={"user": existing, "login_url": external_url("accounts.login"),
+                     "reset_url": external_url("accounts.request_reset")},
+            language=existing.language,
+            user_id=existing.id,
+        )
+        return None
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        name=profile.name.strip(),
+        organisation=profile.organisation.strip(),
+        job_title=profile.job_title.strip(),
+        country=profile.country or None,
+        timezone=profile.timezone,
+        language=profile.language,
+    )
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    if user.email_confirmed:
+        return
+    token = confirmation_token(user)
+    queue_email(
+        recipient=user.email,
+        kind="account.confirm",
+        template="confirm_email",
+        dedupe_key=f"confirm:{user.id}:{_fingerprint(token)}",
+        context={"user": user, "confirm_url": external_url("accounts.confirm_email", token=token)},
+        language=user.language,
+        user_id=user.id,
+    )
+
+
+def resend_confirmation(email: str) -> None:
+    user = find_user_by_email(email)
+    if user is not None and not user.email_confirmed:
+        send_confirmation(user)
+
+
+def confirm_email(token: str) -> User:
+    data = _load_token("confirm", token, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.email != data.get("email"):
+        raise InvalidToken(_("This link is not valid. Check that you copied all of it."))
+    if not user.email_confirmed:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """Check the credentials; the same message for an unknown address and a wrong password."""
+    user = find_user_by_email(email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidCredentials(_("The e-mail address or password is not right.")) from None
+    if user is None or user.is_disabled:
+        raise InvalidCredentials(_("The e-mail address or password is not right."))
+    if not user.email_confirmed:
+        raise EmailNotConfirmed(
+            _("Confirm your e-mail address first: follow the link we sent you, or ask for a new one.")
+        )
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the account exists; the caller shows the same page regardless."""
+    user = find_user_by_email(email)
+    if user is None or user.is_disabled:
+        return
+    token = reset_token(user)
+    queue_email(
+        recipient=user.email,
+        kind="account.reset_password",
+        template="reset_password",
+        dedupe_key=f"reset:{user.id}:{_fingerprint(token)}",
+        context={"user": user, "reset_url": external_url("accounts.reset_password", token=token),
+                 "valid_minutes": current_app.config["RESET_TOKEN_MAX_AGE"] // 60},
+        language=user.language,
+        user_id=user.id,
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    data = _load_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.is_disabled or data.get("fp") != _fingerprint(user.password_hash):
+        raise InvalidToken(_("This link has already been used or is no longer valid. Ask for a new one."))
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    check_password_strength(new_password, email=user.email)
+    user.password_hash = hash_password(new_password)
+    # Following the link proves the address, and every old session ends.
+    if not user.email_confirmed:
+        user.email_confirmed_at = utcnow()
+    end_all_sessions(user)
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    try:
+        _hasher.verify(user.password_hash, current_password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidCredentials(_("Your current password is not right.")) from None
+    check_password_strength(new_password, email=user.email)
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session cookie and remember-me cookie issued so far for this user."""
+    user.session_token = new_session_token()
+
+
+def update_profile(user: User, profile: ProfileData) -> None:
+    user.name = profile.name.strip()
+    user.organisation = profile.organisation.strip()
+    user.job_title = profile.job_title.strip()
+    user.country = profile.country or None
+    user.timezone = profile.timezone
+    user.language = profile.language
+
+
+def load_user_from_session(session_id: str) -> User | None:
+    """Flask-Login's user loader: the cookie holds '<id>:<session token>'."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token or user.is_disabled:
+        return None
+    return user
+
+
+def create_admin(*, email: str, password: str, name: str) -> User:
+    """Make (or promote) an administrator from the shell; the address counts as confirmed."""
+    email = normalise_email(email)
+    check_password_strength(password, email=email)
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=email, name=name, password_hash=hash_password(password))
+        db.session.add(user)
+    else:
+        user.password_hash = hash_password(password)
+        end_all_sessions(user)
+    user.is_admin = True
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.flush()
+    return user
+
+
+def grant_organizer(user: User, edition_id: int | None) -> EditionRole:
+    for role in user.roles:
+        if role.kind == EditionRole.ORGANIZER and role.edition_id == edition_id:
+            return role
+    role = EditionRole(user=user, edition_id=edition_id, kind=EditionRole.ORGANIZER)
+    db.session.add(role)
+    db.session.flush()
+    return role
+
+
+def revoke_role(role: EditionRole) -> None:
+    db.session.delete(role)
+    db.session.flush()
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0

@@ -1,0 +1,67 @@
+"""How work leaves the request: the Celery binding and tasks published only after commit.
+
+The web process never imports the task code in ``worker/``; it publishes tasks by name.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask, current_app
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event
+
+from expo.extensions import db
+
+log = logging.getLogger(__name__)
+
+_PENDING_KEY = "expo.tasks_after_commit"
+
+
+def init_celery(app: Flask) -> Celery:
+    """Flask's Celery pattern: every task runs inside an application context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    app.extensions["expo.recorded_tasks"] = []
+    return celery_app
+
+
+def enqueue_after_commit(task_name: str, *args: Any) -> None:
+    """Publish ``task_name(*args)`` once the current transaction commits; drop it on rollback.
+
+    Arguments must be JSON values (ids, not objects): the row they name exists by then.
+    """
+    db.session.info.setdefault(_PENDING_KEY, []).append((task_name, args))
+
+
+def publish(task_name: str, *args: Any) -> None:
+    """Send a task now. Only for code that has nothing to commit (CLI, periodic tasks)."""
+    if current_app.config["TASKS_RECORD_ONLY"]:
+        current_app.extensions["expo.recorded_tasks"].append((task_name, args))
+        return
+    try:
+        current_app.extensions["celery"].send_task(task_name, args=list(args))
+    except Exception:  # noqa: BLE001 - the periodic sweep re-sends what the broker missed
+        log.exception("could not publish task %s%r; the periodic sweep will retry it", task_name, args)
+
+
+@event.listens_for(Session, "after_commit")
+def _publish_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, [])
+    for task_name, args in pending:
+        publish(task_name, *args)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)

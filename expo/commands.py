@@ -1,0 +1,44 @@
+"""`flask expo ...`: shell commands for operators."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from expo.extensions import db
+
+expo_cli = AppGroup("expo", help="Expo administration commands.")
+
+
+@expo_cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True, default="Administrator")
+@click.password_option()
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create the first administrator (or make an existing account one)."""
+    from expo.accounts import services
+
+    try:
+        user = services.create_admin(email=email, password=password, name=name)
+    except services.WeakPassword as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{user.email} is an administrator.")
+
+
+@expo_cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the demo edition, its pavilions and forums, and one account per role."""
+    from expo.accounts.services import count_users
+    from expo.demo import DEMO_ACCOUNTS, load_demo_data
+
+    if if_empty and count_users() > 0:
+        click.echo("Database already has data; demo data not loaded.")
+    else:
+        load_demo_data()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    click.echo("Demo accounts (e-mail / password):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.role:<22} {account.email:<28} {account.password}")

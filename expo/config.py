@@ -1,0 +1,139 @@
+"""Settings read from the environment, with safe defaults for the embedded mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+# Values that are obviously not secret; production refuses to start with them.
+WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something unsafe or inconsistent."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key_for_development(instance_path: Path) -> str:
+    """Generate a key once and keep it in the instance folder, so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    try:
+        # O_EXCL: when the web server and the worker start together only one writes the key.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_urlsafe(48)
+        handle.write(key)
+    return key
+
+
+def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config dict from environment variables (see the README for each one)."""
+    env = os.environ if environ is None else environ
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    expo_env = env.get("EXPO_ENV", "development").strip().lower()
+    if expo_env not in {"development", "production"}:
+        raise ConfigError(f"EXPO_ENV must be 'development' or 'production', not {expo_env!r}")
+    production = expo_env == "production"
+
+    host = env.get("HOST", "127.0.0.1")
+    port = env.get("PORT", "5000")
+    base_url = env.get("BASE_URL", f"http://{host}:{port}").rstrip("/")
+
+    secret_key = env.get("SECRET_KEY", "")
+    if production:
+        if secret_key.lower() in WEAK_SECRET_KEYS or len(secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+                "characters in production (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+    elif not secret_key:
+        secret_key = _secret_key_for_development(instance_path)
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'expo.sqlite'}"
+    # Accept the common postgres:// spellings and use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if database_url.startswith(prefix):
+            database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+    if production and database_url.startswith("sqlite"):
+        raise ConfigError("DATABASE_URL must point to PostgreSQL in production")
+
+    redis_url = env.get("REDIS_URL", "").strip() or None
+    if production and not redis_url:
+        raise ConfigError("REDIS_URL must be set in production (broker and shared rate-limit counts)")
+    if redis_url:
+        broker_url = redis_url
+    else:
+        # Embedded mode: a broker that needs no server, a SQLite file beside the database.
+        broker_url = f"sqla+sqlite:///{instance_path / 'broker.sqlite'}"
+
+    mail_server = env.get("MAIL_SERVER", "").strip() or None
+    storage_path = Path(env.get("STORAGE_PATH") or instance_path / "uploads")
+    outbox_path = Path(env.get("MAIL_OUTBOX_PATH") or instance_path / "outbox")
+    secure_cookies = production or base_url.startswith("https://")
+
+    return {
+        "EXPO_ENV": expo_env,
+        "PRODUCTION": production,
+        "SECRET_KEY": secret_key,
+        "BASE_URL": base_url,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "CELERY": {
+            "broker_url": broker_url,
+            "task_ignore_result": True,
+            "task_serializer": "json",
+            "accept_content": ["json"],
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            # Redis redelivers an unacknowledged task after this; retries are scheduled well below it.
+            "broker_transport_options": {"visibility_timeout": 3600} if redis_url else {},
+            "beat_schedule_filename": str(instance_path / "celerybeat-schedule"),
+        },
+        # In tests, tasks are recorded instead of sent; the test decides when they run.
+        "TASKS_RECORD_ONLY": False,
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "20")),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Expo <no-reply@expo.localhost>"),
+        "MAIL_OUTBOX_PATH": outbox_path,
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "6")),
+        "MAIL_RETRY_BASE_SECONDS": float(env.get("MAIL_RETRY_BASE_SECONDS", "30")),
+        "STORAGE_PATH": storage_path,
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if base_url.startswith("https://") else "http",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per 15 minutes"),
+        "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT", "5 per hour"),
+        "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
+        "RESET_TOKEN_MAX_AGE": 3600,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
+    }

@@ -1,0 +1,63 @@
+"""Edition forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from expo.editions.models import Edition
+from expo.editions.services import EditionData
+from expo.i18n import STATUS_LABELS, country_choices, is_known_timezone, timezone_choices
+
+
+class EditionForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("For example “18th China-ASEAN Expo”."))
+    slug = StringField(
+        _l("Web address"),
+        validators=[DataRequired(), Length(max=80),
+                    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                           message=_l("Use lower-case letters, digits and hyphens only."))],
+        description=_l("Appears in links, for example 18th-caexpo."),
+    )
+    tagline = StringField(_l("Tagline"), validators=[Optional(), Length(max=300)])
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    timezone = SelectField(_l("Time zone of the venue"), validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in Edition.STATUSES])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
+                                render_kw={"rows": 6})
+    submit = SubmitField(_l("Save edition"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("— Choose —"))] + country_choices()
+        self.timezone.choices = timezone_choices()
+
+    def validate_timezone(self, field) -> None:
+        if not is_known_timezone(field.data):
+            raise ValidationError(_l("Choose a time zone from the list."))
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+    def edition_data(self) -> EditionData:
+        return EditionData(
+            name=self.name.data.strip(),
+            slug=self.slug.data.strip(),
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            timezone=self.timezone.data,
+            status=self.status.data,
+            tagline=(self.tagline.data or "").strip(),
+            venue=(self.venue.data or "").strip(),
+            city=(self.city.data or "").strip(),
+            country=self.country.data or None,
+            description=self.description.data or "",
+        )

@@ -1,0 +1,83 @@
+"""Expo editions and their pavilions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from expo.db_types import UTCDateTime, utcnow
+from expo.extensions import db
+
+if TYPE_CHECKING:
+    from expo.forums.models import Forum
+
+
+class Edition(db.Model):
+    """One yearly physical edition of the expo (the online exhibition outlives it)."""
+
+    __tablename__ = "editions"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
+    )
+
+    DRAFT, PUBLISHED, ARCHIVED = "draft", "published", "archived"
+    STATUSES = (DRAFT, PUBLISHED, ARCHIVED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tagline: Mapped[str] = mapped_column(String(300), default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    pavilions: Mapped[list["Pavilion"]] = relationship(
+        back_populates="edition", order_by="Pavilion.position", cascade="all, delete-orphan"
+    )
+    forums: Mapped[list["Forum"]] = relationship(
+        back_populates="edition", order_by="Forum.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.PUBLISHED
+
+    def is_live_on(self, day: date) -> bool:
+        return self.is_published and self.starts_on <= day <= self.ends_on
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.slug}>"
+
+
+class Pavilion(db.Model):
+    """A themed or country area of an edition's exhibition."""
+
+    __tablename__ = "pavilions"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "slug"),
+        CheckConstraint("kind IN ('themed', 'country')", name="kind_known"),
+    )
+
+    THEMED, COUNTRY = "themed", "country"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=THEMED)
+    country: Mapped[str | None] = mapped_column(String(2))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="pavilions")

@@ -1,0 +1,87 @@
+"""Edition pages for visitors and the organizers' edition editor."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from expo.editions import services
+from expo.editions.forms import EditionForm
+from expo.editions.models import Edition
+from expo.extensions import db
+from expo.forums.models import Forum
+from expo.permissions import can_create_edition, can_manage_edition, can_view_edition, is_organizer, require
+
+bp = Blueprint("editions", __name__, url_prefix="/editions")
+
+
+def load_edition(slug: str) -> Edition:
+    """404 for unknown editions and for drafts the viewer may not see (drafts stay secret)."""
+    edition = db.session.scalar(
+        select(Edition)
+        .where(Edition.slug == slug)
+        .options(selectinload(Edition.pavilions), selectinload(Edition.forums).selectinload(Forum.sub_forums))
+    )
+    if edition is None or not can_view_edition(current_user, edition):
+        abort(404)
+    return edition
+
+
+def _show_error(form: EditionForm, error: services.EditionError) -> None:
+    target = getattr(form, error.field).errors if error.field else form.form_errors
+    target.append(str(error))
+
+
+@bp.route("/")
+def list_editions():
+    editions = services.editions_visible_to(current_user, include_drafts=is_organizer(current_user))
+    return render_template("editions/list.html", editions=editions,
+                           can_create=can_create_edition(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create_edition():
+    require(can_create_edition(current_user))
+    form = EditionForm()
+    if not form.is_submitted():
+        form.timezone.data = "Asia/Shanghai"
+    if form.validate_on_submit():
+        try:
+            edition = services.create_edition(current_user, form.edition_data())
+        except services.EditionError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Edition “%(name)s” created.", name=edition.name), "success")
+            return redirect(url_for("editions.show_edition", slug=edition.slug))
+    return render_template("editions/form.html", form=form, edition=None)
+
+
+@bp.route("/<slug>")
+def show_edition(slug: str):
+    edition = load_edition(slug)
+    main_forums = [forum for forum in edition.forums if forum.parent_id is None]
+    return render_template("editions/show.html", edition=edition, main_forums=main_forums,
+                           can_manage=can_manage_edition(current_user, edition))
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_edition(slug: str):
+    edition = load_edition(slug)
+    require(can_manage_edition(current_user, edition))
+    form = EditionForm(obj=edition)
+    if form.validate_on_submit():
+        try:
+            services.update_edition(current_user, edition, form.edition_data())
+        except services.EditionError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Edition “%(name)s” saved.", name=edition.name), "success")
+            return redirect(url_for("editions.show_edition", slug=edition.slug))
+    return render_template("editions/form.html", form=form, edition=edition)

@@ -1,0 +1,98 @@
+"""Creating and changing editions; choosing which one the home page shows."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from expo.accounts.models import User
+from expo.editions.models import Edition
+from expo.extensions import db
+from expo.permissions import can_create_edition, can_manage_edition, ensure
+
+
+class EditionError(Exception):
+    """Invalid edition data; the message is safe to show, ``field`` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class EditionData:
+    name: str
+    slug: str
+    starts_on: date
+    ends_on: date
+    timezone: str
+    status: str = Edition.DRAFT
+    tagline: str = ""
+    venue: str = ""
+    city: str = ""
+    country: str | None = None
+    description: str = ""
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "edition"
+
+
+def _check(data: EditionData, editing: Edition | None) -> None:
+    if data.ends_on < data.starts_on:
+        raise EditionError(_("The edition cannot end before it starts."), "ends_on")
+    if data.status not in Edition.STATUSES:
+        raise EditionError(_("Unknown status."), "status")
+    clash = db.session.scalar(select(Edition.id).where(Edition.slug == data.slug))
+    if clash is not None and (editing is None or clash != editing.id):
+        raise EditionError(_("Another edition already uses the web address “%(slug)s”.", slug=data.slug), "slug")
+
+
+def _apply(edition: Edition, data: EditionData) -> None:
+    for field in EditionData.__dataclass_fields__:
+        setattr(edition, field, getattr(data, field))
+
+
+def create_edition(actor: User, data: EditionData) -> Edition:
+    ensure(can_create_edition(actor))
+    _check(data, None)
+    edition = Edition()
+    _apply(edition, data)
+    db.session.add(edition)
+    db.session.flush()
+    return edition
+
+
+def update_edition(actor: User, edition: Edition, data: EditionData) -> Edition:
+    ensure(can_manage_edition(actor, edition))
+    _check(data, edition)
+    _apply(edition, data)
+    db.session.flush()
+    return edition
+
+
+def featured_edition(today: date) -> Edition | None:
+    """The published edition running today, else the next one, else the most recent one."""
+    published = select(Edition).where(Edition.status == Edition.PUBLISHED).options(
+        selectinload(Edition.pavilions), selectinload(Edition.forums)
+    )
+    running_or_next = db.session.scalars(
+        published.where(Edition.ends_on >= today).order_by(Edition.starts_on).limit(1)
+    ).first()
+    if running_or_next is not None:
+        return running_or_next
+    return db.session.scalars(published.order_by(Edition.ends_on.desc()).limit(1)).first()
+
+
+def editions_visible_to(user: User | None, *, include_drafts: bool) -> list[Edition]:
+    query = select(Edition).order_by(Edition.starts_on.desc())
+    if not include_drafts:
+        query = query.where(Edition.status != Edition.DRAFT)
+    return list(db.session.scalars(query))

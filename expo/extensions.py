@@ -1,0 +1,45 @@
+"""Extension singletons, created unbound and bound to the app in create_app."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Stable constraint names so migrations name the same things on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def client_address() -> str:
+    # Behind a reverse proxy, ProxyFix (enabled by TRUSTED_PROXIES) has already set remote_addr.
+    return get_remote_address() or "unknown"
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=client_address, default_limits=[])
+
+
+def submitted_email() -> str:
+    """Rate-limit key for the account named in a log-in or reset form."""
+    return "account:" + (request.form.get("email") or "").strip().lower()

@@ -1,0 +1,106 @@
+"""Languages, countries, time zones, and how dates and times are shown to each viewer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import pycountry
+from babel import Locale
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, lazy_gettext as _l
+from flask_login import current_user
+
+# The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
+
+# China and the ten ASEAN member states come first in every country list.
+PRIORITY_COUNTRIES = ("CN", "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
+
+TZ_COOKIE = "expo_tz"
+
+
+def select_locale() -> str:
+    if current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def is_known_timezone(name: str | None) -> bool:
+    if not name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def select_timezone() -> str:
+    """The signed-in user's zone; for visitors, the zone their browser reported in a cookie."""
+    if current_user.is_authenticated and is_known_timezone(current_user.timezone):
+        return current_user.timezone
+    from_browser = request.cookies.get(TZ_COOKIE)
+    if is_known_timezone(from_browser):
+        return from_browser
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+@lru_cache(maxsize=8)
+def _country_names(locale_code: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(locale_code).territories
+    names = []
+    for country in pycountry.countries:
+        names.append((country.alpha_2, territories.get(country.alpha_2, country.name)))
+    priority = [(code, territories.get(code, code)) for code in PRIORITY_COUNTRIES]
+    rest = sorted(
+        (item for item in names if item[0] not in PRIORITY_COUNTRIES), key=lambda item: item[1]
+    )
+    return tuple(priority + rest)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, localised name) pairs: China and ASEAN first, then the rest alphabetically."""
+    return list(_country_names(str(get_locale() or "en")))
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return Locale.parse(str(get_locale() or "en")).territories.get(code, code)
+
+
+@lru_cache(maxsize=1)
+def timezone_choices() -> list[tuple[str, str]]:
+    zones = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/"))
+    return [("UTC", "UTC")] + [(zone, zone.replace("_", " ")) for zone in zones]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return list(LANGUAGES.items())
+
+
+def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """A moment in the viewer's zone, with the zone named so nobody has to guess."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, fmt)} ({get_timezone().zone})"
+
+
+def date_range(start: date, end: date) -> str:
+    if start == end:
+        return format_date(start, "long")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{format_date(start, 'd')}–{format_date(end, 'long')}"
+    return f"{format_date(start, 'long')} – {format_date(end, 'long')}"
+
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "archived": _l("Archived"),
+}

@@ -1,0 +1,98 @@
+"""The one place that says who may do what. Views ask here; services ask again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import abort
+
+from expo.accounts.models import EditionRole, User
+
+if TYPE_CHECKING:
+    from expo.editions.models import Edition
+    from expo.exhibitors.models import ExhibitorCompany
+
+
+class NotAllowed(Exception):
+    """The actor may not do this; views answer 403."""
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def is_admin(user: User | None) -> bool:
+    return _signed_in(user) and user.is_admin
+
+
+def is_global_organizer(user: User | None) -> bool:
+    return is_admin(user) or (
+        _signed_in(user)
+        and any(role.kind == EditionRole.ORGANIZER and role.edition_id is None for role in user.roles)
+    )
+
+
+def is_organizer(user: User | None, edition: "Edition | None" = None) -> bool:
+    """Organizer of ``edition`` (global organizers organize every edition); any edition if None."""
+    if is_global_organizer(user):
+        return True
+    if not _signed_in(user):
+        return False
+    return any(
+        role.kind == EditionRole.ORGANIZER and (edition is None or role.edition_id == edition.id)
+        for role in user.roles
+    )
+
+
+def can_create_edition(user: User | None) -> bool:
+    return is_global_organizer(user)
+
+
+def can_manage_edition(user: User | None, edition: "Edition") -> bool:
+    return is_organizer(user, edition)
+
+
+def can_view_edition(user: User | None, edition: "Edition") -> bool:
+    return edition.status != edition.DRAFT or can_manage_edition(user, edition)
+
+
+def can_manage_roles(user: User | None) -> bool:
+    return is_admin(user)
+
+
+def company_role(user: User | None, company: "ExhibitorCompany") -> str | None:
+    if not _signed_in(user):
+        return None
+    for member in company.members:
+        if member.user_id == user.id:
+            return member.role
+    return None
+
+
+def is_company_member(user: User | None, company: "ExhibitorCompany") -> bool:
+    return company_role(user, company) is not None
+
+
+def is_company_owner(user: User | None, company: "ExhibitorCompany") -> bool:
+    return company_role(user, company) == "owner"
+
+
+def can_view_company_team(user: User | None, company: "ExhibitorCompany") -> bool:
+    return is_company_member(user, company) or is_global_organizer(user)
+
+
+def can_see_dev_outbox(config) -> bool:
+    """The local mail outbox page exists only in development without a mail server."""
+    return not config["PRODUCTION"] and not config["MAIL_SERVER"]
+
+
+def require(allowed: bool) -> None:
+    """Answer 403 unless ``allowed``; the error page says the user lacks permission."""
+    if not allowed:
+        abort(403)
+
+
+def ensure(allowed: bool, message: str = "You are not allowed to do this.") -> None:
+    """The service-layer twin of ``require``: raise a domain error instead of aborting."""
+    if not allowed:
+        raise NotAllowed(message)

@@ -1,0 +1,218 @@
+"""Shared fixtures: one app per test session, on SQLite by default or on PostgreSQL when
+TEST_DATABASE_URL names one; every test starts from empty tables."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from expo import create_app
+from expo.accounts.models import EditionRole, User
+from expo.accounts.services import hash_password
+from expo.db_types import utcnow
+from expo.extensions import db, limiter
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+def ensure_postgres_database(url: str) -> str:
+    """Create the named PostgreSQL database if it is missing; returns the SQLAlchemy URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    sa_url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin_dsn = sa_url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sa_url.database,)).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{sa_url.database}"')
+    return sa_url.render_as_string(hide_password=False)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return ensure_postgres_database(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "WTF_CSRF_ENABLED": False,
+            "TASKS_RECORD_ONLY": True,
+            "MAIL_SERVER": None,
+            "MAIL_OUTBOX_PATH": instance / "outbox",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "BASE_URL": "http://expo.test",
+        },
+        instance_path=str(instance),
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app) -> Iterator[None]:
+    app.extensions["expo.recorded_tasks"].clear()
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = db.metadata.sorted_tables
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                db.session.execute(table.delete())
+        db.session.commit()
+    limiter.reset()
+
+
+@pytest.fixture()
+def app_ctx(app):
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def recorded_tasks(app) -> list:
+    return app.extensions["expo.recorded_tasks"]
+
+
+def run_recorded_tasks(app) -> int:
+    """Do what the worker would: run every task published so far, in order."""
+    import worker.tasks as tasks
+
+    by_name = {task.name: task for task in (tasks.deliver_email, tasks.requeue_stalled_emails)}
+    recorded = app.extensions["expo.recorded_tasks"]
+    ran = 0
+    while recorded:
+        name, args = recorded.pop(0)
+        with app.app_context():
+            by_name[name].run(*args)
+        ran += 1
+    return ran
+
+
+def outbox_messages(app) -> list[str]:
+    outbox: Path = app.config["MAIL_OUTBOX_PATH"]
+    if not outbox.exists():
+        return []
+    return [path.read_text() for path in sorted(outbox.glob("*.eml"))]
+
+
+def clear_outbox(app) -> None:
+    outbox: Path = app.config["MAIL_OUTBOX_PATH"]
+    for path in outbox.glob("*.eml"):
+        path.unlink()
+
+
+def first_link(message: str, path_prefix: str) -> str:
+    """The first link in a message whose path starts with ``path_prefix``, as a local path."""
+    match = re.search(r"http://expo\.test(" + re.escape(path_prefix) + r"[^\s\"<]+)", message)
+    assert match, f"no {path_prefix} link in:\n{message}"
+    return match.group(1)
+
+
+class Factory:
+    """Creates rows directly, for arranging a test; commits so the test client sees them."""
+
+    def __init__(self, app):
+        self.app = app
+        self._count = 0
+
+    def user(self, *, email: str | None = None, confirmed: bool = True, password: str = TEST_PASSWORD,
+             **fields) -> User:
+        self._count += 1
+        with self.app.app_context():
+            user = User(
+                email=email or f"user{self._count}@example.com",
+                password_hash=hash_password(password),
+                name=fields.pop("name", f"User {self._count}"),
+                email_confirmed_at=utcnow() if confirmed else None,
+                **fields,
+            )
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    def organizer(self, edition=None, **fields) -> User:
+        user = self.user(**fields)
+        with self.app.app_context():
+            db.session.add(EditionRole(user_id=user.id, edition_id=edition.id if edition else None,
+                                       kind=EditionRole.ORGANIZER))
+            db.session.commit()
+        return user
+
+    def admin(self, **fields) -> User:
+        return self.user(is_admin=True, **fields)
+
+    def edition(self, **fields):
+        from datetime import date
+
+        from expo.editions.models import Edition
+
+        self._count += 1
+        defaults = dict(slug=f"edition-{self._count}", name=f"Edition {self._count}",
+                        starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
+                        timezone="Asia/Shanghai", status=Edition.PUBLISHED)
+        defaults.update(fields)
+        with self.app.app_context():
+            edition = Edition(**defaults)
+            db.session.add(edition)
+            db.session.commit()
+            db.session.refresh(edition)
+            db.session.expunge(edition)
+        return edition
+
+    def company(self, *, owner: User, staff: list[User] = (), **fields):
+        from expo.exhibitors.models import CompanyMember, ExhibitorCompany
+
+        self._count += 1
+        defaults = dict(slug=f"company-{self._count}", name=f"Company {self._count}", country="CN",
+                        status=ExhibitorCompany.APPROVED)
+        defaults.update(fields)
+        with self.app.app_context():
+            company = ExhibitorCompany(**defaults)
+            company.members.append(CompanyMember(user_id=owner.id, role=CompanyMember.OWNER))
+            for member in staff:
+                company.members.append(CompanyMember(user_id=member.id, role=CompanyMember.STAFF))
+            db.session.add(company)
+            db.session.commit()
+            db.session.refresh(company)
+            db.session.expunge(company)
+        return company
+
+
+@pytest.fixture()
+def factory(app) -> Factory:
+    return Factory(app)
+
+
+def log_in(client, user: User, password: str = TEST_PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

@@ -1,0 +1,10 @@
+"""Periodic tasks run by celery beat."""
+
+BEAT_SCHEDULE = {
+    "requeue-stalled-emails": {
+        "task": "notifications.requeue_stalled_emails",
+        "schedule": 300.0,
+        # A sweep that waited longer than one interval is obsolete: the next one does the same work.
+        "options": {"expires": 290},
+    },
+}

@@ -1,0 +1,40 @@
+"""Thin tasks: load by id, return if gone or done, call an expo service, commit."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from flask import current_app
+
+from expo.extensions import db
+from expo.notifications import mailer
+from expo.notifications import services as notifications
+
+
+@shared_task(bind=True, name="notifications.deliver_email", max_retries=None, acks_late=True)
+def deliver_email(self, message_id: int) -> str:
+    envelope = notifications.claim_for_delivery(message_id)
+    db.session.commit()  # the claim is visible to every other worker before we talk to SMTP
+    if envelope is None:
+        return "skipped"
+    config = current_app.config
+    try:
+        mailer.send(envelope)
+    except (mailer.TemporaryFailure, mailer.PermanentFailure) as exc:
+        delay = notifications.record_failure(
+            message_id, str(exc), permanent=isinstance(exc, mailer.PermanentFailure),
+            max_attempts=config["MAIL_MAX_ATTEMPTS"], retry_base_seconds=config["MAIL_RETRY_BASE_SECONDS"],
+        )
+        db.session.commit()
+        if delay is None:
+            return "failed"
+        raise self.retry(countdown=delay, exc=exc)
+    notifications.record_delivery(message_id)
+    db.session.commit()
+    return "sent"
+
+
+@shared_task(name="notifications.requeue_stalled_emails")
+def requeue_stalled_emails() -> int:
+    count = notifications.requeue_stalled_messages()
+    db.session.commit()
+    return count
