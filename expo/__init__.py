@@ -69,7 +69,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def _tune_sqlite(app: Flask) -> None:
-    """WAL lets the worker write while pages read; the busy timeout queues writers instead of failing."""
+    """Make SQLite behave: real transactions and savepoints, concurrent readers, queued writers.
+
+    pysqlite's own transaction handling breaks SAVEPOINT (a released savepoint commits), so
+    SQLAlchemy's documented recipe takes over: the driver stays in autocommit and we emit BEGIN.
+    WAL lets the worker write while pages read; the busy timeout queues writers instead of failing.
+    """
     from sqlalchemy import event
 
     with app.app_context():
@@ -77,11 +82,16 @@ def _tune_sqlite(app: Flask) -> None:
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):
+            connection.exec_driver_sql("BEGIN")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -123,7 +133,8 @@ def register_template_helpers(app: Flask) -> None:
             "languages": LANGUAGES,
             "current_locale": str(get_locale() or "en"),
             "current_timezone": get_timezone().zone,
-            "action_form": ConfirmActionForm(),
+            # formdata=None: never parse the request body here (an error page may be answering a 413).
+            "action_form": ConfirmActionForm(formdata=None),
             "dev_outbox_enabled": permissions.can_see_dev_outbox(app.config),
             "forum_kinds": forum_kinds,
             "status_labels": STATUS_LABELS,

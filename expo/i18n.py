@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pycountry
 from babel import Locale
-from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, lazy_gettext as _l
+from babel.dates import format_interval
+from flask import current_app, has_request_context, request, session
+from flask_babel import format_datetime, get_locale, get_timezone, lazy_gettext as _l
 from flask_login import current_user
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
@@ -22,6 +23,8 @@ TZ_COOKIE = "expo_tz"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # shell commands and workers choose with force_locale
+        return "en"
     if current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")
@@ -42,6 +45,8 @@ def is_known_timezone(name: str | None) -> bool:
 
 def select_timezone() -> str:
     """The signed-in user's zone; for visitors, the zone their browser reported in a cookie."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]
     if current_user.is_authenticated and is_known_timezone(current_user.timezone):
         return current_user.timezone
     from_browser = request.cookies.get(TZ_COOKIE)
@@ -92,11 +97,8 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def date_range(start: date, end: date) -> str:
-    if start == end:
-        return format_date(start, "long")
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{format_date(start, 'd')}–{format_date(end, 'long')}"
-    return f"{format_date(start, 'long')} – {format_date(end, 'long')}"
+    """'Sep 10 – 13, 2027' in English, '2027年9月10日 – 13日' in Chinese: the locale's own range rules."""
+    return format_interval(start, end, "yMMMMd", locale=get_locale() or "en")
 
 
 STATUS_LABELS = {

@@ -115,11 +115,22 @@ def run_recorded_tasks(app) -> int:
     return ran
 
 
+def decode_message(raw: bytes) -> str:
+    """Headers, then the decoded text and HTML parts: what a mail program would show."""
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(raw, policy=policy.default)
+    headers = "".join(f"{name}: {value}\n" for name, value in message.items())
+    parts = [f"Content-Type: {part.get_content_type()}\n{part.get_content()}"
+             for part in message.walk() if part.get_content_maintype() == "text"]
+    return headers + "\n".join(parts)
+
+
 def outbox_messages(app) -> list[str]:
     outbox: Path = app.config["MAIL_OUTBOX_PATH"]
     if not outbox.exists():
         return []
-    return [path.read_text() for path in sorted(outbox.glob("*.eml"))]
+    return [decode_message(path.read_bytes()) for path in sorted(outbox.glob("*.eml"))]
 
 
 def clear_outbox(app) -> None:

@@ -1,0 +1,65 @@
+# syntax=docker/dockerfile:1
+# Expo's production image: one image for the web server, the Celery worker, beat and the
+# migrations (see docker-compose.yml). Build: docker build -t expo .
+FROM python:3.11-slim
+
+# EXPO_ENV=production fails closed: without DATABASE_URL, REDIS_URL and a real SECRET_KEY the app
+# refuses to start instead of quietly running the development defaults (SQLite, a generated key).
+# Everything the app writes lives under /var/lib/expo; the source tree in /app stays read-only.
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    FLASK_APP=wsgi \
+    EXPO_ENV=production \
+    INSTANCE_PATH=/var/lib/expo/instance \
+    STORAGE_PATH=/var/lib/expo/uploads
+
+WORKDIR /app
+
+# An unprivileged user with fixed ids, so the ownership of volumes is predictable.
+RUN groupadd --system --gid 10001 expo \
+    && useradd --system --uid 10001 --gid expo --create-home --home-dir /home/expo \
+       --shell /usr/sbin/nologin expo
+
+# Dependencies first, read from pyproject.toml, so a code change does not reinstall them all.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+       > /tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# The application. templates/, static/, migrations/ and expo/translations/ are found relative to
+# the source tree (expo.PROJECT_ROOT), so the tree stays at /app and the project is installed in
+# editable mode: site-packages only points back here.
+COPY wsgi.py ./
+COPY migrations ./migrations
+COPY templates ./templates
+COPY static ./static
+COPY worker ./worker
+COPY expo ./expo
+RUN pip install --no-cache-dir --no-deps -e .
+
+# Compile the message catalogues. A broken catalogue fails the build; only a tree without any
+# catalogue (nothing to compile, pybabel would exit 1) is skipped.
+RUN if [ -d expo/translations ] && [ -n "$(find expo/translations -name '*.po' -print -quit)" ]; then \
+        pybabel compile -d expo/translations -f; \
+    else \
+        echo "no message catalogues in expo/translations: nothing to compile"; \
+    fi
+
+# Byte-code compiled now, since the expo user cannot write to /app at run time.
+RUN python -m compileall -q expo worker migrations wsgi.py
+
+# The only writable place; a named volume mounted here starts out with this ownership.
+RUN mkdir -p /var/lib/expo/instance /var/lib/expo/uploads \
+    && chown -R expo:expo /var/lib/expo
+
+USER expo
+
+EXPOSE 8000
+
+# The web server; the worker, beat and migrate services override the command (docker-compose.yml).
+# gunicorn reads FORWARDED_ALLOW_IPS from the environment: set it to the reverse proxy's address.
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--worker-tmp-dir", "/dev/shm", \
+     "--access-logfile", "-", "wsgi:app"]

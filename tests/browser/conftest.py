@@ -1,0 +1,254 @@
+"""Real-browser fixtures: the embedded stack exactly as `make run` starts it, in a throwaway
+instance folder, driven by Debian's chromium through Playwright.
+
+One stack per test session (migrations, demo data, gunicorn, a Celery worker); one fresh browser
+context and page per test. When a test fails, the tails of the server and worker logs are added
+to its report.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BIN = PROJECT_ROOT / ".venv" / "bin"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT_DIR = Path("/tmp/expo-screens")
+
+STARTUP_TIMEOUT = 45.0  # seconds for the worker to say "ready" and /healthz to answer 200
+LOG_TAIL_LINES = 150
+
+# Log files of the running stack, for the failure report (set by the `expo_server` fixture).
+_LOG_FILES: dict[str, Path] = {}
+
+# --- the root conftest's per-test database cleaning does not apply to a separate server --------
+
+@pytest.fixture(autouse=True)
+def _clean_state() -> Iterator[None]:
+    """Overrides the root fixture: browser tests talk to their own server, not the in-process app."""
+    yield
+
+
+# --- requirements --------------------------------------------------------------------------------
+
+def _missing(reason: str):
+    """Fail when the browser tests are required (CI, `make test`), skip otherwise."""
+    if os.environ.get("EXPO_REQUIRE_INTEGRATION") == "1":
+        pytest.fail(f"{reason} (EXPO_REQUIRE_INTEGRATION=1, so this is a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("the playwright Python package is not installed (pip install -e '.[dev]')")
+    for tool in ("flask", "gunicorn", "celery"):
+        if not (BIN / tool).exists():
+            _missing(f"{BIN / tool} is missing: run `make install` first")
+    return str(CHROMIUM)
+
+
+# --- the stack -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExpoServer:
+    base_url: str
+    instance_path: Path
+    web_log: Path
+    worker_log: Path
+
+    @property
+    def outbox(self) -> Path:
+        return self.instance_path / "outbox"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stack_env(instance: Path, port: int) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "EXPO_ENV", "SECRET_KEY",
+                          "MAIL_OUTBOX_PATH", "STORAGE_PATH"}}
+    env.update(
+        INSTANCE_PATH=str(instance),
+        FLASK_APP="wsgi",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        BASE_URL=f"http://127.0.0.1:{port}",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError as exc:
+        return f"(cannot read {path}: {exc})"
+    return "\n".join(text.splitlines()[-lines:]) or "(empty)"
+
+
+def _run_command(args: list[str], env: dict[str, str]) -> None:
+    try:
+        subprocess.run(args, cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True, timeout=120)
+    except subprocess.CalledProcessError as exc:
+        pytest.fail(f"`{' '.join(args)}` failed with exit code {exc.returncode}:\n{exc.stdout}\n{exc.stderr}",
+                    pytrace=False)
+
+
+def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    handle = log.open("ab")
+    try:
+        # A session of its own, so the worker's pool children can be stopped with it.
+        return subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    finally:
+        handle.close()
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the group this fixture created for it
+        process.wait(timeout=5)
+
+
+def _wait_until_ready(base_url: str, web: subprocess.Popen, worker: subprocess.Popen,
+                      web_log: Path, worker_log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+
+    def check_alive() -> None:
+        for name, process, log in (("gunicorn", web, web_log), ("celery worker", worker, worker_log)):
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {process.returncode} while starting:\n{_tail(log)}")
+
+    # The worker first: it creates the broker's tables, and /healthz would otherwise race it for them.
+    while " ready." not in worker_log.read_text(errors="replace"):
+        check_alive()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the celery worker did not say 'ready' in {STARTUP_TIMEOUT:.0f} s:\n{_tail(worker_log)}")
+        time.sleep(0.2)
+
+    last_problem = "no answer yet"
+    while True:
+        check_alive()
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+                last_problem = f"HTTP {response.status}"
+        except urllib.error.HTTPError as exc:
+            last_problem = f"HTTP {exc.code}: {exc.read()[:300]!r}"
+        except OSError as exc:
+            last_problem = repr(exc)
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"/healthz did not answer 200 in {STARTUP_TIMEOUT:.0f} s ({last_problem}):\n"
+                               f"{_tail(web_log)}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def expo_server(chromium_executable, tmp_path_factory) -> Iterator[ExpoServer]:
+    """Migrate, seed, then run gunicorn and a Celery worker on an isolated instance folder."""
+    instance = tmp_path_factory.mktemp("expo-instance")
+    logs = tmp_path_factory.mktemp("expo-logs")
+    port = _free_port()
+    env = _stack_env(instance, port)
+    base_url = env["BASE_URL"]
+
+    import sys
+    t=time.monotonic(); _run_command([str(BIN / "flask"), "db", "upgrade"], env); print("upgrade", time.monotonic()-t, file=sys.stderr)
+    t=time.monotonic(); _run_command([str(BIN / "flask"), "expo", "seed-demo", "--if-empty"], env); print("seed", time.monotonic()-t, file=sys.stderr)
+    t0=time.monotonic()
+
+    web_log, worker_log = logs / "gunicorn.log", logs / "celery-worker.log"
+    web_log.touch()
+    worker_log.touch()
+    _LOG_FILES.update({"gunicorn": web_log, "celery worker": worker_log})
+    worker = _start([str(BIN / "celery"), "-A", "worker.app", "worker", "--loglevel=INFO", "--concurrency=1"],
+                    env, worker_log)
+    web = _start([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
+                  "--access-logfile", "-", "wsgi:app"], env, web_log)
+    try:
+        try:
+            _wait_until_ready(base_url, web, worker, web_log, worker_log)
+        except RuntimeError as exc:
+            pytest.fail(f"the Expo stack did not start: {exc}", pytrace=False)
+        print("start", time.monotonic()-t0, file=sys.stderr)
+        yield ExpoServer(base_url=base_url, instance_path=instance, web_log=web_log, worker_log=worker_log)
+    finally:
+        import sys
+        t=time.monotonic(); _stop(web); print("web stop", time.monotonic()-t, file=sys.stderr)
+        t=time.monotonic(); _stop(worker); print("worker stop", time.monotonic()-t, file=sys.stderr)
+        _LOG_FILES.clear()
+
+
+# --- the browser ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, expo_server):
+    """A fresh context (no cookies) per test, English and UTC so pages look the same everywhere."""
+    context = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="UTC",
+                                  viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+# --- logs in the failure report -------------------------------------------------------------------
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and _LOG_FILES:
+        for name, path in _LOG_FILES.items():
+            report.sections.append((f"{name} log ({path}, last {LOG_TAIL_LINES} lines)", _tail(path)))

@@ -1,0 +1,151 @@
+"""Health check, error pages, language choice, the dev outbox and security headers."""
+
+from __future__ import annotations
+
+from tests.conftest import log_in, outbox_messages, run_recorded_tasks
+
+
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_healthz_is_503_when_the_broker_is_down(app, client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("nothing listens")
+
+    monkeypatch.setattr(app.extensions["celery"], "connection_for_write", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["database"] == "ok" and body["broker"].startswith("error")
+
+
+def test_unknown_page_is_a_styled_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Page not found" in page and "Back to the home page" in page
+
+
+def test_errors_answer_json_to_json_clients(client):
+    response = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.get_json()["error"] == "Page not found"
+
+
+def test_too_large_upload_is_a_413_with_a_reason(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        response = client.post("/login", data={"email": "x" * 5000})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 25 * 1024 * 1024
+    assert response.status_code == 413
+    assert "larger than the site accepts" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_500_page_and_logged(app, caplog):
+    from expo import create_app
+
+    broken = create_app({**app.config, "TESTING": False, "PROPAGATE_EXCEPTIONS": False},
+                        instance_path=app.instance_path)
+
+    @broken.route("/__boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    response = broken.test_client().get("/__boom")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)
+    assert "kaboom" not in response.get_data(as_text=True)
+    assert any("unhandled error on GET /__boom" in record.message for record in caplog.records)
+
+
+def test_language_choice_is_remembered_for_visitors(client):
+    response = client.post("/language", data={"language": "zh", "next": "/editions/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/editions/"
+    assert '<html lang="zh">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_choice_is_saved_on_the_account(app, client, factory):
+    user = factory.user()
+    log_in(client, user)
+    client.post("/language", data={"language": "zh"})
+    other_device = app.test_client()
+    log_in(other_device, user)
+    assert '<html lang="zh">' in other_device.get("/").get_data(as_text=True)
+
+
+def test_unknown_language_is_ignored(client):
+    client.post("/language", data={"language": "xx"})
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_browser_language_is_used_when_nothing_was_chosen(client):
+    page = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="zh">' in page
+
+
+def test_times_are_shown_in_the_viewers_zone_with_the_zone_named(client, factory):
+    owner = factory.user(timezone="Asia/Jakarta")
+    company = factory.company(owner=owner)
+    log_in(client, owner)
+    page = client.get(f"/exhibitors/{company.slug}/team").get_data(as_text=True)
+    assert "(Asia/Jakarta)" in page
+    assert "Times are shown in Asia/Jakarta." in page
+
+
+def test_visitor_time_zone_comes_from_the_browser_cookie(client):
+    client.set_cookie("expo_tz", "Asia/Manila")
+    assert "Times are shown in Asia/Manila." in client.get("/").get_data(as_text=True)
+    client.set_cookie("expo_tz", "Not/AZone")
+    assert "Times are shown in UTC." in client.get("/").get_data(as_text=True)
+
+
+def test_dev_outbox_lists_and_shows_messages(app, client):
+    client.post("/signup", data={"email": "lan@example.com", "password": "a-long-enough-password",
+                                 "confirm": "a-long-enough-password", "name": "Lan", "timezone": "UTC",
+                                 "language": "en"})
+    run_recorded_tasks(app)
+    assert outbox_messages(app)
+    listing = client.get("/dev/outbox").get_data(as_text=True)
+    assert "lan@example.com" in listing and "Confirm your e-mail address for Expo" in listing
+    message = client.get("/dev/outbox/00000001").get_data(as_text=True)
+    assert '<a href="http://expo.test/confirm/' in message
+
+
+def test_dev_outbox_does_not_exist_with_a_mail_server(app, client):
+    app.config["MAIL_SERVER"] = "smtp.example.org"
+    try:
+        assert client.get("/dev/outbox").status_code == 404
+    finally:
+        app.config["MAIL_SERVER"] = None
+
+
+def test_dev_outbox_rejects_path_tricks(client):
+    assert client.get("/dev/outbox/..%2Fsecret_key").status_code == 404
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_navigation_changes_with_roles(app, factory):
+    anonymous = app.test_client().get("/").get_data(as_text=True)
+    assert "Sign up" in anonymous and "Administration" not in anonymous
+
+    attendee_client = app.test_client()
+    log_in(attendee_client, factory.user())
+    attendee = attendee_client.get("/").get_data(as_text=True)
+    assert "Log out" in attendee and "Organize" not in attendee and "Administration" not in attendee
+
+    organizer_client = app.test_client()
+    log_in(organizer_client, factory.organizer())
+    assert "Organize" in organizer_client.get("/").get_data(as_text=True)
+
+    admin_client = app.test_client()
+    log_in(admin_client, factory.admin())
+    assert "Administration" in admin_client.get("/").get_data(as_text=True)

@@ -1,0 +1,81 @@
+"""Every route × every kind of user → the status they should get."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import log_in
+
+ROLES = ("anonymous", "attendee", "other_staff", "own_staff", "edition_organizer", "organizer", "admin")
+
+# Expected status by role; 302 for anonymous means "sent to the log-in page".
+MATRIX = {
+    ("GET", "/"): dict.fromkeys(ROLES, 200),
+    ("GET", "/editions/"): dict.fromkeys(ROLES, 200),
+    ("GET", "/editions/{edition}"): dict.fromkeys(ROLES, 200),
+    ("GET", "/editions/{draft}"): {**dict.fromkeys(ROLES, 404), "organizer": 200, "admin": 200},
+    ("GET", "/editions/new"): {**dict.fromkeys(ROLES, 403), "anonymous": 302, "organizer": 200, "admin": 200},
+    ("GET", "/editions/{edition}/edit"): {**dict.fromkeys(ROLES, 403), "anonymous": 302,
+                                          "edition_organizer": 200, "organizer": 200, "admin": 200},
+    ("GET", "/admin/users"): {**dict.fromkeys(ROLES, 403), "anonymous": 302, "admin": 200},
+    ("GET", "/admin/users/{attendee_id}"): {**dict.fromkeys(ROLES, 403), "anonymous": 302, "admin": 200},
+    ("GET", "/exhibitors/mine"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    ("GET", "/exhibitors/{company}/team"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "own_staff": 200,
+                                            "organizer": 200, "admin": 200},
+    ("GET", "/account"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    ("GET", "/account/password"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    ("GET", "/healthz"): dict.fromkeys(ROLES, 200),
+}
+
+
+@pytest.fixture()
+def world(factory):
+    owner = factory.user(name="Owner")
+    own_staff = factory.user(name="Own staff")
+    other_owner = factory.user(name="Other owner")
+    other_staff = factory.user(name="Other staff")
+    company = factory.company(owner=owner, staff=[own_staff])
+    factory.company(owner=other_owner, staff=[other_staff])
+    edition = factory.edition()
+    draft = factory.edition(status="draft")
+    users = {
+        "attendee": factory.user(name="Attendee"),
+        "other_staff": other_staff,
+        "own_staff": own_staff,
+        "edition_organizer": factory.organizer(edition=edition),
+        "organizer": factory.organizer(),
+        "admin": factory.admin(),
+    }
+    values = {"edition": edition.slug, "draft": draft.slug, "company": company.slug,
+              "attendee_id": users["attendee"].id}
+    return users, values
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_route_permission_matrix(app, world, role):
+    users, values = world
+    client = app.test_client()
+    if role != "anonymous":
+        log_in(client, users[role])
+    failures = []
+    for (method, template), expected in MATRIX.items():
+        path = template.format(**values)
+        status = client.open(path, method=method).status_code
+        if status != expected[role]:
+            failures.append(f"{method} {path}: expected {expected[role]}, got {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_refusal_is_a_403_page_with_a_reason(app, world):
+    users, values = world
+    client = app.test_client()
+    log_in(client, users["attendee"])
+    response = client.get("/editions/new")
+    assert response.status_code == 403
+    assert "does not have permission" in response.get_data(as_text=True)
+
+
+def test_anonymous_is_sent_to_log_in_and_back(client):
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert "/login?next=%2Faccount" in response.headers["Location"]

@@ -1,0 +1,66 @@
+"""Configuration from the environment: safe defaults, and production refuses unsafe values."""
+
+from __future__ import annotations
+
+import pytest
+
+from expo.config import ConfigError, load_config
+
+STRONG_KEY = "k" * 48
+
+
+def test_development_defaults_are_embedded(tmp_path):
+    config = load_config(tmp_path, {})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'expo.sqlite'}"
+    assert config["CELERY"]["broker_url"].startswith("sqla+sqlite:///")
+    assert config["REDIS_URL"] is None
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["MAIL_SERVER"] is None
+    assert config["BASE_URL"] == "http://127.0.0.1:5000"
+    assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_secret_key_is_generated_once_and_kept(tmp_path):
+    first = load_config(tmp_path, {})["SECRET_KEY"]
+    second = load_config(tmp_path, {})["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").read_text() == first
+
+
+def test_redis_url_makes_redis_the_broker_and_the_rate_limit_store(tmp_path):
+    config = load_config(tmp_path, {"REDIS_URL": "redis://cache:6379/0"})
+    assert config["CELERY"]["broker_url"] == "redis://cache:6379/0"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
+    assert config["CELERY"]["broker_transport_options"]["visibility_timeout"] == 3600
+
+
+def test_postgres_urls_use_psycopg3(tmp_path):
+    config = load_config(tmp_path, {"DATABASE_URL": "postgres://u@db/expo"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/expo"
+
+
+PRODUCTION = {"EXPO_ENV": "production", "DATABASE_URL": "postgresql://u@db/expo",
+              "REDIS_URL": "redis://r:6379/0", "SECRET_KEY": STRONG_KEY, "BASE_URL": "https://expo.example.org"}
+
+
+@pytest.mark.parametrize("secret", ["", "dev", "changeme", "short-but-random-1234"])
+def test_production_refuses_a_weak_secret_key(tmp_path, secret):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(tmp_path, {**PRODUCTION, "SECRET_KEY": secret})
+
+
+def test_production_refuses_sqlite_and_a_missing_redis(tmp_path):
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_config(tmp_path, {**PRODUCTION, "DATABASE_URL": ""})
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        load_config(tmp_path, {**PRODUCTION, "REDIS_URL": ""})
+
+
+def test_production_cookies_are_secure(tmp_path):
+    config = load_config(tmp_path, PRODUCTION)
+    assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_unknown_environment_name_is_refused(tmp_path):
+    with pytest.raises(ConfigError):
+        load_config(tmp_path, {"EXPO_ENV": "staging"})

@@ -1,0 +1,110 @@
+"""The outbox: dedupe, publishing after commit only, claiming, retries and the stalled sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from expo.db_types import utcnow
+from expo.extensions import db
+from expo.notifications import services
+from expo.notifications.models import OutboxMessage
+
+
+def queue(key: str = "test:1", recipient: str = "a@example.com") -> OutboxMessage:
+    return services.queue_email(
+        recipient=recipient, kind="test", template="confirm_email", dedupe_key=key,
+        context={"user": type("U", (), {"name": "Ana"})(), "confirm_url": "http://expo.test/confirm/x"},
+    )
+
+
+def test_task_is_published_only_after_commit(app_ctx, recorded_tasks):
+    message = queue()
+    assert recorded_tasks == []
+    db.session.commit()
+    assert recorded_tasks == [(services.DELIVER_EMAIL_TASK, (message.id,))]
+
+
+def test_rollback_drops_the_task_and_the_message(app_ctx, recorded_tasks):
+    queue()
+    db.session.rollback()
+    db.session.commit()
+    assert recorded_tasks == []
+    assert db.session.query(OutboxMessage).count() == 0
+
+
+def test_same_dedupe_key_is_queued_once(app_ctx, recorded_tasks):
+    first = queue("signup:7")
+    second = queue("signup:7")
+    db.session.commit()
+    assert first.id == second.id
+    assert len(recorded_tasks) == 1
+
+
+def test_message_is_rendered_in_text_and_html(app_ctx):
+    message = queue()
+    assert message.subject == "Confirm your e-mail address for Expo"
+    assert "http://expo.test/confirm/x" in message.body_text
+    assert 'href="http://expo.test/confirm/x"' in message.body_html
+
+
+def test_a_message_is_claimed_once(app_ctx):
+    message = queue()
+    db.session.commit()
+    assert services.claim_for_delivery(message.id).recipient == "a@example.com"
+    db.session.commit()
+    assert services.claim_for_delivery(message.id) is None
+    assert db.session.get(OutboxMessage, message.id).attempts == 1
+
+
+def test_temporary_failure_backs_off_exponentially_then_gives_up(app_ctx):
+    message = queue()
+    db.session.commit()
+    delays = []
+    for _ in range(4):
+        services.claim_for_delivery(message.id)
+        delays.append(services.record_failure(message.id, "451 later", permanent=False,
+                                              max_attempts=4, retry_base_seconds=30))
+        db.session.commit()
+    assert delays == [30, 60, 120, None]
+    failed = db.session.get(OutboxMessage, message.id)
+    assert failed.status == "failed" and failed.attempts == 4 and "451" in failed.last_error
+
+
+def test_permanent_failure_is_recorded_without_retry(app_ctx):
+    message = queue()
+    db.session.commit()
+    services.claim_for_delivery(message.id)
+    assert services.record_failure(message.id, "550 no such user", permanent=True,
+                                   max_attempts=6, retry_base_seconds=30) is None
+    assert db.session.get(OutboxMessage, message.id).status == "failed"
+
+
+def test_backoff_stays_below_the_broker_visibility_timeout():
+    assert services.retry_delay_seconds(30, 30) < 3600
+
+
+def test_sweep_requeues_messages_of_a_dead_worker_and_lost_tasks(app_ctx, recorded_tasks):
+    stuck, lost, fresh, sent = (queue(f"k{i}") for i in range(4))
+    db.session.commit()
+    recorded_tasks.clear()
+    long_ago = utcnow() - timedelta(hours=1)
+    stuck.status, stuck.updated_at = "sending", long_ago
+    lost.updated_at = long_ago
+    sent.status, sent.updated_at = "sent", long_ago
+    db.session.commit()
+
+    assert services.requeue_stalled_messages() == 2
+    db.session.commit()
+    assert sorted(args[0] for _, args in recorded_tasks) == sorted([stuck.id, lost.id])
+    assert db.session.get(OutboxMessage, stuck.id).status == "pending"
+    assert db.session.get(OutboxMessage, fresh.id).status == "pending"
+
+
+def test_sweep_leaves_messages_waiting_for_their_backoff(app_ctx, recorded_tasks):
+    message = queue()
+    db.session.commit()
+    recorded_tasks.clear()
+    message.updated_at = utcnow() - timedelta(hours=1)
+    message.next_attempt_at = utcnow() + timedelta(minutes=20)
+    db.session.commit()
+    assert services.requeue_stalled_messages() == 0
