@@ -73,6 +73,7 @@ def _tune_sqlite(app: Flask) -> None:
 
     pysqlite's own transaction handling breaks SAVEPOINT (a released savepoint commits), so
     SQLAlchemy's documented recipe takes over: the driver stays in autocommit and we emit BEGIN.
+    Writers queue one at a time, which suits the embedded mode; production runs on PostgreSQL.
     WAL lets the worker write while pages read; the busy timeout queues writers instead of failing.
     """
     from sqlalchemy import event
@@ -91,7 +92,10 @@ def _tune_sqlite(app: Flask) -> None:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front: a transaction that read and then writes
+            # can never hit SQLITE_BUSY on upgrade, and check-then-take (seats, counters) is
+            # serialised as SQLite cannot lock rows.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -116,10 +120,11 @@ def register_template_helpers(app: Flask) -> None:
 
     from expo import permissions
     from expo.accounts.forms import ConfirmActionForm
-    from expo.i18n import LANGUAGES, STATUS_LABELS, country_name, date_range, local_datetime
+    from expo.i18n import LANGUAGES, STATUS_LABELS, country_name, date_range, datetime_in_zone, local_datetime
 
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["datetime_in_zone"] = datetime_in_zone
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pycountry
 from babel import Locale
+from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_interval
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale, get_timezone, lazy_gettext as _l
@@ -94,6 +95,14 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     return f"{format_datetime(value, fmt)} ({get_timezone().zone})"
+
+
+def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium") -> str:
+    """A moment in a named zone (an e-mail's recipient, an edition's venue), zone named."""
+    if value is None:
+        return ""
+    tz = ZoneInfo(zone) if is_known_timezone(zone) else ZoneInfo("UTC")
+    return f"{babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or 'en')} ({tz.key})"
 
 
 def date_range(start: date, end: date) -> str:

@@ -44,6 +44,17 @@ def is_organizer(user: User | None, edition: "Edition | None" = None) -> bool:
     )
 
 
+def is_checkin_staff(user: User | None, edition: "Edition") -> bool:
+    return _signed_in(user) and any(
+        role.kind == EditionRole.CHECKIN and role.edition_id == edition.id for role in user.roles
+    )
+
+
+def can_check_in(user: User | None, edition: "Edition") -> bool:
+    """Organizers and the edition's check-in staff; check-in staff can do nothing else."""
+    return is_organizer(user, edition) or is_checkin_staff(user, edition)
+
+
 def can_create_edition(user: User | None) -> bool:
     return is_global_organizer(user)
 

@@ -7,4 +7,9 @@ BEAT_SCHEDULE = {
         # A sweep that waited longer than one interval is obsolete: the next one does the same work.
         "options": {"expires": 290},
     },
+    "claim-due-reminders": {
+        "task": "registrations.claim_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }

@@ -8,6 +8,8 @@ from flask import current_app
 from expo.extensions import db
 from expo.notifications import mailer
 from expo.notifications import services as notifications
+from expo.registrations import notify as registration_notices
+from expo.registrations import reminders
 
 
 @shared_task(bind=True, name="notifications.deliver_email", max_retries=None, acks_late=True)
@@ -38,3 +40,28 @@ def requeue_stalled_emails() -> int:
     count = notifications.requeue_stalled_messages()
     db.session.commit()
     return count
+
+
+@shared_task(name="registrations.send_ticket", acks_late=True)
+def send_ticket(registration_id: int) -> None:
+    registration_notices.send_ticket(registration_id)
+    db.session.commit()
+
+
+@shared_task(name="registrations.notify_promoted", acks_late=True)
+def notify_promoted(registration_id: int) -> None:
+    registration_notices.notify_promoted(registration_id)
+    db.session.commit()
+
+
+@shared_task(name="registrations.send_reminder", acks_late=True)
+def send_reminder(registration_id: int, session_id: int, window: str) -> None:
+    registration_notices.send_reminder(registration_id, session_id, window)
+    db.session.commit()
+
+
+@shared_task(name="registrations.claim_due_reminders")
+def claim_due_reminders() -> int:
+    claimed = reminders.claim_due_reminders()
+    db.session.commit()
+    return len(claimed)

@@ -39,6 +39,8 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of every session cookie; rotating it ends all sessions signed with the old value.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The secret in the personal agenda feed URL; replacing it revokes the old URL.
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -62,7 +64,8 @@ class User(UserMixin, db.Model):
 
 
 class EditionRole(db.Model):
-    """An organizer role, for one edition or (edition_id NULL) for every edition."""
+    """An organizer role for one edition or (edition_id NULL) for every edition, or a
+    check-in staff role for one edition."""
 
     __tablename__ = "edition_roles"
     __table_args__ = (
@@ -79,7 +82,8 @@ class EditionRole(db.Model):
     )
 
     ORGANIZER = "organizer"
-    KINDS = (ORGANIZER,)
+    CHECKIN = "checkin"  # scans tickets for one edition and can do nothing else
+    KINDS = (ORGANIZER, CHECKIN)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import socket
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ class Envelope:
     subject: str
     body_text: str
     body_html: str
+    attachments: tuple[dict, ...] = ()
 
 
 class TemporaryFailure(Exception):
@@ -39,6 +41,10 @@ def build_message(envelope: Envelope) -> EmailMessage:
     message["Message-ID"] = make_msgid(idstring=f"expo-{envelope.message_id}")
     message.set_content(envelope.body_text)
     message.add_alternative(envelope.body_html, subtype="html")
+    for attachment in envelope.attachments:
+        maintype, _, subtype = attachment["content_type"].partition("/")
+        message.add_attachment(base64.b64decode(attachment["base64"]), maintype=maintype, subtype=subtype,
+                               filename=attachment["filename"])
     return message
 
 

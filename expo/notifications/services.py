@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +26,17 @@ DELIVER_EMAIL_TASK = "notifications.deliver_email"
 STALLED_AFTER = timedelta(minutes=10)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+    def as_json(self) -> dict[str, str]:
+        return {"filename": self.filename, "content_type": self.content_type,
+                "base64": base64.b64encode(self.content).decode()}
+
+
 def queue_email(
     *,
     recipient: str,
@@ -33,6 +46,8 @@ def queue_email(
     context: dict[str, Any],
     language: str = "en",
     user_id: int | None = None,
+    attachments: list[Attachment] | None = None,
+    batch: str | None = None,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.{txt,html}`` in the recipient's language and queue it.
 
@@ -53,6 +68,8 @@ def queue_email(
         subject=subject,
         body_text=body_text,
         body_html=body_html,
+        attachments=[attachment.as_json() for attachment in attachments or []],
+        batch=batch,
     )
     try:
         with db.session.begin_nested():
@@ -81,6 +98,7 @@ def claim_for_delivery(message_id: int) -> Envelope | None:
         subject=message.subject,
         body_text=message.body_text,
         body_html=message.body_html,
+        attachments=tuple(message.attachments or ()),
     )
 
 

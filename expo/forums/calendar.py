@@ -1,0 +1,56 @@
+"""iCalendar (RFC 5545) files for sessions, forums and each attendee's personal agenda."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from flask import current_app
+from icalendar import Calendar, Event
+
+from expo.db_types import utcnow
+from expo.forums.models import ProgrammeSession
+from expo.urls import external_url
+
+
+def _uid(session: ProgrammeSession) -> str:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "expo"
+    return f"session-{session.id}@{host}"
+
+
+def session_event(session: ProgrammeSession, *, show_stream: bool = False) -> Event:
+    forum = session.forum
+    edition = forum.edition
+    event = Event()
+    event.add("uid", _uid(session))
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", session.starts_at)
+    event.add("dtend", session.ends_at)
+    event.add("summary", session.title)
+    url = external_url("forums.show_session", slug=edition.slug, session_id=session.id)
+    lines = [forum.title]
+    if session.speakers:
+        lines.append(", ".join(speaker.name for speaker in session.speakers))
+    if session.abstract:
+        lines.append(session.abstract)
+    if show_stream and session.stream_url:
+        lines.append(session.stream_url)
+    lines.append(url)
+    event.add("description", "\n\n".join(lines))
+    location = ", ".join(part for part in (session.room, edition.venue, edition.city) if part)
+    if location:
+        event.add("location", location)
+    event.add("url", url)
+    return event
+
+
+def build_calendar(name: str, sessions: Iterable[ProgrammeSession], *, show_stream_for: set[int] = frozenset()) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Expo//Expo programme//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for session in sessions:
+        calendar.add_component(session_event(session, show_stream=session.id in show_stream_for))
+    return calendar.to_ical()

@@ -1,0 +1,381 @@
+"""Registering for sessions and courses without ever overbooking; waiting lists and promotion.
+
+Capacity is taken with one conditional UPDATE (``seats_taken < capacity``) whose row lock
+serialises everyone registering for, or cancelling from, the same session on PostgreSQL; on
+SQLite every transaction starts with BEGIN IMMEDIATE, which serialises writers outright. The
+same lock makes promotion from the waiting list happen once per freed seat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from expo.accounts.models import User
+from expo.db_types import utcnow
+from expo.extensions import db
+from expo.forums.models import Forum, ForumQuestion, ProgrammeSession
+from expo.permissions import can_manage_edition, ensure
+from expo.registrations.models import Registration
+
+Target = ProgrammeSession | Forum
+
+TICKET_TASK = "registrations.send_ticket"
+PROMOTED_TASK = "registrations.notify_promoted"
+
+
+class RegistrationError(Exception):
+    """A registration rule said no; the message is safe to show. ``status`` is the HTTP answer."""
+
+    status = 409
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class AlreadyRegistered(RegistrationError):
+    pass
+
+
+class NotRegistrable(RegistrationError):
+    pass
+
+
+class InvalidAnswers(RegistrationError):
+    status = 400
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(_("Some answers are missing or not valid."))
+        self.errors = errors
+
+
+class CapacityTooLow(RegistrationError):
+    pass
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    clashes: list[ProgrammeSession]
+
+
+def forum_of(target: Target) -> Forum:
+    return target.forum if isinstance(target, ProgrammeSession) else target
+
+
+def _target_filter(target: Target):
+    if isinstance(target, ProgrammeSession):
+        return Registration.session_id == target.id
+    return Registration.forum_id == target.id
+
+
+def _guarded() -> bool:
+    # Only the concurrency test turns this off, to prove that the test catches an oversell.
+    return current_app.config.get("REGISTRATION_CAPACITY_GUARD", True)
+
+
+def take_seat(target: Target) -> bool:
+    """Take one seat if one is free, atomically. True if taken."""
+    model = type(target)
+    if not _guarded():
+        taken = db.session.scalar(
+            select(func.count(Registration.id)).where(_target_filter(target), Registration.status == "confirmed")
+        )
+        return target.capacity is None or taken < target.capacity
+    result = db.session.execute(
+        update(model)
+        .where(model.id == target.id, or_(model.capacity.is_(None), model.seats_taken < model.capacity))
+        .values(seats_taken=model.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(target, ["seats_taken"])
+    return result.rowcount == 1
+
+
+def release_seat(target: Target) -> None:
+    model = type(target)
+    if _guarded():
+        db.session.execute(
+            update(model)
+            .where(model.id == target.id, model.seats_taken > 0)
+            .values(seats_taken=model.seats_taken - 1)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.expire(target, ["seats_taken"])
+
+
+def next_waitlist_number(target: Target) -> int:
+    model = type(target)
+    if not _guarded():
+        highest = db.session.scalar(select(func.max(Registration.waitlist_number)).where(_target_filter(target)))
+        return (highest or 0) + 1
+    number = db.session.execute(
+        update(model)
+        .where(model.id == target.id)
+        .values(waitlist_seq=model.waitlist_seq + 1)
+        .returning(model.waitlist_seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    db.session.expire(target, ["waitlist_seq"])
+    return number
+
+
+def validate_answers(forum: Forum, answers: dict[str, object]) -> dict[str, object]:
+    """Keep only answers to this forum's questions, checked against their kind and choices."""
+    clean: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for question in forum.questions:
+        key = str(question.id)
+        value = answers.get(key)
+        if question.kind == ForumQuestion.CHECKBOX:
+            value = bool(value)
+            if question.required and not value:
+                errors[key] = _("Tick this box to register.")
+        elif question.kind == ForumQuestion.CHOICE:
+            value = (value or "").strip() if isinstance(value, str) else ""
+            if value and value not in question.choices:
+                errors[key] = _("Choose one of the options.")
+            elif question.required and not value:
+                errors[key] = _("Choose one of the options.")
+        else:
+            value = (value or "").strip() if isinstance(value, str) else ""
+            if len(value) > 2000:
+                errors[key] = _("Keep the answer under 2,000 characters.")
+            elif question.required and not value:
+                errors[key] = _("This question needs an answer.")
+        clean[key] = value
+    if errors:
+        raise InvalidAnswers(errors)
+    return clean
+
+
+def active_registration(user: User, target: Target) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.user_id == user.id, _target_filter(target), Registration.status.in_(Registration.ACTIVE)
+        )
+    )
+
+
+def clashing_sessions(user: User, session: ProgrammeSession) -> list[ProgrammeSession]:
+    """The user's other sessions (registered or waiting, or via a course) that overlap ``session``."""
+    enrolled_forums = select(Registration.forum_id).where(
+        Registration.user_id == user.id, Registration.forum_id.is_not(None),
+        Registration.status.in_(Registration.ACTIVE),
+    )
+    registered_sessions = select(Registration.session_id).where(
+        Registration.user_id == user.id, Registration.session_id.is_not(None),
+        Registration.status.in_(Registration.ACTIVE),
+    )
+    return list(db.session.scalars(
+        select(ProgrammeSession)
+        .where(
+            ProgrammeSession.id != session.id,
+            ProgrammeSession.starts_at < session.ends_at,
+            ProgrammeSession.ends_at > session.starts_at,
+            or_(ProgrammeSession.id.in_(registered_sessions), ProgrammeSession.forum_id.in_(enrolled_forums)),
+        )
+        .order_by(ProgrammeSession.starts_at)
+    ))
+
+
+def register(actor: User, target: Target, answers: dict[str, object] | None = None,
+             now: datetime | None = None) -> RegistrationResult:
+    """Register ``actor``: confirmed while seats last, then on the waiting list; pending in approval mode."""
+    now = now or utcnow()
+    forum = forum_of(target)
+    if isinstance(target, ProgrammeSession) and forum.enrols_whole_course:
+        raise NotRegistrable(_("This session belongs to a training course: enrol in the whole course instead."))
+    if isinstance(target, Forum) and not target.enrols_whole_course:
+        raise NotRegistrable(_("Register for this forum's sessions one by one."))
+    state = target.registration_state(now)
+    if state == "not_yet":
+        raise RegistrationClosed(_("Registration has not opened yet."))
+    if state == "closed":
+        raise RegistrationClosed(_("Registration is closed."))
+    clean_answers = validate_answers(forum, answers or {})
+    if active_registration(actor, target) is not None:
+        raise AlreadyRegistered(_("You are already registered (or on the waiting list)."))
+
+    registration = Registration(
+        user_id=actor.id,
+        session_id=target.id if isinstance(target, ProgrammeSession) else None,
+        forum_id=target.id if isinstance(target, Forum) else None,
+        answers=clean_answers,
+    )
+    try:
+        # The seat and the row stand or fall together: a duplicate rolls the seat back too.
+        with db.session.begin_nested():
+            _place(registration, target, awaiting_approval=forum.needs_approval, now=now)
+            db.session.add(registration)
+    except IntegrityError:
+        raise AlreadyRegistered(_("You are already registered (or on the waiting list).")) from None
+    _announce(registration)
+    clashes = clashing_sessions(actor, target) if isinstance(target, ProgrammeSession) else []
+    return RegistrationResult(registration, clashes)
+
+
+def _place(registration: Registration, target: Target, *, awaiting_approval: bool, now: datetime) -> None:
+    if awaiting_approval:
+        registration.status = Registration.PENDING
+    elif take_seat(target):
+        registration.status = Registration.CONFIRMED
+        registration.confirmed_at = now
+    else:
+        registration.status = Registration.WAITLISTED
+        registration.waitlist_number = next_waitlist_number(target)
+
+
+def _announce(registration: Registration) -> None:
+    from expo.background import enqueue_after_commit
+
+    db.session.flush()
+    if registration.status == Registration.CONFIRMED:
+        enqueue_after_commit(TICKET_TASK, registration.id)
+
+
+def cancel(actor: User, registration: Registration, now: datetime | None = None) -> list[Registration]:
+    """Cancel a registration or leave the waiting list; a freed seat goes to the first in line.
+
+    Returns the registrations promoted as a result.
+    """
+    ensure(registration.user_id == actor.id or can_manage_edition(actor, forum_of(registration.target).edition))
+    if not registration.is_active:
+        raise RegistrationError(_("This registration is already cancelled."))
+    now = now or utcnow()
+    target = registration.target
+    was_confirmed = registration.status == Registration.CONFIRMED
+    # Take the row lock on the target first, so concurrent cancellations promote one at a time.
+    if was_confirmed:
+        release_seat(target)
+    changed = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.status.in_(Registration.ACTIVE))
+        .values(status=Registration.CANCELLED, cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(registration)
+    if not changed:
+        raise RegistrationError(_("This registration is already cancelled."))
+    return promote_from_waitlist(target, now) if was_confirmed else []
+
+
+def promote_from_waitlist(target: Target, now: datetime | None = None) -> list[Registration]:
+    """Give free seats to the first in line, each exactly once; they are told by e-mail."""
+    from expo.background import enqueue_after_commit
+
+    now = now or utcnow()
+    promoted: list[Registration] = []
+    while True:
+        first_in_line = db.session.scalar(
+            select(Registration)
+            .where(_target_filter(target), Registration.status == Registration.WAITLISTED)
+            .order_by(Registration.waitlist_number)
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+        if first_in_line is None or not take_seat(target):
+            break
+        first_in_line.status = Registration.CONFIRMED
+        first_in_line.confirmed_at = now
+        db.session.flush()
+        enqueue_after_commit(PROMOTED_TASK, first_in_line.id)
+        promoted.append(first_in_line)
+    return promoted
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in line."""
+    if registration.status != Registration.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            _target_filter(registration.target),
+            Registration.status == Registration.WAITLISTED,
+            Registration.waitlist_number < registration.waitlist_number,
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def change_capacity(actor: User, target: Target, capacity: int | None) -> list[Registration]:
+    """Organizers change capacity; raising it promotes from the waiting list at once."""
+    ensure(can_manage_edition(actor, forum_of(target).edition))
+    model = type(target)
+    statement = update(model).where(model.id == target.id)
+    if capacity is not None:
+        statement = statement.where(model.seats_taken <= capacity)
+    changed = db.session.execute(
+        statement
+        .values(capacity=capacity)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(target)
+    if not changed:
+        raise CapacityTooLow(_("%(count)s people already hold seats: the capacity cannot be lower than that.",
+                               count=target.seats_taken))
+    return promote_from_waitlist(target)
+
+
+def decide(actor: User, registration: Registration, *, accept: bool, now: datetime | None = None) -> Registration:
+    """Approval mode: an organizer accepts (a seat, or the waiting list when full) or declines."""
+    ensure(can_manage_edition(actor, forum_of(registration.target).edition))
+    if registration.status != Registration.PENDING:
+        raise RegistrationError(_("This registration has already been decided."))
+    now = now or utcnow()
+    if accept:
+        _place(registration, registration.target, awaiting_approval=False, now=now)
+        _announce(registration)
+    else:
+        registration.status = Registration.DECLINED
+        registration.cancelled_at = now
+    db.session.flush()
+    return registration
+
+
+def registrations_of(user: User) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration)
+        .where(Registration.user_id == user.id)
+        .options(
+            selectinload(Registration.session).selectinload(ProgrammeSession.forum).selectinload(Forum.edition),
+            selectinload(Registration.forum).selectinload(Forum.edition),
+        )
+        .order_by(Registration.created_at.desc())
+    ))
+
+
+def registrants_query(target: Target) -> Select:
+    return (
+        select(Registration)
+        .where(_target_filter(target))
+        .options(selectinload(Registration.user))
+        .order_by(
+            # confirmed first, then the waiting list in order, then the rest
+            Registration.status != Registration.CONFIRMED,
+            Registration.status != Registration.WAITLISTED,
+            Registration.waitlist_number,
+            Registration.created_at,
+        )
+    )
+
+
+def counts_by_status(target: Target) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count(Registration.id)).where(_target_filter(target))
+        .group_by(Registration.status)
+    ).all()
+    return {status: count for status, count in rows}
+
+
+def checked_in_count(target: Target) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(_target_filter(target), Registration.checked_in_at.is_not(None))
+    ) or 0

@@ -1,0 +1,94 @@
+"""Tickets: a signed, unguessable code in a QR image, and checking it in exactly once."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+import segno
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+
+from expo.accounts.models import User
+from expo.db_types import utcnow
+from expo.extensions import db
+from expo.forums.models import Forum, ProgrammeSession
+from expo.permissions import can_check_in, ensure
+from expo.registrations.models import Registration
+
+TICKET_PREFIX = "EXPO1."
+
+
+class TicketError(Exception):
+    """The code cannot be checked in; the message is safe to show to check-in staff."""
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    registration: Registration
+    first_time: bool
+    checked_in_at: datetime
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="expo.registrations.ticket")
+
+
+def ticket_payload(registration: Registration) -> str:
+    """What the QR code carries: the random ticket code, signed so it cannot be forged or altered."""
+    return TICKET_PREFIX + _serializer().dumps(registration.ticket_code)
+
+
+def ticket_code_from_payload(payload: str) -> str:
+    payload = payload.strip()
+    if not payload.startswith(TICKET_PREFIX):
+        raise TicketError(_("This is not an Expo ticket."))
+    try:
+        return _serializer().loads(payload[len(TICKET_PREFIX):])
+    except BadSignature:
+        raise TicketError(_("This ticket is not genuine: its signature does not match.")) from None
+
+
+def qr_svg_data_uri(registration: Registration) -> str:
+    qr = segno.make(ticket_payload(registration), error="m")
+    svg = qr.svg_inline(scale=6, border=2, dark="#0a4451")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def qr_png(registration: Registration) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    segno.make(ticket_payload(registration), error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def check_in(actor: User, payload: str, *, edition_id: int, now: datetime | None = None) -> CheckInResult:
+    """Check a ticket in once; a second scan answers when it was checked in first."""
+    code = ticket_code_from_payload(payload)
+    registration = db.session.scalar(select(Registration).where(Registration.ticket_code == code))
+    if registration is None:
+        raise TicketError(_("No registration has this ticket."))
+    forum = registration.forum if registration.forum_id else registration.session.forum
+    ensure(can_check_in(actor, forum.edition))
+    if forum.edition_id != edition_id:
+        raise TicketError(_("This ticket is for another edition."))
+    if registration.status != Registration.CONFIRMED:
+        raise TicketError(_("This registration is not confirmed (it is %(status)s).", status=registration.status))
+    now = now or utcnow()
+    first_time = db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.checked_in_at.is_(None))
+        .values(checked_in_at=now, checked_in_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.refresh(registration)
+    return CheckInResult(registration, first_time, registration.checked_in_at)
+
+
+def target_title(registration: Registration) -> str:
+    target: ProgrammeSession | Forum = registration.target
+    return target.title
