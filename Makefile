@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-fast test-integration test-browser install translations migrate seed bench worker clean
+.PHONY: run test test-fast install translations translations-update migrate seed bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed translations
 
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -k lazy_npgettext:1c,2,3
+
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d expo/translations -f >/dev/null
+	$(BIN)/pybabel compile -d expo/translations -f >/dev/null
+
+# After adding or changing user-facing strings: new entries arrive empty in each catalogue.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file --project Expo \
+	    --copyright-holder "Expo contributors" -o expo/translations/messages.pot .
+	$(BIN)/pybabel update -i expo/translations/messages.pot -d expo/translations --no-fuzzy-matching --ignore-obsolete
 
 migrate: install
 	$(BIN)/flask db upgrade

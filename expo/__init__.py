@@ -28,6 +28,12 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str
     if overrides:
         app.config.from_mapping(overrides)
     configure_logging(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Without this, every visitor behind the proxy shares one address and one rate limit.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

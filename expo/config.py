@@ -6,10 +6,12 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 # Values that are obviously not secret; production refuses to start with them.
 WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_SECRET_KEY_LENGTH = 32
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 class ConfigError(RuntimeError):
@@ -37,8 +39,12 @@ def _secret_key_for_development(instance_path: Path) -> str:
 
 
 def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Build the Flask config dict from environment variables (see the README for each one)."""
-    env = os.environ if environ is None else environ
+    """Build the Flask config dict from environment variables (see the README for each one).
+
+    An empty variable counts as unset, so `MAIL_PORT=` in a compose file means "the default".
+    """
+    raw = os.environ if environ is None else environ
+    env = {name: value for name, value in raw.items() if value.strip() != ""}
     instance_path.mkdir(parents=True, exist_ok=True)
 
     expo_env = env.get("EXPO_ENV", "development").strip().lower()
@@ -78,6 +84,11 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         broker_url = f"sqla+sqlite:///{instance_path / 'broker.sqlite'}"
 
     mail_server = env.get("MAIL_SERVER", "").strip() or None
+    if production and not mail_server:
+        raise ConfigError("MAIL_SERVER must be set in production: without it no e-mail leaves the machine")
+    if production and not base_url.startswith("https://") and urlsplit(base_url).hostname not in LOCAL_HOSTS:
+        raise ConfigError("BASE_URL must use https:// in production (cookies are Secure and links must work)")
+    trusted_proxies = int(env.get("TRUSTED_PROXIES", "0"))
     storage_path = Path(env.get("STORAGE_PATH") or instance_path / "uploads")
     outbox_path = Path(env.get("MAIL_OUTBOX_PATH") or instance_path / "outbox")
     secure_cookies = production or base_url.startswith("https://")
@@ -136,4 +147,6 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
+        # How many reverse proxies stand in front; their X-Forwarded-For/-Proto headers are believed.
+        "TRUSTED_PROXIES": trusted_proxies,
     }

@@ -28,7 +28,7 @@ class Base(DeclarativeBase):
 
 
 def client_address() -> str:
-    # Behind a reverse proxy, ProxyFix (enabled by TRUSTED_PROXIES) has already set remote_addr.
+    # Behind a reverse proxy, ProxyFix (TRUSTED_PROXIES in the config) has already set remote_addr.
     return get_remote_address() or "unknown"
 
 

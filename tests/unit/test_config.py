@@ -40,7 +40,8 @@ def test_postgres_urls_use_psycopg3(tmp_path):
 
 
 PRODUCTION = {"EXPO_ENV": "production", "DATABASE_URL": "postgresql://u@db/expo",
-              "REDIS_URL": "redis://r:6379/0", "SECRET_KEY": STRONG_KEY, "BASE_URL": "https://expo.example.org"}
+              "REDIS_URL": "redis://r:6379/0", "SECRET_KEY": STRONG_KEY, "BASE_URL": "https://expo.example.org",
+              "MAIL_SERVER": "smtp.example.org"}
 
 
 @pytest.mark.parametrize("secret", ["", "dev", "changeme", "short-but-random-1234"])
@@ -64,3 +65,35 @@ def test_production_cookies_are_secure(tmp_path):
 def test_unknown_environment_name_is_refused(tmp_path):
     with pytest.raises(ConfigError):
         load_config(tmp_path, {"EXPO_ENV": "staging"})
+
+
+def test_production_refuses_to_lose_mail_or_serve_secure_cookies_over_http(tmp_path):
+    with pytest.raises(ConfigError, match="MAIL_SERVER"):
+        load_config(tmp_path, {**PRODUCTION, "MAIL_SERVER": ""})
+    with pytest.raises(ConfigError, match="https"):
+        load_config(tmp_path, {**PRODUCTION, "BASE_URL": "http://expo.example.org"})
+    assert load_config(tmp_path, {**PRODUCTION, "BASE_URL": "http://localhost:8000"})
+
+
+def test_empty_variables_mean_the_default(tmp_path):
+    config = load_config(tmp_path, {"MAIL_PORT": "", "MAIL_DEFAULT_SENDER": " ", "DATABASE_URL": ""})
+    assert config["MAIL_PORT"] == 25
+    assert config["MAIL_DEFAULT_SENDER"].startswith("Expo <")
+    assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+
+
+def test_trusted_proxy_sets_the_client_address_for_rate_limits(tmp_path, monkeypatch):
+    from flask import request
+
+    from expo import create_app
+
+    def app_with(trusted: str):
+        monkeypatch.setenv("TRUSTED_PROXIES", trusted)
+        app = create_app({"TESTING": True}, instance_path=str(tmp_path))
+        app.add_url_rule("/__addr", "addr", lambda: request.remote_addr)
+        return app
+
+    headers = {"X-Forwarded-For": "203.0.113.9"}
+    assert app_with("1").test_client().get("/__addr", headers=headers).get_data(as_text=True) == "203.0.113.9"
+    # Not behind a proxy: a forged header must not let a client pick its own rate-limit bucket.
+    assert app_with("0").test_client().get("/__addr", headers=headers).get_data(as_text=True) == "127.0.0.1"
