@@ -107,11 +107,16 @@ def _tune_sqlite(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from expo.accounts.routes import bp as accounts_bp
     from expo.admin.routes import bp as admin_bp
+    from expo.checkin.routes import bp as checkin_bp
     from expo.core.routes import bp as core_bp
     from expo.editions.routes import bp as editions_bp
     from expo.exhibitors.routes import bp as exhibitors_bp
+    from expo.forums.routes import bp as forums_bp
+    from expo.organize.routes import bp as organize_bp
+    from expo.registrations.routes import bp as registrations_bp
 
-    for blueprint in (core_bp, accounts_bp, editions_bp, exhibitors_bp, admin_bp):
+    for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
+                      exhibitors_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

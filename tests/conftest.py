@@ -102,9 +102,11 @@ def recorded_tasks(app) -> list:
 
 def run_recorded_tasks(app) -> int:
     """Do what the worker would: run every task published so far, in order."""
+    from celery import Task
+
     import worker.tasks as tasks
 
-    by_name = {task.name: task for task in (tasks.deliver_email, tasks.requeue_stalled_emails)}
+    by_name = {task.name: task for task in vars(tasks).values() if isinstance(task, Task)}
     recorded = app.extensions["expo.recorded_tasks"]
     ran = 0
     while recorded:
@@ -216,6 +218,54 @@ class Factory:
             db.session.refresh(company)
             db.session.expunge(company)
         return company
+
+
+    def forum(self, edition, **fields):
+        from expo.forums.models import Forum
+
+        self._count += 1
+        defaults = dict(edition_id=edition.id, slug=f"forum-{self._count}", title=f"Forum {self._count}",
+                        kind=Forum.SUB)
+        defaults.update(fields)
+        return self._save(Forum(**defaults))
+
+    def programme_session(self, forum, **fields):
+        from datetime import datetime, timedelta, timezone
+
+        from expo.forums.models import ProgrammeSession
+
+        self._count += 1
+        starts_at = fields.pop("starts_at", datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc))
+        defaults = dict(forum_id=forum.id, title=f"Session {self._count}", starts_at=starts_at,
+                        ends_at=starts_at + timedelta(hours=1), capacity=10)
+        defaults.update(fields)
+        return self._save(ProgrammeSession(**defaults))
+
+    def speaker(self, edition, **fields):
+        from expo.forums.models import Speaker
+
+        self._count += 1
+        defaults = dict(edition_id=edition.id, name=f"Speaker {self._count}")
+        defaults.update(fields)
+        return self._save(Speaker(**defaults))
+
+    def registration(self, user, target, **fields):
+        """A registration row written directly (no capacity accounting): for arranging reads."""
+        from expo.forums.models import ProgrammeSession
+        from expo.registrations.models import Registration
+
+        key = "session_id" if isinstance(target, ProgrammeSession) else "forum_id"
+        defaults = {"user_id": user.id, key: target.id, "status": Registration.CONFIRMED}
+        defaults.update(fields)
+        return self._save(Registration(**defaults))
+
+    def _save(self, row):
+        with self.app.app_context():
+            db.session.add(row)
+            db.session.commit()
+            db.session.refresh(row)
+            db.session.expunge(row)
+        return row
 
 
 @pytest.fixture()

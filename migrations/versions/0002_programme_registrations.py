@@ -124,6 +124,29 @@ def upgrade():
     sa.ForeignKeyConstraint(['session_id'], ['programme_sessions.id'], name=op.f('fk_sent_reminders_session_id_programme_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('registration_id', 'session_id', 'window', name=op.f('pk_sent_reminders'))
     )
+    op.create_table('audience_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('forum_id', sa.Integer(), nullable=True),
+    sa.Column('audience', sa.String(length=20), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('recipients_total', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('(session_id IS NULL) <> (forum_id IS NULL)', name=op.f('ck_audience_messages_one_audience')),
+    sa.CheckConstraint("status IN ('queued', 'sending', 'done')", name=op.f('ck_audience_messages_status_known')),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_audience_messages_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['forum_id'], ['forums.id'], name=op.f('fk_audience_messages_forum_id_forums'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['programme_sessions.id'], name=op.f('fk_audience_messages_session_id_programme_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audience_messages'))
+    )
+    with op.batch_alter_table('audience_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audience_messages_forum_id'), ['forum_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audience_messages_session_id'), ['session_id'], unique=False)
+
     # Existing rows get defaults: open registration, no limit, nothing taken yet.
     with op.batch_alter_table('forums', schema=None) as batch_op:
         batch_op.add_column(sa.Column('registration_mode', sa.String(length=20), nullable=False, server_default='open'))
@@ -142,6 +165,8 @@ def upgrade():
 
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attachments', sa.JSON(), nullable=False, server_default='[]'))
+        batch_op.add_column(sa.Column('batch', sa.String(length=100), nullable=True))
+        batch_op.create_index(batch_op.f('ix_outbox_messages_batch'), ['batch'], unique=False)
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.alter_column('attachments', server_default=None)
 
@@ -167,12 +192,19 @@ def downgrade():
         batch_op.drop_column('calendar_token')
 
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_batch'))
+        batch_op.drop_column('batch')
         batch_op.drop_column('attachments')
 
+    with op.batch_alter_table('audience_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audience_messages_session_id'))
+        batch_op.drop_index(batch_op.f('ix_audience_messages_forum_id'))
+    op.drop_table('audience_messages')
+
     with op.batch_alter_table('forums', schema=None) as batch_op:
-        batch_op.drop_constraint('never_overbooked', type_='check')
-        batch_op.drop_constraint('capacity_not_negative', type_='check')
-        batch_op.drop_constraint('registration_mode_known', type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_forums_never_overbooked'), type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_forums_capacity_not_negative'), type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_forums_registration_mode_known'), type_='check')
         batch_op.drop_column('registration_closes_at')
         batch_op.drop_column('registration_opens_at')
         batch_op.drop_column('waitlist_seq')
