@@ -62,6 +62,9 @@ def _publish_pending(session: Session) -> None:
         publish(task_name, *args)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction) -> None:
+    # A savepoint rolling back (queue_email's dedupe race) must not discard the tasks of the
+    # outer transaction, which may still commit; only the outermost transaction's end may.
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)

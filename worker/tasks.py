@@ -20,7 +20,12 @@ def deliver_email(self, message_id: int) -> str:
         return "skipped"
     config = current_app.config
     try:
-        mailer.send(envelope)
+        try:
+            mailer.send(envelope)
+        except (mailer.TemporaryFailure, mailer.PermanentFailure):
+            raise
+        except Exception as exc:  # an unexpected bug must not leave the message "sending" forever
+            raise mailer.TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
     except (mailer.TemporaryFailure, mailer.PermanentFailure) as exc:
         delay = notifications.record_failure(
             message_id, str(exc), permanent=isinstance(exc, mailer.PermanentFailure),

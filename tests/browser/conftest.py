@@ -39,6 +39,8 @@ LOG_TAIL_LINES = 150
 
 # Log files of the running stack, for the failure report (set by the `expo_server` fixture).
 _LOG_FILES: dict[str, Path] = {}
+_CALL_REPORT = pytest.StashKey()
+
 
 # --- the root conftest's per-test database cleaning does not apply to a separate server --------
 
@@ -92,9 +94,10 @@ def _free_port() -> int:
 
 
 def _stack_env(instance: Path, port: int) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "EXPO_ENV", "SECRET_KEY",
-                          "MAIL_OUTBOX_PATH", "STORAGE_PATH"}}
+    # The embedded defaults: none of the developer's own settings may leak into the stack under test.
+    inherited = {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "EXPO_ENV", "SECRET_KEY", "MAIL_OUTBOX_PATH",
+                 "STORAGE_PATH", "TRUSTED_PROXIES", "LOGIN_RATE_LIMIT", "RESET_RATE_LIMIT"}
+    env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(
         INSTANCE_PATH=str(instance),
         FLASK_APP="wsgi",
@@ -132,15 +135,17 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
         handle.close()
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # the group this fixture created for it
-        process.wait(timeout=5)
+def _stop(*processes: subprocess.Popen) -> None:
+    """SIGTERM (graceful: gunicorn finishes requests, Celery does a warm shutdown) to all, then wait."""
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.terminate()
+    for process in running:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # the session this fixture created for it
+            process.wait(timeout=5)
 
 
 def _wait_until_ready(base_url: str, web: subprocess.Popen, worker: subprocess.Popen,
@@ -186,31 +191,30 @@ def expo_server(chromium_executable, tmp_path_factory) -> Iterator[ExpoServer]:
     env = _stack_env(instance, port)
     base_url = env["BASE_URL"]
 
-    import sys
-    t=time.monotonic(); _run_command([str(BIN / "flask"), "db", "upgrade"], env); print("upgrade", time.monotonic()-t, file=sys.stderr)
-    t=time.monotonic(); _run_command([str(BIN / "flask"), "expo", "seed-demo", "--if-empty"], env); print("seed", time.monotonic()-t, file=sys.stderr)
-    t0=time.monotonic()
+    _run_command([str(BIN / "flask"), "db", "upgrade"], env)
+    _run_command([str(BIN / "flask"), "expo", "seed-demo", "--if-empty"], env)
 
     web_log, worker_log = logs / "gunicorn.log", logs / "celery-worker.log"
     web_log.touch()
     worker_log.touch()
+    _LOG_FILES.clear()
     _LOG_FILES.update({"gunicorn": web_log, "celery worker": worker_log})
-    worker = _start([str(BIN / "celery"), "-A", "worker.app", "worker", "--loglevel=INFO", "--concurrency=1"],
-                    env, worker_log)
-    web = _start([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-                  "--access-logfile", "-", "wsgi:app"], env, web_log)
+    started: list[subprocess.Popen] = []
     try:
+        # As bin/run-embedded starts them (minus beat, which no test needs).
+        worker = _start([str(BIN / "celery"), "-A", "worker.app", "worker", "--loglevel=INFO", "--concurrency=1"],
+                        env, worker_log)
+        started.append(worker)
+        web = _start([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
+                      "--access-logfile", "-", "wsgi:app"], env, web_log)
+        started.append(web)
         try:
             _wait_until_ready(base_url, web, worker, web_log, worker_log)
         except RuntimeError as exc:
             pytest.fail(f"the Expo stack did not start: {exc}", pytrace=False)
-        print("start", time.monotonic()-t0, file=sys.stderr)
         yield ExpoServer(base_url=base_url, instance_path=instance, web_log=web_log, worker_log=worker_log)
     finally:
-        import sys
-        t=time.monotonic(); _stop(web); print("web stop", time.monotonic()-t, file=sys.stderr)
-        t=time.monotonic(); _stop(worker); print("worker stop", time.monotonic()-t, file=sys.stderr)
-        _LOG_FILES.clear()
+        _stop(*started)  # the logs stay, for the report of a failure in teardown
 
 
 # --- the browser ---------------------------------------------------------------------------------
@@ -227,13 +231,22 @@ def browser(chromium_executable):
 
 
 @pytest.fixture()
-def page(browser, expo_server):
-    """A fresh context (no cookies) per test, English and UTC so pages look the same everywhere."""
+def page(request, browser, expo_server, screenshot_dir):
+    """A fresh context (no cookies) per test, English and UTC so pages look the same everywhere.
+
+    When the test fails, the page as it was is saved to /tmp/expo-screens/failed-<test>.png.
+    """
     context = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="UTC",
                                   viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
+    report = request.node.stash.get(_CALL_REPORT, None)
+    if report is not None and report.failed:
+        try:
+            page.screenshot(path=str(screenshot_dir / f"failed-{request.node.name}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - a diagnostic must not hide the real failure
+            pass
     context.close()
 
 
@@ -249,6 +262,8 @@ def screenshot_dir() -> Path:
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_CALL_REPORT] = report
     if report.failed and _LOG_FILES:
         for name, path in _LOG_FILES.items():
             report.sections.append((f"{name} log ({path}, last {LOG_TAIL_LINES} lines)", _tail(path)))

@@ -61,7 +61,7 @@ WORKER_START_SECONDS = 30.0
 _CONFIG_ENV_NAMES = {
     "EXPO_ENV", "HOST", "PORT", "BASE_URL", "SECRET_KEY", "DATABASE_URL", "REDIS_URL",
     "STORAGE_PATH", "MAX_UPLOAD_BYTES", "LOGIN_RATE_LIMIT", "RESET_RATE_LIMIT", "LOG_LEVEL",
-    "INSTANCE_PATH", "FLASK_APP", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
+    "INSTANCE_PATH", "FLASK_APP", "TRUSTED_PROXIES", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
 }
 
 T = TypeVar("T")
@@ -74,6 +74,7 @@ def wait_for(probe: Callable[[], T | None], *, what: str | Callable[[], str],
     Polling with a deadline instead of sleeping keeps fast runs fast and slow machines green.
     ``what`` may be a callable, to describe the state at the deadline rather than at the start.
     """
+    __tracebackhide__ = True  # a timeout is reported at the test's line, not in here
     deadline = time.monotonic() + timeout
     while True:
         value = probe()

@@ -108,3 +108,37 @@ def test_sweep_leaves_messages_waiting_for_their_backoff(app_ctx, recorded_tasks
     message.next_attempt_at = utcnow() + timedelta(minutes=20)
     db.session.commit()
     assert services.requeue_stalled_messages() == 0
+
+
+def test_a_savepoint_rollback_keeps_the_outer_transactions_tasks(app_ctx, recorded_tasks):
+    first = queue("outer:1")
+    try:
+        with db.session.begin_nested():
+            db.session.add(OutboxMessage(dedupe_key="outer:1", kind="x", recipient="b@example.com",
+                                         subject="s", body_text="t", body_html="h"))
+    except Exception:  # noqa: BLE001 - the duplicate key is the point
+        pass
+    db.session.commit()
+    assert recorded_tasks == [(services.DELIVER_EMAIL_TASK, (first.id,))]
+
+
+def test_an_unexpected_mailer_error_is_retried_not_stuck(app, app_ctx, monkeypatch):
+    import pytest
+    from celery.exceptions import Retry
+
+    import worker.tasks as tasks
+    from expo.notifications import mailer
+
+    message = queue()
+    db.session.commit()
+
+    def broken(envelope):
+        raise KeyError("template bug")
+
+    monkeypatch.setattr(mailer, "send", broken)
+    # Called outside a worker, Celery's retry() re-raises the error instead of scheduling.
+    with pytest.raises((Retry, mailer.TemporaryFailure)):
+        tasks.deliver_email.run(message.id)
+    db.session.expire_all()
+    stored = db.session.get(OutboxMessage, message.id)
+    assert stored.status == "pending" and "KeyError" in stored.last_error
