@@ -131,11 +131,12 @@ def register_template_helpers(app: Flask) -> None:
 
     from expo import permissions
     from expo.accounts.forms import ConfirmActionForm
-    from expo.i18n import LANGUAGES, STATUS_LABELS, country_name, date_range, datetime_in_zone, local_datetime
+    from expo.i18n import LANGUAGES, STATUS_LABELS, country_name, date_range, datetime_in_zone, format_day, local_datetime
 
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["datetime_in_zone"] = datetime_in_zone
+    app.jinja_env.filters["format_day"] = format_day
     app.jinja_env.globals["date_range"] = date_range
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.forums.models import Forum
+from expo.i18n import PRIORITY_COUNTRIES as PRIORITY
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,10 @@ OTHER_FORUMS = (
 )
 
 
+# The last delegates queue for the full dentistry session.
+DELEGATES_ON_WAITLIST = ("delegate238@example.com", "delegate239@example.com", "delegate240@example.com")
+
+
 def demo_edition_dates(today: date) -> tuple[date, date]:
     """10–13 September of this year, or of next year once this year's have passed."""
     year = today.year if today <= date(today.year, 9, 13) else today.year + 1
@@ -150,4 +156,113 @@ def load_demo_data(today: date | None = None) -> Edition:
     company.members.append(CompanyMember(user=users["exhibitor staff"], role=CompanyMember.STAFF))
     db.session.add(company)
     db.session.flush()
+    _load_demo_programme(edition, main, users)
     return edition
+
+
+# (forum slug, day offset from the first day, start hh:mm, hours, title, room, capacity, seats already taken,
+#  language, tags, speaker keys)
+DEMO_SESSIONS = (
+    ("health-cooperation-forum", 0, "09:30", 2.5, "Opening plenary: building a Health Silk Road together",
+     "Hall A", 300, 212, "English, Chinese", "public health, cooperation", ["li", "sari"]),
+    ("disease-prevention", 1, "09:00", 2, "Pandemic surveillance and information sharing across borders",
+     "Room 201", 30, 28, "English", "surveillance, infectious diseases", ["nguyen"]),
+    ("disease-prevention", 1, "14:00", 2, "Prevention and control technology: from nucleic acid testing to vaccines",
+     "Room 201", 40, 17, "English", "diagnostics, vaccines", ["nguyen", "li"]),
+    ("dentistry", 1, "09:00", 1.5, "Dental care in the normalised prevention and control of COVID-19",
+     "Room 202", 12, 12, "English", "dentistry", ["tan"]),
+    ("traditional-medicine", 1, "10:30", 2, "Traditional medicine in the prevention of infectious diseases",
+     "Room 203", 60, 24, "Chinese", "traditional medicine", ["zhou"]),
+    ("hospital-management", 1, "14:00", 2, "Hospital management under pandemic pressure",
+     "Room 202", 50, 31, "English", "hospitals", ["sari"]),
+    ("health-emergency", 2, "09:00", 2, "Joint health emergency response and medical supply chains",
+     "Room 201", 50, 47, "English", "emergency, supply chains", ["somchai"]),
+    ("food-safety", 2, "14:00", 2, "Food safety, nutrition and health: durian, coffee and the cold chain",
+     "Room 203", 80, 26, "English", "food safety, agriculture", ["tan"]),
+    ("aids-training", 2, "09:00", 3, "Cross-border joint prevention: AIDS programme, module 1",
+     "Training room, Pingxiang", None, 0, "Chinese, Vietnamese", "training, infectious diseases", ["nguyen"]),
+    ("aids-training", 3, "09:00", 3, "Cross-border joint prevention: AIDS programme, module 2",
+     "Training room, Pingxiang", None, 0, "Chinese, Vietnamese", "training, infectious diseases", ["zhou"]),
+    ("medical-innovation", 2, "10:00", 2, "International medical innovation: special promotion conference",
+     "Hall B", 150, 63, "English", "medical devices, innovation", ["li"]),
+    ("drug-cooperation", 3, "09:30", 2.5, "China-ASEAN drug cooperation development summit",
+     "Hall A", 200, 88, "English, Chinese", "pharmaceuticals", ["sari", "zhou"]),
+    ("traditional-medicine-tourism", 3, "14:00", 2, "Traditional medicine and health tourism",
+     "Hall B", 120, 35, "English", "traditional medicine, tourism", ["somchai"]),
+)
+
+DEMO_SPEAKERS = {
+    "li": ("Dr Li Ming", "Director of International Cooperation", "Guangxi Health Commission", "CN"),
+    "sari": ("Dr Sari Wulandari", "Senior Adviser, Health Security", "Jakarta Institute of Public Health", "ID"),
+    "nguyen": ("Dr Nguyen Van An", "Head of Epidemiology", "Hanoi Centre for Disease Control", "VN"),
+    "tan": ("Prof Tan Wei Ling", "Dean of Dentistry", "Singapore Dental Academy", "SG"),
+    "zhou": ("Prof Zhou Hong", "Professor of Traditional Chinese Medicine", "Guangxi University of Chinese Medicine",
+             "CN"),
+    "somchai": ("Dr Somchai Rattanakorn", "Director of Emergency Medicine", "Bangkok General Hospital", "TH"),
+}
+
+
+def _load_demo_programme(edition: Edition, main_forum: Forum, users: dict[str, User]) -> None:
+    """Sessions with speakers, some nearly full, a full one with a waiting list, a course with enrolments."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from expo.forums.models import ProgrammeSession, Speaker
+    from expo.registrations.models import Registration
+
+    zone = ZoneInfo(edition.timezone)
+    forums = {forum.slug: forum for forum in edition.forums}
+    speakers = {}
+    for key, (name, title, organisation, country) in DEMO_SPEAKERS.items():
+        speakers[key] = Speaker(edition_id=edition.id, name=name, title=title, organisation=organisation, country=country,
+                                biography=f"{name} is {title.lower()} at {organisation}.")
+        db.session.add(speakers[key])
+    course = forums["aids-training"]
+    course.enrols_whole_course = True
+    course.capacity = 25
+    forums["dentistry"].registration_mode = Forum.OPEN
+    forums["medical-innovation"].registration_mode = Forum.APPROVAL
+
+    # Delegates who fill seats; they cannot log in (their password hash matches no password).
+    unusable = hash_password(secrets.token_urlsafe(32))
+    delegates = [User(email=f"delegate{n:03d}@example.com", password_hash=unusable, name=f"Delegate {n:03d}",
+                      organisation="Demo delegation", country=PRIORITY[n % len(PRIORITY)],
+                      email_confirmed_at=utcnow()) for n in range(1, 241)]
+    db.session.add_all(delegates)
+    db.session.flush()
+
+    for forum_slug, day, start, hours, title, room, capacity, taken, language, tags, speaker_keys in DEMO_SESSIONS:
+        hour, minute = map(int, start.split(":"))
+        starts_at = datetime.combine(edition.starts_on + timedelta(days=day), datetime.min.time(), zone).replace(
+            hour=hour, minute=minute)
+        session = ProgrammeSession(
+            forum=forums[forum_slug], title=title, room=room, capacity=capacity, language=language, tags=tags,
+            starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours),
+            abstract=f"{title}. A session of the {forums[forum_slug].title}.",
+            stream_url="https://stream.example.com/caexpo/" + forum_slug,
+        )
+        session.speakers = [speakers[key] for key in speaker_keys]
+        db.session.add(session)
+        db.session.flush()
+        if not forums[forum_slug].enrols_whole_course:
+            _fill(session, delegates[:taken], seats_taken=taken, extra_waiting=3 if taken == capacity else 0)
+    _fill(course, delegates[:23], seats_taken=23, extra_waiting=0)
+
+
+def _fill(target, delegates: list[User], *, seats_taken: int, extra_waiting: int) -> None:
+    """Write demo registrations directly, keeping the seat counters consistent with them."""
+    from expo.forums.models import ProgrammeSession
+    from expo.registrations.models import Registration
+
+    key = "session_id" if isinstance(target, ProgrammeSession) else "forum_id"
+    now = utcnow()
+    for delegate in delegates:
+        db.session.add(Registration(user_id=delegate.id, status=Registration.CONFIRMED, confirmed_at=now,
+                                    **{key: target.id}))
+    waiting = DELEGATES_ON_WAITLIST[:extra_waiting]
+    for number, email in enumerate(waiting, start=1):
+        user = db.session.scalar(select(User).where(User.email == email))
+        db.session.add(Registration(user_id=user.id, status=Registration.WAITLISTED, waitlist_number=number,
+                                    **{key: target.id}))
+    target.seats_taken = seats_taken
+    target.waitlist_seq = len(waiting)

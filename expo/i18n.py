@@ -11,7 +11,7 @@ from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_interval
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, get_timezone, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, lazy_gettext as _l
 from flask_login import current_user
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
@@ -103,6 +103,11 @@ def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium") -> 
         return ""
     tz = ZoneInfo(zone) if is_known_timezone(zone) else ZoneInfo("UTC")
     return f"{babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or 'en')} ({tz.key})"
+
+
+def format_day(value: date) -> str:
+    """'Friday, September 10, 2027' / '2027年9月10日星期五'."""
+    return format_date(value, "full")
 
 
 def date_range(start: date, end: date) -> str:

@@ -123,8 +123,14 @@ def decode_message(raw: bytes) -> str:
 
     message = message_from_bytes(raw, policy=policy.default)
     headers = "".join(f"{name}: {value}\n" for name, value in message.items())
-    parts = [f"Content-Type: {part.get_content_type()}\n{part.get_content()}"
-             for part in message.walk() if part.get_content_maintype() == "text"]
+    parts = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        if part.get_content_maintype() == "text":
+            parts.append(f"Content-Type: {part.get_content_type()}\n{part.get_content()}")
+        else:
+            parts.append(f"Content-Type: {part.get_content_type()}\nAttachment: {part.get_filename()}")
     return headers + "\n".join(parts)
 
 

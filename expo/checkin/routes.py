@@ -2,6 +2,144 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from expo.accounts.forms import ConfirmActionForm
+from expo.accounts.models import EditionRole
+from expo.checkin import services
+from expo.checkin.forms import MAX_CODE_LENGTH, AddCheckinStaffForm, CheckInForm
+from expo.editions.models import Edition
+from expo.extensions import db
+from expo.i18n import local_datetime
+from expo.permissions import can_check_in, can_manage_edition, can_view_edition, require
+from expo.registrations.tickets import CheckInResult, target_title
 
 bp = Blueprint("checkin", __name__, url_prefix="/editions/<slug>/checkin")
+
+
+@bp.before_request
+@login_required
+def _signed_in_only():
+    """Every check-in page needs an account; the loaders below decide which."""
+
+
+def load_edition(slug: str, *, allowed) -> Edition:
+    """404 for unknown editions and for drafts the viewer may not see; 403 unless ``allowed``."""
+    edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
+    if edition is None or not (can_view_edition(current_user, edition) or can_check_in(current_user, edition)):
+        abort(404)
+    require(allowed(current_user, edition))
+    return edition
+
+
+def _describe(result: CheckInResult) -> dict:
+    """What the door sees: who, for what, and whether they were already in."""
+    user = result.registration.user
+    title = target_title(result.registration)
+    if result.first_time:
+        if user.organisation:
+            message = _("Checked in: %(name)s, %(organisation)s, %(title)s",
+                        name=user.name, organisation=user.organisation, title=title)
+        else:
+            message = _("Checked in: %(name)s, %(title)s", name=user.name, title=title)
+    else:
+        message = _("Already checked in at %(time)s", time=local_datetime(result.checked_in_at))
+    return {"status": "checked_in" if result.first_time else "already", "message": message,
+            "name": user.name, "organisation": user.organisation, "title": title,
+            "checked_in_at": result.checked_in_at.isoformat()}
+
+
+def _refusal(error: services.TicketRefused) -> dict:
+    return {"status": "error", "message": str(error), "name": None, "organisation": None, "title": None,
+            "checked_in_at": None}
+
+
+def _check_in_page(edition: Edition, form: CheckInForm, outcome: dict | None = None, status: int = 200):
+    return render_template(
+        "checkin/check_in.html", edition=edition, form=form, outcome=outcome,
+        rows=services.attendance(edition), can_manage=can_manage_edition(current_user, edition),
+    ), status
+
+
+@bp.route("/", methods=["GET", "POST"])
+def check_in(slug: str):
+    edition = load_edition(slug, allowed=can_check_in)
+    form = CheckInForm()
+    if not form.is_submitted():
+        return _check_in_page(edition, form)
+    if not form.validate():
+        return _check_in_page(edition, form, status=400)
+    try:
+        result = services.check_in_ticket(current_user, edition, form.code.data)
+    except services.TicketRefused as exc:
+        db.session.rollback()
+        outcome, status = _refusal(exc), exc.status
+    else:
+        db.session.commit()
+        outcome, status = _describe(result), 200
+    # A blank field, ready for the next ticket.
+    return _check_in_page(edition, CheckInForm(formdata=None), outcome, status)
+
+
+@bp.route("/scan", methods=["POST"])
+def scan(slug: str):
+    """The camera's and the scanner's JSON twin of the form; CSRF token in the X-CSRFToken header."""
+    edition = load_edition(slug, allowed=can_check_in)
+    data = request.get_json(silent=True) or {}
+    code = data.get("code") if isinstance(data, dict) else None
+    if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_LENGTH:
+        return jsonify(_refusal(services.TicketRefused(_("Scan or type the code on the ticket."), 400))), 400
+    try:
+        result = services.check_in_ticket(current_user, edition, code)
+    except services.TicketRefused as exc:
+        db.session.rollback()
+        return jsonify(_refusal(exc)), exc.status
+    db.session.commit()
+    return jsonify(_describe(result))
+
+
+@bp.route("/counts.json")
+def counts(slug: str):
+    edition = load_edition(slug, allowed=can_check_in)
+    rows = services.attendance(edition)
+    response = jsonify(
+        sessions=[row.as_json() for row in rows],
+        totals={"checked_in": sum(row.checked_in for row in rows), "confirmed": sum(row.confirmed for row in rows)},
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+def manage_staff(slug: str):
+    edition = load_edition(slug, allowed=can_manage_edition)
+    form = AddCheckinStaffForm()
+    if form.validate_on_submit():
+        try:
+            role = services.add_checkin_staff(current_user, edition, form.email.data)
+        except services.NoSuchAccount as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("%(name)s can now check tickets in for %(edition)s, and do nothing else.",
+                    name=role.user.name, edition=edition.name), "success")
+            return redirect(url_for("checkin.manage_staff", slug=edition.slug))
+    return render_template("checkin/staff.html", edition=edition, form=form, staff=services.checkin_staff(edition),
+                           remove_form=ConfirmActionForm())
+
+
+@bp.route("/staff/<int:role_id>/remove", methods=["POST"])
+def remove_staff(slug: str, role_id: int):
+    edition = load_edition(slug, allowed=can_manage_edition)
+    role = db.session.get(EditionRole, role_id)
+    if role is None or role.edition_id != edition.id or role.kind != EditionRole.CHECKIN:
+        abort(404)
+    if ConfirmActionForm().validate_on_submit():
+        name = role.user.name
+        services.remove_checkin_staff(current_user, role)
+        db.session.commit()
+        flash(_("%(name)s is no longer check-in staff.", name=name), "success")
+    return redirect(url_for("checkin.manage_staff", slug=edition.slug))

@@ -2,6 +2,422 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from expo.editions.models import Edition
+from expo.extensions import db
+from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
+from expo.organize import exports, messaging, services
+from expo.organize.forms import AudienceMessageForm, ForumForm, QuestionForm, SessionForm, SpeakerForm
+from expo.organize.services import OrganizeError
+from expo.permissions import can_manage_edition, can_view_edition, require
+from expo.registrations import services as registrations
+from expo.registrations.models import Registration
 
 bp = Blueprint("organize", __name__, url_prefix="/editions/<slug>/organize")
+
+REGISTRANTS_PER_PAGE = 50
+SPEAKERS_PER_PAGE = 50
+TARGET_KINDS = "any(sessions, forums)"
+
+
+# --- every view: signed in (else log in), the edition exists (404), its organizer (403) ----------
+
+
+@bp.url_value_preprocessor
+def _pull_edition_slug(endpoint, values) -> None:
+    g.organize_slug = (values or {}).pop("slug", None)
+
+
+@bp.url_defaults
+def _add_edition_slug(endpoint, values) -> None:
+    if "slug" not in values and "organize_edition" in g:
+        values["slug"] = g.organize_edition.slug
+
+
+@bp.before_request
+def _load_and_authorise():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    edition = db.session.scalar(select(Edition).where(Edition.slug == g.organize_slug))
+    if edition is None or not can_view_edition(current_user, edition):
+        abort(404)  # drafts stay secret
+    require(can_manage_edition(current_user, edition))
+    g.organize_edition = edition
+    return None
+
+
+def _edition() -> Edition:
+    return g.organize_edition
+
+
+def _forum(forum_id: int) -> Forum:
+    forum = db.session.get(Forum, forum_id)
+    if forum is None or forum.edition_id != _edition().id:
+        abort(404)
+    return forum
+
+
+def _session(session_id: int) -> ProgrammeSession:
+    session = db.session.get(ProgrammeSession, session_id)
+    if session is None or session.forum.edition_id != _edition().id:
+        abort(404)
+    return session
+
+
+def _speaker(speaker_id: int) -> Speaker:
+    speaker = db.session.get(Speaker, speaker_id)
+    if speaker is None or speaker.edition_id != _edition().id:
+        abort(404)
+    return speaker
+
+
+def _question(question_id: int) -> ForumQuestion:
+    question = db.session.get(ForumQuestion, question_id)
+    if question is None or question.forum.edition_id != _edition().id:
+        abort(404)
+    return question
+
+
+def _target(kind: str, target_id: int, *, registrable: bool = True) -> ProgrammeSession | Forum:
+    """A session, or a forum; forums take registrations only when they enrol the whole course."""
+    if kind == "sessions":
+        return _session(target_id)
+    forum = _forum(target_id)
+    if registrable and not forum.enrols_whole_course:
+        abort(404)
+    return forum
+
+
+def _target_kind(target: ProgrammeSession | Forum) -> str:
+    return "sessions" if isinstance(target, ProgrammeSession) else "forums"
+
+
+def _registration(registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registrations.forum_of(registration.target).edition_id != _edition().id:
+        abort(404)
+    return registration
+
+
+def _show_error(form, error: OrganizeError) -> None:
+    db.session.rollback()
+    field = getattr(form, error.field, None) if error.field else None
+    (field.errors if field is not None else form.form_errors).append(str(error))
+
+
+def _flash_promoted(promoted: list[Registration]) -> None:
+    if promoted:
+        flash(ngettext("%(num)s person moved from the waiting list to a seat.",
+                       "%(num)s people moved from the waiting list to a seat.", len(promoted)), "info")
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+# --- the programme -------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def show_programme():
+    rows = services.programme_overview(_edition())
+    return render_template("organize/programme.html", edition=_edition(), rows=rows)
+
+
+@bp.route("/forums/new", methods=["GET", "POST"])
+def create_forum():
+    edition = _edition()
+    form = ForumForm(edition=edition, main_forums=services.main_forums(edition))
+    if not form.is_submitted() and request.args.get("parent", type=int):
+        form.kind.data = Forum.SUB
+        form.parent_id.data = str(request.args.get("parent", type=int))
+    if form.validate_on_submit():
+        try:
+            forum = services.create_forum(current_user, edition, form.forum_data())
+        except OrganizeError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Forum “%(title)s” created.", title=forum.title), "success")
+            return redirect(url_for("organize.show_programme", _anchor=f"forum-{forum.id}"))
+    return render_template("organize/forum_form.html", edition=edition, form=form, forum=None)
+
+
+@bp.route("/forums/<int:forum_id>/edit", methods=["GET", "POST"])
+def edit_forum(forum_id: int):
+    edition = _edition()
+    forum = _forum(forum_id)
+    parents = [main for main in services.main_forums(edition) if main.id != forum.id]
+    form = ForumForm(obj=forum, edition=edition, main_forums=parents)
+    if form.validate_on_submit():
+        try:
+            promoted = services.update_forum(current_user, forum, form.forum_data())
+        except OrganizeError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Forum “%(title)s” saved.", title=forum.title), "success")
+            _flash_promoted(promoted)
+            return redirect(url_for("organize.show_programme", _anchor=f"forum-{forum.id}"))
+    return render_template("organize/forum_form.html", edition=edition, form=form, forum=forum)
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+def _edition_speakers() -> list[Speaker]:
+    return list(db.session.scalars(services.speakers_query(_edition())))
+
+
+@bp.route("/forums/<int:forum_id>/sessions/new", methods=["GET", "POST"])
+def create_session(forum_id: int):
+    edition = _edition()
+    forum = _forum(forum_id)
+    form = SessionForm(edition=edition, speakers=_edition_speakers())
+    if form.validate_on_submit():
+        try:
+            session = services.create_session(current_user, forum, form.session_data())
+        except OrganizeError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Session “%(title)s” created.", title=session.title), "success")
+            return redirect(url_for("organize.show_programme", _anchor=f"forum-{forum.id}"))
+    return render_template("organize/session_form.html", edition=edition, form=form, forum=forum, session=None)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(session_id: int):
+    edition = _edition()
+    session = _session(session_id)
+    form = SessionForm(obj=session, edition=edition, speakers=_edition_speakers())
+    if not form.is_submitted():
+        form.load(session)
+    if form.validate_on_submit():
+        try:
+            promoted = services.update_session(current_user, session, form.session_data())
+        except OrganizeError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Session “%(title)s” saved.", title=session.title), "success")
+            _flash_promoted(promoted)
+            return redirect(url_for("organize.show_programme", _anchor=f"session-{session.id}"))
+    return render_template("organize/session_form.html", edition=edition, form=form, forum=session.forum,
+                           session=session)
+
+
+@bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
+def delete_session(session_id: int):
+    session = _session(session_id)
+    title, forum_id = session.title, session.forum_id
+    try:
+        services.delete_session(current_user, session)
+    except OrganizeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("organize.show_programme", _anchor=f"session-{session_id}"))
+    db.session.commit()
+    flash(_("Session “%(title)s” deleted.", title=title), "success")
+    return redirect(url_for("organize.show_programme", _anchor=f"forum-{forum_id}"))
+
+
+# --- speakers ------------------------------------------------------------------------------------
+
+
+@bp.route("/speakers")
+def list_speakers():
+    pagination = db.paginate(services.speakers_query(_edition()), page=_page(), per_page=SPEAKERS_PER_PAGE,
+                             error_out=False)
+    return render_template("organize/speakers.html", edition=_edition(), pagination=pagination)
+
+
+@bp.route("/speakers/new", methods=["GET", "POST"])
+def create_speaker():
+    form = SpeakerForm()
+    if form.validate_on_submit():
+        speaker = services.create_speaker(current_user, _edition(), form.speaker_data())
+        db.session.commit()
+        flash(_("Speaker “%(name)s” added.", name=speaker.name), "success")
+        return redirect(url_for("organize.list_speakers"))
+    return render_template("organize/speaker_form.html", edition=_edition(), form=form, speaker=None)
+
+
+@bp.route("/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
+def edit_speaker(speaker_id: int):
+    speaker = _speaker(speaker_id)
+    form = SpeakerForm(obj=speaker)
+    if form.validate_on_submit():
+        services.update_speaker(current_user, speaker, _edition(), form.speaker_data())
+        db.session.commit()
+        flash(_("Speaker “%(name)s” saved.", name=speaker.name), "success")
+        return redirect(url_for("organize.list_speakers"))
+    return render_template("organize/speaker_form.html", edition=_edition(), form=form, speaker=speaker)
+
+
+# --- custom questions ----------------------------------------------------------------------------
+
+
+@bp.route("/forums/<int:forum_id>/questions")
+def list_questions(forum_id: int):
+    forum = _forum(forum_id)
+    return render_template("organize/questions.html", edition=_edition(), forum=forum,
+                           max_questions=services.MAX_QUESTIONS_PER_FORUM)
+
+
+@bp.route("/forums/<int:forum_id>/questions/new", methods=["GET", "POST"])
+def create_question(forum_id: int):
+    forum = _forum(forum_id)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            services.create_question(current_user, forum, form.question_data())
+        except OrganizeError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Question added."), "success")
+            return redirect(url_for("organize.list_questions", forum_id=forum.id))
+    return render_template("organize/question_form.html", edition=_edition(), form=form, forum=forum,
+                           question=None)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+def edit_question(question_id: int):
+    question = _question(question_id)
+    form = QuestionForm(obj=question)
+    if not form.is_submitted():
+        form.load(question)
+    if form.validate_on_submit():
+        try:
+            services.update_question(current_user, question, form.question_data())
+        except OrganizeError as exc:
+            _show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Question saved."), "success")
+            return redirect(url_for("organize.list_questions", forum_id=question.forum_id))
+    return render_template("organize/question_form.html", edition=_edition(), form=form, forum=question.forum,
+                           question=question)
+
+
+@bp.route("/questions/<int:question_id>/delete", methods=["POST"])
+def delete_question(question_id: int):
+    question = _question(question_id)
+    forum_id = question.forum_id
+    services.delete_question(current_user, question)
+    db.session.commit()
+    flash(_("Question deleted. Answers already given are kept with the registrations."), "success")
+    return redirect(url_for("organize.list_questions", forum_id=forum_id))
+
+
+@bp.route("/questions/<int:question_id>/move", methods=["POST"])
+def move_question(question_id: int):
+    question = _question(question_id)
+    forum_id = question.forum_id
+    services.move_question(current_user, question, -1 if request.form.get("direction") == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("organize.list_questions", forum_id=forum_id))
+
+
+# --- registrants ---------------------------------------------------------------------------------
+
+
+@bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/registrants")
+def list_registrants(kind: str, target_id: int):
+    target = _target(kind, target_id)
+    pagination = db.paginate(registrations.registrants_query(target), page=_page(),
+                             per_page=REGISTRANTS_PER_PAGE, error_out=False)
+    forum = registrations.forum_of(target)
+    return render_template(
+        "organize/registrants.html", edition=_edition(), target=target, kind=kind, forum=forum,
+        questions=list(forum.questions), pagination=pagination,
+        counts=registrations.counts_by_status(target), checked_in=registrations.checked_in_count(target),
+        status_labels=exports.status_labels(), answer_text=exports.answer_text,
+    )
+
+
+@bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/registrants.<any(csv, xlsx):fmt>")
+def export_registrants(kind: str, target_id: int, fmt: str):
+    target = _target(kind, target_id)
+    if fmt == "csv":
+        content, mimetype = exports.registrants_csv(target), "text/csv; charset=utf-8"
+    else:
+        content = exports.registrants_xlsx(target)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{exports.export_filename(target, fmt)}"',
+        "Cache-Control": "no-store",  # personal data
+    })
+
+
+def _back_to_registrants(registration: Registration):
+    target = registration.target
+    return redirect(url_for("organize.list_registrants", kind=_target_kind(target), target_id=target.id,
+                            page=request.form.get("page", type=int) or None))
+
+
+@bp.route("/registrations/<int:registration_id>/decide", methods=["POST"])
+def decide_registration(registration_id: int):
+    registration = _registration(registration_id)
+    accept = request.form.get("decision") == "accept"
+    name = registration.user.name
+    try:
+        registrations.decide(current_user, registration, accept=accept)
+    except registrations.RegistrationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _back_to_registrants(registration)
+    db.session.commit()
+    if not accept:
+        flash(_("%(name)s’s registration was declined.", name=name), "success")
+    elif registration.status == Registration.CONFIRMED:
+        flash(_("%(name)s is confirmed.", name=name), "success")
+    else:
+        flash(_("%(name)s was accepted and put on the waiting list: the session is full.", name=name), "info")
+    return _back_to_registrants(registration)
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+def cancel_registration(registration_id: int):
+    registration = _registration(registration_id)
+    name = registration.user.name
+    try:
+        promoted = registrations.cancel(current_user, registration)
+    except registrations.RegistrationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _back_to_registrants(registration)
+    db.session.commit()
+    flash(_("%(name)s’s registration was cancelled.", name=name), "success")
+    _flash_promoted(promoted)
+    return _back_to_registrants(registration)
+
+
+# --- messages to the audience --------------------------------------------------------------------
+
+
+@bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/messages", methods=["GET", "POST"])
+def message_audience(kind: str, target_id: int):
+    target = _target(kind, target_id, registrable=False)
+    form = AudienceMessageForm()
+    if form.validate_on_submit():
+        try:
+            messaging.send_audience_message(current_user, target, subject=form.subject.data,
+                                            body=form.body.data, audience=form.audience.data)
+        except messaging.MessagingError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Your message is being sent. The delivery report below fills in as e-mails go out."),
+                  "success")
+            return redirect(url_for("organize.message_audience", kind=kind, target_id=target.id))
+    return render_template("organize/messages.html", edition=_edition(), target=target, kind=kind,
+                           forum=registrations.forum_of(target), form=form,
+                           history=messaging.audience_messages(target))

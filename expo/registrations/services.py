@@ -164,6 +164,31 @@ def active_registration(user: User, target: Target) -> Registration | None:
     )
 
 
+def registration_covering(user: User, session: ProgrammeSession) -> Registration | None:
+    """The user's active registration for this session, or their enrolment in its course."""
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.user_id == user.id,
+            Registration.status.in_(Registration.ACTIVE),
+            or_(Registration.session_id == session.id, Registration.forum_id == session.forum_id),
+        ).limit(1)
+    )
+
+
+def agenda_sessions(user: User) -> tuple[list[ProgrammeSession], set[int]]:
+    """Sessions on the user's agenda (registered, waiting or enrolled) and those whose stream they may see."""
+    registrations = [r for r in registrations_of(user) if r.is_active]
+    sessions: dict[int, ProgrammeSession] = {}
+    streams: set[int] = set()
+    for registration in registrations:
+        covered = [registration.session] if registration.session_id else registration.forum.sessions
+        for session in covered:
+            sessions[session.id] = session
+            if registration.status == Registration.CONFIRMED:
+                streams.add(session.id)
+    return sorted(sessions.values(), key=lambda s: s.starts_at), streams
+
+
 def clashing_sessions(user: User, session: ProgrammeSession) -> list[ProgrammeSession]:
     """The user's other sessions (registered or waiting, or via a course) that overlap ``session``."""
     enrolled_forums = select(Registration.forum_id).where(
@@ -347,6 +372,7 @@ def registrations_of(user: User) -> list[Registration]:
         .options(
             selectinload(Registration.session).selectinload(ProgrammeSession.forum).selectinload(Forum.edition),
             selectinload(Registration.forum).selectinload(Forum.edition),
+            selectinload(Registration.forum).selectinload(Forum.sessions),
         )
         .order_by(Registration.created_at.desc())
     ))

@@ -1,0 +1,49 @@
+"""The registration form, built from each forum's custom questions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from expo.forums.models import Forum, ForumQuestion
+
+
+class RegistrationForm(FlaskForm):
+    submit = SubmitField(_l("Register"))
+
+    def question_fields(self):
+        return [field for field in self if field.name.startswith("question_")]
+
+    def answers(self) -> dict[str, object]:
+        return {field.name.removeprefix("question_"): field.data for field in self.question_fields()}
+
+    def attach_errors(self, errors: dict[str, str]) -> None:
+        for key, message in errors.items():
+            field = getattr(self, f"question_{key}", None)
+            if field is not None:
+                field.errors = list(field.errors or []) + [message]
+
+
+def registration_form_for(forum: Forum) -> RegistrationForm:
+    """One field per question; rules (required, valid choice) are checked again by the service."""
+
+    class _Form(RegistrationForm):
+        pass
+
+    for question in forum.questions:
+        name = f"question_{question.id}"
+        presence = [DataRequired(message=_l("This question needs an answer."))] if question.required else [Optional()]
+        if question.kind == ForumQuestion.CHECKBOX:
+            field = BooleanField(question.label, validators=presence)
+        elif question.kind == ForumQuestion.CHOICE:
+            field = RadioField(question.label, choices=[(choice, choice) for choice in question.choices],
+                               validators=presence, validate_choice=False)
+        else:
+            field = TextAreaField(question.label, validators=[*presence, Length(max=2000)], render_kw={"rows": 2})
+        setattr(_Form, name, field)
+    form = _Form()
+    if forum.enrols_whole_course:
+        form.submit.label.text = _l("Enrol in the course")
+    return form

@@ -1,0 +1,332 @@
+"""The rules of the organizer services: forums, sessions, questions, overview, exports, messages."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from expo.accounts.models import User
+from expo.editions.models import Edition
+from expo.extensions import db
+from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
+from expo.notifications.models import OutboxMessage
+from expo.organize import exports, messaging, services
+from expo.organize.services import ForumData, OrganizeError, QuestionData, SessionData
+from expo.permissions import NotAllowed
+from expo.registrations import services as registrations
+from expo.registrations.models import AudienceMessage, Registration
+
+NINE_LOCAL = datetime(2027, 9, 11, 9, 0)  # typed by an organizer in Shanghai
+NINE_UTC = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)
+TEN_UTC = datetime(2027, 9, 11, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture()
+def edition(factory):
+    return factory.edition(timezone="Asia/Shanghai")
+
+
+@pytest.fixture()
+def organizer(app_ctx, factory, edition) -> User:
+    return db.session.get(User, factory.organizer(edition).id)
+
+
+def get(model, row):
+    return db.session.get(model, row.id)
+
+
+def forum_data(**fields) -> ForumData:
+    return ForumData(**{"title": "Forum", "slug": "forum", "kind": Forum.MAIN, **fields})
+
+
+def session_data(**fields) -> SessionData:
+    return SessionData(**{"title": "Session", "starts_at": NINE_UTC, "ends_at": TEN_UTC, **fields})
+
+
+def error_of(call, *args, **kwargs) -> OrganizeError:
+    with pytest.raises(OrganizeError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+# --------------------------------------------------------------------------------------------
+# Time zones and small parsers
+
+
+def test_local_times_are_converted_with_the_editions_zone():
+    assert services.local_to_utc(NINE_LOCAL, "Asia/Shanghai") == NINE_UTC
+    assert services.local_to_utc(datetime(2027, 7, 1, 9, 0), "Europe/Berlin") == datetime(
+        2027, 7, 1, 7, 0, tzinfo=timezone.utc)  # summer time
+    assert services.utc_to_local(NINE_UTC, "Asia/Shanghai") == NINE_LOCAL
+    assert services.local_to_utc(None, "Asia/Shanghai") is None
+
+
+def test_tags_and_choices_are_tidied():
+    assert services.normalise_tags(" AI,trade ,, ai , Logistics") == "AI, trade, Logistics"
+    assert services.parse_choices("Yes\n\n No \nYes\r\nMaybe") == ("Yes", "No", "Maybe")
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised():
+    assert [exports.csv_safe(v) for v in ("=1+1", "+86 771", "-2", "@SUM(A1)", "\tx", "Ana", None, 7)] == [
+        "'=1+1", "'+86 771", "'-2", "'@SUM(A1)", "'\tx", "Ana", "", "7"]
+
+
+# --------------------------------------------------------------------------------------------
+# Forums
+
+
+def test_only_the_editions_organizers_change_its_programme(app_ctx, factory, edition):
+    attendee = get(User, factory.user())
+    other_organizer = get(User, factory.organizer(factory.edition()))
+    for actor in (attendee, other_organizer):
+        with pytest.raises(NotAllowed):
+            services.create_forum(actor, get(Edition, edition), forum_data())
+
+
+def test_sub_forum_needs_a_main_forum_of_the_same_edition(organizer, factory, edition):
+    mine = get(Edition, edition)
+    main = factory.forum(edition, kind=Forum.MAIN)
+    other_sub = factory.forum(edition, kind=Forum.SUB)
+    foreign_main = factory.forum(factory.edition(), kind=Forum.MAIN)
+
+    assert error_of(services.create_forum, organizer, mine, forum_data(kind=Forum.SUB)).field == "parent_id"
+    for parent in (other_sub, foreign_main):
+        error = error_of(services.create_forum, organizer, mine, forum_data(kind=Forum.SUB, parent_id=parent.id))
+        assert str(error) == "The parent must be a main forum of this edition."
+    error = error_of(services.create_forum, organizer, mine, forum_data(kind=Forum.MAIN, parent_id=main.id))
+    assert error.field == "parent_id"
+
+    sub = services.create_forum(organizer, mine, forum_data(kind=Forum.SUB, parent_id=main.id))
+    assert sub.parent_id == main.id
+
+
+def test_forum_address_is_unique_per_edition(organizer, factory, edition):
+    factory.forum(edition, slug="forum")
+    factory.forum(factory.edition(), slug="elsewhere")
+    error = error_of(services.create_forum, organizer, get(Edition, edition), forum_data())
+    assert error.field == "slug"
+    assert services.create_forum(organizer, get(Edition, edition), forum_data(slug="elsewhere")).id
+
+
+def test_whole_course_enrolment_is_for_training_courses(organizer, edition):
+    mine = get(Edition, edition)
+    error = error_of(services.create_forum, organizer, mine, forum_data(enrols_whole_course=True, capacity=5))
+    assert error.field == "enrols_whole_course"
+    course = services.create_forum(organizer, mine, forum_data(kind=Forum.TRAINING, enrols_whole_course=True,
+                                                              capacity=5))
+    assert (course.capacity, course.seats_taken) == (5, 0)
+    plain = services.create_forum(organizer, mine, forum_data(slug="plain", capacity=5))
+    assert plain.capacity is None  # capacity is only for whole-course forums
+
+
+def test_main_forum_with_sub_forums_stays_main(organizer, factory, edition):
+    main = factory.forum(edition, kind=Forum.MAIN, slug="main")
+    factory.forum(edition, kind=Forum.SUB, parent_id=main.id)
+    error = error_of(services.update_forum, organizer, get(Forum, main), forum_data(slug="main", kind=Forum.PROMOTION))
+    assert error.field == "kind"
+
+
+def test_registration_style_cannot_flip_once_people_registered(organizer, factory, edition):
+    course = factory.forum(edition, kind=Forum.TRAINING, slug="course")
+    session = factory.programme_session(course)
+    factory.registration(factory.user(), session)
+    error = error_of(services.update_forum, organizer, get(Forum, course),
+                     forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True))
+    assert error.field == "enrols_whole_course"
+
+
+def test_course_capacity_goes_through_the_registration_service(organizer, factory, edition):
+    course = get(Forum, factory.forum(edition, kind=Forum.TRAINING, slug="course", enrols_whole_course=True,
+                                      capacity=1))
+    first, second = get(User, factory.user()), get(User, factory.user())
+    registrations.register(first, course)
+    waiting = registrations.register(second, course).registration
+    db.session.commit()
+    assert waiting.status == Registration.WAITLISTED
+
+    data = forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True, capacity=2)
+    promoted = services.update_forum(organizer, get(Forum, course), data)
+    db.session.commit()
+    assert [r.id for r in promoted] == [waiting.id]
+    assert get(Forum, course).seats_taken == 2
+
+    error = error_of(services.update_forum, organizer, get(Forum, course),
+                     forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True, capacity=1))
+    assert error.field == "capacity"
+
+
+# --------------------------------------------------------------------------------------------
+# Sessions
+
+
+def test_session_rules(organizer, factory, edition):
+    forum = get(Forum, factory.forum(edition))
+    foreign_speaker = factory.speaker(factory.edition())
+    cases = {
+        "ends_at": session_data(ends_at=NINE_UTC),
+        "stream_url": session_data(stream_url="javascript:alert(1)"),
+        "speakers": session_data(speaker_ids=(foreign_speaker.id,)),
+        "capacity": session_data(capacity=-1),
+        "registration_closes_at": session_data(registration_opens_at=TEN_UTC, registration_closes_at=NINE_UTC),
+    }
+    for field_name, data in cases.items():
+        assert error_of(services.create_session, organizer, forum, data).field == field_name
+    with pytest.raises(ValueError):
+        services.create_session(organizer, forum, session_data(starts_at=NINE_LOCAL))
+
+
+def test_session_is_created_with_speakers_and_tidy_tags(organizer, factory, edition):
+    forum = get(Forum, factory.forum(edition))
+    speakers = [factory.speaker(edition, name=name) for name in ("Zhou", "Anan")]
+    session = services.create_session(organizer, forum, session_data(
+        tags="Trade,, trade, RCEP", capacity=None, stream_url="https://live.example.com/x",
+        speaker_ids=tuple(s.id for s in speakers)))
+    db.session.commit()
+    session = get(ProgrammeSession, session)
+    assert [s.name for s in session.speakers] == ["Anan", "Zhou"]
+    assert (session.tags, session.capacity, session.seats_taken) == ("Trade, RCEP", None, 0)
+
+
+def test_raising_session_capacity_promotes_and_lowering_below_seats_is_refused(organizer, factory, edition,
+                                                                               recorded_tasks):
+    forum = factory.forum(edition)
+    session = get(ProgrammeSession, factory.programme_session(forum, capacity=1))
+    users = [get(User, factory.user()) for _ in range(3)]
+    results = [registrations.register(user, session).registration for user in users]
+    db.session.commit()
+    assert [r.status for r in results] == ["confirmed", "waitlisted", "waitlisted"]
+
+    session = get(ProgrammeSession, session)
+    promoted = services.update_session(organizer, session, session_data(title="Bigger", capacity=2))
+    db.session.commit()
+    assert [r.id for r in promoted] == [results[1].id]
+    session = get(ProgrammeSession, session)
+    assert (session.title, session.capacity, session.seats_taken) == ("Bigger", 2, 2)
+
+    error = error_of(services.update_session, organizer, session, session_data(title="Smaller", capacity=1))
+    assert error.field == "capacity"
+    assert "2 people already hold seats" in str(error)
+    db.session.rollback()
+    assert get(ProgrammeSession, session).capacity == 2
+
+
+def test_session_with_active_registrations_is_not_deleted(organizer, factory, edition):
+    forum = factory.forum(edition)
+    busy = factory.programme_session(forum)
+    factory.registration(factory.user(), busy, status=Registration.WAITLISTED, waitlist_number=1)
+    error = error_of(services.delete_session, organizer, get(ProgrammeSession, busy))
+    assert "Cancel their registrations" in str(error)
+
+
+# --------------------------------------------------------------------------------------------
+# Questions
+
+
+def test_at_most_ten_questions_per_forum(organizer, factory, edition):
+    forum = get(Forum, factory.forum(edition))
+    for number in range(services.MAX_QUESTIONS_PER_FORUM):
+        services.create_question(organizer, forum, QuestionData(label=f"Q{number}"))
+    error = error_of(services.create_question, organizer, forum, QuestionData(label="One too many"))
+    assert "at most 10 questions" in str(error)
+
+
+def test_choice_questions_need_options_and_others_keep_none(organizer, factory, edition):
+    forum = get(Forum, factory.forum(edition))
+    error = error_of(services.create_question, organizer, forum,
+                     QuestionData(label="Pick", kind=ForumQuestion.CHOICE, choices=("Only",)))
+    assert error.field == "choices"
+    text = services.create_question(organizer, forum, QuestionData(label="Why", choices=("stray",)))
+    assert text.choices == []
+
+
+def test_questions_move_up_and_down(organizer, factory, edition):
+    forum = get(Forum, factory.forum(edition))
+    first, second, third = (services.create_question(organizer, forum, QuestionData(label=label))
+                            for label in ("A", "B", "C"))
+    services.move_question(organizer, third, -1)
+    services.move_question(organizer, first, -1)  # already first: stays
+    assert [q.label for q in get(Forum, forum).questions] == ["A", "C", "B"]
+    services.move_question(organizer, first, 1)
+    services.delete_question(organizer, second)
+    assert [(q.label, q.position) for q in get(Forum, forum).questions] == [("C", 0), ("A", 1)]
+
+
+# --------------------------------------------------------------------------------------------
+# The overview
+
+
+def test_programme_overview_nests_sub_forums_and_counts_registrations(app_ctx, factory, edition):
+    main = factory.forum(edition, kind=Forum.MAIN, title="Main", position=0)
+    sub = factory.forum(edition, kind=Forum.SUB, parent_id=main.id, title="Sub")
+    course = factory.forum(edition, kind=Forum.TRAINING, title="Course", enrols_whole_course=True, position=1)
+    session = factory.programme_session(sub)
+    for status, number in (("confirmed", None), ("waitlisted", 1), ("waitlisted", 2), ("pending", None),
+                           ("cancelled", None)):
+        factory.registration(factory.user(), session, status=status, waitlist_number=number)
+    factory.registration(factory.user(), course, status="pending")
+    factory.programme_session(factory.forum(factory.edition()))  # another edition's: not shown
+
+    rows = services.programme_overview(get(Edition, edition))
+    assert [row.forum.title for row in rows] == ["Main", "Course"]
+    assert [row.forum.title for row in rows[0].sub_forums] == ["Sub"]
+    counts = rows[0].sub_forums[0].sessions[0].counts
+    assert (counts.confirmed, counts.waitlisted, counts.pending) == (1, 2, 1)
+    assert rows[1].counts.pending == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Messages to the audience
+
+
+def test_audience_message_is_fanned_out_once_per_person(organizer, factory, edition, recorded_tasks):
+    forum = factory.forum(edition)
+    sessions = [factory.programme_session(forum) for _ in range(2)]
+    twice = factory.user()
+    factory.registration(twice, sessions[0])
+    factory.registration(twice, sessions[1])
+    factory.registration(factory.user(), sessions[1], status="pending")
+
+    message = messaging.send_audience_message(organizer, get(Forum, forum), subject="Hello\nBcc: x@evil.test",
+                                              body="Hi", audience=messaging.CONFIRMED_ONLY)
+    assert recorded_tasks == []  # published only after commit
+    db.session.commit()
+    assert recorded_tasks == [(messaging.FAN_OUT_TASK, (message.id,))]
+    assert message.subject == "Hello Bcc: x@evil.test"
+
+    assert messaging.fan_out_audience_message(message.id) == 1
+    db.session.commit()
+    assert messaging.fan_out_audience_message(message.id) == 0  # done: skipped
+    message = get(AudienceMessage, message)
+    assert (message.status, message.recipients_total) == ("done", 1)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+    outbox = db.session.scalar(select(OutboxMessage))
+    assert (outbox.batch, outbox.dedupe_key) == (f"audience:{message.id}", f"audience:{message.id}:{twice.id}")
+
+    # A crash after queueing but before "done": the re-run queues nothing twice.
+    message.status = AudienceMessage.SENDING
+    db.session.commit()
+    assert messaging.fan_out_audience_message(message.id) == 1
+    db.session.commit()
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+
+    [(listed, report)] = messaging.audience_messages(get(Forum, forum))
+    assert listed.id == message.id and (report.sent, report.pending, report.failed) == (0, 1, 0)
+
+
+def test_audience_must_be_known_and_sender_an_organizer(organizer, factory, edition):
+    session = get(ProgrammeSession, factory.programme_session(factory.forum(edition)))
+    with pytest.raises(messaging.MessagingError):
+        messaging.send_audience_message(organizer, session, subject="S", body="B", audience="everybody")
+    with pytest.raises(NotAllowed):
+        messaging.send_audience_message(get(User, factory.user()), session, subject="S", body="B")
+
+
+def test_speakers_belong_to_their_edition(organizer, factory, edition):
+    speaker = services.create_speaker(organizer, get(Edition, edition),
+                                      services.SpeakerData(name="Siti", country="MY"))
+    assert speaker.edition_id == edition.id
+    with pytest.raises(NotAllowed):
+        services.update_speaker(organizer, speaker, get(Edition, factory.edition()), services.SpeakerData(name="X"))
+    assert get(Speaker, speaker).name == "Siti"
