@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_babel import get_locale, get_timezone
 
 from expo.background import init_celery
@@ -146,6 +146,9 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
+        if not has_request_context():
+            # E-mails rendered by the worker: no page chrome, no forms, no request.
+            return {"current_locale": str(get_locale() or "en")}
         return {
             "languages": LANGUAGES,
             "current_locale": str(get_locale() or "en"),

@@ -142,3 +142,14 @@ def test_an_unexpected_mailer_error_is_retried_not_stuck(app, app_ctx, monkeypat
     db.session.expire_all()
     stored = db.session.get(OutboxMessage, message.id)
     assert stored.status == "pending" and "KeyError" in stored.last_error
+
+
+def test_emails_can_be_rendered_by_a_worker_outside_any_request(app):
+    app.config["WTF_CSRF_ENABLED"] = True  # as in production, where forms would want a request
+    try:
+        with app.app_context():
+            message = queue("worker:1")
+            assert "http://expo.test/confirm/x" in message.body_html
+            db.session.rollback()
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
