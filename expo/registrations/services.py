@@ -266,30 +266,36 @@ def _announce(registration: Registration) -> None:
         enqueue_after_commit(TICKET_TASK, registration.id)
 
 
+def lock_target(target: Target) -> None:
+    """Serialise everyone changing this session's (or course's) seats until the transaction ends.
+
+    A row lock on PostgreSQL; SQLite transactions already hold the database's write lock.
+    """
+    model = type(target)
+    db.session.execute(select(model.id).where(model.id == target.id).with_for_update())
+
+
 def cancel(actor: User, registration: Registration, now: datetime | None = None) -> list[Registration]:
     """Cancel a registration or leave the waiting list; a freed seat goes to the first in line.
 
     Returns the registrations promoted as a result.
     """
-    ensure(registration.user_id == actor.id or can_manage_edition(actor, forum_of(registration.target).edition))
+    target = registration.target
+    ensure(registration.user_id == actor.id or can_manage_edition(actor, forum_of(target).edition))
+    now = now or utcnow()
+    lock_target(target)
+    # Read the status only under the lock: a concurrent cancellation may have just promoted us.
+    db.session.refresh(registration)
     if not registration.is_active:
         raise RegistrationError(_("This registration is already cancelled."))
-    now = now or utcnow()
-    target = registration.target
     was_confirmed = registration.status == Registration.CONFIRMED
-    # Take the row lock on the target first, so concurrent cancellations promote one at a time.
-    if was_confirmed:
-        release_seat(target)
-    changed = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.status.in_(Registration.ACTIVE))
-        .values(status=Registration.CANCELLED, cancelled_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.expire(registration)
-    if not changed:
-        raise RegistrationError(_("This registration is already cancelled."))
-    return promote_from_waitlist(target, now) if was_confirmed else []
+    registration.status = Registration.CANCELLED
+    registration.cancelled_at = now
+    db.session.flush()
+    if not was_confirmed:
+        return []
+    release_seat(target)
+    return promote_from_waitlist(target, now)
 
 
 def promote_from_waitlist(target: Target, now: datetime | None = None) -> list[Registration]:
@@ -352,6 +358,8 @@ def change_capacity(actor: User, target: Target, capacity: int | None) -> list[R
 def decide(actor: User, registration: Registration, *, accept: bool, now: datetime | None = None) -> Registration:
     """Approval mode: an organizer accepts (a seat, or the waiting list when full) or declines."""
     ensure(can_manage_edition(actor, forum_of(registration.target).edition))
+    lock_target(registration.target)
+    db.session.refresh(registration)  # two organizers clicking at once decide once
     if registration.status != Registration.PENDING:
         raise RegistrationError(_("This registration has already been decided."))
     now = now or utcnow()

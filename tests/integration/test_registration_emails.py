@@ -65,7 +65,8 @@ def test_ticket_arrives_with_calendar_and_qr_and_promotion_follows_a_cancellatio
     assert attachments["expo-ticket.png"].get_content()[:8] == b"\x89PNG\r\n\x1a\n"
 
     with app.app_context():
-        registration_id = db.session.scalar(db.select(Registration.id).join(User).where(User.email == holder))
+        registration_id = db.session.scalar(db.select(Registration.id).join(User, Registration.user_id == User.id)
+                                          .where(User.email == holder))
     assert holder_client.post(f"/registrations/{registration_id}/cancel").status_code == 302
     messages = smtp_server.wait_for_messages(2)
     assert messages[1].recipients == (waiting,)
