@@ -65,7 +65,7 @@ def _check_in_page(edition: Edition, form: CheckInForm, outcome: dict | None = N
 
 
 @bp.route("/", methods=["GET", "POST"])
-def check_in(slug: str):
+def index(slug: str):
     edition = load_edition(slug, allowed=can_check_in)
     form = CheckInForm()
     if not form.is_submitted():

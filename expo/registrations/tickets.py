@@ -21,6 +21,14 @@ from expo.registrations.models import Registration
 
 TICKET_PREFIX = "EXPO1."
 
+# Whole sentences per status, so every language can phrase them naturally.
+NOT_CONFIRMED_MESSAGES = {
+    "waitlisted": lambda: _("Not confirmed: this person is on the waiting list."),
+    "pending": lambda: _("Not confirmed: this registration still awaits the organizers' approval."),
+    "cancelled": lambda: _("Not valid: this registration was cancelled."),
+    "declined": lambda: _("Not valid: this registration was declined."),
+}
+
 
 class TicketError(Exception):
     """The code cannot be checked in; the message is safe to show to check-in staff."""
@@ -73,11 +81,12 @@ def check_in(actor: User, payload: str, *, edition_id: int, now: datetime | None
     if registration is None:
         raise TicketError(_("No registration has this ticket."))
     forum = registration.forum if registration.forum_id else registration.session.forum
-    ensure(can_check_in(actor, forum.edition))
+    # The edition first: staff at this door must hear "another edition", not "not allowed".
     if forum.edition_id != edition_id:
         raise TicketError(_("This ticket is for another edition."))
+    ensure(can_check_in(actor, forum.edition))
     if registration.status != Registration.CONFIRMED:
-        raise TicketError(_("This registration is not confirmed (it is %(status)s).", status=registration.status))
+        raise TicketError(NOT_CONFIRMED_MESSAGES.get(registration.status, NOT_CONFIRMED_MESSAGES["cancelled"])())
     now = now or utcnow()
     first_time = db.session.execute(
         update(Registration)
