@@ -55,6 +55,8 @@ def app(tmp_path_factory):
             "MAIL_OUTBOX_PATH": instance / "outbox",
             "RATELIMIT_STORAGE_URI": "memory://",
             "BASE_URL": "http://expo.test",
+            # Cheap argon2 so hundreds of test accounts don't dominate the run; production keeps the defaults.
+            "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
         },
         instance_path=str(instance),
     )

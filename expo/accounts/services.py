@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,9 +25,16 @@ from expo.urls import external_url
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 
-_hasher = PasswordHasher()
-# Verifying against this keeps the timing the same whether or not an account exists.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+@lru_cache(maxsize=4)
+def _hasher_for(params: tuple[tuple[str, int], ...]) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher(**dict(params))
+    # Verifying against this keeps the timing the same whether or not an account exists.
+    return hasher, hasher.hash("not-a-real-password")
+
+
+def _password_hasher() -> tuple[PasswordHasher, str]:
+    """argon2id with the library's defaults; tests lower the cost through PASSWORD_HASH_PARAMS."""
+    return _hasher_for(tuple(sorted(current_app.config.get("PASSWORD_HASH_PARAMS", {}).items())))
 
 
 class AccountError(Exception):
@@ -64,7 +72,7 @@ def normalise_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _password_hasher()[0].hash(password)
 
 
 def check_password_strength(password: str, *, email: str = "") -> None:
@@ -178,8 +186,9 @@ def confirm_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User:
     """Check the credentials; the same message for an unknown address and a wrong password."""
     user = find_user_by_email(email)
+    hasher, dummy_hash = _password_hasher()
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else dummy_hash, password)
     except (VerificationError, InvalidHashError):
         raise InvalidCredentials(_("The e-mail address or password is not right.")) from None
     if user is None or user.is_disabled:
@@ -188,7 +197,7 @@ def authenticate(email: str, password: str) -> User:
         raise EmailNotConfirmed(
             _("Confirm your e-mail address first: follow the link we sent you, or ask for a new one.")
         )
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     return user
@@ -233,7 +242,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     try:
-        _hasher.verify(user.password_hash, current_password)
+        _password_hasher()[0].verify(user.password_hash, current_password)
     except (VerificationError, InvalidHashError):
         raise InvalidCredentials(_("Your current password is not right.")) from None
     check_password_strength(new_password, email=user.email)
