@@ -269,7 +269,7 @@ def _unknown(app) -> str:
     ("forged", 400, "This ticket is not genuine"),
     ("not_a_ticket", 400, "This is not an Expo ticket."),
     ("unknown", 404, "No registration has this ticket."),
-    ("waitlisted", 409, "This registration is not confirmed (it is waitlisted)."),
+    ("waitlisted", 409, "Not confirmed: this person is on the waiting list."),
     ("other_edition", 404, "This ticket is for another edition."),
 ])
 def test_refused_tickets_show_why(app, world, case, status, message):

@@ -157,15 +157,15 @@ def test_check_in_happens_once(app_ctx, world):
     assert tickets.target_title(registration) == "Opening keynote"
 
 
-@pytest.mark.parametrize("status, fields", [
-    (Registration.WAITLISTED, {"waitlist_number": 1}),
-    (Registration.PENDING, {}),
-    (Registration.CANCELLED, {}),
+@pytest.mark.parametrize("status, fields, reason", [
+    (Registration.WAITLISTED, {"waitlist_number": 1}, "on the waiting list"),
+    (Registration.PENDING, {}, "awaits the organizers' approval"),
+    (Registration.CANCELLED, {}, "was cancelled"),
 ])
-def test_an_unconfirmed_registration_is_refused(app_ctx, factory, world, status, fields):
+def test_an_unconfirmed_registration_is_refused(app_ctx, factory, world, status, fields, reason):
     waiting = factory.registration(factory.user(), world.session, status=status, **fields)
 
-    with pytest.raises(TicketError, match="not confirmed"):
+    with pytest.raises(TicketError, match=reason):
         tickets.check_in(_user(world.organizer), _payload(waiting), edition_id=world.edition.id)
     assert _load(waiting).checked_in_at is None
 
