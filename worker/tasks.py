@@ -70,3 +70,13 @@ def claim_due_reminders() -> int:
     claimed = reminders.claim_due_reminders()
     db.session.commit()
     return len(claimed)
+
+
+from expo.organize import messaging as audience_messaging  # noqa: E402 - appended with its task
+
+
+@shared_task(name="registrations.fan_out_audience_message", acks_late=True)
+def fan_out_audience_message(message_id: int) -> int:
+    queued = audience_messaging.fan_out_audience_message(message_id)
+    db.session.commit()
+    return queued

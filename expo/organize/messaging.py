@@ -63,7 +63,9 @@ def _recipient_filter(message: AudienceMessage):
         return Registration.session_id == message.session_id
     return or_(
         Registration.forum_id == message.forum_id,
-        Registration.session_id.in_(select(ProgrammeSession.id).where(ProgrammeSession.forum_id == message.forum_id)),
+        Registration.session_id.in_(
+            select(ProgrammeSession.id).where(ProgrammeSession.forum_id == message.forum_id)
+        ),
     )
 
 
@@ -82,7 +84,8 @@ def fan_out_audience_message(message_id: int) -> int:
     if message is None or message.status == AudienceMessage.DONE:
         return 0
     db.session.execute(
-        update(AudienceMessage).where(AudienceMessage.id == message.id, AudienceMessage.status != AudienceMessage.DONE)
+        update(AudienceMessage)
+        .where(AudienceMessage.id == message.id, AudienceMessage.status != AudienceMessage.DONE)
         .values(status=AudienceMessage.SENDING)
         .execution_options(synchronize_session=False)
     )

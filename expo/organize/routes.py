@@ -124,7 +124,7 @@ def _page() -> int:
 
 
 @bp.route("/")
-def show_programme():
+def index():
     rows = services.programme_overview(_edition())
     return render_template("organize/programme.html", edition=_edition(), rows=rows)
 
@@ -144,7 +144,7 @@ def create_forum():
         else:
             db.session.commit()
             flash(_("Forum “%(title)s” created.", title=forum.title), "success")
-            return redirect(url_for("organize.show_programme", _anchor=f"forum-{forum.id}"))
+            return redirect(url_for("organize.index", _anchor=f"forum-{forum.id}"))
     return render_template("organize/forum_form.html", edition=edition, form=form, forum=None)
 
 
@@ -163,7 +163,7 @@ def edit_forum(forum_id: int):
             db.session.commit()
             flash(_("Forum “%(title)s” saved.", title=forum.title), "success")
             _flash_promoted(promoted)
-            return redirect(url_for("organize.show_programme", _anchor=f"forum-{forum.id}"))
+            return redirect(url_for("organize.index", _anchor=f"forum-{forum.id}"))
     return render_template("organize/forum_form.html", edition=edition, form=form, forum=forum)
 
 
@@ -187,7 +187,7 @@ def create_session(forum_id: int):
         else:
             db.session.commit()
             flash(_("Session “%(title)s” created.", title=session.title), "success")
-            return redirect(url_for("organize.show_programme", _anchor=f"forum-{forum.id}"))
+            return redirect(url_for("organize.index", _anchor=f"forum-{forum.id}"))
     return render_template("organize/session_form.html", edition=edition, form=form, forum=forum, session=None)
 
 
@@ -207,7 +207,7 @@ def edit_session(session_id: int):
             db.session.commit()
             flash(_("Session “%(title)s” saved.", title=session.title), "success")
             _flash_promoted(promoted)
-            return redirect(url_for("organize.show_programme", _anchor=f"session-{session.id}"))
+            return redirect(url_for("organize.index", _anchor=f"session-{session.id}"))
     return render_template("organize/session_form.html", edition=edition, form=form, forum=session.forum,
                            session=session)
 
@@ -221,10 +221,10 @@ def delete_session(session_id: int):
     except OrganizeError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("organize.show_programme", _anchor=f"session-{session_id}"))
+        return redirect(url_for("organize.index", _anchor=f"session-{session_id}"))
     db.session.commit()
     flash(_("Session “%(title)s” deleted.", title=title), "success")
-    return redirect(url_for("organize.show_programme", _anchor=f"forum-{forum_id}"))
+    return redirect(url_for("organize.index", _anchor=f"forum-{forum_id}"))
 
 
 # --- speakers ------------------------------------------------------------------------------------

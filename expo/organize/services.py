@@ -462,7 +462,8 @@ def programme_overview(edition: Edition) -> list[ForumRow]:
     if forum_ids:
         session_ids = select(ProgrammeSession.id).where(ProgrammeSession.forum_id.in_(forum_ids))
         rows = db.session.execute(
-            select(Registration.session_id, Registration.forum_id, Registration.status, func.count(Registration.id))
+            select(Registration.session_id, Registration.forum_id, Registration.status,
+                   func.count(Registration.id))
             .where(or_(Registration.session_id.in_(session_ids), Registration.forum_id.in_(forum_ids)),
                    Registration.status.in_(Registration.ACTIVE))
             .group_by(Registration.session_id, Registration.forum_id, Registration.status)

@@ -254,8 +254,9 @@ def _place(registration: Registration, target: Target, *, awaiting_approval: boo
         registration.status = Registration.CONFIRMED
         registration.confirmed_at = now
     else:
+        number = next_waitlist_number(target)  # first: its UPDATE autoflushes the registration
         registration.status = Registration.WAITLISTED
-        registration.waitlist_number = next_waitlist_number(target)
+        registration.waitlist_number = number
 
 
 def _announce(registration: Registration) -> None:

@@ -29,11 +29,13 @@ def edition(factory):
 
 
 @pytest.fixture()
-def organizer(app_ctx, factory, edition) -> User:
-    return db.session.get(User, factory.organizer(edition).id)
+def organizer(factory, edition) -> User:
+    return factory.organizer(edition)
 
 
 def get(model, row):
+    """The test's own copy of a factory row. Arrange every row with the factory first: reading here
+    opens this context's transaction, and on SQLite (BEGIN IMMEDIATE) the factory would wait for it."""
     return db.session.get(model, row.id)
 
 
@@ -78,18 +80,18 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
 
 
 def test_only_the_editions_organizers_change_its_programme(app_ctx, factory, edition):
-    attendee = get(User, factory.user())
-    other_organizer = get(User, factory.organizer(factory.edition()))
-    for actor in (attendee, other_organizer):
+    outsiders = [factory.user(), factory.organizer(factory.edition())]
+    for outsider in outsiders:
+        actor = get(User, outsider)
         with pytest.raises(NotAllowed):
             services.create_forum(actor, get(Edition, edition), forum_data())
 
 
-def test_sub_forum_needs_a_main_forum_of_the_same_edition(organizer, factory, edition):
-    mine = get(Edition, edition)
+def test_sub_forum_needs_a_main_forum_of_the_same_edition(app_ctx, organizer, factory, edition):
     main = factory.forum(edition, kind=Forum.MAIN)
     other_sub = factory.forum(edition, kind=Forum.SUB)
     foreign_main = factory.forum(factory.edition(), kind=Forum.MAIN)
+    mine, organizer = get(Edition, edition), get(User, organizer)
 
     assert error_of(services.create_forum, organizer, mine, forum_data(kind=Forum.SUB)).field == "parent_id"
     for parent in (other_sub, foreign_main):
@@ -102,16 +104,17 @@ def test_sub_forum_needs_a_main_forum_of_the_same_edition(organizer, factory, ed
     assert sub.parent_id == main.id
 
 
-def test_forum_address_is_unique_per_edition(organizer, factory, edition):
+def test_forum_address_is_unique_per_edition(app_ctx, organizer, factory, edition):
     factory.forum(edition, slug="forum")
     factory.forum(factory.edition(), slug="elsewhere")
+    organizer = get(User, organizer)
     error = error_of(services.create_forum, organizer, get(Edition, edition), forum_data())
     assert error.field == "slug"
     assert services.create_forum(organizer, get(Edition, edition), forum_data(slug="elsewhere")).id
 
 
-def test_whole_course_enrolment_is_for_training_courses(organizer, edition):
-    mine = get(Edition, edition)
+def test_whole_course_enrolment_is_for_training_courses(app_ctx, organizer, edition):
+    mine, organizer = get(Edition, edition), get(User, organizer)
     error = error_of(services.create_forum, organizer, mine, forum_data(enrols_whole_course=True, capacity=5))
     assert error.field == "enrols_whole_course"
     course = services.create_forum(organizer, mine, forum_data(kind=Forum.TRAINING, enrols_whole_course=True,
@@ -121,26 +124,30 @@ def test_whole_course_enrolment_is_for_training_courses(organizer, edition):
     assert plain.capacity is None  # capacity is only for whole-course forums
 
 
-def test_main_forum_with_sub_forums_stays_main(organizer, factory, edition):
+def test_main_forum_with_sub_forums_stays_main(app_ctx, organizer, factory, edition):
     main = factory.forum(edition, kind=Forum.MAIN, slug="main")
     factory.forum(edition, kind=Forum.SUB, parent_id=main.id)
-    error = error_of(services.update_forum, organizer, get(Forum, main), forum_data(slug="main", kind=Forum.PROMOTION))
+    organizer = get(User, organizer)
+    error = error_of(services.update_forum, organizer, get(Forum, main),
+                     forum_data(slug="main", kind=Forum.PROMOTION))
     assert error.field == "kind"
 
 
-def test_registration_style_cannot_flip_once_people_registered(organizer, factory, edition):
+def test_registration_style_cannot_flip_once_people_registered(app_ctx, organizer, factory, edition):
     course = factory.forum(edition, kind=Forum.TRAINING, slug="course")
     session = factory.programme_session(course)
     factory.registration(factory.user(), session)
+    organizer = get(User, organizer)
     error = error_of(services.update_forum, organizer, get(Forum, course),
                      forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True))
     assert error.field == "enrols_whole_course"
 
 
-def test_course_capacity_goes_through_the_registration_service(organizer, factory, edition):
-    course = get(Forum, factory.forum(edition, kind=Forum.TRAINING, slug="course", enrols_whole_course=True,
-                                      capacity=1))
-    first, second = get(User, factory.user()), get(User, factory.user())
+def test_course_capacity_goes_through_the_registration_service(app_ctx, organizer, factory, edition):
+    course = factory.forum(edition, kind=Forum.TRAINING, slug="course", enrols_whole_course=True, capacity=1)
+    first, second = factory.user(), factory.user()
+    course, first, second, organizer = (get(Forum, course), get(User, first), get(User, second),
+                                        get(User, organizer))
     registrations.register(first, course)
     waiting = registrations.register(second, course).registration
     db.session.commit()
@@ -161,9 +168,10 @@ def test_course_capacity_goes_through_the_registration_service(organizer, factor
 # Sessions
 
 
-def test_session_rules(organizer, factory, edition):
-    forum = get(Forum, factory.forum(edition))
+def test_session_rules(app_ctx, organizer, factory, edition):
+    forum = factory.forum(edition)
     foreign_speaker = factory.speaker(factory.edition())
+    forum, organizer = get(Forum, forum), get(User, organizer)
     cases = {
         "ends_at": session_data(ends_at=NINE_UTC),
         "stream_url": session_data(stream_url="javascript:alert(1)"),
@@ -177,9 +185,10 @@ def test_session_rules(organizer, factory, edition):
         services.create_session(organizer, forum, session_data(starts_at=NINE_LOCAL))
 
 
-def test_session_is_created_with_speakers_and_tidy_tags(organizer, factory, edition):
-    forum = get(Forum, factory.forum(edition))
+def test_session_is_created_with_speakers_and_tidy_tags(app_ctx, organizer, factory, edition):
+    forum = factory.forum(edition)
     speakers = [factory.speaker(edition, name=name) for name in ("Zhou", "Anan")]
+    forum, organizer = get(Forum, forum), get(User, organizer)
     session = services.create_session(organizer, forum, session_data(
         tags="Trade,, trade, RCEP", capacity=None, stream_url="https://live.example.com/x",
         speaker_ids=tuple(s.id for s in speakers)))
@@ -189,11 +198,12 @@ def test_session_is_created_with_speakers_and_tidy_tags(organizer, factory, edit
     assert (session.tags, session.capacity, session.seats_taken) == ("Trade, RCEP", None, 0)
 
 
-def test_raising_session_capacity_promotes_and_lowering_below_seats_is_refused(organizer, factory, edition,
-                                                                               recorded_tasks):
-    forum = factory.forum(edition)
-    session = get(ProgrammeSession, factory.programme_session(forum, capacity=1))
-    users = [get(User, factory.user()) for _ in range(3)]
+def test_raising_session_capacity_promotes_and_lowering_below_seats_is_refused(app_ctx, organizer, factory,
+                                                                               edition, recorded_tasks):
+    session = factory.programme_session(factory.forum(edition), capacity=1)
+    users = [factory.user() for _ in range(3)]
+    session, organizer = get(ProgrammeSession, session), get(User, organizer)
+    users = [get(User, user) for user in users]
     results = [registrations.register(user, session).registration for user in users]
     db.session.commit()
     assert [r.status for r in results] == ["confirmed", "waitlisted", "waitlisted"]
@@ -212,11 +222,11 @@ def test_raising_session_capacity_promotes_and_lowering_below_seats_is_refused(o
     assert get(ProgrammeSession, session).capacity == 2
 
 
-def test_session_with_active_registrations_is_not_deleted(organizer, factory, edition):
+def test_session_with_active_registrations_is_not_deleted(app_ctx, organizer, factory, edition):
     forum = factory.forum(edition)
     busy = factory.programme_session(forum)
     factory.registration(factory.user(), busy, status=Registration.WAITLISTED, waitlist_number=1)
-    error = error_of(services.delete_session, organizer, get(ProgrammeSession, busy))
+    error = error_of(services.delete_session, get(User, organizer), get(ProgrammeSession, busy))
     assert "Cancel their registrations" in str(error)
 
 
@@ -224,16 +234,18 @@ def test_session_with_active_registrations_is_not_deleted(organizer, factory, ed
 # Questions
 
 
-def test_at_most_ten_questions_per_forum(organizer, factory, edition):
-    forum = get(Forum, factory.forum(edition))
+def test_at_most_ten_questions_per_forum(app_ctx, organizer, factory, edition):
+    forum = factory.forum(edition)
+    forum, organizer = get(Forum, forum), get(User, organizer)
     for number in range(services.MAX_QUESTIONS_PER_FORUM):
         services.create_question(organizer, forum, QuestionData(label=f"Q{number}"))
     error = error_of(services.create_question, organizer, forum, QuestionData(label="One too many"))
     assert "at most 10 questions" in str(error)
 
 
-def test_choice_questions_need_options_and_others_keep_none(organizer, factory, edition):
-    forum = get(Forum, factory.forum(edition))
+def test_choice_questions_need_options_and_others_keep_none(app_ctx, organizer, factory, edition):
+    forum = factory.forum(edition)
+    forum, organizer = get(Forum, forum), get(User, organizer)
     error = error_of(services.create_question, organizer, forum,
                      QuestionData(label="Pick", kind=ForumQuestion.CHOICE, choices=("Only",)))
     assert error.field == "choices"
@@ -241,8 +253,9 @@ def test_choice_questions_need_options_and_others_keep_none(organizer, factory, 
     assert text.choices == []
 
 
-def test_questions_move_up_and_down(organizer, factory, edition):
-    forum = get(Forum, factory.forum(edition))
+def test_questions_move_up_and_down(app_ctx, organizer, factory, edition):
+    forum = factory.forum(edition)
+    forum, organizer = get(Forum, forum), get(User, organizer)
     first, second, third = (services.create_question(organizer, forum, QuestionData(label=label))
                             for label in ("A", "B", "C"))
     services.move_question(organizer, third, -1)
@@ -280,13 +293,14 @@ def test_programme_overview_nests_sub_forums_and_counts_registrations(app_ctx, f
 # Messages to the audience
 
 
-def test_audience_message_is_fanned_out_once_per_person(organizer, factory, edition, recorded_tasks):
+def test_audience_message_is_fanned_out_once_per_person(app_ctx, organizer, factory, edition, recorded_tasks):
     forum = factory.forum(edition)
     sessions = [factory.programme_session(forum) for _ in range(2)]
     twice = factory.user()
     factory.registration(twice, sessions[0])
     factory.registration(twice, sessions[1])
     factory.registration(factory.user(), sessions[1], status="pending")
+    organizer = get(User, organizer)
 
     message = messaging.send_audience_message(organizer, get(Forum, forum), subject="Hello\nBcc: x@evil.test",
                                               body="Hi", audience=messaging.CONFIRMED_ONLY)
@@ -315,18 +329,22 @@ def test_audience_message_is_fanned_out_once_per_person(organizer, factory, edit
     assert listed.id == message.id and (report.sent, report.pending, report.failed) == (0, 1, 0)
 
 
-def test_audience_must_be_known_and_sender_an_organizer(organizer, factory, edition):
-    session = get(ProgrammeSession, factory.programme_session(factory.forum(edition)))
+def test_audience_must_be_known_and_sender_an_organizer(app_ctx, organizer, factory, edition):
+    session = factory.programme_session(factory.forum(edition))
+    attendee = factory.user()
+    session, organizer = get(ProgrammeSession, session), get(User, organizer)
     with pytest.raises(messaging.MessagingError):
         messaging.send_audience_message(organizer, session, subject="S", body="B", audience="everybody")
     with pytest.raises(NotAllowed):
-        messaging.send_audience_message(get(User, factory.user()), session, subject="S", body="B")
+        messaging.send_audience_message(get(User, attendee), session, subject="S", body="B")
 
 
-def test_speakers_belong_to_their_edition(organizer, factory, edition):
+def test_speakers_belong_to_their_edition(app_ctx, organizer, factory, edition):
+    other = factory.edition()
+    organizer = get(User, organizer)
     speaker = services.create_speaker(organizer, get(Edition, edition),
                                       services.SpeakerData(name="Siti", country="MY"))
     assert speaker.edition_id == edition.id
     with pytest.raises(NotAllowed):
-        services.update_speaker(organizer, speaker, get(Edition, factory.edition()), services.SpeakerData(name="X"))
+        services.update_speaker(organizer, speaker, get(Edition, other), services.SpeakerData(name="X"))
     assert get(Speaker, speaker).name == "Siti"
