@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from expo import uploads
 from expo.editions.routes import load_edition
 from expo.extensions import db
 from expo.forums import programme
@@ -108,6 +109,15 @@ def session_calendar(slug: str, session_id: int):
     edition = load_edition(slug)
     session = load_session(edition, session_id)
     return _calendar_response(build_calendar(session.title, [session]), f"session-{session.id}.ics")
+
+
+@bp.route("/speakers/<int:speaker_id>/photo")
+def speaker_photo(slug: str, speaker_id: int):
+    edition = load_edition(slug)
+    speaker = db.session.get(Speaker, speaker_id)
+    if speaker is None or speaker.edition_id != edition.id:
+        abort(404)
+    return uploads.stored_file_response(speaker.photo_path)
 
 
 @bp.route("/speakers/<int:speaker_id>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -187,6 +188,10 @@ class SpeakerForm(FlaskForm):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country or region"), validators=[Optional()])
     biography = TextAreaField(_l("Biography"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 6})
+    photo = FileField(_l("Photo"), description=_l("A JPEG, PNG or WebP image of at most 5 MB. Metadata such as "
+                                                  "location is removed."),
+                      render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    remove_photo = BooleanField(_l("Remove the current photo"))
     submit = SubmitField(_l("Save speaker"))
 
     def __init__(self, *args, **kwargs):

@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from expo import uploads
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
@@ -240,24 +241,45 @@ def list_speakers():
 @bp.route("/speakers/new", methods=["GET", "POST"])
 def create_speaker():
     form = SpeakerForm()
+    status = 200
     if form.validate_on_submit():
-        speaker = services.create_speaker(current_user, _edition(), form.speaker_data())
-        db.session.commit()
-        flash(_("Speaker “%(name)s” added.", name=speaker.name), "success")
-        return redirect(url_for("organize.list_speakers"))
-    return render_template("organize/speaker_form.html", edition=_edition(), form=form, speaker=None)
+        try:
+            speaker = services.create_speaker(current_user, _edition(), form.speaker_data(), photo=_photo(form))
+        except uploads.UploadRejected as exc:
+            db.session.rollback()
+            form.photo.errors = [str(exc)]
+            status = exc.status
+        else:
+            db.session.commit()
+            flash(_("Speaker “%(name)s” added.", name=speaker.name), "success")
+            return redirect(url_for("organize.list_speakers"))
+    return render_template("organize/speaker_form.html", edition=_edition(), form=form, speaker=None), status
 
 
 @bp.route("/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
 def edit_speaker(speaker_id: int):
     speaker = _speaker(speaker_id)
     form = SpeakerForm(obj=speaker)
+    status = 200
     if form.validate_on_submit():
-        services.update_speaker(current_user, speaker, _edition(), form.speaker_data())
-        db.session.commit()
-        flash(_("Speaker “%(name)s” saved.", name=speaker.name), "success")
-        return redirect(url_for("organize.list_speakers"))
-    return render_template("organize/speaker_form.html", edition=_edition(), form=form, speaker=speaker)
+        try:
+            services.update_speaker(current_user, speaker, _edition(), form.speaker_data(), photo=_photo(form),
+                                    remove_photo=form.remove_photo.data)
+        except uploads.UploadRejected as exc:
+            db.session.rollback()
+            form.photo.errors = [str(exc)]
+            status = exc.status
+        else:
+            db.session.commit()
+            flash(_("Speaker “%(name)s” saved.", name=speaker.name), "success")
+            return redirect(url_for("organize.list_speakers"))
+    return render_template("organize/speaker_form.html", edition=_edition(), form=form, speaker=speaker), status
+
+
+def _photo(form: SpeakerForm):
+    """The uploaded file's stream, or None when the field was left empty."""
+    upload = form.photo.data
+    return upload.stream if upload and getattr(upload, "filename", "") else None
 
 
 # --- custom questions ----------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO
+
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -13,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from expo import uploads
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
@@ -315,19 +318,32 @@ def _apply_speaker(speaker: Speaker, data: SpeakerData) -> None:
         setattr(speaker, name, getattr(data, name))
 
 
-def create_speaker(actor: User, edition: Edition, data: SpeakerData) -> Speaker:
+def create_speaker(actor: User, edition: Edition, data: SpeakerData, *, photo: IO[bytes] | None = None) -> Speaker:
     ensure(can_manage_edition(actor, edition))
     speaker = Speaker(edition_id=edition.id)
     _apply_speaker(speaker, data)
+    if photo is not None:
+        speaker.photo_path = uploads.store_image(photo, f"speakers/{edition.id}")
     db.session.add(speaker)
     db.session.flush()
     return speaker
 
 
-def update_speaker(actor: User, speaker: Speaker, edition: Edition, data: SpeakerData) -> Speaker:
+def update_speaker(actor: User, speaker: Speaker, edition: Edition, data: SpeakerData, *,
+                   photo: IO[bytes] | None = None, remove_photo: bool = False) -> Speaker:
+    """Change a speaker; a new photo replaces the old one, whose file is removed after the commit."""
     ensure(speaker.edition_id == edition.id and can_manage_edition(actor, edition))
+    replaced = None
+    if photo is not None:
+        # Validate and store first: a rejected upload leaves the speaker exactly as it was.
+        new_path = uploads.store_image(photo, f"speakers/{edition.id}")
+        replaced, speaker.photo_path = speaker.photo_path, new_path
+    elif remove_photo:
+        replaced, speaker.photo_path = speaker.photo_path, None
     _apply_speaker(speaker, data)
     db.session.flush()
+    if replaced:
+        uploads.delete_after_commit(replaced)
     return speaker
 
 
