@@ -92,6 +92,30 @@ def can_view_company_team(user: User | None, company: "ExhibitorCompany") -> boo
     return is_company_member(user, company) or is_global_organizer(user)
 
 
+def can_apply_as_exhibitor(user: User | None) -> bool:
+    """Any signed-in account may apply; one person can run several companies."""
+    return _signed_in(user)
+
+
+def can_manage_company_team(user: User | None, company: "ExhibitorCompany") -> bool:
+    """Inviting, removing and handing over: the owner only (staff and organizers look, not touch)."""
+    return is_company_owner(user, company)
+
+
+def can_edit_company_application(user: User | None, company: "ExhibitorCompany") -> bool:
+    return is_company_owner(user, company)
+
+
+def can_review_exhibitors(user: User | None) -> bool:
+    """A company is not tied to one edition, so only organizers of every edition review it."""
+    return is_global_organizer(user)
+
+
+def can_view_company_logo(user: User | None, company: "ExhibitorCompany") -> bool:
+    """Approved exhibitors' logos are public; an application's only to its team and reviewers."""
+    return company.status == "approved" or can_view_company_team(user, company)
+
+
 def can_see_dev_outbox(config) -> bool:
     """The local mail outbox page exists only in development without a mail server."""
     return not config["PRODUCTION"] and not config["MAIL_SERVER"]

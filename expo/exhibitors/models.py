@@ -1,4 +1,4 @@
-"""Exhibitor companies and the people on their teams."""
+"""Exhibitor companies, the people on their teams, and the invitations to join them."""
 
 from __future__ import annotations
 
@@ -16,23 +16,41 @@ class ExhibitorCompany(db.Model):
     __tablename__ = "exhibitor_companies"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
+        # The applicant is always told why; a rejection without a reason cannot be stored.
+        CheckConstraint("status != 'rejected' OR rejection_reason != ''", name="rejection_has_reason"),
     )
 
     PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Derived from the name; unique, so two companies cannot share a name that reads the same.
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(2))
     sector: Mapped[str] = mapped_column(String(120), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    logo_path: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default=PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the application (or its latest re-submission) arrived: the review queue's order.
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The latest decision; kept through a re-submission so the reviewer sees why it came back.
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rejection_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     members: Mapped[list["CompanyMember"]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="CompanyMember.id"
     )
+    invitations: Mapped[list["CompanyInvitation"]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="CompanyInvitation.id"
+    )
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def owner(self) -> "CompanyMember | None":
+        return next((member for member in self.members if member.role == CompanyMember.OWNER), None)
 
 
 class CompanyMember(db.Model):
@@ -63,3 +81,31 @@ class CompanyMember(db.Model):
 
     company: Mapped[ExhibitorCompany] = relationship(back_populates="members")
     user: Mapped[User] = relationship()
+
+
+class CompanyInvitation(db.Model):
+    """An owner's invitation for an e-mail address to join the team as staff.
+
+    Only a hash of the token is stored: the link in the e-mail is the one copy of the secret.
+    One open invitation per address and company; inviting again replaces it.
+    """
+
+    __tablename__ = "company_invitations"
+    __table_args__ = (UniqueConstraint("company_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    company: Mapped[ExhibitorCompany] = relationship(back_populates="invitations")
+    invited_by: Mapped[User | None] = relationship()
+
+    def is_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at

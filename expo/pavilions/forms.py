@@ -1,0 +1,54 @@
+"""Pavilion forms: input validation only; the rules (unique address and country) live in pavilions.services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from expo.editions.models import Pavilion
+from expo.i18n import country_choices
+from expo.pavilions.services import PavilionData
+
+KIND_CHOICES = [
+    (Pavilion.THEMED, _l("Themed pavilion: exhibitors of one industry or topic")),
+    (Pavilion.COUNTRY, _l("Country pavilion: exhibitors from one country")),
+]
+
+
+class PavilionForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("For example “Smart Manufacturing” or “Pavilion of Malaysia”."))
+    slug = StringField(
+        _l("Web address"),
+        validators=[DataRequired(), Length(max=80),
+                    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                           message=_l("Use lower-case letters, digits and hyphens only."))],
+        description=_l("Appears in links, for example smart-manufacturing."),
+    )
+    kind = RadioField(_l("Kind"), choices=KIND_CHOICES, default=Pavilion.THEMED)
+    # No Optional(): it would stop the chain before validate_country could ask for a country pavilion's country.
+    country = SelectField(_l("Country"), description=_l("Only for country pavilions."))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
+                                render_kw={"rows": 5})
+    submit = SubmitField(_l("Save pavilion"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("— Choose —"))] + country_choices()
+        if self.country.data is None:
+            self.country.data = ""
+
+    def validate_country(self, field) -> None:
+        if self.kind.data == Pavilion.COUNTRY and not field.data:
+            raise ValidationError(_l("Choose the country of a country pavilion."))
+
+    def pavilion_data(self) -> PavilionData:
+        return PavilionData(
+            name=self.name.data.strip(),
+            slug=self.slug.data.strip(),
+            kind=self.kind.data,
+            country=self.country.data or None,
+            description=self.description.data or "",
+        )
