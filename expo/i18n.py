@@ -97,12 +97,14 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return f"{format_datetime(value, fmt)} ({get_timezone().zone})"
 
 
-def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium") -> str:
-    """A moment in a named zone (an e-mail's recipient, an edition's venue), zone named."""
+def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium", named: bool = True) -> str:
+    """A moment in a named zone (an e-mail's recipient, an edition's venue); the zone is named
+    unless the page already says it once (``named=False``)."""
     if value is None:
         return ""
     tz = ZoneInfo(zone) if is_known_timezone(zone) else ZoneInfo("UTC")
-    return f"{babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or 'en')} ({tz.key})"
+    text = babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or "en")
+    return f"{text} ({tz.key})" if named else text
 
 
 def format_day(value: date) -> str:

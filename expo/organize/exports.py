@@ -51,7 +51,7 @@ def export_filename(target: Target, extension: str) -> str:
 
 def _header(questions: list[ForumQuestion], zone: str) -> list[str]:
     return [
-        _("Name"), _("Organisation"), _("Country or region"), _("E-mail address"), _("Status"),
+        _("Full name"), _("Organisation"), _("Country or region"), _("E-mail address"), _("Status"),
         _("Waiting-list number"),
         _("Registered at (%(zone)s)", zone=zone), _("Checked in at (%(zone)s)", zone=zone),
     ] + [question.label for question in questions]

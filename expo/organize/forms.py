@@ -183,7 +183,7 @@ class SessionForm(RegistrationWindowMixin, FlaskForm):
 
 
 class SpeakerForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     country = SelectField(_l("Country or region"), validators=[Optional()])

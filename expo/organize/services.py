@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import IO
 
 from collections import defaultdict
@@ -215,9 +217,12 @@ def is_web_address(url: str) -> bool:
 
 
 def normalise_tags(text: str) -> str:
-    """'AI,  trade ,,ai' -> 'AI, trade': trimmed, no blanks, no repeats (ignoring case)."""
+    """'AI,  trade ,,ai' -> 'AI, trade': trimmed, no blanks, no repeats (ignoring case).
+
+    Chinese commas and the enumeration comma (，、) separate tags too, as people type them.
+    """
     seen: dict[str, str] = {}
-    for tag in text.split(","):
+    for tag in re.split(r"[,，、]", text):
         tag = tag.strip()
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag

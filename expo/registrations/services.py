@@ -229,6 +229,8 @@ def register(actor: User, target: Target, answers: dict[str, object] | None = No
     if active_registration(actor, target) is not None:
         raise AlreadyRegistered(_("You are already registered (or on the waiting list)."))
 
+    # Reads first: from the seat UPDATE on, everyone registering for this session waits for our commit.
+    clashes = clashing_sessions(actor, target) if isinstance(target, ProgrammeSession) else []
     registration = Registration(
         user_id=actor.id,
         session_id=target.id if isinstance(target, ProgrammeSession) else None,
@@ -243,7 +245,6 @@ def register(actor: User, target: Target, answers: dict[str, object] | None = No
     except IntegrityError:
         raise AlreadyRegistered(_("You are already registered (or on the waiting list).")) from None
     _announce(registration)
-    clashes = clashing_sessions(actor, target) if isinstance(target, ProgrammeSession) else []
     return RegistrationResult(registration, clashes)
 
 

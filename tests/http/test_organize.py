@@ -468,7 +468,7 @@ def test_csv_export_is_excel_friendly_and_injection_safe(organizer_client, editi
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark for Excel
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0] == ("Name,Organisation,Country or region,E-mail address,Status,Waiting-list number,"
+    assert lines[0] == ("Full name,Organisation,Country or region,E-mail address,Status,Waiting-list number,"
                         "Registered at (Asia/Shanghai),Checked in at (Asia/Shanghai),Industry,Needs interpreter")
     assert lines[1].startswith("张伟,广西国际博览集团,China,wei@example.com,Confirmed,,")
     assert lines[1].endswith(",Logistics,Yes")
@@ -485,7 +485,7 @@ def test_xlsx_export_opens_with_the_same_columns(organizer_client, edition, expo
     workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
     sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:5] == ("Name", "Organisation", "Country or region", "E-mail address", "Status")
+    assert rows[0][:5] == ("Full name", "Organisation", "Country or region", "E-mail address", "Status")
     assert rows[0][-2:] == ("Industry", "Needs interpreter")
     assert rows[1][:5] == ("张伟", "广西国际博览集团", "China", "wei@example.com", "Confirmed")
     assert isinstance(rows[1][6], datetime)

@@ -41,3 +41,32 @@ def test_upgrade_matches_the_models_and_downgrade_empties(empty_database_url, tm
         with db.engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_upgrading_keeps_existing_rows(empty_database_url, tmp_path):
+    """Every migration keeps what was there: a team built at the first revision survives them all
+    (on SQLite a table rebuild with foreign keys on would cascade-delete it)."""
+    from sqlalchemy import text
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True,
+                      "SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
+    with app.app_context():
+        upgrade(revision="0001_initial")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (id, email, password_hash, name, organisation, job_title, timezone, language,"
+                " is_admin, is_disabled, session_token, created_at)"
+                " VALUES (1, 'owner@example.com', 'x', 'Owner', '', '', 'UTC', 'en', false, false, 't', :now)"),
+                {"now": "2026-01-01 00:00:00+00:00"})
+            connection.execute(text(
+                "INSERT INTO exhibitor_companies (id, slug, name, sector, website, description, status, created_at)"
+                " VALUES (1, 'acme', 'Acme', '', '', '', 'approved', :now)"), {"now": "2026-01-01 00:00:00+00:00"})
+            connection.execute(text(
+                "INSERT INTO company_members (company_id, user_id, role, joined_at)"
+                " VALUES (1, 1, 'owner', :now)"), {"now": "2026-01-01 00:00:00+00:00"})
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM company_members")).scalar_one() == 1
+            assert connection.execute(text("SELECT calendar_token FROM users")).scalar_one()
+        downgrade(revision="base")
+        db.engine.dispose()

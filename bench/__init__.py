@@ -1,0 +1,1 @@
+"""Benchmarks (``python -m bench``) and the data generators they use."""

@@ -1,0 +1,34 @@
+"""``python -m bench`` runs every benchmark; ``python -m bench NAME [options]`` runs one."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+
+from bench import registration_race
+
+BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
+    "registration_race": registration_race.main,
+}
+
+
+def main(argv: Sequence[str]) -> int:
+    if argv and argv[0] in {"-h", "--help", "--list"}:
+        print(__doc__)
+        print("benchmarks:", ", ".join(BENCHMARKS))
+        return 0
+    if argv:
+        name, options = argv[0], list(argv[1:])
+        if name not in BENCHMARKS:
+            print(f"unknown benchmark {name!r}; choose from: {', '.join(BENCHMARKS)}", file=sys.stderr)
+            return 2
+        return BENCHMARKS[name](options)
+    status = 0
+    for name, benchmark in BENCHMARKS.items():
+        print(f"== {name}")
+        status = max(status, benchmark([]))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

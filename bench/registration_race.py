@@ -1,0 +1,413 @@
+"""500 people press "Register" for 50 seats at the same instant: how long until it settles, and does it oversell.
+
+Also holds the race driver the concurrency tests use, so the tests and the benchmark exercise the
+same thing: N threads, each in its own application context (so its own session and pooled
+connection, like concurrent web requests), released together by a barrier, each committing once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, insert, select
+
+from expo.accounts.models import User
+from expo.editions.models import Edition
+from expo.extensions import db
+from expo.forums.models import Forum, ProgrammeSession
+from expo.registrations import services
+from expo.registrations.models import Registration
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
+RESULTS_PATH = Path(__file__).resolve().parent / "results" / "registration_race.json"
+PEOPLE, SEATS, ROUNDS = 500, 50, 3
+TARGET_SECONDS = 2.0
+
+# PostgreSQL refuses clients past max_connections (100 by default), so one connection per racer is
+# not on offer: the pool takes what the server can spare, up to MAX_CONNECTIONS, leaving HEADROOM
+# for everything else using the server. Racers without a connection queue for one, as requests do.
+MAX_CONNECTIONS = 60
+HEADROOM = 20
+STARTS_AT = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)
+
+
+# --------------------------------------------------------------------------------------------
+# The race driver
+
+
+@dataclass
+class Outcome:
+    """What one racer's request returned or raised, and how long it took (barrier to commit)."""
+
+    value: Any = None
+    error: BaseException | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class Race:
+    outcomes: list[Outcome]
+    seconds: float  # from the barrier's release to the last commit
+    cpu_seconds: float = 0.0  # CPU this process used meanwhile (all racers share one GIL)
+
+    @property
+    def errors(self) -> list[BaseException]:
+        return [o.error for o in self.outcomes if o.error is not None]
+
+    @property
+    def values(self) -> list[Any]:
+        return [o.value for o in self.outcomes if o.error is None]
+
+    @property
+    def latencies(self) -> list[float]:
+        return [o.seconds for o in self.outcomes]
+
+
+def race(app: Flask, count: int, work: Callable[[int], Any], *, timeout: float = 120.0) -> Race:
+    """Run ``work(i)`` for i in range(count), all at once, and commit each like a view would.
+
+    Each racer pushes its own app context before the barrier, so its session (and the connection
+    that session checks out) is its own; every database access happens after the release, so a
+    racer never holds a pooled connection while waiting for the others to line up. Exceptions are
+    kept per racer (and the racer's transaction rolled back), never lost in a thread.
+    """
+    outcomes = [Outcome() for _ in range(count)]
+    finished = [0.0] * count
+    released: list[tuple[float, float]] = []
+    barrier = threading.Barrier(count, action=lambda: released.append((time.perf_counter(), time.process_time())),
+                                timeout=timeout)
+
+    def run(index: int) -> None:
+        outcome = outcomes[index]
+        with app.app_context():
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError as exc:
+                outcome.error = exc
+                return
+            start = time.perf_counter()
+            try:
+                outcome.value = work(index)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - the caller decides which errors were expected
+                db.session.rollback()
+                outcome.error = exc
+            finally:
+                db.session.remove()  # the connection goes back to the pool for the next racer
+                finished[index] = time.perf_counter()
+                outcome.seconds = finished[index] - start
+
+    threads = [threading.Thread(target=run, args=(i,), name=f"racer-{i}", daemon=True) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    cpu_end = time.process_time()
+    stuck = sum(thread.is_alive() for thread in threads)
+    if stuck:
+        raise RuntimeError(f"{stuck} of {count} racers still running after {timeout:.0f}s")
+    if not released:
+        raise RuntimeError("the racers were never released together")
+    (wall_start, cpu_start), = released
+    return Race(outcomes, max(finished) - wall_start, cpu_end - cpu_start)
+
+
+# --------------------------------------------------------------------------------------------
+# Arranging a race and reading its result
+
+
+def add_people(count: int) -> list[int]:
+    """``count`` users in one INSERT, committed; no password hashing: they never log in."""
+    tag = secrets.token_hex(4)
+    rows = [{"email": f"racer-{tag}-{i}@bench.example", "password_hash": "!", "name": f"Racer {i}"}
+            for i in range(count)]
+    ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), rows))
+    db.session.commit()
+    return ids
+
+
+def add_session(capacity: int | None, **fields: Any) -> int:
+    """A published edition, a forum (``fields`` for it) and one session of ``capacity`` seats; its id."""
+    tag = secrets.token_hex(4)
+    edition = Edition(slug=f"race-{tag}", name=f"Race {tag}", starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
+                      status=Edition.PUBLISHED)
+    forum = Forum(edition=edition, slug=f"race-{tag}", title=f"Race {tag}", kind=Forum.SUB, **fields)
+    session = ProgrammeSession(forum=forum, title=f"Race {tag}", starts_at=STARTS_AT,
+                               ends_at=STARTS_AT + timedelta(hours=1), capacity=capacity)
+    db.session.add_all([edition, forum, session])
+    db.session.flush()
+    session_id = session.id  # read before commit: an expired row would open a transaction (on SQLite, the write lock)
+    db.session.commit()
+    return session_id
+
+
+def register_work(session_id: int, user_ids: Sequence[int]) -> Callable[[int], str]:
+    """Racer i registers user_ids[i] for the session, as the registration view does."""
+
+    def work(index: int) -> str:
+        user = db.session.get(User, user_ids[index])
+        target = db.session.get(ProgrammeSession, session_id)
+        return services.register(user, target).registration.status
+
+    return work
+
+
+@dataclass
+class Tally:
+    statuses: Counter[str]
+    seats_taken: int
+    capacity: int | None
+    waitlist_numbers: list[int] = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> int:
+        return self.statuses[Registration.CONFIRMED]
+
+    @property
+    def waitlisted(self) -> int:
+        return self.statuses[Registration.WAITLISTED]
+
+    @property
+    def oversold(self) -> bool:
+        return self.capacity is not None and self.confirmed > self.capacity
+
+
+def tally(session_id: int) -> Tally:
+    """What the database holds for the session now (read in a fresh session)."""
+    db.session.remove()
+    rows = db.session.execute(
+        select(Registration.status, func.count(Registration.id))
+        .where(Registration.session_id == session_id).group_by(Registration.status)
+    ).all()
+    numbers = db.session.scalars(
+        select(Registration.waitlist_number)
+        .where(Registration.session_id == session_id, Registration.status == Registration.WAITLISTED)
+        .order_by(Registration.waitlist_number)
+    ).all()
+    target = db.session.get(ProgrammeSession, session_id)
+    result = Tally(Counter(dict(rows)), target.seats_taken, target.capacity, list(numbers))
+    db.session.remove()
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The benchmark
+
+
+def ensure_postgres_database(url: str) -> str:
+    """Create the named PostgreSQL database if it is missing; returns the SQLAlchemy (psycopg 3) URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    sa_url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin_dsn = sa_url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sa_url.database,)).fetchone():
+            connection.execute(f'CREATE DATABASE "{sa_url.database}"')
+    return sa_url.render_as_string(hide_password=False)
+
+
+def connection_budget(sqlalchemy_url: str, wanted: int, *, cap: int = MAX_CONNECTIONS,
+                      headroom: int = HEADROOM) -> int:
+    """How many connections to pool: ``wanted``, within ``cap`` and what the server has free."""
+    if not sqlalchemy_url.startswith("postgresql"):
+        return min(wanted, cap)
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as connection:
+        limit = int(connection.execute("SHOW max_connections").fetchone()[0])
+        reserved = int(connection.execute("SHOW superuser_reserved_connections").fetchone()[0])
+        in_use = connection.execute("SELECT count(*) FROM pg_stat_activity").fetchone()[0]
+    return max(1, min(wanted, cap, limit - reserved - in_use - headroom))
+
+
+def build_app(sqlalchemy_url: str, *, connections: int, instance_path: str) -> Flask:
+    from expo import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench-secret-key-that-is-long-enough-to-pass",
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url,
+            # One pool, no overflow: past ``connections`` the server would refuse anyway.
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": connections, "max_overflow": 0, "pool_timeout": 120},
+            "TASKS_RECORD_ONLY": True,  # tickets are recorded, not sent: no broker needed
+            "MAIL_SERVER": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "LOG_LEVEL": "WARNING",
+        },
+        instance_path=instance_path,
+    )
+
+
+def warm_pool(app: Flask, connections: int) -> None:
+    """Open every pooled connection before timing, as a server that has been running would have."""
+    barrier = threading.Barrier(connections, timeout=60)
+
+    def hold() -> None:
+        # Connected, but no transaction: on SQLite a BEGIN IMMEDIATE each would queue for the lock.
+        with app.app_context(), db.engine.connect():
+            barrier.wait()
+
+    threads = [threading.Thread(target=hold) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def run_round(app: Flask, people: int, seats: int) -> dict[str, Any]:
+    with app.app_context():
+        user_ids = add_people(people)
+        session_id = add_session(seats)
+        app.extensions["expo.recorded_tasks"].clear()
+        result = race(app, people, register_work(session_id, user_ids))
+        counts = tally(session_id)
+    latencies = result.latencies
+    numbers_ok = counts.waitlist_numbers == list(range(1, counts.waitlisted + 1))
+    return {
+        "wall_seconds": round(result.seconds, 4),
+        # CPU this process spent during the race: close to the wall time means the racers were
+        # waiting for Python (one GIL), not for PostgreSQL's locks.
+        "client_cpu_seconds": round(result.cpu_seconds, 3),
+        "latency_ms": {name: round(percentile(latencies, q) * 1000, 1)
+                       for name, q in (("p50", 0.50), ("p95", 0.95), ("max", 1.0))},
+        "confirmed": counts.confirmed,
+        "waitlisted": counts.waitlisted,
+        "errors": len(result.errors),
+        "error_examples": sorted({f"{type(e).__name__}: {e}"[:200] for e in result.errors})[:3],
+        "seats_taken": counts.seats_taken,
+        "oversold": counts.oversold,
+        "correct": (not result.errors and counts.confirmed == seats == counts.seats_taken
+                    and counts.waitlisted == people - seats and numbers_ok),
+    }
+
+
+def sequential_cost(app: Flask, count: int = 50) -> dict[str, float]:
+    """One registration after another on one connection: the cost of a registration with no contention."""
+    with app.app_context():
+        user_ids = add_people(count)
+        session_id = add_session(count // 2)
+        work = register_work(session_id, user_ids)
+        wall, cpu = time.perf_counter(), time.process_time()
+        for index in range(count):
+            work(index)
+            db.session.commit()
+            db.session.remove()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"wall_ms": round(wall / count * 1000, 2), "client_cpu_ms": round(cpu / count * 1000, 2)}
+
+
+def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = SEATS, rounds: int = ROUNDS,
+        results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
+    url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+    if url.startswith(("postgres://", "postgresql")):
+        url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+    connections = connection_budget(url, people)
+    before_load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="expo-bench-") as instance:
+        app = build_app(url, connections=connections, instance_path=instance)
+        with app.app_context():
+            # The bench database is disposable: rebuild it so the schema matches the models.
+            db.drop_all()
+            db.create_all()
+            engine = db.engine
+            server = f"{engine.dialect.name} {'.'.join(map(str, engine.dialect.server_version_info or ()))}"
+        warm_pool(app, connections)
+        sequential = sequential_cost(app)
+        results = [run_round(app, people, seats) for _ in range(rounds)]
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    median_wall = round(statistics.median(r["wall_seconds"] for r in results), 4)
+    report = {
+        "benchmark": "registration_race",
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "database": server,
+        "people": people,
+        "seats": seats,
+        "connections": connections,
+        "threads": people,
+        "cpus": os.cpu_count(),
+        # Other work on the machine skews every number: the 1-minute load average before and after.
+        "load_average": [round(before_load, 2), round(os.getloadavg()[0], 2)],
+        "python": platform.python_version(),
+        "target_seconds": TARGET_SECONDS,
+        "median_wall_seconds": median_wall,
+        "met_target": median_wall <= TARGET_SECONDS,
+        "correct": all(r["correct"] for r in results),
+        "sequential_per_registration": sequential,
+        "rounds": results,
+    }
+    if results_path is not None:
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        results_path.write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+def format_table(report: dict[str, Any]) -> str:
+    header = ("round", "wall s", "client CPU s", "p50 ms", "p95 ms", "max ms", "confirmed", "waitlisted", "errors",
+              "correct")
+    rows = [header]
+    for number, r in enumerate(report["rounds"], 1):
+        latency = r["latency_ms"]
+        rows.append((str(number), f"{r['wall_seconds']:.3f}", f"{r['client_cpu_seconds']:.2f}",
+                     f"{latency['p50']:.1f}", f"{latency['p95']:.1f}", f"{latency['max']:.1f}", str(r["confirmed"]),
+                     str(r["waitlisted"]), str(r["errors"]), "yes" if r["correct"] else "NO"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    verdict = "met" if report["met_target"] else "MISSED"
+    title = (f"registration_race: {report['people']} people, {report['seats']} seats, "
+             f"{report['connections']} connections, {report['database']}, {report['cpus']} CPUs")
+    footer = (f"median wall {report['median_wall_seconds']:.3f} s; "
+              f"target <= {report['target_seconds']:.0f} s {verdict}; "
+              f"load average {report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after")
+    sequential = report["sequential_per_registration"]
+    baseline = (f"one at a time, uncontended: {sequential['wall_ms']:.1f} ms a registration "
+                f"({sequential['client_cpu_ms']:.1f} ms of it Python CPU in this process)")
+    return "\n".join([title, *lines, footer, baseline])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench registration_race", description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=PEOPLE)
+    parser.add_argument("--seats", type=int, default=SEATS)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--database-url", help=f"default: $BENCH_DATABASE_URL or {DEFAULT_DATABASE_URL}")
+    args = parser.parse_args(argv)
+    report = run(args.database_url, people=args.people, seats=args.seats, rounds=args.rounds)
+    print(format_table(report))
+    print(f"written to {RESULTS_PATH}")
+    for number, r in enumerate(report["rounds"], 1):
+        for example in r["error_examples"]:
+            print(f"round {number} error: {example}", file=sys.stderr)
+    # A wrong outcome (oversold, errors, gaps in the waiting list) fails; a slow one is reported.
+    return 0 if report["correct"] else 1
