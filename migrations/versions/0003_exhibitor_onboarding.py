@@ -5,8 +5,6 @@ Revises: 0002_programme_registrations
 Create Date: 2026-11-26 23:55:53.275334
 
 """
-from contextlib import contextmanager
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -16,29 +14,6 @@ revision = '0003_exhibitor_onboarding'
 down_revision = '0002_programme_registrations'
 branch_labels = None
 depends_on = None
-
-
-@contextmanager
-def _team_rows_kept():
-    """SQLite changes a constraint by rebuilding the table: copy, DROP the old one, rename.
-
-    The application turns foreign keys on for every SQLite connection, migrations included, and
-    inside the migration's transaction that cannot be switched off; so the DROP cascades into
-    company_members and every team would vanish. Keep a copy and put back what the rebuild removed.
-    """
-    bind = op.get_bind()
-    if bind.dialect.name != 'sqlite':
-        yield
-        return
-    members = sa.table('company_members', sa.column('id', sa.Integer), sa.column('company_id', sa.Integer),
-                       sa.column('user_id', sa.Integer), sa.column('role', sa.String),
-                       sa.column('joined_at', sa.DateTime(timezone=True)))
-    kept = [dict(row) for row in bind.execute(sa.select(members)).mappings()]
-    yield
-    present = set(bind.execute(sa.select(members.c.id)).scalars())
-    missing = [row for row in kept if row['id'] not in present]
-    if missing:
-        bind.execute(members.insert(), missing)
 
 
 def upgrade():
@@ -59,7 +34,8 @@ def upgrade():
                .where(companies.c.status == 'rejected', companies.c.rejection_reason == '')
                .values(rejection_reason='No reason was recorded.'))
 
-    with _team_rows_kept(), op.batch_alter_table('exhibitor_companies', schema=None) as batch_op:
+    # (migrations/env.py turns SQLite's foreign keys off, so this table rebuild keeps every team.)
+    with op.batch_alter_table('exhibitor_companies', schema=None) as batch_op:
         batch_op.alter_column('submitted_at', existing_type=sa.DateTime(timezone=True), nullable=False)
         batch_op.create_foreign_key(batch_op.f('fk_exhibitor_companies_reviewed_by_id_users'), 'users', ['reviewed_by_id'], ['id'], ondelete='SET NULL')
         batch_op.create_check_constraint('rejection_has_reason', "status != 'rejected' OR rejection_reason != ''")
@@ -89,7 +65,8 @@ def downgrade():
 
     op.drop_table('company_invitations')
 
-    with _team_rows_kept(), op.batch_alter_table('exhibitor_companies', schema=None) as batch_op:
+    # (migrations/env.py turns SQLite's foreign keys off, so this table rebuild keeps every team.)
+    with op.batch_alter_table('exhibitor_companies', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_exhibitor_companies_rejection_has_reason'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_exhibitor_companies_reviewed_by_id_users'), type_='foreignkey')
         batch_op.drop_column('rejection_reason')
