@@ -47,7 +47,7 @@ def pavilions_of(edition: Edition) -> list[Pavilion]:
 
 def _check(edition: Edition, data: PavilionData, editing: Pavilion | None) -> PavilionData:
     if data.kind not in KINDS:
-        raise PavilionError(_("Choose whether the pavilion is themed or a country’s."), "kind")
+        raise PavilionError(_("Choose whether this is a themed pavilion or a country pavilion."), "kind")
     if data.slug in RESERVED_SLUGS:
         raise PavilionError(_("The web address “%(slug)s” is reserved. Choose another one.", slug=data.slug),
                             "slug")
