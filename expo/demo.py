@@ -208,7 +208,6 @@ def _load_demo_programme(edition: Edition, main_forum: Forum, users: dict[str, U
     from zoneinfo import ZoneInfo
 
     from expo.forums.models import ProgrammeSession, Speaker
-    from expo.registrations.models import Registration
 
     zone = ZoneInfo(edition.timezone)
     forums = {forum.slug: forum for forum in edition.forums}

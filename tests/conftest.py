@@ -284,6 +284,26 @@ def factory(app) -> Factory:
     return Factory(app)
 
 
+def count_queries(app, client, path: str) -> int:
+    """How many SQL statements a GET of ``path`` runs (it must answer 200): pages must not grow
+    their query count with the number of rows they show."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
 def log_in(client, user: User, password: str = TEST_PASSWORD):
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)

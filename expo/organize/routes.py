@@ -56,32 +56,28 @@ def _edition() -> Edition:
     return g.organize_edition
 
 
-def _forum(forum_id: int) -> Forum:
-    forum = db.session.get(Forum, forum_id)
-    if forum is None or forum.edition_id != _edition().id:
+def _in_edition(model, object_id: int, edition_id_of):
+    """Load by id; another edition's object is a 404, as if it did not exist."""
+    row = db.session.get(model, object_id)
+    if row is None or edition_id_of(row) != _edition().id:
         abort(404)
-    return forum
+    return row
+
+
+def _forum(forum_id: int) -> Forum:
+    return _in_edition(Forum, forum_id, lambda forum: forum.edition_id)
 
 
 def _session(session_id: int) -> ProgrammeSession:
-    session = db.session.get(ProgrammeSession, session_id)
-    if session is None or session.forum.edition_id != _edition().id:
-        abort(404)
-    return session
+    return _in_edition(ProgrammeSession, session_id, lambda session: session.forum.edition_id)
 
 
 def _speaker(speaker_id: int) -> Speaker:
-    speaker = db.session.get(Speaker, speaker_id)
-    if speaker is None or speaker.edition_id != _edition().id:
-        abort(404)
-    return speaker
+    return _in_edition(Speaker, speaker_id, lambda speaker: speaker.edition_id)
 
 
 def _question(question_id: int) -> ForumQuestion:
-    question = db.session.get(ForumQuestion, question_id)
-    if question is None or question.forum.edition_id != _edition().id:
-        abort(404)
-    return question
+    return _in_edition(ForumQuestion, question_id, lambda question: question.forum.edition_id)
 
 
 def _target(kind: str, target_id: int, *, registrable: bool = True) -> ProgrammeSession | Forum:

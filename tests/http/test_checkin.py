@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from expo.accounts.models import EditionRole, User
 from expo.checkin import services
@@ -16,7 +16,7 @@ from expo.extensions import db
 from expo.permissions import NotAllowed
 from expo.registrations import tickets
 from expo.registrations.models import Registration, new_ticket_code
-from tests.conftest import log_in
+from tests.conftest import count_queries, log_in
 
 ROLES = ("anonymous", "attendee", "other_staff", "staff", "organizer")
 EARLIER = datetime(2027, 9, 11, 1, 2, 3, tzinfo=timezone.utc)
@@ -405,27 +405,13 @@ def test_check_in_page_lists_today_and_all_sessions_with_counts(app, world):
     assert 'data-counts-url="/editions/%s/checkin/counts.json"' % world.edition.slug in html
 
 
-def _queries_for(app, client, url) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_counts_take_the_same_number_of_queries_however_many_sessions(app, factory, world):
     client = client_for(app, world, "staff")
     slug = world.edition.slug
-    before = (_queries_for(app, client, f"/editions/{slug}/checkin/counts.json"),
-              _queries_for(app, client, f"/editions/{slug}/checkin/"))
+    before = (count_queries(app, client, f"/editions/{slug}/checkin/counts.json"),
+              count_queries(app, client, f"/editions/{slug}/checkin/"))
     for number in range(8):
         session = factory.programme_session(world.forum, title=f"Extra {number}")
         factory.registration(factory.user(), session, checked_in_at=EARLIER)
@@ -433,8 +419,8 @@ def test_counts_take_the_same_number_of_queries_however_many_sessions(app, facto
     factory.programme_session(course)
     factory.registration(factory.user(), course)
 
-    after = (_queries_for(app, client, f"/editions/{slug}/checkin/counts.json"),
-             _queries_for(app, client, f"/editions/{slug}/checkin/"))
+    after = (count_queries(app, client, f"/editions/{slug}/checkin/counts.json"),
+             count_queries(app, client, f"/editions/{slug}/checkin/"))
 
     assert after == before
 

@@ -13,7 +13,7 @@ from expo.accounts.models import User
 from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyInvitation, CompanyMember, ExhibitorCompany
 from expo.extensions import db
-from tests.conftest import first_link, log_in, outbox_messages, run_recorded_tasks
+from tests.conftest import count_queries, first_link, log_in, outbox_messages, run_recorded_tasks
 
 APPLICATION = {"name": "Nanning Mask Machinery Co.", "country": "CN", "sector": "Protective equipment",
                "website": "https://masks.example.cn", "description": "Machines that make surgical masks."}
@@ -559,22 +559,6 @@ def test_route_permission_matrix(app, world, role, method, template):
 # --- constant queries ----------------------------------------------------------------------------
 
 
-def _count_queries(app, client, path) -> int:
-    from sqlalchemy import event
-
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def test_pages_take_the_same_number_of_queries_however_many_rows(app, factory, organizer):
@@ -586,7 +570,7 @@ def test_pages_take_the_same_number_of_queries_however_many_rows(app, factory, o
     paths = {"/exhibitors/review": reviewer, "/exhibitors/mine": owner_client, "/exhibitors/team-co/team": owner_client}
     for path, client in paths.items():
         client.get(path)  # warm up
-    small = {path: _count_queries(app, client, path) for path, client in paths.items()}
+    small = {path: count_queries(app, client, path) for path, client in paths.items()}
 
     for number in range(1, 6):
         factory.company(owner=owner, staff=[factory.user()], status="pending", slug=f"pending-{number}",
@@ -599,7 +583,7 @@ def test_pages_take_the_same_number_of_queries_however_many_rows(app, factory, o
             db.session.flush()
             db.session.add(CompanyMember(company_id=team.id, user_id=user.id, role="staff"))
         db.session.commit()
-    large = {path: _count_queries(app, client, path) for path, client in paths.items()}
+    large = {path: count_queries(app, client, path) for path, client in paths.items()}
     assert large == small
 
 

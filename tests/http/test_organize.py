@@ -8,14 +8,14 @@ from datetime import datetime, timezone
 
 import openpyxl
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from expo.accounts.models import User
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.registrations import services as registrations
 from expo.registrations.models import AudienceMessage, Registration
-from tests.conftest import clear_outbox, log_in, outbox_messages, run_recorded_tasks
+from tests.conftest import clear_outbox, count_queries, log_in, outbox_messages, run_recorded_tasks
 
 FORUM_FORM = {
     "title": "Digital Economy Forum",
@@ -344,20 +344,6 @@ def test_index_shows_capacity_seats_waiting_and_pending(app, organizer_client, e
     assert pending == '<span class="badge text-bg-warning">2</span>'
 
 
-def _count_queries(app, client, path) -> int:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def test_programme_index_queries_do_not_grow_with_the_programme(app, organizer_client, edition, factory):
@@ -366,7 +352,7 @@ def test_programme_index_queries_do_not_grow_with_the_programme(app, organizer_c
     for _ in range(2):
         factory.programme_session(main)
     organizer_client.get(f"{base(edition)}/")  # warm up
-    small = _count_queries(app, organizer_client, f"{base(edition)}/")
+    small = count_queries(app, organizer_client, f"{base(edition)}/")
 
     forums = [factory.forum(edition, kind="sub", parent_id=main.id) for _ in range(3)]
     forums.append(factory.forum(edition, kind="training", enrols_whole_course=True, capacity=4))
@@ -379,7 +365,7 @@ def test_programme_index_queries_do_not_grow_with_the_programme(app, organizer_c
         db.session.add(ForumQuestion(forum_id=forums[0].id, label="Q?"))
         db.session.commit()
         assert db.session.query(ProgrammeSession).count() == 10
-    large = _count_queries(app, organizer_client, f"{base(edition)}/")
+    large = count_queries(app, organizer_client, f"{base(edition)}/")
     assert large == small
 
 

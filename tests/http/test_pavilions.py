@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from expo.accounts.models import EditionRole
 from expo.editions.models import Pavilion
 from expo.extensions import db
 from expo.pavilions import services
 from expo.pavilions.services import PavilionError
-from tests.conftest import log_in
+from tests.conftest import count_queries, log_in
 
 PAVILION_FORM = {"name": "Smart Manufacturing", "slug": "smart-manufacturing", "kind": "themed", "country": "",
                  "description": "Robots, sensors and factory software."}
@@ -214,11 +214,11 @@ def test_hall_overview_shows_themed_then_country_pavilions_in_order(app, factory
 def test_hall_overview_queries_do_not_grow_with_the_pavilions(app, factory, client, edition):
     add_pavilion(factory, edition)
     client.get(f"{base(edition)}/")  # warm up
-    small = _count_queries(app, client, f"{base(edition)}/")
+    small = count_queries(app, client, f"{base(edition)}/")
     for code in ("TH", "VN", "MY", "ID", "LA"):
         add_pavilion(factory, edition, kind=Pavilion.COUNTRY, country=code)
         add_pavilion(factory, edition)
-    assert _count_queries(app, client, f"{base(edition)}/") == small
+    assert count_queries(app, client, f"{base(edition)}/") == small
 
 
 def test_pavilion_page_shows_kind_country_and_description(app, factory, client, edition):
@@ -374,18 +374,3 @@ def test_organize_tabs_link_to_the_pavilions(app, organizer_client, edition):
     page = organizer_client.get(f"/editions/{edition.slug}/organize/").get_data(as_text=True)
     assert f'href="{base(edition)}/manage">Pavilions</a>' in page
 
-
-def _count_queries(app, client, path) -> int:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from expo.extensions import db
-from expo.forums.models import ForumQuestion, ProgrammeSession
+from expo.forums.models import ForumQuestion
 from expo.registrations.models import Registration
 from tests.conftest import log_in, outbox_messages, run_recorded_tasks
 
