@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pycountry
 from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_time as babel_format_time
 from babel.dates import format_interval
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_timezone, lazy_gettext as _l
@@ -50,7 +53,8 @@ def select_timezone() -> str:
         return current_app.config["BABEL_DEFAULT_TIMEZONE"]
     if current_user.is_authenticated and is_known_timezone(current_user.timezone):
         return current_user.timezone
-    from_browser = request.cookies.get(TZ_COOKIE)
+    # The browser writes the cookie with encodeURIComponent ("Asia%2FBangkok").
+    from_browser = unquote(request.cookies.get(TZ_COOKIE, ""))
     if is_known_timezone(from_browser):
         return from_browser
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
@@ -90,11 +94,20 @@ def language_choices() -> list[tuple[str, str]]:
     return list(LANGUAGES.items())
 
 
+def _long_datetime(value: datetime, tz) -> str:
+    """The date in full and the time without seconds or a zone name (the IANA zone follows)."""
+    locale = get_locale() or "en"
+    local = value.astimezone(tz)
+    return f"{babel_format_date(local, 'full', locale=locale)} {babel_format_time(local, 'short', locale=locale)}"
+
+
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     """A moment in the viewer's zone, with the zone named so nobody has to guess."""
     if value is None:
         return ""
-    return f"{format_datetime(value, fmt)} ({get_timezone().zone})"
+    tz = get_timezone()
+    text = _long_datetime(value, tz) if fmt == "full" else format_datetime(value, fmt)
+    return f"{text} ({tz.zone})"
 
 
 def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium", named: bool = True) -> str:
@@ -103,7 +116,12 @@ def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium", nam
     if value is None:
         return ""
     tz = ZoneInfo(zone) if is_known_timezone(zone) else ZoneInfo("UTC")
-    text = babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or "en")
+    if fmt == "full":
+        text = _long_datetime(value, tz)
+    elif fmt == "time":
+        text = babel_format_time(value, "short", tzinfo=tz, locale=get_locale() or "en")
+    else:
+        text = babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or "en")
     return f"{text} ({tz.key})" if named else text
 
 

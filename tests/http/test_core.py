@@ -98,6 +98,8 @@ def test_times_are_shown_in_the_viewers_zone_with_the_zone_named(client, factory
 def test_visitor_time_zone_comes_from_the_browser_cookie(client):
     client.set_cookie("expo_tz", "Asia/Manila")
     assert "Times are shown in Asia/Manila." in client.get("/").get_data(as_text=True)
+    client.set_cookie("expo_tz", "Asia%2FBangkok")  # as the browser's encodeURIComponent writes it
+    assert "Times are shown in Asia/Bangkok." in client.get("/").get_data(as_text=True)
     client.set_cookie("expo_tz", "Not/AZone")
     assert "Times are shown in UTC." in client.get("/").get_data(as_text=True)
 
