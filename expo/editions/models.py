@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.db_types import UTCDateTime, utcnow
@@ -67,6 +67,9 @@ class Pavilion(db.Model):
     __table_args__ = (
         UniqueConstraint("edition_id", "slug"),
         CheckConstraint("kind IN ('themed', 'country')", name="kind_known"),
+        # One pavilion per country and edition: the form says so, this makes it true under races.
+        Index("uq_pavilions_country_per_edition", "edition_id", "country", unique=True,
+              postgresql_where=text("kind = 'country'"), sqlite_where=text("kind = 'country'")),
     )
 
     THEMED, COUNTRY = "themed", "country"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from expo.accounts.models import User
 from expo.editions.models import Edition, Pavilion
@@ -99,7 +100,7 @@ def create_pavilion(actor: User, edition: Edition, data: PavilionData) -> Pavili
     pavilion.position = _after_all(ordered)
     db.session.add(pavilion)
     _renumber(hall_order([*ordered, pavilion]))
-    db.session.flush()
+    _flush_or_explain()
     db.session.expire(edition, ["pavilions"])
     return pavilion
 
@@ -117,9 +118,20 @@ def update_pavilion(actor: User, pavilion: Pavilion, data: PavilionData) -> Pavi
         pavilion.position = _after_all(ordered)
         ordered = hall_order([*ordered, pavilion])
     _renumber(ordered)
-    db.session.flush()
+    _flush_or_explain()
     db.session.expire(edition, ["pavilions"])
     return pavilion
+
+
+def _flush_or_explain() -> None:
+    """The checks above read; two organizers saving at once can both pass them. The database's
+    unique constraints decide, and the loser hears why instead of seeing an error page."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise PavilionError(_("Another organizer has just saved a pavilion with the same web address or "
+                              "country. Check the list of pavilions and try again.")) from None
 
 
 def move_pavilion(actor: User, pavilion: Pavilion, offset: int) -> None:

@@ -207,3 +207,26 @@ def test_deleting_closes_the_gap(app_ctx, organizer, edition):
     services.delete_pavilion(organizer, health)
     assert stored(mine) == [("food", 0), ("trade", 1), ("vietnam", 2)]
     assert [p.slug for p in get(Edition, edition).pavilions] == ["food", "trade", "vietnam"]
+
+
+def test_a_duplicate_that_slips_past_the_checks_is_explained_not_a_crash(app, factory, monkeypatch):
+    """Two organizers saving the same country at once both pass the read-only check; the
+    partial unique index decides and the second hears why."""
+    import pytest
+
+    from expo.accounts.models import User
+    from expo.editions.models import Edition
+    from expo.extensions import db
+    from expo.pavilions import services
+
+    edition = factory.edition()
+    organizer = factory.organizer(edition=edition)
+    with app.test_request_context():
+        actor, loaded = db.session.get(User, organizer.id), db.session.get(Edition, edition.id)
+        services.create_pavilion(actor, loaded, services.PavilionData(
+            name="Pavilion of Vietnam", slug="vietnam", kind="country", country="VN", description=""))
+        db.session.commit()
+        monkeypatch.setattr(services, "_check", lambda edition, data, editing: data)
+        with pytest.raises(services.PavilionError, match="just saved"):
+            services.create_pavilion(actor, loaded, services.PavilionData(
+                name="Viet Nam", slug="viet-nam", kind="country", country="VN", description=""))
