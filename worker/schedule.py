@@ -7,6 +7,11 @@ BEAT_SCHEDULE = {
         # A sweep that waited longer than one interval is obsolete: the next one does the same work.
         "options": {"expires": 290},
     },
+    "requeue-stalled-audience-messages": {
+        "task": "registrations.requeue_stalled_audience_messages",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "claim-due-reminders": {
         "task": "registrations.claim_due_reminders",
         "schedule": 60.0,

@@ -8,6 +8,7 @@ from flask import current_app
 from expo.extensions import db
 from expo.notifications import mailer
 from expo.notifications import services as notifications
+from expo.organize import messaging as audience_messaging
 from expo.registrations import notify as registration_notices
 from expo.registrations import reminders
 
@@ -72,7 +73,6 @@ def claim_due_reminders() -> int:
     return len(claimed)
 
 
-from expo.organize import messaging as audience_messaging  # noqa: E402 - appended with its task
 
 
 @shared_task(name="registrations.fan_out_audience_message", acks_late=True)
@@ -80,3 +80,10 @@ def fan_out_audience_message(message_id: int) -> int:
     queued = audience_messaging.fan_out_audience_message(message_id)
     db.session.commit()
     return queued
+
+
+@shared_task(name="registrations.requeue_stalled_audience_messages")
+def requeue_stalled_audience_messages() -> int:
+    count = audience_messaging.requeue_stalled_audience_messages()
+    db.session.commit()
+    return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
@@ -114,6 +115,21 @@ def fan_out_audience_message(message_id: int) -> int:
     )
     db.session.expire(message)
     return len(people)
+
+
+def requeue_stalled_audience_messages(now: datetime | None = None) -> int:
+    """Publish the fan-out again for messages still queued after a while: their task was lost
+    (the broker was down at commit time). Running the fan-out twice is harmless."""
+    stalled_before = (now or utcnow()) - timedelta(minutes=10)
+    ids = db.session.scalars(
+        select(AudienceMessage.id)
+        .where(AudienceMessage.status != AudienceMessage.DONE, AudienceMessage.created_at < stalled_before)
+        .order_by(AudienceMessage.id)
+        .limit(100)
+    ).all()
+    for message_id in ids:
+        enqueue_after_commit(FAN_OUT_TASK, message_id)
+    return len(ids)
 
 
 @dataclass

@@ -348,3 +348,27 @@ def test_speakers_belong_to_their_edition(app_ctx, organizer, factory, edition):
     with pytest.raises(NotAllowed):
         services.update_speaker(organizer, speaker, get(Edition, other), services.SpeakerData(name="X"))
     assert get(Speaker, speaker).name == "Siti"
+
+
+def test_a_message_whose_fan_out_task_was_lost_is_published_again(app, factory, recorded_tasks):
+    from datetime import timedelta
+
+    from expo.db_types import utcnow
+    from expo.extensions import db
+    from expo.organize import messaging
+    from expo.registrations.models import AudienceMessage
+
+    edition = factory.edition()
+    session = factory.programme_session(factory.forum(edition))
+    with app.app_context():
+        lost = AudienceMessage(session_id=session.id, subject="Room change", body="Hall B",
+                               created_at=utcnow() - timedelta(hours=1))
+        fresh = AudienceMessage(session_id=session.id, subject="Welcome", body="Hi")
+        done = AudienceMessage(session_id=session.id, subject="Old", body="x", status="done",
+                               created_at=utcnow() - timedelta(hours=1))
+        db.session.add_all([lost, fresh, done])
+        db.session.commit()
+        recorded_tasks.clear()
+        assert messaging.requeue_stalled_audience_messages() == 1
+        db.session.commit()
+        assert recorded_tasks == [(messaging.FAN_OUT_TASK, (lost.id,))]
