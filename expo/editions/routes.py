@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -28,6 +28,24 @@ def load_edition(slug: str) -> Edition:
     if edition is None or not can_view_edition(current_user, edition):
         abort(404)
     return edition
+
+
+def scope_to_edition(blueprint: Blueprint) -> None:
+    """For blueprints under /editions/<slug>/...: views take no slug argument.
+
+    The slug is pulled from the URL into ``g.edition_slug``; the blueprint's own before_request
+    loads the edition into ``g.edition``, and url_for fills the slug in from it, so links inside
+    the area (and the shared organizer header) need not repeat it.
+    """
+
+    @blueprint.url_value_preprocessor
+    def _pull_edition_slug(endpoint, values) -> None:
+        g.edition_slug = (values or {}).pop("slug", None)
+
+    @blueprint.url_defaults
+    def _add_edition_slug(endpoint, values) -> None:
+        if "slug" not in values and "edition" in g:
+            values["slug"] = g.edition.slug
 
 
 def _show_error(form: EditionForm, error: services.EditionError) -> None:

@@ -6,16 +6,16 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from expo import uploads
 from expo.editions.models import Edition
+from expo.editions.routes import load_edition, scope_to_edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.organize import exports, messaging, services
 from expo.organize.forms import AudienceMessageForm, ForumForm, QuestionForm, SessionForm, SpeakerForm
 from expo.organize.services import OrganizeError
-from expo.permissions import can_manage_edition, can_view_edition, require
+from expo.permissions import can_manage_edition, require
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
 
@@ -29,31 +29,20 @@ TARGET_KINDS = "any(sessions, forums)"
 # --- every view: signed in (else log in), the edition exists (404), its organizer (403) ----------
 
 
-@bp.url_value_preprocessor
-def _pull_edition_slug(endpoint, values) -> None:
-    g.organize_slug = (values or {}).pop("slug", None)
-
-
-@bp.url_defaults
-def _add_edition_slug(endpoint, values) -> None:
-    if "slug" not in values and "organize_edition" in g:
-        values["slug"] = g.organize_edition.slug
+scope_to_edition(bp)
 
 
 @bp.before_request
 def _load_and_authorise():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    edition = db.session.scalar(select(Edition).where(Edition.slug == g.organize_slug))
-    if edition is None or not can_view_edition(current_user, edition):
-        abort(404)  # drafts stay secret
-    require(can_manage_edition(current_user, edition))
-    g.organize_edition = edition
+    g.edition = load_edition(g.edition_slug)  # drafts stay secret: 404 before 403
+    require(can_manage_edition(current_user, g.edition))
     return None
 
 
 def _edition() -> Edition:
-    return g.organize_edition
+    return g.edition
 
 
 def _in_edition(model, object_id: int, edition_id_of):

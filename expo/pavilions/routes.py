@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from expo.editions.models import Edition, Pavilion
-from expo.editions.routes import load_edition
+from expo.editions.routes import load_edition, scope_to_edition
 from expo.extensions import db
 from expo.pavilions import services
 from expo.pavilions.forms import PavilionForm
@@ -23,15 +23,7 @@ PUBLIC_VIEWS = frozenset({"pavilions.list_pavilions", "pavilions.show_pavilion"}
 # --- every view: the edition exists and may be seen (404); organizer views: signed in, its organizer (403)
 
 
-@bp.url_value_preprocessor
-def _pull_edition_slug(endpoint, values) -> None:
-    g.pavilions_slug = (values or {}).pop("slug", None)
-
-
-@bp.url_defaults
-def _add_edition_slug(endpoint, values) -> None:
-    if "slug" not in values and "pavilions_edition" in g:
-        values["slug"] = g.pavilions_edition.slug
+scope_to_edition(bp)
 
 
 @bp.before_request
@@ -39,16 +31,14 @@ def _load_and_authorise():
     organizers_only = request.endpoint not in PUBLIC_VIEWS
     if organizers_only and not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    edition = load_edition(g.pavilions_slug)  # drafts stay secret: 404 before 403
+    g.edition = load_edition(g.edition_slug)  # drafts stay secret: 404 before 403
     if organizers_only:
-        require(can_manage_edition(current_user, edition))
-        g.organize_edition = edition  # the shared organizer header builds its tab links from it
-    g.pavilions_edition = edition
+        require(can_manage_edition(current_user, g.edition))
     return None
 
 
 def _edition() -> Edition:
-    return g.pavilions_edition
+    return g.edition
 
 
 def _pavilion(pavilion_id: int) -> Pavilion:
