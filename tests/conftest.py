@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from typing import NoReturn
 from pathlib import Path
 
 import pytest
@@ -302,6 +303,14 @@ def count_queries(app, client, path: str) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return len(statements)
+
+
+def require_service(reason: str) -> NoReturn:
+    """Integration and browser tests never skip: a missing service, browser or tool fails the run.
+
+    `make test` (bin/ensure-test-services) starts Redis and PostgreSQL and installs Chromium first.
+    """
+    pytest.fail(f"{reason}. Integration and browser tests must run, never skip.", pytrace=False)
 
 
 def log_in(client, user: User, password: str = TEST_PASSWORD):

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_service
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = PROJECT_ROOT / ".venv" / "bin"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -52,24 +54,17 @@ def _clean_state() -> Iterator[None]:
 
 # --- requirements --------------------------------------------------------------------------------
 
-def _missing(reason: str):
-    """Fail when the browser tests are required (CI, `make test`), skip otherwise."""
-    if os.environ.get("EXPO_REQUIRE_INTEGRATION") == "1":
-        pytest.fail(f"{reason} (EXPO_REQUIRE_INTEGRATION=1, so this is a failure)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium_executable() -> str:
     if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
+        require_service(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        _missing("the playwright Python package is not installed (pip install -e '.[dev]')")
+        require_service("the playwright Python package is not installed (pip install -e '.[dev]')")
     for tool in ("flask", "gunicorn", "celery"):
         if not (BIN / tool).exists():
-            _missing(f"{BIN / tool} is missing: run `make install` first")
+            require_service(f"{BIN / tool} is missing: run `make install` first")
     return str(CHROMIUM)
 
 

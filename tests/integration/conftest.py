@@ -4,8 +4,8 @@ SMTP server, so a test sees what production would see.
 The root conftest's autouse ``_clean_state`` depends on ``app``; overriding ``app`` here points
 it (and ``client``, ``factory``) at PostgreSQL, where it truncates the tables after each test.
 
-When PostgreSQL or Redis is unreachable the tests are skipped, unless EXPO_REQUIRE_INTEGRATION=1
-(CI), where that is a failure: a missing service must never pass silently.
+When PostgreSQL or Redis is unreachable the tests fail (tests.conftest.require_service): a missing
+service must never pass silently.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from expo import create_app
 from expo.config import load_config
 from expo.extensions import db
 from expo.notifications.models import OutboxMessage
+from tests.conftest import require_service
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
@@ -86,12 +87,6 @@ def wait_for(probe: Callable[[], T | None], *, what: str | Callable[[], str],
         time.sleep(interval)
 
 
-def _required(reason: str) -> None:
-    if os.environ.get("EXPO_REQUIRE_INTEGRATION") == "1":
-        pytest.fail(f"{reason} (EXPO_REQUIRE_INTEGRATION=1: integration tests must run)", pytrace=False)
-    pytest.skip(f"{reason}; set EXPO_REQUIRE_INTEGRATION=1 to make this a failure")
-
-
 def _service_environment(*, instance_path: Path, smtp_port: int) -> dict[str, str]:
     """The environment shared by the migration run, the worker and the in-process app."""
     env = {name: value for name, value in os.environ.items()
@@ -114,7 +109,7 @@ def _service_environment(*, instance_path: Path, smtp_port: int) -> dict[str, st
 
 
 # --------------------------------------------------------------------------------------------
-# Services: checked once, required or skipped as a whole.
+# Services: checked once, required as a whole.
 
 
 @pytest.fixture(scope="session")
@@ -123,13 +118,13 @@ def services_available() -> None:
         with psycopg.connect(ADMIN_DSN, connect_timeout=3) as connection:
             connection.execute("SELECT 1")
     except psycopg.Error as exc:
-        _required(f"PostgreSQL at {PG_HOST}:{PG_PORT} is unreachable: {exc}")
+        require_service(f"PostgreSQL at {PG_HOST}:{PG_PORT} is unreachable: {exc}")
     try:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
         client.ping()
         client.close()
     except redis.RedisError as exc:
-        _required(f"Redis at {REDIS_URL} is unreachable: {exc}")
+        require_service(f"Redis at {REDIS_URL} is unreachable: {exc}")
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,11 @@ the guarded service must not, whether people register, cancel, submit twice or a
 
 Only PostgreSQL is needed: the app here is built on its own database (``expo_concurrency``), with
 tasks recorded rather than sent, so the integration suite's Redis, worker and SMTP fixtures are
-switched off for this module. PostgreSQL unreachable: skipped, or failed when
-EXPO_REQUIRE_INTEGRATION=1.
+switched off for this module. PostgreSQL unreachable: the module fails, it never skips.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import Counter
@@ -31,7 +29,7 @@ from expo.extensions import db
 from expo.forums.models import ProgrammeSession
 from expo.registrations import services
 from expo.registrations.models import Registration
-from tests.conftest import ensure_postgres_database
+from tests.conftest import ensure_postgres_database, require_service
 
 pytestmark = pytest.mark.integration
 
@@ -53,20 +51,17 @@ def _integration_isolation() -> Iterator[None]:
     yield
 
 
-def _postgres_or_skip() -> None:
+def _require_postgres() -> None:
     try:
         with psycopg.connect(ADMIN_DSN, connect_timeout=3) as connection:
             connection.execute("SELECT 1")
     except psycopg.Error as exc:
-        reason = f"PostgreSQL at 127.0.0.1:5432 is unreachable: {exc}"
-        if os.environ.get("EXPO_REQUIRE_INTEGRATION") == "1":
-            pytest.fail(f"{reason} (EXPO_REQUIRE_INTEGRATION=1: integration tests must run)", pytrace=False)
-        pytest.skip(f"{reason}; set EXPO_REQUIRE_INTEGRATION=1 to make this a failure")
+        require_service(f"PostgreSQL at 127.0.0.1:5432 is unreachable: {exc}")
 
 
 @pytest.fixture(scope="module")
 def race_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    _postgres_or_skip()
+    _require_postgres()
     url = ensure_postgres_database(DATABASE_URL)
     # One connection per racer would be 250: past PostgreSQL's max_connections (100 by default). The pool
     # takes what the server can spare (up to 60); the other racers queue for a connection.
