@@ -5,23 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Edition
 from expo.editions.services import EditionData
+from expo.form_fields import web_address_field
 from expo.i18n import STATUS_LABELS, country_choices, is_known_timezone, timezone_choices
 
 
 class EditionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("For example “18th China-ASEAN Expo”."))
-    slug = StringField(
-        _l("Web address"),
-        validators=[DataRequired(), Length(max=80),
-                    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                           message=_l("Use lower-case letters, digits and hyphens only."))],
-        description=_l("Appears in links, for example 18th-caexpo."),
-    )
+    slug = web_address_field("18th-caexpo")
     tagline = StringField(_l("Tagline"), validators=[Optional(), Length(max=300)])
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     ends_on = DateField(_l("Last day"), validators=[DataRequired()])

@@ -7,9 +7,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from expo.editions.models import Edition
+from expo.form_fields import web_address_field
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.i18n import country_choices
 from expo.organize.services import (ForumData, QuestionData, SessionData, SpeakerData, is_web_address,
@@ -77,13 +78,7 @@ class RegistrationWindowMixin:
 
 class ForumForm(RegistrationWindowMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    slug = StringField(
-        _l("Web address"),
-        validators=[DataRequired(), Length(max=120),
-                    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                           message=_l("Use lower-case letters, digits and hyphens only."))],
-        description=_l("Appears in links, for example digital-economy."),
-    )
+    slug = web_address_field("digital-economy", max_length=120)
     kind = SelectField(_l("Kind"), choices=FORUM_KIND_CHOICES, default=Forum.MAIN)
     parent_id = SelectField(_l("Part of main forum"), validators=[Optional()],
                             description=_l("Only for sub-forums."))

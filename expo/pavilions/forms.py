@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Pavilion
+from expo.form_fields import web_address_field
 from expo.i18n import country_choices
 from expo.pavilions.services import PavilionData
 
@@ -20,13 +21,7 @@ KIND_CHOICES = [
 class PavilionForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("For example “Smart Manufacturing” or “Pavilion of Malaysia”."))
-    slug = StringField(
-        _l("Web address"),
-        validators=[DataRequired(), Length(max=80),
-                    Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                           message=_l("Use lower-case letters, digits and hyphens only."))],
-        description=_l("Appears in links, for example smart-manufacturing."),
-    )
+    slug = web_address_field("smart-manufacturing")
     kind = RadioField(_l("Kind"), choices=KIND_CHOICES, default=Pavilion.THEMED)
     # No Optional(): it would stop the chain before validate_country could ask for a country pavilion's country.
     country = SelectField(_l("Country"), description=_l("Only for country pavilions."))
