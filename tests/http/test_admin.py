@@ -40,3 +40,13 @@ def test_revoking_another_users_role_is_404(client, factory):
     with client.application.app_context():
         bobs_role = db.session.query(EditionRole).filter_by(user_id=bob.id).one()
     assert client.post(f"/admin/users/{alice.id}/roles/{bobs_role.id}/revoke").status_code == 404
+
+
+def test_account_list_pages_keep_the_search(client, factory):
+    for number in range(55):
+        factory.user(name=f"Delegate {number}")
+    log_in(client, factory.admin())
+    page = client.get("/admin/users?q=delegate").get_data(as_text=True)
+    assert "Page 1 of 2" in page
+    assert "/admin/users?q=delegate&amp;page=2" in page
+    assert "Delegate" in client.get("/admin/users?q=delegate&page=2").get_data(as_text=True)
