@@ -116,7 +116,7 @@ def my_agenda():
     mine = services.registrations_of(current_user)
     active = [r for r in mine if r.is_active]
     ended = [r for r in mine if not r.is_active]
-    positions = {r.id: services.waitlist_position(r) for r in active if r.status == Registration.WAITLISTED}
+    positions = services.waitlist_positions(active)
     return render_template("registrations/agenda.html", active=active, ended=ended, positions=positions)
 
 

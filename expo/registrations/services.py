@@ -326,16 +326,29 @@ def promote_from_waitlist(target: Target, now: datetime | None = None) -> list[R
 
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first in line."""
-    if registration.status != Registration.WAITLISTED:
-        return None
-    ahead = db.session.scalar(
-        select(func.count(Registration.id)).where(
-            _target_filter(registration.target),
+    return waitlist_positions([registration]).get(registration.id)
+
+
+def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
+    """Each waiting registration's place in its line (1 = next to be promoted), in one query
+    however many registrations and lines: a person's agenda may wait in several."""
+    waiting = [r for r in registrations if r.status == Registration.WAITLISTED]
+    if not waiting:
+        return {}
+    same_line = (Registration.session_id, Registration.forum_id)
+    place = func.rank().over(partition_by=same_line, order_by=Registration.waitlist_number)
+    ranked = (
+        select(Registration.id, place.label("place"))
+        .where(
             Registration.status == Registration.WAITLISTED,
-            Registration.waitlist_number < registration.waitlist_number,
+            or_(Registration.session_id.in_([r.session_id for r in waiting if r.session_id is not None]),
+                Registration.forum_id.in_([r.forum_id for r in waiting if r.forum_id is not None])),
         )
+        .subquery()
     )
-    return (ahead or 0) + 1
+    wanted = [r.id for r in waiting]
+    rows = db.session.execute(select(ranked.c.id, ranked.c.place).where(ranked.c.id.in_(wanted))).all()
+    return {registration_id: place for registration_id, place in rows}
 
 
 def change_capacity(actor: User, target: Target, capacity: int | None) -> list[Registration]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from expo.extensions import db
 from expo.forums.models import ForumQuestion
 from expo.registrations.models import Registration
-from tests.conftest import log_in, outbox_messages, run_recorded_tasks
+from tests.conftest import count_queries, log_in, outbox_messages, run_recorded_tasks
 
 
 @pytest.fixture()
@@ -197,3 +197,17 @@ def test_anonymous_visitors_are_asked_to_log_in(client, factory, forum):
     response = client.get(f"/editions/18th/sessions/{session.id}/register")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert client.get("/my/agenda").status_code == 302
+
+
+def test_agenda_shows_each_waiting_place_without_a_query_per_registration(app, client, factory, forum):
+    user = factory.user()
+    sessions = [factory.programme_session(forum, title=f"Full talk {n}", capacity=0) for n in range(3)]
+    factory.registration(factory.user(), sessions[0], status="waitlisted", waitlist_number=1)
+    factory.registration(user, sessions[0], status="waitlisted", waitlist_number=2)
+    log_in(client, user)
+    one = count_queries(app, client, "/my/agenda")
+    factory.registration(user, sessions[1], status="waitlisted", waitlist_number=1)
+    factory.registration(user, sessions[2], status="waitlisted", waitlist_number=1)
+    assert count_queries(app, client, "/my/agenda") == one
+    page = client.get("/my/agenda").get_data(as_text=True)
+    assert page.count("Waiting list: number 1") == 2 and page.count("Waiting list: number 2") == 1
