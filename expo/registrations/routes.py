@@ -27,7 +27,6 @@ def _register(edition, target, forum, back_url: str):
     if request.method == "GET" and services.active_registration(current_user, target) is not None:
         flash(_("You are already registered (or on the waiting list)."), "info")
         return redirect(back_url)
-    clashes = services.clashing_sessions(current_user, target) if target is not forum else []
     status, error = 200, None
     if form.validate_on_submit():
         try:
@@ -46,6 +45,8 @@ def _register(edition, target, forum, back_url: str):
             return redirect(url_for("registrations.my_agenda"))
     elif form.is_submitted():
         status = 400
+    # Only the form page warns before registering; a successful registration flashes the service's list.
+    clashes = services.clashing_sessions(current_user, target) if target is not forum else []
     return render_template("registrations/register.html", edition=edition, target=target, forum=forum,
                            form=form, clashes=clashes, back_url=back_url, error=error), status
 
