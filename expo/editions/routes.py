@@ -14,6 +14,7 @@ from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum
 from expo.permissions import can_create_edition, can_manage_edition, can_view_edition, is_organizer, require
+from expo.rules import show_on_form
 
 bp = Blueprint("editions", __name__, url_prefix="/editions")
 
@@ -48,10 +49,6 @@ def scope_to_edition(blueprint: Blueprint) -> None:
             values["slug"] = g.edition.slug
 
 
-def _show_error(form: EditionForm, error: services.EditionError) -> None:
-    target = getattr(form, error.field).errors if error.field else form.form_errors
-    target.append(str(error))
-
 
 @bp.route("/")
 def list_editions():
@@ -71,7 +68,7 @@ def create_edition():
         try:
             edition = services.create_edition(current_user, form.edition_data())
         except services.EditionError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Edition “%(name)s” created.", name=edition.name), "success")
@@ -97,7 +94,7 @@ def edit_edition(slug: str):
         try:
             services.update_edition(current_user, edition, form.edition_data())
         except services.EditionError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Edition “%(name)s” saved.", name=edition.name), "success")

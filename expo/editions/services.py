@@ -15,14 +15,11 @@ from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.permissions import can_create_edition, can_manage_edition, ensure
+from expo.rules import RuleBroken
 
 
-class EditionError(Exception):
+class EditionError(RuleBroken):
     """Invalid edition data; the message is safe to show, ``field`` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

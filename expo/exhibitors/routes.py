@@ -16,6 +16,7 @@ from expo.extensions import db, limiter
 from expo.permissions import (can_apply_as_exhibitor, can_edit_company_application, can_manage_company_team,
                               can_review_exhibitors, can_view_company_logo, can_view_company_team,
                               is_company_member, require)
+from expo.rules import show_on_form
 
 bp = Blueprint("exhibitors", __name__, url_prefix="/exhibitors")
 
@@ -50,11 +51,6 @@ def _member(company: ExhibitorCompany, member_id: int) -> CompanyMember:
     return member
 
 
-def _show_error(form, error: services.ExhibitorError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    (field.errors if field is not None else form.form_errors).append(str(error))
-
 
 def _page() -> int:
     return request.args.get("page", 1, type=int) or 1
@@ -85,7 +81,7 @@ def apply_to_exhibit():
             form.logo.errors = [str(exc)]
             status = exc.status
         except services.ExhibitorError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
             status = exc.status
         else:
             db.session.commit()
@@ -116,7 +112,7 @@ def edit_application(slug: str):
             form.logo.errors = [str(exc)]
             status = exc.status
         except services.ExhibitorError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
             status = exc.status
         else:
             db.session.commit()
@@ -165,7 +161,7 @@ def review_application(slug: str):
             else:
                 services.approve_application(current_user, company)
         except services.ExhibitorError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
             status = exc.status
         else:
             db.session.commit()
@@ -219,7 +215,7 @@ def invite_member(slug: str):
     try:
         invitation, _token = services.invite_staff(current_user, company, form.email.data)
     except services.ExhibitorError as exc:
-        _show_error(form, exc)
+        show_on_form(form, exc)
         company = load_company(slug)  # the rollback expired what the page shows
         return _render_team(company, form, exc.status)
     db.session.commit()

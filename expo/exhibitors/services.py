@@ -30,6 +30,7 @@ from expo.i18n import country_choices
 from expo.notifications.services import queue_email
 from expo.permissions import (NotAllowed, can_apply_as_exhibitor, can_edit_company_application,
                               can_manage_company_team, can_review_exhibitors, ensure)
+from expo.rules import RuleBroken
 from expo.urls import external_url
 
 INVITATION_VALID_FOR = timedelta(days=14)
@@ -38,14 +39,9 @@ LOGO_FOLDER = "logos"
 RESERVED_SLUGS = frozenset({"apply", "invitations", "mine", "review"})
 
 
-class ExhibitorError(Exception):
+class ExhibitorError(RuleBroken):
     """A rule of onboarding was broken; the message is safe to show, ``field`` names the form field."""
 
-    status = 400
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class NameTaken(ExhibitorError):

@@ -18,6 +18,7 @@ from expo.organize.services import OrganizeError
 from expo.permissions import can_manage_edition, require
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
+from expo.rules import show_on_form
 
 bp = Blueprint("organize", __name__, url_prefix="/editions/<slug>/organize")
 
@@ -90,11 +91,6 @@ def _registration(registration_id: int) -> Registration:
     return registration
 
 
-def _show_error(form, error: OrganizeError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    (field.errors if field is not None else form.form_errors).append(str(error))
-
 
 def _flash_promoted(promoted: list[Registration]) -> None:
     if promoted:
@@ -126,7 +122,7 @@ def create_forum():
         try:
             forum = services.create_forum(current_user, edition, form.forum_data())
         except OrganizeError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Forum “%(title)s” created.", title=forum.title), "success")
@@ -144,7 +140,7 @@ def edit_forum(forum_id: int):
         try:
             promoted = services.update_forum(current_user, forum, form.forum_data())
         except OrganizeError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Forum “%(title)s” saved.", title=forum.title), "success")
@@ -169,7 +165,7 @@ def create_session(forum_id: int):
         try:
             session = services.create_session(current_user, forum, form.session_data())
         except OrganizeError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Session “%(title)s” created.", title=session.title), "success")
@@ -188,7 +184,7 @@ def edit_session(session_id: int):
         try:
             promoted = services.update_session(current_user, session, form.session_data())
         except OrganizeError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Session “%(title)s” saved.", title=session.title), "success")
@@ -285,7 +281,7 @@ def create_question(forum_id: int):
         try:
             services.create_question(current_user, forum, form.question_data())
         except OrganizeError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Question added."), "success")
@@ -304,7 +300,7 @@ def edit_question(question_id: int):
         try:
             services.update_question(current_user, question, form.question_data())
         except OrganizeError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Question saved."), "success")

@@ -25,17 +25,14 @@ from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.permissions import can_manage_edition, ensure
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
+from expo.rules import RuleBroken
 
 MAX_QUESTIONS_PER_FORUM = 10
 MAX_CHOICES = 50
 
 
-class OrganizeError(Exception):
+class OrganizeError(RuleBroken):
     """A programme rule said no; the message is safe to show, ``field`` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- time: organizers type the venue's local time --------------------------------------------

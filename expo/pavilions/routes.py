@@ -13,6 +13,7 @@ from expo.pavilions import services
 from expo.pavilions.forms import PavilionForm
 from expo.pavilions.services import PavilionError
 from expo.permissions import can_manage_edition, require
+from expo.rules import show_on_form
 
 bp = Blueprint("pavilions", __name__, url_prefix="/editions/<slug>/pavilions")
 
@@ -47,11 +48,6 @@ def _pavilion(pavilion_id: int) -> Pavilion:
         abort(404)
     return pavilion
 
-
-def _show_error(form: PavilionForm, error: PavilionError) -> None:
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    (field.errors if field is not None else form.form_errors).append(str(error))
 
 
 # --- visitors ------------------------------------------------------------------------------------
@@ -100,7 +96,7 @@ def create_pavilion():
         try:
             pavilion = services.create_pavilion(current_user, _edition(), form.pavilion_data())
         except PavilionError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Pavilion “%(name)s” created.", name=pavilion.name), "success")
@@ -116,7 +112,7 @@ def edit_pavilion(pavilion_id: int):
         try:
             services.update_pavilion(current_user, pavilion, form.pavilion_data())
         except PavilionError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("Pavilion “%(name)s” saved.", name=pavilion.name), "success")

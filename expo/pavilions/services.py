@@ -13,6 +13,7 @@ from expo.accounts.models import User
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.permissions import can_manage_edition, ensure
+from expo.rules import RuleBroken
 
 KINDS = (Pavilion.THEMED, Pavilion.COUNTRY)
 
@@ -20,12 +21,8 @@ KINDS = (Pavilion.THEMED, Pavilion.COUNTRY)
 RESERVED_SLUGS = frozenset({"manage"})
 
 
-class PavilionError(Exception):
+class PavilionError(RuleBroken):
     """A pavilion rule said no; the message is safe to show, ``field`` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
