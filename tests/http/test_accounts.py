@@ -78,7 +78,8 @@ def test_sign_up_form_errors_keep_what_was_typed(client):
 
 def test_short_password_is_refused_with_the_rule(client):
     response = sign_up(client, password="short", confirm="short")
-    assert "at least 10 characters" in response.get_data(as_text=True).lower() or "Field must be at least 10" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Field must be between 10 and 256 characters long." in page
 
 
 def test_country_list_starts_with_china_and_asean(client):
@@ -232,7 +233,7 @@ def test_profile_rejects_unknown_time_zone(client, factory):
     log_in(client, factory.user())
     response = client.post("/account", data={"name": "X", "timezone": "Mars/Olympus", "language": "en"})
     assert response.status_code == 200
-    assert "Not a valid choice" in response.get_data(as_text=True) or "Choose a time zone" in response.get_data(as_text=True)
+    assert "Not a valid choice" in response.get_data(as_text=True)
 
 
 def test_disabled_account_cannot_log_in(client, factory):
