@@ -107,6 +107,8 @@ def _tune_sqlite(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from expo.accounts.routes import bp as accounts_bp
     from expo.admin.routes import bp as admin_bp
+    from expo.booths.routes import bp as booths_bp
+    from expo.catalog.routes import bp as catalog_bp
     from expo.checkin.routes import bp as checkin_bp
     from expo.core.routes import bp as core_bp
     from expo.editions.routes import bp as editions_bp
@@ -117,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.registrations.routes import bp as registrations_bp
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
-                      exhibitors_bp, admin_bp, pavilions_bp):
+                      exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp):
         app.register_blueprint(blueprint)
 
 
@@ -132,6 +134,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from expo import permissions
     from expo.accounts.forms import ConfirmActionForm
+    from expo.catalog.display import category_label, minimum_order, price_range
     from expo.i18n import LANGUAGES, STATUS_LABELS, country_name, date_range, datetime_in_zone, format_day, local_datetime
 
     app.jinja_env.filters["local_datetime"] = local_datetime
@@ -139,6 +142,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime_in_zone"] = datetime_in_zone
     app.jinja_env.filters["format_day"] = format_day
     app.jinja_env.globals["date_range"] = date_range
+    app.jinja_env.filters["category_label"] = category_label
+    app.jinja_env.filters["price_range"] = price_range
+    app.jinja_env.filters["minimum_order"] = minimum_order
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.add_extension("jinja2.ext.i18n")
 

@@ -1,7 +1,11 @@
 """Imports every feature's models so metadata (and Alembic) sees all tables."""
 
 from expo.accounts.models import EditionRole, User
+from expo.booths.models import Booth, BoothDocument, BoothPlacement
+from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.editions.models import Edition, Pavilion
+from expo.engagement.models import EngagementEvent, Favourite
+from expo.exhibition import search_index  # noqa: F401 - SQLite's FTS5 tables and the search-text listener
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.notifications.models import OutboxMessage
@@ -9,14 +13,22 @@ from expo.registrations.models import AudienceMessage, Registration, SentReminde
 
 __all__ = [
     "AudienceMessage",
+    "Booth",
+    "BoothDocument",
+    "BoothPlacement",
     "CompanyMember",
     "Edition",
     "EditionRole",
+    "EngagementEvent",
     "ExhibitorCompany",
+    "Favourite",
     "Forum",
     "ForumQuestion",
     "OutboxMessage",
     "Pavilion",
+    "Product",
+    "ProductCategory",
+    "ProductImage",
     "ProgrammeSession",
     "Registration",
     "SentReminder",

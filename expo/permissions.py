@@ -9,6 +9,7 @@ from flask import abort
 from expo.accounts.models import EditionRole, User
 
 if TYPE_CHECKING:
+    from expo.booths.models import Booth
     from expo.editions.models import Edition
     from expo.exhibitors.models import ExhibitorCompany
 
@@ -114,6 +115,30 @@ def can_review_exhibitors(user: User | None) -> bool:
 def can_view_company_logo(user: User | None, company: "ExhibitorCompany") -> bool:
     """Approved exhibitors' logos are public; an application's only to its team and reviewers."""
     return company.status == "approved" or can_view_company_team(user, company)
+
+
+def can_edit_booth(user: User | None, booth: "Booth") -> bool:
+    """The company's whole team (owner and staff) builds its booth and its catalogue."""
+    return is_company_member(user, booth.company)
+
+
+def can_review_booths(user: User | None) -> bool:
+    """Booths outlive editions, so publishing and suspending is for organizers of every edition."""
+    return is_global_organizer(user)
+
+
+def can_view_booth(user: User | None, booth: "Booth") -> bool:
+    """Published booths are public; a draft, submitted or suspended one only to its team and reviewers."""
+    return booth.status == "published" or can_edit_booth(user, booth) or can_review_booths(user)
+
+
+def can_view_booth_analytics(user: User | None, booth: "Booth") -> bool:
+    return can_edit_booth(user, booth) or can_review_booths(user)
+
+
+def can_place_booths(user: User | None, edition: "Edition") -> bool:
+    """Placing booths in an edition's pavilions is part of running that edition."""
+    return can_manage_edition(user, edition)
 
 
 def can_see_dev_outbox(config) -> bool:

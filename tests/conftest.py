@@ -232,6 +232,50 @@ class Factory:
         return company
 
 
+    def booth(self, company, **fields):
+        """The company's booth, published unless ``status`` says otherwise."""
+        from expo.booths.models import Booth
+
+        defaults = dict(company_id=company.id, slug=company.slug, country=company.country,
+                        status=Booth.PUBLISHED)
+        defaults.update(fields)
+        return self._save(Booth(**defaults))
+
+    def categories(self) -> dict[str, int]:
+        """The shared category tree (idempotent); slug -> id."""
+        from sqlalchemy import select
+
+        from expo.catalog.category_tree import seed_categories
+        from expo.catalog.models import ProductCategory
+
+        with self.app.app_context():
+            seed_categories(db.session.connection())
+            db.session.commit()
+            return {slug: id_ for slug, id_ in db.session.execute(select(ProductCategory.slug, ProductCategory.id))}
+
+    def product(self, booth, **fields):
+        from expo.catalog.models import Product
+
+        self._count += 1
+        defaults = dict(booth_id=booth.id, slug=f"product-{self._count}", name=f"Product {self._count}")
+        defaults.update(fields)
+        return self._save(Product(**defaults))
+
+    def placement(self, booth, pavilion, **fields):
+        from expo.booths.models import BoothPlacement
+
+        defaults = dict(booth_id=booth.id, edition_id=pavilion.edition_id, pavilion_id=pavilion.id)
+        defaults.update(fields)
+        return self._save(BoothPlacement(**defaults))
+
+    def pavilion(self, edition, **fields):
+        from expo.editions.models import Pavilion
+
+        self._count += 1
+        defaults = dict(edition_id=edition.id, slug=f"pavilion-{self._count}", name=f"Pavilion {self._count}")
+        defaults.update(fields)
+        return self._save(Pavilion(**defaults))
+
     def forum(self, edition, **fields):
         from expo.forums.models import Forum
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from expo import uploads
 from expo.accounts.models import User
 from expo.accounts.services import find_user_by_email, normalise_email
+from expo.booths.services import open_booth
 from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyInvitation, CompanyMember, ExhibitorCompany
 from expo.extensions import db
@@ -246,6 +247,8 @@ def _decide(actor: User, company: ExhibitorCompany, status: str, reason: str, no
     ).rowcount
     if not decided:
         raise AlreadyReviewed(already)
+    if status == ExhibitorCompany.APPROVED:
+        open_booth(company)  # the team can start building its booth straight away
     _notify_decision(company)
 
 

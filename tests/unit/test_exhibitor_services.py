@@ -166,6 +166,18 @@ def test_approval_records_the_reviewer_and_queues_one_email(app_ctx, people, fac
         services.approve_application(organizer, company)
 
 
+def test_approval_opens_a_draft_booth_at_the_company_address_and_rejection_does_not(app_ctx, people, factory):
+    from expo.booths.models import Booth
+
+    approved = factory.company(owner=people["applicant"], status="pending", name="Mekong Rice", country="VN")
+    rejected = factory.company(owner=people["stranger"], status="pending")
+    organizer = get(User, people["organizer"])
+    services.approve_application(organizer, get(ExhibitorCompany, approved))
+    services.reject_application(organizer, get(ExhibitorCompany, rejected), "Not a trading company.")
+    [booth] = db.session.scalars(select(Booth))
+    assert (booth.company_id, booth.slug, booth.status, booth.country) == (approved.id, approved.slug, "draft", "VN")
+
+
 def test_rejection_needs_a_reason_and_each_submission_gets_its_own_decision_email(app_ctx, people, factory):
     row = factory.company(owner=people["applicant"], status="pending")
     company, organizer = get(ExhibitorCompany, row), get(User, people["organizer"])

@@ -11,8 +11,14 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
 from expo import create_app
+from expo.exhibition.search_index import is_search_index_table
 from expo.extensions import db
 from tests.conftest import ensure_postgres_database
+
+
+def include_name(name, type_, parent_names):
+    """The FTS5 search tables are hand-made DDL, unknown to the models (as in migrations/env.py)."""
+    return not (type_ == "table" and is_search_index_table(name))
 
 
 @pytest.fixture()
@@ -34,7 +40,8 @@ def test_upgrade_matches_the_models_and_downgrade_empties(empty_database_url, tm
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_name})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         downgrade(revision="base")
@@ -68,5 +75,8 @@ def test_upgrading_keeps_existing_rows(empty_database_url, tmp_path):
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM company_members")).scalar_one() == 1
             assert connection.execute(text("SELECT calendar_token FROM users")).scalar_one()
+            # Approved before booths existed: the company gets a draft booth, and the category tree is there.
+            assert connection.execute(text("SELECT slug, status FROM booths")).one() == ("acme", "draft")
+            assert connection.execute(text("SELECT count(*) FROM product_categories")).scalar_one() > 20
         downgrade(revision="base")
         db.engine.dispose()

@@ -1,0 +1,129 @@
+"""Virtual booths: one per exhibitor company, open all year, placed in pavilions edition by edition."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from expo.accounts.models import User
+from expo.db_types import UTCDateTime, utcnow
+from expo.editions.models import Edition, Pavilion
+from expo.exhibitors.models import ExhibitorCompany
+from expo.extensions import db
+
+
+class Booth(db.Model):
+    """A company's booth. It belongs to the company, not to an edition: it stays open between editions.
+
+    Draft → submitted → published by an organizer, who can also suspend it (with a reason) and
+    publish it again. Edits to a published booth are live at once.
+    """
+
+    __tablename__ = "booths"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'submitted', 'published', 'suspended')", name="status_known"),
+        # The team is always told why its booth was taken down.
+        CheckConstraint("status != 'suspended' OR suspended_reason != ''", name="suspension_has_reason"),
+        Index("ix_booths_status_country", "status", "country"),
+        # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index).
+        Index("ix_booths_search", text("to_tsvector('english'::regconfig, search_text)"),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
+
+    DRAFT, SUBMITTED, PUBLISHED, SUSPENDED = "draft", "submitted", "published", "suspended"
+    STATUSES = (DRAFT, SUBMITTED, PUBLISHED, SUSPENDED)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), unique=True)
+    # The company's slug when the booth was opened: the booth's address never changes under a link.
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    tagline: Mapped[str] = mapped_column(String(200), default="")
+    # Markdown as the team typed it, and the sanitised HTML made from it (what pages show).
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    banner_path: Mapped[str | None] = mapped_column(String(300))
+    # An uploaded video file, or an embed from an allow-listed host (canonical player URL), or neither.
+    video_path: Mapped[str | None] = mapped_column(String(300))
+    video_embed_url: Mapped[str] = mapped_column(String(500), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    whatsapp: Mapped[str] = mapped_column(String(40), default="")
+    wechat: Mapped[str] = mapped_column(String(60), default="")
+    line_id: Mapped[str] = mapped_column(String(60), default="")
+    # Opening hours are local times in this zone: {"mon": [["09:00", "17:30"]], "sat": [], ...}.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An organizer's note when sending a submission back, and the reason for a suspension.
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    suspended_reason: Mapped[str] = mapped_column(Text, default="")
+    # Copied from the company so search can filter booths and products by country without a join.
+    country: Mapped[str | None] = mapped_column(String(2))
+    # What full-text search indexes (see expo.exhibition.search_index); kept current on every flush.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    company: Mapped[ExhibitorCompany] = relationship()
+    reviewed_by: Mapped[User | None] = relationship()
+    documents: Mapped[list["BoothDocument"]] = relationship(
+        back_populates="booth", cascade="all, delete-orphan", order_by="BoothDocument.position"
+    )
+    placements: Mapped[list["BoothPlacement"]] = relationship(
+        back_populates="booth", cascade="all, delete-orphan", order_by="BoothPlacement.edition_id"
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.PUBLISHED
+
+    def __repr__(self) -> str:
+        return f"<Booth {self.slug} {self.status}>"
+
+
+class BoothDocument(db.Model):
+    """A brochure (PDF) in a booth, downloadable by visitors."""
+
+    __tablename__ = "booth_documents"
+    __table_args__ = (Index("ix_booth_documents_booth_position", "booth_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(300))
+    size_bytes: Mapped[int] = mapped_column(default=0)
+    page_count: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    booth: Mapped[Booth] = relationship(back_populates="documents")
+
+
+class BoothPlacement(db.Model):
+    """Where a booth stands in one edition: its pavilion and stand number. One place per edition."""
+
+    __tablename__ = "booth_placements"
+    __table_args__ = (
+        UniqueConstraint("booth_id", "edition_id"),
+        Index("ix_booth_placements_pavilion", "pavilion_id"),
+        Index("ix_booth_placements_edition", "edition_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    # No ON DELETE action: a pavilion with booths in it cannot be deleted from under them. (NO ACTION
+    # rather than RESTRICT: it is checked at the statement's end, so deleting a whole edition works.)
+    pavilion_id: Mapped[int] = mapped_column(ForeignKey("pavilions.id"))
+    stand: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    booth: Mapped[Booth] = relationship(back_populates="placements")
+    edition: Mapped[Edition] = relationship()
+    pavilion: Mapped[Pavilion] = relationship()
