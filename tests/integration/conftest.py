@@ -43,10 +43,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
-DATABASE_NAME = "expo_integration"
+# Overridable so two checkouts on one machine can run their integration tests side by side.
+DATABASE_NAME = os.environ.get("EXPO_TEST_INTEGRATION_DB", "expo_integration")
 DATABASE_URL = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/{DATABASE_NAME}"
 ADMIN_DSN = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/postgres"
-REDIS_URL = "redis://127.0.0.1:6379/11"
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('EXPO_TEST_REDIS_DB', '11')}"
 SMTP_HOST = "127.0.0.1"
 BASE_URL = "http://expo.test"
 # The web app and the worker must share it: the worker signs the links the web app checks.

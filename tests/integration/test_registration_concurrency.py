@@ -5,13 +5,14 @@ together by a barrier (bench.registration_race.race). First the module proves it
 oversell: with the capacity guard switched off, the naive read-count-then-insert oversells; then
 the guarded service must not, whether people register, cancel, submit twice or are decided on.
 
-Only PostgreSQL is needed: the app here is built on its own database (``expo_concurrency``), with
+Only PostgreSQL is needed: the app here is built on its own database (``expo_integration_concurrency``), with
 tasks recorded rather than sent, so the integration suite's Redis, worker and SMTP fixtures are
 switched off for this module. PostgreSQL unreachable: the module fails, it never skips.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
@@ -33,7 +34,8 @@ from tests.conftest import ensure_postgres_database, require_service
 
 pytestmark = pytest.mark.integration
 
-DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_concurrency"
+DATABASE_URL = ("postgresql://postgres@127.0.0.1:5432/"
+                + os.environ.get("EXPO_TEST_INTEGRATION_DB", "expo_integration") + "_concurrency")
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 RACERS, CAPACITY = 250, 20
 NAIVE_ATTEMPTS = 3
@@ -218,7 +220,8 @@ def _wait_for_lock_waiters(count: int, timeout: float = 20.0) -> None:
     with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
         while True:
             waiting = connection.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'expo_concurrency' AND wait_event_type = 'Lock'"
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                (DATABASE_URL.rsplit("/", 1)[1],),
             ).fetchone()[0]
             if waiting >= count:
                 return

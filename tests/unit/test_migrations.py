@@ -26,7 +26,8 @@ def empty_database_url(tmp_path):
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         return f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-    url = ensure_postgres_database(base.rsplit("/", 1)[0] + "/expo_migrations_test")
+    # Beside the test database, named after it, so two checkouts never share one.
+    url = ensure_postgres_database(base + "_migrations")
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
