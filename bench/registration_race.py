@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import joinedload
 
 from expo.accounts.models import User
 from expo.editions.models import Edition
@@ -38,6 +39,8 @@ from expo.registrations.models import Registration
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "registration_race.json"
 PEOPLE, SEATS, ROUNDS = 500, 50, 3
+# Production runs gunicorn with four worker processes (Dockerfile, docker-compose.yml); so do the racers.
+PROCESSES = 4
 TARGET_SECONDS = 2.0
 
 # PostgreSQL refuses clients past max_connections (100 by default), so one connection per racer is
@@ -65,7 +68,11 @@ class Outcome:
 class Race:
     outcomes: list[Outcome]
     seconds: float  # from the barrier's release to the last commit
-    cpu_seconds: float = 0.0  # CPU this process used meanwhile (all racers share one GIL)
+    cpu_seconds: float = 0.0  # CPU the racing process(es) used meanwhile
+    # time.perf_counter() at the release and at the last commit: CLOCK_MONOTONIC, so races run in
+    # several processes on one machine can be put on one time line.
+    released_at: float = 0.0
+    finished_at: float = 0.0
 
     @property
     def errors(self) -> list[BaseException]:
@@ -80,29 +87,36 @@ class Race:
         return [o.seconds for o in self.outcomes]
 
 
-def race(app: Flask, count: int, work: Callable[[int], Any], *, timeout: float = 120.0) -> Race:
+def race(app: Flask, count: int, work: Callable[[int], Any], *, timeout: float = 120.0,
+         gate: Callable[[], Any] | None = None, servers: int | None = None) -> Race:
     """Run ``work(i)`` for i in range(count), all at once, and commit each like a view would.
 
-    Each racer pushes its own app context before the barrier, so its session (and the connection
-    that session checks out) is its own; every database access happens after the release, so a
-    racer never holds a pooled connection while waiting for the others to line up. Exceptions are
-    kept per racer (and the racer's transaction rolled back), never lost in a thread.
+    By default every racer is a thread of its own. With ``servers``, the racers are requests that all
+    arrive at the release and are served by that many threads, each taking the next waiting request
+    as it finishes one (a web server's worker threads and its listen queue); a racer's latency then
+    includes its wait in the queue. Each serving thread has its own app context per request, so its
+    own session and pooled connection, as requests do; every database access happens after the
+    release. Exceptions are kept per racer (and its transaction rolled back), never lost in a thread.
+    ``gate``, when given, is called once every thread is lined up and holds the release back until it
+    returns (so racers in several processes start together).
     """
     outcomes = [Outcome() for _ in range(count)]
     finished = [0.0] * count
     released: list[tuple[float, float]] = []
-    barrier = threading.Barrier(count, action=lambda: released.append((time.perf_counter(), time.process_time())),
+    threads_count = min(servers or count, count)
+    barrier = threading.Barrier(threads_count + (1 if gate else 0),
+                                action=lambda: released.append((time.perf_counter(), time.process_time())),
                                 timeout=timeout)
+    waiting = iter(range(count))
+    queue_lock = threading.Lock()
 
-    def run(index: int) -> None:
+    def next_request() -> int | None:
+        with queue_lock:
+            return next(waiting, None)
+
+    def serve(index: int) -> None:
         outcome = outcomes[index]
         with app.app_context():
-            try:
-                barrier.wait()
-            except threading.BrokenBarrierError as exc:
-                outcome.error = exc
-                return
-            start = time.perf_counter()
             try:
                 outcome.value = work(index)
                 db.session.commit()
@@ -111,23 +125,79 @@ def race(app: Flask, count: int, work: Callable[[int], Any], *, timeout: float =
                 outcome.error = exc
             finally:
                 db.session.remove()  # the connection goes back to the pool for the next racer
-                finished[index] = time.perf_counter()
-                outcome.seconds = finished[index] - start
+        finished[index] = time.perf_counter()
+        outcome.seconds = finished[index] - released[0][0]
 
-    threads = [threading.Thread(target=run, args=(i,), name=f"racer-{i}", daemon=True) for i in range(count)]
+    def run(first: int) -> None:
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError as exc:
+            outcomes[first].error = exc
+            return
+        index: int | None = first if servers is None else next_request()
+        while index is not None:
+            serve(index)
+            index = None if servers is None else next_request()
+
+    threads = [threading.Thread(target=run, args=(i,), name=f"racer-{i}", daemon=True) for i in range(threads_count)]
     for thread in threads:
         thread.start()
+    if gate:
+        while barrier.n_waiting < threads_count:  # every thread lined up
+            time.sleep(0.005)
+        gate()
+        barrier.wait()
     deadline = time.monotonic() + timeout
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
     cpu_end = time.process_time()
     stuck = sum(thread.is_alive() for thread in threads)
     if stuck:
-        raise RuntimeError(f"{stuck} of {count} racers still running after {timeout:.0f}s")
+        raise RuntimeError(f"{stuck} of {threads_count} racing threads still running after {timeout:.0f}s")
     if not released:
         raise RuntimeError("the racers were never released together")
     (wall_start, cpu_start), = released
-    return Race(outcomes, max(finished) - wall_start, cpu_end - cpu_start)
+    return Race(outcomes, max(finished) - wall_start, cpu_end - cpu_start, wall_start, max(finished))
+
+
+def _race_in_child(database_url: str, connections: int, session_id: int, user_ids: list[int], gate,
+                   results) -> None:
+    """One web worker process of a multi-process race: its own app and pool, its share of the racers."""
+    with tempfile.TemporaryDirectory(prefix="expo-bench-worker-") as instance:
+        app = build_app(database_url, connections=connections, instance_path=instance)
+        warm_pool(app, connections)
+        # Like a threaded gunicorn worker: as many serving threads as pooled connections.
+        result = race(app, len(user_ids), register_work(session_id, user_ids), gate=gate.wait, servers=connections)
+        with app.app_context():
+            db.engine.dispose()
+    # Exceptions may not pickle; their text is what the report shows.
+    outcomes = [Outcome(o.value, None if o.error is None else RuntimeError(f"{type(o.error).__name__}: {o.error}"),
+                        o.seconds) for o in result.outcomes]
+    results.put(Race(outcomes, result.seconds, result.cpu_seconds, result.released_at, result.finished_at))
+
+
+def race_in_processes(database_url: str, processes: int, connections: int, session_id: int,
+                      user_ids: Sequence[int], *, timeout: float = 180.0) -> Race:
+    """The racers spread over ``processes`` worker processes, as gunicorn spreads requests, released
+    together; their threads share each process's pool of ``connections // processes``."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections
+    gate = context.Barrier(processes, timeout=timeout)
+    results = context.Queue()
+    shares = [list(user_ids[i::processes]) for i in range(processes)]
+    workers = [context.Process(target=_race_in_child,
+                               args=(database_url, max(1, connections // processes), session_id, share, gate, results))
+               for share in shares]
+    for worker in workers:
+        worker.start()
+    races = [results.get(timeout=timeout) for _ in workers]
+    for worker in workers:
+        worker.join(timeout)
+    released = min(r.released_at for r in races)
+    finished = max(r.finished_at for r in races)
+    return Race([o for r in races for o in r.outcomes], finished - released, sum(r.cpu_seconds for r in races),
+                released, finished)
 
 
 # --------------------------------------------------------------------------------------------
@@ -159,12 +229,17 @@ def add_session(capacity: int | None, **fields: Any) -> int:
     return session_id
 
 
+# The session with what registering reads of it (its forum and the forum's questions), in one query.
+REGISTRABLE_SESSION = [joinedload(ProgrammeSession.forum).joinedload(Forum.questions)]
+
+
 def register_work(session_id: int, user_ids: Sequence[int]) -> Callable[[int], str]:
     """Racer i registers user_ids[i] for the session, as the registration view does."""
 
     def work(index: int) -> str:
-        user = db.session.get(User, user_ids[index])
-        target = db.session.get(ProgrammeSession, session_id)
+        user = db.session.get(User, user_ids[index])  # Flask-Login's user loader
+        # The view's loader brings the forum and its questions along (the form asks them).
+        target = db.session.get(ProgrammeSession, session_id, options=REGISTRABLE_SESSION)
         return services.register(user, target).registration.status
 
     return work
@@ -283,19 +358,24 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def run_round(app: Flask, people: int, seats: int) -> dict[str, Any]:
+def run_round(app: Flask, people: int, seats: int, *, processes: int = 1, database_url: str = "",
+              connections: int = 0) -> dict[str, Any]:
     with app.app_context():
         user_ids = add_people(people)
         session_id = add_session(seats)
         app.extensions["expo.recorded_tasks"].clear()
+    if processes > 1:
+        result = race_in_processes(database_url, processes, connections, session_id, user_ids)
+    else:
         result = race(app, people, register_work(session_id, user_ids))
+    with app.app_context():
         counts = tally(session_id)
     latencies = result.latencies
     numbers_ok = counts.waitlist_numbers == list(range(1, counts.waitlisted + 1))
     return {
         "wall_seconds": round(result.seconds, 4),
-        # CPU this process spent during the race: close to the wall time means the racers were
-        # waiting for Python (one GIL), not for PostgreSQL's locks.
+        # CPU the racing processes spent during the race: close to wall time × processes means the
+        # racers were waiting for Python, not for PostgreSQL's locks.
         "client_cpu_seconds": round(result.cpu_seconds, 3),
         "latency_ms": {name: round(percentile(latencies, q) * 1000, 1)
                        for name, q in (("p50", 0.50), ("p95", 0.95), ("max", 1.0))},
@@ -326,23 +406,26 @@ def sequential_cost(app: Flask, count: int = 50) -> dict[str, float]:
 
 
 def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = SEATS, rounds: int = ROUNDS,
-        results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
+        processes: int = PROCESSES, results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     if url.startswith(("postgres://", "postgresql")):
         url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
     connections = connection_budget(url, people)
     before_load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="expo-bench-") as instance:
-        app = build_app(url, connections=connections, instance_path=instance)
+        # With worker processes, this one only arranges and counts: the connections are theirs.
+        app = build_app(url, connections=connections if processes == 1 else 2, instance_path=instance)
         with app.app_context():
             # The bench database is disposable: rebuild it so the schema matches the models.
             db.drop_all()
             db.create_all()
             engine = db.engine
             server = f"{engine.dialect.name} {'.'.join(map(str, engine.dialect.server_version_info or ()))}"
-        warm_pool(app, connections)
+        if processes == 1:
+            warm_pool(app, connections)
         sequential = sequential_cost(app)
-        results = [run_round(app, people, seats) for _ in range(rounds)]
+        results = [run_round(app, people, seats, processes=processes, database_url=url, connections=connections)
+                   for _ in range(rounds)]
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -354,6 +437,7 @@ def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = S
         "people": people,
         "seats": seats,
         "connections": connections,
+        "processes": processes,
         "threads": people,
         "cpus": os.cpu_count(),
         # Other work on the machine skews every number: the 1-minute load average before and after.
@@ -386,7 +470,8 @@ def format_table(report: dict[str, Any]) -> str:
     lines.insert(1, "  ".join("-" * width for width in widths))
     verdict = "met" if report["met_target"] else "MISSED"
     title = (f"registration_race: {report['people']} people, {report['seats']} seats, "
-             f"{report['connections']} connections, {report['database']}, {report['cpus']} CPUs")
+             f"{report['processes']} processes, {report['connections']} connections, {report['database']}, "
+             f"{report['cpus']} CPUs")
     footer = (f"median wall {report['median_wall_seconds']:.3f} s; "
               f"target <= {report['target_seconds']:.0f} s {verdict}; "
               f"load average {report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after")
@@ -401,9 +486,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=PEOPLE)
     parser.add_argument("--seats", type=int, default=SEATS)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--processes", type=int, default=PROCESSES,
+                        help="web worker processes the racers are spread over, as gunicorn's --workers "
+                             f"(default {PROCESSES}, as in the Dockerfile; 1 = every racer a thread of this process)")
     parser.add_argument("--database-url", help=f"default: $BENCH_DATABASE_URL or {DEFAULT_DATABASE_URL}")
     args = parser.parse_args(argv)
-    report = run(args.database_url, people=args.people, seats=args.seats, rounds=args.rounds)
+    report = run(args.database_url, people=args.people, seats=args.seats, rounds=args.rounds,
+                 processes=args.processes)
     print(format_table(report))
     print(f"written to {RESULTS_PATH}")
     for number, r in enumerate(report["rounds"], 1):
