@@ -149,4 +149,21 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").upper(),
         # How many reverse proxies stand in front; their X-Forwarded-For/-Proto headers are believed.
         "TRUSTED_PROXIES": trusted_proxies,
+        # Page views wait in a buffer (Redis with REDIS_URL, else this file) until the worker writes them.
+        "ENGAGEMENT_BUFFER_PATH": instance_path / "engagement-buffer.sqlite",
+        # Past this many waiting events new ones are dropped, so a stopped worker cannot fill memory or disk.
+        "ENGAGEMENT_BUFFER_CAP": _positive_int("ENGAGEMENT_BUFFER_CAP", env.get("ENGAGEMENT_BUFFER_CAP"), 200_000),
+        "ENGAGEMENT_TRACK_RATE_LIMIT": env.get("ENGAGEMENT_TRACK_RATE_LIMIT", "30 per minute"),
     }
+
+
+def _positive_int(name: str, raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be greater than zero, not {value}")
+    return value

@@ -361,3 +361,33 @@ def log_in(client, user: User, password: str = TEST_PASSWORD):
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+# Engagement: the event buffer (a SQLite file in the test instance folder) and events written directly.
+
+
+@pytest.fixture()
+def engagement_buffer(app):
+    """The app's event buffer, empty before and after the test."""
+    from expo.engagement.buffer import current_buffer
+
+    buffer = current_buffer(app)
+    buffer.clear()
+    yield buffer
+    buffer.clear()
+
+
+def add_engagement_event(app, booth, kind: str, *, visitor: str = "visitor-1", at=None, product=None,
+                         document=None, user=None) -> None:
+    """One stored event, as the drain task would have written it."""
+    import uuid
+
+    from expo.engagement.models import EngagementEvent
+
+    with app.app_context():
+        db.session.add(EngagementEvent(
+            event_key=str(uuid.uuid4()), kind=kind, booth_id=booth.id,
+            product_id=product.id if product is not None else None,
+            document_id=document.id if document is not None else None,
+            user_id=user.id if user is not None else None, visitor=visitor, occurred_at=at or utcnow()))
+        db.session.commit()

@@ -18,3 +18,10 @@ BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
 }
+
+# Engagement: page views wait in a buffer; analytics lag behind by at most about this interval.
+BEAT_SCHEDULE["drain-engagement-events"] = {
+    "task": "engagement.drain_events",
+    "schedule": 15.0,
+    "options": {"expires": 14},
+}

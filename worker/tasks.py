@@ -87,3 +87,26 @@ def requeue_stalled_audience_messages() -> int:
     count = audience_messaging.requeue_stalled_audience_messages()
     db.session.commit()
     return count
+
+
+# Engagement: buffered page views become engagement_events rows, a batch per transaction.
+from expo.engagement.buffer import MAX_BATCHES_PER_RUN, current_buffer  # noqa: E402 - this area's section
+from expo.engagement.services import store_events  # noqa: E402
+
+
+@shared_task(name="engagement.drain_events")
+def drain_engagement_events() -> int:
+    buffer = current_buffer()
+    stored = 0
+    with buffer.drain_lock() as lock:
+        if lock is None:
+            return 0  # another beat process is draining; it will take these too
+        for _ in range(MAX_BATCHES_PER_RUN):
+            batch = buffer.read_batch()
+            if not batch:
+                break
+            stored += store_events(batch.events)
+            db.session.commit()  # durable before trimmed: a crash in between writes the batch again, once
+            if not buffer.trim(batch, lock):
+                break  # the lock ran out; its new holder trims what we wrote
+    return stored

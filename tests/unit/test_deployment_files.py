@@ -56,6 +56,9 @@ LEFT_TO_CODE_DEFAULT = {
     "MAX_UPLOAD_BYTES": "code default is the product's limit",
     "LOGIN_RATE_LIMIT": "code default is the product's limit",
     "RESET_RATE_LIMIT": "code default is the product's limit",
+    # Engagement: the buffer's cap bounds Redis memory (about 300 bytes an event); the track limit is a product limit.
+    "ENGAGEMENT_BUFFER_CAP": "code default suits production",
+    "ENGAGEMENT_TRACK_RATE_LIMIT": "code default is the product's limit",
 }
 
 

@@ -1,0 +1,325 @@
+"""The engagement event buffer: where page views leave events for the drain task to write in batches.
+
+A page view appends one small JSON record and returns; the worker reads a batch, inserts it into
+``engagement_events`` (the unique ``event_key`` makes a second write of the same batch a no-op) and
+only then trims the batch from the buffer. A drainer killed at any point therefore loses nothing and
+duplicates nothing. Draining is single-flight, and a trim happens only while the drainer still holds
+the lock, so a drainer whose lock ran out can never trim events another one has not written.
+
+Production keeps the buffer in a Redis list (REDIS_URL). The embedded default keeps it in a small
+SQLite file of its own in the instance folder, so a page view never waits for the main database's
+write lock. Both are bounded: past ENGAGEMENT_BUFFER_CAP events new ones are dropped with a warning.
+Appending never raises: an unreachable buffer costs an event, never a page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+# Longer than any drain run takes (a run writes at most MAX_BATCHES_PER_RUN batches); if a drainer
+# hangs past it, the next one takes over and the hung one can no longer trim.
+DRAIN_LOCK_SECONDS = 120
+BATCH_SIZE = 1000
+MAX_BATCHES_PER_RUN = 50
+# After a failed append the buffer is not tried again for this long: a Redis that times out must
+# not add its timeout to every page view.
+RETRY_AFTER_FAILURE_SECONDS = 5.0
+# A full or broken buffer would otherwise log once per page view.
+WARNING_INTERVAL_SECONDS = 60.0
+
+_EXTENSION_KEY = "expo.engagement_buffer"
+_creating = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Events read from the front of the buffer; ``marker`` tells the buffer how far to trim."""
+
+    events: list[dict[str, Any]]
+    marker: int
+    # Records that were not JSON objects: trimmed with the batch, never stored.
+    unreadable: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.events) or self.unreadable > 0
+
+
+@dataclass
+class _Throttle:
+    """At most one warning per interval for each reason."""
+
+    last: dict[str, float] = field(default_factory=dict)
+
+    def warn(self, reason: str, message: str, *args: Any) -> None:
+        now = time.monotonic()
+        if now - self.last.get(reason, -WARNING_INTERVAL_SECONDS) >= WARNING_INTERVAL_SECONDS:
+            self.last[reason] = now
+            log.warning(message, *args)
+
+
+class EventBuffer(ABC):
+    """The interface both buffers share; callers never learn which one they have."""
+
+    def __init__(self, cap: int):
+        self.cap = cap
+        self._throttle = _Throttle()
+        self._retry_at = 0.0
+
+    def append(self, event: dict[str, Any]) -> bool:
+        """Add one event at the end; False when it was dropped (buffer full or unreachable)."""
+        if time.monotonic() < self._retry_at:
+            return False
+        try:
+            added = self._append(json.dumps(event, separators=(",", ":")))
+        except Exception as exc:  # noqa: BLE001 - a page view must never fail because of analytics
+            self._retry_at = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
+            self._throttle.warn("unreachable", "engagement buffer unavailable, events are dropped: %s", exc)
+            return False
+        if not added:
+            self._throttle.warn("full", "engagement buffer holds %s events (its cap); new events are dropped "
+                                        "until the worker drains it", self.cap)
+        return added
+
+    def read_batch(self, limit: int | None = None) -> Batch:
+        """Up to ``limit`` (BATCH_SIZE) events from the front, oldest first; nothing is removed."""
+        raw, marker = self._read(limit or BATCH_SIZE)
+        events, unreadable = [], 0
+        for record in raw:
+            try:
+                event = json.loads(record)
+            except (TypeError, ValueError):
+                event = None
+            if isinstance(event, dict):
+                events.append(event)
+            else:
+                unreadable += 1
+        if unreadable:
+            log.warning("engagement buffer: %s unreadable records skipped", unreadable)
+        return Batch(events, marker, unreadable)
+
+    @contextmanager
+    def drain_lock(self, seconds: int = DRAIN_LOCK_SECONDS) -> Iterator[str | None]:
+        """The drain lock's token while held, or None when another drainer has it."""
+        token = secrets.token_hex(16)
+        if not self._acquire(token, seconds):
+            yield None
+            return
+        try:
+            yield token
+        finally:
+            self._release(token)
+
+    @abstractmethod
+    def _append(self, record: str) -> bool: ...
+
+    @abstractmethod
+    def _read(self, limit: int) -> tuple[list[str | bytes], int]: ...
+
+    @abstractmethod
+    def trim(self, batch: Batch, lock: str) -> bool:
+        """Remove ``batch`` from the front if ``lock`` is still held; False (nothing removed) if not."""
+
+    @abstractmethod
+    def size(self) -> int: ...
+
+    def clear(self) -> None:
+        """Empty the buffer, free the lock and try appending again at once (starting over)."""
+        self._clear()
+        self._retry_at = 0.0
+        self._throttle = _Throttle()
+
+    @abstractmethod
+    def _clear(self) -> None: ...
+
+    @abstractmethod
+    def _acquire(self, token: str, seconds: int) -> bool: ...
+
+    @abstractmethod
+    def _release(self, token: str) -> None: ...
+
+
+class RedisBuffer(EventBuffer):
+    """A Redis list: RPUSH at the end, LRANGE and LTRIM at the front, a SET NX EX lock."""
+
+    # LLEN and RPUSH in one step, or two page views could both pass the cap check.
+    _APPEND = """
+    if redis.call('LLEN', KEYS[1]) < tonumber(ARGV[2]) then
+      return redis.call('RPUSH', KEYS[1], ARGV[1])
+    end
+    return 0
+    """
+    _TRIM_IF_HELD = """
+    if redis.call('GET', KEYS[2]) == ARGV[1] then
+      redis.call('LTRIM', KEYS[1], tonumber(ARGV[2]), -1)
+      return 1
+    end
+    return 0
+    """
+    _RELEASE_IF_HELD = """
+    if redis.call('GET', KEYS[1]) == ARGV[1] then
+      return redis.call('DEL', KEYS[1])
+    end
+    return 0
+    """
+
+    def __init__(self, url: str, cap: int, key: str = "expo:engagement:buffer"):
+        super().__init__(cap)
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # Fail fast and never retry inside a page view: a lost event is cheaper than a slow page.
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5,
+                                           retry=Retry(NoBackoff(), 0))
+        self.key = key
+        self.lock_key = key + ":drain-lock"
+        self._append_script = self.client.register_script(self._APPEND)
+        self._trim_script = self.client.register_script(self._TRIM_IF_HELD)
+        self._release_script = self.client.register_script(self._RELEASE_IF_HELD)
+
+    def _append(self, record: str) -> bool:
+        return bool(self._append_script(keys=[self.key], args=[record, self.cap]))
+
+    def _read(self, limit: int) -> tuple[list[bytes], int]:
+        records = self.client.lrange(self.key, 0, limit - 1)
+        return records, len(records)
+
+    def trim(self, batch: Batch, lock: str) -> bool:
+        # Only drainers remove from the front and only one holds the lock, so the first
+        # ``marker`` items are exactly the ones this batch read.
+        return bool(self._trim_script(keys=[self.key, self.lock_key], args=[lock, batch.marker]))
+
+    def size(self) -> int:
+        return int(self.client.llen(self.key))
+
+    def _clear(self) -> None:
+        self.client.delete(self.key, self.lock_key)
+
+    def _acquire(self, token: str, seconds: int) -> bool:
+        return bool(self.client.set(self.lock_key, token, nx=True, ex=seconds))
+
+    def _release(self, token: str) -> None:
+        self._release_script(keys=[self.lock_key], args=[token])
+
+
+class SQLiteFileBuffer(EventBuffer):
+    """A SQLite file of its own (WAL, short busy timeout): the embedded default's buffer."""
+
+    # A page view waits at most this long for the file's write lock (held for microseconds at a time).
+    BUSY_TIMEOUT_SECONDS = 0.25
+    _SCHEMA = """
+    CREATE TABLE IF NOT EXISTS buffered_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        payload TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS drain_lock (
+        name TEXT PRIMARY KEY,
+        token TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    """
+    _LOCK_NAME = "drain"
+
+    def __init__(self, path: Path | str, cap: int):
+        super().__init__(cap)
+        self.path = str(path)
+        self._local = threading.local()
+
+    def _connection(self) -> sqlite3.Connection:
+        # One connection per thread and process: sqlite3 connections must not cross threads, and a
+        # forked worker must not share its parent's file handle.
+        connection = getattr(self._local, "connection", None)
+        if connection is None or self._local.pid != os.getpid():
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: no fsync per page view; a power cut may lose the last few events,
+            # never corrupt the file. Analytics can afford that; a page that waits for a disk cannot.
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(self._SCHEMA)
+            self._local.connection, self._local.pid = connection, os.getpid()
+        return connection
+
+    def _append(self, record: str) -> bool:
+        # AUTOINCREMENT keeps seq contiguous from the front (only drainers delete, oldest first), so
+        # max - min + 1 is the row count in two index look-ups rather than a scan.
+        cursor = self._connection().execute(
+            "INSERT INTO buffered_events (payload) SELECT ? "
+            "WHERE (SELECT coalesce(max(seq) - min(seq) + 1, 0) FROM buffered_events) < ?",
+            (record, self.cap),
+        )
+        return cursor.rowcount == 1
+
+    def _read(self, limit: int) -> tuple[list[str], int]:
+        rows = self._connection().execute(
+            "SELECT seq, payload FROM buffered_events ORDER BY seq LIMIT ?", (limit,)).fetchall()
+        return [payload for _seq, payload in rows], (rows[-1][0] if rows else 0)
+
+    def trim(self, batch: Batch, lock: str) -> bool:
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            held = connection.execute("SELECT 1 FROM drain_lock WHERE name = ? AND token = ?",
+                                      (self._LOCK_NAME, lock)).fetchone() is not None
+            if held:
+                connection.execute("DELETE FROM buffered_events WHERE seq <= ?", (batch.marker,))
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return held
+
+    def size(self) -> int:
+        return self._connection().execute("SELECT count(*) FROM buffered_events").fetchone()[0]
+
+    def _clear(self) -> None:
+        connection = self._connection()
+        connection.execute("DELETE FROM buffered_events")
+        connection.execute("DELETE FROM drain_lock")
+
+    def _acquire(self, token: str, seconds: int) -> bool:
+        now = time.time()  # wall clock: the lock is shared between processes
+        cursor = self._connection().execute(
+            "INSERT INTO drain_lock (name, token, expires_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at "
+            "WHERE drain_lock.expires_at <= ?",
+            (self._LOCK_NAME, token, now + seconds, now),
+        )
+        return cursor.rowcount == 1
+
+    def _release(self, token: str) -> None:
+        self._connection().execute("DELETE FROM drain_lock WHERE name = ? AND token = ?", (self._LOCK_NAME, token))
+
+
+def build_buffer(config: dict[str, Any]) -> EventBuffer:
+    if config.get("REDIS_URL"):
+        return RedisBuffer(config["REDIS_URL"], config["ENGAGEMENT_BUFFER_CAP"])
+    return SQLiteFileBuffer(config["ENGAGEMENT_BUFFER_PATH"], config["ENGAGEMENT_BUFFER_CAP"])
+
+
+def current_buffer(app: Flask | None = None) -> EventBuffer:
+    """The app's buffer, made on first use (the web process and the worker each make their own)."""
+    app = app or current_app._get_current_object()
+    buffer = app.extensions.get(_EXTENSION_KEY)
+    if buffer is None:
+        with _creating:
+            buffer = app.extensions.get(_EXTENSION_KEY)
+            if buffer is None:
+                buffer = app.extensions[_EXTENSION_KEY] = build_buffer(app.config)
+    return buffer
