@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from flask import current_app
 
+from expo.catalog import images as product_images
 from expo.extensions import db
 from expo.notifications import mailer
 from expo.notifications import services as notifications
@@ -87,3 +88,10 @@ def requeue_stalled_audience_messages() -> int:
     count = audience_messaging.requeue_stalled_audience_messages()
     db.session.commit()
     return count
+
+
+@shared_task(name="catalog.make_thumbnails", acks_late=True)
+def make_thumbnails(image_id: int) -> str | None:
+    thumbnail = product_images.make_product_thumbnail(image_id)
+    db.session.commit()
+    return thumbnail
