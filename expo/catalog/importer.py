@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from babel.numbers import format_decimal
+from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -93,6 +94,10 @@ LEGACY_ENCODINGS = {
     "cp1258": _l("Vietnamese (Windows-1258)"),
     "cp1252": _l("English, Malay, Indonesian, Filipino (Windows-1252)"),
 }
+
+
+def _number(value: int) -> str:
+    return format_decimal(value, locale=str(get_locale() or "en"))
 
 
 def default_legacy_encoding(locale: str) -> str:
@@ -232,7 +237,7 @@ def read_rows(data: bytes, legacy_encoding: str = "cp1252") -> Iterator[list[str
                                   "be saved as XLSX or CSV from its program."))
         if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
             raise ImportRefused(_("This workbook holds more data than an import of %(max)s products needs. Keep only "
-                                  "the Products sheet, or split the file.", max=f"{MAX_ROWS:,}"), 413)
+                                  "the Products sheet, or split the file.", max=_number(MAX_ROWS)), 413)
         return _rows_of_xlsx(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRefused(_("This is an old Excel workbook (.xls). Save it as XLSX (Excel Workbook) or CSV and "
@@ -260,7 +265,7 @@ def read_table(data: bytes, legacy_encoding: str = "cp1252") -> tuple[list[str],
     for number, cells in enumerate(rows, 1):
         if number > MAX_SCANNED_ROWS:
             raise ImportRefused(_("The file has more than %(max)s rows. Import at most %(products)s products at a "
-                                  "time.", max=f"{MAX_SCANNED_ROWS:,}", products=f"{MAX_ROWS:,}"), 413)
+                                  "time.", max=_number(MAX_SCANNED_ROWS), products=_number(MAX_ROWS)), 413)
         if not any(cells):
             continue
         if header is None:
@@ -269,7 +274,7 @@ def read_table(data: bytes, legacy_encoding: str = "cp1252") -> tuple[list[str],
             continue
         if len(table) == MAX_ROWS:
             raise ImportRefused(_("The file has more than %(max)s products. Split it into files of at most %(max)s "
-                                  "rows.", max=f"{MAX_ROWS:,}"), 413)
+                                  "rows.", max=_number(MAX_ROWS)), 413)
         row = {}
         for index, cell in enumerate(cells):
             if index < len(header) and header[index]:

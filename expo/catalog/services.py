@@ -169,6 +169,8 @@ def apply_product_data(product: Product, data: ProductData) -> None:
     if product.description != data.description or not product.description_html and data.description:
         product.description_html = render_markdown(data.description)
     product.name = " ".join(data.name.split())
+    # The relationship too, not only the key: the search text is made from it before the flush.
+    product.category = db.session.get(ProductCategory, data.category_id) if data.category_id is not None else None
     product.category_id = data.category_id
     product.description = data.description
     product.specifications = [list(pair) for pair in data.specifications]

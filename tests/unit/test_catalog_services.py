@@ -97,6 +97,18 @@ def test_renaming_keeps_the_address_so_links_keep_working(app_ctx, team):
     assert services.find_product(booth.id, "surgical-mask").name == "Surgical mask, 3-ply"
 
 
+def test_changing_the_category_changes_what_search_finds_the_product_by(app_ctx, team, factory):
+    owner, _staff, booth = team
+    categories = factory.categories()
+    product = factory.product(booth, name="Swab", category_id=categories["masks-respirators"])
+    loaded = services.product_with_images(get(Booth, booth), product.id)  # category loaded, as the editor does
+    assert loaded.category.slug == "masks-respirators"
+    services.update_product(get(User, owner), loaded, ProductData(name="Swab", category_id=categories["diagnostics"]))
+    db.session.commit()
+    stored = db.session.get(Product, product.id).search_text
+    assert "Diagnostics and testing" in stored and "Masks" not in stored
+
+
 def test_every_broken_rule_is_reported_at_once(app_ctx, team):
     owner, _staff, booth = team
     problems = problems_of(services.create_product, get(User, owner), get(Booth, booth), ProductData(
