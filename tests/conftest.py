@@ -323,6 +323,26 @@ class Factory:
             db.session.expunge(row)
         return row
 
+    def product_image(self, product, *, size=(800, 600), **fields):
+        """A picture of ``product`` with a real JPEG file in storage (no thumbnail yet)."""
+        import io
+        import secrets
+
+        from PIL import Image
+
+        from expo.catalog.models import ProductImage
+
+        relative = f"products/{secrets.token_hex(8)}.jpg"
+        target = self.app.config["STORAGE_PATH"] / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        Image.new("RGB", size, (15, 94, 110)).save(buffer, format="JPEG")
+        target.write_bytes(buffer.getvalue())
+        self._count += 1
+        defaults = dict(product_id=product.id, path=relative, width=size[0], height=size[1], position=self._count)
+        defaults.update(fields)
+        return self._save(ProductImage(**defaults))
+
 
 @pytest.fixture()
 def factory(app) -> Factory:

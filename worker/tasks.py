@@ -5,6 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from flask import current_app
 
+from expo.catalog import images as product_images
+from expo.engagement.buffer import MAX_BATCHES_PER_RUN, current_buffer
+from expo.engagement.services import store_events
 from expo.extensions import db
 from expo.notifications import mailer
 from expo.notifications import services as notifications
@@ -90,10 +93,6 @@ def requeue_stalled_audience_messages() -> int:
 
 
 # Engagement: buffered page views become engagement_events rows, a batch per transaction.
-from expo.engagement.buffer import MAX_BATCHES_PER_RUN, current_buffer  # noqa: E402 - this area's section
-from expo.engagement.services import store_events  # noqa: E402
-
-
 @shared_task(name="engagement.drain_events")
 def drain_engagement_events() -> int:
     buffer = current_buffer()
@@ -110,3 +109,10 @@ def drain_engagement_events() -> int:
             if not buffer.trim(batch, lock):
                 break  # the lock ran out; its new holder trims what we wrote
     return stored
+
+
+@shared_task(name="catalog.make_thumbnails", acks_late=True)
+def make_thumbnails(image_id: int) -> str | None:
+    thumbnail = product_images.make_product_thumbnail(image_id)
+    db.session.commit()
+    return thumbnail

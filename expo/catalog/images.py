@@ -1,0 +1,227 @@
+"""Product pictures: uploading (a few per product, in order, with alt text), deleting, and the
+thumbnails the worker makes after the upload is committed.
+
+Services take an explicit actor, flush and never commit; the view (or task) commits once.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, select, update
+
+from expo import uploads
+from expo.accounts.models import User
+from expo.background import enqueue_after_commit
+from expo.catalog.models import Product, ProductImage
+from expo.catalog.services import CatalogError
+from expo.extensions import db
+from expo.permissions import can_edit_booth, ensure
+
+log = logging.getLogger(__name__)
+
+MAX_IMAGES_PER_PRODUCT = 8
+MAX_ALT_TEXT_LENGTH = 200
+THUMBNAIL_MAX_SIDE = 480
+IMAGE_FOLDER = "products"
+THUMBNAIL_FOLDER = "products/thumbnails"
+THUMBNAIL_TASK = "catalog.make_thumbnails"
+
+
+class ImageRefused(CatalogError):
+    """An uploaded picture is not accepted; ``status`` follows the upload's problem (400, 413)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message, "images")
+        self.status = status
+
+
+class TooManyImages(CatalogError):
+    status = 409
+
+    def __init__(self, message: str):
+        super().__init__(message, "images")
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    stream: IO[bytes]
+
+
+def _lock_product(product: Product) -> None:
+    """Two uploads at once must not both pass the cap: a row lock on PostgreSQL (SQLite's writers queue)."""
+    db.session.execute(select(Product.id).where(Product.id == product.id).with_for_update())
+
+
+def _image_size(relative: str) -> tuple[int, int]:
+    with Image.open(_storage_root() / relative) as stored:
+        return stored.size
+
+
+def add_product_images(actor: User, product: Product, files: list[Upload], alt_text: str = "") -> list[ProductImage]:
+    """Add pictures after the product's existing ones; all of them or, if one is refused, none.
+
+    Each file is validated by decoding it and stored re-encoded without metadata (expo.uploads);
+    the worker makes the thumbnails once the upload is committed.
+    """
+    ensure(can_edit_booth(actor, product.booth))
+    if not files:
+        raise ImageRefused(_("Choose one or more pictures to upload."))
+    alt_text = " ".join(alt_text.split())
+    if len(alt_text) > MAX_ALT_TEXT_LENGTH:
+        raise CatalogError(_("The description has at most %(max)s characters.", max=MAX_ALT_TEXT_LENGTH), "alt_text")
+    _lock_product(product)
+    count, last = db.session.execute(
+        select(func.count(ProductImage.id), func.max(ProductImage.position))
+        .where(ProductImage.product_id == product.id)
+    ).one()
+    room = MAX_IMAGES_PER_PRODUCT - count
+    if len(files) > room:
+        if room <= 0:
+            message = _("This product already has %(max)s pictures, the most it can have. Delete one to add another.",
+                        max=MAX_IMAGES_PER_PRODUCT)
+        else:
+            message = _("A product has at most %(max)s pictures. This one has %(count)s, so you can add %(room)s "
+                        "more; you chose %(chosen)s.", max=MAX_IMAGES_PER_PRODUCT, count=count, room=room,
+                        chosen=len(files))
+        raise TooManyImages(message)
+    stored: list[str] = []
+    try:
+        for upload in files:
+            try:
+                stored.append(uploads.store_image(upload.stream, IMAGE_FOLDER))
+            except uploads.UploadRejected as exc:
+                raise ImageRefused(_("“%(file)s”: %(reason)s", file=upload.filename, reason=str(exc)),
+                                   exc.status) from None
+    except ImageRefused:
+        for relative in stored:
+            uploads.delete_stored(relative)
+        raise
+    position = (last or 0) + 1
+    images = []
+    for offset, relative in enumerate(stored):
+        width, height = _image_size(relative)
+        image = ProductImage(product_id=product.id, path=relative, width=width, height=height, alt_text=alt_text,
+                             position=position + offset)
+        db.session.add(image)
+        images.append(image)
+    db.session.flush()
+    for image in images:
+        enqueue_after_commit(THUMBNAIL_TASK, image.id)
+    db.session.expire(product, ["images"])
+    return images
+
+
+def _renumber(images: list[ProductImage]) -> None:
+    for position, image in enumerate(images, 1):
+        if image.position != position:
+            image.position = position
+
+
+def move_product_image(actor: User, image: ProductImage, offset: int) -> None:
+    """Move a picture earlier (-1) or later (+1); the first one is the product's main picture."""
+    product = image.product
+    ensure(can_edit_booth(actor, product.booth))
+    ordered = list(product.images)
+    index = ordered.index(image)
+    ordered.insert(min(max(index + offset, 0), len(ordered) - 1), ordered.pop(index))
+    _renumber(ordered)
+    db.session.flush()
+
+
+def update_alt_text(actor: User, image: ProductImage, alt_text: str) -> None:
+    ensure(can_edit_booth(actor, image.product.booth))
+    alt_text = " ".join(alt_text.split())
+    if len(alt_text) > MAX_ALT_TEXT_LENGTH:
+        raise CatalogError(_("The description has at most %(max)s characters.", max=MAX_ALT_TEXT_LENGTH), "alt_text")
+    image.alt_text = alt_text
+    db.session.flush()
+
+
+def delete_product_image(actor: User, image: ProductImage) -> None:
+    """The row goes now; its files once the deletion is committed (a rollback keeps them)."""
+    product = image.product
+    ensure(can_edit_booth(actor, product.booth))
+    # Locked and read afresh: a thumbnail the worker committed a moment ago is deleted too, and a
+    # worker that comes later finds the row gone and removes its own file.
+    thumbnail_path = db.session.scalar(
+        select(ProductImage.thumbnail_path).where(ProductImage.id == image.id).with_for_update())
+    path = image.path
+    product.images.remove(image)
+    db.session.flush()
+    _renumber(list(product.images))
+    db.session.flush()
+    uploads.delete_after_commit(path)
+    if thumbnail_path:
+        uploads.delete_after_commit(thumbnail_path)
+
+
+# --- thumbnails (the worker) ------------------------------------------------------------------------
+
+
+def _storage_root() -> Path:
+    return Path(current_app.config["STORAGE_PATH"])
+
+
+def make_thumbnail(relative_path: str, max_side: int = THUMBNAIL_MAX_SIDE) -> str:
+    """A copy of a stored image at most ``max_side`` pixels a side, re-encoded (no metadata) under a
+    random name beside the other uploads; returns its path relative to STORAGE_PATH.
+
+    The source was validated and stripped when it was uploaded; it is re-encoded here anyway, so a
+    thumbnail never carries more than pixels. Same formats as expo.uploads: PNG keeps transparency.
+    """
+    with Image.open(_storage_root() / relative_path) as source:
+        source.load()
+        image = source.copy()
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+    output = io.BytesIO()
+    if has_alpha:
+        image.convert("RGBA").save(output, format="PNG", optimize=True)
+        extension = ".png"
+    else:
+        image.convert("RGB").save(output, format="JPEG", quality=82, optimize=True, progressive=True)
+        extension = ".jpg"
+    relative = f"{THUMBNAIL_FOLDER}/{secrets.token_hex(16)}{extension}"
+    target = _storage_root() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    partial.write_bytes(output.getvalue())
+    os.replace(partial, target)  # readers never see half a file
+    return relative
+
+
+def make_product_thumbnail(image_id: int) -> str | None:
+    """The worker's half of an upload: make the image's thumbnail unless it is gone or has one.
+
+    Idempotent: the path is written with a conditional UPDATE, so a task delivered twice (or two
+    workers at once) leaves one thumbnail, and the loser removes the file it made.
+    """
+    image = db.session.get(ProductImage, image_id)
+    if image is None or image.thumbnail_path:
+        return None
+    try:
+        relative = make_thumbnail(image.path)
+    except (FileNotFoundError, UnidentifiedImageError, OSError):
+        # The upload's file is missing or unreadable: retrying cannot help, and pages keep the full image.
+        log.warning("no thumbnail for product image %s: cannot read %s", image_id, image.path, exc_info=True)
+        return None
+    claimed = db.session.execute(
+        update(ProductImage).where(ProductImage.id == image_id, ProductImage.thumbnail_path.is_(None))
+        .values(thumbnail_path=relative).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        uploads.delete_stored(relative)
+        return None
+    db.session.expire(image)
+    return relative
