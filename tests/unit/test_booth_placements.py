@@ -153,7 +153,8 @@ def test_a_stand_is_letters_and_digits(app_ctx, hall):
     edition, pavilions, organizer, booths = hall
     actor, mine, food = get(User, organizer), get(Edition, edition), get(Pavilion, pavilions["food"])
     for bad in ("A-12!", "-A1", "<b>", "A" * 21):
-        error = refusal(PavilionError, services.place_booth, actor, mine, get(Booth, booths["Guangxi Steel"]), food, bad)
+        steel = get(Booth, booths["Guangxi Steel"])
+        error = refusal(PavilionError, services.place_booth, actor, mine, steel, food, bad)
         assert error.field == "stand" and "for example A-12" in str(error)
     assert services.place_booth(actor, mine, get(Booth, booths["Guangxi Steel"]), food, "hall 2 / b.07").stand == \
         "HALL 2 / B.07"
@@ -167,7 +168,8 @@ def test_a_pavilion_of_another_edition_is_refused(app_ctx, factory, hall):
     error = refusal(PavilionError, services.place_booth, actor, get(Edition, edition),
                     get(Booth, booths["Highlands Coffee Export"]), get(Pavilion, elsewhere), "")
     assert error.field == "pavilion" and "“Elsewhere” is not a pavilion of 18th China-ASEAN Expo" in str(error)
-    refusal(PavilionError, services.update_placement, actor, get(BoothPlacement, placement), get(Pavilion, elsewhere), "")
+    refusal(PavilionError, services.update_placement, actor, get(BoothPlacement, placement),
+            get(Pavilion, elsewhere), "")
     assert get(BoothPlacement, placement).pavilion_id == pavilions["food"].id
 
 
@@ -327,4 +329,5 @@ def test_finding_a_booth_to_place_by_company_name(app_ctx, factory, hall):
                          "Nanning Mask Machinery Co."]
     assert names("", unplaced_only=True) == ["100% Natural Rubber", "Guangxi Steel", "Nanning Mask Machinery Co."]
     places = services.placements_in(mine, [b.id for b in booths.values()])
-    assert list(places) == [booths["Highlands Coffee Export"].id] and places[booths["Highlands Coffee Export"].id].pavilion.slug == "food"
+    coffee = booths["Highlands Coffee Export"].id
+    assert list(places) == [coffee] and places[coffee].pavilion.slug == "food"
