@@ -1,21 +1,32 @@
-"""Demo data modelled on the 18th China-ASEAN Expo (Nanning, 10–13 September) and its "1+6" health forums."""
+"""Demo data modelled on the 18th China-ASEAN Expo (Nanning, 10–13 September): its "1+6" health forums and
+its online exhibition (exhibitors from China and the ten ASEAN countries, their booths, products and stands)."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from expo import uploads
 from expo.accounts.models import EditionRole, User
 from expo.accounts.services import hash_password
+from expo.booths.models import Booth, BoothPlacement
+from expo.booths.services import open_booth
+from expo.catalog.category_tree import seed_categories
+from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.db_types import utcnow
+from expo.demo_exhibitors import EXHIBITORS, NANNING_MASK_MACHINERY, UNPUBLISHED_EXHIBITORS, DemoExhibitor
+from expo.demo_images import PRODUCT_SIZE, THUMBNAIL_SIDE, booth_banner, company_logo, product_picture
 from expo.editions.models import Edition, Pavilion
+from expo.editions.services import slugify
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
+from expo.exhibitors.services import LOGO_FOLDER, company_slug
 from expo.extensions import db
 from expo.forums.models import Forum
 from expo.i18n import PRIORITY_COUNTRIES as PRIORITY
+from expo.text import render_markdown
 
 
 @dataclass(frozen=True)
@@ -100,10 +111,16 @@ def demo_edition_dates(today: date) -> tuple[date, date]:
 
 
 def load_demo_data(today: date | None = None) -> Edition:
-    """Idempotent: running it twice leaves one copy of everything."""
-    existing = db.session.scalar(select(Edition).where(Edition.slug == "18th-caexpo"))
-    if existing is not None:
-        return existing
+    """Idempotent: running it twice leaves one copy of everything. A database seeded before the
+    online exhibition existed gets its exhibitors, booths and products on the next run."""
+    edition = db.session.scalar(select(Edition).where(Edition.slug == "18th-caexpo"))
+    if edition is None:
+        edition = _load_demo_edition(today)
+    _load_demo_exhibition(edition)
+    return edition
+
+
+def _load_demo_edition(today: date | None) -> Edition:
     starts_on, ends_on = demo_edition_dates(today or date.today())
     edition = Edition(
         slug="18th-caexpo",
@@ -265,3 +282,108 @@ def _fill(target, delegates: list[User], *, seats_taken: int, extra_waiting: int
                                     **{key: target.id}))
     target.seats_taken = seats_taken
     target.waitlist_seq = len(waiting)
+
+
+# --- the online exhibition: exhibitors' companies, booths, products, pictures and stands -------------------
+
+
+def _load_demo_exhibition(edition: Edition) -> None:
+    """About thirty published booths across the demo edition's pavilions, a few waiting for review.
+
+    Loaded once: the first demo exhibitor's company marks it as done. Pictures are drawn here
+    (expo.demo_images) and stored through expo.uploads like any upload, thumbnails included.
+    """
+    if db.session.scalar(select(ExhibitorCompany.id).where(
+            ExhibitorCompany.slug == company_slug(EXHIBITORS[0].name))) is not None:
+        return
+    seed_categories(db.session.connection())
+    categories = dict(db.session.execute(select(ProductCategory.slug, ProductCategory.id)).all())
+    pavilions = {pavilion.slug: pavilion for pavilion in edition.pavilions}
+    taken_stands = set(db.session.scalars(select(BoothPlacement.stand).where(BoothPlacement.edition_id == edition.id)))
+    reviewer = db.session.scalar(select(User).where(User.email == "organizer@example.com"))
+    # Owners who cannot log in, like the delegates: share their hash (it matches no password; hashing is slow).
+    unusable = (db.session.scalar(select(User.password_hash).where(User.email == "delegate001@example.com"))
+                or hash_password(secrets.token_urlsafe(32)))
+    now = utcnow()
+
+    demo_company = db.session.scalar(select(ExhibitorCompany).where(ExhibitorCompany.slug == "nanning-mask-machinery"))
+    companies = []
+    if demo_company is not None:
+        if demo_company.logo_path is None:
+            demo_company.logo_path = _demo_logo(demo_company.name)
+        companies.append((demo_company, NANNING_MASK_MACHINERY))
+    for days_ago, exhibitor in enumerate((*EXHIBITORS, *UNPUBLISHED_EXHIBITORS), start=1):
+        companies.append((_demo_company(exhibitor, unusable, reviewer, now - timedelta(days=40 + days_ago)), exhibitor))
+    for company, exhibitor in companies:
+        booth = open_booth(company)
+        if booth.description or booth.placements:
+            continue  # an older demo database whose team has already built this booth: keep their work
+        _fill_demo_booth(booth, exhibitor, reviewer, now)
+        _add_demo_products(booth, exhibitor, categories)
+        pavilion = pavilions.get(exhibitor.pavilion)
+        if pavilion is not None:
+            stand = exhibitor.stand if exhibitor.stand not in taken_stands else ""
+            taken_stands.add(stand)  # (an older database may have given the stand to another booth)
+            db.session.add(BoothPlacement(booth_id=booth.id, edition_id=edition.id, pavilion_id=pavilion.id,
+                                          stand=stand))
+    db.session.flush()
+
+
+def _demo_logo(name: str) -> str:
+    return uploads.store_image(company_logo(name), LOGO_FOLDER)
+
+
+def _demo_company(exhibitor: DemoExhibitor, unusable_hash: str, reviewer: User | None,
+                  applied_at: datetime) -> ExhibitorCompany:
+    slug = company_slug(exhibitor.name)
+    owner = User(email=f"owner.{slug}@example.com", password_hash=unusable_hash, name=exhibitor.owner,
+                 organisation=exhibitor.name, country=exhibitor.country, timezone=exhibitor.timezone,
+                 email_confirmed_at=applied_at)
+    company = ExhibitorCompany(
+        slug=slug, name=exhibitor.name, country=exhibitor.country, sector=exhibitor.sector,
+        website=exhibitor.website, description=exhibitor.about, status=ExhibitorCompany.APPROVED,
+        submitted_at=applied_at, reviewed_at=applied_at + timedelta(days=2), reviewed_by=reviewer,
+        logo_path=_demo_logo(exhibitor.name),
+    )
+    company.members.append(CompanyMember(user=owner, role=CompanyMember.OWNER))
+    db.session.add(company)
+    return company
+
+
+def _fill_demo_booth(booth: Booth, exhibitor: DemoExhibitor, reviewer: User | None, now: datetime) -> None:
+    booth.tagline = exhibitor.tagline
+    booth.description = exhibitor.booth
+    booth.description_html = render_markdown(exhibitor.booth)
+    booth.banner_path = uploads.store_image(booth_banner(exhibitor.name, exhibitor.tagline), "banners")
+    booth.contact_email = exhibitor.contacts.get("email", "")
+    booth.contact_phone = exhibitor.contacts.get("phone", "")
+    booth.whatsapp = exhibitor.contacts.get("whatsapp", "")
+    booth.wechat = exhibitor.contacts.get("wechat", "")
+    booth.line_id = exhibitor.contacts.get("line_id", "")
+    booth.timezone = exhibitor.timezone
+    booth.opening_hours = exhibitor.opening_hours
+    booth.status = exhibitor.status
+    if exhibitor.status in (Booth.SUBMITTED, Booth.PUBLISHED):
+        booth.submitted_at = now - timedelta(days=3)
+    if exhibitor.status == Booth.PUBLISHED:
+        booth.published_at, booth.reviewed_by = now - timedelta(days=1), reviewer
+
+
+def _add_demo_products(booth: Booth, exhibitor: DemoExhibitor, categories: dict[str, int]) -> None:
+    folder = f"products/{booth.id}"
+    for position, item in enumerate(exhibitor.products):
+        slug = slugify(item.name)
+        picture, thumbnail = product_picture(f"{booth.slug}/{slug}", item.name, item.category)
+        product = Product(
+            booth_id=booth.id, slug=slug, name=item.name, category_id=categories.get(item.category),
+            description=item.description, description_html=render_markdown(item.description),
+            specifications=item.specifications, min_order_quantity=item.moq, order_unit=item.unit,
+            price_min=item.price_min, price_max=item.price_max, currency=item.currency, hs_code=item.hs_code,
+            availability=item.availability, position=position,
+        )
+        product.images.append(ProductImage(
+            path=uploads.store_image(picture, folder),
+            thumbnail_path=uploads.store_image(thumbnail, f"{folder}/thumbnails", max_side=THUMBNAIL_SIDE),
+            width=PRODUCT_SIZE[0], height=PRODUCT_SIZE[1], alt_text=item.name,
+        ))
+        db.session.add(product)

@@ -1,4 +1,5 @@
-"""Pavilion forms: input validation only; the rules (unique address and country) live in pavilions.services."""
+"""Pavilion and booth-placement forms: input validation only; the rules (unique address, country and
+stand, one place per booth and edition) live in pavilions.services."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from expo.editions.models import Pavilion
 from expo.form_fields import web_address_field
 from expo.i18n import country_choices
-from expo.pavilions.services import PavilionData
+from expo.pavilions.services import STAND_MAX_LENGTH, PavilionData
 
 KIND_CHOICES = [
     (Pavilion.THEMED, _l("Themed pavilion: exhibitors of one industry or topic")),
@@ -47,3 +48,33 @@ class PavilionForm(FlaskForm):
             country=self.country.data or None,
             description=self.description.data or "",
         )
+
+
+def _stand_field() -> StringField:
+    return StringField(
+        _l("Stand"), validators=[Optional(), Length(max=STAND_MAX_LENGTH)],
+        description=_l("For example A-12; it can be left empty and set later. Each stand number names one "
+                       "booth in the edition."),
+    )
+
+
+class PlaceBoothForm(FlaskForm):
+    stand = _stand_field()
+    submit = SubmitField(_l("Place booth here"))
+
+
+class PlacementForm(FlaskForm):
+    """Where a placed booth stands: any pavilion of the same edition, and its stand."""
+
+    pavilion = SelectField(_l("Pavilion"), coerce=int)
+    stand = _stand_field()
+    submit = SubmitField(_l("Save place"))
+
+    def __init__(self, pavilions: list[Pavilion], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Grouped as visitors walk the hall; pavilions are ordered by the caller.
+        groups = {
+            str(_l("Themed pavilions")): [(p.id, p.name) for p in pavilions if p.kind == Pavilion.THEMED],
+            str(_l("Country pavilions")): [(p.id, p.name) for p in pavilions if p.kind == Pavilion.COUNTRY],
+        }
+        self.pavilion.choices = {label: choices for label, choices in groups.items() if choices}

@@ -104,6 +104,7 @@ def upgrade():
     with op.batch_alter_table('booth_placements', schema=None) as batch_op:
         batch_op.create_index('ix_booth_placements_edition', ['edition_id'], unique=False)
         batch_op.create_index('ix_booth_placements_pavilion', ['pavilion_id'], unique=False)
+        batch_op.create_index('uq_booth_placements_stand_per_edition', ['edition_id', 'stand'], unique=True, postgresql_where=sa.text("stand != ''"), sqlite_where=sa.text("stand != ''"))
 
     op.create_table('products',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -295,6 +296,7 @@ def downgrade():
 
     op.drop_table('products')
     with op.batch_alter_table('booth_placements', schema=None) as batch_op:
+        batch_op.drop_index('uq_booth_placements_stand_per_edition', postgresql_where=sa.text("stand != ''"), sqlite_where=sa.text("stand != ''"))
         batch_op.drop_index('ix_booth_placements_pavilion')
         batch_op.drop_index('ix_booth_placements_edition')
 

@@ -1,0 +1,111 @@
+"""The demo exhibition: about thirty published booths across every pavilion and country of the demo edition,
+with products, pictures that exist and decode, stands, and a review queue; loading it twice changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from expo.accounts.models import User
+from expo.booths.models import Booth, BoothPlacement
+from expo.catalog.models import Product, ProductImage
+from expo.demo import load_demo_data
+from expo.exhibitors.models import CompanyMember, ExhibitorCompany
+from expo.extensions import db
+from expo.i18n import PRIORITY_COUNTRIES
+from expo.pavilions import services
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, ExhibitorCompany, CompanyMember, Booth, BoothPlacement, Product, ProductImage)}
+
+
+def stored_files(app) -> set[Path]:
+    root = Path(app.config["STORAGE_PATH"])
+    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
+
+
+def decoded(app, relative: str) -> Image.Image:
+    with Image.open(Path(app.config["STORAGE_PATH"]) / relative) as image:
+        image.load()
+        return image
+
+
+def test_the_demo_exhibition_fills_every_pavilion_and_loads_once(app, client):
+    """One test, as loading draws a few hundred pictures: the checks share one load."""
+    with app.test_request_context():
+        check_the_demo_exhibition(app)
+    demo_exhibitor_booth_is_visited_and_owners_cannot_log_in(app, client)
+
+
+def check_the_demo_exhibition(app):
+    files_before = stored_files(app)
+    edition = load_demo_data()
+    db.session.commit()
+    loaded, files = counts(), stored_files(app)
+
+    booths = db.session.scalars(
+        select(Booth).options(selectinload(Booth.company).selectinload(ExhibitorCompany.members),
+                              selectinload(Booth.placements))).all()
+    published = [booth for booth in booths if booth.is_published]
+    assert 28 <= len(published) <= 32
+    assert {booth.country for booth in published} == set(PRIORITY_COUNTRIES)  # China and the ten ASEAN countries
+    per_pavilion = services.booth_counts(edition, published_only=True)
+    assert all(per_pavilion.get(pavilion.id, 0) >= 1 for pavilion in edition.pavilions), per_pavilion
+    stands = [place.stand for booth in published for place in booth.placements]
+    assert len(stands) == len(published) and all(stands) and len(set(stands)) == len(stands)
+    # The organizers' review queue has something in it; a draft is being written.
+    assert sum(booth.status == Booth.SUBMITTED for booth in booths) >= 2
+    assert any(booth.status == Booth.DRAFT for booth in booths)
+
+    for booth in booths:
+        company = booth.company
+        assert company.status == ExhibitorCompany.APPROVED and company.owner is not None
+        assert company.logo_path and decoded(app, company.logo_path).size == (256, 256)
+        assert booth.tagline and booth.description_html.startswith("<p>") and booth.contact_email
+        assert booth.opening_hours["mon"] and booth.timezone.startswith("Asia/")
+    assert Path(app.config["STORAGE_PATH"], published[0].banner_path).is_file()
+
+    products = db.session.scalars(select(Product).options(selectinload(Product.images))).all()
+    per_booth = {booth.id: sum(product.booth_id == booth.id for product in products) for booth in booths}
+    assert all(5 <= count <= 12 for count in per_booth.values()), per_booth
+    for product in products:
+        assert product.min_order_quantity and product.order_unit and product.currency and product.description_html
+        assert product.price_min is not None and product.price_max >= product.price_min
+        assert len(product.images) == 1
+        image = product.images[0]
+        full, thumbnail = decoded(app, image.path), decoded(app, image.thumbnail_path)
+        assert full.size == (image.width, image.height) == (640, 480) and max(thumbnail.size) <= 320
+    assert sum(product.category_id is not None for product in products) >= len(products) - 5
+    assert sum(bool(product.hs_code) for product in products) >= len(products) - 10
+    assert len({product.specifications[0][0] for product in products if product.specifications}) > 20
+    assert len(files - files_before) == len(booths) * 2 + len(products) * 2  # logo and banner; picture and thumbnail
+
+    load_demo_data()
+    db.session.commit()
+    assert counts() == loaded and stored_files(app) == files
+
+
+def demo_exhibitor_booth_is_visited_and_owners_cannot_log_in(app, client):
+    with app.app_context():
+        booth = db.session.scalar(select(Booth).join(Booth.company)
+                                  .where(ExhibitorCompany.name == "Nanning Mask Machinery Co."))
+        team = {member.user.email: member.role for member in booth.company.members}
+        placement = booth.placements[0]
+        product_count = db.session.scalar(select(func.count(Product.id)).where(Product.booth_id == booth.id))
+        where = (placement.pavilion.name, placement.stand)
+        edition_slug = placement.edition.slug
+        owner_email = db.session.scalar(select(User.email).where(User.email.like("owner.%")))
+    assert booth.is_published and product_count >= 5
+    assert team == {"exhibitor@example.com": "owner", "staff@example.com": "staff"}
+    assert where == ("Public Health and Pandemic Prevention", "A-12")
+    page = client.get(f"/editions/{edition_slug}/pavilions/public-health").get_data(as_text=True)
+    assert "Nanning Mask Machinery Co." in page and "Stand A-12" in page
+    assert client.get(f"/booths/{booth.slug}").status_code == 200
+    for password in ("", "demo-exhibitor-2026", "password123"):
+        response = client.post("/login", data={"email": owner_email, "password": password})
+        assert response.status_code != 302
