@@ -169,17 +169,21 @@ def register_template_helpers(app: Flask) -> None:
         }
 
 
+def content_security_policy(frame_origin: str | None = None) -> str:
+    """The site's policy. A page that embeds one video player passes that player's origin, so the
+    response allows frames from it and from nowhere else."""
+    frame_src = f"'self' {frame_origin}" if frame_origin else "'self'"
+    return ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"frame-src {frame_src}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        )
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

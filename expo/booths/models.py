@@ -27,6 +27,9 @@ class Booth(db.Model):
         CheckConstraint("status IN ('draft', 'submitted', 'published', 'suspended')", name="status_known"),
         # The team is always told why its booth was taken down.
         CheckConstraint("status != 'suspended' OR suspended_reason != ''", name="suspension_has_reason"),
+        # A booth shows one video: an uploaded file or an embedded player, never both.
+        CheckConstraint("video_path IS NULL OR video_embed_url = ''", name="one_video"),
+        Index("ix_booths_status_submitted", "status", "submitted_at"),
         Index("ix_booths_status_country", "status", "country"),
         # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index).
         Index("ix_booths_search", text("to_tsvector('english'::regconfig, search_text)"),
@@ -60,6 +63,8 @@ class Booth(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When an organizer last published, sent back or suspended the booth (each decision's e-mail is keyed by it).
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # An organizer's note when sending a submission back, and the reason for a suspension.
     review_note: Mapped[str] = mapped_column(Text, default="")
     suspended_reason: Mapped[str] = mapped_column(Text, default="")
@@ -73,7 +78,7 @@ class Booth(db.Model):
     company: Mapped[ExhibitorCompany] = relationship()
     reviewed_by: Mapped[User | None] = relationship()
     documents: Mapped[list["BoothDocument"]] = relationship(
-        back_populates="booth", cascade="all, delete-orphan", order_by="BoothDocument.position"
+        back_populates="booth", cascade="all, delete-orphan", order_by="[BoothDocument.position, BoothDocument.id]"
     )
     placements: Mapped[list["BoothPlacement"]] = relationship(
         back_populates="booth", cascade="all, delete-orphan", order_by="BoothPlacement.edition_id"

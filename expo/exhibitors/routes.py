@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from expo import uploads
+from expo.booths import services as booth_services
 from expo.exhibitors import services
 from expo.exhibitors.forms import ApplicationForm, InviteForm, ReviewForm
 from expo.exhibitors.models import CompanyInvitation, CompanyMember, ExhibitorCompany
 from expo.extensions import db, limiter
 from expo.permissions import (can_apply_as_exhibitor, can_edit_company_application, can_manage_company_team,
-                              can_review_exhibitors, can_view_company_logo, can_view_company_team,
+                              can_review_booths, can_review_exhibitors, can_view_company_logo, can_view_company_team,
                               is_company_member, require)
 from expo.rules import show_on_form
 
@@ -63,8 +64,11 @@ def _page() -> int:
 @login_required
 def my_companies():
     pending = services.count_pending_applications() if can_review_exhibitors(current_user) else None
-    return render_template("exhibitors/mine.html", memberships=services.memberships_of(current_user),
-                           pending_count=pending)
+    booths_pending = booth_services.count_booths_awaiting_review() if can_review_booths(current_user) else None
+    memberships = services.memberships_of(current_user)
+    return render_template("exhibitors/mine.html", memberships=memberships, pending_count=pending,
+                           booths_pending_count=booths_pending,
+                           booths=booth_services.booths_by_company([member.company_id for member in memberships]))
 
 
 @bp.route("/apply", methods=["GET", "POST"])
@@ -188,6 +192,7 @@ def _render_team(company: ExhibitorCompany, invite_form: InviteForm | None = Non
         is_member=is_company_member(current_user, company),
         invite_form=invite_form or (InviteForm(formdata=None) if can_manage else None),
         invitations=services.open_invitations(company) if can_manage else [],
+        booth=booth_services.booths_by_company([company.id]).get(company.id),
     ), status
 
 

@@ -56,6 +56,7 @@ def upgrade():
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('review_note', sa.Text(), nullable=False),
     sa.Column('suspended_reason', sa.Text(), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=True),
@@ -64,6 +65,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status != 'suspended' OR suspended_reason != ''", name=op.f('ck_booths_suspension_has_reason')),
     sa.CheckConstraint("status IN ('draft', 'submitted', 'published', 'suspended')", name=op.f('ck_booths_status_known')),
+    sa.CheckConstraint("video_path IS NULL OR video_embed_url = ''", name=op.f('ck_booths_one_video')),
     sa.ForeignKeyConstraint(['company_id'], ['exhibitor_companies.id'], name=op.f('fk_booths_company_id_exhibitor_companies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_booths_reviewed_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_booths')),
@@ -72,6 +74,7 @@ def upgrade():
     )
     with op.batch_alter_table('booths', schema=None) as batch_op:
         batch_op.create_index('ix_booths_status_country', ['status', 'country'], unique=False)
+        batch_op.create_index('ix_booths_status_submitted', ['status', 'submitted_at'], unique=False)
 
     op.create_table('booth_documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -306,6 +309,7 @@ def downgrade():
 
     op.drop_table('booth_documents')
     with op.batch_alter_table('booths', schema=None) as batch_op:
+        batch_op.drop_index('ix_booths_status_submitted')
         batch_op.drop_index('ix_booths_status_country')
 
     op.drop_table('booths')

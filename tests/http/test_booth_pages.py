@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from expo.booths.models import Booth
-from tests.conftest import log_in
+from tests.conftest import count_queries, log_in
 
 
 @pytest.fixture()
@@ -46,3 +46,40 @@ def test_a_product_page_shows_its_details(client, factory, team):
     assert "Nitrile gloves" in page and "401519" in page and "S, M, L" in page
     assert "$2.00" in page and "$3.00" in page
     assert client.get(f"/booths/{booth.slug}/products/no-such-product").status_code == 404
+
+
+def _add_products(app, booth, start: int, count: int, categories: dict[str, int]) -> None:
+    """Rows straight into the table: 500 products through the factory would take most of a minute."""
+    from expo.catalog.models import Product, ProductImage
+    from expo.extensions import db
+
+    category_ids = list(categories.values())
+    with app.app_context():
+        for number in range(start, start + count):
+            product = Product(booth_id=booth.id, slug=f"item-{number}", name=f"Item {number}",
+                              category_id=category_ids[number % len(category_ids)], position=number,
+                              min_order_quantity=10, price_min=1, price_max=2)
+            product.images.append(ProductImage(path=f"products/{number}.jpg"))
+            db.session.add(product)
+        db.session.commit()
+
+
+def test_the_booth_page_costs_the_same_queries_with_10_or_500_products(app, client, factory, team):
+    _owner, staff, company = team
+    booth = factory.booth(company, tagline="Masks", contact_email="sales@example.com", whatsapp="+84 912 345 678",
+                          opening_hours={"mon": [["09:00", "17:00"]]}, timezone="Asia/Shanghai",
+                          video_embed_url="https://player.vimeo.com/video/76979871")
+    categories = factory.categories()
+    _add_products(app, booth, 0, 10, categories)
+    member = app.test_client()
+    log_in(member, staff)
+    pages = {"visitor": (client, f"/booths/{booth.slug}"), "team": (member, f"/booths/{booth.slug}")}
+    for viewer, path in pages.values():
+        viewer.get(path)  # warm up
+    small = {name: count_queries(app, viewer, path) for name, (viewer, path) in pages.items()}
+    _add_products(app, booth, 10, 490, categories)
+    large = {name: count_queries(app, viewer, path) for name, (viewer, path) in pages.items()}
+    assert large == small
+    assert count_queries(app, client, f"/booths/{booth.slug}?page=20") == small["visitor"]
+    html = client.get(f"/booths/{booth.slug}").get_data(as_text=True)
+    assert html.count('class="card expo-card h-100"') == 24 and "Page 1 of 21" in html
