@@ -18,6 +18,7 @@ from expo.catalog.category_tree import seed_categories
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.db_types import utcnow
 from expo.demo_exhibitors import EXHIBITORS, NANNING_MASK_MACHINERY, UNPUBLISHED_EXHIBITORS, DemoExhibitor
+from expo.catalog.values import UNIT_ALIASES
 from expo.demo_images import PRODUCT_SIZE, THUMBNAIL_SIDE, booth_banner, company_logo, product_picture
 from expo.editions.models import Edition, Pavilion
 from expo.editions.services import slugify
@@ -377,7 +378,9 @@ def _add_demo_products(booth: Booth, exhibitor: DemoExhibitor, categories: dict[
         product = Product(
             booth_id=booth.id, slug=slug, name=item.name, category_id=categories.get(item.category),
             description=item.description, description_html=render_markdown(item.description),
-            specifications=item.specifications, min_order_quantity=item.moq, order_unit=item.unit,
+            specifications=item.specifications, min_order_quantity=item.moq,
+            # The data is written in trade shorthand (pcs, ctn, MT); the catalogue knows those units by code.
+            order_unit=UNIT_ALIASES.get(item.unit.casefold(), item.unit),
             price_min=item.price_min, price_max=item.price_max, currency=item.currency, hs_code=item.hs_code,
             availability=item.availability, position=position,
         )

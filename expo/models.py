@@ -9,7 +9,6 @@ from expo.exhibition import search_index  # noqa: F401 - SQLite's FTS5 tables an
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.notifications.models import OutboxMessage
-from expo.pavilions import models as pavilion_models  # noqa: F401 - the stand-per-edition index on booth_placements
 from expo.registrations.models import AudienceMessage, Registration, SentReminder
 
 __all__ = [

@@ -116,6 +116,10 @@ class BoothPlacement(db.Model):
     __tablename__ = "booth_placements"
     __table_args__ = (
         UniqueConstraint("booth_id", "edition_id"),
+        # A stand number names one booth per edition. Partial: booths placed without a stand yet ("")
+        # may share that; stands are stored normalised (upper case, single spaces), so "a-12" meets "A-12".
+        Index("uq_booth_placements_stand_per_edition", "edition_id", "stand", unique=True,
+              postgresql_where=text("stand != ''"), sqlite_where=text("stand != ''")),
         Index("ix_booth_placements_pavilion", "pavilion_id"),
         Index("ix_booth_placements_edition", "edition_id"),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_timezone, gettext as _
@@ -16,8 +17,12 @@ from expo.booths.forms import (ContactsForm, DocumentForm, HoursForm, ImagesForm
 from expo.booths.models import Booth, BoothDocument
 from expo.catalog.services import booth_products_query
 from expo.db_types import utcnow
+from expo.engagement import services as engagement
+from expo.engagement.models import EngagementEvent
+from expo.engagement.services import saved_ids
 from expo.errors import render_error
 from expo.extensions import db
+from expo.pavilions.services import places_of_booth
 from expo.permissions import can_edit_booth, can_review_booths, can_view_booth, require
 from expo.rules import show_on_form
 
@@ -68,9 +73,12 @@ def _booth_page(template: str, booth: Booth, status: int = 200, **extra):
                            error_out=False)
     state = hours.open_state(booth.opening_hours or {}, booth.timezone, now)
     origin = video.player_origin(booth.video_embed_url) if booth.video_embed_url else None
+    today = date.today()
     response = make_response(render_template(
         template, booth=booth, company=booth.company, products=products,
         can_edit=can_edit_booth(current_user, booth),
+        places=places_of_booth(booth, today=today), today=today,
+        saved=saved_ids(current_user, booths=[booth], products=products.items),
         channels=contacts.contact_channels(booth),
         week=hours.week_view(booth.opening_hours or {}, booth.timezone, get_timezone().zone, now),
         open_state=state,
@@ -85,7 +93,9 @@ def _booth_page(template: str, booth: Booth, status: int = 200, **extra):
 
 @bp.route("/<slug>")
 def show_booth(slug: str):
-    return _booth_page("booths/booth.html", load_booth(slug))
+    booth = load_booth(slug)
+    engagement.record(EngagementEvent.BOOTH_VISIT, booth)
+    return _booth_page("booths/booth.html", booth)
 
 
 @bp.route("/<slug>/banner")
@@ -113,6 +123,7 @@ def download_document(slug: str, document_id: int):
     document = next((document for document in booth.documents if document.id == document_id), None)
     if document is None:
         abort(404)
+    engagement.record(EngagementEvent.BROCHURE_DOWNLOAD, booth, document=document)
     return uploads.stored_file_response(document.path, download_name=download_filename(document.title),
                                         private=not booth.is_published)
 

@@ -6,17 +6,14 @@ Services take an explicit actor, flush and never commit; the view (or task) comm
 
 from __future__ import annotations
 
-import io
 import logging
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy import func, select, update
 
 from expo import uploads
@@ -33,7 +30,6 @@ MAX_IMAGES_PER_PRODUCT = 8
 MAX_ALT_TEXT_LENGTH = 200
 THUMBNAIL_MAX_SIDE = 480
 IMAGE_FOLDER = "products"
-THUMBNAIL_FOLDER = "products/thumbnails"
 THUMBNAIL_TASK = "catalog.make_thumbnails"
 
 
@@ -173,34 +169,6 @@ def _storage_root() -> Path:
     return Path(current_app.config["STORAGE_PATH"])
 
 
-def make_thumbnail(relative_path: str, max_side: int = THUMBNAIL_MAX_SIDE) -> str:
-    """A copy of a stored image at most ``max_side`` pixels a side, re-encoded (no metadata) under a
-    random name beside the other uploads; returns its path relative to STORAGE_PATH.
-
-    The source was validated and stripped when it was uploaded; it is re-encoded here anyway, so a
-    thumbnail never carries more than pixels. Same formats as expo.uploads: PNG keeps transparency.
-    """
-    with Image.open(_storage_root() / relative_path) as source:
-        source.load()
-        image = source.copy()
-    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-    output = io.BytesIO()
-    if has_alpha:
-        image.convert("RGBA").save(output, format="PNG", optimize=True)
-        extension = ".png"
-    else:
-        image.convert("RGB").save(output, format="JPEG", quality=82, optimize=True, progressive=True)
-        extension = ".jpg"
-    relative = f"{THUMBNAIL_FOLDER}/{secrets.token_hex(16)}{extension}"
-    target = _storage_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(target.suffix + ".part")
-    partial.write_bytes(output.getvalue())
-    os.replace(partial, target)  # readers never see half a file
-    return relative
-
-
 def make_product_thumbnail(image_id: int) -> str | None:
     """The worker's half of an upload: make the image's thumbnail unless it is gone or has one.
 
@@ -211,8 +179,8 @@ def make_product_thumbnail(image_id: int) -> str | None:
     if image is None or image.thumbnail_path:
         return None
     try:
-        relative = make_thumbnail(image.path)
-    except (FileNotFoundError, UnidentifiedImageError, OSError):
+        relative = uploads.make_thumbnail(image.path, THUMBNAIL_MAX_SIDE)
+    except (FileNotFoundError, uploads.UploadRejected):
         # The upload's file is missing or unreadable: retrying cannot help, and pages keep the full image.
         log.warning("no thumbnail for product image %s: cannot read %s", image_id, image.path, exc_info=True)
         return None

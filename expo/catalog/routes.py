@@ -12,6 +12,9 @@ from expo.booths.routes import load_booth
 from expo.catalog import display, images, importer, services
 from expo.catalog.forms import AltTextForm, ImageUploadForm, ImportForm, ProductForm
 from expo.catalog.models import Product, ProductImage
+from expo.engagement import services as engagement
+from expo.engagement.models import EngagementEvent
+from expo.engagement.services import saved_ids
 from expo.extensions import db
 from expo.permissions import can_edit_booth, can_review_booths, can_view_booth
 from expo.rules import RuleBroken
@@ -42,11 +45,14 @@ def show_product(slug: str, product_slug: str):
         abort(404)
     # The gallery works without JavaScript: each small picture links to the page showing it large.
     chosen = request.args.get("image", type=int)
+    if chosen is None:  # looking through the gallery is still the same view of the product
+        engagement.record(EngagementEvent.PRODUCT_VIEW, booth, product=product)
     main_image = next((image for image in product.images if image.id == chosen), None) or \
         (product.images[0] if product.images else None)
     return render_template("catalog/product.html", booth=booth, company=booth.company, product=product,
                            main_image=main_image, others=services.other_products(product),
-                           can_edit=can_edit_booth(current_user, booth))
+                           can_edit=can_edit_booth(current_user, booth),
+                           saved=saved_ids(current_user, products=[product]))
 
 
 @bp.route("/product-images/<int:image_id>")

@@ -195,11 +195,13 @@ def test_the_thumbnail_task_is_idempotent_and_ignores_deleted_pictures(app, app_
     _owner, _staff, booth = team
     product = factory.product(booth)
     picture = factory.product_image(product)
-    thumbnails = app.config["STORAGE_PATH"] / "products" / "thumbnails"
+    folder = (app.config["STORAGE_PATH"] / picture.path).parent  # thumbnails are stored beside the pictures
+    before = set(folder.iterdir())
     made = make_thumbnails.run(picture.id)
-    after_first = set(thumbnails.iterdir())
+    after_first = set(folder.iterdir())
+    assert len(after_first - before) == 1
     assert make_thumbnails.run(picture.id) is None  # delivered twice: one thumbnail, no second file
-    assert set(thumbnails.iterdir()) == after_first
+    assert set(folder.iterdir()) == after_first
     assert db.session.get(ProductImage, picture.id).thumbnail_path == made
     assert make_thumbnails.run(999_999) is None
 
