@@ -17,7 +17,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import Integer, and_, exists, func, literal, or_, select, true, update
+from sqlalchemy import Integer, and_, exists, func, literal, literal_column, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -216,7 +216,8 @@ def prepare_broadcast(broadcast_id: int) -> int:
         numbered = select(
             literal(broadcast.id, Integer), people.c.id,
             # Integer division on both databases: people 0..499 are batch 0, and so on.
-            (func.row_number().over(order_by=people.c.id) - 1).op("/")(BATCH_SIZE),
+            (func.row_number().over(order_by=people.c.id) - literal_column("1")).self_group().op("/")(
+                literal_column(str(int(BATCH_SIZE)))),
         ).where(true())  # SQLite needs a WHERE to read "INSERT ... SELECT ... ON CONFLICT" right
         db.session.execute(
             _insert(BroadcastRecipient)

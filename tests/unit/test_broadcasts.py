@@ -223,3 +223,18 @@ def test_a_broadcast_whose_task_was_lost_is_published_again(app, factory, organi
         db.session.commit()
     assert recorded_tasks == [(broadcasts.PREPARE_TASK, (lost,))]
     assert fresh
+
+
+def test_recipients_are_numbered_into_batches_of_the_batch_size(app, factory, organizer, edition, monkeypatch):
+    monkeypatch.setattr(broadcasts, "BATCH_SIZE", 3)
+    session = factory.programme_session(factory.forum(edition))
+    for _ in range(7):
+        factory.registration(factory.user(), session)
+    broadcast_id = send(app, organizer, edition)
+    with app.app_context():
+        broadcasts.prepare_broadcast(broadcast_id)
+        numbers = db.session.scalars(select(BroadcastRecipient.batch_number)
+                                     .where(BroadcastRecipient.broadcast_id == broadcast_id)
+                                     .order_by(BroadcastRecipient.user_id)).all()
+        assert numbers == [0, 0, 0, 1, 1, 1, 2]
+        assert db.session.get(Broadcast, broadcast_id).batches_total == 3
