@@ -129,6 +129,9 @@ class MailConnection:
         try:
             smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
             try:
+                # The end of data goes out as its own small write after the hook: without NODELAY,
+                # Nagle's algorithm holds it back until the server's delayed ACK (40 ms a message).
+                smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
                     smtp.starttls()
                 if config["MAIL_USERNAME"]:

@@ -87,13 +87,13 @@ def claim_for_delivery(message_id: int) -> Envelope | None:
     One conditional UPDATE ... RETURNING: claiming and reading the message are one round trip.
     """
     now = utcnow()
-    row = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxMessage.PENDING)
-        .values(status=OutboxMessage.SENDING, attempts=OutboxMessage.attempts + 1, updated_at=now)
-        .returning(OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.body_text,
-                   OutboxMessage.body_html, OutboxMessage.attachments)
-        .execution_options(synchronize_session=False)
+    outbox = OutboxMessage.__table__  # Core, not the ORM: this runs once per message of a broadcast
+    row = db.session.connection().execute(
+        update(outbox)
+        .where(outbox.c.id == message_id, outbox.c.status == OutboxMessage.PENDING)
+        .values(status=OutboxMessage.SENDING, attempts=outbox.c.attempts + 1, updated_at=now)
+        .returning(outbox.c.recipient, outbox.c.subject, outbox.c.body_text, outbox.c.body_html,
+                   outbox.c.attachments)
     ).one_or_none()
     if row is None:
         return None
@@ -109,11 +109,10 @@ def claim_for_delivery(message_id: int) -> Envelope | None:
 
 def record_delivery(message_id: int) -> None:
     now = utcnow()
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
+    outbox = OutboxMessage.__table__
+    db.session.connection().execute(
+        update(outbox).where(outbox.c.id == message_id)
         .values(status=OutboxMessage.SENT, sent_at=now, updated_at=now, last_error=None)
-        .execution_options(synchronize_session=False)
     )
 
 

@@ -83,6 +83,7 @@ def test_one_batch_goes_over_one_connection_and_a_refusal_spoils_only_its_messag
     class FakeSMTP(mailer._EndOfDataHook):
         def __init__(self, *args, **kwargs):
             opened.append(args)
+            self.sock = type("Socket", (), {"setsockopt": lambda *option: None})()
 
         def send_message(self, built):
             if built["To"] == "person1@example.com":
