@@ -24,7 +24,7 @@ from expo.registrations.models import Registration
 from tests.integration.conftest import wait_for
 
 if TYPE_CHECKING:
-    from tests.integration.conftest import Outbox, SmtpServer, WorkerProcess
+    from tests.integration.conftest import SmtpServer, WorkerProcess
 
 pytestmark = pytest.mark.integration
 

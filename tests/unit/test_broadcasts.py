@@ -108,8 +108,6 @@ def test_each_person_gets_one_email_and_one_notice_even_when_every_task_runs_twi
     assert recorded_tasks == [(broadcasts.PREPARE_TASK, (broadcast_id,))]
     # A redelivered task, and the sweep, publish the same work again.
     recorded_tasks.append((broadcasts.PREPARE_TASK, (broadcast_id,)))
-    with app.app_context():
-        run_prepare = [name for name, _ in recorded_tasks]
     run_recorded_tasks(app)
 
     with app.app_context():
@@ -130,7 +128,6 @@ def test_each_person_gets_one_email_and_one_notice_even_when_every_task_runs_twi
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 5
         assert db.session.scalar(select(func.count(Notification.id))) == 5
         assert db.session.get(Broadcast, broadcast_id).email_count == 5
-    assert run_prepare.count(broadcasts.PREPARE_TASK) == 2
 
 
 def test_the_email_is_personal_and_in_the_recipients_language(app, factory, organizer, edition):
@@ -221,8 +218,8 @@ def test_a_broadcast_whose_task_was_lost_is_published_again(app, factory, organi
         db.session.commit()
         assert broadcasts.requeue_stalled_broadcasts() == 1
         db.session.commit()
-    assert recorded_tasks == [(broadcasts.PREPARE_TASK, (lost,))]
-    assert fresh
+    assert recorded_tasks == [(broadcasts.PREPARE_TASK, (lost,))]  # not the fresh one
+    assert fresh != lost
 
 
 def test_recipients_are_numbered_into_batches_of_the_batch_size(app, factory, organizer, edition, monkeypatch):
