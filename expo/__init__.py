@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.accounts.routes import bp as accounts_bp
     from expo.admin.routes import bp as admin_bp
     from expo.booths.routes import bp as booths_bp
+    from expo.broadcasts.routes import bp as broadcasts_bp
     from expo.catalog.routes import bp as catalog_bp
     from expo.checkin.routes import bp as checkin_bp
     from expo.core.routes import bp as core_bp
@@ -115,12 +116,14 @@ def register_blueprints(app: Flask) -> None:
     from expo.engagement.routes import bp as engagement_bp
     from expo.exhibitors.routes import bp as exhibitors_bp
     from expo.forums.routes import bp as forums_bp
+    from expo.notifications.routes import bp as notifications_bp
     from expo.organize.routes import bp as organize_bp
     from expo.pavilions.routes import bp as pavilions_bp
     from expo.registrations.routes import bp as registrations_bp
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
-                      exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp):
+                      exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
+                      broadcasts_bp):
         app.register_blueprint(blueprint)
 
 

@@ -36,21 +36,22 @@ def init_celery(app: Flask) -> Celery:
     return celery_app
 
 
-def enqueue_after_commit(task_name: str, *args: Any) -> None:
+def enqueue_after_commit(task_name: str, *args: Any, countdown: float | None = None) -> None:
     """Publish ``task_name(*args)`` once the current transaction commits; drop it on rollback.
 
     Arguments must be JSON values (ids, not objects): the row they name exists by then.
+    ``countdown`` delays the task by that many seconds (a retry's backoff).
     """
-    db.session.info.setdefault(_PENDING_KEY, []).append((task_name, args))
+    db.session.info.setdefault(_PENDING_KEY, []).append((task_name, args, countdown))
 
 
-def publish(task_name: str, *args: Any) -> None:
+def publish(task_name: str, *args: Any, countdown: float | None = None) -> None:
     """Send a task now. Only for code that has nothing to commit (CLI, periodic tasks)."""
     if current_app.config["TASKS_RECORD_ONLY"]:
         current_app.extensions["expo.recorded_tasks"].append((task_name, args))
         return
     try:
-        current_app.extensions["celery"].send_task(task_name, args=list(args))
+        current_app.extensions["celery"].send_task(task_name, args=list(args), countdown=countdown)
     except Exception:  # noqa: BLE001 - the periodic sweep re-sends what the broker missed
         log.exception("could not publish task %s%r; the periodic sweep will retry it", task_name, args)
 
@@ -58,8 +59,8 @@ def publish(task_name: str, *args: Any) -> None:
 @event.listens_for(Session, "after_commit")
 def _publish_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING_KEY, [])
-    for task_name, args in pending:
-        publish(task_name, *args)
+    for task_name, args, countdown in pending:
+        publish(task_name, *args, countdown=countdown)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -2,20 +2,22 @@
 
 from expo.accounts.models import EditionRole, User
 from expo.booths.models import Booth, BoothDocument, BoothPlacement
+from expo.broadcasts.models import Broadcast, BroadcastRecipient
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.editions.models import Edition, Pavilion
 from expo.engagement.models import EngagementEvent, Favourite
 from expo.exhibition import search_index  # noqa: F401 - SQLite's FTS5 tables and the search-text listener
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.notifications.models import OutboxMessage
-from expo.registrations.models import AudienceMessage, Registration, SentReminder
+from expo.notifications.models import Notification, NotificationPreference, OutboxMessage
+from expo.registrations.models import Registration, SentReminder
 
 __all__ = [
-    "AudienceMessage",
     "Booth",
     "BoothDocument",
     "BoothPlacement",
+    "Broadcast",
+    "BroadcastRecipient",
     "CompanyMember",
     "Edition",
     "EditionRole",
@@ -24,6 +26,8 @@ __all__ = [
     "Favourite",
     "Forum",
     "ForumQuestion",
+    "Notification",
+    "NotificationPreference",
     "OutboxMessage",
     "Pavilion",
     "Product",

@@ -64,6 +64,11 @@ def can_manage_edition(user: User | None, edition: "Edition") -> bool:
     return is_organizer(user, edition)
 
 
+def can_send_broadcasts(user: User | None, edition: "Edition") -> bool:
+    """Messaging an edition's attendees and exhibitors is part of running that edition."""
+    return can_manage_edition(user, edition)
+
+
 def can_view_edition(user: User | None, edition: "Edition") -> bool:
     return edition.status != edition.DRAFT or can_manage_edition(user, edition)
 

@@ -15,6 +15,13 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def site_path(endpoint: str, **values) -> str:
+    """A link within the site ("/my/tickets/12"), buildable by a worker outside any request."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/")
+    return adapter.build(endpoint, values)
+
+
 def safe_next_path(target: str | None) -> str | None:
     """Only same-site paths, so a crafted link cannot bounce a fresh log-in to another site."""
     if not target:

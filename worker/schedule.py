@@ -7,8 +7,8 @@ BEAT_SCHEDULE = {
         # A sweep that waited longer than one interval is obsolete: the next one does the same work.
         "options": {"expires": 290},
     },
-    "requeue-stalled-audience-messages": {
-        "task": "registrations.requeue_stalled_audience_messages",
+    "requeue-stalled-broadcasts": {
+        "task": "broadcasts.requeue_stalled",
         "schedule": 300.0,
         "options": {"expires": 290},
     },

@@ -5,43 +5,26 @@ from __future__ import annotations
 from celery import shared_task
 from flask import current_app
 
+from expo.broadcasts import services as broadcasts
 from expo.catalog import images as product_images
 from expo.engagement.buffer import MAX_BATCHES_PER_RUN, current_buffer
 from expo.engagement.services import store_events
 from expo.extensions import db
-from expo.notifications import mailer
+from expo.notifications import delivery, mailer
 from expo.notifications import services as notifications
-from expo.organize import messaging as audience_messaging
 from expo.registrations import notify as registration_notices
 from expo.registrations import reminders
 
 
-@shared_task(bind=True, name="notifications.deliver_email", max_retries=None, acks_late=True)
-def deliver_email(self, message_id: int) -> str:
-    envelope = notifications.claim_for_delivery(message_id)
-    db.session.commit()  # the claim is visible to every other worker before we talk to SMTP
-    if envelope is None:
-        return "skipped"
-    config = current_app.config
+@shared_task(name="notifications.deliver_email", acks_late=True)
+def deliver_email(message_id: int) -> str:
+    # Claims, sends and records, committing before each network step; a temporary failure publishes
+    # this task again after its backoff. Returns "sent", "skipped", "failed" or "retrying".
     try:
-        try:
-            mailer.send(envelope)
-        except (mailer.TemporaryFailure, mailer.PermanentFailure):
-            raise
-        except Exception as exc:  # an unexpected bug must not leave the message "sending" forever
-            raise mailer.TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
-    except (mailer.TemporaryFailure, mailer.PermanentFailure) as exc:
-        delay = notifications.record_failure(
-            message_id, str(exc), permanent=isinstance(exc, mailer.PermanentFailure),
-            max_attempts=config["MAIL_MAX_ATTEMPTS"], retry_base_seconds=config["MAIL_RETRY_BASE_SECONDS"],
-        )
-        db.session.commit()
-        if delay is None:
-            return "failed"
-        raise self.retry(countdown=delay, exc=exc)
-    notifications.record_delivery(message_id)
-    db.session.commit()
-    return "sent"
+        run = delivery.deliver_messages([message_id])
+    except mailer.ServerUnavailable:
+        return "retrying"  # recorded on the message, and this task published again after its backoff
+    return run.results[message_id]
 
 
 @shared_task(name="notifications.requeue_stalled_emails")
@@ -76,18 +59,31 @@ def claim_due_reminders() -> int:
     return len(claimed)
 
 
-
-
-@shared_task(name="registrations.fan_out_audience_message", acks_late=True)
-def fan_out_audience_message(message_id: int) -> int:
-    queued = audience_messaging.fan_out_audience_message(message_id)
+@shared_task(name="broadcasts.prepare", acks_late=True)
+def prepare_broadcast(broadcast_id: int) -> int:
+    batches = broadcasts.prepare_broadcast(broadcast_id)
     db.session.commit()
-    return queued
+    return batches
 
 
-@shared_task(name="registrations.requeue_stalled_audience_messages")
-def requeue_stalled_audience_messages() -> int:
-    count = audience_messaging.requeue_stalled_audience_messages()
+@shared_task(bind=True, name="broadcasts.send_batch", acks_late=True, max_retries=None)
+def send_broadcast_batch(self, broadcast_id: int, batch_number: int) -> dict:
+    config = current_app.config
+    try:
+        outcome = broadcasts.send_batch(broadcast_id, batch_number)
+    except mailer.ServerUnavailable as exc:
+        # Every message of the batch would fail the same way: try the batch again after a while.
+        delay = notifications.retry_delay_seconds(self.request.retries + 1, config["MAIL_RETRY_BASE_SECONDS"])
+        raise self.retry(countdown=delay, exc=exc)
+    if outcome.held_elsewhere:
+        # Claimed by a worker that may have died: back once its claim can be taken over.
+        raise self.retry(countdown=notifications.delivery_lease(config).total_seconds())
+    return vars(outcome)
+
+
+@shared_task(name="broadcasts.requeue_stalled")
+def requeue_stalled_broadcasts() -> int:
+    count = broadcasts.requeue_stalled_broadcasts()
     db.session.commit()
     return count
 

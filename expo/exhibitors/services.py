@@ -16,6 +16,7 @@ from typing import IO
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -28,11 +29,12 @@ from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyInvitation, CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import country_choices
+from expo.notifications.notify import notify
 from expo.notifications.services import queue_email
 from expo.permissions import (NotAllowed, can_apply_as_exhibitor, can_edit_company_application,
                               can_manage_company_team, can_review_exhibitors, ensure)
 from expo.rules import RuleBroken
-from expo.urls import external_url
+from expo.urls import external_url, site_path
 
 INVITATION_VALID_FOR = timedelta(days=14)
 LOGO_FOLDER = "logos"
@@ -255,18 +257,22 @@ def _decide(actor: User, company: ExhibitorCompany, status: str, reason: str, no
 def _notify_decision(company: ExhibitorCompany) -> None:
     owner = company.owner.user
     status = company.status
-    # One e-mail per decision on one submission: a re-submitted application can be decided again.
+    # One notice per decision on one submission: a re-submitted application can be decided again.
     submission = company.submitted_at.strftime("%Y%m%dT%H%M%S%f")
-    queue_email(
-        recipient=owner.email,
-        kind=f"exhibitor.{status}",
-        template=f"exhibitor_{status}",
-        dedupe_key=f"exhibitor-decision:{company.id}:{status}:{submission}",
+    if status == ExhibitorCompany.APPROVED:
+        title = _l("%(company)s is approved to exhibit", company=company.name)
+        body = _l("Invite your colleagues and build your booth from the team page.")
+        link = site_path("exhibitors.show_team", slug=company.slug)
+    else:
+        title = _l("Your application for %(company)s was not approved", company=company.name)
+        body = _l("The organizers' reason: %(reason)s", reason=company.rejection_reason)
+        link = site_path("exhibitors.edit_application", slug=company.slug)
+    notify(
+        owner, f"exhibitor.{status}", dedupe_key=f"exhibitor-decision:{company.id}:{status}:{submission}",
+        title=title, body=body, link=link, email_template=f"exhibitor_{status}",
         context={"user": owner, "company": company, "reason": company.rejection_reason,
                  "team_url": external_url("exhibitors.show_team", slug=company.slug),
                  "edit_url": external_url("exhibitors.edit_application", slug=company.slug)},
-        language=owner.language,
-        user_id=owner.id,
     )
 
 

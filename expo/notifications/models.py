@@ -1,4 +1,5 @@
-"""The outbox: every message the platform sends, with its delivery state."""
+"""The outbox (every e-mail the platform sends, with its delivery state), in-app notifications
+and each person's choice of what reaches them where."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from datetime import datetime
 
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from expo.accounts.models import User
 
 from expo.db_types import UTCDateTime, utcnow
 from expo.extensions import db
@@ -17,19 +20,24 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('pending', 'sending', 'sent', 'failed')", name="status_known"
+            "status IN ('pending', 'sending', 'handed_over', 'sent', 'failed')", name="status_known"
         ),
         Index("ix_outbox_messages_status_updated", "status", "updated_at"),
+        # A broadcast's progress and report count and list its messages by batch and status.
+        Index("ix_outbox_messages_batch_status", "batch", "status"),
     )
 
-    PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+    # "handed_over": the whole message, end-of-data included, went to the mail server and its answer
+    # is not recorded yet. A worker that dies then leaves it so; it is never sent again (see
+    # expo.notifications.delivery), because the server most likely accepted it.
+    PENDING, SENDING, HANDED_OVER, SENT, FAILED = "pending", "sending", "handed_over", "sent", "failed"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The same dedupe key is never sent twice: it names the event (e.g. "confirm:42:<token hash>").
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(50), index=True)
-    # Groups the messages of one send-out ("audience:12") so its delivery report is one query.
-    batch: Mapped[str | None] = mapped_column(String(100), index=True)
+    # Groups the messages of one send-out ("broadcast:12") so its delivery report is one query.
+    batch: Mapped[str | None] = mapped_column(String(100))
     recipient: Mapped[str] = mapped_column(String(254))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     subject: Mapped[str] = mapped_column(String(300))
@@ -44,3 +52,46 @@ class OutboxMessage(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User | None] = relationship()
+
+
+class Notification(db.Model):
+    """A message in a person's in-app inbox (the bell in the navigation), in their language."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user_created", "user_id", "created_at"),
+        # The bell counts unread rows on every page: a partial index keeps that one cheap lookup.
+        Index("ix_notifications_unread", "user_id", postgresql_where=text("read_at IS NULL"),
+              sqlite_where=text("read_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(50))
+    category: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # A path on this site ("/my/tickets/12"), or "" for nothing to open.
+    link: Mapped[str] = mapped_column(String(500), default="")
+    # Names the event, like the outbox's key: the same event never shows twice.
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(db.Model):
+    """One person's choice for one category; without a row, both channels are on."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    in_app: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

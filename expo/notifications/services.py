@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -82,31 +82,36 @@ def queue_email(
 
 
 def claim_for_delivery(message_id: int) -> Envelope | None:
-    """Take a pending message for delivery; None if it is gone, sent, failed or taken by another worker."""
+    """Take a pending message for delivery; None if it is gone, sent, failed or taken by another worker.
+
+    One conditional UPDATE ... RETURNING: claiming and reading the message are one round trip.
+    """
     now = utcnow()
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxMessage.PENDING)
-        .values(status=OutboxMessage.SENDING, attempts=OutboxMessage.attempts + 1, updated_at=now)
-    ).rowcount
-    if not claimed:
+    outbox = OutboxMessage.__table__  # Core, not the ORM: this runs once per message of a broadcast
+    row = db.session.connection().execute(
+        update(outbox)
+        .where(outbox.c.id == message_id, outbox.c.status == OutboxMessage.PENDING)
+        .values(status=OutboxMessage.SENDING, attempts=outbox.c.attempts + 1, updated_at=now)
+        .returning(outbox.c.recipient, outbox.c.subject, outbox.c.body_text, outbox.c.body_html,
+                   outbox.c.attachments)
+    ).one_or_none()
+    if row is None:
         return None
-    message = db.session.get(OutboxMessage, message_id)
     return Envelope(
-        message_id=message.id,
-        recipient=message.recipient,
-        subject=message.subject,
-        body_text=message.body_text,
-        body_html=message.body_html,
-        attachments=tuple(message.attachments or ()),
+        message_id=message_id,
+        recipient=row.recipient,
+        subject=row.subject,
+        body_text=row.body_text,
+        body_html=row.body_html,
+        attachments=tuple(row.attachments or ()),
     )
 
 
 def record_delivery(message_id: int) -> None:
     now = utcnow()
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
+    outbox = OutboxMessage.__table__
+    db.session.connection().execute(
+        update(outbox).where(outbox.c.id == message_id)
         .values(status=OutboxMessage.SENT, sent_at=now, updated_at=now, last_error=None)
     )
 
@@ -115,7 +120,7 @@ def record_failure(
     message_id: int, error: str, *, permanent: bool, max_attempts: int, retry_base_seconds: float
 ) -> float | None:
     """Note a failed attempt. Returns the delay before the next one, or None if it has failed for good."""
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
     give_up = permanent or message.attempts >= max_attempts
     now = utcnow()
     message.status = OutboxMessage.FAILED if give_up else OutboxMessage.PENDING
@@ -131,6 +136,12 @@ def record_failure(
     return delay
 
 
+def delivery_lease(config) -> timedelta:
+    """How long a live worker can keep one message claimed: every SMTP step it takes (connect,
+    greeting, STARTTLS, login, MAIL, RCPT, DATA, the content) waits at most MAIL_TIMEOUT."""
+    return timedelta(seconds=12 * float(config["MAIL_TIMEOUT"]))
+
+
 def retry_delay_seconds(attempts: int, base_seconds: float) -> float:
     """Exponential backoff, capped below the broker's visibility timeout (one hour)."""
     return min(base_seconds * 2 ** (attempts - 1), 3000)
@@ -139,10 +150,12 @@ def retry_delay_seconds(attempts: int, base_seconds: float) -> float:
 def requeue_stalled_messages(now: datetime | None = None) -> int:
     """Give messages whose worker died, or whose task never reached the broker, another chance.
 
-    Publishing twice is harmless: delivery claims a message with a conditional UPDATE.
+    Publishing twice is harmless: delivery claims a message with a conditional UPDATE. A message
+    handed over to the mail server is never sent again (see expo.notifications.delivery).
     """
     now = now or utcnow()
-    stalled_before = now - STALLED_AFTER
+    # Never earlier than a live worker could still be holding the message.
+    stalled_before = now - max(STALLED_AFTER, delivery_lease(current_app.config))
     stalled = or_(
         OutboxMessage.status == OutboxMessage.SENDING,
         and_(

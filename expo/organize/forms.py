@@ -33,10 +33,6 @@ QUESTION_KIND_CHOICES = [
     (ForumQuestion.CHOICE, _l("Choice from a list")),
     (ForumQuestion.CHECKBOX, _l("Tick box")),
 ]
-AUDIENCE_CHOICES = [
-    ("confirmed", _l("Confirmed participants only")),
-    ("all_active", _l("Everyone registered, including the waiting list and those awaiting approval")),
-]
 
 
 def _local_time_field(label, *, required: bool = False) -> DateTimeLocalField:
@@ -221,11 +217,3 @@ class QuestionForm(FlaskForm):
             choices=parse_choices(self.choices.data or ""),
             required=bool(self.required.data),
         )
-
-
-class AudienceMessageForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
-    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=20000)], render_kw={"rows": 10},
-                         description=_l("Plain text; line breaks are kept."))
-    audience = SelectField(_l("Send to"), choices=AUDIENCE_CHOICES, default="confirmed")
-    submit = SubmitField(_l("Send message"))

@@ -12,8 +12,11 @@ from expo.editions.models import Edition
 from expo.editions.routes import load_edition, scope_to_edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.organize import exports, messaging, services
-from expo.organize.forms import AudienceMessageForm, ForumForm, QuestionForm, SessionForm, SpeakerForm
+from expo.broadcasts import services as broadcasts
+from expo.broadcasts.forms import AudienceMessageForm
+from expo.broadcasts.models import Broadcast
+from expo.organize import exports, services
+from expo.organize.forms import ForumForm, QuestionForm, SessionForm, SpeakerForm
 from expo.organize.services import OrganizeError
 from expo.permissions import can_manage_edition, require
 from expo.registrations import services as registrations
@@ -407,20 +410,27 @@ def cancel_registration(registration_id: int):
 
 @bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/messages", methods=["GET", "POST"])
 def message_audience(kind: str, target_id: int):
+    """A broadcast to one session's or forum's participants, with the ones sent before."""
     target = _target(kind, target_id, registrable=False)
     form = AudienceMessageForm()
+    is_session = isinstance(target, ProgrammeSession)
     if form.validate_on_submit():
+        draft = broadcasts.Draft(
+            audience=Broadcast.SESSION if is_session else Broadcast.FORUM, subject=form.subject.data,
+            body=form.body.data, registrants=form.audience.data,
+            session_id=target.id if is_session else None, forum_id=None if is_session else target.id,
+            **form.channel_flags())
         try:
-            messaging.send_audience_message(current_user, target, subject=form.subject.data,
-                                            body=form.body.data, audience=form.audience.data)
-        except messaging.MessagingError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
+            broadcast = broadcasts.send_broadcast(current_user, _edition(), draft)
+        except broadcasts.BroadcastError as exc:
+            show_on_form(form, exc)
         else:
             db.session.commit()
-            flash(_("Your message is being sent. The delivery report below fills in as e-mails go out."),
-                  "success")
-            return redirect(url_for("organize.message_audience", kind=kind, target_id=target.id))
+            flash(_("Your message is being sent. Follow its delivery here."), "success")
+            return redirect(url_for("broadcasts.show_broadcast", broadcast_id=broadcast.id))
+    query = broadcasts.broadcasts_query(_edition(), session=target if is_session else None,
+                                        forum=None if is_session else target)
+    pagination = db.paginate(query, page=_page(), per_page=REGISTRANTS_PER_PAGE, error_out=False)
     return render_template("organize/messages.html", edition=_edition(), target=target, kind=kind,
-                           forum=registrations.forum_of(target), form=form,
-                           history=messaging.audience_messages(target))
+                           forum=registrations.forum_of(target), form=form, pagination=pagination,
+                           progress=broadcasts.progress_of(list(pagination.items)))

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
@@ -84,31 +84,3 @@ class SentReminder(db.Model):
                                             primary_key=True)
     window: Mapped[str] = mapped_column(String(8), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class AudienceMessage(db.Model):
-    """An organizer's message to everyone registered for a session or a forum, sent by the worker."""
-
-    __tablename__ = "audience_messages"
-    __table_args__ = (
-        CheckConstraint("(session_id IS NULL) <> (forum_id IS NULL)", name="one_audience"),
-        CheckConstraint("status IN ('queued', 'sending', 'done')", name="status_known"),
-    )
-
-    QUEUED, SENDING, DONE = "queued", "sending", "done"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"),
-                                                   index=True)
-    forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
-    # Which registrations receive it: "confirmed" or "all_active" (confirmed, pending and waiting).
-    audience: Mapped[str] = mapped_column(String(20), default="confirmed")
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=QUEUED)
-    recipients_total: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    author: Mapped[User | None] = relationship()

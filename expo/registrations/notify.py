@@ -1,14 +1,19 @@
-"""The e-mails registrations cause: tickets, promotions from the waiting list, reminders."""
+"""What registrations tell people, in the app and by e-mail: tickets, promotions from the waiting
+list, reminders."""
 
 from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
 
 from expo.extensions import db
 from expo.forums.calendar import build_calendar
 from expo.forums.models import ProgrammeSession
-from expo.notifications.services import Attachment, queue_email
+from expo.i18n import datetime_in_zone
+from expo.notifications.notify import notify
+from expo.notifications.services import Attachment
 from expo.registrations import tickets
 from expo.registrations.models import Registration
-from expo.urls import external_url
+from expo.urls import external_url, site_path
 
 
 def _sessions_of(registration: Registration) -> list[ProgrammeSession]:
@@ -41,15 +46,22 @@ def _ticket_attachments(registration: Registration) -> list[Attachment]:
     ]
 
 
+def _ticket_path(registration: Registration) -> str:
+    return site_path("registrations.show_ticket", registration_id=registration.id)
+
+
 def send_ticket(registration_id: int) -> None:
-    """Queue the ticket e-mail (QR code and calendar entry attached) once per registration."""
+    """Tell the person their registration is confirmed: the ticket in the app, and by e-mail with
+    the QR code and calendar entry attached; once per registration."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.status != Registration.CONFIRMED:
         return
-    queue_email(
-        recipient=registration.user.email, kind="registration.ticket", template="ticket",
-        dedupe_key=f"ticket:{registration.id}", context=_context(registration),
-        language=registration.user.language, user_id=registration.user_id,
+    title = registration.target.title
+    notify(
+        registration.user, "registration.ticket", dedupe_key=f"ticket:{registration.id}",
+        title=_l("Your ticket: %(title)s", title=title),
+        body=_l("You are registered for %(title)s. Show the QR code on your ticket at the entrance.", title=title),
+        link=_ticket_path(registration), email_template="ticket", context=_context(registration),
         attachments=_ticket_attachments(registration),
     )
 
@@ -58,10 +70,13 @@ def notify_promoted(registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.status != Registration.CONFIRMED:
         return
-    queue_email(
-        recipient=registration.user.email, kind="registration.promoted", template="promoted",
-        dedupe_key=f"promoted:{registration.id}", context=_context(registration),
-        language=registration.user.language, user_id=registration.user_id,
+    title = registration.target.title
+    notify(
+        registration.user, "registration.promoted", dedupe_key=f"promoted:{registration.id}",
+        title=_l("A seat is yours: %(title)s", title=title),
+        body=_l("A seat came free and you moved up from the waiting list: you are registered for %(title)s.",
+                title=title),
+        link=_ticket_path(registration), email_template="promoted", context=_context(registration),
         attachments=_ticket_attachments(registration),
     )
 
@@ -71,9 +86,19 @@ def send_reminder(registration_id: int, session_id: int, window: str) -> None:
     session = db.session.get(ProgrammeSession, session_id)
     if registration is None or session is None or registration.status != Registration.CONFIRMED:
         return
+    user = registration.user
     context = _context(registration) | {"session": session, "window": window}
-    queue_email(
-        recipient=registration.user.email, kind=f"registration.reminder_{window}", template="reminder",
-        dedupe_key=f"reminder:{window}:{registration.id}:{session.id}", context=context,
-        language=registration.user.language, user_id=registration.user_id,
+    if window == "1h":
+        title = _l("Starting in one hour: %(title)s", title=session.title)
+    else:
+        title = _l("Tomorrow: %(title)s", title=session.title)
+
+    def body() -> str:  # called in the recipient's locale: the date reads in their language
+        when = datetime_in_zone(session.starts_at, user.timezone)
+        return f"{when}, {session.room}" if session.room else when
+
+    notify(
+        user, f"registration.reminder_{window}", dedupe_key=f"reminder:{window}:{registration.id}:{session.id}",
+        title=title, body=body,
+        link=_ticket_path(registration), email_template="reminder", context=context,
     )

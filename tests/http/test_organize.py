@@ -14,7 +14,8 @@ from expo.accounts.models import User
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.registrations import services as registrations
-from expo.registrations.models import AudienceMessage, Registration
+from expo.broadcasts.models import Broadcast
+from expo.registrations.models import Registration
 from tests.conftest import clear_outbox, count_queries, log_in, outbox_messages, run_recorded_tasks
 
 FORUM_FORM = {
@@ -502,12 +503,14 @@ def test_audience_message_reaches_confirmed_participants_once(app, organizer_cli
         "subject": "Room change", "body": "We moved to Hall B.\n<b>Bring your badge</b>", "audience": "confirmed"})
     assert response.status_code == 302
     with app.app_context():
-        message = db.session.scalar(select(AudienceMessage))
-        assert (message.session_id, message.status, message.author_id) == (session.id, "queued", organizer.id)
+        message = db.session.scalar(select(Broadcast))
+        assert (message.session_id, message.audience, message.status, message.author_id) == (
+            session.id, "session", "queued", organizer.id)
         message_id = message.id
-    assert recorded_tasks == [("registrations.fan_out_audience_message", (message_id,))]
+    assert response.headers["Location"] == f"{base(edition)}/broadcasts/{message_id}"
+    assert recorded_tasks == [("broadcasts.prepare", (message_id,))]
 
-    run_recorded_tasks(app)  # the fan-out, then each delivery
+    run_recorded_tasks(app)  # the list of recipients, then its batch (which sends)
     mails = outbox_messages(app)
     assert len(mails) == 2
     assert sorted(next(line for line in mail.splitlines() if line.startswith("To:")) for mail in mails) == [
@@ -518,12 +521,12 @@ def test_audience_message_reaches_confirmed_participants_once(app, organizer_cli
     assert "We moved to Hall B.<br>&lt;b&gt;Bring your badge&lt;/b&gt;" in html
     assert "We moved to Hall B.\n<b>Bring your badge</b>" in html  # the plain-text part
     with app.app_context():
-        message = db.session.get(AudienceMessage, message_id)
+        message = db.session.get(Broadcast, message_id)
         assert (message.status, message.recipients_total) == ("done", 2)
 
     # The worker may run a task twice (acks_late): nothing goes out twice.
-    recorded_tasks.append(("registrations.fan_out_audience_message", (message_id,)))
-    recorded_tasks.append(("registrations.fan_out_audience_message", (message_id,)))
+    recorded_tasks.append(("broadcasts.prepare", (message_id,)))
+    recorded_tasks.append(("broadcasts.send_batch", (message_id, 0)))
     run_recorded_tasks(app)
     assert len(outbox_messages(app)) == 2
 

@@ -104,6 +104,10 @@ def _service_environment(*, instance_path: Path, smtp_port: int) -> dict[str, st
         INSTANCE_PATH=str(instance_path),
         # One second of base backoff lets the retry test finish in seconds, not minutes.
         MAIL_RETRY_BASE_SECONDS="1",
+        # A killed worker's claim is taken over after 12 x MAIL_TIMEOUT, and its unacknowledged
+        # tasks come back after the visibility timeout: seconds here, so the crash tests can wait.
+        MAIL_TIMEOUT="2",
+        BROKER_VISIBILITY_TIMEOUT="8",
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -183,6 +187,7 @@ class RecordingHandler:
         self._temporary_failures_left = 0
         self._temporary_reply = ""
         self._refused: dict[str, str] = {}
+        self._after_message: Callable[[int], None] | None = None
 
     def reset(self) -> None:
         with self._lock:
@@ -190,6 +195,12 @@ class RecordingHandler:
             self._data_attempts.clear()
             self._temporary_failures_left = 0
             self._refused.clear()
+            self._after_message = None
+
+    def after_message(self, callback: Callable[[int], None] | None) -> None:
+        """Call ``callback(count)`` once the server holds a whole message, before it answers "250"."""
+        with self._lock:
+            self._after_message = callback
 
     def fail_next(self, count: int, reply: str = "451 4.3.0 try again later") -> None:
         """Answer DATA with a temporary error for the next ``count`` messages."""
@@ -230,6 +241,9 @@ class RecordingHandler:
             raw = envelope.original_content or envelope.content
             message = email.message_from_bytes(raw, policy=policy.default)
             self._received.append(ReceivedMail(envelope.mail_from, tuple(envelope.rcpt_tos), message))
+            callback, count = self._after_message, len(self._received)
+        if callback is not None:
+            callback(count)
         return "250 Message accepted for delivery"
 
 
@@ -270,6 +284,27 @@ class WorkerProcess:
     process: subprocess.Popen[bytes]
     log_path: Path
     broker: redis.Redis
+    command: list[str]
+    env: dict[str, str]
+
+    def start(self) -> None:
+        """Start the worker process (again, after ``kill``) and wait until it is ready."""
+        start = self.log_size() if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log_file:
+            self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env, stdin=subprocess.DEVNULL,
+                                            stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + WORKER_START_SECONDS
+        while not re.search(r"\bready\.", self.log(start)):
+            if self.process.poll() is not None or time.monotonic() >= deadline:
+                state = f"exited with {self.process.returncode}" if self.process.poll() is not None else "timed out"
+                pytest.fail(f"celery worker did not become ready ({state}); its log:\n{self.log(start)}",
+                            pytrace=False)
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL: no warm shutdown, no acknowledgement, nothing handed back to the broker."""
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def log(self, start: int = 0) -> str:
         return self.log_path.read_bytes()[start:].decode(errors="replace")
@@ -330,22 +365,15 @@ def celery_worker(integration_database: str, smtp_server: SmtpServer,
         # If pytest is killed, the worker dies with it instead of stealing the next run's tasks.
         command = [setpriv, "--pdeathsig", "TERM", "--", *command]
     env = _service_environment(instance_path=instance, smtp_port=smtp_server.port)
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    worker = WorkerProcess(process, log_path, broker)
+    log_path.touch()
+    worker = WorkerProcess(None, log_path, broker, command, env)  # type: ignore[arg-type]
     pytestconfig.stash[WORKER_KEY] = worker
     try:
-        deadline = time.monotonic() + WORKER_START_SECONDS
-        while not re.search(r"\bready\.", worker.log()):
-            if process.poll() is not None or time.monotonic() >= deadline:
-                state = f"exited with {process.returncode}" if process.poll() is not None else "timed out"
-                pytest.fail(f"celery worker did not become ready ({state}); its log:\n{worker.log()}",
-                            pytrace=False)
-            time.sleep(0.1)
+        worker.start()
         yield worker
     finally:
-        _stop(process)
+        if worker.process is not None:
+            _stop(worker.process)
         broker.close()
 
 

@@ -52,6 +52,8 @@ LEFT_TO_CODE_DEFAULT = {
     "MAIL_TIMEOUT": "code default is the production policy",
     "MAIL_MAX_ATTEMPTS": "code default is the production policy",
     "MAIL_RETRY_BASE_SECONDS": "code default is the production policy",
+    # An hour, above the longest retry back-off (50 minutes); tests shorten it to see redelivery.
+    "BROKER_VISIBILITY_TIMEOUT": "code default is the production policy",
     # 25 MB uploads and the log-in / reset limits are product decisions made in the code.
     "MAX_UPLOAD_BYTES": "code default is the product's limit",
     "LOGIN_RATE_LIMIT": "code default is the product's limit",

@@ -1,22 +1,21 @@
-"""The rules of the organizer services: forums, sessions, questions, overview, exports, messages."""
+"""The rules of the organizer services: forums, sessions, questions, overview, exports."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
+
 
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.notifications.models import OutboxMessage
-from expo.organize import exports, messaging, services
+from expo.organize import exports, services
 from expo.organize.services import ForumData, OrganizeError, QuestionData, SessionData
 from expo.permissions import NotAllowed
 from expo.registrations import services as registrations
-from expo.registrations.models import AudienceMessage, Registration
+from expo.registrations.models import Registration
 
 NINE_LOCAL = datetime(2027, 9, 11, 9, 0)  # typed by an organizer in Shanghai
 NINE_UTC = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)
@@ -289,56 +288,6 @@ def test_programme_overview_nests_sub_forums_and_counts_registrations(app_ctx, f
     assert rows[1].counts.pending == 1
 
 
-# --------------------------------------------------------------------------------------------
-# Messages to the audience
-
-
-def test_audience_message_is_fanned_out_once_per_person(app_ctx, organizer, factory, edition, recorded_tasks):
-    forum = factory.forum(edition)
-    sessions = [factory.programme_session(forum) for _ in range(2)]
-    twice = factory.user()
-    factory.registration(twice, sessions[0])
-    factory.registration(twice, sessions[1])
-    factory.registration(factory.user(), sessions[1], status="pending")
-    organizer = get(User, organizer)
-
-    message = messaging.send_audience_message(organizer, get(Forum, forum), subject="Hello\nBcc: x@evil.test",
-                                              body="Hi", audience=messaging.CONFIRMED_ONLY)
-    assert recorded_tasks == []  # published only after commit
-    db.session.commit()
-    assert recorded_tasks == [(messaging.FAN_OUT_TASK, (message.id,))]
-    assert message.subject == "Hello Bcc: x@evil.test"
-
-    assert messaging.fan_out_audience_message(message.id) == 1
-    db.session.commit()
-    assert messaging.fan_out_audience_message(message.id) == 0  # done: skipped
-    message = get(AudienceMessage, message)
-    assert (message.status, message.recipients_total) == ("done", 1)
-    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
-    outbox = db.session.scalar(select(OutboxMessage))
-    assert (outbox.batch, outbox.dedupe_key) == (f"audience:{message.id}", f"audience:{message.id}:{twice.id}")
-
-    # A crash after queueing but before "done": the re-run queues nothing twice.
-    message.status = AudienceMessage.SENDING
-    db.session.commit()
-    assert messaging.fan_out_audience_message(message.id) == 1
-    db.session.commit()
-    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
-
-    [(listed, report)] = messaging.audience_messages(get(Forum, forum))
-    assert listed.id == message.id and (report.sent, report.pending, report.failed) == (0, 1, 0)
-
-
-def test_audience_must_be_known_and_sender_an_organizer(app_ctx, organizer, factory, edition):
-    session = factory.programme_session(factory.forum(edition))
-    attendee = factory.user()
-    session, organizer = get(ProgrammeSession, session), get(User, organizer)
-    with pytest.raises(messaging.MessagingError):
-        messaging.send_audience_message(organizer, session, subject="S", body="B", audience="everybody")
-    with pytest.raises(NotAllowed):
-        messaging.send_audience_message(get(User, attendee), session, subject="S", body="B")
-
-
 def test_speakers_belong_to_their_edition(app_ctx, organizer, factory, edition):
     other = factory.edition()
     organizer = get(User, organizer)
@@ -348,27 +297,3 @@ def test_speakers_belong_to_their_edition(app_ctx, organizer, factory, edition):
     with pytest.raises(NotAllowed):
         services.update_speaker(organizer, speaker, get(Edition, other), services.SpeakerData(name="X"))
     assert get(Speaker, speaker).name == "Siti"
-
-
-def test_a_message_whose_fan_out_task_was_lost_is_published_again(app, factory, recorded_tasks):
-    from datetime import timedelta
-
-    from expo.db_types import utcnow
-    from expo.extensions import db
-    from expo.organize import messaging
-    from expo.registrations.models import AudienceMessage
-
-    edition = factory.edition()
-    session = factory.programme_session(factory.forum(edition))
-    with app.app_context():
-        lost = AudienceMessage(session_id=session.id, subject="Room change", body="Hall B",
-                               created_at=utcnow() - timedelta(hours=1))
-        fresh = AudienceMessage(session_id=session.id, subject="Welcome", body="Hi")
-        done = AudienceMessage(session_id=session.id, subject="Old", body="x", status="done",
-                               created_at=utcnow() - timedelta(hours=1))
-        db.session.add_all([lost, fresh, done])
-        db.session.commit()
-        recorded_tasks.clear()
-        assert messaging.requeue_stalled_audience_messages() == 1
-        db.session.commit()
-        assert recorded_tasks == [(messaging.FAN_OUT_TASK, (lost.id,))]

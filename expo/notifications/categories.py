@@ -1,0 +1,48 @@
+"""What people can choose to receive: the categories of notifications and the kinds in each.
+
+A feature that notifies people adds its kinds here (and, if it is a new subject, a category);
+the settings page and ``notify`` pick it up from this one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: object  # a lazy string, translated when shown
+    description: object
+    kinds: tuple[str, ...]
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("registrations", _l("Registrations and tickets"),
+             _l("Your ticket when a registration is confirmed, and a seat freed for you on a waiting list."),
+             ("registration.ticket", "registration.promoted")),
+    Category("reminders", _l("Session reminders"),
+             _l("A reminder 24 hours and one hour before each session you are registered for."),
+             ("registration.reminder_24h", "registration.reminder_1h")),
+    Category("exhibitor", _l("Exhibitor team and booth"),
+             _l("The organizers' decision on your company's application to exhibit."),
+             ("exhibitor.approved", "exhibitor.rejected")),
+    Category("broadcasts", _l("Messages from organizers"),
+             _l("News the organizers of an edition send to its attendees, a forum's or a session's "
+                "participants, or its exhibitors."),
+             ("broadcast",)),
+)
+
+CATEGORY_KEYS = tuple(category.key for category in CATEGORIES)
+_CATEGORY_OF_KIND = {kind: category.key for category in CATEGORIES for kind in category.kinds}
+
+
+def category_of(kind: str) -> str:
+    """The category a kind of notification belongs to; an unknown kind is a programming error."""
+    try:
+        return _CATEGORY_OF_KIND[kind]
+    except KeyError:
+        raise ValueError(f"notification kind {kind!r} belongs to no category in expo.notifications.categories") \
+            from None
