@@ -17,6 +17,7 @@ from typing import IO
 from babel.lists import format_list
 from flask import current_app
 from flask_babel import get_locale, gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -28,11 +29,11 @@ from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import is_known_timezone
-from expo.notifications.services import queue_email
+from expo.notifications.notify import notify
 from expo.permissions import can_edit_booth, can_review_booths, ensure
 from expo.rules import RuleBroken
 from expo.text import MAX_MARKDOWN_LENGTH, plain_text, render_markdown
-from expo.urls import external_url
+from expo.urls import external_url, site_path
 
 # The company's logo lives where the exhibitor application stores it.
 LOGO_FOLDER = "logos"
@@ -420,16 +421,24 @@ def _notify_team(booth: Booth, *, republished: bool) -> None:
     status = booth.status
     template = {Booth.PUBLISHED: "booth_published", Booth.DRAFT: "booth_sent_back",
                 Booth.SUSPENDED: "booth_suspended"}[status]
-    queue_email(
-        recipient=owner.email,
-        kind=f"booth.{template.removeprefix('booth_')}",
-        template=template,
-        # One e-mail per decision: each is stamped with its own reviewed_at.
+    name = booth.company.name
+    if status == Booth.PUBLISHED:
+        title = _l("The booth of %(company)s is open to visitors", company=name)
+        body, link = "", site_path("booths.show_booth", slug=booth.slug)
+    elif status == Booth.DRAFT:
+        title = _l("The organizers sent the booth of %(company)s back for changes", company=name)
+        body, link = booth.review_note, site_path("booths.edit_booth", slug=booth.slug)
+    else:
+        title = _l("The booth of %(company)s is suspended", company=name)
+        body = _l("The organizers' reason: %(reason)s", reason=booth.suspended_reason)
+        link = site_path("booths.edit_booth", slug=booth.slug)
+    notify(
+        owner, f"booth.{template.removeprefix('booth_')}",
+        # One notice per decision: each is stamped with its own reviewed_at.
         dedupe_key=f"booth-decision:{booth.id}:{status}:{booth.reviewed_at:%Y%m%dT%H%M%S%f}",
+        title=title, body=body, link=link, email_template=template,
         context={"user": owner, "company": booth.company, "booth": booth, "note": booth.review_note,
                  "reason": booth.suspended_reason, "republished": republished,
                  "booth_url": external_url("booths.show_booth", slug=booth.slug),
                  "editor_url": external_url("booths.edit_booth", slug=booth.slug)},
-        language=owner.language,
-        user_id=owner.id,
     )

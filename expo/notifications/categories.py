@@ -27,8 +27,8 @@ CATEGORIES: tuple[Category, ...] = (
              _l("A reminder 24 hours and one hour before each session you are registered for."),
              ("registration.reminder_24h", "registration.reminder_1h")),
     Category("exhibitor", _l("Exhibitor team and booth"),
-             _l("The organizers' decision on your company's application to exhibit."),
-             ("exhibitor.approved", "exhibitor.rejected")),
+             _l("The organizers' decisions on your company's application to exhibit and on its booth."),
+             ("exhibitor.approved", "exhibitor.rejected", "booth.published", "booth.sent_back", "booth.suspended")),
     Category("broadcasts", _l("Messages from organizers"),
              _l("News the organizers of an edition send to its attendees, a forum's or a session's "
                 "participants, or its exhibitors."),

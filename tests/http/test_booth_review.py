@@ -67,6 +67,9 @@ def test_submit_publish_and_the_owner_is_emailed_once(app, factory, people, clie
     [message] = mail_to(app, "owner@example.com")
     assert "Subject: The booth of Nanning Mask Machinery is published" in message
     assert "http://expo.test/booths/nanning-masks" in message
+    # ... and told in the app as well, with a link to the booth.
+    notices = signed_in(app, people["owner"]).get("/notifications/").get_data(as_text=True)
+    assert "The booth of Nanning Mask Machinery is open to visitors" in notices
     # The same decision twice: the second organizer loses with a reason, and nobody is e-mailed again.
     late = signed_in(app, people["second_organizer"]).post("/booths/nanning-masks/review", data={"publish": "Publish"})
     assert late.status_code == 409 and "Somebody else has just changed this booth" in late.get_data(as_text=True)
