@@ -114,12 +114,13 @@ def register_blueprints(app: Flask) -> None:
     from expo.editions.routes import bp as editions_bp
     from expo.exhibitors.routes import bp as exhibitors_bp
     from expo.forums.routes import bp as forums_bp
+    from expo.leads.routes import bp as leads_bp
     from expo.organize.routes import bp as organize_bp
     from expo.pavilions.routes import bp as pavilions_bp
     from expo.registrations.routes import bp as registrations_bp
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
-                      exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp):
+                      exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, leads_bp):
         app.register_blueprint(blueprint)
 
 

@@ -8,6 +8,8 @@ from expo.engagement.models import EngagementEvent, Favourite
 from expo.exhibition import search_index  # noqa: F401 - SQLite's FTS5 tables and the search-text listener
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
+from expo.leads.models import (InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, LeadReport, Quotation,
+                               TradeInquiry)
 from expo.notifications.models import OutboxMessage
 from expo.registrations.models import AudienceMessage, Registration, SentReminder
 
@@ -24,14 +26,21 @@ __all__ = [
     "Favourite",
     "Forum",
     "ForumQuestion",
+    "InquiryItem",
+    "InquiryMessage",
+    "InquiryNote",
+    "InquiryReadMark",
+    "LeadReport",
     "OutboxMessage",
     "Pavilion",
     "Product",
     "ProductCategory",
     "ProductImage",
     "ProgrammeSession",
+    "Quotation",
     "Registration",
     "SentReminder",
     "Speaker",
+    "TradeInquiry",
     "User",
 ]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
 from flask import current_app
 
+from expo.background import enqueue_after_commit
 from expo.extensions import db
+from expo.leads import digest as lead_digest
+from expo.leads import reports as lead_reports
 from expo.notifications import mailer
 from expo.notifications import services as notifications
 from expo.organize import messaging as audience_messaging
@@ -87,3 +92,45 @@ def requeue_stalled_audience_messages() -> int:
     count = audience_messaging.requeue_stalled_audience_messages()
     db.session.commit()
     return count
+
+
+@shared_task(name="leads.compile_lead_report", acks_late=True)
+def compile_lead_report(report_id: int) -> str:
+    """Idempotent by the claim: a done report is left alone, a crashed one (stale heartbeat) is redone."""
+    claimed = lead_reports.claim(report_id)
+    db.session.commit()
+    if not claimed:
+        return "skipped"
+    try:
+        for _step in lead_reports.compile_steps(report_id):
+            db.session.commit()  # progress is visible to the page, and no transaction spans the compile
+    except Exception as exc:
+        db.session.rollback()
+        lead_reports.record_failure(report_id, exc)
+        db.session.commit()
+        return "failed"
+    return "done"
+
+
+@shared_task(name="leads.requeue_stalled_lead_reports")
+def requeue_stalled_lead_reports() -> int:
+    count = lead_reports.requeue_stalled_reports()
+    db.session.commit()
+    return count
+
+
+@shared_task(name="leads.send_daily_lead_digests")
+def send_daily_lead_digests() -> int:
+    day = lead_digest.digest_day()
+    user_ids = lead_digest.due_users(day)
+    for user_id in user_ids:
+        enqueue_after_commit(lead_digest.SEND_TASK, user_id, day.isoformat())
+    db.session.commit()
+    return len(user_ids)
+
+
+@shared_task(name="leads.send_lead_digest", acks_late=True)
+def send_lead_digest(user_id: int, day: str) -> bool:
+    sent = lead_digest.send_digest(user_id, date.fromisoformat(day))
+    db.session.commit()
+    return sent
