@@ -417,8 +417,14 @@ def scope_label(report: LeadReport) -> str:
 
 def _xlsx_cells(sheet, values: list) -> list:
     """openpyxl takes a string starting with "=" for a formula: such text is written as text."""
-    return [WriteOnlyCell(sheet, value=value) if isinstance(value, str) and value.startswith("=") else value
+    return [_text_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
             for value in values]
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _storage_root() -> Path:
@@ -454,22 +460,33 @@ def compile_steps(report_id: int) -> Iterator[str]:
         header = compiler.header()
         detail_sheet.append(_xlsx_cells(detail_sheet, header))
         done = 0
-        with open(csv_part, "w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for rows in compiler.chunks():
-                for values in rows:
-                    writer.writerow([csv_safe(value) for value in values])
-                    detail_sheet.append(_xlsx_cells(detail_sheet, values))
-                done += len(rows)
-                report.rows_done = done
-                report.rows_total = max(report.rows_total, done)
-                report.heartbeat_at = utcnow()
-                db.session.flush()
-                yield "chunk"
-        for values in compiler.summary_rows():
-            summary_sheet.append(_xlsx_cells(summary_sheet, values))
-        workbook.save(xlsx_part)
+        try:
+            with open(csv_part, "w", newline="", encoding="utf-8-sig") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(header)
+                for rows in compiler.chunks():
+                    for values in rows:
+                        writer.writerow([csv_safe(value) for value in values])
+                        detail_sheet.append(_xlsx_cells(detail_sheet, values))
+                    done += len(rows)
+                    report.rows_done = done
+                    report.rows_total = max(report.rows_total, done)
+                    report.heartbeat_at = utcnow()
+                    db.session.flush()
+                    yield "chunk"
+            for values in compiler.summary_rows():
+                summary_sheet.append(_xlsx_cells(summary_sheet, values))
+            workbook.save(xlsx_part)
+        except BaseException:
+            # Close the half-written sheets' temporary files and leave no partial report behind.
+            for sheet in (summary_sheet, detail_sheet):
+                try:
+                    sheet.close()
+                except Exception:  # noqa: BLE001 - already broken; the original error is what matters
+                    pass
+            csv_part.unlink(missing_ok=True)
+            xlsx_part.unlink(missing_ok=True)
+            raise
         os.replace(csv_part, csv_path)
         os.replace(xlsx_part, xlsx_path)
         root = _storage_root()
