@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import registration_race
+from bench import order_leads_report, registration_race
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,
+    "order_leads_report": order_leads_report.main,
 }
 
 

@@ -22,7 +22,7 @@ from expo import uploads
 
 log = logging.getLogger(__name__)
 
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # when the config does not say (INQUIRY_ATTACHMENT_MAX_BYTES)
 FOLDER = "inquiries"
 CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")

@@ -176,11 +176,12 @@ def test_a_file_that_is_not_a_pdf_or_an_image_is_refused(app, client, expo):
 
 def test_an_oversized_attachment_is_a_413_with_a_reason(app, client, expo):
     log_in(client, expo["buyer"])
+    limit = app.config["INQUIRY_ATTACHMENT_MAX_BYTES"]
     app.config["INQUIRY_ATTACHMENT_MAX_BYTES"] = 50_000
     try:
         response = send(client, expo, attachment=(io.BytesIO(b"%PDF-1.4\n" + b"0" * 60_000), "big.pdf"))
     finally:
-        del app.config["INQUIRY_ATTACHMENT_MAX_BYTES"]
+        app.config["INQUIRY_ATTACHMENT_MAX_BYTES"] = limit
     assert response.status_code == 413
     assert "The attachment is larger than" in response.get_data(as_text=True)
     # Past the site's own limit the request never reaches the form: still a 413 with a page that says so.
@@ -454,3 +455,73 @@ def test_lead_pages_run_a_constant_number_of_queries(app, client, factory, expo)
     add(6)
     after = [count_queries(app, client, path) for path in paths]
     assert after == before
+
+
+def test_inquiry_pages_run_a_constant_number_of_queries_whatever_the_thread(app, factory, expo, inquiry):
+    team, buyer = app.test_client(), app.test_client()
+    log_in(team, expo["staff"])
+    log_in(buyer, expo["buyer"])
+
+    def add(count):
+        for index in range(count):
+            team.post(team_url(expo, inquiry, "/messages"), data={"body": f"Reply {index}"},
+                      content_type="multipart/form-data")
+            team.post(team_url(expo, inquiry, "/notes"), data={"body": f"Note {index}"})
+            buyer.post(f"/inquiries/{inquiry.id}/messages", data={"body": f"Answer {index}"},
+                       content_type="multipart/form-data")
+
+    add(1)
+    before = (count_queries(app, team, team_url(expo, inquiry)),
+              count_queries(app, buyer, f"/inquiries/{inquiry.id}"), count_queries(app, buyer, "/inquiries/"))
+    add(5)
+    after = (count_queries(app, team, team_url(expo, inquiry)),
+             count_queries(app, buyer, f"/inquiries/{inquiry.id}"), count_queries(app, buyer, "/inquiries/"))
+    assert after == before
+
+
+# --- response time -------------------------------------------------------------------------------
+
+
+def render_partial(app, booth, template):
+    from flask import render_template_string
+
+    with app.test_request_context():
+        from expo.booths.services import find_booth
+
+        return render_template_string('{% include "' + template + '" %}', booth=find_booth(booth.slug))
+
+
+def test_the_median_response_time_shows_on_the_booth_once_five_inquiries_are_answered(app, factory, expo):
+    now = utcnow()
+    for hours in (1, 2, 3, 30):
+        factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=3),
+                        first_response_at=now - timedelta(days=3) + timedelta(hours=hours))
+    factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=1))  # still waiting
+    assert "Usually replies" not in render_partial(app, expo["booth"], "leads/_response_time.html")
+    factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=2),
+                    first_response_at=now - timedelta(days=2) + timedelta(hours=4))
+    html = render_partial(app, expo["booth"], "leads/_response_time.html")
+    assert "Usually replies within 3 hours" in html and "answers 83% of inquiries" in html
+    team = app.test_client()
+    log_in(team, expo["owner"])
+    inbox = team.get(f"/booths/{expo['booth'].slug}/leads/").get_data(as_text=True)
+    assert "Median first response: 3 hours, over your latest 5 answered inquiries." in inbox
+
+
+def test_the_inquire_partial_links_to_the_form_and_the_team_to_its_inbox(app, client, expo):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from expo.booths.services import find_booth
+
+    with app.test_request_context():
+        html = render_template_string('{% include "leads/_inquire_button.html" %}', booth=find_booth(expo["booth"].slug),
+                                      product=expo["mask"])
+    assert f'/booths/{expo["booth"].slug}/inquire?product={expo["mask"].id}' in html
+    assert "kind=order_request" in html and "Send inquiry" in html
+    with app.test_request_context():
+        from expo.accounts.models import User
+
+        login_user(db.session.get(User, expo["staff"].id))
+        html = render_template_string('{% include "leads/_inquire_button.html" %}', booth=find_booth(expo["booth"].slug))
+    assert f'/booths/{expo["booth"].slug}/leads/' in html and "Send inquiry" not in html
