@@ -110,18 +110,18 @@ def compile_again(actor: User, report: LeadReport) -> None:
     if report.status == LeadReport.DONE or (report.status in (LeadReport.QUEUED, LeadReport.RUNNING)
                                             and not is_stalled(report)):
         raise ReportError(_("This report is not stuck: it is %(status)s.", status=report_status_label(report)))
+    # The heartbeat restarts: a queued report is "stalled" only once it has waited STALLED_AFTER again.
     db.session.execute(update(LeadReport).where(LeadReport.id == report.id)
-                       .values(status=LeadReport.QUEUED, error="", rows_done=0))
+                       .values(status=LeadReport.QUEUED, error="", rows_done=0, heartbeat_at=utcnow()))
     db.session.refresh(report)
     enqueue_after_commit(COMPILE_TASK, report.id)
 
 
 def is_stalled(report: LeadReport, now: datetime | None = None) -> bool:
+    # Queued but never picked up (the broker lost it), or running with a silent worker.
     now = now or utcnow()
-    if report.status == LeadReport.RUNNING:
-        return (report.heartbeat_at or report.created_at) < now - STALLED_AFTER
-    # Queued but never picked up (the broker lost it): the same sweep publishes it again.
-    return report.status == LeadReport.QUEUED and report.created_at < now - STALLED_AFTER
+    return (report.status in (LeadReport.QUEUED, LeadReport.RUNNING)
+            and (report.heartbeat_at or report.created_at) < now - STALLED_AFTER)
 
 
 def _ensure_may_see(actor: User, report: LeadReport) -> None:
@@ -153,10 +153,10 @@ def requeue_stalled_reports(now: datetime | None = None) -> int:
     now = now or utcnow()
     before = now - STALLED_AFTER
     ids = db.session.scalars(
-        select(LeadReport.id).where(or_(
-            and_(LeadReport.status == LeadReport.RUNNING, LeadReport.heartbeat_at < before),
-            and_(LeadReport.status == LeadReport.QUEUED, LeadReport.created_at < before),
-        )).order_by(LeadReport.id).limit(100)
+        select(LeadReport.id).where(
+            LeadReport.status.in_([LeadReport.QUEUED, LeadReport.RUNNING]),
+            func.coalesce(LeadReport.heartbeat_at, LeadReport.created_at) < before,
+        ).order_by(LeadReport.id).limit(100)
     ).all()
     for report_id in ids:
         enqueue_after_commit(COMPILE_TASK, report_id)

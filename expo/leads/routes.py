@@ -14,10 +14,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from expo import uploads
 from expo.booths.models import Booth
 from expo.booths.routes import load_booth
+from expo.catalog.models import Product
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
-from expo.extensions import db
+from expo.extensions import db, limiter
 from expo.i18n import select_timezone
 from expo.leads import attachments, display, reports, scoring, services
 from expo.leads.forms import (AssignForm, BoothReportForm, ExpoReportForm, InquiryForm, MessageForm, NoteForm,
@@ -29,6 +30,8 @@ from expo.rules import show_on_form
 
 bp = Blueprint("leads", __name__)
 
+# Each inquiry e-mails a whole team: a cap keeps one account from flooding exhibitors.
+INQUIRY_LIMIT = "20 per hour"
 INQUIRIES_PER_PAGE = 25
 MESSAGES_PER_PAGE = 30
 NOTES_PER_PAGE = 10
@@ -96,7 +99,12 @@ def _store(form) -> attachments.StoredAttachment | None:
 # --- sending -------------------------------------------------------------------------------------
 
 
+def _signed_in_user_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
 @bp.route("/booths/<slug>/inquire", methods=["GET", "POST"])
+@limiter.limit(INQUIRY_LIMIT, key_func=_signed_in_user_key, methods=["POST"])
 @login_required
 def new_inquiry(slug: str):
     booth = load_booth(slug)
@@ -142,8 +150,6 @@ def new_inquiry(slug: str):
 def _default_unit(booth: Booth, product_ids) -> str:
     if not product_ids:
         return ""
-    from expo.catalog.models import Product
-
     return db.session.scalar(select(Product.order_unit).where(Product.booth_id == booth.id,
                                                               Product.id == product_ids[0])) or ""
 
@@ -183,13 +189,13 @@ def show_my_inquiry(inquiry_id: int):
     return _render_buyer_inquiry(inquiry)
 
 
-def _post_reply(inquiry: TradeInquiry, form: MessageForm, on_error, success_url: str):
+def _post_reply(inquiry: TradeInquiry, form: MessageForm, on_error, success_url: str, *, as_team: bool):
     if not form.validate_on_submit():
         return on_error(form, 400)
     stored = None
     try:
         stored = _store(form)
-        services.post_message(current_user, inquiry, form.body.data or "", stored)
+        services.post_message(current_user, inquiry, form.body.data or "", stored, as_team=as_team)
     except uploads.UploadRejected as exc:
         db.session.rollback()
         form.attachment.errors = [str(exc)]
@@ -210,7 +216,7 @@ def reply_as_buyer(inquiry_id: int):
     return _post_reply(
         inquiry, MessageForm(),
         lambda form, status: _render_buyer_inquiry(load_own_inquiry(inquiry_id), form, status),
-        url_for("leads.show_my_inquiry", inquiry_id=inquiry.id) + "#latest")
+        url_for("leads.show_my_inquiry", inquiry_id=inquiry.id) + "#latest", as_team=False)
 
 
 @bp.route("/inquiries/<int:inquiry_id>/quotations/<int:quotation_id>/<any(accept, decline):decision>",
@@ -333,7 +339,7 @@ def reply_as_team(slug: str, inquiry_id: int):
     inquiry = load_team_inquiry(booth, inquiry_id)
     return _post_reply(inquiry, MessageForm(),
                        lambda form, status: _render_team_inquiry(*_reload(slug, inquiry_id), status, reply_form=form),
-                       _inquiry_url(booth, inquiry, "#latest"))
+                       _inquiry_url(booth, inquiry, "#latest"), as_team=True)
 
 
 @bp.route("/booths/<slug>/leads/inquiries/<int:inquiry_id>/notes", methods=["POST"])

@@ -361,10 +361,11 @@ def _move(inquiry: TradeInquiry, status: str, now: datetime) -> None:
         inquiry.status_changed_at = now
 
 
-def post_message(actor: User, inquiry: TradeInquiry, body: str,
-                 attachment: StoredAttachment | None = None) -> InquiryMessage:
-    """A message from the buyer or from the team (the side follows from who ``actor`` is)."""
-    if permissions.can_handle_inquiries(actor, inquiry.booth):
+def post_message(actor: User, inquiry: TradeInquiry, body: str, attachment: StoredAttachment | None = None, *,
+                 as_team: bool) -> InquiryMessage:
+    """A message from the team (``as_team``) or from the buyer; each side's page says which it writes as."""
+    if as_team:
+        permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
         side = InquiryMessage.TEAM
     else:
         permissions.ensure(actor.id == inquiry.buyer_id)

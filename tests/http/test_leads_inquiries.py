@@ -525,3 +525,12 @@ def test_the_inquire_partial_links_to_the_form_and_the_team_to_its_inbox(app, cl
         login_user(db.session.get(User, expo["staff"].id))
         html = render_template_string('{% include "leads/_inquire_button.html" %}', booth=find_booth(expo["booth"].slug))
     assert f'/booths/{expo["booth"].slug}/leads/' in html and "Send inquiry" not in html
+
+
+def test_one_account_cannot_flood_exhibitors_with_inquiries(app, client, expo):
+    log_in(client, expo["buyer"])
+    for _ in range(20):
+        assert send(client, expo, kind="inquiry", quantity="", unit="").status_code == 302
+    response = send(client, expo, kind="inquiry", quantity="", unit="")
+    assert response.status_code == 429
+    assert "tried this too many times" in response.get_data(as_text=True)

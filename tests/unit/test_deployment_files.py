@@ -54,6 +54,7 @@ LEFT_TO_CODE_DEFAULT = {
     "MAIL_RETRY_BASE_SECONDS": "code default is the production policy",
     # 25 MB uploads and the log-in / reset limits are product decisions made in the code.
     "MAX_UPLOAD_BYTES": "code default is the product's limit",
+    "INQUIRY_ATTACHMENT_MAX_BYTES": "code default is the product's limit",
     "LOGIN_RATE_LIMIT": "code default is the product's limit",
     "RESET_RATE_LIMIT": "code default is the product's limit",
 }
