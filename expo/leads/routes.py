@@ -109,7 +109,7 @@ def _signed_in_user_key() -> str:
 def new_inquiry(slug: str):
     booth = load_booth(slug)
     require(can_send_inquiry(current_user, booth))
-    products = services.products_for_form(booth)
+    products = services.inquiry_product_choices(booth)
     form = InquiryForm(products=products)
     status = 200
     if request.method == "GET":

@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import statistics
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -538,7 +538,6 @@ class ResponseTime:
     answered: int
     received: int
     public_minimum: int = RESPONSE_TIME_MIN_ANSWERED
-    sample: list[timedelta] = field(default_factory=list, repr=False)
 
     @property
     def is_public(self) -> bool:
@@ -562,7 +561,7 @@ def response_time(booth: Booth) -> ResponseTime:
     ).all()
     times = [answered - created for created, answered in rows if answered is not None]
     median = statistics.median(times) if times else None
-    return ResponseTime(median=median, answered=len(times), received=len(rows), sample=times)
+    return ResponseTime(median=median, answered=len(times), received=len(rows))
 
 
 def booth_has_inquiry_from(booth_id: int, user_id: int) -> bool:
@@ -574,6 +573,21 @@ def products_for_form(booth: Booth) -> list[tuple[int, str]]:
     rows = db.session.execute(select(Product.id, Product.name).where(Product.booth_id == booth.id)
                               .order_by(Product.position, Product.id))
     return [(product_id, name) for product_id, name in rows]
+
+
+def inquiry_product_choices(booth: Booth) -> list[tuple[int, str]]:
+    """The inquiry form's products, each with its minimum order so buyers ask for a quantity that works."""
+    from types import SimpleNamespace
+
+    from expo.catalog.display import minimum_order
+
+    rows = db.session.execute(select(Product.id, Product.name, Product.min_order_quantity, Product.order_unit)
+                              .where(Product.booth_id == booth.id).order_by(Product.position, Product.id))
+    choices = []
+    for product_id, name, moq, unit in rows:
+        hint = minimum_order(SimpleNamespace(min_order_quantity=moq, order_unit=unit)) if moq else ""
+        choices.append((product_id, f"{name} ({hint})" if hint else name))
+    return choices
 
 
 def team_booths(user: User) -> list[Booth]:

@@ -79,6 +79,7 @@ def test_the_form_starts_from_the_product_and_the_buyers_account(app, client, ex
     assert f'value="{expo["mask"].id}" id="product-{expo["mask"].id}" aria-describedby="products-help" checked' in html
     assert 'checked class="form-check-input" id="kind-1"' in html
     assert 'value="sets"' in html  # the product's unit
+    assert "Mask machine (Minimum order: 1 sets)" in html and ">Packing line<" in html
     for term in ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"):
         assert f'<option value="{term}">' in html
 
