@@ -250,6 +250,10 @@ class Compiler:
     def __init__(self, report: LeadReport):
         self.report = report
         self.expo = report.scope == LeadReport.EXPO
+        # Read once: between chunks the session is committed and the report expired, and touching it
+        # while writing rows would open a transaction (on SQLite, take the write lock) again.
+        self.edition_id = report.edition_id
+        self.scope = _scope(report)
         self.zone = ZoneInfo(_zone_name(report.timezone))
         self.summary = Summary()
         self.territories = Locale.parse(str(get_locale() or "en")).territories
@@ -262,7 +266,7 @@ class Compiler:
         columns = [_("Reference"), _("Received (%(zone)s)", zone=self.zone.key)]
         if self.expo:
             columns += [_("Exhibitor"), _("Exhibitor country")]
-            if self.report.edition_id:
+            if self.edition_id:
                 columns.append(_("Pavilion"))
         columns += [_("Kind"), _("Status")]
         if not self.expo:
@@ -288,12 +292,12 @@ class Compiler:
             query = (query.add_columns(ExhibitorCompany.name, Booth.country)
                      .join(Booth, Booth.id == TradeInquiry.booth_id)
                      .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id))
-            if self.report.edition_id:
+            if self.edition_id:
                 query = (query.add_columns(Pavilion.name)
                          .outerjoin(BoothPlacement, and_(BoothPlacement.booth_id == TradeInquiry.booth_id,
-                                                         BoothPlacement.edition_id == self.report.edition_id))
+                                                         BoothPlacement.edition_id == self.edition_id))
                          .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id))
-        return query.where(*_scope(self.report))
+        return query.where(*self.scope)
 
     def _country(self, code: str | None) -> str:
         return self.territories.get(code, code) if code else ""
@@ -321,7 +325,7 @@ class Compiler:
             company_name, booth_country, *pavilion = expo_columns
             summary.by_exhibitor_country[booth_country or ""] += 1
             values += [company_name, self._country(booth_country)]
-            if self.report.edition_id:
+            if self.edition_id:
                 summary.by_pavilion[pavilion[0] or ""] += 1
                 values.append(pavilion[0] or "")
         values += [self.kind_labels[kind], self.status_labels[status]]
@@ -350,7 +354,7 @@ class Compiler:
             for inquiry_id, name in db.session.execute(
                 select(InquiryItem.inquiry_id, InquiryItem.product_name)
                 .join(TradeInquiry, TradeInquiry.id == InquiryItem.inquiry_id)
-                .where(*_scope(self.report), TradeInquiry.id > after, TradeInquiry.id <= last)
+                .where(*self.scope, TradeInquiry.id > after, TradeInquiry.id <= last)
                 .order_by(InquiryItem.id)
             ):
                 products[inquiry_id].append(name)
@@ -358,7 +362,7 @@ class Compiler:
             yield [self._row(row, products.get(row[0], [])) for row in rows]
 
     def count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(TradeInquiry).where(*_scope(self.report)))
+        return db.session.scalar(select(func.count()).select_from(TradeInquiry).where(*self.scope))
 
     # --- the files
 
@@ -397,7 +401,7 @@ class Compiler:
             yield [_("Country"), _("Leads")]
             for code, leads in sorted(summary.by_exhibitor_country.items(), key=lambda item: (-item[1], item[0])):
                 yield [self._country(code) or self.unknown, leads]
-            if report.edition_id:
+            if self.edition_id:
                 yield []
                 yield [_("By pavilion")]
                 yield [_("Pavilion"), _("Leads")]
@@ -436,7 +440,8 @@ def filename(report: LeadReport, extension: str) -> str:
 
 
 def compile_steps(report_id: int) -> Iterator[str]:
-    """Compile a claimed report, yielding after each step so the task commits it (the progress bar).
+    """Compile a claimed report, yielding after each step so the task commits it: after each chunk is
+    read (so no transaction stays open while the files are written) and after its progress is recorded.
 
     Runs in the requester's language. Files are written beside their final names and renamed when
     complete, so a crash never leaves a half file behind a "done" report.
@@ -465,6 +470,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
                 writer = csv.writer(handle)
                 writer.writerow(header)
                 for rows in compiler.chunks():
+                    yield "read"  # the task commits: the read's transaction ends before the (slow) writing
                     for values in rows:
                         writer.writerow([csv_safe(value) for value in values])
                         detail_sheet.append(_xlsx_cells(detail_sheet, values))

@@ -140,8 +140,18 @@ def test_a_period_that_ends_before_it_starts_is_refused(app, client, world):
     assert missing.status_code == 400 and "Give both dates, or choose an edition." in missing.get_data(as_text=True)
 
 
-def test_progress_is_committed_chunk_by_chunk(app, client, world, monkeypatch):
+def test_progress_is_committed_chunk_by_chunk_and_no_transaction_spans_the_writing(app, client, world,
+                                                                                    monkeypatch):
     monkeypatch.setattr(reports, "CHUNK_ROWS", 1)
+    open_while_writing = []
+    write_cells = reports._xlsx_cells
+
+    def watched(sheet, values):
+        if sheet.title == "Leads" and isinstance(values[0], int):  # a detail row, not the header
+            open_while_writing.append(db.session().in_transaction())
+        return write_cells(sheet, values)
+
+    monkeypatch.setattr(reports, "_xlsx_cells", watched)
     log_in(client, world["owner"])
     page_url = request_report(client, world["booth"]).headers["Location"]
     report_id = int(page_url.rsplit("/", 1)[1])
@@ -149,13 +159,16 @@ def test_progress_is_committed_chunk_by_chunk(app, client, world, monkeypatch):
     with app.app_context():
         assert reports.claim(report_id)
         db.session.commit()
-        for _step in reports.compile_steps(report_id):
+        for step in reports.compile_steps(report_id):
             db.session.commit()
+            if step == "read":
+                continue
             # Another connection (the page's poll) sees each step as it is committed.
             progress = client.get(page_url + "/progress").get_json()
             seen.append((progress["status"], progress["rows_done"], progress["rows_total"]))
     assert seen == [("running", 0, 4), ("running", 1, 4), ("running", 2, 4), ("running", 3, 4), ("running", 4, 4),
                     ("done", 4, 4)]
+    assert open_while_writing == [False] * 4
 
 
 def test_the_task_is_idempotent_and_a_crashed_compile_runs_again(app, client, world):
