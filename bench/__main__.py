@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import broadcast, engagement_record, registration_race
+from bench import broadcast, engagement_record, order_leads_report, registration_race
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,
     "engagement_record": engagement_record.main,
     "broadcast": broadcast.main,
+    "order_leads_report": order_leads_report.main,
 }
 
 

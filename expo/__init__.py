@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.engagement.routes import bp as engagement_bp
     from expo.exhibitors.routes import bp as exhibitors_bp
     from expo.forums.routes import bp as forums_bp
+    from expo.leads.routes import bp as leads_bp
     from expo.notifications.routes import bp as notifications_bp
     from expo.organize.routes import bp as organize_bp
     from expo.pavilions.routes import bp as pavilions_bp
@@ -123,7 +124,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
-                      broadcasts_bp):
+                      broadcasts_bp, leads_bp):
         app.register_blueprint(blueprint)
 
 

@@ -133,6 +133,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "MAIL_RETRY_BASE_SECONDS": float(env.get("MAIL_RETRY_BASE_SECONDS", "30")),
         "STORAGE_PATH": storage_path,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
+        # A file attached to an inquiry or a message of its thread (PDF or image); larger ones are a 413.
+        "INQUIRY_ATTACHMENT_MAX_BYTES": int(env.get("INQUIRY_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

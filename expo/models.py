@@ -9,6 +9,8 @@ from expo.engagement.models import EngagementEvent, Favourite
 from expo.exhibition import search_index  # noqa: F401 - SQLite's FTS5 tables and the search-text listener
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
+from expo.leads.models import (InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, LeadReport, Quotation,
+                               TradeInquiry)
 from expo.notifications.models import Notification, NotificationPreference, OutboxMessage
 from expo.registrations.models import Registration, SentReminder
 
@@ -26,6 +28,11 @@ __all__ = [
     "Favourite",
     "Forum",
     "ForumQuestion",
+    "InquiryItem",
+    "InquiryMessage",
+    "InquiryNote",
+    "InquiryReadMark",
+    "LeadReport",
     "Notification",
     "NotificationPreference",
     "OutboxMessage",
@@ -34,8 +41,10 @@ __all__ = [
     "ProductCategory",
     "ProductImage",
     "ProgrammeSession",
+    "Quotation",
     "Registration",
     "SentReminder",
     "Speaker",
+    "TradeInquiry",
     "User",
 ]

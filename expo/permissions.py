@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from expo.booths.models import Booth
     from expo.editions.models import Edition
     from expo.exhibitors.models import ExhibitorCompany
+    from expo.leads.models import TradeInquiry
 
 
 class NotAllowed(Exception):
@@ -144,6 +145,27 @@ def can_view_booth_analytics(user: User | None, booth: "Booth") -> bool:
 def can_place_booths(user: User | None, edition: "Edition") -> bool:
     """Placing booths in an edition's pavilions is part of running that edition."""
     return can_manage_edition(user, edition)
+
+
+def can_send_inquiry(user: User | None, booth: "Booth") -> bool:
+    """Signed-in visitors write to a published booth; its own team does not write to itself."""
+    return _signed_in(user) and booth.status == "published" and not can_edit_booth(user, booth)
+
+
+def can_handle_inquiries(user: User | None, booth: "Booth") -> bool:
+    """A booth's inquiries, leads and reports are its company's team's alone: organizers do not read
+    buyers' conversations (they get the expo-wide report instead)."""
+    return can_edit_booth(user, booth)
+
+
+def can_view_inquiry(user: User | None, inquiry: "TradeInquiry") -> bool:
+    """The buyer who sent it and the booth's team."""
+    return _signed_in(user) and (inquiry.buyer_id == user.id or can_handle_inquiries(user, inquiry.booth))
+
+
+def can_request_expo_lead_report(user: User | None, edition: "Edition | None") -> bool:
+    """Across every booth: organizers of every edition; for one edition's booths: its organizers too."""
+    return is_global_organizer(user) if edition is None else is_organizer(user, edition)
 
 
 def can_see_dev_outbox(config) -> bool:

@@ -315,6 +315,37 @@ class Factory:
         defaults.update(fields)
         return self._save(Registration(**defaults))
 
+    def inquiry(self, booth, buyer, *, products=(), message="Please quote.", **fields):
+        """An inquiry row with its items and first message, written directly (no e-mails, no event)."""
+        from expo.leads.models import InquiryItem, InquiryMessage, TradeInquiry
+
+        defaults = dict(booth_id=booth.id, buyer_id=buyer.id, kind=TradeInquiry.INQUIRY, status=TradeInquiry.NEW)
+        defaults.update(fields)
+        with self.app.app_context():
+            inquiry = TradeInquiry(**defaults)
+            inquiry.items = [InquiryItem(product_id=product.id, product_name=product.name) for product in products]
+            db.session.add(inquiry)
+            db.session.flush()
+            db.session.add(InquiryMessage(inquiry_id=inquiry.id, author_id=buyer.id, side="buyer", body=message,
+                                          created_at=inquiry.created_at))
+            db.session.commit()
+            db.session.refresh(inquiry)
+            db.session.expunge(inquiry)
+        return inquiry
+
+    def engagement(self, booth, kind, *, user=None, visitor=None, **fields):
+        """One row of the engagement log; ``visitor`` defaults to one per user (or a fresh anonymous one)."""
+        import uuid
+
+        from expo.engagement.models import EngagementEvent
+
+        self._count += 1
+        defaults = dict(event_key=str(uuid.uuid4()), kind=kind, booth_id=booth.id,
+                        user_id=user.id if user else None,
+                        visitor=visitor or (f"user-{user.id}" if user else f"anonymous-{self._count}"))
+        defaults.update(fields)
+        return self._save(EngagementEvent(**defaults))
+
     def _save(self, row):
         with self.app.app_context():
             db.session.add(row)

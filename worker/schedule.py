@@ -1,5 +1,7 @@
 """Periodic tasks run by celery beat."""
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE = {
     "requeue-stalled-emails": {
         "task": "notifications.requeue_stalled_emails",
@@ -16,6 +18,18 @@ BEAT_SCHEDULE = {
         "task": "registrations.claim_due_reminders",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "requeue-stalled-lead-reports": {
+        "task": "leads.requeue_stalled_lead_reports",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
+    # 00:15 UTC is the morning in China and ASEAN; each user's digest is keyed by day, so a second
+    # firing (two beats, a restart) sends nothing twice.
+    "send-daily-lead-digests": {
+        "task": "leads.send_daily_lead_digests",
+        "schedule": crontab(hour=0, minute=15),
+        "options": {"expires": 6 * 3600},
     },
 }
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
 from flask import current_app
 
+from expo.background import enqueue_after_commit
 from expo.broadcasts import services as broadcasts
 from expo.catalog import images as product_images
 from expo.engagement.buffer import MAX_BATCHES_PER_RUN, current_buffer
 from expo.engagement.services import store_events
 from expo.extensions import db
+from expo.leads import digest as lead_digest
+from expo.leads import reports as lead_reports
 from expo.notifications import delivery, mailer
 from expo.notifications import services as notifications
 from expo.registrations import notify as registration_notices
@@ -112,3 +117,45 @@ def make_thumbnails(image_id: int) -> str | None:
     thumbnail = product_images.make_product_thumbnail(image_id)
     db.session.commit()
     return thumbnail
+
+
+@shared_task(name="leads.compile_lead_report", acks_late=True)
+def compile_lead_report(report_id: int) -> str:
+    """Idempotent by the claim: a done report is left alone, a crashed one (stale heartbeat) is redone."""
+    claimed = lead_reports.claim(report_id)
+    db.session.commit()
+    if not claimed:
+        return "skipped"
+    try:
+        for _step in lead_reports.compile_steps(report_id):
+            db.session.commit()  # progress is visible to the page, and no transaction spans the compile
+    except Exception as exc:
+        db.session.rollback()
+        lead_reports.record_failure(report_id, exc)
+        db.session.commit()
+        return "failed"
+    return "done"
+
+
+@shared_task(name="leads.requeue_stalled_lead_reports")
+def requeue_stalled_lead_reports() -> int:
+    count = lead_reports.requeue_stalled_reports()
+    db.session.commit()
+    return count
+
+
+@shared_task(name="leads.send_daily_lead_digests")
+def send_daily_lead_digests() -> int:
+    day = lead_digest.digest_day()
+    user_ids = lead_digest.due_users(day)
+    for user_id in user_ids:
+        enqueue_after_commit(lead_digest.SEND_TASK, user_id, day.isoformat())
+    db.session.commit()
+    return len(user_ids)
+
+
+@shared_task(name="leads.send_lead_digest", acks_late=True)
+def send_lead_digest(user_id: int, day: str) -> bool:
+    sent = lead_digest.send_digest(user_id, date.fromisoformat(day))
+    db.session.commit()
+    return sent

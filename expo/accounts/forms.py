@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
@@ -68,11 +70,22 @@ class SignUpForm(ProfileFieldsMixin, FlaskForm):
 
 
 class ProfileForm(ProfileFieldsMixin, FlaskForm):
+    share_contact_with_booths = BooleanField(
+        _l("Share my contact details with booths I visit"),
+        description=_l("Exhibitors then see your name, organisation and e-mail address among their leads. "
+                       "Off: booths you have not written to only count you, anonymously."))
+    daily_lead_digest = BooleanField(
+        _l("E-mail me a daily digest of my booths' new inquiries and leads"),
+        description=_l("For exhibitor team members; nothing is sent on days without news."))
     submit = SubmitField(_l("Save profile"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fill_choices()
+
+    def profile_data(self) -> ProfileData:
+        return replace(super().profile_data(), share_contact_with_booths=self.share_contact_with_booths.data,
+                       daily_lead_digest=self.daily_lead_digest.data)
 
 
 class LoginForm(FlaskForm):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.db_types import UTCDateTime, utcnow
@@ -43,6 +43,10 @@ class User(UserMixin, db.Model):
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Booths the user visits may see who they are (name, organisation, e-mail) among their leads.
+    share_contact_with_booths: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Exhibitor team members get a morning e-mail with the previous day's new inquiries and leads.
+    daily_lead_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     roles: Mapped[list["EditionRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -56,6 +56,7 @@ LEFT_TO_CODE_DEFAULT = {
     "BROKER_VISIBILITY_TIMEOUT": "code default is the production policy",
     # 25 MB uploads and the log-in / reset limits are product decisions made in the code.
     "MAX_UPLOAD_BYTES": "code default is the product's limit",
+    "INQUIRY_ATTACHMENT_MAX_BYTES": "code default is the product's limit",
     "LOGIN_RATE_LIMIT": "code default is the product's limit",
     "RESET_RATE_LIMIT": "code default is the product's limit",
     # Engagement: the buffer's cap bounds Redis memory (about 300 bytes an event); the track limit is a product limit.

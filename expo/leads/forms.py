@@ -1,0 +1,203 @@
+"""Inquiry, thread, quotation and report forms: input validation only; the rules live in leads.services."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (DateField, DecimalField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
+                     SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from expo.i18n import country_choices
+from expo.leads.models import INCOTERMS, TradeInquiry
+from expo.leads.services import MAX_MESSAGE_LENGTH, InquiryData, QuotationData
+
+# The currencies buyers in China and ASEAN trade in, then the world's usual ones.
+CURRENCIES = ("USD", "CNY", "EUR", "THB", "VND", "IDR", "MYR", "SGD", "PHP", "MMK", "KHR", "LAK", "BND", "JPY",
+              "KRW", "HKD", "GBP", "AUD")
+INCOTERM_NAMES = {
+    "EXW": _l("Ex Works"), "FCA": _l("Free Carrier"), "FAS": _l("Free Alongside Ship"), "FOB": _l("Free On Board"),
+    "CFR": _l("Cost and Freight"), "CIF": _l("Cost, Insurance and Freight"), "CPT": _l("Carriage Paid To"),
+    "CIP": _l("Carriage and Insurance Paid To"), "DAP": _l("Delivered at Place"),
+    "DPU": _l("Delivered at Place Unloaded"), "DDP": _l("Delivered Duty Paid"),
+}
+
+
+def incoterm_choices():
+    return [(term, f"{term} — {INCOTERM_NAMES[term]}") for term in INCOTERMS]
+
+
+def _file_stream(field):
+    upload = field.data
+    return (upload.stream, upload.filename) if upload and getattr(upload, "filename", "") else None
+
+
+def _text(field) -> str:
+    return (field.data or "").strip()
+
+
+class InquiryForm(FlaskForm):
+    kind = RadioField(_l("What are you sending?"), default=TradeInquiry.INQUIRY,
+                      choices=[(TradeInquiry.INQUIRY, _l("An inquiry: a question, a price or samples")),
+                               (TradeInquiry.ORDER_REQUEST, _l("An order request: I want to order"))],
+                      validators=[InputRequired()])
+    products = SelectMultipleField(_l("Products"), coerce=int, validators=[Optional()],
+                                   description=_l("One or several of this booth's products. An order request "
+                                                  "names at least one."))
+    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=10**12)],
+                            render_kw={"inputmode": "numeric"})
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=30)],
+                       description=_l("For example pieces, boxes, cartons or tonnes."))
+    target_price = DecimalField(_l("Target price per unit"), places=2,
+                                validators=[Optional(), NumberRange(min=0, max=Decimal("999999999999"))],
+                                render_kw={"inputmode": "decimal"})
+    currency = SelectField(_l("Currency"), default="USD", choices=[(code, code) for code in CURRENCIES])
+    incoterm = SelectField(_l("Incoterm (2020)"), validators=[Optional()],
+                           description=_l("Who pays for transport, insurance and duties, and where the goods change "
+                                          "hands."))
+    destination_country = SelectField(_l("Destination country or region"), validators=[Optional()])
+    destination_port = StringField(_l("Destination port or city"), validators=[Optional(), Length(max=120)],
+                                   description=_l("For example Port Klang, Laem Chabang or Jakarta (Tanjung Priok)."))
+    delivery_date = DateField(_l("Wanted delivery date"), validators=[Optional()])
+    message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
+                            render_kw={"rows": 6},
+                            description=_l("What you need: specifications, certificates, packaging, samples."))
+    attachment = FileField(_l("Attachment"),
+                           description=_l("Optional. A PDF or an image (JPEG, PNG, WebP) of at most 10 MB."),
+                           render_kw={"accept": "application/pdf,image/jpeg,image/png,image/webp"})
+    buyer_organisation = StringField(_l("Your organisation"), validators=[Optional(), Length(max=200)],
+                                     render_kw={"autocomplete": "organization"})
+    buyer_country = SelectField(_l("Your country or region"), validators=[Optional()])
+    submit = SubmitField(_l("Send to the exhibitor"))
+
+    def __init__(self, *args, products: list[tuple[int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.products.choices = list(products)
+        countries = [("", _l("— Choose —"))] + country_choices()
+        self.destination_country.choices = countries
+        self.buyer_country.choices = countries
+        self.incoterm.choices = [("", _l("— Not decided yet —"))] + incoterm_choices()
+
+    def inquiry_data(self) -> InquiryData:
+        return InquiryData(
+            kind=self.kind.data, product_ids=tuple(self.products.data or ()), message=_text(self.message),
+            quantity=self.quantity.data, unit=_text(self.unit), target_price=self.target_price.data,
+            currency=self.currency.data, incoterm=self.incoterm.data or None,
+            destination_country=self.destination_country.data or None, destination_port=_text(self.destination_port),
+            delivery_date=self.delivery_date.data, buyer_organisation=_text(self.buyer_organisation),
+            buyer_country=self.buyer_country.data or None,
+        )
+
+    def attachment_upload(self):
+        return _file_stream(self.attachment)
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Your reply"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
+                         render_kw={"rows": 4})
+    attachment = FileField(_l("Attachment"),
+                           description=_l("Optional. A PDF or an image (JPEG, PNG, WebP) of at most 10 MB."),
+                           render_kw={"accept": "application/pdf,image/jpeg,image/png,image/webp"})
+    submit = SubmitField(_l("Send"))
+
+    def attachment_upload(self):
+        return _file_stream(self.attachment)
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
+                         render_kw={"rows": 3}, description=_l("Only your team sees notes; the buyer never does."))
+    submit = SubmitField(_l("Add note"))
+
+
+class QuotationForm(FlaskForm):
+    unit_price = DecimalField(_l("Unit price"), places=2,
+                              validators=[InputRequired(), NumberRange(min=0, max=Decimal("999999999999"))],
+                              render_kw={"inputmode": "decimal"})
+    currency = SelectField(_l("Currency"), default="USD", choices=[(code, code) for code in CURRENCIES])
+    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=10**12)],
+                            render_kw={"inputmode": "numeric"})
+    unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)])
+    incoterm = SelectField(_l("Incoterm (2020)"), validators=[DataRequired()])
+    lead_time_days = IntegerField(_l("Lead time (days)"), validators=[InputRequired(), NumberRange(min=0, max=3650)],
+                                  description=_l("From the buyer's acceptance to shipment."))
+    valid_until = DateField(_l("Valid until"), validators=[DataRequired()],
+                            description=_l("The last day the buyer can accept, in your booth's time zone."))
+    note = TextAreaField(_l("Terms and remarks"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
+                         render_kw={"rows": 3}, description=_l("Shown to the buyer with the quotation."))
+    submit = SubmitField(_l("Send quotation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incoterm.choices = incoterm_choices()
+
+    def fill_from(self, inquiry: TradeInquiry, today: date) -> None:
+        """Start from what the buyer asked for."""
+        self.quantity.data = inquiry.quantity
+        self.unit.data = inquiry.unit
+        self.currency.data = inquiry.currency
+        self.incoterm.data = inquiry.incoterm or "FOB"
+        self.unit_price.data = inquiry.target_price
+        self.valid_until.data = today + timedelta(days=30)
+
+    def quotation_data(self) -> QuotationData:
+        return QuotationData(unit_price=self.unit_price.data, currency=self.currency.data,
+                             quantity=self.quantity.data, unit=_text(self.unit), incoterm=self.incoterm.data,
+                             lead_time_days=self.lead_time_days.data, valid_until=self.valid_until.data,
+                             note=_text(self.note))
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Move to"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change status"))
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField(_l("Assignee"), validators=[Optional()])
+    submit = SubmitField(_l("Assign"))
+
+    def assignee_id(self) -> int | None:
+        return int(self.assignee.data) if self.assignee.data and self.assignee.data.isdigit() else None
+
+
+class BoothReportForm(FlaskForm):
+    edition = SelectField(_l("Edition"), validators=[Optional()],
+                          description=_l("Choose an edition for its days, or leave it and give the dates."))
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To (inclusive)"), validators=[Optional()])
+    submit = SubmitField(_l("Compile the report"))
+
+    def __init__(self, *args, editions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition.choices = [("", _l("— No edition: use the dates —"))] + [
+            (str(edition.id), edition.name) for edition in editions]
+
+    def edition_id(self) -> int | None:
+        return int(self.edition.data) if self.edition.data and self.edition.data.isdigit() else None
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.edition_id() is None and (self.date_from.data is None or self.date_to.data is None):
+            self.date_from.errors.append(_l("Give both dates, or choose an edition."))
+            return False
+        return True
+
+
+class ExpoReportForm(BoothReportForm):
+    pavilion = SelectField(_l("Pavilion"), validators=[Optional()],
+                           description=_l("Only the booths placed in this pavilion of the chosen edition."))
+
+    def __init__(self, *args, editions=(), pavilions=(), **kwargs):
+        super().__init__(*args, editions=editions, **kwargs)
+        self.edition.choices[0] = ("", _l("— Every booth —"))
+        self.edition.description = _l("Only the booths placed in this edition, over its days unless you give dates.")
+        self.pavilion.choices = [("", _l("— Every pavilion —"))] + [
+            (str(pavilion.id), f"{pavilion.edition.name} · {pavilion.name}") for pavilion in pavilions]
+
+    def pavilion_id(self) -> int | None:
+        return int(self.pavilion.data) if self.pavilion.data and self.pavilion.data.isdigit() else None

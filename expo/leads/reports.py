@@ -1,0 +1,532 @@
+"""Compiled order-lead reports: requested on a page, compiled by the worker into CSV and XLSX.
+
+The compile streams inquiries from the database in keyset-ordered chunks (plain rows, never ORM
+objects), writes each chunk to the CSV and to openpyxl's write-only workbook at once, and hands
+control back to the task after every chunk so it can commit the progress: no transaction stays
+open for the whole compile. The summary sheet is counted from the same rows as the detail sheet,
+so its numbers always add up to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from expo import permissions
+from expo.accounts.models import User
+from expo.background import enqueue_after_commit
+from expo.booths.models import Booth, BoothPlacement
+from expo.db_types import utcnow
+from expo.editions.models import Edition, Pavilion
+from expo.exhibitors.models import ExhibitorCompany
+from expo.extensions import db
+from expo.i18n import is_known_timezone
+from expo.leads import notify
+from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
+from expo.leads.services import KIND_LABELS, STATUS_LABELS, LeadError
+from expo.organize.exports import csv_safe
+from expo.urls import external_url
+
+log = logging.getLogger(__name__)
+
+COMPILE_TASK = "leads.compile_lead_report"
+CHUNK_ROWS = 5000
+# A running report whose heartbeat is older than this lost its worker; it may be compiled again.
+STALLED_AFTER = timedelta(minutes=3)
+MAX_PERIOD_DAYS = 3 * 366
+FOLDER = "reports"
+
+
+class ReportError(LeadError):
+    pass
+
+
+# --- requesting ----------------------------------------------------------------------------------
+
+
+def period_of_edition(edition: Edition) -> tuple[date, date, str]:
+    """An edition's report covers its days, in the venue's time zone."""
+    return edition.starts_on, edition.ends_on, edition.timezone
+
+
+def _check_period(period_from: date, period_to: date) -> None:
+    if period_to < period_from:
+        raise ReportError(_("The period ends before it starts."), "date_to")
+    if (period_to - period_from).days > MAX_PERIOD_DAYS:
+        raise ReportError(_("Choose a period of at most three years."), "date_from")
+
+
+def request_booth_report(actor: User, booth: Booth, *, period_from: date, period_to: date,
+                         timezone: str) -> LeadReport:
+    permissions.ensure(permissions.can_handle_inquiries(actor, booth))
+    _check_period(period_from, period_to)
+    return _queue(LeadReport(scope=LeadReport.BOOTH, booth_id=booth.id, period_from=period_from,
+                             period_to=period_to, timezone=_zone_name(timezone), requested_by_id=actor.id))
+
+
+def request_expo_report(actor: User, *, edition: Edition | None, pavilion: Pavilion | None, period_from: date,
+                        period_to: date, timezone: str) -> LeadReport:
+    permissions.ensure(permissions.can_request_expo_lead_report(actor, edition))
+    if pavilion is not None and (edition is None or pavilion.edition_id != edition.id):
+        raise ReportError(_("Choose a pavilion of the chosen edition."), "pavilion")
+    _check_period(period_from, period_to)
+    return _queue(LeadReport(scope=LeadReport.EXPO, edition_id=edition.id if edition else None,
+                             pavilion_id=pavilion.id if pavilion else None, period_from=period_from,
+                             period_to=period_to, timezone=_zone_name(timezone), requested_by_id=actor.id))
+
+
+def _zone_name(timezone: str) -> str:
+    return timezone if is_known_timezone(timezone) else "UTC"
+
+
+def _queue(report: LeadReport) -> LeadReport:
+    report.status = LeadReport.QUEUED
+    db.session.add(report)
+    db.session.flush()
+    enqueue_after_commit(COMPILE_TASK, report.id)
+    return report
+
+
+def compile_again(actor: User, report: LeadReport) -> None:
+    """A failed (or stalled) report is queued again; a done one stays as it is."""
+    _ensure_may_see(actor, report)
+    if report.status == LeadReport.DONE or (report.status in (LeadReport.QUEUED, LeadReport.RUNNING)
+                                            and not is_stalled(report)):
+        raise ReportError(_("This report is not stuck: it is %(status)s.", status=report_status_label(report)))
+    # The heartbeat restarts: a queued report is "stalled" only once it has waited STALLED_AFTER again.
+    db.session.execute(update(LeadReport).where(LeadReport.id == report.id)
+                       .values(status=LeadReport.QUEUED, error="", rows_done=0, heartbeat_at=utcnow()))
+    db.session.refresh(report)
+    enqueue_after_commit(COMPILE_TASK, report.id)
+
+
+def is_stalled(report: LeadReport, now: datetime | None = None) -> bool:
+    # Queued but never picked up (the broker lost it), or running with a silent worker.
+    now = now or utcnow()
+    return (report.status in (LeadReport.QUEUED, LeadReport.RUNNING)
+            and (report.heartbeat_at or report.created_at) < now - STALLED_AFTER)
+
+
+def _ensure_may_see(actor: User, report: LeadReport) -> None:
+    permissions.ensure(may_see(actor, report))
+
+
+def may_see(user: User, report: LeadReport) -> bool:
+    if report.scope == LeadReport.BOOTH:
+        return permissions.can_handle_inquiries(user, report.booth)
+    return permissions.can_request_expo_lead_report(user, report.edition)
+
+
+def booth_reports_query(booth: Booth):
+    return (select(LeadReport).where(LeadReport.booth_id == booth.id)
+            .order_by(LeadReport.id.desc()))
+
+
+def expo_reports_query(user: User):
+    """Organizer reports this organizer may open: every one for organizers of every edition."""
+    query = select(LeadReport).where(LeadReport.scope == LeadReport.EXPO).order_by(LeadReport.id.desc())
+    if not permissions.is_global_organizer(user):
+        editions = [role.edition_id for role in user.roles if role.kind == "organizer" and role.edition_id]
+        query = query.where(LeadReport.edition_id.in_(editions))
+    return query
+
+
+def requeue_stalled_reports(now: datetime | None = None) -> int:
+    """Publish again what lost its worker or never reached one; the compile's claim makes it safe."""
+    now = now or utcnow()
+    before = now - STALLED_AFTER
+    ids = db.session.scalars(
+        select(LeadReport.id).where(
+            LeadReport.status.in_([LeadReport.QUEUED, LeadReport.RUNNING]),
+            func.coalesce(LeadReport.heartbeat_at, LeadReport.created_at) < before,
+        ).order_by(LeadReport.id).limit(100)
+    ).all()
+    for report_id in ids:
+        enqueue_after_commit(COMPILE_TASK, report_id)
+    return len(ids)
+
+
+def report_status_label(report: LeadReport) -> str:
+    return {
+        LeadReport.QUEUED: _("waiting for a worker"),
+        LeadReport.RUNNING: _("being compiled"),
+        LeadReport.DONE: _("ready"),
+        LeadReport.FAILED: _("failed"),
+    }[report.status]
+
+
+def progress(report: LeadReport) -> dict:
+    """What the report page polls for."""
+    return {
+        "id": report.id,
+        "status": report.status,
+        "status_label": report_status_label(report),
+        "rows_done": report.rows_done,
+        "rows_total": report.rows_total,
+        "percent": report.percent,
+        "rows_label": _("%(done)s of %(total)s leads", done=report.rows_done, total=report.rows_total),
+        "error": report.error if report.status == LeadReport.FAILED else "",
+        "finished": report.is_finished,
+    }
+
+
+def report_link(report: LeadReport) -> str:
+    if report.scope == LeadReport.BOOTH:
+        return external_url("leads.show_report", slug=report.booth.slug, report_id=report.id)
+    return external_url("leads.show_expo_report", report_id=report.id)
+
+
+# --- compiling -----------------------------------------------------------------------------------
+
+
+def claim(report_id: int, now: datetime | None = None) -> bool:
+    """Take the report for compiling: queued, failed or stalled ones only; a done one is left alone."""
+    now = now or utcnow()
+    return bool(db.session.execute(
+        update(LeadReport)
+        .where(LeadReport.id == report_id, or_(
+            LeadReport.status.in_([LeadReport.QUEUED, LeadReport.FAILED]),
+            and_(LeadReport.status == LeadReport.RUNNING, LeadReport.heartbeat_at < now - STALLED_AFTER),
+        ))
+        .values(status=LeadReport.RUNNING, attempts=LeadReport.attempts + 1, started_at=now, heartbeat_at=now,
+                rows_done=0, error="")
+    ).rowcount)
+
+
+def _bounds(report: LeadReport) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(_zone_name(report.timezone))
+    start = datetime.combine(report.period_from, time.min, zone)
+    end = datetime.combine(report.period_to + timedelta(days=1), time.min, zone)
+    return start, end
+
+
+def _scope(report: LeadReport) -> list:
+    start, end = _bounds(report)
+    conditions = [TradeInquiry.created_at >= start, TradeInquiry.created_at < end]
+    if report.scope == LeadReport.BOOTH:
+        conditions.append(TradeInquiry.booth_id == report.booth_id)
+    elif report.edition_id is not None:
+        placed = select(BoothPlacement.booth_id).where(BoothPlacement.edition_id == report.edition_id)
+        if report.pavilion_id is not None:
+            placed = placed.where(BoothPlacement.pavilion_id == report.pavilion_id)
+        conditions.append(TradeInquiry.booth_id.in_(placed))
+    return conditions
+
+
+@dataclass
+class Summary:
+    """Running totals over the detail rows: the summary sheet."""
+
+    leads: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    by_status: Counter = field(default_factory=Counter)
+    by_country: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))  # leads, orders, won
+    by_product: Counter = field(default_factory=Counter)
+    quantities: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # inquiries, total
+    by_pavilion: Counter = field(default_factory=Counter)
+    by_exhibitor_country: Counter = field(default_factory=Counter)
+
+
+class Compiler:
+    """One report's compile: ``steps()`` yields after every committed-sized piece of work."""
+
+    def __init__(self, report: LeadReport):
+        self.report = report
+        self.expo = report.scope == LeadReport.EXPO
+        # Read once: between chunks the session is committed and the report expired, and touching it
+        # while writing rows would open a transaction (on SQLite, take the write lock) again.
+        self.edition_id = report.edition_id
+        self.scope = _scope(report)
+        self.zone = ZoneInfo(_zone_name(report.timezone))
+        self.summary = Summary()
+        self.territories = Locale.parse(str(get_locale() or "en")).territories
+        self.status_labels = {key: str(value) for key, value in STATUS_LABELS.items()}
+        self.kind_labels = {key: str(value) for key, value in KIND_LABELS.items()}
+        self.unknown = _("Unknown")
+
+    # The detail sheet's columns. Organizers see companies and countries, not buyers' personal details.
+    def header(self) -> list[str]:
+        columns = [_("Reference"), _("Received (%(zone)s)", zone=self.zone.key)]
+        if self.expo:
+            columns += [_("Exhibitor"), _("Exhibitor country")]
+            if self.edition_id:
+                columns.append(_("Pavilion"))
+        columns += [_("Kind"), _("Status")]
+        if not self.expo:
+            columns += [_("Buyer"), _("E-mail address")]
+        columns += [_("Organisation"), _("Buyer country"), _("Products"), _("Quantity"), _("Unit"),
+                    _("Target price"), _("Currency"), _("Incoterm"), _("Destination"), _("Delivery date")]
+        if not self.expo:
+            columns.append(_("Assignee"))
+        columns.append(_("First response (hours)"))
+        return columns
+
+    def _select(self):
+        buyer = aliased(User)
+        assignee = aliased(User)
+        columns = [TradeInquiry.id, TradeInquiry.created_at, TradeInquiry.kind, TradeInquiry.status,
+                   buyer.name, buyer.email, TradeInquiry.buyer_organisation, TradeInquiry.buyer_country,
+                   TradeInquiry.quantity, TradeInquiry.unit, TradeInquiry.target_price, TradeInquiry.currency,
+                   TradeInquiry.incoterm, TradeInquiry.destination_country, TradeInquiry.destination_port,
+                   TradeInquiry.delivery_date, assignee.name, TradeInquiry.first_response_at]
+        query = select(*columns).join(buyer, buyer.id == TradeInquiry.buyer_id).outerjoin(
+            assignee, assignee.id == TradeInquiry.assignee_id)
+        if self.expo:
+            query = (query.add_columns(ExhibitorCompany.name, Booth.country)
+                     .join(Booth, Booth.id == TradeInquiry.booth_id)
+                     .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id))
+            if self.edition_id:
+                query = (query.add_columns(Pavilion.name)
+                         .outerjoin(BoothPlacement, and_(BoothPlacement.booth_id == TradeInquiry.booth_id,
+                                                         BoothPlacement.edition_id == self.edition_id))
+                         .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id))
+        return query.where(*self.scope)
+
+    def _country(self, code: str | None) -> str:
+        return self.territories.get(code, code) if code else ""
+
+    def _row(self, row, products: list[str]) -> list:
+        (inquiry_id, created_at, kind, status, buyer_name, buyer_email, organisation, buyer_country, quantity, unit,
+         target_price, currency, incoterm, destination_country, port, delivery_date, assignee_name,
+         first_response_at, *expo_columns) = row
+        summary = self.summary
+        summary.leads += 1
+        summary.by_kind[kind] += 1
+        summary.by_status[status] += 1
+        country = summary.by_country[buyer_country or ""]
+        country[0] += 1
+        country[1] += kind == TradeInquiry.ORDER_REQUEST
+        country[2] += status == TradeInquiry.WON
+        for name in products:
+            summary.by_product[name] += 1
+        if quantity:
+            totals = summary.quantities[unit or ""]
+            totals[0] += 1
+            totals[1] += quantity
+        values = [inquiry_id, created_at.astimezone(self.zone).replace(tzinfo=None)]
+        if self.expo:
+            company_name, booth_country, *pavilion = expo_columns
+            summary.by_exhibitor_country[booth_country or ""] += 1
+            values += [company_name, self._country(booth_country)]
+            if self.edition_id:
+                summary.by_pavilion[pavilion[0] or ""] += 1
+                values.append(pavilion[0] or "")
+        values += [self.kind_labels[kind], self.status_labels[status]]
+        if not self.expo:
+            values += [buyer_name, buyer_email]
+        destination = ", ".join(part for part in (port, self._country(destination_country)) if part)
+        values += [organisation, self._country(buyer_country), "; ".join(products), quantity, unit or None,
+                   float(target_price) if target_price is not None else None,
+                   currency if target_price is not None else None, incoterm, destination, delivery_date]
+        if not self.expo:
+            values.append(assignee_name)
+        values.append(round((first_response_at - created_at).total_seconds() / 3600, 1)
+                      if first_response_at else None)
+        return values
+
+    def chunks(self) -> Iterator[list]:
+        """Detail rows, CHUNK_ROWS at a time, by ascending id: each chunk is two short queries."""
+        base = self._select().order_by(TradeInquiry.id).limit(CHUNK_ROWS)
+        after = 0
+        while True:
+            rows = db.session.execute(base.where(TradeInquiry.id > after)).all()
+            if not rows:
+                return
+            last = rows[-1][0]
+            products: dict[int, list[str]] = defaultdict(list)
+            for inquiry_id, name in db.session.execute(
+                select(InquiryItem.inquiry_id, InquiryItem.product_name)
+                .join(TradeInquiry, TradeInquiry.id == InquiryItem.inquiry_id)
+                .where(*self.scope, TradeInquiry.id > after, TradeInquiry.id <= last)
+                .order_by(InquiryItem.id)
+            ):
+                products[inquiry_id].append(name)
+            after = last
+            yield [self._row(row, products.get(row[0], [])) for row in rows]
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(TradeInquiry).where(*self.scope))
+
+    # --- the files
+
+    def summary_rows(self) -> Iterator[list]:
+        summary, report = self.summary, self.report
+        yield [_("Order-lead report")]
+        yield [_("Scope"), scope_label(report)]
+        yield [_("Period"), f"{report.period_from.isoformat()} – {report.period_to.isoformat()} ({self.zone.key})"]
+        yield [_("Compiled at (UTC)"), utcnow().replace(tzinfo=None, microsecond=0)]
+        yield [_("Leads"), summary.leads]
+        for kind in TradeInquiry.KINDS:
+            yield [self.kind_labels[kind], summary.by_kind[kind]]
+        yield []
+        yield [_("By status")]
+        yield [_("Status"), _("Leads")]
+        for status in TradeInquiry.STATUSES:
+            yield [self.status_labels[status], summary.by_status[status]]
+        yield []
+        yield [_("By buyer country")]
+        yield [_("Country"), _("Leads"), _("Order requests"), _("Won")]
+        for code, (leads, orders, won) in sorted(summary.by_country.items(), key=lambda item: (-item[1][0], item[0])):
+            yield [self._country(code) or self.unknown, leads, orders, won]
+        yield []
+        yield [_("By product")]
+        yield [_("Product"), _("Leads")]
+        for name, leads in sorted(summary.by_product.items(), key=lambda item: (-item[1], item[0])):
+            yield [name, leads]
+        yield []
+        yield [_("Quantities requested")]
+        yield [_("Unit"), _("Leads with a quantity"), _("Total quantity")]
+        for unit, (leads, total) in sorted(summary.quantities.items()):
+            yield [unit or self.unknown, leads, total]
+        if self.expo:
+            yield []
+            yield [_("By exhibitor country")]
+            yield [_("Country"), _("Leads")]
+            for code, leads in sorted(summary.by_exhibitor_country.items(), key=lambda item: (-item[1], item[0])):
+                yield [self._country(code) or self.unknown, leads]
+            if self.edition_id:
+                yield []
+                yield [_("By pavilion")]
+                yield [_("Pavilion"), _("Leads")]
+                for name, leads in sorted(summary.by_pavilion.items(), key=lambda item: (-item[1], item[0])):
+                    yield [name or _("Not placed"), leads]
+
+
+def scope_label(report: LeadReport) -> str:
+    if report.scope == LeadReport.BOOTH:
+        return report.booth.company.name
+    if report.pavilion is not None:
+        return _("Booths in %(pavilion)s, %(edition)s", pavilion=report.pavilion.name, edition=report.edition.name)
+    if report.edition is not None:
+        return _("Booths placed in %(edition)s", edition=report.edition.name)
+    return _("Every booth")
+
+
+def _xlsx_cells(sheet, values: list) -> list:
+    """openpyxl takes a string starting with "=" for a formula: such text is written as text."""
+    return [_text_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
+            for value in values]
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _storage_root() -> Path:
+    return Path(current_app.config["STORAGE_PATH"])
+
+
+def filename(report: LeadReport, extension: str) -> str:
+    return f"order-leads-{report.id}-{report.period_from.isoformat()}-{report.period_to.isoformat()}.{extension}"
+
+
+def compile_steps(report_id: int) -> Iterator[str]:
+    """Compile a claimed report, yielding after each step so the task commits it: after each chunk is
+    read (so no transaction stays open while the files are written) and after its progress is recorded.
+
+    Runs in the requester's language. Files are written beside their final names and renamed when
+    complete, so a crash never leaves a half file behind a "done" report.
+    """
+    report = db.session.get(LeadReport, report_id)
+    language = report.requested_by.language if report.requested_by else "en"
+    with force_locale(language):
+        compiler = Compiler(report)
+        report.rows_total = compiler.count()
+        report.heartbeat_at = utcnow()
+        db.session.flush()
+        yield "counted"
+        folder = _storage_root() / FOLDER / str(report.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        token = secrets.token_hex(8)
+        csv_path, xlsx_path = folder / f"{token}.csv", folder / f"{token}.xlsx"
+        csv_part, xlsx_part = csv_path.with_suffix(".csv.part"), xlsx_path.with_suffix(".xlsx.part")
+        workbook = Workbook(write_only=True)
+        summary_sheet = workbook.create_sheet(_("Summary")[:31])
+        detail_sheet = workbook.create_sheet(_("Leads")[:31])
+        header = compiler.header()
+        detail_sheet.append(_xlsx_cells(detail_sheet, header))
+        done = 0
+        try:
+            with open(csv_part, "w", newline="", encoding="utf-8-sig") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(header)
+                for rows in compiler.chunks():
+                    yield "read"  # the task commits: the read's transaction ends before the (slow) writing
+                    for values in rows:
+                        writer.writerow([csv_safe(value) for value in values])
+                        detail_sheet.append(_xlsx_cells(detail_sheet, values))
+                    done += len(rows)
+                    report.rows_done = done
+                    report.rows_total = max(report.rows_total, done)
+                    report.heartbeat_at = utcnow()
+                    db.session.flush()
+                    yield "chunk"
+            for values in compiler.summary_rows():
+                summary_sheet.append(_xlsx_cells(summary_sheet, values))
+            workbook.save(xlsx_part)
+        except BaseException:
+            # Close the half-written sheets' temporary files and leave no partial report behind.
+            for sheet in (summary_sheet, detail_sheet):
+                try:
+                    sheet.close()
+                except Exception:  # noqa: BLE001 - already broken; the original error is what matters
+                    pass
+            csv_part.unlink(missing_ok=True)
+            xlsx_part.unlink(missing_ok=True)
+            raise
+        os.replace(csv_part, csv_path)
+        os.replace(xlsx_part, xlsx_path)
+        root = _storage_root()
+        for old in (report.csv_path, report.xlsx_path):
+            if old:
+                (root / old).unlink(missing_ok=True)
+        now = utcnow()
+        report.csv_path = str(csv_path.relative_to(root))
+        report.xlsx_path = str(xlsx_path.relative_to(root))
+        report.csv_size = csv_path.stat().st_size
+        report.xlsx_size = xlsx_path.stat().st_size
+        report.rows_total = done
+        report.status = LeadReport.DONE
+        report.finished_at = now
+        report.heartbeat_at = now
+        db.session.flush()
+        notify.report_finished(report, report_link(report))
+        yield "done"
+
+
+def record_failure(report_id: int, error: BaseException) -> None:
+    """The requester sees (and is told) that it failed, and can compile it again from the page."""
+    report = db.session.get(LeadReport, report_id)
+    if report is None:
+        return
+    log.exception("lead report %s failed", report_id, exc_info=error)
+    report.status = LeadReport.FAILED
+    report.error = _("The report could not be compiled. Compile it again; if it fails again, tell the "
+                     "organizers (reference %(id)s).", id=report.id)
+    report.finished_at = utcnow()
+    db.session.flush()
+    with force_locale(report.requested_by.language if report.requested_by else "en"):
+        notify.report_finished(report, report_link(report))
+
+
+def stored_path(report: LeadReport, fmt: str) -> str | None:
+    return {"csv": report.csv_path, "xlsx": report.xlsx_path}.get(fmt)

@@ -1,0 +1,599 @@
+"""Inquiries and order requests: sending one, the team's inbox, the thread, quotations, notes, the status.
+
+Services take an explicit actor, flush and never commit; the view commits once. Notices go out
+through expo.leads.notify, one function per event, queued on the session until the commit.
+
+How an inquiry moves (``TradeInquiry.status``):
+
+- by itself: the team's first reply moves ``new`` to ``contacted``; sending a quotation moves it to
+  ``quoted`` (also out of ``lost``: a better offer reopens it); the buyer accepting a quotation
+  moves it to ``won``; the buyer declining one moves it back to ``contacted`` (the talk goes on,
+  the team decides whether it is lost);
+- by the team (MANUAL_MOVES): ``new`` → contacted (they phoned) or lost; ``contacted``/``quoted``
+  → won (closed outside the platform) or lost; ``won`` → lost (the deal fell through); ``lost`` →
+  contacted (reopened). Closing it by hand withdraws the open quotation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import statistics
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, case, func, literal, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from expo import permissions
+from expo.accounts.models import User
+from expo.booths.models import Booth
+from expo.catalog.models import Product
+from expo.db_types import utcnow
+from expo.engagement.models import EngagementEvent
+from expo.exhibitors.models import CompanyMember, ExhibitorCompany
+from expo.extensions import db
+from expo.i18n import is_known_timezone
+from expo.leads import notify
+from expo.leads.attachments import StoredAttachment
+from expo.leads.models import (INCOTERMS, InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, Quotation,
+                               TradeInquiry)
+from expo.rules import RuleBroken
+
+MAX_PRODUCTS_PER_INQUIRY = 20
+MAX_MESSAGE_LENGTH = 5000
+# The booth page shows the median first-response time once this many inquiries were answered.
+RESPONSE_TIME_MIN_ANSWERED = 5
+# The median is taken over the booth's latest inquiries: it follows how the team answers now.
+RESPONSE_TIME_SAMPLE = 100
+
+MANUAL_MOVES = {
+    TradeInquiry.NEW: (TradeInquiry.CONTACTED, TradeInquiry.LOST),
+    TradeInquiry.CONTACTED: (TradeInquiry.WON, TradeInquiry.LOST),
+    TradeInquiry.QUOTED: (TradeInquiry.WON, TradeInquiry.LOST),
+    TradeInquiry.WON: (TradeInquiry.LOST,),
+    TradeInquiry.LOST: (TradeInquiry.CONTACTED,),
+}
+
+
+class LeadError(RuleBroken):
+    """An inquiry rule said no; the message is safe to show, ``field`` names the form field at fault."""
+
+
+class InquiryConflict(LeadError):
+    """The inquiry or quotation is not in a state that allows this (any more)."""
+
+    status = 409
+
+
+class QuotationExpired(InquiryConflict):
+    pass
+
+
+@dataclass(frozen=True)
+class InquiryData:
+    kind: str
+    product_ids: tuple[int, ...]
+    message: str
+    quantity: int | None = None
+    unit: str = ""
+    target_price: Decimal | None = None
+    currency: str = "USD"
+    incoterm: str | None = None
+    destination_country: str | None = None
+    destination_port: str = ""
+    delivery_date: date | None = None
+    buyer_organisation: str = ""
+    buyer_country: str | None = None
+
+
+@dataclass(frozen=True)
+class QuotationData:
+    unit_price: Decimal
+    currency: str
+    quantity: int
+    unit: str
+    incoterm: str
+    lead_time_days: int
+    valid_until: date
+    note: str = ""
+
+
+def booth_today(booth: Booth, now: datetime | None = None) -> date:
+    """Today where the exhibitor is: quotations are valid through a day of the booth's calendar."""
+    zone = ZoneInfo(booth.timezone if is_known_timezone(booth.timezone) else "UTC")
+    return (now or utcnow()).astimezone(zone).date()
+
+
+# --- sending -------------------------------------------------------------------------------------
+
+
+def visitor_key(user_id: int) -> str:
+    """The engagement log's keyed hash for a signed-in visitor: counts people, names nobody."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"user:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _booth_products(booth: Booth, product_ids: tuple[int, ...]) -> list[Product]:
+    if not product_ids:
+        return []
+    if len(product_ids) > MAX_PRODUCTS_PER_INQUIRY:
+        raise LeadError(_("Choose at most %(count)s products.", count=MAX_PRODUCTS_PER_INQUIRY), "products")
+    products = db.session.scalars(
+        select(Product).where(Product.booth_id == booth.id, Product.id.in_(product_ids)).order_by(Product.position,
+                                                                                                    Product.id)
+    ).all()
+    if len(products) != len(set(product_ids)):
+        raise LeadError(_("Choose products of this booth only."), "products")
+    return list(products)
+
+
+def _check_inquiry(data: InquiryData, today: date) -> None:
+    if data.kind not in TradeInquiry.KINDS:
+        raise LeadError(_("Choose whether this is an inquiry or an order request."), "kind")
+    if not data.message.strip():
+        raise LeadError(_("Write your message to the exhibitor."), "message")
+    if len(data.message) > MAX_MESSAGE_LENGTH:
+        raise LeadError(_("Keep the message under %(count)s characters.", count=MAX_MESSAGE_LENGTH), "message")
+    if data.kind == TradeInquiry.ORDER_REQUEST:
+        if not data.product_ids:
+            raise LeadError(_("An order request names at least one product."), "products")
+        if not data.quantity:
+            raise LeadError(_("An order request needs the quantity you want."), "quantity")
+    if data.quantity is not None and data.quantity <= 0:
+        raise LeadError(_("The quantity must be at least 1."), "quantity")
+    if data.quantity and not data.unit.strip():
+        raise LeadError(_("Say what the quantity counts, for example boxes or pieces."), "unit")
+    if data.target_price is not None and data.target_price < 0:
+        raise LeadError(_("The target price cannot be negative."), "target_price")
+    if data.incoterm is not None and data.incoterm not in INCOTERMS:
+        raise LeadError(_("Choose an Incoterm from the list."), "incoterm")
+    if data.delivery_date is not None and data.delivery_date < today:
+        raise LeadError(_("The delivery date is in the past."), "delivery_date")
+
+
+def send_inquiry(buyer: User, booth: Booth, data: InquiryData,
+                 attachment: StoredAttachment | None = None) -> TradeInquiry:
+    """The buyer's inquiry or order request, its first message, and the `inquiry` engagement event."""
+    permissions.ensure(permissions.can_send_inquiry(buyer, booth),
+                       _("You cannot send an inquiry to this booth."))
+    now = utcnow()
+    _check_inquiry(data, booth_today(booth, now))
+    products = _booth_products(booth, data.product_ids)
+    inquiry = TradeInquiry(
+        booth=booth, buyer_id=buyer.id, kind=data.kind, status=TradeInquiry.NEW,
+        quantity=data.quantity, unit=data.unit.strip() if data.quantity else "",
+        target_price=data.target_price, currency=data.currency, incoterm=data.incoterm,
+        destination_country=data.destination_country, destination_port=data.destination_port.strip(),
+        delivery_date=data.delivery_date, buyer_organisation=data.buyer_organisation.strip(),
+        buyer_country=data.buyer_country, buyer_activity_at=now, last_activity_at=now, status_changed_at=now,
+        created_at=now,
+    )
+    inquiry.items = [InquiryItem(product_id=product.id, product_name=product.name) for product in products]
+    db.session.add(inquiry)
+    db.session.flush()
+    db.session.add(_message(inquiry, buyer, InquiryMessage.BUYER, data.message, attachment, now))
+    db.session.add(EngagementEvent(
+        event_key=str(uuid.uuid4()), kind=EngagementEvent.INQUIRY, booth_id=booth.id,
+        product_id=products[0].id if products else None, user_id=buyer.id, visitor=visitor_key(buyer.id),
+        occurred_at=now,
+    ))
+    db.session.flush()
+    _mark_read(buyer, inquiry, now)
+    notify.inquiry_received(inquiry)
+    return inquiry
+
+
+def _message(inquiry: TradeInquiry, author: User, side: str, body: str, attachment: StoredAttachment | None,
+             now: datetime) -> InquiryMessage:
+    return InquiryMessage(
+        inquiry_id=inquiry.id, author_id=author.id, side=side, body=body.strip(), created_at=now,
+        attachment_path=attachment.path if attachment else None,
+        attachment_name=attachment.name if attachment else "", attachment_size=attachment.size if attachment else 0,
+    )
+
+
+# --- finding -------------------------------------------------------------------------------------
+
+
+class RowPagination(SelectPagination):
+    """db.paginate for selects of several columns: each item is a row, not only its first column."""
+
+    def _query_items(self) -> list:
+        select_ = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select_).all())
+
+
+def paginate_rows(select_: Select, page: int, per_page: int) -> RowPagination:
+    return RowPagination(select=select_, session=db.session(), page=page, per_page=per_page, error_out=False,
+                         max_per_page=None, count=True)
+
+
+def _unread_for(user: User, activity_column):
+    """True where the other side did something after ``user`` last opened the inquiry."""
+    mark = (select(InquiryReadMark.read_at)
+            .where(InquiryReadMark.inquiry_id == TradeInquiry.id, InquiryReadMark.user_id == user.id)
+            .correlate(TradeInquiry).scalar_subquery())
+    return case((activity_column.is_(None), False), (mark.is_(None), True),
+                else_=activity_column > mark).label("unread")
+
+
+def _listed_with() -> list:
+    return [selectinload(TradeInquiry.items), joinedload(TradeInquiry.assignee)]
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str | None = None
+    # An assignee's user id, or UNASSIGNED.
+    assignee: int | None = None
+    product_id: int | None = None
+    unread_only: bool = False
+
+
+UNASSIGNED = 0
+
+
+def inbox_query(viewer: User, booth: Booth, filters: InboxFilters) -> Select:
+    """The booth's inquiries, newest activity first, each with whether ``viewer`` has read it."""
+    unread = _unread_for(viewer, TradeInquiry.buyer_activity_at)
+    query = (select(TradeInquiry, unread).where(TradeInquiry.booth_id == booth.id)
+             .options(*_listed_with(), joinedload(TradeInquiry.buyer))
+             .order_by(TradeInquiry.last_activity_at.desc(), TradeInquiry.id.desc()))
+    if filters.status:
+        query = query.where(TradeInquiry.status == filters.status)
+    if filters.assignee == UNASSIGNED:
+        query = query.where(TradeInquiry.assignee_id.is_(None))
+    elif filters.assignee is not None:
+        query = query.where(TradeInquiry.assignee_id == filters.assignee)
+    if filters.product_id:
+        query = query.where(TradeInquiry.items.any(InquiryItem.product_id == filters.product_id))
+    if filters.unread_only:
+        query = query.where(unread == literal(True))
+    return query
+
+
+def status_counts(booth: Booth) -> dict[str, int]:
+    rows = db.session.execute(
+        select(TradeInquiry.status, func.count(TradeInquiry.id)).where(TradeInquiry.booth_id == booth.id)
+        .group_by(TradeInquiry.status)
+    ).all()
+    return {status: 0 for status in TradeInquiry.STATUSES} | dict(rows)
+
+
+def buyer_inquiries_query(buyer: User) -> Select:
+    unread = _unread_for(buyer, TradeInquiry.team_activity_at)
+    return (select(TradeInquiry, unread).where(TradeInquiry.buyer_id == buyer.id)
+            .options(*_listed_with(), joinedload(TradeInquiry.booth).joinedload(Booth.company))
+            .order_by(TradeInquiry.last_activity_at.desc(), TradeInquiry.id.desc()))
+
+
+def find_inquiry(inquiry_id: int) -> TradeInquiry | None:
+    """The inquiry with what permission checks and its page read (booth, company team, buyer, items)."""
+    return db.session.scalar(
+        select(TradeInquiry).where(TradeInquiry.id == inquiry_id)
+        .options(joinedload(TradeInquiry.booth).joinedload(Booth.company).selectinload(ExhibitorCompany.members)
+                 .joinedload(CompanyMember.user),
+                 joinedload(TradeInquiry.buyer), joinedload(TradeInquiry.assignee), selectinload(TradeInquiry.items))
+    )
+
+
+def thread_query(inquiry: TradeInquiry) -> Select:
+    return (select(InquiryMessage).where(InquiryMessage.inquiry_id == inquiry.id)
+            .options(joinedload(InquiryMessage.author)).order_by(InquiryMessage.id))
+
+
+def quotations_of(inquiry: TradeInquiry) -> list[Quotation]:
+    """Newest first. An inquiry gathers a handful of quotations, so they are listed whole."""
+    return list(db.session.scalars(
+        select(Quotation).where(Quotation.inquiry_id == inquiry.id).options(joinedload(Quotation.author))
+        .order_by(Quotation.id.desc())
+    ))
+
+
+def notes_query(inquiry: TradeInquiry) -> Select:
+    return (select(InquiryNote).where(InquiryNote.inquiry_id == inquiry.id)
+            .options(joinedload(InquiryNote.author)).order_by(InquiryNote.id.desc()))
+
+
+def find_message(inquiry: TradeInquiry, message_id: int) -> InquiryMessage | None:
+    return db.session.scalar(select(InquiryMessage).where(InquiryMessage.id == message_id,
+                                                         InquiryMessage.inquiry_id == inquiry.id))
+
+
+def find_quotation(inquiry: TradeInquiry, quotation_id: int) -> Quotation | None:
+    return db.session.scalar(select(Quotation).where(Quotation.id == quotation_id,
+                                                     Quotation.inquiry_id == inquiry.id))
+
+
+def team_members(booth: Booth) -> list[User]:
+    """The people an inquiry can be assigned to (the company's members are loaded with the booth)."""
+    return sorted((member.user for member in booth.company.members), key=lambda user: user.name.casefold())
+
+
+def mark_read(user: User, inquiry: TradeInquiry) -> None:
+    """Opening the inquiry reads everything in it, for this user only."""
+    _mark_read(user, inquiry, utcnow())
+
+
+def _mark_read(user: User, inquiry: TradeInquiry, now: datetime) -> None:
+    updated = db.session.execute(
+        update(InquiryReadMark).where(InquiryReadMark.user_id == user.id, InquiryReadMark.inquiry_id == inquiry.id)
+        .values(read_at=now)
+    ).rowcount
+    if updated:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(InquiryReadMark(user_id=user.id, inquiry_id=inquiry.id, read_at=now))
+    except IntegrityError:
+        pass  # the same user's other tab marked it at the same moment
+
+
+# --- the thread ----------------------------------------------------------------------------------
+
+
+def _check_body(body: str, attachment: StoredAttachment | None) -> None:
+    if not body.strip() and attachment is None:
+        raise LeadError(_("Write a message or attach a file."), "body")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise LeadError(_("Keep the message under %(count)s characters.", count=MAX_MESSAGE_LENGTH), "body")
+
+
+def _record_team_reply(inquiry: TradeInquiry, now: datetime) -> None:
+    if inquiry.first_response_at is None:
+        inquiry.first_response_at = now
+    inquiry.team_activity_at = now
+    inquiry.last_activity_at = now
+
+
+def _move(inquiry: TradeInquiry, status: str, now: datetime) -> None:
+    if inquiry.status != status:
+        inquiry.status = status
+        inquiry.status_changed_at = now
+
+
+def post_message(actor: User, inquiry: TradeInquiry, body: str, attachment: StoredAttachment | None = None, *,
+                 as_team: bool) -> InquiryMessage:
+    """A message from the team (``as_team``) or from the buyer; each side's page says which it writes as."""
+    if as_team:
+        permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
+        side = InquiryMessage.TEAM
+    else:
+        permissions.ensure(actor.id == inquiry.buyer_id)
+        side = InquiryMessage.BUYER
+    _check_body(body, attachment)
+    now = utcnow()
+    message = _message(inquiry, actor, side, body, attachment, now)
+    db.session.add(message)
+    if side == InquiryMessage.TEAM:
+        _record_team_reply(inquiry, now)
+        if inquiry.status == TradeInquiry.NEW:
+            _move(inquiry, TradeInquiry.CONTACTED, now)
+    else:
+        inquiry.buyer_activity_at = now
+        inquiry.last_activity_at = now
+    db.session.flush()
+    _mark_read(actor, inquiry, now)
+    notify.message_posted(message)
+    return message
+
+
+def add_note(actor: User, inquiry: TradeInquiry, body: str) -> InquiryNote:
+    permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
+    if not body.strip():
+        raise LeadError(_("Write the note."), "body")
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise LeadError(_("Keep the note under %(count)s characters.", count=MAX_MESSAGE_LENGTH), "body")
+    note = InquiryNote(inquiry_id=inquiry.id, author_id=actor.id, body=body.strip())
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+# --- quotations ----------------------------------------------------------------------------------
+
+
+def send_quotation(actor: User, inquiry: TradeInquiry, data: QuotationData) -> Quotation:
+    permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
+    now = utcnow()
+    if inquiry.status == TradeInquiry.WON:
+        raise InquiryConflict(_("This inquiry is won: the buyer has accepted a quotation. A repeat order starts "
+                                "with a new inquiry."))
+    if data.unit_price < 0:
+        raise LeadError(_("The unit price cannot be negative."), "unit_price")
+    if data.quantity <= 0:
+        raise LeadError(_("The quantity must be at least 1."), "quantity")
+    if data.lead_time_days < 0:
+        raise LeadError(_("The lead time cannot be negative."), "lead_time_days")
+    if data.incoterm not in INCOTERMS:
+        raise LeadError(_("Choose an Incoterm from the list."), "incoterm")
+    if data.valid_until < booth_today(inquiry.booth, now):
+        raise LeadError(_("The quotation must be valid until today or later."), "valid_until")
+    # One offer stands at a time: the newer one replaces what the buyer had not answered yet.
+    db.session.execute(
+        update(Quotation).where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.OPEN)
+        .values(status=Quotation.SUPERSEDED, decided_at=now)
+    )
+    quotation = Quotation(
+        inquiry_id=inquiry.id, author_id=actor.id, unit_price=data.unit_price, currency=data.currency,
+        quantity=data.quantity, unit=data.unit.strip(), incoterm=data.incoterm, lead_time_days=data.lead_time_days,
+        valid_until=data.valid_until, note=data.note.strip(), status=Quotation.OPEN, created_at=now,
+    )
+    db.session.add(quotation)
+    _record_team_reply(inquiry, now)
+    _move(inquiry, TradeInquiry.QUOTED, now)
+    db.session.flush()
+    _mark_read(actor, inquiry, now)
+    notify.quotation_sent(quotation)
+    return quotation
+
+
+def decide_quotation(buyer: User, inquiry: TradeInquiry, quotation: Quotation, *, accept: bool) -> Quotation:
+    """Accept or decline, once. Accepting an expired quotation is refused (409) with the reason."""
+    permissions.ensure(buyer.id == inquiry.buyer_id and quotation.inquiry_id == inquiry.id)
+    now = utcnow()
+    if accept and quotation.status == Quotation.OPEN and quotation.valid_until < booth_today(inquiry.booth, now):
+        raise QuotationExpired(_("This quotation expired on %(day)s. Ask the exhibitor for a new one in the "
+                                 "conversation.", day=quotation.valid_until.isoformat()))
+    decided = Quotation.ACCEPTED if accept else Quotation.DECLINED
+    # Conditional, so two clicks (or two tabs) decide once.
+    changed = db.session.execute(
+        update(Quotation).where(Quotation.id == quotation.id, Quotation.status == Quotation.OPEN)
+        .values(status=decided, decided_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(quotation)
+    if not changed:
+        raise InquiryConflict(_closed_reason(quotation))
+    inquiry.buyer_activity_at = now
+    inquiry.last_activity_at = now
+    _move(inquiry, TradeInquiry.WON if accept else TradeInquiry.CONTACTED, now)
+    db.session.flush()
+    notify.quotation_decided(quotation)
+    return quotation
+
+
+def _closed_reason(quotation: Quotation) -> str:
+    return {
+        Quotation.ACCEPTED: _("You have already accepted this quotation."),
+        Quotation.DECLINED: _("You have already declined this quotation."),
+        Quotation.SUPERSEDED: _("The exhibitor has replaced this quotation with a newer one."),
+        Quotation.WITHDRAWN: _("The exhibitor has withdrawn this quotation."),
+    }.get(quotation.status, _("This quotation can no longer be answered."))
+
+
+def is_expired(quotation: Quotation, booth: Booth) -> bool:
+    return quotation.status == Quotation.OPEN and quotation.valid_until < booth_today(booth)
+
+
+# --- status and assignee -------------------------------------------------------------------------
+
+
+def allowed_moves(inquiry: TradeInquiry) -> tuple[str, ...]:
+    return MANUAL_MOVES.get(inquiry.status, ())
+
+
+def change_status(actor: User, inquiry: TradeInquiry, status: str) -> None:
+    permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
+    if status not in allowed_moves(inquiry):
+        raise InquiryConflict(_("An inquiry that is %(current)s cannot be marked %(wanted)s.",
+                                current=status_label(inquiry.status), wanted=status_label(status)), "status")
+    now = utcnow()
+    if status in TradeInquiry.CLOSED:
+        db.session.execute(
+            update(Quotation).where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.OPEN)
+            .values(status=Quotation.WITHDRAWN, decided_at=now)
+        )
+    _move(inquiry, status, now)
+    db.session.flush()
+
+
+def assign(actor: User, inquiry: TradeInquiry, assignee_id: int | None) -> None:
+    permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
+    if assignee_id is not None and assignee_id not in {m.user_id for m in inquiry.booth.company.members}:
+        raise LeadError(_("Choose a member of your team."), "assignee")
+    if inquiry.assignee_id == assignee_id:
+        return
+    inquiry.assignee = db.session.get(User, assignee_id) if assignee_id is not None else None
+    db.session.flush()
+    if assignee_id is not None and assignee_id != actor.id:
+        notify.inquiry_assigned(inquiry, actor)
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+STATUS_LABELS = {
+    TradeInquiry.NEW: _l("New"),
+    TradeInquiry.CONTACTED: _l("Contacted"),
+    TradeInquiry.QUOTED: _l("Quoted"),
+    TradeInquiry.WON: _l("Won"),
+    TradeInquiry.LOST: _l("Lost"),
+}
+KIND_LABELS = {TradeInquiry.INQUIRY: _l("Inquiry"), TradeInquiry.ORDER_REQUEST: _l("Order request")}
+QUOTATION_LABELS = {
+    Quotation.OPEN: _l("Awaiting the buyer"),
+    Quotation.ACCEPTED: _l("Accepted"),
+    Quotation.DECLINED: _l("Declined"),
+    Quotation.SUPERSEDED: _l("Replaced by a newer quotation"),
+    Quotation.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+# --- response time -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseTime:
+    median: timedelta | None
+    answered: int
+    received: int
+    public_minimum: int = RESPONSE_TIME_MIN_ANSWERED
+
+    @property
+    def is_public(self) -> bool:
+        """Enough answered inquiries for the number to mean something to visitors."""
+        return self.median is not None and self.answered >= self.public_minimum
+
+    @property
+    def answer_rate(self) -> int | None:
+        return round(self.answered * 100 / self.received) if self.received else None
+
+
+def response_time(booth: Booth) -> ResponseTime:
+    """The median time from an inquiry to the team's first reply, over the booth's latest inquiries.
+
+    Inquiries still waiting count in ``received`` (the answer rate), not in the median: their time
+    is not known yet. One query for at most RESPONSE_TIME_SAMPLE rows.
+    """
+    rows = db.session.execute(
+        select(TradeInquiry.created_at, TradeInquiry.first_response_at).where(TradeInquiry.booth_id == booth.id)
+        .order_by(TradeInquiry.created_at.desc()).limit(RESPONSE_TIME_SAMPLE)
+    ).all()
+    times = [answered - created for created, answered in rows if answered is not None]
+    median = statistics.median(times) if times else None
+    return ResponseTime(median=median, answered=len(times), received=len(rows))
+
+
+def booth_has_inquiry_from(booth_id: int, user_id: int) -> bool:
+    return db.session.scalar(select(TradeInquiry.id).where(TradeInquiry.booth_id == booth_id,
+                                                           TradeInquiry.buyer_id == user_id).limit(1)) is not None
+
+
+def products_for_form(booth: Booth) -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Product.id, Product.name).where(Product.booth_id == booth.id)
+                              .order_by(Product.position, Product.id))
+    return [(product_id, name) for product_id, name in rows]
+
+
+def inquiry_product_choices(booth: Booth) -> list[tuple[int, str]]:
+    """The inquiry form's products, each with its minimum order so buyers ask for a quantity that works."""
+    from types import SimpleNamespace
+
+    from expo.catalog.display import minimum_order
+
+    rows = db.session.execute(select(Product.id, Product.name, Product.min_order_quantity, Product.order_unit)
+                              .where(Product.booth_id == booth.id).order_by(Product.position, Product.id))
+    choices = []
+    for product_id, name, moq, unit in rows:
+        hint = minimum_order(SimpleNamespace(min_order_quantity=moq, order_unit=unit)) if moq else ""
+        choices.append((product_id, f"{name} ({hint})" if hint else name))
+    return choices
+
+
+def team_booths(user: User) -> list[Booth]:
+    """The booths whose inquiries ``user`` handles (the navigation's Leads links)."""
+    return list(db.session.scalars(
+        select(Booth).join(CompanyMember, CompanyMember.company_id == Booth.company_id)
+        .where(CompanyMember.user_id == user.id).options(joinedload(Booth.company)).order_by(Booth.slug)
+    ))
+
