@@ -223,6 +223,7 @@ class SQLiteFileBuffer(EventBuffer):
 
     # A page view waits at most this long for the file's write lock (held for microseconds at a time).
     BUSY_TIMEOUT_SECONDS = 0.25
+    SETUP_TIMEOUT_SECONDS = 5.0
     _SCHEMA = """
     CREATE TABLE IF NOT EXISTS buffered_events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -247,12 +248,15 @@ class SQLiteFileBuffer(EventBuffer):
         connection = getattr(self._local, "connection", None)
         if connection is None or self._local.pid != os.getpid():
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            # Setting up (WAL, the tables) happens once per thread and may meet other threads doing the
+            # same: it may wait longer than an append, which then waits BUSY_TIMEOUT_SECONDS at most.
+            connection = sqlite3.connect(self.path, timeout=self.SETUP_TIMEOUT_SECONDS, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: no fsync per page view; a power cut may lose the last few events,
             # never corrupt the file. Analytics can afford that; a page that waits for a disk cannot.
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.executescript(self._SCHEMA)
+            connection.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT_SECONDS * 1000)}")
             self._local.connection, self._local.pid = connection, os.getpid()
         return connection
 

@@ -139,16 +139,19 @@ def test_csv_files_from_excel_in_any_encoding_and_separator(app_ctx, team):
     # UTF-8 with a byte-order mark, separated by semicolons (Excel where the comma is the decimal mark).
     run_import(team, b"\xef\xbb\xbf" + csv_bytes(rows, delimiter=";"))
     # Plain "CSV" saved by Chinese Windows: GBK.
-    run_import(team, csv_bytes([["name", "unit"], ["防护服", "件"]], encoding="gbk"), legacy_encoding="gb18030")
+    run_import(team, csv_bytes([["name", "unit"], ["防护服", "件"], ["医用帽", "顶"]], encoding="gbk"),
+               legacy_encoding="gb18030")
     # Western Windows: Windows-1252; and Excel's "Unicode text" (UTF-16, tabs).
     run_import(team, csv_bytes([["name"], ["Crème solaire"]], encoding="cp1252"), legacy_encoding="cp1252")
     run_import(team, csv_bytes([["name"], ["Thai jasmine rice ข้าวหอมมะลิ"]], encoding="utf-16", delimiter="\t"))
     saved = products(team[2])
-    assert [product.name for product in saved] == ["口罩 KN95", "防护服", "Crème solaire", "Thai jasmine rice ข้าวหอมมะลิ"]
-    # The category named in Chinese, a unit by its abbreviation, one of the team's own ("件" as typed).
+    assert [product.name for product in saved] == ["口罩 KN95", "防护服", "医用帽", "Crème solaire",
+                                                   "Thai jasmine rice ข้าวหอมมะลิ"]
+    # The category named in Chinese, a unit by its abbreviation, one by its Chinese name ("件" is a piece),
+    # and one of the team's own ("顶", as typed).
     assert saved[0].category_id == category_id("masks-respirators") and saved[0].order_unit == "carton"
     assert saved[0].slug == "口罩-kn95"
-    assert saved[1].order_unit == "件"
+    assert saved[1].order_unit == "piece" and saved[2].order_unit == "顶"
 
 
 def test_hs_codes_typed_as_numbers_in_a_spreadsheet(app_ctx, team):
