@@ -107,6 +107,29 @@ def test_an_order_request_reaches_the_team_with_an_engagement_event(app, client,
     assert "Mask machine" in page and "Packing line" in page and "rainy season" in page
 
 
+def test_a_buyer_who_viewed_a_product_and_then_wrote_is_one_visitor_and_one_lead(app, client, expo,
+                                                                                 engagement_buffer):
+    import worker.tasks as tasks
+    from expo.booths.models import Booth
+    from expo.engagement import analytics
+    from expo.leads import scoring
+
+    log_in(client, expo["buyer"])
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0"}
+    product_page = f"/booths/{expo['booth'].slug}/products/{expo['mask'].slug}"
+    assert client.get(product_page, headers=browser).status_code == 200
+    with app.app_context():
+        assert tasks.drain_engagement_events.run() == 1
+    assert send(client, expo).status_code == 302
+    with app.test_request_context():
+        assert len(set(db.session.scalars(select(EngagementEvent.visitor)))) == 1
+        booth = db.session.get(Booth, expo["booth"].id)
+        [lead] = db.session.execute(scoring.leads_query(booth)).all()
+        assert (lead.User.id, lead.product_views, lead.order_requests) == (expo["buyer"].id, 1, 1)
+        assert analytics.booth_analytics(booth, days=7).totals.unique_visitors == 1
+        assert scoring.anonymous_visitors(booth).total == 0
+
+
 @pytest.mark.parametrize("fields, field_error", [
     ({"message": ""}, "This field is required."),
     ({"products": []}, "An order request names at least one product."),
