@@ -14,6 +14,7 @@ from expo.engagement.models import EngagementEvent
 from expo.extensions import db
 from expo.leads.models import InquiryMessage, Quotation, TradeInquiry
 from tests.conftest import count_queries, log_in, outbox_messages, run_recorded_tasks
+from tests.sample_files import encrypted_pdf_bytes, jpeg_with_exif, truncated_pdf_bytes
 
 
 @pytest.fixture()
@@ -198,6 +199,27 @@ def test_a_file_that_is_not_a_pdf_or_an_image_is_refused(app, client, expo):
         assert db.session.scalar(select(func.count(TradeInquiry.id))) == 0
 
 
+@pytest.mark.parametrize("content, reason", [
+    (truncated_pdf_bytes(), "This PDF is incomplete"),
+    (encrypted_pdf_bytes(), "protected by a password"),
+])
+def test_a_pdf_no_reader_could_open_is_refused_with_the_reason(app, client, expo, content, reason):
+    log_in(client, expo["buyer"])
+    response = send(client, expo, attachment=(io.BytesIO(content), "offer.pdf"))
+    assert response.status_code == 400 and reason in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TradeInquiry.id))) == 0
+
+
+def test_an_attached_photo_is_stored_without_its_exif_data(app, client, expo):
+    log_in(client, expo["buyer"])
+    assert send(client, expo, attachment=(io.BytesIO(jpeg_with_exif()), "factory.jpg")).status_code == 302
+    with app.app_context():
+        message = db.session.scalars(select(InquiryMessage)).one()
+    with Image.open(app.config["STORAGE_PATH"] / message.attachment_path) as stored:
+        assert stored.format == "JPEG" and not stored.getexif()
+
+
 def test_an_oversized_attachment_is_a_413_with_a_reason(app, client, expo):
     log_in(client, expo["buyer"])
     limit = app.config["INQUIRY_ATTACHMENT_MAX_BYTES"]
@@ -207,7 +229,7 @@ def test_an_oversized_attachment_is_a_413_with_a_reason(app, client, expo):
     finally:
         app.config["INQUIRY_ATTACHMENT_MAX_BYTES"] = limit
     assert response.status_code == 413
-    assert "The attachment is larger than" in response.get_data(as_text=True)
+    assert "The attachment is larger than 49 KB. Send a smaller PDF or image." in response.get_data(as_text=True)
     # Past the site's own limit the request never reaches the form: still a 413 with a page that says so.
     limit = app.config["MAX_CONTENT_LENGTH"]
     app.config["MAX_CONTENT_LENGTH"] = 10_000
