@@ -13,6 +13,7 @@ from expo.db_types import utcnow
 from expo.engagement.models import EngagementEvent
 from expo.extensions import db
 from expo.leads.models import InquiryMessage, Quotation, TradeInquiry
+from expo.notifications.models import Notification, NotificationPreference
 from tests.conftest import count_queries, log_in, outbox_messages, run_recorded_tasks
 from tests.sample_files import encrypted_pdf_bytes, jpeg_with_exif, truncated_pdf_bytes
 
@@ -106,6 +107,34 @@ def test_an_order_request_reaches_the_team_with_an_engagement_event(app, client,
     assert all("New order request from Siti Rahma" in m for m in messages)
     page = client.get(f"/inquiries/{inquiry.id}").get_data(as_text=True)
     assert "Mask machine" in page and "Packing line" in page and "rainy season" in page
+
+
+def notices_of(app, user) -> list[Notification]:
+    with app.app_context():
+        notices = list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                          .order_by(Notification.id)))
+        db.session.expunge_all()
+        return notices
+
+
+def test_the_team_hears_in_the_app_too_and_each_member_chooses_the_channels(app, client, expo):
+    with app.app_context():
+        db.session.add(NotificationPreference(user_id=expo["staff"].id, category="leads", in_app=True, email=False))
+        db.session.commit()
+    log_in(client, expo["buyer"])
+    send(client, expo)
+    inquiry = sent_inquiry(app)
+    run_recorded_tasks(app)
+    assert [m.split("To: ")[1].split("\n")[0] for m in outbox_messages(app)] == ["owner@mask.example"]
+    [to_owner], [to_staff] = notices_of(app, expo["owner"]), notices_of(app, expo["staff"])
+    link = f"/booths/{expo['booth'].slug}/leads/inquiries/{inquiry.id}"
+    for notice in (to_owner, to_staff):
+        assert (notice.category, notice.title, notice.link) == ("leads", "New order request from Siti Rahma", link)
+        assert "Mask machine" in notice.body and "200 sets" in notice.body
+    team = app.test_client()
+    log_in(team, expo["staff"])
+    opened = team.get(f"/notifications/{to_staff.id}/open")
+    assert opened.headers["Location"] == link and team.get(link).status_code == 200
 
 
 def test_a_buyer_who_viewed_a_product_and_then_wrote_is_one_visitor_and_one_lead(app, client, expo,
@@ -330,6 +359,28 @@ def test_a_quotation_is_accepted_once_and_wins_the_inquiry(app, client, expo, in
     assert status_of(app, inquiry) == "won"
     clear = run_recorded_tasks(app)
     assert clear and any("Siti Rahma accepted your quotation" in m for m in outbox_messages(app))
+
+
+def test_the_buyers_bell_shows_the_teams_reply_and_quotation_and_the_team_hears_the_decision(app, client, expo,
+                                                                                            inquiry):
+    log_in(client, expo["owner"])
+    client.post(team_url(expo, inquiry, "/messages"), data={"body": "We can deliver in May."},
+                content_type="multipart/form-data")
+    client.post(team_url(expo, inquiry, "/quotations"), data=quotation_data())
+    reply, quote = notices_of(app, expo["buyer"])
+    assert (reply.title, reply.body, reply.link) == ("New message about your inquiry with Nanning Mask Machinery",
+                                                     "We can deliver in May.", f"/inquiries/{inquiry.id}")
+    assert quote.title == "Nanning Mask Machinery sent you a quotation" and quote.link == f"/inquiries/{inquiry.id}"
+    assert "Unit price: $1,450.00" in quote.body and "Quantity: 200 sets" in quote.body
+    buyer = app.test_client()
+    log_in(buyer, expo["buyer"])
+    assert "data-unread-count>2<" in buyer.get("/inquiries/").get_data(as_text=True)
+    with app.app_context():
+        quotation_id = db.session.scalar(select(Quotation.id))
+    buyer.post(f"/inquiries/{inquiry.id}/quotations/{quotation_id}/decline")
+    declined = [notice for notice in notices_of(app, expo["staff"]) if notice.kind == "leads.quotation_declined"]
+    assert [notice.title for notice in declined] == ["Siti Rahma declined your quotation"]
+    assert "$1,450.00 per unit for 200 sets" in declined[0].body
 
 
 def test_declining_returns_the_inquiry_to_contacted_and_a_newer_quotation_replaces_the_open_one(app, client, expo,
