@@ -579,49 +579,62 @@ def test_inquiry_pages_run_a_constant_number_of_queries_whatever_the_thread(app,
 # --- response time -------------------------------------------------------------------------------
 
 
-def render_partial(app, booth, template):
-    from flask import render_template_string
-
-    with app.test_request_context():
-        from expo.booths.services import find_booth
-
-        return render_template_string('{% include "' + template + '" %}', booth=find_booth(booth.slug))
-
-
-def test_the_median_response_time_shows_on_the_booth_once_five_inquiries_are_answered(app, factory, expo):
+def test_the_median_response_time_shows_on_the_booth_once_five_inquiries_are_answered(app, client, factory, expo):
+    booth_page = f"/booths/{expo['booth'].slug}"
     now = utcnow()
     for hours in (1, 2, 3, 30):
         factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=3),
                         first_response_at=now - timedelta(days=3) + timedelta(hours=hours))
     factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=1))  # still waiting
-    assert "Usually replies" not in render_partial(app, expo["booth"], "leads/_response_time.html")
+    assert "Usually replies" not in client.get(booth_page).get_data(as_text=True)
     factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=2),
                     first_response_at=now - timedelta(days=2) + timedelta(hours=4))
-    html = render_partial(app, expo["booth"], "leads/_response_time.html")
-    assert "Usually replies within 3 hours" in html and "answers 83% of inquiries" in html
+    html = client.get(booth_page).get_data(as_text=True)
+    assert html.count("Usually replies within 3 hours") == 1 and "answers 83% of inquiries" in html
+    assert html.index(">China<") < html.index("Usually replies") < html.index('id="products-heading"')
     team = app.test_client()
     log_in(team, expo["owner"])
     inbox = team.get(f"/booths/{expo['booth'].slug}/leads/").get_data(as_text=True)
     assert "Median first response: 3 hours, over your latest 5 answered inquiries." in inbox
 
 
-def test_the_inquire_partial_links_to_the_form_and_the_team_to_its_inbox(app, client, expo):
-    from flask import render_template_string
-    from flask_login import login_user
+def test_visitors_find_the_inquiry_buttons_on_the_booth_and_the_product_page(app, client, factory, expo):
+    slug, mask = expo["booth"].slug, expo["mask"]
+    booth_page, product_page = f"/booths/{slug}", f"/booths/{slug}/products/{mask.slug}"
+    buyer = app.test_client()
+    log_in(buyer, expo["buyer"])
+    for visitor in (client, buyer):  # signed out, the form asks them to log in first
+        html = visitor.get(booth_page).get_data(as_text=True)
+        assert f'href="/booths/{slug}/inquire">Send inquiry</a>' in html
+        assert f'href="/booths/{slug}/inquire?kind=order_request">Request an order</a>' in html
+        assert "Open your lead inbox" not in html
+        html = visitor.get(product_page).get_data(as_text=True)
+        assert f'href="/booths/{slug}/inquire?product={mask.id}">Send inquiry</a>' in html
+        assert f'href="/booths/{slug}/inquire?kind=order_request&amp;product={mask.id}">Request an order</a>' in html
+    # The product page's order request starts with that product chosen.
+    form = buyer.get(f"/booths/{slug}/inquire?kind=order_request&product={mask.id}").get_data(as_text=True)
+    assert f'value="{mask.id}" id="product-{mask.id}" aria-describedby="products-help" checked' in form
+    assert 'checked class="form-check-input" id="kind-1"' in form
 
-    from expo.booths.services import find_booth
 
-    with app.test_request_context():
-        html = render_template_string('{% include "leads/_inquire_button.html" %}', booth=find_booth(expo["booth"].slug),
-                                      product=expo["mask"])
-    assert f'/booths/{expo["booth"].slug}/inquire?product={expo["mask"].id}' in html
-    assert "kind=order_request" in html and "Send inquiry" in html
-    with app.test_request_context():
-        from expo.accounts.models import User
+def test_the_team_finds_its_lead_inbox_where_visitors_find_the_inquiry_buttons(app, client, expo):
+    slug = expo["booth"].slug
+    log_in(client, expo["staff"])
+    for page in (f"/booths/{slug}", f"/booths/{slug}/products/{expo['mask'].slug}"):
+        html = client.get(page).get_data(as_text=True)
+        assert f'href="/booths/{slug}/leads/">Open your lead inbox</a>' in html
+        assert "Send inquiry" not in html and "Request an order" not in html
 
-        login_user(db.session.get(User, expo["staff"].id))
-        html = render_template_string('{% include "leads/_inquire_button.html" %}', booth=find_booth(expo["booth"].slug))
-    assert f'/booths/{expo["booth"].slug}/leads/' in html and "Send inquiry" not in html
+
+def test_an_organizer_reviewing_a_booth_not_yet_published_is_offered_no_inquiry(app, client, factory):
+    from expo.booths.models import Booth
+
+    booth = factory.booth(factory.company(owner=factory.user()), status=Booth.SUBMITTED)
+    log_in(client, factory.organizer())
+    response = client.get(f"/booths/{booth.slug}/review")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The booth as visitors see it" in html
+    assert "Send inquiry" not in html and "Open your lead inbox" not in html
 
 
 def test_one_account_cannot_flood_exhibitors_with_inquiries(app, client, expo):
