@@ -334,15 +334,19 @@ class Factory:
         return inquiry
 
     def engagement(self, booth, kind, *, user=None, visitor=None, **fields):
-        """One row of the engagement log; ``visitor`` defaults to one per user (or a fresh anonymous one)."""
+        """One row of the engagement log; ``visitor`` defaults to the user's hash, as the app records
+        it (or a fresh anonymous one)."""
         import uuid
 
         from expo.engagement.models import EngagementEvent
+        from expo.engagement.services import visitor_hash
 
         self._count += 1
+        if visitor is None:
+            with self.app.app_context():
+                visitor = visitor_hash(f"user:{user.id}") if user else f"anonymous-{self._count}"
         defaults = dict(event_key=str(uuid.uuid4()), kind=kind, booth_id=booth.id,
-                        user_id=user.id if user else None,
-                        visitor=visitor or (f"user-{user.id}" if user else f"anonymous-{self._count}"))
+                        user_id=user.id if user else None, visitor=visitor)
         defaults.update(fields)
         return self._save(EngagementEvent(**defaults))
 

@@ -74,9 +74,6 @@ class ProfileForm(ProfileFieldsMixin, FlaskForm):
         _l("Share my contact details with booths I visit"),
         description=_l("Exhibitors then see your name, organisation and e-mail address among their leads. "
                        "Off: booths you have not written to only count you, anonymously."))
-    daily_lead_digest = BooleanField(
-        _l("E-mail me a daily digest of my booths' new inquiries and leads"),
-        description=_l("For exhibitor team members; nothing is sent on days without news."))
     submit = SubmitField(_l("Save profile"))
 
     def __init__(self, *args, **kwargs):
@@ -84,8 +81,7 @@ class ProfileForm(ProfileFieldsMixin, FlaskForm):
         self.fill_choices()
 
     def profile_data(self) -> ProfileData:
-        return replace(super().profile_data(), share_contact_with_booths=self.share_contact_with_booths.data,
-                       daily_lead_digest=self.daily_lead_digest.data)
+        return replace(super().profile_data(), share_contact_with_booths=self.share_contact_with_booths.data)
 
 
 class LoginForm(FlaskForm):

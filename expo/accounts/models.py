@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, text, true
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.db_types import UTCDateTime, utcnow
@@ -45,8 +45,6 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Booths the user visits may see who they are (name, organisation, e-mail) among their leads.
     share_contact_with_booths: Mapped[bool] = mapped_column(default=False, server_default=false())
-    # Exhibitor team members get a morning e-mail with the previous day's new inquiries and leads.
-    daily_lead_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     roles: Mapped[list["EditionRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

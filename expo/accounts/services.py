@@ -65,9 +65,8 @@ class ProfileData:
     country: str | None = None
     timezone: str = "UTC"
     language: str = "en"
-    # The profile's two lead settings; None (sign-up) keeps the defaults.
+    # The profile's privacy choice for leads; None (sign-up) keeps the default.
     share_contact_with_booths: bool | None = None
-    daily_lead_digest: bool | None = None
 
 
 def normalise_email(email: str) -> str:
@@ -267,8 +266,6 @@ def update_profile(user: User, profile: ProfileData) -> None:
     user.language = profile.language
     if profile.share_contact_with_booths is not None:
         user.share_contact_with_booths = profile.share_contact_with_booths
-    if profile.daily_lead_digest is not None:
-        user.daily_lead_digest = profile.daily_lead_digest
 
 
 def load_user_from_session(session_id: str) -> User | None:

@@ -1,9 +1,10 @@
 """The daily lead digest: each exhibitor team member hears about the previous day's inquiries and leads.
 
-Beat runs ``due_users`` once a day and publishes one task per user; each task queues at most one
-e-mail with the dedupe key ``lead-digest:<user>:<day>``, so a second beat firing (or a redelivered
-task) sends nothing more. Members who turned the digest off in their profile are left out, and
-so are days without anything new.
+Beat runs ``due_users`` once a day and publishes one task per user; each task notifies at most once
+(an in-app notice and an e-mail, as the person chose for the "Daily lead digest" category) with the
+dedupe key ``lead-digest:<user>:<day>``, so a second beat firing (or a redelivered task) adds
+nothing more. Members who turned both channels off in their notification settings are left out,
+and so are days without anything new.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from expo.exhibitors.models import CompanyMember
 from expo.extensions import db
 from expo.leads import notify
 from expo.leads.models import TradeInquiry
-from expo.urls import external_url
+from expo.notifications import preferences
+from expo.notifications.categories import category_of
 
 SEND_TASK = "leads.send_lead_digest"
+DIGEST_CATEGORY = category_of(notify.DIGEST_KIND)
 INQUIRIES_LISTED = 10
 LEADS_LISTED = 10
 
@@ -57,7 +60,8 @@ def due_users(day: date) -> list[int]:
         select(CompanyMember.user_id).distinct()
         .join(Booth, Booth.company_id == CompanyMember.company_id)
         .join(User, User.id == CompanyMember.user_id)
-        .where(Booth.id.in_(select(active.c.booth_id)), User.daily_lead_digest.is_(True), User.is_disabled.is_(False))
+        .where(Booth.id.in_(select(active.c.booth_id)), User.is_disabled.is_(False),
+               preferences.receives(CompanyMember.user_id, DIGEST_CATEGORY))
         .order_by(CompanyMember.user_id)
     ))
 
@@ -114,9 +118,13 @@ def booth_digest(booth: Booth, day: date) -> BoothDigest:
 
 
 def send_digest(user_id: int, day: date) -> bool:
-    """Queue the user's digest for ``day`` unless there is nothing new or they turned it off."""
+    """Notify the user of ``day``'s digest unless there is nothing new or they turned it off."""
     user = db.session.get(User, user_id)
-    if user is None or user.is_disabled or not user.daily_lead_digest:
+    if user is None or user.is_disabled:
+        return False
+    # They may have turned it off since beat listed them; then there is nothing to compile.
+    choice = preferences.choices_for([user.id], DIGEST_CATEGORY)[user.id]
+    if not (choice.in_app or choice.email):
         return False
     booths = db.session.scalars(
         select(Booth).join(CompanyMember, CompanyMember.company_id == Booth.company_id)
@@ -125,9 +133,5 @@ def send_digest(user_id: int, day: date) -> bool:
     digests = [digest for digest in (booth_digest(booth, day) for booth in booths) if digest.has_news]
     if not digests:
         return False
-
-    def link_for(booth: Booth) -> str:
-        return external_url("leads.inbox", slug=booth.slug)
-
-    notify.daily_digest(user, day.isoformat(), digests, link_for)
+    notify.daily_digest(user, day, digests)
     return True

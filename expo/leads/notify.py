@@ -1,21 +1,54 @@
-"""Who hears about what happens to an inquiry: one small function per event.
+"""Who hears about what happens to an inquiry, a lead report or a day's leads: one small function per event.
 
-Today each one queues e-mail (expo.notifications.services.queue_email, deduplicated per event and
-recipient); the notification centre can switch a function to in-app notices without touching
-the services that call it. Internal notes are never an event here: nothing about them leaves the team.
+Each one goes through expo.notifications.notify: an in-app notice and an e-mail, in the recipient's
+language, as they chose for "Trade inquiries and leads" or "Daily lead digest" (see
+expo.notifications.categories), added in the caller's transaction and idempotent by a dedupe key
+per event and recipient. Titles and bodies are lazy strings or callables, so they are written in
+the recipient's language, not the sender's. Internal notes are never an event here: nothing about
+them leaves the team.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from expo.accounts.models import User
 from expo.db_types import utcnow
-from expo.notifications.services import queue_email
-from expo.urls import external_url
+from expo.notifications.notify import notify
+from expo.urls import external_url, site_path
 
 if TYPE_CHECKING:
+    from expo.leads.digest import BoothDigest
     from expo.leads.models import InquiryMessage, LeadReport, Quotation, TradeInquiry
+
+
+DIGEST_KIND = "leads.daily_digest"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Where a notice leads: a path for the in-app notice, the same page's full address for e-mail."""
+
+    path: str
+    url: str
+
+
+def _page(endpoint: str, **values: Any) -> Page:
+    return Page(site_path(endpoint, **values), external_url(endpoint, **values))
+
+
+def _team_page(inquiry: "TradeInquiry") -> Page:
+    return _page("leads.show_inquiry", slug=inquiry.booth.slug, inquiry_id=inquiry.id)
+
+
+def _buyer_page(inquiry: "TradeInquiry") -> Page:
+    return _page("leads.show_my_inquiry", inquiry_id=inquiry.id)
 
 
 def _team(inquiry: "TradeInquiry") -> list[User]:
@@ -27,72 +60,172 @@ def _handlers(inquiry: "TradeInquiry") -> list[User]:
     return [inquiry.assignee] if inquiry.assignee is not None else _team(inquiry)
 
 
-def _send(user: User, *, kind: str, template: str, dedupe_key: str, **context) -> None:
+def _tell(user: User | None, kind: str, *, dedupe_key: str, title: Any, page: Page | None, template: str,
+          body: Any = "", **context: Any) -> None:
     if user is None or user.is_disabled:
         return
-    queue_email(recipient=user.email, kind=kind, template=template, dedupe_key=dedupe_key,
-                context={"user": user, **context}, language=user.language, user_id=user.id)
+    notify(user, kind, dedupe_key=dedupe_key, title=title, body=body, link=page.path if page else "",
+           email_template=template, context={"user": user, "link": page.url if page else "", **context})
 
 
-def _team_link(inquiry: "TradeInquiry") -> str:
-    return external_url("leads.show_inquiry", slug=inquiry.booth.slug, inquiry_id=inquiry.id)
+# The bodies below format money, quantities and dates in the recipient's locale, so they are
+# callables evaluated by notify. expo.leads.display reads the services' labels, and the services
+# import this module: display is imported when a body is written, not when this module loads.
 
 
-def _buyer_link(inquiry: "TradeInquiry") -> str:
-    return external_url("leads.show_my_inquiry", inquiry_id=inquiry.id)
+def _inquiry_summary(inquiry: "TradeInquiry"):
+    def summary() -> str:
+        from expo.leads import display
+
+        lines = []
+        if inquiry.items:
+            lines.append(f"{_('Products:')} {', '.join(item.product_name for item in inquiry.items)}")
+        if inquiry.quantity:
+            lines.append(f"{_('Quantity:')} {display.quantity(inquiry.quantity, inquiry.unit)}")
+        return "\n".join(lines)
+
+    return summary
 
 
 def inquiry_received(inquiry: "TradeInquiry") -> None:
+    buyer = inquiry.buyer
+    if inquiry.is_order_request:
+        title = _l("New order request from %(buyer)s", buyer=buyer.name)
+    else:
+        title = _l("New inquiry from %(buyer)s", buyer=buyer.name)
+    page = _team_page(inquiry)
     for member in _team(inquiry):
-        _send(member, kind="leads.inquiry_received", template="inquiry_received",
-              dedupe_key=f"inquiry-received:{inquiry.id}:{member.id}", inquiry=inquiry,
-              company=inquiry.booth.company, buyer=inquiry.buyer, link=_team_link(inquiry))
+        _tell(member, "leads.inquiry_received", dedupe_key=f"inquiry-received:{inquiry.id}:{member.id}",
+              title=title, body=_inquiry_summary(inquiry), page=page, template="inquiry_received",
+              inquiry=inquiry, company=inquiry.booth.company, buyer=buyer)
 
 
 def message_posted(message: "InquiryMessage") -> None:
     inquiry = message.inquiry
+    company = inquiry.booth.company
     if message.side == message.TEAM:
-        recipients, link = [inquiry.buyer], _buyer_link(inquiry)
+        recipients, page = [inquiry.buyer], _buyer_page(inquiry)
+        title = _l("New message about your inquiry with %(company)s", company=company.name)
     else:
-        recipients, link = _handlers(inquiry), _team_link(inquiry)
+        recipients, page = _handlers(inquiry), _team_page(inquiry)
+        title = _l("%(buyer)s replied about their inquiry", buyer=inquiry.buyer.name)
+
+    def body() -> str:
+        if not message.attachment_path:
+            return message.body
+        return "\n".join(filter(None, [message.body, _("Attachment: %(name)s", name=message.attachment_name)]))
+
     for recipient in recipients:
         if recipient.id == message.author_id:
             continue
-        _send(recipient, kind="leads.message", template="inquiry_message",
-              dedupe_key=f"inquiry-message:{message.id}:{recipient.id}", inquiry=inquiry, message=message,
-              company=inquiry.booth.company, link=link)
+        _tell(recipient, "leads.message", dedupe_key=f"inquiry-message:{message.id}:{recipient.id}", title=title,
+              body=body, page=page, template="inquiry_message", inquiry=inquiry, message=message, company=company)
 
 
 def quotation_sent(quotation: "Quotation") -> None:
     inquiry = quotation.inquiry
-    _send(inquiry.buyer, kind="leads.quotation_sent", template="quotation_sent",
-          dedupe_key=f"quotation-sent:{quotation.id}", inquiry=inquiry, quotation=quotation,
-          company=inquiry.booth.company, link=_buyer_link(inquiry))
+    company = inquiry.booth.company
+
+    def body() -> str:
+        from expo.i18n import format_day
+        from expo.leads import display
+
+        return "\n".join([f"{_('Unit price:')} {display.money(quotation.unit_price, quotation.currency)}",
+                          f"{_('Quantity:')} {display.quantity(quotation.quantity, quotation.unit)}",
+                          f"{_('Valid until:')} {format_day(quotation.valid_until)}"])
+
+    _tell(inquiry.buyer, "leads.quotation_sent", dedupe_key=f"quotation-sent:{quotation.id}",
+          title=_l("%(company)s sent you a quotation", company=company.name), body=body, page=_buyer_page(inquiry),
+          template="quotation_sent", inquiry=inquiry, quotation=quotation, company=company)
 
 
 def quotation_decided(quotation: "Quotation") -> None:
     inquiry = quotation.inquiry
+    buyer = inquiry.buyer
+    accepted = quotation.status == quotation.ACCEPTED
+    if accepted:
+        title = _l("%(buyer)s accepted your quotation", buyer=buyer.name)
+    else:
+        title = _l("%(buyer)s declined your quotation", buyer=buyer.name)
+
+    def body() -> str:
+        from expo.leads import display
+
+        price = display.money(quotation.unit_price, quotation.currency)
+        quantity = display.quantity(quotation.quantity, quotation.unit)
+        if accepted:
+            return _("%(buyer)s accepted your quotation of %(price)s per unit for %(quantity)s. The inquiry is marked "
+                     "won: confirm the order with them.", buyer=buyer.name, price=price, quantity=quantity)
+        return _("%(buyer)s declined your quotation of %(price)s per unit for %(quantity)s. Ask what would work for "
+                 "them, or send a new quotation.", buyer=buyer.name, price=price, quantity=quantity)
+
+    page = _team_page(inquiry)
     for member in _handlers(inquiry):
-        _send(member, kind=f"leads.quotation_{quotation.status}", template="quotation_decided",
-              dedupe_key=f"quotation-{quotation.status}:{quotation.id}:{member.id}", inquiry=inquiry,
-              quotation=quotation, buyer=inquiry.buyer, link=_team_link(inquiry))
+        _tell(member, f"leads.quotation_{quotation.status}",
+              dedupe_key=f"quotation-{quotation.status}:{quotation.id}:{member.id}", title=title, body=body,
+              page=page, template="quotation_decided", inquiry=inquiry, quotation=quotation, buyer=buyer)
 
 
 def inquiry_assigned(inquiry: "TradeInquiry", assigned_by: User) -> None:
     assignee = inquiry.assignee
     # Assigning the same person again later is a new event; the moment tells the two apart.
-    _send(assignee, kind="leads.assigned", template="inquiry_assigned",
-          dedupe_key=f"inquiry-assigned:{inquiry.id}:{assignee.id}:{utcnow().isoformat()}", inquiry=inquiry,
-          assigned_by=assigned_by, link=_team_link(inquiry))
+    _tell(assignee, "leads.assigned",
+          dedupe_key=f"inquiry-assigned:{inquiry.id}:{assignee.id}:{utcnow().isoformat()}",
+          title=_l("%(name)s assigned you an inquiry from %(buyer)s", name=assigned_by.name,
+                   buyer=inquiry.buyer.name),
+          page=_team_page(inquiry), template="inquiry_assigned", inquiry=inquiry, assigned_by=assigned_by)
 
 
-def report_finished(report: "LeadReport", link: str) -> None:
+def _report_page(report: "LeadReport") -> Page:
+    if report.scope == report.BOOTH:
+        return _page("leads.show_report", slug=report.booth.slug, report_id=report.id)
+    return _page("leads.show_expo_report", report_id=report.id)
+
+
+def report_finished(report: "LeadReport") -> None:
     """The requester learns the report is ready (or why it could not be made)."""
-    _send(report.requested_by, kind=f"leads.report_{report.status}", template="lead_report_finished",
-          dedupe_key=f"lead-report:{report.id}:{report.status}:{report.attempts}", report=report, link=link)
+    if report.status == report.DONE:
+        title = _l("Your order-lead report is ready")
+
+        def body() -> str:
+            return ngettext("Your order-lead report for %(from)s to %(to)s is ready, with %(num)d lead.",
+                            "Your order-lead report for %(from)s to %(to)s is ready, with %(num)d leads.",
+                            report.rows_total, **{"from": report.period_from.isoformat(),
+                                                  "to": report.period_to.isoformat()})
+    else:
+        title = _l("Your order-lead report could not be compiled")
+        body = report.error or ""
+    _tell(report.requested_by, f"leads.report_{report.status}",
+          dedupe_key=f"lead-report:{report.id}:{report.status}:{report.attempts}", title=title, body=body,
+          page=_report_page(report), template="lead_report_finished", report=report)
 
 
-def daily_digest(user: User, day, booths: list, link_for) -> None:
+def daily_digest(user: User, day: date, digests: list["BoothDigest"]) -> None:
     """Once per user and day: the dedupe key is the unique key that makes a second run a no-op."""
-    _send(user, kind="leads.daily_digest", template="lead_digest", dedupe_key=f"lead-digest:{user.id}:{day}",
-          day=day, booths=booths, link_for=link_for)
+    inboxes = {digest.booth.id: _page("leads.inbox", slug=digest.booth.slug) for digest in digests}
+
+    def body() -> str:
+        parts = []
+        for digest in digests:
+            inquiries = ngettext("%(num)d new inquiry", "%(num)d new inquiries", digest.inquiry_count)
+            if digest.order_request_count:
+                inquiries += " ({})".format(ngettext("%(num)d order request", "%(num)d order requests",
+                                                     digest.order_request_count))
+            lines = [digest.booth.company.name, inquiries]
+            if digest.named_visitor_count:
+                names = ", ".join(visitor.name for visitor, _interactions in digest.named_visitors)
+                lines.append(ngettext("%(num)d visitor who shares their details came by:",
+                                      "%(num)d visitors who share their details came by:",
+                                      digest.named_visitor_count) + f" {names}")
+            if digest.unanswered:
+                lines.append(ngettext("%(num)d inquiry is waiting for an answer.",
+                                      "%(num)d inquiries are waiting for an answer.", digest.unanswered))
+            parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+
+    # One booth: the notice opens its inbox. Several: the notice's own page lists them all.
+    page = inboxes[digests[0].booth.id] if len(digests) == 1 else None
+    _tell(user, DIGEST_KIND, dedupe_key=f"lead-digest:{user.id}:{day.isoformat()}",
+          title=_l("Your leads of %(day)s", day=day.isoformat()), body=body, page=page, template="lead_digest",
+          day=day.isoformat(), booths=digests, link_for=lambda booth: inboxes[booth.id].url,
+          settings_url=external_url("notifications.edit_preferences"))

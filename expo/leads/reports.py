@@ -42,7 +42,6 @@ from expo.leads import notify
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
 from expo.leads.services import KIND_LABELS, STATUS_LABELS, LeadError
 from expo.organize.exports import csv_safe
-from expo.urls import external_url
 
 log = logging.getLogger(__name__)
 
@@ -185,12 +184,6 @@ def progress(report: LeadReport) -> dict:
         "error": report.error if report.status == LeadReport.FAILED else "",
         "finished": report.is_finished,
     }
-
-
-def report_link(report: LeadReport) -> str:
-    if report.scope == LeadReport.BOOTH:
-        return external_url("leads.show_report", slug=report.booth.slug, report_id=report.id)
-    return external_url("leads.show_expo_report", report_id=report.id)
 
 
 # --- compiling -----------------------------------------------------------------------------------
@@ -509,7 +502,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
         report.finished_at = now
         report.heartbeat_at = now
         db.session.flush()
-        notify.report_finished(report, report_link(report))
+        notify.report_finished(report)
         yield "done"
 
 
@@ -524,8 +517,7 @@ def record_failure(report_id: int, error: BaseException) -> None:
                      "organizers (reference %(id)s).", id=report.id)
     report.finished_at = utcnow()
     db.session.flush()
-    with force_locale(report.requested_by.language if report.requested_by else "en"):
-        notify.report_finished(report, report_link(report))
+    notify.report_finished(report)
 
 
 def stored_path(report: LeadReport, fmt: str) -> str | None:

@@ -130,8 +130,8 @@ def anonymous_visitors(booth: Booth, *, days: int | None = DEFAULT_WINDOW,
                        now: datetime | None = None) -> AnonymousVisitors:
     """Visitors who are not named: signed out, or signed in without sharing and without an inquiry.
 
-    Counted by the log's visitor key (one per person and device); a signed-in visitor's country is
-    their account's, a signed-out one's is unknown. One query.
+    Counted by the log's visitor key (one per account, or per browser for the signed-out); a
+    signed-in visitor's country is their account's, a signed-out one's is unknown. One query.
     """
     now = now or utcnow()
     event = EngagementEvent

@@ -16,8 +16,6 @@ How an inquiry moves (``TradeInquiry.status``):
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import statistics
 import uuid
 from dataclasses import dataclass
@@ -25,7 +23,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import SelectPagination
@@ -39,6 +36,7 @@ from expo.booths.models import Booth
 from expo.catalog.models import Product
 from expo.db_types import utcnow
 from expo.engagement.models import EngagementEvent
+from expo.engagement.services import visitor_hash
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import is_known_timezone
@@ -116,12 +114,6 @@ def booth_today(booth: Booth, now: datetime | None = None) -> date:
 # --- sending -------------------------------------------------------------------------------------
 
 
-def visitor_key(user_id: int) -> str:
-    """The engagement log's keyed hash for a signed-in visitor: counts people, names nobody."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"user:{user_id}".encode(), hashlib.sha256).hexdigest()
-
-
 def _booth_products(booth: Booth, product_ids: tuple[int, ...]) -> list[Product]:
     if not product_ids:
         return []
@@ -181,10 +173,11 @@ def send_inquiry(buyer: User, booth: Booth, data: InquiryData,
     db.session.add(inquiry)
     db.session.flush()
     db.session.add(_message(inquiry, buyer, InquiryMessage.BUYER, data.message, attachment, now))
+    # Named as engagement.record names the buyer's page views, so the analytics count one visitor.
     db.session.add(EngagementEvent(
         event_key=str(uuid.uuid4()), kind=EngagementEvent.INQUIRY, booth_id=booth.id,
-        product_id=products[0].id if products else None, user_id=buyer.id, visitor=visitor_key(buyer.id),
-        occurred_at=now,
+        product_id=products[0].id if products else None, user_id=buyer.id,
+        visitor=visitor_hash(f"user:{buyer.id}"), occurred_at=now,
     ))
     db.session.flush()
     _mark_read(buyer, inquiry, now)

@@ -33,6 +33,16 @@ CATEGORIES: tuple[Category, ...] = (
              _l("News the organizers of an edition send to its attendees, a forum's or a session's "
                 "participants, or its exhibitors."),
              ("broadcast",)),
+    Category("leads", _l("Trade inquiries and leads"),
+             _l("For buyers: the exhibitors' replies and quotations on your inquiries and order requests. For "
+                "exhibitor teams: new inquiries, buyers' messages and answers to your quotations, and inquiries "
+                "assigned to you. For whoever asked for one: an order-lead report that is ready or failed."),
+             ("leads.inquiry_received", "leads.message", "leads.quotation_sent", "leads.quotation_accepted",
+              "leads.quotation_declined", "leads.assigned", "leads.report_done", "leads.report_failed")),
+    Category("lead_digest", _l("Daily lead digest"),
+             _l("For exhibitor teams: each morning, the previous day's new inquiries at your booths and the "
+                "visitors who share their contact details with you. Nothing is sent on days without news."),
+             ("leads.daily_digest",)),
 )
 
 CATEGORY_KEYS = tuple(category.key for category in CATEGORIES)

@@ -40,6 +40,18 @@ def choices_for(user_ids: Iterable[int], category: str) -> dict[int, Choice]:
     return {user_id: stored.get(user_id, DEFAULT) for user_id in ids}
 
 
+def receives(user_id_column, category: str):
+    """A SQL condition on ``user_id_column``: the person gets ``category`` in the app or by e-mail.
+
+    For selecting the recipients of a periodic notice in the same query that finds them: without a
+    row both channels are on, so it asks that no row turns both off (one primary-key lookup each).
+    """
+    both_off = select(NotificationPreference.user_id).where(
+        NotificationPreference.user_id == user_id_column, NotificationPreference.category == category,
+        NotificationPreference.in_app.is_(False), NotificationPreference.email.is_(False))
+    return ~both_off.exists()
+
+
 def save_choices(actor: User, choices: Mapping[str, Choice]) -> None:
     """Store the actor's own choices; categories left out keep theirs, unknown ones are refused."""
     unknown = set(choices) - set(CATEGORY_KEYS)

@@ -14,6 +14,7 @@ from expo.db_types import utcnow
 from expo.extensions import db
 from expo.leads import reports
 from expo.leads.models import LeadReport
+from expo.notifications.models import Notification
 from tests.conftest import first_link, log_in, outbox_messages, run_recorded_tasks
 
 DAY = datetime(2027, 3, 10, 4, 0, tzinfo=timezone.utc)
@@ -80,6 +81,11 @@ def test_a_team_report_is_compiled_by_the_worker_and_its_summary_matches_the_det
     [mail] = [m for m in outbox_messages(app) if "order-lead report is ready" in m]
     assert "To: owner@booth.example" in mail
     assert first_link(mail, "/booths/") == page_url
+    with app.app_context():
+        [notice] = db.session.scalars(select(Notification).where(Notification.kind == "leads.report_done")).all()
+        assert (notice.user_id, notice.title, notice.link) == (world["owner"].id, "Your order-lead report is ready",
+                                                               page_url)
+        assert "with 4 leads" in notice.body
 
     download = client.get(page_url + "/xlsx")
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
@@ -212,6 +218,9 @@ def test_a_failed_compile_says_so_and_can_be_compiled_again(app, client, world, 
     progress = client.get(page_url + "/progress").get_json()
     assert progress["status"] == "failed" and "could not be compiled" in progress["error"]
     assert any("could not be compiled" in m for m in outbox_messages(app))
+    with app.app_context():
+        [notice] = db.session.scalars(select(Notification).where(Notification.kind == "leads.report_failed")).all()
+        assert notice.title == "Your order-lead report could not be compiled" and "Compile it again" in notice.body
     assert client.get(page_url + "/xlsx").status_code == 404
     assert "Compile it again" in client.get(page_url).get_data(as_text=True)
     monkeypatch.undo()

@@ -13,7 +13,9 @@ from expo.db_types import utcnow
 from expo.engagement.models import EngagementEvent
 from expo.extensions import db
 from expo.leads.models import InquiryMessage, Quotation, TradeInquiry
+from expo.notifications.models import Notification, NotificationPreference
 from tests.conftest import count_queries, log_in, outbox_messages, run_recorded_tasks
+from tests.sample_files import encrypted_pdf_bytes, jpeg_with_exif, truncated_pdf_bytes
 
 
 @pytest.fixture()
@@ -107,6 +109,57 @@ def test_an_order_request_reaches_the_team_with_an_engagement_event(app, client,
     assert "Mask machine" in page and "Packing line" in page and "rainy season" in page
 
 
+def notices_of(app, user) -> list[Notification]:
+    with app.app_context():
+        notices = list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                          .order_by(Notification.id)))
+        db.session.expunge_all()
+        return notices
+
+
+def test_the_team_hears_in_the_app_too_and_each_member_chooses_the_channels(app, client, expo):
+    with app.app_context():
+        db.session.add(NotificationPreference(user_id=expo["staff"].id, category="leads", in_app=True, email=False))
+        db.session.commit()
+    log_in(client, expo["buyer"])
+    send(client, expo)
+    inquiry = sent_inquiry(app)
+    run_recorded_tasks(app)
+    assert [m.split("To: ")[1].split("\n")[0] for m in outbox_messages(app)] == ["owner@mask.example"]
+    [to_owner], [to_staff] = notices_of(app, expo["owner"]), notices_of(app, expo["staff"])
+    link = f"/booths/{expo['booth'].slug}/leads/inquiries/{inquiry.id}"
+    for notice in (to_owner, to_staff):
+        assert (notice.category, notice.title, notice.link) == ("leads", "New order request from Siti Rahma", link)
+        assert "Mask machine" in notice.body and "200 sets" in notice.body
+    team = app.test_client()
+    log_in(team, expo["staff"])
+    opened = team.get(f"/notifications/{to_staff.id}/open")
+    assert opened.headers["Location"] == link and team.get(link).status_code == 200
+
+
+def test_a_buyer_who_viewed_a_product_and_then_wrote_is_one_visitor_and_one_lead(app, client, expo,
+                                                                                 engagement_buffer):
+    import worker.tasks as tasks
+    from expo.booths.models import Booth
+    from expo.engagement import analytics
+    from expo.leads import scoring
+
+    log_in(client, expo["buyer"])
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0"}
+    product_page = f"/booths/{expo['booth'].slug}/products/{expo['mask'].slug}"
+    assert client.get(product_page, headers=browser).status_code == 200
+    with app.app_context():
+        assert tasks.drain_engagement_events.run() == 1
+    assert send(client, expo).status_code == 302
+    with app.test_request_context():
+        assert len(set(db.session.scalars(select(EngagementEvent.visitor)))) == 1
+        booth = db.session.get(Booth, expo["booth"].id)
+        [lead] = db.session.execute(scoring.leads_query(booth)).all()
+        assert (lead.User.id, lead.product_views, lead.order_requests) == (expo["buyer"].id, 1, 1)
+        assert analytics.booth_analytics(booth, days=7).totals.unique_visitors == 1
+        assert scoring.anonymous_visitors(booth).total == 0
+
+
 @pytest.mark.parametrize("fields, field_error", [
     ({"message": ""}, "This field is required."),
     ({"products": []}, "An order request names at least one product."),
@@ -175,6 +228,27 @@ def test_a_file_that_is_not_a_pdf_or_an_image_is_refused(app, client, expo):
         assert db.session.scalar(select(func.count(TradeInquiry.id))) == 0
 
 
+@pytest.mark.parametrize("content, reason", [
+    (truncated_pdf_bytes(), "This PDF is incomplete"),
+    (encrypted_pdf_bytes(), "protected by a password"),
+])
+def test_a_pdf_no_reader_could_open_is_refused_with_the_reason(app, client, expo, content, reason):
+    log_in(client, expo["buyer"])
+    response = send(client, expo, attachment=(io.BytesIO(content), "offer.pdf"))
+    assert response.status_code == 400 and reason in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(TradeInquiry.id))) == 0
+
+
+def test_an_attached_photo_is_stored_without_its_exif_data(app, client, expo):
+    log_in(client, expo["buyer"])
+    assert send(client, expo, attachment=(io.BytesIO(jpeg_with_exif()), "factory.jpg")).status_code == 302
+    with app.app_context():
+        message = db.session.scalars(select(InquiryMessage)).one()
+    with Image.open(app.config["STORAGE_PATH"] / message.attachment_path) as stored:
+        assert stored.format == "JPEG" and not stored.getexif()
+
+
 def test_an_oversized_attachment_is_a_413_with_a_reason(app, client, expo):
     log_in(client, expo["buyer"])
     limit = app.config["INQUIRY_ATTACHMENT_MAX_BYTES"]
@@ -184,7 +258,7 @@ def test_an_oversized_attachment_is_a_413_with_a_reason(app, client, expo):
     finally:
         app.config["INQUIRY_ATTACHMENT_MAX_BYTES"] = limit
     assert response.status_code == 413
-    assert "The attachment is larger than" in response.get_data(as_text=True)
+    assert "The attachment is larger than 49 KB. Send a smaller PDF or image." in response.get_data(as_text=True)
     # Past the site's own limit the request never reaches the form: still a 413 with a page that says so.
     limit = app.config["MAX_CONTENT_LENGTH"]
     app.config["MAX_CONTENT_LENGTH"] = 10_000
@@ -285,6 +359,28 @@ def test_a_quotation_is_accepted_once_and_wins_the_inquiry(app, client, expo, in
     assert status_of(app, inquiry) == "won"
     clear = run_recorded_tasks(app)
     assert clear and any("Siti Rahma accepted your quotation" in m for m in outbox_messages(app))
+
+
+def test_the_buyers_bell_shows_the_teams_reply_and_quotation_and_the_team_hears_the_decision(app, client, expo,
+                                                                                            inquiry):
+    log_in(client, expo["owner"])
+    client.post(team_url(expo, inquiry, "/messages"), data={"body": "We can deliver in May."},
+                content_type="multipart/form-data")
+    client.post(team_url(expo, inquiry, "/quotations"), data=quotation_data())
+    reply, quote = notices_of(app, expo["buyer"])
+    assert (reply.title, reply.body, reply.link) == ("New message about your inquiry with Nanning Mask Machinery",
+                                                     "We can deliver in May.", f"/inquiries/{inquiry.id}")
+    assert quote.title == "Nanning Mask Machinery sent you a quotation" and quote.link == f"/inquiries/{inquiry.id}"
+    assert "Unit price: $1,450.00" in quote.body and "Quantity: 200 sets" in quote.body
+    buyer = app.test_client()
+    log_in(buyer, expo["buyer"])
+    assert "data-unread-count>2<" in buyer.get("/inquiries/").get_data(as_text=True)
+    with app.app_context():
+        quotation_id = db.session.scalar(select(Quotation.id))
+    buyer.post(f"/inquiries/{inquiry.id}/quotations/{quotation_id}/decline")
+    declined = [notice for notice in notices_of(app, expo["staff"]) if notice.kind == "leads.quotation_declined"]
+    assert [notice.title for notice in declined] == ["Siti Rahma declined your quotation"]
+    assert "$1,450.00 per unit for 200 sets" in declined[0].body
 
 
 def test_declining_returns_the_inquiry_to_contacted_and_a_newer_quotation_replaces_the_open_one(app, client, expo,
@@ -483,49 +579,62 @@ def test_inquiry_pages_run_a_constant_number_of_queries_whatever_the_thread(app,
 # --- response time -------------------------------------------------------------------------------
 
 
-def render_partial(app, booth, template):
-    from flask import render_template_string
-
-    with app.test_request_context():
-        from expo.booths.services import find_booth
-
-        return render_template_string('{% include "' + template + '" %}', booth=find_booth(booth.slug))
-
-
-def test_the_median_response_time_shows_on_the_booth_once_five_inquiries_are_answered(app, factory, expo):
+def test_the_median_response_time_shows_on_the_booth_once_five_inquiries_are_answered(app, client, factory, expo):
+    booth_page = f"/booths/{expo['booth'].slug}"
     now = utcnow()
     for hours in (1, 2, 3, 30):
         factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=3),
                         first_response_at=now - timedelta(days=3) + timedelta(hours=hours))
     factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=1))  # still waiting
-    assert "Usually replies" not in render_partial(app, expo["booth"], "leads/_response_time.html")
+    assert "Usually replies" not in client.get(booth_page).get_data(as_text=True)
     factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=2),
                     first_response_at=now - timedelta(days=2) + timedelta(hours=4))
-    html = render_partial(app, expo["booth"], "leads/_response_time.html")
-    assert "Usually replies within 3 hours" in html and "answers 83% of inquiries" in html
+    html = client.get(booth_page).get_data(as_text=True)
+    assert html.count("Usually replies within 3 hours") == 1 and "answers 83% of inquiries" in html
+    assert html.index(">China<") < html.index("Usually replies") < html.index('id="products-heading"')
     team = app.test_client()
     log_in(team, expo["owner"])
     inbox = team.get(f"/booths/{expo['booth'].slug}/leads/").get_data(as_text=True)
     assert "Median first response: 3 hours, over your latest 5 answered inquiries." in inbox
 
 
-def test_the_inquire_partial_links_to_the_form_and_the_team_to_its_inbox(app, client, expo):
-    from flask import render_template_string
-    from flask_login import login_user
+def test_visitors_find_the_inquiry_buttons_on_the_booth_and_the_product_page(app, client, factory, expo):
+    slug, mask = expo["booth"].slug, expo["mask"]
+    booth_page, product_page = f"/booths/{slug}", f"/booths/{slug}/products/{mask.slug}"
+    buyer = app.test_client()
+    log_in(buyer, expo["buyer"])
+    for visitor in (client, buyer):  # signed out, the form asks them to log in first
+        html = visitor.get(booth_page).get_data(as_text=True)
+        assert f'href="/booths/{slug}/inquire">Send inquiry</a>' in html
+        assert f'href="/booths/{slug}/inquire?kind=order_request">Request an order</a>' in html
+        assert "Open your lead inbox" not in html
+        html = visitor.get(product_page).get_data(as_text=True)
+        assert f'href="/booths/{slug}/inquire?product={mask.id}">Send inquiry</a>' in html
+        assert f'href="/booths/{slug}/inquire?kind=order_request&amp;product={mask.id}">Request an order</a>' in html
+    # The product page's order request starts with that product chosen.
+    form = buyer.get(f"/booths/{slug}/inquire?kind=order_request&product={mask.id}").get_data(as_text=True)
+    assert f'value="{mask.id}" id="product-{mask.id}" aria-describedby="products-help" checked' in form
+    assert 'checked class="form-check-input" id="kind-1"' in form
 
-    from expo.booths.services import find_booth
 
-    with app.test_request_context():
-        html = render_template_string('{% include "leads/_inquire_button.html" %}', booth=find_booth(expo["booth"].slug),
-                                      product=expo["mask"])
-    assert f'/booths/{expo["booth"].slug}/inquire?product={expo["mask"].id}' in html
-    assert "kind=order_request" in html and "Send inquiry" in html
-    with app.test_request_context():
-        from expo.accounts.models import User
+def test_the_team_finds_its_lead_inbox_where_visitors_find_the_inquiry_buttons(app, client, expo):
+    slug = expo["booth"].slug
+    log_in(client, expo["staff"])
+    for page in (f"/booths/{slug}", f"/booths/{slug}/products/{expo['mask'].slug}"):
+        html = client.get(page).get_data(as_text=True)
+        assert f'href="/booths/{slug}/leads/">Open your lead inbox</a>' in html
+        assert "Send inquiry" not in html and "Request an order" not in html
 
-        login_user(db.session.get(User, expo["staff"].id))
-        html = render_template_string('{% include "leads/_inquire_button.html" %}', booth=find_booth(expo["booth"].slug))
-    assert f'/booths/{expo["booth"].slug}/leads/' in html and "Send inquiry" not in html
+
+def test_an_organizer_reviewing_a_booth_not_yet_published_is_offered_no_inquiry(app, client, factory):
+    from expo.booths.models import Booth
+
+    booth = factory.booth(factory.company(owner=factory.user()), status=Booth.SUBMITTED)
+    log_in(client, factory.organizer())
+    response = client.get(f"/booths/{booth.slug}/review")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The booth as visitors see it" in html
+    assert "Send inquiry" not in html and "Open your lead inbox" not in html
 
 
 def test_one_account_cannot_flood_exhibitors_with_inquiries(app, client, expo):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from expo.accounts.models import User
 from expo.extensions import db
+from expo.notifications.categories import CATEGORY_KEYS
 from expo.notifications.models import Notification, NotificationPreference
 from expo.notifications.notify import notify
 from tests.conftest import count_queries, log_in, run_recorded_tasks
@@ -79,9 +80,10 @@ def test_settings_turn_channels_off_and_say_what_cannot_be(app, client, factory)
     log_in(client, user)
     page = client.get("/account/notifications").get_data(as_text=True)
     assert "Messages from organizers" in page and "cannot be turned off" in page
+    assert "Trade inquiries and leads" in page and "inquiries assigned to you" in page
+    assert "Daily lead digest" in page and "Nothing is sent on days without news." in page
     # Everything on except organizers' e-mails and reminders in the app.
-    data = {f"{key}_{channel}": "y" for key in ("registrations", "reminders", "exhibitor", "broadcasts")
-            for channel in ("in_app", "email")}
+    data = {f"{key}_{channel}": "y" for key in CATEGORY_KEYS for channel in ("in_app", "email")}
     del data["broadcasts_email"], data["reminders_in_app"]
     assert client.post("/account/notifications", data=data).status_code == 302
     with app.app_context():

@@ -95,7 +95,6 @@ def test_sharing_is_off_until_the_visitor_turns_it_on_in_the_profile(app, client
     log_in(client, visitor)
     assert 'name="share_contact_with_booths"' in client.get("/account").get_data(as_text=True)
     response = client.post("/account", data={"name": "Curious Buyer", "timezone": "UTC", "language": "en",
-                                             "country": "PH", "share_contact_with_booths": "y",
-                                             "daily_lead_digest": "y"})
+                                             "country": "PH", "share_contact_with_booths": "y"})
     assert response.status_code == 302
     assert "Curious Buyer" in team.get(f"/booths/{booth.slug}/leads/ranking").get_data(as_text=True)
