@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.checkin.routes import bp as checkin_bp
     from expo.core.routes import bp as core_bp
     from expo.editions.routes import bp as editions_bp
+    from expo.exhibition.routes import bp as exhibition_bp
     from expo.exhibitors.routes import bp as exhibitors_bp
     from expo.forums.routes import bp as forums_bp
     from expo.organize.routes import bp as organize_bp
@@ -119,7 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.registrations.routes import bp as registrations_bp
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
-                      exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp):
+                      exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, exhibition_bp):
         app.register_blueprint(blueprint)
 
 

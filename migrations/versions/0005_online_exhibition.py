@@ -60,6 +60,7 @@ def upgrade():
     sa.Column('suspended_reason', sa.Text(), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=True),
     sa.Column('search_text', sa.Text(), nullable=False),
+    _search_vector_column(),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status != 'suspended' OR suspended_reason != ''", name=op.f('ck_booths_suspension_has_reason')),
@@ -123,6 +124,7 @@ def upgrade():
     sa.Column('availability', sa.String(length=20), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
+    _search_vector_column(),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("availability IN ('in_stock', 'made_to_order', 'pre_order', 'out_of_stock')", name=op.f('ck_products_availability_known')),
@@ -138,6 +140,8 @@ def upgrade():
         batch_op.create_index('ix_products_booth_position', ['booth_id', 'position', 'id'], unique=False)
         batch_op.create_index('ix_products_category', ['category_id'], unique=False)
         batch_op.create_index('ix_products_min_order', ['min_order_quantity'], unique=False)
+        batch_op.create_index('ix_products_name', ['name', 'id'], unique=False)
+        batch_op.create_index('ix_products_booth_filters', ['booth_id', 'category_id', 'min_order_quantity'], unique=False)
 
     op.create_table('engagement_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -203,11 +207,21 @@ def upgrade():
     _open_booths_for_approved_companies()
 
 
-# Full-text search. PostgreSQL: GIN indexes over the tsvector expression the queries use.
-# SQLite: external-content FTS5 tables kept in step by triggers (a later migration that rebuilds
-# products or booths with batch_alter_table must create these triggers again).
+# Full-text search. PostgreSQL: GIN indexes over a stored tsvector column the database computes
+# from search_text (NULL on SQLite). SQLite: external-content FTS5 tables kept in step by triggers
+# (a later migration that rebuilds products or booths with batch_alter_table must create these
+# triggers again).
 SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
 SEARCHED_TABLES = {"products": "product_search", "booths": "booth_search"}
+
+
+def _search_vector_column():
+    from sqlalchemy.dialects import postgresql
+
+    expression = ("to_tsvector('english'::regconfig, search_text)" if op.get_bind().dialect.name == "postgresql"
+                  else "NULL")
+    return sa.Column('search_vector', postgresql.TSVECTOR().with_variant(sa.Text(), 'sqlite'),
+                     sa.Computed(expression, persisted=True), nullable=True)
 
 
 def _sqlite_fts_statements(table, index):
@@ -228,8 +242,7 @@ def _create_search_indexes():
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         for table in SEARCHED_TABLES:
-            op.execute(f"CREATE INDEX ix_{table}_search ON {table} "
-                       f"USING gin (to_tsvector('english'::regconfig, search_text))")
+            op.execute(f"CREATE INDEX ix_{table}_search ON {table} USING gin (search_vector)")
     elif bind.dialect.name == "sqlite":
         for table, index in SEARCHED_TABLES.items():
             for statement in _sqlite_fts_statements(table, index):
@@ -289,6 +302,8 @@ def downgrade():
 
     op.drop_table('engagement_events')
     with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.drop_index('ix_products_name')
+        batch_op.drop_index('ix_products_booth_filters')
         batch_op.drop_index('ix_products_min_order')
         batch_op.drop_index('ix_products_category')
         batch_op.drop_index('ix_products_booth_position')

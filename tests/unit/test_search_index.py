@@ -27,9 +27,12 @@ def test_product_text_gathers_name_category_company_and_specifications(app, fact
                               specifications=[["Material", "Melt-blown polypropylene"]], hs_code="630790")
     with app.app_context():
         stored = db.session.get(Product, product.id).search_text
+    # Punctuation is stored as space, so that both databases split words alike.
     for expected in ("KN95 respirator", "Medical supplies", "Masks and respirators", "Nanning Mask Machinery",
-                     "Melt-blown polypropylene", "630790"):
+                     "Melt blown polypropylene", "630790"):
         assert expected in stored
+    # The shared category names also in Chinese, and the booth's country.
+    assert "口罩与呼吸器" in stored and "China" in stored and "中国" in stored
 
 
 def test_booth_text_names_the_country_in_english_and_chinese(app, factory):
