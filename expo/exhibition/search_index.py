@@ -28,26 +28,35 @@ from expo.catalog.models import Product, ProductCategory
 from expo.exhibitors.models import ExhibitorCompany
 
 # English stemming on both databases ("masks" finds "mask"); words of other languages pass unstemmed.
-# On PostgreSQL the models' ``search_vector`` column holds to_tsvector('english', search_text),
-# computed by the database, under a GIN index.
+# Both index the first line of search_text (the product's or company's name) apart from the rest,
+# so that ranking can weigh a match in the name ten times a match elsewhere: PostgreSQL's
+# ``search_vector`` column (generated, under a GIN index: expo.db_types.SEARCH_VECTOR) gives the
+# first line weight A and the rest weight D (ts_rank's weights 1.0 and 0.1); SQLite's FTS5 table has the columns title and body,
+# ranked with bm25 weights 10 and 1.
 SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
+TITLE_WEIGHT = 10.0
+
+
+def _title_and_body(row: str) -> str:
+    return (f"substr({row}.search_text, 1, instr({row}.search_text || char(10), char(10)) - 1), "
+            f"substr({row}.search_text, instr({row}.search_text || char(10), char(10)) + 1)")
 
 
 def sqlite_fts_statements(table: str, index: str) -> list[str]:
-    """An external-content FTS5 table over ``table.search_text`` and the triggers that keep it in step.
+    """A contentless FTS5 table over ``table.search_text`` (its first line as title, the rest as
+    body) and the triggers that keep it in step: it only ever answers with rowids.
 
     Migrations keep their own copy of these statements: a migration is a snapshot of its day.
     """
     return [
-        f"CREATE VIRTUAL TABLE {index} USING fts5(search_text, content='{table}', content_rowid='id', "
-        f"tokenize='{SQLITE_TOKENIZER}')",
+        f"CREATE VIRTUAL TABLE {index} USING fts5(title, body, content='', tokenize='{SQLITE_TOKENIZER}')",
         f"CREATE TRIGGER {index}_after_insert AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {index}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"INSERT INTO {index}(rowid, title, body) VALUES (new.id, {_title_and_body('new')}); END",
         f"CREATE TRIGGER {index}_after_delete AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {index}({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        f"INSERT INTO {index}({index}, rowid, title, body) VALUES ('delete', old.id, {_title_and_body('old')}); END",
         f"CREATE TRIGGER {index}_after_update AFTER UPDATE OF search_text ON {table} BEGIN "
-        f"INSERT INTO {index}({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-        f"INSERT INTO {index}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"INSERT INTO {index}({index}, rowid, title, body) VALUES ('delete', old.id, {_title_and_body('old')}); "
+        f"INSERT INTO {index}(rowid, title, body) VALUES (new.id, {_title_and_body('new')}); END",
     ]
 
 

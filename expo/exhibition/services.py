@@ -33,7 +33,8 @@ from sqlalchemy.sql import ColumnElement
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product, ProductCategory
 from expo.editions.models import Edition
-from expo.exhibition.search_index import SQLITE_INDEXES, SearchTerm, fts5_expression, parse_query, tsquery_expression
+from expo.exhibition.search_index import (SQLITE_INDEXES, TITLE_WEIGHT, SearchTerm, fts5_expression, parse_query,
+                                          tsquery_expression)
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 
@@ -286,7 +287,7 @@ class _Finder:
         columns = [rowid.label("id")]
         if scored:
             # bm25 is lower for better matches; negated, both databases sort the score descending.
-            columns.append((-func.bm25(literal_column(self.fts_name))).label("score"))
+            columns.append((-func.bm25(literal_column(self.fts_name), TITLE_WEIGHT, 1.0)).label("score"))
         query = select(*columns).select_from(table(self.fts_name)).where(
             literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
         if self.entity is Product and self._products_listed_first():
@@ -329,27 +330,29 @@ class _Finder:
     def page(self, sort: str, page: int) -> tuple[list[int], ResultCount]:
         """The ids on ``page`` in ``sort`` order, and the capped count of all matches."""
         offset = (min(page, math.ceil(RESULT_LIMIT / PER_PAGE)) - 1) * PER_PAGE
+        # The last page stops at RESULT_LIMIT.
+        size = min(PER_PAGE, RESULT_LIMIT - offset)
         if sort == RELEVANCE:
             # Ranking is the costly part: count first, then rank all matches or, for a popular
             # query, the recent ones.
             count = self.count()
-            return (self._rank(offset, recent=count.more) if count.value else []), count
+            return (self._rank(offset, size, recent=count.more) if count.value else []), count
         matches = self._first_matches(scored=False).cte("matches").prefix_with("MATERIALIZED")
         total = select(func.count()).select_from(matches).scalar_subquery()
         query = self._sorted(select(self.entity.id, total).join(matches, matches.c.id == self.entity.id), sort)
-        rows = db.session.execute(query.limit(PER_PAGE).offset(offset)).all()
+        rows = db.session.execute(query.limit(size).offset(offset)).all()
         count = _capped(rows[0][1]) if rows else (self.count() if page > 1 else ResultCount(0))
         if not count.more:
             return [row[0] for row in rows], count
         # More matches than the first ones found: the page must come from all of them.
-        return self._walk(sort, offset), count
+        return self._walk(sort, offset, size), count
 
     def _sorted(self, query: Select, sort: str) -> Select:
         if self.entity is Booth and sort == NAME:
             query = query.join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
         return query.order_by(*self.orderings[sort])
 
-    def _rank(self, offset: int, *, recent: bool) -> list[int]:
+    def _rank(self, offset: int, size: int, *, recent: bool) -> list[int]:
         """The page by relevance: every match ranked or, for a popular query (``recent``), the
         newest RESULT_LIMIT + 1 matches among the newest RECENT_WINDOW rows. Bounded work however
         common the words, and fresh listings always have their chance."""
@@ -366,26 +369,26 @@ class _Finder:
                           .order_by(entity.id.desc()))
         ranked = candidates.limit(RESULT_LIMIT + 1).subquery()
         query = select(ranked.c.id).order_by(ranked.c.score.desc(), ranked.c.id.desc())
-        return list(db.session.scalars(query.limit(PER_PAGE).offset(offset)))
+        return list(db.session.scalars(query.limit(size).offset(offset)))
 
     def _oldest_recent_id(self) -> ColumnElement:
         recent = select(self.entity.id).order_by(self.entity.id.desc()).limit(RECENT_WINDOW).subquery()
         return select(func.min(recent.c.id)).scalar_subquery()
 
-    def _walk(self, sort: str, offset: int) -> list[int]:
+    def _walk(self, sort: str, offset: int, size: int) -> list[int]:
         """A page in ``sort`` order over many matches: walk the sort's index, test each row, stop
         at the page (most rows match, so that is soon)."""
         entity = self.entity
         if _is_sqlite() and self.terms and sort == NEWEST and entity is Product:
             # FTS5 lists matches newest first by itself.
             query, rowid = self._fts_select(scored=False)
-            return list(db.session.scalars(query.order_by(rowid.desc()).limit(PER_PAGE).offset(offset)))
+            return list(db.session.scalars(query.order_by(rowid.desc()).limit(size).offset(offset)))
         query = select(entity.id).where(*self._conditions(_unindexed))
         if self.terms and _is_sqlite():
             query = query.where(_unindexed(entity.id).in_(self._fts_rowids()))
         elif self.terms:
             query = query.where(self._pg_match(indexed=False))
-        return list(db.session.scalars(self._sorted(query, sort).limit(PER_PAGE).offset(offset)))
+        return list(db.session.scalars(self._sorted(query, sort).limit(size).offset(offset)))
 
 
 def _load_products(ids: Sequence[int]) -> list[Product]:
