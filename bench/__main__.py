@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import registration_race
+from bench import exhibition_search, registration_race
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,
+    "exhibition_search": exhibition_search.main,
 }
 
 

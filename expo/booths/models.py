@@ -27,7 +27,8 @@ class Booth(db.Model):
         CheckConstraint("status IN ('draft', 'submitted', 'published', 'suspended')", name="status_known"),
         # The team is always told why its booth was taken down.
         CheckConstraint("status != 'suspended' OR suspended_reason != ''", name="suspension_has_reason"),
-        Index("ix_booths_status_country", "status", "country"),
+        # With id, PostgreSQL lists the published (or unpublished) booths of a country from the index alone.
+        Index("ix_booths_status_country", "status", "country", "id"),
         # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index). Spelt
         # as an expression so that Alembic, which ignores ddl_if, does not look for it on SQLite.
         Index("ix_booths_search", text("search_vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),

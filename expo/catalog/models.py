@@ -46,8 +46,10 @@ class Product(db.Model):
         CheckConstraint("availability IN ('in_stock', 'made_to_order', 'pre_order', 'out_of_stock')",
                         name="availability_known"),
         Index("ix_products_booth_position", "booth_id", "position", "id"),
-        Index("ix_products_category", "category_id"),
-        Index("ix_products_min_order", "min_order_quantity"),
+        # The search filters' columns are in these two indexes too, so that search reads a category's
+        # products, and walks products by minimum order (id breaking ties), from the index alone.
+        Index("ix_products_category", "category_id", "min_order_quantity", "booth_id"),
+        Index("ix_products_min_order", "min_order_quantity", "id"),
         # Search: results sorted by name; the filters a booth's products are tested by, read from
         # the index alone (which booths sell in a category, at a minimum order).
         Index("ix_products_name", "name", "id"),

@@ -39,10 +39,11 @@ def show_exhibition():
 
 
 @bp.app_template_filter("result_count")
-def result_count(count: services.ResultCount) -> str:
+def result_count(count: services.ResultCount | int) -> str:
     """'1,234', or '1,000+' when there are more than the search counts."""
-    number = format_decimal(count.value, locale=str(get_locale() or "en"))
-    return gettext("%(number)s+", number=number) if count.more else number
+    value, more = (count, False) if isinstance(count, int) else (count.value, count.more)
+    number = format_decimal(value, locale=str(get_locale() or "en"))
+    return gettext("%(number)s+", number=number) if more else number
 
 
 @bp.route("/search")

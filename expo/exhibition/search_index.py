@@ -95,9 +95,14 @@ def country_words(code: str | None) -> str:
     return " ".join(sorted(names))
 
 
+def _one_line(text: str) -> str:
+    """The name goes on the first line, which search weighs as the title: it must stay one line."""
+    return " ".join(text.split())
+
+
 def booth_search_text(*, company_name: str, sector: str, tagline: str, description: str,
                       country: str | None) -> str:
-    return searchable_text(_join([company_name, sector, tagline, country_words(country), description]))
+    return searchable_text(_join([_one_line(company_name), sector, tagline, country_words(country), description]))
 
 
 def product_search_text(*, name: str, category_path: Sequence[str], description: str,
@@ -106,7 +111,7 @@ def product_search_text(*, name: str, category_path: Sequence[str], description:
     """The country is the booth's: buyers look for "Vietnam coffee" and "Thai rice"."""
     specs = " ".join(f"{pair[0]} {pair[1]}" for pair in specifications or () if len(pair) == 2)
     categories = " ".join(category_words(name) for name in category_path)
-    return searchable_text(_join([name, categories, hs_code, company_name, country_words(country), specs,
+    return searchable_text(_join([_one_line(name), categories, hs_code, company_name, country_words(country), specs,
                                   description]))
 
 
@@ -229,38 +234,62 @@ t can will just don should now
 
 @dataclass(frozen=True)
 class SearchTerm:
-    """A word every result must contain (a CJK run gives one term per character pair); ``prefix``
-    also accepts longer words that start with it."""
+    """Something every result must contain: a word (``prefix``: or a longer word starting with it),
+    or a run of CJK characters, which is all of its character ``pairs``.
+
+    A run is matched as "the run itself, or all its pairs": the same results (the index holds a
+    run's pairs beside it), but PostgreSQL estimates how common the run is from its statistics,
+    where it would multiply the pairs' frequencies as if they were unrelated, guess far too few
+    matches for a common word such as 医疗用品 and pick a plan that reads every one of them.
+    """
 
     token: str
     prefix: bool = False
+    pairs: tuple[str, ...] = ()
 
 
 def parse_query(text: str) -> list[SearchTerm]:
     """The terms of a visitor's query; quotes, operators and punctuation are just separators."""
-    tokens: list[str] = []
+    terms: list[SearchTerm] = []
     spaced = _CJK_RUN.sub(lambda match: f" {match.group()} ", _normalised(text[:MAX_QUERY_LENGTH]))
     for word in spaced.split():
         if _IS_CJK_RUN.match(word):
             word = word[:MAX_CJK_RUN]
-            tokens.extend([word[i:i + 2] for i in range(len(word) - 1)] or [word])
+            term = SearchTerm(word, pairs=tuple(word[i:i + 2] for i in range(len(word) - 1)) if len(word) > 2 else ())
         elif (word := word.lower()) not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH:
-            tokens.append(word)
-    terms = [SearchTerm(token) for token in dict.fromkeys(tokens)][:MAX_QUERY_TERMS]
-    if terms and len(terms[-1].token) >= MIN_PREFIX_LENGTH and not _IS_CJK_RUN.match(terms[-1].token):
-        terms[-1] = SearchTerm(terms[-1].token, prefix=True)
+            term = SearchTerm(word)
+        else:
+            continue
+        if term not in terms:
+            terms.append(term)
+    terms = terms[:MAX_QUERY_TERMS]
+    last = terms[-1] if terms else None
+    if last is not None and len(last.token) >= MIN_PREFIX_LENGTH and not _IS_CJK_RUN.match(last.token):
+        terms[-1] = SearchTerm(last.token, prefix=True)
     return terms
 
 
 def fts5_expression(terms: Sequence[SearchTerm]) -> str:
     """An FTS5 MATCH expression requiring every term. Tokens hold only letters, digits and marks,
     so quoting them as strings is enough to keep FTS5's operators (NEAR, AND, *, ^, column:) out."""
-    return " AND ".join(f'"{term.token}"' + ("*" if term.prefix else "") for term in terms)
+
+    def one(term: SearchTerm) -> str:
+        if term.pairs:
+            return f'("{term.token}" OR (' + " AND ".join(f'"{pair}"' for pair in term.pairs) + "))"
+        return f'"{term.token}"' + ("*" if term.prefix else "")
+
+    return " AND ".join(one(term) for term in terms)
 
 
 def tsquery_expression(terms: Sequence[SearchTerm]) -> str:
-    """The same for PostgreSQL's ``to_tsquery('english', ...)``: quoted lexemes joined by &."""
-    return " & ".join(f"'{term.token}'" + (":*" if term.prefix else "") for term in terms)
+    """The same for PostgreSQL's ``to_tsquery('english', ...)``: quoted lexemes joined by & and |."""
+
+    def one(term: SearchTerm) -> str:
+        if term.pairs:
+            return f"('{term.token}' | (" + " & ".join(f"'{pair}'" for pair in term.pairs) + "))"
+        return f"'{term.token}'" + (":*" if term.prefix else "")
+
+    return " & ".join(one(term) for term in terms)
 
 
 def category_path(category: ProductCategory | None) -> list[str]:

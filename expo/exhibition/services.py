@@ -7,12 +7,12 @@ At volume (10,000 booths, 100,000 products) a popular word matches tens of thous
 Three rules keep every search cheap whatever it matches:
 
 * Counts stop at ``RESULT_LIMIT``: past it the tab reads "1,000+" and pages stop there, so nothing
-  ever counts or pages through the whole catalogue.
-* Relevance ranks a candidate set: the ``RESULT_LIMIT`` most recently listed matches (all of them
-  when there are fewer). The same query returns the capped count, so a search usually costs one
-  statement plus the loading of the page's rows.
-* A sort by name or minimum order over more matches than that walks the sort's index and tests
-  each row against the match, instead of sorting every match.
+  ever counts or pages through the whole catalogue. Counting takes the first matches found, in
+  whatever order the database finds them, so any plan stops early.
+* Relevance over more matches than that ranks a candidate set: the most recently listed matches
+  among the newest ``RECENT_WINDOW`` rows (every match, when there are fewer than the limit).
+* The other sorts over more matches than that walk the sort's index and test each row against the
+  words, instead of sorting every match; fewer matches are simply sorted.
 
 PostgreSQL matches the stored tsvector column under its GIN index and ranks with ts_rank_cd;
 SQLite matches its FTS5 table and ranks with bm25. Both read the same words out of the query
@@ -221,30 +221,31 @@ def _product_conditions(criteria: SearchCriteria, plain=lambda column: column) -
 class _Finder:
     """Matches one kind of result (products or booths) against the criteria, on either database.
 
-    A page costs one statement when the criteria match at most RESULT_LIMIT rows: the first
-    RESULT_LIMIT + 1 matches found (any plan stops there, whatever the planner guessed), which
-    gives the count and, when that is all of them, every sort exactly. Only a popular query needs
-    a second statement: relevance then ranks the newest matches among the newest
-    ``RECENT_WINDOW`` rows, the other sorts walk their index and stop at the page.
+    A page costs two statements: the count (of the first RESULT_LIMIT + 1 matches found, which any
+    plan stops at, whatever the planner guessed), then the page, which orders every match when
+    that was all of them; for a popular query, relevance ranks the newest matches among the newest
+    ``RECENT_WINDOW`` rows and the other sorts walk their index and stop at the page.
     """
 
     criteria: SearchCriteria
     terms: list[SearchTerm]
     entity: Any
     fts_name: str
-    # Sort name -> ORDER BY clauses; each ends with a unique tie-breaker so pages never overlap.
-    orderings: dict[str, tuple[ColumnElement, ...]] = field(default_factory=dict)
+    # Sort name -> (column, descending, may be missing); each ends with a unique tie-breaker so
+    # pages never overlap. Missing values (no minimum order stated, never published) come last.
+    sort_keys: dict[str, tuple[tuple[ColumnElement, bool, bool], ...]] = field(default_factory=dict)
     _list_products_first: bool | None = None
 
     @classmethod
     def for_kind(cls, kind: str, criteria: SearchCriteria, terms: list[SearchTerm]) -> "_Finder":
         if kind == PRODUCTS:
             return cls(criteria, terms, Product, SQLITE_INDEXES["products"],
-                       orderings={NEWEST: (Product.id.desc(),), NAME: (Product.name, Product.id),
-                                  MIN_ORDER: (Product.min_order_quantity.asc().nulls_last(), Product.id)})
+                       sort_keys={NEWEST: ((Product.id, True, False),),
+                                  NAME: ((Product.name, False, False), (Product.id, False, False)),
+                                  MIN_ORDER: ((Product.min_order_quantity, False, True), (Product.id, False, False))})
         return cls(criteria, terms, Booth, SQLITE_INDEXES["booths"],
-                   orderings={NEWEST: (Booth.published_at.desc().nulls_last(), Booth.id.desc()),
-                              NAME: (ExhibitorCompany.name, Booth.id)})
+                   sort_keys={NEWEST: ((Booth.published_at, True, True), (Booth.id, True, False)),
+                              NAME: ((ExhibitorCompany.name, False, False), (Booth.id, False, False))})
 
     def _conditions(self, plain=lambda column: column) -> list[ColumnElement[bool]]:
         """What restricts rows of this kind, besides the words."""
@@ -300,9 +301,12 @@ class _Finder:
         return query, rowid
 
     def _products_listed_first(self) -> bool:
+        """Whether the filters leave few products: a category without subcategories (one of some
+        thirty), or booth filters few booths pass. A whole branch of the tree or a minimum order
+        leaves too many to be worth listing."""
         if self._list_products_first is None:
             criteria = self.criteria
-            self._list_products_first = bool(criteria.category_ids) or (
+            self._list_products_first = len(criteria.category_ids) == 1 or (
                 criteria.has_booth_filters and _few_booths_pass(criteria))
         return self._list_products_first
 
@@ -312,16 +316,25 @@ class _Finder:
 
     # --- both -----------------------------------------------------------------------------------
 
-    def _first_matches(self, *, scored: bool) -> Select:
+    def _first_matches(self, *, scored: bool, sort: str | None = None) -> Select:
         """The first RESULT_LIMIT + 1 matches found, in no particular order (one more than we
-        show, to tell "1,000" from "1,000+")."""
+        show, to tell "1,000" from "1,000+"), with their score or the values ``sort`` orders by."""
         limit = RESULT_LIMIT + 1
+        keys = [column.label(f"key{index}") for index, (column, *_order) in enumerate(self.sort_keys.get(sort, ()))]
         if not self.terms:
-            return select(self.entity.id).where(*self._conditions()).limit(limit)
-        if _is_sqlite():
-            return self._fts_select(scored=scored)[0].limit(limit)
-        columns = [self.entity.id] + ([self._pg_score()] if scored else [])
-        return select(*columns).where(self._pg_match(indexed=True), *self._conditions()).limit(limit)
+            query = select(self.entity.id, *keys).where(*self._conditions())
+        elif _is_sqlite():
+            query, rowid = self._fts_select(scored=scored)
+            if keys:
+                query = query.add_columns(*keys)
+                if self.entity is Product and self._products_listed_first():
+                    query = query.join(Product, Product.id == rowid)
+        else:
+            columns = [self.entity.id] + ([self._pg_score()] if scored else [])
+            query = select(*columns, *keys).where(self._pg_match(indexed=True), *self._conditions())
+        if self.entity is Booth and sort == NAME:
+            query = query.join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+        return query.limit(limit)
 
     def count(self) -> ResultCount:
         matches = self._first_matches(scored=False).subquery()
@@ -332,25 +345,24 @@ class _Finder:
         offset = (min(page, math.ceil(RESULT_LIMIT / PER_PAGE)) - 1) * PER_PAGE
         # The last page stops at RESULT_LIMIT.
         size = min(PER_PAGE, RESULT_LIMIT - offset)
+        # Counting is cheap, ranking and sorting are not: count first, then order all the matches,
+        # or, for a popular query, rank the recent ones or walk the sort's index.
+        count = self.count()
+        if not count.value:
+            return [], count
         if sort == RELEVANCE:
-            # Ranking is the costly part: count first, then rank all matches or, for a popular
-            # query, the recent ones.
-            count = self.count()
-            return (self._rank(offset, size, recent=count.more) if count.value else []), count
-        matches = self._first_matches(scored=False).cte("matches").prefix_with("MATERIALIZED")
-        total = select(func.count()).select_from(matches).scalar_subquery()
-        query = self._sorted(select(self.entity.id, total).join(matches, matches.c.id == self.entity.id), sort)
-        rows = db.session.execute(query.limit(size).offset(offset)).all()
-        count = _capped(rows[0][1]) if rows else (self.count() if page > 1 else ResultCount(0))
-        if not count.more:
-            return [row[0] for row in rows], count
-        # More matches than the first ones found: the page must come from all of them.
-        return self._walk(sort, offset, size), count
+            return self._rank(offset, size, recent=count.more), count
+        if count.more:
+            return self._walk(sort, offset, size), count
+        matches = self._first_matches(scored=False, sort=sort).subquery()
+        keys = [(matches.c[f"key{index}"], *order) for index, (_column, *order) in enumerate(self.sort_keys[sort])]
+        query = select(matches.c.id).order_by(*_ordering(keys))
+        return list(db.session.scalars(query.limit(size).offset(offset))), count
 
     def _sorted(self, query: Select, sort: str) -> Select:
         if self.entity is Booth and sort == NAME:
             query = query.join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-        return query.order_by(*self.orderings[sort])
+        return query.order_by(*_ordering(self.sort_keys[sort]))
 
     def _rank(self, offset: int, size: int, *, recent: bool) -> list[int]:
         """The page by relevance: every match ranked or, for a popular query (``recent``), the
@@ -377,7 +389,7 @@ class _Finder:
 
     def _walk(self, sort: str, offset: int, size: int) -> list[int]:
         """A page in ``sort`` order over many matches: walk the sort's index, test each row, stop
-        at the page (most rows match, so that is soon)."""
+        at the page (many rows match, so that is soon)."""
         entity = self.entity
         if _is_sqlite() and self.terms and sort == NEWEST and entity is Product:
             # FTS5 lists matches newest first by itself.
@@ -387,8 +399,18 @@ class _Finder:
         if self.terms and _is_sqlite():
             query = query.where(_unindexed(entity.id).in_(self._fts_rowids()))
         elif self.terms:
-            query = query.where(self._pg_match(indexed=False))
+            # PostgreSQL's statistics tell it how common the words are: it walks the sort's index
+            # for a common word and sorts the matches of a rarer one.
+            query = query.where(self._pg_match(indexed=True))
         return list(db.session.scalars(self._sorted(query, sort).limit(size).offset(offset)))
+
+
+def _ordering(keys) -> list[ColumnElement]:
+    clauses = []
+    for column, descending, may_be_missing in keys:
+        clause = column.desc() if descending else column.asc()
+        clauses.append(clause.nulls_last() if may_be_missing else clause)
+    return clauses
 
 
 def _load_products(ids: Sequence[int]) -> list[Product]:
@@ -461,9 +483,10 @@ def filter_options() -> FilterOptions:
 
 def countries_with_booths() -> list[tuple[str, int]]:
     """(country code, published booths) for every country with any, most booths first."""
+    # count(*), not count(id): the (status, country) index alone answers it.
     rows = db.session.execute(
-        select(Booth.country, func.count(Booth.id)).where(Booth.status == Booth.PUBLISHED, Booth.country.is_not(None))
-        .group_by(Booth.country).order_by(func.count(Booth.id).desc(), Booth.country))
+        select(Booth.country, func.count()).where(Booth.status == Booth.PUBLISHED, Booth.country.is_not(None))
+        .group_by(Booth.country).order_by(func.count().desc(), Booth.country))
     return [(country, count) for country, count in rows]
 
 

@@ -72,7 +72,7 @@ def upgrade():
     sa.UniqueConstraint('slug', name=op.f('uq_booths_slug'))
     )
     with op.batch_alter_table('booths', schema=None) as batch_op:
-        batch_op.create_index('ix_booths_status_country', ['status', 'country'], unique=False)
+        batch_op.create_index('ix_booths_status_country', ['status', 'country', 'id'], unique=False)
 
     op.create_table('booth_documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -138,8 +138,8 @@ def upgrade():
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index('ix_products_booth_position', ['booth_id', 'position', 'id'], unique=False)
-        batch_op.create_index('ix_products_category', ['category_id'], unique=False)
-        batch_op.create_index('ix_products_min_order', ['min_order_quantity'], unique=False)
+        batch_op.create_index('ix_products_category', ['category_id', 'min_order_quantity', 'booth_id'], unique=False)
+        batch_op.create_index('ix_products_min_order', ['min_order_quantity', 'id'], unique=False)
         batch_op.create_index('ix_products_name', ['name', 'id'], unique=False)
         batch_op.create_index('ix_products_booth_filters', ['booth_id', 'category_id', 'min_order_quantity'], unique=False)
 
