@@ -189,11 +189,13 @@ def _booth_conditions(criteria: SearchCriteria, plain=lambda column: column) -> 
     conditions: list[ColumnElement[bool]] = [plain(Booth.status) == Booth.PUBLISHED]
     if criteria.country:
         conditions.append(plain(Booth.country) == criteria.country)
+    # The placements are a list to test booths against: SQLite would otherwise seek every booth
+    # of the list for every row (the (status, country, id) index invites it).
     if criteria.pavilion_id:
-        conditions.append(plain(Booth.id).in_(
+        conditions.append(_unindexed(Booth.id).in_(
             select(BoothPlacement.booth_id).where(BoothPlacement.pavilion_id == criteria.pavilion_id)))
     if criteria.edition_id:
-        conditions.append(plain(Booth.id).in_(
+        conditions.append(_unindexed(Booth.id).in_(
             select(BoothPlacement.booth_id).where(BoothPlacement.edition_id == criteria.edition_id)))
     return conditions
 
