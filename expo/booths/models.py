@@ -29,6 +29,8 @@ class Booth(db.Model):
         CheckConstraint("status != 'suspended' OR suspended_reason != ''", name="suspension_has_reason"),
         # With id, PostgreSQL lists the published (or unpublished) booths of a country from the index alone.
         Index("ix_booths_status_country", "status", "country", "id"),
+        # The newest published booths (the exhibition's front door, search sorted by newest).
+        Index("ix_booths_status_published", "status", "published_at"),
         # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index). Spelt
         # as an expression so that Alembic, which ignores ddl_if, does not look for it on SQLite.
         Index("ix_booths_search", text("search_vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),

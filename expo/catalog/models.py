@@ -54,6 +54,8 @@ class Product(db.Model):
         # the index alone (which booths sell in a category, at a minimum order).
         Index("ix_products_name", "name", "id"),
         Index("ix_products_booth_filters", "booth_id", "category_id", "min_order_quantity"),
+        # The sitemap lists every product's address and last change from this index alone.
+        Index("ix_products_sitemap", "booth_id", "slug", "updated_at"),
         # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index). Spelt
         # as an expression so that Alembic, which ignores ddl_if, does not look for it on SQLite.
         Index("ix_products_search", text("search_vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),

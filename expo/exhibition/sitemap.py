@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from urllib.parse import quote
 from xml.sax.saxutils import escape
@@ -33,21 +34,37 @@ XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 class UrlPattern:
-    """An endpoint's absolute URL with its arguments left as placeholders, filled by replacement:
-    the router's rules and BASE_URL still decide every address, at the cost of one build."""
+    """An endpoint's absolute URL, XML-escaped, with its arguments left as gaps that each call
+    fills: the router's rules and BASE_URL still decide every address, at the cost of one build.
+
+    The result goes into the XML as it is: the fixed parts are escaped once, and the arguments are
+    percent-encoded, which leaves nothing to escape.
+    """
 
     def __init__(self, endpoint: str, *names: str, numeric: Iterable[str] = ()):
         numeric = set(numeric)
-        self._placeholders = {name: (str(900_000_001 + index) if name in numeric else f"zzq{index}qzz")
-                              for index, name in enumerate(names)}
-        values = {name: int(value) if name in numeric else value for name, value in self._placeholders.items()}
-        self._template = external_url(endpoint, **values)
+        placeholders = {name: (str(900_000_001 + index) if name in numeric else f"zzq{index}qzz")
+                        for index, name in enumerate(names)}
+        template = external_url(endpoint, **{name: int(value) if name in numeric else value
+                                             for name, value in placeholders.items()})
+        # The fixed text between the arguments, in the order the URL names them.
+        order = sorted(names, key=lambda name: template.index(placeholders[name]))
+        self._names = order
+        self._parts = [escape(part) for part in re.split("|".join(placeholders[name] for name in order), template)]
 
     def __call__(self, **values) -> str:
-        url = self._template
-        for name, placeholder in self._placeholders.items():
-            url = url.replace(placeholder, quote(str(values[name]), safe=""))
-        return url
+        parts = self._parts
+        pieces = [parts[0]]
+        for index, name in enumerate(self._names, 1):
+            pieces.append(_quoted(str(values[name])))
+            pieces.append(parts[index])
+        return "".join(pieces)
+
+
+@lru_cache(maxsize=100_000)
+def _quoted(value: str) -> str:
+    """One path segment, percent-encoded; slugs repeat (every product names its booth), so remembered."""
+    return quote(value, safe="")
 
 
 @dataclass(frozen=True)
@@ -79,17 +96,22 @@ def _booth_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | No
         yield url(slug=slug), updated_at
 
 
+# Booth by booth, each booth's products from the index ix_products_sitemap alone (the rows
+# themselves, with their descriptions, are a hundred times larger).
+
+
 def _count_products() -> tuple[int, datetime | None]:
     return tuple(db.session.execute(
-        select(func.count(Product.id), func.max(Product.updated_at)).join(Booth, Booth.id == Product.booth_id)
-        .where(Booth.status == Booth.PUBLISHED)).one())
+        select(func.count(), func.max(Product.updated_at)).select_from(Booth)
+        .join(Product, Product.booth_id == Booth.id).where(Booth.status == Booth.PUBLISHED)).one())
 
 
 def _product_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | None]]:
     url = UrlPattern("catalog.show_product", "slug", "product_slug")
     rows = db.session.execute(
-        select(Booth.slug, Product.slug, Product.updated_at).join(Booth, Booth.id == Product.booth_id)
-        .where(Booth.status == Booth.PUBLISHED).order_by(Product.id).offset(offset).limit(limit))
+        select(Booth.slug, Product.slug, Product.updated_at).select_from(Booth)
+        .join(Product, Product.booth_id == Booth.id).where(Booth.status == Booth.PUBLISHED)
+        .order_by(Booth.id, Product.slug).offset(offset).limit(limit))
     for booth_slug, product_slug, updated_at in rows:
         yield url(slug=booth_slug, product_slug=product_slug), updated_at
 
@@ -124,7 +146,7 @@ def _count_pages() -> tuple[int, datetime | None]:
 def _page_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | None]]:
     def every() -> Iterator[tuple[str, datetime | None]]:
         for endpoint in FIXED_PAGES:
-            yield external_url(endpoint), None
+            yield escape(external_url(endpoint)), None
         edition_url = UrlPattern("editions.show_edition", "slug")
         programme_url = UrlPattern("forums.show_programme", "slug")
         hall_url = UrlPattern("pavilions.list_pavilions", "slug")
@@ -217,7 +239,7 @@ def section_document(section: str, number: int) -> str | None:
     if not entries and number > 1:
         return None
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{XMLNS}">']
-    parts.extend(f"<url><loc>{escape(url)}</loc>{_lastmod(lastmod)}</url>" for url, lastmod in entries)
+    parts.extend(f"<url><loc>{url}</loc>{_lastmod(lastmod)}</url>" for url, lastmod in entries)
     parts.append("</urlset>\n")
     return "\n".join(parts)
 

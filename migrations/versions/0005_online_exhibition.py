@@ -73,6 +73,7 @@ def upgrade():
     )
     with op.batch_alter_table('booths', schema=None) as batch_op:
         batch_op.create_index('ix_booths_status_country', ['status', 'country', 'id'], unique=False)
+        batch_op.create_index('ix_booths_status_published', ['status', 'published_at'], unique=False)
 
     op.create_table('booth_documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -142,6 +143,7 @@ def upgrade():
         batch_op.create_index('ix_products_min_order', ['min_order_quantity', 'id'], unique=False)
         batch_op.create_index('ix_products_name', ['name', 'id'], unique=False)
         batch_op.create_index('ix_products_booth_filters', ['booth_id', 'category_id', 'min_order_quantity'], unique=False)
+        batch_op.create_index('ix_products_sitemap', ['booth_id', 'slug', 'updated_at'], unique=False)
 
     op.create_table('engagement_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -314,6 +316,7 @@ def downgrade():
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index('ix_products_name')
         batch_op.drop_index('ix_products_booth_filters')
+        batch_op.drop_index('ix_products_sitemap')
         batch_op.drop_index('ix_products_min_order')
         batch_op.drop_index('ix_products_category')
         batch_op.drop_index('ix_products_booth_position')
@@ -329,6 +332,7 @@ def downgrade():
 
     op.drop_table('booth_documents')
     with op.batch_alter_table('booths', schema=None) as batch_op:
+        batch_op.drop_index('ix_booths_status_published')
         batch_op.drop_index('ix_booths_status_country')
 
     op.drop_table('booths')
