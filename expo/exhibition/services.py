@@ -47,7 +47,7 @@ PER_PAGE = 24
 # filters serve a visitor better than page 400, and nothing has to count the whole catalogue.
 RESULT_LIMIT = 1000
 # SQLite: booth filters passed by at most this share of the booths are applied by listing their
-# products first (see _Finder._candidates).
+# products first (see _Finder._fts_select).
 SELECTIVE_SHARE = 0.25
 # Relevance over a popular query ranks matches among this many newest rows (see _Finder).
 RECENT_WINDOW = 10 * RESULT_LIMIT
@@ -119,7 +119,7 @@ class ResultPage:
 @dataclass
 class SearchResults:
     criteria: SearchCriteria
-    terms: list[SearchTerm]
+    # The sort applied: the one asked for, or the default.
     sort: str
     counts: dict[str, ResultCount]
     page: ResultPage
@@ -133,21 +133,16 @@ class SearchResults:
         return self.counts[self.criteria.kind].more and self.page.page == self.page.pages
 
 
-def default_sort(kind: str, has_terms: bool) -> str:
-    return RELEVANCE if has_terms else NEWEST
-
-
 def search(criteria: SearchCriteria) -> SearchResults:
     """The page of results the criteria ask for, and the count of each kind (for the tabs)."""
     terms = parse_query(criteria.text)
     sort = criteria.sort if criteria.sort in SORTS[criteria.kind] else ""
     if sort == RELEVANCE and not terms:
         sort = ""
-    sort = sort or default_sort(criteria.kind, bool(terms))
+    sort = sort or (RELEVANCE if terms else NEWEST)
     if criteria.text.strip() and not terms:
         empty = ResultPage([], 1, 1)
-        return SearchResults(criteria, terms, sort, {kind: ResultCount(0) for kind in KINDS}, empty,
-                             nothing_searchable=True)
+        return SearchResults(criteria, sort, {kind: ResultCount(0) for kind in KINDS}, empty, nothing_searchable=True)
     shown = _Finder.for_kind(criteria.kind, criteria, terms)
     other_kind = BOOTHS if criteria.kind == PRODUCTS else PRODUCTS
     ids, count = shown.page(sort, max(1, criteria.page))
@@ -158,7 +153,7 @@ def search(criteria: SearchCriteria) -> SearchResults:
     page_number = min(max(1, criteria.page), _page_count(count))
     counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
     items = _load_products(ids) if criteria.kind == PRODUCTS else _load_booths(ids)
-    return SearchResults(criteria, terms, sort, counts, ResultPage(items, page_number, _page_count(count)))
+    return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)))
 
 
 def _page_count(count: ResultCount) -> int:
