@@ -218,10 +218,10 @@ def _product_conditions(criteria: SearchCriteria, plain=lambda column: column) -
 class _Finder:
     """Matches one kind of result (products or booths) against the criteria, on either database.
 
-    A page costs two statements: the count (of the first RESULT_LIMIT + 1 matches found, which any
-    plan stops at, whatever the planner guessed), then the page, which orders every match when
-    that was all of them; for a popular query, relevance ranks the newest matches among the newest
-    ``RECENT_WINDOW`` rows and the other sorts walk their index and stop at the page.
+    A page costs two statements. The first lists the ids of the first RESULT_LIMIT + 1 matches
+    found, which any plan stops at whatever the planner guessed; when that is all of them, the
+    second orders those ids. For a popular query, relevance ranks the newest matches among the
+    newest ``RECENT_WINDOW`` rows, and the other sorts walk their index and stop at the page.
     """
 
     criteria: SearchCriteria
@@ -284,8 +284,7 @@ class _Finder:
         rowid = literal_column(f"{self.fts_name}.rowid")
         columns = [rowid.label("id")]
         if scored:
-            # bm25 is lower for better matches; negated, both databases sort the score descending.
-            columns.append((-func.bm25(literal_column(self.fts_name), TITLE_WEIGHT, 1.0)).label("score"))
+            columns.append(self._bm25())
         query = select(*columns).select_from(table(self.fts_name)).where(
             literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
         if self.entity is Product and self._products_listed_first():
@@ -296,6 +295,10 @@ class _Finder:
         else:
             query = query.join(self.entity, self.entity.id == rowid).where(*self._conditions())
         return query, rowid
+
+    def _bm25(self) -> ColumnElement:
+        # bm25 is lower for better matches; negated, both databases sort the score descending.
+        return (-func.bm25(literal_column(self.fts_name), TITLE_WEIGHT, 1.0)).label("score")
 
     def _products_listed_first(self) -> bool:
         """Whether the filters leave few products: a category without subcategories (one of some
@@ -313,28 +316,18 @@ class _Finder:
 
     # --- both -----------------------------------------------------------------------------------
 
-    def _first_matches(self, *, scored: bool, sort: str | None = None) -> Select:
-        """The first RESULT_LIMIT + 1 matches found, in no particular order (one more than we
-        show, to tell "1,000" from "1,000+"), with their score or the values ``sort`` orders by."""
+    def _first_matches(self) -> Select:
+        """The ids of the first RESULT_LIMIT + 1 matches found, in no particular order (one more
+        than we show, to tell "1,000" from "1,000+")."""
         limit = RESULT_LIMIT + 1
-        keys = [column.label(f"key{index}") for index, (column, *_order) in enumerate(self.sort_keys.get(sort, ()))]
         if not self.terms:
-            query = select(self.entity.id, *keys).where(*self._conditions())
-        elif _is_sqlite():
-            query, rowid = self._fts_select(scored=scored)
-            if keys:
-                query = query.add_columns(*keys)
-                if self.entity is Product and self._products_listed_first():
-                    query = query.join(Product, Product.id == rowid)
-        else:
-            columns = [self.entity.id] + ([self._pg_score()] if scored else [])
-            query = select(*columns, *keys).where(self._pg_match(indexed=True), *self._conditions())
-        if self.entity is Booth and sort == NAME:
-            query = query.join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-        return query.limit(limit)
+            return select(self.entity.id).where(*self._conditions()).limit(limit)
+        if _is_sqlite():
+            return self._fts_select(scored=False)[0].limit(limit)
+        return select(self.entity.id).where(self._pg_match(indexed=True), *self._conditions()).limit(limit)
 
     def count(self) -> ResultCount:
-        matches = self._first_matches(scored=False).subquery()
+        matches = self._first_matches().subquery()
         return _capped(db.session.scalar(select(func.count()).select_from(matches)))
 
     def page(self, sort: str, page: int) -> tuple[list[int], ResultCount]:
@@ -342,33 +335,45 @@ class _Finder:
         offset = (min(page, math.ceil(RESULT_LIMIT / PER_PAGE)) - 1) * PER_PAGE
         # The last page stops at RESULT_LIMIT.
         size = min(PER_PAGE, RESULT_LIMIT - offset)
-        # Counting is cheap, ranking and sorting are not: count first, then order all the matches,
-        # or, for a popular query, rank the recent ones or walk the sort's index.
-        count = self.count()
-        if not count.value:
+        # First the ids of the first matches found (cheap, whatever the plan): when that is all of
+        # them, ordering those ids is cheap too. Past RESULT_LIMIT, relevance ranks the recent
+        # matches and the other sorts walk their index.
+        found = list(db.session.scalars(self._first_matches()))
+        count = _capped(len(found))
+        if not found:
             return [], count
-        if sort == RELEVANCE:
-            return self._rank(offset, size, recent=count.more), count
         if count.more:
-            return self._walk(sort, offset, size), count
-        matches = self._first_matches(scored=False, sort=sort).subquery()
-        keys = [(matches.c[f"key{index}"], *order) for index, (_column, *order) in enumerate(self.sort_keys[sort])]
-        query = select(matches.c.id).order_by(*_ordering(keys))
-        return list(db.session.scalars(query.limit(size).offset(offset))), count
+            return (self._rank_recent(offset, size) if sort == RELEVANCE else self._walk(sort, offset, size)), count
+        return self._order_found(found, sort, offset, size), count
+
+    def _order_found(self, found: list[int], sort: str, offset: int, size: int) -> list[int]:
+        """The page of ``found`` (every match) in ``sort`` order."""
+        entity = self.entity
+        if sort != RELEVANCE:
+            query = self._sorted(select(entity.id).where(entity.id.in_(found)), sort)
+        elif _is_sqlite():
+            # bm25 needs the MATCH; the list of ids replaces the filters.
+            rowid = literal_column(f"{self.fts_name}.rowid")
+            ranked = (select(rowid.label("id"), self._bm25()).select_from(table(self.fts_name))
+                      .where(literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)),
+                             (rowid + 0).in_(found)).subquery())
+            query = select(ranked.c.id).order_by(ranked.c.score.desc(), ranked.c.id.desc())
+        else:
+            query = (select(entity.id).where(entity.id.in_(found))
+                     .order_by(func.ts_rank_cd(entity.search_vector, self._tsquery()).desc(), entity.id.desc()))
+        return list(db.session.scalars(query.limit(size).offset(offset)))
 
     def _sorted(self, query: Select, sort: str) -> Select:
         if self.entity is Booth and sort == NAME:
             query = query.join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
         return query.order_by(*_ordering(self.sort_keys[sort]))
 
-    def _rank(self, offset: int, size: int, *, recent: bool) -> list[int]:
-        """The page by relevance: every match ranked or, for a popular query (``recent``), the
-        newest RESULT_LIMIT + 1 matches among the newest RECENT_WINDOW rows. Bounded work however
-        common the words, and fresh listings always have their chance."""
+    def _rank_recent(self, offset: int, size: int) -> list[int]:
+        """The page by relevance over a popular query: the newest RESULT_LIMIT + 1 matches among
+        the newest RECENT_WINDOW rows, ranked. Bounded work however common the words, and fresh
+        listings always have their chance."""
         entity = self.entity
-        if not recent:
-            candidates = self._first_matches(scored=True)
-        elif _is_sqlite():
+        if _is_sqlite():
             query, rowid = self._fts_select(scored=True)
             candidates = query.where(rowid >= self._oldest_recent_id()).order_by(rowid.desc())
         else:
