@@ -262,7 +262,8 @@ def run_one(url: str, *, booths: int, products: int, seed: int, repeat: int) -> 
         app = build_app(url, instance)
         with app.app_context():
             engine = db.engine
-            server = f"{engine.dialect.name} {'.'.join(map(str, engine.dialect.server_version_info or ()))}"
+            with engine.connect():  # the version is known once connected
+                server = f"{engine.dialect.name} {'.'.join(map(str, engine.dialect.server_version_info or ()))}"
         generate_seconds = load_volume(app, booths, products, seed)
         result = measure(app, repeat)
         with app.app_context():
