@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import broadcast, engagement_record, order_leads_report, registration_race
+from bench import broadcast, engagement_record, exhibition_search, order_leads_report, registration_race
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,
+    "exhibition_search": exhibition_search.main,
     "engagement_record": engagement_record.main,
     "broadcast": broadcast.main,
     "order_leads_report": order_leads_report.main,

@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.core.routes import bp as core_bp
     from expo.editions.routes import bp as editions_bp
     from expo.engagement.routes import bp as engagement_bp
+    from expo.exhibition.routes import bp as exhibition_bp
     from expo.exhibitors.routes import bp as exhibitors_bp
     from expo.forums.routes import bp as forums_bp
     from expo.leads.routes import bp as leads_bp
@@ -124,7 +125,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
-                      broadcasts_bp, leads_bp):
+                      broadcasts_bp, leads_bp, exhibition_bp):
         app.register_blueprint(blueprint)
 
 

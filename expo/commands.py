@@ -42,3 +42,24 @@ def seed_demo(if_empty: bool) -> None:
     click.echo("Demo accounts (e-mail / password):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.role:<22} {account.email:<28} {account.password}")
+
+
+@expo_cli.command("generate-exhibition")
+@click.option("--booths", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--products", type=click.IntRange(min=0), default=10000, show_default=True)
+@click.option("--seed", type=int, default=None, help="The same seed gives the same exhibitors and products.")
+def generate_exhibition(booths: int, products: int, seed: int | None) -> None:
+    """Fill the online exhibition with generated exhibitors and products (for benchmarks and trials)."""
+    import time
+
+    from flask import current_app
+
+    from expo.exhibition.generator import generate_exhibition as generate
+
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("Generated exhibitors would be public; this command refuses to run in production.")
+    started = time.perf_counter()
+    volume = generate(booths=booths, products=products, seed=seed, progress=click.echo)
+    db.session.commit()
+    click.echo(f"Added {volume.booths} booths ({volume.published_booths} published), {volume.products} products "
+               f"and {volume.placements} placements in {time.perf_counter() - started:.1f} s.")

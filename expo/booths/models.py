@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
-from expo.db_types import UTCDateTime, utcnow
+from expo.db_types import UTCDateTime, search_vector_column, utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
@@ -30,10 +30,13 @@ class Booth(db.Model):
         # A booth shows one video: an uploaded file or an embedded player, never both.
         CheckConstraint("video_path IS NULL OR video_embed_url = ''", name="one_video"),
         Index("ix_booths_status_submitted", "status", "submitted_at"),
-        Index("ix_booths_status_country", "status", "country"),
-        # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index).
-        Index("ix_booths_search", text("to_tsvector('english'::regconfig, search_text)"),
-              postgresql_using="gin").ddl_if(dialect="postgresql"),
+        # With id, PostgreSQL lists the published (or unpublished) booths of a country from the index alone.
+        Index("ix_booths_status_country", "status", "country", "id"),
+        # The newest published booths (the exhibition's front door, search sorted by newest).
+        Index("ix_booths_status_published", "status", "published_at"),
+        # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index). Spelt
+        # as an expression so that Alembic, which ignores ddl_if, does not look for it on SQLite.
+        Index("ix_booths_search", text("search_vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     DRAFT, SUBMITTED, PUBLISHED, SUSPENDED = "draft", "submitted", "published", "suspended"
@@ -72,6 +75,8 @@ class Booth(db.Model):
     country: Mapped[str | None] = mapped_column(String(2))
     # What full-text search indexes (see expo.exhibition.search_index); kept current on every flush.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # PostgreSQL's tsvector of search_text, kept by the database (NULL on SQLite); never loaded.
+    search_vector: Mapped[str | None] = search_vector_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

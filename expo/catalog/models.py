@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.booths.models import Booth
-from expo.db_types import UTCDateTime, utcnow
+from expo.db_types import UTCDateTime, search_vector_column, utcnow
 from expo.extensions import db
 
 
@@ -46,11 +46,19 @@ class Product(db.Model):
         CheckConstraint("availability IN ('in_stock', 'made_to_order', 'pre_order', 'out_of_stock')",
                         name="availability_known"),
         Index("ix_products_booth_position", "booth_id", "position", "id"),
-        Index("ix_products_category", "category_id"),
-        Index("ix_products_min_order", "min_order_quantity"),
-        # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index).
-        Index("ix_products_search", text("to_tsvector('english'::regconfig, search_text)"),
-              postgresql_using="gin").ddl_if(dialect="postgresql"),
+        # The search filters' columns are in these two indexes too, so that search reads a category's
+        # products, and walks products by minimum order (id breaking ties), from the index alone.
+        Index("ix_products_category", "category_id", "min_order_quantity", "booth_id"),
+        Index("ix_products_min_order", "min_order_quantity", "id"),
+        # Search: results sorted by name; the filters a booth's products are tested by, read from
+        # the index alone (which booths sell in a category, at a minimum order).
+        Index("ix_products_name", "name", "id"),
+        Index("ix_products_booth_filters", "booth_id", "category_id", "min_order_quantity"),
+        # The sitemap lists every product's address and last change from this index alone.
+        Index("ix_products_sitemap", "booth_id", "slug", "updated_at"),
+        # Full-text search on PostgreSQL; SQLite gets an FTS5 table (expo.exhibition.search_index). Spelt
+        # as an expression so that Alembic, which ignores ddl_if, does not look for it on SQLite.
+        Index("ix_products_search", text("search_vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     IN_STOCK, MADE_TO_ORDER, PRE_ORDER, OUT_OF_STOCK = "in_stock", "made_to_order", "pre_order", "out_of_stock"
@@ -78,6 +86,8 @@ class Product(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # What full-text search indexes (see expo.exhibition.search_index); kept current on every flush.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # PostgreSQL's tsvector of search_text, kept by the database (NULL on SQLite); never loaded.
+    search_vector: Mapped[str | None] = search_vector_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

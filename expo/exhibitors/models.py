@@ -18,6 +18,8 @@ class ExhibitorCompany(db.Model):
         CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
         # The applicant is always told why; a rejection without a reason cannot be stored.
         CheckConstraint("status != 'rejected' OR rejection_reason != ''", name="rejection_has_reason"),
+        # Exhibition search lists booths by company name.
+        Index("ix_exhibitor_companies_name", "name"),
     )
 
     PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"

@@ -61,6 +61,7 @@ def upgrade():
     sa.Column('suspended_reason', sa.Text(), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=True),
     sa.Column('search_text', sa.Text(), nullable=False),
+    _search_vector_column(),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status != 'suspended' OR suspended_reason != ''", name=op.f('ck_booths_suspension_has_reason')),
@@ -73,7 +74,8 @@ def upgrade():
     sa.UniqueConstraint('slug', name=op.f('uq_booths_slug'))
     )
     with op.batch_alter_table('booths', schema=None) as batch_op:
-        batch_op.create_index('ix_booths_status_country', ['status', 'country'], unique=False)
+        batch_op.create_index('ix_booths_status_country', ['status', 'country', 'id'], unique=False)
+        batch_op.create_index('ix_booths_status_published', ['status', 'published_at'], unique=False)
         batch_op.create_index('ix_booths_status_submitted', ['status', 'submitted_at'], unique=False)
 
     op.create_table('booth_documents',
@@ -127,6 +129,7 @@ def upgrade():
     sa.Column('availability', sa.String(length=20), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
+    _search_vector_column(),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("availability IN ('in_stock', 'made_to_order', 'pre_order', 'out_of_stock')", name=op.f('ck_products_availability_known')),
@@ -140,8 +143,11 @@ def upgrade():
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.create_index('ix_products_booth_position', ['booth_id', 'position', 'id'], unique=False)
-        batch_op.create_index('ix_products_category', ['category_id'], unique=False)
-        batch_op.create_index('ix_products_min_order', ['min_order_quantity'], unique=False)
+        batch_op.create_index('ix_products_category', ['category_id', 'min_order_quantity', 'booth_id'], unique=False)
+        batch_op.create_index('ix_products_min_order', ['min_order_quantity', 'id'], unique=False)
+        batch_op.create_index('ix_products_name', ['name', 'id'], unique=False)
+        batch_op.create_index('ix_products_booth_filters', ['booth_id', 'category_id', 'min_order_quantity'], unique=False)
+        batch_op.create_index('ix_products_sitemap', ['booth_id', 'slug', 'updated_at'], unique=False)
 
     op.create_table('engagement_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -202,29 +208,48 @@ def upgrade():
         batch_op.create_index('ix_product_images_product_position', ['product_id', 'position'], unique=False)
 
     # ### end Alembic commands ###
+    # Exhibition search lists booths by their company's name.
+    op.create_index('ix_exhibitor_companies_name', 'exhibitor_companies', ['name'], unique=False)
     _create_search_indexes()
     seed_categories(op.get_bind())
     _open_booths_for_approved_companies()
 
 
-# Full-text search. PostgreSQL: GIN indexes over the tsvector expression the queries use.
-# SQLite: external-content FTS5 tables kept in step by triggers (a later migration that rebuilds
-# products or booths with batch_alter_table must create these triggers again).
+# Full-text search. PostgreSQL: GIN indexes over a stored tsvector column the database computes
+# from search_text (NULL on SQLite). SQLite: contentless FTS5 tables kept in step by triggers (a
+# later migration that rebuilds products or booths with batch_alter_table must create these
+# triggers again).
 SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
 SEARCHED_TABLES = {"products": "product_search", "booths": "booth_search"}
 
 
+def _search_vector_column():
+    """The name (first line of search_text) weighted A, the rest D; NULL on SQLite."""
+    from sqlalchemy.dialects import postgresql
+
+    expression = ("setweight(to_tsvector('english'::regconfig, split_part(search_text, chr(10), 1)), 'A') || "
+                  "to_tsvector('english'::regconfig, substr(search_text, strpos(search_text || chr(10), chr(10)) + 1))"
+                  if op.get_bind().dialect.name == "postgresql" else "NULL")
+    return sa.Column('search_vector', postgresql.TSVECTOR().with_variant(sa.Text(), 'sqlite'),
+                     sa.Computed(expression, persisted=True), nullable=True)
+
+
+def _title_and_body(row):
+    return (f"substr({row}.search_text, 1, instr({row}.search_text || char(10), char(10)) - 1), "
+            f"substr({row}.search_text, instr({row}.search_text || char(10), char(10)) + 1)")
+
+
 def _sqlite_fts_statements(table, index):
+    """Contentless FTS5 tables (rowids only): the first line of search_text as title, the rest as body."""
     return [
-        f"CREATE VIRTUAL TABLE {index} USING fts5(search_text, content='{table}', content_rowid='id', "
-        f"tokenize='{SQLITE_TOKENIZER}')",
+        f"CREATE VIRTUAL TABLE {index} USING fts5(title, body, content='', tokenize='{SQLITE_TOKENIZER}')",
         f"CREATE TRIGGER {index}_after_insert AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {index}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"INSERT INTO {index}(rowid, title, body) VALUES (new.id, {_title_and_body('new')}); END",
         f"CREATE TRIGGER {index}_after_delete AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {index}({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        f"INSERT INTO {index}({index}, rowid, title, body) VALUES ('delete', old.id, {_title_and_body('old')}); END",
         f"CREATE TRIGGER {index}_after_update AFTER UPDATE OF search_text ON {table} BEGIN "
-        f"INSERT INTO {index}({index}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
-        f"INSERT INTO {index}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"INSERT INTO {index}({index}, rowid, title, body) VALUES ('delete', old.id, {_title_and_body('old')}); "
+        f"INSERT INTO {index}(rowid, title, body) VALUES (new.id, {_title_and_body('new')}); END",
     ]
 
 
@@ -232,8 +257,7 @@ def _create_search_indexes():
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         for table in SEARCHED_TABLES:
-            op.execute(f"CREATE INDEX ix_{table}_search ON {table} "
-                       f"USING gin (to_tsvector('english'::regconfig, search_text))")
+            op.execute(f"CREATE INDEX ix_{table}_search ON {table} USING gin (search_vector)")
     elif bind.dialect.name == "sqlite":
         for table, index in SEARCHED_TABLES.items():
             for statement in _sqlite_fts_statements(table, index):
@@ -273,6 +297,7 @@ def _open_booths_for_approved_companies():
 
 def downgrade():
     _drop_search_indexes()
+    op.drop_index('ix_exhibitor_companies_name', table_name='exhibitor_companies')
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('product_images', schema=None) as batch_op:
         batch_op.drop_index('ix_product_images_product_position')
@@ -293,6 +318,9 @@ def downgrade():
 
     op.drop_table('engagement_events')
     with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.drop_index('ix_products_name')
+        batch_op.drop_index('ix_products_booth_filters')
+        batch_op.drop_index('ix_products_sitemap')
         batch_op.drop_index('ix_products_min_order')
         batch_op.drop_index('ix_products_category')
         batch_op.drop_index('ix_products_booth_position')
@@ -310,6 +338,7 @@ def downgrade():
     op.drop_table('booth_documents')
     with op.batch_alter_table('booths', schema=None) as batch_op:
         batch_op.drop_index('ix_booths_status_submitted')
+        batch_op.drop_index('ix_booths_status_published')
         batch_op.drop_index('ix_booths_status_country')
 
     op.drop_table('booths')

@@ -25,6 +25,10 @@ MATRIX = {
     ("GET", "/account"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
     ("GET", "/account/password"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
     ("GET", "/healthz"): dict.fromkeys(ROLES, 200),
+    ("GET", "/exhibition"): dict.fromkeys(ROLES, 200),
+    ("GET", "/search?q=mask&type=booths"): dict.fromkeys(ROLES, 200),
+    ("GET", "/sitemap.xml"): dict.fromkeys(ROLES, 200),
+    ("GET", "/robots.txt"): dict.fromkeys(ROLES, 200),
 }
 
 

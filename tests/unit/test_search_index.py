@@ -27,9 +27,12 @@ def test_product_text_gathers_name_category_company_and_specifications(app, fact
                               specifications=[["Material", "Melt-blown polypropylene"]], hs_code="630790")
     with app.app_context():
         stored = db.session.get(Product, product.id).search_text
+    # Punctuation is stored as space, so that both databases split words alike.
     for expected in ("KN95 respirator", "Medical supplies", "Masks and respirators", "Nanning Mask Machinery",
-                     "Melt-blown polypropylene", "630790"):
+                     "Melt blown polypropylene", "630790"):
         assert expected in stored
+    # The shared category names also in Chinese, and the booth's country.
+    assert "口罩与呼吸器" in stored and "China" in stored and "中国" in stored
 
 
 def test_booth_text_names_the_country_in_english_and_chinese(app, factory):
@@ -54,3 +57,21 @@ def test_the_index_follows_inserts_updates_and_deletes(app, factory):
         db.session.delete(db.session.get(Product, product.id))
         db.session.commit()
         assert matching_product_ids("coffee") == []
+
+
+def test_renaming_the_company_or_moving_its_booth_updates_what_its_products_are_found_by(app, factory):
+    from expo.exhibitors.models import ExhibitorCompany
+
+    company = factory.company(owner=factory.user(), name="Old Name Trading", country="VN")
+    booth = factory.booth(company)
+    product = factory.product(booth, name="Durian paste")
+    with app.app_context():
+        db.session.get(ExhibitorCompany, company.id).name = "Fresh Fruit Cooperative"
+        db.session.commit()
+        assert "Fresh Fruit Cooperative" in db.session.get(Booth, booth.id).search_text
+        assert "Fresh Fruit Cooperative" in db.session.get(Product, product.id).search_text
+        assert matching_product_ids("cooperative") == [product.id]
+        db.session.get(Booth, booth.id).country = "TH"
+        db.session.commit()
+        assert matching_product_ids("thailand") == [product.id]
+        assert matching_product_ids("vietnam") == []

@@ -1,0 +1,89 @@
+"""The online exhibition for visitors: its front door, search across booths and products, and
+what search engines read (the sitemap and robots.txt)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.numbers import format_decimal
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from werkzeug.datastructures import MultiDict
+
+from expo.editions.services import featured_edition
+from expo.exhibition import services, sitemap
+from expo.exhibition.forms import SORT_LABELS, SearchForm
+from expo.pavilions.services import hall_order
+
+bp = Blueprint("exhibition", __name__)
+
+# A sitemap changes when exhibitors publish; crawlers and proxies may keep it this long (seconds).
+SITEMAP_MAX_AGE = 3600
+
+
+@bp.route("/exhibition")
+def show_exhibition():
+    today = date.today()
+    edition = featured_edition(today)
+    return render_template(
+        "exhibition/exhibition.html",
+        edition=edition,
+        live=edition is not None and edition.is_live_on(today),
+        today=today,
+        pavilions=hall_order(edition.pavilions) if edition else [],
+        booths_by_pavilion=services.published_booths_by_pavilion(edition) if edition else {},
+        countries=services.countries_with_booths(),
+        newest=services.newest_booths(),
+        top_categories=services.top_categories(),
+    )
+
+
+@bp.app_template_filter("result_count")
+def result_count(count: services.ResultCount | int) -> str:
+    """'1,234', or '1,000+' when there are more than the search counts."""
+    value, more = (count, False) if isinstance(count, int) else (count.value, count.more)
+    number = format_decimal(value, locale=str(get_locale() or "en"))
+    return gettext("%(number)s+", number=number) if more else number
+
+
+@bp.route("/search")
+def search():
+    options = services.filter_options()
+    form = SearchForm(options, formdata=request.args if request.args else MultiDict())
+    form.validate()
+    page = request.args.get("page", 1, type=int) or 1
+    results = services.search(form.criteria(page=max(1, page)))
+    return render_template("exhibition/search.html", form=form, results=results, sort_labels=SORT_LABELS,
+                           tab_links={kind: _tab_link(kind) for kind in services.KINDS})
+
+
+def _tab_link(kind: str) -> str:
+    """The same search on the other tab: filters kept, page reset, a sort the tab lacks dropped."""
+    args = {key: value for key, value in request.args.items() if key not in ("page", "type") and value}
+    if args.get("sort") not in services.SORTS[kind]:
+        args.pop("sort", None)
+    return url_for("exhibition.search", type=kind, **args)
+
+
+@bp.route("/sitemap.xml")
+def sitemap_index():
+    return _xml(sitemap.index_document())
+
+
+@bp.route("/sitemaps/<any(pages, booths, products, programme):section>-<int:number>.xml")
+def sitemap_section(section: str, number: int):
+    document = sitemap.section_document(section, number)
+    if document is None:
+        abort(404)
+    return _xml(document)
+
+
+@bp.route("/robots.txt")
+def robots_txt():
+    return Response(sitemap.robots_txt(), mimetype="text/plain",
+                    headers={"Cache-Control": f"public, max-age={SITEMAP_MAX_AGE}"})
+
+
+def _xml(document: str) -> Response:
+    return Response(document, mimetype="application/xml",
+                    headers={"Cache-Control": f"public, max-age={SITEMAP_MAX_AGE}"})

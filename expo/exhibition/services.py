@@ -1,0 +1,528 @@
+"""Finding things in the online exhibition: one search over booths and products that answers
+alike on PostgreSQL and SQLite, and the figures the exhibition's front door shows.
+
+Only published booths, and the products in them, are ever found.
+
+At volume (10,000 booths, 100,000 products) a popular word matches tens of thousands of products.
+Three rules keep every search cheap whatever it matches:
+
+* Counts stop at ``RESULT_LIMIT``: past it the tab reads "1,000+" and pages stop there, so nothing
+  ever counts or pages through the whole catalogue. Counting takes the first matches found, in
+  whatever order the database finds them, so any plan stops early.
+* Relevance over more matches than that ranks a candidate set: the most recently listed matches
+  among the newest ``RECENT_WINDOW`` rows (every match, when there are fewer than the limit).
+* The other sorts over more matches than that walk the sort's index and test each row against the
+  words, instead of sorting every match; fewer matches are simply sorted.
+
+PostgreSQL matches the stored tsvector column under its GIN index and ranks with ts_rank_cd;
+SQLite matches its FTS5 table and ranks with bm25. Both read the same words out of the query
+(``search_index.parse_query``) from the same normalised text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, String, and_, case, exists, func, literal_column, or_, select, table, union_all
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import ColumnElement
+
+from expo.booths.models import Booth, BoothPlacement
+from expo.catalog.models import Product, ProductCategory
+from expo.editions.models import Edition
+from expo.exhibition.search_index import (SQLITE_INDEXES, TITLE_WEIGHT, SearchTerm, fts5_expression, parse_query,
+                                          tsquery_expression)
+from expo.exhibitors.models import ExhibitorCompany
+from expo.extensions import db
+
+PRODUCTS, BOOTHS = "products", "booths"
+KINDS = (PRODUCTS, BOOTHS)
+RELEVANCE, NEWEST, NAME, MIN_ORDER = "relevance", "newest", "name", "min_order"
+SORTS = {PRODUCTS: (RELEVANCE, NEWEST, NAME, MIN_ORDER), BOOTHS: (RELEVANCE, NEWEST, NAME)}
+PER_PAGE = 24
+# Counts past this read "1,000+", and results past it are not paged through: narrower words or
+# filters serve a visitor better than page 400, and nothing has to count the whole catalogue.
+RESULT_LIMIT = 1000
+# SQLite: booth filters passed by at most this share of the booths are applied by listing their
+# products first (see _Finder._fts_select).
+SELECTIVE_SHARE = 0.25
+# Relevance over a popular query ranks matches among this many newest rows (see _Finder).
+RECENT_WINDOW = 10 * RESULT_LIMIT
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    """What the visitor asked for, already checked (ids that exist, a known kind and sort)."""
+
+    text: str = ""
+    kind: str = PRODUCTS
+    country: str | None = None
+    pavilion_id: int | None = None
+    edition_id: int | None = None
+    # The chosen category and everything below it.
+    category_ids: tuple[int, ...] = ()
+    # "I want to order 100": products whose minimum order is at most this (or that state none).
+    order_quantity: int | None = None
+    # "" means the default: relevance when there are words to rank by, newest otherwise.
+    sort: str = ""
+    page: int = 1
+
+    @property
+    def has_booth_filters(self) -> bool:
+        return bool(self.country or self.pavilion_id or self.edition_id)
+
+    @property
+    def has_product_filters(self) -> bool:
+        return bool(self.category_ids or self.order_quantity)
+
+
+@dataclass(frozen=True)
+class ResultCount:
+    """How many results, up to RESULT_LIMIT; ``more`` when there are more than that."""
+
+    value: int
+    more: bool = False
+
+
+@dataclass
+class ResultPage:
+    """One page of results, in the shape templates/_pagination.html expects."""
+
+    items: list[Any]
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1
+
+
+@dataclass
+class SearchResults:
+    criteria: SearchCriteria
+    # The sort applied: the one asked for, or the default.
+    sort: str
+    counts: dict[str, ResultCount]
+    page: ResultPage
+    # The visitor typed something, but nothing in it can be searched for (only punctuation or
+    # words too common to index, such as "the").
+    nothing_searchable: bool = False
+
+    @property
+    def at_the_limit(self) -> bool:
+        """On the last page we show while more results exist than we page through."""
+        return self.counts[self.criteria.kind].more and self.page.page == self.page.pages
+
+
+def search(criteria: SearchCriteria) -> SearchResults:
+    """The page of results the criteria ask for, and the count of each kind (for the tabs)."""
+    terms = parse_query(criteria.text)
+    sort = criteria.sort if criteria.sort in SORTS[criteria.kind] else ""
+    if sort == RELEVANCE and not terms:
+        sort = ""
+    sort = sort or (RELEVANCE if terms else NEWEST)
+    if criteria.text.strip() and not terms:
+        empty = ResultPage([], 1, 1)
+        return SearchResults(criteria, sort, {kind: ResultCount(0) for kind in KINDS}, empty, nothing_searchable=True)
+    shown = _Finder.for_kind(criteria.kind, criteria, terms)
+    other_kind = BOOTHS if criteria.kind == PRODUCTS else PRODUCTS
+    ids, count = shown.page(sort, max(1, criteria.page))
+    if not ids and count.value and criteria.page > 1:
+        # A link to a page past the end (results went away, or the address was edited): the last one.
+        last = _page_count(count)
+        ids, count = shown.page(sort, last)
+    page_number = min(max(1, criteria.page), _page_count(count))
+    counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
+    items = _load_products(ids) if criteria.kind == PRODUCTS else _load_booths(ids)
+    return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)))
+
+
+def _page_count(count: ResultCount) -> int:
+    return max(1, math.ceil(min(count.value, RESULT_LIMIT) / PER_PAGE))
+
+
+def _capped(value: int) -> ResultCount:
+    return ResultCount(min(value, RESULT_LIMIT), more=value > RESULT_LIMIT)
+
+
+# --- the queries ---------------------------------------------------------------------------------
+
+
+def _is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _unindexed(column: ColumnElement) -> ColumnElement:
+    """The column as a plain value, so that SQLite's planner cannot pick an index for a condition
+    on it (``id + 0``, ``status || ''``), and walks the index of the sort instead."""
+    if not _is_sqlite():
+        return column
+    return column.concat("") if isinstance(column.type, String) else column + 0
+
+
+def _booth_conditions(criteria: SearchCriteria, plain=lambda column: column) -> list[ColumnElement[bool]]:
+    """Booths that may be shown and pass the booth filters (country, pavilion, edition)."""
+    conditions: list[ColumnElement[bool]] = [plain(Booth.status) == Booth.PUBLISHED]
+    if criteria.country:
+        conditions.append(plain(Booth.country) == criteria.country)
+    # The placements are a list to test booths against: SQLite would otherwise seek every booth
+    # of the list for every row (the (status, country, id) index invites it).
+    if criteria.pavilion_id:
+        conditions.append(_unindexed(Booth.id).in_(
+            select(BoothPlacement.booth_id).where(BoothPlacement.pavilion_id == criteria.pavilion_id)))
+    if criteria.edition_id:
+        conditions.append(_unindexed(Booth.id).in_(
+            select(BoothPlacement.booth_id).where(BoothPlacement.edition_id == criteria.edition_id)))
+    return conditions
+
+
+def _few_booths_pass(criteria: SearchCriteria) -> bool:
+    """Do the booth filters leave only a small share of the published booths (one country among
+    eleven, one pavilion), rather than most of them (an edition most booths stand in)?"""
+    published, passing = db.session.execute(
+        select(func.count(Booth.id), func.coalesce(func.sum(case((and_(*_booth_conditions(criteria)), 1), else_=0)), 0))
+        .where(Booth.status == Booth.PUBLISHED)).one()
+    return passing <= published * SELECTIVE_SHARE
+
+
+def _product_conditions(criteria: SearchCriteria, plain=lambda column: column) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.category_ids:
+        conditions.append(plain(Product.category_id).in_(criteria.category_ids))
+    if criteria.order_quantity:
+        conditions.append(or_(Product.min_order_quantity.is_(None),
+                              Product.min_order_quantity <= criteria.order_quantity))
+    return conditions
+
+
+@dataclass
+class _Finder:
+    """Matches one kind of result (products or booths) against the criteria, on either database.
+
+    A page costs two statements. The first lists the ids of the first RESULT_LIMIT + 1 matches
+    found, which any plan stops at whatever the planner guessed; when that is all of them, the
+    second orders those ids. For a popular query, relevance ranks the newest matches among the
+    newest ``RECENT_WINDOW`` rows, and the other sorts walk their index and stop at the page.
+    """
+
+    criteria: SearchCriteria
+    terms: list[SearchTerm]
+    entity: Any
+    fts_name: str
+    # Sort name -> (column, descending, may be missing); each ends with a unique tie-breaker so
+    # pages never overlap. Missing values (no minimum order stated, never published) come last.
+    sort_keys: dict[str, tuple[tuple[ColumnElement, bool, bool], ...]] = field(default_factory=dict)
+    _list_products_first: bool | None = None
+
+    @classmethod
+    def for_kind(cls, kind: str, criteria: SearchCriteria, terms: list[SearchTerm]) -> "_Finder":
+        if kind == PRODUCTS:
+            return cls(criteria, terms, Product, SQLITE_INDEXES["products"],
+                       sort_keys={NEWEST: ((Product.id, True, False),),
+                                  NAME: ((Product.name, False, False), (Product.id, False, False)),
+                                  MIN_ORDER: ((Product.min_order_quantity, False, True), (Product.id, False, False))})
+        return cls(criteria, terms, Booth, SQLITE_INDEXES["booths"],
+                   sort_keys={NEWEST: ((Booth.published_at, True, True), (Booth.id, True, False)),
+                              NAME: ((ExhibitorCompany.name, False, False), (Booth.id, False, False))})
+
+    def _conditions(self, plain=lambda column: column) -> list[ColumnElement[bool]]:
+        """What restricts rows of this kind, besides the words."""
+        criteria = self.criteria
+        if self.entity is Product:
+            conditions = _product_conditions(criteria, plain)
+            if criteria.has_booth_filters:
+                conditions.append(plain(Product.booth_id).in_(select(Booth.id).where(*_booth_conditions(criteria))))
+            else:
+                # Nearly every booth is published: excluding the few others is cheaper than
+                # looking each match's booth up.
+                unpublished = [status for status in Booth.STATUSES if status != Booth.PUBLISHED]
+                conditions.append(Product.booth_id.not_in(select(Booth.id).where(Booth.status.in_(unpublished))))
+            return conditions
+        conditions = _booth_conditions(criteria, plain)
+        if criteria.has_product_filters:
+            # Booths that offer something in the category, at the quantity asked (answered from
+            # the index ix_products_booth_filters, booth by booth).
+            conditions.append(exists().where(Product.booth_id == Booth.id, *_product_conditions(criteria)))
+        return conditions
+
+    # --- PostgreSQL -----------------------------------------------------------------------------
+
+    def _tsquery(self) -> ColumnElement:
+        return func.to_tsquery(literal_column("'english'::regconfig"), tsquery_expression(self.terms))
+
+    def _pg_match(self, *, indexed: bool) -> ColumnElement[bool]:
+        # coalesce(): the same value, but not the indexed column, so the planner walks another
+        # index (of the sort, of recency) and tests rows one by one instead of reading every match.
+        vector = self.entity.search_vector if indexed else func.coalesce(self.entity.search_vector, None)
+        return vector.op("@@")(self._tsquery())
+
+    def _pg_score(self) -> ColumnElement:
+        return func.ts_rank_cd(self.entity.search_vector, self._tsquery()).label("score")
+
+    # --- SQLite ---------------------------------------------------------------------------------
+
+    def _fts_select(self, *, scored: bool) -> tuple[Select, ColumnElement]:
+        rowid = literal_column(f"{self.fts_name}.rowid")
+        columns = [rowid.label("id")]
+        if scored:
+            columns.append(self._bm25())
+        query = select(*columns).select_from(table(self.fts_name)).where(
+            literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
+        if self.entity is Product and self._products_listed_first():
+            # Filters that leave few products: list those products once (from indexes alone), and
+            # test each match against the list, rather than look every match's product and booth up
+            # (rowid + 0: a plain test, not a lookup FTS5 would do match by match).
+            query = query.where((rowid + 0).in_(select(Product.id).where(*self._conditions())))
+        else:
+            query = query.join(self.entity, self.entity.id == rowid).where(*self._conditions())
+        return query, rowid
+
+    def _bm25(self) -> ColumnElement:
+        # bm25 is lower for better matches; negated, both databases sort the score descending.
+        return (-func.bm25(literal_column(self.fts_name), TITLE_WEIGHT, 1.0)).label("score")
+
+    def _products_listed_first(self) -> bool:
+        """Whether the filters leave few products: a category without subcategories (one of some
+        thirty), or booth filters few booths pass. A whole branch of the tree or a minimum order
+        leaves too many to be worth listing."""
+        if self._list_products_first is None:
+            criteria = self.criteria
+            self._list_products_first = len(criteria.category_ids) == 1 or (
+                criteria.has_booth_filters and _few_booths_pass(criteria))
+        return self._list_products_first
+
+    def _fts_rowids(self) -> Select:
+        return select(literal_column("rowid")).select_from(table(self.fts_name)).where(
+            literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
+
+    # --- both -----------------------------------------------------------------------------------
+
+    def _first_matches(self) -> Select:
+        """The ids of the first RESULT_LIMIT + 1 matches found, in no particular order (one more
+        than we show, to tell "1,000" from "1,000+")."""
+        limit = RESULT_LIMIT + 1
+        if not self.terms:
+            return select(self.entity.id).where(*self._conditions()).limit(limit)
+        if _is_sqlite():
+            return self._fts_select(scored=False)[0].limit(limit)
+        return select(self.entity.id).where(self._pg_match(indexed=True), *self._conditions()).limit(limit)
+
+    def count(self) -> ResultCount:
+        matches = self._first_matches().subquery()
+        return _capped(db.session.scalar(select(func.count()).select_from(matches)))
+
+    def page(self, sort: str, page: int) -> tuple[list[int], ResultCount]:
+        """The ids on ``page`` in ``sort`` order, and the capped count of all matches."""
+        offset = (min(page, math.ceil(RESULT_LIMIT / PER_PAGE)) - 1) * PER_PAGE
+        # The last page stops at RESULT_LIMIT.
+        size = min(PER_PAGE, RESULT_LIMIT - offset)
+        # First the ids of the first matches found (cheap, whatever the plan): when that is all of
+        # them, ordering those ids is cheap too. Past RESULT_LIMIT, relevance ranks the recent
+        # matches and the other sorts walk their index.
+        found = list(db.session.scalars(self._first_matches()))
+        count = _capped(len(found))
+        if not found:
+            return [], count
+        if count.more:
+            return (self._rank_recent(offset, size) if sort == RELEVANCE else self._walk(sort, offset, size)), count
+        return self._order_found(found, sort, offset, size), count
+
+    def _order_found(self, found: list[int], sort: str, offset: int, size: int) -> list[int]:
+        """The page of ``found`` (every match) in ``sort`` order."""
+        entity = self.entity
+        if sort != RELEVANCE:
+            query = self._sorted(select(entity.id).where(entity.id.in_(found)), sort)
+        elif _is_sqlite():
+            # bm25 needs the MATCH; the list of ids replaces the filters.
+            rowid = literal_column(f"{self.fts_name}.rowid")
+            ranked = (select(rowid.label("id"), self._bm25()).select_from(table(self.fts_name))
+                      .where(literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)),
+                             (rowid + 0).in_(found)).subquery())
+            query = select(ranked.c.id).order_by(ranked.c.score.desc(), ranked.c.id.desc())
+        else:
+            query = (select(entity.id).where(entity.id.in_(found))
+                     .order_by(func.ts_rank_cd(entity.search_vector, self._tsquery()).desc(), entity.id.desc()))
+        return list(db.session.scalars(query.limit(size).offset(offset)))
+
+    def _sorted(self, query: Select, sort: str) -> Select:
+        if self.entity is Booth and sort == NAME:
+            query = query.join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+        return query.order_by(*_ordering(self.sort_keys[sort]))
+
+    def _rank_recent(self, offset: int, size: int) -> list[int]:
+        """The page by relevance over a popular query: the newest RESULT_LIMIT + 1 matches among
+        the newest RECENT_WINDOW rows, ranked. Bounded work however common the words, and fresh
+        listings always have their chance."""
+        entity = self.entity
+        if _is_sqlite():
+            query, rowid = self._fts_select(scored=True)
+            candidates = query.where(rowid >= self._oldest_recent_id()).order_by(rowid.desc())
+        else:
+            candidates = (select(entity.id, self._pg_score())
+                          .where(entity.id >= self._oldest_recent_id(), self._pg_match(indexed=False),
+                                 *self._conditions())
+                          .order_by(entity.id.desc()))
+        ranked = candidates.limit(RESULT_LIMIT + 1).subquery()
+        query = select(ranked.c.id).order_by(ranked.c.score.desc(), ranked.c.id.desc())
+        return list(db.session.scalars(query.limit(size).offset(offset)))
+
+    def _oldest_recent_id(self) -> ColumnElement:
+        recent = select(self.entity.id).order_by(self.entity.id.desc()).limit(RECENT_WINDOW).subquery()
+        return select(func.min(recent.c.id)).scalar_subquery()
+
+    def _walk(self, sort: str, offset: int, size: int) -> list[int]:
+        """A page in ``sort`` order over many matches: walk the sort's index, test each row, stop
+        at the page (many rows match, so that is soon)."""
+        entity = self.entity
+        if _is_sqlite() and self.terms and sort == NEWEST and entity is Product:
+            # FTS5 lists matches newest first by itself.
+            query, rowid = self._fts_select(scored=False)
+            return list(db.session.scalars(query.order_by(rowid.desc()).limit(size).offset(offset)))
+        query = select(entity.id).where(*self._conditions(_unindexed))
+        if self.terms and _is_sqlite():
+            query = query.where(_unindexed(entity.id).in_(self._fts_rowids()))
+        elif self.terms:
+            # PostgreSQL's statistics tell it how common the words are: it walks the sort's index
+            # for a common word and sorts the matches of a rarer one.
+            query = query.where(self._pg_match(indexed=True))
+        return list(db.session.scalars(self._sorted(query, sort).limit(size).offset(offset)))
+
+
+def _ordering(keys) -> list[ColumnElement]:
+    clauses = []
+    for column, descending, may_be_missing in keys:
+        clause = column.desc() if descending else column.asc()
+        clauses.append(clause.nulls_last() if may_be_missing else clause)
+    return clauses
+
+
+def _load_products(ids: Sequence[int]) -> list[Product]:
+    """The page's products with what a product card shows, in the order found."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(Product).where(Product.id.in_(ids))
+        .options(selectinload(Product.images), selectinload(Product.category),
+                 joinedload(Product.booth).joinedload(Booth.company))
+    ).unique()
+    by_id = {product.id: product for product in rows}
+    return [by_id[id_] for id_ in ids if id_ in by_id]
+
+
+def _load_booths(ids: Sequence[int]) -> list[Booth]:
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Booth).where(Booth.id.in_(ids)).options(joinedload(Booth.company)))
+    by_id = {booth.id: booth for booth in rows}
+    return [by_id[id_] for id_ in ids if id_ in by_id]
+
+
+# --- what the filters offer ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Everything the filter form lists: countries with published booths (and how many), the
+    category tree, and the visible editions with their pavilions."""
+
+    countries: list[tuple[str, int]]
+    categories: list[ProductCategory]
+    editions: list[Edition]
+
+    def category_descendants(self, category_id: int) -> tuple[int, ...]:
+        children: dict[int | None, list[int]] = {}
+        for category in self.categories:
+            children.setdefault(category.parent_id, []).append(category.id)
+        found, stack = [], [category_id]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(children.get(current, ()))
+        return tuple(found)
+
+    def category_tree(self) -> list[tuple[ProductCategory, int]]:
+        """(category, depth) in the tree's order: parents, each followed by its children."""
+        children: dict[int | None, list[ProductCategory]] = {}
+        for category in sorted(self.categories, key=lambda item: (item.position, item.id)):
+            children.setdefault(category.parent_id, []).append(category)
+        ordered: list[tuple[ProductCategory, int]] = []
+
+        def walk(parent_id: int | None, depth: int) -> None:
+            for category in children.get(parent_id, ()):
+                ordered.append((category, depth))
+                walk(category.id, depth + 1)
+
+        walk(None, 0)
+        return ordered
+
+
+def filter_options() -> FilterOptions:
+    editions = list(db.session.scalars(
+        select(Edition).where(Edition.status != Edition.DRAFT).order_by(Edition.starts_on.desc())
+        .options(selectinload(Edition.pavilions))))
+    categories = list(db.session.scalars(select(ProductCategory)))
+    return FilterOptions(countries_with_booths(), categories, editions)
+
+
+def countries_with_booths() -> list[tuple[str, int]]:
+    """(country code, published booths) for every country with any, most booths first."""
+    # count(*), not count(id): the (status, country) index alone answers it.
+    rows = db.session.execute(
+        select(Booth.country, func.count()).where(Booth.status == Booth.PUBLISHED, Booth.country.is_not(None))
+        .group_by(Booth.country).order_by(func.count().desc(), Booth.country))
+    return [(country, count) for country, count in rows]
+
+
+# --- the exhibition's front door -----------------------------------------------------------------
+
+
+def published_booths_by_pavilion(edition: Edition) -> dict[int, int]:
+    """Pavilion id -> how many published booths stand in it this edition (one grouped query)."""
+    rows = db.session.execute(
+        select(BoothPlacement.pavilion_id, func.count(BoothPlacement.id))
+        .join(Booth, Booth.id == BoothPlacement.booth_id)
+        .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.PUBLISHED)
+        .group_by(BoothPlacement.pavilion_id))
+    return {pavilion_id: count for pavilion_id, count in rows}
+
+
+def top_categories() -> list[ProductCategory]:
+    return list(db.session.scalars(
+        select(ProductCategory).where(ProductCategory.parent_id.is_(None)).order_by(ProductCategory.position)))
+
+
+def newest_booths(limit: int = 8) -> list[Booth]:
+    """The booths published last, then (should too few record when) the newest others.
+
+    Two halves rather than one ORDER BY published_at DESC NULLS LAST: PostgreSQL cannot read that
+    order from an ascending index, and would sort every published booth for eight of them.
+    """
+    published = Booth.status == Booth.PUBLISHED
+    dated = (select(Booth.id, literal_column("0").label("half"), Booth.published_at.label("at"))
+             .where(published, Booth.published_at.is_not(None))
+             .order_by(Booth.published_at.desc(), Booth.id.desc()).limit(limit).subquery())
+    undated = (select(Booth.id, literal_column("1").label("half"), Booth.published_at.label("at"))
+               .where(published, Booth.published_at.is_(None)).order_by(Booth.id.desc()).limit(limit).subquery())
+    both = union_all(select(dated), select(undated)).subquery()
+    ids = db.session.scalars(select(both.c.id).order_by(both.c.half, both.c.at.desc(), both.c.id.desc())
+                             .limit(limit)).all()
+    return _load_booths(ids)

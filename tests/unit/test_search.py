@@ -1,0 +1,266 @@
+"""Exhibition search finds what visitors look for, the same way on SQLite and PostgreSQL: words and
+prefixes, stemming, Chinese, filters, sorts, pages and capped counts; never an unpublished booth."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from expo.booths.models import Booth
+from expo.catalog.models import Product
+from expo.exhibition import services
+from expo.exhibition.search_index import parse_query
+from expo.exhibition.services import BOOTHS, MIN_ORDER, NAME, NEWEST, PRODUCTS, RELEVANCE, SearchCriteria
+from expo.extensions import db
+
+
+def add_products(app, booth, *specs: dict) -> list[int]:
+    """Several products in one commit (each dict holds Product fields; name required)."""
+    with app.app_context():
+        start = len(db.session.scalars(db.select(Product.id).where(Product.booth_id == booth.id)).all())
+        rows = [Product(booth_id=booth.id, slug=f"item-{booth.id}-{start + i}", position=start + i, **spec)
+                for i, spec in enumerate(specs)]
+        db.session.add_all(rows)
+        db.session.commit()
+        return [row.id for row in rows]
+
+
+def found(app, **criteria) -> list[str]:
+    """Names on the first page, in order (product names, or company names for booths)."""
+    with app.test_request_context():
+        results = services.search(SearchCriteria(**criteria))
+        if results.criteria.kind == BOOTHS:
+            return [booth.company.name for booth in results.page.items]
+        return [product.name for product in results.page.items]
+
+
+def counts(app, **criteria) -> dict[str, tuple[int, bool]]:
+    with app.test_request_context():
+        results = services.search(SearchCriteria(**criteria))
+        return {kind: (count.value, count.more) for kind, count in results.counts.items()}
+
+
+@pytest.fixture()
+def exhibitor(factory):
+    """A published booth of a Vietnamese company, and a function making more booths."""
+    owner = factory.user()
+
+    def make(name: str, country: str = "VN", **booth_fields):
+        company = factory.company(owner=owner, name=name, country=country, sector=booth_fields.pop("sector", ""))
+        return factory.booth(company, **booth_fields)
+
+    return make
+
+
+def test_words_match_whole_stemmed_and_as_a_prefix_of_the_last_word(app, exhibitor):
+    booth = exhibitor("Hanoi Protective Gear")
+    add_products(app, booth, {"name": "Nitrile examination gloves"}, {"name": "Surgical masks"},
+                 {"name": "Protective clothes", "description": "Coveralls for isolation wards."})
+    assert found(app, text="gloves") == ["Nitrile examination gloves"]
+    assert found(app, text="GLOVE") == ["Nitrile examination gloves"]  # case and plural
+    assert found(app, text="nitr") == ["Nitrile examination gloves"]  # still typing
+    assert found(app, text="nitrile gloves") == ["Nitrile examination gloves"]  # every word
+    assert found(app, text="nitrile masks") == []
+    assert found(app, text="mask") == ["Surgical masks"]
+    assert found(app, text="protective clothing") == ["Protective clothes"]  # clothing and clothes stem alike
+    assert found(app, text="coverall") == ["Protective clothes"]  # the description counts
+    assert len(found(app, text="hanoi")) == 3  # the company name counts
+
+
+def test_accents_punctuation_and_stop_words_do_not_get_in_the_way(app, exhibitor):
+    booth = exhibitor("Đà Lạt Coffee")
+    add_products(app, booth, {"name": "Cà phê sữa đá", "specifications": [["Grade", "N95/KN95-ready"]]},
+                 {"name": "Melt-blown fabric"})
+    assert found(app, text="ca phe") == ["Cà phê sữa đá"]
+    assert found(app, text="Cà Phê") == ["Cà phê sữa đá"]
+    assert sorted(found(app, text="da lat")) == ["Cà phê sữa đá", "Melt-blown fabric"]  # the company's name
+    assert found(app, text="kn95") == ["Cà phê sữa đá"]
+    assert found(app, text="melt blown") == found(app, text="melt-blown") == ["Melt-blown fabric"]
+    assert found(app, text="the fabric of") == ["Melt-blown fabric"]
+
+
+def test_chinese_queries_find_chinese_text_and_the_chinese_category_names(app, exhibitor, factory):
+    categories = factory.categories()
+    booth = exhibitor("Nanning Trading", country="CN")
+    add_products(app, booth,
+                 {"name": "越南咖啡豆", "category_id": categories["coffee-tea"]},
+                 {"name": "KN95 respirator", "category_id": categories["masks-respirators"]},
+                 {"name": "红茶"})
+    assert found(app, text="咖啡") == ["越南咖啡豆"]
+    assert found(app, text="越南咖啡") == ["越南咖啡豆"]
+    assert found(app, text="南咖") == ["越南咖啡豆"]  # any part of a run of characters
+    assert found(app, text="咖啡豆子") == []  # every character pair must be there
+    assert sorted(found(app, text="茶")) == ["红茶", "越南咖啡豆"]  # one character; 咖啡与茶叶 is the category
+    assert found(app, text="口罩") == ["KN95 respirator"]  # "Masks and respirators" in Chinese
+    assert found(app, text="口罩KN95") == ["KN95 respirator"]
+    # The booth's country in Chinese and English.
+    assert found(app, text="中国", kind=BOOTHS) == ["Nanning Trading"]
+    assert found(app, text="china", kind=BOOTHS) == ["Nanning Trading"]
+
+
+def test_hostile_input_never_fails_and_finds_what_its_words_say(app, exhibitor):
+    booth = exhibitor("Safe Supplies")
+    add_products(app, booth, {"name": "Durian paste"})
+    hostile = ['"', "'", '"durian', "durian*", "*", "^durian", "NEAR(durian paste)", "durian AND OR NOT",
+               "search_text:durian", "product_search:durian", "((durian", "durian))", ")(", "-durian", "+durian",
+               "du:rian", "'; DROP TABLE products; --", "%", "_", "\\", "\x00durian", "durian" * 100,
+               "🙂 durian", "a" * 5000, "<script>alert(1)</script>", "{durian}", "durian|paste", "!durian",
+               "durian <-> paste", "durian & paste", "durian:*", "\u0e34", "ＤＵＲＩＡＮ"]
+    for text in hostile:
+        with app.test_request_context():
+            services.search(SearchCriteria(text=text))
+            services.search(SearchCriteria(text=text, kind=BOOTHS, sort=NAME))
+    assert found(app, text='"durian') == ["Durian paste"]
+    assert found(app, text="((durian paste") == ["Durian paste"]
+    assert found(app, text="NEAR(durian paste)") == []  # "near" is a word like any other
+    assert found(app, text="product_search:durian") == []  # "product" and "search" are words too
+    assert found(app, text="ＤＵＲＩＡＮ") == ["Durian paste"]
+
+
+def test_a_query_of_nothing_searchable_finds_nothing_and_says_so(app, exhibitor):
+    add_products(app, exhibitor("Any Co"), {"name": "Rice"})
+    with app.test_request_context():
+        results = services.search(SearchCriteria(text="the of !!!"))
+    assert results.nothing_searchable and results.page.items == []
+    assert parse_query("the of !!!") == []
+
+
+def test_unpublished_booths_and_their_products_never_appear(app, exhibitor):
+    for status in (Booth.DRAFT, Booth.SUBMITTED):
+        add_products(app, exhibitor(f"Hidden {status} durian", status=status), {"name": f"Secret {status} durian"})
+    suspended = exhibitor("Hidden suspended durian", status=Booth.SUSPENDED, suspended_reason="Expired papers")
+    add_products(app, suspended, {"name": "Secret suspended durian"})
+    add_products(app, exhibitor("Open Durian Farm"), {"name": "Public durian"})
+    for sort in (RELEVANCE, NEWEST, NAME, MIN_ORDER):
+        assert found(app, text="durian", sort=sort) == ["Public durian"]
+        assert "Secret" not in " ".join(found(app, sort=sort))
+    assert found(app, text="durian", kind=BOOTHS) == ["Open Durian Farm"]
+    assert found(app, kind=BOOTHS) == ["Open Durian Farm"]
+    assert counts(app, text="durian") == {PRODUCTS: (1, False), BOOTHS: (1, False)}
+    assert counts(app) == {PRODUCTS: (1, False), BOOTHS: (1, False)}
+
+
+def test_filters_by_country_pavilion_edition_category_and_order_quantity(app, exhibitor, factory):
+    categories = factory.categories()
+    edition, other_edition = factory.edition(), factory.edition()
+    health = factory.pavilion(edition, name="Public Health")
+    food = factory.pavilion(edition, name="Food")
+    elsewhere = factory.pavilion(other_edition, name="Food 2026")
+    vietnam, thailand, china = exhibitor("Saigon Health", "VN"), exhibitor("Bangkok Foods", "TH"), exhibitor("Guilin Tea", "CN")
+    factory.placement(vietnam, health)
+    factory.placement(thailand, food)
+    factory.placement(china, elsewhere)
+    add_products(app, vietnam, {"name": "Test kit", "category_id": categories["diagnostics"], "min_order_quantity": 500},
+                 {"name": "Face mask", "category_id": categories["masks-respirators"], "min_order_quantity": 50})
+    add_products(app, thailand, {"name": "Jasmine rice", "category_id": categories["rice-grains"], "min_order_quantity": 20},
+                 {"name": "Rice noodles", "category_id": categories["rice-grains"]})
+    add_products(app, china, {"name": "Oolong tea", "category_id": categories["coffee-tea"], "min_order_quantity": 100})
+
+    def names(**criteria):
+        return sorted(found(app, **criteria))
+
+    assert names(country="VN") == ["Face mask", "Test kit"]
+    assert names(pavilion_id=food.id) == ["Jasmine rice", "Rice noodles"]
+    assert names(edition_id=edition.id) == ["Face mask", "Jasmine rice", "Rice noodles", "Test kit"]
+    assert names(edition_id=other_edition.id) == ["Oolong tea"]
+    medical = (categories["medical-supplies"], categories["diagnostics"], categories["masks-respirators"])
+    assert names(category_ids=medical) == ["Face mask", "Test kit"]
+    # "I want to order 100": minimum orders up to 100, and products that state none.
+    assert names(order_quantity=100) == ["Face mask", "Jasmine rice", "Oolong tea", "Rice noodles"]
+    assert names(order_quantity=100, country="TH", text="rice") == ["Jasmine rice", "Rice noodles"]
+    assert names(order_quantity=30, pavilion_id=food.id, category_ids=(categories["rice-grains"],)) == \
+        ["Jasmine rice", "Rice noodles"]
+    assert names(country="VN", pavilion_id=food.id) == []
+    # Booths are filtered by what they sell too.
+    assert names(kind=BOOTHS, category_ids=medical) == ["Saigon Health"]
+    assert names(kind=BOOTHS, order_quantity=60) == ["Bangkok Foods", "Saigon Health"]
+    assert names(kind=BOOTHS, edition_id=edition.id, text="bangkok") == ["Bangkok Foods"]
+    assert counts(app, country="TH") == {PRODUCTS: (2, False), BOOTHS: (1, False)}
+
+
+def test_each_sort(app, exhibitor, factory):
+    booth = exhibitor("Sort Co")
+    add_products(app, booth,
+                 {"name": "Banana chips", "min_order_quantity": 200, "description": "Crispy durian flavour too"},
+                 {"name": "Durian cake", "min_order_quantity": 50},
+                 {"name": "Apple juice"},
+                 {"name": "Durian durian paste", "min_order_quantity": 1000})
+    assert found(app, sort=NEWEST) == ["Durian durian paste", "Apple juice", "Durian cake", "Banana chips"]
+    assert found(app) == found(app, sort=NEWEST)  # the default without words
+    assert found(app, sort=NAME) == ["Apple juice", "Banana chips", "Durian cake", "Durian durian paste"]
+    # Smallest minimum order first; products that state none last.
+    assert found(app, sort=MIN_ORDER) == ["Durian cake", "Banana chips", "Durian durian paste", "Apple juice"]
+    ranked = found(app, text="durian")
+    assert ranked == found(app, text="durian", sort=RELEVANCE)  # the default with words
+    # Named for it beats mentioned in passing.
+    assert set(ranked) == {"Banana chips", "Durian cake", "Durian durian paste"}
+    assert ranked[-1] == "Banana chips"
+    assert found(app, text="durian", sort=NAME) == ["Banana chips", "Durian cake", "Durian durian paste"]
+    # Booths: by company name, newest published first.
+    now = datetime.now(timezone.utc)
+    exhibitor("Alpha Herbs", published_at=now - timedelta(days=3))
+    exhibitor("Zeta Steel", published_at=now)
+    assert found(app, kind=BOOTHS, sort=NAME) == ["Alpha Herbs", "Sort Co", "Zeta Steel"]
+    assert found(app, kind=BOOTHS, sort=NEWEST)[:2] == ["Zeta Steel", "Alpha Herbs"]
+    # A sort the tab does not offer falls back to the default.
+    assert found(app, kind=BOOTHS, sort=MIN_ORDER) == found(app, kind=BOOTHS)
+
+
+def test_pages_and_counts(app, exhibitor, monkeypatch):
+    monkeypatch.setattr(services, "PER_PAGE", 4)
+    booth = exhibitor("Paging Co")
+    add_products(app, booth, *[{"name": f"Rice sample {n:02d}"} for n in range(10)])
+    with app.test_request_context():
+        first = services.search(SearchCriteria(text="rice", sort=NAME))
+        third = services.search(SearchCriteria(text="rice", sort=NAME, page=3))
+        beyond = services.search(SearchCriteria(text="rice", sort=NAME, page=99))
+        assert [p.name for p in first.page.items] == [f"Rice sample {n:02d}" for n in range(4)]
+        assert [p.name for p in third.page.items] == ["Rice sample 08", "Rice sample 09"]
+        assert (first.page.pages, first.page.has_next, third.page.has_next) == (3, True, False)
+        assert third.page.first_number == 9
+        # A page past the end shows the last one.
+        assert beyond.page.page == 3 and [p.name for p in beyond.page.items] == ["Rice sample 08", "Rice sample 09"]
+        assert first.counts == {PRODUCTS: services.ResultCount(10), BOOTHS: services.ResultCount(0)}
+
+
+def test_past_the_limit_counts_read_n_plus_and_every_sort_still_sees_every_match(app, exhibitor, monkeypatch):
+    """The limits are lowered so a few rows stand for 100,000: counts stop, pages stop, and sorts
+    other than relevance still order all matches (the newest, the A's) rather than the first found."""
+    monkeypatch.setattr(services, "RESULT_LIMIT", 5)
+    monkeypatch.setattr(services, "RECENT_WINDOW", 6)
+    monkeypatch.setattr(services, "PER_PAGE", 2)
+    booth = exhibitor("Volume Co")
+    names = ["Mango K", "Mango C", "Mango A", "Mango J", "Mango B", "Mango I", "Mango H", "Mango D"]
+    add_products(app, booth, *[{"name": name, "min_order_quantity": 10 * (index + 1)}
+                               for index, name in enumerate(names)])
+    with app.test_request_context():
+        results = services.search(SearchCriteria(text="mango", sort=NAME))
+        assert results.counts[PRODUCTS] == services.ResultCount(5, more=True)
+        assert results.page.pages == 3  # 5 results shown at most, 2 a page
+    assert found(app, text="mango", sort=NAME) == ["Mango A", "Mango B"]
+    assert found(app, text="mango", sort=NAME, page=3) == ["Mango H"]
+    assert found(app, text="mango", sort=NEWEST) == ["Mango D", "Mango H"]
+    assert found(app, text="mango", sort=MIN_ORDER) == ["Mango K", "Mango C"]
+    assert found(app, sort=NAME) == ["Mango A", "Mango B"]
+    # Relevance ranks the newest matches (the newest 6 rows here): the two oldest never show.
+    ranked = [name for page in (1, 2, 3) for name in found(app, text="mango", page=page)]
+    assert len(ranked) == 5 and not {"Mango K", "Mango C"} & set(ranked)
+    with app.test_request_context():
+        assert services.search(SearchCriteria(text="mango", page=3)).at_the_limit
+
+
+def test_the_exhibitions_figures_count_published_booths_in_one_query_each(app, exhibitor, factory):
+    edition = factory.edition()
+    health, food, empty = (factory.pavilion(edition, name=name) for name in ("Health", "Food", "Empty"))
+    for index in range(3):
+        factory.placement(exhibitor(f"Health {index}"), health)
+    factory.placement(exhibitor("Food open", "TH"), food)
+    factory.placement(exhibitor("Food draft", "TH", status=Booth.DRAFT), food)
+    with app.app_context():
+        from expo.editions.models import Edition
+
+        loaded = db.session.get(Edition, edition.id)
+        assert services.published_booths_by_pavilion(loaded) == {health.id: 3, food.id: 1}
+        assert services.countries_with_booths() == [("VN", 3), ("TH", 1)]
+        assert [booth.company.name for booth in services.newest_booths(limit=2)] == ["Food open", "Health 2"]
