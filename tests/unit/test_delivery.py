@@ -85,11 +85,12 @@ def test_one_batch_goes_over_one_connection_and_a_refusal_spoils_only_its_messag
             opened.append(args)
             self.sock = type("Socket", (), {"setsockopt": lambda *option: None})()
 
-        def send_message(self, built):
-            if built["To"] == "person1@example.com":
+        def sendmail(self, from_addr, to_addrs, content, mail_options=()):
+            if to_addrs == ["person1@example.com"]:
                 raise mailer.smtplib.SMTPRecipientsRefused({"person1@example.com": (550, b"no such user")})
+            assert b"\r\nTo: " + to_addrs[0].encode() + b"\r\n" in content
             self.before_end_of_data()
-            sent.append(built["To"])
+            sent.append(to_addrs[0])
 
         def quit(self):
             pass
