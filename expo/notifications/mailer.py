@@ -34,6 +34,9 @@ class Envelope:
     body_text: str
     body_html: str
     attachments: tuple[dict, ...] = ()
+    # The message's attempt count when this worker claimed it: its claim, checked when it records
+    # the hand-over, so a worker whose claim was taken over never finishes the message.
+    attempt: int = 0
 
 
 class TemporaryFailure(Exception):
