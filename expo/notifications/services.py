@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from expo.background import enqueue_after_commit
@@ -81,46 +82,113 @@ def queue_email(
     return message
 
 
-def claim_for_delivery(message_id: int) -> Envelope | None:
-    """Take a pending message for delivery; None if it is gone, sent, failed or taken by another worker.
+_OUTBOX = OutboxMessage.__table__  # Core, not the ORM: these run once per message of a broadcast
 
-    One conditional UPDATE ... RETURNING: claiming and reading the message are one round trip.
+
+class ClaimLost(Exception):
+    """The message is no longer this worker's to deliver: its claim ran out and another took it over."""
+
+
+def claim_messages(connection: Connection, message_ids: Sequence[int]) -> dict[int, Envelope]:
+    """Take the pending ones of ``message_ids`` for delivery, in one UPDATE ... RETURNING.
+
+    Gone, sent, failed and claimed messages are left out. Each claim counts an attempt, and the
+    count is the claim's token (Envelope.attempt).
     """
-    now = utcnow()
-    outbox = OutboxMessage.__table__  # Core, not the ORM: this runs once per message of a broadcast
-    row = db.session.connection().execute(
-        update(outbox)
-        .where(outbox.c.id == message_id, outbox.c.status == OutboxMessage.PENDING)
-        .values(status=OutboxMessage.SENDING, attempts=outbox.c.attempts + 1, updated_at=now)
-        .returning(outbox.c.recipient, outbox.c.subject, outbox.c.body_text, outbox.c.body_html,
-                   outbox.c.attachments)
-    ).one_or_none()
-    if row is None:
-        return None
-    return Envelope(
-        message_id=message_id,
-        recipient=row.recipient,
-        subject=row.subject,
-        body_text=row.body_text,
-        body_html=row.body_html,
-        attachments=tuple(row.attachments or ()),
+    if not message_ids:
+        return {}
+    rows = connection.execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id.in_(list(message_ids)), _OUTBOX.c.status == OutboxMessage.PENDING)
+        .values(status=OutboxMessage.SENDING, attempts=_OUTBOX.c.attempts + 1, updated_at=utcnow())
+        .returning(_OUTBOX.c.id, _OUTBOX.c.recipient, _OUTBOX.c.subject, _OUTBOX.c.body_text,
+                   _OUTBOX.c.body_html, _OUTBOX.c.attachments, _OUTBOX.c.attempts)
+    ).all()
+    return {row.id: Envelope(message_id=row.id, recipient=row.recipient, subject=row.subject,
+                             body_text=row.body_text, body_html=row.body_html,
+                             attachments=tuple(row.attachments or ()), attempt=row.attempts)
+            for row in rows}
+
+
+def claim_for_delivery(message_id: int) -> Envelope | None:
+    """Take one pending message for delivery in the session's transaction; None if it is gone,
+    sent, failed or taken by another worker."""
+    return claim_messages(db.session.connection(), [message_id]).get(message_id)
+
+
+_HANDED = bindparam("handed")
+_SENT = bindparam("sent")
+_NOW = bindparam("now")
+# "handed_over" for one message and, in the same statement, "sent" for the one before it.
+_RECORD_HANDOVER = (
+    update(_OUTBOX)
+    .where(or_(
+        and_(_OUTBOX.c.id == _HANDED, _OUTBOX.c.status == OutboxMessage.SENDING,
+             _OUTBOX.c.attempts == bindparam("handed_attempt")),
+        and_(_OUTBOX.c.id == _SENT, _OUTBOX.c.status == OutboxMessage.HANDED_OVER,
+             _OUTBOX.c.attempts == bindparam("sent_attempt")),
+    ))
+    .values(
+        status=case((_OUTBOX.c.id == _HANDED, OutboxMessage.HANDED_OVER), else_=OutboxMessage.SENT),
+        sent_at=case((_OUTBOX.c.id == _HANDED, _OUTBOX.c.sent_at), else_=_NOW),
+        last_error=case((_OUTBOX.c.id == _HANDED, _OUTBOX.c.last_error), else_=None),
+        updated_at=_NOW,
     )
+    .returning(_OUTBOX.c.id)
+)
 
 
-def record_delivery(message_id: int) -> None:
+def record_handover(connection: Connection, envelope: Envelope, *, sent: Envelope | None = None) -> None:
+    """Record that ``envelope`` is about to be handed over (only its end of data is left to send)
+    and, in the same statement, that the server accepted ``sent``.
+
+    Raises ClaimLost, with ``sent`` recorded all the same, if ``envelope`` is no longer this
+    claim's: then its end of data must not be sent.
+    """
+    no_message = {"sent": 0, "sent_attempt": 0}  # ids start at 1
+    updated = connection.execute(_RECORD_HANDOVER, {
+        "handed": envelope.message_id, "handed_attempt": envelope.attempt, "now": utcnow(),
+        **({"sent": sent.message_id, "sent_attempt": sent.attempt} if sent is not None else no_message),
+    }).scalars().all()
+    if envelope.message_id not in updated:
+        raise ClaimLost(f"message {envelope.message_id} was taken over by another worker")
+
+
+def record_sent(connection: Connection, envelope: Envelope) -> None:
+    """Record that the server accepted ``envelope`` (handed over by this claim)."""
     now = utcnow()
-    outbox = OutboxMessage.__table__
-    db.session.connection().execute(
-        update(outbox).where(outbox.c.id == message_id)
+    connection.execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == envelope.message_id, _OUTBOX.c.status == OutboxMessage.HANDED_OVER,
+               _OUTBOX.c.attempts == envelope.attempt)
         .values(status=OutboxMessage.SENT, sent_at=now, updated_at=now, last_error=None)
     )
 
 
+def release_claims(connection: Connection, envelopes: Sequence[Envelope]) -> None:
+    """Put back messages this worker claimed and never started to send, as if never claimed."""
+    connection.execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.status == OutboxMessage.SENDING,
+               _OUTBOX.c.attempts == bindparam("attempt"))
+        .values(status=OutboxMessage.PENDING, attempts=_OUTBOX.c.attempts - 1, updated_at=utcnow()),
+        [{"message_id": envelope.message_id, "attempt": envelope.attempt} for envelope in envelopes],
+    )
+
+
 def record_failure(
-    message_id: int, error: str, *, permanent: bool, max_attempts: int, retry_base_seconds: float
+    message_id: int, error: str, *, permanent: bool, max_attempts: int, retry_base_seconds: float,
+    attempt: int | None = None,
 ) -> float | None:
-    """Note a failed attempt. Returns the delay before the next one, or None if it has failed for good."""
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    """Note a failed attempt. Returns the delay before the next one, or None if it has failed for good.
+
+    With ``attempt`` (the claim's token), raises ClaimLost if the message is no longer held by that
+    claim: another worker took it over and its outcome is theirs to record.
+    """
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True, with_for_update=True)
+    if attempt is not None and (message is None or message.attempts != attempt
+                                or message.status not in (OutboxMessage.SENDING, OutboxMessage.HANDED_OVER)):
+        raise ClaimLost(f"message {message_id} was taken over by another worker")
     give_up = permanent or message.attempts >= max_attempts
     now = utcnow()
     message.status = OutboxMessage.FAILED if give_up else OutboxMessage.PENDING

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from expo.db_types import utcnow
 from expo.extensions import db
@@ -61,9 +61,9 @@ def test_a_claim_of_a_dead_worker_is_taken_over_only_after_its_lease(app_ctx):
 def test_a_message_handed_over_when_its_worker_died_is_never_sent_again(app, app_ctx, recorded_tasks):
     message = queue("handed:1")
     db.session.commit()
-    services.claim_for_delivery(message.id)
+    envelope = services.claim_for_delivery(message.id)
+    services.record_handover(db.session.connection(), envelope)  # then the worker dies before the answer
     db.session.commit()
-    delivery._mark_handed_over(message.id)  # then the worker dies before the server's answer
     recorded_tasks.clear()
     later = utcnow() + timedelta(days=1)
     assert services.requeue_stalled_messages(now=later) == 0
@@ -85,11 +85,12 @@ def test_one_batch_goes_over_one_connection_and_a_refusal_spoils_only_its_messag
             opened.append(args)
             self.sock = type("Socket", (), {"setsockopt": lambda *option: None})()
 
-        def send_message(self, built):
-            if built["To"] == "person1@example.com":
+        def sendmail(self, from_addr, to_addrs, content, mail_options=()):
+            if to_addrs == ["person1@example.com"]:
                 raise mailer.smtplib.SMTPRecipientsRefused({"person1@example.com": (550, b"no such user")})
+            assert b"\r\nTo: " + to_addrs[0].encode() + b"\r\n" in content
             self.before_end_of_data()
-            sent.append(built["To"])
+            sent.append(to_addrs[0])
 
         def quit(self):
             pass
@@ -124,3 +125,91 @@ def test_an_unreachable_server_stops_the_batch_and_leaves_the_rest_waiting(app, 
     assert (first.status, first.attempts, first.next_attempt_at is not None) == ("pending", 1, True)
     assert [(m.status, m.attempts) for m in rest] == [("pending", 0), ("pending", 0)]
     assert recorded_tasks == [(services.DELIVER_EMAIL_TASK, (first.id,))]
+
+
+def test_a_worker_killed_mid_chunk_leaves_its_claims_for_after_the_lease_and_sends_no_handed_over_one(
+        app, app_ctx):
+    messages = [queue(f"chunk:{n}", f"person{n}@example.com") for n in range(4)]
+    db.session.flush()
+    ids = [message.id for message in messages]
+    db.session.commit()
+    with db.engine.connect() as dying_worker:
+        claimed = services.claim_messages(dying_worker, ids)
+        services.record_handover(dying_worker, claimed[ids[0]])  # the server answers "250" for it, then
+        services.record_handover(dying_worker, claimed[ids[1]], sent=claimed[ids[0]])  # the worker dies
+        dying_worker.commit()
+
+    def statuses():
+        db.session.expire_all()
+        return [db.session.get(OutboxMessage, message_id).status for message_id in ids]
+
+    assert statuses() == ["sent", "handed_over", "sending", "sending"]
+    assert delivery.reclaim_abandoned(ids) == 0  # a live worker could still hold them
+    db.session.commit()
+    assert delivery.deliver_messages(ids).skipped == 4
+    assert outbox_messages(app) == []
+    later = utcnow() + services.delivery_lease(current_app.config) + timedelta(seconds=1)
+    assert delivery.reclaim_abandoned(ids, now=later) == 2
+    db.session.commit()
+    run = delivery.deliver_messages(ids)
+    assert (run.sent, run.skipped) == (2, 2)
+    assert statuses() == ["sent", "handed_over", "sent", "sent"]
+    assert [message.split("To: ")[1].split("\n")[0] for message in outbox_messages(app)] == [
+        "person2@example.com", "person3@example.com"]
+
+
+def test_a_worker_whose_claim_was_taken_over_never_ends_that_message(app, app_ctx, monkeypatch):
+    messages = [queue(f"taken:{n}", f"person{n}@example.com") for n in range(2)]
+    db.session.flush()
+    ids = [message.id for message in messages]
+    db.session.commit()
+    claim = services.claim_messages
+
+    def claim_then_lose_the_first(connection, message_ids):
+        claimed = claim(connection, message_ids)
+        # Meanwhile the claim ran out and another worker reclaimed the first and claimed it again.
+        connection.execute(text("UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = :id"),
+                           {"id": ids[0]})
+        return claimed
+
+    monkeypatch.setattr(services, "claim_messages", claim_then_lose_the_first)
+    run = delivery.deliver_messages(ids)
+    assert (run.results[ids[0]], run.results[ids[1]]) == ("skipped", "sent")
+    assert len(outbox_messages(app)) == 1 and "person1@example.com" in outbox_messages(app)[0]
+    db.session.expire_all()
+    first = db.session.get(OutboxMessage, ids[0])
+    assert (first.status, first.attempts) == ("sending", 2)  # the other worker's, untouched
+
+    # Nor may the first worker record a failure on it.
+    try:
+        services.record_failure(ids[0], "451 later", permanent=False, max_attempts=6, retry_base_seconds=30,
+                                attempt=1)
+    except services.ClaimLost:
+        pass
+    else:
+        raise AssertionError("a failure was recorded under a lost claim")
+    db.session.rollback()
+    assert db.session.get(OutboxMessage, ids[0]).status == "sending"
+
+
+def test_each_message_costs_one_statement(app, app_ctx):
+    from sqlalchemy import event
+
+    messages = [queue(f"count:{n}", f"person{n}@example.com") for n in range(5)]
+    db.session.flush()
+    ids = [message.id for message in messages]
+    db.session.commit()
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if "outbox_messages" in statement:
+            statements.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert delivery.deliver_messages(ids).sent == 5
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    # One claim for the chunk, one hand-over per message (carrying the previous one's "sent"), the last "sent".
+    assert statements == ["UPDATE"] * 7
+    assert {m.status for m in db.session.scalars(select(OutboxMessage))} == {"sent"}
