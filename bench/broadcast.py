@@ -23,6 +23,7 @@ import redis
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, insert, select
 
+from bench.database import rebuild_schema
 from bench.registration_race import DEFAULT_DATABASE_URL as _RACE_DATABASE_URL
 from bench.registration_race import ensure_postgres_database
 
@@ -208,10 +209,7 @@ def run(database_url: str | None = None, redis_url: str | None = None, *, messag
                          instance_path=instance)
         try:
             with app.app_context():
-                db.drop_all()  # the bench database is disposable: rebuilt to match the models
-                db.create_all()
-                engine = db.engine
-                server = f"{engine.dialect.name} {'.'.join(map(str, engine.dialect.server_version_info or ()))}"
+                server = rebuild_schema()
             session_id = arrange(app, messages)
             processes = _start_workers(workers, env, instance)
             _workers_ready(app, workers)

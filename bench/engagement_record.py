@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from bench.database import rebuild_schema
 from expo.engagement.buffer import EventBuffer, RedisBuffer, SQLiteFileBuffer
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
@@ -41,8 +42,7 @@ def _booth(app: Flask):
     from expo.extensions import db
 
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        rebuild_schema()
         company = ExhibitorCompany(slug="bench", name="Bench", status=ExhibitorCompany.APPROVED)
         booth = Booth(company=company, slug="bench", status=Booth.PUBLISHED)
         db.session.add(booth)

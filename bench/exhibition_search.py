@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 from flask import Flask
 from sqlalchemy import func, select, text
 
+from bench.database import rebuild_schema
 from bench.registration_race import DEFAULT_DATABASE_URL, ensure_postgres_database, percentile
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product
@@ -68,8 +69,7 @@ def build_app(sqlalchemy_url: str, instance_path: str) -> Flask:
 def load_volume(app: Flask, booths: int, products: int, seed: int) -> float:
     """Fresh tables, then the generated exhibition; the seconds the generator took."""
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        rebuild_schema()
         started = time.perf_counter()
         generate_exhibition(booths=booths, products=products, seed=seed)
         db.session.commit()

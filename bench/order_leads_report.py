@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from bench.database import rebuild_schema
 from bench.registration_race import DEFAULT_DATABASE_URL, build_app, ensure_postgres_database
 from expo.accounts.models import User
 from expo.booths.models import Booth
@@ -183,10 +184,7 @@ def run(database_url: str | None = None, *, rows: int = ROWS, rounds: int = ROUN
     with tempfile.TemporaryDirectory(prefix="expo-bench-") as instance:
         app = build_app(url, connections=2, instance_path=instance)
         with app.app_context():
-            db.drop_all()
-            db.create_all()
-            engine = db.engine
-            server = f"{engine.dialect.name} {'.'.join(map(str, engine.dialect.server_version_info or ()))}"
+            server = rebuild_schema()
             seeded = time.perf_counter()
             booth_id = seed(rows)
             seed_seconds = time.perf_counter() - seeded

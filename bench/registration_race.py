@@ -3,6 +3,8 @@
 Also holds the race driver the concurrency tests use, so the tests and the benchmark exercise the
 same thing: N threads, each in its own application context (so its own session and pooled
 connection, like concurrent web requests), released together by a barrier, each committing once.
+The benchmark serves the crowd as production does, with gunicorn-like worker processes
+(``race_in_processes``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from flask import Flask
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 
+from bench.database import rebuild_schema
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
@@ -39,8 +42,9 @@ from expo.registrations.models import Registration
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "registration_race.json"
 PEOPLE, SEATS, ROUNDS = 500, 50, 3
-# Production runs gunicorn with four worker processes (Dockerfile, docker-compose.yml); so do the racers.
-PROCESSES = 4
+# Production serves requests with gunicorn's four sync worker processes (Dockerfile, docker-compose.yml),
+# each handling one request at a time; so does the race by default.
+PROCESSES, THREADS = 4, 1
 TARGET_SECONDS = 2.0
 
 # PostgreSQL refuses clients past max_connections (100 by default), so one connection per racer is
@@ -160,14 +164,13 @@ def race(app: Flask, count: int, work: Callable[[int], Any], *, timeout: float =
     return Race(outcomes, max(finished) - wall_start, cpu_end - cpu_start, wall_start, max(finished))
 
 
-def _race_in_child(database_url: str, connections: int, session_id: int, user_ids: list[int], gate,
-                   results) -> None:
-    """One web worker process of a multi-process race: its own app and pool, its share of the racers."""
+def _race_in_child(database_url: str, threads: int, session_id: int, user_ids: list[int], gate, results) -> None:
+    """One web worker process of a multi-process race: its own app, ``threads`` serving threads with a
+    pooled connection each, and its share of the requests."""
     with tempfile.TemporaryDirectory(prefix="expo-bench-worker-") as instance:
-        app = build_app(database_url, connections=connections, instance_path=instance)
-        warm_pool(app, connections)
-        # Like a threaded gunicorn worker: as many serving threads as pooled connections.
-        result = race(app, len(user_ids), register_work(session_id, user_ids), gate=gate.wait, servers=connections)
+        app = build_app(database_url, connections=threads, instance_path=instance)
+        warm_pool(app, threads)
+        result = race(app, len(user_ids), register_work(session_id, user_ids), gate=gate.wait, servers=threads)
         with app.app_context():
             db.engine.dispose()
     # Exceptions may not pickle; their text is what the report shows.
@@ -176,18 +179,18 @@ def _race_in_child(database_url: str, connections: int, session_id: int, user_id
     results.put(Race(outcomes, result.seconds, result.cpu_seconds, result.released_at, result.finished_at))
 
 
-def race_in_processes(database_url: str, processes: int, connections: int, session_id: int,
+def race_in_processes(database_url: str, processes: int, threads: int, session_id: int,
                       user_ids: Sequence[int], *, timeout: float = 180.0) -> Race:
-    """The racers spread over ``processes`` worker processes, as gunicorn spreads requests, released
-    together; their threads share each process's pool of ``connections // processes``."""
+    """Every request arrives at once and is served by ``processes`` worker processes of ``threads``
+    threads each, as gunicorn's ``--workers`` and ``--threads`` serve them; each takes the next
+    waiting request as it finishes one (its share of the crowd: the listen queue)."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connections
     gate = context.Barrier(processes, timeout=timeout)
     results = context.Queue()
     shares = [list(user_ids[i::processes]) for i in range(processes)]
-    workers = [context.Process(target=_race_in_child,
-                               args=(database_url, max(1, connections // processes), session_id, share, gate, results))
+    workers = [context.Process(target=_race_in_child, args=(database_url, threads, session_id, share, gate, results))
                for share in shares]
     for worker in workers:
         worker.start()
@@ -358,14 +361,14 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def run_round(app: Flask, people: int, seats: int, *, processes: int = 1, database_url: str = "",
-              connections: int = 0) -> dict[str, Any]:
+def run_round(app: Flask, people: int, seats: int, *, processes: int = 1, threads: int = THREADS,
+              database_url: str = "") -> dict[str, Any]:
     with app.app_context():
         user_ids = add_people(people)
         session_id = add_session(seats)
         app.extensions["expo.recorded_tasks"].clear()
     if processes > 1:
-        result = race_in_processes(database_url, processes, connections, session_id, user_ids)
+        result = race_in_processes(database_url, processes, threads, session_id, user_ids)
     else:
         result = race(app, people, register_work(session_id, user_ids))
     with app.app_context():
@@ -406,25 +409,23 @@ def sequential_cost(app: Flask, count: int = 50) -> dict[str, float]:
 
 
 def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = SEATS, rounds: int = ROUNDS,
-        processes: int = PROCESSES, results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
+        processes: int = PROCESSES, threads: int = THREADS,
+        results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     if url.startswith(("postgres://", "postgresql")):
         url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
-    connections = connection_budget(url, people)
+    # One process: a pooled connection per racer, as far as the server allows. Several: one per serving thread.
+    connections = connection_budget(url, people) if processes == 1 else processes * threads
     before_load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="expo-bench-") as instance:
         # With worker processes, this one only arranges and counts: the connections are theirs.
         app = build_app(url, connections=connections if processes == 1 else 2, instance_path=instance)
         with app.app_context():
-            # The bench database is disposable: rebuild it so the schema matches the models.
-            db.drop_all()
-            db.create_all()
-            engine = db.engine
-            server = f"{engine.dialect.name} {'.'.join(map(str, engine.dialect.server_version_info or ()))}"
+            server = rebuild_schema()
         if processes == 1:
             warm_pool(app, connections)
         sequential = sequential_cost(app)
-        results = [run_round(app, people, seats, processes=processes, database_url=url, connections=connections)
+        results = [run_round(app, people, seats, processes=processes, threads=threads, database_url=url)
                    for _ in range(rounds)]
         with app.app_context():
             db.session.remove()
@@ -438,7 +439,7 @@ def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = S
         "seats": seats,
         "connections": connections,
         "processes": processes,
-        "threads": people,
+        "threads_per_process": threads if processes > 1 else people,
         "cpus": os.cpu_count(),
         # Other work on the machine skews every number: the 1-minute load average before and after.
         "load_average": [round(before_load, 2), round(os.getloadavg()[0], 2)],
@@ -470,7 +471,7 @@ def format_table(report: dict[str, Any]) -> str:
     lines.insert(1, "  ".join("-" * width for width in widths))
     verdict = "met" if report["met_target"] else "MISSED"
     title = (f"registration_race: {report['people']} people, {report['seats']} seats, "
-             f"{report['processes']} processes, {report['connections']} connections, {report['database']}, "
+             f"{report['processes']} processes × {report['threads_per_process']} threads, {report['database']}, "
              f"{report['cpus']} CPUs")
     footer = (f"median wall {report['median_wall_seconds']:.3f} s; "
               f"target <= {report['target_seconds']:.0f} s {verdict}; "
@@ -487,12 +488,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seats", type=int, default=SEATS)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--processes", type=int, default=PROCESSES,
-                        help="web worker processes the racers are spread over, as gunicorn's --workers "
+                        help="web worker processes serving the crowd, as gunicorn's --workers "
                              f"(default {PROCESSES}, as in the Dockerfile; 1 = every racer a thread of this process)")
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help=f"serving threads per process, as gunicorn's --threads (default {THREADS}: sync workers)")
     parser.add_argument("--database-url", help=f"default: $BENCH_DATABASE_URL or {DEFAULT_DATABASE_URL}")
     args = parser.parse_args(argv)
     report = run(args.database_url, people=args.people, seats=args.seats, rounds=args.rounds,
-                 processes=args.processes)
+                 processes=args.processes, threads=args.threads)
     print(format_table(report))
     print(f"written to {RESULTS_PATH}")
     for number, r in enumerate(report["rounds"], 1):
