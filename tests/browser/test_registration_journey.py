@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_journeys import log_in, navbar
+from tests.browser.test_journeys import log_in, open_account_menu
 
 pytestmark = pytest.mark.browser
 
@@ -61,4 +61,4 @@ def test_attendee_registers_sees_ticket_and_organizer_checks_them_in(page: Page,
 
     page.reload()
     expect(page.get_by_text("Checked in")).to_be_visible()
-    expect(navbar(page).get_by_role("link", name="My agenda")).to_be_visible()
+    expect(open_account_menu(page, BUYER[2]).get_by_role("link", name="My agenda")).to_be_visible()
