@@ -504,6 +504,7 @@ def _placements(rng: random.Random, plans, booth_ids, pavilions, now) -> Iterato
     by_edition: dict[int, list[tuple[int, str, str | None]]] = {}
     for edition_id, pavilion_id, kind, country in pavilions:
         by_edition.setdefault(edition_id, []).append((pavilion_id, kind, country))
+    placed = dict.fromkeys(by_edition, 0)  # a stand number names one booth per edition
     for plan, booth_id in zip(plans, booth_ids):
         if plan["booth"]["status"] != Booth.PUBLISHED:
             continue
@@ -514,8 +515,10 @@ def _placements(rng: random.Random, plans, booth_ids, pavilions, now) -> Iterato
             themed = [p for p in choices if p[1] == Pavilion.THEMED]
             pool = national if national and (rng.random() < 0.5 or not themed) else themed or choices
             pavilion_id = rng.choice(pool)[0]
+            number = placed[edition_id]
+            placed[edition_id] += 1
             yield {"booth_id": booth_id, "edition_id": edition_id, "pavilion_id": pavilion_id,
-                   "stand": f"{rng.choice('ABCDEFGH')}{rng.randint(1, 9)}-{rng.randint(1, 400):03d}",
+                   "stand": f"{'ABCDEFGH'[number % 8]}{number // 8 % 9 + 1}-{number // 72 + 1:03d}",
                    "created_at": now}
 
 
