@@ -167,8 +167,8 @@ class AssignForm(FlaskForm):
 class BoothReportForm(FlaskForm):
     edition = SelectField(_l("Edition"), validators=[Optional()],
                           description=_l("Choose an edition for its days, or leave it and give the dates."))
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To (inclusive)"), validators=[Optional()])
+    date_from = DateField(_l("First day"), validators=[Optional()])
+    date_to = DateField(_l("Last day (included)"), validators=[Optional()])
     submit = SubmitField(_l("Compile the report"))
 
     def __init__(self, *args, editions=(), **kwargs):

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
@@ -506,7 +507,7 @@ def status_label(status: str) -> str:
 
 
 STATUS_LABELS = {
-    TradeInquiry.NEW: _l("New"),
+    TradeInquiry.NEW: lazy_pgettext("inquiry status", "New"),
     TradeInquiry.CONTACTED: _l("Contacted"),
     TradeInquiry.QUOTED: _l("Quoted"),
     TradeInquiry.WON: _l("Won"),
