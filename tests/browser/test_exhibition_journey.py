@@ -70,7 +70,7 @@ def test_a_booth_is_built_published_and_its_product_found_by_a_visitor(page: Pag
     try:
         navbar(organizer).get_by_role("button", name="Organize").click()
         navbar(organizer).get_by_role("link", name="Exhibitor applications").click()
-        organizer.get_by_role("link", name=company).click()
+        organizer.get_by_role("row").filter(has_text=company).get_by_role("link", name="Review").click()
         organizer.get_by_role("button", name="Approve").click()
         expect(organizer.get_by_text("is approved")).to_be_visible()
 
@@ -89,15 +89,15 @@ def test_a_booth_is_built_published_and_its_product_found_by_a_visitor(page: Pag
 
         page.get_by_role("link", name="Products").click()
         page.get_by_role("link", name="New product").first.click()
-        page.get_by_label("Name").fill(product)
+        page.get_by_label("Name", exact=True).fill(product)
         page.get_by_label("Category").select_option(label="Herbal medicine")
         page.get_by_label("Minimum order quantity").fill("200")
-        page.get_by_label("Unit").select_option("box")
+        page.get_by_label("Unit", exact=True).select_option("box")
         page.get_by_label("Lowest price per unit").fill("2.50")
         page.get_by_label("Highest price per unit").fill("3.10")
         page.get_by_role("button", name="Save product").click()
-        page.get_by_role("link", name="Add pictures").click()
-        page.get_by_label("Pictures").set_input_files(
+        expect(page.get_by_role("heading", name=f"Pictures of {product}")).to_be_visible()  # straight on
+        page.get_by_label("Pictures", exact=True).set_input_files(
             files=[{"name": "tea.jpg", "mimeType": "image/jpeg", "buffer": product_picture()}])
         page.get_by_label("What the pictures show").fill("A box of artichoke tea")
         page.get_by_role("button", name="Upload").click()
@@ -117,10 +117,13 @@ def test_a_booth_is_built_published_and_its_product_found_by_a_visitor(page: Pag
 
         navbar(organizer).get_by_role("button", name="Organize").click()
         navbar(organizer).get_by_role("link", name="Booth reviews").click()
-        organizer.get_by_role("link", name=company).click()
+        organizer.get_by_role("row").filter(has_text=company).get_by_role("link", name="Review").click()
         expect(organizer.get_by_text("Herbal teas from the Mekong delta").first).to_be_visible()
         organizer.get_by_role("button", name="Publish").click()
         expect(organizer.get_by_text("published")).to_be_visible()
+    except Exception:
+        organizer.screenshot(path=str(screenshot_dir / "failed-exhibition-organizer.png"), full_page=True)
+        raise
     finally:
         organizer.context.close()
 
