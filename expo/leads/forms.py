@@ -102,16 +102,19 @@ class MessageForm(FlaskForm):
     attachment = FileField(_l("Attachment"),
                            description=_l("Optional. A PDF or an image (JPEG, PNG, WebP) of at most 10 MB."),
                            render_kw={"accept": "application/pdf,image/jpeg,image/png,image/webp"})
-    submit = SubmitField(_l("Send"))
+    # Ids of their own: the team's inquiry page shows the reply, note, quotation, status and assignee
+    # forms together, and a repeated id would tie one label (or button) to another form's field.
+    submit = SubmitField(_l("Send"), id="reply-submit")
 
     def attachment_upload(self):
         return _file_stream(self.attachment)
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
-                         render_kw={"rows": 3}, description=_l("Only your team sees notes; the buyer never does."))
-    submit = SubmitField(_l("Add note"))
+    note = TextAreaField(_l("Internal note"), id="internal-note",
+                         validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)], render_kw={"rows": 3},
+                         description=_l("Only your team sees notes; the buyer never does."))
+    submit = SubmitField(_l("Add note"), id="note-submit")
 
 
 class QuotationForm(FlaskForm):
@@ -129,7 +132,7 @@ class QuotationForm(FlaskForm):
                             description=_l("The last day the buyer can accept, in your booth's time zone."))
     note = TextAreaField(_l("Terms and remarks"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
                          render_kw={"rows": 3}, description=_l("Shown to the buyer with the quotation."))
-    submit = SubmitField(_l("Send quotation"))
+    submit = SubmitField(_l("Send quotation"), id="quotation-submit")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,12 +156,12 @@ class QuotationForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("Move to"), validators=[DataRequired()])
-    submit = SubmitField(_l("Change status"))
+    submit = SubmitField(_l("Change status"), id="status-submit")
 
 
 class AssignForm(FlaskForm):
     assignee = SelectField(_l("Assignee"), validators=[Optional()])
-    submit = SubmitField(_l("Assign"))
+    submit = SubmitField(_l("Assign"), id="assign-submit")
 
     def assignee_id(self) -> int | None:
         return int(self.assignee.data) if self.assignee.data and self.assignee.data.isdigit() else None

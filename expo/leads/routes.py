@@ -350,7 +350,7 @@ def add_note(slug: str, inquiry_id: int):
     form = NoteForm()
     if form.validate_on_submit():
         try:
-            services.add_note(current_user, inquiry, form.body.data)
+            services.add_note(current_user, inquiry, form.note.data)
         except services.LeadError as exc:
             show_on_form(form, exc)
             return _render_team_inquiry(*_reload(slug, inquiry_id), exc.status, note_form=form)

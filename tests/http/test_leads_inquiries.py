@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -461,7 +462,7 @@ def test_closing_an_inquiry_withdraws_its_open_quotation(app, client, expo, inqu
 def test_internal_notes_never_reach_the_buyer(app, client, expo, inquiry):
     log_in(client, expo["staff"])
     assert client.post(team_url(expo, inquiry, "/notes"),
-                       data={"body": "SECRET-NOTE: they pay late, ask for 30% upfront"}).status_code == 302
+                       data={"note": "SECRET-NOTE: they pay late, ask for 30% upfront"}).status_code == 302
     client.post(team_url(expo, inquiry, "/messages"), data={"body": "Here is our offer."},
                 content_type="multipart/form-data")
     client.post(team_url(expo, inquiry, "/quotations"), data=quotation_data())
@@ -563,7 +564,7 @@ def test_inquiry_pages_run_a_constant_number_of_queries_whatever_the_thread(app,
         for index in range(count):
             team.post(team_url(expo, inquiry, "/messages"), data={"body": f"Reply {index}"},
                       content_type="multipart/form-data")
-            team.post(team_url(expo, inquiry, "/notes"), data={"body": f"Note {index}"})
+            team.post(team_url(expo, inquiry, "/notes"), data={"note": f"Note {index}"})
             buyer.post(f"/inquiries/{inquiry.id}/messages", data={"body": f"Answer {index}"},
                        content_type="multipart/form-data")
 
@@ -644,3 +645,11 @@ def test_one_account_cannot_flood_exhibitors_with_inquiries(app, client, expo):
     response = send(client, expo, kind="inquiry", quantity="", unit="")
     assert response.status_code == 429
     assert "tried this too many times" in response.get_data(as_text=True)
+
+
+def test_each_field_on_the_teams_inquiry_page_has_its_own_label(client, expo, inquiry):
+    """The reply, note and quotation forms share a page: a repeated id would tie one label to two fields."""
+    log_in(client, expo["staff"])
+    page = client.get(team_url(expo, inquiry)).get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({name for name in ids if ids.count(name) > 1})

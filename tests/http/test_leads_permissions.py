@@ -33,7 +33,7 @@ MATRIX = [
     ("GET", "/booths/{booth}/leads/", None, only(TEAM, 200)),
     ("GET", "/booths/{booth}/leads/inquiries/{inquiry}", None, only(TEAM, 200)),
     ("POST", "/booths/{booth}/leads/inquiries/{inquiry}/messages", {"body": "Hi"}, only(TEAM, 302)),
-    ("POST", "/booths/{booth}/leads/inquiries/{inquiry}/notes", {"body": "Note"}, only(TEAM, 302)),
+    ("POST", "/booths/{booth}/leads/inquiries/{inquiry}/notes", {"note": "Note"}, only(TEAM, 302)),
     ("POST", "/booths/{booth}/leads/inquiries/{inquiry}/quotations", VALID_QUOTATION, only(TEAM, 302)),
     ("POST", "/booths/{booth}/leads/inquiries/{inquiry}/status", {"status": "lost"}, only(TEAM, 302)),
     ("POST", "/booths/{booth}/leads/inquiries/{inquiry}/assignee", {"assignee": ""}, only(TEAM, 302)),
