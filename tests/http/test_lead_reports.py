@@ -177,6 +177,23 @@ def test_progress_is_committed_chunk_by_chunk_and_no_transaction_spans_the_writi
     assert open_while_writing == [False] * 4
 
 
+def test_rows_come_in_the_order_received_and_chunks_split_equal_times(app, client, factory, world, monkeypatch):
+    # Chunks are keyed on (received, reference): two leads received in the same microsecond, split
+    # across chunks of one row, are each written once.
+    monkeypatch.setattr(reports, "CHUNK_ROWS", 1)
+    buyer = factory.user(name="Same time")
+    for _ in range(2):
+        factory.inquiry(world["booth"], buyer, created_at=DAY + timedelta(days=1))
+    log_in(client, world["owner"])
+    page_url = request_report(client, world["booth"]).headers["Location"]
+    run_recorded_tasks(app)
+    header, *lines = sheet_rows(load_workbook(io.BytesIO(client.get(page_url + "/xlsx").data), read_only=True),
+                                "Leads")
+    received, reference = header.index("Received (UTC)"), header.index("Reference")
+    keys = [(line[received], line[reference]) for line in lines]
+    assert len(lines) == 6 and len(set(keys)) == 6 and keys == sorted(keys)
+
+
 def test_the_task_is_idempotent_and_a_crashed_compile_runs_again(app, client, world):
     import worker.tasks as tasks
 
