@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from expo import spreadsheets
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.leads import reports
@@ -150,14 +151,14 @@ def test_progress_is_committed_chunk_by_chunk_and_no_transaction_spans_the_writi
                                                                                     monkeypatch):
     monkeypatch.setattr(reports, "CHUNK_ROWS", 1)
     open_while_writing = []
-    write_cells = reports._xlsx_cells
+    append = spreadsheets.Sheet.append
 
-    def watched(sheet, values):
-        if sheet.title == "Leads" and isinstance(values[0], int):  # a detail row, not the header
+    def watched(sheet, values, **options):
+        if sheet.title == "Leads":  # a detail row (the header is written with the sheet's start)
             open_while_writing.append(db.session().in_transaction())
-        return write_cells(sheet, values)
+        return append(sheet, values, **options)
 
-    monkeypatch.setattr(reports, "_xlsx_cells", watched)
+    monkeypatch.setattr(spreadsheets.Sheet, "append", watched)
     log_in(client, world["owner"])
     page_url = request_report(client, world["booth"]).headers["Location"]
     report_id = int(page_url.rsplit("/", 1)[1])
