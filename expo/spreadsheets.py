@@ -24,6 +24,7 @@ MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 _EPOCH = datetime(1899, 12, 30)
 _FIRST_DAY = datetime(1900, 1, 1)
+_NO_LEAP_BUG = datetime(1900, 3, 1)  # Excel counts 29 February 1900, which was not: serials after it are plain
 _BUFFER_CHARS = 1 << 18  # XML gathered before each write to the zip entry
 _CACHED_TEXTS = 50_000  # distinct texts a sheet remembers the XML of
 
@@ -194,6 +195,10 @@ class Sheet:
                 add(f'<c r="{letter}{number}"{style}><v>{value}</v></c>')
             elif kind is float and value - value == 0:  # finite
                 add(f'<c r="{letter}{number}"{style}><v>{value!r}</v></c>')
+            elif kind is datetime and value.tzinfo is None and value >= _NO_LEAP_BUG:
+                delta = value - _EPOCH  # excel_serial's sum, where Excel's calendar is right
+                serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+                add(f'<c r="{letter}{number}" s="{_DATETIME + bold}"><v>{serial!r}</v></c>')
             else:
                 add(_cell(f"{letter}{number}", value, bold))
         width = self.width

@@ -39,7 +39,7 @@ from expo.i18n import is_known_timezone
 from expo.leads import notify
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
 from expo.leads.services import KIND_LABELS, STATUS_LABELS, LeadError
-from expo.organize.exports import csv_safe
+from expo.organize.exports import csv_safe_row
 from expo.spreadsheets import StreamingWorkbook
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,8 @@ class Compiler:
         self.scope = _scope(report)
         self.zone = ZoneInfo(_zone_name(report.timezone))
         self.summary = Summary()
-        self.territories = Locale.parse(str(get_locale() or "en")).territories
+        # A plain dict: Babel's resolves every lookup through its locale data (two per row).
+        self.territories = dict(Locale.parse(str(get_locale() or "en")).territories)
         self.status_labels = {key: str(value) for key, value in STATUS_LABELS.items()}
         self.kind_labels = {key: str(value) for key, value in KIND_LABELS.items()}
         self.unknown = _("Unknown")
@@ -451,7 +452,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
         csv_part, xlsx_part = csv_path.with_suffix(".csv.part"), xlsx_path.with_suffix(".xlsx.part")
         columns = compiler.columns()
         header = [title for title, _width in columns]
-        # Text in an XLSX cell is an inline string, never a formula; the CSV neutralises it (csv_safe).
+        # Text in an XLSX cell is an inline string, never a formula; the CSV neutralises it (csv_safe_row).
         workbook = StreamingWorkbook(xlsx_part)
         summary_sheet = workbook.add_sheet(_("Summary")[:31], widths=SUMMARY_WIDTHS)
         detail_sheet = workbook.add_sheet(_("Leads")[:31], header=header, widths=[width for _title, width in columns])
@@ -463,7 +464,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
                 for rows in compiler.chunks():
                     yield "read"  # the task commits: the read's transaction ends before the (slow) writing
                     for values in rows:
-                        writer.writerow([csv_safe(value) for value in values])
+                        writer.writerow(csv_safe_row(values))
                         detail_sheet.append(values)
                     done += len(rows)
                     report.rows_done = done
