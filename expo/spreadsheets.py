@@ -1,10 +1,15 @@
-"""Big tabular XLSX files streamed to disk, written as SpreadsheetML directly: openpyxl's write-only mode spends 6.5 to 9 µs a cell (XlsxWriter's constant_memory mode 5), 10 s for a 100,000-lead report's 1.5 million cells; this writes a cell in about 0.5 µs.
+"""Big tabular XLSX sheets streamed to disk as SpreadsheetML: 1 µs a cell with deflate, where openpyxl's write-only mode takes 7.
 
 What it writes: sheets of rows of text (inline strings, so never a formula), numbers, booleans, dates
 and datetimes (serial numbers with a date format), optionally a bold, frozen header row and column
 widths; nothing else (no formulas, merged cells or shared strings). Sheets are written one after
 another, each row straight into its deflated zip entry, so memory stays flat whatever the rows.
 Small workbooks with more features (the catalogue import template, registrant lists) stay on openpyxl.
+
+Measured on the 100,000-lead order-lead report's detail sheet (1.6 million cells, 2 vCPU): openpyxl's
+write-only mode 7 µs a cell (a cell object and an lxml element each: 10 to 12 s), XlsxWriter's
+constant_memory mode about 5 µs; here 0.5 µs to build the XML and as much again to deflate it at
+zlib's default level (level 4 would save 0.4 s for a file 8 % bigger).
 """
 
 from __future__ import annotations
