@@ -2,8 +2,8 @@
 
 The data is seeded with Core bulk inserts (not timed) into a disposable database; the timed part
 is exactly what a worker does for a queued report: ``worker.tasks.compile_lead_report`` (claim,
-count, stream the rows in keyset chunks with a commit after each, write CSV and write-only XLSX,
-the summary sheet, rename, mark done, queue the e-mail). The output is then opened with openpyxl
+count, stream the rows in keyset chunks with a commit after each, write the CSV and the streamed
+XLSX, the summary sheet, sync and rename, mark done, queue the e-mail). The output is then opened with openpyxl
 and checked against the database: a wrong count fails the benchmark, a slow run never does.
 """
 

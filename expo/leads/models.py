@@ -37,10 +37,12 @@ class TradeInquiry(db.Model):
         # The inbox lists a booth's inquiries newest activity first, filtered by status or assignee.
         Index("ix_trade_inquiries_booth_activity", "booth_id", "last_activity_at"),
         Index("ix_trade_inquiries_booth_status", "booth_id", "status"),
-        Index("ix_trade_inquiries_booth_created", "booth_id", "created_at"),
+        # The report reads a booth's (or every booth's) period in chunks ordered by (created_at, id):
+        # with the id in the index each chunk is a range of it, whatever the planner's statistics.
+        Index("ix_trade_inquiries_booth_created", "booth_id", "created_at", "id"),
         Index("ix_trade_inquiries_buyer", "buyer_id", "last_activity_at"),
         Index("ix_trade_inquiries_assignee", "assignee_id"),
-        Index("ix_trade_inquiries_created", "created_at"),
+        Index("ix_trade_inquiries_created", "created_at", "id"),
     )
 
     INQUIRY, ORDER_REQUEST = "inquiry", "order_request"

@@ -1,7 +1,7 @@
 """Compiled order-lead reports: requested on a page, compiled by the worker into CSV and XLSX.
 
 The compile streams inquiries from the database in keyset-ordered chunks (plain rows, never ORM
-objects), writes each chunk to the CSV and to openpyxl's write-only workbook at once, and hands
+objects), writes each chunk to the CSV and to the streamed XLSX (expo.spreadsheets) at once, and hands
 control back to the task after every chunk so it can commit the progress: no transaction stays
 open for the whole compile. The summary sheet is counted from the same rows as the detail sheet,
 so its numbers always add up to it.
@@ -24,9 +24,7 @@ from babel import Locale
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.orm import aliased
 
 from expo import permissions
@@ -41,12 +39,14 @@ from expo.i18n import is_known_timezone
 from expo.leads import notify
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
 from expo.leads.services import KIND_LABELS, STATUS_LABELS, LeadError
-from expo.organize.exports import csv_safe
+from expo.organize.exports import csv_safe_row
+from expo.spreadsheets import StreamingWorkbook
 
 log = logging.getLogger(__name__)
 
 COMPILE_TASK = "leads.compile_lead_report"
 CHUNK_ROWS = 5000
+SUMMARY_WIDTHS = (30, 24, 16, 10)
 # A running report whose heartbeat is older than this lost its worker; it may be compiled again.
 STALLED_AFTER = timedelta(minutes=3)
 MAX_PERIOD_DAYS = 3 * 366
@@ -249,27 +249,30 @@ class Compiler:
         self.scope = _scope(report)
         self.zone = ZoneInfo(_zone_name(report.timezone))
         self.summary = Summary()
-        self.territories = Locale.parse(str(get_locale() or "en")).territories
+        # A plain dict: Babel's resolves every lookup through its locale data (two per row).
+        self.territories = dict(Locale.parse(str(get_locale() or "en")).territories)
         self.status_labels = {key: str(value) for key, value in STATUS_LABELS.items()}
         self.kind_labels = {key: str(value) for key, value in KIND_LABELS.items()}
         self.unknown = _("Unknown")
 
-    # The detail sheet's columns. Organizers see companies and countries, not buyers' personal details.
-    def header(self) -> list[str]:
-        columns = [_("Reference"), _("Received (%(zone)s)", zone=self.zone.key)]
+    # The detail sheet's columns and their widths in characters (at least the title's).
+    # Organizers see companies and countries, not buyers' personal details.
+    def columns(self) -> list[tuple[str, int]]:
+        columns = [(_("Reference"), 10), (_("Received (%(zone)s)", zone=self.zone.key), 19)]
         if self.expo:
-            columns += [_("Exhibitor"), _("Exhibitor country")]
+            columns += [(_("Exhibitor"), 28), (_("Exhibitor country"), 16)]
             if self.edition_id:
-                columns.append(_("Pavilion"))
-        columns += [_("Kind"), _("Status")]
+                columns.append((_("Pavilion"), 20))
+        columns += [(_("Kind"), 14), (_("Status"), 11)]
         if not self.expo:
-            columns += [_("Buyer"), _("E-mail address")]
-        columns += [_("Organisation"), _("Buyer country"), _("Products"), _("Quantity"), _("Unit"),
-                    _("Target price"), _("Currency"), _("Incoterm"), _("Destination"), _("Delivery date")]
+            columns += [(_("Buyer"), 20), (_("E-mail address"), 28)]
+        columns += [(_("Organisation"), 28), (_("Buyer country"), 14), (_("Products"), 36), (_("Quantity"), 9),
+                    (_("Unit"), 9), (_("Target price"), 12), (_("Currency"), 9), (_("Incoterm"), 9),
+                    (_("Destination"), 24), (_("Delivery date"), 12)]
         if not self.expo:
-            columns.append(_("Assignee"))
-        columns.append(_("First response (hours)"))
-        return columns
+            columns.append((_("Assignee"), 20))
+        columns.append((_("First response (hours)"), 12))
+        return [(title, max(width, len(title) + 2)) for title, width in columns]
 
     def _select(self):
         buyer = aliased(User)
@@ -335,19 +338,26 @@ class Compiler:
         return values
 
     def chunks(self) -> Iterator[list]:
-        """Detail rows, CHUNK_ROWS at a time, by ascending id: each chunk is two short queries."""
-        base = self._select().order_by(TradeInquiry.id).limit(CHUNK_ROWS)
-        after = 0
+        """Detail rows, CHUNK_ROWS at a time, in the order received: each chunk is two short queries.
+
+        The keyset is (created_at, id), the order of the indexes the scope filters on, so each chunk
+        is a range of ix_trade_inquiries_booth_created (or _created): ordered by id instead, a planner
+        without statistics (a table just loaded) re-read the whole period for every chunk.
+        """
+        key = tuple_(TradeInquiry.created_at, TradeInquiry.id)
+        base = self._select().order_by(TradeInquiry.created_at, TradeInquiry.id).limit(CHUNK_ROWS)
+        after: tuple | None = None
         while True:
-            rows = db.session.execute(base.where(TradeInquiry.id > after)).all()
+            seen = [key > after] if after else []
+            rows = db.session.execute(base.where(*seen)).all()
             if not rows:
                 return
-            last = rows[-1][0]
+            last = (rows[-1][1], rows[-1][0])
             products: dict[int, list[str]] = defaultdict(list)
             for inquiry_id, name in db.session.execute(
                 select(InquiryItem.inquiry_id, InquiryItem.product_name)
                 .join(TradeInquiry, TradeInquiry.id == InquiryItem.inquiry_id)
-                .where(*self.scope, TradeInquiry.id > after, TradeInquiry.id <= last)
+                .where(*self.scope, *seen, key <= last)
                 .order_by(InquiryItem.id)
             ):
                 products[inquiry_id].append(name)
@@ -412,16 +422,12 @@ def scope_label(report: LeadReport) -> str:
     return _("Every booth")
 
 
-def _xlsx_cells(sheet, values: list) -> list:
-    """openpyxl takes a string starting with "=" for a formula: such text is written as text."""
-    return [_text_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
-            for value in values]
-
-
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+def _sync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _storage_root() -> Path:
@@ -452,11 +458,12 @@ def compile_steps(report_id: int) -> Iterator[str]:
         token = secrets.token_hex(8)
         csv_path, xlsx_path = folder / f"{token}.csv", folder / f"{token}.xlsx"
         csv_part, xlsx_part = csv_path.with_suffix(".csv.part"), xlsx_path.with_suffix(".xlsx.part")
-        workbook = Workbook(write_only=True)
-        summary_sheet = workbook.create_sheet(_("Summary")[:31])
-        detail_sheet = workbook.create_sheet(_("Leads")[:31])
-        header = compiler.header()
-        detail_sheet.append(_xlsx_cells(detail_sheet, header))
+        columns = compiler.columns()
+        header = [title for title, _width in columns]
+        # Text in an XLSX cell is an inline string, never a formula; the CSV neutralises it (csv_safe_row).
+        workbook = StreamingWorkbook(xlsx_part)
+        summary_sheet = workbook.add_sheet(_("Summary")[:31], widths=SUMMARY_WIDTHS)
+        detail_sheet = workbook.add_sheet(_("Leads")[:31], header=header, widths=[width for _title, width in columns])
         done = 0
         try:
             with open(csv_part, "w", newline="", encoding="utf-8-sig") as handle:
@@ -465,8 +472,8 @@ def compile_steps(report_id: int) -> Iterator[str]:
                 for rows in compiler.chunks():
                     yield "read"  # the task commits: the read's transaction ends before the (slow) writing
                     for values in rows:
-                        writer.writerow([csv_safe(value) for value in values])
-                        detail_sheet.append(_xlsx_cells(detail_sheet, values))
+                        writer.writerow(csv_safe_row(values))
+                        detail_sheet.append(values)
                     done += len(rows)
                     report.rows_done = done
                     report.rows_total = max(report.rows_total, done)
@@ -474,20 +481,21 @@ def compile_steps(report_id: int) -> Iterator[str]:
                     db.session.flush()
                     yield "chunk"
             for values in compiler.summary_rows():
-                summary_sheet.append(_xlsx_cells(summary_sheet, values))
-            workbook.save(xlsx_part)
+                summary_sheet.append(values, bold=len(values) == 1)  # the report's and each section's title
+            workbook.close()
         except BaseException:
-            # Close the half-written sheets' temporary files and leave no partial report behind.
-            for sheet in (summary_sheet, detail_sheet):
-                try:
-                    sheet.close()
-                except Exception:  # noqa: BLE001 - already broken; the original error is what matters
-                    pass
+            # Close the half-written workbook and leave no partial report behind.
+            workbook.abandon()
             csv_part.unlink(missing_ok=True)
             xlsx_part.unlink(missing_ok=True)
             raise
+        # On disk before they take their names, and the names before the report is marked done, so that
+        # not even the machine's crash leaves an empty file behind a "done" report (25 ms at 100,000 leads).
+        _sync(csv_part)
+        _sync(xlsx_part)
         os.replace(csv_part, csv_path)
         os.replace(xlsx_part, xlsx_path)
+        _sync(folder)
         root = _storage_root()
         for old in (report.csv_path, report.xlsx_path):
             if old:

@@ -89,6 +89,26 @@ def csv_safe(value) -> str:
     return text
 
 
+def csv_safe_row(values) -> list:
+    """csv_safe for every cell of a row, quicker (a big report's CSV has millions of cells): what
+    cannot start a formula passes as it is, and the csv module writes it as csv_safe would."""
+    cells = []
+    add = cells.append
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            add("'" + value if value.startswith(FORMULA_STARTS) else value)
+        elif value is None:
+            add("")
+        elif (kind is int or kind is float) and value >= 0:
+            add(value)
+        elif kind is datetime and value.tzinfo is None and value.year >= 1000:
+            add(value.isoformat(" ", "minutes"))  # strftime's "%Y-%m-%d %H:%M", a fifth of the time
+        else:
+            add(csv_safe(value))
+    return cells
+
+
 def registrants_csv(target: Target) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads Chinese and Thai names correctly."""
     header, rows = _table(target)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from expo import spreadsheets
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.leads import reports
@@ -150,14 +151,14 @@ def test_progress_is_committed_chunk_by_chunk_and_no_transaction_spans_the_writi
                                                                                     monkeypatch):
     monkeypatch.setattr(reports, "CHUNK_ROWS", 1)
     open_while_writing = []
-    write_cells = reports._xlsx_cells
+    append = spreadsheets.Sheet.append
 
-    def watched(sheet, values):
-        if sheet.title == "Leads" and isinstance(values[0], int):  # a detail row, not the header
+    def watched(sheet, values, **options):
+        if sheet.title == "Leads":  # a detail row (the header is written with the sheet's start)
             open_while_writing.append(db.session().in_transaction())
-        return write_cells(sheet, values)
+        return append(sheet, values, **options)
 
-    monkeypatch.setattr(reports, "_xlsx_cells", watched)
+    monkeypatch.setattr(spreadsheets.Sheet, "append", watched)
     log_in(client, world["owner"])
     page_url = request_report(client, world["booth"]).headers["Location"]
     report_id = int(page_url.rsplit("/", 1)[1])
@@ -175,6 +176,23 @@ def test_progress_is_committed_chunk_by_chunk_and_no_transaction_spans_the_writi
     assert seen == [("running", 0, 4), ("running", 1, 4), ("running", 2, 4), ("running", 3, 4), ("running", 4, 4),
                     ("done", 4, 4)]
     assert open_while_writing == [False] * 4
+
+
+def test_rows_come_in_the_order_received_and_chunks_split_equal_times(app, client, factory, world, monkeypatch):
+    # Chunks are keyed on (received, reference): two leads received in the same microsecond, split
+    # across chunks of one row, are each written once.
+    monkeypatch.setattr(reports, "CHUNK_ROWS", 1)
+    buyer = factory.user(name="Same time")
+    for _ in range(2):
+        factory.inquiry(world["booth"], buyer, created_at=DAY + timedelta(days=1))
+    log_in(client, world["owner"])
+    page_url = request_report(client, world["booth"]).headers["Location"]
+    run_recorded_tasks(app)
+    header, *lines = sheet_rows(load_workbook(io.BytesIO(client.get(page_url + "/xlsx").data), read_only=True),
+                                "Leads")
+    received, reference = header.index("Received (UTC)"), header.index("Reference")
+    keys = [(line[received], line[reference]) for line in lines]
+    assert len(lines) == 6 and len(set(keys)) == 6 and keys == sorted(keys)
 
 
 def test_the_task_is_idempotent_and_a_crashed_compile_runs_again(app, client, world):

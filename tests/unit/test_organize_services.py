@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import csv
+import io
+from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pytest
 
@@ -72,6 +75,18 @@ def test_tags_and_choices_are_tidied():
 def test_csv_cells_that_look_like_formulas_are_neutralised():
     assert [exports.csv_safe(v) for v in ("=1+1", "+86 771", "-2", "@SUM(A1)", "\tx", "Ana", None, 7)] == [
         "'=1+1", "'+86 771", "'-2", "'@SUM(A1)", "'\tx", "Ana", "", "7"]
+
+
+def test_a_csv_row_is_neutralised_as_each_cell_is():
+    row = ["=1+1", "+86 771", "-2", "@SUM(A1)", "\tx", "\rx", "Ana", "", None, 7, -7, 2.5, -0.5, Decimal("-1.20"),
+           datetime(2027, 3, 10, 12, 30), date(2027, 3, 10), True]
+    row += [float("nan"), float("inf"), datetime(2027, 3, 10, 12, 30, 59, 999999), datetime(999, 1, 1),
+            datetime(2027, 3, 10, 12, 30, tzinfo=timezone.utc), "'quoted", "x=1"]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(exports.csv_safe_row(row))
+    expected = io.StringIO()
+    csv.writer(expected).writerow([exports.csv_safe(value) for value in row])
+    assert buffer.getvalue() == expected.getvalue()
 
 
 # --------------------------------------------------------------------------------------------
