@@ -57,6 +57,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _tune_sqlite(app)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        _tune_postgresql(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -102,6 +104,30 @@ def _tune_sqlite(app: Flask) -> None:
             # can never hit SQLITE_BUSY on upgrade, and check-then-take (seats, counters) is
             # serialised as SQLite cannot lock rows.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _tune_postgresql(app: Flask) -> None:
+    """Plan every statement for its own values.
+
+    psycopg prepares a statement run five times on a connection, and PostgreSQL then switches
+    to a generic plan, made without the values, when its estimate looks no worse. For search that
+    estimate is wrong by far: the best plan depends on how common the words are and how much the
+    filters leave (a generic plan made `medical` searches 4 ms -> 23 ms). Planning with the values
+    costs a fraction of a millisecond; the statements stay prepared (parsed once).
+    """
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True  # a SET outside a transaction lasts the whole session
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+            cursor.close()
+            dbapi_connection.autocommit = autocommit
 
 
 def register_blueprints(app: Flask) -> None:
