@@ -32,6 +32,7 @@ from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product
 from expo.editions.models import Edition, Pavilion
 from expo.exhibition import services
+from expo.exhibition.filter_options import filter_options
 from expo.exhibition.generator import generate_exhibition
 from expo.extensions import db
 
@@ -128,7 +129,7 @@ def check_search(app: Flask, case: Case) -> list[str]:
 
     problems: list[str] = []
     with app.test_request_context("/search", query_string=case.args):
-        options = services.filter_options()
+        options = filter_options()
         form = SearchForm(options, formdata=MultiDict(case.args))
         if not form.validate():
             return [f"{case.name}: the bench's own filters were refused: {form.errors}"]
@@ -224,7 +225,7 @@ def measure(app: Flask, repeat: int) -> dict[str, Any]:
             from expo.exhibition.forms import SearchForm
             from werkzeug.datastructures import MultiDict
 
-            form = SearchForm(services.filter_options(), formdata=MultiDict(case.args))
+            form = SearchForm(filter_options(), formdata=MultiDict(case.args))
             form.validate()
             count = services.search(form.criteria(page=int(case.args.get("page", 1)))).counts[form.kind]
             db.session.remove()

@@ -16,6 +16,7 @@ from expo import create_app
 from expo.accounts.models import EditionRole, User
 from expo.accounts.services import hash_password
 from expo.db_types import utcnow
+from expo.exhibition.filter_options import forget_filter_options
 from expo.extensions import db, limiter
 
 TEST_PASSWORD = "correct-horse-battery"
@@ -86,6 +87,8 @@ def _clean_state(app) -> Iterator[None]:
                 db.session.execute(table.delete())
         db.session.commit()
     limiter.reset()
+    # TRUNCATE bypasses the session events that would forget the cached search filters.
+    forget_filter_options(app)
 
 
 @pytest.fixture()

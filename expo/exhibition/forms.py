@@ -13,6 +13,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from expo.exhibition import services
+from expo.exhibition.filter_options import FilterOptions
 from expo.exhibition.search_index import MAX_QUERY_LENGTH
 from expo.i18n import country_name
 
@@ -75,7 +76,7 @@ class SearchForm(FlaskForm):
                         description=_l("Shows products whose minimum order is at most this quantity."))
     sort = FilterField(_l("Sort by"), default="")
 
-    def __init__(self, options: services.FilterOptions, *args, **kwargs):
+    def __init__(self, options: FilterOptions, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = options
         self.country.choices = [("", _l("All countries"))] + [

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from expo.editions.services import featured_edition
 from expo.exhibition import services, sitemap
+from expo.exhibition.filter_options import filter_options
 from expo.exhibition.forms import SORT_LABELS, SearchForm
 from expo.pavilions.services import hall_order
 
@@ -32,7 +33,7 @@ def show_exhibition():
         today=today,
         pavilions=hall_order(edition.pavilions) if edition else [],
         booths_by_pavilion=services.published_booths_by_pavilion(edition) if edition else {},
-        countries=services.countries_with_booths(),
+        countries=filter_options().countries,
         newest=services.newest_booths(),
         top_categories=services.top_categories(),
     )
@@ -48,7 +49,7 @@ def result_count(count: services.ResultCount | int) -> str:
 
 @bp.route("/search")
 def search():
-    options = services.filter_options()
+    options = filter_options()
     form = SearchForm(options, formdata=request.args if request.args else MultiDict())
     form.validate()
     page = request.args.get("page", 1, type=int) or 1

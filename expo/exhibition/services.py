@@ -436,62 +436,6 @@ def _load_booths(ids: Sequence[int]) -> list[Booth]:
     return [by_id[id_] for id_ in ids if id_ in by_id]
 
 
-# --- what the filters offer ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FilterOptions:
-    """Everything the filter form lists: countries with published booths (and how many), the
-    category tree, and the visible editions with their pavilions."""
-
-    countries: list[tuple[str, int]]
-    categories: list[ProductCategory]
-    editions: list[Edition]
-
-    def category_descendants(self, category_id: int) -> tuple[int, ...]:
-        children: dict[int | None, list[int]] = {}
-        for category in self.categories:
-            children.setdefault(category.parent_id, []).append(category.id)
-        found, stack = [], [category_id]
-        while stack:
-            current = stack.pop()
-            found.append(current)
-            stack.extend(children.get(current, ()))
-        return tuple(found)
-
-    def category_tree(self) -> list[tuple[ProductCategory, int]]:
-        """(category, depth) in the tree's order: parents, each followed by its children."""
-        children: dict[int | None, list[ProductCategory]] = {}
-        for category in sorted(self.categories, key=lambda item: (item.position, item.id)):
-            children.setdefault(category.parent_id, []).append(category)
-        ordered: list[tuple[ProductCategory, int]] = []
-
-        def walk(parent_id: int | None, depth: int) -> None:
-            for category in children.get(parent_id, ()):
-                ordered.append((category, depth))
-                walk(category.id, depth + 1)
-
-        walk(None, 0)
-        return ordered
-
-
-def filter_options() -> FilterOptions:
-    editions = list(db.session.scalars(
-        select(Edition).where(Edition.status != Edition.DRAFT).order_by(Edition.starts_on.desc())
-        .options(selectinload(Edition.pavilions))))
-    categories = list(db.session.scalars(select(ProductCategory)))
-    return FilterOptions(countries_with_booths(), categories, editions)
-
-
-def countries_with_booths() -> list[tuple[str, int]]:
-    """(country code, published booths) for every country with any, most booths first."""
-    # count(*), not count(id): the (status, country) index alone answers it.
-    rows = db.session.execute(
-        select(Booth.country, func.count()).where(Booth.status == Booth.PUBLISHED, Booth.country.is_not(None))
-        .group_by(Booth.country).order_by(func.count().desc(), Booth.country))
-    return [(country, count) for country, count in rows]
-
-
 # --- the exhibition's front door -----------------------------------------------------------------
 
 
