@@ -251,6 +251,25 @@ def test_past_the_limit_counts_read_n_plus_and_every_sort_still_sees_every_match
         assert services.search(SearchCriteria(text="mango", page=3)).at_the_limit
 
 
+def test_relevance_fills_every_page_it_offers_when_the_newest_listings_hold_few_matches(app, exhibitor, monkeypatch):
+    """More matches than the limit, but hardly any among the newest rows (a word common in the
+    catalogue, rare in what was listed lately): every page the count offers still has results."""
+    monkeypatch.setattr(services, "RESULT_LIMIT", 5)
+    monkeypatch.setattr(services, "RECENT_WINDOW", 3)
+    monkeypatch.setattr(services, "PER_PAGE", 2)
+    booth = exhibitor("Old Mango Co")
+    add_products(app, booth, *[{"name": f"Mango {letter}"} for letter in "ABCDEFGH"])
+    add_products(app, booth, {"name": "Durian one"}, {"name": "Mango newest"}, {"name": "Durian two"})
+    with app.test_request_context():
+        results = services.search(SearchCriteria(text="mango"))
+        assert results.counts[PRODUCTS] == services.ResultCount(5, more=True)
+        assert results.page.pages == 3
+    pages = [found(app, text="mango", page=page) for page in (1, 2, 3)]
+    assert [len(page) for page in pages] == [2, 2, 1]
+    shown = [name for page in pages for name in page]
+    assert len(set(shown)) == 5 and "Mango newest" in shown
+
+
 def test_the_exhibitions_figures_count_published_booths_in_one_query_each(app, exhibitor, factory):
     edition = factory.edition()
     health, food, empty = (factory.pavilion(edition, name=name) for name in ("Health", "Food", "Empty"))
