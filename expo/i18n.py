@@ -8,13 +8,13 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pycountry
-from babel import Locale
+from babel import Locale, support
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
 from babel.dates import format_interval
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations, lazy_gettext as _l
 from flask_login import current_user
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
@@ -35,6 +35,24 @@ def select_locale() -> str:
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+# Locale code -> its catalogue; catalogues do not change while the process runs.
+_CATALOGUES: dict[str, support.NullTranslations] = {}
+
+
+def catalogue() -> tuple[support.NullTranslations, Locale]:
+    """The viewer's catalogue and locale, for code that translates a few strings for every row of a
+    page (product cards): flask_babel's gettext looks the request up a dozen times for each string,
+    some 2 ms of a search page. The locale is read every time, so force_locale is obeyed."""
+    locale = get_locale()
+    if locale is None:  # no app context
+        return support.NullTranslations(), Locale.parse("en")
+    key = str(locale)
+    translations = _CATALOGUES.get(key)
+    if translations is None:
+        translations = _CATALOGUES[key] = get_translations()
+    return translations, locale
 
 
 def is_known_timezone(name: str | None) -> bool:

@@ -6,15 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel.numbers import format_currency
-from flask_babel import get_locale, gettext
 
 from expo.catalog import values
 from expo.catalog.models import Product, ProductCategory
+from expo.i18n import catalogue
 
 
 def category_label(category: ProductCategory | None) -> str:
     """The shared tree's names are catalogue msgids; a name added by hand reads as typed."""
-    return gettext(category.name) if category is not None else ""
+    if category is None:
+        return ""
+    translations, _locale = catalogue()
+    return translations.ugettext(category.name)
 
 
 def category_trail(category: ProductCategory | None) -> list[ProductCategory]:
@@ -26,22 +29,23 @@ def category_trail(category: ProductCategory | None) -> list[ProductCategory]:
     return trail
 
 
-def _money(amount: Decimal, currency: str) -> str:
-    return format_currency(amount, currency, locale=str(get_locale() or "en"))
-
-
 def price_range(product: Product) -> str:
     """'US$2.50 – US$3.10' per unit, 'from US$2.50', 'up to ...', or '' when no price is given."""
     low, high, currency = product.price_min, product.price_max, product.currency
     if low is None and high is None:
         return ""
+    translations, locale = catalogue()
+
+    def money(amount: Decimal) -> str:
+        return format_currency(amount, currency, locale=locale)
+
     if low is not None and high is not None and low != high:
-        return gettext("%(low)s – %(high)s", low=_money(low, currency), high=_money(high, currency))
+        return translations.ugettext("%(low)s – %(high)s") % {"low": money(low), "high": money(high)}
     if low is not None and high is not None:
-        return _money(low, currency)
+        return money(low)
     if low is not None:
-        return gettext("from %(price)s", price=_money(low, currency))
-    return gettext("up to %(price)s", price=_money(high, currency))
+        return translations.ugettext("from %(price)s") % {"price": money(low)}
+    return translations.ugettext("up to %(price)s") % {"price": money(high)}
 
 
 def price_per_unit(product: Product) -> str:
@@ -49,7 +53,8 @@ def price_per_unit(product: Product) -> str:
     price = price_range(product)
     if not price:
         return ""
-    return gettext("%(price)s / %(unit)s", price=price, unit=values.unit_name(product.order_unit))
+    translations, _locale = catalogue()
+    return translations.ugettext("%(price)s / %(unit)s") % {"price": price, "unit": values.unit_name(product.order_unit)}
 
 
 def order_quantity(product: Product) -> str:
@@ -62,7 +67,10 @@ def order_quantity(product: Product) -> str:
 def minimum_order(product: Product) -> str:
     """'Minimum order: 200 boxes'."""
     quantity = order_quantity(product)
-    return gettext("Minimum order: %(quantity)s", quantity=quantity) if quantity else ""
+    if not quantity:
+        return ""
+    translations, _locale = catalogue()
+    return translations.ugettext("Minimum order: %(quantity)s") % {"quantity": quantity}
 
 
 def availability_label(product: Product) -> str:

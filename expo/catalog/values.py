@@ -48,7 +48,7 @@ def availability_choices() -> list[tuple[str, str]]:
 # --- units -----------------------------------------------------------------------------------------
 
 def _number(quantity: int) -> str:
-    return format_decimal(quantity, locale=str(get_locale() or "en"))
+    return format_decimal(quantity, locale=get_locale() or "en")
 
 
 # Code -> (the unit's name, how a quantity of it reads). Literal ngettext calls, so the catalogue has
