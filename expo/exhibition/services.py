@@ -220,10 +220,11 @@ def _product_conditions(criteria: SearchCriteria, plain=lambda column: column) -
 class _Finder:
     """Matches one kind of result (products or booths) against the criteria, on either database.
 
-    A page costs two statements. The first lists the ids of the first RESULT_LIMIT + 1 matches
-    found, which any plan stops at whatever the planner guessed; when that is all of them, the
-    second orders those ids. For a popular query, relevance ranks the newest matches among the
-    newest ``RECENT_WINDOW`` rows, and the other sorts walk their index and stop at the page.
+    A page costs one to three statements. Relevance first ranks the newest matches among the
+    newest ``RECENT_WINDOW`` rows; a popular query ends there. Otherwise, and for the other sorts,
+    one statement lists the ids of the first RESULT_LIMIT + 1 matches found, which any plan stops
+    at whatever the planner guessed; when that is all of them, they are ordered (ranked with the
+    recent ones, for relevance), and past it the other sorts walk their index and stop at the page.
     """
 
     criteria: SearchCriteria
@@ -331,21 +332,20 @@ class _Finder:
         offset = (min(page, math.ceil(RESULT_LIMIT / PER_PAGE)) - 1) * PER_PAGE
         # The last page stops at RESULT_LIMIT.
         size = min(PER_PAGE, RESULT_LIMIT - offset)
+        if sort == RELEVANCE:
+            return self._relevance_page(offset, size)
         # First the ids of the first matches found (cheap, whatever the plan): when that is all of
-        # them, ordering those ids is cheap too. Past RESULT_LIMIT, relevance ranks the recent
-        # matches and the other sorts walk their index.
+        # them, ordering those ids is cheap too. Past RESULT_LIMIT the sort's index is walked.
         found = list(db.session.scalars(self._first_matches()))
         count = _capped(len(found))
         if not found:
             return [], count
         if count.more:
-            return (self._rank_recent(found, offset, size) if sort == RELEVANCE else self._walk(sort, offset, size)), count
+            return self._walk(sort, offset, size), count
         return self._order_found(found, sort, offset, size), count
 
     def _order_found(self, found: list[int], sort: str, offset: int, size: int) -> list[int]:
-        """The page of ``found`` (every match) in ``sort`` order."""
-        if sort == RELEVANCE:
-            return _ranked_page(self._scored_among(found), offset, size)
+        """The page of ``found`` (every match) in a sort other than relevance."""
         query = self._sorted(select(self.entity.id).where(_one_of(self.entity.id, found)), sort)
         return list(db.session.scalars(query.limit(size).offset(offset)))
 
@@ -354,44 +354,40 @@ class _Finder:
             query = query.join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
         return query.order_by(*_ordering(self.sort_keys[sort]))
 
-    def _rank_recent(self, found: list[int], offset: int, size: int) -> list[int]:
-        """The page by relevance over a popular query. Ranked are the newest RESULT_LIMIT + 1
-        matches among the newest RECENT_WINDOW rows, and when the window holds fewer (a word
-        common overall but rare among new listings), the matches the count found as well, so that
-        every page the count offers is full. Bounded work however common the words, and fresh
-        listings always have their chance."""
-        scored = self._scored_recent()
+    def _relevance_page(self, offset: int, size: int) -> tuple[list[int], ResultCount]:
+        """A page by relevance. Ranked are the newest RESULT_LIMIT + 1 matches among the newest
+        RECENT_WINDOW rows: bounded work however common the words, and fresh listings always have
+        their chance. When the window holds that many, there are more matches than we count, and
+        nothing else is read. Otherwise the first matches found among the older rows are ranked
+        with them, up to RESULT_LIMIT + 1 in all: every match when there are at most RESULT_LIMIT,
+        and enough that every page the count offers is full when there are more (a word common in
+        the catalogue, rare among the newest listings)."""
+        window_start = self._oldest_recent_id()
+        scored = self._scored_matches(RESULT_LIMIT + 1, since=window_start)
         if len(scored) <= RESULT_LIMIT:
-            recent = {id_ for id_, _score in scored}
-            scored += self._scored_among([id_ for id_ in found if id_ not in recent])
-        return _ranked_page(scored, offset, size)
+            scored += self._scored_matches(RESULT_LIMIT + 1 - len(scored), before=window_start)
+        return _ranked_page(scored, offset, size), _capped(len(scored))
 
-    def _scored_recent(self) -> list[tuple[int, float]]:
-        """(id, score) of the newest RESULT_LIMIT + 1 matches in the recent window."""
-        entity, bound = self.entity, self._oldest_recent_id()
+    def _scored_matches(self, limit: int, *, since: int | None = None, before: int | None = None) -> list[tuple[int, float]]:
+        """(id, score) of up to ``limit`` matches: the newest from id ``since`` up, or the first
+        found below id ``before``."""
+        entity = self.entity
         if _is_sqlite():
             query, rowid = self._fts_select(scored=True)
-            query = query.where(rowid >= bound).order_by(rowid.desc()).limit(RESULT_LIMIT + 1)
-        else:
+            if since is not None:
+                query = query.where(rowid >= since).order_by(rowid.desc())
+            else:
+                query = query.where(rowid < before)
+            query = query.limit(limit)
+        elif since is not None:
             # Scored outside the subquery: only the candidates are ranked, whichever plan finds them.
             candidates = (select(entity.id, entity.search_vector.label("vector"))
-                          .where(entity.id >= bound, self._pg_match(), *self._conditions())
-                          .order_by(entity.id.desc()).limit(RESULT_LIMIT + 1).subquery())
+                          .where(entity.id >= since, self._pg_match(), *self._conditions())
+                          .order_by(entity.id.desc()).limit(limit).subquery())
             query = select(candidates.c.id, func.ts_rank_cd(candidates.c.vector, self._tsquery()))
-        return [(id_, score) for id_, score in db.session.execute(query)]
-
-    def _scored_among(self, ids: list[int]) -> list[tuple[int, float]]:
-        """(id, score) of the given matches."""
-        if not ids:
-            return []
-        if _is_sqlite():
-            # bm25 needs the MATCH; the list of ids replaces the filters.
-            rowid = literal_column(f"{self.fts_name}.rowid")
-            query = (select(rowid, self._bm25()).select_from(table(self.fts_name))
-                     .where(literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)), (rowid + 0).in_(ids)))
         else:
-            query = select(self.entity.id, func.ts_rank_cd(self.entity.search_vector, self._tsquery())).where(
-                _one_of(self.entity.id, ids))
+            query = (select(entity.id, func.ts_rank_cd(entity.search_vector, self._tsquery()))
+                     .where(entity.id < before, self._pg_match(), *self._conditions()).limit(limit))
         return [(id_, score) for id_, score in db.session.execute(query)]
 
     def _oldest_recent_id(self) -> int:
