@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 from pathlib import Path
 
@@ -387,9 +388,9 @@ def factory(app) -> Factory:
     return Factory(app)
 
 
-def count_queries(app, client, path: str) -> int:
-    """How many SQL statements a GET of ``path`` runs (it must answer 200): pages must not grow
-    their query count with the number of rows they show."""
+@contextmanager
+def recorded_statements(app) -> Iterator[list[str]]:
+    """The SQL statements run inside the block, as a list filled while it runs."""
     from sqlalchemy import event
 
     statements: list[str] = []
@@ -401,9 +402,16 @@ def count_queries(app, client, path: str) -> int:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
     try:
-        assert client.get(path).status_code == 200
+        yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def count_queries(app, client, path: str) -> int:
+    """How many SQL statements a GET of ``path`` runs (it must answer 200): pages must not grow
+    their query count with the number of rows they show."""
+    with recorded_statements(app) as statements:
+        assert client.get(path).status_code == 200
     return len(statements)
 
 

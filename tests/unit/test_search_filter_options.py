@@ -3,28 +3,18 @@ once, and one made elsewhere within a minute."""
 
 from __future__ import annotations
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from expo.booths.models import Booth
 from expo.exhibition import filter_options as options_module
 from expo.exhibition.filter_options import filter_options
 from expo.extensions import db
+from tests.conftest import recorded_statements
 
 
 def statements_run(app, action) -> tuple[object, int]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        with app.app_context():
-            return action(), len(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with recorded_statements(app) as statements, app.app_context():
+        return action(), len(statements)
 
 
 def test_options_are_read_once_then_served_without_a_query(app, factory):
