@@ -52,7 +52,7 @@ RESULT_LIMIT = 1000
 # products first (see _Finder._fts_select).
 SELECTIVE_SHARE = 0.25
 # Relevance over a popular query ranks matches among this many newest rows (see _Finder).
-RECENT_WINDOW = 10 * RESULT_LIMIT
+RECENT_WINDOW = 5 * RESULT_LIMIT
 
 
 @dataclass(frozen=True)
