@@ -54,7 +54,8 @@ def price_per_unit(product: Product) -> str:
     if not price:
         return ""
     translations, _locale = catalogue()
-    return translations.ugettext("%(price)s / %(unit)s") % {"price": price, "unit": values.unit_name(product.order_unit)}
+    unit = values.unit_name(product.order_unit)
+    return translations.ugettext("%(price)s / %(unit)s") % {"price": price, "unit": unit}
 
 
 def order_quantity(product: Product) -> str:

@@ -144,10 +144,12 @@ def _read_options() -> FilterOptions:
         .options(selectinload(Edition.pavilions)))
     return FilterOptions(
         countries=tuple(countries_with_booths()),
-        categories=tuple(CategoryOption(category.id, category.parent_id, category.slug, category.name, category.position)
+        categories=tuple(CategoryOption(category.id, category.parent_id, category.slug, category.name,
+                                        category.position)
                          for category in db.session.scalars(select(ProductCategory))),
         editions=tuple(EditionOption(edition.id, edition.slug, edition.name, edition.starts_on,
-                                     tuple(PavilionOption(pavilion.id, pavilion.name) for pavilion in edition.pavilions))
+                                     tuple(PavilionOption(pavilion.id, pavilion.name)
+                                           for pavilion in edition.pavilions))
                        for edition in editions),
     )
 
@@ -165,7 +167,8 @@ def _forget_current() -> None:
 # its commit, or its rollback (reads inside it saw the change), forgets this process's cache.
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _flush_context: UOWTransaction) -> None:
-    if any(isinstance(obj, _WATCHED_MODELS) for group in (session.new, session.dirty, session.deleted) for obj in group):
+    changed = (obj for group in (session.new, session.dirty, session.deleted) for obj in group)
+    if any(isinstance(obj, _WATCHED_MODELS) for obj in changed):
         session.info[_CHANGED] = True
 
 

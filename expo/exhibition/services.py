@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal_column, or_, select, table,
-                        union_all)
+from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal_column, or_, select,
+                        table, union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
@@ -370,7 +370,8 @@ class _Finder:
             scored += self._scored_matches(RESULT_LIMIT + 1 - len(scored), before=window_start)
         return _ranked_page(scored, offset, size), _capped(len(scored))
 
-    def _scored_matches(self, limit: int, *, since: int | None = None, before: int | None = None) -> list[tuple[int, float]]:
+    def _scored_matches(self, limit: int, *, since: int | None = None,
+                        before: int | None = None) -> list[tuple[int, float]]:
         """(id, score) of up to ``limit`` matches: the newest from id ``since`` up, or the first
         found below id ``before``."""
         entity = self.entity

@@ -44,7 +44,8 @@ def test_a_committed_change_shows_at_once(app, factory, client):
 
     # A statement that changes rows in bulk (as the volume generator does) forgets them as well.
     with app.app_context():
-        db.session.execute(db.update(Booth).where(Booth.country == "TH").values(status=Booth.SUSPENDED, suspended_reason="Counterfeit goods"))
+        db.session.execute(db.update(Booth).where(Booth.country == "TH")
+                           .values(status=Booth.SUSPENDED, suspended_reason="Counterfeit goods"))
         db.session.commit()
         assert filter_options().countries == (("VN", 1),)
 
