@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from expo.broadcasts import services
 from expo.broadcasts.forms import BroadcastForm
 from expo.broadcasts.models import Broadcast
-from expo.editions.routes import load_edition, scope_to_edition
+from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
 from expo.permissions import can_send_broadcasts, require
@@ -39,11 +39,7 @@ def _page(name: str = "page") -> int:
 
 
 def _broadcast(broadcast_id: int) -> Broadcast:
-    """Another edition's broadcast is a 404, as if it did not exist."""
-    broadcast = db.session.get(Broadcast, broadcast_id)
-    if broadcast is None or broadcast.edition_id != g.edition.id:
-        abort(404)
-    return broadcast
+    return load_in_edition(Broadcast, broadcast_id)
 
 
 @bp.route("/")

@@ -31,6 +31,14 @@ def load_edition(slug: str) -> Edition:
     return edition
 
 
+def load_in_edition(model, object_id: int, edition_id_of=lambda row: row.edition_id):
+    """Load by id within ``g.edition``; another edition's object is a 404, as if it did not exist."""
+    row = db.session.get(model, object_id)
+    if row is None or edition_id_of(row) != g.edition.id:
+        abort(404)
+    return row
+
+
 def scope_to_edition(blueprint: Blueprint) -> None:
     """For blueprints under /editions/<slug>/...: views take no slug argument.
 

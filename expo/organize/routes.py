@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from expo import uploads
 from expo.editions.models import Edition
-from expo.editions.routes import load_edition, scope_to_edition
+from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.broadcasts import services as broadcasts
@@ -49,28 +49,20 @@ def _edition() -> Edition:
     return g.edition
 
 
-def _in_edition(model, object_id: int, edition_id_of):
-    """Load by id; another edition's object is a 404, as if it did not exist."""
-    row = db.session.get(model, object_id)
-    if row is None or edition_id_of(row) != _edition().id:
-        abort(404)
-    return row
-
-
 def _forum(forum_id: int) -> Forum:
-    return _in_edition(Forum, forum_id, lambda forum: forum.edition_id)
+    return load_in_edition(Forum, forum_id, lambda forum: forum.edition_id)
 
 
 def _session(session_id: int) -> ProgrammeSession:
-    return _in_edition(ProgrammeSession, session_id, lambda session: session.forum.edition_id)
+    return load_in_edition(ProgrammeSession, session_id, lambda session: session.forum.edition_id)
 
 
 def _speaker(speaker_id: int) -> Speaker:
-    return _in_edition(Speaker, speaker_id, lambda speaker: speaker.edition_id)
+    return load_in_edition(Speaker, speaker_id, lambda speaker: speaker.edition_id)
 
 
 def _question(question_id: int) -> ForumQuestion:
-    return _in_edition(ForumQuestion, question_id, lambda question: question.forum.edition_id)
+    return load_in_edition(ForumQuestion, question_id, lambda question: question.forum.edition_id)
 
 
 def _target(kind: str, target_id: int, *, registrable: bool = True) -> ProgrammeSession | Forum:

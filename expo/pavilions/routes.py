@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition, Pavilion
-from expo.editions.routes import load_edition, scope_to_edition
+from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.pavilions import services
@@ -67,10 +67,7 @@ def _edition() -> Edition:
 
 
 def _pavilion(pavilion_id: int) -> Pavilion:
-    pavilion = db.session.get(Pavilion, pavilion_id)
-    if pavilion is None or pavilion.edition_id != _edition().id:
-        abort(404)
-    return pavilion
+    return load_in_edition(Pavilion, pavilion_id)
 
 
 def _placement(placement_id: int) -> BoothPlacement:
