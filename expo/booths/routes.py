@@ -10,6 +10,7 @@ from flask_babel import get_timezone, gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from expo.pagination import requested_page
 from expo import content_security_policy, uploads
 from expo.booths import contacts, hours, services, video
 from expo.booths.forms import (ContactsForm, DocumentForm, HoursForm, ImagesForm, ProfileForm, ReviewForm, VideoForm,
@@ -50,9 +51,6 @@ def load_booth_for_team(slug: str) -> Booth:
     return booth
 
 
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
-
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _upload_too_large(error):
@@ -69,7 +67,7 @@ def _upload_too_large(error):
 def _booth_page(template: str, booth: Booth, status: int = 200, **extra):
     """Render a page showing the booth as visitors see it, allowing its video player (if any) in frames."""
     now = utcnow()
-    products = db.paginate(booth_products_query(booth.id), page=_page(), per_page=PRODUCTS_PER_PAGE,
+    products = db.paginate(booth_products_query(booth.id), page=requested_page(), per_page=PRODUCTS_PER_PAGE,
                            error_out=False)
     state = hours.open_state(booth.opening_hours or {}, booth.timezone, now)
     origin = video.player_origin(booth.video_embed_url) if booth.video_embed_url else None
@@ -324,7 +322,7 @@ def submit_booth(slug: str):
 @login_required
 def review_queue():
     require(can_review_booths(current_user))
-    pagination = db.paginate(services.booths_awaiting_review_query(), page=_page(),
+    pagination = db.paginate(services.booths_awaiting_review_query(), page=requested_page(),
                              per_page=BOOTHS_PER_REVIEW_PAGE, error_out=False)
     return render_template("booths/review_queue.html", pagination=pagination)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from expo.pagination import requested_page
 from expo.broadcasts import services
 from expo.broadcasts.forms import BroadcastForm
 from expo.broadcasts.models import Broadcast
@@ -34,9 +35,6 @@ def _load_and_authorise():
     return None
 
 
-def _page(name: str = "page") -> int:
-    return request.args.get(name, 1, type=int) or 1
-
 
 def _broadcast(broadcast_id: int) -> Broadcast:
     return load_in_edition(Broadcast, broadcast_id)
@@ -44,7 +42,8 @@ def _broadcast(broadcast_id: int) -> Broadcast:
 
 @bp.route("/")
 def list_broadcasts():
-    pagination = db.paginate(services.broadcasts_query(g.edition), page=_page(), per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(services.broadcasts_query(g.edition), page=requested_page(), per_page=PER_PAGE,
+                             error_out=False)
     return render_template("broadcasts/list.html", edition=g.edition, pagination=pagination,
                            progress=services.progress_of(list(pagination.items)))
 
@@ -82,9 +81,9 @@ def compose_broadcast():
 @bp.route("/<int:broadcast_id>")
 def show_broadcast(broadcast_id: int):
     broadcast = _broadcast(broadcast_id)
-    failures = db.paginate(services.failures_query(broadcast), page=_page(), per_page=FAILURES_PER_PAGE,
+    failures = db.paginate(services.failures_query(broadcast), page=requested_page(), per_page=FAILURES_PER_PAGE,
                            error_out=False)
-    unconfirmed = db.paginate(services.unconfirmed_query(broadcast), page=_page("unconfirmed_page"),
+    unconfirmed = db.paginate(services.unconfirmed_query(broadcast), page=requested_page("unconfirmed_page"),
                               per_page=FAILURES_PER_PAGE, error_out=False)
     return render_template("broadcasts/show.html", edition=g.edition, broadcast=broadcast,
                            target=services.target_of(broadcast), progress=services.progress(broadcast),

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 
+from expo.pagination import requested_page
 from expo import uploads
 from expo.booths.models import Booth
 from expo.booths.routes import load_booth
@@ -117,9 +118,6 @@ def _image(product: Product, image_id: int) -> ProductImage:
     return image
 
 
-def _page() -> int:
-    return request.values.get("page", 1, type=int) or 1
-
 
 def _show_problems(form, error: RuleBroken) -> None:
     """Undo the refused change and put every reason next to its field."""
@@ -136,7 +134,7 @@ def _show_problems(form, error: RuleBroken) -> None:
 @bp.route("/booths/<slug>/catalogue")
 def manage_products():
     booth = _booth()
-    products = db.paginate(services.booth_products_query(booth.id), page=_page(), per_page=PRODUCTS_PER_PAGE,
+    products = db.paginate(services.booth_products_query(booth.id), page=requested_page(), per_page=PRODUCTS_PER_PAGE,
                            error_out=False)
     return render_template("catalog/manage.html", booth=booth, company=booth.company, products=products)
 
@@ -186,7 +184,7 @@ def move_product(product_id: int):
     product = _product(product_id)
     services.move_product(current_user, product, -1 if request.form.get("direction") == "up" else 1)
     db.session.commit()
-    return redirect(url_for("catalog.manage_products", slug=_booth().slug, page=_page(),
+    return redirect(url_for("catalog.manage_products", slug=_booth().slug, page=requested_page(),
                             _anchor=f"product-{product_id}"))
 
 

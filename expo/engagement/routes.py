@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import ImmutableMultiDict
 
+from expo.pagination import requested_page
 from expo.booths.models import Booth, BoothDocument
 from expo.booths.routes import load_booth
 from expo.booths.services import find_booth
@@ -102,7 +103,7 @@ def my_favourites():
     show = request.args.get("show")
     show = show if show in services.FAVOURITE_KINDS else None
     favourites = db.paginate(services.favourites_of(current_user, show),
-                             page=request.args.get("page", 1, type=int) or 1,
+                             page=requested_page(),
                              per_page=FAVOURITES_PER_PAGE, error_out=False)
     if not favourites.items and favourites.page > 1 and favourites.pages:
         # The last one on the last page was just removed: show what is left, not an empty page.

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from werkzeug.datastructures import MultiDict
 
+from expo.pagination import requested_page
 from expo.editions.services import featured_edition
 from expo.exhibition import services, sitemap
 from expo.exhibition.filter_options import filter_options
@@ -52,8 +53,7 @@ def search():
     options = filter_options()
     form = SearchForm(options, formdata=request.args if request.args else MultiDict())
     form.validate()
-    page = request.args.get("page", 1, type=int) or 1
-    results = services.search(form.criteria(page=max(1, page)))
+    results = services.search(form.criteria(page=requested_page()))
     return render_template("exhibition/search.html", form=form, results=results, sort_labels=SORT_LABELS,
                            tab_links={kind: _tab_link(kind) for kind in services.KINDS})
 

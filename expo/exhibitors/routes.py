@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from expo.pagination import requested_page
 from expo import uploads
 from expo.booths import services as booth_services
 from expo.exhibitors import services
@@ -52,9 +53,6 @@ def _member(company: ExhibitorCompany, member_id: int) -> CompanyMember:
     return member
 
 
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 # --- my companies and applying -------------------------------------------------------------------
@@ -146,7 +144,7 @@ def company_logo(slug: str):
 @login_required
 def review_queue():
     require(can_review_exhibitors(current_user))
-    pagination = db.paginate(services.pending_applications_query(), page=_page(),
+    pagination = db.paginate(services.pending_applications_query(), page=requested_page(),
                              per_page=APPLICATIONS_PER_PAGE, error_out=False)
     return render_template("exhibitors/review_queue.html", pagination=pagination)
 

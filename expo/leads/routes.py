@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from expo.pagination import requested_page
 from expo import uploads
 from expo.booths.models import Booth
 from expo.booths.routes import load_booth
@@ -40,9 +41,6 @@ REPORTS_PER_PAGE = 20
 REPORT_FORMATS = {"csv": "text/csv; charset=utf-8",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
-
-def _page(name: str = "page") -> int:
-    return max(request.args.get(name, 1, type=int) or 1, 1)
 
 
 for _name, _filter in display.FILTERS.items():
@@ -160,7 +158,7 @@ def _default_unit(booth: Booth, product_ids) -> str:
 @bp.route("/inquiries/")
 @login_required
 def my_inquiries():
-    pagination = services.paginate_rows(services.buyer_inquiries_query(current_user), _page(), INQUIRIES_PER_PAGE)
+    pagination = services.paginate_rows(services.buyer_inquiries_query(current_user), requested_page(), INQUIRIES_PER_PAGE)
     return render_template("leads/my_inquiries.html", pagination=pagination)
 
 
@@ -274,7 +272,7 @@ def _inbox_filters(booth: Booth) -> services.InboxFilters:
 def inbox(slug: str):
     booth = load_team_booth(slug)
     filters = _inbox_filters(booth)
-    pagination = services.paginate_rows(services.inbox_query(current_user, booth, filters), _page(),
+    pagination = services.paginate_rows(services.inbox_query(current_user, booth, filters), requested_page(),
                                         INQUIRIES_PER_PAGE)
     return render_template("leads/inbox.html", booth=booth, company=booth.company, pagination=pagination,
                            filters=filters, counts=services.status_counts(booth),
@@ -303,7 +301,7 @@ def _fill_choices(inquiry: TradeInquiry, forms: dict) -> dict:
 
 def _render_team_inquiry(booth: Booth, inquiry: TradeInquiry, status: int = 200, **forms):
     all_forms = _team_forms(inquiry) | forms
-    notes = db.paginate(services.notes_query(inquiry), page=_page("notes_page"), per_page=NOTES_PER_PAGE,
+    notes = db.paginate(services.notes_query(inquiry), page=requested_page("notes_page"), per_page=NOTES_PER_PAGE,
                         error_out=False)
     return render_template(
         "leads/inquiry.html", booth=booth, company=booth.company, inquiry=inquiry, buyer=inquiry.buyer,
@@ -427,7 +425,7 @@ def assign(slug: str, inquiry_id: int):
 def ranking(slug: str):
     booth = load_team_booth(slug)
     days = scoring.parse_window(request.args.get("days"))
-    pagination = services.paginate_rows(scoring.leads_query(booth, days=days), _page(), LEADS_PER_PAGE)
+    pagination = services.paginate_rows(scoring.leads_query(booth, days=days), requested_page(), LEADS_PER_PAGE)
     return render_template("leads/ranking.html", booth=booth, company=booth.company, pagination=pagination,
                            days=days, windows=scoring.WINDOWS, anonymous=scoring.anonymous_visitors(booth, days=days),
                            weights=scoring.EVENT_WEIGHTS, inquiry_weights=scoring.INQUIRY_WEIGHTS)
@@ -479,7 +477,7 @@ def booth_reports(slug: str):
             return redirect(url_for("leads.show_report", slug=booth.slug, report_id=report.id))
     else:
         status = 400
-    pagination = db.paginate(reports.booth_reports_query(booth), page=_page(), per_page=REPORTS_PER_PAGE,
+    pagination = db.paginate(reports.booth_reports_query(booth), page=requested_page(), per_page=REPORTS_PER_PAGE,
                              error_out=False)
     return render_template("leads/reports.html", booth=booth, company=booth.company, form=form,
                            pagination=pagination, expo=False), status
@@ -611,7 +609,7 @@ def expo_reports():
         status = 400
     pagination = db.paginate(reports.expo_reports_query(current_user)
                              .options(joinedload(LeadReport.edition), joinedload(LeadReport.pavilion)),
-                             page=_page(), per_page=REPORTS_PER_PAGE, error_out=False)
+                             page=requested_page(), per_page=REPORTS_PER_PAGE, error_out=False)
     return render_template("leads/reports.html", booth=None, company=None, form=form, pagination=pagination,
                            expo=True), status
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from expo.pagination import requested_page
 from expo.extensions import db
 from expo.notifications import inbox, preferences
 from expo.notifications.categories import CATEGORIES
@@ -41,7 +42,7 @@ def _own(notification_id: int) -> Notification:
 def list_notifications():
     unread_only = request.args.get("show") == "unread"
     pagination = db.paginate(inbox.notifications_query(current_user, unread_only=unread_only),
-                             page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE, error_out=False)
+                             page=requested_page(), per_page=PER_PAGE, error_out=False)
     return render_template("notifications/list.html", pagination=pagination, unread_only=unread_only)
 
 

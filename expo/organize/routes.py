@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from expo.pagination import requested_page
 from expo import uploads
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
@@ -92,9 +93,6 @@ def _flash_promoted(promoted: list[Registration]) -> None:
         flash(ngettext("%(num)s person moved from the waiting list to a seat.",
                        "%(num)s people moved from the waiting list to a seat.", len(promoted)), "info")
 
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 # --- the programme -------------------------------------------------------------------------------
@@ -209,7 +207,7 @@ def delete_session(session_id: int):
 
 @bp.route("/speakers")
 def list_speakers():
-    pagination = db.paginate(services.speakers_query(_edition()), page=_page(), per_page=SPEAKERS_PER_PAGE,
+    pagination = db.paginate(services.speakers_query(_edition()), page=requested_page(), per_page=SPEAKERS_PER_PAGE,
                              error_out=False)
     return render_template("organize/speakers.html", edition=_edition(), pagination=pagination)
 
@@ -329,7 +327,7 @@ def move_question(question_id: int):
 @bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/registrants")
 def list_registrants(kind: str, target_id: int):
     target = _target(kind, target_id)
-    pagination = db.paginate(registrations.registrants_query(target), page=_page(),
+    pagination = db.paginate(registrations.registrants_query(target), page=requested_page(),
                              per_page=REGISTRANTS_PER_PAGE, error_out=False)
     forum = registrations.forum_of(target)
     return render_template(
@@ -422,7 +420,7 @@ def message_audience(kind: str, target_id: int):
             return redirect(url_for("broadcasts.show_broadcast", broadcast_id=broadcast.id))
     query = broadcasts.broadcasts_query(_edition(), session=target if is_session else None,
                                         forum=None if is_session else target)
-    pagination = db.paginate(query, page=_page(), per_page=REGISTRANTS_PER_PAGE, error_out=False)
+    pagination = db.paginate(query, page=requested_page(), per_page=REGISTRANTS_PER_PAGE, error_out=False)
     return render_template("organize/messages.html", edition=_edition(), target=target, kind=kind,
                            forum=registrations.forum_of(target), form=form, pagination=pagination,
                            progress=broadcasts.progress_of(list(pagination.items)))

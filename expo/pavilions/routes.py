@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from expo.pagination import requested_page
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition, Pavilion
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
@@ -87,9 +88,6 @@ def _booth_to_place(booth_id: int) -> Booth:
     return booth
 
 
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
 
 # --- visitors ------------------------------------------------------------------------------------
 
@@ -113,7 +111,7 @@ def show_pavilion(pavilion_slug: str):
     pavilion = next((item for item in edition.pavilions if item.slug == pavilion_slug), None)
     if pavilion is None:
         abort(404)
-    placements = db.paginate(services.published_placements_query(pavilion), page=_page(),
+    placements = db.paginate(services.published_placements_query(pavilion), page=requested_page(),
                              per_page=BOOTHS_PER_PAGE, error_out=False)
     return render_template(
         "pavilions/pavilion.html", edition=edition, pavilion=pavilion, placements=placements,
@@ -201,7 +199,7 @@ def delete_pavilion(pavilion_id: int):
 @bp.route("/manage/<int:pavilion_id>/booths")
 def manage_pavilion_booths(pavilion_id: int):
     pavilion = _pavilion(pavilion_id)
-    placements = db.paginate(services.pavilion_placements_query(pavilion), page=_page(),
+    placements = db.paginate(services.pavilion_placements_query(pavilion), page=requested_page(),
                              per_page=PLACEMENTS_PER_PAGE, error_out=False)
     return render_template("pavilions/booths.html", edition=_edition(), pavilion=pavilion, placements=placements,
                            booth_status_labels=BOOTH_STATUS_LABELS)
@@ -214,7 +212,7 @@ def find_booth_to_place(pavilion_id: int):
     company_name = " ".join(request.args.get("q", "").split())[:200]
     unplaced_only = request.args.get("unplaced") == "1"
     booths = db.paginate(services.booths_to_place_query(_edition(), company_name, unplaced_only=unplaced_only),
-                         page=_page(), per_page=CANDIDATES_PER_PAGE, error_out=False)
+                         page=requested_page(), per_page=CANDIDATES_PER_PAGE, error_out=False)
     return render_template(
         "pavilions/find_booth.html", edition=_edition(), pavilion=pavilion, booths=booths,
         company_name=company_name, unplaced_only=unplaced_only,
