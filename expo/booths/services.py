@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from expo.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.booths import contacts, hours, video
@@ -282,12 +283,10 @@ def move_document(actor: User, booth: Booth, document: BoothDocument, step: int)
     _ensure_editor(actor, booth)
     _document_of(booth, document)
     ordered = _ordered_documents(booth)
-    index = ordered.index(document)
-    target = index + (1 if step > 0 else -1)
-    if not 0 <= target < len(ordered):
+    reordered = moved(ordered, document, 1 if step > 0 else -1)
+    if reordered == ordered:
         return False
-    ordered[index], ordered[target] = ordered[target], ordered[index]
-    for position, row in enumerate(ordered):
+    for position, row in enumerate(reordered):
         row.position = position  # renumbered from 0, so ties left by an old race cannot stick
     db.session.flush()
     return True

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from PIL import Image
 from sqlalchemy import func, select, update
 
+from expo.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.background import enqueue_after_commit
@@ -128,10 +129,7 @@ def move_product_image(actor: User, image: ProductImage, offset: int) -> None:
     """Move a picture earlier (-1) or later (+1); the first one is the product's main picture."""
     product = image.product
     ensure(can_edit_booth(actor, product.booth))
-    ordered = list(product.images)
-    index = ordered.index(image)
-    ordered.insert(min(max(index + offset, 0), len(ordered) - 1), ordered.pop(index))
-    _renumber(ordered)
+    _renumber(moved(product.images, image, offset))
     db.session.flush()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from expo.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.booths.models import Booth
@@ -269,9 +270,7 @@ def move_product(actor: User, product: Product, offset: int) -> None:
         select(Product.id, Product.position).where(Product.booth_id == booth.id)
         .order_by(Product.position, Product.id)
     ).all()
-    order = [row.id for row in rows]
-    index = order.index(product.id)
-    order.insert(min(max(index + offset, 0), len(order) - 1), order.pop(index))
+    order = moved([row.id for row in rows], product.id, offset)
     current = {row.id: row.position for row in rows}
     changes = [{"id": id_, "position": position} for position, id_ in enumerate(order, 1)
                if current[id_] != position]

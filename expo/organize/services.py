@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from expo.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.editions.models import Edition
@@ -430,11 +431,7 @@ def move_question(actor: User, question: ForumQuestion, offset: int) -> None:
     """Move a question up (-1) or down (+1) the form; positions are renumbered 0, 1, 2, ..."""
     forum = question.forum
     ensure(can_manage_edition(actor, forum.edition))
-    ordered = _questions_of(forum)
-    index = ordered.index(question)
-    new_index = min(max(index + offset, 0), len(ordered) - 1)
-    ordered.insert(new_index, ordered.pop(index))
-    for position, item in enumerate(ordered):
+    for position, item in enumerate(moved(_questions_of(forum), question, offset)):
         item.position = position
     db.session.flush()
     db.session.expire(forum, ["questions"])

@@ -15,6 +15,7 @@ from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
+from expo.ordering import moved
 from expo.accounts.models import User
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition, Pavilion
@@ -161,9 +162,7 @@ def move_pavilion(actor: User, pavilion: Pavilion, offset: int) -> None:
     ensure(can_manage_edition(actor, edition))
     ordered = pavilions_of(edition)
     groups = {kind: [item for item in ordered if item.kind == kind] for kind in KINDS}
-    group = groups[pavilion.kind]
-    index = group.index(pavilion)
-    group.insert(min(max(index + offset, 0), len(group) - 1), group.pop(index))
+    groups[pavilion.kind] = moved(groups[pavilion.kind], pavilion, offset)
     _renumber([item for kind in KINDS for item in groups[kind]])
     db.session.flush()
     db.session.expire(edition, ["pavilions"])
