@@ -34,6 +34,16 @@ def is_global_organizer(user: User | None) -> bool:
     )
 
 
+def organized_edition_ids(user: User | None) -> set[int] | None:
+    """The ids of the editions ``user`` organizes; None when they organize every edition."""
+    if is_global_organizer(user):
+        return None
+    if not _signed_in(user):
+        return set()
+    return {role.edition_id for role in user.roles
+            if role.kind == EditionRole.ORGANIZER and role.edition_id is not None}
+
+
 def is_organizer(user: User | None, edition: "Edition | None" = None) -> bool:
     """Organizer of ``edition`` (global organizers organize every edition); any edition if None."""
     if is_global_organizer(user):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
-from expo.permissions import can_create_edition, can_manage_edition, ensure
+from expo.permissions import can_create_edition, can_manage_edition, ensure, organized_edition_ids
 from expo.rules import RuleBroken
 
 
@@ -86,6 +86,15 @@ def featured_edition(today: date) -> Edition | None:
     if running_or_next is not None:
         return running_or_next
     return db.session.scalars(published.order_by(Edition.ends_on.desc()).limit(1)).first()
+
+
+def editions_organized_by(user: User) -> list[Edition]:
+    """The editions ``user`` organizes, newest first, with their pavilions."""
+    query = select(Edition).order_by(Edition.starts_on.desc()).options(selectinload(Edition.pavilions))
+    ids = organized_edition_ids(user)
+    if ids is not None:
+        query = query.where(Edition.id.in_(ids))
+    return list(db.session.scalars(query))
 
 
 def editions_visible_to(user: User | None, *, include_drafts: bool) -> list[Edition]:

@@ -141,8 +141,8 @@ def booth_reports_query(booth: Booth):
 def expo_reports_query(user: User):
     """Organizer reports this organizer may open: every one for organizers of every edition."""
     query = select(LeadReport).where(LeadReport.scope == LeadReport.EXPO).order_by(LeadReport.id.desc())
-    if not permissions.is_global_organizer(user):
-        editions = [role.edition_id for role in user.roles if role.kind == "organizer" and role.edition_id]
+    editions = permissions.organized_edition_ids(user)
+    if editions is not None:
         query = query.where(LeadReport.edition_id.in_(editions))
     return query
 

@@ -9,8 +9,9 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
+from expo.editions.services import editions_organized_by, editions_visible_to
 from expo.pagination import requested_page
 from expo import uploads
 from expo.booths.models import Booth
@@ -25,7 +26,7 @@ from expo.leads import attachments, display, reports, scoring, services
 from expo.leads.forms import (AssignForm, BoothReportForm, ExpoReportForm, InquiryForm, MessageForm, NoteForm,
                               QuotationForm, StatusForm)
 from expo.leads.models import InquiryMessage, LeadReport, TradeInquiry
-from expo.permissions import (can_handle_inquiries, can_request_expo_lead_report, can_send_inquiry, is_global_organizer,
+from expo.permissions import (can_handle_inquiries, can_request_expo_lead_report, can_send_inquiry,
                               is_organizer, require)
 from expo.rules import show_on_form
 
@@ -434,11 +435,6 @@ def ranking(slug: str):
 # --- reports: the team's ---------------------------------------------------------------------------
 
 
-def _editions_for_reports() -> list[Edition]:
-    query = select(Edition).where(Edition.status != Edition.DRAFT).order_by(Edition.starts_on.desc())
-    return list(db.session.scalars(query))
-
-
 def _period(form, edition: Edition | None) -> tuple:
     if form.date_from.data and form.date_to.data:
         return form.date_from.data, form.date_to.data, select_timezone()
@@ -455,7 +451,7 @@ def _default_dates(form) -> None:
 @login_required
 def booth_reports(slug: str):
     booth = load_team_booth(slug)
-    editions = _editions_for_reports()
+    editions = editions_visible_to(current_user, include_drafts=False)
     form = BoothReportForm(editions=editions)
     status = 200
     if request.method == "GET":
@@ -561,14 +557,6 @@ def _retry(report: LeadReport, back: str):
 # --- reports: the organizers' ----------------------------------------------------------------------
 
 
-def _organized_editions() -> list[Edition]:
-    query = select(Edition).order_by(Edition.starts_on.desc()).options(selectinload(Edition.pavilions))
-    if not is_global_organizer(current_user):
-        ids = [role.edition_id for role in current_user.roles if role.kind == "organizer" and role.edition_id]
-        query = query.where(Edition.id.in_(ids))
-    return list(db.session.scalars(query))
-
-
 def load_expo_report(report_id: int) -> LeadReport:
     report = db.session.get(LeadReport, report_id)
     if report is None or report.scope != LeadReport.EXPO or not reports.may_see(current_user, report):
@@ -580,7 +568,7 @@ def load_expo_report(report_id: int) -> LeadReport:
 @login_required
 def expo_reports():
     require(is_organizer(current_user))
-    editions = _organized_editions()
+    editions = editions_organized_by(current_user)
     pavilions = [pavilion for edition in editions for pavilion in edition.pavilions]
     form = ExpoReportForm(editions=editions, pavilions=pavilions)
     status = 200
