@@ -4,9 +4,7 @@ and PostgreSQL, in messages per second, beside Celery's own no-op task rate on t
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import socket
 import subprocess
 import sys
@@ -26,6 +24,7 @@ from sqlalchemy import func, insert, select
 from bench.database import rebuild_schema
 from bench.registration_race import DEFAULT_DATABASE_URL as _RACE_DATABASE_URL
 from bench.registration_race import ensure_postgres_database
+from bench.results import machine, write
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "broadcast.json"
@@ -231,12 +230,9 @@ def run(database_url: str | None = None, redis_url: str | None = None, *, messag
     ratio = round(broadcast["per_second"] / noop["per_second"], 3)
     report = {
         "benchmark": "broadcast",
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **machine(before_load),
         "database": server,
         "workers": workers,
-        "cpus": os.cpu_count(),
-        "load_average": [round(before_load, 2), round(os.getloadavg()[0], 2)],
-        "python": platform.python_version(),
         "noop": noop,
         "broadcast": broadcast,
         "ratio": ratio,
@@ -244,9 +240,7 @@ def run(database_url: str | None = None, redis_url: str | None = None, *, messag
         "met_target": ratio >= TARGET_RATIO,
         "correct": broadcast["correct"],
     }
-    if results_path is not None:
-        results_path.parent.mkdir(parents=True, exist_ok=True)
-        results_path.write_text(json.dumps(report, indent=2) + "\n")
+    write(results_path, report)
     return report
 
 

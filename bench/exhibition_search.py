@@ -10,17 +10,14 @@ published booths, filters and sorts obeyed); a wrong answer fails the run, a slo
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
-import platform
 import queue
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -30,6 +27,7 @@ from sqlalchemy import func, select, text
 
 from bench.database import rebuild_schema
 from bench.registration_race import DEFAULT_DATABASE_URL, ensure_postgres_database, percentile
+from bench.results import machine, write
 from expo import freeze_startup_objects
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product
@@ -321,17 +319,13 @@ def run(database_url: str | None = None, *, databases: Sequence[str] = ("sqlite"
         reports.append(run_one(url, booths=booths, products=products, seed=seed, repeat=repeat))
     report = {
         "benchmark": "exhibition_search",
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "booths": booths, "products": products, "repeat": repeat, "cpus": os.cpu_count(),
-        "load_average": [round(before_load, 2), round(os.getloadavg()[0], 2)],
-        "python": platform.python_version(),
+        **machine(before_load),
+        "booths": booths, "products": products, "repeat": repeat,
         "search_target_ms": SEARCH_TARGET_MS,
         "databases": reports,
         "correct": all(not r["problems"] for r in reports),
     }
-    if results_path is not None:
-        results_path.parent.mkdir(parents=True, exist_ok=True)
-        results_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write(results_path, report)
     return report
 
 

@@ -10,9 +10,7 @@ and checked against the database: a wrong count fails the benchmark, a slow run 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import statistics
 import tempfile
@@ -27,6 +25,7 @@ from sqlalchemy import func, insert, select, text
 
 from bench.database import rebuild_schema
 from bench.registration_race import DEFAULT_DATABASE_URL, build_app, ensure_postgres_database
+from bench.results import machine, write
 from expo.accounts.models import User
 from expo.booths.models import Booth
 from expo.catalog.models import Product
@@ -196,12 +195,9 @@ def run(database_url: str | None = None, *, rows: int = ROWS, rounds: int = ROUN
     median_wall = round(statistics.median(r["wall_seconds"] for r in results), 3)
     report = {
         "benchmark": "order_leads_report",
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **machine(before_load),
         "database": server,
         "rows": rows,
-        "cpus": os.cpu_count(),
-        "load_average": [round(before_load, 2), round(os.getloadavg()[0], 2)],
-        "python": platform.python_version(),
         "seed_seconds": round(seed_seconds, 1),
         "target_seconds": TARGET_SECONDS,
         "median_wall_seconds": median_wall,
@@ -209,9 +205,7 @@ def run(database_url: str | None = None, *, rows: int = ROWS, rounds: int = ROUN
         "correct": all(r["correct"] for r in results),
         "rounds": results,
     }
-    if results_path is not None:
-        results_path.parent.mkdir(parents=True, exist_ok=True)
-        results_path.write_text(json.dumps(report, indent=2) + "\n")
+    write(results_path, report)
     return report
 
 

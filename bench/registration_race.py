@@ -10,10 +10,8 @@ The benchmark serves the crowd as production does, with gunicorn-like worker pro
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
-import platform
 import secrets
 import statistics
 import sys
@@ -32,6 +30,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 
 from bench.database import rebuild_schema
+from bench.results import machine, write
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
@@ -433,17 +432,13 @@ def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = S
     median_wall = round(statistics.median(r["wall_seconds"] for r in results), 4)
     report = {
         "benchmark": "registration_race",
-        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **machine(before_load),
         "database": server,
         "people": people,
         "seats": seats,
         "connections": connections,
         "processes": processes,
         "threads_per_process": threads if processes > 1 else people,
-        "cpus": os.cpu_count(),
-        # Other work on the machine skews every number: the 1-minute load average before and after.
-        "load_average": [round(before_load, 2), round(os.getloadavg()[0], 2)],
-        "python": platform.python_version(),
         "target_seconds": TARGET_SECONDS,
         "median_wall_seconds": median_wall,
         "met_target": median_wall <= TARGET_SECONDS,
@@ -451,9 +446,7 @@ def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = S
         "sequential_per_registration": sequential,
         "rounds": results,
     }
-    if results_path is not None:
-        results_path.parent.mkdir(parents=True, exist_ok=True)
-        results_path.write_text(json.dumps(report, indent=2) + "\n")
+    write(results_path, report)
     return report
 
 
