@@ -415,6 +415,19 @@ def count_queries(app, client, path: str) -> int:
     return len(statements)
 
 
+def permission_failures(client, requests, *, anonymous: bool = False) -> list[str]:
+    """Send each (method, path, expected status, client.open keyword arguments) and list every
+    answer that differs. For an ``anonymous`` client an expected 302 must lead to the log-in page."""
+    failures = []
+    for method, path, expected, options in requests:
+        response = client.open(path, method=method, **options)
+        if response.status_code != expected:
+            failures.append(f"{method} {path}: expected {expected}, got {response.status_code}")
+        elif anonymous and response.status_code == 302 and "/login" not in response.headers["Location"]:
+            failures.append(f"{method} {path}: sent to {response.headers['Location']}, not to log in")
+    return failures
+
+
 def require_service(reason: str) -> NoReturn:
     """Integration and browser tests never skip: a missing service, browser or tool fails the run.
 

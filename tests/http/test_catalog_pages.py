@@ -14,7 +14,7 @@ from sqlalchemy import select
 from expo.booths.models import Booth
 from expo.catalog.models import Product, ProductImage
 from expo.extensions import db
-from tests.conftest import count_queries, log_in, run_recorded_tasks
+from tests.conftest import count_queries, log_in, permission_failures, run_recorded_tasks
 
 ROLES = ("anonymous", "attendee", "other_staff", "edition_organizer", "organizer", "own_staff", "owner")
 TEAM = {"own_staff", "owner"}
@@ -90,14 +90,9 @@ def test_catalogue_permission_matrix(app, world, role):
     client = app.test_client()
     if role != "anonymous":
         log_in(client, users[role])
-    failures = []
-    for (method, template), expected in MATRIX.items():
-        path = template.format(**values)
-        response = client.open(path, method=method)
-        if response.status_code != expected[role]:
-            failures.append(f"{method} {path}: expected {expected[role]}, got {response.status_code}")
-        elif role == "anonymous" and response.status_code == 302:
-            assert "/login" in response.headers["Location"]
+    failures = permission_failures(client, [(method, template.format(**values), expected[role], {})
+                                            for (method, template), expected in MATRIX.items()],
+                                   anonymous=role == "anonymous")
     assert not failures, "\n".join(failures)
 
 

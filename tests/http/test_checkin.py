@@ -16,7 +16,7 @@ from expo.extensions import db
 from expo.permissions import NotAllowed
 from expo.registrations import tickets
 from expo.registrations.models import Registration, new_ticket_code
-from tests.conftest import count_queries, log_in
+from tests.conftest import count_queries, log_in, permission_failures
 
 ROLES = ("anonymous", "attendee", "other_staff", "staff", "organizer")
 EARLIER = datetime(2027, 9, 11, 1, 2, 3, tzinfo=timezone.utc)
@@ -119,12 +119,9 @@ def test_checkin_permission_matrix(app, world, role):
         staff_role = db.session.scalar(select(EditionRole.id).where(
             EditionRole.user_id == world.users["staff"].id, EditionRole.kind == EditionRole.CHECKIN))
     values = {"edition": world.edition.slug, "other_edition": world.other_edition.slug, "staff_role": staff_role}
-    failures = []
-    for (method, template), expected in MATRIX.items():
-        path = template.format(**values)
-        status = client.open(path, method=method, json={} if path.endswith("/scan") else None).status_code
-        if status != expected[role]:
-            failures.append(f"{method} {path}: expected {expected[role]}, got {status}")
+    requests = [(method, path, expected[role], {"json": {} if path.endswith("/scan") else None})
+                for (method, template), expected in MATRIX.items() for path in [template.format(**values)]]
+    failures = permission_failures(client, requests)
     assert not failures, "\n".join(failures)
 
 

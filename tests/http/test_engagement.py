@@ -10,7 +10,7 @@ import pytest
 from expo.booths.models import Booth, BoothDocument
 from expo.db_types import utcnow
 from expo.engagement.models import EngagementEvent as Event
-from tests.conftest import add_engagement_event, count_queries, log_in
+from tests.conftest import add_engagement_event, count_queries, log_in, permission_failures
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0"}
 
@@ -322,12 +322,7 @@ def test_engagement_permission_matrix(app, factory, world, role):
     client = app.test_client()
     if role != "anonymous":
         log_in(client, users[role])
-    failures = []
-    for (method, template), expected in MATRIX.items():
-        path = template.format(**values)
-        response = client.open(path, method=method)
-        if response.status_code != expected[role]:
-            failures.append(f"{method} {path}: expected {expected[role]}, got {response.status_code}")
-        elif role == "anonymous" and response.status_code == 302:
-            assert "/login" in response.headers["Location"], path
+    failures = permission_failures(client, [(method, template.format(**values), expected[role], {})
+                                            for (method, template), expected in MATRIX.items()],
+                                   anonymous=role == "anonymous")
     assert not failures, "\n".join(failures)

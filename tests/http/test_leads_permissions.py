@@ -8,7 +8,7 @@ import pytest
 
 from expo.extensions import db
 from expo.leads.models import InquiryMessage, LeadReport, Quotation
-from tests.conftest import log_in
+from tests.conftest import log_in, permission_failures
 
 ROLES = ("anonymous", "buyer", "other_buyer", "own_staff", "own_owner", "other_staff", "organizer")
 TEAM = ("own_staff", "own_owner")
@@ -98,12 +98,8 @@ def test_lead_route_permission_matrix(app, world, role):
     client = app.test_client()
     if role != "anonymous":
         log_in(client, users[role])
-    failures = []
-    for method, template, data, expected in MATRIX:
-        path = template.format(**values)
-        response = client.open(path, method=method, data=data)
-        if response.status_code != expected[role]:
-            failures.append(f"{method} {path}: expected {expected[role]}, got {response.status_code}")
+    failures = permission_failures(client, [(method, template.format(**values), expected[role], {"data": data})
+                                            for method, template, data, expected in MATRIX])
     assert not failures, "\n".join(failures)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import log_in
+from tests.conftest import log_in, permission_failures
 
 ROLES = ("anonymous", "attendee", "other_staff", "own_staff", "edition_organizer", "organizer", "admin")
 
@@ -61,12 +61,8 @@ def test_route_permission_matrix(app, world, role):
     client = app.test_client()
     if role != "anonymous":
         log_in(client, users[role])
-    failures = []
-    for (method, template), expected in MATRIX.items():
-        path = template.format(**values)
-        status = client.open(path, method=method).status_code
-        if status != expected[role]:
-            failures.append(f"{method} {path}: expected {expected[role]}, got {status}")
+    failures = permission_failures(client, [(method, template.format(**values), expected[role], {})
+                                            for (method, template), expected in MATRIX.items()])
     assert not failures, "\n".join(failures)
 
 
