@@ -88,6 +88,9 @@ class EventBuffer(ABC):
         try:
             added = self._append(json.dumps(event, separators=(",", ":")))
         except Exception as exc:  # noqa: BLE001 - a page view must never fail because of analytics
+            if self._is_momentary(exc):
+                self._throttle.warn("busy", "engagement buffer busy, an event is dropped: %s", exc)
+                return False
             self._retry_at = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
             self._throttle.warn("unreachable", "engagement buffer unavailable, events are dropped: %s", exc)
             return False
@@ -95,6 +98,12 @@ class EventBuffer(ABC):
             self._throttle.warn("full", "engagement buffer holds %s events (its cap); new events are dropped "
                                         "until the worker drains it", self.cap)
         return added
+
+    def _is_momentary(self, exc: Exception) -> bool:
+        """A failure of this one append only: the next one tries again at once. Anything else
+        (an unreachable server) holds every append of this process off for a while, so that pages
+        do not each wait on it."""
+        return False
 
     def read_batch(self, limit: int | None = None) -> Batch:
         """Up to ``limit`` (BATCH_SIZE) events from the front, oldest first; nothing is removed."""
@@ -259,6 +268,11 @@ class SQLiteFileBuffer(EventBuffer):
             connection.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT_SECONDS * 1000)}")
             self._local.connection, self._local.pid = connection, os.getpid()
         return connection
+
+    def _is_momentary(self, exc: Exception) -> bool:
+        # Another thread or process held the file's write lock past the busy timeout: this event is
+        # lost, but the file is fine, and backing off would drop every thread's events for seconds.
+        return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
     def _append(self, record: str) -> bool:
         # AUTOINCREMENT keeps seq contiguous from the front (only drainers delete, oldest first), so

@@ -138,3 +138,18 @@ def test_a_cap_that_is_not_a_positive_number_stops_the_start(tmp_path, value):
 
     with pytest.raises(ConfigError, match="ENGAGEMENT_BUFFER_CAP"):
         load_config(tmp_path, {"ENGAGEMENT_BUFFER_CAP": value})
+
+
+def test_a_moment_of_lock_contention_drops_one_event_and_the_next_is_kept(buffer, monkeypatch, caplog):
+    """A busy file costs the one event that met it; only an unavailable buffer holds appends off."""
+    real_append = buffer._append
+
+    def busy_once(record):
+        monkeypatch.setattr(buffer, "_append", real_append)
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(buffer, "_append", busy_once)
+    with caplog.at_level(logging.WARNING, logger="expo.engagement.buffer"):
+        assert buffer.append(event(1)) is False
+        assert buffer.append(event(2)) is True
+    assert buffer.size() == 1 and "busy" in caplog.text
