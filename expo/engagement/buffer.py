@@ -250,24 +250,37 @@ class SQLiteFileBuffer(EventBuffer):
         super().__init__(cap)
         self.path = str(path)
         self._local = threading.local()
+        self._setup_lock = threading.Lock()
+        self._set_up_in_pid: int | None = None
 
     def _connection(self) -> sqlite3.Connection:
         # One connection per thread and process: sqlite3 connections must not cross threads, and a
         # forked worker must not share its parent's file handle.
         connection = getattr(self._local, "connection", None)
         if connection is None or self._local.pid != os.getpid():
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # Setting up (WAL, the tables) happens once per thread and may meet other threads doing the
-            # same: it may wait longer than an append, which then waits BUSY_TIMEOUT_SECONDS at most.
-            connection = sqlite3.connect(self.path, timeout=self.SETUP_TIMEOUT_SECONDS, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
+            self._set_up_file()
+            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None)
             # NORMAL in WAL mode: no fsync per page view; a power cut may lose the last few events,
             # never corrupt the file. Analytics can afford that; a page that waits for a disk cannot.
             connection.execute("PRAGMA synchronous=NORMAL")
-            connection.executescript(self._SCHEMA)
-            connection.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT_SECONDS * 1000)}")
             self._local.connection, self._local.pid = connection, os.getpid()
         return connection
+
+    def _set_up_file(self) -> None:
+        """WAL (kept by the file) and the tables, once per process: these write under the file's
+        exclusive lock, which appends in other threads would otherwise meet, each thread's setup
+        holding them past their busy timeout. Setup itself may wait SETUP_TIMEOUT_SECONDS."""
+        with self._setup_lock:
+            if self._set_up_in_pid == os.getpid():
+                return
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            setup = sqlite3.connect(self.path, timeout=self.SETUP_TIMEOUT_SECONDS, isolation_level=None)
+            try:
+                setup.execute("PRAGMA journal_mode=WAL")
+                setup.executescript(self._SCHEMA)
+            finally:
+                setup.close()
+            self._set_up_in_pid = os.getpid()
 
     def _is_momentary(self, exc: Exception) -> bool:
         # Another thread or process held the file's write lock past the busy timeout: this event is
