@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,9 +60,10 @@ def ticket_code_from_payload(payload: str) -> str:
 
 
 def qr_svg_data_uri(registration: Registration) -> str:
+    """The ticket's QR code as an image URI; segno's own writer keeps the SVG namespace, without
+    which browsers draw nothing (an inline-markup SVG omits it)."""
     qr = segno.make(ticket_payload(registration), error="m")
-    svg = qr.svg_inline(scale=6, border=2, dark="#0a4451")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return qr.svg_data_uri(scale=6, border=2, dark="#0a4451")
 
 
 def qr_png(registration: Registration) -> bytes:

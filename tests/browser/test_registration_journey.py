@@ -3,7 +3,11 @@ checks them in at the door by typing the code (as a hand-held scanner would)."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_journeys import log_in, open_account_menu
@@ -13,6 +17,11 @@ pytestmark = pytest.mark.browser
 BUYER = ("buyer@example.com", "demo-buyer-2026", "Somchai Prasert")
 ORGANIZER = ("organizer@example.com", "demo-organizer-2026")
 SESSION_TITLE = "Prevention and control technology: from nucleic acid testing to vaccines"
+
+
+def decoded_qr_codes(png: bytes) -> list[str]:
+    """What a phone's camera would read from a screenshot."""
+    return [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
 
 
 def test_attendee_registers_sees_ticket_and_organizer_checks_them_in(page: Page, browser, expo_server,
@@ -29,10 +38,13 @@ def test_attendee_registers_sees_ticket_and_organizer_checks_them_in(page: Page,
     expect(page.get_by_text("You are registered.")).to_be_visible()
     expect(page.get_by_role("heading", name="Your agenda")).to_be_visible()
     page.get_by_role("link", name="Ticket").first.click()
-    expect(page.get_by_role("img", name="Ticket QR code")).to_be_visible()
+    qr_image = page.get_by_role("img", name="Ticket QR code")
+    expect(qr_image).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "ticket.png"), full_page=True)
     code = page.locator(".user-select-all").inner_text().strip()
     assert code.startswith("EXPO1.")
+    assert qr_image.evaluate("image => image.complete && image.naturalWidth > 0"), "the QR image did not render"
+    assert decoded_qr_codes(qr_image.screenshot()) == [code]
 
     door = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Shanghai",
                                viewport={"width": 390, "height": 844})  # a phone at the entrance
