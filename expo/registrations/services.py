@@ -472,7 +472,8 @@ def decide(actor: User, registration: Registration, *, accept: bool, now: dateti
 
 
 def registrations_of(user: User) -> list[Registration]:
-    return list(db.session.scalars(
+    """A person's registrations in the order their sessions happen (a course by its first session)."""
+    registrations = db.session.scalars(
         select(Registration)
         .where(Registration.user_id == user.id)
         .options(
@@ -480,8 +481,17 @@ def registrations_of(user: User) -> list[Registration]:
             selectinload(Registration.forum).selectinload(Forum.edition),
             selectinload(Registration.forum).selectinload(Forum.sessions),
         )
-        .order_by(Registration.created_at.desc())
-    ))
+    )
+    return sorted(registrations, key=_when_it_happens)
+
+
+def _when_it_happens(registration: Registration) -> tuple[bool, datetime | None, int]:
+    if registration.session is not None:
+        starts = registration.session.starts_at
+    else:
+        starts = min((session.starts_at for session in registration.forum.sessions), default=None)
+    # A course with no sessions yet goes last; ids keep the order stable.
+    return starts is None, starts, registration.id
 
 
 def registrants_query(target: Target) -> Select:
