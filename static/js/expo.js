@@ -7,3 +7,19 @@
     }
   } catch (e) { /* older browsers: times stay in UTC, and say so */ }
 })();
+
+// A confirmation note (macros.confirm_button) closes with its "Keep as it is" button or Escape.
+(function () {
+  function closeAll() {
+    document.querySelectorAll("details.confirm-action[open]").forEach(function (details) {
+      details.open = false;
+      details.querySelector("summary").focus();
+    });
+  }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-confirm-keep]")) { event.preventDefault(); closeAll(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeAll(); }
+  });
+})();

@@ -453,6 +453,26 @@ def test_staff_see_the_team_without_the_owners_controls(app, team):
     assert "Invite a colleague" in owner_page and "Make owner" in owner_page and "Remove" in owner_page
 
 
+def test_handing_over_removing_and_leaving_say_what_will_happen_before_they_happen(app, team):
+    import re
+
+    owner, staff, _company = team
+    owner_page = signed_in(app, owner).get("/exhibitors/acme-trading/team").get_data(as_text=True)
+    # Each first button only opens the note; the form's own submit button says what it does.
+    for first, note, confirm in (
+        ("Make owner", "Sam Staff becomes the owner of Acme Trading and you become staff.", "Yes, make Sam Staff the owner"),
+        ("Remove", "Sam Staff loses access to the booth, the catalogue and the inquiries of Acme Trading at once.",
+         "Yes, remove Sam Staff"),
+    ):
+        block = re.search(r"<details class=\"confirm-action\">\s*<summary[^>]*>" + first + r"</summary>(.*?)</details>",
+                          owner_page, re.S)
+        assert block, f"{first} is not behind a confirmation"
+        assert note in block.group(1) and f'<button type="submit" class="btn btn-danger btn-sm">{confirm}</button>' in block.group(1)
+    staff_page = signed_in(app, staff).get("/exhibitors/acme-trading/team").get_data(as_text=True)
+    assert "<summary class=\"btn btn-outline-danger btn-sm\">Leave this company</summary>" in staff_page
+    assert "Yes, leave Acme Trading" in staff_page
+
+
 def test_every_post_needs_the_csrf_token(app, team):
     owner, _staff, company = team
     client = signed_in(app, owner)

@@ -240,3 +240,17 @@ def test_agenda_lists_sessions_in_the_order_they_happen_not_the_order_booked(cli
     page = client.get("/my/agenda").get_data(as_text=True)
     order = [page.index(title) for title in ("Opening keynote", "Export training course", "Closing plenary")]
     assert order == sorted(order)
+
+
+def test_cancelling_a_seat_from_the_agenda_asks_first_and_says_what_happens(client, factory, forum):
+    session = factory.programme_session(forum, title="Dental care")
+    user = factory.user()
+    registration = factory.registration(user, session)
+    log_in(client, user)
+    page = client.get("/my/agenda").get_data(as_text=True)
+    assert "Your seat goes to the next person on the waiting list and your ticket stops working." in page
+    cancel_form = f'<form method="post" action="/registrations/{registration.id}/cancel">'
+    # The only form that cancels sits inside the confirmation, behind "Cancel".
+    assert page.count(cancel_form) == 1
+    assert page.index("<summary class=\"btn btn-outline-danger btn-sm ms-1\">Cancel</summary>") < page.index(cancel_form)
+    assert page.index(cancel_form) < page.index("Yes, cancel my seat")
