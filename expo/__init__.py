@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale, get_timezone
 
 from expo.background import init_celery
@@ -209,7 +209,7 @@ def register_template_helpers(app: Flask) -> None:
             "current_timezone": get_timezone().zone,
             # formdata=None: never parse the request body here (an error page may be answering a 413).
             "action_form": ConfirmActionForm(formdata=None),
-            "dev_outbox_enabled": permissions.can_see_dev_outbox(app.config),
+            "dev_outbox_enabled": permissions.can_see_dev_outbox(app.config, request.remote_addr),
             "forum_kinds": forum_kinds,
             "status_labels": STATUS_LABELS,
         }

@@ -92,10 +92,13 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
     storage_path = Path(env.get("STORAGE_PATH") or instance_path / "uploads")
     outbox_path = Path(env.get("MAIL_OUTBOX_PATH") or instance_path / "outbox")
     secure_cookies = production or base_url.startswith("https://")
+    # Some development-only pages (the mail outbox) must never be reachable from another machine.
+    listens_on_loopback_only = host in LOCAL_HOSTS or host.startswith("127.")
 
     return {
         "EXPO_ENV": expo_env,
         "PRODUCTION": production,
+        "LISTENS_ON_LOOPBACK_ONLY": listens_on_loopback_only,
         "SECRET_KEY": secret_key,
         "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": database_url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING
 
 from flask import abort
@@ -178,9 +179,21 @@ def can_request_expo_lead_report(user: User | None, edition: "Edition | None") -
     return is_global_organizer(user) if edition is None else is_organizer(user, edition)
 
 
-def can_see_dev_outbox(config) -> bool:
-    """The local mail outbox page exists only in development without a mail server."""
-    return not config["PRODUCTION"] and not config["MAIL_SERVER"]
+def can_see_dev_outbox(config, client_address: str | None) -> bool:
+    """The local mail outbox holds every e-mail, reset links included, so it hands out accounts: it
+    exists only in development without a mail server, on a server that listens on loopback alone,
+    and only for a browser on the same machine."""
+    return (not config["PRODUCTION"] and not config["MAIL_SERVER"] and config["LISTENS_ON_LOOPBACK_ONLY"]
+            and is_loopback_address(client_address))
+
+
+def is_loopback_address(address: str | None) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    mapped = getattr(parsed, "ipv4_mapped", None)  # ::ffff:127.0.0.1 from a dual-stack socket
+    return (mapped or parsed).is_loopback
 
 
 def require(allowed: bool) -> None:

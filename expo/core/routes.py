@@ -71,7 +71,7 @@ def _check_broker() -> str:
 
 
 def _outbox_dir() -> Path:
-    if not can_see_dev_outbox(current_app.config):
+    if not can_see_dev_outbox(current_app.config, request.remote_addr):
         abort(404)
     return current_app.config["MAIL_OUTBOX_PATH"]
 

@@ -124,6 +124,25 @@ def test_dev_outbox_does_not_exist_with_a_mail_server(app, client):
         app.config["MAIL_SERVER"] = None
 
 
+def test_dev_outbox_answers_only_browsers_on_the_same_machine(app, client):
+    from_another_machine = {"REMOTE_ADDR": "192.0.2.7"}
+    assert client.get("/dev/outbox", environ_base=from_another_machine).status_code == 404
+    assert client.get("/dev/outbox/00000001", environ_base=from_another_machine).status_code == 404
+    home = client.get("/", environ_base=from_another_machine).get_data(as_text=True)
+    assert "Mail outbox (dev)" not in home
+    for loopback in ("127.0.0.1", "::1", "::ffff:127.0.0.1"):
+        assert client.get("/dev/outbox", environ_base={"REMOTE_ADDR": loopback}).status_code == 200
+
+
+def test_dev_outbox_does_not_exist_when_the_server_listens_beyond_loopback(app, client):
+    app.config["LISTENS_ON_LOOPBACK_ONLY"] = False  # as `make run HOST=0.0.0.0` configures it
+    try:
+        assert client.get("/dev/outbox").status_code == 404
+        assert "Mail outbox (dev)" not in client.get("/").get_data(as_text=True)
+    finally:
+        app.config["LISTENS_ON_LOOPBACK_ONLY"] = True
+
+
 def test_dev_outbox_rejects_path_tricks(client):
     assert client.get("/dev/outbox/..%2Fsecret_key").status_code == 404
 

@@ -97,3 +97,11 @@ def test_trusted_proxy_sets_the_client_address_for_rate_limits(tmp_path, monkeyp
     assert app_with("1").test_client().get("/__addr", headers=headers).get_data(as_text=True) == "203.0.113.9"
     # Not behind a proxy: a forged header must not let a client pick its own rate-limit bucket.
     assert app_with("0").test_client().get("/__addr", headers=headers).get_data(as_text=True) == "127.0.0.1"
+
+
+@pytest.mark.parametrize("host, loopback_only", [
+    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.1.1", True),
+    ("0.0.0.0", False), ("::", False), ("192.168.1.20", False),
+])
+def test_config_knows_whether_the_server_listens_beyond_this_machine(tmp_path, host, loopback_only):
+    assert load_config(tmp_path, {"HOST": host})["LISTENS_ON_LOOPBACK_ONLY"] is loopback_only
