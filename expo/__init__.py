@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale, get_timezone
+from flask_login import current_user
 
 from expo.background import init_celery
 from expo.config import load_config
@@ -232,7 +233,16 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if _is_private(response):
+            # A signed-in page shows that person's inbox, tickets or team: no browser or proxy keeps a
+            # copy that the next person at a shared computer could bring back (ASVS 8.2.1).
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+    def _is_private(response) -> bool:
+        if request.endpoint == "static" or response.cache_control.public:
+            return False  # the same files for everyone, cached on purpose
+        return current_user.is_authenticated
 
 
 def register_commands(app: Flask) -> None:

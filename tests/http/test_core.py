@@ -170,3 +170,22 @@ def test_navigation_changes_with_roles(app, factory):
     admin_client = app.test_client()
     log_in(admin_client, factory.admin())
     assert "Administration" in admin_client.get("/").get_data(as_text=True)
+
+
+def test_signed_in_pages_are_never_stored_by_browsers_or_proxies(app, client, factory):
+    owner = factory.user()
+    company = factory.company(owner=owner, name="Acme Trading", slug="acme-trading")
+    booth = factory.booth(company)
+    image = factory.product_image(factory.product(booth))
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")  # anonymous: a public page
+
+    log_in(client, owner)
+    for private_page in ("/", "/my/agenda", "/exhibitors/acme-trading/team", "/notifications/", "/account"):
+        response = client.get(private_page)
+        assert response.status_code == 200, private_page
+        assert response.headers["Cache-Control"] == "no-store", private_page
+    # The same files for everyone stay cacheable for everyone, signed in or not.
+    picture = client.get(f"/product-images/{image.id}")
+    assert picture.status_code == 200 and "public" in picture.headers["Cache-Control"]
+    stylesheet = client.get("/static/css/expo.css")
+    assert "no-store" not in stylesheet.headers.get("Cache-Control", "")
