@@ -154,6 +154,21 @@ def test_security_headers(client):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
+def test_the_policy_allows_no_inline_script_and_no_page_needs_one(client):
+    import re
+    from pathlib import Path
+
+    directives = dict(part.strip().split(" ", 1) for part in client.get("/").headers["Content-Security-Policy"].split(";"))
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    pages = [path for path in (Path(__file__).resolve().parents[2] / "templates").rglob("*.html") if "email" not in path.parts]
+    assert pages
+    for path in pages:
+        markup = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", markup), f"inline script in {path}"
+        assert not re.search(r"\son[a-z]+\s*=", markup), f"inline event handler in {path}"
+        assert not re.search(r"\sstyle\s*=", markup), f"inline style in {path}"
+
+
 def test_navigation_changes_with_roles(app, factory):
     anonymous = app.test_client().get("/").get_data(as_text=True)
     assert "Sign up" in anonymous and "Administration" not in anonymous
