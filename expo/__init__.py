@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale, get_timezone
+from flask_babel import format_decimal, get_locale, get_timezone
 from flask_login import current_user
 
 from expo.background import init_celery
@@ -193,6 +193,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["category_label"] = category_label
     app.jinja_env.filters["price_range"] = price_range
     app.jinja_env.filters["minimum_order"] = minimum_order
+    app.jinja_env.filters["number"] = format_decimal  # 12,345 / 12.345 by the viewer's locale
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.add_extension("jinja2.ext.i18n")
 

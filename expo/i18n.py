@@ -12,6 +12,7 @@ from babel import Locale, support
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
+from babel.dates import format_skeleton
 from babel.dates import format_interval
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations, lazy_gettext as _l
@@ -138,6 +139,11 @@ def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium", nam
         text = _long_datetime(value, tz)
     elif fmt == "time":
         text = babel_format_time(value, "short", tzinfo=tz, locale=get_locale() or "en")
+    elif fmt == "day_time":
+        # "Fri, Sep 10, 9:30 AM", "9月10日周五 09:30": the weekday and day in the locale's own order.
+        locale = get_locale() or "en"
+        day = format_skeleton("MMMEd", value, tzinfo=tz, locale=locale)
+        text = f"{day} {babel_format_time(value, 'short', tzinfo=tz, locale=locale)}"
     else:
         text = babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or "en")
     return f"{text} ({tz.key})" if named else text

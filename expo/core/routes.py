@@ -12,7 +12,9 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from expo.accounts.forms import ConfirmActionForm
+from expo.db_types import utcnow
 from expo.editions.services import featured_edition
+from expo.exhibition.front_door import front_door
 from expo.extensions import csrf, db
 from expo.i18n import LANGUAGES
 from expo.permissions import can_see_dev_outbox
@@ -25,8 +27,9 @@ bp = Blueprint("core", __name__)
 def home():
     today = date.today()
     edition = featured_edition(today)
-    return render_template("core/home.html", edition=edition, today=today,
-                           live=edition is not None and edition.is_live_on(today))
+    door = front_door(edition, today, utcnow()) if edition else None
+    return render_template("core/home.html", edition=edition, today=today, door=door,
+                           live=door is not None and door.live)
 
 
 @bp.route("/language", methods=["POST"])

@@ -15,7 +15,8 @@ from expo.editions.services import featured_edition
 from expo.exhibition import services, sitemap
 from expo.exhibition.filter_options import filter_options
 from expo.exhibition.forms import SORT_LABELS, SearchForm
-from expo.pavilions.services import hall_order
+from expo.db_types import utcnow
+from expo.exhibition.front_door import front_door
 
 bp = Blueprint("exhibition", __name__)
 
@@ -27,13 +28,13 @@ SITEMAP_MAX_AGE = 3600
 def show_exhibition():
     today = date.today()
     edition = featured_edition(today)
+    door = front_door(edition, today, utcnow()) if edition else None
     return render_template(
         "exhibition/exhibition.html",
         edition=edition,
-        live=edition is not None and edition.is_live_on(today),
+        door=door,
+        live=door is not None and door.live,
         today=today,
-        pavilions=hall_order(edition.pavilions) if edition else [],
-        booths_by_pavilion=services.published_booths_by_pavilion(edition) if edition else {},
         countries=filter_options().countries,
         newest=services.newest_booths(),
         top_categories=services.top_categories(),

@@ -156,7 +156,7 @@ def search(criteria: SearchCriteria) -> SearchResults:
         ids, count = shown.page(sort, last)
     page_number = min(max(1, criteria.page), _page_count(count))
     counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
-    items = _load_products(ids) if criteria.kind == PRODUCTS else _load_booths(ids)
+    items = product_cards(ids) if criteria.kind == PRODUCTS else load_booths(ids)
     return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)))
 
 
@@ -483,7 +483,7 @@ class ProductCard:
     booth: CardBooth
 
 
-def _load_products(ids: Sequence[int]) -> list[ProductCard]:
+def product_cards(ids: Sequence[int]) -> list[ProductCard]:
     """The page's product cards, in the order found."""
     if not ids:
         return []
@@ -509,7 +509,7 @@ def _load_products(ids: Sequence[int]) -> list[ProductCard]:
     return [by_id[id_] for id_ in ids if id_ in by_id]
 
 
-def _load_booths(ids: Sequence[int]) -> list[Booth]:
+def load_booths(ids: Sequence[int]) -> list[Booth]:
     if not ids:
         return []
     rows = db.session.scalars(select(Booth).where(Booth.id.in_(ids)).options(joinedload(Booth.company)))
@@ -550,4 +550,4 @@ def newest_booths(limit: int = 8) -> list[Booth]:
     both = union_all(select(dated), select(undated)).subquery()
     ids = db.session.scalars(select(both.c.id).order_by(both.c.half, both.c.at.desc(), both.c.id.desc())
                              .limit(limit)).all()
-    return _load_booths(ids)
+    return load_booths(ids)

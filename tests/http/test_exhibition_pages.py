@@ -172,3 +172,30 @@ def test_the_exhibition_costs_the_same_queries_whatever_the_number_of_pavilions(
 def test_the_exhibition_before_any_edition_or_booth(client):
     page = text_of(client.get("/exhibition"))
     assert "The online exhibition" in page and "No booth is open yet." in page
+
+
+@pytest.mark.parametrize("path", ["/", "/exhibition"])
+def test_the_front_door_shows_key_figures_featured_booths_sessions_and_flagged_pavilions(app, client, factory, hall,
+                                                                                         path):
+    from datetime import datetime, timezone
+
+    edition, _health, _food, booths = hall
+    vietnam = factory.pavilion(edition, name="Pavilion of Vietnam", slug="country-vn", kind="country", country="VN")
+    add_products(app, booths["Saigon Masks"], "KN95 respirator", "Surgical mask")
+    forum = factory.forum(edition, title="Health Forum")
+    now = datetime.now(timezone.utc)
+    factory.programme_session(forum, title="Opening plenary", starts_at=now - timedelta(minutes=20))
+    factory.programme_session(forum, title="Dental care", starts_at=now + timedelta(hours=2))
+
+    response = client.get(path)
+    page = text_of(response)
+
+    assert re.search(r"\b3 exhibitors 2 countries 2 products 2 sessions\b", page)  # the draft counts nowhere
+    assert "Featured today" in page and "Saigon Masks" in page and "Draft Durian" not in page
+    if path == "/":
+        assert re.search(r"On now and next .*Live now .*Opening plenary .*Dental care", page)
+    body = response.get_data(as_text=True)
+    flag = re.search(r'<img class="expo-flag[^"]*" src="([^"]+)"', body)
+    assert flag and flag.group(1).endswith("/flag-icons/4x3/vn.svg")
+    assert client.get(flag.group(1)).status_code == 200
+    assert "Pavilion of Vietnam" in page and vietnam.slug
