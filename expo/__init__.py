@@ -154,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.catalog.routes import bp as catalog_bp
     from expo.checkin.routes import bp as checkin_bp
     from expo.core.routes import bp as core_bp
+    from expo.dashboard.routes import bp as dashboard_bp
     from expo.editions.routes import bp as editions_bp
     from expo.engagement.routes import bp as engagement_bp
     from expo.exhibition.routes import bp as exhibition_bp
@@ -167,7 +168,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
-                      broadcasts_bp, leads_bp, exhibition_bp):
+                      broadcasts_bp, leads_bp, exhibition_bp, dashboard_bp):
         app.register_blueprint(blueprint)
 
 

@@ -91,7 +91,7 @@ def confirm_email(token: str):
 @limiter.limit(_login_limit, key_func=submitted_email, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("dashboard.show_dashboard"))
     form = LoginForm()
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"]
@@ -108,7 +108,7 @@ def login():
             db.session.commit()
             _start_session(user, remember=form.remember.data)
             flash(_("Welcome back, %(name)s.", name=user.name), "success")
-            return redirect(safe_next_path(request.args.get("next")) or url_for("core.home"))
+            return redirect(safe_next_path(request.args.get("next")) or url_for("dashboard.show_dashboard"))
     return render_template("accounts/login.html", form=form, unconfirmed=unconfirmed)
 
 

@@ -130,8 +130,8 @@ def test_a_booth_is_built_published_and_its_product_found_by_a_visitor(page: Pag
     # A visitor searches the exhibition from the navigation and finds the product.
     try:
         visitor_page.goto("/")
-        visitor_page.get_by_label("Search booths and products").fill(f"artichoke {tag}")
-        visitor_page.get_by_role("button", name="Search").click()
+        navbar(visitor_page).get_by_label("Search booths and products").fill(f"artichoke {tag}")
+        navbar(visitor_page).get_by_role("button", name="Search").click()
         result = visitor_page.get_by_role("link", name=product)
         expect(result).to_be_visible()
         visitor_page.screenshot(path=str(screenshot_dir / "search-results.png"), full_page=True)

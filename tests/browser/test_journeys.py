@@ -86,7 +86,7 @@ def test_sign_up_confirm_and_log_in(page: Page, expo_server, screenshot_dir):
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
 
-    expect(page).to_have_url(expo_server.base_url + "/")
+    expect(page).to_have_url(expo_server.base_url + "/dashboard")  # where people land after signing in
     expect(page.get_by_role("heading", name=f"Welcome, {name}")).to_be_visible()
     expect(navbar(page).get_by_role("button", name=name)).to_be_visible()  # the account menu
     log_out = navbar(page).get_by_role("button", name="Log out")

@@ -125,7 +125,7 @@ def test_login_rate_limited_per_address_across_accounts(client):
 def test_next_parameter_only_redirects_within_the_site(client, factory):
     user = factory.user()
     response = client.post("/login?next=https://evil.example/", data={"email": user.email, "password": TEST_PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard"
     client.post("/logout")
     other = factory.user()
     response = client.post("/login?next=/account", data={"email": other.email, "password": TEST_PASSWORD})

@@ -80,7 +80,7 @@ def test_home_shows_the_running_or_next_edition(app, client, factory):
                     ends_on=date(today.year + 2, 9, 13))
     page = client.get("/").get_data(as_text=True)
     assert "Next edition" in page and "Later edition" not in page
-    assert "The online exhibition never closes" in page
+    assert "Booths stay open and take inquiries all year, between the physical editions." in page
 
 
 def test_home_marks_a_running_edition_live(client, factory):
