@@ -16,6 +16,8 @@ from expo.config import load_config
 from expo.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Written by `python -m expo.static_files` (the Dockerfile) or by any start that finds it out of date.
+STATIC_BUILD_PATH = PROJECT_ROOT / "build" / "static"
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
@@ -40,6 +42,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_static_files(app)
     register_commands(app)
     return app
 
@@ -233,6 +236,13 @@ def register_security_headers(app: Flask) -> None:
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def register_static_files(app: Flask) -> None:
+    """Hashed, compressed static files served by WhiteNoise in front of everything else."""
+    from expo import static_files
+
+    static_files.init_app(app, STATIC_BUILD_PATH)
 
 
 def register_commands(app: Flask) -> None:
