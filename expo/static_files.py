@@ -204,7 +204,6 @@ def init_app(app: Flask, target: Path) -> None:
     source = Path(app.static_folder)
     hashed = not app.debug
     manifest = build_static(source, target) if hashed else {}
-    app.extensions["expo.static_manifest"] = manifest
     app.wsgi_app = StaticFiles(app.wsgi_app, source, target, hashed=hashed, autorefresh=app.debug,
                                prefix=app.static_url_path.strip("/") + "/")
 
