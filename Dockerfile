@@ -48,6 +48,10 @@ RUN if [ -d expo/translations ] && [ -n "$(find expo/translations -name '*.po' -
         echo "no message catalogues in expo/translations: nothing to compile"; \
     fi
 
+# Static files: content-hashed copies with .br and .gz beside them, and their manifest, in
+# /app/build/static (expo/static_files.py); made now, as the expo user cannot write to /app.
+RUN python -m expo.static_files
+
 # Byte-code compiled now, since the expo user cannot write to /app at run time.
 RUN python -m compileall -q expo worker migrations wsgi.py
 

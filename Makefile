@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-fast install translations translations-update migrate seed bench worker clean
+.PHONY: run test test-fast install translations translations-update static migrate seed bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations static
 
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -k lazy_npgettext:1c,2,3
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d expo/translations -f >/dev/null
+
+# Content-hashed, compressed copies of static/ in build/static; the app also does this when it starts.
+static: $(VENV)/.installed
+	$(BIN)/python -m expo.static_files >/dev/null
 
 # After adding or changing user-facing strings: new entries arrive empty in each catalogue.
 translations-update: $(VENV)/.installed
@@ -55,4 +59,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance build .pytest_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import broadcast, engagement_record, exhibition_search, order_leads_report, registration_race
+from bench import broadcast, engagement_record, exhibition_search, order_leads_report, page_weight, registration_race
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,
@@ -13,6 +13,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "engagement_record": engagement_record.main,
     "broadcast": broadcast.main,
     "order_leads_report": order_leads_report.main,
+    "page_weight": page_weight.main,
 }
 
 

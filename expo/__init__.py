@@ -17,6 +17,8 @@ from expo.config import load_config
 from expo.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Written by `python -m expo.static_files` (the Dockerfile) or by any start that finds it out of date.
+STATIC_BUILD_PATH = PROJECT_ROOT / "build" / "static"
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
@@ -41,6 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_static_files(app)
     register_commands(app)
     return app
 
@@ -245,6 +248,13 @@ def register_security_headers(app: Flask) -> None:
         if request.endpoint == "static" or response.cache_control.public:
             return False  # the same files for everyone, cached on purpose
         return current_user.is_authenticated
+
+
+def register_static_files(app: Flask) -> None:
+    """Hashed, compressed static files served by WhiteNoise in front of everything else."""
+    from expo import static_files
+
+    static_files.init_app(app, STATIC_BUILD_PATH)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -71,7 +72,8 @@ def test_a_team_report_is_compiled_by_the_worker_and_its_summary_matches_the_det
     assert response.status_code == 302
     page_url = response.headers["Location"]
     page = client.get(page_url).get_data(as_text=True)
-    assert "Waiting for a worker" in page and 'http-equiv="refresh"' in page and "lead-report.js" in page
+    assert "Waiting for a worker" in page and 'http-equiv="refresh"' in page
+    assert re.search(r"/static/js/lead-report\.[0-9a-f]{12}\.js", page)
     progress_url = page_url + "/progress"
     assert client.get(progress_url).get_json()["status"] == "queued"
 

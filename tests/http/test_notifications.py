@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -167,7 +169,7 @@ def test_compose_counts_the_recipients_then_sends_and_the_report_follows(app, fa
     assert (progress["recipients"], progress["sent"], progress["in_app"], progress["finished"]) == (3, 3, 3, True)
     report = client.get(report_url).get_data(as_text=True)
     assert "Finished." in report and 'http-equiv="refresh"' not in report
-    assert "broadcast-progress.js" in report and "<script>" not in report
+    assert re.search(r"/static/js/broadcast-progress\.[0-9a-f]{12}\.js", report) and "<script>" not in report
 
 
 def test_a_ticket_reaches_the_app_and_the_inbox_in_the_attendees_language(app, client, factory, edition):

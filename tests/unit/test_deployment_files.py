@@ -628,16 +628,29 @@ def test_dockerfile_installs_the_project_and_keeps_the_source_tree():
     assert "pyproject.toml" in _copied_sources()
     assert ("WORKDIR", "/app") in instructions
     # Everything the app finds relative to PROJECT_ROOT must be in the image (instance excepted:
-    # INSTANCE_PATH points it at the volume).
+    # INSTANCE_PATH points it at the volume; build is made in the image, below).
     relative = set(re.findall(r'PROJECT_ROOT\s*/\s*"([^"]+)"', (ROOT / "expo" / "__init__.py").read_text()))
     assert {"templates", "static", "migrations"} <= relative
     copied = _copied_sources()
-    for name in relative - {"instance"}:
+    for name in relative - {"instance", "build"}:
         assert name in copied, f"{name}/ is read from the source tree but not copied into the image"
     for name in ("wsgi.py", "expo", "worker", "templates", "static", "migrations"):
         assert name in copied, name
         assert (ROOT / name).exists(), name
     assert "pybabel compile -d expo/translations -f" in runs
+
+
+def test_dockerfile_builds_the_hashed_static_files_from_the_copied_tree():
+    instructions = _dockerfile_instructions()
+    build = [index for index, (keyword, arguments) in enumerate(instructions)
+             if keyword == "RUN" and "python -m expo.static_files" in arguments]
+    assert build, "the image has no build/static: every start would try to write it in the read-only /app"
+    copy_static = max(index for index, (keyword, arguments) in enumerate(instructions)
+                      if keyword == "COPY" and shlex.split(arguments)[0] == "static")
+    user = max(index for index, (keyword, _) in enumerate(instructions) if keyword == "USER")
+    assert copy_static < build[0] < user
+    assert "build" not in _copied_sources(), "a developer's build/static must not replace the image's own"
+    assert dockerignored("build/static/manifest.json", _dockerignore_patterns())
 
 
 def test_dockerfile_environment_and_entry_point(services):
