@@ -44,12 +44,12 @@ run: seed
 worker: install
 	$(BIN)/celery -A worker.app worker --loglevel=INFO
 
-# Unit and HTTP tests on SQLite, then again on PostgreSQL with the integration tests, then the browser.
+# Unit, HTTP and security tests on SQLite, then again on PostgreSQL with the integration tests, then the browser.
 test: install
 	bin/test-all
 
 test-fast: install
-	$(BIN)/pytest -q tests/unit tests/http
+	$(BIN)/pytest -q tests/unit tests/http tests/security
 
 bench: install
 	$(BIN)/python -m bench
