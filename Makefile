@@ -48,7 +48,7 @@ run: seed
 worker: install
 	$(BIN)/celery -A worker.app worker --loglevel=INFO
 
-# Unit and HTTP tests on SQLite, then again on PostgreSQL with the integration tests, then the browser.
+# Unit, HTTP and security tests on SQLite, then again on PostgreSQL with the integration tests, then the browser.
 test: install
 	bin/test-all
 

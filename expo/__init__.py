@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     from expo import models  # noqa: F401 - every table must be known to the metadata
     from expo.accounts.services import load_user_from_session
     from expo.exhibition import filter_options as search_filter_options
+    from expo import uploads
     from expo.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -93,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session)
     init_celery(app)
     search_filter_options.init_app(app)
+    uploads.init_app(app)
 
 
 def _tune_sqlite(app: Flask) -> None:

@@ -136,6 +136,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "MAIL_RETRY_BASE_SECONDS": float(env.get("MAIL_RETRY_BASE_SECONDS", "30")),
         "STORAGE_PATH": storage_path,
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
+        # Images (logos, banners, pictures, photos, attachments) with more pixels are refused from their
+        # header, before decoding: 40 million is 160 MB of memory once decoded.
+        "IMAGE_MAX_PIXELS": _positive_int("IMAGE_MAX_PIXELS", env.get("IMAGE_MAX_PIXELS"), 40_000_000),
         # A file attached to an inquiry or a message of its thread (PDF or image); larger ones are a 413.
         "INQUIRY_ATTACHMENT_MAX_BYTES": int(env.get("INQUIRY_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         "SESSION_COOKIE_SECURE": secure_cookies,

@@ -1,7 +1,8 @@
-"""Text exhibitors write for visitors: Markdown in, sanitised HTML out."""
+"""Text exhibitors write for visitors: Markdown in, sanitised HTML out; one-line values kept to one line."""
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import nh3
@@ -18,6 +19,22 @@ ALLOWED_TAGS = {
 # Visitors' pages use h1/h2 themselves; an exhibitor's headings start one level below.
 HEADING_SHIFT = {"<h1>": "<h3>", "</h1>": "</h3>", "<h2>": "<h4>", "</h2>": "</h4>"}
 MAX_MARKDOWN_LENGTH = 20_000
+# What ends a line somewhere (str.splitlines, e-mail headers) or is no text at all: C0 and C1
+# controls (CR, LF, tab, NEL U+0085, ...), DEL, and the line and paragraph separators (U+2028,
+# U+2029), which a browser keeps in a text field when they are pasted.
+_LINE_BREAKS_AND_CONTROLS = re.compile("\\s*[\x00-\x1f\x7f-\x9f\u2028\u2029]+\\s*")
+
+
+def one_line(value):
+    """A name or title as one line: line breaks and control characters (with the spaces around
+    them) become one space, and the ends are stripped.
+
+    Used as a form filter on names (None passes through) and when a value goes into an e-mail
+    header, where any line break makes the message unsendable.
+    """
+    if not isinstance(value, str):
+        return value
+    return _LINE_BREAKS_AND_CONTROLS.sub(" ", value).strip()
 
 
 def render_markdown(source: str) -> str:

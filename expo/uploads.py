@@ -5,17 +5,27 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import struct
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from flask import abort, current_app, send_from_directory
-from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from flask import abort, current_app, has_app_context, has_request_context, send_from_directory
+from flask_babel import get_locale, gettext as _
+from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_SIDE = 2000
-# Refuse decompression bombs before Pillow allocates them (about 40 megapixels).
-Image.MAX_IMAGE_PIXELS = 40_000_000
+# Decompression bombs (a 249 KB PNG can declare 8000 x 8000 pixels, 256 MB once decoded) are
+# refused from the image's header, before anything is decoded, above this many pixels (all frames
+# together); IMAGE_MAX_PIXELS in the environment changes it. Pillow's own guard (a warning above
+# MAX_IMAGE_PIXELS, an error only above twice that) is kept at the same number as a backstop for
+# images read from storage.
+IMAGE_MAX_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
+# Text chunks (tEXt, zTXt, iTXt) are dropped on re-encoding; Pillow would keep up to 64 MB of them
+# in memory while reading (1 MB each once decompressed). Four are plenty for any real image.
+PngImagePlugin.MAX_TEXT_MEMORY = 4 * PngImagePlugin.MAX_TEXT_CHUNK
 ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 PDF_MAX_BYTES = 20 * 1024 * 1024
 # A video is kept as uploaded (there is no transcoder), so only what browsers play natively is taken.
@@ -58,27 +68,131 @@ def _read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
     return data
 
 
-def store_image(stream: IO[bytes], folder: str, *, max_bytes: int | None = None,
-                max_side: int = IMAGE_MAX_SIDE, min_width: int = 0, min_aspect_ratio: float = 0) -> str:
-    """Validate an image by decoding it, re-encode it without metadata (EXIF, GPS) and store it.
+# --- slow work outside the transaction ---------------------------------------------------------
 
-    ``min_width`` and ``min_aspect_ratio`` (width / height) refuse images too small or too narrow
-    for where they are shown, such as a booth's wide banner.
 
-    Returns the path relative to STORAGE_PATH. The name is random: it reveals nothing and
-    cannot collide with or overwrite another upload.
+def leave_read_transaction() -> None:
+    """End the request's transaction before slow work on an upload (decoding, re-encoding, parsing).
+
+    On SQLite every transaction takes the database's write lock at its first statement (BEGIN
+    IMMEDIATE, see expo/__init__.py), and a request has read the signed-in user before its view
+    runs: a large image decoded then held every other writer off for seconds. Call this before
+    anything is changed; what was loaded is read again when next used, in the transaction that
+    makes the change. A session holding unsaved changes is a mistake in the caller, refused here.
+    """
+    from expo.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("an upload is prepared before anything is changed, never inside the change")
+    if has_request_context():
+        get_locale()  # chosen now (by the user's language) and kept: a message must not read the user again
+    session.commit()  # nothing to write: this only ends the read, and with it SQLite's lock
+
+
+# --- images --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An uploaded image, checked and re-encoded without metadata, ready to be stored.
+
+    Made by prepare_image before the change that uses it begins; storing it is only a write.
+    """
+
+    content: bytes
+    extension: str  # ".jpg" or ".png"
+    width: int
+    height: int
+
+
+def init_app(app) -> None:
+    """Pillow's own decompression-bomb guard at the app's limit too (images read from storage)."""
+    Image.MAX_IMAGE_PIXELS = app.config.get("IMAGE_MAX_PIXELS", IMAGE_MAX_PIXELS)
+
+
+def image_max_pixels() -> int:
+    if has_app_context():
+        return current_app.config.get("IMAGE_MAX_PIXELS", IMAGE_MAX_PIXELS)
+    return IMAGE_MAX_PIXELS
+
+
+def _megapixels(pixels: int) -> str:
+    """'400', '64', '12.5', '0.01': millions of pixels as a person would write them."""
+    millions = pixels / 1_000_000
+    return f"{millions:.0f}" if millions >= 100 else f"{millions:.3g}"
+
+
+def _check_pixels(image: Image.Image) -> None:
+    """Refuse an image with more pixels than the limit, from its header alone (nothing decoded yet)."""
+    limit = image_max_pixels()
+    width, height = image.size
+    frames = max(1, getattr(image, "n_frames", 1))
+    if width * height > limit:
+        raise UploadTooLarge(_("The image is %(width)s × %(height)s pixels (%(megapixels)s million); at most "
+                               "%(limit)s million pixels are accepted. Make it smaller and upload it again.",
+                               width=width, height=height, megapixels=_megapixels(width * height),
+                               limit=_megapixels(limit)))
+    if width * height * frames > limit:
+        raise UploadTooLarge(_("The image is an animation of %(frames)s frames of %(width)s × %(height)s pixels "
+                               "(%(megapixels)s million pixels in all); at most %(limit)s million are accepted. "
+                               "Upload a still image.", frames=frames, width=width, height=height,
+                               megapixels=_megapixels(width * height * frames), limit=_megapixels(limit)))
+
+
+def _header(fp: IO[bytes]) -> Image.Image:
+    """The image opened lazily (its header read, nothing decoded) by the plugin of an accepted format.
+
+    Not through Image.open, whose own bomb check raises above twice MAX_IMAGE_PIXELS without saying
+    the size; _check_pixels then refuses with the real numbers. UnidentifiedImageError otherwise.
+    """
+    Image.init()
+    prefix = fp.read(16)
+    for image_format in sorted(ACCEPTED_IMAGE_FORMATS):
+        factory, accept = Image.OPEN[image_format]
+        if accept is None or accept(prefix):
+            fp.seek(0)
+            try:
+                return factory(fp, "")
+            except (SyntaxError, IndexError, TypeError, struct.error):
+                break
+    raise UnidentifiedImageError("not a JPEG, PNG or WebP image")
+
+
+def _decode(source: bytes | Path) -> Image.Image:
+    """The image's pixels: the slow, memory-hungry step, taken only once the header passed."""
+    image = Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+    image.load()
+    return image
+
+
+def read_image(stream: IO[bytes], *, max_bytes: int | None = None, max_side: int = IMAGE_MAX_SIDE,
+               min_width: int = 0, min_aspect_ratio: float = 0) -> PreparedImage:
+    """Validate an image by decoding it and re-encode it without metadata (EXIF, GPS).
+
+    The size in pixels is read from the header first and a decompression bomb is refused with its
+    real size before any decoding. ``min_width`` and ``min_aspect_ratio`` (width / height) refuse
+    images too small or too narrow for where they are shown, such as a booth's wide banner.
+    In a request, use prepare_image, which first ends the request's transaction.
     """
     data = _read_limited(stream, max_bytes or IMAGE_MAX_BYTES)
     try:
+        with _header(io.BytesIO(data)) as probe:  # reads the header, decodes nothing
+            _check_pixels(probe)
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()  # a truncated or corrupt file fails here
-        image = Image.open(io.BytesIO(data))
-        image_format = image.format
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError):
+        image = _decode(data)
+    except UploadRejected:
+        raise
+    except ValueError as exc:
+        if "MAX_TEXT" in str(exc):  # PngImagePlugin's limits on text chunks (MAX_TEXT_CHUNK, MAX_TEXT_MEMORY)
+            raise UploadRejected(_("This image carries more embedded text (metadata) than an image may. Save it "
+                                   "again without metadata and upload it.")) from None
         raise UploadRejected(_("This is not a JPEG, PNG or WebP image.")) from None
-    if image_format not in ACCEPTED_IMAGE_FORMATS:
-        raise UploadRejected(_("This is not a JPEG, PNG or WebP image."))
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, EOFError):
+        raise UploadRejected(_("This is not a JPEG, PNG or WebP image.")) from None
     image = ImageOps.exif_transpose(image)  # keep the intended orientation once EXIF is gone
     width, height = image.size
     if width < min_width:
@@ -88,10 +202,30 @@ def store_image(stream: IO[bytes], folder: str, *, max_bytes: int | None = None,
         raise UploadRejected(_("The image is %(width)s × %(height)s pixels; it needs to be at least %(ratio)s times "
                                "as wide as it is tall.", width=width, height=height, ratio=f"{min_aspect_ratio:g}"))
     image.thumbnail((max_side, max_side))
-    return _store_encoded(image, folder)
+    return _encoded(image)
 
 
-def _store_encoded(image: Image.Image, folder: str) -> str:
+def prepare_image(stream: IO[bytes], **checks) -> PreparedImage:
+    """read_image for a request: the request's transaction is ended first, so the decoding never
+    holds SQLite's write lock. Call it before the change that stores the image."""
+    leave_read_transaction()
+    return read_image(stream, **checks)
+
+
+def store_image(image: PreparedImage | IO[bytes], folder: str, **checks) -> str:
+    """Store a prepared image (or read one from a stream first, outside requests: demo data, commands).
+
+    Returns the path relative to STORAGE_PATH. The name is random: it reveals nothing and
+    cannot collide with or overwrite another upload.
+    """
+    if not isinstance(image, PreparedImage):
+        image = read_image(image, **checks)
+    relative = f"{folder}/{secrets.token_hex(16)}{image.extension}"
+    _write_atomically(_storage_root() / relative, image.content)
+    return relative
+
+
+def _encoded(image: Image.Image) -> PreparedImage:
     """Re-encode without metadata: PNG when there is transparency to keep, JPEG otherwise."""
     has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     output = io.BytesIO()
@@ -101,9 +235,7 @@ def _store_encoded(image: Image.Image, folder: str) -> str:
     else:
         image.convert("RGB").save(output, format="JPEG", quality=85, optimize=True)
         extension = ".jpg"
-    relative = f"{folder}/{secrets.token_hex(16)}{extension}"
-    _write_atomically(_storage_root() / relative, output.getvalue())
-    return relative
+    return PreparedImage(output.getvalue(), extension, *image.size)
 
 
 def make_thumbnail(relative_path: str, max_side: int) -> str:
@@ -115,15 +247,18 @@ def make_thumbnail(relative_path: str, max_side: int) -> str:
     """
     source = _storage_root() / relative_path
     try:
-        with Image.open(source) as opened:
-            opened.load()
-            image = ImageOps.exif_transpose(opened)
+        with source.open("rb") as stored, _header(stored) as opened:
+            _check_pixels(opened)
+        with _decode(source) as decoded:
+            image = ImageOps.exif_transpose(decoded)
     except FileNotFoundError:
+        raise
+    except UploadRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError):
         raise UploadRejected(_("This is not a JPEG, PNG or WebP image.")) from None
     image.thumbnail((max_side, max_side))
-    return _store_encoded(image, str(Path(relative_path).parent))
+    return store_image(_encoded(image), str(Path(relative_path).parent))
 
 
 # --- brochures (PDF) -----------------------------------------------------------------------------
@@ -158,17 +293,36 @@ def pdf_page_count(data: bytes) -> int:
     return pages
 
 
-def store_pdf(stream: IO[bytes], folder: str, *, max_bytes: int | None = None) -> tuple[str, int]:
-    """Validate a PDF by parsing it with pypdf and store it unchanged.
+@dataclass(frozen=True)
+class PreparedPdf:
+    """An uploaded PDF that opened with pypdf, ready to be stored unchanged."""
 
-    Returns the path relative to STORAGE_PATH and the page count. Password-protected, truncated
-    and damaged files are refused.
-    """
+    content: bytes
+    pages: int
+
+
+def read_pdf(stream: IO[bytes], *, max_bytes: int | None = None) -> PreparedPdf:
+    """Validate a PDF by parsing it with pypdf; password-protected, truncated and damaged files are refused."""
     data = _read_limited(stream, max_bytes or PDF_MAX_BYTES)
-    pages = pdf_page_count(data)
+    return PreparedPdf(data, pdf_page_count(data))
+
+
+def prepare_pdf(stream: IO[bytes], *, max_bytes: int | None = None) -> PreparedPdf:
+    """read_pdf for a request: parsing a long PDF is slow work, done with no transaction open."""
+    leave_read_transaction()
+    return read_pdf(stream, max_bytes=max_bytes)
+
+
+def store_pdf(pdf: PreparedPdf | IO[bytes], folder: str, *, max_bytes: int | None = None) -> tuple[str, int]:
+    """Store a prepared PDF unchanged (or read one from a stream first, outside requests).
+
+    Returns the path relative to STORAGE_PATH and the page count.
+    """
+    if not isinstance(pdf, PreparedPdf):
+        pdf = read_pdf(pdf, max_bytes=max_bytes)
     relative = f"{folder}/{secrets.token_hex(16)}.pdf"
-    _write_atomically(_storage_root() / relative, data)
-    return relative, pages
+    _write_atomically(_storage_root() / relative, pdf.content)
+    return relative, pdf.pages
 
 
 # --- videos --------------------------------------------------------------------------------------

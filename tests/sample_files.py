@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 from PIL import Image
 from pypdf import PdfWriter
@@ -79,3 +80,50 @@ def jpeg_with_exif(size: tuple[int, int] = (1200, 800)) -> bytes:
 
 def banner_bytes() -> bytes:
     return png_bytes((1200, 300))
+
+
+# --- hostile images --------------------------------------------------------------------------------
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+def bomb_png(width: int, height: int) -> bytes:
+    """A real, complete grey PNG of zeros: a few hundred KB that decode to width × height bytes.
+
+    The deflate stream is one block of rows compressed once and repeated (each ends with a full
+    flush, so it stands alone), closed by an empty final block and the Adler-32 of n zero bytes
+    (a = 1, b = n): 20000 × 20000 is built in milliseconds instead of compressing 400 MB.
+    """
+    row = width + 1  # the filter byte, then one byte a pixel
+    rows_per_block = next(count for count in range(min(height, 256), 0, -1) if height % count == 0)
+    block = b"\0" * (row * rows_per_block)
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    repeated = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    total = row * height
+    adler = ((total % 65521) << 16) | 1
+    stream = first + repeated * (height // rows_per_block - 1) + b"\x03\x00" + adler.to_bytes(4, "big")
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])  # 8-bit grey
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", stream)
+            + _png_chunk(b"IEND", b""))
+
+
+def animated_png(frames: int, size: tuple[int, int]) -> bytes:
+    images = [Image.new("RGB", size, (frame * 40 % 256, 90, 160)) for frame in range(frames)]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PNG", save_all=True, append_images=images[1:], duration=100)
+    return buffer.getvalue()
+
+
+def png_with_text_chunks(count: int, size_each: int = 1_000_000) -> bytes:
+    """A small PNG carrying ``count`` compressed text chunks of ``size_each`` characters each."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    for number in range(count):
+        info.add_text(f"comment{number}", "A" * size_each, zip=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 32), (10, 120, 60)).save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()

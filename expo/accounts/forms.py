@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from expo.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ProfileData
 from expo.i18n import country_choices, is_known_timezone, language_choices, timezone_choices
+from expo.text import one_line
 
 
 def _password_field(label):
@@ -23,11 +24,12 @@ def _password_field(label):
 
 
 class ProfileFieldsMixin:
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)],
+    # One line each: a pasted U+2028 or line break in a name would end up in e-mail subjects.
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)], filters=[one_line],
                        render_kw={"autocomplete": "name"})
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)],
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)], filters=[one_line],
                                render_kw={"autocomplete": "organization"})
-    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)],
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)], filters=[one_line],
                             render_kw={"autocomplete": "organization-title"})
     country = SelectField(_l("Country or region"), validators=[Optional()])
     timezone = SelectField(_l("Time zone"), validators=[DataRequired()], default="UTC")

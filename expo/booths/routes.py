@@ -180,6 +180,7 @@ def edit_images(slug: str):
             form.form_errors.append(_("Choose an image to upload, or tick what to remove."))
             return _editor("images", booth, form, 400)
         try:
+            logo, banner = services.prepare_images(logo=logo, banner=banner)  # decoded before the change
             services.update_images(current_user, booth, logo=logo, remove_logo=form.remove_logo.data,
                                    banner=banner, remove_banner=form.remove_banner.data)
         except services.BoothError as exc:
@@ -231,7 +232,8 @@ def edit_documents(slug: str):
             form.document.errors = [_("Choose the PDF file to add.")]
             return _editor("documents", booth, form, 400)
         try:
-            document = services.add_document(current_user, booth, stream, title=form.title.data or "",
+            document = services.add_document(current_user, booth, services.prepare_document(stream),
+                                             title=form.title.data or "",
                                              filename=form.document.data.filename)
         except services.BoothError as exc:
             return _refused("documents", slug, form, exc)

@@ -171,23 +171,53 @@ def _stored(path: str) -> str:
     return path
 
 
+def _refused_on(field: str, exc: uploads.UploadRejected) -> BoothError:
+    error = BoothError(str(exc), field)
+    error.status = exc.status
+    return error
+
+
 def _store(field: str, store, *args, **kwargs):
     """Store an upload with ``store``; a refused file becomes a BoothError on ``field`` (400, or 413 if too large)."""
     try:
         return _stored(store(*args, **kwargs))
     except uploads.UploadRejected as exc:
-        error = BoothError(str(exc), field)
-        error.status = exc.status
-        raise error from None
+        raise _refused_on(field, exc) from None
 
 
-def update_images(actor: User, booth: Booth, *, logo: IO[bytes] | None = None, remove_logo: bool = False,
-                  banner: IO[bytes] | None = None, remove_banner: bool = False) -> None:
+IMAGE_CHECKS = {"logo": {}, "banner": {"max_side": BANNER_MAX_SIDE, "min_width": BANNER_MIN_WIDTH,
+                                        "min_aspect_ratio": BANNER_MIN_ASPECT_RATIO}}
+
+
+def _image(field: str, image: uploads.PreparedImage | IO[bytes] | None, read=uploads.read_image):
+    if image is None or isinstance(image, uploads.PreparedImage):
+        return image
+    try:
+        return read(image, **IMAGE_CHECKS[field])
+    except uploads.UploadRejected as exc:
+        raise _refused_on(field, exc) from None
+
+
+def prepare_images(*, logo: IO[bytes] | None = None,
+                   banner: IO[bytes] | None = None) -> tuple[uploads.PreparedImage | None, uploads.PreparedImage | None]:
+    """Check and re-encode a new logo and banner before the change (expo.uploads.prepare_image ends
+    the request's transaction, so decoding never holds the database's write lock).
+
+    A file that is not a fitting image is refused as a BoothError on its field (400, or 413 when too large).
+    """
+    return _image("logo", logo, uploads.prepare_image), _image("banner", banner, uploads.prepare_image)
+
+
+def update_images(actor: User, booth: Booth, *, logo: uploads.PreparedImage | IO[bytes] | None = None,
+                  remove_logo: bool = False, banner: uploads.PreparedImage | IO[bytes] | None = None,
+                  remove_banner: bool = False) -> None:
     """The company's logo (the one its application and every listing show) and the booth's wide banner.
 
-    A file that is not a fitting image is refused (400, or 413 when too large).
+    Requests pass what prepare_images made; a stream (commands, tests) is read here. A file that is
+    not a fitting image is refused (400, or 413 when too large).
     """
     _ensure_editor(actor, booth)
+    logo, banner = _image("logo", logo), _image("banner", banner)
     company = booth.company
     if logo is not None:
         new_logo = _store("logo", uploads.store_image, logo, LOGO_FOLDER)
@@ -197,8 +227,7 @@ def update_images(actor: User, booth: Booth, *, logo: IO[bytes] | None = None, r
         _replace_file(company.logo_path)
         company.logo_path = None
     if banner is not None:
-        new_banner = _store("banner", uploads.store_image, banner, BANNER_FOLDER, max_side=BANNER_MAX_SIDE,
-                            min_width=BANNER_MIN_WIDTH, min_aspect_ratio=BANNER_MIN_ASPECT_RATIO)
+        new_banner = _store("banner", uploads.store_image, banner, BANNER_FOLDER)
         _replace_file(booth.banner_path)
         booth.banner_path = new_banner
     elif remove_banner:
@@ -246,11 +275,21 @@ def _title_from_filename(filename: str) -> str:
     return " ".join(re.sub(r"[_]+", " ", stem).split())[:DOCUMENT_TITLE_MAX_LENGTH]
 
 
-def add_document(actor: User, booth: Booth, stream: IO[bytes], *, title: str = "",
+def prepare_document(stream: IO[bytes]) -> uploads.PreparedPdf:
+    """Parse a brochure before the change (with the request's transaction ended: a long PDF is slow
+    to read); anything but an openable PDF within the size limit is refused (400, or 413 when too large)."""
+    try:
+        return uploads.prepare_pdf(stream)
+    except uploads.UploadRejected as exc:
+        raise _refused_on("document", exc) from None
+
+
+def add_document(actor: User, booth: Booth, stream: uploads.PreparedPdf | IO[bytes], *, title: str = "",
                  filename: str = "") -> BoothDocument:
     """A PDF brochure at the end of the booth's list; its title defaults to the file's name.
 
-    Anything but an openable PDF within the size limit is refused (400, or 413 when too large).
+    ``stream`` is what prepare_document made (a stream is read here, outside requests). Anything
+    but an openable PDF within the size limit is refused (400, or 413 when too large).
     """
     _ensure_editor(actor, booth)
     title = " ".join(title.split()) or _title_from_filename(filename)
@@ -261,7 +300,7 @@ def add_document(actor: User, booth: Booth, stream: IO[bytes], *, title: str = "
     if len(booth.documents) >= MAX_DOCUMENTS:
         raise BoothError(_("A booth holds at most %(count)s brochures. Delete one before adding another.",
                            count=MAX_DOCUMENTS), "document")
-    path, page_count = _store("document", uploads.store_pdf, stream, DOCUMENT_FOLDER)
+    path, page_count = _store("document", uploads.store_pdf, stream, DOCUMENT_FOLDER)  # a stream is read here
     position = max((document.position for document in booth.documents), default=-1) + 1
     document = BoothDocument(title=title, path=path, page_count=page_count,
                              size_bytes=uploads.stored_size(path), position=position)

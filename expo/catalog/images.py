@@ -52,7 +52,7 @@ class TooManyImages(CatalogError):
 @dataclass(frozen=True)
 class Upload:
     filename: str
-    stream: IO[bytes]
+    stream: IO[bytes] | uploads.PreparedImage  # prepared by prepare_product_images in a request
 
 
 def _lock_product(product: Product) -> None:
@@ -65,11 +65,35 @@ def _image_size(relative: str) -> tuple[int, int]:
         return stored.size
 
 
+def _refused(upload: Upload, exc: uploads.UploadRejected) -> ImageRefused:
+    return ImageRefused(_("“%(file)s”: %(reason)s", file=upload.filename, reason=str(exc)), exc.status)
+
+
+def prepare_product_images(files: list[Upload]) -> list[Upload]:
+    """Decode and re-encode the pictures before the change that adds them (expo.uploads.prepare_image
+    ends the request's transaction, so a large picture never holds the database's write lock).
+
+    A file that is not an image within the limits is refused with its name; more files than any
+    product can hold are refused before any is decoded.
+    """
+    if len(files) > MAX_IMAGES_PER_PRODUCT:
+        raise TooManyImages(_("A product has at most %(max)s pictures; you chose %(chosen)s.",
+                              max=MAX_IMAGES_PER_PRODUCT, chosen=len(files)))
+    prepared = []
+    for upload in files:
+        try:
+            prepared.append(Upload(upload.filename, uploads.prepare_image(upload.stream)))
+        except uploads.UploadRejected as exc:
+            raise _refused(upload, exc) from None
+    return prepared
+
+
 def add_product_images(actor: User, product: Product, files: list[Upload], alt_text: str = "") -> list[ProductImage]:
     """Add pictures after the product's existing ones; all of them or, if one is refused, none.
 
     Each file is validated by decoding it and stored re-encoded without metadata (expo.uploads);
-    the worker makes the thumbnails once the upload is committed.
+    in a request prepare_product_images has done that before. The worker makes the thumbnails
+    once the upload is committed.
     """
     ensure(can_edit_booth(actor, product.booth))
     if not files:
@@ -98,16 +122,16 @@ def add_product_images(actor: User, product: Product, files: list[Upload], alt_t
             try:
                 stored.append(uploads.store_image(upload.stream, IMAGE_FOLDER))
             except uploads.UploadRejected as exc:
-                raise ImageRefused(_("“%(file)s”: %(reason)s", file=upload.filename, reason=str(exc)),
-                                   exc.status) from None
+                raise _refused(upload, exc) from None
     except ImageRefused:
         for relative in stored:
             uploads.delete_stored(relative)
         raise
     position = (last or 0) + 1
     images = []
-    for offset, relative in enumerate(stored):
-        width, height = _image_size(relative)
+    for offset, (upload, relative) in enumerate(zip(files, stored)):
+        prepared = upload.stream if isinstance(upload.stream, uploads.PreparedImage) else None
+        width, height = (prepared.width, prepared.height) if prepared else _image_size(relative)
         image = ProductImage(product_id=product.id, path=relative, width=width, height=height, alt_text=alt_text,
                              position=position + offset)
         db.session.add(image)
@@ -176,11 +200,14 @@ def make_product_thumbnail(image_id: int) -> str | None:
     image = db.session.get(ProductImage, image_id)
     if image is None or image.thumbnail_path:
         return None
+    path = image.path
+    # Decoding and re-encoding take a while: not while this read holds SQLite's write lock.
+    uploads.leave_read_transaction()
     try:
-        relative = uploads.make_thumbnail(image.path, THUMBNAIL_MAX_SIDE)
+        relative = uploads.make_thumbnail(path, THUMBNAIL_MAX_SIDE)
     except (FileNotFoundError, uploads.UploadRejected):
         # The upload's file is missing or unreadable: retrying cannot help, and pages keep the full image.
-        log.warning("no thumbnail for product image %s: cannot read %s", image_id, image.path, exc_info=True)
+        log.warning("no thumbnail for product image %s: cannot read %s", image_id, path, exc_info=True)
         return None
     claimed = db.session.execute(
         update(ProductImage).where(ProductImage.id == image_id, ProductImage.thumbnail_path.is_(None))

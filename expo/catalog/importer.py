@@ -24,8 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import NamedTuple
 
 from babel.numbers import format_decimal
+from defusedxml import DefusedXmlException
 from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -44,11 +46,17 @@ from expo.i18n import LANGUAGES
 from expo.permissions import can_edit_booth, ensure
 from expo.rules import RuleBroken
 from expo.text import MAX_MARKDOWN_LENGTH
+from expo.uploads import describe_size
 
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # An XLSX file is a ZIP archive: what it unpacks to is bounded too (a small file can hold gigabytes).
+# The sizes are the archive's own: Python's zipfile never unpacks a part past the size it declares.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Spreadsheet XML packs some 5 to 30 times; a part packed much tighter is a zip bomb (a sheet of
+# one repeated character), refused before any XML is parsed.
+MAX_PACKING_RATIO = 100
+PACKING_RATIO_FROM_BYTES = 5 * 1024 * 1024
 # Spreadsheets often carry thousands of formatted but empty rows below the data; reading stops
 # (and refuses the file) only past this many rows in all.
 MAX_SCANNED_ROWS = 100_000
@@ -167,15 +175,42 @@ def _cell_text(value) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def _declares_xml_entities(error: BaseException | None) -> bool:
+    """Whether defusedxml (which openpyxl parses with when it is installed) refused a DTD or entities."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _unreadable_xlsx(error: Exception) -> ImportRefused:
+    if _declares_xml_entities(error):
+        # Entity declarations expand a few bytes into gigabytes ("billion laughs"); no spreadsheet
+        # program writes them, so the file is refused whatever they say.
+        return ImportRefused(_("This XLSX file declares XML entities, which spreadsheet programs never write, so it "
+                               "is refused. Open it in your spreadsheet program and save it again, or save it as "
+                               "CSV."))
+    return ImportRefused(_("This XLSX file cannot be read; it may be damaged. Open it in your spreadsheet "
+                           "program and save it again, or save it as CSV."))
+
+
 def _rows_of_xlsx(data: bytes) -> Iterator[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
-        raise ImportRefused(_("This XLSX file cannot be read; it may be damaged. Open it in your spreadsheet "
-                              "program and save it again, or save it as CSV.")) from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
+        raise _unreadable_xlsx(exc) from None
     try:
         sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
+        # Read-only sheets are parsed row by row: a damaged or hostile part fails here, not above.
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - the XML parser and openpyxl raise many kinds
+                raise _unreadable_xlsx(exc) from None
             yield [_cell_text(value) for value in row]
     finally:
         workbook.close()
@@ -238,6 +273,13 @@ def read_rows(data: bytes, legacy_encoding: str = "cp1252") -> Iterator[list[str
         if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
             raise ImportRefused(_("This workbook holds more data than an import of %(max)s products needs. Keep only "
                                   "the Products sheet, or split the file.", max=_number(MAX_ROWS)), 413)
+        for member in members:
+            if member.file_size > PACKING_RATIO_FROM_BYTES and \
+                    member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1):
+                raise ImportRefused(_("This workbook unpacks to far more than a spreadsheet does (%(unpacked)s from "
+                                      "%(packed)s in %(part)s), so it is refused. Save it again from your spreadsheet "
+                                      "program, or as CSV.", unpacked=describe_size(member.file_size),
+                                      packed=describe_size(member.compress_size), part=member.filename), 413)
         return _rows_of_xlsx(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRefused(_("This is an old Excel workbook (.xls). Save it as XLSX (Excel Workbook) or CSV and "
@@ -253,8 +295,19 @@ def _column_key(header: str) -> str:
     return COLUMN_ALIASES.get(key, key)
 
 
-def read_table(data: bytes, legacy_encoding: str = "cp1252") -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The columns the header names, and each non-empty data row with its spreadsheet row number."""
+class ImportTable(NamedTuple):
+    """What read_table found: the columns the header names, and each non-empty data row with its number."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def read_table(data: bytes, legacy_encoding: str = "cp1252") -> ImportTable:
+    """The columns the header names, and each non-empty data row with its spreadsheet row number.
+
+    Reading a large workbook is the slow part of an import: a request calls this with no
+    transaction open (expo.uploads.leave_read_transaction) and passes the table to import_products.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise ImportRefused(_("The file is larger than %(size)s MB. Split it into smaller files.",
                               size=MAX_FILE_BYTES // (1024 * 1024)), 413)
@@ -288,7 +341,7 @@ def read_table(data: bytes, legacy_encoding: str = "cp1252") -> tuple[list[str],
         raise ImportRefused(_("The file is empty."))
     if not table:
         raise ImportRefused(_("The file has a header row (row %(row)s) but no products below it.", row=header_number))
-    return [column for column in header if column], table
+    return ImportTable([column for column in header if column], table)
 
 
 def _check_header(header: list[str]) -> None:
@@ -400,13 +453,15 @@ def _name_key(name: str) -> str:
 # --- importing ------------------------------------------------------------------------------------
 
 
-def import_products(actor: User, booth: Booth, data: bytes, *, legacy_encoding: str = "cp1252") -> ImportReport:
-    """Save the good rows of the file into the booth's catalogue and say what became of every row.
+def import_products(actor: User, booth: Booth, data: bytes | ImportTable, *,
+                    legacy_encoding: str = "cp1252") -> ImportReport:
+    """Save the good rows of the file (or of the table read_table made of it) into the booth's
+    catalogue and say what became of every row.
 
     Raises ImportRefused, with nothing saved, when the file as a whole cannot be imported.
     """
     ensure(can_edit_booth(actor, booth))
-    columns, table = read_table(data, legacy_encoding)
+    columns, table = data if isinstance(data, ImportTable) else read_table(data, legacy_encoding)
     vocabulary = Vocabulary()
     lock_booth(booth)
     existing = list(db.session.scalars(select(Product).where(Product.booth_id == booth.id)))

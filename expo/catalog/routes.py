@@ -232,7 +232,8 @@ def upload_images(product_id: int):
     if not form.validate_on_submit():
         return _images_page(product, form, 400)
     try:
-        added = images.add_product_images(current_user, product, form.uploads(), form.alt_text.data or "")
+        files = images.prepare_product_images(form.uploads())  # decoded before the change
+        added = images.add_product_images(current_user, product, files, form.alt_text.data or "")
     except services.CatalogError as exc:
         _show_problems(form, exc)
         return _images_page(_product(product_id), form, exc.status)
@@ -293,8 +294,10 @@ def import_products():
     if not form.validate_on_submit():
         return _import_page(form, status=400 if form.is_submitted() else 200)
     content = form.file.data.stream.read(importer.MAX_FILE_BYTES + 1)
+    uploads.leave_read_transaction()  # reading a large workbook must not hold SQLite's write lock
     try:
-        report = importer.import_products(current_user, booth, content, legacy_encoding=form.legacy_encoding.data)
+        table = importer.read_table(content, form.legacy_encoding.data)
+        report = importer.import_products(current_user, booth, table)
     except (importer.ImportRefused, services.CatalogError) as exc:
         _show_problems(form, exc)
         return _import_page(form, status=exc.status)

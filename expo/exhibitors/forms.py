@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from expo.exhibitors.services import ApplicationData, is_web_address
 from expo.i18n import country_choices
+from expo.text import one_line
 
 
 def _stripped(value):
@@ -17,11 +18,11 @@ def _stripped(value):
 
 
 class ApplicationForm(FlaskForm):
-    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)],
+    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)], filters=[one_line],
                        render_kw={"autocomplete": "organization"},
                        description=_l("The name buyers will see, for example “Nanning Mask Machinery Co.”."))
     country = SelectField(_l("Country or region"), validators=[DataRequired()])
-    sector = StringField(_l("Sector"), validators=[DataRequired(), Length(max=120)],
+    sector = StringField(_l("Sector"), validators=[DataRequired(), Length(max=120)], filters=[one_line],
                          description=_l("For example “Medical equipment” or “Agricultural products”."))
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)],
                           description=_l("Starting with http:// or https://."), render_kw={"inputmode": "url"})

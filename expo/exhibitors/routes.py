@@ -69,6 +69,12 @@ def my_companies():
                            booths=booth_services.booths_by_company([member.company_id for member in memberships]))
 
 
+def _logo(form: ApplicationForm) -> uploads.PreparedImage | None:
+    """The new logo, decoded and re-encoded before the change (no transaction open while decoding)."""
+    stream = form.logo_stream()
+    return uploads.prepare_image(stream) if stream is not None else None
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @login_required
 def apply_to_exhibit():
@@ -77,7 +83,7 @@ def apply_to_exhibit():
     status = 200
     if form.validate_on_submit():
         try:
-            company = services.apply_for_exhibitor(current_user, form.application_data(), logo=form.logo_stream())
+            company = services.apply_for_exhibitor(current_user, form.application_data(), logo=_logo(form))
         except uploads.UploadRejected as exc:
             db.session.rollback()
             form.logo.errors = [str(exc)]
@@ -108,7 +114,7 @@ def edit_application(slug: str):
     if form.validate_on_submit():
         try:
             resubmitted = services.update_application(current_user, company, form.application_data(),
-                                                      logo=form.logo_stream(), remove_logo=form.remove_logo.data)
+                                                      logo=_logo(form), remove_logo=form.remove_logo.data)
         except uploads.UploadRejected as exc:
             db.session.rollback()
             form.logo.errors = [str(exc)]

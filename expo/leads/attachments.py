@@ -56,14 +56,18 @@ def display_name(filename: str, extension: str) -> str:
 
 
 def store_attachment(stream: IO[bytes], filename: str) -> StoredAttachment:
-    """Validate by content and store; raises expo.uploads.UploadRejected (413 when too large)."""
+    """Validate by content and store; raises expo.uploads.UploadRejected (413 when too large).
+
+    Called before the message is saved: the image is decoded (or the PDF parsed) with the request's
+    transaction ended, so a large one never holds SQLite's write lock.
+    """
     limit = _limit()
     data = _read(stream, limit)
     if data.startswith(IMAGE_SIGNATURES):
         # Re-encoding may grow a small image a little, never past the limit that matters to the sender.
-        path = uploads.store_image(io.BytesIO(data), FOLDER, max_bytes=limit)
+        path = uploads.store_image(uploads.prepare_image(io.BytesIO(data), max_bytes=limit), FOLDER)
     elif data.startswith(PDF_SIGNATURE):
-        path, _pages = uploads.store_pdf(io.BytesIO(data), FOLDER, max_bytes=limit)
+        path, _pages = uploads.store_pdf(uploads.prepare_pdf(io.BytesIO(data), max_bytes=limit), FOLDER)
     else:
         raise uploads.UploadRejected(_("This is not a PDF, JPEG, PNG or WebP file."))
     return StoredAttachment(path=path, name=display_name(filename, Path(path).suffix), size=uploads.stored_size(path))

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from expo.text import one_line
+
 
 @dataclass(frozen=True)
 class Envelope:
@@ -78,8 +80,8 @@ def build_message(envelope: Envelope) -> Outgoing:
     html_cte, html = _encode_body(envelope.body_html)
     boundary = _boundary(text, html)
     content = b"".join((
-        _header("Subject", envelope.subject), _header("From", sender),
-        _short_header("To", envelope.recipient),
+        _header("Subject", one_line(envelope.subject)), _header("From", one_line(sender)),
+        _short_header("To", one_line(envelope.recipient)),
         _short_header("Message-ID", make_msgid(idstring=f"expo-{envelope.message_id}", domain=_local_domain())),
         b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="', boundary, b'"\r\n\r\n',
         b"--", boundary, b'\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: ', text_cte,
@@ -94,9 +96,11 @@ def build_message(envelope: Envelope) -> Outgoing:
 def email_message(envelope: Envelope) -> EmailMessage:
     """The message as the ``email`` package builds it: the reference, and the way for attachments."""
     message = EmailMessage()
-    message["Subject"] = envelope.subject
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = envelope.recipient
+    # A line break in a header (a name with U+2028 or NEL in a subject) would make the message
+    # unsendable, on every retry: headers are one line whatever the names in them hold.
+    message["Subject"] = one_line(envelope.subject)
+    message["From"] = one_line(current_app.config["MAIL_DEFAULT_SENDER"])
+    message["To"] = one_line(envelope.recipient)
     message["Message-ID"] = make_msgid(idstring=f"expo-{envelope.message_id}", domain=_local_domain())
     message.set_content(envelope.body_text)
     message.add_alternative(envelope.body_html, subtype="html")

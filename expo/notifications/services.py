@@ -19,6 +19,7 @@ from expo.db_types import utcnow
 from expo.extensions import db
 from expo.notifications.mailer import Envelope
 from expo.notifications.models import OutboxMessage
+from expo.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ def queue_email(
     if existing is not None:
         return existing
     with force_locale(language):
-        subject = render_template(f"email/{template}.subject.txt", **context).strip()
+        # One line, whatever names it holds: a line break would make the message unsendable.
+        subject = one_line(render_template(f"email/{template}.subject.txt", **context))
         body_text = render_template(f"email/{template}.txt", **context)
         body_html = render_template(f"email/{template}.html", subject=subject, **context)
     message = OutboxMessage(

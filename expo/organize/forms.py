@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from expo.editions.models import Edition
 from expo.form_fields import web_address_field
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
+from expo.text import one_line
 from expo.i18n import country_choices
 from expo.organize.services import (ForumData, QuestionData, SessionData, SpeakerData, is_web_address,
                                     local_to_utc, parse_choices, utc_to_local)
@@ -174,9 +175,9 @@ class SessionForm(RegistrationWindowMixin, FlaskForm):
 
 
 class SpeakerForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)], filters=[one_line])
+    title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)], filters=[one_line])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)], filters=[one_line])
     country = SelectField(_l("Country or region"), validators=[Optional()])
     biography = TextAreaField(_l("Biography"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 6})
     photo = FileField(_l("Photo"), description=_l("A JPEG, PNG or WebP image of at most 5 MB. Metadata such as "

@@ -250,10 +250,11 @@ def edit_speaker(speaker_id: int):
     return render_template("organize/speaker_form.html", edition=_edition(), form=form, speaker=speaker), status
 
 
-def _photo(form: SpeakerForm):
-    """The uploaded file's stream, or None when the field was left empty."""
+def _photo(form: SpeakerForm) -> uploads.PreparedImage | None:
+    """The uploaded photo, decoded and re-encoded before the change (no transaction open while
+    decoding), or None when the field was left empty."""
     upload = form.photo.data
-    return upload.stream if upload and getattr(upload, "filename", "") else None
+    return uploads.prepare_image(upload.stream) if upload and getattr(upload, "filename", "") else None
 
 
 # --- custom questions ----------------------------------------------------------------------------

@@ -57,6 +57,7 @@ LEFT_TO_CODE_DEFAULT = {
     # 25 MB uploads and the log-in / reset limits are product decisions made in the code.
     "MAX_UPLOAD_BYTES": "code default is the product's limit",
     "INQUIRY_ATTACHMENT_MAX_BYTES": "code default is the product's limit",
+    "IMAGE_MAX_PIXELS": "code default is the product's limit",
     "LOGIN_RATE_LIMIT": "code default is the product's limit",
     "RESET_RATE_LIMIT": "code default is the product's limit",
     # Engagement: the buffer's cap bounds Redis memory (about 300 bytes an event); the track limit is a product limit.
