@@ -73,8 +73,13 @@ def _account_failures(account: str) -> int:
     return counter.amount - limiter.limiter.get_window_stats(counter, "login-account", account).remaining
 
 
-def _pace(delay: int) -> RateLimitItem:
-    return RateLimitItemPerSecond(1, delay)
+def _pace(failures: int) -> tuple[RateLimitItem, str]:
+    """One try per delay for an account with this many failures. The count is part of the key, so
+    each new failure starts a fresh turn, taken by the failure itself: the next try waits the
+    whole delay from the latest failure, not from an older one."""
+    delays = _slowdown_delays()
+    delay = delays[min(failures - _limit("LOGIN_SLOWDOWN_AFTER").amount, len(delays) - 1)]
+    return RateLimitItemPerSecond(1, delay), str(failures)
 
 
 def device_in_good_standing(account: str, device_id: str) -> bool:
@@ -105,14 +110,12 @@ def slowdown_seconds(account: str) -> int:
     if not _enabled():
         return 0
     failures = _account_failures(account)
-    threshold = _limit("LOGIN_SLOWDOWN_AFTER").amount
-    if failures < threshold:
+    if failures < _limit("LOGIN_SLOWDOWN_AFTER").amount:
         return 0
-    delays = _slowdown_delays()
-    pace = _pace(delays[min(failures - threshold, len(delays) - 1)])
-    if limiter.limiter.hit(pace, "login-pace", account):
+    pace, turn = _pace(failures)
+    if limiter.limiter.hit(pace, "login-pace", account, turn):
         return 0
-    return _seconds_until_free(pace, "login-pace", account)
+    return _seconds_until_free(pace, "login-pace", account, turn)
 
 
 def record_login_failure(account: str, address: str, device_id: str | None = None) -> None:
@@ -127,10 +130,10 @@ def record_login_failure(account: str, address: str, device_id: str | None = Non
         strategy.hit(_limit("LOGIN_FAILURE_LIMIT"), "login-pair", account, address)
         strategy.hit(_limit("LOGIN_ADDRESS_FAILURE_LIMIT"), "login-address", address)
     strategy.hit(_account_failure_counter(), "login-account", account)
-    if _account_failures(account) >= _limit("LOGIN_SLOWDOWN_AFTER").amount:
-        # The next unknown device waits from this failure, whichever delay its count then calls for.
-        for delay in _slowdown_delays():
-            strategy.hit(_pace(delay), "login-pace", account)
+    failures = _account_failures(account)
+    if failures >= _limit("LOGIN_SLOWDOWN_AFTER").amount:
+        pace, turn = _pace(failures)
+        strategy.hit(pace, "login-pace", account, turn)
 
 
 def take_mail_slot(purpose: str, recipient: str) -> int:

@@ -111,8 +111,9 @@ def test_login_guessed_from_many_addresses_slows_new_devices_down_without_lockin
                     environ_base={"REMOTE_ADDR": f"10.0.0.{attempt}"})
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD},
                            environ_base={"REMOTE_ADDR": "10.0.1.1"})
-    assert response.status_code == 429 and response.headers["Retry-After"] == "2"
-    assert "try again in 2 seconds" in response.get_data(as_text=True)
+    wait = int(response.headers["Retry-After"])
+    assert response.status_code == 429 and wait in (1, 2)
+    assert f"try again in {wait} seconds" in response.get_data(as_text=True)
 
 
 def test_wrong_passwords_for_many_accounts_from_one_address_are_not_locked_at_ten(client):
