@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 # Values that are obviously not secret; production refuses to start with them.
 WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_SECRET_KEY_LENGTH = 32
@@ -152,8 +154,22 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per 15 minutes"),
-        "RESET_RATE_LIMIT": env.get("RESET_RATE_LIMIT", "5 per hour"),
+        # Throttling (expo/accounts/throttle.py): only failed log-ins count, and mails to an address are capped.
+        # Failures for one account from one address (or from one known device) before that pair waits.
+        "LOGIN_FAILURE_LIMIT": _rate_limit("LOGIN_FAILURE_LIMIT", env.get("LOGIN_FAILURE_LIMIT"),
+                                           "10 per 15 minutes"),
+        "LOGIN_ADDRESS_FAILURE_LIMIT": _rate_limit("LOGIN_ADDRESS_FAILURE_LIMIT",
+                                                   env.get("LOGIN_ADDRESS_FAILURE_LIMIT"), "100 per 15 minutes"),
+        # Failures for one account from anywhere before unknown devices wait between tries.
+        "LOGIN_SLOWDOWN_AFTER": _rate_limit("LOGIN_SLOWDOWN_AFTER", env.get("LOGIN_SLOWDOWN_AFTER"),
+                                            "20 per 15 minutes"),
+        "LOGIN_SLOWDOWN_MAX_SECONDS": _positive_int("LOGIN_SLOWDOWN_MAX_SECONDS",
+                                                    env.get("LOGIN_SLOWDOWN_MAX_SECONDS"), 60),
+        # Confirmation (and, separately, reset) mails one address may be sent.
+        "ACCOUNT_MAIL_LIMIT": _rate_limit("ACCOUNT_MAIL_LIMIT", env.get("ACCOUNT_MAIL_LIMIT"), "3 per hour"),
+        # Requests per client address.
+        "SIGNUP_RATE_LIMIT": _rate_limit("SIGNUP_RATE_LIMIT", env.get("SIGNUP_RATE_LIMIT"), "60 per hour"),
+        "RESET_RATE_LIMIT": _rate_limit("RESET_RATE_LIMIT", env.get("RESET_RATE_LIMIT"), "30 per hour"),
         "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
         "RESET_TOKEN_MAX_AGE": 3600,
         "BABEL_DEFAULT_LOCALE": "en",
@@ -167,6 +183,17 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "ENGAGEMENT_BUFFER_CAP": _positive_int("ENGAGEMENT_BUFFER_CAP", env.get("ENGAGEMENT_BUFFER_CAP"), 200_000),
         "ENGAGEMENT_TRACK_RATE_LIMIT": env.get("ENGAGEMENT_TRACK_RATE_LIMIT", "30 per minute"),
     }
+
+
+def _rate_limit(name: str, raw: str | None, default: str) -> str:
+    """A limit such as "10 per 15 minutes"; a value the limiter cannot read stops the start."""
+    value = default if raw is None else raw
+    try:
+        if len(parse_many(value)) != 1:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(f"{name} must be one limit such as {default!r}, not {value!r}") from None
+    return value
 
 
 def _positive_int(name: str, raw: str | None, default: int) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -38,8 +37,3 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=client_address, default_limits=[])
-
-
-def submitted_email() -> str:
-    """Rate-limit key for the account named in a log-in or reset form."""
-    return "account:" + (request.form.get("email") or "").strip().lower()

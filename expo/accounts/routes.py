@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from expo.accounts import services
+from expo.accounts.devices import device_of, remember_device
 from expo.accounts.forms import (
     ChangePasswordForm,
     ConfirmActionForm,
@@ -16,18 +17,27 @@ from expo.accounts.forms import (
     ResetPasswordForm,
     SignUpForm,
 )
-from expo.extensions import db, limiter, submitted_email
+from expo.errors import render_error
+from expo.extensions import client_address, db, limiter
+from expo.rules import show_on_form
 from expo.urls import safe_next_path
 
 bp = Blueprint("accounts", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+# Requests per client address; failed log-ins and the mails an address receives are counted in
+# the services (expo/accounts/throttle.py), where successes cost nothing.
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
 def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
+
+
+def _retry_after(response, seconds: int):
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _start_session(user, remember: bool = False) -> None:
@@ -40,6 +50,7 @@ def _start_session(user, remember: bool = False) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -52,6 +63,10 @@ def sign_up():
             services.sign_up(email=form.email.data, password=form.password.data, profile=form.profile_data())
         except services.WeakPassword as exc:
             form.password.errors.append(str(exc))
+        except services.AskedTooSoon as exc:
+            show_on_form(form, exc)
+            return _retry_after(make_response(render_template("accounts/sign_up.html", form=form), exc.status),
+                                exc.retry_after)
         else:
             db.session.commit()
             session["pending_email"] = services.normalise_email(form.email.data)
@@ -60,14 +75,20 @@ def sign_up():
 
 
 @bp.route("/signup/check-inbox", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
 def check_inbox():
     form = EmailOnlyForm()
     if request.method == "GET" and session.get("pending_email"):
         form.email.data = session["pending_email"]
     if form.validate_on_submit():
-        services.resend_confirmation(form.email.data)
-        db.session.commit()
-        flash(_("If that address has an unconfirmed account, a new confirmation link is on its way."), "info")
+        try:
+            services.resend_confirmation(form.email.data)
+        except services.AskedTooSoon as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            flash(_("If that address has an unconfirmed account, a new confirmation link is on its way."), "info")
         return redirect(url_for("accounts.check_inbox"))
     return render_template("accounts/check_inbox.html", form=form)
 
@@ -87,8 +108,6 @@ def confirm_email(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, key_func=submitted_email, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.show_dashboard"))
@@ -97,8 +116,16 @@ def login():
         form.email.data = request.args["email"]
     unconfirmed = False
     if form.validate_on_submit():
+        device = device_of(request)
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.log_in(form.email.data, form.password.data, address=client_address(), device=device)
+        except services.TooManyFailures as exc:
+            db.session.rollback()
+            return _retry_after(make_response(render_error(exc.status, str(exc))), exc.retry_after)
+        except services.SlowDown as exc:
+            show_on_form(form, exc)
+            page = render_template("accounts/login.html", form=form, unconfirmed=False)
+            return _retry_after(make_response(page, exc.status), exc.retry_after)
         except services.EmailNotConfirmed as exc:
             form.email.errors.append(str(exc))
             unconfirmed = True
@@ -108,7 +135,9 @@ def login():
             db.session.commit()
             _start_session(user, remember=form.remember.data)
             flash(_("Welcome back, %(name)s.", name=user.name), "success")
-            return redirect(safe_next_path(request.args.get("next")) or url_for("dashboard.show_dashboard"))
+            response = redirect(safe_next_path(request.args.get("next")) or url_for("dashboard.show_dashboard"))
+            remember_device(response, device, user.id)
+            return response
     return render_template("accounts/login.html", form=form, unconfirmed=unconfirmed)
 
 
@@ -129,14 +158,18 @@ def logout():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
-@limiter.limit(_reset_limit, key_func=submitted_email, methods=["POST"])
 def request_reset():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
-        # The same answer whether or not the address has an account.
-        flash(_("If an account uses that address, we have sent it a link to choose a new password."), "info")
+        # The same answers whether or not the address has an account.
+        try:
+            services.request_password_reset(form.email.data)
+        except services.AskedTooSoon as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+        else:
+            db.session.commit()
+            flash(_("If an account uses that address, we have sent it a link to choose a new password."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/request_reset.html", form=form)
 
@@ -160,7 +193,10 @@ def reset_password(token: str):
             session.clear()
             flash(_("Your password is changed and your other sessions have ended. Log in with the new one."),
                   "success")
-            return redirect(url_for("accounts.login", email=user.email))
+            response = redirect(url_for("accounts.login", email=user.email))
+            # Following the link proved the mailbox: this browser logs in even while the account is under attack.
+            remember_device(response, device_of(request), user.id)
+            return response
     return render_template("accounts/reset_password.html", form=form)
 
 

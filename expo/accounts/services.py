@@ -1,11 +1,13 @@
 """Account use cases: sign-up, confirmation, log-in, password reset, profile, admin creation.
 
-Services flush and never commit; the caller (a view or a CLI command) commits once.
+Services flush and never commit; the caller (a view or a CLI command) commits once. Log-in and the
+e-mails sent to an address are throttled through ``throttle`` (its docstring states the policy).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,10 +18,13 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from expo.accounts import throttle
+from expo.accounts.devices import Device
 from expo.accounts.models import EditionRole, User, new_session_token
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.notifications.services import queue_email
+from expo.rules import RuleBroken
 from expo.urls import external_url
 
 MIN_PASSWORD_LENGTH = 10
@@ -37,7 +42,7 @@ def _password_hasher() -> tuple[PasswordHasher, str]:
     return _hasher_for(tuple(sorted(current_app.config.get("PASSWORD_HASH_PARAMS", {}).items())))
 
 
-class AccountError(Exception):
+class AccountError(RuleBroken):
     """A problem the user can fix; the message is safe to show."""
 
 
@@ -55,6 +60,51 @@ class InvalidToken(AccountError):
 
 class WeakPassword(AccountError):
     pass
+
+
+class TooManyFailures(AccountError):
+    """Too many wrong passwords for this account from this address (or from this address at all):
+    the address waits ``retry_after`` seconds. Answered with a 429 page, not a form."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SlowDown(AccountError):
+    """The account is being guessed at: an unknown device waits ``retry_after`` seconds."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message, field="password")
+        self.retry_after = retry_after
+
+
+class AskedTooSoon(AccountError):
+    """The address had its share of confirmation or reset e-mails lately; nothing more is sent.
+    The message reads the same whether or not the address has an account."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message, field="email")
+        self.retry_after = retry_after
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
+def _take_mail_slot(purpose: str, email: str) -> None:
+    wait = throttle.take_mail_slot(purpose, email)
+    if wait:
+        raise AskedTooSoon(
+            _("We sent a message to this address a short while ago. Look in its inbox and spam folder, "
+              "or wait %(minutes)s minutes before asking again.", minutes=_minutes(wait)),
+            retry_after=wait)
 
 
 @dataclass(frozen=True)
@@ -121,9 +171,12 @@ def sign_up(*, email: str, password: str, profile: ProfileData) -> User | None:
 
     When the address already has an account, its owner is told by e-mail instead and None is
     returned; the page the visitor sees is the same either way, so sign-up reveals nothing.
+    Raises AskedTooSoon, creating nothing, when the address had its share of confirmation
+    e-mails (sign-ups and resends, whether or not they found an account) lately.
     """
     email = normalise_email(email)
     check_password_strength(password, email=email)
+    _take_mail_slot("confirm", email)
     existing = find_user_by_email(email)
     if existing is not None:
         day = utcnow().date().isoformat()
@@ -170,6 +223,9 @@ def send_confirmation(user: User) -> None:
 
 
 def resend_confirmation(email: str) -> None:
+    """Send a new confirmation link if the address has an unconfirmed account. Raises
+    AskedTooSoon when the address had its share of confirmation e-mails lately, account or not."""
+    _take_mail_slot("confirm", normalise_email(email))
     user = find_user_by_email(email)
     if user is not None and not user.email_confirmed:
         send_confirmation(user)
@@ -185,9 +241,41 @@ def confirm_email(token: str) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User:
-    """Check the credentials; the same message for an unknown address and a wrong password."""
-    user = find_user_by_email(email)
+def log_in(email: str, password: str, *, address: str, device: Device | None = None) -> User:
+    """Check the credentials under the throttle: raises TooManyFailures (this address waits),
+    SlowDown (the account is being guessed at from elsewhere; this unknown device waits a few
+    seconds), InvalidCredentials (counted) or EmailNotConfirmed (not a failure: the password was
+    right). A device that logged in to this account before skips the address and account counts.
+
+    Unknown addresses are counted and slowed exactly like accounts, so the throttle reveals nothing.
+    """
+    account = normalise_email(email)
+    user = find_user_by_email(account)
+    trusted = (device is not None and user is not None and device.knows(user.id)
+               and throttle.device_in_good_standing(account, device.id))
+    if not trusted:
+        wait = throttle.lockout_seconds(account, address)
+        if wait:
+            raise TooManyFailures(
+                _("Too many wrong passwords from your network. Wait %(minutes)s minutes, or choose a new "
+                  "password through \"Forgot your password?\".", minutes=_minutes(wait)),
+                retry_after=wait)
+        wait = throttle.slowdown_seconds(account)
+        if wait:
+            raise SlowDown(
+                _("This account has had many wrong passwords lately. To protect it, try again in "
+                  "%(seconds)s seconds.", seconds=wait),
+                retry_after=wait)
+    try:
+        return authenticate(user, password)
+    except InvalidCredentials:
+        throttle.record_login_failure(account, address, device.id if trusted else None)
+        raise
+
+
+def authenticate(user: User | None, password: str) -> User:
+    """Check the password of the account found for an address (None: no account there); the same
+    message and the same work for an unknown address and a wrong password."""
     hasher, dummy_hash = _password_hasher()
     try:
         hasher.verify(user.password_hash if user else dummy_hash, password)
@@ -206,7 +294,9 @@ def authenticate(email: str, password: str) -> User:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if the account exists; the caller shows the same page regardless."""
+    """E-mail a reset link if the account exists; the caller shows the same page regardless.
+    Raises AskedTooSoon when the address had its share of reset e-mails lately, account or not."""
+    _take_mail_slot("reset", normalise_email(email))
     user = find_user_by_email(email)
     if user is None or user.is_disabled:
         return

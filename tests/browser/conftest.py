@@ -91,7 +91,9 @@ def _free_port() -> int:
 def _stack_env(instance: Path, port: int) -> dict[str, str]:
     # The embedded defaults: none of the developer's own settings may leak into the stack under test.
     inherited = {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "EXPO_ENV", "SECRET_KEY", "MAIL_OUTBOX_PATH",
-                 "STORAGE_PATH", "TRUSTED_PROXIES", "LOGIN_RATE_LIMIT", "RESET_RATE_LIMIT"}
+                 "STORAGE_PATH", "TRUSTED_PROXIES", "LOGIN_FAILURE_LIMIT", "LOGIN_ADDRESS_FAILURE_LIMIT",
+                 "LOGIN_SLOWDOWN_AFTER", "LOGIN_SLOWDOWN_MAX_SECONDS", "ACCOUNT_MAIL_LIMIT", "SIGNUP_RATE_LIMIT",
+                 "RESET_RATE_LIMIT"}
     env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(
         INSTANCE_PATH=str(instance),

@@ -67,6 +67,13 @@ def test_unknown_environment_name_is_refused(tmp_path):
         load_config(tmp_path, {"EXPO_ENV": "staging"})
 
 
+def test_throttle_limits_are_read_and_a_garbled_one_stops_the_start(tmp_path):
+    config = load_config(tmp_path, {"LOGIN_FAILURE_LIMIT": "5 per 10 minutes"})
+    assert config["LOGIN_FAILURE_LIMIT"] == "5 per 10 minutes" and config["ACCOUNT_MAIL_LIMIT"] == "3 per hour"
+    with pytest.raises(ConfigError, match="ACCOUNT_MAIL_LIMIT must be one limit"):
+        load_config(tmp_path, {"ACCOUNT_MAIL_LIMIT": "three an hour"})
+
+
 def test_production_refuses_to_lose_mail_or_serve_secure_cookies_over_http(tmp_path):
     with pytest.raises(ConfigError, match="MAIL_SERVER"):
         load_config(tmp_path, {**PRODUCTION, "MAIL_SERVER": ""})

@@ -58,7 +58,12 @@ LEFT_TO_CODE_DEFAULT = {
     "MAX_UPLOAD_BYTES": "code default is the product's limit",
     "INQUIRY_ATTACHMENT_MAX_BYTES": "code default is the product's limit",
     "IMAGE_MAX_PIXELS": "code default is the product's limit",
-    "LOGIN_RATE_LIMIT": "code default is the product's limit",
+    "LOGIN_FAILURE_LIMIT": "code default is the product's limit",
+    "LOGIN_ADDRESS_FAILURE_LIMIT": "code default is the product's limit",
+    "LOGIN_SLOWDOWN_AFTER": "code default is the product's limit",
+    "LOGIN_SLOWDOWN_MAX_SECONDS": "code default is the product's limit",
+    "ACCOUNT_MAIL_LIMIT": "code default is the product's limit",
+    "SIGNUP_RATE_LIMIT": "code default is the product's limit",
     "RESET_RATE_LIMIT": "code default is the product's limit",
     # Engagement: the buffer's cap bounds Redis memory (about 300 bytes an event); the track limit is a product limit.
     "ENGAGEMENT_BUFFER_CAP": "code default suits production",
