@@ -17,6 +17,7 @@ from expo.accounts.forms import (
     SignUpForm,
 )
 from expo.extensions import db, limiter, submitted_email
+from expo.transactions import writes_database
 from expo.urls import safe_next_path
 
 bp = Blueprint("accounts", __name__)
@@ -73,6 +74,7 @@ def check_inbox():
 
 
 @bp.route("/confirm/<token>")
+@writes_database
 def confirm_email(token: str):
     try:
         user = services.confirm_email(token)
