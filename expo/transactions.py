@@ -54,8 +54,9 @@ def end_read_transaction() -> None:
     """End the session's transaction, which has only read, before slow work (password hashing).
 
     In a writing request the transaction holds SQLite's write lock from its first statement, and
-    an argon2 hash takes some 50 ms of CPU (far more on a busy machine): held across it, every
-    other writer waits, and twenty log-ins queued past the busy timeout into "database is locked". On PostgreSQL it
+    an argon2 hash is slow on purpose (over a second on a busy two-CPU machine): held across it,
+    every other writer waits, and twenty log-ins queued past the busy timeout into
+    "database is locked". On PostgreSQL it
     frees the connection. Objects loaded so far are expired and reload in the next transaction,
     so whatever the slow work decides is written against current rows.
     """
