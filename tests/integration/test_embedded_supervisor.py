@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -73,9 +75,26 @@ def test_a_crowd_of_visitors_and_log_ins_gets_no_server_error(stack: EmbeddedSta
     assert set(tally.statuses) <= {200, 302}, tally.statuses
 
 
+def claimed_by_a_dead_worker(instance: Path) -> int:
+    """An e-mail a worker claimed (``sending``) half a minute ago and died with: no task will come for it."""
+    when = (datetime.now(timezone.utc) - timedelta(seconds=30)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    connection = sqlite3.connect(instance / "expo.sqlite", timeout=30)
+    try:
+        with connection:
+            cursor = connection.execute(
+                "INSERT INTO outbox_messages (dedupe_key, kind, recipient, subject, body_text, body_html, status,"
+                " attempts, created_at, updated_at, attachments) VALUES (?, 'test', 'lost@example.com',"
+                " 'Left behind by a dead worker', 'Hello', '<p>Hello</p>', 'sending', 1, ?, ?, '[]')",
+                (f"orphan:{time.time()}", when, when))
+        return cursor.lastrowid
+    finally:
+        connection.close()
+
+
 def test_a_killed_worker_is_started_again_and_the_site_keeps_answering(stack: EmbeddedStack) -> None:
     before = wait_for(lambda: one_each(stack), what=lambda: f"one of each child, not {stack.children()}")
     assert stack.get("/healthz")[0] == 200
+    orphan = claimed_by_a_dead_worker(stack.instance)
 
     os.kill(before["celery worker"], signal.SIGKILL)  # kill -9, as the out-of-memory killer would
     assert stack.get("/")[0] == 200  # gunicorn does not care
@@ -88,6 +107,9 @@ def test_a_killed_worker_is_started_again_and_the_site_keeps_answering(stack: Em
     # The new worker beats too: /healthz sees it (the old heartbeat may still be fresh meanwhile).
     wait_for(lambda: stack.get("/healthz")[0] == 200, what="/healthz 200 with the new worker", timeout=40)
     assert "celery worker killed by SIGKILL" in stack.log_tail(400)
+    # The new worker, the only one, sends at once what the dead one held (the sweep waits 10 minutes).
+    wait_for(lambda: (stack.instance / "outbox" / f"{orphan:08d}.eml").exists(),
+             what="the dead worker's e-mail in the outbox", timeout=30)
 
 
 def test_a_second_supervisor_on_the_same_instance_starts_no_second_beat(stack: EmbeddedStack) -> None:
