@@ -30,7 +30,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger("expo.embedded")
@@ -101,7 +101,6 @@ class Child:
     backoff: float = FIRST_BACKOFF_SECONDS
     next_start: float = 0.0
     waiting_for_lock: bool = False
-    history: list[int] = field(default_factory=list)  # pids, oldest first
 
     @property
     def running(self) -> bool:
@@ -122,7 +121,6 @@ class Child:
         self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env, stdin=subprocess.DEVNULL,
                                         process_group=0, pass_fds=pass_fds, preexec_fn=_die_with_parent)
         self.started_at = time.monotonic()
-        self.history.append(self.process.pid)
         log.info("%s started (pid %s)", self.name, self.process.pid)
         return True
 
