@@ -155,6 +155,9 @@ def reset_password(token: str):
             user = services.reset_password(token, form.password.data)
         except services.WeakPassword as exc:
             form.password.errors.append(str(exc))
+        except services.InvalidToken as exc:  # used meanwhile: a second click of the same form
+            db.session.rollback()
+            return render_template("accounts/token_problem.html", message=str(exc)), 400
         else:
             db.session.commit()
             if current_user.is_authenticated:

@@ -186,3 +186,26 @@ def test_a_page_answers_while_another_process_holds_the_write_lock(app, client, 
         # Under BEGIN IMMEDIATE for every request this waited out the busy timeout, then was a 500.
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_a_reset_link_used_while_the_new_password_was_being_hashed_is_refused_plainly(
+        app, client, factory, hasher, monkeypatch):
+    """The hash happens outside the transaction; the link is checked again in the one that writes."""
+    user = factory.user()
+    client.post("/reset", data={"email": user.email})
+    run_recorded_tasks(app)
+    link = first_link(outbox_messages(app)[0], "/reset/")
+    real_hash = hasher.hash
+
+    def hash_while_another_click_finishes(password: str) -> str:
+        with app.app_context():  # the other click's request: the password changes, the link dies
+            other = db.session.get(type(user), user.id)
+            other.password_hash = hasher.real.hash("the-other-click-password")
+            db.session.commit()
+        return real_hash(password)
+
+    monkeypatch.setattr(hasher, "hash", hash_while_another_click_finishes)
+    response = client.post(link, data={"password": "a-fresh-password-1", "confirm": "a-fresh-password-1"})
+    assert response.status_code == 400
+    assert "already been used" in response.get_data(as_text=True)
+    log_in(app.test_client(), user, "the-other-click-password")
