@@ -23,6 +23,7 @@ from expo.background import enqueue_after_commit
 from expo.catalog.models import Product, ProductImage
 from expo.catalog.services import CatalogError
 from expo.extensions import db
+from expo.transactions import end_read_transaction
 from expo.permissions import can_edit_booth, ensure
 
 log = logging.getLogger(__name__)
@@ -176,11 +177,14 @@ def make_product_thumbnail(image_id: int) -> str | None:
     image = db.session.get(ProductImage, image_id)
     if image is None or image.thumbnail_path:
         return None
+    path = image.path
+    # Decoding and resizing take a while: not while holding SQLite's write lock (a task's transaction).
+    end_read_transaction()
     try:
-        relative = uploads.make_thumbnail(image.path, THUMBNAIL_MAX_SIDE)
+        relative = uploads.make_thumbnail(path, THUMBNAIL_MAX_SIDE)
     except (FileNotFoundError, uploads.UploadRejected):
         # The upload's file is missing or unreadable: retrying cannot help, and pages keep the full image.
-        log.warning("no thumbnail for product image %s: cannot read %s", image_id, image.path, exc_info=True)
+        log.warning("no thumbnail for product image %s: cannot read %s", image_id, path, exc_info=True)
         return None
     claimed = db.session.execute(
         update(ProductImage).where(ProductImage.id == image_id, ProductImage.thumbnail_path.is_(None))
