@@ -41,7 +41,8 @@ migrate: install
 seed: migrate
 	$(BIN)/flask expo seed-demo --if-empty
 
-# Web server, Celery worker and beat on the embedded default (SQLite database and broker).
+# Web server, one Celery worker and one beat on the embedded default (SQLite database and broker),
+# supervised by expo/embedded.py: a dead worker or beat is started again, Ctrl-C stops all within seconds.
 run: seed
 	HOST=$(HOST) PORT=$(PORT) bin/run-embedded
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import broadcast, engagement_record, exhibition_search, order_leads_report, page_weight, registration_race
+from bench import (broadcast, embedded_load, engagement_record, exhibition_search, order_leads_report, page_weight,
+                   registration_race)
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,
@@ -14,6 +15,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "broadcast": broadcast.main,
     "order_leads_report": order_leads_report.main,
     "page_weight": page_weight.main,
+    "embedded_load": embedded_load.main,
 }
 
 

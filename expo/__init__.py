@@ -102,10 +102,15 @@ def _tune_sqlite(app: Flask) -> None:
 
     pysqlite's own transaction handling breaks SAVEPOINT (a released savepoint commits), so
     SQLAlchemy's documented recipe takes over: the driver stays in autocommit and we emit BEGIN.
-    Writers queue one at a time, which suits the embedded mode; production runs on PostgreSQL.
-    WAL lets the worker write while pages read; the busy timeout queues writers instead of failing.
+    WAL lets pages read while one writer writes. Writers queue one at a time, which suits the
+    embedded mode (production runs on PostgreSQL); expo.transactions says which units of work
+    take the write lock up front. The busy timeout is how long a writer queues before failing:
+    far longer than any write transaction (milliseconds; slow work happens outside them), short
+    enough that a stuck lock surfaces as an error well inside gunicorn's 30 s request timeout.
     """
     from sqlalchemy import event
+
+    from expo.transactions import wants_write_lock
 
     with app.app_context():
         engine = db.engine
@@ -123,8 +128,8 @@ def _tune_sqlite(app: Flask) -> None:
         def _on_begin(connection):
             # IMMEDIATE takes the write lock up front: a transaction that read and then writes
             # can never hit SQLITE_BUSY on upgrade, and check-then-take (seats, counters) is
-            # serialised as SQLite cannot lock rows.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # serialised as SQLite cannot lock rows. Page views begin DEFERRED and never wait.
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN DEFERRED")
 
 
 def _tune_postgresql(app: Flask) -> None:

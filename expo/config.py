@@ -182,6 +182,10 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         # Past this many waiting events new ones are dropped, so a stopped worker cannot fill memory or disk.
         "ENGAGEMENT_BUFFER_CAP": _positive_int("ENGAGEMENT_BUFFER_CAP", env.get("ENGAGEMENT_BUFFER_CAP"), 200_000),
         "ENGAGEMENT_TRACK_RATE_LIMIT": env.get("ENGAGEMENT_TRACK_RATE_LIMIT", "30 per minute"),
+        # The worker renews this file's time every few seconds without REDIS_URL; /healthz reads it.
+        "WORKER_HEARTBEAT_PATH": instance_path / "worker-heartbeat",
+        # Set by the embedded supervisor for the one worker it runs (see expo.embedded); nobody else should.
+        "SOLE_WORKER": _flag(env.get("EXPO_SOLE_WORKER")),
     }
 
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from flask import abort, current_app, has_app_context, has_request_context, send_from_directory
-from flask_babel import get_locale, gettext as _
+from flask import abort, current_app, has_app_context, send_from_directory
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+from expo.transactions import end_read_transaction
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_SIDE = 2000
@@ -69,27 +70,6 @@ def _read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
 
 
 # --- slow work outside the transaction ---------------------------------------------------------
-
-
-def leave_read_transaction() -> None:
-    """End the request's transaction before slow work on an upload (decoding, re-encoding, parsing).
-
-    On SQLite every transaction takes the database's write lock at its first statement (BEGIN
-    IMMEDIATE, see expo/__init__.py), and a request has read the signed-in user before its view
-    runs: a large image decoded then held every other writer off for seconds. Call this before
-    anything is changed; what was loaded is read again when next used, in the transaction that
-    makes the change. A session holding unsaved changes is a mistake in the caller, refused here.
-    """
-    from expo.extensions import db
-
-    session = db.session()
-    if not session.in_transaction():
-        return
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("an upload is prepared before anything is changed, never inside the change")
-    if has_request_context():
-        get_locale()  # chosen now (by the user's language) and kept: a message must not read the user again
-    session.commit()  # nothing to write: this only ends the read, and with it SQLite's lock
 
 
 # --- images --------------------------------------------------------------------------------------
@@ -208,7 +188,7 @@ def read_image(stream: IO[bytes], *, max_bytes: int | None = None, max_side: int
 def prepare_image(stream: IO[bytes], **checks) -> PreparedImage:
     """read_image for a request: the request's transaction is ended first, so the decoding never
     holds SQLite's write lock. Call it before the change that stores the image."""
-    leave_read_transaction()
+    end_read_transaction()
     return read_image(stream, **checks)
 
 
@@ -309,7 +289,7 @@ def read_pdf(stream: IO[bytes], *, max_bytes: int | None = None) -> PreparedPdf:
 
 def prepare_pdf(stream: IO[bytes], *, max_bytes: int | None = None) -> PreparedPdf:
     """read_pdf for a request: parsing a long PDF is slow work, done with no transaction open."""
-    leave_read_transaction()
+    end_read_transaction()
     return read_pdf(stream, max_bytes=max_bytes)
 
 

@@ -470,3 +470,13 @@ def add_engagement_event(app, booth, kind: str, *, visitor: str = "visitor-1", a
             document_id=document.id if document is not None else None,
             user_id=user.id if user is not None else None, visitor=visitor, occurred_at=at or utcnow()))
         db.session.commit()
+
+
+@pytest.fixture()
+def worker_heartbeat(app) -> Iterator[None]:
+    """A worker that has just beaten (expo.heartbeat), for pages that check on it; gone afterwards."""
+    from expo.heartbeat import store_for
+
+    store_for(app).beat()
+    yield
+    app.config["WORKER_HEARTBEAT_PATH"].unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from expo.accounts.forms import (
 from expo.errors import render_error
 from expo.extensions import client_address, db, limiter
 from expo.rules import show_on_form
+from expo.transactions import writes_database
 from expo.urls import safe_next_path
 
 bp = Blueprint("accounts", __name__)
@@ -94,6 +95,7 @@ def check_inbox():
 
 
 @bp.route("/confirm/<token>")
+@writes_database
 def confirm_email(token: str):
     try:
         user = services.confirm_email(token)
@@ -186,6 +188,9 @@ def reset_password(token: str):
             user = services.reset_password(token, form.password.data)
         except services.WeakPassword as exc:
             form.password.errors.append(str(exc))
+        except services.InvalidToken as exc:  # used meanwhile: a second click of the same form
+            db.session.rollback()
+            return render_template("accounts/token_problem.html", message=str(exc)), 400
         else:
             db.session.commit()
             if current_user.is_authenticated:

@@ -2,6 +2,8 @@
 
 Services flush and never commit; the caller (a view or a CLI command) commits once. Log-in and the
 e-mails sent to an address are throttled through ``throttle`` (its docstring states the policy).
+Password hashing is slow on purpose, so it runs with no transaction open (expo.transactions): the
+rows it decides about are read before and written after, in short transactions.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from expo.db_types import utcnow
 from expo.extensions import db
 from expo.notifications.services import queue_email
 from expo.rules import RuleBroken
+from expo.transactions import end_read_transaction
 from expo.urls import external_url
 
 MIN_PASSWORD_LENGTH = 10
@@ -177,6 +180,9 @@ def sign_up(*, email: str, password: str, profile: ProfileData) -> User | None:
     email = normalise_email(email)
     check_password_strength(password, email=email)
     _take_mail_slot("confirm", email)
+    # Hashed before anything is read, and also for a known address: that page takes as long.
+    end_read_transaction()
+    password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
         day = utcnow().date().isoformat()
@@ -193,7 +199,7 @@ def sign_up(*, email: str, password: str, profile: ProfileData) -> User | None:
         return None
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         name=profile.name.strip(),
         organisation=profile.organisation.strip(),
         job_title=profile.job_title.strip(),
@@ -273,22 +279,28 @@ def log_in(email: str, password: str, *, address: str, device: Device | None = N
         raise
 
 
-def authenticate(user: User | None, password: str) -> User:
+def authenticate(found: User | None, password: str) -> User:
     """Check the password of the account found for an address (None: no account there); the same
-    message and the same work for an unknown address and a wrong password."""
+    message and the same work for an unknown address and a wrong password. The hash is checked
+    with no transaction open, and the account read again before it is written."""
+    user_id, stored_hash = (found.id, found.password_hash) if found else (None, None)
+    end_read_transaction()
     hasher, dummy_hash = _password_hasher()
     try:
-        hasher.verify(user.password_hash if user else dummy_hash, password)
+        hasher.verify(stored_hash or dummy_hash, password)
     except (VerificationError, InvalidHashError):
         raise InvalidCredentials(_("The e-mail address or password is not right.")) from None
-    if user is None or user.is_disabled:
+    new_hash = hash_password(password) if user_id and hasher.check_needs_rehash(stored_hash) else None
+    # Read again in the transaction that writes: a password changed meanwhile no longer lets this one in.
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or user.is_disabled or user.password_hash != stored_hash:
         raise InvalidCredentials(_("The e-mail address or password is not right."))
     if not user.email_confirmed:
         raise EmailNotConfirmed(
             _("Confirm your e-mail address first: follow the link we sent you, or ask for a new one.")
         )
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if new_hash:
+        user.password_hash = new_hash
     user.last_login_at = utcnow()
     return user
 
@@ -324,7 +336,11 @@ def user_for_reset_token(token: str) -> User:
 def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     check_password_strength(new_password, email=user.email)
-    user.password_hash = hash_password(new_password)
+    end_read_transaction()
+    new_hash = hash_password(new_password)
+    # Checked again in the transaction that writes: the link works once, even for two clicks at a time.
+    user = user_for_reset_token(token)
+    user.password_hash = new_hash
     # Following the link proves the address, and every old session ends.
     if not user.email_confirmed:
         user.email_confirmed_at = utcnow()
@@ -333,12 +349,18 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    stored_hash, email = user.password_hash, user.email
+    end_read_transaction()
     try:
-        _password_hasher()[0].verify(user.password_hash, current_password)
+        _password_hasher()[0].verify(stored_hash, current_password)
     except (VerificationError, InvalidHashError):
         raise InvalidCredentials(_("Your current password is not right.")) from None
-    check_password_strength(new_password, email=user.email)
-    user.password_hash = hash_password(new_password)
+    check_password_strength(new_password, email=email)
+    new_hash = hash_password(new_password)
+    # Reloaded in the transaction that writes: if the password changed meanwhile, the one given is stale.
+    if user.password_hash != stored_hash:
+        raise InvalidCredentials(_("Your current password is not right."))
+    user.password_hash = new_hash
     end_all_sessions(user)
 
 
@@ -373,12 +395,14 @@ def create_admin(*, email: str, password: str, name: str) -> User:
     """Make (or promote) an administrator from the shell; the address counts as confirmed."""
     email = normalise_email(email)
     check_password_strength(password, email=email)
+    end_read_transaction()
+    password_hash = hash_password(password)
     user = find_user_by_email(email)
     if user is None:
-        user = User(email=email, name=name, password_hash=hash_password(password))
+        user = User(email=email, name=name, password_hash=password_hash)
         db.session.add(user)
     else:
-        user.password_hash = hash_password(password)
+        user.password_hash = password_hash
         end_all_sessions(user)
     user.is_admin = True
     user.email_confirmed_at = user.email_confirmed_at or utcnow()

@@ -23,6 +23,7 @@ from expo.background import enqueue_after_commit
 from expo.catalog.models import Product, ProductImage
 from expo.catalog.services import CatalogError
 from expo.extensions import db
+from expo.transactions import end_read_transaction
 from expo.permissions import can_edit_booth, ensure
 
 log = logging.getLogger(__name__)
@@ -201,8 +202,8 @@ def make_product_thumbnail(image_id: int) -> str | None:
     if image is None or image.thumbnail_path:
         return None
     path = image.path
-    # Decoding and re-encoding take a while: not while this read holds SQLite's write lock.
-    uploads.leave_read_transaction()
+    # Decoding and resizing take a while: not while holding SQLite's write lock (a task's transaction).
+    end_read_transaction()
     try:
         relative = uploads.make_thumbnail(path, THUMBNAIL_MAX_SIDE)
     except (FileNotFoundError, uploads.UploadRejected):

@@ -306,7 +306,7 @@ def read_table(data: bytes, legacy_encoding: str = "cp1252") -> ImportTable:
     """The columns the header names, and each non-empty data row with its spreadsheet row number.
 
     Reading a large workbook is the slow part of an import: a request calls this with no
-    transaction open (expo.uploads.leave_read_transaction) and passes the table to import_products.
+    transaction open (expo.transactions.end_read_transaction) and passes the table to import_products.
     """
     if len(data) > MAX_FILE_BYTES:
         raise ImportRefused(_("The file is larger than %(size)s MB. Split it into smaller files.",

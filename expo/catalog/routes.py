@@ -7,6 +7,7 @@ from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 
 from expo.pagination import requested_page
+from expo.transactions import end_read_transaction
 from expo import uploads
 from expo.booths.models import Booth
 from expo.booths.routes import load_booth
@@ -294,7 +295,7 @@ def import_products():
     if not form.validate_on_submit():
         return _import_page(form, status=400 if form.is_submitted() else 200)
     content = form.file.data.stream.read(importer.MAX_FILE_BYTES + 1)
-    uploads.leave_read_transaction()  # reading a large workbook must not hold SQLite's write lock
+    end_read_transaction()  # reading a large workbook must not hold SQLite's write lock
     try:
         table = importer.read_table(content, form.legacy_encoding.data)
         report = importer.import_products(current_user, booth, table)

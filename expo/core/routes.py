@@ -16,6 +16,7 @@ from expo.db_types import utcnow
 from expo.editions.services import featured_edition
 from expo.exhibition.front_door import front_door
 from expo.extensions import csrf, db
+from expo.heartbeat import worker_state
 from expo.i18n import LANGUAGES
 from expo.permissions import can_see_dev_outbox
 from expo.urls import safe_next_path
@@ -47,7 +48,7 @@ def set_language():
 @bp.route("/healthz")
 @csrf.exempt
 def healthz():
-    checks = {"database": _check_database(), "broker": _check_broker()}
+    checks = {"database": _check_database(), "broker": _check_broker(), "worker": worker_state(current_app)}
     healthy = all(value == "ok" for value in checks.values())
     return jsonify(status="ok" if healthy else "unavailable", **checks), 200 if healthy else 503
 

@@ -29,6 +29,7 @@ from expo.leads.models import InquiryMessage, LeadReport, TradeInquiry
 from expo.permissions import (can_handle_inquiries, can_request_expo_lead_report, can_send_inquiry,
                               is_organizer, require)
 from expo.rules import show_on_form
+from expo.transactions import writes_database
 
 bp = Blueprint("leads", __name__)
 
@@ -181,6 +182,7 @@ def _render_buyer_inquiry(inquiry: TradeInquiry, form: MessageForm | None = None
 
 @bp.route("/inquiries/<int:inquiry_id>")
 @login_required
+@writes_database
 def show_my_inquiry(inquiry_id: int):
     inquiry = load_own_inquiry(inquiry_id)
     services.mark_read(current_user, inquiry)
@@ -313,6 +315,7 @@ def _render_team_inquiry(booth: Booth, inquiry: TradeInquiry, status: int = 200,
 
 @bp.route("/booths/<slug>/leads/inquiries/<int:inquiry_id>")
 @login_required
+@writes_database
 def show_inquiry(slug: str, inquiry_id: int):
     booth = load_team_booth(slug)
     inquiry = load_team_inquiry(booth, inquiry_id)

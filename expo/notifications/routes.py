@@ -13,6 +13,7 @@ from expo.notifications.categories import CATEGORIES
 from expo.notifications.forms import PreferencesForm
 from expo.notifications.models import Notification
 from expo.permissions import NotAllowed
+from expo.transactions import writes_database
 from expo.urls import safe_next_path
 
 bp = Blueprint("notifications", __name__)
@@ -48,6 +49,7 @@ def list_notifications():
 
 @bp.route("/notifications/<int:notification_id>")
 @login_required
+@writes_database
 def show_notification(notification_id: int):
     notification = _own(notification_id)
     inbox.mark_read(current_user, notification)
@@ -57,6 +59,7 @@ def show_notification(notification_id: int):
 
 @bp.route("/notifications/<int:notification_id>/open")
 @login_required
+@writes_database
 def open_notification(notification_id: int):
     """Follow a notification's link, marking it read on the way."""
     notification = _own(notification_id)

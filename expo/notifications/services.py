@@ -217,6 +217,38 @@ def retry_delay_seconds(attempts: int, base_seconds: float) -> float:
     return min(base_seconds * 2 ** (attempts - 1), 3000)
 
 
+def requeue_after_worker_restart(started_at: datetime) -> int:
+    """The only worker there is has just started: whatever a previous one held is orphaned.
+
+    On the embedded default a task a worker has taken is gone from the SQLite broker, so a worker
+    killed with its tasks in hand (retries waiting their countdown included) left them to the
+    sweep, which waits out STALLED_AFTER and its own interval: mail stalled some 12 minutes.
+    Only for a worker that knows no other one runs on this database (the embedded supervisor
+    holds a lock and says so with EXPO_SOLE_WORKER): it puts the dead worker's claims back and
+    publishes every message updated before it started, due ones now and the others at their
+    time. A message whose task is still queued is published twice; delivery claims it once.
+    """
+    now = utcnow()
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.next_attempt_at)
+        .where(OutboxMessage.status.in_([OutboxMessage.SENDING, OutboxMessage.PENDING]),
+               OutboxMessage.updated_at < started_at)
+        .order_by(OutboxMessage.id)
+        .limit(1000)  # more than that waits for the sweep
+    ).all()
+    claimed = [row.id for row in rows if row.status == OutboxMessage.SENDING]
+    if claimed:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed), OutboxMessage.status == OutboxMessage.SENDING)
+            .values(status=OutboxMessage.PENDING, updated_at=now)
+        )
+    for row in rows:
+        wait = (row.next_attempt_at - now).total_seconds() if row.next_attempt_at and row.id not in claimed else 0
+        enqueue_after_commit(DELIVER_EMAIL_TASK, row.id, countdown=wait if wait > 0 else None)
+    return len(rows)
+
+
 def requeue_stalled_messages(now: datetime | None = None) -> int:
     """Give messages whose worker died, or whose task never reached the broker, another chance.
 

@@ -2,16 +2,56 @@
 
 from __future__ import annotations
 
+import os
+import time
+
+from expo import heartbeat
 from tests.conftest import log_in, outbox_messages, run_recorded_tasks
 
 
-def test_healthz_reports_database_and_broker(client):
+def test_healthz_reports_database_broker_and_worker(client, worker_heartbeat):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok"}
 
 
-def test_healthz_is_503_when_the_broker_is_down(app, client, monkeypatch):
+def test_healthz_is_503_when_no_worker_ever_beat(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "ok", "broker": "ok", "worker": "missing"}
+
+
+def test_healthz_is_503_when_the_worker_stopped_beating(app, client, worker_heartbeat):
+    stale = time.time() - heartbeat.MAX_AGE_SECONDS - 5
+    os.utime(app.config["WORKER_HEARTBEAT_PATH"], (stale, stale))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["worker"] == "missing"
+
+
+def test_the_worker_heartbeat_thread_beats_until_stopped(app):
+    path = app.config["WORKER_HEARTBEAT_PATH"]
+    path.unlink(missing_ok=True)
+    beating = heartbeat.Heartbeat(app, interval=0.05)
+    beating.start()
+    try:
+        assert _eventually(lambda: heartbeat.worker_state(app) == "ok")
+    finally:
+        beating.stop()
+        path.unlink(missing_ok=True)
+    assert not beating._thread.is_alive()
+
+
+def _eventually(probe, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if probe():
+            return True
+        time.sleep(0.02)
+    return probe()
+
+
+def test_healthz_is_503_when_the_broker_is_down(app, client, monkeypatch, worker_heartbeat):
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("nothing listens")
 
@@ -19,7 +59,7 @@ def test_healthz_is_503_when_the_broker_is_down(app, client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.get_json()
-    assert body["database"] == "ok" and body["broker"].startswith("error")
+    assert body["database"] == "ok" and body["broker"].startswith("error") and body["worker"] == "ok"
 
 
 def test_unknown_page_is_a_styled_404(client):

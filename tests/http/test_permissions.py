@@ -56,7 +56,7 @@ def world(factory):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_route_permission_matrix(app, world, role):
+def test_route_permission_matrix(app, world, role, worker_heartbeat):
     users, values = world
     client = app.test_client()
     if role != "anonymous":

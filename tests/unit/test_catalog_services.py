@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from expo.accounts.models import User
 from expo.booths.models import Booth
+from expo import uploads
 from expo.catalog import images, services
 from expo.catalog.images import Upload
 from expo.catalog.models import Product, ProductImage
@@ -204,6 +205,25 @@ def test_the_thumbnail_task_is_idempotent_and_ignores_deleted_pictures(app, app_
     assert set(folder.iterdir()) == after_first
     assert db.session.get(ProductImage, picture.id).thumbnail_path == made
     assert make_thumbnails.run(999_999) is None
+
+
+def test_the_thumbnail_is_made_with_no_transaction_open(app, team, factory, monkeypatch):
+    """Decoding a picture is slow: a task holding SQLite's write lock meanwhile held every writer off."""
+    from worker.tasks import make_thumbnails
+
+    _owner, _staff, booth = team
+    picture = factory.product_image(factory.product(booth))
+    real, seen = uploads.make_thumbnail, []
+
+    def watching(path, max_side):
+        seen.append(db.session().in_transaction())
+        return real(path, max_side)
+
+    monkeypatch.setattr(uploads, "make_thumbnail", watching)
+    with app.app_context():  # as the worker runs it
+        made = make_thumbnails.run(picture.id)
+        assert seen == [False]
+        assert db.session.get(ProductImage, picture.id).thumbnail_path == made
 
 
 def test_a_product_has_at_most_eight_pictures(app_ctx, team, factory):

@@ -68,6 +68,8 @@ LEFT_TO_CODE_DEFAULT = {
     # Engagement: the buffer's cap bounds Redis memory (about 300 bytes an event); the track limit is a product limit.
     "ENGAGEMENT_BUFFER_CAP": "code default suits production",
     "ENGAGEMENT_TRACK_RATE_LIMIT": "code default is the product's limit",
+    # Set only by the embedded supervisor (expo.embedded) for the one worker it runs; the stack may run several.
+    "EXPO_SOLE_WORKER": "embedded mode only",
 }
 
 

@@ -150,3 +150,30 @@ def test_emails_can_be_rendered_by_a_worker_outside_any_request(app):
             db.session.rollback()
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_sole_worker_starting_takes_back_at_once_what_a_dead_worker_held(app_ctx, recorded_tasks):
+    """Embedded default: a worker killed with tasks in hand lost them with it; the next one publishes
+    them as it starts, instead of after the sweep's ten minutes."""
+    claimed, fetched, retrying, handed, new = (queue(f"k{i}") for i in range(5))
+    db.session.commit()
+    recorded_tasks.clear()
+    seconds_ago = utcnow() - timedelta(seconds=30)
+    claimed.status, claimed.updated_at = "sending", seconds_ago
+    fetched.updated_at = seconds_ago
+    retrying.updated_at, retrying.next_attempt_at = seconds_ago, utcnow() + timedelta(minutes=4)
+    handed.status, handed.updated_at = "handed_over", seconds_ago
+    db.session.commit()
+    started_at = utcnow() - timedelta(seconds=1)
+    new.updated_at = utcnow()  # queued after the worker started: its task is on the way
+    db.session.commit()
+
+    assert services.requeue_after_worker_restart(started_at) == 3
+    delays = {args[0]: countdown for _, args, countdown in db.session.info["expo.tasks_after_commit"]}
+    db.session.commit()
+    assert set(delays) == {claimed.id, fetched.id, retrying.id}
+    assert delays[claimed.id] is None and delays[fetched.id] is None
+    assert 200 < delays[retrying.id] <= 240  # at its backoff's time, not before
+    assert sorted(args[0] for _, args in recorded_tasks) == sorted([claimed.id, fetched.id, retrying.id])
+    assert db.session.get(OutboxMessage, claimed.id).status == "pending"
+    assert db.session.get(OutboxMessage, handed.id).status == "handed_over"  # never sent twice
