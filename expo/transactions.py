@@ -62,7 +62,7 @@ def end_read_transaction() -> None:
     frees the connection. Objects loaded so far are expired and reload in the next transaction,
     so whatever the slow work decides is written against current rows.
     """
-    session = db.session
+    session = db.session()  # the request's own Session behind the scoped proxy
     if not session.in_transaction():
         return
     if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED_KEY):

@@ -21,6 +21,7 @@ from expo.catalog import importer
 from expo.accounts.models import User
 from expo.catalog.models import Product, ProductImage
 from expo.config import ConfigError, load_config
+from expo.transactions import PendingChanges
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.forums.models import Speaker
@@ -310,7 +311,7 @@ def test_thumbnails_are_made_with_no_transaction_open(app, booth_team, recorded_
 def test_changing_something_before_preparing_an_upload_is_refused(app_ctx, factory):
     user = factory.user()
     db.session.get(User, user.id).name = "Changed"
-    with pytest.raises(RuntimeError, match="before anything is changed"):
+    with pytest.raises(PendingChanges, match="only a read-only transaction may be ended"):
         uploads.prepare_image(io.BytesIO(png_bytes()))
     db.session.rollback()
 
