@@ -178,6 +178,12 @@ def can_request_expo_lead_report(user: User | None, edition: "Edition | None") -
     return is_global_organizer(user) if edition is None else is_organizer(user, edition)
 
 
+def can_view_audit_log(user: User | None, edition: "Edition | None") -> bool:
+    """An edition's audit log: its organizers (and organizers of every edition); the whole log,
+    which also holds role grants and decisions tied to no edition: admins only."""
+    return is_admin(user) if edition is None else is_organizer(user, edition)
+
+
 def can_see_dev_outbox(config) -> bool:
     """The local mail outbox page exists only in development without a mail server."""
     return not config["PRODUCTION"] and not config["MAIL_SERVER"]
