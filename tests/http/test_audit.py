@@ -116,6 +116,9 @@ def test_filters_by_action_actor_kind_and_days_and_explains_bad_ones(app, client
 
     assert shown("") == (True, True)
     assert shown("action=ticket_checked_in") == (False, True)
+    filtered = client.get(f"{base}?action=ticket_checked_in&page=1").get_data(as_text=True)
+    assert f'href="{base}.csv?action=ticket_checked_in"' in filtered  # the export takes the filter, not the page
+    assert f'href="{base}.xlsx?action=ticket_checked_in"' in filtered
     assert shown("actor=MEI%40EX") == (True, False)
     assert shown("object_type=user") == (True, True) and shown("object_type=booth") == (False, False)
     assert shown("date_from=2020-01-01&date_to=2020-12-31") == (False, False)
