@@ -159,6 +159,7 @@ def _tune_postgresql(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from expo.accounts.routes import bp as accounts_bp
     from expo.admin.routes import bp as admin_bp
+    from expo.audit.routes import bp as audit_bp
     from expo.booths.routes import bp as booths_bp
     from expo.broadcasts.routes import bp as broadcasts_bp
     from expo.catalog.routes import bp as catalog_bp
@@ -178,7 +179,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
-                      broadcasts_bp, leads_bp, exhibition_bp, dashboard_bp):
+                      broadcasts_bp, leads_bp, exhibition_bp, dashboard_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -179,6 +179,12 @@ def can_request_expo_lead_report(user: User | None, edition: "Edition | None") -
     return is_global_organizer(user) if edition is None else is_organizer(user, edition)
 
 
+def can_view_audit_log(user: User | None, edition: "Edition | None") -> bool:
+    """An edition's audit log: its organizers (and organizers of every edition); the whole log,
+    which also holds role grants and decisions tied to no edition: admins only."""
+    return is_admin(user) if edition is None else is_organizer(user, edition)
+
+
 def can_see_dev_outbox(config, client_address: str | None) -> bool:
     """The local mail outbox holds every e-mail, reset links included, so it hands out accounts: it
     exists only in development without a mail server, on a server that listens on loopback alone,

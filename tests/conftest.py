@@ -16,6 +16,7 @@ from sqlalchemy import text
 from expo import create_app
 from expo.accounts.models import EditionRole, User
 from expo.accounts.services import hash_password
+from expo.audit.models import SQLITE_TRIGGERS
 from expo.db_types import utcnow
 from expo.exhibition.filter_options import forget_filter_options
 from expo.extensions import db, limiter
@@ -84,8 +85,12 @@ def _clean_state(app) -> Iterator[None]:
             names = ", ".join(table.name for table in tables)
             db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            # The audit trail refuses DELETE (PostgreSQL's TRUNCATE fires no row trigger): the
+            # trigger steps aside for the clean-up only, inside the same transaction.
+            db.session.execute(text("DROP TRIGGER audit_entries_no_delete"))
             for table in reversed(tables):
                 db.session.execute(table.delete())
+            db.session.execute(text(SQLITE_TRIGGERS["audit_entries_no_delete"]))
         db.session.commit()
     limiter.reset()
     # TRUNCATE bypasses the session events that would forget the cached search filters.

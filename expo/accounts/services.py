@@ -23,9 +23,12 @@ from sqlalchemy import func, select
 from expo.accounts import throttle
 from expo.accounts.devices import Device
 from expo.accounts.models import EditionRole, User, new_session_token
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.notifications.services import queue_email
+from expo.permissions import can_manage_roles, ensure
 from expo.rules import RuleBroken
 from expo.transactions import end_read_transaction
 from expo.urls import external_url
@@ -410,17 +413,31 @@ def create_admin(*, email: str, password: str, name: str) -> User:
     return user
 
 
-def grant_organizer(user: User, edition_id: int | None) -> EditionRole:
+def _role_fields(role: EditionRole) -> dict:
+    return {"role": role.kind, "edition_id": role.edition_id,
+            "edition": role.edition.name if role.edition is not None else None}
+
+
+def grant_organizer(actor: User, user: User, edition_id: int | None) -> EditionRole:
+    """Make ``user`` an organizer of one edition (None: of every edition); granting it again keeps
+    the role they have."""
+    ensure(can_manage_roles(actor))
     for role in user.roles:
         if role.kind == EditionRole.ORGANIZER and role.edition_id == edition_id:
             return role
     role = EditionRole(user=user, edition_id=edition_id, kind=EditionRole.ORGANIZER)
     db.session.add(role)
     db.session.flush()
+    record(actor, AuditAction.ORGANIZER_GRANTED, user, edition_id=edition_id, before=None,
+           after=_role_fields(role))
     return role
 
 
-def revoke_role(role: EditionRole) -> None:
+def revoke_role(actor: User, role: EditionRole) -> None:
+    ensure(can_manage_roles(actor))
+    action = (AuditAction.ORGANIZER_REVOKED if role.kind == EditionRole.ORGANIZER
+              else AuditAction.CHECKIN_STAFF_REMOVED)
+    record(actor, action, role.user, edition_id=role.edition_id, before=_role_fields(role), after=None)
     db.session.delete(role)
     db.session.flush()
 

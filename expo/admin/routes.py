@@ -56,7 +56,7 @@ def show_user(user_id: int):
         edition_id = None if form.edition.data == "all" else int(form.edition.data)
         if edition_id is not None and db.session.get(Edition, edition_id) is None:
             abort(404)
-        accounts.grant_organizer(user, edition_id)
+        accounts.grant_organizer(current_user, user, edition_id)
         db.session.commit()
         flash(_("%(name)s is now an organizer.", name=user.name), "success")
         return redirect(url_for("admin.show_user", user_id=user.id))
@@ -70,7 +70,7 @@ def revoke_role(user_id: int, role_id: int):
     if role is None or role.user_id != user.id:
         abort(404)
     if ConfirmActionForm().validate_on_submit():
-        accounts.revoke_role(role)
+        accounts.revoke_role(current_user, role)
         db.session.commit()
         flash(_("Role revoked."), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))

@@ -24,6 +24,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from expo.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.booths import contacts, hours, video
 from expo.booths.models import Booth, BoothDocument
 from expo.db_types import utcnow
@@ -441,6 +443,14 @@ def _decide(actor: User, booth: Booth, from_statuses: set[str], status: str, *, 
     if not decided:
         db.session.refresh(booth)
         raise BoothStateChanged(_decided_meanwhile(booth))
+    action = {Booth.PUBLISHED: AuditAction.BOOTH_PUBLISHED, Booth.DRAFT: AuditAction.BOOTH_SENT_BACK,
+              Booth.SUSPENDED: AuditAction.BOOTH_SUSPENDED}[status]
+    after = {"status": status}
+    if note:
+        after["review_note"] = note
+    if reason:
+        after["suspended_reason"] = reason
+    record(actor, action, booth, before={"status": previous}, after=after)
     _notify_team(booth, republished=previous == Booth.SUSPENDED)
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from expo.accounts.models import EditionRole, User
 from expo.accounts.services import find_user_by_email
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.extensions import db
@@ -117,12 +119,16 @@ def add_checkin_staff(actor: User, edition: Edition, email: str) -> EditionRole:
     except IntegrityError:
         return _checkin_role(user, edition)
     db.session.expire(user, ["roles"])
+    record(actor, AuditAction.CHECKIN_STAFF_ADDED, user, edition_id=edition.id, before=None,
+           after={"role": EditionRole.CHECKIN, "edition_id": edition.id, "edition": edition.name})
     return role
 
 
 def remove_checkin_staff(actor: User, role: EditionRole) -> None:
     ensure(role.kind == EditionRole.CHECKIN and role.edition is not None
            and can_manage_edition(actor, role.edition))
+    record(actor, AuditAction.CHECKIN_STAFF_REMOVED, role.user, edition_id=role.edition_id,
+           before={"role": role.kind, "edition_id": role.edition_id, "edition": role.edition.name}, after=None)
     db.session.delete(role)
     db.session.flush()
 

@@ -24,6 +24,8 @@ from sqlalchemy.orm import selectinload
 from expo import uploads
 from expo.accounts.models import User
 from expo.accounts.services import find_user_by_email, normalise_email
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.booths.services import open_booth
 from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyInvitation, CompanyMember, ExhibitorCompany
@@ -249,6 +251,9 @@ def _decide(actor: User, company: ExhibitorCompany, status: str, reason: str, no
     ).rowcount
     if not decided:
         raise AlreadyReviewed(already)
+    after = {"status": status, "rejection_reason": reason} if reason else {"status": status}
+    record(actor, AuditAction.EXHIBITOR_APPROVED if status == ExhibitorCompany.APPROVED
+           else AuditAction.EXHIBITOR_REJECTED, company, before={"status": ExhibitorCompany.PENDING}, after=after)
     if status == ExhibitorCompany.APPROVED:
         open_booth(company)  # the team can start building its booth straight away
     _notify_decision(company)
@@ -384,6 +389,8 @@ def accept_invitation(actor: User, token: str, *, now: datetime | None = None) -
             db.session.flush()
     except IntegrityError:
         raise TeamChanged(_("You are already on this team.")) from None
+    record(actor, AuditAction.TEAM_MEMBER_JOINED, company, before={"member": actor.email, "role": None},
+           after={"member": actor.email, "role": CompanyMember.STAFF})
     return member
 
 
@@ -398,6 +405,8 @@ def remove_member(actor: User, company: ExhibitorCompany, member: CompanyMember)
     if member.role == CompanyMember.OWNER:
         raise ExhibitorError(_("You cannot remove yourself: hand over ownership to a staff member first, then "
                                "leave the company."))
+    record(actor, AuditAction.TEAM_MEMBER_REMOVED, company, before={"member": member.user.email, "role": member.role},
+           after={"member": member.user.email, "role": None})
     company.members.remove(member)
     db.session.flush()
 
@@ -433,6 +442,8 @@ def hand_over_ownership(actor: User, company: ExhibitorCompany, member: CompanyM
         promoted = 0
     if not promoted:
         raise TeamChanged(changed)
+    record(actor, AuditAction.OWNERSHIP_HANDED_OVER, company, before={"owner": current_owner.user.email},
+           after={"owner": member.user.email})
 
 
 def leave_company(actor: User, company: ExhibitorCompany) -> None:
@@ -440,6 +451,8 @@ def leave_company(actor: User, company: ExhibitorCompany) -> None:
     ensure(membership is not None)
     if membership.role == CompanyMember.OWNER:
         raise ExhibitorError(_("As the owner you cannot leave: hand over ownership to a staff member first."))
+    record(actor, AuditAction.TEAM_MEMBER_LEFT, company, before={"member": actor.email, "role": membership.role},
+           after={"member": actor.email, "role": None})
     company.members.remove(membership)
     db.session.flush()
 

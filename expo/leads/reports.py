@@ -29,6 +29,8 @@ from sqlalchemy.orm import aliased
 
 from expo import permissions
 from expo.accounts.models import User
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.background import enqueue_after_commit
 from expo.booths.models import Booth, BoothPlacement
 from expo.db_types import utcnow
@@ -526,6 +528,13 @@ def record_failure(report_id: int, error: BaseException) -> None:
     report.finished_at = utcnow()
     db.session.flush()
     notify.report_finished(report)
+
+
+def record_download(actor: User, report: LeadReport, fmt: str) -> None:
+    """A report holds buyers' contact details: the audit trail records who took which one away."""
+    _ensure_may_see(actor, report)
+    record(actor, AuditAction.LEAD_REPORT_DOWNLOADED, report, edition_id=report.edition_id,
+           after={"format": fmt, "rows": report.rows_total})
 
 
 def stored_path(report: LeadReport, fmt: str) -> str | None:

@@ -539,6 +539,8 @@ def _download(report: LeadReport, fmt: str):
     path = reports.stored_path(report, fmt)
     if report.status != LeadReport.DONE or not path:
         abort(404)
+    reports.record_download(current_user, report, fmt)
+    db.session.commit()
     response = send_from_directory(reports._storage_root(), path, mimetype=REPORT_FORMATS[fmt], as_attachment=True,
                                    download_name=reports.filename(report, fmt), max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

@@ -11,10 +11,13 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession
 from expo.i18n import country_name
 from expo.organize.services import utc_to_local
+from expo.permissions import can_manage_edition, ensure
 from expo.registrations.models import Registration
 from expo.registrations.services import forum_of, registrants_query
 
@@ -139,3 +142,13 @@ def registrants_xlsx(target: Target) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_registrants(actor, target: Target, fmt: str) -> bytes:
+    """The registrant list as a CSV or XLSX file; personal data leaving the site, so the audit
+    trail records who took which list."""
+    edition = forum_of(target).edition
+    ensure(can_manage_edition(actor, edition))
+    content = registrants_csv(target) if fmt == "csv" else registrants_xlsx(target)
+    record(actor, AuditAction.REGISTRANTS_EXPORTED, target, edition_id=edition.id, after={"format": fmt})
+    return content

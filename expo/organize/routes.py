@@ -342,10 +342,11 @@ def list_registrants(kind: str, target_id: int):
 @bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/registrants.<any(csv, xlsx):fmt>")
 def export_registrants(kind: str, target_id: int, fmt: str):
     target = _target(kind, target_id)
+    content = exports.export_registrants(current_user, target, fmt)
+    db.session.commit()
     if fmt == "csv":
-        content, mimetype = exports.registrants_csv(target), "text/csv; charset=utf-8"
+        mimetype = "text/csv; charset=utf-8"
     else:
-        content = exports.registrants_xlsx(target)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{exports.export_filename(target, fmt)}"',

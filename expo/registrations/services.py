@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from expo.accounts.models import User
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession
@@ -373,10 +375,14 @@ def cancel(actor: User, registration: Registration, now: datetime | None = None)
     db.session.refresh(registration)
     if not registration.is_active:
         raise RegistrationError(_("This registration is already cancelled."))
-    was_confirmed = registration.status == Registration.CONFIRMED
+    previous = registration.status
+    was_confirmed = previous == Registration.CONFIRMED
     registration.status = Registration.CANCELLED
     registration.cancelled_at = now
     db.session.flush()
+    if registration.user_id != actor.id:
+        record(actor, AuditAction.REGISTRATION_CANCELLED, registration, edition_id=forum_of(target).edition_id,
+               before={"status": previous}, after={"status": Registration.CANCELLED})
     if not was_confirmed:
         return []
     release_seat(target)
@@ -437,6 +443,7 @@ def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
 def change_capacity(actor: User, target: Target, capacity: int | None) -> list[Registration]:
     """Organizers change capacity; raising it promotes from the waiting list at once."""
     ensure(can_manage_edition(actor, forum_of(target).edition))
+    previous = target.capacity
     model = type(target)
     statement = update(model).where(model.id == target.id)
     if capacity is not None:
@@ -450,6 +457,9 @@ def change_capacity(actor: User, target: Target, capacity: int | None) -> list[R
     if not changed:
         raise CapacityTooLow(_("%(count)s people already hold seats: the capacity cannot be lower than that.",
                                count=target.seats_taken))
+    if previous != capacity:
+        record(actor, AuditAction.CAPACITY_CHANGED, target, edition_id=forum_of(target).edition_id,
+               before={"capacity": previous}, after={"capacity": capacity})
     return promote_from_waitlist(target)
 
 

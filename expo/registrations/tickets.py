@@ -12,6 +12,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
 from expo.accounts.models import User
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
@@ -95,6 +97,9 @@ def check_in(actor: User, payload: str, *, edition_id: int, now: datetime | None
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     db.session.refresh(registration)
+    if first_time:
+        record(actor, AuditAction.TICKET_CHECKED_IN, registration, edition_id=edition_id,
+               before={"checked_in_at": None}, after={"checked_in_at": registration.checked_in_at})
     return CheckInResult(registration, first_time, registration.checked_in_at)
 
 
