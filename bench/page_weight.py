@@ -61,7 +61,8 @@ def embedded_stack(instance: Path, access_log: Path) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{base_url}/healthz", timeout=5) as response:
+                # Not /healthz: with no worker beside it, it rightly answers 503 ("worker": "missing").
+                with urllib.request.urlopen(f"{base_url}/", timeout=5) as response:
                     if response.status == 200:
                         break
             except OSError:
