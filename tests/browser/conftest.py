@@ -100,6 +100,8 @@ def _stack_env(instance: Path, port: int) -> dict[str, str]:
         PORT=str(port),
         BASE_URL=f"http://127.0.0.1:{port}",
         PYTHONUNBUFFERED="1",
+        # Every journey and the role crawl log in from this one address, more than ten times in 15 minutes.
+        LOGIN_RATE_LIMIT="100 per 15 minutes",
     )
     return env
 
