@@ -6,7 +6,7 @@ breadth-first from the landing page (GET only; downloads, pictures, feeds and th
 skipped), routes not yet seen first, a few pages per route, so the crawl stays bounded and still
 reaches every route the role is linked to; a route an earlier role's crawl checked gets one page.
 Each page is checked at 1,280 px and then at 390 px without loading it twice; axe-core runs at
-1,280 px once per route over all roles, and on each role's landing page (its navigation).
+1,280 px once per route over all roles, and on each role's landing page (its navigation) at both widths.
 
 The focused tests at the end pin the defects reported in issue #14 to their pages, so a failure
 names the page even if the crawl's route changes.
@@ -279,6 +279,8 @@ def crawl_role(browser: Browser, base_url: str, app, role: str, checked: Counter
             page.set_viewport_size(PHONE)
             if (too_wide := overflow_report(page)) is not None:
                 problems.append(f"at 390 px: {too_wide}")
+            if url == "/" and (findings := axe_report(page)):  # the collapsed navigation
+                crawl.axe[f"{url} at 390 px"] = findings
             if problems:
                 crawl.overflow[url] = problems
             for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
