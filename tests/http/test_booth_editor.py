@@ -333,7 +333,7 @@ def test_opening_hours_show_open_now_in_the_booths_zone_and_the_viewers(app, sta
 
     html = booth_page_for(team[0], "America/New_York")
     assert "Open now, until 12:00 PM" in html and "Booth's time (Asia/Shanghai)" in html
-    assert "Your time (America/New_York)" in html and "Sun 9:00 PM–Mon 12:00 AM<br>1:30 AM–5:30 AM" in html
+    assert "Your time (America/New_York)" in html and "Sun 9:00 PM–<wbr>Mon 12:00 AM<br>1:30 AM–<wbr>5:30 AM" in html
     # Singapore's clock reads like Nanning's: one column says it all.
     assert "Your time" not in booth_page_for(team[1], "Asia/Singapore")
 
