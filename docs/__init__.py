@@ -1,0 +1,1 @@
+"""Documentation helpers: the README's screenshots."""
