@@ -31,7 +31,7 @@ def test_a_repeat_visit_to_a_booth_asks_the_server_for_no_static_file(page: Page
     assert any("/static/vendor/bootstrap/" in line for line in first_visit), "the first visit fetched Bootstrap"
 
     seen = len(first_visit)
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Online exhibition").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Exhibition", exact=True).click()
     page.wait_for_load_state("networkidle")
     page.locator(f"main a[href='{booth_path}']").first.click()
     page.wait_for_load_state("networkidle")
