@@ -307,10 +307,18 @@ def _inquiries(history: _History, rng: random.Random, booth: Booth, owner: User,
             inquiry = db.session.get(TradeInquiry, inquiry.id)
             _act(step, inquiry, owner, staff, buyer, story, moment)
             history.at(moment, inquiry)
+        # The team has opened what the buyer did more than a day ago; newer news is still unread.
+        inquiry = db.session.get(TradeInquiry, inquiry.id)
+        if inquiry.buyer_activity_at < history.ago(1):
+            for member in {owner, inquiry.assignee or owner}:
+                leads.mark_read(member, inquiry)
+            history.at(inquiry.buyer_activity_at + timedelta(hours=rng.uniform(1, 6)))
 
 
 def _act(step: Step, inquiry: TradeInquiry, owner: User, staff: User, buyer: User, story: Story,
          moment: datetime) -> None:
+    if step.action in ("note", "assign", "status"):
+        leads.mark_read(owner, inquiry)  # the owner has the inquiry open to do it
     if step.action == "buyer":
         leads.post_message(buyer, inquiry, step.text, as_team=False)
     elif step.action in ("team", "staff"):
