@@ -18,15 +18,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
 
-from expo.accounts.models import EditionRole, User
+from expo.accounts.models import User
 from expo.accounts.services import hash_password
+from expo.background import forget_pending
 from expo.booths.models import Booth
 from expo.catalog.models import Product
 from expo.checkin import services as checkin
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.engagement.analytics import booth_zone
-from expo.engagement.models import EngagementEvent, Favourite
+from expo.engagement.models import EngagementEvent
 from expo.engagement.services import add_favourite, store_events, visitor_hash
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
@@ -35,6 +36,7 @@ from expo.leads import reports
 from expo.leads import services as leads
 from expo.leads.models import InquiryMessage, InquiryNote, InquiryReadMark, Quotation, TradeInquiry
 from expo.notifications.models import Notification, OutboxMessage
+from expo.notifications.services import DELIVER_EMAIL_TASK
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
 from expo.registrations.tickets import ticket_payload
@@ -169,10 +171,12 @@ class _History:
         db.session.expire_all()
 
     def settle(self) -> None:
-        """The past sends no mail: e-mails the story's steps queued are dropped (their delivery finds
-        nothing to send). Notifications more than two days old have been read; newer ones wait in the bell."""
-        db.session.execute(delete(OutboxMessage).where(OutboxMessage.kind.like("leads.%"),
-                                                       OutboxMessage.created_at >= self.started))
+        """The past sends no mail: e-mails the story's steps queued are dropped, and their delivery is
+        never published. Notifications more than two days old have been read; newer ones wait in the bell."""
+        dropped = set(db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.kind.like("leads.%"),
+                                                                        OutboxMessage.created_at >= self.started)))
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(dropped)))
+        forget_pending(DELIVER_EMAIL_TASK, dropped)
         cutoff = self.now - timedelta(days=2)
         for notification in db.session.scalars(select(Notification).where(
                 Notification.created_at < cutoff, Notification.read_at.is_(None))):
@@ -212,7 +216,8 @@ ORDER, INQUIRY = TradeInquiry.ORDER_REQUEST, TradeInquiry.INQUIRY
 
 STORIES = (
     # won: the buyer accepted the second quotation after the first was replaced
-    Story(4, 27, ORDER, (4,), "We need ultrasonic welding horns for our two flat-mask lines. Please quote CIF Sihanoukville.",
+    Story(4, 27, ORDER, (4,),
+          "We need ultrasonic welding horns for our two flat-mask lines. Please quote CIF Sihanoukville.",
           (Step(3.5, "assign"), Step(4, "staff", "Thank you, Ms Chan. Which machine model are the horns for?"),
            Step(20, "buyer", "Model NM-F200, bought in 2021."),
            Step(26, "quote", "Horns for the NM-F200, tuned at our workshop.", price="235.00"),
@@ -243,7 +248,8 @@ STORIES = (
           quantity=100, unit="set", incoterm="CIF", port="Port Klang"),
     # quoted, and the quotation withdrawn when the team closed the inquiry
     Story(8, 16, ORDER, (6,), "Spare parts kits for one year, 120 sets, DAP Bandar Seri Begawan.",
-          (Step(5, "team", "Thank you, Ms Huda; we will check the freight to Brunei."), Step(30, "quote", price="1850.00"),
+          (Step(5, "team", "Thank you, Ms Huda; we will check the freight to Brunei."),
+           Step(30, "quote", price="1850.00"),
            Step(200, "note", "No answer for a week after two reminders."), Step(201, "status", status="lost")),
           quantity=120, unit="set", incoterm="DAP", port="Bandar Seri Begawan"),
     # contacted: the conversation goes on
@@ -428,6 +434,7 @@ def _reports(booth: Booth, owner: User, organizer: User, edition: Edition, histo
         reports.claim(report.id)
         for _step in reports.compile_steps(report.id):
             pass
+    forget_pending(reports.COMPILE_TASK, {booth_report.id, expo_report.id})  # compiled: nothing left to do
 
 
 def _check_in_desk(edition: Edition, organizer: User, staff_user: User) -> None:
