@@ -6,6 +6,7 @@ The web process never imports the task code in ``worker/``; it publishes tasks b
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from celery import Celery, Task
@@ -45,6 +46,18 @@ def enqueue_after_commit(task_name: str, *args: Any, countdown: float | None = N
     db.session.info.setdefault(_PENDING_KEY, []).append((task_name, args, countdown))
 
 
+def forget_pending(task_name: str, first_args: Collection[Any]) -> None:
+    """Publish none of the pending ``task_name`` calls whose first argument is in ``first_args``.
+
+    For rows deleted in the same transaction before anything was published: the demo writes its
+    past through the real services and drops the e-mails they queued, which must not be sent.
+    """
+    pending = db.session.info.get(_PENDING_KEY)
+    if pending:
+        pending[:] = [(name, args, countdown) for name, args, countdown in pending
+                      if not (name == task_name and args and args[0] in first_args)]
+
+
 def publish(task_name: str, *args: Any, countdown: float | None = None) -> None:
     """Send a task now. Only for code that has nothing to commit (CLI, periodic tasks)."""
     if current_app.config["TASKS_RECORD_ONLY"]:
@@ -58,6 +71,10 @@ def publish(task_name: str, *args: Any, countdown: float | None = None) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _publish_pending(session: Session) -> None:
+    # SQLAlchemy also calls this when a savepoint is released (queue_email's, the favourites'...):
+    # the outer transaction is still open then, and its rows are not visible to a worker yet.
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(_PENDING_KEY, [])
     for task_name, args, countdown in pending:
         publish(task_name, *args, countdown=countdown)

@@ -17,6 +17,7 @@ from expo.booths.services import open_booth
 from expo.catalog.category_tree import seed_categories
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.db_types import utcnow
+from expo.demo_activity import load_demo_activity
 from expo.demo_exhibitors import EXHIBITORS, NANNING_MASK_MACHINERY, UNPUBLISHED_EXHIBITORS, DemoExhibitor
 from expo.catalog.values import UNIT_ALIASES
 from expo.demo_images import PRODUCT_SIZE, THUMBNAIL_SIDE, booth_banner, company_logo, product_picture
@@ -50,6 +51,8 @@ DEMO_ACCOUNTS = (
                 "Nanning Mask Machinery Co.", "VN"),
     DemoAccount("attendee (buyer)", "buyer@example.com", "demo-buyer-2026", "Somchai Prasert",
                 "Bangkok Medical Trading", "TH"),
+    DemoAccount("check-in staff", "checkin@example.com", "demo-checkin-2026", "Wang Fang", "CAEXPO Secretariat",
+                "CN"),
 )
 
 THEMED_PAVILIONS = (
@@ -113,11 +116,13 @@ def demo_edition_dates(today: date) -> tuple[date, date]:
 
 def load_demo_data(today: date | None = None) -> Edition:
     """Idempotent: running it twice leaves one copy of everything. A database seeded before the
-    online exhibition existed gets its exhibitors, booths and products on the next run."""
+    online exhibition existed gets its exhibitors, booths and products on the next run, and one seeded
+    before the demo activity (expo.demo_activity) its month of visits, inquiries, reports and tickets."""
     edition = db.session.scalar(select(Edition).where(Edition.slug == "18th-caexpo"))
     if edition is None:
         edition = _load_demo_edition(today)
     _load_demo_exhibition(edition)
+    load_demo_activity(edition)
     return edition
 
 

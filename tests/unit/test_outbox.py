@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from expo.background import forget_pending
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.notifications import services
@@ -30,6 +31,23 @@ def test_rollback_drops_the_task_and_the_message(app_ctx, recorded_tasks):
     db.session.commit()
     assert recorded_tasks == []
     assert db.session.query(OutboxMessage).count() == 0
+
+
+def test_a_released_savepoint_publishes_nothing_before_the_commit(app_ctx, recorded_tasks):
+    first = queue("outer:1")
+    second = queue("outer:2")  # its savepoint is released while the first message is not committed yet
+    assert recorded_tasks == []
+    db.session.commit()
+    assert recorded_tasks == [(services.DELIVER_EMAIL_TASK, (first.id,)), (services.DELIVER_EMAIL_TASK, (second.id,))]
+
+
+def test_forgotten_deliveries_of_deleted_messages_are_not_published(app_ctx, recorded_tasks):
+    dropped, kept = queue("history:1"), queue("history:2", "b@example.com")
+    db.session.delete(dropped)
+    forget_pending(services.DELIVER_EMAIL_TASK, {dropped.id})
+    forget_pending("another.task", {kept.id})  # only the named task's calls are forgotten
+    db.session.commit()
+    assert recorded_tasks == [(services.DELIVER_EMAIL_TASK, (kept.id,))]
 
 
 def test_same_dedupe_key_is_queued_once(app_ctx, recorded_tasks):
