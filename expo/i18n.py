@@ -125,6 +125,8 @@ def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     tz = get_timezone()
+    if fmt == "day_time":
+        return datetime_in_zone(value, tz.zone, "day_time")
     text = _long_datetime(value, tz) if fmt == "full" else format_datetime(value, fmt)
     return f"{text} ({tz.zone})"
 
