@@ -49,7 +49,7 @@ EDITION = "18th-caexpo"
 DEMO_BOOTH = "nanning-mask-machinery"
 DEMO_COMPANY = "nanning-mask-machinery"
 
-MAX_PAGES = 60          # per role
+MAX_PAGES = 80          # per role
 MAX_PER_ROUTE = 2       # distinct URLs of one route (another booth, another product...)
 MAX_QUERY_VARIANTS = 1  # of those, with a query string (a filter, a page, a sort)
 
