@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from expo.accounts.models import EditionRole, User, new_session_token
 from expo.db_types import utcnow
 from expo.extensions import db
+from expo.lib.ranges import parse_id
 from expo.notifications.services import queue_email
 from expo.urls import external_url
 
@@ -271,7 +272,7 @@ def update_profile(user: User, profile: ProfileData) -> None:
 def load_user_from_session(session_id: str) -> User | None:
     """Flask-Login's user loader: the cookie holds '<id>:<session token>'."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if parse_id(user_id) is None or not token:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_token != token or user.is_disabled:
