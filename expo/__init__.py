@@ -147,10 +147,12 @@ def _tune_postgresql(app: Flask) -> None:
 
 
 def register_url_converters(app: Flask) -> None:
-    """Before any rule is added: every <int:...> in an address is an id both databases can hold."""
-    from expo.lib.ranges import IdConverter
+    """Before any rule is added: every <int:...> in an address is an id both databases can hold; and
+    no text with a NUL character in it reaches a query."""
+    from expo.lib.ranges import IdConverter, refuse_nul_characters
 
     app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_characters)
 
 
 def register_blueprints(app: Flask) -> None:

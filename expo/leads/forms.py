@@ -17,6 +17,9 @@ from expo.lib.ranges import parse_id
 from expo.leads.models import INCOTERMS, TradeInquiry
 from expo.leads.services import MAX_MESSAGE_LENGTH, InquiryData, QuotationData
 
+# What the 32-bit quantity columns hold with room to spare, and the catalogue's own limit.
+MAX_QUANTITY = 1_000_000_000
+
 # The currencies buyers in China and ASEAN trade in, then the world's usual ones.
 CURRENCIES = ("USD", "CNY", "EUR", "THB", "VND", "IDR", "MYR", "SGD", "PHP", "MMK", "KHR", "LAK", "BND", "JPY",
               "KRW", "HKD", "GBP", "AUD")
@@ -49,7 +52,7 @@ class InquiryForm(FlaskForm):
     products = SelectMultipleField(_l("Products"), coerce=int, validators=[Optional()],
                                    description=_l("One or several of this booth's products. An order request "
                                                   "names at least one."))
-    quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=10**12)],
+    quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)],
                             render_kw={"inputmode": "numeric"})
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=30)],
                        description=_l("For example pieces, boxes, cartons or tonnes."))
@@ -123,7 +126,7 @@ class QuotationForm(FlaskForm):
                               validators=[InputRequired(), NumberRange(min=0, max=Decimal("999999999999"))],
                               render_kw={"inputmode": "decimal"})
     currency = SelectField(_l("Currency"), default="USD", choices=[(code, code) for code in CURRENCIES])
-    quantity = WholeNumberField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=10**12)],
+    quantity = WholeNumberField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)],
                             render_kw={"inputmode": "numeric"})
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)])
     incoterm = SelectField(_l("Incoterm (2020)"), validators=[DataRequired()])

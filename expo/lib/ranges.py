@@ -1,4 +1,4 @@
-"""The values user input may take: ids both databases can hold, numbers written with the digits 0-9,
+"""The values user input may take: ids the tables can hold, numbers written with the digits 0-9,
 and days the calendar arithmetic can work with. Addresses, query strings and forms all read through
 here, so an edited link or a hostile form answers 400 or 404 with a reason, never 500."""
 
@@ -11,10 +11,12 @@ from flask import abort, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-# PostgreSQL's bigint and SQLite's INTEGER: a larger id exists nowhere, and either driver raises on it.
-MAX_ID = 2**63 - 1
-# What a 32-bit INTEGER column (capacities, positions) holds.
-MAX_INT32 = 2**31 - 1
+# The largest whole number either database takes at all (PostgreSQL's bigint, SQLite's INTEGER): past
+# it, psycopg and sqlite3 raise before the query runs.
+MAX_INT64 = 2**63 - 1
+# The tables' keys are INTEGER, 32 bits on PostgreSQL, which raises on a larger id (SQLite's could
+# go further, but ids count up from 1 and the same data must work on both): a larger id names nothing.
+MAX_ID = 2**31 - 1
 # No list is this long; a page number past it is an edited link, and the offset it asks for would
 # overflow the database's integer.
 MAX_PAGE = 1_000_000
@@ -30,7 +32,7 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 class IdConverter(IntegerConverter):
     """The ``int`` URL converter, for ids: the digits 0-9 only (Werkzeug's ``\\d`` also takes Arabic
     and other digits) and at most MAX_ID, so /product-images/9223372036854775808 is a page that
-    does not exist (404), not a database error."""
+    does not exist (404), not a database error, on both databases."""
 
     regex = r"[0-9]+"
 
@@ -41,7 +43,7 @@ class IdConverter(IntegerConverter):
                          max=MAX_ID if max is None or max > MAX_ID else max, signed=signed)
 
 
-def parse_whole_number(text: str | None, *, minimum: int = -MAX_ID, maximum: int = MAX_ID) -> int | None:
+def parse_whole_number(text: str | None, *, minimum: int = -MAX_INT64, maximum: int = MAX_INT64) -> int | None:
     """A whole number written with the digits 0-9 (an optional minus first) between minimum and
     maximum; None for anything else. ``int()`` alone accepts '²'-like digits that then fail,
     '١٢', '1_000' and numbers no column holds."""
@@ -94,3 +96,17 @@ def query_day(name: str, args=None) -> date | None:
         abort(404, _("There is nothing on %(day)s: choose a day between %(first)s and %(last)s.",
                      day=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
     return day
+
+
+def refuse_nul_characters() -> None:
+    """Before every request: a NUL character in the address, the query string or a form's text is
+    refused (400). PostgreSQL text cannot hold one, so psycopg raises wherever such a value meets a
+    query (a slug, a search, a name), and no person types one."""
+    values = [request.path, *request.args.values()]
+    if request.method in ("POST", "PUT", "PATCH"):
+        values.extend(request.form.values())
+        if request.is_json and b"\\u0000" in request.get_data():
+            values.append("\x00")
+    if any("\x00" in value for value in values):
+        abort(400, _("The address or the form contains a NUL character, which no text can hold. Remove it and "
+                     "try again."))
