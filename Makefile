@@ -49,7 +49,7 @@ test: install
 	bin/test-all
 
 test-fast: install
-	$(BIN)/pytest -q tests/unit tests/http
+	$(BIN)/pytest -q tests/unit tests/http tests/security
 
 bench: install
 	$(BIN)/python -m bench
