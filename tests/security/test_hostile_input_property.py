@@ -97,6 +97,36 @@ def test_every_page_of_a_real_object_survives_a_hostile_query_string(app, world_
     assert not failures
 
 
+# Every field name the app's forms declare (expo/**/forms.py), for the sweep over every POST route.
+FORM_FIELD_NAMES = """abstract alt_text approve assignee audience availability biography body booth buyer_country
+buyer_organisation capacity category channels choices city code confirm contact_email contact_phone country currency
+current_password date_from date_to delivery_date description destination_country destination_port document edition
+email ends_at ends_on enrols_whole_course field forum_id hs_code incoterm job_title kind label language
+lead_time_days legacy_encoding line_id message min_order_quantity moq name next note order_unit order_unit_other
+organisation parent_id password pavilion pavilion_id position price_max price_min product products publish q
+quantity reason registrants registration_closes_at registration_mode registration_opens_at reject remember
+required room sector send send_back session_id share_contact_with_booths slug sort speakers specifications stand
+starts_at starts_on status stream_url subject submit suspend tagline tags target_price timezone title type unit
+unit_price valid_until venue video_link website wechat whatsapp""".split()
+
+
+def test_every_form_survives_hostile_fields(app, world_and_clients):
+    """Every POST route, with the real objects in its address, as each role, with every field any form
+    declares set to one hostile value: refused or accepted, never a 5xx."""
+    world, clients = world_and_clients
+    rules = sorted(rule.rule for rule in app.url_map.iter_rules()
+                   if "POST" in rule.methods and rule.endpoint not in ("accounts.logout", "static"))
+    failures = []
+    for role_number, role in enumerate(ROLES):
+        for number, rule in enumerate(rules):
+            path = VARIABLE.sub(lambda match: quote(world.value(rule, match.group(1)), safe=""), rule)
+            hostile = HOSTILE_WORDS[(number * 3 + role_number) % len(HOSTILE_WORDS)]
+            response = clients[role].post(path, data={name: hostile for name in FORM_FIELD_NAMES})
+            if response.status_code >= 500:
+                failures.append(f"{role} POST {path} fields={hostile[:20]!r}: {response.status_code}")
+    assert not failures
+
+
 # Forms that take numbers or dates: who sends each, where, and what a valid submission holds; the
 # property replaces some of the fields with hostile values.
 FORMS = [
@@ -121,6 +151,9 @@ FORMS = [
      {"name": "Hostile", "slug": "hostile", "starts_on": "2027-09-10", "ends_on": "2027-09-13",
       "timezone": "UTC", "status": "draft"},
      ["starts_on", "ends_on"]),
+    ("owner", "/booths/{booth_slug}/catalogue/new",
+     {"name": "Hostile", "category": "", "order_unit": "piece", "currency": "USD", "availability": "in_stock"},
+     ["price_min", "price_max", "min_order_quantity", "hs_code", "category"]),
     ("owner", "/booths/{booth_slug}/edit/video", {"video_link": "https://youtu.be/dQw4w9WgXcQ"}, ["video_link"]),
     ("anonymous", "/engagement/track", {"kind": "video_play", "booth": "{booth_slug}"}, ["product", "document"]),
 ]

@@ -262,3 +262,44 @@ def test_text_with_a_nul_character_is_refused_before_any_query(app, world, metho
     assert response.status_code == 400
     if method == "GET":
         assert "contains a NUL character" in _text(response)
+
+
+@pytest.mark.parametrize("link", ["https://youtu.be/dQw4w9WgXcQ?t=²", "https://youtu.be/dQw4w9WgXcQ?t=١٢",
+                                  "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=1e3",
+                                  "https://www.youtube.com/watch?v=dQw4w9WgXcQ&start=" + "9" * 5000])
+def test_a_start_time_that_is_not_a_time_is_refused_with_the_reason(app_ctx, link):
+    from expo.booths.video import UnsupportedVideoLink, canonical_embed_url
+
+    with pytest.raises(UnsupportedVideoLink, match="is not a time such as 90, 90s or 1m30s"):
+        canonical_embed_url(link)
+
+
+def test_start_times_people_paste_still_work_and_ids_take_the_digits_0_to_9(app_ctx):
+    from expo.booths.video import UnsupportedVideoLink, canonical_embed_url
+
+    assert canonical_embed_url("https://youtu.be/dQw4w9WgXcQ?t=1h2m3s").endswith("?start=3723")
+    assert canonical_embed_url("https://youtu.be/dQw4w9WgXcQ?t=").endswith("/dQw4w9WgXcQ")
+    with pytest.raises(UnsupportedVideoLink):
+        canonical_embed_url("https://vimeo.com/١٢٣٤٥")
+
+
+@pytest.mark.parametrize("price", ["1e999999", "9" * 5000, "sNaN", "-Infinity"])
+def test_a_product_price_past_any_precision_is_refused_on_the_field(app, world, price):
+    from expo.catalog.models import Product
+
+    before = _count(app, Product)
+    response = _client(app, world, "owner").post(
+        f"/booths/{world.values['booth_slug']}/catalogue/new",
+        data={"name": "Gloves", "category": "", "order_unit": "piece", "currency": "USD",
+              "availability": "in_stock", "price_min": price})
+    assert response.status_code == 400
+    assert "Enter a price below one trillion" in _text(response) or "Enter a number such as 2.50" in _text(response)
+    assert _count(app, Product) == before
+
+
+def test_a_time_zone_name_longer_than_a_file_name_is_refused_on_the_field(app, world):
+    response = _client(app, world, "organizer").post(
+        "/editions/new", data={"name": "Far", "slug": "far", "starts_on": "2027-09-10", "ends_on": "2027-09-13",
+                               "timezone": "Asia/" + "a" * 3000, "status": "draft"})
+    assert response.status_code in (200, 400)
+    assert "Choose a time zone from the list." in _text(response)
