@@ -303,3 +303,17 @@ def test_a_time_zone_name_longer_than_a_file_name_is_refused_on_the_field(app, w
                                "timezone": "Asia/" + "a" * 3000, "status": "draft"})
     assert response.status_code in (200, 400)
     assert "Choose a time zone from the list." in _text(response)
+
+
+def test_the_report_service_itself_refuses_years_the_worker_cannot_compute(app, world, recorded_tasks):
+    from expo.booths.models import Booth
+    from expo.leads import reports
+
+    with app.test_request_context():
+        booth = db.session.get(Booth, int(world.values["booth_id"]))
+        owner = db.session.merge(world.users["owner"])
+        with pytest.raises(reports.ReportError, match="Choose a date between 2000-01-01 and 2100-12-31"):
+            reports.request_booth_report(owner, booth, period_from=date(9999, 12, 1), period_to=date(9999, 12, 31),
+                                         timezone="Asia/Shanghai")
+        db.session.rollback()
+    assert not recorded_tasks
