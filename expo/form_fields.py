@@ -9,10 +9,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, StopValidation
 
-from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar, parse_whole_number
+from expo.lib.ranges import FIRST_DAY, LAST_DAY, WHOLE_NUMBER, in_calendar, parse_whole_number
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 

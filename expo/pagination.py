@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import abort, request
 from flask_babel import gettext as _
 
-from expo.lib.ranges import MAX_PAGE
-
-_NUMBER = re.compile(r"-?[0-9]+")
+from expo.lib.ranges import MAX_PAGE, WHOLE_NUMBER
 
 
 def requested_page(name: str = "page", default: int = 1) -> int:
@@ -17,7 +13,7 @@ def requested_page(name: str = "page", default: int = 1) -> int:
     not a number, 1 when below 1, so an edited address shows a page instead of an error. A number
     no list reaches is a page that does not exist (404): its offset would overflow the database."""
     text = request.values.get(name, "").strip()
-    if not _NUMBER.fullmatch(text):
+    if not WHOLE_NUMBER.fullmatch(text):
         return default
     if text.startswith("-"):
         return 1

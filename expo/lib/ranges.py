@@ -25,7 +25,7 @@ MAX_PAGE = 1_000_000
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 
-_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -48,7 +48,7 @@ def parse_whole_number(text: str | None, *, minimum: int = -MAX_INT64, maximum: 
     maximum; None for anything else. ``int()`` alone accepts '²'-like digits that then fail,
     '١٢', '1_000' and numbers no column holds."""
     text = (text or "").strip()
-    if not _WHOLE_NUMBER.fullmatch(text) or len(text) > 20:
+    if not WHOLE_NUMBER.fullmatch(text) or len(text) > 20:
         return None
     value = int(text)
     return value if minimum <= value <= maximum else None
