@@ -39,6 +39,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -154,6 +155,15 @@ def _tune_postgresql(app: Flask) -> None:
             cursor.execute("SET plan_cache_mode = force_custom_plan")
             cursor.close()
             dbapi_connection.autocommit = autocommit
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before any rule is added: every <int:...> in an address is an id both databases can hold; and
+    no text with a NUL character in it reaches a query."""
+    from expo.lib.ranges import IdConverter, refuse_nul_characters
+
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_characters)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -40,7 +40,7 @@ def register(app: Flask) -> None:
         if error.code not in MESSAGES:
             return error
         detail = None
-        if error.code in (400, 409, 413) and error.description and error.description != type(error).description:
+        if error.code in (400, 404, 409, 413) and error.description and error.description != type(error).description:
             detail = error.description
         return render_error(error.code, detail)
 

@@ -27,6 +27,7 @@ from expo.audit.models import AuditAction
 from expo.audit.services import record
 from expo.db_types import utcnow
 from expo.extensions import db
+from expo.lib.ranges import parse_id
 from expo.notifications.services import queue_email
 from expo.permissions import can_manage_roles, ensure
 from expo.rules import RuleBroken
@@ -386,7 +387,7 @@ def update_profile(user: User, profile: ProfileData) -> None:
 def load_user_from_session(session_id: str) -> User | None:
     """Flask-Login's user loader: the cookie holds '<id>:<session token>'."""
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if parse_id(user_id) is None or not token:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_token != token or user.is_disabled:

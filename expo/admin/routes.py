@@ -13,6 +13,7 @@ from expo.accounts.models import EditionRole, User
 from expo.admin.forms import GrantOrganizerForm
 from expo.editions.models import Edition
 from expo.extensions import db
+from expo.pagination import requested_page
 from expo.permissions import can_manage_roles, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,7 +44,7 @@ def list_users():
             or_(User.email.like(pattern), func.lower(User.name).like(pattern),
                 func.lower(User.organisation).like(pattern))
         )
-    page = db.paginate(statement, per_page=USERS_PER_PAGE, error_out=False)
+    page = db.paginate(statement, page=requested_page(), per_page=USERS_PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, query=query)
 
 

@@ -20,7 +20,7 @@ from expo.i18n import is_known_timezone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_INTERVALS = 2
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::00)?$")
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(?::00)?$")
 
 
 class InvalidHours(ValueError):

@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from flask_babel import gettext as _
 
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-VIMEO_ID = re.compile(r"^\d{1,12}$")
+VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
 VIMEO_HASH = re.compile(r"^[0-9a-f]{6,20}$")
 BILIBILI_BVID = re.compile(r"^BV[0-9A-Za-z]{10}$")
-BILIBILI_AID = re.compile(r"^(?:av)?(\d{1,12})$", re.IGNORECASE)
+BILIBILI_AID = re.compile(r"^(?:av)?([0-9]{1,12})$", re.IGNORECASE)
 YOUKU_ID = re.compile(r"^[A-Za-z0-9=]{8,40}$")
 TENCENT_VID = re.compile(r"^[a-z0-9]{11}$")
 
@@ -52,15 +52,20 @@ def _query(parts, name: str) -> str:
     return (parse_qs(parts.query).get(name) or [""])[0]
 
 
+# '90', '90s', '1m30s', '1h2m3s', in the digits 0-9 (str.isdigit() also takes '²', which int() refuses).
+_START = re.compile(r"([0-9]{1,6})|(?:([0-9]{1,3})h)?(?:([0-9]{1,4})m)?(?:([0-9]{1,6})s)?")
+
+
 def _start_seconds(value: str) -> int:
-    """'90', '90s', '1m30s', '1h2m3s' -> seconds; 0 when absent or unreadable."""
-    if value.isdigit():
-        return int(value)
-    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", value)
-    if not match or not value:
-        return 0
-    hours, minutes, seconds = (int(group or 0) for group in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
+    """The start time a link asks for, in seconds; 0 when absent. Raises UnsupportedVideoLink for one
+    that is not a time, rather than quietly dropping it."""
+    match = _START.fullmatch(value)
+    if not match:
+        raise UnsupportedVideoLink(_("The start time in this address (t=%(value)s) is not a time such as 90, 90s or "
+                                     "1m30s. Correct it, or remove it to start at the beginning.",
+                                     value=value[:20]))
+    plain, hours, minutes, seconds = (int(group or 0) for group in match.groups())
+    return plain + hours * 3600 + minutes * 60 + seconds
 
 
 def _youtube(parts, host: str) -> str | None:

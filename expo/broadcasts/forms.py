@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from expo.broadcasts.models import Broadcast
 from expo.broadcasts.services import Draft
+from expo.lib.ranges import parse_id
 
 EMAIL_AND_APP, EMAIL_ONLY, APP_ONLY = "both", "email", "in_app"
 CHANNEL_CHOICES = [
@@ -45,7 +46,7 @@ class MessageFieldsMixin:
 
 
 def _choice_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)
 
 
 class BroadcastForm(MessageFieldsMixin, FlaskForm):

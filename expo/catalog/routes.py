@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 
+from expo.lib.ranges import query_id
 from expo.pagination import requested_page
 from expo.transactions import end_read_transaction
 from expo import uploads
@@ -46,7 +47,7 @@ def show_product(slug: str, product_slug: str):
     if product is None:
         abort(404)
     # The gallery works without JavaScript: each small picture links to the page showing it large.
-    chosen = request.args.get("image", type=int)
+    chosen = query_id("image")
     if chosen is None:  # looking through the gallery is still the same view of the product
         engagement.record(EngagementEvent.PRODUCT_VIEW, booth, product=product)
     main_image = next((image for image in product.images if image.id == chosen), None) or \

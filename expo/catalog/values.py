@@ -215,10 +215,10 @@ def parse_price(text: str) -> Decimal | None:
         raise InvalidValue(_("Enter a number such as 2.50."))
     if amount < 0:
         raise InvalidValue(_("A price cannot be negative."))
+    if amount > MAX_PRICE:  # before quantize, which raises on a number longer than the context's precision
+        raise InvalidValue(_("Enter a price below one trillion."))
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidValue(_("Use at most two decimals."))
-    if amount > MAX_PRICE:
-        raise InvalidValue(_("Enter a price below one trillion."))
     return amount.quantize(Decimal("0.01"))
 
 

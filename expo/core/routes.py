@@ -95,7 +95,7 @@ def dev_outbox():
 @bp.route("/dev/outbox/<name>")
 def dev_outbox_message(name: str):
     outbox = _outbox_dir()
-    if not name.isdigit():
+    if not (name.isascii() and name.isdigit()):
         abort(404)
     path = outbox / f"{name}.eml"
     if not path.exists():

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Edition
 from expo.editions.services import EditionData
-from expo.form_fields import web_address_field
+from expo.form_fields import DayField, web_address_field
 from expo.i18n import STATUS_LABELS, country_choices, is_known_timezone, timezone_choices
 
 
@@ -18,8 +18,8 @@ class EditionForm(FlaskForm):
                        description=_l("For example “18th China-ASEAN Expo”."))
     slug = web_address_field("18th-caexpo")
     tagline = StringField(_l("Tagline"), validators=[Optional(), Length(max=300)])
-    starts_on = DateField(_l("First day"), validators=[DataRequired()])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    starts_on = DayField(_l("First day"), validators=[DataRequired()])
+    ends_on = DayField(_l("Last day"), validators=[DataRequired()])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     country = SelectField(_l("Country"), validators=[Optional()])

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from expo.engagement.services import BROWSER_KINDS
+from expo.form_fields import WholeNumberField
+from expo.lib.ranges import MAX_ID
 
 
 class TrackEventForm(FlaskForm):
@@ -20,8 +22,8 @@ class TrackEventForm(FlaskForm):
     kind = SelectField(choices=[(kind, kind) for kind in BROWSER_KINDS],
                        validators=[DataRequired(_l("Say what happened."))])
     booth = StringField(validators=[DataRequired(_l("Name the booth.")), Length(max=120)])
-    product = IntegerField(validators=[Optional(), NumberRange(min=1)])
-    document = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    product = WholeNumberField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    document = WholeNumberField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 class FavouriteForm(FlaskForm):

@@ -24,6 +24,7 @@ from expo.booths.models import Booth
 from expo.catalog.models import Product
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
+from expo.lib.ranges import MAX_INT64
 from expo.forums.models import Forum, ProgrammeSession, Speaker
 from expo.urls import external_url
 
@@ -232,9 +233,9 @@ def index_document() -> str:
 
 def section_document(section: str, number: int) -> str | None:
     """One child sitemap, or None when the section has no such part."""
-    if section not in SECTION_SOURCES or number < 1:
-        return None
     offset = (number - 1) * URLS_PER_SITEMAP
+    if section not in SECTION_SOURCES or number < 1 or offset > MAX_INT64:
+        return None  # a part so far on that its offset would overflow the database
     entries = list(SECTION_SOURCES[section].entries(offset, URLS_PER_SITEMAP))
     if not entries and number > 1:
         return None

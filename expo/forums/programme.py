@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.extensions import db
+from expo.lib.ranges import query_day
 from expo.forums.models import Forum, ProgrammeSession
 
 
@@ -29,11 +30,8 @@ class ProgrammeFilters:
 
     @classmethod
     def from_args(cls, args) -> "ProgrammeFilters":
-        try:
-            day = date.fromisoformat(args.get("day", "")) if args.get("day") else None
-        except ValueError:
-            day = None  # a mangled link shows the whole programme rather than an error
-        return cls(day=day, forum=args.get("forum", "").strip(), tag=args.get("tag", "").strip(),
+        # A mangled day shows the whole programme rather than an error; a far one is a 404.
+        return cls(day=query_day("day", args), forum=args.get("forum", "").strip(), tag=args.get("tag", "").strip(),
                    language=args.get("language", "").strip())
 
     @property

@@ -8,13 +8,17 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (DateField, DecimalField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from expo.form_fields import AmountField, DayField, WholeNumberField
 from expo.i18n import country_choices
+from expo.lib.ranges import parse_id
 from expo.leads.models import INCOTERMS, TradeInquiry
 from expo.leads.services import MAX_MESSAGE_LENGTH, InquiryData, QuotationData
+
+# What the 32-bit quantity columns hold with room to spare, and the catalogue's own limit.
+MAX_QUANTITY = 1_000_000_000
 
 # The currencies buyers in China and ASEAN trade in, then the world's usual ones.
 CURRENCIES = ("USD", "CNY", "EUR", "THB", "VND", "IDR", "MYR", "SGD", "PHP", "MMK", "KHR", "LAK", "BND", "JPY",
@@ -48,11 +52,11 @@ class InquiryForm(FlaskForm):
     products = SelectMultipleField(_l("Products"), coerce=int, validators=[Optional()],
                                    description=_l("One or several of this booth's products. An order request "
                                                   "names at least one."))
-    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=10**12)],
+    quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)],
                             render_kw={"inputmode": "numeric"})
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=30)],
                        description=_l("For example pieces, boxes, cartons or tonnes."))
-    target_price = DecimalField(_l("Target price per unit"), places=2,
+    target_price = AmountField(_l("Target price per unit"), places=2,
                                 validators=[Optional(), NumberRange(min=0, max=Decimal("999999999999"))],
                                 render_kw={"inputmode": "decimal"})
     currency = SelectField(_l("Currency"), default="USD", choices=[(code, code) for code in CURRENCIES])
@@ -62,7 +66,7 @@ class InquiryForm(FlaskForm):
     destination_country = SelectField(_l("Destination country or region"), validators=[Optional()])
     destination_port = StringField(_l("Destination port or city"), validators=[Optional(), Length(max=120)],
                                    description=_l("For example Port Klang, Laem Chabang or Jakarta (Tanjung Priok)."))
-    delivery_date = DateField(_l("Wanted delivery date"), validators=[Optional()])
+    delivery_date = DayField(_l("Wanted delivery date"), validators=[Optional()])
     message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
                             render_kw={"rows": 6},
                             description=_l("What you need: specifications, certificates, packaging, samples."))
@@ -118,17 +122,17 @@ class NoteForm(FlaskForm):
 
 
 class QuotationForm(FlaskForm):
-    unit_price = DecimalField(_l("Unit price"), places=2,
+    unit_price = AmountField(_l("Unit price"), places=2,
                               validators=[InputRequired(), NumberRange(min=0, max=Decimal("999999999999"))],
                               render_kw={"inputmode": "decimal"})
     currency = SelectField(_l("Currency"), default="USD", choices=[(code, code) for code in CURRENCIES])
-    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=10**12)],
+    quantity = WholeNumberField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)],
                             render_kw={"inputmode": "numeric"})
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)])
     incoterm = SelectField(_l("Incoterm (2020)"), validators=[DataRequired()])
-    lead_time_days = IntegerField(_l("Lead time (days)"), validators=[InputRequired(), NumberRange(min=0, max=3650)],
+    lead_time_days = WholeNumberField(_l("Lead time (days)"), validators=[InputRequired(), NumberRange(min=0, max=3650)],
                                   description=_l("From the buyer's acceptance to shipment."))
-    valid_until = DateField(_l("Valid until"), validators=[DataRequired()],
+    valid_until = DayField(_l("Valid until"), validators=[DataRequired()],
                             description=_l("The last day the buyer can accept, in your booth's time zone."))
     note = TextAreaField(_l("Terms and remarks"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
                          render_kw={"rows": 3}, description=_l("Shown to the buyer with the quotation."))
@@ -164,14 +168,14 @@ class AssignForm(FlaskForm):
     submit = SubmitField(_l("Assign"), id="assign-submit")
 
     def assignee_id(self) -> int | None:
-        return int(self.assignee.data) if self.assignee.data and self.assignee.data.isdigit() else None
+        return parse_id(self.assignee.data)
 
 
 class BoothReportForm(FlaskForm):
     edition = SelectField(_l("Edition"), validators=[Optional()],
                           description=_l("Choose an edition for its days, or leave it and give the dates."))
-    date_from = DateField(_l("First day"), validators=[Optional()])
-    date_to = DateField(_l("Last day (included)"), validators=[Optional()])
+    date_from = DayField(_l("First day"), validators=[Optional()])
+    date_to = DayField(_l("Last day (included)"), validators=[Optional()])
     submit = SubmitField(_l("Compile the report"))
 
     def __init__(self, *args, editions=(), **kwargs):
@@ -180,7 +184,7 @@ class BoothReportForm(FlaskForm):
             (str(edition.id), edition.name) for edition in editions]
 
     def edition_id(self) -> int | None:
-        return int(self.edition.data) if self.edition.data and self.edition.data.isdigit() else None
+        return parse_id(self.edition.data)
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -203,4 +207,4 @@ class ExpoReportForm(BoothReportForm):
             (str(pavilion.id), f"{pavilion.edition.name} · {pavilion.name}") for pavilion in pavilions]
 
     def pavilion_id(self) -> int | None:
-        return int(self.pavilion.data) if self.pavilion.data and self.pavilion.data.isdigit() else None
+        return parse_id(self.pavilion.data)

@@ -39,6 +39,7 @@ from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import is_known_timezone
 from expo.leads import notify
+from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
 from expo.leads.services import KIND_LABELS, STATUS_LABELS, LeadError
 from expo.organize.exports import csv_safe_row
@@ -68,6 +69,10 @@ def period_of_edition(edition: Edition) -> tuple[date, date, str]:
 
 
 def _check_period(period_from: date, period_to: date) -> None:
+    if not (in_calendar(period_from) and in_calendar(period_to)):
+        # The worker adds a day and converts time zones: far years overflow there, after the page said yes.
+        raise ReportError(_("Choose a date between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
+                            last=LAST_DAY.isoformat()), "date_from")
     if period_to < period_from:
         raise ReportError(_("The period ends before it starts."), "date_to")
     if (period_to - period_from).days > MAX_PERIOD_DAYS:

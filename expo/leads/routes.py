@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from expo.editions.services import editions_organized_by, editions_visible_to
+from expo.lib.ranges import MAX_ID, parse_whole_number, query_id
 from expo.pagination import requested_page
 from expo import uploads
 from expo.booths.models import Booth
@@ -113,7 +114,7 @@ def new_inquiry(slug: str):
     form = InquiryForm(products=products)
     status = 200
     if request.method == "GET":
-        chosen = request.args.get("product", type=int)
+        chosen = query_id("product")
         form.products.data = [chosen] if chosen in dict(products) else []
         if request.args.get("kind") == TradeInquiry.ORDER_REQUEST:
             form.kind.data = TradeInquiry.ORDER_REQUEST
@@ -168,7 +169,7 @@ def _thread(inquiry: TradeInquiry):
     """The thread's page: the latest one unless the viewer asked for an earlier one."""
     total = db.session.scalar(select(func.count(InquiryMessage.id)).where(InquiryMessage.inquiry_id == inquiry.id))
     last_page = max(1, math.ceil(total / MESSAGES_PER_PAGE))
-    page = min(max(request.args.get("page", last_page, type=int) or last_page, 1), last_page)
+    page = min(requested_page(default=last_page), last_page)
     return db.paginate(services.thread_query(inquiry), page=page, per_page=MESSAGES_PER_PAGE, error_out=False)
 
 
@@ -261,11 +262,11 @@ def download_attachment(inquiry_id: int, message_id: int):
 
 def _inbox_filters(booth: Booth) -> services.InboxFilters:
     status = request.args.get("status") or None
-    assignee = request.args.get("assignee", "")
+    assignee = request.args.get("assignee")
     return services.InboxFilters(
         status=status if status in TradeInquiry.STATUSES else None,
-        assignee=int(assignee) if assignee.isdigit() else None,
-        product_id=request.args.get("product", type=int),
+        assignee=parse_whole_number(assignee, minimum=services.UNASSIGNED, maximum=MAX_ID),
+        product_id=query_id("product"),
         unread_only=request.args.get("unread") == "1",
     )
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from expo.editions.models import Edition
-from expo.form_fields import web_address_field
+from expo.form_fields import LocalTimeField, WholeNumberField, web_address_field
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.text import one_line
 from expo.i18n import country_choices
@@ -18,6 +18,8 @@ from expo.organize.services import (ForumData, QuestionData, SessionData, Speake
                                     local_to_utc, parse_choices, utc_to_local)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+# Seats in one forum or session: far more than any hall, far less than the 32-bit column holds.
+MAX_CAPACITY = 1_000_000
 
 FORUM_KIND_CHOICES = [
     (Forum.MAIN, _l("Main forum")),
@@ -36,8 +38,8 @@ QUESTION_KIND_CHOICES = [
 ]
 
 
-def _local_time_field(label, *, required: bool = False) -> DateTimeLocalField:
-    return DateTimeLocalField(label, format=DATETIME_FORMAT,
+def _local_time_field(label, *, required: bool = False) -> LocalTimeField:
+    return LocalTimeField(label, format=DATETIME_FORMAT,
                               validators=[DataRequired() if required else Optional()])
 
 
@@ -81,12 +83,12 @@ class ForumForm(RegistrationWindowMixin, FlaskForm):
                             description=_l("Only for sub-forums."))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
                                 render_kw={"rows": 5})
-    position = IntegerField(_l("Position in the programme"), default=0,
+    position = WholeNumberField(_l("Position in the programme"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=10000)],
                             description=_l("Lower numbers come first."))
     registration_mode = SelectField(_l("Registration"), choices=REGISTRATION_MODE_CHOICES, default=Forum.OPEN)
     enrols_whole_course = BooleanField(_l("Attendees enrol in the whole course (training courses only)"))
-    capacity = IntegerField(_l("Course capacity"), validators=[Optional(), NumberRange(min=0)],
+    capacity = WholeNumberField(_l("Course capacity"), validators=[Optional(), NumberRange(min=0, max=MAX_CAPACITY)],
                             description=_l("Only for whole-course enrolment. Leave blank for no limit."))
     submit = SubmitField(_l("Save forum"))
 
@@ -125,7 +127,7 @@ class SessionForm(RegistrationWindowMixin, FlaskForm):
                              description=_l("A web address starting with https:// (or http://)."))
     language = StringField(_l("Language"), validators=[Optional(), Length(max=40)],
                            description=_l("For example “Chinese, with English interpretation”."))
-    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)],
+    capacity = WholeNumberField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=MAX_CAPACITY)],
                             description=_l("Leave blank for no limit."))
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=300)],
                        description=_l("Separated by commas, for example “AI, logistics”."))

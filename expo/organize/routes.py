@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from expo.lib.ranges import query_id
 from expo.pagination import requested_page
 from expo import uploads
 from expo.editions.models import Edition
@@ -108,9 +109,9 @@ def index():
 def create_forum():
     edition = _edition()
     form = ForumForm(edition=edition, main_forums=services.main_forums(edition))
-    if not form.is_submitted() and request.args.get("parent", type=int):
+    if not form.is_submitted() and query_id("parent"):
         form.kind.data = Forum.SUB
-        form.parent_id.data = str(request.args.get("parent", type=int))
+        form.parent_id.data = str(query_id("parent"))
     if form.validate_on_submit():
         try:
             forum = services.create_forum(current_user, edition, form.forum_data())
@@ -357,7 +358,7 @@ def export_registrants(kind: str, target_id: int, fmt: str):
 def _back_to_registrants(registration: Registration):
     target = registration.target
     return redirect(url_for("organize.list_registrants", kind=_target_kind(target), target_id=target.id,
-                            page=request.form.get("page", type=int) or None))
+                            page=requested_page(default=0) or None))
 
 
 @bp.route("/registrations/<int:registration_id>/decide", methods=["POST"])

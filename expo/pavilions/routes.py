@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from expo.lib.ranges import query_id
 from expo.pagination import requested_page
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition, Pavilion
@@ -251,7 +252,7 @@ def edit_placement(placement_id: int):
     form = PlacementForm(services.hall_order(_edition().pavilions))
     if not form.is_submitted():
         # "Move here" links from another pavilion's pages preselect that pavilion.
-        wanted = request.args.get("pavilion", type=int)
+        wanted = query_id("pavilion")
         form.pavilion.data = wanted if any(p.id == wanted for p in _edition().pavilions) else placement.pavilion_id
         form.stand.data = placement.stand
     status = 200

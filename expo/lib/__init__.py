@@ -1,0 +1,1 @@
+"""Small helpers the features share."""
