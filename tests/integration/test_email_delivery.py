@@ -72,7 +72,7 @@ def test_sign_up_confirm_and_log_in(client: FlaskClient, smtp_server: SmtpServer
 
     response = log_in(client, email, PASSWORD)
     assert response.status_code == 302, response.get_data(as_text=True)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard"
     assert NAME in client.get("/").get_data(as_text=True)
 
     [row] = outbox.rows()
@@ -114,7 +114,7 @@ def test_password_reset_by_email(app: Flask, factory, smtp_server: SmtpServer) -
     assert BAD_CREDENTIALS in old.get_data(as_text=True)
     new = log_in(app.test_client(), user.email, NEW_PASSWORD)
     assert new.status_code == 302
-    assert new.headers["Location"] == "/"
+    assert new.headers["Location"] == "/dashboard"
 
 
 def test_password_reset_for_unknown_address_sends_nothing(app: Flask, factory, smtp_server: SmtpServer,
