@@ -21,6 +21,7 @@ from expo.catalog.models import Product, ProductImage
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.engagement import analytics
+from expo.engagement.charts import Bar
 from expo.engagement.services import favourites_of
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
@@ -46,19 +47,10 @@ CHART_WIDTH, CHART_HEIGHT, CHART_GAP = 280, 64, 4
 
 
 @dataclass(frozen=True)
-class ChartBar:
-    x: float
-    y: float
-    width: float
-    height: float
-    label: str
-
-
-@dataclass(frozen=True)
 class SmallChart:
     width: int
     height: int
-    bars: tuple[ChartBar, ...]
+    bars: tuple[Bar, ...]
     summary: str
 
 
@@ -70,7 +62,7 @@ def small_chart(values: Sequence[tuple[str, int]], summary: str) -> SmallChart:
     bars = []
     for index, (label, value) in enumerate(values):
         height = max(value / peak * CHART_HEIGHT, 1.0)
-        bars.append(ChartBar(x=round(index * slot + CHART_GAP / 2, 1), y=round(CHART_HEIGHT - height, 1),
+        bars.append(Bar(x=round(index * slot + CHART_GAP / 2, 1), y=round(CHART_HEIGHT - height, 1),
                              width=round(slot - CHART_GAP, 1), height=round(height, 1),
                              label=f"{label}: {format_number(value)}"))
     return SmallChart(CHART_WIDTH, CHART_HEIGHT, tuple(bars), summary)
