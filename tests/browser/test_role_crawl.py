@@ -41,9 +41,10 @@ ROLES = {
     "exhibitor staff": ("staff@example.com", "demo-staff-2026"),
     "organizer": ("organizer@example.com", "demo-organizer-2026"),
     "admin": ("admin@example.com", "demo-admin-2026"),
+    "check-in staff": ("checkin@example.com", "demo-checkin-2026"),
 }
 ROLE_NAMES = {"attendee": "Somchai Prasert", "exhibitor owner": "Chen Yuehe", "exhibitor staff": "Nguyen Thi Lan",
-              "organizer": "Li Wei", "admin": "Ada Admin"}
+              "organizer": "Li Wei", "admin": "Ada Admin", "check-in staff": "Wang Fang"}
 
 EDITION = "18th-caexpo"
 DEMO_BOOTH = "nanning-mask-machinery"
@@ -433,7 +434,7 @@ def test_session_times_stay_beside_their_titles_on_the_programme(page: Page):
     assert not misplaced, f"at 1280 px these sessions' times are not beside their titles: {misplaced}"
 
 
-@pytest.mark.parametrize("role", ["organizer", "admin", "exhibitor staff"])
+@pytest.mark.parametrize("role", ["organizer", "admin", "exhibitor staff", "check-in staff"])
 def test_the_signed_in_navigation_is_one_line_on_a_desktop(as_role, role):
     page = as_role(role)
     page.goto("/")
