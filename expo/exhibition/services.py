@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +42,7 @@ from expo.exhibition.search_index import (SQLITE_INDEXES, TITLE_WEIGHT, SearchTe
                                           tsquery_expression)
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
+from expo.leads.services import response_times
 
 PRODUCTS, BOOTHS = "products", "booths"
 KINDS = (PRODUCTS, BOOTHS)
@@ -156,7 +158,7 @@ def search(criteria: SearchCriteria) -> SearchResults:
         ids, count = shown.page(sort, last)
     page_number = min(max(1, criteria.page), _page_count(count))
     counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
-    items = product_cards(ids) if criteria.kind == PRODUCTS else load_booths(ids)
+    items = product_cards(ids, with_supplier=True) if criteria.kind == PRODUCTS else load_booths(ids)
     return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)))
 
 
@@ -461,6 +463,16 @@ class CardBooth:
 
 
 @dataclass(frozen=True)
+class CardSupplier:
+    """Who sells a product, as a search result shows it to a buyer: the company, its country, and
+    how fast it usually replies (None until that is public: ResponseTime.is_public)."""
+
+    name: str
+    country: str | None
+    response_time: timedelta | None
+
+
+@dataclass(frozen=True)
 class ProductCard:
     """A product as a result card shows it: the card template and expo.catalog.display read it as
     they read a Product. Plain values from two queries (the category comes from the cached filter
@@ -481,10 +493,13 @@ class ProductCard:
     category: CategoryOption | None
     images: tuple[CardImage, ...]
     booth: CardBooth
+    # Search results only (product_cards(..., with_supplier=True)).
+    supplier: CardSupplier | None = None
 
 
-def product_cards(ids: Sequence[int]) -> list[ProductCard]:
-    """The page's product cards, in the order found."""
+def product_cards(ids: Sequence[int], *, with_supplier: bool = False) -> list[ProductCard]:
+    """The page's product cards, in the order found; ``with_supplier``: each with its supplier's
+    name, country and response time (one more query for the page's booths, whatever their number)."""
     if not ids:
         return []
     categories = {category.id: category for category in filter_options().categories}
@@ -496,16 +511,23 @@ def product_cards(ids: Sequence[int]) -> list[ProductCard]:
         images.setdefault(product_id, []).append(CardImage(image_id, alt_text))
     rows = db.session.execute(
         select(*CARD_COLUMNS, Booth.slug.label("booth_slug"), Booth.status.label("booth_status"),
-               Booth.country.label("booth_country"))
-        .join(Booth, Booth.id == Product.booth_id).where(Product.id.in_(ids)))
+               Booth.country.label("booth_country"), ExhibitorCompany.name.label("company_name"))
+        .join(Booth, Booth.id == Product.booth_id).join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+        .where(Product.id.in_(ids))).all()
+    replies = response_times({row.booth_id for row in rows}) if with_supplier else {}
     by_id = {}
     for row in rows:
+        supplier = None
+        if with_supplier:
+            reply = replies.get(row.booth_id)
+            supplier = CardSupplier(row.company_name, row.booth_country,
+                                    reply.median if reply is not None and reply.is_public else None)
         by_id[row.id] = ProductCard(
             id=row.id, booth_id=row.booth_id, slug=row.slug, name=row.name, category_id=row.category_id,
             price_min=row.price_min, price_max=row.price_max, currency=row.currency, order_unit=row.order_unit,
             min_order_quantity=row.min_order_quantity, availability=row.availability,
             category=categories.get(row.category_id), images=tuple(images.get(row.id, ())),
-            booth=CardBooth(row.booth_id, row.booth_slug, row.booth_status, row.booth_country))
+            booth=CardBooth(row.booth_id, row.booth_slug, row.booth_status, row.booth_country), supplier=supplier)
     return [by_id[id_] for id_ in ids if id_ in by_id]
 
 
