@@ -26,10 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal_column, or_, select,
-                        table, union_all)
+from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal, literal_column, or_,
+                        select, table, union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
@@ -38,8 +39,8 @@ from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.editions.models import Edition
 from expo.exhibition.filter_options import CategoryOption, filter_options
-from expo.exhibition.search_index import (SQLITE_INDEXES, TITLE_WEIGHT, SearchTerm, fts5_expression, parse_query,
-                                          tsquery_expression)
+from expo.exhibition.search_index import (SQLITE_INDEXES, TITLE_WEIGHT, SearchTerm, category_words, fts5_expression,
+                                          parse_query, searchable_text, tsquery_expression)
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.leads.services import response_times
@@ -370,7 +371,31 @@ class _Finder:
         scored = self._scored_matches(RESULT_LIMIT + 1, since=window_start)
         if len(scored) <= RESULT_LIMIT:
             scored += self._scored_matches(RESULT_LIMIT + 1 - len(scored), before=window_start)
-        return _ranked_page(scored, offset, size), _capped(len(scored))
+        return _ranked_page(self._tiered(scored), offset, size), _capped(len(scored))
+
+    def _tiered(self, scored: list[tuple[int, float]]) -> list[tuple[int, tuple[int, float]]]:
+        """Each (id, score) with a tier before its score: a product in a category the words name
+        (or below it) ranks above the rest, and within each, a product or booth of a company whose
+        sector the words name ranks above those of other companies. "mask" thus lists respirators
+        and surgical masks (Masks and respirators) before a cosmetic face mask, whose name alone
+        holds the word. One query for the candidates' categories and sectors."""
+        if not scored:
+            return []
+        ids = [id_ for id_, _score in scored]
+        in_sector = _sector_matches(self.terms)
+        if self.entity is Product:
+            categories = matching_categories(self.terms)
+            query = (select(Product.id, Product.category_id, in_sector)
+                     .join(Booth, Booth.id == Product.booth_id)
+                     .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+                     .where(_one_of(Product.id, ids)))
+            tiers = {id_: 2 * (category_id in categories) + bool(sector) for id_, category_id, sector
+                     in db.session.execute(query)}
+        else:
+            query = (select(Booth.id, in_sector).join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+                     .where(_one_of(Booth.id, ids)))
+            tiers = {id_: int(bool(sector)) for id_, sector in db.session.execute(query)}
+        return [(id_, (tiers.get(id_, 0), score)) for id_, score in scored]
 
     def _scored_matches(self, limit: int, *, since: int | None = None,
                         before: int | None = None) -> list[tuple[int, float]]:
@@ -420,10 +445,59 @@ class _Finder:
         return list(db.session.scalars(self._sorted(query, sort).limit(size).offset(offset)))
 
 
-def _ranked_page(scored: list[tuple[int, float]], offset: int, size: int) -> list[int]:
+def _ranked_page(scored: list[tuple[int, Any]], offset: int, size: int) -> list[int]:
     """The ids of one page of (id, score) pairs, best first (the newest first among equals)."""
     scored.sort(key=lambda pair: (pair[1], pair[0]), reverse=True)
     return [id_ for id_, _score in scored[offset:offset + size]]
+
+
+def _singulars(word: str) -> frozenset[str]:
+    """The word and what it would be without a plural ending: a crude English stem, enough to tell
+    that "masks" names "mask" (full stemming is the index's; this only compares a visitor's words
+    with category names and sectors)."""
+    forms = {word}
+    for ending, replacement in (("ies", "y"), ("es", ""), ("s", "")):
+        if len(word) > len(ending) + 2 and word.endswith(ending):
+            forms.add(word[:-len(ending)] + replacement)
+    return frozenset(forms)
+
+
+def _names(term: SearchTerm, words: frozenset[str], text: str) -> bool:
+    """Whether a category name (its ``words``, lower case; ``text``, all of it) holds the term: a
+    run of Chinese characters anywhere in it, a word as a word or its plural, the last word typed
+    also as the start of one."""
+    if term.pairs or not term.token.isascii():
+        return term.token in text
+    forms = _singulars(term.token)
+    return any(forms & _singulars(word) or (term.prefix and word.startswith(term.token)) for word in words)
+
+
+@lru_cache(maxsize=1024)
+def _category_name_words(name: str) -> tuple[frozenset[str], str]:
+    text = searchable_text(category_words(name)).lower()
+    return frozenset(text.split()), text
+
+
+def matching_categories(terms: Sequence[SearchTerm]) -> frozenset[int]:
+    """The categories whose name, in English or a shipped language, holds one of the words, and
+    every category below them (from the cached filter options: no query)."""
+    options = filter_options()
+    named = [category.id for category in options.categories
+             if any(_names(term, *_category_name_words(category.name)) for term in terms)]
+    return frozenset(id_ for category_id in named for id_ in options.category_descendants(category_id))
+
+
+def _sector_matches(terms: Sequence[SearchTerm]) -> ColumnElement[bool]:
+    """Whether the company's free-text sector holds one of the words: at the start of a word, in
+    the singular ("masks" finds "Face masks"); a run of Chinese characters anywhere."""
+    sector = func.lower(literal(" ").concat(ExhibitorCompany.sector))
+    tests = []
+    for term in terms:
+        if term.pairs or not term.token.isascii():
+            tests.append(sector.like(f"%{term.token}%"))
+        else:
+            tests.append(sector.like(f"% {min(_singulars(term.token), key=len)}%"))
+    return or_(*tests).label("in_sector") if tests else literal(False).label("in_sector")
 
 
 def _one_of(column: ColumnElement, ids: list[int]) -> ColumnElement[bool]:

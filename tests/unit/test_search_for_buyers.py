@@ -56,3 +56,43 @@ def test_result_cards_name_the_supplier_its_country_and_public_response_time(app
         cards = {card.name: card.supplier for card in services.search(SearchCriteria(text="durian")).page.items}
     assert cards["Durian paste"] == services.CardSupplier("Saigon Answers", "VN", timedelta(hours=4))
     assert cards["Durian chips"] == services.CardSupplier("Bangkok Quiet", "TH", None)
+
+
+def test_a_search_for_mask_lists_protective_masks_before_a_cosmetic_face_mask(app, factory):
+    categories = factory.categories()
+    owner = factory.user()
+    spa = factory.booth(factory.company(owner=owner, name="Chiang Mai Spa", slug="spa", country="TH",
+                                        sector="Health tourism"))
+    shield = factory.booth(factory.company(owner=owner, name="Guangxi Shield", slug="shield", country="CN",
+                                           sector="Protective equipment"))
+    # Listed first, named for the word, the face mask would win on words alone.
+    add_products(app, shield, {"name": "KN95 respirator", "category_id": categories["masks-respirators"]},
+                 {"name": "Medical surgical mask, type IIR", "category_id": categories["masks-respirators"],
+                  "description": "Ear loops and a nose bridge."})
+    add_products(app, spa, {"name": "Tamarind clay face mask mask", "category_id": categories["herbal-medicine"],
+                            "description": "A cosmetic face mask for facials: clay mask with tamarind."})
+    for text in ("mask", "masks", "Mask"):
+        ranked = found(app, text=text)
+        assert set(ranked[:2]) == {"KN95 respirator", "Medical surgical mask, type IIR"}, text
+        assert ranked[2] == "Tamarind clay face mask mask", text
+    # The category's Chinese name (口罩与呼吸器) finds the protective ones only.
+    assert set(found(app, text="口罩")) == {"KN95 respirator", "Medical surgical mask, type IIR"}
+    with app.test_request_context():
+        assert services.matching_categories(services.parse_query("mask")) == {categories["masks-respirators"]}
+        medical = services.matching_categories(services.parse_query("medical"))
+        assert {categories["medical-supplies"], categories["masks-respirators"], categories["dental-supplies"]} <= medical
+        assert categories["herbal-medicine"] not in medical
+
+
+def test_a_booth_whose_sector_the_words_name_ranks_higher_and_so_do_its_products(app, factory):
+    owner = factory.user()
+    trader = factory.booth(factory.company(owner=owner, name="General Trading", slug="trader", sector="Import and export",
+                                           description=""))
+    coffee = factory.booth(factory.company(owner=owner, name="Highland Beans", slug="beans", sector="Coffee"))
+    add_products(app, coffee, {"name": "Robusta beans", "description": "Roasted for espresso; good with coffee."})
+    add_products(app, trader, {"name": "Coffee cups coffee coffee", "description": "Coffee cups."})
+    assert found(app, text="coffee") == ["Robusta beans", "Coffee cups coffee coffee"]
+    with app.app_context():
+        db.session.get(Booth, trader.id).tagline = "Coffee coffee coffee"
+        db.session.commit()
+    assert found(app, text="coffee", kind=BOOTHS) == ["Highland Beans", "General Trading"]
