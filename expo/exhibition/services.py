@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -133,6 +133,7 @@ class SearchResults:
     # The visitor typed something, but nothing in it can be searched for (only punctuation or
     # words too common to index, such as "the").
     nothing_searchable: bool = False
+    facets: Facets | None = None
 
     @property
     def at_the_limit(self) -> bool:
@@ -160,7 +161,90 @@ def search(criteria: SearchCriteria) -> SearchResults:
     page_number = min(max(1, criteria.page), _page_count(count))
     counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
     items = product_cards(ids, with_supplier=True) if criteria.kind == PRODUCTS else load_booths(ids)
-    return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)))
+    return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)),
+                         facets=facets(criteria, terms))
+
+
+# --- counts beside the results -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How many results each country and each top-level category would leave, for the current words
+    and the other filters (a facet's own filter is left out, so every choice shows what it gives).
+
+    Counted among the first RESULT_LIMIT + 1 matches, like the tabs: exact up to the limit; past
+    it (``sampled``) each count is how many of those first matches it holds, shown as "412+", and
+    a value none of them holds is not listed. One query a facet, whatever the number of matches."""
+
+    countries: tuple[tuple[str, ResultCount], ...]
+    categories: tuple[tuple[CategoryOption, ResultCount], ...]
+    sampled: bool
+    # How many first matches a sampled count looked at.
+    limit: int = 0
+
+
+def facets(criteria: SearchCriteria, terms: list[SearchTerm]) -> Facets:
+    options = filter_options()
+    top_of = _top_categories(options.categories)
+    by_country, sampled = _facet_counts(replace(criteria, country=None), terms, "country", top_of)
+    by_category, sampled_too = _facet_counts(replace(criteria, category_ids=()), terms, "category", top_of)
+    more = sampled or sampled_too
+    countries = tuple((code, ResultCount(number, more=sampled)) for code, number
+                      in sorted(by_country.items(), key=lambda item: (-item[1], item[0])) if code)
+    tops = sorted((category for category in options.categories if category.parent_id is None),
+                  key=lambda category: (category.position, category.id))
+    categories = tuple((category, ResultCount(by_category[category.id], more=sampled_too)) for category in tops
+                       if by_category.get(category.id))
+    return Facets(countries, categories, more, RESULT_LIMIT)
+
+
+def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
+    """Category id -> the id of its top-level ancestor."""
+    parents = {category.id: category.parent_id for category in categories}
+    top_of = {}
+    for category_id in parents:
+        top, seen = category_id, set()
+        while parents.get(top) is not None and top not in seen:
+            seen.add(top)
+            top = parents[top]
+        top_of[category_id] = top
+    return top_of
+
+
+def _facet_counts(criteria: SearchCriteria, terms: list[SearchTerm], facet: str,
+                  top_of: dict[int, int]) -> tuple[dict[Any, int], bool]:
+    """(value -> matches, whether the matches went past RESULT_LIMIT) over the first
+    RESULT_LIMIT + 1 matches of ``criteria``: by the booth's country, or by top-level category
+    (for booths: booths offering something in it)."""
+    finder = _Finder.for_kind(criteria.kind, criteria, terms)
+    matches = finder._first_matches().subquery()
+    if facet == "country":
+        if criteria.kind == PRODUCTS:
+            query = (select(Booth.country, func.count()).select_from(matches)
+                     .join(Product, Product.id == matches.c.id).join(Booth, Booth.id == Product.booth_id)
+                     .group_by(Booth.country))
+        else:
+            query = (select(Booth.country, func.count()).select_from(matches).join(Booth, Booth.id == matches.c.id)
+                     .group_by(Booth.country))
+        rows = db.session.execute(query).all()
+        return {value: number for value, number in rows}, sum(number for _value, number in rows) > RESULT_LIMIT
+    # Leaves mapped to their top category in SQL, so a booth offering two products of one branch
+    # counts once there; the total of matches travels in the same statement (the NULL group).
+    top = case(top_of, value=Product.category_id, else_=None) if top_of else literal(None, type_=Integer)
+    if criteria.kind == PRODUCTS:
+        grouped = (select(top.label("top"), func.count().label("number")).select_from(matches)
+                   .join(Product, Product.id == matches.c.id).group_by(top))
+        rows = db.session.execute(grouped).all()
+        total = sum(number for _top, number in rows)
+    else:
+        grouped = (select(top.label("top"), func.count(func.distinct(Product.booth_id)).label("number"))
+                   .select_from(matches).join(Product, Product.booth_id == matches.c.id)
+                   .where(*_product_conditions(criteria)).group_by(top))
+        total_matches = select(literal(-1).label("top"), func.count().label("number")).select_from(matches)
+        rows = db.session.execute(union_all(grouped, total_matches)).all()
+        total = next(number for top_id, number in rows if top_id == -1)
+    return {top_id: number for top_id, number in rows if top_id not in (None, -1)}, total > RESULT_LIMIT
 
 
 def _page_count(count: ResultCount) -> int:

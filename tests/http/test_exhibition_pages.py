@@ -246,3 +246,51 @@ def test_booth_and_product_pages_keep_their_cards_without_the_supplier(app, clie
     add_products(app, booth, "Musang King durian")
     page = text_of(client.get(f"/booths/{booth.slug}"))
     assert "Musang King durian" in page and "Contact supplier" not in page
+
+
+def facet_text(response) -> str:
+    body = response.get_data(as_text=True)
+    aside = re.search(r'<aside class="[^"]*expo-facets.*?</aside>', body, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", aside.group())).split()) if aside else ""
+
+
+def test_counts_beside_the_results_narrow_the_search_when_followed(app, client, factory, hall):
+    _edition, _health, _food, booths = hall
+    categories = factory.categories()
+    add_products(app, booths["Saigon Masks"], "Surgical mask", "KN95 mask", category_id=categories["masks-respirators"])
+    add_products(app, booths["Hanoi Gloves"], "Mask gloves", category_id=categories["protective-equipment"])
+    add_products(app, booths["Bangkok Durian"], "Durian face mask", category_id=categories["processed-food"])
+    response = client.get("/search?q=mask&sort=name&page=1")
+    facets = facet_text(response)
+    assert re.search(r"^Country Vietnam 3 Thailand 1 Category Medical supplies 3 Food and agriculture 1$", facets)
+    thailand = links(response, r"^/search\?.*country=TH")
+    assert len(thailand) == 1
+    args = parse_qs(urlsplit(thailand[0]).query)
+    assert args == {"q": ["mask"], "sort": ["name"], "country": ["TH"]}  # the search kept, from page one
+    chosen = client.get(thailand[0])
+    assert "Durian face mask" in text_of(chosen) and "Surgical mask" not in text_of(chosen)
+    # The chosen country is marked and can be let go; the other counts follow it.
+    assert re.search(r"^Country All countries Vietnam 3 Thailand 1 Category Food and agriculture 1$",
+                     facet_text(chosen))
+    assert '<strong aria-current="true">Thailand</strong>' in chosen.get_data(as_text=True)
+    medical = links(response, r"category=medical-supplies")
+    narrowed = client.get(medical[0])
+    assert "KN95 mask" in text_of(narrowed) and "Durian face mask" not in text_of(narrowed)
+    assert "Vietnam 3" in facet_text(narrowed) and "Thailand" not in facet_text(narrowed)
+    # In Chinese.
+    chinese = facet_text(client.get("/search?q=mask", headers={"Accept-Language": "zh-CN"}))
+    assert "越南" in chinese and "医疗用品" in chinese
+
+
+def test_past_the_limit_the_counts_say_they_are_of_the_first_results(app, client, hall, monkeypatch):
+    from expo.exhibition import services
+
+    monkeypatch.setattr(services, "RESULT_LIMIT", 3)
+    add_products(app, hall[3]["Bangkok Durian"], *[f"Durian {n}" for n in range(5)])
+    facets = facet_text(client.get("/search?q=durian"))
+    assert "Thailand 4+" in facets and "Counted among the first 3 results." in facets
+
+
+def test_no_counts_when_nothing_matches(client, hall):
+    response = client.get("/search?q=zzzz")
+    assert "No products match." in text_of(response) and facet_text(response) == ""

@@ -96,3 +96,46 @@ def test_a_booth_whose_sector_the_words_name_ranks_higher_and_so_do_its_products
         db.session.get(Booth, trader.id).tagline = "Coffee coffee coffee"
         db.session.commit()
     assert found(app, text="coffee", kind=BOOTHS) == ["Highland Beans", "General Trading"]
+
+
+def test_facets_count_each_country_and_top_category_without_their_own_filter(app, factory, monkeypatch):
+    categories = factory.categories()
+    owner = factory.user()
+    hanoi = factory.booth(factory.company(owner=owner, name="Hanoi Health", slug="hanoi", country="VN"))
+    bangkok = factory.booth(factory.company(owner=owner, name="Bangkok Foods", slug="bangkok", country="TH"))
+    add_products(app, hanoi, {"name": "Mask A", "category_id": categories["masks-respirators"]},
+                 {"name": "Mask B", "category_id": categories["diagnostics"]},
+                 {"name": "Mask machine", "category_id": categories["production-machinery"]})
+    add_products(app, bangkok, {"name": "Mask C", "category_id": categories["masks-respirators"]},
+                 {"name": "Mask snack", "category_id": categories["processed-food"]}, {"name": "Mask uncategorised"})
+
+    def facets(**criteria):
+        with app.test_request_context():
+            found = services.search(SearchCriteria(**criteria)).facets
+            return ({code: (count.value, count.more) for code, count in found.countries},
+                    {category.slug: (count.value, count.more) for category, count in found.categories}, found.sampled)
+
+    countries, tops, sampled = facets(text="mask")
+    assert countries == {"VN": (3, False), "TH": (3, False)} and not sampled
+    assert tops == {"medical-supplies": (3, False), "machinery": (1, False), "food-agriculture": (1, False)}
+    # A country chosen: the category counts follow it, the country counts stay as they were.
+    countries, tops, _ = facets(text="mask", country="TH")
+    assert countries == {"VN": (3, False), "TH": (3, False)}
+    assert tops == {"medical-supplies": (1, False), "food-agriculture": (1, False)}
+    with app.app_context():
+        from expo.exhibition.filter_options import filter_options
+
+        medical = filter_options().category_descendants(categories["medical-supplies"])
+    countries, tops, _ = facets(text="mask", category_ids=medical)
+    assert countries == {"VN": (2, False), "TH": (1, False)} and tops["machinery"] == (1, False)
+    # Booths: how many booths offer something in each branch.
+    countries, tops, _ = facets(text="mask", kind=BOOTHS)
+    assert countries == {}  # no booth's own text holds "mask"
+    countries, tops, _ = facets(kind=BOOTHS)
+    assert countries == {"VN": (1, False), "TH": (1, False)}
+    assert tops == {"medical-supplies": (2, False), "machinery": (1, False), "food-agriculture": (1, False)}
+    # Past the limit the counts are those of the first matches, and read "n+".
+    monkeypatch.setattr(services, "RESULT_LIMIT", 4)
+    countries, tops, sampled = facets(text="mask")
+    assert sampled and sum(number for number, _more in countries.values()) == 5
+    assert all(more for _number, more in countries.values())
