@@ -29,8 +29,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal, literal_column, or_,
-                        select, table, union_all)
+from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal, literal_column,
+                        or_, select, table, union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
