@@ -175,7 +175,8 @@ class Facets:
 
     Counted among the first RESULT_LIMIT + 1 matches, like the tabs: exact up to the limit; past
     it (``sampled``) each count is how many of those first matches it holds, shown as "412+", and
-    a value none of them holds is not listed. One query a facet, whatever the number of matches."""
+    a value none of them holds is not listed. At most one query a facet, whatever the number of
+    matches (products: one for both while neither filter is chosen)."""
 
     countries: tuple[tuple[str, ResultCount], ...]
     categories: tuple[tuple[CategoryOption, ResultCount], ...]
@@ -187,16 +188,24 @@ class Facets:
 def facets(criteria: SearchCriteria, terms: list[SearchTerm]) -> Facets:
     options = filter_options()
     top_of = _top_categories(options.categories)
-    by_country, sampled = _facet_counts(replace(criteria, country=None), terms, "country", top_of)
-    by_category, sampled_too = _facet_counts(replace(criteria, category_ids=()), terms, "category", top_of)
-    more = sampled or sampled_too
-    countries = tuple((code, ResultCount(number, more=sampled)) for code, number
-                      in sorted(by_country.items(), key=lambda item: (-item[1], item[0])) if code)
+    any_country, any_category = replace(criteria, country=None), replace(criteria, category_ids=())
+    if criteria.kind == PRODUCTS:
+        # One query grouped by country and category serves both facets when they search alike
+        # (neither filter chosen); otherwise one each.
+        country_rows = _product_facet_rows(any_country, terms)
+        category_rows = country_rows if any_category == any_country else _product_facet_rows(any_category, terms)
+        by_country, countries_sampled = _sum_rows(country_rows, lambda country, _category: country)
+        by_category, categories_sampled = _sum_rows(category_rows, lambda _country, category: top_of.get(category))
+    else:
+        by_country, countries_sampled = _booth_facet_counts(any_country, terms, top_of, "country")
+        by_category, categories_sampled = _booth_facet_counts(any_category, terms, top_of, "category")
+    countries = tuple((code, ResultCount(number, more=countries_sampled)) for code, number
+                      in sorted(by_country.items(), key=lambda item: (-item[1], item[0] or "")) if code)
     tops = sorted((category for category in options.categories if category.parent_id is None),
                   key=lambda category: (category.position, category.id))
-    categories = tuple((category, ResultCount(by_category[category.id], more=sampled_too)) for category in tops
-                       if by_category.get(category.id))
-    return Facets(countries, categories, more, RESULT_LIMIT)
+    categories = tuple((category, ResultCount(by_category[category.id], more=categories_sampled))
+                       for category in tops if by_category.get(category.id))
+    return Facets(countries, categories, countries_sampled or categories_sampled, RESULT_LIMIT)
 
 
 def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
@@ -212,39 +221,47 @@ def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
     return top_of
 
 
-def _facet_counts(criteria: SearchCriteria, terms: list[SearchTerm], facet: str,
-                  top_of: dict[int, int]) -> tuple[dict[Any, int], bool]:
-    """(value -> matches, whether the matches went past RESULT_LIMIT) over the first
-    RESULT_LIMIT + 1 matches of ``criteria``: by the booth's country, or by top-level category
-    (for booths: booths offering something in it)."""
-    finder = _Finder.for_kind(criteria.kind, criteria, terms)
-    matches = finder._first_matches().subquery()
+def _sum_rows(rows: list[tuple[str | None, int | None, int]], key) -> tuple[dict[Any, int], bool]:
+    """(value -> matches, whether the matches went past RESULT_LIMIT) from grouped facet rows."""
+    counts: dict[Any, int] = {}
+    for country, category_id, number in rows:
+        value = key(country, category_id)
+        if value is not None:
+            counts[value] = counts.get(value, 0) + number
+    return counts, sum(number for _country, _category, number in rows) > RESULT_LIMIT
+
+
+def _booth_facet_counts(criteria: SearchCriteria, terms: list[SearchTerm], top_of: dict[int, int],
+                        facet: str) -> tuple[dict[Any, int], bool]:
+    """(value -> booths, whether they went past RESULT_LIMIT) over the first RESULT_LIMIT + 1
+    booth matches: by country, or by top-level category of what they offer."""
+    finder = _Finder.for_kind(BOOTHS, criteria, terms)
     if facet == "country":
-        if criteria.kind == PRODUCTS:
-            query = (select(Booth.country, func.count()).select_from(matches)
-                     .join(Product, Product.id == matches.c.id).join(Booth, Booth.id == Product.booth_id)
-                     .group_by(Booth.country))
-        else:
-            query = (select(Booth.country, func.count()).select_from(matches).join(Booth, Booth.id == matches.c.id)
-                     .group_by(Booth.country))
-        rows = db.session.execute(query).all()
+        matches = finder._first_matches(Booth.country.label("country")).subquery()
+        rows = db.session.execute(select(matches.c.country, func.count()).group_by(matches.c.country)).all()
         return {value: number for value, number in rows}, sum(number for _value, number in rows) > RESULT_LIMIT
     # Leaves mapped to their top category in SQL, so a booth offering two products of one branch
-    # counts once there; the total of matches travels in the same statement (the NULL group).
+    # counts once there; the number of matches travels in the same statement (top -1).
+    matches = finder._first_matches().subquery()
     top = case(top_of, value=Product.category_id, else_=None) if top_of else literal(None, type_=Integer)
-    if criteria.kind == PRODUCTS:
-        grouped = (select(top.label("top"), func.count().label("number")).select_from(matches)
-                   .join(Product, Product.id == matches.c.id).group_by(top))
-        rows = db.session.execute(grouped).all()
-        total = sum(number for _top, number in rows)
-    else:
-        grouped = (select(top.label("top"), func.count(func.distinct(Product.booth_id)).label("number"))
-                   .select_from(matches).join(Product, Product.booth_id == matches.c.id)
-                   .where(*_product_conditions(criteria)).group_by(top))
-        total_matches = select(literal(-1).label("top"), func.count().label("number")).select_from(matches)
-        rows = db.session.execute(union_all(grouped, total_matches)).all()
-        total = next(number for top_id, number in rows if top_id == -1)
+    grouped = (select(top.label("top"), func.count(func.distinct(Product.booth_id)).label("number"))
+               .select_from(matches).join(Product, Product.booth_id == matches.c.id)
+               .where(*_product_conditions(criteria)).group_by(top))
+    total_matches = select(literal(-1).label("top"), func.count().label("number")).select_from(matches)
+    rows = db.session.execute(union_all(grouped, total_matches)).all()
+    total = next(number for top_id, number in rows if top_id == -1)
     return {top_id: number for top_id, number in rows if top_id not in (None, -1)}, total > RESULT_LIMIT
+
+
+def _product_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple[str | None, int | None, int]]:
+    """(country, category id, matches) among the first RESULT_LIMIT + 1 product matches; the
+    matches' booth and category come with them, only the booths' countries are looked up."""
+    finder = _Finder.for_kind(PRODUCTS, criteria, terms)
+    matches = finder._first_matches(Product.booth_id.label("booth_id"),
+                                    Product.category_id.label("category_id")).subquery()
+    return [tuple(row) for row in db.session.execute(
+        select(Booth.country, matches.c.category_id, func.count()).select_from(matches)
+        .join(Booth, Booth.id == matches.c.booth_id).group_by(Booth.country, matches.c.category_id))]
 
 
 def _page_count(count: ResultCount) -> int:
@@ -366,18 +383,21 @@ class _Finder:
 
     # --- SQLite ---------------------------------------------------------------------------------
 
-    def _fts_select(self, *, scored: bool) -> tuple[Select, ColumnElement]:
+    def _fts_select(self, *, scored: bool, extra: Sequence[ColumnElement] = ()) -> tuple[Select, ColumnElement]:
+        """``extra``: columns of the matching rows to select as well (each match's row is read)."""
         rowid = literal_column(f"{self.fts_name}.rowid")
         columns = [rowid.label("id")]
         if scored:
             columns.append(self._bm25())
-        query = select(*columns).select_from(table(self.fts_name)).where(
+        query = select(*columns, *extra).select_from(table(self.fts_name)).where(
             literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
         if self.entity is Product and self._products_listed_first():
             # Filters that leave few products: list those products once (from indexes alone), and
             # test each match against the list, rather than look every match's product and booth up
             # (rowid + 0: a plain test, not a lookup FTS5 would do match by match).
             query = query.where((rowid + 0).in_(select(Product.id).where(*self._conditions())))
+            if extra:
+                query = query.join(self.entity, self.entity.id == rowid)
         else:
             query = query.join(self.entity, self.entity.id == rowid).where(*self._conditions())
         return query, rowid
@@ -402,15 +422,15 @@ class _Finder:
 
     # --- both -----------------------------------------------------------------------------------
 
-    def _first_matches(self) -> Select:
+    def _first_matches(self, *extra: ColumnElement) -> Select:
         """The ids of the first RESULT_LIMIT + 1 matches found, in no particular order (one more
-        than we show, to tell "1,000" from "1,000+")."""
+        than we show, to tell "1,000" from "1,000+"), with the ``extra`` columns of their rows."""
         limit = RESULT_LIMIT + 1
         if not self.terms:
-            return select(self.entity.id).where(*self._conditions()).limit(limit)
+            return select(self.entity.id, *extra).where(*self._conditions()).limit(limit)
         if _is_sqlite():
-            return self._fts_select(scored=False)[0].limit(limit)
-        return select(self.entity.id).where(self._pg_match(), *self._conditions()).limit(limit)
+            return self._fts_select(scored=False, extra=extra)[0].limit(limit)
+        return select(self.entity.id, *extra).where(self._pg_match(), *self._conditions()).limit(limit)
 
     def count(self) -> ResultCount:
         matches = self._first_matches().subquery()
@@ -457,37 +477,29 @@ class _Finder:
             scored += self._scored_matches(RESULT_LIMIT + 1 - len(scored), before=window_start)
         return _ranked_page(self._tiered(scored), offset, size), _capped(len(scored))
 
-    def _tiered(self, scored: list[tuple[int, float]]) -> list[tuple[int, tuple[int, float]]]:
+    def _tiered(self, scored: list[tuple]) -> list[tuple[int, tuple[int, float]]]:
         """Each (id, score) with a tier before its score: a product in a category the words name
         (or below it) ranks above the rest, and within each, a product or booth of a company whose
         sector the words name ranks above those of other companies. "mask" thus lists respirators
         and surgical masks (Masks and respirators) before a cosmetic face mask, whose name alone
-        holds the word. One query for the candidates' categories and sectors."""
-        if not scored:
-            return []
-        ids = [id_ for id_, _score in scored]
-        in_sector = _sector_matches(self.terms)
-        if self.entity is Product:
-            categories = matching_categories(self.terms)
-            query = (select(Product.id, Product.category_id, in_sector)
-                     .join(Booth, Booth.id == Product.booth_id)
-                     .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-                     .where(_one_of(Product.id, ids)))
-            tiers = {id_: 2 * (category_id in categories) + bool(sector) for id_, category_id, sector
-                     in db.session.execute(query)}
-        else:
-            query = (select(Booth.id, in_sector).join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-                     .where(_one_of(Booth.id, ids)))
-            tiers = {id_: int(bool(sector)) for id_, sector in db.session.execute(query)}
-        return [(id_, (tiers.get(id_, 0), score)) for id_, score in scored]
+        holds the word. No query: the scored rows carry their category and booth, the sectors are
+        cached with the filter options."""
+        sectors = filter_options().booth_sectors
+        in_sector = _sector_test(self.terms)
+        if self.entity is Booth:
+            return [(id_, (int(in_sector(sectors.get(id_, ""))), score)) for id_, score in scored]
+        categories = matching_categories(self.terms)
+        return [(id_, (2 * (category_id in categories) + in_sector(sectors.get(booth_id, "")), score))
+                for id_, score, category_id, booth_id in scored]
 
     def _scored_matches(self, limit: int, *, since: int | None = None,
-                        before: int | None = None) -> list[tuple[int, float]]:
+                        before: int | None = None) -> list[tuple]:
         """(id, score) of up to ``limit`` matches: the newest from id ``since`` up, or the first
-        found below id ``before``."""
+        found below id ``before``; products with their category and booth (for the tiers)."""
         entity = self.entity
+        extra = (Product.category_id, Product.booth_id) if entity is Product else ()
         if _is_sqlite():
-            query, rowid = self._fts_select(scored=True)
+            query, rowid = self._fts_select(scored=True, extra=extra)
             if since is not None:
                 query = query.where(rowid >= since).order_by(rowid.desc())
             else:
@@ -495,14 +507,15 @@ class _Finder:
             query = query.limit(limit)
         elif since is not None:
             # Scored outside the subquery: only the candidates are ranked, whichever plan finds them.
-            candidates = (select(entity.id, entity.search_vector.label("vector"))
+            candidates = (select(entity.id, entity.search_vector.label("vector"), *extra)
                           .where(entity.id >= since, self._pg_match(), *self._conditions())
                           .order_by(entity.id.desc()).limit(limit).subquery())
-            query = select(candidates.c.id, func.ts_rank_cd(candidates.c.vector, self._tsquery()))
+            query = select(candidates.c.id, func.ts_rank_cd(candidates.c.vector, self._tsquery()),
+                           *(candidates.c[column.key] for column in extra))
         else:
-            query = (select(entity.id, func.ts_rank_cd(entity.search_vector, self._tsquery()))
+            query = (select(entity.id, func.ts_rank_cd(entity.search_vector, self._tsquery()), *extra)
                      .where(entity.id < before, self._pg_match(), *self._conditions()).limit(limit))
-        return [(id_, score) for id_, score in db.session.execute(query)]
+        return [tuple(row) for row in db.session.execute(query)]
 
     def _oldest_recent_id(self) -> int:
         # The newest RECENT_WINDOW ids, from the highest one (one index lookup; a deleted listing
@@ -571,17 +584,13 @@ def matching_categories(terms: Sequence[SearchTerm]) -> frozenset[int]:
     return frozenset(id_ for category_id in named for id_ in options.category_descendants(category_id))
 
 
-def _sector_matches(terms: Sequence[SearchTerm]) -> ColumnElement[bool]:
-    """Whether the company's free-text sector holds one of the words: at the start of a word, in
-    the singular ("masks" finds "Face masks"); a run of Chinese characters anywhere."""
-    sector = func.lower(literal(" ").concat(ExhibitorCompany.sector))
-    tests = []
-    for term in terms:
-        if term.pairs or not term.token.isascii():
-            tests.append(sector.like(f"%{term.token}%"))
-        else:
-            tests.append(sector.like(f"% {min(_singulars(term.token), key=len)}%"))
-    return or_(*tests).label("in_sector") if tests else literal(False).label("in_sector")
+def _sector_test(terms: Sequence[SearchTerm]):
+    """A test of a company's free-text sector (lower case, as FilterOptions.booth_sectors keeps it):
+    does it hold one of the words, at the start of a word and in the singular ("masks" finds "Face
+    masks"), or a run of Chinese characters anywhere?"""
+    needles = [term.token if term.pairs or not term.token.isascii() else " " + min(_singulars(term.token), key=len)
+               for term in terms]
+    return lambda sector: bool(sector) and any(needle in " " + sector for needle in needles)
 
 
 def _one_of(column: ColumnElement, ids: list[int]) -> ColumnElement[bool]:

@@ -96,6 +96,13 @@ def test_a_booth_whose_sector_the_words_name_ranks_higher_and_so_do_its_products
         db.session.get(Booth, trader.id).tagline = "Coffee coffee coffee"
         db.session.commit()
     assert found(app, text="coffee", kind=BOOTHS) == ["Highland Beans", "General Trading"]
+    # The sectors are cached with the filter options: a company changing its sector is seen at once.
+    with app.app_context():
+        from expo.exhibitors.models import ExhibitorCompany
+
+        db.session.scalar(db.select(ExhibitorCompany).where(ExhibitorCompany.name == "Highland Beans")).sector = "Tea"
+        db.session.commit()
+    assert found(app, text="coffee") == ["Coffee cups coffee coffee", "Robusta beans"]
 
 
 def test_facets_count_each_country_and_top_category_without_their_own_filter(app, factory, monkeypatch):
