@@ -16,7 +16,10 @@ Three rules keep every search cheap whatever it matches:
 
 PostgreSQL matches the stored tsvector column under its GIN index and ranks with ts_rank_cd;
 SQLite matches its FTS5 table and ranks with bm25. Both read the same words out of the query
-(``search_index.parse_query``) from the same normalised text.
+(``search_index.parse_query``) from the same normalised text. Before the score come tiers that
+need no query of their own: products in a category the words name, then products and booths of a
+company whose sector they name (``_Finder._tiered``). The counts beside the results (``facets``)
+group the first matches, like the tabs' counts.
 """
 
 from __future__ import annotations
