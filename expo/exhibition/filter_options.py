@@ -70,9 +70,10 @@ class FilterOptions:
     countries: tuple[tuple[str, int], ...]
     categories: tuple[CategoryOption, ...]
     editions: tuple[EditionOption, ...]
-    # Published booth id -> its company's sector in lower case, for search to rank the booths whose
-    # sector a query names above the others without reading companies for every search.
-    booth_sectors: dict[int, str] = field(default_factory=dict)
+    # Published booth id -> (its country, its company's sector in lower case): search ranks the
+    # booths whose sector a query names above the others, and counts its ranked products by
+    # country, without reading booths and companies for every search.
+    booths: dict[int, tuple[str | None, str]] = field(default_factory=dict)
 
     def category_descendants(self, category_id: int) -> tuple[int, ...]:
         children: dict[int | None, list[int]] = {}
@@ -157,9 +158,9 @@ def _read_options() -> FilterOptions:
                                      tuple(PavilionOption(pavilion.id, pavilion.name)
                                            for pavilion in edition.pavilions))
                        for edition in editions),
-        booth_sectors={booth_id: sector.lower() for booth_id, sector in db.session.execute(
-            select(Booth.id, ExhibitorCompany.sector).join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-            .where(Booth.status == Booth.PUBLISHED, ExhibitorCompany.sector != ""))},
+        booths={booth_id: (country, (sector or "").lower()) for booth_id, country, sector in db.session.execute(
+            select(Booth.id, Booth.country, ExhibitorCompany.sector)
+            .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id).where(Booth.status == Booth.PUBLISHED))},
     )
 
 

@@ -165,7 +165,7 @@ def search(criteria: SearchCriteria) -> SearchResults:
     counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
     items = product_cards(ids, with_supplier=True) if criteria.kind == PRODUCTS else load_booths(ids)
     return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)),
-                         facets=facets(criteria, terms))
+                         facets=facets(criteria, terms, ranked=shown.ranked))
 
 
 # --- counts beside the results -------------------------------------------------------------------
@@ -173,8 +173,9 @@ def search(criteria: SearchCriteria) -> SearchResults:
 
 @dataclass(frozen=True)
 class Facets:
-    """How many results each country and each top-level category would leave, for the current words
-    and the other filters (a facet's own filter is left out, so every choice shows what it gives).
+    """How many results each country and (for products) each top-level category would leave, for
+    the words and the other filters (a facet's own filter is left out, so every choice shows what
+    it gives).
 
     Counted among the first RESULT_LIMIT + 1 matches, like the tabs: exact up to the limit; past
     it (``sampled``) each count is how many of those first matches it holds, shown as "412+", and
@@ -188,11 +189,21 @@ class Facets:
     limit: int = 0
 
 
-def facets(criteria: SearchCriteria, terms: list[SearchTerm]) -> Facets:
+def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | None = None) -> Facets:
+    """``ranked``: the product rows a relevance page ranked (id, score, category id, booth id), the
+    first matches already: without a country or category filter both facets count them, no query."""
     options = filter_options()
     top_of = _top_categories(options.categories)
     any_country, any_category = replace(criteria, country=None), replace(criteria, category_ids=())
-    if criteria.kind == PRODUCTS:
+    if criteria.kind == PRODUCTS and ranked is not None and any_country == criteria == any_category:
+        grouped: dict[tuple[str | None, int | None], int] = {}
+        for row in ranked:
+            key = (options.booths.get(row[3], _NO_BOOTH)[0], row[2])
+            grouped[key] = grouped.get(key, 0) + 1
+        country_rows = category_rows = [(country, category, number) for (country, category), number in grouped.items()]
+        by_country, countries_sampled = _sum_rows(country_rows, lambda country, _category: country)
+        by_category, categories_sampled = _sum_rows(category_rows, lambda _country, category: top_of.get(category))
+    elif criteria.kind == PRODUCTS:
         # One query grouped by country and category serves both facets when they search alike
         # (neither filter chosen); otherwise one each.
         country_rows = _product_facet_rows(any_country, terms)
@@ -200,8 +211,10 @@ def facets(criteria: SearchCriteria, terms: list[SearchTerm]) -> Facets:
         by_country, countries_sampled = _sum_rows(country_rows, lambda country, _category: country)
         by_category, categories_sampled = _sum_rows(category_rows, lambda _country, category: top_of.get(category))
     else:
-        by_country, countries_sampled = _booth_facet_counts(any_country, terms, top_of, "country")
-        by_category, categories_sampled = _booth_facet_counts(any_category, terms, top_of, "category")
+        # Booths are counted by country only: by category would read every product of the first
+        # thousand booths matched (some 8 ms at 30,000 products), and the products tab has it.
+        by_country, countries_sampled = _booth_countries(any_country, terms)
+        by_category, categories_sampled = {}, False
     countries = tuple((code, ResultCount(number, more=countries_sampled)) for code, number
                       in sorted(by_country.items(), key=lambda item: (-item[1], item[0] or "")) if code)
     tops = sorted((category for category in options.categories if category.parent_id is None),
@@ -234,26 +247,12 @@ def _sum_rows(rows: list[tuple[str | None, int | None, int]], key) -> tuple[dict
     return counts, sum(number for _country, _category, number in rows) > RESULT_LIMIT
 
 
-def _booth_facet_counts(criteria: SearchCriteria, terms: list[SearchTerm], top_of: dict[int, int],
-                        facet: str) -> tuple[dict[Any, int], bool]:
-    """(value -> booths, whether they went past RESULT_LIMIT) over the first RESULT_LIMIT + 1
-    booth matches: by country, or by top-level category of what they offer."""
-    finder = _Finder.for_kind(BOOTHS, criteria, terms)
-    if facet == "country":
-        matches = finder._first_matches(Booth.country.label("country")).subquery()
-        rows = db.session.execute(select(matches.c.country, func.count()).group_by(matches.c.country)).all()
-        return {value: number for value, number in rows}, sum(number for _value, number in rows) > RESULT_LIMIT
-    # Leaves mapped to their top category in SQL, so a booth offering two products of one branch
-    # counts once there; the number of matches travels in the same statement (top -1).
-    matches = finder._first_matches().subquery()
-    top = case(top_of, value=Product.category_id, else_=None) if top_of else literal(None, type_=Integer)
-    grouped = (select(top.label("top"), func.count(func.distinct(Product.booth_id)).label("number"))
-               .select_from(matches).join(Product, Product.booth_id == matches.c.id)
-               .where(*_product_conditions(criteria)).group_by(top))
-    total_matches = select(literal(-1).label("top"), func.count().label("number")).select_from(matches)
-    rows = db.session.execute(union_all(grouped, total_matches)).all()
-    total = next(number for top_id, number in rows if top_id == -1)
-    return {top_id: number for top_id, number in rows if top_id not in (None, -1)}, total > RESULT_LIMIT
+def _booth_countries(criteria: SearchCriteria, terms: list[SearchTerm]) -> tuple[dict[Any, int], bool]:
+    """(country -> booths, whether they went past RESULT_LIMIT) over the first RESULT_LIMIT + 1
+    booth matches."""
+    matches = _Finder.for_kind(BOOTHS, criteria, terms)._first_matches(Booth.country.label("country")).subquery()
+    rows = db.session.execute(select(matches.c.country, func.count()).group_by(matches.c.country)).all()
+    return {value: number for value, number in rows}, sum(number for _value, number in rows) > RESULT_LIMIT
 
 
 def _product_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple[str | None, int | None, int]]:
@@ -344,6 +343,8 @@ class _Finder:
     # pages never overlap. Missing values (no minimum order stated, never published) come last.
     sort_keys: dict[str, tuple[tuple[ColumnElement, bool, bool], ...]] = field(default_factory=dict)
     _list_products_first: bool | None = None
+    # After a relevance page: the rows ranked, (id, score[, category id, booth id]).
+    ranked: list | None = None
 
     @classmethod
     def for_kind(cls, kind: str, criteria: SearchCriteria, terms: list[SearchTerm]) -> "_Finder":
@@ -478,22 +479,26 @@ class _Finder:
         scored = self._scored_matches(RESULT_LIMIT + 1, since=window_start)
         if len(scored) <= RESULT_LIMIT:
             scored += self._scored_matches(RESULT_LIMIT + 1 - len(scored), before=window_start)
+        self.ranked = scored
         return _ranked_page(self._tiered(scored), offset, size), _capped(len(scored))
 
-    def _tiered(self, scored: list[tuple]) -> list[tuple[int, tuple[int, float]]]:
+    def _tiered(self, scored: list) -> list:
         """Each (id, score) with a tier before its score: a product in a category the words name
         (or below it) ranks above the rest, and within each, a product or booth of a company whose
         sector the words name ranks above those of other companies. "mask" thus lists respirators
         and surgical masks (Masks and respirators) before a cosmetic face mask, whose name alone
         holds the word. No query: the scored rows carry their category and booth, the sectors are
         cached with the filter options."""
-        sectors = filter_options().booth_sectors
+        booths = filter_options().booths
         in_sector = _sector_test(self.terms)
         if self.entity is Booth:
-            return [(id_, (int(in_sector(sectors.get(id_, ""))), score)) for id_, score in scored]
+            return [(row[0], (in_sector(booths.get(row[0], _NO_BOOTH)[1]), row[1])) for row in scored]
         categories = matching_categories(self.terms)
-        return [(id_, (2 * (category_id in categories) + in_sector(sectors.get(booth_id, "")), score))
-                for id_, score, category_id, booth_id in scored]
+        sector_tier = {booth_id: 1 for booth_id in {row[3] for row in scored}
+                       if in_sector(booths.get(booth_id, _NO_BOOTH)[1])}
+        if not categories and not sector_tier:
+            return scored
+        return [(row[0], (2 * (row[2] in categories) + sector_tier.get(row[3], 0), row[1])) for row in scored]
 
     def _scored_matches(self, limit: int, *, since: int | None = None,
                         before: int | None = None) -> list[tuple]:
@@ -518,7 +523,7 @@ class _Finder:
         else:
             query = (select(entity.id, func.ts_rank_cd(entity.search_vector, self._tsquery()), *extra)
                      .where(entity.id < before, self._pg_match(), *self._conditions()).limit(limit))
-        return [tuple(row) for row in db.session.execute(query)]
+        return db.session.execute(query).all()
 
     def _oldest_recent_id(self) -> int:
         # The newest RECENT_WINDOW ids, from the highest one (one index lookup; a deleted listing
@@ -545,10 +550,10 @@ class _Finder:
         return list(db.session.scalars(self._sorted(query, sort).limit(size).offset(offset)))
 
 
-def _ranked_page(scored: list[tuple[int, Any]], offset: int, size: int) -> list[int]:
+def _ranked_page(scored: list, offset: int, size: int) -> list[int]:
     """The ids of one page of (id, score) pairs, best first (the newest first among equals)."""
-    scored.sort(key=lambda pair: (pair[1], pair[0]), reverse=True)
-    return [id_ for id_, _score in scored[offset:offset + size]]
+    ordered = sorted(scored, key=lambda pair: (pair[1], pair[0]), reverse=True)
+    return [pair[0] for pair in ordered[offset:offset + size]]
 
 
 def _singulars(word: str) -> frozenset[str]:
@@ -587,13 +592,16 @@ def matching_categories(terms: Sequence[SearchTerm]) -> frozenset[int]:
     return frozenset(id_ for category_id in named for id_ in options.category_descendants(category_id))
 
 
+_NO_BOOTH = (None, "")
+
+
 def _sector_test(terms: Sequence[SearchTerm]):
     """A test of a company's free-text sector (lower case, as FilterOptions.booth_sectors keeps it):
     does it hold one of the words, at the start of a word and in the singular ("masks" finds "Face
     masks"), or a run of Chinese characters anywhere?"""
     needles = [term.token if term.pairs or not term.token.isascii() else " " + min(_singulars(term.token), key=len)
                for term in terms]
-    return lambda sector: bool(sector) and any(needle in " " + sector for needle in needles)
+    return lambda sector: int(bool(sector) and any(needle in " " + sector for needle in needles))
 
 
 def _one_of(column: ColumnElement, ids: list[int]) -> ColumnElement[bool]:
