@@ -494,8 +494,14 @@ class _Finder:
         if self.entity is Booth:
             return [(row[0], (in_sector(booths.get(row[0], _NO_BOOTH)[1]), row[1])) for row in scored]
         categories = matching_categories(self.terms)
-        sector_tier = {booth_id: 1 for booth_id in {row[3] for row in scored}
-                       if in_sector(booths.get(booth_id, _NO_BOOTH)[1])}
+        sector_tier, by_sector = {}, {}
+        for booth_id in {row[3] for row in scored}:
+            sector = booths.get(booth_id, _NO_BOOTH)[1]
+            hit = by_sector.get(sector)
+            if hit is None:
+                hit = by_sector[sector] = in_sector(sector)
+            if hit:
+                sector_tier[booth_id] = 1
         if not categories and not sector_tier:
             return scored
         return [(row[0], (2 * (row[2] in categories) + sector_tier.get(row[3], 0), row[1])) for row in scored]
@@ -567,20 +573,20 @@ def _singulars(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
-def _names(term: SearchTerm, words: frozenset[str], text: str) -> bool:
-    """Whether a category name (its ``words``, lower case; ``text``, all of it) holds the term: a
-    run of Chinese characters anywhere in it, a word as a word or its plural, the last word typed
-    also as the start of one."""
+def _names(term: SearchTerm, words: frozenset[str], forms: frozenset[str], text: str) -> bool:
+    """Whether a category name (its ``words`` in lower case, their ``forms`` with and without a
+    plural ending; ``text``, all of it) holds the term: a run of Chinese characters anywhere in it,
+    a word as a word or its plural, the last word typed also as the start of one."""
     if term.pairs or not term.token.isascii():
         return term.token in text
-    forms = _singulars(term.token)
-    return any(forms & _singulars(word) or (term.prefix and word.startswith(term.token)) for word in words)
+    return bool(_singulars(term.token) & forms) or (term.prefix and any(word.startswith(term.token) for word in words))
 
 
 @lru_cache(maxsize=1024)
-def _category_name_words(name: str) -> tuple[frozenset[str], str]:
+def _category_name_words(name: str) -> tuple[frozenset[str], frozenset[str], str]:
     text = searchable_text(category_words(name)).lower()
-    return frozenset(text.split()), text
+    words = frozenset(text.split())
+    return words, frozenset(form for word in words for form in _singulars(word)), text
 
 
 def matching_categories(terms: Sequence[SearchTerm]) -> frozenset[int]:
