@@ -1,5 +1,6 @@
 """What the search filters offer (countries with published booths, the category tree, editions
-with their pavilions), read once and kept for a minute.
+with their pavilions) and the published booths' sectors (for ranking), read once and kept for a
+minute.
 
 Every search page lists these, and they change only when an organizer edits the programme or
 a booth is published, moved or closed: reading them for every request cost four queries and some
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Flask, current_app, has_app_context
@@ -22,12 +23,14 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, selectinloa
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import ProductCategory
 from expo.editions.models import Edition, Pavilion
+from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 
 # Seconds another process's change may take to show in this one's filters.
 MAX_AGE = 60.0
-# A change to a row of these tables forgets the cache (booth placements: a pavilion's booths).
-_WATCHED_MODELS = (Booth, BoothPlacement, ProductCategory, Edition, Pavilion)
+# A change to a row of these tables forgets the cache (booth placements: a pavilion's booths;
+# companies: their sectors).
+_WATCHED_MODELS = (Booth, BoothPlacement, ProductCategory, Edition, Pavilion, ExhibitorCompany)
 _WATCHED_TABLES = frozenset(model.__table__.name for model in _WATCHED_MODELS)
 _EXTENSION = "expo.search_filter_options"
 # session.info key: this transaction changed something the filters show.
@@ -67,6 +70,10 @@ class FilterOptions:
     countries: tuple[tuple[str, int], ...]
     categories: tuple[CategoryOption, ...]
     editions: tuple[EditionOption, ...]
+    # Published booth id -> (its country, its company's sector in lower case): search ranks the
+    # booths whose sector a query names above the others, and counts its ranked products by
+    # country, without reading booths and companies for every search.
+    booths: dict[int, tuple[str | None, str]] = field(default_factory=dict)
 
     def category_descendants(self, category_id: int) -> tuple[int, ...]:
         children: dict[int | None, list[int]] = {}
@@ -151,6 +158,9 @@ def _read_options() -> FilterOptions:
                                      tuple(PavilionOption(pavilion.id, pavilion.name)
                                            for pavilion in edition.pavilions))
                        for edition in editions),
+        booths={booth_id: (country, (sector or "").lower()) for booth_id, country, sector in db.session.execute(
+            select(Booth.id, Booth.country, ExhibitorCompany.sector)
+            .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id).where(Booth.status == Booth.PUBLISHED))},
     )
 
 

@@ -56,7 +56,7 @@ def search():
     form.validate()
     results = services.search(form.criteria(page=requested_page()))
     return render_template("exhibition/search.html", form=form, results=results, sort_labels=SORT_LABELS,
-                           tab_links={kind: _tab_link(kind) for kind in services.KINDS})
+                           tab_links={kind: _tab_link(kind) for kind in services.KINDS}, filter_link=_filter_link)
 
 
 def _tab_link(kind: str) -> str:
@@ -65,6 +65,15 @@ def _tab_link(kind: str) -> str:
     if args.get("sort") not in services.SORTS[kind]:
         args.pop("sort", None)
     return url_for("exhibition.search", type=kind, **args)
+
+
+def _filter_link(name: str, value: str | None) -> str:
+    """The same search with the filter ``name`` set to ``value`` (or removed: None), from page one."""
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    args.pop(name, None)
+    if value:
+        args[name] = value
+    return url_for("exhibition.search", **args)
 
 
 @bp.route("/sitemap.xml")

@@ -16,19 +16,24 @@ Three rules keep every search cheap whatever it matches:
 
 PostgreSQL matches the stored tsvector column under its GIN index and ranks with ts_rank_cd;
 SQLite matches its FTS5 table and ranks with bm25. Both read the same words out of the query
-(``search_index.parse_query``) from the same normalised text.
+(``search_index.parse_query``) from the same normalised text. Before the score come tiers that
+need no query of their own: products in a category the words name, then products and booths of a
+company whose sector they name (``_Finder._tiered``). The counts beside the results (``facets``)
+group the first matches, like the tabs' counts.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal_column, or_, select,
-                        table, union_all)
+from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal, literal_column,
+                        or_, select, table, union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
@@ -37,10 +42,11 @@ from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.editions.models import Edition
 from expo.exhibition.filter_options import CategoryOption, filter_options
-from expo.exhibition.search_index import (SQLITE_INDEXES, TITLE_WEIGHT, SearchTerm, fts5_expression, parse_query,
-                                          tsquery_expression)
+from expo.exhibition.search_index import (SQLITE_INDEXES, TITLE_WEIGHT, SearchTerm, category_words, fts5_expression,
+                                          parse_query, searchable_text, tsquery_expression)
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
+from expo.leads.services import response_times
 
 PRODUCTS, BOOTHS = "products", "booths"
 KINDS = (PRODUCTS, BOOTHS)
@@ -130,6 +136,7 @@ class SearchResults:
     # The visitor typed something, but nothing in it can be searched for (only punctuation or
     # words too common to index, such as "the").
     nothing_searchable: bool = False
+    facets: Facets | None = None
 
     @property
     def at_the_limit(self) -> bool:
@@ -156,8 +163,107 @@ def search(criteria: SearchCriteria) -> SearchResults:
         ids, count = shown.page(sort, last)
     page_number = min(max(1, criteria.page), _page_count(count))
     counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
-    items = product_cards(ids) if criteria.kind == PRODUCTS else load_booths(ids)
-    return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)))
+    items = product_cards(ids, with_supplier=True) if criteria.kind == PRODUCTS else load_booths(ids)
+    return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)),
+                         facets=facets(criteria, terms, ranked=shown.ranked))
+
+
+# --- counts beside the results -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How many results each country and (for products) each top-level category would leave, for
+    the words and the other filters (a facet's own filter is left out, so every choice shows what
+    it gives).
+
+    Counted among the first RESULT_LIMIT + 1 matches, like the tabs: exact up to the limit; past
+    it (``sampled``) each count is how many of those first matches it holds, shown as "412+", and
+    a value none of them holds is not listed. At most one query a facet, whatever the number of
+    matches (products: one for both while neither filter is chosen)."""
+
+    countries: tuple[tuple[str, ResultCount], ...]
+    categories: tuple[tuple[CategoryOption, ResultCount], ...]
+    sampled: bool
+    # How many first matches a sampled count looked at.
+    limit: int = 0
+
+
+def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | None = None) -> Facets:
+    """``ranked``: the product rows a relevance page ranked (id, score, category id, booth id), the
+    first matches already: without a country or category filter both facets count them, no query."""
+    options = filter_options()
+    top_of = _top_categories(options.categories)
+    any_country, any_category = replace(criteria, country=None), replace(criteria, category_ids=())
+    if criteria.kind == PRODUCTS and ranked is not None and any_country == criteria == any_category:
+        grouped: dict[tuple[str | None, int | None], int] = {}
+        for row in ranked:
+            key = (options.booths.get(row[3], _NO_BOOTH)[0], row[2])
+            grouped[key] = grouped.get(key, 0) + 1
+        country_rows = category_rows = [(country, category, number) for (country, category), number in grouped.items()]
+        by_country, countries_sampled = _sum_rows(country_rows, lambda country, _category: country)
+        by_category, categories_sampled = _sum_rows(category_rows, lambda _country, category: top_of.get(category))
+    elif criteria.kind == PRODUCTS:
+        # One query grouped by country and category serves both facets when they search alike
+        # (neither filter chosen); otherwise one each.
+        country_rows = _product_facet_rows(any_country, terms)
+        category_rows = country_rows if any_category == any_country else _product_facet_rows(any_category, terms)
+        by_country, countries_sampled = _sum_rows(country_rows, lambda country, _category: country)
+        by_category, categories_sampled = _sum_rows(category_rows, lambda _country, category: top_of.get(category))
+    else:
+        # Booths are counted by country only: by category would read every product of the first
+        # thousand booths matched (some 8 ms at 30,000 products), and the products tab has it.
+        by_country, countries_sampled = _booth_countries(any_country, terms)
+        by_category, categories_sampled = {}, False
+    countries = tuple((code, ResultCount(number, more=countries_sampled)) for code, number
+                      in sorted(by_country.items(), key=lambda item: (-item[1], item[0] or "")) if code)
+    tops = sorted((category for category in options.categories if category.parent_id is None),
+                  key=lambda category: (category.position, category.id))
+    categories = tuple((category, ResultCount(by_category[category.id], more=categories_sampled))
+                       for category in tops if by_category.get(category.id))
+    return Facets(countries, categories, countries_sampled or categories_sampled, RESULT_LIMIT)
+
+
+def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
+    """Category id -> the id of its top-level ancestor."""
+    parents = {category.id: category.parent_id for category in categories}
+    top_of = {}
+    for category_id in parents:
+        top, seen = category_id, set()
+        while parents.get(top) is not None and top not in seen:
+            seen.add(top)
+            top = parents[top]
+        top_of[category_id] = top
+    return top_of
+
+
+def _sum_rows(rows: list[tuple[str | None, int | None, int]], key) -> tuple[dict[Any, int], bool]:
+    """(value -> matches, whether the matches went past RESULT_LIMIT) from grouped facet rows."""
+    counts: dict[Any, int] = {}
+    for country, category_id, number in rows:
+        value = key(country, category_id)
+        if value is not None:
+            counts[value] = counts.get(value, 0) + number
+    return counts, sum(number for _country, _category, number in rows) > RESULT_LIMIT
+
+
+def _booth_countries(criteria: SearchCriteria, terms: list[SearchTerm]) -> tuple[dict[Any, int], bool]:
+    """(country -> booths, whether they went past RESULT_LIMIT) over the first RESULT_LIMIT + 1
+    booth matches."""
+    matches = _Finder.for_kind(BOOTHS, criteria, terms)._first_matches(Booth.country.label("country")).subquery()
+    rows = db.session.execute(select(matches.c.country, func.count()).group_by(matches.c.country)).all()
+    return {value: number for value, number in rows}, sum(number for _value, number in rows) > RESULT_LIMIT
+
+
+def _product_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple[str | None, int | None, int]]:
+    """(country, category id, matches) among the first RESULT_LIMIT + 1 product matches; the
+    matches' booth and category come with them, only the booths' countries are looked up."""
+    finder = _Finder.for_kind(PRODUCTS, criteria, terms)
+    matches = finder._first_matches(Product.booth_id.label("booth_id"),
+                                    Product.category_id.label("category_id")).subquery()
+    return [tuple(row) for row in db.session.execute(
+        select(Booth.country, matches.c.category_id, func.count()).select_from(matches)
+        .join(Booth, Booth.id == matches.c.booth_id).group_by(Booth.country, matches.c.category_id))]
 
 
 def _page_count(count: ResultCount) -> int:
@@ -237,6 +343,8 @@ class _Finder:
     # pages never overlap. Missing values (no minimum order stated, never published) come last.
     sort_keys: dict[str, tuple[tuple[ColumnElement, bool, bool], ...]] = field(default_factory=dict)
     _list_products_first: bool | None = None
+    # After a relevance page: the rows ranked, (id, score[, category id, booth id]).
+    ranked: list | None = None
 
     @classmethod
     def for_kind(cls, kind: str, criteria: SearchCriteria, terms: list[SearchTerm]) -> "_Finder":
@@ -279,18 +387,21 @@ class _Finder:
 
     # --- SQLite ---------------------------------------------------------------------------------
 
-    def _fts_select(self, *, scored: bool) -> tuple[Select, ColumnElement]:
+    def _fts_select(self, *, scored: bool, extra: Sequence[ColumnElement] = ()) -> tuple[Select, ColumnElement]:
+        """``extra``: columns of the matching rows to select as well (each match's row is read)."""
         rowid = literal_column(f"{self.fts_name}.rowid")
         columns = [rowid.label("id")]
         if scored:
             columns.append(self._bm25())
-        query = select(*columns).select_from(table(self.fts_name)).where(
+        query = select(*columns, *extra).select_from(table(self.fts_name)).where(
             literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
         if self.entity is Product and self._products_listed_first():
             # Filters that leave few products: list those products once (from indexes alone), and
             # test each match against the list, rather than look every match's product and booth up
             # (rowid + 0: a plain test, not a lookup FTS5 would do match by match).
             query = query.where((rowid + 0).in_(select(Product.id).where(*self._conditions())))
+            if extra:
+                query = query.join(self.entity, self.entity.id == rowid)
         else:
             query = query.join(self.entity, self.entity.id == rowid).where(*self._conditions())
         return query, rowid
@@ -315,15 +426,15 @@ class _Finder:
 
     # --- both -----------------------------------------------------------------------------------
 
-    def _first_matches(self) -> Select:
+    def _first_matches(self, *extra: ColumnElement) -> Select:
         """The ids of the first RESULT_LIMIT + 1 matches found, in no particular order (one more
-        than we show, to tell "1,000" from "1,000+")."""
+        than we show, to tell "1,000" from "1,000+"), with the ``extra`` columns of their rows."""
         limit = RESULT_LIMIT + 1
         if not self.terms:
-            return select(self.entity.id).where(*self._conditions()).limit(limit)
+            return select(self.entity.id, *extra).where(*self._conditions()).limit(limit)
         if _is_sqlite():
-            return self._fts_select(scored=False)[0].limit(limit)
-        return select(self.entity.id).where(self._pg_match(), *self._conditions()).limit(limit)
+            return self._fts_select(scored=False, extra=extra)[0].limit(limit)
+        return select(self.entity.id, *extra).where(self._pg_match(), *self._conditions()).limit(limit)
 
     def count(self) -> ResultCount:
         matches = self._first_matches().subquery()
@@ -368,15 +479,41 @@ class _Finder:
         scored = self._scored_matches(RESULT_LIMIT + 1, since=window_start)
         if len(scored) <= RESULT_LIMIT:
             scored += self._scored_matches(RESULT_LIMIT + 1 - len(scored), before=window_start)
-        return _ranked_page(scored, offset, size), _capped(len(scored))
+        self.ranked = scored
+        return _ranked_page(self._tiered(scored), offset, size), _capped(len(scored))
+
+    def _tiered(self, scored: list) -> list:
+        """Each (id, score) with a tier before its score: a product in a category the words name
+        (or below it) ranks above the rest, and within each, a product or booth of a company whose
+        sector the words name ranks above those of other companies. "mask" thus lists respirators
+        and surgical masks (Masks and respirators) before a cosmetic face mask, whose name alone
+        holds the word. No query: the scored rows carry their category and booth, the sectors are
+        cached with the filter options."""
+        booths = filter_options().booths
+        in_sector = _sector_test(self.terms)
+        if self.entity is Booth:
+            return [(row[0], (in_sector(booths.get(row[0], _NO_BOOTH)[1]), row[1])) for row in scored]
+        categories = matching_categories(self.terms)
+        sector_tier, by_sector = {}, {}
+        for booth_id in {row[3] for row in scored}:
+            sector = booths.get(booth_id, _NO_BOOTH)[1]
+            hit = by_sector.get(sector)
+            if hit is None:
+                hit = by_sector[sector] = in_sector(sector)
+            if hit:
+                sector_tier[booth_id] = 1
+        if not categories and not sector_tier:
+            return scored
+        return [(row[0], (2 * (row[2] in categories) + sector_tier.get(row[3], 0), row[1])) for row in scored]
 
     def _scored_matches(self, limit: int, *, since: int | None = None,
-                        before: int | None = None) -> list[tuple[int, float]]:
+                        before: int | None = None) -> list[tuple]:
         """(id, score) of up to ``limit`` matches: the newest from id ``since`` up, or the first
-        found below id ``before``."""
+        found below id ``before``; products with their category and booth (for the tiers)."""
         entity = self.entity
+        extra = (Product.category_id, Product.booth_id) if entity is Product else ()
         if _is_sqlite():
-            query, rowid = self._fts_select(scored=True)
+            query, rowid = self._fts_select(scored=True, extra=extra)
             if since is not None:
                 query = query.where(rowid >= since).order_by(rowid.desc())
             else:
@@ -384,14 +521,15 @@ class _Finder:
             query = query.limit(limit)
         elif since is not None:
             # Scored outside the subquery: only the candidates are ranked, whichever plan finds them.
-            candidates = (select(entity.id, entity.search_vector.label("vector"))
+            candidates = (select(entity.id, entity.search_vector.label("vector"), *extra)
                           .where(entity.id >= since, self._pg_match(), *self._conditions())
                           .order_by(entity.id.desc()).limit(limit).subquery())
-            query = select(candidates.c.id, func.ts_rank_cd(candidates.c.vector, self._tsquery()))
+            query = select(candidates.c.id, func.ts_rank_cd(candidates.c.vector, self._tsquery()),
+                           *(candidates.c[column.key] for column in extra))
         else:
-            query = (select(entity.id, func.ts_rank_cd(entity.search_vector, self._tsquery()))
+            query = (select(entity.id, func.ts_rank_cd(entity.search_vector, self._tsquery()), *extra)
                      .where(entity.id < before, self._pg_match(), *self._conditions()).limit(limit))
-        return [(id_, score) for id_, score in db.session.execute(query)]
+        return db.session.execute(query).all()
 
     def _oldest_recent_id(self) -> int:
         # The newest RECENT_WINDOW ids, from the highest one (one index lookup; a deleted listing
@@ -418,10 +556,58 @@ class _Finder:
         return list(db.session.scalars(self._sorted(query, sort).limit(size).offset(offset)))
 
 
-def _ranked_page(scored: list[tuple[int, float]], offset: int, size: int) -> list[int]:
+def _ranked_page(scored: list, offset: int, size: int) -> list[int]:
     """The ids of one page of (id, score) pairs, best first (the newest first among equals)."""
-    scored.sort(key=lambda pair: (pair[1], pair[0]), reverse=True)
-    return [id_ for id_, _score in scored[offset:offset + size]]
+    ordered = sorted(scored, key=lambda pair: (pair[1], pair[0]), reverse=True)
+    return [pair[0] for pair in ordered[offset:offset + size]]
+
+
+def _singulars(word: str) -> frozenset[str]:
+    """The word and what it would be without a plural ending: a crude English stem, enough to tell
+    that "masks" names "mask" (full stemming is the index's; this only compares a visitor's words
+    with category names and sectors)."""
+    forms = {word}
+    for ending, replacement in (("ies", "y"), ("es", ""), ("s", "")):
+        if len(word) > len(ending) + 2 and word.endswith(ending):
+            forms.add(word[:-len(ending)] + replacement)
+    return frozenset(forms)
+
+
+def _names(term: SearchTerm, words: frozenset[str], forms: frozenset[str], text: str) -> bool:
+    """Whether a category name (its ``words`` in lower case, their ``forms`` with and without a
+    plural ending; ``text``, all of it) holds the term: a run of Chinese characters anywhere in it,
+    a word as a word or its plural, the last word typed also as the start of one."""
+    if term.pairs or not term.token.isascii():
+        return term.token in text
+    return bool(_singulars(term.token) & forms) or (term.prefix and any(word.startswith(term.token) for word in words))
+
+
+@lru_cache(maxsize=1024)
+def _category_name_words(name: str) -> tuple[frozenset[str], frozenset[str], str]:
+    text = searchable_text(category_words(name)).lower()
+    words = frozenset(text.split())
+    return words, frozenset(form for word in words for form in _singulars(word)), text
+
+
+def matching_categories(terms: Sequence[SearchTerm]) -> frozenset[int]:
+    """The categories whose name, in English or a shipped language, holds one of the words, and
+    every category below them (from the cached filter options: no query)."""
+    options = filter_options()
+    named = [category.id for category in options.categories
+             if any(_names(term, *_category_name_words(category.name)) for term in terms)]
+    return frozenset(id_ for category_id in named for id_ in options.category_descendants(category_id))
+
+
+_NO_BOOTH = (None, "")
+
+
+def _sector_test(terms: Sequence[SearchTerm]):
+    """A test of a company's free-text sector (lower case, as FilterOptions.booth_sectors keeps it):
+    does it hold one of the words, at the start of a word and in the singular ("masks" finds "Face
+    masks"), or a run of Chinese characters anywhere?"""
+    needles = [term.token if term.pairs or not term.token.isascii() else " " + min(_singulars(term.token), key=len)
+               for term in terms]
+    return lambda sector: int(bool(sector) and any(needle in " " + sector for needle in needles))
 
 
 def _one_of(column: ColumnElement, ids: list[int]) -> ColumnElement[bool]:
@@ -461,6 +647,16 @@ class CardBooth:
 
 
 @dataclass(frozen=True)
+class CardSupplier:
+    """Who sells a product, as a search result shows it to a buyer: the company, its country, and
+    how fast it usually replies (None until that is public: ResponseTime.is_public)."""
+
+    name: str
+    country: str | None
+    response_time: timedelta | None
+
+
+@dataclass(frozen=True)
 class ProductCard:
     """A product as a result card shows it: the card template and expo.catalog.display read it as
     they read a Product. Plain values from two queries (the category comes from the cached filter
@@ -481,10 +677,13 @@ class ProductCard:
     category: CategoryOption | None
     images: tuple[CardImage, ...]
     booth: CardBooth
+    # Search results only (product_cards(..., with_supplier=True)).
+    supplier: CardSupplier | None = None
 
 
-def product_cards(ids: Sequence[int]) -> list[ProductCard]:
-    """The page's product cards, in the order found."""
+def product_cards(ids: Sequence[int], *, with_supplier: bool = False) -> list[ProductCard]:
+    """The page's product cards, in the order found; ``with_supplier``: each with its supplier's
+    name, country and response time (one more query for the page's booths, whatever their number)."""
     if not ids:
         return []
     categories = {category.id: category for category in filter_options().categories}
@@ -496,16 +695,23 @@ def product_cards(ids: Sequence[int]) -> list[ProductCard]:
         images.setdefault(product_id, []).append(CardImage(image_id, alt_text))
     rows = db.session.execute(
         select(*CARD_COLUMNS, Booth.slug.label("booth_slug"), Booth.status.label("booth_status"),
-               Booth.country.label("booth_country"))
-        .join(Booth, Booth.id == Product.booth_id).where(Product.id.in_(ids)))
+               Booth.country.label("booth_country"), ExhibitorCompany.name.label("company_name"))
+        .join(Booth, Booth.id == Product.booth_id).join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+        .where(Product.id.in_(ids))).all()
+    replies = response_times({row.booth_id for row in rows}) if with_supplier else {}
     by_id = {}
     for row in rows:
+        supplier = None
+        if with_supplier:
+            reply = replies.get(row.booth_id)
+            supplier = CardSupplier(row.company_name, row.booth_country,
+                                    reply.median if reply is not None and reply.is_public else None)
         by_id[row.id] = ProductCard(
             id=row.id, booth_id=row.booth_id, slug=row.slug, name=row.name, category_id=row.category_id,
             price_min=row.price_min, price_max=row.price_max, currency=row.currency, order_unit=row.order_unit,
             min_order_quantity=row.min_order_quantity, availability=row.availability,
             category=categories.get(row.category_id), images=tuple(images.get(row.id, ())),
-            booth=CardBooth(row.booth_id, row.booth_slug, row.booth_status, row.booth_country))
+            booth=CardBooth(row.booth_id, row.booth_slug, row.booth_status, row.booth_country), supplier=supplier)
     return [by_id[id_] for id_ in ids if id_ in by_id]
 
 

@@ -142,12 +142,17 @@ def test_a_long_query_is_cut_and_says_so(client):
 def test_a_search_costs_the_same_queries_for_three_results_or_thirty(app, client, factory, hall):
     booth = hall[3]["Bangkok Durian"]
     add_products(app, booth, "Durian A", "Durian B", "Durian C")
+    buyer = factory.user()
+    factory.inquiry(booth, buyer)
     paths = ["/search?q=durian", "/search?q=durian&country=TH&sort=name&moq=10", "/search?type=booths&sort=name"]
     few = [count_queries(app, client, path) for path in paths]
     add_products(app, hall[3]["Saigon Masks"], *[f"Durian mask {n}" for n in range(27)])
     owner = factory.user()
     for number in range(5):
-        factory.booth(factory.company(owner=owner, name=f"Durian House {number}", country="TH"))
+        other = factory.booth(factory.company(owner=owner, name=f"Durian House {number}", country="TH"))
+        add_products(app, other, f"House durian {number}")
+        factory.inquiry(other, buyer)
+    factory.inquiry(hall[3]["Saigon Masks"], buyer)
     assert [count_queries(app, client, path) for path in paths] == few
 
 
@@ -203,6 +208,96 @@ def test_the_front_door_shows_key_figures_featured_booths_sessions_and_flagged_p
         assert re.search(r"On now and next .*Live now .*Opening plenary .*Dental care", page)
     body = response.get_data(as_text=True)
     flag = re.search(r'<img class="expo-flag[^"]*" src="([^"]+)"', body)
-    assert flag and re.search(r"/flag-icons/4x3/vn\.(\w+\.)?svg$", flag.group(1))  # hashed by the static build
+    assert flag and re.search(r"/flag-icons/4x3/vn(\.[0-9a-f]+)?\.svg$", flag.group(1))  # fingerprinted static
     assert client.get(flag.group(1)).status_code == 200
     assert "Pavilion of Vietnam" in page and vietnam.slug
+
+
+def test_product_results_show_the_supplier_its_country_response_time_and_a_contact_button(app, client, factory, hall):
+    from datetime import datetime, timezone
+
+    from expo.leads.services import RESPONSE_TIME_MIN_ANSWERED
+
+    booth = hall[3]["Bangkok Durian"]
+    add_products(app, booth, "Musang King durian")
+    buyer = factory.user()
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+    for index in range(RESPONSE_TIME_MIN_ANSWERED):
+        created = start + timedelta(days=index)
+        factory.inquiry(booth, buyer, created_at=created, first_response_at=created + timedelta(hours=4))
+    response = client.get("/search?q=musang")
+    assert re.search(r"Musang King durian .*Bangkok Durian · Thailand Usually replies within 4 hours Contact supplier",
+                     text_of(response))
+    with app.app_context():
+        product_id = db.session.scalar(db.select(Product.id).where(Product.name == "Musang King durian"))
+    assert links(response, rf"^/booths/{booth.slug}$")
+    contact = links(response, r"/inquire\?")
+    assert contact == [f"/booths/{booth.slug}/inquire?product={product_id}"]
+    # Signed out, the button leads to the log-in; signed in, to the form with the product chosen.
+    assert "/login" in client.get(contact[0]).headers["Location"]
+    from tests.conftest import log_in
+
+    log_in(client, buyer)
+    form = client.get(contact[0]).get_data(as_text=True)
+    assert re.search(rf'<input[^>]*checked[^>]*value="{product_id}"|<input[^>]*value="{product_id}"[^>]*checked|'
+                     rf'<option[^>]*selected[^>]*value="{product_id}"|<option[^>]*value="{product_id}"[^>]*selected',
+                     form)
+    # A supplier with too few answered inquiries shows no response time.
+    add_products(app, hall[3]["Saigon Masks"], "Musang durian mask")
+    page = text_of(client.get("/search?q=musang"))
+    assert "Saigon Masks · Vietnam Contact supplier" in page and page.count("Usually replies") == 1
+
+
+def test_booth_and_product_pages_keep_their_cards_without_the_supplier(app, client, hall):
+    booth = hall[3]["Bangkok Durian"]
+    add_products(app, booth, "Musang King durian")
+    page = text_of(client.get(f"/booths/{booth.slug}"))
+    assert "Musang King durian" in page and "Contact supplier" not in page
+
+
+def facet_text(response) -> str:
+    body = response.get_data(as_text=True)
+    aside = re.search(r'<aside class="[^"]*expo-facets.*?</aside>', body, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", aside.group())).split()) if aside else ""
+
+
+def test_counts_beside_the_results_narrow_the_search_when_followed(app, client, factory, hall):
+    _edition, _health, _food, booths = hall
+    categories = factory.categories()
+    add_products(app, booths["Saigon Masks"], "Surgical mask", "KN95 mask", category_id=categories["masks-respirators"])
+    add_products(app, booths["Hanoi Gloves"], "Mask gloves", category_id=categories["protective-equipment"])
+    add_products(app, booths["Bangkok Durian"], "Durian face mask", category_id=categories["processed-food"])
+    response = client.get("/search?q=mask&sort=name&page=1")
+    facets = facet_text(response)
+    assert re.search(r"^Country Vietnam 3 Thailand 1 Category Medical supplies 3 Food and agriculture 1$", facets)
+    thailand = links(response, r"^/search\?.*country=TH")
+    assert len(thailand) == 1
+    args = parse_qs(urlsplit(thailand[0]).query)
+    assert args == {"q": ["mask"], "sort": ["name"], "country": ["TH"]}  # the search kept, from page one
+    chosen = client.get(thailand[0])
+    assert "Durian face mask" in text_of(chosen) and "Surgical mask" not in text_of(chosen)
+    # The chosen country is marked and can be let go; the other counts follow it.
+    assert re.search(r"^Country All countries Vietnam 3 Thailand 1 Category Food and agriculture 1$",
+                     facet_text(chosen))
+    assert '<strong aria-current="true">Thailand</strong>' in chosen.get_data(as_text=True)
+    medical = links(response, r"category=medical-supplies")
+    narrowed = client.get(medical[0])
+    assert "KN95 mask" in text_of(narrowed) and "Durian face mask" not in text_of(narrowed)
+    assert "Vietnam 3" in facet_text(narrowed) and "Thailand" not in facet_text(narrowed)
+    # In Chinese.
+    chinese = facet_text(client.get("/search?q=mask", headers={"Accept-Language": "zh-CN"}))
+    assert "越南" in chinese and "医疗用品" in chinese
+
+
+def test_past_the_limit_the_counts_say_they_are_of_the_first_results(app, client, hall, monkeypatch):
+    from expo.exhibition import services
+
+    monkeypatch.setattr(services, "RESULT_LIMIT", 3)
+    add_products(app, hall[3]["Bangkok Durian"], *[f"Durian {n}" for n in range(5)])
+    facets = facet_text(client.get("/search?q=durian"))
+    assert "Thailand 4+" in facets and "Counted among the first 3 results." in facets
+
+
+def test_no_counts_when_nothing_matches(client, hall):
+    response = client.get("/search?q=zzzz")
+    assert "No products match." in text_of(response) and facet_text(response) == ""
