@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import flash
+
 from expo.extensions import db
 
 
@@ -21,3 +23,10 @@ def show_on_form(form, error: RuleBroken) -> None:
     db.session.rollback()
     field = getattr(form, error.field, None) if error.field else None
     (field.errors if field is not None else form.form_errors).append(str(error))
+
+
+def show_as_message(error: RuleBroken, category: str = "warning") -> None:
+    """For an action without a form of its own (a button on a list): undo whatever the refused
+    change began, and say why above the page the browser is sent back to."""
+    db.session.rollback()
+    flash(str(error), category)

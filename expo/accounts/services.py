@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
 from expo.accounts import throttle
 from expo.accounts.devices import Device
@@ -417,6 +417,19 @@ def create_admin(*, email: str, password: str, name: str) -> User:
 def _role_fields(role: EditionRole) -> dict:
     return {"role": role.kind, "edition_id": role.edition_id,
             "edition": role.edition.name if role.edition is not None else None}
+
+
+def find_accounts(actor: User, text: str = "") -> Select:
+    """Accounts whose e-mail address, name or organisation contains ``text`` (any case), newest
+    first, for an administrator to page through; ``%`` and ``_`` in the text are matched as typed."""
+    ensure(can_manage_roles(actor))
+    statement = select(User).order_by(User.created_at.desc(), User.id.desc())
+    text = text.strip().lower()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        statement = statement.where(or_(*(func.lower(column).like(pattern, escape="\\")
+                                          for column in (User.email, User.name, User.organisation))))
+    return statement
 
 
 def grant_organizer(actor: User, user: User, edition_id: int | None) -> EditionRole:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from expo.accounts import services as accounts
 from expo.accounts.forms import ConfirmActionForm
@@ -37,14 +37,8 @@ def load_user(user_id: int) -> User:
 @bp.route("/users")
 def list_users():
     query = request.args.get("q", "").strip()
-    statement = select(User).order_by(User.created_at.desc())
-    if query:
-        pattern = f"%{query.lower()}%"
-        statement = statement.where(
-            or_(User.email.like(pattern), func.lower(User.name).like(pattern),
-                func.lower(User.organisation).like(pattern))
-        )
-    page = db.paginate(statement, page=requested_page(), per_page=USERS_PER_PAGE, error_out=False)
+    page = db.paginate(accounts.find_accounts(current_user, query), page=requested_page(),
+                       per_page=USERS_PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, query=query)
 
 

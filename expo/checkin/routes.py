@@ -15,6 +15,7 @@ from expo.editions.models import Edition
 from expo.extensions import db
 from expo.i18n import local_datetime
 from expo.permissions import can_check_in, can_manage_edition, can_view_edition, require
+from expo.rules import show_on_form
 from expo.registrations.tickets import CheckInResult, target_title
 
 bp = Blueprint("checkin", __name__, url_prefix="/editions/<slug>/checkin")
@@ -121,7 +122,7 @@ def manage_staff(slug: str):
         try:
             role = services.add_checkin_staff(current_user, edition, form.email.data)
         except services.NoSuchAccount as exc:
-            form.email.errors.append(str(exc))
+            show_on_form(form, exc)
         else:
             db.session.commit()
             flash(_("%(name)s can now check tickets in for %(edition)s, and do nothing else.",

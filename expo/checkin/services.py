@@ -26,9 +26,10 @@ from expo.permissions import can_check_in, can_manage_edition, ensure
 from expo.registrations import tickets
 from expo.registrations.models import Registration
 from expo.registrations.tickets import CheckInResult, TicketError
+from expo.rules import RuleBroken
 
 
-class CheckinError(Exception):
+class CheckinError(RuleBroken):
     """A rule said no; the message is safe to show to organizers and check-in staff."""
 
 
@@ -107,7 +108,7 @@ def add_checkin_staff(actor: User, edition: Edition, email: str) -> EditionRole:
     user = find_user_by_email(email)
     if user is None or not user.email_confirmed or user.is_disabled:
         raise NoSuchAccount(_("No confirmed account uses this e-mail address. Ask them to sign up and "
-                              "confirm their address first."))
+                              "confirm their address first."), field="email")
     role = _checkin_role(user, edition)
     if role is not None:
         return role

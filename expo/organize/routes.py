@@ -23,7 +23,7 @@ from expo.organize.services import OrganizeError
 from expo.permissions import can_manage_edition, require
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
-from expo.rules import show_on_form
+from expo.rules import show_as_message, show_on_form
 
 bp = Blueprint("organize", __name__, url_prefix="/editions/<slug>/organize")
 
@@ -369,8 +369,7 @@ def decide_registration(registration_id: int):
     try:
         registrations.decide(current_user, registration, accept=accept)
     except registrations.RegistrationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        show_as_message(exc, "error")
         return _back_to_registrants(registration)
     db.session.commit()
     if not accept:
@@ -389,8 +388,7 @@ def cancel_registration(registration_id: int):
     try:
         promoted = registrations.cancel(current_user, registration)
     except registrations.RegistrationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        show_as_message(exc, "error")
         return _back_to_registrants(registration)
     db.session.commit()
     flash(_("%(name)s’s registration was cancelled.", name=name), "success")

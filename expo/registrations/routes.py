@@ -16,6 +16,7 @@ from expo.forums.routes import load_forum, load_session
 from expo.registrations import services, tickets
 from expo.registrations.forms import registration_form_for
 from expo.registrations.models import Registration
+from expo.rules import show_as_message, show_on_form
 from expo.urls import external_url
 
 bp = Blueprint("registrations", __name__)
@@ -27,18 +28,16 @@ def _register(edition, target, forum, back_url: str):
     if request.method == "GET" and services.active_registration(current_user, target) is not None:
         flash(_("You are already registered (or on the waiting list)."), "info")
         return redirect(back_url)
-    status, error = 200, None
+    status = 200
     if form.validate_on_submit():
         try:
             result = services.register(current_user, target, form.answers())
-        except services.InvalidAnswers as exc:
-            db.session.rollback()
-            form.attach_errors(exc.errors)
-            status = exc.status
         except services.RegistrationError as exc:
-            # Full-stop refusals (closed, already registered): say why, keep nothing half-done.
-            db.session.rollback()
-            status, error = exc.status, str(exc)
+            # Closed, already registered, answers missing: say why, keep nothing half-done.
+            show_on_form(form, exc)
+            if isinstance(exc, services.InvalidAnswers):
+                form.attach_errors(exc.errors)
+            status = exc.status
         else:
             db.session.commit()
             _flash_outcome(result)
@@ -48,7 +47,7 @@ def _register(edition, target, forum, back_url: str):
     # Only the form page warns before registering; a successful registration flashes the service's list.
     clashes = services.clashing_sessions(current_user, target) if target is not forum else []
     return render_template("registrations/register.html", edition=edition, target=target, forum=forum,
-                           form=form, clashes=clashes, back_url=back_url, error=error), status
+                           form=form, clashes=clashes, back_url=back_url), status
 
 
 def _flash_outcome(result: services.RegistrationResult) -> None:
@@ -103,8 +102,7 @@ def cancel_registration(registration_id: int):
     try:
         services.cancel(current_user, registration)
     except services.RegistrationError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+        show_as_message(exc)
     else:
         db.session.commit()
         flash(_("You have left the waiting list.") if was_waiting else _("Your registration is cancelled."), "info")

@@ -26,6 +26,7 @@ from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession
 from expo.permissions import can_manage_edition, ensure
 from expo.registrations.models import Registration, new_ticket_code
+from expo.rules import RuleBroken
 
 Target = ProgrammeSession | Forum
 
@@ -33,7 +34,7 @@ TICKET_TASK = "registrations.send_ticket"
 PROMOTED_TASK = "registrations.notify_promoted"
 
 
-class RegistrationError(Exception):
+class RegistrationError(RuleBroken):
     """A registration rule said no; the message is safe to show. ``status`` is the HTTP answer."""
 
     status = 409

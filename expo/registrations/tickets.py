@@ -19,6 +19,7 @@ from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
 from expo.permissions import can_check_in, ensure
 from expo.registrations.models import Registration
+from expo.rules import RuleBroken
 
 TICKET_PREFIX = "EXPO1."
 
@@ -31,7 +32,7 @@ NOT_CONFIRMED_MESSAGES = {
 }
 
 
-class TicketError(Exception):
+class TicketError(RuleBroken):
     """The code cannot be checked in; the message is safe to show to check-in staff."""
 
 

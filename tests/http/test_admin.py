@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from expo.accounts.models import EditionRole
 from expo.extensions import db
 from tests.conftest import log_in
@@ -50,3 +52,24 @@ def test_account_list_pages_keep_the_search(client, factory):
     assert "Page 1 of 2" in page
     assert "/admin/users?q=delegate&amp;page=2" in page
     assert "Delegate" in client.get("/admin/users?q=delegate&page=2").get_data(as_text=True)
+
+
+def test_account_search_matches_percent_and_underscore_as_typed(app, client, factory):
+    factory.user(name="Ana 100% Cotton", email="ana@example.com")
+    factory.user(name="Bob Plain", email="bob_smith@example.com")
+    factory.user(name="Carl Other", email="carlxsmith@example.com")
+    log_in(client, factory.admin(name="Ada Admin"))
+    percent = client.get("/admin/users", query_string={"q": "100%"}).get_data(as_text=True)
+    assert "Ana 100% Cotton" in percent and "Bob Plain" not in percent
+    underscore = client.get("/admin/users", query_string={"q": "b_smith"}).get_data(as_text=True)
+    assert "Bob Plain" in underscore and "Carl Other" not in underscore
+
+
+def test_only_administrators_may_search_accounts(app_ctx, factory):
+    from expo.accounts.models import User
+    from expo.accounts.services import find_accounts
+    from expo.extensions import db
+    from expo.permissions import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        find_accounts(db.session.get(User, factory.user().id), "a")

@@ -254,3 +254,29 @@ def test_cancelling_a_seat_from_the_agenda_asks_first_and_says_what_happens(clie
     assert page.count(cancel_form) == 1
     assert page.index("<summary class=\"btn btn-outline-danger btn-sm ms-1\">Cancel</summary>") < page.index(cancel_form)
     assert page.index(cancel_form) < page.index("Yes, cancel my seat")
+
+
+def test_a_refused_registration_says_why_on_the_form_and_keeps_nothing(app, client, factory, forum):
+    from expo.registrations.models import Registration
+
+    session = factory.programme_session(forum, title="Dental care")
+    user = factory.user()
+    factory.registration(user, session)
+    log_in(client, user)
+    response = register(client, session)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    # The reason stands in the form's own error list, inside the form it answers.
+    form = page[page.index('<form method="post" novalidate>'):]
+    assert re.search(r'<div class="alert alert-danger" role="alert">[^<]+</div>', form[:form.index("</form>")])
+    with app.app_context():
+        assert db.session.query(Registration).filter_by(user_id=user.id).count() == 1
+
+
+def test_registration_refusals_follow_the_one_error_convention():
+    from expo.checkin.services import CheckinError
+    from expo.registrations.services import RegistrationError
+    from expo.registrations.tickets import TicketError
+    from expo.rules import RuleBroken
+
+    assert all(issubclass(error, RuleBroken) for error in (RegistrationError, TicketError, CheckinError))
