@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import text
 
 from expo.accounts import services as accounts
 from expo.extensions import db
@@ -177,12 +178,26 @@ def test_page_views_begin_deferred_and_writes_begin_immediate(app):
         assert wants_write_lock()
 
 
+@contextmanager
+def rows_locked_elsewhere(app) -> Iterator[None]:
+    """Another connection's writer holding every account row (PostgreSQL locks rows, not the database)."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        try:
+            connection.execute(text("UPDATE users SET name = name"))
+            yield
+        finally:
+            transaction.rollback()
+            connection.close()
+
+
 def test_a_page_answers_while_another_process_holds_the_write_lock(app, client, factory):
+    user = factory.user()
+    log_in(client, user)
     path = _sqlite_path(app)
-    if path is None:
-        pytest.skip("SQLite's whole-database write lock; PostgreSQL locks rows")
-    factory.user()
-    with write_lock_held_elsewhere(path):
+    # SQLite: the whole database's write lock; PostgreSQL: the signed-in user's own row, which the page reads.
+    with write_lock_held_elsewhere(path) if path else rows_locked_elsewhere(app):
         # Under BEGIN IMMEDIATE for every request this waited out the busy timeout, then was a 500.
         response = client.get("/")
     assert response.status_code == 200
