@@ -19,7 +19,7 @@ from expo.accounts.forms import (
 )
 from expo.errors import render_error
 from expo.extensions import client_address, db, limiter
-from expo.rules import show_on_form
+from expo.rules import show_as_message, show_on_form
 from expo.transactions import writes_database
 from expo.urls import safe_next_path
 
@@ -85,8 +85,7 @@ def check_inbox():
         try:
             services.resend_confirmation(form.email.data)
         except services.AskedTooSoon as exc:
-            db.session.rollback()
-            flash(str(exc), "info")
+            show_as_message(exc, "info")
         else:
             db.session.commit()
             flash(_("If that address has an unconfirmed account, a new confirmation link is on its way."), "info")
@@ -167,8 +166,7 @@ def request_reset():
         try:
             services.request_password_reset(form.email.data)
         except services.AskedTooSoon as exc:
-            db.session.rollback()
-            flash(str(exc), "info")
+            show_as_message(exc, "info")
         else:
             db.session.commit()
             flash(_("If an account uses that address, we have sent it a link to choose a new password."), "info")
