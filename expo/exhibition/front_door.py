@@ -12,9 +12,11 @@ from sqlalchemy.orm import selectinload
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product, ProductImage
 from expo.editions.models import Edition, Pavilion
-from expo.exhibition.services import ProductCard, load_booths, product_cards
+from expo.exhibition.services import ProductCard, load_booths, product_cards, published_booths_by_pavilion
+from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
+from expo.pavilions.services import hall_order
 
 FEATURED_BOOTHS = 4
 PRODUCTS_PER_FEATURED_BOOTH = 2
@@ -59,8 +61,6 @@ def featured_booths(edition: Edition, today: date, limit: int = FEATURED_BOOTHS)
     """A round robin over the edition's published booths, those with a logo first: each day every
     booth moves up one place, so each takes the first place in turn, and a page reloaded the same
     day shows the same selection to everyone."""
-    from expo.exhibitors.models import ExhibitorCompany
-
     without_logo = ExhibitorCompany.logo_path.is_(None)
     placed = (
         select(BoothPlacement.booth_id.label("booth_id"), without_logo.label("without_logo"),
@@ -122,9 +122,6 @@ class FrontDoor:
 
 
 def front_door(edition: Edition, today: date, now: datetime) -> FrontDoor:
-    from expo.exhibition.services import published_booths_by_pavilion
-    from expo.pavilions.services import hall_order
-
     booths = featured_booths(edition, today)
     return FrontDoor(
         edition=edition, live=edition.is_live_on(today), figures=edition_figures(edition),
