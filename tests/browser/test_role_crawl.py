@@ -69,20 +69,23 @@ NOT_PAGES = {
 }
 DOWNLOAD = re.compile(r"\.(csv|xlsx|ics|pdf|json|xml|txt|png|jpe?g|webp|svg|mp4)$|/attachments/", re.I)
 
+# An element as a failure message names it: tag#id.classes "its first words".
+DESCRIBE_JS = """(el) => {
+  let text = el.tagName.toLowerCase();
+  if (el.id) text += '#' + el.id;
+  const classes = [...el.classList].slice(0, 4);
+  if (classes.length) text += '.' + classes.join('.');
+  const words = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
+  return words ? `${text} "${words}"` : text;
+}"""
+
 # The element that makes a page too wide: the ones sticking out furthest, innermost first, outside any
 # scrolling box (a `.table-responsive` that scrolls is the intended layout on a phone).
 OVERFLOW_JS = """() => {
   const width = window.innerWidth;
   const scrollWidth = document.documentElement.scrollWidth;
   if (scrollWidth <= width) return null;
-  const describe = (el) => {
-    let text = el.tagName.toLowerCase();
-    if (el.id) text += '#' + el.id;
-    const classes = [...el.classList].slice(0, 4);
-    if (classes.length) text += '.' + classes.join('.');
-    const words = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
-    return words ? `${text} "${words}"` : text;
-  };
+  const describe = DESCRIBE;
   // Inside a box that scrolls and fits the screen. An absolutely positioned element (Bootstrap's
   // .visually-hidden) escapes every scrolling box below its containing block, the nearest positioned one.
   const scrollsItself = (el) => {
@@ -110,14 +113,7 @@ OVERFLOW_JS = """() => {
 # At 1,280 px: the navigation on one line, and nothing cut off by its card, table box or button.
 DESKTOP_JS = """() => {
   const problems = [];
-  const describe = (el) => {
-    let text = el.tagName.toLowerCase();
-    if (el.id) text += '#' + el.id;
-    const classes = [...el.classList].slice(0, 4);
-    if (classes.length) text += '.' + classes.join('.');
-    const words = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
-    return words ? `${text} "${words}"` : text;
-  };
+  const describe = DESCRIBE;
   // Shown on screen: a closed <details> (a confirmation not yet opened) keeps boxes for its content.
   const visible = (el) => { const b = el.getBoundingClientRect();
                             return b.width > 0 && b.height > 0 && (!el.checkVisibility || el.checkVisibility()); };
@@ -164,6 +160,9 @@ DESKTOP_JS = """() => {
   }
   return problems;
 }"""
+OVERFLOW_JS, DESKTOP_JS = (script.replace("const describe = DESCRIBE;", f"const describe = {DESCRIBE_JS};")
+                           for script in (OVERFLOW_JS, DESKTOP_JS))
+
 
 AXE_JS = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
