@@ -31,6 +31,7 @@ from expo.booths.models import Booth
 from expo.catalog.models import Product
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
+from expo import uploads
 from expo.leads import reports
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
 
@@ -124,7 +125,7 @@ def expected_counts(report: LeadReport) -> dict[str, Any]:
 def check_output(report: LeadReport, expected: dict[str, Any]) -> dict[str, Any]:
     from openpyxl import load_workbook
 
-    root = reports._storage_root()
+    root = uploads.storage_root()
     workbook = load_workbook(root / report.xlsx_path, read_only=True)
     detail_rows = sum(1 for _ in workbook["Leads"].iter_rows(values_only=True)) - 1
     summary = [list(row) for row in workbook["Summary"].iter_rows(values_only=True)]

@@ -181,15 +181,19 @@ def register_blueprints(app: Flask) -> None:
     from expo.exhibition.routes import bp as exhibition_bp
     from expo.exhibitors.routes import bp as exhibitors_bp
     from expo.forums.routes import bp as forums_bp
-    from expo.leads.routes import bp as leads_bp
+    from expo.leads.routes.buyer import bp as inquiries_bp
+    from expo.leads.routes.inbox import bp as lead_inbox_bp
+    from expo.leads.routes.reports import bp as lead_reports_bp
     from expo.notifications.routes import bp as notifications_bp
+    from expo.organize.lead_reports import bp as organize_lead_reports_bp
     from expo.organize.routes import bp as organize_bp
     from expo.pavilions.routes import bp as pavilions_bp
     from expo.registrations.routes import bp as registrations_bp
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
-                      broadcasts_bp, leads_bp, exhibition_bp, dashboard_bp, audit_bp):
+                      broadcasts_bp, inquiries_bp, lead_inbox_bp, lead_reports_bp, organize_lead_reports_bp,
+                      exhibition_bp, dashboard_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

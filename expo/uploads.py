@@ -201,7 +201,7 @@ def store_image(image: PreparedImage | IO[bytes], folder: str, **checks) -> str:
     if not isinstance(image, PreparedImage):
         image = read_image(image, **checks)
     relative = f"{folder}/{secrets.token_hex(16)}{image.extension}"
-    _write_atomically(_storage_root() / relative, image.content)
+    _write_atomically(storage_root() / relative, image.content)
     return relative
 
 
@@ -225,7 +225,7 @@ def make_thumbnail(relative_path: str, max_side: int) -> str:
     is) and its path relative to STORAGE_PATH is returned. Raises FileNotFoundError when the
     original is gone and UploadRejected when it is not an image.
     """
-    source = _storage_root() / relative_path
+    source = storage_root() / relative_path
     try:
         with source.open("rb") as stored, _header(stored) as opened:
             _check_pixels(opened)
@@ -301,7 +301,7 @@ def store_pdf(pdf: PreparedPdf | IO[bytes], folder: str, *, max_bytes: int | Non
     if not isinstance(pdf, PreparedPdf):
         pdf = read_pdf(pdf, max_bytes=max_bytes)
     relative = f"{folder}/{secrets.token_hex(16)}.pdf"
-    _write_atomically(_storage_root() / relative, pdf.content)
+    _write_atomically(storage_root() / relative, pdf.content)
     return relative, pdf.pages
 
 
@@ -373,7 +373,7 @@ def store_video(stream: IO[bytes], folder: str, *, max_bytes: int = VIDEO_MAX_BY
         raise UploadRejected(_("This is not an MP4 or WebM video. Export the video as MP4 (H.264) or WebM and "
                                "upload that, or paste a link to it on a video site."))
     relative = f"{folder}/{secrets.token_hex(16)}{extension}"
-    target = _storage_root() / relative
+    target = storage_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(target.suffix + ".part")
     written = 0
@@ -392,7 +392,7 @@ def store_video(stream: IO[bytes], folder: str, *, max_bytes: int = VIDEO_MAX_BY
     return relative
 
 
-def _storage_root() -> Path:
+def storage_root() -> Path:
     return Path(current_app.config["STORAGE_PATH"])
 
 
@@ -404,12 +404,12 @@ def _write_atomically(target: Path, content: bytes) -> None:
 
 
 def stored_size(relative: str) -> int:
-    return (_storage_root() / relative).stat().st_size
+    return (storage_root() / relative).stat().st_size
 
 
 def delete_stored(relative: str | None) -> None:
     if relative:
-        (_storage_root() / relative).unlink(missing_ok=True)
+        (storage_root() / relative).unlink(missing_ok=True)
 
 
 def delete_after_commit(relative: str) -> None:
@@ -417,7 +417,7 @@ def delete_after_commit(relative: str) -> None:
     from expo.extensions import db
 
     pending = db.session.info.setdefault("expo.files_to_delete", [])
-    pending.append((_storage_root(), relative))
+    pending.append((storage_root(), relative))
 
 
 def discard_on_rollback(relative: str) -> None:
@@ -425,7 +425,7 @@ def discard_on_rollback(relative: str) -> None:
     from expo.extensions import db
 
     pending = db.session.info.setdefault("expo.files_written", [])
-    pending.append((_storage_root(), relative))
+    pending.append((storage_root(), relative))
 
 
 def _delete_committed(session) -> None:
@@ -464,7 +464,7 @@ def stored_file_response(relative: str | None, *, download_name: str | None = No
     content_type = CONTENT_TYPES.get(Path(relative).suffix)
     if content_type is None:
         abort(404)
-    response = send_from_directory(_storage_root(), relative, mimetype=content_type, max_age=86400,
+    response = send_from_directory(storage_root(), relative, mimetype=content_type, max_age=86400,
                                    as_attachment=download_name is not None, download_name=download_name)
     if private:
         response.cache_control.public = False

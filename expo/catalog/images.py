@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
-from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image
 from sqlalchemy import func, select, update
@@ -62,7 +60,7 @@ def _lock_product(product: Product) -> None:
 
 
 def _image_size(relative: str) -> tuple[int, int]:
-    with Image.open(_storage_root() / relative) as stored:
+    with Image.open(uploads.storage_root() / relative) as stored:
         return stored.size
 
 
@@ -187,9 +185,6 @@ def delete_product_image(actor: User, image: ProductImage) -> None:
 
 # --- thumbnails (the worker) ------------------------------------------------------------------------
 
-
-def _storage_root() -> Path:
-    return Path(current_app.config["STORAGE_PATH"])
 
 
 def make_product_thumbnail(image_id: int) -> str | None:

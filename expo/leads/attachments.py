@@ -78,7 +78,7 @@ def attachment_response(path: str | None, name: str):
     content_type = uploads.CONTENT_TYPES.get(Path(path or "").suffix)
     if not path or content_type is None:
         abort(404)
-    response = send_from_directory(uploads._storage_root(), path, mimetype=content_type, as_attachment=True,
+    response = send_from_directory(uploads.storage_root(), path, mimetype=content_type, as_attachment=True,
                                    download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

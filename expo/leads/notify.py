@@ -44,11 +44,11 @@ def _page(endpoint: str, **values: Any) -> Page:
 
 
 def _team_page(inquiry: "TradeInquiry") -> Page:
-    return _page("leads.show_inquiry", slug=inquiry.booth.slug, inquiry_id=inquiry.id)
+    return _page("lead_inbox.show_inquiry", slug=inquiry.booth.slug, inquiry_id=inquiry.id)
 
 
 def _buyer_page(inquiry: "TradeInquiry") -> Page:
-    return _page("leads.show_my_inquiry", inquiry_id=inquiry.id)
+    return _page("inquiries.show_my_inquiry", inquiry_id=inquiry.id)
 
 
 def _team(inquiry: "TradeInquiry") -> list[User]:
@@ -178,8 +178,8 @@ def inquiry_assigned(inquiry: "TradeInquiry", assigned_by: User) -> None:
 
 def _report_page(report: "LeadReport") -> Page:
     if report.scope == report.BOOTH:
-        return _page("leads.show_report", slug=report.booth.slug, report_id=report.id)
-    return _page("leads.show_expo_report", report_id=report.id)
+        return _page("lead_reports.show_report", slug=report.booth.slug, report_id=report.id)
+    return _page("organize_lead_reports.show", report_id=report.id)
 
 
 def report_finished(report: "LeadReport") -> None:
@@ -202,7 +202,7 @@ def report_finished(report: "LeadReport") -> None:
 
 def daily_digest(user: User, day: date, digests: list["BoothDigest"]) -> None:
     """Once per user and day: the dedupe key is the unique key that makes a second run a no-op."""
-    inboxes = {digest.booth.id: _page("leads.inbox", slug=digest.booth.slug) for digest in digests}
+    inboxes = {digest.booth.id: _page("lead_inbox.inbox", slug=digest.booth.slug) for digest in digests}
 
     def body() -> str:
         parts = []

@@ -21,13 +21,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.orm import aliased
 
 from expo import permissions
+from expo.uploads import storage_root
 from expo.accounts.models import User
 from expo.audit.models import AuditAction
 from expo.audit.services import record
@@ -437,9 +437,6 @@ def _sync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _storage_root() -> Path:
-    return Path(current_app.config["STORAGE_PATH"])
-
 
 def filename(report: LeadReport, extension: str) -> str:
     return f"order-leads-{report.id}-{report.period_from.isoformat()}-{report.period_to.isoformat()}.{extension}"
@@ -460,7 +457,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
         report.heartbeat_at = utcnow()
         db.session.flush()
         yield "counted"
-        folder = _storage_root() / FOLDER / str(report.id)
+        folder = storage_root() / FOLDER / str(report.id)
         folder.mkdir(parents=True, exist_ok=True)
         token = secrets.token_hex(8)
         csv_path, xlsx_path = folder / f"{token}.csv", folder / f"{token}.xlsx"
@@ -503,7 +500,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
         os.replace(csv_part, csv_path)
         os.replace(xlsx_part, xlsx_path)
         _sync(folder)
-        root = _storage_root()
+        root = storage_root()
         for old in (report.csv_path, report.xlsx_path):
             if old:
                 (root / old).unlink(missing_ok=True)
