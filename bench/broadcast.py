@@ -126,7 +126,7 @@ def arrange(app, people: int) -> int:
 
     with app.app_context():
         edition = Edition(slug="bench", name="Bench Expo", starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
-                          status=Edition.PUBLISHED)
+                          status=Edition.Status.PUBLISHED)
         forum = Forum(edition=edition, slug="bench", title="Bench Forum", kind=Forum.SUB)
         session = ProgrammeSession(forum=forum, title="Bench session", starts_at=STARTS_AT,
                                    ends_at=STARTS_AT + timedelta(hours=1))
@@ -139,7 +139,7 @@ def arrange(app, people: int) -> int:
             {"email": f"delegate{n:05d}@bench.example", "name": f"Delegate {n}", "password_hash": "!",
              "language": "zh" if n % 2 else "en"} for n in range(people)])
         db.session.execute(insert(Registration), [
-            {"user_id": user_id, "session_id": session.id, "status": Registration.CONFIRMED} for user_id in ids])
+            {"user_id": user_id, "session_id": session.id, "status": Registration.Status.CONFIRMED} for user_id in ids])
         db.session.commit()
         return session.id
 
@@ -165,7 +165,7 @@ def run_broadcast(app, session_id: int, handler: CountingHandler, people: int) -
     def sent() -> int:
         with app.app_context():
             count = db.session.scalar(select(func.count()).where(OutboxMessage.batch == batch,
-                                                                  OutboxMessage.status == OutboxMessage.SENT))
+                                                                  OutboxMessage.status == OutboxMessage.Status.SENT))
             db.session.remove()
             return count
 

@@ -43,8 +43,8 @@ def _booth(app: Flask):
 
     with app.app_context():
         rebuild_schema()
-        company = ExhibitorCompany(slug="bench", name="Bench", status=ExhibitorCompany.APPROVED)
-        booth = Booth(company=company, slug="bench", status=Booth.PUBLISHED)
+        company = ExhibitorCompany(slug="bench", name="Bench", status=ExhibitorCompany.Status.APPROVED)
+        booth = Booth(company=company, slug="bench", status=Booth.Status.PUBLISHED)
         db.session.add(booth)
         db.session.commit()
         db.session.refresh(booth)

@@ -115,7 +115,7 @@ def search_cases(app: Flask) -> list[Case]:
                                                              Pavilion.kind == Pavilion.THEMED)).first()
         # A rare word: the model code one product mentions ("Model AB-1234.").
         rare = db.session.scalar(select(Product.description).join(Booth).where(
-            Booth.status == Booth.PUBLISHED, Product.description.like("%Model %")).order_by(Product.id).limit(1))
+            Booth.status == Booth.Status.PUBLISHED, Product.description.like("%Model %")).order_by(Product.id).limit(1))
         model_code = rare.split("Model ", 1)[1].split(".")[0]
         db.session.remove()
     return [
@@ -163,7 +163,7 @@ def check_search(app: Flask, case: Case) -> list[str]:
         if not items:
             problems.append(f"{case.name}: no results")
         booths = [item.booth if criteria.kind == services.PRODUCTS else item for item in items]
-        if any(booth.status != Booth.PUBLISHED for booth in booths):
+        if any(booth.status != Booth.Status.PUBLISHED for booth in booths):
             problems.append(f"{case.name}: an unpublished booth or its product was shown")
         if criteria.country and any(booth.country != criteria.country for booth in booths):
             problems.append(f"{case.name}: a result from another country")
@@ -198,7 +198,7 @@ def first_matching_name(criteria: services.SearchCriteria) -> str | None:
 
     terms = parse_query(criteria.text)
     query = select(func.min(Product.name)).join(Booth, Booth.id == Product.booth_id).where(
-        Booth.status == Booth.PUBLISHED)
+        Booth.status == Booth.Status.PUBLISHED)
     if db.engine.dialect.name == "postgresql":
         query = query.where(text("products.search_vector @@ to_tsquery('english'::regconfig, :q)")
                             .bindparams(q=tsquery_expression(terms)))
@@ -265,7 +265,7 @@ def measure(app: Flask, repeat: int) -> dict[str, Any]:
     with app.app_context():
         booth_id, slug = db.session.execute(
             select(Booth.id, Booth.slug).join(Product, Product.booth_id == Booth.id)
-            .where(Booth.status == Booth.PUBLISHED).group_by(Booth.id, Booth.slug)
+            .where(Booth.status == Booth.Status.PUBLISHED).group_by(Booth.id, Booth.slug)
             .having(func.count(Product.id) >= 50).order_by(func.count(Product.id)).limit(1)).one()
         product_slug = db.session.scalar(select(Product.slug).where(Product.booth_id == booth_id).limit(1))
         booth_products = db.session.scalar(select(func.count(Product.id)).where(Product.booth_id == booth_id))

@@ -220,7 +220,7 @@ def add_session(capacity: int | None, **fields: Any) -> int:
     """A published edition, a forum (``fields`` for it) and one session of ``capacity`` seats; its id."""
     tag = secrets.token_hex(4)
     edition = Edition(slug=f"race-{tag}", name=f"Race {tag}", starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
-                      status=Edition.PUBLISHED)
+                      status=Edition.Status.PUBLISHED)
     forum = Forum(edition=edition, slug=f"race-{tag}", title=f"Race {tag}", kind=Forum.SUB, **fields)
     session = ProgrammeSession(forum=forum, title=f"Race {tag}", starts_at=STARTS_AT,
                                ends_at=STARTS_AT + timedelta(hours=1), capacity=capacity)
@@ -256,11 +256,11 @@ class Tally:
 
     @property
     def confirmed(self) -> int:
-        return self.statuses[Registration.CONFIRMED]
+        return self.statuses[Registration.Status.CONFIRMED]
 
     @property
     def waitlisted(self) -> int:
-        return self.statuses[Registration.WAITLISTED]
+        return self.statuses[Registration.Status.WAITLISTED]
 
     @property
     def oversold(self) -> bool:
@@ -276,7 +276,7 @@ def tally(session_id: int) -> Tally:
     ).all()
     numbers = db.session.scalars(
         select(Registration.waitlist_number)
-        .where(Registration.session_id == session_id, Registration.status == Registration.WAITLISTED)
+        .where(Registration.session_id == session_id, Registration.status == Registration.Status.WAITLISTED)
         .order_by(Registration.waitlist_number)
     ).all()
     target = db.session.get(ProgrammeSession, session_id)

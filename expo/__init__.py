@@ -209,7 +209,7 @@ def register_template_helpers(app: Flask) -> None:
     from expo import permissions
     from expo.accounts.forms import ConfirmActionForm
     from expo.catalog.display import category_label, minimum_order, price_range
-    from expo.i18n import LANGUAGES, STATUS_LABELS, country_name, date_range, datetime_in_zone, format_day, local_datetime
+    from expo.i18n import LANGUAGES, country_name, date_range, datetime_in_zone, format_day, local_datetime
 
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["country_name"] = country_name
@@ -239,7 +239,6 @@ def register_template_helpers(app: Flask) -> None:
             "action_form": ConfirmActionForm(formdata=None),
             "dev_outbox_enabled": permissions.can_see_dev_outbox(app.config, request.remote_addr),
             "forum_kinds": forum_kinds,
-            "status_labels": STATUS_LABELS,
         }
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 
-from sqlalchemy import Computed, DateTime, Text
+from sqlalchemy import Computed, DateTime, String, Text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import mapped_column
@@ -71,3 +72,25 @@ def search_vector_column(expression: str = SEARCH_VECTOR):
     """
     return mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), Computed(_SearchVector(expression), persisted=True),
                          deferred=True)
+
+
+class StrEnumType(TypeDecorator[str]):
+    """A column of a :class:`expo.lib.enums.LabelledStrEnum`: stored as its plain value (a short
+    string, so adding a member needs no migration), loaded as the member, so pages can ask a
+    loaded record's ``status.label``; a value outside the set is refused before it reaches the database."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+    def copy(self, **kw) -> "StrEnumType":
+        return StrEnumType(self.enum, self.impl.length)

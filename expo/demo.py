@@ -138,7 +138,7 @@ def _load_demo_edition(today: date | None) -> Edition:
         city="Nanning",
         country="CN",
         timezone="Asia/Shanghai",
-        status=Edition.PUBLISHED,
+        status=Edition.Status.PUBLISHED,
         description=(
             "The public pandemic prevention and health exhibition areas return, displaying the achievements "
             "of pandemic prevention and control and the business opportunities of the big health industry. "
@@ -173,7 +173,7 @@ def _load_demo_edition(today: date | None) -> Edition:
         users[account.role] = user
     db.session.add(EditionRole(user=users["organizer"], edition=None, kind=EditionRole.ORGANIZER))
     company = ExhibitorCompany(slug="nanning-mask-machinery", name="Nanning Mask Machinery Co.", country="CN",
-                               sector="Protective equipment", status=ExhibitorCompany.APPROVED,
+                               sector="Protective equipment", status=ExhibitorCompany.Status.APPROVED,
                                description="Mask-making machines; single orders of one or two hundred units.")
     company.members.append(CompanyMember(user=users["exhibitor owner"], role=CompanyMember.OWNER))
     company.members.append(CompanyMember(user=users["exhibitor staff"], role=CompanyMember.STAFF))
@@ -279,12 +279,12 @@ def _fill(target, delegates: list[User], *, seats_taken: int, extra_waiting: int
     key = "session_id" if isinstance(target, ProgrammeSession) else "forum_id"
     now = utcnow()
     for delegate in delegates:
-        db.session.add(Registration(user_id=delegate.id, status=Registration.CONFIRMED, confirmed_at=now,
+        db.session.add(Registration(user_id=delegate.id, status=Registration.Status.CONFIRMED, confirmed_at=now,
                                     **{key: target.id}))
     waiting = DELEGATES_ON_WAITLIST[:extra_waiting]
     for number, email in enumerate(waiting, start=1):
         user = db.session.scalar(select(User).where(User.email == email))
-        db.session.add(Registration(user_id=user.id, status=Registration.WAITLISTED, waitlist_number=number,
+        db.session.add(Registration(user_id=user.id, status=Registration.Status.WAITLISTED, waitlist_number=number,
                                     **{key: target.id}))
     target.seats_taken = seats_taken
     target.waitlist_seq = len(waiting)
@@ -347,7 +347,7 @@ def _demo_company(exhibitor: DemoExhibitor, unusable_hash: str, reviewer: User |
                  email_confirmed_at=applied_at)
     company = ExhibitorCompany(
         slug=slug, name=exhibitor.name, country=exhibitor.country, sector=exhibitor.sector,
-        website=exhibitor.website, description=exhibitor.about, status=ExhibitorCompany.APPROVED,
+        website=exhibitor.website, description=exhibitor.about, status=ExhibitorCompany.Status.APPROVED,
         submitted_at=applied_at, reviewed_at=applied_at + timedelta(days=2), reviewed_by=reviewer,
         logo_path=_demo_logo(exhibitor.name),
     )
@@ -369,9 +369,9 @@ def _fill_demo_booth(booth: Booth, exhibitor: DemoExhibitor, reviewer: User | No
     booth.timezone = exhibitor.timezone
     booth.opening_hours = exhibitor.opening_hours
     booth.status = exhibitor.status
-    if exhibitor.status in (Booth.SUBMITTED, Booth.PUBLISHED):
+    if exhibitor.status in (Booth.Status.SUBMITTED, Booth.Status.PUBLISHED):
         booth.submitted_at = now - timedelta(days=3)
-    if exhibitor.status == Booth.PUBLISHED:
+    if exhibitor.status == Booth.Status.PUBLISHED:
         booth.published_at, booth.reviewed_by = now - timedelta(days=1), reviewer
 
 

@@ -212,7 +212,7 @@ class Story:
     port: str = ""
 
 
-ORDER, INQUIRY = TradeInquiry.ORDER_REQUEST, TradeInquiry.INQUIRY
+ORDER, INQUIRY = TradeInquiry.Kind.ORDER_REQUEST, TradeInquiry.Kind.INQUIRY
 
 STORIES = (
     # won: the buyer accepted the second quotation after the first was replaced
@@ -342,7 +342,7 @@ def _act(step: Step, inquiry: TradeInquiry, owner: User, staff: User, buyer: Use
             valid_until=leads.booth_today(inquiry.booth, moment) + timedelta(days=30), note=step.text))
     elif step.action in ("accept", "decline"):
         quotation = db.session.scalar(select(Quotation).where(Quotation.inquiry_id == inquiry.id,
-                                                              Quotation.status == Quotation.OPEN))
+                                                              Quotation.status == Quotation.Status.OPEN))
         leads.decide_quotation(buyer, inquiry, quotation, accept=step.action == "accept")
     else:
         raise ValueError(f"unknown demo step {step.action!r}")
@@ -354,7 +354,7 @@ def _act(step: Step, inquiry: TradeInquiry, owner: User, staff: User, buyer: Use
 def _visits(history: _History, rng: random.Random, demo_booth: Booth, buyers: list[User]) -> None:
     """Booth visits and product views for every published booth over the last DAYS days of its own
     calendar, written by the drain's writer as if the worker had stored them."""
-    booths = list(db.session.scalars(select(Booth).where(Booth.status == Booth.PUBLISHED).order_by(Booth.id)))
+    booths = list(db.session.scalars(select(Booth).where(Booth.status == Booth.Status.PUBLISHED).order_by(Booth.id)))
     catalogue: dict[int, list[int]] = {}
     for booth_id, product_id in db.session.execute(select(Product.booth_id, Product.id)
                                                    .order_by(Product.booth_id, Product.position, Product.id)):
@@ -401,7 +401,7 @@ def _event(kind: str, booth_id: int, product_id: int | None, user_id: int | None
 
 def _favourites(history: _History, rng: random.Random, demo_booth: Booth, demo_buyer: User,
                 buyers: list[User]) -> None:
-    others = list(db.session.scalars(select(Booth).where(Booth.status == Booth.PUBLISHED, Booth.id != demo_booth.id)
+    others = list(db.session.scalars(select(Booth).where(Booth.status == Booth.Status.PUBLISHED, Booth.id != demo_booth.id)
                                      .order_by(Booth.id)))
     demo_products = list(db.session.scalars(select(Product).where(Product.booth_id == demo_booth.id)
                                             .order_by(Product.position)))
@@ -442,7 +442,7 @@ def _check_in_desk(edition: Edition, organizer: User, staff_user: User) -> None:
     checkin.add_checkin_staff(organizer, edition, staff_user.email)
     session = _session(edition, CHECKED_IN_SESSION)
     confirmed = db.session.scalars(
-        select(Registration).where(Registration.session_id == session.id, Registration.status == Registration.CONFIRMED)
+        select(Registration).where(Registration.session_id == session.id, Registration.status == Registration.Status.CONFIRMED)
         .order_by(Registration.id).limit(CHECKED_IN_DELEGATES))
     for registration in confirmed.all():
         checkin.check_in_ticket(staff_user, edition, ticket_payload(registration))

@@ -15,7 +15,7 @@ from babel.dates import format_time as babel_format_time
 from babel.dates import format_skeleton
 from babel.dates import format_interval
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations, lazy_gettext as _l
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
@@ -159,10 +159,3 @@ def format_day(value: date) -> str:
 def date_range(start: date, end: date) -> str:
     """'Sep 10 – 13, 2027' in English, '2027年9月10日 – 13日' in Chinese: the locale's own range rules."""
     return format_interval(start, end, "yMMMMd", locale=get_locale() or "en")
-
-
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "published": _l("Published"),
-    "archived": _l("Archived"),
-}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask import abort
 
 from expo.accounts.models import EditionRole, User
+from expo.exhibitors.models import CompanyMember
 
 if TYPE_CHECKING:
     from expo.booths.models import Booth
@@ -82,7 +83,7 @@ def can_send_broadcasts(user: User | None, edition: "Edition") -> bool:
 
 
 def can_view_edition(user: User | None, edition: "Edition") -> bool:
-    return edition.status != edition.DRAFT or can_manage_edition(user, edition)
+    return edition.status != edition.Status.DRAFT or can_manage_edition(user, edition)
 
 
 def can_manage_roles(user: User | None) -> bool:
@@ -103,7 +104,7 @@ def is_company_member(user: User | None, company: "ExhibitorCompany") -> bool:
 
 
 def is_company_owner(user: User | None, company: "ExhibitorCompany") -> bool:
-    return company_role(user, company) == "owner"
+    return company_role(user, company) == CompanyMember.OWNER
 
 
 def can_view_company_team(user: User | None, company: "ExhibitorCompany") -> bool:
@@ -131,7 +132,7 @@ def can_review_exhibitors(user: User | None) -> bool:
 
 def can_view_company_logo(user: User | None, company: "ExhibitorCompany") -> bool:
     """Approved exhibitors' logos are public; an application's only to its team and reviewers."""
-    return company.status == "approved" or can_view_company_team(user, company)
+    return company.status == company.Status.APPROVED or can_view_company_team(user, company)
 
 
 def can_edit_booth(user: User | None, booth: "Booth") -> bool:
@@ -146,7 +147,7 @@ def can_review_booths(user: User | None) -> bool:
 
 def can_view_booth(user: User | None, booth: "Booth") -> bool:
     """Published booths are public; a draft, submitted or suspended one only to its team and reviewers."""
-    return booth.status == "published" or can_edit_booth(user, booth) or can_review_booths(user)
+    return booth.status == booth.Status.PUBLISHED or can_edit_booth(user, booth) or can_review_booths(user)
 
 
 def can_view_booth_analytics(user: User | None, booth: "Booth") -> bool:
@@ -160,7 +161,7 @@ def can_place_booths(user: User | None, edition: "Edition") -> bool:
 
 def can_send_inquiry(user: User | None, booth: "Booth") -> bool:
     """Signed-in visitors write to a published booth; its own team does not write to itself."""
-    return _signed_in(user) and booth.status == "published" and not can_edit_booth(user, booth)
+    return _signed_in(user) and booth.status == booth.Status.PUBLISHED and not can_edit_booth(user, booth)
 
 
 def can_handle_inquiries(user: User | None, booth: "Booth") -> bool:

@@ -212,7 +212,7 @@ class Factory:
         self._count += 1
         defaults = dict(slug=f"edition-{self._count}", name=f"Edition {self._count}",
                         starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
-                        timezone="Asia/Shanghai", status=Edition.PUBLISHED)
+                        timezone="Asia/Shanghai", status=Edition.Status.PUBLISHED)
         defaults.update(fields)
         with self.app.app_context():
             edition = Edition(**defaults)
@@ -227,7 +227,7 @@ class Factory:
 
         self._count += 1
         defaults = dict(slug=f"company-{self._count}", name=f"Company {self._count}", country="CN",
-                        status=ExhibitorCompany.APPROVED)
+                        status=ExhibitorCompany.Status.APPROVED)
         defaults.update(fields)
         with self.app.app_context():
             company = ExhibitorCompany(**defaults)
@@ -246,7 +246,7 @@ class Factory:
         from expo.booths.models import Booth
 
         defaults = dict(company_id=company.id, slug=company.slug, country=company.country,
-                        status=Booth.PUBLISHED)
+                        status=Booth.Status.PUBLISHED)
         defaults.update(fields)
         return self._save(Booth(**defaults))
 
@@ -320,7 +320,7 @@ class Factory:
         from expo.registrations.models import Registration
 
         key = "session_id" if isinstance(target, ProgrammeSession) else "forum_id"
-        defaults = {"user_id": user.id, key: target.id, "status": Registration.CONFIRMED}
+        defaults = {"user_id": user.id, key: target.id, "status": Registration.Status.CONFIRMED}
         defaults.update(fields)
         return self._save(Registration(**defaults))
 
@@ -328,7 +328,7 @@ class Factory:
         """An inquiry row with its items and first message, written directly (no e-mails, no event)."""
         from expo.leads.models import InquiryItem, InquiryMessage, TradeInquiry
 
-        defaults = dict(booth_id=booth.id, buyer_id=buyer.id, kind=TradeInquiry.INQUIRY, status=TradeInquiry.NEW)
+        defaults = dict(booth_id=booth.id, buyer_id=buyer.id, kind=TradeInquiry.Kind.INQUIRY, status=TradeInquiry.Status.NEW)
         defaults.update(fields)
         with self.app.app_context():
             inquiry = TradeInquiry(**defaults)

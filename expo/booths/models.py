@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.content_languages import Translatable
 from expo.accounts.models import User
-from expo.db_types import UTCDateTime, search_vector_column, utcnow
+from expo.db_types import StrEnumType, UTCDateTime, search_vector_column, utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
+from expo.lib.enums import LabelledStrEnum
 
 
 class Booth(Translatable, db.Model):
@@ -41,8 +43,11 @@ class Booth(Translatable, db.Model):
         Index("ix_booths_search", text("search_vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
-    DRAFT, SUBMITTED, PUBLISHED, SUSPENDED = "draft", "submitted", "published", "suspended"
-    STATUSES = (DRAFT, SUBMITTED, PUBLISHED, SUSPENDED)
+    class Status(LabelledStrEnum):
+        DRAFT = "draft", _l("Draft")
+        SUBMITTED = "submitted", _l("Submitted")
+        PUBLISHED = "published", _l("Published")
+        SUSPENDED = "suspended", _l("Suspended")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), unique=True)
@@ -64,7 +69,7 @@ class Booth(Translatable, db.Model):
     # Opening hours are local times in this zone: {"mon": [["09:00", "17:30"]], "sat": [], ...}.
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.DRAFT)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -93,7 +98,7 @@ class Booth(Translatable, db.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.PUBLISHED
+        return self.status == self.Status.PUBLISHED
 
     def __repr__(self) -> str:
         return f"<Booth {self.slug} {self.status}>"

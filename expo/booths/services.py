@@ -73,7 +73,7 @@ def open_booth(company: ExhibitorCompany) -> Booth:
     """The company's booth, created as a draft the first time (approval opens it)."""
     booth = db.session.scalar(select(Booth).where(Booth.company_id == company.id))
     if booth is None:
-        booth = Booth(company=company, slug=company.slug, country=company.country, status=Booth.DRAFT,
+        booth = Booth(company=company, slug=company.slug, country=company.country, status=Booth.Status.DRAFT,
                       timezone=hours.country_timezone(company.country) or "UTC")
         db.session.add(booth)
         db.session.flush()
@@ -367,17 +367,17 @@ def _in_list(items: list[str]) -> str:
 def submit_for_review(actor: User, booth: Booth, *, now: datetime | None = None) -> None:
     """Send a draft (or a suspended booth, once fixed) to the organizers' queue."""
     _ensure_editor(actor, booth)
-    if booth.status == Booth.SUBMITTED:
+    if booth.status == Booth.Status.SUBMITTED:
         raise BoothStateChanged(_("This booth is already waiting for review."))
-    if booth.status == Booth.PUBLISHED:
+    if booth.status == Booth.Status.PUBLISHED:
         raise BoothStateChanged(_("This booth is already published; your changes are live as soon as you save them."))
     missing = missing_for_review(booth)
     if missing:
         raise BoothIncomplete(_("Before you submit the booth for review, add %(missing)s.", missing=_in_list(missing)))
     submitted = db.session.execute(
         update(Booth)
-        .where(Booth.id == booth.id, Booth.status.in_([Booth.DRAFT, Booth.SUSPENDED]))
-        .values(status=Booth.SUBMITTED, submitted_at=now or utcnow())
+        .where(Booth.id == booth.id, Booth.status.in_([Booth.Status.DRAFT, Booth.Status.SUSPENDED]))
+        .values(status=Booth.Status.SUBMITTED, submitted_at=now or utcnow())
     ).rowcount
     if not submitted:
         raise BoothStateChanged(_("The booth's status changed meanwhile. Reload the page to see it."))
@@ -386,20 +386,20 @@ def submit_for_review(actor: User, booth: Booth, *, now: datetime | None = None)
 def booths_awaiting_review_query():
     return (
         select(Booth)
-        .where(Booth.status == Booth.SUBMITTED)
+        .where(Booth.status == Booth.Status.SUBMITTED)
         .options(joinedload(Booth.company).selectinload(ExhibitorCompany.members).joinedload(CompanyMember.user))
         .order_by(Booth.submitted_at, Booth.id)
     )
 
 
 def count_booths_awaiting_review() -> int:
-    return db.session.scalar(select(func.count(Booth.id)).where(Booth.status == Booth.SUBMITTED)) or 0
+    return db.session.scalar(select(func.count(Booth.id)).where(Booth.status == Booth.Status.SUBMITTED)) or 0
 
 
 def publish_booth(actor: User, booth: Booth, *, now: datetime | None = None) -> None:
     """Publish a submitted booth, or publish a suspended one again: visitors see it at once."""
     ensure(can_review_booths(actor))
-    _decide(actor, booth, {Booth.SUBMITTED, Booth.SUSPENDED}, Booth.PUBLISHED, now=now)
+    _decide(actor, booth, {Booth.Status.SUBMITTED, Booth.Status.SUSPENDED}, Booth.Status.PUBLISHED, now=now)
 
 
 def send_back_booth(actor: User, booth: Booth, note: str, *, now: datetime | None = None) -> None:
@@ -409,7 +409,7 @@ def send_back_booth(actor: User, booth: Booth, note: str, *, now: datetime | Non
     if not note:
         raise BoothError(_("Write what the team should change: they read it in the e-mail and on their editor."),
                          "note")
-    _decide(actor, booth, {Booth.SUBMITTED}, Booth.DRAFT, note=note, now=now)
+    _decide(actor, booth, {Booth.Status.SUBMITTED}, Booth.Status.DRAFT, note=note, now=now)
 
 
 def suspend_booth(actor: User, booth: Booth, reason: str, *, now: datetime | None = None) -> None:
@@ -419,7 +419,7 @@ def suspend_booth(actor: User, booth: Booth, reason: str, *, now: datetime | Non
     if not reason:
         raise BoothError(_("Give the reason for the suspension: the team reads it in the e-mail and on their editor."),
                          "note")
-    _decide(actor, booth, {Booth.PUBLISHED}, Booth.SUSPENDED, reason=reason, now=now)
+    _decide(actor, booth, {Booth.Status.PUBLISHED}, Booth.Status.SUSPENDED, reason=reason, now=now)
 
 
 def _decide(actor: User, booth: Booth, from_statuses: set[str], status: str, *, note: str = "", reason: str = "",
@@ -429,10 +429,10 @@ def _decide(actor: User, booth: Booth, from_statuses: set[str], status: str, *, 
         raise BoothStateChanged(_decided_meanwhile(booth))
     now = now or utcnow()
     values = {"status": status, "reviewed_by_id": actor.id, "reviewed_at": now}
-    if status == Booth.PUBLISHED:
+    if status == Booth.Status.PUBLISHED:
         # Settled: neither the old note nor the old reason is what the team should read any more.
         values.update(published_at=now, review_note="", suspended_reason="")
-    elif status == Booth.DRAFT:
+    elif status == Booth.Status.DRAFT:
         values.update(review_note=note)
     else:
         values.update(suspended_reason=reason)
@@ -443,20 +443,20 @@ def _decide(actor: User, booth: Booth, from_statuses: set[str], status: str, *, 
     if not decided:
         db.session.refresh(booth)
         raise BoothStateChanged(_decided_meanwhile(booth))
-    action = {Booth.PUBLISHED: AuditAction.BOOTH_PUBLISHED, Booth.DRAFT: AuditAction.BOOTH_SENT_BACK,
-              Booth.SUSPENDED: AuditAction.BOOTH_SUSPENDED}[status]
+    action = {Booth.Status.PUBLISHED: AuditAction.BOOTH_PUBLISHED, Booth.Status.DRAFT: AuditAction.BOOTH_SENT_BACK,
+              Booth.Status.SUSPENDED: AuditAction.BOOTH_SUSPENDED}[status]
     after = {"status": status}
     if note:
         after["review_note"] = note
     if reason:
         after["suspended_reason"] = reason
     record(actor, action, booth, before={"status": previous}, after=after)
-    _notify_team(booth, republished=previous == Booth.SUSPENDED)
+    _notify_team(booth, republished=previous == Booth.Status.SUSPENDED)
 
 
 def _decided_meanwhile(booth: Booth) -> str:
-    labels = {Booth.DRAFT: _("a draft"), Booth.SUBMITTED: _("waiting for review"),
-              Booth.PUBLISHED: _("published"), Booth.SUSPENDED: _("suspended")}
+    labels = {Booth.Status.DRAFT: _("a draft"), Booth.Status.SUBMITTED: _("waiting for review"),
+              Booth.Status.PUBLISHED: _("published"), Booth.Status.SUSPENDED: _("suspended")}
     return _("Somebody else has just changed this booth's status: it is now %(status)s. Reload the page to see it.",
              status=labels.get(booth.status, booth.status))
 
@@ -467,13 +467,13 @@ def _notify_team(booth: Booth, *, republished: bool) -> None:
         return
     owner = owner_member.user
     status = booth.status
-    template = {Booth.PUBLISHED: "booth_published", Booth.DRAFT: "booth_sent_back",
-                Booth.SUSPENDED: "booth_suspended"}[status]
+    template = {Booth.Status.PUBLISHED: "booth_published", Booth.Status.DRAFT: "booth_sent_back",
+                Booth.Status.SUSPENDED: "booth_suspended"}[status]
     name = booth.company.name
-    if status == Booth.PUBLISHED:
+    if status == Booth.Status.PUBLISHED:
         title = _l("The booth of %(company)s is open to visitors", company=name)
         body, link = "", site_path("booths.show_booth", slug=booth.slug)
-    elif status == Booth.DRAFT:
+    elif status == Booth.Status.DRAFT:
         title = _l("The organizers sent the booth of %(company)s back for changes", company=name)
         body, link = booth.review_note, site_path("booths.edit_booth", slug=booth.slug)
     else:

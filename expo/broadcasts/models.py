@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
-from expo.db_types import UTCDateTime, utcnow
+from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
 
 
@@ -36,7 +37,12 @@ class Broadcast(db.Model):
     CONFIRMED, ALL_ACTIVE = "confirmed", "all_active"
     # queued: composed, the recipients not yet listed; sending: listed, batches going out;
     # done: every recipient's messages are stored (e-mails may still be retrying).
-    QUEUED, SENDING, DONE = "queued", "sending", "done"
+    class Status(StrEnum):
+        """The broadcast's own progress (pages say it in sentences, not labels)."""
+
+        QUEUED = "queued"
+        SENDING = "sending"
+        DONE = "done"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
@@ -53,7 +59,7 @@ class Broadcast(db.Model):
     body: Mapped[str] = mapped_column(Text)
     send_email: Mapped[bool] = mapped_column(default=True)
     send_in_app: Mapped[bool] = mapped_column(default=True)
-    status: Mapped[str] = mapped_column(String(20), default=QUEUED)
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.QUEUED)
     recipients_total: Mapped[int] = mapped_column(default=0)
     batches_total: Mapped[int] = mapped_column(default=0)
     # Stored as each batch runs: in-app notices created and e-mails queued (people's choices applied).

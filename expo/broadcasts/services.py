@@ -127,13 +127,13 @@ def _exhibitors_in(placement_filter):
         .join(ExhibitorCompany, ExhibitorCompany.id == CompanyMember.company_id)
         .join(Booth, Booth.company_id == ExhibitorCompany.id)
         .join(BoothPlacement, BoothPlacement.booth_id == Booth.id)
-        .where(placement_filter, ExhibitorCompany.status == ExhibitorCompany.APPROVED)
+        .where(placement_filter, ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
     )
 
 
 def audience_query(audience: str, *, edition_id: int, target_id: int, registrants: str):
     """The ids of the people an audience reaches now, each once, without disabled accounts."""
-    statuses = (Registration.CONFIRMED,) if registrants == Broadcast.CONFIRMED else tuple(Registration.ACTIVE)
+    statuses = (Registration.Status.CONFIRMED,) if registrants == Broadcast.CONFIRMED else tuple(Registration.ACTIVE)
     if audience == Broadcast.PAVILION_EXHIBITORS:
         people = _exhibitors_in(BoothPlacement.pavilion_id == target_id)
     elif audience == Broadcast.EDITION_EXHIBITORS:
@@ -179,7 +179,7 @@ def send_broadcast(actor: User, edition: Edition, draft: Draft) -> Broadcast:
         forum_id=target.id if draft.audience == Broadcast.FORUM else None,
         pavilion_id=target.id if draft.audience == Broadcast.PAVILION_EXHIBITORS else None,
         registrants=draft.registrants, subject=subject, body=body,
-        send_email=draft.send_email, send_in_app=draft.send_in_app, status=Broadcast.QUEUED,
+        send_email=draft.send_email, send_in_app=draft.send_in_app, status=Broadcast.Status.QUEUED,
     )
     db.session.add(broadcast)
     db.session.flush()
@@ -209,9 +209,9 @@ def prepare_broadcast(broadcast_id: int) -> int:
     batches not yet stored.
     """
     broadcast = db.session.get(Broadcast, broadcast_id)
-    if broadcast is None or broadcast.status == Broadcast.DONE:
+    if broadcast is None or broadcast.status == Broadcast.Status.DONE:
         return 0
-    if broadcast.status == Broadcast.QUEUED:
+    if broadcast.status == Broadcast.Status.QUEUED:
         people = _audience_of(broadcast).subquery()
         numbered = select(
             literal(broadcast.id, Integer), people.c.id,
@@ -227,8 +227,8 @@ def prepare_broadcast(broadcast_id: int) -> int:
         total = db.session.scalar(
             select(func.count()).where(BroadcastRecipient.broadcast_id == broadcast.id)) or 0
         db.session.execute(
-            update(Broadcast).where(Broadcast.id == broadcast.id, Broadcast.status == Broadcast.QUEUED)
-            .values(status=Broadcast.SENDING if total else Broadcast.DONE, recipients_total=total,
+            update(Broadcast).where(Broadcast.id == broadcast.id, Broadcast.status == Broadcast.Status.QUEUED)
+            .values(status=Broadcast.Status.SENDING if total else Broadcast.Status.DONE, recipients_total=total,
                     batches_total=math.ceil(total / BATCH_SIZE), completed_at=None if total else utcnow())
             .execution_options(synchronize_session=False)
         )
@@ -339,8 +339,8 @@ def store_batch(broadcast: Broadcast, batch_number: int) -> int:
     unserved = exists().where(BroadcastRecipient.broadcast_id == broadcast.id,
                               BroadcastRecipient.prepared_at.is_(None))
     db.session.execute(
-        update(Broadcast).where(Broadcast.id == broadcast.id, Broadcast.status == Broadcast.SENDING, ~unserved)
-        .values(status=Broadcast.DONE, completed_at=now)
+        update(Broadcast).where(Broadcast.id == broadcast.id, Broadcast.status == Broadcast.Status.SENDING, ~unserved)
+        .values(status=Broadcast.Status.DONE, completed_at=now)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -351,7 +351,7 @@ def send_batch(broadcast_id: int, batch_number: int) -> BatchOutcome:
     """Store one batch, then send its e-mails that are waiting (or were abandoned by a dead worker)."""
     outcome = BatchOutcome()
     broadcast = db.session.get(Broadcast, broadcast_id)
-    if broadcast is None or broadcast.status == Broadcast.QUEUED:
+    if broadcast is None or broadcast.status == Broadcast.Status.QUEUED:
         return outcome
     outcome.stored = store_batch(broadcast, batch_number)
     if not broadcast.send_email:
@@ -359,17 +359,17 @@ def send_batch(broadcast_id: int, batch_number: int) -> BatchOutcome:
     in_batch = and_(OutboxMessage.batch == broadcast.batch_key,
                     OutboxMessage.user_id.in_(_batch_people(broadcast_id, batch_number)))
     delivery.reclaim_abandoned(list(db.session.scalars(
-        select(OutboxMessage.id).where(in_batch, OutboxMessage.status == OutboxMessage.SENDING))))
+        select(OutboxMessage.id).where(in_batch, OutboxMessage.status == OutboxMessage.Status.SENDING))))
     db.session.commit()
     waiting = list(db.session.scalars(
-        select(OutboxMessage.id).where(in_batch, OutboxMessage.status == OutboxMessage.PENDING,
+        select(OutboxMessage.id).where(in_batch, OutboxMessage.status == OutboxMessage.Status.PENDING,
                                        OutboxMessage.next_attempt_at.is_(None))
         .order_by(OutboxMessage.id)))
     db.session.commit()  # no transaction stays open while SMTP talks
     run = delivery.deliver_messages(waiting)
     outcome.sent, outcome.failed, outcome.retrying = run.sent, run.failed, run.retrying
     outcome.held_elsewhere = db.session.scalar(
-        select(func.count()).where(in_batch, OutboxMessage.status == OutboxMessage.SENDING)) or 0
+        select(func.count()).where(in_batch, OutboxMessage.status == OutboxMessage.Status.SENDING)) or 0
     db.session.commit()
     return outcome
 
@@ -380,11 +380,11 @@ def requeue_stalled_broadcasts(now: datetime | None = None) -> int:
     stalled_before = (now or utcnow()) - STALLED_AFTER
     stalled = db.session.execute(
         select(Broadcast.id, Broadcast.status)
-        .where(Broadcast.status != Broadcast.DONE, Broadcast.created_at < stalled_before)
+        .where(Broadcast.status != Broadcast.Status.DONE, Broadcast.created_at < stalled_before)
         .order_by(Broadcast.id).limit(100)
     ).all()
     for broadcast_id, status in stalled:
-        if status == Broadcast.QUEUED:
+        if status == Broadcast.Status.QUEUED:
             enqueue_after_commit(PREPARE_TASK, broadcast_id)
         else:
             for batch_number in _unprepared_batches(broadcast_id):
@@ -408,12 +408,12 @@ class Progress:
 
     @property
     def finished(self) -> bool:
-        return self.status == Broadcast.DONE and self.queued == 0
+        return self.status == Broadcast.Status.DONE and self.queued == 0
 
     @property
     def opted_out(self) -> int:
         """People the broadcast reached who chose not to get organizers' e-mails (once all are stored)."""
-        return max(self.recipients - self.emails, 0) if self.status == Broadcast.DONE else 0
+        return max(self.recipients - self.emails, 0) if self.status == Broadcast.Status.DONE else 0
 
     def as_json(self) -> dict:
         return {"status": self.status, "finished": self.finished, "recipients": self.recipients,
@@ -422,12 +422,12 @@ class Progress:
 
 
 def _add_counts(progress: Progress, status: str, count: int) -> None:
-    if status == OutboxMessage.SENT:
+    if status == OutboxMessage.Status.SENT:
         progress.sent += count
-    elif status == OutboxMessage.HANDED_OVER:
+    elif status == OutboxMessage.Status.HANDED_OVER:
         progress.sent += count
         progress.unconfirmed += count
-    elif status == OutboxMessage.FAILED:
+    elif status == OutboxMessage.Status.FAILED:
         progress.failed += count
     else:
         progress.queued += count
@@ -469,7 +469,7 @@ def failures_query(broadcast: Broadcast):
     """The e-mails that failed for good, with whom they were for and the server's reason."""
     return (
         select(OutboxMessage).options(selectinload(OutboxMessage.user))
-        .where(OutboxMessage.batch == broadcast.batch_key, OutboxMessage.status == OutboxMessage.FAILED)
+        .where(OutboxMessage.batch == broadcast.batch_key, OutboxMessage.status == OutboxMessage.Status.FAILED)
         .order_by(OutboxMessage.id)
     )
 
@@ -477,6 +477,6 @@ def failures_query(broadcast: Broadcast):
 def unconfirmed_query(broadcast: Broadcast):
     return (
         select(OutboxMessage).options(selectinload(OutboxMessage.user))
-        .where(OutboxMessage.batch == broadcast.batch_key, OutboxMessage.status == OutboxMessage.HANDED_OVER)
+        .where(OutboxMessage.batch == broadcast.batch_key, OutboxMessage.status == OutboxMessage.Status.HANDED_OVER)
         .order_by(OutboxMessage.id)
     )

@@ -75,5 +75,4 @@ def minimum_order(product: Product) -> str:
 
 
 def availability_label(product: Product) -> str:
-    label = values.AVAILABILITY_LABELS.get(product.availability)
-    return str(label) if label is not None else product.availability
+    return Product.Availability(product.availability).label

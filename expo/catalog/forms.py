@@ -62,7 +62,7 @@ class ProductForm(FlaskForm):
     currency = SelectField(_l("Currency"), default=values.DEFAULT_CURRENCY)
     hs_code = StringField(_l("HS code"), validators=[Length(max=20)],
                           description=_l("Optional. 6 to 10 digits; dots and spaces are fine, for example 4015.19."))
-    availability = RadioField(_l("Availability"), default=Product.IN_STOCK)
+    availability = RadioField(_l("Availability"), default=Product.Availability.IN_STOCK)
     submit = SubmitField(_l("Save product"))
 
     def __init__(self, *args, categories: list[ProductCategory], **kwargs):

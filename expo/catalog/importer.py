@@ -381,11 +381,11 @@ class Vocabulary:
                 self.categories.setdefault(self._key(names[language][category.id]), category.id)
         self.units = values.unit_lookup(list(LANGUAGES))
         self.availability: dict[str, str] = {}
-        for code in Product.AVAILABILITIES:
+        for code in tuple(Product.Availability):
             self.availability[self._key(code)] = code
             for language in LANGUAGES:
                 with force_locale(language):
-                    self.availability.setdefault(self._key(str(values.AVAILABILITY_LABELS[code])), code)
+                    self.availability.setdefault(self._key(code.label), code)
 
     @staticmethod
     def _key(text: str) -> str:
@@ -406,7 +406,7 @@ class Vocabulary:
 
     def availability_of(self, text: str) -> str:
         if not text:
-            return Product.IN_STOCK
+            return Product.Availability.IN_STOCK
         found = self.availability.get(self._key(text))
         if found is None:
             raise values.InvalidValue(_("Use in_stock, made_to_order, pre_order or out_of_stock."))
@@ -532,7 +532,7 @@ def template_xlsx(categories: list[ProductCategory]) -> bytes:
             # As text, so codes of chapters 01-09 keep their leading zero.
             sheet.column_dimensions[letter].number_format = "@"
         if column == "availability":
-            choices = DataValidation(type="list", formula1='"' + ",".join(Product.AVAILABILITIES) + '"',
+            choices = DataValidation(type="list", formula1='"' + ",".join(tuple(Product.Availability)) + '"',
                                      allow_blank=True)
             sheet.add_data_validation(choices)
             choices.add(f"{letter}2:{letter}{MAX_ROWS + 1}")

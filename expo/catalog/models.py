@@ -6,13 +6,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.content_languages import Translatable
 from expo.booths.models import Booth
-from expo.db_types import UTCDateTime, search_vector_column, utcnow
+from expo.db_types import StrEnumType, UTCDateTime, search_vector_column, utcnow
 from expo.extensions import db
+from expo.lib.enums import LabelledStrEnum
 
 
 class ProductCategory(db.Model):
@@ -63,8 +65,11 @@ class Product(Translatable, db.Model):
         Index("ix_products_search", text("search_vector"), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
-    IN_STOCK, MADE_TO_ORDER, PRE_ORDER, OUT_OF_STOCK = "in_stock", "made_to_order", "pre_order", "out_of_stock"
-    AVAILABILITIES = (IN_STOCK, MADE_TO_ORDER, PRE_ORDER, OUT_OF_STOCK)
+    class Availability(LabelledStrEnum):
+        IN_STOCK = "in_stock", _l("In stock")
+        MADE_TO_ORDER = "made_to_order", _l("Made to order")
+        PRE_ORDER = "pre_order", _l("Pre-order")
+        OUT_OF_STOCK = "out_of_stock", _l("Out of stock")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"))
@@ -84,7 +89,7 @@ class Product(Translatable, db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     # Harmonized System code, 6 to 10 digits, for buyers' customs paperwork.
     hs_code: Mapped[str] = mapped_column(String(12), default="")
-    availability: Mapped[str] = mapped_column(String(20), default=IN_STOCK)
+    availability: Mapped[str] = mapped_column(StrEnumType(Availability, 20), default=Availability.IN_STOCK)
     position: Mapped[int] = mapped_column(default=0)
     # What full-text search indexes (see expo.exhibition.search_index); kept current on every flush.
     search_text: Mapped[str] = mapped_column(Text, default="")

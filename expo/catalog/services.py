@@ -63,7 +63,7 @@ class ProductData:
     price_max: Decimal | None = None
     currency: str = values.DEFAULT_CURRENCY
     hs_code: str = ""
-    availability: str = Product.IN_STOCK
+    availability: str = Product.Availability.IN_STOCK
 
     @classmethod
     def of(cls, product: Product) -> "ProductData":
@@ -154,7 +154,7 @@ def product_problems(data: ProductData) -> dict[str, str]:
         problems["currency"] = _("Choose a currency from the list.")
     if data.hs_code and not (data.hs_code.isascii() and data.hs_code.isdigit() and 6 <= len(data.hs_code) <= 10):
         problems["hs_code"] = _("An HS code has 6 to 10 digits, for example 401519.")
-    if data.availability not in Product.AVAILABILITIES:
+    if data.availability not in tuple(Product.Availability):
         problems["availability"] = _("Choose the product's availability from the list.")
     return problems
 

@@ -33,16 +33,8 @@ class InvalidValue(ValueError):
 
 # --- availability ----------------------------------------------------------------------------------
 
-AVAILABILITY_LABELS = {
-    Product.IN_STOCK: _l("In stock"),
-    Product.MADE_TO_ORDER: _l("Made to order"),
-    Product.PRE_ORDER: _l("Pre-order"),
-    Product.OUT_OF_STOCK: _l("Out of stock"),
-}
-
-
 def availability_choices() -> list[tuple[str, str]]:
-    return [(code, str(label)) for code, label in AVAILABILITY_LABELS.items()]
+    return Product.Availability.choices()
 
 
 # --- units -----------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def attendance(edition: Edition, now: datetime | None = None) -> list[Attendance
         for session_id, forum_id, checked_in, total in db.session.execute(
             select(Registration.session_id, Registration.forum_id,
                    func.sum(case((Registration.checked_in_at.is_not(None), 1), else_=0)), func.count())
-            .where(Registration.status == Registration.CONFIRMED,
+            .where(Registration.status == Registration.Status.CONFIRMED,
                    or_(Registration.session_id.in_(edition_sessions), Registration.forum_id.in_(edition_forums)))
             .group_by(Registration.session_id, Registration.forum_id)
         )

@@ -149,7 +149,7 @@ def booth_checklist(booth: Booth) -> list[ChecklistItem]:
                       "catalog.manage_products"),
         ChecklistItem(_("A video or a brochure"), bool(booth.video_path or booth.video_embed_url or documents),
                       "booths.edit_video"),
-        ChecklistItem(_("Published"), booth.status == Booth.PUBLISHED, "booths.edit_booth"),
+        ChecklistItem(_("Published"), booth.status == Booth.Status.PUBLISHED, "booths.edit_booth"),
     ]
 
 
@@ -231,7 +231,7 @@ def edition_day(edition: Edition, now: datetime | None = None) -> EditionDay:
                         _("New registrations on each of the last %(days)s days: %(total)s in all.",
                           days=len(per_day), total=format_number(total)))
     broadcasts = list(db.session.scalars(
-        select(Broadcast).where(Broadcast.edition_id == edition.id, Broadcast.status != Broadcast.DONE)
+        select(Broadcast).where(Broadcast.edition_id == edition.id, Broadcast.status != Broadcast.Status.DONE)
         .order_by(Broadcast.created_at.desc())))
     return EditionDay(edition, chart, total, nearly_full_sessions(edition, now), broadcasts)
 
@@ -250,8 +250,8 @@ def review_queue(user: User) -> ReviewQueue | None:
     if not (can_review_exhibitors(user) or can_review_booths(user)):
         return None
     applications = db.session.scalar(
-        select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.status == ExhibitorCompany.PENDING)) or 0
-    booths = db.session.scalar(select(func.count(Booth.id)).where(Booth.status == Booth.SUBMITTED)) or 0
+        select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.status == ExhibitorCompany.Status.PENDING)) or 0
+    booths = db.session.scalar(select(func.count(Booth.id)).where(Booth.status == Booth.Status.SUBMITTED)) or 0
     return ReviewQueue(applications, booths)
 
 

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from expo.editions.models import Edition
 from expo.editions.services import EditionData
 from expo.form_fields import DayField, web_address_field
-from expo.i18n import STATUS_LABELS, country_choices, is_known_timezone, timezone_choices
+from expo.i18n import country_choices, is_known_timezone, timezone_choices
 
 
 class EditionForm(FlaskForm):
@@ -24,7 +24,7 @@ class EditionForm(FlaskForm):
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     country = SelectField(_l("Country"), validators=[Optional()])
     timezone = SelectField(_l("Time zone of the venue"), validators=[DataRequired()])
-    status = SelectField(_l("Status"), choices=[(s, STATUS_LABELS[s]) for s in Edition.STATUSES])
+    status = SelectField(_l("Status"), choices=Edition.Status.choices())
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
                                 render_kw={"rows": 6})
     submit = SubmitField(_l("Save edition"))

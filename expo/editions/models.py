@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.content_languages import Translatable
-from expo.db_types import UTCDateTime, utcnow
+from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
+from expo.lib.enums import LabelledStrEnum
 
 if TYPE_CHECKING:
     from expo.forums.models import Forum
@@ -26,8 +28,10 @@ class Edition(Translatable, db.Model):
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
     )
 
-    DRAFT, PUBLISHED, ARCHIVED = "draft", "published", "archived"
-    STATUSES = (DRAFT, PUBLISHED, ARCHIVED)
+    class Status(LabelledStrEnum):
+        DRAFT = "draft", _l("Draft")
+        PUBLISHED = "published", _l("Published")
+        ARCHIVED = "archived", _l("Archived")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -39,7 +43,7 @@ class Edition(Translatable, db.Model):
     city: Mapped[str] = mapped_column(String(120), default="")
     country: Mapped[str | None] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.DRAFT, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -53,7 +57,7 @@ class Edition(Translatable, db.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.PUBLISHED
+        return self.status == self.Status.PUBLISHED
 
     def is_live_on(self, day: date) -> bool:
         return self.is_published and self.starts_on <= day <= self.ends_on

@@ -29,7 +29,7 @@ class EditionData:
     starts_on: date
     ends_on: date
     timezone: str
-    status: str = Edition.DRAFT
+    status: str = Edition.Status.DRAFT
     tagline: str = ""
     venue: str = ""
     city: str = ""
@@ -45,7 +45,7 @@ def slugify(text: str) -> str:
 def _check(data: EditionData, editing: Edition | None) -> None:
     if data.ends_on < data.starts_on:
         raise EditionError(_("The edition cannot end before it starts."), "ends_on")
-    if data.status not in Edition.STATUSES:
+    if data.status not in tuple(Edition.Status):
         raise EditionError(_("Unknown status."), "status")
     clash = db.session.scalar(select(Edition.id).where(Edition.slug == data.slug))
     if clash is not None and (editing is None or clash != editing.id):
@@ -77,7 +77,7 @@ def update_edition(actor: User, edition: Edition, data: EditionData) -> Edition:
 
 def featured_edition(today: date) -> Edition | None:
     """The published edition running today, else the next one, else the most recent one."""
-    published = select(Edition).where(Edition.status == Edition.PUBLISHED).options(
+    published = select(Edition).where(Edition.status == Edition.Status.PUBLISHED).options(
         selectinload(Edition.pavilions), selectinload(Edition.forums)
     )
     running_or_next = db.session.scalars(
@@ -100,5 +100,5 @@ def editions_organized_by(user: User) -> list[Edition]:
 def editions_visible_to(user: User | None, *, include_drafts: bool) -> list[Edition]:
     query = select(Edition).order_by(Edition.starts_on.desc())
     if not include_drafts:
-        query = query.where(Edition.status != Edition.DRAFT)
+        query = query.where(Edition.status != Edition.Status.DRAFT)
     return list(db.session.scalars(query))

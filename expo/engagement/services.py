@@ -284,7 +284,7 @@ def _on_show(query: Select) -> Select:
     """Only favourites whose booth is published: a suspended booth's products vanish with it."""
     return (query.outerjoin(Product, Favourite.product_id == Product.id)
             .join(Booth, Booth.id == func.coalesce(Favourite.booth_id, Product.booth_id))
-            .where(Booth.status == Booth.PUBLISHED))
+            .where(Booth.status == Booth.Status.PUBLISHED))
 
 
 FAVOURITE_KINDS = ("booths", "products")

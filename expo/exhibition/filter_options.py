@@ -140,14 +140,14 @@ def countries_with_booths() -> list[tuple[str, int]]:
     """(country code, published booths) for every country with any, most booths first."""
     # count(*), not count(id): the (status, country) index alone answers it.
     rows = db.session.execute(
-        select(Booth.country, func.count()).where(Booth.status == Booth.PUBLISHED, Booth.country.is_not(None))
+        select(Booth.country, func.count()).where(Booth.status == Booth.Status.PUBLISHED, Booth.country.is_not(None))
         .group_by(Booth.country).order_by(func.count().desc(), Booth.country))
     return [(country, count) for country, count in rows]
 
 
 def _read_options() -> FilterOptions:
     editions = db.session.scalars(
-        select(Edition).where(Edition.status != Edition.DRAFT).order_by(Edition.starts_on.desc())
+        select(Edition).where(Edition.status != Edition.Status.DRAFT).order_by(Edition.starts_on.desc())
         .options(selectinload(Edition.pavilions)))
     return FilterOptions(
         countries=tuple(countries_with_booths()),
@@ -160,7 +160,7 @@ def _read_options() -> FilterOptions:
                        for edition in editions),
         booths={booth_id: (country, (sector or "").lower()) for booth_id, country, sector in db.session.execute(
             select(Booth.id, Booth.country, ExhibitorCompany.sector)
-            .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id).where(Booth.status == Booth.PUBLISHED))},
+            .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id).where(Booth.status == Booth.Status.PUBLISHED))},
     )
 
 

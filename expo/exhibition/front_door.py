@@ -40,7 +40,7 @@ class SessionSlot:
 def _published_booths_of(edition: Edition):
     return (select(BoothPlacement.booth_id)
             .join(Booth, Booth.id == BoothPlacement.booth_id)
-            .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.PUBLISHED))
+            .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED))
 
 
 def edition_figures(edition: Edition) -> EditionFigures:
@@ -68,7 +68,7 @@ def featured_booths(edition: Edition, today: date, limit: int = FEATURED_BOOTHS)
                func.count().over(partition_by=without_logo).label("booths"))
         .join(Booth, Booth.id == BoothPlacement.booth_id)
         .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-        .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.PUBLISHED)
+        .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED)
         .subquery())
     ids = db.session.scalars(
         select(placed.c.booth_id)

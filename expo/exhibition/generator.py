@@ -349,7 +349,7 @@ def generate_exhibition(*, booths: int, products: int, seed: int | None = None,
         plan["booth"]["company_id"] = company_id
     booth_ids = _insert_returning(Booth.__table__, [plan["booth"] for plan in booth_rows])
     result.booths = len(booth_ids)
-    result.published_booths = sum(plan["booth"]["status"] == Booth.PUBLISHED for plan in booth_rows)
+    result.published_booths = sum(plan["booth"]["status"] == Booth.Status.PUBLISHED for plan in booth_rows)
     say(f"{result.companies} companies and {result.booths} booths")
 
     placements = list(_placements(rng, booth_rows, booth_ids, pavilions, now))
@@ -432,7 +432,7 @@ def _pavilions(rng: random.Random) -> tuple[list[tuple[int, int, str, str | None
     """(edition id, pavilion id, kind, country) of every published edition's pavilions; when no
     published edition has pavilions, the past and the next edition are created with theirs."""
     query = (select(Pavilion.edition_id, Pavilion.id, Pavilion.kind, Pavilion.country)
-             .join(Edition, Edition.id == Pavilion.edition_id).where(Edition.status == Edition.PUBLISHED)
+             .join(Edition, Edition.id == Pavilion.edition_id).where(Edition.status == Edition.Status.PUBLISHED)
              .order_by(Pavilion.id))
     rows = [tuple(row) for row in db.session.execute(query)]
     if rows:
@@ -444,7 +444,7 @@ def _pavilions(rng: random.Random) -> tuple[list[tuple[int, int, str, str | None
         edition = Edition(slug=f"caexpo-{year}-{secrets.token_hex(2)}", name=f"{label} China-ASEAN Expo ({year})",
                           starts_on=date(year, 9, 10), ends_on=date(year, 9, 13), city="Nanning", country="CN",
                           venue="Nanning International Convention and Exhibition Center",
-                          timezone="Asia/Shanghai", status=Edition.PUBLISHED)
+                          timezone="Asia/Shanghai", status=Edition.Status.PUBLISHED)
         position = 0
         for slug, name, description in THEMED_PAVILIONS:
             edition.pavilions.append(Pavilion(slug=slug, name=name, description=description, kind=Pavilion.THEMED,
@@ -479,20 +479,20 @@ def _booth_plan(rng: random.Random, index: int, tag: str, now: datetime) -> dict
     description = " ".join(sentence.format(**values) for sentence in rng.sample(BOOTH_SENTENCES, 3))
     tagline = rng.choice(TAGLINES).format(**values)
     tagline = tagline[0].upper() + tagline[1:]
-    status = rng.choices((Booth.PUBLISHED, Booth.DRAFT, Booth.SUBMITTED, Booth.SUSPENDED), weights=(92, 3, 3, 2))[0]
+    status = rng.choices((Booth.Status.PUBLISHED, Booth.Status.DRAFT, Booth.Status.SUBMITTED, Booth.Status.SUSPENDED), weights=(92, 3, 3, 2))[0]
     created = now - timedelta(days=rng.randint(30, 900), seconds=rng.randint(0, 86400))
-    published = created + timedelta(days=rng.randint(1, 20)) if status in (Booth.PUBLISHED, Booth.SUSPENDED) else None
+    published = created + timedelta(days=rng.randint(1, 20)) if status in (Booth.Status.PUBLISHED, Booth.Status.SUSPENDED) else None
     company = {"slug": slug, "name": name, "country": country, "sector": sector_label,
                "website": f"https://www.{slugify(base)}.example", "description": description,
-               "status": ExhibitorCompany.APPROVED, "created_at": created, "submitted_at": created,
+               "status": ExhibitorCompany.Status.APPROVED, "created_at": created, "submitted_at": created,
                "reviewed_at": created, "rejection_reason": ""}
     booth = {"slug": slug, "tagline": tagline, "description": description,
              "description_html": f"<p>{html.escape(description)}</p>", "video_embed_url": "",
              "contact_email": f"sales@{slugify(base)}.example", "contact_phone": "", "whatsapp": "", "wechat": "",
              "line_id": "", "timezone": "Asia/Shanghai" if country == "CN" else "Asia/Bangkok", "opening_hours": {},
-             "status": status, "submitted_at": created if status != Booth.DRAFT else None, "published_at": published,
+             "status": status, "submitted_at": created if status != Booth.Status.DRAFT else None, "published_at": published,
              "review_note": "",
-             "suspended_reason": "Product certificates expired; renew them to reopen." if status == Booth.SUSPENDED else "",
+             "suspended_reason": "Product certificates expired; renew them to reopen." if status == Booth.Status.SUSPENDED else "",
              "country": country, "created_at": created, "updated_at": published or created,
              "search_text": booth_search_text(company_name=name, sector=sector_label, tagline=tagline,
                                               description=description, country=country)}
@@ -506,7 +506,7 @@ def _placements(rng: random.Random, plans, booth_ids, pavilions, now) -> Iterato
         by_edition.setdefault(edition_id, []).append((pavilion_id, kind, country))
     placed = dict.fromkeys(by_edition, 0)  # a stand number names one booth per edition
     for plan, booth_id in zip(plans, booth_ids):
-        if plan["booth"]["status"] != Booth.PUBLISHED:
+        if plan["booth"]["status"] != Booth.Status.PUBLISHED:
             continue
         for edition_id, choices in by_edition.items():
             if rng.random() > 0.7:
@@ -555,7 +555,7 @@ def _product_row(rng: random.Random, plan, booth_id: int, position: int, categor
         "price_min": Decimal(str(price_min)) if priced else None,
         "price_max": Decimal(str(price_max)) if priced else None,
         "currency": currency,
-        "hs_code": line.hs_code, "availability": rng.choices(Product.AVAILABILITIES, weights=(70, 20, 6, 4))[0],
+        "hs_code": line.hs_code, "availability": rng.choices(tuple(Product.Availability), weights=(70, 20, 6, 4))[0],
         "position": position, "created_at": created, "updated_at": created,
         "search_text": product_search_text(name=name, category_path=category.path if category else (),
                                            description=description, specifications=specifications,

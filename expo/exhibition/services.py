@@ -291,7 +291,7 @@ def _unindexed(column: ColumnElement) -> ColumnElement:
 
 def _booth_conditions(criteria: SearchCriteria, plain=lambda column: column) -> list[ColumnElement[bool]]:
     """Booths that may be shown and pass the booth filters (country, pavilion, edition)."""
-    conditions: list[ColumnElement[bool]] = [plain(Booth.status) == Booth.PUBLISHED]
+    conditions: list[ColumnElement[bool]] = [plain(Booth.status) == Booth.Status.PUBLISHED]
     if criteria.country:
         conditions.append(plain(Booth.country) == criteria.country)
     # The placements are a list to test booths against: SQLite would otherwise seek every booth
@@ -310,7 +310,7 @@ def _few_booths_pass(criteria: SearchCriteria) -> bool:
     eleven, one pavilion), rather than most of them (an edition most booths stand in)?"""
     published, passing = db.session.execute(
         select(func.count(Booth.id), func.coalesce(func.sum(case((and_(*_booth_conditions(criteria)), 1), else_=0)), 0))
-        .where(Booth.status == Booth.PUBLISHED)).one()
+        .where(Booth.status == Booth.Status.PUBLISHED)).one()
     return passing <= published * SELECTIVE_SHARE
 
 
@@ -367,7 +367,7 @@ class _Finder:
             else:
                 # Nearly every booth is published: excluding the few others is cheaper than
                 # looking each match's booth up.
-                unpublished = [status for status in Booth.STATUSES if status != Booth.PUBLISHED]
+                unpublished = [status for status in tuple(Booth.Status) if status != Booth.Status.PUBLISHED]
                 conditions.append(Product.booth_id.not_in(select(Booth.id).where(Booth.status.in_(unpublished))))
             return conditions
         conditions = _booth_conditions(criteria, plain)
@@ -731,7 +731,7 @@ def published_booths_by_pavilion(edition: Edition) -> dict[int, int]:
     rows = db.session.execute(
         select(BoothPlacement.pavilion_id, func.count(BoothPlacement.id))
         .join(Booth, Booth.id == BoothPlacement.booth_id)
-        .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.PUBLISHED)
+        .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED)
         .group_by(BoothPlacement.pavilion_id))
     return {pavilion_id: count for pavilion_id, count in rows}
 
@@ -747,7 +747,7 @@ def newest_booths(limit: int = 8) -> list[Booth]:
     Two halves rather than one ORDER BY published_at DESC NULLS LAST: PostgreSQL cannot read that
     order from an ascending index, and would sort every published booth for eight of them.
     """
-    published = Booth.status == Booth.PUBLISHED
+    published = Booth.status == Booth.Status.PUBLISHED
     dated = (select(Booth.id, literal_column("0").label("half"), Booth.published_at.label("at"))
              .where(published, Booth.published_at.is_not(None))
              .order_by(Booth.published_at.desc(), Booth.id.desc()).limit(limit).subquery())

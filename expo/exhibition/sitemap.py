@@ -78,7 +78,7 @@ class _Section:
 
 def _visible_editions() -> Select:
     """Editions visitors can open: published and archived ones (drafts are secret)."""
-    return select(Edition.id).where(Edition.status != Edition.DRAFT)
+    return select(Edition.id).where(Edition.status != Edition.Status.DRAFT)
 
 
 # --- booths and products -------------------------------------------------------------------------
@@ -86,12 +86,12 @@ def _visible_editions() -> Select:
 
 def _count_booths() -> tuple[int, datetime | None]:
     return tuple(db.session.execute(
-        select(func.count(Booth.id), func.max(Booth.updated_at)).where(Booth.status == Booth.PUBLISHED)).one())
+        select(func.count(Booth.id), func.max(Booth.updated_at)).where(Booth.status == Booth.Status.PUBLISHED)).one())
 
 
 def _booth_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | None]]:
     url = UrlPattern("booths.show_booth", "slug")
-    rows = db.session.execute(select(Booth.slug, Booth.updated_at).where(Booth.status == Booth.PUBLISHED)
+    rows = db.session.execute(select(Booth.slug, Booth.updated_at).where(Booth.status == Booth.Status.PUBLISHED)
                               .order_by(Booth.id).offset(offset).limit(limit))
     for slug, updated_at in rows:
         yield url(slug=slug), updated_at
@@ -104,14 +104,14 @@ def _booth_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | No
 def _count_products() -> tuple[int, datetime | None]:
     return tuple(db.session.execute(
         select(func.count(), func.max(Product.updated_at)).select_from(Booth)
-        .join(Product, Product.booth_id == Booth.id).where(Booth.status == Booth.PUBLISHED)).one())
+        .join(Product, Product.booth_id == Booth.id).where(Booth.status == Booth.Status.PUBLISHED)).one())
 
 
 def _product_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | None]]:
     url = UrlPattern("catalog.show_product", "slug", "product_slug")
     rows = db.session.execute(
         select(Booth.slug, Product.slug, Product.updated_at).select_from(Booth)
-        .join(Product, Product.booth_id == Booth.id).where(Booth.status == Booth.PUBLISHED)
+        .join(Product, Product.booth_id == Booth.id).where(Booth.status == Booth.Status.PUBLISHED)
         .order_by(Booth.id, Product.slug).offset(offset).limit(limit))
     for booth_slug, product_slug, updated_at in rows:
         yield url(slug=booth_slug, product_slug=product_slug), updated_at

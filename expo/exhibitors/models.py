@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.content_languages import Translatable
 from expo.accounts.models import User
-from expo.db_types import UTCDateTime, utcnow
+from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
+from expo.lib.enums import LabelledStrEnum
 
 
 class ExhibitorCompany(Translatable, db.Model):
@@ -24,7 +26,10 @@ class ExhibitorCompany(Translatable, db.Model):
         Index("ix_exhibitor_companies_name", "name"),
     )
 
-    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+    class Status(LabelledStrEnum):
+        PENDING = "pending", _l("Awaiting approval")
+        APPROVED = "approved", _l("Approved exhibitor")
+        REJECTED = "rejected", _l("Application rejected")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Derived from the name; unique, so two companies cannot share a name that reads the same.
@@ -35,7 +40,7 @@ class ExhibitorCompany(Translatable, db.Model):
     website: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     logo_path: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # When the application (or its latest re-submission) arrived: the review queue's order.
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

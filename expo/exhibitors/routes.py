@@ -106,7 +106,7 @@ def apply_to_exhibit():
 def edit_application(slug: str):
     company = load_company(slug)
     require(can_edit_company_application(current_user, company))
-    if company.status == ExhibitorCompany.APPROVED:
+    if company.status == ExhibitorCompany.Status.APPROVED:
         flash(_("“%(name)s” is already approved; its application cannot be changed.", name=company.name), "info")
         return redirect(url_for("exhibitors.show_team", slug=company.slug))
     form = ApplicationForm(obj=company)
@@ -173,7 +173,7 @@ def review_application(slug: str):
             status = exc.status
         else:
             db.session.commit()
-            if company.status == ExhibitorCompany.APPROVED:
+            if company.status == ExhibitorCompany.Status.APPROVED:
                 flash(_("“%(name)s” is approved; its owner is told by e-mail.", name=company.name), "success")
             else:
                 flash(_("“%(name)s” is rejected; its owner is told why by e-mail.", name=company.name), "success")

@@ -168,7 +168,7 @@ def apply_for_exhibitor(actor: User, data: ApplicationData, *, logo: IO[bytes] |
     ensure(can_apply_as_exhibitor(actor))
     slug = _check_application(data, None)
     now = now or utcnow()
-    company = ExhibitorCompany(status=ExhibitorCompany.PENDING, created_at=now, submitted_at=now)
+    company = ExhibitorCompany(status=ExhibitorCompany.Status.PENDING, created_at=now, submitted_at=now)
     _apply_data(company, data, slug)
     # Stored only once the data is known to be good, so a refused name leaves no file behind.
     company.logo_path = uploads.store_image(logo, LOGO_FOLDER) if logo is not None else None
@@ -186,7 +186,7 @@ def update_application(actor: User, company: ExhibitorCompany, data: Application
     Returns True when the change re-submitted a rejected application.
     """
     ensure(can_edit_company_application(actor, company))
-    if company.status == ExhibitorCompany.APPROVED:
+    if company.status == ExhibitorCompany.Status.APPROVED:
         raise ApplicationLocked(_("This company is already approved; its application cannot be changed."))
     slug = _check_application(data, company)
     new_logo = replaced = None
@@ -196,9 +196,9 @@ def update_application(actor: User, company: ExhibitorCompany, data: Application
     elif remove_logo:
         replaced, company.logo_path = company.logo_path, None
     _apply_data(company, data, slug)
-    resubmitted = company.status == ExhibitorCompany.REJECTED
+    resubmitted = company.status == ExhibitorCompany.Status.REJECTED
     if resubmitted:
-        company.status = ExhibitorCompany.PENDING
+        company.status = ExhibitorCompany.Status.PENDING
         company.submitted_at = now or utcnow()
     _flush_unique_name(company, new_logo)
     if replaced:
@@ -212,7 +212,7 @@ def update_application(actor: User, company: ExhibitorCompany, data: Application
 def pending_applications_query():
     return (
         select(ExhibitorCompany)
-        .where(ExhibitorCompany.status == ExhibitorCompany.PENDING)
+        .where(ExhibitorCompany.status == ExhibitorCompany.Status.PENDING)
         .options(selectinload(ExhibitorCompany.members).selectinload(CompanyMember.user))
         .order_by(ExhibitorCompany.submitted_at, ExhibitorCompany.id)
     )
@@ -220,13 +220,13 @@ def pending_applications_query():
 
 def count_pending_applications() -> int:
     return db.session.scalar(
-        select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.status == ExhibitorCompany.PENDING)
+        select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.status == ExhibitorCompany.Status.PENDING)
     ) or 0
 
 
 def approve_application(actor: User, company: ExhibitorCompany, *, now: datetime | None = None) -> None:
     ensure(can_review_exhibitors(actor))
-    _decide(actor, company, ExhibitorCompany.APPROVED, "", now or utcnow())
+    _decide(actor, company, ExhibitorCompany.Status.APPROVED, "", now or utcnow())
 
 
 def reject_application(actor: User, company: ExhibitorCompany, reason: str, *,
@@ -236,25 +236,25 @@ def reject_application(actor: User, company: ExhibitorCompany, reason: str, *,
     if not reason:
         raise ExhibitorError(_("Give the reason for the rejection: the applicant reads it in the e-mail."),
                              "reason")
-    _decide(actor, company, ExhibitorCompany.REJECTED, reason, now)
+    _decide(actor, company, ExhibitorCompany.Status.REJECTED, reason, now)
 
 
 def _decide(actor: User, company: ExhibitorCompany, status: str, reason: str, now: datetime | None) -> None:
     already = _("This application has already been decided by another organizer.")
-    if company.status != ExhibitorCompany.PENDING:
+    if company.status != ExhibitorCompany.Status.PENDING:
         raise AlreadyReviewed(already)
     # Conditional, so two organizers deciding at once cannot both win (nor both e-mail the applicant).
     decided = db.session.execute(
         update(ExhibitorCompany)
-        .where(ExhibitorCompany.id == company.id, ExhibitorCompany.status == ExhibitorCompany.PENDING)
+        .where(ExhibitorCompany.id == company.id, ExhibitorCompany.status == ExhibitorCompany.Status.PENDING)
         .values(status=status, rejection_reason=reason, reviewed_at=now or utcnow(), reviewed_by_id=actor.id)
     ).rowcount
     if not decided:
         raise AlreadyReviewed(already)
     after = {"status": status, "rejection_reason": reason} if reason else {"status": status}
-    record(actor, AuditAction.EXHIBITOR_APPROVED if status == ExhibitorCompany.APPROVED
-           else AuditAction.EXHIBITOR_REJECTED, company, before={"status": ExhibitorCompany.PENDING}, after=after)
-    if status == ExhibitorCompany.APPROVED:
+    record(actor, AuditAction.EXHIBITOR_APPROVED if status == ExhibitorCompany.Status.APPROVED
+           else AuditAction.EXHIBITOR_REJECTED, company, before={"status": ExhibitorCompany.Status.PENDING}, after=after)
+    if status == ExhibitorCompany.Status.APPROVED:
         open_booth(company)  # the team can start building its booth straight away
     _notify_decision(company)
 
@@ -264,7 +264,7 @@ def _notify_decision(company: ExhibitorCompany) -> None:
     status = company.status
     # One notice per decision on one submission: a re-submitted application can be decided again.
     submission = company.submitted_at.strftime("%Y%m%dT%H%M%S%f")
-    if status == ExhibitorCompany.APPROVED:
+    if status == ExhibitorCompany.Status.APPROVED:
         title = _l("%(company)s is approved to exhibit", company=company.name)
         body = _l("Invite your colleagues and build your booth from the team page.")
         link = site_path("exhibitors.show_team", slug=company.slug)

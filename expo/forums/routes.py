@@ -99,7 +99,7 @@ def show_session(slug: str, session_id: int):
     return render_template(
         "forums/session.html", edition=edition, session=session, registration=registration,
         position=position, clashes=clashes, state=session.registration_state(programme.now()),
-        show_stream=registration is not None and registration.status == "confirmed",
+        show_stream=registration is not None and registration.status == registration.Status.CONFIRMED,
         can_manage=can_manage_edition(current_user, edition),
     )
 

@@ -92,7 +92,7 @@ def booth_digest(booth: Booth, day: date) -> BoothDigest:
     ).all()
     by_kind = dict(counts)
     digest.inquiry_count = sum(by_kind.values())
-    digest.order_request_count = by_kind.get(TradeInquiry.ORDER_REQUEST, 0)
+    digest.order_request_count = by_kind.get(TradeInquiry.Kind.ORDER_REQUEST, 0)
     digest.inquiries = list(db.session.scalars(
         select(TradeInquiry).where(TradeInquiry.booth_id == booth.id, TradeInquiry.created_at >= start,
                                    TradeInquiry.created_at < end)
@@ -100,7 +100,7 @@ def booth_digest(booth: Booth, day: date) -> BoothDigest:
     ))
     digest.unanswered = db.session.scalar(
         select(func.count()).select_from(TradeInquiry)
-        .where(TradeInquiry.booth_id == booth.id, TradeInquiry.status == TradeInquiry.NEW)
+        .where(TradeInquiry.booth_id == booth.id, TradeInquiry.status == TradeInquiry.Status.NEW)
     )
     event = EngagementEvent
     team = select(CompanyMember.user_id).where(CompanyMember.company_id == booth.company_id)

@@ -9,8 +9,7 @@ from babel.dates import format_timedelta
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale, gettext
 
-from expo.leads.forms import INCOTERM_NAMES
-from expo.leads.services import KIND_LABELS, QUOTATION_LABELS, STATUS_LABELS
+from expo.leads.models import Incoterm, Quotation, TradeInquiry
 
 
 def _locale() -> str:
@@ -40,19 +39,20 @@ def response_duration(value: timedelta | None) -> str:
 
 
 def inquiry_status(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
+    return TradeInquiry.Status(status).label
 
 
 def inquiry_kind(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+    return TradeInquiry.Kind(kind).label
 
 
 def quotation_status(status: str) -> str:
-    return str(QUOTATION_LABELS.get(status, status))
+    return Quotation.Status(status).label
 
 
 def incoterm(term: str | None) -> str:
-    return f"{term} ({INCOTERM_NAMES[term]})" if term in INCOTERM_NAMES else ""
+    """'CIF (Cost, Insurance and Freight)'; nothing when the buyer named none."""
+    return Incoterm(term).described if term else ""
 
 
 def file_size(size: int) -> str:
@@ -61,8 +61,9 @@ def file_size(size: int) -> str:
     return gettext("%(size)s KB", size=format_decimal(max(1, round(size / 1024)), locale=_locale()))
 
 
-STATUS_BADGES = {"new": "text-bg-primary", "contacted": "text-bg-info", "quoted": "text-bg-warning",
-                 "won": "text-bg-success", "lost": "text-bg-secondary"}
+STATUS_BADGES = {TradeInquiry.Status.NEW: "text-bg-primary", TradeInquiry.Status.CONTACTED: "text-bg-info",
+                 TradeInquiry.Status.QUOTED: "text-bg-warning", TradeInquiry.Status.WON: "text-bg-success",
+                 TradeInquiry.Status.LOST: "text-bg-secondary"}
 
 FILTERS = {
     "lead_money": money,

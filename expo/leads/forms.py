@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from expo.form_fields import AmountField, DayField, WholeNumberField
 from expo.i18n import country_choices
 from expo.lib.ranges import parse_id
-from expo.leads.models import INCOTERMS, TradeInquiry
+from expo.leads.models import Incoterm, TradeInquiry
 from expo.leads.services import MAX_MESSAGE_LENGTH, InquiryData, QuotationData
 
 # What the 32-bit quantity columns hold with room to spare, and the catalogue's own limit.
@@ -23,16 +23,10 @@ MAX_QUANTITY = 1_000_000_000
 # The currencies buyers in China and ASEAN trade in, then the world's usual ones.
 CURRENCIES = ("USD", "CNY", "EUR", "THB", "VND", "IDR", "MYR", "SGD", "PHP", "MMK", "KHR", "LAK", "BND", "JPY",
               "KRW", "HKD", "GBP", "AUD")
-INCOTERM_NAMES = {
-    "EXW": _l("Ex Works"), "FCA": _l("Free Carrier"), "FAS": _l("Free Alongside Ship"), "FOB": _l("Free On Board"),
-    "CFR": _l("Cost and Freight"), "CIF": _l("Cost, Insurance and Freight"), "CPT": _l("Carriage Paid To"),
-    "CIP": _l("Carriage and Insurance Paid To"), "DAP": _l("Delivered at Place"),
-    "DPU": _l("Delivered at Place Unloaded"), "DDP": _l("Delivered Duty Paid"),
-}
 
 
 def incoterm_choices():
-    return [(term, f"{term} — {INCOTERM_NAMES[term]}") for term in INCOTERMS]
+    return [(term.value, f"{term.value} — {term.label}") for term in Incoterm]
 
 
 def _file_stream(field):
@@ -45,9 +39,9 @@ def _text(field) -> str:
 
 
 class InquiryForm(FlaskForm):
-    kind = RadioField(_l("What are you sending?"), default=TradeInquiry.INQUIRY,
-                      choices=[(TradeInquiry.INQUIRY, _l("An inquiry: a question, a price or samples")),
-                               (TradeInquiry.ORDER_REQUEST, _l("An order request: I want to order"))],
+    kind = RadioField(_l("What are you sending?"), default=TradeInquiry.Kind.INQUIRY,
+                      choices=[(TradeInquiry.Kind.INQUIRY, _l("An inquiry: a question, a price or samples")),
+                               (TradeInquiry.Kind.ORDER_REQUEST, _l("An order request: I want to order"))],
                       validators=[InputRequired()])
     products = SelectMultipleField(_l("Products"), coerce=int, validators=[Optional()],
                                    description=_l("One or several of this booth's products. An order request "

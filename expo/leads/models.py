@@ -5,19 +5,40 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
 from expo.booths.models import Booth
 from expo.catalog.models import Product
-from expo.db_types import UTCDateTime, utcnow
+from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
+from expo.lib.enums import LabelledStrEnum
 
-# Incoterms 2020, in the ICC's order: the buyer picks the one the price should be quoted for.
-INCOTERMS = ("EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP")
-_INCOTERM_LIST = ", ".join(f"'{term}'" for term in INCOTERMS)
+class Incoterm(LabelledStrEnum):
+    """Incoterms 2020, in the ICC's order: the buyer picks the one the price should be quoted for."""
+
+    EXW = "EXW", _l("Ex Works")
+    FCA = "FCA", _l("Free Carrier")
+    FAS = "FAS", _l("Free Alongside Ship")
+    FOB = "FOB", _l("Free On Board")
+    CFR = "CFR", _l("Cost and Freight")
+    CIF = "CIF", _l("Cost, Insurance and Freight")
+    CPT = "CPT", _l("Carriage Paid To")
+    CIP = "CIP", _l("Carriage and Insurance Paid To")
+    DAP = "DAP", _l("Delivered at Place")
+    DPU = "DPU", _l("Delivered at Place Unloaded")
+    DDP = "DDP", _l("Delivered Duty Paid")
+
+    @property
+    def described(self) -> str:
+        """"CIF (Cost, Insurance and Freight)"."""
+        return f"{self.value} ({self.label})"
+
+
+_INCOTERM_LIST = ", ".join(f"'{term}'" for term in Incoterm)
 
 
 class TradeInquiry(db.Model):
@@ -45,18 +66,25 @@ class TradeInquiry(db.Model):
         Index("ix_trade_inquiries_created", "created_at", "id"),
     )
 
-    INQUIRY, ORDER_REQUEST = "inquiry", "order_request"
-    KINDS = (INQUIRY, ORDER_REQUEST)
-    NEW, CONTACTED, QUOTED, WON, LOST = "new", "contacted", "quoted", "won", "lost"
-    STATUSES = (NEW, CONTACTED, QUOTED, WON, LOST)
-    CLOSED = (WON, LOST)
+    class Kind(LabelledStrEnum):
+        INQUIRY = "inquiry", _l("Inquiry")
+        ORDER_REQUEST = "order_request", _l("Order request")
+
+    class Status(LabelledStrEnum):
+        NEW = "new", lazy_pgettext("inquiry status", "New")
+        CONTACTED = "contacted", _l("Contacted")
+        QUOTED = "quoted", _l("Quoted")
+        WON = "won", _l("Won")
+        LOST = "lost", _l("Lost")
+
+    CLOSED = (Status.WON, Status.LOST)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"))
     # The buyer's own record: deleting the account deletes what they sent.
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20), default=INQUIRY)
-    status: Mapped[str] = mapped_column(String(20), default=NEW)
+    kind: Mapped[str] = mapped_column(StrEnumType(Kind, 20), default=Kind.INQUIRY)
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.NEW)
     quantity: Mapped[int | None] = mapped_column()
     unit: Mapped[str] = mapped_column(String(30), default="")
     target_price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
@@ -87,7 +115,7 @@ class TradeInquiry(db.Model):
 
     @property
     def is_order_request(self) -> bool:
-        return self.kind == self.ORDER_REQUEST
+        return self.kind == self.Kind.ORDER_REQUEST
 
     @property
     def is_closed(self) -> bool:
@@ -173,7 +201,12 @@ class Quotation(db.Model):
         Index("ix_quotations_inquiry", "inquiry_id", "id"),
     )
 
-    OPEN, ACCEPTED, DECLINED, SUPERSEDED, WITHDRAWN = "open", "accepted", "declined", "superseded", "withdrawn"
+    class Status(LabelledStrEnum):
+        OPEN = "open", _l("Awaiting the buyer")
+        ACCEPTED = "accepted", _l("Accepted")
+        DECLINED = "declined", _l("Declined")
+        SUPERSEDED = "superseded", _l("Replaced by a newer quotation")
+        WITHDRAWN = "withdrawn", _l("Withdrawn")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inquiry_id: Mapped[int] = mapped_column(ForeignKey("trade_inquiries.id", ondelete="CASCADE"))
@@ -187,7 +220,7 @@ class Quotation(db.Model):
     # The last day the buyer can accept, in the booth's time zone.
     valid_until: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default=OPEN)
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.OPEN)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -229,7 +262,11 @@ class LeadReport(db.Model):
     )
 
     BOOTH, EXPO = "booth", "expo"
-    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    class Status(LabelledStrEnum):
+        QUEUED = "queued", _l("waiting for a worker")
+        RUNNING = "running", _l("being compiled")
+        DONE = "done", _l("ready")
+        FAILED = "failed", _l("failed")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[str] = mapped_column(String(10))
@@ -242,7 +279,7 @@ class LeadReport(db.Model):
     period_to: Mapped[date] = mapped_column(Date)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(20), default=QUEUED)
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.QUEUED)
     rows_total: Mapped[int] = mapped_column(default=0)
     rows_done: Mapped[int] = mapped_column(default=0)
     csv_path: Mapped[str | None] = mapped_column(String(300))
@@ -264,11 +301,11 @@ class LeadReport(db.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.DONE, self.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def percent(self) -> int:
-        if self.status == self.DONE:
+        if self.status == self.Status.DONE:
             return 100
         if not self.rows_total:
             return 0

@@ -20,6 +20,7 @@ from flask_babel import ngettext
 
 from expo.accounts.models import User
 from expo.db_types import utcnow
+from expo.leads import display
 from expo.notifications.notify import notify
 from expo.urls import external_url, site_path
 
@@ -75,8 +76,6 @@ def _tell(user: User | None, kind: str, *, dedupe_key: str, title: Any, page: Pa
 
 def _inquiry_summary(inquiry: "TradeInquiry"):
     def summary() -> str:
-        from expo.leads import display
-
         lines = []
         if inquiry.items:
             lines.append(f"{_('Products:')} {', '.join(item.product_name for item in inquiry.items)}")
@@ -128,8 +127,6 @@ def quotation_sent(quotation: "Quotation") -> None:
 
     def body() -> str:
         from expo.i18n import format_day
-        from expo.leads import display
-
         return "\n".join([f"{_('Unit price:')} {display.money(quotation.unit_price, quotation.currency)}",
                           f"{_('Quantity:')} {display.quantity(quotation.quantity, quotation.unit)}",
                           f"{_('Valid until:')} {format_day(quotation.valid_until)}"])
@@ -142,15 +139,13 @@ def quotation_sent(quotation: "Quotation") -> None:
 def quotation_decided(quotation: "Quotation") -> None:
     inquiry = quotation.inquiry
     buyer = inquiry.buyer
-    accepted = quotation.status == quotation.ACCEPTED
+    accepted = quotation.status == quotation.Status.ACCEPTED
     if accepted:
         title = _l("%(buyer)s accepted your quotation", buyer=buyer.name)
     else:
         title = _l("%(buyer)s declined your quotation", buyer=buyer.name)
 
     def body() -> str:
-        from expo.leads import display
-
         price = display.money(quotation.unit_price, quotation.currency)
         quantity = display.quantity(quotation.quantity, quotation.unit)
         if accepted:
@@ -184,7 +179,7 @@ def _report_page(report: "LeadReport") -> Page:
 
 def report_finished(report: "LeadReport") -> None:
     """The requester learns the report is ready (or why it could not be made)."""
-    if report.status == report.DONE:
+    if report.status == report.Status.DONE:
         title = _l("Your order-lead report is ready")
 
         def body() -> str:

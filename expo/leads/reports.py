@@ -41,7 +41,7 @@ from expo.i18n import is_known_timezone
 from expo.leads import notify
 from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
-from expo.leads.services import KIND_LABELS, STATUS_LABELS, LeadError
+from expo.leads.services import LeadError
 from expo.organize.exports import csv_safe_row
 from expo.spreadsheets import StreamingWorkbook
 
@@ -103,7 +103,7 @@ def _zone_name(timezone: str) -> str:
 
 
 def _queue(report: LeadReport) -> LeadReport:
-    report.status = LeadReport.QUEUED
+    report.status = LeadReport.Status.QUEUED
     db.session.add(report)
     db.session.flush()
     enqueue_after_commit(COMPILE_TASK, report.id)
@@ -113,12 +113,12 @@ def _queue(report: LeadReport) -> LeadReport:
 def compile_again(actor: User, report: LeadReport) -> None:
     """A failed (or stalled) report is queued again; a done one stays as it is."""
     _ensure_may_see(actor, report)
-    if report.status == LeadReport.DONE or (report.status in (LeadReport.QUEUED, LeadReport.RUNNING)
+    if report.status == LeadReport.Status.DONE or (report.status in (LeadReport.Status.QUEUED, LeadReport.Status.RUNNING)
                                             and not is_stalled(report)):
         raise ReportError(_("This report is not stuck: it is %(status)s.", status=report_status_label(report)))
     # The heartbeat restarts: a queued report is "stalled" only once it has waited STALLED_AFTER again.
     db.session.execute(update(LeadReport).where(LeadReport.id == report.id)
-                       .values(status=LeadReport.QUEUED, error="", rows_done=0, heartbeat_at=utcnow()))
+                       .values(status=LeadReport.Status.QUEUED, error="", rows_done=0, heartbeat_at=utcnow()))
     db.session.refresh(report)
     enqueue_after_commit(COMPILE_TASK, report.id)
 
@@ -126,7 +126,7 @@ def compile_again(actor: User, report: LeadReport) -> None:
 def is_stalled(report: LeadReport, now: datetime | None = None) -> bool:
     # Queued but never picked up (the broker lost it), or running with a silent worker.
     now = now or utcnow()
-    return (report.status in (LeadReport.QUEUED, LeadReport.RUNNING)
+    return (report.status in (LeadReport.Status.QUEUED, LeadReport.Status.RUNNING)
             and (report.heartbeat_at or report.created_at) < now - STALLED_AFTER)
 
 
@@ -160,7 +160,7 @@ def requeue_stalled_reports(now: datetime | None = None) -> int:
     before = now - STALLED_AFTER
     ids = db.session.scalars(
         select(LeadReport.id).where(
-            LeadReport.status.in_([LeadReport.QUEUED, LeadReport.RUNNING]),
+            LeadReport.status.in_([LeadReport.Status.QUEUED, LeadReport.Status.RUNNING]),
             func.coalesce(LeadReport.heartbeat_at, LeadReport.created_at) < before,
         ).order_by(LeadReport.id).limit(100)
     ).all()
@@ -170,12 +170,7 @@ def requeue_stalled_reports(now: datetime | None = None) -> int:
 
 
 def report_status_label(report: LeadReport) -> str:
-    return {
-        LeadReport.QUEUED: _("waiting for a worker"),
-        LeadReport.RUNNING: _("being compiled"),
-        LeadReport.DONE: _("ready"),
-        LeadReport.FAILED: _("failed"),
-    }[report.status]
+    return LeadReport.Status(report.status).label
 
 
 def progress(report: LeadReport) -> dict:
@@ -188,7 +183,7 @@ def progress(report: LeadReport) -> dict:
         "rows_total": report.rows_total,
         "percent": report.percent,
         "rows_label": _("%(done)s of %(total)s leads", done=report.rows_done, total=report.rows_total),
-        "error": report.error if report.status == LeadReport.FAILED else "",
+        "error": report.error if report.status == LeadReport.Status.FAILED else "",
         "finished": report.is_finished,
     }
 
@@ -202,10 +197,10 @@ def claim(report_id: int, now: datetime | None = None) -> bool:
     return bool(db.session.execute(
         update(LeadReport)
         .where(LeadReport.id == report_id, or_(
-            LeadReport.status.in_([LeadReport.QUEUED, LeadReport.FAILED]),
-            and_(LeadReport.status == LeadReport.RUNNING, LeadReport.heartbeat_at < now - STALLED_AFTER),
+            LeadReport.status.in_([LeadReport.Status.QUEUED, LeadReport.Status.FAILED]),
+            and_(LeadReport.status == LeadReport.Status.RUNNING, LeadReport.heartbeat_at < now - STALLED_AFTER),
         ))
-        .values(status=LeadReport.RUNNING, attempts=LeadReport.attempts + 1, started_at=now, heartbeat_at=now,
+        .values(status=LeadReport.Status.RUNNING, attempts=LeadReport.attempts + 1, started_at=now, heartbeat_at=now,
                 rows_done=0, error="")
     ).rowcount)
 
@@ -258,8 +253,8 @@ class Compiler:
         self.summary = Summary()
         # A plain dict: Babel's resolves every lookup through its locale data (two per row).
         self.territories = dict(Locale.parse(str(get_locale() or "en")).territories)
-        self.status_labels = {key: str(value) for key, value in STATUS_LABELS.items()}
-        self.kind_labels = {key: str(value) for key, value in KIND_LABELS.items()}
+        self.status_labels = {status: status.label for status in TradeInquiry.Status}
+        self.kind_labels = {kind: kind.label for kind in TradeInquiry.Kind}
         self.unknown = _("Unknown")
 
     # The detail sheet's columns and their widths in characters (at least the title's).
@@ -315,8 +310,8 @@ class Compiler:
         summary.by_status[status] += 1
         country = summary.by_country[buyer_country or ""]
         country[0] += 1
-        country[1] += kind == TradeInquiry.ORDER_REQUEST
-        country[2] += status == TradeInquiry.WON
+        country[1] += kind == TradeInquiry.Kind.ORDER_REQUEST
+        country[2] += status == TradeInquiry.Status.WON
         for name in products:
             summary.by_product[name] += 1
         if quantity:
@@ -383,12 +378,12 @@ class Compiler:
         yield [_("Period"), f"{report.period_from.isoformat()} – {report.period_to.isoformat()} ({self.zone.key})"]
         yield [_("Compiled at (UTC)"), utcnow().replace(tzinfo=None, microsecond=0)]
         yield [_("Leads"), summary.leads]
-        for kind in TradeInquiry.KINDS:
+        for kind in tuple(TradeInquiry.Kind):
             yield [self.kind_labels[kind], summary.by_kind[kind]]
         yield []
         yield [_("By status")]
         yield [_("Status"), _("Leads")]
-        for status in TradeInquiry.STATUSES:
+        for status in tuple(TradeInquiry.Status):
             yield [self.status_labels[status], summary.by_status[status]]
         yield []
         yield [_("By buyer country")]
@@ -510,7 +505,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
         report.csv_size = csv_path.stat().st_size
         report.xlsx_size = xlsx_path.stat().st_size
         report.rows_total = done
-        report.status = LeadReport.DONE
+        report.status = LeadReport.Status.DONE
         report.finished_at = now
         report.heartbeat_at = now
         db.session.flush()
@@ -524,7 +519,7 @@ def record_failure(report_id: int, error: BaseException) -> None:
     if report is None:
         return
     log.exception("lead report %s failed", report_id, exc_info=error)
-    report.status = LeadReport.FAILED
+    report.status = LeadReport.Status.FAILED
     report.error = _("The report could not be compiled. Compile it again; if it fails again, tell the "
                      "organizers (reference %(id)s).", id=report.id)
     report.finished_at = utcnow()

@@ -42,7 +42,7 @@ EVENT_WEIGHTS = {
     EngagementEvent.VIDEO_PLAY: 3,
     EngagementEvent.BROCHURE_DOWNLOAD: 5,
 }
-INQUIRY_WEIGHTS = {TradeInquiry.INQUIRY: 20, TradeInquiry.ORDER_REQUEST: 30}
+INQUIRY_WEIGHTS = {TradeInquiry.Kind.INQUIRY: 20, TradeInquiry.Kind.ORDER_REQUEST: 30}
 # (age up to, factor); anything older counts OLDER_FACTOR.
 RECENCY_STEPS = ((timedelta(days=7), 1.0), (timedelta(days=30), 0.5), (timedelta(days=90), 0.25))
 OLDER_FACTOR = 0.1
@@ -85,7 +85,7 @@ def _per_user(booth: Booth, since: datetime | None, now: datetime):
         select(inquiry.buyer_id.label("user_id"),
                func.sum(inquiry_weight * recency(inquiry.created_at, now)).label("score"),
                literal(0), literal(0), literal(0), literal(0),
-               _count_of(inquiry.kind, inquiry.INQUIRY), _count_of(inquiry.kind, inquiry.ORDER_REQUEST),
+               _count_of(inquiry.kind, inquiry.Kind.INQUIRY), _count_of(inquiry.kind, inquiry.Kind.ORDER_REQUEST),
                func.max(inquiry.created_at))
         .where(inquiry.booth_id == booth.id)
         .group_by(inquiry.buyer_id)

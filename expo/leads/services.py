@@ -25,8 +25,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
@@ -44,7 +42,7 @@ from expo.extensions import db
 from expo.i18n import is_known_timezone
 from expo.leads import notify
 from expo.leads.attachments import StoredAttachment
-from expo.leads.models import (INCOTERMS, InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, Quotation,
+from expo.leads.models import (Incoterm, InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, Quotation,
                                TradeInquiry)
 from expo.rules import RuleBroken
 
@@ -56,11 +54,11 @@ RESPONSE_TIME_MIN_ANSWERED = 5
 RESPONSE_TIME_SAMPLE = 100
 
 MANUAL_MOVES = {
-    TradeInquiry.NEW: (TradeInquiry.CONTACTED, TradeInquiry.LOST),
-    TradeInquiry.CONTACTED: (TradeInquiry.WON, TradeInquiry.LOST),
-    TradeInquiry.QUOTED: (TradeInquiry.WON, TradeInquiry.LOST),
-    TradeInquiry.WON: (TradeInquiry.LOST,),
-    TradeInquiry.LOST: (TradeInquiry.CONTACTED,),
+    TradeInquiry.Status.NEW: (TradeInquiry.Status.CONTACTED, TradeInquiry.Status.LOST),
+    TradeInquiry.Status.CONTACTED: (TradeInquiry.Status.WON, TradeInquiry.Status.LOST),
+    TradeInquiry.Status.QUOTED: (TradeInquiry.Status.WON, TradeInquiry.Status.LOST),
+    TradeInquiry.Status.WON: (TradeInquiry.Status.LOST,),
+    TradeInquiry.Status.LOST: (TradeInquiry.Status.CONTACTED,),
 }
 
 
@@ -131,13 +129,13 @@ def _booth_products(booth: Booth, product_ids: tuple[int, ...]) -> list[Product]
 
 
 def _check_inquiry(data: InquiryData, today: date) -> None:
-    if data.kind not in TradeInquiry.KINDS:
+    if data.kind not in tuple(TradeInquiry.Kind):
         raise LeadError(_("Choose whether this is an inquiry or an order request."), "kind")
     if not data.message.strip():
         raise LeadError(_("Write your message to the exhibitor."), "message")
     if len(data.message) > MAX_MESSAGE_LENGTH:
         raise LeadError(_("Keep the message under %(count)s characters.", count=MAX_MESSAGE_LENGTH), "message")
-    if data.kind == TradeInquiry.ORDER_REQUEST:
+    if data.kind == TradeInquiry.Kind.ORDER_REQUEST:
         if not data.product_ids:
             raise LeadError(_("An order request names at least one product."), "products")
         if not data.quantity:
@@ -148,7 +146,7 @@ def _check_inquiry(data: InquiryData, today: date) -> None:
         raise LeadError(_("Say what the quantity counts, for example boxes or pieces."), "unit")
     if data.target_price is not None and data.target_price < 0:
         raise LeadError(_("The target price cannot be negative."), "target_price")
-    if data.incoterm is not None and data.incoterm not in INCOTERMS:
+    if data.incoterm is not None and data.incoterm not in tuple(Incoterm):
         raise LeadError(_("Choose an Incoterm from the list."), "incoterm")
     if data.delivery_date is not None and data.delivery_date < today:
         raise LeadError(_("The delivery date is in the past."), "delivery_date")
@@ -163,7 +161,7 @@ def send_inquiry(buyer: User, booth: Booth, data: InquiryData,
     _check_inquiry(data, booth_today(booth, now))
     products = _booth_products(booth, data.product_ids)
     inquiry = TradeInquiry(
-        booth=booth, buyer_id=buyer.id, kind=data.kind, status=TradeInquiry.NEW,
+        booth=booth, buyer_id=buyer.id, kind=data.kind, status=TradeInquiry.Status.NEW,
         quantity=data.quantity, unit=data.unit.strip() if data.quantity else "",
         target_price=data.target_price, currency=data.currency, incoterm=data.incoterm,
         destination_country=data.destination_country, destination_port=data.destination_port.strip(),
@@ -261,7 +259,7 @@ def status_counts(booth: Booth) -> dict[str, int]:
         select(TradeInquiry.status, func.count(TradeInquiry.id)).where(TradeInquiry.booth_id == booth.id)
         .group_by(TradeInquiry.status)
     ).all()
-    return {status: 0 for status in TradeInquiry.STATUSES} | dict(rows)
+    return {status: 0 for status in tuple(TradeInquiry.Status)} | dict(rows)
 
 
 def buyer_inquiries_query(buyer: User) -> Select:
@@ -371,8 +369,8 @@ def post_message(actor: User, inquiry: TradeInquiry, body: str, attachment: Stor
     db.session.add(message)
     if side == InquiryMessage.TEAM:
         _record_team_reply(inquiry, now)
-        if inquiry.status == TradeInquiry.NEW:
-            _move(inquiry, TradeInquiry.CONTACTED, now)
+        if inquiry.status == TradeInquiry.Status.NEW:
+            _move(inquiry, TradeInquiry.Status.CONTACTED, now)
     else:
         inquiry.buyer_activity_at = now
         inquiry.last_activity_at = now
@@ -400,7 +398,7 @@ def add_note(actor: User, inquiry: TradeInquiry, body: str) -> InquiryNote:
 def send_quotation(actor: User, inquiry: TradeInquiry, data: QuotationData) -> Quotation:
     permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
     now = utcnow()
-    if inquiry.status == TradeInquiry.WON:
+    if inquiry.status == TradeInquiry.Status.WON:
         raise InquiryConflict(_("This inquiry is won: the buyer has accepted a quotation. A repeat order starts "
                                 "with a new inquiry."))
     if data.unit_price < 0:
@@ -409,23 +407,23 @@ def send_quotation(actor: User, inquiry: TradeInquiry, data: QuotationData) -> Q
         raise LeadError(_("The quantity must be at least 1."), "quantity")
     if data.lead_time_days < 0:
         raise LeadError(_("The lead time cannot be negative."), "lead_time_days")
-    if data.incoterm not in INCOTERMS:
+    if data.incoterm not in tuple(Incoterm):
         raise LeadError(_("Choose an Incoterm from the list."), "incoterm")
     if data.valid_until < booth_today(inquiry.booth, now):
         raise LeadError(_("The quotation must be valid until today or later."), "valid_until")
     # One offer stands at a time: the newer one replaces what the buyer had not answered yet.
     db.session.execute(
-        update(Quotation).where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.OPEN)
-        .values(status=Quotation.SUPERSEDED, decided_at=now)
+        update(Quotation).where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.Status.OPEN)
+        .values(status=Quotation.Status.SUPERSEDED, decided_at=now)
     )
     quotation = Quotation(
         inquiry_id=inquiry.id, author_id=actor.id, unit_price=data.unit_price, currency=data.currency,
         quantity=data.quantity, unit=data.unit.strip(), incoterm=data.incoterm, lead_time_days=data.lead_time_days,
-        valid_until=data.valid_until, note=data.note.strip(), status=Quotation.OPEN, created_at=now,
+        valid_until=data.valid_until, note=data.note.strip(), status=Quotation.Status.OPEN, created_at=now,
     )
     db.session.add(quotation)
     _record_team_reply(inquiry, now)
-    _move(inquiry, TradeInquiry.QUOTED, now)
+    _move(inquiry, TradeInquiry.Status.QUOTED, now)
     db.session.flush()
     _mark_read(actor, inquiry, now)
     notify.quotation_sent(quotation)
@@ -436,13 +434,13 @@ def decide_quotation(buyer: User, inquiry: TradeInquiry, quotation: Quotation, *
     """Accept or decline, once. Accepting an expired quotation is refused (409) with the reason."""
     permissions.ensure(buyer.id == inquiry.buyer_id and quotation.inquiry_id == inquiry.id)
     now = utcnow()
-    if accept and quotation.status == Quotation.OPEN and quotation.valid_until < booth_today(inquiry.booth, now):
+    if accept and quotation.status == Quotation.Status.OPEN and quotation.valid_until < booth_today(inquiry.booth, now):
         raise QuotationExpired(_("This quotation expired on %(day)s. Ask the exhibitor for a new one in the "
                                  "conversation.", day=quotation.valid_until.isoformat()))
-    decided = Quotation.ACCEPTED if accept else Quotation.DECLINED
+    decided = Quotation.Status.ACCEPTED if accept else Quotation.Status.DECLINED
     # Conditional, so two clicks (or two tabs) decide once.
     changed = db.session.execute(
-        update(Quotation).where(Quotation.id == quotation.id, Quotation.status == Quotation.OPEN)
+        update(Quotation).where(Quotation.id == quotation.id, Quotation.status == Quotation.Status.OPEN)
         .values(status=decided, decided_at=now).execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(quotation)
@@ -450,7 +448,7 @@ def decide_quotation(buyer: User, inquiry: TradeInquiry, quotation: Quotation, *
         raise InquiryConflict(_closed_reason(quotation))
     inquiry.buyer_activity_at = now
     inquiry.last_activity_at = now
-    _move(inquiry, TradeInquiry.WON if accept else TradeInquiry.CONTACTED, now)
+    _move(inquiry, TradeInquiry.Status.WON if accept else TradeInquiry.Status.CONTACTED, now)
     db.session.flush()
     notify.quotation_decided(quotation)
     return quotation
@@ -458,15 +456,15 @@ def decide_quotation(buyer: User, inquiry: TradeInquiry, quotation: Quotation, *
 
 def _closed_reason(quotation: Quotation) -> str:
     return {
-        Quotation.ACCEPTED: _("You have already accepted this quotation."),
-        Quotation.DECLINED: _("You have already declined this quotation."),
-        Quotation.SUPERSEDED: _("The exhibitor has replaced this quotation with a newer one."),
-        Quotation.WITHDRAWN: _("The exhibitor has withdrawn this quotation."),
+        Quotation.Status.ACCEPTED: _("You have already accepted this quotation."),
+        Quotation.Status.DECLINED: _("You have already declined this quotation."),
+        Quotation.Status.SUPERSEDED: _("The exhibitor has replaced this quotation with a newer one."),
+        Quotation.Status.WITHDRAWN: _("The exhibitor has withdrawn this quotation."),
     }.get(quotation.status, _("This quotation can no longer be answered."))
 
 
 def is_expired(quotation: Quotation, booth: Booth) -> bool:
-    return quotation.status == Quotation.OPEN and quotation.valid_until < booth_today(booth)
+    return quotation.status == Quotation.Status.OPEN and quotation.valid_until < booth_today(booth)
 
 
 # --- status and assignee -------------------------------------------------------------------------
@@ -480,12 +478,12 @@ def change_status(actor: User, inquiry: TradeInquiry, status: str) -> None:
     permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
     if status not in allowed_moves(inquiry):
         raise InquiryConflict(_("An inquiry that is %(current)s cannot be marked %(wanted)s.",
-                                current=status_label(inquiry.status), wanted=status_label(status)), "status")
+                                current=inquiry.status.label, wanted=TradeInquiry.Status(status).label), "status")
     now = utcnow()
     if status in TradeInquiry.CLOSED:
         db.session.execute(
-            update(Quotation).where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.OPEN)
-            .values(status=Quotation.WITHDRAWN, decided_at=now)
+            update(Quotation).where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.Status.OPEN)
+            .values(status=Quotation.Status.WITHDRAWN, decided_at=now)
         )
     _move(inquiry, status, now)
     db.session.flush()
@@ -501,27 +499,6 @@ def assign(actor: User, inquiry: TradeInquiry, assignee_id: int | None) -> None:
     db.session.flush()
     if assignee_id is not None and assignee_id != actor.id:
         notify.inquiry_assigned(inquiry, actor)
-
-
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
-
-
-STATUS_LABELS = {
-    TradeInquiry.NEW: lazy_pgettext("inquiry status", "New"),
-    TradeInquiry.CONTACTED: _l("Contacted"),
-    TradeInquiry.QUOTED: _l("Quoted"),
-    TradeInquiry.WON: _l("Won"),
-    TradeInquiry.LOST: _l("Lost"),
-}
-KIND_LABELS = {TradeInquiry.INQUIRY: _l("Inquiry"), TradeInquiry.ORDER_REQUEST: _l("Order request")}
-QUOTATION_LABELS = {
-    Quotation.OPEN: _l("Awaiting the buyer"),
-    Quotation.ACCEPTED: _l("Accepted"),
-    Quotation.DECLINED: _l("Declined"),
-    Quotation.SUPERSEDED: _l("Replaced by a newer quotation"),
-    Quotation.WITHDRAWN: _l("Withdrawn"),
-}
 
 
 # --- response time -------------------------------------------------------------------------------

@@ -223,8 +223,8 @@ def reclaim_abandoned(message_ids: Sequence[int], now: datetime | None = None) -
     now = now or utcnow()
     return db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.status == OutboxMessage.SENDING,
+        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.status == OutboxMessage.Status.SENDING,
                OutboxMessage.updated_at < now - services.delivery_lease(current_app.config))
-        .values(status=OutboxMessage.PENDING, updated_at=now)
+        .values(status=OutboxMessage.Status.PENDING, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount

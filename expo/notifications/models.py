@@ -4,6 +4,7 @@ and each person's choice of what reaches them where."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
 
-from expo.db_types import UTCDateTime, utcnow
+from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
 
 
@@ -30,7 +31,14 @@ class OutboxMessage(db.Model):
     # "handed_over": the whole message, end-of-data included, went to the mail server and its answer
     # is not recorded yet. A worker that dies then leaves it so; it is never sent again (see
     # expo.notifications.delivery), because the server most likely accepted it.
-    PENDING, SENDING, HANDED_OVER, SENT, FAILED = "pending", "sending", "handed_over", "sent", "failed"
+    class Status(StrEnum):
+        """Where a message is on its way out; never shown to people, so no labels."""
+
+        PENDING = "pending"
+        SENDING = "sending"
+        HANDED_OVER = "handed_over"
+        SENT = "sent"
+        FAILED = "failed"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The same dedupe key is never sent twice: it names the event (e.g. "confirm:42:<token hash>").
@@ -45,7 +53,7 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str] = mapped_column(Text)
     # [{"filename", "content_type", "base64"}]: small files only (calendar entries, ticket QR codes).
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(20), default=PENDING)
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

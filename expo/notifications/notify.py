@@ -137,7 +137,7 @@ def notify_many(kind: str, notices: Sequence[Notice], *, batch: str, in_app: boo
         {"dedupe_key": notice.dedupe_key, "kind": kind, "batch": batch, "recipient": notice.address,
          "user_id": notice.user_id, "subject": notice.email.subject, "body_text": notice.email.body_text,
          "body_html": notice.email.body_html, "attachments": list(notice.attachments),
-         "status": OutboxMessage.PENDING, "attempts": 0, "created_at": now, "updated_at": now}
+         "status": OutboxMessage.Status.PENDING, "attempts": 0, "created_at": now, "updated_at": now}
         for notice in notices if email and notice.email is not None and choices[notice.user_id].email
     ]
     if notification_rows:

@@ -101,8 +101,8 @@ def claim_messages(connection: Connection, message_ids: Sequence[int]) -> dict[i
         return {}
     rows = connection.execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.id.in_(list(message_ids)), _OUTBOX.c.status == OutboxMessage.PENDING)
-        .values(status=OutboxMessage.SENDING, attempts=_OUTBOX.c.attempts + 1, updated_at=utcnow())
+        .where(_OUTBOX.c.id.in_(list(message_ids)), _OUTBOX.c.status == OutboxMessage.Status.PENDING)
+        .values(status=OutboxMessage.Status.SENDING, attempts=_OUTBOX.c.attempts + 1, updated_at=utcnow())
         .returning(_OUTBOX.c.id, _OUTBOX.c.recipient, _OUTBOX.c.subject, _OUTBOX.c.body_text,
                    _OUTBOX.c.body_html, _OUTBOX.c.attachments, _OUTBOX.c.attempts)
     ).all()
@@ -125,13 +125,13 @@ _NOW = bindparam("now")
 _RECORD_HANDOVER = (
     update(_OUTBOX)
     .where(or_(
-        and_(_OUTBOX.c.id == _HANDED, _OUTBOX.c.status == OutboxMessage.SENDING,
+        and_(_OUTBOX.c.id == _HANDED, _OUTBOX.c.status == OutboxMessage.Status.SENDING,
              _OUTBOX.c.attempts == bindparam("handed_attempt")),
-        and_(_OUTBOX.c.id == _SENT, _OUTBOX.c.status == OutboxMessage.HANDED_OVER,
+        and_(_OUTBOX.c.id == _SENT, _OUTBOX.c.status == OutboxMessage.Status.HANDED_OVER,
              _OUTBOX.c.attempts == bindparam("sent_attempt")),
     ))
     .values(
-        status=case((_OUTBOX.c.id == _HANDED, OutboxMessage.HANDED_OVER), else_=OutboxMessage.SENT),
+        status=case((_OUTBOX.c.id == _HANDED, OutboxMessage.Status.HANDED_OVER), else_=OutboxMessage.Status.SENT),
         sent_at=case((_OUTBOX.c.id == _HANDED, _OUTBOX.c.sent_at), else_=_NOW),
         last_error=case((_OUTBOX.c.id == _HANDED, _OUTBOX.c.last_error), else_=None),
         updated_at=_NOW,
@@ -161,9 +161,9 @@ def record_sent(connection: Connection, envelope: Envelope) -> None:
     now = utcnow()
     connection.execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.id == envelope.message_id, _OUTBOX.c.status == OutboxMessage.HANDED_OVER,
+        .where(_OUTBOX.c.id == envelope.message_id, _OUTBOX.c.status == OutboxMessage.Status.HANDED_OVER,
                _OUTBOX.c.attempts == envelope.attempt)
-        .values(status=OutboxMessage.SENT, sent_at=now, updated_at=now, last_error=None)
+        .values(status=OutboxMessage.Status.SENT, sent_at=now, updated_at=now, last_error=None)
     )
 
 
@@ -171,9 +171,9 @@ def release_claims(connection: Connection, envelopes: Sequence[Envelope]) -> Non
     """Put back messages this worker claimed and never started to send, as if never claimed."""
     connection.execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.status == OutboxMessage.SENDING,
+        .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.status == OutboxMessage.Status.SENDING,
                _OUTBOX.c.attempts == bindparam("attempt"))
-        .values(status=OutboxMessage.PENDING, attempts=_OUTBOX.c.attempts - 1, updated_at=utcnow()),
+        .values(status=OutboxMessage.Status.PENDING, attempts=_OUTBOX.c.attempts - 1, updated_at=utcnow()),
         [{"message_id": envelope.message_id, "attempt": envelope.attempt} for envelope in envelopes],
     )
 
@@ -189,11 +189,11 @@ def record_failure(
     """
     message = db.session.get(OutboxMessage, message_id, populate_existing=True, with_for_update=True)
     if attempt is not None and (message is None or message.attempts != attempt
-                                or message.status not in (OutboxMessage.SENDING, OutboxMessage.HANDED_OVER)):
+                                or message.status not in (OutboxMessage.Status.SENDING, OutboxMessage.Status.HANDED_OVER)):
         raise ClaimLost(f"message {message_id} was taken over by another worker")
     give_up = permanent or message.attempts >= max_attempts
     now = utcnow()
-    message.status = OutboxMessage.FAILED if give_up else OutboxMessage.PENDING
+    message.status = OutboxMessage.Status.FAILED if give_up else OutboxMessage.Status.PENDING
     message.last_error = error[:2000]
     message.updated_at = now
     if give_up:
@@ -231,17 +231,17 @@ def requeue_after_worker_restart(started_at: datetime) -> int:
     now = utcnow()
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.next_attempt_at)
-        .where(OutboxMessage.status.in_([OutboxMessage.SENDING, OutboxMessage.PENDING]),
+        .where(OutboxMessage.status.in_([OutboxMessage.Status.SENDING, OutboxMessage.Status.PENDING]),
                OutboxMessage.updated_at < started_at)
         .order_by(OutboxMessage.id)
         .limit(1000)  # more than that waits for the sweep
     ).all()
-    claimed = [row.id for row in rows if row.status == OutboxMessage.SENDING]
+    claimed = [row.id for row in rows if row.status == OutboxMessage.Status.SENDING]
     if claimed:
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(claimed), OutboxMessage.status == OutboxMessage.SENDING)
-            .values(status=OutboxMessage.PENDING, updated_at=now)
+            .where(OutboxMessage.id.in_(claimed), OutboxMessage.status == OutboxMessage.Status.SENDING)
+            .values(status=OutboxMessage.Status.PENDING, updated_at=now)
         )
     for row in rows:
         wait = (row.next_attempt_at - now).total_seconds() if row.next_attempt_at and row.id not in claimed else 0
@@ -259,9 +259,9 @@ def requeue_stalled_messages(now: datetime | None = None) -> int:
     # Never earlier than a live worker could still be holding the message.
     stalled_before = now - max(STALLED_AFTER, delivery_lease(current_app.config))
     stalled = or_(
-        OutboxMessage.status == OutboxMessage.SENDING,
+        OutboxMessage.status == OutboxMessage.Status.SENDING,
         and_(
-            OutboxMessage.status == OutboxMessage.PENDING,
+            OutboxMessage.status == OutboxMessage.Status.PENDING,
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at < stalled_before),
         ),
     )
@@ -275,8 +275,8 @@ def requeue_stalled_messages(now: datetime | None = None) -> int:
         return 0
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_([OutboxMessage.SENDING, OutboxMessage.PENDING]))
-        .values(status=OutboxMessage.PENDING, updated_at=now)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_([OutboxMessage.Status.SENDING, OutboxMessage.Status.PENDING]))
+        .values(status=OutboxMessage.Status.PENDING, updated_at=now)
     )
     for message_id in ids:
         enqueue_after_commit(DELIVER_EMAIL_TASK, message_id)

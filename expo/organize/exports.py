@@ -27,16 +27,6 @@ Target = ProgrammeSession | Forum
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def status_labels() -> dict[str, str]:
-    return {
-        Registration.PENDING: _("Awaiting approval"),
-        Registration.CONFIRMED: _("Confirmed"),
-        Registration.WAITLISTED: _("Waiting list"),
-        Registration.CANCELLED: _("Cancelled"),
-        Registration.DECLINED: _("Declined"),
-    }
-
-
 def answer_text(question: ForumQuestion, answers: dict | None) -> str:
     value = (answers or {}).get(str(question.id))
     if question.kind == ForumQuestion.CHECKBOX:
@@ -62,14 +52,13 @@ def _header(questions: list[ForumQuestion], zone: str) -> list[str]:
 
 def _rows(target: Target, questions: list[ForumQuestion], zone: str) -> Iterator[list]:
     """One list per registrant: plain values (str, int, naive local datetime or None)."""
-    labels = status_labels()
     registrations = db.session.scalars(registrants_query(target).execution_options(yield_per=500))
     for registration in registrations:
         user = registration.user
         yield [
             user.name, user.organisation, country_name(user.country), user.email,
-            labels.get(registration.status, registration.status),
-            registration.waitlist_number if registration.status == Registration.WAITLISTED else None,
+            Registration.Status(registration.status).label,
+            registration.waitlist_number if registration.status == Registration.Status.WAITLISTED else None,
             utc_to_local(registration.created_at, zone), utc_to_local(registration.checked_in_at, zone),
         ] + [answer_text(question, registration.answers) for question in questions]
 

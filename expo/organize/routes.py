@@ -336,7 +336,7 @@ def list_registrants(kind: str, target_id: int):
         "organize/registrants.html", edition=_edition(), target=target, kind=kind, forum=forum,
         questions=list(forum.questions), pagination=pagination,
         counts=registrations.counts_by_status(target), checked_in=registrations.checked_in_count(target),
-        status_labels=exports.status_labels(), answer_text=exports.answer_text,
+        answer_text=exports.answer_text,
     )
 
 
@@ -374,7 +374,7 @@ def decide_registration(registration_id: int):
     db.session.commit()
     if not accept:
         flash(_("%(name)s’s registration was declined.", name=name), "success")
-    elif registration.status == Registration.CONFIRMED:
+    elif registration.status == Registration.Status.CONFIRMED:
         flash(_("%(name)s is confirmed.", name=name), "success")
     else:
         flash(_("%(name)s was accepted and put on the waiting list: the session is full.", name=name), "info")

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -36,14 +35,6 @@ PLACEMENT_VIEWS = frozenset({"pavilions.manage_pavilion_booths", "pavilions.find
 BOOTHS_PER_PAGE = 24
 PLACEMENTS_PER_PAGE = 50
 CANDIDATES_PER_PAGE = 20
-
-BOOTH_STATUS_LABELS = {
-    Booth.DRAFT: _l("Draft"),
-    Booth.SUBMITTED: _l("Submitted"),
-    Booth.PUBLISHED: _l("Published"),
-    Booth.SUSPENDED: _l("Suspended"),
-}
-
 
 # --- every view: the edition exists and may be seen (404); organizer views: signed in, its organizer (403)
 
@@ -84,7 +75,7 @@ def _placement(placement_id: int) -> BoothPlacement:
 def _booth_to_place(booth_id: int) -> Booth:
     """Only approved companies' booths are candidates; any other id is not there to place (404)."""
     booth = db.session.scalar(select(Booth).where(Booth.id == booth_id).options(joinedload(Booth.company)))
-    if booth is None or booth.company.status != ExhibitorCompany.APPROVED:
+    if booth is None or booth.company.status != ExhibitorCompany.Status.APPROVED:
         abort(404)
     return booth
 
@@ -202,8 +193,7 @@ def manage_pavilion_booths(pavilion_id: int):
     pavilion = _pavilion(pavilion_id)
     placements = db.paginate(services.pavilion_placements_query(pavilion), page=requested_page(),
                              per_page=PLACEMENTS_PER_PAGE, error_out=False)
-    return render_template("pavilions/booths.html", edition=_edition(), pavilion=pavilion, placements=placements,
-                           booth_status_labels=BOOTH_STATUS_LABELS)
+    return render_template("pavilions/booths.html", edition=_edition(), pavilion=pavilion, placements=placements)
 
 
 @bp.route("/manage/<int:pavilion_id>/booths/add")
@@ -218,7 +208,6 @@ def find_booth_to_place(pavilion_id: int):
         "pavilions/find_booth.html", edition=_edition(), pavilion=pavilion, booths=booths,
         company_name=company_name, unplaced_only=unplaced_only,
         places=services.placements_in(_edition(), (booth.id for booth in booths.items)),
-        booth_status_labels=BOOTH_STATUS_LABELS,
     )
 
 
@@ -241,8 +230,7 @@ def place_booth(pavilion_id: int, booth_id: int):
     elif form.is_submitted():
         status = 400
     return render_template("pavilions/place_booth.html", edition=_edition(), pavilion=pavilion, booth=booth,
-                           form=form, existing=services.placement_in(_edition(), booth),
-                           booth_status_labels=BOOTH_STATUS_LABELS), status
+                           form=form, existing=services.placement_in(_edition(), booth)), status
 
 
 @bp.route("/manage/booths/<int:placement_id>/edit", methods=["GET", "POST"])

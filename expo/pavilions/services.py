@@ -287,7 +287,7 @@ def place_booth(actor: User, edition: Edition, booth: Booth, pavilion: Pavilion,
     """
     ensure(can_place_booths(actor, edition))
     _check_pavilion_of(edition, pavilion)
-    if booth.company.status != ExhibitorCompany.APPROVED:
+    if booth.company.status != ExhibitorCompany.Status.APPROVED:
         raise PavilionError(_("Only booths of approved exhibitors can be placed."))
     existing = placement_in(edition, booth)
     if existing is not None:
@@ -340,7 +340,7 @@ def published_placements_query(pavilion: Pavilion) -> Select:
     """The pavilion's booths visitors see (published ones), by company name, with what a card shows."""
     return (
         select(BoothPlacement).join(BoothPlacement.booth).join(Booth.company)
-        .where(BoothPlacement.pavilion_id == pavilion.id, Booth.status == Booth.PUBLISHED)
+        .where(BoothPlacement.pavilion_id == pavilion.id, Booth.status == Booth.Status.PUBLISHED)
         .options(contains_eager(BoothPlacement.booth).contains_eager(Booth.company))
         .order_by(func.lower(ExhibitorCompany.name), BoothPlacement.id)
     )
@@ -351,13 +351,13 @@ def booth_counts(edition: Edition, *, published_only: bool) -> dict[int, int]:
     query = (select(BoothPlacement.pavilion_id, func.count(BoothPlacement.id))
              .where(BoothPlacement.edition_id == edition.id).group_by(BoothPlacement.pavilion_id))
     if published_only:
-        query = query.join(BoothPlacement.booth).where(Booth.status == Booth.PUBLISHED)
+        query = query.join(BoothPlacement.booth).where(Booth.status == Booth.Status.PUBLISHED)
     return {pavilion_id: count for pavilion_id, count in db.session.execute(query)}
 
 
 def booths_to_place_query(edition: Edition, company_name: str = "", *, unplaced_only: bool = False) -> Select:
     """Approved companies' booths (any status) whose company name contains ``company_name``."""
-    query = (select(Booth).join(Booth.company).where(ExhibitorCompany.status == ExhibitorCompany.APPROVED)
+    query = (select(Booth).join(Booth.company).where(ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
              .options(contains_eager(Booth.company))
              .order_by(func.lower(ExhibitorCompany.name), Booth.id))
     words = " ".join(company_name.split()).lower()
@@ -388,7 +388,7 @@ def live_booth_ids(booth_ids: Iterable[int], today: date) -> set[int]:
         return set()
     return set(db.session.scalars(
         select(BoothPlacement.booth_id).join(BoothPlacement.edition)
-        .where(BoothPlacement.booth_id.in_(ids), Edition.status == Edition.PUBLISHED,
+        .where(BoothPlacement.booth_id.in_(ids), Edition.status == Edition.Status.PUBLISHED,
                Edition.starts_on <= today, Edition.ends_on >= today)
         .distinct()))
 
@@ -399,7 +399,7 @@ def places_of_booth(booth: Booth, *, today: date | None = None) -> list[BoothPla
     Draft editions stay secret, so their places are left out; with ``today``, so are editions already over.
     """
     query = (select(BoothPlacement).join(BoothPlacement.edition)
-             .where(BoothPlacement.booth_id == booth.id, Edition.status != Edition.DRAFT)
+             .where(BoothPlacement.booth_id == booth.id, Edition.status != Edition.Status.DRAFT)
              .options(contains_eager(BoothPlacement.edition), joinedload(BoothPlacement.pavilion))
              .order_by(Edition.starts_on.desc(), Edition.id.desc()))
     if today is not None:

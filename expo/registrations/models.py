@@ -6,12 +6,14 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
-from expo.db_types import UTCDateTime, utcnow
+from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
+from expo.lib.enums import LabelledStrEnum
 from expo.forums.models import Forum, ProgrammeSession
 
 ACTIVE_STATUSES_SQL = "status IN ('pending', 'confirmed', 'waitlisted')"
@@ -41,14 +43,20 @@ class Registration(db.Model):
         Index("ix_registrations_forum_status", "forum_id", "status", "waitlist_number"),
     )
 
-    PENDING, CONFIRMED, WAITLISTED, CANCELLED, DECLINED = "pending", "confirmed", "waitlisted", "cancelled", "declined"
-    ACTIVE = (PENDING, CONFIRMED, WAITLISTED)
+    class Status(LabelledStrEnum):
+        PENDING = "pending", _l("Awaiting approval")
+        CONFIRMED = "confirmed", _l("Confirmed")
+        WAITLISTED = "waitlisted", _l("Waiting list")
+        CANCELLED = "cancelled", _l("Cancelled")
+        DECLINED = "declined", _l("Declined")
+
+    ACTIVE = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"))
     forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20))
     # Unique per session or course, increasing: the order of the waiting list.
     waitlist_number: Mapped[int | None] = mapped_column()
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

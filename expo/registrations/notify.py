@@ -54,7 +54,7 @@ def send_ticket(registration_id: int) -> None:
     """Tell the person their registration is confirmed: the ticket in the app, and by e-mail with
     the QR code and calendar entry attached; once per registration."""
     registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.status != Registration.CONFIRMED:
+    if registration is None or registration.status != Registration.Status.CONFIRMED:
         return
     title = registration.target.title
     notify(
@@ -68,7 +68,7 @@ def send_ticket(registration_id: int) -> None:
 
 def notify_promoted(registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.status != Registration.CONFIRMED:
+    if registration is None or registration.status != Registration.Status.CONFIRMED:
         return
     title = registration.target.title
     notify(
@@ -84,7 +84,7 @@ def notify_promoted(registration_id: int) -> None:
 def send_reminder(registration_id: int, session_id: int, window: str) -> None:
     registration = db.session.get(Registration, registration_id)
     session = db.session.get(ProgrammeSession, session_id)
-    if registration is None or session is None or registration.status != Registration.CONFIRMED:
+    if registration is None or session is None or registration.status != Registration.Status.CONFIRMED:
         return
     user = registration.user
     context = _context(registration) | {"session": session, "window": window}

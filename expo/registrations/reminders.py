@@ -26,12 +26,12 @@ def _due(window: str, lower: datetime, upper: datetime, now: datetime):
     for_session = (
         select(Registration.id, ProgrammeSession.id, *columns)
         .join(ProgrammeSession, ProgrammeSession.id == Registration.session_id)
-        .where(Registration.status == Registration.CONFIRMED, *in_window)
+        .where(Registration.status == Registration.Status.CONFIRMED, *in_window)
     )
     for_course = (
         select(Registration.id, ProgrammeSession.id, *columns)
         .join(ProgrammeSession, ProgrammeSession.forum_id == Registration.forum_id)
-        .where(Registration.status == Registration.CONFIRMED, *in_window)
+        .where(Registration.status == Registration.Status.CONFIRMED, *in_window)
     )
     return union_all(for_session, for_course)
 

@@ -52,9 +52,9 @@ def _register(edition, target, forum, back_url: str):
 
 def _flash_outcome(result: services.RegistrationResult) -> None:
     registration = result.registration
-    if registration.status == Registration.CONFIRMED:
+    if registration.status == Registration.Status.CONFIRMED:
         flash(_("You are registered. Your ticket is on its way by e-mail and on your agenda."), "success")
-    elif registration.status == Registration.WAITLISTED:
+    elif registration.status == Registration.Status.WAITLISTED:
         flash(_("It is full: you are number %(position)s on the waiting list. We will e-mail you if a seat frees up.",
                 position=services.waitlist_position(registration)), "warning")
     else:
@@ -98,7 +98,7 @@ def cancel_registration(registration_id: int):
     registration = load_own_registration(registration_id)
     if not ConfirmActionForm().validate_on_submit():
         abort(400)
-    was_waiting = registration.status == Registration.WAITLISTED
+    was_waiting = registration.status == Registration.Status.WAITLISTED
     try:
         services.cancel(current_user, registration)
     except services.RegistrationError as exc:
@@ -123,7 +123,7 @@ def my_agenda():
 @login_required
 def show_ticket(registration_id: int):
     registration = load_own_registration(registration_id)
-    if registration.status != Registration.CONFIRMED:
+    if registration.status != Registration.Status.CONFIRMED:
         flash(_("Only confirmed registrations have a ticket."), "info")
         return redirect(url_for("registrations.my_agenda"))
     return render_template("registrations/ticket.html", registration=registration,

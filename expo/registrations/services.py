@@ -90,7 +90,7 @@ def take_seat(target: Target) -> bool:
     model = type(target)
     if not _guarded():
         taken = db.session.scalar(
-            select(func.count(Registration.id)).where(_target_filter(target), Registration.status == "confirmed")
+            select(func.count(Registration.id)).where(_target_filter(target), Registration.status == Registration.Status.CONFIRMED)
         )
         return target.capacity is None or taken < target.capacity
     result = db.session.execute(
@@ -188,7 +188,7 @@ def agenda_sessions(user: User) -> tuple[list[ProgrammeSession], set[int]]:
         covered = [registration.session] if registration.session_id else registration.forum.sessions
         for session in covered:
             sessions[session.id] = session
-            if registration.status == Registration.CONFIRMED:
+            if registration.status == Registration.Status.CONFIRMED:
                 streams.add(session.id)
     return sorted(sessions.values(), key=lambda s: s.starts_at), streams
 
@@ -319,7 +319,7 @@ def _claim_statement(model: type[ProgrammeSession] | type[Forum]):
     row = select(
         bindparam("user_id"),
         counted.c.id,
-        case((counted.c.has_seat, Registration.CONFIRMED), else_=Registration.WAITLISTED),
+        case((counted.c.has_seat, Registration.Status.CONFIRMED), else_=Registration.Status.WAITLISTED),
         case((counted.c.has_seat, None), else_=counted.c.waitlist_seq),
         bindparam("answers", type_=Registration.answers.type),
         bindparam("ticket_code"),
@@ -336,13 +336,13 @@ def _claim_statement(model: type[ProgrammeSession] | type[Forum]):
 
 def _place(registration: Registration, target: Target, *, awaiting_approval: bool, now: datetime) -> None:
     if awaiting_approval:
-        registration.status = Registration.PENDING
+        registration.status = Registration.Status.PENDING
     elif take_seat(target):
-        registration.status = Registration.CONFIRMED
+        registration.status = Registration.Status.CONFIRMED
         registration.confirmed_at = now
     else:
         number = next_waitlist_number(target)  # first: its UPDATE autoflushes the registration
-        registration.status = Registration.WAITLISTED
+        registration.status = Registration.Status.WAITLISTED
         registration.waitlist_number = number
 
 
@@ -350,7 +350,7 @@ def _announce(registration: Registration) -> None:
     from expo.background import enqueue_after_commit
 
     db.session.flush()
-    if registration.status == Registration.CONFIRMED:
+    if registration.status == Registration.Status.CONFIRMED:
         enqueue_after_commit(TICKET_TASK, registration.id)
 
 
@@ -377,13 +377,13 @@ def cancel(actor: User, registration: Registration, now: datetime | None = None)
     if not registration.is_active:
         raise RegistrationError(_("This registration is already cancelled."))
     previous = registration.status
-    was_confirmed = previous == Registration.CONFIRMED
-    registration.status = Registration.CANCELLED
+    was_confirmed = previous == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     db.session.flush()
     if registration.user_id != actor.id:
         record(actor, AuditAction.REGISTRATION_CANCELLED, registration, edition_id=forum_of(target).edition_id,
-               before={"status": previous}, after={"status": Registration.CANCELLED})
+               before={"status": previous}, after={"status": Registration.Status.CANCELLED})
     if not was_confirmed:
         return []
     release_seat(target)
@@ -399,14 +399,14 @@ def promote_from_waitlist(target: Target, now: datetime | None = None) -> list[R
     while True:
         first_in_line = db.session.scalar(
             select(Registration)
-            .where(_target_filter(target), Registration.status == Registration.WAITLISTED)
+            .where(_target_filter(target), Registration.status == Registration.Status.WAITLISTED)
             .order_by(Registration.waitlist_number)
             .limit(1)
             .execution_options(populate_existing=True)
         )
         if first_in_line is None or not take_seat(target):
             break
-        first_in_line.status = Registration.CONFIRMED
+        first_in_line.status = Registration.Status.CONFIRMED
         first_in_line.confirmed_at = now
         db.session.flush()
         enqueue_after_commit(PROMOTED_TASK, first_in_line.id)
@@ -422,7 +422,7 @@ def waitlist_position(registration: Registration) -> int | None:
 def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
     """Each waiting registration's place in its line (1 = next to be promoted), in one query
     however many registrations and lines: a person's agenda may wait in several."""
-    waiting = [r for r in registrations if r.status == Registration.WAITLISTED]
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
     if not waiting:
         return {}
     same_line = (Registration.session_id, Registration.forum_id)
@@ -430,7 +430,7 @@ def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
     ranked = (
         select(Registration.id, place.label("place"))
         .where(
-            Registration.status == Registration.WAITLISTED,
+            Registration.status == Registration.Status.WAITLISTED,
             or_(Registration.session_id.in_([r.session_id for r in waiting if r.session_id is not None]),
                 Registration.forum_id.in_([r.forum_id for r in waiting if r.forum_id is not None])),
         )
@@ -469,14 +469,14 @@ def decide(actor: User, registration: Registration, *, accept: bool, now: dateti
     ensure(can_manage_edition(actor, forum_of(registration.target).edition))
     lock_target(registration.target)
     db.session.refresh(registration)  # two organizers clicking at once decide once
-    if registration.status != Registration.PENDING:
+    if registration.status != Registration.Status.PENDING:
         raise RegistrationError(_("This registration has already been decided."))
     now = now or utcnow()
     if accept:
         _place(registration, registration.target, awaiting_approval=False, now=now)
         _announce(registration)
     else:
-        registration.status = Registration.DECLINED
+        registration.status = Registration.Status.DECLINED
         registration.cancelled_at = now
     db.session.flush()
     return registration
@@ -512,8 +512,8 @@ def registrants_query(target: Target) -> Select:
         .options(selectinload(Registration.user))
         .order_by(
             # confirmed first, then the waiting list in order, then the rest
-            Registration.status != Registration.CONFIRMED,
-            Registration.status != Registration.WAITLISTED,
+            Registration.status != Registration.Status.CONFIRMED,
+            Registration.status != Registration.Status.WAITLISTED,
             Registration.waitlist_number,
             Registration.created_at,
         )

@@ -88,7 +88,7 @@ def check_in(actor: User, payload: str, *, edition_id: int, now: datetime | None
     if forum.edition_id != edition_id:
         raise TicketError(_("This ticket is for another edition."))
     ensure(can_check_in(actor, forum.edition))
-    if registration.status != Registration.CONFIRMED:
+    if registration.status != Registration.Status.CONFIRMED:
         raise TicketError(NOT_CONFIRMED_MESSAGES.get(registration.status, NOT_CONFIRMED_MESSAGES["cancelled"])())
     now = now or utcnow()
     first_time = db.session.execute(

@@ -24,7 +24,7 @@ DESCRIPTION = ("We build **fully automatic** production lines for surgical and N
 def team(factory):
     owner, staff = factory.user(name="Owner"), factory.user(name="Staff")
     company = factory.company(owner=owner, staff=[staff], name="Nanning Mask Machinery", slug="nanning-masks")
-    booth = factory.booth(company, status=Booth.DRAFT)
+    booth = factory.booth(company, status=Booth.Status.DRAFT)
     return owner, staff, company, booth
 
 

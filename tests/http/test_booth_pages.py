@@ -26,7 +26,7 @@ def test_a_published_booth_shows_its_products(client, factory, team):
 
 def test_a_draft_booth_is_invisible_to_visitors_and_a_preview_for_its_team(client, factory, team):
     owner, staff, company = team
-    booth = factory.booth(company, status=Booth.DRAFT)
+    booth = factory.booth(company, status=Booth.Status.DRAFT)
     product = factory.product(booth, name="Gown")
     assert client.get(f"/booths/{booth.slug}").status_code == 404
     assert client.get(f"/booths/{booth.slug}/products/{product.slug}").status_code == 404

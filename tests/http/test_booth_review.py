@@ -49,7 +49,7 @@ def people(factory):
 
 
 def test_submit_publish_and_the_owner_is_emailed_once(app, factory, people, client):
-    booth = factory.booth(people["company"], status=Booth.DRAFT, **READY)
+    booth = factory.booth(people["company"], status=Booth.Status.DRAFT, **READY)
     team, reviewer = signed_in(app, people["staff"]), signed_in(app, people["organizer"])
     assert client.get("/booths/nanning-masks").status_code == 404
     assert team.post("/booths/nanning-masks/submit").status_code == 302
@@ -77,7 +77,7 @@ def test_submit_publish_and_the_owner_is_emailed_once(app, factory, people, clie
 
 
 def test_send_back_with_a_note_the_team_sees_on_its_editor(app, factory, people):
-    factory.booth(people["company"], status=Booth.SUBMITTED, submitted_at=utcnow(), **READY)
+    factory.booth(people["company"], status=Booth.Status.SUBMITTED, submitted_at=utcnow(), **READY)
     reviewer, team = signed_in(app, people["organizer"]), signed_in(app, people["staff"])
     refused = reviewer.post("/booths/nanning-masks/review", data={"send_back": "Send back", "note": ""})
     assert refused.status_code == 400 and "Write what the team should change" in refused.get_data(as_text=True)
@@ -126,7 +126,7 @@ def test_a_suspended_booth_leaks_nothing_to_visitors_and_can_be_published_again(
 
 
 def test_an_attendee_or_the_team_cannot_publish(app, factory, people):
-    booth = factory.booth(people["company"], status=Booth.SUBMITTED, submitted_at=utcnow(), **READY)
+    booth = factory.booth(people["company"], status=Booth.Status.SUBMITTED, submitted_at=utcnow(), **READY)
     for who in ("attendee", "staff", "owner"):
         response = signed_in(app, people[who]).post("/booths/nanning-masks/review", data={"publish": "Publish"})
         assert response.status_code in (403, 404), who
@@ -138,7 +138,7 @@ def test_the_review_queue_is_paginated_oldest_submission_first(app, factory, peo
     start = utcnow() - timedelta(days=30)
     for number in range(23):
         company = factory.company(owner=factory.user(), name=f"Exhibitor {number:02d}", slug=f"exhibitor-{number:02d}")
-        factory.booth(company, status=Booth.SUBMITTED, submitted_at=start + timedelta(hours=23 - number))
+        factory.booth(company, status=Booth.Status.SUBMITTED, submitted_at=start + timedelta(hours=23 - number))
     reviewer = signed_in(app, people["organizer"])
     first = reviewer.get("/booths/review").get_data(as_text=True)
     assert "23 booths wait for review" in first and "Page 1 of 2" in first
@@ -149,7 +149,7 @@ def test_the_review_queue_is_paginated_oldest_submission_first(app, factory, peo
 
 
 def test_team_page_and_my_companies_link_the_editor_and_say_the_status(app, factory, people):
-    factory.booth(people["company"], status=Booth.DRAFT)
+    factory.booth(people["company"], status=Booth.Status.DRAFT)
     team = signed_in(app, people["staff"])
     for path in ("/exhibitors/mine", "/exhibitors/nanning-masks/team"):
         html = team.get(path).get_data(as_text=True)
@@ -162,7 +162,7 @@ def test_team_page_and_my_companies_link_the_editor_and_say_the_status(app, fact
 
 
 def test_the_queue_and_editor_cost_the_same_queries_whatever_the_rows(app, factory, people):
-    factory.booth(people["company"], status=Booth.SUBMITTED, submitted_at=utcnow(), **READY)
+    factory.booth(people["company"], status=Booth.Status.SUBMITTED, submitted_at=utcnow(), **READY)
     reviewer, team = signed_in(app, people["organizer"]), signed_in(app, people["staff"])
     paths = {"/booths/review": reviewer, "/booths/nanning-masks/review": reviewer,
              "/booths/nanning-masks/edit/brochures": team, "/exhibitors/mine": team}
@@ -171,7 +171,7 @@ def test_the_queue_and_editor_cost_the_same_queries_whatever_the_rows(app, facto
     small = {path: count_queries(app, client, path) for path, client in paths.items()}
     for number in range(8):
         company = factory.company(owner=factory.user(), staff=[factory.user()], slug=f"more-{number}")
-        factory.booth(company, status=Booth.SUBMITTED, submitted_at=utcnow())
+        factory.booth(company, status=Booth.Status.SUBMITTED, submitted_at=utcnow())
         factory.company(owner=people["staff"], slug=f"also-mine-{number}")
     with app.test_request_context():
         row = services.find_booth("nanning-masks")
@@ -266,10 +266,10 @@ def _furnish(app, booth, owner) -> tuple[int, int]:
 def world(app, factory):
     owner, own_staff, other_staff = factory.user(name="Owner"), factory.user(name="Own staff"), factory.user(name="Other staff")
     booths = {}
-    for key, status in (("draft", Booth.DRAFT), ("live", Booth.PUBLISHED), ("suspended", Booth.SUSPENDED),
-                        ("submitted", Booth.SUBMITTED)):
+    for key, status in (("draft", Booth.Status.DRAFT), ("live", Booth.Status.PUBLISHED), ("suspended", Booth.Status.SUSPENDED),
+                        ("submitted", Booth.Status.SUBMITTED)):
         company = factory.company(owner=owner, staff=[own_staff], name=f"{key.title()} Co", slug=f"{key}-co")
-        extra = {"suspended_reason": "Fake goods"} if status == Booth.SUSPENDED else {}
+        extra = {"suspended_reason": "Fake goods"} if status == Booth.Status.SUSPENDED else {}
         booths[key] = factory.booth(company, status=status, submitted_at=utcnow(), **READY, **extra)
     factory.company(owner=factory.user(name="Other owner"), staff=[other_staff])
     values = {key: booth.slug for key, booth in booths.items()}

@@ -72,7 +72,7 @@ def world(factory):
     other_booth = factory.booth(other_company)
     other_product = factory.product(other_booth)
     draft_company = factory.company(owner=owner, staff=[own_staff])
-    draft = factory.booth(draft_company, status=Booth.DRAFT)
+    draft = factory.booth(draft_company, status=Booth.Status.DRAFT)
     draft_product = factory.product(draft, slug="secret")
     draft_image = factory.product_image(draft_product)
     edition = factory.edition()

@@ -70,7 +70,7 @@ def test_an_exhibitor_team_sees_waiting_inquiries_visits_and_what_its_booth_lack
     factory.inquiry(booth, new_buyer, buyer_activity_at=now - timedelta(hours=2))
     factory.inquiry(booth, old_buyer, buyer_activity_at=now - timedelta(days=3))
     factory.inquiry(booth, answered_buyer, buyer_activity_at=now - timedelta(days=1), team_activity_at=now,
-                    status=TradeInquiry.CONTACTED)
+                    status=TradeInquiry.Status.CONTACTED)
     for day in range(3):
         factory.engagement(booth, EngagementEvent.BOOTH_VISIT, occurred_at=now - timedelta(days=day))
     factory.engagement(booth, EngagementEvent.BOOTH_VISIT, occurred_at=now - timedelta(days=20))
@@ -99,8 +99,8 @@ def test_an_organizer_sees_registrations_full_sessions_and_reviews(app, client, 
     factory.programme_session(forum, title="Half empty", capacity=10, seats_taken=5, starts_at=now + timedelta(days=10))
     for number in range(4):
         factory.registration(factory.user(), full, created_at=now - timedelta(days=number % 2))
-    factory.company(owner=factory.user(), name="Applicant", status=ExhibitorCompany.PENDING)
-    factory.booth(factory.company(owner=factory.user(), name="Waiting Booth"), status=Booth.SUBMITTED)
+    factory.company(owner=factory.user(), name="Applicant", status=ExhibitorCompany.Status.PENDING)
+    factory.booth(factory.company(owner=factory.user(), name="Waiting Booth"), status=Booth.Status.SUBMITTED)
     log_in(client, organizer)
 
     page = text_of(client.get("/dashboard"))

@@ -25,7 +25,7 @@ def world(factory):
     other_owner, other_staff = factory.user(), factory.user()
     other_booth = factory.booth(factory.company(owner=other_owner, staff=[other_staff], name="Hanoi Silk"))
     other_product = factory.product(other_booth)
-    draft = factory.booth(factory.company(owner=factory.user(), name="Draft Co"), status=Booth.DRAFT)
+    draft = factory.booth(factory.company(owner=factory.user(), name="Draft Co"), status=Booth.Status.DRAFT)
     return dict(owner=owner, staff=staff, booth=booth, product=product, brochure=brochure, other_staff=other_staff,
                 other_booth=other_booth, other_product=other_product, draft=draft)
 
@@ -258,12 +258,12 @@ def test_a_suspended_booth_disappears_from_favourites_and_comes_back(app, client
     assert "Hanoi Silk" in client.get("/favourites").get_data(as_text=True)
     with app.app_context():
         booth = db.session.get(Booth, world["other_booth"].id)
-        booth.status, booth.suspended_reason = Booth.SUSPENDED, "Under review"
+        booth.status, booth.suspended_reason = Booth.Status.SUSPENDED, "Under review"
         db.session.commit()
     page = client.get("/favourites").get_data(as_text=True)
     assert "Hanoi Silk" not in page and "All (0)" in page
     with app.app_context():
-        db.session.get(Booth, world["other_booth"].id).status = Booth.PUBLISHED
+        db.session.get(Booth, world["other_booth"].id).status = Booth.Status.PUBLISHED
         db.session.commit()
     assert "All (2)" in client.get("/favourites").get_data(as_text=True)
 
@@ -274,7 +274,7 @@ def test_saving_a_booth_not_on_show_is_refused_with_a_reason(client, factory, wo
     log_in(client, world["staff"])
     with client.application.app_context():
         booth = db.session.get(Booth, world["booth"].id)
-        booth.status = Booth.SUBMITTED
+        booth.status = Booth.Status.SUBMITTED
         db.session.commit()
     response = client.post(f"/favourites/booth/{world['booth'].id}", follow_redirects=True)
     assert "Only booths and products on show can be saved." in response.get_data(as_text=True)

@@ -46,8 +46,8 @@ def hall(factory):
     food = factory.pavilion(edition, name="Food and Agriculture", slug="food", kind="themed")
     owner = factory.user()
     booths = {}
-    for name, country, status in (("Saigon Masks", "VN", Booth.PUBLISHED), ("Hanoi Gloves", "VN", Booth.PUBLISHED),
-                                  ("Bangkok Durian", "TH", Booth.PUBLISHED), ("Draft Durian", "TH", Booth.DRAFT)):
+    for name, country, status in (("Saigon Masks", "VN", Booth.Status.PUBLISHED), ("Hanoi Gloves", "VN", Booth.Status.PUBLISHED),
+                                  ("Bangkok Durian", "TH", Booth.Status.PUBLISHED), ("Draft Durian", "TH", Booth.Status.DRAFT)):
         booth = factory.booth(factory.company(owner=owner, name=name, country=country), status=status)
         booths[name] = booth
     factory.placement(booths["Saigon Masks"], health)

@@ -630,7 +630,7 @@ def test_the_team_finds_its_lead_inbox_where_visitors_find_the_inquiry_buttons(a
 def test_an_organizer_reviewing_a_booth_not_yet_published_is_offered_no_inquiry(app, client, factory):
     from expo.booths.models import Booth
 
-    booth = factory.booth(factory.company(owner=factory.user()), status=Booth.SUBMITTED)
+    booth = factory.booth(factory.company(owner=factory.user()), status=Booth.Status.SUBMITTED)
     log_in(client, factory.organizer())
     response = client.get(f"/booths/{booth.slug}/review")
     html = response.get_data(as_text=True)

@@ -80,7 +80,7 @@ def world(app, factory):
         quotation = Quotation(inquiry_id=inquiry.id, author_id=owner.id, unit_price=10, currency="USD", quantity=100,
                               unit="boxes", incoterm="FOB", lead_time_days=5,
                               valid_until=date.today() + timedelta(days=5))
-        done = dict(status=LeadReport.DONE, csv_path="reports/matrix.csv", xlsx_path="reports/matrix.xlsx",
+        done = dict(status=LeadReport.Status.DONE, csv_path="reports/matrix.csv", xlsx_path="reports/matrix.xlsx",
                     period_from=date(2027, 1, 1), period_to=date(2027, 1, 31))
         report = LeadReport(scope=LeadReport.BOOTH, booth_id=booth.id, requested_by_id=owner.id, **done)
         other_report = LeadReport(scope=LeadReport.BOOTH, booth_id=other_booth.id, **done)

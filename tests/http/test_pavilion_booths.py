@@ -52,7 +52,7 @@ def expo(factory):
                               tagline="Mask machines in one or two hundred units"),
         "coffee": factory.booth(factory.company(owner=owner, name="Highlands Coffee Export", country="VN")),
         "draft": factory.booth(factory.company(owner=owner, name="Durian Draft Ltd", country="MY"),
-                               status=Booth.DRAFT),
+                               status=Booth.Status.DRAFT),
     }
     return edition, {"health": health, "food": food}, organizer, booths
 
@@ -158,7 +158,7 @@ def test_only_the_editions_organizers_place_move_and_remove(app, world, role):
 def test_another_editions_pavilion_placement_or_booth_is_404(app, factory, world):
     users, places = world
     mine, theirs = places["published"], places["draft"]
-    unapproved = factory.booth(factory.company(owner=factory.user(), status="pending"), status=Booth.DRAFT)
+    unapproved = factory.booth(factory.company(owner=factory.user(), status="pending"), status=Booth.Status.DRAFT)
     client = _client_as(app, users, "organizer")
     edition = base(mine["edition"])
     for path in (f"/manage/{theirs['pavilion'].id}/booths", f"/manage/{theirs['pavilion'].id}/booths/add",
@@ -235,7 +235,7 @@ def test_a_draft_booth_is_placed_ahead_and_only_shown_once_published(app, organi
     assert "Durian Draft Ltd" in organizer_client.get(f"{base(edition)}/manage/{food}/booths").get_data(as_text=True)
     assert "Durian Draft Ltd" not in client.get(f"{base(edition)}/food").get_data(as_text=True)
     with app.app_context():
-        db.session.get(Booth, booths["draft"].id).status = Booth.PUBLISHED
+        db.session.get(Booth, booths["draft"].id).status = Booth.Status.PUBLISHED
         db.session.commit()
     assert "Durian Draft Ltd" in client.get(f"{base(edition)}/food").get_data(as_text=True)
 
@@ -333,7 +333,7 @@ def test_organizer_pages_about_booths_keep_their_queries_constant(app, factory, 
     owner = factory.user()
     for number in range(5):
         booth = factory.booth(factory.company(owner=owner, name=f"Exporter {number}"),
-                              status=(Booth.PUBLISHED, Booth.DRAFT)[number % 2])
+                              status=(Booth.Status.PUBLISHED, Booth.Status.DRAFT)[number % 2])
         factory.placement(booth, pavilions["food"], stand=f"F-{number + 10}")
         factory.booth(factory.company(owner=owner, name=f"Unplaced {number}"))
     assert [count_queries(app, organizer_client, path) for path in paths] == small

@@ -46,8 +46,8 @@ def every_url(client) -> tuple[list[str], dict[str, str | None]]:
 def catalogue(app, factory):
     owner = factory.user()
     published = factory.booth(factory.company(owner=owner, name="Open Co", slug="open-co"))
-    draft = factory.booth(factory.company(owner=owner, name="Draft Co", slug="draft-co"), status=Booth.DRAFT)
-    suspended = factory.booth(factory.company(owner=owner, name="Gone Co", slug="gone-co"), status=Booth.SUSPENDED,
+    draft = factory.booth(factory.company(owner=owner, name="Draft Co", slug="draft-co"), status=Booth.Status.DRAFT)
+    suspended = factory.booth(factory.company(owner=owner, name="Gone Co", slug="gone-co"), status=Booth.Status.SUSPENDED,
                               suspended_reason="Certificates expired")
     with app.app_context():
         db.session.add_all([Product(booth_id=published.id, slug="durian-cake", name="Durian cake"),
@@ -60,7 +60,7 @@ def catalogue(app, factory):
     forum = factory.forum(edition, slug="health-forum")
     session = factory.programme_session(forum)
     speaker = factory.speaker(edition)
-    hidden_edition = factory.edition(slug="caexpo-19", status=Edition.DRAFT)
+    hidden_edition = factory.edition(slug="caexpo-19", status=Edition.Status.DRAFT)
     hidden_forum = factory.forum(hidden_edition, slug="secret-forum")
     factory.programme_session(hidden_forum)
     factory.pavilion(hidden_edition, slug="secret-pavilion")

@@ -156,9 +156,9 @@ def test_simultaneous_cancellations_promote_each_waiting_person_once(clean: Flas
         rows = db.session.scalars(
             select(Registration).where(Registration.session_id == session_id).order_by(Registration.id)
         ).all()
-        confirmed_ids = [r.id for r in rows if r.status == Registration.CONFIRMED]
+        confirmed_ids = [r.id for r in rows if r.status == Registration.Status.CONFIRMED]
         waiting_ids = [r.id for r in sorted(rows, key=lambda r: r.waitlist_number or 0)
-                       if r.status == Registration.WAITLISTED]
+                       if r.status == Registration.Status.WAITLISTED]
         db.session.remove()
     assert (len(confirmed_ids), len(waiting_ids)) == (CAPACITY, waiting_count)
     clean.extensions["expo.recorded_tasks"].clear()
@@ -178,7 +178,7 @@ def test_simultaneous_cancellations_promote_each_waiting_person_once(clean: Flas
     with clean.app_context():
         counts = tally(session_id)
         confirmed_now = set(db.session.scalars(select(Registration.id).where(
-            Registration.session_id == session_id, Registration.status == Registration.CONFIRMED)))
+            Registration.session_id == session_id, Registration.status == Registration.Status.CONFIRMED)))
         db.session.remove()
     assert counts.statuses == {"cancelled": CAPACITY, "confirmed": CAPACITY, "waitlisted": waiting_count - CAPACITY}
     assert counts.seats_taken == CAPACITY
@@ -250,7 +250,7 @@ def test_leaving_the_waiting_list_while_being_promoted_frees_the_seat(clean: Fla
 
     def leave_waiting_list(index: int) -> None:
         registration = db.session.get(Registration, queued_id)
-        assert registration.status == Registration.WAITLISTED  # as the page showed it
+        assert registration.status == Registration.Status.WAITLISTED  # as the page showed it
         services.cancel(db.session.get(User, waiting_id), registration)
 
     with clean.app_context():

@@ -153,8 +153,8 @@ def test_handing_over_ownership_is_recorded(app_ctx, team):
 
 def test_exhibitor_decisions_are_recorded(app_ctx, factory):
     reviewer = factory.organizer()
-    approved = factory.company(owner=factory.user(), status=ExhibitorCompany.PENDING)
-    rejected = factory.company(owner=factory.user(), status=ExhibitorCompany.PENDING)
+    approved = factory.company(owner=factory.user(), status=ExhibitorCompany.Status.PENDING)
+    rejected = factory.company(owner=factory.user(), status=ExhibitorCompany.Status.PENDING)
     exhibitors.approve_application(get(User, reviewer), get(ExhibitorCompany, approved))
     exhibitors.reject_application(get(User, reviewer), get(ExhibitorCompany, rejected), "No licence attached.")
     approval, rejection = entries()
@@ -165,7 +165,7 @@ def test_exhibitor_decisions_are_recorded(app_ctx, factory):
 
 
 def test_a_decision_lost_to_another_leaves_no_entry(app_ctx, factory):
-    company = factory.company(owner=factory.user(), status=ExhibitorCompany.APPROVED)
+    company = factory.company(owner=factory.user(), status=ExhibitorCompany.Status.APPROVED)
     with pytest.raises(exhibitors.AlreadyReviewed):
         exhibitors.approve_application(get(User, factory.organizer()), get(ExhibitorCompany, company))
     assert entries() == []
@@ -173,8 +173,8 @@ def test_a_decision_lost_to_another_leaves_no_entry(app_ctx, factory):
 
 def test_booth_publish_suspend_and_send_back_are_recorded(app_ctx, factory):
     reviewer = factory.organizer()
-    booth = factory.booth(factory.company(owner=factory.user(), name="Acme"), status=Booth.SUBMITTED)
-    other = factory.booth(factory.company(owner=factory.user()), status=Booth.SUBMITTED)
+    booth = factory.booth(factory.company(owner=factory.user(), name="Acme"), status=Booth.Status.SUBMITTED)
+    other = factory.booth(factory.company(owner=factory.user()), status=Booth.Status.SUBMITTED)
     booths.publish_booth(get(User, reviewer), get(Booth, booth))
     booths.suspend_booth(get(User, reviewer), get(Booth, booth), "Counterfeit goods reported.")
     booths.send_back_booth(get(User, reviewer), get(Booth, other), "Add a logo.")

@@ -176,7 +176,7 @@ def test_a_pavilion_of_another_edition_is_refused(app_ctx, factory, hall):
 def test_only_approved_exhibitors_booths_are_placed(app_ctx, factory, hall):
     edition, pavilions, organizer, _booths = hall
     pending = factory.booth(factory.company(owner=factory.user(), name="Pending Co.", status="pending"),
-                            status=Booth.DRAFT)
+                            status=Booth.Status.DRAFT)
     error = refusal(PavilionError, services.place_booth, get(User, organizer), get(Edition, edition),
                     get(Booth, pending), get(Pavilion, pavilions["food"]), "")
     assert str(error) == "Only booths of approved exhibitors can be placed."
@@ -184,7 +184,7 @@ def test_only_approved_exhibitors_booths_are_placed(app_ctx, factory, hall):
 
 def test_a_draft_booth_can_be_placed_ahead_of_the_edition(app_ctx, factory, hall):
     edition, pavilions, organizer, _booths = hall
-    draft = factory.booth(factory.company(owner=factory.user(), name="Early Bird"), status=Booth.DRAFT)
+    draft = factory.booth(factory.company(owner=factory.user(), name="Early Bird"), status=Booth.Status.DRAFT)
     placement = services.place_booth(get(User, organizer), get(Edition, edition), get(Booth, draft),
                                      get(Pavilion, pavilions["food"]), "F-1")
     assert placement.stand == "F-1"
@@ -252,7 +252,7 @@ def test_a_booth_placed_while_the_pavilion_is_deleted_keeps_it(app_ctx, monkeypa
 
 def test_booths_are_live_on_the_editions_days_only(app_ctx, factory, hall):
     edition, pavilions, _organizer, booths = hall
-    draft = factory.edition(status=Edition.DRAFT, starts_on=date(2027, 9, 1), ends_on=date(2027, 9, 30))
+    draft = factory.edition(status=Edition.Status.DRAFT, starts_on=date(2027, 9, 1), ends_on=date(2027, 9, 30))
     factory.placement(booths["Nanning Mask Machinery Co."], pavilions["health"])
     factory.placement(booths["Highlands Coffee Export"], factory.pavilion(draft))  # a secret edition is never live
     ids = [booth.id for booth in booths.values()]
@@ -283,9 +283,9 @@ def test_live_booth_ids_is_one_query_and_none_for_no_booths(app, app_ctx, factor
 
 def test_places_of_a_booth_newest_edition_first_without_secret_ones(app_ctx, factory, hall):
     edition, pavilions, _organizer, booths = hall
-    last_year = factory.edition(name="17th China-ASEAN Expo", status=Edition.ARCHIVED,
+    last_year = factory.edition(name="17th China-ASEAN Expo", status=Edition.Status.ARCHIVED,
                                 starts_on=date(2026, 9, 10), ends_on=date(2026, 9, 13))
-    draft = factory.edition(name="19th (draft)", status=Edition.DRAFT,
+    draft = factory.edition(name="19th (draft)", status=Edition.Status.DRAFT,
                             starts_on=date(2028, 9, 10), ends_on=date(2028, 9, 13))
     booth = booths["Nanning Mask Machinery Co."]
     factory.placement(booth, factory.pavilion(last_year, name="Public Health"), stand="P-7")
@@ -305,7 +305,7 @@ def test_booth_counts_per_pavilion(app_ctx, factory, hall):
     edition, pavilions, _organizer, booths = hall
     factory.placement(booths["Guangxi Steel"], pavilions["food"])
     factory.placement(booths["Highlands Coffee Export"], pavilions["food"])
-    suspended = factory.booth(factory.company(owner=factory.user()), status=Booth.SUSPENDED, suspended_reason="Spam")
+    suspended = factory.booth(factory.company(owner=factory.user()), status=Booth.Status.SUSPENDED, suspended_reason="Spam")
     factory.placement(suspended, pavilions["health"])
     mine = get(Edition, edition)
     assert services.booth_counts(mine, published_only=True) == {pavilions["food"].id: 2}
@@ -314,7 +314,7 @@ def test_booth_counts_per_pavilion(app_ctx, factory, hall):
 
 def test_finding_a_booth_to_place_by_company_name(app_ctx, factory, hall):
     edition, pavilions, _organizer, booths = hall
-    factory.booth(factory.company(owner=factory.user(), name="100% Natural Rubber"), status=Booth.SUBMITTED)
+    factory.booth(factory.company(owner=factory.user(), name="100% Natural Rubber"), status=Booth.Status.SUBMITTED)
     factory.company(owner=factory.user(), name="Pending Coffee", status="pending")  # no booth until approved
     factory.placement(booths["Highlands Coffee Export"], pavilions["food"])
     mine = get(Edition, edition)

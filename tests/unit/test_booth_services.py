@@ -42,7 +42,7 @@ def world(factory):
     staff = factory.user()
     company = factory.company(owner=owner, staff=[staff], name="Nanning Mask Machinery", country="CN")
     other = factory.company(owner=factory.user(), staff=[factory.user()])
-    booth = factory.booth(company, status=Booth.DRAFT)
+    booth = factory.booth(company, status=Booth.Status.DRAFT)
     return {"owner": owner, "staff": staff, "company": company, "booth": booth,
             "other_staff": other, "organizer": factory.organizer(), "edition_organizer": factory.organizer(factory.edition()),
             "attendee": factory.user()}
@@ -256,7 +256,7 @@ def test_submitting_says_exactly_what_is_missing(app_ctx, world):
     ready(booth, owner)
     assert services.missing_for_review(booth) == []
     services.submit_for_review(user(world, "staff"), booth)
-    assert booth.status == Booth.SUBMITTED and booth.submitted_at is not None
+    assert booth.status == Booth.Status.SUBMITTED and booth.submitted_at is not None
     assert isinstance(error_of(services.submit_for_review, owner, booth), services.BoothStateChanged)
 
 
@@ -268,7 +268,7 @@ def test_an_organizer_publishes_and_the_owner_is_emailed_once(app_ctx, world, re
         with pytest.raises(NotAllowed):
             services.publish_booth(user(world, outsider), booth)
     services.publish_booth(organizer, booth)
-    assert booth.status == Booth.PUBLISHED and booth.reviewed_by_id == organizer.id and booth.published_at
+    assert booth.status == Booth.Status.PUBLISHED and booth.reviewed_by_id == organizer.id and booth.published_at
     [message] = messages()
     assert message.recipient == "owner@example.com" and message.kind == "booth.published"
     assert message.dedupe_key.startswith(f"booth-decision:{booth.id}:published:")
@@ -288,7 +288,7 @@ def test_sending_back_needs_a_note_that_the_team_reads(app_ctx, world):
     services.submit_for_review(owner, booth)
     assert error_of(services.send_back_booth, organizer, booth, "  ").field == "note"
     services.send_back_booth(organizer, booth, " Add your CE certificate. ")
-    assert booth.status == Booth.DRAFT and booth.review_note == "Add your CE certificate."
+    assert booth.status == Booth.Status.DRAFT and booth.review_note == "Add your CE certificate."
     [message] = messages()
     assert message.kind == "booth.sent_back" and "Add your CE certificate." in message.body_text
     assert f"/booths/{booth.slug}/edit" in message.body_text
@@ -307,7 +307,7 @@ def test_suspending_needs_a_reason_and_publishing_again_is_its_own_email(app_ctx
     services.publish_booth(organizer, booth)
     assert error_of(services.suspend_booth, organizer, booth, "").field == "note"
     services.suspend_booth(organizer, booth, "Counterfeit certificates.")
-    assert booth.status == Booth.SUSPENDED and booth.suspended_reason == "Counterfeit certificates."
+    assert booth.status == Booth.Status.SUSPENDED and booth.suspended_reason == "Counterfeit certificates."
     services.publish_booth(organizer, booth)
     services.suspend_booth(organizer, booth, "Again.")
     kinds = [(message.kind, message.subject) for message in messages()]
@@ -328,7 +328,7 @@ def test_a_fixed_suspended_booth_goes_back_to_the_queue(app_ctx, world):
     services.publish_booth(organizer, booth)
     services.suspend_booth(organizer, booth, "Broken links.")
     services.submit_for_review(owner, booth)
-    assert booth.status == Booth.SUBMITTED and booth.suspended_reason == "Broken links."  # the reviewer sees why
+    assert booth.status == Booth.Status.SUBMITTED and booth.suspended_reason == "Broken links."  # the reviewer sees why
     assert services.count_booths_awaiting_review() == 1
 
 
@@ -338,7 +338,7 @@ def test_editing_a_published_booth_keeps_it_published(app_ctx, world):
     services.submit_for_review(owner, booth)
     services.publish_booth(organizer, booth)
     services.update_profile(owner, booth, tagline="New tagline", description=DESCRIPTION)
-    assert booth.status == Booth.PUBLISHED and booth.tagline == "New tagline"
+    assert booth.status == Booth.Status.PUBLISHED and booth.tagline == "New tagline"
     assert isinstance(error_of(services.submit_for_review, owner, booth), services.BoothStateChanged)
 
 
@@ -349,10 +349,10 @@ def test_a_decision_lost_to_a_concurrent_one_changes_nothing(app_ctx, world):
     db.session.commit()
     # Another organizer's publication lands after this one loaded the (still submitted) booth.
     db.session.execute(Booth.__table__.update().where(Booth.id == booth.id).values(status="published"))
-    assert booth.status == Booth.SUBMITTED
+    assert booth.status == Booth.Status.SUBMITTED
     error = error_of(services.send_back_booth, organizer, booth, "Too late")
     assert error.status == 409 and "it is now published" in str(error)
-    assert booth.status == Booth.PUBLISHED and booth.review_note == ""
+    assert booth.status == Booth.Status.PUBLISHED and booth.review_note == ""
     assert messages() == []
 
 
@@ -372,7 +372,7 @@ def test_the_review_queue_holds_submitted_booths_oldest_submission_first(app_ctx
 
 
 def test_the_database_refuses_a_suspension_without_reason(app_ctx, world):
-    booth_of(world).status = Booth.SUSPENDED
+    booth_of(world).status = Booth.Status.SUSPENDED
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()

@@ -73,7 +73,7 @@ def test_a_product_gets_an_address_from_its_name_and_comes_last(app_ctx, team, f
         name="  KN95   respirator ", category_id=categories["masks-respirators"], description="**Five** layers",
         specifications=[["Material", "Melt-blown"]], min_order_quantity=200, order_unit="box",
         price_min=Decimal("2.50"), price_max=Decimal("3.10"), currency="CNY", hs_code="630790",
-        availability=Product.MADE_TO_ORDER))
+        availability=Product.Availability.MADE_TO_ORDER))
     db.session.commit()
     saved = db.session.get(Product, product.id)
     assert saved.slug == "kn95-respirator" and saved.name == "KN95 respirator"

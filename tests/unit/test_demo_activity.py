@@ -83,7 +83,7 @@ def check_analytics_and_ranking(booth: Booth) -> None:
     busiest = db.session.execute(select(EngagementEvent.booth_id).group_by(EngagementEvent.booth_id)
                                  .order_by(func.count().desc()).limit(1)).scalar()
     assert busiest == booth.id
-    others = db.session.scalars(select(Booth).where(Booth.status == Booth.PUBLISHED, Booth.id != booth.id)).all()
+    others = db.session.scalars(select(Booth).where(Booth.status == Booth.Status.PUBLISHED, Booth.id != booth.id)).all()
     assert all(not booth_analytics(other, 30).is_empty for other in others[:3])
     # The ranking names the buyers who wrote and those who share their details, never the team.
     ranked = db.session.execute(leads_query(booth, days=30)).all()
@@ -94,10 +94,10 @@ def check_analytics_and_ranking(booth: Booth) -> None:
 
 def check_inquiries(booth: Booth) -> None:
     statuses = leads.status_counts(booth)
-    assert all(statuses[status] >= 1 for status in TradeInquiry.STATUSES), statuses
+    assert all(statuses[status] >= 1 for status in tuple(TradeInquiry.Status)), statuses
     quotations = set(db.session.scalars(select(Quotation.status)))
-    assert quotations == {Quotation.OPEN, Quotation.ACCEPTED, Quotation.DECLINED, Quotation.SUPERSEDED,
-                          Quotation.WITHDRAWN}
+    assert quotations == {Quotation.Status.OPEN, Quotation.Status.ACCEPTED, Quotation.Status.DECLINED, Quotation.Status.SUPERSEDED,
+                          Quotation.Status.WITHDRAWN}
     inquiries = db.session.scalars(select(TradeInquiry).where(TradeInquiry.booth_id == booth.id)).all()
     buyers = {inquiry.buyer.email for inquiry in inquiries}
     assert "buyer@example.com" in buyers and len(buyers) >= 6
@@ -120,8 +120,8 @@ def check_inquiries(booth: Booth) -> None:
 
 def check_reports(app, booth: Booth) -> None:
     reports = db.session.scalars(select(LeadReport).order_by(LeadReport.id)).all()
-    assert [(report.scope, report.status) for report in reports] == [(LeadReport.BOOTH, LeadReport.DONE),
-                                                                      (LeadReport.EXPO, LeadReport.DONE)]
+    assert [(report.scope, report.status) for report in reports] == [(LeadReport.BOOTH, LeadReport.Status.DONE),
+                                                                      (LeadReport.EXPO, LeadReport.Status.DONE)]
     booth_report = reports[0]
     assert booth_report.booth_id == booth.id and booth_report.rows_total == sum(leads.status_counts(booth).values())
     root = Path(app.config["STORAGE_PATH"])
@@ -138,8 +138,8 @@ def check_reports(app, booth: Booth) -> None:
 def check_buyer(edition) -> None:
     buyer = db.session.scalar(select(User).where(User.email == "buyer@example.com"))
     registrations = db.session.scalars(select(Registration).where(Registration.user_id == buyer.id)).all()
-    confirmed = [registration for registration in registrations if registration.status == Registration.CONFIRMED]
-    waiting = [registration for registration in registrations if registration.status == Registration.WAITLISTED]
+    confirmed = [registration for registration in registrations if registration.status == Registration.Status.CONFIRMED]
+    waiting = [registration for registration in registrations if registration.status == Registration.Status.WAITLISTED]
     assert len(confirmed) == 3 and all(registration.ticket_code for registration in confirmed)
     assert len(waiting) == 1 and waiting[0].session.seats_taken == waiting[0].session.capacity
     # Not the session the browser journey registers for, and not checked in: the journey does that.
@@ -161,7 +161,7 @@ def check_buyer(edition) -> None:
     seats = [(registration.session_id, registration.session.seats_taken) for registration in confirmed]
     for session_id, taken in seats:
         assert taken == db.session.scalar(select(func.count(Registration.id)).where(
-            Registration.session_id == session_id, Registration.status == Registration.CONFIRMED))
+            Registration.session_id == session_id, Registration.status == Registration.Status.CONFIRMED))
 
 
 def check_pages(app, edition_slug: str) -> None:
@@ -191,7 +191,7 @@ def check_pages(app, edition_slug: str) -> None:
     with app.app_context():
         from expo.registrations.tickets import ticket_payload
 
-        waiting = db.session.scalars(select(Registration).where(Registration.status == Registration.CONFIRMED,
+        waiting = db.session.scalars(select(Registration).where(Registration.status == Registration.Status.CONFIRMED,
                                                                 Registration.checked_in_at.is_(None))
                                      .order_by(Registration.id)).first()
         payload, name = ticket_payload(waiting), waiting.user.name

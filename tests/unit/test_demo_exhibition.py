@@ -59,12 +59,12 @@ def check_the_demo_exhibition(app):
     stands = [place.stand for booth in published for place in booth.placements]
     assert len(stands) == len(published) and all(stands) and len(set(stands)) == len(stands)
     # The organizers' review queue has something in it; a draft is being written.
-    assert sum(booth.status == Booth.SUBMITTED for booth in booths) >= 2
-    assert any(booth.status == Booth.DRAFT for booth in booths)
+    assert sum(booth.status == Booth.Status.SUBMITTED for booth in booths) >= 2
+    assert any(booth.status == Booth.Status.DRAFT for booth in booths)
 
     for booth in booths:
         company = booth.company
-        assert company.status == ExhibitorCompany.APPROVED and company.owner is not None
+        assert company.status == ExhibitorCompany.Status.APPROVED and company.owner is not None
         assert company.logo_path and decoded(app, company.logo_path).size == (256, 256)
         assert booth.tagline and booth.description_html.startswith("<p>") and booth.contact_email
         assert booth.opening_hours["mon"] and booth.timezone.startswith("Asia/")

@@ -93,7 +93,7 @@ def test_robots_prefetches_the_team_and_unpublished_booths_are_not_counted(app, 
     owner, staff = factory.user(), factory.user()
     company = factory.company(owner=owner, staff=[staff])
     booth = factory.booth(company)
-    draft = factory.booth(factory.company(owner=factory.user()), status=Booth.DRAFT)
+    draft = factory.booth(factory.company(owner=factory.user()), status=Booth.Status.DRAFT)
     for agent in ("Googlebot/2.1 (+http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0)",
                   "facebookexternalhit/1.1", "curl/8.5.0", "python-requests/2.32", ""):
         assert visit(app, booth.slug, agent=agent) == (False, None), agent
@@ -279,7 +279,7 @@ def test_a_double_click_racing_past_the_lookup_is_settled_by_the_unique_index(ap
 
 
 def test_only_booths_and_products_on_show_can_be_saved(app, factory, shopper):
-    draft = factory.booth(factory.company(owner=factory.user()), status=Booth.DRAFT)
+    draft = factory.booth(factory.company(owner=factory.user()), status=Booth.Status.DRAFT)
     product = factory.product(draft)
     with app.test_request_context():
         user = db.session.get(User, shopper.id)
@@ -298,14 +298,14 @@ def test_favourites_list_newest_first_and_hide_what_is_no_longer_on_show(app, fa
                        db.session.get(Product, product.id), db.session.get(Product, hidden_product.id)):
             services.add_favourite(user, target)
             db.session.commit()
-        db.session.get(Booth, other.id).status = Booth.SUSPENDED
+        db.session.get(Booth, other.id).status = Booth.Status.SUSPENDED
         db.session.get(Booth, other.id).suspended_reason = "Counterfeit goods"
         db.session.commit()
         listed = db.session.scalars(services.favourites_of(user)).all()
         assert [(f.booth_id, f.product_id) for f in listed] == [(None, product.id), (booth.id, None)]
         assert [f.product_id for f in db.session.scalars(services.favourites_of(user, "products"))] == [product.id]
         assert services.favourite_counts(user) == {"booths": 1, "products": 1}
-        db.session.get(Booth, other.id).status = Booth.PUBLISHED
+        db.session.get(Booth, other.id).status = Booth.Status.PUBLISHED
         db.session.commit()
         assert services.favourite_counts(user) == {"booths": 2, "products": 2}, "back on show, back in the list"
 

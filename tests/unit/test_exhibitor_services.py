@@ -68,7 +68,7 @@ def test_slug_keeps_letters_of_every_script_and_folds_case_and_punctuation():
 def test_application_creates_a_pending_company_owned_by_the_applicant(app_ctx, people):
     applicant = get(User, people["applicant"])
     company = services.apply_for_exhibitor(applicant, data(), logo=png())
-    assert company.status == ExhibitorCompany.PENDING and company.slug == "acme-trading"
+    assert company.status == ExhibitorCompany.Status.PENDING and company.slug == "acme-trading"
     assert company.logo_path.startswith("logos/") and company.logo_path.endswith(".png")
     assert [(member.user_id, member.role) for member in company.members] == [(applicant.id, "owner")]
     assert company.submitted_at is not None and company.reviewed_at is None
@@ -121,7 +121,7 @@ def test_only_the_owner_edits_and_a_rejected_application_goes_back_to_the_queue(
     assert company.status == "pending" and company.slug == "acme-licensed" and company.submitted_at > before
     assert company.rejection_reason == "Missing licence"  # the reviewer sees why it came back
     assert services.update_application(owner, company, data(name="Acme Licensed")) is False  # a pending edit
-    company.status = ExhibitorCompany.APPROVED
+    company.status = ExhibitorCompany.Status.APPROVED
     assert isinstance(error_of(services.update_application, owner, company, data()), services.ApplicationLocked)
 
 
@@ -207,7 +207,7 @@ def test_a_decision_lost_to_a_concurrent_one_changes_nothing(app_ctx, people, fa
 
 def test_the_database_refuses_a_rejection_without_reason(app_ctx, people, factory):
     row = factory.company(owner=people["applicant"], status="pending")
-    get(ExhibitorCompany, row).status = ExhibitorCompany.REJECTED
+    get(ExhibitorCompany, row).status = ExhibitorCompany.Status.REJECTED
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()

@@ -20,11 +20,11 @@ def edition(factory):
     return factory.edition(slug="18th", name="18th China-ASEAN Expo")
 
 
-def exhibitor(factory, edition, pavilion, name, *, country="CN", status=Booth.PUBLISHED, logo=True):
+def exhibitor(factory, edition, pavilion, name, *, country="CN", status=Booth.Status.PUBLISHED, logo=True):
     owner = factory.user()
     company = factory.company(owner=owner, name=name, slug=name.lower().replace(" ", "-"), country=country,
                               logo_path="logos/x.png" if logo else None)
-    reason = {"suspended_reason": "Out of date"} if status == Booth.SUSPENDED else {}
+    reason = {"suspended_reason": "Out of date"} if status == Booth.Status.SUSPENDED else {}
     booth = factory.booth(company, status=status, country=country, **reason)
     factory.placement(booth, pavilion)
     return booth
@@ -34,7 +34,7 @@ def test_figures_count_published_exhibitors_their_countries_products_and_session
     hall = factory.pavilion(edition)
     masks = exhibitor(factory, edition, hall, "Nanning Masks", country="CN")
     coffee = exhibitor(factory, edition, hall, "Saigon Coffee", country="VN")
-    draft = exhibitor(factory, edition, hall, "Draft Durian", country="TH", status=Booth.DRAFT)
+    draft = exhibitor(factory, edition, hall, "Draft Durian", country="TH", status=Booth.Status.DRAFT)
     for booth, count in ((masks, 2), (coffee, 1), (draft, 5)):
         for _ in range(count):
             factory.product(booth)
@@ -53,7 +53,7 @@ def test_featured_booths_rotate_by_day_logos_first_and_only_published(app_ctx, f
     hall = factory.pavilion(edition)
     with_logo = [exhibitor(factory, edition, hall, f"Logo Company {n}").id for n in range(6)]
     without_logo = exhibitor(factory, edition, hall, "Plain Company", logo=False).id
-    exhibitor(factory, edition, hall, "Hidden Company", status=Booth.SUSPENDED)
+    exhibitor(factory, edition, hall, "Hidden Company", status=Booth.Status.SUSPENDED)
     edition_row = db.session.get(Edition, edition.id)
 
     days = [date(2027, 9, 1) + timedelta(days=offset) for offset in range(30)]

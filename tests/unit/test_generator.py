@@ -26,17 +26,17 @@ def test_the_generator_adds_booths_products_and_placements_search_finds(app):
         # Every booth has a product; some booths are not published, and those are never found.
         assert db.session.scalar(select(func.count(func.distinct(Product.booth_id)))) == 40
         statuses = dict(db.session.execute(select(Booth.status, func.count()).group_by(Booth.status)).all())
-        assert statuses[Booth.PUBLISHED] >= 30
+        assert statuses[Booth.Status.PUBLISHED] >= 30
         countries = set(db.session.scalars(select(Booth.country)))
         assert countries <= {"CN", "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"} and len(countries) >= 5
         # No published edition existed, so two were made with their pavilions, and booths placed in them.
         assert db.session.scalar(select(func.count(Edition.id))) == 2
         assert db.session.scalar(select(func.count(Pavilion.id))) > 10
         placed = db.session.scalars(select(BoothPlacement.booth_id)).all()
-        assert placed and set(db.session.scalars(select(Booth.status).where(Booth.id.in_(placed)))) == {Booth.PUBLISHED}
+        assert placed and set(db.session.scalars(select(Booth.status).where(Booth.id.in_(placed)))) == {Booth.Status.PUBLISHED}
 
         # search_text is what the flush listener would have written.
-        product = db.session.scalars(select(Product).join(Booth).where(Booth.status == Booth.PUBLISHED)
+        product = db.session.scalars(select(Product).join(Booth).where(Booth.status == Booth.Status.PUBLISHED)
                                      .order_by(Product.id).limit(1)).one()
         from expo.exhibition.search_index import category_path
 
@@ -48,10 +48,10 @@ def test_the_generator_adds_booths_products_and_placements_search_finds(app):
         # Search finds generated products by a word of their name.
         word = product.name.split()[-1]
         found = services.search(SearchCriteria(text=word))
-        assert found.page.items and all(item.booth.status == Booth.PUBLISHED for item in found.page.items)
+        assert found.page.items and all(item.booth.status == Booth.Status.PUBLISHED for item in found.page.items)
         assert product.id in {item.id for page in range(1, found.page.pages + 1)
                               for item in services.search(SearchCriteria(text=word, page=page)).page.items}
-        assert services.search(SearchCriteria(kind=BOOTHS)).counts[BOOTHS].value == statuses[Booth.PUBLISHED]
+        assert services.search(SearchCriteria(kind=BOOTHS)).counts[BOOTHS].value == statuses[Booth.Status.PUBLISHED]
 
 
 def test_the_same_seed_gives_the_same_exhibition(app):

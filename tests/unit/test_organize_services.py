@@ -165,7 +165,7 @@ def test_course_capacity_goes_through_the_registration_service(app_ctx, organize
     registrations.register(first, course)
     waiting = registrations.register(second, course).registration
     db.session.commit()
-    assert waiting.status == Registration.WAITLISTED
+    assert waiting.status == Registration.Status.WAITLISTED
 
     data = forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True, capacity=2)
     promoted = services.update_forum(organizer, get(Forum, course), data)
@@ -239,7 +239,7 @@ def test_raising_session_capacity_promotes_and_lowering_below_seats_is_refused(a
 def test_session_with_active_registrations_is_not_deleted(app_ctx, organizer, factory, edition):
     forum = factory.forum(edition)
     busy = factory.programme_session(forum)
-    factory.registration(factory.user(), busy, status=Registration.WAITLISTED, waitlist_number=1)
+    factory.registration(factory.user(), busy, status=Registration.Status.WAITLISTED, waitlist_number=1)
     error = error_of(services.delete_session, get(User, organizer), get(ProgrammeSession, busy))
     assert "Cancel their registrations" in str(error)
 

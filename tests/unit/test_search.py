@@ -128,9 +128,9 @@ def test_a_query_of_nothing_searchable_finds_nothing_and_says_so(app, exhibitor)
 
 
 def test_unpublished_booths_and_their_products_never_appear(app, exhibitor):
-    for status in (Booth.DRAFT, Booth.SUBMITTED):
+    for status in (Booth.Status.DRAFT, Booth.Status.SUBMITTED):
         add_products(app, exhibitor(f"Hidden {status} durian", status=status), {"name": f"Secret {status} durian"})
-    suspended = exhibitor("Hidden suspended durian", status=Booth.SUSPENDED, suspended_reason="Expired papers")
+    suspended = exhibitor("Hidden suspended durian", status=Booth.Status.SUSPENDED, suspended_reason="Expired papers")
     add_products(app, suspended, {"name": "Secret suspended durian"})
     add_products(app, exhibitor("Open Durian Farm"), {"name": "Public durian"})
     for sort in (RELEVANCE, NEWEST, NAME, MIN_ORDER):
@@ -276,7 +276,7 @@ def test_the_exhibitions_figures_count_published_booths_in_one_query_each(app, e
     for index in range(3):
         factory.placement(exhibitor(f"Health {index}"), health)
     factory.placement(exhibitor("Food open", "TH"), food)
-    factory.placement(exhibitor("Food draft", "TH", status=Booth.DRAFT), food)
+    factory.placement(exhibitor("Food draft", "TH", status=Booth.Status.DRAFT), food)
     with app.app_context():
         from expo.editions.models import Edition
 

@@ -45,7 +45,7 @@ def test_a_committed_change_shows_at_once(app, factory, client):
     # A statement that changes rows in bulk (as the volume generator does) forgets them as well.
     with app.app_context():
         db.session.execute(db.update(Booth).where(Booth.country == "TH")
-                           .values(status=Booth.SUSPENDED, suspended_reason="Counterfeit goods"))
+                           .values(status=Booth.Status.SUSPENDED, suspended_reason="Counterfeit goods"))
         db.session.commit()
         assert filter_options().countries == (("VN", 1),)
 
@@ -54,7 +54,7 @@ def test_a_rolled_back_change_is_not_kept(app, factory):
     owner = factory.user()
     company = factory.company(owner=owner, country="VN")
     with app.app_context():
-        db.session.add(Booth(company_id=company.id, slug="vn-booth", country="VN", status=Booth.PUBLISHED))
+        db.session.add(Booth(company_id=company.id, slug="vn-booth", country="VN", status=Booth.Status.PUBLISHED))
         db.session.flush()
         assert filter_options().countries == (("VN", 1),)  # read inside the transaction
         db.session.rollback()
@@ -64,7 +64,7 @@ def test_a_rolled_back_change_is_not_kept(app, factory):
 def test_a_change_made_by_another_process_shows_once_the_options_are_older_than_max_age(app, factory, monkeypatch):
     owner = factory.user()
     factory.booth(factory.company(owner=owner, country="VN"))
-    factory.booth(factory.company(owner=owner, country="TH"), status=Booth.SUSPENDED,
+    factory.booth(factory.company(owner=owner, country="TH"), status=Booth.Status.SUSPENDED,
                   suspended_reason="Counterfeit goods")
     with app.app_context():
         assert filter_options().countries == (("VN", 1),)
@@ -72,7 +72,7 @@ def test_a_change_made_by_another_process_shows_once_the_options_are_older_than_
         # A connection of its own stands for another process: this one's sessions never see it.
         with db.engine.begin() as connection:
             connection.execute(update(Booth.__table__).where(Booth.__table__.c.country == "TH")
-                               .values(status=Booth.PUBLISHED))
+                               .values(status=Booth.Status.PUBLISHED))
         assert filter_options().countries == (("VN", 1),)
         monkeypatch.setattr(options_module, "MAX_AGE", 0.0)
         assert dict(filter_options().countries) == {"VN": 1, "TH": 1}

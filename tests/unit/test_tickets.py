@@ -158,9 +158,9 @@ def test_check_in_happens_once(app_ctx, world):
 
 
 @pytest.mark.parametrize("status, fields, reason", [
-    (Registration.WAITLISTED, {"waitlist_number": 1}, "on the waiting list"),
-    (Registration.PENDING, {}, "awaits the organizers' approval"),
-    (Registration.CANCELLED, {}, "was cancelled"),
+    (Registration.Status.WAITLISTED, {"waitlist_number": 1}, "on the waiting list"),
+    (Registration.Status.PENDING, {}, "awaits the organizers' approval"),
+    (Registration.Status.CANCELLED, {}, "was cancelled"),
 ])
 def test_an_unconfirmed_registration_is_refused(app_ctx, factory, world, status, fields, reason):
     waiting = factory.registration(factory.user(), world.session, status=status, **fields)

@@ -61,8 +61,8 @@ def new_inquiry(slug: str):
     if request.method == "GET":
         chosen = query_id("product")
         form.products.data = [chosen] if chosen in dict(products) else []
-        if request.args.get("kind") == TradeInquiry.ORDER_REQUEST:
-            form.kind.data = TradeInquiry.ORDER_REQUEST
+        if request.args.get("kind") == TradeInquiry.Kind.ORDER_REQUEST:
+            form.kind.data = TradeInquiry.Kind.ORDER_REQUEST
         form.buyer_organisation.data = current_user.organisation
         form.buyer_country.data = current_user.country or ""
         form.destination_country.data = current_user.country or ""

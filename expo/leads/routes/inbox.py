@@ -30,7 +30,7 @@ def _inbox_filters(booth: Booth) -> services.InboxFilters:
     status = request.args.get("status") or None
     assignee = request.args.get("assignee")
     return services.InboxFilters(
-        status=status if status in TradeInquiry.STATUSES else None,
+        status=status if status in tuple(TradeInquiry.Status) else None,
         assignee=parse_whole_number(assignee, minimum=services.UNASSIGNED, maximum=MAX_ID),
         product_id=query_id("product"),
         unread_only=request.args.get("unread") == "1",
@@ -62,7 +62,7 @@ def _team_forms(inquiry: TradeInquiry) -> dict:
 
 
 def _fill_choices(inquiry: TradeInquiry, forms: dict) -> dict:
-    forms["status_form"].status.choices = [(status, services.status_label(status))
+    forms["status_form"].status.choices = [(status, TradeInquiry.Status(status).label)
                                            for status in services.allowed_moves(inquiry)]
     forms["assign_form"].assignee.choices = [("", _("Nobody"))] + [
         (str(user.id), user.name) for user in services.team_members(inquiry.booth)]
@@ -160,7 +160,7 @@ def change_status(slug: str, inquiry_id: int):
         flash(str(exc), "danger")
         return _render_team_inquiry(*_reload(slug, inquiry_id), exc.status)
     db.session.commit()
-    flash(_("The inquiry is now %(status)s.", status=services.status_label(inquiry.status)), "success")
+    flash(_("The inquiry is now %(status)s.", status=inquiry.status.label), "success")
     return redirect(_inquiry_url(booth, inquiry))
 
 

@@ -121,13 +121,13 @@ def render_report(report: LeadReport, *, booth: Booth | None, progress_url: str,
     return render_template("leads/report.html", report=report, booth=booth,
                            company=booth.company if booth else None, progress=reports.progress(report),
                            progress_url=progress_url, download=download, retry_url=retry_url,
-                           can_retry=report.status == LeadReport.FAILED or reports.is_stalled(report),
+                           can_retry=report.status == LeadReport.Status.FAILED or reports.is_stalled(report),
                            refresh=not report.is_finished, scope=reports.scope_label(report))
 
 
 def download_report(report: LeadReport, fmt: str):
     path = reports.stored_path(report, fmt)
-    if report.status != LeadReport.DONE or not path:
+    if report.status != LeadReport.Status.DONE or not path:
         abort(404)
     reports.record_download(current_user, report, fmt)
     db.session.commit()
