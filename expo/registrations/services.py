@@ -80,19 +80,9 @@ def _target_filter(target: Target):
     return Registration.forum_id == target.id
 
 
-def _guarded() -> bool:
-    # Only the concurrency test turns this off, to prove that the test catches an oversell.
-    return current_app.config.get("REGISTRATION_CAPACITY_GUARD", True)
-
-
 def take_seat(target: Target) -> bool:
     """Take one seat if one is free, atomically. True if taken."""
     model = type(target)
-    if not _guarded():
-        taken = db.session.scalar(
-            select(func.count(Registration.id)).where(_target_filter(target), Registration.status == Registration.Status.CONFIRMED)
-        )
-        return target.capacity is None or taken < target.capacity
     result = db.session.execute(
         update(model)
         .where(model.id == target.id, or_(model.capacity.is_(None), model.seats_taken < model.capacity))
@@ -105,21 +95,17 @@ def take_seat(target: Target) -> bool:
 
 def release_seat(target: Target) -> None:
     model = type(target)
-    if _guarded():
-        db.session.execute(
-            update(model)
-            .where(model.id == target.id, model.seats_taken > 0)
-            .values(seats_taken=model.seats_taken - 1)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.expire(target, ["seats_taken"])
+    db.session.execute(
+        update(model)
+        .where(model.id == target.id, model.seats_taken > 0)
+        .values(seats_taken=model.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(target, ["seats_taken"])
 
 
 def next_waitlist_number(target: Target) -> int:
     model = type(target)
-    if not _guarded():
-        highest = db.session.scalar(select(func.max(Registration.waitlist_number)).where(_target_filter(target)))
-        return (highest or 0) + 1
     number = db.session.execute(
         update(model)
         .where(model.id == target.id)
@@ -281,9 +267,9 @@ def register(actor: User, target: Target, answers: dict[str, object] | None = No
 def _claims_in_one_statement(target: Target, forum: Forum) -> bool:
     """PostgreSQL takes the seat (or the next waiting-list number) and inserts the registration in one
     statement, so the session's row lock is held for that round trip and the commit, not five. SQLite
-    serialises whole transactions anyway (BEGIN IMMEDIATE) and keeps the step-by-step path, as do
-    approval mode and the concurrency test's unguarded mode."""
-    return db.session.get_bind().dialect.name == "postgresql" and _guarded() and not forum.needs_approval
+    serialises whole transactions anyway (BEGIN IMMEDIATE) and keeps the step-by-step path, as does
+    approval mode."""
+    return db.session.get_bind().dialect.name == "postgresql" and not forum.needs_approval
 
 
 def _claim_seat_or_waitlist_place(actor: User, target: Target, answers: dict[str, object],

@@ -22,9 +22,17 @@ from bench.registration_race import Race, add_people, add_session, race, registe
 from expo import create_app
 from expo.extensions import db
 from expo.registrations import services
+from tests.unguarded_registration import without_capacity_guard
 
 RACERS, CAPACITY = 50, 10
 NAIVE_ATTEMPTS = 3
+
+
+@pytest.fixture()
+def naive_path() -> Iterator[None]:
+    """Registrations take the unguarded read-then-write path (tests/unguarded_registration.py)."""
+    with without_capacity_guard():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -88,12 +96,11 @@ def test_a_crowd_never_overbooks_a_session(sqlite_app: Flask) -> None:
     assert counts.waitlist_numbers == list(range(1, RACERS - CAPACITY + 1))
 
 
-def test_without_the_guard_begin_immediate_still_serialises_everyone(sqlite_app: Flask) -> None:
+def test_without_the_guard_begin_immediate_still_serialises_everyone(naive_path: None, sqlite_app: Flask) -> None:
     # Unlike PostgreSQL, the naive read-count-then-insert cannot oversell here: BEGIN IMMEDIATE
     # takes the database's single write lock before the count is read and keeps it until the
     # commit, so no two registrations ever overlap. Even so the guard must stay on: PostgreSQL
     # has no such lock (see tests/integration/test_registration_concurrency.py).
-    sqlite_app.config["REGISTRATION_CAPACITY_GUARD"] = False
     result, session_id = registrations_race(sqlite_app)
 
     assert result.errors == []
@@ -103,7 +110,7 @@ def test_without_the_guard_begin_immediate_still_serialises_everyone(sqlite_app:
     assert counts.waitlist_numbers == list(range(1, RACERS - CAPACITY + 1))
 
 
-def test_without_begin_immediate_the_naive_path_turns_people_away(sqlite_app: Flask) -> None:
+def test_without_begin_immediate_the_naive_path_turns_people_away(naive_path: None, sqlite_app: Flask) -> None:
     """The proof that these tests can fail on SQLite, and what BEGIN IMMEDIATE is for.
 
     Without it, each registration's count-then-insert runs in a deferred transaction (the
@@ -112,7 +119,6 @@ def test_without_begin_immediate_the_naive_path_turns_people_away(sqlite_app: Fl
     SQLite still cannot oversell, being serialisable, but people are turned away with
     "database is locked" instead of queued.
     """
-    sqlite_app.config["REGISTRATION_CAPACITY_GUARD"] = False
     without_begin_immediate(sqlite_app)
     errors: list[BaseException] = []
     for _ in range(NAIVE_ATTEMPTS):
