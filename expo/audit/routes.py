@@ -3,7 +3,7 @@ filterable, paginated and exportable as CSV and XLSX."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from expo.audit.forms import AuditFilterForm
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition
+from expo import exports
 from expo.extensions import db
 from expo.pagination import requested_page
 from expo.permissions import can_view_audit_log, require
@@ -19,8 +20,6 @@ from expo.permissions import can_view_audit_log, require
 bp = Blueprint("audit", __name__)
 
 PER_PAGE = 50
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _load(slug: str | None) -> Edition | None:
@@ -63,10 +62,7 @@ def _export(edition: Edition | None, fmt: str):
     content = services.export_entries(current_user, edition, filters, fmt)
     db.session.commit()
     name = f"audit-{edition.slug if edition else 'all'}-{utcnow():%Y%m%d-%H%M}.{fmt}"
-    return Response(content, mimetype=MIMETYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Cache-Control": "no-store",  # who did what, with their e-mail addresses
-    })
+    return exports.download(content, fmt, name)  # who did what, with their e-mail addresses
 
 
 @bp.route("/editions/<slug>/organize/audit")

@@ -6,8 +6,6 @@ or rolled back with it. Nothing here updates or deletes an entry.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -25,7 +23,7 @@ from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.permissions import can_view_audit_log, ensure
-from expo.spreadsheets import StreamingWorkbook
+from expo.exports import table_file
 
 
 @dataclass(frozen=True)
@@ -169,33 +167,20 @@ def _rows(query: Select, zone: str) -> Iterator[list]:
 def export_entries(actor: User, edition: Edition | None, filters: AuditFilters, fmt: str) -> bytes:
     """``edition``'s log (None: every entry) filtered, as CSV or XLSX. The export itself is
     recorded, after the rows are read: it is not in its own file."""
-    from expo.organize.exports import csv_safe  # organize imports the services that import this module
-
     ensure(can_view_audit_log(actor, edition))
     edition_id = edition.id if edition is not None else None
     query = entries_query(edition_id, filters)
     header, rows = _header(filters.timezone), _rows(query, filters.timezone)
-    count = 0
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([csv_safe(cell) for cell in header])
+    exported = [0]
+
+    def counted(rows):
         for row in rows:
-            writer.writerow([csv_safe(cell) for cell in row])
-            count += 1
-        content = buffer.getvalue().encode("utf-8-sig")  # Excel reads Chinese names right with the mark
-    elif fmt == "xlsx":
-        output = io.BytesIO()
-        with StreamingWorkbook(output) as book:
-            # Text cells are inline strings: never read as a formula.
-            sheet = book.add_sheet(_("Audit log")[:31], header=header,
-                                   widths=[20, 24, 30, 30, 18, 40, 10, 10, 40, 40, 16])
-            for row in rows:
-                sheet.append(row)
-                count += 1
-        content = output.getvalue()
-    else:
-        raise ValueError(f"unknown export format {fmt!r}")
+            exported[0] += 1
+            yield row
+
+    # Text cells are inline strings in the workbook, never read as a formula.
+    content = table_file(fmt, _("Audit log"), header, counted(rows), widths=[20, 24, 30, 30, 18, 40, 10, 10, 40, 40, 16])
+    count = exported[0]
     label = edition.name if edition is not None else _("Every edition")
     record(actor, AuditAction.AUDIT_LOG_EXPORTED, Subject(AuditObject.AUDIT_LOG, edition_id, label),
            edition_id=edition_id, after={"format": fmt, "entries": count, **filters.as_dict()})

@@ -10,8 +10,6 @@ daylight-saving changes alike, and a day without events is a row of zeros rather
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -23,6 +21,7 @@ from expo.booths.models import Booth, BoothDocument
 from expo.catalog.models import Product
 from expo.db_types import UTCDateTime, utcnow
 from expo.engagement.models import EngagementEvent
+from expo.exports import csv_bytes
 from expo.extensions import db
 from expo.i18n import is_known_timezone
 
@@ -202,15 +201,11 @@ def booth_analytics(booth: Booth, days: int = DEFAULT_PERIOD, now: datetime | No
 
 
 def daily_csv(booth: Booth, period: Period) -> bytes:
-    """The daily series as CSV, UTF-8 with a byte-order mark so spreadsheet programs read it right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Date (%(zone)s)", zone=period.zone), _("Booth visits"), _("Unique visitors"),
-                     _("Product views"), _("Brochure downloads"), _("Video plays")])
-    for day in daily_series(booth, period):
-        writer.writerow([day.day.isoformat(), day.visits, day.unique_visitors, day.product_views,
-                         day.brochure_downloads, day.video_plays])
-    return buffer.getvalue().encode("utf-8-sig")
+    """The daily series as CSV."""
+    header = [_("Date (%(zone)s)", zone=period.zone), _("Booth visits"), _("Unique visitors"),
+              _("Product views"), _("Brochure downloads"), _("Video plays")]
+    return csv_bytes(header, ([day.day.isoformat(), day.visits, day.unique_visitors, day.product_views,
+                               day.brochure_downloads, day.video_plays] for day in daily_series(booth, period)))
 
 
 def csv_filename(booth: Booth, period: Period) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import ImmutableMultiDict
 
+from expo import exports
 from expo.pagination import requested_page
 from expo.booths.models import Booth, BoothDocument
 from expo.booths.routes import load_booth
@@ -91,10 +92,8 @@ def show_booth_analytics(slug: str):
 def export_booth_analytics(slug: str):
     booth = load_booth_for_analytics(slug)
     period = analytics.period_ending_today(booth, _period_days())
-    return Response(analytics.daily_csv(booth, period), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{analytics.csv_filename(booth, period)}"',
-        "Cache-Control": "no-store",  # the company's own business figures
-    })
+    # The company's own business figures: sent as no-store.
+    return exports.download(analytics.daily_csv(booth, period), "csv", analytics.csv_filename(booth, period))
 
 
 @bp.route("/favourites")

@@ -42,7 +42,7 @@ from expo.leads import notify
 from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
 from expo.leads.services import LeadError
-from expo.organize.exports import csv_safe_row
+from expo.exports import csv_safe_row
 from expo.spreadsheets import StreamingWorkbook
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -17,7 +17,8 @@ from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.broadcasts import services as broadcasts
 from expo.broadcasts.forms import AudienceMessageForm
 from expo.broadcasts.models import Broadcast
-from expo.organize import exports, services
+from expo import exports
+from expo.organize import registrant_lists, services
 from expo.organize.forms import ForumForm, QuestionForm, SessionForm, SpeakerForm
 from expo.organize.services import OrganizeError
 from expo.permissions import can_manage_edition, require
@@ -336,23 +337,16 @@ def list_registrants(kind: str, target_id: int):
         "organize/registrants.html", edition=_edition(), target=target, kind=kind, forum=forum,
         questions=list(forum.questions), pagination=pagination,
         counts=registrations.counts_by_status(target), checked_in=registrations.checked_in_count(target),
-        answer_text=exports.answer_text,
+        answer_text=registrant_lists.answer_text,
     )
 
 
 @bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/registrants.<any(csv, xlsx):fmt>")
 def export_registrants(kind: str, target_id: int, fmt: str):
     target = _target(kind, target_id)
-    content = exports.export_registrants(current_user, target, fmt)
+    content = registrant_lists.export_registrants(current_user, target, fmt)
     db.session.commit()
-    if fmt == "csv":
-        mimetype = "text/csv; charset=utf-8"
-    else:
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{exports.export_filename(target, fmt)}"',
-        "Cache-Control": "no-store",  # personal data
-    })
+    return exports.download(content, fmt, registrant_lists.export_filename(target, fmt))
 
 
 def _back_to_registrants(registration: Registration):

@@ -1,4 +1,4 @@
-"""The rules of the organizer services: forums, sessions, questions, overview, exports."""
+"""The rules of the organizer services: forums, sessions, questions, overview, registrant_lists."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.organize import exports, services
+from expo import exports
+from expo.organize import services
 from expo.organize.services import ForumData, OrganizeError, QuestionData, SessionData
 from expo.permissions import NotAllowed
 from expo.registrations import services as registrations

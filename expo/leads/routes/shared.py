@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from expo import uploads
+from expo import exports, uploads
 from expo.booths.models import Booth
 from expo.db_types import utcnow
 from expo.editions.models import Edition
@@ -30,8 +30,6 @@ from expo.rules import show_on_form
 
 MESSAGES_PER_PAGE = 30
 REPORTS_PER_PAGE = 20
-REPORT_FORMATS = {"csv": "text/csv; charset=utf-8",
-                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 # --- loaders -------------------------------------------------------------------------------------
@@ -131,7 +129,7 @@ def download_report(report: LeadReport, fmt: str):
         abort(404)
     reports.record_download(current_user, report, fmt)
     db.session.commit()
-    response = send_from_directory(uploads.storage_root(), path, mimetype=REPORT_FORMATS[fmt], as_attachment=True,
+    response = send_from_directory(uploads.storage_root(), path, mimetype=exports.MIMETYPES[fmt], as_attachment=True,
                                    download_name=reports.filename(report, fmt), max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
