@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal, literal_column,
                         or_, select, table, union_all)
@@ -679,6 +679,8 @@ class ProductCard:
     booth: CardBooth
     # Search results only (product_cards(..., with_supplier=True)).
     supplier: CardSupplier | None = None
+
+    Availability: ClassVar = Product.Availability  # as on a Product, for the card's template
 
 
 def product_cards(ids: Sequence[int], *, with_supplier: bool = False) -> list[ProductCard]:
