@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_locale
 from flask_login import current_user, login_required, login_user, logout_user
 
 from expo.accounts import services
@@ -19,6 +20,7 @@ from expo.accounts.forms import (
 )
 from expo.errors import render_error
 from expo.extensions import client_address, db, limiter
+from expo.i18n import LANGUAGES
 from expo.rules import show_as_message, show_on_form
 from expo.transactions import writes_database
 from expo.urls import safe_next_path
@@ -48,6 +50,9 @@ def _start_session(user, remember: bool = False) -> None:
     if language:
         session["language"] = language
     login_user(user, remember=remember)
+    # The request chose its language and time zone before anyone was signed in: the messages that
+    # follow ("Welcome back") speak the account's language.
+    refresh_locale()
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -57,7 +62,7 @@ def sign_up():
         return redirect(url_for("core.home"))
     form = SignUpForm()
     if request.method == "GET":
-        form.language.data = session.get("language") or request.accept_languages.best_match(["en", "zh"]) or "en"
+        form.language.data = session.get("language") or request.accept_languages.best_match(list(LANGUAGES)) or "en"
         form.timezone.data = request.cookies.get("expo_tz") or "UTC"
     if form.validate_on_submit():
         try:

@@ -108,8 +108,12 @@ def _number(value: int) -> str:
     return format_decimal(value, locale=str(get_locale() or "en"))
 
 
+# The code page Excel on Windows uses for "CSV" in each interface language; cp1252 for the others.
+_LEGACY_ENCODING_OF_LANGUAGE = {"zh": "gb18030", "th": "cp874"}
+
+
 def default_legacy_encoding(locale: str) -> str:
-    return "gb18030" if locale.startswith("zh") else "cp1252"
+    return _LEGACY_ENCODING_OF_LANGUAGE.get(locale.split("_")[0].split("-")[0], "cp1252")
 
 
 class ImportRefused(RuleBroken):
