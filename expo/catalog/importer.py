@@ -109,7 +109,7 @@ def _number(value: int) -> str:
 
 
 # The code page Excel on Windows uses for "CSV" in each interface language; cp1252 for the others.
-_LEGACY_ENCODING_OF_LANGUAGE = {"zh": "gb18030", "th": "cp874"}
+_LEGACY_ENCODING_OF_LANGUAGE = {"zh": "gb18030", "th": "cp874", "vi": "cp1258"}
 
 
 def default_legacy_encoding(locale: str) -> str:

@@ -55,4 +55,5 @@ def test_the_default_code_page_follows_the_language():
     assert importer.default_legacy_encoding("th") == "cp874"
     assert importer.default_legacy_encoding("zh") == "gb18030"
     assert importer.default_legacy_encoding("zh_Hant_TW") == "gb18030"
+    assert importer.default_legacy_encoding("vi") == "cp1258"
     assert importer.default_legacy_encoding("en") == "cp1252"
