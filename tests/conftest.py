@@ -479,9 +479,23 @@ def add_engagement_event(app, booth, kind: str, *, visitor: str = "visitor-1", a
 
 @pytest.fixture()
 def worker_heartbeat(app) -> Iterator[None]:
-    """A worker that has just beaten (expo.heartbeat), for pages that check on it; gone afterwards."""
+    """A worker that keeps beating (expo.heartbeat) while the test runs, as a live one does, for pages
+    that check on it (a long test on a busy machine outlives one beat); gone afterwards."""
+    import threading
+
     from expo.heartbeat import store_for
 
-    store_for(app).beat()
+    store = store_for(app)
+    store.beat()
+    stopped = threading.Event()
+
+    def keep_beating() -> None:
+        while not stopped.wait(2.0):
+            store.beat()
+
+    beater = threading.Thread(target=keep_beating, name="test-worker-heartbeat", daemon=True)
+    beater.start()
     yield
+    stopped.set()
+    beater.join()
     app.config["WORKER_HEARTBEAT_PATH"].unlink(missing_ok=True)
