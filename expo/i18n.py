@@ -19,7 +19,8 @@ from flask_babel import format_date, format_datetime, get_locale, get_timezone, 
 from flask_login import current_user
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
-LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文", "vi": "Tiếng Việt", "th": "ไทย"}
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文", "vi": "Tiếng Việt", "th": "ไทย",
+                             "id": "Bahasa Indonesia", "ms": "Bahasa Melayu"}
 
 # China and the ten ASEAN member states come first in every country list.
 PRIORITY_COUNTRIES = ("CN", "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
