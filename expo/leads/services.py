@@ -476,6 +476,8 @@ def allowed_moves(inquiry: TradeInquiry) -> tuple[str, ...]:
 
 def change_status(actor: User, inquiry: TradeInquiry, status: str) -> None:
     permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
+    if status not in tuple(TradeInquiry.Status):
+        raise LeadError(_("Choose one of the options."), "status")
     if status not in allowed_moves(inquiry):
         raise InquiryConflict(_("An inquiry that is %(current)s cannot be marked %(wanted)s.",
                                 current=inquiry.status.label, wanted=TradeInquiry.Status(status).label), "status")

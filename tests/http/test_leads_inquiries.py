@@ -446,6 +446,15 @@ def test_the_team_moves_an_inquiry_only_along_the_allowed_paths(app, client, exp
     assert status_of(app, inquiry) == moves[-1]
 
 
+@pytest.mark.parametrize("status", ["shipped", "١٢", ""])
+def test_a_status_that_does_not_exist_is_refused_with_a_reason(app, client, expo, inquiry, status):
+    log_in(client, expo["staff"])
+    response = client.post(team_url(expo, inquiry, "/status"), data={"status": status})
+    assert response.status_code == 400
+    assert "Choose one of the options." in response.get_data(as_text=True)
+    assert status_of(app, inquiry) == "new"
+
+
 def test_closing_an_inquiry_withdraws_its_open_quotation(app, client, expo, inquiry):
     log_in(client, expo["owner"])
     client.post(team_url(expo, inquiry, "/quotations"), data=quotation_data())
