@@ -40,12 +40,16 @@ COPY worker ./worker
 COPY expo ./expo
 RUN pip install --no-cache-dir --no-deps -e .
 
-# Compile the message catalogues. A broken catalogue fails the build; only a tree without any
-# catalogue (nothing to compile, pybabel would exit 1) is skipped.
-RUN if [ -d expo/translations ] && [ -n "$(find expo/translations -name '*.po' -print -quit)" ]; then \
+# Compile the message catalogues: ours, and WTForms' own messages in the languages WTForms ships
+# none for (domain "wtforms"). A broken catalogue fails the build; only a tree without any catalogue
+# (nothing to compile, pybabel would exit 1) is skipped.
+RUN if [ -d expo/translations ] && [ -n "$(find expo/translations -name 'messages.po' -print -quit)" ]; then \
         pybabel compile -d expo/translations -f; \
     else \
         echo "no message catalogues in expo/translations: nothing to compile"; \
+    fi \
+    && if [ -d expo/translations/wtforms ] && [ -n "$(find expo/translations/wtforms -name 'wtforms.po' -print -quit)" ]; then \
+        pybabel compile -d expo/translations/wtforms -D wtforms -f; \
     fi
 
 # Static files: content-hashed copies with .br and .gz beside them, and their manifest, in

@@ -22,8 +22,10 @@ install: $(VENV)/.installed translations static
 
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -k lazy_npgettext:1c,2,3
 
+# Our catalogues, then WTForms' own messages in the languages WTForms ships none for (domain "wtforms").
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d expo/translations -f >/dev/null
+	$(BIN)/pybabel compile -d expo/translations/wtforms -D wtforms -f >/dev/null
 
 # Content-hashed, compressed copies of static/ in build/static; the app also does this when it starts.
 static: $(VENV)/.installed

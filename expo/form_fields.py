@@ -1,18 +1,33 @@
-"""Form fields several areas share."""
+"""The project's base form and the form fields several areas share."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, StopValidation
 
+from expo.i18n import wtforms_translations
 from expo.lib.ranges import FIRST_DAY, LAST_DAY, WHOLE_NUMBER, in_calendar, parse_whole_number
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+class Form(FlaskForm):
+    """Every form of the site. WTForms' own messages ("This field is required.", "Not a valid
+    choice.") come from our "wtforms" catalogue and then WTForms' own: WTForms ships none for
+    Vietnamese, Thai, Indonesian or Malay, and Flask-WTF alone shows their errors in English."""
+
+    class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_translations()
 
 
 def web_address_field(example: str, *, max_length: int = 80) -> StringField:

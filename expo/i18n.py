@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -17,6 +18,7 @@ from babel.dates import format_interval
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
+from wtforms.i18n import messages_path as wtforms_messages_path
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文", "vi": "Tiếng Việt", "th": "ไทย",
@@ -55,6 +57,27 @@ def catalogue() -> tuple[support.NullTranslations, Locale]:
     if translations is None:
         translations = _CATALOGUES[key] = get_translations()
     return translations, locale
+
+
+# WTForms' own messages ("This field is required.") for the languages WTForms ships no catalogue for,
+# and for what its catalogue of a language lacks: domain "wtforms", compiled by `make translations`.
+WTFORMS_CATALOGUES = Path(__file__).resolve().parent / "translations" / "wtforms"
+
+# Locale code -> WTForms' messages in that language, ours in front of WTForms' own.
+_WTFORMS_CATALOGUES: dict[str, support.NullTranslations] = {}
+
+
+def wtforms_translations() -> support.NullTranslations:
+    """WTForms' validator and field messages in the viewer's language, for the forms' Meta: our
+    catalogue first, then the one WTForms ships (a message neither has stays in English)."""
+    locale = get_locale()
+    key = str(locale) if locale is not None else "en"
+    translations = _WTFORMS_CATALOGUES.get(key)
+    if translations is None:
+        translations = support.Translations.load(str(WTFORMS_CATALOGUES), [key], domain="wtforms")
+        translations.add_fallback(support.Translations.load(wtforms_messages_path(), [key], domain="wtforms"))
+        _WTFORMS_CATALOGUES[key] = translations
+    return translations
 
 
 def is_known_timezone(name: str | None) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from expo.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ProfileData
+from expo.form_fields import Form
 from expo.i18n import country_choices, is_known_timezone, language_choices, timezone_choices
 from expo.text import one_line
 
@@ -55,7 +55,7 @@ class ProfileFieldsMixin:
         )
 
 
-class SignUpForm(ProfileFieldsMixin, FlaskForm):
+class SignUpForm(ProfileFieldsMixin, Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
     password = _password_field(_l("Password"))
@@ -71,7 +71,7 @@ class SignUpForm(ProfileFieldsMixin, FlaskForm):
         self.fill_choices()
 
 
-class ProfileForm(ProfileFieldsMixin, FlaskForm):
+class ProfileForm(ProfileFieldsMixin, Form):
     share_contact_with_booths = BooleanField(
         _l("Share my contact details with booths I visit"),
         description=_l("Exhibitors then see your name, organisation and e-mail address among their leads. "
@@ -86,7 +86,7 @@ class ProfileForm(ProfileFieldsMixin, FlaskForm):
         return replace(super().profile_data(), share_contact_with_booths=self.share_contact_with_booths.data)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired()],
@@ -95,13 +95,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()],
                        render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Send link"))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _password_field(_l("New password"))
     confirm = PasswordField(
         _l("Repeat new password"),
@@ -111,7 +111,7 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Set new password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     password = _password_field(_l("New password"))
@@ -123,7 +123,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class ConfirmActionForm(FlaskForm):
+class ConfirmActionForm(Form):
     """A bare form for POST-only buttons (log out, end sessions): carries the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
+from expo.form_fields import Form
 
-class GrantOrganizerForm(FlaskForm):
+
+class GrantOrganizerForm(Form):
     edition = SelectField(_l("Organizer of"), coerce=str)
     submit = SubmitField(_l("Grant organizer role"))
 

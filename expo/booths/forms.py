@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -11,6 +10,7 @@ from wtforms.validators import Length, Optional
 from expo import uploads
 from expo.booths import hours
 from expo.booths.services import BANNER_MIN_WIDTH, DOCUMENT_TITLE_MAX_LENGTH, ContactDetails, TAGLINE_MAX_LENGTH
+from expo.form_fields import Form
 from expo.i18n import timezone_choices
 from expo.text import MAX_MARKDOWN_LENGTH
 
@@ -28,7 +28,7 @@ def _file_field(label, description, accept: str, max_bytes: int) -> FileField:
     return FileField(label, description=description, render_kw={"accept": accept, "data-max-bytes": max_bytes})
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     tagline = StringField(_l("Tagline"), validators=[Optional(), Length(max=TAGLINE_MAX_LENGTH)],
                           description=_l("One line buyers see under your name in every listing, for example "
                                          "“Surgical masks and gowns for hospitals across ASEAN”."))
@@ -40,7 +40,7 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ImagesForm(FlaskForm):
+class ImagesForm(Form):
     logo = _file_field(_l("Company logo"), _l("A JPEG, PNG or WebP image of at most 5 MB, ideally square."),
                        IMAGE_TYPES, uploads.IMAGE_MAX_BYTES)
     remove_logo = BooleanField(_l("Remove the current logo"))
@@ -53,7 +53,7 @@ class ImagesForm(FlaskForm):
     submit = SubmitField(_l("Save images"))
 
 
-class VideoForm(FlaskForm):
+class VideoForm(Form):
     video_link = StringField(_l("Link to a video"), validators=[Optional(), Length(max=500)],
                              render_kw={"inputmode": "url", "placeholder": "https://www.youtube.com/watch?v=…"},
                              description=_l("From YouTube, Vimeo, Bilibili, Youku or Tencent Video. Visitors' browsers "
@@ -66,7 +66,7 @@ class VideoForm(FlaskForm):
         return file_stream(self.video)
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=DOCUMENT_TITLE_MAX_LENGTH)],
                         description=_l("For example “Product catalogue 2027”. Left empty, the file's name is used."))
     document = _file_field(_l("PDF file"), _l("A PDF of at most 20 MB, without a password."), "application/pdf",
@@ -74,7 +74,7 @@ class DocumentForm(FlaskForm):
     submit = SubmitField(_l("Add brochure"))
 
 
-class ContactsForm(FlaskForm):
+class ContactsForm(Form):
     contact_email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254)],
                                render_kw={"autocomplete": "email"})
     contact_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)],
@@ -90,7 +90,7 @@ class ContactsForm(FlaskForm):
         return ContactDetails(**{name: (getattr(self, name).data or "").strip() for name in vars(ContactDetails())})
 
 
-class HoursForm(FlaskForm):
+class HoursForm(Form):
     """The booth's zone and, per weekday, up to two periods (opens, closes); an empty day is closed."""
 
     timezone = SelectField(_l("Time zone"), validators=[Optional()],
@@ -123,7 +123,7 @@ for _day in hours.WEEKDAYS:
 del _day, _number, _end, _label
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     note = TextAreaField(_l("Note for the team"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 4},
                          description=_l("Required to send the booth back or to suspend it. The team reads it in the "
                                         "e-mail and on their editor."))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from expo.broadcasts.models import Broadcast
 from expo.broadcasts.services import Draft
+from expo.form_fields import Form
 from expo.lib.ranges import parse_id
 
 EMAIL_AND_APP, EMAIL_ONLY, APP_ONLY = "both", "email", "in_app"
@@ -49,7 +49,7 @@ def _choice_id(value: str | None) -> int | None:
     return parse_id(value)
 
 
-class BroadcastForm(MessageFieldsMixin, FlaskForm):
+class BroadcastForm(MessageFieldsMixin, Form):
     audience = RadioField(_l("Send to"), choices=AUDIENCE_CHOICES, default=Broadcast.EDITION_ATTENDEES)
     forum_id = SelectField(_l("Forum"), validators=[Optional()], description=_l("For the participants of one forum."))
     session_id = SelectField(_l("Session"), validators=[Optional()],
@@ -79,7 +79,7 @@ class BroadcastForm(MessageFieldsMixin, FlaskForm):
         )
 
 
-class AudienceMessageForm(MessageFieldsMixin, FlaskForm):
+class AudienceMessageForm(MessageFieldsMixin, Form):
     """A broadcast to one session's or forum's participants, from that session's or forum's page."""
 
     audience = SelectField(_l("Send to"), choices=REGISTRANT_CHOICES, default=Broadcast.CONFIRMED)

@@ -4,7 +4,6 @@ expo.catalog.services."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +15,7 @@ from expo.catalog.images import MAX_ALT_TEXT_LENGTH, MAX_IMAGES_PER_PRODUCT, Upl
 from expo.catalog.importer import LEGACY_ENCODINGS
 from expo.catalog.models import Product, ProductCategory
 from expo.catalog.services import MAX_NAME_LENGTH, ProductData
+from expo.form_fields import Form
 from expo.text import MAX_MARKDOWN_LENGTH
 
 
@@ -39,7 +39,7 @@ def _parsed(parse, text: str | None):
         raise ValidationError(str(exc)) from None
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
                        description=_l("What buyers search for, for example “KN95 respirator, 5-layer”."))
     category = SelectField(_l("Category"), validate_choice=True)
@@ -129,7 +129,7 @@ class ProductForm(FlaskForm):
         )
 
 
-class ImageUploadForm(FlaskForm):
+class ImageUploadForm(Form):
     images = MultipleFileField(
         _l("Pictures"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
         description=_l("JPEG, PNG or WebP, at most 5 MB each; up to %(max)s per product. The first is the main "
@@ -144,12 +144,12 @@ class ImageUploadForm(FlaskForm):
                 if item and getattr(item, "filename", "")]
 
 
-class AltTextForm(FlaskForm):
+class AltTextForm(Form):
     alt_text = StringField(_l("What the picture shows"), validators=[Length(max=MAX_ALT_TEXT_LENGTH)])
     submit = SubmitField(_l("Save"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose the file to import."))],
                      render_kw={"accept": ".csv,.xlsx,text/csv,"
                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
+
+from expo.form_fields import Form
 
 # A genuine payload is about 70 characters; anything far longer is not a ticket.
 MAX_CODE_LENGTH = 500
@@ -16,7 +17,7 @@ def _stripped(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     code = StringField(
         _l("Ticket code"),
         validators=[DataRequired(message=_l("Scan or type the code on the ticket.")), Length(max=MAX_CODE_LENGTH)],
@@ -28,7 +29,7 @@ class CheckInForm(FlaskForm):
     submit = SubmitField(_l("Check in"))
 
 
-class AddCheckinStaffForm(FlaskForm):
+class AddCheckinStaffForm(Form):
     email = EmailField(_l("E-mail address of their account"),
                        validators=[DataRequired(), Email(), Length(max=254)], filters=[_stripped],
                        render_kw={"autocomplete": "off"},

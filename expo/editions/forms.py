@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Edition
 from expo.editions.services import EditionData
-from expo.form_fields import DayField, web_address_field
+from expo.form_fields import DayField, Form, web_address_field
 from expo.i18n import country_choices, is_known_timezone, timezone_choices
 
 
-class EditionForm(FlaskForm):
+class EditionForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("For example “18th China-ASEAN Expo”."))
     slug = web_address_field("18th-caexpo")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from expo.engagement.services import BROWSER_KINDS
-from expo.form_fields import WholeNumberField
+from expo.form_fields import Form, WholeNumberField
 from expo.lib.ranges import MAX_ID
 
 
-class TrackEventForm(FlaskForm):
+class TrackEventForm(Form):
     """What the page's script reports: {"kind": "video_play", "booth": slug, "product": id, "document": id}."""
 
     class Meta:
@@ -26,7 +25,7 @@ class TrackEventForm(FlaskForm):
     document = WholeNumberField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
-class FavouriteForm(FlaskForm):
+class FavouriteForm(Form):
     """A save or remove button; ``next`` is the page to return to."""
 
     next = HiddenField()

@@ -8,13 +8,13 @@ and what the visitor typed, stay as they were.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from expo.exhibition import services
 from expo.exhibition.filter_options import FilterOptions
 from expo.exhibition.search_index import MAX_QUERY_LENGTH
+from expo.form_fields import Form
 from expo.i18n import country_name
 
 MAX_ORDER_QUANTITY = 1_000_000_000
@@ -61,7 +61,7 @@ class QuantityField(IntegerField):
             raise ValidationError(_l("Enter a quantity of at least 1."))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     class Meta:
         csrf = False  # a search changes nothing, and its address is meant to be shared
 

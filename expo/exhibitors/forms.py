@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from expo.exhibitors.services import ApplicationData, is_web_address
+from expo.form_fields import Form
 from expo.i18n import country_choices
 from expo.text import one_line
 
@@ -17,7 +17,7 @@ def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)], filters=[one_line],
                        render_kw={"autocomplete": "organization"},
                        description=_l("The name buyers will see, for example “Nanning Mask Machinery Co.”."))
@@ -57,14 +57,14 @@ class ApplicationForm(FlaskForm):
         return upload.stream if upload and getattr(upload, "filename", "") else None
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[_stripped],
                        description=_l("They join as staff once they accept with an account using this address."))
     submit = SubmitField(_l("Send invitation"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     reason = TextAreaField(_l("Reason for a rejection"), validators=[Optional(), Length(max=2000)],
                            render_kw={"rows": 4},
                            description=_l("Required to reject. The applicant reads it in the e-mail and can "

@@ -6,12 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from expo.form_fields import AmountField, DayField, WholeNumberField
+from expo.form_fields import AmountField, DayField, Form, WholeNumberField
 from expo.i18n import country_choices
 from expo.lib.ranges import parse_id
 from expo.leads.models import Incoterm, TradeInquiry
@@ -38,7 +37,7 @@ def _text(field) -> str:
     return (field.data or "").strip()
 
 
-class InquiryForm(FlaskForm):
+class InquiryForm(Form):
     kind = RadioField(_l("What are you sending?"), default=TradeInquiry.Kind.INQUIRY,
                       choices=[(TradeInquiry.Kind.INQUIRY, _l("An inquiry: a question, a price or samples")),
                                (TradeInquiry.Kind.ORDER_REQUEST, _l("An order request: I want to order"))],
@@ -94,7 +93,7 @@ class InquiryForm(FlaskForm):
         return _file_stream(self.attachment)
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(_l("Your reply"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
                          render_kw={"rows": 4})
     attachment = FileField(_l("Attachment"),
@@ -108,14 +107,14 @@ class MessageForm(FlaskForm):
         return _file_stream(self.attachment)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     note = TextAreaField(_l("Internal note"), id="internal-note",
                          validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)], render_kw={"rows": 3},
                          description=_l("Only your team sees notes; the buyer never does."))
     submit = SubmitField(_l("Add note"), id="note-submit")
 
 
-class QuotationForm(FlaskForm):
+class QuotationForm(Form):
     unit_price = AmountField(_l("Unit price"), places=2,
                               validators=[InputRequired(), NumberRange(min=0, max=Decimal("999999999999"))],
                               render_kw={"inputmode": "decimal"})
@@ -152,12 +151,12 @@ class QuotationForm(FlaskForm):
                              note=_text(self.note))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("Move to"), validators=[DataRequired()])
     submit = SubmitField(_l("Change status"), id="status-submit")
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assignee = SelectField(_l("Assignee"), validators=[Optional()])
     submit = SubmitField(_l("Assign"), id="assign-submit")
 
@@ -165,7 +164,7 @@ class AssignForm(FlaskForm):
         return parse_id(self.assignee.data)
 
 
-class BoothReportForm(FlaskForm):
+class BoothReportForm(Form):
     edition = SelectField(_l("Edition"), validators=[Optional()],
                           description=_l("Choose an edition for its days, or leave it and give the dates."))
     date_from = DayField(_l("First day"), validators=[Optional()])

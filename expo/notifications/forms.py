@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
+from expo.form_fields import Form
 from expo.notifications.categories import CATEGORIES
 from expo.notifications.preferences import Choice
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     submit = SubmitField(_l("Save settings"))
 
     def load(self, choices: dict[str, Choice]) -> None:

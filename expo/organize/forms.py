@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from expo.editions.models import Edition
-from expo.form_fields import LocalTimeField, WholeNumberField, web_address_field
+from expo.form_fields import Form, LocalTimeField, WholeNumberField, web_address_field
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.text import one_line
 from expo.i18n import country_choices
@@ -75,7 +74,7 @@ class RegistrationWindowMixin:
             raise ValidationError(_l("Registration must close after it opens."))
 
 
-class ForumForm(RegistrationWindowMixin, FlaskForm):
+class ForumForm(RegistrationWindowMixin, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     slug = web_address_field("digital-economy", max_length=120)
     kind = SelectField(_l("Kind"), choices=FORUM_KIND_CHOICES, default=Forum.MAIN)
@@ -117,7 +116,7 @@ class ForumForm(RegistrationWindowMixin, FlaskForm):
         )
 
 
-class SessionForm(RegistrationWindowMixin, FlaskForm):
+class SessionForm(RegistrationWindowMixin, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     abstract = TextAreaField(_l("Abstract"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 5})
     starts_at = _local_time_field(_l("Starts"), required=True)
@@ -176,7 +175,7 @@ class SessionForm(RegistrationWindowMixin, FlaskForm):
         )
 
 
-class SpeakerForm(FlaskForm):
+class SpeakerForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)], filters=[one_line])
     title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)], filters=[one_line])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)], filters=[one_line])
@@ -202,7 +201,7 @@ class SpeakerForm(FlaskForm):
         )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind of answer"), choices=QUESTION_KIND_CHOICES, default=ForumQuestion.TEXT)
     choices = TextAreaField(_l("Options"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 4},

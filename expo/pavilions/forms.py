@@ -4,12 +4,11 @@ stand, one place per booth and edition) live in pavilions.services."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Pavilion
-from expo.form_fields import web_address_field
+from expo.form_fields import Form, web_address_field
 from expo.i18n import country_choices
 from expo.pavilions.services import STAND_MAX_LENGTH, PavilionData
 
@@ -19,7 +18,7 @@ KIND_CHOICES = [
 ]
 
 
-class PavilionForm(FlaskForm):
+class PavilionForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("For example “Smart Manufacturing” or “Pavilion of Malaysia”."))
     slug = web_address_field("smart-manufacturing")
@@ -58,12 +57,12 @@ def _stand_field() -> StringField:
     )
 
 
-class PlaceBoothForm(FlaskForm):
+class PlaceBoothForm(Form):
     stand = _stand_field()
     submit = SubmitField(_l("Place booth here"))
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     """Where a placed booth stands: any pavilion of the same edition, and its stand."""
 
     pavilion = SelectField(_l("Pavilion"), coerce=int)

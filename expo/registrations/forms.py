@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from expo.form_fields import Form
 from expo.forums.models import Forum, ForumQuestion
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     submit = SubmitField(_l("Register"))
 
     def question_fields(self):
