@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pycountry
@@ -15,6 +15,7 @@ from babel.dates import format_time as babel_format_time
 from babel.dates import format_skeleton
 from babel.dates import format_interval
 from flask import current_app, has_request_context, request, session
+from markupsafe import Markup, escape
 from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations, lazy_gettext as _l
 from flask_login import current_user
 
@@ -24,12 +25,66 @@ LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 # China and the ten ASEAN member states come first in every country list.
 PRIORITY_COUNTRIES = ("CN", "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
 
+# A language's BCP 47 tag where it says more than the catalogue's code ("zh" is written in the
+# simplified script). Used for <html lang>, lang="" on text in another language and hreflang.
+LANGUAGE_TAGS: dict[str, str] = {"zh": "zh-Hans"}
+
+# Languages written right to left; none ship yet, the markup is ready for them.
+RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "fa", "he", "ur"})
+
+# "?lang=vi" shows one page in that language without changing anybody's choice: the address of a
+# page in each language, for hreflang alternates and for links shared across languages.
+LANGUAGE_PARAMETER = "lang"
+
 TZ_COOKIE = "expo_tz"
+
+
+def language_tag(code: str | None) -> str:
+    """The BCP 47 tag of a catalogue's language: "zh" -> "zh-Hans", "vi" -> "vi"."""
+    code = str(code or "en")
+    return LANGUAGE_TAGS.get(code, code.replace("_", "-"))
+
+
+def language_direction(code: str | None) -> str:
+    return "rtl" if str(code or "en").split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def in_language(text, language: str | None) -> Markup:
+    """Text shown in another language than the page's, marked so screen readers, fonts and
+    hyphenation treat it in its own language: ``<span lang="th">…</span>`` (with ``dir`` when the
+    direction differs). Text in the page's language is returned unwrapped. Templates use the
+    ``in_language`` global; ``language`` is a catalogue code ("zh") or a BCP 47 tag ("zh-Hans")."""
+    if text is None or text == "":
+        return Markup("")
+    attributes = lang_attributes(language)
+    if not attributes:
+        return escape(text)
+    return Markup("<span{}>{}</span>").format(attributes, text)
+
+
+def lang_attributes(language: str | None) -> Markup:
+    """`` lang="th"`` (and ``dir``) for an element whose whole content is in ``language``, or nothing
+    when that is the page's language: ``<div class="description"{{ lang_attributes(language) }}>``.
+    For a block (a description of several paragraphs), where a span from ``in_language`` won't do."""
+    page = str(get_locale() or "en")
+    if not language or language_tag(language) == language_tag(page):
+        return Markup("")
+    direction = language_direction(language)
+    dir_attribute = f' dir="{direction}"' if direction != language_direction(page) else ""
+    return Markup(' lang="{}"').format(language_tag(language)) + Markup(dir_attribute)
+
+
+def language_from_url() -> str | None:
+    chosen = request.args.get(LANGUAGE_PARAMETER)
+    return chosen if chosen in LANGUAGES else None
 
 
 def select_locale() -> str:
     if not has_request_context():  # shell commands and workers choose with force_locale
         return "en"
+    from_url = language_from_url()
+    if from_url:
+        return from_url
     if current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")
@@ -54,6 +109,29 @@ def catalogue() -> tuple[support.NullTranslations, Locale]:
     if translations is None:
         translations = _CATALOGUES[key] = get_translations()
     return translations, locale
+
+
+def without_language_parameter(path: str) -> str:
+    """A same-site path with any ``lang=`` dropped, so going back to it after choosing a language
+    shows the choice rather than the language the address asked for."""
+    parts = urlsplit(path)
+    if not parts.query:
+        return path
+    kept = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != LANGUAGE_PARAMETER]
+    return parts.path + (f"?{urlencode(kept)}" if kept else "")
+
+
+def alternate_links() -> list[tuple[str, str]]:
+    """(hreflang, absolute address) of this page in every shipped language, then x-default (the
+    address without ``lang=``, which negotiates). For public pages, built on BASE_URL."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != LANGUAGE_PARAMETER]
+    links = []
+    for code in LANGUAGES:
+        query = urlencode([*kept, (LANGUAGE_PARAMETER, code)])
+        links.append((language_tag(code), f"{base}{request.path}?{query}"))
+    links.append(("x-default", f"{base}{request.path}" + (f"?{urlencode(kept)}" if kept else "")))
+    return links
 
 
 def is_known_timezone(name: str | None) -> bool:

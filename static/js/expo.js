@@ -23,3 +23,14 @@
     if (event.key === "Escape") { closeAll(); }
   });
 })();
+
+// The language picker in the header sends itself when a language is chosen; its button is for
+// browsers without JavaScript.
+(function () {
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    var form = select.form;
+    var button = form.querySelector("[data-submit-button]");
+    if (button) { button.hidden = true; }
+    select.addEventListener("change", function () { form.submit(); });
+  });
+})();

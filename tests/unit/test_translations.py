@@ -219,7 +219,7 @@ def test_login_page_in_chinese(client, compiled_catalogs):
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert '<html lang="zh"' in html
+    assert '<html lang="zh-Hans"' in html
     assert log_in in html  # template strings
     assert f'value="{log_in}"' in html  # the form's submit label: a lazy_gettext string in Python
     assert not re.search(r">\s*Log in\s*<", html)
