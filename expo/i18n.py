@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
@@ -10,13 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import pycountry
 from babel import Locale, support
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
-from babel.dates import format_skeleton
-from babel.dates import format_interval
+from babel.dates import format_interval, format_skeleton, get_datetime_format
 from flask import current_app, has_request_context, request, session
 from markupsafe import Markup, escape
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations, lazy_gettext as _l
+from flask_babel import get_locale, get_timezone, get_translations, lazy_gettext as _l
 from flask_login import current_user
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
@@ -191,22 +190,50 @@ def language_choices() -> list[tuple[str, str]]:
     return list(LANGUAGES.items())
 
 
-def _long_datetime(value: datetime, tz) -> str:
-    """The date in full and the time without seconds or a zone name (the IANA zone follows)."""
-    locale = get_locale() or "en"
-    local = value.astimezone(tz)
-    return f"{babel_format_date(local, 'full', locale=locale)} {babel_format_time(local, 'short', locale=locale)}"
+# --- dates and times: one rule for the whole site ------------------------------------------------
+#
+# A moment reads "Fri, Sep 10, 9:30 AM" in English, "9月10日周五 09:30" in Chinese, "09:30 Thứ 6, 10 thg 9"
+# in Vietnamese: the day from the CLDR skeleton MMMEd (yMMMEd outside the current year), the time in
+# the locale's short form, joined by the locale's own date-time pattern. A day alone is the same day
+# part; a page that shows one moment in full (a session's own page) spells the date out. Nothing is
+# ever numeric-only ("9/10/27"), whatever the language. Ranges of days use format_interval.
+
+
+def _viewer_locale() -> Locale:
+    locale = get_locale()
+    return locale if locale is not None else Locale.parse("en")
+
+
+def _day_part(day: date, locale: Locale, today: date) -> str:
+    return format_skeleton("MMMEd" if day.year == today.year else "yMMMEd", day, locale=locale)
+
+
+def _join(day: str, time: str, locale: Locale) -> str:
+    return get_datetime_format("medium", locale=locale).replace("{1}", day).replace("{0}", time)
+
+
+def format_moment(value: datetime, tz, style: str = "medium") -> str:
+    """A moment in ``tz`` by the site's rule: ``style`` is "medium" (the day and the time), "full"
+    (the date spelt out, then the time) or "time"."""
+    locale = _viewer_locale()
+    local = value.astimezone(tz) if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz)
+    time = babel_format_time(local, "short", tzinfo=tz, locale=locale)
+    if style == "time":
+        return time
+    if style in ("full", "long"):
+        day = babel_format_date(local.date(), "full", locale=locale)
+    else:
+        day = _day_part(local.date(), locale, datetime.now(tz).date())
+    return _join(day, time, locale)
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    """A moment in the viewer's zone, with the zone named so nobody has to guess."""
+    """A moment in the viewer's zone, with the zone named so nobody has to guess. ``fmt``: "full"
+    (or "long") spells the date out, "time" is the time alone; anything else ("short", "medium",
+    "day_time") is the site's one rule."""
     if value is None:
         return ""
-    tz = get_timezone()
-    if fmt == "day_time":
-        return datetime_in_zone(value, tz.zone, "day_time")
-    text = _long_datetime(value, tz) if fmt == "full" else format_datetime(value, fmt)
-    return f"{text} ({tz.zone})"
+    return datetime_in_zone(value, get_timezone().zone, fmt)
 
 
 def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium", named: bool = True) -> str:
@@ -215,28 +242,44 @@ def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium", nam
     if value is None:
         return ""
     tz = ZoneInfo(zone) if is_known_timezone(zone) else ZoneInfo("UTC")
-    if fmt == "full":
-        text = _long_datetime(value, tz)
-    elif fmt == "time":
-        text = babel_format_time(value, "short", tzinfo=tz, locale=get_locale() or "en")
-    elif fmt == "day_time":
-        # "Fri, Sep 10, 9:30 AM", "9月10日周五 09:30": the weekday and day in the locale's own order.
-        locale = get_locale() or "en"
-        day = format_skeleton("MMMEd", value, tzinfo=tz, locale=locale)
-        text = f"{day} {babel_format_time(value, 'short', tzinfo=tz, locale=locale)}"
-    else:
-        text = babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or "en")
+    text = format_moment(value, tz, fmt if fmt in ("full", "long", "time") else "medium")
     return f"{text} ({tz.key})" if named else text
 
 
-def format_day(value: date) -> str:
-    """'Friday, September 10, 2027' / '2027年9月10日星期五'."""
-    return format_date(value, "full")
+def format_day(value: date | None) -> str:
+    """A day by the site's rule: 'Fri, Sep 10' ('Fri, Sep 10, 2027' in another year), '9月10日周五'."""
+    if value is None:
+        return ""
+    tz = get_timezone() if has_request_context() else None
+    today = datetime.now(tz).date() if tz is not None else date.today()
+    return _day_part(value, _viewer_locale(), today)
+
+
+@dataclass(frozen=True)
+class LocalDay:
+    """A day as a message parameter: it reads in the language the message is shown in, when shown."""
+
+    day: date
+
+    def __str__(self) -> str:
+        return format_day(self.day)
+
+
+@dataclass(frozen=True)
+class LocalMoment:
+    """A moment as a message parameter, shown in ``zone`` and the reader's language when shown."""
+
+    moment: datetime
+    zone: str
+    style: str = "medium"
+
+    def __str__(self) -> str:
+        return datetime_in_zone(self.moment, self.zone, self.style)
 
 
 def date_range(start: date, end: date) -> str:
-    """'Sep 10 – 13, 2027' in English, '2027年9月10日 – 13日' in Chinese: the locale's own range rules."""
-    return format_interval(start, end, "yMMMMd", locale=get_locale() or "en")
+    """'Sep 10 – 13, 2027' in English, '2027年9月10日至13日' in Chinese: the locale's own range rules."""
+    return format_interval(start, end, "yMMMd", locale=_viewer_locale())
 
 
 STATUS_LABELS = {

@@ -20,6 +20,7 @@ from flask_babel import ngettext
 
 from expo.accounts.models import User
 from expo.db_types import utcnow
+from expo.i18n import LocalDay, format_day
 from expo.notifications.notify import notify
 from expo.urls import external_url, site_path
 
@@ -190,8 +191,8 @@ def report_finished(report: "LeadReport") -> None:
         def body() -> str:
             return ngettext("Your order-lead report for %(from)s to %(to)s is ready, with %(num)d lead.",
                             "Your order-lead report for %(from)s to %(to)s is ready, with %(num)d leads.",
-                            report.rows_total, **{"from": report.period_from.isoformat(),
-                                                  "to": report.period_to.isoformat()})
+                            report.rows_total, **{"from": format_day(report.period_from),
+                                                  "to": format_day(report.period_to)})
     else:
         title = _l("Your order-lead report could not be compiled")
         body = report.error or ""
@@ -226,6 +227,6 @@ def daily_digest(user: User, day: date, digests: list["BoothDigest"]) -> None:
     # One booth: the notice opens its inbox. Several: the notice's own page lists them all.
     page = inboxes[digests[0].booth.id] if len(digests) == 1 else None
     _tell(user, DIGEST_KIND, dedupe_key=f"lead-digest:{user.id}:{day.isoformat()}",
-          title=_l("Your leads of %(day)s", day=day.isoformat()), body=body, page=page, template="lead_digest",
-          day=day.isoformat(), booths=digests, link_for=lambda booth: inboxes[booth.id].url,
+          title=_l("Your leads of %(day)s", day=LocalDay(day)), body=body, page=page, template="lead_digest",
+          day=format_day(day), booths=digests, link_for=lambda booth: inboxes[booth.id].url,
           settings_url=external_url("notifications.edit_preferences"))
