@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pycountry
 from babel import Locale, support
+from babel.core import get_global
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
-from babel.dates import format_interval, format_skeleton, get_datetime_format
+from babel.dates import format_interval, format_skeleton, get_datetime_format, get_timezone_location
 from flask import current_app, has_request_context, request, session
 from markupsafe import Markup, escape
 from flask_babel import get_locale, get_timezone, get_translations, lazy_gettext as _l
@@ -143,17 +144,20 @@ def is_known_timezone(name: str | None) -> bool:
     return True
 
 
+def browser_timezone() -> str | None:
+    """The zone the visitor's browser reported (static/js/expo.js writes the cookie), if it is one."""
+    # The browser writes the cookie with encodeURIComponent ("Asia%2FBangkok").
+    from_browser = unquote(request.cookies.get(TZ_COOKIE, ""))[:100]
+    return from_browser if is_known_timezone(from_browser) else None
+
+
 def select_timezone() -> str:
     """The signed-in user's zone; for visitors, the zone their browser reported in a cookie."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_TIMEZONE"]
     if current_user.is_authenticated and is_known_timezone(current_user.timezone):
         return current_user.timezone
-    # The browser writes the cookie with encodeURIComponent ("Asia%2FBangkok").
-    from_browser = unquote(request.cookies.get(TZ_COOKIE, ""))
-    if is_known_timezone(from_browser):
-        return from_browser
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return browser_timezone() or current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 @lru_cache(maxsize=8)
@@ -181,9 +185,52 @@ def country_name(code: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def timezone_choices() -> list[tuple[str, str]]:
-    zones = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/"))
-    return [("UTC", "UTC")] + [(zone, zone.replace("_", " ")) for zone in zones]
+def _zone_names() -> tuple[str, ...]:
+    """Every zone once: an old name ("Asia/Saigon", "Asia/Chongqing") is left out for the one it
+    points to, which has the same times and city."""
+    zones = {zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/")}
+    aliases = get_global("zone_aliases")
+    return tuple(sorted(zone for zone in zones if aliases.get(zone, zone) == zone or aliases[zone] not in zones))
+
+
+def canonical_timezone(zone: str) -> str:
+    """The zone's current name ("Asia/Saigon" -> "Asia/Ho_Chi_Minh"): some browsers report old ones."""
+    canonical = get_global("zone_aliases").get(zone, zone)
+    return canonical if canonical in _zone_names() else zone
+
+
+def _utc_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+@lru_cache(maxsize=32)
+def _timezone_choices(locale_code: str, day: str, extra: str | None = None) -> tuple[tuple[str, str], ...]:
+    # Offsets as they are on ``day`` (summer time moves them), so the cache is per language and day.
+    moment = datetime.fromisoformat(day).replace(hour=12, tzinfo=ZoneInfo("UTC"))
+    locale = Locale.parse(locale_code)
+    entries = [(timedelta(0), "UTC", "UTC")]
+    for zone in _zone_names() + ((extra,) if extra else ()):
+        tz = ZoneInfo(zone)  # a zoneinfo object: Babel would build a pytz one from a name, ten times slower
+        city = get_timezone_location(tz, locale=locale, return_city=True)
+        entries.append((moment.astimezone(tz).utcoffset(), city, zone))
+    entries.sort(key=lambda entry: (entry[0], entry[1], entry[2]))
+    labels = [f"({_utc_offset(offset)}) {city}" for offset, city, _zone in entries]
+    repeated = {label for label in labels if labels.count(label) > 1}
+    # A zone kept under its old name reads like its new one: the zone's name tells them apart.
+    return tuple((zone, f"{label} · {zone}" if label in repeated else label)
+                 for (_offset, _city, zone), label in zip(entries, labels))
+
+
+def timezone_choices(keep: str | None = None) -> list[tuple[str, str]]:
+    """Every zone as "(UTC+07:00) Bangkok" in the viewer's language ("(UTC+07:00) 曼谷"), by offset then
+    city: for every form that picks a zone. ``keep``: the zone the form holds now, listed even when
+    it is an old name left out of the list, so saving the form unchanged keeps it."""
+    extra = keep if keep and keep != "UTC" and keep not in _zone_names() and is_known_timezone(keep) else None
+    return list(_timezone_choices(str(get_locale() or "en"), datetime.now(ZoneInfo("UTC")).date().isoformat(),
+                                  extra))
 
 
 def language_choices() -> list[tuple[str, str]]:
