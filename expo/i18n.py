@@ -15,9 +15,9 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.dates import format_interval, format_skeleton, get_datetime_format, get_timezone_location
 from flask import current_app, has_request_context, request, session
-from markupsafe import Markup, escape
 from flask_babel import get_locale, get_timezone, get_translations, lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
