@@ -209,7 +209,9 @@ def register_template_helpers(app: Flask) -> None:
     from expo import permissions
     from expo.accounts.forms import ConfirmActionForm
     from expo.catalog.display import category_label, minimum_order, price_range
-    from expo.i18n import LANGUAGES, country_name, date_range, datetime_in_zone, format_day, local_datetime
+    from expo.i18n import (LANGUAGE_PARAMETER, LANGUAGES, alternate_links, country_name, date_range,
+                           datetime_in_zone, format_day, in_language, lang_attributes, language_direction, language_tag,
+                           local_datetime)
 
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["country_name"] = country_name
@@ -221,6 +223,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["minimum_order"] = minimum_order
     app.jinja_env.filters["number"] = format_decimal  # 12,345 / 12.345 by the viewer's locale
     app.jinja_env.globals["permissions"] = permissions
+    app.jinja_env.globals["in_language"] = in_language
+    app.jinja_env.globals["lang_attributes"] = lang_attributes
+    app.jinja_env.globals["language_tag"] = language_tag
+    app.jinja_env.globals["language_direction"] = language_direction
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
     forum_kinds = {"main": _l("Main forum"), "sub": _l("Sub-forum"),
@@ -234,6 +240,9 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "languages": LANGUAGES,
             "current_locale": str(get_locale() or "en"),
+            # hreflang alternates only where anybody may look: a signed-in page is nobody else's.
+            "alternate_links": alternate_links if not current_user.is_authenticated else None,
+            "language_parameter": LANGUAGE_PARAMETER,
             "current_timezone": get_timezone().zone,
             # formdata=None: never parse the request body here (an error page may be answering a 413).
             "action_form": ConfirmActionForm(formdata=None),
@@ -259,6 +268,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if response.mimetype == "text/html" and request.endpoint != "static":
+            # A page's language follows the browser's languages and the session (and its times the
+            # zone cookie): a shared cache keeps one copy per combination, never one for all.
+            response.vary.add("Accept-Language")
+            response.vary.add("Cookie")
         if _is_private(response):
             # A signed-in page shows that person's inbox, tickets or team: no browser or proxy keeps a
             # copy that the next person at a shared computer could bring back (ASVS 8.2.1).

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pycountry
 from babel import Locale, support
+from babel.core import get_global
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
-from babel.dates import format_skeleton
-from babel.dates import format_interval
+from babel.dates import format_interval, format_skeleton, get_datetime_format, get_timezone_location
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.i18n import messages_path as wtforms_messages_path
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
@@ -27,12 +28,66 @@ LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文", "vi": "Tiế
 # China and the ten ASEAN member states come first in every country list.
 PRIORITY_COUNTRIES = ("CN", "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
 
+# A language's BCP 47 tag where it says more than the catalogue's code ("zh" is written in the
+# simplified script). Used for <html lang>, lang="" on text in another language and hreflang.
+LANGUAGE_TAGS: dict[str, str] = {"zh": "zh-Hans"}
+
+# Languages written right to left; none ship yet, the markup is ready for them.
+RTL_LANGUAGES: frozenset[str] = frozenset({"ar", "fa", "he", "ur"})
+
+# "?lang=vi" shows one page in that language without changing anybody's choice: the address of a
+# page in each language, for hreflang alternates and for links shared across languages.
+LANGUAGE_PARAMETER = "lang"
+
 TZ_COOKIE = "expo_tz"
+
+
+def language_tag(code: str | None) -> str:
+    """The BCP 47 tag of a catalogue's language: "zh" -> "zh-Hans", "vi" -> "vi"."""
+    code = str(code or "en")
+    return LANGUAGE_TAGS.get(code, code.replace("_", "-"))
+
+
+def language_direction(code: str | None) -> str:
+    return "rtl" if str(code or "en").split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def in_language(text, language: str | None) -> Markup:
+    """Text shown in another language than the page's, marked so screen readers, fonts and
+    hyphenation treat it in its own language: ``<span lang="th">…</span>`` (with ``dir`` when the
+    direction differs). Text in the page's language is returned unwrapped. Templates use the
+    ``in_language`` global; ``language`` is a catalogue code ("zh") or a BCP 47 tag ("zh-Hans")."""
+    if text is None or text == "":
+        return Markup("")
+    attributes = lang_attributes(language)
+    if not attributes:
+        return escape(text)
+    return Markup("<span{}>{}</span>").format(attributes, text)
+
+
+def lang_attributes(language: str | None) -> Markup:
+    """`` lang="th"`` (and ``dir``) for an element whose whole content is in ``language``, or nothing
+    when that is the page's language: ``<div class="description"{{ lang_attributes(language) }}>``.
+    For a block (a description of several paragraphs), where a span from ``in_language`` won't do."""
+    page = str(get_locale() or "en")
+    if not language or language_tag(language) == language_tag(page):
+        return Markup("")
+    direction = language_direction(language)
+    dir_attribute = f' dir="{direction}"' if direction != language_direction(page) else ""
+    return Markup(' lang="{}"').format(language_tag(language)) + Markup(dir_attribute)
+
+
+def language_from_url() -> str | None:
+    chosen = request.args.get(LANGUAGE_PARAMETER)
+    return chosen if chosen in LANGUAGES else None
 
 
 def select_locale() -> str:
     if not has_request_context():  # shell commands and workers choose with force_locale
         return "en"
+    from_url = language_from_url()
+    if from_url:
+        return from_url
     if current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")
@@ -80,6 +135,29 @@ def wtforms_translations() -> support.NullTranslations:
     return translations
 
 
+def without_language_parameter(path: str) -> str:
+    """A same-site path with any ``lang=`` dropped, so going back to it after choosing a language
+    shows the choice rather than the language the address asked for."""
+    parts = urlsplit(path)
+    if not parts.query:
+        return path
+    kept = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != LANGUAGE_PARAMETER]
+    return parts.path + (f"?{urlencode(kept)}" if kept else "")
+
+
+def alternate_links() -> list[tuple[str, str]]:
+    """(hreflang, absolute address) of this page in every shipped language, then x-default (the
+    address without ``lang=``, which negotiates). For public pages, built on BASE_URL."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    kept = [(key, value) for key, value in request.args.items(multi=True) if key != LANGUAGE_PARAMETER]
+    links = []
+    for code in LANGUAGES:
+        query = urlencode([*kept, (LANGUAGE_PARAMETER, code)])
+        links.append((language_tag(code), f"{base}{request.path}?{query}"))
+    links.append(("x-default", f"{base}{request.path}" + (f"?{urlencode(kept)}" if kept else "")))
+    return links
+
+
 def is_known_timezone(name: str | None) -> bool:
     if not name:
         return False
@@ -90,17 +168,20 @@ def is_known_timezone(name: str | None) -> bool:
     return True
 
 
+def browser_timezone() -> str | None:
+    """The zone the visitor's browser reported (static/js/expo.js writes the cookie), if it is one."""
+    # The browser writes the cookie with encodeURIComponent ("Asia%2FBangkok").
+    from_browser = unquote(request.cookies.get(TZ_COOKIE, ""))[:100]
+    return from_browser if is_known_timezone(from_browser) else None
+
+
 def select_timezone() -> str:
     """The signed-in user's zone; for visitors, the zone their browser reported in a cookie."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_TIMEZONE"]
     if current_user.is_authenticated and is_known_timezone(current_user.timezone):
         return current_user.timezone
-    # The browser writes the cookie with encodeURIComponent ("Asia%2FBangkok").
-    from_browser = unquote(request.cookies.get(TZ_COOKIE, ""))
-    if is_known_timezone(from_browser):
-        return from_browser
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return browser_timezone() or current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 @lru_cache(maxsize=8)
@@ -128,31 +209,102 @@ def country_name(code: str | None) -> str:
 
 
 @lru_cache(maxsize=1)
-def timezone_choices() -> list[tuple[str, str]]:
-    zones = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/"))
-    return [("UTC", "UTC")] + [(zone, zone.replace("_", " ")) for zone in zones]
+def _zone_names() -> tuple[str, ...]:
+    """Every zone once: an old name ("Asia/Saigon", "Asia/Chongqing") is left out for the one it
+    points to, which has the same times and city."""
+    zones = {zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/")}
+    aliases = get_global("zone_aliases")
+    return tuple(sorted(zone for zone in zones if aliases.get(zone, zone) == zone or aliases[zone] not in zones))
+
+
+def canonical_timezone(zone: str) -> str:
+    """The zone's current name ("Asia/Saigon" -> "Asia/Ho_Chi_Minh"): some browsers report old ones."""
+    canonical = get_global("zone_aliases").get(zone, zone)
+    return canonical if canonical in _zone_names() else zone
+
+
+def _utc_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+@lru_cache(maxsize=32)
+def _timezone_choices(locale_code: str, day: str, extra: str | None = None) -> tuple[tuple[str, str], ...]:
+    # Offsets as they are on ``day`` (summer time moves them), so the cache is per language and day.
+    moment = datetime.fromisoformat(day).replace(hour=12, tzinfo=ZoneInfo("UTC"))
+    locale = Locale.parse(locale_code)
+    entries = [(timedelta(0), "UTC", "UTC")]
+    for zone in _zone_names() + ((extra,) if extra else ()):
+        tz = ZoneInfo(zone)  # a zoneinfo object: Babel would build a pytz one from a name, ten times slower
+        city = get_timezone_location(tz, locale=locale, return_city=True)
+        entries.append((moment.astimezone(tz).utcoffset(), city, zone))
+    entries.sort(key=lambda entry: (entry[0], entry[1], entry[2]))
+    labels = [f"({_utc_offset(offset)}) {city}" for offset, city, _zone in entries]
+    repeated = {label for label in labels if labels.count(label) > 1}
+    # A zone kept under its old name reads like its new one: the zone's name tells them apart.
+    return tuple((zone, f"{label} · {zone}" if label in repeated else label)
+                 for (_offset, _city, zone), label in zip(entries, labels))
+
+
+def timezone_choices(keep: str | None = None) -> list[tuple[str, str]]:
+    """Every zone as "(UTC+07:00) Bangkok" in the viewer's language ("(UTC+07:00) 曼谷"), by offset then
+    city: for every form that picks a zone. ``keep``: the zone the form holds now, listed even when
+    it is an old name left out of the list, so saving the form unchanged keeps it."""
+    extra = keep if keep and keep != "UTC" and keep not in _zone_names() and is_known_timezone(keep) else None
+    return list(_timezone_choices(str(get_locale() or "en"), datetime.now(ZoneInfo("UTC")).date().isoformat(),
+                                  extra))
 
 
 def language_choices() -> list[tuple[str, str]]:
     return list(LANGUAGES.items())
 
 
-def _long_datetime(value: datetime, tz) -> str:
-    """The date in full and the time without seconds or a zone name (the IANA zone follows)."""
-    locale = get_locale() or "en"
-    local = value.astimezone(tz)
-    return f"{babel_format_date(local, 'full', locale=locale)} {babel_format_time(local, 'short', locale=locale)}"
+# --- dates and times: one rule for the whole site ------------------------------------------------
+#
+# A moment reads "Fri, Sep 10, 9:30 AM" in English, "9月10日周五 09:30" in Chinese, "09:30 Thứ 6, 10 thg 9"
+# in Vietnamese: the day from the CLDR skeleton MMMEd (yMMMEd outside the current year), the time in
+# the locale's short form, joined by the locale's own date-time pattern. A day alone is the same day
+# part; a page that shows one moment in full (a session's own page) spells the date out. Nothing is
+# ever numeric-only ("9/10/27"), whatever the language. Ranges of days use format_interval.
+
+
+def _viewer_locale() -> Locale:
+    locale = get_locale()
+    return locale if locale is not None else Locale.parse("en")
+
+
+def _day_part(day: date, locale: Locale, today: date) -> str:
+    return format_skeleton("MMMEd" if day.year == today.year else "yMMMEd", day, locale=locale)
+
+
+def _join(day: str, time: str, locale: Locale) -> str:
+    return get_datetime_format("medium", locale=locale).replace("{1}", day).replace("{0}", time)
+
+
+def format_moment(value: datetime, tz, style: str = "medium") -> str:
+    """A moment in ``tz`` by the site's rule: ``style`` is "medium" (the day and the time), "full"
+    (the date spelt out, then the time) or "time"."""
+    locale = _viewer_locale()
+    local = value.astimezone(tz) if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz)
+    time = babel_format_time(local, "short", tzinfo=tz, locale=locale)
+    if style == "time":
+        return time
+    if style in ("full", "long"):
+        day = babel_format_date(local.date(), "full", locale=locale)
+    else:
+        day = _day_part(local.date(), locale, datetime.now(tz).date())
+    return _join(day, time, locale)
 
 
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    """A moment in the viewer's zone, with the zone named so nobody has to guess."""
+    """A moment in the viewer's zone, with the zone named so nobody has to guess. ``fmt``: "full"
+    (or "long") spells the date out, "time" is the time alone; anything else ("short", "medium",
+    "day_time") is the site's one rule."""
     if value is None:
         return ""
-    tz = get_timezone()
-    if fmt == "day_time":
-        return datetime_in_zone(value, tz.zone, "day_time")
-    text = _long_datetime(value, tz) if fmt == "full" else format_datetime(value, fmt)
-    return f"{text} ({tz.zone})"
+    return datetime_in_zone(value, get_timezone().zone, fmt)
 
 
 def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium", named: bool = True) -> str:
@@ -161,25 +313,42 @@ def datetime_in_zone(value: datetime | None, zone: str, fmt: str = "medium", nam
     if value is None:
         return ""
     tz = ZoneInfo(zone) if is_known_timezone(zone) else ZoneInfo("UTC")
-    if fmt == "full":
-        text = _long_datetime(value, tz)
-    elif fmt == "time":
-        text = babel_format_time(value, "short", tzinfo=tz, locale=get_locale() or "en")
-    elif fmt == "day_time":
-        # "Fri, Sep 10, 9:30 AM", "9月10日周五 09:30": the weekday and day in the locale's own order.
-        locale = get_locale() or "en"
-        day = format_skeleton("MMMEd", value, tzinfo=tz, locale=locale)
-        text = f"{day} {babel_format_time(value, 'short', tzinfo=tz, locale=locale)}"
-    else:
-        text = babel_format_datetime(value, fmt, tzinfo=tz, locale=get_locale() or "en")
+    text = format_moment(value, tz, fmt if fmt in ("full", "long", "time") else "medium")
     return f"{text} ({tz.key})" if named else text
 
 
-def format_day(value: date) -> str:
-    """'Friday, September 10, 2027' / '2027年9月10日星期五'."""
-    return format_date(value, "full")
+def format_day(value: date | None) -> str:
+    """A day by the site's rule: 'Fri, Sep 10' ('Fri, Sep 10, 2027' in another year), '9月10日周五'."""
+    if value is None:
+        return ""
+    tz = get_timezone() if has_request_context() else None
+    today = datetime.now(tz).date() if tz is not None else date.today()
+    return _day_part(value, _viewer_locale(), today)
+
+
+@dataclass(frozen=True)
+class LocalDay:
+    """A day as a message parameter: it reads in the language the message is shown in, when shown."""
+
+    day: date
+
+    def __str__(self) -> str:
+        return format_day(self.day)
+
+
+@dataclass(frozen=True)
+class LocalMoment:
+    """A moment as a message parameter, shown in ``zone`` and the reader's language when shown."""
+
+    moment: datetime
+    zone: str
+    style: str = "medium"
+
+    def __str__(self) -> str:
+        return datetime_in_zone(self.moment, self.zone, self.style)
 
 
 def date_range(start: date, end: date) -> str:
-    """'Sep 10 – 13, 2027' in English, '2027年9月10日 – 13日' in Chinese: the locale's own range rules."""
-    return format_interval(start, end, "yMMMMd", locale=get_locale() or "en")
+    """'Sep 10 – 13, 2027' in English, '2027年9月10日至13日' in Chinese: the locale's own range rules."""
+    return format_interval(start, end, "yMMMd", locale=_viewer_locale())
+

@@ -78,6 +78,11 @@ def _clean_state(app) -> Iterator[None]:
     app.extensions["expo.recorded_tasks"].clear()
     clear_outbox(app)  # message files are named by id, and ids restart with every test
     yield
+    empty_the_database(app)
+
+
+def empty_the_database(app) -> None:
+    """What every test leaves behind: empty tables, fresh rate limits, no cached filter options."""
     with app.app_context():
         db.session.remove()
         tables = db.metadata.sorted_tables

@@ -37,7 +37,7 @@ class ProfileFieldsMixin:
 
     def fill_choices(self) -> None:
         self.country.choices = [("", _l("— Choose —"))] + country_choices()
-        self.timezone.choices = timezone_choices()
+        self.timezone.choices = timezone_choices(keep=self.timezone.data)
         self.language.choices = language_choices()
 
     def validate_timezone(self, field) -> None:

@@ -19,8 +19,8 @@ from expo.accounts.forms import (
     SignUpForm,
 )
 from expo.errors import render_error
+from expo.i18n import browser_timezone, canonical_timezone, select_locale
 from expo.extensions import client_address, db, limiter
-from expo.i18n import LANGUAGES
 from expo.rules import show_as_message, show_on_form
 from expo.transactions import writes_database
 from expo.urls import safe_next_path
@@ -62,8 +62,8 @@ def sign_up():
         return redirect(url_for("core.home"))
     form = SignUpForm()
     if request.method == "GET":
-        form.language.data = session.get("language") or request.accept_languages.best_match(list(LANGUAGES)) or "en"
-        form.timezone.data = request.cookies.get("expo_tz") or "UTC"
+        form.language.data = select_locale()  # the language this page is in
+        form.timezone.data = canonical_timezone(browser_timezone() or "UTC")  # the zone the browser reported
     if form.validate_on_submit():
         try:
             services.sign_up(email=form.email.data, password=form.password.data, profile=form.profile_data())

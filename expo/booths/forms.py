@@ -100,7 +100,7 @@ class HoursForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezone_choices()
+        self.timezone.choices = timezone_choices(keep=self.timezone.data)
 
     def week(self) -> dict[str, list[tuple[str, str]]]:
         return {day: [(self[hours.field_name(day, number, "opens")].data or "",

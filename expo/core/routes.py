@@ -8,6 +8,7 @@ from email import policy
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -17,7 +18,7 @@ from expo.editions.services import featured_edition
 from expo.exhibition.front_door import front_door
 from expo.extensions import csrf, db
 from expo.heartbeat import worker_state
-from expo.i18n import LANGUAGES
+from expo.i18n import LANGUAGES, without_language_parameter
 from expo.permissions import can_see_dev_outbox
 from expo.urls import safe_next_path
 
@@ -35,14 +36,19 @@ def home():
 
 @bp.route("/language", methods=["POST"])
 def set_language():
+    """The header's picker: the choice is kept in the session and, for a signed-in person, as their
+    preferred language (the one their e-mails use); then back to the same page, on this site only."""
     form = ConfirmActionForm()
     language = request.form.get("language")
-    if form.validate_on_submit() and language in LANGUAGES:
+    if language not in LANGUAGES:
+        abort(400, description=_("Choose one of the languages in the list."))
+    if form.validate_on_submit():
         session["language"] = language
         if current_user.is_authenticated:
             current_user.language = language
             db.session.commit()
-    return redirect(safe_next_path(request.form.get("next")) or url_for("core.home"))
+    back = safe_next_path(request.form.get("next"))
+    return redirect(without_language_parameter(back) if back else url_for("core.home"))
 
 
 @bp.route("/healthz")

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_number
+from babel.dates import format_skeleton
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -162,7 +163,7 @@ def booth_day(booth: Booth, now: datetime | None = None) -> BoothDay:
     week = analytics.period_ending_today(booth, 7, now)
     days = analytics.daily_series(booth, week)
     visits = sum(day.visits for day in days)
-    chart = small_chart([(format_date(day.day, "EEE d"), day.visits) for day in days],
+    chart = small_chart([(format_skeleton("Ed", day.day, locale=get_locale() or "en"), day.visits) for day in days],
                         _("Visits on each of the last seven days: %(total)s in all.", total=format_number(visits)))
     return BoothDay(booth, [WaitingInquiry(inquiry, now - inquiry.buyer_activity_at) for inquiry in waiting],
                     waiting_count, visits, chart, booth_checklist(booth))
@@ -227,7 +228,7 @@ def edition_day(edition: Edition, now: datetime | None = None) -> EditionDay:
     today = now.astimezone(_edition_zone(edition)).date()
     per_day = registrations_per_day(edition, today)
     total = sum(count for _day, count in per_day)
-    chart = small_chart([(format_date(day, "d MMM"), count) for day, count in per_day],
+    chart = small_chart([(format_skeleton("MMMd", day, locale=get_locale() or "en"), count) for day, count in per_day],
                         _("New registrations on each of the last %(days)s days: %(total)s in all.",
                           days=len(per_day), total=format_number(total)))
     broadcasts = list(db.session.scalars(

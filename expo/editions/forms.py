@@ -31,7 +31,7 @@ class EditionForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = [("", _l("— Choose —"))] + country_choices()
-        self.timezone.choices = timezone_choices()
+        self.timezone.choices = timezone_choices(keep=self.timezone.data)
 
     def validate_timezone(self, field) -> None:
         if not is_known_timezone(field.data):

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_ngettext
 
 from expo.accounts.models import User
 from expo.db_types import utcnow
-from expo.leads import display
+from expo.i18n import LocalDay
+from expo.notifications.messages import Joined, Lines, Money, Quantity
 from expo.notifications.notify import notify
 from expo.urls import external_url, site_path
 
@@ -69,21 +69,15 @@ def _tell(user: User | None, kind: str, *, dedupe_key: str, title: Any, page: Pa
            email_template=template, context={"user": user, "link": page.url if page else "", **context})
 
 
-# The bodies below format money, quantities and dates in the recipient's locale, so they are
-# callables evaluated by notify. expo.leads.display reads the services' labels, and the services
-# import this module: display is imported when a body is written, not when this module loads.
+# The bodies below are message data (expo.notifications.messages): money, quantities and days are
+# written by CLDR in the reader's language each time the notice is read.
 
 
-def _inquiry_summary(inquiry: "TradeInquiry"):
-    def summary() -> str:
-        lines = []
-        if inquiry.items:
-            lines.append(f"{_('Products:')} {', '.join(item.product_name for item in inquiry.items)}")
-        if inquiry.quantity:
-            lines.append(f"{_('Quantity:')} {display.quantity(inquiry.quantity, inquiry.unit)}")
-        return "\n".join(lines)
-
-    return summary
+def _inquiry_summary(inquiry: "TradeInquiry") -> Lines:
+    return Lines(
+        Joined(_l("Products:"), ", ".join(item.product_name for item in inquiry.items)) if inquiry.items else None,
+        Joined(_l("Quantity:"), Quantity(inquiry.quantity, inquiry.unit)) if inquiry.quantity else None,
+    )
 
 
 def inquiry_received(inquiry: "TradeInquiry") -> None:
@@ -109,10 +103,8 @@ def message_posted(message: "InquiryMessage") -> None:
         recipients, page = _handlers(inquiry), _team_page(inquiry)
         title = _l("%(buyer)s replied about their inquiry", buyer=inquiry.buyer.name)
 
-    def body() -> str:
-        if not message.attachment_path:
-            return message.body
-        return "\n".join(filter(None, [message.body, _("Attachment: %(name)s", name=message.attachment_name)]))
+    body = Lines(message.body, _l("Attachment: %(name)s", name=message.attachment_name)
+                 if message.attachment_path else None)
 
     for recipient in recipients:
         if recipient.id == message.author_id:
@@ -125,11 +117,9 @@ def quotation_sent(quotation: "Quotation") -> None:
     inquiry = quotation.inquiry
     company = inquiry.booth.company
 
-    def body() -> str:
-        from expo.i18n import format_day
-        return "\n".join([f"{_('Unit price:')} {display.money(quotation.unit_price, quotation.currency)}",
-                          f"{_('Quantity:')} {display.quantity(quotation.quantity, quotation.unit)}",
-                          f"{_('Valid until:')} {format_day(quotation.valid_until)}"])
+    body = Lines(Joined(_l("Unit price:"), Money(quotation.unit_price, quotation.currency)),
+                 Joined(_l("Quantity:"), Quantity(quotation.quantity, quotation.unit)),
+                 Joined(_l("Valid until:"), LocalDay(quotation.valid_until)))
 
     _tell(inquiry.buyer, "leads.quotation_sent", dedupe_key=f"quotation-sent:{quotation.id}",
           title=_l("%(company)s sent you a quotation", company=company.name), body=body, page=_buyer_page(inquiry),
@@ -145,14 +135,14 @@ def quotation_decided(quotation: "Quotation") -> None:
     else:
         title = _l("%(buyer)s declined your quotation", buyer=buyer.name)
 
-    def body() -> str:
-        price = display.money(quotation.unit_price, quotation.currency)
-        quantity = display.quantity(quotation.quantity, quotation.unit)
-        if accepted:
-            return _("%(buyer)s accepted your quotation of %(price)s per unit for %(quantity)s. The inquiry is marked "
-                     "won: confirm the order with them.", buyer=buyer.name, price=price, quantity=quantity)
-        return _("%(buyer)s declined your quotation of %(price)s per unit for %(quantity)s. Ask what would work for "
-                 "them, or send a new quotation.", buyer=buyer.name, price=price, quantity=quantity)
+    price = Money(quotation.unit_price, quotation.currency)
+    quantity = Quantity(quotation.quantity, quotation.unit)
+    if accepted:
+        body = _l("%(buyer)s accepted your quotation of %(price)s per unit for %(quantity)s. The inquiry is marked "
+                  "won: confirm the order with them.", buyer=buyer.name, price=price, quantity=quantity)
+    else:
+        body = _l("%(buyer)s declined your quotation of %(price)s per unit for %(quantity)s. Ask what would work for "
+                  "them, or send a new quotation.", buyer=buyer.name, price=price, quantity=quantity)
 
     page = _team_page(inquiry)
     for member in _handlers(inquiry):
@@ -182,11 +172,10 @@ def report_finished(report: "LeadReport") -> None:
     if report.status == report.Status.DONE:
         title = _l("Your order-lead report is ready")
 
-        def body() -> str:
-            return ngettext("Your order-lead report for %(from)s to %(to)s is ready, with %(num)d lead.",
-                            "Your order-lead report for %(from)s to %(to)s is ready, with %(num)d leads.",
-                            report.rows_total, **{"from": report.period_from.isoformat(),
-                                                  "to": report.period_to.isoformat()})
+        body = lazy_ngettext("Your order-lead report for %(from)s to %(to)s is ready, with %(num)d lead.",
+                             "Your order-lead report for %(from)s to %(to)s is ready, with %(num)d leads.",
+                             report.rows_total, **{"from": LocalDay(report.period_from),
+                                                   "to": LocalDay(report.period_to)})
     else:
         title = _l("Your order-lead report could not be compiled")
         body = report.error or ""
@@ -199,28 +188,27 @@ def daily_digest(user: User, day: date, digests: list["BoothDigest"]) -> None:
     """Once per user and day: the dedupe key is the unique key that makes a second run a no-op."""
     inboxes = {digest.booth.id: _page("lead_inbox.inbox", slug=digest.booth.slug) for digest in digests}
 
-    def body() -> str:
-        parts = []
-        for digest in digests:
-            inquiries = ngettext("%(num)d new inquiry", "%(num)d new inquiries", digest.inquiry_count)
-            if digest.order_request_count:
-                inquiries += " ({})".format(ngettext("%(num)d order request", "%(num)d order requests",
-                                                     digest.order_request_count))
-            lines = [digest.booth.company.name, inquiries]
-            if digest.named_visitor_count:
-                names = ", ".join(visitor.name for visitor, _interactions in digest.named_visitors)
-                lines.append(ngettext("%(num)d visitor who shares their details came by:",
-                                      "%(num)d visitors who share their details came by:",
-                                      digest.named_visitor_count) + f" {names}")
-            if digest.unanswered:
-                lines.append(ngettext("%(num)d inquiry is waiting for an answer.",
-                                      "%(num)d inquiries are waiting for an answer.", digest.unanswered))
-            parts.append("\n".join(lines))
-        return "\n\n".join(parts)
+    parts = []
+    for digest in digests:
+        inquiries = lazy_ngettext("%(num)d new inquiry", "%(num)d new inquiries", digest.inquiry_count)
+        if digest.order_request_count:
+            inquiries = Joined(inquiries, Joined("(", lazy_ngettext("%(num)d order request", "%(num)d order requests",
+                                                                    digest.order_request_count), ")", separator=""))
+        visitors = None
+        if digest.named_visitor_count:
+            names = ", ".join(visitor.name for visitor, _interactions in digest.named_visitors)
+            visitors = Joined(lazy_ngettext("%(num)d visitor who shares their details came by:",
+                                            "%(num)d visitors who share their details came by:",
+                                            digest.named_visitor_count), names)
+        unanswered = lazy_ngettext("%(num)d inquiry is waiting for an answer.",
+                                   "%(num)d inquiries are waiting for an answer.",
+                                   digest.unanswered) if digest.unanswered else None
+        parts.append(Lines(digest.booth.company.name, inquiries, visitors, unanswered))
+    body = Joined(*parts, separator="\n\n")
 
     # One booth: the notice opens its inbox. Several: the notice's own page lists them all.
     page = inboxes[digests[0].booth.id] if len(digests) == 1 else None
     _tell(user, DIGEST_KIND, dedupe_key=f"lead-digest:{user.id}:{day.isoformat()}",
-          title=_l("Your leads of %(day)s", day=day.isoformat()), body=body, page=page, template="lead_digest",
-          day=day.isoformat(), booths=digests, link_for=lambda booth: inboxes[booth.id].url,
+          title=_l("Your leads of %(day)s", day=LocalDay(day)), body=body, page=page, template="lead_digest",
+          day=LocalDay(day), booths=digests, link_for=lambda booth: inboxes[booth.id].url,
           settings_url=external_url("notifications.edit_preferences"))

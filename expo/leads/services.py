@@ -39,7 +39,7 @@ from expo.engagement.models import EngagementEvent
 from expo.engagement.services import visitor_hash
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
-from expo.i18n import is_known_timezone
+from expo.i18n import format_day, is_known_timezone
 from expo.leads import notify
 from expo.leads.attachments import StoredAttachment
 from expo.leads.models import (Incoterm, InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, Quotation,
@@ -436,7 +436,7 @@ def decide_quotation(buyer: User, inquiry: TradeInquiry, quotation: Quotation, *
     now = utcnow()
     if accept and quotation.status == Quotation.Status.OPEN and quotation.valid_until < booth_today(inquiry.booth, now):
         raise QuotationExpired(_("This quotation expired on %(day)s. Ask the exhibitor for a new one in the "
-                                 "conversation.", day=quotation.valid_until.isoformat()))
+                                 "conversation.", day=format_day(quotation.valid_until)))
     decided = Quotation.Status.ACCEPTED if accept else Quotation.Status.DECLINED
     # Conditional, so two clicks (or two tabs) decide once.
     changed = db.session.execute(

@@ -65,7 +65,14 @@ class OutboxMessage(db.Model):
 
 
 class Notification(db.Model):
-    """A message in a person's in-app inbox (the bell in the navigation), in their language."""
+    """A message in a person's in-app inbox (the bell in the navigation), in their language.
+
+    ``message`` holds the title and body as message keys and parameters (expo.notifications.messages),
+    so they are written in the reader's language whenever they are read: ``shown_title`` and
+    ``shown_body``. ``title`` and ``body`` are the same words as they read in the recipient's
+    language when the notice was made: what rows from before ``message`` existed show, and what a
+    broadcast (an organizer's own text) shows.
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (
@@ -81,6 +88,8 @@ class Notification(db.Model):
     category: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    # {"title": ..., "body": ...} as expo.notifications.messages.to_data writes them; None: show the text.
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # A path on this site ("/my/tickets/12"), or "" for nothing to open.
     link: Mapped[str] = mapped_column(String(500), default="")
     # Names the event, like the outbox's key: the same event never shows twice.
@@ -91,6 +100,22 @@ class Notification(db.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def _shown(self, part: str, stored: str) -> str:
+        if not self.message or part not in self.message:
+            return stored
+        from expo.notifications.messages import render
+
+        return render(self.message[part])
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the current locale (the reader's on a page; force_locale elsewhere)."""
+        return self._shown("title", self.title)[:300]
+
+    @property
+    def shown_body(self) -> str:
+        return self._shown("body", self.body)
 
 
 class NotificationPreference(db.Model):

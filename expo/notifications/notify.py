@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -24,6 +25,7 @@ from expo.db_types import utcnow
 from expo.extensions import db
 from expo.notifications import preferences
 from expo.notifications.categories import category_of
+from expo.notifications.messages import CannotKeep, to_data
 from expo.notifications.models import Notification, OutboxMessage
 from expo.notifications.services import Attachment, queue_email
 
@@ -39,9 +41,18 @@ class Outcome:
 def _text(value: Any) -> str:
     # Lazy strings (flask_babel.lazy_gettext) and callables are evaluated here, inside the
     # recipient's locale, so dates and words come out in their language.
-    if callable(value):
+    if callable(value) and not isinstance(value, LazyString):
         value = value()
     return str(value) if value is not None else ""
+
+
+def _message(title: Any, body: Any) -> dict[str, Any] | None:
+    """The title and body as data rendered when read (expo.notifications.messages); None when either
+    is a callable or another thing that can only be written out now."""
+    try:
+        return {"title": to_data(title), "body": to_data(body)}
+    except CannotKeep:
+        return None
 
 
 def notify(user: User, kind: str, *, title: Any, dedupe_key: str, body: Any = "", link: str = "",
@@ -49,8 +60,11 @@ def notify(user: User, kind: str, *, title: Any, dedupe_key: str, body: Any = ""
            attachments: list[Attachment] | None = None) -> Outcome:
     """Notify one person of one event, in the app and (with ``email_template``) by e-mail.
 
-    ``title`` and ``body`` may be lazy strings or callables: they are evaluated in the recipient's
-    language.
+    ``title`` and ``body`` are plain text, or lazy strings and the values of
+    expo.notifications.messages: those are stored as message keys and parameters and written in the
+    reader's language each time the notice is read. (A callable is still accepted: it is written
+    once, in the recipient's language of the moment.) The e-mail is rendered now, in the
+    recipient's language: it is sent straight away.
     Calling it again with the same ``dedupe_key`` changes nothing and returns what exists.
     """
     choice = preferences.choices_for([user.id], category_of(kind))[user.id]
@@ -58,7 +72,8 @@ def notify(user: User, kind: str, *, title: Any, dedupe_key: str, body: Any = ""
     if choice.in_app:
         with force_locale(user.language or "en"):
             values = {"title": _text(title)[:300], "body": _text(body)}
-        notification = _add_notification(user.id, kind, link=link, dedupe_key=dedupe_key, **values)
+        notification = _add_notification(user.id, kind, link=link, dedupe_key=dedupe_key,
+                                         message=_message(title, body), **values)
     email = None
     if choice.email and email_template is not None:
         email = queue_email(recipient=user.email, kind=kind, template=email_template, dedupe_key=dedupe_key,
@@ -68,12 +83,12 @@ def notify(user: User, kind: str, *, title: Any, dedupe_key: str, body: Any = ""
 
 
 def _add_notification(user_id: int, kind: str, *, title: str, body: str, link: str,
-                      dedupe_key: str) -> Notification:
+                      dedupe_key: str, message: dict[str, Any] | None = None) -> Notification:
     existing = db.session.scalar(select(Notification).filter_by(dedupe_key=dedupe_key))
     if existing is not None:
         return existing
     notification = Notification(user_id=user_id, kind=kind, category=category_of(kind), title=title, body=body,
-                                link=link, dedupe_key=dedupe_key)
+                                message=message, link=link, dedupe_key=dedupe_key)
     try:
         with db.session.begin_nested():
             db.session.add(notification)

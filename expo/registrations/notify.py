@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from expo.extensions import db
 from expo.forums.calendar import build_calendar
 from expo.forums.models import ProgrammeSession
-from expo.i18n import datetime_in_zone
+from expo.i18n import LocalMoment
+from expo.notifications.messages import Joined
 from expo.notifications.notify import notify
 from expo.notifications.services import Attachment
 from expo.registrations import tickets
@@ -93,9 +94,8 @@ def send_reminder(registration_id: int, session_id: int, window: str) -> None:
     else:
         title = _l("Tomorrow: %(title)s", title=session.title)
 
-    def body() -> str:  # called in the recipient's locale: the date reads in their language
-        when = datetime_in_zone(session.starts_at, user.timezone)
-        return f"{when}, {session.room}" if session.room else when
+    # Written when read, in the reader's language, in their zone of today.
+    body = Joined(LocalMoment(session.starts_at, user.timezone), session.room, separator=", ")
 
     notify(
         user, f"registration.reminder_{window}", dedupe_key=f"reminder:{window}:{registration.id}:{session.id}",

@@ -1,9 +1,21 @@
-// Tell the server the visitor's time zone once, so times are shown in it before they sign in.
+// Tell the server the visitor's time zone, so times are shown in it before they sign in. On a first
+// visit the page was made before the server knew the zone: it is reloaded once, only when the cookie
+// was not already this zone, the cookie took (cookies enabled), and the page is a visitor's GET in
+// another zone. After the reload the cookie holds the zone, so it never reloads again, whatever the
+// server made of it (an unknown zone stays UTC).
 (function () {
+  function cookieZone() {
+    var match = document.cookie.match(/(?:^|;\s*)expo_tz=([^;]*)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone && document.cookie.indexOf("expo_tz=") === -1) {
-      document.cookie = "expo_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    if (!zone || cookieZone() === zone) { return; }
+    document.cookie = "expo_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    var shown = document.querySelector('meta[name="expo-timezone"]');
+    if (cookieZone() === zone && shown && shown.hasAttribute("data-reload-in-browser-zone") &&
+        shown.getAttribute("content") !== zone) {
+      window.location.reload();
     }
   } catch (e) { /* older browsers: times stay in UTC, and say so */ }
 })();
@@ -21,5 +33,16 @@
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { closeAll(); }
+  });
+})();
+
+// The language picker in the header sends itself when a language is chosen; its button is for
+// browsers without JavaScript.
+(function () {
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    var form = select.form;
+    var button = form.querySelector("[data-submit-button]");
+    if (button) { button.hidden = true; }
+    select.addEventListener("change", function () { form.submit(); });
   });
 })();

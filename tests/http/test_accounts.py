@@ -236,7 +236,7 @@ def test_profile_update_changes_language_and_time_zone(client, factory):
         "country": "VN", "timezone": "Asia/Ho_Chi_Minh", "language": "zh"})
     assert response.status_code == 302
     page = client.get("/account").get_data(as_text=True)
-    assert 'lang="zh"' in page
+    assert 'lang="zh-Hans"' in page
     assert "Asia/Ho_Chi_Minh" in page
 
 

@@ -239,7 +239,7 @@ def test_check_in_by_form_first_and_second_time(app, world):
     assert second.status_code == 200
     assert "alert-warning" in second_html
     # 01:02:03 UTC in the viewer's zone (Paris, summer time), with the zone named.
-    assert re.search(r"Already checked in at Sep 11, 2027, 3:02:03\W+AM \(Europe/Paris\)", second_html), second_html
+    assert re.search(r"Already checked in at Sat, Sep 11(, 2027)?, 3:02\W+AM \(Europe/Paris\)", second_html), second_html
     assert reload(app, world.ticket).checked_in_at == EARLIER
 
 

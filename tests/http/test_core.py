@@ -104,7 +104,7 @@ def test_unexpected_error_is_a_500_page_and_logged(app, caplog):
 def test_language_choice_is_remembered_for_visitors(client):
     response = client.post("/language", data={"language": "zh", "next": "/editions/"})
     assert response.status_code == 302 and response.headers["Location"] == "/editions/"
-    assert '<html lang="zh">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-Hans"' in client.get("/").get_data(as_text=True)
 
 
 def test_language_choice_is_saved_on_the_account(app, client, factory):
@@ -113,17 +113,19 @@ def test_language_choice_is_saved_on_the_account(app, client, factory):
     client.post("/language", data={"language": "zh"})
     other_device = app.test_client()
     log_in(other_device, user)
-    assert '<html lang="zh">' in other_device.get("/").get_data(as_text=True)
+    assert '<html lang="zh-Hans"' in other_device.get("/").get_data(as_text=True)
 
 
-def test_unknown_language_is_ignored(client):
-    client.post("/language", data={"language": "xx"})
-    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+def test_unknown_language_is_refused_with_a_reason(client):
+    response = client.post("/language", data={"language": "xx", "next": "/"})
+    assert response.status_code == 400
+    assert "Choose one of the languages in the list." in response.get_data(as_text=True)
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)
 
 
 def test_browser_language_is_used_when_nothing_was_chosen(client):
     page = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
-    assert '<html lang="zh">' in page
+    assert '<html lang="zh-Hans"' in page
 
 
 def test_times_are_shown_in_the_viewers_zone_with_the_zone_named(client, factory):

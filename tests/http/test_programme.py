@@ -36,8 +36,9 @@ def programme(factory):
 
 def test_agenda_groups_sessions_by_day_in_the_venue_zone(client, programme):
     page = client.get("/editions/18th/programme").get_data(as_text=True)
-    assert page.index("Friday, September 10, 2027") < page.index("Opening plenary")
-    assert page.index("Saturday, September 11, 2027") < page.index("Dental care")
+    # The site's one day format (expo.i18n), with ", 2027" while 2027 is not this year.
+    assert page.index("Fri, Sep 10") < page.index("Opening plenary")
+    assert page.index("Sat, Sep 11") < page.index("Dental care")
     assert "9:30\u202fAM" in page and "9:00\u202fAM" in page  # venue times, not UTC (CLDR puts a narrow space before AM)
     assert "Full: waiting list" in page
 

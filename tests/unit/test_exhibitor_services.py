@@ -254,7 +254,7 @@ def test_invitation_is_stored_hashed_valid_fourteen_days_and_emailed_in_the_invi
     [message] = messages()
     assert message.recipient == "li@example.cn" and message.user_id == invitee.id
     assert f"/exhibitors/invitations/{token}" in message.body_text
-    assert 'lang="zh"' in message.body_html
+    assert 'lang="zh-Hans"' in message.body_html
 
 
 def test_inviting_again_replaces_the_old_invitation(app_ctx, team):

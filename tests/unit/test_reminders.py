@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -76,4 +78,4 @@ def test_reminder_email_in_the_recipients_zone(app, factory, forum):
     run_recorded_tasks(app)
     [message] = outbox_messages(app)
     assert "Subject: Tomorrow: Dental care" in message
-    assert "(Asia/Manila)" in message and "Sep 11, 2027, 4:00:00" in message  # 20:00Z is 04:00 in Manila
+    assert "(Asia/Manila)" in message and re.search(r"Sat, Sep 11(, 2027)?, 4:00", message)  # 20:00Z is 04:00 in Manila

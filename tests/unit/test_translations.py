@@ -1,8 +1,10 @@
-"""The Simplified Chinese catalogue covers every user-facing string, and Flask-Babel serves it.
+"""Every shipped language's catalogue covers every user-facing string, and Flask-Babel serves it.
 
-The strings are extracted afresh from the code and templates at test time, with the same mapping
-file (babel.cfg) and keywords as `pybabel extract`, so a developer who adds a string without
-translating it is told which one, and how to fix it.
+The shipped languages are those in ``expo.i18n.LANGUAGES``; English is the source and has no
+catalogue. The strings are extracted afresh from the code and templates at test time, with the same
+mapping file (babel.cfg) and keywords as `pybabel extract`, so a developer who adds a string
+without translating it is told in which language, which string, and how to fix it. Adding a
+language to LANGUAGES brings its catalogue under every test here.
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.messages.plurals import get_plural
 from flask_babel import get_babel
+
+from expo.i18n import LANGUAGES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAPPING_FILE = PROJECT_ROOT / "babel.cfg"
 TRANSLATIONS = PROJECT_ROOT / "expo" / "translations"
 ZH_PO = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
+# Every shipped language but the source language.
+TRANSLATED = [code for code in LANGUAGES if code != "en"]
 
 # Must match the -k options of `pybabel extract` (Makefile / README).
 EXTRA_KEYWORDS = ["_l", "lazy_gettext", "lazy_ngettext:1,2", "lazy_pgettext:1c,2", "lazy_npgettext:1c,2,3"]
@@ -35,7 +42,9 @@ Run, from the project root:
   .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \\
       -k lazy_pgettext:1c,2 -k lazy_npgettext:1c,2,3 --sort-by-file -o expo/translations/messages.pot .
   .venv/bin/pybabel update -i expo/translations/messages.pot -d expo/translations --no-fuzzy-matching
-then write the Chinese in expo/translations/zh/LC_MESSAGES/messages.po (no "#, fuzzy" left) and
+then write the translation in expo/translations/<language>/LC_MESSAGES/messages.po (no "#, fuzzy"
+left; a new language starts with `pybabel init -i expo/translations/messages.pot -d expo/translations
+-l <language>`) and
   .venv/bin/pybabel compile -d expo/translations -f --statistics
 """
 
@@ -65,9 +74,23 @@ def extracted_messages() -> dict[tuple[str | None, str | tuple[str, ...]], list[
     return found
 
 
+def po_file(language: str) -> Path:
+    return TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+
+
+@lru_cache(maxsize=None)
+def catalog_for(language: str) -> Catalog:
+    path = po_file(language)
+    assert path.exists(), (
+        f"{LANGUAGES[language]} ({language}) is in expo.i18n.LANGUAGES but has no catalogue at "
+        f"{path.relative_to(PROJECT_ROOT)}\n\n{HOW_TO_FIX}"
+    )
+    with path.open("rb") as fileobj:
+        return read_po(fileobj, locale=language)
+
+
 def zh_catalog() -> Catalog:
-    with ZH_PO.open("rb") as fileobj:
-        return read_po(fileobj, locale="zh")
+    return catalog_for("zh")
 
 
 def _strings(message: Message) -> list[str]:
@@ -91,8 +114,14 @@ def test_extraction_finds_python_and_template_strings():
     assert "Hello %(name)s," in ids  # a template string with a placeholder
 
 
-def test_every_extracted_string_has_a_chinese_translation():
-    catalog = zh_catalog()
+def test_every_shipped_language_but_english_is_checked():
+    assert "en" in LANGUAGES and "zh" in TRANSLATED
+    assert set(TRANSLATED) == set(LANGUAGES) - {"en"}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_extracted_string_is_translated(language):
+    catalog = catalog_for(language)
     missing = []
     for (context, msgid), locations in sorted(extracted_messages().items(), key=lambda item: item[1][0]):
         entry = catalog.get(msgid, context=context)
@@ -108,35 +137,45 @@ def test_every_extracted_string_has_a_chinese_translation():
         context_note = f" [context {context!r}]" if context else ""
         missing.append(f"  {locations[0]}: {shown!r}{context_note} {problem}")
     assert not missing, (
-        f"{len(missing)} user-facing string(s) lack a Simplified Chinese translation in "
-        f"{ZH_PO.relative_to(PROJECT_ROOT)}:\n" + "\n".join(missing) + "\n\n" + HOW_TO_FIX
+        f"{len(missing)} user-facing string(s) lack a {LANGUAGES[language]} ({language}) translation in "
+        f"{po_file(language).relative_to(PROJECT_ROOT)}:\n" + "\n".join(missing) + "\n\n" + HOW_TO_FIX
     )
 
 
-def test_catalogue_has_no_fuzzy_or_empty_entries():
-    catalog = zh_catalog()
-    assert catalog.locale is not None and str(catalog.locale) == "zh"
-    assert catalog.plural_forms == "nplurals=1; plural=0;"
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_catalogue_has_no_fuzzy_or_empty_entries(language):
+    catalog = catalog_for(language)
+    assert catalog.locale is not None and str(catalog.locale) == language
+    expected_plurals = get_plural(language)
+    assert catalog.num_plurals == expected_plurals.num_plurals, (
+        f"{language}: the catalogue's Plural-Forms header says {catalog.plural_forms!r}; CLDR has "
+        f"{expected_plurals.plural_forms!r}"
+    )
     bad = [message.id for message in catalog if message.id and (message.fuzzy or not all(_strings(message)))]
-    assert not bad, f"fuzzy or empty entries in {ZH_PO.name}: {bad}\n\n{HOW_TO_FIX}"
+    assert not bad, (
+        f"{LANGUAGES[language]} ({language}): fuzzy or empty entries in "
+        f"{po_file(language).relative_to(PROJECT_ROOT)}: {bad}\n\n{HOW_TO_FIX}"
+    )
 
 
-def test_translations_keep_every_placeholder():
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_every_placeholder(language):
     mismatched = []
-    for message in zh_catalog():
+    for message in catalog_for(language):
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            # Chinese has one plural form; it stands for the plural English string.
-            expected = _placeholders(message.id[1])
+            # A plural form stands for the singular or the plural English string (a language with one
+            # form uses the plural's); either's placeholders will do.
+            allowed = [_placeholders(message.id[0]), _placeholders(message.id[1])]
         else:
-            expected = _placeholders(message.id)
+            allowed = [_placeholders(message.id)]
         for translated in _strings(message):
-            if translated and _placeholders(translated) != expected:
+            if translated and _placeholders(translated) not in allowed:
                 mismatched.append(f"  {message.id!r}\n    -> {translated!r}")
     assert not mismatched, (
-        "Translations must keep every %(name)s placeholder unchanged, and a literal % only where the "
-        "English has one:\n" + "\n".join(mismatched)
+        f"{LANGUAGES[language]} ({language}): translations must keep every %(name)s placeholder unchanged, "
+        "and a literal % only where the English has one:\n" + "\n".join(mismatched)
     )
 
 
@@ -180,7 +219,7 @@ def test_login_page_in_chinese(client, compiled_catalogs):
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert '<html lang="zh"' in html
+    assert '<html lang="zh-Hans"' in html
     assert log_in in html  # template strings
     assert f'value="{log_in}"' in html  # the form's submit label: a lazy_gettext string in Python
     assert not re.search(r">\s*Log in\s*<", html)
@@ -196,3 +235,16 @@ def test_login_page_in_english(client, compiled_catalogs):
     assert '<html lang="en"' in html
     assert re.search(r">\s*Log in\s*<", html)
     assert log_in not in html
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_login_page_in_every_shipped_language(client, compiled_catalogs, language):
+    log_in = catalog_for(language).get("Log in").string
+    assert log_in and log_in != "Log in", language
+
+    response = client.get("/login", headers={"Accept-Language": f"{language};q=1.0"})
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert log_in in html, f"{language}: {log_in!r} is not on the log-in page"
+    assert not re.search(r">\s*Log in\s*<", html), language
