@@ -202,7 +202,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from expo import permissions
+    from expo import content_languages, permissions
     from expo.accounts.forms import ConfirmActionForm
     from expo.catalog.display import category_label, minimum_order, price_range
     from expo.i18n import LANGUAGES, STATUS_LABELS, country_name, date_range, datetime_in_zone, format_day, local_datetime
@@ -217,6 +217,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["minimum_order"] = minimum_order
     app.jinja_env.filters["number"] = format_decimal  # 12,345 / 12.345 by the viewer's locale
     app.jinja_env.globals["permissions"] = permissions
+    # Translated content: templates show a record's texts through templates/_translated.html.
+    app.jinja_env.globals["localized"] = content_languages.localized
+    app.jinja_env.globals["localized_html"] = content_languages.localized_html
+    app.jinja_env.globals["shown_language"] = content_languages.shown_language
+    app.jinja_env.globals["language_label"] = content_languages.language_label
+    app.jinja_env.globals["page_language"] = content_languages.page_language
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
     forum_kinds = {"main": _l("Main forum"), "sub": _l("Sub-forum"),

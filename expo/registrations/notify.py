@@ -22,13 +22,18 @@ def _sessions_of(registration: Registration) -> list[ProgrammeSession]:
     return list(registration.forum.sessions)
 
 
+def _title_for(record, user) -> str:
+    """A session's or forum's title in the recipient's language (else its source language, else English)."""
+    return record.text_in("title", user.language or "en").text
+
+
 def _context(registration: Registration) -> dict:
     target = registration.target
     forum = target.forum if isinstance(target, ProgrammeSession) else target
     return {
         "user": registration.user,
         "registration": registration,
-        "title": target.title,
+        "title": _title_for(target, registration.user),
         "forum": forum,
         "edition": forum.edition,
         "sessions": _sessions_of(registration),
@@ -56,7 +61,7 @@ def send_ticket(registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.status != Registration.CONFIRMED:
         return
-    title = registration.target.title
+    title = _title_for(registration.target, registration.user)
     notify(
         registration.user, "registration.ticket", dedupe_key=f"ticket:{registration.id}",
         title=_l("Your ticket: %(title)s", title=title),
@@ -70,7 +75,7 @@ def notify_promoted(registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.status != Registration.CONFIRMED:
         return
-    title = registration.target.title
+    title = _title_for(registration.target, registration.user)
     notify(
         registration.user, "registration.promoted", dedupe_key=f"promoted:{registration.id}",
         title=_l("A seat is yours: %(title)s", title=title),
@@ -89,13 +94,14 @@ def send_reminder(registration_id: int, session_id: int, window: str) -> None:
     user = registration.user
     context = _context(registration) | {"session": session, "window": window}
     if window == "1h":
-        title = _l("Starting in one hour: %(title)s", title=session.title)
+        title = _l("Starting in one hour: %(title)s", title=_title_for(session, user))
     else:
-        title = _l("Tomorrow: %(title)s", title=session.title)
+        title = _l("Tomorrow: %(title)s", title=_title_for(session, user))
 
     def body() -> str:  # called in the recipient's locale: the date reads in their language
         when = datetime_in_zone(session.starts_at, user.timezone)
-        return f"{when}, {session.room}" if session.room else when
+        room = session.text_in("room", user.language or "en").text
+        return f"{when}, {room}" if room else when
 
     notify(
         user, f"registration.reminder_{window}", dedupe_key=f"reminder:{window}:{registration.id}:{session.id}",
