@@ -294,6 +294,16 @@ def change_source_language(actor: User, record: Translatable, language: str) -> 
         raise TranslationRefused({"source_language": _(
             "Fill in the %(field)s in %(language)s first: a record written in a language has its %(field)s in it.",
             field=str(missing[0].label).lower(), language=language_name(language))})
+    swap_source_language(record, language, fields)
+    db.session.flush()
+
+
+def swap_source_language(record: Translatable, language: str, fields: tuple[TranslatedField, ...] | None = None) -> None:
+    """Move ``language``'s translation into the record's columns and the columns' texts into the old
+    source language's translation (no permission asked: callers ask, or load demo data)."""
+    fields = fields if fields is not None else kind_of(record).fields
+    old = record.source_language or DEFAULT_SOURCE_LANGUAGE
+    incoming = dict((record.translations or {}).get(language) or {})
     outgoing = _source_texts(record, fields)
     for field in fields:
         value = incoming.get(field.name)
@@ -308,4 +318,3 @@ def change_source_language(actor: User, record: Translatable, language: str) -> 
     record.translations = translations
     record.source_language = language
     record.set_translation(old, outgoing)
-    db.session.flush()
