@@ -51,7 +51,7 @@ def editor_url(kind: services.RecordKind, record: Any) -> str:
         case "session":
             return url_for("organize.edit_session", slug=record.forum.edition.slug, session_id=record.id)
         case "speaker":
-            return url_for("organize.edit_speaker", slug=record.edition.slug, speaker_id=record.id)
+            return url_for("organize.edit_speaker", slug=services.edition_of(record).slug, speaker_id=record.id)
         case _:
             return url_for("organize.edit_question", slug=record.forum.edition.slug, question_id=record.id)
 

@@ -90,6 +90,10 @@ class RecordKind:
         return getattr(record, self.fields[0].name) or ""
 
 
+def edition_of(speaker: Speaker) -> Edition:
+    return db.session.get(Edition, speaker.edition_id)
+
+
 def _kinds() -> dict[str, RecordKind]:
     # The editors' forms import services that import models; read them when first asked.
     from expo.booths.forms import ProfileForm
@@ -124,7 +128,7 @@ def _kinds() -> dict[str, RecordKind]:
                    lambda user, session: can_manage_edition(user, session.forum.edition), False, _l("Session")),
         RecordKind("speaker", Speaker, (F("name", K.LINE, SpeakerForm, required=True), F("title", K.LINE, SpeakerForm),
                                         F("organisation", K.LINE, SpeakerForm), F("biography", K.TEXT, SpeakerForm)),
-                   lambda user, speaker: can_manage_edition(user, speaker.edition), False, _l("Speaker")),
+                   lambda user, speaker: can_manage_edition(user, edition_of(speaker)), False, _l("Speaker")),
         RecordKind("question", ForumQuestion, (F("label", K.LINE, QuestionForm, required=True),
                                                F("choices", K.CHOICES, QuestionForm)),
                    lambda user, question: can_manage_edition(user, question.forum.edition), False,

@@ -187,3 +187,36 @@ def test_organizers_translate_forums_sessions_and_questions_and_visitors_registe
                       data={f"question_{question.id}": "Chinese"}).status_code == 302
     with client.application.app_context():
         assert db.session.scalar(select(Registration)).answers == {str(question.id): "Chinese"}
+
+
+def test_every_editor_links_to_its_translations_page(client, factory, shop):
+    owner, _staff, booth, product = shop
+    edition = factory.edition(slug="18th")
+    organizer = factory.organizer()  # of every edition
+    pavilion = factory.pavilion(edition)
+    forum = factory.forum(edition)
+    session = factory.programme_session(forum)
+    speaker = factory.speaker(edition, name="Dr Li Ming")
+    question = factory._save(ForumQuestion(forum_id=forum.id, label="Diet", kind=ForumQuestion.TEXT, position=1))
+    team_pages = {
+        f"/booths/{booth.slug}/edit": f"/translations/booth/{booth.id}",
+        f"/booths/{booth.slug}/catalogue/{product.id}/edit": f"/translations/product/{product.id}",
+        f"/exhibitors/{booth.slug}/team": f"/translations/company/{booth.company_id}",
+    }
+    organizer_pages = {
+        "/editions/18th/edit": f"/translations/edition/{edition.id}",
+        f"/editions/18th/pavilions/manage/{pavilion.id}/edit": f"/translations/pavilion/{pavilion.id}",
+        f"/editions/18th/organize/forums/{forum.id}/edit": f"/translations/forum/{forum.id}",
+        f"/editions/18th/organize/sessions/{session.id}/edit": f"/translations/session/{session.id}",
+        f"/editions/18th/organize/speakers/{speaker.id}/edit": f"/translations/speaker/{speaker.id}",
+        f"/editions/18th/organize/questions/{question.id}/edit": f"/translations/question/{question.id}",
+    }
+    log_in(client, owner)
+    organizer_client = client.application.test_client()
+    log_in(organizer_client, organizer)
+    for who, pages in ((client, team_pages), (organizer_client, organizer_pages)):
+        for editor, translations in pages.items():
+            page = who.get(editor)
+            assert page.status_code == 200, editor
+            assert f'href="{translations}"' in page.get_data(as_text=True), editor
+            assert who.get(translations).status_code == 200, translations
