@@ -3,6 +3,7 @@ list, reminders."""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from expo.extensions import db
@@ -44,7 +45,9 @@ def _context(registration: Registration) -> dict:
 
 def _ticket_attachments(registration: Registration) -> list[Attachment]:
     sessions = _sessions_of(registration)
-    ics = build_calendar(registration.target.title, sessions, show_stream_for={s.id for s in sessions})
+    with force_locale(registration.user.language or "en"):  # the calendar entries in the recipient's language
+        ics = build_calendar(_title_for(registration.target, registration.user), sessions,
+                             show_stream_for={s.id for s in sessions})
     return [
         Attachment("expo-agenda.ics", "text/calendar", ics),
         Attachment("expo-ticket.png", "image/png", tickets.qr_png(registration)),

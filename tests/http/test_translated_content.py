@@ -220,3 +220,19 @@ def test_every_editor_links_to_its_translations_page(client, factory, shop):
             assert page.status_code == 200, editor
             assert f'href="{translations}"' in page.get_data(as_text=True), editor
             assert who.get(translations).status_code == 200, translations
+
+
+def test_the_ticket_mail_and_its_calendar_quote_the_session_in_the_recipient_language(app, client, factory):
+    from tests.conftest import outbox_messages, run_recorded_tasks
+
+    edition = factory.edition(slug="18th")
+    forum = factory.forum(edition, title="Forum on Dentistry", translations={"zh": {"title": "口腔医学论坛"}})
+    session = factory.programme_session(forum, title="Dental care", room="Room 202",
+                                        translations={"zh": {"title": "口腔诊疗", "room": "202 会议室"}})
+    log_in(client, factory.user(language="zh"))
+    assert client.post(f"/editions/18th/sessions/{session.id}/register").status_code == 302
+    run_recorded_tasks(app)
+    [message] = outbox_messages(app)
+    assert "口腔诊疗" in message and "Dental care" not in message.split("Content-Type: text/calendar")[0]
+    calendar_part = message.split("Content-Type: text/calendar", 1)[1].replace("\r\n ", "")
+    assert "SUMMARY:口腔诊疗" in calendar_part and "202 会议室" in calendar_part
