@@ -126,7 +126,8 @@ class Translatable(TranslatedTexts):
 
 def content_languages() -> list[str]:
     """The languages editors can write content in: every language the interface is shipped in."""
-    from expo.i18n import LANGUAGES  # i18n imports flask_login's user; this module stays importable by models
+    # i18n imports flask_login's user: read here, so that models can import this module.
+    from expo.i18n import LANGUAGES
 
     return list(LANGUAGES)
 

@@ -9,9 +9,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from expo.content_languages import DEFAULT_SOURCE_LANGUAGE, content_languages, language_name
+from expo.content_languages import (
+    DEFAULT_SOURCE_LANGUAGE,
+    content_languages,
+    language_name,
+)
 from expo.extensions import db
-from expo.permissions import NotAllowed, require
+from expo.permissions import NotAllowed
 from expo.rules import show_on_form
 from expo.translating import services
 from expo.translating.forms import SourceLanguageForm, shown_value, translation_form_for

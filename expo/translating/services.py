@@ -22,12 +22,22 @@ from expo.accounts.models import User
 from expo.booths.models import Booth
 from expo.catalog import values
 from expo.catalog.models import Product
-from expo.content_languages import DEFAULT_SOURCE_LANGUAGE, Translatable, content_languages, language_name
+from expo.content_languages import (
+    DEFAULT_SOURCE_LANGUAGE,
+    Translatable,
+    content_languages,
+    language_name,
+)
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.permissions import can_edit_booth, can_edit_company_application, can_manage_edition, ensure
+from expo.permissions import (
+    can_edit_booth,
+    can_edit_company_application,
+    can_manage_edition,
+    ensure,
+)
 from expo.rules import RuleBroken
 from expo.text import render_markdown
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from expo.catalog.models import Product
 from expo.extensions import db
-from expo.forums.models import ForumQuestion, ProgrammeSession
+from expo.forums.models import ForumQuestion
 from expo.i18n import LANGUAGES
 from expo.registrations.models import Registration
 from tests.conftest import count_queries, log_in, permission_failures
@@ -69,7 +69,7 @@ def test_a_vietnamese_visitor_reads_english_marked_and_noted(client, shop):
     page = client.get(f"/booths/{booth.slug}/products/{product.slug}", headers=VI).get_data(as_text=True)
     heading = re.search(r"<h1[^>]*>", page).group(0)
     assert 'lang="en"' in heading and "KN95 respirator</h1>" in page
-    note = re.search(r'<p class="expo-translation-note[^"]*">(.*?)</p>', page, re.S).group(1)
+    note = re.search(r'<p class="expo-translation-note[^"]*">(.*?)</p>', page, re.DOTALL).group(1)
     assert '<span lang="en">English</span>' in note and '<span lang="vi">Tiếng Việt</span>' in note
     assert page.count("expo-translation-note") == 1, "one note per block, not per field"
 
@@ -88,20 +88,20 @@ def test_search_cards_show_the_reader_language_without_more_queries(app, client,
 
 
 def test_the_team_fills_vietnamese_beside_the_english_and_sees_the_chips(client, shop):
-    owner, staff, booth, product = shop
+    _owner, staff, booth, product = shop
     log_in(client, staff)
     url = f"/translations/product/{product.id}"
     page = client.get(url + "?language=vi").get_data(as_text=True)
     assert 'data-coverage="source"' in page and "KN95 respirator" in page
-    assert re.search(r'data-coverage="partly"[^>]*>.*?简体中文', page, re.S)  # no Chinese description
-    assert re.search(r'data-coverage="empty"[^>]*>.*?Tiếng Việt', page, re.S)
+    assert re.search(r'data-coverage="partly"[^>]*>.*?简体中文', page, re.DOTALL)  # no Chinese description
+    assert re.search(r'data-coverage="empty"[^>]*>.*?Tiếng Việt', page, re.DOTALL)
     assert 'lang="vi"' in page  # the fields being typed are marked as Vietnamese
 
     saved = client.post(f"{url}/vi", data={"text_name": "Khẩu trang KN95", "text_description": "Năm **lớp**.",
                                            "text_specifications": "Số lớp: 5"})
     assert saved.status_code == 302
     page = client.get(url + "?language=vi").get_data(as_text=True)
-    assert re.search(r'data-coverage="filled"[^>]*>.*?Tiếng Việt', page, re.S)
+    assert re.search(r'data-coverage="filled"[^>]*>.*?Tiếng Việt', page, re.DOTALL)
     with client.application.app_context():
         stored = db.session.get(Product, product.id).translations["vi"]
     assert stored["description_html"].strip() == "<p>Năm <strong>lớp</strong>.</p>"
@@ -138,7 +138,7 @@ def test_changing_the_source_language_over_http(client, shop):
 
 
 def test_who_may_open_and_save_translations(client, shop, factory):
-    owner, staff, booth, product = shop
+    _owner, _staff, _booth, product = shop
     edition = factory.edition()
     forum = factory.forum(edition)
     organizer = factory.organizer(edition)
