@@ -189,11 +189,12 @@ def register_blueprints(app: Flask) -> None:
     from expo.organize.routes import bp as organize_bp
     from expo.pavilions.routes import bp as pavilions_bp
     from expo.registrations.routes import bp as registrations_bp
+    from expo.translating.routes import bp as translating_bp
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
                       broadcasts_bp, inquiries_bp, lead_inbox_bp, lead_reports_bp, organize_lead_reports_bp,
-                      exhibition_bp, dashboard_bp, audit_bp):
+                      exhibition_bp, dashboard_bp, audit_bp, translating_bp):
         app.register_blueprint(blueprint)
 
 
@@ -206,7 +207,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from expo import permissions
+    from expo import content_languages, permissions
     from expo.accounts.forms import ConfirmActionForm
     from expo.catalog.display import category_label, minimum_order, price_range
     from expo.i18n import (LANGUAGE_PARAMETER, LANGUAGES, alternate_links, country_name, date_range,
@@ -227,6 +228,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["lang_attributes"] = lang_attributes
     app.jinja_env.globals["language_tag"] = language_tag
     app.jinja_env.globals["language_direction"] = language_direction
+    # Translated content: templates show a record's texts through templates/_translated.html.
+    app.jinja_env.globals["localized"] = content_languages.localized
+    app.jinja_env.globals["localized_html"] = content_languages.localized_html
+    app.jinja_env.globals["shown_language"] = content_languages.shown_language
+    app.jinja_env.globals["language_label"] = content_languages.language_label
+    app.jinja_env.globals["page_language"] = content_languages.page_language
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
     forum_kinds = {"main": _l("Main forum"), "sub": _l("Sub-forum"),

@@ -57,19 +57,14 @@ class LocalizedText:
         return escape(self.text)
 
 
-class Translatable:
-    """Mixin for models whose visitor-facing texts exist in several languages.
-
-    A model lists its translated fields in ``TRANSLATED_FIELDS``; the columns of those names hold
-    the source language's text.
-    """
+class TranslatedTexts:
+    """Reading a record's texts by language, for anything with ``source_language``, ``translations``
+    and the source's texts as attributes: the models below, and the plain cards a search page builds
+    from a few columns (expo.exhibition.services.ProductCard)."""
 
     TRANSLATED_FIELDS: ClassVar[tuple[str, ...]] = ()
-
-    source_language: Mapped[str] = mapped_column(
-        String(8), default=DEFAULT_SOURCE_LANGUAGE, server_default=DEFAULT_SOURCE_LANGUAGE
-    )
-    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict, server_default="{}")
+    source_language: str
+    translations: dict[str, dict[str, Any]]
 
     def own_text(self, field: str, language: str) -> Any:
         """The field as written in ``language`` (the column for the source language), or None."""
@@ -97,6 +92,18 @@ class Translatable:
         )
         return [source, *filled]
 
+class Translatable(TranslatedTexts):
+    """Mixin for models whose visitor-facing texts exist in several languages.
+
+    A model lists its translated fields in ``TRANSLATED_FIELDS``; the columns of those names hold
+    the source language's text.
+    """
+
+    source_language: Mapped[str] = mapped_column(
+        String(8), default=DEFAULT_SOURCE_LANGUAGE, server_default=DEFAULT_SOURCE_LANGUAGE
+    )
+    translations: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict, server_default="{}")
+
     def set_translation(self, language: str, fields: dict[str, Any]) -> None:
         """Replace ``language``'s texts (empty values dropped; no fields left removes the language).
 
@@ -112,3 +119,73 @@ class Translatable:
         if kept:
             translations[language] = kept
         self.translations = translations
+
+
+# --- the page's language: what templates and e-mails call ------------------------------------------
+
+
+def content_languages() -> list[str]:
+    """The languages editors can write content in: every language the interface is shipped in."""
+    # i18n imports flask_login's user: read here, so that models can import this module.
+    from expo.i18n import LANGUAGES
+
+    return list(LANGUAGES)
+
+
+def language_name(code: str) -> str:
+    """A language in its own name ("Tiếng Việt", "ไทย"): the interface's name for it when it ships one,
+    else CLDR's."""
+    from expo.i18n import LANGUAGES
+
+    if code in LANGUAGES:
+        return LANGUAGES[code]
+    try:
+        from babel import Locale
+
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, LookupError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def page_language() -> str:
+    """The language the page (or e-mail, under force_locale) is being written in."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_SOURCE_LANGUAGE
+
+
+def localized(record: TranslatedTexts | None, field: str) -> LocalizedText:
+    """``record``'s ``field`` in the page's language, else its source language, else English."""
+    language = page_language()
+    if record is None:
+        return LocalizedText("", language, language)
+    return record.text_in(field, language)
+
+
+def localized_html(record: TranslatedTexts, field: str) -> Markup:
+    """The sanitised HTML of a Markdown field (``description_html``) in the language its text is shown in."""
+    shown = localized(record, field)
+    if not shown:
+        return Markup("")
+    html = record.own_text(f"{field}_html", shown.language)
+    return Markup(html) if html else Markup("<p>{}</p>").format(shown.text)
+
+
+def shown_language(record: TranslatedTexts | None, *fields: str) -> str | None:
+    """The language ``record``'s block is shown in when it is not the page's (the first field shown in
+    another language decides; empty fields do not count), else None: no note is needed."""
+    if record is None:
+        return None
+    language = page_language()
+    for field in fields:
+        text = record.text_in(field, language)
+        if text and text.is_fallback:
+            return text.language
+    return None
+
+
+def language_label(code: str) -> Markup:
+    """A language's own name marked with its language, for a sentence in the page's language."""
+    return Markup('<span lang="{}">{}</span>').format(code, language_name(code))

@@ -28,6 +28,7 @@ from expo.exhibitors.services import LOGO_FOLDER, company_slug
 from expo.extensions import db
 from expo.forums.models import Forum
 from expo.i18n import PRIORITY_COUNTRIES as PRIORITY
+from expo.demo_translations import translate_demo
 from expo.text import render_markdown
 
 
@@ -122,6 +123,7 @@ def load_demo_data(today: date | None = None) -> Edition:
     if edition is None:
         edition = _load_demo_edition(today)
     _load_demo_exhibition(edition)
+    translate_demo(edition)
     load_demo_activity(edition)
     return edition
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -38,14 +39,15 @@ from expo.accounts.models import User
 from expo.booths.models import Booth
 from expo.catalog import values
 from expo.catalog.models import Product, ProductCategory
-from expo.catalog.services import (ProductData, apply_product_data, flush_catalogue, lock_booth, next_position,
-                                   product_problems, unique_slug)
+from expo.catalog.services import (MAX_NAME_LENGTH, ProductData, apply_product_data, flush_catalogue, lock_booth,
+                                   next_position, product_problems, unique_slug)
+from expo.content_languages import DEFAULT_SOURCE_LANGUAGE, content_languages, language_name
 from expo.exhibitors.services import company_slug
 from expo.extensions import db
 from expo.i18n import LANGUAGES
 from expo.permissions import can_edit_booth, ensure
 from expo.rules import RuleBroken
-from expo.text import MAX_MARKDOWN_LENGTH
+from expo.text import MAX_MARKDOWN_LENGTH, render_markdown
 from expo.uploads import describe_size
 
 MAX_ROWS = 5000
@@ -67,6 +69,12 @@ SHEET_NAME = "Products"
 COLUMNS = ("name", "category", "description", "min_order", "unit", "price_min", "price_max", "currency",
            "hs_code", "availability", "specifications")
 REQUIRED_COLUMNS = ("name",)
+# The language the plain columns (name, description, specifications) are written in; English when
+# the column or the cell is empty. A product already in the catalogue keeps its language.
+SOURCE_LANGUAGE_COLUMN = "source_language"
+# The same texts in other languages: one column per field and language, "name_zh", "description_vi".
+TRANSLATED_COLUMNS = ("name", "description", "specifications")
+LANGUAGE_COLUMN = re.compile(r"^(name|description|specifications)_([a-z]{2,3}(?:_[a-z0-9]+)?)$")
 COLUMN_ALIASES = {
     "product": "name", "product_name": "name", "min_order_quantity": "min_order", "moq": "min_order",
     "minimum_order": "min_order", "order_unit": "unit", "min_price": "price_min", "max_price": "price_max",
@@ -91,7 +99,35 @@ COLUMN_HELP = {
     "hs_code": _l("6 to 10 digits; dots and spaces are fine (4015.19)."),
     "availability": _l("in_stock, made_to_order, pre_order or out_of_stock; in stock when empty."),
     "specifications": _l("Name: value pairs separated by semicolons, for example “Material: Nitrile; Size: S, M, L”."),
+    SOURCE_LANGUAGE_COLUMN: _l("The language of the name, description and specifications columns, as a code: "
+                               "%(codes)s. English (en) when empty. A product already in your catalogue keeps "
+                               "its language (change it on the product's translations page)."),
 }
+LANGUAGE_COLUMN_HELP = {
+    "name": _l("The name in %(language)s."),
+    "description": _l("The description in %(language)s: plain text or Markdown."),
+    "specifications": _l("The specifications in %(language)s, written like the specifications column."),
+}
+
+
+def template_columns() -> tuple[str, ...]:
+    """Every column a file may have, in the templates' order: the product's own columns, its language,
+    then the name, description and specifications in each other shipped language."""
+    others = [code for code in content_languages() if code != DEFAULT_SOURCE_LANGUAGE]
+    return (*COLUMNS, SOURCE_LANGUAGE_COLUMN,
+            *(f"{field_name}_{code}" for code in others for field_name in TRANSLATED_COLUMNS))
+
+
+def column_help(column: str) -> str:
+    """What to write in ``column``, in the viewer's language."""
+    if column == SOURCE_LANGUAGE_COLUMN:
+        return str(COLUMN_HELP[column]) % {"codes": ", ".join(content_languages())}
+    match = LANGUAGE_COLUMN.match(column)
+    if match:
+        field_name, code = match.groups()
+        return str(LANGUAGE_COLUMN_HELP[field_name]) % {"language": f"{language_name(code)} ({code})"}
+    return str(COLUMN_HELP[column])
+
 
 # Encodings Excel on Windows saves "CSV" in, by the language of the installation. A file that is
 # not valid UTF-8 is read in the one the team chooses.
@@ -350,10 +386,11 @@ def read_table(data: bytes, legacy_encoding: str = "cp1252") -> ImportTable:
 
 def _check_header(header: list[str]) -> None:
     named = [column for column in header if column]
-    unknown = [column for column in named if column not in COLUMNS]
+    unknown = [column for column in named if column not in COLUMNS and column != SOURCE_LANGUAGE_COLUMN
+               and not LANGUAGE_COLUMN.match(column)]
     if unknown:
         raise ImportRefused(_("Unknown column: %(unknown)s. The columns are: %(columns)s.",
-                              unknown=", ".join(unknown), columns=", ".join(COLUMNS)))
+                              unknown=", ".join(unknown), columns=", ".join(template_columns())))
     repeated = sorted({column for column in named if named.count(column) > 1})
     if repeated:
         raise ImportRefused(_("The column %(columns)s appears more than once.", columns=", ".join(repeated)))
@@ -450,6 +487,68 @@ def _parse_row(row: dict[str, str], start: ProductData, vocabulary: Vocabulary) 
     return data, problems
 
 
+def _row_languages(row: dict[str, str], product: Product | None) -> tuple[str, dict[str, dict], dict[str, str]]:
+    """The row's source language, the product's translations with the row's language columns applied
+    (an empty cell clears that text), and each cell's problem."""
+    problems: dict[str, str] = {}
+    current = (product.source_language or DEFAULT_SOURCE_LANGUAGE) if product is not None else None
+    source = row.get(SOURCE_LANGUAGE_COLUMN, "").strip().casefold().replace("-", "_") or current \
+        or DEFAULT_SOURCE_LANGUAGE
+    shipped = content_languages()
+    if source not in shipped:
+        problems[SOURCE_LANGUAGE_COLUMN] = _("“%(code)s” is not a language of the site. Use one of: %(codes)s.",
+                                             code=source, codes=", ".join(shipped))
+        source = current or DEFAULT_SOURCE_LANGUAGE
+    elif current is not None and source != current:
+        problems[SOURCE_LANGUAGE_COLUMN] = _(
+            "This product is written in %(current)s (%(code)s). Leave the cell empty, or change the product's "
+            "language on its translations page.", current=language_name(current), code=current)
+    translations = {code: dict(texts) for code, texts in ((product.translations or {}) if product else {}).items()}
+    for column, cell in row.items():
+        match = LANGUAGE_COLUMN.match(column)
+        if not match:
+            continue
+        field_name, code = match.groups()
+        text = cell.strip()
+        if code not in shipped:
+            if text:
+                problems[column] = _("“%(code)s” is not a language of the site, so %(column)s cannot be imported. "
+                                     "Name the column after one of: %(codes)s.",
+                                     code=code, column=column, codes=", ".join(shipped))
+            continue
+        if code == source:
+            if text:
+                problems[column] = _("The row is written in %(language)s: put this text in the %(field)s column.",
+                                     language=language_name(code), field=field_name)
+            continue
+        texts = translations.setdefault(code, {})
+        if field_name == "name":
+            value = " ".join(text.split())
+            if len(value) > MAX_NAME_LENGTH:
+                problems[column] = _("A name has at most %(max)s characters.", max=MAX_NAME_LENGTH)
+            texts["name"] = value
+        elif field_name == "description":
+            if len(text) > MAX_MARKDOWN_LENGTH:
+                problems[column] = _("The description has at most %(max)s characters.", max=MAX_MARKDOWN_LENGTH)
+            elif texts.get("description") != text or not texts.get("description_html"):
+                texts["description_html"] = render_markdown(text) if text else ""
+            texts["description"] = text
+        else:
+            try:
+                pairs = values.parse_specifications(text, item_separator=";")
+                values.check_specifications(pairs)
+            except values.InvalidValue as exc:
+                problems[column] = str(exc)
+                pairs = []
+            texts["specifications"] = pairs
+    kept = {}
+    for code, texts in translations.items():
+        filled = {key: value for key, value in texts.items() if value}
+        if any(filled.get(name) for name in TRANSLATED_COLUMNS):
+            kept[code] = filled
+    return source, kept, problems
+
+
 def _name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
@@ -483,6 +582,9 @@ def import_products(actor: User, booth: Booth, data: bytes | ImportTable, *,
         product = by_name.get(_name_key(name)) or by_slug.get(company_slug(name)) if name else None
         start = ProductData.of(product) if product is not None else ProductData(name=name)
         parsed, problems = _parse_row(row, start, vocabulary)
+        source, translations, language_problems = _row_languages(row, product)
+        for column, message in language_problems.items():
+            problems.setdefault(column, message)
         if product is not None and id(product) in first_row_of and "name" not in problems:
             problems["name"] = _("Row %(row)s already has this product; each product appears once in a file.",
                                  row=first_row_of[id(product)])
@@ -499,10 +601,14 @@ def import_products(actor: User, booth: Booth, data: bytes | ImportTable, *,
             new_products.append(product)
             result.outcome = RowResult.CREATED
         else:
-            result.outcome = RowResult.UNCHANGED if ProductData.of(product) == parsed else RowResult.UPDATED
+            same = ProductData.of(product) == parsed and (product.translations or {}) == translations
+            result.outcome = RowResult.UNCHANGED if same else RowResult.UPDATED
         first_row_of[id(product)] = number
         if result.outcome != RowResult.UNCHANGED:
             apply_product_data(product, parsed)
+            product.source_language = source
+            if (product.translations or {}) != translations:
+                product.translations = translations
         result.slug = product.slug
     db.session.add_all(new_products)
     flush_catalogue()
@@ -515,7 +621,7 @@ def import_products(actor: User, booth: Booth, data: bytes | ImportTable, *,
 def template_csv() -> bytes:
     """The header row, in UTF-8 with a byte-order mark so Excel opens Chinese and Thai text correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(COLUMNS)
+    csv.writer(buffer).writerow(template_columns())
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -524,12 +630,14 @@ def template_xlsx(categories: list[ProductCategory]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
-    sheet.append(list(COLUMNS))
+    columns = template_columns()
+    sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     widths = {"name": 32, "category": 24, "description": 48, "unit": 12, "specifications": 48}
-    for index, column in enumerate(COLUMNS, 1):
+    widths |= {column: 40 for column in columns if LANGUAGE_COLUMN.match(column)}
+    for index, column in enumerate(columns, 1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = widths.get(column, 14)
         if column == "hs_code":
@@ -542,8 +650,8 @@ def template_xlsx(categories: list[ProductCategory]) -> bytes:
             choices.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
     notes = workbook.create_sheet(_("Columns")[:31])
     notes.append([_("Column"), _("What to write")])
-    for column in COLUMNS:
-        notes.append([column, str(COLUMN_HELP[column])])
+    for column in columns:
+        notes.append([column, column_help(column)])
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 100
     listed = workbook.create_sheet(_("Categories")[:31])

@@ -284,7 +284,7 @@ def delete_image(product_id: int, image_id: int):
 
 def _import_page(form: ImportForm, report: importer.ImportReport | None = None, status: int = 200):
     return render_template("catalog/import.html", booth=_booth(), company=_booth().company, form=form,
-                           report=report, columns=importer.COLUMNS, column_help=importer.COLUMN_HELP,
+                           report=report, columns=importer.template_columns(), column_help=importer.column_help,
                            required_columns=importer.REQUIRED_COLUMNS, categories=services.category_tree(),
                            max_rows=importer.MAX_ROWS), status
 

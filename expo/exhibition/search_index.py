@@ -334,7 +334,8 @@ def _keep_search_text_current(session: Session, flush_context, instances) -> Non
     with session.no_autoflush:
         # A booth's text names its company, a product's its company and country: renaming the
         # company or moving it to another country changes what its whole catalogue is found by.
-        renamed = {obj.id for obj in changed if isinstance(obj, ExhibitorCompany) and _changed(obj, "name", "sector")}
+        renamed = {obj.id for obj in changed if isinstance(obj, ExhibitorCompany)
+                   and _changed(obj, "name", "sector", "translations", "source_language")}
         booths = [obj for obj in changed if isinstance(obj, Booth)]
         if renamed:
             booths += [booth for booth in session.scalars(select(Booth).where(Booth.company_id.in_(renamed)))

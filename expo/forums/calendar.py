@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from icalendar import Calendar, Event
 
+from expo.content_languages import localized
 from expo.db_types import utcnow
 from expo.forums.models import ProgrammeSession
 from expo.urls import external_url
@@ -19,6 +20,8 @@ def _uid(session: ProgrammeSession) -> str:
 
 
 def session_event(session: ProgrammeSession, *, show_stream: bool = False) -> Event:
+    """The session as a calendar entry, its texts in the page's (or, under force_locale, the recipient's)
+    language where translated."""
     forum = session.forum
     edition = forum.edition
     event = Event()
@@ -26,18 +29,20 @@ def session_event(session: ProgrammeSession, *, show_stream: bool = False) -> Ev
     event.add("dtstamp", utcnow())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add("summary", session.title)
+    event.add("summary", localized(session, "title").text)
     url = external_url("forums.show_session", slug=edition.slug, session_id=session.id)
-    lines = [forum.title]
+    lines = [localized(forum, "title").text]
     if session.speakers:
-        lines.append(", ".join(speaker.name for speaker in session.speakers))
-    if session.abstract:
-        lines.append(session.abstract)
+        lines.append(", ".join(localized(speaker, "name").text for speaker in session.speakers))
+    abstract = localized(session, "abstract").text
+    if abstract:
+        lines.append(abstract)
     if show_stream and session.stream_url:
         lines.append(session.stream_url)
     lines.append(url)
     event.add("description", "\n\n".join(lines))
-    location = ", ".join(part for part in (session.room, edition.venue, edition.city) if part)
+    location = ", ".join(part for part in (localized(session, "room").text, localized(edition, "venue").text,
+                                           localized(edition, "city").text) if part)
     if location:
         event.add("location", location)
     event.add("url", url)

@@ -106,8 +106,11 @@ def email_message(envelope: Envelope) -> EmailMessage:
     message.add_alternative(envelope.body_html, subtype="html")
     for attachment in envelope.attachments:
         maintype, _, subtype = attachment["content_type"].partition("/")
+        # Text attachments (a calendar) are UTF-8: MIME reads text without a charset as ASCII, and a
+        # session's Chinese or Thai title would arrive garbled.
+        params = {"charset": "utf-8"} if maintype == "text" else {}
         message.add_attachment(base64.b64decode(attachment["base64"]), maintype=maintype, subtype=subtype,
-                               filename=attachment["filename"])
+                               filename=attachment["filename"], params=params)
     return message
 
 

@@ -7,6 +7,7 @@ from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from expo.form_fields import Form
+from expo.content_languages import localized
 from expo.forums.models import Forum, ForumQuestion
 
 
@@ -26,8 +27,18 @@ class RegistrationForm(Form):
                 field.errors = list(field.errors or []) + [message]
 
 
+def choice_labels(question: ForumQuestion) -> list[tuple[str, str]]:
+    """(value, label) for each choice: the value is the source language's text, which the answer
+    stores; the label is the page language's when its list has as many options."""
+    shown = localized(question, "choices").text or []
+    if len(shown) != len(question.choices or []):
+        shown = question.choices or []
+    return list(zip(question.choices or [], shown))
+
+
 def registration_form_for(forum: Forum) -> RegistrationForm:
-    """One field per question; rules (required, valid choice) are checked again by the service."""
+    """One field per question, in the page's language; rules (required, valid choice) are checked
+    again by the service against the source language's choices."""
 
     class _Form(RegistrationForm):
         pass
@@ -36,12 +47,12 @@ def registration_form_for(forum: Forum) -> RegistrationForm:
         name = f"question_{question.id}"
         presence = [DataRequired(message=_l("This question needs an answer."))] if question.required else [Optional()]
         if question.kind == ForumQuestion.CHECKBOX:
-            field = BooleanField(question.label, validators=presence)
+            field = BooleanField(localized(question, "label").text, validators=presence)
         elif question.kind == ForumQuestion.CHOICE:
-            field = RadioField(question.label, choices=[(choice, choice) for choice in question.choices],
+            field = RadioField(localized(question, "label").text, choices=choice_labels(question),
                                validators=presence, validate_choice=False)
         else:
-            field = TextAreaField(question.label, validators=[*presence, Length(max=2000)], render_kw={"rows": 2})
+            field = TextAreaField(localized(question, "label").text, validators=[*presence, Length(max=2000)], render_kw={"rows": 2})
         setattr(_Form, name, field)
     form = _Form()
     if forum.enrols_whole_course:

@@ -3,6 +3,7 @@ list, reminders."""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from expo.extensions import db
@@ -23,13 +24,18 @@ def _sessions_of(registration: Registration) -> list[ProgrammeSession]:
     return list(registration.forum.sessions)
 
 
+def _title_for(record, user) -> str:
+    """A session's or forum's title in the recipient's language (else its source language, else English)."""
+    return record.text_in("title", user.language or "en").text
+
+
 def _context(registration: Registration) -> dict:
     target = registration.target
     forum = target.forum if isinstance(target, ProgrammeSession) else target
     return {
         "user": registration.user,
         "registration": registration,
-        "title": target.title,
+        "title": _title_for(target, registration.user),
         "forum": forum,
         "edition": forum.edition,
         "sessions": _sessions_of(registration),
@@ -40,7 +46,9 @@ def _context(registration: Registration) -> dict:
 
 def _ticket_attachments(registration: Registration) -> list[Attachment]:
     sessions = _sessions_of(registration)
-    ics = build_calendar(registration.target.title, sessions, show_stream_for={s.id for s in sessions})
+    with force_locale(registration.user.language or "en"):  # the calendar entries in the recipient's language
+        ics = build_calendar(_title_for(registration.target, registration.user), sessions,
+                             show_stream_for={s.id for s in sessions})
     return [
         Attachment("expo-agenda.ics", "text/calendar", ics),
         Attachment("expo-ticket.png", "image/png", tickets.qr_png(registration)),
@@ -57,7 +65,7 @@ def send_ticket(registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         return
-    title = registration.target.title
+    title = _title_for(registration.target, registration.user)
     notify(
         registration.user, "registration.ticket", dedupe_key=f"ticket:{registration.id}",
         title=_l("Your ticket: %(title)s", title=title),
@@ -71,7 +79,7 @@ def notify_promoted(registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.status != Registration.Status.CONFIRMED:
         return
-    title = registration.target.title
+    title = _title_for(registration.target, registration.user)
     notify(
         registration.user, "registration.promoted", dedupe_key=f"promoted:{registration.id}",
         title=_l("A seat is yours: %(title)s", title=title),
@@ -90,12 +98,12 @@ def send_reminder(registration_id: int, session_id: int, window: str) -> None:
     user = registration.user
     context = _context(registration) | {"session": session, "window": window}
     if window == "1h":
-        title = _l("Starting in one hour: %(title)s", title=session.title)
+        title = _l("Starting in one hour: %(title)s", title=_title_for(session, user))
     else:
-        title = _l("Tomorrow: %(title)s", title=session.title)
+        title = _l("Tomorrow: %(title)s", title=_title_for(session, user))
 
     # Written when read, in the reader's language, in their zone of today.
-    body = Joined(LocalMoment(session.starts_at, user.timezone), session.room, separator=", ")
+    body = Joined(LocalMoment(session.starts_at, user.timezone), session.text_in("room", user.language or "en").text, separator=", ")
 
     notify(
         user, f"registration.reminder_{window}", dedupe_key=f"reminder:{window}:{registration.id}:{session.id}",

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from expo.accounts.models import User
+from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.notifications import delivery, mailer, services
 from expo.notifications.models import OutboxMessage
@@ -32,7 +33,7 @@ def test_one_line_replaces_every_line_break_and_control_character_by_a_space(raw
 
 def test_an_invitation_from_a_company_whose_name_holds_separators_is_delivered(app, app_ctx):
     """The subject names the company; before, the header refused it on each of six attempts."""
-    company = type("Company", (), {"name": HOSTILE_NAME})()
+    company = ExhibitorCompany(name=HOSTILE_NAME)  # the template reads its name in the recipient's language
     message = services.queue_email(
         recipient="li.na@example.com", kind="test", template="exhibitor_invitation", dedupe_key="hostile:1",
         context={"company": company, "inviter": type("U", (), {"name": HOSTILE_NAME})(),

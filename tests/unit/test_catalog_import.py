@@ -226,11 +226,15 @@ def test_the_import_takes_the_same_number_of_queries_for_50_rows_as_for_2000(app
 
 
 def test_the_templates_have_every_column_and_the_categories(app_ctx, team):
-    assert importer.template_csv().decode("utf-8-sig").strip() == ",".join(HEADER)
+    # Then the language of the row and the texts in every other shipped language.
+    full_header = HEADER + ["source_language", "name_zh", "description_zh", "specifications_zh"]
+    assert importer.template_csv().decode("utf-8-sig").strip() == ",".join(full_header)
     from expo.catalog.services import category_tree
 
     workbook = load_workbook(io.BytesIO(importer.template_xlsx(category_tree())))
-    assert [cell.value for cell in workbook["Products"][1]] == HEADER
+    assert [cell.value for cell in workbook["Products"][1]] == full_header
+    notes = dict(workbook["Columns"].iter_rows(min_row=2, values_only=True))
+    assert "简体中文 (zh)" in notes["name_zh"] and "en, zh" in notes["source_language"]
     slugs = [row[0] for row in workbook["Categories"].iter_rows(min_row=2, values_only=True)]
     assert "masks-respirators" in slugs and "medical-supplies" in slugs
     # A template filled in and uploaded as it is has no products: nothing to import, and it says so.
@@ -239,3 +243,71 @@ def test_the_templates_have_every_column_and_the_categories(app_ctx, team):
 
 def test_report_outcomes_are_named_for_the_page():
     assert RowResult(number=2, name="x", outcome="refused").saved is False
+
+
+# --- one column per language ----------------------------------------------------------------------
+
+
+@pytest.fixture()
+def asean_languages(monkeypatch):
+    from expo.i18n import LANGUAGES
+
+    monkeypatch.setitem(LANGUAGES, "vi", "Tiếng Việt")
+    monkeypatch.setitem(LANGUAGES, "th", "ไทย")
+
+
+LANGUAGE_HEADER = ["name", "description", "specifications", "source_language", "name_zh", "description_zh",
+                   "specifications_vi", "name_en"]
+
+
+@pytest.mark.parametrize("make_file", [csv_bytes, xlsx_bytes])
+def test_language_columns_fill_the_translations(app_ctx, team, asean_languages, make_file):
+    rows = [LANGUAGE_HEADER,
+            ["KN95 respirator", "Five *layers*", "Layers: 5", "", "KN95 口罩", "五**层**", "Số lớp: 5", ""],
+            ["ถุงมือไนไตรล์", "ไม่มีแป้ง", "", "th", "丁腈手套", "", "", "Nitrile gloves"],
+            ["Face shield", "", "", "", "", "", "", ""]]
+    report = run_import(team, make_file(rows))
+    assert [row.outcome for row in report.rows] == ["created", "created", "created"], report.rows
+    mask, gloves, shield = (db.session.scalar(select(Product).where(Product.name == name))
+                            for name in ("KN95 respirator", "ถุงมือไนไตรล์", "Face shield"))
+    assert mask.source_language == "en"
+    assert mask.translations["zh"]["name"] == "KN95 口罩"
+    assert mask.translations["zh"]["description_html"].strip() == "<p>五<strong>层</strong></p>"
+    assert mask.translations["vi"] == {"specifications": [["Số lớp", "5"]]}
+    assert gloves.source_language == "th" and gloves.translations == {
+        "zh": {"name": "丁腈手套"}, "en": {"name": "Nitrile gloves"}}
+    assert gloves.text_in("name", "vi").text == "ถุงมือไนไตรล์"
+    assert shield.translations == {}
+
+    # Imported again with the Chinese name cleared: that text goes, the rest stays.
+    rows[1][4] = ""
+    report = run_import(team, make_file(rows))
+    assert [row.outcome for row in report.rows] == ["updated", "unchanged", "unchanged"]
+    db.session.refresh(mask)
+    assert "name" not in mask.translations["zh"] and mask.translations["zh"]["description"] == "五**层**"
+
+
+@pytest.mark.parametrize("make_file", [csv_bytes, xlsx_bytes])
+def test_unknown_languages_and_clashes_are_row_errors(app_ctx, team, asean_languages, make_file):
+    factory_rows = [["name", "source_language", "name_xx", "name_en", "description_fr"],
+                    ["Mask", "", "Maske", "", ""],  # a language the site does not ship
+                    ["Gloves", "klingon", "", "", ""],
+                    ["Gown", "", "", "Gown again", ""],  # English is the row's own language
+                    ["Shield", "", "", "", ""],
+                    ["Cap", "", "", "", "Bonnet"]]
+    report = run_import(team, make_file(factory_rows))
+    outcome = {row.name: (row.outcome, row.problems) for row in report.rows}
+    assert outcome["Mask"][0] == "refused" and "“xx” is not a language of the site" in outcome["Mask"][1]["name_xx"]
+    assert "en, zh" in outcome["Mask"][1]["name_xx"]
+    assert "source_language" in outcome["Gloves"][1]
+    assert "name_en" in outcome["Gown"][1]
+    assert "description_fr" in outcome["Cap"][1]
+    assert outcome["Shield"][0] == "created"
+    assert db.session.scalar(select(func.count(Product.id))) == 1
+
+
+def test_an_existing_product_keeps_its_language(app_ctx, team, asean_languages):
+    report = run_import(team, csv_bytes([["name", "source_language"], ["Mask", "en"]]))
+    assert report.rows[0].outcome == "created"
+    report = run_import(team, csv_bytes([["name", "source_language"], ["Mask", "vi"]]))
+    assert report.rows[0].outcome == "refused" and "translations page" in report.rows[0].problems["source_language"]

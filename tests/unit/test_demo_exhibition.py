@@ -15,6 +15,7 @@ from expo.catalog.models import Product, ProductImage
 from expo.demo import load_demo_data
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
+from expo.forums.models import ProgrammeSession, Speaker
 from expo.i18n import PRIORITY_COUNTRIES
 from expo.pavilions import services
 
@@ -39,6 +40,8 @@ def test_the_demo_exhibition_fills_every_pavilion_and_loads_once(app, client):
     """One test, as loading draws a few hundred pictures: the checks share one load."""
     with app.test_request_context():
         check_the_demo_exhibition(app)
+        check_the_demo_in_other_languages()
+    demo_pages_read_in_chinese(app, client)
     demo_exhibitor_booth_is_visited_and_owners_cannot_log_in(app, client)
 
 
@@ -112,3 +115,62 @@ def demo_exhibitor_booth_is_visited_and_owners_cannot_log_in(app, client):
     for password in ("", "demo-exhibitor-2026", "password123"):
         response = client.post("/login", data={"email": owner_email, "password": password})
         assert response.status_code != 302
+
+
+def check_the_demo_in_other_languages():
+    """Chinese, Vietnamese and Thai for every booth and product; two companies written in Thai and Chinese."""
+    booths = db.session.scalars(select(Booth).options(selectinload(Booth.company))).all()
+    for booth in booths:
+        assert {"zh", "vi", "th"} <= set(booth.languages()), booth.company.name
+        assert {"zh", "vi", "th"} <= set(booth.company.languages()), booth.company.name
+    products = db.session.scalars(select(Product)).all()
+    for product in products:
+        assert all(product.text_in("name", language).language == language for language in ("zh", "vi", "th"))
+    mask_machinery = db.session.scalar(select(Booth).where(Booth.slug == "nanning-mask-machinery"))
+    assert "口罩机" in mask_machinery.text_in("tagline", "zh").text
+    assert "口罩机" in mask_machinery.company.text_in("name", "zh").text.replace("口罩机械", "口罩机")
+    names_zh = {product.text_in("name", "zh").text for product in products}
+    assert any("口罩" in name for name in names_zh) and sum("手套" in name for name in names_zh) >= 6
+    rice = db.session.scalar(select(ExhibitorCompany).where(ExhibitorCompany.slug == "siam-hom-mali-rice-exporters-co-ltd"))
+    assert rice.source_language == "th" and rice.name.startswith("บริษัท สยามหอมมะลิ")
+    assert rice.text_in("name", "en").text == "Siam Hom Mali Rice Exporters Co., Ltd."
+    herbs = db.session.scalar(select(ExhibitorCompany).where(ExhibitorCompany.name == "广西壮药材有限公司"))
+    assert herbs.source_language == "zh"
+    herb_products = db.session.scalars(select(Product).join(Booth).where(Booth.company_id == herbs.id)).all()
+    assert all(product.source_language == "zh" and product.translations["en"]["name"] for product in herb_products)
+    assert edition_zh_name() == "第十八届中国—东盟博览会"
+
+
+def edition_zh_name() -> str:
+    from expo.editions.models import Edition
+
+    return db.session.scalar(select(Edition)).text_in("name", "zh").text
+
+
+def demo_pages_read_in_chinese(app, client):
+    """Every public page of the demo answers in Chinese with the demo's Chinese names."""
+    zh = {"Accept-Language": "zh-CN"}
+    with app.app_context():
+        session_id = db.session.scalar(select(func.min(ProgrammeSession.id)))
+        speaker_id = db.session.scalar(select(func.min(Speaker.id)))
+    pages = {
+        "/": ["第十八届中国—东盟博览会"],
+        "/exhibition": ["第十八届中国—东盟博览会"],
+        "/editions/18th-caexpo": ["南宁国际会展中心", "公共卫生防疫展区", "健康丝绸之路建设"],
+        "/editions/18th-caexpo/pavilions/": ["公共卫生防疫展区", "泰国馆"],
+        "/editions/18th-caexpo/pavilions/public-health": ["南宁口罩机械有限公司", "日夜运转的口罩机生产线"],
+        "/booths/nanning-mask-machinery": ["南宁口罩机械有限公司", "全自动平面口罩生产线", "口罩生产线"],
+        "/booths/nanning-mask-machinery/products/kn95-mask-production-line": ["KN95 口罩生产线", "产量"],
+        "/booths/siam-hom-mali-rice-exporters-co-ltd": ["暹罗香米出口有限公司", "泰国茉莉香米"],
+        "/editions/18th-caexpo/programme": ["开幕全体大会：共建健康丝绸之路"],
+        "/editions/18th-caexpo/forums/health-cooperation-forum": ["健康丝绸之路建设暨第三届中国—东盟卫生合作论坛"],
+        f"/editions/18th-caexpo/sessions/{session_id}": ["开幕全体大会", "A 厅"],
+        f"/editions/18th-caexpo/speakers/{speaker_id}": ["李明博士"],
+        "/search?q=mask": ["南宁口罩机械有限公司"],
+    }
+    for path, expected in pages.items():
+        response = client.get(path, headers=zh)
+        assert response.status_code == 200, path
+        page = response.get_data(as_text=True)
+        for text in expected:
+            assert text in page, (path, text)
