@@ -13,6 +13,7 @@ from sqlalchemy import event, func, select
 
 from expo.accounts.models import User
 from expo.booths.models import Booth
+from expo.i18n import LANGUAGES
 from expo.catalog import importer
 from expo.catalog.importer import ImportRefused, RowResult
 from expo.catalog.models import Product, ProductCategory
@@ -251,7 +252,6 @@ def test_report_outcomes_are_named_for_the_page():
 
 @pytest.fixture()
 def asean_languages(monkeypatch):
-    from expo.i18n import LANGUAGES
 
     monkeypatch.setitem(LANGUAGES, "vi", "Tiếng Việt")
     monkeypatch.setitem(LANGUAGES, "th", "ไทย")
