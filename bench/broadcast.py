@@ -25,6 +25,7 @@ from bench.database import rebuild_schema
 from bench.registration_race import DEFAULT_DATABASE_URL as _RACE_DATABASE_URL
 from bench.registration_race import ensure_postgres_database
 from bench.results import machine, write
+from expo.background import QUEUES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "broadcast.json"
@@ -94,7 +95,7 @@ def _wait(probe, timeout: float, what: str, interval: float = 0.02):
 
 
 def _idle(broker: redis.Redis) -> bool:
-    return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
+    return all(broker.llen(queue) == 0 for queue in QUEUES) and broker.hlen("unacked") == 0
 
 
 def _workers_ready(app, count: int) -> None:
