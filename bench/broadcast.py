@@ -63,11 +63,11 @@ class CountingHandler:
             return sum(self.per_recipient.values())
 
 
-def _environment(database_url: str, redis_url: str, smtp_port: int, instance: str) -> dict[str, str]:
+def _environment(database_url: str, redis_url: str, smtp_port: int, instance: str, mailer: str) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith(("MAIL_", "EXPO_"))}
     env.update(EXPO_ENV="development", DATABASE_URL=database_url, REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1",
                MAIL_PORT=str(smtp_port), SECRET_KEY=SECRET_KEY, BASE_URL="http://expo.bench", INSTANCE_PATH=instance,
-               LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
+               LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1", BENCH_MAILER=mailer)
     return env
 
 
@@ -182,7 +182,8 @@ def run_broadcast(app, session_id: int, handler: CountingHandler, people: int) -
 
 
 def run(database_url: str | None = None, redis_url: str | None = None, *, messages: int = MESSAGES,
-        workers: int = WORKERS, noop_tasks: int = NOOP_TASKS, results_path: Path | None = RESULTS_PATH) -> dict:
+        workers: int = WORKERS, noop_tasks: int = NOOP_TASKS, mailer: str = "own",
+        results_path: Path | None = RESULTS_PATH) -> dict:
     from expo import create_app
     from expo.extensions import db
 
@@ -201,7 +202,7 @@ def run(database_url: str | None = None, redis_url: str | None = None, *, messag
     processes: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="expo-bench-broadcast-") as instance:
         port = free_port
-        env = _environment(url, redis_url, port, instance)
+        env = _environment(url, redis_url, port, instance, mailer)
         app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url,
                           "BASE_URL": "http://expo.bench", "REDIS_URL": redis_url, "MAIL_SERVER": "127.0.0.1",
                           "MAIL_PORT": port, "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING",
@@ -234,6 +235,7 @@ def run(database_url: str | None = None, redis_url: str | None = None, *, messag
         **machine(before_load),
         "database": server,
         "workers": workers,
+        "mailer": mailer,
         "noop": noop,
         "broadcast": broadcast,
         "ratio": ratio,
@@ -256,7 +258,8 @@ def format_report(report: dict) -> str:
     noop, broadcast = report["noop"], report["broadcast"]
     verdict = "met" if report["met_target"] else "MISSED"
     return "\n".join([
-        f"broadcast: {broadcast['messages']} e-mails, {report['workers']} worker processes, {report['database']}, "
+        f"broadcast: {broadcast['messages']} e-mails built by the {report['mailer']} mailer, "
+        f"{report['workers']} worker processes, {report['database']}, "
         f"{report['cpus']} CPUs",
         f"  no-op tasks:  {noop['tasks']} in {noop['seconds']:.2f} s = {noop['per_second']:.0f} tasks/s",
         f"  broadcast:    {broadcast['messages']} in {broadcast['seconds']:.2f} s = {broadcast['per_second']:.0f} "
@@ -276,9 +279,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--noop-tasks", type=int, default=NOOP_TASKS)
     parser.add_argument("--database-url", help=f"default: $BENCH_DATABASE_URL or {DEFAULT_DATABASE_URL}")
     parser.add_argument("--redis-url", help=f"default: $BENCH_REDIS_URL or {DEFAULT_REDIS_URL}")
+    parser.add_argument("--mailer", choices=("own", "library"), default="own",
+                        help="build messages with expo's mailer (own) or the email package (bench/mail_library.py)")
     args = parser.parse_args(argv)
     report = run(args.database_url, args.redis_url, messages=args.messages, workers=args.workers,
-                 noop_tasks=args.noop_tasks)
+                 noop_tasks=args.noop_tasks, mailer=args.mailer)
     print(format_report(report))
     print(f"written to {RESULTS_PATH}")
     return 0 if report["correct"] else 1

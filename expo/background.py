@@ -11,8 +11,8 @@ from typing import Any
 
 from celery import Celery, Task
 from flask import Flask, current_app
-from kombu import Queue
 from flask_sqlalchemy.session import Session
+from kombu import Queue
 from sqlalchemy import event
 
 from expo.extensions import db
