@@ -22,17 +22,17 @@ RUN groupadd --system --gid 10001 expo \
     && useradd --system --uid 10001 --gid expo --create-home --home-dir /home/expo \
        --shell /usr/sbin/nologin expo
 
-# Dependencies first, read from pyproject.toml, so a code change does not reinstall them all.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-       > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, from the lock file (exact versions and their hashes, the app's dependencies
+# without the dev extra), so a code change does not reinstall them all and every build installs
+# the same files. Regenerate it with `make lock` after changing pyproject.toml.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock \
+    && rm requirements.lock
 
 # The application. templates/, static/, migrations/ and expo/translations/ are found relative to
 # the source tree (expo.PROJECT_ROOT), so the tree stays at /app and the project is installed in
 # editable mode: site-packages only points back here.
-COPY wsgi.py ./
+COPY pyproject.toml wsgi.py ./
 COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static

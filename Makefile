@@ -7,16 +7,36 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test test-fast install translations translations-update static migrate seed bench worker clean
+.PHONY: run test test-fast install lock lint translations translations-update static migrate seed bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Re-install only when the dependencies change.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Re-install only when the locked dependencies change. The versions and hashes come from
+# requirements-dev.lock (the app's requirements.lock plus the dev extra), never from a fresh
+# resolution; the project itself is installed on top without its dependencies.
+$(VENV)/.installed: requirements-dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# Regenerate both lock files from pyproject.toml after changing its dependencies: pins already in
+# the files are kept unless LOCK_FLAGS=--upgrade (or --upgrade-package NAME). The dev lock is
+# constrained by the app's, so the two never disagree on a version. Run `make install` afterwards.
+PIP_COMPILE_OPTIONS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+    --no-emit-find-links $(LOCK_FLAGS)
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile $(PIP_COMPILE_OPTIONS) --output-file requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(PIP_COMPILE_OPTIONS) --extra dev --constraint requirements.lock \
+	    --output-file requirements-dev.lock pyproject.toml
+
+# Style (ruff) and declared dependencies, as bin/test-all checks them before the tests.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python bin/check-dependencies
 
 install: $(VENV)/.installed translations static
 

@@ -147,8 +147,13 @@ def check_output(report: LeadReport, expected: dict[str, Any]) -> dict[str, Any]
             "correct": correct}
 
 
-def run_round(app, booth_id: int) -> dict[str, Any]:
+def run_round(app, booth_id: int, xlsx: str = "own") -> dict[str, Any]:
     import worker.tasks as tasks
+
+    if xlsx == "library":  # the kept way, measured against expo.spreadsheets (bench/xlsx_library.py)
+        from bench.xlsx_library import XlsxWriterWorkbook
+
+        reports.StreamingWorkbook = XlsxWriterWorkbook
 
     with app.test_request_context():
         owner = db.session.scalar(select(User).where(User.email == "owner@bench.example"))
@@ -175,7 +180,7 @@ def run_round(app, booth_id: int) -> dict[str, Any]:
     return result
 
 
-def run(database_url: str | None = None, *, rows: int = ROWS, rounds: int = ROUNDS,
+def run(database_url: str | None = None, *, rows: int = ROWS, rounds: int = ROUNDS, xlsx: str = "own",
         results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     if url.startswith(("postgres://", "postgresql")):
@@ -189,7 +194,11 @@ def run(database_url: str | None = None, *, rows: int = ROWS, rounds: int = ROUN
             booth_id = seed(rows)
             seed_seconds = time.perf_counter() - seeded
             db.session.remove()
-        results = [run_round(app, booth_id) for _ in range(rounds)]
+        writer = reports.StreamingWorkbook
+        try:
+            results = [run_round(app, booth_id, xlsx) for _ in range(rounds)]
+        finally:
+            reports.StreamingWorkbook = writer
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -199,6 +208,7 @@ def run(database_url: str | None = None, *, rows: int = ROWS, rounds: int = ROUN
         **machine(before_load),
         "database": server,
         "rows": rows,
+        "xlsx_writer": xlsx,
         "seed_seconds": round(seed_seconds, 1),
         "target_seconds": TARGET_SECONDS,
         "median_wall_seconds": median_wall,
@@ -221,7 +231,8 @@ def format_table(report: dict[str, Any]) -> str:
     table = ["  ".join(cell.rjust(width) for cell, width in zip(line, widths)) for line in lines]
     table.insert(1, "  ".join("-" * width for width in widths))
     verdict = "met" if report["met_target"] else "MISSED"
-    title = (f"order_leads_report: {report['rows']} leads, {report['database']}, {report['cpus']} CPUs "
+    title = (f"order_leads_report: {report['rows']} leads, XLSX by the {report['xlsx_writer']} writer, "
+             f"{report['database']}, {report['cpus']} CPUs "
              f"(seeded in {report['seed_seconds']} s)")
     footer = (f"median wall {report['median_wall_seconds']:.2f} s; target <= {report['target_seconds']:.0f} s "
               f"{verdict}; load average {report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after")
@@ -234,8 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--database-url", help=f"default: $BENCH_DATABASE_URL or {DEFAULT_DATABASE_URL}; "
                                                "sqlite:///path.sqlite runs it on SQLite")
+    parser.add_argument("--xlsx", choices=("own", "library"), default="own",
+                        help="write the XLSX with expo.spreadsheets (own) or XlsxWriter (bench/xlsx_library.py)")
     args = parser.parse_args(argv)
-    report = run(args.database_url, rows=args.rows, rounds=args.rounds)
+    report = run(args.database_url, rows=args.rows, rounds=args.rounds, xlsx=args.xlsx)
     print(format_table(report))
     print(f"written to {RESULTS_PATH}")
     # Wrong counts fail; a slow compile is reported, never failed.

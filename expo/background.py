@@ -12,6 +12,7 @@ from typing import Any
 from celery import Celery, Task
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session
+from kombu import Queue
 from sqlalchemy import event
 
 from expo.extensions import db
@@ -19,6 +20,47 @@ from expo.extensions import db
 log = logging.getLogger(__name__)
 
 _PENDING_KEY = "expo.tasks_after_commit"
+
+# Queues, so that one kind of work cannot starve another (as pretix does): a 100,000-lead report
+# takes seconds of a worker, and a ticket e-mail must not wait behind it. Production runs a worker
+# per queue (docker-compose.yml); a worker started without -Q consumes every queue below (the
+# embedded default's one worker, the integration tests'), since they are its ``task_queues``.
+EMAIL_QUEUE = "email"
+REPORTS_QUEUE = "reports"  # reports and exports: long, heavy, never urgent to the second
+DEFAULT_QUEUE = "default"  # everything else: sweeps, thumbnails, the engagement drain...
+QUEUES = (DEFAULT_QUEUE, EMAIL_QUEUE, REPORTS_QUEUE)
+
+# The one place a task's queue is decided. Publishers (the web process, beat, other tasks) route
+# by task name, so this lives beside the Celery binding and not in worker/, which expo never
+# imports. A task not named here goes to DEFAULT_QUEUE; tests/unit/test_task_routes.py holds
+# every task worker/ defines to its intended queue.
+TASK_ROUTES: dict[str, dict[str, str]] = {
+    name: {"queue": queue}
+    for queue, names in (
+        (EMAIL_QUEUE, (
+            "notifications.deliver_email",
+            "registrations.send_ticket",
+            "registrations.notify_promoted",
+            "registrations.send_reminder",
+            "broadcasts.prepare",
+            "broadcasts.send_batch",
+            "leads.send_lead_digest",
+        )),
+        (REPORTS_QUEUE, (
+            "leads.compile_lead_report",
+        )),
+    )
+    for name in names
+}
+
+
+def queue_settings() -> dict[str, Any]:
+    """The routing part of the Celery configuration (the app's CELERY settings may override it)."""
+    return {
+        "task_routes": TASK_ROUTES,
+        "task_default_queue": DEFAULT_QUEUE,
+        "task_queues": [Queue(name, routing_key=name) for name in QUEUES],
+    }
 
 
 def init_celery(app: Flask) -> Celery:
@@ -30,7 +72,7 @@ def init_celery(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
-    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.config_from_object({**queue_settings(), **app.config["CELERY"]})
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     app.extensions["expo.recorded_tasks"] = []

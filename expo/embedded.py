@@ -1,4 +1,4 @@
-"""The embedded default's supervisor: gunicorn, one Celery worker and one celery beat on this machine.
+"""The embedded default's supervisor: gunicorn, one Celery worker (every queue) and one celery beat on this machine.
 
 ``make run`` runs ``python -m expo.embedded``. It starts the three as separate processes and:
 
@@ -215,11 +215,16 @@ def prepare_broker(broker_url: str) -> None:
 
 def build_children(instance_path: Path, host: str, port: str, env: dict[str, str], *,
                    sole_worker: bool = True) -> list[Child]:
+    from expo.background import QUEUES
+
     python = sys.executable
     worker_env = {**env, "EXPO_SOLE_WORKER": "1"} if sole_worker else env
+    # One worker consumes every queue (production runs one per queue); of its two processes one is
+    # free for an e-mail while the other compiles a report.
     return [
         Child("celery worker",
-              [python, "-m", "celery", "-A", "worker.app", "worker", "--loglevel=INFO", "--concurrency=2"],
+              [python, "-m", "celery", "-A", "worker.app", "worker", "--loglevel=INFO", "--concurrency=2",
+               "--queues", ",".join(QUEUES)],
               worker_env, lock=InstanceLock(instance_path / "worker.lock")),
         Child("celery beat",
               [python, "-m", "celery", "-A", "worker.app", "beat", "--loglevel=INFO"],

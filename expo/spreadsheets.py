@@ -8,8 +8,10 @@ Small workbooks with more features (the catalogue import template, registrant li
 
 Measured on the 100,000-lead order-lead report's detail sheet (1.6 million cells, 2 vCPU): openpyxl's
 write-only mode 7 µs a cell (a cell object and an lxml element each: 10 to 12 s), XlsxWriter's
-constant_memory mode about 5 µs; here 0.5 µs to build the XML and as much again to deflate it at
-zlib's default level (level 4 would save 0.4 s for a file 8 % bigger).
+constant_memory mode 10 µs (20 s of CPU for the whole report; bench/README.md, measured again on
+6 Dec 2026); here 0.5 µs to build the XML and as much again to deflate it at zlib's default level
+(level 4 would save 0.4 s for a file 8 % bigger). tests/unit/test_spreadsheets.py compares the
+cells with XlsxWriter's.
 """
 
 from __future__ import annotations

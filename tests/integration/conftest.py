@@ -34,6 +34,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from expo import create_app
+from expo.background import QUEUES
 from expo.config import load_config
 from expo.extensions import db
 from expo.notifications.models import OutboxMessage
@@ -53,7 +54,8 @@ BASE_URL = "http://expo.test"
 # The web app and the worker must share it: the worker signs the links the web app checks.
 SECRET_KEY = "integration-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
-TASK_QUEUE = "celery"  # Celery's default queue: a Redis list of that name
+# The session's worker consumes every queue (expo.background.QUEUES), each a Redis list of that name,
+# as the embedded default's one worker does; tests/integration/test_queues.py starts one per queue.
 
 DEADLINE_SECONDS = 20.0
 WORKER_START_SECONDS = 30.0
@@ -324,7 +326,7 @@ class WorkerProcess:
         With acks_late the Redis transport keeps every delivered task in the ``unacked`` hash
         until it finishes, so an empty queue plus an empty hash means no work is in flight.
         """
-        return self.broker.llen(TASK_QUEUE) == 0 and self.broker.hlen("unacked") == 0
+        return all(self.broker.llen(queue) == 0 for queue in QUEUES) and self.broker.hlen("unacked") == 0
 
     def wait_until_idle(self, timeout: float = DEADLINE_SECONDS) -> None:
         # Several idle readings in a row: a task moves from the queue to ``unacked`` in two steps.
@@ -353,6 +355,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
+def worker_command(name: str, queues: tuple[str, ...] | list[str]) -> list[str]:
+    """A solo-pool worker consuming ``queues``, named ``name@host``."""
+    command = [str(VENV_BIN / "celery"), "-A", "worker.app", "worker", "--loglevel=INFO", "--pool=solo",
+               "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h",
+               "--queues", ",".join(queues)]
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        # If pytest is killed, the worker dies with it instead of stealing the next run's tasks.
+        command = [setpriv, "--pdeathsig", "TERM", "--", *command]
+    return command
+
+
 @pytest.fixture(scope="session")
 def celery_worker(integration_database: str, smtp_server: SmtpServer,
                   tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[WorkerProcess]:
@@ -360,12 +374,7 @@ def celery_worker(integration_database: str, smtp_server: SmtpServer,
     broker.flushdb()  # no task from an earlier run may reach this worker
     instance = tmp_path_factory.mktemp("worker-instance")
     log_path = instance / "worker.log"
-    command = [str(VENV_BIN / "celery"), "-A", "worker.app", "worker", "--loglevel=INFO", "--pool=solo",
-               "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "integration@%h"]
-    setpriv = shutil.which("setpriv")
-    if setpriv:
-        # If pytest is killed, the worker dies with it instead of stealing the next run's tasks.
-        command = [setpriv, "--pdeathsig", "TERM", "--", *command]
+    command = worker_command("integration", QUEUES)
     env = _service_environment(instance_path=instance, smtp_port=smtp_server.port)
     log_path.touch()
     worker = WorkerProcess(None, log_path, broker, command, env)  # type: ignore[arg-type]

@@ -6,10 +6,8 @@ Expo process, the production environment (fed through the real ``load_config``),
 health checks, a non-root image, and every environment variable the app reads either set by the
 compose file or deliberately left to its default (``LEFT_TO_CODE_DEFAULT`` below).
 
-PyYAML is not a dependency of the project, so the compose file is read with ``load_yaml`` below,
-which understands the small YAML subset the file is written in (block mappings and sequences,
-quoted scalars, JSON-style flow sequences, anchors, aliases and ``<<`` merge keys) and rejects
-anything else loudly. When PyYAML happens to be importable, the two readings must agree.
+The compose file is read with PyYAML (the dev extra), anchors and ``<<`` merge keys resolved as
+compose resolves them.
 """
 
 from __future__ import annotations
@@ -23,7 +21,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pytest
+import yaml
 
+from expo.background import QUEUES
 from expo.config import MIN_SECRET_KEY_LENGTH, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,10 +31,12 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 
-SERVICES = {"postgres", "redis", "migrate", "web", "worker", "beat"}
+# A Celery worker per queue (expo.background.QUEUES), each named after its queue.
+WORKERS = {f"worker-{queue}": queue for queue in QUEUES}
+SERVICES = {"postgres", "redis", "migrate", "web", "beat", *WORKERS}
 # The services that run Expo's own code (and so read expo/config.py).
-APP_SERVICES = ("migrate", "web", "worker", "beat")
-LONG_RUNNING = ("postgres", "redis", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", *sorted(WORKERS), "beat")
+LONG_RUNNING = ("postgres", "redis", "web", *sorted(WORKERS), "beat")
 DATA_DIR = "/var/lib/expo"
 
 # Environment variables the app reads that docker-compose.yml deliberately does not set.
@@ -71,172 +73,6 @@ LEFT_TO_CODE_DEFAULT = {
     # Set only by the embedded supervisor (expo.embedded) for the one worker it runs; the stack may run several.
     "EXPO_SOLE_WORKER": "embedded mode only",
 }
-
-
-# --------------------------------------------------------------------------- a small YAML reader
-
-
-class UnsupportedYaml(ValueError):
-    """The compose file uses YAML this reader does not understand: keep to the subset, or make
-    PyYAML a dev dependency and read the file with it."""
-
-
-_PLAIN_AMBIGUOUS = {"yes", "no", "on", "off", "y", "n"}  # YAML 1.1 booleans: PyYAML and compose disagree
-
-
-def _strip_comment(line: str) -> str:
-    quote = None
-    for index, char in enumerate(line):
-        if quote:
-            if char == quote and not (quote == '"' and line[index - 1] == "\\"):
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
-            return line[:index].rstrip()
-    return line.rstrip()
-
-
-def _split_key(content: str) -> tuple[str, str] | None:
-    """``key: rest`` -> (key, rest); None when the line is not a mapping entry."""
-    if content[0] in "[{":
-        return None
-    if content[0] in "\"'":
-        # A quoted scalar, unless a ':' follows the closing quote (a quoted key).
-        match = re.match(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'', content)
-        if match and re.match(r"\s*:(\s|$)", content[match.end():]):
-            raise UnsupportedYaml(f"quoted keys are not supported: {content!r}")
-        return None
-    for index, char in enumerate(content):
-        if char == ":" and (index + 1 == len(content) or content[index + 1] == " "):
-            return content[:index].strip(), content[index + 1:].strip()
-    return None
-
-
-class _Reader:
-    def __init__(self, text: str):
-        self.lines: list[tuple[int, str, int]] = []
-        for number, raw in enumerate(text.splitlines(), start=1):
-            stripped = _strip_comment(raw)
-            if not stripped.strip():
-                continue
-            body = stripped.lstrip(" ")
-            if body.startswith("\t") or "\t" in stripped[: len(stripped) - len(body)]:
-                raise UnsupportedYaml(f"line {number}: tabs in indentation")
-            if body in ("---", "...") or body.startswith("%"):
-                raise UnsupportedYaml(f"line {number}: document markers and directives")
-            self.lines.append((len(stripped) - len(body), body, number))
-        self.anchors: dict[str, Any] = {}
-
-    def document(self) -> Any:
-        if not self.lines:
-            return None
-        value, index = self.block(0, self.lines[0][0])
-        if index != len(self.lines):
-            raise UnsupportedYaml(f"line {self.lines[index][2]}: unexpected indentation")
-        return value
-
-    def block(self, index: int, indent: int) -> tuple[Any, int]:
-        body = self.lines[index][1]
-        if body == "-" or body.startswith("- "):
-            return self.sequence(index, indent)
-        return self.mapping(index, indent)
-
-    def mapping(self, index: int, indent: int) -> tuple[dict, int]:
-        explicit: dict[str, Any] = {}
-        merged: dict[str, Any] = {}
-        while index < len(self.lines):
-            line_indent, body, number = self.lines[index]
-            if line_indent < indent:
-                break
-            if line_indent > indent or body.startswith("- ") or body == "-":
-                raise UnsupportedYaml(f"line {number}: unexpected indentation or sequence item")
-            entry = _split_key(body)
-            if entry is None:
-                raise UnsupportedYaml(f"line {number}: expected 'key: value', got {body!r}")
-            key, rest = entry
-            value, index = self.value(rest, index, indent, number)
-            if key == "<<":
-                if not isinstance(value, dict):
-                    raise UnsupportedYaml(f"line {number}: '<<' must merge a mapping")
-                for merged_key, merged_value in value.items():
-                    merged.setdefault(merged_key, merged_value)
-            elif key in explicit:
-                raise UnsupportedYaml(f"line {number}: duplicate key {key!r}")
-            else:
-                explicit[key] = value
-        return {**merged, **explicit}, index
-
-    def sequence(self, index: int, indent: int) -> tuple[list, int]:
-        items: list[Any] = []
-        while index < len(self.lines):
-            line_indent, body, number = self.lines[index]
-            if line_indent < indent:
-                break
-            if line_indent > indent or not (body == "-" or body.startswith("- ")):
-                raise UnsupportedYaml(f"line {number}: expected a sequence item, got {body!r}")
-            rest = body[1:].strip()
-            if _split_key(rest) is not None:
-                raise UnsupportedYaml(f"line {number}: mappings inside sequences are not supported")
-            value, index = self.value(rest, index, indent, number)
-            items.append(value)
-        return items, index
-
-    def value(self, rest: str, index: int, indent: int, number: int) -> tuple[Any, int]:
-        """The value written after 'key:' or '-' on line ``index``; returns it and the next line."""
-        anchor = None
-        if rest.startswith("&"):
-            anchor, _, rest = rest[1:].partition(" ")
-            rest = rest.strip()
-        if rest:
-            value = self.scalar(rest, number)
-            index += 1
-        else:
-            index += 1
-            if index < len(self.lines) and self.lines[index][0] > indent:
-                value, index = self.block(index, self.lines[index][0])
-            else:
-                value = None
-        if anchor:
-            self.anchors[anchor] = value
-        return value, index
-
-    def scalar(self, text: str, number: int) -> Any:
-        if text.startswith("*"):
-            name = text[1:]
-            if name not in self.anchors:
-                raise UnsupportedYaml(f"line {number}: unknown alias {text}")
-            return self.anchors[name]
-        if text[0] in "|>!%@`":
-            raise UnsupportedYaml(f"line {number}: block scalars and tags are not supported: {text!r}")
-        if text[0] in '"[{':
-            try:
-                return json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise UnsupportedYaml(
-                    f"line {number}: quoted strings and flow collections must be JSON-compatible: {text!r}"
-                ) from exc
-        if text[0] == "'":
-            if not text.endswith("'") or len(text) < 2:
-                raise UnsupportedYaml(f"line {number}: unterminated quote: {text!r}")
-            return text[1:-1].replace("''", "'")
-        if text.lower() in _PLAIN_AMBIGUOUS:
-            raise UnsupportedYaml(f"line {number}: quote {text!r}, YAML readers disagree on it")
-        if text in ("~", "null", "Null", "NULL"):
-            return None
-        if text in ("true", "True", "TRUE"):
-            return True
-        if text in ("false", "False", "FALSE"):
-            return False
-        if re.fullmatch(r"[-+]?(0|[1-9][0-9]*)", text):
-            return int(text)
-        if re.fullmatch(r"[-+]?([0-9]*\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?", text):
-            return float(text)
-        return text
-
-
-def load_yaml(text: str) -> Any:
-    return _Reader(text).document()
 
 
 # --------------------------------------------------------------------- compose interpolation
@@ -300,7 +136,7 @@ def compose_text() -> str:
 
 @pytest.fixture(scope="module")
 def compose(compose_text) -> dict:
-    return load_yaml(compose_text)
+    return yaml.safe_load(compose_text)
 
 
 @pytest.fixture(scope="module")
@@ -334,47 +170,18 @@ def _mounts(service: dict) -> dict[str, str]:
     return mounts
 
 
-# ---------------------------------------------------------------------------- the YAML reader
+# ------------------------------------------------------------------------------ the compose file
 
 
-def test_yaml_reader_handles_anchors_merges_and_flow_lists():
-    text = """
-x-base: &base
-  image: "app"   # a comment
-  environment: &env
-    A: "1"
-services:
-  one:
-    <<: *base
-    image: "other"
-    command: ["run", "--flag", "a b"]
-    ports:
-      - "127.0.0.1:80:80"
-    restart: "no"
-    retries: 3
-    env: *env
-    empty:
-"""
-    data = load_yaml(text)
-    one = data["services"]["one"]
-    assert one["image"] == "other"
-    assert one["environment"] == {"A": "1"}
-    assert one["command"] == ["run", "--flag", "a b"]
-    assert one["ports"] == ["127.0.0.1:80:80"]
-    assert one["restart"] == "no" and one["retries"] == 3 and one["empty"] is None
-    assert one["env"] is data["x-base"]["environment"]
-    for bad in ("a: yes\n", "a: |\n  text\n", "a:\n  - b: c\n", "a: 1\na: 2\n", "a: [b, c]\n"):
-        with pytest.raises(UnsupportedYaml):
-            load_yaml(bad)
-
-
-def test_compose_file_parses_and_agrees_with_pyyaml_when_available(compose_text, compose):
+def test_compose_file_parses(compose):
     assert isinstance(compose, dict) and set(compose) >= {"services", "volumes"}
-    try:
-        import yaml
-    except ImportError:  # not a project dependency; the reader above is then the only reading
-        return
-    assert compose == yaml.safe_load(compose_text)
+
+
+def test_compose_file_quotes_what_yaml_versions_read_differently(compose_text):
+    # PyYAML reads YAML 1.1, where a plain yes/no/on/off is a boolean; compose reads YAML 1.2,
+    # where it is a string. Quoted, both agree.
+    plain = re.findall(r":\s+(yes|no|on|off|y|n)\s*(?:#.*)?$", compose_text, flags=re.MULTILINE | re.IGNORECASE)
+    assert not plain, f"quote these values: {plain}"
 
 
 def test_interpolation_follows_compose_rules():
@@ -389,7 +196,7 @@ def test_interpolation_follows_compose_rules():
 # ------------------------------------------------------------------------------- the services
 
 
-def test_the_six_services(services):
+def test_the_services(services):
     assert set(services) == SERVICES
     assert str(services["postgres"]["image"]).startswith("postgres:16")
     assert str(services["redis"]["image"]).startswith("redis:7")
@@ -500,7 +307,7 @@ def test_migrate_runs_once_before_everything_else(services):
     assert _command(migrate) == ["flask", "db", "upgrade"]
     assert migrate.get("restart") == "no"
     assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
-    for name in ("web", "worker", "beat"):
+    for name in ("web", *WORKERS, "beat"):
         depends = services[name]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully", name
         assert depends["postgres"]["condition"] == "service_healthy", name
@@ -525,8 +332,14 @@ def test_web_runs_gunicorn_on_port_8000_with_several_workers(services, app):
     assert endpoint == "core.healthz"
 
 
-def test_worker_and_exactly_one_beat(services):
-    assert _command(services["worker"]) == ["celery", "-A", "worker.app", "worker", "--loglevel=INFO"]
+def test_a_worker_per_queue_and_exactly_one_beat(services):
+    for name, queue in WORKERS.items():
+        assert _command(services[name]) == ["celery", "-A", "worker.app", "worker", "--loglevel=INFO",
+                                            "--queues", queue, "--hostname", f"{queue}@%h"], name
+        # Warm shutdown: a running task (an SMTP conversation, a report's chunk) gets to finish.
+        assert services[name].get("stop_grace_period") == "60s", name
+    consumed = [_option(_command(services[name]), "--queues") for name in WORKERS]
+    assert sorted(consumed) == sorted(QUEUES), "every queue has its worker, and only one kind each"
     beat = _command(services["beat"])
     assert beat == ["celery", "-A", "worker.app", "beat", "--loglevel=INFO",
                     "--schedule", f"{DATA_DIR}/celerybeat-schedule"]
@@ -560,7 +373,7 @@ def test_restart_policies_and_volumes(compose, services):
     assert _mounts(services["redis"]) == {"/data": "redis-data"}
     redis_command = services["redis"]["command"]
     assert redis_command[0] == "redis-server" and _option(redis_command, "--appendonly") == "yes"
-    shared = {_mounts(services[name]).get(DATA_DIR) for name in ("web", "worker", "beat")}
+    shared = {_mounts(services[name]).get(DATA_DIR) for name in ("web", *WORKERS, "beat")}
     assert len(shared) == 1 and None not in shared, "uploads are written by web and read by worker"
     declared = set(compose["volumes"])
     used = {source for service in services.values() for source in _mounts(service).values()}
@@ -610,7 +423,7 @@ def test_dockerfile_base_image_and_python_version():
     instructions = _dockerfile_instructions()
     assert instructions[0] == ("FROM", "python:3.11-slim")
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
-    assert requires.strip() == ">=3.11", "the base image's Python must satisfy requires-python"
+    assert requires.strip() == ">=3.11,<3.12", "the base image's Python must satisfy requires-python"
 
 
 def test_dockerfile_runs_as_an_unprivileged_user():
@@ -633,6 +446,10 @@ def test_dockerfile_installs_the_project_and_keeps_the_source_tree():
     instructions = _dockerfile_instructions()
     runs = " ".join(arguments for keyword, arguments in instructions if keyword == "RUN")
     assert "pip install --no-cache-dir --no-deps -e ." in runs
+    # Dependencies from the lock file, hashes checked: the same files in every build.
+    assert "pip install --no-cache-dir --require-hashes -r requirements.lock" in runs
+    assert "requirements.lock" in _copied_sources() and (ROOT / "requirements.lock").is_file()
+    assert "tomllib" not in runs, "dependencies come from the lock, not freshly resolved from pyproject.toml"
     assert "pyproject.toml" in _copied_sources()
     assert ("WORKDIR", "/app") in instructions
     # Everything the app finds relative to PROJECT_ROOT must be in the image (instance excepted:

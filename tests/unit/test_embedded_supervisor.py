@@ -54,3 +54,11 @@ def test_a_dead_child_is_started_again_after_a_growing_back_off(tmp_path, monkey
 def test_how_a_child_ended_is_said_plainly():
     assert describe_exit(-signal.SIGKILL) == "killed by SIGKILL"
     assert describe_exit(1) == "exited with code 1"
+
+
+def test_the_one_embedded_worker_consumes_every_queue(tmp_path):
+    from expo.background import QUEUES
+
+    children = {child.name: child for child in embedded.build_children(tmp_path, "127.0.0.1", "5000", {})}
+    command = children["celery worker"].command
+    assert set(command[command.index("--queues") + 1].split(",")) == set(QUEUES)

@@ -224,3 +224,52 @@ def test_an_error_inside_the_block_closes_the_file_and_is_the_error_raised(tmp_p
             raise RuntimeError("disk on fire")
     assert path.exists()  # closed, unfinished: the caller deletes it
     assert not re.search(r"</worksheet>", zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode())
+
+
+def test_the_same_cells_as_xlsxwriter_writes(tmp_path):
+    """expo's writer stands in for XlsxWriter for speed (bench/README.md, order_leads_report): a report
+    written by both (bench/xlsx_library.py puts XlsxWriter behind the same interface) reads back alike."""
+    from bench.xlsx_library import XlsxWriterWorkbook
+
+    texts = ["=SUM(A1:A2)", "+66 2 123 4567", "-5", "@home", " padded ", "a & b < c > d", "line\nbreak",
+             "尊敬的参展商", "x" * 5000, "1e5", "TRUE", "https://example.com/a?b=c"]
+
+    def report_with_texts(book):
+        summary = book.add_sheet("Summary", widths=[30, 20])
+        leads = book.add_sheet("Leads", header=HEADER, widths=[10, 19, 24, None, 12, 12, 6, 30])
+        for number, text in enumerate(texts, 1):
+            leads.append([number, datetime(2027, 3, number, 9, 30), text, number * 100, number / 4,
+                          date(2027, 5, number), number % 2 == 0, None if number % 3 else ""])
+        summary.append(["Order-lead report"], bold=True)
+        summary.append(["Leads", len(texts)])
+        summary.append([])
+        summary.append(["Compiled at (UTC)", datetime(2027, 4, 1, 9, 15)])
+
+    ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
+    with StreamingWorkbook(ours) as book:
+        report_with_texts(book)
+    library = XlsxWriterWorkbook(theirs)
+    report_with_texts(library)
+    library.close()
+
+    books = [load_workbook(path) for path in (ours, theirs)]
+    assert books[0].sheetnames == books[1].sheetnames == ["Summary", "Leads"]
+    assert books[0]["Leads"].max_row == len(texts) + 1 and books[0]["Leads"]["C1"].value == "Buyer"
+    widths = {letter: dimension.width for letter, dimension in books[1]["Leads"].column_dimensions.items()
+              if dimension.customWidth}
+    assert {"A", "C", "H"} <= set(widths), widths  # equal neighbours (E, F) are read as one range
+    for title in books[0].sheetnames:
+        mine, reference = books[0][title], books[1][title]
+        assert mine.freeze_panes == reference.freeze_panes, title
+        assert ([list(row) for row in mine.iter_rows(values_only=True)]
+                == [list(row) for row in reference.iter_rows(values_only=True)]), title
+        for row_mine, row_reference in zip(mine.iter_rows(), reference.iter_rows()):
+            for cell, expected in zip(row_mine, row_reference):
+                assert cell.is_date == expected.is_date, cell.coordinate
+                assert bool(cell.font.b) == bool(expected.font.b), cell.coordinate
+                if cell.is_date:
+                    assert cell.number_format == expected.number_format, cell.coordinate
+                assert cell.data_type == expected.data_type, cell.coordinate  # text stays text: never a formula
+        for letter, dimension in reference.column_dimensions.items():
+            if dimension.customWidth:
+                assert mine.column_dimensions[letter].width == pytest.approx(dimension.width, abs=0.75), letter
