@@ -230,7 +230,7 @@ class DemoSite:
 
 def demo_site(instance: Path) -> DemoSite:
     """What a visitor reads, taken from the seeded database (read-only)."""
-    from expo.demo import DEMO_ACCOUNTS
+    from expo.demo.seed import DEMO_ACCOUNTS
 
     connection = sqlite3.connect(f"file:{instance / 'expo.sqlite'}?mode=ro", uri=True)
     try:

@@ -34,7 +34,7 @@ from expo.catalog.models import Product
 from expo.editions.models import Edition, Pavilion
 from expo.exhibition import services
 from expo.exhibition.filter_options import filter_options
-from expo.exhibition.generator import generate_exhibition
+from expo.demo.volume import generate_exhibition
 from expo.extensions import db
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "exhibition_search.json"

@@ -18,7 +18,7 @@ from email.utils import getaddresses, make_msgid
 from flask import current_app
 
 from expo.notifications import mailer
-from expo.text import one_line
+from expo.lib.text import one_line
 
 _BUFFER = io.BytesIO()
 _GENERATOR = BytesGenerator(_BUFFER, policy=policy.SMTP)

@@ -31,7 +31,7 @@ def create_admin(email: str, name: str, password: str) -> None:
 def seed_demo(if_empty: bool) -> None:
     """Load the demo edition, its pavilions and forums, and one account per role."""
     from expo.accounts.services import count_users
-    from expo.demo import DEMO_ACCOUNTS, load_demo_data
+    from expo.demo.seed import DEMO_ACCOUNTS, load_demo_data
 
     if if_empty and count_users() > 0:
         click.echo("Database already has data; demo data not loaded.")
@@ -54,7 +54,7 @@ def generate_exhibition(booths: int, products: int, seed: int | None) -> None:
 
     from flask import current_app
 
-    from expo.exhibition.generator import generate_exhibition as generate
+    from expo.demo.volume import generate_exhibition as generate
 
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("Generated exhibitors would be public; this command refuses to run in production.")

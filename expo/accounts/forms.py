@@ -9,9 +9,9 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from expo.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ProfileData
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 from expo.i18n import country_choices, is_known_timezone, language_choices, timezone_choices
-from expo.text import one_line
+from expo.lib.text import one_line
 
 
 def _password_field(label):

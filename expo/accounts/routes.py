@@ -21,9 +21,9 @@ from expo.accounts.forms import (
 from expo.errors import render_error
 from expo.i18n import browser_timezone, canonical_timezone, select_locale
 from expo.extensions import client_address, db, limiter
-from expo.rules import show_as_message, show_on_form
+from expo.lib.rules import show_as_message, show_on_form
 from expo.transactions import writes_database
-from expo.urls import safe_next_path
+from expo.lib.urls import safe_next_path
 
 bp = Blueprint("accounts", __name__)
 

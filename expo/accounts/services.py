@@ -30,9 +30,9 @@ from expo.extensions import db
 from expo.lib.ranges import parse_id
 from expo.notifications.services import queue_email
 from expo.permissions import can_manage_roles, ensure
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 from expo.transactions import end_read_transaction
-from expo.urls import external_url
+from expo.lib.urls import external_url
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256

@@ -13,7 +13,7 @@ from expo.accounts.models import EditionRole, User
 from expo.admin.forms import GrantOrganizerForm
 from expo.editions.models import Edition
 from expo.extensions import db
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.permissions import can_manage_roles, require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

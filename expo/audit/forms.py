@@ -7,7 +7,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from expo.audit.models import AuditAction, AuditObject
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 
 
 class AuditFilterForm(Form):

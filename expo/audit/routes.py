@@ -14,7 +14,7 @@ from expo.editions.models import Edition
 from expo.editions.routes import load_edition
 from expo import exports
 from expo.extensions import db
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.permissions import can_view_audit_log, require
 
 bp = Blueprint("audit", __name__)

@@ -10,9 +10,9 @@ from wtforms.validators import Length, Optional
 from expo import uploads
 from expo.booths import hours
 from expo.booths.services import BANNER_MIN_WIDTH, DOCUMENT_TITLE_MAX_LENGTH, ContactDetails, TAGLINE_MAX_LENGTH
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 from expo.i18n import timezone_choices
-from expo.text import MAX_MARKDOWN_LENGTH
+from expo.lib.text import MAX_MARKDOWN_LENGTH
 
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
 

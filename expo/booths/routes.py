@@ -10,7 +10,7 @@ from flask_babel import get_timezone, gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo import content_security_policy, uploads
 from expo.booths import contacts, hours, services, video
 from expo.booths.forms import (ContactsForm, DocumentForm, HoursForm, ImagesForm, ProfileForm, ReviewForm, VideoForm,
@@ -25,7 +25,7 @@ from expo.errors import render_error
 from expo.extensions import db
 from expo.pavilions.services import places_of_booth
 from expo.permissions import can_edit_booth, can_review_booths, can_view_booth, require
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 
 bp = Blueprint("booths", __name__, url_prefix="/booths")
 

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from expo.ordering import moved
+from expo.lib.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.audit.models import AuditAction
@@ -34,9 +34,9 @@ from expo.extensions import db
 from expo.i18n import is_known_timezone
 from expo.notifications.notify import notify
 from expo.permissions import can_edit_booth, can_review_booths, ensure
-from expo.rules import RuleBroken
-from expo.text import MAX_MARKDOWN_LENGTH, plain_text, render_markdown
-from expo.urls import external_url, site_path
+from expo.lib.rules import RuleBroken
+from expo.lib.text import MAX_MARKDOWN_LENGTH, plain_text, render_markdown
+from expo.lib.urls import external_url, site_path
 
 # The company's logo lives where the exhibitor application stores it.
 LOGO_FOLDER = "logos"

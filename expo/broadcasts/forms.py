@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from expo.broadcasts.models import Broadcast
 from expo.broadcasts.services import Draft
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 from expo.lib.ranges import parse_id
 
 EMAIL_AND_APP, EMAIL_ONLY, APP_ONLY = "both", "email", "in_app"

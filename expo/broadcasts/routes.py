@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.broadcasts import services
 from expo.broadcasts.forms import BroadcastForm
 from expo.broadcasts.models import Broadcast
@@ -16,7 +16,7 @@ from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
 from expo.permissions import can_send_broadcasts, require
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 
 bp = Blueprint("broadcasts", __name__, url_prefix="/editions/<slug>/organize/broadcasts")
 

@@ -36,8 +36,8 @@ from expo.notifications.models import OutboxMessage
 from expo.notifications.notify import Notice, RenderedEmail, notify_many
 from expo.permissions import can_send_broadcasts, ensure
 from expo.registrations.models import Registration
-from expo.rules import RuleBroken
-from expo.urls import external_url
+from expo.lib.rules import RuleBroken
+from expo.lib.urls import external_url
 
 PREPARE_TASK = "broadcasts.prepare"
 SEND_BATCH_TASK = "broadcasts.send_batch"

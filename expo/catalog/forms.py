@@ -15,8 +15,8 @@ from expo.catalog.images import MAX_ALT_TEXT_LENGTH, MAX_IMAGES_PER_PRODUCT, Upl
 from expo.catalog.importer import LEGACY_ENCODINGS
 from expo.catalog.models import Product, ProductCategory
 from expo.catalog.services import MAX_NAME_LENGTH, ProductData
-from expo.form_fields import Form
-from expo.text import MAX_MARKDOWN_LENGTH
+from expo.lib.form_fields import Form
+from expo.lib.text import MAX_MARKDOWN_LENGTH
 
 
 def category_choices(tree: list[ProductCategory]) -> list[SelectChoice]:

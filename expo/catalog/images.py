@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from PIL import Image
 from sqlalchemy import func, select, update
 
-from expo.ordering import moved
+from expo.lib.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.background import enqueue_after_commit

@@ -46,8 +46,8 @@ from expo.exhibitors.services import company_slug
 from expo.extensions import db
 from expo.i18n import LANGUAGES
 from expo.permissions import can_edit_booth, ensure
-from expo.rules import RuleBroken
-from expo.text import MAX_MARKDOWN_LENGTH, render_markdown
+from expo.lib.rules import RuleBroken
+from expo.lib.text import MAX_MARKDOWN_LENGTH, render_markdown
 from expo.uploads import describe_size
 
 MAX_ROWS = 5000

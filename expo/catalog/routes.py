@@ -7,7 +7,7 @@ from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 
 from expo.lib.ranges import query_id
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.transactions import end_read_transaction
 from expo import uploads
 from expo.booths.models import Booth
@@ -20,7 +20,7 @@ from expo.engagement.models import EngagementEvent
 from expo.engagement.services import saved_ids
 from expo.extensions import db
 from expo.permissions import can_edit_booth, can_review_booths, can_view_booth
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 bp = Blueprint("catalog", __name__)
 

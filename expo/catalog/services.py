@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from expo.ordering import moved
+from expo.lib.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.booths.models import Booth
@@ -23,8 +23,8 @@ from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.exhibitors.services import company_slug
 from expo.extensions import db
 from expo.permissions import can_edit_booth, ensure
-from expo.rules import RuleBroken
-from expo.text import MAX_MARKDOWN_LENGTH, render_markdown
+from expo.lib.rules import RuleBroken
+from expo.lib.text import MAX_MARKDOWN_LENGTH, render_markdown
 
 MAX_NAME_LENGTH = 200
 OTHER_PRODUCTS_SHOWN = 4

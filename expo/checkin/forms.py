@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 
 # A genuine payload is about 70 characters; anything far longer is not a ticket.
 MAX_CODE_LENGTH = 500

@@ -15,7 +15,7 @@ from expo.editions.models import Edition
 from expo.extensions import db
 from expo.i18n import local_datetime
 from expo.permissions import can_check_in, can_manage_edition, can_view_edition, require
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 from expo.registrations.tickets import CheckInResult, target_title
 
 bp = Blueprint("checkin", __name__, url_prefix="/editions/<slug>/checkin")

@@ -26,7 +26,7 @@ from expo.permissions import can_check_in, can_manage_edition, ensure
 from expo.registrations import tickets
 from expo.registrations.models import Registration
 from expo.registrations.tickets import CheckInResult, TicketError
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 
 class CheckinError(RuleBroken):

@@ -20,7 +20,7 @@ from expo.extensions import csrf, db
 from expo.heartbeat import worker_state
 from expo.i18n import LANGUAGES, without_language_parameter
 from expo.permissions import can_see_dev_outbox
-from expo.urls import safe_next_path
+from expo.lib.urls import safe_next_path
 
 bp = Blueprint("core", __name__)
 

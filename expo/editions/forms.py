@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Edition
 from expo.editions.services import EditionData
-from expo.form_fields import DayField, Form, web_address_field
+from expo.lib.form_fields import DayField, Form, web_address_field
 from expo.i18n import country_choices, is_known_timezone, timezone_choices
 
 

@@ -14,7 +14,7 @@ from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum
 from expo.permissions import can_create_edition, can_manage_edition, can_view_edition, is_organizer, require
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 
 bp = Blueprint("editions", __name__, url_prefix="/editions")
 

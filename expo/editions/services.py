@@ -15,7 +15,7 @@ from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.permissions import can_create_edition, can_manage_edition, ensure, organized_edition_ids
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 
 class EditionError(RuleBroken):

@@ -7,7 +7,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from expo.engagement.services import BROWSER_KINDS
-from expo.form_fields import Form, WholeNumberField
+from expo.lib.form_fields import Form, WholeNumberField
 from expo.lib.ranges import MAX_ID
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import ImmutableMultiDict
 
 from expo import exports
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.booths.models import Booth, BoothDocument
 from expo.booths.routes import load_booth
 from expo.booths.services import find_booth
@@ -18,7 +18,7 @@ from expo.engagement.charts import trend_chart
 from expo.engagement.forms import FavouriteForm, TrackEventForm
 from expo.extensions import db, limiter
 from expo.permissions import can_view_booth, can_view_booth_analytics
-from expo.urls import safe_next_path
+from expo.lib.urls import safe_next_path
 
 bp = Blueprint("engagement", __name__)
 

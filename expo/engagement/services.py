@@ -34,7 +34,7 @@ from expo.engagement.buffer import current_buffer
 from expo.engagement.models import EngagementEvent, Favourite
 from expo.extensions import db
 from expo.permissions import can_edit_booth
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError
 from expo.exhibition import services
 from expo.exhibition.filter_options import FilterOptions
 from expo.exhibition.search_index import MAX_QUERY_LENGTH
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 from expo.i18n import country_name
 
 MAX_ORDER_QUANTITY = 1_000_000_000

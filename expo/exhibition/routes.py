@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from werkzeug.datastructures import MultiDict
 
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.editions.services import featured_edition
 from expo.exhibition import services, sitemap
 from expo.exhibition.filter_options import filter_options

@@ -26,7 +26,7 @@ from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.lib.ranges import MAX_INT64
 from expo.forums.models import Forum, ProgrammeSession, Speaker
-from expo.urls import external_url
+from expo.lib.urls import external_url
 
 # The sitemaps protocol's limit per file.
 URLS_PER_SITEMAP = 50_000

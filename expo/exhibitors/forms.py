@@ -8,9 +8,9 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from expo.exhibitors.services import ApplicationData, is_web_address
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 from expo.i18n import country_choices
-from expo.text import one_line
+from expo.lib.text import one_line
 
 
 def _stripped(value):

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo import uploads
 from expo.booths import services as booth_services
 from expo.exhibitors import services
@@ -18,7 +18,7 @@ from expo.extensions import db, limiter
 from expo.permissions import (can_apply_as_exhibitor, can_edit_company_application, can_manage_company_team,
                               can_review_booths, can_review_exhibitors, can_view_company_logo, can_view_company_team,
                               is_company_member, require)
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 
 bp = Blueprint("exhibitors", __name__, url_prefix="/exhibitors")
 

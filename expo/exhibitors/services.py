@@ -35,8 +35,8 @@ from expo.notifications.notify import notify
 from expo.notifications.services import queue_email
 from expo.permissions import (NotAllowed, can_apply_as_exhibitor, can_edit_company_application,
                               can_manage_company_team, can_review_exhibitors, ensure)
-from expo.rules import RuleBroken
-from expo.urls import external_url, site_path
+from expo.lib.rules import RuleBroken
+from expo.lib.urls import external_url, site_path
 
 INVITATION_VALID_FOR = timedelta(days=14)
 LOGO_FOLDER = "logos"

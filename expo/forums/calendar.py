@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 from expo.content_languages import localized
 from expo.db_types import utcnow
 from expo.forums.models import ProgrammeSession
-from expo.urls import external_url
+from expo.lib.urls import external_url
 
 
 def _uid(session: ProgrammeSession) -> str:

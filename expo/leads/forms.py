@@ -10,7 +10,7 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from expo.form_fields import AmountField, DayField, Form, WholeNumberField
+from expo.lib.form_fields import AmountField, DayField, Form, WholeNumberField
 from expo.i18n import country_choices
 from expo.lib.ranges import parse_id
 from expo.leads.models import Incoterm, TradeInquiry

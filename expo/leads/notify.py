@@ -22,7 +22,7 @@ from expo.db_types import utcnow
 from expo.i18n import LocalDay
 from expo.notifications.messages import Joined, Lines, Money, Quantity
 from expo.notifications.notify import notify
-from expo.urls import external_url, site_path
+from expo.lib.urls import external_url, site_path
 
 if TYPE_CHECKING:
     from expo.leads.digest import BoothDigest

@@ -44,7 +44,7 @@ from expo.leads import notify
 from expo.leads.attachments import StoredAttachment
 from expo.leads.models import (Incoterm, InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, Quotation,
                                TradeInquiry)
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 MAX_PRODUCTS_PER_INQUIRY = 20
 MAX_MESSAGE_LENGTH = 5000

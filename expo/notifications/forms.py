@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SubmitField
 
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 from expo.notifications.categories import CATEGORIES
 from expo.notifications.preferences import Choice
 

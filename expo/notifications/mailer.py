@@ -23,7 +23,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from expo.text import one_line
+from expo.lib.text import one_line
 
 
 @dataclass(frozen=True)

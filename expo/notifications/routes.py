@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.extensions import db
 from expo.notifications import inbox, preferences
 from expo.notifications.categories import CATEGORIES
@@ -14,7 +14,7 @@ from expo.notifications.forms import PreferencesForm
 from expo.notifications.models import Notification
 from expo.permissions import NotAllowed
 from expo.transactions import writes_database
-from expo.urls import safe_next_path
+from expo.lib.urls import safe_next_path
 
 bp = Blueprint("notifications", __name__)
 

@@ -19,7 +19,7 @@ from expo.db_types import utcnow
 from expo.extensions import db
 from expo.notifications.mailer import Envelope
 from expo.notifications.models import OutboxMessage
-from expo.text import one_line
+from expo.lib.text import one_line
 
 log = logging.getLogger(__name__)
 

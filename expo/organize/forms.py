@@ -9,9 +9,9 @@ from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultip
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from expo.editions.models import Edition
-from expo.form_fields import Form, LocalTimeField, WholeNumberField, web_address_field
+from expo.lib.form_fields import Form, LocalTimeField, WholeNumberField, web_address_field
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.text import one_line
+from expo.lib.text import one_line
 from expo.i18n import country_choices
 from expo.organize.services import (ForumData, QuestionData, SessionData, SpeakerData, is_web_address,
                                     local_to_utc, parse_choices, utc_to_local)

@@ -15,9 +15,9 @@ from expo.leads.forms import ExpoReportForm
 from expo.leads.models import LeadReport
 from expo.leads.routes.shared import (REPORTS_PER_PAGE, download_report as send_report, fill_default_dates,
                                       render_report, report_period, retry_report as queue_again)
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.permissions import can_request_expo_lead_report, is_organizer, require
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 
 bp = Blueprint("organize_lead_reports", __name__, url_prefix="/organize/lead-reports")
 

@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from expo.lib.ranges import query_id
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo import uploads
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
@@ -24,7 +24,7 @@ from expo.organize.services import OrganizeError
 from expo.permissions import can_manage_edition, require
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
-from expo.rules import show_as_message, show_on_form
+from expo.lib.rules import show_as_message, show_on_form
 
 bp = Blueprint("organize", __name__, url_prefix="/editions/<slug>/organize")
 

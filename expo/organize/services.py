@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from expo.ordering import moved
+from expo.lib.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.editions.models import Edition
@@ -26,7 +26,7 @@ from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.permissions import can_manage_edition, ensure
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 MAX_QUESTIONS_PER_FORUM = 10
 MAX_CHOICES = 50

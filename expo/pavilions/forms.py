@@ -8,7 +8,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Pavilion
-from expo.form_fields import Form, web_address_field
+from expo.lib.form_fields import Form, web_address_field
 from expo.i18n import country_choices
 from expo.pavilions.services import STAND_MAX_LENGTH, PavilionData
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from expo.lib.ranges import query_id
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition, Pavilion
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
@@ -22,7 +22,7 @@ from expo.pavilions import services
 from expo.pavilions.forms import PavilionForm, PlaceBoothForm, PlacementForm
 from expo.pavilions.services import PavilionError
 from expo.permissions import can_manage_edition, can_place_booths, require
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 
 bp = Blueprint("pavilions", __name__, url_prefix="/editions/<slug>/pavilions")
 

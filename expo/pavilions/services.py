@@ -15,14 +15,14 @@ from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from expo.ordering import moved
+from expo.lib.ordering import moved
 from expo.accounts.models import User
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.permissions import can_manage_edition, can_place_booths, ensure
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 KINDS = (Pavilion.THEMED, Pavilion.COUNTRY)
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 from expo.content_languages import localized
 from expo.forums.models import Forum, ForumQuestion
 

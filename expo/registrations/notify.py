@@ -15,7 +15,7 @@ from expo.notifications.notify import notify
 from expo.notifications.services import Attachment
 from expo.registrations import tickets
 from expo.registrations.models import Registration
-from expo.urls import external_url, site_path
+from expo.lib.urls import external_url, site_path
 
 
 def _sessions_of(registration: Registration) -> list[ProgrammeSession]:

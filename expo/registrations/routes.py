@@ -16,8 +16,8 @@ from expo.forums.routes import load_forum, load_session
 from expo.registrations import services, tickets
 from expo.registrations.forms import registration_form_for
 from expo.registrations.models import Registration
-from expo.rules import show_as_message, show_on_form
-from expo.urls import external_url
+from expo.lib.rules import show_as_message, show_on_form
+from expo.lib.urls import external_url
 
 bp = Blueprint("registrations", __name__)
 

@@ -25,7 +25,7 @@ from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession
 from expo.permissions import can_manage_edition, ensure
 from expo.registrations.models import Registration, new_ticket_code
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 Target = ProgrammeSession | Forum
 

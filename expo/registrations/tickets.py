@@ -19,7 +19,7 @@ from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
 from expo.permissions import can_check_in, ensure
 from expo.registrations.models import Registration
-from expo.rules import RuleBroken
+from expo.lib.rules import RuleBroken
 
 TICKET_PREFIX = "EXPO1."
 

@@ -16,7 +16,7 @@ from expo.content_languages import (
 )
 from expo.extensions import db
 from expo.permissions import NotAllowed
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 from expo.translating import services
 from expo.translating.forms import SourceLanguageForm, shown_value, translation_form_for
 

@@ -38,8 +38,8 @@ from expo.permissions import (
     can_manage_edition,
     ensure,
 )
-from expo.rules import RuleBroken
-from expo.text import render_markdown
+from expo.lib.rules import RuleBroken
+from expo.lib.text import render_markdown
 
 
 class TranslationRefused(RuleBroken):

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from babel.messages.pofile import read_po
 
-from expo.demo import load_demo_data
+from expo.demo.seed import load_demo_data
 from expo.extensions import db
 from expo.i18n import LANGUAGES, language_tag
 from tests.conftest import empty_the_database

@@ -277,6 +277,6 @@ def test_registration_refusals_follow_the_one_error_convention():
     from expo.checkin.services import CheckinError
     from expo.registrations.services import RegistrationError
     from expo.registrations.tickets import TicketError
-    from expo.rules import RuleBroken
+    from expo.lib.rules import RuleBroken
 
     assert all(issubclass(error, RuleBroken) for error in (RegistrationError, TicketError, CheckinError))

@@ -11,7 +11,7 @@ from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.notifications import delivery, mailer, services
 from expo.notifications.models import OutboxMessage
-from expo.text import one_line
+from expo.lib.text import one_line
 from tests.conftest import log_in, outbox_messages
 
 # What a browser keeps in a text field when it is pasted: U+2028 LINE SEPARATOR, U+2029, NEL

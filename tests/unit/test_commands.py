@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from expo.accounts.models import EditionRole, User
-from expo.demo import DEMO_ACCOUNTS, demo_edition_dates
+from expo.demo.seed import DEMO_ACCOUNTS, demo_edition_dates
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.forums.models import Forum

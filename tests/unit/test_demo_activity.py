@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from expo.accounts.models import EditionRole, User
 from expo.booths.models import Booth
-from expo.demo import DEMO_ACCOUNTS, load_demo_data
+from expo.demo.seed import DEMO_ACCOUNTS, load_demo_data
 from expo.engagement.analytics import booth_analytics
 from expo.engagement.models import EngagementEvent, Favourite
 from expo.extensions import db

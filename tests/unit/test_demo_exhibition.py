@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from expo.accounts.models import User
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product, ProductImage
-from expo.demo import load_demo_data
+from expo.demo.seed import load_demo_data
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.forums.models import ProgrammeSession, Speaker

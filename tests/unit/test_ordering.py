@@ -1,4 +1,4 @@
-from expo.ordering import moved
+from expo.lib.ordering import moved
 
 
 def test_an_item_moves_one_place_and_stays_put_at_either_end():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 
 
 @pytest.mark.parametrize("query, page", [("", 1), ("page=3", 3), ("page=0", 1), ("page=-4", 1), ("page=two", 1)])

@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 
 import expo
-from expo.form_fields import Form
+from expo.lib.form_fields import Form
 from expo.i18n import LANGUAGES, WTFORMS_CATALOGUES, wtforms_translations
 from tests.wtforms_catalogues import compile_wtforms_catalogues
 
@@ -128,7 +128,7 @@ def test_every_form_of_the_site_reads_our_catalogues():
     forms = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("expo.")]
     assert len(forms) > 40
     direct = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in forms if not issubclass(cls, Form))
-    assert not direct, "derive these from expo.form_fields.Form, not FlaskForm:\n" + "\n".join(direct)
+    assert not direct, "derive these from expo.lib.form_fields.Form, not FlaskForm:\n" + "\n".join(direct)
 
 
 def test_make_and_the_image_compile_the_wtforms_domain():

@@ -17,9 +17,9 @@ from expo.leads.forms import InquiryForm, MessageForm
 from expo.leads.models import TradeInquiry
 from expo.leads.routes.shared import load_own_inquiry, post_reply, store_attachment, thread_page
 from expo.lib.ranges import query_id
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.permissions import can_handle_inquiries, can_send_inquiry, require
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 from expo.transactions import writes_database
 
 bp = Blueprint("inquiries", __name__)

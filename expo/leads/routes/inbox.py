@@ -15,8 +15,8 @@ from expo.leads.forms import AssignForm, MessageForm, NoteForm, QuotationForm, S
 from expo.leads.models import TradeInquiry
 from expo.leads.routes.shared import load_team_booth, load_team_inquiry, post_reply, thread_page
 from expo.lib.ranges import MAX_ID, parse_whole_number, query_id
-from expo.pagination import requested_page
-from expo.rules import show_on_form
+from expo.lib.pagination import requested_page
+from expo.lib.rules import show_on_form
 from expo.transactions import writes_database
 
 bp = Blueprint("lead_inbox", __name__)

@@ -14,8 +14,8 @@ from expo.leads.forms import BoothReportForm
 from expo.leads.models import LeadReport
 from expo.leads.routes.shared import (REPORTS_PER_PAGE, download_report as send_report, fill_default_dates,
                                       load_team_booth, render_report, report_period, retry_report as queue_again)
-from expo.pagination import requested_page
-from expo.rules import show_on_form
+from expo.lib.pagination import requested_page
+from expo.lib.rules import show_on_form
 
 bp = Blueprint("lead_reports", __name__)
 

@@ -24,9 +24,9 @@ from expo.i18n import select_timezone
 from expo.leads import attachments, reports, services
 from expo.leads.forms import MessageForm
 from expo.leads.models import InquiryMessage, LeadReport, TradeInquiry
-from expo.pagination import requested_page
+from expo.lib.pagination import requested_page
 from expo.permissions import can_handle_inquiries
-from expo.rules import show_on_form
+from expo.lib.rules import show_on_form
 
 MESSAGES_PER_PAGE = 30
 REPORTS_PER_PAGE = 20

@@ -840,7 +840,7 @@ def translate_demo(edition) -> None:
     from expo.exhibitors.models import ExhibitorCompany
     from expo.extensions import db
     from expo.forums.models import ProgrammeSession, Speaker
-    from expo.text import render_markdown
+    from expo.lib.text import render_markdown
     from expo.translating.services import swap_source_language
 
     if _untranslated(edition):

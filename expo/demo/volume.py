@@ -25,7 +25,7 @@ from sqlalchemy import insert, select, text
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.category_tree import seed_categories
 from expo.catalog.models import Product, ProductCategory
-from expo.demo import COUNTRY_PAVILIONS, THEMED_PAVILIONS
+from expo.demo.seed import COUNTRY_PAVILIONS, THEMED_PAVILIONS
 from expo.editions.models import Edition, Pavilion
 from expo.exhibition.search_index import booth_search_text, product_search_text
 from expo.exhibitors.models import ExhibitorCompany

@@ -1,7 +1,7 @@
 """The demo exhibition's exhibitors as plain data: companies from China and the ten ASEAN countries, their
 booths (where they stand in the 18th China-ASEAN Expo, contacts, opening hours) and their products.
 
-Demo content is data, not interface text: its other languages are in expo.demo_translations. Prices are indicative, in the currency an
+Demo content is data, not interface text: its other languages are in expo.demo.translations. Prices are indicative, in the currency an
 exporter of that country would quote; HS codes are the six-digit headings buyers' customs forms ask for.
 """
 

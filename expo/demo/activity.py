@@ -107,7 +107,7 @@ def load_demo_activity(edition: Edition, now: datetime | None = None) -> bool:
 
 
 def _checkin_account() -> User:
-    from expo.demo import DEMO_ACCOUNTS  # the account list lives with the other demo accounts
+    from expo.demo.seed import DEMO_ACCOUNTS  # the account list lives with the other demo accounts
 
     user = db.session.scalar(select(User).where(User.email == CHECKIN_EMAIL))
     if user is None:  # a database seeded before the check-in account existed

@@ -17,10 +17,10 @@ from expo.booths.services import open_booth
 from expo.catalog.category_tree import seed_categories
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.db_types import utcnow
-from expo.demo_activity import load_demo_activity
-from expo.demo_exhibitors import EXHIBITORS, NANNING_MASK_MACHINERY, UNPUBLISHED_EXHIBITORS, DemoExhibitor
+from expo.demo.activity import load_demo_activity
+from expo.demo.exhibitors import EXHIBITORS, NANNING_MASK_MACHINERY, UNPUBLISHED_EXHIBITORS, DemoExhibitor
 from expo.catalog.values import UNIT_ALIASES
-from expo.demo_images import PRODUCT_SIZE, THUMBNAIL_SIDE, booth_banner, company_logo, product_picture
+from expo.demo.images import PRODUCT_SIZE, THUMBNAIL_SIDE, booth_banner, company_logo, product_picture
 from expo.editions.models import Edition, Pavilion
 from expo.editions.services import slugify
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
@@ -28,8 +28,8 @@ from expo.exhibitors.services import LOGO_FOLDER, company_slug
 from expo.extensions import db
 from expo.forums.models import Forum
 from expo.i18n import PRIORITY_COUNTRIES as PRIORITY
-from expo.demo_translations import translate_demo
-from expo.text import render_markdown
+from expo.demo.translations import translate_demo
+from expo.lib.text import render_markdown
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def demo_edition_dates(today: date) -> tuple[date, date]:
 def load_demo_data(today: date | None = None) -> Edition:
     """Idempotent: running it twice leaves one copy of everything. A database seeded before the
     online exhibition existed gets its exhibitors, booths and products on the next run, and one seeded
-    before the demo activity (expo.demo_activity) its month of visits, inquiries, reports and tickets."""
+    before the demo activity (expo.demo.activity) its month of visits, inquiries, reports and tickets."""
     edition = db.session.scalar(select(Edition).where(Edition.slug == "18th-caexpo"))
     if edition is None:
         edition = _load_demo_edition(today)
@@ -299,7 +299,7 @@ def _load_demo_exhibition(edition: Edition) -> None:
     """About thirty published booths across the demo edition's pavilions, a few waiting for review.
 
     Loaded once: the first demo exhibitor's company marks it as done. Pictures are drawn here
-    (expo.demo_images) and stored through expo.uploads like any upload, thumbnails included.
+    (expo.demo.images) and stored through expo.uploads like any upload, thumbnails included.
     """
     if db.session.scalar(select(ExhibitorCompany.id).where(
             ExhibitorCompany.slug == company_slug(EXHIBITORS[0].name))) is not None:
