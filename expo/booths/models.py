@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from expo.content_languages import Translatable
 from expo.accounts.models import User
 from expo.db_types import UTCDateTime, search_vector_column, utcnow
 from expo.editions.models import Edition, Pavilion
@@ -15,7 +16,7 @@ from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 
 
-class Booth(db.Model):
+class Booth(Translatable, db.Model):
     """A company's booth. It belongs to the company, not to an edition: it stays open between editions.
 
     Draft → submitted → published by an organizer, who can also suspend it (with a reason) and
@@ -23,6 +24,7 @@ class Booth(db.Model):
     """
 
     __tablename__ = "booths"
+    TRANSLATED_FIELDS = ("tagline", "description")
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted', 'published', 'suspended')", name="status_known"),
         # The team is always told why its booth was taken down.

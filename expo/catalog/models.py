@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from expo.content_languages import Translatable
 from expo.booths.models import Booth
 from expo.db_types import UTCDateTime, search_vector_column, utcnow
 from expo.extensions import db
@@ -36,8 +37,9 @@ class ProductCategory(db.Model):
         return f"<ProductCategory {self.slug}>"
 
 
-class Product(db.Model):
+class Product(Translatable, db.Model):
     __tablename__ = "products"
+    TRANSLATED_FIELDS = ("name", "description", "specifications")
     __table_args__ = (
         UniqueConstraint("booth_id", "slug"),
         CheckConstraint("min_order_quantity IS NULL OR min_order_quantity > 0", name="moq_positive"),

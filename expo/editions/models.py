@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from expo.content_languages import Translatable
 from expo.db_types import UTCDateTime, utcnow
 from expo.extensions import db
 
@@ -15,10 +16,11 @@ if TYPE_CHECKING:
     from expo.forums.models import Forum
 
 
-class Edition(db.Model):
+class Edition(Translatable, db.Model):
     """One yearly physical edition of the expo (the online exhibition outlives it)."""
 
     __tablename__ = "editions"
+    TRANSLATED_FIELDS = ("name", "tagline", "description", "venue", "city")
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
@@ -60,10 +62,11 @@ class Edition(db.Model):
         return f"<Edition {self.slug}>"
 
 
-class Pavilion(db.Model):
+class Pavilion(Translatable, db.Model):
     """A themed or country area of an edition's exhibition."""
 
     __tablename__ = "pavilions"
+    TRANSLATED_FIELDS = ("name", "description")
     __table_args__ = (
         UniqueConstraint("edition_id", "slug"),
         CheckConstraint("kind IN ('themed', 'country')", name="kind_known"),

@@ -7,13 +7,15 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from expo.content_languages import Translatable
 from expo.accounts.models import User
 from expo.db_types import UTCDateTime, utcnow
 from expo.extensions import db
 
 
-class ExhibitorCompany(db.Model):
+class ExhibitorCompany(Translatable, db.Model):
     __tablename__ = "exhibitor_companies"
+    TRANSLATED_FIELDS = ("name", "description")
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
         # The applicant is always told why; a rejection without a reason cannot be stored.

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from expo.content_languages import Translatable
 from expo.db_types import UTCDateTime, utcnow
 from expo.extensions import db
 
@@ -48,8 +49,9 @@ class CapacityMixin:
         return "open"
 
 
-class Forum(CapacityMixin, db.Model):
+class Forum(CapacityMixin, Translatable, db.Model):
     __tablename__ = "forums"
+    TRANSLATED_FIELDS = ("title", "description")
     __table_args__ = (
         UniqueConstraint("edition_id", "slug"),
         CheckConstraint("kind IN ('main', 'sub', 'training', 'promotion')", name="kind_known"),
@@ -97,10 +99,11 @@ session_speakers = Table(
 )
 
 
-class ProgrammeSession(CapacityMixin, db.Model):
+class ProgrammeSession(CapacityMixin, Translatable, db.Model):
     """One slot of a forum's programme (named so as not to be confused with a web session)."""
 
     __tablename__ = "programme_sessions"
+    TRANSLATED_FIELDS = ("title", "abstract", "room")
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
@@ -128,8 +131,9 @@ class ProgrammeSession(CapacityMixin, db.Model):
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
 
 
-class Speaker(db.Model):
+class Speaker(Translatable, db.Model):
     __tablename__ = "speakers"
+    TRANSLATED_FIELDS = ("name", "title", "organisation", "biography")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
@@ -144,10 +148,11 @@ class Speaker(db.Model):
                                                             order_by="ProgrammeSession.starts_at")
 
 
-class ForumQuestion(db.Model):
+class ForumQuestion(Translatable, db.Model):
     """A custom question an organizer asks everyone registering for a forum's sessions."""
 
     __tablename__ = "forum_questions"
+    TRANSLATED_FIELDS = ("label", "choices")
     __table_args__ = (CheckConstraint("kind IN ('text', 'choice', 'checkbox')", name="kind_known"),)
 
     TEXT, CHOICE, CHECKBOX = "text", "choice", "checkbox"
