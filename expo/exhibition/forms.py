@@ -18,6 +18,8 @@ from expo.exhibition.search_index import MAX_QUERY_LENGTH
 from expo.i18n import LANGUAGES, country_name
 
 MAX_ORDER_QUANTITY = 1_000_000_000
+# The languages content may be written in, beyond the interface's: China's and ASEAN's.
+CONTENT_LANGUAGES = ("en", "zh", "vi", "th", "id", "ms", "km", "lo", "my", "fil")
 
 SORT_LABELS = {
     services.RELEVANCE: _l("Best match"),
@@ -89,7 +91,7 @@ class SearchForm(FlaskForm):
         self.category.choices = [("", _l("All categories"))] + [
             (category.slug, ("— " * depth) + _category_label(category)) for category, depth in options.category_tree()]
         self.language.choices = [("", _l("Any language"))] + [
-            (code, language_name(code)) for code in LANGUAGES]
+            (code, language_name(code)) for code in dict.fromkeys((*LANGUAGES, *CONTENT_LANGUAGES))]
         self.sort.choices = [("", _l("Default"))] + [(sort, SORT_LABELS[sort]) for sort in services.SORTS[self.kind]]
         if self.type.data not in services.KINDS:
             self.type.data = services.PRODUCTS

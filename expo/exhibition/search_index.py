@@ -114,6 +114,8 @@ def _translated(translations: TranslatedFields | None, name_field: str | None) -
     texts: list[str] = []
     for language in sorted(translations or {}):
         for field, value in sorted((translations[language] or {}).items()):
+            if field.endswith("_html"):  # the rendered copy of a field: markup, the same words
+                continue
             if field == name_field and isinstance(value, str):
                 names.append(_one_line(value))
             else:
@@ -141,7 +143,8 @@ def language_codes(source_language: str | None, *translations: TranslatedFields 
     codes = {source_language or "en"}
     for mapping in translations:
         for language, fields in (mapping or {}).items():
-            if any(text.strip() for value in (fields or {}).values() for text in _strings(value)):
+            if any(text.strip() for field, value in (fields or {}).items() if not field.endswith("_html")
+                   for text in _strings(value)):
                 codes.add(language)
     return " ".join(sorted(codes))
 
@@ -165,7 +168,7 @@ def product_search_text(*, name: str, category_path: Sequence[str], description:
     the product's in other languages (the names on the title line); ``company_names``: the company's
     name in other languages; ``category_path`` may hold a category's own translated names beside it."""
     specs = " ".join(f"{pair[0]} {pair[1]}" for pair in specifications or () if len(pair) == 2)
-    categories = " ".join(category_words(name) for name in category_path)
+    categories = " ".join(category_search_words(name) for name in category_path)
     names, texts = _translated(translations, "name")
     return searchable_text(_join([_title(_one_line(name), *names), categories, hs_code,
                                   " ".join([company_name, *company_names]), country_words(country), specs,
@@ -183,21 +186,34 @@ def _catalogue(locale: str) -> NullTranslations:
 @lru_cache(maxsize=1024)
 def category_words(name: str) -> str:
     """'Masks and respirators 口罩与呼吸器': the shared tree's names are catalogue msgids, so a
-    visitor searching in any shipped language finds the products filed under them. A category of
-    the shared tree also brings the words for what it holds ('Protective equipment': gloves, gowns,
-    in every language: 手套 finds English-only gloves)."""
-    from expo.catalog.category_tree import CATEGORY_KEYWORDS
+    visitor searching in any shipped language finds the products filed under them."""
     from expo.i18n import LANGUAGES
 
     names = [name]
-    for message in (name, CATEGORY_KEYWORDS.get(name)):
-        if not message:
-            continue
-        for locale in ("en", *LANGUAGES):
-            translated = _catalogue(locale).gettext(message) if locale != "en" else message
-            if translated not in names:
-                names.append(translated)
+    for locale in LANGUAGES:
+        translated = _catalogue(locale).gettext(name)
+        if translated not in names:
+            names.append(translated)
     return " ".join(names)
+
+
+@lru_cache(maxsize=1024)
+def category_search_words(name: str) -> str:
+    """What a product is found by through its category: the names in every shipped language, and
+    in every language but English the words for what the category holds ('Protective equipment':
+    手套, ถุงมือ...), so that 手套 finds gloves written in English only. Not in English: an English
+    product already holds its own words, and 'durian' must not find every tropical fruit."""
+    from expo.catalog.category_tree import CATEGORY_KEYWORDS
+    from expo.i18n import LANGUAGES
+
+    words = [category_words(name)]
+    keywords = CATEGORY_KEYWORDS.get(name)
+    if keywords:
+        for locale in LANGUAGES:
+            translated = _catalogue(locale).gettext(keywords)
+            if translated != keywords and translated not in words:
+                words.append(translated)
+    return " ".join(words)
 
 
 # --- the text both databases tokenise ---------------------------------------------------------

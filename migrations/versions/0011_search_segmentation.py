@@ -2,7 +2,7 @@
 the category keywords indexed, and the languages each booth and product is available in
 
 Revision ID: 0011_search_segmentation
-Revises: 0009_audit_trail
+Revises: 0010_content_languages
 Create Date: 2026-12-06 10:40:00
 
 The text pipeline changed (expo.exhibition.search_index), so every row's search_text is computed
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_search_segmentation'
-down_revision = '0009_audit_trail'
+down_revision = '0010_content_languages'
 branch_labels = None
 depends_on = None
 
