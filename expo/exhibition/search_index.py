@@ -15,16 +15,27 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import pycountry
 from babel import Locale
 from babel.support import NullTranslations, Translations
-from sqlalchemy import DDL, Connection, MetaData, Table, bindparam, event, inspect, literal, select, update
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import (
+    DDL,
+    Connection,
+    MetaData,
+    Table,
+    bindparam,
+    event,
+    inspect,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from expo.booths.models import Booth
 from expo.catalog.models import Product, ProductCategory
@@ -558,7 +569,7 @@ def rebuild_search_text(connection: Connection, batch_size: int = 2_000) -> int:
     category_rows = {row.id: row for row in connection.execute(
         select(categories.c.id, categories.c.name, categories.c.parent_id, translations_of(categories)))}
 
-    @lru_cache(maxsize=None)
+    @cache
     def path(category_id: int | None) -> tuple[str, ...]:
         row = category_rows.get(category_id)
         if row is None:

@@ -10,9 +10,8 @@ again; PostgreSQL's generated vector and SQLite's FTS5 triggers follow the new t
 schema, the text is not a snapshot of this day: it is recomputed by the pipeline as it is when the
 migration runs, which is the text the code that runs next expects.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011_search_segmentation'
