@@ -196,36 +196,46 @@ class Facets:
 def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | None = None) -> Facets:
     """``ranked``: the product rows a relevance page ranked (id, score, category id, booth id,
     languages), the first matches already: without a country, category or language filter every
-    facet counts them, no query. Otherwise one grouped query for each distinct way of leaving a
-    facet's own filter out (none chosen: one for all three)."""
+    facet counts them, no query. Otherwise one grouped query for each filter chosen (each facet
+    leaves its own out; the others follow from those rows), or one when none is."""
     options = filter_options()
     top_of = _top_categories(options.categories)
     any_country, any_category = replace(criteria, country=None), replace(criteria, category_ids=())
     any_language = replace(criteria, language=None)
-    grouped: dict[SearchCriteria, list[tuple]] = {}
+    # Each facet counts the matches of the criteria without its own filter. Rows are (country,
+    # category id, languages, matches), with whether they stopped at RESULT_LIMIT.
+    grouped: dict[SearchCriteria, tuple[list[tuple], bool]] = {}
     if criteria.kind == PRODUCTS and ranked is not None and any_country == criteria == any_category == any_language:
         counted: dict[tuple[str | None, int | None, str], int] = {}
         for row in ranked:
             key = (options.booths.get(row[3], _NO_BOOTH)[0], row[2], row[4])
             counted[key] = counted.get(key, 0) + 1
-        grouped[criteria] = [(*key, number) for key, number in counted.items()]
+        grouped[criteria] = _sampled([(*key, number) for key, number in counted.items()])
+    # The rows of the criteria themselves follow from a facet's rows with its filter applied again.
+    narrowing = ((any_country, lambda row: row[0] == criteria.country),
+                 (any_category, lambda row: row[1] in criteria.category_ids),
+                 (any_language, lambda row: criteria.language in (row[2] or "").split()))
 
-    def rows(variant: SearchCriteria) -> list[tuple]:
-        """(country, category id, languages, matches) for products, (country, None, languages,
-        matches) for booths, among the first RESULT_LIMIT + 1 matches of ``variant``."""
+    def rows(variant: SearchCriteria) -> tuple[list[tuple], bool]:
         if variant not in grouped:
-            grouped[variant] = (_product_facet_rows(variant, terms) if criteria.kind == PRODUCTS
-                                else _booth_facet_rows(variant, terms))
+            wider = next(((grouped[other], keep) for other, keep in narrowing
+                          if variant == criteria and other != criteria and other in grouped), None)
+            if wider is not None:
+                (wider_rows, sampled), keep = wider
+                grouped[variant] = ([row for row in wider_rows if keep(row)], sampled)
+            else:
+                grouped[variant] = _sampled(_product_facet_rows(variant, terms) if criteria.kind == PRODUCTS
+                                            else _booth_facet_rows(variant, terms))
         return grouped[variant]
 
     by_country, countries_sampled = _sum_rows(rows(any_country), lambda row: (row[0],))
-    by_language, languages_sampled = _sum_rows(rows(any_language), lambda row: tuple((row[2] or "").split()))
     if criteria.kind == PRODUCTS:
         by_category, categories_sampled = _sum_rows(rows(any_category), lambda row: (top_of.get(row[1]),))
     else:
         # Booths are counted by country only: by category would read every product of the first
         # thousand booths matched (some 8 ms at 30,000 products), and the products tab has it.
         by_category, categories_sampled = {}, False
+    by_language, languages_sampled = _sum_rows(rows(any_language), lambda row: tuple((row[2] or "").split()))
     countries = tuple((code, ResultCount(number, more=countries_sampled)) for code, number
                       in sorted(by_country.items(), key=lambda item: (-item[1], item[0] or "")) if code)
     tops = sorted((category for category in options.categories if category.parent_id is None),
@@ -251,16 +261,21 @@ def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
     return top_of
 
 
-def _sum_rows(rows: list[tuple], keys) -> tuple[dict[Any, int], bool]:
-    """(value -> matches, whether the matches went past RESULT_LIMIT) from grouped facet rows, the
-    matches last in each row; ``keys`` gives the values a row counts for (a result available in
-    three languages counts for each)."""
+def _sampled(rows: list[tuple]) -> tuple[list[tuple], bool]:
+    """Grouped facet rows (matches last in each), and whether they went past RESULT_LIMIT."""
+    return rows, sum(row[-1] for row in rows) > RESULT_LIMIT
+
+
+def _sum_rows(grouped: tuple[list[tuple], bool], keys) -> tuple[dict[Any, int], bool]:
+    """(value -> matches, whether the rows were sampled) from grouped facet rows; ``keys`` gives
+    the values a row counts for (a result available in three languages counts for each)."""
+    rows, sampled = grouped
     counts: dict[Any, int] = {}
     for row in rows:
         for value in keys(row):
             if value is not None:
                 counts[value] = counts.get(value, 0) + row[-1]
-    return counts, sum(row[-1] for row in rows) > RESULT_LIMIT
+    return counts, sampled
 
 
 def _booth_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple]:
