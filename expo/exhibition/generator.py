@@ -511,8 +511,9 @@ def _booth_plan(rng: random.Random, index: int, tag: str, now: datetime,
 
 
 # Shares of the volume translated: every Chinese company names itself in Chinese, every Thai one in
-# Thai, and many others do too; most booths and products have Chinese texts, more than half Thai.
-COMPANY_ZH, COMPANY_TH, BOOTH_ZH, BOOTH_TH, PRODUCT_ZH, PRODUCT_TH = 0.5, 0.25, 0.8, 0.5, 0.85, 0.6
+# Thai, and many others do too; most booths and products have Chinese texts, more than half Thai
+# (a product whose name has no counterpart in the word lists stays in English).
+COMPANY_ZH, COMPANY_TH, BOOTH_ZH, BOOTH_TH, PRODUCT_ZH, PRODUCT_TH = 0.5, 0.25, 0.8, 0.5, 1.0, 0.8
 
 
 def _booth_translations(rng: random.Random, country: str, city: str, sector: str,
@@ -613,16 +614,17 @@ def _product_row(rng: random.Random, plan, booth_id: int, position: int, categor
 
 def _product_translations(rng: random.Random, line_slug: str, name_index: int, plan,
                           values: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The product's name and description in Chinese and Thai: the line's word for the product (its
-    English name's counterpart where the list has one), a qualifier now and then, three sentences."""
+    """The product's name and description in Chinese and Thai: the counterpart of its English name
+    in the line's word list (none: no translation), a qualifier now and then, three sentences."""
     translations: dict[str, dict[str, str]] = {}
     for index, (language, share, qualifiers, sentences) in enumerate((
             ("zh", PRODUCT_ZH, words.ZH_QUALIFIERS, words.ZH_PRODUCT_SENTENCES),
             ("th", PRODUCT_TH, words.TH_QUALIFIERS, words.TH_PRODUCT_SENTENCES))):
-        if rng.random() >= share:
-            continue
         names = words.LINE_WORDS[line_slug][index]
-        base = names[name_index % len(names)]
+        # A name the word list has no counterpart for stays untranslated, as many do.
+        if rng.random() >= share or name_index >= len(names):
+            continue
+        base = names[name_index]
         if rng.random() < 0.4:
             base = f"{rng.choice(qualifiers)}{base}" if language == "zh" else f"{base}{rng.choice(qualifiers)}"
         local = {**values, "name": base, "city": words.CITIES.get(plan["city"], (plan["city"],) * 2)[index],
