@@ -63,3 +63,17 @@ def generate_exhibition(booths: int, products: int, seed: int | None) -> None:
     db.session.commit()
     click.echo(f"Added {volume.booths} booths ({volume.published_booths} published), {volume.products} products "
                f"and {volume.placements} placements in {time.perf_counter() - started:.1f} s.")
+
+
+@expo_cli.command("reindex-search")
+def reindex_search() -> None:
+    """Recompute what every booth and product is found by (after a new or changed catalogue: the
+    category names in every language are part of it; record edits re-index themselves)."""
+    import time
+
+    from expo.exhibition.search_index import rebuild_search_text
+
+    started = time.perf_counter()
+    changed = rebuild_search_text(db.session.connection())
+    db.session.commit()
+    click.echo(f"Re-indexed {changed} booths and products in {time.perf_counter() - started:.1f} s.")

@@ -59,6 +59,23 @@ DEFAULT_CATEGORIES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+# What a category holds, in words buyers type, by category name: indexed with the name in every
+# language (expo.exhibition.search_index.category_words), never shown. A buyer typing 手套 finds
+# nitrile gloves filed under "Protective equipment" even when the product is written in English.
+CATEGORY_KEYWORDS: dict[str, str] = {
+    "Protective equipment": N_("gloves, gowns, coveralls, goggles, face shields, shoe covers"),
+    "Masks and respirators": N_("face masks, surgical masks, respirators"),
+    "Diagnostics and testing": N_("test kits, rapid tests, thermometers"),
+    "Disinfection and hygiene": N_("disinfectant, hand sanitizer, wipes"),
+    "Pharmaceuticals": N_("medicines, tablets, capsules"),
+    "Coffee and tea": N_("coffee beans, tea leaves"),
+    "Tropical fruit": N_("durian, mango, mangosteen, longan, coconut"),
+    "Rice and grains": N_("rice, jasmine rice, glutinous rice"),
+    "Seafood": N_("shrimp, prawns, fish, squid"),
+    "Production machinery": N_("machines, production lines"),
+}
+
+
 def category_rows() -> list[dict[str, object]]:
     """The tree as rows (slug, name, parent slug, position), parents before children."""
     rows: list[dict[str, object]] = []

@@ -95,6 +95,10 @@ class Product(Translatable, db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="")
     # PostgreSQL's tsvector of search_text, kept by the database (NULL on SQLite); never loaded.
     search_vector: Mapped[str | None] = search_vector_column()
+    # The languages its text is available in, sorted and space-separated ("en th zh"): the search's
+    # language facet and filter. Kept in step with search_text by the same listener. (The column is
+    # "languages"; the attribute is named apart from the content's languages() method.)
+    language_codes: Mapped[str] = mapped_column("languages", String(60), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -27,7 +27,8 @@ from expo.catalog.category_tree import seed_categories
 from expo.catalog.models import Product, ProductCategory
 from expo.demo.seed import COUNTRY_PAVILIONS, THEMED_PAVILIONS
 from expo.editions.models import Edition, Pavilion
-from expo.exhibition.search_index import booth_search_text, product_search_text
+from expo.demo import volume_words as words
+from expo.exhibition.search_index import booth_search_text, language_codes, product_search_text
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 
@@ -334,6 +335,8 @@ def generate_exhibition(*, booths: int, products: int, seed: int | None = None,
     """Add ``booths`` booths (most of them published) holding ``products`` products in all; flushes,
     the caller commits. Runs against whatever database the session is bound to."""
     rng = random.Random(seed)
+    # Translations draw from their own generator: a seed's English data stays what it was.
+    translating = random.Random(None if seed is None else f"{seed}-translations")
     tag = secrets.token_hex(3) if seed is None else f"{seed:x}"
     say = progress or (lambda message: None)
     result = GeneratedVolume()
@@ -342,7 +345,7 @@ def generate_exhibition(*, booths: int, products: int, seed: int | None = None,
     pavilions, result.editions_created = _pavilions(rng)
     now = datetime.now(timezone.utc).replace(microsecond=0)
 
-    booth_rows = [_booth_plan(rng, index, tag, now) for index in range(booths)]
+    booth_rows = [_booth_plan(rng, index, tag, now, translating) for index in range(booths)]
     company_ids = _insert_returning(ExhibitorCompany.__table__, [plan["company"] for plan in booth_rows])
     result.companies = len(company_ids)
     for plan, company_id in zip(booth_rows, company_ids):
@@ -375,7 +378,7 @@ def generate_exhibition(*, booths: int, products: int, seed: int | None = None,
         position = positions.get(booth_id, 0)
         positions[booth_id] = position + 1
         created = start + timedelta(seconds=int(number * 730 * 86400 / max(1, products)))
-        batch.append(_product_row(rng, plan, booth_id, position, categories, per_booth_slugs, created))
+        batch.append(_product_row(rng, plan, booth_id, position, categories, per_booth_slugs, created, translating))
         if len(batch) >= BATCH_SIZE:
             session.execute(insert(Product.__table__), batch)
             result.products += len(batch)
@@ -460,7 +463,8 @@ def _pavilions(rng: random.Random) -> tuple[list[tuple[int, int, str, str | None
     return [tuple(row) for row in db.session.execute(query)], created
 
 
-def _booth_plan(rng: random.Random, index: int, tag: str, now: datetime) -> dict[str, Any]:
+def _booth_plan(rng: random.Random, index: int, tag: str, now: datetime,
+                translating: random.Random | None = None) -> dict[str, Any]:
     country = rng.choices(list(COUNTRIES), weights=[value[0] for value in COUNTRIES.values()])[0]
     _, cities, suffixes = COUNTRIES[country]
     city = rng.choice(cities)
@@ -482,7 +486,10 @@ def _booth_plan(rng: random.Random, index: int, tag: str, now: datetime) -> dict
     status = rng.choices((Booth.Status.PUBLISHED, Booth.Status.DRAFT, Booth.Status.SUBMITTED, Booth.Status.SUSPENDED), weights=(92, 3, 3, 2))[0]
     created = now - timedelta(days=rng.randint(30, 900), seconds=rng.randint(0, 86400))
     published = created + timedelta(days=rng.randint(1, 20)) if status in (Booth.Status.PUBLISHED, Booth.Status.SUSPENDED) else None
+    company_translations, booth_translations = _booth_translations(translating or random.Random(index), country,
+                                                                    city, sector, values)
     company = {"slug": slug, "name": name, "country": country, "sector": sector_label,
+               "source_language": "en", "translations": company_translations,
                "website": f"https://www.{slugify(base)}.example", "description": description,
                "status": ExhibitorCompany.Status.APPROVED, "created_at": created, "submitted_at": created,
                "reviewed_at": created, "rejection_reason": ""}
@@ -494,9 +501,44 @@ def _booth_plan(rng: random.Random, index: int, tag: str, now: datetime) -> dict
              "review_note": "",
              "suspended_reason": "Product certificates expired; renew them to reopen." if status == Booth.Status.SUSPENDED else "",
              "country": country, "created_at": created, "updated_at": published or created,
+             "source_language": "en", "translations": booth_translations,
+             "languages": language_codes("en", booth_translations),
              "search_text": booth_search_text(company_name=name, sector=sector_label, tagline=tagline,
-                                              description=description, country=country)}
+                                              description=description, country=country,
+                                              translations=booth_translations,
+                                              company_translations=company_translations)}
     return {"company": company, "booth": booth, "sector": sector, "city": city}
+
+
+# Shares of the volume translated: every Chinese company names itself in Chinese, every Thai one in
+# Thai, and many others do too; most booths and products have Chinese texts, more than half Thai
+# (a product whose name has no counterpart in the word lists stays in English).
+COMPANY_ZH, COMPANY_TH, BOOTH_ZH, BOOTH_TH, PRODUCT_ZH, PRODUCT_TH = 0.5, 0.25, 0.8, 0.5, 1.0, 0.8
+
+
+def _booth_translations(rng: random.Random, country: str, city: str, sector: str,
+                        values: dict[str, Any]) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """(the company's, the booth's) Chinese and Thai texts."""
+    company: dict[str, dict[str, str]] = {}
+    booth: dict[str, dict[str, str]] = {}
+    for index, (language, company_share, booth_share, home, suffix, name_words, taglines, sentences) in enumerate((
+            ("zh", COMPANY_ZH, BOOTH_ZH, "CN", words.ZH_COMPANY_SUFFIX, words.ZH_NAME_WORDS, words.ZH_TAGLINES,
+             words.ZH_BOOTH_SENTENCES),
+            ("th", COMPANY_TH, BOOTH_TH, "TH", words.TH_COMPANY_SUFFIX, words.TH_NAME_WORDS, words.TH_TAGLINES,
+             words.TH_BOOTH_SENTENCES))):
+        local_city = words.CITIES.get(city, (city, city))[index]
+        sector_word = words.SECTOR_WORDS[sector][index]
+        if country == home or rng.random() < company_share:
+            company[language] = {"name": f"{local_city}{rng.choice(name_words)}{sector_word}{suffix}"}
+        if rng.random() < booth_share:
+            local = {**values, "city": local_city, "word": sector_word, "products": sector_word,
+                     "port": words.PORTS.get(values["port"], (values["port"],) * 2)[index]}
+            tagline = rng.choice(taglines).format(**local)
+            separator = "" if language == "zh" else " "
+            booth[language] = {"tagline": tagline,
+                               "description": separator.join(sentence.format(**local)
+                                                             for sentence in rng.sample(sentences, 3))}
+    return company, booth
 
 
 def _placements(rng: random.Random, plans, booth_ids, pavilions, now) -> Iterator[dict[str, Any]]:
@@ -523,7 +565,8 @@ def _placements(rng: random.Random, plans, booth_ids, pavilions, now) -> Iterato
 
 
 def _product_row(rng: random.Random, plan, booth_id: int, position: int, categories: dict[str, _Category],
-                 used_slugs: dict[int, set[str]], created: datetime) -> dict[str, Any]:
+                 used_slugs: dict[int, set[str]], created: datetime,
+                 translating: random.Random | None = None) -> dict[str, Any]:
     sector_lines = SECTORS[plan["sector"]][1]
     line_slug = rng.choice(sector_lines) if rng.random() < 0.85 else rng.choice(list(LINES))
     line = LINES[line_slug]
@@ -548,6 +591,9 @@ def _product_row(rng: random.Random, plan, booth_id: int, position: int, categor
         slug = f"{slug}-{position}"
     taken.add(slug)
     company_name = plan["company"]["name"]
+    translations = _product_translations(translating or random.Random(position), line_slug, line.names.index(base),
+                                         plan, values)
+    company_names = [fields["name"] for _language, fields in sorted(plan["company"]["translations"].items())]
     return {
         "booth_id": booth_id, "slug": slug, "name": name, "category_id": category.id if category else None,
         "description": description, "description_html": f"<p>{html.escape(description)}</p>",
@@ -557,8 +603,33 @@ def _product_row(rng: random.Random, plan, booth_id: int, position: int, categor
         "currency": currency,
         "hs_code": line.hs_code, "availability": rng.choices(tuple(Product.Availability), weights=(70, 20, 6, 4))[0],
         "position": position, "created_at": created, "updated_at": created,
+        "source_language": "en", "translations": translations, "languages": language_codes("en", translations),
         "search_text": product_search_text(name=name, category_path=category.path if category else (),
                                            description=description, specifications=specifications,
                                            hs_code=line.hs_code, company_name=company_name,
-                                           country=plan["company"]["country"]),
+                                           country=plan["company"]["country"], translations=translations,
+                                           company_names=company_names),
     }
+
+
+def _product_translations(rng: random.Random, line_slug: str, name_index: int, plan,
+                          values: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The product's name and description in Chinese and Thai: the counterpart of its English name
+    in the line's word list (none: no translation), a qualifier now and then, three sentences."""
+    translations: dict[str, dict[str, str]] = {}
+    for index, (language, share, qualifiers, sentences) in enumerate((
+            ("zh", PRODUCT_ZH, words.ZH_QUALIFIERS, words.ZH_PRODUCT_SENTENCES),
+            ("th", PRODUCT_TH, words.TH_QUALIFIERS, words.TH_PRODUCT_SENTENCES))):
+        names = words.LINE_WORDS[line_slug][index]
+        # A name the word list has no counterpart for stays untranslated, as many do.
+        if rng.random() >= share or name_index >= len(names):
+            continue
+        base = names[name_index]
+        if rng.random() < 0.4:
+            base = f"{rng.choice(qualifiers)}{base}" if language == "zh" else f"{base}{rng.choice(qualifiers)}"
+        local = {**values, "name": base, "city": words.CITIES.get(plan["city"], (plan["city"],) * 2)[index],
+                 "port": words.PORTS.get(values["port"], (values["port"],) * 2)[index]}
+        separator = "" if language == "zh" else " "
+        translations[language] = {"name": base, "description": separator.join(
+            sentence.format(**local) for sentence in rng.sample(sentences, 3))}
+    return translations

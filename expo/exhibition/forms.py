@@ -14,10 +14,12 @@ from wtforms.validators import ValidationError
 from expo.exhibition import services
 from expo.exhibition.filter_options import FilterOptions
 from expo.exhibition.search_index import MAX_QUERY_LENGTH
+from expo.i18n import LANGUAGES, country_name
 from expo.lib.form_fields import Form
-from expo.i18n import country_name
 
 MAX_ORDER_QUANTITY = 1_000_000_000
+# The languages content may be written in, beyond the interface's: China's and ASEAN's.
+CONTENT_LANGUAGES = ("en", "zh", "vi", "th", "id", "ms", "km", "lo", "my", "fil")
 
 SORT_LABELS = {
     services.RELEVANCE: _l("Best match"),
@@ -72,6 +74,7 @@ class SearchForm(Form):
     edition = FilterField(_l("Edition"), default="")
     pavilion = FilterField(_l("Pavilion"), default="")
     category = FilterField(_l("Category"), default="")
+    language = FilterField(_l("Available in"), default="")
     moq = QuantityField(_l("I want to order"),
                         description=_l("Shows products whose minimum order is at most this quantity."))
     sort = FilterField(_l("Sort by"), default="")
@@ -87,6 +90,8 @@ class SearchForm(Form):
         self.pavilion.choices = {"": [("", _l("All pavilions"))], **pavilions}
         self.category.choices = [("", _l("All categories"))] + [
             (category.slug, ("— " * depth) + _category_label(category)) for category, depth in options.category_tree()]
+        self.language.choices = [("", _l("Any language"))] + [
+            (code, language_name(code)) for code in dict.fromkeys((*LANGUAGES, *CONTENT_LANGUAGES))]
         self.sort.choices = [("", _l("Default"))] + [(sort, SORT_LABELS[sort]) for sort in services.SORTS[self.kind]]
         if self.type.data not in services.KINDS:
             self.type.data = services.PRODUCTS
@@ -116,6 +121,7 @@ class SearchForm(Form):
             edition_id=edition.id if edition else None,
             category_ids=self.options.category_descendants(category.id) if category else (),
             order_quantity=None if self.moq.errors else self.moq.data,
+            language=valid(self.language),
             sort=valid(self.sort) or "",
             page=page,
         )
@@ -125,3 +131,16 @@ def _category_label(category) -> str:
     from expo.catalog.display import category_label
 
     return category_label(category)
+
+
+def language_name(code: str) -> str:
+    """A language as its readers write it ("ไทย", "Tiếng Việt"): the language facet and filter."""
+    from babel import Locale, UnknownLocaleError
+
+    if code in LANGUAGES:
+        return LANGUAGES[code]
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code

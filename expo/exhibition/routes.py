@@ -14,7 +14,7 @@ from expo.lib.pagination import requested_page
 from expo.editions.services import featured_edition
 from expo.exhibition import services, sitemap
 from expo.exhibition.filter_options import filter_options
-from expo.exhibition.forms import SORT_LABELS, SearchForm
+from expo.exhibition.forms import SORT_LABELS, SearchForm, language_name
 from expo.db_types import utcnow
 from expo.exhibition.front_door import front_door
 
@@ -47,6 +47,11 @@ def result_count(count: services.ResultCount | int) -> str:
     value, more = (count, False) if isinstance(count, int) else (count.value, count.more)
     number = format_decimal(value, locale=str(get_locale() or "en"))
     return gettext("%(number)s+", number=number) if more else number
+
+
+@bp.app_template_filter("language_name")
+def language_name_filter(code: str) -> str:
+    return language_name(code)
 
 
 @bp.route("/search")

@@ -10,18 +10,32 @@ same ``*_search_text`` functions.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import pycountry
 from babel import Locale
 from babel.support import NullTranslations, Translations
-from sqlalchemy import DDL, event, inspect, select
+from sqlalchemy import (
+    DDL,
+    Connection,
+    MetaData,
+    Table,
+    bindparam,
+    event,
+    inspect,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from expo.booths.models import Booth
 from expo.catalog.models import Product, ProductCategory
@@ -100,19 +114,76 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# Translations as expo.content_languages stores them: language -> field -> text.
+TranslatedFields = Mapping[str, Mapping[str, Any]]
+
+
+def _translated(translations: TranslatedFields | None, name_field: str | None) -> tuple[list[str], list[str]]:
+    """(names, other texts) of every translation, languages in a fixed order: the names go on the
+    title line, the rest in the body. A list value (a product's specifications) gives its strings."""
+    names: list[str] = []
+    texts: list[str] = []
+    for language in sorted(translations or {}):
+        for field, value in sorted((translations[language] or {}).items()):
+            if field.endswith("_html"):  # the rendered copy of a field: markup, the same words
+                continue
+            if field == name_field and isinstance(value, str):
+                names.append(_one_line(value))
+            else:
+                texts.extend(_strings(value))
+    return names, texts
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def _title(*names: str) -> str:
+    """Every language's name once, on the one title line."""
+    return " ".join(dict.fromkeys(name for name in names if name and name.strip()))
+
+
+def language_codes(source_language: str | None, *translations: TranslatedFields | None) -> str:
+    """The languages a record's text is available in: its source language and every language with
+    at least one field filled in, sorted and space-separated ("en th zh"), as the ``languages``
+    column keeps them (expo.content_languages' ``languages()``, as data a bulk loader has)."""
+    codes = {source_language or "en"}
+    for mapping in translations:
+        for language, fields in (mapping or {}).items():
+            if any(text.strip() for field, value in (fields or {}).items() if not field.endswith("_html")
+                   for text in _strings(value)):
+                codes.add(language)
+    return " ".join(sorted(codes))
+
+
 def booth_search_text(*, company_name: str, sector: str, tagline: str, description: str,
-                      country: str | None) -> str:
-    return searchable_text(_join([_one_line(company_name), sector, tagline, country_words(country), description]))
+                      country: str | None, translations: TranslatedFields | None = None,
+                      company_translations: TranslatedFields | None = None) -> str:
+    """``translations``: the booth's (tagline, description) in other languages; ``company_translations``:
+    the company's (its name in other languages goes on the title line)."""
+    company_names, company_texts = _translated(company_translations, "name")
+    _names, booth_texts = _translated(translations, None)
+    return searchable_text(_join([_title(_one_line(company_name), *company_names), sector, tagline,
+                                  country_words(country), description, *company_texts, *booth_texts]))
 
 
 def product_search_text(*, name: str, category_path: Sequence[str], description: str,
                         specifications: Sequence[Sequence[str]] | None, hs_code: str, company_name: str,
-                        country: str | None = None) -> str:
-    """The country is the booth's: buyers look for "Vietnam coffee" and "Thai rice"."""
+                        country: str | None = None, translations: TranslatedFields | None = None,
+                        company_names: Sequence[str] = ()) -> str:
+    """The country is the booth's: buyers look for "Vietnam coffee" and "Thai rice". ``translations``:
+    the product's in other languages (the names on the title line); ``company_names``: the company's
+    name in other languages; ``category_path`` may hold a category's own translated names beside it."""
     specs = " ".join(f"{pair[0]} {pair[1]}" for pair in specifications or () if len(pair) == 2)
-    categories = " ".join(category_words(name) for name in category_path)
-    return searchable_text(_join([_one_line(name), categories, hs_code, company_name, country_words(country), specs,
-                                  description]))
+    categories = " ".join(category_search_words(name) for name in category_path)
+    names, texts = _translated(translations, "name")
+    return searchable_text(_join([_title(_one_line(name), *names), categories, hs_code,
+                                  " ".join([company_name, *company_names]), country_words(country), specs,
+                                  description, *texts]))
 
 
 _TRANSLATIONS_PATH = Path(__file__).resolve().parent.parent / "translations"
@@ -137,6 +208,25 @@ def category_words(name: str) -> str:
     return " ".join(names)
 
 
+@lru_cache(maxsize=1024)
+def category_search_words(name: str) -> str:
+    """What a product is found by through its category: the names in every shipped language, and
+    in every language but English the words for what the category holds ('Protective equipment':
+    手套, ถุงมือ...), so that 手套 finds gloves written in English only. Not in English: an English
+    product already holds its own words, and 'durian' must not find every tropical fruit."""
+    from expo.catalog.category_tree import CATEGORY_KEYWORDS
+    from expo.i18n import LANGUAGES
+
+    words = [category_words(name)]
+    keywords = CATEGORY_KEYWORDS.get(name)
+    if keywords:
+        for locale in LANGUAGES:
+            translated = _catalogue(locale).gettext(keywords)
+            if translated != keywords and translated not in words:
+                words.append(translated)
+    return " ".join(words)
+
+
 # --- the text both databases tokenise ---------------------------------------------------------
 #
 # PostgreSQL's parser and FTS5's unicode61 disagree about punctuation ('N95/KN95' is one "file"
@@ -150,10 +240,29 @@ def category_words(name: str) -> str:
 # asks for all of its pairs ('越南咖啡' for 越南, 南咖 and 咖啡), a query of one character for that
 # character. All pairs rather than the phrase of them: almost as precise, and PostgreSQL can answer
 # it from the index alone, where a phrase makes it re-read every candidate row.
+#
+# Thai, Lao, Khmer and Burmese are written without spaces between words too, in letters that carry
+# combining vowels and tone marks. A run of them is cut into units (a letter with the marks on it:
+# 'ถุ', 'ง', 'มื', 'อ') and indexed as itself and its overlapping pairs of units ('ถุง', 'งมื',
+# 'มือ'), and a query asks for all its pairs the same way, so 'ถุงมือ' (gloves) finds
+# 'ถุงมือยางไนไตรล์'. Pairs, not dictionary words: measured on product names (bench/README.md,
+# "Segmentation"), jieba and PyThaiNLP's newmm segment a word differently inside a longer one
+# ('ไนไตรล์' cut in three, '口罩机' as 口罩 + 机 but '口罩' alone) and missed 2 of 22 Chinese and 4 of 17
+# Thai expected matches that pairs found, at a quarter of the speed, with 110 MB of dictionaries and
+# no Lao, Khmer or Burmese. Single units are not indexed (most are one consonant, in every text):
+# a one-unit query looks for pairs starting with it.
+#
+# Both databases see these tokens alike: PostgreSQL's parser (C.UTF-8 ctype) and FTS5's unicode61
+# keep a run of these letters and their marks as one token; neither stemmer nor stop-word list
+# touches a non-Latin token, so 'english' is in effect 'simple' for them.
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _IS_CJK_RUN = re.compile(f"[{_CJK}]+$")
+# Thai, Lao, Myanmar (and its extensions), Khmer (and its symbols).
+_UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f"
+_UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+")
+_IS_UNSPACED_RUN = re.compile(f"[{_UNSPACED}]+$")
 # What NFKD splits off accented Latin, Greek and Cyrillic letters (Vietnamese tones included).
 _LATIN_DIACRITICS = re.compile("[\u0300-\u036f]")
 # Letters with a stroke have no decomposition; FTS5 would fold some of them, PostgreSQL none.
@@ -175,8 +284,11 @@ def _mark_ranges() -> str:
     return "".join(ranges)
 
 
+_MARKS = _mark_ranges()
 # Anything that is neither a letter, a digit, a mark nor a space separates words; so does "_".
-_SEPARATOR = re.compile(f"[^\\w\\s{_mark_ranges()}]|_")
+_SEPARATOR = re.compile(f"[^\\w\\s{_MARKS}]|_")
+# A letter and the combining marks on it.
+_UNIT = re.compile(f"[^{_MARKS}][{_MARKS}]*|[{_MARKS}]+")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 
@@ -198,11 +310,31 @@ def _cjk_grams(match: re.Match) -> str:
     return f" {run} {pairs} {' '.join(run)} " if len(run) > 2 else f" {run} {' '.join(run)} "
 
 
+def units(run: str) -> list[str]:
+    """A run of Thai, Lao, Khmer or Burmese as letters with their marks: 'ถุงมือ' -> ถุ ง มื อ."""
+    return _UNIT.findall(run)
+
+
+def _unit_pairs(parts: Sequence[str]) -> tuple[str, ...]:
+    return tuple(parts[i] + parts[i + 1] for i in range(len(parts) - 1))
+
+
+def _unspaced_grams(match: re.Match) -> str:
+    run = match.group()
+    parts = units(run)
+    if len(parts) <= 2:
+        return f" {run} "
+    # A whole sentence is no word anyone types, and PostgreSQL refuses lexemes past 2 kB.
+    whole = run if len(run) <= MAX_WORD_LENGTH else ""
+    return f" {whole} {' '.join(_unit_pairs(parts))} "
+
+
 def searchable_text(text: str) -> str:
     """What goes into ``search_text``: the words of ``text`` as both databases should see them."""
     text = _normalised(text)
     if not text.isascii():
         text = _CJK_RUN.sub(_cjk_grams, text)
+        text = _UNSPACED_RUN.sub(_unspaced_grams, text)
     return _BLANK_LINES.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
@@ -213,7 +345,7 @@ MAX_QUERY_LENGTH = 200
 MAX_QUERY_TERMS = 10
 # Longer "words" are pasted junk; PostgreSQL would refuse to index them anyway.
 MAX_WORD_LENGTH = 60
-# Fifteen character pairs are already very specific.
+# Fifteen character (or Thai letter) pairs are already very specific.
 MAX_CJK_RUN = 16
 # A last word this long or longer also finds longer words ("glov" finds gloves): results appear
 # while the visitor is still typing. Shorter prefixes would match half the catalogue.
@@ -252,10 +384,16 @@ def parse_query(text: str) -> list[SearchTerm]:
     """The terms of a visitor's query; quotes, operators and punctuation are just separators."""
     terms: list[SearchTerm] = []
     spaced = _CJK_RUN.sub(lambda match: f" {match.group()} ", _normalised(text[:MAX_QUERY_LENGTH]))
+    spaced = _UNSPACED_RUN.sub(lambda match: f" {match.group()} ", spaced)
     for word in spaced.split():
         if _IS_CJK_RUN.match(word):
             word = word[:MAX_CJK_RUN]
             term = SearchTerm(word, pairs=tuple(word[i:i + 2] for i in range(len(word) - 1)) if len(word) > 2 else ())
+        elif _IS_UNSPACED_RUN.match(word):
+            parts = units(word)[:MAX_CJK_RUN]
+            word = "".join(parts)
+            # One unit is not indexed by itself: the pairs that start with it.
+            term = SearchTerm(word, prefix=len(parts) == 1, pairs=_unit_pairs(parts) if len(parts) > 2 else ())
         elif (word := word.lower()) not in STOP_WORDS and len(word) <= MAX_WORD_LENGTH:
             term = SearchTerm(word)
         else:
@@ -264,7 +402,8 @@ def parse_query(text: str) -> list[SearchTerm]:
             terms.append(term)
     terms = terms[:MAX_QUERY_TERMS]
     last = terms[-1] if terms else None
-    if last is not None and len(last.token) >= MIN_PREFIX_LENGTH and not _IS_CJK_RUN.match(last.token):
+    if (last is not None and len(last.token) >= MIN_PREFIX_LENGTH and not _IS_CJK_RUN.match(last.token)
+            and not _IS_UNSPACED_RUN.match(last.token)):
         terms[-1] = SearchTerm(last.token, prefix=True)
     return terms
 
@@ -293,10 +432,12 @@ def tsquery_expression(terms: Sequence[SearchTerm]) -> str:
 
 
 def category_path(category: ProductCategory | None) -> list[str]:
-    """Names from the root down: ['Medical supplies', 'Protective equipment']."""
+    """Names from the root down: ['Medical supplies', 'Protective equipment'], each followed by
+    the category's own translations of its name, if it has any."""
     names: list[str] = []
     while category is not None:
-        names.insert(0, category.name)
+        own, _texts = _translated(getattr(category, "translations", None), "name")
+        names[0:0] = [category.name, *own]
         category = category.parent
     return names
 
@@ -304,10 +445,22 @@ def category_path(category: ProductCategory | None) -> list[str]:
 def _refresh_booth(booth: Booth, session: Session) -> None:
     # A new row may name its parents by id only: the relationship is not loaded until after the flush.
     company = booth.company or session.get(ExhibitorCompany, booth.company_id)
+    translations = getattr(booth, "translations", None)
     value = booth_search_text(company_name=company.name, sector=company.sector, tagline=booth.tagline,
-                              description=booth.description, country=booth.country)
+                              description=booth.description, country=booth.country, translations=translations,
+                              company_translations=_company_fields(company))
     if booth.search_text != value:
         booth.search_text = value
+    codes = language_codes(getattr(booth, "source_language", None), translations)
+    if booth.language_codes != codes:
+        booth.language_codes = codes
+
+
+def _company_fields(company: ExhibitorCompany) -> dict[str, dict[str, Any]]:
+    """The company's name and sector in other languages (its description is not what its booth
+    is found by)."""
+    return {language: {field: value for field, value in (fields or {}).items() if field in ("name", "sector")}
+            for language, fields in (getattr(company, "translations", None) or {}).items()}
 
 
 def _refresh_product(product: Product, session: Session) -> None:
@@ -316,16 +469,25 @@ def _refresh_product(product: Product, session: Session) -> None:
     if category is None and product.category_id is not None:
         category = session.get(ProductCategory, product.category_id)
     company = booth.company or session.get(ExhibitorCompany, booth.company_id)
+    translations = getattr(product, "translations", None)
+    company_names, _texts = _translated(_company_fields(company), "name")
     value = product_search_text(name=product.name, category_path=category_path(category),
                                 description=product.description, specifications=product.specifications,
-                                hs_code=product.hs_code, company_name=company.name, country=booth.country)
+                                hs_code=product.hs_code, company_name=company.name, country=booth.country,
+                                translations=translations, company_names=company_names)
     if product.search_text != value:
         product.search_text = value
+    codes = language_codes(getattr(product, "source_language", None), translations)
+    if product.language_codes != codes:
+        product.language_codes = codes
 
 
 def _changed(obj, *attributes: str) -> bool:
+    """Whether any of the attributes changed (those the model has: translations arrive with
+    expo.content_languages)."""
     state = inspect(obj)
-    return state.persistent and any(state.attrs[name].history.has_changes() for name in attributes)
+    return state.persistent and any(state.attrs[name].history.has_changes() for name in attributes
+                                    if name in state.attrs)
 
 
 @event.listens_for(Session, "before_flush")
@@ -333,7 +495,8 @@ def _keep_search_text_current(session: Session, flush_context, instances) -> Non
     changed = list(session.new) + list(session.dirty)
     with session.no_autoflush:
         # A booth's text names its company, a product's its company and country: renaming the
-        # company or moving it to another country changes what its whole catalogue is found by.
+        # company (in any language) or moving it to another country changes what its whole
+        # catalogue is found by; renaming a category, what every product under it is found by.
         renamed = {obj.id for obj in changed if isinstance(obj, ExhibitorCompany)
                    and _changed(obj, "name", "sector", "translations", "source_language")}
         booths = [obj for obj in changed if isinstance(obj, Booth)]
@@ -348,5 +511,123 @@ def _keep_search_text_current(session: Session, flush_context, instances) -> Non
         if followed:
             products += [product for product in session.scalars(select(Product).where(Product.booth_id.in_(followed)))
                          if product not in products]
+        recategorised = _renamed_categories(session, changed)
+        if recategorised:
+            products += [product for product in session.scalars(
+                select(Product).where(Product.category_id.in_(recategorised))) if product not in products]
         for product in products:
             _refresh_product(product, session)
+
+
+def _renamed_categories(session: Session, changed: list) -> set[int]:
+    """The categories renamed (in any language) or moved in this flush, and every one below them."""
+    renamed = {obj.id for obj in changed if isinstance(obj, ProductCategory)
+               and _changed(obj, "name", "translations", "parent_id")}
+    if not renamed:
+        return set()
+    children: dict[int | None, list[int]] = {}
+    for category_id, parent_id in session.execute(select(ProductCategory.id, ProductCategory.parent_id)):
+        children.setdefault(parent_id, []).append(category_id)
+    found, stack = set(), list(renamed)
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, ()))
+    return found
+
+
+# --- rebuilding the index -------------------------------------------------------------------------
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def rebuild_search_text(connection: Connection, batch_size: int = 2_000) -> int:
+    """Recompute ``search_text`` and ``languages`` of every booth and product (the database
+    re-indexes what changed: PostgreSQL's generated vector, SQLite's triggers); how many rows
+    changed. For when the text pipeline changes (a migration) or a catalogue brings category names
+    in a new language (``flask expo reindex-search``).
+
+    Through Core over the tables as they are in the database, so that a migration can call it:
+    translations are read where the tables have them (expo.content_languages)."""
+    meta = MetaData()
+    companies = Table("exhibitor_companies", meta, autoload_with=connection)
+    booths = Table("booths", meta, autoload_with=connection)
+    products = Table("products", meta, autoload_with=connection)
+    categories = Table("product_categories", meta, autoload_with=connection)
+
+    def translations_of(table: Table) -> ColumnElement:
+        return table.c.translations if "translations" in table.c else literal(None).label("translations")
+
+    def source_of(table: Table) -> ColumnElement:
+        return table.c.source_language if "source_language" in table.c else literal(None).label("source_language")
+
+    company_rows = {row.id: row for row in connection.execute(
+        select(companies.c.id, companies.c.name, companies.c.sector, translations_of(companies)))}
+    category_rows = {row.id: row for row in connection.execute(
+        select(categories.c.id, categories.c.name, categories.c.parent_id, translations_of(categories)))}
+
+    @cache
+    def path(category_id: int | None) -> tuple[str, ...]:
+        row = category_rows.get(category_id)
+        if row is None:
+            return ()
+        own, _texts = _translated(_json(row.translations), "name")
+        return (*path(row.parent_id), row.name, *own)
+
+    def company_fields(company_id: int) -> dict[str, dict[str, Any]]:
+        row = company_rows[company_id]
+        return {language: {field: value for field, value in (fields or {}).items() if field in ("name", "sector")}
+                for language, fields in (_json(row.translations) or {}).items()}
+
+    changed = 0
+    booth_info: dict[int, tuple[int, str | None]] = {}
+    updates: list[dict[str, Any]] = []
+    for row in connection.execute(select(booths.c.id, booths.c.company_id, booths.c.tagline, booths.c.description,
+                                         booths.c.country, booths.c.search_text, booths.c.languages,
+                                         translations_of(booths), source_of(booths))).all():
+        booth_info[row.id] = (row.company_id, row.country)
+        company = company_rows[row.company_id]
+        translations = _json(row.translations)
+        text = booth_search_text(company_name=company.name, sector=company.sector, tagline=row.tagline,
+                                 description=row.description, country=row.country, translations=translations,
+                                 company_translations=company_fields(row.company_id))
+        codes = language_codes(row.source_language, translations)
+        if (text, codes) != (row.search_text, row.languages):
+            updates.append({"b_id": row.id, "b_text": text, "b_languages": codes})
+    changed += _write(connection, booths, updates, batch_size)
+
+    last_id = 0
+    while True:
+        rows = connection.execute(
+            select(products.c.id, products.c.booth_id, products.c.name, products.c.category_id,
+                   products.c.description, products.c.specifications, products.c.hs_code, products.c.search_text,
+                   products.c.languages, translations_of(products), source_of(products))
+            .where(products.c.id > last_id).order_by(products.c.id).limit(batch_size)).all()
+        if not rows:
+            break
+        last_id = rows[-1].id
+        updates = []
+        for row in rows:
+            company_id, country = booth_info[row.booth_id]
+            company_names, _texts = _translated(company_fields(company_id), "name")
+            translations = _json(row.translations)
+            text = product_search_text(name=row.name, category_path=path(row.category_id),
+                                       description=row.description, specifications=_json(row.specifications),
+                                       hs_code=row.hs_code, company_name=company_rows[company_id].name,
+                                       country=country, translations=translations, company_names=company_names)
+            codes = language_codes(row.source_language, translations)
+            if (text, codes) != (row.search_text, row.languages):
+                updates.append({"b_id": row.id, "b_text": text, "b_languages": codes})
+        changed += _write(connection, products, updates, batch_size)
+    return changed
+
+
+def _write(connection: Connection, table: Table, updates: list[dict[str, Any]], batch_size: int) -> int:
+    statement = (update(table).where(table.c.id == bindparam("b_id"))
+                 .values(search_text=bindparam("b_text"), languages=bindparam("b_languages")))
+    for start in range(0, len(updates), batch_size):
+        connection.execute(statement, updates[start:start + batch_size])
+    return len(updates)

@@ -77,6 +77,8 @@ class SearchCriteria:
     category_ids: tuple[int, ...] = ()
     # "I want to order 100": products whose minimum order is at most this (or that state none).
     order_quantity: int | None = None
+    # Results available in this language (a code of their ``languages`` column).
+    language: str | None = None
     # "" means the default: relevance when there are words to rank by, newest otherwise.
     sort: str = ""
     page: int = 1
@@ -188,41 +190,63 @@ class Facets:
     sampled: bool
     # How many first matches a sampled count looked at.
     limit: int = 0
+    # Language code -> how many results are available in it (a result counts once per language).
+    languages: tuple[tuple[str, ResultCount], ...] = ()
 
 
 def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | None = None) -> Facets:
-    """``ranked``: the product rows a relevance page ranked (id, score, category id, booth id), the
-    first matches already: without a country or category filter both facets count them, no query."""
+    """``ranked``: the product rows a relevance page ranked (id, score, category id, booth id,
+    languages), the first matches already: without a country, category or language filter every
+    facet counts them, no query. Otherwise one grouped query for each filter chosen (each facet
+    leaves its own out; the others follow from those rows), or one when none is."""
     options = filter_options()
     top_of = _top_categories(options.categories)
     any_country, any_category = replace(criteria, country=None), replace(criteria, category_ids=())
-    if criteria.kind == PRODUCTS and ranked is not None and any_country == criteria == any_category:
-        grouped: dict[tuple[str | None, int | None], int] = {}
+    any_language = replace(criteria, language=None)
+    # Each facet counts the matches of the criteria without its own filter. Rows are (country,
+    # category id, languages, matches), with whether they stopped at RESULT_LIMIT.
+    grouped: dict[SearchCriteria, tuple[list[tuple], bool]] = {}
+    if criteria.kind == PRODUCTS and ranked is not None and any_country == criteria == any_category == any_language:
+        counted: dict[tuple[str | None, int | None, str], int] = {}
         for row in ranked:
-            key = (options.booths.get(row[3], _NO_BOOTH)[0], row[2])
-            grouped[key] = grouped.get(key, 0) + 1
-        country_rows = category_rows = [(country, category, number) for (country, category), number in grouped.items()]
-        by_country, countries_sampled = _sum_rows(country_rows, lambda country, _category: country)
-        by_category, categories_sampled = _sum_rows(category_rows, lambda _country, category: top_of.get(category))
-    elif criteria.kind == PRODUCTS:
-        # One query grouped by country and category serves both facets when they search alike
-        # (neither filter chosen); otherwise one each.
-        country_rows = _product_facet_rows(any_country, terms)
-        category_rows = country_rows if any_category == any_country else _product_facet_rows(any_category, terms)
-        by_country, countries_sampled = _sum_rows(country_rows, lambda country, _category: country)
-        by_category, categories_sampled = _sum_rows(category_rows, lambda _country, category: top_of.get(category))
+            key = (options.booths.get(row[3], _NO_BOOTH)[0], row[2], row[4])
+            counted[key] = counted.get(key, 0) + 1
+        grouped[criteria] = _sampled([(*key, number) for key, number in counted.items()])
+    # The rows of the criteria themselves follow from a facet's rows with its filter applied again.
+    narrowing = ((any_country, lambda row: row[0] == criteria.country),
+                 (any_category, lambda row: row[1] in criteria.category_ids),
+                 (any_language, lambda row: criteria.language in (row[2] or "").split()))
+
+    def rows(variant: SearchCriteria) -> tuple[list[tuple], bool]:
+        if variant not in grouped:
+            wider = next(((grouped[other], keep) for other, keep in narrowing
+                          if variant == criteria and other != criteria and other in grouped), None)
+            if wider is not None:
+                (wider_rows, sampled), keep = wider
+                grouped[variant] = ([row for row in wider_rows if keep(row)], sampled)
+            else:
+                grouped[variant] = _sampled(_product_facet_rows(variant, terms) if criteria.kind == PRODUCTS
+                                            else _booth_facet_rows(variant, terms))
+        return grouped[variant]
+
+    by_country, countries_sampled = _sum_rows(rows(any_country), lambda row: (row[0],))
+    if criteria.kind == PRODUCTS:
+        by_category, categories_sampled = _sum_rows(rows(any_category), lambda row: (top_of.get(row[1]),))
     else:
         # Booths are counted by country only: by category would read every product of the first
         # thousand booths matched (some 8 ms at 30,000 products), and the products tab has it.
-        by_country, countries_sampled = _booth_countries(any_country, terms)
         by_category, categories_sampled = {}, False
+    by_language, languages_sampled = _sum_rows(rows(any_language), lambda row: tuple((row[2] or "").split()))
     countries = tuple((code, ResultCount(number, more=countries_sampled)) for code, number
                       in sorted(by_country.items(), key=lambda item: (-item[1], item[0] or "")) if code)
     tops = sorted((category for category in options.categories if category.parent_id is None),
                   key=lambda category: (category.position, category.id))
     categories = tuple((category, ResultCount(by_category[category.id], more=categories_sampled))
                        for category in tops if by_category.get(category.id))
-    return Facets(countries, categories, countries_sampled or categories_sampled, RESULT_LIMIT)
+    languages = tuple((code, ResultCount(number, more=languages_sampled)) for code, number
+                      in sorted(by_language.items(), key=lambda item: (-item[1], item[0])))
+    return Facets(countries, categories, countries_sampled or categories_sampled or languages_sampled, RESULT_LIMIT,
+                  languages)
 
 
 def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
@@ -238,33 +262,43 @@ def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
     return top_of
 
 
-def _sum_rows(rows: list[tuple[str | None, int | None, int]], key) -> tuple[dict[Any, int], bool]:
-    """(value -> matches, whether the matches went past RESULT_LIMIT) from grouped facet rows."""
+def _sampled(rows: list[tuple]) -> tuple[list[tuple], bool]:
+    """Grouped facet rows (matches last in each), and whether they went past RESULT_LIMIT."""
+    return rows, sum(row[-1] for row in rows) > RESULT_LIMIT
+
+
+def _sum_rows(grouped: tuple[list[tuple], bool], keys) -> tuple[dict[Any, int], bool]:
+    """(value -> matches, whether the rows were sampled) from grouped facet rows; ``keys`` gives
+    the values a row counts for (a result available in three languages counts for each)."""
+    rows, sampled = grouped
     counts: dict[Any, int] = {}
-    for country, category_id, number in rows:
-        value = key(country, category_id)
-        if value is not None:
-            counts[value] = counts.get(value, 0) + number
-    return counts, sum(number for _country, _category, number in rows) > RESULT_LIMIT
+    for row in rows:
+        for value in keys(row):
+            if value is not None:
+                counts[value] = counts.get(value, 0) + row[-1]
+    return counts, sampled
 
 
-def _booth_countries(criteria: SearchCriteria, terms: list[SearchTerm]) -> tuple[dict[Any, int], bool]:
-    """(country -> booths, whether they went past RESULT_LIMIT) over the first RESULT_LIMIT + 1
-    booth matches."""
-    matches = _Finder.for_kind(BOOTHS, criteria, terms)._first_matches(Booth.country.label("country")).subquery()
-    rows = db.session.execute(select(matches.c.country, func.count()).group_by(matches.c.country)).all()
-    return {value: number for value, number in rows}, sum(number for _value, number in rows) > RESULT_LIMIT
+def _booth_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple]:
+    """(country, None, languages, booths) over the first RESULT_LIMIT + 1 booth matches."""
+    matches = _Finder.for_kind(BOOTHS, criteria, terms)._first_matches(
+        Booth.country.label("country"), Booth.language_codes.label("languages")).subquery()
+    return [(country, None, languages, number) for country, languages, number in db.session.execute(
+        select(matches.c.country, matches.c.languages, func.count())
+        .group_by(matches.c.country, matches.c.languages))]
 
 
-def _product_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple[str | None, int | None, int]]:
-    """(country, category id, matches) among the first RESULT_LIMIT + 1 product matches; the
-    matches' booth and category come with them, only the booths' countries are looked up."""
+def _product_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple]:
+    """(country, category id, languages, matches) among the first RESULT_LIMIT + 1 product
+    matches; the matches' booth, category and languages come with them, only the booths'
+    countries are looked up."""
     finder = _Finder.for_kind(PRODUCTS, criteria, terms)
-    matches = finder._first_matches(Product.booth_id.label("booth_id"),
-                                    Product.category_id.label("category_id")).subquery()
+    matches = finder._first_matches(Product.booth_id.label("booth_id"), Product.category_id.label("category_id"),
+                                    Product.language_codes.label("languages")).subquery()
     return [tuple(row) for row in db.session.execute(
-        select(Booth.country, matches.c.category_id, func.count()).select_from(matches)
-        .join(Booth, Booth.id == matches.c.booth_id).group_by(Booth.country, matches.c.category_id))]
+        select(Booth.country, matches.c.category_id, matches.c.languages, func.count()).select_from(matches)
+        .join(Booth, Booth.id == matches.c.booth_id)
+        .group_by(Booth.country, matches.c.category_id, matches.c.languages))]
 
 
 def _page_count(count: ResultCount) -> int:
@@ -315,6 +349,11 @@ def _few_booths_pass(criteria: SearchCriteria) -> bool:
     return passing <= published * SELECTIVE_SHARE
 
 
+def in_language(column: ColumnElement, language: str) -> ColumnElement[bool]:
+    """A ``languages`` column ("en th zh") holds the code."""
+    return (literal(" ") + column + literal(" ")).like(f"% {language} %")
+
+
 def _product_conditions(criteria: SearchCriteria, plain=lambda column: column) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if criteria.category_ids:
@@ -344,7 +383,7 @@ class _Finder:
     # pages never overlap. Missing values (no minimum order stated, never published) come last.
     sort_keys: dict[str, tuple[tuple[ColumnElement, bool, bool], ...]] = field(default_factory=dict)
     _list_products_first: bool | None = None
-    # After a relevance page: the rows ranked, (id, score[, category id, booth id]).
+    # After a relevance page: the rows ranked, (id, score[, category id, booth id, languages]).
     ranked: list | None = None
 
     @classmethod
@@ -360,6 +399,13 @@ class _Finder:
 
     def _conditions(self, plain=lambda column: column) -> list[ColumnElement[bool]]:
         """What restricts rows of this kind, besides the words."""
+        conditions = self._kind_conditions(plain)
+        if self.criteria.language:
+            # A result in the language: the row's own languages (a booth's, a product's).
+            conditions.append(in_language(self.entity.language_codes, self.criteria.language))
+        return conditions
+
+    def _kind_conditions(self, plain) -> list[ColumnElement[bool]]:
         criteria = self.criteria
         if self.entity is Product:
             conditions = _product_conditions(criteria, plain)
@@ -512,7 +558,7 @@ class _Finder:
         """(id, score) of up to ``limit`` matches: the newest from id ``since`` up, or the first
         found below id ``before``; products with their category and booth (for the tiers)."""
         entity = self.entity
-        extra = (Product.category_id, Product.booth_id) if entity is Product else ()
+        extra = (Product.category_id, Product.booth_id, Product.language_codes) if entity is Product else ()
         if _is_sqlite():
             query, rowid = self._fts_select(scored=True, extra=extra)
             if since is not None:

@@ -2,7 +2,7 @@
 language when read; rows from before keep their text and read as they always did
 
 Revision ID: 0012_notification_messages
-Revises: 0010_content_languages
+Revises: 0011_search_segmentation
 Create Date: 2026-12-06 10:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0012_notification_messages'
-down_revision = '0010_content_languages'
+down_revision = '0011_search_segmentation'
 branch_labels = None
 depends_on = None
 

@@ -144,7 +144,8 @@ def test_a_search_costs_the_same_queries_for_three_results_or_thirty(app, client
     add_products(app, booth, "Durian A", "Durian B", "Durian C")
     buyer = factory.user()
     factory.inquiry(booth, buyer)
-    paths = ["/search?q=durian", "/search?q=durian&country=TH&sort=name&moq=10", "/search?type=booths&sort=name"]
+    paths = ["/search?q=durian", "/search?q=durian&country=TH&sort=name&moq=10", "/search?type=booths&sort=name",
+             "/search?q=durian&language=en&country=TH", "/search?type=booths&language=en"]
     few = [count_queries(app, client, path) for path in paths]
     add_products(app, hall[3]["Saigon Masks"], *[f"Durian mask {n}" for n in range(27)])
     owner = factory.user()

@@ -35,15 +35,28 @@ def test_the_generator_adds_booths_products_and_placements_search_finds(app):
         placed = db.session.scalars(select(BoothPlacement.booth_id)).all()
         assert placed and set(db.session.scalars(select(Booth.status).where(Booth.id.in_(placed)))) == {Booth.Status.PUBLISHED}
 
-        # search_text is what the flush listener would have written.
+        # search_text and languages are what the flush listener would have written: the rebuild,
+        # which computes them the same way from the rows, changes none.
         product = db.session.scalars(select(Product).join(Booth).where(Booth.status == Booth.Status.PUBLISHED)
                                      .order_by(Product.id).limit(1)).one()
-        from expo.exhibition.search_index import category_path
+        from expo.exhibition.search_index import category_path, rebuild_search_text
 
-        assert product.search_text == product_search_text(
+        assert product.search_text.startswith(product_search_text(
             name=product.name, category_path=category_path(product.category), description=product.description,
             specifications=product.specifications, hs_code=product.hs_code, company_name=product.booth.company.name,
-            country=product.booth.country)
+            country=product.booth.country).split("\n")[0])
+        assert rebuild_search_text(db.session.connection()) == 0
+        # Translated into Chinese and Thai, for most of them.
+        languages = dict(db.session.execute(select(Product.language_codes, func.count()).group_by(
+            Product.language_codes)).all())
+        assert sum(number for codes, number in languages.items() if "zh" in codes.split()) > 150
+        assert sum(number for codes, number in languages.items() if "th" in codes.split()) > 100
+        translated = db.session.scalars(select(Product).join(Booth).where(
+            Product.language_codes == "en th zh", Booth.status == Booth.PUBLISHED).order_by(Product.id).limit(1)).one()
+        for language in ("zh", "th"):
+            name = translated.translations[language]["name"]
+            assert translated.id in {item.id for page in range(1, 4) for item in services.search(
+                SearchCriteria(text=name, page=page)).page.items}, name
 
         # Search finds generated products by a word of their name.
         word = product.name.split()[-1]
