@@ -95,7 +95,7 @@ def test_a_ticket_email_goes_out_while_a_big_report_compiles(
         db.session.commit()  # publishes leads.compile_lead_report to the reports queue
         report_id = report.id
         db.session.remove()
-    wait_for(lambda: _report(app, report_id).status == LeadReport.RUNNING,
+    wait_for(lambda: _report(app, report_id).status == LeadReport.Status.RUNNING,
              what="the reports worker to start compiling", timeout=60)
 
     register(app, attendee, session_id)  # the ticket: registrations.send_ticket, then the e-mail, both on "email"
@@ -104,9 +104,9 @@ def test_a_ticket_email_goes_out_while_a_big_report_compiles(
     assert ticket.message["Subject"] == "Your ticket: Dental care"
     ticket_arrived = arrivals[0]
 
-    report = wait_for(lambda: (lambda r: r if r.status in (LeadReport.DONE, LeadReport.FAILED) else None)(
+    report = wait_for(lambda: (lambda r: r if r.status in (LeadReport.Status.DONE, LeadReport.Status.FAILED) else None)(
         _report(app, report_id)), what="the report to finish", timeout=REPORT_TIMEOUT)
-    assert report.status == LeadReport.DONE, report.error
+    assert report.status == LeadReport.Status.DONE, report.error
     assert report.rows_total == LEADS
     # The order of events: the report worker started, the ticket arrived, then the report finished.
     assert report.started_at < ticket_arrived < report.finished_at, (

@@ -52,7 +52,7 @@ def test_the_generator_adds_booths_products_and_placements_search_finds(app):
         assert sum(number for codes, number in languages.items() if "zh" in codes.split()) > 150
         assert sum(number for codes, number in languages.items() if "th" in codes.split()) > 100
         translated = db.session.scalars(select(Product).join(Booth).where(
-            Product.language_codes == "en th zh", Booth.status == Booth.PUBLISHED).order_by(Product.id).limit(1)).one()
+            Product.language_codes == "en th zh", Booth.status == Booth.Status.PUBLISHED).order_by(Product.id).limit(1)).one()
         for language in ("zh", "th"):
             name = translated.translations[language]["name"]
             assert translated.id in {item.id for page in range(1, 4) for item in services.search(

@@ -155,10 +155,10 @@ def catalogue(app, factory) -> dict[str, int]:
         products: dict[str, Product] = {}
 
         def booth_of(number: int, company_fields: dict, booth_fields: dict) -> Booth:
-            company = ExhibitorCompany(slug=f"exhibitor-{number}", status=ExhibitorCompany.APPROVED,
+            company = ExhibitorCompany(slug=f"exhibitor-{number}", status=ExhibitorCompany.Status.APPROVED,
                                        **company_fields)
             return Booth(company=company, slug=f"exhibitor-{number}", country=company.country,
-                         status=Booth.PUBLISHED, **booth_fields)
+                         status=Booth.Status.PUBLISHED, **booth_fields)
 
         fillers = booth_of(0, {"name": "Guangxi General Trading", "country": "CN"}, {})
         db.session.add(fillers)
@@ -364,7 +364,7 @@ def test_the_issue_queries_find_the_demo_exhibits(app):
         load_demo_data()
         db.session.commit()
         in_category = lambda slug: set(db.session.scalars(db.select(Product.id).join(ProductCategory).where(
-            ProductCategory.slug == slug, Product.booth.has(status=Booth.PUBLISHED))))
+            ProductCategory.slug == slug, Product.booth.has(status=Booth.Status.PUBLISHED))))
         masks, protective = in_category("masks-respirators"), in_category("protective-equipment")
         gloves = set(db.session.scalars(db.select(Product.id).where(
             Product.id.in_(protective), Product.name.ilike("%glove%"))))
