@@ -182,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.exhibitors.routes import bp as exhibitors_bp
     from expo.forums.routes import bp as forums_bp
     from expo.leads.routes import bp as leads_bp
+    from expo.meetings.routes import bp as meetings_bp
     from expo.notifications.routes import bp as notifications_bp
     from expo.organize.routes import bp as organize_bp
     from expo.pavilions.routes import bp as pavilions_bp
@@ -189,7 +190,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
-                      broadcasts_bp, leads_bp, exhibition_bp, dashboard_bp, audit_bp):
+                      broadcasts_bp, leads_bp, exhibition_bp, dashboard_bp, audit_bp, meetings_bp):
         app.register_blueprint(blueprint)
 
 

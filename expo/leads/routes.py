@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from expo.editions.services import editions_organized_by, editions_visible_to
-from expo.lib.ranges import MAX_ID, parse_whole_number, query_id
+from expo.lib.ranges import MAX_ID, parse_id, parse_whole_number, query_id
 from expo.pagination import requested_page
 from expo import uploads
 from expo.booths.models import Booth
@@ -24,6 +24,7 @@ from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db, limiter
 from expo.i18n import select_timezone
 from expo.leads import attachments, display, reports, scoring, services
+from expo.leads.services import MAX_PRODUCTS_PER_INQUIRY
 from expo.leads.forms import (AssignForm, BoothReportForm, ExpoReportForm, InquiryForm, MessageForm, NoteForm,
                               QuotationForm, StatusForm)
 from expo.leads.models import InquiryMessage, LeadReport, TradeInquiry
@@ -114,8 +115,10 @@ def new_inquiry(slug: str):
     form = InquiryForm(products=products)
     status = 200
     if request.method == "GET":
-        chosen = query_id("product")
-        form.products.data = [chosen] if chosen in dict(products) else []
+        # One product from a product page, or several from a meeting held ("Open an inquiry").
+        offered = dict(products)
+        chosen = [parse_id(value) for value in request.args.getlist("product")[:MAX_PRODUCTS_PER_INQUIRY]]
+        form.products.data = [product_id for product_id in dict.fromkeys(chosen) if product_id in offered]
         if request.args.get("kind") == TradeInquiry.ORDER_REQUEST:
             form.kind.data = TradeInquiry.ORDER_REQUEST
         form.buyer_organisation.data = current_user.organisation
