@@ -3,10 +3,9 @@ and its answers, the team's meeting inbox, and the organizers' rules, tables and
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from expo.accounts.forms import ConfirmActionForm
 from expo.accounts.models import User

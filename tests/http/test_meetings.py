@@ -4,14 +4,14 @@ inbox and answers, the agenda and .ics, the organizers' rules, tables and statis
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from expo.extensions import db
 from expo.meetings import services
-from expo.meetings.models import Meeting, MeetingHold, MeetingTable, Mode, Side
+from expo.meetings.models import Meeting, MeetingTable
 from tests.conftest import count_queries, log_in
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -95,7 +95,7 @@ def test_a_buyer_requests_and_the_team_accepts_and_both_see_it_in_their_agenda(a
     with app.app_context():
         from expo.accounts.models import User
         token = db.session.get(User, feed_user.id).calendar_token
-    assert f"Meeting with Nanning Masks".encode() in buyer.get(f"/calendar/{token}.ics").data
+    assert "Meeting with Nanning Masks".encode() in buyer.get(f"/calendar/{token}.ics").data
 
 
 def test_a_second_acceptance_of_the_same_slot_is_a_409_that_names_who_is_busy(app, world, factory):
