@@ -17,6 +17,7 @@ from expo.booths.services import open_booth
 from expo.catalog.category_tree import seed_categories
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.db_types import utcnow
+from expo.demo_meetings import load_demo_meetings
 from expo.demo_activity import load_demo_activity
 from expo.demo_exhibitors import EXHIBITORS, NANNING_MASK_MACHINERY, UNPUBLISHED_EXHIBITORS, DemoExhibitor
 from expo.catalog.values import UNIT_ALIASES
@@ -123,6 +124,7 @@ def load_demo_data(today: date | None = None) -> Edition:
         edition = _load_demo_edition(today)
     _load_demo_exhibition(edition)
     load_demo_activity(edition)
+    load_demo_meetings(edition)
     return edition
 
 
