@@ -53,6 +53,15 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def unique_ids(form, prefix: str):
+    """Give the form's fields ids of their own (``accept-attendees``): a meeting's page holds several
+    forms with fields of the same names, and a label must point at its own field. Names stay as they are."""
+    for field in form:
+        field.id = f"{prefix}-{field.id}"
+        field.label.field_id = field.id
+    return form
+
+
 def _text(field) -> str:
     return (field.data or "").strip()
 

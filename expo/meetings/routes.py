@@ -22,7 +22,7 @@ from expo.meetings import exports, services, slots
 from expo.meetings.calendar import meeting_calendar
 from expo.meetings.forms import (AvailabilityForm, BuyerAcceptForm, CancelForm, ChooseBuyerForm, CounterForm,
                                  DeclineForm, InviteForm, OutcomeForm, RequestForm, RescheduleForm, SettingsForm,
-                                 TableForm, TeamAcceptForm, TeamSettingsForm, slot_choices)
+                                 TableForm, TeamAcceptForm, TeamSettingsForm, slot_choices, unique_ids)
 from expo.meetings.models import Availability, Meeting, MeetingTable, Mode, Outcome, Place, Side
 from expo.pagination import requested_page
 from expo.permissions import (NotAllowed, can_handle_meetings, can_manage_edition, can_request_meeting,
@@ -234,6 +234,9 @@ def _forms_for(meeting: Meeting, side: Side | None, given: dict) -> dict:
         for name in ("accept", "counter", "reschedule"):
             if name in forms:
                 _fill_team(forms[name], meeting, fresh=name not in given)
+    for name, form in forms.items():
+        if name not in given:
+            unique_ids(form, name)
     return forms
 
 
@@ -261,7 +264,7 @@ def _act(meeting_id: int, name: str, form_class, action):
     meeting = load_meeting(meeting_id)
     side = services.side_of(current_user, meeting)
     require(side is not None)  # organizers look, the two sides act
-    form = form_class()
+    form = unique_ids(form_class(), name)
     if side == Side.TEAM and hasattr(form, "fill_team_choices"):
         form.fill_team_choices(*_team_context(meeting))
     if hasattr(form, "slot"):

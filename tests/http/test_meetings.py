@@ -76,11 +76,14 @@ def test_a_buyer_requests_and_the_team_accepts_and_both_see_it_in_their_agenda(a
     buyer, team = app.test_client(), app.test_client()
     log_in(buyer, world["buyer"])
     meeting_id = request_as_buyer(buyer, world)
-    assert "Waiting for the other side" in buyer.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    page = buyer.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert "Waiting for the other side" in page
+    assert "Sat, Sep 11 9:20\u202fAM – 9:40\u202fAM" in page  # 10:20 at the venue, in Bangkok's time
 
     log_in(team, world["staff"])
     inbox = team.get(f"/booths/{world['booth'].slug}/meetings").get_data(as_text=True)
     assert "Somchai Prasert" in inbox and "KN95 respirator" in inbox
+    assert "Sat, Sep 11 10:20\u202fAM" in inbox  # the team member's own zone
     page = team.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
     response = team.post(f"/meetings/{meeting_id}/accept", data={
