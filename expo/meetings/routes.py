@@ -3,7 +3,7 @@ and its answers, the team's meeting inbox, and the organizers' rules, tables and
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -464,6 +464,7 @@ def invite_buyer(slug: str):
 def _organized_edition(slug: str) -> Edition:
     edition = load_edition(slug)
     require(can_manage_edition(current_user, edition))
+    g.edition = edition  # the organizer area's tabs build their links from it
     return edition
 
 
