@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import (broadcast, embedded_load, engagement_record, exhibition_search, order_leads_report, page_weight,
-                   registration_race)
+from bench import (broadcast, embedded_load, engagement_record, exhibition_search, meeting_race, order_leads_report,
+                   page_weight, registration_race)
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,
+    "meeting_race": meeting_race.main,
     "exhibition_search": exhibition_search.main,
     "engagement_record": engagement_record.main,
     "broadcast": broadcast.main,

@@ -93,6 +93,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
     trusted_proxies = int(env.get("TRUSTED_PROXIES", "0"))
     storage_path = Path(env.get("STORAGE_PATH") or instance_path / "uploads")
     outbox_path = Path(env.get("MAIL_OUTBOX_PATH") or instance_path / "outbox")
+    meeting_room_base_url = env.get("MEETING_ROOM_BASE_URL", "https://meet.jit.si/")
+    if not meeting_room_base_url.startswith("https://"):
+        raise ConfigError("MEETING_ROOM_BASE_URL must be an https:// address (video rooms for online meetings)")
     secure_cookies = production or base_url.startswith("https://")
     # Some development-only pages (the mail outbox) must never be reachable from another machine.
     listens_on_loopback_only = host in LOCAL_HOSTS or host.startswith("127.")
@@ -134,6 +137,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "20")),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Expo <no-reply@expo.localhost>"),
         "MAIL_OUTBOX_PATH": outbox_path,
+        # Online meetings of a team without a video room of its own get a new room under this address.
+        "MEETING_ROOM_BASE_URL": meeting_room_base_url,
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "6")),
         "MAIL_RETRY_BASE_SECONDS": float(env.get("MAIL_RETRY_BASE_SECONDS", "30")),
         "STORAGE_PATH": storage_path,

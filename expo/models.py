@@ -12,6 +12,8 @@ from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.leads.models import (InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, LeadReport, Quotation,
                                TradeInquiry)
+from expo.meetings.models import (Availability, Meeting, MeetingAttendee, MeetingHold, MeetingProduct,
+                                  MeetingReminder, MeetingSettings, MeetingTable, TeamMeetingSettings)
 from expo.notifications.models import Notification, NotificationPreference, OutboxMessage
 from expo.registrations.models import Registration, SentReminder
 
@@ -35,6 +37,15 @@ __all__ = [
     "InquiryNote",
     "InquiryReadMark",
     "LeadReport",
+    "Availability",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingHold",
+    "MeetingProduct",
+    "MeetingReminder",
+    "MeetingSettings",
+    "MeetingTable",
+    "TeamMeetingSettings",
     "Notification",
     "NotificationPreference",
     "OutboxMessage",

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from expo.editions.models import Edition
     from expo.exhibitors.models import ExhibitorCompany
     from expo.leads.models import TradeInquiry
+    from expo.meetings.models import Meeting
 
 
 class NotAllowed(Exception):
@@ -173,6 +174,23 @@ def can_handle_inquiries(user: User | None, booth: "Booth") -> bool:
 def can_view_inquiry(user: User | None, inquiry: "TradeInquiry") -> bool:
     """The buyer who sent it and the booth's team."""
     return _signed_in(user) and (inquiry.buyer_id == user.id or can_handle_inquiries(user, inquiry.booth))
+
+
+def can_request_meeting(user: User | None, booth: "Booth") -> bool:
+    """Any signed-in visitor may ask a published booth's team for a meeting; the team not itself."""
+    return can_send_inquiry(user, booth)
+
+
+def can_handle_meetings(user: User | None, company: "ExhibitorCompany") -> bool:
+    """A team's meeting requests, answers and settings are its members' alone (owner and staff)."""
+    return is_company_member(user, company)
+
+
+def can_view_meeting(user: User | None, meeting: "Meeting") -> bool:
+    """The buyer, the exhibitor's team, and the organizers of the meeting's edition (who run the
+    tables); nobody else learns that the meeting exists."""
+    return _signed_in(user) and (meeting.buyer_id == user.id or can_handle_meetings(user, meeting.company)
+                                 or is_organizer(user, meeting.edition))
 
 
 def can_request_expo_lead_report(user: User | None, edition: "Edition | None") -> bool:

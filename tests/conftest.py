@@ -504,3 +504,17 @@ def worker_heartbeat(app) -> Iterator[None]:
     stopped.set()
     beater.join()
     app.config["WORKER_HEARTBEAT_PATH"].unlink(missing_ok=True)
+
+
+@pytest.fixture()
+def beating_worker(app) -> Iterator[None]:
+    """A worker that keeps beating for as long as the test runs, as a real one does: a test that reads
+    every page for every role outlasts one beat's validity on a busy machine (/healthz then rightly
+    answers 503)."""
+    from expo.heartbeat import Heartbeat
+
+    heartbeat = Heartbeat(app)
+    heartbeat.start()
+    yield
+    heartbeat.stop()
+    app.config["WORKER_HEARTBEAT_PATH"].unlink(missing_ok=True)

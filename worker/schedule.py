@@ -19,6 +19,11 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "claim-due-meeting-reminders": {
+        "task": "meetings.claim_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "requeue-stalled-lead-reports": {
         "task": "leads.requeue_stalled_lead_reports",
         "schedule": 120.0,

@@ -15,6 +15,7 @@ from expo.engagement.services import store_events
 from expo.extensions import db
 from expo.leads import digest as lead_digest
 from expo.leads import reports as lead_reports
+from expo.meetings import notify as meeting_notices
 from expo.notifications import delivery, mailer
 from expo.notifications import services as notifications
 from expo.registrations import notify as registration_notices
@@ -157,5 +158,27 @@ def send_daily_lead_digests() -> int:
 @shared_task(name="leads.send_lead_digest", acks_late=True)
 def send_lead_digest(user_id: int, day: str) -> bool:
     sent = lead_digest.send_digest(user_id, date.fromisoformat(day))
+    db.session.commit()
+    return sent
+
+
+# Meetings: a notice per event, published after the commit that made it; reminders claimed once.
+@shared_task(name="meetings.notify", acks_late=True)
+def notify_meeting(meeting_id: int, event: str, acting: str, revision: int) -> int:
+    told = meeting_notices.tell(meeting_id, event, acting, revision)
+    db.session.commit()
+    return told
+
+
+@shared_task(name="meetings.claim_due_reminders")
+def claim_due_meeting_reminders() -> int:
+    claimed = meeting_notices.claim_due_reminders()
+    db.session.commit()
+    return len(claimed)
+
+
+@shared_task(name="meetings.send_reminder", acks_late=True)
+def send_meeting_reminder(meeting_id: int, person_id: int) -> bool:
+    sent = meeting_notices.send_reminder(meeting_id, person_id)
     db.session.commit()
     return sent

@@ -17,6 +17,7 @@ from expo.booths.services import open_booth
 from expo.catalog.category_tree import seed_categories
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.db_types import utcnow
+from expo.demo.meetings import load_demo_meetings
 from expo.demo.activity import load_demo_activity
 from expo.demo.exhibitors import EXHIBITORS, NANNING_MASK_MACHINERY, UNPUBLISHED_EXHIBITORS, DemoExhibitor
 from expo.catalog.values import UNIT_ALIASES
@@ -125,6 +126,7 @@ def load_demo_data(today: date | None = None) -> Edition:
     _load_demo_exhibition(edition)
     translate_demo(edition)
     load_demo_activity(edition)
+    load_demo_meetings(edition)
     return edition
 
 

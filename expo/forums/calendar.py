@@ -15,8 +15,7 @@ from expo.lib.urls import external_url
 
 
 def _uid(session: ProgrammeSession) -> str:
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "expo"
-    return f"session-{session.id}@{host}"
+    return f"session-{session.id}@{uid_host()}"
 
 
 def session_event(session: ProgrammeSession, *, show_stream: bool = False) -> Event:
@@ -49,7 +48,13 @@ def session_event(session: ProgrammeSession, *, show_stream: bool = False) -> Ev
     return event
 
 
-def build_calendar(name: str, sessions: Iterable[ProgrammeSession], *, show_stream_for: set[int] = frozenset()) -> bytes:
+def uid_host() -> str:
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "expo"
+
+
+def build_calendar(name: str, sessions: Iterable[ProgrammeSession], *, show_stream_for: set[int] = frozenset(),
+                   other_events: Iterable[Event] = ()) -> bytes:
+    """A calendar of sessions and ``other_events`` (a person's meetings: expo.meetings.calendar)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Expo//Expo programme//EN")
     calendar.add("version", "2.0")
@@ -58,4 +63,6 @@ def build_calendar(name: str, sessions: Iterable[ProgrammeSession], *, show_stre
     calendar.add("x-wr-calname", name)
     for session in sessions:
         calendar.add_component(session_event(session, show_stream=session.id in show_stream_for))
+    for event in other_events:
+        calendar.add_component(event)
     return calendar.to_ical()

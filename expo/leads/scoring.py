@@ -11,8 +11,10 @@ Score = Σ weight(interaction) × recency(interaction), over the booth's engagem
 | brochure download | 5      |     | older                  | 0.1     |
 | inquiry           | 20     |     |                        |         |
 | order request     | 30     |     |                        |         |
+| meeting held      | 40     |     |                        |         |
 
-The `inquiry` rows of the engagement log are not counted: the inquiries table scores them, with
+A meeting counts once either side marked it held (expo.meetings), dated by its start; a buyer met
+is named to the team like one who wrote. The `inquiry` rows of the engagement log are not counted: the inquiries table scores them, with
 the order request's higher weight. Recency comes in steps rather than a smooth curve so it is the
 same plain CASE on SQLite and PostgreSQL and keeps the ranking readable ("this week counts double").
 
@@ -35,6 +37,7 @@ from expo.engagement.models import EngagementEvent
 from expo.exhibitors.models import CompanyMember
 from expo.extensions import db
 from expo.leads.models import TradeInquiry
+from expo.meetings.models import Meeting, Outcome
 
 EVENT_WEIGHTS = {
     EngagementEvent.BOOTH_VISIT: 1,
@@ -43,6 +46,7 @@ EVENT_WEIGHTS = {
     EngagementEvent.BROCHURE_DOWNLOAD: 5,
 }
 INQUIRY_WEIGHTS = {TradeInquiry.Kind.INQUIRY: 20, TradeInquiry.Kind.ORDER_REQUEST: 30}
+MEETING_HELD_WEIGHT = 40
 # (age up to, factor); anything older counts OLDER_FACTOR.
 RECENCY_STEPS = ((timedelta(days=7), 1.0), (timedelta(days=30), 0.5), (timedelta(days=90), 0.25))
 OLDER_FACTOR = 0.1
@@ -90,10 +94,21 @@ def _per_user(booth: Booth, since: datetime | None, now: datetime):
         .where(inquiry.booth_id == booth.id)
         .group_by(inquiry.buyer_id)
     )
+    held = or_(Meeting.buyer_outcome == Outcome.HELD, Meeting.team_outcome == Outcome.HELD)
+    meetings = (
+        select(Meeting.buyer_id, func.sum(MEETING_HELD_WEIGHT * recency(Meeting.starts_at, now)),
+               literal(0), literal(0), literal(0), literal(0), literal(0), literal(0),
+               func.max(Meeting.starts_at), func.count(Meeting.id))
+        .where(Meeting.company_id == booth.company_id, held)
+        .group_by(Meeting.buyer_id)
+    )
+    events = events.add_columns(literal(0).label("meetings"))
+    inquiries = inquiries.add_columns(literal(0))
     if since is not None:
         events = events.where(event.occurred_at >= since)
         inquiries = inquiries.where(inquiry.created_at >= since)
-    return union_all(events, inquiries).subquery("parts")
+        meetings = meetings.where(Meeting.starts_at >= since)
+    return union_all(events, inquiries, meetings).subquery("parts")
 
 
 def leads_query(booth: Booth, *, days: int | None = DEFAULT_WINDOW, now: datetime | None = None) -> Select:
@@ -105,7 +120,7 @@ def leads_query(booth: Booth, *, days: int | None = DEFAULT_WINDOW, now: datetim
     totals = (
         select(parts.c.user_id, func.sum(parts.c.score).label("score"),
                *[func.sum(parts.c[name]).label(name) for name in
-                 ("visits", "product_views", "downloads", "video_plays", "inquiries", "order_requests")],
+                 ("visits", "product_views", "downloads", "video_plays", "inquiries", "order_requests", "meetings")],
                func.max(parts.c.last_seen).label("last_seen"))
         .group_by(parts.c.user_id).subquery("totals")
     )
@@ -113,7 +128,8 @@ def leads_query(booth: Booth, *, days: int | None = DEFAULT_WINDOW, now: datetim
         select(User, totals.c.score, totals.c.visits, totals.c.product_views, totals.c.downloads,
                totals.c.video_plays, totals.c.inquiries, totals.c.order_requests, totals.c.last_seen)
         .join(totals, totals.c.user_id == User.id)
-        .where(or_(totals.c.inquiries + totals.c.order_requests > 0, User.share_contact_with_booths.is_(True)),
+        .where(or_(totals.c.inquiries + totals.c.order_requests + totals.c.meetings > 0,
+                   User.share_contact_with_booths.is_(True)),
                User.id.not_in(_team_ids(booth)))
         .order_by(totals.c.score.desc(), totals.c.last_seen.desc(), User.id)
     )

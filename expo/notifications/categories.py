@@ -39,6 +39,13 @@ CATEGORIES: tuple[Category, ...] = (
                 "assigned to you. For whoever asked for one: an order-lead report that is ready or failed."),
              ("leads.inquiry_received", "leads.message", "leads.quotation_sent", "leads.quotation_accepted",
               "leads.quotation_declined", "leads.assigned", "leads.report_done", "leads.report_failed")),
+    Category("meetings", _l("Meetings"),
+             _l("Meeting requests with buyers or exhibitors, and their answers: accepted, declined, another time "
+                "proposed, cancelled or moved."),
+             ("meeting.requested", "meeting.countered", "meeting.accepted", "meeting.declined", "meeting.cancelled")),
+    Category("meeting_reminders", _l("Meeting reminders"),
+             _l("A reminder within the hour before each meeting you attend."),
+             ("meeting.reminder",)),
     Category("lead_digest", _l("Daily lead digest"),
              _l("For exhibitor teams: each morning, the previous day's new inquiries at your booths and the "
                 "visitors who share their contact details with you. Nothing is sent on days without news."),

@@ -13,6 +13,8 @@ from expo.editions.routes import load_edition
 from expo.extensions import db
 from expo.forums.calendar import build_calendar
 from expo.forums.routes import load_forum, load_session
+from expo.meetings.calendar import meeting_events
+from expo.meetings.services import agenda_meetings
 from expo.registrations import services, tickets
 from expo.registrations.forms import registration_form_for
 from expo.registrations.models import Registration
@@ -150,5 +152,7 @@ def agenda_feed(token: str):
     if user is None or user.is_disabled:
         abort(404)
     sessions, streams = services.agenda_sessions(user)
-    content = build_calendar(_("Expo agenda of %(name)s", name=user.name), sessions, show_stream_for=streams)
+    meetings = meeting_events(agenda_meetings(user), user)
+    content = build_calendar(_("Expo agenda of %(name)s", name=user.name), sessions, show_stream_for=streams,
+                             other_events=meetings)
     return Response(content, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})

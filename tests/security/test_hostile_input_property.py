@@ -67,7 +67,7 @@ def world_and_clients(app, factory):
     return world, clients
 
 
-def test_no_page_answers_5xx_to_hostile_addresses(app, world_and_clients, worker_heartbeat):
+def test_no_page_answers_5xx_to_hostile_addresses(app, world_and_clients, beating_worker):
     world, clients = world_and_clients
     rules = _get_rules(app)
 
@@ -82,7 +82,7 @@ def test_no_page_answers_5xx_to_hostile_addresses(app, world_and_clients, worker
     no_server_error()
 
 
-def test_every_page_of_a_real_object_survives_a_hostile_query_string(app, world_and_clients, worker_heartbeat):
+def test_every_page_of_a_real_object_survives_a_hostile_query_string(app, world_and_clients, beating_worker):
     """The random draw above reaches a given page only now and then: here every GET address, with the
     real objects in it, is read by each role once, with every query name set to one hostile value."""
     world, clients = world_and_clients

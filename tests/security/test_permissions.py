@@ -41,6 +41,24 @@ MATRIX = {
     ("GET", "/search?q=mask&type=booths"): dict.fromkeys(ROLES, 200),
     ("GET", "/sitemap.xml"): dict.fromkeys(ROLES, 200),
     ("GET", "/robots.txt"): dict.fromkeys(ROLES, 200),
+    # Meetings: each person's own pages; the team's inbox for its members only (another company's
+    # is not there); a meeting for its buyer, its team and its edition's organizers, who look but
+    # do not act; the edition's rules and statistics for its organizers.
+    ("GET", "/my/availability"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    ("GET", "/my/meetings"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    ("GET", "/booths/{booth}/meetings/request"): {**dict.fromkeys(ROLES, 200), "anonymous": 302, "own_staff": 403},
+    ("GET", "/booths/{booth}/meetings"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "own_staff": 200},
+    ("GET", "/booths/{booth}/meetings/invite"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "own_staff": 200},
+    ("GET", "/meetings/{meeting}"): {**dict.fromkeys(ROLES, 200), "anonymous": 302, "other_staff": 404},
+    ("GET", "/meetings/{meeting}/meeting.ics"): {**dict.fromkeys(ROLES, 200), "anonymous": 302, "other_staff": 404},
+    ("POST", "/meetings/{meeting}/cancel"): {**dict.fromkeys(ROLES, 403), "anonymous": 302, "other_staff": 404,
+                                             "attendee": 400, "own_staff": 400},
+    ("GET", "/editions/{edition}/organize/meetings"): {**dict.fromkeys(ROLES, 403), "anonymous": 302,
+                                                       "edition_organizer": 200, "organizer": 200, "admin": 200},
+    ("GET", "/editions/{edition}/organize/meetings/statistics.csv"): {
+        **dict.fromkeys(ROLES, 403), "anonymous": 302, "edition_organizer": 200, "organizer": 200, "admin": 200},
+    ("GET", "/editions/{draft}/organize/meetings"): {**dict.fromkeys(ROLES, 404), "anonymous": 302,
+                                                     "organizer": 200, "admin": 200},
 }
 
 
@@ -62,8 +80,18 @@ def world(factory):
         "organizer": factory.organizer(),
         "admin": factory.admin(),
     }
+    booth = factory.booth(company)
+    from datetime import datetime, timedelta, timezone
+
+    from expo.meetings.models import Meeting
+
+    starts_at = datetime(2027, 9, 11, 2, tzinfo=timezone.utc)
+    meeting = factory._save(Meeting(edition_id=edition.id, buyer_id=users["attendee"].id, company_id=company.id,
+                                    requested_by="buyer", status="accepted", mode="online", starts_at=starts_at,
+                                    ends_at=starts_at + timedelta(minutes=20), place="video",
+                                    video_url="https://meet.example.com/r"))
     values = {"edition": edition.slug, "draft": draft.slug, "company": company.slug,
-              "attendee_id": users["attendee"].id}
+              "attendee_id": users["attendee"].id, "booth": booth.slug, "meeting": meeting.id}
     return users, values
 
 

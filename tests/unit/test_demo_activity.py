@@ -56,6 +56,7 @@ def test_the_demo_shows_a_month_of_activity_and_loads_once(app, recorded_tasks):
         check_inquiries(booth)
         check_reports(app, booth)
         check_buyer(edition)
+        check_meetings(edition)
 
         # A second load (and the seed command's --if-empty) adds nothing, sends nothing.
         load_demo_data()
@@ -133,6 +134,20 @@ def check_reports(app, booth: Booth) -> None:
         assert workbook.sheetnames == ["Summary", "Leads"]
         assert len(list(workbook["Leads"].iter_rows(values_only=True))) == report.rows_total + 1
         workbook.close()
+
+
+def check_meetings(edition) -> None:
+    """The organizers' rules and tables, and meetings requested, accepted and held (with its lead signal)."""
+    from expo.meetings.models import Meeting, MeetingTable
+    from expo.meetings.services import agenda_meetings, statistics_by_country
+
+    assert db.session.scalar(select(func.count(MeetingTable.id)).where(MeetingTable.edition_id == edition.id)) == 10
+    meetings = db.session.scalars(select(Meeting).where(Meeting.edition_id == edition.id)).all()
+    assert {meeting.status for meeting in meetings} == {"requested", "accepted"}
+    assert sum(meeting.is_held for meeting in meetings) == 1
+    buyer = db.session.scalar(select(User).where(User.email == "buyer@example.com"))
+    assert len(agenda_meetings(buyer)) == 2
+    assert ("TH", 2, 2, 1) in statistics_by_country(edition)
 
 
 def check_buyer(edition) -> None:

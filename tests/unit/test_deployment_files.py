@@ -49,6 +49,9 @@ LEFT_TO_CODE_DEFAULT = {
     "PORT": "embedded mode only",
     # The development outbox; it defaults to INSTANCE_PATH/outbox, which is on the expo-data volume.
     "MAIL_OUTBOX_PATH": "defaults under INSTANCE_PATH",
+    # Rooms for online meetings on the public Jitsi Meet service; a deployment with a video service
+    # of its own sets it.
+    "MEETING_ROOM_BASE_URL": "code default is a public video service",
     # Delivery tuning: the code defaults (20 s timeout, 6 attempts, 30 s base back-off) are the
     # production policy, and the worker's stop_grace_period is sized for that timeout.
     "MAIL_TIMEOUT": "code default is the production policy",

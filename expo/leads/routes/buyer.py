@@ -16,7 +16,7 @@ from expo.leads import attachments, display, services
 from expo.leads.forms import InquiryForm, MessageForm
 from expo.leads.models import TradeInquiry
 from expo.leads.routes.shared import load_own_inquiry, post_reply, store_attachment, thread_page
-from expo.lib.ranges import query_id
+from expo.lib.ranges import parse_id
 from expo.lib.pagination import requested_page
 from expo.permissions import can_handle_inquiries, can_send_inquiry, require
 from expo.lib.rules import show_on_form
@@ -59,8 +59,10 @@ def new_inquiry(slug: str):
     form = InquiryForm(products=products)
     status = 200
     if request.method == "GET":
-        chosen = query_id("product")
-        form.products.data = [chosen] if chosen in dict(products) else []
+        # One product from a product page, or several from a meeting held ("Open an inquiry").
+        offered = dict(products)
+        chosen = [parse_id(value) for value in request.args.getlist("product")[:services.MAX_PRODUCTS_PER_INQUIRY]]
+        form.products.data = [product_id for product_id in dict.fromkeys(chosen) if product_id in offered]
         if request.args.get("kind") == TradeInquiry.Kind.ORDER_REQUEST:
             form.kind.data = TradeInquiry.Kind.ORDER_REQUEST
         form.buyer_organisation.data = current_user.organisation

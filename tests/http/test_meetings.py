@@ -1,0 +1,250 @@
+"""Meeting pages and actions through the test client: the buyer's request from a booth, the team's
+inbox and answers, the agenda and .ics, the organizers' rules, tables and statistics."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from expo.extensions import db
+from expo.meetings import services
+from expo.meetings.models import Meeting, MeetingTable
+from tests.conftest import count_queries, log_in
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def venue(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2027, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(timezone.utc)
+
+
+def slot_value(starts_at: datetime, mode: str = "venue") -> str:
+    return f"{mode}@{int(starts_at.timestamp())}"
+
+
+@pytest.fixture()
+def world(app, factory, monkeypatch):
+    # Pages offer slots from "now" on: freeze now before the edition.
+    monkeypatch.setattr("expo.meetings.slots.utcnow", lambda: datetime(2027, 9, 1, tzinfo=timezone.utc))
+    monkeypatch.setattr("expo.meetings.services.utcnow", lambda: datetime(2027, 9, 1, tzinfo=timezone.utc))
+    edition = factory.edition()
+    owner = factory.user(name="Chen Yuehe", timezone="Asia/Shanghai")
+    staff = factory.user(name="Nguyen Thi Lan", timezone="Asia/Shanghai")
+    buyer = factory.user(name="Somchai Prasert", timezone="Asia/Bangkok", country="TH")
+    company = factory.company(owner=owner, staff=[staff], name="Nanning Masks")
+    booth = factory.booth(company)
+    product = factory.product(booth, name="KN95 respirator")
+    pavilion = factory.pavilion(edition, name="Public Health")
+    factory.placement(booth, pavilion, stand="A-12")
+    with app.app_context():
+        db.session.add(MeetingTable(edition_id=edition.id, name="T1", capacity=4))
+        for user in (owner, staff):
+            db.session.add(services.Availability(user_id=user.id, mode="venue", edition_id=edition.id,
+                                                 starts_at=venue(11, 9), ends_at=venue(11, 12)))
+        db.session.add(services.Availability(user_id=buyer.id, mode="venue", edition_id=edition.id,
+                                             starts_at=venue(11, 9), ends_at=venue(11, 17)))
+        db.session.commit()
+        table_id = db.session.query(MeetingTable.id).scalar()
+    return dict(edition=edition, owner=owner, staff=staff, buyer=buyer, company=company, booth=booth,
+                product=product, table_id=table_id)
+
+
+def request_as_buyer(client, world, starts_at=None) -> int:
+    response = client.post(f"/booths/{world['booth'].slug}/meetings/request", data={
+        "slot": slot_value(starts_at or venue(11, 10, 20)), "products": [world["product"].id],
+        "message": "Prices for 200,000 pieces?"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_the_booth_page_offers_a_meeting_and_the_form_lists_the_teams_slots_in_the_buyers_zone(client, world):
+    log_in(client, world["buyer"])
+    page = client.get(f"/booths/{world['booth'].slug}").get_data(as_text=True)
+    assert f"/booths/{world['booth'].slug}/meetings/request" in page and "Request a meeting" in page
+    form = client.get(f"/booths/{world['booth'].slug}/meetings/request?product={world['product'].id}")
+    text = form.get_data(as_text=True)
+    assert form.status_code == 200
+    # 09:00 at the venue is 08:00 in Bangkok.
+    assert "Sat, Sep 11 8:00\u202fAM – 8:20\u202fAM" in text
+    assert re.search(rf'value="{world["product"].id}" id="product-{world["product"].id}"[^>]* checked', text)
+
+
+def test_a_buyer_requests_and_the_team_accepts_and_both_see_it_in_their_agenda(app, world):
+    buyer, team = app.test_client(), app.test_client()
+    log_in(buyer, world["buyer"])
+    meeting_id = request_as_buyer(buyer, world)
+    page = buyer.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert "Waiting for the other side" in page
+    assert "Sat, Sep 11 9:20\u202fAM – 9:40\u202fAM" in page  # 10:20 at the venue, in Bangkok's time
+
+    log_in(team, world["staff"])
+    inbox = team.get(f"/booths/{world['booth'].slug}/meetings").get_data(as_text=True)
+    assert "Somchai Prasert" in inbox and "KN95 respirator" in inbox
+    assert "Sat, Sep 11 10:20\u202fAM" in inbox  # the team member's own zone
+    page = team.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
+    response = team.post(f"/meetings/{meeting_id}/accept", data={
+        "revision": revision, "attendees": [world["staff"].id], "place": f"table:{world['table_id']}"})
+    assert response.status_code == 302
+    for client, other in ((buyer, "Nanning Masks"), (team, "Somchai Prasert")):
+        agenda = client.get("/my/agenda").get_data(as_text=True)
+        assert f"Meeting with {other}" in agenda
+        ics = client.get(f"/meetings/{meeting_id}/meeting.ics")
+        assert ics.mimetype == "text/calendar" and b"LOCATION:Meeting table T1" in ics.data
+    feed_user = world["buyer"]
+    with app.app_context():
+        from expo.accounts.models import User
+        token = db.session.get(User, feed_user.id).calendar_token
+    assert "Meeting with Nanning Masks".encode() in buyer.get(f"/calendar/{token}.ics").data
+
+
+def test_a_second_acceptance_of_the_same_slot_is_a_409_that_names_who_is_busy(app, world, factory):
+    other_buyer = factory.user(name="Maria Santos", timezone="Asia/Manila")
+    buyer, other, team = app.test_client(), app.test_client(), app.test_client()
+    log_in(buyer, world["buyer"])
+    log_in(other, other_buyer)
+    first = request_as_buyer(buyer, world)
+    second = request_as_buyer(other, world)
+    log_in(team, world["staff"])
+    for meeting_id, expected in ((first, 302), (second, 409)):
+        response = team.post(f"/meetings/{meeting_id}/accept", data={
+            "revision": 1, "attendees": [world["staff"].id], "place": "stand"})
+        assert response.status_code == expected
+    text = response.get_data(as_text=True)
+    assert "Nguyen Thi Lan is no longer free at 10:20\u202fAM; pick another slot." in text
+    with app.app_context():
+        assert db.session.get(Meeting, second).status == "requested"  # nothing half-done
+
+
+def test_a_stale_page_cannot_decide_twice(app, world):
+    buyer, team = app.test_client(), app.test_client()
+    log_in(buyer, world["buyer"])
+    meeting_id = request_as_buyer(buyer, world)
+    log_in(team, world["owner"])
+    data = {"revision": 1, "reason": "Not this year"}
+    assert team.post(f"/meetings/{meeting_id}/decline", data=data).status_code == 302
+    again = team.post(f"/meetings/{meeting_id}/decline", data=data)
+    assert again.status_code == 409
+    assert "changed meanwhile" in again.get_data(as_text=True)
+
+
+def test_decline_without_reason_and_a_bad_slot_are_400s(app, world):
+    buyer, team = app.test_client(), app.test_client()
+    log_in(buyer, world["buyer"])
+    assert buyer.post(f"/booths/{world['booth'].slug}/meetings/request",
+                      data={"slot": "venue@notanumber"}).status_code == 400
+    meeting_id = request_as_buyer(buyer, world)
+    log_in(team, world["owner"])
+    response = team.post(f"/meetings/{meeting_id}/decline", data={"revision": 1, "reason": ""})
+    assert response.status_code == 400
+
+
+def test_counter_proposal_and_the_buyer_accepts(app, world):
+    buyer, team = app.test_client(), app.test_client()
+    log_in(buyer, world["buyer"])
+    meeting_id = request_as_buyer(buyer, world)
+    log_in(team, world["owner"])
+    response = team.post(f"/meetings/{meeting_id}/counter", data={
+        "revision": 1, "slot": slot_value(venue(11, 14, 0)), "attendees": [world["owner"].id], "place": "stand",
+        "reason": "Afternoon suits us"})
+    assert response.status_code == 302
+    page = buyer.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert "Waiting for your answer" in page and "Afternoon suits us" in page
+    assert buyer.post(f"/meetings/{meeting_id}/accept", data={"revision": 2}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).status == "accepted"
+
+
+def test_cancel_and_outcome_and_open_an_inquiry(app, world, monkeypatch):
+    buyer, team = app.test_client(), app.test_client()
+    log_in(buyer, world["buyer"])
+    meeting_id = request_as_buyer(buyer, world)
+    log_in(team, world["owner"])
+    team.post(f"/meetings/{meeting_id}/accept", data={"revision": 1, "attendees": [world["owner"].id],
+                                                      "place": "stand"})
+    later = venue(11, 12)
+    monkeypatch.setattr("expo.meetings.services.utcnow", lambda: later)
+    monkeypatch.setattr("expo.meetings.routes.utcnow", lambda: later)
+    assert buyer.post(f"/meetings/{meeting_id}/outcome", data={"outcome": "held", "note": "Good"}).status_code == 302
+    page = buyer.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    link = f"/booths/{world['booth'].slug}/inquire?product={world['product'].id}"
+    assert link in page and "Open an inquiry" in page
+    inquiry_form = buyer.get(link).get_data(as_text=True)
+    assert re.search(rf'value="{world["product"].id}" id="product-{world["product"].id}"[^>]* checked', inquiry_form)
+
+
+def test_the_team_pauses_requests_and_sets_its_room(app, world):
+    team, buyer = app.test_client(), app.test_client()
+    log_in(team, world["owner"])
+    response = team.post(f"/booths/{world['booth'].slug}/meetings/settings",
+                         data={"requests_paused": "y", "video_url": "https://meet.example.com/nanning"})
+    assert response.status_code == 302
+    log_in(buyer, world["buyer"])
+    page = buyer.get(f"/booths/{world['booth'].slug}/meetings/request").get_data(as_text=True)
+    assert "not taking meeting requests" in page
+    refused = buyer.post(f"/booths/{world['booth'].slug}/meetings/request", data={"slot": slot_value(venue(11, 9))})
+    assert refused.status_code == 409
+
+
+def test_the_team_invites_a_buyer_who_wrote_to_it(app, world, factory):
+    factory.inquiry(world["booth"], world["buyer"])
+    team = app.test_client()
+    log_in(team, world["owner"])
+    chooser = team.get(f"/booths/{world['booth'].slug}/meetings/invite")
+    assert "Somchai Prasert" in chooser.get_data(as_text=True)
+    url = f"/booths/{world['booth'].slug}/meetings/invite?buyer={world['buyer'].id}"
+    assert team.get(url).status_code == 200
+    response = team.post(url, data={"slot": slot_value(venue(11, 9, 40)), "attendees": [world["owner"].id],
+                                    "place": "stand", "message": "Visit our stand"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    stranger = factory.user(name="Stranger")
+    assert team.get(f"/booths/{world['booth'].slug}/meetings/invite?buyer={stranger.id}").status_code == 404
+
+
+def test_availability_in_the_persons_zone(app, world):
+    client = app.test_client()
+    log_in(client, world["buyer"])
+    response = client.post("/my/availability", data={"mode": "online", "day": "2027-10-05", "starts": "09:00",
+                                                      "ends": "11:00"})
+    assert response.status_code == 302
+    page = client.get("/my/availability").get_data(as_text=True)
+    assert "Tue, Oct 5 9:00\u202fAM – 11:00\u202fAM" in page
+    bad = client.post("/my/availability", data={"mode": "venue", "edition": world["edition"].id,
+                                                "day": "2027-09-11", "starts": "01:00", "ends": "02:00"})
+    assert bad.status_code == 400 and "outside the meeting hours" in bad.get_data(as_text=True)
+
+
+def test_organizers_set_rules_tables_and_export_statistics(app, world, factory):
+    organizer = factory.organizer(world["edition"])
+    client = app.test_client()
+    log_in(client, organizer)
+    base = f"/editions/{world['edition'].slug}/organize/meetings"
+    assert client.get(base).status_code == 200
+    response = client.post(base, data={"slot_minutes": 30, "day_starts": "10:00", "day_ends": "16:00",
+                                       "max_pending_per_buyer": 5, "max_pending_per_team": 40})
+    assert response.status_code == 302
+    assert client.post(f"{base}/tables", data={"name": "T9", "capacity": 6}).status_code == 302
+    assert client.post(f"{base}/tables", data={"name": "T9", "capacity": 6}).status_code == 400
+    csv = client.get(f"{base}/statistics.csv")
+    assert csv.status_code == 200 and "Public Health" not in csv.get_data(as_text=True)
+    assert client.get(f"{base}/statistics.xlsx").data[:2] == b"PK"
+    assert client.get(f"{base}/statistics.pdf").status_code == 404
+
+
+def test_pages_run_a_constant_number_of_queries(app, world, factory):
+    buyer = app.test_client()
+    log_in(buyer, world["buyer"])
+    request_as_buyer(buyer, world, venue(11, 9))
+    team = app.test_client()
+    log_in(team, world["owner"])
+    path = f"/booths/{world['booth'].slug}/meetings?tab=awaiting_you"
+    few = count_queries(app, team, path)
+    for index, minute in enumerate((20, 40)):
+        other = factory.user(name=f"Buyer {index}")
+        client = app.test_client()
+        log_in(client, other)
+        request_as_buyer(client, world, venue(11, 9, minute))
+    assert count_queries(app, team, path) == few
