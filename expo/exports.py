@@ -84,6 +84,31 @@ def table_file(fmt: str, sheet_title: str, header: Sequence, rows: Iterable[Sequ
     raise ValueError(f"unknown export format {fmt!r}")
 
 
+def tables_file(fmt: str, tables: Sequence[tuple[str, Sequence, Iterable[Sequence]]]) -> bytes:
+    """Several (title, header, rows) tables: one sheet each in XLSX; one after another in CSV, each
+    under its title and apart by an empty line."""
+    if fmt == "xlsx":
+        output = io.BytesIO()
+        with StreamingWorkbook(output) as book:
+            sheets = [(book.add_sheet(title[:31], header=header), rows) for title, header, rows in tables]
+            for sheet, rows in sheets:
+                for row in rows:
+                    sheet.append(row)
+        return output.getvalue()
+    if fmt != "csv":
+        raise ValueError(f"unknown export format {fmt!r}")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for number, (title, header, rows) in enumerate(tables):
+        if number:
+            writer.writerow([])
+        writer.writerow(csv_safe_row([title]))
+        writer.writerow(csv_safe_row(header))
+        for row in rows:
+            writer.writerow(csv_safe_row(row))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def download(content: bytes, fmt: str, filename: str) -> Response:
     """The file as an attachment that no browser or proxy keeps: exports hold personal or business data."""
     return Response(content, mimetype=MIMETYPES[fmt], headers={

@@ -15,10 +15,11 @@ from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition
 from expo.extensions import db, limiter
-from expo.leads.routes import load_team_booth
+from expo.leads.routes.shared import load_team_booth
 from expo.leads.services import inquiry_product_choices
 from expo.lib.ranges import query_id
-from expo.meetings import exports, services, slots
+from expo import exports
+from expo.meetings import services, slots, statistics
 from expo.meetings.calendar import meeting_calendar
 from expo.meetings.forms import (AvailabilityForm, BuyerAcceptForm, CancelForm, ChooseBuyerForm, CounterForm,
                                  DeclineForm, InviteForm, OutcomeForm, RequestForm, RescheduleForm, SettingsForm,
@@ -33,8 +34,6 @@ bp = Blueprint("meetings", __name__)
 
 MEETINGS_PER_PAGE = 25
 REQUEST_LIMIT = "30 per hour"
-EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8",
-                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 @bp.app_template_filter("meeting_mode")
@@ -536,8 +535,7 @@ def delete_table(slug: str, table_id: int):
 @login_required
 def export_statistics(slug: str, fmt: str):
     edition = _organized_edition(slug)
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in exports.FORMATS:
         abort(404)
-    content = exports.statistics_file(current_user, edition, fmt)
-    return Response(content, mimetype=EXPORT_FORMATS[fmt], headers={
-        "Content-Disposition": f'attachment; filename="meetings-{edition.slug}.{fmt}"'})
+    content = statistics.statistics_file(current_user, edition, fmt)
+    return exports.download(content, fmt, f"meetings-{edition.slug}.{fmt}")

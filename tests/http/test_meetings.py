@@ -68,7 +68,7 @@ def test_the_booth_page_offers_a_meeting_and_the_form_lists_the_teams_slots_in_t
     text = form.get_data(as_text=True)
     assert form.status_code == 200
     # 09:00 at the venue is 08:00 in Bangkok.
-    assert "Sat, Sep 11 8:00\u202fAM – 8:20\u202fAM" in text
+    assert "Sat, Sep 11, 2027, 8:00\u202fAM – 8:20\u202fAM" in text
     assert re.search(rf'value="{world["product"].id}" id="product-{world["product"].id}"[^>]* checked', text)
 
 
@@ -78,12 +78,12 @@ def test_a_buyer_requests_and_the_team_accepts_and_both_see_it_in_their_agenda(a
     meeting_id = request_as_buyer(buyer, world)
     page = buyer.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert "Waiting for the other side" in page
-    assert "Sat, Sep 11 9:20\u202fAM – 9:40\u202fAM" in page  # 10:20 at the venue, in Bangkok's time
+    assert "Sat, Sep 11, 2027, 9:20\u202fAM – 9:40\u202fAM" in page  # 10:20 at the venue, in Bangkok's time
 
     log_in(team, world["staff"])
     inbox = team.get(f"/booths/{world['booth'].slug}/meetings").get_data(as_text=True)
     assert "Somchai Prasert" in inbox and "KN95 respirator" in inbox
-    assert "Sat, Sep 11 10:20\u202fAM" in inbox  # the team member's own zone
+    assert "Sat, Sep 11, 2027, 10:20\u202fAM" in inbox  # the team member's own zone
     page = team.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
     response = team.post(f"/meetings/{meeting_id}/accept", data={
@@ -211,7 +211,7 @@ def test_availability_in_the_persons_zone(app, world):
                                                       "ends": "11:00"})
     assert response.status_code == 302
     page = client.get("/my/availability").get_data(as_text=True)
-    assert "Tue, Oct 5 9:00\u202fAM – 11:00\u202fAM" in page
+    assert "Tue, Oct 5, 2027, 9:00\u202fAM – 11:00\u202fAM" in page
     bad = client.post("/my/availability", data={"mode": "venue", "edition": world["edition"].id,
                                                 "day": "2027-09-11", "starts": "01:00", "ends": "02:00"})
     assert bad.status_code == 400 and "outside the meeting hours" in bad.get_data(as_text=True)
