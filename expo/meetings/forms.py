@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from expo.lib.form_fields import DayField, WholeNumberField
+from expo.lib.form_fields import DayField, Form, WholeNumberField
 from expo.i18n import datetime_in_zone
 from expo.lib.ranges import parse_id, parse_whole_number
 from expo.meetings.models import SLOT_LENGTHS, Mode, Outcome, Place
@@ -94,7 +93,7 @@ class TeamArrangementMixin:
                            _text(self.video_url))
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     slot = SlotField(_l("Time"), validators=[InputRequired()])
     products = SelectMultipleField(_l("Products to talk about"), coerce=int, validators=[Optional()],
                                    description=_l("Optional: from the booth's catalogue."))
@@ -116,34 +115,34 @@ class InviteForm(TeamArrangementMixin, RequestForm):
     submit = SubmitField(_l("Invite to a meeting"))
 
 
-class ChooseBuyerForm(FlaskForm):
+class ChooseBuyerForm(Form):
     class Meta:
         csrf = False  # a GET that only chooses what the next form shows
 
     buyer = SelectField(_l("Buyer"), coerce=int, validators=[InputRequired()])
 
 
-class TeamAcceptForm(RevisionMixin, TeamArrangementMixin, FlaskForm):
+class TeamAcceptForm(RevisionMixin, TeamArrangementMixin, Form):
     submit = SubmitField(_l("Accept"))
 
 
-class BuyerAcceptForm(RevisionMixin, FlaskForm):
+class BuyerAcceptForm(RevisionMixin, Form):
     submit = SubmitField(_l("Accept"))
 
 
-class DeclineForm(RevisionMixin, FlaskForm):
+class DeclineForm(RevisionMixin, Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
                            render_kw={"rows": 2})
     submit = SubmitField(_l("Decline"))
 
 
-class CancelForm(RevisionMixin, FlaskForm):
+class CancelForm(RevisionMixin, Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
                            render_kw={"rows": 2})
     submit = SubmitField(_l("Cancel the meeting"))
 
 
-class CounterForm(RevisionMixin, TeamArrangementMixin, FlaskForm):
+class CounterForm(RevisionMixin, TeamArrangementMixin, Form):
     slot = SlotField(_l("Another time"), validators=[InputRequired()])
     reason = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
                            render_kw={"rows": 2})
@@ -159,7 +158,7 @@ class RescheduleForm(CounterForm):
     submit = SubmitField(_l("Move the meeting"))
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     outcome = RadioField(_l("How did it go?"), choices=[(Outcome.HELD.value, _l("We met")),
                                                         (Outcome.MISSED.value, _l("It did not take place"))],
                          validators=[InputRequired()])
@@ -168,7 +167,7 @@ class OutcomeForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     mode = RadioField(_l("Where"), default=Mode.VENUE.value,
                       choices=[(Mode.VENUE.value, _l("At the venue")), (Mode.ONLINE.value, _l("Online"))],
                       validators=[InputRequired()])
@@ -187,7 +186,7 @@ class AvailabilityForm(FlaskForm):
                           self.edition.data if self.mode.data == Mode.VENUE else None)
 
 
-class TeamSettingsForm(FlaskForm):
+class TeamSettingsForm(Form):
     requests_paused = BooleanField(_l("Pause incoming meeting requests"))
     video_url = StringField(_l("Your team's video room"), validators=[Optional(), Length(max=500)],
                             description=_l("An https:// link used for online meetings. Without one, each online "
@@ -195,7 +194,7 @@ class TeamSettingsForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     slot_minutes = SelectField(_l("Slot length"), coerce=int,
                                choices=[(minutes, _l("%(minutes)s minutes", minutes=minutes))
                                         for minutes in SLOT_LENGTHS])
@@ -212,7 +211,7 @@ class SettingsForm(FlaskForm):
                             self.max_pending_per_buyer.data, self.max_pending_per_team.data)
 
 
-class TableForm(FlaskForm):
+class TableForm(Form):
     name = StringField(_l("Table name"), validators=[DataRequired(), Length(max=60)])
     capacity = WholeNumberField(_l("Seats"), default=4, validators=[InputRequired(), NumberRange(min=2, max=50)])
     submit = SubmitField(_l("Add the table"))

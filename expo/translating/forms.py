@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from expo.lib.form_fields import Form
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 
 from expo.catalog import values
@@ -13,7 +13,7 @@ from expo.content_languages import content_languages, language_name
 from expo.translating.services import FieldKind, TranslatedField
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     submit = SubmitField(_l("Save translation"))
 
     def text_fields(self):
@@ -50,7 +50,7 @@ def translation_form_for(fields: tuple[TranslatedField, ...], language: str,
     return _Form(data=data)  # a submitted form's own values win
 
 
-class SourceLanguageForm(FlaskForm):
+class SourceLanguageForm(Form):
     source_language = SelectField(
         _l("Written in"),
         description=_l("The language of the texts in the editor. Changing it moves those texts into their "
