@@ -184,6 +184,8 @@ def register_blueprints(app: Flask) -> None:
     from expo.leads.routes.buyer import bp as inquiries_bp
     from expo.leads.routes.inbox import bp as lead_inbox_bp
     from expo.leads.routes.reports import bp as lead_reports_bp
+    from expo.matchmaking.hosted_routes import bp as hosted_buyers_bp
+    from expo.matchmaking.routes import bp as matchmaking_bp
     from expo.notifications.routes import bp as notifications_bp
     from expo.organize.lead_reports import bp as organize_lead_reports_bp
     from expo.organize.routes import bp as organize_bp
@@ -193,7 +195,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
                       broadcasts_bp, inquiries_bp, lead_inbox_bp, lead_reports_bp, organize_lead_reports_bp,
-                      exhibition_bp, dashboard_bp, audit_bp):
+                      exhibition_bp, dashboard_bp, audit_bp, matchmaking_bp, hosted_buyers_bp):
         app.register_blueprint(blueprint)
 
 

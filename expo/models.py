@@ -12,11 +12,21 @@ from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.leads.models import (InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, LeadReport, Quotation,
                                TradeInquiry)
+from expo.matchmaking.models import (BuyerProfile, HostedBuyer, HostedChoice, HostedProgramme, HostedTeam,
+                                     PlannedMeeting, Recommendation, TeamOffer)
 from expo.notifications.models import Notification, NotificationPreference, OutboxMessage
 from expo.registrations.models import Registration, SentReminder
 
 __all__ = [
     "AuditEntry",
+    "BuyerProfile",
+    "HostedBuyer",
+    "HostedChoice",
+    "HostedProgramme",
+    "HostedTeam",
+    "PlannedMeeting",
+    "Recommendation",
+    "TeamOffer",
     "Booth",
     "BoothDocument",
     "BoothPlacement",

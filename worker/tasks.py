@@ -14,6 +14,8 @@ from expo.engagement.buffer import MAX_BATCHES_PER_RUN, current_buffer
 from expo.engagement.services import store_events
 from expo.extensions import db
 from expo.leads import digest as lead_digest
+from expo.matchmaking import hosted as hosted_programme
+from expo.matchmaking import services as matchmaking
 from expo.leads import reports as lead_reports
 from expo.notifications import delivery, mailer
 from expo.notifications import services as notifications
@@ -157,5 +159,35 @@ def send_daily_lead_digests() -> int:
 @shared_task(name="leads.send_lead_digest", acks_late=True)
 def send_lead_digest(user_id: int, day: str) -> bool:
     sent = lead_digest.send_digest(user_id, date.fromisoformat(day))
+    db.session.commit()
+    return sent
+
+
+# Matchmaking: a task computes only if the change it was queued for is not computed yet (the stale flag).
+@shared_task(name="matchmaking.recompute_buyer", acks_late=True)
+def recompute_buyer_recommendations(user_id: int) -> int | None:
+    stored = matchmaking.recompute_for_buyer(user_id)
+    db.session.commit()
+    return stored
+
+
+@shared_task(name="matchmaking.recompute_company", acks_late=True)
+def recompute_company_recommendations(company_id: int) -> int | None:
+    stored = matchmaking.recompute_for_company(company_id)
+    db.session.commit()
+    return stored
+
+
+@shared_task(name="matchmaking.build_plan", acks_late=True)
+def build_hosted_buyer_plan(edition_id: int, version: int) -> str:
+    outcome = hosted_programme.build_plan(edition_id, version,
+                                         time_limit=float(current_app.config["HOSTED_PLAN_TIME_LIMIT"]))
+    db.session.commit()
+    return outcome
+
+
+@shared_task(name="matchmaking.notify_published", acks_late=True)
+def notify_hosted_plan_published(edition_id: int) -> int:
+    sent = hosted_programme.notify_published(edition_id)
     db.session.commit()
     return sent
