@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -302,5 +303,6 @@ def publish(slug: str):
         show_as_message(exc, "danger")
         return redirect(url_for("hosted_buyers.plan", slug=slug)), 303
     db.session.commit()
-    flash(_("The plan is published: %(count)s meetings. Everyone in it is being told.", count=count), "success")
+    flash(ngettext("The plan is published: %(num)s meeting. Everyone in it is being told.",
+                   "The plan is published: %(num)s meetings. Everyone in it is being told.", count), "success")
     return redirect(url_for("hosted_buyers.plan", slug=slug))

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from expo.accounts.models import User
@@ -202,7 +202,8 @@ def _note_catalogue_changes(session: Session, _context) -> None:
     one task per company per transaction, queued after the commit."""
     booths = {obj.booth_id for obj in (*session.new, *session.dirty, *session.deleted)
               if isinstance(obj, Product) and obj.booth_id is not None}
-    booths |= {obj.id for obj in (*session.new, *session.dirty) if isinstance(obj, Booth) and obj.id is not None}
+    booths |= {obj.id for obj in session.dirty
+               if isinstance(obj, Booth) and inspect(obj).attrs.status.history.has_changes()}
     queued = session.info.setdefault(_PENDING_BOOTHS_KEY, set())
     booths -= queued
     if not booths:

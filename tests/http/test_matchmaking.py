@@ -53,6 +53,8 @@ def test_a_buyer_saves_a_profile_and_sees_recommendations_with_reasons(app, fact
     assert "100 / 100" in page
     assert "Request a meeting" in page and f'href="/booths/{booth.slug}"' in page
     assert f"/booths/{booth.slug}/products/kn95" in page
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Guangxi Masks" in dashboard and "All recommendations and why" in dashboard
 
 
 def test_reasons_are_worded_in_the_reader_s_language(app, factory, client):
@@ -191,3 +193,23 @@ def test_an_offer_with_a_bad_value_is_refused(app, factory, client):
     assert response.status_code == 400
     response = client.post(f"/booths/{booth.slug}/offer", data={"certifications": "x" * 80})
     assert response.status_code == 400 and "at most 60 characters" in response.get_data(as_text=True)
+
+
+def test_a_booth_published_later_is_recommended_then(app, factory, client):
+    from expo.booths.models import Booth
+
+    categories = factory.categories()
+    owner = factory.user()
+    company = factory.company(owner=owner, name="Late Masks")
+    booth = factory.booth(company, status=Booth.Status.SUBMITTED)
+    factory.product(booth, name="FFP2 mask", category_id=categories["masks-respirators"])
+    buyer = factory.user()
+    log_in(client, buyer)
+    client.post("/my/sourcing-profile", data=_profile_form(categories))
+    run_recorded_tasks(app)
+    assert "Late Masks" not in client.get("/my/recommendations").get_data(as_text=True)
+    with app.app_context():  # as expo.booths.services.publish_booth leaves it
+        db.session.get(Booth, booth.id).status = Booth.Status.PUBLISHED
+        db.session.commit()
+    run_recorded_tasks(app)
+    assert "Late Masks" in client.get("/my/recommendations").get_data(as_text=True)
