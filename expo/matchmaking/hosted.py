@@ -198,12 +198,14 @@ def hosted_buyers_query(edition: Edition, status: str | None = None):
 
 def edition_exhibitors(edition: Edition) -> list[ExhibitorCompany]:
     """Approved companies whose published booth is placed in the edition, by name."""
+    # A booth may be placed in several of the edition's pavilions: IN, not a join, lists it once
+    # (and PostgreSQL cannot DISTINCT rows holding JSON).
+    placed = (select(Booth.company_id).join(BoothPlacement, BoothPlacement.booth_id == Booth.id)
+              .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED))
     return list(db.session.scalars(
-        select(ExhibitorCompany).join(Booth, Booth.company_id == ExhibitorCompany.id)
-        .join(BoothPlacement, BoothPlacement.booth_id == Booth.id)
-        .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED,
-               ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
-        .distinct().order_by(ExhibitorCompany.name, ExhibitorCompany.id)))
+        select(ExhibitorCompany)
+        .where(ExhibitorCompany.id.in_(placed), ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
+        .order_by(ExhibitorCompany.name, ExhibitorCompany.id)))
 
 
 def is_edition_exhibitor(company: ExhibitorCompany, edition: Edition) -> bool:
