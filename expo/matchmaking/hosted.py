@@ -402,6 +402,10 @@ def plan_query(edition: Edition, *, buyer_id: int | None = None, company_id: int
     return query
 
 
+def planned_count(edition: Edition) -> int:
+    return db.session.scalar(select(func.count(PlannedMeeting.id)).where(PlannedMeeting.edition_id == edition.id))
+
+
 def _editable_plan(actor: User, edition: Edition) -> HostedProgramme:
     ensure(can_manage_edition(actor, edition))
     programme = programme_of(edition)

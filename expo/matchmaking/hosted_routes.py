@@ -16,6 +16,7 @@ from expo.editions.models import Edition
 from expo.editions.routes import load_edition
 from expo.extensions import db
 from expo.lib.ranges import query_id
+from expo.pagination import requested_page
 from expo.matchmaking import hosted
 from expo.matchmaking.forms import InviteHostedBuyersForm, MovePlannedMeetingForm, ProgrammeSettingsForm
 from expo.matchmaking.models import Choice, HostedBuyer, PlannedMeeting
@@ -25,6 +26,7 @@ from expo.rules import show_as_message, show_on_form
 bp = Blueprint("hosted_buyers", __name__)
 
 PLAN_VIEWS = ("slot", "buyer", "exhibitor", "table")
+PLAN_PER_PAGE = 200
 CHOICE_VALUES = {choice.value for choice in Choice}
 
 
@@ -233,17 +235,19 @@ def plan(slug: str):
             query = query.where(PlannedMeeting.starts_at == datetime.fromisoformat(slot_arg))
         except ValueError:
             abort(404)
-    meetings = list(db.session.scalars(query.limit(2000)))
-    if view == "buyer":
-        meetings.sort(key=lambda m: (m.buyer.name, m.starts_at))
-    elif view == "exhibitor":
-        meetings.sort(key=lambda m: (m.company.name, m.starts_at))
-    elif view == "table":
-        meetings.sort(key=lambda m: (m.table_number, m.starts_at))
+    order = {"slot": (PlannedMeeting.starts_at, PlannedMeeting.table_number),
+             "buyer": (PlannedMeeting.buyer_id, PlannedMeeting.starts_at),
+             "exhibitor": (PlannedMeeting.company_id, PlannedMeeting.starts_at),
+             "table": (PlannedMeeting.table_number, PlannedMeeting.starts_at)}[view]
+    page = requested_page()
+    rows = list(db.session.scalars(query.order_by(None).order_by(*order, PlannedMeeting.id)
+                                   .limit(PLAN_PER_PAGE + 1).offset((page - 1) * PLAN_PER_PAGE)))
+    meetings, has_next = rows[:PLAN_PER_PAGE], len(rows) > PLAN_PER_PAGE
     move_form = MovePlannedMeetingForm(formdata=None)
     move_form.slot.choices = [(start.isoformat(), start) for start in grid]
     return render_template("matchmaking/plan.html", edition=edition, programme=programme, meetings=meetings,
-                           view=view, move_form=move_form, grid=grid, filtered=bool(
+                           view=view, move_form=move_form, grid=grid, page=page, has_next=has_next,
+                           total=hosted.planned_count(edition), filtered=bool(
                                request.args.get("buyer") or request.args.get("company") or request.args.get("table")
                                or slot_arg))
 

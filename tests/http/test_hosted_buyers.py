@@ -11,7 +11,7 @@ from sqlalchemy import select
 from expo.extensions import db
 from expo.matchmaking.models import PlannedMeeting
 from expo.notifications.models import Notification
-from tests.conftest import log_in, permission_failures, run_recorded_tasks
+from tests.conftest import count_queries, log_in, permission_failures, run_recorded_tasks
 
 # 09:00 in Shanghai on the edition's first day (10 Sep 2027), and the slots after it.
 FIRST_SLOT = "2027-09-10T01:00:00+00:00"
@@ -69,6 +69,17 @@ def test_invite_choose_plan_adjust_and_publish(app, factory, client):
     assert set(plan) == {(buyers[0].id, masks.id), (buyers[0].id, coffee.id), (buyers[1].id, coffee.id)}
     for view in ("slot", "buyer", "exhibitor", "table"):
         assert client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan?view={view}").status_code == 200
+    # A page at a time, in the same number of queries whatever it shows.
+    from expo.matchmaking import hosted_routes
+
+    queries_for_three = count_queries(app, client, f"/editions/{edition.slug}/organize/hosted-buyers/plan")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hosted_routes, "PLAN_PER_PAGE", 1)
+        second = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan?view=table&page=2"
+                            ).get_data(as_text=True)
+        assert "Page 2" in second and "Previous" in second and "Next" in second and "3 meetings" in second
+        assert count_queries(app, client, f"/editions/{edition.slug}/organize/hosted-buyers/plan") == \
+            queries_for_three
     by_buyer = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan?view=buyer&buyer={buyers[1].id}"
                           ).get_data(as_text=True)
     assert "Buyer 1" in by_buyer and "Buyer 0" not in by_buyer
