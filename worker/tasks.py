@@ -14,9 +14,9 @@ from expo.engagement.buffer import MAX_BATCHES_PER_RUN, current_buffer
 from expo.engagement.services import store_events
 from expo.extensions import db
 from expo.leads import digest as lead_digest
+from expo.leads import reports as lead_reports
 from expo.matchmaking import hosted as hosted_programme
 from expo.matchmaking import services as matchmaking
-from expo.leads import reports as lead_reports
 from expo.notifications import delivery, mailer
 from expo.notifications import services as notifications
 from expo.registrations import notify as registration_notices
