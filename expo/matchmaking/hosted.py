@@ -208,6 +208,14 @@ def edition_exhibitors(edition: Edition) -> list[ExhibitorCompany]:
         .order_by(ExhibitorCompany.name, ExhibitorCompany.id)))
 
 
+def programmes_of_booth(booth: Booth) -> list[tuple[Edition, HostedProgramme]]:
+    """The editions the booth is placed in that run a hosted-buyer programme (for the team's links)."""
+    return [tuple(row) for row in db.session.execute(
+        select(Edition, HostedProgramme).join(HostedProgramme, HostedProgramme.edition_id == Edition.id)
+        .where(Edition.id.in_(select(BoothPlacement.edition_id).where(BoothPlacement.booth_id == booth.id)))
+        .order_by(Edition.starts_on.desc()))]
+
+
 def is_edition_exhibitor(company: ExhibitorCompany, edition: Edition) -> bool:
     return any(c.id == company.id for c in edition_exhibitors(edition))
 

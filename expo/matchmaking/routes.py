@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from expo.booths.routes import load_booth_for_team
 from expo.catalog.services import category_tree
 from expo.extensions import db
-from expo.matchmaking import display, services
+from expo.matchmaking import display, hosted, services
 from expo.matchmaking.forms import SourcingProfileForm, TeamOfferForm
 from expo.pagination import requested_page
 from expo.rules import show_on_form
@@ -91,4 +91,5 @@ def edit_offer(slug: str):
 def buyers_who_fit(slug: str):
     booth = load_booth_for_team(slug)
     page = services.buyers_who_fit(booth.company, requested_page())
-    return render_template("matchmaking/buyers.html", booth=booth, page=page, reader=display.TEAM)
+    return render_template("matchmaking/buyers.html", booth=booth, page=page, reader=display.TEAM,
+                           programmes=hosted.programmes_of_booth(booth))

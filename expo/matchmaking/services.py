@@ -32,7 +32,7 @@ from expo.extensions import db
 from expo.leads.models import Incoterm
 from expo.matchmaking import scoring
 from expo.matchmaking.models import MAX_NOTE_LENGTH, MIN_SCORE, BuyerProfile, Recommendation, TeamOffer
-from expo.permissions import can_edit_booth, ensure, is_company_member
+from expo.permissions import ensure, is_company_member
 from expo.rules import RuleBroken
 
 RECOMPUTE_BUYER_TASK = "matchmaking.recompute_buyer"
@@ -387,10 +387,6 @@ def buyers_who_fit(company: ExhibitorCompany, page: int):
                     User.is_disabled.is_(False))
              .order_by(Recommendation.score.desc(), Recommendation.buyer_id))
     return _page(query, page)
-
-
-def can_see_buyers_who_fit(user: User | None, booth: Booth) -> bool:
-    return can_edit_booth(user, booth)
 
 
 def top_recommendations(user: User, limit: int = 3) -> list:

@@ -35,6 +35,8 @@ def _invite_and_choose(client, edition, organizer, teams, buyers):
         client.post("/logout")
     owner, company, booth = teams[0]
     log_in(client, owner)
+    fit = client.get(f"/booths/{booth.slug}/buyers-who-fit").get_data(as_text=True)
+    assert f"/editions/{edition.slug}/hosted-buyers/teams/{booth.slug}" in fit
     response = client.get(f"/editions/{edition.slug}/hosted-buyers/teams/{booth.slug}")
     page = response.get_data(as_text=True)
     assert "Buyer 0" in page, page[page.find("<main"):][:3000]
