@@ -42,6 +42,9 @@ MAX_LIST_ITEMS = 30
 MAX_CERTIFICATION_LENGTH = 60
 RECOMMENDATIONS_PER_PAGE = 20
 _PENDING_BOOTHS_KEY = "expo.matchmaking.changed_booths"
+# The product columns expo.matchmaking.services.offers reads.
+MATCHED_PRODUCT_FIELDS = ("booth_id", "name", "slug", "category_id", "hs_code", "min_order_quantity", "order_unit",
+                          "price_min", "price_max", "currency", "availability")
 
 # Languages people trade in, for "languages spoken": ISO 639-1 codes, named in the reader's language.
 SPOKEN_LANGUAGES = ("zh", "en", "vi", "th", "id", "ms", "km", "lo", "my", "tl", "ja", "ko", "hi", "ar", "fr",
@@ -200,7 +203,10 @@ def _note_catalogue_changes(session: Session, _context) -> None:
     """A product added, changed or deleted (the editor, the import, the demo), or a booth changed
     (published, suspended), makes its team's recommendations stale: marked in the same transaction,
     one task per company per transaction, queued after the commit."""
-    booths = {obj.booth_id for obj in (*session.new, *session.dirty, *session.deleted)
+    # Only what a match reads counts: a new picture or the search text changes no recommendation.
+    changed = [obj for obj in session.dirty if isinstance(obj, Product)
+               and any(inspect(obj).attrs[name].history.has_changes() for name in MATCHED_PRODUCT_FIELDS)]
+    booths = {obj.booth_id for obj in (*session.new, *changed, *session.deleted)
               if isinstance(obj, Product) and obj.booth_id is not None}
     booths |= {obj.id for obj in session.dirty
                if isinstance(obj, Booth) and inspect(obj).attrs.status.history.has_changes()}
