@@ -185,6 +185,8 @@ def register_blueprints(app: Flask) -> None:
     from expo.leads.routes.inbox import bp as lead_inbox_bp
     from expo.leads.routes.reports import bp as lead_reports_bp
     from expo.meetings.routes import bp as meetings_bp
+    from expo.matchmaking.hosted_routes import bp as hosted_buyers_bp
+    from expo.matchmaking.routes import bp as matchmaking_bp
     from expo.notifications.routes import bp as notifications_bp
     from expo.organize.lead_reports import bp as organize_lead_reports_bp
     from expo.organize.routes import bp as organize_bp
@@ -196,7 +198,7 @@ def register_blueprints(app: Flask) -> None:
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
                       broadcasts_bp, inquiries_bp, lead_inbox_bp, lead_reports_bp, organize_lead_reports_bp,
                       exhibition_bp, dashboard_bp, audit_bp, translating_bp,
-                      meetings_bp):
+                      meetings_bp, matchmaking_bp, hosted_buyers_bp):
         app.register_blueprint(blueprint)
 
 

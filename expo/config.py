@@ -142,6 +142,12 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "6")),
         "MAIL_RETRY_BASE_SECONDS": float(env.get("MAIL_RETRY_BASE_SECONDS", "30")),
         "STORAGE_PATH": storage_path,
+        # Matchmaking: seconds the worker waits after a profile, offer or catalogue change before it
+        # recomputes recommendations, so that a burst of edits is computed once.
+        "MATCHMAKING_RECOMPUTE_DELAY": _positive_int("MATCHMAKING_RECOMPUTE_DELAY",
+                                                     env.get("MATCHMAKING_RECOMPUTE_DELAY"), 5),
+        # The hosted-buyer scheduler's time limit, in seconds, for one plan.
+        "HOSTED_PLAN_TIME_LIMIT": _positive_int("HOSTED_PLAN_TIME_LIMIT", env.get("HOSTED_PLAN_TIME_LIMIT"), 45),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
         # Images (logos, banners, pictures, photos, attachments) with more pixels are refused from their
         # header, before decoding: 40 million is 160 MB of memory once decoded.

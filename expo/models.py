@@ -14,11 +14,21 @@ from expo.leads.models import (InquiryItem, InquiryMessage, InquiryNote, Inquiry
                                TradeInquiry)
 from expo.meetings.models import (Availability, Meeting, MeetingAttendee, MeetingHold, MeetingProduct,
                                   MeetingReminder, MeetingSettings, MeetingTable, TeamMeetingSettings)
+from expo.matchmaking.models import (BuyerProfile, HostedBuyer, HostedChoice, HostedProgramme, HostedTeam,
+                                     PlannedMeeting, Recommendation, TeamOffer)
 from expo.notifications.models import Notification, NotificationPreference, OutboxMessage
 from expo.registrations.models import Registration, SentReminder
 
 __all__ = [
     "AuditEntry",
+    "BuyerProfile",
+    "HostedBuyer",
+    "HostedChoice",
+    "HostedProgramme",
+    "HostedTeam",
+    "PlannedMeeting",
+    "Recommendation",
+    "TeamOffer",
     "Booth",
     "BoothDocument",
     "BoothPlacement",

@@ -16,6 +16,8 @@ from expo.extensions import db
 from expo.leads import digest as lead_digest
 from expo.leads import reports as lead_reports
 from expo.meetings import notify as meeting_notices
+from expo.matchmaking import hosted as hosted_programme
+from expo.matchmaking import services as matchmaking
 from expo.notifications import delivery, mailer
 from expo.notifications import services as notifications
 from expo.registrations import notify as registration_notices
@@ -180,5 +182,35 @@ def claim_due_meeting_reminders() -> int:
 @shared_task(name="meetings.send_reminder", acks_late=True)
 def send_meeting_reminder(meeting_id: int, person_id: int) -> bool:
     sent = meeting_notices.send_reminder(meeting_id, person_id)
+    db.session.commit()
+    return sent
+
+
+# Matchmaking: a task computes only if the change it was queued for is not computed yet (the stale flag).
+@shared_task(name="matchmaking.recompute_buyer", acks_late=True)
+def recompute_buyer_recommendations(user_id: int) -> int | None:
+    stored = matchmaking.recompute_for_buyer(user_id)
+    db.session.commit()
+    return stored
+
+
+@shared_task(name="matchmaking.recompute_company", acks_late=True)
+def recompute_company_recommendations(company_id: int) -> int | None:
+    stored = matchmaking.recompute_for_company(company_id)
+    db.session.commit()
+    return stored
+
+
+@shared_task(name="matchmaking.build_plan", acks_late=True)
+def build_hosted_buyer_plan(edition_id: int, version: int) -> str:
+    outcome = hosted_programme.build_plan(edition_id, version,
+                                         time_limit=float(current_app.config["HOSTED_PLAN_TIME_LIMIT"]))
+    db.session.commit()
+    return outcome
+
+
+@shared_task(name="matchmaking.notify_published", acks_late=True)
+def notify_hosted_plan_published(edition_id: int) -> int:
+    sent = hosted_programme.notify_published(edition_id)
     db.session.commit()
     return sent

@@ -46,6 +46,12 @@ class AuditAction(StrEnum):
     AUDIT_LOG_EXPORTED = "audit_log_exported"
     # For the API (not built yet): a request authenticated by a personal access token.
     API_TOKEN_USED = "api_token_used"
+    HOSTED_PROGRAMME_SETTINGS = "hosted_programme_settings"
+    HOSTED_BUYERS_INVITED = "hosted_buyers_invited"
+    HOSTED_PLAN_REQUESTED = "hosted_plan_requested"
+    PLANNED_MEETING_MOVED = "planned_meeting_moved"
+    PLANNED_MEETING_REMOVED = "planned_meeting_removed"
+    HOSTED_PLAN_PUBLISHED = "hosted_plan_published"
 
     @property
     def label(self) -> str:
@@ -73,6 +79,12 @@ ACTION_LABELS = {
     AuditAction.LEAD_REPORT_DOWNLOADED: _l("Order-lead report downloaded"),
     AuditAction.AUDIT_LOG_EXPORTED: _l("Audit log exported"),
     AuditAction.API_TOKEN_USED: _l("API token used"),
+    AuditAction.HOSTED_PROGRAMME_SETTINGS: _l("Hosted-buyer meeting hours changed"),
+    AuditAction.HOSTED_BUYERS_INVITED: _l("Hosted buyers invited"),
+    AuditAction.HOSTED_PLAN_REQUESTED: _l("Hosted-buyer plan requested"),
+    AuditAction.PLANNED_MEETING_MOVED: _l("Planned meeting moved"),
+    AuditAction.PLANNED_MEETING_REMOVED: _l("Planned meeting removed"),
+    AuditAction.HOSTED_PLAN_PUBLISHED: _l("Hosted-buyer plan published"),
 }
 
 
@@ -88,6 +100,7 @@ class AuditObject(StrEnum):
     LEAD_REPORT = "lead_report"
     AUDIT_LOG = "audit_log"
     API_TOKEN = "api_token"
+    HOSTED_PROGRAMME = "hosted_programme"
 
     @property
     def label(self) -> str:
@@ -104,6 +117,7 @@ OBJECT_LABELS = {
     AuditObject.LEAD_REPORT: _l("Order-lead report"),
     AuditObject.AUDIT_LOG: _l("Audit log"),
     AuditObject.API_TOKEN: _l("API token"),
+    AuditObject.HOSTED_PROGRAMME: _l("Hosted-buyer programme"),
 }
 
 

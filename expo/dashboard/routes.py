@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from expo.dashboard import services
 from expo.db_types import utcnow
+from expo.matchmaking import services as matchmaking
 
 bp = Blueprint("dashboard", __name__)
 
@@ -21,5 +22,6 @@ def show_dashboard():
         booth_days=services.team_days(current_user, now),
         edition_days=services.organizer_days(current_user, now),
         reviews=services.review_queue(current_user),
+        recommendations=matchmaking.top_recommendations(current_user),
         now=now,
     )

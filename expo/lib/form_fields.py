@@ -8,8 +8,9 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField, StringField
+from wtforms import DateField, DateTimeLocalField, DecimalField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Regexp, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from expo.i18n import wtforms_translations
 from expo.lib.ranges import FIRST_DAY, LAST_DAY, WHOLE_NUMBER, in_calendar, parse_whole_number
@@ -101,3 +102,10 @@ class DayField(_WithinCalendar, DateField):
 
 class LocalTimeField(_WithinCalendar, DateTimeLocalField):
     """A date and time (as typed in a time zone) on a day between FIRST_DAY and LAST_DAY."""
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices as a list of checkboxes (a multiple select is hard to use on a phone)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

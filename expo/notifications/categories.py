@@ -50,6 +50,10 @@ CATEGORIES: tuple[Category, ...] = (
              _l("For exhibitor teams: each morning, the previous day's new inquiries at your booths and the "
                 "visitors who share their contact details with you. Nothing is sent on days without news."),
              ("leads.daily_digest",)),
+    Category("matchmaking", _l("Hosted-buyer programme"),
+             _l("An organizers' invitation to an edition's hosted-buyer programme, and your meetings when its "
+                "plan is published."),
+             ("matchmaking.hosted_invitation", "matchmaking.schedule_published")),
 )
 
 CATEGORY_KEYS = tuple(category.key for category in CATEGORIES)

@@ -309,6 +309,7 @@ def test_the_report_service_itself_refuses_years_the_worker_cannot_compute(app, 
     from expo.booths.models import Booth
     from expo.leads import reports
 
+    recorded_tasks.clear()  # the world's catalogue queued its matchmaking recomputation
     with app.test_request_context():
         booth = db.session.get(Booth, int(world.values["booth_id"]))
         owner = db.session.merge(world.users["owner"])

@@ -59,6 +59,28 @@ MATRIX = {
         **dict.fromkeys(ROLES, 403), "anonymous": 302, "edition_organizer": 200, "organizer": 200, "admin": 200},
     ("GET", "/editions/{draft}/organize/meetings"): {**dict.fromkeys(ROLES, 404), "anonymous": 302,
                                                      "organizer": 200, "admin": 200},
+    # Matchmaking: a buyer's own profile and recommendations; a team's offer and the buyers who fit it
+    # (organizers of every edition may look at a booth's pages but not act: 403); the hosted-buyer
+    # programme for the edition's organizers only.
+    ("GET", "/my/sourcing-profile"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    ("GET", "/my/recommendations"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    ("GET", "/booths/{booth}/offer"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "own_staff": 200,
+                                       "organizer": 403, "admin": 403},
+    ("GET", "/booths/{booth}/buyers-who-fit"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "own_staff": 200,
+                                                "organizer": 403, "admin": 403},
+    ("GET", "/editions/{edition}/organize/hosted-buyers"): {**dict.fromkeys(ROLES, 403), "anonymous": 302,
+                                                            "edition_organizer": 200, "organizer": 200, "admin": 200},
+    ("GET", "/editions/{edition}/organize/hosted-buyers/plan"): {**dict.fromkeys(ROLES, 403), "anonymous": 302,
+                                                                 "edition_organizer": 200, "organizer": 200,
+                                                                 "admin": 200},
+    ("POST", "/editions/{edition}/organize/hosted-buyers/publish"): {**dict.fromkeys(ROLES, 403), "anonymous": 302,
+                                                                     "edition_organizer": 303, "organizer": 303,
+                                                                     "admin": 303},
+    ("GET", "/editions/{draft}/organize/hosted-buyers"): {**dict.fromkeys(ROLES, 404), "anonymous": 302,
+                                                          "organizer": 200, "admin": 200},
+    ("GET", "/editions/{edition}/hosted-buyers/invitation"): {**dict.fromkeys(ROLES, 404), "anonymous": 302},
+    ("GET", "/editions/{edition}/hosted-buyers/choices"): {**dict.fromkeys(ROLES, 404), "anonymous": 302},
+    ("GET", "/editions/{edition}/hosted-buyers/my-meetings"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
 }
 
 
@@ -69,6 +91,7 @@ def world(factory):
     other_owner = factory.user(name="Other owner")
     other_staff = factory.user(name="Other staff")
     company = factory.company(owner=owner, staff=[own_staff])
+    booth = factory.booth(company)
     factory.company(owner=other_owner, staff=[other_staff])
     edition = factory.edition()
     draft = factory.edition(status="draft")
@@ -92,6 +115,8 @@ def world(factory):
                                     video_url="https://meet.example.com/r"))
     values = {"edition": edition.slug, "draft": draft.slug, "company": company.slug,
               "attendee_id": users["attendee"].id, "booth": booth.slug, "meeting": meeting.id}
+    values = {"edition": edition.slug, "draft": draft.slug, "company": company.slug, "booth": booth.slug,
+              "attendee_id": users["attendee"].id}
     return users, values
 
 

@@ -45,7 +45,8 @@ def test_the_demo_shows_a_month_of_activity_and_loads_once(app, recorded_tasks):
         db.session.commit()
         edition_slug = edition.slug
         # The past mails nothing and its reports are compiled; the buyer's three tickets go out as any do.
-        assert [name for name, _args in recorded_tasks] == [TICKET_TASK] * 3
+        # (The catalogues it loads queue their teams' matchmaking recomputation, as any catalogue does.)
+        assert [name for name, _args in recorded_tasks if not name.startswith("matchmaking.")] == [TICKET_TASK] * 3
         db.session.commit()  # SQLite: the worker's session needs the write lock this one took reading
         run_recorded_tasks(app)
         buyer = db.session.scalar(select(User).where(User.email == "buyer@example.com"))

@@ -75,6 +75,9 @@ LEFT_TO_CODE_DEFAULT = {
     "ENGAGEMENT_TRACK_RATE_LIMIT": "code default is the product's limit",
     # Set only by the embedded supervisor (expo.embedded) for the one worker it runs; the stack may run several.
     "EXPO_SOLE_WORKER": "embedded mode only",
+    # Matchmaking: the recomputation's debounce and the scheduler's time limit suit production as they are.
+    "MATCHMAKING_RECOMPUTE_DELAY": "code default suits production",
+    "HOSTED_PLAN_TIME_LIMIT": "code default suits production",
 }
 
 
