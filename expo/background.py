@@ -45,9 +45,13 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
             "broadcasts.prepare",
             "broadcasts.send_batch",
             "leads.send_lead_digest",
+            "meetings.notify",
+            "meetings.send_reminder",
+            "matchmaking.notify_published",
         )),
         (REPORTS_QUEUE, (
             "leads.compile_lead_report",
+            "matchmaking.build_plan",  # a solver run of up to a minute
         )),
     )
     for name in names

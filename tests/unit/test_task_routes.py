@@ -23,8 +23,12 @@ INTENDED = {
     "broadcasts.prepare": EMAIL_QUEUE,
     "broadcasts.send_batch": EMAIL_QUEUE,
     "leads.send_lead_digest": EMAIL_QUEUE,
+    "meetings.notify": EMAIL_QUEUE,
+    "meetings.send_reminder": EMAIL_QUEUE,
+    "matchmaking.notify_published": EMAIL_QUEUE,
     # Reports and exports: seconds of work each, never urgent to the second.
     "leads.compile_lead_report": REPORTS_QUEUE,
+    "matchmaking.build_plan": REPORTS_QUEUE,
     # Everything else: sweeps, fan-outs, thumbnails, the engagement drain.
     "notifications.requeue_stalled_emails": DEFAULT_QUEUE,
     "registrations.claim_due_reminders": DEFAULT_QUEUE,
@@ -33,6 +37,9 @@ INTENDED = {
     "catalog.make_thumbnails": DEFAULT_QUEUE,
     "leads.requeue_stalled_lead_reports": DEFAULT_QUEUE,
     "leads.send_daily_lead_digests": DEFAULT_QUEUE,
+    "meetings.claim_due_reminders": DEFAULT_QUEUE,
+    "matchmaking.recompute_buyer": DEFAULT_QUEUE,
+    "matchmaking.recompute_company": DEFAULT_QUEUE,
 }
 
 
