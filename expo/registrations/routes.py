@@ -11,7 +11,7 @@ from expo.accounts.forms import ConfirmActionForm
 from expo.accounts.models import User, new_session_token
 from expo.editions.routes import load_edition
 from expo.extensions import db
-from expo.forums.calendar import build_calendar
+from expo.forums.calendar import AGENDA_REFRESH, build_calendar
 from expo.forums.routes import load_forum, load_session
 from expo.registrations import services, tickets
 from expo.registrations.forms import registration_form_for
@@ -150,5 +150,6 @@ def agenda_feed(token: str):
     if user is None or user.is_disabled:
         abort(404)
     sessions, streams = services.agenda_sessions(user)
-    content = build_calendar(_("Expo agenda of %(name)s", name=user.name), sessions, show_stream_for=streams)
+    content = build_calendar(_("Expo agenda of %(name)s", name=user.name), sessions, show_stream_for=streams,
+                             refresh=AGENDA_REFRESH)
     return Response(content, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
