@@ -14,6 +14,7 @@ from expo.leads.models import (InquiryItem, InquiryMessage, InquiryNote, Inquiry
                                TradeInquiry)
 from expo.notifications.models import Notification, NotificationPreference, OutboxMessage
 from expo.registrations.models import Registration, SentReminder
+from expo.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AuditEntry",
@@ -49,4 +50,7 @@ __all__ = [
     "Speaker",
     "TradeInquiry",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

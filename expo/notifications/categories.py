@@ -43,6 +43,10 @@ CATEGORIES: tuple[Category, ...] = (
              _l("For exhibitor teams: each morning, the previous day's new inquiries at your booths and the "
                 "visitors who share their contact details with you. Nothing is sent on days without news."),
              ("leads.daily_digest",)),
+    Category("webhooks", _l("Webhooks"),
+             _l("For whoever manages a webhook subscription: a subscription disabled after its deliveries kept "
+                "failing."),
+             ("webhooks.disabled",)),
 )
 
 CATEGORY_KEYS = tuple(category.key for category in CATEGORIES)
