@@ -70,6 +70,14 @@ LEFT_TO_CODE_DEFAULT = {
     "ENGAGEMENT_TRACK_RATE_LIMIT": "code default is the product's limit",
     # Set only by the embedded supervisor (expo.embedded) for the one worker it runs; the stack may run several.
     "EXPO_SOLE_WORKER": "embedded mode only",
+    # The organizer search engines read in the structured data; a deployment names its own when it wants.
+    "ORGANIZER_NAME": "code default is a neutral name",
+    # Webhooks: production refuses private addresses and plain http by default; delivery tuning is the policy.
+    "WEBHOOKS_ALLOW_PRIVATE": "code default is off in production",
+    "WEBHOOKS_TIMEOUT_SECONDS": "code default is the production policy",
+    "WEBHOOKS_MAX_ATTEMPTS": "code default is the production policy",
+    "WEBHOOKS_RETRY_BASE_SECONDS": "code default is the production policy",
+    "WEBHOOKS_DISABLE_AFTER_FAILURES": "code default is the production policy",
 }
 
 
