@@ -193,12 +193,14 @@ def register_blueprints(app: Flask) -> None:
     from expo.pavilions.routes import bp as pavilions_bp
     from expo.registrations.routes import bp as registrations_bp
     from expo.translating.routes import bp as translating_bp
+    from expo.webhooks.routes import bp as webhooks_bp
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
                       broadcasts_bp, inquiries_bp, lead_inbox_bp, lead_reports_bp, organize_lead_reports_bp,
                       exhibition_bp, dashboard_bp, audit_bp, translating_bp,
-                      meetings_bp, matchmaking_bp, hosted_buyers_bp):
+                      meetings_bp, matchmaking_bp, hosted_buyers_bp,
+                      webhooks_bp):
         app.register_blueprint(blueprint)
 
 

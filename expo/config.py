@@ -197,6 +197,16 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "WORKER_HEARTBEAT_PATH": instance_path / "worker-heartbeat",
         # Set by the embedded supervisor for the one worker it runs (see expo.embedded); nobody else should.
         "SOLE_WORKER": _flag(env.get("EXPO_SOLE_WORKER")),
+        # Who organises the expo, as search engines read it in the pages' structured data.
+        "ORGANIZER_NAME": env.get("ORGANIZER_NAME", "Expo"),
+        # Webhooks: loopback and private addresses (and plain http) only when allowed; development
+        # (the embedded setup) allows them unless told otherwise, production refuses them by default.
+        "WEBHOOKS_ALLOW_PRIVATE": _flag(env.get("WEBHOOKS_ALLOW_PRIVATE"), default=not production),
+        "WEBHOOKS_TIMEOUT_SECONDS": float(env.get("WEBHOOKS_TIMEOUT_SECONDS", "10")),
+        "WEBHOOKS_MAX_ATTEMPTS": _positive_int("WEBHOOKS_MAX_ATTEMPTS", env.get("WEBHOOKS_MAX_ATTEMPTS"), 8),
+        "WEBHOOKS_RETRY_BASE_SECONDS": float(env.get("WEBHOOKS_RETRY_BASE_SECONDS", "30")),
+        "WEBHOOKS_DISABLE_AFTER_FAILURES": _positive_int(
+            "WEBHOOKS_DISABLE_AFTER_FAILURES", env.get("WEBHOOKS_DISABLE_AFTER_FAILURES"), 15),
     }
 
 

@@ -18,6 +18,7 @@ from expo.matchmaking.models import (BuyerProfile, HostedBuyer, HostedChoice, Ho
                                      PlannedMeeting, Recommendation, TeamOffer)
 from expo.notifications.models import Notification, NotificationPreference, OutboxMessage
 from expo.registrations.models import Registration, SentReminder
+from expo.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AuditEntry",
@@ -70,4 +71,7 @@ __all__ = [
     "Speaker",
     "TradeInquiry",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

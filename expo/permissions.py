@@ -122,6 +122,16 @@ def can_manage_company_team(user: User | None, company: "ExhibitorCompany") -> b
     return is_company_owner(user, company)
 
 
+def can_manage_booth_webhooks(user: User | None, booth: "Booth") -> bool:
+    """A booth's webhooks send its inquiries and leads to another system: the company's owner decides that."""
+    return is_company_owner(user, booth.company)
+
+
+def can_manage_edition_webhooks(user: User | None, edition: "Edition") -> bool:
+    """An edition's webhooks carry its registrants: part of running that edition."""
+    return can_manage_edition(user, edition)
+
+
 def can_edit_company_application(user: User | None, company: "ExhibitorCompany") -> bool:
     return is_company_owner(user, company)
 

@@ -24,6 +24,11 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "requeue-stalled-webhooks": {
+        "task": "webhooks.requeue_stalled",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "requeue-stalled-lead-reports": {
         "task": "leads.requeue_stalled_lead_reports",
         "schedule": 120.0,

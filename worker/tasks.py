@@ -22,6 +22,7 @@ from expo.notifications import delivery, mailer
 from expo.notifications import services as notifications
 from expo.registrations import notify as registration_notices
 from expo.registrations import reminders
+from expo.webhooks import services as webhooks
 
 
 @shared_task(name="notifications.deliver_email", acks_late=True)
@@ -214,3 +215,25 @@ def notify_hosted_plan_published(edition_id: int) -> int:
     sent = hosted_programme.notify_published(edition_id)
     db.session.commit()
     return sent
+
+
+# Webhooks: on the default queue (the mail and report queues route other names).
+@shared_task(name="webhooks.deliver", acks_late=True)
+def deliver_webhook(delivery_id: int) -> str:
+    """Idempotent by the claim: a delivered, failed or held delivery is left alone."""
+    claim = webhooks.claim(delivery_id)
+    db.session.commit()  # the claim (and the attempt it counts) stands before the request goes out
+    if claim is None:
+        return "skipped"
+    response = webhooks.send(claim)
+    status = webhooks.record_outcome(claim, response)
+    db.session.commit()  # publishes the retry, if any, with its backoff
+    return status or "skipped"
+
+
+@shared_task(name="webhooks.requeue_stalled")
+def requeue_stalled_webhooks() -> int:
+    count = webhooks.requeue_stalled_deliveries()
+    db.session.commit()
+    return count
+

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from expo.lib.pagination import requested_page
-from expo import content_security_policy, uploads
+from expo import content_security_policy, structured_data, uploads
+from expo.structured_data import script_json
 from expo.booths import contacts, hours, services, video
 from expo.booths.forms import (ContactsForm, DocumentForm, HoursForm, ImagesForm, ProfileForm, ReviewForm, VideoForm,
                                file_stream)
@@ -82,6 +83,7 @@ def _booth_page(template: str, booth: Booth, status: int = 200, **extra):
         open_state=state,
         open_state_text=hours.describe_open_state(state, booth.timezone, now) if state else "",
         player_origin=origin,
+        structured_data=script_json(structured_data.booth_organization(booth)),
         **extra,
     ), status)
     if origin:

@@ -9,7 +9,8 @@ from flask_login import current_user
 from expo.lib.ranges import query_id
 from expo.lib.pagination import requested_page
 from expo.transactions import end_read_transaction
-from expo import uploads
+from expo import structured_data, uploads
+from expo.structured_data import script_json
 from expo.booths.models import Booth
 from expo.booths.routes import load_booth
 from expo.catalog import display, images, importer, services
@@ -54,6 +55,7 @@ def show_product(slug: str, product_slug: str):
         (product.images[0] if product.images else None)
     return render_template("catalog/product.html", booth=booth, company=booth.company, product=product,
                            main_image=main_image, others=services.other_products(product),
+                           structured_data=script_json(structured_data.product(product, booth)),
                            can_edit=can_edit_booth(current_user, booth),
                            saved=saved_ids(current_user, products=[product]))
 

@@ -12,7 +12,9 @@ from expo.editions import services
 from expo.editions.forms import EditionForm
 from expo.editions.models import Edition
 from expo.extensions import db
-from expo.forums.models import Forum
+from expo.forums.models import Forum, ProgrammeSession
+from expo import structured_data
+from expo.structured_data import script_json
 from expo.permissions import can_create_edition, can_manage_edition, can_view_edition, is_organizer, require
 from expo.lib.rules import show_on_form
 
@@ -88,7 +90,13 @@ def create_edition():
 def show_edition(slug: str):
     edition = load_edition(slug)
     main_forums = [forum for forum in edition.forums if forum.parent_id is None]
+    # The forums are the ones already loaded; this fills in their sessions and speakers in two queries.
+    forums = db.session.scalars(
+        select(Forum).where(Forum.edition_id == edition.id).order_by(Forum.position)
+        .options(selectinload(Forum.sessions).selectinload(ProgrammeSession.speakers))
+    ).all()
     return render_template("editions/show.html", edition=edition, main_forums=main_forums,
+                           structured_data=script_json(structured_data.edition_event(edition, forums)),
                            can_manage=can_manage_edition(current_user, edition))
 
 

@@ -39,6 +39,7 @@ from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import is_known_timezone
 from expo.leads import notify
+from expo.webhooks import announce as webhooks
 from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
 from expo.leads.services import LeadError
@@ -510,6 +511,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
         report.heartbeat_at = now
         db.session.flush()
         notify.report_finished(report)
+        webhooks.lead_report_ready(report)
         yield "done"
 
 

@@ -41,6 +41,7 @@ from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import format_day, is_known_timezone
 from expo.leads import notify
+from expo.webhooks import announce as webhooks
 from expo.leads.attachments import StoredAttachment
 from expo.leads.models import (Incoterm, InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, Quotation,
                                TradeInquiry)
@@ -182,6 +183,7 @@ def send_inquiry(buyer: User, booth: Booth, data: InquiryData,
     db.session.flush()
     _mark_read(buyer, inquiry, now)
     notify.inquiry_received(inquiry)
+    webhooks.inquiry_received(inquiry)
     return inquiry
 
 
@@ -451,6 +453,7 @@ def decide_quotation(buyer: User, inquiry: TradeInquiry, quotation: Quotation, *
     _move(inquiry, TradeInquiry.Status.WON if accept else TradeInquiry.Status.CONTACTED, now)
     db.session.flush()
     notify.quotation_decided(quotation)
+    webhooks.quotation_decided(quotation)
     return quotation
 
 

@@ -54,6 +54,10 @@ CATEGORIES: tuple[Category, ...] = (
              _l("An organizers' invitation to an edition's hosted-buyer programme, and your meetings when its "
                 "plan is published."),
              ("matchmaking.hosted_invitation", "matchmaking.schedule_published")),
+    Category("webhooks", _l("Webhooks"),
+             _l("For whoever manages a webhook subscription: a subscription disabled after its deliveries kept "
+                "failing."),
+             ("webhooks.disabled",)),
 )
 
 CATEGORY_KEYS = tuple(category.key for category in CATEGORIES)

@@ -11,7 +11,7 @@ from expo.accounts.forms import ConfirmActionForm
 from expo.accounts.models import User, new_session_token
 from expo.editions.routes import load_edition
 from expo.extensions import db
-from expo.forums.calendar import build_calendar
+from expo.forums.calendar import AGENDA_REFRESH, build_calendar
 from expo.forums.routes import load_forum, load_session
 from expo.meetings.calendar import meeting_events
 from expo.meetings.services import agenda_meetings
@@ -154,5 +154,5 @@ def agenda_feed(token: str):
     sessions, streams = services.agenda_sessions(user)
     meetings = meeting_events(agenda_meetings(user), user)
     content = build_calendar(_("Expo agenda of %(name)s", name=user.name), sessions, show_stream_for=streams,
-                             other_events=meetings)
+                             other_events=meetings, refresh=AGENDA_REFRESH)
     return Response(content, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})

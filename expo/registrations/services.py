@@ -26,6 +26,8 @@ from expo.forums.models import Forum, ForumQuestion, ProgrammeSession
 from expo.permissions import can_manage_edition, ensure
 from expo.registrations.models import Registration, new_ticket_code
 from expo.lib.rules import RuleBroken
+from expo.webhooks import announce as webhooks
+from expo.webhooks import events as webhook_events
 
 Target = ProgrammeSession | Forum
 
@@ -337,6 +339,7 @@ def _announce(registration: Registration) -> None:
     db.session.flush()
     if registration.status == Registration.Status.CONFIRMED:
         enqueue_after_commit(TICKET_TASK, registration.id)
+        webhooks.registration_changed(webhook_events.REGISTRATION_CONFIRMED, registration)
 
 
 def lock_target(target: Target) -> None:
@@ -366,6 +369,7 @@ def cancel(actor: User, registration: Registration, now: datetime | None = None)
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     db.session.flush()
+    webhooks.registration_changed(webhook_events.REGISTRATION_CANCELLED, registration)
     if registration.user_id != actor.id:
         record(actor, AuditAction.REGISTRATION_CANCELLED, registration, edition_id=forum_of(target).edition_id,
                before={"status": previous}, after={"status": Registration.Status.CANCELLED})
@@ -395,6 +399,7 @@ def promote_from_waitlist(target: Target, now: datetime | None = None) -> list[R
         first_in_line.confirmed_at = now
         db.session.flush()
         enqueue_after_commit(PROMOTED_TASK, first_in_line.id)
+        webhooks.registration_changed(webhook_events.REGISTRATION_PROMOTED, first_in_line)
         promoted.append(first_in_line)
     return promoted
 

@@ -20,6 +20,8 @@ from expo.forums.models import Forum, ProgrammeSession
 from expo.permissions import can_check_in, ensure
 from expo.registrations.models import Registration
 from expo.lib.rules import RuleBroken
+from expo.webhooks import announce as webhooks
+from expo.webhooks import events as webhook_events
 
 TICKET_PREFIX = "EXPO1."
 
@@ -101,6 +103,7 @@ def check_in(actor: User, payload: str, *, edition_id: int, now: datetime | None
     if first_time:
         record(actor, AuditAction.TICKET_CHECKED_IN, registration, edition_id=edition_id,
                before={"checked_in_at": None}, after={"checked_in_at": registration.checked_in_at})
+        webhooks.registration_changed(webhook_events.CHECKED_IN, registration)
     return CheckInResult(registration, first_time, registration.checked_in_at)
 
 

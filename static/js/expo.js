@@ -46,3 +46,25 @@
     select.addEventListener("change", function () { form.submit(); });
   });
 })();
+
+// A copy button (data-copy-target="<input id>") puts the input's value on the clipboard; without
+// the clipboard API it selects the text so the visitor can copy it themselves.
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) { return; }
+    var input = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!input) { return; }
+    input.select();
+    var done = function () {
+      var original = button.textContent;
+      button.textContent = button.getAttribute("data-copied-text") || original;
+      setTimeout(function () { button.textContent = original; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done, function () {});
+    } else if (document.execCommand && document.execCommand("copy")) {
+      done();
+    }
+  });
+})();

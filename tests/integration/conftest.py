@@ -112,6 +112,10 @@ def _service_environment(*, instance_path: Path, smtp_port: int) -> dict[str, st
         # tasks come back after the visibility timeout: seconds here, so the crash tests can wait.
         MAIL_TIMEOUT="2",
         BROKER_VISIBILITY_TIMEOUT="8",
+        # Webhook receivers in the tests listen on 127.0.0.1; retries a second apart, timeouts of two.
+        WEBHOOKS_ALLOW_PRIVATE="1",
+        WEBHOOKS_RETRY_BASE_SECONDS="1",
+        WEBHOOKS_TIMEOUT_SECONDS="2",
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -144,3 +144,84 @@ def test_anonymous_is_sent_to_log_in_and_back(client):
     response = client.get("/account")
     assert response.status_code == 302
     assert "/login?next=%2Faccount" in response.headers["Location"]
+
+
+# Webhooks: a booth's owner manages its subscriptions (staff are refused, other companies are not told
+# the booth has any); an edition's organizers manage the edition's.
+WEBHOOK_ROLES = ROLES + ("owner",)
+_TEAM_ONLY = {**dict.fromkeys(WEBHOOK_ROLES, 404), "anonymous": 302, "own_staff": 403, "owner": 200}
+_ORGANIZERS = {**dict.fromkeys(WEBHOOK_ROLES, 403), "anonymous": 302, "edition_organizer": 200, "organizer": 200,
+               "admin": 200}
+WEBHOOK_MATRIX = {
+    ("GET", "/booths/{booth}/webhooks/"): _TEAM_ONLY,
+    ("GET", "/booths/{booth}/webhooks/new"): _TEAM_ONLY,
+    ("GET", "/booths/{booth}/webhooks/{booth_hook}"): _TEAM_ONLY,
+    ("GET", "/booths/{booth}/webhooks/{booth_hook}/edit"): _TEAM_ONLY,
+    ("POST", "/booths/{booth}/webhooks/{booth_hook}/deliveries/{booth_delivery}/replay"): {**_TEAM_ONLY, "owner": 302},
+    ("POST", "/booths/{booth}/webhooks/{booth_hook}/secret"): _TEAM_ONLY,
+    ("GET", "/booths/{booth}/webhooks/{edition_hook}"): {**_TEAM_ONLY, "owner": 404},
+    ("GET", "/booths/{booth}/webhooks/{booth_hook}/deliveries/{booth_delivery}/replay"): dict.fromkeys(WEBHOOK_ROLES, 405),
+    ("GET", "/booths/{other_booth}/webhooks/"): {**dict.fromkeys(WEBHOOK_ROLES, 404), "anonymous": 302,
+                                                 "other_staff": 403},
+    ("GET", "/editions/{edition}/webhooks/"): _ORGANIZERS,
+    ("GET", "/editions/{edition}/webhooks/new"): _ORGANIZERS,
+    ("GET", "/editions/{edition}/webhooks/{edition_hook}"): _ORGANIZERS,
+    ("POST", "/editions/{edition}/webhooks/{edition_hook}/delete"): {**_ORGANIZERS, "edition_organizer": 302,
+                                                                      "organizer": 302, "admin": 302},
+    ("GET", "/editions/{edition}/webhooks/{booth_hook}"): {**_ORGANIZERS, "edition_organizer": 404, "organizer": 404,
+                                                           "admin": 404},
+    ("GET", "/editions/{draft}/webhooks/"): {**dict.fromkeys(WEBHOOK_ROLES, 404), "anonymous": 302,
+                                             "organizer": 200, "admin": 200},
+}
+
+
+@pytest.fixture()
+def webhook_world(app, factory, world):
+    from expo.extensions import db
+    from expo.webhooks.models import WebhookDelivery, WebhookSubscription
+
+    users, values = world
+    with app.app_context():
+        from expo.exhibitors.models import CompanyMember, ExhibitorCompany
+        from sqlalchemy import select
+
+        company = db.session.scalar(select(ExhibitorCompany).where(ExhibitorCompany.slug == values["company"]))
+        owner_id = next(m.user_id for m in company.members if m.role == CompanyMember.OWNER)
+        other = db.session.scalar(select(ExhibitorCompany).where(ExhibitorCompany.slug != values["company"]))
+        db.session.expunge_all()
+    from expo.accounts.models import User
+
+    with app.app_context():
+        users = {**users, "owner": db.session.get(User, owner_id)}
+        db.session.expunge_all()
+    booth = factory.booth(company)
+    other_booth = factory.booth(other)
+    with app.app_context():
+        from expo.editions.models import Edition
+
+        edition_id = db.session.scalar(select(Edition.id).where(Edition.slug == values["edition"]))
+        booth_hook = WebhookSubscription(booth_id=booth.id, url="https://crm.example.com/in",
+                                         events=["inquiry.received"], secret="whsec_c2VjcmV0c2VjcmV0c2VjcmV0")
+        edition_hook = WebhookSubscription(edition_id=edition_id, url="https://badges.example.com/in",
+                                           events=["registration.confirmed"], secret="whsec_c2VjcmV0c2VjcmV0c2VjcmV0")
+        db.session.add_all([booth_hook, edition_hook])
+        db.session.flush()
+        delivery = WebhookDelivery(subscription_id=booth_hook.id, event="inquiry.received", message_id="msg_1",
+                                   body="{}", status="failed")
+        db.session.add(delivery)
+        db.session.commit()
+        values = {**values, "booth": booth.slug, "other_booth": other_booth.slug, "booth_hook": booth_hook.id,
+                  "edition_hook": edition_hook.id, "booth_delivery": delivery.id}
+    return users, values
+
+
+@pytest.mark.parametrize("role", WEBHOOK_ROLES)
+def test_webhook_permission_matrix(app, webhook_world, role):
+    users, values = webhook_world
+    client = app.test_client()
+    if role != "anonymous":
+        log_in(client, users[role])
+    failures = permission_failures(client, [(method, template.format(**values), expected[role], {})
+                                            for (method, template), expected in WEBHOOK_MATRIX.items()],
+                                   anonymous=role == "anonymous")
+    assert not failures, "\n".join(failures)

@@ -78,6 +78,14 @@ LEFT_TO_CODE_DEFAULT = {
     # Matchmaking: the recomputation's debounce and the scheduler's time limit suit production as they are.
     "MATCHMAKING_RECOMPUTE_DELAY": "code default suits production",
     "HOSTED_PLAN_TIME_LIMIT": "code default suits production",
+    # The organizer search engines read in the structured data; a deployment names its own when it wants.
+    "ORGANIZER_NAME": "code default is a neutral name",
+    # Webhooks: production refuses private addresses and plain http by default; delivery tuning is the policy.
+    "WEBHOOKS_ALLOW_PRIVATE": "code default is off in production",
+    "WEBHOOKS_TIMEOUT_SECONDS": "code default is the production policy",
+    "WEBHOOKS_MAX_ATTEMPTS": "code default is the production policy",
+    "WEBHOOKS_RETRY_BASE_SECONDS": "code default is the production policy",
+    "WEBHOOKS_DISABLE_AFTER_FAILURES": "code default is the production policy",
 }
 
 

@@ -40,6 +40,8 @@ INTENDED = {
     "meetings.claim_due_reminders": DEFAULT_QUEUE,
     "matchmaking.recompute_buyer": DEFAULT_QUEUE,
     "matchmaking.recompute_company": DEFAULT_QUEUE,
+    "webhooks.deliver": DEFAULT_QUEUE,
+    "webhooks.requeue_stalled": DEFAULT_QUEUE,
 }
 
 

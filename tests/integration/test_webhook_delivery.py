@@ -1,0 +1,68 @@
+"""Webhooks through the real stack: a buyer's inquiry → PostgreSQL → Redis → worker → a receiver
+that verifies each signature, fails once with 500, once by not answering in time, then accepts."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from expo.accounts.models import User
+from expo.booths.models import Booth
+from expo.extensions import db
+from expo.leads.models import TradeInquiry
+from expo.leads.services import InquiryData, send_inquiry
+from expo.webhooks import services
+from expo.webhooks.models import WebhookDelivery
+from tests.integration.conftest import wait_for
+from tests.webhook_receiver import Receiver
+
+if TYPE_CHECKING:
+    from tests.integration.conftest import WorkerProcess
+
+pytestmark = pytest.mark.integration
+
+
+def test_signed_delivery_is_retried_after_a_500_and_a_timeout(app: Flask, factory, celery_worker: WorkerProcess):
+    owner = factory.user()
+    booth = factory.booth(factory.company(owner=owner, name="Guangxi Tea"))
+    product = factory.product(booth, name="Liupao tea")
+    buyer = factory.user()
+    with Receiver(answers=[500, "hang"], hang_seconds=4) as receiver:
+        with app.app_context():
+            subscription = services.create_subscription(
+                db.session.get(User, owner.id), services.SubscriptionData(receiver.url, "CRM", ("inquiry.received",)),
+                booth=db.session.get(Booth, booth.id))
+            db.session.commit()
+            receiver.secret = subscription.secret
+            inquiry = send_inquiry(db.session.get(User, buyer.id), db.session.get(Booth, booth.id), InquiryData(
+                kind=TradeInquiry.Kind.INQUIRY, message="Price for 2 tonnes?", product_ids=(product.id,)))
+            db.session.commit()  # the delivery row and the inquiry together; the task leaves now
+            inquiry_id = inquiry.id
+
+        def delivered():
+            with app.app_context():
+                delivery = db.session.scalars(select(WebhookDelivery)).one_or_none()
+                found = delivery if delivery is not None and delivery.status == "succeeded" else None
+                db.session.rollback()
+                return found
+
+        wait_for(delivered, what=lambda: f"the third attempt; received {len(receiver.received)}", timeout=60)
+    assert len(receiver.received) == 3
+    assert all(request.verified for request in receiver.received)
+    assert len({request.headers["webhook-id"] for request in receiver.received}) == 1
+    assert len({request.body for request in receiver.received}) == 1
+    assert json.loads(receiver.received[0].body)["data"]["inquiry"]["id"] == inquiry_id
+    with app.app_context():
+        delivery = db.session.scalars(select(WebhookDelivery)).one()
+        attempts = [(attempt.status_code, bool(attempt.error)) for attempt in delivery.attempt_log]
+        assert attempts == [(500, False), (None, True), (200, False)]
+        assert "no answer within 2 s" in delivery.attempt_log[1].error
+        assert all(attempt.response_ms is not None for attempt in delivery.attempt_log)
+        # Backoff: the second attempt about a second after the first, the third about two after the second.
+        started = [attempt.started_at for attempt in delivery.attempt_log]
+        assert (started[1] - started[0]).total_seconds() >= 0.9
+        assert (started[2] - started[1]).total_seconds() >= 1.9
