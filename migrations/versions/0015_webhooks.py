@@ -1,7 +1,7 @@
 """webhooks: subscriptions, deliveries as an outbox, and each attempt
 
 Revision ID: 0015_webhooks
-Revises: 0014_matchmaking (the lead renumbers)
+Revises: 0014_matchmaking
 Create Date: 2026-12-06 11:19:06.300271
 
 """
