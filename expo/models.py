@@ -1,6 +1,7 @@
 """Imports every feature's models so metadata (and Alembic) sees all tables."""
 
 from expo.accounts.models import EditionRole, User
+from expo.api.models import ApiToken
 from expo.audit.models import AuditEntry
 from expo.booths.models import Booth, BoothDocument, BoothPlacement
 from expo.broadcasts.models import Broadcast, BroadcastRecipient
@@ -16,6 +17,7 @@ from expo.notifications.models import Notification, NotificationPreference, Outb
 from expo.registrations.models import Registration, SentReminder
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "Booth",
     "BoothDocument",

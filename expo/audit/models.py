@@ -44,8 +44,10 @@ class AuditAction(StrEnum):
     REGISTRANTS_EXPORTED = "registrants_exported"
     LEAD_REPORT_DOWNLOADED = "lead_report_downloaded"
     AUDIT_LOG_EXPORTED = "audit_log_exported"
-    # For the API (not built yet): a request authenticated by a personal access token.
+    # A request authenticated by an API token (recorded at most once a minute per token).
     API_TOKEN_USED = "api_token_used"
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
 
     @property
     def label(self) -> str:
@@ -73,6 +75,8 @@ ACTION_LABELS = {
     AuditAction.LEAD_REPORT_DOWNLOADED: _l("Order-lead report downloaded"),
     AuditAction.AUDIT_LOG_EXPORTED: _l("Audit log exported"),
     AuditAction.API_TOKEN_USED: _l("API token used"),
+    AuditAction.API_TOKEN_CREATED: _l("API token created"),
+    AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
 }
 
 
