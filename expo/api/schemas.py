@@ -3,7 +3,8 @@ the OpenAPI document."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate
 
 from expo.booths.models import Booth
 from expo.broadcasts.models import Broadcast
@@ -359,8 +360,15 @@ class MessageBody(Schema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
 
 
+def _within_a_price_column(value) -> None:
+    # A plain function, not validate.Range: apispec would write a decimal's bounds as strings.
+    if not value.is_finite() or not 0 <= value < 10**12:
+        raise ValidationError(_l("Enter a price from 0 to 999,999,999,999.99."))
+
+
 class QuotationBody(Schema):
-    unit_price = fields.Decimal(required=True, places=2, validate=validate.Range(0, 10**11), as_string=True)
+    unit_price = fields.Decimal(required=True, places=2, validate=_within_a_price_column, as_string=True,
+                                metadata={"description": "Per unit, at most 999,999,999,999.99."})
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     quantity = fields.Integer(required=True, validate=validate.Range(1, MAX_ORDER_QUANTITY))
     unit = fields.String(required=True, validate=validate.Length(min=1, max=30))
