@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import (broadcast, embedded_load, engagement_record, exhibition_search, order_leads_report, page_weight,
+from bench import (api, broadcast, embedded_load, engagement_record, exhibition_search, order_leads_report, page_weight,
                    registration_race)
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "order_leads_report": order_leads_report.main,
     "page_weight": page_weight.main,
     "embedded_load": embedded_load.main,
+    "api": api.main,
 }
 
 
