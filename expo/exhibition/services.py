@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal, literal_column,
-                        or_, select, table, union_all)
+                        or_, select, table, type_coerce, union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
@@ -311,7 +311,10 @@ def _unindexed(column: ColumnElement) -> ColumnElement:
     on it (``id + 0``, ``status || ''``), and walks the index of the sort instead."""
     if not _is_sqlite():
         return column
-    return column.concat("") if isinstance(column.type, String) else column + 0
+    if isinstance(column.type, String) or isinstance(getattr(column.type, "impl_instance", None), String):
+        # A status column's type (StrEnumType) would take the '' for one of its members: plain text.
+        return type_coerce(column, String()).concat("")
+    return column + 0
 
 
 def _booth_conditions(criteria: SearchCriteria, plain=lambda column: column) -> list[ColumnElement[bool]]:
