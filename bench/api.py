@@ -176,8 +176,8 @@ def run(database_url: str | None = None, *, databases: Sequence[str] = ("sqlite"
 
 
 def format_report(report: dict[str, Any]) -> str:
-    lines = [f"api: {report['booths']} booths, {report['products']} products, {report['repeat']} requests a case, "
-             f"{report['cpus']} CPUs"]
+    lines = [(f"api: {report['booths']} booths, {report['products']} products, {report['repeat']} requests a case, "
+              f"{report['cpus']} CPUs")]
 
     def cells(row):
         return f"{row['p50']:.1f}", f"{row['p95']:.1f}", f"{row['max']:.1f}", f"{row['cpu_p50']:.1f}"
@@ -197,8 +197,8 @@ def format_report(report: dict[str, Any]) -> str:
         table.insert(1, " ".join("-" * width for width in widths))
         lines.extend(table)
         lines.extend(f"WRONG: {problem}" for problem in database["problems"])
-    lines += ["", f"target: p95 <= {TARGET_MS:.0f} ms server-side; load average {report['load_average'][0]:.1f} "
-                  f"before, {report['load_average'][1]:.1f} after"]
+    lines += ["", (f"target: p95 <= {TARGET_MS:.0f} ms server-side; load average {report['load_average'][0]:.1f} "
+                   f"before, {report['load_average'][1]:.1f} after")]
     return "\n".join(lines)
 
 

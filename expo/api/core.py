@@ -307,7 +307,7 @@ def _api_headers(response: Response) -> Response:
         # Somebody's own data: never kept by a browser or proxy, never readable by another site.
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Authorization")
-        for name in [name for name in response.headers.keys() if name.startswith("Access-Control-")]:
+        for name in [name for name, _value in response.headers.items() if name.startswith("Access-Control-")]:
             del response.headers[name]
     return response
 

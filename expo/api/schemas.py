@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
-from expo.booths.models import Booth
 from expo.broadcasts.models import Broadcast
 from expo.catalog.models import Product
 from expo.exhibition import services as exhibition
@@ -19,8 +18,8 @@ from expo.registrations.models import Registration
 
 from expo.api.core import DEFAULT_LIMIT, MAX_LIMIT
 
-Id = lambda **kw: fields.Integer(validate=validate.Range(1, MAX_ID), **kw)  # noqa: E731
-Money = lambda **kw: fields.Decimal(as_string=True, places=2, **kw)  # noqa: E731
+Id = lambda **kw: fields.Integer(validate=validate.Range(1, MAX_ID), **kw)
+Money = lambda **kw: fields.Decimal(as_string=True, places=2, **kw)
 
 
 class ProblemSchema(Schema):
