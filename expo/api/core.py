@@ -223,6 +223,8 @@ def problem_for(error: Exception) -> Response:
     if isinstance(error, RuleBroken):
         db.session.rollback()
         errors = {error.field: [str(error)]} if error.field else None
+        if isinstance(getattr(error, "errors", None), dict):  # several fields at once (a forum's questions)
+            errors = {f"answers.{key}": [str(message)] for key, message in error.errors.items()}
         return problem_response(error.status, str(error), kind="rule-broken", errors=errors)
     if isinstance(error, NotAllowed):
         db.session.rollback()

@@ -332,3 +332,18 @@ def test_token_pages_permissions(app, client, world):
     log_in(client, world["organizer"])
     assert client.get("/editions/caexpo-2027/organize/api-tokens").status_code == 200
     assert client.get("/exhibitors/hanoi-coffee/api-tokens").status_code == 404
+
+
+def test_a_forum_s_required_question_is_a_field_error(app, client, world, factory):
+    from expo.forums.models import ForumQuestion
+
+    with app.app_context():
+        db.session.add(ForumQuestion(forum_id=world["forum"].id, label="Company size", kind="text", required=True))
+        db.session.commit()
+        question_id = db.session.scalar(select(ForumQuestion.id))
+    secret = make_token(app, world["buyer"], ["registrations:write"])
+    url = f"/api/v1/sessions/{world['session'].id}/registrations"
+    refused = client.post(url, json={"answers": {}}, headers=bearer(secret))
+    assert refused.status_code == 400 and f"answers.{question_id}" in refused.get_json()["errors"]
+    accepted = client.post(url, json={"answers": {str(question_id): "50 people"}}, headers=bearer(secret))
+    assert accepted.status_code == 201, accepted.get_json()
