@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import (broadcast, embedded_load, engagement_record, exhibition_search, hosted_buyer_schedule, meeting_race,
-                   order_leads_report, page_weight, registration_race)
+from bench import (api, broadcast, embedded_load, engagement_record, exhibition_search, hosted_buyer_schedule,
+                   meeting_race, order_leads_report, page_weight, registration_race)
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,
@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "page_weight": page_weight.main,
     "embedded_load": embedded_load.main,
     "hosted_buyer_schedule": hosted_buyer_schedule.main,
+    "api": api.main,
 }
 
 

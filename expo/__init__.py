@@ -194,14 +194,17 @@ def register_blueprints(app: Flask) -> None:
     from expo.registrations.routes import bp as registrations_bp
     from expo.translating.routes import bp as translating_bp
     from expo.webhooks.routes import bp as webhooks_bp
+    from expo.api import core as api
+    from expo.api.pages import bp as api_tokens_bp
 
     for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
                       exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
                       broadcasts_bp, inquiries_bp, lead_inbox_bp, lead_reports_bp, organize_lead_reports_bp,
                       exhibition_bp, dashboard_bp, audit_bp, translating_bp,
                       meetings_bp, matchmaking_bp, hosted_buyers_bp,
-                      webhooks_bp):
+                      webhooks_bp, api_tokens_bp):
         app.register_blueprint(blueprint)
+    api.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -181,6 +181,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         # Requests per client address.
         "SIGNUP_RATE_LIMIT": _rate_limit("SIGNUP_RATE_LIMIT", env.get("SIGNUP_RATE_LIMIT"), "60 per hour"),
         "RESET_RATE_LIMIT": _rate_limit("RESET_RATE_LIMIT", env.get("RESET_RATE_LIMIT"), "30 per hour"),
+        # Requests one API token may make (requests without a token: per client address).
+        "API_RATE_LIMIT": _rate_limit("API_RATE_LIMIT", env.get("API_RATE_LIMIT"), "360 per minute"),
         "CONFIRM_TOKEN_MAX_AGE": 3 * 24 * 3600,
         "RESET_TOKEN_MAX_AGE": 3600,
         "BABEL_DEFAULT_LOCALE": "en",

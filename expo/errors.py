@@ -35,8 +35,18 @@ def render_error(code: int, detail: str | None = None):
 
 
 def register(app: Flask) -> None:
+    from expo.api.core import ApiProblem, is_api_request, problem_for
+    from expo.lib.rules import RuleBroken
+
+    @app.errorhandler(ApiProblem)
+    def _api_problem(error: ApiProblem):
+        db.session.rollback()
+        return problem_for(error)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if is_api_request():
+            return problem_for(error)  # RFC 9457 problem details, whatever the status
         if error.code not in MESSAGES:
             return error
         detail = None
@@ -46,11 +56,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError):
+        if is_api_request():
+            return problem_for(error)
         return render_error(400, str(_l("The form expired or was sent from another site. Reload the page and send it again.")))
 
     @app.errorhandler(NotAllowed)
     def _not_allowed(error: NotAllowed):
         db.session.rollback()
+        if is_api_request():
+            return problem_for(error)
         return render_error(403)
 
     @app.errorhandler(InternalServerError)
@@ -58,4 +72,15 @@ def register(app: Flask) -> None:
         original = getattr(error, "original_exception", None)
         app.logger.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
         db.session.rollback()
+        if is_api_request():
+            return problem_for(error)
         return render_error(500)
+
+    @app.errorhandler(RuleBroken)
+    def _rule_broken(error: RuleBroken):
+        # Views catch the rules they expect; one that reaches here was raised under the API, whose
+        # views let every refusal through to be answered as a problem.
+        db.session.rollback()
+        if is_api_request():
+            return problem_for(error)
+        return render_error(error.status if error.status in MESSAGES else 400, str(error))

@@ -1,6 +1,7 @@
 """Imports every feature's models so metadata (and Alembic) sees all tables."""
 
 from expo.accounts.models import EditionRole, User
+from expo.api.models import ApiToken
 from expo.audit.models import AuditEntry
 from expo.booths.models import Booth, BoothDocument, BoothPlacement
 from expo.broadcasts.models import Broadcast, BroadcastRecipient
@@ -21,6 +22,7 @@ from expo.registrations.models import Registration, SentReminder
 from expo.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "BuyerProfile",
     "HostedBuyer",

@@ -214,6 +214,21 @@ def can_view_audit_log(user: User | None, edition: "Edition | None") -> bool:
     return is_admin(user) if edition is None else is_organizer(user, edition)
 
 
+def can_make_personal_tokens(user: User | None) -> bool:
+    """Anyone signed in may let a program act as them through the API, within the scopes they choose."""
+    return _signed_in(user)
+
+
+def can_manage_team_tokens(user: User | None, company: "ExhibitorCompany") -> bool:
+    """Team tokens let a program handle the whole team's leads: the owner decides, as for the team itself."""
+    return is_company_owner(user, company)
+
+
+def can_manage_edition_tokens(user: User | None, edition: "Edition") -> bool:
+    """Edition tokens read registrants and check tickets in: part of running that edition."""
+    return can_manage_edition(user, edition)
+
+
 def can_see_dev_outbox(config, client_address: str | None) -> bool:
     """The local mail outbox holds every e-mail, reset links included, so it hands out accounts: it
     exists only in development without a mail server, on a server that listens on loopback alone,

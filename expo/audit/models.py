@@ -44,7 +44,7 @@ class AuditAction(StrEnum):
     REGISTRANTS_EXPORTED = "registrants_exported"
     LEAD_REPORT_DOWNLOADED = "lead_report_downloaded"
     AUDIT_LOG_EXPORTED = "audit_log_exported"
-    # For the API (not built yet): a request authenticated by a personal access token.
+    # A request authenticated by an API token (recorded at most once a minute per token).
     API_TOKEN_USED = "api_token_used"
     HOSTED_PROGRAMME_SETTINGS = "hosted_programme_settings"
     HOSTED_BUYERS_INVITED = "hosted_buyers_invited"
@@ -52,6 +52,8 @@ class AuditAction(StrEnum):
     PLANNED_MEETING_MOVED = "planned_meeting_moved"
     PLANNED_MEETING_REMOVED = "planned_meeting_removed"
     HOSTED_PLAN_PUBLISHED = "hosted_plan_published"
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
 
     @property
     def label(self) -> str:
@@ -85,6 +87,8 @@ ACTION_LABELS = {
     AuditAction.PLANNED_MEETING_MOVED: _l("Planned meeting moved"),
     AuditAction.PLANNED_MEETING_REMOVED: _l("Planned meeting removed"),
     AuditAction.HOSTED_PLAN_PUBLISHED: _l("Hosted-buyer plan published"),
+    AuditAction.API_TOKEN_CREATED: _l("API token created"),
+    AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
 }
 
 

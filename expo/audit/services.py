@@ -53,6 +53,8 @@ def describe(obj: Any) -> Subject:
         return Subject(AuditObject.FORUM, obj.id, obj.title)
     if table == "registrations":
         return Subject(AuditObject.REGISTRATION, obj.id, f"{obj.user.name} <{obj.user.email}>: {obj.target.title}")
+    if table == "api_tokens":
+        return Subject(AuditObject.API_TOKEN, obj.id, f"{obj.name} ({obj.prefix}…)")
     if table == "lead_reports":
         if obj.booth is not None:
             scope = obj.booth.company.name

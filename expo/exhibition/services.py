@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal, literal_column,
-                        or_, select, table, union_all)
+                        or_, select, table, type_coerce, union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
@@ -147,16 +147,32 @@ class SearchResults:
         return self.counts[self.criteria.kind].more and self.page.page == self.page.pages
 
 
-def search(criteria: SearchCriteria) -> SearchResults:
-    """The page of results the criteria ask for, and the count of each kind (for the tabs)."""
+@dataclass
+class Found:
+    """What a search found before anything is loaded to show it: the ids of the asked-for page.
+    The API answers a client whose copy is current (ETag) from this alone."""
+
+    criteria: SearchCriteria
+    sort: str
+    counts: dict[str, ResultCount]
+    ids: list[int]
+    page: int
+    pages: int
+    terms: list[SearchTerm]
+    ranked: list | None = None
+    nothing_searchable: bool = False
+
+
+def find(criteria: SearchCriteria) -> Found:
+    """The ids of the page of results the criteria ask for, and the count of each kind (for the tabs)."""
     terms = parse_query(criteria.text)
     sort = criteria.sort if criteria.sort in SORTS[criteria.kind] else ""
     if sort == RELEVANCE and not terms:
         sort = ""
     sort = sort or (RELEVANCE if terms else NEWEST)
     if criteria.text.strip() and not terms:
-        empty = ResultPage([], 1, 1)
-        return SearchResults(criteria, sort, {kind: ResultCount(0) for kind in KINDS}, empty, nothing_searchable=True)
+        return Found(criteria, sort, {kind: ResultCount(0) for kind in KINDS}, [], 1, 1, terms,
+                     nothing_searchable=True)
     shown = _Finder.for_kind(criteria.kind, criteria, terms)
     other_kind = BOOTHS if criteria.kind == PRODUCTS else PRODUCTS
     ids, count = shown.page(sort, max(1, criteria.page))
@@ -166,9 +182,18 @@ def search(criteria: SearchCriteria) -> SearchResults:
         ids, count = shown.page(sort, last)
     page_number = min(max(1, criteria.page), _page_count(count))
     counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
+    return Found(criteria, sort, counts, list(ids), page_number, _page_count(count), terms, ranked=shown.ranked)
+
+
+def search(criteria: SearchCriteria) -> SearchResults:
+    """The page of results the criteria ask for, and the count of each kind (for the tabs)."""
+    found = find(criteria)
+    if found.nothing_searchable:
+        return SearchResults(criteria, found.sort, found.counts, ResultPage([], 1, 1), nothing_searchable=True)
+    ids = found.ids
     items = product_cards(ids, with_supplier=True) if criteria.kind == PRODUCTS else load_booths(ids)
-    return SearchResults(criteria, sort, counts, ResultPage(items, page_number, _page_count(count)),
-                         facets=facets(criteria, terms, ranked=shown.ranked))
+    return SearchResults(criteria, found.sort, found.counts, ResultPage(items, found.page, found.pages),
+                         facets=facets(criteria, found.terms, ranked=found.ranked))
 
 
 # --- counts beside the results -------------------------------------------------------------------
@@ -321,7 +346,10 @@ def _unindexed(column: ColumnElement) -> ColumnElement:
     on it (``id + 0``, ``status || ''``), and walks the index of the sort instead."""
     if not _is_sqlite():
         return column
-    return column.concat("") if isinstance(column.type, String) else column + 0
+    if isinstance(column.type, String) or isinstance(getattr(column.type, "impl_instance", None), String):
+        # A status column's type (StrEnumType) would take the '' for one of its members: plain text.
+        return type_coerce(column, String()).concat("")
+    return column + 0
 
 
 def _booth_conditions(criteria: SearchCriteria, plain=lambda column: column) -> list[ColumnElement[bool]]:

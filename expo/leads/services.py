@@ -480,7 +480,8 @@ def allowed_moves(inquiry: TradeInquiry) -> tuple[str, ...]:
 def change_status(actor: User, inquiry: TradeInquiry, status: str) -> None:
     permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
     if status not in tuple(TradeInquiry.Status):
-        raise LeadError(_("Choose one of the options."), "status")
+        # An edited form (or an API client) naming no status at all: not a conflict, a bad request.
+        raise LeadError(_("Choose a status from the list."), "status")
     if status not in allowed_moves(inquiry):
         raise InquiryConflict(_("An inquiry that is %(current)s cannot be marked %(wanted)s.",
                                 current=inquiry.status.label, wanted=TradeInquiry.Status(status).label), "status")

@@ -451,7 +451,7 @@ def test_a_status_that_does_not_exist_is_refused_with_a_reason(app, client, expo
     log_in(client, expo["staff"])
     response = client.post(team_url(expo, inquiry, "/status"), data={"status": status})
     assert response.status_code == 400
-    assert "Choose one of the options." in response.get_data(as_text=True)
+    assert "Choose a status from the list." in response.get_data(as_text=True)
     assert status_of(app, inquiry) == "new"
 
 

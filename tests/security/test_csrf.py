@@ -13,12 +13,29 @@ from tests.conftest import log_in
 EXEMPT = {
     "core.healthz": "a read-only probe for load balancers",
 }
+# The JSON API takes no CSRF token because no cookie authenticates it: only an Authorization header,
+# which another site cannot make a browser send (a session cookie alone gets 401:
+# tests/security/test_api_permissions.py and tests/http/test_api_private.py).
+EXEMPT_BLUEPRINTS = ("api_people.", "api_leads.", "api_organize.")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def state_changing_rules(app) -> list[Rule]:
     return sorted((rule for rule in app.url_map.iter_rules()
-                   if rule.methods & STATE_CHANGING and rule.endpoint not in EXEMPT), key=lambda rule: rule.rule)
+                   if rule.methods & STATE_CHANGING and rule.endpoint not in EXEMPT
+                   and not rule.endpoint.startswith(EXEMPT_BLUEPRINTS)), key=lambda rule: rule.rule)
+
+
+def test_every_api_write_refuses_a_session_cookie_without_a_token(app, factory):
+    client = app.test_client()
+    log_in(client, factory.admin())
+    rules = [rule for rule in app.url_map.iter_rules()
+             if rule.methods & STATE_CHANGING and rule.endpoint.startswith(EXEMPT_BLUEPRINTS)]
+    assert len(rules) >= 8
+    for rule in rules:
+        for method in sorted(rule.methods & STATE_CHANGING):
+            response = client.open(example_path(rule), method=method, json={})
+            assert response.status_code == 401, f"{method} {rule.rule}"
 
 
 def example_path(rule: Rule) -> str:

@@ -112,3 +112,10 @@ def test_trusted_proxy_sets_the_client_address_for_rate_limits(tmp_path, monkeyp
 ])
 def test_config_knows_whether_the_server_listens_beyond_this_machine(tmp_path, host, loopback_only):
     assert load_config(tmp_path, {"HOST": host})["LISTENS_ON_LOOPBACK_ONLY"] is loopback_only
+
+
+def test_api_rate_limit_defaults_to_360_a_minute_and_a_garbled_one_stops_the_start(tmp_path):
+    assert load_config(tmp_path, {})["API_RATE_LIMIT"] == "360 per minute"
+    assert load_config(tmp_path, {"API_RATE_LIMIT": "1000 per hour"})["API_RATE_LIMIT"] == "1000 per hour"
+    with pytest.raises(ConfigError, match="API_RATE_LIMIT must be one limit"):
+        load_config(tmp_path, {"API_RATE_LIMIT": "lots"})

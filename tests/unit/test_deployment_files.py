@@ -70,6 +70,7 @@ LEFT_TO_CODE_DEFAULT = {
     "ACCOUNT_MAIL_LIMIT": "code default is the product's limit",
     "SIGNUP_RATE_LIMIT": "code default is the product's limit",
     "RESET_RATE_LIMIT": "code default is the product's limit",
+    "API_RATE_LIMIT": "code default is the product's limit",
     # Engagement: the buffer's cap bounds Redis memory (about 300 bytes an event); the track limit is a product limit.
     "ENGAGEMENT_BUFFER_CAP": "code default suits production",
     "ENGAGEMENT_TRACK_RATE_LIMIT": "code default is the product's limit",

@@ -1,0 +1,171 @@
+"""An exhibitor team's leads: its booth's inquiries, replies, quotations and status, the ranked
+leads and the order-lead reports (scopes leads:*). Personal tokens of any team member, and the
+team's own tokens; the same services and permission predicates as the lead inbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from expo.api import presenters
+from expo.api.core import ApiBlueprint, actor, current_token, keyset_page, offset_page
+from expo.api.models import ApiToken
+from expo.api.schemas import (InboxArgs, InquiryDetailSchema, InquiryPage, LeadPage, LeadsArgs, MessageBody,
+                              MessagePage, MessageSchema, PrivateListArgs, QuotationBody, QuotationSchema,
+                              ReportBody, ReportPage, ReportSchema, StatusBody)
+from expo.booths.models import Booth
+from expo.exhibitors.models import CompanyMember, ExhibitorCompany
+from expo.extensions import db
+from expo.leads import reports, scoring, services
+from expo.leads.models import InquiryMessage, LeadReport, TradeInquiry
+from expo.permissions import can_handle_inquiries
+
+bp = ApiBlueprint("api_leads", __name__, description="An exhibitor team's inquiries, leads and reports.")
+
+
+def _team_booth(slug: str) -> Booth:
+    """The booth whose leads the token's person handles, within a team token's own company; any
+    other booth is not acknowledged (404), as on the lead pages."""
+    booth = db.session.scalar(
+        select(Booth).where(Booth.slug == slug)
+        .options(joinedload(Booth.company).selectinload(ExhibitorCompany.members).joinedload(CompanyMember.user)))
+    token = current_token()
+    if (booth is None or not can_handle_inquiries(actor(), booth)
+            or (token.kind == ApiToken.Kind.TEAM and booth.company_id != token.company_id)):
+        abort(404, _("There is no booth with this slug whose leads this token handles."))
+    return booth
+
+
+def _team_inquiry(booth: Booth, inquiry_id: int) -> TradeInquiry:
+    inquiry = services.find_inquiry(inquiry_id)
+    if inquiry is None or inquiry.booth_id != booth.id:
+        abort(404, _("This booth has no inquiry with this id."))
+    return inquiry
+
+
+@bp.route("/booths/<slug>/inquiries")
+@bp.authenticated("leads:read")
+@bp.arguments(InboxArgs, location="query")
+@bp.response(200, InquiryPage)
+def list_inquiries(args, slug: str):
+    """The booth's inquiries, latest activity first, each with whether the token's person has read it."""
+    booth = _team_booth(slug)
+    query = services.inbox_query(actor(), booth, services.InboxFilters(status=args.get("status")))
+    rows, cursor = keyset_page(query, [TradeInquiry.last_activity_at, TradeInquiry.id], args.get("cursor"),
+                               args["limit"], descending=True, scalars=False,
+                               decode=lambda v: [datetime.fromisoformat(v[0]), v[1]],
+                               encode=lambda v: v.isoformat() if isinstance(v, datetime) else v)
+    return {"items": [presenters.inquiry(inquiry, unread) for inquiry, unread in rows], "next_cursor": cursor}
+
+
+def _detail(inquiry: TradeInquiry) -> dict:
+    return {**presenters.inquiry(inquiry), "quotations": [presenters.quotation(q) for q in services.quotations_of(inquiry)],
+            "allowed_moves": [str(move) for move in services.allowed_moves(inquiry)]}
+
+
+@bp.route("/booths/<slug>/inquiries/<int:inquiry_id>")
+@bp.authenticated("leads:read")
+@bp.response(200, InquiryDetailSchema)
+def show_inquiry(slug: str, inquiry_id: int):
+    """One inquiry with its quotations. Reading it here does not mark it read: a program is not the team."""
+    return _detail(_team_inquiry(_team_booth(slug), inquiry_id))
+
+
+@bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/messages")
+@bp.authenticated("leads:read")
+@bp.arguments(PrivateListArgs, location="query")
+@bp.response(200, MessagePage)
+def list_messages(args, slug: str, inquiry_id: int):
+    """The conversation, oldest first."""
+    inquiry = _team_inquiry(_team_booth(slug), inquiry_id)
+    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"),
+                               args["limit"])
+    return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
+
+
+@bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/messages", methods=["POST"])
+@bp.authenticated("leads:write")
+@bp.arguments(MessageBody)
+@bp.response(201, MessageSchema)
+def reply(body, slug: str, inquiry_id: int):
+    """Reply as the team: the buyer is told as for a reply on the page."""
+    inquiry = _team_inquiry(_team_booth(slug), inquiry_id)
+    message = services.post_message(actor(), inquiry, body["body"], as_team=True)
+    db.session.commit()
+    return presenters.message(message)
+
+
+@bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/quotations", methods=["POST"])
+@bp.authenticated("leads:write")
+@bp.arguments(QuotationBody)
+@bp.response(201, QuotationSchema)
+def send_quotation(body, slug: str, inquiry_id: int):
+    inquiry = _team_inquiry(_team_booth(slug), inquiry_id)
+    quotation = services.send_quotation(actor(), inquiry, services.QuotationData(**body))
+    db.session.commit()
+    return presenters.quotation(quotation)
+
+
+@bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/status", methods=["POST"])
+@bp.authenticated("leads:write")
+@bp.arguments(StatusBody)
+@bp.response(200, InquiryDetailSchema)
+def change_status(body, slug: str, inquiry_id: int):
+    """Move the inquiry (new → contacted → quoted → won or lost); a move not allowed from its status is a 409."""
+    booth = _team_booth(slug)
+    inquiry = _team_inquiry(booth, inquiry_id)
+    services.change_status(actor(), inquiry, body["status"])
+    db.session.commit()
+    return _detail(_team_inquiry(booth, inquiry_id))
+
+
+@bp.route("/booths/<slug>/leads")
+@bp.authenticated("leads:read")
+@bp.arguments(LeadsArgs, location="query")
+@bp.response(200, LeadPage)
+def list_leads(args, slug: str):
+    """Named leads ranked by engagement over `days` (30, 90, 365 or all), as the ranking page shows them."""
+    booth = _team_booth(slug)
+    days = scoring.parse_window(args["days"])
+    query = scoring.leads_query(booth, days=days)
+    total = db.session.scalar(select(db.func.count()).select_from(query.order_by(None).subquery())) or 0
+    offset, cursor = offset_page(total, args.get("cursor"), args["limit"])
+    rows = db.session.execute(query.offset(offset).limit(args["limit"])).all()
+    items = [{"name": user.name, "email": user.email, "organisation": user.organisation, "job_title": user.job_title,
+              "country": user.country, "score": int(score or 0), "visits": int(visits or 0),
+              "product_views": int(product_views or 0), "downloads": int(downloads or 0),
+              "video_plays": int(video_plays or 0), "inquiries": int(inquiries or 0),
+              "order_requests": int(order_requests or 0), "last_seen": last_seen}
+             for user, score, visits, product_views, downloads, video_plays, inquiries, order_requests, last_seen
+             in rows]
+    return {"items": items, "next_cursor": cursor}
+
+
+@bp.route("/booths/<slug>/reports")
+@bp.authenticated("leads:read")
+@bp.arguments(PrivateListArgs, location="query")
+@bp.response(200, ReportPage)
+def list_reports(args, slug: str):
+    booth = _team_booth(slug)
+    rows, cursor = keyset_page(reports.booth_reports_query(booth), [LeadReport.id], args.get("cursor"),
+                               args["limit"], descending=True)
+    return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
+
+
+@bp.route("/booths/<slug>/reports", methods=["POST"])
+@bp.authenticated("leads:write")
+@bp.arguments(ReportBody)
+@bp.response(202, ReportSchema)
+def request_report(body, slug: str):
+    """Compile an order-lead report for a period; the worker compiles it (follow `status`)."""
+    booth = _team_booth(slug)
+    report = reports.request_booth_report(actor(), booth, period_from=body["period_from"],
+                                          period_to=body["period_to"], timezone=body.get("timezone") or booth.timezone)
+    db.session.commit()
+    return presenters.report(report)
+
+

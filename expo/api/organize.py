@@ -1,0 +1,117 @@
+"""An edition's organizers: registrants, check-in at the door and broadcasts (scopes organize:*).
+Personal tokens of organizers (and, for check-in, of check-in staff) and the edition's own tokens."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from expo.api import presenters
+from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, keyset_page, offset_page
+from expo.api.models import ApiToken
+from expo.api.schemas import (BroadcastBody, BroadcastPage, BroadcastSchema, CheckInBody, CheckInSchema,
+                              PrivateListArgs, RegistrantPage, RegistrantsArgs)
+from expo.broadcasts import services as broadcasts
+from expo.broadcasts.models import Broadcast
+from expo.checkin import services as checkin
+from expo.editions.models import Edition
+from expo.extensions import db
+from expo.forums.models import Forum, ProgrammeSession
+from expo.permissions import can_check_in, can_manage_edition, can_send_broadcasts, can_view_edition, require
+from expo.registrations import services as registrations
+
+bp = ApiBlueprint("api_organize", __name__, description="An edition's registrants, check-in and broadcasts.")
+
+
+def _edition(slug: str, allowed) -> Edition:
+    """404 for an edition the token's person may not see, or outside an edition token's own; then
+    403 unless ``allowed``, as the organize pages answer."""
+    edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
+    token = current_token()
+    if (edition is None or not can_view_edition(actor(), edition)
+            or (token.kind == ApiToken.Kind.EDITION and edition.id != token.edition_id)):
+        abort(404, _("There is no edition with this slug for this token."))
+    require(allowed(actor(), edition))
+    return edition
+
+
+def _target(edition: Edition, args: dict) -> ProgrammeSession | Forum:
+    if bool(args.get("session_id")) == bool(args.get("forum_id")):
+        raise ApiProblem(400, _("Name either a session (session_id) or a training course (forum_id)."),
+                         kind="invalid-input", errors={"session_id": [_("Give session_id or forum_id.")]})
+    if args.get("session_id"):
+        target = db.session.scalar(select(ProgrammeSession).join(Forum)
+                                   .where(ProgrammeSession.id == args["session_id"], Forum.edition_id == edition.id))
+    else:
+        target = db.session.scalar(select(Forum).where(Forum.id == args["forum_id"], Forum.edition_id == edition.id,
+                                                       Forum.enrols_whole_course.is_(True)))
+    if target is None:
+        abort(404, _("This edition has no such session or training course."))
+    return target
+
+
+@bp.route("/editions/<slug>/registrants")
+@bp.authenticated("organize:read")
+@bp.arguments(RegistrantsArgs, location="query")
+@bp.response(200, RegistrantPage)
+def list_registrants(args, slug: str):
+    """A session's (or training course's) registrants as the registrants page lists them: confirmed
+    first, then the waiting list in order, then the rest; with their answers and check-in time."""
+    edition = _edition(slug, can_manage_edition)
+    target = _target(edition, args)
+    query = registrations.registrants_query(target)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    offset, cursor = offset_page(total, args.get("cursor"), args["limit"])
+    rows = db.session.scalars(query.order_by(registrations.Registration.id).offset(offset).limit(args["limit"])).all()
+    return {"items": [presenters.registrant(row) for row in rows], "next_cursor": cursor}
+
+
+@bp.route("/editions/<slug>/check-ins", methods=["POST"])
+@bp.authenticated("organize:write")
+@bp.arguments(CheckInBody)
+@bp.response(200, CheckInSchema)
+def check_in(body, slug: str):
+    """Check a scanned ticket in, once: `first_time` is false when it already was. 400 for a code
+    that is no Expo ticket, 404 for a ticket of another edition, 409 for one not confirmed."""
+    edition = _edition(slug, can_check_in)
+    result = checkin.check_in_ticket(actor(), edition, body["code"])
+    db.session.commit()
+    registration = db.session.scalar(select(registrations.Registration)
+                                     .where(registrations.Registration.id == result.registration.id)
+                                     .options(selectinload(registrations.Registration.user)))
+    return {"first_time": result.first_time, "checked_in_at": result.checked_in_at,
+            "registration": presenters.registrant(registration)}
+
+
+def _broadcast_items(rows: list[Broadcast]) -> list[dict]:
+    progress = broadcasts.progress_of(rows)
+    return [{"id": row.id, "audience": row.audience, "session_id": row.session_id, "forum_id": row.forum_id,
+             "pavilion_id": row.pavilion_id, "subject": row.subject, "status": str(row.status),
+             "recipients": progress[row.id].recipients, "sent": progress[row.id].sent,
+             "failed": progress[row.id].failed, "queued": progress[row.id].queued, "created_at": row.created_at}
+            for row in rows]
+
+
+@bp.route("/editions/<slug>/broadcasts")
+@bp.authenticated("organize:read")
+@bp.arguments(PrivateListArgs, location="query")
+@bp.response(200, BroadcastPage)
+def list_broadcasts(args, slug: str):
+    edition = _edition(slug, can_send_broadcasts)
+    rows, cursor = keyset_page(broadcasts.broadcasts_query(edition), [Broadcast.id], args.get("cursor"),
+                               args["limit"], descending=True)
+    return {"items": _broadcast_items(rows), "next_cursor": cursor}
+
+
+@bp.route("/editions/<slug>/broadcasts", methods=["POST"])
+@bp.authenticated("organize:write")
+@bp.arguments(BroadcastBody)
+@bp.response(202, BroadcastSchema)
+def send_broadcast(body, slug: str):
+    """Send a message to an audience: the worker lists its recipients and sends it after this answers."""
+    edition = _edition(slug, can_send_broadcasts)
+    broadcast = broadcasts.send_broadcast(actor(), edition, broadcasts.Draft(**body))
+    db.session.commit()
+    return _broadcast_items([db.session.get(Broadcast, broadcast.id)])[0]
