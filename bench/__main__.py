@@ -5,8 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from bench import (api, broadcast, embedded_load, engagement_record, exhibition_search, hosted_buyer_schedule,
-                   meeting_race, order_leads_report, page_weight, registration_race)
+from bench import (
+    api,
+    broadcast,
+    embedded_load,
+    engagement_record,
+    exhibition_search,
+    hosted_buyer_schedule,
+    meeting_race,
+    order_leads_report,
+    page_weight,
+    registration_race,
+)
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "registration_race": registration_race.main,

@@ -23,8 +23,17 @@ from urllib.parse import urlencode
 
 from flask import Flask
 
-from bench.exhibition_search import (BOOTHS, PRODUCTS, SEED, Case, Timings, build_app, load_volume_elsewhere,
-                                     search_cases, summary)
+from bench.exhibition_search import (
+    BOOTHS,
+    PRODUCTS,
+    SEED,
+    Case,
+    Timings,
+    build_app,
+    load_volume_elsewhere,
+    search_cases,
+    summary,
+)
 from bench.registration_race import DEFAULT_DATABASE_URL, ensure_postgres_database
 from bench.results import machine, write
 from expo import freeze_startup_objects
@@ -77,8 +86,10 @@ def check(app: Flask, case: Case, path: str) -> list[str]:
             problems.append(f"{case.name}: no products")
         with app.app_context():
             rows = db.session.execute(
-                db.select(Product.id, Booth.status, Booth.country).join(Booth, Booth.id == Product.booth_id)
-                .where(Product.id.in_([item["id"] for item in products]))).all()
+                db.select(Product.id, Booth.status, Booth.country)
+                .join(Booth, Booth.id == Product.booth_id)
+                .where(Product.id.in_([item["id"] for item in products]))
+            ).all()
             db.session.remove()
         if len(rows) != len(products) or any(status != Booth.Status.PUBLISHED for _id, status, _c in rows):
             problems.append(f"{case.name}: an unpublished booth's product was listed")
@@ -125,16 +136,33 @@ def measure(app: Flask, repeat: int) -> dict[str, Any]:
         every.cpu_ms.extend(timings.cpu_ms)
         rows.append({"case": case.name, "path": path, **summary(timings)})
     # Revalidation: the same requests, answered 304 from the ETag.
-    chosen = [i for i, case in enumerate(cases) if case.name in (
-        "search: popular word", "search: two words", "search: no words, a country",
-        "product list: no words, everything", "product list: no words, a category by order")]
+    chosen = [
+        i
+        for i, case in enumerate(cases)
+        if case.name
+        in (
+            "search: popular word",
+            "search: two words",
+            "search: no words, a country",
+            "product list: no words, everything",
+            "product list: no words, a category by order",
+        )
+    ]
     fresh = time_paths(app, [paths[i] for i in chosen], repeat)
     revalidated = time_paths(app, [paths[i] for i in chosen], repeat, revalidate=True)
-    etags = [{"case": cases[i].name, "200": summary(full), "304": summary(short)}
-             for i, full, short in zip(chosen, fresh, revalidated)]
+    etags = [
+        {"case": cases[i].name, "200": summary(full), "304": summary(short)}
+        for i, full, short in zip(chosen, fresh, revalidated)
+    ]
     overall = summary(every)
-    return {"requests": rows, "overall": overall, "target_met": overall["p95"] <= TARGET_MS,
-            "slowest_case_p95": max(row["p95"] for row in rows), "etag": etags, "problems": problems}
+    return {
+        "requests": rows,
+        "overall": overall,
+        "target_met": overall["p95"] <= TARGET_MS,
+        "slowest_case_p95": max(row["p95"] for row in rows),
+        "etag": etags,
+        "problems": problems,
+    }
 
 
 def run_one(url: str, *, booths: int, products: int, seed: int, repeat: int) -> dict[str, Any]:
@@ -157,9 +185,16 @@ def run_one(url: str, *, booths: int, products: int, seed: int, repeat: int) -> 
     return {"database": server, "generate_seconds": round(generate_seconds, 1), **result}
 
 
-def run(database_url: str | None = None, *, databases: Sequence[str] = ("sqlite", "postgresql"),
-        booths: int = BOOTHS, products: int = PRODUCTS, seed: int = SEED, repeat: int = REPEAT,
-        results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
+def run(
+    database_url: str | None = None,
+    *,
+    databases: Sequence[str] = ("sqlite", "postgresql"),
+    booths: int = BOOTHS,
+    products: int = PRODUCTS,
+    seed: int = SEED,
+    repeat: int = REPEAT,
+    results_path: Path | None = RESULTS_PATH,
+) -> dict[str, Any]:
     before_load = os.getloadavg()[0]
     reports = []
     for database in databases:
@@ -169,15 +204,27 @@ def run(database_url: str | None = None, *, databases: Sequence[str] = ("sqlite"
             url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
             url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
         reports.append(run_one(url, booths=booths, products=products, seed=seed, repeat=repeat))
-    report = {"benchmark": "api", **machine(before_load), "booths": booths, "products": products, "repeat": repeat,
-              "target_ms": TARGET_MS, "databases": reports, "correct": all(not r["problems"] for r in reports)}
+    report = {
+        "benchmark": "api",
+        **machine(before_load),
+        "booths": booths,
+        "products": products,
+        "repeat": repeat,
+        "target_ms": TARGET_MS,
+        "databases": reports,
+        "correct": all(not r["problems"] for r in reports),
+    }
     write(results_path, report)
     return report
 
 
 def format_report(report: dict[str, Any]) -> str:
-    lines = [(f"api: {report['booths']} booths, {report['products']} products, {report['repeat']} requests a case, "
-              f"{report['cpus']} CPUs")]
+    lines = [
+        (
+            f"api: {report['booths']} booths, {report['products']} products, {report['repeat']} requests a case, "
+            f"{report['cpus']} CPUs"
+        )
+    ]
 
     def cells(row):
         return f"{row['p50']:.1f}", f"{row['p95']:.1f}", f"{row['max']:.1f}", f"{row['cpu_p50']:.1f}"
@@ -192,13 +239,22 @@ def format_report(report: dict[str, Any]) -> str:
             rows.append((f"{row['case']}: 200", *cells(row["200"]), ""))
             rows.append((f"{row['case']}: 304 (If-None-Match)", *cells(row["304"]), ""))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        table = [" ".join(cell.ljust(width) if i == 0 else cell.rjust(width) for i, (cell, width) in
-                          enumerate(zip(row, widths))) for row in rows]
+        table = [
+            " ".join(
+                cell.ljust(width) if i == 0 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))
+            )
+            for row in rows
+        ]
         table.insert(1, " ".join("-" * width for width in widths))
         lines.extend(table)
         lines.extend(f"WRONG: {problem}" for problem in database["problems"])
-    lines += ["", (f"target: p95 <= {TARGET_MS:.0f} ms server-side; load average {report['load_average'][0]:.1f} "
-                   f"before, {report['load_average'][1]:.1f} after")]
+    lines += [
+        "",
+        (
+            f"target: p95 <= {TARGET_MS:.0f} ms server-side; load average {report['load_average'][0]:.1f} "
+            f"before, {report['load_average'][1]:.1f} after"
+        ),
+    ]
     return "\n".join(lines)
 
 
@@ -215,8 +271,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(databases) - {"sqlite", "postgresql"}
     if unknown:
         parser.error(f"unknown database {', '.join(sorted(unknown))}")
-    report = run(args.database_url, databases=databases, booths=args.booths, products=args.products, seed=args.seed,
-                 repeat=args.repeat)
+    report = run(
+        args.database_url,
+        databases=databases,
+        booths=args.booths,
+        products=args.products,
+        seed=args.seed,
+        repeat=args.repeat,
+    )
     print(format_report(report))
     print(f"written to {RESULTS_PATH}")
     return 0 if report["correct"] else 1

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 MESSAGES, WORKERS, NOOP_TASKS = 10_000, 2, 10_000
 TARGET_RATIO = 0.40
 SECRET_KEY = "bench-secret-key-that-is-long-enough-to-pass-0123456789"
-STARTS_AT = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)
+STARTS_AT = datetime(2027, 9, 11, 1, 0, tzinfo=UTC)
 
 
 class CountingHandler:
@@ -65,9 +65,19 @@ class CountingHandler:
 
 def _environment(database_url: str, redis_url: str, smtp_port: int, instance: str, mailer: str) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith(("MAIL_", "EXPO_"))}
-    env.update(EXPO_ENV="development", DATABASE_URL=database_url, REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1",
-               MAIL_PORT=str(smtp_port), SECRET_KEY=SECRET_KEY, BASE_URL="http://expo.bench", INSTANCE_PATH=instance,
-               LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1", BENCH_MAILER=mailer)
+    env.update(
+        EXPO_ENV="development",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp_port),
+        SECRET_KEY=SECRET_KEY,
+        BASE_URL="http://expo.bench",
+        INSTANCE_PATH=instance,
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+        BENCH_MAILER=mailer,
+    )
     return env
 
 
@@ -75,11 +85,28 @@ def _start_workers(count: int, env: dict[str, str], instance: str) -> list[subpr
     workers = []
     for number in range(count):
         log = open(Path(instance) / f"worker-{number}.log", "wb")  # noqa: SIM115 - kept open for the process
-        workers.append(subprocess.Popen(
-            [str(PROJECT_ROOT / ".venv" / "bin" / "celery"), "-A", "bench.broadcast_worker", "worker",
-             "--pool=solo", "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"bench{number}@%h"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        workers.append(
+            subprocess.Popen(
+                [
+                    str(PROJECT_ROOT / ".venv" / "bin" / "celery"),
+                    "-A",
+                    "bench.broadcast_worker",
+                    "worker",
+                    "--pool=solo",
+                    "--loglevel=WARNING",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-n",
+                    f"bench{number}@%h",
+                ],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
     return workers
 
 
@@ -123,8 +150,12 @@ def measure_noop(app, broker: redis.Redis, tasks: int) -> dict[str, float]:
     published = time.perf_counter()
     _wait(lambda: _idle(broker) and _idle(broker), 600, "the no-op tasks")
     done = time.perf_counter()
-    return {"tasks": tasks, "seconds": round(done - start, 3), "publish_seconds": round(published - start, 3),
-            "per_second": round(tasks / (done - start), 1)}
+    return {
+        "tasks": tasks,
+        "seconds": round(done - start, 3),
+        "publish_seconds": round(published - start, 3),
+        "per_second": round(tasks / (done - start), 1),
+    }
 
 
 def arrange(app, people: int) -> int:
@@ -136,21 +167,41 @@ def arrange(app, people: int) -> int:
     from expo.registrations.models import Registration
 
     with app.app_context():
-        edition = Edition(slug="bench", name="Bench Expo", starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
-                          status=Edition.Status.PUBLISHED)
+        edition = Edition(
+            slug="bench",
+            name="Bench Expo",
+            starts_on=date(2027, 9, 10),
+            ends_on=date(2027, 9, 13),
+            status=Edition.Status.PUBLISHED,
+        )
         forum = Forum(edition=edition, slug="bench", title="Bench Forum", kind=Forum.SUB)
-        session = ProgrammeSession(forum=forum, title="Bench session", starts_at=STARTS_AT,
-                                   ends_at=STARTS_AT + timedelta(hours=1))
+        session = ProgrammeSession(
+            forum=forum, title="Bench session", starts_at=STARTS_AT, ends_at=STARTS_AT + timedelta(hours=1)
+        )
         organizer = User(email="organizer@bench.example", name="Organizer", password_hash="!")
         db.session.add_all([edition, forum, session, organizer])
         db.session.flush()
         db.session.add(EditionRole(user_id=organizer.id, edition_id=edition.id, kind=EditionRole.ORGANIZER))
         # Half the audience reads English, half Chinese: the e-mail is rendered once per language.
-        ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
-            {"email": f"delegate{n:05d}@bench.example", "name": f"Delegate {n}", "password_hash": "!",
-             "language": "zh" if n % 2 else "en"} for n in range(people)])
-        db.session.execute(insert(Registration), [
-            {"user_id": user_id, "session_id": session.id, "status": Registration.Status.CONFIRMED} for user_id in ids])
+        ids = db.session.scalars(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [
+                {
+                    "email": f"delegate{n:05d}@bench.example",
+                    "name": f"Delegate {n}",
+                    "password_hash": "!",
+                    "language": "zh" if n % 2 else "en",
+                }
+                for n in range(people)
+            ],
+        )
+        db.session.execute(
+            insert(Registration),
+            [
+                {"user_id": user_id, "session_id": session.id, "status": Registration.Status.CONFIRMED}
+                for user_id in ids
+            ],
+        )
         db.session.commit()
         return session.id
 
@@ -166,17 +217,27 @@ def run_broadcast(app, session_id: int, handler: CountingHandler, people: int) -
     with app.test_request_context():
         organizer = db.session.scalar(select(User).where(User.email == "organizer@bench.example"))
         edition = db.session.scalar(select(Edition).where(Edition.slug == "bench"))
-        broadcast = broadcasts.send_broadcast(organizer, edition, broadcasts.Draft(
-            audience=Broadcast.SESSION, session_id=session_id, subject="Room change",
-            body="The session moves to Hall B.\nBring your badge."))
+        broadcast = broadcasts.send_broadcast(
+            organizer,
+            edition,
+            broadcasts.Draft(
+                audience=Broadcast.SESSION,
+                session_id=session_id,
+                subject="Room change",
+                body="The session moves to Hall B.\nBring your badge.",
+            ),
+        )
         start = time.perf_counter()
         db.session.commit()  # publishes the broadcast's first task
         batch = broadcast.batch_key
 
     def sent() -> int:
         with app.app_context():
-            count = db.session.scalar(select(func.count()).where(OutboxMessage.batch == batch,
-                                                                  OutboxMessage.status == OutboxMessage.Status.SENT))
+            count = db.session.scalar(
+                select(func.count()).where(
+                    OutboxMessage.batch == batch, OutboxMessage.status == OutboxMessage.Status.SENT
+                )
+            )
             db.session.remove()
             return count
 
@@ -185,15 +246,28 @@ def run_broadcast(app, session_id: int, handler: CountingHandler, people: int) -
     _wait(lambda: sent() >= people, 600, "every message recorded as sent", interval=0.05)
     done = time.perf_counter()
     duplicates = sum(1 for count in handler.per_recipient.values() if count > 1)
-    return {"messages": people, "seconds": round(done - start, 3), "seconds_to_smtp": round(at_smtp - start, 3),
-            "per_second": round(people / (done - start), 1), "smtp_sessions": handler.sessions,
-            "recipients_received": len(handler.per_recipient), "duplicates": duplicates,
-            "correct": duplicates == 0 and len(handler.per_recipient) == people}
+    return {
+        "messages": people,
+        "seconds": round(done - start, 3),
+        "seconds_to_smtp": round(at_smtp - start, 3),
+        "per_second": round(people / (done - start), 1),
+        "smtp_sessions": handler.sessions,
+        "recipients_received": len(handler.per_recipient),
+        "duplicates": duplicates,
+        "correct": duplicates == 0 and len(handler.per_recipient) == people,
+    }
 
 
-def run(database_url: str | None = None, redis_url: str | None = None, *, messages: int = MESSAGES,
-        workers: int = WORKERS, noop_tasks: int = NOOP_TASKS, mailer: str = "own",
-        results_path: Path | None = RESULTS_PATH) -> dict:
+def run(
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    *,
+    messages: int = MESSAGES,
+    workers: int = WORKERS,
+    noop_tasks: int = NOOP_TASKS,
+    mailer: str = "own",
+    results_path: Path | None = RESULTS_PATH,
+) -> dict:
     from expo import create_app
     from expo.extensions import db
 
@@ -213,11 +287,21 @@ def run(database_url: str | None = None, redis_url: str | None = None, *, messag
     with tempfile.TemporaryDirectory(prefix="expo-bench-broadcast-") as instance:
         port = free_port
         env = _environment(url, redis_url, port, instance, mailer)
-        app = create_app({"TESTING": True, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url,
-                          "BASE_URL": "http://expo.bench", "REDIS_URL": redis_url, "MAIL_SERVER": "127.0.0.1",
-                          "MAIL_PORT": port, "RATELIMIT_STORAGE_URI": "memory://", "LOG_LEVEL": "WARNING",
-                          "CELERY": {**create_app_celery_defaults(instance, env), "broker_url": redis_url}},
-                         instance_path=instance)
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": SECRET_KEY,
+                "SQLALCHEMY_DATABASE_URI": sqlalchemy_url,
+                "BASE_URL": "http://expo.bench",
+                "REDIS_URL": redis_url,
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": port,
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "LOG_LEVEL": "WARNING",
+                "CELERY": {**create_app_celery_defaults(instance, env), "broker_url": redis_url},
+            },
+            instance_path=instance,
+        )
         try:
             with app.app_context():
                 server = rebuild_schema()
@@ -273,21 +357,23 @@ def create_app_celery_defaults(instance: str, env: dict[str, str]) -> dict:
 def format_report(report: dict) -> str:
     noop, broadcast = report["noop"], report["broadcast"]
     verdict = "met" if report["met_target"] else "MISSED"
-    return "\n".join([
-        f"broadcast: {broadcast['messages']} e-mails built by the {report['mailer']} mailer, "
-        f"{report['workers']} worker processes, {report['database']}, "
-        f"{report['cpus']} CPUs",
-        f"  no-op tasks:  {noop['tasks']} in {noop['seconds']:.2f} s = {noop['per_second']:.0f} tasks/s",
-        f"  broadcast:    {broadcast['messages']} in {broadcast['seconds']:.2f} s = {broadcast['per_second']:.0f} "
-        f"messages/s (all at the SMTP server after {broadcast['seconds_to_smtp']:.2f} s; "
-        f"{broadcast['smtp_sessions']} SMTP sessions)",
-        f"  workers' CPU: {noop['worker_cpu_ms_each']:.3f} ms a no-op task, {broadcast['worker_cpu_ms_each']:.3f} ms "
-        f"a message: {report['cpu_ratio']:.0%} (costs the machine's other work changes less than the rates)",
-        f"  ratio {report['ratio']:.0%} of the no-op rate; target >= {report['target_ratio']:.0%} {verdict}; "
-        f"{'correct' if report['correct'] else 'WRONG'}: {broadcast['recipients_received']} recipients, "
-        f"{broadcast['duplicates']} received twice",
-        f"  load average {report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after",
-    ])
+    return "\n".join(
+        [
+            f"broadcast: {broadcast['messages']} e-mails built by the {report['mailer']} mailer, "
+            f"{report['workers']} worker processes, {report['database']}, "
+            f"{report['cpus']} CPUs",
+            f"  no-op tasks:  {noop['tasks']} in {noop['seconds']:.2f} s = {noop['per_second']:.0f} tasks/s",
+            f"  broadcast:    {broadcast['messages']} in {broadcast['seconds']:.2f} s = {broadcast['per_second']:.0f} "
+            f"messages/s (all at the SMTP server after {broadcast['seconds_to_smtp']:.2f} s; "
+            f"{broadcast['smtp_sessions']} SMTP sessions)",
+            f"  workers' CPU: {noop['worker_cpu_ms_each']:.3f} ms a no-op task, {broadcast['worker_cpu_ms_each']:.3f} ms "
+            f"a message: {report['cpu_ratio']:.0%} (costs the machine's other work changes less than the rates)",
+            f"  ratio {report['ratio']:.0%} of the no-op rate; target >= {report['target_ratio']:.0%} {verdict}; "
+            f"{'correct' if report['correct'] else 'WRONG'}: {broadcast['recipients_received']} recipients, "
+            f"{broadcast['duplicates']} received twice",
+            f"  load average {report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after",
+        ]
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -297,11 +383,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--noop-tasks", type=int, default=NOOP_TASKS)
     parser.add_argument("--database-url", help=f"default: $BENCH_DATABASE_URL or {DEFAULT_DATABASE_URL}")
     parser.add_argument("--redis-url", help=f"default: $BENCH_REDIS_URL or {DEFAULT_REDIS_URL}")
-    parser.add_argument("--mailer", choices=("own", "library"), default="own",
-                        help="build messages with expo's mailer (own) or the email package (bench/mail_library.py)")
+    parser.add_argument(
+        "--mailer",
+        choices=("own", "library"),
+        default="own",
+        help="build messages with expo's mailer (own) or the email package (bench/mail_library.py)",
+    )
     args = parser.parse_args(argv)
-    report = run(args.database_url, args.redis_url, messages=args.messages, workers=args.workers,
-                 noop_tasks=args.noop_tasks, mailer=args.mailer)
+    report = run(
+        args.database_url,
+        args.redis_url,
+        messages=args.messages,
+        workers=args.workers,
+        noop_tasks=args.noop_tasks,
+        mailer=args.mailer,
+    )
     print(format_report(report))
     print(f"written to {RESULTS_PATH}")
     return 0 if report["correct"] else 1

@@ -47,10 +47,27 @@ STARTUP_TIMEOUT = 120.0
 REQUEST_TIMEOUT = 60.0
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # Settings of the developer's shell that would take the stack away from the embedded default.
-_NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "EXPO_ENV", "SECRET_KEY", "MAIL_OUTBOX_PATH",
-                  "STORAGE_PATH", "TRUSTED_PROXIES", "LOGIN_FAILURE_LIMIT", "LOGIN_ADDRESS_FAILURE_LIMIT",
-                  "LOGIN_SLOWDOWN_AFTER", "ACCOUNT_MAIL_LIMIT", "SIGNUP_RATE_LIMIT", "RESET_RATE_LIMIT", "BASE_URL",
-                  "INSTANCE_PATH", "HOST", "PORT", "EXPO_SOLE_WORKER"}
+_NOT_INHERITED = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MAIL_SERVER",
+    "EXPO_ENV",
+    "SECRET_KEY",
+    "MAIL_OUTBOX_PATH",
+    "STORAGE_PATH",
+    "TRUSTED_PROXIES",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+    "LOGIN_SLOWDOWN_AFTER",
+    "ACCOUNT_MAIL_LIMIT",
+    "SIGNUP_RATE_LIMIT",
+    "RESET_RATE_LIMIT",
+    "BASE_URL",
+    "INSTANCE_PATH",
+    "HOST",
+    "PORT",
+    "EXPO_SOLE_WORKER",
+}
 
 
 def free_port() -> int:
@@ -68,22 +85,41 @@ class EmbeddedStack:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = instance.parent / f"{instance.name}-stack.log"
         self.env = {name: value for name, value in os.environ.items() if name not in _NOT_INHERITED}
-        self.env.update(INSTANCE_PATH=str(instance), FLASK_APP="wsgi", HOST="127.0.0.1", PORT=str(self.port),
-                        BASE_URL=self.base_url, PYTHONUNBUFFERED="1", **settings)
+        self.env.update(
+            INSTANCE_PATH=str(instance),
+            FLASK_APP="wsgi",
+            HOST="127.0.0.1",
+            PORT=str(self.port),
+            BASE_URL=self.base_url,
+            PYTHONUNBUFFERED="1",
+            **settings,
+        )
         self.process: subprocess.Popen | None = None
 
     def prepare(self) -> None:
         for args in (["db", "upgrade"], ["expo", "seed-demo", "--if-empty"]):
-            result = subprocess.run([sys.executable, "-m", "flask", *args], cwd=PROJECT_ROOT, env=self.env,
-                                    capture_output=True, text=True, timeout=300)
+            result = subprocess.run(
+                [sys.executable, "-m", "flask", *args],
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             if result.returncode != 0:
                 raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
     def start(self) -> None:
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "expo.embedded"], cwd=PROJECT_ROOT, env=self.env,
-                                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "expo.embedded"],
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + STARTUP_TIMEOUT
         problem = "no answer yet"
         while time.monotonic() < deadline:
@@ -94,8 +130,9 @@ class EmbeddedStack:
                 return
             problem = f"/healthz answered {status}"
             time.sleep(0.3)
-        raise RuntimeError(f"the stack did not become healthy in {STARTUP_TIMEOUT:.0f} s ({problem}):\n"
-                           f"{self.log_tail()}")
+        raise RuntimeError(
+            f"the stack did not become healthy in {STARTUP_TIMEOUT:.0f} s ({problem}):\n{self.log_tail()}"
+        )
 
     def get(self, path: str) -> tuple[int, bytes]:
         try:
@@ -202,13 +239,18 @@ class Browser:
     def __init__(self, base_url: str, tally: Tally) -> None:
         self.base_url, self.tally = base_url, tally
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects())
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects()
+        )
 
     def request(self, kind: str, path: str, form: dict[str, str] | None = None) -> tuple[int | str, str]:
         data = urllib.parse.urlencode(form).encode() if form is not None else None
         method = "POST" if data is not None else "GET"
-        request = urllib.request.Request(self.base_url + path, data=data, method=method,
-                                         headers={"Accept-Language": "en", "User-Agent": "expo-bench"})
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=data,
+            method=method,
+            headers={"Accept-Language": "en", "User-Agent": "expo-bench"},
+        )
         started = time.monotonic()
         try:
             with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
@@ -238,14 +280,14 @@ def demo_site(instance: Path) -> DemoSite:
         booths = connection.execute("SELECT id, slug FROM booths WHERE status = 'published' ORDER BY id").fetchall()
         products = connection.execute(
             "SELECT b.slug, p.slug FROM products p JOIN booths b ON b.id = p.booth_id "
-            "WHERE b.status = 'published' ORDER BY p.id LIMIT 40").fetchall()
+            "WHERE b.status = 'published' ORDER BY p.id LIMIT 40"
+        ).fetchall()
     finally:
         connection.close()
     pages = ["/", "/exhibition", f"/editions/{edition}/programme", "/search?q=rice", "/search?q=mask&type=booths"]
     pages += [f"/booths/{slug}" for _, slug in booths[:20]]
     pages += [f"/booths/{booth}/products/{product}" for booth, product in products]
-    return DemoSite(tuple(pages), tuple(booths),
-                    tuple((account.email, account.password) for account in DEMO_ACCOUNTS))
+    return DemoSite(tuple(pages), tuple(booths), tuple((account.email, account.password) for account in DEMO_ACCOUNTS))
 
 
 def visit(browser: Browser, site: DemoSite, number: int, rounds: int) -> None:
@@ -264,8 +306,9 @@ def log_in_and_save(browser: Browser, site: DemoSite, number: int) -> None:
     email, password = site.accounts[number % len(site.accounts)]
     _, page = browser.request("page", "/login")
     token = _CSRF.search(page)
-    status, _ = browser.request("login", "/login", {"csrf_token": token.group(1) if token else "",
-                                                    "email": email, "password": password})
+    status, _ = browser.request(
+        "login", "/login", {"csrf_token": token.group(1) if token else "", "email": email, "password": password}
+    )
     if status != 302:
         return  # counted; nothing to write without a session
     booth_id, slug = site.booths[number % len(site.booths)]
@@ -285,10 +328,14 @@ def crowd(base_url: str, site: DemoSite, visitors: int, logins: int, rounds: int
         barrier.wait()
         work(browser, number)
 
-    threads = [threading.Thread(target=run, args=(lambda b, n: visit(b, site, n, rounds), n), daemon=True)
-               for n in range(visitors)]
-    threads += [threading.Thread(target=run, args=(lambda b, n: log_in_and_save(b, site, n), n), daemon=True)
-                for n in range(logins)]
+    threads = [
+        threading.Thread(target=run, args=(lambda b, n: visit(b, site, n, rounds), n), daemon=True)
+        for n in range(visitors)
+    ]
+    threads += [
+        threading.Thread(target=run, args=(lambda b, n: log_in_and_save(b, site, n), n), daemon=True)
+        for n in range(logins)
+    ]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -311,15 +358,19 @@ def summary(tally: Tally, wall: float) -> dict[str, Any]:
         "failures": tally.failures,
     }
     for kind, values in tally.latencies.items():
-        report[kind] = {"count": len(values), "p50_ms": round(percentile(values, 0.5) * 1000),
-                        "p95_ms": round(percentile(values, 0.95) * 1000),
-                        "max_ms": round(max(values, default=0) * 1000)}
+        report[kind] = {
+            "count": len(values),
+            "p50_ms": round(percentile(values, 0.5) * 1000),
+            "p95_ms": round(percentile(values, 0.95) * 1000),
+            "max_ms": round(max(values, default=0) * 1000),
+        }
     return report
 
 
 def main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench embedded_load", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench embedded_load", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--visitors", type=int, default=100)
     parser.add_argument("--logins", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2, help="passes over the pages per visitor")
@@ -330,10 +381,18 @@ def main(argv: Sequence[str]) -> int:
         site = demo_site(stack.instance)
         tally, wall = crowd(stack.base_url, site, options.visitors, options.logins, options.rounds)
         stop_seconds = stack.stop()
-    report = {"machine": machine(load_before), "visitors": options.visitors, "logins": options.logins,
-              "rounds": options.rounds, **summary(tally, wall), "stop_s": round(stop_seconds, 1)}
-    print(f"{options.visitors} visitors x {options.rounds} rounds + {options.logins} log-ins in {wall:.1f} s "
-          f"(load average {report['machine']['load_average']})")
+    report = {
+        "machine": machine(load_before),
+        "visitors": options.visitors,
+        "logins": options.logins,
+        "rounds": options.rounds,
+        **summary(tally, wall),
+        "stop_s": round(stop_seconds, 1),
+    }
+    print(
+        f"{options.visitors} visitors x {options.rounds} rounds + {options.logins} log-ins in {wall:.1f} s "
+        f"(load average {report['machine']['load_average']})"
+    )
     print("statuses:", ", ".join(f"{status}: {count}" for status, count in report["statuses"].items()))
     print(f"{'kind':<6} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind in ("page", "login", "write"):

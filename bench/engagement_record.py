@@ -32,8 +32,15 @@ def _app(database_url: str, instance: Path) -> Flask:
     from expo import create_app
     from tests.conftest import ensure_postgres_database
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": ensure_postgres_database(database_url), "SECRET_KEY": "b" * 40,
-                       "TASKS_RECORD_ONLY": True, "REDIS_URL": None}, instance_path=str(instance))
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": ensure_postgres_database(database_url),
+            "SECRET_KEY": "b" * 40,
+            "TASKS_RECORD_ONLY": True,
+            "REDIS_URL": None,
+        },
+        instance_path=str(instance),
+    )
 
 
 def _booth(app: Flask):
@@ -78,23 +85,35 @@ def measure_record(app: Flask, booth, buffer: EventBuffer, calls: int, with_cook
             timings.append(time.perf_counter() - started)
     kept = _clear(buffer)
     timings.sort()
-    return {"calls": calls, "kept": kept, "mean_us": statistics.fmean(timings) * 1e6,
-            "p50_us": timings[len(timings) // 2] * 1e6, "p95_us": timings[int(len(timings) * 0.95)] * 1e6}
+    return {
+        "calls": calls,
+        "kept": kept,
+        "mean_us": statistics.fmean(timings) * 1e6,
+        "p50_us": timings[len(timings) // 2] * 1e6,
+        "p95_us": timings[int(len(timings) * 0.95)] * 1e6,
+    }
 
 
 def measure_drain(app: Flask, booth, buffer: EventBuffer, events: int) -> dict:
     import uuid
 
-    from expo.db_types import utcnow
     import worker.tasks as tasks
+    from expo.db_types import utcnow
 
     app.extensions["expo.engagement_buffer"] = buffer
     buffer.clear()
     buffer.cap = max(buffer.cap, events)
     at = utcnow().isoformat()
     for number in range(events):
-        buffer.append({"key": str(uuid.uuid4()), "kind": "booth_visit", "booth": booth.id,
-                       "visitor": f"visitor-{number % 500}", "at": at})
+        buffer.append(
+            {
+                "key": str(uuid.uuid4()),
+                "kind": "booth_visit",
+                "booth": booth.id,
+                "visitor": f"visitor-{number % 500}",
+                "at": at,
+            }
+        )
     started = time.perf_counter()
     stored = 0
     with app.app_context():
@@ -127,8 +146,10 @@ def main(argv: Sequence[str]) -> int:
         for with_cookie in (True, False):
             row = measure_record(app, booth, make(), options.calls, with_cookie)
             results["record"][f"{name}, {'cookie' if with_cookie else 'first visit'}"] = row
-            print(f"{name:<20} {'yes' if with_cookie else 'new':<8} {row['mean_us']:8.0f} {row['p50_us']:8.0f} "
-                  f"{row['p95_us']:8.0f} {row['kept']:6d}")
+            print(
+                f"{name:<20} {'yes' if with_cookie else 'new':<8} {row['mean_us']:8.0f} {row['p50_us']:8.0f} "
+                f"{row['p95_us']:8.0f} {row['kept']:6d}"
+            )
     print("drain task, in process, to PostgreSQL:")
     wrong = False
     for name in ("sqlite file", "redis"):

@@ -31,10 +31,10 @@ from bench.results import machine, write
 from expo import freeze_startup_objects
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product
+from expo.demo.volume import generate_exhibition
 from expo.editions.models import Edition, Pavilion
 from expo.exhibition import services
 from expo.exhibition.filter_options import filter_options
-from expo.demo.volume import generate_exhibition
 from expo.extensions import db
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "exhibition_search.json"
@@ -114,11 +114,17 @@ def search_cases(app: Flask) -> list[Case]:
     """Representative searches, with filter values read from the generated data."""
     with app.app_context():
         edition = db.session.scalars(select(Edition).order_by(Edition.starts_on.desc())).first()
-        pavilion = db.session.scalars(select(Pavilion).where(Pavilion.edition_id == edition.id,
-                                                             Pavilion.kind == Pavilion.THEMED)).first()
+        pavilion = db.session.scalars(
+            select(Pavilion).where(Pavilion.edition_id == edition.id, Pavilion.kind == Pavilion.THEMED)
+        ).first()
         # A rare word: the model code one product mentions ("Model AB-1234.").
-        rare = db.session.scalar(select(Product.description).join(Booth).where(
-            Booth.status == Booth.Status.PUBLISHED, Product.description.like("%Model %")).order_by(Product.id).limit(1))
+        rare = db.session.scalar(
+            select(Product.description)
+            .join(Booth)
+            .where(Booth.status == Booth.Status.PUBLISHED, Product.description.like("%Model %"))
+            .order_by(Product.id)
+            .limit(1)
+        )
         model_code = rare.split("Model ", 1)[1].split(".")[0]
         db.session.remove()
     return [
@@ -165,8 +171,9 @@ def search_cases(app: Flask) -> list[Case]:
 
 def check_search(app: Flask, case: Case) -> list[str]:
     """What is wrong with the page of results this search returns (empty: nothing)."""
-    from expo.exhibition.forms import SearchForm
     from werkzeug.datastructures import MultiDict
+
+    from expo.exhibition.forms import SearchForm
 
     problems: list[str] = []
     with app.test_request_context("/search", query_string=case.args):
@@ -190,8 +197,12 @@ def check_search(app: Flask, case: Case) -> list[str]:
             if any(criteria.language not in value.split() for value in codes):
                 problems.append(f"{case.name}: a result not available in the language")
         if criteria.pavilion_id or criteria.edition_id:
-            placed = {(row.booth_id, row.pavilion_id, row.edition_id) for row in db.session.execute(
-                select(BoothPlacement).where(BoothPlacement.booth_id.in_([b.id for b in booths]))).scalars()}
+            placed = {
+                (row.booth_id, row.pavilion_id, row.edition_id)
+                for row in db.session.execute(
+                    select(BoothPlacement).where(BoothPlacement.booth_id.in_([b.id for b in booths]))
+                ).scalars()
+            }
             for booth in booths:
                 if criteria.pavilion_id and not any(b == booth.id and p == criteria.pavilion_id for b, p, _ in placed):
                     problems.append(f"{case.name}: a booth outside the pavilion")
@@ -200,13 +211,23 @@ def check_search(app: Flask, case: Case) -> list[str]:
         if criteria.kind == services.PRODUCTS:
             if criteria.category_ids and any(item.category_id not in criteria.category_ids for item in items):
                 problems.append(f"{case.name}: a product outside the category")
-            if criteria.order_quantity and any((item.min_order_quantity or 0) > criteria.order_quantity for item in items):
+            if criteria.order_quantity and any(
+                (item.min_order_quantity or 0) > criteria.order_quantity for item in items
+            ):
                 problems.append(f"{case.name}: a minimum order above the quantity asked")
-            keys = {"name": lambda p: (p.name, p.id), "newest": lambda p: -p.id,
-                    "min_order": lambda p: (p.min_order_quantity is None, p.min_order_quantity or 0, p.id)}
+            keys = {
+                "name": lambda p: (p.name, p.id),
+                "newest": lambda p: -p.id,
+                "min_order": lambda p: (p.min_order_quantity is None, p.min_order_quantity or 0, p.id),
+            }
             if results.sort in keys and items != sorted(items, key=keys[results.sort]):
                 problems.append(f"{case.name}: not in {results.sort} order")
-            if results.sort == "name" and criteria.page == 1 and items and items[0].name != first_matching_name(criteria):
+            if (
+                results.sort == "name"
+                and criteria.page == 1
+                and items
+                and items[0].name != first_matching_name(criteria)
+            ):
                 # Past RESULT_LIMIT matches, sorting must still cover all of them, not the first found.
                 problems.append(f"{case.name}: the name order skipped earlier names")
         db.session.remove()
@@ -219,14 +240,23 @@ def first_matching_name(criteria: services.SearchCriteria) -> str | None:
     from expo.exhibition.search_index import fts5_expression, parse_query, tsquery_expression
 
     terms = parse_query(criteria.text)
-    query = select(func.min(Product.name)).join(Booth, Booth.id == Product.booth_id).where(
-        Booth.status == Booth.Status.PUBLISHED)
+    query = (
+        select(func.min(Product.name))
+        .join(Booth, Booth.id == Product.booth_id)
+        .where(Booth.status == Booth.Status.PUBLISHED)
+    )
     if db.engine.dialect.name == "postgresql":
-        query = query.where(text("products.search_vector @@ to_tsquery('english'::regconfig, :q)")
-                            .bindparams(q=tsquery_expression(terms)))
+        query = query.where(
+            text("products.search_vector @@ to_tsquery('english'::regconfig, :q)").bindparams(
+                q=tsquery_expression(terms)
+            )
+        )
     else:
-        query = query.where(text("products.id IN (SELECT rowid FROM product_search WHERE product_search MATCH :q)")
-                            .bindparams(q=fts5_expression(terms)))
+        query = query.where(
+            text("products.id IN (SELECT rowid FROM product_search WHERE product_search MATCH :q)").bindparams(
+                q=fts5_expression(terms)
+            )
+        )
     return db.session.scalar(query)
 
 
@@ -284,8 +314,12 @@ def time_interleaved(app: Flask, paths: Sequence[str], repeat: int) -> list[Timi
 
 def summary(timings: Timings) -> dict[str, float]:
     wall = timings.wall_ms
-    return {"p50": round(percentile(wall, 0.5), 1), "p95": round(percentile(wall, 0.95), 1),
-            "max": round(max(wall), 1), "cpu_p50": round(percentile(timings.cpu_ms, 0.5), 1)}
+    return {
+        "p50": round(percentile(wall, 0.5), 1),
+        "p95": round(percentile(wall, 0.95), 1),
+        "max": round(max(wall), 1),
+        "cpu_p50": round(percentile(timings.cpu_ms, 0.5), 1),
+    }
 
 
 def measure(app: Flask, repeat: int) -> dict[str, Any]:
@@ -297,41 +331,71 @@ def measure(app: Flask, repeat: int) -> dict[str, Any]:
         every_search.wall_ms.extend(timings.wall_ms)
         every_search.cpu_ms.extend(timings.cpu_ms)
         with app.test_request_context():
-            from expo.exhibition.forms import SearchForm
             from werkzeug.datastructures import MultiDict
+
+            from expo.exhibition.forms import SearchForm
 
             form = SearchForm(filter_options(), formdata=MultiDict(case.args))
             form.validate()
             count = services.search(form.criteria(page=int(case.args.get("page", 1)))).counts[form.kind]
             db.session.remove()
-        rows.append({"case": case.name, "path": path, "matches": f"{count.value}{'+' if count.more else ''}",
-                     "statements": statements_per_request(app, path), **summary(timings)})
+        rows.append(
+            {
+                "case": case.name,
+                "path": path,
+                "matches": f"{count.value}{'+' if count.more else ''}",
+                "statements": statements_per_request(app, path),
+                **summary(timings),
+            }
+        )
     with app.app_context():
         booth_id, slug = db.session.execute(
-            select(Booth.id, Booth.slug).join(Product, Product.booth_id == Booth.id)
-            .where(Booth.status == Booth.Status.PUBLISHED).group_by(Booth.id, Booth.slug)
-            .having(func.count(Product.id) >= 50).order_by(func.count(Product.id)).limit(1)).one()
+            select(Booth.id, Booth.slug)
+            .join(Product, Product.booth_id == Booth.id)
+            .where(Booth.status == Booth.Status.PUBLISHED)
+            .group_by(Booth.id, Booth.slug)
+            .having(func.count(Product.id) >= 50)
+            .order_by(func.count(Product.id))
+            .limit(1)
+        ).one()
         product_slug = db.session.scalar(select(Product.slug).where(Product.booth_id == booth_id).limit(1))
         booth_products = db.session.scalar(select(func.count(Product.id)).where(Product.booth_id == booth_id))
         db.session.remove()
     pages = [
-        {"case": f"booth page ({booth_products} products)", "path": f"/booths/{slug}",
-         **summary(time_requests(app, f"/booths/{slug}", repeat))},
-        {"case": "product page", "path": f"/booths/{slug}/products/{product_slug}",
-         **summary(time_requests(app, f"/booths/{slug}/products/{product_slug}", repeat))},
+        {
+            "case": f"booth page ({booth_products} products)",
+            "path": f"/booths/{slug}",
+            **summary(time_requests(app, f"/booths/{slug}", repeat)),
+        },
+        {
+            "case": "product page",
+            "path": f"/booths/{slug}/products/{product_slug}",
+            **summary(time_requests(app, f"/booths/{slug}/products/{product_slug}", repeat)),
+        },
         {"case": "sitemap index", "path": "/sitemap.xml", **summary(time_requests(app, "/sitemap.xml", 3))},
-        {"case": "sitemap of 50,000 products", "path": "/sitemaps/products-1.xml",
-         **summary(time_requests(app, "/sitemaps/products-1.xml", 3))},
-        {"case": "the exhibition's front door", "path": "/exhibition",
-         **summary(time_requests(app, "/exhibition", repeat))},
+        {
+            "case": "sitemap of 50,000 products",
+            "path": "/sitemaps/products-1.xml",
+            **summary(time_requests(app, "/sitemaps/products-1.xml", 3)),
+        },
+        {
+            "case": "the exhibition's front door",
+            "path": "/exhibition",
+            **summary(time_requests(app, "/exhibition", repeat)),
+        },
     ]
     overall = summary(every_search)
     most = max(row["statements"] for row in rows)
     if most > MAX_SEARCH_STATEMENTS:
         problems.append(f"a search ran {most} statements (at most {MAX_SEARCH_STATEMENTS})")
-    return {"searches": rows, "pages": pages, "search_overall": overall,
-            "search_target_met": overall["p95"] <= SEARCH_TARGET_MS,
-            "slowest_case_p95": max(row["p95"] for row in rows), "problems": problems}
+    return {
+        "searches": rows,
+        "pages": pages,
+        "search_overall": overall,
+        "search_target_met": overall["p95"] <= SEARCH_TARGET_MS,
+        "slowest_case_p95": max(row["p95"] for row in rows),
+        "problems": problems,
+    }
 
 
 def run_one(url: str, *, booths: int, products: int, seed: int, repeat: int) -> dict[str, Any]:
@@ -352,9 +416,16 @@ def run_one(url: str, *, booths: int, products: int, seed: int, repeat: int) -> 
     return {"database": server, "generate_seconds": round(generate_seconds, 1), **result}
 
 
-def run(database_url: str | None = None, *, databases: Sequence[str] = ("sqlite", "postgresql"),
-        booths: int = BOOTHS, products: int = PRODUCTS, seed: int = SEED, repeat: int = REPEAT,
-        results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
+def run(
+    database_url: str | None = None,
+    *,
+    databases: Sequence[str] = ("sqlite", "postgresql"),
+    booths: int = BOOTHS,
+    products: int = PRODUCTS,
+    seed: int = SEED,
+    repeat: int = REPEAT,
+    results_path: Path | None = RESULTS_PATH,
+) -> dict[str, Any]:
     before_load = os.getloadavg()[0]
     reports = []
     for database in databases:
@@ -367,7 +438,9 @@ def run(database_url: str | None = None, *, databases: Sequence[str] = ("sqlite"
     report = {
         "benchmark": "exhibition_search",
         **machine(before_load),
-        "booths": booths, "products": products, "repeat": repeat,
+        "booths": booths,
+        "products": products,
+        "repeat": repeat,
         "search_target_ms": SEARCH_TARGET_MS,
         "databases": reports,
         "correct": all(not r["problems"] for r in reports),
@@ -377,8 +450,10 @@ def run(database_url: str | None = None, *, databases: Sequence[str] = ("sqlite"
 
 
 def format_report(report: dict[str, Any]) -> str:
-    lines = [f"exhibition_search: {report['booths']} booths, {report['products']} products, "
-             f"{report['repeat']} requests a case, {report['cpus']} CPUs"]
+    lines = [
+        f"exhibition_search: {report['booths']} booths, {report['products']} products, "
+        f"{report['repeat']} requests a case, {report['cpus']} CPUs"
+    ]
     for database in report["databases"]:
         lines.append("")
         lines.append(f"{database['database']}: generated in {database['generate_seconds']} s")
@@ -388,22 +463,42 @@ def format_report(report: dict[str, Any]) -> str:
             return f"{row['p50']:.1f}", f"{row['p95']:.1f}", f"{row['max']:.1f}", f"{row['cpu_p50']:.1f}"
 
         for row in database["searches"]:
-            rows.append((row["case"], row["matches"], str(row["statements"]), *cells(row),
-                         "met" if row["p95"] <= SEARCH_TARGET_MS else "MISSED"))
-        rows.append(("every search", "", "", *cells(database["search_overall"]),
-                     "met" if database["search_target_met"] else "MISSED"))
+            rows.append(
+                (
+                    row["case"],
+                    row["matches"],
+                    str(row["statements"]),
+                    *cells(row),
+                    "met" if row["p95"] <= SEARCH_TARGET_MS else "MISSED",
+                )
+            )
+        rows.append(
+            (
+                "every search",
+                "",
+                "",
+                *cells(database["search_overall"]),
+                "met" if database["search_target_met"] else "MISSED",
+            )
+        )
         for row in database["pages"]:
             rows.append((row["case"], "", "", *cells(row), ""))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        table = [" ".join(cell.ljust(width) if i < 2 else cell.rjust(width) for i, (cell, width) in
-                          enumerate(zip(row, widths))) for row in rows]
+        table = [
+            " ".join(
+                cell.ljust(width) if i < 2 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))
+            )
+            for row in rows
+        ]
         table.insert(1, " ".join("-" * width for width in widths))
         lines.extend(table)
         for problem in database["problems"]:
             lines.append(f"WRONG: {problem}")
     lines.append("")
-    lines.append(f"target: search p95 <= {SEARCH_TARGET_MS:.0f} ms server-side; load average "
-                 f"{report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after")
+    lines.append(
+        f"target: search p95 <= {SEARCH_TARGET_MS:.0f} ms server-side; load average "
+        f"{report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after"
+    )
     return "\n".join(lines)
 
 
@@ -420,8 +515,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(databases) - {"sqlite", "postgresql"}
     if unknown:
         parser.error(f"unknown database {', '.join(sorted(unknown))}")
-    report = run(args.database_url, databases=databases, booths=args.booths, products=args.products, seed=args.seed,
-                 repeat=args.repeat)
+    report = run(
+        args.database_url,
+        databases=databases,
+        booths=args.booths,
+        products=args.products,
+        seed=args.seed,
+        repeat=args.repeat,
+    )
     print(format_report(report))
     print(f"written to {RESULTS_PATH}")
     return 0 if report["correct"] else 1

@@ -33,8 +33,9 @@ BUYERS, EXHIBITORS, DAYS, SLOT_MINUTES, HOURS, TABLES = 2000, 500, 3, 20, 8, 150
 TARGET_SECONDS = 60.0
 
 
-def generate(buyers: int, exhibitors: int, days: int, slots_per_day: int, tables: int,
-             seed: int = 2027) -> tuple[scheduler.Problem, int]:
+def generate(
+    buyers: int, exhibitors: int, days: int, slots_per_day: int, tables: int, seed: int = 2027
+) -> tuple[scheduler.Problem, int]:
     rng = random.Random(seed)
     weights = [1 / (rank + 1) ** 0.8 for rank in range(exhibitors)]
     buyer_choices: dict[tuple[int, int], str] = {}
@@ -69,20 +70,28 @@ def generate(buyers: int, exhibitors: int, days: int, slots_per_day: int, tables
     buyer_slots = {b: two_days() for b in range(buyers) if rng.random() < 0.15}
     exhibitor_slots = {e: two_days() for e in range(exhibitors) if rng.random() < 0.10}
     pairs = scheduler.candidate_pairs(buyer_choices, exhibitor_choices)
-    problem = scheduler.Problem(slot_count=slot_count, tables=tables, pairs=pairs, buyer_slots=buyer_slots,
-                                exhibitor_slots=exhibitor_slots)
+    problem = scheduler.Problem(
+        slot_count=slot_count, tables=tables, pairs=pairs, buyer_slots=buyer_slots, exhibitor_slots=exhibitor_slots
+    )
     return problem, len(buyer_choices)
 
 
 def main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench hosted_buyer_schedule", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench hosted_buyer_schedule",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--buyers", type=int, default=BUYERS)
     parser.add_argument("--exhibitors", type=int, default=EXHIBITORS)
     parser.add_argument("--days", type=int, default=DAYS)
     parser.add_argument("--tables", type=int, default=TABLES)
-    parser.add_argument("--time-limit", type=float, default=45.0,
-                        help="seconds the solver may spend improving the greedy plan (default 45)")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=45.0,
+        help="seconds the solver may spend improving the greedy plan (default 45)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT search workers (default 2)")
     args = parser.parse_args(list(argv))
     load_before = os.getloadavg()[0]
@@ -103,8 +112,13 @@ def main(argv: Sequence[str]) -> int:
     report = {
         "benchmark": "hosted_buyer_schedule",
         "machine": machine(load_before),
-        "buyers": args.buyers, "exhibitors": args.exhibitors, "days": args.days, "tables": args.tables,
-        "slots": problem.slot_count, "marks": marks, "candidate_pairs": len(problem.pairs),
+        "buyers": args.buyers,
+        "exhibitors": args.exhibitors,
+        "days": args.days,
+        "tables": args.tables,
+        "slots": problem.slot_count,
+        "marks": marks,
+        "candidate_pairs": len(problem.pairs),
         "mutual_must_pairs": mutual,
         "generate_seconds": round(generated, 2),
         "greedy_seconds": round(greedy_seconds, 2),
@@ -121,9 +135,22 @@ def main(argv: Sequence[str]) -> int:
         "within_target": plan.seconds <= TARGET_SECONDS,
         "broken_rules": broken[:10],
     }
-    for key in ("candidate_pairs", "mutual_must_pairs", "greedy_seconds", "greedy_mutual_must_placed",
-                "solve_seconds", "method", "meetings", "mutual_must_placed", "mutual_must_share", "mutual_must_bound", "placed_by_tier",
-                "pairs_by_tier", "table_slots", "within_target"):
+    for key in (
+        "candidate_pairs",
+        "mutual_must_pairs",
+        "greedy_seconds",
+        "greedy_mutual_must_placed",
+        "solve_seconds",
+        "method",
+        "meetings",
+        "mutual_must_placed",
+        "mutual_must_share",
+        "mutual_must_bound",
+        "placed_by_tier",
+        "pairs_by_tier",
+        "table_slots",
+        "within_target",
+    ):
         print(f"{key:28} {report[key]}")
     write(RESULTS_PATH, report)
     if broken:

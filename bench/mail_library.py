@@ -17,8 +17,8 @@ from email.utils import getaddresses, make_msgid
 
 from flask import current_app
 
-from expo.notifications import mailer
 from expo.lib.text import one_line
+from expo.notifications import mailer
 
 _BUFFER = io.BytesIO()
 _GENERATOR = BytesGenerator(_BUFFER, policy=policy.SMTP)

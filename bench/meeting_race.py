@@ -19,7 +19,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,22 +27,29 @@ from flask import Flask
 from sqlalchemy import func, insert, select
 
 from bench.database import rebuild_schema
-from bench.registration_race import (Race, add_people, build_app, connection_budget, ensure_postgres_database,
-                                     percentile, race, warm_pool)
+from bench.registration_race import (
+    Race,
+    add_people,
+    build_app,
+    connection_budget,
+    ensure_postgres_database,
+    percentile,
+    race,
+    warm_pool,
+)
 from bench.results import machine, write
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.meetings import services
-from expo.meetings.models import (Meeting, MeetingAttendee, MeetingHold, MeetingStatus, Mode, Origin, Place,
-                                  Side)
+from expo.meetings.models import Meeting, MeetingAttendee, MeetingHold, MeetingStatus, Mode, Origin, Place, Side
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "meeting_race.json"
 BUYERS, SLOTS, ROUNDS = 200, 10, 3
 SLOT_MINUTES = 20
-FIRST_SLOT = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)  # 09:00 at a venue in UTC+8
+FIRST_SLOT = datetime(2027, 9, 11, 1, 0, tzinfo=UTC)  # 09:00 at a venue in UTC+8
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,14 @@ def arrange(buyers: int = BUYERS, slot_count: int = SLOTS) -> Arranged:
     """An edition, a team of one staff member, ``buyers`` buyers and one open invitation each, to one
     of the staff member's ``slot_count`` slots in turn; committed."""
     tag = secrets.token_hex(4)
-    edition = Edition(slug=f"meet-{tag}", name=f"Meet {tag}", starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
-                      timezone="Asia/Shanghai", status=Edition.Status.PUBLISHED)
+    edition = Edition(
+        slug=f"meet-{tag}",
+        name=f"Meet {tag}",
+        starts_on=date(2027, 9, 10),
+        ends_on=date(2027, 9, 13),
+        timezone="Asia/Shanghai",
+        status=Edition.Status.PUBLISHED,
+    )
     company = ExhibitorCompany(slug=f"meet-{tag}", name=f"Team {tag}", status=ExhibitorCompany.Status.APPROVED)
     db.session.add_all([edition, company])
     db.session.flush()
@@ -66,15 +79,32 @@ def arrange(buyers: int = BUYERS, slot_count: int = SLOTS) -> Arranged:
     rows = []
     for index, buyer_id in enumerate(buyer_ids):
         starts_at = FIRST_SLOT + timedelta(minutes=SLOT_MINUTES * (index % slot_count))
-        rows.append({"edition_id": edition.id, "buyer_id": buyer_id, "company_id": company.id,
-                     "origin": Origin.REQUESTED, "requested_by": Side.TEAM, "requester_id": staff_id,
-                     "status": MeetingStatus.REQUESTED, "awaiting": Side.BUYER, "revision": 1, "mode": Mode.ONLINE,
-                     "starts_at": starts_at, "ends_at": starts_at + timedelta(minutes=SLOT_MINUTES),
-                     "place": Place.VIDEO, "video_url": "https://meet.example.com/team", "message": "",
-                     "reason": "", "buyer_note": "", "team_note": ""})
+        rows.append(
+            {
+                "edition_id": edition.id,
+                "buyer_id": buyer_id,
+                "company_id": company.id,
+                "origin": Origin.REQUESTED,
+                "requested_by": Side.TEAM,
+                "requester_id": staff_id,
+                "status": MeetingStatus.REQUESTED,
+                "awaiting": Side.BUYER,
+                "revision": 1,
+                "mode": Mode.ONLINE,
+                "starts_at": starts_at,
+                "ends_at": starts_at + timedelta(minutes=SLOT_MINUTES),
+                "place": Place.VIDEO,
+                "video_url": "https://meet.example.com/team",
+                "message": "",
+                "reason": "",
+                "buyer_note": "",
+                "team_note": "",
+            }
+        )
     meeting_ids = list(db.session.scalars(insert(Meeting).returning(Meeting.id, sort_by_parameter_order=True), rows))
-    db.session.execute(insert(MeetingAttendee), [{"meeting_id": meeting_id, "user_id": staff_id}
-                                                 for meeting_id in meeting_ids])
+    db.session.execute(
+        insert(MeetingAttendee), [{"meeting_id": meeting_id, "user_id": staff_id} for meeting_id in meeting_ids]
+    )
     db.session.commit()
     return Arranged(staff_id, buyer_ids, meeting_ids)
 
@@ -106,17 +136,24 @@ class Tally:
 def tally(arranged: Arranged) -> Tally:
     """What the database holds now (read in a fresh session)."""
     db.session.remove()
-    accepted = db.session.scalars(select(Meeting.starts_at).where(
-        Meeting.id.in_(arranged.meeting_ids), Meeting.status == MeetingStatus.ACCEPTED)).all()
-    statuses = dict(db.session.execute(select(Meeting.status, func.count(Meeting.id))
-                                       .where(Meeting.id.in_(arranged.meeting_ids)).group_by(Meeting.status)).all())
+    accepted = db.session.scalars(
+        select(Meeting.starts_at).where(Meeting.id.in_(arranged.meeting_ids), Meeting.status == MeetingStatus.ACCEPTED)
+    ).all()
+    statuses = dict(
+        db.session.execute(
+            select(Meeting.status, func.count(Meeting.id))
+            .where(Meeting.id.in_(arranged.meeting_ids))
+            .group_by(Meeting.status)
+        ).all()
+    )
     holds = db.session.scalar(select(func.count(MeetingHold.id)).where(MeetingHold.person_id == arranged.staff_id))
     db.session.remove()
     return Tally(Counter(accepted), holds or 0, Counter(statuses))
 
 
-def meetings_race(app: Flask, buyers: int = BUYERS, slot_count: int = SLOTS, *, timeout: float = 120) \
-        -> tuple[Race, Arranged]:
+def meetings_race(
+    app: Flask, buyers: int = BUYERS, slot_count: int = SLOTS, *, timeout: float = 120
+) -> tuple[Race, Arranged]:
     with app.app_context():
         arranged = arrange(buyers, slot_count)
     return race(app, buyers, accept_work(arranged), timeout=timeout), arranged
@@ -132,24 +169,36 @@ def run_round(app: Flask, buyers: int, slot_count: int) -> dict[str, Any]:
     return {
         "wall_seconds": round(result.seconds, 4),
         "client_cpu_seconds": round(result.cpu_seconds, 3),
-        "latency_ms": {name: round(percentile(latencies, q) * 1000, 1)
-                       for name, q in (("p50", 0.50), ("p95", 0.95), ("max", 1.0))},
+        "latency_ms": {
+            name: round(percentile(latencies, q) * 1000, 1) for name, q in (("p50", 0.50), ("p95", 0.95), ("max", 1.0))
+        },
         "accepted": sum(counts.accepted_per_slot.values()),
         "slots_booked": len(counts.accepted_per_slot),
         "double_booked_slots": counts.double_booked,
         "refused_slot_taken": errors.get("SlotTaken", 0),
         "other_errors": sum(count for name, count in errors.items() if name != "SlotTaken"),
-        "error_examples": sorted({f"{type(e).__name__}: {e}"[:200] for e in result.errors
-                                  if type(e).__name__ != "SlotTaken"})[:3],
+        "error_examples": sorted(
+            {f"{type(e).__name__}: {e}"[:200] for e in result.errors if type(e).__name__ != "SlotTaken"}
+        )[:3],
         "staff_holds": counts.holds,
-        "correct": (counts.double_booked == 0 and len(counts.accepted_per_slot) == slot_count
-                    and sum(counts.accepted_per_slot.values()) == slot_count
-                    and errors.get("SlotTaken", 0) == buyers - slot_count and counts.holds == holds_expected),
+        "correct": (
+            counts.double_booked == 0
+            and len(counts.accepted_per_slot) == slot_count
+            and sum(counts.accepted_per_slot.values()) == slot_count
+            and errors.get("SlotTaken", 0) == buyers - slot_count
+            and counts.holds == holds_expected
+        ),
     }
 
 
-def run(database_url: str | None = None, *, buyers: int = BUYERS, slot_count: int = SLOTS, rounds: int = ROUNDS,
-        results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
+def run(
+    database_url: str | None = None,
+    *,
+    buyers: int = BUYERS,
+    slot_count: int = SLOTS,
+    rounds: int = ROUNDS,
+    results_path: Path | None = RESULTS_PATH,
+) -> dict[str, Any]:
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     if url.startswith(("postgres://", "postgresql")):
         url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
@@ -180,22 +229,48 @@ def run(database_url: str | None = None, *, buyers: int = BUYERS, slot_count: in
 
 
 def format_table(report: dict[str, Any]) -> str:
-    header = ("round", "wall s", "client CPU s", "p50 ms", "p95 ms", "max ms", "accepted", "double-booked",
-              "refused", "errors", "correct")
+    header = (
+        "round",
+        "wall s",
+        "client CPU s",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "accepted",
+        "double-booked",
+        "refused",
+        "errors",
+        "correct",
+    )
     rows = [header]
     for number, r in enumerate(report["rounds"], 1):
         latency = r["latency_ms"]
-        rows.append((str(number), f"{r['wall_seconds']:.3f}", f"{r['client_cpu_seconds']:.2f}",
-                     f"{latency['p50']:.1f}", f"{latency['p95']:.1f}", f"{latency['max']:.1f}", str(r["accepted"]),
-                     str(r["double_booked_slots"]), str(r["refused_slot_taken"]), str(r["other_errors"]),
-                     "yes" if r["correct"] else "NO"))
+        rows.append(
+            (
+                str(number),
+                f"{r['wall_seconds']:.3f}",
+                f"{r['client_cpu_seconds']:.2f}",
+                f"{latency['p50']:.1f}",
+                f"{latency['p95']:.1f}",
+                f"{latency['max']:.1f}",
+                str(r["accepted"]),
+                str(r["double_booked_slots"]),
+                str(r["refused_slot_taken"]),
+                str(r["other_errors"]),
+                "yes" if r["correct"] else "NO",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    title = (f"meeting_race: {report['buyers']} buyers accept {report['slots']} slots of one staff member, "
-             f"{report['connections']} connections, {report['database']}, {report['cpus']} CPUs")
-    footer = (f"median time to settle {report['median_wall_seconds']:.3f} s; load average "
-              f"{report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after")
+    title = (
+        f"meeting_race: {report['buyers']} buyers accept {report['slots']} slots of one staff member, "
+        f"{report['connections']} connections, {report['database']}, {report['cpus']} CPUs"
+    )
+    footer = (
+        f"median time to settle {report['median_wall_seconds']:.3f} s; load average "
+        f"{report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after"
+    )
     return "\n".join([title, *lines, footer])
 
 

@@ -48,14 +48,34 @@ def embedded_stack(instance: Path, access_log: Path) -> Iterator[str]:
     port = _free_port()
     own = {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "EXPO_ENV", "SECRET_KEY", "STORAGE_PATH", "MAIL_OUTBOX_PATH"}
     env = {key: value for key, value in os.environ.items() if key not in own}
-    env.update(INSTANCE_PATH=str(instance), FLASK_APP="wsgi", BASE_URL=f"http://127.0.0.1:{port}",
-               PYTHONUNBUFFERED="1")
+    env.update(INSTANCE_PATH=str(instance), FLASK_APP="wsgi", BASE_URL=f"http://127.0.0.1:{port}", PYTHONUNBUFFERED="1")
     for command in (["flask", "db", "upgrade"], ["flask", "expo", "seed-demo", "--if-empty"]):
-        subprocess.run([str(BIN / command[0]), *command[1:]], cwd=PROJECT_ROOT, env=env, check=True,
-                       capture_output=True, timeout=300)
-    server = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                               "--threads", "8", "--access-logfile", str(access_log), "wsgi:app"],
-                              cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [str(BIN / command[0]), *command[1:]],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--access-logfile",
+            str(access_log),
+            "wsgi:app",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -103,16 +123,25 @@ def measure(base_url: str, booth_path: str, access_log: Path) -> dict[str, Any]:
         urls: dict[str, str] = {}
         encodings: dict[str, str] = {}
         sizes: dict[str, int] = {}
-        devtools.on("Network.requestWillBeSent", lambda event: urls.__setitem__(event["requestId"],
-                                                                                 event["request"]["url"]))
-        devtools.on("Network.responseReceived", lambda event: encodings.__setitem__(
-            event["requestId"], {key.lower(): value for key, value in event["response"]["headers"].items()}
-            .get("content-encoding", "")))
-        devtools.on("Network.loadingFinished", lambda event: sizes.__setitem__(event["requestId"],
-                                                                                int(event["encodedDataLength"])))
+        devtools.on(
+            "Network.requestWillBeSent", lambda event: urls.__setitem__(event["requestId"], event["request"]["url"])
+        )
+        devtools.on(
+            "Network.responseReceived",
+            lambda event: encodings.__setitem__(
+                event["requestId"],
+                {key.lower(): value for key, value in event["response"]["headers"].items()}.get("content-encoding", ""),
+            ),
+        )
+        devtools.on(
+            "Network.loadingFinished",
+            lambda event: sizes.__setitem__(event["requestId"], int(event["encodedDataLength"])),
+        )
         page.goto(booth_path, wait_until="networkidle")
-        first = [{"url": urls[request_id].removeprefix(base_url), "bytes": size,
-                  "encoding": encodings.get(request_id, "")} for request_id, size in sizes.items()]
+        first = [
+            {"url": urls[request_id].removeprefix(base_url), "bytes": size, "encoding": encodings.get(request_id, "")}
+            for request_id, size in sizes.items()
+        ]
         static_before_repeat = len(_static_requests(access_log))
         page.goto("/", wait_until="networkidle")
         static_after_home = len(_static_requests(access_log))
@@ -123,35 +152,48 @@ def measure(base_url: str, booth_path: str, access_log: Path) -> dict[str, Any]:
     static_bytes = sum(row["bytes"] for row in first if row["url"].startswith("/static/"))
     return {
         "booth": booth_path,
-        "first_load": {"requests": len(first), "bytes": first_bytes, "static_bytes": static_bytes,
-                       "target_bytes": FIRST_LOAD_TARGET_BYTES, "met": first_bytes <= FIRST_LOAD_TARGET_BYTES,
-                       "responses": sorted(first, key=lambda row: -row["bytes"])},
+        "first_load": {
+            "requests": len(first),
+            "bytes": first_bytes,
+            "static_bytes": static_bytes,
+            "target_bytes": FIRST_LOAD_TARGET_BYTES,
+            "met": first_bytes <= FIRST_LOAD_TARGET_BYTES,
+            "responses": sorted(first, key=lambda row: -row["bytes"]),
+        },
         "home_after_booth_static_requests": static_after_home - static_before_repeat,
-        "repeat_view": {"static_requests": len(repeat_static), "met": not repeat_static,
-                        "requests": repeat_static},
+        "repeat_view": {"static_requests": len(repeat_static), "met": not repeat_static, "requests": repeat_static},
     }
 
 
 def format_table(report: dict[str, Any]) -> str:
     first, repeat = report["first_load"], report["repeat_view"]
-    lines = [f"booth page {report['booth']}, first load with an empty cache:",
-             "| response | encoding | KB on the wire |", "| --- | --- | ---: |"]
-    lines += [f"| {row['url'][:70]} | {row['encoding'] or '-'} | {row['bytes'] / 1024:.1f} |"
-              for row in first["responses"]]
-    lines.append(f"| **{first['requests']} responses** (static {first['static_bytes'] / 1024:.1f} KB) | | "
-                 f"**{first['bytes'] / 1024:.1f}** |")
+    lines = [
+        f"booth page {report['booth']}, first load with an empty cache:",
+        "| response | encoding | KB on the wire |",
+        "| --- | --- | ---: |",
+    ]
+    lines += [
+        f"| {row['url'][:70]} | {row['encoding'] or '-'} | {row['bytes'] / 1024:.1f} |" for row in first["responses"]
+    ]
+    lines.append(
+        f"| **{first['requests']} responses** (static {first['static_bytes'] / 1024:.1f} KB) | | "
+        f"**{first['bytes'] / 1024:.1f}** |"
+    )
     lines.append(f"target <= {first['target_bytes'] // 1024} KB: {'met' if first['met'] else 'NOT met'}")
-    lines.append(f"home page after the booth: {report['home_after_booth_static_requests']} static requests; "
-                 f"repeat view of the booth: {repeat['static_requests']} static requests "
-                 f"({'met' if repeat['met'] else 'target 0 NOT met'})")
+    lines.append(
+        f"home page after the booth: {report['home_after_booth_static_requests']} static requests; "
+        f"repeat view of the booth: {repeat['static_requests']} static requests "
+        f"({'met' if repeat['met'] else 'target 0 NOT met'})"
+    )
     lines += [f"  {line}" for line in repeat["requests"]]
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench page_weight", description=__doc__.splitlines()[0])
-    parser.add_argument("--booth", help="a booth's path such as /booths/some-slug (default: the first the "
-                                        "exhibition page links to)")
+    parser.add_argument(
+        "--booth", help="a booth's path such as /booths/some-slug (default: the first the exhibition page links to)"
+    )
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="expo-page-weight-") as folder:

@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ TARGET_SECONDS = 2.0
 # for everything else using the server. Racers without a connection queue for one, as requests do.
 MAX_CONNECTIONS = 60
 HEADROOM = 20
-STARTS_AT = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)
+STARTS_AT = datetime(2027, 9, 11, 1, 0, tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------------------------
@@ -90,8 +90,15 @@ class Race:
         return [o.seconds for o in self.outcomes]
 
 
-def race(app: Flask, count: int, work: Callable[[int], Any], *, timeout: float = 120.0,
-         gate: Callable[[], Any] | None = None, servers: int | None = None) -> Race:
+def race(
+    app: Flask,
+    count: int,
+    work: Callable[[int], Any],
+    *,
+    timeout: float = 120.0,
+    gate: Callable[[], Any] | None = None,
+    servers: int | None = None,
+) -> Race:
     """Run ``work(i)`` for i in range(count), all at once, and commit each like a view would.
 
     By default every racer is a thread of its own. With ``servers``, the racers are requests that all
@@ -107,9 +114,11 @@ def race(app: Flask, count: int, work: Callable[[int], Any], *, timeout: float =
     finished = [0.0] * count
     released: list[tuple[float, float]] = []
     threads_count = min(servers or count, count)
-    barrier = threading.Barrier(threads_count + (1 if gate else 0),
-                                action=lambda: released.append((time.perf_counter(), time.process_time())),
-                                timeout=timeout)
+    barrier = threading.Barrier(
+        threads_count + (1 if gate else 0),
+        action=lambda: released.append((time.perf_counter(), time.process_time())),
+        timeout=timeout,
+    )
     waiting = iter(range(count))
     queue_lock = threading.Lock()
 
@@ -159,7 +168,7 @@ def race(app: Flask, count: int, work: Callable[[int], Any], *, timeout: float =
         raise RuntimeError(f"{stuck} of {threads_count} racing threads still running after {timeout:.0f}s")
     if not released:
         raise RuntimeError("the racers were never released together")
-    (wall_start, cpu_start), = released
+    ((wall_start, cpu_start),) = released
     return Race(outcomes, max(finished) - wall_start, cpu_end - cpu_start, wall_start, max(finished))
 
 
@@ -173,13 +182,16 @@ def _race_in_child(database_url: str, threads: int, session_id: int, user_ids: l
         with app.app_context():
             db.engine.dispose()
     # Exceptions may not pickle; their text is what the report shows.
-    outcomes = [Outcome(o.value, None if o.error is None else RuntimeError(f"{type(o.error).__name__}: {o.error}"),
-                        o.seconds) for o in result.outcomes]
+    outcomes = [
+        Outcome(o.value, None if o.error is None else RuntimeError(f"{type(o.error).__name__}: {o.error}"), o.seconds)
+        for o in result.outcomes
+    ]
     results.put(Race(outcomes, result.seconds, result.cpu_seconds, result.released_at, result.finished_at))
 
 
-def race_in_processes(database_url: str, processes: int, threads: int, session_id: int,
-                      user_ids: Sequence[int], *, timeout: float = 180.0) -> Race:
+def race_in_processes(
+    database_url: str, processes: int, threads: int, session_id: int, user_ids: Sequence[int], *, timeout: float = 180.0
+) -> Race:
     """Every request arrives at once and is served by ``processes`` worker processes of ``threads``
     threads each, as gunicorn's ``--workers`` and ``--threads`` serve them; each takes the next
     waiting request as it finishes one (its share of the crowd: the listen queue)."""
@@ -189,8 +201,10 @@ def race_in_processes(database_url: str, processes: int, threads: int, session_i
     gate = context.Barrier(processes, timeout=timeout)
     results = context.Queue()
     shares = [list(user_ids[i::processes]) for i in range(processes)]
-    workers = [context.Process(target=_race_in_child, args=(database_url, threads, session_id, share, gate, results))
-               for share in shares]
+    workers = [
+        context.Process(target=_race_in_child, args=(database_url, threads, session_id, share, gate, results))
+        for share in shares
+    ]
     for worker in workers:
         worker.start()
     races = [results.get(timeout=timeout) for _ in workers]
@@ -198,8 +212,13 @@ def race_in_processes(database_url: str, processes: int, threads: int, session_i
         worker.join(timeout)
     released = min(r.released_at for r in races)
     finished = max(r.finished_at for r in races)
-    return Race([o for r in races for o in r.outcomes], finished - released, sum(r.cpu_seconds for r in races),
-                released, finished)
+    return Race(
+        [o for r in races for o in r.outcomes],
+        finished - released,
+        sum(r.cpu_seconds for r in races),
+        released,
+        finished,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,8 +228,9 @@ def race_in_processes(database_url: str, processes: int, threads: int, session_i
 def add_people(count: int) -> list[int]:
     """``count`` users in one INSERT, committed; no password hashing: they never log in."""
     tag = secrets.token_hex(4)
-    rows = [{"email": f"racer-{tag}-{i}@bench.example", "password_hash": "!", "name": f"Racer {i}"}
-            for i in range(count)]
+    rows = [
+        {"email": f"racer-{tag}-{i}@bench.example", "password_hash": "!", "name": f"Racer {i}"} for i in range(count)
+    ]
     ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), rows))
     db.session.commit()
     return ids
@@ -219,11 +239,17 @@ def add_people(count: int) -> list[int]:
 def add_session(capacity: int | None, **fields: Any) -> int:
     """A published edition, a forum (``fields`` for it) and one session of ``capacity`` seats; its id."""
     tag = secrets.token_hex(4)
-    edition = Edition(slug=f"race-{tag}", name=f"Race {tag}", starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
-                      status=Edition.Status.PUBLISHED)
+    edition = Edition(
+        slug=f"race-{tag}",
+        name=f"Race {tag}",
+        starts_on=date(2027, 9, 10),
+        ends_on=date(2027, 9, 13),
+        status=Edition.Status.PUBLISHED,
+    )
     forum = Forum(edition=edition, slug=f"race-{tag}", title=f"Race {tag}", kind=Forum.SUB, **fields)
-    session = ProgrammeSession(forum=forum, title=f"Race {tag}", starts_at=STARTS_AT,
-                               ends_at=STARTS_AT + timedelta(hours=1), capacity=capacity)
+    session = ProgrammeSession(
+        forum=forum, title=f"Race {tag}", starts_at=STARTS_AT, ends_at=STARTS_AT + timedelta(hours=1), capacity=capacity
+    )
     db.session.add_all([edition, forum, session])
     db.session.flush()
     session_id = session.id  # read before commit: an expired row would open a transaction (on SQLite, the write lock)
@@ -272,7 +298,8 @@ def tally(session_id: int) -> Tally:
     db.session.remove()
     rows = db.session.execute(
         select(Registration.status, func.count(Registration.id))
-        .where(Registration.session_id == session_id).group_by(Registration.status)
+        .where(Registration.session_id == session_id)
+        .group_by(Registration.status)
     ).all()
     numbers = db.session.scalars(
         select(Registration.waitlist_number)
@@ -302,8 +329,7 @@ def ensure_postgres_database(url: str) -> str:
     return sa_url.render_as_string(hide_password=False)
 
 
-def connection_budget(sqlalchemy_url: str, wanted: int, *, cap: int = MAX_CONNECTIONS,
-                      headroom: int = HEADROOM) -> int:
+def connection_budget(sqlalchemy_url: str, wanted: int, *, cap: int = MAX_CONNECTIONS, headroom: int = HEADROOM) -> int:
     """How many connections to pool: ``wanted``, within ``cap`` and what the server has free."""
     if not sqlalchemy_url.startswith("postgresql"):
         return min(wanted, cap)
@@ -360,8 +386,9 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[rank - 1]
 
 
-def run_round(app: Flask, people: int, seats: int, *, processes: int = 1, threads: int = THREADS,
-              database_url: str = "") -> dict[str, Any]:
+def run_round(
+    app: Flask, people: int, seats: int, *, processes: int = 1, threads: int = THREADS, database_url: str = ""
+) -> dict[str, Any]:
     with app.app_context():
         user_ids = add_people(people)
         session_id = add_session(seats)
@@ -379,16 +406,21 @@ def run_round(app: Flask, people: int, seats: int, *, processes: int = 1, thread
         # CPU the racing processes spent during the race: close to wall time × processes means the
         # racers were waiting for Python, not for PostgreSQL's locks.
         "client_cpu_seconds": round(result.cpu_seconds, 3),
-        "latency_ms": {name: round(percentile(latencies, q) * 1000, 1)
-                       for name, q in (("p50", 0.50), ("p95", 0.95), ("max", 1.0))},
+        "latency_ms": {
+            name: round(percentile(latencies, q) * 1000, 1) for name, q in (("p50", 0.50), ("p95", 0.95), ("max", 1.0))
+        },
         "confirmed": counts.confirmed,
         "waitlisted": counts.waitlisted,
         "errors": len(result.errors),
         "error_examples": sorted({f"{type(e).__name__}: {e}"[:200] for e in result.errors})[:3],
         "seats_taken": counts.seats_taken,
         "oversold": counts.oversold,
-        "correct": (not result.errors and counts.confirmed == seats == counts.seats_taken
-                    and counts.waitlisted == people - seats and numbers_ok),
+        "correct": (
+            not result.errors
+            and counts.confirmed == seats == counts.seats_taken
+            and counts.waitlisted == people - seats
+            and numbers_ok
+        ),
     }
 
 
@@ -407,9 +439,16 @@ def sequential_cost(app: Flask, count: int = 50) -> dict[str, float]:
     return {"wall_ms": round(wall / count * 1000, 2), "client_cpu_ms": round(cpu / count * 1000, 2)}
 
 
-def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = SEATS, rounds: int = ROUNDS,
-        processes: int = PROCESSES, threads: int = THREADS,
-        results_path: Path | None = RESULTS_PATH) -> dict[str, Any]:
+def run(
+    database_url: str | None = None,
+    *,
+    people: int = PEOPLE,
+    seats: int = SEATS,
+    rounds: int = ROUNDS,
+    processes: int = PROCESSES,
+    threads: int = THREADS,
+    results_path: Path | None = RESULTS_PATH,
+) -> dict[str, Any]:
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
     if url.startswith(("postgres://", "postgresql")):
         url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
@@ -424,8 +463,9 @@ def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = S
         if processes == 1:
             warm_pool(app, connections)
         sequential = sequential_cost(app)
-        results = [run_round(app, people, seats, processes=processes, threads=threads, database_url=url)
-                   for _ in range(rounds)]
+        results = [
+            run_round(app, people, seats, processes=processes, threads=threads, database_url=url) for _ in range(rounds)
+        ]
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -451,27 +491,54 @@ def run(database_url: str | None = None, *, people: int = PEOPLE, seats: int = S
 
 
 def format_table(report: dict[str, Any]) -> str:
-    header = ("round", "wall s", "client CPU s", "p50 ms", "p95 ms", "max ms", "confirmed", "waitlisted", "errors",
-              "correct")
+    header = (
+        "round",
+        "wall s",
+        "client CPU s",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "confirmed",
+        "waitlisted",
+        "errors",
+        "correct",
+    )
     rows = [header]
     for number, r in enumerate(report["rounds"], 1):
         latency = r["latency_ms"]
-        rows.append((str(number), f"{r['wall_seconds']:.3f}", f"{r['client_cpu_seconds']:.2f}",
-                     f"{latency['p50']:.1f}", f"{latency['p95']:.1f}", f"{latency['max']:.1f}", str(r["confirmed"]),
-                     str(r["waitlisted"]), str(r["errors"]), "yes" if r["correct"] else "NO"))
+        rows.append(
+            (
+                str(number),
+                f"{r['wall_seconds']:.3f}",
+                f"{r['client_cpu_seconds']:.2f}",
+                f"{latency['p50']:.1f}",
+                f"{latency['p95']:.1f}",
+                f"{latency['max']:.1f}",
+                str(r["confirmed"]),
+                str(r["waitlisted"]),
+                str(r["errors"]),
+                "yes" if r["correct"] else "NO",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     verdict = "met" if report["met_target"] else "MISSED"
-    title = (f"registration_race: {report['people']} people, {report['seats']} seats, "
-             f"{report['processes']} processes × {report['threads_per_process']} threads, {report['database']}, "
-             f"{report['cpus']} CPUs")
-    footer = (f"median wall {report['median_wall_seconds']:.3f} s; "
-              f"target <= {report['target_seconds']:.0f} s {verdict}; "
-              f"load average {report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after")
+    title = (
+        f"registration_race: {report['people']} people, {report['seats']} seats, "
+        f"{report['processes']} processes × {report['threads_per_process']} threads, {report['database']}, "
+        f"{report['cpus']} CPUs"
+    )
+    footer = (
+        f"median wall {report['median_wall_seconds']:.3f} s; "
+        f"target <= {report['target_seconds']:.0f} s {verdict}; "
+        f"load average {report['load_average'][0]:.1f} before, {report['load_average'][1]:.1f} after"
+    )
     sequential = report["sequential_per_registration"]
-    baseline = (f"one at a time, uncontended: {sequential['wall_ms']:.1f} ms a registration "
-                f"({sequential['client_cpu_ms']:.1f} ms of it Python CPU in this process)")
+    baseline = (
+        f"one at a time, uncontended: {sequential['wall_ms']:.1f} ms a registration "
+        f"({sequential['client_cpu_ms']:.1f} ms of it Python CPU in this process)"
+    )
     return "\n".join([title, *lines, footer, baseline])
 
 
@@ -480,15 +547,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=PEOPLE)
     parser.add_argument("--seats", type=int, default=SEATS)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
-    parser.add_argument("--processes", type=int, default=PROCESSES,
-                        help="web worker processes serving the crowd, as gunicorn's --workers "
-                             f"(default {PROCESSES}, as in the Dockerfile; 1 = every racer a thread of this process)")
-    parser.add_argument("--threads", type=int, default=THREADS,
-                        help=f"serving threads per process, as gunicorn's --threads (default {THREADS}: sync workers)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=PROCESSES,
+        help="web worker processes serving the crowd, as gunicorn's --workers "
+        f"(default {PROCESSES}, as in the Dockerfile; 1 = every racer a thread of this process)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=THREADS,
+        help=f"serving threads per process, as gunicorn's --threads (default {THREADS}: sync workers)",
+    )
     parser.add_argument("--database-url", help=f"default: $BENCH_DATABASE_URL or {DEFAULT_DATABASE_URL}")
     args = parser.parse_args(argv)
-    report = run(args.database_url, people=args.people, seats=args.seats, rounds=args.rounds,
-                 processes=args.processes, threads=args.threads)
+    report = run(
+        args.database_url,
+        people=args.people,
+        seats=args.seats,
+        rounds=args.rounds,
+        processes=args.processes,
+        threads=args.threads,
+    )
     print(format_table(report))
     print(f"written to {RESULTS_PATH}")
     for number, r in enumerate(report["rounds"], 1):

@@ -23,28 +23,86 @@ from collections.abc import Callable, Sequence
 
 from expo.exhibition.search_index import parse_query, searchable_text
 
-CHINESE_NAMES = ("医用口罩", "口罩机", "全自动平面口罩生产线", "KN95口罩生产线", "丁腈检查手套", "乳胶外科手套", "防护服",
-                 "一次性隔离衣", "新冠抗原快速检测试剂盒", "罗布斯塔咖啡豆", "越南滴漏咖啡", "猫山王榴莲", "冷冻榴莲果肉",
-                 "茉莉香米", "熔喷无纺布", "口罩耳带焊接机", "铝制鼻梁条", "丁腈手套浸渍生产线", "电动病床", "制氧机")
+CHINESE_NAMES = (
+    "医用口罩",
+    "口罩机",
+    "全自动平面口罩生产线",
+    "KN95口罩生产线",
+    "丁腈检查手套",
+    "乳胶外科手套",
+    "防护服",
+    "一次性隔离衣",
+    "新冠抗原快速检测试剂盒",
+    "罗布斯塔咖啡豆",
+    "越南滴漏咖啡",
+    "猫山王榴莲",
+    "冷冻榴莲果肉",
+    "茉莉香米",
+    "熔喷无纺布",
+    "口罩耳带焊接机",
+    "铝制鼻梁条",
+    "丁腈手套浸渍生产线",
+    "电动病床",
+    "制氧机",
+)
 # Query -> the names (by index) a buyer typing it wants.
-CHINESE_QUERIES = {"口罩": (0, 1, 2, 3, 15), "手套": (4, 5, 17), "口罩机": (1,), "咖啡": (9, 10), "榴莲": (11, 12),
-                   "生产线": (2, 3, 17), "香米": (13,), "无纺布": (14,), "焊接机": (15,), "检测": (8,), "隔离衣": (7,),
-                   "病床": (18,)}
-THAI_NAMES = ("ถุงมือยางไนไตรล์", "หน้ากากอนามัย", "เครื่องผลิตหน้ากากอนามัย", "ข้าวหอมมะลิ", "ทุเรียนหมอนทอง", "ทุเรียนแช่แข็ง",
-              "กาแฟโรบัสต้า", "ชุดตรวจแอนติเจนโควิด", "เสื้อกาวน์กันน้ำ", "ผ้าไม่ทอ", "เครื่องวัดความดันโลหิต", "ถุงมือผ่าตัด")
-THAI_QUERIES = {"ถุงมือ": (0, 11), "หน้ากาก": (1, 2), "ข้าวหอม": (3,), "ทุเรียน": (4, 5), "กาแฟ": (6,), "ชุดตรวจ": (7,),
-                "ผ้า": (9,), "เครื่อง": (2, 10), "มะลิ": (3,), "แช่แข็ง": (5,), "ความดัน": (10,), "อนามัย": (1, 2)}
+CHINESE_QUERIES = {
+    "口罩": (0, 1, 2, 3, 15),
+    "手套": (4, 5, 17),
+    "口罩机": (1,),
+    "咖啡": (9, 10),
+    "榴莲": (11, 12),
+    "生产线": (2, 3, 17),
+    "香米": (13,),
+    "无纺布": (14,),
+    "焊接机": (15,),
+    "检测": (8,),
+    "隔离衣": (7,),
+    "病床": (18,),
+}
+THAI_NAMES = (
+    "ถุงมือยางไนไตรล์",
+    "หน้ากากอนามัย",
+    "เครื่องผลิตหน้ากากอนามัย",
+    "ข้าวหอมมะลิ",
+    "ทุเรียนหมอนทอง",
+    "ทุเรียนแช่แข็ง",
+    "กาแฟโรบัสต้า",
+    "ชุดตรวจแอนติเจนโควิด",
+    "เสื้อกาวน์กันน้ำ",
+    "ผ้าไม่ทอ",
+    "เครื่องวัดความดันโลหิต",
+    "ถุงมือผ่าตัด",
+)
+THAI_QUERIES = {
+    "ถุงมือ": (0, 11),
+    "หน้ากาก": (1, 2),
+    "ข้าวหอม": (3,),
+    "ทุเรียน": (4, 5),
+    "กาแฟ": (6,),
+    "ชุดตรวจ": (7,),
+    "ผ้า": (9,),
+    "เครื่อง": (2, 10),
+    "มะลิ": (3,),
+    "แช่แข็ง": (5,),
+    "ความดัน": (10,),
+    "อนามัย": (1, 2),
+}
 
 
 def pairs_match(query: str, name: str) -> bool:
     words = set(searchable_text(name).split())
-    return all(term.token in words or (term.pairs and set(term.pairs) <= words)
-               or (term.prefix and any(word.startswith(term.token) for word in words))
-               for term in parse_query(query))
+    return all(
+        term.token in words
+        or (term.pairs and set(term.pairs) <= words)
+        or (term.prefix and any(word.startswith(term.token) for word in words))
+        for term in parse_query(query)
+    )
 
 
-def evaluate(language: str, names: Sequence[str], queries: dict[str, tuple[int, ...]],
-             segment: Callable[[str], list[str]]) -> list[str]:
+def evaluate(
+    language: str, names: Sequence[str], queries: dict[str, tuple[int, ...]], segment: Callable[[str], list[str]]
+) -> list[str]:
     lines = []
     methods = {"dictionary": lambda query, name: set(segment(query)) <= set(segment(name)), "pairs": pairs_match}
     for method, match in methods.items():

@@ -16,13 +16,19 @@ from os import PathLike
 
 import xlsxwriter
 
-_OPTIONS = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-            "strings_to_urls": False, "use_zip64": True}
+_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "use_zip64": True,
+}
 
 
 class XlsxWriterSheet:
-    def __init__(self, book: XlsxWriterWorkbook, title: str, header: Sequence | None,
-                 widths: Sequence[float | None] | None):
+    def __init__(
+        self, book: XlsxWriterWorkbook, title: str, header: Sequence | None, widths: Sequence[float | None] | None
+    ):
         self.book = book
         self.worksheet = book.workbook.add_worksheet(title)
         self.rows = 0
@@ -61,14 +67,17 @@ class XlsxWriterWorkbook:
         self.workbook = xlsxwriter.Workbook(str(file), _OPTIONS)
         add = self.workbook.add_format
         self.formats = {
-            bold: {"text": add({"bold": True}) if bold else None,
-                   "datetime": add({"num_format": "yyyy-mm-dd h:mm:ss", "bold": bold}),
-                   "date": add({"num_format": "yyyy-mm-dd", "bold": bold})}
+            bold: {
+                "text": add({"bold": True}) if bold else None,
+                "datetime": add({"num_format": "yyyy-mm-dd h:mm:ss", "bold": bold}),
+                "date": add({"num_format": "yyyy-mm-dd", "bold": bold}),
+            }
             for bold in (False, True)
         }
 
-    def add_sheet(self, title: str, *, header: Sequence | None = None,
-                  widths: Sequence[float | None] | None = None) -> XlsxWriterSheet:
+    def add_sheet(
+        self, title: str, *, header: Sequence | None = None, widths: Sequence[float | None] | None = None
+    ) -> XlsxWriterSheet:
         return XlsxWriterSheet(self, title, header, widths)
 
     def close(self) -> None:

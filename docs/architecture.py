@@ -23,8 +23,9 @@ FOUNDATIONS = ("lib", "accounts", "audit", "notifications")
 
 
 def areas() -> list[str]:
-    return sorted(path.name for path in PACKAGE.iterdir()
-                  if (path / "__init__.py").exists() and path.name != "translations")
+    return sorted(
+        path.name for path in PACKAGE.iterdir() if (path / "__init__.py").exists() and path.name != "translations"
+    )
 
 
 def _imported_areas(path: Path, known: set[str]) -> set[str]:

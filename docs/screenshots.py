@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from playwright.sync_api import Page, sync_playwright
 
@@ -42,8 +42,9 @@ SHOTS = (
     Shot("exhibitor-dashboard", "/dashboard", ("exhibitor@example.com", "demo-exhibitor-2026")),
     Shot("exhibitor-inbox", "/booths/nanning-mask-machinery/leads/", ("exhibitor@example.com", "demo-exhibitor-2026")),
     Shot("organizer-dashboard", "/dashboard", ("organizer@example.com", "demo-organizer-2026")),
-    Shot("checkin-phone", "/editions/18th-caexpo/checkin/", ("organizer@example.com", "demo-organizer-2026"),
-         phone=True),
+    Shot(
+        "checkin-phone", "/editions/18th-caexpo/checkin/", ("organizer@example.com", "demo-organizer-2026"), phone=True
+    ),
 )
 
 
@@ -62,9 +63,13 @@ def take(base_url: str, shots: Sequence[Shot], output: Path) -> list[Path]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             for shot in shots:
-                context = browser.new_context(base_url=base_url, viewport=PHONE if shot.phone else DESKTOP,
-                                              locale="en-US", timezone_id="Asia/Shanghai",
-                                              device_scale_factor=1)
+                context = browser.new_context(
+                    base_url=base_url,
+                    viewport=PHONE if shot.phone else DESKTOP,
+                    locale="en-US",
+                    timezone_id="Asia/Shanghai",
+                    device_scale_factor=1,
+                )
                 page = context.new_page()
                 if shot.account:
                     log_in(page, *shot.account)

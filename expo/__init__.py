@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask, has_request_context, request
 from flask_babel import format_decimal, get_locale, get_timezone
@@ -68,10 +69,12 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from expo import models  # noqa: F401 - every table must be known to the metadata
+    from expo import (
+        models,  # noqa: F401 - every table must be known to the metadata
+        uploads,
+    )
     from expo.accounts.services import load_user_from_session
     from expo.exhibition import filter_options as search_filter_options
-    from expo import uploads
     from expo.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -169,6 +172,8 @@ def register_url_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from expo.accounts.routes import bp as accounts_bp
     from expo.admin.routes import bp as admin_bp
+    from expo.api import core as api
+    from expo.api.pages import bp as api_tokens_bp
     from expo.audit.routes import bp as audit_bp
     from expo.booths.routes import bp as booths_bp
     from expo.broadcasts.routes import bp as broadcasts_bp
@@ -184,9 +189,9 @@ def register_blueprints(app: Flask) -> None:
     from expo.leads.routes.buyer import bp as inquiries_bp
     from expo.leads.routes.inbox import bp as lead_inbox_bp
     from expo.leads.routes.reports import bp as lead_reports_bp
-    from expo.meetings.routes import bp as meetings_bp
     from expo.matchmaking.hosted_routes import bp as hosted_buyers_bp
     from expo.matchmaking.routes import bp as matchmaking_bp
+    from expo.meetings.routes import bp as meetings_bp
     from expo.notifications.routes import bp as notifications_bp
     from expo.organize.lead_reports import bp as organize_lead_reports_bp
     from expo.organize.routes import bp as organize_bp
@@ -194,15 +199,37 @@ def register_blueprints(app: Flask) -> None:
     from expo.registrations.routes import bp as registrations_bp
     from expo.translating.routes import bp as translating_bp
     from expo.webhooks.routes import bp as webhooks_bp
-    from expo.api import core as api
-    from expo.api.pages import bp as api_tokens_bp
 
-    for blueprint in (core_bp, accounts_bp, editions_bp, forums_bp, registrations_bp, organize_bp, checkin_bp,
-                      exhibitors_bp, admin_bp, pavilions_bp, booths_bp, catalog_bp, engagement_bp, notifications_bp,
-                      broadcasts_bp, inquiries_bp, lead_inbox_bp, lead_reports_bp, organize_lead_reports_bp,
-                      exhibition_bp, dashboard_bp, audit_bp, translating_bp,
-                      meetings_bp, matchmaking_bp, hosted_buyers_bp,
-                      webhooks_bp, api_tokens_bp):
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        editions_bp,
+        forums_bp,
+        registrations_bp,
+        organize_bp,
+        checkin_bp,
+        exhibitors_bp,
+        admin_bp,
+        pavilions_bp,
+        booths_bp,
+        catalog_bp,
+        engagement_bp,
+        notifications_bp,
+        broadcasts_bp,
+        inquiries_bp,
+        lead_inbox_bp,
+        lead_reports_bp,
+        organize_lead_reports_bp,
+        exhibition_bp,
+        dashboard_bp,
+        audit_bp,
+        translating_bp,
+        meetings_bp,
+        matchmaking_bp,
+        hosted_buyers_bp,
+        webhooks_bp,
+        api_tokens_bp,
+    ):
         app.register_blueprint(blueprint)
     api.init_app(app)
 
@@ -219,9 +246,20 @@ def register_template_helpers(app: Flask) -> None:
     from expo import content_languages, permissions
     from expo.accounts.forms import ConfirmActionForm
     from expo.catalog.display import category_label, minimum_order, price_range
-    from expo.i18n import (LANGUAGE_PARAMETER, LANGUAGES, alternate_links, country_name, date_range,
-                           datetime_in_zone, format_day, in_language, lang_attributes, language_direction, language_tag,
-                           local_datetime)
+    from expo.i18n import (
+        LANGUAGE_PARAMETER,
+        LANGUAGES,
+        alternate_links,
+        country_name,
+        date_range,
+        datetime_in_zone,
+        format_day,
+        in_language,
+        lang_attributes,
+        language_direction,
+        language_tag,
+        local_datetime,
+    )
 
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["country_name"] = country_name
@@ -245,8 +283,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["page_language"] = content_languages.page_language
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
-    forum_kinds = {"main": _l("Main forum"), "sub": _l("Sub-forum"),
-                   "training": _l("Training course"), "promotion": _l("Promotion conference")}
+    forum_kinds = {
+        "main": _l("Main forum"),
+        "sub": _l("Sub-forum"),
+        "training": _l("Training course"),
+        "promotion": _l("Promotion conference"),
+    }
 
     @app.context_processor
     def _globals():
@@ -271,8 +313,10 @@ def content_security_policy(frame_origin: str | None = None) -> str:
     """The site's policy. A page that embeds one video player passes that player's origin, so the
     response allows frames from it and from nowhere else."""
     frame_src = f"'self' {frame_origin}" if frame_origin else "'self'"
-    return ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            f"frame-src {frame_src}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"frame-src {frame_src}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
 
 
 def register_security_headers(app: Flask) -> None:

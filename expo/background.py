@@ -37,22 +37,28 @@ QUEUES = (DEFAULT_QUEUE, EMAIL_QUEUE, REPORTS_QUEUE)
 TASK_ROUTES: dict[str, dict[str, str]] = {
     name: {"queue": queue}
     for queue, names in (
-        (EMAIL_QUEUE, (
-            "notifications.deliver_email",
-            "registrations.send_ticket",
-            "registrations.notify_promoted",
-            "registrations.send_reminder",
-            "broadcasts.prepare",
-            "broadcasts.send_batch",
-            "leads.send_lead_digest",
-            "meetings.notify",
-            "meetings.send_reminder",
-            "matchmaking.notify_published",
-        )),
-        (REPORTS_QUEUE, (
-            "leads.compile_lead_report",
-            "matchmaking.build_plan",  # a solver run of up to a minute
-        )),
+        (
+            EMAIL_QUEUE,
+            (
+                "notifications.deliver_email",
+                "registrations.send_ticket",
+                "registrations.notify_promoted",
+                "registrations.send_reminder",
+                "broadcasts.prepare",
+                "broadcasts.send_batch",
+                "leads.send_lead_digest",
+                "meetings.notify",
+                "meetings.send_reminder",
+                "matchmaking.notify_published",
+            ),
+        ),
+        (
+            REPORTS_QUEUE,
+            (
+                "leads.compile_lead_report",
+                "matchmaking.build_plan",  # a solver run of up to a minute
+            ),
+        ),
     )
     for name in names
 }
@@ -100,8 +106,11 @@ def forget_pending(task_name: str, first_args: Collection[Any]) -> None:
     """
     pending = db.session.info.get(_PENDING_KEY)
     if pending:
-        pending[:] = [(name, args, countdown) for name, args, countdown in pending
-                      if not (name == task_name and args and args[0] in first_args)]
+        pending[:] = [
+            (name, args, countdown)
+            for name, args, countdown in pending
+            if not (name == task_name and args and args[0] in first_args)
+        ]
 
 
 def publish(task_name: str, *args: Any, countdown: float | None = None) -> None:

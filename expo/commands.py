@@ -61,8 +61,10 @@ def generate_exhibition(booths: int, products: int, seed: int | None) -> None:
     started = time.perf_counter()
     volume = generate(booths=booths, products=products, seed=seed, progress=click.echo)
     db.session.commit()
-    click.echo(f"Added {volume.booths} booths ({volume.published_booths} published), {volume.products} products "
-               f"and {volume.placements} placements in {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"Added {volume.booths} booths ({volume.published_booths} published), {volume.products} products "
+        f"and {volume.placements} placements in {time.perf_counter() - started:.1f} s."
+    )
 
 
 @expo_cli.command("reindex-search")

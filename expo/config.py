@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from limits import parse_many
@@ -72,7 +73,7 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
     # Accept the common postgres:// spellings and use psycopg 3.
     for prefix in ("postgres://", "postgresql://"):
         if database_url.startswith(prefix):
-            database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+            database_url = "postgresql+psycopg://" + database_url[len(prefix) :]
     if production and database_url.startswith("sqlite"):
         raise ConfigError("DATABASE_URL must point to PostgreSQL in production")
 
@@ -122,8 +123,10 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
             # retries are scheduled below it (at most 50 minutes).
             # A scan for such tasks every 10 s, not every 100 s (kombu's default throttle).
             "broker_transport_options": (
-                {"visibility_timeout": int(env.get("BROKER_VISIBILITY_TIMEOUT", "3600")),
-                 "unacked_restore_throttle": 1} if redis_url else {}),
+                {"visibility_timeout": int(env.get("BROKER_VISIBILITY_TIMEOUT", "3600")), "unacked_restore_throttle": 1}
+                if redis_url
+                else {}
+            ),
             "beat_schedule_filename": str(instance_path / "celerybeat-schedule"),
         },
         # In tests, tasks are recorded instead of sent; the test decides when they run.
@@ -144,8 +147,9 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "STORAGE_PATH": storage_path,
         # Matchmaking: seconds the worker waits after a profile, offer or catalogue change before it
         # recomputes recommendations, so that a burst of edits is computed once.
-        "MATCHMAKING_RECOMPUTE_DELAY": _positive_int("MATCHMAKING_RECOMPUTE_DELAY",
-                                                     env.get("MATCHMAKING_RECOMPUTE_DELAY"), 5),
+        "MATCHMAKING_RECOMPUTE_DELAY": _positive_int(
+            "MATCHMAKING_RECOMPUTE_DELAY", env.get("MATCHMAKING_RECOMPUTE_DELAY"), 5
+        ),
         # The hosted-buyer scheduler's time limit, in seconds, for one plan.
         "HOSTED_PLAN_TIME_LIMIT": _positive_int("HOSTED_PLAN_TIME_LIMIT", env.get("HOSTED_PLAN_TIME_LIMIT"), 45),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
@@ -167,15 +171,17 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "RATELIMIT_HEADERS_ENABLED": True,
         # Throttling (expo/accounts/throttle.py): only failed log-ins count, and mails to an address are capped.
         # Failures for one account from one address (or from one known device) before that pair waits.
-        "LOGIN_FAILURE_LIMIT": _rate_limit("LOGIN_FAILURE_LIMIT", env.get("LOGIN_FAILURE_LIMIT"),
-                                           "10 per 15 minutes"),
-        "LOGIN_ADDRESS_FAILURE_LIMIT": _rate_limit("LOGIN_ADDRESS_FAILURE_LIMIT",
-                                                   env.get("LOGIN_ADDRESS_FAILURE_LIMIT"), "100 per 15 minutes"),
+        "LOGIN_FAILURE_LIMIT": _rate_limit("LOGIN_FAILURE_LIMIT", env.get("LOGIN_FAILURE_LIMIT"), "10 per 15 minutes"),
+        "LOGIN_ADDRESS_FAILURE_LIMIT": _rate_limit(
+            "LOGIN_ADDRESS_FAILURE_LIMIT", env.get("LOGIN_ADDRESS_FAILURE_LIMIT"), "100 per 15 minutes"
+        ),
         # Failures for one account from anywhere before unknown devices wait between tries.
-        "LOGIN_SLOWDOWN_AFTER": _rate_limit("LOGIN_SLOWDOWN_AFTER", env.get("LOGIN_SLOWDOWN_AFTER"),
-                                            "20 per 15 minutes"),
-        "LOGIN_SLOWDOWN_MAX_SECONDS": _positive_int("LOGIN_SLOWDOWN_MAX_SECONDS",
-                                                    env.get("LOGIN_SLOWDOWN_MAX_SECONDS"), 60),
+        "LOGIN_SLOWDOWN_AFTER": _rate_limit(
+            "LOGIN_SLOWDOWN_AFTER", env.get("LOGIN_SLOWDOWN_AFTER"), "20 per 15 minutes"
+        ),
+        "LOGIN_SLOWDOWN_MAX_SECONDS": _positive_int(
+            "LOGIN_SLOWDOWN_MAX_SECONDS", env.get("LOGIN_SLOWDOWN_MAX_SECONDS"), 60
+        ),
         # Confirmation (and, separately, reset) mails one address may be sent.
         "ACCOUNT_MAIL_LIMIT": _rate_limit("ACCOUNT_MAIL_LIMIT", env.get("ACCOUNT_MAIL_LIMIT"), "3 per hour"),
         # Requests per client address.
@@ -208,7 +214,8 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "WEBHOOKS_MAX_ATTEMPTS": _positive_int("WEBHOOKS_MAX_ATTEMPTS", env.get("WEBHOOKS_MAX_ATTEMPTS"), 8),
         "WEBHOOKS_RETRY_BASE_SECONDS": float(env.get("WEBHOOKS_RETRY_BASE_SECONDS", "30")),
         "WEBHOOKS_DISABLE_AFTER_FAILURES": _positive_int(
-            "WEBHOOKS_DISABLE_AFTER_FAILURES", env.get("WEBHOOKS_DISABLE_AFTER_FAILURES"), 15),
+            "WEBHOOKS_DISABLE_AFTER_FAILURES", env.get("WEBHOOKS_DISABLE_AFTER_FAILURES"), 15
+        ),
     }
 
 

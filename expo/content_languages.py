@@ -87,10 +87,12 @@ class TranslatedTexts:
         """The source language, then every language with at least one field filled, sorted."""
         source = self.source_language or DEFAULT_SOURCE_LANGUAGE
         filled = sorted(
-            language for language, fields in (self.translations or {}).items()
+            language
+            for language, fields in (self.translations or {}).items()
             if language != source and any(fields.get(field) for field in self.TRANSLATED_FIELDS)
         )
         return [source, *filled]
+
 
 class Translatable(TranslatedTexts):
     """Mixin for models whose visitor-facing texts exist in several languages.

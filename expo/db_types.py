@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import Computed, DateTime, String, Text
@@ -14,7 +14,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -28,20 +28,22 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 # What PostgreSQL indexes for search (see expo.exhibition.search_index): the first line of
 # search_text, the name, with weight A; the rest with the default weight D.
-SEARCH_VECTOR = ("setweight(to_tsvector('english'::regconfig, split_part(search_text, chr(10), 1)), 'A') || "
-                 "to_tsvector('english'::regconfig, substr(search_text, strpos(search_text || chr(10), chr(10)) + 1))")
+SEARCH_VECTOR = (
+    "setweight(to_tsvector('english'::regconfig, split_part(search_text, chr(10), 1)), 'A') || "
+    "to_tsvector('english'::regconfig, substr(search_text, strpos(search_text || chr(10), chr(10)) + 1))"
+)
 
 
 class _SearchVector(ColumnElement):
@@ -70,8 +72,9 @@ def search_vector_column(expression: str = SEARCH_VECTOR):
     Stored rather than computed in queries: ranking and re-checking a match read it instead of
     parsing the whole text again, which costs some 60 µs a row.
     """
-    return mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), Computed(_SearchVector(expression), persisted=True),
-                         deferred=True)
+    return mapped_column(
+        TSVECTOR().with_variant(Text(), "sqlite"), Computed(_SearchVector(expression), persisted=True), deferred=True
+    )
 
 
 class StrEnumType(TypeDecorator[str]):
@@ -92,5 +95,5 @@ class StrEnumType(TypeDecorator[str]):
     def process_result_value(self, value: str | None, dialect) -> StrEnum | None:
         return None if value is None else self.enum(value)
 
-    def copy(self, **kw) -> "StrEnumType":
+    def copy(self, **kw) -> StrEnumType:
         return StrEnumType(self.enum, self.impl.length)

@@ -109,8 +109,12 @@ class Child:
     def start(self) -> bool:
         if self.lock is not None and not self.lock.acquire():
             if not self.waiting_for_lock:
-                log.warning("%s: another one runs on this instance (%s is locked); trying again every %.0f s",
-                            self.name, self.lock.path, LOCK_RETRY_SECONDS)
+                log.warning(
+                    "%s: another one runs on this instance (%s is locked); trying again every %.0f s",
+                    self.name,
+                    self.lock.path,
+                    LOCK_RETRY_SECONDS,
+                )
                 self.waiting_for_lock = True
             self.next_start = time.monotonic() + LOCK_RETRY_SECONDS
             return False
@@ -118,8 +122,15 @@ class Child:
         pass_fds = (self.lock.fd,) if self.lock is not None else ()
         # A process group of its own: Ctrl-C reaches only the supervisor, which decides who stops how,
         # and the worker's pool processes are stopped with it.
-        self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env, stdin=subprocess.DEVNULL,
-                                        process_group=0, pass_fds=pass_fds, preexec_fn=_die_with_parent)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            process_group=0,
+            pass_fds=pass_fds,
+            preexec_fn=_die_with_parent,
+        )
         self.started_at = time.monotonic()
         log.info("%s started (pid %s)", self.name, self.process.pid)
         return True
@@ -135,8 +146,13 @@ class Child:
         if ran >= STABLE_AFTER_SECONDS:
             self.backoff = FIRST_BACKOFF_SECONDS
         self.next_start = time.monotonic() + self.backoff
-        log.error("%s %s after %.0f s%s", self.name, describe_exit(returncode), ran,
-                  f"; starting it again in {self.backoff:.0f} s" if self.restart else "")
+        log.error(
+            "%s %s after %.0f s%s",
+            self.name,
+            describe_exit(returncode),
+            ran,
+            f"; starting it again in {self.backoff:.0f} s" if self.restart else "",
+        )
         self.backoff = min(self.backoff * 2, MAX_BACKOFF_SECONDS)
         return returncode
 
@@ -213,8 +229,9 @@ def prepare_broker(broker_url: str) -> None:
             connection.default_channel  # noqa: B018 - opening the channel creates the tables
 
 
-def build_children(instance_path: Path, host: str, port: str, env: dict[str, str], *,
-                   sole_worker: bool = True) -> list[Child]:
+def build_children(
+    instance_path: Path, host: str, port: str, env: dict[str, str], *, sole_worker: bool = True
+) -> list[Child]:
     from expo.background import QUEUES
 
     python = sys.executable
@@ -222,18 +239,51 @@ def build_children(instance_path: Path, host: str, port: str, env: dict[str, str
     # One worker consumes every queue (production runs one per queue); of its two processes one is
     # free for an e-mail while the other compiles a report.
     return [
-        Child("celery worker",
-              [python, "-m", "celery", "-A", "worker.app", "worker", "--loglevel=INFO", "--concurrency=2",
-               "--queues", ",".join(QUEUES)],
-              worker_env, lock=InstanceLock(instance_path / "worker.lock")),
-        Child("celery beat",
-              [python, "-m", "celery", "-A", "worker.app", "beat", "--loglevel=INFO"],
-              env, lock=InstanceLock(instance_path / "beat.lock")),
+        Child(
+            "celery worker",
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "worker.app",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+                "--queues",
+                ",".join(QUEUES),
+            ],
+            worker_env,
+            lock=InstanceLock(instance_path / "worker.lock"),
+        ),
+        Child(
+            "celery beat",
+            [python, "-m", "celery", "-A", "worker.app", "beat", "--loglevel=INFO"],
+            env,
+            lock=InstanceLock(instance_path / "beat.lock"),
+        ),
         # One web process: the embedded rate-limit counts live in its memory.
-        Child("gunicorn",
-              [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "1", "--threads", "8",
-               "--graceful-timeout", str(int(STOP_GRACE_SECONDS) - 1), "--access-logfile", "-", "wsgi:app"],
-              env, restart=False),
+        Child(
+            "gunicorn",
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                "--graceful-timeout",
+                str(int(STOP_GRACE_SECONDS) - 1),
+                "--access-logfile",
+                "-",
+                "wsgi:app",
+            ],
+            env,
+            restart=False,
+        ),
     ]
 
 

@@ -18,7 +18,10 @@ MESSAGES = {
     409: (_l("Conflict"), _l("Somebody changed this at the same time. Reload the page and try again.")),
     413: (_l("File too large"), _l("The upload is larger than the site accepts. Choose a smaller file.")),
     429: (_l("Too many attempts"), _l("You have tried this too many times. Wait a few minutes, then try again.")),
-    500: (_l("Something went wrong"), _l("An error on our side stopped this page. It has been logged; please try again shortly.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An error on our side stopped this page. It has been logged; please try again shortly."),
+    ),
 }
 
 
@@ -58,7 +61,9 @@ def register(app: Flask) -> None:
     def _csrf_error(error: CSRFError):
         if is_api_request():
             return problem_for(error)
-        return render_error(400, str(_l("The form expired or was sent from another site. Reload the page and send it again.")))
+        return render_error(
+            400, str(_l("The form expired or was sent from another site. Reload the page and send it again."))
+        )
 
     @app.errorhandler(NotAllowed)
     def _not_allowed(error: NotAllowed):

@@ -19,8 +19,10 @@ from expo.spreadsheets import StreamingWorkbook
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def csv_safe(value) -> str:
@@ -64,8 +66,9 @@ def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(sheet_title: str, header: Sequence, rows: Iterable[Sequence],
-               widths: Sequence[int] | None = None) -> bytes:
+def xlsx_bytes(
+    sheet_title: str, header: Sequence, rows: Iterable[Sequence], widths: Sequence[int] | None = None
+) -> bytes:
     """One sheet with a bold, frozen header row; naive datetimes become Excel dates."""
     output = io.BytesIO()
     with StreamingWorkbook(output) as book:
@@ -75,8 +78,9 @@ def xlsx_bytes(sheet_title: str, header: Sequence, rows: Iterable[Sequence],
     return output.getvalue()
 
 
-def table_file(fmt: str, sheet_title: str, header: Sequence, rows: Iterable[Sequence],
-               widths: Sequence[int] | None = None) -> bytes:
+def table_file(
+    fmt: str, sheet_title: str, header: Sequence, rows: Iterable[Sequence], widths: Sequence[int] | None = None
+) -> bytes:
     if fmt == "csv":
         return csv_bytes(header, rows)
     if fmt == "xlsx":
@@ -111,7 +115,11 @@ def tables_file(fmt: str, tables: Sequence[tuple[str, Sequence, Iterable[Sequenc
 
 def download(content: bytes, fmt: str, filename: str) -> Response:
     """The file as an attachment that no browser or proxy keeps: exports hold personal or business data."""
-    return Response(content, mimetype=MIMETYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        content,
+        mimetype=MIMETYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -70,7 +70,7 @@ def store_for(app: Flask) -> HeartbeatStore:
 
 
 def worker_state(app: Flask) -> str:
-    """"ok" when a worker beat within MAX_AGE_SECONDS, "missing" otherwise (or "error: ..." if unreadable)."""
+    """ "ok" when a worker beat within MAX_AGE_SECONDS, "missing" otherwise (or "error: ..." if unreadable)."""
     try:
         age = store_for(app).age_seconds()
     except Exception as exc:  # noqa: BLE001 - the store being down is reported, not raised

@@ -13,8 +13,8 @@ import pycountry
 from babel import Locale, support
 from babel.core import get_global
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_time as babel_format_time
 from babel.dates import format_interval, format_skeleton, get_datetime_format, get_timezone_location
+from babel.dates import format_time as babel_format_time
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
@@ -22,8 +22,14 @@ from markupsafe import Markup, escape
 from wtforms.i18n import messages_path as wtforms_messages_path
 
 # The languages with a full catalogue. More ASEAN languages are added by adding catalogues here.
-LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文", "vi": "Tiếng Việt", "th": "ไทย",
-                             "id": "Bahasa Indonesia", "ms": "Bahasa Melayu"}
+LANGUAGES: dict[str, str] = {
+    "en": "English",
+    "zh": "简体中文",
+    "vi": "Tiếng Việt",
+    "th": "ไทย",
+    "id": "Bahasa Indonesia",
+    "ms": "Bahasa Melayu",
+}
 
 # China and the ten ASEAN member states come first in every country list.
 PRIORITY_COUNTRIES = ("CN", "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
@@ -191,9 +197,7 @@ def _country_names(locale_code: str) -> tuple[tuple[str, str], ...]:
     for country in pycountry.countries:
         names.append((country.alpha_2, territories.get(country.alpha_2, country.name)))
     priority = [(code, territories.get(code, code)) for code in PRIORITY_COUNTRIES]
-    rest = sorted(
-        (item for item in names if item[0] not in PRIORITY_COUNTRIES), key=lambda item: item[1]
-    )
+    rest = sorted((item for item in names if item[0] not in PRIORITY_COUNTRIES), key=lambda item: item[1])
     return tuple(priority + rest)
 
 
@@ -244,8 +248,10 @@ def _timezone_choices(locale_code: str, day: str, extra: str | None = None) -> t
     labels = [f"({_utc_offset(offset)}) {city}" for offset, city, _zone in entries]
     repeated = {label for label in labels if labels.count(label) > 1}
     # A zone kept under its old name reads like its new one: the zone's name tells them apart.
-    return tuple((zone, f"{label} · {zone}" if label in repeated else label)
-                 for (_offset, _city, zone), label in zip(entries, labels))
+    return tuple(
+        (zone, f"{label} · {zone}" if label in repeated else label)
+        for (_offset, _city, zone), label in zip(entries, labels)
+    )
 
 
 def timezone_choices(keep: str | None = None) -> list[tuple[str, str]]:
@@ -253,8 +259,7 @@ def timezone_choices(keep: str | None = None) -> list[tuple[str, str]]:
     city: for every form that picks a zone. ``keep``: the zone the form holds now, listed even when
     it is an old name left out of the list, so saving the form unchanged keeps it."""
     extra = keep if keep and keep != "UTC" and keep not in _zone_names() and is_known_timezone(keep) else None
-    return list(_timezone_choices(str(get_locale() or "en"), datetime.now(ZoneInfo("UTC")).date().isoformat(),
-                                  extra))
+    return list(_timezone_choices(str(get_locale() or "en"), datetime.now(ZoneInfo("UTC")).date().isoformat(), extra))
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -351,4 +356,3 @@ class LocalMoment:
 def date_range(start: date, end: date) -> str:
     """'Sep 10 – 13, 2027' in English, '2027年9月10日至13日' in Chinese: the locale's own range rules."""
     return format_interval(start, end, "yMMMd", locale=_viewer_locale())
-

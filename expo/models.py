@@ -11,12 +11,36 @@ from expo.engagement.models import EngagementEvent, Favourite
 from expo.exhibition import search_index  # noqa: F401 - SQLite's FTS5 tables and the search-text listener
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.leads.models import (InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, LeadReport, Quotation,
-                               TradeInquiry)
-from expo.meetings.models import (Availability, Meeting, MeetingAttendee, MeetingHold, MeetingProduct,
-                                  MeetingReminder, MeetingSettings, MeetingTable, TeamMeetingSettings)
-from expo.matchmaking.models import (BuyerProfile, HostedBuyer, HostedChoice, HostedProgramme, HostedTeam,
-                                     PlannedMeeting, Recommendation, TeamOffer)
+from expo.leads.models import (
+    InquiryItem,
+    InquiryMessage,
+    InquiryNote,
+    InquiryReadMark,
+    LeadReport,
+    Quotation,
+    TradeInquiry,
+)
+from expo.matchmaking.models import (
+    BuyerProfile,
+    HostedBuyer,
+    HostedChoice,
+    HostedProgramme,
+    HostedTeam,
+    PlannedMeeting,
+    Recommendation,
+    TeamOffer,
+)
+from expo.meetings.models import (
+    Availability,
+    Meeting,
+    MeetingAttendee,
+    MeetingHold,
+    MeetingProduct,
+    MeetingReminder,
+    MeetingSettings,
+    MeetingTable,
+    TeamMeetingSettings,
+)
 from expo.notifications.models import Notification, NotificationPreference, OutboxMessage
 from expo.registrations.models import Registration, SentReminder
 from expo.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription

@@ -78,15 +78,16 @@ def column_letter(index: int) -> str:
 
 
 def _attribute(text: str) -> str:
-    return (_FORBIDDEN.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        _FORBIDDEN.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def cell_text(text: str) -> str:
     """A string as a cell's inline text: truncated to Excel's limit, forbidden characters removed,
     escaped for XML and for Excel's own _xHHHH_ escapes."""
     if len(text) > MAX_CELL_CHARS // 2:
-        text = text.encode("utf-16-le")[:MAX_CELL_CHARS * 2].decode("utf-16-le", errors="ignore")
+        text = text.encode("utf-16-le")[: MAX_CELL_CHARS * 2].decode("utf-16-le", errors="ignore")
     if _SPECIAL.search(text) is None:
         return text
     text = _FORBIDDEN.sub("", text)
@@ -110,8 +111,11 @@ def _text_tail(text: str) -> str:
     if not escaped:
         return "/>"
     ends = escaped[0] + escaped[-1]
-    space = ' xml:space="preserve"' if (ends[0] in _SPACES or ends[1] in _SPACES or escaped.startswith("&#13;")
-                                        or escaped.endswith("&#13;")) else ""
+    space = (
+        ' xml:space="preserve"'
+        if (ends[0] in _SPACES or ends[1] in _SPACES or escaped.startswith("&#13;") or escaped.endswith("&#13;"))
+        else ""
+    )
     return f' t="inlineStr"><is><t{space}>{escaped}</t></is></c>'
 
 
@@ -146,8 +150,14 @@ def _cell(reference: str, value, bold: int) -> str:
 class Sheet:
     """One worksheet: declare it on the workbook, then append its rows (after its header, if any)."""
 
-    def __init__(self, book: StreamingWorkbook, number: int, title: str, header: Sequence | None,
-                 widths: Sequence[float | None] | None):
+    def __init__(
+        self,
+        book: StreamingWorkbook,
+        number: int,
+        title: str,
+        header: Sequence | None,
+        widths: Sequence[float | None] | None,
+    ):
         self.book, self.number, self.title = book, number, title
         self.header, self.widths = header, widths
         self.rows = 0
@@ -224,22 +234,32 @@ class Sheet:
         self._entry = entry
         views = ""
         if self.header is not None:
-            views = ('<sheetViews><sheetView workbookViewId="0"{selected}><pane ySplit="1" topLeftCell="A2" '
-                     'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
-                     'sqref="A2"/></sheetView></sheetViews>')
+            views = (
+                '<sheetViews><sheetView workbookViewId="0"{selected}><pane ySplit="1" topLeftCell="A2" '
+                'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
+                'sqref="A2"/></sheetView></sheetViews>'
+            )
         elif self.number == 1:
             views = '<sheetViews><sheetView workbookViewId="0"{selected}/></sheetViews>'
         views = views.format(selected=' tabSelected="1"' if self.number == 1 else "")
         columns = ""
         if self.widths:
-            columns = "<cols>" + "".join(
-                f'<col min="{index}" max="{index}" width="{float(width):g}" customWidth="1"/>'
-                for index, width in enumerate(self.widths, 1) if width) + "</cols>"
+            columns = (
+                "<cols>"
+                + "".join(
+                    f'<col min="{index}" max="{index}" width="{float(width):g}" customWidth="1"/>'
+                    for index, width in enumerate(self.widths, 1)
+                    if width
+                )
+                + "</cols>"
+            )
             if columns == "<cols></cols>":
                 columns = ""
-        self._buffer.append(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                            f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">{views}'
-                            f'<sheetFormatPr defaultRowHeight="15"/>{columns}<sheetData>')
+        self._buffer.append(
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">{views}'
+            f'<sheetFormatPr defaultRowHeight="15"/>{columns}<sheetData>'
+        )
         if self.header is not None:
             self._write_row(self.header, _BOLD)
 
@@ -279,13 +299,13 @@ class StreamingWorkbook:
         self._started = False
         self._closed = False
 
-    def add_sheet(self, title: str, *, header: Sequence | None = None,
-                  widths: Sequence[float | None] | None = None) -> Sheet:
+    def add_sheet(
+        self, title: str, *, header: Sequence | None = None, widths: Sequence[float | None] | None = None
+    ) -> Sheet:
         """A new sheet (a tab, in the order added). ``header`` is written first, bold, and stays in view."""
         if self._started:
             raise ValueError("declare every sheet before writing rows")
-        if not title or len(title) > 31 or _INVALID_TITLE.search(title) or title.startswith("'") \
-                or title.endswith("'"):
+        if not title or len(title) > 31 or _INVALID_TITLE.search(title) or title.startswith("'") or title.endswith("'"):
             raise ValueError(f"{title!r} cannot name a sheet: 1 to 31 characters, none of []:*?/\\")
         if any(sheet.title.casefold() == title.casefold() for sheet in self.sheets):
             raise ValueError(f"there is already a sheet called {title!r}")
@@ -309,27 +329,41 @@ class StreamingWorkbook:
     def _write_package_parts(self) -> None:
         if not self.sheets:
             raise ValueError("a workbook needs at least one sheet")
-        overrides = "".join(f'<Override PartName="/{sheet.part}" ContentType="{_CT}.worksheet+xml"/>'
-                            for sheet in self.sheets)
-        self._write("[Content_Types].xml",
-                    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                    '<Default Extension="xml" ContentType="application/xml"/>'
-                    f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
-                    f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>{overrides}</Types>')
-        self._write("_rels/.rels",
-                    f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
-                    'Target="xl/workbook.xml"/></Relationships>')
-        sheets = "".join(f'<sheet name="{_attribute(sheet.title)}" sheetId="{sheet.number}" r:id="rId{sheet.number}"/>'
-                         for sheet in self.sheets)
-        self._write("xl/workbook.xml",
-                    f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView activeTab="0"/></bookViews>'
-                    f'<sheets>{sheets}</sheets></workbook>')
-        relations = "".join(f'<Relationship Id="rId{sheet.number}" Type="{_REL}/worksheet" '
-                            f'Target="worksheets/sheet{sheet.number}.xml"/>' for sheet in self.sheets)
-        self._write("xl/_rels/workbook.xml.rels",
-                    f'<Relationships xmlns="{_PKG_REL}">{relations}<Relationship Id="rId{len(self.sheets) + 1}" '
-                    f'Type="{_REL}/styles" Target="styles.xml"/></Relationships>')
+        overrides = "".join(
+            f'<Override PartName="/{sheet.part}" ContentType="{_CT}.worksheet+xml"/>' for sheet in self.sheets
+        )
+        self._write(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>{overrides}</Types>',
+        )
+        self._write(
+            "_rels/.rels",
+            f'<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>',
+        )
+        sheets = "".join(
+            f'<sheet name="{_attribute(sheet.title)}" sheetId="{sheet.number}" r:id="rId{sheet.number}"/>'
+            for sheet in self.sheets
+        )
+        self._write(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView activeTab="0"/></bookViews>'
+            f"<sheets>{sheets}</sheets></workbook>",
+        )
+        relations = "".join(
+            f'<Relationship Id="rId{sheet.number}" Type="{_REL}/worksheet" '
+            f'Target="worksheets/sheet{sheet.number}.xml"/>'
+            for sheet in self.sheets
+        )
+        self._write(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{_PKG_REL}">{relations}<Relationship Id="rId{len(self.sheets) + 1}" '
+            f'Type="{_REL}/styles" Target="styles.xml"/></Relationships>',
+        )
         self._zip.writestr("xl/styles.xml", _STYLES)
 
     def _write(self, name: str, xml: str) -> None:

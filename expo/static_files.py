@@ -52,8 +52,11 @@ def source_files(source: Path) -> list[str]:
     names = []
     for path in source.rglob("*"):
         relative = path.relative_to(source).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in relative.split("/")) \
-                and not relative.endswith(COMPRESSED_SUFFIXES):
+        if (
+            path.is_file()
+            and not any(part.startswith(".") for part in relative.split("/"))
+            and not relative.endswith(COMPRESSED_SUFFIXES)
+        ):
             names.append(relative)
     # Stylesheets last: their url(...)s point at the hashed names of what they reference.
     return sorted(names, key=lambda name: (name.endswith(".css"), name))
@@ -83,7 +86,7 @@ def rewrite_css_urls(name: str, css: bytes, manifest: dict[str, str]) -> bytes:
         if hashed is None:
             return match.group(0)
         relative = posixpath.relpath(hashed, folder or ".")
-        return f"url({match.group('quote')}{relative}{url[len(path):]}{match.group('quote')})"
+        return f"url({match.group('quote')}{relative}{url[len(path) :]}{match.group('quote')})"
 
     return CSS_URL.sub(replace, css.decode("utf-8")).encode("utf-8")
 
@@ -139,8 +142,9 @@ def build_static(source: Path, target: Path, *, prune: bool = False) -> dict[str
             continue
         manifest[name] = hashed
     if problems:
-        log.warning("static files served under their plain names, as %s cannot be written: %s",
-                    target, "; ".join(problems))
+        log.warning(
+            "static files served under their plain names, as %s cannot be written: %s", target, "; ".join(problems)
+        )
     _write_manifest(target, manifest)
     if prune:
         _prune(target, manifest)
@@ -178,11 +182,15 @@ class StaticFiles(WhiteNoise):
 
     FOREVER = CACHE_FOREVER
 
-    def __init__(self, application, source: Path, target: Path, *, hashed: bool, autorefresh: bool,
-                 prefix: str):
+    def __init__(self, application, source: Path, target: Path, *, hashed: bool, autorefresh: bool, prefix: str):
         self.build_root = str(target.resolve()) + os.sep
-        super().__init__(application, autorefresh=autorefresh, max_age=0 if autorefresh else PLAIN_NAME_MAX_AGE,
-                         allow_all_origins=False, add_headers_function=_security_headers)
+        super().__init__(
+            application,
+            autorefresh=autorefresh,
+            max_age=0 if autorefresh else PLAIN_NAME_MAX_AGE,
+            allow_all_origins=False,
+            add_headers_function=_security_headers,
+        )
         self.add_files(str(source), prefix=prefix)
         if hashed and target.is_dir():
             self.add_files(str(target), prefix=prefix)  # added last: a name found in both is the build's
@@ -204,8 +212,9 @@ def init_app(app: Flask, target: Path) -> None:
     source = Path(app.static_folder)
     hashed = not app.debug
     manifest = build_static(source, target) if hashed else {}
-    app.wsgi_app = StaticFiles(app.wsgi_app, source, target, hashed=hashed, autorefresh=app.debug,
-                               prefix=app.static_url_path.strip("/") + "/")
+    app.wsgi_app = StaticFiles(
+        app.wsgi_app, source, target, hashed=hashed, autorefresh=app.debug, prefix=app.static_url_path.strip("/") + "/"
+    )
 
     @app.url_defaults
     def _hashed_static_name(endpoint: str, values: dict[str, Any]) -> None:
@@ -225,8 +234,7 @@ def main(argv: list[str]) -> int:
     it needs no configuration, unlike the app)."""
     from expo import PROJECT_ROOT, STATIC_BUILD_PATH
 
-    source, target = (Path(argv[0]), Path(argv[1])) if len(argv) == 2 else (PROJECT_ROOT / "static",
-                                                                             STATIC_BUILD_PATH)
+    source, target = (Path(argv[0]), Path(argv[1])) if len(argv) == 2 else (PROJECT_ROOT / "static", STATIC_BUILD_PATH)
     manifest = build_static(source, target, prune=True)
     print(f"{len(manifest)} static files built into {target}")
     return 0

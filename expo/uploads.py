@@ -13,6 +13,7 @@ from typing import IO
 from flask import abort, current_app, has_app_context, send_from_directory
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+
 from expo.transactions import end_read_transaction
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
@@ -31,11 +32,35 @@ ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 PDF_MAX_BYTES = 20 * 1024 * 1024
 # A video is kept as uploaded (there is no transcoder), so only what browsers play natively is taken.
 VIDEO_MAX_BYTES = 25 * 1024 * 1024
-CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf",
-                 ".mp4": "video/mp4", ".webm": "video/webm"}
+CONTENT_TYPES = {
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+}
 # ISO base media brands of MP4 files browsers play; QuickTime ("qt  ") and 3GPP are other formats.
-MP4_BRANDS = frozenset({b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso8", b"iso9", b"mp41", b"mp42",
-                        b"avc1", b"M4V ", b"M4VP", b"dash", b"mmp4", b"MSNV", b"f4v "})
+MP4_BRANDS = frozenset(
+    {
+        b"isom",
+        b"iso2",
+        b"iso3",
+        b"iso4",
+        b"iso5",
+        b"iso6",
+        b"iso8",
+        b"iso9",
+        b"mp41",
+        b"mp42",
+        b"avc1",
+        b"M4V ",
+        b"M4VP",
+        b"dash",
+        b"mmp4",
+        b"MSNV",
+        b"f4v ",
+    }
+)
 _CHUNK = 1024 * 1024
 
 
@@ -111,15 +136,29 @@ def _check_pixels(image: Image.Image) -> None:
     width, height = image.size
     frames = max(1, getattr(image, "n_frames", 1))
     if width * height > limit:
-        raise UploadTooLarge(_("The image is %(width)s × %(height)s pixels (%(megapixels)s million); at most "
-                               "%(limit)s million pixels are accepted. Make it smaller and upload it again.",
-                               width=width, height=height, megapixels=_megapixels(width * height),
-                               limit=_megapixels(limit)))
+        raise UploadTooLarge(
+            _(
+                "The image is %(width)s × %(height)s pixels (%(megapixels)s million); at most "
+                "%(limit)s million pixels are accepted. Make it smaller and upload it again.",
+                width=width,
+                height=height,
+                megapixels=_megapixels(width * height),
+                limit=_megapixels(limit),
+            )
+        )
     if width * height * frames > limit:
-        raise UploadTooLarge(_("The image is an animation of %(frames)s frames of %(width)s × %(height)s pixels "
-                               "(%(megapixels)s million pixels in all); at most %(limit)s million are accepted. "
-                               "Upload a still image.", frames=frames, width=width, height=height,
-                               megapixels=_megapixels(width * height * frames), limit=_megapixels(limit)))
+        raise UploadTooLarge(
+            _(
+                "The image is an animation of %(frames)s frames of %(width)s × %(height)s pixels "
+                "(%(megapixels)s million pixels in all); at most %(limit)s million are accepted. "
+                "Upload a still image.",
+                frames=frames,
+                width=width,
+                height=height,
+                megapixels=_megapixels(width * height * frames),
+                limit=_megapixels(limit),
+            )
+        )
 
 
 def _header(fp: IO[bytes]) -> Image.Image:
@@ -148,8 +187,14 @@ def _decode(source: bytes | Path) -> Image.Image:
     return image
 
 
-def read_image(stream: IO[bytes], *, max_bytes: int | None = None, max_side: int = IMAGE_MAX_SIDE,
-               min_width: int = 0, min_aspect_ratio: float = 0) -> PreparedImage:
+def read_image(
+    stream: IO[bytes],
+    *,
+    max_bytes: int | None = None,
+    max_side: int = IMAGE_MAX_SIDE,
+    min_width: int = 0,
+    min_aspect_ratio: float = 0,
+) -> PreparedImage:
     """Validate an image by decoding it and re-encode it without metadata (EXIF, GPS).
 
     The size in pixels is read from the header first and a decompression bomb is refused with its
@@ -168,19 +213,31 @@ def read_image(stream: IO[bytes], *, max_bytes: int | None = None, max_side: int
         raise
     except ValueError as exc:
         if "MAX_TEXT" in str(exc):  # PngImagePlugin's limits on text chunks (MAX_TEXT_CHUNK, MAX_TEXT_MEMORY)
-            raise UploadRejected(_("This image carries more embedded text (metadata) than an image may. Save it "
-                                   "again without metadata and upload it.")) from None
+            raise UploadRejected(
+                _(
+                    "This image carries more embedded text (metadata) than an image may. Save it "
+                    "again without metadata and upload it."
+                )
+            ) from None
         raise UploadRejected(_("This is not a JPEG, PNG or WebP image.")) from None
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, EOFError):
         raise UploadRejected(_("This is not a JPEG, PNG or WebP image.")) from None
     image = ImageOps.exif_transpose(image)  # keep the intended orientation once EXIF is gone
     width, height = image.size
     if width < min_width:
-        raise UploadRejected(_("The image is %(width)s pixels wide; it needs at least %(minimum)s.",
-                               width=width, minimum=min_width))
+        raise UploadRejected(
+            _("The image is %(width)s pixels wide; it needs at least %(minimum)s.", width=width, minimum=min_width)
+        )
     if min_aspect_ratio and width < height * min_aspect_ratio:
-        raise UploadRejected(_("The image is %(width)s × %(height)s pixels; it needs to be at least %(ratio)s times "
-                               "as wide as it is tall.", width=width, height=height, ratio=f"{min_aspect_ratio:g}"))
+        raise UploadRejected(
+            _(
+                "The image is %(width)s × %(height)s pixels; it needs to be at least %(ratio)s times "
+                "as wide as it is tall.",
+                width=width,
+                height=height,
+                ratio=f"{min_aspect_ratio:g}",
+            )
+        )
     image.thumbnail((max_side, max_side))
     return _encoded(image)
 
@@ -253,14 +310,22 @@ def pdf_page_count(data: bytes) -> int:
         raise UploadRejected(not_pdf)
     # A PDF ends with %%EOF; without it the file was cut short (pypdf would quietly recover a part).
     if b"%%EOF" not in data[-1024:]:
-        raise UploadRejected(_("This PDF is incomplete: it may have been cut off while it was saved or uploaded. "
-                               "Export it again and upload the new copy."))
+        raise UploadRejected(
+            _(
+                "This PDF is incomplete: it may have been cut off while it was saved or uploaded. "
+                "Export it again and upload the new copy."
+            )
+        )
     damaged = _("This PDF is damaged and cannot be opened. Export it again and upload the new copy.")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise UploadRejected(_("This PDF is protected by a password or encryption, so visitors could not open "
-                                   "it. Save a copy without protection and upload that."))
+            raise UploadRejected(
+                _(
+                    "This PDF is protected by a password or encryption, so visitors could not open "
+                    "it. Save a copy without protection and upload that."
+                )
+            )
         pages = len(reader.pages)
         for page in reader.pages:
             page.mediabox  # noqa: B018 - reading every page proves the page tree holds together
@@ -317,7 +382,7 @@ def _ebml_number(data: bytes, position: int, *, keep_marker: bool) -> tuple[int,
     if position + length > len(data):
         raise ValueError("EBML number past the end")
     value = first if keep_marker else first & (0xFF >> length)
-    for byte in data[position + 1:position + length]:
+    for byte in data[position + 1 : position + length]:
         value = (value << 8) | byte
     return value, position + length
 
@@ -333,7 +398,7 @@ def _is_webm(head: bytes) -> bool:
             element, position = _ebml_number(head, position, keep_marker=True)
             size, position = _ebml_number(head, position, keep_marker=False)
             if element == 0x4282:  # DocType
-                return head[position:position + size].rstrip(b"\0") == b"webm"
+                return head[position : position + size].rstrip(b"\0") == b"webm"
             position += size
     except (ValueError, IndexError):
         return False
@@ -347,7 +412,7 @@ def _is_mp4(head: bytes) -> bool:
     box_size = int.from_bytes(head[0:4], "big")
     if box_size < 16 or box_size > len(head):
         return False
-    brands = [head[8:12]] + [head[offset:offset + 4] for offset in range(16, box_size - 3, 4)]
+    brands = [head[8:12]] + [head[offset : offset + 4] for offset in range(16, box_size - 3, 4)]
     return any(brand in MP4_BRANDS for brand in brands)
 
 
@@ -370,8 +435,12 @@ def store_video(stream: IO[bytes], folder: str, *, max_bytes: int = VIDEO_MAX_BY
         raise UploadRejected(_("The file is empty."))
     extension = video_extension(head)
     if extension is None:
-        raise UploadRejected(_("This is not an MP4 or WebM video. Export the video as MP4 (H.264) or WebM and "
-                               "upload that, or paste a link to it on a video site."))
+        raise UploadRejected(
+            _(
+                "This is not an MP4 or WebM video. Export the video as MP4 (H.264) or WebM and "
+                "upload that, or paste a link to it on a video site."
+            )
+        )
     relative = f"{folder}/{secrets.token_hex(16)}{extension}"
     target = storage_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -464,8 +533,14 @@ def stored_file_response(relative: str | None, *, download_name: str | None = No
     content_type = CONTENT_TYPES.get(Path(relative).suffix)
     if content_type is None:
         abort(404)
-    response = send_from_directory(storage_root(), relative, mimetype=content_type, max_age=86400,
-                                   as_attachment=download_name is not None, download_name=download_name)
+    response = send_from_directory(
+        storage_root(),
+        relative,
+        mimetype=content_type,
+        max_age=86400,
+        as_attachment=download_name is not None,
+        download_name=download_name,
+    )
     if private:
         response.cache_control.public = False
         response.cache_control.private = True

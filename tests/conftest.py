@@ -7,8 +7,9 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from datetime import UTC
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from sqlalchemy import text
@@ -181,8 +182,9 @@ class Factory:
         self.app = app
         self._count = 0
 
-    def user(self, *, email: str | None = None, confirmed: bool = True, password: str = TEST_PASSWORD,
-             **fields) -> User:
+    def user(
+        self, *, email: str | None = None, confirmed: bool = True, password: str = TEST_PASSWORD, **fields
+    ) -> User:
         self._count += 1
         with self.app.app_context():
             user = User(
@@ -201,8 +203,9 @@ class Factory:
     def organizer(self, edition=None, **fields) -> User:
         user = self.user(**fields)
         with self.app.app_context():
-            db.session.add(EditionRole(user_id=user.id, edition_id=edition.id if edition else None,
-                                       kind=EditionRole.ORGANIZER))
+            db.session.add(
+                EditionRole(user_id=user.id, edition_id=edition.id if edition else None, kind=EditionRole.ORGANIZER)
+            )
             db.session.commit()
         return user
 
@@ -215,9 +218,14 @@ class Factory:
         from expo.editions.models import Edition
 
         self._count += 1
-        defaults = dict(slug=f"edition-{self._count}", name=f"Edition {self._count}",
-                        starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
-                        timezone="Asia/Shanghai", status=Edition.Status.PUBLISHED)
+        defaults = dict(
+            slug=f"edition-{self._count}",
+            name=f"Edition {self._count}",
+            starts_on=date(2027, 9, 10),
+            ends_on=date(2027, 9, 13),
+            timezone="Asia/Shanghai",
+            status=Edition.Status.PUBLISHED,
+        )
         defaults.update(fields)
         with self.app.app_context():
             edition = Edition(**defaults)
@@ -231,8 +239,12 @@ class Factory:
         from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 
         self._count += 1
-        defaults = dict(slug=f"company-{self._count}", name=f"Company {self._count}", country="CN",
-                        status=ExhibitorCompany.Status.APPROVED)
+        defaults = dict(
+            slug=f"company-{self._count}",
+            name=f"Company {self._count}",
+            country="CN",
+            status=ExhibitorCompany.Status.APPROVED,
+        )
         defaults.update(fields)
         with self.app.app_context():
             company = ExhibitorCompany(**defaults)
@@ -245,13 +257,13 @@ class Factory:
             db.session.expunge(company)
         return company
 
-
     def booth(self, company, **fields):
         """The company's booth, published unless ``status`` says otherwise."""
         from expo.booths.models import Booth
 
-        defaults = dict(company_id=company.id, slug=company.slug, country=company.country,
-                        status=Booth.Status.PUBLISHED)
+        defaults = dict(
+            company_id=company.id, slug=company.slug, country=company.country, status=Booth.Status.PUBLISHED
+        )
         defaults.update(fields)
         return self._save(Booth(**defaults))
 
@@ -294,20 +306,26 @@ class Factory:
         from expo.forums.models import Forum
 
         self._count += 1
-        defaults = dict(edition_id=edition.id, slug=f"forum-{self._count}", title=f"Forum {self._count}",
-                        kind=Forum.SUB)
+        defaults = dict(
+            edition_id=edition.id, slug=f"forum-{self._count}", title=f"Forum {self._count}", kind=Forum.SUB
+        )
         defaults.update(fields)
         return self._save(Forum(**defaults))
 
     def programme_session(self, forum, **fields):
-        from datetime import datetime, timedelta, timezone
+        from datetime import datetime, timedelta
 
         from expo.forums.models import ProgrammeSession
 
         self._count += 1
-        starts_at = fields.pop("starts_at", datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc))
-        defaults = dict(forum_id=forum.id, title=f"Session {self._count}", starts_at=starts_at,
-                        ends_at=starts_at + timedelta(hours=1), capacity=10)
+        starts_at = fields.pop("starts_at", datetime(2027, 9, 11, 1, 0, tzinfo=UTC))
+        defaults = dict(
+            forum_id=forum.id,
+            title=f"Session {self._count}",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1),
+            capacity=10,
+        )
         defaults.update(fields)
         return self._save(ProgrammeSession(**defaults))
 
@@ -333,15 +351,20 @@ class Factory:
         """An inquiry row with its items and first message, written directly (no e-mails, no event)."""
         from expo.leads.models import InquiryItem, InquiryMessage, TradeInquiry
 
-        defaults = dict(booth_id=booth.id, buyer_id=buyer.id, kind=TradeInquiry.Kind.INQUIRY, status=TradeInquiry.Status.NEW)
+        defaults = dict(
+            booth_id=booth.id, buyer_id=buyer.id, kind=TradeInquiry.Kind.INQUIRY, status=TradeInquiry.Status.NEW
+        )
         defaults.update(fields)
         with self.app.app_context():
             inquiry = TradeInquiry(**defaults)
             inquiry.items = [InquiryItem(product_id=product.id, product_name=product.name) for product in products]
             db.session.add(inquiry)
             db.session.flush()
-            db.session.add(InquiryMessage(inquiry_id=inquiry.id, author_id=buyer.id, side="buyer", body=message,
-                                          created_at=inquiry.created_at))
+            db.session.add(
+                InquiryMessage(
+                    inquiry_id=inquiry.id, author_id=buyer.id, side="buyer", body=message, created_at=inquiry.created_at
+                )
+            )
             db.session.commit()
             db.session.refresh(inquiry)
             db.session.expunge(inquiry)
@@ -359,8 +382,13 @@ class Factory:
         if visitor is None:
             with self.app.app_context():
                 visitor = visitor_hash(f"user:{user.id}") if user else f"anonymous-{self._count}"
-        defaults = dict(event_key=str(uuid.uuid4()), kind=kind, booth_id=booth.id,
-                        user_id=user.id if user else None, visitor=visitor)
+        defaults = dict(
+            event_key=str(uuid.uuid4()),
+            kind=kind,
+            booth_id=booth.id,
+            user_id=user.id if user else None,
+            visitor=visitor,
+        )
         defaults.update(fields)
         return self._save(EngagementEvent(**defaults))
 
@@ -466,19 +494,27 @@ def engagement_buffer(app):
     buffer.clear()
 
 
-def add_engagement_event(app, booth, kind: str, *, visitor: str = "visitor-1", at=None, product=None,
-                         document=None, user=None) -> None:
+def add_engagement_event(
+    app, booth, kind: str, *, visitor: str = "visitor-1", at=None, product=None, document=None, user=None
+) -> None:
     """One stored event, as the drain task would have written it."""
     import uuid
 
     from expo.engagement.models import EngagementEvent
 
     with app.app_context():
-        db.session.add(EngagementEvent(
-            event_key=str(uuid.uuid4()), kind=kind, booth_id=booth.id,
-            product_id=product.id if product is not None else None,
-            document_id=document.id if document is not None else None,
-            user_id=user.id if user is not None else None, visitor=visitor, occurred_at=at or utcnow()))
+        db.session.add(
+            EngagementEvent(
+                event_key=str(uuid.uuid4()),
+                kind=kind,
+                booth_id=booth.id,
+                product_id=product.id if product is not None else None,
+                document_id=document.id if document is not None else None,
+                user_id=user.id if user is not None else None,
+                visitor=visitor,
+                occurred_at=at or utcnow(),
+            )
+        )
         db.session.commit()
 
 

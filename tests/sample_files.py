@@ -36,8 +36,9 @@ def _box(kind: bytes, payload: bytes) -> bytes:
     return (8 + len(payload)).to_bytes(4, "big") + kind + payload
 
 
-def mp4_bytes(major_brand: bytes = b"isom", compatible: tuple[bytes, ...] = (b"isom", b"iso2", b"avc1", b"mp41"),
-              size: int = 4096) -> bytes:
+def mp4_bytes(
+    major_brand: bytes = b"isom", compatible: tuple[bytes, ...] = (b"isom", b"iso2", b"avc1", b"mp41"), size: int = 4096
+) -> bytes:
     """An 'ftyp' box as encoders write it, then an 'mdat' box of filler up to ``size`` bytes."""
     ftyp = _box(b"ftyp", major_brand + (512).to_bytes(4, "big") + b"".join(compatible))
     return ftyp + _box(b"mdat", b"\0" * max(0, size - len(ftyp) - 8))
@@ -49,16 +50,20 @@ def _ebml(element_id: bytes, payload: bytes) -> bytes:
 
 def webm_bytes(doc_type: bytes = b"webm", size: int = 4096) -> bytes:
     """An EBML header naming ``doc_type``, then the start of a Segment filled up to ``size`` bytes."""
-    header = b"".join([
-        _ebml(b"\x42\x86", b"\x01"),  # EBMLVersion
-        _ebml(b"\x42\xf7", b"\x01"),  # EBMLReadVersion
-        _ebml(b"\x42\xf2", b"\x04"),  # EBMLMaxIDLength
-        _ebml(b"\x42\xf3", b"\x08"),  # EBMLMaxSizeLength
-        _ebml(b"\x42\x82", doc_type),  # DocType
-        _ebml(b"\x42\x87", b"\x04"),  # DocTypeVersion
-        _ebml(b"\x42\x85", b"\x02"),  # DocTypeReadVersion
-    ])
-    start = b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(header)]) + header + b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff"
+    header = b"".join(
+        [
+            _ebml(b"\x42\x86", b"\x01"),  # EBMLVersion
+            _ebml(b"\x42\xf7", b"\x01"),  # EBMLReadVersion
+            _ebml(b"\x42\xf2", b"\x04"),  # EBMLMaxIDLength
+            _ebml(b"\x42\xf3", b"\x08"),  # EBMLMaxSizeLength
+            _ebml(b"\x42\x82", doc_type),  # DocType
+            _ebml(b"\x42\x87", b"\x04"),  # DocTypeVersion
+            _ebml(b"\x42\x85", b"\x02"),  # DocTypeReadVersion
+        ]
+    )
+    start = (
+        b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(header)]) + header + b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff"
+    )
     return start + b"\0" * max(0, size - len(start))
 
 
@@ -106,8 +111,7 @@ def bomb_png(width: int, height: int) -> bytes:
     adler = ((total % 65521) << 16) | 1
     stream = first + repeated * (height // rows_per_block - 1) + b"\x03\x00" + adler.to_bytes(4, "big")
     header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])  # 8-bit grey
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", stream)
-            + _png_chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", stream) + _png_chunk(b"IEND", b"")
 
 
 def animated_png(frames: int, size: tuple[int, int]) -> bytes:

@@ -19,8 +19,11 @@ from expo.registrations.models import Registration
 
 
 def _count_then_take(target) -> bool:
-    taken = db.session.scalar(select(func.count(Registration.id)).where(
-        services._target_filter(target), Registration.status == Registration.Status.CONFIRMED))
+    taken = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            services._target_filter(target), Registration.status == Registration.Status.CONFIRMED
+        )
+    )
     return target.capacity is None or taken < target.capacity
 
 
@@ -32,8 +35,10 @@ def _highest_plus_one(target) -> int:
 @contextmanager
 def without_capacity_guard() -> Iterator[None]:
     """Every registration in the block (any thread) takes the naive read-then-write path."""
-    saved = {name: getattr(services, name) for name in
-             ("take_seat", "release_seat", "next_waitlist_number", "_claims_in_one_statement")}
+    saved = {
+        name: getattr(services, name)
+        for name in ("take_seat", "release_seat", "next_waitlist_number", "_claims_in_one_statement")
+    }
     services.take_seat = _count_then_take
     services.release_seat = lambda target: None
     services.next_waitlist_number = _highest_plus_one

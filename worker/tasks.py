@@ -15,9 +15,9 @@ from expo.engagement.services import store_events
 from expo.extensions import db
 from expo.leads import digest as lead_digest
 from expo.leads import reports as lead_reports
-from expo.meetings import notify as meeting_notices
 from expo.matchmaking import hosted as hosted_programme
 from expo.matchmaking import services as matchmaking
+from expo.meetings import notify as meeting_notices
 from expo.notifications import delivery, mailer
 from expo.notifications import services as notifications
 from expo.registrations import notify as registration_notices
@@ -204,8 +204,9 @@ def recompute_company_recommendations(company_id: int) -> int | None:
 
 @shared_task(name="matchmaking.build_plan", acks_late=True)
 def build_hosted_buyer_plan(edition_id: int, version: int) -> str:
-    outcome = hosted_programme.build_plan(edition_id, version,
-                                         time_limit=float(current_app.config["HOSTED_PLAN_TIME_LIMIT"]))
+    outcome = hosted_programme.build_plan(
+        edition_id, version, time_limit=float(current_app.config["HOSTED_PLAN_TIME_LIMIT"])
+    )
     db.session.commit()
     return outcome
 
@@ -236,4 +237,3 @@ def requeue_stalled_webhooks() -> int:
     count = webhooks.requeue_stalled_deliveries()
     db.session.commit()
     return count
-

@@ -42,8 +42,11 @@ def device_of(request: Request) -> Device | None:
         device_id, user_ids = data["d"], data["u"]
     except (BadData, KeyError, TypeError):
         return None
-    if not isinstance(device_id, str) or not isinstance(user_ids, list) \
-            or not all(isinstance(uid, int) for uid in user_ids):
+    if (
+        not isinstance(device_id, str)
+        or not isinstance(user_ids, list)
+        or not all(isinstance(uid, int) for uid in user_ids)
+    ):
         return None
     return Device(id=device_id, user_ids=tuple(user_ids[:MAX_ACCOUNTS]))
 
@@ -54,6 +57,10 @@ def remember_device(response: Response, device: Device | None, user_id: int) -> 
     others = [uid for uid in (device.user_ids if device else ()) if uid != user_id]
     value = _serializer().dumps({"d": device_id, "u": [user_id, *others][:MAX_ACCOUNTS]})
     response.set_cookie(
-        COOKIE_NAME, value, max_age=MAX_AGE_SECONDS, httponly=True, samesite="Lax",
+        COOKIE_NAME,
+        value,
+        max_age=MAX_AGE_SECONDS,
+        httponly=True,
+        samesite="Lax",
         secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )

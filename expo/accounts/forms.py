@@ -9,8 +9,8 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from expo.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ProfileData
-from expo.lib.form_fields import Form
 from expo.i18n import country_choices, is_known_timezone, language_choices, timezone_choices
+from expo.lib.form_fields import Form
 from expo.lib.text import one_line
 
 
@@ -25,12 +25,24 @@ def _password_field(label):
 
 class ProfileFieldsMixin:
     # One line each: a pasted U+2028 or line break in a name would end up in e-mail subjects.
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)], filters=[one_line],
-                       render_kw={"autocomplete": "name"})
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)], filters=[one_line],
-                               render_kw={"autocomplete": "organization"})
-    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=120)], filters=[one_line],
-                            render_kw={"autocomplete": "organization-title"})
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(), Length(max=120)],
+        filters=[one_line],
+        render_kw={"autocomplete": "name"},
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
+        filters=[one_line],
+        render_kw={"autocomplete": "organization"},
+    )
+    job_title = StringField(
+        _l("Job title"),
+        validators=[Optional(), Length(max=120)],
+        filters=[one_line],
+        render_kw={"autocomplete": "organization-title"},
+    )
     country = SelectField(_l("Country or region"), validators=[Optional()])
     timezone = SelectField(_l("Time zone"), validators=[DataRequired()], default="UTC")
     language = SelectField(_l("Preferred language"), validators=[DataRequired()], default="en")
@@ -56,8 +68,9 @@ class ProfileFieldsMixin:
 
 
 class SignUpForm(ProfileFieldsMixin, Form):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)], render_kw={"autocomplete": "email"}
+    )
     password = _password_field(_l("Password"))
     confirm = PasswordField(
         _l("Repeat password"),
@@ -74,8 +87,11 @@ class SignUpForm(ProfileFieldsMixin, Form):
 class ProfileForm(ProfileFieldsMixin, Form):
     share_contact_with_booths = BooleanField(
         _l("Share my contact details with booths I visit"),
-        description=_l("Exhibitors then see your name, organisation and e-mail address among their leads. "
-                       "Off: booths you have not written to only count you, anonymously."))
+        description=_l(
+            "Exhibitors then see your name, organisation and e-mail address among their leads. "
+            "Off: booths you have not written to only count you, anonymously."
+        ),
+    )
     submit = SubmitField(_l("Save profile"))
 
     def __init__(self, *args, **kwargs):
@@ -87,17 +103,18 @@ class ProfileForm(ProfileFieldsMixin, Form):
 
 
 class LoginForm(Form):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[DataRequired()],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email()], render_kw={"autocomplete": "username"}
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Log in"))
 
 
 class EmailOnlyForm(Form):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()],
-                       render_kw={"autocomplete": "email"})
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()], render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Send link"))
 
 
@@ -112,8 +129,9 @@ class ResetPasswordForm(Form):
 
 
 class ChangePasswordForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
     password = _password_field(_l("New password"))
     confirm = PasswordField(
         _l("Repeat new password"),

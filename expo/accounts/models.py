@@ -46,9 +46,7 @@ class User(UserMixin, db.Model):
     # Booths the user visits may see who they are (name, organisation, e-mail) among their leads.
     share_contact_with_booths: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    roles: Mapped[list["EditionRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
-    )
+    roles: Mapped[list[EditionRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses to log in inactive users
@@ -94,4 +92,4 @@ class EditionRole(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="roles")
-    edition: Mapped["Edition | None"] = relationship()
+    edition: Mapped[Edition | None] = relationship()

@@ -19,11 +19,11 @@ from expo.accounts.forms import (
     SignUpForm,
 )
 from expo.errors import render_error
-from expo.i18n import browser_timezone, canonical_timezone, select_locale
 from expo.extensions import client_address, db, limiter
+from expo.i18n import browser_timezone, canonical_timezone, select_locale
 from expo.lib.rules import show_as_message, show_on_form
-from expo.transactions import writes_database
 from expo.lib.urls import safe_next_path
+from expo.transactions import writes_database
 
 bp = Blueprint("accounts", __name__)
 
@@ -71,8 +71,9 @@ def sign_up():
             form.password.errors.append(str(exc))
         except services.AskedTooSoon as exc:
             show_on_form(form, exc)
-            return _retry_after(make_response(render_template("accounts/sign_up.html", form=form), exc.status),
-                                exc.retry_after)
+            return _retry_after(
+                make_response(render_template("accounts/sign_up.html", form=form), exc.status), exc.retry_after
+            )
         else:
             db.session.commit()
             session["pending_email"] = services.normalise_email(form.email.data)
@@ -199,8 +200,7 @@ def reset_password(token: str):
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
-            flash(_("Your password is changed and your other sessions have ended. Log in with the new one."),
-                  "success")
+            flash(_("Your password is changed and your other sessions have ended. Log in with the new one."), "success")
             response = redirect(url_for("accounts.login", email=user.email))
             # Following the link proved the mailbox: this browser logs in even while the account is under attack.
             remember_device(response, device_of(request), user.id)

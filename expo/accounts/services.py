@@ -28,14 +28,15 @@ from expo.audit.services import record
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.lib.ranges import parse_id
+from expo.lib.rules import RuleBroken
+from expo.lib.urls import external_url
 from expo.notifications.services import queue_email
 from expo.permissions import can_manage_roles, ensure
-from expo.lib.rules import RuleBroken
 from expo.transactions import end_read_transaction
-from expo.lib.urls import external_url
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
+
 
 @lru_cache(maxsize=4)
 def _hasher_for(params: tuple[tuple[str, int], ...]) -> tuple[PasswordHasher, str]:
@@ -109,9 +110,13 @@ def _take_mail_slot(purpose: str, email: str) -> None:
     wait = throttle.take_mail_slot(purpose, email)
     if wait:
         raise AskedTooSoon(
-            _("We sent a message to this address a short while ago. Look in its inbox and spam folder, "
-              "or wait %(minutes)s minutes before asking again.", minutes=_minutes(wait)),
-            retry_after=wait)
+            _(
+                "We sent a message to this address a short while ago. Look in its inbox and spam folder, "
+                "or wait %(minutes)s minutes before asking again.",
+                minutes=_minutes(wait),
+            ),
+            retry_after=wait,
+        )
 
 
 @dataclass(frozen=True)
@@ -195,8 +200,11 @@ def sign_up(*, email: str, password: str, profile: ProfileData) -> User | None:
             kind="account.signup_existing",
             template="signup_existing",
             dedupe_key=f"signup-existing:{existing.id}:{day}",
-            context={"user": existing, "login_url": external_url("accounts.login"),
-                     "reset_url": external_url("accounts.request_reset")},
+            context={
+                "user": existing,
+                "login_url": external_url("accounts.login"),
+                "reset_url": external_url("accounts.request_reset"),
+            },
             language=existing.language,
             user_id=existing.id,
         )
@@ -261,21 +269,33 @@ def log_in(email: str, password: str, *, address: str, device: Device | None = N
     """
     account = normalise_email(email)
     user = find_user_by_email(account)
-    trusted = (device is not None and user is not None and device.knows(user.id)
-               and throttle.device_in_good_standing(account, device.id))
+    trusted = (
+        device is not None
+        and user is not None
+        and device.knows(user.id)
+        and throttle.device_in_good_standing(account, device.id)
+    )
     if not trusted:
         wait = throttle.lockout_seconds(account, address)
         if wait:
             raise TooManyFailures(
-                _("Too many wrong passwords from your network. Wait %(minutes)s minutes, or choose a new "
-                  "password through \"Forgot your password?\".", minutes=_minutes(wait)),
-                retry_after=wait)
+                _(
+                    "Too many wrong passwords from your network. Wait %(minutes)s minutes, or choose a new "
+                    'password through "Forgot your password?".',
+                    minutes=_minutes(wait),
+                ),
+                retry_after=wait,
+            )
         wait = throttle.slowdown_seconds(account)
         if wait:
             raise SlowDown(
-                _("This account has had many wrong passwords lately. To protect it, try again in "
-                  "%(seconds)s seconds.", seconds=wait),
-                retry_after=wait)
+                _(
+                    "This account has had many wrong passwords lately. To protect it, try again in "
+                    "%(seconds)s seconds.",
+                    seconds=wait,
+                ),
+                retry_after=wait,
+            )
     try:
         return authenticate(user, password)
     except InvalidCredentials:
@@ -322,8 +342,11 @@ def request_password_reset(email: str) -> None:
         kind="account.reset_password",
         template="reset_password",
         dedupe_key=f"reset:{user.id}:{_fingerprint(token)}",
-        context={"user": user, "reset_url": external_url("accounts.reset_password", token=token),
-                 "valid_minutes": current_app.config["RESET_TOKEN_MAX_AGE"] // 60},
+        context={
+            "user": user,
+            "reset_url": external_url("accounts.reset_password", token=token),
+            "valid_minutes": current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+        },
         language=user.language,
         user_id=user.id,
     )
@@ -415,8 +438,11 @@ def create_admin(*, email: str, password: str, name: str) -> User:
 
 
 def _role_fields(role: EditionRole) -> dict:
-    return {"role": role.kind, "edition_id": role.edition_id,
-            "edition": role.edition.name if role.edition is not None else None}
+    return {
+        "role": role.kind,
+        "edition_id": role.edition_id,
+        "edition": role.edition.name if role.edition is not None else None,
+    }
 
 
 def find_accounts(actor: User, text: str = "") -> Select:
@@ -427,8 +453,14 @@ def find_accounts(actor: User, text: str = "") -> Select:
     text = text.strip().lower()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        statement = statement.where(or_(*(func.lower(column).like(pattern, escape="\\")
-                                          for column in (User.email, User.name, User.organisation))))
+        statement = statement.where(
+            or_(
+                *(
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (User.email, User.name, User.organisation)
+                )
+            )
+        )
     return statement
 
 
@@ -442,15 +474,13 @@ def grant_organizer(actor: User, user: User, edition_id: int | None) -> EditionR
     role = EditionRole(user=user, edition_id=edition_id, kind=EditionRole.ORGANIZER)
     db.session.add(role)
     db.session.flush()
-    record(actor, AuditAction.ORGANIZER_GRANTED, user, edition_id=edition_id, before=None,
-           after=_role_fields(role))
+    record(actor, AuditAction.ORGANIZER_GRANTED, user, edition_id=edition_id, before=None, after=_role_fields(role))
     return role
 
 
 def revoke_role(actor: User, role: EditionRole) -> None:
     ensure(can_manage_roles(actor))
-    action = (AuditAction.ORGANIZER_REVOKED if role.kind == EditionRole.ORGANIZER
-              else AuditAction.CHECKIN_STAFF_REMOVED)
+    action = AuditAction.ORGANIZER_REVOKED if role.kind == EditionRole.ORGANIZER else AuditAction.CHECKIN_STAFF_REMOVED
     record(actor, action, role.user, edition_id=role.edition_id, before=_role_fields(role), after=None)
     db.session.delete(role)
     db.session.flush()

@@ -37,8 +37,9 @@ def load_user(user_id: int) -> User:
 @bp.route("/users")
 def list_users():
     query = request.args.get("q", "").strip()
-    page = db.paginate(accounts.find_accounts(current_user, query), page=requested_page(),
-                       per_page=USERS_PER_PAGE, error_out=False)
+    page = db.paginate(
+        accounts.find_accounts(current_user, query), page=requested_page(), per_page=USERS_PER_PAGE, error_out=False
+    )
     return render_template("admin/users.html", page=page, query=query)
 
 

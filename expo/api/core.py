@@ -77,14 +77,20 @@ class ApiBlueprint(flask_smorest.Blueprint):
             def wrapper(*args, **kwargs):
                 token = current_token()
                 if token is None:
-                    raise ApiProblem(401, _("Send a valid API token: Authorization: Bearer <token>."),
-                                     kind="token-required",
-                                     headers={"WWW-Authenticate": 'Bearer realm="expo"'})
+                    raise ApiProblem(
+                        401,
+                        _("Send a valid API token: Authorization: Bearer <token>."),
+                        kind="token-required",
+                        headers={"WWW-Authenticate": 'Bearer realm="expo"'},
+                    )
                 from expo.api.tokens import allows
 
                 if not allows(token, scope):
-                    raise ApiProblem(403, _("This token may not do this: it needs the scope %(scope)s.",
-                                            scope=scope), kind="scope-missing")
+                    raise ApiProblem(
+                        403,
+                        _("This token may not do this: it needs the scope %(scope)s.", scope=scope),
+                        kind="scope-missing",
+                    )
                 g.api_private = True
                 return view(*args, **kwargs)
 
@@ -103,11 +109,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    app.config.setdefault("API_SPEC_OPTIONS", {
-        "info": {"description": "The Expo platform's data for other programs. Public reads need no token; "
-                                "everything personal needs `Authorization: Bearer <token>` (see /api/v1/docs)."},
-        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
-    })
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "info": {
+                "description": "The Expo platform's data for other programs. Public reads need no token; "
+                "everything personal needs `Authorization: Bearer <token>` (see /api/v1/docs)."
+            },
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        },
+    )
     api = ExpoApi(app)
     app.extensions["expo.api"] = api
     for blueprint in (public.bp, people.bp, leads.bp, organize.bp):
@@ -184,8 +195,15 @@ def actor() -> User:
 class ApiProblem(Exception):
     """An answer that is a problem: status, a sentence for people, and (for bad input) the fields at fault."""
 
-    def __init__(self, status: int, detail: str, *, kind: str | None = None,
-                 errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -194,8 +212,14 @@ class ApiProblem(Exception):
         self.headers = headers or {}
 
 
-def problem_response(status: int, detail: str, *, kind: str | None = None,
-                     errors: dict[str, list[str]] | None = None, headers: dict[str, str] | None = None) -> Response:
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     body: dict[str, Any] = {
         "type": f"{PREFIX}/docs#problem-{kind}" if kind else "about:blank",
         "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
@@ -218,8 +242,7 @@ def problem_for(error: Exception) -> Response:
     from expo.permissions import NotAllowed
 
     if isinstance(error, ApiProblem):
-        return problem_response(error.status, error.detail, kind=error.kind, errors=error.errors,
-                                headers=error.headers)
+        return problem_response(error.status, error.detail, kind=error.kind, errors=error.errors, headers=error.headers)
     if isinstance(error, RuleBroken):
         db.session.rollback()
         errors = {error.field: [str(error)]} if error.field else None
@@ -240,9 +263,15 @@ def _http_problem(error: HTTPException) -> Response:
     headers: dict[str, str] = {}
     if code == 429:
         headers["Retry-After"] = str(_retry_after_seconds())
-        return problem_response(429, _("Too many requests: this token (or address) is over %(limit)s. "
-                                       "Wait, then try again.", limit=current_app.config["API_RATE_LIMIT"]),
-                                kind="rate-limited", headers=headers)
+        return problem_response(
+            429,
+            _(
+                "Too many requests: this token (or address) is over %(limit)s. Wait, then try again.",
+                limit=current_app.config["API_RATE_LIMIT"],
+            ),
+            kind="rate-limited",
+            headers=headers,
+        )
     if code == 405:
         headers["Allow"] = ", ".join(error.valid_methods or ()) if getattr(error, "valid_methods", None) else ""
         if not headers["Allow"]:
@@ -250,8 +279,13 @@ def _http_problem(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
     if messages:
-        return problem_response(code, _("Some of what was sent is not valid; see errors."), kind="invalid-input",
-                                errors=_flatten(messages), headers=headers)
+        return problem_response(
+            code,
+            _("Some of what was sent is not valid; see errors."),
+            kind="invalid-input",
+            errors=_flatten(messages),
+            headers=headers,
+        )
     description = error.description if error.description != type(error).description else None
     detail = description or {
         404: _("Nothing is at this address."),
@@ -376,14 +410,26 @@ def decode_cursor(cursor: str | None, length: int) -> list[Any] | None:
     except BadSignature:
         values = None
     if not isinstance(values, list) or len(values) != length:
-        raise ApiProblem(400, _("This cursor was not given out by this list; start again without it."),
-                         kind="invalid-input", errors={"cursor": [_("Unknown cursor.")]})
+        raise ApiProblem(
+            400,
+            _("This cursor was not given out by this list; start again without it."),
+            kind="invalid-input",
+            errors={"cursor": [_("Unknown cursor.")]},
+        )
     return values
 
 
-def keyset_page(query: Select, keys: Sequence, cursor: str | None, limit: int, *, descending: bool = False,
-                decode: Callable[[list[Any]], list[Any]] = lambda values: values,
-                encode: Callable[[Any], Any] = lambda value: value, scalars: bool = True) -> tuple[list, str | None]:
+def keyset_page(
+    query: Select,
+    keys: Sequence,
+    cursor: str | None,
+    limit: int,
+    *,
+    descending: bool = False,
+    decode: Callable[[list[Any]], list[Any]] = lambda values: values,
+    encode: Callable[[Any], Any] = lambda value: value,
+    scalars: bool = True,
+) -> tuple[list, str | None]:
     """One page of ``query`` ordered by ``keys`` (unique together, all ascending or all
     descending), after the row the cursor names; and the cursor of the next page (None at the end)."""
     after = decode_cursor(cursor, len(keys))
@@ -391,8 +437,12 @@ def keyset_page(query: Select, keys: Sequence, cursor: str | None, limit: int, *
         try:
             after = decode(after)
         except (TypeError, ValueError):
-            raise ApiProblem(400, _("This cursor was not given out by this list; start again without it."),
-                             kind="invalid-input", errors={"cursor": [_("Unknown cursor.")]}) from None
+            raise ApiProblem(
+                400,
+                _("This cursor was not given out by this list; start again without it."),
+                kind="invalid-input",
+                errors={"cursor": [_("Unknown cursor.")]},
+            ) from None
         row_key = tuple_(*keys)
         query = query.where(row_key < tuple_(*after) if descending else row_key > tuple_(*after))
     query = query.order_by(None).order_by(*[key.desc() if descending else key for key in keys]).limit(limit + 1)
@@ -417,8 +467,12 @@ def offset_page(items_or_total: int, cursor: str | None, limit: int) -> tuple[in
     offset = 0
     if after is not None:
         if not isinstance(after[0], int) or after[0] < 0:
-            raise ApiProblem(400, _("This cursor was not given out by this list; start again without it."),
-                             kind="invalid-input", errors={"cursor": [_("Unknown cursor.")]})
+            raise ApiProblem(
+                400,
+                _("This cursor was not given out by this list; start again without it."),
+                kind="invalid-input",
+                errors={"cursor": [_("Unknown cursor.")]},
+            )
         offset = after[0]
     next_cursor = encode_cursor([offset + limit]) if items_or_total > offset + limit else None
     return offset, next_cursor

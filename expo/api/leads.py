@@ -14,9 +14,23 @@ from sqlalchemy.orm import joinedload
 from expo.api import presenters
 from expo.api.core import ApiBlueprint, actor, current_token, keyset_page, offset_page
 from expo.api.models import ApiToken
-from expo.api.schemas import (InboxArgs, InquiryDetailSchema, InquiryPage, LeadPage, LeadsArgs, MessageBody,
-                              MessagePage, MessageSchema, PrivateListArgs, QuotationBody, QuotationSchema,
-                              ReportBody, ReportPage, ReportSchema, StatusBody)
+from expo.api.schemas import (
+    InboxArgs,
+    InquiryDetailSchema,
+    InquiryPage,
+    LeadPage,
+    LeadsArgs,
+    MessageBody,
+    MessagePage,
+    MessageSchema,
+    PrivateListArgs,
+    QuotationBody,
+    QuotationSchema,
+    ReportBody,
+    ReportPage,
+    ReportSchema,
+    StatusBody,
+)
 from expo.booths.models import Booth
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
@@ -31,11 +45,16 @@ def _team_booth(slug: str) -> Booth:
     """The booth whose leads the token's person handles, within a team token's own company; any
     other booth is not acknowledged (404), as on the lead pages."""
     booth = db.session.scalar(
-        select(Booth).where(Booth.slug == slug)
-        .options(joinedload(Booth.company).selectinload(ExhibitorCompany.members).joinedload(CompanyMember.user)))
+        select(Booth)
+        .where(Booth.slug == slug)
+        .options(joinedload(Booth.company).selectinload(ExhibitorCompany.members).joinedload(CompanyMember.user))
+    )
     token = current_token()
-    if (booth is None or not can_handle_inquiries(actor(), booth)
-            or (token.kind == ApiToken.Kind.TEAM and booth.company_id != token.company_id)):
+    if (
+        booth is None
+        or not can_handle_inquiries(actor(), booth)
+        or (token.kind == ApiToken.Kind.TEAM and booth.company_id != token.company_id)
+    ):
         abort(404, _("There is no booth with this slug whose leads this token handles."))
     return booth
 
@@ -55,16 +74,25 @@ def list_inquiries(args, slug: str):
     """The booth's inquiries, latest activity first, each with whether the token's person has read it."""
     booth = _team_booth(slug)
     query = services.inbox_query(actor(), booth, services.InboxFilters(status=args.get("status")))
-    rows, cursor = keyset_page(query, [TradeInquiry.last_activity_at, TradeInquiry.id], args.get("cursor"),
-                               args["limit"], descending=True, scalars=False,
-                               decode=lambda v: [datetime.fromisoformat(v[0]), v[1]],
-                               encode=lambda v: v.isoformat() if isinstance(v, datetime) else v)
+    rows, cursor = keyset_page(
+        query,
+        [TradeInquiry.last_activity_at, TradeInquiry.id],
+        args.get("cursor"),
+        args["limit"],
+        descending=True,
+        scalars=False,
+        decode=lambda v: [datetime.fromisoformat(v[0]), v[1]],
+        encode=lambda v: v.isoformat() if isinstance(v, datetime) else v,
+    )
     return {"items": [presenters.inquiry(inquiry, unread) for inquiry, unread in rows], "next_cursor": cursor}
 
 
 def _detail(inquiry: TradeInquiry) -> dict:
-    return {**presenters.inquiry(inquiry), "quotations": [presenters.quotation(q) for q in services.quotations_of(inquiry)],
-            "allowed_moves": [str(move) for move in services.allowed_moves(inquiry)]}
+    return {
+        **presenters.inquiry(inquiry),
+        "quotations": [presenters.quotation(q) for q in services.quotations_of(inquiry)],
+        "allowed_moves": [str(move) for move in services.allowed_moves(inquiry)],
+    }
 
 
 @bp.route("/booths/<slug>/inquiries/<int:inquiry_id>")
@@ -82,8 +110,7 @@ def show_inquiry(slug: str, inquiry_id: int):
 def list_messages(args, slug: str, inquiry_id: int):
     """The conversation, oldest first."""
     inquiry = _team_inquiry(_team_booth(slug), inquiry_id)
-    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"),
-                               args["limit"])
+    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"), args["limit"])
     return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
 
 
@@ -135,13 +162,24 @@ def list_leads(args, slug: str):
     total = db.session.scalar(select(db.func.count()).select_from(query.order_by(None).subquery())) or 0
     offset, cursor = offset_page(total, args.get("cursor"), args["limit"])
     rows = db.session.execute(query.offset(offset).limit(args["limit"])).all()
-    items = [{"name": user.name, "email": user.email, "organisation": user.organisation, "job_title": user.job_title,
-              "country": user.country, "score": int(score or 0), "visits": int(visits or 0),
-              "product_views": int(product_views or 0), "downloads": int(downloads or 0),
-              "video_plays": int(video_plays or 0), "inquiries": int(inquiries or 0),
-              "order_requests": int(order_requests or 0), "last_seen": last_seen}
-             for user, score, visits, product_views, downloads, video_plays, inquiries, order_requests, last_seen
-             in rows]
+    items = [
+        {
+            "name": user.name,
+            "email": user.email,
+            "organisation": user.organisation,
+            "job_title": user.job_title,
+            "country": user.country,
+            "score": int(score or 0),
+            "visits": int(visits or 0),
+            "product_views": int(product_views or 0),
+            "downloads": int(downloads or 0),
+            "video_plays": int(video_plays or 0),
+            "inquiries": int(inquiries or 0),
+            "order_requests": int(order_requests or 0),
+            "last_seen": last_seen,
+        }
+        for user, score, visits, product_views, downloads, video_plays, inquiries, order_requests, last_seen in rows
+    ]
     return {"items": items, "next_cursor": cursor}
 
 
@@ -151,8 +189,9 @@ def list_leads(args, slug: str):
 @bp.response(200, ReportPage)
 def list_reports(args, slug: str):
     booth = _team_booth(slug)
-    rows, cursor = keyset_page(reports.booth_reports_query(booth), [LeadReport.id], args.get("cursor"),
-                               args["limit"], descending=True)
+    rows, cursor = keyset_page(
+        reports.booth_reports_query(booth), [LeadReport.id], args.get("cursor"), args["limit"], descending=True
+    )
     return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
 
 
@@ -163,9 +202,12 @@ def list_reports(args, slug: str):
 def request_report(body, slug: str):
     """Compile an order-lead report for a period; the worker compiles it (follow `status`)."""
     booth = _team_booth(slug)
-    report = reports.request_booth_report(actor(), booth, period_from=body["period_from"],
-                                          period_to=body["period_to"], timezone=body.get("timezone") or booth.timezone)
+    report = reports.request_booth_report(
+        actor(),
+        booth,
+        period_from=body["period_from"],
+        period_to=body["period_to"],
+        timezone=body.get("timezone") or booth.timezone,
+    )
     db.session.commit()
     return presenters.report(report)
-
-

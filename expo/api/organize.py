@@ -11,8 +11,16 @@ from sqlalchemy.orm import selectinload
 from expo.api import presenters
 from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, keyset_page, offset_page
 from expo.api.models import ApiToken
-from expo.api.schemas import (BroadcastBody, BroadcastPage, BroadcastSchema, CheckInBody, CheckInSchema,
-                              PrivateListArgs, RegistrantPage, RegistrantsArgs)
+from expo.api.schemas import (
+    BroadcastBody,
+    BroadcastPage,
+    BroadcastSchema,
+    CheckInBody,
+    CheckInSchema,
+    PrivateListArgs,
+    RegistrantPage,
+    RegistrantsArgs,
+)
 from expo.broadcasts import services as broadcasts
 from expo.broadcasts.models import Broadcast
 from expo.checkin import services as checkin
@@ -30,8 +38,11 @@ def _edition(slug: str, allowed) -> Edition:
     403 unless ``allowed``, as the organize pages answer."""
     edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
     token = current_token()
-    if (edition is None or not can_view_edition(actor(), edition)
-            or (token.kind == ApiToken.Kind.EDITION and edition.id != token.edition_id)):
+    if (
+        edition is None
+        or not can_view_edition(actor(), edition)
+        or (token.kind == ApiToken.Kind.EDITION and edition.id != token.edition_id)
+    ):
         abort(404, _("There is no edition with this slug for this token."))
     require(allowed(actor(), edition))
     return edition
@@ -39,14 +50,24 @@ def _edition(slug: str, allowed) -> Edition:
 
 def _target(edition: Edition, args: dict) -> ProgrammeSession | Forum:
     if bool(args.get("session_id")) == bool(args.get("forum_id")):
-        raise ApiProblem(400, _("Name either a session (session_id) or a training course (forum_id)."),
-                         kind="invalid-input", errors={"session_id": [_("Give session_id or forum_id.")]})
+        raise ApiProblem(
+            400,
+            _("Name either a session (session_id) or a training course (forum_id)."),
+            kind="invalid-input",
+            errors={"session_id": [_("Give session_id or forum_id.")]},
+        )
     if args.get("session_id"):
-        target = db.session.scalar(select(ProgrammeSession).join(Forum)
-                                   .where(ProgrammeSession.id == args["session_id"], Forum.edition_id == edition.id))
+        target = db.session.scalar(
+            select(ProgrammeSession)
+            .join(Forum)
+            .where(ProgrammeSession.id == args["session_id"], Forum.edition_id == edition.id)
+        )
     else:
-        target = db.session.scalar(select(Forum).where(Forum.id == args["forum_id"], Forum.edition_id == edition.id,
-                                                       Forum.enrols_whole_course.is_(True)))
+        target = db.session.scalar(
+            select(Forum).where(
+                Forum.id == args["forum_id"], Forum.edition_id == edition.id, Forum.enrols_whole_course.is_(True)
+            )
+        )
     if target is None:
         abort(404, _("This edition has no such session or training course."))
     return target
@@ -78,20 +99,37 @@ def check_in(body, slug: str):
     edition = _edition(slug, can_check_in)
     result = checkin.check_in_ticket(actor(), edition, body["code"])
     db.session.commit()
-    registration = db.session.scalar(select(registrations.Registration)
-                                     .where(registrations.Registration.id == result.registration.id)
-                                     .options(selectinload(registrations.Registration.user)))
-    return {"first_time": result.first_time, "checked_in_at": result.checked_in_at,
-            "registration": presenters.registrant(registration)}
+    registration = db.session.scalar(
+        select(registrations.Registration)
+        .where(registrations.Registration.id == result.registration.id)
+        .options(selectinload(registrations.Registration.user))
+    )
+    return {
+        "first_time": result.first_time,
+        "checked_in_at": result.checked_in_at,
+        "registration": presenters.registrant(registration),
+    }
 
 
 def _broadcast_items(rows: list[Broadcast]) -> list[dict]:
     progress = broadcasts.progress_of(rows)
-    return [{"id": row.id, "audience": row.audience, "session_id": row.session_id, "forum_id": row.forum_id,
-             "pavilion_id": row.pavilion_id, "subject": row.subject, "status": str(row.status),
-             "recipients": progress[row.id].recipients, "sent": progress[row.id].sent,
-             "failed": progress[row.id].failed, "queued": progress[row.id].queued, "created_at": row.created_at}
-            for row in rows]
+    return [
+        {
+            "id": row.id,
+            "audience": row.audience,
+            "session_id": row.session_id,
+            "forum_id": row.forum_id,
+            "pavilion_id": row.pavilion_id,
+            "subject": row.subject,
+            "status": str(row.status),
+            "recipients": progress[row.id].recipients,
+            "sent": progress[row.id].sent,
+            "failed": progress[row.id].failed,
+            "queued": progress[row.id].queued,
+            "created_at": row.created_at,
+        }
+        for row in rows
+    ]
 
 
 @bp.route("/editions/<slug>/broadcasts")
@@ -100,8 +138,9 @@ def _broadcast_items(rows: list[Broadcast]) -> list[dict]:
 @bp.response(200, BroadcastPage)
 def list_broadcasts(args, slug: str):
     edition = _edition(slug, can_send_broadcasts)
-    rows, cursor = keyset_page(broadcasts.broadcasts_query(edition), [Broadcast.id], args.get("cursor"),
-                               args["limit"], descending=True)
+    rows, cursor = keyset_page(
+        broadcasts.broadcasts_query(edition), [Broadcast.id], args.get("cursor"), args["limit"], descending=True
+    )
     return {"items": _broadcast_items(rows), "next_cursor": cursor}
 
 

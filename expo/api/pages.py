@@ -15,20 +15,42 @@ from expo.db_types import utcnow
 from expo.editions.routes import load_edition
 from expo.exhibitors.routes import load_company
 from expo.extensions import db
-from expo.permissions import can_manage_edition_tokens, can_manage_team_tokens, require
 from expo.lib.rules import show_as_message, show_on_form
+from expo.permissions import can_manage_edition_tokens, can_manage_team_tokens, require
 
 bp = Blueprint("api_tokens", __name__)
 
 
-def _tokens_page(kind: str, *, heading: str, listed: list[ApiToken], create_url: str, back_url: str,
-                 back_label: str, revoke_endpoint: str, url_values: dict, form: TokenForm | None = None,
-                 new_secret: str | None = None, status: int = 200):
+def _tokens_page(
+    kind: str,
+    *,
+    heading: str,
+    listed: list[ApiToken],
+    create_url: str,
+    back_url: str,
+    back_label: str,
+    revoke_endpoint: str,
+    url_values: dict,
+    form: TokenForm | None = None,
+    new_secret: str | None = None,
+    status: int = 200,
+):
     return render_template(
-        "api/tokens.html", kind=kind, heading=heading, tokens=listed, form=form or TokenForm(kind, formdata=None),
-        create_url=create_url, back_url=back_url, back_label=back_label, revoke_endpoint=revoke_endpoint,
-        url_values=url_values, new_secret=new_secret, now=utcnow(), scope_labels=tokens.SCOPES,
-        docs_url=url_for("api_docs.show_docs")), status
+        "api/tokens.html",
+        kind=kind,
+        heading=heading,
+        tokens=listed,
+        form=form or TokenForm(kind, formdata=None),
+        create_url=create_url,
+        back_url=back_url,
+        back_label=back_label,
+        revoke_endpoint=revoke_endpoint,
+        url_values=url_values,
+        new_secret=new_secret,
+        now=utcnow(),
+        scope_labels=tokens.SCOPES,
+        docs_url=url_for("api_docs.show_docs"),
+    ), status
 
 
 def _create(kind: str, make, render):
@@ -57,8 +79,9 @@ def _revoke(token_id: int, belongs, back: str):
         show_as_message(exc)
     else:
         db.session.commit()
-        flash(_("The token “%(name)s” is revoked: programs using it are refused from now on.", name=token.name),
-              "success")
+        flash(
+            _("The token “%(name)s” is revoked: programs using it are refused from now on.", name=token.name), "success"
+        )
     return redirect(back)
 
 
@@ -66,38 +89,58 @@ def _revoke(token_id: int, belongs, back: str):
 
 
 def _personal_page(form=None, new_secret=None, status=200):
-    return _tokens_page(ApiToken.Kind.PERSONAL, heading=_("Your API tokens"), listed=tokens.personal_tokens(current_user),
-                        create_url=url_for("api_tokens.personal_tokens"), back_url=url_for("accounts.profile"),
-                        back_label=_("Your profile"), revoke_endpoint="api_tokens.revoke_personal_token",
-                        url_values={}, form=form, new_secret=new_secret, status=status)
+    return _tokens_page(
+        ApiToken.Kind.PERSONAL,
+        heading=_("Your API tokens"),
+        listed=tokens.personal_tokens(current_user),
+        create_url=url_for("api_tokens.personal_tokens"),
+        back_url=url_for("accounts.profile"),
+        back_label=_("Your profile"),
+        revoke_endpoint="api_tokens.revoke_personal_token",
+        url_values={},
+        form=form,
+        new_secret=new_secret,
+        status=status,
+    )
 
 
 @bp.route("/account/api-tokens", methods=["GET", "POST"])
 @login_required
 def personal_tokens():
     if TokenForm(ApiToken.Kind.PERSONAL).is_submitted():
-        return _create(ApiToken.Kind.PERSONAL, lambda data: tokens.create_personal_token(current_user, data),
-                       _personal_page)
+        return _create(
+            ApiToken.Kind.PERSONAL, lambda data: tokens.create_personal_token(current_user, data), _personal_page
+        )
     return _personal_page()
 
 
 @bp.route("/account/api-tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_personal_token(token_id: int):
-    return _revoke(token_id, lambda token: token.kind == ApiToken.Kind.PERSONAL and token.user_id == current_user.id,
-                   url_for("api_tokens.personal_tokens"))
+    return _revoke(
+        token_id,
+        lambda token: token.kind == ApiToken.Kind.PERSONAL and token.user_id == current_user.id,
+        url_for("api_tokens.personal_tokens"),
+    )
 
 
 # --- an exhibitor team's tokens ------------------------------------------------------------------------
 
 
 def _team_page(company, form=None, new_secret=None, status=200):
-    return _tokens_page(ApiToken.Kind.TEAM, heading=_("API tokens of %(company)s", company=company.name),
-                        listed=tokens.team_tokens(company),
-                        create_url=url_for("api_tokens.team_tokens", slug=company.slug),
-                        back_url=url_for("exhibitors.show_team", slug=company.slug), back_label=_("Team"),
-                        revoke_endpoint="api_tokens.revoke_team_token", url_values={"slug": company.slug},
-                        form=form, new_secret=new_secret, status=status)
+    return _tokens_page(
+        ApiToken.Kind.TEAM,
+        heading=_("API tokens of %(company)s", company=company.name),
+        listed=tokens.team_tokens(company),
+        create_url=url_for("api_tokens.team_tokens", slug=company.slug),
+        back_url=url_for("exhibitors.show_team", slug=company.slug),
+        back_label=_("Team"),
+        revoke_endpoint="api_tokens.revoke_team_token",
+        url_values={"slug": company.slug},
+        form=form,
+        new_secret=new_secret,
+        status=status,
+    )
 
 
 @bp.route("/exhibitors/<slug>/api-tokens", methods=["GET", "POST"])
@@ -106,8 +149,11 @@ def team_tokens(slug: str):
     company = load_company(slug)
     require(can_manage_team_tokens(current_user, company))
     if TokenForm(ApiToken.Kind.TEAM).is_submitted():
-        return _create(ApiToken.Kind.TEAM, lambda data: tokens.create_team_token(current_user, company, data),
-                       lambda **kw: _team_page(load_company(slug), **kw))
+        return _create(
+            ApiToken.Kind.TEAM,
+            lambda data: tokens.create_team_token(current_user, company, data),
+            lambda **kw: _team_page(load_company(slug), **kw),
+        )
     return _team_page(company)
 
 
@@ -116,20 +162,28 @@ def team_tokens(slug: str):
 def revoke_team_token(slug: str, token_id: int):
     company = load_company(slug)
     require(can_manage_team_tokens(current_user, company))
-    return _revoke(token_id, lambda token: token.company_id == company.id,
-                   url_for("api_tokens.team_tokens", slug=company.slug))
+    return _revoke(
+        token_id, lambda token: token.company_id == company.id, url_for("api_tokens.team_tokens", slug=company.slug)
+    )
 
 
 # --- an edition's tokens -------------------------------------------------------------------------------
 
 
 def _edition_page(edition, form=None, new_secret=None, status=200):
-    return _tokens_page(ApiToken.Kind.EDITION, heading=_("API tokens of %(edition)s", edition=edition.name),
-                        listed=tokens.edition_tokens(edition),
-                        create_url=url_for("api_tokens.edition_tokens", slug=edition.slug),
-                        back_url=url_for("organize.index", slug=edition.slug), back_label=_("Organize"),
-                        revoke_endpoint="api_tokens.revoke_edition_token", url_values={"slug": edition.slug},
-                        form=form, new_secret=new_secret, status=status)
+    return _tokens_page(
+        ApiToken.Kind.EDITION,
+        heading=_("API tokens of %(edition)s", edition=edition.name),
+        listed=tokens.edition_tokens(edition),
+        create_url=url_for("api_tokens.edition_tokens", slug=edition.slug),
+        back_url=url_for("organize.index", slug=edition.slug),
+        back_label=_("Organize"),
+        revoke_endpoint="api_tokens.revoke_edition_token",
+        url_values={"slug": edition.slug},
+        form=form,
+        new_secret=new_secret,
+        status=status,
+    )
 
 
 @bp.route("/editions/<slug>/organize/api-tokens", methods=["GET", "POST"])
@@ -138,8 +192,11 @@ def edition_tokens(slug: str):
     edition = load_edition(slug)
     require(can_manage_edition_tokens(current_user, edition))
     if TokenForm(ApiToken.Kind.EDITION).is_submitted():
-        return _create(ApiToken.Kind.EDITION, lambda data: tokens.create_edition_token(current_user, edition, data),
-                       lambda **kw: _edition_page(load_edition(slug), **kw))
+        return _create(
+            ApiToken.Kind.EDITION,
+            lambda data: tokens.create_edition_token(current_user, edition, data),
+            lambda **kw: _edition_page(load_edition(slug), **kw),
+        )
     return _edition_page(edition)
 
 
@@ -148,5 +205,6 @@ def edition_tokens(slug: str):
 def revoke_edition_token(slug: str, token_id: int):
     edition = load_edition(slug)
     require(can_manage_edition_tokens(current_user, edition))
-    return _revoke(token_id, lambda token: token.edition_id == edition.id,
-                   url_for("api_tokens.edition_tokens", slug=edition.slug))
+    return _revoke(
+        token_id, lambda token: token.edition_id == edition.id, url_for("api_tokens.edition_tokens", slug=edition.slug)
+    )

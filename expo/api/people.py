@@ -10,8 +10,15 @@ from sqlalchemy.orm import selectinload
 
 from expo.api import presenters
 from expo.api.core import ApiBlueprint, actor, keyset_page, offset_page, requested_language
-from expo.api.schemas import (AgendaPage, ListArgs, PrivateListArgs, RegisterBody, RegisteredSchema,
-                              RegistrationPage, RegistrationSchema)
+from expo.api.schemas import (
+    AgendaPage,
+    ListArgs,
+    PrivateListArgs,
+    RegisterBody,
+    RegisteredSchema,
+    RegistrationPage,
+    RegistrationSchema,
+)
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
 from expo.permissions import can_view_edition
@@ -22,9 +29,11 @@ bp = ApiBlueprint("api_people", __name__, description="A person's registrations 
 
 
 def _loaded_registrations():
-    return (selectinload(Registration.session).selectinload(ProgrammeSession.forum).selectinload(Forum.edition),
-            selectinload(Registration.forum).selectinload(Forum.edition),
-            selectinload(Registration.forum).selectinload(Forum.sessions))
+    return (
+        selectinload(Registration.session).selectinload(ProgrammeSession.forum).selectinload(Forum.edition),
+        selectinload(Registration.forum).selectinload(Forum.edition),
+        selectinload(Registration.forum).selectinload(Forum.sessions),
+    )
 
 
 @bp.route("/me/registrations")
@@ -50,7 +59,7 @@ def agenda(args):
     offset, cursor = offset_page(len(sessions), args.get("cursor"), args["limit"])
     language = requested_language(args.get("lang"))
     items = []
-    for session in sessions[offset:offset + args["limit"]]:
+    for session in sessions[offset : offset + args["limit"]]:
         item = presenters.session(session, language)
         item["stream_url"] = session.stream_url if session.id in streams and session.stream_url else None
         items.append(item)
@@ -58,8 +67,11 @@ def agenda(args):
 
 
 def _registrable_session(session_id: int) -> ProgrammeSession:
-    session = db.session.scalar(select(ProgrammeSession).where(ProgrammeSession.id == session_id)
-                                .options(selectinload(ProgrammeSession.forum).selectinload(Forum.edition)))
+    session = db.session.scalar(
+        select(ProgrammeSession)
+        .where(ProgrammeSession.id == session_id)
+        .options(selectinload(ProgrammeSession.forum).selectinload(Forum.edition))
+    )
     if session is None or not can_view_edition(actor(), session.forum.edition):
         abort(404, _("There is no session with this id."))
     return session
@@ -67,12 +79,16 @@ def _registrable_session(session_id: int) -> ProgrammeSession:
 
 def _registered(result: services.RegistrationResult):
     db.session.commit()
-    registration = db.session.scalar(select(Registration).where(Registration.id == result.registration.id)
-                                     .options(*_loaded_registrations()))
-    position = services.waitlist_position(registration) if registration.status == Registration.Status.WAITLISTED \
-        else None
-    return {"registration": presenters.registration(registration, position),
-            "clashes": [{"id": clash.id, "name": clash.title} for clash in result.clashes]}, 201
+    registration = db.session.scalar(
+        select(Registration).where(Registration.id == result.registration.id).options(*_loaded_registrations())
+    )
+    position = (
+        services.waitlist_position(registration) if registration.status == Registration.Status.WAITLISTED else None
+    )
+    return {
+        "registration": presenters.registration(registration, position),
+        "clashes": [{"id": clash.id, "name": clash.title} for clash in result.clashes],
+    }, 201
 
 
 @bp.route("/sessions/<int:session_id>/registrations", methods=["POST"])
@@ -109,8 +125,7 @@ def cancel_registration(registration_id: int):
         abort(404, _("You have no registration with this id."))  # another person's is nobody's business
     services.cancel(actor(), registration)
     db.session.commit()
-    registration = db.session.scalar(select(Registration).where(Registration.id == registration_id)
-                                     .options(*_loaded_registrations()))
+    registration = db.session.scalar(
+        select(Registration).where(Registration.id == registration_id).options(*_loaded_registrations())
+    )
     return presenters.registration(registration)
-
-

@@ -16,8 +16,14 @@ from expo.leads.models import InquiryMessage, LeadReport, Quotation, TradeInquir
 from expo.registrations.models import Registration
 
 
-def translated(record: Translatable, language: str, *, source: str | None = None,
-               translations: dict | None = None, values: dict | None = None) -> dict[str, Any]:
+def translated(
+    record: Translatable,
+    language: str,
+    *,
+    source: str | None = None,
+    translations: dict | None = None,
+    values: dict | None = None,
+) -> dict[str, Any]:
     """The record's translated fields in ``language`` (else its source language, else English), and
     ``translations``: {language: {field: text}} for every language it has, the source's included."""
     out: dict[str, Any] = {}
@@ -47,29 +53,54 @@ def translated(record: Translatable, language: str, *, source: str | None = None
 
 
 def edition(record: Edition, language: str) -> dict:
-    return {**translated(record, language), "slug": record.slug, "country": record.country,
-            "timezone": record.timezone, "starts_on": record.starts_on, "ends_on": record.ends_on,
-            "status": str(record.status)}
+    return {
+        **translated(record, language),
+        "slug": record.slug,
+        "country": record.country,
+        "timezone": record.timezone,
+        "starts_on": record.starts_on,
+        "ends_on": record.ends_on,
+        "status": str(record.status),
+    }
 
 
 def pavilion(record: Pavilion, language: str) -> dict:
-    return {**translated(record, language), "id": record.id, "slug": record.slug, "kind": record.kind,
-            "country": record.country}
+    return {
+        **translated(record, language),
+        "id": record.id,
+        "slug": record.slug,
+        "kind": record.kind,
+        "country": record.country,
+    }
 
 
 def forum(record: Forum, language: str) -> dict:
-    return {**translated(record, language), "id": record.id, "slug": record.slug, "kind": record.kind,
-            "parent_slug": record.parent.slug if record.parent_id else None,
-            "registration_mode": record.registration_mode, "enrols_whole_course": record.enrols_whole_course,
-            "capacity": record.capacity, "seats_left": record.seats_left}
+    return {
+        **translated(record, language),
+        "id": record.id,
+        "slug": record.slug,
+        "kind": record.kind,
+        "parent_slug": record.parent.slug if record.parent_id else None,
+        "registration_mode": record.registration_mode,
+        "enrols_whole_course": record.enrols_whole_course,
+        "capacity": record.capacity,
+        "seats_left": record.seats_left,
+    }
 
 
 def session(record: ProgrammeSession, language: str) -> dict:
-    return {**translated(record, language), "id": record.id, "forum_slug": record.forum.slug,
-            "starts_at": record.starts_at, "ends_at": record.ends_at, "language": record.language,
-            "tags": record.tag_list, "capacity": record.capacity, "seats_left": record.seats_left,
-            "speakers": [{"id": speaker.id, "name": speaker.text_in("name", language).text}
-                         for speaker in record.speakers]}
+    return {
+        **translated(record, language),
+        "id": record.id,
+        "forum_slug": record.forum.slug,
+        "starts_at": record.starts_at,
+        "ends_at": record.ends_at,
+        "language": record.language,
+        "tags": record.tag_list,
+        "capacity": record.capacity,
+        "seats_left": record.seats_left,
+        "speakers": [{"id": speaker.id, "name": speaker.text_in("name", language).text} for speaker in record.speakers],
+    }
 
 
 def speaker(record: Speaker, language: str) -> dict:
@@ -77,38 +108,73 @@ def speaker(record: Speaker, language: str) -> dict:
 
 
 def exhibitor(record: ExhibitorCompany, language: str, booth_slug: str | None) -> dict:
-    return {**translated(record, language), "slug": record.slug, "country": record.country,
-            "sector": record.sector, "website": record.website, "booth_slug": booth_slug}
+    return {
+        **translated(record, language),
+        "slug": record.slug,
+        "country": record.country,
+        "sector": record.sector,
+        "website": record.website,
+        "booth_slug": booth_slug,
+    }
 
 
 def booth_summary(record: Booth, language: str) -> dict:
-    return {**translated(record, language), "slug": record.slug,
-            "company_name": record.company.text_in("name", language).text, "country": record.country}
+    return {
+        **translated(record, language),
+        "slug": record.slug,
+        "company_name": record.company.text_in("name", language).text,
+        "country": record.country,
+    }
 
 
 def booth(record: Booth, language: str, response_hours: float | None) -> dict:
-    return {**booth_summary(record, language), "company_slug": record.company.slug,
-            "website": record.company.website, "timezone": record.timezone,
-            "opening_hours": record.opening_hours or {}, "response_time_hours": response_hours,
-            "published_at": record.published_at,
-            "placements": [{"edition": place.edition.slug, "pavilion": place.pavilion.slug,
-                            "pavilion_id": place.pavilion_id, "stand": place.stand}
-                           for place in record.placements if place.edition.is_published]}
+    return {
+        **booth_summary(record, language),
+        "company_slug": record.company.slug,
+        "website": record.company.website,
+        "timezone": record.timezone,
+        "opening_hours": record.opening_hours or {},
+        "response_time_hours": response_hours,
+        "published_at": record.published_at,
+        "placements": [
+            {
+                "edition": place.edition.slug,
+                "pavilion": place.pavilion.slug,
+                "pavilion_id": place.pavilion_id,
+                "stand": place.stand,
+            }
+            for place in record.placements
+            if place.edition.is_published
+        ],
+    }
 
 
 def image(image_id: int, alt_text: str) -> dict:
-    return {"id": image_id, "alt_text": alt_text,
-            "url": url_for("catalog.product_image", image_id=image_id, _external=True)}
+    return {
+        "id": image_id,
+        "alt_text": alt_text,
+        "url": url_for("catalog.product_image", image_id=image_id, _external=True),
+    }
 
 
 def product(record, language: str, *, booth_slug: str, supplier: dict | None = None) -> dict:
-    return {**translated(record, language), "id": record.id, "slug": record.slug, "booth_slug": booth_slug,
-            "category": record.category.slug if record.category is not None else None,
-            "min_order_quantity": record.min_order_quantity, "order_unit": record.order_unit,
-            "price_min": record.price_min, "price_max": record.price_max, "currency": record.currency,
-            "hs_code": record.hs_code, "availability": str(record.availability), "updated_at": record.updated_at,
-            "images": [image(picture.id, picture.alt_text) for picture in record.images],
-            **({"supplier": supplier} if supplier else {})}
+    return {
+        **translated(record, language),
+        "id": record.id,
+        "slug": record.slug,
+        "booth_slug": booth_slug,
+        "category": record.category.slug if record.category is not None else None,
+        "min_order_quantity": record.min_order_quantity,
+        "order_unit": record.order_unit,
+        "price_min": record.price_min,
+        "price_max": record.price_max,
+        "currency": record.currency,
+        "hs_code": record.hs_code,
+        "availability": str(record.availability),
+        "updated_at": record.updated_at,
+        "images": [image(picture.id, picture.alt_text) for picture in record.images],
+        **({"supplier": supplier} if supplier else {}),
+    }
 
 
 def registration(record: Registration, waitlist_position: int | None = None) -> dict:
@@ -118,46 +184,100 @@ def registration(record: Registration, waitlist_position: int | None = None) -> 
         starts_at = record.session.starts_at
     else:
         starts_at = min((item.starts_at for item in record.forum.sessions), default=None)
-    return {"id": record.id, "status": str(record.status), "target": "session" if record.session_id else "course",
-            "session_id": record.session_id, "forum_id": record.forum_id, "edition": forum_.edition.slug,
-            "title": target.title, "starts_at": starts_at, "waitlist_position": waitlist_position,
-            "checked_in_at": record.checked_in_at, "created_at": record.created_at}
+    return {
+        "id": record.id,
+        "status": str(record.status),
+        "target": "session" if record.session_id else "course",
+        "session_id": record.session_id,
+        "forum_id": record.forum_id,
+        "edition": forum_.edition.slug,
+        "title": target.title,
+        "starts_at": starts_at,
+        "waitlist_position": waitlist_position,
+        "checked_in_at": record.checked_in_at,
+        "created_at": record.created_at,
+    }
 
 
 def inquiry(record: TradeInquiry, unread: bool | None = None) -> dict:
-    return {"id": record.id, "kind": str(record.kind), "status": str(record.status), "booth_slug": record.booth.slug,
-            "buyer": {"name": record.buyer.name, "organisation": record.buyer_organisation or record.buyer.organisation,
-                      "country": record.buyer_country or record.buyer.country},
-            "quantity": record.quantity, "unit": record.unit, "target_price": record.target_price,
-            "currency": record.currency, "incoterm": record.incoterm,
-            "destination_country": record.destination_country, "destination_port": record.destination_port,
-            "delivery_date": record.delivery_date,
-            "items": [{"product_id": item.product_id, "product_name": item.product_name} for item in record.items],
-            "assignee_id": record.assignee_id, "unread": bool(unread), "created_at": record.created_at,
-            "last_activity_at": record.last_activity_at}
+    return {
+        "id": record.id,
+        "kind": str(record.kind),
+        "status": str(record.status),
+        "booth_slug": record.booth.slug,
+        "buyer": {
+            "name": record.buyer.name,
+            "organisation": record.buyer_organisation or record.buyer.organisation,
+            "country": record.buyer_country or record.buyer.country,
+        },
+        "quantity": record.quantity,
+        "unit": record.unit,
+        "target_price": record.target_price,
+        "currency": record.currency,
+        "incoterm": record.incoterm,
+        "destination_country": record.destination_country,
+        "destination_port": record.destination_port,
+        "delivery_date": record.delivery_date,
+        "items": [{"product_id": item.product_id, "product_name": item.product_name} for item in record.items],
+        "assignee_id": record.assignee_id,
+        "unread": bool(unread),
+        "created_at": record.created_at,
+        "last_activity_at": record.last_activity_at,
+    }
 
 
 def quotation(record: Quotation) -> dict:
-    return {"id": record.id, "status": str(record.status), "unit_price": record.unit_price,
-            "currency": record.currency, "quantity": record.quantity, "unit": record.unit,
-            "incoterm": record.incoterm, "lead_time_days": record.lead_time_days, "valid_until": record.valid_until,
-            "note": record.note, "created_at": record.created_at}
+    return {
+        "id": record.id,
+        "status": str(record.status),
+        "unit_price": record.unit_price,
+        "currency": record.currency,
+        "quantity": record.quantity,
+        "unit": record.unit,
+        "incoterm": record.incoterm,
+        "lead_time_days": record.lead_time_days,
+        "valid_until": record.valid_until,
+        "note": record.note,
+        "created_at": record.created_at,
+    }
 
 
 def message(record: InquiryMessage) -> dict:
-    return {"id": record.id, "side": record.side, "author": record.author.name if record.author else None,
-            "body": record.body, "attachment_name": record.attachment_name, "created_at": record.created_at}
+    return {
+        "id": record.id,
+        "side": record.side,
+        "author": record.author.name if record.author else None,
+        "body": record.body,
+        "attachment_name": record.attachment_name,
+        "created_at": record.created_at,
+    }
 
 
 def report(record: LeadReport) -> dict:
-    return {"id": record.id, "status": str(record.status), "period_from": record.period_from,
-            "period_to": record.period_to, "timezone": record.timezone, "rows_done": record.rows_done,
-            "rows_total": record.rows_total, "finished": record.is_finished, "created_at": record.created_at}
+    return {
+        "id": record.id,
+        "status": str(record.status),
+        "period_from": record.period_from,
+        "period_to": record.period_to,
+        "timezone": record.timezone,
+        "rows_done": record.rows_done,
+        "rows_total": record.rows_total,
+        "finished": record.is_finished,
+        "created_at": record.created_at,
+    }
 
 
 def registrant(record: Registration) -> dict:
     person = record.user
-    return {"registration_id": record.id, "status": str(record.status), "name": person.name, "email": person.email,
-            "organisation": person.organisation, "country": person.country,
-            "waitlist_number": record.waitlist_number, "answers": record.answers or {},
-            "created_at": record.created_at, "checked_in_at": record.checked_in_at}
+    return {
+        "registration_id": record.id,
+        "status": str(record.status),
+        "name": person.name,
+        "email": person.email,
+        "organisation": person.organisation,
+        "country": person.country,
+        "waitlist_number": record.waitlist_number,
+        "answers": record.answers or {},
+        "created_at": record.created_at,
+        "checked_in_at": record.checked_in_at,
+    }

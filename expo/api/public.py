@@ -11,12 +11,37 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, ApiProblem, decode_cursor, encode_cursor, keyset_page, not_modified, \
-    public_headers, requested_language
-from expo.api.schemas import (BoothListArgs, BoothPage, BoothSchema, CatalogueArgs, EditionPage, EditionSchema,
-                              ExhibitorPage, ForumPage, LanguageArgs, ListArgs, PavilionPage, ProductCardPage,
-                              ProductPage, ProductSchema, SearchArgs, SearchPageSchema, SessionListArgs,
-                              SessionPage, SpeakerPage)
+from expo.api.core import (
+    ApiBlueprint,
+    ApiProblem,
+    decode_cursor,
+    encode_cursor,
+    keyset_page,
+    not_modified,
+    public_headers,
+    requested_language,
+)
+from expo.api.schemas import (
+    BoothListArgs,
+    BoothPage,
+    BoothSchema,
+    CatalogueArgs,
+    EditionPage,
+    EditionSchema,
+    ExhibitorPage,
+    ForumPage,
+    LanguageArgs,
+    ListArgs,
+    PavilionPage,
+    ProductCardPage,
+    ProductPage,
+    ProductSchema,
+    SearchArgs,
+    SearchPageSchema,
+    SessionListArgs,
+    SessionPage,
+    SpeakerPage,
+)
 from expo.booths.models import Booth, BoothPlacement
 from expo.booths.services import find_booth
 from expo.catalog import services as catalog
@@ -72,9 +97,15 @@ def _moment(text: str) -> datetime:
 def list_editions(args):
     """Published and archived editions, newest first."""
     query = select(Edition).where(Edition.status != Edition.Status.DRAFT)
-    rows, cursor = keyset_page(query, [Edition.starts_on, Edition.id], args.get("cursor"), args["limit"],
-                               descending=True, decode=lambda v: [_day(v[0]), v[1]],
-                               encode=lambda v: v.isoformat() if isinstance(v, date) else v)
+    rows, cursor = keyset_page(
+        query,
+        [Edition.starts_on, Edition.id],
+        args.get("cursor"),
+        args["limit"],
+        descending=True,
+        decode=lambda v: [_day(v[0]), v[1]],
+        encode=lambda v: v.isoformat() if isinstance(v, date) else v,
+    )
     language = _language(args)
     return {"items": [presenters.edition(row, language) for row in rows], "next_cursor": cursor}
 
@@ -93,8 +124,12 @@ def show_edition(args, slug: str):
 @bp.alt_response(304, description=NOT_MODIFIED)
 def list_pavilions(args, slug: str):
     edition = _visible_edition(slug)
-    rows, cursor = keyset_page(select(Pavilion).where(Pavilion.edition_id == edition.id),
-                               [Pavilion.position, Pavilion.id], args.get("cursor"), args["limit"])
+    rows, cursor = keyset_page(
+        select(Pavilion).where(Pavilion.edition_id == edition.id),
+        [Pavilion.position, Pavilion.id],
+        args.get("cursor"),
+        args["limit"],
+    )
     language = _language(args)
     return {"items": [presenters.pavilion(row, language) for row in rows], "next_cursor": cursor}
 
@@ -118,14 +153,22 @@ def list_forums(args, slug: str):
 def list_sessions(args, slug: str):
     """The programme in time order; `forum` narrows it to one forum's sessions."""
     edition = _visible_edition(slug)
-    query = (select(ProgrammeSession).join(Forum, Forum.id == ProgrammeSession.forum_id)
-             .where(Forum.edition_id == edition.id)
-             .options(joinedload(ProgrammeSession.forum), selectinload(ProgrammeSession.speakers)))
+    query = (
+        select(ProgrammeSession)
+        .join(Forum, Forum.id == ProgrammeSession.forum_id)
+        .where(Forum.edition_id == edition.id)
+        .options(joinedload(ProgrammeSession.forum), selectinload(ProgrammeSession.speakers))
+    )
     if args.get("forum"):
         query = query.where(Forum.slug == args["forum"])
-    rows, cursor = keyset_page(query, [ProgrammeSession.starts_at, ProgrammeSession.id], args.get("cursor"),
-                               args["limit"], decode=lambda v: [_moment(v[0]), v[1]],
-                               encode=lambda v: v.isoformat() if isinstance(v, datetime) else v)
+    rows, cursor = keyset_page(
+        query,
+        [ProgrammeSession.starts_at, ProgrammeSession.id],
+        args.get("cursor"),
+        args["limit"],
+        decode=lambda v: [_moment(v[0]), v[1]],
+        encode=lambda v: v.isoformat() if isinstance(v, datetime) else v,
+    )
     language = _language(args)
     return {"items": [presenters.session(row, language) for row in rows], "next_cursor": cursor}
 
@@ -136,8 +179,9 @@ def list_sessions(args, slug: str):
 @bp.alt_response(304, description=NOT_MODIFIED)
 def list_speakers(args, slug: str):
     edition = _visible_edition(slug)
-    rows, cursor = keyset_page(select(Speaker).where(Speaker.edition_id == edition.id), [Speaker.id],
-                               args.get("cursor"), args["limit"])
+    rows, cursor = keyset_page(
+        select(Speaker).where(Speaker.edition_id == edition.id), [Speaker.id], args.get("cursor"), args["limit"]
+    )
     language = _language(args)
     return {"items": [presenters.speaker(row, language) for row in rows], "next_cursor": cursor}
 
@@ -151,13 +195,17 @@ def list_speakers(args, slug: str):
 @bp.alt_response(304, description=NOT_MODIFIED)
 def list_exhibitors(args):
     """Approved exhibitors with a published booth."""
-    query = (select(ExhibitorCompany, Booth.slug).join(Booth, Booth.company_id == ExhibitorCompany.id)
-             .where(ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED,
-                    Booth.status == Booth.Status.PUBLISHED))
+    query = (
+        select(ExhibitorCompany, Booth.slug)
+        .join(Booth, Booth.company_id == ExhibitorCompany.id)
+        .where(ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED, Booth.status == Booth.Status.PUBLISHED)
+    )
     rows, cursor = keyset_page(query, [ExhibitorCompany.id], args.get("cursor"), args["limit"], scalars=False)
     language = _language(args)
-    return {"items": [presenters.exhibitor(company, language, booth_slug) for company, booth_slug in rows],
-            "next_cursor": cursor}
+    return {
+        "items": [presenters.exhibitor(company, language, booth_slug) for company, booth_slug in rows],
+        "next_cursor": cursor,
+    }
 
 
 @bp.route("/booths")
@@ -180,8 +228,11 @@ def list_booths(args):
 @bp.alt_response(304, description=NOT_MODIFIED)
 def show_booth(args, slug: str):
     booth = _visible_booth(slug)
-    db.session.scalars(select(BoothPlacement).where(BoothPlacement.booth_id == booth.id)
-                       .options(joinedload(BoothPlacement.edition), joinedload(BoothPlacement.pavilion))).all()
+    db.session.scalars(
+        select(BoothPlacement)
+        .where(BoothPlacement.booth_id == booth.id)
+        .options(joinedload(BoothPlacement.edition), joinedload(BoothPlacement.pavilion))
+    ).all()
     reply = response_time(booth)
     hours = round(reply.median / timedelta(hours=1), 1) if reply.is_public else None
     return presenters.booth(booth, _language(args), hours)
@@ -194,11 +245,11 @@ def show_booth(args, slug: str):
 def list_booth_products(args, slug: str):
     """A booth's catalogue in the exhibitor's order."""
     booth = _visible_booth(slug)
-    rows, cursor = keyset_page(catalog.booth_products_query(booth.id), [Product.position, Product.id],
-                               args.get("cursor"), args["limit"])
+    rows, cursor = keyset_page(
+        catalog.booth_products_query(booth.id), [Product.position, Product.id], args.get("cursor"), args["limit"]
+    )
     language = _language(args)
-    return {"items": [presenters.product(row, language, booth_slug=booth.slug) for row in rows],
-            "next_cursor": cursor}
+    return {"items": [presenters.product(row, language, booth_slug=booth.slug) for row in rows], "next_cursor": cursor}
 
 
 @bp.route("/booths/<slug>/products/<product_slug>")
@@ -243,18 +294,29 @@ def _criteria(args: dict, kind: str, text: str) -> exhibition.SearchCriteria:
     if sort and sort not in exhibition.SORTS[kind]:
         errors["sort"] = [_("This sort is not offered for this type.")]
     if errors:
-        raise ApiProblem(400, _("Some of what was sent is not valid; see errors."), kind="invalid-input",
-                         errors=errors)
+        raise ApiProblem(400, _("Some of what was sent is not valid; see errors."), kind="invalid-input", errors=errors)
     page = 1
     after = decode_cursor(args.get("cursor"), 1)
     if after is not None:
         if not isinstance(after[0], int) or not 1 <= after[0] <= exhibition.RESULT_LIMIT:
-            raise ApiProblem(400, _("This cursor was not given out by this list; start again without it."),
-                             kind="invalid-input", errors={"cursor": [_("Unknown cursor.")]})
+            raise ApiProblem(
+                400,
+                _("This cursor was not given out by this list; start again without it."),
+                kind="invalid-input",
+                errors={"cursor": [_("Unknown cursor.")]},
+            )
         page = after[0]
-    return exhibition.SearchCriteria(text=text, kind=kind, country=args.get("country"), pavilion_id=pavilion_id,
-                                     edition_id=edition.id if edition else None, category_ids=category_ids,
-                                     order_quantity=args.get("moq"), sort=sort, page=page)
+    return exhibition.SearchCriteria(
+        text=text,
+        kind=kind,
+        country=args.get("country"),
+        pavilion_id=pavilion_id,
+        edition_id=edition.id if edition else None,
+        category_ids=category_ids,
+        order_quantity=args.get("moq"),
+        sort=sort,
+        page=page,
+    )
 
 
 def _validator(found: exhibition.Found, language: str) -> tuple:
@@ -263,15 +325,22 @@ def _validator(found: exhibition.Found, language: str) -> tuple:
     if not found.ids:
         versions = ()
     elif found.criteria.kind == exhibition.PRODUCTS:
-        versions = tuple(db.session.execute(
-            select(func.max(Product.updated_at), func.max(Booth.updated_at), func.count(ProductImage.id),
-                   func.max(ProductImage.id))
-            .select_from(Product).join(Booth, Booth.id == Product.booth_id)
-            .outerjoin(ProductImage, ProductImage.product_id == Product.id)
-            .where(Product.id.in_(found.ids))).one())
+        versions = tuple(
+            db.session.execute(
+                select(
+                    func.max(Product.updated_at),
+                    func.max(Booth.updated_at),
+                    func.count(ProductImage.id),
+                    func.max(ProductImage.id),
+                )
+                .select_from(Product)
+                .join(Booth, Booth.id == Product.booth_id)
+                .outerjoin(ProductImage, ProductImage.product_id == Product.id)
+                .where(Product.id.in_(found.ids))
+            ).one()
+        )
     else:
-        versions = tuple(db.session.execute(
-            select(func.max(Booth.updated_at)).where(Booth.id.in_(found.ids))).one())
+        versions = tuple(db.session.execute(select(func.max(Booth.updated_at)).where(Booth.id.in_(found.ids))).one())
     counts = tuple((kind, count.value, count.more) for kind, count in sorted(found.counts.items()))
     return (language, found.criteria.kind, found.sort, found.page, counts, tuple(found.ids), versions)
 
@@ -280,28 +349,49 @@ def _product_cards(ids: list[int], language: str) -> list[dict]:
     # Without the cards' supplier (its response time costs a query the API does not show here: the
     # booth resource has it); the supplier's name comes with the texts instead.
     cards = exhibition.product_cards(ids)
-    texts = {row.id: row for row in db.session.execute(
-        select(Product.id, Product.source_language, Product.translations, Product.description,
-               Product.specifications, ExhibitorCompany.name.label("supplier_name"),
-               Booth.country.label("supplier_country"))
-        .join(Booth, Booth.id == Product.booth_id).join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-        .where(Product.id.in_(ids)))}
+    texts = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Product.id,
+                Product.source_language,
+                Product.translations,
+                Product.description,
+                Product.specifications,
+                ExhibitorCompany.name.label("supplier_name"),
+                Booth.country.label("supplier_country"),
+            )
+            .join(Booth, Booth.id == Product.booth_id)
+            .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+            .where(Product.id.in_(ids))
+        )
+    }
     items = []
     for card in cards:
         text = texts[card.id]
-        items.append({
-            **presenters.translated(Product, language, source=text.source_language,
-                                    translations=text.translations or {},
-                                    values={"name": card.name, "description": text.description,
-                                            "specifications": text.specifications}),
-            "id": card.id, "slug": card.slug, "booth_slug": card.booth.slug,
-            "category": card.category.slug if card.category else None,
-            "min_order_quantity": card.min_order_quantity, "order_unit": card.order_unit,
-            "price_min": card.price_min, "price_max": card.price_max, "currency": card.currency,
-            "availability": str(card.availability),
-            "images": [presenters.image(picture.id, picture.alt_text) for picture in card.images],
-            "supplier": {"name": text.supplier_name, "country": text.supplier_country},
-        })
+        items.append(
+            {
+                **presenters.translated(
+                    Product,
+                    language,
+                    source=text.source_language,
+                    translations=text.translations or {},
+                    values={"name": card.name, "description": text.description, "specifications": text.specifications},
+                ),
+                "id": card.id,
+                "slug": card.slug,
+                "booth_slug": card.booth.slug,
+                "category": card.category.slug if card.category else None,
+                "min_order_quantity": card.min_order_quantity,
+                "order_unit": card.order_unit,
+                "price_min": card.price_min,
+                "price_max": card.price_max,
+                "currency": card.currency,
+                "availability": str(card.availability),
+                "images": [presenters.image(picture.id, picture.alt_text) for picture in card.images],
+                "supplier": {"name": text.supplier_name, "country": text.supplier_country},
+            }
+        )
     return items
 
 
@@ -336,8 +426,12 @@ def search(args):
     unchanged = not_modified(_validator(found, language))
     if unchanged is not None:
         return unchanged
-    body = {"type": kind, "sort": found.sort, "next_cursor": _next_cursor(found),
-            "counts": {name: {"value": count.value, "more": count.more} for name, count in found.counts.items()}}
+    body = {
+        "type": kind,
+        "sort": found.sort,
+        "next_cursor": _next_cursor(found),
+        "counts": {name: {"value": count.value, "more": count.more} for name, count in found.counts.items()},
+    }
     if kind == exhibition.PRODUCTS:
         body["products"] = _product_cards(found.ids, language)
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from expo.api.core import DEFAULT_LIMIT, MAX_LIMIT
 from expo.broadcasts.models import Broadcast
 from expo.catalog.models import Product
 from expo.exhibition import services as exhibition
@@ -16,10 +17,13 @@ from expo.leads.scoring import WINDOWS
 from expo.lib.ranges import MAX_ID
 from expo.registrations.models import Registration
 
-from expo.api.core import DEFAULT_LIMIT, MAX_LIMIT
 
-Id = lambda **kw: fields.Integer(validate=validate.Range(1, MAX_ID), **kw)
-Money = lambda **kw: fields.Decimal(as_string=True, places=2, **kw)
+def Id(**kw):
+    return fields.Integer(validate=validate.Range(1, MAX_ID), **kw)
+
+
+def Money(**kw):
+    return fields.Decimal(as_string=True, places=2, **kw)
 
 
 class ProblemSchema(Schema):
@@ -30,22 +34,30 @@ class ProblemSchema(Schema):
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
     instance = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "For invalid input: the messages for each field at fault."})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "For invalid input: the messages for each field at fault."},
+    )
 
 
 # --- query strings -------------------------------------------------------------------------------
 
 
 class LanguageArgs(Schema):
-    lang = fields.String(validate=validate.Regexp(r"^[a-z]{2,3}$"), metadata={
-        "description": "The language of translated fields (else Accept-Language, else English); a field "
-                       "not written in it comes in the record's source language."})
+    lang = fields.String(
+        validate=validate.Regexp(r"^[a-z]{2,3}$"),
+        metadata={
+            "description": "The language of translated fields (else Accept-Language, else English); a field "
+            "not written in it comes in the record's source language."
+        },
+    )
 
 
 class ListArgs(LanguageArgs):
-    cursor = fields.String(validate=validate.Length(max=500),
-                           metadata={"description": "`next_cursor` of the previous page."})
+    cursor = fields.String(
+        validate=validate.Length(max=500), metadata={"description": "`next_cursor` of the previous page."}
+    )
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT))
 
 
@@ -70,8 +82,10 @@ class CatalogueArgs(LanguageArgs):
     edition = fields.String(validate=validate.Length(max=80), metadata={"description": "An edition's slug."})
     pavilion = Id(metadata={"description": "A pavilion's id."})
     category = fields.String(validate=validate.Length(max=80), metadata={"description": "A category's slug."})
-    moq = fields.Integer(validate=validate.Range(1, MAX_ORDER_QUANTITY),
-                         metadata={"description": "Products whose minimum order is at most this."})
+    moq = fields.Integer(
+        validate=validate.Range(1, MAX_ORDER_QUANTITY),
+        metadata={"description": "Products whose minimum order is at most this."},
+    )
     sort = fields.String(validate=validate.OneOf(exhibition.SORTS[exhibition.PRODUCTS]))
 
 
@@ -99,16 +113,26 @@ class RegistrantsArgs(PrivateListArgs):
 class Translated(Schema):
     source_language = fields.String(required=True)
     language = fields.String(required=True, metadata={"description": "The language asked for."})
-    translations = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Raw()),
-                               metadata={"description": "Every language's texts: {language: {field: text}}."})
+    translations = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Raw()),
+        metadata={"description": "Every language's texts: {language: {field: text}}."},
+    )
 
 
 def page_of(item: type[Schema], name: str) -> type[Schema]:
-    return type(name, (Schema,), {
-        "items": fields.List(fields.Nested(item), required=True),
-        "next_cursor": fields.String(allow_none=True, required=True,
-                                     metadata={"description": "Pass as `cursor` for the next page; null at the end."}),
-    })
+    return type(
+        name,
+        (Schema,),
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "next_cursor": fields.String(
+                allow_none=True,
+                required=True,
+                metadata={"description": "Pass as `cursor` for the next page; null at the end."},
+            ),
+        },
+    )
 
 
 class EditionSchema(Translated):
@@ -206,8 +230,10 @@ class BoothSchema(BoothSummarySchema):
     description = fields.String(metadata={"description": "Markdown as the exhibitor wrote it."})
     timezone = fields.String()
     opening_hours = fields.Dict(keys=fields.String(), values=fields.List(fields.List(fields.String())))
-    response_time_hours = fields.Float(allow_none=True, metadata={
-        "description": "How fast the team usually answers inquiries (median), once there is enough to say."})
+    response_time_hours = fields.Float(
+        allow_none=True,
+        metadata={"description": "How fast the team usually answers inquiries (median), once there is enough to say."},
+    )
     published_at = fields.DateTime(allow_none=True)
     placements = fields.List(fields.Nested(PlacementSchema))
 
@@ -278,14 +304,20 @@ class RegistrationSchema(Schema):
 
 
 class RegisterBody(Schema):
-    answers = fields.Dict(keys=fields.String(validate=validate.Length(max=20)), values=fields.Raw(),
-                          load_default=dict, metadata={"description": "Question id -> answer, for forums that ask."})
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=20)),
+        values=fields.Raw(),
+        load_default=dict,
+        metadata={"description": "Question id -> answer, for forums that ask."},
+    )
 
 
 class RegisteredSchema(Schema):
     registration = fields.Nested(RegistrationSchema, required=True)
-    clashes = fields.List(fields.Nested(SpeakerRefSchema), metadata={
-        "description": "Sessions on your agenda this one overlaps (id and title as `name`)."})
+    clashes = fields.List(
+        fields.Nested(SpeakerRefSchema),
+        metadata={"description": "Sessions on your agenda this one overlaps (id and title as `name`)."},
+    )
 
 
 class AgendaItemSchema(SessionSchema):
@@ -366,8 +398,13 @@ def _within_a_price_column(value) -> None:
 
 
 class QuotationBody(Schema):
-    unit_price = fields.Decimal(required=True, places=2, validate=_within_a_price_column, as_string=True,
-                                metadata={"description": "Per unit, at most 999,999,999,999.99."})
+    unit_price = fields.Decimal(
+        required=True,
+        places=2,
+        validate=_within_a_price_column,
+        as_string=True,
+        metadata={"description": "Per unit, at most 999,999,999,999.99."},
+    )
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     quantity = fields.Integer(required=True, validate=validate.Range(1, MAX_ORDER_QUANTITY))
     unit = fields.String(required=True, validate=validate.Length(min=1, max=30))
@@ -412,8 +449,9 @@ class ReportSchema(Schema):
 class ReportBody(Schema):
     period_from = fields.Date(required=True)
     period_to = fields.Date(required=True)
-    timezone = fields.String(validate=validate.Length(max=64),
-                             metadata={"description": "The days' time zone; the booth's by default."})
+    timezone = fields.String(
+        validate=validate.Length(max=64), metadata={"description": "The days' time zone; the booth's by default."}
+    )
 
 
 # --- an edition's organizers ---------------------------------------------------------------------
@@ -433,8 +471,11 @@ class RegistrantSchema(Schema):
 
 
 class CheckInBody(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                         metadata={"description": "What the ticket's QR code carries."})
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "What the ticket's QR code carries."},
+    )
 
 
 class CheckInSchema(Schema):
@@ -462,8 +503,9 @@ class BroadcastBody(Schema):
     audience = fields.String(required=True, validate=validate.OneOf(Broadcast.AUDIENCES))
     subject = fields.String(required=True, validate=validate.Length(min=1, max=300))
     body = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
-    registrants = fields.String(load_default=Broadcast.CONFIRMED,
-                                validate=validate.OneOf((Broadcast.CONFIRMED, Broadcast.ALL_ACTIVE)))
+    registrants = fields.String(
+        load_default=Broadcast.CONFIRMED, validate=validate.OneOf((Broadcast.CONFIRMED, Broadcast.ALL_ACTIVE))
+    )
     send_email = fields.Boolean(load_default=True)
     send_in_app = fields.Boolean(load_default=True)
     session_id = Id(allow_none=True)

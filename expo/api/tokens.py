@@ -103,20 +103,33 @@ def _check(kind: str, data: TokenData) -> TokenData:
     return TokenData(name, ordered, data.lifetime_days)
 
 
-def _make(actor: User, kind: str, data: TokenData, *, company: ExhibitorCompany | None = None,
-          edition: Edition | None = None) -> NewToken:
+def _make(
+    actor: User, kind: str, data: TokenData, *, company: ExhibitorCompany | None = None, edition: Edition | None = None
+) -> NewToken:
     data = _check(kind, data)
     secret = (PERSONAL_PREFIX if kind == ApiToken.Kind.PERSONAL else TEAM_PREFIX) + secrets.token_urlsafe(32)
     now = utcnow()
-    token = ApiToken(kind=kind, user_id=actor.id, company_id=company.id if company else None,
-                     edition_id=edition.id if edition else None, name=data.name,
-                     prefix=secret[:len(PERSONAL_PREFIX) + SHOWN_CHARACTERS], token_hash=hash_token(secret),
-                     scopes=" ".join(data.scopes), created_at=now,
-                     expires_at=now + timedelta(days=data.lifetime_days))
+    token = ApiToken(
+        kind=kind,
+        user_id=actor.id,
+        company_id=company.id if company else None,
+        edition_id=edition.id if edition else None,
+        name=data.name,
+        prefix=secret[: len(PERSONAL_PREFIX) + SHOWN_CHARACTERS],
+        token_hash=hash_token(secret),
+        scopes=" ".join(data.scopes),
+        created_at=now,
+        expires_at=now + timedelta(days=data.lifetime_days),
+    )
     db.session.add(token)
     db.session.flush()
-    record(actor, AuditAction.API_TOKEN_CREATED, token, edition_id=edition.id if edition else None,
-           after={"kind": str(kind), "scopes": token.scopes, "expires_at": token.expires_at})
+    record(
+        actor,
+        AuditAction.API_TOKEN_CREATED,
+        token,
+        edition_id=edition.id if edition else None,
+        after={"kind": str(kind), "scopes": token.scopes, "expires_at": token.expires_at},
+    )
     return NewToken(token, secret)
 
 
@@ -151,12 +164,21 @@ def revoke_token(actor: User, token: ApiToken, now: datetime | None = None) -> N
     now = now or utcnow()
     # Conditional, so two clicks revoke once and leave one audit entry.
     revoked = db.session.execute(
-        update(ApiToken).where(ApiToken.id == token.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now, revoked_by_id=actor.id).execution_options(synchronize_session=False)).rowcount
+        update(ApiToken)
+        .where(ApiToken.id == token.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.refresh(token)
     if revoked:
-        record(actor, AuditAction.API_TOKEN_REVOKED, token, edition_id=token.edition_id,
-               before={"revoked_at": None}, after={"revoked_at": now})
+        record(
+            actor,
+            AuditAction.API_TOKEN_REVOKED,
+            token,
+            edition_id=token.edition_id,
+            before={"revoked_at": None},
+            after={"revoked_at": now},
+        )
 
 
 def personal_tokens(user: User) -> list[ApiToken]:
@@ -173,9 +195,13 @@ def edition_tokens(edition: Edition) -> list[ApiToken]:
 
 def _listed(*conditions) -> list[ApiToken]:
     # A person holds a handful of tokens: listed whole, newest first, revoked ones last.
-    return list(db.session.scalars(
-        select(ApiToken).where(*conditions)
-        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(*conditions)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def find_token(token_id: int) -> ApiToken | None:
@@ -209,10 +235,14 @@ def record_use(token_id: int, now: datetime | None = None) -> bool:
     Flushes; the caller commits. Returns whether it wrote."""
     now = now or utcnow()
     written = db.session.execute(
-        update(ApiToken).where(ApiToken.id == token_id,
-                               or_(ApiToken.last_used_at.is_(None),
-                                   ApiToken.last_used_at <= now - USE_RECORDED_EVERY))
-        .values(last_used_at=now).execution_options(synchronize_session=False)).rowcount
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - USE_RECORDED_EVERY),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not written:
         return False
     token = db.session.get(ApiToken, token_id)

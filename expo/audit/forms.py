@@ -15,8 +15,9 @@ class AuditFilterForm(Form):
         csrf = False  # reading changes nothing; the filtered address is meant to be bookmarked
 
     action = SelectField(_l("Action"), validators=[Optional()])
-    actor = StringField(_l("Who"), validators=[Optional(), Length(max=254)],
-                        description=_l("Part of a name or e-mail address."))
+    actor = StringField(
+        _l("Who"), validators=[Optional(), Length(max=254)], description=_l("Part of a name or e-mail address.")
+    )
     object_type = SelectField(_l("Object type"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

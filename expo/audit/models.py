@@ -169,22 +169,37 @@ class AuditEntry(db.Model):
 # Migration 0009 keeps its own copy of these statements: a migration is a snapshot of its day.
 
 APPEND_ONLY_MESSAGE = "audit entries are append-only"
-_OTHER_COLUMNS = ("id", "occurred_at", "actor_name", "actor_email", "action", "object_type", "object_id",
-                  "object_label", "edition_id", "before", "after", "ip_address")
+_OTHER_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_name",
+    "actor_email",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "edition_id",
+    "before",
+    "after",
+    "ip_address",
+)
 
 # Only the foreign key's SET NULL of actor_id (an account deleted) may change a row.
 _SQLITE_ACTOR_FORGOTTEN = " AND ".join(
     ["old.actor_id IS NOT NULL", "new.actor_id IS NULL"]
-    + [f"new.{column} IS old.{column}" for column in _OTHER_COLUMNS])
+    + [f"new.{column} IS old.{column}" for column in _OTHER_COLUMNS]
+)
 
 SQLITE_TRIGGERS = {
     "audit_entries_no_update": (
         "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
         f"WHEN NOT ({_SQLITE_ACTOR_FORGOTTEN}) "
-        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"),
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+    ),
     "audit_entries_no_delete": (
         "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
-        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"),
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+    ),
 }
 
 POSTGRESQL_FUNCTION = f"""
@@ -198,13 +213,16 @@ BEGIN
 END
 $$
 """
-POSTGRESQL_TRIGGER = ("CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries "
-                      "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()")
+POSTGRESQL_TRIGGER = (
+    "CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries "
+    "FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()"
+)
 
 _table = AuditEntry.__table__
 for _statement in SQLITE_TRIGGERS.values():
     event.listen(_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 event.listen(_table, "after_create", DDL(POSTGRESQL_FUNCTION).execute_if(dialect="postgresql"))
 event.listen(_table, "after_create", DDL(POSTGRESQL_TRIGGER).execute_if(dialect="postgresql"))
-event.listen(_table, "after_drop", DDL("DROP FUNCTION IF EXISTS audit_entries_append_only()")
-             .execute_if(dialect="postgresql"))
+event.listen(
+    _table, "after_drop", DDL("DROP FUNCTION IF EXISTS audit_entries_append_only()").execute_if(dialect="postgresql")
+)

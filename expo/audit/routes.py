@@ -7,12 +7,12 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
+from expo import exports
 from expo.audit import services
 from expo.audit.forms import AuditFilterForm
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition
-from expo import exports
 from expo.extensions import db
 from expo.lib.pagination import requested_page
 from expo.permissions import can_view_audit_log, require
@@ -38,27 +38,42 @@ def _filter_form() -> tuple[AuditFilterForm, services.AuditFilters | None]:
     if not form.validate():
         return form, None
     return form, services.AuditFilters(
-        action=form.action.data or None, actor=(form.actor.data or "").strip(),
-        object_type=form.object_type.data or None, date_from=form.date_from.data, date_to=form.date_to.data,
-        timezone=get_timezone().zone)
+        action=form.action.data or None,
+        actor=(form.actor.data or "").strip(),
+        object_type=form.object_type.data or None,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        timezone=get_timezone().zone,
+    )
 
 
 def _show(edition: Edition | None):
     form, filters = _filter_form()
     pagination = None
     if filters is not None:
-        pagination = db.paginate(services.entries_query(edition.id if edition else None, filters),
-                                 page=requested_page(), per_page=PER_PAGE, error_out=False)
+        pagination = db.paginate(
+            services.entries_query(edition.id if edition else None, filters),
+            page=requested_page(),
+            per_page=PER_PAGE,
+            error_out=False,
+        )
     export_args = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template("audit/log.html", edition=edition, form=form, pagination=pagination,
-                           changes=services.changes, export_args=export_args), 200 if filters is not None else 400
+    return render_template(
+        "audit/log.html",
+        edition=edition,
+        form=form,
+        pagination=pagination,
+        changes=services.changes,
+        export_args=export_args,
+    ), 200 if filters is not None else 400
 
 
 def _export(edition: Edition | None, fmt: str):
     form, filters = _filter_form()
     if filters is None:
-        return render_template("audit/log.html", edition=edition, form=form, pagination=None,
-                               changes=services.changes, export_args={}), 400
+        return render_template(
+            "audit/log.html", edition=edition, form=form, pagination=None, changes=services.changes, export_args={}
+        ), 400
     content = services.export_entries(current_user, edition, filters, fmt)
     db.session.commit()
     name = f"audit-{edition.slug if edition else 'all'}-{utcnow():%Y%m%d-%H%M}.{fmt}"

@@ -21,9 +21,9 @@ from expo.accounts.models import User
 from expo.audit.models import AuditAction, AuditEntry, AuditObject
 from expo.db_types import utcnow
 from expo.editions.models import Edition
+from expo.exports import table_file
 from expo.extensions import db
 from expo.permissions import can_view_audit_log, ensure
-from expo.exports import table_file
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,11 @@ def describe(obj: Any) -> Subject:
             scope = f"{obj.edition.name} / {obj.pavilion.name}"
         else:
             scope = obj.edition.name if obj.edition is not None else "*"
-        return Subject(AuditObject.LEAD_REPORT, obj.id,
-                       f"#{obj.id} {scope}, {obj.period_from.isoformat()} – {obj.period_to.isoformat()}")
+        return Subject(
+            AuditObject.LEAD_REPORT,
+            obj.id,
+            f"#{obj.id} {scope}, {obj.period_from.isoformat()} – {obj.period_to.isoformat()}",
+        )
     raise TypeError(f"the audit trail does not know how to name {obj!r}")
 
 
@@ -78,18 +81,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record(actor: User | None, action: AuditAction, obj: Any, *, edition_id: int | None = None,
-           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEntry:
+def record(
+    actor: User | None,
+    action: AuditAction,
+    obj: Any,
+    *,
+    edition_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
     """Leave an entry in the caller's transaction: ``actor`` (None: the system) did ``action`` to
     ``obj``, changing ``before`` into ``after`` (small dicts of the fields that changed).
     ``edition_id`` makes the entry visible to that edition's organizers; admins see every entry."""
     subject = describe(obj)
     entry = AuditEntry(
-        occurred_at=utcnow(), actor_id=actor.id if actor is not None else None,
-        actor_name=actor.name if actor is not None else "", actor_email=actor.email if actor is not None else "",
-        action=AuditAction(action).value, object_type=subject.type.value, object_id=subject.id,
-        object_label=subject.label[:300], edition_id=edition_id,
-        before=_plain(before) if before is not None else None, after=_plain(after) if after is not None else None,
+        occurred_at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor_name=actor.name if actor is not None else "",
+        actor_email=actor.email if actor is not None else "",
+        action=AuditAction(action).value,
+        object_type=subject.type.value,
+        object_id=subject.id,
+        object_label=subject.label[:300],
+        edition_id=edition_id,
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
         ip_address=(request.remote_addr or None) if has_request_context() else None,
     )
     db.session.add(entry)
@@ -127,8 +143,12 @@ def entries_query(edition_id: int | None, filters: AuditFilters) -> Select:
         query = query.where(AuditEntry.object_type == filters.object_type)
     if filters.actor:
         words = filters.actor.strip().lower()
-        query = query.where(or_(func.lower(AuditEntry.actor_name).contains(words, autoescape=True),
-                                func.lower(AuditEntry.actor_email).contains(words, autoescape=True)))
+        query = query.where(
+            or_(
+                func.lower(AuditEntry.actor_name).contains(words, autoescape=True),
+                func.lower(AuditEntry.actor_email).contains(words, autoescape=True),
+            )
+        )
     zone = ZoneInfo(filters.timezone)
     if filters.date_from:
         query = query.where(AuditEntry.occurred_at >= datetime.combine(filters.date_from, time(), zone))
@@ -149,9 +169,19 @@ def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
 
 
 def _header(zone: str) -> list[str]:
-    return [_("Date and time (%(zone)s)", zone=zone), _("Full name"), _("E-mail address"), _("Action"),
-            _("Object type"), _("Object"), _("Object ID"), _("Edition ID"), _("Before"), _("After"),
-            _("IP address")]
+    return [
+        _("Date and time (%(zone)s)", zone=zone),
+        _("Full name"),
+        _("E-mail address"),
+        _("Action"),
+        _("Object type"),
+        _("Object"),
+        _("Object ID"),
+        _("Edition ID"),
+        _("Before"),
+        _("After"),
+        _("IP address"),
+    ]
 
 
 def _json_text(value: dict | None) -> str:
@@ -161,9 +191,19 @@ def _json_text(value: dict | None) -> str:
 def _rows(query: Select, zone: str) -> Iterator[list]:
     local = ZoneInfo(zone)
     for entry in db.session.scalars(query.execution_options(yield_per=1000)):
-        yield [entry.occurred_at.astimezone(local).replace(tzinfo=None), entry.actor_name, entry.actor_email,
-               entry.action_label, entry.object_type_label, entry.object_label, entry.object_id, entry.edition_id,
-               _json_text(entry.before), _json_text(entry.after), entry.ip_address or ""]
+        yield [
+            entry.occurred_at.astimezone(local).replace(tzinfo=None),
+            entry.actor_name,
+            entry.actor_email,
+            entry.action_label,
+            entry.object_type_label,
+            entry.object_label,
+            entry.object_id,
+            entry.edition_id,
+            _json_text(entry.before),
+            _json_text(entry.after),
+            entry.ip_address or "",
+        ]
 
 
 def export_entries(actor: User, edition: Edition | None, filters: AuditFilters, fmt: str) -> bytes:
@@ -181,9 +221,16 @@ def export_entries(actor: User, edition: Edition | None, filters: AuditFilters, 
             yield row
 
     # Text cells are inline strings in the workbook, never read as a formula.
-    content = table_file(fmt, _("Audit log"), header, counted(rows), widths=[20, 24, 30, 30, 18, 40, 10, 10, 40, 40, 16])
+    content = table_file(
+        fmt, _("Audit log"), header, counted(rows), widths=[20, 24, 30, 30, 18, 40, 10, 10, 40, 40, 16]
+    )
     count = exported[0]
     label = edition.name if edition is not None else _("Every edition")
-    record(actor, AuditAction.AUDIT_LOG_EXPORTED, Subject(AuditObject.AUDIT_LOG, edition_id, label),
-           edition_id=edition_id, after={"format": fmt, "entries": count, **filters.as_dict()})
+    record(
+        actor,
+        AuditAction.AUDIT_LOG_EXPORTED,
+        Subject(AuditObject.AUDIT_LOG, edition_id, label),
+        edition_id=edition_id,
+        after={"format": fmt, "entries": count, **filters.as_dict()},
+    )
     return content

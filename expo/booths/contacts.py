@@ -61,16 +61,18 @@ def clean_phone(value: str, country: str | None, field: str) -> str:
 def clean_wechat(value: str, field: str = "wechat") -> str:
     value = value.strip()
     if value and not WECHAT_ID.match(value):
-        raise InvalidContact(_("A WeChat ID has 6 to 20 characters: a letter first, then letters, digits, “_” or "
-                               "“-”."), field)
+        raise InvalidContact(
+            _("A WeChat ID has 6 to 20 characters: a letter first, then letters, digits, “_” or “-”."), field
+        )
     return value
 
 
 def clean_line_id(value: str, field: str = "line_id") -> str:
     value = value.strip().lower()
     if value and not LINE_ID.match(value):
-        raise InvalidContact(_("A LINE ID has up to 20 letters, digits, “.”, “-” or “_” (official accounts start "
-                               "with “@”)."), field)
+        raise InvalidContact(
+            _("A LINE ID has up to 20 letters, digits, “.”, “-” or “_” (official accounts start with “@”)."), field
+        )
     return value
 
 
@@ -91,18 +93,39 @@ def contact_channels(booth) -> list[ContactChannel]:
     that adds a contact, so its ID is shown to copy)."""
     channels = []
     if booth.contact_email:
-        channels.append(ContactChannel("contact_email", str(CHANNEL_LABELS["contact_email"]), booth.contact_email,
-                                       f"mailto:{booth.contact_email}"))
+        channels.append(
+            ContactChannel(
+                "contact_email",
+                str(CHANNEL_LABELS["contact_email"]),
+                booth.contact_email,
+                f"mailto:{booth.contact_email}",
+            )
+        )
     if booth.contact_phone:
-        channels.append(ContactChannel("contact_phone", str(CHANNEL_LABELS["contact_phone"]), booth.contact_phone,
-                                       f"tel:{_e164(booth.contact_phone)}"))
+        channels.append(
+            ContactChannel(
+                "contact_phone",
+                str(CHANNEL_LABELS["contact_phone"]),
+                booth.contact_phone,
+                f"tel:{_e164(booth.contact_phone)}",
+            )
+        )
     if booth.whatsapp:
-        channels.append(ContactChannel("whatsapp", str(CHANNEL_LABELS["whatsapp"]), booth.whatsapp,
-                                       f"https://wa.me/{_e164(booth.whatsapp)[1:]}"))
+        channels.append(
+            ContactChannel(
+                "whatsapp",
+                str(CHANNEL_LABELS["whatsapp"]),
+                booth.whatsapp,
+                f"https://wa.me/{_e164(booth.whatsapp)[1:]}",
+            )
+        )
     if booth.wechat:
         channels.append(ContactChannel("wechat", str(CHANNEL_LABELS["wechat"]), booth.wechat, None))
     if booth.line_id:
         account = booth.line_id if booth.line_id.startswith("@") else f"~{booth.line_id}"
-        channels.append(ContactChannel("line_id", str(CHANNEL_LABELS["line_id"]), booth.line_id,
-                                       f"https://line.me/R/ti/p/{account}"))
+        channels.append(
+            ContactChannel(
+                "line_id", str(CHANNEL_LABELS["line_id"]), booth.line_id, f"https://line.me/R/ti/p/{account}"
+            )
+        )
     return channels

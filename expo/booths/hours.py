@@ -14,7 +14,8 @@ from importlib import resources
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time, get_day_names
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from expo.i18n import is_known_timezone
 
@@ -64,15 +65,31 @@ def clean_week(typed: dict[str, list[tuple[str, str]]]) -> dict[str, list[list[s
                 continue
             if not opens or not closes:
                 missing = field_name(day, number, "opens" if not opens else "closes")
-                raise InvalidHours(_("%(day)s: give both the opening and the closing time, or neither.",
-                                     day=names[day]), missing)
-            opens, closes = _clock(opens, field_name(day, number, "opens")), _clock(closes, field_name(day, number, "closes"))
+                raise InvalidHours(
+                    _("%(day)s: give both the opening and the closing time, or neither.", day=names[day]), missing
+                )
+            opens, closes = (
+                _clock(opens, field_name(day, number, "opens")),
+                _clock(closes, field_name(day, number, "closes")),
+            )
             if closes <= opens:
-                raise InvalidHours(_("%(day)s: the closing time must be after the opening time (%(opens)s).",
-                                     day=names[day], opens=opens), field_name(day, number, "closes"))
+                raise InvalidHours(
+                    _(
+                        "%(day)s: the closing time must be after the opening time (%(opens)s).",
+                        day=names[day],
+                        opens=opens,
+                    ),
+                    field_name(day, number, "closes"),
+                )
             if intervals and opens <= intervals[-1][1]:
-                raise InvalidHours(_("%(day)s: the second period must start after the first one ends (%(closes)s).",
-                                     day=names[day], closes=intervals[-1][1]), field_name(day, number, "opens"))
+                raise InvalidHours(
+                    _(
+                        "%(day)s: the second period must start after the first one ends (%(closes)s).",
+                        day=names[day],
+                        closes=intervals[-1][1],
+                    ),
+                    field_name(day, number, "opens"),
+                )
             intervals.append([opens, closes])
         week[day] = intervals
     return week if any(week.values()) else {}
@@ -127,8 +144,9 @@ def _short_time(moment: datetime) -> str:
     return format_time(moment, "short", locale=str(get_locale() or "en"))
 
 
-def _periods(intervals, local_day: date, zone: ZoneInfo, viewer: ZoneInfo,
-             short_names) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _periods(
+    intervals, local_day: date, zone: ZoneInfo, viewer: ZoneInfo, short_names
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The day's periods as the booth reads them and as the viewer does (naming the viewer's day
     when a period falls on another date there)."""
     if not intervals:
@@ -157,7 +175,9 @@ class WeekView:
     show_viewer: bool
 
 
-def week_view(week: dict[str, list[list[str]]], zone_name: str, viewer_zone_name: str, now: datetime) -> WeekView | None:
+def week_view(
+    week: dict[str, list[list[str]]], zone_name: str, viewer_zone_name: str, now: datetime
+) -> WeekView | None:
     """Monday to Sunday of the coming week, in the booth's zone and in the viewer's; None without hours.
 
     Each weekday is converted on its next date (today included), so summer time is counted right.
@@ -206,5 +226,6 @@ def describe_open_state(state: OpenState, zone_name: str, now: datetime) -> str:
         return _("Closed now, opens today at %(time)s", time=_short_time(opens))
     if opens.date() == today + timedelta(days=1):
         return _("Closed now, opens tomorrow at %(time)s", time=_short_time(opens))
-    return _("Closed now, opens %(day)s at %(time)s", day=day_names()[WEEKDAYS[opens.weekday()]],
-             time=_short_time(opens))
+    return _(
+        "Closed now, opens %(day)s at %(time)s", day=day_names()[WEEKDAYS[opens.weekday()]], time=_short_time(opens)
+    )

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expo.content_languages import Translatable
 from expo.accounts.models import User
+from expo.content_languages import Translatable
 from expo.db_types import StrEnumType, UTCDateTime, search_vector_column, utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
@@ -93,10 +93,10 @@ class Booth(Translatable, db.Model):
 
     company: Mapped[ExhibitorCompany] = relationship()
     reviewed_by: Mapped[User | None] = relationship()
-    documents: Mapped[list["BoothDocument"]] = relationship(
+    documents: Mapped[list[BoothDocument]] = relationship(
         back_populates="booth", cascade="all, delete-orphan", order_by="[BoothDocument.position, BoothDocument.id]"
     )
-    placements: Mapped[list["BoothPlacement"]] = relationship(
+    placements: Mapped[list[BoothPlacement]] = relationship(
         back_populates="booth", cascade="all, delete-orphan", order_by="BoothPlacement.edition_id"
     )
 
@@ -134,8 +134,14 @@ class BoothPlacement(db.Model):
         UniqueConstraint("booth_id", "edition_id"),
         # A stand number names one booth per edition. Partial: booths placed without a stand yet ("")
         # may share that; stands are stored normalised (upper case, single spaces), so "a-12" meets "A-12".
-        Index("uq_booth_placements_stand_per_edition", "edition_id", "stand", unique=True,
-              postgresql_where=text("stand != ''"), sqlite_where=text("stand != ''")),
+        Index(
+            "uq_booth_placements_stand_per_edition",
+            "edition_id",
+            "stand",
+            unique=True,
+            postgresql_where=text("stand != ''"),
+            sqlite_where=text("stand != ''"),
+        ),
         Index("ix_booth_placements_pavilion", "pavilion_id"),
         Index("ix_booth_placements_edition", "edition_id"),
     )

@@ -6,16 +6,23 @@ import re
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import get_timezone, gettext as _
+from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from expo.lib.pagination import requested_page
 from expo import content_security_policy, structured_data, uploads
-from expo.structured_data import script_json
 from expo.booths import contacts, hours, services, video
-from expo.booths.forms import (ContactsForm, DocumentForm, HoursForm, ImagesForm, ProfileForm, ReviewForm, VideoForm,
-                               file_stream)
+from expo.booths.forms import (
+    ContactsForm,
+    DocumentForm,
+    HoursForm,
+    ImagesForm,
+    ProfileForm,
+    ReviewForm,
+    VideoForm,
+    file_stream,
+)
 from expo.booths.models import Booth, BoothDocument
 from expo.catalog.services import booth_products_query
 from expo.db_types import utcnow
@@ -24,9 +31,11 @@ from expo.engagement.models import EngagementEvent
 from expo.engagement.services import saved_ids
 from expo.errors import render_error
 from expo.extensions import db
+from expo.lib.pagination import requested_page
+from expo.lib.rules import show_on_form
 from expo.pavilions.services import places_of_booth
 from expo.permissions import can_edit_booth, can_review_booths, can_view_booth, require
-from expo.lib.rules import show_on_form
+from expo.structured_data import script_json
 
 bp = Blueprint("booths", __name__, url_prefix="/booths")
 
@@ -52,13 +61,19 @@ def load_booth_for_team(slug: str) -> Booth:
     return booth
 
 
-
 @bp.errorhandler(RequestEntityTooLarge)
 def _upload_too_large(error):
     # Raised while the form is read, before anything is changed: what was saved stays as it was.
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    detail = _("The upload is larger than %(size)s, the most the site accepts at once. Nothing was changed; choose "
-               "a smaller file and try again.", size=uploads.describe_size(limit)) if limit else None
+    detail = (
+        _(
+            "The upload is larger than %(size)s, the most the site accepts at once. Nothing was changed; choose "
+            "a smaller file and try again.",
+            size=uploads.describe_size(limit),
+        )
+        if limit
+        else None
+    )
     return render_error(413, detail)
 
 
@@ -68,24 +83,32 @@ def _upload_too_large(error):
 def _booth_page(template: str, booth: Booth, status: int = 200, **extra):
     """Render a page showing the booth as visitors see it, allowing its video player (if any) in frames."""
     now = utcnow()
-    products = db.paginate(booth_products_query(booth.id), page=requested_page(), per_page=PRODUCTS_PER_PAGE,
-                           error_out=False)
+    products = db.paginate(
+        booth_products_query(booth.id), page=requested_page(), per_page=PRODUCTS_PER_PAGE, error_out=False
+    )
     state = hours.open_state(booth.opening_hours or {}, booth.timezone, now)
     origin = video.player_origin(booth.video_embed_url) if booth.video_embed_url else None
     today = date.today()
-    response = make_response(render_template(
-        template, booth=booth, company=booth.company, products=products,
-        can_edit=can_edit_booth(current_user, booth),
-        places=places_of_booth(booth, today=today), today=today,
-        saved=saved_ids(current_user, booths=[booth], products=products.items),
-        channels=contacts.contact_channels(booth),
-        week=hours.week_view(booth.opening_hours or {}, booth.timezone, get_timezone().zone, now),
-        open_state=state,
-        open_state_text=hours.describe_open_state(state, booth.timezone, now) if state else "",
-        player_origin=origin,
-        structured_data=script_json(structured_data.booth_organization(booth)),
-        **extra,
-    ), status)
+    response = make_response(
+        render_template(
+            template,
+            booth=booth,
+            company=booth.company,
+            products=products,
+            can_edit=can_edit_booth(current_user, booth),
+            places=places_of_booth(booth, today=today),
+            today=today,
+            saved=saved_ids(current_user, booths=[booth], products=products.items),
+            channels=contacts.contact_channels(booth),
+            week=hours.week_view(booth.opening_hours or {}, booth.timezone, get_timezone().zone, now),
+            open_state=state,
+            open_state_text=hours.describe_open_state(state, booth.timezone, now) if state else "",
+            player_origin=origin,
+            structured_data=script_json(structured_data.booth_organization(booth)),
+            **extra,
+        ),
+        status,
+    )
     if origin:
         response.headers["Content-Security-Policy"] = content_security_policy(frame_origin=origin)
     return response
@@ -124,8 +147,9 @@ def download_document(slug: str, document_id: int):
     if document is None:
         abort(404)
     engagement.record(EngagementEvent.BROCHURE_DOWNLOAD, booth, document=document)
-    return uploads.stored_file_response(document.path, download_name=download_filename(document.title),
-                                        private=not booth.is_published)
+    return uploads.stored_file_response(
+        document.path, download_name=download_filename(document.title), private=not booth.is_published
+    )
 
 
 # --- the team's editor ---------------------------------------------------------------------------
@@ -133,9 +157,17 @@ def download_document(slug: str, document_id: int):
 
 def _editor(section: str, booth: Booth, form, status: int = 200, **extra):
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return render_template(f"booths/edit_{section}.html", booth=booth, company=booth.company, form=form,
-                           section=section, missing=services.missing_for_review(booth), day_names=hours.day_names(),
-                           max_upload=uploads.describe_size(limit) if limit else "", **extra), status
+    return render_template(
+        f"booths/edit_{section}.html",
+        booth=booth,
+        company=booth.company,
+        form=form,
+        section=section,
+        missing=services.missing_for_review(booth),
+        day_names=hours.day_names(),
+        max_upload=uploads.describe_size(limit) if limit else "",
+        **extra,
+    ), status
 
 
 def _saved(booth: Booth, message: str, endpoint: str):
@@ -163,8 +195,9 @@ def edit_booth(slug: str):
     form = ProfileForm(obj=booth) if request.method == "GET" else ProfileForm()
     if form.validate_on_submit():
         try:
-            services.update_profile(current_user, booth, tagline=form.tagline.data or "",
-                                    description=form.description.data or "")
+            services.update_profile(
+                current_user, booth, tagline=form.tagline.data or "", description=form.description.data or ""
+            )
         except services.BoothError as exc:
             return _refused("profile", slug, form, exc)
         return _saved(booth, _("Tagline and description saved. %(live)s", live=_live_note(booth)), "booths.edit_booth")
@@ -183,8 +216,14 @@ def edit_images(slug: str):
             return _editor("images", booth, form, 400)
         try:
             logo, banner = services.prepare_images(logo=logo, banner=banner)  # decoded before the change
-            services.update_images(current_user, booth, logo=logo, remove_logo=form.remove_logo.data,
-                                   banner=banner, remove_banner=form.remove_banner.data)
+            services.update_images(
+                current_user,
+                booth,
+                logo=logo,
+                remove_logo=form.remove_logo.data,
+                banner=banner,
+                remove_banner=form.remove_banner.data,
+            )
         except services.BoothError as exc:
             return _refused("images", slug, form, exc)
         return _saved(booth, _("Images saved. %(live)s", live=_live_note(booth)), "booths.edit_images")
@@ -234,13 +273,20 @@ def edit_documents(slug: str):
             form.document.errors = [_("Choose the PDF file to add.")]
             return _editor("documents", booth, form, 400)
         try:
-            document = services.add_document(current_user, booth, services.prepare_document(stream),
-                                             title=form.title.data or "",
-                                             filename=form.document.data.filename)
+            document = services.add_document(
+                current_user,
+                booth,
+                services.prepare_document(stream),
+                title=form.title.data or "",
+                filename=form.document.data.filename,
+            )
         except services.BoothError as exc:
             return _refused("documents", slug, form, exc)
-        return _saved(booth, _("“%(title)s” is added (%(pages)s pages).", title=document.title,
-                               pages=document.page_count), "booths.edit_documents")
+        return _saved(
+            booth,
+            _("“%(title)s” is added (%(pages)s pages).", title=document.title, pages=document.page_count),
+            "booths.edit_documents",
+        )
     return _editor("documents", booth, form, 400 if form.is_submitted() else 200)
 
 
@@ -315,8 +361,11 @@ def submit_booth(slug: str):
     except services.BoothError as exc:
         form = ProfileForm(formdata=None, obj=booth)
         return _refused("profile", slug, form, exc)
-    return _saved(booth, _("The booth is submitted. The organizers review it and the owner hears from them by "
-                           "e-mail."), "booths.edit_booth")
+    return _saved(
+        booth,
+        _("The booth is submitted. The organizers review it and the owner hears from them by e-mail."),
+        "booths.edit_booth",
+    )
 
 
 # --- the organizers' review ----------------------------------------------------------------------
@@ -326,8 +375,9 @@ def submit_booth(slug: str):
 @login_required
 def review_queue():
     require(can_review_booths(current_user))
-    pagination = db.paginate(services.booths_awaiting_review_query(), page=requested_page(),
-                             per_page=BOOTHS_PER_REVIEW_PAGE, error_out=False)
+    pagination = db.paginate(
+        services.booths_awaiting_review_query(), page=requested_page(), per_page=BOOTHS_PER_REVIEW_PAGE, error_out=False
+    )
     return render_template("booths/review_queue.html", pagination=pagination)
 
 
@@ -348,8 +398,10 @@ def review_booth(slug: str):
                 message = _("“%(name)s” is sent back to its team with your note.", name=booth.company.name)
             elif form.suspend.data:
                 services.suspend_booth(current_user, booth, note)
-                message = _("“%(name)s” is suspended: visitors no longer see it, and its owner is told why by "
-                            "e-mail.", name=booth.company.name)
+                message = _(
+                    "“%(name)s” is suspended: visitors no longer see it, and its owner is told why by e-mail.",
+                    name=booth.company.name,
+                )
             else:
                 abort(400, _("Choose a decision: publish, send back or suspend."))
         except services.BoothError as exc:

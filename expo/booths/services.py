@@ -16,12 +16,12 @@ from typing import IO
 
 from babel.lists import format_list
 from flask import current_app
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from expo.lib.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.audit.models import AuditAction
@@ -32,11 +32,12 @@ from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import is_known_timezone
-from expo.notifications.notify import notify
-from expo.permissions import can_edit_booth, can_review_booths, ensure
+from expo.lib.ordering import moved
 from expo.lib.rules import RuleBroken
 from expo.lib.text import MAX_MARKDOWN_LENGTH, plain_text, render_markdown
 from expo.lib.urls import external_url, site_path
+from expo.notifications.notify import notify
+from expo.permissions import can_edit_booth, can_review_booths, ensure
 
 # The company's logo lives where the exhibitor application stores it.
 LOGO_FOLDER = "logos"
@@ -73,8 +74,13 @@ def open_booth(company: ExhibitorCompany) -> Booth:
     """The company's booth, created as a draft the first time (approval opens it)."""
     booth = db.session.scalar(select(Booth).where(Booth.company_id == company.id))
     if booth is None:
-        booth = Booth(company=company, slug=company.slug, country=company.country, status=Booth.Status.DRAFT,
-                      timezone=hours.country_timezone(company.country) or "UTC")
+        booth = Booth(
+            company=company,
+            slug=company.slug,
+            country=company.country,
+            status=Booth.Status.DRAFT,
+            timezone=hours.country_timezone(company.country) or "UTC",
+        )
         db.session.add(booth)
         db.session.flush()
     return booth
@@ -84,9 +90,9 @@ def find_booth(slug: str) -> Booth | None:
     """The booth at ``slug`` with what its page and permission checks read: the company and its
     team, and the brochures."""
     return db.session.scalar(
-        select(Booth).where(Booth.slug == slug)
-        .options(joinedload(Booth.company).selectinload(ExhibitorCompany.members),
-                 selectinload(Booth.documents))
+        select(Booth)
+        .where(Booth.slug == slug)
+        .options(joinedload(Booth.company).selectinload(ExhibitorCompany.members), selectinload(Booth.documents))
     )
 
 
@@ -94,8 +100,9 @@ def booths_by_company(company_ids: list[int]) -> dict[int, Booth]:
     """{company id: booth} for the companies that have one, in one query."""
     if not company_ids:
         return {}
-    return {booth.company_id: booth
-            for booth in db.session.scalars(select(Booth).where(Booth.company_id.in_(company_ids)))}
+    return {
+        booth.company_id: booth for booth in db.session.scalars(select(Booth).where(Booth.company_id.in_(company_ids)))
+    }
 
 
 # --- the team's editor ---------------------------------------------------------------------------
@@ -113,8 +120,7 @@ def update_profile(actor: User, booth: Booth, *, tagline: str, description: str)
         raise BoothError(_("Keep the tagline to %(count)s characters.", count=TAGLINE_MAX_LENGTH), "tagline")
     description = description.strip().replace("\r\n", "\n")
     if len(description) > MAX_MARKDOWN_LENGTH:
-        raise BoothError(_("Keep the description to %(count)s characters.", count=MAX_MARKDOWN_LENGTH),
-                         "description")
+        raise BoothError(_("Keep the description to %(count)s characters.", count=MAX_MARKDOWN_LENGTH), "description")
     booth.tagline = tagline
     booth.description = description
     booth.description_html = render_markdown(description)
@@ -148,8 +154,7 @@ def update_contacts(actor: User, booth: Booth, details: ContactDetails) -> None:
     db.session.flush()
 
 
-def update_opening_hours(actor: User, booth: Booth, *, timezone: str,
-                         week: dict[str, list[tuple[str, str]]]) -> None:
+def update_opening_hours(actor: User, booth: Booth, *, timezone: str, week: dict[str, list[tuple[str, str]]]) -> None:
     """The booth's zone and its week: each day closed, or one or two periods of local time."""
     _ensure_editor(actor, booth)
     if not is_known_timezone(timezone):
@@ -187,8 +192,10 @@ def _store(field: str, store, *args, **kwargs):
         raise _refused_on(field, exc) from None
 
 
-IMAGE_CHECKS = {"logo": {}, "banner": {"max_side": BANNER_MAX_SIDE, "min_width": BANNER_MIN_WIDTH,
-                                        "min_aspect_ratio": BANNER_MIN_ASPECT_RATIO}}
+IMAGE_CHECKS = {
+    "logo": {},
+    "banner": {"max_side": BANNER_MAX_SIDE, "min_width": BANNER_MIN_WIDTH, "min_aspect_ratio": BANNER_MIN_ASPECT_RATIO},
+}
 
 
 def _image(field: str, image: uploads.PreparedImage | IO[bytes] | None, read=uploads.read_image):
@@ -200,8 +207,9 @@ def _image(field: str, image: uploads.PreparedImage | IO[bytes] | None, read=upl
         raise _refused_on(field, exc) from None
 
 
-def prepare_images(*, logo: IO[bytes] | None = None,
-                   banner: IO[bytes] | None = None) -> tuple[uploads.PreparedImage | None, uploads.PreparedImage | None]:
+def prepare_images(
+    *, logo: IO[bytes] | None = None, banner: IO[bytes] | None = None
+) -> tuple[uploads.PreparedImage | None, uploads.PreparedImage | None]:
     """Check and re-encode a new logo and banner before the change (expo.uploads.prepare_image ends
     the request's transaction, so decoding never holds the database's write lock).
 
@@ -210,9 +218,15 @@ def prepare_images(*, logo: IO[bytes] | None = None,
     return _image("logo", logo, uploads.prepare_image), _image("banner", banner, uploads.prepare_image)
 
 
-def update_images(actor: User, booth: Booth, *, logo: uploads.PreparedImage | IO[bytes] | None = None,
-                  remove_logo: bool = False, banner: uploads.PreparedImage | IO[bytes] | None = None,
-                  remove_banner: bool = False) -> None:
+def update_images(
+    actor: User,
+    booth: Booth,
+    *,
+    logo: uploads.PreparedImage | IO[bytes] | None = None,
+    remove_logo: bool = False,
+    banner: uploads.PreparedImage | IO[bytes] | None = None,
+    remove_banner: bool = False,
+) -> None:
     """The company's logo (the one its application and every listing show) and the booth's wide banner.
 
     Requests pass what prepare_images made; a stream (commands, tests) is read here. A file that is
@@ -286,8 +300,9 @@ def prepare_document(stream: IO[bytes]) -> uploads.PreparedPdf:
         raise _refused_on("document", exc) from None
 
 
-def add_document(actor: User, booth: Booth, stream: uploads.PreparedPdf | IO[bytes], *, title: str = "",
-                 filename: str = "") -> BoothDocument:
+def add_document(
+    actor: User, booth: Booth, stream: uploads.PreparedPdf | IO[bytes], *, title: str = "", filename: str = ""
+) -> BoothDocument:
     """A PDF brochure at the end of the booth's list; its title defaults to the file's name.
 
     ``stream`` is what prepare_document made (a stream is read here, outside requests). Anything
@@ -300,12 +315,15 @@ def add_document(actor: User, booth: Booth, stream: uploads.PreparedPdf | IO[byt
     if len(title) > DOCUMENT_TITLE_MAX_LENGTH:
         raise BoothError(_("Keep the title to %(count)s characters.", count=DOCUMENT_TITLE_MAX_LENGTH), "title")
     if len(booth.documents) >= MAX_DOCUMENTS:
-        raise BoothError(_("A booth holds at most %(count)s brochures. Delete one before adding another.",
-                           count=MAX_DOCUMENTS), "document")
+        raise BoothError(
+            _("A booth holds at most %(count)s brochures. Delete one before adding another.", count=MAX_DOCUMENTS),
+            "document",
+        )
     path, page_count = _store("document", uploads.store_pdf, stream, DOCUMENT_FOLDER)  # a stream is read here
     position = max((document.position for document in booth.documents), default=-1) + 1
-    document = BoothDocument(title=title, path=path, page_count=page_count,
-                             size_bytes=uploads.stored_size(path), position=position)
+    document = BoothDocument(
+        title=title, path=path, page_count=page_count, size_bytes=uploads.stored_size(path), position=position
+    )
     booth.documents.append(document)
     db.session.flush()
     return document
@@ -353,8 +371,13 @@ def missing_for_review(booth: Booth) -> list[str]:
     if description_length == 0:
         missing.append(_("a description of at least %(count)s characters", count=MIN_DESCRIPTION_LENGTH))
     elif description_length < MIN_DESCRIPTION_LENGTH:
-        missing.append(_("a longer description (at least %(count)s characters; it has %(length)s)",
-                         count=MIN_DESCRIPTION_LENGTH, length=description_length))
+        missing.append(
+            _(
+                "a longer description (at least %(count)s characters; it has %(length)s)",
+                count=MIN_DESCRIPTION_LENGTH,
+                length=description_length,
+            )
+        )
     if not any(contacts.contact_channels(booth)):
         missing.append(_("at least one contact channel (e-mail, phone, WhatsApp, WeChat or LINE)"))
     return missing
@@ -407,8 +430,9 @@ def send_back_booth(actor: User, booth: Booth, note: str, *, now: datetime | Non
     ensure(can_review_booths(actor))
     note = note.strip()
     if not note:
-        raise BoothError(_("Write what the team should change: they read it in the e-mail and on their editor."),
-                         "note")
+        raise BoothError(
+            _("Write what the team should change: they read it in the e-mail and on their editor."), "note"
+        )
     _decide(actor, booth, {Booth.Status.SUBMITTED}, Booth.Status.DRAFT, note=note, now=now)
 
 
@@ -417,13 +441,22 @@ def suspend_booth(actor: User, booth: Booth, reason: str, *, now: datetime | Non
     ensure(can_review_booths(actor))
     reason = reason.strip()
     if not reason:
-        raise BoothError(_("Give the reason for the suspension: the team reads it in the e-mail and on their editor."),
-                         "note")
+        raise BoothError(
+            _("Give the reason for the suspension: the team reads it in the e-mail and on their editor."), "note"
+        )
     _decide(actor, booth, {Booth.Status.PUBLISHED}, Booth.Status.SUSPENDED, reason=reason, now=now)
 
 
-def _decide(actor: User, booth: Booth, from_statuses: set[str], status: str, *, note: str = "", reason: str = "",
-            now: datetime | None) -> None:
+def _decide(
+    actor: User,
+    booth: Booth,
+    from_statuses: set[str],
+    status: str,
+    *,
+    note: str = "",
+    reason: str = "",
+    now: datetime | None,
+) -> None:
     previous = booth.status
     if previous not in from_statuses:
         raise BoothStateChanged(_decided_meanwhile(booth))
@@ -443,8 +476,11 @@ def _decide(actor: User, booth: Booth, from_statuses: set[str], status: str, *, 
     if not decided:
         db.session.refresh(booth)
         raise BoothStateChanged(_decided_meanwhile(booth))
-    action = {Booth.Status.PUBLISHED: AuditAction.BOOTH_PUBLISHED, Booth.Status.DRAFT: AuditAction.BOOTH_SENT_BACK,
-              Booth.Status.SUSPENDED: AuditAction.BOOTH_SUSPENDED}[status]
+    action = {
+        Booth.Status.PUBLISHED: AuditAction.BOOTH_PUBLISHED,
+        Booth.Status.DRAFT: AuditAction.BOOTH_SENT_BACK,
+        Booth.Status.SUSPENDED: AuditAction.BOOTH_SUSPENDED,
+    }[status]
     after = {"status": status}
     if note:
         after["review_note"] = note
@@ -455,10 +491,16 @@ def _decide(actor: User, booth: Booth, from_statuses: set[str], status: str, *, 
 
 
 def _decided_meanwhile(booth: Booth) -> str:
-    labels = {Booth.Status.DRAFT: _("a draft"), Booth.Status.SUBMITTED: _("waiting for review"),
-              Booth.Status.PUBLISHED: _("published"), Booth.Status.SUSPENDED: _("suspended")}
-    return _("Somebody else has just changed this booth's status: it is now %(status)s. Reload the page to see it.",
-             status=labels.get(booth.status, booth.status))
+    labels = {
+        Booth.Status.DRAFT: _("a draft"),
+        Booth.Status.SUBMITTED: _("waiting for review"),
+        Booth.Status.PUBLISHED: _("published"),
+        Booth.Status.SUSPENDED: _("suspended"),
+    }
+    return _(
+        "Somebody else has just changed this booth's status: it is now %(status)s. Reload the page to see it.",
+        status=labels.get(booth.status, booth.status),
+    )
 
 
 def _notify_team(booth: Booth, *, republished: bool) -> None:
@@ -467,8 +509,11 @@ def _notify_team(booth: Booth, *, republished: bool) -> None:
         return
     owner = owner_member.user
     status = booth.status
-    template = {Booth.Status.PUBLISHED: "booth_published", Booth.Status.DRAFT: "booth_sent_back",
-                Booth.Status.SUSPENDED: "booth_suspended"}[status]
+    template = {
+        Booth.Status.PUBLISHED: "booth_published",
+        Booth.Status.DRAFT: "booth_sent_back",
+        Booth.Status.SUSPENDED: "booth_suspended",
+    }[status]
     name = booth.company.name
     if status == Booth.Status.PUBLISHED:
         title = _l("The booth of %(company)s is open to visitors", company=name)
@@ -481,12 +526,22 @@ def _notify_team(booth: Booth, *, republished: bool) -> None:
         body = _l("The organizers' reason: %(reason)s", reason=booth.suspended_reason)
         link = site_path("booths.edit_booth", slug=booth.slug)
     notify(
-        owner, f"booth.{template.removeprefix('booth_')}",
+        owner,
+        f"booth.{template.removeprefix('booth_')}",
         # One notice per decision: each is stamped with its own reviewed_at.
         dedupe_key=f"booth-decision:{booth.id}:{status}:{booth.reviewed_at:%Y%m%dT%H%M%S%f}",
-        title=title, body=body, link=link, email_template=template,
-        context={"user": owner, "company": booth.company, "booth": booth, "note": booth.review_note,
-                 "reason": booth.suspended_reason, "republished": republished,
-                 "booth_url": external_url("booths.show_booth", slug=booth.slug),
-                 "editor_url": external_url("booths.edit_booth", slug=booth.slug)},
+        title=title,
+        body=body,
+        link=link,
+        email_template=template,
+        context={
+            "user": owner,
+            "company": booth.company,
+            "booth": booth,
+            "note": booth.review_note,
+            "reason": booth.suspended_reason,
+            "republished": republished,
+            "booth_url": external_url("booths.show_booth", slug=booth.slug),
+            "editor_url": external_url("booths.edit_booth", slug=booth.slug),
+        },
     )

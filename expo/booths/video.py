@@ -17,13 +17,15 @@ TENCENT_VID = re.compile(r"^[a-z0-9]{11}$")
 
 # The origins of the players the canonical addresses point at: the booth page's CSP allows
 # exactly the one its video uses in frames.
-PLAYER_ORIGINS = frozenset({
-    "https://www.youtube-nocookie.com",
-    "https://player.vimeo.com",
-    "https://player.bilibili.com",
-    "https://player.youku.com",
-    "https://v.qq.com",
-})
+PLAYER_ORIGINS = frozenset(
+    {
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+        "https://player.bilibili.com",
+        "https://player.youku.com",
+        "https://v.qq.com",
+    }
+)
 
 
 class UnsupportedVideoLink(ValueError):
@@ -31,16 +33,18 @@ class UnsupportedVideoLink(ValueError):
 
 
 def allowed_hosts_message() -> str:
-    return _("Paste the address of a video on YouTube (youtube.com, youtu.be), Vimeo (vimeo.com), Bilibili "
-             "(bilibili.com), Youku (youku.com) or Tencent Video (v.qq.com). Videos on other sites cannot be "
-             "shown in a booth; upload the video file instead.")
+    return _(
+        "Paste the address of a video on YouTube (youtube.com, youtu.be), Vimeo (vimeo.com), Bilibili "
+        "(bilibili.com), Youku (youku.com) or Tencent Video (v.qq.com). Videos on other sites cannot be "
+        "shown in a booth; upload the video file instead."
+    )
 
 
 def _host(parts) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     for prefix in ("www.", "m."):
         if host.startswith(prefix):
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
     return host
 
 
@@ -61,9 +65,13 @@ def _start_seconds(value: str) -> int:
     that is not a time, rather than quietly dropping it."""
     match = _START.fullmatch(value)
     if not match:
-        raise UnsupportedVideoLink(_("The start time in this address (t=%(value)s) is not a time such as 90, 90s or "
-                                     "1m30s. Correct it, or remove it to start at the beginning.",
-                                     value=value[:20]))
+        raise UnsupportedVideoLink(
+            _(
+                "The start time in this address (t=%(value)s) is not a time such as 90, 90s or "
+                "1m30s. Correct it, or remove it to start at the beginning.",
+                value=value[:20],
+            )
+        )
     plain, hours, minutes, seconds = (int(group or 0) for group in match.groups())
     return plain + hours * 3600 + minutes * 60 + seconds
 
@@ -136,20 +144,32 @@ def _youku(parts, host: str) -> str | None:
 def _tencent(parts, host: str) -> str | None:
     segments = _segments(parts.path)
     vid = _query(parts, "vid")
-    if not vid and len(segments) >= 3 and segments[:2] in (["x", "page"], ["x", "cover"]) and segments[-1].endswith(".html"):
+    if (
+        not vid
+        and len(segments) >= 3
+        and segments[:2] in (["x", "page"], ["x", "cover"])
+        and segments[-1].endswith(".html")
+    ):
         # /x/page/<vid>.html, /x/cover/<album>/<vid>.html; /x/cover/<album>.html names no one episode.
         if segments[1] == "page" or len(segments) == 4:
-            vid = segments[-1][:-len(".html")]
+            vid = segments[-1][: -len(".html")]
     if not TENCENT_VID.match(vid):
         return None
     return f"https://v.qq.com/txp/iframe/player.html?{urlencode({'vid': vid})}"
 
 
 _HOSTS = {
-    "youtube.com": _youtube, "youtu.be": _youtube, "youtube-nocookie.com": _youtube, "music.youtube.com": _youtube,
-    "vimeo.com": _vimeo, "player.vimeo.com": _vimeo,
-    "bilibili.com": _bilibili, "player.bilibili.com": _bilibili,
-    "v.youku.com": _youku, "player.youku.com": _youku, "youku.com": _youku,
+    "youtube.com": _youtube,
+    "youtu.be": _youtube,
+    "youtube-nocookie.com": _youtube,
+    "music.youtube.com": _youtube,
+    "vimeo.com": _vimeo,
+    "player.vimeo.com": _vimeo,
+    "bilibili.com": _bilibili,
+    "player.bilibili.com": _bilibili,
+    "v.youku.com": _youku,
+    "player.youku.com": _youku,
+    "youku.com": _youku,
     "v.qq.com": _tencent,
 }
 
@@ -173,17 +193,29 @@ def canonical_embed_url(link: str) -> str:
         raise UnsupportedVideoLink(allowed_hosts_message())
     host = _host(parts)
     if host == "b23.tv":
-        raise UnsupportedVideoLink(_("Short b23.tv links cannot be checked. Open the video on bilibili.com and copy "
-                                     "the address from there (it contains /video/BV…)."))
+        raise UnsupportedVideoLink(
+            _(
+                "Short b23.tv links cannot be checked. Open the video on bilibili.com and copy "
+                "the address from there (it contains /video/BV…)."
+            )
+        )
     if host == "v.qq.com" and not _tencent(parts, host) and "/x/cover/" in parts.path:
-        raise UnsupportedVideoLink(_("This Tencent Video address names a series, not one video. Open the episode "
-                                     "to show and copy its address."))
+        raise UnsupportedVideoLink(
+            _(
+                "This Tencent Video address names a series, not one video. Open the episode "
+                "to show and copy its address."
+            )
+        )
     handler = _HOSTS.get(host)
     canonical = handler(parts, host) if handler else None
     if canonical is None:
         if handler is not None:
-            raise UnsupportedVideoLink(_("This address does not point to a single video. Open the video itself and "
-                                         "copy the address from the browser's address bar or its Share button."))
+            raise UnsupportedVideoLink(
+                _(
+                    "This address does not point to a single video. Open the video itself and "
+                    "copy the address from the browser's address bar or its Share button."
+                )
+            )
         raise UnsupportedVideoLink(allowed_hosts_message())
     return canonical
 

@@ -18,8 +18,10 @@ class Broadcast(db.Model):
 
     __tablename__ = "broadcasts"
     __table_args__ = (
-        CheckConstraint("audience IN ('session', 'forum', 'edition_attendees', 'pavilion_exhibitors', "
-                        "'edition_exhibitors')", name="audience_known"),
+        CheckConstraint(
+            "audience IN ('session', 'forum', 'edition_attendees', 'pavilion_exhibitors', 'edition_exhibitors')",
+            name="audience_known",
+        ),
         # Exactly the target the audience names is set: a session's audience has its session, and so on.
         CheckConstraint("(audience = 'session') = (session_id IS NOT NULL)", name="session_audience"),
         CheckConstraint("(audience = 'forum') = (forum_id IS NOT NULL)", name="forum_audience"),
@@ -35,6 +37,7 @@ class Broadcast(db.Model):
     AUDIENCES = (EDITION_ATTENDEES, FORUM, SESSION, EDITION_EXHIBITORS, PAVILION_EXHIBITORS)
     ATTENDEE_AUDIENCES = (EDITION_ATTENDEES, FORUM, SESSION)
     CONFIRMED, ALL_ACTIVE = "confirmed", "all_active"
+
     # queued: composed, the recipients not yet listed; sending: listed, batches going out;
     # done: every recipient's messages are stored (e-mails may still be retrying).
     class Status(StrEnum):
@@ -48,8 +51,7 @@ class Broadcast(db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     audience: Mapped[str] = mapped_column(String(30))
-    session_id: Mapped[int | None] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"),
-                                                   index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"), index=True)
     forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id", ondelete="CASCADE"), index=True)
     pavilion_id: Mapped[int | None] = mapped_column(ForeignKey("pavilions.id", ondelete="CASCADE"), index=True)
     # For attendee audiences, which registrations count: "confirmed", or "all_active" (confirmed,

@@ -8,15 +8,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from expo.lib.pagination import requested_page
 from expo.broadcasts import services
 from expo.broadcasts.forms import BroadcastForm
 from expo.broadcasts.models import Broadcast
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
-from expo.permissions import can_send_broadcasts, require
+from expo.lib.pagination import requested_page
 from expo.lib.rules import show_on_form
+from expo.permissions import can_send_broadcasts, require
 
 bp = Blueprint("broadcasts", __name__, url_prefix="/editions/<slug>/organize/broadcasts")
 
@@ -35,26 +35,35 @@ def _load_and_authorise():
     return None
 
 
-
 def _broadcast(broadcast_id: int) -> Broadcast:
     return load_in_edition(Broadcast, broadcast_id)
 
 
 @bp.route("/")
 def list_broadcasts():
-    pagination = db.paginate(services.broadcasts_query(g.edition), page=requested_page(), per_page=PER_PAGE,
-                             error_out=False)
-    return render_template("broadcasts/list.html", edition=g.edition, pagination=pagination,
-                           progress=services.progress_of(list(pagination.items)))
+    pagination = db.paginate(
+        services.broadcasts_query(g.edition), page=requested_page(), per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "broadcasts/list.html",
+        edition=g.edition,
+        pagination=pagination,
+        progress=services.progress_of(list(pagination.items)),
+    )
 
 
 def _compose_form() -> BroadcastForm:
     edition = g.edition
     sessions = db.session.scalars(
-        select(ProgrammeSession).join(Forum).where(Forum.edition_id == edition.id)
-        .options(selectinload(ProgrammeSession.forum)).order_by(ProgrammeSession.starts_at, ProgrammeSession.id))
-    forums = db.session.scalars(select(Forum).where(Forum.edition_id == edition.id)
-                                .order_by(Forum.position, Forum.title))
+        select(ProgrammeSession)
+        .join(Forum)
+        .where(Forum.edition_id == edition.id)
+        .options(selectinload(ProgrammeSession.forum))
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    )
+    forums = db.session.scalars(
+        select(Forum).where(Forum.edition_id == edition.id).order_by(Forum.position, Forum.title)
+    )
     return BroadcastForm(forums=list(forums), sessions=list(sessions), pavilions=edition.pavilions)
 
 
@@ -81,13 +90,24 @@ def compose_broadcast():
 @bp.route("/<int:broadcast_id>")
 def show_broadcast(broadcast_id: int):
     broadcast = _broadcast(broadcast_id)
-    failures = db.paginate(services.failures_query(broadcast), page=requested_page(), per_page=FAILURES_PER_PAGE,
-                           error_out=False)
-    unconfirmed = db.paginate(services.unconfirmed_query(broadcast), page=requested_page("unconfirmed_page"),
-                              per_page=FAILURES_PER_PAGE, error_out=False)
-    return render_template("broadcasts/show.html", edition=g.edition, broadcast=broadcast,
-                           target=services.target_of(broadcast), progress=services.progress(broadcast),
-                           failures=failures, unconfirmed=unconfirmed)
+    failures = db.paginate(
+        services.failures_query(broadcast), page=requested_page(), per_page=FAILURES_PER_PAGE, error_out=False
+    )
+    unconfirmed = db.paginate(
+        services.unconfirmed_query(broadcast),
+        page=requested_page("unconfirmed_page"),
+        per_page=FAILURES_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "broadcasts/show.html",
+        edition=g.edition,
+        broadcast=broadcast,
+        target=services.target_of(broadcast),
+        progress=services.progress(broadcast),
+        failures=failures,
+        unconfirmed=unconfirmed,
+    )
 
 
 @bp.route("/<int:broadcast_id>/progress.json")

@@ -31,13 +31,13 @@ from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
+from expo.lib.rules import RuleBroken
+from expo.lib.urls import external_url
 from expo.notifications import delivery
 from expo.notifications.models import OutboxMessage
 from expo.notifications.notify import Notice, RenderedEmail, notify_many
 from expo.permissions import can_send_broadcasts, ensure
 from expo.registrations.models import Registration
-from expo.lib.rules import RuleBroken
-from expo.lib.urls import external_url
 
 PREPARE_TASK = "broadcasts.prepare"
 SEND_BATCH_TASK = "broadcasts.send_batch"
@@ -111,12 +111,16 @@ def _registered_for(audience: str, target_id: int, statuses: tuple[str, ...]):
     if audience == Broadcast.SESSION:
         where = Registration.session_id == target_id
     elif audience == Broadcast.FORUM:
-        where = or_(Registration.forum_id == target_id,
-                    Registration.session_id.in_(select(ProgrammeSession.id).where(ProgrammeSession.forum_id == target_id)))
+        where = or_(
+            Registration.forum_id == target_id,
+            Registration.session_id.in_(select(ProgrammeSession.id).where(ProgrammeSession.forum_id == target_id)),
+        )
     else:
         forums = select(Forum.id).where(Forum.edition_id == target_id)
-        where = or_(Registration.forum_id.in_(forums),
-                    Registration.session_id.in_(select(ProgrammeSession.id).where(ProgrammeSession.forum_id.in_(forums))))
+        where = or_(
+            Registration.forum_id.in_(forums),
+            Registration.session_id.in_(select(ProgrammeSession.id).where(ProgrammeSession.forum_id.in_(forums))),
+        )
     return select(Registration.user_id).where(where, Registration.status.in_(statuses))
 
 
@@ -145,8 +149,9 @@ def audience_query(audience: str, *, edition_id: int, target_id: int, registrant
 
 def _audience_of(broadcast: Broadcast):
     target_id = broadcast.session_id or broadcast.forum_id or broadcast.pavilion_id or broadcast.edition_id
-    return audience_query(broadcast.audience, edition_id=broadcast.edition_id, target_id=target_id,
-                          registrants=broadcast.registrants)
+    return audience_query(
+        broadcast.audience, edition_id=broadcast.edition_id, target_id=target_id, registrants=broadcast.registrants
+    )
 
 
 def _check(draft: Draft) -> tuple[str, str]:
@@ -174,12 +179,18 @@ def send_broadcast(actor: User, edition: Edition, draft: Draft) -> Broadcast:
     target = _target_of(edition, draft)
     subject, body = _check(draft)
     broadcast = Broadcast(
-        edition_id=edition.id, author_id=actor.id, audience=draft.audience,
+        edition_id=edition.id,
+        author_id=actor.id,
+        audience=draft.audience,
         session_id=target.id if draft.audience == Broadcast.SESSION else None,
         forum_id=target.id if draft.audience == Broadcast.FORUM else None,
         pavilion_id=target.id if draft.audience == Broadcast.PAVILION_EXHIBITORS else None,
-        registrants=draft.registrants, subject=subject, body=body,
-        send_email=draft.send_email, send_in_app=draft.send_in_app, status=Broadcast.Status.QUEUED,
+        registrants=draft.registrants,
+        subject=subject,
+        body=body,
+        send_email=draft.send_email,
+        send_in_app=draft.send_in_app,
+        status=Broadcast.Status.QUEUED,
     )
     db.session.add(broadcast)
     db.session.flush()
@@ -195,11 +206,14 @@ def _insert(model):
 
 
 def _unprepared_batches(broadcast_id: int) -> list[int]:
-    return list(db.session.scalars(
-        select(BroadcastRecipient.batch_number).distinct()
-        .where(BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.prepared_at.is_(None))
-        .order_by(BroadcastRecipient.batch_number)
-    ))
+    return list(
+        db.session.scalars(
+            select(BroadcastRecipient.batch_number)
+            .distinct()
+            .where(BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.prepared_at.is_(None))
+            .order_by(BroadcastRecipient.batch_number)
+        )
+    )
 
 
 def prepare_broadcast(broadcast_id: int) -> int:
@@ -214,22 +228,28 @@ def prepare_broadcast(broadcast_id: int) -> int:
     if broadcast.status == Broadcast.Status.QUEUED:
         people = _audience_of(broadcast).subquery()
         numbered = select(
-            literal(broadcast.id, Integer), people.c.id,
+            literal(broadcast.id, Integer),
+            people.c.id,
             # Integer division on both databases: people 0..499 are batch 0, and so on.
-            (func.row_number().over(order_by=people.c.id) - literal_column("1")).self_group().op("/")(
-                literal_column(str(int(BATCH_SIZE)))),
+            (func.row_number().over(order_by=people.c.id) - literal_column("1"))
+            .self_group()
+            .op("/")(literal_column(str(int(BATCH_SIZE)))),
         ).where(true())  # SQLite needs a WHERE to read "INSERT ... SELECT ... ON CONFLICT" right
         db.session.execute(
             _insert(BroadcastRecipient)
             .from_select(["broadcast_id", "user_id", "batch_number"], numbered)
             .on_conflict_do_nothing()
         )
-        total = db.session.scalar(
-            select(func.count()).where(BroadcastRecipient.broadcast_id == broadcast.id)) or 0
+        total = db.session.scalar(select(func.count()).where(BroadcastRecipient.broadcast_id == broadcast.id)) or 0
         db.session.execute(
-            update(Broadcast).where(Broadcast.id == broadcast.id, Broadcast.status == Broadcast.Status.QUEUED)
-            .values(status=Broadcast.Status.SENDING if total else Broadcast.Status.DONE, recipients_total=total,
-                    batches_total=math.ceil(total / BATCH_SIZE), completed_at=None if total else utcnow())
+            update(Broadcast)
+            .where(Broadcast.id == broadcast.id, Broadcast.status == Broadcast.Status.QUEUED)
+            .values(
+                status=Broadcast.Status.SENDING if total else Broadcast.Status.DONE,
+                recipients_total=total,
+                batches_total=math.ceil(total / BATCH_SIZE),
+                completed_at=None if total else utcnow(),
+            )
             .execution_options(synchronize_session=False)
         )
     batches = _unprepared_batches(broadcast.id)
@@ -242,14 +262,22 @@ def prepare_broadcast(broadcast_id: int) -> int:
 def _audience_line(broadcast: Broadcast, target: Target, edition: Edition) -> str:
     """Why the person receives it, in the e-mail's footer (called inside the recipient's locale)."""
     if broadcast.audience in (Broadcast.SESSION, Broadcast.FORUM):
-        return _("The organizers of %(title)s (%(edition)s) sent this message to its participants.",
-                 title=target.title, edition=edition.name)
+        return _(
+            "The organizers of %(title)s (%(edition)s) sent this message to its participants.",
+            title=target.title,
+            edition=edition.name,
+        )
     if broadcast.audience == Broadcast.EDITION_ATTENDEES:
-        return _("The organizers of %(edition)s sent this message to everyone registered for its programme.",
-                 edition=edition.name)
+        return _(
+            "The organizers of %(edition)s sent this message to everyone registered for its programme.",
+            edition=edition.name,
+        )
     if broadcast.audience == Broadcast.PAVILION_EXHIBITORS:
-        return _("The organizers of %(edition)s sent this message to the exhibitors of %(pavilion)s.",
-                 edition=edition.name, pavilion=target.name)
+        return _(
+            "The organizers of %(edition)s sent this message to the exhibitors of %(pavilion)s.",
+            edition=edition.name,
+            pavilion=target.name,
+        )
     return _("The organizers of %(edition)s sent this message to its exhibitors.", edition=edition.name)
 
 
@@ -268,8 +296,12 @@ class _Renderer:
         if language not in self._by_language:
             placeholder = type("Recipient", (), {"name": NAME_PLACEHOLDER})()
             with force_locale(language):
-                context = {"user": placeholder, "broadcast": self.broadcast, "settings_url": self.settings_url,
-                           "audience_line": _audience_line(self.broadcast, self.target, self.edition)}
+                context = {
+                    "user": placeholder,
+                    "broadcast": self.broadcast,
+                    "settings_url": self.settings_url,
+                    "audience_line": _audience_line(self.broadcast, self.target, self.edition),
+                }
                 subject = self.broadcast.subject
                 self._by_language[language] = RenderedEmail(
                     subject=subject,
@@ -298,8 +330,9 @@ class BatchOutcome:
 
 
 def _batch_people(broadcast_id: int, batch_number: int):
-    return select(BroadcastRecipient.user_id).where(BroadcastRecipient.broadcast_id == broadcast_id,
-                                                    BroadcastRecipient.batch_number == batch_number)
+    return select(BroadcastRecipient.user_id).where(
+        BroadcastRecipient.broadcast_id == broadcast_id, BroadcastRecipient.batch_number == batch_number
+    )
 
 
 def store_batch(broadcast: Broadcast, batch_number: int) -> int:
@@ -309,37 +342,50 @@ def store_batch(broadcast: Broadcast, batch_number: int) -> int:
     the same moment waits on those rows, then finds nobody left to serve.
     """
     now = utcnow()
-    claimed = list(db.session.scalars(
-        update(BroadcastRecipient)
-        .where(BroadcastRecipient.broadcast_id == broadcast.id, BroadcastRecipient.batch_number == batch_number,
-               BroadcastRecipient.prepared_at.is_(None))
-        .values(prepared_at=now)
-        .returning(BroadcastRecipient.user_id)
-        .execution_options(synchronize_session=False)
-    ))
+    claimed = list(
+        db.session.scalars(
+            update(BroadcastRecipient)
+            .where(
+                BroadcastRecipient.broadcast_id == broadcast.id,
+                BroadcastRecipient.batch_number == batch_number,
+                BroadcastRecipient.prepared_at.is_(None),
+            )
+            .values(prepared_at=now)
+            .returning(BroadcastRecipient.user_id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if claimed:
         renderer = _Renderer(broadcast)
         people = db.session.execute(
             select(User.id, User.email, User.name, User.language).where(User.id.in_(claimed)).order_by(User.id)
         ).all()
         notices = [
-            Notice(user_id=person.id, address=person.email, dedupe_key=broadcast.dedupe_key(person.id),
-                   title=broadcast.subject, body=broadcast.body,
-                   email=renderer.email_for(person.name, person.language) if broadcast.send_email else None)
+            Notice(
+                user_id=person.id,
+                address=person.email,
+                dedupe_key=broadcast.dedupe_key(person.id),
+                title=broadcast.subject,
+                body=broadcast.body,
+                email=renderer.email_for(person.name, person.language) if broadcast.send_email else None,
+            )
             for person in people
         ]
-        stored = notify_many(KIND, notices, batch=broadcast.batch_key, in_app=broadcast.send_in_app,
-                             email=broadcast.send_email)
+        stored = notify_many(
+            KIND, notices, batch=broadcast.batch_key, in_app=broadcast.send_in_app, email=broadcast.send_email
+        )
         db.session.execute(
-            update(Broadcast).where(Broadcast.id == broadcast.id)
-            .values(in_app_count=Broadcast.in_app_count + stored.in_app,
-                    email_count=Broadcast.email_count + stored.emails)
+            update(Broadcast)
+            .where(Broadcast.id == broadcast.id)
+            .values(
+                in_app_count=Broadcast.in_app_count + stored.in_app, email_count=Broadcast.email_count + stored.emails
+            )
             .execution_options(synchronize_session=False)
         )
-    unserved = exists().where(BroadcastRecipient.broadcast_id == broadcast.id,
-                              BroadcastRecipient.prepared_at.is_(None))
+    unserved = exists().where(BroadcastRecipient.broadcast_id == broadcast.id, BroadcastRecipient.prepared_at.is_(None))
     db.session.execute(
-        update(Broadcast).where(Broadcast.id == broadcast.id, Broadcast.status == Broadcast.Status.SENDING, ~unserved)
+        update(Broadcast)
+        .where(Broadcast.id == broadcast.id, Broadcast.status == Broadcast.Status.SENDING, ~unserved)
         .values(status=Broadcast.Status.DONE, completed_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -356,20 +402,33 @@ def send_batch(broadcast_id: int, batch_number: int) -> BatchOutcome:
     outcome.stored = store_batch(broadcast, batch_number)
     if not broadcast.send_email:
         return outcome
-    in_batch = and_(OutboxMessage.batch == broadcast.batch_key,
-                    OutboxMessage.user_id.in_(_batch_people(broadcast_id, batch_number)))
-    delivery.reclaim_abandoned(list(db.session.scalars(
-        select(OutboxMessage.id).where(in_batch, OutboxMessage.status == OutboxMessage.Status.SENDING))))
+    in_batch = and_(
+        OutboxMessage.batch == broadcast.batch_key, OutboxMessage.user_id.in_(_batch_people(broadcast_id, batch_number))
+    )
+    delivery.reclaim_abandoned(
+        list(
+            db.session.scalars(
+                select(OutboxMessage.id).where(in_batch, OutboxMessage.status == OutboxMessage.Status.SENDING)
+            )
+        )
+    )
     db.session.commit()
-    waiting = list(db.session.scalars(
-        select(OutboxMessage.id).where(in_batch, OutboxMessage.status == OutboxMessage.Status.PENDING,
-                                       OutboxMessage.next_attempt_at.is_(None))
-        .order_by(OutboxMessage.id)))
+    waiting = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                in_batch, OutboxMessage.status == OutboxMessage.Status.PENDING, OutboxMessage.next_attempt_at.is_(None)
+            )
+            .order_by(OutboxMessage.id)
+        )
+    )
     db.session.commit()  # no transaction stays open while SMTP talks
     run = delivery.deliver_messages(waiting)
     outcome.sent, outcome.failed, outcome.retrying = run.sent, run.failed, run.retrying
-    outcome.held_elsewhere = db.session.scalar(
-        select(func.count()).where(in_batch, OutboxMessage.status == OutboxMessage.Status.SENDING)) or 0
+    outcome.held_elsewhere = (
+        db.session.scalar(select(func.count()).where(in_batch, OutboxMessage.status == OutboxMessage.Status.SENDING))
+        or 0
+    )
     db.session.commit()
     return outcome
 
@@ -381,7 +440,8 @@ def requeue_stalled_broadcasts(now: datetime | None = None) -> int:
     stalled = db.session.execute(
         select(Broadcast.id, Broadcast.status)
         .where(Broadcast.status != Broadcast.Status.DONE, Broadcast.created_at < stalled_before)
-        .order_by(Broadcast.id).limit(100)
+        .order_by(Broadcast.id)
+        .limit(100)
     ).all()
     for broadcast_id, status in stalled:
         if status == Broadcast.Status.QUEUED:
@@ -416,9 +476,17 @@ class Progress:
         return max(self.recipients - self.emails, 0) if self.status == Broadcast.Status.DONE else 0
 
     def as_json(self) -> dict:
-        return {"status": self.status, "finished": self.finished, "recipients": self.recipients,
-                "in_app": self.in_app, "emails": self.emails, "queued": self.queued, "sent": self.sent,
-                "unconfirmed": self.unconfirmed, "failed": self.failed}
+        return {
+            "status": self.status,
+            "finished": self.finished,
+            "recipients": self.recipients,
+            "in_app": self.in_app,
+            "emails": self.emails,
+            "queued": self.queued,
+            "sent": self.sent,
+            "unconfirmed": self.unconfirmed,
+            "failed": self.failed,
+        }
 
 
 def _add_counts(progress: Progress, status: str, count: int) -> None:
@@ -438,8 +506,12 @@ def progress_of(broadcasts: list[Broadcast]) -> dict[int, Progress]:
     by_key = {}
     result = {}
     for broadcast in broadcasts:
-        result[broadcast.id] = Progress(status=broadcast.status, recipients=broadcast.recipients_total,
-                                        in_app=broadcast.in_app_count, emails=broadcast.email_count)
+        result[broadcast.id] = Progress(
+            status=broadcast.status,
+            recipients=broadcast.recipients_total,
+            in_app=broadcast.in_app_count,
+            emails=broadcast.email_count,
+        )
         by_key[broadcast.batch_key] = result[broadcast.id]
     if by_key:
         rows = db.session.execute(
@@ -468,7 +540,8 @@ def broadcasts_query(edition: Edition, *, session: ProgrammeSession | None = Non
 def failures_query(broadcast: Broadcast):
     """The e-mails that failed for good, with whom they were for and the server's reason."""
     return (
-        select(OutboxMessage).options(selectinload(OutboxMessage.user))
+        select(OutboxMessage)
+        .options(selectinload(OutboxMessage.user))
         .where(OutboxMessage.batch == broadcast.batch_key, OutboxMessage.status == OutboxMessage.Status.FAILED)
         .order_by(OutboxMessage.id)
     )
@@ -476,7 +549,8 @@ def failures_query(broadcast: Broadcast):
 
 def unconfirmed_query(broadcast: Broadcast):
     return (
-        select(OutboxMessage).options(selectinload(OutboxMessage.user))
+        select(OutboxMessage)
+        .options(selectinload(OutboxMessage.user))
         .where(OutboxMessage.batch == broadcast.batch_key, OutboxMessage.status == OutboxMessage.Status.HANDED_OVER)
         .order_by(OutboxMessage.id)
     )

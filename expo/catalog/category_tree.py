@@ -16,46 +16,70 @@ def N_(message: str) -> str:
 
 # (slug, name, children); order is the order pages list them in.
 DEFAULT_CATEGORIES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    ("medical-supplies", N_("Medical supplies"), (
-        ("protective-equipment", N_("Protective equipment")),
-        ("masks-respirators", N_("Masks and respirators")),
-        ("diagnostics", N_("Diagnostics and testing")),
-        ("medical-devices", N_("Medical devices")),
-        ("medical-vehicles", N_("Medical vehicles")),
-        ("disinfection-hygiene", N_("Disinfection and hygiene")),
-        ("pharmaceuticals", N_("Pharmaceuticals")),
-        ("dental-supplies", N_("Dental supplies")),
-    )),
-    ("traditional-medicine", N_("Traditional medicine"), (
-        ("herbal-medicine", N_("Herbal medicine")),
-        ("health-supplements", N_("Health supplements")),
-        ("wellness-devices", N_("Wellness and massage devices")),
-    )),
-    ("food-agriculture", N_("Food and agriculture"), (
-        ("coffee-tea", N_("Coffee and tea")),
-        ("tropical-fruit", N_("Tropical fruit")),
-        ("rice-grains", N_("Rice and grains")),
-        ("spices-condiments", N_("Spices and condiments")),
-        ("seafood", N_("Seafood")),
-        ("processed-food", N_("Processed food and snacks")),
-    )),
-    ("materials", N_("Materials"), (
-        ("paper-pulp", N_("Paper and pulp")),
-        ("steel-metals", N_("Steel and metals")),
-        ("rubber-plastics", N_("Rubber and plastics")),
-        ("textiles", N_("Textiles and non-wovens")),
-        ("chemicals", N_("Chemicals")),
-    )),
-    ("machinery", N_("Machinery and equipment"), (
-        ("production-machinery", N_("Production machinery")),
-        ("agricultural-machinery", N_("Agricultural machinery")),
-        ("electrical-equipment", N_("Electrical equipment")),
-    )),
-    ("services", N_("Services"), (
-        ("logistics", N_("Logistics and freight")),
-        ("health-tourism", N_("Health tourism")),
-        ("training-consulting", N_("Training and consulting")),
-    )),
+    (
+        "medical-supplies",
+        N_("Medical supplies"),
+        (
+            ("protective-equipment", N_("Protective equipment")),
+            ("masks-respirators", N_("Masks and respirators")),
+            ("diagnostics", N_("Diagnostics and testing")),
+            ("medical-devices", N_("Medical devices")),
+            ("medical-vehicles", N_("Medical vehicles")),
+            ("disinfection-hygiene", N_("Disinfection and hygiene")),
+            ("pharmaceuticals", N_("Pharmaceuticals")),
+            ("dental-supplies", N_("Dental supplies")),
+        ),
+    ),
+    (
+        "traditional-medicine",
+        N_("Traditional medicine"),
+        (
+            ("herbal-medicine", N_("Herbal medicine")),
+            ("health-supplements", N_("Health supplements")),
+            ("wellness-devices", N_("Wellness and massage devices")),
+        ),
+    ),
+    (
+        "food-agriculture",
+        N_("Food and agriculture"),
+        (
+            ("coffee-tea", N_("Coffee and tea")),
+            ("tropical-fruit", N_("Tropical fruit")),
+            ("rice-grains", N_("Rice and grains")),
+            ("spices-condiments", N_("Spices and condiments")),
+            ("seafood", N_("Seafood")),
+            ("processed-food", N_("Processed food and snacks")),
+        ),
+    ),
+    (
+        "materials",
+        N_("Materials"),
+        (
+            ("paper-pulp", N_("Paper and pulp")),
+            ("steel-metals", N_("Steel and metals")),
+            ("rubber-plastics", N_("Rubber and plastics")),
+            ("textiles", N_("Textiles and non-wovens")),
+            ("chemicals", N_("Chemicals")),
+        ),
+    ),
+    (
+        "machinery",
+        N_("Machinery and equipment"),
+        (
+            ("production-machinery", N_("Production machinery")),
+            ("agricultural-machinery", N_("Agricultural machinery")),
+            ("electrical-equipment", N_("Electrical equipment")),
+        ),
+    ),
+    (
+        "services",
+        N_("Services"),
+        (
+            ("logistics", N_("Logistics and freight")),
+            ("health-tourism", N_("Health tourism")),
+            ("training-consulting", N_("Training and consulting")),
+        ),
+    ),
 )
 
 
@@ -97,11 +121,14 @@ def seed_categories(connection) -> int:
             continue
         parent_id = existing.get(row["parent"]) if row["parent"] else None
         connection.execute(
-            text("INSERT INTO product_categories (slug, name, parent_id, position) "
-                 "VALUES (:slug, :name, :parent_id, :position)"),
+            text(
+                "INSERT INTO product_categories (slug, name, parent_id, position) "
+                "VALUES (:slug, :name, :parent_id, :position)"
+            ),
             {"slug": row["slug"], "name": row["name"], "parent_id": parent_id, "position": row["position"]},
         )
         existing[row["slug"]] = connection.execute(
-            text("SELECT id FROM product_categories WHERE slug = :slug"), {"slug": row["slug"]}).scalar_one()
+            text("SELECT id FROM product_categories WHERE slug = :slug"), {"slug": row["slug"]}
+        ).scalar_one()
         added += 1
     return added

@@ -25,8 +25,10 @@ def category_choices(tree: list[ProductCategory]) -> list[SelectChoice]:
     choices = [SelectChoice("", str(_l("— No category —")))]
     for parent in tree:
         if parent.children:
-            choices += [SelectChoice(str(child.id), category_label(child), optgroup=category_label(parent))
-                        for child in parent.children]
+            choices += [
+                SelectChoice(str(child.id), category_label(child), optgroup=category_label(parent))
+                for child in parent.children
+            ]
         else:
             choices.append(SelectChoice(str(parent.id), category_label(parent)))
     return choices
@@ -40,28 +42,51 @@ def _parsed(parse, text: str | None):
 
 
 class ProductForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
-                       description=_l("What buyers search for, for example “KN95 respirator, 5-layer”."))
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
+        description=_l("What buyers search for, for example “KN95 respirator, 5-layer”."),
+    )
     category = SelectField(_l("Category"), validate_choice=True)
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=MAX_MARKDOWN_LENGTH)], render_kw={"rows": 8},
-        description=_l("Markdown: **bold**, *italic*, lists starting with “-”, links as [text](https://…)."))
+        _l("Description"),
+        validators=[Optional(), Length(max=MAX_MARKDOWN_LENGTH)],
+        render_kw={"rows": 8},
+        description=_l("Markdown: **bold**, *italic*, lists starting with “-”, links as [text](https://…)."),
+    )
     specifications = TextAreaField(
-        _l("Specifications"), render_kw={"rows": 6, "placeholder": _l("Material: Non-woven polypropylene\n"
-                                                                      "Colour: Blue\nSize: 17.5 × 9.5 cm")},
-        description=_l("One per line, as “Name: value”. Buyers see them as a table, in this order."))
-    min_order_quantity = StringField(_l("Minimum order quantity"), render_kw={"inputmode": "numeric"},
-                                     description=_l("Optional. A whole number, for example 200."))
+        _l("Specifications"),
+        render_kw={
+            "rows": 6,
+            "placeholder": _l("Material: Non-woven polypropylene\nColour: Blue\nSize: 17.5 × 9.5 cm"),
+        },
+        description=_l("One per line, as “Name: value”. Buyers see them as a table, in this order."),
+    )
+    min_order_quantity = StringField(
+        _l("Minimum order quantity"),
+        render_kw={"inputmode": "numeric"},
+        description=_l("Optional. A whole number, for example 200."),
+    )
     order_unit = SelectField(_l("Unit"), default=values.DEFAULT_UNIT)
-    order_unit_other = StringField(_l("Other unit"), validators=[Length(max=values.MAX_UNIT_LENGTH)],
-                                   description=_l("Only when the unit is “other…”, for example “drum”."))
-    price_min = StringField(_l("Lowest price per unit"), render_kw={"inputmode": "decimal"},
-                            description=_l("Optional, for example 2.50."))
-    price_max = StringField(_l("Highest price per unit"), render_kw={"inputmode": "decimal"},
-                            description=_l("Optional; the same as the lowest for a single price."))
+    order_unit_other = StringField(
+        _l("Other unit"),
+        validators=[Length(max=values.MAX_UNIT_LENGTH)],
+        description=_l("Only when the unit is “other…”, for example “drum”."),
+    )
+    price_min = StringField(
+        _l("Lowest price per unit"), render_kw={"inputmode": "decimal"}, description=_l("Optional, for example 2.50.")
+    )
+    price_max = StringField(
+        _l("Highest price per unit"),
+        render_kw={"inputmode": "decimal"},
+        description=_l("Optional; the same as the lowest for a single price."),
+    )
     currency = SelectField(_l("Currency"), default=values.DEFAULT_CURRENCY)
-    hs_code = StringField(_l("HS code"), validators=[Length(max=20)],
-                          description=_l("Optional. 6 to 10 digits; dots and spaces are fine, for example 4015.19."))
+    hs_code = StringField(
+        _l("HS code"),
+        validators=[Length(max=20)],
+        description=_l("Optional. 6 to 10 digits; dots and spaces are fine, for example 4015.19."),
+    )
     availability = RadioField(_l("Availability"), default=Product.Availability.IN_STOCK)
     submit = SubmitField(_l("Save product"))
 
@@ -131,17 +156,29 @@ class ProductForm(Form):
 
 class ImageUploadForm(Form):
     images = MultipleFileField(
-        _l("Pictures"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
-        description=_l("JPEG, PNG or WebP, at most 5 MB each; up to %(max)s per product. The first is the main "
-                       "picture.", max=MAX_IMAGES_PER_PRODUCT))
-    alt_text = StringField(_l("What the pictures show"), validators=[Length(max=MAX_ALT_TEXT_LENGTH)],
-                           description=_l("Optional. Read aloud to buyers who cannot see them, for example "
-                                          "“Box of 50 blue nitrile gloves”. You can change it for each picture."))
+        _l("Pictures"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+        description=_l(
+            "JPEG, PNG or WebP, at most 5 MB each; up to %(max)s per product. The first is the main picture.",
+            max=MAX_IMAGES_PER_PRODUCT,
+        ),
+    )
+    alt_text = StringField(
+        _l("What the pictures show"),
+        validators=[Length(max=MAX_ALT_TEXT_LENGTH)],
+        description=_l(
+            "Optional. Read aloud to buyers who cannot see them, for example "
+            "“Box of 50 blue nitrile gloves”. You can change it for each picture."
+        ),
+    )
     submit = SubmitField(_l("Upload"))
 
     def uploads(self) -> list[Upload]:
-        return [Upload(filename=item.filename, stream=item.stream) for item in (self.images.data or [])
-                if item and getattr(item, "filename", "")]
+        return [
+            Upload(filename=item.filename, stream=item.stream)
+            for item in (self.images.data or [])
+            if item and getattr(item, "filename", "")
+        ]
 
 
 class AltTextForm(Form):
@@ -150,13 +187,18 @@ class AltTextForm(Form):
 
 
 class ImportForm(Form):
-    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose the file to import."))],
-                     render_kw={"accept": ".csv,.xlsx,text/csv,"
-                                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    file = FileField(
+        _l("CSV or XLSX file"),
+        validators=[FileRequired(_l("Choose the file to import."))],
+        render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    )
     legacy_encoding = SelectField(
         _l("Encoding of a CSV file that is not UTF-8"),
         choices=[(code, label) for code, label in LEGACY_ENCODINGS.items()],
-        description=_l("CSV files are read as UTF-8 (with or without a byte-order mark). A file Excel saved as "
-                       "plain “CSV” on Windows is in your Windows language's code page instead: choose that "
-                       "language here. “CSV UTF-8” and XLSX files need no choice."))
+        description=_l(
+            "CSV files are read as UTF-8 (with or without a byte-order mark). A file Excel saved as "
+            "plain “CSV” on Windows is in your Windows language's code page instead: choose that "
+            "language here. “CSV UTF-8” and XLSX files need no choice."
+        ),
+    )
     submit = SubmitField(_l("Import"))

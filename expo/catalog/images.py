@@ -14,15 +14,15 @@ from flask_babel import gettext as _
 from PIL import Image
 from sqlalchemy import func, select, update
 
-from expo.lib.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.background import enqueue_after_commit
 from expo.catalog.models import Product, ProductImage
 from expo.catalog.services import CatalogError
 from expo.extensions import db
-from expo.transactions import end_read_transaction
+from expo.lib.ordering import moved
 from expo.permissions import can_edit_booth, ensure
+from expo.transactions import end_read_transaction
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +76,13 @@ def prepare_product_images(files: list[Upload]) -> list[Upload]:
     product can hold are refused before any is decoded.
     """
     if len(files) > MAX_IMAGES_PER_PRODUCT:
-        raise TooManyImages(_("A product has at most %(max)s pictures; you chose %(chosen)s.",
-                              max=MAX_IMAGES_PER_PRODUCT, chosen=len(files)))
+        raise TooManyImages(
+            _(
+                "A product has at most %(max)s pictures; you chose %(chosen)s.",
+                max=MAX_IMAGES_PER_PRODUCT,
+                chosen=len(files),
+            )
+        )
     prepared = []
     for upload in files:
         try:
@@ -102,18 +107,26 @@ def add_product_images(actor: User, product: Product, files: list[Upload], alt_t
         raise CatalogError(_("The description has at most %(max)s characters.", max=MAX_ALT_TEXT_LENGTH), "alt_text")
     _lock_product(product)
     count, last = db.session.execute(
-        select(func.count(ProductImage.id), func.max(ProductImage.position))
-        .where(ProductImage.product_id == product.id)
+        select(func.count(ProductImage.id), func.max(ProductImage.position)).where(
+            ProductImage.product_id == product.id
+        )
     ).one()
     room = MAX_IMAGES_PER_PRODUCT - count
     if len(files) > room:
         if room <= 0:
-            message = _("This product already has %(max)s pictures, the most it can have. Delete one to add another.",
-                        max=MAX_IMAGES_PER_PRODUCT)
+            message = _(
+                "This product already has %(max)s pictures, the most it can have. Delete one to add another.",
+                max=MAX_IMAGES_PER_PRODUCT,
+            )
         else:
-            message = _("A product has at most %(max)s pictures. This one has %(count)s, so you can add %(room)s "
-                        "more; you chose %(chosen)s.", max=MAX_IMAGES_PER_PRODUCT, count=count, room=room,
-                        chosen=len(files))
+            message = _(
+                "A product has at most %(max)s pictures. This one has %(count)s, so you can add %(room)s "
+                "more; you chose %(chosen)s.",
+                max=MAX_IMAGES_PER_PRODUCT,
+                count=count,
+                room=room,
+                chosen=len(files),
+            )
         raise TooManyImages(message)
     stored: list[str] = []
     try:
@@ -131,8 +144,14 @@ def add_product_images(actor: User, product: Product, files: list[Upload], alt_t
     for offset, (upload, relative) in enumerate(zip(files, stored)):
         prepared = upload.stream if isinstance(upload.stream, uploads.PreparedImage) else None
         width, height = (prepared.width, prepared.height) if prepared else _image_size(relative)
-        image = ProductImage(product_id=product.id, path=relative, width=width, height=height, alt_text=alt_text,
-                             position=position + offset)
+        image = ProductImage(
+            product_id=product.id,
+            path=relative,
+            width=width,
+            height=height,
+            alt_text=alt_text,
+            position=position + offset,
+        )
         db.session.add(image)
         images.append(image)
     db.session.flush()
@@ -172,7 +191,8 @@ def delete_product_image(actor: User, image: ProductImage) -> None:
     # Locked and read afresh: a thumbnail the worker committed a moment ago is deleted too, and a
     # worker that comes later finds the row gone and removes its own file.
     thumbnail_path = db.session.scalar(
-        select(ProductImage.thumbnail_path).where(ProductImage.id == image.id).with_for_update())
+        select(ProductImage.thumbnail_path).where(ProductImage.id == image.id).with_for_update()
+    )
     path = image.path
     product.images.remove(image)
     db.session.flush()
@@ -184,7 +204,6 @@ def delete_product_image(actor: User, image: ProductImage) -> None:
 
 
 # --- thumbnails (the worker) ------------------------------------------------------------------------
-
 
 
 def make_product_thumbnail(image_id: int) -> str | None:
@@ -206,8 +225,10 @@ def make_product_thumbnail(image_id: int) -> str | None:
         log.warning("no thumbnail for product image %s: cannot read %s", image_id, path, exc_info=True)
         return None
     claimed = db.session.execute(
-        update(ProductImage).where(ProductImage.id == image_id, ProductImage.thumbnail_path.is_(None))
-        .values(thumbnail_path=relative).execution_options(synchronize_session=False)
+        update(ProductImage)
+        .where(ProductImage.id == image_id, ProductImage.thumbnail_path.is_(None))
+        .values(thumbnail_path=relative)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
         uploads.delete_stored(relative)

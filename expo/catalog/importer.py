@@ -29,7 +29,9 @@ from typing import NamedTuple
 
 from babel.numbers import format_decimal
 from defusedxml import DefusedXmlException
-from flask_babel import force_locale, get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -39,15 +41,23 @@ from expo.accounts.models import User
 from expo.booths.models import Booth
 from expo.catalog import values
 from expo.catalog.models import Product, ProductCategory
-from expo.catalog.services import (MAX_NAME_LENGTH, ProductData, apply_product_data, flush_catalogue, lock_booth,
-                                   next_position, product_problems, unique_slug)
+from expo.catalog.services import (
+    MAX_NAME_LENGTH,
+    ProductData,
+    apply_product_data,
+    flush_catalogue,
+    lock_booth,
+    next_position,
+    product_problems,
+    unique_slug,
+)
 from expo.content_languages import DEFAULT_SOURCE_LANGUAGE, content_languages, language_name
 from expo.exhibitors.services import company_slug
 from expo.extensions import db
 from expo.i18n import LANGUAGES
-from expo.permissions import can_edit_booth, ensure
 from expo.lib.rules import RuleBroken
 from expo.lib.text import MAX_MARKDOWN_LENGTH, render_markdown
+from expo.permissions import can_edit_booth, ensure
 from expo.uploads import describe_size
 
 MAX_ROWS = 5000
@@ -66,8 +76,19 @@ SHEET_NAME = "Products"
 
 # The columns, in the templates' order. The names are the same in every language, so a file
 # filled in by a Chinese team imports for a Thai colleague.
-COLUMNS = ("name", "category", "description", "min_order", "unit", "price_min", "price_max", "currency",
-           "hs_code", "availability", "specifications")
+COLUMNS = (
+    "name",
+    "category",
+    "description",
+    "min_order",
+    "unit",
+    "price_min",
+    "price_max",
+    "currency",
+    "hs_code",
+    "availability",
+    "specifications",
+)
 REQUIRED_COLUMNS = ("name",)
 # The language the plain columns (name, description, specifications) are written in; English when
 # the column or the cell is empty. A product already in the catalogue keeps its language.
@@ -76,32 +97,53 @@ SOURCE_LANGUAGE_COLUMN = "source_language"
 TRANSLATED_COLUMNS = ("name", "description", "specifications")
 LANGUAGE_COLUMN = re.compile(r"^(name|description|specifications)_([a-z]{2,3}(?:_[a-z0-9]+)?)$")
 COLUMN_ALIASES = {
-    "product": "name", "product_name": "name", "min_order_quantity": "min_order", "moq": "min_order",
-    "minimum_order": "min_order", "order_unit": "unit", "min_price": "price_min", "max_price": "price_max",
-    "hs": "hs_code", "hscode": "hs_code", "specs": "specifications",
+    "product": "name",
+    "product_name": "name",
+    "min_order_quantity": "min_order",
+    "moq": "min_order",
+    "minimum_order": "min_order",
+    "order_unit": "unit",
+    "min_price": "price_min",
+    "max_price": "price_max",
+    "hs": "hs_code",
+    "hscode": "hs_code",
+    "specs": "specifications",
 }
 # Which ProductData field each column fills, so the rules' reasons land on the right cell.
-FIELD_COLUMNS = {"name": "name", "category_id": "category", "description": "description",
-                 "specifications": "specifications", "min_order_quantity": "min_order", "order_unit": "unit",
-                 "price_min": "price_min", "price_max": "price_max", "currency": "currency",
-                 "hs_code": "hs_code", "availability": "availability"}
+FIELD_COLUMNS = {
+    "name": "name",
+    "category_id": "category",
+    "description": "description",
+    "specifications": "specifications",
+    "min_order_quantity": "min_order",
+    "order_unit": "unit",
+    "price_min": "price_min",
+    "price_max": "price_max",
+    "currency": "currency",
+    "hs_code": "hs_code",
+    "availability": "availability",
+}
 
 COLUMN_HELP = {
     "name": _l("Required. The product's name; a row whose name matches a product of your booth updates it."),
     "category": _l("The category's short name (for example masks-respirators) or its name as listed below."),
     "description": _l("Plain text or Markdown."),
     "min_order": _l("A whole number, for example 200."),
-    "unit": _l("piece, pair, set, dozen, box, carton, pack, bag, bottle, roll, pallet, kg, tonne, litre, metre, "
-               "square metre, 20-foot container, 40-foot container, or a unit of your own."),
+    "unit": _l(
+        "piece, pair, set, dozen, box, carton, pack, bag, bottle, roll, pallet, kg, tonne, litre, metre, "
+        "square metre, 20-foot container, 40-foot container, or a unit of your own."
+    ),
     "price_min": _l("Lowest indicative price per unit, for example 2.50."),
     "price_max": _l("Highest indicative price per unit, at least the lowest."),
     "currency": _l("ISO 4217 code such as USD, CNY, THB or VND; USD when empty."),
     "hs_code": _l("6 to 10 digits; dots and spaces are fine (4015.19)."),
     "availability": _l("in_stock, made_to_order, pre_order or out_of_stock; in stock when empty."),
     "specifications": _l("Name: value pairs separated by semicolons, for example “Material: Nitrile; Size: S, M, L”."),
-    SOURCE_LANGUAGE_COLUMN: _l("The language of the name, description and specifications columns, as a code: "
-                               "%(codes)s. English (en) when empty. A product already in your catalogue keeps "
-                               "its language (change it on the product's translations page)."),
+    SOURCE_LANGUAGE_COLUMN: _l(
+        "The language of the name, description and specifications columns, as a code: "
+        "%(codes)s. English (en) when empty. A product already in your catalogue keeps "
+        "its language (change it on the product's translations page)."
+    ),
 }
 LANGUAGE_COLUMN_HELP = {
     "name": _l("The name in %(language)s."),
@@ -114,8 +156,11 @@ def template_columns() -> tuple[str, ...]:
     """Every column a file may have, in the templates' order: the product's own columns, its language,
     then the name, description and specifications in each other shipped language."""
     others = [code for code in content_languages() if code != DEFAULT_SOURCE_LANGUAGE]
-    return (*COLUMNS, SOURCE_LANGUAGE_COLUMN,
-            *(f"{field_name}_{code}" for code in others for field_name in TRANSLATED_COLUMNS))
+    return (
+        *COLUMNS,
+        SOURCE_LANGUAGE_COLUMN,
+        *(f"{field_name}_{code}" for code in others for field_name in TRANSLATED_COLUMNS),
+    )
 
 
 def column_help(column: str) -> str:
@@ -228,11 +273,19 @@ def _unreadable_xlsx(error: Exception) -> ImportRefused:
     if _declares_xml_entities(error):
         # Entity declarations expand a few bytes into gigabytes ("billion laughs"); no spreadsheet
         # program writes them, so the file is refused whatever they say.
-        return ImportRefused(_("This XLSX file declares XML entities, which spreadsheet programs never write, so it "
-                               "is refused. Open it in your spreadsheet program and save it again, or save it as "
-                               "CSV."))
-    return ImportRefused(_("This XLSX file cannot be read; it may be damaged. Open it in your spreadsheet "
-                           "program and save it again, or save it as CSV."))
+        return ImportRefused(
+            _(
+                "This XLSX file declares XML entities, which spreadsheet programs never write, so it "
+                "is refused. Open it in your spreadsheet program and save it again, or save it as "
+                "CSV."
+            )
+        )
+    return ImportRefused(
+        _(
+            "This XLSX file cannot be read; it may be damaged. Open it in your spreadsheet "
+            "program and save it again, or save it as CSV."
+        )
+    )
 
 
 def _rows_of_xlsx(data: bytes) -> Iterator[list[str]]:
@@ -266,12 +319,17 @@ def _decode_csv(data: bytes, legacy_encoding: str) -> str:
             try:
                 text = data.decode(legacy_encoding)
             except (UnicodeDecodeError, LookupError):
-                raise ImportRefused(_("This file is neither UTF-8 nor %(encoding)s text. Save it as “CSV UTF-8” "
-                                      "or as XLSX and upload it again.",
-                                      encoding=LEGACY_ENCODINGS.get(legacy_encoding, legacy_encoding))) from None
+                raise ImportRefused(
+                    _(
+                        "This file is neither UTF-8 nor %(encoding)s text. Save it as “CSV UTF-8” "
+                        "or as XLSX and upload it again.",
+                        encoding=LEGACY_ENCODINGS.get(legacy_encoding, legacy_encoding),
+                    )
+                ) from None
     if any(ord(char) < 32 and char not in "\t\r\n\f" for char in text[:100_000]):
-        raise ImportRefused(_("This file is not a CSV or XLSX file. Save your spreadsheet as XLSX or CSV and "
-                              "upload that."))
+        raise ImportRefused(
+            _("This file is not a CSV or XLSX file. Save your spreadsheet as XLSX or CSV and upload that.")
+        )
     return unicodedata.normalize("NFC", text)
 
 
@@ -305,28 +363,52 @@ def read_rows(data: bytes, legacy_encoding: str = "cp1252") -> Iterator[list[str
         try:
             members = zipfile.ZipFile(io.BytesIO(data)).infolist()
         except zipfile.BadZipFile:
-            raise ImportRefused(_("This file looks like an XLSX workbook but cannot be read; it may be damaged or "
-                                  "cut short. Save it again from your spreadsheet program, or as CSV.")) from None
+            raise ImportRefused(
+                _(
+                    "This file looks like an XLSX workbook but cannot be read; it may be damaged or "
+                    "cut short. Save it again from your spreadsheet program, or as CSV."
+                )
+            ) from None
         if "xl/workbook.xml" not in {member.filename for member in members}:
-            raise ImportRefused(_("This file is not a CSV or XLSX file. An OpenDocument or other spreadsheet can "
-                                  "be saved as XLSX or CSV from its program."))
+            raise ImportRefused(
+                _(
+                    "This file is not a CSV or XLSX file. An OpenDocument or other spreadsheet can "
+                    "be saved as XLSX or CSV from its program."
+                )
+            )
         if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-            raise ImportRefused(_("This workbook holds more data than an import of %(max)s products needs. Keep only "
-                                  "the Products sheet, or split the file.", max=_number(MAX_ROWS)), 413)
+            raise ImportRefused(
+                _(
+                    "This workbook holds more data than an import of %(max)s products needs. Keep only "
+                    "the Products sheet, or split the file.",
+                    max=_number(MAX_ROWS),
+                ),
+                413,
+            )
         for member in members:
-            if member.file_size > PACKING_RATIO_FROM_BYTES and \
-                    member.file_size > MAX_PACKING_RATIO * max(member.compress_size, 1):
-                raise ImportRefused(_("This workbook unpacks to far more than a spreadsheet does (%(unpacked)s from "
-                                      "%(packed)s in %(part)s), so it is refused. Save it again from your spreadsheet "
-                                      "program, or as CSV.", unpacked=describe_size(member.file_size),
-                                      packed=describe_size(member.compress_size), part=member.filename), 413)
+            if member.file_size > PACKING_RATIO_FROM_BYTES and member.file_size > MAX_PACKING_RATIO * max(
+                member.compress_size, 1
+            ):
+                raise ImportRefused(
+                    _(
+                        "This workbook unpacks to far more than a spreadsheet does (%(unpacked)s from "
+                        "%(packed)s in %(part)s), so it is refused. Save it again from your spreadsheet "
+                        "program, or as CSV.",
+                        unpacked=describe_size(member.file_size),
+                        packed=describe_size(member.compress_size),
+                        part=member.filename,
+                    ),
+                    413,
+                )
         return _rows_of_xlsx(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRefused(_("This is an old Excel workbook (.xls). Save it as XLSX (Excel Workbook) or CSV and "
-                              "upload that."))
+        raise ImportRefused(
+            _("This is an old Excel workbook (.xls). Save it as XLSX (Excel Workbook) or CSV and upload that.")
+        )
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused(_("This file is not a CSV or XLSX file. Save your spreadsheet as XLSX or CSV and "
-                              "upload that."))
+        raise ImportRefused(
+            _("This file is not a CSV or XLSX file. Save your spreadsheet as XLSX or CSV and upload that.")
+        )
     return _rows_of_csv(data, legacy_encoding)
 
 
@@ -349,16 +431,27 @@ def read_table(data: bytes, legacy_encoding: str = "cp1252") -> ImportTable:
     transaction open (expo.transactions.end_read_transaction) and passes the table to import_products.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise ImportRefused(_("The file is larger than %(size)s MB. Split it into smaller files.",
-                              size=MAX_FILE_BYTES // (1024 * 1024)), 413)
+        raise ImportRefused(
+            _(
+                "The file is larger than %(size)s MB. Split it into smaller files.",
+                size=MAX_FILE_BYTES // (1024 * 1024),
+            ),
+            413,
+        )
     rows = read_rows(data, legacy_encoding)
     header: list[str] | None = None
     header_number = 0
     table: list[tuple[int, dict[str, str]]] = []
     for number, cells in enumerate(rows, 1):
         if number > MAX_SCANNED_ROWS:
-            raise ImportRefused(_("The file has more than %(max)s rows. Import at most %(products)s products at a "
-                                  "time.", max=_number(MAX_SCANNED_ROWS), products=_number(MAX_ROWS)), 413)
+            raise ImportRefused(
+                _(
+                    "The file has more than %(max)s rows. Import at most %(products)s products at a time.",
+                    max=_number(MAX_SCANNED_ROWS),
+                    products=_number(MAX_ROWS),
+                ),
+                413,
+            )
         if not any(cells):
             continue
         if header is None:
@@ -366,16 +459,26 @@ def read_table(data: bytes, legacy_encoding: str = "cp1252") -> ImportTable:
             _check_header(header)
             continue
         if len(table) == MAX_ROWS:
-            raise ImportRefused(_("The file has more than %(max)s products. Split it into files of at most %(max)s "
-                                  "rows.", max=_number(MAX_ROWS)), 413)
+            raise ImportRefused(
+                _(
+                    "The file has more than %(max)s products. Split it into files of at most %(max)s rows.",
+                    max=_number(MAX_ROWS),
+                ),
+                413,
+            )
         row = {}
         for index, cell in enumerate(cells):
             if index < len(header) and header[index]:
                 row[header[index]] = cell
             elif cell:
-                raise ImportRefused(_("Row %(row)s has a value in a column without a name (column %(column)s). "
-                                      "Give the column a name from the template or remove the value.",
-                                      row=number, column=index + 1))
+                raise ImportRefused(
+                    _(
+                        "Row %(row)s has a value in a column without a name (column %(column)s). "
+                        "Give the column a name from the template or remove the value.",
+                        row=number,
+                        column=index + 1,
+                    )
+                )
         table.append((number, row))
     if header is None:
         raise ImportRefused(_("The file is empty."))
@@ -386,18 +489,30 @@ def read_table(data: bytes, legacy_encoding: str = "cp1252") -> ImportTable:
 
 def _check_header(header: list[str]) -> None:
     named = [column for column in header if column]
-    unknown = [column for column in named if column not in COLUMNS and column != SOURCE_LANGUAGE_COLUMN
-               and not LANGUAGE_COLUMN.match(column)]
+    unknown = [
+        column
+        for column in named
+        if column not in COLUMNS and column != SOURCE_LANGUAGE_COLUMN and not LANGUAGE_COLUMN.match(column)
+    ]
     if unknown:
-        raise ImportRefused(_("Unknown column: %(unknown)s. The columns are: %(columns)s.",
-                              unknown=", ".join(unknown), columns=", ".join(template_columns())))
+        raise ImportRefused(
+            _(
+                "Unknown column: %(unknown)s. The columns are: %(columns)s.",
+                unknown=", ".join(unknown),
+                columns=", ".join(template_columns()),
+            )
+        )
     repeated = sorted({column for column in named if named.count(column) > 1})
     if repeated:
         raise ImportRefused(_("The column %(columns)s appears more than once.", columns=", ".join(repeated)))
     missing = [column for column in REQUIRED_COLUMNS if column not in named]
     if missing:
-        raise ImportRefused(_("The first row must name the columns, and the column %(columns)s is missing. Start "
-                              "from the template.", columns=", ".join(missing)))
+        raise ImportRefused(
+            _(
+                "The first row must name the columns, and the column %(columns)s is missing. Start from the template.",
+                columns=", ".join(missing),
+            )
+        )
 
 
 # --- values of a row ------------------------------------------------------------------------------
@@ -441,8 +556,13 @@ class Vocabulary:
                 text = text.rsplit(separator, 1)[1]
         found = self.categories.get(self._key(text))
         if found is None:
-            raise values.InvalidValue(_("“%(category)s” is not a category of the site. Use a short name or a name "
-                                        "from the list of categories.", category=text.strip()))
+            raise values.InvalidValue(
+                _(
+                    "“%(category)s” is not a category of the site. Use a short name or a name "
+                    "from the list of categories.",
+                    category=text.strip(),
+                )
+            )
         return found
 
     def availability_of(self, text: str) -> str:
@@ -477,8 +597,7 @@ def _parse_row(row: dict[str, str], start: ProductData, vocabulary: Vocabulary) 
     take("currency", "currency", values.parse_currency)
     take("hs_code", "hs_code", values.parse_hs_code)
     take("availability", "availability", vocabulary.availability_of)
-    take("specifications", "specifications",
-         lambda text: values.parse_specifications(text, item_separator=";"))
+    take("specifications", "specifications", lambda text: values.parse_specifications(text, item_separator=";"))
     if len(row.get("description", "")) > MAX_MARKDOWN_LENGTH:
         problems["description"] = _("The description has at most %(max)s characters.", max=MAX_MARKDOWN_LENGTH)
     data = replace(start, **changes)
@@ -492,17 +611,22 @@ def _row_languages(row: dict[str, str], product: Product | None) -> tuple[str, d
     (an empty cell clears that text), and each cell's problem."""
     problems: dict[str, str] = {}
     current = (product.source_language or DEFAULT_SOURCE_LANGUAGE) if product is not None else None
-    source = row.get(SOURCE_LANGUAGE_COLUMN, "").strip().casefold().replace("-", "_") or current \
-        or DEFAULT_SOURCE_LANGUAGE
+    source = (
+        row.get(SOURCE_LANGUAGE_COLUMN, "").strip().casefold().replace("-", "_") or current or DEFAULT_SOURCE_LANGUAGE
+    )
     shipped = content_languages()
     if source not in shipped:
-        problems[SOURCE_LANGUAGE_COLUMN] = _("“%(code)s” is not a language of the site. Use one of: %(codes)s.",
-                                             code=source, codes=", ".join(shipped))
+        problems[SOURCE_LANGUAGE_COLUMN] = _(
+            "“%(code)s” is not a language of the site. Use one of: %(codes)s.", code=source, codes=", ".join(shipped)
+        )
         source = current or DEFAULT_SOURCE_LANGUAGE
     elif current is not None and source != current:
         problems[SOURCE_LANGUAGE_COLUMN] = _(
             "This product is written in %(current)s (%(code)s). Leave the cell empty, or change the product's "
-            "language on its translations page.", current=language_name(current), code=current)
+            "language on its translations page.",
+            current=language_name(current),
+            code=current,
+        )
     translations = {code: dict(texts) for code, texts in ((product.translations or {}) if product else {}).items()}
     for column, cell in row.items():
         match = LANGUAGE_COLUMN.match(column)
@@ -512,14 +636,21 @@ def _row_languages(row: dict[str, str], product: Product | None) -> tuple[str, d
         text = cell.strip()
         if code not in shipped:
             if text:
-                problems[column] = _("“%(code)s” is not a language of the site, so %(column)s cannot be imported. "
-                                     "Name the column after one of: %(codes)s.",
-                                     code=code, column=column, codes=", ".join(shipped))
+                problems[column] = _(
+                    "“%(code)s” is not a language of the site, so %(column)s cannot be imported. "
+                    "Name the column after one of: %(codes)s.",
+                    code=code,
+                    column=column,
+                    codes=", ".join(shipped),
+                )
             continue
         if code == source:
             if text:
-                problems[column] = _("The row is written in %(language)s: put this text in the %(field)s column.",
-                                     language=language_name(code), field=field_name)
+                problems[column] = _(
+                    "The row is written in %(language)s: put this text in the %(field)s column.",
+                    language=language_name(code),
+                    field=field_name,
+                )
             continue
         texts = translations.setdefault(code, {})
         if field_name == "name":
@@ -556,8 +687,9 @@ def _name_key(name: str) -> str:
 # --- importing ------------------------------------------------------------------------------------
 
 
-def import_products(actor: User, booth: Booth, data: bytes | ImportTable, *,
-                    legacy_encoding: str = "cp1252") -> ImportReport:
+def import_products(
+    actor: User, booth: Booth, data: bytes | ImportTable, *, legacy_encoding: str = "cp1252"
+) -> ImportReport:
     """Save the good rows of the file (or of the table read_table made of it) into the booth's
     catalogue and say what became of every row.
 
@@ -586,8 +718,10 @@ def import_products(actor: User, booth: Booth, data: bytes | ImportTable, *,
         for column, message in language_problems.items():
             problems.setdefault(column, message)
         if product is not None and id(product) in first_row_of and "name" not in problems:
-            problems["name"] = _("Row %(row)s already has this product; each product appears once in a file.",
-                                 row=first_row_of[id(product)])
+            problems["name"] = _(
+                "Row %(row)s already has this product; each product appears once in a file.",
+                row=first_row_of[id(product)],
+            )
         if problems:
             result.outcome, result.problems = RowResult.REFUSED, problems
             result.cells = {column: row.get(column, "") for column in problems}
@@ -644,8 +778,9 @@ def template_xlsx(categories: list[ProductCategory]) -> bytes:
             # As text, so codes of chapters 01-09 keep their leading zero.
             sheet.column_dimensions[letter].number_format = "@"
         if column == "availability":
-            choices = DataValidation(type="list", formula1='"' + ",".join(tuple(Product.Availability)) + '"',
-                                     allow_blank=True)
+            choices = DataValidation(
+                type="list", formula1='"' + ",".join(tuple(Product.Availability)) + '"', allow_blank=True
+            )
             sheet.add_data_validation(choices)
             choices.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
     notes = workbook.create_sheet(_("Columns")[:31])

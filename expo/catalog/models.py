@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expo.content_languages import Translatable
 from expo.booths.models import Booth
+from expo.content_languages import Translatable
 from expo.db_types import StrEnumType, UTCDateTime, search_vector_column, utcnow
 from expo.extensions import db
 from expo.lib.enums import LabelledStrEnum
@@ -30,10 +30,8 @@ class ProductCategory(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[int] = mapped_column(default=0)
 
-    parent: Mapped["ProductCategory | None"] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list["ProductCategory"]] = relationship(
-        back_populates="parent", order_by="ProductCategory.position"
-    )
+    parent: Mapped[ProductCategory | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[ProductCategory]] = relationship(back_populates="parent", order_by="ProductCategory.position")
 
     def __repr__(self) -> str:
         return f"<ProductCategory {self.slug}>"
@@ -47,8 +45,9 @@ class Product(Translatable, db.Model):
         CheckConstraint("min_order_quantity IS NULL OR min_order_quantity > 0", name="moq_positive"),
         CheckConstraint("price_min IS NULL OR price_min >= 0", name="price_not_negative"),
         CheckConstraint("price_min IS NULL OR price_max IS NULL OR price_max >= price_min", name="price_range_ordered"),
-        CheckConstraint("availability IN ('in_stock', 'made_to_order', 'pre_order', 'out_of_stock')",
-                        name="availability_known"),
+        CheckConstraint(
+            "availability IN ('in_stock', 'made_to_order', 'pre_order', 'out_of_stock')", name="availability_known"
+        ),
         Index("ix_products_booth_position", "booth_id", "position", "id"),
         # The search filters' columns are in these two indexes too, so that search reads a category's
         # products, and walks products by minimum order (id breaking ties), from the index alone.
@@ -104,8 +103,10 @@ class Product(Translatable, db.Model):
 
     booth: Mapped[Booth] = relationship()
     category: Mapped[ProductCategory | None] = relationship()
-    images: Mapped[list["ProductImage"]] = relationship(
-        back_populates="product", cascade="all, delete-orphan", order_by="ProductImage.position",
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        order_by="ProductImage.position",
         passive_deletes=True,
     )
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from expo.lib.ranges import query_id
-from expo.lib.pagination import requested_page
-from expo.transactions import end_read_transaction
 from expo import structured_data, uploads
-from expo.structured_data import script_json
 from expo.booths.models import Booth
 from expo.booths.routes import load_booth
 from expo.catalog import display, images, importer, services
@@ -20,8 +17,12 @@ from expo.engagement import services as engagement
 from expo.engagement.models import EngagementEvent
 from expo.engagement.services import saved_ids
 from expo.extensions import db
-from expo.permissions import can_edit_booth, can_review_booths, can_view_booth
+from expo.lib.pagination import requested_page
+from expo.lib.ranges import query_id
 from expo.lib.rules import RuleBroken
+from expo.permissions import can_edit_booth, can_review_booths, can_view_booth
+from expo.structured_data import script_json
+from expo.transactions import end_read_transaction
 
 bp = Blueprint("catalog", __name__)
 
@@ -51,13 +52,20 @@ def show_product(slug: str, product_slug: str):
     chosen = query_id("image")
     if chosen is None:  # looking through the gallery is still the same view of the product
         engagement.record(EngagementEvent.PRODUCT_VIEW, booth, product=product)
-    main_image = next((image for image in product.images if image.id == chosen), None) or \
-        (product.images[0] if product.images else None)
-    return render_template("catalog/product.html", booth=booth, company=booth.company, product=product,
-                           main_image=main_image, others=services.other_products(product),
-                           structured_data=script_json(structured_data.product(product, booth)),
-                           can_edit=can_edit_booth(current_user, booth),
-                           saved=saved_ids(current_user, products=[product]))
+    main_image = next((image for image in product.images if image.id == chosen), None) or (
+        product.images[0] if product.images else None
+    )
+    return render_template(
+        "catalog/product.html",
+        booth=booth,
+        company=booth.company,
+        product=product,
+        main_image=main_image,
+        others=services.other_products(product),
+        structured_data=script_json(structured_data.product(product, booth)),
+        can_edit=can_edit_booth(current_user, booth),
+        saved=saved_ids(current_user, products=[product]),
+    )
 
 
 @bp.route("/product-images/<int:image_id>")
@@ -122,7 +130,6 @@ def _image(product: Product, image_id: int) -> ProductImage:
     return image
 
 
-
 def _show_problems(form, error: RuleBroken) -> None:
     """Undo the refused change and put every reason next to its field."""
     db.session.rollback()
@@ -138,14 +145,16 @@ def _show_problems(form, error: RuleBroken) -> None:
 @bp.route("/booths/<slug>/catalogue")
 def manage_products():
     booth = _booth()
-    products = db.paginate(services.booth_products_query(booth.id), page=requested_page(), per_page=PRODUCTS_PER_PAGE,
-                           error_out=False)
+    products = db.paginate(
+        services.booth_products_query(booth.id), page=requested_page(), per_page=PRODUCTS_PER_PAGE, error_out=False
+    )
     return render_template("catalog/manage.html", booth=booth, company=booth.company, products=products)
 
 
 def _product_form_page(form: ProductForm, product: Product | None, status: int = 200):
-    return render_template("catalog/form.html", booth=_booth(), company=_booth().company, form=form,
-                           product=product), status
+    return render_template(
+        "catalog/form.html", booth=_booth(), company=_booth().company, form=form, product=product
+    ), status
 
 
 @bp.route("/booths/<slug>/catalogue/new", methods=["GET", "POST"])
@@ -160,8 +169,7 @@ def create_product():
             return _product_form_page(form, None, exc.status)
         slug, name, product_id = booth.slug, product.name, product.id
         db.session.commit()
-        flash(_("“%(name)s” is in your catalogue. Add its pictures now, or later from the list.", name=name),
-              "success")
+        flash(_("“%(name)s” is in your catalogue. Add its pictures now, or later from the list.", name=name), "success")
         return redirect(url_for("catalog.product_images", slug=slug, product_id=product_id))
     return _product_form_page(form, None, 400 if form.is_submitted() else 200)
 
@@ -188,8 +196,9 @@ def move_product(product_id: int):
     product = _product(product_id)
     services.move_product(current_user, product, -1 if request.form.get("direction") == "up" else 1)
     db.session.commit()
-    return redirect(url_for("catalog.manage_products", slug=_booth().slug, page=requested_page(),
-                            _anchor=f"product-{product_id}"))
+    return redirect(
+        url_for("catalog.manage_products", slug=_booth().slug, page=requested_page(), _anchor=f"product-{product_id}")
+    )
 
 
 @bp.route("/booths/<slug>/catalogue/<int:product_id>/delete", methods=["GET", "POST"])
@@ -208,20 +217,37 @@ def delete_product(product_id: int):
 # --- pictures ---------------------------------------------------------------------------------------
 
 
-def _images_page(product: Product, upload_form: ImageUploadForm | None = None, status: int = 200,
-                 alt_form: tuple[int, AltTextForm] | None = None):
-    alt_forms = {image.id: AltTextForm(formdata=None, prefix=f"image-{image.id}", alt_text=image.alt_text)
-                 for image in product.images}
+def _images_page(
+    product: Product,
+    upload_form: ImageUploadForm | None = None,
+    status: int = 200,
+    alt_form: tuple[int, AltTextForm] | None = None,
+):
+    alt_forms = {
+        image.id: AltTextForm(formdata=None, prefix=f"image-{image.id}", alt_text=image.alt_text)
+        for image in product.images
+    }
     if alt_form is not None:
         alt_forms[alt_form[0]] = alt_form[1]
-    return render_template("catalog/images.html", booth=_booth(), product=product,
-                           upload_form=upload_form or ImageUploadForm(formdata=None), alt_forms=alt_forms,
-                           max_images=images.MAX_IMAGES_PER_PRODUCT), status
+    return render_template(
+        "catalog/images.html",
+        booth=_booth(),
+        product=product,
+        upload_form=upload_form or ImageUploadForm(formdata=None),
+        alt_forms=alt_forms,
+        max_images=images.MAX_IMAGES_PER_PRODUCT,
+    ), status
 
 
 def _back_to_images(product_id: int, image_id: int | None = None):
-    return redirect(url_for("catalog.product_images", slug=_booth().slug, product_id=product_id,
-                            _anchor=f"image-{image_id}" if image_id else None))
+    return redirect(
+        url_for(
+            "catalog.product_images",
+            slug=_booth().slug,
+            product_id=product_id,
+            _anchor=f"image-{image_id}" if image_id else None,
+        )
+    )
 
 
 @bp.route("/booths/<slug>/catalogue/<int:product_id>/images")
@@ -249,8 +275,9 @@ def upload_images(product_id: int):
 @bp.route("/booths/<slug>/catalogue/<int:product_id>/images/<int:image_id>/move", methods=["POST"])
 def move_image(product_id: int, image_id: int):
     product = _product(product_id)
-    images.move_product_image(current_user, _image(product, image_id), -1 if request.form.get("direction") == "up"
-                              else 1)
+    images.move_product_image(
+        current_user, _image(product, image_id), -1 if request.form.get("direction") == "up" else 1
+    )
     db.session.commit()
     return _back_to_images(product_id, image_id)
 
@@ -285,10 +312,18 @@ def delete_image(product_id: int, image_id: int):
 
 
 def _import_page(form: ImportForm, report: importer.ImportReport | None = None, status: int = 200):
-    return render_template("catalog/import.html", booth=_booth(), company=_booth().company, form=form,
-                           report=report, columns=importer.template_columns(), column_help=importer.column_help,
-                           required_columns=importer.REQUIRED_COLUMNS, categories=services.category_tree(),
-                           max_rows=importer.MAX_ROWS), status
+    return render_template(
+        "catalog/import.html",
+        booth=_booth(),
+        company=_booth().company,
+        form=form,
+        report=report,
+        columns=importer.template_columns(),
+        column_help=importer.column_help,
+        required_columns=importer.REQUIRED_COLUMNS,
+        categories=services.category_tree(),
+        max_rows=importer.MAX_ROWS,
+    ), status
 
 
 @bp.route("/booths/<slug>/catalogue/import", methods=["GET", "POST"])
@@ -316,6 +351,6 @@ def import_template(fmt: str):
     else:
         content = importer.template_xlsx(services.category_tree())
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="products-template.{fmt}"'})
-
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="products-template.{fmt}"'}
+    )

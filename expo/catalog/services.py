@@ -14,7 +14,6 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from expo.lib.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.booths.models import Booth
@@ -22,9 +21,10 @@ from expo.catalog import values
 from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.exhibitors.services import company_slug
 from expo.extensions import db
-from expo.permissions import can_edit_booth, ensure
+from expo.lib.ordering import moved
 from expo.lib.rules import RuleBroken
 from expo.lib.text import MAX_MARKDOWN_LENGTH, render_markdown
+from expo.permissions import can_edit_booth, ensure
 
 MAX_NAME_LENGTH = 200
 OTHER_PRODUCTS_SHOWN = 4
@@ -66,7 +66,7 @@ class ProductData:
     availability: str = Product.Availability.IN_STOCK
 
     @classmethod
-    def of(cls, product: Product) -> "ProductData":
+    def of(cls, product: Product) -> ProductData:
         return cls(**{name: getattr(product, name) for name in cls.__dataclass_fields__})
 
 
@@ -86,25 +86,27 @@ def booth_products_query(booth_id: int) -> Select:
 
 def find_product(booth_id: int, slug: str) -> Product | None:
     return db.session.scalar(
-        select(Product).where(Product.booth_id == booth_id, Product.slug == slug)
-        .options(selectinload(Product.images),
-                 selectinload(Product.category).joinedload(ProductCategory.parent))
+        select(Product)
+        .where(Product.booth_id == booth_id, Product.slug == slug)
+        .options(selectinload(Product.images), selectinload(Product.category).joinedload(ProductCategory.parent))
     )
 
 
 def other_products(product: Product, limit: int = OTHER_PRODUCTS_SHOWN) -> list[Product]:
     """A few more of the booth's products, in catalogue order, for the bottom of a product page."""
-    return list(db.session.scalars(booth_products_query(product.booth_id).where(Product.id != product.id)
-                                   .limit(limit)))
+    return list(db.session.scalars(booth_products_query(product.booth_id).where(Product.id != product.id).limit(limit)))
 
 
 def category_tree() -> list[ProductCategory]:
     """The top-level categories in order, each with its subcategories loaded (two queries)."""
-    return list(db.session.scalars(
-        select(ProductCategory).where(ProductCategory.parent_id.is_(None))
-        .options(selectinload(ProductCategory.children))
-        .order_by(ProductCategory.position, ProductCategory.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(ProductCategory)
+            .where(ProductCategory.parent_id.is_(None))
+            .options(selectinload(ProductCategory.children))
+            .order_by(ProductCategory.position, ProductCategory.id)
+        )
+    )
 
 
 # --- the rules a product's details follow -----------------------------------------------------------
@@ -147,8 +149,13 @@ def product_problems(data: ProductData) -> dict[str, str]:
             values.parse_price(str(amount))
         except values.InvalidValue as exc:
             problems[name_of_end] = str(exc)
-    if ("price_min" not in problems and "price_max" not in problems and data.price_min is not None
-            and data.price_max is not None and data.price_max < data.price_min):
+    if (
+        "price_min" not in problems
+        and "price_max" not in problems
+        and data.price_min is not None
+        and data.price_max is not None
+        and data.price_max < data.price_min
+    ):
         problems["price_max"] = _("The highest price is below the lowest.")
     if data.currency not in values.currency_codes():
         problems["currency"] = _("Choose a currency from the list.")
@@ -218,8 +225,12 @@ def flush_catalogue() -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise ProductClash(_("Someone on your team saved a product at the same moment. Nothing was changed; "
-                             "check the catalogue and try again.")) from None
+        raise ProductClash(
+            _(
+                "Someone on your team saved a product at the same moment. Nothing was changed; "
+                "check the catalogue and try again."
+            )
+        ) from None
 
 
 def create_product(actor: User, booth: Booth, data: ProductData) -> Product:
@@ -246,7 +257,8 @@ def delete_product(actor: User, product: Product) -> None:
     """The product, its images (their files go once the deletion is committed) and its place in favourites."""
     ensure(can_edit_booth(actor, product.booth))
     files = db.session.execute(
-        select(ProductImage.path, ProductImage.thumbnail_path).where(ProductImage.product_id == product.id)
+        select(ProductImage.path, ProductImage.thumbnail_path)
+        .where(ProductImage.product_id == product.id)
         .with_for_update()
     ).all()
     db.session.delete(product)
@@ -267,13 +279,11 @@ def move_product(actor: User, product: Product, offset: int) -> None:
     ensure(can_edit_booth(actor, booth))
     lock_booth(booth)
     rows = db.session.execute(
-        select(Product.id, Product.position).where(Product.booth_id == booth.id)
-        .order_by(Product.position, Product.id)
+        select(Product.id, Product.position).where(Product.booth_id == booth.id).order_by(Product.position, Product.id)
     ).all()
     order = moved([row.id for row in rows], product.id, offset)
     current = {row.id: row.position for row in rows}
-    changes = [{"id": id_, "position": position} for position, id_ in enumerate(order, 1)
-               if current[id_] != position]
+    changes = [{"id": id_, "position": position} for position, id_ in enumerate(order, 1) if current[id_] != position]
     if changes:
         db.session.execute(update(Product), changes)
     db.session.expire(product, ["position"])
@@ -282,6 +292,7 @@ def move_product(actor: User, product: Product, offset: int) -> None:
 def product_with_images(booth: Booth, product_id: int) -> Product | None:
     """One of ``booth``'s products for its team's pages, images loaded."""
     return db.session.scalar(
-        select(Product).where(Product.id == product_id, Product.booth_id == booth.id)
+        select(Product)
+        .where(Product.id == product_id, Product.booth_id == booth.id)
         .options(selectinload(Product.images), joinedload(Product.category))
     )

@@ -12,7 +12,9 @@ from functools import lru_cache
 
 import pycountry
 from babel.numbers import format_decimal, get_currency_name
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from expo.catalog.models import Product
 
@@ -33,11 +35,13 @@ class InvalidValue(ValueError):
 
 # --- availability ----------------------------------------------------------------------------------
 
+
 def availability_choices() -> list[tuple[str, str]]:
     return Product.Availability.choices()
 
 
 # --- units -----------------------------------------------------------------------------------------
+
 
 def _number(quantity: int) -> str:
     return format_decimal(quantity, locale=get_locale() or "en")
@@ -61,30 +65,76 @@ ORDER_UNITS = {
     "tonne": (_l("tonne"), lambda n: ngettext("%(count)s tonne", "%(count)s tonnes", n, count=_number(n))),
     "litre": (_l("litre"), lambda n: ngettext("%(count)s litre", "%(count)s litres", n, count=_number(n))),
     "metre": (_l("metre"), lambda n: ngettext("%(count)s metre", "%(count)s metres", n, count=_number(n))),
-    "square-metre": (_l("square metre"),
-                     lambda n: ngettext("%(count)s square metre", "%(count)s square metres", n, count=_number(n))),
-    "container-20ft": (_l("20-foot container"),
-                       lambda n: ngettext("%(count)s 20-foot container", "%(count)s 20-foot containers", n,
-                                          count=_number(n))),
-    "container-40ft": (_l("40-foot container"),
-                       lambda n: ngettext("%(count)s 40-foot container", "%(count)s 40-foot containers", n,
-                                          count=_number(n))),
+    "square-metre": (
+        _l("square metre"),
+        lambda n: ngettext("%(count)s square metre", "%(count)s square metres", n, count=_number(n)),
+    ),
+    "container-20ft": (
+        _l("20-foot container"),
+        lambda n: ngettext("%(count)s 20-foot container", "%(count)s 20-foot containers", n, count=_number(n)),
+    ),
+    "container-40ft": (
+        _l("40-foot container"),
+        lambda n: ngettext("%(count)s 40-foot container", "%(count)s 40-foot containers", n, count=_number(n)),
+    ),
 }
 
 # Spellings spreadsheets use for the units above (the English names and plurals are added below).
 UNIT_ALIASES = {
-    "pc": "piece", "pcs": "piece", "pce": "piece", "unit": "piece", "units": "piece", "each": "piece",
-    "prs": "pair", "sets": "set", "doz": "dozen", "dozens": "dozen", "ctn": "carton", "ctns": "carton",
-    "packs": "pack", "pkg": "pack", "bags": "bag", "bottles": "bottle", "rolls": "roll", "pallets": "pallet",
-    "kilogram": "kg", "kilograms": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg",
-    "t": "tonne", "ton": "tonne", "tons": "tonne", "tonnes": "tonne", "mt": "tonne", "metric ton": "tonne",
-    "l": "litre", "liter": "litre", "liters": "litre", "litres": "litre",
-    "m": "metre", "meter": "metre", "meters": "metre", "metres": "metre",
-    "m2": "square-metre", "m²": "square-metre", "sqm": "square-metre", "square meter": "square-metre",
-    "square meters": "square-metre", "square metres": "square-metre",
-    "20ft": "container-20ft", "20' container": "container-20ft", "20gp": "container-20ft",
-    "40ft": "container-40ft", "40' container": "container-40ft", "40gp": "container-40ft", "40hq": "container-40ft",
-    "boxes": "box", "cartons": "carton", "pieces": "piece", "pairs": "pair",
+    "pc": "piece",
+    "pcs": "piece",
+    "pce": "piece",
+    "unit": "piece",
+    "units": "piece",
+    "each": "piece",
+    "prs": "pair",
+    "sets": "set",
+    "doz": "dozen",
+    "dozens": "dozen",
+    "ctn": "carton",
+    "ctns": "carton",
+    "packs": "pack",
+    "pkg": "pack",
+    "bags": "bag",
+    "bottles": "bottle",
+    "rolls": "roll",
+    "pallets": "pallet",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "kgs": "kg",
+    "kilo": "kg",
+    "kilos": "kg",
+    "t": "tonne",
+    "ton": "tonne",
+    "tons": "tonne",
+    "tonnes": "tonne",
+    "mt": "tonne",
+    "metric ton": "tonne",
+    "l": "litre",
+    "liter": "litre",
+    "liters": "litre",
+    "litres": "litre",
+    "m": "metre",
+    "meter": "metre",
+    "meters": "metre",
+    "metres": "metre",
+    "m2": "square-metre",
+    "m²": "square-metre",
+    "sqm": "square-metre",
+    "square meter": "square-metre",
+    "square meters": "square-metre",
+    "square metres": "square-metre",
+    "20ft": "container-20ft",
+    "20' container": "container-20ft",
+    "20gp": "container-20ft",
+    "40ft": "container-40ft",
+    "40' container": "container-40ft",
+    "40gp": "container-40ft",
+    "40hq": "container-40ft",
+    "boxes": "box",
+    "cartons": "carton",
+    "pieces": "piece",
+    "pairs": "pair",
 }
 
 
@@ -142,8 +192,9 @@ def parse_unit(text: str, lookup: dict[str, str]) -> str:
 # China's and the ASEAN members' currencies come first, after the ones most quotes use.
 PRIORITY_CURRENCIES = ("USD", "CNY", "EUR", "BND", "KHR", "IDR", "LAK", "MYR", "MMK", "PHP", "SGD", "THB", "VND")
 # ISO 4217 codes that are not money a price is quoted in: precious metals, bond units, test codes.
-NOT_MONEY = frozenset({"XAD", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA",
-                       "XXX"})
+NOT_MONEY = frozenset(
+    {"XAD", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -242,9 +293,14 @@ def parse_hs_code(text: str) -> str:
     if not digits.isascii() or not digits.isdigit():
         raise InvalidValue(_("An HS code has digits only (dots and spaces are fine), for example 4015.19."))
     if not 6 <= len(digits) <= 10:
-        raise InvalidValue(_("An HS code has 6 to 10 digits; “%(code)s” has %(count)s. A code starting with 0 loses "
-                             "it when a spreadsheet treats the cell as a number.", code=text.strip(),
-                             count=len(digits)))
+        raise InvalidValue(
+            _(
+                "An HS code has 6 to 10 digits; “%(code)s” has %(count)s. A code starting with 0 loses "
+                "it when a spreadsheet treats the cell as a number.",
+                code=text.strip(),
+                count=len(digits),
+            )
+        )
     return digits
 
 
@@ -266,8 +322,14 @@ def parse_specifications(text: str, *, item_separator: str = "\n") -> list[list[
         parts = _SPEC_SEPARATOR.split(item, maxsplit=1)
         name, value = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else (parts[0].strip(), "")
         if not name or not value:
-            raise InvalidValue(_("Specification %(number)s (“%(item)s”) needs a name, a colon and a value, for "
-                                 "example “Material: Non-woven polypropylene”.", number=number, item=item[:60]))
+            raise InvalidValue(
+                _(
+                    "Specification %(number)s (“%(item)s”) needs a name, a colon and a value, for "
+                    "example “Material: Non-woven polypropylene”.",
+                    number=number,
+                    item=item[:60],
+                )
+            )
         pairs.append([name, value])
     check_specifications(pairs)
     return pairs
@@ -279,16 +341,29 @@ def check_specifications(pairs: list[list[str]]) -> None:
         raise InvalidValue(_("List at most %(max)s specifications.", max=MAX_SPECIFICATIONS))
     seen: set[str] = set()
     for number, pair in enumerate(pairs, 1):
-        if (not isinstance(pair, (list, tuple)) or len(pair) != 2
-                or not all(isinstance(part, str) and part.strip() for part in pair)):
+        if (
+            not isinstance(pair, (list, tuple))
+            or len(pair) != 2
+            or not all(isinstance(part, str) and part.strip() for part in pair)
+        ):
             raise InvalidValue(_("Specification %(number)s needs a name and a value.", number=number))
         name, value = pair
         if len(name) > MAX_SPECIFICATION_NAME:
-            raise InvalidValue(_("The name of specification %(number)s is longer than %(max)s characters.",
-                                 number=number, max=MAX_SPECIFICATION_NAME))
+            raise InvalidValue(
+                _(
+                    "The name of specification %(number)s is longer than %(max)s characters.",
+                    number=number,
+                    max=MAX_SPECIFICATION_NAME,
+                )
+            )
         if len(value) > MAX_SPECIFICATION_VALUE:
-            raise InvalidValue(_("The value of specification %(number)s is longer than %(max)s characters.",
-                                 number=number, max=MAX_SPECIFICATION_VALUE))
+            raise InvalidValue(
+                _(
+                    "The value of specification %(number)s is longer than %(max)s characters.",
+                    number=number,
+                    max=MAX_SPECIFICATION_VALUE,
+                )
+            )
         if name.casefold() in seen:
             raise InvalidValue(_("“%(name)s” is given twice; list each specification once.", name=name))
         seen.add(name.casefold())

@@ -22,16 +22,25 @@ class CheckInForm(Form):
         _l("Ticket code"),
         validators=[DataRequired(message=_l("Scan or type the code on the ticket.")), Length(max=MAX_CODE_LENGTH)],
         # Hand-held scanners type the code and press Enter: the field must be ready for them.
-        render_kw={"autofocus": True, "autocomplete": "off", "autocapitalize": "off", "autocorrect": "off",
-                   "spellcheck": "false", "enterkeyhint": "go"},
+        render_kw={
+            "autofocus": True,
+            "autocomplete": "off",
+            "autocapitalize": "off",
+            "autocorrect": "off",
+            "spellcheck": "false",
+            "enterkeyhint": "go",
+        },
         description=_l("Scan the QR code, or type or paste the code printed under it."),
     )
     submit = SubmitField(_l("Check in"))
 
 
 class AddCheckinStaffForm(Form):
-    email = EmailField(_l("E-mail address of their account"),
-                       validators=[DataRequired(), Email(), Length(max=254)], filters=[_stripped],
-                       render_kw={"autocomplete": "off"},
-                       description=_l("They need a confirmed Expo account; they can sign up first."))
+    email = EmailField(
+        _l("E-mail address of their account"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[_stripped],
+        render_kw={"autocomplete": "off"},
+        description=_l("They need a confirmed Expo account; they can sign up first."),
+    )
     submit = SubmitField(_l("Add to check-in staff"))

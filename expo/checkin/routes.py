@@ -14,8 +14,8 @@ from expo.checkin.forms import MAX_CODE_LENGTH, AddCheckinStaffForm, CheckInForm
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.i18n import local_datetime
-from expo.permissions import can_check_in, can_manage_edition, can_view_edition, require
 from expo.lib.rules import show_on_form
+from expo.permissions import can_check_in, can_manage_edition, can_view_edition, require
 from expo.registrations.tickets import CheckInResult, target_title
 
 bp = Blueprint("checkin", __name__, url_prefix="/editions/<slug>/checkin")
@@ -42,26 +42,45 @@ def _describe(result: CheckInResult) -> dict:
     title = target_title(result.registration)
     if result.first_time:
         if user.organisation:
-            message = _("Checked in: %(name)s, %(organisation)s, %(title)s",
-                        name=user.name, organisation=user.organisation, title=title)
+            message = _(
+                "Checked in: %(name)s, %(organisation)s, %(title)s",
+                name=user.name,
+                organisation=user.organisation,
+                title=title,
+            )
         else:
             message = _("Checked in: %(name)s, %(title)s", name=user.name, title=title)
     else:
         message = _("Already checked in at %(time)s", time=local_datetime(result.checked_in_at))
-    return {"status": "checked_in" if result.first_time else "already", "message": message,
-            "name": user.name, "organisation": user.organisation, "title": title,
-            "checked_in_at": result.checked_in_at.isoformat()}
+    return {
+        "status": "checked_in" if result.first_time else "already",
+        "message": message,
+        "name": user.name,
+        "organisation": user.organisation,
+        "title": title,
+        "checked_in_at": result.checked_in_at.isoformat(),
+    }
 
 
 def _refusal(error: services.TicketRefused) -> dict:
-    return {"status": "error", "message": str(error), "name": None, "organisation": None, "title": None,
-            "checked_in_at": None}
+    return {
+        "status": "error",
+        "message": str(error),
+        "name": None,
+        "organisation": None,
+        "title": None,
+        "checked_in_at": None,
+    }
 
 
 def _check_in_page(edition: Edition, form: CheckInForm, outcome: dict | None = None, status: int = 200):
     return render_template(
-        "checkin/check_in.html", edition=edition, form=form, outcome=outcome,
-        rows=services.attendance(edition), can_manage=can_manage_edition(current_user, edition),
+        "checkin/check_in.html",
+        edition=edition,
+        form=form,
+        outcome=outcome,
+        rows=services.attendance(edition),
+        can_manage=can_manage_edition(current_user, edition),
     ), status
 
 
@@ -125,11 +144,22 @@ def manage_staff(slug: str):
             show_on_form(form, exc)
         else:
             db.session.commit()
-            flash(_("%(name)s can now check tickets in for %(edition)s, and do nothing else.",
-                    name=role.user.name, edition=edition.name), "success")
+            flash(
+                _(
+                    "%(name)s can now check tickets in for %(edition)s, and do nothing else.",
+                    name=role.user.name,
+                    edition=edition.name,
+                ),
+                "success",
+            )
             return redirect(url_for("checkin.manage_staff", slug=edition.slug))
-    return render_template("checkin/staff.html", edition=edition, form=form, staff=services.checkin_staff(edition),
-                           remove_form=ConfirmActionForm())
+    return render_template(
+        "checkin/staff.html",
+        edition=edition,
+        form=form,
+        staff=services.checkin_staff(edition),
+        remove_form=ConfirmActionForm(),
+    )
 
 
 @bp.route("/staff/<int:role_id>/remove", methods=["POST"])

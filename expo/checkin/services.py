@@ -22,11 +22,11 @@ from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
+from expo.lib.rules import RuleBroken
 from expo.permissions import can_check_in, can_manage_edition, ensure
 from expo.registrations import tickets
 from expo.registrations.models import Registration
 from expo.registrations.tickets import CheckInResult, TicketError
-from expo.lib.rules import RuleBroken
 
 
 class CheckinError(RuleBroken):
@@ -63,8 +63,11 @@ def check_in_ticket(actor: User, edition: Edition, payload: str, now: datetime |
     registration = db.session.scalar(
         select(Registration)
         .where(Registration.ticket_code == code)
-        .options(selectinload(Registration.session).selectinload(ProgrammeSession.forum),
-                 selectinload(Registration.forum), selectinload(Registration.user))
+        .options(
+            selectinload(Registration.session).selectinload(ProgrammeSession.forum),
+            selectinload(Registration.forum),
+            selectinload(Registration.user),
+        )
     )
     if registration is None:
         raise TicketRefused(_("No registration has this ticket."), 404)
@@ -83,19 +86,24 @@ def check_in_ticket(actor: User, edition: Edition, payload: str, now: datetime |
 
 
 def checkin_staff(edition: Edition) -> list[EditionRole]:
-    return list(db.session.scalars(
-        select(EditionRole)
-        .join(User, EditionRole.user_id == User.id)
-        .where(EditionRole.edition_id == edition.id, EditionRole.kind == EditionRole.CHECKIN)
-        .options(selectinload(EditionRole.user))
-        .order_by(func.lower(User.name), User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(EditionRole)
+            .join(User, EditionRole.user_id == User.id)
+            .where(EditionRole.edition_id == edition.id, EditionRole.kind == EditionRole.CHECKIN)
+            .options(selectinload(EditionRole.user))
+            .order_by(func.lower(User.name), User.id)
+        )
+    )
 
 
 def _checkin_role(user: User, edition: Edition) -> EditionRole | None:
     return db.session.scalar(
-        select(EditionRole).where(EditionRole.user_id == user.id, EditionRole.edition_id == edition.id,
-                                  EditionRole.kind == EditionRole.CHECKIN)
+        select(EditionRole).where(
+            EditionRole.user_id == user.id,
+            EditionRole.edition_id == edition.id,
+            EditionRole.kind == EditionRole.CHECKIN,
+        )
     )
 
 
@@ -107,8 +115,10 @@ def add_checkin_staff(actor: User, edition: Edition, email: str) -> EditionRole:
     ensure(can_manage_edition(actor, edition))
     user = find_user_by_email(email)
     if user is None or not user.email_confirmed or user.is_disabled:
-        raise NoSuchAccount(_("No confirmed account uses this e-mail address. Ask them to sign up and "
-                              "confirm their address first."), field="email")
+        raise NoSuchAccount(
+            _("No confirmed account uses this e-mail address. Ask them to sign up and confirm their address first."),
+            field="email",
+        )
     role = _checkin_role(user, edition)
     if role is not None:
         return role
@@ -120,16 +130,27 @@ def add_checkin_staff(actor: User, edition: Edition, email: str) -> EditionRole:
     except IntegrityError:
         return _checkin_role(user, edition)
     db.session.expire(user, ["roles"])
-    record(actor, AuditAction.CHECKIN_STAFF_ADDED, user, edition_id=edition.id, before=None,
-           after={"role": EditionRole.CHECKIN, "edition_id": edition.id, "edition": edition.name})
+    record(
+        actor,
+        AuditAction.CHECKIN_STAFF_ADDED,
+        user,
+        edition_id=edition.id,
+        before=None,
+        after={"role": EditionRole.CHECKIN, "edition_id": edition.id, "edition": edition.name},
+    )
     return role
 
 
 def remove_checkin_staff(actor: User, role: EditionRole) -> None:
-    ensure(role.kind == EditionRole.CHECKIN and role.edition is not None
-           and can_manage_edition(actor, role.edition))
-    record(actor, AuditAction.CHECKIN_STAFF_REMOVED, role.user, edition_id=role.edition_id,
-           before={"role": role.kind, "edition_id": role.edition_id, "edition": role.edition.name}, after=None)
+    ensure(role.kind == EditionRole.CHECKIN and role.edition is not None and can_manage_edition(actor, role.edition))
+    record(
+        actor,
+        AuditAction.CHECKIN_STAFF_REMOVED,
+        role.user,
+        edition_id=role.edition_id,
+        before={"role": role.kind, "edition_id": role.edition_id, "edition": role.edition.name},
+        after=None,
+    )
     db.session.delete(role)
     db.session.flush()
 
@@ -151,9 +172,16 @@ class Attendance:
     confirmed: int
 
     def as_json(self) -> dict:
-        return {"key": self.key, "title": self.title, "forum": self.forum_title,
-                "starts_at": self.starts_at.isoformat() if self.starts_at else None, "room": self.room,
-                "today": self.today, "checked_in": self.checked_in, "confirmed": self.confirmed}
+        return {
+            "key": self.key,
+            "title": self.title,
+            "forum": self.forum_title,
+            "starts_at": self.starts_at.isoformat() if self.starts_at else None,
+            "room": self.room,
+            "today": self.today,
+            "checked_in": self.checked_in,
+            "confirmed": self.confirmed,
+        }
 
 
 def attendance(edition: Edition, now: datetime | None = None) -> list[Attendance]:
@@ -162,19 +190,29 @@ def attendance(edition: Edition, now: datetime | None = None) -> list[Attendance
     now = now or utcnow()
     today = now.astimezone(venue).date()
     forums = {forum.id: forum for forum in db.session.scalars(select(Forum).where(Forum.edition_id == edition.id))}
-    sessions = list(db.session.scalars(
-        select(ProgrammeSession).join(Forum).where(Forum.edition_id == edition.id)
-        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
-    ))
+    sessions = list(
+        db.session.scalars(
+            select(ProgrammeSession)
+            .join(Forum)
+            .where(Forum.edition_id == edition.id)
+            .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+        )
+    )
     edition_forums = select(Forum.id).where(Forum.edition_id == edition.id)
     edition_sessions = select(ProgrammeSession.id).where(ProgrammeSession.forum_id.in_(edition_forums))
     counts = {
         (session_id, forum_id): (int(checked_in or 0), int(total or 0))
         for session_id, forum_id, checked_in, total in db.session.execute(
-            select(Registration.session_id, Registration.forum_id,
-                   func.sum(case((Registration.checked_in_at.is_not(None), 1), else_=0)), func.count())
-            .where(Registration.status == Registration.Status.CONFIRMED,
-                   or_(Registration.session_id.in_(edition_sessions), Registration.forum_id.in_(edition_forums)))
+            select(
+                Registration.session_id,
+                Registration.forum_id,
+                func.sum(case((Registration.checked_in_at.is_not(None), 1), else_=0)),
+                func.count(),
+            )
+            .where(
+                Registration.status == Registration.Status.CONFIRMED,
+                or_(Registration.session_id.in_(edition_sessions), Registration.forum_id.in_(edition_forums)),
+            )
             .group_by(Registration.session_id, Registration.forum_id)
         )
     }
@@ -188,19 +226,35 @@ def attendance(edition: Edition, now: datetime | None = None) -> list[Attendance
             course_sessions.setdefault(forum.id, []).append(session)
             continue
         checked_in, total = counts.get((session.id, None), (0, 0))
-        rows.append(Attendance(f"session-{session.id}", session.title, forum.title, session.starts_at,
-                               session.room, session.starts_at.astimezone(venue).date() == today,
-                               checked_in, total))
+        rows.append(
+            Attendance(
+                f"session-{session.id}",
+                session.title,
+                forum.title,
+                session.starts_at,
+                session.room,
+                session.starts_at.astimezone(venue).date() == today,
+                checked_in,
+                total,
+            )
+        )
     for forum in forums.values():
         if not forum.enrols_whole_course:
             continue
         its_sessions = course_sessions.get(forum.id, [])
         checked_in, total = counts.get((None, forum.id), (0, 0))
-        rows.append(Attendance(
-            f"course-{forum.id}", forum.title, forum.title,
-            its_sessions[0].starts_at if its_sessions else None, "",
-            any(s.starts_at.astimezone(venue).date() == today for s in its_sessions), checked_in, total,
-        ))
+        rows.append(
+            Attendance(
+                f"course-{forum.id}",
+                forum.title,
+                forum.title,
+                its_sessions[0].starts_at if its_sessions else None,
+                "",
+                any(s.starts_at.astimezone(venue).date() == today for s in its_sessions),
+                checked_in,
+                total,
+            )
+        )
     # A course without sessions yet goes last.
     rows.sort(key=lambda row: (row.starts_at is None, row.starts_at or now, row.title))
     return rows

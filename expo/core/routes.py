@@ -19,8 +19,8 @@ from expo.exhibition.front_door import front_door
 from expo.extensions import csrf, db
 from expo.heartbeat import worker_state
 from expo.i18n import LANGUAGES, without_language_parameter
-from expo.permissions import can_see_dev_outbox
 from expo.lib.urls import safe_next_path
+from expo.permissions import can_see_dev_outbox
 
 bp = Blueprint("core", __name__)
 
@@ -30,8 +30,9 @@ def home():
     today = date.today()
     edition = featured_edition(today)
     door = front_door(edition, today, utcnow()) if edition else None
-    return render_template("core/home.html", edition=edition, today=today, door=door,
-                           live=door is not None and door.live)
+    return render_template(
+        "core/home.html", edition=edition, today=today, door=door, live=door is not None and door.live
+    )
 
 
 @bp.route("/language", methods=["POST"])
@@ -93,8 +94,9 @@ def dev_outbox():
     if outbox.exists():
         for path in sorted(outbox.glob("*.eml"), reverse=True)[:100]:
             parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-            messages.append({"name": path.stem, "to": parsed["To"], "subject": parsed["Subject"],
-                             "date": path.stat().st_mtime})
+            messages.append(
+                {"name": path.stem, "to": parsed["To"], "subject": parsed["Subject"], "date": path.stat().st_mtime}
+            )
     return render_template("core/dev_outbox.html", messages=messages)
 
 

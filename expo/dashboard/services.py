@@ -63,13 +63,20 @@ def small_chart(values: Sequence[tuple[str, int]], summary: str) -> SmallChart:
     bars = []
     for index, (label, value) in enumerate(values):
         height = max(value / peak * CHART_HEIGHT, 1.0)
-        bars.append(Bar(x=round(index * slot + CHART_GAP / 2, 1), y=round(CHART_HEIGHT - height, 1),
-                             width=round(slot - CHART_GAP, 1), height=round(height, 1),
-                             label=f"{label}: {format_number(value)}"))
+        bars.append(
+            Bar(
+                x=round(index * slot + CHART_GAP / 2, 1),
+                y=round(CHART_HEIGHT - height, 1),
+                width=round(slot - CHART_GAP, 1),
+                height=round(height, 1),
+                label=f"{label}: {format_number(value)}",
+            )
+        )
     return SmallChart(CHART_WIDTH, CHART_HEIGHT, tuple(bars), summary)
 
 
 # --- an attendee ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AttendeeDay:
@@ -87,13 +94,17 @@ def _starts(registration: Registration, now: datetime) -> datetime | None:
 
 def attendee_day(user: User, now: datetime | None = None) -> AttendeeDay:
     now = now or utcnow()
-    upcoming = [registration for registration in registrations_of(user)
-                if registration.is_active and _starts(registration, now) is not None]
+    upcoming = [
+        registration
+        for registration in registrations_of(user)
+        if registration.is_active and _starts(registration, now) is not None
+    ]
     saved = db.session.scalars(favourites_of(user, "booths").limit(SAVED_BOOTHS)).all()
     return AttendeeDay(upcoming[:NEXT_SESSIONS], [favourite.booth for favourite in saved])
 
 
 # --- an exhibitor team ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ChecklistItem:
@@ -124,32 +135,45 @@ class BoothDay:
 
 def _unanswered(booth: Booth):
     """Inquiries the team has not answered yet: no reply since the buyer last wrote."""
-    return and_(TradeInquiry.booth_id == booth.id, TradeInquiry.status.not_in(TradeInquiry.CLOSED),
-                or_(TradeInquiry.team_activity_at.is_(None),
-                    TradeInquiry.team_activity_at < TradeInquiry.buyer_activity_at))
+    return and_(
+        TradeInquiry.booth_id == booth.id,
+        TradeInquiry.status.not_in(TradeInquiry.CLOSED),
+        or_(TradeInquiry.team_activity_at.is_(None), TradeInquiry.team_activity_at < TradeInquiry.buyer_activity_at),
+    )
 
 
 def booth_checklist(booth: Booth) -> list[ChecklistItem]:
     """What a visitor misses when it is not there, in the order the editor asks for it."""
-    products = db.session.execute(select(
-        select(func.count(Product.id)).where(Product.booth_id == booth.id).scalar_subquery(),
-        select(func.count(Product.id)).where(
-            Product.booth_id == booth.id,
-            select(ProductImage.id).where(ProductImage.product_id == Product.id).exists()).scalar_subquery(),
-        select(func.count(BoothDocument.id)).where(BoothDocument.booth_id == booth.id).scalar_subquery(),
-    )).one()
+    products = db.session.execute(
+        select(
+            select(func.count(Product.id)).where(Product.booth_id == booth.id).scalar_subquery(),
+            select(func.count(Product.id))
+            .where(
+                Product.booth_id == booth.id,
+                select(ProductImage.id).where(ProductImage.product_id == Product.id).exists(),
+            )
+            .scalar_subquery(),
+            select(func.count(BoothDocument.id)).where(BoothDocument.booth_id == booth.id).scalar_subquery(),
+        )
+    ).one()
     product_count, pictured, documents = products
     return [
         ChecklistItem(_("Company logo"), bool(booth.company.logo_path), "booths.edit_images"),
         ChecklistItem(_("Banner picture"), bool(booth.banner_path), "booths.edit_images"),
         ChecklistItem(_("Tagline and description"), bool(booth.tagline and booth.description), "booths.edit_booth"),
-        ChecklistItem(_("How buyers reach you"), bool(booth.contact_email or booth.contact_phone), "booths.edit_contacts"),
+        ChecklistItem(
+            _("How buyers reach you"), bool(booth.contact_email or booth.contact_phone), "booths.edit_contacts"
+        ),
         ChecklistItem(_("Opening hours"), bool(booth.opening_hours), "booths.edit_hours"),
         ChecklistItem(_("At least three products"), product_count >= 3, "catalog.manage_products"),
-        ChecklistItem(_("A picture for every product"), product_count > 0 and pictured == product_count,
-                      "catalog.manage_products"),
-        ChecklistItem(_("A video or a brochure"), bool(booth.video_path or booth.video_embed_url or documents),
-                      "booths.edit_video"),
+        ChecklistItem(
+            _("A picture for every product"), product_count > 0 and pictured == product_count, "catalog.manage_products"
+        ),
+        ChecklistItem(
+            _("A video or a brochure"),
+            bool(booth.video_path or booth.video_embed_url or documents),
+            "booths.edit_video",
+        ),
         ChecklistItem(_("Published"), booth.status == Booth.Status.PUBLISHED, "booths.edit_booth"),
     ]
 
@@ -157,16 +181,28 @@ def booth_checklist(booth: Booth) -> list[ChecklistItem]:
 def booth_day(booth: Booth, now: datetime | None = None) -> BoothDay:
     now = now or utcnow()
     waiting = db.session.scalars(
-        select(TradeInquiry).where(_unanswered(booth)).options(joinedload(TradeInquiry.buyer))
-        .order_by(TradeInquiry.buyer_activity_at, TradeInquiry.id).limit(WAITING_INQUIRIES)).all()
+        select(TradeInquiry)
+        .where(_unanswered(booth))
+        .options(joinedload(TradeInquiry.buyer))
+        .order_by(TradeInquiry.buyer_activity_at, TradeInquiry.id)
+        .limit(WAITING_INQUIRIES)
+    ).all()
     waiting_count = db.session.scalar(select(func.count(TradeInquiry.id)).where(_unanswered(booth))) or 0
     week = analytics.period_ending_today(booth, 7, now)
     days = analytics.daily_series(booth, week)
     visits = sum(day.visits for day in days)
-    chart = small_chart([(format_skeleton("Ed", day.day, locale=get_locale() or "en"), day.visits) for day in days],
-                        _("Visits on each of the last seven days: %(total)s in all.", total=format_number(visits)))
-    return BoothDay(booth, [WaitingInquiry(inquiry, now - inquiry.buyer_activity_at) for inquiry in waiting],
-                    waiting_count, visits, chart, booth_checklist(booth))
+    chart = small_chart(
+        [(format_skeleton("Ed", day.day, locale=get_locale() or "en"), day.visits) for day in days],
+        _("Visits on each of the last seven days: %(total)s in all.", total=format_number(visits)),
+    )
+    return BoothDay(
+        booth,
+        [WaitingInquiry(inquiry, now - inquiry.buyer_activity_at) for inquiry in waiting],
+        waiting_count,
+        visits,
+        chart,
+        booth_checklist(booth),
+    )
 
 
 def team_days(user: User, now: datetime | None = None) -> list[BoothDay]:
@@ -174,6 +210,7 @@ def team_days(user: User, now: datetime | None = None) -> list[BoothDay]:
 
 
 # --- an organizer --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class EditionDay:
@@ -204,7 +241,9 @@ def registrations_per_day(edition: Edition, today: date, days: int = REGISTRATIO
     created = db.session.scalars(
         select(Registration.created_at).where(
             Registration.created_at >= since,
-            or_(Registration.session_id.in_(session_ids), Registration.forum_id.in_(forum_ids)))).all()
+            or_(Registration.session_id.in_(session_ids), Registration.forum_id.in_(forum_ids)),
+        )
+    ).all()
     counts = {first + timedelta(days=offset): 0 for offset in range(days)}
     for moment in created:
         day = moment.astimezone(zone).date()
@@ -216,11 +255,20 @@ def registrations_per_day(edition: Edition, today: date, days: int = REGISTRATIO
 def nearly_full_sessions(edition: Edition, now: datetime) -> list[ProgrammeSession]:
     """Upcoming sessions with at least nine seats in ten taken, the fullest first."""
     share = ProgrammeSession.seats_taken * 1.0 / ProgrammeSession.capacity
-    return list(db.session.scalars(
-        select(ProgrammeSession).join(Forum, Forum.id == ProgrammeSession.forum_id)
-        .where(Forum.edition_id == edition.id, ProgrammeSession.ends_at > now,
-               ProgrammeSession.capacity > 0, share >= NEARLY_FULL_SHARE)
-        .order_by(share.desc(), ProgrammeSession.starts_at).limit(NEARLY_FULL_SHOWN)))
+    return list(
+        db.session.scalars(
+            select(ProgrammeSession)
+            .join(Forum, Forum.id == ProgrammeSession.forum_id)
+            .where(
+                Forum.edition_id == edition.id,
+                ProgrammeSession.ends_at > now,
+                ProgrammeSession.capacity > 0,
+                share >= NEARLY_FULL_SHARE,
+            )
+            .order_by(share.desc(), ProgrammeSession.starts_at)
+            .limit(NEARLY_FULL_SHOWN)
+        )
+    )
 
 
 def edition_day(edition: Edition, now: datetime | None = None) -> EditionDay:
@@ -228,12 +276,21 @@ def edition_day(edition: Edition, now: datetime | None = None) -> EditionDay:
     today = now.astimezone(_edition_zone(edition)).date()
     per_day = registrations_per_day(edition, today)
     total = sum(count for _day, count in per_day)
-    chart = small_chart([(format_skeleton("MMMd", day, locale=get_locale() or "en"), count) for day, count in per_day],
-                        _("New registrations on each of the last %(days)s days: %(total)s in all.",
-                          days=len(per_day), total=format_number(total)))
-    broadcasts = list(db.session.scalars(
-        select(Broadcast).where(Broadcast.edition_id == edition.id, Broadcast.status != Broadcast.Status.DONE)
-        .order_by(Broadcast.created_at.desc())))
+    chart = small_chart(
+        [(format_skeleton("MMMd", day, locale=get_locale() or "en"), count) for day, count in per_day],
+        _(
+            "New registrations on each of the last %(days)s days: %(total)s in all.",
+            days=len(per_day),
+            total=format_number(total),
+        ),
+    )
+    broadcasts = list(
+        db.session.scalars(
+            select(Broadcast)
+            .where(Broadcast.edition_id == edition.id, Broadcast.status != Broadcast.Status.DONE)
+            .order_by(Broadcast.created_at.desc())
+        )
+    )
     return EditionDay(edition, chart, total, nearly_full_sessions(edition, now), broadcasts)
 
 
@@ -250,8 +307,12 @@ def review_queue(user: User) -> ReviewQueue | None:
     """Applications and booths waiting for a decision, for those who make it."""
     if not (can_review_exhibitors(user) or can_review_booths(user)):
         return None
-    applications = db.session.scalar(
-        select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.status == ExhibitorCompany.Status.PENDING)) or 0
+    applications = (
+        db.session.scalar(
+            select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.status == ExhibitorCompany.Status.PENDING)
+        )
+        or 0
+    )
     booths = db.session.scalar(select(func.count(Booth.id)).where(Booth.status == Booth.Status.SUBMITTED)) or 0
     return ReviewQueue(applications, booths)
 
@@ -259,4 +320,3 @@ def review_queue(user: User) -> ReviewQueue | None:
 def organizer_days(user: User, now: datetime | None = None) -> list[EditionDay]:
     now = now or utcnow()
     return [edition_day(edition, now) for edition in organized_editions(user, now.date())]
-

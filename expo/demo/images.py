@@ -17,14 +17,33 @@ BANNER_SIZE = (1200, 300)
 
 # The shared category tree's leaves -> the shape drawn behind a product's initials.
 MOTIFS = {
-    "protective-equipment": "shield", "masks-respirators": "mask", "diagnostics": "cross",
-    "medical-devices": "pulse", "medical-vehicles": "vehicle", "disinfection-hygiene": "drop",
-    "pharmaceuticals": "capsule", "dental-supplies": "tooth", "herbal-medicine": "leaf",
-    "health-supplements": "capsule", "wellness-devices": "circle", "coffee-tea": "bean",
-    "tropical-fruit": "fruit", "rice-grains": "grains", "spices-condiments": "grains", "seafood": "wave",
-    "processed-food": "box", "paper-pulp": "roll", "steel-metals": "beam", "rubber-plastics": "drop",
-    "textiles": "roll", "chemicals": "drop", "production-machinery": "gear", "agricultural-machinery": "gear",
-    "electrical-equipment": "pulse", "logistics": "vehicle", "health-tourism": "leaf",
+    "protective-equipment": "shield",
+    "masks-respirators": "mask",
+    "diagnostics": "cross",
+    "medical-devices": "pulse",
+    "medical-vehicles": "vehicle",
+    "disinfection-hygiene": "drop",
+    "pharmaceuticals": "capsule",
+    "dental-supplies": "tooth",
+    "herbal-medicine": "leaf",
+    "health-supplements": "capsule",
+    "wellness-devices": "circle",
+    "coffee-tea": "bean",
+    "tropical-fruit": "fruit",
+    "rice-grains": "grains",
+    "spices-condiments": "grains",
+    "seafood": "wave",
+    "processed-food": "box",
+    "paper-pulp": "roll",
+    "steel-metals": "beam",
+    "rubber-plastics": "drop",
+    "textiles": "roll",
+    "chemicals": "drop",
+    "production-machinery": "gear",
+    "agricultural-machinery": "gear",
+    "electrical-equipment": "pulse",
+    "logistics": "vehicle",
+    "health-tourism": "leaf",
     "training-consulting": "circle",
 }
 
@@ -52,8 +71,7 @@ SMALL_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "the", "to", "with
 
 def initials(name: str, letters: int = 2) -> str:
     """'Nanning Mask Machinery Co.' -> 'NM', 'Reefer container freight' -> 'RC'; small words are skipped."""
-    words = [word for word in name.replace("-", " ").split()
-             if word[:1].isalnum() and word.lower() not in SMALL_WORDS]
+    words = [word for word in name.replace("-", " ").split() if word[:1].isalnum() and word.lower() not in SMALL_WORDS]
     return "".join(word[0] for word in words[:letters]).upper() or "?"
 
 
@@ -78,8 +96,9 @@ def _fit_text(draw: ImageDraw.ImageDraw, text: str, max_width: int, size: int) -
     return text + "…", font
 
 
-def _motif(draw: ImageDraw.ImageDraw, shape: str, box: tuple[float, float, float, float],
-           fill: tuple[int, int, int]) -> None:
+def _motif(
+    draw: ImageDraw.ImageDraw, shape: str, box: tuple[float, float, float, float], fill: tuple[int, int, int]
+) -> None:
     left, top, right, bottom = box
     width, height = right - left, bottom - top
     cx, cy = left + width / 2, top + height / 2
@@ -98,14 +117,29 @@ def _motif(draw: ImageDraw.ImageDraw, shape: str, box: tuple[float, float, float
         for wheel in (left + width * 0.22, right - width * 0.22):
             draw.ellipse((wheel - height * 0.14, bottom - height * 0.3, wheel + height * 0.14, bottom), fill=fill)
     elif shape == "capsule":
-        draw.rounded_rectangle((left, top + height * 0.25, right, bottom - height * 0.25), radius=height * 0.25,
-                               fill=fill)
+        draw.rounded_rectangle(
+            (left, top + height * 0.25, right, bottom - height * 0.25), radius=height * 0.25, fill=fill
+        )
     elif shape == "tooth":
         draw.rounded_rectangle((left, top, right, cy + height * 0.1), radius=width * 0.25, fill=fill)
-        draw.polygon([(left + width * 0.05, cy), (cx - width * 0.05, cy), (cx - width * 0.15, bottom),
-                      (left + width * 0.15, bottom)], fill=fill)
-        draw.polygon([(cx + width * 0.05, cy), (right - width * 0.05, cy), (right - width * 0.15, bottom),
-                      (cx + width * 0.15, bottom)], fill=fill)
+        draw.polygon(
+            [
+                (left + width * 0.05, cy),
+                (cx - width * 0.05, cy),
+                (cx - width * 0.15, bottom),
+                (left + width * 0.15, bottom),
+            ],
+            fill=fill,
+        )
+        draw.polygon(
+            [
+                (cx + width * 0.05, cy),
+                (right - width * 0.05, cy),
+                (right - width * 0.15, bottom),
+                (cx + width * 0.15, bottom),
+            ],
+            fill=fill,
+        )
     elif shape == "leaf":
         draw.chord((left, top, right + width * 0.6, bottom + height * 0.6), 180, 270, fill=fill)
         draw.chord((left - width * 0.6, top - height * 0.6, right, bottom), 0, 90, fill=fill)
@@ -125,8 +159,9 @@ def _motif(draw: ImageDraw.ImageDraw, shape: str, box: tuple[float, float, float
             draw.arc((left, y - height * 0.15, cx, y + height * 0.15), 180, 360, fill=fill, width=12)
             draw.arc((cx, y - height * 0.15, right, y + height * 0.15), 0, 180, fill=fill, width=12)
     elif shape == "roll":
-        draw.rectangle((left + width * 0.15, top + height * 0.15, right - width * 0.15, bottom - height * 0.15),
-                       fill=fill)
+        draw.rectangle(
+            (left + width * 0.15, top + height * 0.15, right - width * 0.15, bottom - height * 0.15), fill=fill
+        )
         draw.ellipse((right - width * 0.3, top + height * 0.15, right, bottom - height * 0.15), fill=fill)
     elif shape == "beam":
         flange = height * 0.2
@@ -137,15 +172,29 @@ def _motif(draw: ImageDraw.ImageDraw, shape: str, box: tuple[float, float, float
         draw.regular_polygon((cx, cy, min(width, height) / 2), 8, rotation=22.5, fill=fill)
     elif shape == "drop":
         draw.ellipse((left + width * 0.1, cy - height * 0.1, right - width * 0.1, bottom), fill=fill)
-        draw.polygon([(cx, top), (left + width * 0.14, cy + height * 0.15), (right - width * 0.14, cy + height * 0.15)],
-                     fill=fill)
+        draw.polygon(
+            [(cx, top), (left + width * 0.14, cy + height * 0.15), (right - width * 0.14, cy + height * 0.15)],
+            fill=fill,
+        )
     elif shape == "pulse":
-        draw.line([(left, cy), (left + width * 0.3, cy), (left + width * 0.42, top), (left + width * 0.58, bottom),
-                   (left + width * 0.7, cy), (right, cy)], fill=fill, width=14, joint="curve")
+        draw.line(
+            [
+                (left, cy),
+                (left + width * 0.3, cy),
+                (left + width * 0.42, top),
+                (left + width * 0.58, bottom),
+                (left + width * 0.7, cy),
+                (right, cy),
+            ],
+            fill=fill,
+            width=14,
+            joint="curve",
+        )
     elif shape == "box":
         draw.rectangle((left + width * 0.1, top + height * 0.2, right - width * 0.1, bottom), fill=fill)
-        draw.polygon([(left + width * 0.1, top + height * 0.2), (cx, top), (right - width * 0.1, top + height * 0.2)],
-                     fill=fill)
+        draw.polygon(
+            [(left + width * 0.1, top + height * 0.2), (cx, top), (right - width * 0.1, top + height * 0.2)], fill=fill
+        )
     else:
         draw.ellipse(box, fill=fill)
 
@@ -156,10 +205,21 @@ def product_picture(key: str, name: str, category: str) -> tuple[io.BytesIO, io.
     colour = colour_for(key)
     image = Image.new("RGB", PRODUCT_SIZE, _lighter(colour, 0.82))
     draw = ImageDraw.Draw(image)
-    _motif(draw, MOTIFS.get(category, "circle"), (width * 0.3, height * 0.1, width * 0.7, height * 0.64),
-           _lighter(colour, 0.45))
-    draw.text((width / 2, height * 0.38), initials(name), font=_font(120), fill=colour, anchor="mm",
-              stroke_width=4, stroke_fill=_lighter(colour, 0.82))
+    _motif(
+        draw,
+        MOTIFS.get(category, "circle"),
+        (width * 0.3, height * 0.1, width * 0.7, height * 0.64),
+        _lighter(colour, 0.45),
+    )
+    draw.text(
+        (width / 2, height * 0.38),
+        initials(name),
+        font=_font(120),
+        fill=colour,
+        anchor="mm",
+        stroke_width=4,
+        stroke_fill=_lighter(colour, 0.82),
+    )
     draw.rectangle((0, height * 0.76, width, height), fill=colour)
     label, font = _fit_text(draw, name, width - 60, 34)
     draw.text((width / 2, height * 0.88), label, font=font, fill="white", anchor="mm")
@@ -187,8 +247,9 @@ def booth_banner(name: str, tagline: str) -> io.BytesIO:
     draw = ImageDraw.Draw(image)
     for step in range(6):  # broad diagonal stripes, lighter towards the right
         x = width * 0.55 + step * 110
-        draw.polygon([(x, 0), (x + 70, 0), (x - 80, height), (x - 150, height)],
-                     fill=_lighter(colour, 0.08 + step * 0.05))
+        draw.polygon(
+            [(x, 0), (x + 70, 0), (x - 80, height), (x - 150, height)], fill=_lighter(colour, 0.08 + step * 0.05)
+        )
     title, font = _fit_text(draw, name, int(width * 0.62), 60)
     draw.text((60, height * 0.42), title, font=font, fill="white", anchor="lm")
     if tagline:

@@ -44,8 +44,11 @@ def load_demo_meetings(edition: Edition, now: datetime | None = None) -> bool:
     staff = next(member.user for member in company.members if member.role != member.OWNER)
     maria = db.session.scalar(select(User).where(User.email == "buyer.maria.santos@example.com"))
     tran = db.session.scalar(select(User).where(User.email == "buyer.tran.minh.duc@example.com"))
-    products = list(db.session.scalars(select(Product).where(Product.booth_id == booth.id)
-                                       .order_by(Product.position, Product.id).limit(3)))
+    products = list(
+        db.session.scalars(
+            select(Product).where(Product.booth_id == booth.id).order_by(Product.position, Product.id).limit(3)
+        )
+    )
 
     services.save_settings(organizer, edition, SettingsData(20, time(9, 0), time(17, 0), 10, 30))
     for name, seats in TABLES:
@@ -58,39 +61,90 @@ def load_demo_meetings(edition: Edition, now: datetime | None = None) -> bool:
     zone = slots.zone_of(edition.timezone)
     ids = []
 
-    def request(person: User, day, at: time, message: str, chosen: list[Product], moment: datetime,
-                mode: Mode = Mode.VENUE, starts_at: datetime | None = None):
+    def request(
+        person: User,
+        day,
+        at: time,
+        message: str,
+        chosen: list[Product],
+        moment: datetime,
+        mode: Mode = Mode.VENUE,
+        starts_at: datetime | None = None,
+    ):
         meeting = services.request_meeting(
-            person, side=Side.BUYER, buyer=person, company=company, edition=edition,
-            data=RequestData(Proposal(mode, starts_at or slots.at(day, at, zone)), message,
-                             tuple(product.id for product in chosen)), now=moment)
+            person,
+            side=Side.BUYER,
+            buyer=person,
+            company=company,
+            edition=edition,
+            data=RequestData(
+                Proposal(mode, starts_at or slots.at(day, at, zone)), message, tuple(product.id for product in chosen)
+            ),
+            now=moment,
+        )
         ids.append(meeting.id)
         return meeting
 
     # Held: an online meeting last week with the demo buyer, both sides marked it held.
     online_start = _online_slot(edition, past + timedelta(days=5))
-    held = request(buyer, None, None, "We need 200,000 KN95 pieces a month for Thai hospitals: can your line keep "
-                   "up? A video call first, then we visit your stand.", products[:2], past, Mode.ONLINE, online_start)
+    held = request(
+        buyer,
+        None,
+        None,
+        "We need 200,000 KN95 pieces a month for Thai hospitals: can your line keep "
+        "up? A video call first, then we visit your stand.",
+        products[:2],
+        past,
+        Mode.ONLINE,
+        online_start,
+    )
     services.accept(owner, held, held.revision, arrangement=Arrangement((owner.id, staff.id)), now=past)
     after = online_start + timedelta(minutes=25)
     services.record_outcome(owner, held, Outcome.HELD, "Quote 0.045 USD a piece FOB Qinzhou; samples sent.", now=after)
-    services.record_outcome(buyer, held, Outcome.HELD, "Good line, certificates fine. Ask for CIF Laem Chabang.",
-                            now=after)
+    services.record_outcome(
+        buyer, held, Outcome.HELD, "Good line, certificates fine. Ask for CIF Laem Chabang.", now=after
+    )
     # Accepted: the demo buyer at the team's stand on the first morning (or a table, without a stand).
-    accepted = request(buyer, day_one, time(10, 20), "Follow-up at your stand: the new ear-loop welding unit.",
-                       products[1:3], now - timedelta(days=2))
-    place = Arrangement((staff.id,), Place.STAND) if services.stand_of(company, edition) else \
-        Arrangement((staff.id,), Place.TABLE, table.id)
+    accepted = request(
+        buyer,
+        day_one,
+        time(10, 20),
+        "Follow-up at your stand: the new ear-loop welding unit.",
+        products[1:3],
+        now - timedelta(days=2),
+    )
+    place = (
+        Arrangement((staff.id,), Place.STAND)
+        if services.stand_of(company, edition)
+        else Arrangement((staff.id,), Place.TABLE, table.id)
+    )
     services.accept(staff, accepted, accepted.revision, arrangement=place, now=now - timedelta(days=1))
     # Accepted at a matching table, with another buyer; and a request still waiting for the team.
     if maria is not None:
-        at_table = request(maria, day_one, time(14, 0), "Distributor for the Philippines: terms and MOQ.",
-                           products[:1], now - timedelta(days=3))
-        services.accept(owner, at_table, at_table.revision, arrangement=Arrangement((owner.id,), Place.TABLE,
-                                                                                   table.id), now=now - timedelta(days=2))
+        at_table = request(
+            maria,
+            day_one,
+            time(14, 0),
+            "Distributor for the Philippines: terms and MOQ.",
+            products[:1],
+            now - timedelta(days=3),
+        )
+        services.accept(
+            owner,
+            at_table,
+            at_table.revision,
+            arrangement=Arrangement((owner.id,), Place.TABLE, table.id),
+            now=now - timedelta(days=2),
+        )
     if tran is not None:
-        request(tran, day_two, time(11, 0), "Can we see the mask machine running? Vietnamese-speaking staff welcome.",
-                products[:1], now - timedelta(hours=20))
+        request(
+            tran,
+            day_two,
+            time(11, 0),
+            "Can we see the mask machine running? Vietnamese-speaking staff welcome.",
+            products[:1],
+            now - timedelta(hours=20),
+        )
     db.session.flush()
     forget_pending(services.MEETING_TASK, set(ids))  # the past mails nothing
     return True
@@ -111,8 +165,10 @@ def _free_times(edition: Edition, people: list[User], past: datetime, now: datet
         own = slots.zone_of(person.timezone)
         windows = []
         for day in slots.edition_days(edition):
-            windows += [(Mode.VENUE, slots.at(day, time(9, 0), zone), slots.at(day, time(12, 0), zone)),
-                        (Mode.VENUE, slots.at(day, time(14, 0), zone), slots.at(day, time(17, 0), zone))]
+            windows += [
+                (Mode.VENUE, slots.at(day, time(9, 0), zone), slots.at(day, time(12, 0), zone)),
+                (Mode.VENUE, slots.at(day, time(14, 0), zone), slots.at(day, time(17, 0), zone)),
+            ]
         windows.append((Mode.ONLINE, slots.at(online_day, time(9, 0), zone), slots.at(online_day, time(12, 0), zone)))
         today = now.astimezone(zone).date()
         for offset in range(1, 15):
@@ -123,6 +179,14 @@ def _free_times(edition: Edition, people: list[User], past: datetime, now: datet
             local_start, local_end = starts_at.astimezone(own), ends_at.astimezone(own)
             if local_end.date() != local_start.date():
                 continue  # a window across the person's midnight: the form takes one day at a time
-            services.add_availability(person, WindowData(mode, local_start.date(), local_start.time(),
-                                                         local_end.time(),
-                                                         edition.id if mode == Mode.VENUE else None), now=past)
+            services.add_availability(
+                person,
+                WindowData(
+                    mode,
+                    local_start.date(),
+                    local_start.time(),
+                    local_end.time(),
+                    edition.id if mode == Mode.VENUE else None,
+                ),
+                now=past,
+            )

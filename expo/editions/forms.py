@@ -8,13 +8,14 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Edition
 from expo.editions.services import EditionData
-from expo.lib.form_fields import DayField, Form, web_address_field
 from expo.i18n import country_choices, is_known_timezone, timezone_choices
+from expo.lib.form_fields import DayField, Form, web_address_field
 
 
 class EditionForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("For example “18th China-ASEAN Expo”."))
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=200)], description=_l("For example “18th China-ASEAN Expo”.")
+    )
     slug = web_address_field("18th-caexpo")
     tagline = StringField(_l("Tagline"), validators=[Optional(), Length(max=300)])
     starts_on = DayField(_l("First day"), validators=[DataRequired()])
@@ -24,8 +25,7 @@ class EditionForm(Form):
     country = SelectField(_l("Country"), validators=[Optional()])
     timezone = SelectField(_l("Time zone of the venue"), validators=[DataRequired()])
     status = SelectField(_l("Status"), choices=Edition.Status.choices())
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
-                                render_kw={"rows": 6})
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 6})
     submit = SubmitField(_l("Save edition"))
 
     def __init__(self, *args, **kwargs):

@@ -48,10 +48,10 @@ class Edition(Translatable, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    pavilions: Mapped[list["Pavilion"]] = relationship(
+    pavilions: Mapped[list[Pavilion]] = relationship(
         back_populates="edition", order_by="Pavilion.position", cascade="all, delete-orphan"
     )
-    forums: Mapped[list["Forum"]] = relationship(
+    forums: Mapped[list[Forum]] = relationship(
         back_populates="edition", order_by="Forum.position", cascade="all, delete-orphan"
     )
 
@@ -75,8 +75,14 @@ class Pavilion(Translatable, db.Model):
         UniqueConstraint("edition_id", "slug"),
         CheckConstraint("kind IN ('themed', 'country')", name="kind_known"),
         # One pavilion per country and edition: the form says so, this makes it true under races.
-        Index("uq_pavilions_country_per_edition", "edition_id", "country", unique=True,
-              postgresql_where=text("kind = 'country'"), sqlite_where=text("kind = 'country'")),
+        Index(
+            "uq_pavilions_country_per_edition",
+            "edition_id",
+            "country",
+            unique=True,
+            postgresql_where=text("kind = 'country'"),
+            sqlite_where=text("kind = 'country'"),
+        ),
     )
 
     THEMED, COUNTRY = "themed", "country"

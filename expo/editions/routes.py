@@ -8,15 +8,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from expo import structured_data
 from expo.editions import services
 from expo.editions.forms import EditionForm
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
-from expo import structured_data
-from expo.structured_data import script_json
-from expo.permissions import can_create_edition, can_manage_edition, can_view_edition, is_organizer, require
 from expo.lib.rules import show_on_form
+from expo.permissions import can_create_edition, can_manage_edition, can_view_edition, is_organizer, require
+from expo.structured_data import script_json
 
 bp = Blueprint("editions", __name__, url_prefix="/editions")
 
@@ -59,12 +59,10 @@ def scope_to_edition(blueprint: Blueprint) -> None:
             values["slug"] = g.edition.slug
 
 
-
 @bp.route("/")
 def list_editions():
     editions = services.editions_visible_to(current_user, include_drafts=is_organizer(current_user))
-    return render_template("editions/list.html", editions=editions,
-                           can_create=can_create_edition(current_user))
+    return render_template("editions/list.html", editions=editions, can_create=can_create_edition(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,12 +90,18 @@ def show_edition(slug: str):
     main_forums = [forum for forum in edition.forums if forum.parent_id is None]
     # The forums are the ones already loaded; this fills in their sessions and speakers in two queries.
     forums = db.session.scalars(
-        select(Forum).where(Forum.edition_id == edition.id).order_by(Forum.position)
+        select(Forum)
+        .where(Forum.edition_id == edition.id)
+        .order_by(Forum.position)
         .options(selectinload(Forum.sessions).selectinload(ProgrammeSession.speakers))
     ).all()
-    return render_template("editions/show.html", edition=edition, main_forums=main_forums,
-                           structured_data=script_json(structured_data.edition_event(edition, forums)),
-                           can_manage=can_manage_edition(current_user, edition))
+    return render_template(
+        "editions/show.html",
+        edition=edition,
+        main_forums=main_forums,
+        structured_data=script_json(structured_data.edition_event(edition, forums)),
+        can_manage=can_manage_edition(current_user, edition),
+    )
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

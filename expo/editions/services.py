@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
-from expo.permissions import can_create_edition, can_manage_edition, ensure, organized_edition_ids
 from expo.lib.rules import RuleBroken
+from expo.permissions import can_create_edition, can_manage_edition, ensure, organized_edition_ids
 
 
 class EditionError(RuleBroken):
@@ -77,8 +77,10 @@ def update_edition(actor: User, edition: Edition, data: EditionData) -> Edition:
 
 def featured_edition(today: date) -> Edition | None:
     """The published edition running today, else the next one, else the most recent one."""
-    published = select(Edition).where(Edition.status == Edition.Status.PUBLISHED).options(
-        selectinload(Edition.pavilions), selectinload(Edition.forums)
+    published = (
+        select(Edition)
+        .where(Edition.status == Edition.Status.PUBLISHED)
+        .options(selectinload(Edition.pavilions), selectinload(Edition.forums))
     )
     running_or_next = db.session.scalars(
         published.where(Edition.ends_on >= today).order_by(Edition.starts_on).limit(1)

@@ -11,7 +11,7 @@ daylight-saving changes alike, and a day without events is a row of zeros rather
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -45,12 +45,12 @@ class Period:
         return self.first_day + timedelta(days=self.days - 1)
 
     @property
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         return Period(self.zone, self.first_day - timedelta(days=self.days), self.days)
 
     def day_start(self, day: date) -> datetime:
         """When ``day`` begins in the booth's zone, as a UTC instant."""
-        return datetime.combine(day, time(0), tzinfo=ZoneInfo(self.zone)).astimezone(timezone.utc)
+        return datetime.combine(day, time(0), tzinfo=ZoneInfo(self.zone)).astimezone(UTC)
 
     @property
     def starts_at(self) -> datetime:
@@ -76,9 +76,13 @@ def local_day_windows(period: Period) -> Subquery:
     rows = []
     for n in range(period.days):
         day = period.first_day + timedelta(days=n)
-        rows.append(select(literal(n, Integer).label("n"),
-                           literal(period.day_start(day), UTCDateTime()).label("starts_at"),
-                           literal(period.day_start(day + timedelta(days=1)), UTCDateTime()).label("ends_at")))
+        rows.append(
+            select(
+                literal(n, Integer).label("n"),
+                literal(period.day_start(day), UTCDateTime()).label("starts_at"),
+                literal(period.day_start(day + timedelta(days=1)), UTCDateTime()).label("ends_at"),
+            )
+        )
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("days")
 
 
@@ -136,16 +140,33 @@ def daily_series(booth: Booth, period: Period) -> list[Day]:
     """One row per day of the period, zeros included; unique visitors counted once per day."""
     days = local_day_windows(period)
     query = (
-        select(days.c.n, _counted(Event.BOOTH_VISIT), func.count(distinct(Event.visitor)),
-               _counted(Event.PRODUCT_VIEW), _counted(Event.BROCHURE_DOWNLOAD), _counted(Event.VIDEO_PLAY))
+        select(
+            days.c.n,
+            _counted(Event.BOOTH_VISIT),
+            func.count(distinct(Event.visitor)),
+            _counted(Event.PRODUCT_VIEW),
+            _counted(Event.BROCHURE_DOWNLOAD),
+            _counted(Event.VIDEO_PLAY),
+        )
         .select_from(days)
-        .outerjoin(Event, and_(Event.booth_id == booth.id, Event.occurred_at >= days.c.starts_at,
-                               Event.occurred_at < days.c.ends_at))
-        .group_by(days.c.n).order_by(days.c.n)
+        .outerjoin(
+            Event,
+            and_(Event.booth_id == booth.id, Event.occurred_at >= days.c.starts_at, Event.occurred_at < days.c.ends_at),
+        )
+        .group_by(days.c.n)
+        .order_by(days.c.n)
     )
-    return [Day(day=period.first_day + timedelta(days=n), visits=visits, unique_visitors=visitors,
-                product_views=views, brochure_downloads=downloads, video_plays=plays)
-            for n, visits, visitors, views, downloads, plays in db.session.execute(query)]
+    return [
+        Day(
+            day=period.first_day + timedelta(days=n),
+            visits=visits,
+            unique_visitors=visitors,
+            product_views=views,
+            brochure_downloads=downloads,
+            video_plays=plays,
+        )
+        for n, visits, visitors, views, downloads, plays in db.session.execute(query)
+    ]
 
 
 def period_totals(booth: Booth, period: Period) -> tuple[Counts, Counts]:
@@ -154,12 +175,17 @@ def period_totals(booth: Booth, period: Period) -> tuple[Counts, Counts]:
     current = Event.occurred_at >= period.starts_at
     columns = []
     for within in (current, ~current):
-        columns += [_counted(Event.BOOTH_VISIT, within), func.count(distinct(case((within, Event.visitor)))),
-                    _counted(Event.PRODUCT_VIEW, within), _counted(Event.BROCHURE_DOWNLOAD, within),
-                    _counted(Event.VIDEO_PLAY, within)]
+        columns += [
+            _counted(Event.BOOTH_VISIT, within),
+            func.count(distinct(case((within, Event.visitor)))),
+            _counted(Event.PRODUCT_VIEW, within),
+            _counted(Event.BROCHURE_DOWNLOAD, within),
+            _counted(Event.VIDEO_PLAY, within),
+        ]
     row = db.session.execute(
-        select(*columns).where(Event.booth_id == booth.id, Event.occurred_at >= previous.starts_at,
-                               Event.occurred_at < period.ends_at)
+        select(*columns).where(
+            Event.booth_id == booth.id, Event.occurred_at >= previous.starts_at, Event.occurred_at < period.ends_at
+        )
     ).one()
     return Counts(*row[:5]), Counts(*row[5:])
 
@@ -169,10 +195,15 @@ def top_products(booth: Booth, period: Period, limit: int = TOP_LIMIT) -> list[T
     query = (
         select(Product.id, Product.name, Product.slug, views, func.count(distinct(Event.visitor)))
         .join(Product, Product.id == Event.product_id)
-        .where(Event.booth_id == booth.id, Event.kind == Event.PRODUCT_VIEW,
-               Event.occurred_at >= period.starts_at, Event.occurred_at < period.ends_at)
+        .where(
+            Event.booth_id == booth.id,
+            Event.kind == Event.PRODUCT_VIEW,
+            Event.occurred_at >= period.starts_at,
+            Event.occurred_at < period.ends_at,
+        )
         .group_by(Product.id, Product.name, Product.slug)
-        .order_by(views.desc(), Product.name, Product.id).limit(limit)
+        .order_by(views.desc(), Product.name, Product.id)
+        .limit(limit)
     )
     return [TopProduct(*row) for row in db.session.execute(query)]
 
@@ -182,10 +213,15 @@ def top_brochures(booth: Booth, period: Period, limit: int = TOP_LIMIT) -> list[
     query = (
         select(BoothDocument.id, BoothDocument.title, downloads, func.count(distinct(Event.visitor)))
         .join(BoothDocument, BoothDocument.id == Event.document_id)
-        .where(Event.booth_id == booth.id, Event.kind == Event.BROCHURE_DOWNLOAD,
-               Event.occurred_at >= period.starts_at, Event.occurred_at < period.ends_at)
+        .where(
+            Event.booth_id == booth.id,
+            Event.kind == Event.BROCHURE_DOWNLOAD,
+            Event.occurred_at >= period.starts_at,
+            Event.occurred_at < period.ends_at,
+        )
         .group_by(BoothDocument.id, BoothDocument.title)
-        .order_by(downloads.desc(), BoothDocument.title, BoothDocument.id).limit(limit)
+        .order_by(downloads.desc(), BoothDocument.title, BoothDocument.id)
+        .limit(limit)
     )
     return [TopBrochure(*row) for row in db.session.execute(query)]
 
@@ -196,16 +232,35 @@ def booth_analytics(booth: Booth, days: int = DEFAULT_PERIOD, now: datetime | No
         raise ValueError(f"period must be one of {PERIODS}, not {days}")
     period = period_ending_today(booth, days, now)
     totals, previous = period_totals(booth, period)
-    return BoothAnalytics(period, totals, previous, daily_series(booth, period),
-                          top_products(booth, period), top_brochures(booth, period))
+    return BoothAnalytics(
+        period, totals, previous, daily_series(booth, period), top_products(booth, period), top_brochures(booth, period)
+    )
 
 
 def daily_csv(booth: Booth, period: Period) -> bytes:
     """The daily series as CSV."""
-    header = [_("Date (%(zone)s)", zone=period.zone), _("Booth visits"), _("Unique visitors"),
-              _("Product views"), _("Brochure downloads"), _("Video plays")]
-    return csv_bytes(header, ([day.day.isoformat(), day.visits, day.unique_visitors, day.product_views,
-                               day.brochure_downloads, day.video_plays] for day in daily_series(booth, period)))
+    header = [
+        _("Date (%(zone)s)", zone=period.zone),
+        _("Booth visits"),
+        _("Unique visitors"),
+        _("Product views"),
+        _("Brochure downloads"),
+        _("Video plays"),
+    ]
+    return csv_bytes(
+        header,
+        (
+            [
+                day.day.isoformat(),
+                day.visits,
+                day.unique_visitors,
+                day.product_views,
+                day.brochure_downloads,
+                day.video_plays,
+            ]
+            for day in daily_series(booth, period)
+        ),
+    )
 
 
 def csv_filename(booth: Booth, period: Period) -> str:

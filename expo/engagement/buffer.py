@@ -95,8 +95,11 @@ class EventBuffer(ABC):
             self._throttle.warn("unreachable", "engagement buffer unavailable, events are dropped: %s", exc)
             return False
         if not added:
-            self._throttle.warn("full", "engagement buffer holds %s events (its cap); new events are dropped "
-                                        "until the worker drains it", self.cap)
+            self._throttle.warn(
+                "full",
+                "engagement buffer holds %s events (its cap); new events are dropped until the worker drains it",
+                self.cap,
+            )
         return added
 
     def _is_momentary(self, exc: Exception) -> bool:
@@ -194,8 +197,9 @@ class RedisBuffer(EventBuffer):
         from redis.retry import Retry
 
         # Fail fast and never retry inside a page view: a lost event is cheaper than a slow page.
-        self.client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5,
-                                           retry=Retry(NoBackoff(), 0))
+        self.client = redis.Redis.from_url(
+            url, socket_connect_timeout=0.5, socket_timeout=0.5, retry=Retry(NoBackoff(), 0)
+        )
         self.key = key
         self.lock_key = key + ":drain-lock"
         self._append_script = self.client.register_script(self._APPEND)
@@ -298,16 +302,23 @@ class SQLiteFileBuffer(EventBuffer):
         return cursor.rowcount == 1
 
     def _read(self, limit: int) -> tuple[list[str], int]:
-        rows = self._connection().execute(
-            "SELECT seq, payload FROM buffered_events ORDER BY seq LIMIT ?", (limit,)).fetchall()
+        rows = (
+            self._connection()
+            .execute("SELECT seq, payload FROM buffered_events ORDER BY seq LIMIT ?", (limit,))
+            .fetchall()
+        )
         return [payload for _seq, payload in rows], (rows[-1][0] if rows else 0)
 
     def trim(self, batch: Batch, lock: str) -> bool:
         connection = self._connection()
         connection.execute("BEGIN IMMEDIATE")
         try:
-            held = connection.execute("SELECT 1 FROM drain_lock WHERE name = ? AND token = ?",
-                                      (self._LOCK_NAME, lock)).fetchone() is not None
+            held = (
+                connection.execute(
+                    "SELECT 1 FROM drain_lock WHERE name = ? AND token = ?", (self._LOCK_NAME, lock)
+                ).fetchone()
+                is not None
+            )
             if held:
                 connection.execute("DELETE FROM buffered_events WHERE seq <= ?", (batch.marker,))
             connection.execute("COMMIT")

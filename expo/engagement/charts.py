@@ -84,23 +84,52 @@ def trend_chart(daily: list[Day]) -> TrendChart:
 
     bars, points = [], []
     for index, day in enumerate(daily):
-        label = _("%(day)s: %(visits)s visits, %(visitors)s unique visitors", day=short_day(day.day),
-                  visits=format_number(day.visits), visitors=format_number(day.unique_visitors))
+        label = _(
+            "%(day)s: %(visits)s visits, %(visitors)s unique visitors",
+            day=short_day(day.day),
+            visits=format_number(day.visits),
+            visitors=format_number(day.unique_visitors),
+        )
         x = LEFT + slot * index
         bar_width = max(slot * 0.7, 1)
-        bars.append(Bar(round(x + (slot - bar_width) / 2, 1), y(day.visits), round(bar_width, 1),
-                        round(TOP + plot_height - y(day.visits), 1), label))
+        bars.append(
+            Bar(
+                round(x + (slot - bar_width) / 2, 1),
+                y(day.visits),
+                round(bar_width, 1),
+                round(TOP + plot_height - y(day.visits), 1),
+                label,
+            )
+        )
         points.append(Point(round(x + slot / 2, 1), y(day.unique_visitors), label))
     y_ticks = [Tick(y(value), format_number(value)) for value in range(0, top_value + 1, step)]
     every = max(1, math.ceil(len(daily) / X_LABELS))
-    x_ticks = [Tick(point.x, short_day(day.day))
-               for index, (point, day) in enumerate(zip(points, daily)) if index % every == 0]
+    x_ticks = [
+        Tick(point.x, short_day(day.day)) for index, (point, day) in enumerate(zip(points, daily)) if index % every == 0
+    ]
     busiest = max(daily, key=lambda day: (day.visits, day.day), default=None)
     if busiest is None or busiest.visits == 0:
         summary = _("No booth visits in this period.")
     else:
-        summary = _("%(visits)s visits from %(first)s to %(last)s; the busiest day was %(day)s with %(most)s.",
-                    visits=format_number(sum(day.visits for day in daily)), first=short_day(daily[0].day),
-                    last=short_day(daily[-1].day), day=short_day(busiest.day), most=format_number(busiest.visits))
-    return TrendChart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, TOP, TOP + plot_height, bars, points,
-                      " ".join(f"{point.x},{point.y}" for point in points), y_ticks, x_ticks, summary)
+        summary = _(
+            "%(visits)s visits from %(first)s to %(last)s; the busiest day was %(day)s with %(most)s.",
+            visits=format_number(sum(day.visits for day in daily)),
+            first=short_day(daily[0].day),
+            last=short_day(daily[-1].day),
+            day=short_day(busiest.day),
+            most=format_number(busiest.visits),
+        )
+    return TrendChart(
+        WIDTH,
+        HEIGHT,
+        LEFT,
+        WIDTH - RIGHT,
+        TOP,
+        TOP + plot_height,
+        bars,
+        points,
+        " ".join(f"{point.x},{point.y}" for point in points),
+        y_ticks,
+        x_ticks,
+        summary,
+    )

@@ -18,8 +18,9 @@ class TrackEventForm(Form):
         # The JSON body carries no token; CSRFProtect checks the X-CSRFToken header before the view runs.
         csrf = False
 
-    kind = SelectField(choices=[(kind, kind) for kind in BROWSER_KINDS],
-                       validators=[DataRequired(_l("Say what happened."))])
+    kind = SelectField(
+        choices=[(kind, kind) for kind in BROWSER_KINDS], validators=[DataRequired(_l("Say what happened."))]
+    )
     booth = StringField(validators=[DataRequired(_l("Name the booth.")), Length(max=120)])
     product = WholeNumberField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     document = WholeNumberField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])

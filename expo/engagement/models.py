@@ -32,7 +32,12 @@ class EngagementEvent(db.Model):
     )
 
     BOOTH_VISIT, PRODUCT_VIEW, BROCHURE_DOWNLOAD, VIDEO_PLAY, INQUIRY = (
-        "booth_visit", "product_view", "brochure_download", "video_play", "inquiry")
+        "booth_visit",
+        "product_view",
+        "brochure_download",
+        "video_play",
+        "inquiry",
+    )
     KINDS = (BOOTH_VISIT, PRODUCT_VIEW, BROCHURE_DOWNLOAD, VIDEO_PLAY, INQUIRY)
 
     id: Mapped[int] = mapped_column(EventId, primary_key=True)
@@ -59,10 +64,22 @@ class Favourite(db.Model):
     __tablename__ = "favourites"
     __table_args__ = (
         CheckConstraint("(booth_id IS NULL) <> (product_id IS NULL)", name="one_target"),
-        Index("uq_favourites_booth", "user_id", "booth_id", unique=True,
-              postgresql_where=text("booth_id IS NOT NULL"), sqlite_where=text("booth_id IS NOT NULL")),
-        Index("uq_favourites_product", "user_id", "product_id", unique=True,
-              postgresql_where=text("product_id IS NOT NULL"), sqlite_where=text("product_id IS NOT NULL")),
+        Index(
+            "uq_favourites_booth",
+            "user_id",
+            "booth_id",
+            unique=True,
+            postgresql_where=text("booth_id IS NOT NULL"),
+            sqlite_where=text("booth_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_favourites_product",
+            "user_id",
+            "product_id",
+            unique=True,
+            postgresql_where=text("product_id IS NOT NULL"),
+            sqlite_where=text("product_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import ImmutableMultiDict
 
 from expo import exports
-from expo.lib.pagination import requested_page
 from expo.booths.models import Booth, BoothDocument
 from expo.booths.routes import load_booth
 from expo.booths.services import find_booth
@@ -17,8 +16,9 @@ from expo.engagement import analytics, services
 from expo.engagement.charts import trend_chart
 from expo.engagement.forms import FavouriteForm, TrackEventForm
 from expo.extensions import db, limiter
-from expo.permissions import can_view_booth, can_view_booth_analytics
+from expo.lib.pagination import requested_page
 from expo.lib.urls import safe_next_path
+from expo.permissions import can_view_booth, can_view_booth_analytics
 
 bp = Blueprint("engagement", __name__)
 
@@ -42,11 +42,12 @@ def track_event():
     """A video play (or another event only the browser sees); answers 204 whether or not it was counted."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not all(
-            value is None or (isinstance(value, (str, int)) and not isinstance(value, bool))
-            for value in payload.values()):
+        value is None or (isinstance(value, (str, int)) and not isinstance(value, bool)) for value in payload.values()
+    ):
         return _refuse(_("Send the event as a JSON object of names and plain values."))
-    form = TrackEventForm(formdata=ImmutableMultiDict(
-        {name: str(value) for name, value in payload.items() if value is not None}))
+    form = TrackEventForm(
+        formdata=ImmutableMultiDict({name: str(value) for name, value in payload.items() if value is not None})
+    )
     if not form.validate():
         return _refuse(_("The event is not complete or not valid."), form.errors)
     booth = find_booth(form.booth.data)
@@ -83,8 +84,14 @@ def _period_days() -> int:
 def show_booth_analytics(slug: str):
     booth = load_booth_for_analytics(slug)
     stats = analytics.booth_analytics(booth, _period_days())
-    return render_template("engagement/analytics.html", booth=booth, company=booth.company, stats=stats,
-                           chart=trend_chart(stats.daily), periods=analytics.PERIODS)
+    return render_template(
+        "engagement/analytics.html",
+        booth=booth,
+        company=booth.company,
+        stats=stats,
+        chart=trend_chart(stats.daily),
+        periods=analytics.PERIODS,
+    )
 
 
 @bp.route("/booths/<slug>/analytics.csv")
@@ -101,14 +108,15 @@ def export_booth_analytics(slug: str):
 def my_favourites():
     show = request.args.get("show")
     show = show if show in services.FAVOURITE_KINDS else None
-    favourites = db.paginate(services.favourites_of(current_user, show),
-                             page=requested_page(),
-                             per_page=FAVOURITES_PER_PAGE, error_out=False)
+    favourites = db.paginate(
+        services.favourites_of(current_user, show), page=requested_page(), per_page=FAVOURITES_PER_PAGE, error_out=False
+    )
     if not favourites.items and favourites.page > 1 and favourites.pages:
         # The last one on the last page was just removed: show what is left, not an empty page.
         return redirect(url_for("engagement.my_favourites", show=show, page=favourites.pages))
-    return render_template("engagement/favourites.html", favourites=favourites, show=show,
-                           counts=services.favourite_counts(current_user))
+    return render_template(
+        "engagement/favourites.html", favourites=favourites, show=show, counts=services.favourite_counts(current_user)
+    )
 
 
 def _load_target(kind: str, target_id: int) -> Booth | Product:

@@ -33,8 +33,8 @@ from expo.db_types import utcnow
 from expo.engagement.buffer import current_buffer
 from expo.engagement.models import EngagementEvent, Favourite
 from expo.extensions import db
-from expo.permissions import can_edit_booth
 from expo.lib.rules import RuleBroken
+from expo.permissions import can_edit_booth
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +122,15 @@ def anonymous_visitor_token() -> str:
 
         @after_this_request
         def _remember_visitor(response):
-            response.set_cookie(VISITOR_COOKIE, token, max_age=VISITOR_COOKIE_MAX_AGE, httponly=True,
-                                samesite="Lax", secure=secure, path="/")
+            response.set_cookie(
+                VISITOR_COOKIE,
+                token,
+                max_age=VISITOR_COOKIE_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=secure,
+                path="/",
+            )
             return response
 
     g.expo_visitor_token = token
@@ -164,8 +171,7 @@ def store_events(events: Iterable[dict[str, Any]]) -> int:
         return 0
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     table = EngagementEvent.__table__
-    statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.event_key])
-                 .returning(table.c.id))
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.event_key]).returning(table.c.id)
     return len(db.session.execute(statement, kept).all())
 
 
@@ -184,8 +190,12 @@ def _event_row(event: dict[str, Any]) -> dict[str, Any] | None:
     except (KeyError, TypeError, ValueError):
         log.warning("engagement event skipped, it is malformed: %r", event)
         return None
-    if (row["kind"] not in EngagementEvent.KINDS or not 0 < len(row["event_key"]) <= 36
-            or not 0 < len(row["visitor"]) <= 64 or row["occurred_at"].tzinfo is None):
+    if (
+        row["kind"] not in EngagementEvent.KINDS
+        or not 0 < len(row["event_key"]) <= 36
+        or not 0 < len(row["visitor"]) <= 64
+        or row["occurred_at"].tzinfo is None
+    ):
         log.warning("engagement event skipped, it is malformed: %r", event)
         return None
     return row
@@ -200,7 +210,10 @@ def _without_vanished_references(rows: list[dict[str, Any]]) -> list[dict[str, A
         """id -> booth id of the rows that still exist."""
         if not ids:
             return {}
-        return {id_: booth_id for id_, booth_id in db.session.execute(select(model.id, model.booth_id).where(model.id.in_(ids)))}
+        return {
+            id_: booth_id
+            for id_, booth_id in db.session.execute(select(model.id, model.booth_id).where(model.id.in_(ids)))
+        }
 
     def present(model, ids: set[int]) -> set[int]:
         return set(db.session.scalars(select(model.id).where(model.id.in_(ids)))) if ids else set()
@@ -262,8 +275,11 @@ def add_favourite(user: User, target: Booth | Product) -> Favourite:
     existing = find_favourite(user, target)
     if existing is not None:
         return existing
-    favourite = Favourite(user_id=user.id, booth_id=target.id if isinstance(target, Booth) else None,
-                          product_id=target.id if isinstance(target, Product) else None)
+    favourite = Favourite(
+        user_id=user.id,
+        booth_id=target.id if isinstance(target, Booth) else None,
+        product_id=target.id if isinstance(target, Product) else None,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(favourite)
@@ -282,9 +298,11 @@ def remove_favourite(user: User, target: Booth | Product) -> bool:
 
 def _on_show(query: Select) -> Select:
     """Only favourites whose booth is published: a suspended booth's products vanish with it."""
-    return (query.outerjoin(Product, Favourite.product_id == Product.id)
-            .join(Booth, Booth.id == func.coalesce(Favourite.booth_id, Product.booth_id))
-            .where(Booth.status == Booth.Status.PUBLISHED))
+    return (
+        query.outerjoin(Product, Favourite.product_id == Product.id)
+        .join(Booth, Booth.id == func.coalesce(Favourite.booth_id, Product.booth_id))
+        .where(Booth.status == Booth.Status.PUBLISHED)
+    )
 
 
 FAVOURITE_KINDS = ("booths", "products")
@@ -303,7 +321,8 @@ def favourites_of(user: User, kind: str | None = None) -> Select:
     return query.options(
         selectinload(Favourite.booth).joinedload(Booth.company),
         selectinload(Favourite.product).options(
-            selectinload(Product.images), selectinload(Product.category),
+            selectinload(Product.images),
+            selectinload(Product.category),
             joinedload(Product.booth).joinedload(Booth.company),
         ),
     ).order_by(Favourite.created_at.desc(), Favourite.id.desc())
@@ -311,13 +330,16 @@ def favourites_of(user: User, kind: str | None = None) -> Select:
 
 def favourite_counts(user: User) -> dict[str, int]:
     """How many booths and products ``user`` has saved that are on show, in one query."""
-    query = _on_show(select(func.count(Favourite.booth_id), func.count(Favourite.product_id))
-                     .where(Favourite.user_id == user.id))
+    query = _on_show(
+        select(func.count(Favourite.booth_id), func.count(Favourite.product_id)).where(Favourite.user_id == user.id)
+    )
     booths, products = db.session.execute(query).one()
     return {"booths": booths, "products": products}
 
 
-def saved_ids(user: User | None, products: Iterable[Product | int] = (), booths: Iterable[Booth | int] = ()) -> SavedIds:
+def saved_ids(
+    user: User | None, products: Iterable[Product | int] = (), booths: Iterable[Booth | int] = ()
+) -> SavedIds:
     """Which of these products and booths (objects or ids) ``user`` has saved, in one query for a page of cards."""
     product_ids = {getattr(item, "id", item) for item in products}
     booth_ids = {getattr(item, "id", item) for item in booths}
@@ -328,7 +350,9 @@ def saved_ids(user: User | None, products: Iterable[Product | int] = (), booths:
         conditions.append(Favourite.booth_id.in_(booth_ids))
     if product_ids:
         conditions.append(Favourite.product_id.in_(product_ids))
-    rows = db.session.execute(select(Favourite.booth_id, Favourite.product_id)
-                              .where(Favourite.user_id == user.id, or_(*conditions))).all()
-    return SavedIds(booths=frozenset(b for b, _p in rows if b is not None),
-                    products=frozenset(p for _b, p in rows if p is not None))
+    rows = db.session.execute(
+        select(Favourite.booth_id, Favourite.product_id).where(Favourite.user_id == user.id, or_(*conditions))
+    ).all()
+    return SavedIds(
+        booths=frozenset(b for b, _p in rows if b is not None), products=frozenset(p for _b, p in rows if p is not None)
+    )

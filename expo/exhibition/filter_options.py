@@ -140,27 +140,45 @@ def countries_with_booths() -> list[tuple[str, int]]:
     """(country code, published booths) for every country with any, most booths first."""
     # count(*), not count(id): the (status, country) index alone answers it.
     rows = db.session.execute(
-        select(Booth.country, func.count()).where(Booth.status == Booth.Status.PUBLISHED, Booth.country.is_not(None))
-        .group_by(Booth.country).order_by(func.count().desc(), Booth.country))
+        select(Booth.country, func.count())
+        .where(Booth.status == Booth.Status.PUBLISHED, Booth.country.is_not(None))
+        .group_by(Booth.country)
+        .order_by(func.count().desc(), Booth.country)
+    )
     return [(country, count) for country, count in rows]
 
 
 def _read_options() -> FilterOptions:
     editions = db.session.scalars(
-        select(Edition).where(Edition.status != Edition.Status.DRAFT).order_by(Edition.starts_on.desc())
-        .options(selectinload(Edition.pavilions)))
+        select(Edition)
+        .where(Edition.status != Edition.Status.DRAFT)
+        .order_by(Edition.starts_on.desc())
+        .options(selectinload(Edition.pavilions))
+    )
     return FilterOptions(
         countries=tuple(countries_with_booths()),
-        categories=tuple(CategoryOption(category.id, category.parent_id, category.slug, category.name,
-                                        category.position)
-                         for category in db.session.scalars(select(ProductCategory))),
-        editions=tuple(EditionOption(edition.id, edition.slug, edition.name, edition.starts_on,
-                                     tuple(PavilionOption(pavilion.id, pavilion.name)
-                                           for pavilion in edition.pavilions))
-                       for edition in editions),
-        booths={booth_id: (country, (sector or "").lower()) for booth_id, country, sector in db.session.execute(
-            select(Booth.id, Booth.country, ExhibitorCompany.sector)
-            .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id).where(Booth.status == Booth.Status.PUBLISHED))},
+        categories=tuple(
+            CategoryOption(category.id, category.parent_id, category.slug, category.name, category.position)
+            for category in db.session.scalars(select(ProductCategory))
+        ),
+        editions=tuple(
+            EditionOption(
+                edition.id,
+                edition.slug,
+                edition.name,
+                edition.starts_on,
+                tuple(PavilionOption(pavilion.id, pavilion.name) for pavilion in edition.pavilions),
+            )
+            for edition in editions
+        ),
+        booths={
+            booth_id: (country, (sector or "").lower())
+            for booth_id, country, sector in db.session.execute(
+                select(Booth.id, Booth.country, ExhibitorCompany.sector)
+                .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+                .where(Booth.status == Booth.Status.PUBLISHED)
+            )
+        },
     )
 
 

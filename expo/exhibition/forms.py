@@ -67,31 +67,43 @@ class SearchForm(Form):
     class Meta:
         csrf = False  # a search changes nothing, and its address is meant to be shared
 
-    q = StringField(_l("Search booths and products"), filters=[lambda value: (value or "").strip()],
-                    render_kw={"placeholder": _l("Masks, durian, Vietnam coffee…"), "type": "search"})
+    q = StringField(
+        _l("Search booths and products"),
+        filters=[lambda value: (value or "").strip()],
+        render_kw={"placeholder": _l("Masks, durian, Vietnam coffee…"), "type": "search"},
+    )
     type = HiddenField(default=services.PRODUCTS)
     country = FilterField(_l("Country"), default="")
     edition = FilterField(_l("Edition"), default="")
     pavilion = FilterField(_l("Pavilion"), default="")
     category = FilterField(_l("Category"), default="")
     language = FilterField(_l("Available in"), default="")
-    moq = QuantityField(_l("I want to order"),
-                        description=_l("Shows products whose minimum order is at most this quantity."))
+    moq = QuantityField(
+        _l("I want to order"), description=_l("Shows products whose minimum order is at most this quantity.")
+    )
     sort = FilterField(_l("Sort by"), default="")
 
     def __init__(self, options: FilterOptions, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = options
         self.country.choices = [("", _l("All countries"))] + [
-            (code, f"{country_name(code)} ({count})") for code, count in options.countries]
-        self.edition.choices = [("", _l("All editions"))] + [(edition.slug, edition.name) for edition in options.editions]
-        pavilions = {edition.name: [(str(pavilion.id), pavilion.name) for pavilion in edition.pavilions]
-                     for edition in options.editions if edition.pavilions}
+            (code, f"{country_name(code)} ({count})") for code, count in options.countries
+        ]
+        self.edition.choices = [("", _l("All editions"))] + [
+            (edition.slug, edition.name) for edition in options.editions
+        ]
+        pavilions = {
+            edition.name: [(str(pavilion.id), pavilion.name) for pavilion in edition.pavilions]
+            for edition in options.editions
+            if edition.pavilions
+        }
         self.pavilion.choices = {"": [("", _l("All pavilions"))], **pavilions}
         self.category.choices = [("", _l("All categories"))] + [
-            (category.slug, ("— " * depth) + _category_label(category)) for category, depth in options.category_tree()]
+            (category.slug, ("— " * depth) + _category_label(category)) for category, depth in options.category_tree()
+        ]
         self.language.choices = [("", _l("Any language"))] + [
-            (code, language_name(code)) for code in dict.fromkeys((*LANGUAGES, *CONTENT_LANGUAGES))]
+            (code, language_name(code)) for code in dict.fromkeys((*LANGUAGES, *CONTENT_LANGUAGES))
+        ]
         self.sort.choices = [("", _l("Default"))] + [(sort, SORT_LABELS[sort]) for sort in services.SORTS[self.kind]]
         if self.type.data not in services.KINDS:
             self.type.data = services.PRODUCTS

@@ -38,22 +38,28 @@ class SessionSlot:
 
 
 def _published_booths_of(edition: Edition):
-    return (select(BoothPlacement.booth_id)
-            .join(Booth, Booth.id == BoothPlacement.booth_id)
-            .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED))
+    return (
+        select(BoothPlacement.booth_id)
+        .join(Booth, Booth.id == BoothPlacement.booth_id)
+        .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED)
+    )
 
 
 def edition_figures(edition: Edition) -> EditionFigures:
     """Exhibitors (published booths placed in the edition), their countries and products, and the
     programme's sessions: one round trip."""
     booth_ids = _published_booths_of(edition).scalar_subquery()
-    row = db.session.execute(select(
-        select(func.count(Booth.id)).where(Booth.id.in_(booth_ids)).scalar_subquery(),
-        select(func.count(distinct(Booth.country))).where(Booth.id.in_(booth_ids)).scalar_subquery(),
-        select(func.count(Product.id)).where(Product.booth_id.in_(booth_ids)).scalar_subquery(),
-        select(func.count(ProgrammeSession.id)).join(Forum, Forum.id == ProgrammeSession.forum_id)
-        .where(Forum.edition_id == edition.id).scalar_subquery(),
-    )).one()
+    row = db.session.execute(
+        select(
+            select(func.count(Booth.id)).where(Booth.id.in_(booth_ids)).scalar_subquery(),
+            select(func.count(distinct(Booth.country))).where(Booth.id.in_(booth_ids)).scalar_subquery(),
+            select(func.count(Product.id)).where(Product.booth_id.in_(booth_ids)).scalar_subquery(),
+            select(func.count(ProgrammeSession.id))
+            .join(Forum, Forum.id == ProgrammeSession.forum_id)
+            .where(Forum.edition_id == edition.id)
+            .scalar_subquery(),
+        )
+    ).one()
     return EditionFigures(*(value or 0 for value in row))
 
 
@@ -63,17 +69,22 @@ def featured_booths(edition: Edition, today: date, limit: int = FEATURED_BOOTHS)
     day shows the same selection to everyone."""
     without_logo = ExhibitorCompany.logo_path.is_(None)
     placed = (
-        select(BoothPlacement.booth_id.label("booth_id"), without_logo.label("without_logo"),
-               func.row_number().over(partition_by=without_logo, order_by=BoothPlacement.booth_id).label("place"),
-               func.count().over(partition_by=without_logo).label("booths"))
+        select(
+            BoothPlacement.booth_id.label("booth_id"),
+            without_logo.label("without_logo"),
+            func.row_number().over(partition_by=without_logo, order_by=BoothPlacement.booth_id).label("place"),
+            func.count().over(partition_by=without_logo).label("booths"),
+        )
         .join(Booth, Booth.id == BoothPlacement.booth_id)
         .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
         .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED)
-        .subquery())
+        .subquery()
+    )
     ids = db.session.scalars(
         select(placed.c.booth_id)
         .order_by(placed.c.without_logo, (placed.c.place + today.toordinal()) % placed.c.booths)
-        .limit(limit)).all()
+        .limit(limit)
+    ).all()
     return load_booths(ids)
 
 
@@ -85,7 +96,8 @@ def featured_products(booths: list[Booth], per_booth: int = PRODUCTS_PER_FEATURE
     rows = db.session.execute(
         select(Product.id, Product.booth_id)
         .where(Product.booth_id.in_([booth.id for booth in booths]), with_picture)
-        .order_by(Product.booth_id, Product.position, Product.id))
+        .order_by(Product.booth_id, Product.position, Product.id)
+    )
     chosen: dict[int, list[int]] = {}
     for product_id, booth_id in rows:
         picked = chosen.setdefault(booth_id, [])
@@ -124,6 +136,12 @@ class FrontDoor:
 def front_door(edition: Edition, today: date, now: datetime) -> FrontDoor:
     booths = featured_booths(edition, today)
     return FrontDoor(
-        edition=edition, live=edition.is_live_on(today), figures=edition_figures(edition),
-        pavilions=hall_order(edition.pavilions), booths_by_pavilion=published_booths_by_pavilion(edition),
-        booths=booths, products=featured_products(booths), sessions=sessions_now_and_next(edition, now))
+        edition=edition,
+        live=edition.is_live_on(today),
+        figures=edition_figures(edition),
+        pavilions=hall_order(edition.pavilions),
+        booths_by_pavilion=published_booths_by_pavilion(edition),
+        booths=booths,
+        products=featured_products(booths),
+        sessions=sessions_now_and_next(edition, now),
+    )

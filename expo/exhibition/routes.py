@@ -10,13 +10,13 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from werkzeug.datastructures import MultiDict
 
-from expo.lib.pagination import requested_page
+from expo.db_types import utcnow
 from expo.editions.services import featured_edition
 from expo.exhibition import services, sitemap
 from expo.exhibition.filter_options import filter_options
 from expo.exhibition.forms import SORT_LABELS, SearchForm, language_name
-from expo.db_types import utcnow
 from expo.exhibition.front_door import front_door
+from expo.lib.pagination import requested_page
 
 bp = Blueprint("exhibition", __name__)
 
@@ -60,8 +60,14 @@ def search():
     form = SearchForm(options, formdata=request.args if request.args else MultiDict())
     form.validate()
     results = services.search(form.criteria(page=requested_page()))
-    return render_template("exhibition/search.html", form=form, results=results, sort_labels=SORT_LABELS,
-                           tab_links={kind: _tab_link(kind) for kind in services.KINDS}, filter_link=_filter_link)
+    return render_template(
+        "exhibition/search.html",
+        form=form,
+        results=results,
+        sort_labels=SORT_LABELS,
+        tab_links={kind: _tab_link(kind) for kind in services.KINDS},
+        filter_link=_filter_link,
+    )
 
 
 def _tab_link(kind: str) -> str:
@@ -96,10 +102,12 @@ def sitemap_section(section: str, number: int):
 
 @bp.route("/robots.txt")
 def robots_txt():
-    return Response(sitemap.robots_txt(), mimetype="text/plain",
-                    headers={"Cache-Control": f"public, max-age={SITEMAP_MAX_AGE}"})
+    return Response(
+        sitemap.robots_txt(), mimetype="text/plain", headers={"Cache-Control": f"public, max-age={SITEMAP_MAX_AGE}"}
+    )
 
 
 def _xml(document: str) -> Response:
-    return Response(document, mimetype="application/xml",
-                    headers={"Cache-Control": f"public, max-age={SITEMAP_MAX_AGE}"})
+    return Response(
+        document, mimetype="application/xml", headers={"Cache-Control": f"public, max-age={SITEMAP_MAX_AGE}"}
+    )

@@ -52,8 +52,10 @@ TITLE_WEIGHT = 10.0
 
 
 def _title_and_body(row: str) -> str:
-    return (f"substr({row}.search_text, 1, instr({row}.search_text || char(10), char(10)) - 1), "
-            f"substr({row}.search_text, instr({row}.search_text || char(10), char(10)) + 1)")
+    return (
+        f"substr({row}.search_text, 1, instr({row}.search_text || char(10), char(10)) - 1), "
+        f"substr({row}.search_text, instr({row}.search_text || char(10), char(10)) + 1)"
+    )
 
 
 def sqlite_fts_statements(table: str, index: str) -> list[str]:
@@ -154,36 +156,77 @@ def language_codes(source_language: str | None, *translations: TranslatedFields 
     codes = {source_language or "en"}
     for mapping in translations:
         for language, fields in (mapping or {}).items():
-            if any(text.strip() for field, value in (fields or {}).items() if not field.endswith("_html")
-                   for text in _strings(value)):
+            if any(
+                text.strip()
+                for field, value in (fields or {}).items()
+                if not field.endswith("_html")
+                for text in _strings(value)
+            ):
                 codes.add(language)
     return " ".join(sorted(codes))
 
 
-def booth_search_text(*, company_name: str, sector: str, tagline: str, description: str,
-                      country: str | None, translations: TranslatedFields | None = None,
-                      company_translations: TranslatedFields | None = None) -> str:
+def booth_search_text(
+    *,
+    company_name: str,
+    sector: str,
+    tagline: str,
+    description: str,
+    country: str | None,
+    translations: TranslatedFields | None = None,
+    company_translations: TranslatedFields | None = None,
+) -> str:
     """``translations``: the booth's (tagline, description) in other languages; ``company_translations``:
     the company's (its name in other languages goes on the title line)."""
     company_names, company_texts = _translated(company_translations, "name")
     _names, booth_texts = _translated(translations, None)
-    return searchable_text(_join([_title(_one_line(company_name), *company_names), sector, tagline,
-                                  country_words(country), description, *company_texts, *booth_texts]))
+    return searchable_text(
+        _join(
+            [
+                _title(_one_line(company_name), *company_names),
+                sector,
+                tagline,
+                country_words(country),
+                description,
+                *company_texts,
+                *booth_texts,
+            ]
+        )
+    )
 
 
-def product_search_text(*, name: str, category_path: Sequence[str], description: str,
-                        specifications: Sequence[Sequence[str]] | None, hs_code: str, company_name: str,
-                        country: str | None = None, translations: TranslatedFields | None = None,
-                        company_names: Sequence[str] = ()) -> str:
+def product_search_text(
+    *,
+    name: str,
+    category_path: Sequence[str],
+    description: str,
+    specifications: Sequence[Sequence[str]] | None,
+    hs_code: str,
+    company_name: str,
+    country: str | None = None,
+    translations: TranslatedFields | None = None,
+    company_names: Sequence[str] = (),
+) -> str:
     """The country is the booth's: buyers look for "Vietnam coffee" and "Thai rice". ``translations``:
     the product's in other languages (the names on the title line); ``company_names``: the company's
     name in other languages; ``category_path`` may hold a category's own translated names beside it."""
     specs = " ".join(f"{pair[0]} {pair[1]}" for pair in specifications or () if len(pair) == 2)
     categories = " ".join(category_search_words(name) for name in category_path)
     names, texts = _translated(translations, "name")
-    return searchable_text(_join([_title(_one_line(name), *names), categories, hs_code,
-                                  " ".join([company_name, *company_names]), country_words(country), specs,
-                                  description, *texts]))
+    return searchable_text(
+        _join(
+            [
+                _title(_one_line(name), *names),
+                categories,
+                hs_code,
+                " ".join([company_name, *company_names]),
+                country_words(country),
+                specs,
+                description,
+                *texts,
+            ]
+        )
+    )
 
 
 _TRANSLATIONS_PATH = Path(__file__).resolve().parent.parent / "translations"
@@ -306,7 +349,7 @@ def _cjk_grams(match: re.Match) -> str:
     run = match.group()
     if len(run) == 1:
         return f" {run} "
-    pairs = " ".join(run[i:i + 2] for i in range(len(run) - 1))
+    pairs = " ".join(run[i : i + 2] for i in range(len(run) - 1))
     return f" {run} {pairs} {' '.join(run)} " if len(run) > 2 else f" {run} {' '.join(run)} "
 
 
@@ -353,7 +396,8 @@ MIN_PREFIX_LENGTH = 3
 
 # PostgreSQL's English stop words (tsearch_data/english.stop). PostgreSQL leaves them out of the
 # index, FTS5 keeps them; dropping them from every query makes both answer alike.
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her
 hers herself it its itself they them their theirs themselves what which who whom this that these
 those am is are was were be been being have has had having do does did doing a an the and but if or
@@ -361,7 +405,8 @@ because as until while of at by for with about against between into through duri
 above below to from up down in out on off over under again further then once here there when where
 why how all any both each few more most other some such no nor not only own same so than too very s
 t can will just don should now
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -388,7 +433,7 @@ def parse_query(text: str) -> list[SearchTerm]:
     for word in spaced.split():
         if _IS_CJK_RUN.match(word):
             word = word[:MAX_CJK_RUN]
-            term = SearchTerm(word, pairs=tuple(word[i:i + 2] for i in range(len(word) - 1)) if len(word) > 2 else ())
+            term = SearchTerm(word, pairs=tuple(word[i : i + 2] for i in range(len(word) - 1)) if len(word) > 2 else ())
         elif _IS_UNSPACED_RUN.match(word):
             parts = units(word)[:MAX_CJK_RUN]
             word = "".join(parts)
@@ -402,8 +447,12 @@ def parse_query(text: str) -> list[SearchTerm]:
             terms.append(term)
     terms = terms[:MAX_QUERY_TERMS]
     last = terms[-1] if terms else None
-    if (last is not None and len(last.token) >= MIN_PREFIX_LENGTH and not _IS_CJK_RUN.match(last.token)
-            and not _IS_UNSPACED_RUN.match(last.token)):
+    if (
+        last is not None
+        and len(last.token) >= MIN_PREFIX_LENGTH
+        and not _IS_CJK_RUN.match(last.token)
+        and not _IS_UNSPACED_RUN.match(last.token)
+    ):
         terms[-1] = SearchTerm(last.token, prefix=True)
     return terms
 
@@ -446,9 +495,15 @@ def _refresh_booth(booth: Booth, session: Session) -> None:
     # A new row may name its parents by id only: the relationship is not loaded until after the flush.
     company = booth.company or session.get(ExhibitorCompany, booth.company_id)
     translations = getattr(booth, "translations", None)
-    value = booth_search_text(company_name=company.name, sector=company.sector, tagline=booth.tagline,
-                              description=booth.description, country=booth.country, translations=translations,
-                              company_translations=_company_fields(company))
+    value = booth_search_text(
+        company_name=company.name,
+        sector=company.sector,
+        tagline=booth.tagline,
+        description=booth.description,
+        country=booth.country,
+        translations=translations,
+        company_translations=_company_fields(company),
+    )
     if booth.search_text != value:
         booth.search_text = value
     codes = language_codes(getattr(booth, "source_language", None), translations)
@@ -459,8 +514,10 @@ def _refresh_booth(booth: Booth, session: Session) -> None:
 def _company_fields(company: ExhibitorCompany) -> dict[str, dict[str, Any]]:
     """The company's name and sector in other languages (its description is not what its booth
     is found by)."""
-    return {language: {field: value for field, value in (fields or {}).items() if field in ("name", "sector")}
-            for language, fields in (getattr(company, "translations", None) or {}).items()}
+    return {
+        language: {field: value for field, value in (fields or {}).items() if field in ("name", "sector")}
+        for language, fields in (getattr(company, "translations", None) or {}).items()
+    }
 
 
 def _refresh_product(product: Product, session: Session) -> None:
@@ -471,10 +528,17 @@ def _refresh_product(product: Product, session: Session) -> None:
     company = booth.company or session.get(ExhibitorCompany, booth.company_id)
     translations = getattr(product, "translations", None)
     company_names, _texts = _translated(_company_fields(company), "name")
-    value = product_search_text(name=product.name, category_path=category_path(category),
-                                description=product.description, specifications=product.specifications,
-                                hs_code=product.hs_code, company_name=company.name, country=booth.country,
-                                translations=translations, company_names=company_names)
+    value = product_search_text(
+        name=product.name,
+        category_path=category_path(category),
+        description=product.description,
+        specifications=product.specifications,
+        hs_code=product.hs_code,
+        company_name=company.name,
+        country=booth.country,
+        translations=translations,
+        company_names=company_names,
+    )
     if product.search_text != value:
         product.search_text = value
     codes = language_codes(getattr(product, "source_language", None), translations)
@@ -486,8 +550,9 @@ def _changed(obj, *attributes: str) -> bool:
     """Whether any of the attributes changed (those the model has: translations arrive with
     expo.content_languages)."""
     state = inspect(obj)
-    return state.persistent and any(state.attrs[name].history.has_changes() for name in attributes
-                                    if name in state.attrs)
+    return state.persistent and any(
+        state.attrs[name].history.has_changes() for name in attributes if name in state.attrs
+    )
 
 
 @event.listens_for(Session, "before_flush")
@@ -497,32 +562,46 @@ def _keep_search_text_current(session: Session, flush_context, instances) -> Non
         # A booth's text names its company, a product's its company and country: renaming the
         # company (in any language) or moving it to another country changes what its whole
         # catalogue is found by; renaming a category, what every product under it is found by.
-        renamed = {obj.id for obj in changed if isinstance(obj, ExhibitorCompany)
-                   and _changed(obj, "name", "sector", "translations", "source_language")}
+        renamed = {
+            obj.id
+            for obj in changed
+            if isinstance(obj, ExhibitorCompany) and _changed(obj, "name", "sector", "translations", "source_language")
+        }
         booths = [obj for obj in changed if isinstance(obj, Booth)]
         if renamed:
-            booths += [booth for booth in session.scalars(select(Booth).where(Booth.company_id.in_(renamed)))
-                       if booth not in booths]
+            booths += [
+                booth
+                for booth in session.scalars(select(Booth).where(Booth.company_id.in_(renamed)))
+                if booth not in booths
+            ]
         for booth in booths:
             _refresh_booth(booth, session)
-        followed = {booth.id for booth in booths
-                    if booth.company_id in renamed or _changed(booth, "country")}
+        followed = {booth.id for booth in booths if booth.company_id in renamed or _changed(booth, "country")}
         products = [obj for obj in changed if isinstance(obj, Product)]
         if followed:
-            products += [product for product in session.scalars(select(Product).where(Product.booth_id.in_(followed)))
-                         if product not in products]
+            products += [
+                product
+                for product in session.scalars(select(Product).where(Product.booth_id.in_(followed)))
+                if product not in products
+            ]
         recategorised = _renamed_categories(session, changed)
         if recategorised:
-            products += [product for product in session.scalars(
-                select(Product).where(Product.category_id.in_(recategorised))) if product not in products]
+            products += [
+                product
+                for product in session.scalars(select(Product).where(Product.category_id.in_(recategorised)))
+                if product not in products
+            ]
         for product in products:
             _refresh_product(product, session)
 
 
 def _renamed_categories(session: Session, changed: list) -> set[int]:
     """The categories renamed (in any language) or moved in this flush, and every one below them."""
-    renamed = {obj.id for obj in changed if isinstance(obj, ProductCategory)
-               and _changed(obj, "name", "translations", "parent_id")}
+    renamed = {
+        obj.id
+        for obj in changed
+        if isinstance(obj, ProductCategory) and _changed(obj, "name", "translations", "parent_id")
+    }
     if not renamed:
         return set()
     children: dict[int | None, list[int]] = {}
@@ -564,10 +643,18 @@ def rebuild_search_text(connection: Connection, batch_size: int = 2_000) -> int:
     def source_of(table: Table) -> ColumnElement:
         return table.c.source_language if "source_language" in table.c else literal(None).label("source_language")
 
-    company_rows = {row.id: row for row in connection.execute(
-        select(companies.c.id, companies.c.name, companies.c.sector, translations_of(companies)))}
-    category_rows = {row.id: row for row in connection.execute(
-        select(categories.c.id, categories.c.name, categories.c.parent_id, translations_of(categories)))}
+    company_rows = {
+        row.id: row
+        for row in connection.execute(
+            select(companies.c.id, companies.c.name, companies.c.sector, translations_of(companies))
+        )
+    }
+    category_rows = {
+        row.id: row
+        for row in connection.execute(
+            select(categories.c.id, categories.c.name, categories.c.parent_id, translations_of(categories))
+        )
+    }
 
     @cache
     def path(category_id: int | None) -> tuple[str, ...]:
@@ -579,21 +666,39 @@ def rebuild_search_text(connection: Connection, batch_size: int = 2_000) -> int:
 
     def company_fields(company_id: int) -> dict[str, dict[str, Any]]:
         row = company_rows[company_id]
-        return {language: {field: value for field, value in (fields or {}).items() if field in ("name", "sector")}
-                for language, fields in (_json(row.translations) or {}).items()}
+        return {
+            language: {field: value for field, value in (fields or {}).items() if field in ("name", "sector")}
+            for language, fields in (_json(row.translations) or {}).items()
+        }
 
     changed = 0
     booth_info: dict[int, tuple[int, str | None]] = {}
     updates: list[dict[str, Any]] = []
-    for row in connection.execute(select(booths.c.id, booths.c.company_id, booths.c.tagline, booths.c.description,
-                                         booths.c.country, booths.c.search_text, booths.c.languages,
-                                         translations_of(booths), source_of(booths))).all():
+    for row in connection.execute(
+        select(
+            booths.c.id,
+            booths.c.company_id,
+            booths.c.tagline,
+            booths.c.description,
+            booths.c.country,
+            booths.c.search_text,
+            booths.c.languages,
+            translations_of(booths),
+            source_of(booths),
+        )
+    ).all():
         booth_info[row.id] = (row.company_id, row.country)
         company = company_rows[row.company_id]
         translations = _json(row.translations)
-        text = booth_search_text(company_name=company.name, sector=company.sector, tagline=row.tagline,
-                                 description=row.description, country=row.country, translations=translations,
-                                 company_translations=company_fields(row.company_id))
+        text = booth_search_text(
+            company_name=company.name,
+            sector=company.sector,
+            tagline=row.tagline,
+            description=row.description,
+            country=row.country,
+            translations=translations,
+            company_translations=company_fields(row.company_id),
+        )
         codes = language_codes(row.source_language, translations)
         if (text, codes) != (row.search_text, row.languages):
             updates.append({"b_id": row.id, "b_text": text, "b_languages": codes})
@@ -602,10 +707,23 @@ def rebuild_search_text(connection: Connection, batch_size: int = 2_000) -> int:
     last_id = 0
     while True:
         rows = connection.execute(
-            select(products.c.id, products.c.booth_id, products.c.name, products.c.category_id,
-                   products.c.description, products.c.specifications, products.c.hs_code, products.c.search_text,
-                   products.c.languages, translations_of(products), source_of(products))
-            .where(products.c.id > last_id).order_by(products.c.id).limit(batch_size)).all()
+            select(
+                products.c.id,
+                products.c.booth_id,
+                products.c.name,
+                products.c.category_id,
+                products.c.description,
+                products.c.specifications,
+                products.c.hs_code,
+                products.c.search_text,
+                products.c.languages,
+                translations_of(products),
+                source_of(products),
+            )
+            .where(products.c.id > last_id)
+            .order_by(products.c.id)
+            .limit(batch_size)
+        ).all()
         if not rows:
             break
         last_id = rows[-1].id
@@ -614,10 +732,17 @@ def rebuild_search_text(connection: Connection, batch_size: int = 2_000) -> int:
             company_id, country = booth_info[row.booth_id]
             company_names, _texts = _translated(company_fields(company_id), "name")
             translations = _json(row.translations)
-            text = product_search_text(name=row.name, category_path=path(row.category_id),
-                                       description=row.description, specifications=_json(row.specifications),
-                                       hs_code=row.hs_code, company_name=company_rows[company_id].name,
-                                       country=country, translations=translations, company_names=company_names)
+            text = product_search_text(
+                name=row.name,
+                category_path=path(row.category_id),
+                description=row.description,
+                specifications=_json(row.specifications),
+                hs_code=row.hs_code,
+                company_name=company_rows[company_id].name,
+                country=country,
+                translations=translations,
+                company_names=company_names,
+            )
             codes = language_codes(row.source_language, translations)
             if (text, codes) != (row.search_text, row.languages):
                 updates.append({"b_id": row.id, "b_text": text, "b_languages": codes})
@@ -626,8 +751,11 @@ def rebuild_search_text(connection: Connection, batch_size: int = 2_000) -> int:
 
 
 def _write(connection: Connection, table: Table, updates: list[dict[str, Any]], batch_size: int) -> int:
-    statement = (update(table).where(table.c.id == bindparam("b_id"))
-                 .values(search_text=bindparam("b_text"), languages=bindparam("b_languages")))
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(search_text=bindparam("b_text"), languages=bindparam("b_languages"))
+    )
     for start in range(0, len(updates), batch_size):
-        connection.execute(statement, updates[start:start + batch_size])
+        connection.execute(statement, updates[start : start + batch_size])
     return len(updates)

@@ -32,8 +32,24 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from sqlalchemy import (Integer, Select, String, and_, any_, bindparam, case, exists, func, literal, literal_column,
-                        or_, select, table, type_coerce, union_all)
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement
@@ -43,8 +59,16 @@ from expo.catalog.models import Product, ProductCategory, ProductImage
 from expo.content_languages import DEFAULT_SOURCE_LANGUAGE, TranslatedTexts
 from expo.editions.models import Edition
 from expo.exhibition.filter_options import CategoryOption, filter_options
-from expo.exhibition.search_index import (SQLITE_INDEXES, TITLE_WEIGHT, SearchTerm, category_words, fts5_expression,
-                                          parse_query, searchable_text, tsquery_expression)
+from expo.exhibition.search_index import (
+    SQLITE_INDEXES,
+    TITLE_WEIGHT,
+    SearchTerm,
+    category_words,
+    fts5_expression,
+    parse_query,
+    searchable_text,
+    tsquery_expression,
+)
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.leads.services import response_times
@@ -171,8 +195,7 @@ def find(criteria: SearchCriteria) -> Found:
         sort = ""
     sort = sort or (RELEVANCE if terms else NEWEST)
     if criteria.text.strip() and not terms:
-        return Found(criteria, sort, {kind: ResultCount(0) for kind in KINDS}, [], 1, 1, terms,
-                     nothing_searchable=True)
+        return Found(criteria, sort, {kind: ResultCount(0) for kind in KINDS}, [], 1, 1, terms, nothing_searchable=True)
     shown = _Finder.for_kind(criteria.kind, criteria, terms)
     other_kind = BOOTHS if criteria.kind == PRODUCTS else PRODUCTS
     ids, count = shown.page(sort, max(1, criteria.page))
@@ -192,8 +215,13 @@ def search(criteria: SearchCriteria) -> SearchResults:
         return SearchResults(criteria, found.sort, found.counts, ResultPage([], 1, 1), nothing_searchable=True)
     ids = found.ids
     items = product_cards(ids, with_supplier=True) if criteria.kind == PRODUCTS else load_booths(ids)
-    return SearchResults(criteria, found.sort, found.counts, ResultPage(items, found.page, found.pages),
-                         facets=facets(criteria, found.terms, ranked=found.ranked))
+    return SearchResults(
+        criteria,
+        found.sort,
+        found.counts,
+        ResultPage(items, found.page, found.pages),
+        facets=facets(criteria, found.terms, ranked=found.ranked),
+    )
 
 
 # --- counts beside the results -------------------------------------------------------------------
@@ -238,20 +266,31 @@ def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | Non
             counted[key] = counted.get(key, 0) + 1
         grouped[criteria] = _sampled([(*key, number) for key, number in counted.items()])
     # The rows of the criteria themselves follow from a facet's rows with its filter applied again.
-    narrowing = ((any_country, lambda row: row[0] == criteria.country),
-                 (any_category, lambda row: row[1] in criteria.category_ids),
-                 (any_language, lambda row: criteria.language in (row[2] or "").split()))
+    narrowing = (
+        (any_country, lambda row: row[0] == criteria.country),
+        (any_category, lambda row: row[1] in criteria.category_ids),
+        (any_language, lambda row: criteria.language in (row[2] or "").split()),
+    )
 
     def rows(variant: SearchCriteria) -> tuple[list[tuple], bool]:
         if variant not in grouped:
-            wider = next(((grouped[other], keep) for other, keep in narrowing
-                          if variant == criteria and other != criteria and other in grouped), None)
+            wider = next(
+                (
+                    (grouped[other], keep)
+                    for other, keep in narrowing
+                    if variant == criteria and other != criteria and other in grouped
+                ),
+                None,
+            )
             if wider is not None:
                 (wider_rows, sampled), keep = wider
                 grouped[variant] = ([row for row in wider_rows if keep(row)], sampled)
             else:
-                grouped[variant] = _sampled(_product_facet_rows(variant, terms) if criteria.kind == PRODUCTS
-                                            else _booth_facet_rows(variant, terms))
+                grouped[variant] = _sampled(
+                    _product_facet_rows(variant, terms)
+                    if criteria.kind == PRODUCTS
+                    else _booth_facet_rows(variant, terms)
+                )
         return grouped[variant]
 
     by_country, countries_sampled = _sum_rows(rows(any_country), lambda row: (row[0],))
@@ -262,16 +301,27 @@ def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | Non
         # thousand booths matched (some 8 ms at 30,000 products), and the products tab has it.
         by_category, categories_sampled = {}, False
     by_language, languages_sampled = _sum_rows(rows(any_language), lambda row: tuple((row[2] or "").split()))
-    countries = tuple((code, ResultCount(number, more=countries_sampled)) for code, number
-                      in sorted(by_country.items(), key=lambda item: (-item[1], item[0] or "")) if code)
-    tops = sorted((category for category in options.categories if category.parent_id is None),
-                  key=lambda category: (category.position, category.id))
-    categories = tuple((category, ResultCount(by_category[category.id], more=categories_sampled))
-                       for category in tops if by_category.get(category.id))
-    languages = tuple((code, ResultCount(number, more=languages_sampled)) for code, number
-                      in sorted(by_language.items(), key=lambda item: (-item[1], item[0])))
-    return Facets(countries, categories, countries_sampled or categories_sampled or languages_sampled, RESULT_LIMIT,
-                  languages)
+    countries = tuple(
+        (code, ResultCount(number, more=countries_sampled))
+        for code, number in sorted(by_country.items(), key=lambda item: (-item[1], item[0] or ""))
+        if code
+    )
+    tops = sorted(
+        (category for category in options.categories if category.parent_id is None),
+        key=lambda category: (category.position, category.id),
+    )
+    categories = tuple(
+        (category, ResultCount(by_category[category.id], more=categories_sampled))
+        for category in tops
+        if by_category.get(category.id)
+    )
+    languages = tuple(
+        (code, ResultCount(number, more=languages_sampled))
+        for code, number in sorted(by_language.items(), key=lambda item: (-item[1], item[0]))
+    )
+    return Facets(
+        countries, categories, countries_sampled or categories_sampled or languages_sampled, RESULT_LIMIT, languages
+    )
 
 
 def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
@@ -306,11 +356,19 @@ def _sum_rows(grouped: tuple[list[tuple], bool], keys) -> tuple[dict[Any, int], 
 
 def _booth_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple]:
     """(country, None, languages, booths) over the first RESULT_LIMIT + 1 booth matches."""
-    matches = _Finder.for_kind(BOOTHS, criteria, terms)._first_matches(
-        Booth.country.label("country"), Booth.language_codes.label("languages")).subquery()
-    return [(country, None, languages, number) for country, languages, number in db.session.execute(
-        select(matches.c.country, matches.c.languages, func.count())
-        .group_by(matches.c.country, matches.c.languages))]
+    matches = (
+        _Finder.for_kind(BOOTHS, criteria, terms)
+        ._first_matches(Booth.country.label("country"), Booth.language_codes.label("languages"))
+        .subquery()
+    )
+    return [
+        (country, None, languages, number)
+        for country, languages, number in db.session.execute(
+            select(matches.c.country, matches.c.languages, func.count()).group_by(
+                matches.c.country, matches.c.languages
+            )
+        )
+    ]
 
 
 def _product_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> list[tuple]:
@@ -318,12 +376,20 @@ def _product_facet_rows(criteria: SearchCriteria, terms: list[SearchTerm]) -> li
     matches; the matches' booth, category and languages come with them, only the booths'
     countries are looked up."""
     finder = _Finder.for_kind(PRODUCTS, criteria, terms)
-    matches = finder._first_matches(Product.booth_id.label("booth_id"), Product.category_id.label("category_id"),
-                                    Product.language_codes.label("languages")).subquery()
-    return [tuple(row) for row in db.session.execute(
-        select(Booth.country, matches.c.category_id, matches.c.languages, func.count()).select_from(matches)
-        .join(Booth, Booth.id == matches.c.booth_id)
-        .group_by(Booth.country, matches.c.category_id, matches.c.languages))]
+    matches = finder._first_matches(
+        Product.booth_id.label("booth_id"),
+        Product.category_id.label("category_id"),
+        Product.language_codes.label("languages"),
+    ).subquery()
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Booth.country, matches.c.category_id, matches.c.languages, func.count())
+            .select_from(matches)
+            .join(Booth, Booth.id == matches.c.booth_id)
+            .group_by(Booth.country, matches.c.category_id, matches.c.languages)
+        )
+    ]
 
 
 def _page_count(count: ResultCount) -> int:
@@ -360,11 +426,17 @@ def _booth_conditions(criteria: SearchCriteria, plain=lambda column: column) -> 
     # The placements are a list to test booths against: SQLite would otherwise seek every booth
     # of the list for every row (the (status, country, id) index invites it).
     if criteria.pavilion_id:
-        conditions.append(_unindexed(Booth.id).in_(
-            select(BoothPlacement.booth_id).where(BoothPlacement.pavilion_id == criteria.pavilion_id)))
+        conditions.append(
+            _unindexed(Booth.id).in_(
+                select(BoothPlacement.booth_id).where(BoothPlacement.pavilion_id == criteria.pavilion_id)
+            )
+        )
     if criteria.edition_id:
-        conditions.append(_unindexed(Booth.id).in_(
-            select(BoothPlacement.booth_id).where(BoothPlacement.edition_id == criteria.edition_id)))
+        conditions.append(
+            _unindexed(Booth.id).in_(
+                select(BoothPlacement.booth_id).where(BoothPlacement.edition_id == criteria.edition_id)
+            )
+        )
     return conditions
 
 
@@ -372,8 +444,10 @@ def _few_booths_pass(criteria: SearchCriteria) -> bool:
     """Do the booth filters leave only a small share of the published booths (one country among
     eleven, one pavilion), rather than most of them (an edition most booths stand in)?"""
     published, passing = db.session.execute(
-        select(func.count(Booth.id), func.coalesce(func.sum(case((and_(*_booth_conditions(criteria)), 1), else_=0)), 0))
-        .where(Booth.status == Booth.Status.PUBLISHED)).one()
+        select(
+            func.count(Booth.id), func.coalesce(func.sum(case((and_(*_booth_conditions(criteria)), 1), else_=0)), 0)
+        ).where(Booth.status == Booth.Status.PUBLISHED)
+    ).one()
     return passing <= published * SELECTIVE_SHARE
 
 
@@ -387,8 +461,9 @@ def _product_conditions(criteria: SearchCriteria, plain=lambda column: column) -
     if criteria.category_ids:
         conditions.append(plain(Product.category_id).in_(criteria.category_ids))
     if criteria.order_quantity:
-        conditions.append(or_(Product.min_order_quantity.is_(None),
-                              Product.min_order_quantity <= criteria.order_quantity))
+        conditions.append(
+            or_(Product.min_order_quantity.is_(None), Product.min_order_quantity <= criteria.order_quantity)
+        )
     return conditions
 
 
@@ -415,15 +490,29 @@ class _Finder:
     ranked: list | None = None
 
     @classmethod
-    def for_kind(cls, kind: str, criteria: SearchCriteria, terms: list[SearchTerm]) -> "_Finder":
+    def for_kind(cls, kind: str, criteria: SearchCriteria, terms: list[SearchTerm]) -> _Finder:
         if kind == PRODUCTS:
-            return cls(criteria, terms, Product, SQLITE_INDEXES["products"],
-                       sort_keys={NEWEST: ((Product.id, True, False),),
-                                  NAME: ((Product.name, False, False), (Product.id, False, False)),
-                                  MIN_ORDER: ((Product.min_order_quantity, False, True), (Product.id, False, False))})
-        return cls(criteria, terms, Booth, SQLITE_INDEXES["booths"],
-                   sort_keys={NEWEST: ((Booth.published_at, True, True), (Booth.id, True, False)),
-                              NAME: ((ExhibitorCompany.name, False, False), (Booth.id, False, False))})
+            return cls(
+                criteria,
+                terms,
+                Product,
+                SQLITE_INDEXES["products"],
+                sort_keys={
+                    NEWEST: ((Product.id, True, False),),
+                    NAME: ((Product.name, False, False), (Product.id, False, False)),
+                    MIN_ORDER: ((Product.min_order_quantity, False, True), (Product.id, False, False)),
+                },
+            )
+        return cls(
+            criteria,
+            terms,
+            Booth,
+            SQLITE_INDEXES["booths"],
+            sort_keys={
+                NEWEST: ((Booth.published_at, True, True), (Booth.id, True, False)),
+                NAME: ((ExhibitorCompany.name, False, False), (Booth.id, False, False)),
+            },
+        )
 
     def _conditions(self, plain=lambda column: column) -> list[ColumnElement[bool]]:
         """What restricts rows of this kind, besides the words."""
@@ -468,8 +557,11 @@ class _Finder:
         columns = [rowid.label("id")]
         if scored:
             columns.append(self._bm25())
-        query = select(*columns, *extra).select_from(table(self.fts_name)).where(
-            literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
+        query = (
+            select(*columns, *extra)
+            .select_from(table(self.fts_name))
+            .where(literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
+        )
         if self.entity is Product and self._products_listed_first():
             # Filters that leave few products: list those products once (from indexes alone), and
             # test each match against the list, rather than look every match's product and booth up
@@ -492,12 +584,16 @@ class _Finder:
         if self._list_products_first is None:
             criteria = self.criteria
             self._list_products_first = len(criteria.category_ids) == 1 or (
-                criteria.has_booth_filters and _few_booths_pass(criteria))
+                criteria.has_booth_filters and _few_booths_pass(criteria)
+            )
         return self._list_products_first
 
     def _fts_rowids(self) -> Select:
-        return select(literal_column("rowid")).select_from(table(self.fts_name)).where(
-            literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
+        return (
+            select(literal_column("rowid"))
+            .select_from(table(self.fts_name))
+            .where(literal_column(self.fts_name).op("MATCH")(fts5_expression(self.terms)))
+        )
 
     # --- both -----------------------------------------------------------------------------------
 
@@ -581,8 +677,7 @@ class _Finder:
             return scored
         return [(row[0], (2 * (row[2] in categories) + sector_tier.get(row[3], 0), row[1])) for row in scored]
 
-    def _scored_matches(self, limit: int, *, since: int | None = None,
-                        before: int | None = None) -> list[tuple]:
+    def _scored_matches(self, limit: int, *, since: int | None = None, before: int | None = None) -> list[tuple]:
         """(id, score) of up to ``limit`` matches: the newest from id ``since`` up, or the first
         found below id ``before``; products with their category and booth (for the tiers)."""
         entity = self.entity
@@ -596,14 +691,24 @@ class _Finder:
             query = query.limit(limit)
         elif since is not None:
             # Scored outside the subquery: only the candidates are ranked, whichever plan finds them.
-            candidates = (select(entity.id, entity.search_vector.label("vector"), *extra)
-                          .where(entity.id >= since, self._pg_match(), *self._conditions())
-                          .order_by(entity.id.desc()).limit(limit).subquery())
-            query = select(candidates.c.id, func.ts_rank_cd(candidates.c.vector, self._tsquery()),
-                           *(candidates.c[column.key] for column in extra))
+            candidates = (
+                select(entity.id, entity.search_vector.label("vector"), *extra)
+                .where(entity.id >= since, self._pg_match(), *self._conditions())
+                .order_by(entity.id.desc())
+                .limit(limit)
+                .subquery()
+            )
+            query = select(
+                candidates.c.id,
+                func.ts_rank_cd(candidates.c.vector, self._tsquery()),
+                *(candidates.c[column.key] for column in extra),
+            )
         else:
-            query = (select(entity.id, func.ts_rank_cd(entity.search_vector, self._tsquery()), *extra)
-                     .where(entity.id < before, self._pg_match(), *self._conditions()).limit(limit))
+            query = (
+                select(entity.id, func.ts_rank_cd(entity.search_vector, self._tsquery()), *extra)
+                .where(entity.id < before, self._pg_match(), *self._conditions())
+                .limit(limit)
+            )
         return db.session.execute(query).all()
 
     def _oldest_recent_id(self) -> int:
@@ -634,7 +739,7 @@ class _Finder:
 def _ranked_page(scored: list, offset: int, size: int) -> list[int]:
     """The ids of one page of (id, score) pairs, best first (the newest first among equals)."""
     ordered = sorted(scored, key=lambda pair: (pair[1], pair[0]), reverse=True)
-    return [pair[0] for pair in ordered[offset:offset + size]]
+    return [pair[0] for pair in ordered[offset : offset + size]]
 
 
 def _singulars(word: str) -> frozenset[str]:
@@ -644,7 +749,7 @@ def _singulars(word: str) -> frozenset[str]:
     forms = {word}
     for ending, replacement in (("ies", "y"), ("es", ""), ("s", "")):
         if len(word) > len(ending) + 2 and word.endswith(ending):
-            forms.add(word[:-len(ending)] + replacement)
+            forms.add(word[: -len(ending)] + replacement)
     return frozenset(forms)
 
 
@@ -668,8 +773,11 @@ def matching_categories(terms: Sequence[SearchTerm]) -> frozenset[int]:
     """The categories whose name, in English or a shipped language, holds one of the words, and
     every category below them (from the cached filter options: no query)."""
     options = filter_options()
-    named = [category.id for category in options.categories
-             if any(_names(term, *_category_name_words(category.name)) for term in terms)]
+    named = [
+        category.id
+        for category in options.categories
+        if any(_names(term, *_category_name_words(category.name)) for term in terms)
+    ]
     return frozenset(id_ for category_id in named for id_ in options.category_descendants(category_id))
 
 
@@ -680,8 +788,10 @@ def _sector_test(terms: Sequence[SearchTerm]):
     """A test of a company's free-text sector (lower case, as FilterOptions.booth_sectors keeps it):
     does it hold one of the words, at the start of a word and in the singular ("masks" finds "Face
     masks"), or a run of Chinese characters anywhere?"""
-    needles = [term.token if term.pairs or not term.token.isascii() else " " + min(_singulars(term.token), key=len)
-               for term in terms]
+    needles = [
+        term.token if term.pairs or not term.token.isascii() else " " + min(_singulars(term.token), key=len)
+        for term in terms
+    ]
     return lambda sector: int(bool(sector) and any(needle in " " + sector for needle in needles))
 
 
@@ -702,9 +812,21 @@ def _ordering(keys) -> list[ColumnElement]:
 
 
 # What templates/catalog/_product_card.html reads of a product.
-CARD_COLUMNS = (Product.id, Product.booth_id, Product.slug, Product.name, Product.category_id, Product.price_min,
-                Product.price_max, Product.currency, Product.order_unit, Product.min_order_quantity,
-                Product.availability, Product.source_language, Product.translations)
+CARD_COLUMNS = (
+    Product.id,
+    Product.booth_id,
+    Product.slug,
+    Product.name,
+    Product.category_id,
+    Product.price_min,
+    Product.price_max,
+    Product.currency,
+    Product.order_unit,
+    Product.min_order_quantity,
+    Product.availability,
+    Product.source_language,
+    Product.translations,
+)
 
 
 @dataclass(frozen=True)
@@ -775,33 +897,57 @@ def product_cards(ids: Sequence[int], *, with_supplier: bool = False) -> list[Pr
     categories = {category.id: category for category in filter_options().categories}
     images: dict[int, list[CardImage]] = {}
     for product_id, image_id, alt_text in db.session.execute(
-            select(ProductImage.product_id, ProductImage.id, ProductImage.alt_text)
-            .where(ProductImage.product_id.in_(ids))
-            .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)):
+        select(ProductImage.product_id, ProductImage.id, ProductImage.alt_text)
+        .where(ProductImage.product_id.in_(ids))
+        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
+    ):
         images.setdefault(product_id, []).append(CardImage(image_id, alt_text))
     rows = db.session.execute(
-        select(*CARD_COLUMNS, Booth.slug.label("booth_slug"), Booth.status.label("booth_status"),
-               Booth.country.label("booth_country"), ExhibitorCompany.name.label("company_name"),
-               ExhibitorCompany.source_language.label("company_language"),
-               ExhibitorCompany.translations.label("company_translations"))
-        .join(Booth, Booth.id == Product.booth_id).join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-        .where(Product.id.in_(ids))).all()
+        select(
+            *CARD_COLUMNS,
+            Booth.slug.label("booth_slug"),
+            Booth.status.label("booth_status"),
+            Booth.country.label("booth_country"),
+            ExhibitorCompany.name.label("company_name"),
+            ExhibitorCompany.source_language.label("company_language"),
+            ExhibitorCompany.translations.label("company_translations"),
+        )
+        .join(Booth, Booth.id == Product.booth_id)
+        .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+        .where(Product.id.in_(ids))
+    ).all()
     replies = response_times({row.booth_id for row in rows}) if with_supplier else {}
     by_id = {}
     for row in rows:
         supplier = None
         if with_supplier:
             reply = replies.get(row.booth_id)
-            supplier = CardSupplier(row.company_name, row.booth_country,
-                                    reply.median if reply is not None and reply.is_public else None,
-                                    row.company_language, row.company_translations or {})
+            supplier = CardSupplier(
+                row.company_name,
+                row.booth_country,
+                reply.median if reply is not None and reply.is_public else None,
+                row.company_language,
+                row.company_translations or {},
+            )
         by_id[row.id] = ProductCard(
-            id=row.id, booth_id=row.booth_id, slug=row.slug, name=row.name, category_id=row.category_id,
-            price_min=row.price_min, price_max=row.price_max, currency=row.currency, order_unit=row.order_unit,
-            min_order_quantity=row.min_order_quantity, availability=row.availability,
-            source_language=row.source_language, translations=row.translations or {},
-            category=categories.get(row.category_id), images=tuple(images.get(row.id, ())),
-            booth=CardBooth(row.booth_id, row.booth_slug, row.booth_status, row.booth_country), supplier=supplier)
+            id=row.id,
+            booth_id=row.booth_id,
+            slug=row.slug,
+            name=row.name,
+            category_id=row.category_id,
+            price_min=row.price_min,
+            price_max=row.price_max,
+            currency=row.currency,
+            order_unit=row.order_unit,
+            min_order_quantity=row.min_order_quantity,
+            availability=row.availability,
+            source_language=row.source_language,
+            translations=row.translations or {},
+            category=categories.get(row.category_id),
+            images=tuple(images.get(row.id, ())),
+            booth=CardBooth(row.booth_id, row.booth_slug, row.booth_status, row.booth_country),
+            supplier=supplier,
+        )
     return [by_id[id_] for id_ in ids if id_ in by_id]
 
 
@@ -822,13 +968,17 @@ def published_booths_by_pavilion(edition: Edition) -> dict[int, int]:
         select(BoothPlacement.pavilion_id, func.count(BoothPlacement.id))
         .join(Booth, Booth.id == BoothPlacement.booth_id)
         .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED)
-        .group_by(BoothPlacement.pavilion_id))
+        .group_by(BoothPlacement.pavilion_id)
+    )
     return {pavilion_id: count for pavilion_id, count in rows}
 
 
 def top_categories() -> list[ProductCategory]:
-    return list(db.session.scalars(
-        select(ProductCategory).where(ProductCategory.parent_id.is_(None)).order_by(ProductCategory.position)))
+    return list(
+        db.session.scalars(
+            select(ProductCategory).where(ProductCategory.parent_id.is_(None)).order_by(ProductCategory.position)
+        )
+    )
 
 
 def newest_booths(limit: int = 8) -> list[Booth]:
@@ -838,12 +988,22 @@ def newest_booths(limit: int = 8) -> list[Booth]:
     order from an ascending index, and would sort every published booth for eight of them.
     """
     published = Booth.status == Booth.Status.PUBLISHED
-    dated = (select(Booth.id, literal_column("0").label("half"), Booth.published_at.label("at"))
-             .where(published, Booth.published_at.is_not(None))
-             .order_by(Booth.published_at.desc(), Booth.id.desc()).limit(limit).subquery())
-    undated = (select(Booth.id, literal_column("1").label("half"), Booth.published_at.label("at"))
-               .where(published, Booth.published_at.is_(None)).order_by(Booth.id.desc()).limit(limit).subquery())
+    dated = (
+        select(Booth.id, literal_column("0").label("half"), Booth.published_at.label("at"))
+        .where(published, Booth.published_at.is_not(None))
+        .order_by(Booth.published_at.desc(), Booth.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    undated = (
+        select(Booth.id, literal_column("1").label("half"), Booth.published_at.label("at"))
+        .where(published, Booth.published_at.is_(None))
+        .order_by(Booth.id.desc())
+        .limit(limit)
+        .subquery()
+    )
     both = union_all(select(dated), select(undated)).subquery()
-    ids = db.session.scalars(select(both.c.id).order_by(both.c.half, both.c.at.desc(), both.c.id.desc())
-                             .limit(limit)).all()
+    ids = db.session.scalars(
+        select(both.c.id).order_by(both.c.half, both.c.at.desc(), both.c.id.desc()).limit(limit)
+    ).all()
     return load_booths(ids)

@@ -12,8 +12,8 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -24,8 +24,8 @@ from expo.booths.models import Booth
 from expo.catalog.models import Product
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
-from expo.lib.ranges import MAX_INT64
 from expo.forums.models import Forum, ProgrammeSession, Speaker
+from expo.lib.ranges import MAX_INT64
 from expo.lib.urls import external_url
 
 # The sitemaps protocol's limit per file.
@@ -44,10 +44,13 @@ class UrlPattern:
 
     def __init__(self, endpoint: str, *names: str, numeric: Iterable[str] = ()):
         numeric = set(numeric)
-        placeholders = {name: (str(900_000_001 + index) if name in numeric else f"zzq{index}qzz")
-                        for index, name in enumerate(names)}
-        template = external_url(endpoint, **{name: int(value) if name in numeric else value
-                                             for name, value in placeholders.items()})
+        placeholders = {
+            name: (str(900_000_001 + index) if name in numeric else f"zzq{index}qzz")
+            for index, name in enumerate(names)
+        }
+        template = external_url(
+            endpoint, **{name: int(value) if name in numeric else value for name, value in placeholders.items()}
+        )
         # The fixed text between the arguments, in the order the URL names them.
         order = sorted(names, key=lambda name: template.index(placeholders[name]))
         self._names = order
@@ -85,14 +88,22 @@ def _visible_editions() -> Select:
 
 
 def _count_booths() -> tuple[int, datetime | None]:
-    return tuple(db.session.execute(
-        select(func.count(Booth.id), func.max(Booth.updated_at)).where(Booth.status == Booth.Status.PUBLISHED)).one())
+    return tuple(
+        db.session.execute(
+            select(func.count(Booth.id), func.max(Booth.updated_at)).where(Booth.status == Booth.Status.PUBLISHED)
+        ).one()
+    )
 
 
 def _booth_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | None]]:
     url = UrlPattern("booths.show_booth", "slug")
-    rows = db.session.execute(select(Booth.slug, Booth.updated_at).where(Booth.status == Booth.Status.PUBLISHED)
-                              .order_by(Booth.id).offset(offset).limit(limit))
+    rows = db.session.execute(
+        select(Booth.slug, Booth.updated_at)
+        .where(Booth.status == Booth.Status.PUBLISHED)
+        .order_by(Booth.id)
+        .offset(offset)
+        .limit(limit)
+    )
     for slug, updated_at in rows:
         yield url(slug=slug), updated_at
 
@@ -102,17 +113,27 @@ def _booth_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | No
 
 
 def _count_products() -> tuple[int, datetime | None]:
-    return tuple(db.session.execute(
-        select(func.count(), func.max(Product.updated_at)).select_from(Booth)
-        .join(Product, Product.booth_id == Booth.id).where(Booth.status == Booth.Status.PUBLISHED)).one())
+    return tuple(
+        db.session.execute(
+            select(func.count(), func.max(Product.updated_at))
+            .select_from(Booth)
+            .join(Product, Product.booth_id == Booth.id)
+            .where(Booth.status == Booth.Status.PUBLISHED)
+        ).one()
+    )
 
 
 def _product_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | None]]:
     url = UrlPattern("catalog.show_product", "slug", "product_slug")
     rows = db.session.execute(
-        select(Booth.slug, Product.slug, Product.updated_at).select_from(Booth)
-        .join(Product, Product.booth_id == Booth.id).where(Booth.status == Booth.Status.PUBLISHED)
-        .order_by(Booth.id, Product.slug).offset(offset).limit(limit))
+        select(Booth.slug, Product.slug, Product.updated_at)
+        .select_from(Booth)
+        .join(Product, Product.booth_id == Booth.id)
+        .where(Booth.status == Booth.Status.PUBLISHED)
+        .order_by(Booth.id, Product.slug)
+        .offset(offset)
+        .limit(limit)
+    )
     for booth_slug, product_slug, updated_at in rows:
         yield url(slug=booth_slug, product_slug=product_slug), updated_at
 
@@ -126,19 +147,26 @@ FIXED_PAGES = ("core.home", "exhibition.show_exhibition", "editions.list_edition
 def _page_rows() -> Select:
     """(edition slug, pavilion slug or "", the edition's last change) for every visible edition
     and each of its pavilions, edition by edition."""
-    editions = (select(Edition.slug.label("edition"), literal("").label("pavilion"),
-                       Edition.updated_at.label("lastmod"), Edition.id.label("edition_id"),
-                       literal(0).label("pavilion_id"))
-                .where(Edition.id.in_(_visible_editions())))
-    pavilions = (select(Edition.slug, Pavilion.slug, Edition.updated_at, Edition.id, Pavilion.id)
-                 .join(Edition, Edition.id == Pavilion.edition_id).where(Edition.id.in_(_visible_editions())))
+    editions = select(
+        Edition.slug.label("edition"),
+        literal("").label("pavilion"),
+        Edition.updated_at.label("lastmod"),
+        Edition.id.label("edition_id"),
+        literal(0).label("pavilion_id"),
+    ).where(Edition.id.in_(_visible_editions()))
+    pavilions = (
+        select(Edition.slug, Pavilion.slug, Edition.updated_at, Edition.id, Pavilion.id)
+        .join(Edition, Edition.id == Pavilion.edition_id)
+        .where(Edition.id.in_(_visible_editions()))
+    )
     return union_all(editions, pavilions)
 
 
 def _count_pages() -> tuple[int, datetime | None]:
     rows = _page_rows().subquery()
     count, editions, lastmod = db.session.execute(
-        select(func.count(), func.count(func.nullif(rows.c.pavilion_id, 0)), func.max(rows.c.lastmod))).one()
+        select(func.count(), func.count(func.nullif(rows.c.pavilion_id, 0)), func.max(rows.c.lastmod))
+    ).one()
     editions = count - editions
     # Each edition has its page, the programme and the pavilion hall; each pavilion its page.
     return len(FIXED_PAGES) + count + 2 * editions, lastmod
@@ -154,7 +182,8 @@ def _page_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime | Non
         pavilion_url = UrlPattern("pavilions.show_pavilion", "slug", "pavilion_slug")
         rows = _page_rows().subquery()
         for edition, pavilion, lastmod, _edition_id, _pavilion_id in db.session.execute(
-                select(rows).order_by(rows.c.edition_id, rows.c.pavilion_id)):
+            select(rows).order_by(rows.c.edition_id, rows.c.pavilion_id)
+        ):
             if pavilion:
                 yield pavilion_url(slug=edition, pavilion_slug=pavilion), None
             else:
@@ -173,14 +202,27 @@ def _programme_rows() -> Select:
     """(kind, edition slug, forum slug, id) for the forums, sessions and speakers of visible
     editions. None of them records its last change, so their URLs go without a lastmod."""
     visible = _visible_editions()
-    forums = (select(literal(0).label("kind"), Edition.slug.label("edition"), Forum.slug.label("forum"),
-                     Forum.id.label("item_id"))
-              .join(Edition, Edition.id == Forum.edition_id).where(Edition.id.in_(visible)))
-    sessions = (select(literal(1), Edition.slug, literal(""), ProgrammeSession.id)
-                .join(Forum, Forum.id == ProgrammeSession.forum_id).join(Edition, Edition.id == Forum.edition_id)
-                .where(Edition.id.in_(visible)))
-    speakers = (select(literal(2), Edition.slug, literal(""), Speaker.id)
-                .join(Edition, Edition.id == Speaker.edition_id).where(Edition.id.in_(visible)))
+    forums = (
+        select(
+            literal(0).label("kind"),
+            Edition.slug.label("edition"),
+            Forum.slug.label("forum"),
+            Forum.id.label("item_id"),
+        )
+        .join(Edition, Edition.id == Forum.edition_id)
+        .where(Edition.id.in_(visible))
+    )
+    sessions = (
+        select(literal(1), Edition.slug, literal(""), ProgrammeSession.id)
+        .join(Forum, Forum.id == ProgrammeSession.forum_id)
+        .join(Edition, Edition.id == Forum.edition_id)
+        .where(Edition.id.in_(visible))
+    )
+    speakers = (
+        select(literal(2), Edition.slug, literal(""), Speaker.id)
+        .join(Edition, Edition.id == Speaker.edition_id)
+        .where(Edition.id.in_(visible))
+    )
     return union_all(forums, sessions, speakers)
 
 
@@ -194,7 +236,8 @@ def _programme_entries(offset: int, limit: int) -> Iterator[tuple[str, datetime 
     speaker_url = UrlPattern("forums.show_speaker", "slug", "speaker_id", numeric=["speaker_id"])
     rows = _programme_rows().subquery()
     for kind, edition, forum, item_id in db.session.execute(
-            select(rows).order_by(rows.c.kind, rows.c.item_id).offset(offset).limit(limit)):
+        select(rows).order_by(rows.c.kind, rows.c.item_id).offset(offset).limit(limit)
+    ):
         if kind == 0:
             yield forum_url(slug=edition, forum_slug=forum), None
         elif kind == 1:
@@ -225,8 +268,7 @@ def index_document() -> str:
         count, lastmod = SECTION_SOURCES[section].count()
         for number in range(1, math.ceil(count / URLS_PER_SITEMAP) + 1):
             location = external_url("exhibition.sitemap_section", section=section, number=number)
-            parts.append(f"<sitemap><loc>{escape(location)}</loc>"
-                         f"{_lastmod(lastmod)}</sitemap>")
+            parts.append(f"<sitemap><loc>{escape(location)}</loc>{_lastmod(lastmod)}</sitemap>")
     parts.append("</sitemapindex>\n")
     return "\n".join(parts)
 
@@ -250,11 +292,37 @@ def section_document(section: str, number: int) -> str | None:
 # A path segment that opens one of these is never for search engines: accounts and sign-in,
 # organizers' and exhibitors' tools, editors, check-in, private feeds, the development pages, and
 # the site search (endless combinations of one catalogue).
-PRIVATE_SEGMENTS = frozenset({
-    "account", "admin", "login", "logout", "signup", "reset", "confirm", "language", "my", "calendar",
-    "registrations", "dev", "organize", "checkin", "manage", "edit", "new", "apply", "mine", "review", "team",
-    "application", "invitations", "register", "enrol", "leave", "search",
-})
+PRIVATE_SEGMENTS = frozenset(
+    {
+        "account",
+        "admin",
+        "login",
+        "logout",
+        "signup",
+        "reset",
+        "confirm",
+        "language",
+        "my",
+        "calendar",
+        "registrations",
+        "dev",
+        "organize",
+        "checkin",
+        "manage",
+        "edit",
+        "new",
+        "apply",
+        "mine",
+        "review",
+        "team",
+        "application",
+        "invitations",
+        "register",
+        "enrol",
+        "leave",
+        "search",
+    }
+)
 _CONVERTER = re.compile(r"<[^>]+>")
 
 
@@ -268,11 +336,14 @@ def disallowed_paths() -> list[str]:
         segments = rule.rule.split("/")
         for position, segment in enumerate(segments):
             if _CONVERTER.sub("", segment).split(".")[0] in PRIVATE_SEGMENTS and not _CONVERTER.search(segment):
-                patterns.add("/".join(_CONVERTER.sub("*", part) for part in segments[:position + 1]))
+                patterns.add("/".join(_CONVERTER.sub("*", part) for part in segments[: position + 1]))
                 break
     # A pattern already covered by a shorter one adds nothing.
-    return sorted(pattern for pattern in patterns
-                  if not any(other != pattern and pattern.startswith(other + "/") for other in patterns))
+    return sorted(
+        pattern
+        for pattern in patterns
+        if not any(other != pattern and pattern.startswith(other + "/") for other in patterns)
+    )
 
 
 def robots_txt() -> str:

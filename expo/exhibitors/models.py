@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expo.content_languages import Translatable
 from expo.accounts.models import User
+from expo.content_languages import Translatable
 from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
 from expo.lib.enums import LabelledStrEnum
@@ -49,16 +49,16 @@ class ExhibitorCompany(Translatable, db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     rejection_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    members: Mapped[list["CompanyMember"]] = relationship(
+    members: Mapped[list[CompanyMember]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="CompanyMember.id"
     )
-    invitations: Mapped[list["CompanyInvitation"]] = relationship(
+    invitations: Mapped[list[CompanyInvitation]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="CompanyInvitation.id"
     )
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
     @property
-    def owner(self) -> "CompanyMember | None":
+    def owner(self) -> CompanyMember | None:
         return next((member for member in self.members if member.role == CompanyMember.OWNER), None)
 
 
@@ -81,9 +81,7 @@ class CompanyMember(db.Model):
     OWNER, STAFF = "owner", "staff"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(
-        ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), index=True
-    )
+    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20), default=STAFF)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -103,9 +101,7 @@ class CompanyInvitation(db.Model):
     __table_args__ = (UniqueConstraint("company_id", "email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(
-        ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), index=True
-    )
+    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -8,17 +8,25 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from expo.lib.pagination import requested_page
 from expo import uploads
 from expo.booths import services as booth_services
 from expo.exhibitors import services
 from expo.exhibitors.forms import ApplicationForm, InviteForm, ReviewForm
 from expo.exhibitors.models import CompanyInvitation, CompanyMember, ExhibitorCompany
 from expo.extensions import db, limiter
-from expo.permissions import (can_apply_as_exhibitor, can_edit_company_application, can_manage_company_team,
-                              can_review_booths, can_review_exhibitors, can_view_company_logo, can_view_company_team,
-                              is_company_member, require)
+from expo.lib.pagination import requested_page
 from expo.lib.rules import show_on_form
+from expo.permissions import (
+    can_apply_as_exhibitor,
+    can_edit_company_application,
+    can_manage_company_team,
+    can_review_booths,
+    can_review_exhibitors,
+    can_view_company_logo,
+    can_view_company_team,
+    is_company_member,
+    require,
+)
 
 bp = Blueprint("exhibitors", __name__, url_prefix="/exhibitors")
 
@@ -53,8 +61,6 @@ def _member(company: ExhibitorCompany, member_id: int) -> CompanyMember:
     return member
 
 
-
-
 # --- my companies and applying -------------------------------------------------------------------
 
 
@@ -64,9 +70,13 @@ def my_companies():
     pending = services.count_pending_applications() if can_review_exhibitors(current_user) else None
     booths_pending = booth_services.count_booths_awaiting_review() if can_review_booths(current_user) else None
     memberships = services.memberships_of(current_user)
-    return render_template("exhibitors/mine.html", memberships=memberships, pending_count=pending,
-                           booths_pending_count=booths_pending,
-                           booths=booth_services.booths_by_company([member.company_id for member in memberships]))
+    return render_template(
+        "exhibitors/mine.html",
+        memberships=memberships,
+        pending_count=pending,
+        booths_pending_count=booths_pending,
+        booths=booth_services.booths_by_company([member.company_id for member in memberships]),
+    )
 
 
 def _logo(form: ApplicationForm) -> uploads.PreparedImage | None:
@@ -93,8 +103,14 @@ def apply_to_exhibit():
             status = exc.status
         else:
             db.session.commit()
-            flash(_("Your application for “%(name)s” is sent. The organizers review it and you will hear from "
-                    "them by e-mail.", name=company.name), "success")
+            flash(
+                _(
+                    "Your application for “%(name)s” is sent. The organizers review it and you will hear from "
+                    "them by e-mail.",
+                    name=company.name,
+                ),
+                "success",
+            )
             return redirect(url_for("exhibitors.show_team", slug=company.slug))
     elif form.is_submitted():
         status = 400
@@ -113,8 +129,9 @@ def edit_application(slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            resubmitted = services.update_application(current_user, company, form.application_data(),
-                                                      logo=_logo(form), remove_logo=form.remove_logo.data)
+            resubmitted = services.update_application(
+                current_user, company, form.application_data(), logo=_logo(form), remove_logo=form.remove_logo.data
+            )
         except uploads.UploadRejected as exc:
             db.session.rollback()
             form.logo.errors = [str(exc)]
@@ -125,8 +142,13 @@ def edit_application(slug: str):
         else:
             db.session.commit()
             if resubmitted:
-                flash(_("Your application is sent again. The organizers review it and you will hear from them "
-                        "by e-mail."), "success")
+                flash(
+                    _(
+                        "Your application is sent again. The organizers review it and you will hear from them "
+                        "by e-mail."
+                    ),
+                    "success",
+                )
             else:
                 flash(_("Your application is saved."), "success")
             return redirect(url_for("exhibitors.show_team", slug=company.slug))
@@ -150,8 +172,9 @@ def company_logo(slug: str):
 @login_required
 def review_queue():
     require(can_review_exhibitors(current_user))
-    pagination = db.paginate(services.pending_applications_query(), page=requested_page(),
-                             per_page=APPLICATIONS_PER_PAGE, error_out=False)
+    pagination = db.paginate(
+        services.pending_applications_query(), page=requested_page(), per_page=APPLICATIONS_PER_PAGE, error_out=False
+    )
     return render_template("exhibitors/review_queue.html", pagination=pagination)
 
 
@@ -228,8 +251,14 @@ def invite_member(slug: str):
         company = load_company(slug)  # the rollback expired what the page shows
         return _render_team(company, form, exc.status)
     db.session.commit()
-    flash(_("Invitation sent to %(email)s. It is valid for %(days)s days.", email=invitation.email,
-            days=services.INVITATION_VALID_FOR.days), "success")
+    flash(
+        _(
+            "Invitation sent to %(email)s. It is valid for %(days)s days.",
+            email=invitation.email,
+            days=services.INVITATION_VALID_FOR.days,
+        ),
+        "success",
+    )
     return redirect(url_for("exhibitors.show_team", slug=company.slug))
 
 
@@ -268,15 +297,20 @@ def _team_action(slug: str, member_id: int, action, success):
 @bp.route("/<slug>/team/<int:member_id>/remove", methods=["POST"])
 @login_required
 def remove_member(slug: str, member_id: int):
-    return _team_action(slug, member_id, services.remove_member,
-                        lambda name: _("%(name)s is no longer on the team.", name=name))
+    return _team_action(
+        slug, member_id, services.remove_member, lambda name: _("%(name)s is no longer on the team.", name=name)
+    )
 
 
 @bp.route("/<slug>/team/<int:member_id>/make-owner", methods=["POST"])
 @login_required
 def hand_over_ownership(slug: str, member_id: int):
-    return _team_action(slug, member_id, services.hand_over_ownership,
-                        lambda name: _("%(name)s is now the owner; you stay on the team as staff.", name=name))
+    return _team_action(
+        slug,
+        member_id,
+        services.hand_over_ownership,
+        lambda name: _("%(name)s is now the owner; you stay on the team as staff.", name=name),
+    )
 
 
 @bp.route("/<slug>/leave", methods=["POST"])

@@ -31,12 +31,18 @@ from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyInvitation, CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import country_choices
-from expo.notifications.notify import notify
-from expo.notifications.services import queue_email
-from expo.permissions import (NotAllowed, can_apply_as_exhibitor, can_edit_company_application,
-                              can_manage_company_team, can_review_exhibitors, ensure)
 from expo.lib.rules import RuleBroken
 from expo.lib.urls import external_url, site_path
+from expo.notifications.notify import notify
+from expo.notifications.services import queue_email
+from expo.permissions import (
+    NotAllowed,
+    can_apply_as_exhibitor,
+    can_edit_company_application,
+    can_manage_company_team,
+    can_review_exhibitors,
+    ensure,
+)
 
 INVITATION_VALID_FOR = timedelta(days=14)
 LOGO_FOLDER = "logos"
@@ -46,7 +52,6 @@ RESERVED_SLUGS = frozenset({"apply", "invitations", "mine", "review"})
 
 class ExhibitorError(RuleBroken):
     """A rule of onboarding was broken; the message is safe to show, ``field`` names the form field."""
-
 
 
 class NameTaken(ExhibitorError):
@@ -126,8 +131,7 @@ def _check_application(data: ApplicationData, editing: ExhibitorCompany | None) 
     if not slug:
         raise ExhibitorError(_("The name needs at least one letter or digit."), "name")
     if slug in RESERVED_SLUGS:
-        raise ExhibitorError(_("This name is reserved by the site. Add a word to it, for example your city."),
-                             "name")
+        raise ExhibitorError(_("This name is reserved by the site. Add a word to it, for example your city."), "name")
     if not data.country or data.country not in dict(country_choices()):
         raise ExhibitorError(_("Choose a country or region from the list."), "country")
     if not data.sector.strip():
@@ -137,8 +141,13 @@ def _check_application(data: ApplicationData, editing: ExhibitorCompany | None) 
         raise ExhibitorError(_("Enter a web address starting with http:// or https://."), "website")
     clash = db.session.scalar(select(ExhibitorCompany.id).where(ExhibitorCompany.slug == slug))
     if clash is not None and (editing is None or clash != editing.id):
-        raise NameTaken(_("A company called “%(name)s” already exists. If it is yours, ask its owner to invite "
-                          "you to its team.", name=name), "name")
+        raise NameTaken(
+            _(
+                "A company called “%(name)s” already exists. If it is yours, ask its owner to invite you to its team.",
+                name=name,
+            ),
+            "name",
+        )
     return slug
 
 
@@ -158,12 +167,18 @@ def _flush_unique_name(company: ExhibitorCompany, new_logo: str | None) -> None:
             db.session.flush()
     except IntegrityError:
         uploads.delete_stored(new_logo)
-        raise NameTaken(_("A company called “%(name)s” already exists. If it is yours, ask its owner to invite "
-                          "you to its team.", name=company.name), "name") from None
+        raise NameTaken(
+            _(
+                "A company called “%(name)s” already exists. If it is yours, ask its owner to invite you to its team.",
+                name=company.name,
+            ),
+            "name",
+        ) from None
 
 
-def apply_for_exhibitor(actor: User, data: ApplicationData, *, logo: IO[bytes] | None = None,
-                        now: datetime | None = None) -> ExhibitorCompany:
+def apply_for_exhibitor(
+    actor: User, data: ApplicationData, *, logo: IO[bytes] | None = None, now: datetime | None = None
+) -> ExhibitorCompany:
     """Create the company as a pending application with ``actor`` as its owner."""
     ensure(can_apply_as_exhibitor(actor))
     slug = _check_application(data, None)
@@ -178,9 +193,15 @@ def apply_for_exhibitor(actor: User, data: ApplicationData, *, logo: IO[bytes] |
     return company
 
 
-def update_application(actor: User, company: ExhibitorCompany, data: ApplicationData, *,
-                       logo: IO[bytes] | None = None, remove_logo: bool = False,
-                       now: datetime | None = None) -> bool:
+def update_application(
+    actor: User,
+    company: ExhibitorCompany,
+    data: ApplicationData,
+    *,
+    logo: IO[bytes] | None = None,
+    remove_logo: bool = False,
+    now: datetime | None = None,
+) -> bool:
     """Change an application still under review or rejected; a rejected one goes back to the queue.
 
     Returns True when the change re-submitted a rejected application.
@@ -219,9 +240,12 @@ def pending_applications_query():
 
 
 def count_pending_applications() -> int:
-    return db.session.scalar(
-        select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.status == ExhibitorCompany.Status.PENDING)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.status == ExhibitorCompany.Status.PENDING)
+        )
+        or 0
+    )
 
 
 def approve_application(actor: User, company: ExhibitorCompany, *, now: datetime | None = None) -> None:
@@ -229,13 +253,11 @@ def approve_application(actor: User, company: ExhibitorCompany, *, now: datetime
     _decide(actor, company, ExhibitorCompany.Status.APPROVED, "", now or utcnow())
 
 
-def reject_application(actor: User, company: ExhibitorCompany, reason: str, *,
-                       now: datetime | None = None) -> None:
+def reject_application(actor: User, company: ExhibitorCompany, reason: str, *, now: datetime | None = None) -> None:
     ensure(can_review_exhibitors(actor))
     reason = reason.strip()
     if not reason:
-        raise ExhibitorError(_("Give the reason for the rejection: the applicant reads it in the e-mail."),
-                             "reason")
+        raise ExhibitorError(_("Give the reason for the rejection: the applicant reads it in the e-mail."), "reason")
     _decide(actor, company, ExhibitorCompany.Status.REJECTED, reason, now)
 
 
@@ -252,8 +274,15 @@ def _decide(actor: User, company: ExhibitorCompany, status: str, reason: str, no
     if not decided:
         raise AlreadyReviewed(already)
     after = {"status": status, "rejection_reason": reason} if reason else {"status": status}
-    record(actor, AuditAction.EXHIBITOR_APPROVED if status == ExhibitorCompany.Status.APPROVED
-           else AuditAction.EXHIBITOR_REJECTED, company, before={"status": ExhibitorCompany.Status.PENDING}, after=after)
+    record(
+        actor,
+        AuditAction.EXHIBITOR_APPROVED
+        if status == ExhibitorCompany.Status.APPROVED
+        else AuditAction.EXHIBITOR_REJECTED,
+        company,
+        before={"status": ExhibitorCompany.Status.PENDING},
+        after=after,
+    )
     if status == ExhibitorCompany.Status.APPROVED:
         open_booth(company)  # the team can start building its booth straight away
     _notify_decision(company)
@@ -273,11 +302,20 @@ def _notify_decision(company: ExhibitorCompany) -> None:
         body = _l("The organizers' reason: %(reason)s", reason=company.rejection_reason)
         link = site_path("exhibitors.edit_application", slug=company.slug)
     notify(
-        owner, f"exhibitor.{status}", dedupe_key=f"exhibitor-decision:{company.id}:{status}:{submission}",
-        title=title, body=body, link=link, email_template=f"exhibitor_{status}",
-        context={"user": owner, "company": company, "reason": company.rejection_reason,
-                 "team_url": external_url("exhibitors.show_team", slug=company.slug),
-                 "edit_url": external_url("exhibitors.edit_application", slug=company.slug)},
+        owner,
+        f"exhibitor.{status}",
+        dedupe_key=f"exhibitor-decision:{company.id}:{status}:{submission}",
+        title=title,
+        body=body,
+        link=link,
+        email_template=f"exhibitor_{status}",
+        context={
+            "user": owner,
+            "company": company,
+            "reason": company.rejection_reason,
+            "team_url": external_url("exhibitors.show_team", slug=company.slug),
+            "edit_url": external_url("exhibitors.edit_application", slug=company.slug),
+        },
     )
 
 
@@ -288,8 +326,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite_staff(actor: User, company: ExhibitorCompany, email: str, *,
-                 now: datetime | None = None) -> tuple[CompanyInvitation, str]:
+def invite_staff(
+    actor: User, company: ExhibitorCompany, email: str, *, now: datetime | None = None
+) -> tuple[CompanyInvitation, str]:
     """Invite an address to the team as staff and e-mail it the link; returns the row and the token.
 
     Inviting an address again replaces its invitation: only the newest link works.
@@ -303,8 +342,13 @@ def invite_staff(actor: User, company: ExhibitorCompany, email: str, *,
         company.invitations.remove(old)
     db.session.flush()  # the old row goes before the new one takes its (company, e-mail) slot
     token = secrets.token_urlsafe(32)
-    invitation = CompanyInvitation(email=email, token_hash=_token_hash(token), invited_by_id=actor.id,
-                                   created_at=now, expires_at=now + INVITATION_VALID_FOR)
+    invitation = CompanyInvitation(
+        email=email,
+        token_hash=_token_hash(token),
+        invited_by_id=actor.id,
+        created_at=now,
+        expires_at=now + INVITATION_VALID_FOR,
+    )
     company.invitations.append(invitation)
     try:
         with db.session.begin_nested():
@@ -317,10 +361,14 @@ def invite_staff(actor: User, company: ExhibitorCompany, email: str, *,
         kind="exhibitor.invitation",
         template="exhibitor_invitation",
         dedupe_key=f"exhibitor-invitation:{company.id}:{invitation.token_hash[:24]}",
-        context={"company": company, "inviter": actor, "invitee": invitee,
-                 "accept_url": external_url("exhibitors.show_invitation", token=token),
-                 "sign_up_url": external_url("accounts.sign_up"),
-                 "valid_days": INVITATION_VALID_FOR.days},
+        context={
+            "company": company,
+            "inviter": actor,
+            "invitee": invitee,
+            "accept_url": external_url("exhibitors.show_invitation", token=token),
+            "sign_up_url": external_url("accounts.sign_up"),
+            "valid_days": INVITATION_VALID_FOR.days,
+        },
         language=invitee.language if invitee else actor.language,
         user_id=invitee.id if invitee else None,
     )
@@ -344,25 +392,36 @@ def invitation_for_token(token: str) -> CompanyInvitation:
         .options(selectinload(CompanyInvitation.company).selectinload(ExhibitorCompany.members))
     )
     if invitation is None:
-        raise InvitationNotFound(_("This invitation link is not valid. It may have been replaced by a newer "
-                                   "invitation or withdrawn; ask the company's owner to invite you again."))
+        raise InvitationNotFound(
+            _(
+                "This invitation link is not valid. It may have been replaced by a newer "
+                "invitation or withdrawn; ask the company's owner to invite you again."
+            )
+        )
     return invitation
 
 
 def check_invitation(invitation: CompanyInvitation, user: User, now: datetime | None = None) -> None:
     """Refuse a used or expired invitation, then one meant for somebody else."""
     if invitation.accepted_at is not None:
-        raise InvitationUsed(_("This invitation has already been accepted. Ask the company's owner to invite "
-                               "you again if you need to."), invitation)
+        raise InvitationUsed(
+            _("This invitation has already been accepted. Ask the company's owner to invite you again if you need to."),
+            invitation,
+        )
     if invitation.is_expired(now or utcnow()):
-        raise InvitationExpired(_("This invitation has expired. Ask the company's owner to invite you again."),
-                                invitation)
+        raise InvitationExpired(
+            _("This invitation has expired. Ask the company's owner to invite you again."), invitation
+        )
     if normalise_email(user.email) != invitation.email:
         raise InvitationForAnotherAddress(
-            _("This invitation was sent to %(invited)s, but you are signed in as %(current)s. Log out, log in "
-              "(or sign up) with %(invited)s, then open the link in the e-mail again.",
-              invited=invitation.email, current=user.email),
-            invitation)
+            _(
+                "This invitation was sent to %(invited)s, but you are signed in as %(current)s. Log out, log in "
+                "(or sign up) with %(invited)s, then open the link in the e-mail again.",
+                invited=invitation.email,
+                current=user.email,
+            ),
+            invitation,
+        )
 
 
 def accept_invitation(actor: User, token: str, *, now: datetime | None = None) -> CompanyMember:
@@ -376,8 +435,10 @@ def accept_invitation(actor: User, token: str, *, now: datetime | None = None) -
         .values(accepted_at=now)
     ).rowcount
     if not claimed:
-        raise InvitationUsed(_("This invitation has already been accepted. Ask the company's owner to invite "
-                               "you again if you need to."), invitation)
+        raise InvitationUsed(
+            _("This invitation has already been accepted. Ask the company's owner to invite you again if you need to."),
+            invitation,
+        )
     company = invitation.company
     existing = next((member for member in company.members if member.user_id == actor.id), None)
     if existing is not None:
@@ -389,8 +450,13 @@ def accept_invitation(actor: User, token: str, *, now: datetime | None = None) -
             db.session.flush()
     except IntegrityError:
         raise TeamChanged(_("You are already on this team.")) from None
-    record(actor, AuditAction.TEAM_MEMBER_JOINED, company, before={"member": actor.email, "role": None},
-           after={"member": actor.email, "role": CompanyMember.STAFF})
+    record(
+        actor,
+        AuditAction.TEAM_MEMBER_JOINED,
+        company,
+        before={"member": actor.email, "role": None},
+        after={"member": actor.email, "role": CompanyMember.STAFF},
+    )
     return member
 
 
@@ -403,10 +469,16 @@ def remove_member(actor: User, company: ExhibitorCompany, member: CompanyMember)
     ensure(can_manage_company_team(actor, company))
     _member_of(company, member)
     if member.role == CompanyMember.OWNER:
-        raise ExhibitorError(_("You cannot remove yourself: hand over ownership to a staff member first, then "
-                               "leave the company."))
-    record(actor, AuditAction.TEAM_MEMBER_REMOVED, company, before={"member": member.user.email, "role": member.role},
-           after={"member": member.user.email, "role": None})
+        raise ExhibitorError(
+            _("You cannot remove yourself: hand over ownership to a staff member first, then leave the company.")
+        )
+    record(
+        actor,
+        AuditAction.TEAM_MEMBER_REMOVED,
+        company,
+        before={"member": member.user.email, "role": member.role},
+        after={"member": member.user.email, "role": None},
+    )
     company.members.remove(member)
     db.session.flush()
 
@@ -442,8 +514,13 @@ def hand_over_ownership(actor: User, company: ExhibitorCompany, member: CompanyM
         promoted = 0
     if not promoted:
         raise TeamChanged(changed)
-    record(actor, AuditAction.OWNERSHIP_HANDED_OVER, company, before={"owner": current_owner.user.email},
-           after={"owner": member.user.email})
+    record(
+        actor,
+        AuditAction.OWNERSHIP_HANDED_OVER,
+        company,
+        before={"owner": current_owner.user.email},
+        after={"owner": member.user.email},
+    )
 
 
 def leave_company(actor: User, company: ExhibitorCompany) -> None:
@@ -451,16 +528,23 @@ def leave_company(actor: User, company: ExhibitorCompany) -> None:
     ensure(membership is not None)
     if membership.role == CompanyMember.OWNER:
         raise ExhibitorError(_("As the owner you cannot leave: hand over ownership to a staff member first."))
-    record(actor, AuditAction.TEAM_MEMBER_LEFT, company, before={"member": actor.email, "role": membership.role},
-           after={"member": actor.email, "role": None})
+    record(
+        actor,
+        AuditAction.TEAM_MEMBER_LEFT,
+        company,
+        before={"member": actor.email, "role": membership.role},
+        after={"member": actor.email, "role": None},
+    )
     company.members.remove(membership)
     db.session.flush()
 
 
 def memberships_of(user: User) -> list[CompanyMember]:
-    return list(db.session.scalars(
-        select(CompanyMember)
-        .where(CompanyMember.user_id == user.id)
-        .options(selectinload(CompanyMember.company))
-        .order_by(CompanyMember.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(CompanyMember)
+            .where(CompanyMember.user_id == user.id)
+            .options(selectinload(CompanyMember.company))
+            .order_by(CompanyMember.id)
+        )
+    )

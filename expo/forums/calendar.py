@@ -41,8 +41,11 @@ def session_event(session: ProgrammeSession, *, show_stream: bool = False) -> Ev
         lines.append(session.stream_url)
     lines.append(url)
     event.add("description", "\n\n".join(lines))
-    location = ", ".join(part for part in (localized(session, "room").text, localized(edition, "venue").text,
-                                           localized(edition, "city").text) if part)
+    location = ", ".join(
+        part
+        for part in (localized(session, "room").text, localized(edition, "venue").text, localized(edition, "city").text)
+        if part
+    )
     if location:
         event.add("location", location)
     event.add("url", url)
@@ -61,8 +64,14 @@ AGENDA_REFRESH = timedelta(hours=1)
 PROGRAMME_REFRESH = timedelta(hours=12)
 
 
-def build_calendar(name: str, sessions: Iterable[ProgrammeSession], *, show_stream_for: set[int] = frozenset(),
-                   other_events: Iterable[Event] = (), refresh: timedelta = PROGRAMME_REFRESH) -> bytes:
+def build_calendar(
+    name: str,
+    sessions: Iterable[ProgrammeSession],
+    *,
+    show_stream_for: set[int] = frozenset(),
+    other_events: Iterable[Event] = (),
+    refresh: timedelta = PROGRAMME_REFRESH,
+) -> bytes:
     """A calendar of sessions and ``other_events`` (a person's meetings: expo.meetings.calendar)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Expo//Expo programme//EN")

@@ -76,13 +76,13 @@ class Forum(CapacityMixin, Translatable, db.Model):
     # Training courses take enrolments for the whole course instead of per-session registrations.
     enrols_whole_course: Mapped[bool] = mapped_column(default=False)
 
-    edition: Mapped["Edition"] = relationship(back_populates="forums")
-    parent: Mapped["Forum | None"] = relationship(remote_side=[id], back_populates="sub_forums")
-    sub_forums: Mapped[list["Forum"]] = relationship(back_populates="parent", order_by="Forum.position")
-    sessions: Mapped[list["ProgrammeSession"]] = relationship(
+    edition: Mapped[Edition] = relationship(back_populates="forums")
+    parent: Mapped[Forum | None] = relationship(remote_side=[id], back_populates="sub_forums")
+    sub_forums: Mapped[list[Forum]] = relationship(back_populates="parent", order_by="Forum.position")
+    sessions: Mapped[list[ProgrammeSession]] = relationship(
         back_populates="forum", order_by="ProgrammeSession.starts_at", cascade="all, delete-orphan"
     )
-    questions: Mapped[list["ForumQuestion"]] = relationship(
+    questions: Mapped[list[ForumQuestion]] = relationship(
         back_populates="forum", order_by="ForumQuestion.position", cascade="all, delete-orphan"
     )
 
@@ -123,8 +123,9 @@ class ProgrammeSession(CapacityMixin, Translatable, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     forum: Mapped[Forum] = relationship(back_populates="sessions")
-    speakers: Mapped[list["Speaker"]] = relationship(secondary=session_speakers, back_populates="sessions",
-                                                     order_by="Speaker.name")
+    speakers: Mapped[list[Speaker]] = relationship(
+        secondary=session_speakers, back_populates="sessions", order_by="Speaker.name"
+    )
 
     @property
     def tag_list(self) -> list[str]:
@@ -144,8 +145,9 @@ class Speaker(Translatable, db.Model):
     biography: Mapped[str] = mapped_column(Text, default="")
     photo_path: Mapped[str | None] = mapped_column(String(300))
 
-    sessions: Mapped[list[ProgrammeSession]] = relationship(secondary=session_speakers, back_populates="speakers",
-                                                            order_by="ProgrammeSession.starts_at")
+    sessions: Mapped[list[ProgrammeSession]] = relationship(
+        secondary=session_speakers, back_populates="speakers", order_by="ProgrammeSession.starts_at"
+    )
 
 
 class ForumQuestion(Translatable, db.Model):

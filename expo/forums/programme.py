@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.extensions import db
-from expo.lib.ranges import query_day
 from expo.forums.models import Forum, ProgrammeSession
+from expo.lib.ranges import query_day
 
 
 def now() -> datetime:
@@ -29,10 +29,14 @@ class ProgrammeFilters:
     language: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "ProgrammeFilters":
+    def from_args(cls, args) -> ProgrammeFilters:
         # A mangled day shows the whole programme rather than an error; a far one is a 404.
-        return cls(day=query_day("day", args), forum=args.get("forum", "").strip(), tag=args.get("tag", "").strip(),
-                   language=args.get("language", "").strip())
+        return cls(
+            day=query_day("day", args),
+            forum=args.get("forum", "").strip(),
+            tag=args.get("tag", "").strip(),
+            language=args.get("language", "").strip(),
+        )
 
     @property
     def active(self) -> bool:
@@ -50,8 +54,7 @@ def sessions_matching(edition: Edition, filters: ProgrammeFilters) -> list[Progr
     if filters.day:
         zone = ZoneInfo(edition.timezone)
         start = datetime.combine(filters.day, time.min, zone)
-        query = query.where(ProgrammeSession.starts_at >= start,
-                            ProgrammeSession.starts_at < start + timedelta(days=1))
+        query = query.where(ProgrammeSession.starts_at >= start, ProgrammeSession.starts_at < start + timedelta(days=1))
     if filters.forum:
         # A main forum's filter includes its sub-forums: the "1+6" programme reads as one.
         parent = select(Forum.id).where(Forum.edition_id == edition.id, Forum.slug == filters.forum)
@@ -64,7 +67,7 @@ def sessions_matching(edition: Edition, filters: ProgrammeFilters) -> list[Progr
     return sessions
 
 
-def group_by_day(sessions: list[ProgrammeSession], zone_name: str) -> "OrderedDict[date, list[ProgrammeSession]]":
+def group_by_day(sessions: list[ProgrammeSession], zone_name: str) -> OrderedDict[date, list[ProgrammeSession]]:
     zone = ZoneInfo(zone_name)
     days: OrderedDict[date, list[ProgrammeSession]] = OrderedDict()
     for session in sessions:
@@ -93,7 +96,12 @@ def all_tags(edition: Edition) -> list[str]:
 
 
 def all_languages(edition: Edition) -> list[str]:
-    return sorted(set(db.session.scalars(
-        select(ProgrammeSession.language).join(Forum)
-        .where(Forum.edition_id == edition.id, ProgrammeSession.language != "")
-    ).all()))
+    return sorted(
+        set(
+            db.session.scalars(
+                select(ProgrammeSession.language)
+                .join(Forum)
+                .where(Forum.edition_id == edition.id, ProgrammeSession.language != "")
+            ).all()
+        )
+    )

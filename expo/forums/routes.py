@@ -25,8 +25,11 @@ def load_forum(edition, forum_slug: str) -> Forum:
     forum = db.session.scalar(
         select(Forum)
         .where(Forum.edition_id == edition.id, Forum.slug == forum_slug)
-        .options(selectinload(Forum.sessions).selectinload(ProgrammeSession.speakers),
-                 selectinload(Forum.sub_forums), selectinload(Forum.questions))
+        .options(
+            selectinload(Forum.sessions).selectinload(ProgrammeSession.speakers),
+            selectinload(Forum.sub_forums),
+            selectinload(Forum.questions),
+        )
     )
     if forum is None:
         abort(404)
@@ -46,8 +49,9 @@ def load_session(edition, session_id: int) -> ProgrammeSession:
 
 
 def _calendar_response(content: bytes, filename: str) -> Response:
-    return Response(content, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        content, mimetype="text/calendar", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.route("/programme")
@@ -74,8 +78,14 @@ def show_forum(slug: str, forum_slug: str):
     enrolment = None
     if forum.enrols_whole_course and current_user.is_authenticated:
         enrolment = registrations.active_registration(current_user, forum)
-    return render_template("forums/forum.html", edition=edition, forum=forum, enrolment=enrolment,
-                           can_manage=can_manage_edition(current_user, edition), today=date.today())
+    return render_template(
+        "forums/forum.html",
+        edition=edition,
+        forum=forum,
+        enrolment=enrolment,
+        can_manage=can_manage_edition(current_user, edition),
+        today=date.today(),
+    )
 
 
 @bp.route("/forums/<forum_slug>.ics")
@@ -97,8 +107,13 @@ def show_session(slug: str, session_id: int):
         if registration is None:
             clashes = registrations.clashing_sessions(current_user, session)
     return render_template(
-        "forums/session.html", edition=edition, session=session, registration=registration,
-        position=position, clashes=clashes, state=session.registration_state(programme.now()),
+        "forums/session.html",
+        edition=edition,
+        session=session,
+        registration=registration,
+        position=position,
+        clashes=clashes,
+        state=session.registration_state(programme.now()),
         show_stream=registration is not None and registration.status == registration.Status.CONFIRMED,
         can_manage=can_manage_edition(current_user, edition),
     )

@@ -40,8 +40,9 @@ def _limit() -> int:
 def _read(stream: IO[bytes], limit: int) -> bytes:
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise uploads.UploadTooLarge(_("The attachment is larger than %(size)s. Send a smaller PDF or image.",
-                                       size=uploads.describe_size(limit)))
+        raise uploads.UploadTooLarge(
+            _("The attachment is larger than %(size)s. Send a smaller PDF or image.", size=uploads.describe_size(limit))
+        )
     if not data:
         raise uploads.UploadRejected(_("The attachment is empty."))
     return data
@@ -78,8 +79,9 @@ def attachment_response(path: str | None, name: str):
     content_type = uploads.CONTENT_TYPES.get(Path(path or "").suffix)
     if not path or content_type is None:
         abort(404)
-    response = send_from_directory(uploads.storage_root(), path, mimetype=content_type, as_attachment=True,
-                                   download_name=name, max_age=0)
+    response = send_from_directory(
+        uploads.storage_root(), path, mimetype=content_type, as_attachment=True, download_name=name, max_age=0
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -10,7 +10,7 @@ and so are days without anything new.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import selectinload
@@ -34,11 +34,11 @@ LEADS_LISTED = 10
 
 def digest_day(now: datetime | None = None) -> date:
     """The day a digest sent now reports on: yesterday, in UTC (the morning in China and ASEAN)."""
-    return (now or utcnow()).astimezone(timezone.utc).date() - timedelta(days=1)
+    return (now or utcnow()).astimezone(UTC).date() - timedelta(days=1)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, timezone.utc)
+    start = datetime.combine(day, time.min, UTC)
     return start, start + timedelta(days=1)
 
 
@@ -46,24 +46,32 @@ def _active_booths(day: date):
     start, end = _day_bounds(day)
     return union(
         select(TradeInquiry.booth_id).where(TradeInquiry.created_at >= start, TradeInquiry.created_at < end),
-        select(EngagementEvent.booth_id).where(EngagementEvent.occurred_at >= start,
-                                               EngagementEvent.occurred_at < end,
-                                               EngagementEvent.user_id.is_not(None),
-                                               EngagementEvent.kind != EngagementEvent.INQUIRY),
+        select(EngagementEvent.booth_id).where(
+            EngagementEvent.occurred_at >= start,
+            EngagementEvent.occurred_at < end,
+            EngagementEvent.user_id.is_not(None),
+            EngagementEvent.kind != EngagementEvent.INQUIRY,
+        ),
     ).subquery()
 
 
 def due_users(day: date) -> list[int]:
     """Team members of booths with something new that day who want the digest. One query."""
     active = _active_booths(day)
-    return list(db.session.scalars(
-        select(CompanyMember.user_id).distinct()
-        .join(Booth, Booth.company_id == CompanyMember.company_id)
-        .join(User, User.id == CompanyMember.user_id)
-        .where(Booth.id.in_(select(active.c.booth_id)), User.is_disabled.is_(False),
-               preferences.receives(CompanyMember.user_id, DIGEST_CATEGORY))
-        .order_by(CompanyMember.user_id)
-    ))
+    return list(
+        db.session.scalars(
+            select(CompanyMember.user_id)
+            .distinct()
+            .join(Booth, Booth.company_id == CompanyMember.company_id)
+            .join(User, User.id == CompanyMember.user_id)
+            .where(
+                Booth.id.in_(select(active.c.booth_id)),
+                User.is_disabled.is_(False),
+                preferences.receives(CompanyMember.user_id, DIGEST_CATEGORY),
+            )
+            .order_by(CompanyMember.user_id)
+        )
+    )
 
 
 @dataclass
@@ -86,20 +94,25 @@ def booth_digest(booth: Booth, day: date) -> BoothDigest:
     start, end = _day_bounds(day)
     digest = BoothDigest(booth=booth)
     counts = db.session.execute(
-        select(TradeInquiry.kind, func.count()).where(TradeInquiry.booth_id == booth.id,
-                                                      TradeInquiry.created_at >= start, TradeInquiry.created_at < end)
+        select(TradeInquiry.kind, func.count())
+        .where(TradeInquiry.booth_id == booth.id, TradeInquiry.created_at >= start, TradeInquiry.created_at < end)
         .group_by(TradeInquiry.kind)
     ).all()
     by_kind = dict(counts)
     digest.inquiry_count = sum(by_kind.values())
     digest.order_request_count = by_kind.get(TradeInquiry.Kind.ORDER_REQUEST, 0)
-    digest.inquiries = list(db.session.scalars(
-        select(TradeInquiry).where(TradeInquiry.booth_id == booth.id, TradeInquiry.created_at >= start,
-                                   TradeInquiry.created_at < end)
-        .options(selectinload(TradeInquiry.items)).order_by(TradeInquiry.created_at.desc()).limit(INQUIRIES_LISTED)
-    ))
+    digest.inquiries = list(
+        db.session.scalars(
+            select(TradeInquiry)
+            .where(TradeInquiry.booth_id == booth.id, TradeInquiry.created_at >= start, TradeInquiry.created_at < end)
+            .options(selectinload(TradeInquiry.items))
+            .order_by(TradeInquiry.created_at.desc())
+            .limit(INQUIRIES_LISTED)
+        )
+    )
     digest.unanswered = db.session.scalar(
-        select(func.count()).select_from(TradeInquiry)
+        select(func.count())
+        .select_from(TradeInquiry)
         .where(TradeInquiry.booth_id == booth.id, TradeInquiry.status == TradeInquiry.Status.NEW)
     )
     event = EngagementEvent
@@ -107,9 +120,16 @@ def booth_digest(booth: Booth, day: date) -> BoothDigest:
     visitors = (
         select(User, func.count(event.id).label("interactions"))
         .join(event, event.user_id == User.id)
-        .where(event.booth_id == booth.id, event.occurred_at >= start, event.occurred_at < end,
-               event.kind != event.INQUIRY, User.share_contact_with_booths.is_(True), User.id.not_in(team))
-        .group_by(User.id).order_by(func.count(event.id).desc(), User.id)
+        .where(
+            event.booth_id == booth.id,
+            event.occurred_at >= start,
+            event.occurred_at < end,
+            event.kind != event.INQUIRY,
+            User.share_contact_with_booths.is_(True),
+            User.id.not_in(team),
+        )
+        .group_by(User.id)
+        .order_by(func.count(event.id).desc(), User.id)
     )
     rows = db.session.execute(visitors.limit(LEADS_LISTED)).all()
     digest.named_visitors = [(user, interactions) for user, interactions in rows]
@@ -127,8 +147,10 @@ def send_digest(user_id: int, day: date) -> bool:
     if not (choice.in_app or choice.email):
         return False
     booths = db.session.scalars(
-        select(Booth).join(CompanyMember, CompanyMember.company_id == Booth.company_id)
-        .where(CompanyMember.user_id == user.id).order_by(Booth.slug)
+        select(Booth)
+        .join(CompanyMember, CompanyMember.company_id == Booth.company_id)
+        .where(CompanyMember.user_id == user.id)
+        .order_by(Booth.slug)
     ).all()
     digests = [digest for digest in (booth_digest(booth, day) for booth in booths) if digest.has_news]
     if not digests:

@@ -61,9 +61,13 @@ def file_size(size: int) -> str:
     return gettext("%(size)s KB", size=format_decimal(max(1, round(size / 1024)), locale=_locale()))
 
 
-STATUS_BADGES = {TradeInquiry.Status.NEW: "text-bg-primary", TradeInquiry.Status.CONTACTED: "text-bg-info",
-                 TradeInquiry.Status.QUOTED: "text-bg-warning", TradeInquiry.Status.WON: "text-bg-success",
-                 TradeInquiry.Status.LOST: "text-bg-secondary"}
+STATUS_BADGES = {
+    TradeInquiry.Status.NEW: "text-bg-primary",
+    TradeInquiry.Status.CONTACTED: "text-bg-info",
+    TradeInquiry.Status.QUOTED: "text-bg-warning",
+    TradeInquiry.Status.WON: "text-bg-success",
+    TradeInquiry.Status.LOST: "text-bg-secondary",
+}
 
 FILTERS = {
     "lead_money": money,

@@ -10,18 +10,36 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from expo.lib.form_fields import AmountField, DayField, Form, WholeNumberField
 from expo.i18n import country_choices
-from expo.lib.ranges import parse_id
 from expo.leads.models import Incoterm, TradeInquiry
 from expo.leads.services import MAX_MESSAGE_LENGTH, InquiryData, QuotationData
+from expo.lib.form_fields import AmountField, DayField, Form, WholeNumberField
+from expo.lib.ranges import parse_id
 
 # What the 32-bit quantity columns hold with room to spare, and the catalogue's own limit.
 MAX_QUANTITY = 1_000_000_000
 
 # The currencies buyers in China and ASEAN trade in, then the world's usual ones.
-CURRENCIES = ("USD", "CNY", "EUR", "THB", "VND", "IDR", "MYR", "SGD", "PHP", "MMK", "KHR", "LAK", "BND", "JPY",
-              "KRW", "HKD", "GBP", "AUD")
+CURRENCIES = (
+    "USD",
+    "CNY",
+    "EUR",
+    "THB",
+    "VND",
+    "IDR",
+    "MYR",
+    "SGD",
+    "PHP",
+    "MMK",
+    "KHR",
+    "LAK",
+    "BND",
+    "JPY",
+    "KRW",
+    "HKD",
+    "GBP",
+    "AUD",
+)
 
 
 def incoterm_choices():
@@ -38,36 +56,64 @@ def _text(field) -> str:
 
 
 class InquiryForm(Form):
-    kind = RadioField(_l("What are you sending?"), default=TradeInquiry.Kind.INQUIRY,
-                      choices=[(TradeInquiry.Kind.INQUIRY, _l("An inquiry: a question, a price or samples")),
-                               (TradeInquiry.Kind.ORDER_REQUEST, _l("An order request: I want to order"))],
-                      validators=[InputRequired()])
-    products = SelectMultipleField(_l("Products"), coerce=int, validators=[Optional()],
-                                   description=_l("One or several of this booth's products. An order request "
-                                                  "names at least one."))
-    quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)],
-                            render_kw={"inputmode": "numeric"})
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=30)],
-                       description=_l("For example pieces, boxes, cartons or tonnes."))
-    target_price = AmountField(_l("Target price per unit"), places=2,
-                                validators=[Optional(), NumberRange(min=0, max=Decimal("999999999999"))],
-                                render_kw={"inputmode": "decimal"})
+    kind = RadioField(
+        _l("What are you sending?"),
+        default=TradeInquiry.Kind.INQUIRY,
+        choices=[
+            (TradeInquiry.Kind.INQUIRY, _l("An inquiry: a question, a price or samples")),
+            (TradeInquiry.Kind.ORDER_REQUEST, _l("An order request: I want to order")),
+        ],
+        validators=[InputRequired()],
+    )
+    products = SelectMultipleField(
+        _l("Products"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("One or several of this booth's products. An order request names at least one."),
+    )
+    quantity = WholeNumberField(
+        _l("Quantity"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY)],
+        render_kw={"inputmode": "numeric"},
+    )
+    unit = StringField(
+        _l("Unit"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("For example pieces, boxes, cartons or tonnes."),
+    )
+    target_price = AmountField(
+        _l("Target price per unit"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0, max=Decimal("999999999999"))],
+        render_kw={"inputmode": "decimal"},
+    )
     currency = SelectField(_l("Currency"), default="USD", choices=[(code, code) for code in CURRENCIES])
-    incoterm = SelectField(_l("Incoterm (2020)"), validators=[Optional()],
-                           description=_l("Who pays for transport, insurance and duties, and where the goods change "
-                                          "hands."))
+    incoterm = SelectField(
+        _l("Incoterm (2020)"),
+        validators=[Optional()],
+        description=_l("Who pays for transport, insurance and duties, and where the goods change hands."),
+    )
     destination_country = SelectField(_l("Destination country or region"), validators=[Optional()])
-    destination_port = StringField(_l("Destination port or city"), validators=[Optional(), Length(max=120)],
-                                   description=_l("For example Port Klang, Laem Chabang or Jakarta (Tanjung Priok)."))
+    destination_port = StringField(
+        _l("Destination port or city"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("For example Port Klang, Laem Chabang or Jakarta (Tanjung Priok)."),
+    )
     delivery_date = DayField(_l("Wanted delivery date"), validators=[Optional()])
-    message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
-                            render_kw={"rows": 6},
-                            description=_l("What you need: specifications, certificates, packaging, samples."))
-    attachment = FileField(_l("Attachment"),
-                           description=_l("Optional. A PDF or an image (JPEG, PNG, WebP) of at most 10 MB."),
-                           render_kw={"accept": "application/pdf,image/jpeg,image/png,image/webp"})
-    buyer_organisation = StringField(_l("Your organisation"), validators=[Optional(), Length(max=200)],
-                                     render_kw={"autocomplete": "organization"})
+    message = TextAreaField(
+        _l("Message"),
+        validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
+        render_kw={"rows": 6},
+        description=_l("What you need: specifications, certificates, packaging, samples."),
+    )
+    attachment = FileField(
+        _l("Attachment"),
+        description=_l("Optional. A PDF or an image (JPEG, PNG, WebP) of at most 10 MB."),
+        render_kw={"accept": "application/pdf,image/jpeg,image/png,image/webp"},
+    )
+    buyer_organisation = StringField(
+        _l("Your organisation"), validators=[Optional(), Length(max=200)], render_kw={"autocomplete": "organization"}
+    )
     buyer_country = SelectField(_l("Your country or region"), validators=[Optional()])
     submit = SubmitField(_l("Send to the exhibitor"))
 
@@ -81,11 +127,18 @@ class InquiryForm(Form):
 
     def inquiry_data(self) -> InquiryData:
         return InquiryData(
-            kind=self.kind.data, product_ids=tuple(self.products.data or ()), message=_text(self.message),
-            quantity=self.quantity.data, unit=_text(self.unit), target_price=self.target_price.data,
-            currency=self.currency.data, incoterm=self.incoterm.data or None,
-            destination_country=self.destination_country.data or None, destination_port=_text(self.destination_port),
-            delivery_date=self.delivery_date.data, buyer_organisation=_text(self.buyer_organisation),
+            kind=self.kind.data,
+            product_ids=tuple(self.products.data or ()),
+            message=_text(self.message),
+            quantity=self.quantity.data,
+            unit=_text(self.unit),
+            target_price=self.target_price.data,
+            currency=self.currency.data,
+            incoterm=self.incoterm.data or None,
+            destination_country=self.destination_country.data or None,
+            destination_port=_text(self.destination_port),
+            delivery_date=self.delivery_date.data,
+            buyer_organisation=_text(self.buyer_organisation),
             buyer_country=self.buyer_country.data or None,
         )
 
@@ -94,11 +147,14 @@ class InquiryForm(Form):
 
 
 class MessageForm(Form):
-    body = TextAreaField(_l("Your reply"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
-                         render_kw={"rows": 4})
-    attachment = FileField(_l("Attachment"),
-                           description=_l("Optional. A PDF or an image (JPEG, PNG, WebP) of at most 10 MB."),
-                           render_kw={"accept": "application/pdf,image/jpeg,image/png,image/webp"})
+    body = TextAreaField(
+        _l("Your reply"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)], render_kw={"rows": 4}
+    )
+    attachment = FileField(
+        _l("Attachment"),
+        description=_l("Optional. A PDF or an image (JPEG, PNG, WebP) of at most 10 MB."),
+        render_kw={"accept": "application/pdf,image/jpeg,image/png,image/webp"},
+    )
     # Ids of their own: the team's inquiry page shows the reply, note, quotation, status and assignee
     # forms together, and a repeated id would tie one label (or button) to another form's field.
     submit = SubmitField(_l("Send"), id="reply-submit")
@@ -108,27 +164,47 @@ class MessageForm(Form):
 
 
 class NoteForm(Form):
-    note = TextAreaField(_l("Internal note"), id="internal-note",
-                         validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)], render_kw={"rows": 3},
-                         description=_l("Only your team sees notes; the buyer never does."))
+    note = TextAreaField(
+        _l("Internal note"),
+        id="internal-note",
+        validators=[DataRequired(), Length(max=MAX_MESSAGE_LENGTH)],
+        render_kw={"rows": 3},
+        description=_l("Only your team sees notes; the buyer never does."),
+    )
     submit = SubmitField(_l("Add note"), id="note-submit")
 
 
 class QuotationForm(Form):
-    unit_price = AmountField(_l("Unit price"), places=2,
-                              validators=[InputRequired(), NumberRange(min=0, max=Decimal("999999999999"))],
-                              render_kw={"inputmode": "decimal"})
+    unit_price = AmountField(
+        _l("Unit price"),
+        places=2,
+        validators=[InputRequired(), NumberRange(min=0, max=Decimal("999999999999"))],
+        render_kw={"inputmode": "decimal"},
+    )
     currency = SelectField(_l("Currency"), default="USD", choices=[(code, code) for code in CURRENCIES])
-    quantity = WholeNumberField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)],
-                            render_kw={"inputmode": "numeric"})
+    quantity = WholeNumberField(
+        _l("Quantity"),
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)],
+        render_kw={"inputmode": "numeric"},
+    )
     unit = StringField(_l("Unit"), validators=[DataRequired(), Length(max=30)])
     incoterm = SelectField(_l("Incoterm (2020)"), validators=[DataRequired()])
-    lead_time_days = WholeNumberField(_l("Lead time (days)"), validators=[InputRequired(), NumberRange(min=0, max=3650)],
-                                  description=_l("From the buyer's acceptance to shipment."))
-    valid_until = DayField(_l("Valid until"), validators=[DataRequired()],
-                            description=_l("The last day the buyer can accept, in your booth's time zone."))
-    note = TextAreaField(_l("Terms and remarks"), validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
-                         render_kw={"rows": 3}, description=_l("Shown to the buyer with the quotation."))
+    lead_time_days = WholeNumberField(
+        _l("Lead time (days)"),
+        validators=[InputRequired(), NumberRange(min=0, max=3650)],
+        description=_l("From the buyer's acceptance to shipment."),
+    )
+    valid_until = DayField(
+        _l("Valid until"),
+        validators=[DataRequired()],
+        description=_l("The last day the buyer can accept, in your booth's time zone."),
+    )
+    note = TextAreaField(
+        _l("Terms and remarks"),
+        validators=[Optional(), Length(max=MAX_MESSAGE_LENGTH)],
+        render_kw={"rows": 3},
+        description=_l("Shown to the buyer with the quotation."),
+    )
     submit = SubmitField(_l("Send quotation"), id="quotation-submit")
 
     def __init__(self, *args, **kwargs):
@@ -145,10 +221,16 @@ class QuotationForm(Form):
         self.valid_until.data = today + timedelta(days=30)
 
     def quotation_data(self) -> QuotationData:
-        return QuotationData(unit_price=self.unit_price.data, currency=self.currency.data,
-                             quantity=self.quantity.data, unit=_text(self.unit), incoterm=self.incoterm.data,
-                             lead_time_days=self.lead_time_days.data, valid_until=self.valid_until.data,
-                             note=_text(self.note))
+        return QuotationData(
+            unit_price=self.unit_price.data,
+            currency=self.currency.data,
+            quantity=self.quantity.data,
+            unit=_text(self.unit),
+            incoterm=self.incoterm.data,
+            lead_time_days=self.lead_time_days.data,
+            valid_until=self.valid_until.data,
+            note=_text(self.note),
+        )
 
 
 class StatusForm(Form):
@@ -165,8 +247,11 @@ class AssignForm(Form):
 
 
 class BoothReportForm(Form):
-    edition = SelectField(_l("Edition"), validators=[Optional()],
-                          description=_l("Choose an edition for its days, or leave it and give the dates."))
+    edition = SelectField(
+        _l("Edition"),
+        validators=[Optional()],
+        description=_l("Choose an edition for its days, or leave it and give the dates."),
+    )
     date_from = DayField(_l("First day"), validators=[Optional()])
     date_to = DayField(_l("Last day (included)"), validators=[Optional()])
     submit = SubmitField(_l("Compile the report"))
@@ -174,7 +259,8 @@ class BoothReportForm(Form):
     def __init__(self, *args, editions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.edition.choices = [("", _l("— No edition: use the dates —"))] + [
-            (str(edition.id), edition.name) for edition in editions]
+            (str(edition.id), edition.name) for edition in editions
+        ]
 
     def edition_id(self) -> int | None:
         return parse_id(self.edition.data)
@@ -189,15 +275,19 @@ class BoothReportForm(Form):
 
 
 class ExpoReportForm(BoothReportForm):
-    pavilion = SelectField(_l("Pavilion"), validators=[Optional()],
-                           description=_l("Only the booths placed in this pavilion of the chosen edition."))
+    pavilion = SelectField(
+        _l("Pavilion"),
+        validators=[Optional()],
+        description=_l("Only the booths placed in this pavilion of the chosen edition."),
+    )
 
     def __init__(self, *args, editions=(), pavilions=(), **kwargs):
         super().__init__(*args, editions=editions, **kwargs)
         self.edition.choices[0] = ("", _l("— Every booth —"))
         self.edition.description = _l("Only the booths placed in this edition, over its days unless you give dates.")
         self.pavilion.choices = [("", _l("— Every pavilion —"))] + [
-            (str(pavilion.id), f"{pavilion.edition.name} · {pavilion.name}") for pavilion in pavilions]
+            (str(pavilion.id), f"{pavilion.edition.name} · {pavilion.name}") for pavilion in pavilions
+        ]
 
     def pavilion_id(self) -> int | None:
         return parse_id(self.pavilion.data)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l, lazy_pgettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,6 +17,7 @@ from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.lib.enums import LabelledStrEnum
+
 
 class Incoterm(LabelledStrEnum):
     """Incoterms 2020, in the ICC's order: the buyer picks the one the price should be quoted for."""
@@ -34,7 +36,7 @@ class Incoterm(LabelledStrEnum):
 
     @property
     def described(self) -> str:
-        """"CIF (Cost, Insurance and Freight)"."""
+        """ "CIF (Cost, Insurance and Freight)"."""
         return f"{self.value} ({self.label})"
 
 
@@ -109,7 +111,7 @@ class TradeInquiry(db.Model):
     booth: Mapped[Booth] = relationship()
     buyer: Mapped[User] = relationship(foreign_keys=[buyer_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
-    items: Mapped[list["InquiryItem"]] = relationship(
+    items: Mapped[list[InquiryItem]] = relationship(
         back_populates="inquiry", cascade="all, delete-orphan", order_by="InquiryItem.id", passive_deletes=True
     )
 
@@ -192,8 +194,7 @@ class Quotation(db.Model):
 
     __tablename__ = "quotations"
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'accepted', 'declined', 'superseded', 'withdrawn')",
-                        name="status_known"),
+        CheckConstraint("status IN ('open', 'accepted', 'declined', 'superseded', 'withdrawn')", name="status_known"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("lead_time_days >= 0", name="lead_time_not_negative"),
@@ -262,6 +263,7 @@ class LeadReport(db.Model):
     )
 
     BOOTH, EXPO = "booth", "expo"
+
     class Status(LabelledStrEnum):
         QUEUED = "queued", _l("waiting for a worker")
         RUNNING = "running", _l("being compiled")
@@ -310,4 +312,3 @@ class LeadReport(db.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
-

@@ -27,7 +27,6 @@ from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.orm import aliased
 
 from expo import permissions
-from expo.uploads import storage_root
 from expo.accounts.models import User
 from expo.audit.models import AuditAction
 from expo.audit.services import record
@@ -36,15 +35,16 @@ from expo.booths.models import Booth, BoothPlacement
 from expo.db_types import utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
+from expo.exports import csv_safe_row
 from expo.extensions import db
 from expo.i18n import is_known_timezone
 from expo.leads import notify
-from expo.webhooks import announce as webhooks
-from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar
 from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
 from expo.leads.services import LeadError
-from expo.exports import csv_safe_row
+from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar
 from expo.spreadsheets import StreamingWorkbook
+from expo.uploads import storage_root
+from expo.webhooks import announce as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -72,31 +72,55 @@ def period_of_edition(edition: Edition) -> tuple[date, date, str]:
 def _check_period(period_from: date, period_to: date) -> None:
     if not (in_calendar(period_from) and in_calendar(period_to)):
         # The worker adds a day and converts time zones: far years overflow there, after the page said yes.
-        raise ReportError(_("Choose a date between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(),
-                            last=LAST_DAY.isoformat()), "date_from")
+        raise ReportError(
+            _("Choose a date between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()),
+            "date_from",
+        )
     if period_to < period_from:
         raise ReportError(_("The period ends before it starts."), "date_to")
     if (period_to - period_from).days > MAX_PERIOD_DAYS:
         raise ReportError(_("Choose a period of at most three years."), "date_from")
 
 
-def request_booth_report(actor: User, booth: Booth, *, period_from: date, period_to: date,
-                         timezone: str) -> LeadReport:
+def request_booth_report(actor: User, booth: Booth, *, period_from: date, period_to: date, timezone: str) -> LeadReport:
     permissions.ensure(permissions.can_handle_inquiries(actor, booth))
     _check_period(period_from, period_to)
-    return _queue(LeadReport(scope=LeadReport.BOOTH, booth_id=booth.id, period_from=period_from,
-                             period_to=period_to, timezone=_zone_name(timezone), requested_by_id=actor.id))
+    return _queue(
+        LeadReport(
+            scope=LeadReport.BOOTH,
+            booth_id=booth.id,
+            period_from=period_from,
+            period_to=period_to,
+            timezone=_zone_name(timezone),
+            requested_by_id=actor.id,
+        )
+    )
 
 
-def request_expo_report(actor: User, *, edition: Edition | None, pavilion: Pavilion | None, period_from: date,
-                        period_to: date, timezone: str) -> LeadReport:
+def request_expo_report(
+    actor: User,
+    *,
+    edition: Edition | None,
+    pavilion: Pavilion | None,
+    period_from: date,
+    period_to: date,
+    timezone: str,
+) -> LeadReport:
     permissions.ensure(permissions.can_request_expo_lead_report(actor, edition))
     if pavilion is not None and (edition is None or pavilion.edition_id != edition.id):
         raise ReportError(_("Choose a pavilion of the chosen edition."), "pavilion")
     _check_period(period_from, period_to)
-    return _queue(LeadReport(scope=LeadReport.EXPO, edition_id=edition.id if edition else None,
-                             pavilion_id=pavilion.id if pavilion else None, period_from=period_from,
-                             period_to=period_to, timezone=_zone_name(timezone), requested_by_id=actor.id))
+    return _queue(
+        LeadReport(
+            scope=LeadReport.EXPO,
+            edition_id=edition.id if edition else None,
+            pavilion_id=pavilion.id if pavilion else None,
+            period_from=period_from,
+            period_to=period_to,
+            timezone=_zone_name(timezone),
+            requested_by_id=actor.id,
+        )
+    )
 
 
 def _zone_name(timezone: str) -> str:
@@ -114,12 +138,16 @@ def _queue(report: LeadReport) -> LeadReport:
 def compile_again(actor: User, report: LeadReport) -> None:
     """A failed (or stalled) report is queued again; a done one stays as it is."""
     _ensure_may_see(actor, report)
-    if report.status == LeadReport.Status.DONE or (report.status in (LeadReport.Status.QUEUED, LeadReport.Status.RUNNING)
-                                            and not is_stalled(report)):
+    if report.status == LeadReport.Status.DONE or (
+        report.status in (LeadReport.Status.QUEUED, LeadReport.Status.RUNNING) and not is_stalled(report)
+    ):
         raise ReportError(_("This report is not stuck: it is %(status)s.", status=report_status_label(report)))
     # The heartbeat restarts: a queued report is "stalled" only once it has waited STALLED_AFTER again.
-    db.session.execute(update(LeadReport).where(LeadReport.id == report.id)
-                       .values(status=LeadReport.Status.QUEUED, error="", rows_done=0, heartbeat_at=utcnow()))
+    db.session.execute(
+        update(LeadReport)
+        .where(LeadReport.id == report.id)
+        .values(status=LeadReport.Status.QUEUED, error="", rows_done=0, heartbeat_at=utcnow())
+    )
     db.session.refresh(report)
     enqueue_after_commit(COMPILE_TASK, report.id)
 
@@ -127,8 +155,10 @@ def compile_again(actor: User, report: LeadReport) -> None:
 def is_stalled(report: LeadReport, now: datetime | None = None) -> bool:
     # Queued but never picked up (the broker lost it), or running with a silent worker.
     now = now or utcnow()
-    return (report.status in (LeadReport.Status.QUEUED, LeadReport.Status.RUNNING)
-            and (report.heartbeat_at or report.created_at) < now - STALLED_AFTER)
+    return (
+        report.status in (LeadReport.Status.QUEUED, LeadReport.Status.RUNNING)
+        and (report.heartbeat_at or report.created_at) < now - STALLED_AFTER
+    )
 
 
 def _ensure_may_see(actor: User, report: LeadReport) -> None:
@@ -142,8 +172,7 @@ def may_see(user: User, report: LeadReport) -> bool:
 
 
 def booth_reports_query(booth: Booth):
-    return (select(LeadReport).where(LeadReport.booth_id == booth.id)
-            .order_by(LeadReport.id.desc()))
+    return select(LeadReport).where(LeadReport.booth_id == booth.id).order_by(LeadReport.id.desc())
 
 
 def expo_reports_query(user: User):
@@ -160,10 +189,13 @@ def requeue_stalled_reports(now: datetime | None = None) -> int:
     now = now or utcnow()
     before = now - STALLED_AFTER
     ids = db.session.scalars(
-        select(LeadReport.id).where(
+        select(LeadReport.id)
+        .where(
             LeadReport.status.in_([LeadReport.Status.QUEUED, LeadReport.Status.RUNNING]),
             func.coalesce(LeadReport.heartbeat_at, LeadReport.created_at) < before,
-        ).order_by(LeadReport.id).limit(100)
+        )
+        .order_by(LeadReport.id)
+        .limit(100)
     ).all()
     for report_id in ids:
         enqueue_after_commit(COMPILE_TASK, report_id)
@@ -195,15 +227,26 @@ def progress(report: LeadReport) -> dict:
 def claim(report_id: int, now: datetime | None = None) -> bool:
     """Take the report for compiling: queued, failed or stalled ones only; a done one is left alone."""
     now = now or utcnow()
-    return bool(db.session.execute(
-        update(LeadReport)
-        .where(LeadReport.id == report_id, or_(
-            LeadReport.status.in_([LeadReport.Status.QUEUED, LeadReport.Status.FAILED]),
-            and_(LeadReport.status == LeadReport.Status.RUNNING, LeadReport.heartbeat_at < now - STALLED_AFTER),
-        ))
-        .values(status=LeadReport.Status.RUNNING, attempts=LeadReport.attempts + 1, started_at=now, heartbeat_at=now,
-                rows_done=0, error="")
-    ).rowcount)
+    return bool(
+        db.session.execute(
+            update(LeadReport)
+            .where(
+                LeadReport.id == report_id,
+                or_(
+                    LeadReport.status.in_([LeadReport.Status.QUEUED, LeadReport.Status.FAILED]),
+                    and_(LeadReport.status == LeadReport.Status.RUNNING, LeadReport.heartbeat_at < now - STALLED_AFTER),
+                ),
+            )
+            .values(
+                status=LeadReport.Status.RUNNING,
+                attempts=LeadReport.attempts + 1,
+                started_at=now,
+                heartbeat_at=now,
+                rows_done=0,
+                error="",
+            )
+        ).rowcount
+    )
 
 
 def _bounds(report: LeadReport) -> tuple[datetime, datetime]:
@@ -269,9 +312,18 @@ class Compiler:
         columns += [(_("Kind"), 14), (_("Status"), 11)]
         if not self.expo:
             columns += [(_("Buyer"), 20), (_("E-mail address"), 28)]
-        columns += [(_("Organisation"), 28), (_("Buyer country"), 14), (_("Products"), 36), (_("Quantity"), 9),
-                    (_("Unit"), 9), (_("Target price"), 12), (_("Currency"), 9), (_("Incoterm"), 9),
-                    (_("Destination"), 24), (_("Delivery date"), 12)]
+        columns += [
+            (_("Organisation"), 28),
+            (_("Buyer country"), 14),
+            (_("Products"), 36),
+            (_("Quantity"), 9),
+            (_("Unit"), 9),
+            (_("Target price"), 12),
+            (_("Currency"), 9),
+            (_("Incoterm"), 9),
+            (_("Destination"), 24),
+            (_("Delivery date"), 12),
+        ]
         if not self.expo:
             columns.append((_("Assignee"), 20))
         columns.append((_("First response (hours)"), 12))
@@ -280,31 +332,76 @@ class Compiler:
     def _select(self):
         buyer = aliased(User)
         assignee = aliased(User)
-        columns = [TradeInquiry.id, TradeInquiry.created_at, TradeInquiry.kind, TradeInquiry.status,
-                   buyer.name, buyer.email, TradeInquiry.buyer_organisation, TradeInquiry.buyer_country,
-                   TradeInquiry.quantity, TradeInquiry.unit, TradeInquiry.target_price, TradeInquiry.currency,
-                   TradeInquiry.incoterm, TradeInquiry.destination_country, TradeInquiry.destination_port,
-                   TradeInquiry.delivery_date, assignee.name, TradeInquiry.first_response_at]
-        query = select(*columns).join(buyer, buyer.id == TradeInquiry.buyer_id).outerjoin(
-            assignee, assignee.id == TradeInquiry.assignee_id)
+        columns = [
+            TradeInquiry.id,
+            TradeInquiry.created_at,
+            TradeInquiry.kind,
+            TradeInquiry.status,
+            buyer.name,
+            buyer.email,
+            TradeInquiry.buyer_organisation,
+            TradeInquiry.buyer_country,
+            TradeInquiry.quantity,
+            TradeInquiry.unit,
+            TradeInquiry.target_price,
+            TradeInquiry.currency,
+            TradeInquiry.incoterm,
+            TradeInquiry.destination_country,
+            TradeInquiry.destination_port,
+            TradeInquiry.delivery_date,
+            assignee.name,
+            TradeInquiry.first_response_at,
+        ]
+        query = (
+            select(*columns)
+            .join(buyer, buyer.id == TradeInquiry.buyer_id)
+            .outerjoin(assignee, assignee.id == TradeInquiry.assignee_id)
+        )
         if self.expo:
-            query = (query.add_columns(ExhibitorCompany.name, Booth.country)
-                     .join(Booth, Booth.id == TradeInquiry.booth_id)
-                     .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id))
+            query = (
+                query.add_columns(ExhibitorCompany.name, Booth.country)
+                .join(Booth, Booth.id == TradeInquiry.booth_id)
+                .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+            )
             if self.edition_id:
-                query = (query.add_columns(Pavilion.name)
-                         .outerjoin(BoothPlacement, and_(BoothPlacement.booth_id == TradeInquiry.booth_id,
-                                                         BoothPlacement.edition_id == self.edition_id))
-                         .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id))
+                query = (
+                    query.add_columns(Pavilion.name)
+                    .outerjoin(
+                        BoothPlacement,
+                        and_(
+                            BoothPlacement.booth_id == TradeInquiry.booth_id,
+                            BoothPlacement.edition_id == self.edition_id,
+                        ),
+                    )
+                    .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id)
+                )
         return query.where(*self.scope)
 
     def _country(self, code: str | None) -> str:
         return self.territories.get(code, code) if code else ""
 
     def _row(self, row, products: list[str]) -> list:
-        (inquiry_id, created_at, kind, status, buyer_name, buyer_email, organisation, buyer_country, quantity, unit,
-         target_price, currency, incoterm, destination_country, port, delivery_date, assignee_name,
-         first_response_at, *expo_columns) = row
+        (
+            inquiry_id,
+            created_at,
+            kind,
+            status,
+            buyer_name,
+            buyer_email,
+            organisation,
+            buyer_country,
+            quantity,
+            unit,
+            target_price,
+            currency,
+            incoterm,
+            destination_country,
+            port,
+            delivery_date,
+            assignee_name,
+            first_response_at,
+            *expo_columns,
+        ) = row
         summary = self.summary
         summary.leads += 1
         summary.by_kind[kind] += 1
@@ -331,13 +428,21 @@ class Compiler:
         if not self.expo:
             values += [buyer_name, buyer_email]
         destination = ", ".join(part for part in (port, self._country(destination_country)) if part)
-        values += [organisation, self._country(buyer_country), "; ".join(products), quantity, unit or None,
-                   float(target_price) if target_price is not None else None,
-                   currency if target_price is not None else None, incoterm, destination, delivery_date]
+        values += [
+            organisation,
+            self._country(buyer_country),
+            "; ".join(products),
+            quantity,
+            unit or None,
+            float(target_price) if target_price is not None else None,
+            currency if target_price is not None else None,
+            incoterm,
+            destination,
+            delivery_date,
+        ]
         if not self.expo:
             values.append(assignee_name)
-        values.append(round((first_response_at - created_at).total_seconds() / 3600, 1)
-                      if first_response_at else None)
+        values.append(round((first_response_at - created_at).total_seconds() / 3600, 1) if first_response_at else None)
         return values
 
     def chunks(self) -> Iterator[list]:
@@ -433,7 +538,6 @@ def _sync(path: Path) -> None:
         os.close(descriptor)
 
 
-
 def filename(report: LeadReport, extension: str) -> str:
     return f"order-leads-{report.id}-{report.period_from.isoformat()}-{report.period_to.isoformat()}.{extension}"
 
@@ -522,8 +626,11 @@ def record_failure(report_id: int, error: BaseException) -> None:
         return
     log.exception("lead report %s failed", report_id, exc_info=error)
     report.status = LeadReport.Status.FAILED
-    report.error = _("The report could not be compiled. Compile it again; if it fails again, tell the "
-                     "organizers (reference %(id)s).", id=report.id)
+    report.error = _(
+        "The report could not be compiled. Compile it again; if it fails again, tell the "
+        "organizers (reference %(id)s).",
+        id=report.id,
+    )
     report.finished_at = utcnow()
     db.session.flush()
     notify.report_finished(report)
@@ -532,8 +639,13 @@ def record_failure(report_id: int, error: BaseException) -> None:
 def record_download(actor: User, report: LeadReport, fmt: str) -> None:
     """A report holds buyers' contact details: the audit trail records who took which one away."""
     _ensure_may_see(actor, report)
-    record(actor, AuditAction.LEAD_REPORT_DOWNLOADED, report, edition_id=report.edition_id,
-           after={"format": fmt, "rows": report.rows_total})
+    record(
+        actor,
+        AuditAction.LEAD_REPORT_DOWNLOADED,
+        report,
+        edition_id=report.edition_id,
+        after={"format": fmt, "rows": report.rows_total},
+    )
 
 
 def stored_path(report: LeadReport, fmt: str) -> str | None:

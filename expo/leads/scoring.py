@@ -72,33 +72,51 @@ def _per_user(booth: Booth, since: datetime | None, now: datetime):
     event = EngagementEvent
     event_weight = case(*[(event.kind == kind, weight) for kind, weight in EVENT_WEIGHTS.items()], else_=0)
     events = (
-        select(event.user_id.label("user_id"),
-               func.sum(event_weight * recency(event.occurred_at, now)).label("score"),
-               _count_of(event.kind, event.BOOTH_VISIT).label("visits"),
-               _count_of(event.kind, event.PRODUCT_VIEW).label("product_views"),
-               _count_of(event.kind, event.BROCHURE_DOWNLOAD).label("downloads"),
-               _count_of(event.kind, event.VIDEO_PLAY).label("video_plays"),
-               literal(0).label("inquiries"), literal(0).label("order_requests"),
-               func.max(event.occurred_at).label("last_seen"))
+        select(
+            event.user_id.label("user_id"),
+            func.sum(event_weight * recency(event.occurred_at, now)).label("score"),
+            _count_of(event.kind, event.BOOTH_VISIT).label("visits"),
+            _count_of(event.kind, event.PRODUCT_VIEW).label("product_views"),
+            _count_of(event.kind, event.BROCHURE_DOWNLOAD).label("downloads"),
+            _count_of(event.kind, event.VIDEO_PLAY).label("video_plays"),
+            literal(0).label("inquiries"),
+            literal(0).label("order_requests"),
+            func.max(event.occurred_at).label("last_seen"),
+        )
         .where(event.booth_id == booth.id, event.user_id.is_not(None), event.kind != event.INQUIRY)
         .group_by(event.user_id)
     )
     inquiry = TradeInquiry
     inquiry_weight = case(*[(inquiry.kind == kind, weight) for kind, weight in INQUIRY_WEIGHTS.items()], else_=0)
     inquiries = (
-        select(inquiry.buyer_id.label("user_id"),
-               func.sum(inquiry_weight * recency(inquiry.created_at, now)).label("score"),
-               literal(0), literal(0), literal(0), literal(0),
-               _count_of(inquiry.kind, inquiry.Kind.INQUIRY), _count_of(inquiry.kind, inquiry.Kind.ORDER_REQUEST),
-               func.max(inquiry.created_at))
+        select(
+            inquiry.buyer_id.label("user_id"),
+            func.sum(inquiry_weight * recency(inquiry.created_at, now)).label("score"),
+            literal(0),
+            literal(0),
+            literal(0),
+            literal(0),
+            _count_of(inquiry.kind, inquiry.Kind.INQUIRY),
+            _count_of(inquiry.kind, inquiry.Kind.ORDER_REQUEST),
+            func.max(inquiry.created_at),
+        )
         .where(inquiry.booth_id == booth.id)
         .group_by(inquiry.buyer_id)
     )
     held = or_(Meeting.buyer_outcome == Outcome.HELD, Meeting.team_outcome == Outcome.HELD)
     meetings = (
-        select(Meeting.buyer_id, func.sum(MEETING_HELD_WEIGHT * recency(Meeting.starts_at, now)),
-               literal(0), literal(0), literal(0), literal(0), literal(0), literal(0),
-               func.max(Meeting.starts_at), func.count(Meeting.id))
+        select(
+            Meeting.buyer_id,
+            func.sum(MEETING_HELD_WEIGHT * recency(Meeting.starts_at, now)),
+            literal(0),
+            literal(0),
+            literal(0),
+            literal(0),
+            literal(0),
+            literal(0),
+            func.max(Meeting.starts_at),
+            func.count(Meeting.id),
+        )
         .where(Meeting.company_id == booth.company_id, held)
         .group_by(Meeting.buyer_id)
     )
@@ -118,19 +136,46 @@ def leads_query(booth: Booth, *, days: int | None = DEFAULT_WINDOW, now: datetim
     since = now - timedelta(days=days) if days else None
     parts = _per_user(booth, since, now)
     totals = (
-        select(parts.c.user_id, func.sum(parts.c.score).label("score"),
-               *[func.sum(parts.c[name]).label(name) for name in
-                 ("visits", "product_views", "downloads", "video_plays", "inquiries", "order_requests", "meetings")],
-               func.max(parts.c.last_seen).label("last_seen"))
-        .group_by(parts.c.user_id).subquery("totals")
+        select(
+            parts.c.user_id,
+            func.sum(parts.c.score).label("score"),
+            *[
+                func.sum(parts.c[name]).label(name)
+                for name in (
+                    "visits",
+                    "product_views",
+                    "downloads",
+                    "video_plays",
+                    "inquiries",
+                    "order_requests",
+                    "meetings",
+                )
+            ],
+            func.max(parts.c.last_seen).label("last_seen"),
+        )
+        .group_by(parts.c.user_id)
+        .subquery("totals")
     )
     return (
-        select(User, totals.c.score, totals.c.visits, totals.c.product_views, totals.c.downloads,
-               totals.c.video_plays, totals.c.inquiries, totals.c.order_requests, totals.c.last_seen)
+        select(
+            User,
+            totals.c.score,
+            totals.c.visits,
+            totals.c.product_views,
+            totals.c.downloads,
+            totals.c.video_plays,
+            totals.c.inquiries,
+            totals.c.order_requests,
+            totals.c.last_seen,
+        )
         .join(totals, totals.c.user_id == User.id)
-        .where(or_(totals.c.inquiries + totals.c.order_requests + totals.c.meetings > 0,
-                   User.share_contact_with_booths.is_(True)),
-               User.id.not_in(_team_ids(booth)))
+        .where(
+            or_(
+                totals.c.inquiries + totals.c.order_requests + totals.c.meetings > 0,
+                User.share_contact_with_booths.is_(True),
+            ),
+            User.id.not_in(_team_ids(booth)),
+        )
         .order_by(totals.c.score.desc(), totals.c.last_seen.desc(), User.id)
     )
 
@@ -142,8 +187,9 @@ class AnonymousVisitors:
     by_country: list[tuple[str | None, int]]
 
 
-def anonymous_visitors(booth: Booth, *, days: int | None = DEFAULT_WINDOW,
-                       now: datetime | None = None) -> AnonymousVisitors:
+def anonymous_visitors(
+    booth: Booth, *, days: int | None = DEFAULT_WINDOW, now: datetime | None = None
+) -> AnonymousVisitors:
     """Visitors who are not named: signed out, or signed in without sharing and without an inquiry.
 
     Counted by the log's visitor key (one per account, or per browser for the signed-out); a
@@ -151,14 +197,23 @@ def anonymous_visitors(booth: Booth, *, days: int | None = DEFAULT_WINDOW,
     """
     now = now or utcnow()
     event = EngagementEvent
-    contacted = (select(TradeInquiry.id).where(TradeInquiry.booth_id == booth.id,
-                                               TradeInquiry.buyer_id == event.user_id).exists())
+    contacted = (
+        select(TradeInquiry.id)
+        .where(TradeInquiry.booth_id == booth.id, TradeInquiry.buyer_id == event.user_id)
+        .exists()
+    )
     query = (
         select(User.country, func.count(func.distinct(event.visitor)))
-        .select_from(event).outerjoin(User, User.id == event.user_id)
-        .where(event.booth_id == booth.id, event.kind != event.INQUIRY,
-               or_(event.user_id.is_(None),
-                   (User.share_contact_with_booths.is_(False)) & ~contacted & User.id.not_in(_team_ids(booth))))
+        .select_from(event)
+        .outerjoin(User, User.id == event.user_id)
+        .where(
+            event.booth_id == booth.id,
+            event.kind != event.INQUIRY,
+            or_(
+                event.user_id.is_(None),
+                (User.share_contact_with_booths.is_(False)) & ~contacted & User.id.not_in(_team_ids(booth)),
+            ),
+        )
         .group_by(User.country)
     )
     if days:
@@ -181,4 +236,3 @@ def parse_window(value: str | None) -> int | None:
     except ValueError:
         return DEFAULT_WINDOW
     return days if days in WINDOWS else DEFAULT_WINDOW
-

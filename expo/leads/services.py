@@ -41,11 +41,18 @@ from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import format_day, is_known_timezone
 from expo.leads import notify
-from expo.webhooks import announce as webhooks
 from expo.leads.attachments import StoredAttachment
-from expo.leads.models import (Incoterm, InquiryItem, InquiryMessage, InquiryNote, InquiryReadMark, Quotation,
-                               TradeInquiry)
+from expo.leads.models import (
+    Incoterm,
+    InquiryItem,
+    InquiryMessage,
+    InquiryNote,
+    InquiryReadMark,
+    Quotation,
+    TradeInquiry,
+)
 from expo.lib.rules import RuleBroken
+from expo.webhooks import announce as webhooks
 
 MAX_PRODUCTS_PER_INQUIRY = 20
 MAX_MESSAGE_LENGTH = 5000
@@ -121,8 +128,9 @@ def _booth_products(booth: Booth, product_ids: tuple[int, ...]) -> list[Product]
     if len(product_ids) > MAX_PRODUCTS_PER_INQUIRY:
         raise LeadError(_("Choose at most %(count)s products.", count=MAX_PRODUCTS_PER_INQUIRY), "products")
     products = db.session.scalars(
-        select(Product).where(Product.booth_id == booth.id, Product.id.in_(product_ids)).order_by(Product.position,
-                                                                                                    Product.id)
+        select(Product)
+        .where(Product.booth_id == booth.id, Product.id.in_(product_ids))
+        .order_by(Product.position, Product.id)
     ).all()
     if len(products) != len(set(product_ids)):
         raise LeadError(_("Choose products of this booth only."), "products")
@@ -153,21 +161,32 @@ def _check_inquiry(data: InquiryData, today: date) -> None:
         raise LeadError(_("The delivery date is in the past."), "delivery_date")
 
 
-def send_inquiry(buyer: User, booth: Booth, data: InquiryData,
-                 attachment: StoredAttachment | None = None) -> TradeInquiry:
+def send_inquiry(
+    buyer: User, booth: Booth, data: InquiryData, attachment: StoredAttachment | None = None
+) -> TradeInquiry:
     """The buyer's inquiry or order request, its first message, and the `inquiry` engagement event."""
-    permissions.ensure(permissions.can_send_inquiry(buyer, booth),
-                       _("You cannot send an inquiry to this booth."))
+    permissions.ensure(permissions.can_send_inquiry(buyer, booth), _("You cannot send an inquiry to this booth."))
     now = utcnow()
     _check_inquiry(data, booth_today(booth, now))
     products = _booth_products(booth, data.product_ids)
     inquiry = TradeInquiry(
-        booth=booth, buyer_id=buyer.id, kind=data.kind, status=TradeInquiry.Status.NEW,
-        quantity=data.quantity, unit=data.unit.strip() if data.quantity else "",
-        target_price=data.target_price, currency=data.currency, incoterm=data.incoterm,
-        destination_country=data.destination_country, destination_port=data.destination_port.strip(),
-        delivery_date=data.delivery_date, buyer_organisation=data.buyer_organisation.strip(),
-        buyer_country=data.buyer_country, buyer_activity_at=now, last_activity_at=now, status_changed_at=now,
+        booth=booth,
+        buyer_id=buyer.id,
+        kind=data.kind,
+        status=TradeInquiry.Status.NEW,
+        quantity=data.quantity,
+        unit=data.unit.strip() if data.quantity else "",
+        target_price=data.target_price,
+        currency=data.currency,
+        incoterm=data.incoterm,
+        destination_country=data.destination_country,
+        destination_port=data.destination_port.strip(),
+        delivery_date=data.delivery_date,
+        buyer_organisation=data.buyer_organisation.strip(),
+        buyer_country=data.buyer_country,
+        buyer_activity_at=now,
+        last_activity_at=now,
+        status_changed_at=now,
         created_at=now,
     )
     inquiry.items = [InquiryItem(product_id=product.id, product_name=product.name) for product in products]
@@ -175,11 +194,17 @@ def send_inquiry(buyer: User, booth: Booth, data: InquiryData,
     db.session.flush()
     db.session.add(_message(inquiry, buyer, InquiryMessage.BUYER, data.message, attachment, now))
     # Named as engagement.record names the buyer's page views, so the analytics count one visitor.
-    db.session.add(EngagementEvent(
-        event_key=str(uuid.uuid4()), kind=EngagementEvent.INQUIRY, booth_id=booth.id,
-        product_id=products[0].id if products else None, user_id=buyer.id,
-        visitor=visitor_hash(f"user:{buyer.id}"), occurred_at=now,
-    ))
+    db.session.add(
+        EngagementEvent(
+            event_key=str(uuid.uuid4()),
+            kind=EngagementEvent.INQUIRY,
+            booth_id=booth.id,
+            product_id=products[0].id if products else None,
+            user_id=buyer.id,
+            visitor=visitor_hash(f"user:{buyer.id}"),
+            occurred_at=now,
+        )
+    )
     db.session.flush()
     _mark_read(buyer, inquiry, now)
     notify.inquiry_received(inquiry)
@@ -187,12 +212,18 @@ def send_inquiry(buyer: User, booth: Booth, data: InquiryData,
     return inquiry
 
 
-def _message(inquiry: TradeInquiry, author: User, side: str, body: str, attachment: StoredAttachment | None,
-             now: datetime) -> InquiryMessage:
+def _message(
+    inquiry: TradeInquiry, author: User, side: str, body: str, attachment: StoredAttachment | None, now: datetime
+) -> InquiryMessage:
     return InquiryMessage(
-        inquiry_id=inquiry.id, author_id=author.id, side=side, body=body.strip(), created_at=now,
+        inquiry_id=inquiry.id,
+        author_id=author.id,
+        side=side,
+        body=body.strip(),
+        created_at=now,
         attachment_path=attachment.path if attachment else None,
-        attachment_name=attachment.name if attachment else "", attachment_size=attachment.size if attachment else 0,
+        attachment_name=attachment.name if attachment else "",
+        attachment_size=attachment.size if attachment else 0,
     )
 
 
@@ -208,17 +239,28 @@ class RowPagination(SelectPagination):
 
 
 def paginate_rows(select_: Select, page: int, per_page: int) -> RowPagination:
-    return RowPagination(select=select_, session=db.session(), page=page, per_page=per_page, error_out=False,
-                         max_per_page=None, count=True)
+    return RowPagination(
+        select=select_,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        max_per_page=None,
+        count=True,
+    )
 
 
 def _unread_for(user: User, activity_column):
     """True where the other side did something after ``user`` last opened the inquiry."""
-    mark = (select(InquiryReadMark.read_at)
-            .where(InquiryReadMark.inquiry_id == TradeInquiry.id, InquiryReadMark.user_id == user.id)
-            .correlate(TradeInquiry).scalar_subquery())
-    return case((activity_column.is_(None), False), (mark.is_(None), True),
-                else_=activity_column > mark).label("unread")
+    mark = (
+        select(InquiryReadMark.read_at)
+        .where(InquiryReadMark.inquiry_id == TradeInquiry.id, InquiryReadMark.user_id == user.id)
+        .correlate(TradeInquiry)
+        .scalar_subquery()
+    )
+    return case((activity_column.is_(None), False), (mark.is_(None), True), else_=activity_column > mark).label(
+        "unread"
+    )
 
 
 def _listed_with() -> list:
@@ -240,9 +282,12 @@ UNASSIGNED = 0
 def inbox_query(viewer: User, booth: Booth, filters: InboxFilters) -> Select:
     """The booth's inquiries, newest activity first, each with whether ``viewer`` has read it."""
     unread = _unread_for(viewer, TradeInquiry.buyer_activity_at)
-    query = (select(TradeInquiry, unread).where(TradeInquiry.booth_id == booth.id)
-             .options(*_listed_with(), joinedload(TradeInquiry.buyer))
-             .order_by(TradeInquiry.last_activity_at.desc(), TradeInquiry.id.desc()))
+    query = (
+        select(TradeInquiry, unread)
+        .where(TradeInquiry.booth_id == booth.id)
+        .options(*_listed_with(), joinedload(TradeInquiry.buyer))
+        .order_by(TradeInquiry.last_activity_at.desc(), TradeInquiry.id.desc())
+    )
     if filters.status:
         query = query.where(TradeInquiry.status == filters.status)
     if filters.assignee == UNASSIGNED:
@@ -258,7 +303,8 @@ def inbox_query(viewer: User, booth: Booth, filters: InboxFilters) -> Select:
 
 def status_counts(booth: Booth) -> dict[str, int]:
     rows = db.session.execute(
-        select(TradeInquiry.status, func.count(TradeInquiry.id)).where(TradeInquiry.booth_id == booth.id)
+        select(TradeInquiry.status, func.count(TradeInquiry.id))
+        .where(TradeInquiry.booth_id == booth.id)
         .group_by(TradeInquiry.status)
     ).all()
     return {status: 0 for status in tuple(TradeInquiry.Status)} | dict(rows)
@@ -266,47 +312,69 @@ def status_counts(booth: Booth) -> dict[str, int]:
 
 def buyer_inquiries_query(buyer: User) -> Select:
     unread = _unread_for(buyer, TradeInquiry.team_activity_at)
-    return (select(TradeInquiry, unread).where(TradeInquiry.buyer_id == buyer.id)
-            .options(*_listed_with(), joinedload(TradeInquiry.booth).joinedload(Booth.company))
-            .order_by(TradeInquiry.last_activity_at.desc(), TradeInquiry.id.desc()))
+    return (
+        select(TradeInquiry, unread)
+        .where(TradeInquiry.buyer_id == buyer.id)
+        .options(*_listed_with(), joinedload(TradeInquiry.booth).joinedload(Booth.company))
+        .order_by(TradeInquiry.last_activity_at.desc(), TradeInquiry.id.desc())
+    )
 
 
 def find_inquiry(inquiry_id: int) -> TradeInquiry | None:
     """The inquiry with what permission checks and its page read (booth, company team, buyer, items)."""
     return db.session.scalar(
-        select(TradeInquiry).where(TradeInquiry.id == inquiry_id)
-        .options(joinedload(TradeInquiry.booth).joinedload(Booth.company).selectinload(ExhibitorCompany.members)
-                 .joinedload(CompanyMember.user),
-                 joinedload(TradeInquiry.buyer), joinedload(TradeInquiry.assignee), selectinload(TradeInquiry.items))
+        select(TradeInquiry)
+        .where(TradeInquiry.id == inquiry_id)
+        .options(
+            joinedload(TradeInquiry.booth)
+            .joinedload(Booth.company)
+            .selectinload(ExhibitorCompany.members)
+            .joinedload(CompanyMember.user),
+            joinedload(TradeInquiry.buyer),
+            joinedload(TradeInquiry.assignee),
+            selectinload(TradeInquiry.items),
+        )
     )
 
 
 def thread_query(inquiry: TradeInquiry) -> Select:
-    return (select(InquiryMessage).where(InquiryMessage.inquiry_id == inquiry.id)
-            .options(joinedload(InquiryMessage.author)).order_by(InquiryMessage.id))
+    return (
+        select(InquiryMessage)
+        .where(InquiryMessage.inquiry_id == inquiry.id)
+        .options(joinedload(InquiryMessage.author))
+        .order_by(InquiryMessage.id)
+    )
 
 
 def quotations_of(inquiry: TradeInquiry) -> list[Quotation]:
     """Newest first. An inquiry gathers a handful of quotations, so they are listed whole."""
-    return list(db.session.scalars(
-        select(Quotation).where(Quotation.inquiry_id == inquiry.id).options(joinedload(Quotation.author))
-        .order_by(Quotation.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Quotation)
+            .where(Quotation.inquiry_id == inquiry.id)
+            .options(joinedload(Quotation.author))
+            .order_by(Quotation.id.desc())
+        )
+    )
 
 
 def notes_query(inquiry: TradeInquiry) -> Select:
-    return (select(InquiryNote).where(InquiryNote.inquiry_id == inquiry.id)
-            .options(joinedload(InquiryNote.author)).order_by(InquiryNote.id.desc()))
+    return (
+        select(InquiryNote)
+        .where(InquiryNote.inquiry_id == inquiry.id)
+        .options(joinedload(InquiryNote.author))
+        .order_by(InquiryNote.id.desc())
+    )
 
 
 def find_message(inquiry: TradeInquiry, message_id: int) -> InquiryMessage | None:
-    return db.session.scalar(select(InquiryMessage).where(InquiryMessage.id == message_id,
-                                                         InquiryMessage.inquiry_id == inquiry.id))
+    return db.session.scalar(
+        select(InquiryMessage).where(InquiryMessage.id == message_id, InquiryMessage.inquiry_id == inquiry.id)
+    )
 
 
 def find_quotation(inquiry: TradeInquiry, quotation_id: int) -> Quotation | None:
-    return db.session.scalar(select(Quotation).where(Quotation.id == quotation_id,
-                                                     Quotation.inquiry_id == inquiry.id))
+    return db.session.scalar(select(Quotation).where(Quotation.id == quotation_id, Quotation.inquiry_id == inquiry.id))
 
 
 def team_members(booth: Booth) -> list[User]:
@@ -321,7 +389,8 @@ def mark_read(user: User, inquiry: TradeInquiry) -> None:
 
 def _mark_read(user: User, inquiry: TradeInquiry, now: datetime) -> None:
     updated = db.session.execute(
-        update(InquiryReadMark).where(InquiryReadMark.user_id == user.id, InquiryReadMark.inquiry_id == inquiry.id)
+        update(InquiryReadMark)
+        .where(InquiryReadMark.user_id == user.id, InquiryReadMark.inquiry_id == inquiry.id)
         .values(read_at=now)
     ).rowcount
     if updated:
@@ -356,8 +425,9 @@ def _move(inquiry: TradeInquiry, status: str, now: datetime) -> None:
         inquiry.status_changed_at = now
 
 
-def post_message(actor: User, inquiry: TradeInquiry, body: str, attachment: StoredAttachment | None = None, *,
-                 as_team: bool) -> InquiryMessage:
+def post_message(
+    actor: User, inquiry: TradeInquiry, body: str, attachment: StoredAttachment | None = None, *, as_team: bool
+) -> InquiryMessage:
     """A message from the team (``as_team``) or from the buyer; each side's page says which it writes as."""
     if as_team:
         permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
@@ -401,8 +471,9 @@ def send_quotation(actor: User, inquiry: TradeInquiry, data: QuotationData) -> Q
     permissions.ensure(permissions.can_handle_inquiries(actor, inquiry.booth))
     now = utcnow()
     if inquiry.status == TradeInquiry.Status.WON:
-        raise InquiryConflict(_("This inquiry is won: the buyer has accepted a quotation. A repeat order starts "
-                                "with a new inquiry."))
+        raise InquiryConflict(
+            _("This inquiry is won: the buyer has accepted a quotation. A repeat order starts with a new inquiry.")
+        )
     if data.unit_price < 0:
         raise LeadError(_("The unit price cannot be negative."), "unit_price")
     if data.quantity <= 0:
@@ -415,13 +486,23 @@ def send_quotation(actor: User, inquiry: TradeInquiry, data: QuotationData) -> Q
         raise LeadError(_("The quotation must be valid until today or later."), "valid_until")
     # One offer stands at a time: the newer one replaces what the buyer had not answered yet.
     db.session.execute(
-        update(Quotation).where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.Status.OPEN)
+        update(Quotation)
+        .where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.Status.OPEN)
         .values(status=Quotation.Status.SUPERSEDED, decided_at=now)
     )
     quotation = Quotation(
-        inquiry_id=inquiry.id, author_id=actor.id, unit_price=data.unit_price, currency=data.currency,
-        quantity=data.quantity, unit=data.unit.strip(), incoterm=data.incoterm, lead_time_days=data.lead_time_days,
-        valid_until=data.valid_until, note=data.note.strip(), status=Quotation.Status.OPEN, created_at=now,
+        inquiry_id=inquiry.id,
+        author_id=actor.id,
+        unit_price=data.unit_price,
+        currency=data.currency,
+        quantity=data.quantity,
+        unit=data.unit.strip(),
+        incoterm=data.incoterm,
+        lead_time_days=data.lead_time_days,
+        valid_until=data.valid_until,
+        note=data.note.strip(),
+        status=Quotation.Status.OPEN,
+        created_at=now,
     )
     db.session.add(quotation)
     _record_team_reply(inquiry, now)
@@ -437,13 +518,19 @@ def decide_quotation(buyer: User, inquiry: TradeInquiry, quotation: Quotation, *
     permissions.ensure(buyer.id == inquiry.buyer_id and quotation.inquiry_id == inquiry.id)
     now = utcnow()
     if accept and quotation.status == Quotation.Status.OPEN and quotation.valid_until < booth_today(inquiry.booth, now):
-        raise QuotationExpired(_("This quotation expired on %(day)s. Ask the exhibitor for a new one in the "
-                                 "conversation.", day=format_day(quotation.valid_until)))
+        raise QuotationExpired(
+            _(
+                "This quotation expired on %(day)s. Ask the exhibitor for a new one in the conversation.",
+                day=format_day(quotation.valid_until),
+            )
+        )
     decided = Quotation.Status.ACCEPTED if accept else Quotation.Status.DECLINED
     # Conditional, so two clicks (or two tabs) decide once.
     changed = db.session.execute(
-        update(Quotation).where(Quotation.id == quotation.id, Quotation.status == Quotation.Status.OPEN)
-        .values(status=decided, decided_at=now).execution_options(synchronize_session=False)
+        update(Quotation)
+        .where(Quotation.id == quotation.id, Quotation.status == Quotation.Status.OPEN)
+        .values(status=decided, decided_at=now)
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(quotation)
     if not changed:
@@ -483,12 +570,19 @@ def change_status(actor: User, inquiry: TradeInquiry, status: str) -> None:
         # An edited form (or an API client) naming no status at all: not a conflict, a bad request.
         raise LeadError(_("Choose a status from the list."), "status")
     if status not in allowed_moves(inquiry):
-        raise InquiryConflict(_("An inquiry that is %(current)s cannot be marked %(wanted)s.",
-                                current=inquiry.status.label, wanted=TradeInquiry.Status(status).label), "status")
+        raise InquiryConflict(
+            _(
+                "An inquiry that is %(current)s cannot be marked %(wanted)s.",
+                current=inquiry.status.label,
+                wanted=TradeInquiry.Status(status).label,
+            ),
+            "status",
+        )
     now = utcnow()
     if status in TradeInquiry.CLOSED:
         db.session.execute(
-            update(Quotation).where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.Status.OPEN)
+            update(Quotation)
+            .where(Quotation.inquiry_id == inquiry.id, Quotation.status == Quotation.Status.OPEN)
             .values(status=Quotation.Status.WITHDRAWN, decided_at=now)
         )
     _move(inquiry, status, now)
@@ -534,8 +628,10 @@ def response_time(booth: Booth) -> ResponseTime:
     is not known yet. One query for at most RESPONSE_TIME_SAMPLE rows.
     """
     rows = db.session.execute(
-        select(TradeInquiry.created_at, TradeInquiry.first_response_at).where(TradeInquiry.booth_id == booth.id)
-        .order_by(TradeInquiry.created_at.desc()).limit(RESPONSE_TIME_SAMPLE)
+        select(TradeInquiry.created_at, TradeInquiry.first_response_at)
+        .where(TradeInquiry.booth_id == booth.id)
+        .order_by(TradeInquiry.created_at.desc())
+        .limit(RESPONSE_TIME_SAMPLE)
     ).all()
     times = [answered - created for created, answered in rows if answered is not None]
     median = statistics.median(times) if times else None
@@ -549,32 +645,48 @@ def response_times(booth_ids: Iterable[int]) -> dict[int, ResponseTime]:
     booth_ids = sorted(set(booth_ids))
     if not booth_ids:
         return {}
-    latest = (select(TradeInquiry.booth_id, TradeInquiry.created_at, TradeInquiry.first_response_at,
-                     func.row_number().over(partition_by=TradeInquiry.booth_id,
-                                            order_by=(TradeInquiry.created_at.desc(), TradeInquiry.id.desc()))
-                     .label("recency"))
-              .where(TradeInquiry.booth_id.in_(booth_ids)).subquery())
-    rows = db.session.execute(select(latest.c.booth_id, latest.c.created_at, latest.c.first_response_at)
-                              .where(latest.c.recency <= RESPONSE_TIME_SAMPLE))
+    latest = (
+        select(
+            TradeInquiry.booth_id,
+            TradeInquiry.created_at,
+            TradeInquiry.first_response_at,
+            func.row_number()
+            .over(partition_by=TradeInquiry.booth_id, order_by=(TradeInquiry.created_at.desc(), TradeInquiry.id.desc()))
+            .label("recency"),
+        )
+        .where(TradeInquiry.booth_id.in_(booth_ids))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(latest.c.booth_id, latest.c.created_at, latest.c.first_response_at).where(
+            latest.c.recency <= RESPONSE_TIME_SAMPLE
+        )
+    )
     by_booth: dict[int, list[tuple[datetime, datetime | None]]] = {}
     for booth_id, created, answered in rows:
         by_booth.setdefault(booth_id, []).append((created, answered))
     found = {}
     for booth_id, inquiries in by_booth.items():
         times = [answered - created for created, answered in inquiries if answered is not None]
-        found[booth_id] = ResponseTime(median=statistics.median(times) if times else None, answered=len(times),
-                                       received=len(inquiries))
+        found[booth_id] = ResponseTime(
+            median=statistics.median(times) if times else None, answered=len(times), received=len(inquiries)
+        )
     return found
 
 
 def booth_has_inquiry_from(booth_id: int, user_id: int) -> bool:
-    return db.session.scalar(select(TradeInquiry.id).where(TradeInquiry.booth_id == booth_id,
-                                                           TradeInquiry.buyer_id == user_id).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(TradeInquiry.id).where(TradeInquiry.booth_id == booth_id, TradeInquiry.buyer_id == user_id).limit(1)
+        )
+        is not None
+    )
 
 
 def products_for_form(booth: Booth) -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Product.id, Product.name).where(Product.booth_id == booth.id)
-                              .order_by(Product.position, Product.id))
+    rows = db.session.execute(
+        select(Product.id, Product.name).where(Product.booth_id == booth.id).order_by(Product.position, Product.id)
+    )
     return [(product_id, name) for product_id, name in rows]
 
 
@@ -584,8 +696,11 @@ def inquiry_product_choices(booth: Booth) -> list[tuple[int, str]]:
 
     from expo.catalog.display import minimum_order
 
-    rows = db.session.execute(select(Product.id, Product.name, Product.min_order_quantity, Product.order_unit)
-                              .where(Product.booth_id == booth.id).order_by(Product.position, Product.id))
+    rows = db.session.execute(
+        select(Product.id, Product.name, Product.min_order_quantity, Product.order_unit)
+        .where(Product.booth_id == booth.id)
+        .order_by(Product.position, Product.id)
+    )
     choices = []
     for product_id, name, moq, unit in rows:
         hint = minimum_order(SimpleNamespace(min_order_quantity=moq, order_unit=unit)) if moq else ""
@@ -595,8 +710,12 @@ def inquiry_product_choices(booth: Booth) -> list[tuple[int, str]]:
 
 def team_booths(user: User) -> list[Booth]:
     """The booths whose inquiries ``user`` handles (the navigation's Leads links)."""
-    return list(db.session.scalars(
-        select(Booth).join(CompanyMember, CompanyMember.company_id == Booth.company_id)
-        .where(CompanyMember.user_id == user.id).options(joinedload(Booth.company)).order_by(Booth.slug)
-    ))
-
+    return list(
+        db.session.scalars(
+            select(Booth)
+            .join(CompanyMember, CompanyMember.company_id == Booth.company_id)
+            .where(CompanyMember.user_id == user.id)
+            .options(joinedload(Booth.company))
+            .order_by(Booth.slug)
+        )
+    )

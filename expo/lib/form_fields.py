@@ -35,8 +35,11 @@ def web_address_field(example: str, *, max_length: int = 80) -> StringField:
     """The slug that names a thing in its links: lower-case letters, digits and single hyphens."""
     return StringField(
         _l("Web address"),
-        validators=[DataRequired(), Length(max=max_length),
-                    Regexp(SLUG_PATTERN, message=_l("Use lower-case letters, digits and hyphens only."))],
+        validators=[
+            DataRequired(),
+            Length(max=max_length),
+            Regexp(SLUG_PATTERN, message=_l("Use lower-case letters, digits and hyphens only.")),
+        ],
         description=_l("Appears in links, for example %(example)s.", example=example),
     )
 
@@ -92,8 +95,13 @@ class _WithinCalendar:
     def pre_validate(self, form) -> None:
         super().pre_validate(form)
         if not in_calendar(self.data):
-            raise StopValidation(_l("Choose a date between %(first)s and %(last)s.",
-                                    first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+            raise StopValidation(
+                _l(
+                    "Choose a date between %(first)s and %(last)s.",
+                    first=FIRST_DAY.isoformat(),
+                    last=LAST_DAY.isoformat(),
+                )
+            )
 
 
 class DayField(_WithinCalendar, DateField):

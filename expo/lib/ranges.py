@@ -36,11 +36,17 @@ class IdConverter(IntegerConverter):
 
     regex = r"[0-9]+"
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False
+    ) -> None:
         lowest = -MAX_ID if signed else 0
-        super().__init__(map, fixed_digits=fixed_digits, min=lowest if min is None or min < lowest else min,
-                         max=MAX_ID if max is None or max > MAX_ID else max, signed=signed)
+        super().__init__(
+            map,
+            fixed_digits=fixed_digits,
+            min=lowest if min is None or min < lowest else min,
+            max=MAX_ID if max is None or max > MAX_ID else max,
+            signed=signed,
+        )
 
 
 def parse_whole_number(text: str | None, *, minimum: int = -MAX_INT64, maximum: int = MAX_INT64) -> int | None:
@@ -93,8 +99,15 @@ def query_day(name: str, args=None) -> date | None:
         return None
     day = parse_day(text, first=date.min, last=date.max)
     if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-        abort(404, _("There is nothing on %(day)s: choose a day between %(first)s and %(last)s.",
-                     day=day.isoformat(), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+        abort(
+            404,
+            _(
+                "There is nothing on %(day)s: choose a day between %(first)s and %(last)s.",
+                day=day.isoformat(),
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+            ),
+        )
     return day
 
 
@@ -108,5 +121,6 @@ def refuse_nul_characters() -> None:
         if request.is_json and b"\\u0000" in request.get_data():
             values.append("\x00")
     if any("\x00" in value for value in values):
-        abort(400, _("The address or the form contains a NUL character, which no text can hold. Remove it and "
-                     "try again."))
+        abort(
+            400, _("The address or the form contains a NUL character, which no text can hold. Remove it and try again.")
+        )

@@ -9,9 +9,7 @@ from flask import current_app
 
 def external_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, url_scheme=base.scheme or "http", script_name=base.path or "/"
-    )
+    adapter = current_app.url_map.bind(base.netloc, url_scheme=base.scheme or "http", script_name=base.path or "/")
     return adapter.build(endpoint, values, force_external=True)
 
 

@@ -43,30 +43,52 @@ def reason_text(code: str, data: dict, reader: str = BUYER) -> str:
         return _("HS code %(code)s matches", code=data["code"])
     if code == "moq_within":
         if reader == BUYER:
-            return _("minimum order %(moq)s below your %(quantity)s", moq=_quantity(data["moq"], data["unit"]),
-                     quantity=_quantity(data["quantity"], data["unit"]))
-        return _("wants %(quantity)s, above your minimum order of %(moq)s",
-                 quantity=_quantity(data["quantity"], data["unit"]), moq=_quantity(data["moq"], data["unit"]))
+            return _(
+                "minimum order %(moq)s below your %(quantity)s",
+                moq=_quantity(data["moq"], data["unit"]),
+                quantity=_quantity(data["quantity"], data["unit"]),
+            )
+        return _(
+            "wants %(quantity)s, above your minimum order of %(moq)s",
+            quantity=_quantity(data["quantity"], data["unit"]),
+            moq=_quantity(data["moq"], data["unit"]),
+        )
     if code == "moq_above":
         if reader == BUYER:
-            return _("minimum order %(moq)s above your %(quantity)s", moq=_quantity(data["moq"], data["unit"]),
-                     quantity=_quantity(data["quantity"], data["unit"]))
-        return _("wants %(quantity)s, below your minimum order of %(moq)s",
-                 quantity=_quantity(data["quantity"], data["unit"]), moq=_quantity(data["moq"], data["unit"]))
+            return _(
+                "minimum order %(moq)s above your %(quantity)s",
+                moq=_quantity(data["moq"], data["unit"]),
+                quantity=_quantity(data["quantity"], data["unit"]),
+            )
+        return _(
+            "wants %(quantity)s, below your minimum order of %(moq)s",
+            quantity=_quantity(data["quantity"], data["unit"]),
+            moq=_quantity(data["moq"], data["unit"]),
+        )
     if code == "price":
         return _("prices within your target range") if reader == BUYER else _("target price within your prices")
     if code == "ships":
         if reader == BUYER:
-            return _("ships %(incoterm)s to %(country)s", incoterm=data["incoterm"],
-                     country=country_name(data["country"]))
-        return _("buys %(incoterm)s delivered to %(country)s, where you ship", incoterm=data["incoterm"],
-                 country=country_name(data["country"]))
+            return _(
+                "ships %(incoterm)s to %(country)s", incoterm=data["incoterm"], country=country_name(data["country"])
+            )
+        return _(
+            "buys %(incoterm)s delivered to %(country)s, where you ship",
+            incoterm=data["incoterm"],
+            country=country_name(data["country"]),
+        )
     if code == "incoterm":
-        return _("quotes %(incoterm)s", incoterm=data["incoterm"]) if reader == BUYER else \
-            _("buys %(incoterm)s, as you quote", incoterm=data["incoterm"])
+        return (
+            _("quotes %(incoterm)s", incoterm=data["incoterm"])
+            if reader == BUYER
+            else _("buys %(incoterm)s, as you quote", incoterm=data["incoterm"])
+        )
     if code == "exports_to":
-        return _("exports to %(country)s", country=country_name(data["country"])) if reader == BUYER else \
-            _("delivers to %(country)s, where you export", country=country_name(data["country"]))
+        return (
+            _("exports to %(country)s", country=country_name(data["country"]))
+            if reader == BUYER
+            else _("delivers to %(country)s, where you export", country=country_name(data["country"]))
+        )
     if code == "speaks":
         return _("speaks %(language)s", language=language_name(data["language"]))
     if code == "certified":

@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from expo.catalog import values
 from expo.catalog.display import category_label
 from expo.catalog.models import ProductCategory
-from expo.lib.form_fields import AmountField, CheckboxListField, Form, WholeNumberField
 from expo.i18n import country_choices
+from expo.lib.form_fields import AmountField, CheckboxListField, Form, WholeNumberField
 from expo.matchmaking import display, services
 from expo.matchmaking.models import MAX_NOTE_LENGTH
 
@@ -28,8 +28,10 @@ class _TradeTermsMixin:
     incoterms = CheckboxListField(_l("Incoterms"), validators=[Optional()])
     languages = CheckboxListField(_l("Languages spoken"), validators=[Optional()])
     certifications = StringField(
-        _l("Certifications"), validators=[Optional(), Length(max=1000)],
-        description=_l("Separated by commas, for example “CE, ISO 13485, FDA”."))
+        _l("Certifications"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("Separated by commas, for example “CE, ISO 13485, FDA”."),
+    )
 
     def fill_terms(self) -> None:
         self.incoterms.choices = display.incoterm_choices()
@@ -44,25 +46,42 @@ class _TradeTermsMixin:
 
 class SourcingProfileForm(_TradeTermsMixin, Form):
     categories = CheckboxListField(_l("Categories you source"), coerce=int, validators=[Optional()])
-    hs_codes = StringField(_l("HS codes"), validators=[Optional(), Length(max=400)],
-                           description=_l("Optional, separated by commas; a chapter or heading covers the codes "
-                                          "under it, for example “4015, 6307.90”."))
-    quantity = WholeNumberField(_l("Quantity wanted per order"),
-                                validators=[Optional(), NumberRange(min=1, max=values.MAX_QUANTITY)],
-                                render_kw={"inputmode": "numeric"})
+    hs_codes = StringField(
+        _l("HS codes"),
+        validators=[Optional(), Length(max=400)],
+        description=_l(
+            "Optional, separated by commas; a chapter or heading covers the codes "
+            "under it, for example “4015, 6307.90”."
+        ),
+    )
+    quantity = WholeNumberField(
+        _l("Quantity wanted per order"),
+        validators=[Optional(), NumberRange(min=1, max=values.MAX_QUANTITY)],
+        render_kw={"inputmode": "numeric"},
+    )
     unit = SelectField(_l("Unit"), default=values.DEFAULT_UNIT)
-    price_min = AmountField(_l("Lowest target price per unit"),
-                            validators=[Optional(), NumberRange(min=0, max=values.MAX_PRICE)],
-                            render_kw={"inputmode": "decimal"})
-    price_max = AmountField(_l("Highest target price per unit"),
-                            validators=[Optional(), NumberRange(min=0, max=values.MAX_PRICE)],
-                            render_kw={"inputmode": "decimal"})
+    price_min = AmountField(
+        _l("Lowest target price per unit"),
+        validators=[Optional(), NumberRange(min=0, max=values.MAX_PRICE)],
+        render_kw={"inputmode": "decimal"},
+    )
+    price_max = AmountField(
+        _l("Highest target price per unit"),
+        validators=[Optional(), NumberRange(min=0, max=values.MAX_PRICE)],
+        render_kw={"inputmode": "decimal"},
+    )
     currency = SelectField(_l("Currency"), default=values.DEFAULT_CURRENCY)
-    delivery_countries = SelectMultipleField(_l("Delivery countries"), validators=[Optional()],
-                                             render_kw={"size": 8},
-                                             description=_l("Hold Ctrl (⌘ on a Mac) to choose several."))
-    note = TextAreaField(_l("What else exhibitors should know"),
-                         validators=[Optional(), Length(max=MAX_NOTE_LENGTH)], render_kw={"rows": 3})
+    delivery_countries = SelectMultipleField(
+        _l("Delivery countries"),
+        validators=[Optional()],
+        render_kw={"size": 8},
+        description=_l("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
+    note = TextAreaField(
+        _l("What else exhibitors should know"),
+        validators=[Optional(), Length(max=MAX_NOTE_LENGTH)],
+        render_kw={"rows": 3},
+    )
     discoverable = BooleanField(_l("Let exhibitors whose offer fits find me and my profile"))
     submit = SubmitField(_l("Save sourcing profile"))
 
@@ -86,26 +105,47 @@ class SourcingProfileForm(_TradeTermsMixin, Form):
 
     @staticmethod
     def data_of(profile) -> dict:
-        return {"categories": profile.category_ids, "hs_codes": ", ".join(profile.hs_codes),
-                "quantity": profile.quantity, "unit": profile.unit, "price_min": profile.price_min,
-                "price_max": profile.price_max, "currency": profile.currency, "incoterms": profile.incoterms,
-                "delivery_countries": profile.delivery_countries, "languages": profile.languages,
-                "certifications": ", ".join(profile.certifications), "note": profile.note,
-                "discoverable": profile.discoverable}
+        return {
+            "categories": profile.category_ids,
+            "hs_codes": ", ".join(profile.hs_codes),
+            "quantity": profile.quantity,
+            "unit": profile.unit,
+            "price_min": profile.price_min,
+            "price_max": profile.price_max,
+            "currency": profile.currency,
+            "incoterms": profile.incoterms,
+            "delivery_countries": profile.delivery_countries,
+            "languages": profile.languages,
+            "certifications": ", ".join(profile.certifications),
+            "note": profile.note,
+            "discoverable": profile.discoverable,
+        }
 
     def profile_data(self) -> services.ProfileData:
         return services.ProfileData(
-            category_ids=list(self.categories.data or []), hs_codes=services.parse_hs_codes(self.hs_codes.data or ""),
-            quantity=self.quantity.data, unit=self.unit.data, price_min=self.price_min.data,
-            price_max=self.price_max.data, currency=self.currency.data, incoterms=list(self.incoterms.data or []),
-            delivery_countries=list(self.delivery_countries.data or []), languages=list(self.languages.data or []),
+            category_ids=list(self.categories.data or []),
+            hs_codes=services.parse_hs_codes(self.hs_codes.data or ""),
+            quantity=self.quantity.data,
+            unit=self.unit.data,
+            price_min=self.price_min.data,
+            price_max=self.price_max.data,
+            currency=self.currency.data,
+            incoterms=list(self.incoterms.data or []),
+            delivery_countries=list(self.delivery_countries.data or []),
+            languages=list(self.languages.data or []),
             certifications=services.parse_certifications(self.certifications.data or ""),
-            note=(self.note.data or "").strip(), discoverable=bool(self.discoverable.data))
+            note=(self.note.data or "").strip(),
+            discoverable=bool(self.discoverable.data),
+        )
 
 
 class TeamOfferForm(_TradeTermsMixin, Form):
-    export_markets = SelectMultipleField(_l("Export markets"), validators=[Optional()], render_kw={"size": 8},
-                                         description=_l("Hold Ctrl (⌘ on a Mac) to choose several."))
+    export_markets = SelectMultipleField(
+        _l("Export markets"),
+        validators=[Optional()],
+        render_kw={"size": 8},
+        description=_l("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
     submit = SubmitField(_l("Save offer"))
 
     def __init__(self, *args, **kwargs):
@@ -115,19 +155,29 @@ class TeamOfferForm(_TradeTermsMixin, Form):
 
     @staticmethod
     def data_of(offer) -> dict:
-        return {"export_markets": offer.export_markets, "incoterms": offer.incoterms, "languages": offer.languages,
-                "certifications": ", ".join(offer.certifications)}
+        return {
+            "export_markets": offer.export_markets,
+            "incoterms": offer.incoterms,
+            "languages": offer.languages,
+            "certifications": ", ".join(offer.certifications),
+        }
 
     def offer_data(self) -> services.OfferData:
         return services.OfferData(
-            export_markets=list(self.export_markets.data or []), incoterms=list(self.incoterms.data or []),
+            export_markets=list(self.export_markets.data or []),
+            incoterms=list(self.incoterms.data or []),
             languages=list(self.languages.data or []),
-            certifications=services.parse_certifications(self.certifications.data or ""))
+            certifications=services.parse_certifications(self.certifications.data or ""),
+        )
 
 
 class ProgrammeSettingsForm(Form):
-    slot_minutes = SelectField(_l("Meeting length"), coerce=int, default=20,
-                               choices=[(n, _l("%(count)s minutes", count=n)) for n in (15, 20, 30, 45, 60)])
+    slot_minutes = SelectField(
+        _l("Meeting length"),
+        coerce=int,
+        default=20,
+        choices=[(n, _l("%(count)s minutes", count=n)) for n in (15, 20, 30, 45, 60)],
+    )
     day_starts = TimeField(_l("Meetings start each day at"), validators=[DataRequired()])
     day_ends = TimeField(_l("Meetings end each day at"), validators=[DataRequired()])
     tables = WholeNumberField(_l("Meeting tables"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
@@ -139,9 +189,12 @@ class ProgrammeSettingsForm(Form):
 
 
 class InviteHostedBuyersForm(Form):
-    emails = TextAreaField(_l("E-mail addresses"), validators=[DataRequired(), Length(max=50_000)],
-                           render_kw={"rows": 4},
-                           description=_l("One per line (or separated by commas): people who have an account."))
+    emails = TextAreaField(
+        _l("E-mail addresses"),
+        validators=[DataRequired(), Length(max=50_000)],
+        render_kw={"rows": 4},
+        description=_l("One per line (or separated by commas): people who have an account."),
+    )
     submit = SubmitField(_l("Invite"))
 
     def addresses(self) -> list[str]:

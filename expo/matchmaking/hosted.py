@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -36,12 +36,11 @@ from expo.editions.models import Edition
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import is_known_timezone
+from expo.lib.rules import RuleBroken
 from expo.matchmaking import publishing, scheduler
-from expo.matchmaking.models import (Choice, HostedBuyer, HostedChoice, HostedProgramme, HostedTeam,
-                                     PlannedMeeting)
+from expo.matchmaking.models import Choice, HostedBuyer, HostedChoice, HostedProgramme, HostedTeam, PlannedMeeting
 from expo.notifications.notify import notify
 from expo.permissions import can_manage_edition, ensure, is_company_member
-from expo.lib.rules import RuleBroken
 
 BUILD_PLAN_TASK = "matchmaking.build_plan"
 NOTIFY_PUBLISHED_TASK = "matchmaking.notify_published"
@@ -52,8 +51,9 @@ Status = HostedProgramme.Status
 
 
 def audit(actor: User, action: AuditAction, edition: Edition, **changes) -> None:
-    record(actor, action, Subject(AuditObject.HOSTED_PROGRAMME, edition.id, edition.name), edition_id=edition.id,
-           **changes)
+    record(
+        actor, action, Subject(AuditObject.HOSTED_PROGRAMME, edition.id, edition.name), edition_id=edition.id, **changes
+    )
 
 
 class ProgrammeError(RuleBroken):
@@ -71,9 +71,18 @@ def programme_of(edition: Edition) -> HostedProgramme:
     """The edition's programme; its defaults (not stored) until organizers save settings."""
     programme = db.session.get(HostedProgramme, edition.id)
     if programme is None:
-        programme = HostedProgramme(edition_id=edition.id, slot_minutes=20, day_starts=time(9, 0),
-                                    day_ends=time(17, 0), tables=20, status=Status.DRAFT, plan_version=0,
-                                    mutual_must_pairs=0, mutual_must_placed=0, plan_seconds=0.0)
+        programme = HostedProgramme(
+            edition_id=edition.id,
+            slot_minutes=20,
+            day_starts=time(9, 0),
+            day_ends=time(17, 0),
+            tables=20,
+            status=Status.DRAFT,
+            plan_version=0,
+            mutual_must_pairs=0,
+            mutual_must_placed=0,
+            plan_seconds=0.0,
+        )
     return programme
 
 
@@ -96,8 +105,8 @@ def slot_grid(edition: Edition, programme: HostedProgramme) -> list[datetime]:
     step = timedelta(minutes=programme.slot_minutes)
     grid = []
     for day in edition_days(edition):
-        start = datetime.combine(day, programme.day_starts, zone).astimezone(timezone.utc)
-        closes = datetime.combine(day, programme.day_ends, zone).astimezone(timezone.utc)
+        start = datetime.combine(day, programme.day_starts, zone).astimezone(UTC)
+        closes = datetime.combine(day, programme.day_ends, zone).astimezone(UTC)
         while start + step <= closes:
             grid.append(start)
             start += step
@@ -109,8 +118,9 @@ def venue_day(edition: Edition, moment: datetime) -> date:
     return moment.astimezone(zone).date()
 
 
-def save_settings(actor: User, edition: Edition, *, slot_minutes: int, day_starts: time, day_ends: time,
-                  tables: int) -> HostedProgramme:
+def save_settings(
+    actor: User, edition: Edition, *, slot_minutes: int, day_starts: time, day_ends: time, tables: int
+) -> HostedProgramme:
     ensure(can_manage_edition(actor, edition))
     programme = _stored_programme(edition)
     if programme.status == Status.PUBLISHED:
@@ -121,15 +131,22 @@ def save_settings(actor: User, edition: Edition, *, slot_minutes: int, day_start
     programme.slot_minutes, programme.day_starts, programme.day_ends = slot_minutes, day_starts, day_ends
     programme.tables = tables
     db.session.flush()
-    audit(actor, AuditAction.HOSTED_PROGRAMME_SETTINGS, edition, before=before,
-          after={"slot_minutes": slot_minutes, "tables": tables})
+    audit(
+        actor,
+        AuditAction.HOSTED_PROGRAMME_SETTINGS,
+        edition,
+        before=before,
+        after={"slot_minutes": slot_minutes, "tables": tables},
+    )
     return programme
 
 
 # --- invitations ----------------------------------------------------------------------------------
 
 
-def invite_hosted_buyers(actor: User, edition: Edition, emails: Sequence[str]) -> tuple[list[User], list[str], list[str]]:
+def invite_hosted_buyers(
+    actor: User, edition: Edition, emails: Sequence[str]
+) -> tuple[list[User], list[str], list[str]]:
     """Invite existing accounts by e-mail address. Returns (invited now, invited before, addresses
     without an account); nobody is invited twice."""
     ensure(can_manage_edition(actor, edition))
@@ -141,10 +158,19 @@ def invite_hosted_buyers(actor: User, edition: Edition, emails: Sequence[str]) -
         raise ProgrammeError(_("Give at least one e-mail address."), "emails")
     if len(wanted) > MAX_INVITATIONS_AT_ONCE:
         raise ProgrammeError(_("Invite at most %(count)s people at once.", count=MAX_INVITATIONS_AT_ONCE), "emails")
-    users = {user.email.lower(): user for user in db.session.scalars(
-        select(User).where(func.lower(User.email).in_(wanted), User.is_disabled.is_(False)))}
-    already = set(db.session.scalars(select(HostedBuyer.user_id).where(
-        HostedBuyer.edition_id == edition.id, HostedBuyer.user_id.in_([u.id for u in users.values()] or [0]))))
+    users = {
+        user.email.lower(): user
+        for user in db.session.scalars(
+            select(User).where(func.lower(User.email).in_(wanted), User.is_disabled.is_(False))
+        )
+    }
+    already = set(
+        db.session.scalars(
+            select(HostedBuyer.user_id).where(
+                HostedBuyer.edition_id == edition.id, HostedBuyer.user_id.in_([u.id for u in users.values()] or [0])
+            )
+        )
+    )
     invited, before = [], []
     for email in wanted:
         user = users.get(email)
@@ -153,19 +179,23 @@ def invite_hosted_buyers(actor: User, edition: Edition, emails: Sequence[str]) -
         if user.id in already:
             before.append(email)
             continue
-        hosted = HostedBuyer(edition_id=edition.id, user_id=user.id, invited_by_id=actor.id,
-                             status=HostedBuyer.Status.INVITED)
+        hosted = HostedBuyer(
+            edition_id=edition.id, user_id=user.id, invited_by_id=actor.id, status=HostedBuyer.Status.INVITED
+        )
         db.session.add(hosted)
         invited.append(user)
     db.session.flush()
     for user in invited:
-        notify(user, "matchmaking.hosted_invitation", dedupe_key=f"hosted-invitation:{edition.id}:{user.id}",
-               title=lambda: _("You are invited as a hosted buyer to %(edition)s", edition=edition.name),
-               body=lambda: _("Accept to choose the exhibitors you want to meet; the organizers plan your meetings."),
-               link=f"/editions/{edition.slug}/hosted-buyers/invitation")
+        notify(
+            user,
+            "matchmaking.hosted_invitation",
+            dedupe_key=f"hosted-invitation:{edition.id}:{user.id}",
+            title=lambda: _("You are invited as a hosted buyer to %(edition)s", edition=edition.name),
+            body=lambda: _("Accept to choose the exhibitors you want to meet; the organizers plan your meetings."),
+            link=f"/editions/{edition.slug}/hosted-buyers/invitation",
+        )
     if invited:
-        audit(actor, AuditAction.HOSTED_BUYERS_INVITED, edition,
-              after={"user_ids": [user.id for user in invited]})
+        audit(actor, AuditAction.HOSTED_BUYERS_INVITED, edition, after={"user_ids": [user.id for user in invited]})
     unknown = [email for email in wanted if email not in users]
     return invited, before, unknown
 
@@ -173,8 +203,9 @@ def invite_hosted_buyers(actor: User, edition: Edition, emails: Sequence[str]) -
 def hosted_buyer(user: User, edition: Edition) -> HostedBuyer | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(select(HostedBuyer).where(HostedBuyer.edition_id == edition.id,
-                                                       HostedBuyer.user_id == user.id))
+    return db.session.scalar(
+        select(HostedBuyer).where(HostedBuyer.edition_id == edition.id, HostedBuyer.user_id == user.id)
+    )
 
 
 def answer_invitation(actor: User, edition: Edition, *, accept: bool) -> HostedBuyer:
@@ -189,8 +220,12 @@ def answer_invitation(actor: User, edition: Edition, *, accept: bool) -> HostedB
 
 
 def hosted_buyers_query(edition: Edition, status: str | None = None):
-    query = (select(HostedBuyer).where(HostedBuyer.edition_id == edition.id)
-             .options(selectinload(HostedBuyer.user)).order_by(HostedBuyer.invited_at, HostedBuyer.id))
+    query = (
+        select(HostedBuyer)
+        .where(HostedBuyer.edition_id == edition.id)
+        .options(selectinload(HostedBuyer.user))
+        .order_by(HostedBuyer.invited_at, HostedBuyer.id)
+    )
     if status:
         query = query.where(HostedBuyer.status == status)
     return query
@@ -200,20 +235,31 @@ def edition_exhibitors(edition: Edition) -> list[ExhibitorCompany]:
     """Approved companies whose published booth is placed in the edition, by name."""
     # A booth may be placed in several of the edition's pavilions: IN, not a join, lists it once
     # (and PostgreSQL cannot DISTINCT rows holding JSON).
-    placed = (select(Booth.company_id).join(BoothPlacement, BoothPlacement.booth_id == Booth.id)
-              .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED))
-    return list(db.session.scalars(
-        select(ExhibitorCompany)
-        .where(ExhibitorCompany.id.in_(placed), ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
-        .order_by(ExhibitorCompany.name, ExhibitorCompany.id)))
+    placed = (
+        select(Booth.company_id)
+        .join(BoothPlacement, BoothPlacement.booth_id == Booth.id)
+        .where(BoothPlacement.edition_id == edition.id, Booth.status == Booth.Status.PUBLISHED)
+    )
+    return list(
+        db.session.scalars(
+            select(ExhibitorCompany)
+            .where(ExhibitorCompany.id.in_(placed), ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
+            .order_by(ExhibitorCompany.name, ExhibitorCompany.id)
+        )
+    )
 
 
 def programmes_of_booth(booth: Booth) -> list[tuple[Edition, HostedProgramme]]:
     """The editions the booth is placed in that run a hosted-buyer programme (for the team's links)."""
-    return [tuple(row) for row in db.session.execute(
-        select(Edition, HostedProgramme).join(HostedProgramme, HostedProgramme.edition_id == Edition.id)
-        .where(Edition.id.in_(select(BoothPlacement.edition_id).where(BoothPlacement.booth_id == booth.id)))
-        .order_by(Edition.starts_on.desc()))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Edition, HostedProgramme)
+            .join(HostedProgramme, HostedProgramme.edition_id == Edition.id)
+            .where(Edition.id.in_(select(BoothPlacement.edition_id).where(BoothPlacement.booth_id == booth.id)))
+            .order_by(Edition.starts_on.desc())
+        )
+    ]
 
 
 def is_edition_exhibitor(company: ExhibitorCompany, edition: Edition) -> bool:
@@ -221,18 +267,26 @@ def is_edition_exhibitor(company: ExhibitorCompany, edition: Edition) -> bool:
 
 
 def accepted_buyers(edition: Edition) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(HostedBuyer, HostedBuyer.user_id == User.id)
-        .where(HostedBuyer.edition_id == edition.id, HostedBuyer.status == HostedBuyer.Status.ACCEPTED,
-               User.is_disabled.is_(False))
-        .order_by(User.name, User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(HostedBuyer, HostedBuyer.user_id == User.id)
+            .where(
+                HostedBuyer.edition_id == edition.id,
+                HostedBuyer.status == HostedBuyer.Status.ACCEPTED,
+                User.is_disabled.is_(False),
+            )
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 # --- choices --------------------------------------------------------------------------------------
 
 
-def choices_of(edition: Edition, side: str, *, buyer_id: int | None = None,
-               company_id: int | None = None) -> dict[int, str]:
+def choices_of(
+    edition: Edition, side: str, *, buyer_id: int | None = None, company_id: int | None = None
+) -> dict[int, str]:
     """One side's marks on one person's pairs: given a buyer, by company id; given a company, by buyer id."""
     query = select(HostedChoice).where(HostedChoice.edition_id == edition.id, HostedChoice.side == side)
     if buyer_id is not None:
@@ -259,25 +313,43 @@ def _open_for_choices(edition: Edition) -> None:
 
 def _store_choices(edition: Edition, side: str, pairs: Mapping[tuple[int, int], str | None]) -> None:
     now = utcnow()
-    existing = {(row.buyer_id, row.company_id): row for row in db.session.scalars(
-        select(HostedChoice).where(HostedChoice.edition_id == edition.id, HostedChoice.side == side,
-                                   or_(*[(HostedChoice.buyer_id == b) & (HostedChoice.company_id == c)
-                                         for b, c in pairs] or [HostedChoice.id.is_(None)])))}
+    existing = {
+        (row.buyer_id, row.company_id): row
+        for row in db.session.scalars(
+            select(HostedChoice).where(
+                HostedChoice.edition_id == edition.id,
+                HostedChoice.side == side,
+                or_(
+                    *[(HostedChoice.buyer_id == b) & (HostedChoice.company_id == c) for b, c in pairs]
+                    or [HostedChoice.id.is_(None)]
+                ),
+            )
+        )
+    }
     for (buyer_id, company_id), choice in pairs.items():
         row = existing.get((buyer_id, company_id))
         if choice is None:
             if row is not None:
                 db.session.delete(row)
         elif row is None:
-            db.session.add(HostedChoice(edition_id=edition.id, buyer_id=buyer_id, company_id=company_id, side=side,
-                                        choice=Choice(choice), updated_at=now))
+            db.session.add(
+                HostedChoice(
+                    edition_id=edition.id,
+                    buyer_id=buyer_id,
+                    company_id=company_id,
+                    side=side,
+                    choice=Choice(choice),
+                    updated_at=now,
+                )
+            )
         elif row.choice != choice:
             row.choice, row.updated_at = Choice(choice), now
     db.session.flush()
 
 
-def set_buyer_choices(actor: User, edition: Edition, choices: Mapping[int, str | None],
-                      away_days: Sequence[str]) -> None:
+def set_buyer_choices(
+    actor: User, edition: Edition, choices: Mapping[int, str | None], away_days: Sequence[str]
+) -> None:
     """An accepted hosted buyer marks exhibitors (company id -> must/would/no, None to clear)."""
     hosted = hosted_buyer(actor, edition)
     ensure(hosted is not None and hosted.status == HostedBuyer.Status.ACCEPTED)
@@ -293,8 +365,13 @@ def team_presence(edition: Edition, company: ExhibitorCompany) -> HostedTeam | N
     return db.session.get(HostedTeam, (edition.id, company.id))
 
 
-def set_team_choices(actor: User, edition: Edition, company: ExhibitorCompany, choices: Mapping[int, str | None],
-                     away_days: Sequence[str]) -> None:
+def set_team_choices(
+    actor: User,
+    edition: Edition,
+    company: ExhibitorCompany,
+    choices: Mapping[int, str | None],
+    away_days: Sequence[str],
+) -> None:
     """A team marks accepted hosted buyers (buyer id -> must/would/no, None to clear)."""
     ensure(is_company_member(actor, company))
     _open_for_choices(edition)
@@ -332,13 +409,22 @@ def planning_problem(edition: Edition, programme: HostedProgramme) -> tuple[sche
     """The edition's choices, availability and grid as the scheduler's problem (slots by index)."""
     grid = slot_grid(edition, programme)
     days = [venue_day(edition, start) for start in grid]
-    buyers = {hosted.user_id: hosted for hosted in db.session.scalars(
-        select(HostedBuyer).join(User, User.id == HostedBuyer.user_id)
-        .where(HostedBuyer.edition_id == edition.id, HostedBuyer.status == HostedBuyer.Status.ACCEPTED,
-               User.is_disabled.is_(False)))}
+    buyers = {
+        hosted.user_id: hosted
+        for hosted in db.session.scalars(
+            select(HostedBuyer)
+            .join(User, User.id == HostedBuyer.user_id)
+            .where(
+                HostedBuyer.edition_id == edition.id,
+                HostedBuyer.status == HostedBuyer.Status.ACCEPTED,
+                User.is_disabled.is_(False),
+            )
+        )
+    }
     companies = {company.id for company in edition_exhibitors(edition)}
-    teams = {row.company_id: row for row in db.session.scalars(
-        select(HostedTeam).where(HostedTeam.edition_id == edition.id))}
+    teams = {
+        row.company_id: row for row in db.session.scalars(select(HostedTeam).where(HostedTeam.edition_id == edition.id))
+    }
     buyer_choices: dict[tuple[int, int], str] = {}
     team_choices: dict[tuple[int, int], str] = {}
     for row in db.session.scalars(select(HostedChoice).where(HostedChoice.edition_id == edition.id)):
@@ -353,12 +439,21 @@ def planning_problem(edition: Edition, programme: HostedProgramme) -> tuple[sche
     buyer_slots = {buyer_id: available(hosted.away_days) for buyer_id, hosted in buyers.items() if hosted.away_days}
     team_slots = {company_id: available(team.away_days) for company_id, team in teams.items() if team.away_days}
     index_of = {start: index for index, start in enumerate(grid)}
-    fixed = {(m.buyer_id, m.company_id): index_of[m.starts_at] for m in db.session.scalars(
-        select(PlannedMeeting).where(PlannedMeeting.edition_id == edition.id, PlannedMeeting.adjusted.is_(True)))
-        if m.starts_at in index_of}
-    problem = scheduler.Problem(slot_count=len(grid), tables=programme.tables,
-                                pairs=scheduler.candidate_pairs(buyer_choices, team_choices),
-                                buyer_slots=buyer_slots, exhibitor_slots=team_slots, fixed=fixed)
+    fixed = {
+        (m.buyer_id, m.company_id): index_of[m.starts_at]
+        for m in db.session.scalars(
+            select(PlannedMeeting).where(PlannedMeeting.edition_id == edition.id, PlannedMeeting.adjusted.is_(True))
+        )
+        if m.starts_at in index_of
+    }
+    problem = scheduler.Problem(
+        slot_count=len(grid),
+        tables=programme.tables,
+        pairs=scheduler.candidate_pairs(buyer_choices, team_choices),
+        buyer_slots=buyer_slots,
+        exhibitor_slots=team_slots,
+        fixed=fixed,
+    )
     return problem, grid
 
 
@@ -369,36 +464,67 @@ def build_plan(edition_id: int, version: int, *, time_limit: float = PLAN_TIME_L
         return "skipped"
     edition = db.session.get(Edition, edition_id)
     problem, grid = planning_problem(edition, programme)
-    kept_tables = {(m.buyer_id, m.company_id): m.table_number for m in db.session.scalars(
-        select(PlannedMeeting).where(PlannedMeeting.edition_id == edition_id, PlannedMeeting.adjusted.is_(True)))}
+    kept_tables = {
+        (m.buyer_id, m.company_id): m.table_number
+        for m in db.session.scalars(
+            select(PlannedMeeting).where(PlannedMeeting.edition_id == edition_id, PlannedMeeting.adjusted.is_(True))
+        )
+    }
     plan = scheduler.solve(problem, time_limit=time_limit, fixed_tables=kept_tables)
     step = timedelta(minutes=programme.slot_minutes)
     db.session.execute(delete(PlannedMeeting).where(PlannedMeeting.edition_id == edition_id))
-    rows = [{"edition_id": edition_id, "buyer_id": pair.buyer, "company_id": pair.exhibitor,
-             "starts_at": grid[slot], "ends_at": grid[slot] + step, "table_number": plan.tables[pair],
-             "tier": pair.tier, "adjusted": (pair.buyer, pair.exhibitor) in problem.fixed, "meeting_ref": ""}
-            for pair, slot in plan.slots.items()]
+    rows = [
+        {
+            "edition_id": edition_id,
+            "buyer_id": pair.buyer,
+            "company_id": pair.exhibitor,
+            "starts_at": grid[slot],
+            "ends_at": grid[slot] + step,
+            "table_number": plan.tables[pair],
+            "tier": pair.tier,
+            "adjusted": (pair.buyer, pair.exhibitor) in problem.fixed,
+            "meeting_ref": "",
+        }
+        for pair, slot in plan.slots.items()
+    ]
     if rows:
         db.session.execute(PlannedMeeting.__table__.insert(), rows)
     claimed = db.session.execute(
         update(HostedProgramme)
-        .where(HostedProgramme.edition_id == edition_id, HostedProgramme.plan_version == version,
-               HostedProgramme.status == Status.PLANNING)
-        .values(status=Status.PLANNED, planned_at=utcnow(),
-                mutual_must_pairs=sum(1 for pair in problem.pairs if pair.mutual_must),
-                mutual_must_placed=plan.placed_in_tier(0), plan_seconds=round(plan.seconds, 2))
-        .execution_options(synchronize_session=False))
+        .where(
+            HostedProgramme.edition_id == edition_id,
+            HostedProgramme.plan_version == version,
+            HostedProgramme.status == Status.PLANNING,
+        )
+        .values(
+            status=Status.PLANNED,
+            planned_at=utcnow(),
+            mutual_must_pairs=sum(1 for pair in problem.pairs if pair.mutual_must),
+            mutual_must_placed=plan.placed_in_tier(0),
+            plan_seconds=round(plan.seconds, 2),
+        )
+        .execution_options(synchronize_session=False)
+    )
     if claimed.rowcount != 1:
         db.session.rollback()
         return "skipped"
     return "planned"
 
 
-def plan_query(edition: Edition, *, buyer_id: int | None = None, company_id: int | None = None,
-               table: int | None = None, starts_at: datetime | None = None):
-    query = (select(PlannedMeeting).where(PlannedMeeting.edition_id == edition.id)
-             .options(selectinload(PlannedMeeting.buyer), selectinload(PlannedMeeting.company))
-             .order_by(PlannedMeeting.starts_at, PlannedMeeting.table_number))
+def plan_query(
+    edition: Edition,
+    *,
+    buyer_id: int | None = None,
+    company_id: int | None = None,
+    table: int | None = None,
+    starts_at: datetime | None = None,
+):
+    query = (
+        select(PlannedMeeting)
+        .where(PlannedMeeting.edition_id == edition.id)
+        .options(selectinload(PlannedMeeting.buyer), selectinload(PlannedMeeting.company))
+        .order_by(PlannedMeeting.starts_at, PlannedMeeting.table_number)
+    )
     if buyer_id is not None:
         query = query.where(PlannedMeeting.buyer_id == buyer_id)
     if company_id is not None:
@@ -433,8 +559,9 @@ def _away(edition: Edition, meeting: PlannedMeeting, starts_at: datetime) -> str
     return None
 
 
-def move_planned_meeting(actor: User, edition: Edition, meeting: PlannedMeeting, starts_at: datetime,
-                         table_number: int) -> PlannedMeeting:
+def move_planned_meeting(
+    actor: User, edition: Edition, meeting: PlannedMeeting, starts_at: datetime, table_number: int
+) -> PlannedMeeting:
     """Move a meeting to another slot or table, refusing any clash (the unique keys refuse a racing one)."""
     programme = _editable_plan(actor, edition)
     if starts_at not in set(slot_grid(edition, programme)):
@@ -444,18 +571,31 @@ def move_planned_meeting(actor: User, edition: Edition, meeting: PlannedMeeting,
     away = _away(edition, meeting, starts_at)
     if away:
         raise PlanConflict(away, "slot")
-    clashes = list(db.session.scalars(select(PlannedMeeting).where(
-        PlannedMeeting.edition_id == edition.id, PlannedMeeting.id != meeting.id, PlannedMeeting.starts_at == starts_at,
-        or_(PlannedMeeting.buyer_id == meeting.buyer_id, PlannedMeeting.company_id == meeting.company_id,
-            PlannedMeeting.table_number == table_number)).options(
-        selectinload(PlannedMeeting.buyer), selectinload(PlannedMeeting.company))))
+    clashes = list(
+        db.session.scalars(
+            select(PlannedMeeting)
+            .where(
+                PlannedMeeting.edition_id == edition.id,
+                PlannedMeeting.id != meeting.id,
+                PlannedMeeting.starts_at == starts_at,
+                or_(
+                    PlannedMeeting.buyer_id == meeting.buyer_id,
+                    PlannedMeeting.company_id == meeting.company_id,
+                    PlannedMeeting.table_number == table_number,
+                ),
+            )
+            .options(selectinload(PlannedMeeting.buyer), selectinload(PlannedMeeting.company))
+        )
+    )
     for clash in clashes:
         if clash.buyer_id == meeting.buyer_id:
-            raise PlanConflict(_("%(name)s already meets %(other)s then.", name=meeting.buyer.name,
-                                 other=clash.company.name), "slot")
+            raise PlanConflict(
+                _("%(name)s already meets %(other)s then.", name=meeting.buyer.name, other=clash.company.name), "slot"
+            )
         if clash.company_id == meeting.company_id:
-            raise PlanConflict(_("%(name)s already meets %(other)s then.", name=meeting.company.name,
-                                 other=clash.buyer.name), "slot")
+            raise PlanConflict(
+                _("%(name)s already meets %(other)s then.", name=meeting.company.name, other=clash.buyer.name), "slot"
+            )
         raise PlanConflict(_("Table %(table)s is taken then.", table=table_number), "table")
     before = {"starts_at": meeting.starts_at.isoformat(), "table": meeting.table_number}
     meeting.starts_at = starts_at
@@ -467,8 +607,13 @@ def move_planned_meeting(actor: User, edition: Edition, meeting: PlannedMeeting,
             db.session.flush()
     except IntegrityError:
         raise PlanConflict(_("Someone changed the plan meanwhile; that slot is no longer free.")) from None
-    audit(actor, AuditAction.PLANNED_MEETING_MOVED, edition, before=before,
-          after={"starts_at": starts_at.isoformat(), "table": table_number, "meeting": meeting.id})
+    audit(
+        actor,
+        AuditAction.PLANNED_MEETING_MOVED,
+        edition,
+        before=before,
+        after={"starts_at": starts_at.isoformat(), "table": table_number, "meeting": meeting.id},
+    )
     return meeting
 
 
@@ -478,17 +623,23 @@ def remove_planned_meeting(actor: User, edition: Edition, meeting: PlannedMeetin
     if meeting.tier == 0:
         programme.mutual_must_placed = max(programme.mutual_must_placed - 1, 0)
     db.session.flush()
-    audit(actor, AuditAction.PLANNED_MEETING_REMOVED, edition,
-          before={"buyer": meeting.buyer_id, "company": meeting.company_id})
+    audit(
+        actor,
+        AuditAction.PLANNED_MEETING_REMOVED,
+        edition,
+        before={"buyer": meeting.buyer_id, "company": meeting.company_id},
+    )
 
 
 def publish_plan(actor: User, edition: Edition) -> int:
     """Publish once: hand each planned meeting to the meetings calendar; notices follow after commit."""
     ensure(can_manage_edition(actor, edition))
     claimed = db.session.execute(
-        update(HostedProgramme).where(HostedProgramme.edition_id == edition.id,
-                                      HostedProgramme.status == Status.PLANNED)
-        .values(status=Status.PUBLISHED, published_at=utcnow()).execution_options(synchronize_session=False))
+        update(HostedProgramme)
+        .where(HostedProgramme.edition_id == edition.id, HostedProgramme.status == Status.PLANNED)
+        .values(status=Status.PUBLISHED, published_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     if claimed.rowcount != 1:
         raise PlanConflict(_("Only a plan ready for review can be published."))
     db.session.expire_all()
@@ -511,15 +662,18 @@ def notify_published(edition_id: int) -> int:
     per_buyer: dict[int, int] = defaultdict(int)
     per_company: dict[int, int] = defaultdict(int)
     for buyer_id, company_id in db.session.execute(
-            select(PlannedMeeting.buyer_id, PlannedMeeting.company_id).where(PlannedMeeting.edition_id == edition_id)):
+        select(PlannedMeeting.buyer_id, PlannedMeeting.company_id).where(PlannedMeeting.edition_id == edition_id)
+    ):
         per_buyer[buyer_id] += 1
         per_company[company_id] += 1
     people: dict[int, int] = dict(per_buyer)
     from expo.exhibitors.models import CompanyMember
 
     for user_id, company_id in db.session.execute(
-            select(CompanyMember.user_id, CompanyMember.company_id)
-            .where(CompanyMember.company_id.in_(list(per_company) or [0]))):
+        select(CompanyMember.user_id, CompanyMember.company_id).where(
+            CompanyMember.company_id.in_(list(per_company) or [0])
+        )
+    ):
         people[user_id] = people.get(user_id, 0) + per_company[company_id]
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(list(people) or [0])))}
     link = f"/editions/{edition.slug}/hosted-buyers/my-meetings"
@@ -528,11 +682,16 @@ def notify_published(edition_id: int) -> int:
         user = users.get(user_id)
         if user is None or user.is_disabled:
             continue
-        notify(user, "matchmaking.schedule_published", dedupe_key=f"hosted-plan:{edition_id}:{user_id}",
-               title=lambda count=count: _("Your hosted-buyer meetings at %(edition)s: %(count)s",
-                                           edition=edition.name, count=count),
-               body=lambda: _("The organizers have published the meeting plan. See when and at which table."),
-               link=link)
+        notify(
+            user,
+            "matchmaking.schedule_published",
+            dedupe_key=f"hosted-plan:{edition_id}:{user_id}",
+            title=lambda count=count: _(
+                "Your hosted-buyer meetings at %(edition)s: %(count)s", edition=edition.name, count=count
+            ),
+            body=lambda: _("The organizers have published the meeting plan. See when and at which table."),
+            link=link,
+        )
         sent += 1
     return sent
 
@@ -544,5 +703,8 @@ def my_planned_meetings(user: User, edition: Edition) -> list[PlannedMeeting]:
     if programme_of(edition).status != Status.PUBLISHED:
         return []
     companies = select(CompanyMember.company_id).where(CompanyMember.user_id == user.id)
-    return list(db.session.scalars(plan_query(edition).where(
-        or_(PlannedMeeting.buyer_id == user.id, PlannedMeeting.company_id.in_(companies)))))
+    return list(
+        db.session.scalars(
+            plan_query(edition).where(or_(PlannedMeeting.buyer_id == user.id, PlannedMeeting.company_id.in_(companies)))
+        )
+    )

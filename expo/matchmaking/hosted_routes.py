@@ -15,13 +15,13 @@ from expo.booths.routes import load_booth_for_team
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition
 from expo.extensions import db
-from expo.lib.ranges import query_id
 from expo.lib.pagination import requested_page
+from expo.lib.ranges import query_id
+from expo.lib.rules import show_as_message, show_on_form
 from expo.matchmaking import hosted
 from expo.matchmaking.forms import InviteHostedBuyersForm, MovePlannedMeetingForm, ProgrammeSettingsForm
 from expo.matchmaking.models import Choice, HostedBuyer, PlannedMeeting
 from expo.permissions import can_manage_edition, require
-from expo.lib.rules import show_as_message, show_on_form
 
 bp = Blueprint("hosted_buyers", __name__)
 
@@ -36,7 +36,7 @@ def _choices_from_form(prefix: str, allowed_ids) -> dict[int, str | None]:
     for key, value in request.form.items():
         if not key.startswith(prefix):
             continue
-        suffix = key[len(prefix):]
+        suffix = key[len(prefix) :]
         if not suffix.isdigit() or int(suffix) not in allowed_ids:
             abort(400, _("That choice names someone outside the programme."))
         if value and value not in CHOICE_VALUES:
@@ -75,8 +75,9 @@ def answer_invitation(slug: str):
             return redirect(url_for("hosted_buyers.buyer_choices", slug=slug))
         flash(_("You declined the invitation."), "info")
         return redirect(url_for("editions.show_edition", slug=slug))
-    return render_template("matchmaking/invitation.html", edition=edition, invitation=invitation,
-                           programme=hosted.programme_of(edition))
+    return render_template(
+        "matchmaking/invitation.html", edition=edition, invitation=invitation, programme=hosted.programme_of(edition)
+    )
 
 
 @bp.route("/editions/<slug>/hosted-buyers/choices", methods=["GET", "POST"])
@@ -99,9 +100,16 @@ def buyer_choices(slug: str):
             flash(_("Your choices are saved."), "success")
             return redirect(url_for("hosted_buyers.buyer_choices", slug=slug))
     current = hosted.choices_of(edition, "buyer", buyer_id=current_user.id)
-    return render_template("matchmaking/buyer_choices.html", edition=edition, invitation=invitation,
-                           exhibitors=exhibitors, current=current, days=hosted.edition_days(edition),
-                           away=set(invitation.away_days or []), programme=hosted.programme_of(edition)), status
+    return render_template(
+        "matchmaking/buyer_choices.html",
+        edition=edition,
+        invitation=invitation,
+        exhibitors=exhibitors,
+        current=current,
+        days=hosted.edition_days(edition),
+        away=set(invitation.away_days or []),
+        programme=hosted.programme_of(edition),
+    ), status
 
 
 @bp.route("/editions/<slug>/hosted-buyers/teams/<booth_slug>", methods=["GET", "POST"])
@@ -127,10 +135,17 @@ def team_choices(slug: str, booth_slug: str):
             return redirect(url_for("hosted_buyers.team_choices", slug=slug, booth_slug=booth_slug))
     current = hosted.choices_of(edition, "team", company_id=booth.company_id)
     wanted_by = hosted.choices_of(edition, "buyer", company_id=booth.company_id)
-    return render_template("matchmaking/team_choices.html", edition=edition, booth=booth, buyers=buyers,
-                           current=current, wanted_by=wanted_by, days=hosted.edition_days(edition),
-                           away=set(presence.away_days if presence else []),
-                           programme=hosted.programme_of(edition)), status
+    return render_template(
+        "matchmaking/team_choices.html",
+        edition=edition,
+        booth=booth,
+        buyers=buyers,
+        current=current,
+        wanted_by=wanted_by,
+        days=hosted.edition_days(edition),
+        away=set(presence.away_days if presence else []),
+        programme=hosted.programme_of(edition),
+    ), status
 
 
 @bp.route("/editions/<slug>/hosted-buyers/my-meetings")
@@ -138,8 +153,9 @@ def team_choices(slug: str, booth_slug: str):
 def my_meetings(slug: str):
     edition = load_edition(slug)
     meetings = hosted.my_planned_meetings(current_user, edition)
-    return render_template("matchmaking/my_meetings.html", edition=edition, meetings=meetings,
-                           programme=hosted.programme_of(edition))
+    return render_template(
+        "matchmaking/my_meetings.html", edition=edition, meetings=meetings, programme=hosted.programme_of(edition)
+    )
 
 
 # --- organizers ---------------------------------------------------------------------------------------
@@ -157,10 +173,17 @@ def _programme_page(edition: Edition, *, settings_form=None, invite_form=None, s
     if settings_form is None:
         settings_form = ProgrammeSettingsForm(formdata=None, obj=programme)
     invitations = list(db.session.scalars(hosted.hosted_buyers_query(edition)))
-    return render_template("matchmaking/programme.html", edition=edition, programme=programme,
-                           settings_form=settings_form, invite_form=invite_form or InviteHostedBuyersForm(formdata=None),
-                           invitations=invitations, slots=len(hosted.slot_grid(edition, programme)),
-                           exhibitors=len(hosted.edition_exhibitors(edition)), report=report), status
+    return render_template(
+        "matchmaking/programme.html",
+        edition=edition,
+        programme=programme,
+        settings_form=settings_form,
+        invite_form=invite_form or InviteHostedBuyersForm(formdata=None),
+        invitations=invitations,
+        slots=len(hosted.slot_grid(edition, programme)),
+        exhibitors=len(hosted.edition_exhibitors(edition)),
+        report=report,
+    ), status
 
 
 @bp.route("/editions/<slug>/organize/hosted-buyers")
@@ -177,8 +200,14 @@ def save_settings(slug: str):
     if not form.validate_on_submit():
         return _programme_page(edition, settings_form=form, status=400)
     try:
-        hosted.save_settings(current_user, edition, slot_minutes=form.slot_minutes.data,
-                             day_starts=form.day_starts.data, day_ends=form.day_ends.data, tables=form.tables.data)
+        hosted.save_settings(
+            current_user,
+            edition,
+            slot_minutes=form.slot_minutes.data,
+            day_starts=form.day_starts.data,
+            day_ends=form.day_ends.data,
+            tables=form.tables.data,
+        )
     except hosted.ProgrammeError as exc:
         show_on_form(form, exc)
         return _programme_page(edition, settings_form=form, status=exc.status)
@@ -204,8 +233,10 @@ def invite(slug: str):
     if before:
         flash(_("Invited before: %(emails)s", emails=", ".join(before)), "info")
     if unknown:
-        flash(_("No account with these addresses, so nobody was invited: %(emails)s", emails=", ".join(unknown)),
-              "warning")
+        flash(
+            _("No account with these addresses, so nobody was invited: %(emails)s", emails=", ".join(unknown)),
+            "warning",
+        )
     return redirect(url_for("hosted_buyers.programme", slug=slug))
 
 
@@ -227,34 +258,54 @@ def plan(slug: str):
     if view not in PLAN_VIEWS:
         abort(404)
     grid = hosted.slot_grid(edition, programme)
-    query = hosted.plan_query(edition, buyer_id=query_id("buyer"), company_id=query_id("company"),
-                              table=query_id("table"))
+    query = hosted.plan_query(
+        edition, buyer_id=query_id("buyer"), company_id=query_id("company"), table=query_id("table")
+    )
     slot_arg = request.args.get("slot")
     if slot_arg:
         try:
             query = query.where(PlannedMeeting.starts_at == datetime.fromisoformat(slot_arg))
         except ValueError:
             abort(404)
-    order = {"slot": (PlannedMeeting.starts_at, PlannedMeeting.table_number),
-             "buyer": (PlannedMeeting.buyer_id, PlannedMeeting.starts_at),
-             "exhibitor": (PlannedMeeting.company_id, PlannedMeeting.starts_at),
-             "table": (PlannedMeeting.table_number, PlannedMeeting.starts_at)}[view]
+    order = {
+        "slot": (PlannedMeeting.starts_at, PlannedMeeting.table_number),
+        "buyer": (PlannedMeeting.buyer_id, PlannedMeeting.starts_at),
+        "exhibitor": (PlannedMeeting.company_id, PlannedMeeting.starts_at),
+        "table": (PlannedMeeting.table_number, PlannedMeeting.starts_at),
+    }[view]
     page = requested_page()
-    rows = list(db.session.scalars(query.order_by(None).order_by(*order, PlannedMeeting.id)
-                                   .limit(PLAN_PER_PAGE + 1).offset((page - 1) * PLAN_PER_PAGE)))
+    rows = list(
+        db.session.scalars(
+            query.order_by(None)
+            .order_by(*order, PlannedMeeting.id)
+            .limit(PLAN_PER_PAGE + 1)
+            .offset((page - 1) * PLAN_PER_PAGE)
+        )
+    )
     meetings, has_next = rows[:PLAN_PER_PAGE], len(rows) > PLAN_PER_PAGE
     move_form = MovePlannedMeetingForm(formdata=None)
     move_form.slot.choices = [(start.isoformat(), start) for start in grid]
-    return render_template("matchmaking/plan.html", edition=edition, programme=programme, meetings=meetings,
-                           view=view, move_form=move_form, grid=grid, page=page, has_next=has_next,
-                           total=hosted.planned_count(edition), filtered=bool(
-                               request.args.get("buyer") or request.args.get("company") or request.args.get("table")
-                               or slot_arg))
+    return render_template(
+        "matchmaking/plan.html",
+        edition=edition,
+        programme=programme,
+        meetings=meetings,
+        view=view,
+        move_form=move_form,
+        grid=grid,
+        page=page,
+        has_next=has_next,
+        total=hosted.planned_count(edition),
+        filtered=bool(
+            request.args.get("buyer") or request.args.get("company") or request.args.get("table") or slot_arg
+        ),
+    )
 
 
 def _load_planned(edition: Edition, meeting_id: int) -> PlannedMeeting:
-    meeting = db.session.scalar(select(PlannedMeeting).where(PlannedMeeting.id == meeting_id,
-                                                             PlannedMeeting.edition_id == edition.id))
+    meeting = db.session.scalar(
+        select(PlannedMeeting).where(PlannedMeeting.id == meeting_id, PlannedMeeting.edition_id == edition.id)
+    )
     if meeting is None:
         abort(404)
     return meeting
@@ -272,8 +323,9 @@ def move_meeting(slug: str, meeting_id: int):
         flash(_("Choose a slot and a table."), "danger")
         return redirect(url_for("hosted_buyers.plan", slug=slug)), 303
     try:
-        hosted.move_planned_meeting(current_user, edition, meeting, datetime.fromisoformat(form.slot.data),
-                                    form.table.data)
+        hosted.move_planned_meeting(
+            current_user, edition, meeting, datetime.fromisoformat(form.slot.data), form.table.data
+        )
     except hosted.ProgrammeError as exc:
         show_as_message(exc, "danger")
         return redirect(url_for("hosted_buyers.plan", slug=slug, buyer=meeting.buyer_id)), 303
@@ -307,6 +359,12 @@ def publish(slug: str):
         show_as_message(exc, "danger")
         return redirect(url_for("hosted_buyers.plan", slug=slug)), 303
     db.session.commit()
-    flash(ngettext("The plan is published: %(num)s meeting. Everyone in it is being told.",
-                   "The plan is published: %(num)s meetings. Everyone in it is being told.", count), "success")
+    flash(
+        ngettext(
+            "The plan is published: %(num)s meeting. Everyone in it is being told.",
+            "The plan is published: %(num)s meetings. Everyone in it is being told.",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for("hosted_buyers.plan", slug=slug))

@@ -60,8 +60,7 @@ class TeamOffer(db.Model):
 
     __tablename__ = "team_offers"
 
-    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), primary_key=True)
     export_markets: Mapped[list[str]] = mapped_column(JSON, default=list)
     incoterms: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -178,8 +177,7 @@ class HostedTeam(db.Model):
     __tablename__ = "hosted_teams"
 
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), primary_key=True)
     away_days: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 

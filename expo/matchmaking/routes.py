@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 from expo.booths.routes import load_booth_for_team
 from expo.catalog.services import category_tree
 from expo.extensions import db
-from expo.matchmaking import display, hosted, services
-from expo.matchmaking.forms import SourcingProfileForm, TeamOfferForm
 from expo.lib.pagination import requested_page
 from expo.lib.rules import show_on_form
+from expo.matchmaking import display, hosted, services
+from expo.matchmaking.forms import SourcingProfileForm, TeamOfferForm
 
 bp = Blueprint("matchmaking", __name__)
 
@@ -57,8 +57,13 @@ def edit_profile():
 def recommended_for_you():
     profile = services.profile_of(current_user)
     page = services.recommended_exhibitors(current_user, requested_page()) if profile else None
-    return render_template("matchmaking/recommendations.html", profile=profile, page=page,
-                           meeting_request_url=meeting_request_url, reader=display.BUYER)
+    return render_template(
+        "matchmaking/recommendations.html",
+        profile=profile,
+        page=page,
+        meeting_request_url=meeting_request_url,
+        reader=display.BUYER,
+    )
 
 
 @bp.route("/booths/<slug>/offer", methods=["GET", "POST"])
@@ -91,5 +96,10 @@ def edit_offer(slug: str):
 def buyers_who_fit(slug: str):
     booth = load_booth_for_team(slug)
     page = services.buyers_who_fit(booth.company, requested_page())
-    return render_template("matchmaking/buyers.html", booth=booth, page=page, reader=display.TEAM,
-                           programmes=hosted.programmes_of_booth(booth))
+    return render_template(
+        "matchmaking/buyers.html",
+        booth=booth,
+        page=page,
+        reader=display.TEAM,
+        programmes=hosted.programmes_of_booth(booth),
+    )

@@ -42,10 +42,13 @@ CHOICES = (MUST, WOULD, NO)
 # (buyer's choice, exhibitor's choice) -> tier, 0 best; a pair absent here is no candidate.
 _TIERS = {
     (MUST, MUST): 0,
-    (MUST, WOULD): 1, (WOULD, MUST): 1,
-    (MUST, None): 2, (None, MUST): 2,
+    (MUST, WOULD): 1,
+    (WOULD, MUST): 1,
+    (MUST, None): 2,
+    (None, MUST): 2,
     (WOULD, WOULD): 3,
-    (WOULD, None): 4, (None, WOULD): 4,
+    (WOULD, None): 4,
+    (None, WOULD): 4,
 }
 TIER_COUNT = 5
 EXACT_VARIABLES = 60_000
@@ -94,8 +97,9 @@ class Plan:
         return sum(1 for pair in self.slots if pair.tier == tier)
 
 
-def candidate_pairs(buyer_choices: Mapping[tuple[int, int], str],
-                    exhibitor_choices: Mapping[tuple[int, int], str]) -> list[Pair]:
+def candidate_pairs(
+    buyer_choices: Mapping[tuple[int, int], str], exhibitor_choices: Mapping[tuple[int, int], str]
+) -> list[Pair]:
     """Pairs from both sides' marks, each keyed (buyer, exhibitor)."""
     pairs = []
     for key in sorted(set(buyer_choices) | set(exhibitor_choices)):
@@ -190,8 +194,15 @@ def _score(placed: Iterable[Pair], weights: list[int]) -> int:
     return sum(weights[pair.tier] for pair in placed)
 
 
-def _cp_sat(pairs: list[Pair], options: dict[Pair, list[int]], capacity: list[int], weights: list[int],
-            hint: Mapping[Pair, int], seconds: float, workers: int) -> tuple[dict[Pair, int] | None, bool]:
+def _cp_sat(
+    pairs: list[Pair],
+    options: dict[Pair, list[int]],
+    capacity: list[int],
+    weights: list[int],
+    hint: Mapping[Pair, int],
+    seconds: float,
+    workers: int,
+) -> tuple[dict[Pair, int] | None, bool]:
     """Place ``pairs`` (each in one of its ``options``) with ``capacity[s]`` meetings left per slot,
     maximising the weights; None if the solver found nothing in time."""
     from ortools.sat.python import cp_model
@@ -232,8 +243,9 @@ def _cp_sat(pairs: list[Pair], options: dict[Pair, list[int]], capacity: list[in
     return result, status == cp_model.OPTIMAL
 
 
-def _assign_tables(slots: Mapping[Pair, int], fixed_tables: Mapping[tuple[int, int], int] | None = None
-                   ) -> dict[Pair, int]:
+def _assign_tables(
+    slots: Mapping[Pair, int], fixed_tables: Mapping[tuple[int, int], int] | None = None
+) -> dict[Pair, int]:
     fixed_tables = fixed_tables or {}
     taken: dict[int, set[int]] = defaultdict(set)
     tables: dict[Pair, int] = {}
@@ -253,8 +265,14 @@ def _assign_tables(slots: Mapping[Pair, int], fixed_tables: Mapping[tuple[int, i
     return tables
 
 
-def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, seed: int = 7,
-          fixed_tables: Mapping[tuple[int, int], int] | None = None) -> Plan:
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 2,
+    seed: int = 7,
+    fixed_tables: Mapping[tuple[int, int], int] | None = None,
+) -> Plan:
     """The best plan found within ``time_limit`` seconds (see the module's docstring)."""
     started = time.monotonic()
     weights = tier_weights(problem.pairs)
@@ -275,25 +293,41 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 2, seed:
             capacity[slot] -= 1
             fixed_b[pair.buyer] |= 1 << slot
             fixed_e[pair.exhibitor] |= 1 << slot
-        free_options = {pair: [s for s in options[pair]
-                               if not (fixed_b[pair.buyer] | fixed_e[pair.exhibitor]) >> s & 1]
-                        for pair in free_pairs}
-        result, optimal = _cp_sat(free_pairs, free_options, capacity, weights, plan,
-                                  time_limit - (time.monotonic() - started), workers)
+        free_options = {
+            pair: [s for s in options[pair] if not (fixed_b[pair.buyer] | fixed_e[pair.exhibitor]) >> s & 1]
+            for pair in free_pairs
+        }
+        result, optimal = _cp_sat(
+            free_pairs, free_options, capacity, weights, plan, time_limit - (time.monotonic() - started), workers
+        )
         if result is not None and _score(result, weights) + _score(fixed, weights) >= _score(plan, weights):
             plan = {**fixed, **result}
             method = "cp-sat"
     elif problem.pairs:
-        plan = _improve_by_neighbourhoods(problem, plan, options, weights, set(fixed), started, time_limit,
-                                          workers, seed)
+        plan = _improve_by_neighbourhoods(
+            problem, plan, options, weights, set(fixed), started, time_limit, workers, seed
+        )
         method = "greedy + cp-sat neighbourhoods"
-    return Plan(slots=plan, tables=_assign_tables(plan, fixed_tables), optimal=optimal,
-                seconds=time.monotonic() - started, method=method)
+    return Plan(
+        slots=plan,
+        tables=_assign_tables(plan, fixed_tables),
+        optimal=optimal,
+        seconds=time.monotonic() - started,
+        method=method,
+    )
 
 
-def _improve_by_neighbourhoods(problem: Problem, plan: dict[Pair, int], options: dict[Pair, list[int]],
-                               weights: list[int], fixed: set[Pair], started: float, time_limit: float,
-                               workers: int, seed: int) -> dict[Pair, int]:
+def _improve_by_neighbourhoods(
+    problem: Problem,
+    plan: dict[Pair, int],
+    options: dict[Pair, list[int]],
+    weights: list[int],
+    fixed: set[Pair],
+    started: float,
+    time_limit: float,
+    workers: int,
+    seed: int,
+) -> dict[Pair, int]:
     rng = random.Random(seed)
     pairs_of_buyer: dict[int, list[Pair]] = defaultdict(list)
     pairs_of_exhibitor: dict[int, list[Pair]] = defaultdict(list)
@@ -311,9 +345,15 @@ def _improve_by_neighbourhoods(problem: Problem, plan: dict[Pair, int], options:
             if pair.mutual_must:
                 must_busy_b[pair.buyer] |= 1 << slot
                 must_busy_e[pair.exhibitor] |= 1 << slot
-        waiting = [pair for pair in problem.pairs if pair.mutual_must and pair not in plan and pair not in tried
-                   and masks.buyer[pair.buyer] & ~must_busy_b[pair.buyer]
-                   and masks.exhibitor[pair.exhibitor] & ~must_busy_e[pair.exhibitor]]
+        waiting = [
+            pair
+            for pair in problem.pairs
+            if pair.mutual_must
+            and pair not in plan
+            and pair not in tried
+            and masks.buyer[pair.buyer] & ~must_busy_b[pair.buyer]
+            and masks.exhibitor[pair.exhibitor] & ~must_busy_e[pair.exhibitor]
+        ]
         if not waiting:
             break
         rng.shuffle(waiting)
@@ -340,8 +380,14 @@ def _improve_by_neighbourhoods(problem: Problem, plan: dict[Pair, int], options:
             busy_b[pair.buyer] |= 1 << slot
             busy_e[pair.exhibitor] |= 1 << slot
             capacity[slot] -= 1
-        sub_options = {pair: [s for s in options[pair] if not (busy_b[pair.buyer] | busy_e[pair.exhibitor]) >> s & 1
-                              and capacity[s] > 0] for pair in inside}
+        sub_options = {
+            pair: [
+                s
+                for s in options[pair]
+                if not (busy_b[pair.buyer] | busy_e[pair.exhibitor]) >> s & 1 and capacity[s] > 0
+            ]
+            for pair in inside
+        }
         sub_pairs = [pair for pair in inside if sub_options[pair]]
         before = {pair: slot for pair, slot in plan.items() if pair in inside}
         remaining = time_limit - (time.monotonic() - started) - 0.5

@@ -157,8 +157,9 @@ def score_match(needs: Needs, offer: Offer) -> Match | None:
     category_ids = {p.id for p in by_category}
     hs_ids = {p.id for p in by_hs}
     # Best first: a product matching on both counts, then by how well its terms fit, then the catalogue order.
-    ranked = sorted(fitting.values(), key=lambda p: (-((p.id in category_ids) + (p.id in hs_ids)),
-                                                      -_terms_points(p, needs), p.id))
+    ranked = sorted(
+        fitting.values(), key=lambda p: (-((p.id in category_ids) + (p.id in hs_ids)), -_terms_points(p, needs), p.id)
+    )
     best = ranked[0]
     score = WEIGHT_GOODS + (WEIGHT_HS_CODE if by_hs else 0)
     reasons = [Reason("goods", {"product": best.name})]
@@ -169,7 +170,7 @@ def score_match(needs: Needs, offer: Offer) -> Match | None:
 
     quantity_points = _quantity_points(best, needs)
     score += quantity_points
-    if (needs.quantity is not None and best.min_order_quantity is not None and best.order_unit == needs.unit):
+    if needs.quantity is not None and best.min_order_quantity is not None and best.order_unit == needs.unit:
         code = "moq_within" if quantity_points else "moq_above"
         reasons.append(Reason(code, {"moq": best.min_order_quantity, "quantity": needs.quantity, "unit": needs.unit}))
     if _price_fits(best, needs):
@@ -202,5 +203,6 @@ def score_match(needs: Needs, offer: Offer) -> Match | None:
         score += round(WEIGHT_CERTIFICATIONS * len(met) / len(wanted))
         if met:
             reasons.append(Reason("certified", {"certifications": met}))
-    return Match(score=min(score, 100), reasons=tuple(reasons),
-                 product_ids=tuple(p.id for p in ranked[:MAX_PRODUCTS_NAMED]))
+    return Match(
+        score=min(score, 100), reasons=tuple(reasons), product_ids=tuple(p.id for p in ranked[:MAX_PRODUCTS_NAMED])
+    )

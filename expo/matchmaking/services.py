@@ -30,10 +30,10 @@ from expo.db_types import utcnow
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.leads.models import Incoterm
+from expo.lib.rules import RuleBroken
 from expo.matchmaking import scoring
 from expo.matchmaking.models import MAX_NOTE_LENGTH, MIN_SCORE, BuyerProfile, Recommendation, TeamOffer
 from expo.permissions import ensure, is_company_member
-from expo.lib.rules import RuleBroken
 
 RECOMPUTE_BUYER_TASK = "matchmaking.recompute_buyer"
 RECOMPUTE_COMPANY_TASK = "matchmaking.recompute_company"
@@ -43,12 +43,42 @@ MAX_CERTIFICATION_LENGTH = 60
 RECOMMENDATIONS_PER_PAGE = 20
 _PENDING_BOOTHS_KEY = "expo.matchmaking.changed_booths"
 # The product columns expo.matchmaking.services.offers reads.
-MATCHED_PRODUCT_FIELDS = ("booth_id", "name", "slug", "category_id", "hs_code", "min_order_quantity", "order_unit",
-                          "price_min", "price_max", "currency", "availability")
+MATCHED_PRODUCT_FIELDS = (
+    "booth_id",
+    "name",
+    "slug",
+    "category_id",
+    "hs_code",
+    "min_order_quantity",
+    "order_unit",
+    "price_min",
+    "price_max",
+    "currency",
+    "availability",
+)
 
 # Languages people trade in, for "languages spoken": ISO 639-1 codes, named in the reader's language.
-SPOKEN_LANGUAGES = ("zh", "en", "vi", "th", "id", "ms", "km", "lo", "my", "tl", "ja", "ko", "hi", "ar", "fr",
-                    "es", "de", "ru", "pt")
+SPOKEN_LANGUAGES = (
+    "zh",
+    "en",
+    "vi",
+    "th",
+    "id",
+    "ms",
+    "km",
+    "lo",
+    "my",
+    "tl",
+    "ja",
+    "ko",
+    "hi",
+    "ar",
+    "fr",
+    "es",
+    "de",
+    "ru",
+    "pt",
+)
 
 
 class MatchmakingError(RuleBroken):
@@ -87,8 +117,10 @@ def parse_certifications(text: str) -> list[str]:
         name = " ".join(part.split())
         if name and name.casefold() not in {item.casefold() for item in items}:
             if len(name) > MAX_CERTIFICATION_LENGTH:
-                raise MatchmakingError(_("A certification name is at most %(count)s characters.",
-                                         count=MAX_CERTIFICATION_LENGTH), "certifications")
+                raise MatchmakingError(
+                    _("A certification name is at most %(count)s characters.", count=MAX_CERTIFICATION_LENGTH),
+                    "certifications",
+                )
             items.append(name)
     if len(items) > MAX_LIST_ITEMS:
         raise MatchmakingError(_("Name at most %(count)s certifications.", count=MAX_LIST_ITEMS), "certifications")
@@ -104,8 +136,10 @@ def parse_hs_codes(text: str) -> list[str]:
             continue
         digits = "".join(ch for ch in part if ch not in ". ")
         if not digits.isascii() or not digits.isdigit() or not 2 <= len(digits) <= 10:
-            raise MatchmakingError(_("“%(code)s” is not an HS code: use 2 to 10 digits, for example 4015 or "
-                                     "6307.90.", code=part[:20]), "hs_codes")
+            raise MatchmakingError(
+                _("“%(code)s” is not an HS code: use 2 to 10 digits, for example 4015 or 6307.90.", code=part[:20]),
+                "hs_codes",
+            )
         if digits not in codes:
             codes.append(digits)
     if len(codes) > MAX_LIST_ITEMS:
@@ -139,13 +173,15 @@ def _check_lists(incoterms: Sequence[str], countries: Sequence[str], languages: 
 def save_buyer_profile(actor: User, data: ProfileData) -> BuyerProfile:
     """Create or replace the actor's own sourcing profile; recommendations follow after the commit."""
     ensure(actor is not None and actor.is_authenticated)
-    known_categories = set(db.session.scalars(select(ProductCategory.id)
-                                              .where(ProductCategory.id.in_(data.category_ids or [0]))))
+    known_categories = set(
+        db.session.scalars(select(ProductCategory.id).where(ProductCategory.id.in_(data.category_ids or [0])))
+    )
     if set(data.category_ids) - known_categories:
         raise MatchmakingError(_("Choose categories from the list."), "categories")
     if not data.category_ids and not data.hs_codes:
-        raise MatchmakingError(_("Choose at least one category or give an HS code, so that we know what you "
-                                 "source."), "categories")
+        raise MatchmakingError(
+            _("Choose at least one category or give an HS code, so that we know what you source."), "categories"
+        )
     if data.price_min is not None and data.price_max is not None and data.price_max < data.price_min:
         raise MatchmakingError(_("The highest target price is below the lowest."), "price_max")
     if data.currency not in values.currency_codes():
@@ -156,8 +192,21 @@ def save_buyer_profile(actor: User, data: ProfileData) -> BuyerProfile:
         raise MatchmakingError(_("Keep the note to %(count)s characters.", count=MAX_NOTE_LENGTH), "note")
     _check_lists(data.incoterms, data.delivery_countries, data.languages)
     profile = profile_of(actor) or BuyerProfile(user_id=actor.id)
-    for name in ("category_ids", "hs_codes", "quantity", "unit", "price_min", "price_max", "currency", "incoterms",
-                 "delivery_countries", "languages", "certifications", "note", "discoverable"):
+    for name in (
+        "category_ids",
+        "hs_codes",
+        "quantity",
+        "unit",
+        "price_min",
+        "price_max",
+        "currency",
+        "incoterms",
+        "delivery_countries",
+        "languages",
+        "certifications",
+        "note",
+        "discoverable",
+    ):
         setattr(profile, name, getattr(data, name))
     profile.updated_at = utcnow()
     profile.stale = True
@@ -193,8 +242,19 @@ def _upsert_stale_offers(connection, company_ids: Sequence[int]) -> None:
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     now = utcnow()
     statement = insert(TeamOffer.__table__).values(
-        [{"company_id": company_id, "export_markets": [], "incoterms": [], "languages": [], "certifications": [],
-          "updated_at": now, "stale": True} for company_id in company_ids])
+        [
+            {
+                "company_id": company_id,
+                "export_markets": [],
+                "incoterms": [],
+                "languages": [],
+                "certifications": [],
+                "updated_at": now,
+                "stale": True,
+            }
+            for company_id in company_ids
+        ]
+    )
     connection.execute(statement.on_conflict_do_update(index_elements=["company_id"], set_={"stale": True}))
 
 
@@ -204,26 +264,36 @@ def _note_catalogue_changes(session: Session, _context) -> None:
     (published, suspended), makes its team's recommendations stale: marked in the same transaction,
     one task per company per transaction, queued after the commit."""
     # Only what a match reads counts: a new picture or the search text changes no recommendation.
-    changed = [obj for obj in session.dirty if isinstance(obj, Product)
-               and any(inspect(obj).attrs[name].history.has_changes() for name in MATCHED_PRODUCT_FIELDS)]
-    booths = {obj.booth_id for obj in (*session.new, *changed, *session.deleted)
-              if isinstance(obj, Product) and obj.booth_id is not None}
-    booths |= {obj.id for obj in session.dirty
-               if isinstance(obj, Booth) and inspect(obj).attrs.status.history.has_changes()}
+    changed = [
+        obj
+        for obj in session.dirty
+        if isinstance(obj, Product)
+        and any(inspect(obj).attrs[name].history.has_changes() for name in MATCHED_PRODUCT_FIELDS)
+    ]
+    booths = {
+        obj.booth_id
+        for obj in (*session.new, *changed, *session.deleted)
+        if isinstance(obj, Product) and obj.booth_id is not None
+    }
+    booths |= {
+        obj.id for obj in session.dirty if isinstance(obj, Booth) and inspect(obj).attrs.status.history.has_changes()
+    }
     queued = session.info.setdefault(_PENDING_BOOTHS_KEY, set())
     booths -= queued
     if not booths:
         return
     queued.update(booths)
     connection = session.connection()
-    company_ids = sorted(set(connection.execute(select(Booth.company_id).where(Booth.id.in_(sorted(booths))))
-                             .scalars()))
+    company_ids = sorted(
+        set(connection.execute(select(Booth.company_id).where(Booth.id.in_(sorted(booths)))).scalars())
+    )
     if not company_ids:
         return
     _upsert_stale_offers(connection, company_ids)
     for company_id in company_ids:
-        enqueue_after_commit(RECOMPUTE_COMPANY_TASK, company_id,
-                             countdown=current_app.config.get("MATCHMAKING_RECOMPUTE_DELAY", 5))
+        enqueue_after_commit(
+            RECOMPUTE_COMPANY_TASK, company_id, countdown=current_app.config.get("MATCHMAKING_RECOMPUTE_DELAY", 5)
+        )
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -246,20 +316,28 @@ def expanded_categories(category_ids: Iterable[int]) -> frozenset[int]:
 
 def needs_of(profile: BuyerProfile) -> scoring.Needs:
     return scoring.Needs(
-        category_ids=expanded_categories(profile.category_ids), hs_codes=tuple(profile.hs_codes),
-        quantity=profile.quantity, unit=profile.unit, price_min=profile.price_min, price_max=profile.price_max,
-        currency=profile.currency, incoterms=frozenset(profile.incoterms),
-        delivery_countries=frozenset(profile.delivery_countries), languages=frozenset(profile.languages),
-        certifications=frozenset(profile.certifications))
+        category_ids=expanded_categories(profile.category_ids),
+        hs_codes=tuple(profile.hs_codes),
+        quantity=profile.quantity,
+        unit=profile.unit,
+        price_min=profile.price_min,
+        price_max=profile.price_max,
+        currency=profile.currency,
+        incoterms=frozenset(profile.incoterms),
+        delivery_countries=frozenset(profile.delivery_countries),
+        languages=frozenset(profile.languages),
+        certifications=frozenset(profile.certifications),
+    )
 
 
 def offers(company_ids: Sequence[int] | None = None) -> list[scoring.Offer]:
     """The offers of approved companies with a published booth (or of ``company_ids`` among them):
     three queries whatever their number."""
-    query = (select(Booth.id, Booth.company_id, ExhibitorCompany.country)
-             .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-             .where(Booth.status == Booth.Status.PUBLISHED,
-                    ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED))
+    query = (
+        select(Booth.id, Booth.company_id, ExhibitorCompany.country)
+        .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+        .where(Booth.status == Booth.Status.PUBLISHED, ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
+    )
     if company_ids is not None:
         query = query.where(Booth.company_id.in_(list(company_ids)))
     booths = {booth_id: (company_id, country) for booth_id, company_id, country in db.session.execute(query)}
@@ -267,28 +345,56 @@ def offers(company_ids: Sequence[int] | None = None) -> list[scoring.Offer]:
         return []
     products: dict[int, list[scoring.ProductFacts]] = {booth_id: [] for booth_id in booths}
     rows = db.session.execute(
-        select(Product.id, Product.booth_id, Product.name, Product.slug, Product.category_id, Product.hs_code,
-               Product.min_order_quantity, Product.order_unit, Product.price_min, Product.price_max,
-               Product.currency)
+        select(
+            Product.id,
+            Product.booth_id,
+            Product.name,
+            Product.slug,
+            Product.category_id,
+            Product.hs_code,
+            Product.min_order_quantity,
+            Product.order_unit,
+            Product.price_min,
+            Product.price_max,
+            Product.currency,
+        )
         .where(Product.booth_id.in_(list(booths)), Product.availability != Product.Availability.OUT_OF_STOCK)
-        .order_by(Product.booth_id, Product.position, Product.id))
+        .order_by(Product.booth_id, Product.position, Product.id)
+    )
     for row in rows:
-        products[row.booth_id].append(scoring.ProductFacts(
-            id=row.id, name=f"{row.slug}\x1f{row.name}", category_id=row.category_id,
-            hs_code="".join(ch for ch in (row.hs_code or "") if ch.isdigit()),
-            min_order_quantity=row.min_order_quantity, order_unit=row.order_unit, price_min=row.price_min,
-            price_max=row.price_max, currency=row.currency))
-    extras = {offer.company_id: offer for offer in db.session.scalars(
-        select(TeamOffer).where(TeamOffer.company_id.in_([company for company, _c in booths.values()])))}
+        products[row.booth_id].append(
+            scoring.ProductFacts(
+                id=row.id,
+                name=f"{row.slug}\x1f{row.name}",
+                category_id=row.category_id,
+                hs_code="".join(ch for ch in (row.hs_code or "") if ch.isdigit()),
+                min_order_quantity=row.min_order_quantity,
+                order_unit=row.order_unit,
+                price_min=row.price_min,
+                price_max=row.price_max,
+                currency=row.currency,
+            )
+        )
+    extras = {
+        offer.company_id: offer
+        for offer in db.session.scalars(
+            select(TeamOffer).where(TeamOffer.company_id.in_([company for company, _c in booths.values()]))
+        )
+    }
     result = []
     for booth_id, (company_id, country) in booths.items():
         extra = extras.get(company_id)
-        result.append(scoring.Offer(
-            company_id=company_id, country=country, products=tuple(products[booth_id]),
-            export_markets=frozenset(extra.export_markets if extra else ()),
-            incoterms=frozenset(extra.incoterms if extra else ()),
-            languages=frozenset(extra.languages if extra else ()),
-            certifications=frozenset(extra.certifications if extra else ())))
+        result.append(
+            scoring.Offer(
+                company_id=company_id,
+                country=country,
+                products=tuple(products[booth_id]),
+                export_markets=frozenset(extra.export_markets if extra else ()),
+                incoterms=frozenset(extra.incoterms if extra else ()),
+                languages=frozenset(extra.languages if extra else ()),
+                certifications=frozenset(extra.certifications if extra else ()),
+            )
+        )
     return result
 
 
@@ -301,15 +407,24 @@ def _row(buyer_id: int, match: scoring.Match, offer: scoring.Offer, now: datetim
         if "product" in values_:
             values_["product"] = values_["product"].split("\x1f", 1)[-1]
         reasons.append([reason.code, values_])
-    return {"buyer_id": buyer_id, "company_id": offer.company_id, "score": match.score, "reasons": reasons,
-            "product_ids": [[pid, *named[pid]] for pid in match.product_ids], "computed_at": now}
+    return {
+        "buyer_id": buyer_id,
+        "company_id": offer.company_id,
+        "score": match.score,
+        "reasons": reasons,
+        "product_ids": [[pid, *named[pid]] for pid in match.product_ids],
+        "computed_at": now,
+    }
 
 
 def _claim(model, key_column, key: int) -> bool:
     """Clear the row's stale flag; True if this computation is the one that cleared it."""
     claimed = db.session.execute(
-        update(model).where(key_column == key, model.stale.is_(True))
-        .values(stale=False, computed_at=utcnow()).execution_options(synchronize_session=False))
+        update(model)
+        .where(key_column == key, model.stale.is_(True))
+        .values(stale=False, computed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     return claimed.rowcount == 1
 
 
@@ -376,30 +491,39 @@ def _page(query, page: int, per_page: int = RECOMMENDATIONS_PER_PAGE) -> Page:
 
 def recommended_exhibitors(user: User, page: int):
     """The buyer's recommendations, best first, with each company and its booth: one query a page."""
-    query = (select(Recommendation, ExhibitorCompany, Booth)
-             .join(ExhibitorCompany, ExhibitorCompany.id == Recommendation.company_id)
-             .join(Booth, Booth.company_id == Recommendation.company_id)
-             .where(Recommendation.buyer_id == user.id, Booth.status == Booth.Status.PUBLISHED)
-             .order_by(Recommendation.score.desc(), Recommendation.company_id))
+    query = (
+        select(Recommendation, ExhibitorCompany, Booth)
+        .join(ExhibitorCompany, ExhibitorCompany.id == Recommendation.company_id)
+        .join(Booth, Booth.company_id == Recommendation.company_id)
+        .where(Recommendation.buyer_id == user.id, Booth.status == Booth.Status.PUBLISHED)
+        .order_by(Recommendation.score.desc(), Recommendation.company_id)
+    )
     return _page(query, page)
 
 
 def buyers_who_fit(company: ExhibitorCompany, page: int):
     """Buyers for a team, best first: only those whose profile says they may be found."""
-    query = (select(Recommendation, User, BuyerProfile)
-             .join(BuyerProfile, BuyerProfile.user_id == Recommendation.buyer_id)
-             .join(User, User.id == Recommendation.buyer_id)
-             .where(Recommendation.company_id == company.id, BuyerProfile.discoverable.is_(True),
-                    User.is_disabled.is_(False))
-             .order_by(Recommendation.score.desc(), Recommendation.buyer_id))
+    query = (
+        select(Recommendation, User, BuyerProfile)
+        .join(BuyerProfile, BuyerProfile.user_id == Recommendation.buyer_id)
+        .join(User, User.id == Recommendation.buyer_id)
+        .where(
+            Recommendation.company_id == company.id, BuyerProfile.discoverable.is_(True), User.is_disabled.is_(False)
+        )
+        .order_by(Recommendation.score.desc(), Recommendation.buyer_id)
+    )
     return _page(query, page)
 
 
 def top_recommendations(user: User, limit: int = 3) -> list:
     """For the dashboard card: the buyer's best few."""
-    return list(db.session.execute(
-        select(Recommendation, ExhibitorCompany, Booth)
-        .join(ExhibitorCompany, ExhibitorCompany.id == Recommendation.company_id)
-        .join(Booth, Booth.company_id == Recommendation.company_id)
-        .where(Recommendation.buyer_id == user.id, Booth.status == Booth.Status.PUBLISHED)
-        .order_by(Recommendation.score.desc(), Recommendation.company_id).limit(limit)))
+    return list(
+        db.session.execute(
+            select(Recommendation, ExhibitorCompany, Booth)
+            .join(ExhibitorCompany, ExhibitorCompany.id == Recommendation.company_id)
+            .join(Booth, Booth.company_id == Recommendation.company_id)
+            .where(Recommendation.buyer_id == user.id, Booth.status == Booth.Status.PUBLISHED)
+            .order_by(Recommendation.score.desc(), Recommendation.company_id)
+            .limit(limit)
+        )
+    )

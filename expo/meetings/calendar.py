@@ -12,8 +12,8 @@ from icalendar import Event
 from expo.accounts.models import User
 from expo.db_types import utcnow
 from expo.forums.calendar import build_calendar, uid_host
-from expo.meetings.models import Meeting, Place
 from expo.lib.urls import external_url
+from expo.meetings.models import Meeting, Place
 
 
 def where(meeting: Meeting) -> str:
@@ -21,15 +21,19 @@ def where(meeting: Meeting) -> str:
     if meeting.place == Place.VIDEO:
         return meeting.video_url
     if meeting.place == Place.TABLE and meeting.table is not None:
-        return ", ".join(part for part in (_("Meeting table %(name)s", name=meeting.table.name),
-                                           meeting.edition.venue) if part)
+        return ", ".join(
+            part for part in (_("Meeting table %(name)s", name=meeting.table.name), meeting.edition.venue) if part
+        )
     if meeting.place == Place.STAND:
         from expo.meetings.services import stand_of
 
         placement = stand_of(meeting.company, meeting.edition)
         stand = placement.stand if placement is not None else ""
-        label = _("Stand %(stand)s of %(company)s", stand=stand, company=meeting.company.name) if stand else \
-            _("The stand of %(company)s", company=meeting.company.name)
+        label = (
+            _("Stand %(stand)s of %(company)s", stand=stand, company=meeting.company.name)
+            if stand
+            else _("The stand of %(company)s", company=meeting.company.name)
+        )
         return ", ".join(part for part in (label, meeting.edition.venue) if part)
     return ""
 

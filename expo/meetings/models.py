@@ -50,7 +50,7 @@ class Side(StrEnum):
     TEAM = "team"
 
     @property
-    def other(self) -> "Side":
+    def other(self) -> Side:
         return Side.TEAM if self is Side.BUYER else Side.BUYER
 
 
@@ -138,8 +138,7 @@ class TeamMeetingSettings(db.Model):
 
     __tablename__ = "team_meeting_settings"
 
-    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), primary_key=True)
     requests_paused: Mapped[bool] = mapped_column(default=False)
     video_url: Mapped[str] = mapped_column(String(500), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -225,10 +224,12 @@ class Meeting(db.Model):
     requester: Mapped[User | None] = relationship(foreign_keys=[requester_id])
     company: Mapped[ExhibitorCompany] = relationship()
     table: Mapped[MeetingTable | None] = relationship()
-    products: Mapped[list["MeetingProduct"]] = relationship(
-        cascade="all, delete-orphan", order_by="MeetingProduct.id", passive_deletes=True)
-    attendees: Mapped[list["MeetingAttendee"]] = relationship(
-        cascade="all, delete-orphan", order_by="MeetingAttendee.user_id", passive_deletes=True)
+    products: Mapped[list[MeetingProduct]] = relationship(
+        cascade="all, delete-orphan", order_by="MeetingProduct.id", passive_deletes=True
+    )
+    attendees: Mapped[list[MeetingAttendee]] = relationship(
+        cascade="all, delete-orphan", order_by="MeetingAttendee.user_id", passive_deletes=True
+    )
 
     @property
     def status_enum(self) -> MeetingStatus:

@@ -19,11 +19,11 @@ from expo.background import enqueue_after_commit
 from expo.db_types import UTCDateTime, utcnow
 from expo.extensions import db
 from expo.i18n import datetime_in_zone
+from expo.lib.urls import external_url, site_path
 from expo.meetings.calendar import meeting_calendar
 from expo.meetings.models import Meeting, MeetingAttendee, MeetingReminder, MeetingStatus, Side
 from expo.notifications.notify import notify
 from expo.notifications.services import Attachment
-from expo.lib.urls import external_url, site_path
 
 REMINDER_TASK = "meetings.send_reminder"
 REMINDER_BEFORE = timedelta(hours=1)
@@ -37,9 +37,15 @@ TITLES = {
     "declined": _l("%(other)s declined the meeting"),
     "cancelled": _l("%(other)s cancelled the meeting"),
 }
-KINDS = {"requested": "meeting.requested", "countered": "meeting.countered", "rescheduled": "meeting.countered",
-         "accepted": "meeting.accepted", "scheduled": "meeting.accepted", "declined": "meeting.declined",
-         "cancelled": "meeting.cancelled"}
+KINDS = {
+    "requested": "meeting.requested",
+    "countered": "meeting.countered",
+    "rescheduled": "meeting.countered",
+    "accepted": "meeting.accepted",
+    "scheduled": "meeting.accepted",
+    "declined": "meeting.declined",
+    "cancelled": "meeting.cancelled",
+}
 
 
 def team_recipients(meeting: Meeting) -> list[User]:
@@ -80,13 +86,24 @@ def tell(meeting_id: int, event: str, acting: str, revision: int) -> int:
         attachments = None
         if event in ("accepted", "scheduled") and meeting.status == MeetingStatus.ACCEPTED:
             attachments = [Attachment("expo-meeting.ics", "text/calendar", meeting_calendar([meeting], user))]
-        notify(user, KINDS[event], dedupe_key=f"meeting:{meeting.id}:{revision}:{event}:{user.id}",
-               title=_title(event, other), body=_when(meeting, user), link=path,
-               email_template="meeting_notice",
-               context={"user": user, "meeting": meeting, "event": event, "other": other,
-                        "when": _when(meeting, user), "link": external_url("meetings.show_meeting",
-                                                                           meeting_id=meeting.id)},
-               attachments=attachments)
+        notify(
+            user,
+            KINDS[event],
+            dedupe_key=f"meeting:{meeting.id}:{revision}:{event}:{user.id}",
+            title=_title(event, other),
+            body=_when(meeting, user),
+            link=path,
+            email_template="meeting_notice",
+            context={
+                "user": user,
+                "meeting": meeting,
+                "event": event,
+                "other": other,
+                "when": _when(meeting, user),
+                "link": external_url("meetings.show_meeting", meeting_id=meeting.id),
+            },
+            attachments=attachments,
+        )
         told += 1
     return told
 
@@ -104,8 +121,11 @@ def _due(lower: datetime, upper: datetime, now: datetime):
     in_window = (Meeting.status == MeetingStatus.ACCEPTED, Meeting.starts_at > lower, Meeting.starts_at <= upper)
     claimed = literal(now, UTCDateTime())
     buyers = select(Meeting.id, Meeting.buyer_id, Meeting.starts_at, claimed).where(*in_window)
-    attendees = (select(Meeting.id, MeetingAttendee.user_id, Meeting.starts_at, claimed)
-                 .join(MeetingAttendee, MeetingAttendee.meeting_id == Meeting.id).where(*in_window))
+    attendees = (
+        select(Meeting.id, MeetingAttendee.user_id, Meeting.starts_at, claimed)
+        .join(MeetingAttendee, MeetingAttendee.meeting_id == Meeting.id)
+        .where(*in_window)
+    )
     return union_all(buyers, attendees)
 
 
@@ -136,12 +156,21 @@ def send_reminder(meeting_id: int, person_id: int) -> bool:
     if meeting is None or user is None or meeting.status != MeetingStatus.ACCEPTED or user.is_disabled:
         return False
     other = _other_name(meeting, user)
-    notify(user, "meeting.reminder",
-           dedupe_key=f"meeting-reminder:{meeting.id}:{user.id}:{meeting.starts_at.isoformat()}",
-           title=lambda: str(_l("Your meeting with %(other)s starts within the hour")) % {"other": other},
-           body=_when(meeting, user), link=site_path("meetings.show_meeting", meeting_id=meeting.id),
-           email_template="meeting_notice",
-           context={"user": user, "meeting": meeting, "event": "reminder", "other": other,
-                    "when": _when(meeting, user),
-                    "link": external_url("meetings.show_meeting", meeting_id=meeting.id)})
+    notify(
+        user,
+        "meeting.reminder",
+        dedupe_key=f"meeting-reminder:{meeting.id}:{user.id}:{meeting.starts_at.isoformat()}",
+        title=lambda: str(_l("Your meeting with %(other)s starts within the hour")) % {"other": other},
+        body=_when(meeting, user),
+        link=site_path("meetings.show_meeting", meeting_id=meeting.id),
+        email_template="meeting_notice",
+        context={
+            "user": user,
+            "meeting": meeting,
+            "event": "reminder",
+            "other": other,
+            "when": _when(meeting, user),
+            "link": external_url("meetings.show_meeting", meeting_id=meeting.id),
+        },
+    )
     return True

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from expo import exports
 from expo.accounts.forms import ConfirmActionForm
 from expo.accounts.models import User
 from expo.booths.models import Booth
@@ -17,18 +18,38 @@ from expo.editions.routes import load_edition
 from expo.extensions import db, limiter
 from expo.leads.routes.shared import load_team_booth
 from expo.leads.services import inquiry_product_choices
+from expo.lib.pagination import requested_page
 from expo.lib.ranges import query_id
-from expo import exports
+from expo.lib.rules import show_as_message, show_on_form
 from expo.meetings import services, slots, statistics
 from expo.meetings.calendar import meeting_calendar
-from expo.meetings.forms import (AvailabilityForm, BuyerAcceptForm, CancelForm, ChooseBuyerForm, CounterForm,
-                                 DeclineForm, InviteForm, OutcomeForm, RequestForm, RescheduleForm, SettingsForm,
-                                 TableForm, TeamAcceptForm, TeamSettingsForm, slot_choices, unique_ids)
+from expo.meetings.forms import (
+    AvailabilityForm,
+    BuyerAcceptForm,
+    CancelForm,
+    ChooseBuyerForm,
+    CounterForm,
+    DeclineForm,
+    InviteForm,
+    OutcomeForm,
+    RequestForm,
+    RescheduleForm,
+    SettingsForm,
+    TableForm,
+    TeamAcceptForm,
+    TeamSettingsForm,
+    slot_choices,
+    unique_ids,
+)
 from expo.meetings.models import Availability, Meeting, MeetingTable, Mode, Outcome, Place, Side
-from expo.lib.pagination import requested_page
-from expo.permissions import (NotAllowed, can_handle_meetings, can_manage_edition, can_request_meeting,
-                              can_view_meeting, require)
-from expo.lib.rules import show_as_message, show_on_form
+from expo.permissions import (
+    NotAllowed,
+    can_handle_meetings,
+    can_manage_edition,
+    can_request_meeting,
+    can_view_meeting,
+    require,
+)
 
 bp = Blueprint("meetings", __name__)
 
@@ -109,8 +130,13 @@ def my_availability():
     elif form.is_submitted():
         status = 400
     hours = {edition.id: slots.settings_for(edition) for edition in editions}
-    return render_template("meetings/availability.html", form=form, windows=services.availability_of(current_user),
-                           editions=editions, hours=hours), status
+    return render_template(
+        "meetings/availability.html",
+        form=form,
+        windows=services.availability_of(current_user),
+        editions=editions,
+        hours=hours,
+    ), status
 
 
 @bp.route("/my/availability/<int:window_id>/delete", methods=["POST"])
@@ -133,10 +159,14 @@ def delete_availability(window_id: int):
 @bp.route("/my/meetings")
 @login_required
 def my_meetings():
-    pagination = db.paginate(services.buyer_meetings_query(current_user), page=requested_page(),
-                             per_page=MEETINGS_PER_PAGE, error_out=False)
-    return render_template("meetings/my_meetings.html", pagination=pagination,
-                           attending=services.agenda_meetings(current_user, since=utcnow()))
+    pagination = db.paginate(
+        services.buyer_meetings_query(current_user), page=requested_page(), per_page=MEETINGS_PER_PAGE, error_out=False
+    )
+    return render_template(
+        "meetings/my_meetings.html",
+        pagination=pagination,
+        attending=services.agenda_meetings(current_user, since=utcnow()),
+    )
 
 
 @bp.route("/booths/<slug>/meetings/request", methods=["GET", "POST"])
@@ -162,28 +192,42 @@ def request_meeting(slug: str):
     elif form.validate_on_submit():
         data = services.RequestData(form.proposal(), form.message.data or "", tuple(form.products.data or ()))
         try:
-            meeting = services.request_meeting(current_user, side=Side.BUYER, buyer=current_user, company=company,
-                                               edition=edition, data=data)
+            meeting = services.request_meeting(
+                current_user, side=Side.BUYER, buyer=current_user, company=company, edition=edition, data=data
+            )
         except services.MeetingError as exc:
             show_on_form(form, exc)
             status = exc.status
         else:
             db.session.commit()
-            flash(_("Your meeting request is with %(company)s. You will hear when they answer.",
-                    company=company.name), "success")
+            flash(
+                _("Your meeting request is with %(company)s. You will hear when they answer.", company=company.name),
+                "success",
+            )
             return redirect(url_for("meetings.show_meeting", meeting_id=meeting.id))
     else:
         status = 400
-    return render_template("meetings/request.html", booth=booth, company=company, edition=edition, form=form,
-                           paused=paused, has_slots=bool(free), settings=slots.settings_for(edition)), status
+    return render_template(
+        "meetings/request.html",
+        booth=booth,
+        company=company,
+        edition=edition,
+        form=form,
+        paused=paused,
+        has_slots=bool(free),
+        settings=slots.settings_for(edition),
+    ), status
 
 
 # --- one meeting ---------------------------------------------------------------------------------
 
 
 def _team_context(meeting: Meeting):
-    return (services.team_members(meeting.company), services.tables_of(meeting.edition),
-            services.stand_of(meeting.company, meeting.edition) is not None)
+    return (
+        services.team_members(meeting.company),
+        services.tables_of(meeting.edition),
+        services.stand_of(meeting.company, meeting.edition) is not None,
+    )
 
 
 def _fill_team(form, meeting: Meeting, *, fresh: bool) -> None:
@@ -207,8 +251,11 @@ def _forms_for(meeting: Meeting, side: Side | None, given: dict) -> dict:
     fresh = {"revision": meeting.revision}
     needs_slots = False
     if meeting.is_open and meeting.awaiting == side:
-        forms["accept"] = given.get("accept") or (TeamAcceptForm(formdata=None, data=fresh) if side == Side.TEAM
-                                                  else BuyerAcceptForm(formdata=None, data=fresh))
+        forms["accept"] = given.get("accept") or (
+            TeamAcceptForm(formdata=None, data=fresh)
+            if side == Side.TEAM
+            else BuyerAcceptForm(formdata=None, data=fresh)
+        )
         forms["decline"] = given.get("decline") or DeclineForm(formdata=None, data=fresh)
         forms["counter"] = given.get("counter") or CounterForm(formdata=None, data=fresh)
         needs_slots = True
@@ -219,12 +266,14 @@ def _forms_for(meeting: Meeting, side: Side | None, given: dict) -> dict:
         forms["reschedule"] = given.get("reschedule") or RescheduleForm(formdata=None, data=fresh)
         needs_slots = True
     elif meeting.is_accepted:
-        outcome, note = ((meeting.buyer_outcome, meeting.buyer_note) if side == Side.BUYER
-                         else (meeting.team_outcome, meeting.team_note))
+        outcome, note = (
+            (meeting.buyer_outcome, meeting.buyer_note)
+            if side == Side.BUYER
+            else (meeting.team_outcome, meeting.team_note)
+        )
         forms["outcome"] = given.get("outcome") or OutcomeForm(formdata=None, data={"outcome": outcome, "note": note})
     if needs_slots:
-        free = services.offered_slots(side.other, buyer=meeting.buyer, company=meeting.company,
-                                      edition=meeting.edition)
+        free = services.offered_slots(side.other, buyer=meeting.buyer, company=meeting.company, edition=meeting.edition)
         choices = slot_choices(free, _zone())
         for name in ("counter", "reschedule"):
             if name in forms:
@@ -242,8 +291,15 @@ def _forms_for(meeting: Meeting, side: Side | None, given: dict) -> dict:
 def _render_meeting(meeting: Meeting, status: int = 200, **given):
     side = services.side_of(current_user, meeting)
     forms = _forms_for(meeting, side, given)
-    return render_template("meetings/meeting.html", meeting=meeting, side=side, forms=forms,
-                           where=_where(meeting), Side=Side, Outcome=Outcome), status
+    return render_template(
+        "meetings/meeting.html",
+        meeting=meeting,
+        side=side,
+        forms=forms,
+        where=_where(meeting),
+        Side=Side,
+        Outcome=Outcome,
+    ), status
 
 
 def _where(meeting: Meeting) -> str:
@@ -267,9 +323,10 @@ def _act(meeting_id: int, name: str, form_class, action):
     if side == Side.TEAM and hasattr(form, "fill_team_choices"):
         form.fill_team_choices(*_team_context(meeting))
     if hasattr(form, "slot"):
-        form.slot.choices = slot_choices(services.offered_slots(side.other, buyer=meeting.buyer,
-                                                                company=meeting.company, edition=meeting.edition),
-                                         _zone())
+        form.slot.choices = slot_choices(
+            services.offered_slots(side.other, buyer=meeting.buyer, company=meeting.company, edition=meeting.edition),
+            _zone(),
+        )
     if not form.validate_on_submit():
         return _render_meeting(meeting, 400, **{name: form})
     try:
@@ -320,8 +377,14 @@ def decline_meeting(meeting_id: int):
 @login_required
 def counter_meeting(meeting_id: int):
     def action(meeting, side, form):
-        services.counter(current_user, meeting, form.seen_revision(), form.proposal(), reason=form.reason.data or "",
-                         arrangement=form.arrangement() if side == Side.TEAM else None)
+        services.counter(
+            current_user,
+            meeting,
+            form.seen_revision(),
+            form.proposal(),
+            reason=form.reason.data or "",
+            arrangement=form.arrangement() if side == Side.TEAM else None,
+        )
         return _("Your proposal is sent. The other side accepts or declines it.")
 
     return _act(meeting_id, "counter", CounterForm, action)
@@ -331,8 +394,14 @@ def counter_meeting(meeting_id: int):
 @login_required
 def reschedule_meeting(meeting_id: int):
     def action(meeting, side, form):
-        services.reschedule(current_user, meeting, form.seen_revision(), form.proposal(), reason=form.reason.data,
-                            arrangement=form.arrangement() if side == Side.TEAM else None)
+        services.reschedule(
+            current_user,
+            meeting,
+            form.seen_revision(),
+            form.proposal(),
+            reason=form.reason.data,
+            arrangement=form.arrangement() if side == Side.TEAM else None,
+        )
         return _("The new time is proposed. Until the other side accepts it, the meeting is not confirmed.")
 
     return _act(meeting_id, "reschedule", RescheduleForm, action)
@@ -365,8 +434,11 @@ def meeting_ics(meeting_id: int):
     if not meeting.is_accepted:
         abort(404)
     content = meeting_calendar([meeting], current_user)
-    return Response(content, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
+    return Response(
+        content,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'},
+    )
 
 
 # --- the team's inbox ----------------------------------------------------------------------------
@@ -380,12 +452,21 @@ def team_inbox(slug: str):
     tab = request.args.get("tab", "awaiting_you")
     if tab not in services.TEAM_TABS:
         tab = "awaiting_you"
-    pagination = db.paginate(services.team_meetings_query(company, tab), page=requested_page(),
-                             per_page=MEETINGS_PER_PAGE, error_out=False)
+    pagination = db.paginate(
+        services.team_meetings_query(company, tab), page=requested_page(), per_page=MEETINGS_PER_PAGE, error_out=False
+    )
     settings = services.team_settings(company)
     form = TeamSettingsForm(formdata=None, obj=settings)
-    return render_template("meetings/team_inbox.html", booth=booth, company=company, tab=tab, pagination=pagination,
-                           counts=services.team_tab_counts(company), settings_form=form, settings=settings)
+    return render_template(
+        "meetings/team_inbox.html",
+        booth=booth,
+        company=company,
+        tab=tab,
+        pagination=pagination,
+        counts=services.team_tab_counts(company),
+        settings_form=form,
+        settings=settings,
+    )
 
 
 @bp.route("/booths/<slug>/meetings/settings", methods=["POST"])
@@ -395,14 +476,22 @@ def team_settings(slug: str):
     form = TeamSettingsForm()
     if form.validate_on_submit():
         try:
-            services.set_team_settings(current_user, booth.company, requests_paused=form.requests_paused.data,
-                                       video_url=form.video_url.data or "")
+            services.set_team_settings(
+                current_user,
+                booth.company,
+                requests_paused=form.requests_paused.data,
+                video_url=form.video_url.data or "",
+            )
         except services.MeetingError as exc:
             show_as_message(exc)
         else:
             db.session.commit()
-            flash(_("Meeting requests are paused: buyers cannot ask for new meetings.")
-                  if form.requests_paused.data else _("Your meeting settings are saved."), "success")
+            flash(
+                _("Meeting requests are paused: buyers cannot ask for new meetings.")
+                if form.requests_paused.data
+                else _("Your meeting settings are saved."),
+                "success",
+            )
     else:
         flash(_("Enter the video link as a full https:// address."), "warning")
     return redirect(url_for("meetings.team_inbox", slug=booth.slug))
@@ -420,29 +509,43 @@ def invite_buyer(slug: str):
         return redirect(url_for("meetings.team_inbox", slug=booth.slug))
     buyers = services.known_buyers(company)
     chooser = ChooseBuyerForm(request.args)
-    chooser.buyer.choices = [(user.id, f"{user.name} · {user.organisation}" if user.organisation else user.name)
-                             for user in buyers]
+    chooser.buyer.choices = [
+        (user.id, f"{user.name} · {user.organisation}" if user.organisation else user.name) for user in buyers
+    ]
     buyer_id = query_id("buyer")
     buyer = db.session.get(User, buyer_id) if buyer_id else None
     if buyer is not None and not services.can_invite_buyer(company, buyer):
         abort(404)
     if buyer is None:
-        return render_template("meetings/invite.html", booth=booth, company=company, edition=edition,
-                               chooser=chooser, buyer=None, form=None, has_slots=False)
+        return render_template(
+            "meetings/invite.html",
+            booth=booth,
+            company=company,
+            edition=edition,
+            chooser=chooser,
+            buyer=None,
+            form=None,
+            has_slots=False,
+        )
     free = services.offered_slots(Side.BUYER, buyer=buyer, company=company, edition=edition)
     form = InviteForm(slots=slot_choices(free, _zone()), products=inquiry_product_choices(booth))
-    members, tables, has_stand = (services.team_members(company), services.tables_of(edition),
-                                  services.stand_of(company, edition) is not None)
+    members, tables, has_stand = (
+        services.team_members(company),
+        services.tables_of(edition),
+        services.stand_of(company, edition) is not None,
+    )
     form.fill_team_choices(members, tables, has_stand)
     status = 200
     if request.method == "GET":
         form.attendees.data = [current_user.id]
     elif form.validate_on_submit():
-        data = services.RequestData(form.proposal(), form.message.data or "", tuple(form.products.data or ()),
-                                    form.arrangement())
+        data = services.RequestData(
+            form.proposal(), form.message.data or "", tuple(form.products.data or ()), form.arrangement()
+        )
         try:
-            meeting = services.request_meeting(current_user, side=Side.TEAM, buyer=buyer, company=company,
-                                               edition=edition, data=data)
+            meeting = services.request_meeting(
+                current_user, side=Side.TEAM, buyer=buyer, company=company, edition=edition, data=data
+            )
         except (services.MeetingError, NotAllowed) as exc:
             show_on_form(form, exc if isinstance(exc, services.MeetingError) else services.MeetingError(str(exc)))
             status = getattr(exc, "status", 403)
@@ -453,8 +556,16 @@ def invite_buyer(slug: str):
     else:
         status = 400
     chooser.buyer.data = buyer.id
-    return render_template("meetings/invite.html", booth=booth, company=company, edition=edition, chooser=chooser,
-                           buyer=buyer, form=form, has_slots=bool(free)), status
+    return render_template(
+        "meetings/invite.html",
+        booth=booth,
+        company=company,
+        edition=edition,
+        chooser=chooser,
+        buyer=buyer,
+        form=form,
+        has_slots=bool(free),
+    ), status
 
 
 # --- organizers ----------------------------------------------------------------------------------
@@ -470,10 +581,15 @@ def _organized_edition(slug: str) -> Edition:
 def _render_organize(edition: Edition, settings_form=None, table_form=None, status: int = 200):
     settings = slots.settings_for(edition)
     settings_form = settings_form or SettingsForm(formdata=None, obj=settings)
-    return render_template("meetings/organize.html", edition=edition, settings_form=settings_form,
-                           table_form=table_form or TableForm(formdata=None), tables=services.tables_of(edition),
-                           by_pavilion=services.statistics_by_pavilion(edition),
-                           by_country=services.statistics_by_country(edition)), status
+    return render_template(
+        "meetings/organize.html",
+        edition=edition,
+        settings_form=settings_form,
+        table_form=table_form or TableForm(formdata=None),
+        tables=services.tables_of(edition),
+        by_pavilion=services.statistics_by_pavilion(edition),
+        by_country=services.statistics_by_country(edition),
+    ), status
 
 
 @bp.route("/editions/<slug>/organize/meetings", methods=["GET", "POST"])

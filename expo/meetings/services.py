@@ -46,12 +46,27 @@ from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.i18n import datetime_in_zone
-from expo.meetings import slots
-from expo.meetings.models import (OPEN_STATUSES, SLOT_LENGTHS, Availability, Meeting, MeetingAttendee, MeetingHold,
-                                  MeetingProduct, MeetingSettings, MeetingStatus, MeetingTable, Mode, Origin, Outcome,
-                                  Place, Side, TeamMeetingSettings)
-from expo.permissions import NotAllowed, can_manage_edition, ensure, is_company_member
 from expo.lib.rules import RuleBroken
+from expo.meetings import slots
+from expo.meetings.models import (
+    OPEN_STATUSES,
+    SLOT_LENGTHS,
+    Availability,
+    Meeting,
+    MeetingAttendee,
+    MeetingHold,
+    MeetingProduct,
+    MeetingSettings,
+    MeetingStatus,
+    MeetingTable,
+    Mode,
+    Origin,
+    Outcome,
+    Place,
+    Side,
+    TeamMeetingSettings,
+)
+from expo.permissions import NotAllowed, can_manage_edition, ensure, is_company_member
 
 MEETING_TASK = "meetings.notify"
 MAX_MESSAGE_LENGTH = 2000
@@ -123,7 +138,10 @@ def meeting_edition(booth: Booth | None, today: date | None = None) -> Edition |
     if booth is not None:
         placed = db.session.scalar(
             published.join(BoothPlacement, BoothPlacement.edition_id == Edition.id)
-            .where(BoothPlacement.booth_id == booth.id, Edition.ends_on >= today).order_by(Edition.starts_on).limit(1))
+            .where(BoothPlacement.booth_id == booth.id, Edition.ends_on >= today)
+            .order_by(Edition.starts_on)
+            .limit(1)
+        )
         if placed is not None:
             return placed
     upcoming = db.session.scalar(published.where(Edition.ends_on >= today).order_by(Edition.starts_on).limit(1))
@@ -132,13 +150,18 @@ def meeting_edition(booth: Booth | None, today: date | None = None) -> Edition |
 
 def stand_of(company: ExhibitorCompany, edition: Edition) -> BoothPlacement | None:
     return db.session.scalar(
-        select(BoothPlacement).join(Booth, Booth.id == BoothPlacement.booth_id)
-        .where(Booth.company_id == company.id, BoothPlacement.edition_id == edition.id))
+        select(BoothPlacement)
+        .join(Booth, Booth.id == BoothPlacement.booth_id)
+        .where(Booth.company_id == company.id, BoothPlacement.edition_id == edition.id)
+    )
 
 
 def tables_of(edition: Edition) -> list[MeetingTable]:
-    return list(db.session.scalars(select(MeetingTable).where(MeetingTable.edition_id == edition.id)
-                                   .order_by(MeetingTable.name)))
+    return list(
+        db.session.scalars(
+            select(MeetingTable).where(MeetingTable.edition_id == edition.id).order_by(MeetingTable.name)
+        )
+    )
 
 
 # --- slots each side can be offered --------------------------------------------------------------
@@ -156,8 +179,9 @@ def side_people(side: Side, *, buyer: User, company: ExhibitorCompany) -> list[i
     return [buyer.id] if side == Side.BUYER else [user.id for user in team_members(company)]
 
 
-def offered_slots(answering: Side, *, buyer: User, company: ExhibitorCompany, edition: Edition,
-                  now: datetime | None = None) -> list[slots.FreeSlot]:
+def offered_slots(
+    answering: Side, *, buyer: User, company: ExhibitorCompany, edition: Edition, now: datetime | None = None
+) -> list[slots.FreeSlot]:
     """The slots that can be proposed to the side ``answering``: its own availability, venue and
     online, less what it is booked for. The proposing side's own bookings are checked on acceptance."""
     people = side_people(answering, buyer=buyer, company=company)
@@ -167,8 +191,9 @@ def offered_slots(answering: Side, *, buyer: User, company: ExhibitorCompany, ed
     return sorted(found, key=lambda slot: (slot.starts_at, slot.mode))
 
 
-def _check_proposal(proposal: Proposal, answering: Side, *, buyer: User, company: ExhibitorCompany,
-                    edition: Edition, now: datetime) -> datetime:
+def _check_proposal(
+    proposal: Proposal, answering: Side, *, buyer: User, company: ExhibitorCompany, edition: Edition, now: datetime
+) -> datetime:
     """The proposal's end, if the answering side is free then; else a reason."""
     settings = slots.settings_for(edition)
     if proposal.starts_at <= now:
@@ -231,13 +256,18 @@ def _apply_arrangement(meeting: Meeting, arrangement: Arrangement, mode: Mode) -
         if table is None or table.edition_id != meeting.edition_id:
             raise MeetingError(_("Choose one of the edition's meeting tables."), "place")
         if table.capacity < len(chosen) + 1:
-            raise MeetingError(_("%(table)s seats %(count)s people: choose a bigger table or fewer attendees.",
-                                 table=table.name, count=table.capacity), "place")
+            raise MeetingError(
+                _(
+                    "%(table)s seats %(count)s people: choose a bigger table or fewer attendees.",
+                    table=table.name,
+                    count=table.capacity,
+                ),
+                "place",
+            )
         meeting.place, meeting.table_id = Place.TABLE, table.id
     elif arrangement.place == Place.STAND:
         if stand_of(meeting.company, meeting.edition) is None:
-            raise MeetingError(_("Your booth has no stand at this edition's venue: choose a meeting table."),
-                               "place")
+            raise MeetingError(_("Your booth has no stand at this edition's venue: choose a meeting table."), "place")
         meeting.place = Place.STAND
     else:
         raise MeetingError(_("Choose where you meet: a meeting table or your stand."), "place")
@@ -260,12 +290,17 @@ def _lock(model, row_id: int) -> None:
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
-def pending_count(edition: Edition, *, side: Side, buyer: User | None = None,
-                  company: ExhibitorCompany | None = None) -> int:
-    query = select(func.count(Meeting.id)).where(Meeting.edition_id == edition.id, Meeting.requested_by == side,
-                                                 Meeting.status.in_(OPEN_STATUSES))
-    query = query.where(Meeting.buyer_id == buyer.id) if side == Side.BUYER else query.where(
-        Meeting.company_id == company.id)
+def pending_count(
+    edition: Edition, *, side: Side, buyer: User | None = None, company: ExhibitorCompany | None = None
+) -> int:
+    query = select(func.count(Meeting.id)).where(
+        Meeting.edition_id == edition.id, Meeting.requested_by == side, Meeting.status.in_(OPEN_STATUSES)
+    )
+    query = (
+        query.where(Meeting.buyer_id == buyer.id)
+        if side == Side.BUYER
+        else query.where(Meeting.company_id == company.id)
+    )
     return db.session.scalar(query) or 0
 
 
@@ -274,9 +309,14 @@ def _products(company: ExhibitorCompany, product_ids: Sequence[int]) -> list[Pro
         return []
     if len(product_ids) > MAX_PRODUCTS:
         raise MeetingError(_("Choose at most %(count)s products.", count=MAX_PRODUCTS), "products")
-    products = list(db.session.scalars(
-        select(Product).join(Booth, Booth.id == Product.booth_id)
-        .where(Booth.company_id == company.id, Product.id.in_(list(product_ids))).order_by(Product.position, Product.id)))
+    products = list(
+        db.session.scalars(
+            select(Product)
+            .join(Booth, Booth.id == Product.booth_id)
+            .where(Booth.company_id == company.id, Product.id.in_(list(product_ids)))
+            .order_by(Product.position, Product.id)
+        )
+    )
     if len(products) != len(set(product_ids)):
         raise MeetingError(_("Choose products of this booth only."), "products")
     return products
@@ -295,11 +335,14 @@ def can_invite_buyer(company: ExhibitorCompany, buyer: User) -> bool:
         return False
     wrote = select(TradeInquiry.id).where(TradeInquiry.booth_id == booth.id, TradeInquiry.buyer_id == buyer.id)
     met = select(Meeting.id).where(Meeting.company_id == company.id, Meeting.buyer_id == buyer.id)
-    visited = select(EngagementEvent.id).where(EngagementEvent.booth_id == booth.id,
-                                               EngagementEvent.user_id == buyer.id)
-    known = db.session.scalar(select(or_(wrote.exists(), met.exists(),
-                                         and_(visited.exists(), User.share_contact_with_booths.is_(True))))
-                              .select_from(User).where(User.id == buyer.id))
+    visited = select(EngagementEvent.id).where(
+        EngagementEvent.booth_id == booth.id, EngagementEvent.user_id == buyer.id
+    )
+    known = db.session.scalar(
+        select(or_(wrote.exists(), met.exists(), and_(visited.exists(), User.share_contact_with_booths.is_(True))))
+        .select_from(User)
+        .where(User.id == buyer.id)
+    )
     return bool(known)
 
 
@@ -313,13 +356,30 @@ def known_buyers(company: ExhibitorCompany, limit: int = 200) -> list[User]:
     leads = scoring.leads_query(booth, days=None).subquery()
     met = select(Meeting.buyer_id).where(Meeting.company_id == company.id)
     members = select(CompanyMember.user_id).where(CompanyMember.company_id == company.id)
-    return list(db.session.scalars(
-        select(User).where(or_(User.id.in_(select(leads.c.id)), User.id.in_(met)), User.id.not_in(members),
-                           User.is_disabled.is_(False)).order_by(User.name, User.id).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                or_(User.id.in_(select(leads.c.id)), User.id.in_(met)),
+                User.id.not_in(members),
+                User.is_disabled.is_(False),
+            )
+            .order_by(User.name, User.id)
+            .limit(limit)
+        )
+    )
 
 
-def request_meeting(actor: User, *, side: Side, buyer: User, company: ExhibitorCompany, edition: Edition,
-                    data: RequestData, now: datetime | None = None) -> Meeting:
+def request_meeting(
+    actor: User,
+    *,
+    side: Side,
+    buyer: User,
+    company: ExhibitorCompany,
+    edition: Edition,
+    data: RequestData,
+    now: datetime | None = None,
+) -> Meeting:
     """``actor`` (the buyer, or a member of the team) asks the other side for a meeting in ``data``'s slot."""
     now = now or utcnow()
     if side == Side.BUYER:
@@ -344,19 +404,40 @@ def request_meeting(actor: User, *, side: Side, buyer: User, company: ExhibitorC
     if side == Side.BUYER:
         _lock(User, buyer.id)
         if pending_count(edition, side=side, buyer=buyer) >= settings.max_pending_per_buyer:
-            raise QuotaReached(_("You have %(count)s meeting requests waiting for an answer, the most this edition "
-                                 "allows. Wait for answers or withdraw one first.",
-                                 count=settings.max_pending_per_buyer))
+            raise QuotaReached(
+                _(
+                    "You have %(count)s meeting requests waiting for an answer, the most this edition "
+                    "allows. Wait for answers or withdraw one first.",
+                    count=settings.max_pending_per_buyer,
+                )
+            )
     else:
         _lock(ExhibitorCompany, company.id)
         if pending_count(edition, side=side, company=company) >= settings.max_pending_per_team:
-            raise QuotaReached(_("Your team has %(count)s meeting requests waiting for an answer, the most this "
-                                 "edition allows. Wait for answers or withdraw one first.",
-                                 count=settings.max_pending_per_team))
-    meeting = Meeting(edition_id=edition.id, buyer_id=buyer.id, company_id=company.id, origin=Origin.REQUESTED,
-                      requested_by=side, requester_id=actor.id, status=MeetingStatus.REQUESTED, awaiting=answering,
-                      mode=data.proposal.mode, starts_at=data.proposal.starts_at, ends_at=ends_at, message=message,
-                      created_at=now, updated_at=now, revision=1)
+            raise QuotaReached(
+                _(
+                    "Your team has %(count)s meeting requests waiting for an answer, the most this "
+                    "edition allows. Wait for answers or withdraw one first.",
+                    count=settings.max_pending_per_team,
+                )
+            )
+    meeting = Meeting(
+        edition_id=edition.id,
+        buyer_id=buyer.id,
+        company_id=company.id,
+        origin=Origin.REQUESTED,
+        requested_by=side,
+        requester_id=actor.id,
+        status=MeetingStatus.REQUESTED,
+        awaiting=answering,
+        mode=data.proposal.mode,
+        starts_at=data.proposal.starts_at,
+        ends_at=ends_at,
+        message=message,
+        created_at=now,
+        updated_at=now,
+        revision=1,
+    )
     meeting.edition, meeting.company, meeting.buyer = edition, company, buyer
     meeting.products = [MeetingProduct(product_id=product.id, product_name=product.name) for product in products]
     if side == Side.TEAM:
@@ -388,10 +469,15 @@ def _expect_turn(actor: User, meeting: Meeting, revision: int) -> Side:
 def _move(meeting: Meeting, revision: int, statuses: Iterable[str], now: datetime, **values) -> None:
     """The conditional UPDATE that makes two clicks (or two people) decide once."""
     result = db.session.execute(
-        update(Meeting).where(Meeting.id == meeting.id, Meeting.revision == revision,
-                              Meeting.status.in_([str(status) for status in statuses]))
+        update(Meeting)
+        .where(
+            Meeting.id == meeting.id,
+            Meeting.revision == revision,
+            Meeting.status.in_([str(status) for status in statuses]),
+        )
         .values(revision=Meeting.revision + 1, updated_at=now, **values)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         db.session.expire(meeting)
         raise MeetingConflict(_("This meeting changed meanwhile; here is where it stands now."))
@@ -405,9 +491,15 @@ def _holders(meeting: Meeting) -> list[int]:
 def _describe_busy(meeting: Meeting, person_ids: Iterable[int], table_id: int | None) -> str:
     when = datetime_in_zone(meeting.starts_at, _viewer_zone(), "time", named=False)
     busy_table = table_id is not None and db.session.scalar(
-        select(MeetingHold.id).join(Meeting, Meeting.id == MeetingHold.meeting_id)
-        .where(MeetingHold.table_id == table_id, MeetingHold.meeting_id != meeting.id,
-               MeetingHold.slot_start.in_(slots.stretches(meeting.starts_at, meeting.ends_at))).limit(1))
+        select(MeetingHold.id)
+        .join(Meeting, Meeting.id == MeetingHold.meeting_id)
+        .where(
+            MeetingHold.table_id == table_id,
+            MeetingHold.meeting_id != meeting.id,
+            MeetingHold.slot_start.in_(slots.stretches(meeting.starts_at, meeting.ends_at)),
+        )
+        .limit(1)
+    )
     if busy_table:
         name = meeting.table.name if meeting.table else _("The table")
     else:
@@ -427,22 +519,41 @@ def _viewer_zone() -> str:
 
 def _busy_people(meeting: Meeting, person_ids: Iterable[int]) -> list[User]:
     """The people of ``person_ids`` an accepted meeting other than this one holds during its slot."""
-    overlapping = (select(Meeting.id).where(Meeting.id != meeting.id, Meeting.status == MeetingStatus.ACCEPTED,
-                                            Meeting.starts_at < meeting.ends_at, Meeting.ends_at > meeting.starts_at))
+    overlapping = select(Meeting.id).where(
+        Meeting.id != meeting.id,
+        Meeting.status == MeetingStatus.ACCEPTED,
+        Meeting.starts_at < meeting.ends_at,
+        Meeting.ends_at > meeting.starts_at,
+    )
     ids = list(person_ids)
-    busy_ids = set(db.session.scalars(select(Meeting.buyer_id).where(Meeting.id.in_(overlapping),
-                                                                     Meeting.buyer_id.in_(ids))))
-    busy_ids |= set(db.session.scalars(select(MeetingAttendee.user_id).where(
-        MeetingAttendee.meeting_id.in_(overlapping), MeetingAttendee.user_id.in_(ids))))
+    busy_ids = set(
+        db.session.scalars(select(Meeting.buyer_id).where(Meeting.id.in_(overlapping), Meeting.buyer_id.in_(ids)))
+    )
+    busy_ids |= set(
+        db.session.scalars(
+            select(MeetingAttendee.user_id).where(
+                MeetingAttendee.meeting_id.in_(overlapping), MeetingAttendee.user_id.in_(ids)
+            )
+        )
+    )
     return [db.session.get(User, user_id) for user_id in ids if user_id in busy_ids]
 
 
 def _table_busy(meeting: Meeting) -> bool:
     if meeting.table_id is None:
         return False
-    return db.session.scalar(select(func.count(Meeting.id)).where(
-        Meeting.id != meeting.id, Meeting.status == MeetingStatus.ACCEPTED, Meeting.table_id == meeting.table_id,
-        Meeting.starts_at < meeting.ends_at, Meeting.ends_at > meeting.starts_at)) > 0
+    return (
+        db.session.scalar(
+            select(func.count(Meeting.id)).where(
+                Meeting.id != meeting.id,
+                Meeting.status == MeetingStatus.ACCEPTED,
+                Meeting.table_id == meeting.table_id,
+                Meeting.starts_at < meeting.ends_at,
+                Meeting.ends_at > meeting.starts_at,
+            )
+        )
+        > 0
+    )
 
 
 def take_holds(meeting: Meeting) -> None:
@@ -456,11 +567,16 @@ def take_holds(meeting: Meeting) -> None:
         raise SlotTaken(_describe_busy(meeting, people, meeting.table_id if _table_busy(meeting) else None), "slot")
     if not _guarded():
         return
-    rows = [{"meeting_id": meeting.id, "person_id": person, "table_id": None, "slot_start": start}
-            for person in people for start in slots.stretches(meeting.starts_at, meeting.ends_at)]
+    rows = [
+        {"meeting_id": meeting.id, "person_id": person, "table_id": None, "slot_start": start}
+        for person in people
+        for start in slots.stretches(meeting.starts_at, meeting.ends_at)
+    ]
     if meeting.place == Place.TABLE and meeting.table_id is not None:
-        rows += [{"meeting_id": meeting.id, "person_id": None, "table_id": meeting.table_id, "slot_start": start}
-                 for start in slots.stretches(meeting.starts_at, meeting.ends_at)]
+        rows += [
+            {"meeting_id": meeting.id, "person_id": None, "table_id": meeting.table_id, "slot_start": start}
+            for start in slots.stretches(meeting.starts_at, meeting.ends_at)
+        ]
     try:
         with db.session.begin_nested():
             db.session.execute(insert(MeetingHold), rows)
@@ -474,8 +590,9 @@ def release_holds(meeting: Meeting) -> None:
     db.session.execute(delete(MeetingHold).where(MeetingHold.meeting_id == meeting.id))
 
 
-def accept(actor: User, meeting: Meeting, revision: int, *, arrangement: Arrangement | None = None,
-           now: datetime | None = None) -> Meeting:
+def accept(
+    actor: User, meeting: Meeting, revision: int, *, arrangement: Arrangement | None = None, now: datetime | None = None
+) -> Meeting:
     """The awaited side accepts the slot proposed; the team with its arrangement (who, where)."""
     now = now or utcnow()
     side = _expect_turn(actor, meeting, revision)
@@ -510,10 +627,12 @@ def _reason(text: str) -> str:
     return text
 
 
-def _propose(actor: User, meeting: Meeting, side: Side, proposal: Proposal, arrangement: Arrangement | None,
-             now: datetime) -> datetime:
-    ends_at = _check_proposal(proposal, side.other, buyer=meeting.buyer, company=meeting.company,
-                              edition=meeting.edition, now=now)
+def _propose(
+    actor: User, meeting: Meeting, side: Side, proposal: Proposal, arrangement: Arrangement | None, now: datetime
+) -> datetime:
+    ends_at = _check_proposal(
+        proposal, side.other, buyer=meeting.buyer, company=meeting.company, edition=meeting.edition, now=now
+    )
     if side == Side.TEAM:
         _apply_arrangement(meeting, arrangement or Arrangement((actor.id,)), proposal.mode)
     elif proposal.mode != meeting.mode:
@@ -522,20 +641,46 @@ def _propose(actor: User, meeting: Meeting, side: Side, proposal: Proposal, arra
     return ends_at
 
 
-def counter(actor: User, meeting: Meeting, revision: int, proposal: Proposal, *, reason: str = "",
-            arrangement: Arrangement | None = None, now: datetime | None = None) -> Meeting:
+def counter(
+    actor: User,
+    meeting: Meeting,
+    revision: int,
+    proposal: Proposal,
+    *,
+    reason: str = "",
+    arrangement: Arrangement | None = None,
+    now: datetime | None = None,
+) -> Meeting:
     """The awaited side proposes another slot, from the other side's availability."""
     now = now or utcnow()
     side = _expect_turn(actor, meeting, revision)
     ends_at = _propose(actor, meeting, side, proposal, arrangement, now)
-    _move(meeting, revision, OPEN_STATUSES, now, status=MeetingStatus.COUNTERED, awaiting=side.other,
-          mode=proposal.mode, starts_at=proposal.starts_at, ends_at=ends_at, reason=(reason or "").strip()[:2000])
+    _move(
+        meeting,
+        revision,
+        OPEN_STATUSES,
+        now,
+        status=MeetingStatus.COUNTERED,
+        awaiting=side.other,
+        mode=proposal.mode,
+        starts_at=proposal.starts_at,
+        ends_at=ends_at,
+        reason=(reason or "").strip()[:2000],
+    )
     _announce(meeting, "countered", side)
     return meeting
 
 
-def reschedule(actor: User, meeting: Meeting, revision: int, proposal: Proposal, *, reason: str,
-               arrangement: Arrangement | None = None, now: datetime | None = None) -> Meeting:
+def reschedule(
+    actor: User,
+    meeting: Meeting,
+    revision: int,
+    proposal: Proposal,
+    *,
+    reason: str,
+    arrangement: Arrangement | None = None,
+    now: datetime | None = None,
+) -> Meeting:
     """Either side moves an accepted meeting: the slot is given back and the other side answers."""
     now = now or utcnow()
     side = _turn(actor, meeting)
@@ -544,8 +689,19 @@ def reschedule(actor: User, meeting: Meeting, revision: int, proposal: Proposal,
     reason = _reason(reason)
     release_holds(meeting)
     ends_at = _propose(actor, meeting, side, proposal, arrangement, now)
-    _move(meeting, revision, (MeetingStatus.ACCEPTED,), now, status=MeetingStatus.COUNTERED, awaiting=side.other,
-          mode=proposal.mode, starts_at=proposal.starts_at, ends_at=ends_at, reason=reason, accepted_at=None)
+    _move(
+        meeting,
+        revision,
+        (MeetingStatus.ACCEPTED,),
+        now,
+        status=MeetingStatus.COUNTERED,
+        awaiting=side.other,
+        mode=proposal.mode,
+        starts_at=proposal.starts_at,
+        ends_at=ends_at,
+        reason=reason,
+        accepted_at=None,
+    )
     _announce(meeting, "rescheduled", side)
     return meeting
 
@@ -564,14 +720,22 @@ def cancel(actor: User, meeting: Meeting, revision: int, reason: str, *, now: da
         raise MeetingConflict(_("This meeting has begun: mark it held or missed instead."))
     reason = _reason(reason)
     release_holds(meeting)
-    _move(meeting, revision, (*OPEN_STATUSES, MeetingStatus.ACCEPTED), now, status=MeetingStatus.CANCELLED,
-          awaiting=None, reason=reason)
+    _move(
+        meeting,
+        revision,
+        (*OPEN_STATUSES, MeetingStatus.ACCEPTED),
+        now,
+        status=MeetingStatus.CANCELLED,
+        awaiting=None,
+        reason=reason,
+    )
     _announce(meeting, "cancelled", side)
     return meeting
 
 
-def record_outcome(actor: User, meeting: Meeting, outcome: Outcome, note: str = "", *,
-                   now: datetime | None = None) -> Meeting:
+def record_outcome(
+    actor: User, meeting: Meeting, outcome: Outcome, note: str = "", *, now: datetime | None = None
+) -> Meeting:
     """Each side says, once the meeting has begun, whether it took place, with a note of its own."""
     now = now or utcnow()
     side = _turn(actor, meeting)
@@ -591,8 +755,16 @@ def record_outcome(actor: User, meeting: Meeting, outcome: Outcome, note: str = 
     return meeting
 
 
-def book_scheduled_meeting(actor: User, *, edition: Edition, buyer: User, company: ExhibitorCompany,
-                           proposal: Proposal, arrangement: Arrangement, now: datetime | None = None) -> Meeting:
+def book_scheduled_meeting(
+    actor: User,
+    *,
+    edition: Edition,
+    buyer: User,
+    company: ExhibitorCompany,
+    proposal: Proposal,
+    arrangement: Arrangement,
+    now: datetime | None = None,
+) -> Meeting:
     """A meeting the organizers' schedule places (the hosted-buyer programme): accepted at once,
     through the same holds, so a published plan can never double-book anyone either."""
     now = now or utcnow()
@@ -600,11 +772,23 @@ def book_scheduled_meeting(actor: User, *, edition: Edition, buyer: User, compan
     settings = slots.settings_for(edition)
     if not slots.is_slot(edition, settings, proposal.mode, proposal.starts_at):
         raise MeetingError(_("Choose one of the slots offered."), "slot")
-    meeting = Meeting(edition_id=edition.id, buyer_id=buyer.id, company_id=company.id, origin=Origin.SCHEDULED,
-                      requested_by=Side.TEAM, requester_id=actor.id, status=MeetingStatus.ACCEPTED, awaiting=None,
-                      mode=proposal.mode, starts_at=proposal.starts_at,
-                      ends_at=proposal.starts_at + timedelta(minutes=settings.slot_minutes), created_at=now,
-                      updated_at=now, accepted_at=now, revision=1)
+    meeting = Meeting(
+        edition_id=edition.id,
+        buyer_id=buyer.id,
+        company_id=company.id,
+        origin=Origin.SCHEDULED,
+        requested_by=Side.TEAM,
+        requester_id=actor.id,
+        status=MeetingStatus.ACCEPTED,
+        awaiting=None,
+        mode=proposal.mode,
+        starts_at=proposal.starts_at,
+        ends_at=proposal.starts_at + timedelta(minutes=settings.slot_minutes),
+        created_at=now,
+        updated_at=now,
+        accepted_at=now,
+        revision=1,
+    )
     meeting.edition, meeting.company, meeting.buyer = edition, company, buyer
     _apply_arrangement(meeting, arrangement, proposal.mode)
     db.session.add(meeting)
@@ -626,14 +810,20 @@ def _current_revision(meeting: Meeting) -> int:
 
 
 def _with_people(query):
-    return query.options(selectinload(Meeting.buyer), selectinload(Meeting.company),
-                         selectinload(Meeting.attendees).selectinload(MeetingAttendee.user),
-                         selectinload(Meeting.products), selectinload(Meeting.table), selectinload(Meeting.edition))
+    return query.options(
+        selectinload(Meeting.buyer),
+        selectinload(Meeting.company),
+        selectinload(Meeting.attendees).selectinload(MeetingAttendee.user),
+        selectinload(Meeting.products),
+        selectinload(Meeting.table),
+        selectinload(Meeting.edition),
+    )
 
 
 def buyer_meetings_query(user: User):
-    return _with_people(select(Meeting).where(Meeting.buyer_id == user.id)
-                        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+    return _with_people(
+        select(Meeting).where(Meeting.buyer_id == user.id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
 
 
 TEAM_TABS = ("awaiting_you", "awaiting_them", "upcoming", "past")
@@ -644,43 +834,51 @@ def team_meetings_query(company: ExhibitorCompany, tab: str, now: datetime | Non
     query = select(Meeting).where(Meeting.company_id == company.id)
     if tab == "awaiting_you":
         query = query.where(Meeting.status.in_(OPEN_STATUSES), Meeting.awaiting == Side.TEAM).order_by(
-            Meeting.starts_at)
+            Meeting.starts_at
+        )
     elif tab == "awaiting_them":
         query = query.where(Meeting.status.in_(OPEN_STATUSES), Meeting.awaiting == Side.BUYER).order_by(
-            Meeting.starts_at)
+            Meeting.starts_at
+        )
     elif tab == "upcoming":
-        query = query.where(Meeting.status == MeetingStatus.ACCEPTED, Meeting.ends_at > now).order_by(
-            Meeting.starts_at)
+        query = query.where(Meeting.status == MeetingStatus.ACCEPTED, Meeting.ends_at > now).order_by(Meeting.starts_at)
     else:
-        query = query.where(or_(Meeting.status.in_([MeetingStatus.DECLINED, MeetingStatus.CANCELLED]),
-                                Meeting.ends_at <= now)).order_by(Meeting.starts_at.desc())
+        query = query.where(
+            or_(Meeting.status.in_([MeetingStatus.DECLINED, MeetingStatus.CANCELLED]), Meeting.ends_at <= now)
+        ).order_by(Meeting.starts_at.desc())
     return _with_people(query.order_by(Meeting.id))
 
 
 def team_tab_counts(company: ExhibitorCompany, now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     is_open = Meeting.status.in_(OPEN_STATUSES)
-    row = db.session.execute(select(
-        func.sum(case((and_(is_open, Meeting.awaiting == Side.TEAM), 1), else_=0)),
-        func.sum(case((and_(is_open, Meeting.awaiting == Side.BUYER), 1), else_=0)),
-        func.sum(case((and_(Meeting.status == MeetingStatus.ACCEPTED, Meeting.ends_at > now), 1), else_=0)),
-    ).where(Meeting.company_id == company.id)).one()
+    row = db.session.execute(
+        select(
+            func.sum(case((and_(is_open, Meeting.awaiting == Side.TEAM), 1), else_=0)),
+            func.sum(case((and_(is_open, Meeting.awaiting == Side.BUYER), 1), else_=0)),
+            func.sum(case((and_(Meeting.status == MeetingStatus.ACCEPTED, Meeting.ends_at > now), 1), else_=0)),
+        ).where(Meeting.company_id == company.id)
+    ).one()
     return {"awaiting_you": row[0] or 0, "awaiting_them": row[1] or 0, "upcoming": row[2] or 0}
 
 
 def agenda_meetings(user: User, *, since: datetime | None = None) -> list[Meeting]:
     """The accepted meetings ``user`` attends (as the buyer or for the team), from ``since`` on."""
     attending = select(MeetingAttendee.meeting_id).where(MeetingAttendee.user_id == user.id)
-    query = select(Meeting).where(Meeting.status == MeetingStatus.ACCEPTED,
-                                  or_(Meeting.buyer_id == user.id, Meeting.id.in_(attending)))
+    query = select(Meeting).where(
+        Meeting.status == MeetingStatus.ACCEPTED, or_(Meeting.buyer_id == user.id, Meeting.id.in_(attending))
+    )
     if since is not None:
         query = query.where(Meeting.ends_at > since)
     return list(db.session.scalars(_with_people(query.order_by(Meeting.starts_at, Meeting.id))))
 
 
 def find_meeting(meeting_id: int) -> Meeting | None:
-    return db.session.scalar(_with_people(select(Meeting).where(Meeting.id == meeting_id))
-                             .options(selectinload(Meeting.company).selectinload(ExhibitorCompany.members)))
+    return db.session.scalar(
+        _with_people(select(Meeting).where(Meeting.id == meeting_id)).options(
+            selectinload(Meeting.company).selectinload(ExhibitorCompany.members)
+        )
+    )
 
 
 # --- availability --------------------------------------------------------------------------------
@@ -712,19 +910,34 @@ def add_availability(actor: User, data: WindowData, *, now: datetime | None = No
         settings = slots.settings_for(edition)
         if not any(starts_at < closes and ends_at > opens for opens, closes in slots.venue_hours(edition, settings)):
             days = f"{edition.starts_on.isoformat()} – {edition.ends_on.isoformat()}"
-            raise MeetingError(_(
-                "This is outside the meeting hours of %(edition)s: %(start)s to %(end)s venue time (%(zone)s), "
-                "%(days)s.", edition=edition.name, start=settings.day_starts.strftime("%H:%M"),
-                end=settings.day_ends.strftime("%H:%M"), zone=edition.timezone, days=days), "day")
+            raise MeetingError(
+                _(
+                    "This is outside the meeting hours of %(edition)s: %(start)s to %(end)s venue time (%(zone)s), "
+                    "%(days)s.",
+                    edition=edition.name,
+                    start=settings.day_starts.strftime("%H:%M"),
+                    end=settings.day_ends.strftime("%H:%M"),
+                    zone=edition.timezone,
+                    days=days,
+                ),
+                "day",
+            )
     elif data.day > (now + timedelta(days=366)).date():
         raise MeetingError(_("Choose a day within the coming year."), "day")
-    count = db.session.scalar(select(func.count(Availability.id)).where(Availability.user_id == actor.id,
-                                                                        Availability.ends_at > now))
+    count = db.session.scalar(
+        select(func.count(Availability.id)).where(Availability.user_id == actor.id, Availability.ends_at > now)
+    )
     if count >= MAX_AVAILABILITY_WINDOWS:
-        raise MeetingError(_("You have %(count)s times set already; remove some you no longer need.",
-                             count=MAX_AVAILABILITY_WINDOWS))
-    window = Availability(user_id=actor.id, mode=data.mode, edition_id=edition.id if edition else None,
-                          starts_at=starts_at, ends_at=ends_at)
+        raise MeetingError(
+            _("You have %(count)s times set already; remove some you no longer need.", count=MAX_AVAILABILITY_WINDOWS)
+        )
+    window = Availability(
+        user_id=actor.id,
+        mode=data.mode,
+        edition_id=edition.id if edition else None,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
     db.session.add(window)
     db.session.flush()
     return window
@@ -738,16 +951,26 @@ def remove_availability(actor: User, window: Availability) -> None:
 
 def availability_of(user: User, *, now: datetime | None = None) -> list[Availability]:
     now = now or utcnow()
-    return list(db.session.scalars(select(Availability).options(selectinload(Availability.edition))
-                                   .where(Availability.user_id == user.id, Availability.ends_at > now)
-                                   .order_by(Availability.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Availability)
+            .options(selectinload(Availability.edition))
+            .where(Availability.user_id == user.id, Availability.ends_at > now)
+            .order_by(Availability.starts_at)
+        )
+    )
 
 
 def meeting_editions(today: date | None = None) -> list[Edition]:
     """Published editions whose venue is still ahead (or on): where venue availability can be set."""
     today = today or utcnow().date()
-    return list(db.session.scalars(select(Edition).where(Edition.status == Edition.Status.PUBLISHED,
-                                                         Edition.ends_on >= today).order_by(Edition.starts_on)))
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where(Edition.status == Edition.Status.PUBLISHED, Edition.ends_on >= today)
+            .order_by(Edition.starts_on)
+        )
+    )
 
 
 # --- the team's own settings ------------------------------------------------------------------------
@@ -791,10 +1014,17 @@ def save_settings(actor: User, edition: Edition, data: SettingsData) -> MeetingS
         raise MeetingError(_("Choose a limit of at least 1."), "max_pending_per_buyer")
     current = slots.settings_for(edition)
     if current.slot_minutes != data.slot_minutes and db.session.scalar(
-            select(func.count(Meeting.id)).where(Meeting.edition_id == edition.id,
-                                                 Meeting.status.in_([*OPEN_STATUSES, MeetingStatus.ACCEPTED]))):
-        raise MeetingError(_("Meetings are already arranged in %(minutes)s-minute slots: the slot length can no "
-                             "longer change.", minutes=current.slot_minutes), "slot_minutes")
+        select(func.count(Meeting.id)).where(
+            Meeting.edition_id == edition.id, Meeting.status.in_([*OPEN_STATUSES, MeetingStatus.ACCEPTED])
+        )
+    ):
+        raise MeetingError(
+            _(
+                "Meetings are already arranged in %(minutes)s-minute slots: the slot length can no longer change.",
+                minutes=current.slot_minutes,
+            ),
+            "slot_minutes",
+        )
     settings = db.session.get(MeetingSettings, edition.id)
     if settings is None:
         settings = MeetingSettings(edition_id=edition.id)
@@ -814,11 +1044,14 @@ def add_table(actor: User, edition: Edition, name: str, capacity: int) -> Meetin
         raise MeetingError(_("Name the table (at most 60 characters)."), "name")
     if not 2 <= capacity <= 50:
         raise MeetingError(_("A table seats between 2 and 50 people."), "capacity")
-    if db.session.scalar(select(func.count(MeetingTable.id)).where(MeetingTable.edition_id == edition.id)) \
-            >= MAX_TABLES:
+    if (
+        db.session.scalar(select(func.count(MeetingTable.id)).where(MeetingTable.edition_id == edition.id))
+        >= MAX_TABLES
+    ):
         raise MeetingError(_("An edition has at most %(count)s meeting tables.", count=MAX_TABLES))
-    if db.session.scalar(select(MeetingTable.id).where(MeetingTable.edition_id == edition.id,
-                                                       MeetingTable.name == name)):
+    if db.session.scalar(
+        select(MeetingTable.id).where(MeetingTable.edition_id == edition.id, MeetingTable.name == name)
+    ):
         raise MeetingError(_("There is a table of that name already."), "name")
     table = MeetingTable(edition_id=edition.id, name=name, capacity=capacity)
     db.session.add(table)
@@ -828,13 +1061,21 @@ def add_table(actor: User, edition: Edition, name: str, capacity: int) -> Meetin
 
 def delete_table(actor: User, table: MeetingTable) -> None:
     ensure(can_manage_edition(actor, table.edition))
-    in_use = db.session.scalar(select(func.count(Meeting.id)).where(
-        Meeting.table_id == table.id, Meeting.status.in_([*OPEN_STATUSES, MeetingStatus.ACCEPTED])))
+    in_use = db.session.scalar(
+        select(func.count(Meeting.id)).where(
+            Meeting.table_id == table.id, Meeting.status.in_([*OPEN_STATUSES, MeetingStatus.ACCEPTED])
+        )
+    )
     if in_use:
-        raise MeetingConflict(_("%(table)s has meetings arranged at it: they must move or end first.",
-                                table=table.name))
-    db.session.execute(update(Meeting).where(Meeting.table_id == table.id)
-                       .values(table_id=None, place=None).execution_options(synchronize_session=False))
+        raise MeetingConflict(
+            _("%(table)s has meetings arranged at it: they must move or end first.", table=table.name)
+        )
+    db.session.execute(
+        update(Meeting)
+        .where(Meeting.table_id == table.id)
+        .values(table_id=None, place=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.delete(table)
     db.session.flush()
 
@@ -852,37 +1093,60 @@ class StatsRow:
 
 def _counts():
     held = or_(Meeting.buyer_outcome == Outcome.HELD, Meeting.team_outcome == Outcome.HELD)
-    return (func.count(Meeting.id),
-            func.sum(case((Meeting.accepted_at.is_not(None), 1), else_=0)),
-            func.sum(case((held, 1), else_=0)))
+    return (
+        func.count(Meeting.id),
+        func.sum(case((Meeting.accepted_at.is_not(None), 1), else_=0)),
+        func.sum(case((held, 1), else_=0)),
+    )
 
 
 def statistics_by_pavilion(edition: Edition) -> list[tuple[Pavilion | None, int, int, int]]:
     """(pavilion or None for booths not placed, requested, accepted, held), in the pavilions' order."""
-    placement = (select(BoothPlacement.pavilion_id, Booth.company_id)
-                 .join(Booth, Booth.id == BoothPlacement.booth_id)
-                 .where(BoothPlacement.edition_id == edition.id).subquery())
+    placement = (
+        select(BoothPlacement.pavilion_id, Booth.company_id)
+        .join(Booth, Booth.id == BoothPlacement.booth_id)
+        .where(BoothPlacement.edition_id == edition.id)
+        .subquery()
+    )
     rows = db.session.execute(
-        select(placement.c.pavilion_id, *_counts()).select_from(Meeting)
+        select(placement.c.pavilion_id, *_counts())
+        .select_from(Meeting)
         .outerjoin(placement, placement.c.company_id == Meeting.company_id)
-        .where(Meeting.edition_id == edition.id).group_by(placement.c.pavilion_id)).all()
+        .where(Meeting.edition_id == edition.id)
+        .group_by(placement.c.pavilion_id)
+    ).all()
     pavilions = {pavilion.id: pavilion for pavilion in edition.pavilions}
-    result = [(pavilions.get(pavilion_id), requested, accepted or 0, held or 0)
-              for pavilion_id, requested, accepted, held in rows]
-    return sorted(result, key=lambda row: (row[0] is None, row[0].position if row[0] else 0,
-                                           row[0].name if row[0] else ""))
+    result = [
+        (pavilions.get(pavilion_id), requested, accepted or 0, held or 0)
+        for pavilion_id, requested, accepted, held in rows
+    ]
+    return sorted(
+        result, key=lambda row: (row[0] is None, row[0].position if row[0] else 0, row[0].name if row[0] else "")
+    )
 
 
 def statistics_by_country(edition: Edition) -> list[tuple[str | None, int, int, int]]:
     """(buyer's country or None, requested, accepted, held), most requested first."""
     rows = db.session.execute(
-        select(User.country, *_counts()).select_from(Meeting).join(User, User.id == Meeting.buyer_id)
-        .where(Meeting.edition_id == edition.id).group_by(User.country)).all()
-    return sorted(((country, requested, accepted or 0, held or 0) for country, requested, accepted, held in rows),
-                  key=lambda row: (-row[1], row[0] or "~"))
+        select(User.country, *_counts())
+        .select_from(Meeting)
+        .join(User, User.id == Meeting.buyer_id)
+        .where(Meeting.edition_id == edition.id)
+        .group_by(User.country)
+    ).all()
+    return sorted(
+        ((country, requested, accepted or 0, held or 0) for country, requested, accepted, held in rows),
+        key=lambda row: (-row[1], row[0] or "~"),
+    )
 
 
 def held_meetings_with(buyer_id: int, company_id: int) -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).where(
-        Meeting.buyer_id == buyer_id, Meeting.company_id == company_id,
-        or_(Meeting.buyer_outcome == Outcome.HELD, Meeting.team_outcome == Outcome.HELD))))
+    return list(
+        db.session.scalars(
+            select(Meeting).where(
+                Meeting.buyer_id == buyer_id,
+                Meeting.company_id == company_id,
+                or_(Meeting.buyer_outcome == Outcome.HELD, Meeting.team_outcome == Outcome.HELD),
+            )
+        )
+    )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -40,8 +40,14 @@ def settings_for(edition: Edition) -> MeetingSettings:
     """The edition's meeting rules; the defaults (not stored) until its organizers save their own."""
     settings = db.session.get(MeetingSettings, edition.id)
     if settings is None:
-        settings = MeetingSettings(edition_id=edition.id, slot_minutes=20, day_starts=time(9, 0), day_ends=time(17, 0),
-                                   max_pending_per_buyer=10, max_pending_per_team=30)
+        settings = MeetingSettings(
+            edition_id=edition.id,
+            slot_minutes=20,
+            day_starts=time(9, 0),
+            day_ends=time(17, 0),
+            max_pending_per_buyer=10,
+            max_pending_per_team=30,
+        )
     return settings
 
 
@@ -51,7 +57,7 @@ def edition_days(edition: Edition) -> list[date]:
 
 def at(day: date, moment: time, zone: ZoneInfo) -> datetime:
     """A wall-clock time on a day in ``zone``, as an aware UTC datetime."""
-    return datetime.combine(day, moment, zone).astimezone(timezone.utc)
+    return datetime.combine(day, moment, zone).astimezone(UTC)
 
 
 def venue_hours(edition: Edition, settings: MeetingSettings) -> list[tuple[datetime, datetime]]:
@@ -71,8 +77,9 @@ def venue_slots(edition: Edition, settings: MeetingSettings) -> list[datetime]:
     return slots
 
 
-def online_slots(window_start: datetime, window_end: datetime, edition: Edition,
-                 settings: MeetingSettings) -> list[datetime]:
+def online_slots(
+    window_start: datetime, window_end: datetime, edition: Edition, settings: MeetingSettings
+) -> list[datetime]:
     """The online grid's slots lying whole inside the window."""
     zone = zone_of(edition.timezone)
     step = timedelta(minutes=settings.slot_minutes)
@@ -101,7 +108,7 @@ def is_slot(edition: Edition, settings: MeetingSettings, mode: Mode, starts_at: 
 def stretches(starts_at: datetime, ends_at: datetime) -> list[datetime]:
     """The HOLD_MINUTES stretches a meeting covers (its start is on that grid: slots are)."""
     step = timedelta(minutes=HOLD_MINUTES)
-    epoch = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
     first = epoch + ((starts_at - epoch) // step) * step
     result = []
     while first < ends_at:
@@ -117,9 +124,11 @@ def held_stretches(person_ids: Iterable[int], since: datetime, until: datetime) 
     if not ids:
         return held
     rows = db.session.execute(
-        select(MeetingHold.person_id, MeetingHold.slot_start)
-        .where(MeetingHold.person_id.in_(ids), MeetingHold.slot_start >= since - timedelta(hours=2),
-               MeetingHold.slot_start < until)
+        select(MeetingHold.person_id, MeetingHold.slot_start).where(
+            MeetingHold.person_id.in_(ids),
+            MeetingHold.slot_start >= since - timedelta(hours=2),
+            MeetingHold.slot_start < until,
+        )
     )
     for person_id, start in rows:
         held[person_id].add(start)
@@ -134,19 +143,33 @@ class FreeSlot:
     people: frozenset[int]  # who of those asked about is free then
 
 
-def windows_of(person_ids: Iterable[int], mode: Mode, edition: Edition | None, since: datetime,
-               until: datetime) -> list[Availability]:
-    query = (select(Availability)
-             .where(Availability.user_id.in_(list(set(person_ids))), Availability.mode == mode,
-                    Availability.ends_at > since, Availability.starts_at < until)
-             .order_by(Availability.starts_at))
+def windows_of(
+    person_ids: Iterable[int], mode: Mode, edition: Edition | None, since: datetime, until: datetime
+) -> list[Availability]:
+    query = (
+        select(Availability)
+        .where(
+            Availability.user_id.in_(list(set(person_ids))),
+            Availability.mode == mode,
+            Availability.ends_at > since,
+            Availability.starts_at < until,
+        )
+        .order_by(Availability.starts_at)
+    )
     if mode == Mode.VENUE:
         query = query.where(Availability.edition_id == edition.id)
     return list(db.session.scalars(query))
 
 
-def free_slots(person_ids: Iterable[int], edition: Edition, mode: Mode, *, now: datetime | None = None,
-               settings: MeetingSettings | None = None, limit: int = MAX_SLOTS_OFFERED) -> list[FreeSlot]:
+def free_slots(
+    person_ids: Iterable[int],
+    edition: Edition,
+    mode: Mode,
+    *,
+    now: datetime | None = None,
+    settings: MeetingSettings | None = None,
+    limit: int = MAX_SLOTS_OFFERED,
+) -> list[FreeSlot]:
     """The slots, earliest first, at which at least one of ``person_ids`` is available and not held
     (each slot says who). A side of one person (a buyer) asks about one id; a team about its members."""
     now = now or utcnow()
@@ -176,8 +199,7 @@ def free_slots(person_ids: Iterable[int], edition: Edition, mode: Mode, *, now: 
     return [FreeSlot(mode, start, start + step, frozenset(free[start])) for start in sorted(free)][:limit]
 
 
-def is_free(person_id: int, edition: Edition, mode: Mode, starts_at: datetime, *,
-            now: datetime | None = None) -> bool:
+def is_free(person_id: int, edition: Edition, mode: Mode, starts_at: datetime, *, now: datetime | None = None) -> bool:
     """Whether one person is available for the slot at ``starts_at`` and not held then."""
     settings = settings_for(edition)
     ends_at = starts_at + timedelta(minutes=settings.slot_minutes)

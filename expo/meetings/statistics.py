@@ -14,12 +14,18 @@ from expo.permissions import can_manage_edition, ensure
 def tables(edition: Edition) -> list[tuple[str, list[str], list[list]]]:
     """(sheet title, header, rows) for each breakdown."""
     counts = [_("Requested"), _("Accepted"), _("Held")]
-    pavilions = [[pavilion.name if pavilion else _("Not placed in a pavilion"), requested, accepted, held]
-                 for pavilion, requested, accepted, held in services.statistics_by_pavilion(edition)]
-    countries = [[country_name(country) if country else _("Unknown"), requested, accepted, held]
-                 for country, requested, accepted, held in services.statistics_by_country(edition)]
-    return [(_("By pavilion"), [_("Pavilion")] + counts, pavilions),
-            (_("By buyer country"), [_("Buyer's country or region")] + counts, countries)]
+    pavilions = [
+        [pavilion.name if pavilion else _("Not placed in a pavilion"), requested, accepted, held]
+        for pavilion, requested, accepted, held in services.statistics_by_pavilion(edition)
+    ]
+    countries = [
+        [country_name(country) if country else _("Unknown"), requested, accepted, held]
+        for country, requested, accepted, held in services.statistics_by_country(edition)
+    ]
+    return [
+        (_("By pavilion"), [_("Pavilion")] + counts, pavilions),
+        (_("By buyer country"), [_("Buyer's country or region")] + counts, countries),
+    ]
 
 
 def statistics_file(actor, edition: Edition, fmt: str) -> bytes:

@@ -138,8 +138,11 @@ def _record_failure(envelope: Envelope, exc: Exception, run: DeliveryRun) -> Non
     message_id = envelope.message_id
     try:
         delay = services.record_failure(
-            message_id, str(exc), permanent=isinstance(exc, mailer.PermanentFailure),
-            max_attempts=config["MAIL_MAX_ATTEMPTS"], retry_base_seconds=config["MAIL_RETRY_BASE_SECONDS"],
+            message_id,
+            str(exc),
+            permanent=isinstance(exc, mailer.PermanentFailure),
+            max_attempts=config["MAIL_MAX_ATTEMPTS"],
+            retry_base_seconds=config["MAIL_RETRY_BASE_SECONDS"],
             attempt=envelope.attempt,
         )
     except services.ClaimLost:
@@ -171,7 +174,7 @@ def deliver_messages(message_ids: Sequence[int]) -> DeliveryRun:
     with _state_connection() as connection, mailer.MailConnection() as smtp:
         states = _States(connection)
         for start in range(0, len(message_ids), CLAIM_CHUNK):
-            chunk = message_ids[start:start + CLAIM_CHUNK]
+            chunk = message_ids[start : start + CLAIM_CHUNK]
             claimed = states.claim(chunk)
             try:
                 for message_id in chunk:
@@ -223,8 +226,11 @@ def reclaim_abandoned(message_ids: Sequence[int], now: datetime | None = None) -
     now = now or utcnow()
     return db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.status == OutboxMessage.Status.SENDING,
-               OutboxMessage.updated_at < now - services.delivery_lease(current_app.config))
+        .where(
+            OutboxMessage.id.in_(list(message_ids)),
+            OutboxMessage.status == OutboxMessage.Status.SENDING,
+            OutboxMessage.updated_at < now - services.delivery_lease(current_app.config),
+        )
         .values(status=OutboxMessage.Status.PENDING, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -16,9 +16,12 @@ BELL_LIMIT = 99
 
 def unread_count(user: User, limit: int = BELL_LIMIT + 1) -> int:
     """Unread notifications, counted up to ``limit`` on the partial index of unread rows."""
-    unread = (select(Notification.id)
-              .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-              .limit(limit).subquery())
+    unread = (
+        select(Notification.id)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .limit(limit)
+        .subquery()
+    )
     return db.session.scalar(select(func.count()).select_from(unread)) or 0
 
 

@@ -79,17 +79,32 @@ def build_message(envelope: Envelope) -> Outgoing:
     text_cte, text = _encode_body(envelope.body_text)
     html_cte, html = _encode_body(envelope.body_html)
     boundary = _boundary(text, html)
-    content = b"".join((
-        _header("Subject", one_line(envelope.subject)), _header("From", one_line(sender)),
-        _short_header("To", one_line(envelope.recipient)),
-        _short_header("Message-ID", make_msgid(idstring=f"expo-{envelope.message_id}", domain=_local_domain())),
-        b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="', boundary, b'"\r\n\r\n',
-        b"--", boundary, b'\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: ', text_cte,
-        b"\r\n\r\n", text,
-        b"\r\n--", boundary, b'\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: ', html_cte,
-        b"\r\nMIME-Version: 1.0\r\n\r\n", html,
-        b"\r\n--", boundary, b"--\r\n",
-    ))
+    content = b"".join(
+        (
+            _header("Subject", one_line(envelope.subject)),
+            _header("From", one_line(sender)),
+            _short_header("To", one_line(envelope.recipient)),
+            _short_header("Message-ID", make_msgid(idstring=f"expo-{envelope.message_id}", domain=_local_domain())),
+            b'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="',
+            boundary,
+            b'"\r\n\r\n',
+            b"--",
+            boundary,
+            b'\r\nContent-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: ',
+            text_cte,
+            b"\r\n\r\n",
+            text,
+            b"\r\n--",
+            boundary,
+            b'\r\nContent-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: ',
+            html_cte,
+            b"\r\nMIME-Version: 1.0\r\n\r\n",
+            html,
+            b"\r\n--",
+            boundary,
+            b"--\r\n",
+        )
+    )
     return Outgoing(sender_address, (envelope.recipient,), content)
 
 
@@ -109,8 +124,13 @@ def email_message(envelope: Envelope) -> EmailMessage:
         # Text attachments (a calendar) are UTF-8: MIME reads text without a charset as ASCII, and a
         # session's Chinese or Thai title would arrive garbled.
         params = {"charset": "utf-8"} if maintype == "text" else {}
-        message.add_attachment(base64.b64decode(attachment["base64"]), maintype=maintype, subtype=subtype,
-                               filename=attachment["filename"], params=params)
+        message.add_attachment(
+            base64.b64decode(attachment["base64"]),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment["filename"],
+            params=params,
+        )
     return message
 
 
@@ -142,8 +162,12 @@ def _header(name: str, value: str) -> bytes:
 
 def _short_header(name: str, value: str) -> bytes:
     """A per-message header: written as it is when short and plain, as the package would."""
-    if value.isascii() and len(name) + 2 + len(value) <= _WIRE.max_line_length and "\r" not in value \
-            and "\n" not in value:
+    if (
+        value.isascii()
+        and len(name) + 2 + len(value) <= _WIRE.max_line_length
+        and "\r" not in value
+        and "\n" not in value
+    ):
         return f"{name}: {value}\r\n".encode("ascii")
     return _WIRE.fold_binary(name, _WIRE.header_factory(name, value))
 
@@ -183,7 +207,7 @@ def _encode_text(text: str) -> tuple[bytes, bytes]:
     if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
         data = b"\n".join(lines) + b"\n"
         step = max_length // 4 * 3
-        encoded = b"".join(binascii.b2a_base64(data[start:start + step]) for start in range(0, len(data), step))
+        encoded = b"".join(binascii.b2a_base64(data[start : start + step]) for start in range(0, len(data), step))
         return b"base64", encoded.replace(b"\n", b"\r\n")
     if len(lines) <= 10:
         encoded = sniff_qp
@@ -247,7 +271,7 @@ class MailConnection:
     def __init__(self) -> None:
         self._smtp: smtplib.SMTP | None = None
 
-    def __enter__(self) -> "MailConnection":
+    def __enter__(self) -> MailConnection:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -285,7 +309,7 @@ class MailConnection:
             except BaseException:
                 smtp.close()
                 raise
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise ServerUnavailable(f"{type(exc).__name__}: {exc}") from exc
         self._smtp = smtp
         return smtp
@@ -303,8 +327,12 @@ class MailConnection:
         smtp = self._open()
         smtp.before_end_of_data = before_end_of_data
         try:
-            smtp.sendmail(message.sender, list(message.recipients), message.content,
-                          ("SMTPUTF8", "BODY=8BITMIME") if message.international else ())
+            smtp.sendmail(
+                message.sender,
+                list(message.recipients),
+                message.content,
+                ("SMTPUTF8", "BODY=8BITMIME") if message.international else (),
+            )
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             if all(code >= 500 for code in codes):
@@ -320,7 +348,7 @@ class MailConnection:
             if exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPAuthenticationError):
                 raise PermanentFailure(detail) from exc
             raise TemporaryFailure(detail) from exc
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self.close()
             raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
         except BaseException:

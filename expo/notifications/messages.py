@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
-from flask_babel import gettext, get_locale, ngettext, npgettext, pgettext
+from flask_babel import get_locale, gettext, ngettext, npgettext, pgettext
 from flask_babel.speaklater import LazyString
 
 from expo.i18n import LocalDay, LocalMoment
@@ -102,8 +102,10 @@ def to_data(value: Any) -> Any:
         return {"decimal": str(value)}
     if isinstance(value, LazyString):
         name = _lazy_function_name(value)
-        return {name: [to_data(arg) if not isinstance(arg, str) else arg for arg in value._args],
-                "params": {key: to_data(param) for key, param in value._kwargs.items()}}
+        return {
+            name: [to_data(arg) if not isinstance(arg, str) else arg for arg in value._args],
+            "params": {key: to_data(param) for key, param in value._kwargs.items()},
+        }
     if isinstance(value, LocalDay):
         return {"day": value.day.isoformat()}
     if isinstance(value, LocalMoment):
@@ -143,8 +145,11 @@ def _value(data: Any) -> Any:
         return Lines(*(_value(part) for part in data["lines"]))
     for name, function in _FUNCTIONS.items():
         if name in data:
-            return _Translated(function, [_value(arg) for arg in data[name]],
-                               {key: _value(param) for key, param in data.get("params", {}).items()})
+            return _Translated(
+                function,
+                [_value(arg) for arg in data[name]],
+                {key: _value(param) for key, param in data.get("params", {}).items()},
+            )
     return ""
 
 
@@ -156,8 +161,9 @@ class _Translated:
 
     def __str__(self) -> str:
         # Parameters are written out first, in the same locale, as a lazy string's would be.
-        params = {key: value if isinstance(value, (int, float, Decimal)) else str(value)
-                  for key, value in self.params.items()}
+        params = {
+            key: value if isinstance(value, (int, float, Decimal)) else str(value) for key, value in self.params.items()
+        }
         return self.function(*self.args, **params)
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
-
 from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
 
@@ -20,9 +18,7 @@ from expo.extensions import db
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('pending', 'sending', 'handed_over', 'sent', 'failed')", name="status_known"
-        ),
+        CheckConstraint("status IN ('pending', 'sending', 'handed_over', 'sent', 'failed')", name="status_known"),
         Index("ix_outbox_messages_status_updated", "status", "updated_at"),
         # A broadcast's progress and report count and list its messages by batch and status.
         Index("ix_outbox_messages_batch_status", "batch", "status"),
@@ -78,8 +74,12 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notifications_user_created", "user_id", "created_at"),
         # The bell counts unread rows on every page: a partial index keeps that one cheap lookup.
-        Index("ix_notifications_unread", "user_id", postgresql_where=text("read_at IS NULL"),
-              sqlite_where=text("read_at IS NULL")),
+        Index(
+            "ix_notifications_unread",
+            "user_id",
+            postgresql_where=text("read_at IS NULL"),
+            sqlite_where=text("read_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -55,9 +55,18 @@ def _message(title: Any, body: Any) -> dict[str, Any] | None:
         return None
 
 
-def notify(user: User, kind: str, *, title: Any, dedupe_key: str, body: Any = "", link: str = "",
-           email_template: str | None = None, context: dict[str, Any] | None = None,
-           attachments: list[Attachment] | None = None) -> Outcome:
+def notify(
+    user: User,
+    kind: str,
+    *,
+    title: Any,
+    dedupe_key: str,
+    body: Any = "",
+    link: str = "",
+    email_template: str | None = None,
+    context: dict[str, Any] | None = None,
+    attachments: list[Attachment] | None = None,
+) -> Outcome:
     """Notify one person of one event, in the app and (with ``email_template``) by e-mail.
 
     ``title`` and ``body`` are plain text, or lazy strings and the values of
@@ -72,23 +81,40 @@ def notify(user: User, kind: str, *, title: Any, dedupe_key: str, body: Any = ""
     if choice.in_app:
         with force_locale(user.language or "en"):
             values = {"title": _text(title)[:300], "body": _text(body)}
-        notification = _add_notification(user.id, kind, link=link, dedupe_key=dedupe_key,
-                                         message=_message(title, body), **values)
+        notification = _add_notification(
+            user.id, kind, link=link, dedupe_key=dedupe_key, message=_message(title, body), **values
+        )
     email = None
     if choice.email and email_template is not None:
-        email = queue_email(recipient=user.email, kind=kind, template=email_template, dedupe_key=dedupe_key,
-                            context=context or {}, language=user.language or "en", user_id=user.id,
-                            attachments=attachments)
+        email = queue_email(
+            recipient=user.email,
+            kind=kind,
+            template=email_template,
+            dedupe_key=dedupe_key,
+            context=context or {},
+            language=user.language or "en",
+            user_id=user.id,
+            attachments=attachments,
+        )
     return Outcome(notification, email)
 
 
-def _add_notification(user_id: int, kind: str, *, title: str, body: str, link: str,
-                      dedupe_key: str, message: dict[str, Any] | None = None) -> Notification:
+def _add_notification(
+    user_id: int, kind: str, *, title: str, body: str, link: str, dedupe_key: str, message: dict[str, Any] | None = None
+) -> Notification:
     existing = db.session.scalar(select(Notification).filter_by(dedupe_key=dedupe_key))
     if existing is not None:
         return existing
-    notification = Notification(user_id=user_id, kind=kind, category=category_of(kind), title=title, body=body,
-                                message=message, link=link, dedupe_key=dedupe_key)
+    notification = Notification(
+        user_id=user_id,
+        kind=kind,
+        category=category_of(kind),
+        title=title,
+        body=body,
+        message=message,
+        link=link,
+        dedupe_key=dedupe_key,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(notification)
@@ -132,8 +158,7 @@ def _insert(model):
     return (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(model)
 
 
-def notify_many(kind: str, notices: Sequence[Notice], *, batch: str, in_app: bool = True,
-                email: bool = True) -> Stored:
+def notify_many(kind: str, notices: Sequence[Notice], *, batch: str, in_app: bool = True, email: bool = True) -> Stored:
     """Store a batch of notices in two statements, each person's preferences applied.
 
     ``in_app``/``email`` are the sender's channels. Rows whose dedupe key exists already are
@@ -144,21 +169,42 @@ def notify_many(kind: str, notices: Sequence[Notice], *, batch: str, in_app: boo
     choices = preferences.choices_for((notice.user_id for notice in notices), category)
     now = utcnow()
     notification_rows = [
-        {"user_id": notice.user_id, "kind": kind, "category": category, "title": notice.title[:300],
-         "body": notice.body, "link": notice.link, "dedupe_key": notice.dedupe_key, "created_at": now}
-        for notice in notices if in_app and choices[notice.user_id].in_app
+        {
+            "user_id": notice.user_id,
+            "kind": kind,
+            "category": category,
+            "title": notice.title[:300],
+            "body": notice.body,
+            "link": notice.link,
+            "dedupe_key": notice.dedupe_key,
+            "created_at": now,
+        }
+        for notice in notices
+        if in_app and choices[notice.user_id].in_app
     ]
     email_rows = [
-        {"dedupe_key": notice.dedupe_key, "kind": kind, "batch": batch, "recipient": notice.address,
-         "user_id": notice.user_id, "subject": notice.email.subject, "body_text": notice.email.body_text,
-         "body_html": notice.email.body_html, "attachments": list(notice.attachments),
-         "status": OutboxMessage.Status.PENDING, "attempts": 0, "created_at": now, "updated_at": now}
-        for notice in notices if email and notice.email is not None and choices[notice.user_id].email
+        {
+            "dedupe_key": notice.dedupe_key,
+            "kind": kind,
+            "batch": batch,
+            "recipient": notice.address,
+            "user_id": notice.user_id,
+            "subject": notice.email.subject,
+            "body_text": notice.email.body_text,
+            "body_html": notice.email.body_html,
+            "attachments": list(notice.attachments),
+            "status": OutboxMessage.Status.PENDING,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for notice in notices
+        if email and notice.email is not None and choices[notice.user_id].email
     ]
     if notification_rows:
-        db.session.execute(_insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"]),
-                           notification_rows)
+        db.session.execute(
+            _insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"]), notification_rows
+        )
     if email_rows:
-        db.session.execute(_insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"]),
-                           email_rows)
+        db.session.execute(_insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"]), email_rows)
     return Stored(in_app=len(notification_rows), emails=len(email_rows))

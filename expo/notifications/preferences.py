@@ -24,8 +24,10 @@ DEFAULT = Choice()
 
 def choices_of(user: User) -> dict[str, Choice]:
     """Every category's choice for one person (the settings page), in one query."""
-    stored = {row.category: Choice(row.in_app, row.email) for row in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
+    stored = {
+        row.category: Choice(row.in_app, row.email)
+        for row in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    }
     return {key: stored.get(key, DEFAULT) for key in CATEGORY_KEYS}
 
 
@@ -34,9 +36,14 @@ def choices_for(user_ids: Iterable[int], category: str) -> dict[int, Choice]:
     ids = list(user_ids)
     stored = {}
     if ids:
-        stored = {user_id: Choice(in_app, email) for user_id, in_app, email in db.session.execute(
-            select(NotificationPreference.user_id, NotificationPreference.in_app, NotificationPreference.email)
-            .where(NotificationPreference.category == category, NotificationPreference.user_id.in_(ids)))}
+        stored = {
+            user_id: Choice(in_app, email)
+            for user_id, in_app, email in db.session.execute(
+                select(
+                    NotificationPreference.user_id, NotificationPreference.in_app, NotificationPreference.email
+                ).where(NotificationPreference.category == category, NotificationPreference.user_id.in_(ids))
+            )
+        }
     return {user_id: stored.get(user_id, DEFAULT) for user_id in ids}
 
 
@@ -47,8 +54,11 @@ def receives(user_id_column, category: str):
     row both channels are on, so it asks that no row turns both off (one primary-key lookup each).
     """
     both_off = select(NotificationPreference.user_id).where(
-        NotificationPreference.user_id == user_id_column, NotificationPreference.category == category,
-        NotificationPreference.in_app.is_(False), NotificationPreference.email.is_(False))
+        NotificationPreference.user_id == user_id_column,
+        NotificationPreference.category == category,
+        NotificationPreference.in_app.is_(False),
+        NotificationPreference.email.is_(False),
+    )
     return ~both_off.exists()
 
 
@@ -57,8 +67,10 @@ def save_choices(actor: User, choices: Mapping[str, Choice]) -> None:
     unknown = set(choices) - set(CATEGORY_KEYS)
     if unknown:
         raise ValueError(f"unknown notification categories: {sorted(unknown)}")
-    stored = {row.category: row for row in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == actor.id))}
+    stored = {
+        row.category: row
+        for row in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == actor.id))
+    }
     for category, choice in choices.items():
         row = stored.get(category)
         if row is None:

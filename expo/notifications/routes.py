@@ -6,15 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from expo.lib.pagination import requested_page
 from expo.extensions import db
+from expo.lib.pagination import requested_page
+from expo.lib.urls import safe_next_path
 from expo.notifications import inbox, preferences
 from expo.notifications.categories import CATEGORIES
 from expo.notifications.forms import PreferencesForm
 from expo.notifications.models import Notification
 from expo.permissions import NotAllowed
 from expo.transactions import writes_database
-from expo.lib.urls import safe_next_path
 
 bp = Blueprint("notifications", __name__)
 
@@ -42,8 +42,12 @@ def _own(notification_id: int) -> Notification:
 @login_required
 def list_notifications():
     unread_only = request.args.get("show") == "unread"
-    pagination = db.paginate(inbox.notifications_query(current_user, unread_only=unread_only),
-                             page=requested_page(), per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(
+        inbox.notifications_query(current_user, unread_only=unread_only),
+        page=requested_page(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template("notifications/list.html", pagination=pagination, unread_only=unread_only)
 
 

@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from expo.background import enqueue_after_commit
 from expo.db_types import utcnow
 from expo.extensions import db
+from expo.lib.text import one_line
 from expo.notifications.mailer import Envelope
 from expo.notifications.models import OutboxMessage
-from expo.lib.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,11 @@ class Attachment:
     content: bytes
 
     def as_json(self) -> dict[str, str]:
-        return {"filename": self.filename, "content_type": self.content_type,
-                "base64": base64.b64encode(self.content).decode()}
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "base64": base64.b64encode(self.content).decode(),
+        }
 
 
 def queue_email(
@@ -103,13 +106,28 @@ def claim_messages(connection: Connection, message_ids: Sequence[int]) -> dict[i
         update(_OUTBOX)
         .where(_OUTBOX.c.id.in_(list(message_ids)), _OUTBOX.c.status == OutboxMessage.Status.PENDING)
         .values(status=OutboxMessage.Status.SENDING, attempts=_OUTBOX.c.attempts + 1, updated_at=utcnow())
-        .returning(_OUTBOX.c.id, _OUTBOX.c.recipient, _OUTBOX.c.subject, _OUTBOX.c.body_text,
-                   _OUTBOX.c.body_html, _OUTBOX.c.attachments, _OUTBOX.c.attempts)
+        .returning(
+            _OUTBOX.c.id,
+            _OUTBOX.c.recipient,
+            _OUTBOX.c.subject,
+            _OUTBOX.c.body_text,
+            _OUTBOX.c.body_html,
+            _OUTBOX.c.attachments,
+            _OUTBOX.c.attempts,
+        )
     ).all()
-    return {row.id: Envelope(message_id=row.id, recipient=row.recipient, subject=row.subject,
-                             body_text=row.body_text, body_html=row.body_html,
-                             attachments=tuple(row.attachments or ()), attempt=row.attempts)
-            for row in rows}
+    return {
+        row.id: Envelope(
+            message_id=row.id,
+            recipient=row.recipient,
+            subject=row.subject,
+            body_text=row.body_text,
+            body_html=row.body_html,
+            attachments=tuple(row.attachments or ()),
+            attempt=row.attempts,
+        )
+        for row in rows
+    }
 
 
 def claim_for_delivery(message_id: int) -> Envelope | None:
@@ -124,12 +142,20 @@ _NOW = bindparam("now")
 # "handed_over" for one message and, in the same statement, "sent" for the one before it.
 _RECORD_HANDOVER = (
     update(_OUTBOX)
-    .where(or_(
-        and_(_OUTBOX.c.id == _HANDED, _OUTBOX.c.status == OutboxMessage.Status.SENDING,
-             _OUTBOX.c.attempts == bindparam("handed_attempt")),
-        and_(_OUTBOX.c.id == _SENT, _OUTBOX.c.status == OutboxMessage.Status.HANDED_OVER,
-             _OUTBOX.c.attempts == bindparam("sent_attempt")),
-    ))
+    .where(
+        or_(
+            and_(
+                _OUTBOX.c.id == _HANDED,
+                _OUTBOX.c.status == OutboxMessage.Status.SENDING,
+                _OUTBOX.c.attempts == bindparam("handed_attempt"),
+            ),
+            and_(
+                _OUTBOX.c.id == _SENT,
+                _OUTBOX.c.status == OutboxMessage.Status.HANDED_OVER,
+                _OUTBOX.c.attempts == bindparam("sent_attempt"),
+            ),
+        )
+    )
     .values(
         status=case((_OUTBOX.c.id == _HANDED, OutboxMessage.Status.HANDED_OVER), else_=OutboxMessage.Status.SENT),
         sent_at=case((_OUTBOX.c.id == _HANDED, _OUTBOX.c.sent_at), else_=_NOW),
@@ -148,10 +174,19 @@ def record_handover(connection: Connection, envelope: Envelope, *, sent: Envelop
     claim's: then its end of data must not be sent.
     """
     no_message = {"sent": 0, "sent_attempt": 0}  # ids start at 1
-    updated = connection.execute(_RECORD_HANDOVER, {
-        "handed": envelope.message_id, "handed_attempt": envelope.attempt, "now": utcnow(),
-        **({"sent": sent.message_id, "sent_attempt": sent.attempt} if sent is not None else no_message),
-    }).scalars().all()
+    updated = (
+        connection.execute(
+            _RECORD_HANDOVER,
+            {
+                "handed": envelope.message_id,
+                "handed_attempt": envelope.attempt,
+                "now": utcnow(),
+                **({"sent": sent.message_id, "sent_attempt": sent.attempt} if sent is not None else no_message),
+            },
+        )
+        .scalars()
+        .all()
+    )
     if envelope.message_id not in updated:
         raise ClaimLost(f"message {envelope.message_id} was taken over by another worker")
 
@@ -161,8 +196,11 @@ def record_sent(connection: Connection, envelope: Envelope) -> None:
     now = utcnow()
     connection.execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.id == envelope.message_id, _OUTBOX.c.status == OutboxMessage.Status.HANDED_OVER,
-               _OUTBOX.c.attempts == envelope.attempt)
+        .where(
+            _OUTBOX.c.id == envelope.message_id,
+            _OUTBOX.c.status == OutboxMessage.Status.HANDED_OVER,
+            _OUTBOX.c.attempts == envelope.attempt,
+        )
         .values(status=OutboxMessage.Status.SENT, sent_at=now, updated_at=now, last_error=None)
     )
 
@@ -171,15 +209,23 @@ def release_claims(connection: Connection, envelopes: Sequence[Envelope]) -> Non
     """Put back messages this worker claimed and never started to send, as if never claimed."""
     connection.execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.status == OutboxMessage.Status.SENDING,
-               _OUTBOX.c.attempts == bindparam("attempt"))
+        .where(
+            _OUTBOX.c.id == bindparam("message_id"),
+            _OUTBOX.c.status == OutboxMessage.Status.SENDING,
+            _OUTBOX.c.attempts == bindparam("attempt"),
+        )
         .values(status=OutboxMessage.Status.PENDING, attempts=_OUTBOX.c.attempts - 1, updated_at=utcnow()),
         [{"message_id": envelope.message_id, "attempt": envelope.attempt} for envelope in envelopes],
     )
 
 
 def record_failure(
-    message_id: int, error: str, *, permanent: bool, max_attempts: int, retry_base_seconds: float,
+    message_id: int,
+    error: str,
+    *,
+    permanent: bool,
+    max_attempts: int,
+    retry_base_seconds: float,
     attempt: int | None = None,
 ) -> float | None:
     """Note a failed attempt. Returns the delay before the next one, or None if it has failed for good.
@@ -188,8 +234,11 @@ def record_failure(
     claim: another worker took it over and its outcome is theirs to record.
     """
     message = db.session.get(OutboxMessage, message_id, populate_existing=True, with_for_update=True)
-    if attempt is not None and (message is None or message.attempts != attempt
-                                or message.status not in (OutboxMessage.Status.SENDING, OutboxMessage.Status.HANDED_OVER)):
+    if attempt is not None and (
+        message is None
+        or message.attempts != attempt
+        or message.status not in (OutboxMessage.Status.SENDING, OutboxMessage.Status.HANDED_OVER)
+    ):
         raise ClaimLost(f"message {message_id} was taken over by another worker")
     give_up = permanent or message.attempts >= max_attempts
     now = utcnow()
@@ -197,8 +246,13 @@ def record_failure(
     message.last_error = error[:2000]
     message.updated_at = now
     if give_up:
-        log.error("giving up on message %s to %s after %s attempts: %s",
-                  message.id, message.recipient, message.attempts, error)
+        log.error(
+            "giving up on message %s to %s after %s attempts: %s",
+            message.id,
+            message.recipient,
+            message.attempts,
+            error,
+        )
         return None
     delay = retry_delay_seconds(message.attempts, retry_base_seconds)
     message.next_attempt_at = now + timedelta(seconds=delay)
@@ -231,8 +285,10 @@ def requeue_after_worker_restart(started_at: datetime) -> int:
     now = utcnow()
     rows = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.next_attempt_at)
-        .where(OutboxMessage.status.in_([OutboxMessage.Status.SENDING, OutboxMessage.Status.PENDING]),
-               OutboxMessage.updated_at < started_at)
+        .where(
+            OutboxMessage.status.in_([OutboxMessage.Status.SENDING, OutboxMessage.Status.PENDING]),
+            OutboxMessage.updated_at < started_at,
+        )
         .order_by(OutboxMessage.id)
         .limit(1000)  # more than that waits for the sweep
     ).all()
@@ -275,7 +331,10 @@ def requeue_stalled_messages(now: datetime | None = None) -> int:
         return 0
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_([OutboxMessage.Status.SENDING, OutboxMessage.Status.PENDING]))
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status.in_([OutboxMessage.Status.SENDING, OutboxMessage.Status.PENDING]),
+        )
         .values(status=OutboxMessage.Status.PENDING, updated_at=now)
     )
     for message_id in ids:

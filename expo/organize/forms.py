@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from expo.editions.models import Edition
-from expo.lib.form_fields import Form, LocalTimeField, WholeNumberField, web_address_field
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.lib.text import one_line
 from expo.i18n import country_choices
-from expo.organize.services import (ForumData, QuestionData, SessionData, SpeakerData, is_web_address,
-                                    local_to_utc, parse_choices, utc_to_local)
+from expo.lib.form_fields import Form, LocalTimeField, WholeNumberField, web_address_field
+from expo.lib.text import one_line
+from expo.organize.services import (
+    ForumData,
+    QuestionData,
+    SessionData,
+    SpeakerData,
+    is_web_address,
+    local_to_utc,
+    parse_choices,
+    utc_to_local,
+)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 # Seats in one forum or session: far more than any hall, far less than the 32-bit column holds.
@@ -38,8 +53,7 @@ QUESTION_KIND_CHOICES = [
 
 
 def _local_time_field(label, *, required: bool = False) -> LocalTimeField:
-    return LocalTimeField(label, format=DATETIME_FORMAT,
-                              validators=[DataRequired() if required else Optional()])
+    return LocalTimeField(label, format=DATETIME_FORMAT, validators=[DataRequired() if required else Optional()])
 
 
 def _in_zone_note(zone: str):
@@ -64,9 +78,11 @@ class RegistrationWindowMixin:
 
     def describe_window(self, zone: str) -> None:
         self.registration_opens_at.description = _l(
-            "Local time at the venue (%(zone)s). Leave blank to open at once.", zone=zone)
+            "Local time at the venue (%(zone)s). Leave blank to open at once.", zone=zone
+        )
         self.registration_closes_at.description = _l(
-            "Local time at the venue (%(zone)s). Leave blank to keep it open.", zone=zone)
+            "Local time at the venue (%(zone)s). Leave blank to keep it open.", zone=zone
+        )
 
     def validate_registration_closes_at(self, field) -> None:
         opens = self.registration_opens_at.data
@@ -78,17 +94,21 @@ class ForumForm(RegistrationWindowMixin, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     slug = web_address_field("digital-economy", max_length=120)
     kind = SelectField(_l("Kind"), choices=FORUM_KIND_CHOICES, default=Forum.MAIN)
-    parent_id = SelectField(_l("Part of main forum"), validators=[Optional()],
-                            description=_l("Only for sub-forums."))
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
-                                render_kw={"rows": 5})
-    position = WholeNumberField(_l("Position in the programme"), default=0,
-                            validators=[Optional(), NumberRange(min=0, max=10000)],
-                            description=_l("Lower numbers come first."))
+    parent_id = SelectField(_l("Part of main forum"), validators=[Optional()], description=_l("Only for sub-forums."))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 5})
+    position = WholeNumberField(
+        _l("Position in the programme"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=10000)],
+        description=_l("Lower numbers come first."),
+    )
     registration_mode = SelectField(_l("Registration"), choices=REGISTRATION_MODE_CHOICES, default=Forum.OPEN)
     enrols_whole_course = BooleanField(_l("Attendees enrol in the whole course (training courses only)"))
-    capacity = WholeNumberField(_l("Course capacity"), validators=[Optional(), NumberRange(min=0, max=MAX_CAPACITY)],
-                            description=_l("Only for whole-course enrolment. Leave blank for no limit."))
+    capacity = WholeNumberField(
+        _l("Course capacity"),
+        validators=[Optional(), NumberRange(min=0, max=MAX_CAPACITY)],
+        description=_l("Only for whole-course enrolment. Leave blank for no limit."),
+    )
     submit = SubmitField(_l("Save forum"))
 
     def __init__(self, *args, edition: Edition, main_forums: list[Forum], **kwargs):
@@ -122,16 +142,29 @@ class SessionForm(RegistrationWindowMixin, Form):
     starts_at = _local_time_field(_l("Starts"), required=True)
     ends_at = _local_time_field(_l("Ends"), required=True)
     room = StringField(_l("Room"), validators=[Optional(), Length(max=200)])
-    stream_url = StringField(_l("Live stream address"), validators=[Optional(), Length(max=500)],
-                             description=_l("A web address starting with https:// (or http://)."))
-    language = StringField(_l("Language"), validators=[Optional(), Length(max=40)],
-                           description=_l("For example “Chinese, with English interpretation”."))
-    capacity = WholeNumberField(_l("Capacity"), validators=[Optional(), NumberRange(min=0, max=MAX_CAPACITY)],
-                            description=_l("Leave blank for no limit."))
-    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=300)],
-                       description=_l("Separated by commas, for example “AI, logistics”."))
-    speakers = SelectMultipleField(_l("Speakers"), coerce=int, validators=[Optional()],
-                                   description=_l("Hold Ctrl (or Cmd) to choose several."))
+    stream_url = StringField(
+        _l("Live stream address"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("A web address starting with https:// (or http://)."),
+    )
+    language = StringField(
+        _l("Language"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("For example “Chinese, with English interpretation”."),
+    )
+    capacity = WholeNumberField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=0, max=MAX_CAPACITY)],
+        description=_l("Leave blank for no limit."),
+    )
+    tags = StringField(
+        _l("Tags"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Separated by commas, for example “AI, logistics”."),
+    )
+    speakers = SelectMultipleField(
+        _l("Speakers"), coerce=int, validators=[Optional()], description=_l("Hold Ctrl (or Cmd) to choose several.")
+    )
     submit = SubmitField(_l("Save session"))
 
     def __init__(self, *args, edition: Edition, speakers: list[Speaker], **kwargs):
@@ -181,9 +214,11 @@ class SpeakerForm(Form):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)], filters=[one_line])
     country = SelectField(_l("Country or region"), validators=[Optional()])
     biography = TextAreaField(_l("Biography"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 6})
-    photo = FileField(_l("Photo"), description=_l("A JPEG, PNG or WebP image of at most 5 MB. Metadata such as "
-                                                  "location is removed."),
-                      render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    photo = FileField(
+        _l("Photo"),
+        description=_l("A JPEG, PNG or WebP image of at most 5 MB. Metadata such as location is removed."),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
     remove_photo = BooleanField(_l("Remove the current photo"))
     submit = SubmitField(_l("Save speaker"))
 
@@ -204,8 +239,12 @@ class SpeakerForm(Form):
 class QuestionForm(Form):
     label = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
     kind = SelectField(_l("Kind of answer"), choices=QUESTION_KIND_CHOICES, default=ForumQuestion.TEXT)
-    choices = TextAreaField(_l("Options"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 4},
-                            description=_l("For a choice from a list: one option per line."))
+    choices = TextAreaField(
+        _l("Options"),
+        validators=[Optional(), Length(max=10000)],
+        render_kw={"rows": 4},
+        description=_l("For a choice from a list: one option per line."),
+    )
     required = BooleanField(_l("An answer is required"))
     submit = SubmitField(_l("Save question"))
 

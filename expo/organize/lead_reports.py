@@ -13,11 +13,12 @@ from expo.extensions import db
 from expo.leads import reports, services
 from expo.leads.forms import ExpoReportForm
 from expo.leads.models import LeadReport
-from expo.leads.routes.shared import (REPORTS_PER_PAGE, download_report as send_report, fill_default_dates,
-                                      render_report, report_period, retry_report as queue_again)
+from expo.leads.routes.shared import REPORTS_PER_PAGE, fill_default_dates, render_report, report_period
+from expo.leads.routes.shared import download_report as send_report
+from expo.leads.routes.shared import retry_report as queue_again
 from expo.lib.pagination import requested_page
-from expo.permissions import can_request_expo_lead_report, is_organizer, require
 from expo.lib.rules import show_on_form
+from expo.permissions import can_request_expo_lead_report, is_organizer, require
 
 bp = Blueprint("organize_lead_reports", __name__, url_prefix="/organize/lead-reports")
 
@@ -48,23 +49,34 @@ def index():
             if not can_request_expo_lead_report(current_user, edition):
                 raise reports.ReportError(_("Choose one of the editions you organize."), "edition")
             period_from, period_to, zone = report_period(form, edition)
-            report = reports.request_expo_report(current_user, edition=edition, pavilion=pavilion,
-                                                 period_from=period_from, period_to=period_to, timezone=zone)
+            report = reports.request_expo_report(
+                current_user,
+                edition=edition,
+                pavilion=pavilion,
+                period_from=period_from,
+                period_to=period_to,
+                timezone=zone,
+            )
         except services.LeadError as exc:
             show_on_form(form, exc)
             status = exc.status
         else:
             db.session.commit()
-            flash(_("The report is being compiled. You can leave this page: we e-mail you when it is ready."),
-                  "info")
+            flash(_("The report is being compiled. You can leave this page: we e-mail you when it is ready."), "info")
             return redirect(url_for("organize_lead_reports.show", report_id=report.id))
     else:
         status = 400
-    pagination = db.paginate(reports.expo_reports_query(current_user)
-                             .options(joinedload(LeadReport.edition), joinedload(LeadReport.pavilion)),
-                             page=requested_page(), per_page=REPORTS_PER_PAGE, error_out=False)
-    return render_template("leads/reports.html", booth=None, company=None, form=form, pagination=pagination,
-                           expo=True), status
+    pagination = db.paginate(
+        reports.expo_reports_query(current_user).options(
+            joinedload(LeadReport.edition), joinedload(LeadReport.pavilion)
+        ),
+        page=requested_page(),
+        per_page=REPORTS_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "leads/reports.html", booth=None, company=None, form=form, pagination=pagination, expo=True
+    ), status
 
 
 @bp.route("/<int:report_id>")
@@ -72,9 +84,12 @@ def index():
 def show(report_id: int):
     report = load_expo_report(report_id)
     return render_report(
-        report, booth=None, progress_url=url_for("organize_lead_reports.progress", report_id=report.id),
+        report,
+        booth=None,
+        progress_url=url_for("organize_lead_reports.progress", report_id=report.id),
         download=lambda fmt: url_for("organize_lead_reports.download", report_id=report.id, fmt=fmt),
-        retry_url=url_for("organize_lead_reports.retry", report_id=report.id))
+        retry_url=url_for("organize_lead_reports.retry", report_id=report.id),
+    )
 
 
 @bp.route("/<int:report_id>/progress")

@@ -19,6 +19,7 @@ from expo.registrations.services import forum_of, registrants_query
 
 Target = ProgrammeSession | Forum
 
+
 def answer_text(question: ForumQuestion, answers: dict | None) -> str:
     value = (answers or {}).get(str(question.id))
     if question.kind == ForumQuestion.CHECKBOX:
@@ -36,9 +37,14 @@ def export_filename(target: Target, extension: str) -> str:
 
 def _header(questions: list[ForumQuestion], zone: str) -> list[str]:
     return [
-        _("Full name"), _("Organisation"), _("Country or region"), _("E-mail address"), _("Status"),
+        _("Full name"),
+        _("Organisation"),
+        _("Country or region"),
+        _("E-mail address"),
+        _("Status"),
         _("Waiting-list number"),
-        _("Registered at (%(zone)s)", zone=zone), _("Checked in at (%(zone)s)", zone=zone),
+        _("Registered at (%(zone)s)", zone=zone),
+        _("Checked in at (%(zone)s)", zone=zone),
     ] + [question.label for question in questions]
 
 
@@ -48,10 +54,14 @@ def _rows(target: Target, questions: list[ForumQuestion], zone: str) -> Iterator
     for registration in registrations:
         user = registration.user
         yield [
-            user.name, user.organisation, country_name(user.country), user.email,
+            user.name,
+            user.organisation,
+            country_name(user.country),
+            user.email,
             Registration.Status(registration.status).label,
             registration.waitlist_number if registration.status == Registration.Status.WAITLISTED else None,
-            utc_to_local(registration.created_at, zone), utc_to_local(registration.checked_in_at, zone),
+            utc_to_local(registration.created_at, zone),
+            utc_to_local(registration.checked_in_at, zone),
         ] + [answer_text(question, registration.answers) for question in questions]
 
 

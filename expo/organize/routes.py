@@ -7,24 +7,23 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from expo.lib.ranges import query_id
-from expo.lib.pagination import requested_page
-from expo import uploads
+from expo import exports, uploads
+from expo.broadcasts import services as broadcasts
+from expo.broadcasts.forms import AudienceMessageForm
+from expo.broadcasts.models import Broadcast
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo.broadcasts import services as broadcasts
-from expo.broadcasts.forms import AudienceMessageForm
-from expo.broadcasts.models import Broadcast
-from expo import exports
+from expo.lib.pagination import requested_page
+from expo.lib.ranges import query_id
+from expo.lib.rules import show_as_message, show_on_form
 from expo.organize import registrant_lists, services
 from expo.organize.forms import ForumForm, QuestionForm, SessionForm, SpeakerForm
 from expo.organize.services import OrganizeError
 from expo.permissions import can_manage_edition, require
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
-from expo.lib.rules import show_as_message, show_on_form
 
 bp = Blueprint("organize", __name__, url_prefix="/editions/<slug>/organize")
 
@@ -89,12 +88,16 @@ def _registration(registration_id: int) -> Registration:
     return registration
 
 
-
 def _flash_promoted(promoted: list[Registration]) -> None:
     if promoted:
-        flash(ngettext("%(num)s person moved from the waiting list to a seat.",
-                       "%(num)s people moved from the waiting list to a seat.", len(promoted)), "info")
-
+        flash(
+            ngettext(
+                "%(num)s person moved from the waiting list to a seat.",
+                "%(num)s people moved from the waiting list to a seat.",
+                len(promoted),
+            ),
+            "info",
+        )
 
 
 # --- the programme -------------------------------------------------------------------------------
@@ -185,8 +188,9 @@ def edit_session(session_id: int):
             flash(_("Session “%(title)s” saved.", title=session.title), "success")
             _flash_promoted(promoted)
             return redirect(url_for("organize.index", _anchor=f"session-{session.id}"))
-    return render_template("organize/session_form.html", edition=edition, form=form, forum=session.forum,
-                           session=session)
+    return render_template(
+        "organize/session_form.html", edition=edition, form=form, forum=session.forum, session=session
+    )
 
 
 @bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
@@ -209,8 +213,9 @@ def delete_session(session_id: int):
 
 @bp.route("/speakers")
 def list_speakers():
-    pagination = db.paginate(services.speakers_query(_edition()), page=requested_page(), per_page=SPEAKERS_PER_PAGE,
-                             error_out=False)
+    pagination = db.paginate(
+        services.speakers_query(_edition()), page=requested_page(), per_page=SPEAKERS_PER_PAGE, error_out=False
+    )
     return render_template("organize/speakers.html", edition=_edition(), pagination=pagination)
 
 
@@ -239,8 +244,14 @@ def edit_speaker(speaker_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_speaker(current_user, speaker, _edition(), form.speaker_data(), photo=_photo(form),
-                                    remove_photo=form.remove_photo.data)
+            services.update_speaker(
+                current_user,
+                speaker,
+                _edition(),
+                form.speaker_data(),
+                photo=_photo(form),
+                remove_photo=form.remove_photo.data,
+            )
         except uploads.UploadRejected as exc:
             db.session.rollback()
             form.photo.errors = [str(exc)]
@@ -265,8 +276,9 @@ def _photo(form: SpeakerForm) -> uploads.PreparedImage | None:
 @bp.route("/forums/<int:forum_id>/questions")
 def list_questions(forum_id: int):
     forum = _forum(forum_id)
-    return render_template("organize/questions.html", edition=_edition(), forum=forum,
-                           max_questions=services.MAX_QUESTIONS_PER_FORUM)
+    return render_template(
+        "organize/questions.html", edition=_edition(), forum=forum, max_questions=services.MAX_QUESTIONS_PER_FORUM
+    )
 
 
 @bp.route("/forums/<int:forum_id>/questions/new", methods=["GET", "POST"])
@@ -282,8 +294,7 @@ def create_question(forum_id: int):
             db.session.commit()
             flash(_("Question added."), "success")
             return redirect(url_for("organize.list_questions", forum_id=forum.id))
-    return render_template("organize/question_form.html", edition=_edition(), form=form, forum=forum,
-                           question=None)
+    return render_template("organize/question_form.html", edition=_edition(), form=form, forum=forum, question=None)
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -301,8 +312,9 @@ def edit_question(question_id: int):
             db.session.commit()
             flash(_("Question saved."), "success")
             return redirect(url_for("organize.list_questions", forum_id=question.forum_id))
-    return render_template("organize/question_form.html", edition=_edition(), form=form, forum=question.forum,
-                           question=question)
+    return render_template(
+        "organize/question_form.html", edition=_edition(), form=form, forum=question.forum, question=question
+    )
 
 
 @bp.route("/questions/<int:question_id>/delete", methods=["POST"])
@@ -330,13 +342,20 @@ def move_question(question_id: int):
 @bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/registrants")
 def list_registrants(kind: str, target_id: int):
     target = _target(kind, target_id)
-    pagination = db.paginate(registrations.registrants_query(target), page=requested_page(),
-                             per_page=REGISTRANTS_PER_PAGE, error_out=False)
+    pagination = db.paginate(
+        registrations.registrants_query(target), page=requested_page(), per_page=REGISTRANTS_PER_PAGE, error_out=False
+    )
     forum = registrations.forum_of(target)
     return render_template(
-        "organize/registrants.html", edition=_edition(), target=target, kind=kind, forum=forum,
-        questions=list(forum.questions), pagination=pagination,
-        counts=registrations.counts_by_status(target), checked_in=registrations.checked_in_count(target),
+        "organize/registrants.html",
+        edition=_edition(),
+        target=target,
+        kind=kind,
+        forum=forum,
+        questions=list(forum.questions),
+        pagination=pagination,
+        counts=registrations.counts_by_status(target),
+        checked_in=registrations.checked_in_count(target),
         answer_text=registrant_lists.answer_text,
     )
 
@@ -351,8 +370,14 @@ def export_registrants(kind: str, target_id: int, fmt: str):
 
 def _back_to_registrants(registration: Registration):
     target = registration.target
-    return redirect(url_for("organize.list_registrants", kind=_target_kind(target), target_id=target.id,
-                            page=requested_page(default=0) or None))
+    return redirect(
+        url_for(
+            "organize.list_registrants",
+            kind=_target_kind(target),
+            target_id=target.id,
+            page=requested_page(default=0) or None,
+        )
+    )
 
 
 @bp.route("/registrations/<int:registration_id>/decide", methods=["POST"])
@@ -401,10 +426,14 @@ def message_audience(kind: str, target_id: int):
     is_session = isinstance(target, ProgrammeSession)
     if form.validate_on_submit():
         draft = broadcasts.Draft(
-            audience=Broadcast.SESSION if is_session else Broadcast.FORUM, subject=form.subject.data,
-            body=form.body.data, registrants=form.audience.data,
-            session_id=target.id if is_session else None, forum_id=None if is_session else target.id,
-            **form.channel_flags())
+            audience=Broadcast.SESSION if is_session else Broadcast.FORUM,
+            subject=form.subject.data,
+            body=form.body.data,
+            registrants=form.audience.data,
+            session_id=target.id if is_session else None,
+            forum_id=None if is_session else target.id,
+            **form.channel_flags(),
+        )
         try:
             broadcast = broadcasts.send_broadcast(current_user, _edition(), draft)
         except broadcasts.BroadcastError as exc:
@@ -413,9 +442,17 @@ def message_audience(kind: str, target_id: int):
             db.session.commit()
             flash(_("Your message is being sent. Follow its delivery here."), "success")
             return redirect(url_for("broadcasts.show_broadcast", broadcast_id=broadcast.id))
-    query = broadcasts.broadcasts_query(_edition(), session=target if is_session else None,
-                                        forum=None if is_session else target)
+    query = broadcasts.broadcasts_query(
+        _edition(), session=target if is_session else None, forum=None if is_session else target
+    )
     pagination = db.paginate(query, page=requested_page(), per_page=REGISTRANTS_PER_PAGE, error_out=False)
-    return render_template("organize/messages.html", edition=_edition(), target=target, kind=kind,
-                           forum=registrations.forum_of(target), form=form, pagination=pagination,
-                           progress=broadcasts.progress_of(list(pagination.items)))
+    return render_template(
+        "organize/messages.html",
+        edition=_edition(),
+        target=target,
+        kind=kind,
+        forum=registrations.forum_of(target),
+        form=form,
+        pagination=pagination,
+        progress=broadcasts.progress_of(list(pagination.items)),
+    )

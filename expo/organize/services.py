@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-
-from typing import IO
-
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import IO
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -17,16 +15,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from expo.lib.ordering import moved
 from expo import uploads
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
+from expo.lib.ordering import moved
+from expo.lib.rules import RuleBroken
 from expo.permissions import can_manage_edition, ensure
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
-from expo.lib.rules import RuleBroken
 
 MAX_QUESTIONS_PER_FORUM = 10
 MAX_CHOICES = 50
@@ -45,7 +43,7 @@ def local_to_utc(value: datetime | None, zone: str) -> datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(zone))
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def utc_to_local(value: datetime | None, zone: str) -> datetime | None:
@@ -75,9 +73,12 @@ def _change_capacity(actor: User, target: ProgrammeSession | Forum, capacity: in
 
 
 def _has_active_registrations(*conditions) -> bool:
-    return db.session.scalar(
-        select(Registration.id).where(or_(*conditions), Registration.status.in_(Registration.ACTIVE)).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Registration.id).where(or_(*conditions), Registration.status.in_(Registration.ACTIVE)).limit(1)
+        )
+        is not None
+    )
 
 
 # --- forums --------------------------------------------------------------------------------------
@@ -113,26 +114,29 @@ def _check_forum(edition: Edition, data: ForumData, editing: Forum | None) -> No
     elif data.parent_id is not None:
         raise OrganizeError(_("Only sub-forums belong to a main forum."), "parent_id")
     if data.enrols_whole_course and data.kind != Forum.TRAINING:
-        raise OrganizeError(_("Only training courses take enrolments for the whole course."),
-                            "enrols_whole_course")
+        raise OrganizeError(_("Only training courses take enrolments for the whole course."), "enrols_whole_course")
     _check_capacity(data.capacity)
     _check_window(data.registration_opens_at, data.registration_closes_at)
     clash = db.session.scalar(select(Forum.id).where(Forum.edition_id == edition.id, Forum.slug == data.slug))
     if clash is not None and (editing is None or clash != editing.id):
-        raise OrganizeError(_("Another forum of this edition already uses the web address “%(slug)s”.",
-                              slug=data.slug), "slug")
+        raise OrganizeError(
+            _("Another forum of this edition already uses the web address “%(slug)s”.", slug=data.slug), "slug"
+        )
     if editing is None:
         return
-    if editing.kind == Forum.MAIN and data.kind != Forum.MAIN and db.session.scalar(
-        select(Forum.id).where(Forum.parent_id == editing.id).limit(1)
-    ) is not None:
+    if (
+        editing.kind == Forum.MAIN
+        and data.kind != Forum.MAIN
+        and db.session.scalar(select(Forum.id).where(Forum.parent_id == editing.id).limit(1)) is not None
+    ):
         raise OrganizeError(_("This forum has sub-forums, so it must stay a main forum."), "kind")
     if data.enrols_whole_course != editing.enrols_whole_course and _has_active_registrations(
         Registration.forum_id == editing.id,
         Registration.session_id.in_(select(ProgrammeSession.id).where(ProgrammeSession.forum_id == editing.id)),
     ):
-        raise OrganizeError(_("People have already registered, so the way they register cannot change now."),
-                            "enrols_whole_course")
+        raise OrganizeError(
+            _("People have already registered, so the way they register cannot change now."), "enrols_whole_course"
+        )
 
 
 def _apply_forum(forum: Forum, data: ForumData) -> None:
@@ -157,15 +161,20 @@ def _flush_unique_slug(data: ForumData) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise OrganizeError(_("Another forum of this edition already uses the web address “%(slug)s”.",
-                              slug=data.slug), "slug") from None
+        raise OrganizeError(
+            _("Another forum of this edition already uses the web address “%(slug)s”.", slug=data.slug), "slug"
+        ) from None
 
 
 def create_forum(actor: User, edition: Edition, data: ForumData) -> Forum:
     ensure(can_manage_edition(actor, edition))
     _check_forum(edition, data, None)
-    forum = Forum(edition_id=edition.id, seats_taken=0, waitlist_seq=0,
-                  capacity=data.capacity if data.enrols_whole_course else None)
+    forum = Forum(
+        edition_id=edition.id,
+        seats_taken=0,
+        waitlist_seq=0,
+        capacity=data.capacity if data.enrols_whole_course else None,
+    )
     _apply_forum(forum, data)
     db.session.add(forum)
     _flush_unique_slug(data)
@@ -184,10 +193,13 @@ def update_forum(actor: User, forum: Forum, data: ForumData) -> list[Registratio
 
 
 def main_forums(edition: Edition) -> list[Forum]:
-    return list(db.session.scalars(
-        select(Forum).where(Forum.edition_id == edition.id, Forum.kind == Forum.MAIN)
-        .order_by(Forum.position, Forum.title)
-    ))
+    return list(
+        db.session.scalars(
+            select(Forum)
+            .where(Forum.edition_id == edition.id, Forum.kind == Forum.MAIN)
+            .order_by(Forum.position, Forum.title)
+        )
+    )
 
 
 # --- sessions ------------------------------------------------------------------------------------
@@ -230,9 +242,9 @@ def normalise_tags(text: str) -> str:
 def _speakers_for(edition: Edition, speaker_ids: tuple[int, ...]) -> list[Speaker]:
     if not speaker_ids:
         return []
-    speakers = list(db.session.scalars(
-        select(Speaker).where(Speaker.id.in_(speaker_ids), Speaker.edition_id == edition.id)
-    ))
+    speakers = list(
+        db.session.scalars(select(Speaker).where(Speaker.id.in_(speaker_ids), Speaker.edition_id == edition.id))
+    )
     if len(speakers) != len(set(speaker_ids)):
         raise OrganizeError(_("Choose speakers of this edition."), "speakers")
     return speakers
@@ -298,8 +310,12 @@ def _with_normal_tags(data: SessionData) -> SessionData:
 def delete_session(actor: User, session: ProgrammeSession) -> None:
     ensure(can_manage_edition(actor, session.forum.edition))
     if _has_active_registrations(Registration.session_id == session.id):
-        raise OrganizeError(_("People are registered for this session (or waiting for a seat). Cancel their "
-                              "registrations before deleting it."))
+        raise OrganizeError(
+            _(
+                "People are registered for this session (or waiting for a seat). Cancel their "
+                "registrations before deleting it."
+            )
+        )
     db.session.delete(session)
     db.session.flush()
 
@@ -332,8 +348,15 @@ def create_speaker(actor: User, edition: Edition, data: SpeakerData, *, photo: I
     return speaker
 
 
-def update_speaker(actor: User, speaker: Speaker, edition: Edition, data: SpeakerData, *,
-                   photo: IO[bytes] | None = None, remove_photo: bool = False) -> Speaker:
+def update_speaker(
+    actor: User,
+    speaker: Speaker,
+    edition: Edition,
+    data: SpeakerData,
+    *,
+    photo: IO[bytes] | None = None,
+    remove_photo: bool = False,
+) -> Speaker:
     """Change a speaker; a new photo replaces the old one, whose file is removed after the commit."""
     ensure(speaker.edition_id == edition.id and can_manage_edition(actor, edition))
     replaced = None
@@ -378,8 +401,9 @@ def _check_question(data: QuestionData) -> QuestionData:
     if len(data.choices) < 2:
         raise OrganizeError(_("Give at least two options, one per line."), "choices")
     if len(data.choices) > MAX_CHOICES or any(len(choice) > 200 for choice in data.choices):
-        raise OrganizeError(_("Give at most %(count)s options of up to 200 characters each.", count=MAX_CHOICES),
-                            "choices")
+        raise OrganizeError(
+            _("Give at most %(count)s options of up to 200 characters each.", count=MAX_CHOICES), "choices"
+        )
     return data
 
 
@@ -391,10 +415,13 @@ def _apply_question(question: ForumQuestion, data: QuestionData) -> None:
 
 
 def _questions_of(forum: Forum) -> list[ForumQuestion]:
-    return list(db.session.scalars(
-        select(ForumQuestion).where(ForumQuestion.forum_id == forum.id)
-        .order_by(ForumQuestion.position, ForumQuestion.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(ForumQuestion)
+            .where(ForumQuestion.forum_id == forum.id)
+            .order_by(ForumQuestion.position, ForumQuestion.id)
+        )
+    )
 
 
 def create_question(actor: User, forum: Forum, data: QuestionData) -> ForumQuestion:
@@ -458,18 +485,21 @@ class ForumRow:
     forum: Forum
     counts: Counts
     sessions: list[SessionRow]
-    sub_forums: list["ForumRow"] = field(default_factory=list)
+    sub_forums: list[ForumRow] = field(default_factory=list)
     question_count: int = 0
 
 
 def programme_overview(edition: Edition) -> list[ForumRow]:
     """Every forum of the edition (sub-forums nested under their main forum) with its sessions and
     registration counts, in a constant number of queries whatever the size of the programme."""
-    forums = list(db.session.scalars(
-        select(Forum).where(Forum.edition_id == edition.id)
-        .options(selectinload(Forum.sessions))
-        .order_by(Forum.position, Forum.title, Forum.id)
-    ))
+    forums = list(
+        db.session.scalars(
+            select(Forum)
+            .where(Forum.edition_id == edition.id)
+            .options(selectinload(Forum.sessions))
+            .order_by(Forum.position, Forum.title, Forum.id)
+        )
+    )
     forum_ids = [forum.id for forum in forums]
     session_counts: dict[int, Counts] = defaultdict(Counts)
     forum_counts: dict[int, Counts] = defaultdict(Counts)
@@ -477,19 +507,23 @@ def programme_overview(edition: Edition) -> list[ForumRow]:
     if forum_ids:
         session_ids = select(ProgrammeSession.id).where(ProgrammeSession.forum_id.in_(forum_ids))
         rows = db.session.execute(
-            select(Registration.session_id, Registration.forum_id, Registration.status,
-                   func.count(Registration.id))
-            .where(or_(Registration.session_id.in_(session_ids), Registration.forum_id.in_(forum_ids)),
-                   Registration.status.in_(Registration.ACTIVE))
+            select(Registration.session_id, Registration.forum_id, Registration.status, func.count(Registration.id))
+            .where(
+                or_(Registration.session_id.in_(session_ids), Registration.forum_id.in_(forum_ids)),
+                Registration.status.in_(Registration.ACTIVE),
+            )
             .group_by(Registration.session_id, Registration.forum_id, Registration.status)
         ).all()
         for session_id, forum_id, status, count in rows:
             counts = session_counts[session_id] if session_id is not None else forum_counts[forum_id]
             setattr(counts, status, count)
-        question_counts = dict(db.session.execute(
-            select(ForumQuestion.forum_id, func.count(ForumQuestion.id))
-            .where(ForumQuestion.forum_id.in_(forum_ids)).group_by(ForumQuestion.forum_id)
-        ).all())
+        question_counts = dict(
+            db.session.execute(
+                select(ForumQuestion.forum_id, func.count(ForumQuestion.id))
+                .where(ForumQuestion.forum_id.in_(forum_ids))
+                .group_by(ForumQuestion.forum_id)
+            ).all()
+        )
 
     rows_by_id = {
         forum.id: ForumRow(

@@ -8,8 +8,8 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from expo.editions.models import Pavilion
-from expo.lib.form_fields import Form, web_address_field
 from expo.i18n import country_choices
+from expo.lib.form_fields import Form, web_address_field
 from expo.pavilions.services import STAND_MAX_LENGTH, PavilionData
 
 KIND_CHOICES = [
@@ -19,14 +19,16 @@ KIND_CHOICES = [
 
 
 class PavilionForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
-                       description=_l("For example “Smart Manufacturing” or “Pavilion of Malaysia”."))
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example “Smart Manufacturing” or “Pavilion of Malaysia”."),
+    )
     slug = web_address_field("smart-manufacturing")
     kind = RadioField(_l("Kind"), choices=KIND_CHOICES, default=Pavilion.THEMED)
     # No Optional(): it would stop the chain before validate_country could ask for a country pavilion's country.
     country = SelectField(_l("Country"), description=_l("Only for country pavilions."))
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
-                                render_kw={"rows": 5})
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 5})
     submit = SubmitField(_l("Save pavilion"))
 
     def __init__(self, *args, **kwargs):
@@ -51,9 +53,11 @@ class PavilionForm(Form):
 
 def _stand_field() -> StringField:
     return StringField(
-        _l("Stand"), validators=[Optional(), Length(max=STAND_MAX_LENGTH)],
-        description=_l("For example A-12; it can be left empty and set later. Each stand number names one "
-                       "booth in the edition."),
+        _l("Stand"),
+        validators=[Optional(), Length(max=STAND_MAX_LENGTH)],
+        description=_l(
+            "For example A-12; it can be left empty and set later. Each stand number names one booth in the edition."
+        ),
     )
 
 

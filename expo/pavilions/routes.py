@@ -11,26 +11,33 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from expo.lib.ranges import query_id
-from expo.lib.pagination import requested_page
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition, Pavilion
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
+from expo.lib.pagination import requested_page
+from expo.lib.ranges import query_id
+from expo.lib.rules import show_on_form
 from expo.pavilions import services
 from expo.pavilions.forms import PavilionForm, PlaceBoothForm, PlacementForm
 from expo.pavilions.services import PavilionError
 from expo.permissions import can_manage_edition, can_place_booths, require
-from expo.lib.rules import show_on_form
 
 bp = Blueprint("pavilions", __name__, url_prefix="/editions/<slug>/pavilions")
 
 # Every other view of this blueprint is the organizers': a view added later is closed until listed here.
 PUBLIC_VIEWS = frozenset({"pavilions.list_pavilions", "pavilions.show_pavilion"})
 # Organizer views that place booths: asked of can_place_booths rather than can_manage_edition.
-PLACEMENT_VIEWS = frozenset({"pavilions.manage_pavilion_booths", "pavilions.find_booth_to_place",
-                             "pavilions.place_booth", "pavilions.edit_placement", "pavilions.remove_placement"})
+PLACEMENT_VIEWS = frozenset(
+    {
+        "pavilions.manage_pavilion_booths",
+        "pavilions.find_booth_to_place",
+        "pavilions.place_booth",
+        "pavilions.edit_placement",
+        "pavilions.remove_placement",
+    }
+)
 
 BOOTHS_PER_PAGE = 24
 PLACEMENTS_PER_PAGE = 50
@@ -65,8 +72,10 @@ def _pavilion(pavilion_id: int) -> Pavilion:
 
 def _placement(placement_id: int) -> BoothPlacement:
     placement = db.session.scalar(
-        select(BoothPlacement).where(BoothPlacement.id == placement_id)
-        .options(joinedload(BoothPlacement.booth).joinedload(Booth.company), joinedload(BoothPlacement.pavilion)))
+        select(BoothPlacement)
+        .where(BoothPlacement.id == placement_id)
+        .options(joinedload(BoothPlacement.booth).joinedload(Booth.company), joinedload(BoothPlacement.pavilion))
+    )
     if placement is None or placement.edition_id != _edition().id:
         abort(404)
     return placement
@@ -80,7 +89,6 @@ def _booth_to_place(booth_id: int) -> Booth:
     return booth
 
 
-
 # --- visitors ------------------------------------------------------------------------------------
 
 
@@ -89,7 +97,8 @@ def list_pavilions():
     edition = _edition()
     ordered = services.hall_order(edition.pavilions)
     return render_template(
-        "pavilions/hall.html", edition=edition,
+        "pavilions/hall.html",
+        edition=edition,
         themed=[pavilion for pavilion in ordered if pavilion.kind == Pavilion.THEMED],
         country=[pavilion for pavilion in ordered if pavilion.kind == Pavilion.COUNTRY],
         booth_counts=services.booth_counts(edition, published_only=True),
@@ -103,10 +112,14 @@ def show_pavilion(pavilion_slug: str):
     pavilion = next((item for item in edition.pavilions if item.slug == pavilion_slug), None)
     if pavilion is None:
         abort(404)
-    placements = db.paginate(services.published_placements_query(pavilion), page=requested_page(),
-                             per_page=BOOTHS_PER_PAGE, error_out=False)
+    placements = db.paginate(
+        services.published_placements_query(pavilion), page=requested_page(), per_page=BOOTHS_PER_PAGE, error_out=False
+    )
     return render_template(
-        "pavilions/pavilion.html", edition=edition, pavilion=pavilion, placements=placements,
+        "pavilions/pavilion.html",
+        edition=edition,
+        pavilion=pavilion,
+        placements=placements,
         live_booth_ids=services.live_booth_ids((placement.booth_id for placement in placements.items), date.today()),
         can_manage=can_manage_edition(current_user, edition),
     )
@@ -120,9 +133,12 @@ def manage_pavilions():
     edition = _edition()
     ordered = services.hall_order(edition.pavilions)
     return render_template(
-        "pavilions/manage.html", edition=edition,
-        groups=[(Pavilion.THEMED, [p for p in ordered if p.kind == Pavilion.THEMED]),
-                (Pavilion.COUNTRY, [p for p in ordered if p.kind == Pavilion.COUNTRY])],
+        "pavilions/manage.html",
+        edition=edition,
+        groups=[
+            (Pavilion.THEMED, [p for p in ordered if p.kind == Pavilion.THEMED]),
+            (Pavilion.COUNTRY, [p for p in ordered if p.kind == Pavilion.COUNTRY]),
+        ],
         booth_counts=services.booth_counts(edition, published_only=False),
     )
 
@@ -191,8 +207,12 @@ def delete_pavilion(pavilion_id: int):
 @bp.route("/manage/<int:pavilion_id>/booths")
 def manage_pavilion_booths(pavilion_id: int):
     pavilion = _pavilion(pavilion_id)
-    placements = db.paginate(services.pavilion_placements_query(pavilion), page=requested_page(),
-                             per_page=PLACEMENTS_PER_PAGE, error_out=False)
+    placements = db.paginate(
+        services.pavilion_placements_query(pavilion),
+        page=requested_page(),
+        per_page=PLACEMENTS_PER_PAGE,
+        error_out=False,
+    )
     return render_template("pavilions/booths.html", edition=_edition(), pavilion=pavilion, placements=placements)
 
 
@@ -202,11 +222,19 @@ def find_booth_to_place(pavilion_id: int):
     pavilion = _pavilion(pavilion_id)
     company_name = " ".join(request.args.get("q", "").split())[:200]
     unplaced_only = request.args.get("unplaced") == "1"
-    booths = db.paginate(services.booths_to_place_query(_edition(), company_name, unplaced_only=unplaced_only),
-                         page=requested_page(), per_page=CANDIDATES_PER_PAGE, error_out=False)
+    booths = db.paginate(
+        services.booths_to_place_query(_edition(), company_name, unplaced_only=unplaced_only),
+        page=requested_page(),
+        per_page=CANDIDATES_PER_PAGE,
+        error_out=False,
+    )
     return render_template(
-        "pavilions/find_booth.html", edition=_edition(), pavilion=pavilion, booths=booths,
-        company_name=company_name, unplaced_only=unplaced_only,
+        "pavilions/find_booth.html",
+        edition=_edition(),
+        pavilion=pavilion,
+        booths=booths,
+        company_name=company_name,
+        unplaced_only=unplaced_only,
         places=services.placements_in(_edition(), (booth.id for booth in booths.items)),
     )
 
@@ -225,12 +253,21 @@ def place_booth(pavilion_id: int, booth_id: int):
         else:
             db.session.commit()
             flash(_placed_message(booth.company.name, pavilion.name, placement.stand), "success")
-            return redirect(url_for("pavilions.manage_pavilion_booths", pavilion_id=pavilion.id,
-                                    _anchor=f"placement-{placement.id}"))
+            return redirect(
+                url_for(
+                    "pavilions.manage_pavilion_booths", pavilion_id=pavilion.id, _anchor=f"placement-{placement.id}"
+                )
+            )
     elif form.is_submitted():
         status = 400
-    return render_template("pavilions/place_booth.html", edition=_edition(), pavilion=pavilion, booth=booth,
-                           form=form, existing=services.placement_in(_edition(), booth)), status
+    return render_template(
+        "pavilions/place_booth.html",
+        edition=_edition(),
+        pavilion=pavilion,
+        booth=booth,
+        form=form,
+        existing=services.placement_in(_edition(), booth),
+    ), status
 
 
 @bp.route("/manage/booths/<int:placement_id>/edit", methods=["GET", "POST"])
@@ -255,12 +292,14 @@ def edit_placement(placement_id: int):
         else:
             db.session.commit()
             flash(_placed_message(company, pavilion.name, placement.stand), "success")
-            return redirect(url_for("pavilions.manage_pavilion_booths", pavilion_id=pavilion.id,
-                                    _anchor=f"placement-{placement.id}"))
+            return redirect(
+                url_for(
+                    "pavilions.manage_pavilion_booths", pavilion_id=pavilion.id, _anchor=f"placement-{placement.id}"
+                )
+            )
     elif form.is_submitted():
         status = 400
-    return render_template("pavilions/placement_form.html", edition=_edition(), placement=placement,
-                           form=form), status
+    return render_template("pavilions/placement_form.html", edition=_edition(), placement=placement, form=form), status
 
 
 @bp.route("/manage/booths/<int:placement_id>/remove", methods=["POST"])
@@ -269,14 +308,20 @@ def remove_placement(placement_id: int):
     company, pavilion = placement.booth.company.name, placement.pavilion
     services.remove_placement(current_user, placement)
     db.session.commit()
-    flash(_("“%(company)s” no longer stands in “%(pavilion)s”; its booth stays open online.",
-            company=company, pavilion=pavilion.name), "success")
+    flash(
+        _(
+            "“%(company)s” no longer stands in “%(pavilion)s”; its booth stays open online.",
+            company=company,
+            pavilion=pavilion.name,
+        ),
+        "success",
+    )
     return redirect(url_for("pavilions.manage_pavilion_booths", pavilion_id=pavilion.id))
 
 
 def _placed_message(company: str, pavilion: str, stand: str) -> str:
     if stand:
-        return _("“%(company)s” stands in “%(pavilion)s”, stand %(stand)s.", company=company, pavilion=pavilion,
-                 stand=stand)
-    return _("“%(company)s” stands in “%(pavilion)s”, without a stand number yet.", company=company,
-             pavilion=pavilion)
+        return _(
+            "“%(company)s” stands in “%(pavilion)s”, stand %(stand)s.", company=company, pavilion=pavilion, stand=stand
+        )
+    return _("“%(company)s” stands in “%(pavilion)s”, without a stand number yet.", company=company, pavilion=pavilion)

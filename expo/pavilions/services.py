@@ -15,14 +15,14 @@ from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
-from expo.lib.ordering import moved
 from expo.accounts.models import User
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
-from expo.permissions import can_manage_edition, can_place_booths, ensure
+from expo.lib.ordering import moved
 from expo.lib.rules import RuleBroken
+from expo.permissions import can_manage_edition, can_place_booths, ensure
 
 KINDS = (Pavilion.THEMED, Pavilion.COUNTRY)
 
@@ -72,27 +72,28 @@ def _check(edition: Edition, data: PavilionData, editing: Pavilion | None) -> Pa
     if data.kind not in KINDS:
         raise PavilionError(_("Choose whether this is a themed pavilion or a country pavilion."), "kind")
     if data.slug in RESERVED_SLUGS:
-        raise PavilionError(_("The web address “%(slug)s” is reserved. Choose another one.", slug=data.slug),
-                            "slug")
+        raise PavilionError(_("The web address “%(slug)s” is reserved. Choose another one.", slug=data.slug), "slug")
     others = select(Pavilion).where(Pavilion.edition_id == edition.id)
     if editing is not None:
         others = others.where(Pavilion.id != editing.id)
     if db.session.scalar(others.where(Pavilion.slug == data.slug).limit(1)) is not None:
-        raise PavilionError(_("Another pavilion of this edition already uses the web address “%(slug)s”.",
-                              slug=data.slug), "slug")
+        raise PavilionError(
+            _("Another pavilion of this edition already uses the web address “%(slug)s”.", slug=data.slug), "slug"
+        )
     if data.kind == Pavilion.THEMED:
         # A themed pavilion gathers exhibitors from anywhere; a country left over from editing would mislead.
-        return PavilionData(name=data.name, slug=data.slug, kind=data.kind, country=None,
-                            description=data.description)
+        return PavilionData(name=data.name, slug=data.slug, kind=data.kind, country=None, description=data.description)
     if not data.country:
         raise PavilionError(_("Choose the country of a country pavilion."), "country")
     if pycountry.countries.get(alpha_2=data.country) is None:
         raise PavilionError(_("Choose a country from the list."), "country")
     clash = db.session.scalar(
-        others.where(Pavilion.kind == Pavilion.COUNTRY, Pavilion.country == data.country).limit(1))
+        others.where(Pavilion.kind == Pavilion.COUNTRY, Pavilion.country == data.country).limit(1)
+    )
     if clash is not None:
-        raise PavilionError(_("This edition already has a pavilion for that country: “%(name)s”.",
-                              name=clash.name), "country")
+        raise PavilionError(
+            _("This edition already has a pavilion for that country: “%(name)s”.", name=clash.name), "country"
+        )
     return data
 
 
@@ -152,8 +153,12 @@ def _flush_or_explain() -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise PavilionError(_("Another organizer has just saved a pavilion with the same web address or "
-                              "country. Check the list of pavilions and try again.")) from None
+        raise PavilionError(
+            _(
+                "Another organizer has just saved a pavilion with the same web address or "
+                "country. Check the list of pavilions and try again."
+            )
+        ) from None
 
 
 def move_pavilion(actor: User, pavilion: Pavilion, offset: int) -> None:
@@ -174,10 +179,14 @@ def delete_pavilion(actor: User, pavilion: Pavilion) -> None:
     ensure(can_manage_edition(actor, edition))
     placed = db.session.scalar(select(func.count(BoothPlacement.id)).where(BoothPlacement.pavilion_id == pavilion.id))
     if placed:
-        raise PavilionNotEmpty(ngettext(
-            "%(num)d booth is still placed in “%(name)s”. Move it to another pavilion or remove it first.",
-            "%(num)d booths are still placed in “%(name)s”. Move them to another pavilion or remove them first.",
-            placed, name=pavilion.name))
+        raise PavilionNotEmpty(
+            ngettext(
+                "%(num)d booth is still placed in “%(name)s”. Move it to another pavilion or remove it first.",
+                "%(num)d booths are still placed in “%(name)s”. Move them to another pavilion or remove them first.",
+                placed,
+                name=pavilion.name,
+            )
+        )
     try:
         # Inside the savepoint: begin_nested() flushes what is pending before it starts.
         with db.session.begin_nested():
@@ -185,8 +194,9 @@ def delete_pavilion(actor: User, pavilion: Pavilion) -> None:
             db.session.flush()
     except IntegrityError:
         # A booth placed after the count above; the foreign key keeps it from losing its pavilion.
-        raise PavilionNotEmpty(_("A booth has just been placed in “%(name)s”. Move or remove it first.",
-                                 name=pavilion.name)) from None
+        raise PavilionNotEmpty(
+            _("A booth has just been placed in “%(name)s”. Move or remove it first.", name=pavilion.name)
+        ) from None
     _renumber(pavilions_of(edition))
     db.session.flush()
     db.session.expire(edition, ["pavilions"])
@@ -206,24 +216,38 @@ def normalise_stand(stand: str | None) -> str:
 
 def _check_pavilion_of(edition: Edition, pavilion: Pavilion) -> None:
     if pavilion.edition_id != edition.id:
-        raise PavilionError(_("“%(pavilion)s” is not a pavilion of %(edition)s. Choose one of its own pavilions.",
-                              pavilion=pavilion.name, edition=edition.name), "pavilion")
+        raise PavilionError(
+            _(
+                "“%(pavilion)s” is not a pavilion of %(edition)s. Choose one of its own pavilions.",
+                pavilion=pavilion.name,
+                edition=edition.name,
+            ),
+            "pavilion",
+        )
 
 
 def _stand_holder(edition_id: int, stand: str, placement_id: int | None) -> BoothPlacement | None:
-    query = (select(BoothPlacement)
-             .where(BoothPlacement.edition_id == edition_id, BoothPlacement.stand == stand)
-             .options(joinedload(BoothPlacement.booth).joinedload(Booth.company),
-                      joinedload(BoothPlacement.pavilion)))
+    query = (
+        select(BoothPlacement)
+        .where(BoothPlacement.edition_id == edition_id, BoothPlacement.stand == stand)
+        .options(joinedload(BoothPlacement.booth).joinedload(Booth.company), joinedload(BoothPlacement.pavilion))
+    )
     if placement_id is not None:
         query = query.where(BoothPlacement.id != placement_id)
     return db.session.scalar(query.limit(1))
 
 
 def _stand_taken(holder: BoothPlacement) -> StandTaken:
-    return StandTaken(_("Stand %(stand)s is already taken by “%(company)s” in “%(pavilion)s”. Choose another "
-                        "stand, or change theirs first.", stand=holder.stand, company=holder.booth.company.name,
-                        pavilion=holder.pavilion.name), "stand")
+    return StandTaken(
+        _(
+            "Stand %(stand)s is already taken by “%(company)s” in “%(pavilion)s”. Choose another "
+            "stand, or change theirs first.",
+            stand=holder.stand,
+            company=holder.booth.company.name,
+            pavilion=holder.pavilion.name,
+        ),
+        "stand",
+    )
 
 
 def _check_stand(edition: Edition, stand: str | None, placement_id: int | None) -> str:
@@ -231,9 +255,14 @@ def _check_stand(edition: Edition, stand: str | None, placement_id: int | None) 
     if not stand:
         return ""
     if len(stand) > STAND_MAX_LENGTH or not STAND_PATTERN.match(stand):
-        raise PavilionError(_("Write the stand with letters and digits, optionally joined by hyphens, dots or "
-                              "slashes (at most %(max)d characters), for example A-12.", max=STAND_MAX_LENGTH),
-                            "stand")
+        raise PavilionError(
+            _(
+                "Write the stand with letters and digits, optionally joined by hyphens, dots or "
+                "slashes (at most %(max)d characters), for example A-12.",
+                max=STAND_MAX_LENGTH,
+            ),
+            "stand",
+        )
     holder = _stand_holder(edition.id, stand, placement_id)
     if holder is not None:
         raise _stand_taken(holder)
@@ -243,24 +272,34 @@ def _check_stand(edition: Edition, stand: str | None, placement_id: int | None) 
 def placement_in(edition: Edition, booth: Booth) -> BoothPlacement | None:
     """The booth's place in ``edition`` (with its pavilion), if it has one."""
     return db.session.scalar(
-        select(BoothPlacement).where(BoothPlacement.booth_id == booth.id, BoothPlacement.edition_id == edition.id)
-        .options(joinedload(BoothPlacement.pavilion)))
+        select(BoothPlacement)
+        .where(BoothPlacement.booth_id == booth.id, BoothPlacement.edition_id == edition.id)
+        .options(joinedload(BoothPlacement.pavilion))
+    )
 
 
 def _already_placed(booth: Booth, placement: BoothPlacement) -> BoothAlreadyPlaced:
     if placement.stand:
-        message = _("“%(company)s” already stands in “%(pavilion)s” (stand %(stand)s) in this edition. A booth "
-                    "has one place per edition: move it from there instead.", company=booth.company.name,
-                    pavilion=placement.pavilion.name, stand=placement.stand)
+        message = _(
+            "“%(company)s” already stands in “%(pavilion)s” (stand %(stand)s) in this edition. A booth "
+            "has one place per edition: move it from there instead.",
+            company=booth.company.name,
+            pavilion=placement.pavilion.name,
+            stand=placement.stand,
+        )
     else:
-        message = _("“%(company)s” already stands in “%(pavilion)s” in this edition. A booth has one place per "
-                    "edition: move it from there instead.", company=booth.company.name,
-                    pavilion=placement.pavilion.name)
+        message = _(
+            "“%(company)s” already stands in “%(pavilion)s” in this edition. A booth has one place per "
+            "edition: move it from there instead.",
+            company=booth.company.name,
+            pavilion=placement.pavilion.name,
+        )
     return BoothAlreadyPlaced(message)
 
 
-def _save_placement(edition: Edition, booth: Booth, stand: str, placement_id: int | None,
-                    change: Callable[[], None]) -> None:
+def _save_placement(
+    edition: Edition, booth: Booth, stand: str, placement_id: int | None, change: Callable[[], None]
+) -> None:
     """Make ``change`` and flush it in a savepoint. The checks read first; two organizers saving at
     once can both pass them. The unique constraints decide, and the loser is told which rule the
     other's change took, with the session still usable."""
@@ -276,8 +315,9 @@ def _save_placement(edition: Edition, booth: Booth, stand: str, placement_id: in
         holder = _stand_holder(edition.id, stand, placement_id) if stand else None
         if holder is not None:
             raise _stand_taken(holder) from None
-        raise PavilionError(_("Another organizer has just changed the booths of this edition. Reload the page "
-                              "and try again.")) from None
+        raise PavilionError(
+            _("Another organizer has just changed the booths of this edition. Reload the page and try again.")
+        ) from None
 
 
 def place_booth(actor: User, edition: Edition, booth: Booth, pavilion: Pavilion, stand: str = "") -> BoothPlacement:
@@ -323,23 +363,30 @@ def remove_placement(actor: User, placement: BoothPlacement) -> None:
 
 def _by_stand_then_name(query: Select) -> Select:
     # Booths without a stand yet come after those with one.
-    return query.order_by(case((BoothPlacement.stand == "", 1), else_=0), BoothPlacement.stand,
-                          ExhibitorCompany.name, BoothPlacement.id)
+    return query.order_by(
+        case((BoothPlacement.stand == "", 1), else_=0), BoothPlacement.stand, ExhibitorCompany.name, BoothPlacement.id
+    )
 
 
 def pavilion_placements_query(pavilion: Pavilion) -> Select:
     """Every booth placed in the pavilion, whatever its status (the organizers' list), by stand."""
     return _by_stand_then_name(
-        select(BoothPlacement).join(BoothPlacement.booth).join(Booth.company)
+        select(BoothPlacement)
+        .join(BoothPlacement.booth)
+        .join(Booth.company)
         .where(BoothPlacement.pavilion_id == pavilion.id)
-        .options(contains_eager(BoothPlacement.booth).contains_eager(Booth.company)
-                 .selectinload(ExhibitorCompany.members)))
+        .options(
+            contains_eager(BoothPlacement.booth).contains_eager(Booth.company).selectinload(ExhibitorCompany.members)
+        )
+    )
 
 
 def published_placements_query(pavilion: Pavilion) -> Select:
     """The pavilion's booths visitors see (published ones), by company name, with what a card shows."""
     return (
-        select(BoothPlacement).join(BoothPlacement.booth).join(Booth.company)
+        select(BoothPlacement)
+        .join(BoothPlacement.booth)
+        .join(Booth.company)
         .where(BoothPlacement.pavilion_id == pavilion.id, Booth.status == Booth.Status.PUBLISHED)
         .options(contains_eager(BoothPlacement.booth).contains_eager(Booth.company))
         .order_by(func.lower(ExhibitorCompany.name), BoothPlacement.id)
@@ -348,8 +395,11 @@ def published_placements_query(pavilion: Pavilion) -> Select:
 
 def booth_counts(edition: Edition, *, published_only: bool) -> dict[int, int]:
     """Pavilion id -> how many booths are placed in it (only published ones if asked): one query."""
-    query = (select(BoothPlacement.pavilion_id, func.count(BoothPlacement.id))
-             .where(BoothPlacement.edition_id == edition.id).group_by(BoothPlacement.pavilion_id))
+    query = (
+        select(BoothPlacement.pavilion_id, func.count(BoothPlacement.id))
+        .where(BoothPlacement.edition_id == edition.id)
+        .group_by(BoothPlacement.pavilion_id)
+    )
     if published_only:
         query = query.join(BoothPlacement.booth).where(Booth.status == Booth.Status.PUBLISHED)
     return {pavilion_id: count for pavilion_id, count in db.session.execute(query)}
@@ -357,15 +407,20 @@ def booth_counts(edition: Edition, *, published_only: bool) -> dict[int, int]:
 
 def booths_to_place_query(edition: Edition, company_name: str = "", *, unplaced_only: bool = False) -> Select:
     """Approved companies' booths (any status) whose company name contains ``company_name``."""
-    query = (select(Booth).join(Booth.company).where(ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
-             .options(contains_eager(Booth.company))
-             .order_by(func.lower(ExhibitorCompany.name), Booth.id))
+    query = (
+        select(Booth)
+        .join(Booth.company)
+        .where(ExhibitorCompany.status == ExhibitorCompany.Status.APPROVED)
+        .options(contains_eager(Booth.company))
+        .order_by(func.lower(ExhibitorCompany.name), Booth.id)
+    )
     words = " ".join(company_name.split()).lower()
     if words:
         query = query.where(func.lower(ExhibitorCompany.name).contains(words, autoescape=True))
     if unplaced_only:
-        query = query.where(~exists().where(BoothPlacement.booth_id == Booth.id,
-                                            BoothPlacement.edition_id == edition.id))
+        query = query.where(
+            ~exists().where(BoothPlacement.booth_id == Booth.id, BoothPlacement.edition_id == edition.id)
+        )
     return query
 
 
@@ -375,8 +430,10 @@ def placements_in(edition: Edition, booth_ids: Iterable[int]) -> dict[int, Booth
     if not ids:
         return {}
     rows = db.session.scalars(
-        select(BoothPlacement).where(BoothPlacement.edition_id == edition.id, BoothPlacement.booth_id.in_(ids))
-        .options(joinedload(BoothPlacement.pavilion)))
+        select(BoothPlacement)
+        .where(BoothPlacement.edition_id == edition.id, BoothPlacement.booth_id.in_(ids))
+        .options(joinedload(BoothPlacement.pavilion))
+    )
     return {placement.booth_id: placement for placement in rows}
 
 
@@ -386,11 +443,19 @@ def live_booth_ids(booth_ids: Iterable[int], today: date) -> set[int]:
     ids = set(booth_ids)
     if not ids:
         return set()
-    return set(db.session.scalars(
-        select(BoothPlacement.booth_id).join(BoothPlacement.edition)
-        .where(BoothPlacement.booth_id.in_(ids), Edition.status == Edition.Status.PUBLISHED,
-               Edition.starts_on <= today, Edition.ends_on >= today)
-        .distinct()))
+    return set(
+        db.session.scalars(
+            select(BoothPlacement.booth_id)
+            .join(BoothPlacement.edition)
+            .where(
+                BoothPlacement.booth_id.in_(ids),
+                Edition.status == Edition.Status.PUBLISHED,
+                Edition.starts_on <= today,
+                Edition.ends_on >= today,
+            )
+            .distinct()
+        )
+    )
 
 
 def places_of_booth(booth: Booth, *, today: date | None = None) -> list[BoothPlacement]:
@@ -398,10 +463,13 @@ def places_of_booth(booth: Booth, *, today: date | None = None) -> list[BoothPla
 
     Draft editions stay secret, so their places are left out; with ``today``, so are editions already over.
     """
-    query = (select(BoothPlacement).join(BoothPlacement.edition)
-             .where(BoothPlacement.booth_id == booth.id, Edition.status != Edition.Status.DRAFT)
-             .options(contains_eager(BoothPlacement.edition), joinedload(BoothPlacement.pavilion))
-             .order_by(Edition.starts_on.desc(), Edition.id.desc()))
+    query = (
+        select(BoothPlacement)
+        .join(BoothPlacement.edition)
+        .where(BoothPlacement.booth_id == booth.id, Edition.status != Edition.Status.DRAFT)
+        .options(contains_eager(BoothPlacement.edition), joinedload(BoothPlacement.pavilion))
+        .order_by(Edition.starts_on.desc(), Edition.id.desc())
+    )
     if today is not None:
         query = query.where(Edition.ends_on >= today)
     return list(db.session.scalars(query))

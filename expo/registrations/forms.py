@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from expo.lib.form_fields import Form
 from expo.content_languages import localized
 from expo.forums.models import Forum, ForumQuestion
+from expo.lib.form_fields import Form
 
 
 class RegistrationForm(Form):
@@ -49,10 +49,16 @@ def registration_form_for(forum: Forum) -> RegistrationForm:
         if question.kind == ForumQuestion.CHECKBOX:
             field = BooleanField(localized(question, "label").text, validators=presence)
         elif question.kind == ForumQuestion.CHOICE:
-            field = RadioField(localized(question, "label").text, choices=choice_labels(question),
-                               validators=presence, validate_choice=False)
+            field = RadioField(
+                localized(question, "label").text,
+                choices=choice_labels(question),
+                validators=presence,
+                validate_choice=False,
+            )
         else:
-            field = TextAreaField(localized(question, "label").text, validators=[*presence, Length(max=2000)], render_kw={"rows": 2})
+            field = TextAreaField(
+                localized(question, "label").text, validators=[*presence, Length(max=2000)], render_kw={"rows": 2}
+            )
         setattr(_Form, name, field)
     form = _Form()
     if forum.enrols_whole_course:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from expo.accounts.models import User
 from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
-from expo.lib.enums import LabelledStrEnum
 from expo.forums.models import Forum, ProgrammeSession
+from expo.lib.enums import LabelledStrEnum
 
 ACTIVE_STATUSES_SQL = "status IN ('pending', 'confirmed', 'waitlisted')"
 
@@ -33,12 +33,22 @@ class Registration(db.Model):
         ),
         CheckConstraint("status <> 'waitlisted' OR waitlist_number IS NOT NULL", name="waitlisted_numbered"),
         # One active registration per person and session (or course); a cancelled one may be renewed.
-        Index("uq_registrations_active_session", "user_id", "session_id", unique=True,
-              postgresql_where=text(f"session_id IS NOT NULL AND {ACTIVE_STATUSES_SQL}"),
-              sqlite_where=text(f"session_id IS NOT NULL AND {ACTIVE_STATUSES_SQL}")),
-        Index("uq_registrations_active_forum", "user_id", "forum_id", unique=True,
-              postgresql_where=text(f"forum_id IS NOT NULL AND {ACTIVE_STATUSES_SQL}"),
-              sqlite_where=text(f"forum_id IS NOT NULL AND {ACTIVE_STATUSES_SQL}")),
+        Index(
+            "uq_registrations_active_session",
+            "user_id",
+            "session_id",
+            unique=True,
+            postgresql_where=text(f"session_id IS NOT NULL AND {ACTIVE_STATUSES_SQL}"),
+            sqlite_where=text(f"session_id IS NOT NULL AND {ACTIVE_STATUSES_SQL}"),
+        ),
+        Index(
+            "uq_registrations_active_forum",
+            "user_id",
+            "forum_id",
+            unique=True,
+            postgresql_where=text(f"forum_id IS NOT NULL AND {ACTIVE_STATUSES_SQL}"),
+            sqlite_where=text(f"forum_id IS NOT NULL AND {ACTIVE_STATUSES_SQL}"),
+        ),
         Index("ix_registrations_session_status", "session_id", "status", "waitlist_number"),
         Index("ix_registrations_forum_status", "forum_id", "status", "waitlist_number"),
     )
@@ -85,10 +95,7 @@ class SentReminder(db.Model):
 
     __tablename__ = "sent_reminders"
 
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
-    )
-    session_id: Mapped[int] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"), primary_key=True)
     window: Mapped[str] = mapped_column(String(8), primary_key=True)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,12 +10,12 @@ from expo.extensions import db
 from expo.forums.calendar import build_calendar
 from expo.forums.models import ProgrammeSession
 from expo.i18n import LocalMoment
+from expo.lib.urls import external_url, site_path
 from expo.notifications.messages import Joined
 from expo.notifications.notify import notify
 from expo.notifications.services import Attachment
 from expo.registrations import tickets
 from expo.registrations.models import Registration
-from expo.lib.urls import external_url, site_path
 
 
 def _sessions_of(registration: Registration) -> list[ProgrammeSession]:
@@ -47,8 +47,9 @@ def _context(registration: Registration) -> dict:
 def _ticket_attachments(registration: Registration) -> list[Attachment]:
     sessions = _sessions_of(registration)
     with force_locale(registration.user.language or "en"):  # the calendar entries in the recipient's language
-        ics = build_calendar(_title_for(registration.target, registration.user), sessions,
-                             show_stream_for={s.id for s in sessions})
+        ics = build_calendar(
+            _title_for(registration.target, registration.user), sessions, show_stream_for={s.id for s in sessions}
+        )
     return [
         Attachment("expo-agenda.ics", "text/calendar", ics),
         Attachment("expo-ticket.png", "image/png", tickets.qr_png(registration)),
@@ -67,10 +68,14 @@ def send_ticket(registration_id: int) -> None:
         return
     title = _title_for(registration.target, registration.user)
     notify(
-        registration.user, "registration.ticket", dedupe_key=f"ticket:{registration.id}",
+        registration.user,
+        "registration.ticket",
+        dedupe_key=f"ticket:{registration.id}",
         title=_l("Your ticket: %(title)s", title=title),
         body=_l("You are registered for %(title)s. Show the QR code on your ticket at the entrance.", title=title),
-        link=_ticket_path(registration), email_template="ticket", context=_context(registration),
+        link=_ticket_path(registration),
+        email_template="ticket",
+        context=_context(registration),
         attachments=_ticket_attachments(registration),
     )
 
@@ -81,11 +86,16 @@ def notify_promoted(registration_id: int) -> None:
         return
     title = _title_for(registration.target, registration.user)
     notify(
-        registration.user, "registration.promoted", dedupe_key=f"promoted:{registration.id}",
+        registration.user,
+        "registration.promoted",
+        dedupe_key=f"promoted:{registration.id}",
         title=_l("A seat is yours: %(title)s", title=title),
-        body=_l("A seat came free and you moved up from the waiting list: you are registered for %(title)s.",
-                title=title),
-        link=_ticket_path(registration), email_template="promoted", context=_context(registration),
+        body=_l(
+            "A seat came free and you moved up from the waiting list: you are registered for %(title)s.", title=title
+        ),
+        link=_ticket_path(registration),
+        email_template="promoted",
+        context=_context(registration),
         attachments=_ticket_attachments(registration),
     )
 
@@ -103,10 +113,19 @@ def send_reminder(registration_id: int, session_id: int, window: str) -> None:
         title = _l("Tomorrow: %(title)s", title=_title_for(session, user))
 
     # Written when read, in the reader's language, in their zone of today.
-    body = Joined(LocalMoment(session.starts_at, user.timezone), session.text_in("room", user.language or "en").text, separator=", ")
+    body = Joined(
+        LocalMoment(session.starts_at, user.timezone),
+        session.text_in("room", user.language or "en").text,
+        separator=", ",
+    )
 
     notify(
-        user, f"registration.reminder_{window}", dedupe_key=f"reminder:{window}:{registration.id}:{session.id}",
-        title=title, body=body,
-        link=_ticket_path(registration), email_template="reminder", context=context,
+        user,
+        f"registration.reminder_{window}",
+        dedupe_key=f"reminder:{window}:{registration.id}:{session.id}",
+        title=title,
+        body=body,
+        link=_ticket_path(registration),
+        email_template="reminder",
+        context=context,
     )

@@ -49,8 +49,10 @@ def claim_due_reminders(now: datetime | None = None) -> list[tuple[int, int, str
     for window, lower in (("24h", now + WINDOWS["1h"]), ("1h", now)):
         statement = (
             insert(SentReminder)
-            .from_select(["registration_id", "session_id", "window", "claimed_at"],
-                         _due(window, lower, now + WINDOWS[window], now))
+            .from_select(
+                ["registration_id", "session_id", "window", "claimed_at"],
+                _due(window, lower, now + WINDOWS[window], now),
+            )
             .on_conflict_do_nothing()
             .returning(SentReminder.registration_id, SentReminder.session_id, SentReminder.window)
         )

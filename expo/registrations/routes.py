@@ -13,13 +13,13 @@ from expo.editions.routes import load_edition
 from expo.extensions import db
 from expo.forums.calendar import AGENDA_REFRESH, build_calendar
 from expo.forums.routes import load_forum, load_session
+from expo.lib.rules import show_as_message, show_on_form
+from expo.lib.urls import external_url
 from expo.meetings.calendar import meeting_events
 from expo.meetings.services import agenda_meetings
 from expo.registrations import services, tickets
 from expo.registrations.forms import registration_form_for
 from expo.registrations.models import Registration
-from expo.lib.rules import show_as_message, show_on_form
-from expo.lib.urls import external_url
 
 bp = Blueprint("registrations", __name__)
 
@@ -48,8 +48,15 @@ def _register(edition, target, forum, back_url: str):
         status = 400
     # Only the form page warns before registering; a successful registration flashes the service's list.
     clashes = services.clashing_sessions(current_user, target) if target is not forum else []
-    return render_template("registrations/register.html", edition=edition, target=target, forum=forum,
-                           form=form, clashes=clashes, back_url=back_url), status
+    return render_template(
+        "registrations/register.html",
+        edition=edition,
+        target=target,
+        forum=forum,
+        form=form,
+        clashes=clashes,
+        back_url=back_url,
+    ), status
 
 
 def _flash_outcome(result: services.RegistrationResult) -> None:
@@ -57,13 +64,19 @@ def _flash_outcome(result: services.RegistrationResult) -> None:
     if registration.status == Registration.Status.CONFIRMED:
         flash(_("You are registered. Your ticket is on its way by e-mail and on your agenda."), "success")
     elif registration.status == Registration.Status.WAITLISTED:
-        flash(_("It is full: you are number %(position)s on the waiting list. We will e-mail you if a seat frees up.",
-                position=services.waitlist_position(registration)), "warning")
+        flash(
+            _(
+                "It is full: you are number %(position)s on the waiting list. We will e-mail you if a seat frees up.",
+                position=services.waitlist_position(registration),
+            ),
+            "warning",
+        )
     else:
         flash(_("Your registration is waiting for the organizers' approval."), "info")
     for clash in result.clashes:
-        flash(_("Note: this overlaps with “%(title)s”, which you are also registered for.", title=clash.title),
-              "warning")
+        flash(
+            _("Note: this overlaps with “%(title)s”, which you are also registered for.", title=clash.title), "warning"
+        )
 
 
 @bp.route("/editions/<slug>/sessions/<int:session_id>/register", methods=["GET", "POST"])
@@ -128,8 +141,12 @@ def show_ticket(registration_id: int):
     if registration.status != Registration.Status.CONFIRMED:
         flash(_("Only confirmed registrations have a ticket."), "info")
         return redirect(url_for("registrations.my_agenda"))
-    return render_template("registrations/ticket.html", registration=registration,
-                           qr=tickets.qr_svg_data_uri(registration), payload=tickets.ticket_payload(registration))
+    return render_template(
+        "registrations/ticket.html",
+        registration=registration,
+        qr=tickets.qr_svg_data_uri(registration),
+        payload=tickets.ticket_payload(registration),
+    )
 
 
 @bp.route("/my/calendar", methods=["GET", "POST"])
@@ -153,6 +170,11 @@ def agenda_feed(token: str):
         abort(404)
     sessions, streams = services.agenda_sessions(user)
     meetings = meeting_events(agenda_meetings(user), user)
-    content = build_calendar(_("Expo agenda of %(name)s", name=user.name), sessions, show_stream_for=streams,
-                             other_events=meetings, refresh=AGENDA_REFRESH)
+    content = build_calendar(
+        _("Expo agenda of %(name)s", name=user.name),
+        sessions,
+        show_stream_for=streams,
+        other_events=meetings,
+        refresh=AGENDA_REFRESH,
+    )
     return Response(content, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})

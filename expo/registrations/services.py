@@ -23,9 +23,9 @@ from expo.audit.services import record
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession
+from expo.lib.rules import RuleBroken
 from expo.permissions import can_manage_edition, ensure
 from expo.registrations.models import Registration, new_ticket_code
-from expo.lib.rules import RuleBroken
 from expo.webhooks import announce as webhooks
 from expo.webhooks import events as webhook_events
 
@@ -158,11 +158,13 @@ def active_registration(user: User, target: Target) -> Registration | None:
 def registration_covering(user: User, session: ProgrammeSession) -> Registration | None:
     """The user's active registration for this session, or their enrolment in its course."""
     return db.session.scalar(
-        select(Registration).where(
+        select(Registration)
+        .where(
             Registration.user_id == user.id,
             Registration.status.in_(Registration.ACTIVE),
             or_(Registration.session_id == session.id, Registration.forum_id == session.forum_id),
-        ).limit(1)
+        )
+        .limit(1)
     )
 
 
@@ -188,9 +190,17 @@ def clashing_sessions(user: User, session: ProgrammeSession) -> list[ProgrammeSe
 def _sessions_held_around(user: User, session: ProgrammeSession) -> list[ProgrammeSession]:
     """In one query: ``session`` itself if the user holds it, and the user's sessions (registered,
     waiting, or via a course) overlapping it. Registering asks both questions at once."""
-    return list(db.session.scalars(_held_around_statement(), {
-        "user_id": user.id, "session_id": session.id, "starts_at": session.starts_at, "ends_at": session.ends_at,
-    }))
+    return list(
+        db.session.scalars(
+            _held_around_statement(),
+            {
+                "user_id": user.id,
+                "session_id": session.id,
+                "starts_at": session.starts_at,
+                "ends_at": session.ends_at,
+            },
+        )
+    )
 
 
 @cache
@@ -199,23 +209,30 @@ def _held_around_statement() -> Select:
     user_id = bindparam("user_id")
     active = Registration.status.in_(Registration.ACTIVE)
     enrolled_forums = select(Registration.forum_id).where(
-        Registration.user_id == user_id, Registration.forum_id.is_not(None), active)
+        Registration.user_id == user_id, Registration.forum_id.is_not(None), active
+    )
     registered_sessions = select(Registration.session_id).where(
-        Registration.user_id == user_id, Registration.session_id.is_not(None), active)
+        Registration.user_id == user_id, Registration.session_id.is_not(None), active
+    )
     return (
         select(ProgrammeSession)
         .where(
-            or_(ProgrammeSession.id == bindparam("session_id"),
-                and_(ProgrammeSession.starts_at < bindparam("ends_at", type_=ProgrammeSession.ends_at.type),
-                     ProgrammeSession.ends_at > bindparam("starts_at", type_=ProgrammeSession.starts_at.type))),
+            or_(
+                ProgrammeSession.id == bindparam("session_id"),
+                and_(
+                    ProgrammeSession.starts_at < bindparam("ends_at", type_=ProgrammeSession.ends_at.type),
+                    ProgrammeSession.ends_at > bindparam("starts_at", type_=ProgrammeSession.starts_at.type),
+                ),
+            ),
             or_(ProgrammeSession.id.in_(registered_sessions), ProgrammeSession.forum_id.in_(enrolled_forums)),
         )
         .order_by(ProgrammeSession.starts_at)
     )
 
 
-def register(actor: User, target: Target, answers: dict[str, object] | None = None,
-             now: datetime | None = None) -> RegistrationResult:
+def register(
+    actor: User, target: Target, answers: dict[str, object] | None = None, now: datetime | None = None
+) -> RegistrationResult:
     """Register ``actor``: confirmed while seats last, then on the waiting list; pending in approval mode."""
     now = now or utcnow()
     forum = forum_of(target)
@@ -273,12 +290,19 @@ def _claims_in_one_statement(target: Target, forum: Forum) -> bool:
     return db.session.get_bind().dialect.name == "postgresql" and not forum.needs_approval
 
 
-def _claim_seat_or_waitlist_place(actor: User, target: Target, answers: dict[str, object],
-                                  now: datetime) -> Registration:
-    registration = db.session.scalars(_claim_statement(type(target)), {
-        "target_id": target.id, "user_id": actor.id, "answers": answers, "ticket_code": new_ticket_code(),
-        "now": now,
-    }).one()
+def _claim_seat_or_waitlist_place(
+    actor: User, target: Target, answers: dict[str, object], now: datetime
+) -> Registration:
+    registration = db.session.scalars(
+        _claim_statement(type(target)),
+        {
+            "target_id": target.id,
+            "user_id": actor.id,
+            "answers": answers,
+            "ticket_code": new_ticket_code(),
+            "now": now,
+        },
+    ).one()
     db.session.expire(target, ["seats_taken", "waitlist_seq"])
     return registration
 
@@ -297,8 +321,10 @@ def _claim_statement(model: type[ProgrammeSession] | type[Forum]):
     counted = (
         update(model)
         .where(model.id == locked.c.id)
-        .values(seats_taken=model.seats_taken + case((locked.c.has_seat, 1), else_=0),
-                waitlist_seq=model.waitlist_seq + case((locked.c.has_seat, 0), else_=1))
+        .values(
+            seats_taken=model.seats_taken + case((locked.c.has_seat, 1), else_=0),
+            waitlist_seq=model.waitlist_seq + case((locked.c.has_seat, 0), else_=1),
+        )
         .returning(locked.c.id, locked.c.has_seat, model.waitlist_seq)
         .cte("counted")
     )
@@ -314,11 +340,18 @@ def _claim_statement(model: type[ProgrammeSession] | type[Forum]):
         case((counted.c.has_seat, now), else_=None),
     )
     target_column = "session_id" if model is ProgrammeSession else "forum_id"
-    columns = ["user_id", target_column, "status", "waitlist_number", "answers", "ticket_code",
-               "created_at", "confirmed_at"]
+    columns = [
+        "user_id",
+        target_column,
+        "status",
+        "waitlist_number",
+        "answers",
+        "ticket_code",
+        "created_at",
+        "confirmed_at",
+    ]
     # "orm": the parameters fill the bind parameters above; they are not rows of a bulk INSERT.
-    return (insert(Registration).from_select(columns, row).returning(Registration)
-            .execution_options(dml_strategy="orm"))
+    return insert(Registration).from_select(columns, row).returning(Registration).execution_options(dml_strategy="orm")
 
 
 def _place(registration: Registration, target: Target, *, awaiting_approval: bool, now: datetime) -> None:
@@ -371,8 +404,14 @@ def cancel(actor: User, registration: Registration, now: datetime | None = None)
     db.session.flush()
     webhooks.registration_changed(webhook_events.REGISTRATION_CANCELLED, registration)
     if registration.user_id != actor.id:
-        record(actor, AuditAction.REGISTRATION_CANCELLED, registration, edition_id=forum_of(target).edition_id,
-               before={"status": previous}, after={"status": Registration.Status.CANCELLED})
+        record(
+            actor,
+            AuditAction.REGISTRATION_CANCELLED,
+            registration,
+            edition_id=forum_of(target).edition_id,
+            before={"status": previous},
+            after={"status": Registration.Status.CANCELLED},
+        )
     if not was_confirmed:
         return []
     release_seat(target)
@@ -421,8 +460,10 @@ def waitlist_positions(registrations: list[Registration]) -> dict[int, int]:
         select(Registration.id, place.label("place"))
         .where(
             Registration.status == Registration.Status.WAITLISTED,
-            or_(Registration.session_id.in_([r.session_id for r in waiting if r.session_id is not None]),
-                Registration.forum_id.in_([r.forum_id for r in waiting if r.forum_id is not None])),
+            or_(
+                Registration.session_id.in_([r.session_id for r in waiting if r.session_id is not None]),
+                Registration.forum_id.in_([r.forum_id for r in waiting if r.forum_id is not None]),
+            ),
         )
         .subquery()
     )
@@ -440,17 +481,22 @@ def change_capacity(actor: User, target: Target, capacity: int | None) -> list[R
     if capacity is not None:
         statement = statement.where(model.seats_taken <= capacity)
     changed = db.session.execute(
-        statement
-        .values(capacity=capacity)
-        .execution_options(synchronize_session=False)
+        statement.values(capacity=capacity).execution_options(synchronize_session=False)
     ).rowcount
     db.session.expire(target)
     if not changed:
-        raise CapacityTooLow(_("%(count)s people already hold seats: the capacity cannot be lower than that.",
-                               count=target.seats_taken))
+        raise CapacityTooLow(
+            _("%(count)s people already hold seats: the capacity cannot be lower than that.", count=target.seats_taken)
+        )
     if previous != capacity:
-        record(actor, AuditAction.CAPACITY_CHANGED, target, edition_id=forum_of(target).edition_id,
-               before={"capacity": previous}, after={"capacity": capacity})
+        record(
+            actor,
+            AuditAction.CAPACITY_CHANGED,
+            target,
+            edition_id=forum_of(target).edition_id,
+            before={"capacity": previous},
+            after={"capacity": capacity},
+        )
     return promote_from_waitlist(target)
 
 
@@ -512,13 +558,17 @@ def registrants_query(target: Target) -> Select:
 
 def counts_by_status(target: Target) -> dict[str, int]:
     rows = db.session.execute(
-        select(Registration.status, func.count(Registration.id)).where(_target_filter(target))
+        select(Registration.status, func.count(Registration.id))
+        .where(_target_filter(target))
         .group_by(Registration.status)
     ).all()
     return {status: count for status, count in rows}
 
 
 def checked_in_count(target: Target) -> int:
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(_target_filter(target), Registration.checked_in_at.is_not(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Registration.id)).where(_target_filter(target), Registration.checked_in_at.is_not(None))
+        )
+        or 0
+    )

@@ -17,9 +17,9 @@ from expo.audit.services import record
 from expo.db_types import utcnow
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
+from expo.lib.rules import RuleBroken
 from expo.permissions import can_check_in, ensure
 from expo.registrations.models import Registration
-from expo.lib.rules import RuleBroken
 from expo.webhooks import announce as webhooks
 from expo.webhooks import events as webhook_events
 
@@ -59,7 +59,7 @@ def ticket_code_from_payload(payload: str) -> str:
     if not payload.startswith(TICKET_PREFIX):
         raise TicketError(_("This is not an Expo ticket."))
     try:
-        return _serializer().loads(payload[len(TICKET_PREFIX):])
+        return _serializer().loads(payload[len(TICKET_PREFIX) :])
     except BadSignature:
         raise TicketError(_("This ticket is not genuine: its signature does not match.")) from None
 
@@ -93,16 +93,25 @@ def check_in(actor: User, payload: str, *, edition_id: int, now: datetime | None
     if registration.status != Registration.Status.CONFIRMED:
         raise TicketError(NOT_CONFIRMED_MESSAGES.get(registration.status, NOT_CONFIRMED_MESSAGES["cancelled"])())
     now = now or utcnow()
-    first_time = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.checked_in_at.is_(None))
-        .values(checked_in_at=now, checked_in_by_id=actor.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    first_time = (
+        db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.checked_in_at.is_(None))
+            .values(checked_in_at=now, checked_in_by_id=actor.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     db.session.refresh(registration)
     if first_time:
-        record(actor, AuditAction.TICKET_CHECKED_IN, registration, edition_id=edition_id,
-               before={"checked_in_at": None}, after={"checked_in_at": registration.checked_in_at})
+        record(
+            actor,
+            AuditAction.TICKET_CHECKED_IN,
+            registration,
+            edition_id=edition_id,
+            before={"checked_in_at": None},
+            after={"checked_in_at": registration.checked_in_at},
+        )
         webhooks.registration_changed(webhook_events.CHECKED_IN, registration)
     return CheckInResult(registration, first_time, registration.checked_in_at)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from expo.lib.form_fields import Form
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 
 from expo.catalog import values
 from expo.content_languages import content_languages, language_name
+from expo.lib.form_fields import Form
 from expo.translating.services import FieldKind, TranslatedField
 
 
@@ -32,8 +32,7 @@ def shown_value(field: TranslatedField, value: Any) -> str:
     return value or ""
 
 
-def translation_form_for(fields: tuple[TranslatedField, ...], language: str,
-                         stored: dict[str, Any]) -> TranslationForm:
+def translation_form_for(fields: tuple[TranslatedField, ...], language: str, stored: dict[str, Any]) -> TranslationForm:
     """One field per translated field, labelled like the source editor's with the language named.
     Lengths and formats are checked by the service, like the source editor's."""
 
@@ -43,9 +42,14 @@ def translation_form_for(fields: tuple[TranslatedField, ...], language: str,
     for field in fields:
         kind = StringField if field.kind == FieldKind.LINE else TextAreaField
         rows = {FieldKind.LINE: None, FieldKind.TEXT: 6, FieldKind.MARKDOWN: 8}.get(field.kind, 5)
-        setattr(_Form, f"text_{field.name}", kind(
-            _l("%(field)s in %(language)s", field=field.label, language=language_name(language)),
-            render_kw={"lang": language, **({"rows": rows} if rows else {})}))
+        setattr(
+            _Form,
+            f"text_{field.name}",
+            kind(
+                _l("%(field)s in %(language)s", field=field.label, language=language_name(language)),
+                render_kw={"lang": language, **({"rows": rows} if rows else {})},
+            ),
+        )
     data = {f"text_{field.name}": shown_value(field, stored.get(field.name)) for field in fields}
     return _Form(data=data)  # a submitted form's own values win
 
@@ -53,8 +57,11 @@ def translation_form_for(fields: tuple[TranslatedField, ...], language: str,
 class SourceLanguageForm(Form):
     source_language = SelectField(
         _l("Written in"),
-        description=_l("The language of the texts in the editor. Changing it moves those texts into their "
-                       "language's translation and the chosen language's translation into the editor."))
+        description=_l(
+            "The language of the texts in the editor. Changing it moves those texts into their "
+            "language's translation and the chosen language's translation into the editor."
+        ),
+    )
     submit = SubmitField(_l("Change the language"))
 
     def __init__(self, *args, **kwargs):

@@ -15,8 +15,8 @@ from expo.content_languages import (
     language_name,
 )
 from expo.extensions import db
-from expo.permissions import NotAllowed
 from expo.lib.rules import show_on_form
+from expo.permissions import NotAllowed
 from expo.translating import services
 from expo.translating.forms import SourceLanguageForm, shown_value, translation_form_for
 
@@ -82,8 +82,16 @@ def _render(kind, record, language, form=None, source_form=None, status: int = 2
         for field in fields:
             rows.append((field, shown_value(field, getattr(record, field.name)), form[f"text_{field.name}"]))
     return render_template(
-        "translating/edit.html", kind=kind, record=record, title=kind.title(record), language=language,
-        source=source, chips=services.language_chips(record), rows=rows, form=form, source_form=source_form,
+        "translating/edit.html",
+        kind=kind,
+        record=record,
+        title=kind.title(record),
+        language=language,
+        source=source,
+        chips=services.language_chips(record),
+        rows=rows,
+        form=form,
+        source_form=source_form,
         editor_url=editor_url(kind, record),
     ), status
 
@@ -119,8 +127,7 @@ def save_translation(kind_key: str, record_id: int, language: str):
         return _render(kind, record, language, form=form, status=exc.status)
     db.session.commit()
     flash(_("The %(language)s texts are saved.", language=language_name(language)), "success")
-    return redirect(url_for("translating.edit_translations", kind_key=kind.key, record_id=record.id,
-                            language=language))
+    return redirect(url_for("translating.edit_translations", kind_key=kind.key, record_id=record.id, language=language))
 
 
 @bp.route("/<kind_key>/<int:record_id>/source", methods=["POST"])
@@ -140,6 +147,12 @@ def change_source_language(kind_key: str, record_id: int):
         show_on_form(form, exc)
         return _render(kind, record, _chosen_language(record, None), source_form=form, status=exc.status)
     db.session.commit()
-    flash(_("The record is now written in %(language)s; its %(old)s texts are kept as a translation.",
-            language=language_name(record.source_language), old=language_name(old)), "success")
+    flash(
+        _(
+            "The record is now written in %(language)s; its %(old)s texts are kept as a translation.",
+            language=language_name(record.source_language),
+            old=language_name(old),
+        ),
+        "success",
+    )
     return redirect(url_for("translating.edit_translations", kind_key=kind.key, record_id=record.id, language=old))

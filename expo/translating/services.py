@@ -32,14 +32,14 @@ from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
+from expo.lib.rules import RuleBroken
+from expo.lib.text import render_markdown
 from expo.permissions import (
     can_edit_booth,
     can_edit_company_application,
     can_manage_edition,
     ensure,
 )
-from expo.lib.rules import RuleBroken
-from expo.lib.text import render_markdown
 
 
 class TranslationRefused(RuleBroken):
@@ -115,34 +115,97 @@ def _kinds() -> dict[str, RecordKind]:
 
     F, K = TranslatedField, FieldKind
     kinds = (
-        RecordKind("company", ExhibitorCompany, (F("name", K.LINE, ApplicationForm, required=True),
-                                                 F("description", K.TEXT, ApplicationForm)),
-                   lambda user, company: can_edit_company_application(user, company), True, _l("Company")),
-        RecordKind("booth", Booth, (F("tagline", K.LINE, ProfileForm), F("description", K.MARKDOWN, ProfileForm)),
-                   lambda user, booth: can_edit_booth(user, booth), True, _l("Booth")),
-        RecordKind("product", Product, (F("name", K.LINE, ProductForm, required=True),
-                                        F("description", K.MARKDOWN, ProductForm),
-                                        F("specifications", K.SPECIFICATIONS, ProductForm)),
-                   lambda user, product: can_edit_booth(user, product.booth), True, _l("Product")),
-        RecordKind("edition", Edition, (F("name", K.LINE, EditionForm, required=True), F("tagline", K.LINE, EditionForm),
-                                        F("description", K.TEXT, EditionForm), F("venue", K.LINE, EditionForm),
-                                        F("city", K.LINE, EditionForm)),
-                   lambda user, edition: can_manage_edition(user, edition), False, _l("Edition")),
-        RecordKind("pavilion", Pavilion, (F("name", K.LINE, PavilionForm, required=True),
-                                          F("description", K.TEXT, PavilionForm)),
-                   lambda user, pavilion: can_manage_edition(user, pavilion.edition), False, _l("Pavilion")),
-        RecordKind("forum", Forum, (F("title", K.LINE, ForumForm, required=True), F("description", K.TEXT, ForumForm)),
-                   lambda user, forum: can_manage_edition(user, forum.edition), False, _l("Forum")),
-        RecordKind("session", ProgrammeSession, (F("title", K.LINE, SessionForm, required=True),
-                                                 F("abstract", K.TEXT, SessionForm), F("room", K.LINE, SessionForm)),
-                   lambda user, session: can_manage_edition(user, session.forum.edition), False, _l("Session")),
-        RecordKind("speaker", Speaker, (F("name", K.LINE, SpeakerForm, required=True), F("title", K.LINE, SpeakerForm),
-                                        F("organisation", K.LINE, SpeakerForm), F("biography", K.TEXT, SpeakerForm)),
-                   lambda user, speaker: can_manage_edition(user, edition_of(speaker)), False, _l("Speaker")),
-        RecordKind("question", ForumQuestion, (F("label", K.LINE, QuestionForm, required=True),
-                                               F("choices", K.CHOICES, QuestionForm)),
-                   lambda user, question: can_manage_edition(user, question.forum.edition), False,
-                   _l("Registration question")),
+        RecordKind(
+            "company",
+            ExhibitorCompany,
+            (F("name", K.LINE, ApplicationForm, required=True), F("description", K.TEXT, ApplicationForm)),
+            lambda user, company: can_edit_company_application(user, company),
+            True,
+            _l("Company"),
+        ),
+        RecordKind(
+            "booth",
+            Booth,
+            (F("tagline", K.LINE, ProfileForm), F("description", K.MARKDOWN, ProfileForm)),
+            lambda user, booth: can_edit_booth(user, booth),
+            True,
+            _l("Booth"),
+        ),
+        RecordKind(
+            "product",
+            Product,
+            (
+                F("name", K.LINE, ProductForm, required=True),
+                F("description", K.MARKDOWN, ProductForm),
+                F("specifications", K.SPECIFICATIONS, ProductForm),
+            ),
+            lambda user, product: can_edit_booth(user, product.booth),
+            True,
+            _l("Product"),
+        ),
+        RecordKind(
+            "edition",
+            Edition,
+            (
+                F("name", K.LINE, EditionForm, required=True),
+                F("tagline", K.LINE, EditionForm),
+                F("description", K.TEXT, EditionForm),
+                F("venue", K.LINE, EditionForm),
+                F("city", K.LINE, EditionForm),
+            ),
+            lambda user, edition: can_manage_edition(user, edition),
+            False,
+            _l("Edition"),
+        ),
+        RecordKind(
+            "pavilion",
+            Pavilion,
+            (F("name", K.LINE, PavilionForm, required=True), F("description", K.TEXT, PavilionForm)),
+            lambda user, pavilion: can_manage_edition(user, pavilion.edition),
+            False,
+            _l("Pavilion"),
+        ),
+        RecordKind(
+            "forum",
+            Forum,
+            (F("title", K.LINE, ForumForm, required=True), F("description", K.TEXT, ForumForm)),
+            lambda user, forum: can_manage_edition(user, forum.edition),
+            False,
+            _l("Forum"),
+        ),
+        RecordKind(
+            "session",
+            ProgrammeSession,
+            (
+                F("title", K.LINE, SessionForm, required=True),
+                F("abstract", K.TEXT, SessionForm),
+                F("room", K.LINE, SessionForm),
+            ),
+            lambda user, session: can_manage_edition(user, session.forum.edition),
+            False,
+            _l("Session"),
+        ),
+        RecordKind(
+            "speaker",
+            Speaker,
+            (
+                F("name", K.LINE, SpeakerForm, required=True),
+                F("title", K.LINE, SpeakerForm),
+                F("organisation", K.LINE, SpeakerForm),
+                F("biography", K.TEXT, SpeakerForm),
+            ),
+            lambda user, speaker: can_manage_edition(user, edition_of(speaker)),
+            False,
+            _l("Speaker"),
+        ),
+        RecordKind(
+            "question",
+            ForumQuestion,
+            (F("label", K.LINE, QuestionForm, required=True), F("choices", K.CHOICES, QuestionForm)),
+            lambda user, question: can_manage_edition(user, question.forum.edition),
+            False,
+            _l("Registration question"),
+        ),
     )
     return {kind.key: kind for kind in kinds}
 
@@ -253,8 +316,10 @@ def clean_texts(record: Any, fields: tuple[TranslatedField, ...], typed: dict[st
             options = list(parse_choices(text))
             source_count = len(record.choices or [])
             if options and len(options) != source_count:
-                problems[field.name] = _("Give as many options as the question has (%(count)s), one per line, "
-                                         "in the same order.", count=source_count)
+                problems[field.name] = _(
+                    "Give as many options as the question has (%(count)s), one per line, in the same order.",
+                    count=source_count,
+                )
                 continue
             if any(len(option) > 200 for option in options):
                 problems[field.name] = _("An option has at most %(max)s characters.", max=200)
@@ -276,8 +341,9 @@ def save_translation(actor: User, record: Translatable, language: str, typed: di
     ensure(kind.may_edit(actor, record))
     _check_language(language)
     if language == (record.source_language or DEFAULT_SOURCE_LANGUAGE):
-        raise TranslationRefused({"language": _("This is the language the record is written in: change its "
-                                                "texts in its own editor.")})
+        raise TranslationRefused(
+            {"language": _("This is the language the record is written in: change its texts in its own editor.")}
+        )
     record.set_translation(language, clean_texts(record, shown_fields(kind, record), typed))
     db.session.flush()
 
@@ -305,14 +371,22 @@ def change_source_language(actor: User, record: Translatable, language: str) -> 
     incoming = dict((record.translations or {}).get(language) or {})
     missing = [field for field in fields if field.required and not incoming.get(field.name)]
     if missing:
-        raise TranslationRefused({"source_language": _(
-            "Fill in the %(field)s in %(language)s first: a record written in a language has its %(field)s in it.",
-            field=str(missing[0].label).lower(), language=language_name(language))})
+        raise TranslationRefused(
+            {
+                "source_language": _(
+                    "Fill in the %(field)s in %(language)s first: a record written in a language has its %(field)s in it.",
+                    field=str(missing[0].label).lower(),
+                    language=language_name(language),
+                )
+            }
+        )
     swap_source_language(record, language, fields)
     db.session.flush()
 
 
-def swap_source_language(record: Translatable, language: str, fields: tuple[TranslatedField, ...] | None = None) -> None:
+def swap_source_language(
+    record: Translatable, language: str, fields: tuple[TranslatedField, ...] | None = None
+) -> None:
     """Move ``language``'s translation into the record's columns and the columns' texts into the old
     source language's translation (no permission asked: callers ask, or load demo data)."""
     fields = fields if fields is not None else kind_of(record).fields
@@ -323,8 +397,9 @@ def swap_source_language(record: Translatable, language: str, fields: tuple[Tran
         value = incoming.get(field.name)
         if field.kind in (FieldKind.SPECIFICATIONS, FieldKind.CHOICES):
             value = list(value or [])
-        setattr(record, field.name, value or ([] if field.kind in (FieldKind.SPECIFICATIONS, FieldKind.CHOICES)
-                                              else ""))
+        setattr(
+            record, field.name, value or ([] if field.kind in (FieldKind.SPECIFICATIONS, FieldKind.CHOICES) else "")
+        )
         if field.kind == FieldKind.MARKDOWN:
             html = incoming.get(f"{field.name}_html")
             setattr(record, f"{field.name}_html", html if html is not None else render_markdown(value or ""))

@@ -21,49 +21,57 @@ def _when(moment) -> str | None:
     return moment.isoformat(timespec="seconds") if moment is not None else None
 
 
-def inquiry_received(inquiry: "TradeInquiry") -> None:
+def inquiry_received(inquiry: TradeInquiry) -> None:
     booth = inquiry.booth
-    emit(events.INQUIRY_RECEIVED.name, {
-        "inquiry": {
-            "id": inquiry.id,
-            "kind": str(inquiry.kind),
-            "status": str(inquiry.status),
-            "booth": booth.slug,
-            "products": [item.product_name for item in inquiry.items],
-            "quantity": inquiry.quantity,
-            "unit": inquiry.unit,
-            "target_price": inquiry.target_price,
-            "currency": inquiry.currency,
-            "incoterm": inquiry.incoterm,
-            "destination_country": inquiry.destination_country,
-            "buyer_organisation": inquiry.buyer_organisation,
-            "buyer_country": inquiry.buyer_country,
-            "created_at": _when(inquiry.created_at),
-            "url": external_url("lead_inbox.show_inquiry", slug=booth.slug, inquiry_id=inquiry.id),
+    emit(
+        events.INQUIRY_RECEIVED.name,
+        {
+            "inquiry": {
+                "id": inquiry.id,
+                "kind": str(inquiry.kind),
+                "status": str(inquiry.status),
+                "booth": booth.slug,
+                "products": [item.product_name for item in inquiry.items],
+                "quantity": inquiry.quantity,
+                "unit": inquiry.unit,
+                "target_price": inquiry.target_price,
+                "currency": inquiry.currency,
+                "incoterm": inquiry.incoterm,
+                "destination_country": inquiry.destination_country,
+                "buyer_organisation": inquiry.buyer_organisation,
+                "buyer_country": inquiry.buyer_country,
+                "created_at": _when(inquiry.created_at),
+                "url": external_url("lead_inbox.show_inquiry", slug=booth.slug, inquiry_id=inquiry.id),
+            },
         },
-    }, booth_id=booth.id)
+        booth_id=booth.id,
+    )
 
 
-def quotation_decided(quotation: "Quotation") -> None:
+def quotation_decided(quotation: Quotation) -> None:
     inquiry = quotation.inquiry
     booth = inquiry.booth
     event = events.QUOTATION_ACCEPTED if str(quotation.status) == "accepted" else events.QUOTATION_DECLINED
-    emit(event.name, {
-        "quotation": {
-            "id": quotation.id,
-            "inquiry_id": inquiry.id,
-            "status": str(quotation.status),
-            "unit_price": quotation.unit_price,
-            "currency": quotation.currency,
-            "quantity": quotation.quantity,
-            "unit": quotation.unit,
-            "decided_at": _when(quotation.decided_at),
-            "url": external_url("lead_inbox.show_inquiry", slug=booth.slug, inquiry_id=inquiry.id),
+    emit(
+        event.name,
+        {
+            "quotation": {
+                "id": quotation.id,
+                "inquiry_id": inquiry.id,
+                "status": str(quotation.status),
+                "unit_price": quotation.unit_price,
+                "currency": quotation.currency,
+                "quantity": quotation.quantity,
+                "unit": quotation.unit,
+                "decided_at": _when(quotation.decided_at),
+                "url": external_url("lead_inbox.show_inquiry", slug=booth.slug, inquiry_id=inquiry.id),
+            },
         },
-    }, booth_id=booth.id)
+        booth_id=booth.id,
+    )
 
 
-def _registration(registration: "Registration") -> tuple[dict[str, Any], int]:
+def _registration(registration: Registration) -> tuple[dict[str, Any], int]:
     target = registration.target
     forum = target if registration.forum_id is not None else target.forum
     user = registration.user
@@ -82,17 +90,22 @@ def _registration(registration: "Registration") -> tuple[dict[str, Any], int]:
     }, forum.edition_id
 
 
-def registration_changed(event: events.EventType, registration: "Registration") -> None:
+def registration_changed(event: events.EventType, registration: Registration) -> None:
     data, edition_id = _registration(registration)
     emit(event.name, data, edition_id=edition_id)
 
 
-def lead_report_ready(report: "LeadReport") -> None:
-    data = {"report": {
-        "id": report.id, "scope": report.scope, "period_from": report.period_from.isoformat(),
-        "period_to": report.period_to.isoformat(), "rows": report.rows_total,
-        "finished_at": _when(report.finished_at),
-    }}
+def lead_report_ready(report: LeadReport) -> None:
+    data = {
+        "report": {
+            "id": report.id,
+            "scope": report.scope,
+            "period_from": report.period_from.isoformat(),
+            "period_to": report.period_to.isoformat(),
+            "rows": report.rows_total,
+            "finished_at": _when(report.finished_at),
+        }
+    }
     if report.booth_id is not None:
         data["report"]["url"] = external_url("lead_reports.show_report", slug=report.booth.slug, report_id=report.id)
         emit(events.LEAD_REPORT_READY.name, data, booth_id=report.booth_id)

@@ -47,7 +47,6 @@ QUOTATION_DECLINED = declare("quotation.declined", TEAM, _l("A buyer declines a 
 LEAD_REPORT_READY = declare("lead_report.ready", TEAM, _l("An order-lead report is ready"))
 REGISTRATION_CONFIRMED = declare("registration.confirmed", ORGANIZER, _l("A registration is confirmed"))
 REGISTRATION_CANCELLED = declare("registration.cancelled", ORGANIZER, _l("A registration is cancelled"))
-REGISTRATION_PROMOTED = declare("registration.promoted", ORGANIZER,
-                                _l("A registration moves up from the waiting list"))
+REGISTRATION_PROMOTED = declare("registration.promoted", ORGANIZER, _l("A registration moves up from the waiting list"))
 CHECKED_IN = declare("registration.checked_in", ORGANIZER, _l("An attendee is checked in"))
 EXPO_REPORT_READY = declare("expo_lead_report.ready", ORGANIZER, _l("An expo-wide order-lead report is ready"))

@@ -18,10 +18,16 @@ class CheckboxesField(SelectMultipleField):
 
 
 class SubscriptionForm(Form):
-    url = StringField(_l("Endpoint URL"), validators=[DataRequired(), Length(max=500)],
-                      description=_l("The https:// address that receives a POST for each event."))
-    description = StringField(_l("Description"), validators=[Optional(), Length(max=200)],
-                              description=_l("For your team: what receives these events (optional)."))
+    url = StringField(
+        _l("Endpoint URL"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_l("The https:// address that receives a POST for each event."),
+    )
+    description = StringField(
+        _l("Description"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("For your team: what receives these events (optional)."),
+    )
     events = CheckboxesField(_l("Events"), validators=[DataRequired(message=_l("Choose at least one event."))])
     enabled = BooleanField(_l("Enabled"), default=True)
     submit = SubmitField(_l("Save"))
@@ -31,5 +37,8 @@ class SubscriptionForm(Form):
         self.events.choices = [(event.name, f"{event.label} ({event.name})") for event in events_for(audience)]
 
     def data_for_service(self) -> SubscriptionData:
-        return SubscriptionData(url=self.url.data.strip(), description=(self.description.data or "").strip(),
-                                events=tuple(self.events.data or ()))
+        return SubscriptionData(
+            url=self.url.data.strip(),
+            description=(self.description.data or "").strip(),
+            events=tuple(self.events.data or ()),
+        )

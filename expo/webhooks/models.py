@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -85,8 +86,9 @@ class WebhookDelivery(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     subscription: Mapped[WebhookSubscription] = relationship()
-    attempt_log: Mapped[list["WebhookAttempt"]] = relationship(
-        order_by="WebhookAttempt.number", cascade="all, delete-orphan", back_populates="delivery")
+    attempt_log: Mapped[list[WebhookAttempt]] = relationship(
+        order_by="WebhookAttempt.number", cascade="all, delete-orphan", back_populates="delivery"
+    )
 
 
 class WebhookAttempt(db.Model):
@@ -103,4 +105,3 @@ class WebhookAttempt(db.Model):
     error: Mapped[str] = mapped_column(String(300), default="")
 
     delivery: Mapped[WebhookDelivery] = relationship(back_populates="attempt_log")
-

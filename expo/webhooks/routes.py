@@ -15,9 +15,14 @@ from expo.booths.models import Booth
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.lib.pagination import requested_page
-from expo.permissions import (can_manage_booth_webhooks, can_manage_edition_webhooks, can_view_edition,
-                              is_company_member, require)
 from expo.lib.rules import show_as_message, show_on_form
+from expo.permissions import (
+    can_manage_booth_webhooks,
+    can_manage_edition_webhooks,
+    can_view_edition,
+    is_company_member,
+    require,
+)
 from expo.webhooks import services
 from expo.webhooks.events import ORGANIZER, TEAM
 from expo.webhooks.forms import SubscriptionForm
@@ -74,8 +79,9 @@ def _subscription(owner: Owner, subscription_id: int) -> WebhookSubscription:
 
 def _show_secret(owner: Owner, subscription: WebhookSubscription, secret: str, *, rotated: bool):
     # The secret is in this answer only: never cached, never shown again.
-    response = make_response(render_template("webhooks/secret.html", owner=owner, subscription=subscription,
-                                              secret=secret, rotated=rotated))
+    response = make_response(
+        render_template("webhooks/secret.html", owner=owner, subscription=subscription, secret=secret, rotated=rotated)
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -95,8 +101,9 @@ def new_subscription(kind: str, slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            subscription = services.create_subscription(current_user, form.data_for_service(), booth=owner.booth,
-                                                        edition=owner.edition)
+            subscription = services.create_subscription(
+                current_user, form.data_for_service(), booth=owner.booth, edition=owner.edition
+            )
         except services.WebhookRefused as exc:
             show_on_form(form, exc)
             status = exc.status
@@ -116,8 +123,7 @@ def edit_subscription(kind: str, slug: str, subscription_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_subscription(current_user, subscription, form.data_for_service(),
-                                         enabled=form.enabled.data)
+            services.update_subscription(current_user, subscription, form.data_for_service(), enabled=form.enabled.data)
         except services.WebhookRefused as exc:
             show_on_form(form, exc)
             status = exc.status
@@ -153,10 +159,16 @@ def delete_subscription(kind: str, slug: str, subscription_id: int):
 def deliveries(kind: str, slug: str, subscription_id: int):
     owner = _owner(kind, slug)
     subscription = _subscription(owner, subscription_id)
-    pagination = db.paginate(services.deliveries_query(subscription), page=requested_page(),
-                             per_page=DELIVERIES_PER_PAGE, error_out=False)
-    return render_template("webhooks/deliveries.html", owner=owner, subscription=subscription, pagination=pagination,
-                           attempts=services.attempts_of(pagination.items))
+    pagination = db.paginate(
+        services.deliveries_query(subscription), page=requested_page(), per_page=DELIVERIES_PER_PAGE, error_out=False
+    )
+    return render_template(
+        "webhooks/deliveries.html",
+        owner=owner,
+        subscription=subscription,
+        pagination=pagination,
+        attempts=services.attempts_of(pagination.items),
+    )
 
 
 @login_required
@@ -179,14 +191,35 @@ def replay_delivery(kind: str, slug: str, subscription_id: int, delivery_id: int
 for _kind, _prefix in (("booth", "/booths/<slug>/webhooks"), ("edition", "/editions/<slug>/webhooks")):
     _defaults = {"kind": _kind}
     bp.add_url_rule(f"{_prefix}/", f"{_kind}_subscriptions", subscriptions, defaults=_defaults)
-    bp.add_url_rule(f"{_prefix}/new", f"{_kind}_new_subscription", new_subscription, defaults=_defaults,
-                    methods=["GET", "POST"])
-    bp.add_url_rule(f"{_prefix}/<int:subscription_id>/edit", f"{_kind}_edit_subscription", edit_subscription,
-                    defaults=_defaults, methods=["GET", "POST"])
-    bp.add_url_rule(f"{_prefix}/<int:subscription_id>/secret", f"{_kind}_rotate_secret", rotate_secret,
-                    defaults=_defaults, methods=["POST"])
-    bp.add_url_rule(f"{_prefix}/<int:subscription_id>/delete", f"{_kind}_delete_subscription", delete_subscription,
-                    defaults=_defaults, methods=["POST"])
+    bp.add_url_rule(
+        f"{_prefix}/new", f"{_kind}_new_subscription", new_subscription, defaults=_defaults, methods=["GET", "POST"]
+    )
+    bp.add_url_rule(
+        f"{_prefix}/<int:subscription_id>/edit",
+        f"{_kind}_edit_subscription",
+        edit_subscription,
+        defaults=_defaults,
+        methods=["GET", "POST"],
+    )
+    bp.add_url_rule(
+        f"{_prefix}/<int:subscription_id>/secret",
+        f"{_kind}_rotate_secret",
+        rotate_secret,
+        defaults=_defaults,
+        methods=["POST"],
+    )
+    bp.add_url_rule(
+        f"{_prefix}/<int:subscription_id>/delete",
+        f"{_kind}_delete_subscription",
+        delete_subscription,
+        defaults=_defaults,
+        methods=["POST"],
+    )
     bp.add_url_rule(f"{_prefix}/<int:subscription_id>", f"{_kind}_deliveries", deliveries, defaults=_defaults)
-    bp.add_url_rule(f"{_prefix}/<int:subscription_id>/deliveries/<int:delivery_id>/replay", f"{_kind}_replay_delivery",
-                    replay_delivery, defaults=_defaults, methods=["POST"])
+    bp.add_url_rule(
+        f"{_prefix}/<int:subscription_id>/deliveries/<int:delivery_id>/replay",
+        f"{_kind}_replay_delivery",
+        replay_delivery,
+        defaults=_defaults,
+        methods=["POST"],
+    )

@@ -46,8 +46,9 @@ def is_public_address(address: str) -> bool:
     mapped = getattr(ip, "ipv4_mapped", None) or getattr(ip, "sixtofour", None)
     if mapped is not None:
         ip = mapped
-    return ip.is_global and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-                                 or ip.is_multicast or ip.is_unspecified)
+    return ip.is_global and not (
+        ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
+    )
 
 
 def check_url(url: str, *, allow_private: bool) -> None:
@@ -108,8 +109,15 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float, allow_private: bool,
-         ssl_context: ssl.SSLContext | None = None) -> Response:
+def post(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    timeout: float,
+    allow_private: bool,
+    ssl_context: ssl.SSLContext | None = None,
+) -> Response:
     """POST ``body``; never raises for the network's sake: a Response says what happened.
 
     Raises Blocked for an address the settings forbid (nothing was sent).
@@ -127,7 +135,8 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float, allo
         address = resolve(parts.hostname, port, allow_private=allow_private)
         if parts.scheme == "https":
             connection: http.client.HTTPConnection = _PinnedHTTPSConnection(
-                parts.hostname, address, port, timeout, ssl_context or ssl.create_default_context())
+                parts.hostname, address, port, timeout, ssl_context or ssl.create_default_context()
+            )
         else:
             connection = _PinnedHTTPConnection(parts.hostname, address, port, timeout)
         try:

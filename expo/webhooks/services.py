@@ -30,10 +30,10 @@ from expo.background import enqueue_after_commit
 from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyMember
 from expo.extensions import db
-from expo.notifications.notify import notify
-from expo.notifications.services import retry_delay_seconds
 from expo.lib.rules import RuleBroken
 from expo.lib.urls import external_url, site_path
+from expo.notifications.notify import notify
+from expo.notifications.services import retry_delay_seconds
 from expo.webhooks import events as webhook_events
 from expo.webhooks import sender, signing
 from expo.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -77,8 +77,10 @@ def _check(data: SubscriptionData, audience: str) -> None:
     try:
         sender.check_url(data.url, allow_private=current_app.config["WEBHOOKS_ALLOW_PRIVATE"])
     except sender.Blocked:
-        raise WebhookRefused(_("Enter a public https:// address; private, loopback and link-local addresses "
-                               "cannot receive webhooks."), "url") from None
+        raise WebhookRefused(
+            _("Enter a public https:// address; private, loopback and link-local addresses cannot receive webhooks."),
+            "url",
+        ) from None
 
 
 def create_subscription(actor: User, data: SubscriptionData, *, booth=None, edition=None) -> WebhookSubscription:
@@ -90,17 +92,22 @@ def create_subscription(actor: User, data: SubscriptionData, *, booth=None, edit
         audience = webhook_events.ORGANIZER
     _check(data, audience)
     subscription = WebhookSubscription(
-        booth_id=booth.id if booth is not None else None, edition_id=edition.id if edition is not None else None,
-        url=data.url.strip(), description=data.description.strip(), events=list(data.events),
-        secret=signing.new_secret(), created_by_id=actor.id,
+        booth_id=booth.id if booth is not None else None,
+        edition_id=edition.id if edition is not None else None,
+        url=data.url.strip(),
+        description=data.description.strip(),
+        events=list(data.events),
+        secret=signing.new_secret(),
+        created_by_id=actor.id,
     )
     db.session.add(subscription)
     db.session.flush()
     return subscription
 
 
-def update_subscription(actor: User, subscription: WebhookSubscription, data: SubscriptionData,
-                        *, enabled: bool) -> None:
+def update_subscription(
+    actor: User, subscription: WebhookSubscription, data: SubscriptionData, *, enabled: bool
+) -> None:
     permissions.ensure(may_manage(actor, subscription))
     _check(data, audience_of(subscription))
     subscription.url = data.url.strip()
@@ -132,23 +139,33 @@ def delete_subscription(actor: User, subscription: WebhookSubscription) -> None:
 
 
 def subscriptions_of(*, booth=None, edition=None) -> list[WebhookSubscription]:
-    column, value = (WebhookSubscription.booth_id, booth.id) if booth is not None \
-        else (WebhookSubscription.edition_id, edition.id)
-    return list(db.session.scalars(select(WebhookSubscription).where(column == value)
-                                   .order_by(WebhookSubscription.created_at, WebhookSubscription.id)))
+    column, value = (
+        (WebhookSubscription.booth_id, booth.id) if booth is not None else (WebhookSubscription.edition_id, edition.id)
+    )
+    return list(
+        db.session.scalars(
+            select(WebhookSubscription)
+            .where(column == value)
+            .order_by(WebhookSubscription.created_at, WebhookSubscription.id)
+        )
+    )
 
 
 def deliveries_query(subscription: WebhookSubscription) -> Select:
-    return (select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id)
-            .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc()))
+    return (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.subscription_id == subscription.id)
+        .order_by(WebhookDelivery.created_at.desc(), WebhookDelivery.id.desc())
+    )
 
 
 def attempts_of(deliveries: list[WebhookDelivery]) -> dict[int, list[WebhookAttempt]]:
     """Every listed delivery's attempts in one query."""
     found: dict[int, list[WebhookAttempt]] = {delivery.id: [] for delivery in deliveries}
     if found:
-        for attempt in db.session.scalars(select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(found))
-                                          .order_by(WebhookAttempt.number)):
+        for attempt in db.session.scalars(
+            select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(found)).order_by(WebhookAttempt.number)
+        ):
             found[attempt.delivery_id].append(attempt)
     return found
 
@@ -163,21 +180,40 @@ def emit(event: str, data: dict[str, Any], *, booth_id: int | None = None, editi
     written with the change and published after the commit, or neither happens.
     """
     declared = webhook_events.EVENT_TYPES[event]
-    column, value = ((WebhookSubscription.booth_id, booth_id) if declared.audience == webhook_events.TEAM
-                     else (WebhookSubscription.edition_id, edition_id))
+    column, value = (
+        (WebhookSubscription.booth_id, booth_id)
+        if declared.audience == webhook_events.TEAM
+        else (WebhookSubscription.edition_id, edition_id)
+    )
     if value is None:
         return 0
-    subscriptions = [subscription for subscription in db.session.scalars(
-        select(WebhookSubscription).where(column == value, WebhookSubscription.enabled.is_(True)))
-        if event in (subscription.events or [])]
+    subscriptions = [
+        subscription
+        for subscription in db.session.scalars(
+            select(WebhookSubscription).where(column == value, WebhookSubscription.enabled.is_(True))
+        )
+        if event in (subscription.events or [])
+    ]
     if not subscriptions:
         return 0
     now = utcnow()
-    body = json.dumps({"type": event, "timestamp": now.isoformat(timespec="seconds"), "data": data},
-                      ensure_ascii=False, separators=(",", ":"), default=str)
-    deliveries = [WebhookDelivery(subscription_id=subscription.id, event=event, message_id=_message_id(),
-                                  body=body, created_at=now, next_attempt_at=now)
-                  for subscription in subscriptions]
+    body = json.dumps(
+        {"type": event, "timestamp": now.isoformat(timespec="seconds"), "data": data},
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    deliveries = [
+        WebhookDelivery(
+            subscription_id=subscription.id,
+            event=event,
+            message_id=_message_id(),
+            body=body,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for subscription in subscriptions
+    ]
     db.session.add_all(deliveries)
     db.session.flush()
     for delivery in deliveries:
@@ -196,8 +232,15 @@ def replay(actor: User, delivery: WebhookDelivery) -> WebhookDelivery:
     if not subscription.enabled:
         raise WebhookRefused(_("This subscription is disabled: enable it before replaying its deliveries."))
     now = utcnow()
-    again = WebhookDelivery(subscription_id=subscription.id, event=delivery.event, message_id=delivery.message_id,
-                            body=delivery.body, replay_of_id=delivery.id, created_at=now, next_attempt_at=now)
+    again = WebhookDelivery(
+        subscription_id=subscription.id,
+        event=delivery.event,
+        message_id=delivery.message_id,
+        body=delivery.body,
+        replay_of_id=delivery.id,
+        created_at=now,
+        next_attempt_at=now,
+    )
     db.session.add(again)
     db.session.flush()
     enqueue_after_commit(DELIVER_TASK, again.id)
@@ -223,11 +266,15 @@ def claim(delivery_id: int) -> Claim | None:
     A delivery whose subscription is disabled or deleted is cancelled instead.
     """
     now = utcnow()
-    claimable = or_(WebhookDelivery.status == WebhookDelivery.Status.PENDING,
-                    and_(WebhookDelivery.status == WebhookDelivery.Status.SENDING,
-                         WebhookDelivery.claimed_at < now - SENDING_LEASE))
+    claimable = or_(
+        WebhookDelivery.status == WebhookDelivery.Status.PENDING,
+        and_(
+            WebhookDelivery.status == WebhookDelivery.Status.SENDING, WebhookDelivery.claimed_at < now - SENDING_LEASE
+        ),
+    )
     taken = db.session.execute(
-        update(WebhookDelivery).where(WebhookDelivery.id == delivery_id, claimable)
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id, claimable)
         .values(status=WebhookDelivery.Status.SENDING, attempts=WebhookDelivery.attempts + 1, claimed_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -241,8 +288,9 @@ def claim(delivery_id: int) -> Claim | None:
         delivery.finished_at = now
         db.session.flush()
         return None
-    return Claim(delivery.id, delivery.attempts, subscription.url, subscription.secret, delivery.message_id,
-                 delivery.body)
+    return Claim(
+        delivery.id, delivery.attempts, subscription.url, subscription.secret, delivery.message_id, delivery.body
+    )
 
 
 def send(claim_: Claim) -> sender.Response:
@@ -251,8 +299,13 @@ def send(claim_: Claim) -> sender.Response:
     body = claim_.body.encode()
     headers = signing.headers(claim_.secret, claim_.message_id, body)
     try:
-        return sender.post(claim_.url, body, headers, timeout=config["WEBHOOKS_TIMEOUT_SECONDS"],
-                           allow_private=config["WEBHOOKS_ALLOW_PRIVATE"])
+        return sender.post(
+            claim_.url,
+            body,
+            headers,
+            timeout=config["WEBHOOKS_TIMEOUT_SECONDS"],
+            allow_private=config["WEBHOOKS_ALLOW_PRIVATE"],
+        )
     except sender.Blocked as exc:
         return BlockedResponse(None, 0, str(exc)[:300])
 
@@ -270,9 +323,16 @@ def record_outcome(claim_: Claim, response: sender.Response) -> str:
     delivery = db.session.get(WebhookDelivery, claim_.delivery_id, populate_existing=True)
     if delivery is None or delivery.status != WebhookDelivery.Status.SENDING or delivery.attempts != claim_.attempt:
         return ""  # taken over by another worker after our lease ran out: its outcome counts
-    db.session.add(WebhookAttempt(delivery_id=delivery.id, number=claim_.attempt, started_at=delivery.claimed_at,
-                                  status_code=response.status_code, response_ms=response.elapsed_ms,
-                                  error=response.error[:300]))
+    db.session.add(
+        WebhookAttempt(
+            delivery_id=delivery.id,
+            number=claim_.attempt,
+            started_at=delivery.claimed_at,
+            status_code=response.status_code,
+            response_ms=response.elapsed_ms,
+            error=response.error[:300],
+        )
+    )
     delivery.last_status_code = response.status_code
     delivery.last_error = response.error[:300]
     subscription = delivery.subscription
@@ -282,9 +342,12 @@ def record_outcome(claim_: Claim, response: sender.Response) -> str:
         subscription.consecutive_failures = 0
         db.session.flush()
         return delivery.status
-    db.session.execute(update(WebhookSubscription).where(WebhookSubscription.id == subscription.id)
-                       .values(consecutive_failures=WebhookSubscription.consecutive_failures + 1)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(WebhookSubscription)
+        .where(WebhookSubscription.id == subscription.id)
+        .values(consecutive_failures=WebhookSubscription.consecutive_failures + 1)
+        .execution_options(synchronize_session=False)
+    )
     db.session.refresh(subscription)
     if response.worth_retrying and claim_.attempt < config["WEBHOOKS_MAX_ATTEMPTS"]:
         delay = retry_delay_seconds(claim_.attempt, config["WEBHOOKS_RETRY_BASE_SECONDS"])
@@ -303,10 +366,13 @@ def record_outcome(claim_: Claim, response: sender.Response) -> str:
 def _disable_for_failures(subscription: WebhookSubscription, now: datetime) -> None:
     # Conditional: of two workers failing at once, one disables and tells.
     disabled = db.session.execute(
-        update(WebhookSubscription).where(WebhookSubscription.id == subscription.id,
-                                          WebhookSubscription.enabled.is_(True))
-        .values(enabled=False, disabled_at=now,
-                disabled_reason=f"{subscription.consecutive_failures} failed attempts in a row")
+        update(WebhookSubscription)
+        .where(WebhookSubscription.id == subscription.id, WebhookSubscription.enabled.is_(True))
+        .values(
+            enabled=False,
+            disabled_at=now,
+            disabled_reason=f"{subscription.consecutive_failures} failed attempts in a row",
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(subscription)
@@ -316,15 +382,25 @@ def _disable_for_failures(subscription: WebhookSubscription, now: datetime) -> N
 
 def _managers(subscription: WebhookSubscription) -> list[User]:
     if subscription.booth_id is not None:
-        return list(db.session.scalars(
-            select(User).join(CompanyMember, CompanyMember.user_id == User.id)
-            .where(CompanyMember.company_id == subscription.booth.company_id, CompanyMember.role == CompanyMember.OWNER)))
+        return list(
+            db.session.scalars(
+                select(User)
+                .join(CompanyMember, CompanyMember.user_id == User.id)
+                .where(
+                    CompanyMember.company_id == subscription.booth.company_id, CompanyMember.role == CompanyMember.OWNER
+                )
+            )
+        )
     creator = db.session.get(User, subscription.created_by_id) if subscription.created_by_id else None
     if creator is not None and permissions.can_manage_edition_webhooks(creator, subscription.edition):
         return [creator]
-    return list(db.session.scalars(
-        select(User).join(EditionRole, EditionRole.user_id == User.id)
-        .where(EditionRole.kind == EditionRole.ORGANIZER, EditionRole.edition_id == subscription.edition_id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(EditionRole, EditionRole.user_id == User.id)
+            .where(EditionRole.kind == EditionRole.ORGANIZER, EditionRole.edition_id == subscription.edition_id)
+        )
+    )
 
 
 def subscription_page(subscription: WebhookSubscription, *, external: bool) -> str:
@@ -339,26 +415,46 @@ def _tell_disabled(subscription: WebhookSubscription) -> None:
     for user in _managers(subscription):
         if user.is_disabled:
             continue
-        notify(user, DISABLED_KIND, dedupe_key=f"webhook-disabled:{subscription.id}:{subscription.disabled_at.isoformat()}",
-               title=_l("A webhook subscription was disabled"),
-               body=lambda: _("Deliveries to %(url)s failed %(num)d times in a row, so they have stopped. Fix the "
-                              "receiver, enable the subscription again and replay what it missed.",
-                              url=subscription.url, num=failures),
-               link=subscription_page(subscription, external=False), email_template="webhook_disabled",
-               context={"user": user, "url": subscription.url, "failures": failures,
-                        "link": subscription_page(subscription, external=True)})
+        notify(
+            user,
+            DISABLED_KIND,
+            dedupe_key=f"webhook-disabled:{subscription.id}:{subscription.disabled_at.isoformat()}",
+            title=_l("A webhook subscription was disabled"),
+            body=lambda: _(
+                "Deliveries to %(url)s failed %(num)d times in a row, so they have stopped. Fix the "
+                "receiver, enable the subscription again and replay what it missed.",
+                url=subscription.url,
+                num=failures,
+            ),
+            link=subscription_page(subscription, external=False),
+            email_template="webhook_disabled",
+            context={
+                "user": user,
+                "url": subscription.url,
+                "failures": failures,
+                "link": subscription_page(subscription, external=True),
+            },
+        )
 
 
 def requeue_stalled_deliveries(now: datetime | None = None) -> int:
     """Publish again what the broker lost: due retries long overdue and claims of dead workers."""
     now = now or utcnow()
     stalled = db.session.scalars(
-        select(WebhookDelivery.id).where(or_(
-            and_(WebhookDelivery.status == WebhookDelivery.Status.PENDING,
-                 WebhookDelivery.next_attempt_at < now - timedelta(minutes=5)),
-            and_(WebhookDelivery.status == WebhookDelivery.Status.SENDING,
-                 WebhookDelivery.claimed_at < now - SENDING_LEASE),
-        )).limit(1000)
+        select(WebhookDelivery.id)
+        .where(
+            or_(
+                and_(
+                    WebhookDelivery.status == WebhookDelivery.Status.PENDING,
+                    WebhookDelivery.next_attempt_at < now - timedelta(minutes=5),
+                ),
+                and_(
+                    WebhookDelivery.status == WebhookDelivery.Status.SENDING,
+                    WebhookDelivery.claimed_at < now - SENDING_LEASE,
+                ),
+            )
+        )
+        .limit(1000)
     ).all()
     for delivery_id in stalled:
         enqueue_after_commit(DELIVER_TASK, delivery_id)

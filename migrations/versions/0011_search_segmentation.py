@@ -10,12 +10,13 @@ again; PostgreSQL's generated vector and SQLite's FTS5 triggers follow the new t
 schema, the text is not a snapshot of this day: it is recomputed by the pipeline as it is when the
 migration runs, which is the text the code that runs next expects.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0011_search_segmentation'
-down_revision = '0010_content_languages'
+revision = "0011_search_segmentation"
+down_revision = "0010_content_languages"
 branch_labels = None
 depends_on = None
 
@@ -23,8 +24,8 @@ depends_on = None
 def upgrade():
     from expo.exhibition.search_index import rebuild_search_text
 
-    for table in ('booths', 'products'):
-        op.add_column(table, sa.Column('languages', sa.String(length=60), server_default='en', nullable=False))
+    for table in ("booths", "products"):
+        op.add_column(table, sa.Column("languages", sa.String(length=60), server_default="en", nullable=False))
     rebuild_search_text(op.get_bind())
 
 
@@ -32,5 +33,5 @@ def downgrade():
     # The search text stays as it is: a superset of what the older code wrote, which it still reads.
     # A plain DROP COLUMN (SQLite 3.35+): a batch copy would lose the FTS5 triggers and trip on
     # the generated search_vector column.
-    for table in ('products', 'booths'):
-        op.drop_column(table, 'languages')
+    for table in ("products", "booths"):
+        op.drop_column(table, "languages")

@@ -46,6 +46,7 @@ _CALL_REPORT = pytest.StashKey()
 
 # --- the root conftest's per-test database cleaning does not apply to a separate server --------
 
+
 @pytest.fixture(autouse=True)
 def _clean_state() -> Iterator[None]:
     """Overrides the root fixture: browser tests talk to their own server, not the in-process app."""
@@ -53,6 +54,7 @@ def _clean_state() -> Iterator[None]:
 
 
 # --- requirements --------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def chromium_executable() -> str:
@@ -69,6 +71,7 @@ def chromium_executable() -> str:
 
 
 # --- the stack -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ExpoServer:
@@ -90,10 +93,23 @@ def _free_port() -> int:
 
 def _stack_env(instance: Path, port: int) -> dict[str, str]:
     # The embedded defaults: none of the developer's own settings may leak into the stack under test.
-    inherited = {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "EXPO_ENV", "SECRET_KEY", "MAIL_OUTBOX_PATH",
-                 "STORAGE_PATH", "TRUSTED_PROXIES", "LOGIN_FAILURE_LIMIT", "LOGIN_ADDRESS_FAILURE_LIMIT",
-                 "LOGIN_SLOWDOWN_AFTER", "LOGIN_SLOWDOWN_MAX_SECONDS", "ACCOUNT_MAIL_LIMIT", "SIGNUP_RATE_LIMIT",
-                 "RESET_RATE_LIMIT"}
+    inherited = {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "MAIL_SERVER",
+        "EXPO_ENV",
+        "SECRET_KEY",
+        "MAIL_OUTBOX_PATH",
+        "STORAGE_PATH",
+        "TRUSTED_PROXIES",
+        "LOGIN_FAILURE_LIMIT",
+        "LOGIN_ADDRESS_FAILURE_LIMIT",
+        "LOGIN_SLOWDOWN_AFTER",
+        "LOGIN_SLOWDOWN_MAX_SECONDS",
+        "ACCOUNT_MAIL_LIMIT",
+        "SIGNUP_RATE_LIMIT",
+        "RESET_RATE_LIMIT",
+    }
     env = {key: value for key, value in os.environ.items() if key not in inherited}
     env.update(
         INSTANCE_PATH=str(instance),
@@ -118,16 +134,24 @@ def _run_command(args: list[str], env: dict[str, str]) -> None:
     try:
         subprocess.run(args, cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, text=True, timeout=120)
     except subprocess.CalledProcessError as exc:
-        pytest.fail(f"`{' '.join(args)}` failed with exit code {exc.returncode}:\n{exc.stdout}\n{exc.stderr}",
-                    pytrace=False)
+        pytest.fail(
+            f"`{' '.join(args)}` failed with exit code {exc.returncode}:\n{exc.stdout}\n{exc.stderr}", pytrace=False
+        )
 
 
 def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     handle = log.open("ab")
     try:
         # A session of its own, so the worker's pool children can be stopped with it.
-        return subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        return subprocess.Popen(
+            args,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     finally:
         handle.close()
 
@@ -145,8 +169,9 @@ def _stop(*processes: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
-def _wait_until_ready(base_url: str, web: subprocess.Popen, worker: subprocess.Popen,
-                      web_log: Path, worker_log: Path) -> None:
+def _wait_until_ready(
+    base_url: str, web: subprocess.Popen, worker: subprocess.Popen, web_log: Path, worker_log: Path
+) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
 
     def check_alive() -> None:
@@ -158,7 +183,9 @@ def _wait_until_ready(base_url: str, web: subprocess.Popen, worker: subprocess.P
     while " ready." not in worker_log.read_text(errors="replace"):
         check_alive()
         if time.monotonic() > deadline:
-            raise RuntimeError(f"the celery worker did not say 'ready' in {STARTUP_TIMEOUT:.0f} s:\n{_tail(worker_log)}")
+            raise RuntimeError(
+                f"the celery worker did not say 'ready' in {STARTUP_TIMEOUT:.0f} s:\n{_tail(worker_log)}"
+            )
         time.sleep(0.2)
 
     last_problem = "no answer yet"
@@ -174,8 +201,9 @@ def _wait_until_ready(base_url: str, web: subprocess.Popen, worker: subprocess.P
         except OSError as exc:
             last_problem = repr(exc)
         if time.monotonic() > deadline:
-            raise RuntimeError(f"/healthz did not answer 200 in {STARTUP_TIMEOUT:.0f} s ({last_problem}):\n"
-                               f"{_tail(web_log)}")
+            raise RuntimeError(
+                f"/healthz did not answer 200 in {STARTUP_TIMEOUT:.0f} s ({last_problem}):\n{_tail(web_log)}"
+            )
         time.sleep(0.2)
 
 
@@ -199,11 +227,26 @@ def expo_server(chromium_executable, tmp_path_factory) -> Iterator[ExpoServer]:
     started: list[subprocess.Popen] = []
     try:
         # As bin/run-embedded starts them (minus beat, which no test needs).
-        worker = _start([str(BIN / "celery"), "-A", "worker.app", "worker", "--loglevel=INFO", "--concurrency=1"],
-                        env, worker_log)
+        worker = _start(
+            [str(BIN / "celery"), "-A", "worker.app", "worker", "--loglevel=INFO", "--concurrency=1"], env, worker_log
+        )
         started.append(worker)
-        web = _start([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-                      "--access-logfile", "-", "wsgi:app"], env, web_log)
+        web = _start(
+            [
+                str(BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "wsgi:app",
+            ],
+            env,
+            web_log,
+        )
         started.append(web)
         try:
             _wait_until_ready(base_url, web, worker, web_log, worker_log)
@@ -216,13 +259,13 @@ def expo_server(chromium_executable, tmp_path_factory) -> Iterator[ExpoServer]:
 
 # --- the browser ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser(chromium_executable):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -233,8 +276,9 @@ def page(request, browser, expo_server, screenshot_dir):
 
     When the test fails, the page as it was is saved to /tmp/expo-screens/failed-<test>.png.
     """
-    context = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="UTC",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=expo_server.base_url, locale="en-US", timezone_id="UTC", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -254,6 +298,7 @@ def screenshot_dir() -> Path:
 
 
 # --- logs in the failure report -------------------------------------------------------------------
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):

@@ -42,16 +42,21 @@ def product_picture() -> bytes:
 
 
 def organizer_page(browser: Browser, expo_server) -> Page:
-    context = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Shanghai",
-                                  viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=expo_server.base_url,
+        locale="en-US",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 1280, "height": 900},
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     log_in(page, *ORGANIZER)
     return page
 
 
-def test_a_booth_is_built_published_and_its_product_found_by_a_visitor(page: Page, browser, expo_server,
-                                                                      screenshot_dir) -> None:
+def test_a_booth_is_built_published_and_its_product_found_by_a_visitor(
+    page: Page, browser, expo_server, screenshot_dir
+) -> None:
     tag = uuid.uuid4().hex[:6]
     company = f"Saigon Herbal Labs {tag}"
     product = f"Artichoke tea {tag}"
@@ -81,7 +86,8 @@ def test_a_booth_is_built_published_and_its_product_found_by_a_visitor(page: Pag
         page.get_by_label("Tagline").fill("Herbal teas from the Mekong delta")
         page.get_by_label("Description").fill(
             "We grow and dry **artichoke**, lotus and pandan leaves on our own farms near Da Lat, and pack "
-            "herbal teas for pharmacies and tea shops across the ASEAN region and China.")
+            "herbal teas for pharmacies and tea shops across the ASEAN region and China."
+        )
         page.get_by_role("button", name="Save", exact=True).click()
         page.get_by_role("link", name="Contact channels").click()
         page.get_by_label("E-mail").fill(f"sales.{tag}@example.org")
@@ -98,7 +104,8 @@ def test_a_booth_is_built_published_and_its_product_found_by_a_visitor(page: Pag
         page.get_by_role("button", name="Save product").click()
         expect(page.get_by_role("heading", name=f"Pictures of {product}")).to_be_visible()  # straight on
         page.get_by_label("Pictures", exact=True).set_input_files(
-            files=[{"name": "tea.jpg", "mimeType": "image/jpeg", "buffer": product_picture()}])
+            files=[{"name": "tea.jpg", "mimeType": "image/jpeg", "buffer": product_picture()}]
+        )
         page.get_by_label("What the pictures show").fill("A box of artichoke tea")
         page.get_by_role("button", name="Upload").click()
         expect(page.get_by_text("picture added")).to_be_visible()

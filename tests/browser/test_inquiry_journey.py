@@ -17,8 +17,9 @@ EXHIBITOR = ("exhibitor@example.com", "demo-exhibitor-2026", "Chen Yuehe")
 BOOTH = "/booths/nanning-mask-machinery"
 
 
-def test_a_buyer_inquires_the_team_replies_and_quotes_and_the_buyer_accepts(page: Page, browser, expo_server,
-                                                                            screenshot_dir) -> None:
+def test_a_buyer_inquires_the_team_replies_and_quotes_and_the_buyer_accepts(
+    page: Page, browser, expo_server, screenshot_dir
+) -> None:
     question = f"Can you ship 200 boxes of surgical masks to Laem Chabang? Ref {uuid.uuid4().hex[:6]}"
     log_in(page, *BUYER[:2])
     page.goto(BOOTH)
@@ -32,8 +33,12 @@ def test_a_buyer_inquires_the_team_replies_and_quotes_and_the_buyer_accepts(page
     expect(page.get_by_text(question)).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "inquiry-sent.png"), full_page=True)
 
-    team = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Shanghai",
-                               viewport={"width": 1280, "height": 900})
+    team = browser.new_context(
+        base_url=expo_server.base_url,
+        locale="en-US",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 1280, "height": 900},
+    )
     team.set_default_timeout(10_000)
     try:
         exhibitor = team.new_page()

@@ -47,8 +47,10 @@ def open_mail(page: Page, recipient: str, subject: str) -> None:
             link.first.click()
             return
         if time.monotonic() > deadline:
-            pytest.fail(f"no “{subject}” message to {recipient} in /dev/outbox after {MAIL_TIMEOUT:.0f} s; "
-                        f"the outbox lists:\n{page.locator('main').inner_text()}")
+            pytest.fail(
+                f"no “{subject}” message to {recipient} in /dev/outbox after {MAIL_TIMEOUT:.0f} s; "
+                f"the outbox lists:\n{page.locator('main').inner_text()}"
+            )
         page.wait_for_timeout(400)
         page.reload()
 

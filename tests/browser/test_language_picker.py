@@ -47,12 +47,15 @@ def test_switching_language_on_a_phone_without_opening_a_menu(page: Page, screen
 
 
 def test_a_first_visit_shows_times_in_the_browsers_zone(browser, expo_server):
-    context = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Bangkok",
-                                  viewport=PHONE)
+    context = browser.new_context(
+        base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Bangkok", viewport=PHONE
+    )
     try:
         page = context.new_page()
         documents = []
-        page.on("request", lambda request: documents.append(request.url) if request.resource_type == "document" else None)
+        page.on(
+            "request", lambda request: documents.append(request.url) if request.resource_type == "document" else None
+        )
         page.goto("/")
         expect(page.locator("footer")).to_contain_text("Times are shown in Asia/Bangkok.")
         page.wait_for_timeout(1000)  # a second reload, if the page were to loop, would come now

@@ -23,8 +23,9 @@ WIDTHS = (1280, 390)
 def shoot(browser: Browser, base_url: str, account: tuple[str, str, str], path: str, name: str, screenshot_dir) -> None:
     """The page at each width, for a person signed in; it must not scroll sideways on a phone."""
     for width in WIDTHS:
-        context = browser.new_context(base_url=base_url, locale="en-US", timezone_id="UTC",
-                                      viewport={"width": width, "height": 900})
+        context = browser.new_context(
+            base_url=base_url, locale="en-US", timezone_id="UTC", viewport={"width": width, "height": 900}
+        )
         context.set_default_timeout(10_000)
         try:
             page = context.new_page()
@@ -42,7 +43,8 @@ def shoot(browser: Browser, base_url: str, account: tuple[str, str, str], path: 
 
 
 def test_a_buyer_requests_a_meeting_the_exhibitor_accepts_and_both_have_it_in_their_agenda(
-        page: Page, browser, expo_server, screenshot_dir) -> None:
+    page: Page, browser, expo_server, screenshot_dir
+) -> None:
     message = f"Can we talk about 200,000 KN95 a month? Ref {uuid.uuid4().hex[:6]}"
     log_in(page, *BUYER[:2])
     page.goto(BOOTH)
@@ -57,8 +59,12 @@ def test_a_buyer_requests_a_meeting_the_exhibitor_accepts_and_both_have_it_in_th
     meeting_path = re.sub(r"^https?://[^/]+", "", page.url)
     assert re.fullmatch(r"/meetings/\d+", meeting_path), page.url
 
-    team = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Shanghai",
-                               viewport={"width": 1280, "height": 900})
+    team = browser.new_context(
+        base_url=expo_server.base_url,
+        locale="en-US",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 1280, "height": 900},
+    )
     team.set_default_timeout(10_000)
     try:
         exhibitor = team.new_page()
@@ -87,5 +93,11 @@ def test_a_buyer_requests_a_meeting_the_exhibitor_accepts_and_both_have_it_in_th
     shoot(browser, expo_server.base_url, BUYER, meeting_path, "meeting", screenshot_dir)
     shoot(browser, expo_server.base_url, EXHIBITOR, f"{BOOTH}/meetings?tab=upcoming", "team-inbox", screenshot_dir)
     shoot(browser, expo_server.base_url, BUYER, "/my/availability", "availability", screenshot_dir)
-    shoot(browser, expo_server.base_url, ("organizer@example.com", "demo-organizer-2026", "Li Wei"),
-          "/editions/18th-caexpo/organize/meetings", "organize", screenshot_dir)
+    shoot(
+        browser,
+        expo_server.base_url,
+        ("organizer@example.com", "demo-organizer-2026", "Li Wei"),
+        "/editions/18th-caexpo/organize/meetings",
+        "organize",
+        screenshot_dir,
+    )

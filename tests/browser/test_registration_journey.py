@@ -24,8 +24,9 @@ def decoded_qr_codes(png: bytes) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
 
 
-def test_attendee_registers_sees_ticket_and_organizer_checks_them_in(page: Page, browser, expo_server,
-                                                                     screenshot_dir) -> None:
+def test_attendee_registers_sees_ticket_and_organizer_checks_them_in(
+    page: Page, browser, expo_server, screenshot_dir
+) -> None:
     log_in(page, *BUYER[:2])
     page.goto("/editions/18th-caexpo/programme")
     page.get_by_label("Day", exact=True).select_option(index=2)  # the second day of the programme
@@ -46,8 +47,12 @@ def test_attendee_registers_sees_ticket_and_organizer_checks_them_in(page: Page,
     assert qr_image.evaluate("image => image.complete && image.naturalWidth > 0"), "the QR image did not render"
     assert decoded_qr_codes(qr_image.screenshot()) == [code]
 
-    door = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Shanghai",
-                               viewport={"width": 390, "height": 844})  # a phone at the entrance
+    door = browser.new_context(
+        base_url=expo_server.base_url,
+        locale="en-US",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+    )  # a phone at the entrance
     try:
         staff = door.new_page()
         # On a phone the navigation is folded away: go to the log-in page directly.

@@ -43,29 +43,57 @@ ROLES = {
     "admin": ("admin@example.com", "demo-admin-2026"),
     "check-in staff": ("checkin@example.com", "demo-checkin-2026"),
 }
-ROLE_NAMES = {"attendee": "Somchai Prasert", "exhibitor owner": "Chen Yuehe", "exhibitor staff": "Nguyen Thi Lan",
-              "organizer": "Li Wei", "admin": "Ada Admin", "check-in staff": "Wang Fang"}
+ROLE_NAMES = {
+    "attendee": "Somchai Prasert",
+    "exhibitor owner": "Chen Yuehe",
+    "exhibitor staff": "Nguyen Thi Lan",
+    "organizer": "Li Wei",
+    "admin": "Ada Admin",
+    "check-in staff": "Wang Fang",
+}
 
 EDITION = "18th-caexpo"
 DEMO_BOOTH = "nanning-mask-machinery"
 DEMO_COMPANY = "nanning-mask-machinery"
 
-MAX_PAGES = 80          # per role
-MAX_PER_ROUTE = 2       # distinct URLs of one route (another booth, another product...)
+MAX_PAGES = 80  # per role
+MAX_PER_ROUTE = 2  # distinct URLs of one route (another booth, another product...)
 MAX_QUERY_VARIANTS = 1  # of those, with a query string (a filter, a page, a sort)
 
 # Endpoints that answer with something other than a page, or change state on GET.
 NOT_PAGES = {
-    "static", "core.dev_outbox", "core.dev_outbox_message", "core.healthz",
-    "booths.booth_banner", "booths.booth_video", "booths.download_document",
-    "catalog.import_template", "catalog.product_image", "catalog.product_thumbnail",
-    "engagement.export_booth_analytics", "exhibitors.company_logo", "forums.speaker_photo",
-    "forums.forum_calendar", "forums.session_calendar", "registrations.agenda_feed", "registrations.my_calendar",
-    "lead_reports.download_report", "organize_lead_reports.download", "inquiries.download_attachment", "lead_reports.report_progress",
-    "organize_lead_reports.progress", "organize.export_registrants", "checkin.counts",
-    "broadcasts.broadcast_progress", "exhibition.robots_txt", "exhibition.sitemap_index",
-    "exhibition.sitemap_section", "notifications.open_notification", "accounts.confirm_email",
-    "accounts.reset_password", "exhibitors.show_invitation",
+    "static",
+    "core.dev_outbox",
+    "core.dev_outbox_message",
+    "core.healthz",
+    "booths.booth_banner",
+    "booths.booth_video",
+    "booths.download_document",
+    "catalog.import_template",
+    "catalog.product_image",
+    "catalog.product_thumbnail",
+    "engagement.export_booth_analytics",
+    "exhibitors.company_logo",
+    "forums.speaker_photo",
+    "forums.forum_calendar",
+    "forums.session_calendar",
+    "registrations.agenda_feed",
+    "registrations.my_calendar",
+    "lead_reports.download_report",
+    "organize_lead_reports.download",
+    "inquiries.download_attachment",
+    "lead_reports.report_progress",
+    "organize_lead_reports.progress",
+    "organize.export_registrants",
+    "checkin.counts",
+    "broadcasts.broadcast_progress",
+    "exhibition.robots_txt",
+    "exhibition.sitemap_index",
+    "exhibition.sitemap_section",
+    "notifications.open_notification",
+    "accounts.confirm_email",
+    "accounts.reset_password",
+    "exhibitors.show_invitation",
 }
 DOWNLOAD = re.compile(r"\.(csv|xlsx|ics|pdf|json|xml|txt|png|jpe?g|webp|svg|mp4)$|/attachments/", re.I)
 
@@ -160,8 +188,10 @@ DESKTOP_JS = """() => {
   }
   return problems;
 }"""
-OVERFLOW_JS, DESKTOP_JS = (script.replace("const describe = DESCRIBE;", f"const describe = {DESCRIBE_JS};")
-                           for script in (OVERFLOW_JS, DESKTOP_JS))
+OVERFLOW_JS, DESKTOP_JS = (
+    script.replace("const describe = DESCRIBE;", f"const describe = {DESCRIBE_JS};")
+    for script in (OVERFLOW_JS, DESKTOP_JS)
+)
 
 
 AXE_JS = """async () => {
@@ -171,9 +201,16 @@ AXE_JS = """async () => {
 }"""
 FAILING_IMPACTS = {"serious", "critical"}
 # Moderate findings the issue reported; they must stay fixed too.
-FAILING_RULES = {"heading-order", "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
-                 "landmark-no-duplicate-main", "landmark-unique", "landmark-main-is-top-level", "dlitem",
-                 "definition-list"}
+FAILING_RULES = {
+    "heading-order",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+    "landmark-unique",
+    "landmark-main-is-top-level",
+    "dlitem",
+    "definition-list",
+}
 
 
 @dataclass
@@ -182,7 +219,7 @@ class Crawl:
     pages: list[str] = field(default_factory=list)
     routes: Counter = field(default_factory=Counter)
     found_routes: set[str] = field(default_factory=set)
-    overflow: dict[str, list[str]] = field(default_factory=dict)   # url -> problems
+    overflow: dict[str, list[str]] = field(default_factory=dict)  # url -> problems
     desktop: dict[str, list[str]] = field(default_factory=dict)
     axe: dict[str, list[str]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
@@ -218,15 +255,24 @@ def overflow_report(page: Page) -> str | None:
 
 def axe_report(page: Page) -> list[str]:
     page.add_script_tag(path=str(AXE_SCRIPT))
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}"
-            for v in page.evaluate(AXE_JS) if v["impact"] in FAILING_IMPACTS or v["id"] in FAILING_RULES]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'])}"
+        for v in page.evaluate(AXE_JS)
+        if v["impact"] in FAILING_IMPACTS or v["id"] in FAILING_RULES
+    ]
 
 
 def role_context(browser: Browser, base_url: str, states: dict, role: str, viewport: dict):
     """A context logged in as `role`: through the form the first time, then from the saved cookies."""
     # bypass_csp: the page's script-src 'self' would refuse the injected axe-core.
-    context = browser.new_context(base_url=base_url, locale="en-US", timezone_id="UTC", viewport=viewport,
-                                  bypass_csp=True, storage_state=states.get(role))
+    context = browser.new_context(
+        base_url=base_url,
+        locale="en-US",
+        timezone_id="UTC",
+        viewport=viewport,
+        bypass_csp=True,
+        storage_state=states.get(role),
+    )
     context.set_default_timeout(10_000)
     if ROLES[role] and role not in states:
         page = context.new_page()
@@ -332,8 +378,9 @@ def test_the_crawl_reaches_every_route_it_finds(role_crawls, role):
     assert not crawl.errors, f"pages that failed for {role}: {crawl.errors}"
     assert len(crawl.pages) >= 5, f"{role} reached only {crawl.pages}"
     unvisited = crawl.found_routes - set(crawl.routes)
-    assert not unvisited, (f"{role}: {len(crawl.pages)} pages in {crawl.seconds:.0f} s left routes unvisited: "
-                           f"{sorted(unvisited)}")
+    assert not unvisited, (
+        f"{role}: {len(crawl.pages)} pages in {crawl.seconds:.0f} s left routes unvisited: {sorted(unvisited)}"
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -356,6 +403,7 @@ def test_no_serious_accessibility_violations(role_crawls, role):
 
 # --- the pages issue #14 reported, one test each -------------------------------------------------
 
+
 @pytest.fixture()
 def as_role(request, browser, expo_server, role_states, screenshot_dir):
     """as_role(role) -> a page in a fresh context logged in as `role`, at 1,280 px."""
@@ -374,14 +422,18 @@ def as_role(request, browser, expo_server, role_states, screenshot_dir):
         context.close()
 
 
-@pytest.mark.parametrize(("role", "path"), [
-    ("exhibitor owner", f"/booths/{DEMO_BOOTH}/catalogue"),            # was 1,028 px wide
-    ("organizer", f"/editions/{EDITION}/organize/sessions/1/registrants"),  # 1,025 px
-    ("organizer", f"/editions/{EDITION}/pavilions/manage"),            # 700 px
-    ("organizer", f"/editions/{EDITION}/organize/"),                   # the programme, 624 px
-    ("organizer", "/booths/review"),                                   # 540 px
-    ("exhibitor owner", f"/exhibitors/{DEMO_COMPANY}/team"),           # 519 px
-], ids=["catalogue", "registrants", "pavilion-management", "organizer-programme", "booth-review", "team"])
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("exhibitor owner", f"/booths/{DEMO_BOOTH}/catalogue"),  # was 1,028 px wide
+        ("organizer", f"/editions/{EDITION}/organize/sessions/1/registrants"),  # 1,025 px
+        ("organizer", f"/editions/{EDITION}/pavilions/manage"),  # 700 px
+        ("organizer", f"/editions/{EDITION}/organize/"),  # the programme, 624 px
+        ("organizer", "/booths/review"),  # 540 px
+        ("exhibitor owner", f"/exhibitors/{DEMO_COMPANY}/team"),  # 519 px
+    ],
+    ids=["catalogue", "registrants", "pavilion-management", "organizer-programme", "booth-review", "team"],
+)
 def test_a_reported_page_fits_a_phone(as_role, role, path):
     page = as_role(role)
     page.set_viewport_size(PHONE)
@@ -398,8 +450,10 @@ def test_the_registrants_buttons_are_not_cut_off_on_a_desktop(as_role):
     # The cancel button opens its confirmation (a <summary>), so it is found by its text.
     button = page.locator("main table summary", has_text="Cancel registration").first
     expect(button).to_be_visible()
-    assert button.bounding_box()["x"] + button.bounding_box()["width"] <= table_box.bounding_box()["x"] + \
-        table_box.bounding_box()["width"] + 1, "the row's button is cut off by the table's edge"
+    assert (
+        button.bounding_box()["x"] + button.bounding_box()["width"]
+        <= table_box.bounding_box()["x"] + table_box.bounding_box()["width"] + 1
+    ), "the row's button is cut off by the table's edge"
 
 
 def test_the_opening_hours_stay_inside_their_card(as_role):
@@ -412,9 +466,10 @@ def test_the_opening_hours_stay_inside_their_card(as_role):
         table = card.locator("table")
         expect(table.get_by_role("columnheader", name=re.compile("Your time"))).to_be_visible()
         card_box, table_box = card.bounding_box(), table.bounding_box()
-        assert table_box["x"] + table_box["width"] <= card_box["x"] + card_box["width"] + 1, \
-            f"at {width['width']} px the hours table ends at {table_box['x'] + table_box['width']:.0f} px, " \
+        assert table_box["x"] + table_box["width"] <= card_box["x"] + card_box["width"] + 1, (
+            f"at {width['width']} px the hours table ends at {table_box['x'] + table_box['width']:.0f} px, "
             f"its card at {card_box['x'] + card_box['width']:.0f} px"
+        )
 
 
 def test_session_times_stay_beside_their_titles_on_the_programme(page: Page):
@@ -446,6 +501,7 @@ def contrast(first: str, second: str) -> float:
         channels = [int(value) / 255 for value in re.findall(r"\d+", colour)[:3]]
         linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
     light, dark = sorted((luminance(first), luminance(second)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
 
@@ -475,8 +531,9 @@ def test_the_keyboard_focus_ring_is_visible_in_the_navigation_and_on_the_page(as
     assert any(ring["inNav"] for ring in rings) and any(ring["inHero"] for ring in rings), rings
     assert rings[-1]["inMain"] and not rings[-1]["inHero"], rings
     for ring in rings:
-        backgrounds = (NAVBAR_BACKGROUNDS if ring["inNav"] else HERO_BACKGROUNDS if ring["inHero"]
-                       else ("rgb(255, 255, 255)",))
+        backgrounds = (
+            NAVBAR_BACKGROUNDS if ring["inNav"] else HERO_BACKGROUNDS if ring["inHero"] else ("rgb(255, 255, 255)",)
+        )
         assert ring["style"] != "none" and ring["width"] >= 2, f"no focus ring on {ring['element']}: {ring}"
         worst = min(contrast(ring["colour"], background) for background in backgrounds)
         assert worst >= 3, f"the focus ring of {ring['element']} is {worst:.2f}:1 against its background (3:1 needed)"

@@ -10,8 +10,14 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_chinese_word_finds_english_gloves_on_a_phone(browser: Browser, expo_server, screenshot_dir) -> None:
-    context = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Shanghai",
-                                  viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=expo_server.base_url,
+        locale="en-US",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:

@@ -11,10 +11,17 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
-def test_a_visitor_switches_to_thai_on_a_phone_and_finds_gloves_by_a_thai_word(browser: Browser, expo_server,
-                                                                               screenshot_dir) -> None:
-    context = browser.new_context(base_url=expo_server.base_url, locale="en-US", timezone_id="Asia/Bangkok",
-                                  viewport=PHONE, is_mobile=True, has_touch=True)
+def test_a_visitor_switches_to_thai_on_a_phone_and_finds_gloves_by_a_thai_word(
+    browser: Browser, expo_server, screenshot_dir
+) -> None:
+    context = browser.new_context(
+        base_url=expo_server.base_url,
+        locale="en-US",
+        timezone_id="Asia/Bangkok",
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:

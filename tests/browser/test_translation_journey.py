@@ -19,10 +19,14 @@ PRODUCT = "/booths/nanning-mask-machinery/products/spare-parts-kit-for-one-year"
 # (language, its own name, the browser locale, a new name for the spare parts kit). Vietnamese is the
 # journey of the issue; it runs as soon as the Vietnamese interface ships (written in parallel), and
 # Chinese runs meanwhile and after.
-JOURNEYS = [journey for journey in (
-    ("vi", "Tiếng Việt", "vi-VN", "Bộ phụ tùng thay thế cho một năm"),
-    ("zh", "简体中文", "zh-CN", "全年备件套装"),
-) if journey[0] in LANGUAGES]
+JOURNEYS = [
+    journey
+    for journey in (
+        ("vi", "Tiếng Việt", "vi-VN", "Bộ phụ tùng thay thế cho một năm"),
+        ("zh", "简体中文", "zh-CN", "全年备件套装"),
+    )
+    if journey[0] in LANGUAGES
+]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -33,15 +37,17 @@ def no_sideways_scroll(page: Page) -> None:
 
 
 def reader(browser: Browser, expo_server, locale: str, viewport: dict) -> Page:
-    context = browser.new_context(base_url=expo_server.base_url, locale=locale, timezone_id="Asia/Ho_Chi_Minh",
-                                  viewport=viewport)
+    context = browser.new_context(
+        base_url=expo_server.base_url, locale=locale, timezone_id="Asia/Ho_Chi_Minh", viewport=viewport
+    )
     context.set_default_timeout(10_000)
     return context.new_page()
 
 
 @pytest.mark.parametrize("language, own_name, locale, new_name", JOURNEYS)
 def test_the_exhibitor_translates_a_product_and_a_reader_of_that_language_sees_it(
-        page: Page, browser, expo_server, screenshot_dir, language, own_name, locale, new_name) -> None:
+    page: Page, browser, expo_server, screenshot_dir, language, own_name, locale, new_name
+) -> None:
     tag = uuid.uuid4().hex[:4]
     name = f"{new_name} {tag}"
     log_in(page, *EXHIBITOR)

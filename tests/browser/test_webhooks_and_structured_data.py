@@ -59,8 +59,9 @@ def test_owner_subscribes_and_copies_the_secret_shown_once(page: Page, screensho
 
 def test_json_ld_on_public_pages_without_csp_complaints(page: Page, screenshot_dir) -> None:
     complaints: list[str] = []
-    page.on("console", lambda message: complaints.append(message.text)
-            if message.type in ("error", "warning") else None)
+    page.on(
+        "console", lambda message: complaints.append(message.text) if message.type in ("error", "warning") else None
+    )
     page.on("pageerror", lambda error: complaints.append(str(error)))
     page.goto("/editions/18th-caexpo")
     [event] = [json.loads(text) for text in page.locator('script[type="application/ld+json"]').all_text_contents()]
@@ -68,7 +69,9 @@ def test_json_ld_on_public_pages_without_csp_complaints(page: Page, screenshot_d
     assert any(forum.get("subEvent") for forum in event["subEvent"])
     page.goto("/exhibition")
     page.locator("a[href^='/booths/']").first.click()
-    [organization] = [json.loads(text) for text in page.locator('script[type="application/ld+json"]').all_text_contents()]
+    [organization] = [
+        json.loads(text) for text in page.locator('script[type="application/ld+json"]').all_text_contents()
+    ]
     assert organization["@type"] == "Organization"
     page.locator("a[href*='/products/']").first.click()
     [product] = [json.loads(text) for text in page.locator('script[type="application/ld+json"]').all_text_contents()]

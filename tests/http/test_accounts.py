@@ -107,10 +107,12 @@ def test_wrong_password_and_unknown_account_get_the_same_answer(client, factory)
 def test_login_guessed_from_many_addresses_slows_new_devices_down_without_locking(app, client, factory):
     user = factory.user()
     for attempt in range(20):
-        client.post("/login", data={"email": user.email, "password": "wrong"},
-                    environ_base={"REMOTE_ADDR": f"10.0.0.{attempt}"})
-    response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD},
-                           environ_base={"REMOTE_ADDR": "10.0.1.1"})
+        client.post(
+            "/login", data={"email": user.email, "password": "wrong"}, environ_base={"REMOTE_ADDR": f"10.0.0.{attempt}"}
+        )
+    response = client.post(
+        "/login", data={"email": user.email, "password": TEST_PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.1.1"}
+    )
     wait = int(response.headers["Retry-After"])
     assert response.status_code == 429 and wait in (1, 2)
     assert f"try again in {wait} seconds" in response.get_data(as_text=True)
@@ -161,8 +163,10 @@ def test_password_change_keeps_this_session_and_ends_others(app, factory):
     laptop, phone = app.test_client(), app.test_client()
     log_in(laptop, user)
     log_in(phone, user)
-    response = laptop.post("/account/password", data={
-        "current_password": TEST_PASSWORD, "password": "a-brand-new-password", "confirm": "a-brand-new-password"})
+    response = laptop.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "password": "a-brand-new-password", "confirm": "a-brand-new-password"},
+    )
     assert response.status_code == 302
     assert laptop.get("/account").status_code == 200
     assert phone.get("/account").status_code == 302
@@ -173,8 +177,10 @@ def test_password_change_keeps_this_session_and_ends_others(app, factory):
 def test_password_change_with_wrong_current_password_changes_nothing(client, factory):
     user = factory.user()
     log_in(client, user)
-    response = client.post("/account/password", data={
-        "current_password": "not-it", "password": "a-brand-new-password", "confirm": "a-brand-new-password"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": "not-it", "password": "a-brand-new-password", "confirm": "a-brand-new-password"},
+    )
     assert "Your current password is not right." in response.get_data(as_text=True)
     assert client.get("/account").status_code == 200
 
@@ -215,8 +221,9 @@ def test_reset_mails_per_address_are_capped_with_a_neutral_answer(client, factor
     user = factory.user()
     for attempt in range(3):
         client.post("/reset", data={"email": user.email}, environ_base={"REMOTE_ADDR": f"10.0.0.{attempt}"})
-    response = client.post("/reset", data={"email": user.email}, environ_base={"REMOTE_ADDR": "10.9.9.9"},
-                           follow_redirects=True)
+    response = client.post(
+        "/reset", data={"email": user.email}, environ_base={"REMOTE_ADDR": "10.9.9.9"}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "We sent a message to this address a short while ago." in response.get_data(as_text=True)
 
@@ -231,9 +238,17 @@ def test_reset_requests_from_one_client_address_are_limited_generously(client):
 def test_profile_update_changes_language_and_time_zone(client, factory):
     user = factory.user()
     log_in(client, user)
-    response = client.post("/account", data={
-        "name": "Nguyen Thi Lan", "organisation": "Hanoi Health", "job_title": "Director",
-        "country": "VN", "timezone": "Asia/Ho_Chi_Minh", "language": "zh"})
+    response = client.post(
+        "/account",
+        data={
+            "name": "Nguyen Thi Lan",
+            "organisation": "Hanoi Health",
+            "job_title": "Director",
+            "country": "VN",
+            "timezone": "Asia/Ho_Chi_Minh",
+            "language": "zh",
+        },
+    )
     assert response.status_code == 302
     page = client.get("/account").get_data(as_text=True)
     assert 'lang="zh-Hans"' in page

@@ -32,10 +32,22 @@ def world(factory):
     inquiry = factory.inquiry(booth, buyer, products=[product], message="Price for 2 tonnes?")
     other_inquiry = factory.inquiry(other_booth, buyer)
     organizer = factory.organizer(edition=edition, name="Organizer")
-    return {"edition": edition, "forum": forum, "session": session, "owner": owner, "staff": staff,
-            "company": company, "booth": booth, "product": product, "other_booth": other_booth, "buyer": buyer,
-            "inquiry": inquiry, "other_inquiry": other_inquiry, "organizer": organizer,
-            "other_company": other_company}
+    return {
+        "edition": edition,
+        "forum": forum,
+        "session": session,
+        "owner": owner,
+        "staff": staff,
+        "company": company,
+        "booth": booth,
+        "product": product,
+        "other_booth": other_booth,
+        "buyer": buyer,
+        "inquiry": inquiry,
+        "other_inquiry": other_inquiry,
+        "organizer": organizer,
+        "other_company": other_company,
+    }
 
 
 # --- authentication -----------------------------------------------------------------------------------
@@ -136,8 +148,9 @@ def test_authenticated_answers_are_private_and_not_cors(app, client, world):
     response = client.get("/api/v1/me/registrations", headers={**bearer(secret), "Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in response.headers
     assert response.headers["Cache-Control"] == "no-store"
-    preflight = client.options("/api/v1/me/registrations", headers={"Origin": "https://evil.example",
-                                                                     "Access-Control-Request-Method": "GET"})
+    preflight = client.options(
+        "/api/v1/me/registrations", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+    )
     assert "Access-Control-Allow-Origin" not in preflight.headers
 
 
@@ -167,8 +180,9 @@ def test_register_list_agenda_and_cancel(app, client, world, recorded_tasks):
     cancelled = client.post(f"/api/v1/me/registrations/{registration['id']}/cancel", headers=bearer(secret))
     assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
     # Somebody else's registration is not there.
-    other = client.post(f"/api/v1/me/registrations/{second.get_json()['registration']['id']}/cancel",
-                        headers=bearer(secret))
+    other = client.post(
+        f"/api/v1/me/registrations/{second.get_json()['registration']['id']}/cancel", headers=bearer(secret)
+    )
     assert other.status_code == 404
 
 
@@ -192,14 +206,25 @@ def test_team_reads_inquiries_replies_and_quotes(app, client, world):
     assert listed[0]["buyer"]["organisation"] == "Bangkok Imports"
     detail = client.get(f"{base}/{world['inquiry'].id}", headers=bearer(secret)).get_json()
     assert detail["items"][0]["product_name"] == "Robusta beans"
-    reply = client.post(f"{base}/{world['inquiry'].id}/messages", json={"body": "USD 2,100 a tonne FOB."},
-                        headers=bearer(secret))
+    reply = client.post(
+        f"{base}/{world['inquiry'].id}/messages", json={"body": "USD 2,100 a tonne FOB."}, headers=bearer(secret)
+    )
     assert reply.status_code == 201 and reply.get_json()["side"] == "team"
     messages = client.get(f"{base}/{world['inquiry'].id}/messages", headers=bearer(secret)).get_json()["items"]
     assert [m["side"] for m in messages] == ["buyer", "team"]
-    quotation = client.post(f"{base}/{world['inquiry'].id}/quotations", headers=bearer(secret), json={
-        "unit_price": "2100.00", "currency": "USD", "quantity": 2, "unit": "tonnes", "incoterm": "FOB",
-        "lead_time_days": 30, "valid_until": (date.today() + timedelta(days=30)).isoformat()})
+    quotation = client.post(
+        f"{base}/{world['inquiry'].id}/quotations",
+        headers=bearer(secret),
+        json={
+            "unit_price": "2100.00",
+            "currency": "USD",
+            "quantity": 2,
+            "unit": "tonnes",
+            "incoterm": "FOB",
+            "lead_time_days": 30,
+            "valid_until": (date.today() + timedelta(days=30)).isoformat(),
+        },
+    )
     assert quotation.status_code == 201, quotation.get_json()
     detail = client.get(f"{base}/{world['inquiry'].id}", headers=bearer(secret)).get_json()
     assert detail["status"] == "quoted" and detail["quotations"][0]["unit_price"] == "2100.00"
@@ -237,14 +262,20 @@ def test_leads_and_reports(app, client, world, recorded_tasks):
     assert leads.status_code == 200
     assert [lead["name"] for lead in leads.get_json()["items"]] == ["Buyer"]
     today = date.today()
-    made = client.post("/api/v1/booths/hanoi-coffee/reports", headers=bearer(secret),
-                       json={"period_from": (today - timedelta(days=30)).isoformat(), "period_to": today.isoformat()})
+    made = client.post(
+        "/api/v1/booths/hanoi-coffee/reports",
+        headers=bearer(secret),
+        json={"period_from": (today - timedelta(days=30)).isoformat(), "period_to": today.isoformat()},
+    )
     assert made.status_code == 202 and made.get_json()["status"] == "queued"
     assert any(name == "leads.compile_report" or "report" in name for name, _args in recorded_tasks)
     listed = client.get("/api/v1/booths/hanoi-coffee/reports", headers=bearer(secret)).get_json()["items"]
     assert [report["id"] for report in listed] == [made.get_json()["id"]]
-    backwards = client.post("/api/v1/booths/hanoi-coffee/reports", headers=bearer(secret),
-                            json={"period_from": today.isoformat(), "period_to": (today - timedelta(days=3)).isoformat()})
+    backwards = client.post(
+        "/api/v1/booths/hanoi-coffee/reports",
+        headers=bearer(secret),
+        json={"period_from": today.isoformat(), "period_to": (today - timedelta(days=3)).isoformat()},
+    )
     assert backwards.status_code == 400 and backwards.mimetype == PROBLEM
 
 
@@ -257,8 +288,9 @@ def test_registrants_check_in_and_broadcasts(app, client, world, factory, record
 
     registration = factory.registration(world["buyer"], world["session"])
     secret = make_token(app, world["organizer"], ["organize:write"], edition=world["edition"])
-    listed = client.get(f"/api/v1/editions/caexpo-2027/registrants?session_id={world['session'].id}",
-                        headers=bearer(secret)).get_json()["items"]
+    listed = client.get(
+        f"/api/v1/editions/caexpo-2027/registrants?session_id={world['session'].id}", headers=bearer(secret)
+    ).get_json()["items"]
     assert [(r["name"], r["status"]) for r in listed] == [("Buyer", "confirmed")]
     with app.test_request_context():
         payload = tickets.ticket_payload(db.session.get(Registration, registration.id))
@@ -269,9 +301,16 @@ def test_registrants_check_in_and_broadcasts(app, client, world, factory, record
     forged = client.post("/api/v1/editions/caexpo-2027/check-ins", json={"code": "nonsense"}, headers=bearer(secret))
     assert forged.status_code == 400 and forged.mimetype == PROBLEM
 
-    sent = client.post("/api/v1/editions/caexpo-2027/broadcasts", headers=bearer(secret), json={
-        "audience": "session", "session_id": world["session"].id, "subject": "Room change",
-        "body": "Hall B, level 2."})
+    sent = client.post(
+        "/api/v1/editions/caexpo-2027/broadcasts",
+        headers=bearer(secret),
+        json={
+            "audience": "session",
+            "session_id": world["session"].id,
+            "subject": "Room change",
+            "body": "Hall B, level 2.",
+        },
+    )
     assert sent.status_code == 202, sent.get_json()
     assert ("broadcasts.prepare", (sent.get_json()["id"],)) in recorded_tasks
     listed = client.get("/api/v1/editions/caexpo-2027/broadcasts", headers=bearer(secret)).get_json()["items"]
@@ -296,8 +335,9 @@ def test_personal_token_page_shows_the_secret_once_and_revokes(app, client, worl
 
     log_in(client, world["buyer"])
     assert client.get("/account/api-tokens").status_code == 200
-    response = client.post("/account/api-tokens", data={"name": "Calendar sync", "scopes": ["registrations:read"],
-                                                        "lifetime_days": "30"})
+    response = client.post(
+        "/account/api-tokens", data={"name": "Calendar sync", "scopes": ["registrations:read"], "lifetime_days": "30"}
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     with app.app_context():
@@ -315,12 +355,14 @@ def test_personal_token_page_shows_the_secret_once_and_revokes(app, client, worl
 
 def test_token_form_refuses_foreign_scopes(app, client, world):
     log_in(client, world["owner"])
-    response = client.post("/exhibitors/hanoi-coffee/api-tokens", data={
-        "name": "CRM", "scopes": ["organize:write"], "lifetime_days": "90"})
+    response = client.post(
+        "/exhibitors/hanoi-coffee/api-tokens", data={"name": "CRM", "scopes": ["organize:write"], "lifetime_days": "90"}
+    )
     assert response.status_code == 400
     assert "Choose from the scopes listed." in response.get_data(as_text=True)
-    response = client.post("/exhibitors/hanoi-coffee/api-tokens", data={
-        "name": "CRM", "scopes": ["leads:read"], "lifetime_days": "90"})
+    response = client.post(
+        "/exhibitors/hanoi-coffee/api-tokens", data={"name": "CRM", "scopes": ["leads:read"], "lifetime_days": "90"}
+    )
     assert response.status_code == 200 and "expo_tat_" in response.get_data(as_text=True)
 
 

@@ -12,8 +12,9 @@ PROBLEM = "application/problem+json"
 
 @pytest.fixture()
 def expo(factory):
-    edition = factory.edition(slug="caexpo-2027", name="China-ASEAN Expo 2027",
-                              translations={"zh": {"name": "2027 中国—东盟博览会"}})
+    edition = factory.edition(
+        slug="caexpo-2027", name="China-ASEAN Expo 2027", translations={"zh": {"name": "2027 中国—东盟博览会"}}
+    )
     draft = factory.edition(slug="draft-edition", status="draft")
     pavilion = factory.pavilion(edition, slug="vietnam", name="Vietnam", kind="country", country="VN")
     forum = factory.forum(edition, slug="digital-trade", title="Digital trade forum")
@@ -21,16 +22,33 @@ def expo(factory):
     session = factory.programme_session(forum, title="Cross-border payments")
     owner = factory.user(name="Owner")
     company = factory.company(owner=owner, name="Hanoi Coffee Co", slug="hanoi-coffee", country="VN")
-    booth = factory.booth(company, tagline="Robusta from the highlands",
-                          translations={"zh": {"tagline": "高原罗布斯塔咖啡"}})
+    booth = factory.booth(
+        company, tagline="Robusta from the highlands", translations={"zh": {"tagline": "高原罗布斯塔咖啡"}}
+    )
     factory.placement(booth, pavilion, stand="A-12")
-    products = [factory.product(booth, slug=f"coffee-{n}", name=f"Coffee blend {n}", position=n,
-                                translations={"zh": {"name": f"咖啡 {n}"}} if n == 0 else {})
-                for n in range(5)]
+    products = [
+        factory.product(
+            booth,
+            slug=f"coffee-{n}",
+            name=f"Coffee blend {n}",
+            position=n,
+            translations={"zh": {"name": f"咖啡 {n}"}} if n == 0 else {},
+        )
+        for n in range(5)
+    ]
     hidden_company = factory.company(owner=factory.user(), name="Hidden Co", slug="hidden-co")
     factory.booth(hidden_company, status="draft")
-    return {"edition": edition, "draft": draft, "pavilion": pavilion, "forum": forum, "session": session,
-            "speaker": speaker, "booth": booth, "products": products, "owner": owner}
+    return {
+        "edition": edition,
+        "draft": draft,
+        "pavilion": pavilion,
+        "forum": forum,
+        "session": session,
+        "speaker": speaker,
+        "booth": booth,
+        "products": products,
+        "owner": owner,
+    }
 
 
 def test_editions_list_is_public_and_hides_drafts(client, expo):
@@ -56,8 +74,9 @@ def test_translated_fields_follow_lang_then_accept_language(client, expo):
 
 def test_programme_reads(client, expo):
     assert [p["slug"] for p in client.get("/api/v1/editions/caexpo-2027/pavilions").get_json()["items"]] == ["vietnam"]
-    assert [f["slug"] for f in client.get("/api/v1/editions/caexpo-2027/forums").get_json()["items"]] == \
-        ["digital-trade"]
+    assert [f["slug"] for f in client.get("/api/v1/editions/caexpo-2027/forums").get_json()["items"]] == [
+        "digital-trade"
+    ]
     sessions = client.get("/api/v1/editions/caexpo-2027/sessions?forum=digital-trade").get_json()["items"]
     assert [s["title"] for s in sessions] == ["Cross-border payments"]
     speakers = client.get("/api/v1/editions/caexpo-2027/speakers").get_json()["items"]
@@ -72,8 +91,9 @@ def test_booths_and_exhibitors_are_published_ones_only(client, expo):
     assert [e["slug"] for e in exhibitors] == ["hanoi-coffee"]
     booth = client.get("/api/v1/booths/hanoi-coffee?lang=zh").get_json()
     assert booth["tagline"] == "高原罗布斯塔咖啡"
-    assert booth["placements"] == [{"edition": "caexpo-2027", "pavilion": "vietnam",
-                                    "pavilion_id": expo["pavilion"].id, "stand": "A-12"}]
+    assert booth["placements"] == [
+        {"edition": "caexpo-2027", "pavilion": "vietnam", "pavilion_id": expo["pavilion"].id, "stand": "A-12"}
+    ]
 
 
 def test_cursor_pagination_walks_the_catalogue_once(client, expo):
@@ -110,8 +130,7 @@ def test_product_list_and_search_with_the_page_filters(client, expo):
 
 
 def test_etag_revalidation_answers_304(client, expo):
-    for url in ("/api/v1/products", "/api/v1/search?q=coffee", "/api/v1/booths/hanoi-coffee",
-                "/api/v1/editions"):
+    for url in ("/api/v1/products", "/api/v1/search?q=coffee", "/api/v1/booths/hanoi-coffee", "/api/v1/editions"):
         first = client.get(url)
         etag = first.headers["ETag"]
         again = client.get(url, headers={"If-None-Match": etag})
@@ -152,8 +171,9 @@ def test_invalid_query_is_a_problem_with_field_errors(client, expo):
 
 
 def test_cors_preflight_for_public_reads(client, expo):
-    response = client.options("/api/v1/editions", headers={"Origin": "https://crm.example",
-                                                           "Access-Control-Request-Method": "GET"})
+    response = client.options(
+        "/api/v1/editions", headers={"Origin": "https://crm.example", "Access-Control-Request-Method": "GET"}
+    )
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "If-None-Match" in response.headers["Access-Control-Allow-Headers"]
 

@@ -50,7 +50,12 @@ def test_exporting_a_registrant_list_is_recorded(app, client, factory):
     as_csv, as_xlsx = stored_entries(app)
     for entry, fmt in ((as_csv, "csv"), (as_xlsx, "xlsx")):
         assert (entry.actor_id, entry.action, entry.object_type, entry.object_id, entry.object_label) == (
-            organizer.id, "registrants_exported", "session", session.id, "Opening")
+            organizer.id,
+            "registrants_exported",
+            "session",
+            session.id,
+            "Opening",
+        )
         assert (entry.edition_id, entry.before, entry.after) == (edition.id, None, {"format": fmt})
         assert entry.ip_address == "127.0.0.1"
 
@@ -61,13 +66,18 @@ def test_downloading_an_order_lead_report_is_recorded_and_its_organizers_see_it(
     factory.placement(booth, factory.pavilion(edition))
     organizer = factory.organizer(edition=edition)
     log_in(client, organizer)
-    response = client.post("/organize/lead-reports", data={"edition": str(edition.id), "date_from": "2027-03-01",
-                                                           "date_to": "2027-03-31"})
+    response = client.post(
+        "/organize/lead-reports", data={"edition": str(edition.id), "date_from": "2027-03-01", "date_to": "2027-03-31"}
+    )
     run_recorded_tasks(app)
     assert client.get(response.headers["Location"] + "/csv").status_code == 200
     [entry] = stored_entries(app)
     assert (entry.actor_id, entry.action, entry.object_type, entry.edition_id) == (
-        organizer.id, "lead_report_downloaded", "lead_report", edition.id)
+        organizer.id,
+        "lead_report_downloaded",
+        "lead_report",
+        edition.id,
+    )
     assert entry.after == {"format": "csv", "rows": 0}
     assert edition.name in entry.object_label
     page = client.get(f"/editions/{edition.slug}/organize/audit").get_data(as_text=True)
@@ -124,9 +134,11 @@ def test_filters_by_action_actor_kind_and_days_and_explains_bad_ones(app, client
     assert shown("date_from=2020-01-01&date_to=2020-12-31") == (False, False)
     assert shown("date_from=2020-01-01") == (True, True)
 
-    for query, reason in (("date_from=2027-02-30", "Not a valid date value."),
-                          ("date_from=2027-03-02&date_to=2027-03-01", "The last day must not be before the first."),
-                          ("action=drop_tables", "Not a valid choice.")):
+    for query, reason in (
+        ("date_from=2027-02-30", "Not a valid date value."),
+        ("date_from=2027-03-02&date_to=2027-03-01", "The last day must not be before the first."),
+        ("action=drop_tables", "Not a valid choice."),
+    ):
         response = client.get(f"{base}?{query}")
         assert response.status_code == 400 and reason in response.get_data(as_text=True)
         assert client.get(f"{base}.csv?{query}").status_code == 400
@@ -150,7 +162,7 @@ def test_the_log_is_paginated_with_its_filters_and_constant_queries(app, client,
 
 def test_exports_are_neutralised_filtered_and_recorded(app, client, factory):
     edition = factory.edition(name="CAEXPO 2027")
-    organizer = factory.organizer(edition=edition, name="=HYPERLINK(\"http://evil\")", email="org@example.com")
+    organizer = factory.organizer(edition=edition, name='=HYPERLINK("http://evil")', email="org@example.com")
     add_entries(app, organizer, 2, edition_id=edition.id)
     add_entries(app, organizer, edition_id=edition.id, action=AuditAction.TICKET_CHECKED_IN)
     add_entries(app, organizer, edition_id=factory.edition().id)  # another edition's
@@ -163,19 +175,23 @@ def test_exports_are_neutralised_filtered_and_recorded(app, client, factory):
     header, *rows = csv_rows(response)
     assert header[:4] == ["Date and time (UTC)", "Full name", "E-mail address", "Action"]
     assert len(rows) == 2
-    assert rows[0][1] == "'=HYPERLINK(\"http://evil\")" and rows[0][3] == "Capacity changed"
+    assert rows[0][1] == '\'=HYPERLINK("http://evil")' and rows[0][3] == "Capacity changed"
     assert rows[0][8] == '{"capacity": 1}' and rows[0][9] == '{"capacity": 99}'
 
     workbook = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").data))
     sheet = workbook["Audit log"]
     lines = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert len(lines) == 1 + 4  # the header, three entries, and the CSV export just made
-    assert lines[1][3] == "Audit log exported" and lines[-1][1] == "=HYPERLINK(\"http://evil\")"
+    assert lines[1][3] == "Audit log exported" and lines[-1][1] == '=HYPERLINK("http://evil")'
     assert sheet.cell(row=5, column=2).data_type == "s"  # text, never a formula
 
     *_, csv_export, xlsx_export = stored_entries(app)
     assert (csv_export.action, csv_export.object_type, csv_export.object_id, csv_export.object_label) == (
-        "audit_log_exported", "audit_log", edition.id, "CAEXPO 2027")
+        "audit_log_exported",
+        "audit_log",
+        edition.id,
+        "CAEXPO 2027",
+    )
     assert csv_export.after == {"format": "csv", "entries": 2, "action": "capacity_changed"}
     assert (xlsx_export.edition_id, xlsx_export.after) == (edition.id, {"format": "xlsx", "entries": 4})
 

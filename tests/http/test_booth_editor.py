@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -13,11 +13,20 @@ from expo.booths.models import Booth, BoothDocument
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from tests.conftest import log_in
-from tests.sample_files import (banner_bytes, encrypted_pdf_bytes, mp4_bytes, pdf_bytes, png_bytes,
-                                truncated_pdf_bytes, webm_bytes)
+from tests.sample_files import (
+    banner_bytes,
+    encrypted_pdf_bytes,
+    mp4_bytes,
+    pdf_bytes,
+    png_bytes,
+    truncated_pdf_bytes,
+    webm_bytes,
+)
 
-DESCRIPTION = ("We build **fully automatic** production lines for surgical and N95 masks, exported to hospitals "
-               "in twelve ASEAN countries since 2009.")
+DESCRIPTION = (
+    "We build **fully automatic** production lines for surgical and N95 masks, exported to hospitals "
+    "in twelve ASEAN countries since 2009."
+)
 
 
 @pytest.fixture()
@@ -73,10 +82,14 @@ def test_every_section_of_the_editor_has_labelled_fields(staff_client):
 
 
 def test_the_profile_is_saved_and_shown_rendered(staff_client, client):
-    response = staff_client.post("/booths/nanning-masks/edit", data={
-        "tagline": "Mask production lines", "description": DESCRIPTION + "\n\n<script>alert(1)</script>"})
+    response = staff_client.post(
+        "/booths/nanning-masks/edit",
+        data={"tagline": "Mask production lines", "description": DESCRIPTION + "\n\n<script>alert(1)</script>"},
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/booths/nanning-masks/edit"
-    assert "Visitors will see it once an organizer publishes the booth." in page(staff_client.get(response.headers["Location"]))
+    assert "Visitors will see it once an organizer publishes the booth." in page(
+        staff_client.get(response.headers["Location"])
+    )
     preview = page(staff_client.get("/booths/nanning-masks"))
     assert "<strong>fully automatic</strong>" in preview and "<script>alert" not in preview
     assert "Preview: visitors cannot see this booth" in preview
@@ -88,8 +101,10 @@ def test_submitting_an_incomplete_booth_says_what_is_missing(app, staff_client, 
     assert "<li>a tagline</li>" in editor  # the checklist
     response = staff_client.post("/booths/nanning-masks/submit")
     assert response.status_code == 400
-    assert ("Before you submit the booth for review, add a tagline, a description of at least 100 characters, "
-            "and at least one contact channel") in page(response)
+    assert (
+        "Before you submit the booth for review, add a tagline, a description of at least 100 characters, "
+        "and at least one contact channel"
+    ) in page(response)
     staff_client.post("/booths/nanning-masks/edit", data={"tagline": "Masks", "description": DESCRIPTION})
     staff_client.post("/booths/nanning-masks/edit/contacts", data={"contact_email": "sales@masks.example.cn"})
     response = staff_client.post("/booths/nanning-masks/submit")
@@ -104,8 +119,11 @@ def test_submitting_an_incomplete_booth_says_what_is_missing(app, staff_client, 
 
 
 def test_logo_and_banner_are_uploaded_re_encoded_and_served(app, staff_client, client, team):
-    response = staff_client.post("/booths/nanning-masks/edit/images", content_type="multipart/form-data", data={
-        "logo": (io.BytesIO(png_bytes()), "logo.png"), "banner": (io.BytesIO(banner_bytes()), "banner.png")})
+    response = staff_client.post(
+        "/booths/nanning-masks/edit/images",
+        content_type="multipart/form-data",
+        data={"logo": (io.BytesIO(png_bytes()), "logo.png"), "banner": (io.BytesIO(banner_bytes()), "banner.png")},
+    )
     assert response.status_code == 302
     booth = booth_row(app, team[3])
     with app.app_context():
@@ -137,8 +155,9 @@ def test_an_images_form_with_nothing_chosen_says_so(staff_client):
 
 
 def test_a_youtube_link_plays_only_on_click_and_the_page_allows_exactly_that_player(app, staff_client, team):
-    response = staff_client.post("/booths/nanning-masks/edit/video",
-                                 data={"video_link": "https://www.youtube.com/shorts/dQw4w9WgXcQ"})
+    response = staff_client.post(
+        "/booths/nanning-masks/edit/video", data={"video_link": "https://www.youtube.com/shorts/dQw4w9WgXcQ"}
+    )
     assert response.status_code == 302
     assert booth_row(app, team[3]).video_embed_url == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
     booth_page = staff_client.get("/booths/nanning-masks")
@@ -155,17 +174,24 @@ def test_a_youtube_link_plays_only_on_click_and_the_page_allows_exactly_that_pla
 
 
 def test_a_link_from_another_site_is_refused_naming_the_allowed_hosts(app, staff_client, team):
-    response = staff_client.post("/booths/nanning-masks/edit/video", data={"video_link": "https://www.dailymotion.com/video/x8abc"})
+    response = staff_client.post(
+        "/booths/nanning-masks/edit/video", data={"video_link": "https://www.dailymotion.com/video/x8abc"}
+    )
     assert response.status_code == 400
     html = page(response)
-    assert "YouTube (youtube.com, youtu.be), Vimeo (vimeo.com), Bilibili (bilibili.com), Youku (youku.com) or Tencent Video (v.qq.com)" in html
+    assert (
+        "YouTube (youtube.com, youtu.be), Vimeo (vimeo.com), Bilibili (bilibili.com), Youku (youku.com) or Tencent Video (v.qq.com)"
+        in html
+    )
     assert 'value="https://www.dailymotion.com/video/x8abc"' in html  # what was typed stays
     assert booth_row(app, team[3]).video_embed_url == ""
 
 
 def test_an_uploaded_video_is_served_with_its_type_and_can_seek(app, staff_client, team):
     content = mp4_bytes(size=10_000)
-    assert post_file(staff_client, "/booths/nanning-masks/edit/video", "video", content, "factory.mp4").status_code == 302
+    assert (
+        post_file(staff_client, "/booths/nanning-masks/edit/video", "video", content, "factory.mp4").status_code == 302
+    )
     html = page(staff_client.get("/booths/nanning-masks"))
     assert re.search(r'<video class="[^"]*" controls preload="metadata" data-track="video_play"', html)
     whole = staff_client.get("/booths/nanning-masks/video")
@@ -175,7 +201,10 @@ def test_an_uploaded_video_is_served_with_its_type_and_can_seek(app, staff_clien
     assert part.status_code == 206 and part.data == content[100:200]
     assert part.headers["Content-Range"] == f"bytes 100-199/{len(content)}"
     # A WebM replaces it, served as WebM.
-    assert post_file(staff_client, "/booths/nanning-masks/edit/video", "video", webm_bytes(), "clip.webm").status_code == 302
+    assert (
+        post_file(staff_client, "/booths/nanning-masks/edit/video", "video", webm_bytes(), "clip.webm").status_code
+        == 302
+    )
     assert staff_client.get("/booths/nanning-masks/video").mimetype == "video/webm"
     assert staff_client.post("/booths/nanning-masks/edit/video/remove").status_code == 302
     assert staff_client.get("/booths/nanning-masks/video").status_code == 404
@@ -188,8 +217,14 @@ def test_a_picture_named_mp4_is_refused(app, staff_client, team):
 
 
 def test_a_link_and_a_file_together_are_refused(staff_client):
-    response = post_file(staff_client, "/booths/nanning-masks/edit/video", "video", mp4_bytes(), "clip.mp4",
-                         video_link="https://youtu.be/dQw4w9WgXcQ")
+    response = post_file(
+        staff_client,
+        "/booths/nanning-masks/edit/video",
+        "video",
+        mp4_bytes(),
+        "clip.mp4",
+        video_link="https://youtu.be/dQw4w9WgXcQ",
+    )
     assert response.status_code == 400 and "not both" in page(response)
 
 
@@ -212,11 +247,15 @@ def test_brochures_are_added_ordered_deleted_and_downloaded(app, staff_client, t
     booth_page = page(staff_client.get("/booths/nanning-masks"))
     assert booth_page.index("price list") < booth_page.index("Catalogue 2027")
     assert "PDF, 4 pages" in booth_page
-    assert staff_client.post(f"/booths/nanning-masks/edit/brochures/{second_id}/move",
-                             data={"direction": "sideways"}).status_code == 400
+    assert (
+        staff_client.post(
+            f"/booths/nanning-masks/edit/brochures/{second_id}/move", data={"direction": "sideways"}
+        ).status_code
+        == 400
+    )
     download = staff_client.get(f"/booths/nanning-masks/brochures/{first_id}")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
-    assert download.headers["Content-Disposition"] == "attachment; filename=\"Catalogue 2027.pdf\""
+    assert download.headers["Content-Disposition"] == 'attachment; filename="Catalogue 2027.pdf"'
     assert download.headers["X-Content-Type-Options"] == "nosniff" and download.data.startswith(b"%PDF-")
     assert staff_client.post(f"/booths/nanning-masks/edit/brochures/{first_id}/delete").status_code == 302
     assert staff_client.get(f"/booths/nanning-masks/brochures/{first_id}").status_code == 404
@@ -231,11 +270,14 @@ def test_a_brochure_title_in_any_script_makes_a_safe_file_name(staff_client, app
     assert "filename*=UTF-8''%E4%BA%A7%E5%93%81%E7%9B%AE%E5%BD%95%202027%20final%20v2.pdf" in disposition
 
 
-@pytest.mark.parametrize(("content", "filename", "message"), [
-    (b"Just text pretending to be a brochure.", "brochure.pdf", "This is not a PDF file."),
-    (truncated_pdf_bytes(), "cut.pdf", "This PDF is incomplete"),
-    (encrypted_pdf_bytes(), "locked.pdf", "protected by a password or encryption"),
-])
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"Just text pretending to be a brochure.", "brochure.pdf", "This is not a PDF file."),
+        (truncated_pdf_bytes(), "cut.pdf", "This PDF is incomplete"),
+        (encrypted_pdf_bytes(), "locked.pdf", "protected by a password or encryption"),
+    ],
+)
 def test_bad_brochures_are_refused_with_a_reason(app, staff_client, content, filename, message):
     response = add_brochure(staff_client, content, filename, title="Our catalogue")
     assert response.status_code == 400 and message in page(response)
@@ -261,7 +303,9 @@ def test_a_request_over_the_site_limit_is_a_413_and_loses_nothing_saved(app, sta
     add_brochure(staff_client, pdf_bytes(), title="Kept")
     app.config["MAX_CONTENT_LENGTH"] = 50_000
     try:
-        response = post_file(staff_client, "/booths/nanning-masks/edit/video", "video", mp4_bytes(size=60_000), "big.mp4")
+        response = post_file(
+            staff_client, "/booths/nanning-masks/edit/video", "video", mp4_bytes(size=60_000), "big.mp4"
+        )
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 25 * 1024 * 1024
     assert response.status_code == 413
@@ -283,9 +327,16 @@ def test_file_fields_tell_the_browser_their_limit(staff_client):
 
 
 def test_contact_channels_become_links_visitors_can_use(staff_client):
-    response = staff_client.post("/booths/nanning-masks/edit/contacts", data={
-        "contact_email": "sales@masks.example.cn", "contact_phone": "+86 771 555 0123", "whatsapp": "+84912345678",
-        "wechat": "nanning_masks", "line_id": "@nanningmasks"})
+    response = staff_client.post(
+        "/booths/nanning-masks/edit/contacts",
+        data={
+            "contact_email": "sales@masks.example.cn",
+            "contact_phone": "+86 771 555 0123",
+            "whatsapp": "+84912345678",
+            "wechat": "nanning_masks",
+            "line_id": "@nanningmasks",
+        },
+    )
     assert response.status_code == 302
     html = page(staff_client.get("/booths/nanning-masks"))
     assert 'href="mailto:sales@masks.example.cn"' in html and 'href="tel:+867715550123"' in html
@@ -294,8 +345,10 @@ def test_contact_channels_become_links_visitors_can_use(staff_client):
 
 
 def test_a_bad_phone_number_is_a_form_error_and_the_rest_is_kept(staff_client):
-    response = staff_client.post("/booths/nanning-masks/edit/contacts", data={
-        "contact_email": "sales@masks.example.cn", "contact_phone": "call us"})
+    response = staff_client.post(
+        "/booths/nanning-masks/edit/contacts",
+        data={"contact_email": "sales@masks.example.cn", "contact_phone": "call us"},
+    )
     assert response.status_code == 400 and "with its country code" in page(response)
     assert 'value="sales@masks.example.cn"' in page(response)
 
@@ -304,7 +357,7 @@ def test_a_bad_phone_number_is_a_form_error_and_the_rest_is_kept(staff_client):
 def monday_morning_in_nanning(monkeypatch):
     from expo.booths import routes
 
-    monkeypatch.setattr(routes, "utcnow", lambda: datetime(2027, 9, 13, 2, 30, tzinfo=timezone.utc))  # 10:30 in Nanning
+    monkeypatch.setattr(routes, "utcnow", lambda: datetime(2027, 9, 13, 2, 30, tzinfo=UTC))  # 10:30 in Nanning
 
 
 def hours_form(**days):
@@ -315,8 +368,9 @@ def hours_form(**days):
     return data
 
 
-def test_opening_hours_show_open_now_in_the_booths_zone_and_the_viewers(app, staff_client, team,
-                                                                        monday_morning_in_nanning):
+def test_opening_hours_show_open_now_in_the_booths_zone_and_the_viewers(
+    app, staff_client, team, monday_morning_in_nanning
+):
     from expo.accounts.models import User
 
     weekdays = {day: [("09:00", "12:00"), ("13:30", "17:30")] for day in ("mon", "tue", "wed", "thu", "fri")}
@@ -354,7 +408,11 @@ def test_bad_hours_are_a_form_error_on_the_day(staff_client):
 def test_every_change_needs_the_csrf_token(app, staff_client):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        for path in ("/booths/nanning-masks/edit", "/booths/nanning-masks/submit", "/booths/nanning-masks/edit/video/remove"):
+        for path in (
+            "/booths/nanning-masks/edit",
+            "/booths/nanning-masks/submit",
+            "/booths/nanning-masks/edit/video/remove",
+        ):
             response = staff_client.post(path, data={"tagline": "Forged"})
             assert response.status_code == 400 and "The form expired" in page(response), path
     finally:

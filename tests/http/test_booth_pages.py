@@ -40,8 +40,16 @@ def test_a_draft_booth_is_invisible_to_visitors_and_a_preview_for_its_team(clien
 
 def test_a_product_page_shows_its_details(client, factory, team):
     booth = factory.booth(team[2])
-    product = factory.product(booth, name="Nitrile gloves", hs_code="401519", price_min=2, price_max=3,
-                              currency="USD", order_unit="box", specifications=[["Size", "S, M, L"]])
+    product = factory.product(
+        booth,
+        name="Nitrile gloves",
+        hs_code="401519",
+        price_min=2,
+        price_max=3,
+        currency="USD",
+        order_unit="box",
+        specifications=[["Size", "S, M, L"]],
+    )
     page = client.get(f"/booths/{booth.slug}/products/{product.slug}").get_data(as_text=True)
     assert "Nitrile gloves" in page and "401519" in page and "S, M, L" in page
     assert "$2.00" in page and "$3.00" in page
@@ -56,9 +64,16 @@ def _add_products(app, booth, start: int, count: int, categories: dict[str, int]
     category_ids = list(categories.values())
     with app.app_context():
         for number in range(start, start + count):
-            product = Product(booth_id=booth.id, slug=f"item-{number}", name=f"Item {number}",
-                              category_id=category_ids[number % len(category_ids)], position=number,
-                              min_order_quantity=10, price_min=1, price_max=2)
+            product = Product(
+                booth_id=booth.id,
+                slug=f"item-{number}",
+                name=f"Item {number}",
+                category_id=category_ids[number % len(category_ids)],
+                position=number,
+                min_order_quantity=10,
+                price_min=1,
+                price_max=2,
+            )
             product.images.append(ProductImage(path=f"products/{number}.jpg"))
             db.session.add(product)
         db.session.commit()
@@ -66,9 +81,15 @@ def _add_products(app, booth, start: int, count: int, categories: dict[str, int]
 
 def test_the_booth_page_costs_the_same_queries_with_10_or_500_products(app, client, factory, team):
     _owner, staff, company = team
-    booth = factory.booth(company, tagline="Masks", contact_email="sales@example.com", whatsapp="+84 912 345 678",
-                          opening_hours={"mon": [["09:00", "17:00"]]}, timezone="Asia/Shanghai",
-                          video_embed_url="https://player.vimeo.com/video/76979871")
+    booth = factory.booth(
+        company,
+        tagline="Masks",
+        contact_email="sales@example.com",
+        whatsapp="+84 912 345 678",
+        opening_hours={"mon": [["09:00", "17:00"]]},
+        timezone="Asia/Shanghai",
+        video_embed_url="https://player.vimeo.com/video/76979871",
+    )
     categories = factory.categories()
     _add_products(app, booth, 0, 10, categories)
     member = app.test_client()

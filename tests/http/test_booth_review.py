@@ -17,10 +17,15 @@ from expo.extensions import db
 from tests.conftest import count_queries, log_in, outbox_messages, run_recorded_tasks
 from tests.sample_files import banner_bytes, mp4_bytes, pdf_bytes
 
-READY = dict(tagline="Mask production lines", contact_email="sales@masks.example.cn",
-             description=("Nanning Mask Machinery builds fully automatic production lines for surgical and N95 "
-                          "masks, exported to hospitals in twelve ASEAN countries."),
-             description_html="<p>Nanning Mask Machinery builds production lines.</p>")
+READY = dict(
+    tagline="Mask production lines",
+    contact_email="sales@masks.example.cn",
+    description=(
+        "Nanning Mask Machinery builds fully automatic production lines for surgical and N95 "
+        "masks, exported to hospitals in twelve ASEAN countries."
+    ),
+    description_html="<p>Nanning Mask Machinery builds production lines.</p>",
+)
 
 
 def signed_in(app, user):
@@ -44,8 +49,14 @@ def people(factory):
     owner = factory.user(name="Chen Yuehe", email="owner@example.com")
     staff = factory.user(name="Staff")
     company = factory.company(owner=owner, staff=[staff], name="Nanning Mask Machinery", slug="nanning-masks")
-    return {"owner": owner, "staff": staff, "company": company, "organizer": factory.organizer(name="Olivia"),
-            "second_organizer": factory.organizer(name="Oscar"), "attendee": factory.user(name="Buyer")}
+    return {
+        "owner": owner,
+        "staff": staff,
+        "company": company,
+        "organizer": factory.organizer(name="Olivia"),
+        "second_organizer": factory.organizer(name="Oscar"),
+        "attendee": factory.user(name="Buyer"),
+    }
 
 
 def test_submit_publish_and_the_owner_is_emailed_once(app, factory, people, client):
@@ -81,12 +92,17 @@ def test_send_back_with_a_note_the_team_sees_on_its_editor(app, factory, people)
     reviewer, team = signed_in(app, people["organizer"]), signed_in(app, people["staff"])
     refused = reviewer.post("/booths/nanning-masks/review", data={"send_back": "Send back", "note": ""})
     assert refused.status_code == 400 and "Write what the team should change" in refused.get_data(as_text=True)
-    response = reviewer.post("/booths/nanning-masks/review",
-                             data={"send_back": "Send back", "note": "Please add your CE certificate."})
+    response = reviewer.post(
+        "/booths/nanning-masks/review", data={"send_back": "Send back", "note": "Please add your CE certificate."}
+    )
     assert response.status_code == 302
     editor = team.get("/booths/nanning-masks/edit").get_data(as_text=True)
-    assert "The organizers sent the booth back with this note:" in editor and "Please add your CE certificate." in editor
-    assert "The organizers sent it back with a note." in team.get("/exhibitors/nanning-masks/team").get_data(as_text=True)
+    assert (
+        "The organizers sent the booth back with this note:" in editor and "Please add your CE certificate." in editor
+    )
+    assert "The organizers sent it back with a note." in team.get("/exhibitors/nanning-masks/team").get_data(
+        as_text=True
+    )
     [message] = mail_to(app, "owner@example.com")
     assert "Please add your CE certificate." in message and "http://expo.test/booths/nanning-masks/edit" in message
 
@@ -102,13 +118,19 @@ def test_a_suspended_booth_leaks_nothing_to_visitors_and_can_be_published_again(
         document = services.add_document(owner, row, io.BytesIO(pdf_bytes()), title="Catalogue")
         db.session.commit()
         document_id = document.id
-    paths = ["/booths/nanning-masks", "/booths/nanning-masks/banner", "/booths/nanning-masks/video",
-             f"/booths/nanning-masks/brochures/{document_id}", f"/booths/nanning-masks/products/{product.slug}"]
+    paths = [
+        "/booths/nanning-masks",
+        "/booths/nanning-masks/banner",
+        "/booths/nanning-masks/video",
+        f"/booths/nanning-masks/brochures/{document_id}",
+        f"/booths/nanning-masks/products/{product.slug}",
+    ]
     assert [client.get(path).status_code for path in paths] == [200] * 5
     reviewer = signed_in(app, people["organizer"])
     assert reviewer.post("/booths/nanning-masks/review", data={"suspend": "Suspend", "note": ""}).status_code == 400
-    response = reviewer.post("/booths/nanning-masks/review",
-                             data={"suspend": "Suspend", "note": "The certificates shown are not valid."})
+    response = reviewer.post(
+        "/booths/nanning-masks/review", data={"suspend": "Suspend", "note": "The certificates shown are not valid."}
+    )
     assert response.status_code == 302 and status_of(app, booth) == "suspended"
     assert [client.get(path).status_code for path in paths] == [404] * 5
     attendee = signed_in(app, people["attendee"])
@@ -154,7 +176,9 @@ def test_team_page_and_my_companies_link_the_editor_and_say_the_status(app, fact
     for path in ("/exhibitors/mine", "/exhibitors/nanning-masks/team"):
         html = team.get(path).get_data(as_text=True)
         assert "Booth in draft" in html and 'href="/booths/nanning-masks/edit"' in html, path
-    reviewer_team_page = signed_in(app, people["organizer"]).get("/exhibitors/nanning-masks/team").get_data(as_text=True)
+    reviewer_team_page = (
+        signed_in(app, people["organizer"]).get("/exhibitors/nanning-masks/team").get_data(as_text=True)
+    )
     assert 'href="/booths/nanning-masks/review"' in reviewer_team_page
 
 
@@ -164,8 +188,12 @@ def test_team_page_and_my_companies_link_the_editor_and_say_the_status(app, fact
 def test_the_queue_and_editor_cost_the_same_queries_whatever_the_rows(app, factory, people):
     factory.booth(people["company"], status=Booth.Status.SUBMITTED, submitted_at=utcnow(), **READY)
     reviewer, team = signed_in(app, people["organizer"]), signed_in(app, people["staff"])
-    paths = {"/booths/review": reviewer, "/booths/nanning-masks/review": reviewer,
-             "/booths/nanning-masks/edit/brochures": team, "/exhibitors/mine": team}
+    paths = {
+        "/booths/review": reviewer,
+        "/booths/nanning-masks/review": reviewer,
+        "/booths/nanning-masks/edit/brochures": team,
+        "/exhibitors/mine": team,
+    }
     for path, client in paths.items():
         client.get(path)
     small = {path: count_queries(app, client, path) for path, client in paths.items()}
@@ -206,8 +234,11 @@ REVIEW_PUBLIC = {**_everyone(403), "anonymous": LOGIN, "organizer": 200}
 
 # In order: every GET first, then the changes, so each one leaves the next to find what it expects.
 ROUTES: list[tuple[str, str, dict]] = []
-for _booth, _visible, _review in (("{draft}", HIDDEN, REVIEW_HIDDEN), ("{live}", PUBLIC, REVIEW_PUBLIC),
-                                  ("{suspended}", HIDDEN, REVIEW_HIDDEN)):
+for _booth, _visible, _review in (
+    ("{draft}", HIDDEN, REVIEW_HIDDEN),
+    ("{live}", PUBLIC, REVIEW_PUBLIC),
+    ("{suspended}", HIDDEN, REVIEW_HIDDEN),
+):
     ROUTES += [
         ("GET", f"/booths/{_booth}", _visible),
         ("GET", f"/booths/{_booth}/banner", _visible),
@@ -216,8 +247,10 @@ for _booth, _visible, _review in (("{draft}", HIDDEN, REVIEW_HIDDEN), ("{live}",
         ("GET", f"/booths/{_booth}/edit", EDITOR_PAGE),
         ("GET", f"/booths/{_booth}/review", _review),
     ]
-ROUTES += [("GET", f"/booths/{{draft}}/{section}", EDITOR_PAGE)
-           for section in ("edit/images", "edit/video", "edit/brochures", "edit/contacts", "edit/hours")]
+ROUTES += [
+    ("GET", f"/booths/{{draft}}/{section}", EDITOR_PAGE)
+    for section in ("edit/images", "edit/video", "edit/brochures", "edit/contacts", "edit/hours")
+]
 ROUTES += [
     ("GET", "/booths/review", {**_everyone(403), "anonymous": LOGIN, "organizer": 200}),
     ("POST", "/booths/{draft}/edit", EDITOR_ACTION),
@@ -264,10 +297,18 @@ def _furnish(app, booth, owner) -> tuple[int, int]:
 
 @pytest.fixture()
 def world(app, factory):
-    owner, own_staff, other_staff = factory.user(name="Owner"), factory.user(name="Own staff"), factory.user(name="Other staff")
+    owner, own_staff, other_staff = (
+        factory.user(name="Owner"),
+        factory.user(name="Own staff"),
+        factory.user(name="Other staff"),
+    )
     booths = {}
-    for key, status in (("draft", Booth.Status.DRAFT), ("live", Booth.Status.PUBLISHED), ("suspended", Booth.Status.SUSPENDED),
-                        ("submitted", Booth.Status.SUBMITTED)):
+    for key, status in (
+        ("draft", Booth.Status.DRAFT),
+        ("live", Booth.Status.PUBLISHED),
+        ("suspended", Booth.Status.SUSPENDED),
+        ("submitted", Booth.Status.SUBMITTED),
+    ):
         company = factory.company(owner=owner, staff=[own_staff], name=f"{key.title()} Co", slug=f"{key}-co")
         extra = {"suspended_reason": "Fake goods"} if status == Booth.Status.SUSPENDED else {}
         booths[key] = factory.booth(company, status=status, submitted_at=utcnow(), **READY, **extra)
@@ -275,8 +316,13 @@ def world(app, factory):
     values = {key: booth.slug for key, booth in booths.items()}
     for key in ("draft", "live", "suspended"):
         values[f"{key}_document"], values[f"{key}_second_document"] = _furnish(app, booths[key], owner)
-    users = {"attendee": factory.user(name="Attendee"), "other_staff": other_staff, "own_staff": own_staff,
-             "own_owner": owner, "organizer": factory.organizer(name="Organizer")}
+    users = {
+        "attendee": factory.user(name="Attendee"),
+        "other_staff": other_staff,
+        "own_staff": own_staff,
+        "own_owner": owner,
+        "organizer": factory.organizer(name="Organizer"),
+    }
     return users, values
 
 
@@ -289,10 +335,20 @@ def test_route_permission_matrix(app, world, role):
     failures = []
     for method, template, expectations in ROUTES:
         expected = expectations[role]
-        data = {name: (io.BytesIO(value[0]()), value[1]) if isinstance(value, tuple) else value
-                for name, value in FORM_DATA.get(template, {}).items()} if method == "POST" else None
-        response = client.open(template.format(**values), method=method, data=data,
-                               content_type="multipart/form-data" if method == "POST" else None)
+        data = (
+            {
+                name: (io.BytesIO(value[0]()), value[1]) if isinstance(value, tuple) else value
+                for name, value in FORM_DATA.get(template, {}).items()
+            }
+            if method == "POST"
+            else None
+        )
+        response = client.open(
+            template.format(**values),
+            method=method,
+            data=data,
+            content_type="multipart/form-data" if method == "POST" else None,
+        )
         to_login = response.status_code == 302 and "/login" in response.headers["Location"]
         got = LOGIN if to_login else response.status_code
         if got != expected:

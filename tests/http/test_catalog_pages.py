@@ -23,8 +23,15 @@ TEAM = {"own_staff", "owner"}
 def expect(team: int, *, anonymous: int = 302, organizer: int = 403, others: int = 404) -> dict[str, int]:
     """Team pages: log in first (302); outsiders are not told the back office exists (404); organizers,
     who review booths, are told no (403)."""
-    return {"anonymous": anonymous, "attendee": others, "other_staff": others, "edition_organizer": others,
-            "organizer": organizer, "own_staff": team, "owner": team}
+    return {
+        "anonymous": anonymous,
+        "attendee": others,
+        "other_staff": others,
+        "edition_organizer": others,
+        "organizer": organizer,
+        "own_staff": team,
+        "owner": team,
+    }
 
 
 PUBLIC = dict.fromkeys(ROLES, 200)
@@ -47,8 +54,9 @@ MATRIX = {
     ("GET", "/booths/{booth}/catalogue/import/template.xlsx"): expect(200),
     ("GET", "/booths/{booth}/catalogue/{other_product_id}/edit"): expect(404),  # another booth's product
     ("GET", "/booths/{draft}/catalogue"): expect(200),  # the team builds its catalogue before publishing
-    ("GET", "/booths/{booth}/catalogue/{product_id}/images/{image}/move"): expect(405, anonymous=405,
-                                                                                  organizer=405, others=405),
+    ("GET", "/booths/{booth}/catalogue/{product_id}/images/{image}/move"): expect(
+        405, anonymous=405, organizer=405, others=405
+    ),
     ("POST", "/booths/{booth}/catalogue/new"): expect(400),  # no name
     ("POST", "/booths/{booth}/catalogue/import"): expect(400),  # no file
     ("POST", "/booths/{booth}/catalogue/{product_id}/images"): expect(400),  # no pictures
@@ -76,11 +84,24 @@ def world(factory):
     draft_product = factory.product(draft, slug="secret")
     draft_image = factory.product_image(draft_product)
     edition = factory.edition()
-    users = {"attendee": factory.user(), "other_staff": other_staff, "own_staff": own_staff, "owner": owner,
-             "edition_organizer": factory.organizer(edition=edition), "organizer": factory.organizer()}
-    values = {"booth": booth.slug, "product": product.slug, "product_id": product.id, "image": image.id,
-              "draft": draft.slug, "draft_product": draft_product.slug, "draft_image": draft_image.id,
-              "other_product_id": other_product.id}
+    users = {
+        "attendee": factory.user(),
+        "other_staff": other_staff,
+        "own_staff": own_staff,
+        "owner": owner,
+        "edition_organizer": factory.organizer(edition=edition),
+        "organizer": factory.organizer(),
+    }
+    values = {
+        "booth": booth.slug,
+        "product": product.slug,
+        "product_id": product.id,
+        "image": image.id,
+        "draft": draft.slug,
+        "draft_product": draft_product.slug,
+        "draft_image": draft_image.id,
+        "other_product_id": other_product.id,
+    }
     return users, values, booth, product
 
 
@@ -90,9 +111,11 @@ def test_catalogue_permission_matrix(app, world, role):
     client = app.test_client()
     if role != "anonymous":
         log_in(client, users[role])
-    failures = permission_failures(client, [(method, template.format(**values), expected[role], {})
-                                            for (method, template), expected in MATRIX.items()],
-                                   anonymous=role == "anonymous")
+    failures = permission_failures(
+        client,
+        [(method, template.format(**values), expected[role], {}) for (method, template), expected in MATRIX.items()],
+        anonymous=role == "anonymous",
+    )
     assert not failures, "\n".join(failures)
 
 
@@ -110,10 +133,20 @@ def team(app, factory):
     return client, booth, categories
 
 
-FORM = {"name": "KN95 respirator", "category": "", "description": "Five **layers**.",
-        "specifications": "Material: Melt-blown\nFiltration: ≥ 95 %", "min_order_quantity": "1,000",
-        "order_unit": "box", "order_unit_other": "", "price_min": "2.50", "price_max": "3.10", "currency": "CNY",
-        "hs_code": "6307.90", "availability": "made_to_order"}
+FORM = {
+    "name": "KN95 respirator",
+    "category": "",
+    "description": "Five **layers**.",
+    "specifications": "Material: Melt-blown\nFiltration: ≥ 95 %",
+    "min_order_quantity": "1,000",
+    "order_unit": "box",
+    "order_unit_other": "",
+    "price_min": "2.50",
+    "price_max": "3.10",
+    "currency": "CNY",
+    "hs_code": "6307.90",
+    "availability": "made_to_order",
+}
 
 
 def product_named(app, name: str) -> Product:
@@ -128,8 +161,9 @@ def test_the_team_adds_a_product_and_visitors_see_every_detail(app, team):
     page = client.get(f"/booths/{booth.slug}/catalogue/new").get_data(as_text=True)
     assert '<optgroup label="Medical supplies">' in page and ">Masks and respirators</option>" in page
     assert '<option value="CNY">CNY · Chinese Yuan</option>' in page and ">other…</option>" in page
-    response = client.post(f"/booths/{booth.slug}/catalogue/new",
-                           data={**FORM, "category": str(categories["masks-respirators"])})
+    response = client.post(
+        f"/booths/{booth.slug}/catalogue/new", data={**FORM, "category": str(categories["masks-respirators"])}
+    )
     product = product_named(app, "KN95 respirator")
     assert response.status_code == 302
     assert response.headers["Location"] == f"/booths/{booth.slug}/catalogue/{product.id}/images"
@@ -139,10 +173,14 @@ def test_the_team_adds_a_product_and_visitors_see_every_detail(app, team):
     page = visitor.get(f"/booths/{booth.slug}/products/kn95-respirator").get_data(as_text=True)
     crumbs = re.search(r'<ol class="breadcrumb.*?</ol>', page, re.S).group(0)
     assert re.findall(r">\s*([^<>]+?)\s*</(?:a|li)>", crumbs) == [
-        "Guangxi Protective Gear", "Medical supplies", "Masks and respirators", "KN95 respirator"]
+        "Guangxi Protective Gear",
+        "Medical supplies",
+        "Masks and respirators",
+        "KN95 respirator",
+    ]
     assert "CN¥2.50 – CN¥3.10 / box" in page and "1,000 boxes" in page and "630790" in page
     assert "Made to order" in page and "text-bg-info" in page
-    assert "<th scope=\"row\" class=\"fw-normal text-muted\">Filtration</th><td>≥ 95 %</td>" in page
+    assert '<th scope="row" class="fw-normal text-muted">Filtration</th><td>≥ 95 %</td>' in page
     assert "Five <strong>layers</strong>." in page and "Vietnam" in page
     assert f'href="/booths/{booth.slug}"' in page
     assert "Edit product" not in page and "No pictures yet" in page
@@ -151,13 +189,28 @@ def test_the_team_adds_a_product_and_visitors_see_every_detail(app, team):
 
 def test_every_mistake_is_shown_at_once_and_nothing_typed_is_lost(app, team):
     client, booth, _categories = team
-    response = client.post(f"/booths/{booth.slug}/catalogue/new", data={
-        **FORM, "price_min": "5", "price_max": "4.999", "hs_code": "12", "min_order_quantity": "0",
-        "specifications": "Material", "order_unit": "other", "order_unit_other": ""})
+    response = client.post(
+        f"/booths/{booth.slug}/catalogue/new",
+        data={
+            **FORM,
+            "price_min": "5",
+            "price_max": "4.999",
+            "hs_code": "12",
+            "min_order_quantity": "0",
+            "specifications": "Material",
+            "order_unit": "other",
+            "order_unit_other": "",
+        },
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    for reason in ("Use at most two decimals.", "An HS code has 6 to 10 digits", "The minimum order is at least 1.",
-                   "needs a name, a colon and a value", "Name the unit, or choose one from the list."):
+    for reason in (
+        "Use at most two decimals.",
+        "An HS code has 6 to 10 digits",
+        "The minimum order is at least 1.",
+        "needs a name, a colon and a value",
+        "Name the unit, or choose one from the list.",
+    ):
         assert reason in page
     assert 'value="KN95 respirator"' in page and 'value="4.999"' in page
     response = client.post(f"/booths/{booth.slug}/catalogue/new", data={**FORM, "price_min": "5", "price_max": "4"})
@@ -168,15 +221,28 @@ def test_every_mistake_is_shown_at_once_and_nothing_typed_is_lost(app, team):
 
 def test_editing_shows_the_saved_values_and_keeps_the_address(app, team, factory):
     client, booth, _categories = team
-    product = factory.product(booth, name="Drum of sanitiser", slug="drum-of-sanitiser", order_unit="drum",
-                              specifications=[["Volume", "200 l"], ["Alcohol", "75 %"]], price_min=10)
+    product = factory.product(
+        booth,
+        name="Drum of sanitiser",
+        slug="drum-of-sanitiser",
+        order_unit="drum",
+        specifications=[["Volume", "200 l"], ["Alcohol", "75 %"]],
+        price_min=10,
+    )
     page = client.get(f"/booths/{booth.slug}/catalogue/{product.id}/edit").get_data(as_text=True)
     assert "Volume: 200 l\nAlcohol: 75 %</textarea>" in page
     assert '<option selected value="other">' in page and 'value="drum"' in page and 'value="10.00"' in page
     assert f"/booths/{booth.slug}/products/drum-of-sanitiser" in page
-    response = client.post(f"/booths/{booth.slug}/catalogue/{product.id}/edit",
-                           data={**FORM, "name": "Hand sanitiser, 200 l drum", "order_unit": "other",
-                                 "order_unit_other": "drum", "specifications": "Alcohol: 75 %"})
+    response = client.post(
+        f"/booths/{booth.slug}/catalogue/{product.id}/edit",
+        data={
+            **FORM,
+            "name": "Hand sanitiser, 200 l drum",
+            "order_unit": "other",
+            "order_unit_other": "drum",
+            "specifications": "Alcohol: 75 %",
+        },
+    )
     assert response.status_code == 302
     saved = product_named(app, "Hand sanitiser, 200 l drum")
     assert saved.slug == "drum-of-sanitiser" and saved.order_unit == "drum"
@@ -228,16 +294,19 @@ def jpeg(size=(1200, 900), colour=(200, 30, 30)) -> bytes:
 
 
 def upload(client, booth, product, *files, alt_text=""):
-    return client.post(f"/booths/{booth.slug}/catalogue/{product.id}/images", content_type="multipart/form-data",
-                       data={"images": [(io.BytesIO(content), name) for content, name in files],
-                             "alt_text": alt_text})
+    return client.post(
+        f"/booths/{booth.slug}/catalogue/{product.id}/images",
+        content_type="multipart/form-data",
+        data={"images": [(io.BytesIO(content), name) for content, name in files], "alt_text": alt_text},
+    )
 
 
 def test_pictures_are_uploaded_and_the_gallery_works_without_javascript(app, team, factory):
     client, booth, _categories = team
     product = factory.product(booth, name="Gown", slug="gown")
-    response = upload(client, booth, product, (jpeg(), "front.jpg"), (jpeg(colour=(0, 0, 200)), "back.jpg"),
-                      alt_text="Blue gown")
+    response = upload(
+        client, booth, product, (jpeg(), "front.jpg"), (jpeg(colour=(0, 0, 200)), "back.jpg"), alt_text="Blue gown"
+    )
     assert response.status_code == 302
     assert "2 pictures added." in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
@@ -257,8 +326,10 @@ def test_pictures_are_uploaded_and_the_gallery_works_without_javascript(app, tea
     assert f'src="/product-images/{second.id}" alt="Blue gown"' in chosen
 
     client.post(f"/booths/{booth.slug}/catalogue/{product.id}/images/{second.id}/move", data={"direction": "up"})
-    client.post(f"/booths/{booth.slug}/catalogue/{product.id}/images/{second.id}/alt-text",
-                data={f"image-{second.id}-alt_text": "Back of the gown"})
+    client.post(
+        f"/booths/{booth.slug}/catalogue/{product.id}/images/{second.id}/alt-text",
+        data={f"image-{second.id}-alt_text": "Back of the gown"},
+    )
     page = visitor.get(f"/booths/{booth.slug}/products/gown").get_data(as_text=True)
     assert f'src="/product-images/{second.id}" alt="Back of the gown"' in page
 
@@ -287,8 +358,11 @@ def csv_file(rows) -> bytes:
 
 
 def import_file(client, booth, content: bytes, filename: str):
-    return client.post(f"/booths/{booth.slug}/catalogue/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(content), filename), "legacy_encoding": "cp1252"})
+    return client.post(
+        f"/booths/{booth.slug}/catalogue/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(content), filename), "legacy_encoding": "cp1252"},
+    )
 
 
 def test_an_import_reports_row_by_row_and_saves_the_good_rows(app, team):
@@ -316,8 +390,21 @@ def test_an_xlsx_import_and_its_template(app, team):
     assert 'filename="products-template.xlsx"' in template.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(template.data))
     sheet = workbook["Products"]
-    sheet.append(["Jasmine rice", "rice-grains", "", 10, "tonne", 800, 950, "THB", "1006.30", "in_stock",
-                  "Grain: long; Crop: 2026"])
+    sheet.append(
+        [
+            "Jasmine rice",
+            "rice-grains",
+            "",
+            10,
+            "tonne",
+            800,
+            950,
+            "THB",
+            "1006.30",
+            "in_stock",
+            "Grain: long; Crop: 2026",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = import_file(client, booth, buffer.getvalue(), "rice.xlsx")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -19,7 +19,7 @@ from expo.registrations.models import Registration, new_ticket_code
 from tests.conftest import count_queries, log_in, permission_failures
 
 ROLES = ("anonymous", "attendee", "other_staff", "staff", "organizer")
-EARLIER = datetime(2027, 9, 11, 1, 2, 3, tzinfo=timezone.utc)
+EARLIER = datetime(2027, 9, 11, 1, 2, 3, tzinfo=UTC)
 
 
 def _add_role(app, user, edition, kind=EditionRole.CHECKIN) -> EditionRole:
@@ -51,8 +51,9 @@ def world(app, factory):
     forum = factory.forum(edition, title="Energy forum")
     # One session today at the venue, one later in the edition.
     today_session = factory.programme_session(forum, title="Morning keynote", starts_at=utcnow(), room="Hall A")
-    later_session = factory.programme_session(forum, title="Grid panel",
-                                              starts_at=datetime(2027, 9, 12, 2, 0, tzinfo=timezone.utc))
+    later_session = factory.programme_session(
+        forum, title="Grid panel", starts_at=datetime(2027, 9, 12, 2, 0, tzinfo=UTC)
+    )
     other_session = factory.programme_session(factory.forum(other_edition), title="Elsewhere")
     ada = factory.user(name="Ada Lovelace", organisation="Analytical Engines", timezone="Europe/Paris")
     staff = factory.user(name="Door staff", timezone="Europe/Paris")
@@ -67,8 +68,9 @@ def world(app, factory):
         later_session=later_session,
         ada=ada,
         ticket=factory.registration(ada, today_session),
-        waiting=factory.registration(factory.user(name="Wai Ting"), today_session, status="waitlisted",
-                                     waitlist_number=1),
+        waiting=factory.registration(
+            factory.user(name="Wai Ting"), today_session, status="waitlisted", waitlist_number=1
+        ),
         elsewhere=factory.registration(ada, other_session),
         users={
             "attendee": ada,
@@ -90,25 +92,34 @@ def client_for(app, world, role):
 
 # 302 for anonymous: sent to log in. The scan without a code answers 400 to those who may scan.
 MATRIX = {
-    ("GET", "/editions/{edition}/checkin/"): dict(anonymous=302, attendee=403, other_staff=403, staff=200,
-                                                  organizer=200),
-    ("POST", "/editions/{edition}/checkin/"): dict(anonymous=302, attendee=403, other_staff=403, staff=400,
-                                                   organizer=400),
-    ("POST", "/editions/{edition}/checkin/scan"): dict(anonymous=302, attendee=403, other_staff=403, staff=400,
-                                                       organizer=400),
-    ("GET", "/editions/{edition}/checkin/counts.json"): dict(anonymous=302, attendee=403, other_staff=403,
-                                                             staff=200, organizer=200),
-    ("GET", "/editions/{other_edition}/checkin/"): dict(anonymous=302, attendee=403, other_staff=200,
-                                                        staff=403, organizer=403),
-    ("GET", "/editions/no-such-edition/checkin/"): dict(anonymous=302, attendee=404, other_staff=404,
-                                                        staff=404, organizer=404),
-    ("GET", "/editions/{edition}/checkin/staff"): dict(anonymous=302, attendee=403, other_staff=403, staff=403,
-                                                       organizer=200),
-    ("POST", "/editions/{edition}/checkin/staff"): dict(anonymous=302, attendee=403, other_staff=403,
-                                                        staff=403, organizer=200),
+    ("GET", "/editions/{edition}/checkin/"): dict(
+        anonymous=302, attendee=403, other_staff=403, staff=200, organizer=200
+    ),
+    ("POST", "/editions/{edition}/checkin/"): dict(
+        anonymous=302, attendee=403, other_staff=403, staff=400, organizer=400
+    ),
+    ("POST", "/editions/{edition}/checkin/scan"): dict(
+        anonymous=302, attendee=403, other_staff=403, staff=400, organizer=400
+    ),
+    ("GET", "/editions/{edition}/checkin/counts.json"): dict(
+        anonymous=302, attendee=403, other_staff=403, staff=200, organizer=200
+    ),
+    ("GET", "/editions/{other_edition}/checkin/"): dict(
+        anonymous=302, attendee=403, other_staff=200, staff=403, organizer=403
+    ),
+    ("GET", "/editions/no-such-edition/checkin/"): dict(
+        anonymous=302, attendee=404, other_staff=404, staff=404, organizer=404
+    ),
+    ("GET", "/editions/{edition}/checkin/staff"): dict(
+        anonymous=302, attendee=403, other_staff=403, staff=403, organizer=200
+    ),
+    ("POST", "/editions/{edition}/checkin/staff"): dict(
+        anonymous=302, attendee=403, other_staff=403, staff=403, organizer=200
+    ),
     # Last: the organizer really removes the role.
     ("POST", "/editions/{edition}/checkin/staff/{staff_role}/remove"): dict(
-        anonymous=302, attendee=403, other_staff=403, staff=403, organizer=302),
+        anonymous=302, attendee=403, other_staff=403, staff=403, organizer=302
+    ),
 }
 
 
@@ -116,11 +127,17 @@ MATRIX = {
 def test_checkin_permission_matrix(app, world, role):
     client = client_for(app, world, role)
     with app.app_context():
-        staff_role = db.session.scalar(select(EditionRole.id).where(
-            EditionRole.user_id == world.users["staff"].id, EditionRole.kind == EditionRole.CHECKIN))
+        staff_role = db.session.scalar(
+            select(EditionRole.id).where(
+                EditionRole.user_id == world.users["staff"].id, EditionRole.kind == EditionRole.CHECKIN
+            )
+        )
     values = {"edition": world.edition.slug, "other_edition": world.other_edition.slug, "staff_role": staff_role}
-    requests = [(method, path, expected[role], {"json": {} if path.endswith("/scan") else None})
-                for (method, template), expected in MATRIX.items() for path in [template.format(**values)]]
+    requests = [
+        (method, path, expected[role], {"json": {} if path.endswith("/scan") else None})
+        for (method, template), expected in MATRIX.items()
+        for path in [template.format(**values)]
+    ]
     failures = permission_failures(client, requests)
     assert not failures, "\n".join(failures)
 
@@ -147,8 +164,13 @@ def test_checkin_staff_can_do_nothing_else(app, world):
     client = client_for(app, world, "staff")
     slug = world.edition.slug
 
-    for path in (f"/editions/{slug}/edit", "/editions/new", "/admin/users",
-                 f"/admin/users/{world.users['staff'].id}", f"/editions/{slug}/checkin/staff"):
+    for path in (
+        f"/editions/{slug}/edit",
+        "/editions/new",
+        "/admin/users",
+        f"/admin/users/{world.users['staff'].id}",
+        f"/editions/{slug}/checkin/staff",
+    ):
         assert client.get(path).status_code == 403, path
     assert client.post(f"/editions/{slug}/edit", data={"name": "Taken over"}).status_code == 403
     assert client.post(f"/editions/{slug}/checkin/staff", data={"email": world.ada.email}).status_code == 403
@@ -178,11 +200,15 @@ def test_checkin_staff_get_no_organizer_or_admin_page(app, world):
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.partition(".")[0]
         organizer_only = blueprint in ("organize", "admin") or rule.endpoint in (
-            "editions.edit_edition", "editions.create_edition", "checkin.manage_staff")
+            "editions.edit_edition",
+            "editions.create_edition",
+            "checkin.manage_staff",
+        )
         if not organizer_only or "GET" not in rule.methods:
             continue
-        path = rule.build({arg: _sample_value(rule, arg, world.edition.slug, some_id) for arg in rule.arguments},
-                          append_unknown=False)[1]
+        path = rule.build(
+            {arg: _sample_value(rule, arg, world.edition.slug, some_id) for arg in rule.arguments}, append_unknown=False
+        )[1]
         status = client.get(path).status_code
         checked.append(path)
         # 404 is fine where a made-up id names nothing; what must never happen is a page.
@@ -205,7 +231,7 @@ def test_check_in_page_is_ready_for_a_phone_and_a_scanner(app, world):
     html = client_for(app, world, "staff").get(f"/editions/{world.edition.slug}/checkin/").get_data(as_text=True)
 
     assert re.search(r'<input[^>]*autofocus[^>]*name="code"|<input[^>]*name="code"[^>]*autofocus', html)
-    assert 'form-control-lg' in html and "btn-lg" in html
+    assert "form-control-lg" in html and "btn-lg" in html
     assert "Ticket code" in html
     assert re.search(r'id="camera-button"[^>]*hidden', html)  # shown by checkin.js where it can work
     assert re.search(r"/static/js/checkin\.[0-9a-f]{12}\.js", html)
@@ -239,7 +265,9 @@ def test_check_in_by_form_first_and_second_time(app, world):
     assert second.status_code == 200
     assert "alert-warning" in second_html
     # 01:02:03 UTC in the viewer's zone (Paris, summer time), with the zone named.
-    assert re.search(r"Already checked in at Sat, Sep 11(, 2027)?, 3:02\W+AM \(Europe/Paris\)", second_html), second_html
+    assert re.search(r"Already checked in at Sat, Sep 11(, 2027)?, 3:02\W+AM \(Europe/Paris\)", second_html), (
+        second_html
+    )
     assert reload(app, world.ticket).checked_in_at == EARLIER
 
 
@@ -262,13 +290,16 @@ def _unknown(app) -> str:
         return tickets.TICKET_PREFIX + tickets._serializer().dumps(new_ticket_code())
 
 
-@pytest.mark.parametrize("case, status, message", [
-    ("forged", 400, "This ticket is not genuine"),
-    ("not_a_ticket", 400, "This is not an Expo ticket."),
-    ("unknown", 404, "No registration has this ticket."),
-    ("waitlisted", 409, "Not confirmed: this person is on the waiting list."),
-    ("other_edition", 404, "This ticket is for another edition."),
-])
+@pytest.mark.parametrize(
+    "case, status, message",
+    [
+        ("forged", 400, "This ticket is not genuine"),
+        ("not_a_ticket", 400, "This is not an Expo ticket."),
+        ("unknown", 404, "No registration has this ticket."),
+        ("waitlisted", 409, "Not confirmed: this person is on the waiting list."),
+        ("other_edition", 404, "This ticket is for another edition."),
+    ],
+)
 def test_refused_tickets_show_why(app, world, case, status, message):
     code = {
         "forged": lambda: _forged(app, world),
@@ -364,7 +395,7 @@ def test_counts_per_session(app, factory, world):
     factory.registration(factory.user(), world.today_session, status="cancelled", checked_in_at=EARLIER)
     factory.registration(factory.user(), world.later_session)
     course = factory.forum(world.edition, kind="training", title="Installers' course", enrols_whole_course=True)
-    factory.programme_session(course, title="Course day 1", starts_at=datetime(2027, 9, 13, 1, tzinfo=timezone.utc))
+    factory.programme_session(course, title="Course day 1", starts_at=datetime(2027, 9, 13, 1, tzinfo=UTC))
     factory.registration(factory.user(), course, checked_in_at=EARLIER)
     factory.registration(factory.user(), course)
     client = client_for(app, world, "staff")
@@ -392,8 +423,8 @@ def test_counts_per_session(app, factory, world):
 def test_check_in_page_lists_today_and_all_sessions_with_counts(app, world):
     html = client_for(app, world, "staff").get(f"/editions/{world.edition.slug}/checkin/").get_data(as_text=True)
 
-    today = html[html.index("Today at the venue"):html.index("All sessions")]
-    everything = html[html.index("All sessions"):]
+    today = html[html.index("Today at the venue") : html.index("All sessions")]
+    everything = html[html.index("All sessions") :]
     assert "Morning keynote" in today and "Grid panel" not in today
     assert "Morning keynote" in everything and "Grid panel" in everything
     key = f"session-{world.today_session.id}"
@@ -402,13 +433,13 @@ def test_check_in_page_lists_today_and_all_sessions_with_counts(app, world):
     assert 'data-counts-url="/editions/%s/checkin/counts.json"' % world.edition.slug in html
 
 
-
-
 def test_counts_take_the_same_number_of_queries_however_many_sessions(app, factory, world):
     client = client_for(app, world, "staff")
     slug = world.edition.slug
-    before = (count_queries(app, client, f"/editions/{slug}/checkin/counts.json"),
-              count_queries(app, client, f"/editions/{slug}/checkin/"))
+    before = (
+        count_queries(app, client, f"/editions/{slug}/checkin/counts.json"),
+        count_queries(app, client, f"/editions/{slug}/checkin/"),
+    )
     for number in range(8):
         session = factory.programme_session(world.forum, title=f"Extra {number}")
         factory.registration(factory.user(), session, checked_in_at=EARLIER)
@@ -416,8 +447,10 @@ def test_counts_take_the_same_number_of_queries_however_many_sessions(app, facto
     factory.programme_session(course)
     factory.registration(factory.user(), course)
 
-    after = (count_queries(app, client, f"/editions/{slug}/checkin/counts.json"),
-             count_queries(app, client, f"/editions/{slug}/checkin/"))
+    after = (
+        count_queries(app, client, f"/editions/{slug}/checkin/counts.json"),
+        count_queries(app, client, f"/editions/{slug}/checkin/"),
+    )
 
     assert after == before
 
@@ -428,10 +461,9 @@ def test_today_is_the_venue_day(app, factory):
     edition = factory.edition(timezone="Asia/Shanghai")
     forum = factory.forum(edition)
     # 23:30 UTC on the 10th is 07:30 on the 11th in Shanghai.
-    late = factory.programme_session(forum, starts_at=datetime(2027, 9, 10, 23, 30, tzinfo=timezone.utc))
+    late = factory.programme_session(forum, starts_at=datetime(2027, 9, 10, 23, 30, tzinfo=UTC))
     with app.test_request_context():
-        rows = services.attendance(db.session.get(Edition, edition.id),
-                                   now=datetime(2027, 9, 11, 2, 0, tzinfo=timezone.utc))
+        rows = services.attendance(db.session.get(Edition, edition.id), now=datetime(2027, 9, 11, 2, 0, tzinfo=UTC))
     assert [(row.key, row.today) for row in rows] == [(f"session-{late.id}", True)]
 
 
@@ -440,8 +472,10 @@ def test_today_is_the_venue_day(app, factory):
 
 def _roles_of(app, user) -> list[tuple[int | None, str]]:
     with app.app_context():
-        return [(role.edition_id, role.kind) for role in db.session.scalars(
-            select(EditionRole).where(EditionRole.user_id == user.id))]
+        return [
+            (role.edition_id, role.kind)
+            for role in db.session.scalars(select(EditionRole).where(EditionRole.user_id == user.id))
+        ]
 
 
 def test_organizer_adds_checkin_staff_by_email_once(app, factory, world):
@@ -494,16 +528,21 @@ def test_organizer_removes_checkin_staff(app, world):
     assert "Door staff is no longer check-in staff." in response.get_data(as_text=True)
     assert _roles_of(app, staff) == []
     assert staff_client.get(f"/editions/{world.edition.slug}/checkin/").status_code == 403
-    assert staff_client.post(f"/editions/{world.edition.slug}/checkin/scan",
-                             json={"code": payload_for(app, world.ticket)}).status_code == 403
+    assert (
+        staff_client.post(
+            f"/editions/{world.edition.slug}/checkin/scan", json={"code": payload_for(app, world.ticket)}
+        ).status_code
+        == 403
+    )
 
 
 def test_roles_of_another_edition_or_kind_cannot_be_removed_here(app, world):
     client = client_for(app, world, "organizer")
     organizer = world.users["organizer"]
     with app.app_context():
-        other_staff_role = db.session.scalar(select(EditionRole.id).where(
-            EditionRole.user_id == world.users["other_staff"].id))
+        other_staff_role = db.session.scalar(
+            select(EditionRole.id).where(EditionRole.user_id == world.users["other_staff"].id)
+        )
         organizer_role = db.session.scalar(select(EditionRole.id).where(EditionRole.user_id == organizer.id))
 
     for role_id in (other_staff_role, organizer_role, 999999):

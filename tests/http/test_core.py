@@ -87,8 +87,9 @@ def test_too_large_upload_is_a_413_with_a_reason(app, client):
 def test_unexpected_error_is_a_500_page_and_logged(app, caplog):
     from expo import create_app
 
-    broken = create_app({**app.config, "TESTING": False, "PROPAGATE_EXCEPTIONS": False},
-                        instance_path=app.instance_path)
+    broken = create_app(
+        {**app.config, "TESTING": False, "PROPAGATE_EXCEPTIONS": False}, instance_path=app.instance_path
+    )
 
     @broken.route("/__boom")
     def boom():
@@ -147,9 +148,17 @@ def test_visitor_time_zone_comes_from_the_browser_cookie(client):
 
 
 def test_dev_outbox_lists_and_shows_messages(app, client):
-    client.post("/signup", data={"email": "lan@example.com", "password": "a-long-enough-password",
-                                 "confirm": "a-long-enough-password", "name": "Lan", "timezone": "UTC",
-                                 "language": "en"})
+    client.post(
+        "/signup",
+        data={
+            "email": "lan@example.com",
+            "password": "a-long-enough-password",
+            "confirm": "a-long-enough-password",
+            "name": "Lan",
+            "timezone": "UTC",
+            "language": "en",
+        },
+    )
     run_recorded_tasks(app)
     assert outbox_messages(app)
     listing = client.get("/dev/outbox").get_data(as_text=True)
@@ -200,15 +209,22 @@ def test_the_policy_allows_no_inline_script_and_no_page_needs_one(client):
     import re
     from pathlib import Path
 
-    directives = dict(part.strip().split(" ", 1) for part in client.get("/").headers["Content-Security-Policy"].split(";"))
+    directives = dict(
+        part.strip().split(" ", 1) for part in client.get("/").headers["Content-Security-Policy"].split(";")
+    )
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
-    pages = [path for path in (Path(__file__).resolve().parents[2] / "templates").rglob("*.html") if "email" not in path.parts]
+    pages = [
+        path
+        for path in (Path(__file__).resolve().parents[2] / "templates").rglob("*.html")
+        if "email" not in path.parts
+    ]
     assert pages
     for path in pages:
         markup = path.read_text()
         # A JSON-LD data block (expo.structured_data) is never executed, so the policy does not apply to it.
-        assert not re.search(r'<script(?![^>]*\b(?:src=|type="application/ld\+json"))[^>]*>', markup), \
+        assert not re.search(r'<script(?![^>]*\b(?:src=|type="application/ld\+json"))[^>]*>', markup), (
             f"inline script in {path}"
+        )
         assert not re.search(r"\son[a-z]+\s*=", markup), f"inline event handler in {path}"
         assert not re.search(r"\sstyle\s*=", markup), f"inline style in {path}"
 

@@ -4,7 +4,7 @@ team's day at its booth, an organizer's day at their edition."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
@@ -20,8 +20,12 @@ from tests.http.test_exhibition_pages import text_of
 @pytest.fixture()
 def edition(factory):
     today = utcnow().date()
-    return factory.edition(slug="18th", name="18th China-ASEAN Expo", starts_on=today + timedelta(days=10),
-                           ends_on=today + timedelta(days=13))
+    return factory.edition(
+        slug="18th",
+        name="18th China-ASEAN Expo",
+        starts_on=today + timedelta(days=10),
+        ends_on=today + timedelta(days=13),
+    )
 
 
 def test_signing_in_lands_on_the_dashboard(client, factory):
@@ -61,16 +65,26 @@ def test_an_attendee_sees_the_next_sessions_in_order_and_saved_booths(app, clien
 def test_an_exhibitor_team_sees_waiting_inquiries_visits_and_what_its_booth_lacks(app, client, factory):
     owner = factory.user(name="Chen Yuehe")
     company = factory.company(owner=owner, name="Nanning Masks", slug="nanning-masks")
-    booth = factory.booth(company, slug="nanning-masks", tagline="Masks", description="Mask lines",
-                          contact_email="sales@example.com")
+    booth = factory.booth(
+        company, slug="nanning-masks", tagline="Masks", description="Mask lines", contact_email="sales@example.com"
+    )
     for number in range(3):
         factory.product_image(factory.product(booth, name=f"Mask {number}"))
     now = utcnow()
-    old_buyer, new_buyer, answered_buyer = factory.user(name="Old Buyer"), factory.user(name="New Buyer"), factory.user()
+    old_buyer, new_buyer, answered_buyer = (
+        factory.user(name="Old Buyer"),
+        factory.user(name="New Buyer"),
+        factory.user(),
+    )
     factory.inquiry(booth, new_buyer, buyer_activity_at=now - timedelta(hours=2))
     factory.inquiry(booth, old_buyer, buyer_activity_at=now - timedelta(days=3))
-    factory.inquiry(booth, answered_buyer, buyer_activity_at=now - timedelta(days=1), team_activity_at=now,
-                    status=TradeInquiry.Status.CONTACTED)
+    factory.inquiry(
+        booth,
+        answered_buyer,
+        buyer_activity_at=now - timedelta(days=1),
+        team_activity_at=now,
+        status=TradeInquiry.Status.CONTACTED,
+    )
     for day in range(3):
         factory.engagement(booth, EngagementEvent.BOOTH_VISIT, occurred_at=now - timedelta(days=day))
     factory.engagement(booth, EngagementEvent.BOOTH_VISIT, occurred_at=now - timedelta(days=20))
@@ -94,8 +108,9 @@ def test_an_organizer_sees_registrations_full_sessions_and_reviews(app, client, 
     organizer = factory.organizer()  # of every edition: also reviews applications and booths
     forum = factory.forum(edition)
     now = utcnow()
-    full = factory.programme_session(forum, title="Dental care", capacity=10, seats_taken=10,
-                                     starts_at=now + timedelta(days=10))
+    full = factory.programme_session(
+        forum, title="Dental care", capacity=10, seats_taken=10, starts_at=now + timedelta(days=10)
+    )
     factory.programme_session(forum, title="Half empty", capacity=10, seats_taken=5, starts_at=now + timedelta(days=10))
     for number in range(4):
         factory.registration(factory.user(), full, created_at=now - timedelta(days=number % 2))

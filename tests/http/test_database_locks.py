@@ -112,8 +112,10 @@ def test_password_change_verifies_and_hashes_with_no_transaction_open(app, clien
     user = factory.user()
     log_in(client, user)
     hasher.calls.clear()
-    response = client.post("/account/password", data={
-        "current_password": TEST_PASSWORD, "password": "a-brand-new-password", "confirm": "a-brand-new-password"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": TEST_PASSWORD, "password": "a-brand-new-password", "confirm": "a-brand-new-password"},
+    )
     assert response.status_code == 302
     assert_hashed_outside_transactions(hasher, ["verify", "hash"])
     log_in(app.test_client(), user, "a-brand-new-password")
@@ -167,8 +169,14 @@ def test_ending_a_read_transaction_refuses_when_something_was_written(app, facto
 
 
 def test_page_views_begin_deferred_and_writes_begin_immediate(app):
-    cases = {("GET", "/"): False, ("HEAD", "/"): False, ("POST", "/login"): True,
-             ("GET", "/notifications/1"): True, ("GET", "/inquiries/1"): True, ("GET", "/confirm/x"): True}
+    cases = {
+        ("GET", "/"): False,
+        ("HEAD", "/"): False,
+        ("POST", "/login"): True,
+        ("GET", "/notifications/1"): True,
+        ("GET", "/inquiries/1"): True,
+        ("GET", "/confirm/x"): True,
+    }
     found = {}
     for method, path in cases:
         with app.test_request_context(path, method=method):
@@ -204,7 +212,8 @@ def test_a_page_answers_while_another_process_holds_the_write_lock(app, client, 
 
 
 def test_a_reset_link_used_while_the_new_password_was_being_hashed_is_refused_plainly(
-        app, client, factory, hasher, monkeypatch):
+    app, client, factory, hasher, monkeypatch
+):
     """The hash happens outside the transaction; the link is checked again in the one that writes."""
     user = factory.user()
     client.post("/reset", data={"email": user.email})

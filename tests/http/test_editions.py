@@ -74,10 +74,12 @@ def test_drafts_are_hidden_from_visitors(client, factory):
 def test_home_shows_the_running_or_next_edition(app, client, factory):
     today = date.today()
     factory.edition(slug="past", name="Past edition", starts_on=date(2020, 9, 10), ends_on=date(2020, 9, 13))
-    factory.edition(slug="next", name="Next edition", starts_on=date(today.year + 1, 9, 10),
-                    ends_on=date(today.year + 1, 9, 13))
-    factory.edition(slug="later", name="Later edition", starts_on=date(today.year + 2, 9, 10),
-                    ends_on=date(today.year + 2, 9, 13))
+    factory.edition(
+        slug="next", name="Next edition", starts_on=date(today.year + 1, 9, 10), ends_on=date(today.year + 1, 9, 13)
+    )
+    factory.edition(
+        slug="later", name="Later edition", starts_on=date(today.year + 2, 9, 10), ends_on=date(today.year + 2, 9, 13)
+    )
     page = client.get("/").get_data(as_text=True)
     assert "Next edition" in page and "Later edition" not in page
     assert "Booths stay open and take inquiries all year, between the physical editions." in page
@@ -99,6 +101,10 @@ def test_service_refuses_edition_creation_by_attendee(app, factory):
     with app.test_request_context():
         user = db.session.get(type(attendee), attendee.id)
         with pytest.raises(NotAllowed):
-            services.create_edition(user, services.EditionData(
-                name="X", slug="x", starts_on=date(2027, 1, 1), ends_on=date(2027, 1, 2), timezone="UTC"))
+            services.create_edition(
+                user,
+                services.EditionData(
+                    name="X", slug="x", starts_on=date(2027, 1, 1), ends_on=date(2027, 1, 2), timezone="UTC"
+                ),
+            )
         assert db.session.scalar(select(Edition).filter_by(slug="x")) is None

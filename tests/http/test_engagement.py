@@ -26,8 +26,17 @@ def world(factory):
     other_booth = factory.booth(factory.company(owner=other_owner, staff=[other_staff], name="Hanoi Silk"))
     other_product = factory.product(other_booth)
     draft = factory.booth(factory.company(owner=factory.user(), name="Draft Co"), status=Booth.Status.DRAFT)
-    return dict(owner=owner, staff=staff, booth=booth, product=product, brochure=brochure, other_staff=other_staff,
-                other_booth=other_booth, other_product=other_product, draft=draft)
+    return dict(
+        owner=owner,
+        staff=staff,
+        booth=booth,
+        product=product,
+        brochure=brochure,
+        other_staff=other_staff,
+        other_booth=other_booth,
+        other_product=other_product,
+        draft=draft,
+    )
 
 
 def track(client, **event):
@@ -44,25 +53,32 @@ def test_a_video_play_is_buffered_and_the_visitor_gets_a_cookie(client, world, e
     cookie = client.get_cookie("expo_visitor")
     assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
     [buffered] = engagement_buffer.read_batch().events
-    assert (buffered["kind"], buffered["booth"], buffered["product"]) == ("video_play", world["booth"].id,
-                                                                          world["product"].id)
+    assert (buffered["kind"], buffered["booth"], buffered["product"]) == (
+        "video_play",
+        world["booth"].id,
+        world["product"].id,
+    )
     assert track(client, kind="video_play", booth=world["booth"].slug).status_code == 204
     first, second = engagement_buffer.read_batch().events
     assert first["visitor"] == second["visitor"], "the cookie names the same visitor next time"
 
 
-@pytest.mark.parametrize("payload, message", [
-    ({"kind": "video_play", "booth": "no-such-booth"}, "no booth on show"),
-    ({"kind": "video_play", "booth": "{draft}"}, "no booth on show"),
-    ({"kind": "video_play", "booth": "{booth}", "product": "{other_product}"}, "not in this booth"),
-    ({"kind": "video_play", "booth": "{booth}", "document": 99999}, "not in this booth"),
-    ({"kind": "booth_visit", "booth": "{booth}"}, "not complete or not valid"),
-    ({"kind": "video_play"}, "not complete or not valid"),
-    ({"kind": "video_play", "booth": "{booth}", "product": "twelve"}, "not complete or not valid"),
-    ({"kind": "video_play", "booth": ["{booth}"]}, "JSON object"),
-])
-def test_an_invalid_event_is_refused_with_a_reason_and_nothing_is_kept(client, world, engagement_buffer, payload,
-                                                                       message):
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"kind": "video_play", "booth": "no-such-booth"}, "no booth on show"),
+        ({"kind": "video_play", "booth": "{draft}"}, "no booth on show"),
+        ({"kind": "video_play", "booth": "{booth}", "product": "{other_product}"}, "not in this booth"),
+        ({"kind": "video_play", "booth": "{booth}", "document": 99999}, "not in this booth"),
+        ({"kind": "booth_visit", "booth": "{booth}"}, "not complete or not valid"),
+        ({"kind": "video_play"}, "not complete or not valid"),
+        ({"kind": "video_play", "booth": "{booth}", "product": "twelve"}, "not complete or not valid"),
+        ({"kind": "video_play", "booth": ["{booth}"]}, "JSON object"),
+    ],
+)
+def test_an_invalid_event_is_refused_with_a_reason_and_nothing_is_kept(
+    client, world, engagement_buffer, payload, message
+):
     values = {"booth": world["booth"].slug, "draft": world["draft"].slug, "other_product": world["other_product"].id}
     filled = {name: (value.format(**values) if isinstance(value, str) else value) for name, value in payload.items()}
     response = track(client, **filled)
@@ -72,14 +88,17 @@ def test_an_invalid_event_is_refused_with_a_reason_and_nothing_is_kept(client, w
 
 
 def test_a_body_that_is_not_json_is_refused(client, world, engagement_buffer):
-    response = client.post("/engagement/track", data="kind=video_play", headers={**BROWSER, "Accept": "application/json"},
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/engagement/track",
+        data="kind=video_play",
+        headers={**BROWSER, "Accept": "application/json"},
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 400 and "JSON object" in response.get_json()["error"]
 
 
 def test_a_brochure_of_the_booth_is_accepted(client, world, engagement_buffer):
-    assert track(client, kind="video_play", booth=world["booth"].slug,
-                 document=world["brochure"].id).status_code == 204
+    assert track(client, kind="video_play", booth=world["booth"].slug, document=world["brochure"].id).status_code == 204
     assert engagement_buffer.read_batch().events[0]["document"] == world["brochure"].id
 
 
@@ -94,14 +113,16 @@ def test_the_track_endpoint_needs_the_pages_csrf_token(app, client, world, engag
     assert track(client, kind="video_play", booth=world["booth"].slug).status_code == 400
     page = client.get("/", headers=BROWSER).get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-    response = client.post("/engagement/track", json={"kind": "video_play", "booth": world["booth"].slug},
-                           headers={**BROWSER, "X-CSRFToken": token})
+    response = client.post(
+        "/engagement/track",
+        json={"kind": "video_play", "booth": world["booth"].slug},
+        headers={**BROWSER, "X-CSRFToken": token},
+    )
     assert response.status_code == 204
     assert engagement_buffer.size() == 1
 
 
-def test_one_visitor_sending_too_many_events_is_told_to_slow_down(app, client, world, engagement_buffer,
-                                                                 monkeypatch):
+def test_one_visitor_sending_too_many_events_is_told_to_slow_down(app, client, world, engagement_buffer, monkeypatch):
     monkeypatch.setitem(app.config, "ENGAGEMENT_TRACK_RATE_LIMIT", "3 per minute")
     client.set_cookie("expo_visitor", "a" * 24)
     statuses = [track(client, kind="video_play", booth=world["booth"].slug).status_code for _ in range(4)]
@@ -109,8 +130,9 @@ def test_one_visitor_sending_too_many_events_is_told_to_slow_down(app, client, w
     assert engagement_buffer.size() == 3
     neighbour = app.test_client()
     neighbour.set_cookie("expo_visitor", "b" * 24)
-    assert track(neighbour, kind="video_play", booth=world["booth"].slug).status_code == 204, \
+    assert track(neighbour, kind="video_play", booth=world["booth"].slug).status_code == 204, (
         "another visitor at the same address (a trade-show hall) is not held back"
+    )
 
 
 def test_pages_carry_the_tracking_script_and_its_settings(client):
@@ -168,8 +190,9 @@ def test_the_analytics_page_runs_the_same_queries_however_busy_the_booth(app, cl
     quiet = count_queries(app, client, f"/booths/{booth.slug}/analytics")
     for number in range(12):
         product = factory.product(booth)
-        add_engagement_event(app, booth, Event.PRODUCT_VIEW, visitor=f"v{number}", product=product,
-                             at=utcnow() - timedelta(days=number))
+        add_engagement_event(
+            app, booth, Event.PRODUCT_VIEW, visitor=f"v{number}", product=product, at=utcnow() - timedelta(days=number)
+        )
         add_engagement_event(app, booth, Event.BROCHURE_DOWNLOAD, visitor=f"v{number}", document=world["brochure"])
     assert count_queries(app, client, f"/booths/{booth.slug}/analytics") == quiet
 
@@ -217,8 +240,10 @@ def test_the_favourite_button_shows_the_saved_state_and_invites_visitors_to_log_
     from expo.accounts.models import User
     from expo.extensions import db
 
-    template = ('{% from "engagement/_favourite.html" import favourite_button with context %}'
-                '{{ favourite_button("booth", booth, saved) }}')
+    template = (
+        '{% from "engagement/_favourite.html" import favourite_button with context %}'
+        '{{ favourite_button("booth", booth, saved) }}'
+    )
     buyer = factory.user()
     with app.test_request_context(f"/booths/{world['booth'].slug}"):
         booth = db.session.get(Booth, world["booth"].id)
@@ -293,19 +318,39 @@ ROLES = ("anonymous", "attendee", "other_staff", "own_staff", "owner", "edition_
 SIGNED_IN = [role for role in ROLES if role != "anonymous"]
 
 MATRIX = {
-    ("GET", "/booths/{booth}/analytics"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "own_staff": 200,
-                                           "owner": 200, "organizer": 200, "admin": 200},
-    ("GET", "/booths/{booth}/analytics.csv"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "own_staff": 200,
-                                               "owner": 200, "organizer": 200, "admin": 200},
-    ("GET", "/booths/{draft}/analytics"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "organizer": 200,
-                                           "admin": 200},
+    ("GET", "/booths/{booth}/analytics"): {
+        **dict.fromkeys(ROLES, 404),
+        "anonymous": 302,
+        "own_staff": 200,
+        "owner": 200,
+        "organizer": 200,
+        "admin": 200,
+    },
+    ("GET", "/booths/{booth}/analytics.csv"): {
+        **dict.fromkeys(ROLES, 404),
+        "anonymous": 302,
+        "own_staff": 200,
+        "owner": 200,
+        "organizer": 200,
+        "admin": 200,
+    },
+    ("GET", "/booths/{draft}/analytics"): {
+        **dict.fromkeys(ROLES, 404),
+        "anonymous": 302,
+        "organizer": 200,
+        "admin": 200,
+    },
     ("GET", "/booths/no-such-booth/analytics"): {**dict.fromkeys(ROLES, 404), "anonymous": 302},
     ("GET", "/favourites"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
     ("POST", "/favourites/booth/{booth_id}"): dict.fromkeys(ROLES, 302),
     ("POST", "/favourites/product/{product_id}"): dict.fromkeys(ROLES, 302),
     ("POST", "/favourites/product/{product_id}/remove"): dict.fromkeys(ROLES, 302),
-    ("POST", "/favourites/booth/{draft_id}"): {**dict.fromkeys(ROLES, 404), "anonymous": 302, "organizer": 302,
-                                               "admin": 302},
+    ("POST", "/favourites/booth/{draft_id}"): {
+        **dict.fromkeys(ROLES, 404),
+        "anonymous": 302,
+        "organizer": 302,
+        "admin": 302,
+    },
     ("POST", "/favourites/booth/99999"): {**dict.fromkeys(ROLES, 404), "anonymous": 302},
     ("GET", "/favourites/booth/{booth_id}"): dict.fromkeys(ROLES, 405),
 }
@@ -314,15 +359,28 @@ MATRIX = {
 @pytest.mark.parametrize("role", ROLES)
 def test_engagement_permission_matrix(app, factory, world, role):
     edition = factory.edition()
-    users = {"attendee": factory.user(), "other_staff": world["other_staff"], "own_staff": world["staff"],
-             "owner": world["owner"], "edition_organizer": factory.organizer(edition=edition),
-             "organizer": factory.organizer(), "admin": factory.admin()}
-    values = {"booth": world["booth"].slug, "draft": world["draft"].slug, "booth_id": world["booth"].id,
-              "product_id": world["product"].id, "draft_id": world["draft"].id}
+    users = {
+        "attendee": factory.user(),
+        "other_staff": world["other_staff"],
+        "own_staff": world["staff"],
+        "owner": world["owner"],
+        "edition_organizer": factory.organizer(edition=edition),
+        "organizer": factory.organizer(),
+        "admin": factory.admin(),
+    }
+    values = {
+        "booth": world["booth"].slug,
+        "draft": world["draft"].slug,
+        "booth_id": world["booth"].id,
+        "product_id": world["product"].id,
+        "draft_id": world["draft"].id,
+    }
     client = app.test_client()
     if role != "anonymous":
         log_in(client, users[role])
-    failures = permission_failures(client, [(method, template.format(**values), expected[role], {})
-                                            for (method, template), expected in MATRIX.items()],
-                                   anonymous=role == "anonymous")
+    failures = permission_failures(
+        client,
+        [(method, template.format(**values), expected[role], {}) for (method, template), expected in MATRIX.items()],
+        anonymous=role == "anonymous",
+    )
     assert not failures, "\n".join(failures)

@@ -4,7 +4,7 @@ links keep, what bad input says, and that page cost does not grow with the resul
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,20 +19,27 @@ from tests.conftest import count_queries
 def text_of(response) -> str:
     """The page's visible text, in one line."""
     body = response.get_data(as_text=True)
-    body = body[body.find("<main"):body.find("</main>")]
+    body = body[body.find("<main") : body.find("</main>")]
     body = re.sub(r"<(script|option)[^>]*>.*?</\1>", " ", body, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
 def links(response, pattern: str) -> list[str]:
-    return [unescape(href) for href in re.findall(r'href="([^"]+)"', response.get_data(as_text=True))
-            if re.search(pattern, unescape(href))]
+    return [
+        unescape(href)
+        for href in re.findall(r'href="([^"]+)"', response.get_data(as_text=True))
+        if re.search(pattern, unescape(href))
+    ]
 
 
 def add_products(app, booth, *names: str, **fields) -> None:
     with app.app_context():
-        db.session.add_all([Product(booth_id=booth.id, slug=f"p-{booth.id}-{i}", name=name, position=i, **fields)
-                            for i, name in enumerate(names)])
+        db.session.add_all(
+            [
+                Product(booth_id=booth.id, slug=f"p-{booth.id}-{i}", name=name, position=i, **fields)
+                for i, name in enumerate(names)
+            ]
+        )
         db.session.commit()
 
 
@@ -40,14 +47,19 @@ def add_products(app, booth, *names: str, **fields) -> None:
 def hall(factory):
     """An edition live today with two pavilions, booths from two countries, one of them a draft."""
     today = date.today()
-    edition = factory.edition(name="18th China-ASEAN Expo", starts_on=today - timedelta(days=1),
-                              ends_on=today + timedelta(days=2))
+    edition = factory.edition(
+        name="18th China-ASEAN Expo", starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=2)
+    )
     health = factory.pavilion(edition, name="Public Health", slug="public-health")
     food = factory.pavilion(edition, name="Food and Agriculture", slug="food", kind="themed")
     owner = factory.user()
     booths = {}
-    for name, country, status in (("Saigon Masks", "VN", Booth.Status.PUBLISHED), ("Hanoi Gloves", "VN", Booth.Status.PUBLISHED),
-                                  ("Bangkok Durian", "TH", Booth.Status.PUBLISHED), ("Draft Durian", "TH", Booth.Status.DRAFT)):
+    for name, country, status in (
+        ("Saigon Masks", "VN", Booth.Status.PUBLISHED),
+        ("Hanoi Gloves", "VN", Booth.Status.PUBLISHED),
+        ("Bangkok Durian", "TH", Booth.Status.PUBLISHED),
+        ("Draft Durian", "TH", Booth.Status.DRAFT),
+    ):
         booth = factory.booth(factory.company(owner=owner, name=name, country=country), status=status)
         booths[name] = booth
     factory.placement(booths["Saigon Masks"], health)
@@ -83,8 +95,9 @@ def test_the_form_shows_the_current_filters_and_links_keep_the_query(app, client
     page = response.get_data(as_text=True)
     assert re.search(r'<input[^>]+name="q"[^>]+value="mask"', page)
     assert re.search(r'<option selected value="VN">', page) or re.search(r'<option value="VN" selected', page)
-    assert re.search(rf'<option selected value="{health.id}">', page) or \
-        re.search(rf'<option value="{health.id}" selected', page)
+    assert re.search(rf'<option selected value="{health.id}">', page) or re.search(
+        rf'<option value="{health.id}" selected', page
+    )
     assert re.search(r'name="moq"[^>]*value="500"', page) or re.search(r'value="500"[^>]*name="moq"', page)
     assert "KN95 mask" in text_of(response) and "Surgical mask" in text_of(response)
     # The other tab keeps the words and filters, and drops the sort booths don't have.
@@ -121,11 +134,13 @@ def test_bad_filters_are_explained_and_lose_nothing_else(app, client, hall):
     assert "Enter a quantity of at least 1." in text_of(client.get("/search?q=durian&moq=0"))
 
 
-@pytest.mark.parametrize("query", ['"', "NEAR(", "*", "((", "a:b", "%00", "x" * 3000, "' OR 1=1 --",
-                                   "the", "🙂"])
+@pytest.mark.parametrize("query", ['"', "NEAR(", "*", "((", "a:b", "%00", "x" * 3000, "' OR 1=1 --", "the", "🙂"])
 def test_hostile_queries_answer_a_page(client, query):
     assert client.get("/search", query_string={"q": query}).status_code == 200
-    assert client.get("/search", query_string={"q": query, "type": "booths", "sort": "name", "page": "-3"}).status_code == 200
+    assert (
+        client.get("/search", query_string={"q": query, "type": "booths", "sort": "name", "page": "-3"}).status_code
+        == 200
+    )
 
 
 def test_a_query_with_a_nul_character_is_refused_with_the_reason(client):
@@ -144,8 +159,13 @@ def test_a_search_costs_the_same_queries_for_three_results_or_thirty(app, client
     add_products(app, booth, "Durian A", "Durian B", "Durian C")
     buyer = factory.user()
     factory.inquiry(booth, buyer)
-    paths = ["/search?q=durian", "/search?q=durian&country=TH&sort=name&moq=10", "/search?type=booths&sort=name",
-             "/search?q=durian&language=en&country=TH", "/search?type=booths&language=en"]
+    paths = [
+        "/search?q=durian",
+        "/search?q=durian&country=TH&sort=name&moq=10",
+        "/search?type=booths&sort=name",
+        "/search?q=durian&language=en&country=TH",
+        "/search?type=booths&language=en",
+    ]
     few = [count_queries(app, client, path) for path in paths]
     add_products(app, hall[3]["Saigon Masks"], *[f"Durian mask {n}" for n in range(27)])
     owner = factory.user()
@@ -188,15 +208,16 @@ def test_the_exhibition_before_any_edition_or_booth(client):
 
 
 @pytest.mark.parametrize("path", ["/", "/exhibition"])
-def test_the_front_door_shows_key_figures_featured_booths_sessions_and_flagged_pavilions(app, client, factory, hall,
-                                                                                         path):
-    from datetime import datetime, timezone
+def test_the_front_door_shows_key_figures_featured_booths_sessions_and_flagged_pavilions(
+    app, client, factory, hall, path
+):
+    from datetime import datetime
 
     edition, _health, _food, booths = hall
     vietnam = factory.pavilion(edition, name="Pavilion of Vietnam", slug="country-vn", kind="country", country="VN")
     add_products(app, booths["Saigon Masks"], "KN95 respirator", "Surgical mask")
     forum = factory.forum(edition, title="Health Forum")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     factory.programme_session(forum, title="Opening plenary", starts_at=now - timedelta(minutes=20))
     factory.programme_session(forum, title="Dental care", starts_at=now + timedelta(hours=2))
 
@@ -215,20 +236,22 @@ def test_the_front_door_shows_key_figures_featured_booths_sessions_and_flagged_p
 
 
 def test_product_results_show_the_supplier_its_country_response_time_and_a_contact_button(app, client, factory, hall):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from expo.leads.services import RESPONSE_TIME_MIN_ANSWERED
 
     booth = hall[3]["Bangkok Durian"]
     add_products(app, booth, "Musang King durian")
     buyer = factory.user()
-    start = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     for index in range(RESPONSE_TIME_MIN_ANSWERED):
         created = start + timedelta(days=index)
         factory.inquiry(booth, buyer, created_at=created, first_response_at=created + timedelta(hours=4))
     response = client.get("/search?q=musang")
-    assert re.search(r"Musang King durian .*Bangkok Durian · Thailand Usually replies within 4 hours Contact supplier",
-                     text_of(response))
+    assert re.search(
+        r"Musang King durian .*Bangkok Durian · Thailand Usually replies within 4 hours Contact supplier",
+        text_of(response),
+    )
     with app.app_context():
         product_id = db.session.scalar(db.select(Product.id).where(Product.name == "Musang King durian"))
     assert links(response, rf"^/booths/{booth.slug}$")
@@ -240,9 +263,11 @@ def test_product_results_show_the_supplier_its_country_response_time_and_a_conta
 
     log_in(client, buyer)
     form = client.get(contact[0]).get_data(as_text=True)
-    assert re.search(rf'<input[^>]*checked[^>]*value="{product_id}"|<input[^>]*value="{product_id}"[^>]*checked|'
-                     rf'<option[^>]*selected[^>]*value="{product_id}"|<option[^>]*value="{product_id}"[^>]*selected',
-                     form)
+    assert re.search(
+        rf'<input[^>]*checked[^>]*value="{product_id}"|<input[^>]*value="{product_id}"[^>]*checked|'
+        rf'<option[^>]*selected[^>]*value="{product_id}"|<option[^>]*value="{product_id}"[^>]*selected',
+        form,
+    )
     # A supplier with too few answered inquiries shows no response time.
     add_products(app, hall[3]["Saigon Masks"], "Musang durian mask")
     page = text_of(client.get("/search?q=musang"))
@@ -278,8 +303,9 @@ def test_counts_beside_the_results_narrow_the_search_when_followed(app, client, 
     chosen = client.get(thailand[0])
     assert "Durian face mask" in text_of(chosen) and "Surgical mask" not in text_of(chosen)
     # The chosen country is marked and can be let go; the other counts follow it.
-    assert re.search(r"^Country All countries Vietnam 3 Thailand 1 Category Food and agriculture 1$",
-                     facet_text(chosen))
+    assert re.search(
+        r"^Country All countries Vietnam 3 Thailand 1 Category Food and agriculture 1$", facet_text(chosen)
+    )
     assert '<strong aria-current="true">Thailand</strong>' in chosen.get_data(as_text=True)
     medical = links(response, r"category=medical-supplies")
     narrowed = client.get(medical[0])

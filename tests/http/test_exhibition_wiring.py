@@ -24,8 +24,9 @@ def kinds(buffer) -> list[str]:
     return [event["kind"] for event in batch.events] if batch else []
 
 
-def test_visiting_a_booth_and_a_product_and_downloading_a_brochure_are_counted(app, client, factory, booth,
-                                                                                engagement_buffer, tmp_path):
+def test_visiting_a_booth_and_a_product_and_downloading_a_brochure_are_counted(
+    app, client, factory, booth, engagement_buffer, tmp_path
+):
     product = factory.product(booth, name="Ginseng tea")
     storage = app.config["STORAGE_PATH"]
     (storage / "docs").mkdir(parents=True, exist_ok=True)
@@ -59,8 +60,9 @@ def test_the_team_gets_its_tools_instead_of_a_favourite_button(client, factory):
 
 def test_a_booth_says_where_it_stands_and_is_live_while_its_edition_is_on(client, factory, booth):
     today = date.today()
-    running = factory.edition(name="19th China-ASEAN Expo", starts_on=today - timedelta(days=1),
-                              ends_on=today + timedelta(days=2))
+    running = factory.edition(
+        name="19th China-ASEAN Expo", starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=2)
+    )
     pavilion = factory.pavilion(running, name="Traditional Medicine and Health Tourism")
     factory.placement(booth, pavilion, stand="C-07")
     page = client.get(f"/booths/{booth.slug}").get_data(as_text=True)

@@ -15,8 +15,13 @@ from expo.exhibitors.models import CompanyInvitation, CompanyMember, ExhibitorCo
 from expo.extensions import db
 from tests.conftest import count_queries, first_link, log_in, outbox_messages, run_recorded_tasks
 
-APPLICATION = {"name": "Nanning Mask Machinery Co.", "country": "CN", "sector": "Protective equipment",
-               "website": "https://masks.example.cn", "description": "Machines that make surgical masks."}
+APPLICATION = {
+    "name": "Nanning Mask Machinery Co.",
+    "country": "CN",
+    "sector": "Protective equipment",
+    "website": "https://masks.example.cn",
+    "description": "Machines that make surgical masks.",
+}
 
 
 def png_bytes(size=(40, 30)) -> bytes:
@@ -116,8 +121,9 @@ def test_chinese_names_get_their_own_address(app, applicant):
     assert apply(client, name="广西医疗器械有限公司").status_code == 302
     assert apply(client, name="南宁口罩机械有限公司").status_code == 302
     assert company_named(app, "广西医疗器械有限公司").slug == "广西医疗器械有限公司"
-    response = client.get("/exhibitors/%E5%B9%BF%E8%A5%BF%E5%8C%BB%E7%96%97%E5%99%A8%E6%A2%B0%E6%9C%89%E9%99%90"
-                          "%E5%85%AC%E5%8F%B8/team")
+    response = client.get(
+        "/exhibitors/%E5%B9%BF%E8%A5%BF%E5%8C%BB%E7%96%97%E5%99%A8%E6%A2%B0%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8/team"
+    )
     assert response.status_code == 200
 
 
@@ -177,7 +183,8 @@ def test_apply_then_organizer_approves_and_the_applicant_is_emailed(app, applica
     assert "Subject: Nanning Mask Machinery Co. is approved to exhibit" in message
     assert first_link(message, "/exhibitors/") == f"/exhibitors/{company.slug}/team"
     assert "Approved exhibitor" in signed_in(app, applicant).get(f"/exhibitors/{company.slug}/team").get_data(
-        as_text=True)
+        as_text=True
+    )
     # Anyone may see an approved exhibitor's logo route (404 here only because there is no logo).
     assert app.test_client().get(f"/exhibitors/{company.slug}/logo").status_code == 404
 
@@ -216,8 +223,11 @@ def test_reject_needs_a_reason_then_the_reason_is_emailed_and_the_applicant_resu
     team = client.get(f"/exhibitors/{company.slug}/team").get_data(as_text=True)
     assert "Application rejected" in team and reason in team and "Edit and send again" in team
     assert reason in client.get(edit_path).get_data(as_text=True)
-    response = client.post(edit_path, content_type="multipart/form-data",
-                           data={**APPLICATION, "description": "Licence 45-1234. Machines for masks."})
+    response = client.post(
+        edit_path,
+        content_type="multipart/form-data",
+        data={**APPLICATION, "description": "Licence 45-1234. Machines for masks."},
+    )
     assert response.status_code == 302
     resubmitted = company_named(app, company.name)
     assert resubmitted.status == "pending" and resubmitted.submitted_at > rejected.submitted_at
@@ -249,8 +259,13 @@ def test_review_queue_is_paginated_oldest_first(app, factory, organizer):
 
     owner = factory.user()
     for number in range(routes.APPLICATIONS_PER_PAGE + 3):
-        factory.company(owner=owner, status="pending", name=f"Applicant {number:02d}", slug=f"applicant-{number:02d}",
-                        submitted_at=utcnow() + timedelta(minutes=number))
+        factory.company(
+            owner=owner,
+            status="pending",
+            name=f"Applicant {number:02d}",
+            slug=f"applicant-{number:02d}",
+            submitted_at=utcnow() + timedelta(minutes=number),
+        )
     reviewer = signed_in(app, organizer)
     first = reviewer.get("/exhibitors/review").get_data(as_text=True)
     assert "Applicant 00" in first and f"Applicant {routes.APPLICATIONS_PER_PAGE:02d}" not in first
@@ -281,7 +296,8 @@ def test_invitation_from_email_link_to_team_page(app, factory, team):
     response = invite(owner_client, company, "  Ivy@Example.com ")
     assert response.status_code == 302
     assert "Invitation sent to ivy@example.com." in owner_client.get(response.headers["Location"]).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "ivy@example.com" in owner_client.get("/exhibitors/acme-trading/team").get_data(as_text=True)
 
     [message] = mail_to(app, "ivy@example.com")
@@ -410,7 +426,8 @@ def test_owner_removes_a_member_but_not_themself(app, team):
     response = owner_client.post(f"/exhibitors/acme-trading/team/{ids[staff.id]}/remove")
     assert response.status_code == 302
     assert "Sam Staff is no longer on the team." in owner_client.get(response.headers["Location"]).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert members_of(app, company) == {"owner@example.com": "owner"}
     assert signed_in(app, staff).get("/exhibitors/acme-trading/team").status_code == 404
 
@@ -434,8 +451,9 @@ def test_staff_leave_but_the_owner_must_hand_over_first(app, team):
     owner_client = signed_in(app, owner)
     response = owner_client.post("/exhibitors/acme-trading/leave")
     assert response.status_code == 302
-    assert "hand over ownership to a staff member first" in owner_client.get(
-        response.headers["Location"]).get_data(as_text=True)
+    assert "hand over ownership to a staff member first" in owner_client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
     staff_client = signed_in(app, staff)
     response = staff_client.post("/exhibitors/acme-trading/leave")
@@ -460,16 +478,28 @@ def test_handing_over_removing_and_leaving_say_what_will_happen_before_they_happ
     owner_page = signed_in(app, owner).get("/exhibitors/acme-trading/team").get_data(as_text=True)
     # Each first button only opens the note; the form's own submit button says what it does.
     for first, note, confirm in (
-        ("Make owner", "Sam Staff becomes the owner of Acme Trading and you become staff.", "Yes, make Sam Staff the owner"),
-        ("Remove", "Sam Staff loses access to the booth, the catalogue and the inquiries of Acme Trading at once.",
-         "Yes, remove Sam Staff"),
+        (
+            "Make owner",
+            "Sam Staff becomes the owner of Acme Trading and you become staff.",
+            "Yes, make Sam Staff the owner",
+        ),
+        (
+            "Remove",
+            "Sam Staff loses access to the booth, the catalogue and the inquiries of Acme Trading at once.",
+            "Yes, remove Sam Staff",
+        ),
     ):
-        block = re.search(r"<details class=\"confirm-action\">\s*<summary[^>]*>" + first + r"</summary>(.*?)</details>",
-                          owner_page, re.S)
+        block = re.search(
+            r"<details class=\"confirm-action\">\s*<summary[^>]*>" + first + r"</summary>(.*?)</details>",
+            owner_page,
+            re.S,
+        )
         assert block, f"{first} is not behind a confirmation"
-        assert note in block.group(1) and f'<button type="submit" class="btn btn-danger btn-sm">{confirm}</button>' in block.group(1)
+        assert note in block.group(
+            1
+        ) and f'<button type="submit" class="btn btn-danger btn-sm">{confirm}</button>' in block.group(1)
     staff_page = signed_in(app, staff).get("/exhibitors/acme-trading/team").get_data(as_text=True)
-    assert "<summary class=\"btn btn-outline-danger btn-sm\">Leave this company</summary>" in staff_page
+    assert '<summary class="btn btn-outline-danger btn-sm">Leave this company</summary>' in staff_page
     assert "Yes, leave Acme Trading" in staff_page
 
 
@@ -508,8 +538,7 @@ MATRIX = {
     ("GET", "/exhibitors/{pending}/application"): {**MEMBERS_ONLY, "own_staff": 403, "organizer": 403},
     ("POST", "/exhibitors/{pending}/application"): {**OWNER_ACTION},
     ("GET", "/exhibitors/{pending}/review"): {**MEMBERS_ONLY, "own_staff": 403, "own_owner": 403},
-    ("POST", "/exhibitors/{pending}/review"): {**MEMBERS_ONLY, "own_staff": 403, "own_owner": 403,
-                                               "organizer": DONE},
+    ("POST", "/exhibitors/{pending}/review"): {**MEMBERS_ONLY, "own_staff": 403, "own_owner": 403, "organizer": DONE},
     ("GET", "/exhibitors/{company}/logo"): _everyone(200),
     ("GET", "/exhibitors/{pending}/logo"): {**MEMBERS_ONLY, "anonymous": 404},
     ("POST", "/exhibitors/{company}/team/invite"): OWNER_ACTION,
@@ -545,16 +574,30 @@ def world(app, factory):
 
         for row in (company, pending):
             db.session.get(ExhibitorCompany, row.id).logo_path = uploads.store_image(io.BytesIO(png_bytes()), "logos")
-        _invitation, token = services.invite_staff(db.session.get(User, owner.id),
-                                                   db.session.get(ExhibitorCompany, company.id), attendee.email)
+        _invitation, token = services.invite_staff(
+            db.session.get(User, owner.id), db.session.get(ExhibitorCompany, company.id), attendee.email
+        )
         invitation_id = _invitation.id
-        staff_member = db.session.scalar(select(CompanyMember.id).where(
-            CompanyMember.company_id == company.id, CompanyMember.user_id == own_staff.id))
+        staff_member = db.session.scalar(
+            select(CompanyMember.id).where(
+                CompanyMember.company_id == company.id, CompanyMember.user_id == own_staff.id
+            )
+        )
         db.session.commit()
-    users = {"attendee": attendee, "other_staff": other_staff, "own_staff": own_staff, "own_owner": owner,
-             "organizer": factory.organizer(name="Organizer")}
-    values = {"company": company.slug, "pending": pending.slug, "token": token, "invitation": invitation_id,
-              "staff_member": staff_member}
+    users = {
+        "attendee": attendee,
+        "other_staff": other_staff,
+        "own_staff": own_staff,
+        "own_owner": owner,
+        "organizer": factory.organizer(name="Organizer"),
+    }
+    values = {
+        "company": company.slug,
+        "pending": pending.slug,
+        "token": token,
+        "invitation": invitation_id,
+        "staff_member": staff_member,
+    }
     return users, values
 
 
@@ -567,8 +610,9 @@ def test_route_permission_matrix(app, world, role, method, template):
         log_in(client, users[role])
     expected = MATRIX[(method, template)][role]
     data = FORM_DATA.get(template)
-    response = client.open(template.format(**values), method=method, data=data,
-                           content_type="multipart/form-data" if data else None)
+    response = client.open(
+        template.format(**values), method=method, data=data, content_type="multipart/form-data" if data else None
+    )
     to_login = response.status_code == 302 and "/login" in response.headers["Location"]
     if expected == LOGIN:
         assert to_login, response.status_code
@@ -577,8 +621,6 @@ def test_route_permission_matrix(app, world, role, method, template):
 
 
 # --- constant queries ----------------------------------------------------------------------------
-
-
 
 
 def test_pages_take_the_same_number_of_queries_however_many_rows(app, factory, organizer):
@@ -593,8 +635,9 @@ def test_pages_take_the_same_number_of_queries_however_many_rows(app, factory, o
     small = {path: count_queries(app, client, path) for path, client in paths.items()}
 
     for number in range(1, 6):
-        factory.company(owner=owner, staff=[factory.user()], status="pending", slug=f"pending-{number}",
-                        name=f"Pending {number}")
+        factory.company(
+            owner=owner, staff=[factory.user()], status="pending", slug=f"pending-{number}", name=f"Pending {number}"
+        )
         invite(owner_client, team, f"more{number}@example.com")
     with app.app_context():
         for _ in range(4):

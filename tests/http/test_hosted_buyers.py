@@ -19,19 +19,28 @@ FIRST_SLOT = "2027-09-10T01:00:00+00:00"
 
 def _invite_and_choose(client, edition, organizer, teams, buyers):
     log_in(client, organizer)
-    response = client.post(f"/editions/{edition.slug}/organize/hosted-buyers/invite",
-                           data={"emails": "buyer0@example.com\nbuyer1@example.com, nobody@example.com"})
+    response = client.post(
+        f"/editions/{edition.slug}/organize/hosted-buyers/invite",
+        data={"emails": "buyer0@example.com\nbuyer1@example.com, nobody@example.com"},
+    )
     assert response.status_code == 302
     page = client.get(f"/editions/{edition.slug}/organize/hosted-buyers").get_data(as_text=True)
     assert "Invited: 2." in page and "nobody@example.com" in page
     client.post("/logout")
     for buyer in buyers:
         log_in(client, buyer)
-        assert client.post(f"/editions/{edition.slug}/hosted-buyers/invitation",
-                           data={"answer": "accept"}).status_code == 302
+        assert (
+            client.post(f"/editions/{edition.slug}/hosted-buyers/invitation", data={"answer": "accept"}).status_code
+            == 302
+        )
         masks, coffee = teams[0][1], teams[1][1]
-        assert client.post(f"/editions/{edition.slug}/hosted-buyers/choices",
-                           data={f"company-{masks.id}": "must", f"company-{coffee.id}": "would"}).status_code == 302
+        assert (
+            client.post(
+                f"/editions/{edition.slug}/hosted-buyers/choices",
+                data={f"company-{masks.id}": "must", f"company-{coffee.id}": "would"},
+            ).status_code
+            == 302
+        )
         client.post("/logout")
     owner, company, booth = teams[0]
     log_in(client, owner)
@@ -39,10 +48,15 @@ def _invite_and_choose(client, edition, organizer, teams, buyers):
     assert f"/editions/{edition.slug}/hosted-buyers/teams/{booth.slug}" in fit
     response = client.get(f"/editions/{edition.slug}/hosted-buyers/teams/{booth.slug}")
     page = response.get_data(as_text=True)
-    assert "Buyer 0" in page, page[page.find("<main"):][:3000]
+    assert "Buyer 0" in page, page[page.find("<main") :][:3000]
     assert "Buyer 0" in page and "Wants to meet you" in page
-    assert client.post(f"/editions/{edition.slug}/hosted-buyers/teams/{booth.slug}",
-                       data={f"buyer-{buyers[0].id}": "must", f"buyer-{buyers[1].id}": "no"}).status_code == 302
+    assert (
+        client.post(
+            f"/editions/{edition.slug}/hosted-buyers/teams/{booth.slug}",
+            data={f"buyer-{buyers[0].id}": "must", f"buyer-{buyers[1].id}": "no"},
+        ).status_code
+        == 302
+    )
     client.post("/logout")
 
 
@@ -50,17 +64,23 @@ def test_invite_choose_plan_adjust_and_publish(app, factory, client):
     edition, organizer, teams, buyers = _programme(factory)
     _invite_and_choose(client, edition, organizer, teams, buyers)
     with app.app_context():
-        invitations = db.session.scalars(select(Notification.title).where(
-            Notification.kind == "matchmaking.hosted_invitation")).all()
+        invitations = db.session.scalars(
+            select(Notification.title).where(Notification.kind == "matchmaking.hosted_invitation")
+        ).all()
     assert invitations == ["You are invited as a hosted buyer to CAEXPO 2027"] * 2
 
     log_in(client, organizer)
-    assert client.post(f"/editions/{edition.slug}/organize/hosted-buyers/settings",
-                       data={"slot_minutes": "20", "day_starts": "09:00", "day_ends": "10:00", "tables": "1"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            f"/editions/{edition.slug}/organize/hosted-buyers/settings",
+            data={"slot_minutes": "20", "day_starts": "09:00", "day_ends": "10:00", "tables": "1"},
+        ).status_code
+        == 302
+    )
     assert client.post(f"/editions/{edition.slug}/organize/hosted-buyers/plan").status_code == 302
-    assert "The plan is being built" in client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan"
-                                                   ).get_data(as_text=True)
+    assert "The plan is being built" in client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan").get_data(
+        as_text=True
+    )
     run_recorded_tasks(app)
     page = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan").get_data(as_text=True)
     # Buyer 0 and Guangxi Masks both said must; buyer 1 was refused by Guangxi Masks; both "would" Hanoi Coffee.
@@ -77,28 +97,39 @@ def test_invite_choose_plan_adjust_and_publish(app, factory, client):
     queries_for_three = count_queries(app, client, f"/editions/{edition.slug}/organize/hosted-buyers/plan")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(hosted_routes, "PLAN_PER_PAGE", 1)
-        second = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan?view=table&page=2"
-                            ).get_data(as_text=True)
+        second = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan?view=table&page=2").get_data(
+            as_text=True
+        )
         assert "Page 2" in second and "Previous" in second and "Next" in second and "3 meetings" in second
-        assert count_queries(app, client, f"/editions/{edition.slug}/organize/hosted-buyers/plan") == \
-            queries_for_three
-    by_buyer = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan?view=buyer&buyer={buyers[1].id}"
-                          ).get_data(as_text=True)
+        assert count_queries(app, client, f"/editions/{edition.slug}/organize/hosted-buyers/plan") == queries_for_three
+    by_buyer = client.get(
+        f"/editions/{edition.slug}/organize/hosted-buyers/plan?view=buyer&buyer={buyers[1].id}"
+    ).get_data(as_text=True)
     assert "Buyer 1" in by_buyer and "Buyer 0" not in by_buyer
 
     # A move onto a slot where the buyer is busy is refused, with who is busy, and changes nothing.
     must = plan[buyers[0].id, masks.id]
     other = plan[buyers[0].id, coffee.id]
-    response = client.post(f"/editions/{edition.slug}/organize/hosted-buyers/plan/{must.id}/move",
-                           data={"slot": other.starts_at.isoformat(), "table": "1"}, follow_redirects=True)
+    response = client.post(
+        f"/editions/{edition.slug}/organize/hosted-buyers/plan/{must.id}/move",
+        data={"slot": other.starts_at.isoformat(), "table": "1"},
+        follow_redirects=True,
+    )
     assert "Buyer 0 already meets Hanoi Coffee then." in response.get_data(as_text=True)
-    free = next(slot for slot in ("2027-09-10T01:40:00+00:00", "2027-09-10T01:20:00+00:00", FIRST_SLOT)
-                if datetime.fromisoformat(slot) not in {m.starts_at for m in plan.values()})
-    response = client.post(f"/editions/{edition.slug}/organize/hosted-buyers/plan/{must.id}/move",
-                           data={"slot": free, "table": "1"})
+    free = next(
+        slot
+        for slot in ("2027-09-10T01:40:00+00:00", "2027-09-10T01:20:00+00:00", FIRST_SLOT)
+        if datetime.fromisoformat(slot) not in {m.starts_at for m in plan.values()}
+    )
+    response = client.post(
+        f"/editions/{edition.slug}/organize/hosted-buyers/plan/{must.id}/move", data={"slot": free, "table": "1"}
+    )
     assert response.status_code == 302
-    response = client.post(f"/editions/{edition.slug}/organize/hosted-buyers/plan/{must.id}/move",
-                           data={"slot": "2027-09-10T05:00:00+00:00", "table": "1"}, follow_redirects=True)
+    response = client.post(
+        f"/editions/{edition.slug}/organize/hosted-buyers/plan/{must.id}/move",
+        data={"slot": "2027-09-10T05:00:00+00:00", "table": "1"},
+        follow_redirects=True,
+    )
     assert "Choose a slot and a table." in response.get_data(as_text=True)
     with app.app_context():
         moved = db.session.get(PlannedMeeting, must.id)
@@ -113,8 +144,7 @@ def test_invite_choose_plan_adjust_and_publish(app, factory, client):
 
     with app.app_context():
         removed_id = db.session.scalar(select(PlannedMeeting.id).where(PlannedMeeting.buyer_id == buyers[1].id))
-    assert client.post(f"/editions/{edition.slug}/organize/hosted-buyers/plan/{removed_id}/remove"
-                       ).status_code == 302
+    assert client.post(f"/editions/{edition.slug}/organize/hosted-buyers/plan/{removed_id}/remove").status_code == 302
 
     assert client.post(f"/editions/{edition.slug}/organize/hosted-buyers/publish").status_code == 302
     run_recorded_tasks(app)
@@ -123,12 +153,18 @@ def test_invite_choose_plan_adjust_and_publish(app, factory, client):
     with app.app_context():
         refs = db.session.scalars(select(PlannedMeeting.meeting_ref)).all()
         assert len(refs) == 2 and all(ref.startswith("planned:") for ref in refs)
-        told = db.session.execute(select(Notification.user_id, Notification.title).where(
-            Notification.kind == "matchmaking.schedule_published")).all()
-    assert sorted(told) == sorted([
-        (buyers[0].id, "Your hosted-buyer meetings at CAEXPO 2027: 2"),
-        (teams[0][0].id, "Your hosted-buyer meetings at CAEXPO 2027: 1"),
-        (teams[1][0].id, "Your hosted-buyer meetings at CAEXPO 2027: 1")])
+        told = db.session.execute(
+            select(Notification.user_id, Notification.title).where(
+                Notification.kind == "matchmaking.schedule_published"
+            )
+        ).all()
+    assert sorted(told) == sorted(
+        [
+            (buyers[0].id, "Your hosted-buyer meetings at CAEXPO 2027: 2"),
+            (teams[0][0].id, "Your hosted-buyer meetings at CAEXPO 2027: 1"),
+            (teams[1][0].id, "Your hosted-buyer meetings at CAEXPO 2027: 1"),
+        ]
+    )
     client.post("/logout")
     log_in(client, buyers[0])
     page = client.get(f"/editions/{edition.slug}/hosted-buyers/my-meetings").get_data(as_text=True)
@@ -178,9 +214,16 @@ def test_only_the_edition_s_organizers_see_and_change_the_plan(app, factory):
     other_organizer = factory.organizer(edition=other_edition)
     owner = teams[0][0]
     base = f"/editions/{edition.slug}/organize/hosted-buyers"
-    requests = [("GET", base), ("GET", f"{base}/plan"), ("POST", f"{base}/plan"), ("POST", f"{base}/publish"),
-                ("POST", f"{base}/invite"), ("POST", f"{base}/settings"), ("POST", f"{base}/plan/1/move"),
-                ("POST", f"{base}/plan/1/remove")]
+    requests = [
+        ("GET", base),
+        ("GET", f"{base}/plan"),
+        ("POST", f"{base}/plan"),
+        ("POST", f"{base}/publish"),
+        ("POST", f"{base}/invite"),
+        ("POST", f"{base}/settings"),
+        ("POST", f"{base}/plan/1/move"),
+        ("POST", f"{base}/plan/1/remove"),
+    ]
     for user in (other_organizer, owner, buyers[0]):
         client = app.test_client()
         log_in(client, user)

@@ -21,7 +21,12 @@ def test_both_languages_are_offered_under_their_own_names(client):
 @pytest.mark.parametrize(
     ("header", "lang", "words", "other_language_words"),
     [
-        ("id-ID,id;q=0.9,en;q=0.5", "id", ["Kata sandi", "Lupa kata sandi?", "Buat akun"], ["Kata laluan", "Log masuk"]),
+        (
+            "id-ID,id;q=0.9,en;q=0.5",
+            "id",
+            ["Kata sandi", "Lupa kata sandi?", "Buat akun"],
+            ["Kata laluan", "Log masuk"],
+        ),
         ("ms-MY,ms;q=0.9,en;q=0.5", "ms", ["Kata laluan", "Lupa kata laluan?", "Log masuk"], ["Kata sandi"]),
     ],
 )

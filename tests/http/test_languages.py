@@ -85,8 +85,10 @@ def test_pages_vary_by_language_and_cookie(client):
 
 
 def _alternates(html: str) -> dict[str, str]:
-    return {hreflang: unescape(href) for hreflang, href in
-            re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)}
+    return {
+        hreflang: unescape(href)
+        for hreflang, href in re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+    }
 
 
 def test_public_pages_link_their_other_languages(client):

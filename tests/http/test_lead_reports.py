@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -19,7 +19,7 @@ from expo.leads.models import LeadReport
 from expo.notifications.models import Notification
 from tests.conftest import first_link, log_in, outbox_messages, run_recorded_tasks
 
-DAY = datetime(2027, 3, 10, 4, 0, tzinfo=timezone.utc)
+DAY = datetime(2027, 3, 10, 4, 0, tzinfo=UTC)
 
 
 @pytest.fixture()
@@ -37,8 +37,18 @@ def world(factory):
         ("ID", "inquiry", "lost", [], None, "", 3),
     ]
     for code, kind, status, products, quantity, unit, offset in rows:
-        factory.inquiry(booth, buyers[code], kind=kind, status=status, products=products, quantity=quantity, unit=unit,
-                        buyer_country=code, buyer_organisation=f"Org {code}", created_at=DAY + timedelta(days=offset))
+        factory.inquiry(
+            booth,
+            buyers[code],
+            kind=kind,
+            status=status,
+            products=products,
+            quantity=quantity,
+            unit=unit,
+            buyer_country=code,
+            buyer_organisation=f"Org {code}",
+            created_at=DAY + timedelta(days=offset),
+        )
     # Outside the period, and another booth's: neither is in the report.
     factory.inquiry(booth, buyers["TH"], created_at=DAY - timedelta(days=30), buyer_country="TH")
     other = factory.booth(factory.company(owner=factory.user()))
@@ -79,15 +89,27 @@ def test_a_team_report_is_compiled_by_the_worker_and_its_summary_matches_the_det
 
     run_recorded_tasks(app)
     progress = client.get(progress_url).get_json()
-    assert progress == {"id": progress["id"], "status": "done", "status_label": "ready", "rows_done": 4,
-                        "rows_total": 4, "percent": 100, "rows_label": "4 of 4 leads", "error": "", "finished": True}
+    assert progress == {
+        "id": progress["id"],
+        "status": "done",
+        "status_label": "ready",
+        "rows_done": 4,
+        "rows_total": 4,
+        "percent": 100,
+        "rows_label": "4 of 4 leads",
+        "error": "",
+        "finished": True,
+    }
     [mail] = [m for m in outbox_messages(app) if "order-lead report is ready" in m]
     assert "To: owner@booth.example" in mail
     assert first_link(mail, "/booths/") == page_url
     with app.app_context():
         [notice] = db.session.scalars(select(Notification).where(Notification.kind == "leads.report_done")).all()
-        assert (notice.user_id, notice.title, notice.link) == (world["owner"].id, "Your order-lead report is ready",
-                                                               page_url)
+        assert (notice.user_id, notice.title, notice.link) == (
+            world["owner"].id,
+            "Your order-lead report is ready",
+            page_url,
+        )
         assert "with 4 leads" in notice.body
 
     download = client.get(page_url + "/xlsx")
@@ -105,8 +127,9 @@ def test_a_team_report_is_compiled_by_the_worker_and_its_summary_matches_the_det
     assert sum(by_status.values()) == len(lines)
     by_country = {row[0]: row[1:] for row in section(summary, "By buyer country")}
     assert by_country == {"Thailand": [2, 1, 1], "Vietnam": [1, 1, 0], "Indonesia": [1, 0, 0]}
-    assert {name: sum(1 for line in lines if line[column["Buyer country"]] == name) for name in by_country} == \
-        {name: counts[0] for name, counts in by_country.items()}
+    assert {name: sum(1 for line in lines if line[column["Buyer country"]] == name) for name in by_country} == {
+        name: counts[0] for name, counts in by_country.items()
+    }
     assert {row[0]: row[1] for row in section(summary, "By product")} == {"Nitrile gloves": 2, "Surgical masks": 2}
     quantities = {row[0]: row[1:] for row in section(summary, "Quantities requested")}
     assert quantities == {"boxes": [2, 300], "cartons": [1, 5]}
@@ -121,12 +144,14 @@ def test_a_team_report_is_compiled_by_the_worker_and_its_summary_matches_the_det
 
 def test_text_a_spreadsheet_would_run_is_written_as_text(app, client, factory, world):
     buyer = factory.user(name="=cmd|' /C calc'!A0")
-    factory.inquiry(world["booth"], buyer, created_at=DAY, buyer_organisation="=HYPERLINK(\"http://x\")")
+    factory.inquiry(world["booth"], buyer, created_at=DAY, buyer_organisation='=HYPERLINK("http://x")')
     log_in(client, world["owner"])
     page_url = request_report(client, world["booth"]).headers["Location"]
     run_recorded_tasks(app)
     workbook = load_workbook(io.BytesIO(client.get(page_url + "/xlsx").data))
-    cells = [cell for row in workbook["Leads"].iter_rows() for cell in row if cell.value and str(cell.value).startswith("=")]
+    cells = [
+        cell for row in workbook["Leads"].iter_rows() for cell in row if cell.value and str(cell.value).startswith("=")
+    ]
     assert cells and all(cell.data_type == "s" for cell in cells)
     text = client.get(page_url + "/csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=" not in text
@@ -136,7 +161,8 @@ def test_an_edition_sets_the_period_to_its_days(app, client, factory, world):
     edition = factory.edition(starts_on=date(2027, 3, 10), ends_on=date(2027, 3, 11), timezone="Asia/Shanghai")
     log_in(client, world["owner"])
     page_url = request_report(client, world["booth"], edition=str(edition.id), date_from="", date_to="").headers[
-        "Location"]
+        "Location"
+    ]
     run_recorded_tasks(app)
     assert client.get(page_url + "/progress").get_json()["rows_total"] == 2  # 10 and 11 March in Nanning
 
@@ -149,8 +175,7 @@ def test_a_period_that_ends_before_it_starts_is_refused(app, client, world):
     assert missing.status_code == 400 and "Give both dates, or choose an edition." in missing.get_data(as_text=True)
 
 
-def test_progress_is_committed_chunk_by_chunk_and_no_transaction_spans_the_writing(app, client, world,
-                                                                                    monkeypatch):
+def test_progress_is_committed_chunk_by_chunk_and_no_transaction_spans_the_writing(app, client, world, monkeypatch):
     monkeypatch.setattr(reports, "CHUNK_ROWS", 1)
     open_while_writing = []
     append = spreadsheets.Sheet.append
@@ -175,8 +200,14 @@ def test_progress_is_committed_chunk_by_chunk_and_no_transaction_spans_the_writi
             # Another connection (the page's poll) sees each step as it is committed.
             progress = client.get(page_url + "/progress").get_json()
             seen.append((progress["status"], progress["rows_done"], progress["rows_total"]))
-    assert seen == [("running", 0, 4), ("running", 1, 4), ("running", 2, 4), ("running", 3, 4), ("running", 4, 4),
-                    ("done", 4, 4)]
+    assert seen == [
+        ("running", 0, 4),
+        ("running", 1, 4),
+        ("running", 2, 4),
+        ("running", 3, 4),
+        ("running", 4, 4),
+        ("done", 4, 4),
+    ]
     assert open_while_writing == [False] * 4
 
 
@@ -190,8 +221,7 @@ def test_rows_come_in_the_order_received_and_chunks_split_equal_times(app, clien
     log_in(client, world["owner"])
     page_url = request_report(client, world["booth"]).headers["Location"]
     run_recorded_tasks(app)
-    header, *lines = sheet_rows(load_workbook(io.BytesIO(client.get(page_url + "/xlsx").data), read_only=True),
-                                "Leads")
+    header, *lines = sheet_rows(load_workbook(io.BytesIO(client.get(page_url + "/xlsx").data), read_only=True), "Leads")
     received, reference = header.index("Received (UTC)"), header.index("Reference")
     keys = [(line[received], line[reference]) for line in lines]
     assert len(lines) == 6 and len(set(keys)) == 6 and keys == sorted(keys)
@@ -209,8 +239,11 @@ def test_the_task_is_idempotent_and_a_crashed_compile_runs_again(app, client, wo
         assert tasks.compile_lead_report.run(report_id) == "skipped"  # a redelivered task for a done report
         assert db.session.get(LeadReport, report_id).xlsx_path == first_path
         # A worker that died mid-compile: "running", heartbeat stopped.
-        db.session.execute(update(LeadReport).where(LeadReport.id == report_id).values(
-            status="running", heartbeat_at=utcnow() - timedelta(minutes=10)))
+        db.session.execute(
+            update(LeadReport)
+            .where(LeadReport.id == report_id)
+            .values(status="running", heartbeat_at=utcnow() - timedelta(minutes=10))
+        )
         db.session.commit()
         assert reports.requeue_stalled_reports() == 1
         db.session.commit()
@@ -220,8 +253,9 @@ def test_the_task_is_idempotent_and_a_crashed_compile_runs_again(app, client, wo
         assert report.status == "done" and report.attempts == 2 and report.xlsx_path != first_path
         assert not (app.config["STORAGE_PATH"] / first_path).exists()  # the old files are gone
         # A compile in progress elsewhere (fresh heartbeat) is left to its worker.
-        db.session.execute(update(LeadReport).where(LeadReport.id == report_id).values(
-            status="running", heartbeat_at=utcnow()))
+        db.session.execute(
+            update(LeadReport).where(LeadReport.id == report_id).values(status="running", heartbeat_at=utcnow())
+        )
         db.session.commit()
         assert tasks.compile_lead_report.run(report_id) == "skipped"
 
@@ -257,8 +291,15 @@ def test_organizers_compile_across_the_expo_by_pavilion_without_buyers_details(a
     factory.placement(world["other"], other)
     organizer = factory.organizer(edition=edition)
     log_in(client, organizer)
-    response = client.post("/organize/lead-reports", data={"edition": str(edition.id), "pavilion": str(health.id),
-                                                           "date_from": "2027-03-01", "date_to": "2027-03-31"})
+    response = client.post(
+        "/organize/lead-reports",
+        data={
+            "edition": str(edition.id),
+            "pavilion": str(health.id),
+            "date_from": "2027-03-01",
+            "date_to": "2027-03-31",
+        },
+    )
     assert response.status_code == 302
     page_url = response.headers["Location"]
     run_recorded_tasks(app)
@@ -271,8 +312,9 @@ def test_organizers_compile_across_the_expo_by_pavilion_without_buyers_details(a
     assert {row[0]: row[1] for row in section(summary, "By pavilion")} == {"Health pavilion": 4}
     assert {row[0]: row[1] for row in section(summary, "By exhibitor country")} == {"China": 4}
     # Every booth of the edition, and a global organizer's report over every booth.
-    everywhere = client.post("/organize/lead-reports", data={"edition": str(edition.id), "date_from": "2027-03-01",
-                                                             "date_to": "2027-03-31"})
+    everywhere = client.post(
+        "/organize/lead-reports", data={"edition": str(edition.id), "date_from": "2027-03-01", "date_to": "2027-03-31"}
+    )
     run_recorded_tasks(app)
     assert client.get(everywhere.headers["Location"] + "/progress").get_json()["rows_total"] == 5
     refused = client.post("/organize/lead-reports", data={"date_from": "2027-03-01", "date_to": "2027-03-31"})

@@ -28,16 +28,33 @@ def expo(factory):
     mask = factory.product(booth, name="Mask machine", order_unit="sets", min_order_quantity=1)
     line = factory.product(booth, name="Packing line", order_unit="lines")
     buyer = factory.user(name="Siti Rahma", email="siti@buyer.example", organisation="PT Sehat", country="ID")
-    return {"owner": owner, "staff": staff, "company": company, "booth": booth, "mask": mask, "line": line,
-            "buyer": buyer}
+    return {
+        "owner": owner,
+        "staff": staff,
+        "company": company,
+        "booth": booth,
+        "mask": mask,
+        "line": line,
+        "buyer": buyer,
+    }
 
 
 def inquiry_form(**fields):
-    data = {"kind": "order_request", "products": [], "quantity": "200", "unit": "sets", "target_price": "1500.00",
-            "currency": "USD", "incoterm": "CIF", "destination_country": "ID", "destination_port": "Tanjung Priok",
-            "delivery_date": (date.today() + timedelta(days=60)).isoformat(),
-            "message": "We need 200 sets before the rainy season.", "buyer_organisation": "PT Sehat Sentosa",
-            "buyer_country": "ID"}
+    data = {
+        "kind": "order_request",
+        "products": [],
+        "quantity": "200",
+        "unit": "sets",
+        "target_price": "1500.00",
+        "currency": "USD",
+        "incoterm": "CIF",
+        "destination_country": "ID",
+        "destination_port": "Tanjung Priok",
+        "delivery_date": (date.today() + timedelta(days=60)).isoformat(),
+        "message": "We need 200 sets before the rainy season.",
+        "buyer_organisation": "PT Sehat Sentosa",
+        "buyer_country": "ID",
+    }
     data.update(fields)
     return data
 
@@ -112,8 +129,9 @@ def test_an_order_request_reaches_the_team_with_an_engagement_event(app, client,
 
 def notices_of(app, user) -> list[Notification]:
     with app.app_context():
-        notices = list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                          .order_by(Notification.id)))
+        notices = list(
+            db.session.scalars(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id))
+        )
         db.session.expunge_all()
         return notices
 
@@ -138,8 +156,7 @@ def test_the_team_hears_in_the_app_too_and_each_member_chooses_the_channels(app,
     assert opened.headers["Location"] == link and team.get(link).status_code == 200
 
 
-def test_a_buyer_who_viewed_a_product_and_then_wrote_is_one_visitor_and_one_lead(app, client, expo,
-                                                                                 engagement_buffer):
+def test_a_buyer_who_viewed_a_product_and_then_wrote_is_one_visitor_and_one_lead(app, client, expo, engagement_buffer):
     import worker.tasks as tasks
     from expo.booths.models import Booth
     from expo.engagement import analytics
@@ -161,15 +178,18 @@ def test_a_buyer_who_viewed_a_product_and_then_wrote_is_one_visitor_and_one_lead
         assert scoring.anonymous_visitors(booth).total == 0
 
 
-@pytest.mark.parametrize("fields, field_error", [
-    ({"message": ""}, "This field is required."),
-    ({"products": []}, "An order request names at least one product."),
-    ({"quantity": ""}, "An order request needs the quantity you want."),
-    ({"quantity": "0"}, "Number must be between 1 and"),
-    ({"incoterm": "FOO"}, "Not a valid choice"),
-    ({"delivery_date": "2001-01-01"}, "The delivery date is in the past."),
-    ({"unit": ""}, "Say what the quantity counts"),
-])
+@pytest.mark.parametrize(
+    "fields, field_error",
+    [
+        ({"message": ""}, "This field is required."),
+        ({"products": []}, "An order request names at least one product."),
+        ({"quantity": ""}, "An order request needs the quantity you want."),
+        ({"quantity": "0"}, "Number must be between 1 and"),
+        ({"incoterm": "FOO"}, "Not a valid choice"),
+        ({"delivery_date": "2001-01-01"}, "The delivery date is in the past."),
+        ({"unit": ""}, "Say what the quantity counts"),
+    ],
+)
 def test_bad_input_is_a_form_error_and_nothing_is_sent(app, client, expo, fields, field_error):
     log_in(client, expo["buyer"])
     data = inquiry_form(products=[str(expo["mask"].id)])
@@ -185,8 +205,11 @@ def test_another_booths_product_is_refused(app, client, factory, expo):
     other = factory.booth(factory.company(owner=factory.user()))
     foreign = factory.product(other, name="Foreign")
     log_in(client, expo["buyer"])
-    response = client.post(f"/booths/{expo['booth'].slug}/inquire",
-                           data=inquiry_form(products=[str(foreign.id)]), content_type="multipart/form-data")
+    response = client.post(
+        f"/booths/{expo['booth'].slug}/inquire",
+        data=inquiry_form(products=[str(foreign.id)]),
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400
 
 
@@ -212,9 +235,11 @@ def test_a_pdf_or_an_image_can_be_attached_and_only_the_two_sides_download_it(ap
     log_in(team, expo["staff"])
     assert team.get(url).status_code == 200
     # Images are decoded and re-encoded, like every upload.
-    reply = client.post(f"/inquiries/{inquiry.id}/messages", data={"body": "", "attachment": (io.BytesIO(png_bytes()),
-                                                                                              "photo.png")},
-                        content_type="multipart/form-data")
+    reply = client.post(
+        f"/inquiries/{inquiry.id}/messages",
+        data={"body": "", "attachment": (io.BytesIO(png_bytes()), "photo.png")},
+        content_type="multipart/form-data",
+    )
     assert reply.status_code == 302
 
 
@@ -229,10 +254,13 @@ def test_a_file_that_is_not_a_pdf_or_an_image_is_refused(app, client, expo):
         assert db.session.scalar(select(func.count(TradeInquiry.id))) == 0
 
 
-@pytest.mark.parametrize("content, reason", [
-    (truncated_pdf_bytes(), "This PDF is incomplete"),
-    (encrypted_pdf_bytes(), "protected by a password"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (truncated_pdf_bytes(), "This PDF is incomplete"),
+        (encrypted_pdf_bytes(), "protected by a password"),
+    ],
+)
 def test_a_pdf_no_reader_could_open_is_refused_with_the_reason(app, client, expo, content, reason):
     log_in(client, expo["buyer"])
     response = send(client, expo, attachment=(io.BytesIO(content), "offer.pdf"))
@@ -281,9 +309,17 @@ def test_the_team_cannot_write_to_its_own_booth(app, client, expo):
 
 @pytest.fixture()
 def inquiry(factory, expo):
-    return factory.inquiry(expo["booth"], expo["buyer"], products=[expo["mask"]], quantity=200, unit="sets",
-                           kind="order_request", currency="USD", incoterm="FOB",
-                           created_at=utcnow() - timedelta(hours=3))
+    return factory.inquiry(
+        expo["booth"],
+        expo["buyer"],
+        products=[expo["mask"]],
+        quantity=200,
+        unit="sets",
+        kind="order_request",
+        currency="USD",
+        incoterm="FOB",
+        created_at=utcnow() - timedelta(hours=3),
+    )
 
 
 def team_url(expo, inquiry, suffix=""):
@@ -296,17 +332,27 @@ def status_of(app, inquiry) -> str:
 
 
 def quotation_data(**fields):
-    data = {"unit_price": "1450.00", "currency": "USD", "quantity": "200", "unit": "sets", "incoterm": "CIF",
-            "lead_time_days": "30", "valid_until": (date.today() + timedelta(days=14)).isoformat(),
-            "note": "Price includes training."}
+    data = {
+        "unit_price": "1450.00",
+        "currency": "USD",
+        "quantity": "200",
+        "unit": "sets",
+        "incoterm": "CIF",
+        "lead_time_days": "30",
+        "valid_until": (date.today() + timedelta(days=14)).isoformat(),
+        "note": "Price includes training.",
+    }
     data.update(fields)
     return data
 
 
 def test_the_first_team_reply_contacts_the_buyer_and_sets_the_response_time(app, client, expo, inquiry):
     log_in(client, expo["staff"])
-    response = client.post(team_url(expo, inquiry, "/messages"), data={"body": "Thank you, we can deliver in May."},
-                           content_type="multipart/form-data")
+    response = client.post(
+        team_url(expo, inquiry, "/messages"),
+        data={"body": "Thank you, we can deliver in May."},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     assert status_of(app, inquiry) == "contacted"
     with app.app_context():
@@ -319,8 +365,14 @@ def test_the_first_team_reply_contacts_the_buyer_and_sets_the_response_time(app,
     # The buyer's answer goes to the team (nobody is assigned yet: everyone).
     buyer = app.test_client()
     log_in(buyer, expo["buyer"])
-    assert buyer.post(f"/inquiries/{inquiry.id}/messages", data={"body": "Great, and the price?"},
-                      content_type="multipart/form-data").status_code == 302
+    assert (
+        buyer.post(
+            f"/inquiries/{inquiry.id}/messages",
+            data={"body": "Great, and the price?"},
+            content_type="multipart/form-data",
+        ).status_code
+        == 302
+    )
     run_recorded_tasks(app)
     to_team = [m for m in outbox_messages(app) if "Great, and the price?" in m]
     assert sorted(m.split("To: ")[1].split("\n")[0] for m in to_team) == ["owner@mask.example", "staff@mask.example"]
@@ -330,8 +382,9 @@ def test_the_first_team_reply_contacts_the_buyer_and_sets_the_response_time(app,
 
 def test_an_empty_reply_is_refused(app, client, expo, inquiry):
     log_in(client, expo["staff"])
-    response = client.post(team_url(expo, inquiry, "/messages"), data={"body": "  "},
-                           content_type="multipart/form-data")
+    response = client.post(
+        team_url(expo, inquiry, "/messages"), data={"body": "  "}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert "Write a message or attach a file." in response.get_data(as_text=True)
     assert status_of(app, inquiry) == "new"
@@ -362,15 +415,22 @@ def test_a_quotation_is_accepted_once_and_wins_the_inquiry(app, client, expo, in
     assert clear and any("Siti Rahma accepted your quotation" in m for m in outbox_messages(app))
 
 
-def test_the_buyers_bell_shows_the_teams_reply_and_quotation_and_the_team_hears_the_decision(app, client, expo,
-                                                                                            inquiry):
+def test_the_buyers_bell_shows_the_teams_reply_and_quotation_and_the_team_hears_the_decision(
+    app, client, expo, inquiry
+):
     log_in(client, expo["owner"])
-    client.post(team_url(expo, inquiry, "/messages"), data={"body": "We can deliver in May."},
-                content_type="multipart/form-data")
+    client.post(
+        team_url(expo, inquiry, "/messages"),
+        data={"body": "We can deliver in May."},
+        content_type="multipart/form-data",
+    )
     client.post(team_url(expo, inquiry, "/quotations"), data=quotation_data())
     reply, quote = notices_of(app, expo["buyer"])
-    assert (reply.title, reply.body, reply.link) == ("New message about your inquiry with Nanning Mask Machinery",
-                                                     "We can deliver in May.", f"/inquiries/{inquiry.id}")
+    assert (reply.title, reply.body, reply.link) == (
+        "New message about your inquiry with Nanning Mask Machinery",
+        "We can deliver in May.",
+        f"/inquiries/{inquiry.id}",
+    )
     assert quote.title == "Nanning Mask Machinery sent you a quotation" and quote.link == f"/inquiries/{inquiry.id}"
     assert "Unit price: $1,450.00" in quote.body and "Quantity: 200 sets" in quote.body
     buyer = app.test_client()
@@ -384,8 +444,9 @@ def test_the_buyers_bell_shows_the_teams_reply_and_quotation_and_the_team_hears_
     assert "$1,450.00 per unit for 200 sets" in declined[0].body
 
 
-def test_declining_returns_the_inquiry_to_contacted_and_a_newer_quotation_replaces_the_open_one(app, client, expo,
-                                                                                                inquiry):
+def test_declining_returns_the_inquiry_to_contacted_and_a_newer_quotation_replaces_the_open_one(
+    app, client, expo, inquiry
+):
     log_in(client, expo["owner"])
     client.post(team_url(expo, inquiry, "/quotations"), data=quotation_data())
     client.post(team_url(expo, inquiry, "/quotations"), data=quotation_data(unit_price="1400.00"))
@@ -402,9 +463,17 @@ def test_declining_returns_the_inquiry_to_contacted_and_a_newer_quotation_replac
 
 def test_an_expired_quotation_cannot_be_accepted(app, client, expo, inquiry):
     with app.app_context():
-        quotation = Quotation(inquiry_id=inquiry.id, author_id=expo["owner"].id, unit_price=10, currency="USD",
-                              quantity=200, unit="sets", incoterm="FOB", lead_time_days=10,
-                              valid_until=date.today() - timedelta(days=2))
+        quotation = Quotation(
+            inquiry_id=inquiry.id,
+            author_id=expo["owner"].id,
+            unit_price=10,
+            currency="USD",
+            quantity=200,
+            unit="sets",
+            incoterm="FOB",
+            lead_time_days=10,
+            valid_until=date.today() - timedelta(days=2),
+        )
         db.session.add(quotation)
         db.session.get(TradeInquiry, inquiry.id).status = "quoted"
         db.session.commit()
@@ -420,20 +489,25 @@ def test_an_expired_quotation_cannot_be_accepted(app, client, expo, inquiry):
 
 def test_a_quotation_valid_until_yesterday_is_refused_on_the_form(app, client, expo, inquiry):
     log_in(client, expo["owner"])
-    response = client.post(team_url(expo, inquiry, "/quotations"),
-                           data=quotation_data(valid_until=(date.today() - timedelta(days=1)).isoformat()))
+    response = client.post(
+        team_url(expo, inquiry, "/quotations"),
+        data=quotation_data(valid_until=(date.today() - timedelta(days=1)).isoformat()),
+    )
     assert response.status_code == 400
     assert "The quotation must be valid until today or later." in response.get_data(as_text=True)
     assert status_of(app, inquiry) == "new"
 
 
-@pytest.mark.parametrize("moves, refused", [
-    (["contacted", "won", "lost", "contacted"], None),
-    (["lost", "contacted"], None),
-    (["won"], "won"),  # a new inquiry cannot be won before anyone talked
-    (["quoted"], "quoted"),  # only a quotation quotes
-    (["contacted", "contacted"], "contacted"),
-])
+@pytest.mark.parametrize(
+    "moves, refused",
+    [
+        (["contacted", "won", "lost", "contacted"], None),
+        (["lost", "contacted"], None),
+        (["won"], "won"),  # a new inquiry cannot be won before anyone talked
+        (["quoted"], "quoted"),  # only a quotation quotes
+        (["contacted", "contacted"], "contacted"),
+    ],
+)
 def test_the_team_moves_an_inquiry_only_along_the_allowed_paths(app, client, expo, inquiry, moves, refused):
     log_in(client, expo["staff"])
     for index, move in enumerate(moves):
@@ -470,10 +544,15 @@ def test_closing_an_inquiry_withdraws_its_open_quotation(app, client, expo, inqu
 
 def test_internal_notes_never_reach_the_buyer(app, client, expo, inquiry):
     log_in(client, expo["staff"])
-    assert client.post(team_url(expo, inquiry, "/notes"),
-                       data={"note": "SECRET-NOTE: they pay late, ask for 30% upfront"}).status_code == 302
-    client.post(team_url(expo, inquiry, "/messages"), data={"body": "Here is our offer."},
-                content_type="multipart/form-data")
+    assert (
+        client.post(
+            team_url(expo, inquiry, "/notes"), data={"note": "SECRET-NOTE: they pay late, ask for 30% upfront"}
+        ).status_code
+        == 302
+    )
+    client.post(
+        team_url(expo, inquiry, "/messages"), data={"body": "Here is our offer."}, content_type="multipart/form-data"
+    )
     client.post(team_url(expo, inquiry, "/quotations"), data=quotation_data())
     assert "SECRET-NOTE" in client.get(team_url(expo, inquiry)).get_data(as_text=True)
     buyer = app.test_client()
@@ -488,7 +567,9 @@ def test_internal_notes_never_reach_the_buyer(app, client, expo, inquiry):
 
 def test_assigning_tells_the_assignee_and_then_only_they_hear_from_the_buyer(app, client, expo, inquiry):
     log_in(client, expo["owner"])
-    assert client.post(team_url(expo, inquiry, "/assignee"), data={"assignee": str(expo["staff"].id)}).status_code == 302
+    assert (
+        client.post(team_url(expo, inquiry, "/assignee"), data={"assignee": str(expo["staff"].id)}).status_code == 302
+    )
     run_recorded_tasks(app)
     assert any("To: staff@mask.example" in m and "Chen Yuehe assigned you" in m for m in outbox_messages(app))
     buyer = app.test_client()
@@ -507,8 +588,9 @@ def test_assigning_tells_the_assignee_and_then_only_they_hear_from_the_buyer(app
 def test_the_inbox_filters_and_marks_unread(app, client, factory, expo):
     other_buyer = factory.user(name="Nguyen Van An", country="VN")
     first = factory.inquiry(expo["booth"], expo["buyer"], products=[expo["mask"]])
-    second = factory.inquiry(expo["booth"], other_buyer, products=[expo["line"]], status="contacted",
-                             assignee_id=expo["staff"].id)
+    second = factory.inquiry(
+        expo["booth"], other_buyer, products=[expo["line"]], status="contacted", assignee_id=expo["staff"].id
+    )
     log_in(client, expo["staff"])
     page = client.get(f"/booths/{expo['booth'].slug}/leads/").get_data(as_text=True)
     assert "Siti Rahma" in page and "Nguyen Van An" in page and page.count(">Unread<") == 2
@@ -545,19 +627,24 @@ def test_lead_pages_run_a_constant_number_of_queries(app, client, factory, expo)
     def add(count):
         for index in range(count):
             buyer = factory.user(organisation=f"Org {index}")
-            inquiry = factory.inquiry(expo["booth"], buyer, products=[expo["mask"], expo["line"]],
-                                      assignee_id=expo["staff"].id)
+            inquiry = factory.inquiry(
+                expo["booth"], buyer, products=[expo["mask"], expo["line"]], assignee_id=expo["staff"].id
+            )
             with app.app_context():
-                db.session.add(InquiryMessage(inquiry_id=inquiry.id, author_id=expo["staff"].id, side="team",
-                                              body="Reply"))
+                db.session.add(
+                    InquiryMessage(inquiry_id=inquiry.id, author_id=expo["staff"].id, side="team", body="Reply")
+                )
                 db.session.commit()
 
     log_in(client, expo["staff"])
     team_client = app.test_client()
     log_in(team_client, expo["buyer"])
     add(2)
-    paths = [f"/booths/{expo['booth'].slug}/leads/", f"/booths/{expo['booth'].slug}/leads/ranking",
-             f"/booths/{expo['booth'].slug}/leads/reports"]
+    paths = [
+        f"/booths/{expo['booth'].slug}/leads/",
+        f"/booths/{expo['booth'].slug}/leads/ranking",
+        f"/booths/{expo['booth'].slug}/leads/reports",
+    ]
     before = [count_queries(app, client, path) for path in paths]
     add(6)
     after = [count_queries(app, client, path) for path in paths]
@@ -571,18 +658,30 @@ def test_inquiry_pages_run_a_constant_number_of_queries_whatever_the_thread(app,
 
     def add(count):
         for index in range(count):
-            team.post(team_url(expo, inquiry, "/messages"), data={"body": f"Reply {index}"},
-                      content_type="multipart/form-data")
+            team.post(
+                team_url(expo, inquiry, "/messages"),
+                data={"body": f"Reply {index}"},
+                content_type="multipart/form-data",
+            )
             team.post(team_url(expo, inquiry, "/notes"), data={"note": f"Note {index}"})
-            buyer.post(f"/inquiries/{inquiry.id}/messages", data={"body": f"Answer {index}"},
-                       content_type="multipart/form-data")
+            buyer.post(
+                f"/inquiries/{inquiry.id}/messages",
+                data={"body": f"Answer {index}"},
+                content_type="multipart/form-data",
+            )
 
     add(1)
-    before = (count_queries(app, team, team_url(expo, inquiry)),
-              count_queries(app, buyer, f"/inquiries/{inquiry.id}"), count_queries(app, buyer, "/inquiries/"))
+    before = (
+        count_queries(app, team, team_url(expo, inquiry)),
+        count_queries(app, buyer, f"/inquiries/{inquiry.id}"),
+        count_queries(app, buyer, "/inquiries/"),
+    )
     add(5)
-    after = (count_queries(app, team, team_url(expo, inquiry)),
-             count_queries(app, buyer, f"/inquiries/{inquiry.id}"), count_queries(app, buyer, "/inquiries/"))
+    after = (
+        count_queries(app, team, team_url(expo, inquiry)),
+        count_queries(app, buyer, f"/inquiries/{inquiry.id}"),
+        count_queries(app, buyer, "/inquiries/"),
+    )
     assert after == before
 
 
@@ -593,12 +692,20 @@ def test_the_median_response_time_shows_on_the_booth_once_five_inquiries_are_ans
     booth_page = f"/booths/{expo['booth'].slug}"
     now = utcnow()
     for hours in (1, 2, 3, 30):
-        factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=3),
-                        first_response_at=now - timedelta(days=3) + timedelta(hours=hours))
+        factory.inquiry(
+            expo["booth"],
+            factory.user(),
+            created_at=now - timedelta(days=3),
+            first_response_at=now - timedelta(days=3) + timedelta(hours=hours),
+        )
     factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=1))  # still waiting
     assert "Usually replies" not in client.get(booth_page).get_data(as_text=True)
-    factory.inquiry(expo["booth"], factory.user(), created_at=now - timedelta(days=2),
-                    first_response_at=now - timedelta(days=2) + timedelta(hours=4))
+    factory.inquiry(
+        expo["booth"],
+        factory.user(),
+        created_at=now - timedelta(days=2),
+        first_response_at=now - timedelta(days=2) + timedelta(hours=4),
+    )
     html = client.get(booth_page).get_data(as_text=True)
     assert html.count("Usually replies within 3 hours") == 1 and "answers 83% of inquiries" in html
     assert html.index(">China<") < html.index("Usually replies") < html.index('id="products-heading"')

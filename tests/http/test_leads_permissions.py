@@ -19,12 +19,18 @@ def only(allowed, status, *, others=404, anonymous=302):
     return {role: (anonymous if role == "anonymous" else status if role in allowed else others) for role in ROLES}
 
 
-VALID_QUOTATION = {"unit_price": "9.50", "currency": "USD", "quantity": "100", "unit": "boxes", "incoterm": "FOB",
-                   "lead_time_days": "20", "valid_until": (date.today() + timedelta(days=10)).isoformat()}
+VALID_QUOTATION = {
+    "unit_price": "9.50",
+    "currency": "USD",
+    "quantity": "100",
+    "unit": "boxes",
+    "incoterm": "FOB",
+    "lead_time_days": "20",
+    "valid_until": (date.today() + timedelta(days=10)).isoformat(),
+}
 
 MATRIX = [
-    ("GET", "/booths/{booth}/inquire", None,
-     {**only(ROLES, 200), "own_staff": 403, "own_owner": 403}),
+    ("GET", "/booths/{booth}/inquire", None, {**only(ROLES, 200), "own_staff": 403, "own_owner": 403}),
     ("GET", "/inquiries/", None, only(ROLES, 200)),
     ("GET", "/inquiries/{inquiry}", None, only(("buyer",), 200)),
     ("POST", "/inquiries/{inquiry}/messages", {"body": "Hello"}, only(("buyer",), 302)),
@@ -46,8 +52,12 @@ MATRIX = [
     ("GET", "/booths/{booth}/leads/reports/{report}/csv", None, only(TEAM, 200)),
     ("POST", "/booths/{booth}/leads/reports/{report}/retry", {}, only(TEAM, 302)),
     ("GET", "/organize/lead-reports", None, only(("organizer",), 200, others=403)),
-    ("POST", "/organize/lead-reports", {"date_from": "2027-01-01", "date_to": "2027-01-31"},
-     only(("organizer",), 302, others=403)),
+    (
+        "POST",
+        "/organize/lead-reports",
+        {"date_from": "2027-01-01", "date_to": "2027-01-31"},
+        only(("organizer",), 302, others=403),
+    ),
     ("GET", "/organize/lead-reports/{expo_report}", None, only(("organizer",), 200)),
     ("GET", "/organize/lead-reports/{expo_report}/progress", None, only(("organizer",), 200)),
     ("GET", "/organize/lead-reports/{expo_report}/xlsx", None, only(("organizer",), 200)),
@@ -65,8 +75,14 @@ def world(app, factory):
     booth = factory.booth(company)
     other_booth = factory.booth(other_company)
     product = factory.product(booth, name="Gloves")
-    users = {"buyer": factory.user(name="Buyer"), "other_buyer": factory.user(name="Other buyer"),
-             "own_staff": staff, "own_owner": owner, "other_staff": other_staff, "organizer": factory.organizer()}
+    users = {
+        "buyer": factory.user(name="Buyer"),
+        "other_buyer": factory.user(name="Other buyer"),
+        "own_staff": staff,
+        "own_owner": owner,
+        "other_staff": other_staff,
+        "organizer": factory.organizer(),
+    }
     inquiry = factory.inquiry(booth, users["buyer"], products=[product])
     storage = app.config["STORAGE_PATH"]
     (storage / "inquiries").mkdir(parents=True, exist_ok=True)
@@ -75,20 +91,46 @@ def world(app, factory):
     for name in ("matrix.csv", "matrix.xlsx"):
         (storage / "reports" / name).write_bytes(b"x")
     with app.app_context():
-        message = InquiryMessage(inquiry_id=inquiry.id, author_id=staff.id, side="team", body="See attached",
-                                 attachment_path="inquiries/matrix.pdf", attachment_name="offer.pdf")
-        quotation = Quotation(inquiry_id=inquiry.id, author_id=owner.id, unit_price=10, currency="USD", quantity=100,
-                              unit="boxes", incoterm="FOB", lead_time_days=5,
-                              valid_until=date.today() + timedelta(days=5))
-        done = dict(status=LeadReport.Status.DONE, csv_path="reports/matrix.csv", xlsx_path="reports/matrix.xlsx",
-                    period_from=date(2027, 1, 1), period_to=date(2027, 1, 31))
+        message = InquiryMessage(
+            inquiry_id=inquiry.id,
+            author_id=staff.id,
+            side="team",
+            body="See attached",
+            attachment_path="inquiries/matrix.pdf",
+            attachment_name="offer.pdf",
+        )
+        quotation = Quotation(
+            inquiry_id=inquiry.id,
+            author_id=owner.id,
+            unit_price=10,
+            currency="USD",
+            quantity=100,
+            unit="boxes",
+            incoterm="FOB",
+            lead_time_days=5,
+            valid_until=date.today() + timedelta(days=5),
+        )
+        done = dict(
+            status=LeadReport.Status.DONE,
+            csv_path="reports/matrix.csv",
+            xlsx_path="reports/matrix.xlsx",
+            period_from=date(2027, 1, 1),
+            period_to=date(2027, 1, 31),
+        )
         report = LeadReport(scope=LeadReport.BOOTH, booth_id=booth.id, requested_by_id=owner.id, **done)
         other_report = LeadReport(scope=LeadReport.BOOTH, booth_id=other_booth.id, **done)
         expo_report = LeadReport(scope=LeadReport.EXPO, **done)
         db.session.add_all([message, quotation, report, other_report, expo_report])
         db.session.commit()
-        values = {"booth": booth.slug, "inquiry": inquiry.id, "message": message.id, "quotation": quotation.id,
-                  "report": report.id, "other_report": other_report.id, "expo_report": expo_report.id}
+        values = {
+            "booth": booth.slug,
+            "inquiry": inquiry.id,
+            "message": message.id,
+            "quotation": quotation.id,
+            "report": report.id,
+            "other_report": other_report.id,
+            "expo_report": expo_report.id,
+        }
     return users, values
 
 
@@ -98,8 +140,13 @@ def test_lead_route_permission_matrix(app, world, role):
     client = app.test_client()
     if role != "anonymous":
         log_in(client, users[role])
-    failures = permission_failures(client, [(method, template.format(**values), expected[role], {"data": data})
-                                            for method, template, data, expected in MATRIX])
+    failures = permission_failures(
+        client,
+        [
+            (method, template.format(**values), expected[role], {"data": data})
+            for method, template, data, expected in MATRIX
+        ],
+    )
     assert not failures, "\n".join(failures)
 
 

@@ -12,10 +12,21 @@ from tests.conftest import count_queries, log_in, run_recorded_tasks
 
 
 def _profile_form(tree, **fields):
-    data = {"categories": [str(tree["masks-respirators"])], "hs_codes": "6307.90", "quantity": "200",
-            "unit": "piece", "price_min": "0.30", "price_max": "0.50", "currency": "USD", "incoterms": ["CIF"],
-            "delivery_countries": ["VN"], "languages": ["vi", "en"], "certifications": "CE", "note": "Hospital tender",
-            "discoverable": "y"}
+    data = {
+        "categories": [str(tree["masks-respirators"])],
+        "hs_codes": "6307.90",
+        "quantity": "200",
+        "unit": "piece",
+        "price_min": "0.30",
+        "price_max": "0.50",
+        "currency": "USD",
+        "incoterms": ["CIF"],
+        "delivery_countries": ["VN"],
+        "languages": ["vi", "en"],
+        "certifications": "CE",
+        "note": "Hospital tender",
+        "discoverable": "y",
+    }
     data.update(fields)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -24,9 +35,18 @@ def _exhibitor(factory, categories, **offer):
     owner = factory.user(name="Mask maker")
     company = factory.company(owner=owner, name="Guangxi Masks", country="CN")
     booth = factory.booth(company)
-    factory.product(booth, name="KN95 respirator", slug="kn95", category_id=categories["masks-respirators"],
-                    hs_code="6307.90", min_order_quantity=100, order_unit="piece", price_min=Decimal("0.40"),
-                    price_max=Decimal("0.60"), currency="USD")
+    factory.product(
+        booth,
+        name="KN95 respirator",
+        slug="kn95",
+        category_id=categories["masks-respirators"],
+        hs_code="6307.90",
+        min_order_quantity=100,
+        order_unit="piece",
+        price_min=Decimal("0.40"),
+        price_max=Decimal("0.60"),
+        currency="USD",
+    )
     return owner, company, booth
 
 
@@ -35,9 +55,13 @@ def test_a_buyer_saves_a_profile_and_sees_recommendations_with_reasons(app, fact
     owner, company, booth = _exhibitor(factory, categories)
     buyer = factory.user(name="Hanoi buyer", country="VN")
     log_in(client, owner)
-    assert client.post(f"/booths/{booth.slug}/offer", data={"export_markets": ["VN"], "incoterms": ["CIF"],
-                                                            "languages": ["vi"], "certifications": "CE"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            f"/booths/{booth.slug}/offer",
+            data={"export_markets": ["VN"], "incoterms": ["CIF"], "languages": ["vi"], "certifications": "CE"},
+        ).status_code
+        == 302
+    )
     client.post("/logout")
     log_in(client, buyer)
     assert "Sourcing profile" in client.get("/my/sourcing-profile").get_data(as_text=True)
@@ -74,12 +98,13 @@ def test_bad_profile_input_is_refused_with_reasons_and_keeps_what_was_saved(app,
     log_in(client, buyer)
     assert client.post("/my/sourcing-profile", data=_profile_form(categories)).status_code == 302
     for fields, message in (
-            ({"hs_codes": "63a7"}, "is not an HS code"),
-            ({"price_min": "5", "price_max": "1"}, "The highest target price is below the lowest."),
-            ({"categories": None, "hs_codes": ""}, "Choose at least one category or give an HS code"),
-            ({"quantity": "NaN"}, "Enter a whole number"),
-            ({"incoterms": ["XYZ"]}, "is not a valid choice"),
-            ({"languages": ["xx"]}, "is not a valid choice")):
+        ({"hs_codes": "63a7"}, "is not an HS code"),
+        ({"price_min": "5", "price_max": "1"}, "The highest target price is below the lowest."),
+        ({"categories": None, "hs_codes": ""}, "Choose at least one category or give an HS code"),
+        ({"quantity": "NaN"}, "Enter a whole number"),
+        ({"incoterms": ["XYZ"]}, "is not a valid choice"),
+        ({"languages": ["xx"]}, "is not a valid choice"),
+    ):
         response = client.post("/my/sourcing-profile", data=_profile_form(categories, **fields))
         assert response.status_code == 400, fields
         assert message in response.get_data(as_text=True), fields
@@ -115,15 +140,23 @@ def test_a_catalogue_change_recomputes_the_booth_s_recommendations(app, factory,
     owner, company, booth = _exhibitor(factory, categories)
     buyer = factory.user()
     log_in(client, buyer)
-    client.post("/my/sourcing-profile", data=_profile_form(categories, categories=[str(categories["coffee-tea"])],
-                                                            hs_codes=""))
+    client.post(
+        "/my/sourcing-profile", data=_profile_form(categories, categories=[str(categories["coffee-tea"])], hs_codes="")
+    )
     run_recorded_tasks(app)
     assert "No exhibitor fits your profile yet" in client.get("/my/recommendations").get_data(as_text=True)
     client.post("/logout")
     log_in(client, owner)
-    response = client.post(f"/booths/{booth.slug}/catalogue/new",
-                           data={"name": "Robusta coffee beans", "category": str(categories["coffee-tea"]),
-                                 "order_unit": "kg", "currency": "USD", "availability": "in_stock"})
+    response = client.post(
+        f"/booths/{booth.slug}/catalogue/new",
+        data={
+            "name": "Robusta coffee beans",
+            "category": str(categories["coffee-tea"]),
+            "order_unit": "kg",
+            "currency": "USD",
+            "availability": "in_stock",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     run_recorded_tasks(app)
     client.post("/logout")

@@ -4,7 +4,7 @@ inbox and answers, the agenda and .ics, the organizers' rules, tables and statis
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +18,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def venue(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2027, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(timezone.utc)
+    return datetime(2027, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def slot_value(starts_at: datetime, mode: str = "venue") -> str:
@@ -28,8 +28,8 @@ def slot_value(starts_at: datetime, mode: str = "venue") -> str:
 @pytest.fixture()
 def world(app, factory, monkeypatch):
     # Pages offer slots from "now" on: freeze now before the edition.
-    monkeypatch.setattr("expo.meetings.slots.utcnow", lambda: datetime(2027, 9, 1, tzinfo=timezone.utc))
-    monkeypatch.setattr("expo.meetings.services.utcnow", lambda: datetime(2027, 9, 1, tzinfo=timezone.utc))
+    monkeypatch.setattr("expo.meetings.slots.utcnow", lambda: datetime(2027, 9, 1, tzinfo=UTC))
+    monkeypatch.setattr("expo.meetings.services.utcnow", lambda: datetime(2027, 9, 1, tzinfo=UTC))
     edition = factory.edition()
     owner = factory.user(name="Chen Yuehe", timezone="Asia/Shanghai")
     staff = factory.user(name="Nguyen Thi Lan", timezone="Asia/Shanghai")
@@ -42,20 +42,39 @@ def world(app, factory, monkeypatch):
     with app.app_context():
         db.session.add(MeetingTable(edition_id=edition.id, name="T1", capacity=4))
         for user in (owner, staff):
-            db.session.add(services.Availability(user_id=user.id, mode="venue", edition_id=edition.id,
-                                                 starts_at=venue(11, 9), ends_at=venue(11, 12)))
-        db.session.add(services.Availability(user_id=buyer.id, mode="venue", edition_id=edition.id,
-                                             starts_at=venue(11, 9), ends_at=venue(11, 17)))
+            db.session.add(
+                services.Availability(
+                    user_id=user.id, mode="venue", edition_id=edition.id, starts_at=venue(11, 9), ends_at=venue(11, 12)
+                )
+            )
+        db.session.add(
+            services.Availability(
+                user_id=buyer.id, mode="venue", edition_id=edition.id, starts_at=venue(11, 9), ends_at=venue(11, 17)
+            )
+        )
         db.session.commit()
         table_id = db.session.query(MeetingTable.id).scalar()
-    return dict(edition=edition, owner=owner, staff=staff, buyer=buyer, company=company, booth=booth,
-                product=product, table_id=table_id)
+    return dict(
+        edition=edition,
+        owner=owner,
+        staff=staff,
+        buyer=buyer,
+        company=company,
+        booth=booth,
+        product=product,
+        table_id=table_id,
+    )
 
 
 def request_as_buyer(client, world, starts_at=None) -> int:
-    response = client.post(f"/booths/{world['booth'].slug}/meetings/request", data={
-        "slot": slot_value(starts_at or venue(11, 10, 20)), "products": [world["product"].id],
-        "message": "Prices for 200,000 pieces?"})
+    response = client.post(
+        f"/booths/{world['booth'].slug}/meetings/request",
+        data={
+            "slot": slot_value(starts_at or venue(11, 10, 20)),
+            "products": [world["product"].id],
+            "message": "Prices for 200,000 pieces?",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
@@ -86,8 +105,10 @@ def test_a_buyer_requests_and_the_team_accepts_and_both_see_it_in_their_agenda(a
     assert "Sat, Sep 11, 2027, 10:20\u202fAM" in inbox  # the team member's own zone
     page = team.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
-    response = team.post(f"/meetings/{meeting_id}/accept", data={
-        "revision": revision, "attendees": [world["staff"].id], "place": f"table:{world['table_id']}"})
+    response = team.post(
+        f"/meetings/{meeting_id}/accept",
+        data={"revision": revision, "attendees": [world["staff"].id], "place": f"table:{world['table_id']}"},
+    )
     assert response.status_code == 302
     for client, other in ((buyer, "Nanning Masks"), (team, "Somchai Prasert")):
         agenda = client.get("/my/agenda").get_data(as_text=True)
@@ -97,8 +118,9 @@ def test_a_buyer_requests_and_the_team_accepts_and_both_see_it_in_their_agenda(a
     feed_user = world["buyer"]
     with app.app_context():
         from expo.accounts.models import User
+
         token = db.session.get(User, feed_user.id).calendar_token
-    assert "Meeting with Nanning Masks".encode() in buyer.get(f"/calendar/{token}.ics").data
+    assert b"Meeting with Nanning Masks" in buyer.get(f"/calendar/{token}.ics").data
 
 
 def test_a_second_acceptance_of_the_same_slot_is_a_409_that_names_who_is_busy(app, world, factory):
@@ -110,8 +132,9 @@ def test_a_second_acceptance_of_the_same_slot_is_a_409_that_names_who_is_busy(ap
     second = request_as_buyer(other, world)
     log_in(team, world["staff"])
     for meeting_id, expected in ((first, 302), (second, 409)):
-        response = team.post(f"/meetings/{meeting_id}/accept", data={
-            "revision": 1, "attendees": [world["staff"].id], "place": "stand"})
+        response = team.post(
+            f"/meetings/{meeting_id}/accept", data={"revision": 1, "attendees": [world["staff"].id], "place": "stand"}
+        )
         assert response.status_code == expected
     text = response.get_data(as_text=True)
     assert "Nguyen Thi Lan is no longer free at 10:20\u202fAM; pick another slot." in text
@@ -134,8 +157,10 @@ def test_a_stale_page_cannot_decide_twice(app, world):
 def test_decline_without_reason_and_a_bad_slot_are_400s(app, world):
     buyer, team = app.test_client(), app.test_client()
     log_in(buyer, world["buyer"])
-    assert buyer.post(f"/booths/{world['booth'].slug}/meetings/request",
-                      data={"slot": "venue@notanumber"}).status_code == 400
+    assert (
+        buyer.post(f"/booths/{world['booth'].slug}/meetings/request", data={"slot": "venue@notanumber"}).status_code
+        == 400
+    )
     meeting_id = request_as_buyer(buyer, world)
     log_in(team, world["owner"])
     response = team.post(f"/meetings/{meeting_id}/decline", data={"revision": 1, "reason": ""})
@@ -147,9 +172,16 @@ def test_counter_proposal_and_the_buyer_accepts(app, world):
     log_in(buyer, world["buyer"])
     meeting_id = request_as_buyer(buyer, world)
     log_in(team, world["owner"])
-    response = team.post(f"/meetings/{meeting_id}/counter", data={
-        "revision": 1, "slot": slot_value(venue(11, 14, 0)), "attendees": [world["owner"].id], "place": "stand",
-        "reason": "Afternoon suits us"})
+    response = team.post(
+        f"/meetings/{meeting_id}/counter",
+        data={
+            "revision": 1,
+            "slot": slot_value(venue(11, 14, 0)),
+            "attendees": [world["owner"].id],
+            "place": "stand",
+            "reason": "Afternoon suits us",
+        },
+    )
     assert response.status_code == 302
     page = buyer.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert "Waiting for your answer" in page and "Afternoon suits us" in page
@@ -163,8 +195,9 @@ def test_cancel_and_outcome_and_open_an_inquiry(app, world, monkeypatch):
     log_in(buyer, world["buyer"])
     meeting_id = request_as_buyer(buyer, world)
     log_in(team, world["owner"])
-    team.post(f"/meetings/{meeting_id}/accept", data={"revision": 1, "attendees": [world["owner"].id],
-                                                      "place": "stand"})
+    team.post(
+        f"/meetings/{meeting_id}/accept", data={"revision": 1, "attendees": [world["owner"].id], "place": "stand"}
+    )
     later = venue(11, 12)
     monkeypatch.setattr("expo.meetings.services.utcnow", lambda: later)
     monkeypatch.setattr("expo.meetings.routes.utcnow", lambda: later)
@@ -179,8 +212,10 @@ def test_cancel_and_outcome_and_open_an_inquiry(app, world, monkeypatch):
 def test_the_team_pauses_requests_and_sets_its_room(app, world):
     team, buyer = app.test_client(), app.test_client()
     log_in(team, world["owner"])
-    response = team.post(f"/booths/{world['booth'].slug}/meetings/settings",
-                         data={"requests_paused": "y", "video_url": "https://meet.example.com/nanning"})
+    response = team.post(
+        f"/booths/{world['booth'].slug}/meetings/settings",
+        data={"requests_paused": "y", "video_url": "https://meet.example.com/nanning"},
+    )
     assert response.status_code == 302
     log_in(buyer, world["buyer"])
     page = buyer.get(f"/booths/{world['booth'].slug}/meetings/request").get_data(as_text=True)
@@ -197,8 +232,15 @@ def test_the_team_invites_a_buyer_who_wrote_to_it(app, world, factory):
     assert "Somchai Prasert" in chooser.get_data(as_text=True)
     url = f"/booths/{world['booth'].slug}/meetings/invite?buyer={world['buyer'].id}"
     assert team.get(url).status_code == 200
-    response = team.post(url, data={"slot": slot_value(venue(11, 9, 40)), "attendees": [world["owner"].id],
-                                    "place": "stand", "message": "Visit our stand"})
+    response = team.post(
+        url,
+        data={
+            "slot": slot_value(venue(11, 9, 40)),
+            "attendees": [world["owner"].id],
+            "place": "stand",
+            "message": "Visit our stand",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     stranger = factory.user(name="Stranger")
     assert team.get(f"/booths/{world['booth'].slug}/meetings/invite?buyer={stranger.id}").status_code == 404
@@ -207,13 +249,16 @@ def test_the_team_invites_a_buyer_who_wrote_to_it(app, world, factory):
 def test_availability_in_the_persons_zone(app, world):
     client = app.test_client()
     log_in(client, world["buyer"])
-    response = client.post("/my/availability", data={"mode": "online", "day": "2027-10-05", "starts": "09:00",
-                                                      "ends": "11:00"})
+    response = client.post(
+        "/my/availability", data={"mode": "online", "day": "2027-10-05", "starts": "09:00", "ends": "11:00"}
+    )
     assert response.status_code == 302
     page = client.get("/my/availability").get_data(as_text=True)
     assert "Tue, Oct 5, 2027, 9:00\u202fAM – 11:00\u202fAM" in page
-    bad = client.post("/my/availability", data={"mode": "venue", "edition": world["edition"].id,
-                                                "day": "2027-09-11", "starts": "01:00", "ends": "02:00"})
+    bad = client.post(
+        "/my/availability",
+        data={"mode": "venue", "edition": world["edition"].id, "day": "2027-09-11", "starts": "01:00", "ends": "02:00"},
+    )
     assert bad.status_code == 400 and "outside the meeting hours" in bad.get_data(as_text=True)
 
 
@@ -223,8 +268,16 @@ def test_organizers_set_rules_tables_and_export_statistics(app, world, factory):
     log_in(client, organizer)
     base = f"/editions/{world['edition'].slug}/organize/meetings"
     assert client.get(base).status_code == 200
-    response = client.post(base, data={"slot_minutes": 30, "day_starts": "10:00", "day_ends": "16:00",
-                                       "max_pending_per_buyer": 5, "max_pending_per_team": 40})
+    response = client.post(
+        base,
+        data={
+            "slot_minutes": 30,
+            "day_starts": "10:00",
+            "day_ends": "16:00",
+            "max_pending_per_buyer": 5,
+            "max_pending_per_team": 40,
+        },
+    )
     assert response.status_code == 302
     assert client.post(f"{base}/tables", data={"name": "T9", "capacity": 6}).status_code == 302
     assert client.post(f"{base}/tables", data={"name": "T9", "capacity": 6}).status_code == 400

@@ -19,8 +19,14 @@ def tell(app, user, n: int, *, link: str = "", kind: str = "registration.ticket"
     with app.test_request_context():
         person = db.session.get(User, user.id)
         for number in range(n):
-            notify(person, kind, title=f"Notice {number}", body=f"Body {number}", link=link,
-                   dedupe_key=f"test:{user.id}:{number}")
+            notify(
+                person,
+                kind,
+                title=f"Notice {number}",
+                body=f"Body {number}",
+                link=link,
+                dedupe_key=f"test:{user.id}:{number}",
+            )
         db.session.commit()
 
 
@@ -29,12 +35,12 @@ def test_the_bell_counts_unread_and_following_a_link_marks_it_read(app, client, 
     tell(app, user, 3, link="/my/agenda")
     log_in(client, user)
     page = client.get("/").get_data(as_text=True)
-    assert 'data-unread-count>3<' in page
+    assert "data-unread-count>3<" in page
     with app.app_context():
         first = db.session.scalar(select(Notification.id).order_by(Notification.id))
     response = client.get(f"/notifications/{first}/open")
     assert (response.status_code, response.headers["Location"]) == (302, "/my/agenda")
-    assert 'data-unread-count>2<' in client.get("/").get_data(as_text=True)
+    assert "data-unread-count>2<" in client.get("/").get_data(as_text=True)
     client.post("/notifications/read-all", data={"next": "/notifications/"})
     assert "data-unread-count" not in client.get("/notifications/").get_data(as_text=True)
 
@@ -129,8 +135,11 @@ def broadcast_id(app, factory, edition):
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_broadcast_permission_matrix(app, factory, edition, broadcast_id, role):
     client = app.test_client()
-    users = {"attendee": factory.user(), "other_organizer": factory.organizer(factory.edition()),
-             "organizer": factory.organizer(edition)}
+    users = {
+        "attendee": factory.user(),
+        "other_organizer": factory.organizer(factory.edition()),
+        "organizer": factory.organizer(edition),
+    }
     if role != "anonymous":
         log_in(client, users[role])
     for route in BROADCAST_ROUTES:
@@ -151,14 +160,19 @@ def test_compose_counts_the_recipients_then_sends_and_the_report_follows(app, fa
         factory.registration(factory.user(), session)
     client = app.test_client()
     log_in(client, factory.organizer(edition))
-    form = {"audience": "session", "session_id": str(session.id), "registrants": "confirmed", "channels": "both",
-            "subject": "Welcome", "body": "Doors open at nine."}
+    form = {
+        "audience": "session",
+        "session_id": str(session.id),
+        "registrants": "confirmed",
+        "channels": "both",
+        "subject": "Welcome",
+        "body": "Doors open at nine.",
+    }
     preview = client.post("/editions/caexpo/organize/broadcasts/new", data={**form, "preview": "Count"})
     page = preview.get_data(as_text=True)
     assert "This broadcast reaches 3 people now." in page and 'name="send"' in page
     assert recorded_tasks == []  # counting sends nothing
-    missing = client.post("/editions/caexpo/organize/broadcasts/new",
-                          data={**form, "session_id": "", "send": "Send"})
+    missing = client.post("/editions/caexpo/organize/broadcasts/new", data={**form, "session_id": "", "send": "Send"})
     assert "Choose a session of this edition." in missing.get_data(as_text=True)
     sent = client.post("/editions/caexpo/organize/broadcasts/new", data={**form, "send": "Send"})
     assert sent.status_code == 302

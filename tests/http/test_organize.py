@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import openpyxl
 import pytest
 from sqlalchemy import select
 
 from expo.accounts.models import User
+from expo.broadcasts.models import Broadcast
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
 from expo.registrations import services as registrations
-from expo.broadcasts.models import Broadcast
 from expo.registrations.models import Registration
 from tests.conftest import clear_outbox, count_queries, log_in, outbox_messages, run_recorded_tasks
 
@@ -99,9 +99,16 @@ def test_organizer_builds_a_programme(app, organizer_client, edition, factory):
     assert speaker_page.status_code == 200
     assert 'for="country"' in speaker_page.get_data(as_text=True)
 
-    response = client.post(f"{base(edition)}/speakers/new", data={
-        "name": "Dr Nguyen Van An", "title": "Director", "organisation": "ASEAN Secretariat",
-        "country": "VN", "biography": "Trade economist."})
+    response = client.post(
+        f"{base(edition)}/speakers/new",
+        data={
+            "name": "Dr Nguyen Van An",
+            "title": "Director",
+            "organisation": "ASEAN Secretariat",
+            "country": "VN",
+            "biography": "Trade economist.",
+        },
+    )
     assert response.status_code == 302
     assert "Dr Nguyen Van An" in client.get(f"{base(edition)}/speakers").get_data(as_text=True)
 
@@ -117,12 +124,19 @@ def test_organizer_builds_a_programme(app, organizer_client, edition, factory):
     sub = {**FORUM_FORM, "title": "AI workshop", "slug": "ai-workshop", "kind": "sub", "parent_id": str(forum_id)}
     assert client.post(f"{base(edition)}/forums/new", data=sub).status_code == 302
 
-    response = client.post(f"{base(edition)}/forums/{forum_id}/sessions/new",
-                           data={**SESSION_FORM, "speakers": [str(speaker_id)]})
+    response = client.post(
+        f"{base(edition)}/forums/{forum_id}/sessions/new", data={**SESSION_FORM, "speakers": [str(speaker_id)]}
+    )
     assert response.status_code == 302
-    response = client.post(f"{base(edition)}/forums/{forum_id}/questions/new", data={
-        "label": "Which industry are you in?", "kind": "choice", "choices": "Logistics\nFinance\n\nLogistics",
-        "required": "y"})
+    response = client.post(
+        f"{base(edition)}/forums/{forum_id}/questions/new",
+        data={
+            "label": "Which industry are you in?",
+            "kind": "choice",
+            "choices": "Logistics\nFinance\n\nLogistics",
+            "required": "y",
+        },
+    )
     assert response.status_code == 302
 
     with app.app_context():
@@ -138,8 +152,11 @@ def test_organizer_builds_a_programme(app, organizer_client, edition, factory):
     page = client.get(f"{base(edition)}/").get_data(as_text=True)
     assert "Digital Economy Forum" in page and "AI workshop" in page and "Cross-border e-commerce" in page
     # the sub-forum is nested inside its main forum's card
-    assert page.index(f'id="forum-{forum_id}"') < page.index(f'id="session-{session_id}"') \
+    assert (
+        page.index(f'id="forum-{forum_id}"')
+        < page.index(f'id="session-{session_id}"')
         < page.index(f'id="forum-{sub_id}"')
+    )
 
 
 def test_session_times_typed_in_the_edition_zone_are_stored_in_utc(app, organizer_client, edition, factory):
@@ -147,14 +164,16 @@ def test_session_times_typed_in_the_edition_zone_are_stored_in_utc(app, organize
     form_page = organizer_client.get(f"{base(edition)}/forums/{forum.id}/sessions/new").get_data(as_text=True)
     assert "Asia/Shanghai" in form_page  # said next to the time fields
 
-    response = organizer_client.post(f"{base(edition)}/forums/{forum.id}/sessions/new", data={
-        **SESSION_FORM, "registration_closes_at": "2027-09-10T18:00"})
+    response = organizer_client.post(
+        f"{base(edition)}/forums/{forum.id}/sessions/new",
+        data={**SESSION_FORM, "registration_closes_at": "2027-09-10T18:00"},
+    )
     assert response.status_code == 302
     with app.app_context():
         session = db.session.scalar(select(ProgrammeSession).where(ProgrammeSession.forum_id == forum.id))
-        assert session.starts_at == datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)
-        assert session.ends_at == datetime(2027, 9, 11, 2, 30, tzinfo=timezone.utc)
-        assert session.registration_closes_at == datetime(2027, 9, 10, 10, 0, tzinfo=timezone.utc)
+        assert session.starts_at == datetime(2027, 9, 11, 1, 0, tzinfo=UTC)
+        assert session.ends_at == datetime(2027, 9, 11, 2, 30, tzinfo=UTC)
+        assert session.registration_closes_at == datetime(2027, 9, 10, 10, 0, tzinfo=UTC)
         session_id = session.id
 
     edit_page = organizer_client.get(f"{base(edition)}/sessions/{session_id}/edit").get_data(as_text=True)
@@ -163,8 +182,10 @@ def test_session_times_typed_in_the_edition_zone_are_stored_in_utc(app, organize
 
 def test_session_ending_before_it_starts_or_with_a_script_stream_is_refused(organizer_client, edition, factory):
     forum = factory.forum(edition)
-    response = organizer_client.post(f"{base(edition)}/forums/{forum.id}/sessions/new", data={
-        **SESSION_FORM, "ends_at": "2027-09-11T08:00", "stream_url": "javascript:alert(1)"})
+    response = organizer_client.post(
+        f"{base(edition)}/forums/{forum.id}/sessions/new",
+        data={**SESSION_FORM, "ends_at": "2027-09-11T08:00", "stream_url": "javascript:alert(1)"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "The session must end after it starts." in page
@@ -189,27 +210,37 @@ def test_a_sub_forum_needs_a_main_forum_of_this_edition(organizer_client, editio
 
 def test_edit_forum_and_whole_course_capacity(app, organizer_client, edition, factory):
     forum = factory.forum(edition, kind="training", slug="course")
-    response = organizer_client.post(f"{base(edition)}/forums/{forum.id}/edit", data={
-        **FORUM_FORM, "slug": "course", "kind": "training", "enrols_whole_course": "y", "capacity": "30",
-        "registration_mode": "approval", "registration_opens_at": "2027-08-01T09:00"})
+    response = organizer_client.post(
+        f"{base(edition)}/forums/{forum.id}/edit",
+        data={
+            **FORUM_FORM,
+            "slug": "course",
+            "kind": "training",
+            "enrols_whole_course": "y",
+            "capacity": "30",
+            "registration_mode": "approval",
+            "registration_opens_at": "2027-08-01T09:00",
+        },
+    )
     assert response.status_code == 302
     forum = fetch(app, Forum, forum.id)
     assert forum.enrols_whole_course and forum.capacity == 30 and forum.needs_approval
-    assert forum.registration_opens_at == datetime(2027, 8, 1, 1, 0, tzinfo=timezone.utc)
+    assert forum.registration_opens_at == datetime(2027, 8, 1, 1, 0, tzinfo=UTC)
 
 
 def test_questions_are_reordered_edited_and_deleted(app, organizer_client, edition, factory):
     forum = factory.forum(edition)
     for label in ("First?", "Second?", "Third?"):
-        organizer_client.post(f"{base(edition)}/forums/{forum.id}/questions/new",
-                              data={"label": label, "kind": "text"})
+        organizer_client.post(f"{base(edition)}/forums/{forum.id}/questions/new", data={"label": label, "kind": "text"})
     with app.app_context():
-        ids = db.session.scalars(select(ForumQuestion.id).where(ForumQuestion.forum_id == forum.id)
-                                 .order_by(ForumQuestion.position)).all()
+        ids = db.session.scalars(
+            select(ForumQuestion.id).where(ForumQuestion.forum_id == forum.id).order_by(ForumQuestion.position)
+        ).all()
     moved = organizer_client.post(f"{base(edition)}/questions/{ids[2]}/move", data={"direction": "up"})
     assert moved.status_code == 302
-    organizer_client.post(f"{base(edition)}/questions/{ids[0]}/edit",
-                          data={"label": "First, edited?", "kind": "checkbox"})
+    organizer_client.post(
+        f"{base(edition)}/questions/{ids[0]}/edit", data={"label": "First, edited?", "kind": "checkbox"}
+    )
     organizer_client.post(f"{base(edition)}/questions/{ids[1]}/delete")
     page = organizer_client.get(f"{base(edition)}/forums/{forum.id}/questions").get_data(as_text=True)
     assert page.index("First, edited?") < page.index("Third?")
@@ -221,11 +252,23 @@ def test_questions_are_reordered_edited_and_deleted(app, organizer_client, editi
 
 
 GET_ROUTES = [
-    "/", "/forums/new", "/forums/{forum}/edit", "/forums/{forum}/sessions/new", "/sessions/{session}/edit",
-    "/speakers", "/speakers/new", "/speakers/{speaker}/edit", "/forums/{forum}/questions",
-    "/forums/{forum}/questions/new", "/questions/{question}/edit", "/sessions/{session}/registrants",
-    "/sessions/{session}/registrants.csv", "/sessions/{session}/registrants.xlsx", "/sessions/{session}/messages",
-    "/forums/{forum}/messages", "/forums/{course}/registrants",
+    "/",
+    "/forums/new",
+    "/forums/{forum}/edit",
+    "/forums/{forum}/sessions/new",
+    "/sessions/{session}/edit",
+    "/speakers",
+    "/speakers/new",
+    "/speakers/{speaker}/edit",
+    "/forums/{forum}/questions",
+    "/forums/{forum}/questions/new",
+    "/questions/{question}/edit",
+    "/sessions/{session}/registrants",
+    "/sessions/{session}/registrants.csv",
+    "/sessions/{session}/registrants.xlsx",
+    "/sessions/{session}/messages",
+    "/forums/{forum}/messages",
+    "/forums/{course}/registrants",
 ]
 EXPECTED = {"anonymous": 302, "attendee": 403, "other_organizer": 403, "organizer": 200}
 
@@ -241,15 +284,23 @@ def programme(app, factory, edition):
         db.session.add(question)
         db.session.commit()
         question_id = question.id
-    return {"forum": forum.id, "course": course.id, "session": session.id, "speaker": speaker.id,
-            "question": question_id}
+    return {
+        "forum": forum.id,
+        "course": course.id,
+        "session": session.id,
+        "speaker": speaker.id,
+        "question": question_id,
+    }
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_organize_permission_matrix(app, factory, edition, organizer, programme, role):
     client = app.test_client()
-    users = {"attendee": factory.user(), "other_organizer": factory.organizer(factory.edition()),
-             "organizer": organizer}
+    users = {
+        "attendee": factory.user(),
+        "other_organizer": factory.organizer(factory.edition()),
+        "organizer": organizer,
+    }
     if role != "anonymous":
         log_in(client, users[role])
     failures = []
@@ -267,8 +318,11 @@ def test_organize_permission_matrix(app, factory, edition, organizer, programme,
 def test_outsiders_cannot_change_the_programme(app, factory, edition, programme, role):
     client = app.test_client()
     log_in(client, factory.user() if role == "attendee" else factory.organizer(factory.edition()))
-    for path in (f"/sessions/{programme['session']}/delete", f"/questions/{programme['question']}/delete",
-                 "/forums/new"):
+    for path in (
+        f"/sessions/{programme['session']}/delete",
+        f"/questions/{programme['question']}/delete",
+        "/forums/new",
+    ):
         assert client.post(base(edition) + path, data=FORUM_FORM).status_code == 403
     with app.app_context():
         assert db.session.get(ProgrammeSession, programme["session"]) is not None
@@ -304,8 +358,7 @@ def test_raising_capacity_promotes_from_the_waiting_list(app, organizer_client, 
     recorded_tasks.clear()
 
     edit = {**SESSION_FORM, "title": "Small room", "capacity": "2"}
-    response = organizer_client.post(f"{base(edition)}/sessions/{session.id}/edit", data=edit,
-                                     follow_redirects=True)
+    response = organizer_client.post(f"{base(edition)}/sessions/{session.id}/edit", data=edit, follow_redirects=True)
     assert "1 person moved from the waiting list to a seat." in response.get_data(as_text=True)
     with app.app_context():
         statuses = dict(db.session.execute(select(Registration.user_id, Registration.status)).all())
@@ -320,8 +373,9 @@ def test_capacity_below_seats_taken_is_refused_and_kept(app, organizer_client, e
     for _ in range(2):
         register(app, factory.user(), session)
 
-    response = organizer_client.post(f"{base(edition)}/sessions/{session.id}/edit",
-                                     data={**SESSION_FORM, "title": "Renamed", "capacity": "1"})
+    response = organizer_client.post(
+        f"{base(edition)}/sessions/{session.id}/edit", data={**SESSION_FORM, "title": "Renamed", "capacity": "1"}
+    )
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "2 people already hold seats: the capacity cannot be lower than that." in page
@@ -338,13 +392,11 @@ def test_index_shows_capacity_seats_waiting_and_pending(app, organizer_client, e
     factory.registration(users[2], session, status="pending")
     factory.registration(users[3], session, status="pending")
     page = organizer_client.get(f"{base(edition)}/").get_data(as_text=True)
-    row = page[page.index(f'id="session-{session.id}"'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index(f'id="session-{session.id}"') :]
+    row = row[: row.index("</tr>")]
     capacity, seats, waiting, pending = re.findall(r"<td>(.*?)</td>", row)[:4]
     assert (capacity, seats, waiting) == ("2", "1", "1")
     assert pending == '<span class="badge text-bg-warning">2</span>'
-
-
 
 
 def test_programme_index_queries_do_not_grow_with_the_programme(app, organizer_client, edition, factory):
@@ -359,8 +411,9 @@ def test_programme_index_queries_do_not_grow_with_the_programme(app, organizer_c
     forums.append(factory.forum(edition, kind="training", enrols_whole_course=True, capacity=4))
     sessions = [factory.programme_session(forums[i % 4]) for i in range(8)]
     for index, session in enumerate(sessions):
-        factory.registration(factory.user(), session, status=("confirmed", "pending", "waitlisted")[index % 3],
-                             waitlist_number=index)
+        factory.registration(
+            factory.user(), session, status=("confirmed", "pending", "waitlisted")[index % 3], waitlist_number=index
+        )
         factory.registration(factory.user(), forums[3])
     with app.app_context():
         db.session.add(ForumQuestion(forum_id=forums[0].id, label="Q?"))
@@ -382,24 +435,26 @@ def test_organizer_approves_declines_and_cancels(app, organizer_client, edition,
         assert register(app, user, session) == "pending"
     factory.registration(bob, session, status="waitlisted", waitlist_number=1)
     with app.app_context():
-        ids = {user_id: reg_id for reg_id, user_id in db.session.execute(
-            select(Registration.id, Registration.user_id)).all()}
+        ids = {
+            user_id: reg_id
+            for reg_id, user_id in db.session.execute(select(Registration.id, Registration.user_id)).all()
+        }
 
     page = organizer_client.get(f"{base(edition)}/sessions/{session.id}/registrants").get_data(as_text=True)
     assert "Alice" in page and "Awaiting approval" in page and "Waiting list" in page
 
     decide = f"{base(edition)}/registrations/{{}}/decide"
-    response = organizer_client.post(decide.format(ids[alice.id]), data={"decision": "accept"},
-                                     follow_redirects=True)
+    response = organizer_client.post(decide.format(ids[alice.id]), data={"decision": "accept"}, follow_redirects=True)
     assert "Alice is confirmed." in response.get_data(as_text=True)
     organizer_client.post(decide.format(ids[carol.id]), data={"decision": "decline"})
     with app.app_context():
-        statuses = {user_id: status for user_id, status in db.session.execute(
-            select(Registration.user_id, Registration.status)).all()}
+        statuses = {
+            user_id: status
+            for user_id, status in db.session.execute(select(Registration.user_id, Registration.status)).all()
+        }
     assert statuses == {alice.id: "confirmed", bob.id: "waitlisted", carol.id: "declined"}
 
-    response = organizer_client.post(f"{base(edition)}/registrations/{ids[alice.id]}/cancel",
-                                     follow_redirects=True)
+    response = organizer_client.post(f"{base(edition)}/registrations/{ids[alice.id]}/cancel", follow_redirects=True)
     assert "1 person moved from the waiting list to a seat." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Registration, ids[bob.id]).status == "confirmed"
@@ -413,8 +468,9 @@ def test_accepting_into_a_full_session_puts_on_the_waiting_list(app, organizer_c
     register(app, user, session)
     with app.app_context():
         registration_id = db.session.scalar(select(Registration.id))
-    response = organizer_client.post(f"{base(edition)}/registrations/{registration_id}/decide",
-                                     data={"decision": "accept"}, follow_redirects=True)
+    response = organizer_client.post(
+        f"{base(edition)}/registrations/{registration_id}/decide", data={"decision": "accept"}, follow_redirects=True
+    )
     assert "put on the waiting list" in response.get_data(as_text=True)
     assert fetch(app, Registration, registration_id).status == "waitlisted"
 
@@ -430,15 +486,17 @@ def export_world(app, factory, edition):
     forum = factory.forum(edition)
     session = factory.programme_session(forum, capacity=5)
     with app.app_context():
-        choice = ForumQuestion(forum_id=forum.id, label="Industry", kind="choice",
-                               choices=["Logistics", "=SUM(A1)"], position=0)
+        choice = ForumQuestion(
+            forum_id=forum.id, label="Industry", kind="choice", choices=["Logistics", "=SUM(A1)"], position=0
+        )
         tick = ForumQuestion(forum_id=forum.id, label="Needs interpreter", kind="checkbox", position=1)
         db.session.add_all([choice, tick])
         db.session.commit()
         choice_id, tick_id = choice.id, tick.id
     wei = factory.user(name="张伟", organisation="广西国际博览集团", country="CN", email="wei@example.com")
-    evil = factory.user(name="=HYPERLINK(\"http://evil.test\")", organisation="+cmd|' /C calc'!A0",
-                        email="evil@example.com", country="TH")
+    evil = factory.user(
+        name='=HYPERLINK("http://evil.test")', organisation="+cmd|' /C calc'!A0", email="evil@example.com", country="TH"
+    )
     waiting = factory.user(name="Somchai", email="somchai@example.com")
     factory.registration(wei, session, answers={str(choice_id): "Logistics", str(tick_id): True})
     factory.registration(evil, session, answers={str(choice_id): "=SUM(A1)", str(tick_id): False})
@@ -455,8 +513,10 @@ def test_csv_export_is_excel_friendly_and_injection_safe(organizer_client, editi
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark for Excel
     lines = raw.decode("utf-8-sig").splitlines()
-    assert lines[0] == ("Full name,Organisation,Country or region,E-mail address,Status,Waiting-list number,"
-                        "Registered at (Asia/Shanghai),Checked in at (Asia/Shanghai),Industry,Needs interpreter")
+    assert lines[0] == (
+        "Full name,Organisation,Country or region,E-mail address,Status,Waiting-list number,"
+        "Registered at (Asia/Shanghai),Checked in at (Asia/Shanghai),Industry,Needs interpreter"
+    )
     assert lines[1].startswith("张伟,广西国际博览集团,China,wei@example.com,Confirmed,,")
     assert lines[1].endswith(",Logistics,Yes")
     assert lines[2].startswith('"\'=HYPERLINK(""http://evil.test"")",\'+cmd|\' /C calc\'!A0,Thailand,')
@@ -485,12 +545,12 @@ def test_xlsx_export_opens_with_the_same_columns(organizer_client, edition, expo
 # Messages to the audience
 
 
-def test_audience_message_reaches_confirmed_participants_once(app, organizer_client, organizer, edition, factory,
-                                                              recorded_tasks):
+def test_audience_message_reaches_confirmed_participants_once(
+    app, organizer_client, organizer, edition, factory, recorded_tasks
+):
     forum = factory.forum(edition)
     session = factory.programme_session(forum, title="Green logistics")
-    confirmed = [factory.user(name="Ana", email="ana@example.com"),
-                 factory.user(name="李娜", email="li@example.com")]
+    confirmed = [factory.user(name="Ana", email="ana@example.com"), factory.user(name="李娜", email="li@example.com")]
     cancelled = factory.user(name="Gone", email="gone@example.com")
     waiting = factory.user(name="Wait", email="wait@example.com")
     for user in confirmed:
@@ -499,13 +559,23 @@ def test_audience_message_reaches_confirmed_participants_once(app, organizer_cli
     factory.registration(waiting, session, status="waitlisted", waitlist_number=1)
 
     messages_url = f"{base(edition)}/sessions/{session.id}/messages"
-    response = organizer_client.post(messages_url, data={
-        "subject": "Room change", "body": "We moved to Hall B.\n<b>Bring your badge</b>", "audience": "confirmed"})
+    response = organizer_client.post(
+        messages_url,
+        data={
+            "subject": "Room change",
+            "body": "We moved to Hall B.\n<b>Bring your badge</b>",
+            "audience": "confirmed",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         message = db.session.scalar(select(Broadcast))
         assert (message.session_id, message.audience, message.status, message.author_id) == (
-            session.id, "session", "queued", organizer.id)
+            session.id,
+            "session",
+            "queued",
+            organizer.id,
+        )
         message_id = message.id
     assert response.headers["Location"] == f"{base(edition)}/broadcasts/{message_id}"
     assert recorded_tasks == [("broadcasts.prepare", (message_id,))]
@@ -514,7 +584,9 @@ def test_audience_message_reaches_confirmed_participants_once(app, organizer_cli
     mails = outbox_messages(app)
     assert len(mails) == 2
     assert sorted(next(line for line in mail.splitlines() if line.startswith("To:")) for mail in mails) == [
-        "To: ana@example.com", "To: li@example.com"]
+        "To: ana@example.com",
+        "To: li@example.com",
+    ]
     assert not any("gone@example.com" in mail or "wait@example.com" in mail for mail in mails)
     html = mails[0]
     assert "Subject: Room change" in html
@@ -546,11 +618,14 @@ def test_forum_message_to_everyone_active_includes_waiting_and_pending(app, orga
     factory.registration(waiting, sessions[1], status="waitlisted", waitlist_number=1)
     factory.registration(pending, sessions[0], status="pending")
     factory.registration(factory.user(), sessions[0], status="declined")
-    organizer_client.post(f"{base(edition)}/forums/{forum.id}/messages", data={
-        "subject": "Welcome", "body": "See you soon.", "audience": "all_active"})
+    organizer_client.post(
+        f"{base(edition)}/forums/{forum.id}/messages",
+        data={"subject": "Welcome", "body": "See you soon.", "audience": "all_active"},
+    )
     run_recorded_tasks(app)
-    recipients = sorted(line[4:] for mail in outbox_messages(app) for line in mail.splitlines()
-                        if line.startswith("To: "))
+    recipients = sorted(
+        line[4:] for mail in outbox_messages(app) for line in mail.splitlines() if line.startswith("To: ")
+    )
     assert recipients == sorted([both.email, waiting.email, pending.email])
 
 

@@ -34,8 +34,12 @@ def placements(app, edition) -> list[tuple[str, str, str]]:
     with app.app_context():
         rows = db.session.execute(
             select(ExhibitorCompany.name, Pavilion.slug, BoothPlacement.stand)
-            .join(BoothPlacement.booth).join(Booth.company).join(BoothPlacement.pavilion)
-            .where(BoothPlacement.edition_id == edition.id).order_by(ExhibitorCompany.name))
+            .join(BoothPlacement.booth)
+            .join(Booth.company)
+            .join(BoothPlacement.pavilion)
+            .where(BoothPlacement.edition_id == edition.id)
+            .order_by(ExhibitorCompany.name)
+        )
         return [tuple(row) for row in rows]
 
 
@@ -48,11 +52,14 @@ def expo(factory):
     organizer = factory.organizer(edition, name="Olga Organizer")
     owner = factory.user()
     booths = {
-        "mask": factory.booth(factory.company(owner=owner, name="Nanning Mask Machinery Co.", sector="Machinery"),
-                              tagline="Mask machines in one or two hundred units"),
+        "mask": factory.booth(
+            factory.company(owner=owner, name="Nanning Mask Machinery Co.", sector="Machinery"),
+            tagline="Mask machines in one or two hundred units",
+        ),
         "coffee": factory.booth(factory.company(owner=owner, name="Highlands Coffee Export", country="VN")),
-        "draft": factory.booth(factory.company(owner=owner, name="Durian Draft Ltd", country="MY"),
-                               status=Booth.Status.DRAFT),
+        "draft": factory.booth(
+            factory.company(owner=owner, name="Durian Draft Ltd", country="MY"), status=Booth.Status.DRAFT
+        ),
     }
     return edition, {"health": health, "food": food}, organizer, booths
 
@@ -99,8 +106,13 @@ def world(factory):
         other = factory.pavilion(edition, slug="health")
         placed = factory.booth(factory.company(owner=owner))
         free = factory.booth(factory.company(owner=owner))
-        places[edition.status] = dict(edition=edition, pavilion=pavilion, other=other, free=free,
-                                      placement=factory.placement(placed, pavilion, stand="A-1"))
+        places[edition.status] = dict(
+            edition=edition,
+            pavilion=pavilion,
+            other=other,
+            free=free,
+            placement=factory.placement(placed, pavilion, stand="A-1"),
+        )
     return users, places
 
 
@@ -112,8 +124,9 @@ def _client_as(app, users, role):
 
 
 def _path(place, route: str) -> str:
-    return base(place["edition"]) + route.format(pavilion_id=place["pavilion"].id, booth_id=place["free"].id,
-                                                 placement_id=place["placement"].id)
+    return base(place["edition"]) + route.format(
+        pavilion_id=place["pavilion"].id, booth_id=place["free"].id, placement_id=place["placement"].id
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -161,19 +174,26 @@ def test_another_editions_pavilion_placement_or_booth_is_404(app, factory, world
     unapproved = factory.booth(factory.company(owner=factory.user(), status="pending"), status=Booth.Status.DRAFT)
     client = _client_as(app, users, "organizer")
     edition = base(mine["edition"])
-    for path in (f"/manage/{theirs['pavilion'].id}/booths", f"/manage/{theirs['pavilion'].id}/booths/add",
-                 f"/manage/{theirs['pavilion'].id}/booths/add/{mine['free'].id}",
-                 f"/manage/{mine['pavilion'].id}/booths/add/{unapproved.id}",
-                 f"/manage/{mine['pavilion'].id}/booths/add/99999",
-                 f"/manage/booths/{theirs['placement'].id}/edit", "/manage/booths/99999/edit"):
+    for path in (
+        f"/manage/{theirs['pavilion'].id}/booths",
+        f"/manage/{theirs['pavilion'].id}/booths/add",
+        f"/manage/{theirs['pavilion'].id}/booths/add/{mine['free'].id}",
+        f"/manage/{mine['pavilion'].id}/booths/add/{unapproved.id}",
+        f"/manage/{mine['pavilion'].id}/booths/add/99999",
+        f"/manage/booths/{theirs['placement'].id}/edit",
+        "/manage/booths/99999/edit",
+    ):
         assert client.get(edition + path).status_code == 404, path
-    for path, data in ((f"/manage/{theirs['pavilion'].id}/booths/add/{mine['free'].id}", {"stand": ""}),
-                       (f"/manage/booths/{theirs['placement'].id}/edit", {"pavilion": mine["pavilion"].id}),
-                       (f"/manage/booths/{theirs['placement'].id}/remove", {})):
+    for path, data in (
+        (f"/manage/{theirs['pavilion'].id}/booths/add/{mine['free'].id}", {"stand": ""}),
+        (f"/manage/booths/{theirs['placement'].id}/edit", {"pavilion": mine["pavilion"].id}),
+        (f"/manage/booths/{theirs['placement'].id}/remove", {}),
+    ):
         assert client.post(edition + path, data=data).status_code == 404, path
     # Moving into a pavilion of another edition is not a choice the form offers.
-    response = client.post(edition + f"/manage/booths/{mine['placement'].id}/edit",
-                           data={"pavilion": theirs["other"].id, "stand": "A-1"})
+    response = client.post(
+        edition + f"/manage/booths/{mine['placement'].id}/edit", data={"pavilion": theirs["other"].id, "stand": "A-1"}
+    )
     assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
     assert [stand for *_ignored, stand in placements(app, theirs["edition"])] == ["A-1"]
 
@@ -185,8 +205,12 @@ def test_posts_need_the_csrf_token(app, monkeypatch, factory, organizer_client, 
     page = organizer_client.get(f"{base(edition)}/manage/{pavilions['food'].id}/booths").get_data(as_text=True)
     assert re.search(r'/remove" class="d-inline">\s*<input[^>]*name="csrf_token"', page)
     assert organizer_client.post(f"{base(edition)}/manage/booths/{placement.id}/remove").status_code == 400
-    assert organizer_client.post(f"{base(edition)}/manage/{pavilions['health'].id}/booths/add/{booths['mask'].id}",
-                                 data={"stand": "A-1"}).status_code == 400
+    assert (
+        organizer_client.post(
+            f"{base(edition)}/manage/{pavilions['health'].id}/booths/add/{booths['mask'].id}", data={"stand": "A-1"}
+        ).status_code
+        == 400
+    )
     assert placements(app, edition) == [("Highlands Coffee Export", "food", "F-1")]
 
 
@@ -215,8 +239,7 @@ def test_the_organizer_finds_a_booth_by_company_name_and_places_it(app, organize
     response = organizer_client.post(form_path, data={"stand": " a-12 "})
     assert response.status_code == 302 and f"/manage/{health}/booths#placement-" in response.headers["Location"]
     listing = organizer_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert ("“Nanning Mask Machinery Co.” stands in “Public Health and Pandemic Prevention”, stand A-12."
-            in listing)
+    assert "“Nanning Mask Machinery Co.” stands in “Public Health and Pandemic Prevention”, stand A-12." in listing
     assert "Nanning Mask Machinery Co." in listing and ">A-12<" in listing and "Published" in listing
     assert placements(app, edition) == [("Nanning Mask Machinery Co.", "public-health", "A-12")]
     found = organizer_client.get(f"{base(edition)}/manage/{health}/booths/add?q=mask").get_data(as_text=True)
@@ -230,8 +253,12 @@ def test_a_draft_booth_is_placed_ahead_and_only_shown_once_published(app, organi
     assert "Durian Draft Ltd" in page and "Draft" in page
     form = organizer_client.get(f"{base(edition)}/manage/{food}/booths/add/{booths['draft'].id}")
     assert "visitors see it in the pavilion once it is published" in form.get_data(as_text=True)
-    assert organizer_client.post(f"{base(edition)}/manage/{food}/booths/add/{booths['draft'].id}",
-                                 data={"stand": "F-9"}).status_code == 302
+    assert (
+        organizer_client.post(
+            f"{base(edition)}/manage/{food}/booths/add/{booths['draft'].id}", data={"stand": "F-9"}
+        ).status_code
+        == 302
+    )
     assert "Durian Draft Ltd" in organizer_client.get(f"{base(edition)}/manage/{food}/booths").get_data(as_text=True)
     assert "Durian Draft Ltd" not in client.get(f"{base(edition)}/food").get_data(as_text=True)
     with app.app_context():
@@ -246,12 +273,15 @@ def test_placing_a_booth_that_already_stands_elsewhere_says_where(app, factory, 
     food = pavilions["food"].id
     found = organizer_client.get(f"{base(edition)}/manage/{food}/booths/add?q=nanning").get_data(as_text=True)
     assert "Public Health and Pandemic Prevention · stand A-12" in found and "Move here" in found
-    response = organizer_client.post(f"{base(edition)}/manage/{food}/booths/add/{booths['mask'].id}",
-                                     data={"stand": "F-1"})
+    response = organizer_client.post(
+        f"{base(edition)}/manage/{food}/booths/add/{booths['mask'].id}", data={"stand": "F-1"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert ("“Nanning Mask Machinery Co.” already stands in “Public Health and Pandemic Prevention” (stand A-12) "
-            "in this edition.") in page
+    assert (
+        "“Nanning Mask Machinery Co.” already stands in “Public Health and Pandemic Prevention” (stand A-12) "
+        "in this edition."
+    ) in page
     assert "Move it to Food and Agriculture" in page
     assert placements(app, edition) == [("Nanning Mask Machinery Co.", "public-health", "A-12")]
 
@@ -290,8 +320,10 @@ def test_the_organizer_moves_a_booth_and_changes_its_stand(app, factory, organiz
     assert f"/manage/{pavilions['food'].id}/booths#placement-{placement.id}" in response.headers["Location"]
     page = organizer_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "“Highlands Coffee Export” stands in “Food and Agriculture”, stand F-3." in page
-    assert placements(app, edition) == [("Highlands Coffee Export", "food", "F-3"),
-                                        ("Nanning Mask Machinery Co.", "public-health", "A-12")]
+    assert placements(app, edition) == [
+        ("Highlands Coffee Export", "food", "F-3"),
+        ("Nanning Mask Machinery Co.", "public-health", "A-12"),
+    ]
 
 
 def test_the_organizer_removes_a_booth_from_the_pavilion(app, factory, organizer_client, expo):
@@ -299,7 +331,8 @@ def test_the_organizer_removes_a_booth_from_the_pavilion(app, factory, organizer
     placement = factory.placement(booths["coffee"], pavilions["food"], stand="F-1")
     response = organizer_client.post(f"{base(edition)}/manage/booths/{placement.id}/remove")
     assert response.status_code == 302 and response.headers["Location"].endswith(
-        f"/manage/{pavilions['food'].id}/booths")
+        f"/manage/{pavilions['food'].id}/booths"
+    )
     page = organizer_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "“Highlands Coffee Export” no longer stands in “Food and Agriculture”; its booth stays open online." in page
     assert placements(app, edition) == []
@@ -317,23 +350,29 @@ def test_a_pavilion_with_booths_cannot_be_deleted(app, factory, organizer_client
     response = organizer_client.post(f"{base(edition)}/manage/{food}/delete")
     assert response.status_code == 302
     page = organizer_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert ("2 booths are still placed in “Food and Agriculture”. Move them to another pavilion or remove them "
-            "first.") in page
+    assert (
+        "2 booths are still placed in “Food and Agriculture”. Move them to another pavilion or remove them first."
+    ) in page
     assert organizer_client.get(f"{base(edition)}/food").status_code == 200
 
 
 def test_organizer_pages_about_booths_keep_their_queries_constant(app, factory, organizer_client, expo):
     edition, pavilions, _organizer, booths = expo
     factory.placement(booths["mask"], pavilions["food"], stand="F-1")
-    paths = [f"{base(edition)}/manage", f"{base(edition)}/manage/{pavilions['food'].id}/booths",
-             f"{base(edition)}/manage/{pavilions['health'].id}/booths/add"]
+    paths = [
+        f"{base(edition)}/manage",
+        f"{base(edition)}/manage/{pavilions['food'].id}/booths",
+        f"{base(edition)}/manage/{pavilions['health'].id}/booths/add",
+    ]
     for path in paths:
         organizer_client.get(path)  # warm up
     small = [count_queries(app, organizer_client, path) for path in paths]
     owner = factory.user()
     for number in range(5):
-        booth = factory.booth(factory.company(owner=owner, name=f"Exporter {number}"),
-                              status=(Booth.Status.PUBLISHED, Booth.Status.DRAFT)[number % 2])
+        booth = factory.booth(
+            factory.company(owner=owner, name=f"Exporter {number}"),
+            status=(Booth.Status.PUBLISHED, Booth.Status.DRAFT)[number % 2],
+        )
         factory.placement(booth, pavilions["food"], stand=f"F-{number + 10}")
         factory.booth(factory.company(owner=owner, name=f"Unplaced {number}"))
     assert [count_queries(app, organizer_client, path) for path in paths] == small
@@ -413,10 +452,16 @@ def test_the_booth_places_partial_says_where_to_find_the_booth(app, factory, exp
     factory.placement(booths["mask"], pavilions["health"], stand="A-12")
     with app.test_request_context():
         booth = db.session.get(Booth, booths["mask"].id)
-        html = render_template_string('{% include "pavilions/_booth_places.html" %}',
-                                      places=services.places_of_booth(booth), today=date(2027, 9, 11))
-        later = render_template_string('{% include "pavilions/_booth_places.html" %}',
-                                       places=services.places_of_booth(booth), today=date(2027, 12, 1))
+        html = render_template_string(
+            '{% include "pavilions/_booth_places.html" %}',
+            places=services.places_of_booth(booth),
+            today=date(2027, 9, 11),
+        )
+        later = render_template_string(
+            '{% include "pavilions/_booth_places.html" %}',
+            places=services.places_of_booth(booth),
+            today=date(2027, 12, 1),
+        )
         nowhere = render_template_string('{% include "pavilions/_booth_places.html" %}', places=[])
     assert "Where to find us" in html
     assert "18th China-ASEAN Expo · Public Health and Pandemic Prevention · stand A-12" in text_of(html)

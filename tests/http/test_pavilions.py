@@ -14,8 +14,13 @@ from expo.pavilions import services
 from expo.pavilions.services import PavilionError
 from tests.conftest import count_queries, log_in
 
-PAVILION_FORM = {"name": "Smart Manufacturing", "slug": "smart-manufacturing", "kind": "themed", "country": "",
-                 "description": "Robots, sensors and factory software."}
+PAVILION_FORM = {
+    "name": "Smart Manufacturing",
+    "slug": "smart-manufacturing",
+    "kind": "themed",
+    "country": "",
+    "description": "Robots, sensors and factory software.",
+}
 
 
 @pytest.fixture()
@@ -36,8 +41,13 @@ def organizer_client(client, organizer):
 
 def add_pavilion(factory, edition, **fields) -> Pavilion:
     factory._count += 1
-    defaults = dict(edition_id=edition.id, slug=f"pavilion-{factory._count}", name=f"Pavilion {factory._count}",
-                    kind=Pavilion.THEMED, position=factory._count)
+    defaults = dict(
+        edition_id=edition.id,
+        slug=f"pavilion-{factory._count}",
+        name=f"Pavilion {factory._count}",
+        kind=Pavilion.THEMED,
+        position=factory._count,
+    )
     defaults.update(fields)
     return factory._save(Pavilion(**defaults))
 
@@ -48,8 +58,11 @@ def base(edition) -> str:
 
 def stored(app, edition) -> list[tuple[str, int]]:
     with app.app_context():
-        rows = db.session.execute(select(Pavilion.slug, Pavilion.position)
-                                  .where(Pavilion.edition_id == edition.id).order_by(Pavilion.position))
+        rows = db.session.execute(
+            select(Pavilion.slug, Pavilion.position)
+            .where(Pavilion.edition_id == edition.id)
+            .order_by(Pavilion.position)
+        )
         return [tuple(row) for row in rows]
 
 
@@ -194,19 +207,36 @@ def test_posts_need_the_csrf_token(app, monkeypatch, factory, organizer_client, 
 
 
 def test_hall_overview_shows_themed_then_country_pavilions_in_order(app, factory, client, edition):
-    add_pavilion(factory, edition, slug="thailand", name="Pavilion of Thailand", kind=Pavilion.COUNTRY,
-                 country="TH", position=0, description="Silk and spices.")
-    add_pavilion(factory, edition, slug="health", name="Public Health", position=5,
-                 description="Vaccines and clinics.")
-    add_pavilion(factory, edition, slug="vietnam", name="Pavilion of Viet Nam", kind=Pavilion.COUNTRY,
-                 country="VN", position=1)
+    add_pavilion(
+        factory,
+        edition,
+        slug="thailand",
+        name="Pavilion of Thailand",
+        kind=Pavilion.COUNTRY,
+        country="TH",
+        position=0,
+        description="Silk and spices.",
+    )
+    add_pavilion(factory, edition, slug="health", name="Public Health", position=5, description="Vaccines and clinics.")
+    add_pavilion(
+        factory, edition, slug="vietnam", name="Pavilion of Viet Nam", kind=Pavilion.COUNTRY, country="VN", position=1
+    )
     add_pavilion(factory, edition, slug="food", name="Food and Agriculture", position=2)
     page = client.get(f"{base(edition)}/").get_data(as_text=True)
-    order = [page.index(name) for name in ("Themed pavilions", "Food and Agriculture", "Public Health",
-                                           "Country pavilions", "Pavilion of Thailand", "Pavilion of Viet Nam")]
+    order = [
+        page.index(name)
+        for name in (
+            "Themed pavilions",
+            "Food and Agriculture",
+            "Public Health",
+            "Country pavilions",
+            "Pavilion of Thailand",
+            "Pavilion of Viet Nam",
+        )
+    ]
     assert order == sorted(order)
     assert "Vaccines and clinics." in page and "Silk and spices." in page
-    assert "Thailand" in page[page.index("Pavilion of Thailand") + 25:]
+    assert "Thailand" in page[page.index("Pavilion of Thailand") + 25 :]
     assert f'href="{base(edition)}/food"' in page
     assert "Manage pavilions" not in page
 
@@ -222,8 +252,15 @@ def test_hall_overview_queries_do_not_grow_with_the_pavilions(app, factory, clie
 
 
 def test_pavilion_page_shows_kind_country_and_description(app, factory, client, edition):
-    add_pavilion(factory, edition, slug="malaysia", name="Pavilion of Malaysia", kind=Pavilion.COUNTRY,
-                 country="MY", description="Palm oil, rubber and electronics.")
+    add_pavilion(
+        factory,
+        edition,
+        slug="malaysia",
+        name="Pavilion of Malaysia",
+        kind=Pavilion.COUNTRY,
+        country="MY",
+        description="Palm oil, rubber and electronics.",
+    )
     response = client.get(f"{base(edition)}/malaysia")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -262,7 +299,11 @@ def test_organizer_creates_a_pavilion(app, organizer_client, edition):
     with app.app_context():
         pavilion = db.session.scalar(select(Pavilion).where(Pavilion.slug == "smart-manufacturing"))
         assert (pavilion.edition_id, pavilion.kind, pavilion.country, pavilion.position) == (
-            edition.id, "themed", None, 0)
+            edition.id,
+            "themed",
+            None,
+            0,
+        )
         assert pavilion.description == "Robots, sensors and factory software."
 
 
@@ -270,21 +311,34 @@ def test_organizer_edits_a_pavilion_into_a_country_pavilion(app, factory, organi
     pavilion = add_pavilion(factory, edition, slug="asean", name="ASEAN")
     form = organizer_client.get(f"{base(edition)}/manage/{pavilion.id}/edit").get_data(as_text=True)
     assert 'value="ASEAN"' in form
-    response = organizer_client.post(f"{base(edition)}/manage/{pavilion.id}/edit", data={
-        "name": "Pavilion of Singapore", "slug": "singapore", "kind": "country", "country": "SG",
-        "description": "Finance and logistics."})
+    response = organizer_client.post(
+        f"{base(edition)}/manage/{pavilion.id}/edit",
+        data={
+            "name": "Pavilion of Singapore",
+            "slug": "singapore",
+            "kind": "country",
+            "country": "SG",
+            "description": "Finance and logistics.",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         saved = db.session.get(Pavilion, pavilion.id)
         assert (saved.name, saved.slug, saved.kind, saved.country) == (
-            "Pavilion of Singapore", "singapore", "country", "SG")
+            "Pavilion of Singapore",
+            "singapore",
+            "country",
+            "SG",
+        )
     page = organizer_client.get(f"{base(edition)}/singapore").get_data(as_text=True)
     assert "Exhibitors from Singapore" in page and "Finance and logistics." in page
 
 
 def test_a_country_pavilion_needs_its_country(app, organizer_client, edition):
-    response = organizer_client.post(f"{base(edition)}/manage/new", data={
-        **PAVILION_FORM, "name": "Pavilion of Somewhere", "slug": "somewhere", "kind": "country"})
+    response = organizer_client.post(
+        f"{base(edition)}/manage/new",
+        data={**PAVILION_FORM, "name": "Pavilion of Somewhere", "slug": "somewhere", "kind": "country"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Choose the country of a country pavilion." in page and 'value="Pavilion of Somewhere"' in page
@@ -295,8 +349,10 @@ def test_a_country_pavilion_needs_its_country(app, organizer_client, edition):
 
 def test_duplicate_web_address_is_a_form_error_that_keeps_the_typed_data(app, factory, organizer_client, edition):
     add_pavilion(factory, edition, slug="smart-manufacturing", name="Existing")
-    response = organizer_client.post(f"{base(edition)}/manage/new", data={
-        **PAVILION_FORM, "name": "Smart Factories", "description": "Typed with care."})
+    response = organizer_client.post(
+        f"{base(edition)}/manage/new",
+        data={**PAVILION_FORM, "name": "Smart Factories", "description": "Typed with care."},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Another pavilion of this edition already uses the web address “smart-manufacturing”." in page
@@ -307,10 +363,14 @@ def test_duplicate_web_address_is_a_form_error_that_keeps_the_typed_data(app, fa
 
 def test_duplicate_country_is_a_form_error_that_keeps_the_typed_data(app, factory, organizer_client, edition):
     add_pavilion(factory, edition, slug="thailand", name="Pavilion of Thailand", kind=Pavilion.COUNTRY, country="TH")
-    other = add_pavilion(factory, edition, slug="laos", name="Pavilion of Laos", kind=Pavilion.COUNTRY,
-                         country="LA")
-    data = {"name": "Kingdom of Thailand", "slug": "siam", "kind": "country", "country": "TH",
-            "description": "Second try."}
+    other = add_pavilion(factory, edition, slug="laos", name="Pavilion of Laos", kind=Pavilion.COUNTRY, country="LA")
+    data = {
+        "name": "Kingdom of Thailand",
+        "slug": "siam",
+        "kind": "country",
+        "country": "TH",
+        "description": "Second try.",
+    }
     for path in ("/manage/new", f"/manage/{other.id}/edit"):
         response = organizer_client.post(base(edition) + path, data=data)
         page = response.get_data(as_text=True)
@@ -327,8 +387,7 @@ def test_organizer_reorders_pavilions(app, factory, organizer_client, edition):
     food = add_pavilion(factory, edition, slug="food", name="Food", position=0)
     health = add_pavilion(factory, edition, slug="health", name="Health", position=1)
     add_pavilion(factory, edition, slug="trade", name="Trade", position=2)
-    add_pavilion(factory, edition, slug="vietnam", name="Viet Nam", kind=Pavilion.COUNTRY, country="VN",
-                 position=3)
+    add_pavilion(factory, edition, slug="vietnam", name="Viet Nam", kind=Pavilion.COUNTRY, country="VN", position=3)
     response = organizer_client.post(f"{base(edition)}/manage/{health.id}/move", data={"direction": "up"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"#pavilion-{health.id}")
     organizer_client.post(f"{base(edition)}/manage/{food.id}/move", data={"direction": "down"})
@@ -373,4 +432,3 @@ def test_a_refused_delete_is_explained_and_keeps_the_pavilion(app, monkeypatch, 
 def test_organize_tabs_link_to_the_pavilions(app, organizer_client, edition):
     page = organizer_client.get(f"/editions/{edition.slug}/organize/").get_data(as_text=True)
     assert f'href="{base(edition)}/manage">Pavilions</a>' in page
-

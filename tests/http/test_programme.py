@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from icalendar import Calendar
@@ -19,12 +19,23 @@ def programme(factory):
     sub = factory.forum(edition, slug="dentistry", title="Forum on Dentistry", parent_id=main.id)
     speaker = factory.speaker(edition, name="Dr Nguyen Van An", organisation="Hanoi CDC", country="VN")
     # 01:00 UTC is 09:00 in Nanning on 11 September.
-    opening = factory.programme_session(main, title="Opening plenary", language="English", tags="public health",
-                                        starts_at=datetime(2027, 9, 10, 1, 30, tzinfo=timezone.utc),
-                                        stream_url="https://stream.example.com/opening")
-    dental = factory.programme_session(sub, title="Dental care", language="Chinese", tags="dentistry",
-                                       starts_at=datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc), capacity=2,
-                                       seats_taken=2)
+    opening = factory.programme_session(
+        main,
+        title="Opening plenary",
+        language="English",
+        tags="public health",
+        starts_at=datetime(2027, 9, 10, 1, 30, tzinfo=UTC),
+        stream_url="https://stream.example.com/opening",
+    )
+    dental = factory.programme_session(
+        sub,
+        title="Dental care",
+        language="Chinese",
+        tags="dentistry",
+        starts_at=datetime(2027, 9, 11, 1, 0, tzinfo=UTC),
+        capacity=2,
+        seats_taken=2,
+    )
     with factory.app.app_context():
         session = db.session.get(ProgrammeSession, dental.id)
         from expo.forums.models import Speaker
@@ -39,21 +50,26 @@ def test_agenda_groups_sessions_by_day_in_the_venue_zone(client, programme):
     # The site's one day format (expo.i18n), with ", 2027" while 2027 is not this year.
     assert page.index("Fri, Sep 10") < page.index("Opening plenary")
     assert page.index("Sat, Sep 11") < page.index("Dental care")
-    assert "9:30\u202fAM" in page and "9:00\u202fAM" in page  # venue times, not UTC (CLDR puts a narrow space before AM)
+    assert (
+        "9:30\u202fAM" in page and "9:00\u202fAM" in page
+    )  # venue times, not UTC (CLDR puts a narrow space before AM)
     assert "Full: waiting list" in page
 
 
-@pytest.mark.parametrize("query, shown, hidden", [
-    ("day=2027-09-11", "Dental care", "Opening plenary"),
-    ("forum=dentistry", "Dental care", "Opening plenary"),
-    ("forum=health", "Dental care", "No session matches"),  # a main forum includes its sub-forums
-    ("tag=public health", "Opening plenary", "Dental care"),
-    ("language=Chinese", "Dental care", "Opening plenary"),
-])
+@pytest.mark.parametrize(
+    "query, shown, hidden",
+    [
+        ("day=2027-09-11", "Dental care", "Opening plenary"),
+        ("forum=dentistry", "Dental care", "Opening plenary"),
+        ("forum=health", "Dental care", "No session matches"),  # a main forum includes its sub-forums
+        ("tag=public health", "Opening plenary", "Dental care"),
+        ("language=Chinese", "Dental care", "Opening plenary"),
+    ],
+)
 def test_filters(client, programme, query, shown, hidden):
     page = client.get(f"/editions/18th/programme?{query}").get_data(as_text=True)
     agenda = page.split('id="day-', 1)[-1]
-    assert shown in agenda and hidden not in agenda.split("<h2 class=\"h5 mt-4\">")[0]
+    assert shown in agenda and hidden not in agenda.split('<h2 class="h5 mt-4">')[0]
 
 
 def test_mangled_day_filter_shows_everything(client, programme):
@@ -75,7 +91,9 @@ def test_registered_attendee_sees_the_stream(app, client, factory, programme):
     user = factory.user()
     factory.registration(user, opening)
     log_in(client, user)
-    assert "https://stream.example.com/opening" in client.get(f"/editions/18th/sessions/{opening.id}").get_data(as_text=True)
+    assert "https://stream.example.com/opening" in client.get(f"/editions/18th/sessions/{opening.id}").get_data(
+        as_text=True
+    )
 
 
 def test_session_of_another_edition_is_404(client, factory, programme):
@@ -109,8 +127,8 @@ def test_session_ics_parses_with_a_real_icalendar_parser(client, programme):
     calendar = Calendar.from_ical(response.data)
     [event] = calendar.walk("VEVENT")
     assert str(event["summary"]) == "Opening plenary"
-    assert event.decoded("dtstart") == datetime(2027, 9, 10, 1, 30, tzinfo=timezone.utc)
-    assert event.decoded("dtend") == datetime(2027, 9, 10, 2, 30, tzinfo=timezone.utc)
+    assert event.decoded("dtstart") == datetime(2027, 9, 10, 1, 30, tzinfo=UTC)
+    assert event.decoded("dtend") == datetime(2027, 9, 10, 2, 30, tzinfo=UTC)
     assert str(event["uid"]) == f"session-{opening.id}@expo.test"
     assert "stream.example.com" not in str(event["description"])  # the public file never carries the link
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -91,7 +91,7 @@ def _parse(html: str, page_tag: str) -> _Texts:
     return parser
 
 
-@lru_cache(maxsize=None)
+@cache
 def _untranslated_patterns(language: str):
     """English msgids whose translation differs: exact texts, and patterns for those with placeholders."""
     with po_file(language).open("rb") as fileobj:
@@ -213,6 +213,8 @@ def test_every_public_page_in_every_language(demo_site, language):
     assert not problems, (
         f"{len(problems)} English message(s) on {LANGUAGES[language]} ({language}) public pages: each is "
         f"a catalogue msgid whose translation differs, so the page did not translate it (a string not "
-        f"marked for translation, or translated before the language was chosen):\n" + "\n".join(problems)
-        + "\n\n" + HOW_TO_FIX
+        f"marked for translation, or translated before the language was chosen):\n"
+        + "\n".join(problems)
+        + "\n\n"
+        + HOW_TO_FIX
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -30,8 +30,9 @@ def register(client, session, **answers):
 
 
 def test_register_confirms_and_the_ticket_arrives_with_qr_and_calendar(app, client, factory, forum):
-    session = factory.programme_session(forum, title="Dental care", capacity=2,
-                                        stream_url="https://stream.example.com/dental")
+    session = factory.programme_session(
+        forum, title="Dental care", capacity=2, stream_url="https://stream.example.com/dental"
+    )
     user = factory.user(name="Somchai", timezone="Asia/Bangkok")
     log_in(client, user)
     response = register(client, session)
@@ -77,8 +78,10 @@ def test_cancellation_promotes_the_first_in_line_and_tells_them(app, factory, fo
     assert response.status_code == 302
     assert "Confirmed" in waiting_client.get("/my/agenda").get_data(as_text=True)
     run_recorded_tasks(app)
-    assert any("A seat is yours: Dental care" in message and "waiting@example.com" in message
-               for message in outbox_messages(app))
+    assert any(
+        "A seat is yours: Dental care" in message and "waiting@example.com" in message
+        for message in outbox_messages(app)
+    )
 
 
 def test_leaving_the_waiting_list(app, client, factory, forum):
@@ -105,7 +108,7 @@ def test_registering_twice_is_refused_with_409(client, factory, forum):
 
 
 def test_closed_registration_is_409_with_the_reason(client, factory, forum):
-    session = factory.programme_session(forum, registration_closes_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    session = factory.programme_session(forum, registration_closes_at=datetime(2020, 1, 1, tzinfo=UTC))
     log_in(client, factory.user())
     response = register(client, session)
     assert response.status_code == 409 and "Registration is closed." in response.get_data(as_text=True)
@@ -114,11 +117,19 @@ def test_closed_registration_is_409_with_the_reason(client, factory, forum):
 def test_required_questions_are_asked_and_answers_kept(app, client, factory, forum):
     session = factory.programme_session(forum)
     with app.app_context():
-        db.session.add_all([
-            ForumQuestion(forum_id=forum.id, label="Dietary needs", kind="text", required=True, position=1),
-            ForumQuestion(forum_id=forum.id, label="Interpretation", kind="choice", choices=["English", "Chinese"],
-                          required=True, position=2),
-        ])
+        db.session.add_all(
+            [
+                ForumQuestion(forum_id=forum.id, label="Dietary needs", kind="text", required=True, position=1),
+                ForumQuestion(
+                    forum_id=forum.id,
+                    label="Interpretation",
+                    kind="choice",
+                    choices=["English", "Chinese"],
+                    required=True,
+                    position=2,
+                ),
+            ]
+        )
         db.session.commit()
         ids = [q.id for q in db.session.scalars(select(ForumQuestion).order_by(ForumQuestion.position))]
     log_in(client, factory.user())
@@ -135,7 +146,7 @@ def test_required_questions_are_asked_and_answers_kept(app, client, factory, for
 
 
 def test_clash_with_another_session_is_warned_about(client, factory, forum):
-    starts = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)
+    starts = datetime(2027, 9, 11, 1, 0, tzinfo=UTC)
     first = factory.programme_session(forum, title="Morning talk", starts_at=starts)
     overlapping = factory.programme_session(forum, title="Parallel talk", starts_at=starts + timedelta(minutes=30))
     log_in(client, factory.user())
@@ -222,10 +233,10 @@ def test_agenda_shows_each_waiting_place_without_a_query_per_registration(app, c
 
 
 def test_agenda_lists_sessions_in_the_order_they_happen_not_the_order_booked(client, factory, forum, edition):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     def at(day: int, hour: int) -> datetime:
-        return datetime(2027, 9, day, hour, 0, tzinfo=timezone.utc)
+        return datetime(2027, 9, day, hour, 0, tzinfo=UTC)
 
     user = factory.user()
     late = factory.programme_session(forum, title="Closing plenary", starts_at=at(13, 8))
@@ -252,7 +263,7 @@ def test_cancelling_a_seat_from_the_agenda_asks_first_and_says_what_happens(clie
     cancel_form = f'<form method="post" action="/registrations/{registration.id}/cancel">'
     # The only form that cancels sits inside the confirmation, behind "Cancel".
     assert page.count(cancel_form) == 1
-    assert page.index("<summary class=\"btn btn-outline-danger btn-sm ms-1\">Cancel</summary>") < page.index(cancel_form)
+    assert page.index('<summary class="btn btn-outline-danger btn-sm ms-1">Cancel</summary>') < page.index(cancel_form)
     assert page.index(cancel_form) < page.index("Yes, cancel my seat")
 
 
@@ -267,16 +278,16 @@ def test_a_refused_registration_says_why_on_the_form_and_keeps_nothing(app, clie
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     # The reason stands in the form's own error list, inside the form it answers.
-    form = page[page.index('<form method="post" novalidate>'):]
-    assert re.search(r'<div class="alert alert-danger" role="alert">[^<]+</div>', form[:form.index("</form>")])
+    form = page[page.index('<form method="post" novalidate>') :]
+    assert re.search(r'<div class="alert alert-danger" role="alert">[^<]+</div>', form[: form.index("</form>")])
     with app.app_context():
         assert db.session.query(Registration).filter_by(user_id=user.id).count() == 1
 
 
 def test_registration_refusals_follow_the_one_error_convention():
     from expo.checkin.services import CheckinError
+    from expo.lib.rules import RuleBroken
     from expo.registrations.services import RegistrationError
     from expo.registrations.tickets import TicketError
-    from expo.lib.rules import RuleBroken
 
     assert all(issubclass(error, RuleBroken) for error in (RegistrationError, TicketError, CheckinError))

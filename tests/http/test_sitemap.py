@@ -47,13 +47,20 @@ def catalogue(app, factory):
     owner = factory.user()
     published = factory.booth(factory.company(owner=owner, name="Open Co", slug="open-co"))
     draft = factory.booth(factory.company(owner=owner, name="Draft Co", slug="draft-co"), status=Booth.Status.DRAFT)
-    suspended = factory.booth(factory.company(owner=owner, name="Gone Co", slug="gone-co"), status=Booth.Status.SUSPENDED,
-                              suspended_reason="Certificates expired")
+    suspended = factory.booth(
+        factory.company(owner=owner, name="Gone Co", slug="gone-co"),
+        status=Booth.Status.SUSPENDED,
+        suspended_reason="Certificates expired",
+    )
     with app.app_context():
-        db.session.add_all([Product(booth_id=published.id, slug="durian-cake", name="Durian cake"),
-                            Product(booth_id=published.id, slug="rice", name="Rice"),
-                            Product(booth_id=draft.id, slug="secret", name="Secret"),
-                            Product(booth_id=suspended.id, slug="hidden", name="Hidden")])
+        db.session.add_all(
+            [
+                Product(booth_id=published.id, slug="durian-cake", name="Durian cake"),
+                Product(booth_id=published.id, slug="rice", name="Rice"),
+                Product(booth_id=draft.id, slug="secret", name="Secret"),
+                Product(booth_id=suspended.id, slug="hidden", name="Hidden"),
+            ]
+        )
         db.session.commit()
     edition = factory.edition(slug="caexpo-18")
     pavilion = factory.pavilion(edition, slug="public-health")
@@ -71,10 +78,17 @@ def test_the_sitemap_lists_every_public_page_and_nothing_unpublished(client, cat
     _children, pages = every_url(client)
     base = "http://expo.test"
     expected = {
-        f"{base}/", f"{base}/exhibition", f"{base}/editions/",
-        f"{base}/booths/open-co", f"{base}/booths/open-co/products/durian-cake", f"{base}/booths/open-co/products/rice",
-        f"{base}/editions/caexpo-18", f"{base}/editions/caexpo-18/programme", f"{base}/editions/caexpo-18/pavilions/",
-        f"{base}/editions/caexpo-18/pavilions/public-health", f"{base}/editions/caexpo-18/forums/health-forum",
+        f"{base}/",
+        f"{base}/exhibition",
+        f"{base}/editions/",
+        f"{base}/booths/open-co",
+        f"{base}/booths/open-co/products/durian-cake",
+        f"{base}/booths/open-co/products/rice",
+        f"{base}/editions/caexpo-18",
+        f"{base}/editions/caexpo-18/programme",
+        f"{base}/editions/caexpo-18/pavilions/",
+        f"{base}/editions/caexpo-18/pavilions/public-health",
+        f"{base}/editions/caexpo-18/forums/health-forum",
         f"{base}/editions/caexpo-18/sessions/{catalogue['session'].id}",
         f"{base}/editions/caexpo-18/speakers/{catalogue['speaker'].id}",
     }
@@ -134,14 +148,40 @@ def test_robots_keeps_crawlers_out_of_private_areas_and_names_the_sitemap(client
     robots = response.get_data(as_text=True)
     assert "Sitemap: http://expo.test/sitemap.xml" in robots
     assert robots.startswith("User-agent: *")
-    for private in ("/account", "/account/password", "/admin/users", "/login", "/signup", "/reset/abc",
-                    "/my/agenda", "/calendar/secret-token.ics", "/dev/outbox", "/editions/new",
-                    "/editions/caexpo/edit", "/editions/caexpo/organize/", "/editions/caexpo/checkin/",
-                    "/editions/caexpo/pavilions/manage/new", "/editions/caexpo/sessions/3/register",
-                    "/exhibitors/apply", "/exhibitors/mine", "/exhibitors/review", "/exhibitors/acme/team",
-                    "/search?q=durian"):
+    for private in (
+        "/account",
+        "/account/password",
+        "/admin/users",
+        "/login",
+        "/signup",
+        "/reset/abc",
+        "/my/agenda",
+        "/calendar/secret-token.ics",
+        "/dev/outbox",
+        "/editions/new",
+        "/editions/caexpo/edit",
+        "/editions/caexpo/organize/",
+        "/editions/caexpo/checkin/",
+        "/editions/caexpo/pavilions/manage/new",
+        "/editions/caexpo/sessions/3/register",
+        "/exhibitors/apply",
+        "/exhibitors/mine",
+        "/exhibitors/review",
+        "/exhibitors/acme/team",
+        "/search?q=durian",
+    ):
         assert not robots_allows(robots, private), private
-    for public in ("/", "/exhibition", "/booths/acme", "/booths/acme/products/rice", "/editions/caexpo",
-                   "/editions/caexpo/programme", "/editions/caexpo/pavilions/public-health",
-                   "/editions/caexpo/sessions/3", "/exhibitors/acme/logo", "/sitemap.xml", "/static/css/expo.css"):
+    for public in (
+        "/",
+        "/exhibition",
+        "/booths/acme",
+        "/booths/acme/products/rice",
+        "/editions/caexpo",
+        "/editions/caexpo/programme",
+        "/editions/caexpo/pavilions/public-health",
+        "/editions/caexpo/sessions/3",
+        "/exhibitors/acme/logo",
+        "/sitemap.xml",
+        "/static/css/expo.css",
+    ):
         assert robots_allows(robots, public), public

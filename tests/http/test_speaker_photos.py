@@ -31,9 +31,18 @@ def organizer_client(app, factory):
 
 
 def add_speaker(client, photo: bytes, filename: str):
-    return client.post("/editions/18th/organize/speakers/new", content_type="multipart/form-data", data={
-        "name": "Dr Li Ming", "title": "", "organisation": "Guangxi Health Commission", "country": "CN",
-        "biography": "", "photo": (io.BytesIO(photo), filename)})
+    return client.post(
+        "/editions/18th/organize/speakers/new",
+        content_type="multipart/form-data",
+        data={
+            "name": "Dr Li Ming",
+            "title": "",
+            "organisation": "Guangxi Health Commission",
+            "country": "CN",
+            "biography": "",
+            "photo": (io.BytesIO(photo), filename),
+        },
+    )
 
 
 def test_photo_is_stored_without_metadata_and_served_as_an_image(app, client, organizer_client):
@@ -94,8 +103,11 @@ def test_replacing_and_removing_a_photo_deletes_the_old_file(app, organizer_clie
     first = storage / speaker.photo_path
     assert first.exists()
     data = {"name": "Dr Li Ming", "title": "", "organisation": "", "country": "", "biography": ""}
-    organizer.post(f"/editions/18th/organize/speakers/{speaker.id}/edit", content_type="multipart/form-data",
-                   data={**data, "photo": (io.BytesIO(jpeg_with_gps_exif()), "two.jpg")})
+    organizer.post(
+        f"/editions/18th/organize/speakers/{speaker.id}/edit",
+        content_type="multipart/form-data",
+        data={**data, "photo": (io.BytesIO(jpeg_with_gps_exif()), "two.jpg")},
+    )
     with app.app_context():
         second = storage / db.session.get(Speaker, speaker.id).photo_path
     assert second.exists() and not first.exists()

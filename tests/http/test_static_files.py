@@ -35,19 +35,29 @@ def _stylesheet_url(page: str) -> str:
 def test_the_booth_page_links_every_stylesheet_script_and_icon_by_a_hashed_name(client, booth_page):
     assets = ASSET.findall(booth_page)
     plain = {_plain_name(url) for url in assets}
-    assert {"vendor/bootstrap/bootstrap.min.css", "css/expo.css", "js/expo.js", "js/engagement.js",
-            "vendor/bootstrap/bootstrap.bundle.min.js", "js/booths.js", "favicon.svg"} <= plain
+    assert {
+        "vendor/bootstrap/bootstrap.min.css",
+        "css/expo.css",
+        "js/expo.js",
+        "js/engagement.js",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "js/booths.js",
+        "favicon.svg",
+    } <= plain
     for url in assets:
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.data == (PROJECT_ROOT / "static" / _plain_name(url)).read_bytes(), url
 
 
-@pytest.mark.parametrize(("accepted", "encoding", "decompress"), [
-    ("br", "br", brotli.decompress),
-    ("gzip", "gzip", gzip.decompress),
-    ("gzip, deflate, br, zstd", "br", brotli.decompress),  # what a current browser sends
-])
+@pytest.mark.parametrize(
+    ("accepted", "encoding", "decompress"),
+    [
+        ("br", "br", brotli.decompress),
+        ("gzip", "gzip", gzip.decompress),
+        ("gzip, deflate, br, zstd", "br", brotli.decompress),  # what a current browser sends
+    ],
+)
 def test_a_compressed_body_for_a_browser_that_accepts_it(client, booth_page, accepted, encoding, decompress):
     url = _stylesheet_url(booth_page)
     response = client.get(url, headers={"Accept-Encoding": accepted})
@@ -80,13 +90,16 @@ def test_a_plain_name_still_works_and_is_revalidated_after_a_minute(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("path", [
-    "/static/css/expo.0123456789ab.css",  # a hash that was never built
-    "/static/css/nothing-here.css",
-    "/static/manifest.json",  # the build's bookkeeping is not published
-    "/static/../expo/config.py",
-    "/static/%2e%2e/expo/config.py",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/css/expo.0123456789ab.css",  # a hash that was never built
+        "/static/css/nothing-here.css",
+        "/static/manifest.json",  # the build's bookkeeping is not published
+        "/static/../expo/config.py",
+        "/static/%2e%2e/expo/config.py",
+    ],
+)
 def test_a_name_that_was_never_built_is_a_404(client, path):
     response = client.get(path)
     assert response.status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,18 +21,31 @@ def json_ld(page: str) -> list[dict]:
 
 @pytest.fixture()
 def expo_with_programme(factory):
-    edition = factory.edition(slug="caexpo", name="China-ASEAN Expo", timezone="Asia/Shanghai",
-                              venue="Nanning International Convention and Exhibition Center", city="Nanning",
-                              country="CN")
+    edition = factory.edition(
+        slug="caexpo",
+        name="China-ASEAN Expo",
+        timezone="Asia/Shanghai",
+        venue="Nanning International Convention and Exhibition Center",
+        city="Nanning",
+        country="CN",
+    )
     forum = factory.forum(edition, slug="health", title="China-ASEAN Health Cooperation Forum", kind="main")
     factory.forum(edition, slug="later", title="Forum without a programme yet", kind="main")
     speaker = factory.speaker(edition, name="Dr Nguyen Van An")
-    opening = factory.programme_session(forum, title="Opening plenary", room="Hall A",
-                                        starts_at=datetime(2027, 9, 10, 1, 30, tzinfo=timezone.utc),
-                                        ends_at=datetime(2027, 9, 10, 3, 0, tzinfo=timezone.utc),
-                                        stream_url="https://stream.example.com/opening")
-    factory.programme_session(forum, title="Vaccines", starts_at=datetime(2027, 9, 11, 6, 0, tzinfo=timezone.utc),
-                              ends_at=datetime(2027, 9, 11, 7, 0, tzinfo=timezone.utc))
+    opening = factory.programme_session(
+        forum,
+        title="Opening plenary",
+        room="Hall A",
+        starts_at=datetime(2027, 9, 10, 1, 30, tzinfo=UTC),
+        ends_at=datetime(2027, 9, 10, 3, 0, tzinfo=UTC),
+        stream_url="https://stream.example.com/opening",
+    )
+    factory.programme_session(
+        forum,
+        title="Vaccines",
+        starts_at=datetime(2027, 9, 11, 6, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 9, 11, 7, 0, tzinfo=UTC),
+    )
     with factory.app.app_context():
         from expo.extensions import db
         from expo.forums.models import ProgrammeSession, Speaker
@@ -92,11 +105,25 @@ def test_edition_page_queries_do_not_grow_with_the_programme(app, client, factor
 @pytest.fixture()
 def booth_with_product(factory):
     owner = factory.user()
-    company = factory.company(owner=owner, slug="guangxi-tea", name="Guangxi Tea & Co. </script>",
-                              website="https://tea.example.com", country="CN", sector="Food")
+    company = factory.company(
+        owner=owner,
+        slug="guangxi-tea",
+        name="Guangxi Tea & Co. </script>",
+        website="https://tea.example.com",
+        country="CN",
+        sector="Food",
+    )
     booth = factory.booth(company, tagline="Liupao tea from Wuzhou", contact_email="sales@tea.example.com")
-    product = factory.product(booth, slug="liupao", name="Liupao dark tea", min_order_quantity=200, order_unit="kg",
-                              price_min=Decimal("12.50"), price_max=Decimal("30"), currency="USD")
+    product = factory.product(
+        booth,
+        slug="liupao",
+        name="Liupao dark tea",
+        min_order_quantity=200,
+        order_unit="kg",
+        price_min=Decimal("12.50"),
+        price_max=Decimal("30"),
+        currency="USD",
+    )
     return booth, product
 
 
@@ -140,14 +167,22 @@ def test_script_json_cannot_close_the_script_element(hostile):
 
 
 def _rfc7986(calendar: Calendar) -> tuple[str, timedelta, str, str]:
-    return (str(calendar["name"]), calendar.decoded("refresh-interval"), str(calendar["color"]),
-            str(calendar["x-wr-calname"]))
+    return (
+        str(calendar["name"]),
+        calendar.decoded("refresh-interval"),
+        str(calendar["color"]),
+        str(calendar["x-wr-calname"]),
+    )
 
 
 def test_forum_and_session_feeds_carry_name_refresh_and_colour(client, expo_with_programme):
     calendar = Calendar.from_ical(client.get("/editions/caexpo/forums/health.ics").data)
-    assert _rfc7986(calendar) == ("China-ASEAN Health Cooperation Forum", timedelta(hours=12), "teal",
-                                  "China-ASEAN Health Cooperation Forum")
+    assert _rfc7986(calendar) == (
+        "China-ASEAN Health Cooperation Forum",
+        timedelta(hours=12),
+        "teal",
+        "China-ASEAN Health Cooperation Forum",
+    )
     assert calendar["refresh-interval"].params["VALUE"] == "DURATION"
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT12H" in client.get("/editions/caexpo/forums/health.ics").data
 

@@ -59,8 +59,9 @@ def test_zone_choices_go_by_offset_then_name_and_are_unambiguous(app):
 
 
 def test_only_a_visitors_get_may_reload_in_the_browsers_zone(client, factory):
-    assert re.search(r'<meta name="expo-timezone" content="UTC" data-reload-in-browser-zone>',
-                     client.get("/").get_data(as_text=True))
+    assert re.search(
+        r'<meta name="expo-timezone" content="UTC" data-reload-in-browser-zone>', client.get("/").get_data(as_text=True)
+    )
     log_in(client, factory.user(timezone="Asia/Jakarta"))
     page = client.get("/").get_data(as_text=True)
     assert '<meta name="expo-timezone" content="Asia/Jakarta">' in page

@@ -29,15 +29,35 @@ def asean_languages(monkeypatch):
 @pytest.fixture()
 def shop(factory):
     owner, staff = factory.user(), factory.user()
-    company = factory.company(owner=owner, staff=[staff], name="Guangxi Protective Gear", slug="guangxi",
-                              translations={"zh": {"name": "广西防护用品"}})
-    booth = factory.booth(company, tagline="Masks for hospitals", description="We make masks.",
-                          description_html="<p>We make masks.</p>",
-                          translations={"zh": {"tagline": "医用口罩", "description": "我们生产**口罩**。",
-                                               "description_html": "<p>我们生产<strong>口罩</strong>。</p>"}})
-    product = factory.product(booth, slug="kn95", name="KN95 respirator", description="Five layers.",
-                              description_html="<p>Five layers.</p>", specifications=[["Layers", "5"]],
-                              translations={"zh": {"name": "KN95 口罩", "specifications": [["层数", "5"]]}})
+    company = factory.company(
+        owner=owner,
+        staff=[staff],
+        name="Guangxi Protective Gear",
+        slug="guangxi",
+        translations={"zh": {"name": "广西防护用品"}},
+    )
+    booth = factory.booth(
+        company,
+        tagline="Masks for hospitals",
+        description="We make masks.",
+        description_html="<p>We make masks.</p>",
+        translations={
+            "zh": {
+                "tagline": "医用口罩",
+                "description": "我们生产**口罩**。",
+                "description_html": "<p>我们生产<strong>口罩</strong>。</p>",
+            }
+        },
+    )
+    product = factory.product(
+        booth,
+        slug="kn95",
+        name="KN95 respirator",
+        description="Five layers.",
+        description_html="<p>Five layers.</p>",
+        specifications=[["Layers", "5"]],
+        translations={"zh": {"name": "KN95 口罩", "specifications": [["层数", "5"]]}},
+    )
     return owner, staff, booth, product
 
 
@@ -79,8 +99,11 @@ def test_search_cards_show_the_reader_language_without_more_queries(app, client,
     client.get("/search?q=respirator&type=products")  # the cached filter options are read once
     first = count_queries(app, client, "/search?q=respirator&type=products")
     for number in range(5):
-        factory.product(booth, name=f"Respirator model {number}",
-                        translations={"zh": {"name": f"口罩型号 {number}"}, "vi": {"name": f"Khẩu trang {number}"}})
+        factory.product(
+            booth,
+            name=f"Respirator model {number}",
+            translations={"zh": {"name": f"口罩型号 {number}"}, "vi": {"name": f"Khẩu trang {number}"}},
+        )
     client.get("/search?q=respirator&type=products")
     assert count_queries(app, client, "/search?q=respirator&type=products") == first
     page = client.get("/search?q=respirator&type=products", headers=ZH).get_data(as_text=True)
@@ -97,8 +120,10 @@ def test_the_team_fills_vietnamese_beside_the_english_and_sees_the_chips(client,
     assert re.search(r'data-coverage="empty"[^>]*>.*?Tiếng Việt', page, re.DOTALL)
     assert 'lang="vi"' in page  # the fields being typed are marked as Vietnamese
 
-    saved = client.post(f"{url}/vi", data={"text_name": "Khẩu trang KN95", "text_description": "Năm **lớp**.",
-                                           "text_specifications": "Số lớp: 5"})
+    saved = client.post(
+        f"{url}/vi",
+        data={"text_name": "Khẩu trang KN95", "text_description": "Năm **lớp**.", "text_specifications": "Số lớp: 5"},
+    )
     assert saved.status_code == 302
     page = client.get(url + "?language=vi").get_data(as_text=True)
     assert re.search(r'data-coverage="filled"[^>]*>.*?Tiếng Việt', page, re.DOTALL)
@@ -149,11 +174,16 @@ def test_who_may_open_and_save_translations(client, shop, factory):
     anonymous = [("GET", product_url, 302, {}), ("GET", forum_url, 302, {})]
     assert not permission_failures(client, anonymous, anonymous=True)
     log_in(client, stranger)
-    assert not permission_failures(client, [
-        ("GET", product_url, 404, {}), ("POST", f"{product_url}/vi", 404, {"data": {"text_name": "x"}}),
-        ("GET", forum_url, 403, {}), ("GET", "/translations/nothing/1", 404, {}),
-        ("GET", "/translations/product/999999", 404, {}),
-    ])
+    assert not permission_failures(
+        client,
+        [
+            ("GET", product_url, 404, {}),
+            ("POST", f"{product_url}/vi", 404, {"data": {"text_name": "x"}}),
+            ("GET", forum_url, 403, {}),
+            ("GET", "/translations/nothing/1", 404, {}),
+            ("GET", "/translations/product/999999", 404, {}),
+        ],
+    )
     organizer_client = client.application.test_client()
     log_in(organizer_client, organizer)
     assert not permission_failures(organizer_client, [("GET", forum_url, 200, {}), ("GET", product_url, 404, {})])
@@ -164,17 +194,42 @@ def test_organizers_translate_forums_sessions_and_questions_and_visitors_registe
     organizer = factory.organizer(edition)
     forum = factory.forum(edition, slug="health", title="Forum on Public Health")
     session = factory.programme_session(forum, title="Opening plenary", abstract="Welcome.")
-    question = factory._save(ForumQuestion(forum_id=forum.id, label="Interpretation", kind=ForumQuestion.CHOICE,
-                                           choices=["English", "Chinese"], required=True, position=1))
+    question = factory._save(
+        ForumQuestion(
+            forum_id=forum.id,
+            label="Interpretation",
+            kind=ForumQuestion.CHOICE,
+            choices=["English", "Chinese"],
+            required=True,
+            position=1,
+        )
+    )
     log_in(client, organizer)
-    assert client.post(f"/translations/forum/{forum.id}/zh",
-                       data={"text_title": "公共卫生论坛", "text_description": ""}).status_code == 302
-    assert client.post(f"/translations/session/{session.id}/zh",
-                       data={"text_title": "开幕全体大会", "text_abstract": "欢迎。", "text_room": ""}).status_code == 302
-    assert client.post(f"/translations/question/{question.id}/zh",
-                       data={"text_label": "同声传译", "text_choices": "英语"}).status_code == 400
-    assert client.post(f"/translations/question/{question.id}/zh",
-                       data={"text_label": "同声传译", "text_choices": "英语\n中文"}).status_code == 302
+    assert (
+        client.post(
+            f"/translations/forum/{forum.id}/zh", data={"text_title": "公共卫生论坛", "text_description": ""}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/translations/session/{session.id}/zh",
+            data={"text_title": "开幕全体大会", "text_abstract": "欢迎。", "text_room": ""},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/translations/question/{question.id}/zh", data={"text_label": "同声传译", "text_choices": "英语"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            f"/translations/question/{question.id}/zh", data={"text_label": "同声传译", "text_choices": "英语\n中文"}
+        ).status_code
+        == 302
+    )
 
     buyer = client.application.test_client()
     log_in(buyer, factory.user(language="zh"))
@@ -183,8 +238,12 @@ def test_organizers_translate_forums_sessions_and_questions_and_visitors_registe
     form = buyer.get(f"/editions/18th/sessions/{session.id}/register").get_data(as_text=True)
     assert "同声传译" in form and re.search(r">\s*中文\s*</label>", form) and re.search(r">\s*英语\s*</label>", form)
     assert 'value="Chinese"' in form, "the answer stored is the source language's option"
-    assert buyer.post(f"/editions/18th/sessions/{session.id}/register",
-                      data={f"question_{question.id}": "Chinese"}).status_code == 302
+    assert (
+        buyer.post(
+            f"/editions/18th/sessions/{session.id}/register", data={f"question_{question.id}": "Chinese"}
+        ).status_code
+        == 302
+    )
     with client.application.app_context():
         assert db.session.scalar(select(Registration)).answers == {str(question.id): "Chinese"}
 
@@ -227,8 +286,9 @@ def test_the_ticket_mail_and_its_calendar_quote_the_session_in_the_recipient_lan
 
     edition = factory.edition(slug="18th")
     forum = factory.forum(edition, title="Forum on Dentistry", translations={"zh": {"title": "口腔医学论坛"}})
-    session = factory.programme_session(forum, title="Dental care", room="Room 202",
-                                        translations={"zh": {"title": "口腔诊疗", "room": "202 会议室"}})
+    session = factory.programme_session(
+        forum, title="Dental care", room="Room 202", translations={"zh": {"title": "口腔诊疗", "room": "202 会议室"}}
+    )
     log_in(client, factory.user(language="zh"))
     assert client.post(f"/editions/18th/sessions/{session.id}/register").status_code == 302
     run_recorded_tasks(app)

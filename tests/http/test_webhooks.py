@@ -30,8 +30,14 @@ def test_subscribe_shows_the_secret_once_and_lists_the_subscription(app, owner_c
     base = f"/booths/{booth.slug}/webhooks"
     form = client.get(f"{base}/new").get_data(as_text=True)
     assert "inquiry.received" in form and "registration.confirmed" not in form  # team events only
-    response = client.post(f"{base}/new", data={"url": "https://crm.example.com/expo", "description": "Our CRM",
-                                                "events": ["inquiry.received", "quotation.accepted"]})
+    response = client.post(
+        f"{base}/new",
+        data={
+            "url": "https://crm.example.com/expo",
+            "description": "Our CRM",
+            "events": ["inquiry.received", "quotation.accepted"],
+        },
+    )
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     secret = SECRET.search(response.get_data(as_text=True)).group(1)
     with app.app_context():
@@ -46,15 +52,20 @@ def test_subscribe_shows_the_secret_once_and_lists_the_subscription(app, owner_c
     assert new_secret != secret
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://crm.example.com/expo", "public https://"),
-    ("not a url", "public https://"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://crm.example.com/expo", "public https://"),
+        ("not a url", "public https://"),
+    ],
+)
 def test_a_refused_address_is_a_form_error_that_keeps_the_input(app, owner_client, monkeypatch, url, reason):
     monkeypatch.setitem(app.config, "WEBHOOKS_ALLOW_PRIVATE", False)
     client, booth = owner_client
-    response = client.post(f"/booths/{booth.slug}/webhooks/new",
-                           data={"url": url, "description": "Keep me", "events": ["inquiry.received"]})
+    response = client.post(
+        f"/booths/{booth.slug}/webhooks/new",
+        data={"url": url, "description": "Keep me", "events": ["inquiry.received"]},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and reason in page and "Keep me" in page
 
@@ -71,8 +82,9 @@ def test_edit_disable_and_delete(app, owner_client):
     client.post(f"{base}/new", data={"url": "https://crm.example.com/expo", "events": ["inquiry.received"]})
     with app.app_context():
         subscription_id = db.session.scalar(select(WebhookSubscription.id))
-    response = client.post(f"{base}/{subscription_id}/edit", data={
-        "url": "https://crm.example.com/v2", "events": ["quotation.declined"]})  # "enabled" unticked
+    response = client.post(
+        f"{base}/{subscription_id}/edit", data={"url": "https://crm.example.com/v2", "events": ["quotation.declined"]}
+    )  # "enabled" unticked
     assert response.status_code == 302
     with app.app_context():
         subscription = db.session.get(WebhookSubscription, subscription_id)
@@ -109,12 +121,18 @@ def test_delivery_log_shows_attempts_and_replays(app, factory, owner_client):
 def test_replay_of_a_disabled_subscription_says_why(app, owner_client):
     client, booth = owner_client
     with app.app_context():
-        subscription = WebhookSubscription(booth_id=booth.id, url="https://crm.example.com/in", enabled=False,
-                                           events=["inquiry.received"], secret="whsec_c2VjcmV0c2VjcmV0c2VjcmV0")
+        subscription = WebhookSubscription(
+            booth_id=booth.id,
+            url="https://crm.example.com/in",
+            enabled=False,
+            events=["inquiry.received"],
+            secret="whsec_c2VjcmV0c2VjcmV0c2VjcmV0",
+        )
         db.session.add(subscription)
         db.session.flush()
-        delivery = WebhookDelivery(subscription_id=subscription.id, event="inquiry.received", message_id="msg_1",
-                                   body="{}", status="failed")
+        delivery = WebhookDelivery(
+            subscription_id=subscription.id, event="inquiry.received", message_id="msg_1", body="{}", status="failed"
+        )
         db.session.add(delivery)
         db.session.commit()
         ids = subscription.id, delivery.id

@@ -24,14 +24,18 @@ def _errors(response) -> list[str]:
     return ERROR.findall(response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize(("browser", "required"), [
-    ("th-TH,th;q=0.9,en;q=0.5", "กรุณาระบุข้อมูลในช่องนี้"),
-    ("vi-VN,vi;q=0.9,en;q=0.5", "Trường này là bắt buộc."),
-    ("id-ID,id;q=0.9", "Kolom ini wajib diisi."),
-    ("ms-MY,ms;q=0.9", "Medan ini wajib diisi."),
-    ("zh-CN,zh;q=0.9", "该字段是必填字段。"),  # WTForms' own catalogue
-    ("en-GB,en;q=0.9", "This field is required."),
-], ids=["th", "vi", "id", "ms", "zh", "en"])
+@pytest.mark.parametrize(
+    ("browser", "required"),
+    [
+        ("th-TH,th;q=0.9,en;q=0.5", "กรุณาระบุข้อมูลในช่องนี้"),
+        ("vi-VN,vi;q=0.9,en;q=0.5", "Trường này là bắt buộc."),
+        ("id-ID,id;q=0.9", "Kolom ini wajib diisi."),
+        ("ms-MY,ms;q=0.9", "Medan ini wajib diisi."),
+        ("zh-CN,zh;q=0.9", "该字段是必填字段。"),  # WTForms' own catalogue
+        ("en-GB,en;q=0.9", "This field is required."),
+    ],
+    ids=["th", "vi", "id", "ms", "zh", "en"],
+)
 def test_a_required_field_left_empty_says_so_in_the_pages_language(client, browser, required):
     response = client.post("/login", data={"email": "", "password": ""}, headers={"Accept-Language": browser})
     assert response.status_code == 200
@@ -41,9 +45,18 @@ def test_a_required_field_left_empty_says_so_in_the_pages_language(client, brows
 
 
 def test_a_vietnamese_sign_up_gets_the_length_and_choice_messages_in_vietnamese(client):
-    response = client.post("/signup", headers={"Accept-Language": "vi"}, data={
-        "name": "Nguyễn Văn An", "email": "an@example.vn", "password": "short", "confirm": "short",
-        "timezone": "Asia/Ho_Chi_Minh", "language": "xx"})
+    response = client.post(
+        "/signup",
+        headers={"Accept-Language": "vi"},
+        data={
+            "name": "Nguyễn Văn An",
+            "email": "an@example.vn",
+            "password": "short",
+            "confirm": "short",
+            "timezone": "Asia/Ho_Chi_Minh",
+            "language": "xx",
+        },
+    )
     assert response.status_code == 200
     errors = _errors(response)
     # Length(min, max): both counts filled in.
@@ -56,8 +69,11 @@ def test_a_signed_in_malay_user_gets_malay_messages_whatever_the_browser_says(ap
     user = factory.user(language="ms")
     client = app.test_client()
     log_in(client, user)
-    response = client.post("/account/password", headers={"Accept-Language": "en"},
-                           data={"current_password": "", "password": "", "confirm": ""})
+    response = client.post(
+        "/account/password",
+        headers={"Accept-Language": "en"},
+        data={"current_password": "", "password": "", "confirm": ""},
+    )
     assert response.status_code == 200
     assert "Medan ini wajib diisi." in _errors(response)
     assert "This field is required." not in response.get_data(as_text=True)
@@ -70,13 +86,17 @@ def csrf_on(app):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
-@pytest.mark.parametrize(("language", "reason"), [
-    ("vi", "Biểu mẫu đã hết hạn hoặc được gửi từ một trang web khác."),
-    ("th", "แบบฟอร์มหมดอายุหรือถูกส่งมาจากเว็บไซต์อื่น"),
-])
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("vi", "Biểu mẫu đã hết hạn hoặc được gửi từ một trang web khác."),
+        ("th", "แบบฟอร์มหมดอายุหรือถูกส่งมาจากเว็บไซต์อื่น"),
+    ],
+)
 def test_a_form_sent_without_its_csrf_token_is_refused_in_the_pages_language(client, csrf_on, language, reason):
-    response = client.post("/login", data={"email": "an@example.vn", "password": "whatever-it-is"},
-                           headers={"Accept-Language": language})
+    response = client.post(
+        "/login", data={"email": "an@example.vn", "password": "whatever-it-is"}, headers={"Accept-Language": language}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert reason in page

@@ -63,18 +63,40 @@ WORKER_START_SECONDS = 30.0
 # Settings load_config reads; an inherited value (say EXPO_ENV=production or MAIL_USE_TLS=1 in the
 # developer's shell) must not change what the app or the worker do here.
 _CONFIG_ENV_NAMES = {
-    "EXPO_ENV", "HOST", "PORT", "BASE_URL", "SECRET_KEY", "DATABASE_URL", "REDIS_URL",
-    "STORAGE_PATH", "MAX_UPLOAD_BYTES", "LOGIN_FAILURE_LIMIT", "LOGIN_ADDRESS_FAILURE_LIMIT",
-    "LOGIN_SLOWDOWN_AFTER", "LOGIN_SLOWDOWN_MAX_SECONDS", "ACCOUNT_MAIL_LIMIT", "SIGNUP_RATE_LIMIT",
-    "RESET_RATE_LIMIT", "LOG_LEVEL",
-    "INSTANCE_PATH", "FLASK_APP", "TRUSTED_PROXIES", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
+    "EXPO_ENV",
+    "HOST",
+    "PORT",
+    "BASE_URL",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "STORAGE_PATH",
+    "MAX_UPLOAD_BYTES",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+    "LOGIN_SLOWDOWN_AFTER",
+    "LOGIN_SLOWDOWN_MAX_SECONDS",
+    "ACCOUNT_MAIL_LIMIT",
+    "SIGNUP_RATE_LIMIT",
+    "RESET_RATE_LIMIT",
+    "LOG_LEVEL",
+    "INSTANCE_PATH",
+    "FLASK_APP",
+    "TRUSTED_PROXIES",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
 }
 
 T = TypeVar("T")
 
 
-def wait_for(probe: Callable[[], T | None], *, what: str | Callable[[], str],
-             timeout: float = DEADLINE_SECONDS, interval: float = 0.1) -> T:
+def wait_for(
+    probe: Callable[[], T | None],
+    *,
+    what: str | Callable[[], str],
+    timeout: float = DEADLINE_SECONDS,
+    interval: float = 0.1,
+) -> T:
     """Poll ``probe`` until it returns something truthy; fail with ``what`` at the deadline.
 
     Polling with a deadline instead of sleeping keeps fast runs fast and slow machines green.
@@ -94,8 +116,11 @@ def wait_for(probe: Callable[[], T | None], *, what: str | Callable[[], str],
 
 def _service_environment(*, instance_path: Path, smtp_port: int) -> dict[str, str]:
     """The environment shared by the migration run, the worker and the in-process app."""
-    env = {name: value for name, value in os.environ.items()
-           if name not in _CONFIG_ENV_NAMES and not name.startswith("MAIL_")}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in _CONFIG_ENV_NAMES and not name.startswith("MAIL_")
+    }
     env.update(
         EXPO_ENV="development",
         FLASK_APP="wsgi",
@@ -146,8 +171,7 @@ def integration_database(services_available: None, tmp_path_factory: pytest.Temp
     with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
         # A leftover worker or an aborted run may still hold connections; DROP would refuse.
         connection.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             (DATABASE_NAME,),
         )
         connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}"')
@@ -157,11 +181,16 @@ def integration_database(services_available: None, tmp_path_factory: pytest.Temp
     # Not db.create_all(): running the migrations is how production gets its schema.
     result = subprocess.run(
         [str(VENV_BIN / "flask"), "db", "upgrade"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     if result.returncode != 0:
-        pytest.fail(f"`flask db upgrade` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}",
-                    pytrace=False)
+        pytest.fail(
+            f"`flask db upgrade` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}", pytrace=False
+        )
     return DATABASE_URL
 
 
@@ -231,8 +260,7 @@ class RecordingHandler:
         with self._lock:
             return list(self._data_attempts)
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
         with self._lock:
             refusal = self._refused.get(address.lower())
         if refusal:
@@ -262,8 +290,11 @@ class SmtpServer:
     handler: RecordingHandler
 
     def wait_for_messages(self, count: int, timeout: float = DEADLINE_SECONDS) -> list[ReceivedMail]:
-        return wait_for(lambda: (lambda got: got if len(got) >= count else None)(self.handler.received),
-                        what=f"{count} e-mail(s) at the SMTP server", timeout=timeout)
+        return wait_for(
+            lambda: (lambda got: got if len(got) >= count else None)(self.handler.received),
+            what=f"{count} e-mail(s) at the SMTP server",
+            timeout=timeout,
+        )
 
 
 def _free_port() -> int:
@@ -299,14 +330,20 @@ class WorkerProcess:
         """Start the worker process (again, after ``kill``) and wait until it is ready."""
         start = self.log_size() if self.log_path.exists() else 0
         with self.log_path.open("ab") as log_file:
-            self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env, stdin=subprocess.DEVNULL,
-                                            stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + WORKER_START_SECONDS
         while not re.search(r"\bready\.", self.log(start)):
             if self.process.poll() is not None or time.monotonic() >= deadline:
                 state = f"exited with {self.process.returncode}" if self.process.poll() is not None else "timed out"
-                pytest.fail(f"celery worker did not become ready ({state}); its log:\n{self.log(start)}",
-                            pytrace=False)
+                pytest.fail(f"celery worker did not become ready ({state}); its log:\n{self.log(start)}", pytrace=False)
             time.sleep(0.1)
 
     def kill(self) -> None:
@@ -321,8 +358,9 @@ class WorkerProcess:
         return self.log_path.stat().st_size
 
     def wait_for_log(self, pattern: str, *, start: int = 0, timeout: float = DEADLINE_SECONDS) -> re.Match[str]:
-        return wait_for(lambda: re.search(pattern, self.log(start)), what=f"worker log to match {pattern!r}",
-                        timeout=timeout)
+        return wait_for(
+            lambda: re.search(pattern, self.log(start)), what=f"worker log to match {pattern!r}", timeout=timeout
+        )
 
     def is_idle(self) -> bool:
         """Nothing queued and nothing held by the worker (running, or waiting for a retry's ETA).
@@ -361,9 +399,21 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def worker_command(name: str, queues: tuple[str, ...] | list[str]) -> list[str]:
     """A solo-pool worker consuming ``queues``, named ``name@host``."""
-    command = [str(VENV_BIN / "celery"), "-A", "worker.app", "worker", "--loglevel=INFO", "--pool=solo",
-               "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h",
-               "--queues", ",".join(queues)]
+    command = [
+        str(VENV_BIN / "celery"),
+        "-A",
+        "worker.app",
+        "worker",
+        "--loglevel=INFO",
+        "--pool=solo",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        f"{name}@%h",
+        "--queues",
+        ",".join(queues),
+    ]
     setpriv = shutil.which("setpriv")
     if setpriv:
         # If pytest is killed, the worker dies with it instead of stealing the next run's tasks.
@@ -372,8 +422,12 @@ def worker_command(name: str, queues: tuple[str, ...] | list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(integration_database: str, smtp_server: SmtpServer,
-                  tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[WorkerProcess]:
+def celery_worker(
+    integration_database: str,
+    smtp_server: SmtpServer,
+    tmp_path_factory: pytest.TempPathFactory,
+    pytestconfig: pytest.Config,
+) -> Iterator[WorkerProcess]:
     broker = redis.Redis.from_url(REDIS_URL)
     broker.flushdb()  # no task from an earlier run may reach this worker
     instance = tmp_path_factory.mktemp("worker-instance")
@@ -393,8 +447,9 @@ def celery_worker(integration_database: str, smtp_server: SmtpServer,
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport,
-                                                                                          pytest.TestReport]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach what the worker logged during a failed test to the failure report."""
     report = yield
     worker = item.config.stash.get(WORKER_KEY, None)
@@ -444,8 +499,9 @@ def build_app(instance: Path, smtp: SmtpServer, *, broker_url: str = REDIS_URL) 
 
 
 @pytest.fixture(scope="session")
-def app(integration_database: str, smtp_server: SmtpServer,
-        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(
+    integration_database: str, smtp_server: SmtpServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     app = build_app(tmp_path_factory.mktemp("app-instance"), smtp_server)
     yield app
     with app.app_context():
@@ -454,8 +510,13 @@ def app(integration_database: str, smtp_server: SmtpServer,
 
 
 @pytest.fixture(autouse=True)
-def _integration_isolation(request: pytest.FixtureRequest, _clean_state: None, app: Flask,
-                           celery_worker: WorkerProcess, smtp_server: SmtpServer) -> Iterator[None]:
+def _integration_isolation(
+    request: pytest.FixtureRequest,
+    _clean_state: None,
+    app: Flask,
+    celery_worker: WorkerProcess,
+    smtp_server: SmtpServer,
+) -> Iterator[None]:
     """Each test starts with an idle worker and an empty, well-behaved SMTP server.
 
     Requesting ``_clean_state`` makes this teardown run first: the worker must be idle before the
@@ -493,15 +554,20 @@ class Outbox:
         # A fresh app context is a fresh session: no identity-map copy hides the worker's writes.
         with self.app.app_context():
             messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-            return [OutboxRow(m.id, m.recipient, m.kind, m.status, m.attempts, m.last_error, m.sent_at,
-                              m.next_attempt_at) for m in messages]
+            return [
+                OutboxRow(m.id, m.recipient, m.kind, m.status, m.attempts, m.last_error, m.sent_at, m.next_attempt_at)
+                for m in messages
+            ]
 
     def wait_for_status(self, recipient: str, status: str, timeout: float = DEADLINE_SECONDS) -> OutboxRow:
         def probe() -> OutboxRow | None:
             return next((row for row in self.rows() if row.recipient == recipient and row.status == status), None)
 
-        return wait_for(probe, what=lambda: f"the outbox message to {recipient} to be {status!r}; "
-                                            f"the outbox holds {self.rows()}", timeout=timeout)
+        return wait_for(
+            probe,
+            what=lambda: f"the outbox message to {recipient} to be {status!r}; the outbox holds {self.rows()}",
+            timeout=timeout,
+        )
 
 
 @pytest.fixture()

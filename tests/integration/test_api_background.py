@@ -19,7 +19,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_a_broadcast_sent_through_the_api_is_delivered_by_the_worker(
-        app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess) -> None:
+    app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess
+) -> None:
     from expo.accounts.models import User
     from expo.editions.models import Edition
     from expo.extensions import db
@@ -29,13 +30,24 @@ def test_a_broadcast_sent_through_the_api_is_delivered_by_the_worker(
         organizer = db.session.query(User).filter_by(email="organizer@example.com").one()
         edition = db.session.query(Edition).filter_by(slug="18th").one()
     secret = make_token(app, organizer, ["organize:write"], edition=edition)
-    response = app.test_client().post("/api/v1/editions/18th/broadcasts", headers=bearer(secret), json={
-        "audience": "session", "session_id": session_id, "subject": "Room change",
-        "body": "The session moves to Hall B.", "send_in_app": False})
+    response = app.test_client().post(
+        "/api/v1/editions/18th/broadcasts",
+        headers=bearer(secret),
+        json={
+            "audience": "session",
+            "session_id": session_id,
+            "subject": "Room change",
+            "body": "The session moves to Hall B.",
+            "send_in_app": False,
+        },
+    )
     assert response.status_code == 202, response.get_json()
     broadcast_id = response.get_json()["id"]
 
-    counts = wait_for(lambda: settled(app, broadcast_id, 3), timeout=60,
-                      what=lambda: f"every e-mail to be sent; the outbox holds {statuses(app, broadcast_id)}")
+    counts = wait_for(
+        lambda: settled(app, broadcast_id, 3),
+        timeout=60,
+        what=lambda: f"every e-mail to be sent; the outbox holds {statuses(app, broadcast_id)}",
+    )
     assert counts == {"sent": 3}
     assert sorted(mail.recipients[0] for mail in smtp_server.handler.received) == sorted(emails)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -29,27 +29,42 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.integration
 
 PASSWORD = "saffron-lantern-harbour"
-STARTS_AT = datetime(2027, 9, 11, 1, tzinfo=timezone.utc)
+STARTS_AT = datetime(2027, 9, 11, 1, tzinfo=UTC)
 
 
 def arrange(app: Flask, people: int) -> tuple[int, list[str]]:
     """An edition with one session, ``people`` confirmed participants and an organizer who logs in."""
     with app.app_context():
-        edition = Edition(slug="18th", name="18th China-ASEAN Expo", starts_on=date(2027, 9, 10),
-                          ends_on=date(2027, 9, 13), timezone="Asia/Shanghai", status="published")
+        edition = Edition(
+            slug="18th",
+            name="18th China-ASEAN Expo",
+            starts_on=date(2027, 9, 10),
+            ends_on=date(2027, 9, 13),
+            timezone="Asia/Shanghai",
+            status="published",
+        )
         forum = Forum(edition=edition, slug="health", title="Health Forum", kind="sub")
-        session = ProgrammeSession(forum=forum, title="Dental care", starts_at=STARTS_AT,
-                                   ends_at=STARTS_AT + timedelta(hours=1))
-        organizer = User(email="organizer@example.com", name="Olga", password_hash=hash_password(PASSWORD),
-                         email_confirmed_at=utcnow())
+        session = ProgrammeSession(
+            forum=forum, title="Dental care", starts_at=STARTS_AT, ends_at=STARTS_AT + timedelta(hours=1)
+        )
+        organizer = User(
+            email="organizer@example.com",
+            name="Olga",
+            password_hash=hash_password(PASSWORD),
+            email_confirmed_at=utcnow(),
+        )
         db.session.add_all([edition, forum, session, organizer])
         db.session.flush()
         db.session.add(EditionRole(user_id=organizer.id, edition_id=edition.id, kind="organizer"))
         emails = [f"delegate{n:05d}@example.com" for n in range(people)]
-        ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
-            {"email": email, "name": f"Delegate {n}", "password_hash": "!"} for n, email in enumerate(emails)])
-        db.session.execute(insert(Registration), [
-            {"user_id": user_id, "session_id": session.id, "status": "confirmed"} for user_id in ids])
+        ids = db.session.scalars(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [{"email": email, "name": f"Delegate {n}", "password_hash": "!"} for n, email in enumerate(emails)],
+        )
+        db.session.execute(
+            insert(Registration),
+            [{"user_id": user_id, "session_id": session.id, "status": "confirmed"} for user_id in ids],
+        )
         db.session.commit()
         return session.id, emails
 
@@ -57,9 +72,18 @@ def arrange(app: Flask, people: int) -> tuple[int, list[str]]:
 def broadcast_to_session(app: Flask, session_id: int, subject: str) -> int:
     client = app.test_client()
     assert client.post("/login", data={"email": "organizer@example.com", "password": PASSWORD}).status_code == 302
-    response = client.post("/editions/18th/organize/broadcasts/new", data={
-        "audience": "session", "session_id": str(session_id), "registrants": "confirmed", "channels": "both",
-        "subject": subject, "body": "The session moves to Hall B.", "send": "Send"})
+    response = client.post(
+        "/editions/18th/organize/broadcasts/new",
+        data={
+            "audience": "session",
+            "session_id": str(session_id),
+            "registrants": "confirmed",
+            "channels": "both",
+            "subject": subject,
+            "body": "The session moves to Hall B.",
+            "send": "Send",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         return db.session.scalar(select(Broadcast.id).where(Broadcast.subject == subject))
@@ -67,9 +91,13 @@ def broadcast_to_session(app: Flask, session_id: int, subject: str) -> int:
 
 def statuses(app: Flask, broadcast_id: int) -> dict[str, int]:
     with app.app_context():
-        return dict(db.session.execute(
-            select(OutboxMessage.status, func.count()).where(OutboxMessage.batch == f"broadcast:{broadcast_id}")
-            .group_by(OutboxMessage.status)).all())
+        return dict(
+            db.session.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.batch == f"broadcast:{broadcast_id}")
+                .group_by(OutboxMessage.status)
+            ).all()
+        )
 
 
 def settled(app: Flask, broadcast_id: int, total: int, *, handed_over_counts: bool = False) -> dict[str, int] | None:
@@ -81,7 +109,8 @@ def settled(app: Flask, broadcast_id: int, total: int, *, handed_over_counts: bo
 
 
 def test_a_worker_killed_twice_mid_broadcast_loses_no_message_and_sends_none_twice(
-        app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess) -> None:
+    app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess
+) -> None:
     people = int(__import__("os").environ.get("KILL_TEST_PEOPLE", "2000"))
     session_id, emails = arrange(app, people)
     killed_at_the_hole = threading.Event()
@@ -100,12 +129,17 @@ def test_a_worker_killed_twice_mid_broadcast_loses_no_message_and_sends_none_twi
     smtp_server.handler.after_message(None)
     celery_worker.start()
     # The second kill lands wherever the worker happens to be: claiming, talking SMTP, recording.
-    wait_for(lambda: len(smtp_server.handler.received) >= people * 2 // 3, what="two thirds of the messages", timeout=180)
+    wait_for(
+        lambda: len(smtp_server.handler.received) >= people * 2 // 3, what="two thirds of the messages", timeout=180
+    )
     celery_worker.kill()
     celery_worker.start()
 
-    counts = wait_for(lambda: settled(app, broadcast_id, people, handed_over_counts=True), timeout=240,
-                      what=lambda: f"every e-mail to be settled; the outbox holds {statuses(app, broadcast_id)}")
+    counts = wait_for(
+        lambda: settled(app, broadcast_id, people, handed_over_counts=True),
+        timeout=240,
+        what=lambda: f"every e-mail to be settled; the outbox holds {statuses(app, broadcast_id)}",
+    )
     celery_worker.wait_until_idle(timeout=60)
     counts = statuses(app, broadcast_id)  # as the idle worker left them
 
@@ -113,33 +147,45 @@ def test_a_worker_killed_twice_mid_broadcast_loses_no_message_and_sends_none_twi
     twice = {address: n for address, n in received.items() if n > 1}
     assert not twice, f"received more than once: {twice}"
     with app.app_context():
-        handed_over = set(db.session.scalars(select(OutboxMessage.recipient).where(
-            OutboxMessage.batch == f"broadcast:{broadcast_id}", OutboxMessage.status == "handed_over")))
-        notices = db.session.scalar(select(func.count(Notification.id)).where(
-            Notification.dedupe_key.like(f"broadcast:{broadcast_id}:%")))
+        handed_over = set(
+            db.session.scalars(
+                select(OutboxMessage.recipient).where(
+                    OutboxMessage.batch == f"broadcast:{broadcast_id}", OutboxMessage.status == "handed_over"
+                )
+            )
+        )
+        notices = db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.dedupe_key.like(f"broadcast:{broadcast_id}:%"))
+        )
     # A message is missing only if a kill fell between recording "handed over" and writing the final
     # "." to the socket; such a message is reported as handed over, never silently lost.
     missing = set(emails) - set(received)
     assert missing <= handed_over, f"lost without a trace: {sorted(missing - handed_over)}"
     assert len(handed_over) <= 2  # one per kill at most
-    print(f"\n{people} recipients, 2 kills: {len(received)} received exactly once, {len(missing)} missing, "
-          f"{len(handed_over)} handed over without an answer; outbox {counts}; in-app notices {notices}")
+    print(
+        f"\n{people} recipients, 2 kills: {len(received)} received exactly once, {len(missing)} missing, "
+        f"{len(handed_over)} handed over without an answer; outbox {counts}; in-app notices {notices}"
+    )
     assert sum(received.values()) == people - len(missing)
     assert notices == people
     assert counts.get("failed", 0) == 0
     assert received[emails[people // 3 - 1]] == 1 or emails[people // 3 - 1] in handed_over
 
 
-def test_broadcast_retries_a_deferral_and_reports_a_refusal(app: Flask, smtp_server: SmtpServer,
-                                                            celery_worker: WorkerProcess) -> None:
+def test_broadcast_retries_a_deferral_and_reports_a_refusal(
+    app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess
+) -> None:
     session_id, emails = arrange(app, 4)
     smtp_server.handler.fail_next(1, "451 4.7.1 greylisted, try again later")
     smtp_server.handler.refuse_recipient(emails[2], "550 5.1.1 mailbox unavailable")
 
     broadcast_id = broadcast_to_session(app, session_id, "Welcome")
 
-    counts = wait_for(lambda: settled(app, broadcast_id, 4), timeout=60,
-                      what=lambda: f"every e-mail to be settled; the outbox holds {statuses(app, broadcast_id)}")
+    counts = wait_for(
+        lambda: settled(app, broadcast_id, 4),
+        timeout=60,
+        what=lambda: f"every e-mail to be settled; the outbox holds {statuses(app, broadcast_id)}",
+    )
     celery_worker.wait_until_idle()
     assert counts == {"sent": 3, "failed": 1}
     received = Counter(mail.recipients[0] for mail in smtp_server.handler.received)

@@ -31,10 +31,18 @@ RESET_SENT = "If an account uses that address, we have sent it a link to choose 
 
 
 def sign_up(client: FlaskClient, email: str, name: str = NAME) -> None:
-    response = client.post("/signup", data={
-        "email": email, "password": PASSWORD, "confirm": PASSWORD, "name": name,
-        "timezone": "Asia/Bangkok", "language": "en", "country": "TH",
-    })
+    response = client.post(
+        "/signup",
+        data={
+            "email": email,
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "name": name,
+            "timezone": "Asia/Bangkok",
+            "language": "en",
+            "country": "TH",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"] == "/signup/check-inbox"
 
@@ -51,8 +59,9 @@ def link_path(mail: ReceivedMail, prefix: str) -> str:
     return match.group(1)
 
 
-def test_sign_up_confirm_and_log_in(client: FlaskClient, smtp_server: SmtpServer, celery_worker: WorkerProcess,
-                                    outbox: Outbox) -> None:
+def test_sign_up_confirm_and_log_in(
+    client: FlaskClient, smtp_server: SmtpServer, celery_worker: WorkerProcess, outbox: Outbox
+) -> None:
     email = "somchai@example.co.th"
     sign_up(client, email)
 
@@ -117,8 +126,9 @@ def test_password_reset_by_email(app: Flask, factory, smtp_server: SmtpServer) -
     assert new.headers["Location"] == "/dashboard"
 
 
-def test_password_reset_for_unknown_address_sends_nothing(app: Flask, factory, smtp_server: SmtpServer,
-                                                          celery_worker: WorkerProcess, outbox: Outbox) -> None:
+def test_password_reset_for_unknown_address_sends_nothing(
+    app: Flask, factory, smtp_server: SmtpServer, celery_worker: WorkerProcess, outbox: Outbox
+) -> None:
     known = factory.user(email="known@example.com")
     known_client, unknown_client = app.test_client(), app.test_client()
 
@@ -139,8 +149,9 @@ def test_password_reset_for_unknown_address_sends_nothing(app: Flask, factory, s
     assert [row.recipient for row in outbox.rows()] == [known.email]
 
 
-def test_temporary_smtp_failure_is_retried_with_backoff(client: FlaskClient, smtp_server: SmtpServer,
-                                                        celery_worker: WorkerProcess, outbox: Outbox) -> None:
+def test_temporary_smtp_failure_is_retried_with_backoff(
+    client: FlaskClient, smtp_server: SmtpServer, celery_worker: WorkerProcess, outbox: Outbox
+) -> None:
     email = "greylisted@example.com"
     smtp_server.handler.fail_next(1, "451 4.3.0 try again later")
 
@@ -156,8 +167,9 @@ def test_temporary_smtp_failure_is_retried_with_backoff(client: FlaskClient, smt
     assert second - first >= 0.9
 
 
-def test_permanent_smtp_failure_marks_message_failed(client: FlaskClient, smtp_server: SmtpServer,
-                                                     celery_worker: WorkerProcess, outbox: Outbox) -> None:
+def test_permanent_smtp_failure_marks_message_failed(
+    client: FlaskClient, smtp_server: SmtpServer, celery_worker: WorkerProcess, outbox: Outbox
+) -> None:
     email = "gone@example.com"
     smtp_server.handler.refuse_recipient(email, "550 5.1.1 no such user")
 
@@ -173,13 +185,19 @@ def test_permanent_smtp_failure_marks_message_failed(client: FlaskClient, smtp_s
     assert smtp_server.handler.data_attempts == [], "the message body was sent to a refused recipient"
 
 
-def test_duplicate_delivery_tasks_send_once(app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess,
-                                            outbox: Outbox) -> None:
+def test_duplicate_delivery_tasks_send_once(
+    app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess, outbox: Outbox
+) -> None:
     # A row without queue_email, so no task is published on commit: the test publishes both.
     with app.app_context():
-        message = OutboxMessage(dedupe_key="integration:duplicate", kind="test.duplicate",
-                                recipient="twice@example.com", subject="Only once",
-                                body_text="Hello once.\n", body_html="<p>Hello once.</p>")
+        message = OutboxMessage(
+            dedupe_key="integration:duplicate",
+            kind="test.duplicate",
+            recipient="twice@example.com",
+            subject="Only once",
+            body_text="Hello once.\n",
+            body_html="<p>Hello once.</p>",
+        )
         db.session.add(message)
         db.session.commit()
         message_id = message.id
@@ -188,8 +206,10 @@ def test_duplicate_delivery_tasks_send_once(app: Flask, smtp_server: SmtpServer,
         celery = current_app.extensions["celery"]
         task_ids = [celery.send_task(DELIVER_EMAIL_TASK, args=[message_id]).id for _ in range(2)]
 
-    results = [celery_worker.wait_for_log(re.escape(f"[{task_id}] succeeded in ") + r"\S+s: '(\w+)'").group(1)
-               for task_id in task_ids]
+    results = [
+        celery_worker.wait_for_log(re.escape(f"[{task_id}] succeeded in ") + r"\S+s: '(\w+)'").group(1)
+        for task_id in task_ids
+    ]
     assert sorted(results) == ["sent", "skipped"]
     celery_worker.wait_until_idle()
     assert [mail.message["Subject"] for mail in smtp_server.handler.received] == ["Only once"]

@@ -12,7 +12,7 @@ import signal
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -51,8 +51,11 @@ def beats_on_the_machine(instance: Path) -> list[int]:
     from bench.embedded_load import _processes
 
     # Any beat for this instance, whoever started it: an orphan would show up here too.
-    return [pid for pid, _, command in _processes()
-            if "-m celery" in command and " beat" in command and _environ_instance(pid) == str(instance)]
+    return [
+        pid
+        for pid, _, command in _processes()
+        if "-m celery" in command and " beat" in command and _environ_instance(pid) == str(instance)
+    ]
 
 
 def _environ_instance(pid: int) -> str | None:
@@ -77,7 +80,7 @@ def test_a_crowd_of_visitors_and_log_ins_gets_no_server_error(stack: EmbeddedSta
 
 def claimed_by_a_dead_worker(instance: Path) -> int:
     """An e-mail a worker claimed (``sending``) half a minute ago and died with: no task will come for it."""
-    when = (datetime.now(timezone.utc) - timedelta(seconds=30)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    when = (datetime.now(UTC) - timedelta(seconds=30)).strftime("%Y-%m-%d %H:%M:%S.%f")
     connection = sqlite3.connect(instance / "expo.sqlite", timeout=30)
     try:
         with connection:
@@ -85,7 +88,8 @@ def claimed_by_a_dead_worker(instance: Path) -> int:
                 "INSERT INTO outbox_messages (dedupe_key, kind, recipient, subject, body_text, body_html, status,"
                 " attempts, created_at, updated_at, attachments) VALUES (?, 'test', 'lost@example.com',"
                 " 'Left behind by a dead worker', 'Hello', '<p>Hello</p>', 'sending', 1, ?, ?, '[]')",
-                (f"orphan:{time.time()}", when, when))
+                (f"orphan:{time.time()}", when, when),
+            )
         return cursor.lastrowid
     finally:
         connection.close()
@@ -99,8 +103,11 @@ def test_a_killed_worker_is_started_again_and_the_site_keeps_answering(stack: Em
     os.kill(before["celery worker"], signal.SIGKILL)  # kill -9, as the out-of-memory killer would
     assert stack.get("/")[0] == 200  # gunicorn does not care
 
-    after = wait_for(lambda: (lambda now: now if now and now["celery worker"] != before["celery worker"] else None)(
-        one_each(stack)), what=lambda: f"a new worker; children now {stack.children()}", timeout=20)
+    after = wait_for(
+        lambda: (lambda now: now if now and now["celery worker"] != before["celery worker"] else None)(one_each(stack)),
+        what=lambda: f"a new worker; children now {stack.children()}",
+        timeout=20,
+    )
     assert after["celery beat"] == before["celery beat"]  # the beat was left alone
     assert after["gunicorn"] == before["gunicorn"]
     assert beats_on_the_machine(stack.instance) == [before["celery beat"]]
@@ -108,8 +115,11 @@ def test_a_killed_worker_is_started_again_and_the_site_keeps_answering(stack: Em
     wait_for(lambda: stack.get("/healthz")[0] == 200, what="/healthz 200 with the new worker", timeout=40)
     assert "celery worker killed by SIGKILL" in stack.log_tail(400)
     # The new worker, the only one, sends at once what the dead one held (the sweep waits 10 minutes).
-    wait_for(lambda: (stack.instance / "outbox" / f"{orphan:08d}.eml").exists(),
-             what="the dead worker's e-mail in the outbox", timeout=30)
+    wait_for(
+        lambda: (stack.instance / "outbox" / f"{orphan:08d}.eml").exists(),
+        what="the dead worker's e-mail in the outbox",
+        timeout=30,
+    )
 
 
 def test_a_second_supervisor_on_the_same_instance_starts_no_second_beat(stack: EmbeddedStack) -> None:

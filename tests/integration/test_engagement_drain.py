@@ -38,7 +38,13 @@ def scratch_buffer() -> RedisBuffer:
 
 
 def event(number: int) -> dict:
-    return {"key": f"key-{number}", "kind": "booth_visit", "booth": 1, "visitor": "v", "at": "2027-09-10T01:00:00+00:00"}
+    return {
+        "key": f"key-{number}",
+        "kind": "booth_visit",
+        "booth": 1,
+        "visitor": "v",
+        "at": "2027-09-10T01:00:00+00:00",
+    }
 
 
 def test_the_redis_buffer_keeps_order_until_trimmed_and_drops_past_its_cap(scratch_buffer):
@@ -78,8 +84,9 @@ def _stored(app: Flask) -> int:
         return db.session.scalar(select(func.count()).select_from(EngagementEvent))
 
 
-def test_recorded_events_reach_postgresql_through_the_worker(app: Flask, client, factory, engagement_buffer,
-                                                              celery_worker: WorkerProcess):
+def test_recorded_events_reach_postgresql_through_the_worker(
+    app: Flask, client, factory, engagement_buffer, celery_worker: WorkerProcess
+):
     company = factory.company(owner=factory.user(), name="Bangkok Herbal")
     booth = factory.booth(company)
     buyer = factory.user()
@@ -96,13 +103,17 @@ def test_recorded_events_reach_postgresql_through_the_worker(app: Flask, client,
     celery_worker.wait_until_idle()
     assert engagement_buffer.size() == 0
     with app.app_context():
-        kinds = db.session.execute(select(EngagementEvent.kind, func.count(), func.count(EngagementEvent.user_id))
-                                   .group_by(EngagementEvent.kind).order_by(EngagementEvent.kind)).all()
+        kinds = db.session.execute(
+            select(EngagementEvent.kind, func.count(), func.count(EngagementEvent.user_id))
+            .group_by(EngagementEvent.kind)
+            .order_by(EngagementEvent.kind)
+        ).all()
     assert [tuple(row) for row in kinds] == [("booth_visit", 4, 1), ("video_play", 1, 0)]
 
 
-def test_a_batch_a_dead_drainer_wrote_but_never_trimmed_is_stored_once(app: Flask, factory, engagement_buffer,
-                                                                         celery_worker: WorkerProcess):
+def test_a_batch_a_dead_drainer_wrote_but_never_trimmed_is_stored_once(
+    app: Flask, factory, engagement_buffer, celery_worker: WorkerProcess
+):
     booth = factory.booth(factory.company(owner=factory.user()))
     for _ in range(4):
         _record(app, booth.slug)

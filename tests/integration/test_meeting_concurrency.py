@@ -36,8 +36,11 @@ from tests.integration.test_registration_concurrency import _require_postgres
 
 pytestmark = pytest.mark.integration
 
-DATABASE_URL = ("postgresql://postgres@127.0.0.1:5432/"
-                + os.environ.get("EXPO_TEST_INTEGRATION_DB", "expo_integration") + "_meeting_race")
+DATABASE_URL = (
+    "postgresql://postgres@127.0.0.1:5432/"
+    + os.environ.get("EXPO_TEST_INTEGRATION_DB", "expo_integration")
+    + "_meeting_race"
+)
 RACERS, SLOTS = 200, 10
 NAIVE_ATTEMPTS = 3
 
@@ -108,7 +111,8 @@ def test_without_the_guard_the_same_crowd_double_books(clean: Flask) -> None:
         if double_booked[-1]:
             break
     assert max(double_booked) > 0, (
-        f"the naive path never double-booked in {len(double_booked)} races: this test could not catch it")
+        f"the naive path never double-booked in {len(double_booked)} races: this test could not catch it"
+    )
 
 
 def test_racing_acceptances_book_each_slot_once(clean: Flask) -> None:
@@ -129,23 +133,40 @@ def test_one_buyer_accepting_many_invitations_for_one_slot_at_once_gets_one(clea
     teams = 20
     with clean.app_context():
         tag = secrets.token_hex(4)
-        edition = Edition(slug=f"tabs-{tag}", name="Tabs", starts_on=date(2027, 9, 10), ends_on=date(2027, 9, 13),
-                          timezone="Asia/Shanghai", status=Edition.Status.PUBLISHED)
+        edition = Edition(
+            slug=f"tabs-{tag}",
+            name="Tabs",
+            starts_on=date(2027, 9, 10),
+            ends_on=date(2027, 9, 13),
+            timezone="Asia/Shanghai",
+            status=Edition.Status.PUBLISHED,
+        )
         db.session.add(edition)
         db.session.flush()
         buyer_id, *staff_ids = add_people(teams + 1)
         meeting_ids = []
         for index, staff_id in enumerate(staff_ids):
-            company = ExhibitorCompany(slug=f"tabs-{tag}-{index}", name=f"Team {index}",
-                                       status=ExhibitorCompany.Status.APPROVED)
+            company = ExhibitorCompany(
+                slug=f"tabs-{tag}-{index}", name=f"Team {index}", status=ExhibitorCompany.Status.APPROVED
+            )
             db.session.add(company)
             db.session.flush()
             db.session.add(CompanyMember(company_id=company.id, user_id=staff_id, role=CompanyMember.OWNER))
-            meeting = Meeting(edition_id=edition.id, buyer_id=buyer_id, company_id=company.id,
-                              origin=Origin.REQUESTED, requested_by=Side.TEAM, requester_id=staff_id,
-                              status=MeetingStatus.REQUESTED, awaiting=Side.BUYER, mode=Mode.ONLINE,
-                              starts_at=FIRST_SLOT, ends_at=FIRST_SLOT.replace(minute=SLOT_MINUTES),
-                              place=Place.VIDEO, video_url="https://meet.example.com/x")
+            meeting = Meeting(
+                edition_id=edition.id,
+                buyer_id=buyer_id,
+                company_id=company.id,
+                origin=Origin.REQUESTED,
+                requested_by=Side.TEAM,
+                requester_id=staff_id,
+                status=MeetingStatus.REQUESTED,
+                awaiting=Side.BUYER,
+                mode=Mode.ONLINE,
+                starts_at=FIRST_SLOT,
+                ends_at=FIRST_SLOT.replace(minute=SLOT_MINUTES),
+                place=Place.VIDEO,
+                video_url="https://meet.example.com/x",
+            )
             meeting.attendees = [MeetingAttendee(user_id=staff_id)]
             db.session.add(meeting)
             db.session.flush()
@@ -160,6 +181,7 @@ def test_one_buyer_accepting_many_invitations_for_one_slot_at_once_gets_one(clea
     assert result.values == ["accepted"]
     assert Counter(type(error).__name__ for error in result.errors) == {"SlotTaken": teams - 1}
     with clean.app_context():
-        accepted = db.session.scalars(select(Meeting.id).where(Meeting.buyer_id == buyer_id,
-                                                               Meeting.status == MeetingStatus.ACCEPTED)).all()
+        accepted = db.session.scalars(
+            select(Meeting.id).where(Meeting.buyer_id == buyer_id, Meeting.status == MeetingStatus.ACCEPTED)
+        ).all()
     assert len(accepted) == 1

@@ -31,25 +31,49 @@ def arrange(app: Flask) -> dict:
     """A published edition, a team of two with a booth, a buyer; the owner is free online tomorrow."""
     with app.app_context():
         today = utcnow().date()
-        edition = Edition(slug="19th", name="19th China-ASEAN Expo", starts_on=today + timedelta(days=30),
-                          ends_on=today + timedelta(days=33), timezone="Asia/Shanghai", status="published")
-        people = {name: User(email=f"{name}@example.com", name=name.title(), password_hash=hash_password(PASSWORD),
-                             email_confirmed_at=utcnow(), timezone=zone)
-                  for name, zone in (("owner", "Asia/Shanghai"), ("staff", "Asia/Ho_Chi_Minh"),
-                                     ("buyer", "Asia/Bangkok"))}
+        edition = Edition(
+            slug="19th",
+            name="19th China-ASEAN Expo",
+            starts_on=today + timedelta(days=30),
+            ends_on=today + timedelta(days=33),
+            timezone="Asia/Shanghai",
+            status="published",
+        )
+        people = {
+            name: User(
+                email=f"{name}@example.com",
+                name=name.title(),
+                password_hash=hash_password(PASSWORD),
+                email_confirmed_at=utcnow(),
+                timezone=zone,
+            )
+            for name, zone in (("owner", "Asia/Shanghai"), ("staff", "Asia/Ho_Chi_Minh"), ("buyer", "Asia/Bangkok"))
+        }
         company = ExhibitorCompany(slug="nanning-masks", name="Nanning Masks", status="approved")
         db.session.add_all([edition, company, *people.values()])
         db.session.flush()
-        company.members = [CompanyMember(user_id=people["owner"].id, role="owner"),
-                           CompanyMember(user_id=people["staff"].id, role="staff")]
+        company.members = [
+            CompanyMember(user_id=people["owner"].id, role="owner"),
+            CompanyMember(user_id=people["staff"].id, role="staff"),
+        ]
         booth = Booth(company_id=company.id, slug="nanning-masks", status="published")
         start = utcnow() + timedelta(days=1)
-        db.session.add_all([booth, Availability(user_id=people["owner"].id, mode="online", starts_at=start,
-                                                ends_at=start + timedelta(hours=3))])
+        db.session.add_all(
+            [
+                booth,
+                Availability(
+                    user_id=people["owner"].id, mode="online", starts_at=start, ends_at=start + timedelta(hours=3)
+                ),
+            ]
+        )
         db.session.commit()
         [first, *_] = services.offered_slots(Side.TEAM, buyer=people["buyer"], company=company, edition=edition)
-        return {"slot": f"online@{int(first.starts_at.timestamp())}", "edition_id": edition.id,
-                **{name: user.id for name, user in people.items()}, "company_id": company.id}
+        return {
+            "slot": f"online@{int(first.starts_at.timestamp())}",
+            "edition_id": edition.id,
+            **{name: user.id for name, user in people.items()},
+            "company_id": company.id,
+        }
 
 
 def client_for(app: Flask, name: str):
@@ -59,7 +83,8 @@ def client_for(app: Flask, name: str):
 
 
 def test_request_and_acceptance_are_mailed_once_each_with_the_calendar(
-        app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess) -> None:
+    app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess
+) -> None:
     world = arrange(app)
     buyer = client_for(app, "buyer")
     response = buyer.post("/booths/nanning-masks/meetings/request", data={"slot": world["slot"], "message": "Hello"})
@@ -71,8 +96,9 @@ def test_request_and_acceptance_are_mailed_once_each_with_the_calendar(
     assert {mail.message["Subject"] for mail in requests} == {"Meeting request from Buyer"}
 
     owner = client_for(app, "owner")
-    accepted = owner.post(f"/meetings/{meeting_id}/accept",
-                          data={"revision": 1, "attendees": [world["owner"]], "video_url": ""})
+    accepted = owner.post(
+        f"/meetings/{meeting_id}/accept", data={"revision": 1, "attendees": [world["owner"]], "video_url": ""}
+    )
     assert accepted.status_code == 302, accepted.get_data(as_text=True)
     mails = smtp_server.wait_for_messages(3)
     confirmation = mails[2]
@@ -87,14 +113,24 @@ def test_request_and_acceptance_are_mailed_once_each_with_the_calendar(
 
 
 def test_the_reminder_goes_out_once_to_each_person_however_often_the_sweep_runs(
-        app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess) -> None:
+    app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess
+) -> None:
     world = arrange(app)
     with app.app_context():
         starts_at = utcnow() + timedelta(minutes=30)
-        meeting = Meeting(edition_id=world["edition_id"], buyer_id=world["buyer"], company_id=world["company_id"],
-                          requested_by="buyer", status=MeetingStatus.ACCEPTED, mode=Mode.ONLINE, starts_at=starts_at,
-                          ends_at=starts_at + timedelta(minutes=20), place=Place.VIDEO,
-                          video_url="https://meet.example.com/r", accepted_at=utcnow())
+        meeting = Meeting(
+            edition_id=world["edition_id"],
+            buyer_id=world["buyer"],
+            company_id=world["company_id"],
+            requested_by="buyer",
+            status=MeetingStatus.ACCEPTED,
+            mode=Mode.ONLINE,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=20),
+            place=Place.VIDEO,
+            video_url="https://meet.example.com/r",
+            accepted_at=utcnow(),
+        )
         meeting.attendees = [MeetingAttendee(user_id=world["staff"])]
         db.session.add(meeting)
         db.session.commit()
@@ -105,6 +141,8 @@ def test_the_reminder_goes_out_once_to_each_person_however_often_the_sweep_runs(
     reminders = smtp_server.wait_for_messages(2)
     assert sorted(mail.recipients for mail in reminders) == [("buyer@example.com",), ("staff@example.com",)]
     assert {mail.message["Subject"] for mail in reminders} == {
-        "Your meeting with Nanning Masks starts within the hour", "Your meeting with Buyer starts within the hour"}
+        "Your meeting with Nanning Masks starts within the hour",
+        "Your meeting with Buyer starts within the hour",
+    }
     celery_worker.wait_until_idle()
     assert len(smtp_server.handler.received) == 2

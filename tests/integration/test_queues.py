@@ -13,7 +13,7 @@ import re
 import signal
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -59,8 +59,13 @@ def workers_per_queue(celery_worker: WorkerProcess, tmp_path: Path) -> Iterator[
         for queue in QUEUES:
             log_path = tmp_path / f"worker-{queue}.log"
             log_path.touch()
-            worker = WorkerProcess(None, log_path, celery_worker.broker,  # type: ignore[arg-type]
-                                   worker_command(queue, [queue]), celery_worker.env)
+            worker = WorkerProcess(
+                None,
+                log_path,
+                celery_worker.broker,  # type: ignore[arg-type]
+                worker_command(queue, [queue]),
+                celery_worker.env,
+            )
             worker.start()
             workers[queue] = worker
         yield workers
@@ -79,24 +84,28 @@ def _report(app: Flask, report_id: int) -> LeadReport:
 
 
 def test_a_ticket_email_goes_out_while_a_big_report_compiles(
-        app: Flask, smtp_server: SmtpServer, workers_per_queue: dict[str, WorkerProcess]) -> None:
+    app: Flask, smtp_server: SmtpServer, workers_per_queue: dict[str, WorkerProcess]
+) -> None:
     with app.app_context():
         booth_id = seed_leads(LEADS)
         db.session.remove()
-    session_id, (attendee, _waiting) = arrange_session(
-        app, capacity=1, starts_at=datetime(2027, 9, 11, 1, tzinfo=timezone.utc))
+    session_id, (attendee, _waiting) = arrange_session(app, capacity=1, starts_at=datetime(2027, 9, 11, 1, tzinfo=UTC))
     arrivals: list[datetime] = []
-    smtp_server.handler.after_message(lambda _count: arrivals.append(datetime.now(timezone.utc)))
+    smtp_server.handler.after_message(lambda _count: arrivals.append(datetime.now(UTC)))
 
     with app.test_request_context():
         owner = db.session.scalar(select(User).where(User.email == "owner@bench.example"))
-        report = reports.request_booth_report(owner, db.session.get(Booth, booth_id), period_from=PERIOD[0],
-                                              period_to=PERIOD[1], timezone="Asia/Shanghai")
+        report = reports.request_booth_report(
+            owner, db.session.get(Booth, booth_id), period_from=PERIOD[0], period_to=PERIOD[1], timezone="Asia/Shanghai"
+        )
         db.session.commit()  # publishes leads.compile_lead_report to the reports queue
         report_id = report.id
         db.session.remove()
-    wait_for(lambda: _report(app, report_id).status == LeadReport.Status.RUNNING,
-             what="the reports worker to start compiling", timeout=60)
+    wait_for(
+        lambda: _report(app, report_id).status == LeadReport.Status.RUNNING,
+        what="the reports worker to start compiling",
+        timeout=60,
+    )
 
     register(app, attendee, session_id)  # the ticket: registrations.send_ticket, then the e-mail, both on "email"
     [ticket] = smtp_server.wait_for_messages(1, timeout=60)
@@ -104,17 +113,25 @@ def test_a_ticket_email_goes_out_while_a_big_report_compiles(
     assert ticket.message["Subject"] == "Your ticket: Dental care"
     ticket_arrived = arrivals[0]
 
-    report = wait_for(lambda: (lambda r: r if r.status in (LeadReport.Status.DONE, LeadReport.Status.FAILED) else None)(
-        _report(app, report_id)), what="the report to finish", timeout=REPORT_TIMEOUT)
+    report = wait_for(
+        lambda: (lambda r: r if r.status in (LeadReport.Status.DONE, LeadReport.Status.FAILED) else None)(
+            _report(app, report_id)
+        ),
+        what="the report to finish",
+        timeout=REPORT_TIMEOUT,
+    )
     assert report.status == LeadReport.Status.DONE, report.error
     assert report.rows_total == LEADS
     # The order of events: the report worker started, the ticket arrived, then the report finished.
     assert report.started_at < ticket_arrived < report.finished_at, (
-        f"report {report.started_at} → {report.finished_at}, ticket at {ticket_arrived}")
+        f"report {report.started_at} → {report.finished_at}, ticket at {ticket_arrived}"
+    )
     compiled = re.compile(r"Task leads\.compile_lead_report\[[^\]]+\] received")
     assert compiled.search(workers_per_queue[REPORTS_QUEUE].log())
     assert not any(compiled.search(workers_per_queue[queue].log()) for queue in QUEUES if queue != REPORTS_QUEUE)
     ticket_sent = re.compile(r"Task registrations\.send_ticket\[[^\]]+\] received")
     assert ticket_sent.search(workers_per_queue[EMAIL_QUEUE].log())
-    print(f"report compiled in {report.finished_at - report.started_at}, "
-          f"ticket arrived {ticket_arrived - report.started_at} after it started")
+    print(
+        f"report compiled in {report.finished_at - report.started_at}, "
+        f"ticket arrived {ticket_arrived - report.started_at} after it started"
+    )

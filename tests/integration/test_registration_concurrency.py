@@ -35,8 +35,11 @@ from tests.unguarded_registration import without_capacity_guard
 
 pytestmark = pytest.mark.integration
 
-DATABASE_URL = ("postgresql://postgres@127.0.0.1:5432/"
-                + os.environ.get("EXPO_TEST_INTEGRATION_DB", "expo_integration") + "_concurrency")
+DATABASE_URL = (
+    "postgresql://postgres@127.0.0.1:5432/"
+    + os.environ.get("EXPO_TEST_INTEGRATION_DB", "expo_integration")
+    + "_concurrency"
+)
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 RACERS, CAPACITY = 250, 20
 NAIVE_ATTEMPTS = 3
@@ -131,7 +134,8 @@ def test_without_the_guard_the_same_crowd_overbooks(naive_path: None, clean: Fla
             break
     assert max(confirmed_per_attempt) > CAPACITY, (
         f"the naive path never oversold ({confirmed_per_attempt} confirmed for {CAPACITY} seats): "
-        "this test could not catch an oversell")
+        "this test could not catch an oversell"
+    )
 
 
 def test_a_crowd_never_overbooks_a_session(clean: Flask) -> None:
@@ -162,8 +166,11 @@ def test_simultaneous_cancellations_promote_each_waiting_person_once(clean: Flas
             select(Registration).where(Registration.session_id == session_id).order_by(Registration.id)
         ).all()
         confirmed_ids = [r.id for r in rows if r.status == Registration.Status.CONFIRMED]
-        waiting_ids = [r.id for r in sorted(rows, key=lambda r: r.waitlist_number or 0)
-                       if r.status == Registration.Status.WAITLISTED]
+        waiting_ids = [
+            r.id
+            for r in sorted(rows, key=lambda r: r.waitlist_number or 0)
+            if r.status == Registration.Status.WAITLISTED
+        ]
         db.session.remove()
     assert (len(confirmed_ids), len(waiting_ids)) == (CAPACITY, waiting_count)
     clean.extensions["expo.recorded_tasks"].clear()
@@ -182,8 +189,13 @@ def test_simultaneous_cancellations_promote_each_waiting_person_once(clean: Flas
     assert sorted(notified) == sorted(waiting_ids[:CAPACITY])
     with clean.app_context():
         counts = tally(session_id)
-        confirmed_now = set(db.session.scalars(select(Registration.id).where(
-            Registration.session_id == session_id, Registration.status == Registration.Status.CONFIRMED)))
+        confirmed_now = set(
+            db.session.scalars(
+                select(Registration.id).where(
+                    Registration.session_id == session_id, Registration.status == Registration.Status.CONFIRMED
+                )
+            )
+        )
         db.session.remove()
     assert counts.statuses == {"cancelled": CAPACITY, "confirmed": CAPACITY, "waitlisted": waiting_count - CAPACITY}
     assert counts.seats_taken == CAPACITY
@@ -211,8 +223,11 @@ def test_a_double_submit_registers_once(clean: Flask, capacity: int, mode: str, 
     assert [type(error) for error in result.errors] == [services.AlreadyRegistered] * (tabs - 1)
     with clean.app_context():
         counts = tally(session_id)
-        active = db.session.scalar(select(func.count(Registration.id)).where(
-            Registration.user_id == user_id, Registration.status.in_(Registration.ACTIVE)))
+        active = db.session.scalar(
+            select(func.count(Registration.id)).where(
+                Registration.user_id == user_id, Registration.status.in_(Registration.ACTIVE)
+            )
+        )
         db.session.remove()
     assert (active, counts.statuses) == (1, {expected: 1})
     assert counts.seats_taken == (1 if expected == "confirmed" else 0)
@@ -250,7 +265,8 @@ def test_leaving_the_waiting_list_while_being_promoted_frees_the_seat(clean: Fla
             register_one(index)
             db.session.commit()
         held_id, queued_id = db.session.scalars(
-            select(Registration.id).where(Registration.session_id == session_id).order_by(Registration.id)).all()
+            select(Registration.id).where(Registration.session_id == session_id).order_by(Registration.id)
+        ).all()
         db.session.remove()
 
     def leave_waiting_list(index: int) -> None:
@@ -283,8 +299,9 @@ def test_organizers_accepting_the_same_registration_at_once_decide_once(clean: F
         session_id = add_session(3, registration_mode="approval")
         register_work(session_id, [attendee_id])(0)
         edition_id = db.session.get(ProgrammeSession, session_id).forum.edition_id
-        db.session.add_all(EditionRole(user_id=user_id, edition_id=edition_id, kind=EditionRole.ORGANIZER)
-                           for user_id in organizer_ids)
+        db.session.add_all(
+            EditionRole(user_id=user_id, edition_id=edition_id, kind=EditionRole.ORGANIZER) for user_id in organizer_ids
+        )
         db.session.commit()
         registration_id = db.session.scalar(select(Registration.id).where(Registration.session_id == session_id))
         db.session.remove()

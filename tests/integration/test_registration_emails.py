@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -28,15 +28,35 @@ PASSWORD = "saffron-lantern-harbour"
 
 def arrange(app: Flask, *, capacity: int, starts_at: datetime) -> tuple[int, list[str]]:
     with app.app_context():
-        edition = Edition(slug="18th", name="18th China-ASEAN Expo", starts_on=starts_at.date(),
-                          ends_on=starts_at.date() + timedelta(days=3), timezone="Asia/Shanghai", status="published")
+        edition = Edition(
+            slug="18th",
+            name="18th China-ASEAN Expo",
+            starts_on=starts_at.date(),
+            ends_on=starts_at.date() + timedelta(days=3),
+            timezone="Asia/Shanghai",
+            status="published",
+        )
         forum = Forum(edition=edition, slug="dentistry", title="Forum on Dentistry", kind="sub")
-        session = ProgrammeSession(forum=forum, title="Dental care", capacity=capacity, starts_at=starts_at,
-                                   ends_at=starts_at + timedelta(hours=1), stream_url="https://stream.example.com/d")
+        session = ProgrammeSession(
+            forum=forum,
+            title="Dental care",
+            capacity=capacity,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1),
+            stream_url="https://stream.example.com/d",
+        )
         emails = [f"delegate{n}@example.com" for n in range(capacity + 1)]
         db.session.add_all([edition, forum, session])
-        db.session.add_all(User(email=email, name=email.split("@")[0], password_hash=hash_password(PASSWORD),
-                                email_confirmed_at=utcnow(), timezone="Asia/Bangkok") for email in emails)
+        db.session.add_all(
+            User(
+                email=email,
+                name=email.split("@")[0],
+                password_hash=hash_password(PASSWORD),
+                email_confirmed_at=utcnow(),
+                timezone="Asia/Bangkok",
+            )
+            for email in emails
+        )
         db.session.commit()
         return session.id, emails
 
@@ -50,8 +70,9 @@ def register(app: Flask, email: str, session_id: int):
 
 
 def test_ticket_arrives_with_calendar_and_qr_and_promotion_follows_a_cancellation(
-        app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess) -> None:
-    session_id, (holder, waiting) = arrange(app, capacity=1, starts_at=datetime(2027, 9, 11, 1, tzinfo=timezone.utc))
+    app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess
+) -> None:
+    session_id, (holder, waiting) = arrange(app, capacity=1, starts_at=datetime(2027, 9, 11, 1, tzinfo=UTC))
     holder_client = register(app, holder, session_id)
     register(app, waiting, session_id)
 
@@ -65,8 +86,9 @@ def test_ticket_arrives_with_calendar_and_qr_and_promotion_follows_a_cancellatio
     assert attachments["expo-ticket.png"].get_content()[:8] == b"\x89PNG\r\n\x1a\n"
 
     with app.app_context():
-        registration_id = db.session.scalar(db.select(Registration.id).join(User, Registration.user_id == User.id)
-                                          .where(User.email == holder))
+        registration_id = db.session.scalar(
+            db.select(Registration.id).join(User, Registration.user_id == User.id).where(User.email == holder)
+        )
     assert holder_client.post(f"/registrations/{registration_id}/cancel").status_code == 302
     messages = smtp_server.wait_for_messages(2)
     assert messages[1].recipients == (waiting,)
@@ -76,7 +98,8 @@ def test_ticket_arrives_with_calendar_and_qr_and_promotion_follows_a_cancellatio
 
 
 def test_reminder_task_run_twice_sends_each_reminder_once(
-        app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess) -> None:
+    app: Flask, smtp_server: SmtpServer, celery_worker: WorkerProcess
+) -> None:
     session_id, emails = arrange(app, capacity=1, starts_at=utcnow() + timedelta(hours=20))
     with app.app_context():
         user_id = db.session.scalar(db.select(User.id).where(User.email == emails[0]))

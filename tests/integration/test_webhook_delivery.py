@@ -34,12 +34,17 @@ def test_signed_delivery_is_retried_after_a_500_and_a_timeout(app: Flask, factor
     with Receiver(answers=[500, "hang"], hang_seconds=4) as receiver:
         with app.app_context():
             subscription = services.create_subscription(
-                db.session.get(User, owner.id), services.SubscriptionData(receiver.url, "CRM", ("inquiry.received",)),
-                booth=db.session.get(Booth, booth.id))
+                db.session.get(User, owner.id),
+                services.SubscriptionData(receiver.url, "CRM", ("inquiry.received",)),
+                booth=db.session.get(Booth, booth.id),
+            )
             db.session.commit()
             receiver.secret = subscription.secret
-            inquiry = send_inquiry(db.session.get(User, buyer.id), db.session.get(Booth, booth.id), InquiryData(
-                kind=TradeInquiry.Kind.INQUIRY, message="Price for 2 tonnes?", product_ids=(product.id,)))
+            inquiry = send_inquiry(
+                db.session.get(User, buyer.id),
+                db.session.get(Booth, booth.id),
+                InquiryData(kind=TradeInquiry.Kind.INQUIRY, message="Price for 2 tonnes?", product_ids=(product.id,)),
+            )
             db.session.commit()  # the delivery row and the inquiry together; the task leaves now
             inquiry_id = inquiry.id
 

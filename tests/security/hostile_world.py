@@ -47,26 +47,66 @@ def build_world(app, factory) -> World:
     image = factory.product_image(product)
     registration = factory.registration(attendee, session)
     inquiry = factory.inquiry(booth, attendee, products=[product])
-    report = factory._save(LeadReport(scope=LeadReport.BOOTH, booth_id=booth.id, period_from=date(2027, 1, 1),
-                                      period_to=date(2027, 1, 31), requested_by_id=owner.id))
-    notification = factory._save(Notification(user_id=attendee.id, kind="test", category="programme",
-                                              title="Hello", dedupe_key="hostile-world"))
-    expo_report = factory._save(LeadReport(scope=LeadReport.EXPO, edition_id=edition.id, period_from=date(2027, 1, 1),
-                                           period_to=date(2027, 1, 31), requested_by_id=organizer.id))
+    report = factory._save(
+        LeadReport(
+            scope=LeadReport.BOOTH,
+            booth_id=booth.id,
+            period_from=date(2027, 1, 1),
+            period_to=date(2027, 1, 31),
+            requested_by_id=owner.id,
+        )
+    )
+    notification = factory._save(
+        Notification(user_id=attendee.id, kind="test", category="programme", title="Hello", dedupe_key="hostile-world")
+    )
+    expo_report = factory._save(
+        LeadReport(
+            scope=LeadReport.EXPO,
+            edition_id=edition.id,
+            period_from=date(2027, 1, 1),
+            period_to=date(2027, 1, 31),
+            requested_by_id=organizer.id,
+        )
+    )
     question = factory._save(ForumQuestion(forum_id=forum.id, label="Your company?"))
-    broadcast = factory._save(Broadcast(edition_id=edition.id, author_id=organizer.id,
-                                        audience=Broadcast.EDITION_ATTENDEES, subject="Welcome", body="Hello"))
+    broadcast = factory._save(
+        Broadcast(
+            edition_id=edition.id,
+            author_id=organizer.id,
+            audience=Broadcast.EDITION_ATTENDEES,
+            subject="Welcome",
+            body="Hello",
+        )
+    )
     with app.app_context():
         message_id = db.session.execute(db.text("SELECT min(id) FROM inquiry_messages")).scalar_one()
     values = {
-        "slug": edition.slug, "forum_slug": forum.slug, "pavilion_slug": pavilion.slug,
-        "product_slug": product.slug, "session_id": str(session.id), "speaker_id": str(speaker.id),
-        "forum_id": str(forum.id), "target_id": str(session.id), "pavilion_id": str(pavilion.id),
-        "placement_id": str(placement.id), "booth_id": str(booth.id), "product_id": str(product.id),
-        "image_id": str(image.id), "registration_id": str(registration.id), "inquiry_id": str(inquiry.id),
-        "message_id": str(message_id), "report_id": str(report.id), "notification_id": str(notification.id),
-        "user_id": str(attendee.id), "number": "1", "kind": "sessions", "section": "booths", "fmt": "csv",
-        "booth_slug": booth.slug, "question_id": str(question.id), "broadcast_id": str(broadcast.id),
+        "slug": edition.slug,
+        "forum_slug": forum.slug,
+        "pavilion_slug": pavilion.slug,
+        "product_slug": product.slug,
+        "session_id": str(session.id),
+        "speaker_id": str(speaker.id),
+        "forum_id": str(forum.id),
+        "target_id": str(session.id),
+        "pavilion_id": str(pavilion.id),
+        "placement_id": str(placement.id),
+        "booth_id": str(booth.id),
+        "product_id": str(product.id),
+        "image_id": str(image.id),
+        "registration_id": str(registration.id),
+        "inquiry_id": str(inquiry.id),
+        "message_id": str(message_id),
+        "report_id": str(report.id),
+        "notification_id": str(notification.id),
+        "user_id": str(attendee.id),
+        "number": "1",
+        "kind": "sessions",
+        "section": "booths",
+        "fmt": "csv",
+        "booth_slug": booth.slug,
+        "question_id": str(question.id),
+        "broadcast_id": str(broadcast.id),
         "expo_report_id": str(expo_report.id),
     }
     users = {"anonymous": None, "attendee": attendee, "owner": owner, "organizer": organizer, "admin": admin}

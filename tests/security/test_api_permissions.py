@@ -76,12 +76,25 @@ def holders(app, factory):
         db.session.commit()
     edition_organizer = factory.organizer(edition=edition)
     other_organizer = factory.organizer(edition=other_edition)
-    people = {"attendee": factory.user(), "other_staff": other_staff, "own_staff": own_staff,
-              "own_team": owner, "other_team": other_owner, "edition_organizer": edition_organizer,
-              "edition_token": edition_organizer, "other_edition_token": other_organizer,
-              "checkin_staff": checkin_staff, "organizer": factory.organizer(), "admin": factory.admin()}
-    places = {"own_team": {"company": company}, "other_team": {"company": other_company},
-              "edition_token": {"edition": edition}, "other_edition_token": {"edition": other_edition}}
+    people = {
+        "attendee": factory.user(),
+        "other_staff": other_staff,
+        "own_staff": own_staff,
+        "own_team": owner,
+        "other_team": other_owner,
+        "edition_organizer": edition_organizer,
+        "edition_token": edition_organizer,
+        "other_edition_token": other_organizer,
+        "checkin_staff": checkin_staff,
+        "organizer": factory.organizer(),
+        "admin": factory.admin(),
+    }
+    places = {
+        "own_team": {"company": company},
+        "other_team": {"company": other_company},
+        "edition_token": {"edition": edition},
+        "other_edition_token": {"edition": other_edition},
+    }
     values = {"edition": edition.slug, "session": session.id, "booth": booth.slug, "inquiry": inquiry.id}
     return people, places, values
 

@@ -21,16 +21,26 @@ STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def state_changing_rules(app) -> list[Rule]:
-    return sorted((rule for rule in app.url_map.iter_rules()
-                   if rule.methods & STATE_CHANGING and rule.endpoint not in EXEMPT
-                   and not rule.endpoint.startswith(EXEMPT_BLUEPRINTS)), key=lambda rule: rule.rule)
+    return sorted(
+        (
+            rule
+            for rule in app.url_map.iter_rules()
+            if rule.methods & STATE_CHANGING
+            and rule.endpoint not in EXEMPT
+            and not rule.endpoint.startswith(EXEMPT_BLUEPRINTS)
+        ),
+        key=lambda rule: rule.rule,
+    )
 
 
 def test_every_api_write_refuses_a_session_cookie_without_a_token(app, factory):
     client = app.test_client()
     log_in(client, factory.admin())
-    rules = [rule for rule in app.url_map.iter_rules()
-             if rule.methods & STATE_CHANGING and rule.endpoint.startswith(EXEMPT_BLUEPRINTS)]
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.methods & STATE_CHANGING and rule.endpoint.startswith(EXEMPT_BLUEPRINTS)
+    ]
     assert len(rules) >= 8
     for rule in rules:
         for method in sorted(rule.methods & STATE_CHANGING):
@@ -53,8 +63,10 @@ def _example_value(converter):
 @pytest.fixture()
 def enable_csrf(app):
     """Tests log in first (the test app leaves CSRF off), then turn the check on."""
+
     def enable():
         app.config["WTF_CSRF_ENABLED"] = True
+
     yield enable
     app.config["WTF_CSRF_ENABLED"] = False
 

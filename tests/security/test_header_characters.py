@@ -9,9 +9,9 @@ from sqlalchemy import select
 from expo.accounts.models import User
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
+from expo.lib.text import one_line
 from expo.notifications import delivery, mailer, services
 from expo.notifications.models import OutboxMessage
-from expo.lib.text import one_line
 from tests.conftest import log_in, outbox_messages
 
 # What a browser keeps in a text field when it is pasted: U+2028 LINE SEPARATOR, U+2029, NEL
@@ -19,13 +19,16 @@ from tests.conftest import log_in, outbox_messages
 HOSTILE_NAME = "Nanning\u2028Mask\u0085Machinery\r\nCo.\u2029Ltd\t\x0b"
 
 
-@pytest.mark.parametrize("raw,clean", [
-    (HOSTILE_NAME, "Nanning Mask Machinery Co. Ltd"),
-    ("  Somchai\nPrasert  ", "Somchai Prasert"),
-    ("李娜\u2028（南宁）", "李娜 （南宁）"),
-    ("Ana\x00\x1f\x7f\x9fLee", "Ana Lee"),
-    ("Plain name", "Plain name"),
-])
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        (HOSTILE_NAME, "Nanning Mask Machinery Co. Ltd"),
+        ("  Somchai\nPrasert  ", "Somchai Prasert"),
+        ("李娜\u2028（南宁）", "李娜 （南宁）"),
+        ("Ana\x00\x1f\x7f\x9fLee", "Ana Lee"),
+        ("Plain name", "Plain name"),
+    ],
+)
 def test_one_line_replaces_every_line_break_and_control_character_by_a_space(raw, clean):
     assert one_line(raw) == clean
     assert len(one_line(raw).splitlines()) == 1
@@ -35,10 +38,19 @@ def test_an_invitation_from_a_company_whose_name_holds_separators_is_delivered(a
     """The subject names the company; before, the header refused it on each of six attempts."""
     company = ExhibitorCompany(name=HOSTILE_NAME)  # the template reads its name in the recipient's language
     message = services.queue_email(
-        recipient="li.na@example.com", kind="test", template="exhibitor_invitation", dedupe_key="hostile:1",
-        context={"company": company, "inviter": type("U", (), {"name": HOSTILE_NAME})(),
-                 "invitee": None, "accept_url": "http://expo.test/invitations/x",
-                 "sign_up_url": "http://expo.test/signup", "valid_days": 14})
+        recipient="li.na@example.com",
+        kind="test",
+        template="exhibitor_invitation",
+        dedupe_key="hostile:1",
+        context={
+            "company": company,
+            "inviter": type("U", (), {"name": HOSTILE_NAME})(),
+            "invitee": None,
+            "accept_url": "http://expo.test/invitations/x",
+            "sign_up_url": "http://expo.test/signup",
+            "valid_days": 14,
+        },
+    )
     db.session.commit()
     run = delivery.deliver_messages([message.id])
     assert run.sent == 1
@@ -60,9 +72,17 @@ def test_a_subject_already_stored_with_separators_is_sent_on_one_line(app_ctx, r
 def test_the_profile_form_keeps_a_pasted_name_on_one_line(app, client, factory):
     user = factory.user(email="somchai@example.com")
     log_in(client, user)
-    response = client.post("/account", data={
-        "name": "Somchai\u2028Prasert\r\n", "organisation": "Bangkok\u0085Medical", "job_title": "Buyer\u2029",
-        "country": "TH", "timezone": "Asia/Bangkok", "language": "en"})
+    response = client.post(
+        "/account",
+        data={
+            "name": "Somchai\u2028Prasert\r\n",
+            "organisation": "Bangkok\u0085Medical",
+            "job_title": "Buyer\u2029",
+            "country": "TH",
+            "timezone": "Asia/Bangkok",
+            "language": "en",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         saved = db.session.scalar(select(User).filter_by(email="somchai@example.com"))
@@ -73,9 +93,15 @@ def test_a_company_application_keeps_its_name_on_one_line(app, client, factory):
     from expo.exhibitors.models import ExhibitorCompany
 
     log_in(client, factory.user())
-    response = client.post("/exhibitors/apply", data={
-        "name": HOSTILE_NAME, "country": "CN", "sector": "Medical\u2028equipment",
-        "description": "Masks and the machines that make them.\nSecond line kept."})
+    response = client.post(
+        "/exhibitors/apply",
+        data={
+            "name": HOSTILE_NAME,
+            "country": "CN",
+            "sector": "Medical\u2028equipment",
+            "description": "Masks and the machines that make them.\nSecond line kept.",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         company = db.session.scalar(select(ExhibitorCompany))

@@ -16,11 +16,46 @@ from tests.conftest import log_in
 from tests.security.hostile_world import build_world
 
 HOSTILE_WORDS = [
-    str(2**63), str(2**63 - 1), str(2**64), str(2**31), str(2**31 - 1), "-1", "0", "-9223372036854775809",
-    "²", "١٢", "٣", "１２", "1_000", "0x1F", "1e999999", "NaN", "sNaN", "-sNaN", "Infinity", "-Infinity", "1.5",
-    "9999-12-31", "0001-01-01", "2027-02-30", "10000-01-01", "2027-09-10T25:61", "",
-    " ", "\x00", "\x1b[31m", "\u202e", "😀", "%00", "../../etc/passwd", "' OR 1=1 --", "a" * 3000,
-    "9" * 5000, "true", "null", "[]",
+    str(2**63),
+    str(2**63 - 1),
+    str(2**64),
+    str(2**31),
+    str(2**31 - 1),
+    "-1",
+    "0",
+    "-9223372036854775809",
+    "²",
+    "١٢",
+    "٣",
+    "１２",
+    "1_000",
+    "0x1F",
+    "1e999999",
+    "NaN",
+    "sNaN",
+    "-sNaN",
+    "Infinity",
+    "-Infinity",
+    "1.5",
+    "9999-12-31",
+    "0001-01-01",
+    "2027-02-30",
+    "10000-01-01",
+    "2027-09-10T25:61",
+    "",
+    " ",
+    "\x00",
+    "\x1b[31m",
+    "\u202e",
+    "😀",
+    "%00",
+    "../../etc/passwd",
+    "' OR 1=1 --",
+    "a" * 3000,
+    "9" * 5000,
+    "true",
+    "null",
+    "[]",
 ]
 HOSTILE = st.one_of(
     st.sampled_from(HOSTILE_WORDS),
@@ -29,16 +64,41 @@ HOSTILE = st.one_of(
     st.text(max_size=40),
 )
 # Every name a page reads from its query string (request.args, the search form's fields).
-QUERY_NAMES = ["page", "notes_page", "unconfirmed_page", "day", "days", "q", "sort", "type", "kind", "status",
-               "assignee", "product", "image", "pavilion", "parent", "show", "edition", "category", "moq",
-               "country", "forum", "tag", "language", "unread", "unplaced", "direction", "next"]
+QUERY_NAMES = [
+    "page",
+    "notes_page",
+    "unconfirmed_page",
+    "day",
+    "days",
+    "q",
+    "sort",
+    "type",
+    "kind",
+    "status",
+    "assignee",
+    "product",
+    "image",
+    "pavilion",
+    "parent",
+    "show",
+    "edition",
+    "category",
+    "moq",
+    "country",
+    "forum",
+    "tag",
+    "language",
+    "unread",
+    "unplaced",
+    "direction",
+    "next",
+]
 ROLES = ["anonymous", "attendee", "owner", "organizer", "admin"]
 VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def _get_rules(app) -> list[str]:
-    return sorted(rule.rule for rule in app.url_map.iter_rules()
-                  if "GET" in rule.methods and rule.endpoint != "static")
+    return sorted(rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and rule.endpoint != "static")
 
 
 @st.composite
@@ -71,8 +131,12 @@ def test_no_page_answers_5xx_to_hostile_addresses(app, world_and_clients, beatin
     world, clients = world_and_clients
     rules = _get_rules(app)
 
-    @settings(max_examples=150, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(role=st.sampled_from(ROLES), request=hostile_requests(rules, world))
     def no_server_error(role, request):
         path, query = request
@@ -114,8 +178,11 @@ def test_every_form_survives_hostile_fields(app, world_and_clients):
     """Every POST route, with the real objects in its address, as each role, with every field any form
     declares set to one hostile value: refused or accepted, never a 5xx."""
     world, clients = world_and_clients
-    rules = sorted(rule.rule for rule in app.url_map.iter_rules()
-                   if "POST" in rule.methods and rule.endpoint not in ("accounts.logout", "static"))
+    rules = sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and rule.endpoint not in ("accounts.logout", "static")
+    )
     failures = []
     for role_number, role in enumerate(ROLES):
         for number, rule in enumerate(rules):
@@ -130,30 +197,69 @@ def test_every_form_survives_hostile_fields(app, world_and_clients):
 # Forms that take numbers or dates: who sends each, where, and what a valid submission holds; the
 # property replaces some of the fields with hostile values.
 FORMS = [
-    ("attendee", "/booths/{booth_slug}/inquire",
-     {"kind": "inquiry", "message": "Please quote.", "currency": "USD", "unit": "boxes"},
-     ["quantity", "target_price", "delivery_date", "products"]),
-    ("owner", "/booths/{booth_slug}/leads/inquiries/{inquiry_id}/quotations",
-     {"unit_price": "10", "currency": "USD", "quantity": "5", "unit": "boxes", "incoterm": "FOB",
-      "lead_time_days": "30", "valid_until": "2027-12-01"},
-     ["unit_price", "quantity", "lead_time_days", "valid_until"]),
-    ("owner", "/booths/{booth_slug}/leads/reports", {"date_from": "2027-01-01", "date_to": "2027-01-31"},
-     ["date_from", "date_to", "edition"]),
-    ("organizer", "/organize/lead-reports", {"date_from": "2027-01-01", "date_to": "2027-01-31"},
-     ["date_from", "date_to", "edition", "pavilion"]),
-    ("organizer", "/editions/{slug}/organize/forums/{forum_id}/sessions/new",
-     {"title": "Opening", "starts_at": "2027-09-11T10:00", "ends_at": "2027-09-11T11:00"},
-     ["starts_at", "ends_at", "capacity", "registration_opens_at", "registration_closes_at", "speakers"]),
-    ("organizer", "/editions/{slug}/organize/forums/new",
-     {"title": "Forum", "slug": "hostile-forum", "kind": "sub", "registration_mode": "open"},
-     ["position", "capacity", "parent_id", "registration_opens_at", "registration_closes_at"]),
-    ("organizer", "/editions/new",
-     {"name": "Hostile", "slug": "hostile", "starts_on": "2027-09-10", "ends_on": "2027-09-13",
-      "timezone": "UTC", "status": "draft"},
-     ["starts_on", "ends_on"]),
-    ("owner", "/booths/{booth_slug}/catalogue/new",
-     {"name": "Hostile", "category": "", "order_unit": "piece", "currency": "USD", "availability": "in_stock"},
-     ["price_min", "price_max", "min_order_quantity", "hs_code", "category"]),
+    (
+        "attendee",
+        "/booths/{booth_slug}/inquire",
+        {"kind": "inquiry", "message": "Please quote.", "currency": "USD", "unit": "boxes"},
+        ["quantity", "target_price", "delivery_date", "products"],
+    ),
+    (
+        "owner",
+        "/booths/{booth_slug}/leads/inquiries/{inquiry_id}/quotations",
+        {
+            "unit_price": "10",
+            "currency": "USD",
+            "quantity": "5",
+            "unit": "boxes",
+            "incoterm": "FOB",
+            "lead_time_days": "30",
+            "valid_until": "2027-12-01",
+        },
+        ["unit_price", "quantity", "lead_time_days", "valid_until"],
+    ),
+    (
+        "owner",
+        "/booths/{booth_slug}/leads/reports",
+        {"date_from": "2027-01-01", "date_to": "2027-01-31"},
+        ["date_from", "date_to", "edition"],
+    ),
+    (
+        "organizer",
+        "/organize/lead-reports",
+        {"date_from": "2027-01-01", "date_to": "2027-01-31"},
+        ["date_from", "date_to", "edition", "pavilion"],
+    ),
+    (
+        "organizer",
+        "/editions/{slug}/organize/forums/{forum_id}/sessions/new",
+        {"title": "Opening", "starts_at": "2027-09-11T10:00", "ends_at": "2027-09-11T11:00"},
+        ["starts_at", "ends_at", "capacity", "registration_opens_at", "registration_closes_at", "speakers"],
+    ),
+    (
+        "organizer",
+        "/editions/{slug}/organize/forums/new",
+        {"title": "Forum", "slug": "hostile-forum", "kind": "sub", "registration_mode": "open"},
+        ["position", "capacity", "parent_id", "registration_opens_at", "registration_closes_at"],
+    ),
+    (
+        "organizer",
+        "/editions/new",
+        {
+            "name": "Hostile",
+            "slug": "hostile",
+            "starts_on": "2027-09-10",
+            "ends_on": "2027-09-13",
+            "timezone": "UTC",
+            "status": "draft",
+        },
+        ["starts_on", "ends_on"],
+    ),
+    (
+        "owner",
+        "/booths/{booth_slug}/catalogue/new",
+        {"name": "Hostile", "category": "", "order_unit": "piece", "currency": "USD", "availability": "in_stock"},
+        ["price_min", "price_max", "min_order_quantity", "hs_code", "category"],
+    ),
     ("owner", "/booths/{booth_slug}/edit/video", {"video_link": "https://youtu.be/dQw4w9WgXcQ"}, ["video_link"]),
     ("anonymous", "/engagement/track", {"kind": "video_play", "booth": "{booth_slug}"}, ["product", "document"]),
 ]
@@ -173,8 +279,12 @@ def hostile_submissions(draw):
 def test_no_form_answers_5xx_to_hostile_numbers_and_dates(app, world_and_clients):
     world, clients = world_and_clients
 
-    @settings(max_examples=80, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=80,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(submission=hostile_submissions())
     def no_server_error(submission):
         index, values = submission

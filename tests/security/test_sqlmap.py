@@ -51,9 +51,21 @@ def run_sqlmap(tmp_path, app, *args: str, dbms: str | None = None) -> str:
     if SQLMAP is None:
         require_service("sqlmap is missing: install Debian's sqlmap package (bin/ensure-test-services does)")
     dbms = dbms or ("PostgreSQL" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else "SQLite")
-    command = [SQLMAP, "--batch", "--flush-session", "--disable-coloring", "--level=1", "--risk=1",
-               "--technique=BEU", f"--dbms={dbms}", "--timeout=10", "--retries=0", "--threads=2",
-               f"--output-dir={tmp_path}", *args]
+    command = [
+        SQLMAP,
+        "--batch",
+        "--flush-session",
+        "--disable-coloring",
+        "--level=1",
+        "--risk=1",
+        "--technique=BEU",
+        f"--dbms={dbms}",
+        "--timeout=10",
+        "--retries=0",
+        "--threads=2",
+        f"--output-dir={tmp_path}",
+        *args,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     return result.stdout + result.stderr
 
@@ -65,15 +77,28 @@ def assert_nothing_injectable(output: str) -> None:
 
 
 def test_search_parameters_are_not_injectable(served, tmp_path, app):
-    output = run_sqlmap(tmp_path, app, "-u",
-                        f"{served}/search?q=mask&type=products&country=CN&category=&moq=100&sort=relevance&page=1",
-                        "-p", "q,type,country,category,moq,sort,page")
+    output = run_sqlmap(
+        tmp_path,
+        app,
+        "-u",
+        f"{served}/search?q=mask&type=products&country=CN&category=&moq=100&sort=relevance&page=1",
+        "-p",
+        "q,type,country,category,moq,sort,page",
+    )
     assert_nothing_injectable(output)
 
 
 def test_log_in_form_is_not_injectable(served, tmp_path, app):
-    output = run_sqlmap(tmp_path, app, "-u", f"{served}/login", "--data",
-                        "email=owner%40example.com&password=wrong-password&next=%2F", "-p", "email,password,next")
+    output = run_sqlmap(
+        tmp_path,
+        app,
+        "-u",
+        f"{served}/login",
+        "--data",
+        "email=owner%40example.com&password=wrong-password&next=%2F",
+        "-p",
+        "email,password,next",
+    )
     assert_nothing_injectable(output)
 
 
@@ -86,8 +111,9 @@ def test_the_same_run_finds_an_injection_where_there_is_one(tmp_path, app):
 
     vulnerable = Flask("vulnerable")
     database = sqlite3.connect(":memory:", check_same_thread=False)
-    database.executescript("CREATE TABLE products (id INTEGER, name TEXT);"
-                           "INSERT INTO products VALUES (1, 'mask'), (2, 'gloves');")
+    database.executescript(
+        "CREATE TABLE products (id INTEGER, name TEXT);INSERT INTO products VALUES (1, 'mask'), (2, 'gloves');"
+    )
     lock = threading.Lock()
 
     @vulnerable.route("/search")

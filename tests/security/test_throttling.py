@@ -186,8 +186,9 @@ def test_reset_mails_to_one_address_are_capped_and_the_page_reads_the_same(app, 
     for email in (owner.email, "nobody@example.com"):
         answers[email] = []
         for number in range(6):
-            response = app.test_client().post("/reset", data={"email": email}, environ_base=from_address(number),
-                                              follow_redirects=True)
+            response = app.test_client().post(
+                "/reset", data={"email": email}, environ_base=from_address(number), follow_redirects=True
+            )
             assert response.status_code == 200
             page = response.get_data(as_text=True)
             answers[email].append("sent" if NEUTRAL_RESET in page else "too soon" if TOO_SOON in page else page)
@@ -196,8 +197,13 @@ def test_reset_mails_to_one_address_are_capped_and_the_page_reads_the_same(app, 
     assert len(outbox_messages(app)) == 3
 
 
-SIGN_UP = {"password": "a-long-enough-password", "confirm": "a-long-enough-password", "name": "A Stranger",
-           "timezone": "UTC", "language": "en"}
+SIGN_UP = {
+    "password": "a-long-enough-password",
+    "confirm": "a-long-enough-password",
+    "name": "A Stranger",
+    "timezone": "UTC",
+    "language": "en",
+}
 
 
 def test_sign_up_and_resend_send_a_stranger_at_most_three_mails(app, a_second_per_link):
@@ -218,13 +224,17 @@ def test_asking_again_too_soon_is_told_in_neutral_words(app, factory):
     for email in (unconfirmed.email, "nobody@example.com"):
         answers[email] = []
         for _ in range(4):
-            page = app.test_client().post("/signup/check-inbox", data={"email": email},
-                                          follow_redirects=True).get_data(as_text=True)
+            page = (
+                app.test_client()
+                .post("/signup/check-inbox", data={"email": email}, follow_redirects=True)
+                .get_data(as_text=True)
+            )
             answers[email].append("sent" if NEUTRAL_RESEND in page else "too soon" if TOO_SOON in page else page)
     assert answers[unconfirmed.email] == answers["nobody@example.com"] == ["sent"] * 3 + ["too soon"]
 
-    refused = app.test_client().post("/signup", data={**SIGN_UP, "email": "nobody@example.com",
-                                                      "name": "Somchai Prasert"})
+    refused = app.test_client().post(
+        "/signup", data={**SIGN_UP, "email": "nobody@example.com", "name": "Somchai Prasert"}
+    )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert TOO_SOON in page and "inbox and spam folder" in page
@@ -233,6 +243,7 @@ def test_asking_again_too_soon_is_told_in_neutral_words(app, factory):
 
 def test_many_people_signing_up_from_one_venue_address(app):
     for number in range(30):
-        response = app.test_client().post("/signup", data={**SIGN_UP, "email": f"visitor{number}@example.com"},
-                                          environ_base=VENUE)
+        response = app.test_client().post(
+            "/signup", data={**SIGN_UP, "email": f"visitor{number}@example.com"}, environ_base=VENUE
+        )
         assert response.status_code == 302, f"sign-up {number + 1} from the venue was refused"

@@ -16,16 +16,16 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from expo import uploads
+from expo.accounts.models import User
 from expo.booths.models import Booth
 from expo.catalog import importer
-from expo.accounts.models import User
 from expo.catalog.models import Product, ProductImage
 from expo.config import ConfigError, load_config
-from expo.transactions import PendingChanges
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.forums.models import Speaker
 from expo.leads.models import InquiryMessage, TradeInquiry
+from expo.transactions import PendingChanges
 from tests.conftest import log_in, run_recorded_tasks
 from tests.sample_files import animated_png, banner_bytes, bomb_png, pdf_bytes, png_bytes, png_with_text_chunks
 
@@ -60,8 +60,10 @@ def test_a_bomb_is_refused_from_its_header_with_its_real_size_before_any_decodin
     assert len(data) < 400_000
     with pytest.raises(uploads.UploadTooLarge) as refused:
         uploads.read_image(io.BytesIO(data))
-    assert str(refused.value) == ("The image is 20000 × 20000 pixels (400 million); at most 40 million pixels are "
-                                  "accepted. Make it smaller and upload it again.")
+    assert str(refused.value) == (
+        "The image is 20000 × 20000 pixels (400 million); at most 40 million pixels are "
+        "accepted. Make it smaller and upload it again."
+    )
     assert refused.value.status == 413
 
 
@@ -135,14 +137,28 @@ def _inquiry(app, factory, booth_team, image: bytes):
     _team, booth, product = booth_team
     client = app.test_client()
     log_in(client, factory.user(name="Siti Rahma", country="ID"))
-    data = {"kind": "order_request", "products": [str(product.id)], "quantity": "200", "unit": "sets",
-            "target_price": "1500.00", "currency": "USD", "incoterm": "CIF", "destination_country": "ID",
-            "destination_port": "Tanjung Priok", "delivery_date": (date.today() + timedelta(days=60)).isoformat(),
-            "message": "We need 200 sets before the rainy season.", "buyer_organisation": "PT Sehat",
-            "buyer_country": "ID", "attachment": (io.BytesIO(image), "drawing.png")}
+    data = {
+        "kind": "order_request",
+        "products": [str(product.id)],
+        "quantity": "200",
+        "unit": "sets",
+        "target_price": "1500.00",
+        "currency": "USD",
+        "incoterm": "CIF",
+        "destination_country": "ID",
+        "destination_port": "Tanjung Priok",
+        "delivery_date": (date.today() + timedelta(days=60)).isoformat(),
+        "message": "We need 200 sets before the rainy season.",
+        "buyer_organisation": "PT Sehat",
+        "buyer_country": "ID",
+        "attachment": (io.BytesIO(image), "drawing.png"),
+    }
     response = client.post(f"/booths/{booth.slug}/inquire", data=data, content_type="multipart/form-data")
-    return response, "We need 200 sets before the rainy season.", lambda: db.session.scalar(
-        select(func.count(TradeInquiry.id)))
+    return (
+        response,
+        "We need 200 sets before the rainy season.",
+        lambda: db.session.scalar(select(func.count(TradeInquiry.id))),
+    )
 
 
 def _reply(app, factory, booth_team, image: bytes):
@@ -151,35 +167,67 @@ def _reply(app, factory, booth_team, image: bytes):
     inquiry = factory.inquiry(booth, buyer)
     client = app.test_client()
     log_in(client, buyer)
-    response = client.post(f"/inquiries/{inquiry.id}/messages", content_type="multipart/form-data",
-                           data={"body": "Here is the drawing of our carton.",
-                                 "attachment": (io.BytesIO(image), "carton.png")})
-    return response, "Here is the drawing of our carton.", lambda: db.session.scalar(
-        select(func.count(InquiryMessage.id)).where(InquiryMessage.attachment_path.is_not(None)))
+    response = client.post(
+        f"/inquiries/{inquiry.id}/messages",
+        content_type="multipart/form-data",
+        data={"body": "Here is the drawing of our carton.", "attachment": (io.BytesIO(image), "carton.png")},
+    )
+    return (
+        response,
+        "Here is the drawing of our carton.",
+        lambda: db.session.scalar(
+            select(func.count(InquiryMessage.id)).where(InquiryMessage.attachment_path.is_not(None))
+        ),
+    )
 
 
 def _application(app, factory, booth_team, image: bytes):
     client = app.test_client()
     log_in(client, factory.user())
-    response = client.post("/exhibitors/apply", content_type="multipart/form-data", data={
-        "name": "Guangxi Protective Gear", "country": "CN", "sector": "Medical equipment",
-        "website": "", "description": "Gloves and gowns for hospitals.", "logo": (io.BytesIO(image), "logo.png")})
-    return response, "Gloves and gowns for hospitals.", lambda: db.session.scalar(
-        select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.name == "Guangxi Protective Gear"))
+    response = client.post(
+        "/exhibitors/apply",
+        content_type="multipart/form-data",
+        data={
+            "name": "Guangxi Protective Gear",
+            "country": "CN",
+            "sector": "Medical equipment",
+            "website": "",
+            "description": "Gloves and gowns for hospitals.",
+            "logo": (io.BytesIO(image), "logo.png"),
+        },
+    )
+    return (
+        response,
+        "Gloves and gowns for hospitals.",
+        lambda: db.session.scalar(
+            select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.name == "Guangxi Protective Gear")
+        ),
+    )
 
 
 def _booth_logo(app, factory, booth_team, image: bytes):
     client, booth, _product = booth_team
-    response = client.post(f"/booths/{booth.slug}/edit/images", content_type="multipart/form-data",
-                           data={"logo": (io.BytesIO(image), "logo.png")})
-    return response, "", lambda: db.session.scalar(
-        select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.logo_path.is_not(None)))
+    response = client.post(
+        f"/booths/{booth.slug}/edit/images",
+        content_type="multipart/form-data",
+        data={"logo": (io.BytesIO(image), "logo.png")},
+    )
+    return (
+        response,
+        "",
+        lambda: db.session.scalar(
+            select(func.count(ExhibitorCompany.id)).where(ExhibitorCompany.logo_path.is_not(None))
+        ),
+    )
 
 
 def _booth_banner(app, factory, booth_team, image: bytes):
     client, booth, _product = booth_team
-    response = client.post(f"/booths/{booth.slug}/edit/images", content_type="multipart/form-data",
-                           data={"banner": (io.BytesIO(image), "banner.png")})
+    response = client.post(
+        f"/booths/{booth.slug}/edit/images",
+        content_type="multipart/form-data",
+        data={"banner": (io.BytesIO(image), "banner.png")},
+    )
     return response, "", lambda: db.session.scalar(select(func.count(Booth.id)).where(Booth.banner_path.is_not(None)))
 
 
@@ -187,28 +235,49 @@ def _speaker(app, factory, booth_team, image: bytes):
     edition = factory.edition(slug="18th")
     client = app.test_client()
     log_in(client, factory.organizer(edition=edition))
-    response = client.post("/editions/18th/organize/speakers/new", content_type="multipart/form-data", data={
-        "name": "Dr Li Ming", "title": "", "organisation": "Guangxi Health Commission", "country": "CN",
-        "biography": "Thirty years of public health.", "photo": (io.BytesIO(image), "me.png")})
+    response = client.post(
+        "/editions/18th/organize/speakers/new",
+        content_type="multipart/form-data",
+        data={
+            "name": "Dr Li Ming",
+            "title": "",
+            "organisation": "Guangxi Health Commission",
+            "country": "CN",
+            "biography": "Thirty years of public health.",
+            "photo": (io.BytesIO(image), "me.png"),
+        },
+    )
     return response, "Guangxi Health Commission", lambda: db.session.scalar(select(func.count(Speaker.id)))
 
 
 def _product_pictures(app, factory, booth_team, image: bytes):
     client, booth, product = booth_team
-    response = client.post(f"/booths/{booth.slug}/catalogue/{product.id}/images", content_type="multipart/form-data",
-                           data={"images": [(io.BytesIO(image), "side.png"),
-                                            (io.BytesIO(png_bytes((80, 60))), "front.png")],
-                                 "alt_text": "The machine from the side"})
+    response = client.post(
+        f"/booths/{booth.slug}/catalogue/{product.id}/images",
+        content_type="multipart/form-data",
+        data={
+            "images": [(io.BytesIO(image), "side.png"), (io.BytesIO(png_bytes((80, 60))), "front.png")],
+            "alt_text": "The machine from the side",
+        },
+    )
     return response, "The machine from the side", lambda: db.session.scalar(select(func.count(ProductImage.id)))
 
 
-IMAGE_FORMS = {"inquiry": _inquiry, "reply": _reply, "application logo": _application, "booth logo": _booth_logo,
-               "booth banner": _booth_banner, "speaker photo": _speaker, "product pictures": _product_pictures}
+IMAGE_FORMS = {
+    "inquiry": _inquiry,
+    "reply": _reply,
+    "application logo": _application,
+    "booth logo": _booth_logo,
+    "booth banner": _booth_banner,
+    "speaker photo": _speaker,
+    "product pictures": _product_pictures,
+}
 
 
 @pytest.mark.parametrize("form", IMAGE_FORMS)
-def test_every_image_form_refuses_a_bomb_with_its_real_size_and_keeps_what_was_typed(app, factory, booth_team,
-                                                                                   bomb, form, no_decoding):
+def test_every_image_form_refuses_a_bomb_with_its_real_size_and_keeps_what_was_typed(
+    app, factory, booth_team, bomb, form, no_decoding
+):
     response, typed, saved = IMAGE_FORMS[form](app, factory, booth_team, bomb)
     assert response.status_code == 413
     page = response.get_data(as_text=True)
@@ -246,6 +315,7 @@ def decoding_seen(app, monkeypatch):
         def run(*args, **kwargs):
             seen.append(state())
             return original(*args, **kwargs)
+
         return run
 
     monkeypatch.setattr(uploads, "_decode", watched(uploads._decode))
@@ -260,28 +330,43 @@ def _pdf_attachment(app, factory, booth_team, _image):
     inquiry = factory.inquiry(booth, buyer)
     client = app.test_client()
     log_in(client, buyer)
-    response = client.post(f"/inquiries/{inquiry.id}/messages", content_type="multipart/form-data",
-                           data={"body": "Our specification.", "attachment": (io.BytesIO(pdf_bytes()), "spec.pdf")})
+    response = client.post(
+        f"/inquiries/{inquiry.id}/messages",
+        content_type="multipart/form-data",
+        data={"body": "Our specification.", "attachment": (io.BytesIO(pdf_bytes()), "spec.pdf")},
+    )
     return response, "", None
 
 
 def _brochure(app, factory, booth_team, _image):
     client, booth, _product = booth_team
-    response = client.post(f"/booths/{booth.slug}/edit/brochures", content_type="multipart/form-data",
-                           data={"title": "Catalogue 2027", "document": (io.BytesIO(pdf_bytes()), "catalogue.pdf")})
+    response = client.post(
+        f"/booths/{booth.slug}/edit/brochures",
+        content_type="multipart/form-data",
+        data={"title": "Catalogue 2027", "document": (io.BytesIO(pdf_bytes()), "catalogue.pdf")},
+    )
     return response, "", None
 
 
 def _catalogue_import(app, factory, booth_team, _image):
     client, booth, _product = booth_team
-    response = client.post(f"/booths/{booth.slug}/catalogue/import", content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(xlsx_bytes([["name"], ["Face shield"]])), "products.xlsx"),
-                                 "legacy_encoding": "cp1252"})
+    response = client.post(
+        f"/booths/{booth.slug}/catalogue/import",
+        content_type="multipart/form-data",
+        data={
+            "file": (io.BytesIO(xlsx_bytes([["name"], ["Face shield"]])), "products.xlsx"),
+            "legacy_encoding": "cp1252",
+        },
+    )
     return response, "", None
 
 
-SLOW_WORK = {**IMAGE_FORMS, "pdf attachment": _pdf_attachment, "brochure": _brochure,
-             "catalogue import": _catalogue_import}
+SLOW_WORK = {
+    **IMAGE_FORMS,
+    "pdf attachment": _pdf_attachment,
+    "brochure": _brochure,
+    "catalogue import": _catalogue_import,
+}
 
 
 @pytest.mark.parametrize("form", SLOW_WORK)
@@ -297,13 +382,17 @@ def test_uploads_are_decoded_with_no_transaction_open(app, factory, booth_team, 
 
 def test_thumbnails_are_made_with_no_transaction_open(app, booth_team, recorded_tasks, decoding_seen):
     client, booth, product = booth_team
-    response = client.post(f"/booths/{booth.slug}/catalogue/{product.id}/images", content_type="multipart/form-data",
-                           data={"images": [(io.BytesIO(png_bytes((900, 600))), "front.png")], "alt_text": ""})
+    response = client.post(
+        f"/booths/{booth.slug}/catalogue/{product.id}/images",
+        content_type="multipart/form-data",
+        data={"images": [(io.BytesIO(png_bytes((900, 600))), "front.png")], "alt_text": ""},
+    )
     assert response.status_code == 302
     decoding_seen.clear()
     assert run_recorded_tasks(app) >= 1
-    assert decoding_seen and all(state.get("write_lock_free", True) and not state["in_transaction"]
-                                 for state in decoding_seen)
+    assert decoding_seen and all(
+        state.get("write_lock_free", True) and not state["in_transaction"] for state in decoding_seen
+    )
     with app.app_context():
         assert db.session.scalar(select(ProductImage.thumbnail_path)) is not None
 
@@ -330,9 +419,11 @@ def xlsx_bytes(rows) -> bytes:
     return buffer.getvalue()
 
 
-LAUGHS = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
-          + "".join(f'<!ENTITY lol{level} "{("&lol" + str(level - 1 or "") + ";") * 10}">' for level in range(1, 10))
-          + "]>\n")
+LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
+    + "".join(f'<!ENTITY lol{level} "{("&lol" + str(level - 1 or "") + ";") * 10}">' for level in range(1, 10))
+    + "]>\n"
+)
 
 
 def rewritten(workbook: bytes, changes: dict) -> bytes:
@@ -347,31 +438,48 @@ def rewritten(workbook: bytes, changes: dict) -> bytes:
     return output.getvalue()
 
 
-SHEET, STRINGS, RELATIONS, TYPES = ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/_rels/workbook.xml.rels",
-                                    "[Content_Types].xml")
+SHEET, STRINGS, RELATIONS, TYPES = (
+    "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",
+    "xl/_rels/workbook.xml.rels",
+    "[Content_Types].xml",
+)
 
 
 def _laughing_sheet(xml: str) -> str:
-    body = xml[xml.index("<worksheet"):]
+    body = xml[xml.index("<worksheet") :]
     return LAUGHS + body.replace("<t>Face shield</t>", "<t>&lol9;</t>", 1)
 
 
 LAUGHING_STRINGS = {
     SHEET: lambda xml: xml.replace('t="inlineStr"><is><t>Face shield</t></is>', 't="s"><v>0</v>'),
-    STRINGS: lambda _xml: (LAUGHS + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                                    'count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'),
-    RELATIONS: lambda xml: xml.replace("</Relationships>", (
-        '<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/sharedStrings"/></Relationships>')),
-    TYPES: lambda xml: xml.replace("</Types>", (
-        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        'spreadsheetml.sharedStrings+xml"/></Types>')),
+    STRINGS: lambda _xml: (
+        LAUGHS + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+    ),
+    RELATIONS: lambda xml: xml.replace(
+        "</Relationships>",
+        (
+            '<Relationship Id="rIdStrings" Target="sharedStrings.xml" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+        ),
+    ),
+    TYPES: lambda xml: xml.replace(
+        "</Types>",
+        (
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sharedStrings+xml"/></Types>'
+        ),
+    ),
 }
 
 
 def import_file(client, booth, content: bytes):
-    return client.post(f"/booths/{booth.slug}/catalogue/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(content), "products.xlsx"), "legacy_encoding": "cp1252"})
+    return client.post(
+        f"/booths/{booth.slug}/catalogue/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(content), "products.xlsx"), "legacy_encoding": "cp1252"},
+    )
 
 
 @pytest.mark.parametrize("changes", [{SHEET: _laughing_sheet}, LAUGHING_STRINGS], ids=["sheet", "shared strings"])

@@ -26,13 +26,16 @@ def test_a_write_scope_includes_reading_that_area_only():
     assert not tokens.allows(token, "registrations:write") and not tokens.allows(token, "organize:read")
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    (tokens.TokenData("   ", ("leads:read",)), "name"),
-    (tokens.TokenData("x" * 101, ("leads:read",)), "name"),
-    (tokens.TokenData("CRM", ()), "scopes"),
-    (tokens.TokenData("CRM", ("leads:delete",)), "scopes"),
-    (tokens.TokenData("CRM", ("leads:read",), lifetime_days=10_000), "lifetime_days"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (tokens.TokenData("   ", ("leads:read",)), "name"),
+        (tokens.TokenData("x" * 101, ("leads:read",)), "name"),
+        (tokens.TokenData("CRM", ()), "scopes"),
+        (tokens.TokenData("CRM", ("leads:delete",)), "scopes"),
+        (tokens.TokenData("CRM", ("leads:read",), lifetime_days=10_000), "lifetime_days"),
+    ],
+)
 def test_a_token_needs_a_name_known_scopes_and_a_listed_lifetime(app_ctx, factory, data, field):
     user = factory.user()
     with pytest.raises(tokens.TokenError) as refused:
@@ -46,10 +49,16 @@ def test_team_and_edition_tokens_take_their_own_areas_only(app_ctx, factory):
     from expo.exhibitors.models import ExhibitorCompany
 
     with pytest.raises(tokens.TokenError):
-        tokens.create_team_token(_user(owner.id), db.session.get(ExhibitorCompany, company.id),
-                                 tokens.TokenData("CRM", ("registrations:read",)))
-    made = tokens.create_team_token(_user(owner.id), db.session.get(ExhibitorCompany, company.id),
-                                    tokens.TokenData("CRM", ("leads:write", "leads:read")))
+        tokens.create_team_token(
+            _user(owner.id),
+            db.session.get(ExhibitorCompany, company.id),
+            tokens.TokenData("CRM", ("registrations:read",)),
+        )
+    made = tokens.create_team_token(
+        _user(owner.id),
+        db.session.get(ExhibitorCompany, company.id),
+        tokens.TokenData("CRM", ("leads:write", "leads:read")),
+    )
     assert made.token.scopes == "leads:read leads:write"  # in the listed order
     assert made.token.expires_at - made.token.created_at == timedelta(days=tokens.DEFAULT_LIFETIME)
 
@@ -60,8 +69,9 @@ def test_only_the_owner_makes_team_tokens(app_ctx, factory):
     from expo.exhibitors.models import ExhibitorCompany
 
     with pytest.raises(NotAllowed):
-        tokens.create_team_token(_user(staff.id), db.session.get(ExhibitorCompany, company.id),
-                                 tokens.TokenData("CRM", ("leads:read",)))
+        tokens.create_team_token(
+            _user(staff.id), db.session.get(ExhibitorCompany, company.id), tokens.TokenData("CRM", ("leads:read",))
+        )
 
 
 def test_revoking_twice_leaves_one_audit_entry(app_ctx, factory):

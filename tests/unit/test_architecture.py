@@ -8,7 +8,8 @@ from docs import architecture
 def test_the_committed_map_of_areas_is_what_the_code_imports():
     page = architecture.PAGE.read_text(encoding="utf-8")
     assert architecture.rendered_page(page) == page, (
-        "docs/architecture.md no longer matches the imports between areas: run `python -m docs.architecture`")
+        "docs/architecture.md no longer matches the imports between areas: run `python -m docs.architecture`"
+    )
 
 
 def test_every_area_is_described_in_the_table():

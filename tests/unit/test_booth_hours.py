@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,8 +17,13 @@ def typed(**days):
 
 
 def test_a_typed_week_is_stored_with_closed_days_empty(app_ctx):
-    week = hours.clean_week(typed(mon=[("09:00", "12:00"), ("13:30", "17:30")], tue=[("08:00:00", "16:00"), ("", "")],
-                                  sat=[("", ""), ("", "")]))
+    week = hours.clean_week(
+        typed(
+            mon=[("09:00", "12:00"), ("13:30", "17:30")],
+            tue=[("08:00:00", "16:00"), ("", "")],
+            sat=[("", ""), ("", "")],
+        )
+    )
     assert week["mon"] == [["09:00", "12:00"], ["13:30", "17:30"]]
     assert week["tue"] == [["08:00", "16:00"]] and week["sat"] == [] and week["sun"] == []
 
@@ -27,16 +32,26 @@ def test_a_week_with_no_open_day_means_no_hours_given(app_ctx):
     assert hours.clean_week(typed(mon=[("", "")])) == {}
 
 
-@pytest.mark.parametrize(("days", "field", "message"), [
-    (typed(mon=[("09:00", "")]), "mon_closes_1", "Monday: give both the opening and the closing time"),
-    (typed(tue=[("", "17:00")]), "tue_opens_1", "Tuesday: give both"),
-    (typed(wed=[("9am", "17:00")]), "wed_opens_1", "Enter a time as HH:MM"),
-    (typed(wed=[("09:00", "24:00")]), "wed_closes_1", "Enter a time as HH:MM"),
-    (typed(thu=[("17:00", "09:00")]), "thu_closes_1", "Thursday: the closing time must be after the opening time (17:00)"),
-    (typed(fri=[("09:00", "09:00")]), "fri_closes_1", "must be after the opening time"),
-    (typed(sat=[("09:00", "13:00"), ("12:00", "18:00")]), "sat_opens_2",
-     "Saturday: the second period must start after the first one ends (13:00)"),
-])
+@pytest.mark.parametrize(
+    ("days", "field", "message"),
+    [
+        (typed(mon=[("09:00", "")]), "mon_closes_1", "Monday: give both the opening and the closing time"),
+        (typed(tue=[("", "17:00")]), "tue_opens_1", "Tuesday: give both"),
+        (typed(wed=[("9am", "17:00")]), "wed_opens_1", "Enter a time as HH:MM"),
+        (typed(wed=[("09:00", "24:00")]), "wed_closes_1", "Enter a time as HH:MM"),
+        (
+            typed(thu=[("17:00", "09:00")]),
+            "thu_closes_1",
+            "Thursday: the closing time must be after the opening time (17:00)",
+        ),
+        (typed(fri=[("09:00", "09:00")]), "fri_closes_1", "must be after the opening time"),
+        (
+            typed(sat=[("09:00", "13:00"), ("12:00", "18:00")]),
+            "sat_opens_2",
+            "Saturday: the second period must start after the first one ends (13:00)",
+        ),
+    ],
+)
 def test_invalid_hours_name_the_day_and_the_input(app_ctx, days, field, message):
     with pytest.raises(hours.InvalidHours) as refused:
         hours.clean_week(days)
@@ -44,7 +59,7 @@ def test_invalid_hours_name_the_day_and_the_input(app_ctx, days, field, message)
 
 
 def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def read(text: str | tuple[str, ...]) -> str:
@@ -56,14 +71,20 @@ def test_open_now_is_judged_in_the_booths_zone(app_ctx):
     # Monday 10:00 in Nanning is Monday 02:00 UTC: open until noon.
     state = hours.open_state(WEEK, "Asia/Shanghai", at("2027-09-13T10:00:00+08:00"))
     assert state.is_open and state.closes_at == at("2027-09-13T12:00:00+08:00")
-    assert read(hours.describe_open_state(state, "Asia/Shanghai", at("2027-09-13T10:00:00+08:00"))) == "Open now, until 12:00 PM"
+    assert (
+        read(hours.describe_open_state(state, "Asia/Shanghai", at("2027-09-13T10:00:00+08:00")))
+        == "Open now, until 12:00 PM"
+    )
 
 
-@pytest.mark.parametrize(("moment", "text"), [
-    ("2027-09-13T12:30:00+08:00", "Closed now, opens today at 1:30 PM"),  # lunch break
-    ("2027-09-13T18:00:00+08:00", "Closed now, opens tomorrow at 9:00 AM"),
-    ("2027-09-11T15:00:00+08:00", "Closed now, opens Monday at 9:00 AM"),  # Saturday afternoon, Sunday closed
-])
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        ("2027-09-13T12:30:00+08:00", "Closed now, opens today at 1:30 PM"),  # lunch break
+        ("2027-09-13T18:00:00+08:00", "Closed now, opens tomorrow at 9:00 AM"),
+        ("2027-09-11T15:00:00+08:00", "Closed now, opens Monday at 9:00 AM"),  # Saturday afternoon, Sunday closed
+    ],
+)
 def test_closed_now_says_when_the_booth_opens(app_ctx, moment, text):
     state = hours.open_state(WEEK, "Asia/Shanghai", at(moment))
     assert not state.is_open

@@ -18,8 +18,10 @@ from expo.notifications.models import OutboxMessage
 from expo.permissions import NotAllowed
 from tests.sample_files import banner_bytes, mp4_bytes, pdf_bytes, png_bytes
 
-DESCRIPTION = ("Nanning Mask Machinery builds fully automatic production lines for surgical and N95 masks, "
-               "exported to hospitals in twelve ASEAN countries.")
+DESCRIPTION = (
+    "Nanning Mask Machinery builds fully automatic production lines for surgical and N95 masks, "
+    "exported to hospitals in twelve ASEAN countries."
+)
 
 
 def get(model, row):
@@ -43,9 +45,16 @@ def world(factory):
     company = factory.company(owner=owner, staff=[staff], name="Nanning Mask Machinery", country="CN")
     other = factory.company(owner=factory.user(), staff=[factory.user()])
     booth = factory.booth(company, status=Booth.Status.DRAFT)
-    return {"owner": owner, "staff": staff, "company": company, "booth": booth,
-            "other_staff": other, "organizer": factory.organizer(), "edition_organizer": factory.organizer(factory.edition()),
-            "attendee": factory.user()}
+    return {
+        "owner": owner,
+        "staff": staff,
+        "company": company,
+        "booth": booth,
+        "other_staff": other,
+        "organizer": factory.organizer(),
+        "edition_organizer": factory.organizer(factory.edition()),
+        "attendee": factory.user(),
+    }
 
 
 def user(world, name) -> User:
@@ -71,8 +80,12 @@ def ready(booth: Booth, actor: User) -> None:
 @pytest.mark.parametrize("editor", ["owner", "staff"])
 def test_the_whole_team_edits_the_booth_and_the_description_is_rendered_safely(app_ctx, world, editor):
     booth = booth_of(world)
-    services.update_profile(user(world, editor), booth, tagline="  Masks   for the region ",
-                            description="# Our lines\r\n\n**Fast** <script>alert(1)</script> [site](javascript:x)")
+    services.update_profile(
+        user(world, editor),
+        booth,
+        tagline="  Masks   for the region ",
+        description="# Our lines\r\n\n**Fast** <script>alert(1)</script> [site](javascript:x)",
+    )
     assert booth.tagline == "Masks for the region"
     assert booth.description.startswith("# Our lines\n")  # kept as typed, for the next edit
     assert "<h3>Our lines</h3>" in booth.description_html and "<strong>Fast</strong>" in booth.description_html
@@ -108,23 +121,34 @@ def test_profile_limits_name_the_field(app_ctx, world):
 
 def test_contact_channels_are_checked_and_written_the_international_way(app_ctx, world):
     booth, owner = booth_of(world), user(world, "owner")
-    services.update_contacts(owner, booth, ContactDetails(
-        contact_email=" Sales@Masks.Example.CN ", contact_phone="0771 555 0123", whatsapp="+84 912 345 678",
-        wechat="nanning_masks", line_id="NanningMasks"))
+    services.update_contacts(
+        owner,
+        booth,
+        ContactDetails(
+            contact_email=" Sales@Masks.Example.CN ",
+            contact_phone="0771 555 0123",
+            whatsapp="+84 912 345 678",
+            wechat="nanning_masks",
+            line_id="NanningMasks",
+        ),
+    )
     # A number without "+" is read as one of the booth's country (China).
     assert booth.contact_phone == "+86 771 555 0123" and booth.whatsapp == "+84 912 345 678"
     assert booth.contact_email == "sales@masks.example.cn" and booth.line_id == "nanningmasks"
 
 
-@pytest.mark.parametrize(("details", "field", "message"), [
-    (ContactDetails(contact_email="not-an-address"), "contact_email", "Enter an e-mail address"),
-    (ContactDetails(contact_phone="12"), "contact_phone", "country code"),
-    (ContactDetails(contact_phone="+86 1234 5678"), "contact_phone", "not a valid phone number"),
-    (ContactDetails(whatsapp="call me"), "whatsapp", "country code"),
-    (ContactDetails(wechat="1abcdef"), "wechat", "a letter first"),
-    (ContactDetails(wechat="abc"), "wechat", "6 to 20 characters"),
-    (ContactDetails(line_id="has spaces in it"), "line_id", "A LINE ID"),
-])
+@pytest.mark.parametrize(
+    ("details", "field", "message"),
+    [
+        (ContactDetails(contact_email="not-an-address"), "contact_email", "Enter an e-mail address"),
+        (ContactDetails(contact_phone="12"), "contact_phone", "country code"),
+        (ContactDetails(contact_phone="+86 1234 5678"), "contact_phone", "not a valid phone number"),
+        (ContactDetails(whatsapp="call me"), "whatsapp", "country code"),
+        (ContactDetails(wechat="1abcdef"), "wechat", "a letter first"),
+        (ContactDetails(wechat="abc"), "wechat", "6 to 20 characters"),
+        (ContactDetails(line_id="has spaces in it"), "line_id", "A LINE ID"),
+    ],
+)
 def test_bad_contact_channels_are_refused_on_their_field(app_ctx, world, details, field, message):
     booth = booth_of(world)
     error = error_of(services.update_contacts, user(world, "staff"), booth, details)
@@ -164,8 +188,9 @@ def test_a_refused_banner_keeps_the_saved_images_and_leaves_no_new_file(app, app
     booth, owner = booth_of(world), user(world, "owner")
     root = app.config["STORAGE_PATH"]
     before = {path.name for path in (root / "logos").glob("*")} if (root / "logos").exists() else set()
-    error = error_of(services.update_images, owner, booth, logo=io.BytesIO(png_bytes()),
-                     banner=io.BytesIO(png_bytes((800, 800))))
+    error = error_of(
+        services.update_images, owner, booth, logo=io.BytesIO(png_bytes()), banner=io.BytesIO(png_bytes((800, 800)))
+    )
     assert error.field == "banner" and error.status == 400 and "pixels wide" in str(error)
     db.session.rollback()  # as the view does
     assert {path.name for path in (root / "logos").glob("*")} == before
@@ -212,7 +237,11 @@ def test_brochures_keep_their_order_and_page_count(app, app_ctx, world):
     assert services.move_document(staff, booth, first, -1) is False  # already first
     db.session.commit()
     db.session.expire_all()
-    assert [document.title for document in booth_of(world).documents] == ["Catalogue 2027", "CE certificate", "price list"]
+    assert [document.title for document in booth_of(world).documents] == [
+        "Catalogue 2027",
+        "CE certificate",
+        "price list",
+    ]
     path = second.path
     services.delete_document(staff, booth_of(world), db.session.get(BoothDocument, second.id))
     assert (app.config["STORAGE_PATH"] / path).exists()
@@ -239,7 +268,9 @@ def test_brochure_rules(app_ctx, world, monkeypatch):
     assert refused.field == "document" and "not a PDF" in str(refused)
     monkeypatch.setattr(services, "MAX_DOCUMENTS", 1)
     services.add_document(owner, booth, io.BytesIO(pdf_bytes()), title="One")
-    assert "at most 1 brochures" in str(error_of(services.add_document, owner, booth, io.BytesIO(pdf_bytes()), title="Two"))
+    assert "at most 1 brochures" in str(
+        error_of(services.add_document, owner, booth, io.BytesIO(pdf_bytes()), title="Two")
+    )
 
 
 # --- submitting and the review -------------------------------------------------------------------
@@ -249,10 +280,14 @@ def test_submitting_says_exactly_what_is_missing(app_ctx, world):
     booth, owner = booth_of(world), user(world, "owner")
     error = error_of(services.submit_for_review, owner, booth)
     assert isinstance(error, services.BoothIncomplete)
-    assert str(error) == ("Before you submit the booth for review, add a tagline, a description of at least 100 "
-                          "characters, and at least one contact channel (e-mail, phone, WhatsApp, WeChat or LINE).")
+    assert str(error) == (
+        "Before you submit the booth for review, add a tagline, a description of at least 100 "
+        "characters, and at least one contact channel (e-mail, phone, WhatsApp, WeChat or LINE)."
+    )
     services.update_profile(owner, booth, tagline="Masks", description="Short.")
-    assert "a longer description (at least 100 characters; it has 6)" in str(error_of(services.submit_for_review, owner, booth))
+    assert "a longer description (at least 100 characters; it has 6)" in str(
+        error_of(services.submit_for_review, owner, booth)
+    )
     ready(booth, owner)
     assert services.missing_for_review(booth) == []
     services.submit_for_review(user(world, "staff"), booth)
@@ -278,7 +313,8 @@ def test_an_organizer_publishes_and_the_owner_is_emailed_once(app_ctx, world, re
     db.session.commit()
     # (Publishing also makes the team's matchmaking recommendations stale: expo.matchmaking.services.)
     assert [task for task in recorded_tasks if task[0] != "matchmaking.recompute_company"] == [
-        ("notifications.deliver_email", (message.id,))]
+        ("notifications.deliver_email", (message.id,))
+    ]
     with pytest.raises(services.BoothStateChanged):
         services.publish_booth(organizer, booth)
     assert len(messages()) == 1
@@ -365,7 +401,9 @@ def test_the_review_queue_holds_submitted_booths_oldest_submission_first(app_ctx
 
     now = utcnow()
     newer = factory.booth(factory.company(owner=factory.user()), status="submitted", submitted_at=now)
-    older = factory.booth(factory.company(owner=factory.user()), status="submitted", submitted_at=now - timedelta(days=2))
+    older = factory.booth(
+        factory.company(owner=factory.user()), status="submitted", submitted_at=now - timedelta(days=2)
+    )
     factory.booth(factory.company(owner=factory.user()), status="draft")
     factory.booth(factory.company(owner=factory.user()), status="published")
     queued = list(db.session.scalars(services.booths_awaiting_review_query()))

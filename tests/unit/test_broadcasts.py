@@ -46,9 +46,13 @@ def send(app, organizer, edition, **fields) -> int:
 
 
 def recipients_of(broadcast_id: int) -> list[str]:
-    return sorted(db.session.scalars(
-        select(User.email).join(BroadcastRecipient, BroadcastRecipient.user_id == User.id)
-        .where(BroadcastRecipient.broadcast_id == broadcast_id)))
+    return sorted(
+        db.session.scalars(
+            select(User.email)
+            .join(BroadcastRecipient, BroadcastRecipient.user_id == User.id)
+            .where(BroadcastRecipient.broadcast_id == broadcast_id)
+        )
+    )
 
 
 def test_edition_attendees_are_everyone_registered_for_a_session_or_course(app, factory, organizer, edition):
@@ -56,8 +60,9 @@ def test_edition_attendees_are_everyone_registered_for_a_session_or_course(app, 
     course = factory.forum(edition, kind="training", enrols_whole_course=True)
     session = factory.programme_session(forum)
     other_session = factory.programme_session(factory.forum(factory.edition()))
-    twice, course_only, waiting, cancelled, elsewhere = (factory.user(email=f"{name}@example.com") for name in (
-        "twice", "course", "waiting", "cancelled", "elsewhere"))
+    twice, course_only, waiting, cancelled, elsewhere = (
+        factory.user(email=f"{name}@example.com") for name in ("twice", "course", "waiting", "cancelled", "elsewhere")
+    )
     disabled = factory.user(email="disabled@example.com", is_disabled=True)
     factory.registration(twice, session)
     factory.registration(twice, course)
@@ -97,7 +102,8 @@ def test_exhibitor_audiences_are_the_teams_of_companies_placed_in_the_edition(ap
 
 
 def test_each_person_gets_one_email_and_one_notice_even_when_every_task_runs_twice(
-        app, factory, organizer, edition, recorded_tasks, monkeypatch):
+    app, factory, organizer, edition, recorded_tasks, monkeypatch
+):
     monkeypatch.setattr(broadcasts, "BATCH_SIZE", 2)  # five people: three batches
     session = factory.programme_session(factory.forum(edition))
     people = [factory.user(name=f"Person {n}") for n in range(5)]
@@ -114,10 +120,14 @@ def test_each_person_gets_one_email_and_one_notice_even_when_every_task_runs_twi
         broadcast = db.session.get(Broadcast, broadcast_id)
         assert (broadcast.status, broadcast.recipients_total, broadcast.batches_total) == ("done", 5, 3)
         assert (broadcast.in_app_count, broadcast.email_count) == (5, 5)
-        emails = db.session.execute(select(OutboxMessage.user_id, OutboxMessage.status, OutboxMessage.dedupe_key)
-                                    .order_by(OutboxMessage.user_id)).all()
+        emails = db.session.execute(
+            select(OutboxMessage.user_id, OutboxMessage.status, OutboxMessage.dedupe_key).order_by(
+                OutboxMessage.user_id
+            )
+        ).all()
         assert [(status, key) for _, status, key in emails] == [
-            ("sent", f"broadcast:{broadcast_id}:{person.id}") for person in people]
+            ("sent", f"broadcast:{broadcast_id}:{person.id}") for person in people
+        ]
         assert db.session.scalar(select(func.count(Notification.id))) == 5
         progress = broadcasts.progress(broadcast)
         assert (progress.sent, progress.queued, progress.failed, progress.finished) == (5, 0, 0, True)
@@ -165,18 +175,21 @@ def test_preferences_decide_the_channels(app, factory, organizer, edition):
     run_recorded_tasks(app)
 
     with app.app_context():
+
         def channels(broadcast_id):
             key = f"broadcast:{broadcast_id}:%"
-            return (sorted(db.session.scalars(select(OutboxMessage.user_id).where(OutboxMessage.dedupe_key.like(key)))),
-                    sorted(db.session.scalars(select(Notification.user_id).where(Notification.dedupe_key.like(key)))))
+            return (
+                sorted(db.session.scalars(select(OutboxMessage.user_id).where(OutboxMessage.dedupe_key.like(key)))),
+                sorted(db.session.scalars(select(Notification.user_id).where(Notification.dedupe_key.like(key)))),
+            )
+
         assert channels(both) == (sorted([no_app.id, everything.id]), sorted([no_email.id, everything.id]))
         assert channels(app_only) == ([], sorted([no_email.id, everything.id]))
         report = broadcasts.progress(db.session.get(Broadcast, both))
         assert (report.recipients, report.emails, report.in_app, report.opted_out) == (3, 2, 2, 1)
 
 
-def test_only_the_editions_organizers_broadcast_and_targets_stay_in_the_edition(app_ctx, factory, organizer,
-                                                                                  edition):
+def test_only_the_editions_organizers_broadcast_and_targets_stay_in_the_edition(app_ctx, factory, organizer, edition):
     other_edition = factory.edition()
     foreign_session = factory.programme_session(factory.forum(other_edition))
     foreign_pavilion = factory.pavilion(other_edition)
@@ -188,8 +201,9 @@ def test_only_the_editions_organizers_broadcast_and_targets_stay_in_the_edition(
         broadcasts.send_broadcast(organizer, edition, draft(Broadcast.SESSION, session_id=foreign_session.id))
     assert caught.value.field == "session_id"
     with pytest.raises(broadcasts.BroadcastError):
-        broadcasts.count_recipients(organizer, edition, draft(Broadcast.PAVILION_EXHIBITORS,
-                                                              pavilion_id=foreign_pavilion.id))
+        broadcasts.count_recipients(
+            organizer, edition, draft(Broadcast.PAVILION_EXHIBITORS, pavilion_id=foreign_pavilion.id)
+        )
     with pytest.raises(broadcasts.BroadcastError):
         broadcasts.send_broadcast(organizer, edition, draft(send_email=False, send_in_app=False))
     with pytest.raises(broadcasts.BroadcastError):
@@ -230,8 +244,10 @@ def test_recipients_are_numbered_into_batches_of_the_batch_size(app, factory, or
     broadcast_id = send(app, organizer, edition)
     with app.app_context():
         broadcasts.prepare_broadcast(broadcast_id)
-        numbers = db.session.scalars(select(BroadcastRecipient.batch_number)
-                                     .where(BroadcastRecipient.broadcast_id == broadcast_id)
-                                     .order_by(BroadcastRecipient.user_id)).all()
+        numbers = db.session.scalars(
+            select(BroadcastRecipient.batch_number)
+            .where(BroadcastRecipient.broadcast_id == broadcast_id)
+            .order_by(BroadcastRecipient.user_id)
+        ).all()
         assert numbers == [0, 0, 0, 1, 1, 1, 2]
         assert db.session.get(Broadcast, broadcast_id).batches_total == 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from icalendar import Calendar
 
@@ -14,9 +14,13 @@ from expo.forums.models import ProgrammeSession
 def test_calendar_is_valid_rfc5545(app, factory):
     edition = factory.edition(venue="Nanning International Convention and Exhibition Center", city="Nanning")
     forum = factory.forum(edition, title="Forum on Dentistry")
-    session = factory.programme_session(forum, title="Dental care, 中文", room="Room 202",
-                                        starts_at=datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc),
-                                        stream_url="https://stream.example.com/d")
+    session = factory.programme_session(
+        forum,
+        title="Dental care, 中文",
+        room="Room 202",
+        starts_at=datetime(2027, 9, 11, 1, 0, tzinfo=UTC),
+        stream_url="https://stream.example.com/d",
+    )
     with app.test_request_context():
         loaded = db.session.get(ProgrammeSession, session.id)
         public = Calendar.from_ical(build_calendar("Dentistry", [loaded]))

@@ -12,8 +12,14 @@ from expo.catalog.models import Product, ProductCategory
 
 
 def masks(**fields) -> Product:
-    defaults = dict(name="Surgical masks", price_min=Decimal("0.92"), price_max=Decimal("1.48"), currency="USD",
-                    order_unit="box", min_order_quantity=10_000)
+    defaults = dict(
+        name="Surgical masks",
+        price_min=Decimal("0.92"),
+        price_max=Decimal("1.48"),
+        currency="USD",
+        order_unit="box",
+        min_order_quantity=10_000,
+    )
     defaults.update(fields)
     return Product(**defaults)
 

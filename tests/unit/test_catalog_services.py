@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from expo import uploads
 from expo.accounts.models import User
 from expo.booths.models import Booth
-from expo import uploads
 from expo.catalog import images, services
 from expo.catalog.images import Upload
 from expo.catalog.models import Product, ProductImage
@@ -41,8 +41,11 @@ def problems_of(call, *args) -> dict[str, str]:
 
 
 def catalogue(booth) -> list[str]:
-    return list(db.session.scalars(select(Product.name).where(Product.booth_id == booth.id)
-                                   .order_by(Product.position, Product.id)))
+    return list(
+        db.session.scalars(
+            select(Product.name).where(Product.booth_id == booth.id).order_by(Product.position, Product.id)
+        )
+    )
 
 
 def jpeg_with_exif(size=(1600, 1200)) -> io.BytesIO:
@@ -69,11 +72,23 @@ def test_a_product_gets_an_address_from_its_name_and_comes_last(app_ctx, team, f
     owner, staff, booth = team
     categories = factory.categories()
     factory.product(booth, name="Gown", slug="gown", position=1)
-    product = services.create_product(get(User, staff), get(Booth, booth), ProductData(
-        name="  KN95   respirator ", category_id=categories["masks-respirators"], description="**Five** layers",
-        specifications=[["Material", "Melt-blown"]], min_order_quantity=200, order_unit="box",
-        price_min=Decimal("2.50"), price_max=Decimal("3.10"), currency="CNY", hs_code="630790",
-        availability=Product.Availability.MADE_TO_ORDER))
+    product = services.create_product(
+        get(User, staff),
+        get(Booth, booth),
+        ProductData(
+            name="  KN95   respirator ",
+            category_id=categories["masks-respirators"],
+            description="**Five** layers",
+            specifications=[["Material", "Melt-blown"]],
+            min_order_quantity=200,
+            order_unit="box",
+            price_min=Decimal("2.50"),
+            price_max=Decimal("3.10"),
+            currency="CNY",
+            hs_code="630790",
+            availability=Product.Availability.MADE_TO_ORDER,
+        ),
+    )
     db.session.commit()
     saved = db.session.get(Product, product.id)
     assert saved.slug == "kn95-respirator" and saved.name == "KN95 respirator"
@@ -112,12 +127,34 @@ def test_changing_the_category_changes_what_search_finds_the_product_by(app_ctx,
 
 def test_every_broken_rule_is_reported_at_once(app_ctx, team):
     owner, _staff, booth = team
-    problems = problems_of(services.create_product, get(User, owner), get(Booth, booth), ProductData(
-        name=" ", category_id=999_999, price_min=Decimal("5"), price_max=Decimal("4"), currency="ABC",
-        hs_code="12", availability="sold", min_order_quantity=0, order_unit="",
-        specifications=[["Size", ""]]))
-    assert set(problems) == {"name", "category_id", "price_max", "currency", "hs_code", "availability",
-                             "min_order_quantity", "order_unit", "specifications"}
+    problems = problems_of(
+        services.create_product,
+        get(User, owner),
+        get(Booth, booth),
+        ProductData(
+            name=" ",
+            category_id=999_999,
+            price_min=Decimal("5"),
+            price_max=Decimal("4"),
+            currency="ABC",
+            hs_code="12",
+            availability="sold",
+            min_order_quantity=0,
+            order_unit="",
+            specifications=[["Size", ""]],
+        ),
+    )
+    assert set(problems) == {
+        "name",
+        "category_id",
+        "price_max",
+        "currency",
+        "hs_code",
+        "availability",
+        "min_order_quantity",
+        "order_unit",
+        "specifications",
+    }
     assert problems["price_max"] == "The highest price is below the lowest."
     assert catalogue(booth) == []
 
@@ -166,14 +203,18 @@ def test_deleting_a_product_removes_its_pictures_files_and_favourites(app, app_c
 # --- pictures --------------------------------------------------------------------------------------
 
 
-def test_pictures_are_added_in_order_without_metadata_and_their_thumbnails_follow(app, app_ctx, team, factory,
-                                                                                    recorded_tasks):
+def test_pictures_are_added_in_order_without_metadata_and_their_thumbnails_follow(
+    app, app_ctx, team, factory, recorded_tasks
+):
     owner, _staff, booth = team
     product = factory.product(booth, name="Gown")
     recorded_tasks.clear()  # the new product queued its team's matchmaking recomputation; pictures do not
-    added = images.add_product_images(get(User, owner), get(Product, product),
-                                      [Upload("front.jpg", jpeg_with_exif()), Upload("back.png", png())],
-                                      "  Blue   gown ")
+    added = images.add_product_images(
+        get(User, owner),
+        get(Product, product),
+        [Upload("front.jpg", jpeg_with_exif()), Upload("back.png", png())],
+        "  Blue   gown ",
+    )
     db.session.commit()
     assert [(image.position, image.alt_text) for image in added] == [(1, "Blue gown"), (2, "Blue gown")]
     first = db.session.get(ProductImage, added[0].id)
@@ -186,8 +227,9 @@ def test_pictures_are_added_in_order_without_metadata_and_their_thumbnails_follo
     thumbnail = Image.open(app.config["STORAGE_PATH"] / first.thumbnail_path)
     assert max(thumbnail.size) == 480 and thumbnail.size == (480, 360)
     assert not thumbnail.getexif()
-    assert (app.config["STORAGE_PATH"] / first.thumbnail_path).stat().st_size < \
-        (app.config["STORAGE_PATH"] / first.path).stat().st_size
+    assert (app.config["STORAGE_PATH"] / first.thumbnail_path).stat().st_size < (
+        app.config["STORAGE_PATH"] / first.path
+    ).stat().st_size
     assert not Image.open(app.config["STORAGE_PATH"] / first.path).getexif()
 
 
@@ -233,8 +275,9 @@ def test_a_product_has_at_most_eight_pictures(app_ctx, team, factory):
     for _ in range(6):
         factory.product_image(product)
     with pytest.raises(images.TooManyImages, match="you can add 2 more; you chose 3"):
-        images.add_product_images(get(User, owner), get(Product, product),
-                                  [Upload(f"{n}.png", png()) for n in range(3)])
+        images.add_product_images(
+            get(User, owner), get(Product, product), [Upload(f"{n}.png", png()) for n in range(3)]
+        )
     db.session.rollback()
     images.add_product_images(get(User, owner), get(Product, product), [Upload(f"{n}.png", png()) for n in range(2)])
     db.session.commit()
@@ -248,8 +291,11 @@ def test_one_bad_file_refuses_the_whole_upload_and_leaves_no_file(app, app_ctx, 
     folder = app.config["STORAGE_PATH"] / "products"
     files_before = set(folder.glob("*.*"))
     with pytest.raises(images.ImageRefused, match="“notes.png”: This is not a JPEG, PNG or WebP image."):
-        images.add_product_images(get(User, owner), get(Product, product),
-                                  [Upload("good.png", png()), Upload("notes.png", io.BytesIO(b"hello"))])
+        images.add_product_images(
+            get(User, owner),
+            get(Product, product),
+            [Upload("good.png", png()), Upload("notes.png", io.BytesIO(b"hello"))],
+        )
     db.session.rollback()
     assert set(folder.glob("*.*")) == files_before
     assert db.session.scalar(select(db.func.count(ProductImage.id))) == 0

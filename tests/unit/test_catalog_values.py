@@ -10,19 +10,34 @@ from expo.catalog import values
 from expo.catalog.values import InvalidValue
 
 
-@pytest.mark.parametrize("typed, amount", [
-    ("2.5", Decimal("2.50")), ("2,50", Decimal("2.50")), ("1,234.50", Decimal("1234.50")),
-    ("1.234,50", Decimal("1234.50")), ("1 234,5", Decimal("1234.50")), ("12,000", Decimal("12000.00")),
-    ("0", Decimal("0.00")), (" 3 ", Decimal("3.00")), ("", None),
-])
+@pytest.mark.parametrize(
+    "typed, amount",
+    [
+        ("2.5", Decimal("2.50")),
+        ("2,50", Decimal("2.50")),
+        ("1,234.50", Decimal("1234.50")),
+        ("1.234,50", Decimal("1234.50")),
+        ("1 234,5", Decimal("1234.50")),
+        ("12,000", Decimal("12000.00")),
+        ("0", Decimal("0.00")),
+        (" 3 ", Decimal("3.00")),
+        ("", None),
+    ],
+)
 def test_prices_are_read_the_way_people_write_them(typed, amount):
     assert values.parse_price(typed) == amount
 
 
-@pytest.mark.parametrize("typed, reason", [
-    ("-1", "cannot be negative"), ("2.555", "at most two decimals"), ("abc", "Enter a number"),
-    ("NaN", "Enter a number"), ("1e13", "below one trillion"),
-])
+@pytest.mark.parametrize(
+    "typed, reason",
+    [
+        ("-1", "cannot be negative"),
+        ("2.555", "at most two decimals"),
+        ("abc", "Enter a number"),
+        ("NaN", "Enter a number"),
+        ("1e13", "below one trillion"),
+    ],
+)
 def test_wrong_prices_are_refused_with_the_reason(typed, reason):
     with pytest.raises(InvalidValue, match=reason):
         values.parse_price(typed)
@@ -39,16 +54,27 @@ def test_minimum_order_must_be_a_positive_whole_number(typed):
         values.parse_quantity(typed)
 
 
-@pytest.mark.parametrize("typed, code", [
-    ("4015.19", "401519"), ("4015 19 00", "40151900"), ("9018.90.8000", "9018908000"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "typed, code",
+    [
+        ("4015.19", "401519"),
+        ("4015 19 00", "40151900"),
+        ("9018.90.8000", "9018908000"),
+        ("", ""),
+    ],
+)
 def test_hs_codes_keep_their_digits(typed, code):
     assert values.parse_hs_code(typed) == code
 
 
-@pytest.mark.parametrize("typed, reason", [
-    ("30617", "6 to 10 digits"), ("40151900123", "6 to 10 digits"), ("4015.1A", "digits only"),
-])
+@pytest.mark.parametrize(
+    "typed, reason",
+    [
+        ("30617", "6 to 10 digits"),
+        ("40151900123", "6 to 10 digits"),
+        ("4015.1A", "digits only"),
+    ],
+)
 def test_wrong_hs_codes_are_refused(typed, reason):
     with pytest.raises(InvalidValue, match=reason):
         values.parse_hs_code(typed)
@@ -63,17 +89,22 @@ def test_specifications_are_ordered_pairs_and_values_may_hold_colons():
     text = "Material: Nitrile\n\nRatio: 1:2\r\nSize：S, M, L"
     assert values.parse_specifications(text) == [["Material", "Nitrile"], ["Ratio", "1:2"], ["Size", "S, M, L"]]
     assert values.parse_specifications("Material: Nitrile; Size: M", item_separator=";") == [
-        ["Material", "Nitrile"], ["Size", "M"]]
+        ["Material", "Nitrile"],
+        ["Size", "M"],
+    ]
     assert values.format_specifications([["Material", "Nitrile"], ["Size", "M"]]) == "Material: Nitrile\nSize: M"
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("Material Nitrile", "needs a name, a colon and a value"),
-    (": Nitrile", "needs a name"),
-    ("Size: S\nsize: M", "given twice"),
-    ("\n".join(f"Item {number}: value" for number in range(41)), "at most 40"),
-    ("Material: " + "x" * 301, "longer than 300"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("Material Nitrile", "needs a name, a colon and a value"),
+        (": Nitrile", "needs a name"),
+        ("Size: S\nsize: M", "given twice"),
+        ("\n".join(f"Item {number}: value" for number in range(41)), "at most 40"),
+        ("Material: " + "x" * 301, "longer than 300"),
+    ],
+)
 def test_wrong_specifications_are_refused(text, reason):
     with pytest.raises(InvalidValue, match=reason):
         values.parse_specifications(text)

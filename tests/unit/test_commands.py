@@ -12,8 +12,18 @@ from expo.forums.models import Forum
 
 
 def test_create_admin(app):
-    result = app.test_cli_runner().invoke(args=["expo", "create-admin", "--email", "Boss@Example.com",
-                                                "--name", "Boss", "--password", "a-strong-admin-password"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "expo",
+            "create-admin",
+            "--email",
+            "Boss@Example.com",
+            "--name",
+            "Boss",
+            "--password",
+            "a-strong-admin-password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(User).filter_by(email="boss@example.com"))
@@ -21,8 +31,9 @@ def test_create_admin(app):
 
 
 def test_create_admin_refuses_a_weak_password(app):
-    result = app.test_cli_runner().invoke(args=["expo", "create-admin", "--email", "b@example.com",
-                                                "--name", "B", "--password", "short"])
+    result = app.test_cli_runner().invoke(
+        args=["expo", "create-admin", "--email", "b@example.com", "--name", "B", "--password", "short"]
+    )
     assert result.exit_code != 0 and "at least 10 characters" in result.output
 
 
@@ -40,8 +51,11 @@ def test_seed_demo_loads_the_18th_edition_once(app):
         assert (edition.starts_on.month, edition.starts_on.day, edition.ends_on.day) == (9, 10, 13)
         pavilion_names = db.session.scalars(select(Pavilion.name)).all()
         assert "Public Health and Pandemic Prevention" in pavilion_names
-        main = db.session.scalar(select(Forum).where(Forum.kind == "main", Forum.parent_id.is_(None),
-                                                     Forum.slug == "health-cooperation-forum"))
+        main = db.session.scalar(
+            select(Forum).where(
+                Forum.kind == "main", Forum.parent_id.is_(None), Forum.slug == "health-cooperation-forum"
+            )
+        )
         assert len(main.sub_forums) == 6
         # The demo accounts, plus the delegates who fill the programme's seats, the exhibitors' owners and
         # the buyers who send the demo exhibitor inquiries (none of them can log in).

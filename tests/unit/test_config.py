@@ -39,9 +39,14 @@ def test_postgres_urls_use_psycopg3(tmp_path):
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/expo"
 
 
-PRODUCTION = {"EXPO_ENV": "production", "DATABASE_URL": "postgresql://u@db/expo",
-              "REDIS_URL": "redis://r:6379/0", "SECRET_KEY": STRONG_KEY, "BASE_URL": "https://expo.example.org",
-              "MAIL_SERVER": "smtp.example.org"}
+PRODUCTION = {
+    "EXPO_ENV": "production",
+    "DATABASE_URL": "postgresql://u@db/expo",
+    "REDIS_URL": "redis://r:6379/0",
+    "SECRET_KEY": STRONG_KEY,
+    "BASE_URL": "https://expo.example.org",
+    "MAIL_SERVER": "smtp.example.org",
+}
 
 
 @pytest.mark.parametrize("secret", ["", "dev", "changeme", "short-but-random-1234"])
@@ -106,10 +111,18 @@ def test_trusted_proxy_sets_the_client_address_for_rate_limits(tmp_path, monkeyp
     assert app_with("0").test_client().get("/__addr", headers=headers).get_data(as_text=True) == "127.0.0.1"
 
 
-@pytest.mark.parametrize("host, loopback_only", [
-    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.1.1", True),
-    ("0.0.0.0", False), ("::", False), ("192.168.1.20", False),
-])
+@pytest.mark.parametrize(
+    "host, loopback_only",
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("127.0.1.1", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+    ],
+)
 def test_config_knows_whether_the_server_listens_beyond_this_machine(tmp_path, host, loopback_only):
     assert load_config(tmp_path, {"HOST": host})["LISTENS_ON_LOOPBACK_ONLY"] is loopback_only
 

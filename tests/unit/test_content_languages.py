@@ -8,8 +8,12 @@ from expo.catalog.models import Product
 
 
 def product(**fields) -> Product:
-    return Product(name=fields.pop("name", "KN95 respirator"), description=fields.pop("description", "Five layers."),
-                   specifications=[], **fields)
+    return Product(
+        name=fields.pop("name", "KN95 respirator"),
+        description=fields.pop("description", "Five layers."),
+        specifications=[],
+        **fields,
+    )
 
 
 def test_the_reader_sees_their_language_when_it_is_filled():
@@ -19,8 +23,12 @@ def test_the_reader_sees_their_language_when_it_is_filled():
 
 
 def test_a_missing_language_falls_back_to_the_source_language_then_english():
-    mask = product(source_language="th", name="หน้ากาก KN95", description="",
-                   translations={"en": {"name": "KN95 respirator", "description": "Five layers."}})
+    mask = product(
+        source_language="th",
+        name="หน้ากาก KN95",
+        description="",
+        translations={"en": {"name": "KN95 respirator", "description": "Five layers."}},
+    )
     name = mask.text_in("name", "vi")
     assert (name.text, name.language, name.is_fallback) == ("หน้ากาก KN95", "th", True)
     # The Thai description is empty: English fills in.

@@ -16,7 +16,10 @@ from tests.conftest import outbox_messages
 
 def queue(key: str, recipient: str = "a@example.com") -> OutboxMessage:
     return services.queue_email(
-        recipient=recipient, kind="test", template="confirm_email", dedupe_key=key,
+        recipient=recipient,
+        kind="test",
+        template="confirm_email",
+        dedupe_key=key,
         context={"user": type("U", (), {"name": "Ana"})(), "confirm_url": "http://expo.test/confirm/x"},
     )
 
@@ -32,8 +35,9 @@ def test_the_message_is_recorded_as_handed_over_before_the_server_can_accept_it(
         # and this worker holds no transaction open while it talks to the mail server.
         engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
         with engine.connect() as other:
-            seen["status"] = other.execute(text("SELECT status FROM outbox_messages WHERE id = :id"),
-                                           {"id": envelope.message_id}).scalar_one()
+            seen["status"] = other.execute(
+                text("SELECT status FROM outbox_messages WHERE id = :id"), {"id": envelope.message_id}
+            ).scalar_one()
         engine.dispose()
         seen["in_transaction"] = db.session().in_transaction()
         write(envelope, built)
@@ -73,8 +77,9 @@ def test_a_message_handed_over_when_its_worker_died_is_never_sent_again(app, app
     assert outbox_messages(app) == []
 
 
-def test_one_batch_goes_over_one_connection_and_a_refusal_spoils_only_its_message(app, app_ctx, monkeypatch,
-                                                                                  recorded_tasks):
+def test_one_batch_goes_over_one_connection_and_a_refusal_spoils_only_its_message(
+    app, app_ctx, monkeypatch, recorded_tasks
+):
     messages = [queue(f"batch:{n}", f"person{n}@example.com") for n in range(3)]
     db.session.commit()
     recorded_tasks.clear()
@@ -106,8 +111,7 @@ def test_one_batch_goes_over_one_connection_and_a_refusal_spoils_only_its_messag
     assert recorded_tasks == []  # a permanent refusal is not retried
 
 
-def test_an_unreachable_server_stops_the_batch_and_leaves_the_rest_waiting(app, app_ctx, monkeypatch,
-                                                                           recorded_tasks):
+def test_an_unreachable_server_stops_the_batch_and_leaves_the_rest_waiting(app, app_ctx, monkeypatch, recorded_tasks):
     import pytest
 
     messages = [queue(f"down:{n}") for n in range(3)]
@@ -127,8 +131,7 @@ def test_an_unreachable_server_stops_the_batch_and_leaves_the_rest_waiting(app, 
     assert recorded_tasks == [(services.DELIVER_EMAIL_TASK, (first.id,))]
 
 
-def test_a_worker_killed_mid_chunk_leaves_its_claims_for_after_the_lease_and_sends_no_handed_over_one(
-        app, app_ctx):
+def test_a_worker_killed_mid_chunk_leaves_its_claims_for_after_the_lease_and_sends_no_handed_over_one(app, app_ctx):
     messages = [queue(f"chunk:{n}", f"person{n}@example.com") for n in range(4)]
     db.session.flush()
     ids = [message.id for message in messages]
@@ -155,7 +158,9 @@ def test_a_worker_killed_mid_chunk_leaves_its_claims_for_after_the_lease_and_sen
     assert (run.sent, run.skipped) == (2, 2)
     assert statuses() == ["sent", "handed_over", "sent", "sent"]
     assert [message.split("To: ")[1].split("\n")[0] for message in outbox_messages(app)] == [
-        "person2@example.com", "person3@example.com"]
+        "person2@example.com",
+        "person3@example.com",
+    ]
 
 
 def test_a_worker_whose_claim_was_taken_over_never_ends_that_message(app, app_ctx, monkeypatch):
@@ -168,8 +173,7 @@ def test_a_worker_whose_claim_was_taken_over_never_ends_that_message(app, app_ct
     def claim_then_lose_the_first(connection, message_ids):
         claimed = claim(connection, message_ids)
         # Meanwhile the claim ran out and another worker reclaimed the first and claimed it again.
-        connection.execute(text("UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = :id"),
-                           {"id": ids[0]})
+        connection.execute(text("UPDATE outbox_messages SET attempts = attempts + 1 WHERE id = :id"), {"id": ids[0]})
         return claimed
 
     monkeypatch.setattr(services, "claim_messages", claim_then_lose_the_first)
@@ -182,8 +186,7 @@ def test_a_worker_whose_claim_was_taken_over_never_ends_that_message(app, app_ct
 
     # Nor may the first worker record a failure on it.
     try:
-        services.record_failure(ids[0], "451 later", permanent=False, max_attempts=6, retry_base_seconds=30,
-                                attempt=1)
+        services.record_failure(ids[0], "451 later", permanent=False, max_attempts=6, retry_base_seconds=30, attempt=1)
     except services.ClaimLost:
         pass
     else:

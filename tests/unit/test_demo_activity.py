@@ -26,8 +26,20 @@ from expo.registrations.models import Registration
 from expo.registrations.services import TICKET_TASK
 from tests.conftest import run_recorded_tasks
 
-MODELS = (User, EngagementEvent, Favourite, TradeInquiry, InquiryMessage, InquiryNote, Quotation, LeadReport,
-          Registration, Notification, EditionRole, OutboxMessage)
+MODELS = (
+    User,
+    EngagementEvent,
+    Favourite,
+    TradeInquiry,
+    InquiryMessage,
+    InquiryNote,
+    Quotation,
+    LeadReport,
+    Registration,
+    Notification,
+    EditionRole,
+    OutboxMessage,
+)
 
 
 def counts() -> dict[str, int]:
@@ -79,11 +91,13 @@ def check_analytics_and_ranking(booth: Booth) -> None:
     weekends = [day.visits for day in analytics.daily if day.day.weekday() >= 5]
     assert sum(weekdays) / len(weekdays) > 1.5 * sum(weekends) / len(weekends)
     # Nothing older than the month, nothing in the future; the demo exhibitor's booth is the busiest.
-    first, last = db.session.execute(select(func.min(EngagementEvent.occurred_at),
-                                            func.max(EngagementEvent.occurred_at))).one()
+    first, last = db.session.execute(
+        select(func.min(EngagementEvent.occurred_at), func.max(EngagementEvent.occurred_at))
+    ).one()
     assert analytics.period.starts_at - timedelta(days=1) < first and last <= analytics.period.ends_at
-    busiest = db.session.execute(select(EngagementEvent.booth_id).group_by(EngagementEvent.booth_id)
-                                 .order_by(func.count().desc()).limit(1)).scalar()
+    busiest = db.session.execute(
+        select(EngagementEvent.booth_id).group_by(EngagementEvent.booth_id).order_by(func.count().desc()).limit(1)
+    ).scalar()
     assert busiest == booth.id
     others = db.session.scalars(select(Booth).where(Booth.status == Booth.Status.PUBLISHED, Booth.id != booth.id)).all()
     assert all(not booth_analytics(other, 30).is_empty for other in others[:3])
@@ -98,8 +112,13 @@ def check_inquiries(booth: Booth) -> None:
     statuses = leads.status_counts(booth)
     assert all(statuses[status] >= 1 for status in tuple(TradeInquiry.Status)), statuses
     quotations = set(db.session.scalars(select(Quotation.status)))
-    assert quotations == {Quotation.Status.OPEN, Quotation.Status.ACCEPTED, Quotation.Status.DECLINED, Quotation.Status.SUPERSEDED,
-                          Quotation.Status.WITHDRAWN}
+    assert quotations == {
+        Quotation.Status.OPEN,
+        Quotation.Status.ACCEPTED,
+        Quotation.Status.DECLINED,
+        Quotation.Status.SUPERSEDED,
+        Quotation.Status.WITHDRAWN,
+    }
     inquiries = db.session.scalars(select(TradeInquiry).where(TradeInquiry.booth_id == booth.id)).all()
     buyers = {inquiry.buyer.email for inquiry in inquiries}
     assert "buyer@example.com" in buyers and len(buyers) >= 6
@@ -109,11 +128,13 @@ def check_inquiries(booth: Booth) -> None:
     assert db.session.scalar(select(func.count(InquiryNote.id))) >= 5
     # Threads happened over the month, in order, and the team's answers give a public median.
     for inquiry in inquiries:
-        times = db.session.scalars(select(InquiryMessage.created_at).where(InquiryMessage.inquiry_id == inquiry.id)
-                                   .order_by(InquiryMessage.id)).all()
+        times = db.session.scalars(
+            select(InquiryMessage.created_at).where(InquiryMessage.inquiry_id == inquiry.id).order_by(InquiryMessage.id)
+        ).all()
         assert times == sorted(times) and times[0] == inquiry.created_at and times[-1] <= inquiry.last_activity_at
-    assert min(inquiry.created_at for inquiry in inquiries) < max(inquiry.created_at for inquiry in inquiries) \
-        - timedelta(days=20)
+    assert min(inquiry.created_at for inquiry in inquiries) < max(
+        inquiry.created_at for inquiry in inquiries
+    ) - timedelta(days=20)
     response = leads.response_time(booth)
     assert response.is_public and timedelta(hours=1) < response.median < timedelta(hours=12)
     # The past sent no e-mail: nothing about it waits in the outbox.
@@ -122,8 +143,10 @@ def check_inquiries(booth: Booth) -> None:
 
 def check_reports(app, booth: Booth) -> None:
     reports = db.session.scalars(select(LeadReport).order_by(LeadReport.id)).all()
-    assert [(report.scope, report.status) for report in reports] == [(LeadReport.BOOTH, LeadReport.Status.DONE),
-                                                                      (LeadReport.EXPO, LeadReport.Status.DONE)]
+    assert [(report.scope, report.status) for report in reports] == [
+        (LeadReport.BOOTH, LeadReport.Status.DONE),
+        (LeadReport.EXPO, LeadReport.Status.DONE),
+    ]
     booth_report = reports[0]
     assert booth_report.booth_id == booth.id and booth_report.rows_total == sum(leads.status_counts(booth).values())
     root = Path(app.config["STORAGE_PATH"])
@@ -163,21 +186,37 @@ def check_buyer(edition) -> None:
     assert not any(title.startswith("Prevention and control technology") for title in titles)
     assert all(registration.checked_in_at is None for registration in registrations)
     assert db.session.scalar(select(func.count(Favourite.id)).where(Favourite.user_id == buyer.id)) >= 5
-    assert db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == buyer.id, Notification.kind == "registration.ticket")) == 3
+    assert (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == buyer.id, Notification.kind == "registration.ticket"
+            )
+        )
+        == 3
+    )
     # The bell: something unread for the buyer and for the exhibitor.
     owner = db.session.scalar(select(User).where(User.email == "exhibitor@example.com"))
     for user in (buyer, owner):
-        assert db.session.scalar(select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None))) >= 1
+        assert (
+            db.session.scalar(
+                select(func.count(Notification.id)).where(
+                    Notification.user_id == user.id, Notification.read_at.is_(None)
+                )
+            )
+            >= 1
+        )
     # Some delegates are already through the door, checked in by the check-in account.
     checker = db.session.scalar(select(User).where(User.email == "checkin@example.com"))
-    assert db.session.scalar(select(func.count(Registration.id)).where(
-        Registration.checked_in_by_id == checker.id)) >= 10
+    assert (
+        db.session.scalar(select(func.count(Registration.id)).where(Registration.checked_in_by_id == checker.id)) >= 10
+    )
     seats = [(registration.session_id, registration.session.seats_taken) for registration in confirmed]
     for session_id, taken in seats:
-        assert taken == db.session.scalar(select(func.count(Registration.id)).where(
-            Registration.session_id == session_id, Registration.status == Registration.Status.CONFIRMED))
+        assert taken == db.session.scalar(
+            select(func.count(Registration.id)).where(
+                Registration.session_id == session_id, Registration.status == Registration.Status.CONFIRMED
+            )
+        )
 
 
 def check_pages(app, edition_slug: str) -> None:
@@ -207,9 +246,11 @@ def check_pages(app, edition_slug: str) -> None:
     with app.app_context():
         from expo.registrations.tickets import ticket_payload
 
-        waiting = db.session.scalars(select(Registration).where(Registration.status == Registration.Status.CONFIRMED,
-                                                                Registration.checked_in_at.is_(None))
-                                     .order_by(Registration.id)).first()
+        waiting = db.session.scalars(
+            select(Registration)
+            .where(Registration.status == Registration.Status.CONFIRMED, Registration.checked_in_at.is_(None))
+            .order_by(Registration.id)
+        ).first()
         payload, name = ticket_payload(waiting), waiting.user.name
     response = desk.post(f"/editions/{edition_slug}/checkin/scan", json={"code": payload})
     assert response.status_code == 200 and name in response.get_data(as_text=True)

@@ -21,8 +21,10 @@ from expo.pavilions import services
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (User, ExhibitorCompany, CompanyMember, Booth, BoothPlacement, Product, ProductImage)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, ExhibitorCompany, CompanyMember, Booth, BoothPlacement, Product, ProductImage)
+    }
 
 
 def stored_files(app) -> set[Path]:
@@ -52,8 +54,10 @@ def check_the_demo_exhibition(app):
     loaded, files = counts(), stored_files(app)
 
     booths = db.session.scalars(
-        select(Booth).options(selectinload(Booth.company).selectinload(ExhibitorCompany.members),
-                              selectinload(Booth.placements))).all()
+        select(Booth).options(
+            selectinload(Booth.company).selectinload(ExhibitorCompany.members), selectinload(Booth.placements)
+        )
+    ).all()
     published = [booth for booth in booths if booth.is_published]
     assert 28 <= len(published) <= 32
     assert {booth.country for booth in published} == set(PRIORITY_COUNTRIES)  # China and the ten ASEAN countries
@@ -98,8 +102,9 @@ def check_the_demo_exhibition(app):
 
 def demo_exhibitor_booth_is_visited_and_owners_cannot_log_in(app, client):
     with app.app_context():
-        booth = db.session.scalar(select(Booth).join(Booth.company)
-                                  .where(ExhibitorCompany.name == "Nanning Mask Machinery Co."))
+        booth = db.session.scalar(
+            select(Booth).join(Booth.company).where(ExhibitorCompany.name == "Nanning Mask Machinery Co.")
+        )
         team = {member.user.email: member.role for member in booth.company.members}
         placement = booth.placements[0]
         product_count = db.session.scalar(select(func.count(Product.id)).where(Product.booth_id == booth.id))
@@ -131,7 +136,9 @@ def check_the_demo_in_other_languages():
     assert "口罩机" in mask_machinery.company.text_in("name", "zh").text.replace("口罩机械", "口罩机")
     names_zh = {product.text_in("name", "zh").text for product in products}
     assert any("口罩" in name for name in names_zh) and sum("手套" in name for name in names_zh) >= 6
-    rice = db.session.scalar(select(ExhibitorCompany).where(ExhibitorCompany.slug == "siam-hom-mali-rice-exporters-co-ltd"))
+    rice = db.session.scalar(
+        select(ExhibitorCompany).where(ExhibitorCompany.slug == "siam-hom-mali-rice-exporters-co-ltd")
+    )
     assert rice.source_language == "th" and rice.name.startswith("บริษัท สยามหอมมะลิ")
     assert rice.text_in("name", "en").text == "Siam Hom Mali Rice Exporters Co., Ltd."
     herbs = db.session.scalar(select(ExhibitorCompany).where(ExhibitorCompany.name == "广西壮药材有限公司"))

@@ -17,8 +17,9 @@ import json
 import re
 import shlex
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pytest
 import yaml
@@ -137,8 +138,11 @@ def _strings(node: Any):
 
 
 # Just enough for the stack to start: the values compose refuses to do without.
-HOST_ENV = {"POSTGRES_PASSWORD": "pg-password", "SECRET_KEY": "k" * MIN_SECRET_KEY_LENGTH + "-not-weak",
-            "MAIL_SERVER": "smtp.example.org"}
+HOST_ENV = {
+    "POSTGRES_PASSWORD": "pg-password",
+    "SECRET_KEY": "k" * MIN_SECRET_KEY_LENGTH + "-not-weak",
+    "MAIL_SERVER": "smtp.example.org",
+}
 
 
 # ----------------------------------------------------------------------------------- fixtures
@@ -256,14 +260,15 @@ def test_secrets_are_required_from_the_host_never_written_down(compose):
     assert required == {"POSTGRES_PASSWORD", "SECRET_KEY", "MAIL_SERVER"}
     services = compose["services"]
     secrets = [services["postgres"]["environment"]["POSTGRES_PASSWORD"]]
-    secrets += [services[name]["environment"][key] for name in APP_SERVICES
-                for key in ("SECRET_KEY", "MAIL_PASSWORD")]
+    secrets += [services[name]["environment"][key] for name in APP_SERVICES for key in ("SECRET_KEY", "MAIL_PASSWORD")]
     for value in secrets:
         assert re.fullmatch(r"\$\{[A-Z_]+:[-?][^}]*\}", value), f"a secret in the file: {value!r}"
     for name in ("POSTGRES_PASSWORD", "SECRET_KEY"):
         with pytest.raises(MissingVariable):
-            _environment(services["postgres" if name == "POSTGRES_PASSWORD" else "web"],
-                         {k: v for k, v in HOST_ENV.items() if k != name})
+            _environment(
+                services["postgres" if name == "POSTGRES_PASSWORD" else "web"],
+                {k: v for k, v in HOST_ENV.items() if k != name},
+            )
 
 
 def test_the_compose_environment_is_a_valid_production_config(services, tmp_path):
@@ -278,8 +283,16 @@ def test_the_compose_environment_is_a_valid_production_config(services, tmp_path
     assert config["MAIL_USE_TLS"] is True and config["TRUSTED_PROXIES"] == 1
     assert config["MAIL_DEFAULT_SENDER"], "an empty host value must not produce an empty From header"
     # The same with the mail settings given, as an operator would.
-    env = _environment(services["web"], {**HOST_ENV, "MAIL_SERVER": "smtp.example.org", "MAIL_PORT": "465",
-                                         "MAIL_USE_SSL": "true", "MAIL_USERNAME": "expo"})
+    env = _environment(
+        services["web"],
+        {
+            **HOST_ENV,
+            "MAIL_SERVER": "smtp.example.org",
+            "MAIL_PORT": "465",
+            "MAIL_USE_SSL": "true",
+            "MAIL_USERNAME": "expo",
+        },
+    )
     config = load_config(tmp_path / "instance", env)
     assert (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_SSL"]) == ("smtp.example.org", 465, True)
 
@@ -290,9 +303,11 @@ def _env_names_read_by_the_app() -> set[str]:
     names |= set(re.findall(r"""\benv\.get\(\s*["']([A-Z][A-Z0-9_]*)["']""", config_source))
     names |= set(re.findall(r"""\benv\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]""", config_source))
     sources = [ROOT / "wsgi.py", *(ROOT / "expo").rglob("*.py"), *(ROOT / "worker").rglob("*.py")]
-    patterns = (r"""os\.environ\.get\(\s*["']([A-Z][A-Z0-9_]*)["']""",
-                r"""os\.environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]""",
-                r"""os\.getenv\(\s*["']([A-Z][A-Z0-9_]*)["']""")
+    patterns = (
+        r"""os\.environ\.get\(\s*["']([A-Z][A-Z0-9_]*)["']""",
+        r"""os\.environ\[\s*["']([A-Z][A-Z0-9_]*)["']\s*\]""",
+        r"""os\.getenv\(\s*["']([A-Z][A-Z0-9_]*)["']""",
+    )
     for path in sources:
         text = path.read_text()
         for pattern in patterns:
@@ -349,17 +364,36 @@ def test_web_runs_gunicorn_on_port_8000_with_several_workers(services, app):
 
 def test_a_worker_per_queue_and_exactly_one_beat(services):
     for name, queue in WORKERS.items():
-        assert _command(services[name]) == ["celery", "-A", "worker.app", "worker", "--loglevel=INFO",
-                                            "--queues", queue, "--hostname", f"{queue}@%h"], name
+        assert _command(services[name]) == [
+            "celery",
+            "-A",
+            "worker.app",
+            "worker",
+            "--loglevel=INFO",
+            "--queues",
+            queue,
+            "--hostname",
+            f"{queue}@%h",
+        ], name
         # Warm shutdown: a running task (an SMTP conversation, a report's chunk) gets to finish.
         assert services[name].get("stop_grace_period") == "60s", name
     consumed = [_option(_command(services[name]), "--queues") for name in WORKERS]
     assert sorted(consumed) == sorted(QUEUES), "every queue has its worker, and only one kind each"
     beat = _command(services["beat"])
-    assert beat == ["celery", "-A", "worker.app", "beat", "--loglevel=INFO",
-                    "--schedule", f"{DATA_DIR}/celerybeat-schedule"]
-    runs_beat = [name for name, service in services.items() if service.get("command")
-                 and ("beat" in _command(service) or {"--beat", "-B"} & set(_command(service)))]
+    assert beat == [
+        "celery",
+        "-A",
+        "worker.app",
+        "beat",
+        "--loglevel=INFO",
+        "--schedule",
+        f"{DATA_DIR}/celerybeat-schedule",
+    ]
+    runs_beat = [
+        name
+        for name, service in services.items()
+        if service.get("command") and ("beat" in _command(service) or {"--beat", "-B"} & set(_command(service)))
+    ]
     assert runs_beat == ["beat"], f"periodic tasks would run once per beat: {runs_beat}"
     replicas = services["beat"].get("deploy", {}).get("replicas", 1)
     assert replicas == 1
@@ -453,8 +487,9 @@ def test_dockerfile_runs_as_an_unprivileged_user():
     assert not any(keyword == "RUN" for keyword, _ in instructions[last_index:]), (
         "build steps after USER would run unprivileged; keep them above it"
     )
-    assert any(keyword == "RUN" and "useradd" in arguments and "expo" in arguments
-               for keyword, arguments in instructions)
+    assert any(
+        keyword == "RUN" and "useradd" in arguments and "expo" in arguments for keyword, arguments in instructions
+    )
 
 
 def test_dockerfile_installs_the_project_and_keeps_the_source_tree():
@@ -482,11 +517,17 @@ def test_dockerfile_installs_the_project_and_keeps_the_source_tree():
 
 def test_dockerfile_builds_the_hashed_static_files_from_the_copied_tree():
     instructions = _dockerfile_instructions()
-    build = [index for index, (keyword, arguments) in enumerate(instructions)
-             if keyword == "RUN" and "python -m expo.static_files" in arguments]
+    build = [
+        index
+        for index, (keyword, arguments) in enumerate(instructions)
+        if keyword == "RUN" and "python -m expo.static_files" in arguments
+    ]
     assert build, "the image has no build/static: every start would try to write it in the read-only /app"
-    copy_static = max(index for index, (keyword, arguments) in enumerate(instructions)
-                      if keyword == "COPY" and shlex.split(arguments)[0] == "static")
+    copy_static = max(
+        index
+        for index, (keyword, arguments) in enumerate(instructions)
+        if keyword == "COPY" and shlex.split(arguments)[0] == "static"
+    )
     user = max(index for index, (keyword, _) in enumerate(instructions) if keyword == "USER")
     assert copy_static < build[0] < user
     assert "build" not in _copied_sources(), "a developer's build/static must not replace the image's own"
@@ -532,9 +573,9 @@ def _dockerignore_regex(pattern: str) -> re.Pattern:
             out, index = out + "[^/]*", index + 1
         elif pattern[index] == "?":
             out, index = out + "[^/]", index + 1
-        elif pattern[index] == "[" and "]" in pattern[index + 1:]:
+        elif pattern[index] == "[" and "]" in pattern[index + 1 :]:
             end = pattern.index("]", index + 1)
-            body = pattern[index + 1:end]
+            body = pattern[index + 1 : end]
             out += "[" + ("^" + body[1:] if body.startswith(("!", "^")) else body) + "]"
             index = end + 1
         else:
@@ -557,10 +598,19 @@ def dockerignored(path: str, patterns: list[str]) -> bool:
 
 def test_dockerignore_keeps_local_state_and_artefacts_out():
     patterns = _dockerignore_patterns()
-    for path in (".venv/bin/python", "instance/expo.sqlite", "instance/secret_key", ".git/HEAD",
-                 "expo/__pycache__/config.cpython-311.pyc", "__pycache__/wsgi.cpython-311.pyc",
-                 "bench/results/run.json", ".pytest_cache/v/cache", ".env", "expo.egg-info/PKG-INFO",
-                 "expo/translations/zh/LC_MESSAGES/messages.mo"):
+    for path in (
+        ".venv/bin/python",
+        "instance/expo.sqlite",
+        "instance/secret_key",
+        ".git/HEAD",
+        "expo/__pycache__/config.cpython-311.pyc",
+        "__pycache__/wsgi.cpython-311.pyc",
+        "bench/results/run.json",
+        ".pytest_cache/v/cache",
+        ".env",
+        "expo.egg-info/PKG-INFO",
+        "expo/translations/zh/LC_MESSAGES/messages.mo",
+    ):
         assert dockerignored(path, patterns), f"{path} would be sent to the build"
 
 
@@ -568,6 +618,12 @@ def test_dockerignore_keeps_what_the_dockerfile_copies():
     patterns = _dockerignore_patterns()
     for source in _copied_sources():
         assert not dockerignored(source, patterns), f"{source} is copied by the Dockerfile but ignored"
-    for path in ("expo/config.py", "worker/app.py", "templates/base.html", "static/css/expo.css",
-                 "migrations/versions/0001_initial.py", "migrations/alembic.ini"):
+    for path in (
+        "expo/config.py",
+        "worker/app.py",
+        "templates/base.html",
+        "static/css/expo.css",
+        "migrations/versions/0001_initial.py",
+        "migrations/alembic.ini",
+    ):
         assert not dockerignored(path, patterns), path

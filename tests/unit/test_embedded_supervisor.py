@@ -37,8 +37,12 @@ def test_a_child_given_the_lock_keeps_it_after_its_supervisor_let_go(tmp_path):
 
 def test_a_dead_child_is_started_again_after_a_growing_back_off(tmp_path, monkeypatch):
     monkeypatch.setattr(embedded, "PROJECT_ROOT", tmp_path)
-    child = Child("celery beat", [sys.executable, "-c", "import sys; sys.exit(3)"], env={},
-                  lock=InstanceLock(tmp_path / "beat.lock"))
+    child = Child(
+        "celery beat",
+        [sys.executable, "-c", "import sys; sys.exit(3)"],
+        env={},
+        lock=InstanceLock(tmp_path / "beat.lock"),
+    )
     delays = []
     for _ in range(3):
         assert child.start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -16,11 +16,11 @@ from expo.extensions import db
 from tests.conftest import add_engagement_event
 
 # Noon in Nanning on Sunday 12 September 2027.
-NOW = datetime(2027, 9, 12, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 9, 12, 4, 0, tzinfo=UTC)
 
 
 def utc(day: int, hour: int, minute: int = 0, month: int = 9) -> datetime:
-    return datetime(2027, month, day, hour, minute, tzinfo=timezone.utc)
+    return datetime(2027, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture()
@@ -31,8 +31,8 @@ def shop(app, factory):
     brochure = factory._save(BoothDocument(booth_id=booth.id, title="Catalogue 2027", path="docs/catalogue.pdf"))
     other_booth = factory.booth(factory.company(owner=factory.user()))
     events = [
-        (Event.BOOTH_VISIT, "a", utc(11, 15, 59), None, None),   # 23:59 on the 11th in Nanning
-        (Event.BOOTH_VISIT, "a", utc(11, 16, 0), None, None),    # midnight: the 12th
+        (Event.BOOTH_VISIT, "a", utc(11, 15, 59), None, None),  # 23:59 on the 11th in Nanning
+        (Event.BOOTH_VISIT, "a", utc(11, 16, 0), None, None),  # midnight: the 12th
         (Event.BOOTH_VISIT, "b", utc(12, 1), None, None),
         (Event.PRODUCT_VIEW, "a", utc(12, 2), masks, None),
         (Event.PRODUCT_VIEW, "b", utc(12, 2), masks, None),
@@ -40,7 +40,7 @@ def shop(app, factory):
         (Event.PRODUCT_VIEW, "c", utc(10, 3), masks, None),
         (Event.BROCHURE_DOWNLOAD, "a", utc(12, 3), None, brochure),
         (Event.VIDEO_PLAY, "c", utc(12, 3, 30), None, None),
-        (Event.BOOTH_VISIT, "d", utc(5, 15, 59), None, None),    # the 5th in Nanning: the previous period
+        (Event.BOOTH_VISIT, "d", utc(5, 15, 59), None, None),  # the 5th in Nanning: the previous period
     ]
     for kind, visitor, at, product, document in events:
         add_engagement_event(app, booth, kind, visitor=visitor, at=at, product=product, document=document)
@@ -57,8 +57,9 @@ def test_totals_count_each_visitor_once_and_compare_with_the_previous_period(app
     with app.app_context():
         stats = analytics.booth_analytics(load(booth), 7, now=NOW)
     assert (stats.period.first_day, stats.period.last_day) == (date(2027, 9, 6), date(2027, 9, 12))
-    assert stats.totals == analytics.Counts(visits=3, unique_visitors=3, product_views=4, brochure_downloads=1,
-                                            video_plays=1)
+    assert stats.totals == analytics.Counts(
+        visits=3, unique_visitors=3, product_views=4, brochure_downloads=1, video_plays=1
+    )
     assert stats.previous == analytics.Counts(visits=1, unique_visitors=1)
 
 
@@ -73,8 +74,13 @@ def test_days_are_the_booths_days_and_a_quiet_day_is_a_row_of_zeros(app, shop):
     assert (by_day[10].visits, by_day[10].product_views, by_day[10].unique_visitors) == (0, 1, 1)
     assert (by_day[11].visits, by_day[11].unique_visitors) == (1, 1)
     twelfth = by_day[12]
-    assert (twelfth.visits, twelfth.unique_visitors, twelfth.product_views, twelfth.brochure_downloads,
-            twelfth.video_plays) == (2, 3, 3, 1, 1)
+    assert (
+        twelfth.visits,
+        twelfth.unique_visitors,
+        twelfth.product_views,
+        twelfth.brochure_downloads,
+        twelfth.video_plays,
+    ) == (2, 3, 3, 1, 1)
 
 
 def test_the_same_events_fall_on_other_days_for_a_booth_in_utc(app, shop):
@@ -102,7 +108,8 @@ def test_top_products_and_brochures_rank_by_views_with_unique_viewers(app, shop)
         stats = analytics.booth_analytics(load(booth), 7, now=NOW)
     assert [(item.name, item.views, item.viewers) for item in stats.top_products] == [("Masks", 3, 3), ("Gowns", 1, 1)]
     assert [(item.title, item.downloads, item.downloaders) for item in stats.top_brochures] == [
-        ("Catalogue 2027", 1, 1)]
+        ("Catalogue 2027", 1, 1)
+    ]
 
 
 def test_the_period_must_be_one_the_page_offers(app, shop):
@@ -116,8 +123,14 @@ def test_the_csv_has_one_row_per_day_in_the_booths_zone(app, shop):
         content = analytics.daily_csv(load(booth), analytics.period_ending_today(load(booth), 7, now=NOW))
     assert content.startswith(b"\xef\xbb\xbf"), "a byte-order mark, so spreadsheet programs read UTF-8"
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[0] == ["Date (Asia/Shanghai)", "Booth visits", "Unique visitors", "Product views",
-                       "Brochure downloads", "Video plays"]
+    assert rows[0] == [
+        "Date (Asia/Shanghai)",
+        "Booth visits",
+        "Unique visitors",
+        "Product views",
+        "Brochure downloads",
+        "Video plays",
+    ]
     assert rows[1] == ["2027-09-06", "0", "0", "0", "0", "0"]
     assert rows[-1] == ["2027-09-12", "2", "3", "3", "1", "1"]
     assert len(rows) == 8

@@ -20,7 +20,13 @@ def buffer(tmp_path):
 
 
 def event(number: int) -> dict:
-    return {"key": f"key-{number}", "kind": "booth_visit", "booth": 1, "visitor": "v", "at": "2027-09-10T01:00:00+00:00"}
+    return {
+        "key": f"key-{number}",
+        "kind": "booth_visit",
+        "booth": 1,
+        "visitor": "v",
+        "at": "2027-09-10T01:00:00+00:00",
+    }
 
 
 def test_events_come_back_oldest_first_and_stay_until_trimmed(buffer):
@@ -95,8 +101,10 @@ def test_unreadable_records_are_trimmed_with_their_batch(buffer):
 
 def test_each_thread_appends_through_its_own_connection(buffer):
     buffer.cap = 1000
-    threads = [threading.Thread(target=lambda base=base: [buffer.append(event(base * 100 + n)) for n in range(20)])
-               for base in range(4)]
+    threads = [
+        threading.Thread(target=lambda base=base: [buffer.append(event(base * 100 + n)) for n in range(20)])
+        for base in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

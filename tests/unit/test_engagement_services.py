@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from flask_login import login_user
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
-import pytest
 import worker.tasks as tasks
 from expo.accounts.models import User
 from expo.booths.models import Booth
@@ -25,8 +25,17 @@ def booth(factory):
     return factory.booth(company, timezone="Asia/Shanghai")
 
 
-def visit(app, slug: str, *, user_id: int | None = None, cookie: str | None = None, agent: str = BROWSER,
-          kind: str = EngagementEvent.BOOTH_VISIT, product_id: int | None = None, headers: dict | None = None):
+def visit(
+    app,
+    slug: str,
+    *,
+    user_id: int | None = None,
+    cookie: str | None = None,
+    agent: str = BROWSER,
+    kind: str = EngagementEvent.BOOTH_VISIT,
+    product_id: int | None = None,
+    headers: dict | None = None,
+):
     """record() as a view would call it; returns (whether it counted, the Set-Cookie header)."""
     all_headers = {"User-Agent": agent, **(headers or {})}
     if cookie:
@@ -94,8 +103,14 @@ def test_robots_prefetches_the_team_and_unpublished_booths_are_not_counted(app, 
     company = factory.company(owner=owner, staff=[staff])
     booth = factory.booth(company)
     draft = factory.booth(factory.company(owner=factory.user()), status=Booth.Status.DRAFT)
-    for agent in ("Googlebot/2.1 (+http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0)",
-                  "facebookexternalhit/1.1", "curl/8.5.0", "python-requests/2.32", ""):
+    for agent in (
+        "Googlebot/2.1 (+http://www.google.com/bot.html)",
+        "Mozilla/5.0 (compatible; bingbot/2.0)",
+        "facebookexternalhit/1.1",
+        "curl/8.5.0",
+        "python-requests/2.32",
+        "",
+    ):
         assert visit(app, booth.slug, agent=agent) == (False, None), agent
     assert visit(app, booth.slug, headers={"Sec-Purpose": "prefetch"})[0] is False
     assert visit(app, booth.slug, user_id=owner.id)[0] is False
@@ -142,7 +157,8 @@ def test_the_same_batch_written_twice_stores_each_event_once(app, booth, engagem
 
 
 def test_a_drainer_dying_between_insert_and_trim_loses_nothing_and_duplicates_nothing(
-        app, booth, engagement_buffer, monkeypatch):
+    app, booth, engagement_buffer, monkeypatch
+):
     for _ in range(4):
         visit(app, booth.slug)
 
@@ -212,10 +228,23 @@ def test_events_for_things_deleted_since_they_were_buffered_do_not_block_the_dra
         {"key": "k1", "kind": "product_view", "booth": booth.id, "product": product.id, "visitor": "v", "at": at},
         {"key": "k2", "kind": "booth_visit", "booth": gone_booth.id, "visitor": "v", "at": at},
         {"key": "k3", "kind": "product_view", "booth": booth.id, "product": gone_product.id, "visitor": "v", "at": at},
-        {"key": "k4", "kind": "brochure_download", "booth": booth.id, "document": 999, "user": gone_user.id,
-         "visitor": "v", "at": at},
-        {"key": "k5", "kind": "product_view", "booth": booth.id, "product": other_booth_product.id, "visitor": "v",
-         "at": at},
+        {
+            "key": "k4",
+            "kind": "brochure_download",
+            "booth": booth.id,
+            "document": 999,
+            "user": gone_user.id,
+            "visitor": "v",
+            "at": at,
+        },
+        {
+            "key": "k5",
+            "kind": "product_view",
+            "booth": booth.id,
+            "product": other_booth_product.id,
+            "visitor": "v",
+            "at": at,
+        },
         {"key": "k6", "kind": "no_such_kind", "booth": booth.id, "visitor": "v", "at": at},
         {"key": "k7", "kind": "booth_visit", "booth": "not a number", "visitor": "v", "at": at},
         {"kind": "booth_visit", "booth": booth.id, "visitor": "v", "at": at},
@@ -294,8 +323,12 @@ def test_favourites_list_newest_first_and_hide_what_is_no_longer_on_show(app, fa
     hidden_product = factory.product(other, name="Scarf")
     with app.test_request_context():
         user = db.session.get(User, shopper.id)
-        for target in (db.session.get(Booth, booth.id), db.session.get(Booth, other.id),
-                       db.session.get(Product, product.id), db.session.get(Product, hidden_product.id)):
+        for target in (
+            db.session.get(Booth, booth.id),
+            db.session.get(Booth, other.id),
+            db.session.get(Product, product.id),
+            db.session.get(Product, hidden_product.id),
+        ):
             services.add_favourite(user, target)
             db.session.commit()
         db.session.get(Booth, other.id).status = Booth.Status.SUSPENDED

@@ -27,8 +27,16 @@ def get(model, row):
 
 
 def data(**fields) -> ApplicationData:
-    return ApplicationData(**{"name": "Acme Trading", "country": "CN", "sector": "Machinery",
-                              "website": "https://acme.example.com", "description": "We make things.", **fields})
+    return ApplicationData(
+        **{
+            "name": "Acme Trading",
+            "country": "CN",
+            "sector": "Machinery",
+            "website": "https://acme.example.com",
+            "description": "We make things.",
+            **fields,
+        }
+    )
 
 
 def error_of(call, *args, **kwargs) -> services.ExhibitorError:
@@ -50,8 +58,12 @@ def messages() -> list[OutboxMessage]:
 
 @pytest.fixture()
 def people(factory):
-    return {"applicant": factory.user(email="chen@example.com"), "organizer": factory.organizer(),
-            "edition_organizer": factory.organizer(factory.edition()), "stranger": factory.user()}
+    return {
+        "applicant": factory.user(email="chen@example.com"),
+        "organizer": factory.organizer(),
+        "edition_organizer": factory.organizer(factory.edition()),
+        "stranger": factory.user(),
+    }
 
 
 # --- applying ------------------------------------------------------------------------------------
@@ -110,8 +122,13 @@ def test_the_unique_slug_refuses_a_duplicate_even_when_the_check_is_raced(app_ct
 
 def test_only_the_owner_edits_and_a_rejected_application_goes_back_to_the_queue(app_ctx, people, factory):
     staff = factory.user()
-    row = factory.company(owner=people["applicant"], staff=[staff], status="rejected",
-                          rejection_reason="Missing licence", submitted_at=utcnow() - timedelta(days=2))
+    row = factory.company(
+        owner=people["applicant"],
+        staff=[staff],
+        status="rejected",
+        rejection_reason="Missing licence",
+        submitted_at=utcnow() - timedelta(days=2),
+    )
     company, owner = get(ExhibitorCompany, row), get(User, people["applicant"])
     for outsider in (get(User, staff), get(User, people["organizer"])):
         with pytest.raises(NotAllowed):
@@ -197,8 +214,9 @@ def test_a_decision_lost_to_a_concurrent_one_changes_nothing(app_ctx, people, fa
     row = factory.company(owner=people["applicant"], status="pending")
     company, organizer = get(ExhibitorCompany, row), get(User, people["organizer"])
     # Another organizer's approval lands after this one loaded the (still pending) company.
-    db.session.execute(ExhibitorCompany.__table__.update().where(ExhibitorCompany.id == row.id)
-                       .values(status="approved"))
+    db.session.execute(
+        ExhibitorCompany.__table__.update().where(ExhibitorCompany.id == row.id).values(status="approved")
+    )
     assert company.status == "pending"
     with pytest.raises(services.AlreadyReviewed):
         services.reject_application(organizer, company, "Too late")
@@ -243,8 +261,7 @@ def test_only_the_owner_invites_and_the_team_cannot_be_invited_again(app_ctx, te
         assert error_of(services.invite_staff, get(User, owner), company, address).field == "email"
 
 
-def test_invitation_is_stored_hashed_valid_fourteen_days_and_emailed_in_the_invitees_language(app_ctx, team,
-                                                                                              factory):
+def test_invitation_is_stored_hashed_valid_fourteen_days_and_emailed_in_the_invitees_language(app_ctx, team, factory):
     owner, _staff, row = team
     invitee = factory.user(email="li@example.cn", language="zh")
     now = utcnow()
@@ -274,8 +291,7 @@ def test_accepting_checks_use_expiry_and_address(app_ctx, team, factory):
     invitee = factory.user(email="new@example.com")
     intruder = factory.user(email="intruder@example.com")
     now = utcnow()
-    invitation, token = services.invite_staff(get(User, owner), get(ExhibitorCompany, row), "new@example.com",
-                                              now=now)
+    invitation, token = services.invite_staff(get(User, owner), get(ExhibitorCompany, row), "new@example.com", now=now)
     with pytest.raises(services.InvitationNotFound):
         services.accept_invitation(get(User, invitee), "wrong-token")
     with pytest.raises(services.InvitationExpired):
@@ -315,8 +331,11 @@ def test_hand_over_keeps_exactly_one_owner(app_ctx, team, factory):
     services.hand_over_ownership(get(User, owner), company, staff_member)
     db.session.commit()
     db.session.expire_all()
-    roles = dict(db.session.execute(select(CompanyMember.user_id, CompanyMember.role)
-                                    .where(CompanyMember.company_id == row.id)).all())
+    roles = dict(
+        db.session.execute(
+            select(CompanyMember.user_id, CompanyMember.role).where(CompanyMember.company_id == row.id)
+        ).all()
+    )
     assert roles == {owner.id: "staff", staff.id: "owner"}
 
 
@@ -328,10 +347,8 @@ def test_a_hand_over_racing_another_changes_nothing(app_ctx, team, factory):
     db.session.flush()
     owner_member, staff_member, third_member = company.members
     # The other tab's hand-over to ``third`` committed first: our owner row is no longer the owner.
-    db.session.execute(CompanyMember.__table__.update().where(CompanyMember.id == owner_member.id)
-                       .values(role="staff"))
-    db.session.execute(CompanyMember.__table__.update().where(CompanyMember.id == third_member.id)
-                       .values(role="owner"))
+    db.session.execute(CompanyMember.__table__.update().where(CompanyMember.id == owner_member.id).values(role="staff"))
+    db.session.execute(CompanyMember.__table__.update().where(CompanyMember.id == third_member.id).values(role="owner"))
     with pytest.raises(services.TeamChanged):
         services.hand_over_ownership(get(User, owner), company, staff_member)
 

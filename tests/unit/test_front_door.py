@@ -3,7 +3,7 @@ products with pictures, and the sessions on now and next."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from expo.editions.models import Edition
 from expo.exhibition import front_door
 from expo.extensions import db
 
-NOW = datetime(2027, 9, 11, 2, 0, tzinfo=timezone.utc)  # 10:00 in Nanning on the second day
+NOW = datetime(2027, 9, 11, 2, 0, tzinfo=UTC)  # 10:00 in Nanning on the second day
 
 
 @pytest.fixture()
@@ -22,8 +22,13 @@ def edition(factory):
 
 def exhibitor(factory, edition, pavilion, name, *, country="CN", status=Booth.Status.PUBLISHED, logo=True):
     owner = factory.user()
-    company = factory.company(owner=owner, name=name, slug=name.lower().replace(" ", "-"), country=country,
-                              logo_path="logos/x.png" if logo else None)
+    company = factory.company(
+        owner=owner,
+        name=name,
+        slug=name.lower().replace(" ", "-"),
+        country=country,
+        logo_path="logos/x.png" if logo else None,
+    )
     reason = {"suspended_reason": "Out of date"} if status == Booth.Status.SUSPENDED else {}
     booth = factory.booth(company, status=status, country=country, **reason)
     factory.placement(booth, pavilion)

@@ -9,17 +9,16 @@ from expo.matchmaking.scheduler import MUST, NO, WOULD, Pair, Problem
 
 
 def test_candidates_follow_both_sides_choices():
-    pairs = scheduler.candidate_pairs({(1, 10): MUST, (1, 11): WOULD, (2, 10): MUST, (3, 10): WOULD},
-                                      {(1, 10): MUST, (2, 10): NO, (4, 10): WOULD})
+    pairs = scheduler.candidate_pairs(
+        {(1, 10): MUST, (1, 11): WOULD, (2, 10): MUST, (3, 10): WOULD}, {(1, 10): MUST, (2, 10): NO, (4, 10): WOULD}
+    )
     assert pairs == [Pair(1, 10, 0), Pair(1, 11, 4), Pair(3, 10, 4), Pair(4, 10, 4)]
 
 
 def test_greedy_is_beaten_by_the_solver_on_three_buyers_two_exhibitors_two_slots_one_table():
     # b1-e1 both "must", free in both slots; b2-e2 both "must", but b2 is only there in slot 0;
     # b3-e1 only "would". First fit puts b1-e1 in slot 0, which takes the only table: b2-e2 is lost.
-    problem = Problem(slot_count=2, tables=1,
-                      pairs=[Pair(1, 1, 0), Pair(2, 2, 0), Pair(3, 1, 3)],
-                      buyer_slots={2: [0]})
+    problem = Problem(slot_count=2, tables=1, pairs=[Pair(1, 1, 0), Pair(2, 2, 0), Pair(3, 1, 3)], buyer_slots={2: [0]})
     first_fit = scheduler.greedy(problem, most_constrained_first=False)
     assert sum(pair.mutual_must for pair in first_fit) == 1
 
@@ -38,8 +37,13 @@ def test_one_must_meet_outweighs_any_number_of_lesser_meetings():
 
 
 def test_away_days_and_fixed_meetings_are_kept():
-    problem = Problem(slot_count=4, tables=2, pairs=[Pair(1, 1, 0), Pair(1, 2, 0), Pair(2, 1, 1)],
-                      buyer_slots={1: [2, 3]}, fixed={(2, 1): 2})
+    problem = Problem(
+        slot_count=4,
+        tables=2,
+        pairs=[Pair(1, 1, 0), Pair(1, 2, 0), Pair(2, 1, 1)],
+        buyer_slots={1: [2, 3]},
+        fixed={(2, 1): 2},
+    )
     plan = scheduler.solve(problem, time_limit=10, fixed_tables={(2, 1): 2})
     assert plan.slots[Pair(2, 1, 1)] == 2 and plan.tables[Pair(2, 1, 1)] == 2
     assert plan.slots[Pair(1, 1, 0)] == 3  # slot 2 is exhibitor 1's fixed meeting

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import event, select
@@ -14,7 +14,7 @@ from expo.leads import digest
 from expo.notifications.models import Notification, NotificationPreference
 from tests.conftest import log_in, outbox_messages, run_recorded_tasks
 
-YESTERDAY = datetime.now(timezone.utc) - timedelta(days=1)
+YESTERDAY = datetime.now(UTC) - timedelta(days=1)
 
 
 def choose(app, user, *, in_app: bool, email: bool) -> None:
@@ -42,8 +42,12 @@ def recipients(mails: list[str]) -> list[str]:
 
 def digest_notices(app) -> list[tuple[int, str, str]]:
     with app.app_context():
-        return [(notice.user_id, notice.shown_title, notice.link) for notice in db.session.scalars(
-            select(Notification).where(Notification.kind == "leads.daily_digest").order_by(Notification.user_id))]
+        return [
+            (notice.user_id, notice.shown_title, notice.link)
+            for notice in db.session.scalars(
+                select(Notification).where(Notification.kind == "leads.daily_digest").order_by(Notification.user_id)
+            )
+        ]
 
 
 def digests(app):
@@ -52,8 +56,15 @@ def digests(app):
 
 def test_each_member_gets_one_digest_even_when_beat_fires_twice(app, factory, team):
     buyer = factory.user(name="Buyer")
-    factory.inquiry(team["booth"], buyer, kind="order_request", products=[team["product"]],
-                    buyer_organisation="Saigon Foods", buyer_country="VN", created_at=YESTERDAY)
+    factory.inquiry(
+        team["booth"],
+        buyer,
+        kind="order_request",
+        products=[team["product"]],
+        buyer_organisation="Saigon Foods",
+        buyer_country="VN",
+        created_at=YESTERDAY,
+    )
     factory.inquiry(team["booth"], buyer, created_at=YESTERDAY - timedelta(days=3))  # not yesterday's
     sharer = factory.user(name="Open Visitor", organisation="Bangkok Mart", share_contact_with_booths=True)
     factory.engagement(team["booth"], "product_view", user=sharer, occurred_at=YESTERDAY)
@@ -74,8 +85,10 @@ def test_each_member_gets_one_digest_even_when_beat_fires_twice(app, factory, te
     inbox = f"/booths/{team['booth'].slug}/leads/"
     with app.app_context():
         day = format_day(YESTERDAY.date())  # "Sat, Dec 5": the site's one day format
-    assert digest_notices(app) == [(team["owner"].id, f"Your leads of {day}", inbox),
-                                   (team["staff"].id, f"Your leads of {day}", inbox)]
+    assert digest_notices(app) == [
+        (team["owner"].id, f"Your leads of {day}", inbox),
+        (team["staff"].id, f"Your leads of {day}", inbox),
+    ]
 
 
 def test_no_news_no_digest(app, factory, team):
@@ -87,7 +100,7 @@ def test_no_news_no_digest(app, factory, team):
 
 
 def test_the_digest_covers_yesterday_in_utc(app):
-    assert digest.digest_day(datetime(2027, 3, 10, 0, 15, tzinfo=timezone.utc)) == date(2027, 3, 9)
+    assert digest.digest_day(datetime(2027, 3, 10, 0, 15, tzinfo=UTC)) == date(2027, 3, 9)
     assert digest.digest_day(datetime(2027, 3, 10, 8, 15, tzinfo=timezone(timedelta(hours=8)))) == date(2027, 3, 9)
 
 

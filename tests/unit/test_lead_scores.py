@@ -30,13 +30,13 @@ def test_scores_weigh_each_interaction_and_decay_with_age(app, factory, booth_wo
     _owner, booth = booth_world
     now = utcnow()
     sharer = factory.user(name="Sharer", share_contact_with_booths=True)
-    factory.engagement(booth, "booth_visit", user=sharer, occurred_at=now - timedelta(days=1))       # 1 × 1
-    factory.engagement(booth, "product_view", user=sharer, occurred_at=now - timedelta(days=10))     # 2 × 0.5
+    factory.engagement(booth, "booth_visit", user=sharer, occurred_at=now - timedelta(days=1))  # 1 × 1
+    factory.engagement(booth, "product_view", user=sharer, occurred_at=now - timedelta(days=10))  # 2 × 0.5
     factory.engagement(booth, "brochure_download", user=sharer, occurred_at=now - timedelta(days=40))  # 5 × 0.25
-    factory.engagement(booth, "video_play", user=sharer, occurred_at=now - timedelta(days=200))      # 3 × 0.1
+    factory.engagement(booth, "video_play", user=sharer, occurred_at=now - timedelta(days=200))  # 3 × 0.1
     buyer = factory.user(name="Buyer")
-    factory.inquiry(booth, buyer, kind="order_request", created_at=now - timedelta(hours=2))           # 30
-    factory.inquiry(booth, buyer, kind="inquiry", created_at=now - timedelta(days=20))                 # 20 × 0.5
+    factory.inquiry(booth, buyer, kind="order_request", created_at=now - timedelta(hours=2))  # 30
+    factory.inquiry(booth, buyer, kind="inquiry", created_at=now - timedelta(days=20))  # 20 × 0.5
     # The inquiry's own engagement row is not counted again.
     factory.engagement(booth, "inquiry", user=buyer, occurred_at=now - timedelta(hours=2))
     assert ranked(app, booth) == [
@@ -71,8 +71,13 @@ def test_the_ranking_page_names_only_contacts_and_sharers(app, client, factory, 
     owner, booth = booth_world
     quiet = factory.user(name="Quiet Person", email="quiet@example.com", country="TH")
     factory.engagement(booth, "brochure_download", user=quiet)
-    sharer = factory.user(name="Open Sharer", email="open@example.com", organisation="Maju Bhd", country="MY",
-                          share_contact_with_booths=True)
+    sharer = factory.user(
+        name="Open Sharer",
+        email="open@example.com",
+        organisation="Maju Bhd",
+        country="MY",
+        share_contact_with_booths=True,
+    )
     factory.engagement(booth, "video_play", user=sharer)
     writer = factory.user(name="Writer", email="writer@example.com", organisation="PT Sehat", country="ID")
     factory.inquiry(booth, writer)
@@ -94,7 +99,15 @@ def test_sharing_is_off_until_the_visitor_turns_it_on_in_the_profile(app, client
     assert "Curious Buyer" not in team.get(f"/booths/{booth.slug}/leads/ranking").get_data(as_text=True)
     log_in(client, visitor)
     assert 'name="share_contact_with_booths"' in client.get("/account").get_data(as_text=True)
-    response = client.post("/account", data={"name": "Curious Buyer", "timezone": "UTC", "language": "en",
-                                             "country": "PH", "share_contact_with_booths": "y"})
+    response = client.post(
+        "/account",
+        data={
+            "name": "Curious Buyer",
+            "timezone": "UTC",
+            "language": "en",
+            "country": "PH",
+            "share_contact_with_booths": "y",
+        },
+    )
     assert response.status_code == 302
     assert "Curious Buyer" in team.get(f"/booths/{booth.slug}/leads/ranking").get_data(as_text=True)

@@ -8,7 +8,7 @@ date like 9/10/27.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from flask_babel import force_locale, ngettext
 from expo.i18n import LANGUAGES, LocalDay, date_range, datetime_in_zone, format_day, format_moment
 from expo.leads import display
 
-MOMENT = datetime(2027, 9, 10, 1, 30, tzinfo=timezone.utc)  # 09:30 in Nanning
+MOMENT = datetime(2027, 9, 10, 1, 30, tzinfo=UTC)  # 09:30 in Nanning
 NANNING = ZoneInfo("Asia/Shanghai")
 NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}\b")
 
@@ -57,9 +57,13 @@ def test_a_moment_reads_by_cldr_in_every_language(in_language, language):
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_days_ranges_and_named_zones_have_no_numeric_dates(in_language, language):
     in_language(language)
-    for text in (format_day(date(2027, 9, 10)), date_range(date(2027, 9, 10), date(2027, 9, 13)),
-                 datetime_in_zone(MOMENT, "Asia/Bangkok"), datetime_in_zone(MOMENT, "Asia/Bangkok", "full"),
-                 str(LocalDay(date(2027, 9, 10)))):
+    for text in (
+        format_day(date(2027, 9, 10)),
+        date_range(date(2027, 9, 10), date(2027, 9, 13)),
+        datetime_in_zone(MOMENT, "Asia/Bangkok"),
+        datetime_in_zone(MOMENT, "Asia/Bangkok", "full"),
+        str(LocalDay(date(2027, 9, 10))),
+    ):
         assert text and not NUMERIC_DATE.search(text), f"{language}: {text!r}"
     assert "(Asia/Bangkok)" in datetime_in_zone(MOMENT, "Asia/Bangkok")
 

@@ -20,16 +20,26 @@ BODIES = [
     ("no final newline", "<p>x</p>"),
     ("Windows\r\nline ends\r\n", "<p>a</p>\r\n<p>b</p>\r\n"),
     ("李娜，您好：\n\n会议改在B馆。\n", "<p>李娜，您好：</p>\n"),
-    (LONG + "\n" + LONG + " \n", "<p style=\"x\">" + LONG + LONG + "</p>\n"),
+    (LONG + "\n" + LONG + " \n", '<p style="x">' + LONG + LONG + "</p>\n"),
     ("\n".join([LONG] * 12) + "\n", "\n".join(["<td>=</td>" + LONG] * 12)),
     (CHINESE + "\n", "<p>" + CHINESE + "</p>\n"),  # mostly non-ASCII and long: base64
     ("\n".join([CHINESE] * 12), "short"),
     ("--===============0000000000000000000==\nFrom the organisers\n.\n..\n", "trailing space \t\n"),
 ]
-SUBJECTS = ["Room change", "会议室变更：请注意新的时间和地点", "Grüße – Raumänderung für die Sitzung am Montag in "
-            "Halle B, bitte Ausweis mitbringen, es gibt Kaffee", "x" * 120]
-RECIPIENTS = ["delegate00005@bench.example", "a.b+tag@sub.example.com", "O'Brien@example.com", "ana@例え.jp",
-              "lì@example.com", "very.long.address.for.the.to.header.to.fold" + "x" * 40 + "@example.com"]
+SUBJECTS = [
+    "Room change",
+    "会议室变更：请注意新的时间和地点",
+    "Grüße – Raumänderung für die Sitzung am Montag in Halle B, bitte Ausweis mitbringen, es gibt Kaffee",
+    "x" * 120,
+]
+RECIPIENTS = [
+    "delegate00005@bench.example",
+    "a.b+tag@sub.example.com",
+    "O'Brien@example.com",
+    "ana@例え.jp",
+    "lì@example.com",
+    "very.long.address.for.the.to.header.to.fold" + "x" * 40 + "@example.com",
+]
 
 
 def normalised(raw: bytes) -> bytes:
@@ -52,7 +62,10 @@ def test_the_wire_bytes_are_what_the_email_package_sends(app_ctx, subject, text,
     assert built.content.count(b"\r\n") == built.content.count(b"\n")  # CRLF only
     assert normalised(built.content) == normalised(through_the_package(envelope))
     assert (built.sender, built.recipients, built.international) == (
-        "no-reply@expo.localhost", ("delegate00005@bench.example",), False)
+        "no-reply@expo.localhost",
+        ("delegate00005@bench.example",),
+        False,
+    )
 
 
 @pytest.mark.parametrize("recipient", RECIPIENTS)
@@ -93,8 +106,11 @@ def test_the_benchmarks_email_package_mailer_sends_the_same_message(app_ctx, tex
 
     envelope = mailer.Envelope(11, "delegate00005@bench.example", SUBJECTS[2], text, html)
     own, library = mailer.build_message(envelope), mail_library.build_message(envelope)
-    assert (own.sender, own.recipients, own.international) == (library.sender, library.recipients,
-                                                               library.international)
+    assert (own.sender, own.recipients, own.international) == (
+        library.sender,
+        library.recipients,
+        library.international,
+    )
     assert normalised(own.content) == normalised(library.content)
     parsed = [message_from_bytes(built.content, policy=policy.default) for built in (own, library)]
     for name in ("Subject", "From", "To", "MIME-Version", "Content-Type"):

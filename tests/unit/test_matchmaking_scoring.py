@@ -9,26 +9,66 @@ from expo.matchmaking.scoring import Needs, Offer, ProductFacts, Reason, score_m
 
 MASKS, GLOVES, COFFEE = 11, 12, 30
 
-KN95 = ProductFacts(id=1, name="KN95 respirators", category_id=MASKS, hs_code="630790", min_order_quantity=100,
-                    order_unit="piece", price_min=Decimal("0.40"), price_max=Decimal("0.60"), currency="USD")
-NITRILE = ProductFacts(id=2, name="Nitrile gloves", category_id=GLOVES, hs_code="401519", min_order_quantity=5000,
-                       order_unit="box", price_min=Decimal("3"), price_max=Decimal("4"), currency="USD")
+KN95 = ProductFacts(
+    id=1,
+    name="KN95 respirators",
+    category_id=MASKS,
+    hs_code="630790",
+    min_order_quantity=100,
+    order_unit="piece",
+    price_min=Decimal("0.40"),
+    price_max=Decimal("0.60"),
+    currency="USD",
+)
+NITRILE = ProductFacts(
+    id=2,
+    name="Nitrile gloves",
+    category_id=GLOVES,
+    hs_code="401519",
+    min_order_quantity=5000,
+    order_unit="box",
+    price_min=Decimal("3"),
+    price_max=Decimal("4"),
+    currency="USD",
+)
 
 
 def test_weights_add_up_to_one_hundred():
-    assert (scoring.WEIGHT_GOODS + scoring.WEIGHT_HS_CODE + scoring.WEIGHT_QUANTITY + scoring.WEIGHT_PRICE
-            + scoring.WEIGHT_INCOTERMS + scoring.WEIGHT_DELIVERY + scoring.WEIGHT_LANGUAGE
-            + scoring.WEIGHT_CERTIFICATIONS) == 100
+    assert (
+        scoring.WEIGHT_GOODS
+        + scoring.WEIGHT_HS_CODE
+        + scoring.WEIGHT_QUANTITY
+        + scoring.WEIGHT_PRICE
+        + scoring.WEIGHT_INCOTERMS
+        + scoring.WEIGHT_DELIVERY
+        + scoring.WEIGHT_LANGUAGE
+        + scoring.WEIGHT_CERTIFICATIONS
+    ) == 100
 
 
 def test_the_issue_s_example_scores_every_point_and_says_why():
-    needs = Needs(category_ids=frozenset({MASKS}), hs_codes=("6307",), quantity=200, unit="piece",
-                  price_min=Decimal("0.30"), price_max=Decimal("0.50"), currency="USD",
-                  incoterms=frozenset({"CIF"}), delivery_countries=frozenset({"VN"}), languages=frozenset({"vi"}),
-                  certifications=frozenset({"CE"}))
-    offer = Offer(company_id=7, country="CN", products=(NITRILE, KN95), export_markets=frozenset({"VN", "TH"}),
-                  incoterms=frozenset({"FOB", "CIF"}), languages=frozenset({"zh", "vi", "en"}),
-                  certifications=frozenset({"ce", "ISO 13485"}))
+    needs = Needs(
+        category_ids=frozenset({MASKS}),
+        hs_codes=("6307",),
+        quantity=200,
+        unit="piece",
+        price_min=Decimal("0.30"),
+        price_max=Decimal("0.50"),
+        currency="USD",
+        incoterms=frozenset({"CIF"}),
+        delivery_countries=frozenset({"VN"}),
+        languages=frozenset({"vi"}),
+        certifications=frozenset({"CE"}),
+    )
+    offer = Offer(
+        company_id=7,
+        country="CN",
+        products=(NITRILE, KN95),
+        export_markets=frozenset({"VN", "TH"}),
+        incoterms=frozenset({"FOB", "CIF"}),
+        languages=frozenset({"zh", "vi", "en"}),
+        certifications=frozenset({"ce", "ISO 13485"}),
+    )
     match = score_match(needs, offer)
     assert match.score == 100
     assert match.product_ids == (1,)
@@ -70,8 +110,14 @@ def test_prices_in_another_currency_or_apart_do_not_count():
 
 
 def test_the_product_whose_terms_fit_best_is_the_one_named():
-    cheap_small = ProductFacts(id=5, name="Surgical masks", category_id=MASKS, min_order_quantity=50,
-                               price_min=Decimal("0.05"), price_max=Decimal("0.08"))
+    cheap_small = ProductFacts(
+        id=5,
+        name="Surgical masks",
+        category_id=MASKS,
+        min_order_quantity=50,
+        price_min=Decimal("0.05"),
+        price_max=Decimal("0.08"),
+    )
     needs = Needs(category_ids=frozenset({MASKS}), quantity=60, price_min=Decimal("0.05"), price_max=Decimal("0.10"))
     match = score_match(needs, Offer(company_id=7, products=(KN95, cheap_small)))
     assert match.product_ids == (5, 1)

@@ -91,5 +91,5 @@ def test_without_begin_immediate_and_without_the_guard_a_slot_is_booked_twice(sq
         if double_booked[-1]:
             break
     assert max(double_booked) > 0, (
-        f"no slot was booked twice in {len(double_booked)} naive races: this test could not catch a double booking")
-
+        f"no slot was booked twice in {len(double_booked)} naive races: this test could not catch a double booking"
+    )

@@ -3,7 +3,7 @@ against double booking, outcomes feeding the lead score, statistics, notices and
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,13 +18,13 @@ from expo.meetings.models import Meeting, MeetingHold, MeetingStatus, MeetingTab
 from expo.meetings.services import Arrangement, Proposal, RequestData, WindowData
 from tests.conftest import outbox_messages, run_recorded_tasks
 
-NOW = datetime(2027, 9, 1, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 9, 1, 0, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def venue(day: int, hour: int, minute: int = 0) -> datetime:
     """A moment of the September 2027 edition, venue time (Asia/Shanghai), in UTC."""
-    return datetime(2027, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(timezone.utc)
+    return datetime(2027, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 class World:
@@ -49,16 +49,29 @@ class World:
         zone = ZoneInfo(user.timezone)
         local_start = venue(day, start.hour, start.minute).astimezone(zone)
         local_end = venue(day, end.hour, end.minute).astimezone(zone)
-        services.add_availability(self.get(User, user), WindowData(
-            mode, local_start.date(), local_start.time(), local_end.time(),
-            self.edition.id if mode == Mode.VENUE else None), now=NOW)
+        services.add_availability(
+            self.get(User, user),
+            WindowData(
+                mode,
+                local_start.date(),
+                local_start.time(),
+                local_end.time(),
+                self.edition.id if mode == Mode.VENUE else None,
+            ),
+            now=NOW,
+        )
 
     def request(self, buyer=None, starts_at=None, mode=Mode.VENUE, **data):
         buyer = self.get(User, buyer or self.buyer)
         return services.request_meeting(
-            buyer, side=Side.BUYER, buyer=buyer, company=self.get(ExhibitorCompany, self.company),
+            buyer,
+            side=Side.BUYER,
+            buyer=buyer,
+            company=self.get(ExhibitorCompany, self.company),
             edition=self.get(Edition, self.edition),
-            data=RequestData(Proposal(mode, starts_at or venue(11, 10, 20)), **data), now=NOW)
+            data=RequestData(Proposal(mode, starts_at or venue(11, 10, 20)), **data),
+            now=NOW,
+        )
 
 
 @pytest.fixture()
@@ -82,8 +95,9 @@ def test_a_buyer_requests_a_slot_of_the_team_and_the_team_accepts_at_a_table(wor
     assert meeting.ends_at - meeting.starts_at == timedelta(minutes=20)
 
     owner = world.get(User, world.owner)
-    services.accept(owner, meeting, meeting.revision, arrangement=Arrangement((owner.id,), Place.TABLE, table.id),
-                    now=NOW)
+    services.accept(
+        owner, meeting, meeting.revision, arrangement=Arrangement((owner.id,), Place.TABLE, table.id), now=NOW
+    )
     db.session.commit()
     meeting = db.session.get(Meeting, meeting.id)
     assert meeting.status == MeetingStatus.ACCEPTED and meeting.table.name == "T1"
@@ -138,8 +152,7 @@ def test_without_the_guard_a_second_acceptance_is_still_refused_by_the_read(app,
         owner = world.get(User, world.owner)
         services.accept(owner, first, first.revision, arrangement=Arrangement((owner.id,), Place.STAND), now=NOW)
         with pytest.raises(services.SlotTaken):
-            services.accept(owner, second, second.revision, arrangement=Arrangement((owner.id,), Place.STAND),
-                            now=NOW)
+            services.accept(owner, second, second.revision, arrangement=Arrangement((owner.id,), Place.STAND), now=NOW)
     finally:
         app.config["MEETING_HOLD_GUARD"] = True
 
@@ -154,8 +167,13 @@ def test_a_table_too_small_or_taken_is_refused(world, ctx):
     db.session.commit()
     owner, staff = world.get(User, world.owner), world.get(User, world.staff)
     with pytest.raises(services.MeetingError, match="T2 seats 2 people"):
-        services.accept(owner, meeting, meeting.revision,
-                        arrangement=Arrangement((owner.id, staff.id), Place.TABLE, table.id), now=NOW)
+        services.accept(
+            owner,
+            meeting,
+            meeting.revision,
+            arrangement=Arrangement((owner.id, staff.id), Place.TABLE, table.id),
+            now=NOW,
+        )
     db.session.rollback()
     first, owner = db.session.get(Meeting, meeting.id), world.get(User, world.owner)
     services.accept(owner, first, first.revision, arrangement=Arrangement((owner.id,), Place.TABLE, table.id), now=NOW)
@@ -163,8 +181,9 @@ def test_a_table_too_small_or_taken_is_refused(world, ctx):
     other = world.request(buyer=world.other_buyer)
     staff = world.get(User, world.staff)
     with pytest.raises(services.SlotTaken, match="T2 is no longer free"):
-        services.accept(staff, other, other.revision, arrangement=Arrangement((staff.id,), Place.TABLE, table.id),
-                        now=NOW)
+        services.accept(
+            staff, other, other.revision, arrangement=Arrangement((staff.id,), Place.TABLE, table.id), now=NOW
+        )
 
 
 def test_counter_proposal_comes_from_the_requesters_availability_and_is_accepted(world, ctx):
@@ -178,8 +197,15 @@ def test_counter_proposal_comes_from_the_requesters_availability_and_is_accepted
     db.session.rollback()
     meeting = db.session.get(Meeting, meeting.id)
     owner = world.get(User, world.owner)
-    services.counter(owner, meeting, meeting.revision, Proposal(Mode.VENUE, venue(11, 14, 20)),
-                     reason="Morning is full", arrangement=Arrangement((owner.id,), Place.STAND), now=NOW)
+    services.counter(
+        owner,
+        meeting,
+        meeting.revision,
+        Proposal(Mode.VENUE, venue(11, 14, 20)),
+        reason="Morning is full",
+        arrangement=Arrangement((owner.id,), Place.STAND),
+        now=NOW,
+    )
     db.session.commit()
     meeting = db.session.get(Meeting, meeting.id)
     assert (meeting.status, meeting.awaiting, meeting.starts_at) == ("countered", "buyer", venue(11, 14, 20))
@@ -216,8 +242,9 @@ def test_cancel_and_reschedule_give_the_slot_back(world, ctx, recorded_tasks):
     db.session.commit()
     meeting = db.session.get(Meeting, meeting.id)
     buyer = world.get(User, world.buyer)
-    services.reschedule(buyer, meeting, meeting.revision, Proposal(Mode.VENUE, venue(11, 11, 0)),
-                        reason="My flight lands late", now=NOW)
+    services.reschedule(
+        buyer, meeting, meeting.revision, Proposal(Mode.VENUE, venue(11, 11, 0)), reason="My flight lands late", now=NOW
+    )
     db.session.commit()
     meeting = db.session.get(Meeting, meeting.id)
     assert (meeting.status, meeting.awaiting, meeting.reason) == ("countered", "team", "My flight lands late")
@@ -236,8 +263,9 @@ def test_cancel_and_reschedule_give_the_slot_back(world, ctx, recorded_tasks):
 
 def test_pending_requests_are_limited_per_buyer_and_teams_can_pause(world, ctx):
     organizer = User(id=0, email="o@example.com", name="O", is_admin=True)
-    services.save_settings(organizer, world.get(Edition, world.edition),
-                           services.SettingsData(20, time(9), time(17), 2, 30))
+    services.save_settings(
+        organizer, world.get(Edition, world.edition), services.SettingsData(20, time(9), time(17), 2, 30)
+    )
     world.free(world.owner)
     world.request(starts_at=venue(11, 9, 0))
     world.request(starts_at=venue(11, 9, 20))
@@ -245,8 +273,9 @@ def test_pending_requests_are_limited_per_buyer_and_teams_can_pause(world, ctx):
     with pytest.raises(services.QuotaReached, match="2 meeting requests waiting"):
         world.request(starts_at=venue(11, 9, 40))
     db.session.rollback()
-    services.set_team_settings(world.get(User, world.staff), world.get(ExhibitorCompany, world.company),
-                               requests_paused=True, video_url="")
+    services.set_team_settings(
+        world.get(User, world.staff), world.get(ExhibitorCompany, world.company), requests_paused=True, video_url=""
+    )
     with pytest.raises(services.RequestsPaused, match="not taking meeting requests"):
         world.request(buyer=world.other_buyer)
 
@@ -255,14 +284,16 @@ def test_a_buyer_in_honolulu_and_a_team_in_nanning_see_one_meeting_on_different_
     # The buyer says "free on Friday 10 September, 4 to 5 pm" in Honolulu (UTC-10): that is Saturday
     # 11 September, 10 to 11 am at the venue (UTC+8), across the date line.
     buyer = world.get(User, world.buyer)
-    services.add_availability(buyer, WindowData(Mode.VENUE, date(2027, 9, 10), time(16, 0), time(17, 0),
-                                                world.edition.id), now=NOW)
+    services.add_availability(
+        buyer, WindowData(Mode.VENUE, date(2027, 9, 10), time(16, 0), time(17, 0), world.edition.id), now=NOW
+    )
     edition = world.get(Edition, world.edition)
     offered = slots.free_slots([buyer.id], edition, Mode.VENUE, now=NOW)
     assert [slot.starts_at for slot in offered] == [venue(11, 10, 0), venue(11, 10, 20), venue(11, 10, 40)]
     world.free(world.owner)
     meeting = world.request()  # 10:20 at the venue
     from expo.i18n import datetime_in_zone
+
     # As each side's pages write it: Friday afternoon in Honolulu, Saturday morning at the venue.
     assert datetime_in_zone(meeting.starts_at, "Pacific/Honolulu", named=False).startswith("Fri, Sep 10, 2027, 4:20")
     assert datetime_in_zone(meeting.starts_at, "Asia/Shanghai", named=False).startswith("Sat, Sep 11, 2027, 10:20")
@@ -272,23 +303,28 @@ def test_venue_availability_outside_the_meeting_hours_is_refused(world, ctx):
     buyer = world.get(User, world.buyer)
     with pytest.raises(services.MeetingError, match="outside the meeting hours"):
         # 9 am in Honolulu is 3 am at the venue.
-        services.add_availability(buyer, WindowData(Mode.VENUE, date(2027, 9, 11), time(9, 0), time(10, 0),
-                                                    world.edition.id), now=NOW)
+        services.add_availability(
+            buyer, WindowData(Mode.VENUE, date(2027, 9, 11), time(9, 0), time(10, 0), world.edition.id), now=NOW
+        )
     with pytest.raises(services.MeetingError, match="end must be after"):
-        services.add_availability(buyer, WindowData(Mode.ONLINE, date(2027, 10, 1), time(10, 0), time(9, 0)),
-                                  now=NOW)
+        services.add_availability(buyer, WindowData(Mode.ONLINE, date(2027, 10, 1), time(10, 0), time(9, 0)), now=NOW)
 
 
 def test_online_meetings_all_year_get_the_teams_room_or_a_new_one(world, ctx):
-    online_day = datetime(2027, 11, 3, 2, 0, tzinfo=timezone.utc)  # long after the edition
+    online_day = datetime(2027, 11, 3, 2, 0, tzinfo=UTC)  # long after the edition
     owner = world.get(User, world.owner)
     services.add_availability(owner, WindowData(Mode.ONLINE, date(2027, 11, 3), time(10, 0), time(12, 0)), now=NOW)
     meeting = world.request(starts_at=online_day, mode=Mode.ONLINE)
     db.session.commit()
     owner = world.get(User, world.owner)
     with pytest.raises(services.MeetingError, match="https://"):
-        services.accept(owner, meeting, meeting.revision,
-                        arrangement=Arrangement((owner.id,), video_url="http://example.com/room"), now=NOW)
+        services.accept(
+            owner,
+            meeting,
+            meeting.revision,
+            arrangement=Arrangement((owner.id,), video_url="http://example.com/room"),
+            now=NOW,
+        )
     db.session.rollback()
     meeting, owner = db.session.get(Meeting, meeting.id), world.get(User, world.owner)
     services.accept(owner, meeting, meeting.revision, arrangement=Arrangement((owner.id,)), now=NOW)
@@ -326,11 +362,15 @@ def test_a_scheduled_meeting_goes_through_the_same_guard(world, factory, ctx):
     owner = world.get(User, world.owner)
     services.accept(owner, first, first.revision, arrangement=Arrangement((owner.id,), Place.STAND), now=NOW)
     with pytest.raises(services.SlotTaken):
-        services.book_scheduled_meeting(organizer, edition=world.get(Edition, world.edition),
-                                        buyer=world.get(User, world.other_buyer),
-                                        company=world.get(ExhibitorCompany, world.company),
-                                        proposal=Proposal(Mode.VENUE, venue(11, 10, 20)),
-                                        arrangement=Arrangement((owner.id,), Place.STAND), now=NOW)
+        services.book_scheduled_meeting(
+            organizer,
+            edition=world.get(Edition, world.edition),
+            buyer=world.get(User, world.other_buyer),
+            company=world.get(ExhibitorCompany, world.company),
+            proposal=Proposal(Mode.VENUE, venue(11, 10, 20)),
+            arrangement=Arrangement((owner.id,), Place.STAND),
+            now=NOW,
+        )
 
 
 def test_the_slot_length_cannot_change_under_arranged_meetings(world, ctx):
@@ -376,13 +416,15 @@ def test_each_reminder_is_claimed_once(app, world, recorded_tasks):
         world.free(world.staff)
         meeting = world.request()
         owner = world.get(User, world.owner)
-        services.accept(owner, meeting, meeting.revision,
-                        arrangement=Arrangement((owner.id, world.staff.id), Place.STAND), now=NOW)
+        services.accept(
+            owner, meeting, meeting.revision, arrangement=Arrangement((owner.id, world.staff.id), Place.STAND), now=NOW
+        )
         db.session.commit()
         recorded_tasks.clear()
         soon = meeting.starts_at - timedelta(minutes=50)
         assert sorted(meeting_notify.claim_due_reminders(soon)) == sorted(
-            [(meeting.id, world.buyer.id), (meeting.id, world.owner.id), (meeting.id, world.staff.id)])
+            [(meeting.id, world.buyer.id), (meeting.id, world.owner.id), (meeting.id, world.staff.id)]
+        )
         db.session.commit()
         assert meeting_notify.claim_due_reminders(soon + timedelta(minutes=1)) == []
         assert meeting_notify.claim_due_reminders(meeting.starts_at - timedelta(hours=3)) == []

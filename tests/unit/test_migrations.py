@@ -36,13 +36,14 @@ def empty_database_url(tmp_path):
 
 
 def test_upgrade_matches_the_models_and_downgrade_empties(empty_database_url, tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True,
-                      "SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
+        instance_path=str(tmp_path),
+    )
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "include_name": include_name})
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         downgrade(revision="base")
@@ -56,22 +57,32 @@ def test_upgrading_keeps_existing_rows(empty_database_url, tmp_path):
     (on SQLite a table rebuild with foreign keys on would cascade-delete it)."""
     from sqlalchemy import text
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True,
-                      "SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
+        instance_path=str(tmp_path),
+    )
     with app.app_context():
         upgrade(revision="0001_initial")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO users (id, email, password_hash, name, organisation, job_title, timezone, language,"
-                " is_admin, is_disabled, session_token, created_at)"
-                " VALUES (1, 'owner@example.com', 'x', 'Owner', '', '', 'UTC', 'en', false, false, 't', :now)"),
-                {"now": "2026-01-01 00:00:00+00:00"})
-            connection.execute(text(
-                "INSERT INTO exhibitor_companies (id, slug, name, sector, website, description, status, created_at)"
-                " VALUES (1, 'acme', 'Acme', '', '', '', 'approved', :now)"), {"now": "2026-01-01 00:00:00+00:00"})
-            connection.execute(text(
-                "INSERT INTO company_members (company_id, user_id, role, joined_at)"
-                " VALUES (1, 1, 'owner', :now)"), {"now": "2026-01-01 00:00:00+00:00"})
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, name, organisation, job_title, timezone, language,"
+                    " is_admin, is_disabled, session_token, created_at)"
+                    " VALUES (1, 'owner@example.com', 'x', 'Owner', '', '', 'UTC', 'en', false, false, 't', :now)"
+                ),
+                {"now": "2026-01-01 00:00:00+00:00"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO exhibitor_companies (id, slug, name, sector, website, description, status, created_at)"
+                    " VALUES (1, 'acme', 'Acme', '', '', '', 'approved', :now)"
+                ),
+                {"now": "2026-01-01 00:00:00+00:00"},
+            )
+            connection.execute(
+                text("INSERT INTO company_members (company_id, user_id, role, joined_at) VALUES (1, 1, 'owner', :now)"),
+                {"now": "2026-01-01 00:00:00+00:00"},
+            )
         upgrade()
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM company_members")).scalar_one() == 1
@@ -91,32 +102,54 @@ def test_audience_messages_become_broadcasts_with_their_emails(empty_database_ur
     from expo.broadcasts.models import Broadcast
     from expo.broadcasts.services import progress
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True,
-                      "SECRET_KEY": "x" * 40}, instance_path=str(tmp_path))
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
+        instance_path=str(tmp_path),
+    )
     now = {"now": "2026-01-01 00:00:00+00:00"}
     with app.app_context():
         upgrade(revision="0005_online_exhibition")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO editions (id, slug, name, tagline, starts_on, ends_on, venue, city, timezone, status,"
-                " description, created_at, updated_at) VALUES (1, 'caexpo', 'CAEXPO', '', '2027-09-10', '2027-09-13',"
-                " '', '', 'UTC', 'published', '', :now, :now)"), now)
-            connection.execute(text(
-                "INSERT INTO forums (id, edition_id, parent_id, slug, title, kind, description, position,"
-                " registration_mode, enrols_whole_course, seats_taken, waitlist_seq)"
-                " VALUES (1, 1, NULL, 'health', 'Health', 'sub', '', 0, 'open', false, 0, 0)"), now)
-            connection.execute(text(
-                "INSERT INTO audience_messages (id, forum_id, audience, subject, body, status, recipients_total,"
-                " created_at) VALUES (7, 1, 'all_active', 'Room change', 'Hall B', 'done', 1, :now)"), now)
-            connection.execute(text(
-                "INSERT INTO outbox_messages (dedupe_key, kind, batch, recipient, subject, body_text, body_html,"
-                " attachments, status, attempts, created_at, updated_at)"
-                " VALUES ('audience:7:1', 'registrations.audience_message', 'audience:7', 'a@example.com',"
-                " 'Room change', 't', 'h', '[]', 'sent', 1, :now, :now)"), now)
+            connection.execute(
+                text(
+                    "INSERT INTO editions (id, slug, name, tagline, starts_on, ends_on, venue, city, timezone, status,"
+                    " description, created_at, updated_at) VALUES (1, 'caexpo', 'CAEXPO', '', '2027-09-10', '2027-09-13',"
+                    " '', '', 'UTC', 'published', '', :now, :now)"
+                ),
+                now,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO forums (id, edition_id, parent_id, slug, title, kind, description, position,"
+                    " registration_mode, enrols_whole_course, seats_taken, waitlist_seq)"
+                    " VALUES (1, 1, NULL, 'health', 'Health', 'sub', '', 0, 'open', false, 0, 0)"
+                ),
+                now,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO audience_messages (id, forum_id, audience, subject, body, status, recipients_total,"
+                    " created_at) VALUES (7, 1, 'all_active', 'Room change', 'Hall B', 'done', 1, :now)"
+                ),
+                now,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO outbox_messages (dedupe_key, kind, batch, recipient, subject, body_text, body_html,"
+                    " attachments, status, attempts, created_at, updated_at)"
+                    " VALUES ('audience:7:1', 'registrations.audience_message', 'audience:7', 'a@example.com',"
+                    " 'Room change', 't', 'h', '[]', 'sent', 1, :now, :now)"
+                ),
+                now,
+            )
         upgrade()
         migrated = db.session.get(Broadcast, 7)
         assert (migrated.audience, migrated.forum_id, migrated.edition_id, migrated.registrants) == (
-            "forum", 1, 1, "all_active")
+            "forum",
+            1,
+            1,
+            "all_active",
+        )
         assert (progress(migrated).sent, progress(migrated).queued) == (1, 0)
         fresh = Broadcast(edition_id=1, audience="edition_attendees", subject="s", body="b")
         db.session.add(fresh)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from expo.accounts.models import User
@@ -21,13 +20,16 @@ from tests.conftest import log_in
 
 def test_message_data_is_written_in_the_language_current_when_rendered(app):
     message = Lines(
-        _l("%(buyer)s accepted your quotation of %(price)s per unit for %(quantity)s. The inquiry is marked "
-           "won: confirm the order with them.", buyer="Lan", price=Money(Decimal("1234.5"), "USD"),
-           quantity=Quantity(12000, "boxes")),
+        _l(
+            "%(buyer)s accepted your quotation of %(price)s per unit for %(quantity)s. The inquiry is marked "
+            "won: confirm the order with them.",
+            buyer="Lan",
+            price=Money(Decimal("1234.5"), "USD"),
+            quantity=Quantity(12000, "boxes"),
+        ),
         Joined(_l("Valid until:"), LocalDay(date(2027, 9, 10))),
         lazy_ngettext("%(num)d new inquiry", "%(num)d new inquiries", 3),
-        Joined(LocalMoment(datetime(2027, 9, 10, 1, 30, tzinfo=timezone.utc), "Asia/Bangkok"), "Hall 3",
-               separator=", "),
+        Joined(LocalMoment(datetime(2027, 9, 10, 1, 30, tzinfo=UTC), "Asia/Bangkok"), "Hall 3", separator=", "),
         "Written by a person, kept as written",
     )
     data = to_data(message)
@@ -48,10 +50,16 @@ def test_message_data_is_written_in_the_language_current_when_rendered(app):
 def _tell_ticket(app, user_id: int) -> None:
     with app.test_request_context("/"):
         person = db.session.get(User, user_id)
-        notify(person, "registration.ticket", dedupe_key=f"test-ticket:{user_id}",
-               title=_l("Your ticket: %(title)s", title="Opening plenary"),
-               body=_l("You are registered for %(title)s. Show the QR code on your ticket at the entrance.",
-                       title="Opening plenary"))
+        notify(
+            person,
+            "registration.ticket",
+            dedupe_key=f"test-ticket:{user_id}",
+            title=_l("Your ticket: %(title)s", title="Opening plenary"),
+            body=_l(
+                "You are registered for %(title)s. Show the QR code on your ticket at the entrance.",
+                title="Opening plenary",
+            ),
+        )
         db.session.commit()
 
 
@@ -74,8 +82,17 @@ def test_a_notice_made_in_english_reads_in_chinese_once_the_reader_switches(app,
 def test_a_notice_from_before_message_data_shows_its_stored_text(app, client, factory):
     user = factory.user(language="zh")
     with app.app_context():
-        db.session.add(Notification(user_id=user.id, kind="registration.ticket", category="registrations",
-                                    title="Stored title", body="Stored body", dedupe_key="old:1", message=None))
+        db.session.add(
+            Notification(
+                user_id=user.id,
+                kind="registration.ticket",
+                category="registrations",
+                title="Stored title",
+                body="Stored body",
+                dedupe_key="old:1",
+                message=None,
+            )
+        )
         db.session.commit()
     log_in(client, user)
     page = client.get("/notifications/").get_data(as_text=True)
@@ -86,8 +103,13 @@ def test_a_callable_body_is_still_written_once_in_the_recipients_language(app, f
     user = factory.user(language="zh")
     with app.test_request_context("/"):
         person = db.session.get(User, user.id)
-        outcome = notify(person, "registration.ticket", dedupe_key="callable:1",
-                         title=_l("Your ticket: %(title)s", title="X"), body=lambda: "computed")
+        outcome = notify(
+            person,
+            "registration.ticket",
+            dedupe_key="callable:1",
+            title=_l("Your ticket: %(title)s", title="X"),
+            body=lambda: "computed",
+        )
         assert outcome.notification.message is None
         assert outcome.notification.title == "您的门票：X" and outcome.notification.body == "computed"
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-
+from expo import exports
 from expo.accounts.models import User
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
-from expo import exports
 from expo.organize import services
 from expo.organize.services import ForumData, OrganizeError, QuestionData, SessionData
 from expo.permissions import NotAllowed
@@ -22,8 +21,8 @@ from expo.registrations import services as registrations
 from expo.registrations.models import Registration
 
 NINE_LOCAL = datetime(2027, 9, 11, 9, 0)  # typed by an organizer in Shanghai
-NINE_UTC = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)
-TEN_UTC = datetime(2027, 9, 11, 2, 0, tzinfo=timezone.utc)
+NINE_UTC = datetime(2027, 9, 11, 1, 0, tzinfo=UTC)
+TEN_UTC = datetime(2027, 9, 11, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture()
@@ -63,7 +62,8 @@ def error_of(call, *args, **kwargs) -> OrganizeError:
 def test_local_times_are_converted_with_the_editions_zone():
     assert services.local_to_utc(NINE_LOCAL, "Asia/Shanghai") == NINE_UTC
     assert services.local_to_utc(datetime(2027, 7, 1, 9, 0), "Europe/Berlin") == datetime(
-        2027, 7, 1, 7, 0, tzinfo=timezone.utc)  # summer time
+        2027, 7, 1, 7, 0, tzinfo=UTC
+    )  # summer time
     assert services.utc_to_local(NINE_UTC, "Asia/Shanghai") == NINE_LOCAL
     assert services.local_to_utc(None, "Asia/Shanghai") is None
 
@@ -75,14 +75,46 @@ def test_tags_and_choices_are_tidied():
 
 def test_csv_cells_that_look_like_formulas_are_neutralised():
     assert [exports.csv_safe(v) for v in ("=1+1", "+86 771", "-2", "@SUM(A1)", "\tx", "Ana", None, 7)] == [
-        "'=1+1", "'+86 771", "'-2", "'@SUM(A1)", "'\tx", "Ana", "", "7"]
+        "'=1+1",
+        "'+86 771",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "Ana",
+        "",
+        "7",
+    ]
 
 
 def test_a_csv_row_is_neutralised_as_each_cell_is():
-    row = ["=1+1", "+86 771", "-2", "@SUM(A1)", "\tx", "\rx", "Ana", "", None, 7, -7, 2.5, -0.5, Decimal("-1.20"),
-           datetime(2027, 3, 10, 12, 30), date(2027, 3, 10), True]
-    row += [float("nan"), float("inf"), datetime(2027, 3, 10, 12, 30, 59, 999999), datetime(999, 1, 1),
-            datetime(2027, 3, 10, 12, 30, tzinfo=timezone.utc), "'quoted", "x=1"]
+    row = [
+        "=1+1",
+        "+86 771",
+        "-2",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "Ana",
+        "",
+        None,
+        7,
+        -7,
+        2.5,
+        -0.5,
+        Decimal("-1.20"),
+        datetime(2027, 3, 10, 12, 30),
+        date(2027, 3, 10),
+        True,
+    ]
+    row += [
+        float("nan"),
+        float("inf"),
+        datetime(2027, 3, 10, 12, 30, 59, 999999),
+        datetime(999, 1, 1),
+        datetime(2027, 3, 10, 12, 30, tzinfo=UTC),
+        "'quoted",
+        "x=1",
+    ]
     buffer = io.StringIO()
     csv.writer(buffer).writerow(exports.csv_safe_row(row))
     expected = io.StringIO()
@@ -132,8 +164,9 @@ def test_whole_course_enrolment_is_for_training_courses(app_ctx, organizer, edit
     mine, organizer = get(Edition, edition), get(User, organizer)
     error = error_of(services.create_forum, organizer, mine, forum_data(enrols_whole_course=True, capacity=5))
     assert error.field == "enrols_whole_course"
-    course = services.create_forum(organizer, mine, forum_data(kind=Forum.TRAINING, enrols_whole_course=True,
-                                                              capacity=5))
+    course = services.create_forum(
+        organizer, mine, forum_data(kind=Forum.TRAINING, enrols_whole_course=True, capacity=5)
+    )
     assert (course.capacity, course.seats_taken) == (5, 0)
     plain = services.create_forum(organizer, mine, forum_data(slug="plain", capacity=5))
     assert plain.capacity is None  # capacity is only for whole-course forums
@@ -143,8 +176,7 @@ def test_main_forum_with_sub_forums_stays_main(app_ctx, organizer, factory, edit
     main = factory.forum(edition, kind=Forum.MAIN, slug="main")
     factory.forum(edition, kind=Forum.SUB, parent_id=main.id)
     organizer = get(User, organizer)
-    error = error_of(services.update_forum, organizer, get(Forum, main),
-                     forum_data(slug="main", kind=Forum.PROMOTION))
+    error = error_of(services.update_forum, organizer, get(Forum, main), forum_data(slug="main", kind=Forum.PROMOTION))
     assert error.field == "kind"
 
 
@@ -153,16 +185,19 @@ def test_registration_style_cannot_flip_once_people_registered(app_ctx, organize
     session = factory.programme_session(course)
     factory.registration(factory.user(), session)
     organizer = get(User, organizer)
-    error = error_of(services.update_forum, organizer, get(Forum, course),
-                     forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True))
+    error = error_of(
+        services.update_forum,
+        organizer,
+        get(Forum, course),
+        forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True),
+    )
     assert error.field == "enrols_whole_course"
 
 
 def test_course_capacity_goes_through_the_registration_service(app_ctx, organizer, factory, edition):
     course = factory.forum(edition, kind=Forum.TRAINING, slug="course", enrols_whole_course=True, capacity=1)
     first, second = factory.user(), factory.user()
-    course, first, second, organizer = (get(Forum, course), get(User, first), get(User, second),
-                                        get(User, organizer))
+    course, first, second, organizer = (get(Forum, course), get(User, first), get(User, second), get(User, organizer))
     registrations.register(first, course)
     waiting = registrations.register(second, course).registration
     db.session.commit()
@@ -174,8 +209,12 @@ def test_course_capacity_goes_through_the_registration_service(app_ctx, organize
     assert [r.id for r in promoted] == [waiting.id]
     assert get(Forum, course).seats_taken == 2
 
-    error = error_of(services.update_forum, organizer, get(Forum, course),
-                     forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True, capacity=1))
+    error = error_of(
+        services.update_forum,
+        organizer,
+        get(Forum, course),
+        forum_data(slug="course", kind=Forum.TRAINING, enrols_whole_course=True, capacity=1),
+    )
     assert error.field == "capacity"
 
 
@@ -204,17 +243,25 @@ def test_session_is_created_with_speakers_and_tidy_tags(app_ctx, organizer, fact
     forum = factory.forum(edition)
     speakers = [factory.speaker(edition, name=name) for name in ("Zhou", "Anan")]
     forum, organizer = get(Forum, forum), get(User, organizer)
-    session = services.create_session(organizer, forum, session_data(
-        tags="Trade,, trade, RCEP", capacity=None, stream_url="https://live.example.com/x",
-        speaker_ids=tuple(s.id for s in speakers)))
+    session = services.create_session(
+        organizer,
+        forum,
+        session_data(
+            tags="Trade,, trade, RCEP",
+            capacity=None,
+            stream_url="https://live.example.com/x",
+            speaker_ids=tuple(s.id for s in speakers),
+        ),
+    )
     db.session.commit()
     session = get(ProgrammeSession, session)
     assert [s.name for s in session.speakers] == ["Anan", "Zhou"]
     assert (session.tags, session.capacity, session.seats_taken) == ("Trade, RCEP", None, 0)
 
 
-def test_raising_session_capacity_promotes_and_lowering_below_seats_is_refused(app_ctx, organizer, factory,
-                                                                               edition, recorded_tasks):
+def test_raising_session_capacity_promotes_and_lowering_below_seats_is_refused(
+    app_ctx, organizer, factory, edition, recorded_tasks
+):
     session = factory.programme_session(factory.forum(edition), capacity=1)
     users = [factory.user() for _ in range(3)]
     session, organizer = get(ProgrammeSession, session), get(User, organizer)
@@ -261,8 +308,12 @@ def test_at_most_ten_questions_per_forum(app_ctx, organizer, factory, edition):
 def test_choice_questions_need_options_and_others_keep_none(app_ctx, organizer, factory, edition):
     forum = factory.forum(edition)
     forum, organizer = get(Forum, forum), get(User, organizer)
-    error = error_of(services.create_question, organizer, forum,
-                     QuestionData(label="Pick", kind=ForumQuestion.CHOICE, choices=("Only",)))
+    error = error_of(
+        services.create_question,
+        organizer,
+        forum,
+        QuestionData(label="Pick", kind=ForumQuestion.CHOICE, choices=("Only",)),
+    )
     assert error.field == "choices"
     text = services.create_question(organizer, forum, QuestionData(label="Why", choices=("stray",)))
     assert text.choices == []
@@ -271,8 +322,9 @@ def test_choice_questions_need_options_and_others_keep_none(app_ctx, organizer, 
 def test_questions_move_up_and_down(app_ctx, organizer, factory, edition):
     forum = factory.forum(edition)
     forum, organizer = get(Forum, forum), get(User, organizer)
-    first, second, third = (services.create_question(organizer, forum, QuestionData(label=label))
-                            for label in ("A", "B", "C"))
+    first, second, third = (
+        services.create_question(organizer, forum, QuestionData(label=label)) for label in ("A", "B", "C")
+    )
     services.move_question(organizer, third, -1)
     services.move_question(organizer, first, -1)  # already first: stays
     assert [q.label for q in get(Forum, forum).questions] == ["A", "C", "B"]
@@ -290,8 +342,13 @@ def test_programme_overview_nests_sub_forums_and_counts_registrations(app_ctx, f
     sub = factory.forum(edition, kind=Forum.SUB, parent_id=main.id, title="Sub")
     course = factory.forum(edition, kind=Forum.TRAINING, title="Course", enrols_whole_course=True, position=1)
     session = factory.programme_session(sub)
-    for status, number in (("confirmed", None), ("waitlisted", 1), ("waitlisted", 2), ("pending", None),
-                           ("cancelled", None)):
+    for status, number in (
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+        ("pending", None),
+        ("cancelled", None),
+    ):
         factory.registration(factory.user(), session, status=status, waitlist_number=number)
     factory.registration(factory.user(), course, status="pending")
     factory.programme_session(factory.forum(factory.edition()))  # another edition's: not shown
@@ -307,8 +364,7 @@ def test_programme_overview_nests_sub_forums_and_counts_registrations(app_ctx, f
 def test_speakers_belong_to_their_edition(app_ctx, organizer, factory, edition):
     other = factory.edition()
     organizer = get(User, organizer)
-    speaker = services.create_speaker(organizer, get(Edition, edition),
-                                      services.SpeakerData(name="Siti", country="MY"))
+    speaker = services.create_speaker(organizer, get(Edition, edition), services.SpeakerData(name="Siti", country="MY"))
     assert speaker.edition_id == edition.id
     with pytest.raises(NotAllowed):
         services.update_speaker(organizer, speaker, get(Edition, other), services.SpeakerData(name="X"))

@@ -26,8 +26,15 @@ def test_an_edition_organizer_sees_their_editions_and_a_global_one_sees_all(app,
 
         requester = db.session.get(User, everywhere.id)
         for edition in (mine, theirs):
-            db.session.add(LeadReport(scope=LeadReport.EXPO, edition_id=edition.id, requested_by_id=requester.id,
-                                      period_from=date(2027, 3, 1), period_to=date(2027, 3, 31)))
+            db.session.add(
+                LeadReport(
+                    scope=LeadReport.EXPO,
+                    edition_id=edition.id,
+                    requested_by_id=requester.id,
+                    period_from=date(2027, 3, 1),
+                    period_to=date(2027, 3, 31),
+                )
+            )
         db.session.commit()
         assert {r.edition_id for r in db.session.scalars(expo_reports_query(local))} == {mine.id}
         assert {r.edition_id for r in db.session.scalars(expo_reports_query(everywhere))} == {mine.id, theirs.id}

@@ -13,7 +13,10 @@ from expo.notifications.models import OutboxMessage
 
 def queue(key: str = "test:1", recipient: str = "a@example.com") -> OutboxMessage:
     return services.queue_email(
-        recipient=recipient, kind="test", template="confirm_email", dedupe_key=key,
+        recipient=recipient,
+        kind="test",
+        template="confirm_email",
+        dedupe_key=key,
         context={"user": type("U", (), {"name": "Ana"})(), "confirm_url": "http://expo.test/confirm/x"},
     )
 
@@ -80,8 +83,9 @@ def test_temporary_failure_backs_off_exponentially_then_gives_up(app_ctx):
     delays = []
     for _ in range(4):
         services.claim_for_delivery(message.id)
-        delays.append(services.record_failure(message.id, "451 later", permanent=False,
-                                              max_attempts=4, retry_base_seconds=30))
+        delays.append(
+            services.record_failure(message.id, "451 later", permanent=False, max_attempts=4, retry_base_seconds=30)
+        )
         db.session.commit()
     assert delays == [30, 60, 120, None]
     failed = db.session.get(OutboxMessage, message.id)
@@ -92,8 +96,10 @@ def test_permanent_failure_is_recorded_without_retry(app_ctx):
     message = queue()
     db.session.commit()
     services.claim_for_delivery(message.id)
-    assert services.record_failure(message.id, "550 no such user", permanent=True,
-                                   max_attempts=6, retry_base_seconds=30) is None
+    assert (
+        services.record_failure(message.id, "550 no such user", permanent=True, max_attempts=6, retry_base_seconds=30)
+        is None
+    )
     assert db.session.get(OutboxMessage, message.id).status == "failed"
 
 
@@ -132,8 +138,11 @@ def test_a_savepoint_rollback_keeps_the_outer_transactions_tasks(app_ctx, record
     first = queue("outer:1")
     try:
         with db.session.begin_nested():
-            db.session.add(OutboxMessage(dedupe_key="outer:1", kind="x", recipient="b@example.com",
-                                         subject="s", body_text="t", body_html="h"))
+            db.session.add(
+                OutboxMessage(
+                    dedupe_key="outer:1", kind="x", recipient="b@example.com", subject="s", body_text="t", body_html="h"
+                )
+            )
     except Exception:  # noqa: BLE001 - the duplicate key is the point
         pass
     db.session.commit()

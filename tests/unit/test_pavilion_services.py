@@ -25,8 +25,12 @@ def organizer(factory, edition) -> User:
 
 def add_pavilion(factory, edition, **fields) -> Pavilion:
     factory._count += 1
-    defaults = dict(edition_id=edition.id, slug=f"pavilion-{factory._count}", name=f"Pavilion {factory._count}",
-                    kind=Pavilion.THEMED)
+    defaults = dict(
+        edition_id=edition.id,
+        slug=f"pavilion-{factory._count}",
+        name=f"Pavilion {factory._count}",
+        kind=Pavilion.THEMED,
+    )
     defaults.update(fields)
     return factory._save(Pavilion(**defaults))
 
@@ -53,8 +57,9 @@ def error_of(call, *args, **kwargs) -> PavilionError:
 
 def stored(edition) -> list[tuple[str, int]]:
     """(slug, position) by position, as the database holds them."""
-    rows = db.session.execute(select(Pavilion.slug, Pavilion.position).where(Pavilion.edition_id == edition.id)
-                              .order_by(Pavilion.position))
+    rows = db.session.execute(
+        select(Pavilion.slug, Pavilion.position).where(Pavilion.edition_id == edition.id).order_by(Pavilion.position)
+    )
     return [tuple(row) for row in rows]
 
 
@@ -67,10 +72,12 @@ def test_only_the_editions_organizers_change_its_pavilions(app_ctx, factory, edi
     outsiders = [factory.user(), factory.organizer(factory.edition())]
     for outsider in outsiders:
         actor, pavilion = get(User, outsider), get(Pavilion, existing)
-        for call, args in ((services.create_pavilion, (get(Edition, edition), themed("new"))),
-                           (services.update_pavilion, (pavilion, themed("renamed"))),
-                           (services.move_pavilion, (pavilion, 1)),
-                           (services.delete_pavilion, (pavilion,))):
+        for call, args in (
+            (services.create_pavilion, (get(Edition, edition), themed("new"))),
+            (services.update_pavilion, (pavilion, themed("renamed"))),
+            (services.move_pavilion, (pavilion, 1)),
+            (services.delete_pavilion, (pavilion,)),
+        ):
             with pytest.raises(NotAllowed):
                 call(actor, *args)
     assert get(Pavilion, existing).slug == existing.slug
@@ -171,8 +178,9 @@ def test_hall_order_groups_by_kind_whatever_the_stored_positions(app_ctx, factor
 
 def test_pavilions_move_within_their_group(app_ctx, organizer, edition):
     organizer, mine = get(User, organizer), get(Edition, edition)
-    food, health, _trade = (services.create_pavilion(organizer, mine, themed(slug))
-                            for slug in ("food", "health", "trade"))
+    food, health, _trade = (
+        services.create_pavilion(organizer, mine, themed(slug)) for slug in ("food", "health", "trade")
+    )
     vietnam = services.create_pavilion(organizer, mine, country("vietnam", "VN"))
     services.create_pavilion(organizer, mine, country("laos", "LA"))
 
@@ -201,8 +209,9 @@ def test_changing_kind_moves_a_pavilion_to_the_end_of_its_new_group(app_ctx, org
 
 def test_deleting_closes_the_gap(app_ctx, organizer, edition):
     organizer, mine = get(User, organizer), get(Edition, edition)
-    _food, health, _trade = (services.create_pavilion(organizer, mine, themed(slug))
-                             for slug in ("food", "health", "trade"))
+    _food, health, _trade = (
+        services.create_pavilion(organizer, mine, themed(slug)) for slug in ("food", "health", "trade")
+    )
     services.create_pavilion(organizer, mine, country("vietnam", "VN"))
     services.delete_pavilion(organizer, health)
     assert stored(mine) == [("food", 0), ("trade", 1), ("vietnam", 2)]
@@ -223,10 +232,18 @@ def test_a_duplicate_that_slips_past_the_checks_is_explained_not_a_crash(app, fa
     organizer = factory.organizer(edition=edition)
     with app.test_request_context():
         actor, loaded = db.session.get(User, organizer.id), db.session.get(Edition, edition.id)
-        services.create_pavilion(actor, loaded, services.PavilionData(
-            name="Pavilion of Vietnam", slug="vietnam", kind="country", country="VN", description=""))
+        services.create_pavilion(
+            actor,
+            loaded,
+            services.PavilionData(
+                name="Pavilion of Vietnam", slug="vietnam", kind="country", country="VN", description=""
+            ),
+        )
         db.session.commit()
         monkeypatch.setattr(services, "_check", lambda edition, data, editing: data)
         with pytest.raises(services.PavilionError, match="just saved"):
-            services.create_pavilion(actor, loaded, services.PavilionData(
-                name="Viet Nam", slug="viet-nam", kind="country", country="VN", description=""))
+            services.create_pavilion(
+                actor,
+                loaded,
+                services.PavilionData(name="Viet Nam", slug="viet-nam", kind="country", country="VN", description=""),
+            )

@@ -130,7 +130,8 @@ def test_without_begin_immediate_the_naive_path_turns_people_away(naive_path: No
             break
     assert errors, "no registration was refused without BEGIN IMMEDIATE: this test could not catch a failure"
     assert {f"{type(error).__name__}: {getattr(error, 'orig', error)}" for error in errors} == {
-        "OperationalError: database is locked"}
+        "OperationalError: database is locked"
+    }
 
 
 def test_a_double_submit_registers_once(sqlite_app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,8 +16,8 @@ from expo.registrations import services
 from expo.registrations.models import Registration
 from tests.conftest import Factory
 
-NOW = datetime(2027, 9, 1, 8, 0, tzinfo=timezone.utc)
-NINE = datetime(2027, 9, 11, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
+NOW = datetime(2027, 9, 1, 8, 0, tzinfo=UTC)
+NINE = datetime(2027, 9, 11, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
 
 @pytest.fixture(autouse=True)
@@ -164,8 +164,7 @@ def test_a_cancelled_registration_may_be_renewed(app_ctx, factory, forum):
 # Cancelling and promotion
 
 
-def test_cancelling_a_confirmed_registration_promotes_the_first_in_line(app_ctx, factory, forum,
-                                                                        recorded_tasks):
+def test_cancelling_a_confirmed_registration_promotes_the_first_in_line(app_ctx, factory, forum, recorded_tasks):
     session = make_session(factory, forum, capacity=1)
     holder, first, second = make_users(factory, 3)
     held, waiting_first, waiting_second = (register(u, session) for u in (holder, first, second))
@@ -267,8 +266,9 @@ def test_registration_outside_its_window_is_refused(app_ctx, factory, forum, win
 
 
 def test_registration_inside_its_window_is_accepted(app_ctx, factory, forum):
-    session = make_session(factory, forum, capacity=5, registration_opens_at=NOW,
-                           registration_closes_at=NOW + timedelta(days=1))
+    session = make_session(
+        factory, forum, capacity=5, registration_opens_at=NOW, registration_closes_at=NOW + timedelta(days=1)
+    )
     assert register(make_users(factory, 1)[0], session).status == "confirmed"
 
 
@@ -276,8 +276,9 @@ def test_registration_inside_its_window_is_accepted(app_ctx, factory, forum):
 # Approval mode
 
 
-def test_approval_mode_keeps_registrations_pending_until_an_organizer_decides(app_ctx, factory, edition,
-                                                                            organizer, recorded_tasks):
+def test_approval_mode_keeps_registrations_pending_until_an_organizer_decides(
+    app_ctx, factory, edition, organizer, recorded_tasks
+):
     forum = factory.forum(edition, registration_mode=Forum.APPROVAL)
     session = make_session(factory, forum, capacity=1)
     first, second = make_users(factory, 2)
@@ -334,8 +335,7 @@ def test_a_decision_is_taken_once_and_only_by_an_organizer(app_ctx, factory, edi
 # Changing capacity
 
 
-def test_raising_capacity_promotes_from_the_waiting_list_in_order(app_ctx, factory, forum, organizer,
-                                                                  recorded_tasks):
+def test_raising_capacity_promotes_from_the_waiting_list_in_order(app_ctx, factory, forum, organizer, recorded_tasks):
     session = make_session(factory, forum, capacity=1)
     users = make_users(factory, 4)
     registrations = [register(u, session) for u in users]
@@ -474,10 +474,15 @@ def questions(app, forum):
     with app.app_context():
         rows = [
             ForumQuestion(forum_id=forum.id, label="Company", kind=ForumQuestion.TEXT, required=True, position=1),
-            ForumQuestion(forum_id=forum.id, label="Lunch", kind=ForumQuestion.CHOICE, choices=["meat", "veg"],
-                          required=True, position=2),
-            ForumQuestion(forum_id=forum.id, label="Photos OK", kind=ForumQuestion.CHECKBOX, required=True,
-                          position=3),
+            ForumQuestion(
+                forum_id=forum.id,
+                label="Lunch",
+                kind=ForumQuestion.CHOICE,
+                choices=["meat", "veg"],
+                required=True,
+                position=2,
+            ),
+            ForumQuestion(forum_id=forum.id, label="Photos OK", kind=ForumQuestion.CHECKBOX, required=True, position=3),
             ForumQuestion(forum_id=forum.id, label="Remarks", kind=ForumQuestion.TEXT, position=4),
         ]
         db.session.add_all(rows)
@@ -504,8 +509,11 @@ def test_an_answer_outside_the_choices_or_too_long_is_refused(app_ctx, factory, 
     session = make_session(factory, forum, capacity=5)
 
     with pytest.raises(services.InvalidAnswers) as refused:
-        register(make_users(factory, 1)[0], session,
-                 answers={company: "ACME", lunch: "fish", photos: True, remarks: "x" * 2001})
+        register(
+            make_users(factory, 1)[0],
+            session,
+            answers={company: "ACME", lunch: "fish", photos: True, remarks: "x" * 2001},
+        )
 
     assert set(refused.value.errors) == {lunch, remarks}
 
@@ -514,8 +522,9 @@ def test_valid_answers_are_kept_cleaned_and_unknown_keys_dropped(app_ctx, factor
     company, lunch, photos, remarks = questions
     session = make_session(factory, forum, capacity=5)
 
-    registration = register(make_users(factory, 1)[0], session,
-                            answers={company: "  ACME  ", lunch: "veg", photos: "y", "9999": "sneaky"})
+    registration = register(
+        make_users(factory, 1)[0], session, answers={company: "  ACME  ", lunch: "veg", photos: "y", "9999": "sneaky"}
+    )
     db.session.commit()
 
     assert reload(registration).answers == {company: "ACME", lunch: "veg", photos: True, remarks: ""}

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +12,7 @@ from expo.registrations.models import SentReminder
 from expo.registrations.reminders import REMINDER_TASK, claim_due_reminders
 from tests.conftest import outbox_messages, run_recorded_tasks
 
-NOW = datetime(2027, 9, 10, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2027, 9, 10, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture()

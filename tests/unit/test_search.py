@@ -3,7 +3,7 @@ prefixes, stemming, Chinese, filters, sorts, pages and capped counts; never an u
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -20,8 +20,10 @@ def add_products(app, booth, *specs: dict) -> list[int]:
     """Several products in one commit (each dict holds Product fields; name required)."""
     with app.app_context():
         start = len(db.session.scalars(db.select(Product.id).where(Product.booth_id == booth.id)).all())
-        rows = [Product(booth_id=booth.id, slug=f"item-{booth.id}-{start + i}", position=start + i, **spec)
-                for i, spec in enumerate(specs)]
+        rows = [
+            Product(booth_id=booth.id, slug=f"item-{booth.id}-{start + i}", position=start + i, **spec)
+            for i, spec in enumerate(specs)
+        ]
         db.session.add_all(rows)
         db.session.commit()
         return [row.id for row in rows]
@@ -56,8 +58,13 @@ def exhibitor(factory):
 
 def test_words_match_whole_stemmed_and_as_a_prefix_of_the_last_word(app, exhibitor):
     booth = exhibitor("Hanoi Protective Gear")
-    add_products(app, booth, {"name": "Nitrile examination gloves"}, {"name": "Surgical masks"},
-                 {"name": "Protective clothes", "description": "Coveralls for isolation wards."})
+    add_products(
+        app,
+        booth,
+        {"name": "Nitrile examination gloves"},
+        {"name": "Surgical masks"},
+        {"name": "Protective clothes", "description": "Coveralls for isolation wards."},
+    )
     assert found(app, text="gloves") == ["Nitrile examination gloves"]
     assert found(app, text="GLOVE") == ["Nitrile examination gloves"]  # case and plural
     assert found(app, text="nitr") == ["Nitrile examination gloves"]  # still typing
@@ -71,8 +78,12 @@ def test_words_match_whole_stemmed_and_as_a_prefix_of_the_last_word(app, exhibit
 
 def test_accents_punctuation_and_stop_words_do_not_get_in_the_way(app, exhibitor):
     booth = exhibitor("Đà Lạt Coffee")
-    add_products(app, booth, {"name": "Cà phê sữa đá", "specifications": [["Grade", "N95/KN95-ready"]]},
-                 {"name": "Melt-blown fabric"})
+    add_products(
+        app,
+        booth,
+        {"name": "Cà phê sữa đá", "specifications": [["Grade", "N95/KN95-ready"]]},
+        {"name": "Melt-blown fabric"},
+    )
     assert found(app, text="ca phe") == ["Cà phê sữa đá"]
     assert found(app, text="Cà Phê") == ["Cà phê sữa đá"]
     assert sorted(found(app, text="da lat")) == ["Cà phê sữa đá", "Melt-blown fabric"]  # the company's name
@@ -84,10 +95,13 @@ def test_accents_punctuation_and_stop_words_do_not_get_in_the_way(app, exhibitor
 def test_chinese_queries_find_chinese_text_and_the_chinese_category_names(app, exhibitor, factory):
     categories = factory.categories()
     booth = exhibitor("Nanning Trading", country="CN")
-    add_products(app, booth,
-                 {"name": "越南咖啡豆", "category_id": categories["coffee-tea"]},
-                 {"name": "KN95 respirator", "category_id": categories["masks-respirators"]},
-                 {"name": "红茶"})
+    add_products(
+        app,
+        booth,
+        {"name": "越南咖啡豆", "category_id": categories["coffee-tea"]},
+        {"name": "KN95 respirator", "category_id": categories["masks-respirators"]},
+        {"name": "红茶"},
+    )
     assert found(app, text="咖啡") == ["越南咖啡豆"]
     assert found(app, text="越南咖啡") == ["越南咖啡豆"]
     assert found(app, text="南咖") == ["越南咖啡豆"]  # any part of a run of characters
@@ -103,11 +117,41 @@ def test_chinese_queries_find_chinese_text_and_the_chinese_category_names(app, e
 def test_hostile_input_never_fails_and_finds_what_its_words_say(app, exhibitor):
     booth = exhibitor("Safe Supplies")
     add_products(app, booth, {"name": "Durian paste"})
-    hostile = ['"', "'", '"durian', "durian*", "*", "^durian", "NEAR(durian paste)", "durian AND OR NOT",
-               "search_text:durian", "product_search:durian", "((durian", "durian))", ")(", "-durian", "+durian",
-               "du:rian", "'; DROP TABLE products; --", "%", "_", "\\", "\x00durian", "durian" * 100,
-               "🙂 durian", "a" * 5000, "<script>alert(1)</script>", "{durian}", "durian|paste", "!durian",
-               "durian <-> paste", "durian & paste", "durian:*", "\u0e34", "ＤＵＲＩＡＮ"]
+    hostile = [
+        '"',
+        "'",
+        '"durian',
+        "durian*",
+        "*",
+        "^durian",
+        "NEAR(durian paste)",
+        "durian AND OR NOT",
+        "search_text:durian",
+        "product_search:durian",
+        "((durian",
+        "durian))",
+        ")(",
+        "-durian",
+        "+durian",
+        "du:rian",
+        "'; DROP TABLE products; --",
+        "%",
+        "_",
+        "\\",
+        "\x00durian",
+        "durian" * 100,
+        "🙂 durian",
+        "a" * 5000,
+        "<script>alert(1)</script>",
+        "{durian}",
+        "durian|paste",
+        "!durian",
+        "durian <-> paste",
+        "durian & paste",
+        "durian:*",
+        "\u0e34",
+        "ＤＵＲＩＡＮ",
+    ]
     for text in hostile:
         with app.test_request_context():
             services.search(SearchCriteria(text=text))
@@ -148,14 +192,26 @@ def test_filters_by_country_pavilion_edition_category_and_order_quantity(app, ex
     health = factory.pavilion(edition, name="Public Health")
     food = factory.pavilion(edition, name="Food")
     elsewhere = factory.pavilion(other_edition, name="Food 2026")
-    vietnam, thailand, china = exhibitor("Saigon Health", "VN"), exhibitor("Bangkok Foods", "TH"), exhibitor("Guilin Tea", "CN")
+    vietnam, thailand, china = (
+        exhibitor("Saigon Health", "VN"),
+        exhibitor("Bangkok Foods", "TH"),
+        exhibitor("Guilin Tea", "CN"),
+    )
     factory.placement(vietnam, health)
     factory.placement(thailand, food)
     factory.placement(china, elsewhere)
-    add_products(app, vietnam, {"name": "Test kit", "category_id": categories["diagnostics"], "min_order_quantity": 500},
-                 {"name": "Face mask", "category_id": categories["masks-respirators"], "min_order_quantity": 50})
-    add_products(app, thailand, {"name": "Jasmine rice", "category_id": categories["rice-grains"], "min_order_quantity": 20},
-                 {"name": "Rice noodles", "category_id": categories["rice-grains"]})
+    add_products(
+        app,
+        vietnam,
+        {"name": "Test kit", "category_id": categories["diagnostics"], "min_order_quantity": 500},
+        {"name": "Face mask", "category_id": categories["masks-respirators"], "min_order_quantity": 50},
+    )
+    add_products(
+        app,
+        thailand,
+        {"name": "Jasmine rice", "category_id": categories["rice-grains"], "min_order_quantity": 20},
+        {"name": "Rice noodles", "category_id": categories["rice-grains"]},
+    )
     add_products(app, china, {"name": "Oolong tea", "category_id": categories["coffee-tea"], "min_order_quantity": 100})
 
     def names(**criteria):
@@ -170,8 +226,10 @@ def test_filters_by_country_pavilion_edition_category_and_order_quantity(app, ex
     # "I want to order 100": minimum orders up to 100, and products that state none.
     assert names(order_quantity=100) == ["Face mask", "Jasmine rice", "Oolong tea", "Rice noodles"]
     assert names(order_quantity=100, country="TH", text="rice") == ["Jasmine rice", "Rice noodles"]
-    assert names(order_quantity=30, pavilion_id=food.id, category_ids=(categories["rice-grains"],)) == \
-        ["Jasmine rice", "Rice noodles"]
+    assert names(order_quantity=30, pavilion_id=food.id, category_ids=(categories["rice-grains"],)) == [
+        "Jasmine rice",
+        "Rice noodles",
+    ]
     assert names(country="VN", pavilion_id=food.id) == []
     # Booths are filtered by what they sell too.
     assert names(kind=BOOTHS, category_ids=medical) == ["Saigon Health"]
@@ -182,11 +240,14 @@ def test_filters_by_country_pavilion_edition_category_and_order_quantity(app, ex
 
 def test_each_sort(app, exhibitor, factory):
     booth = exhibitor("Sort Co")
-    add_products(app, booth,
-                 {"name": "Banana chips", "min_order_quantity": 200, "description": "Crispy durian flavour too"},
-                 {"name": "Durian cake", "min_order_quantity": 50},
-                 {"name": "Apple juice"},
-                 {"name": "Durian durian paste", "min_order_quantity": 1000})
+    add_products(
+        app,
+        booth,
+        {"name": "Banana chips", "min_order_quantity": 200, "description": "Crispy durian flavour too"},
+        {"name": "Durian cake", "min_order_quantity": 50},
+        {"name": "Apple juice"},
+        {"name": "Durian durian paste", "min_order_quantity": 1000},
+    )
     assert found(app, sort=NEWEST) == ["Durian durian paste", "Apple juice", "Durian cake", "Banana chips"]
     assert found(app) == found(app, sort=NEWEST)  # the default without words
     assert found(app, sort=NAME) == ["Apple juice", "Banana chips", "Durian cake", "Durian durian paste"]
@@ -199,7 +260,7 @@ def test_each_sort(app, exhibitor, factory):
     assert ranked[-1] == "Banana chips"
     assert found(app, text="durian", sort=NAME) == ["Banana chips", "Durian cake", "Durian durian paste"]
     # Booths: by company name, newest published first.
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     exhibitor("Alpha Herbs", published_at=now - timedelta(days=3))
     exhibitor("Zeta Steel", published_at=now)
     assert found(app, kind=BOOTHS, sort=NAME) == ["Alpha Herbs", "Sort Co", "Zeta Steel"]
@@ -233,8 +294,9 @@ def test_past_the_limit_counts_read_n_plus_and_every_sort_still_sees_every_match
     monkeypatch.setattr(services, "PER_PAGE", 2)
     booth = exhibitor("Volume Co")
     names = ["Mango K", "Mango C", "Mango A", "Mango J", "Mango B", "Mango I", "Mango H", "Mango D"]
-    add_products(app, booth, *[{"name": name, "min_order_quantity": 10 * (index + 1)}
-                               for index, name in enumerate(names)])
+    add_products(
+        app, booth, *[{"name": name, "min_order_quantity": 10 * (index + 1)} for index, name in enumerate(names)]
+    )
     with app.test_request_context():
         results = services.search(SearchCriteria(text="mango", sort=NAME))
         assert results.counts[PRODUCTS] == services.ResultCount(5, more=True)

@@ -38,14 +38,18 @@ def test_a_committed_change_shows_at_once(app, factory, client):
         options = filter_options()
         assert dict(options.countries) == {"VN": 1, "TH": 1}
         assert [(e.name, [p.name for p in e.pavilions]) for e in options.editions] == [
-            ("China-ASEAN Expo 2027", ["Public Health"])]
+            ("China-ASEAN Expo 2027", ["Public Health"])
+        ]
     page = client.get("/search").get_data(as_text=True)
     assert "Thailand (1)" in page and "Public Health" in page
 
     # A statement that changes rows in bulk (as the volume generator does) forgets them as well.
     with app.app_context():
-        db.session.execute(db.update(Booth).where(Booth.country == "TH")
-                           .values(status=Booth.Status.SUSPENDED, suspended_reason="Counterfeit goods"))
+        db.session.execute(
+            db.update(Booth)
+            .where(Booth.country == "TH")
+            .values(status=Booth.Status.SUSPENDED, suspended_reason="Counterfeit goods")
+        )
         db.session.commit()
         assert filter_options().countries == (("VN", 1),)
 
@@ -64,15 +68,17 @@ def test_a_rolled_back_change_is_not_kept(app, factory):
 def test_a_change_made_by_another_process_shows_once_the_options_are_older_than_max_age(app, factory, monkeypatch):
     owner = factory.user()
     factory.booth(factory.company(owner=owner, country="VN"))
-    factory.booth(factory.company(owner=owner, country="TH"), status=Booth.Status.SUSPENDED,
-                  suspended_reason="Counterfeit goods")
+    factory.booth(
+        factory.company(owner=owner, country="TH"), status=Booth.Status.SUSPENDED, suspended_reason="Counterfeit goods"
+    )
     with app.app_context():
         assert filter_options().countries == (("VN", 1),)
         db.session.commit()  # SQLite: this session's transaction holds the write lock
         # A connection of its own stands for another process: this one's sessions never see it.
         with db.engine.begin() as connection:
-            connection.execute(update(Booth.__table__).where(Booth.__table__.c.country == "TH")
-                               .values(status=Booth.Status.PUBLISHED))
+            connection.execute(
+                update(Booth.__table__).where(Booth.__table__.c.country == "TH").values(status=Booth.Status.PUBLISHED)
+            )
         assert filter_options().countries == (("VN", 1),)
         monkeypatch.setattr(options_module, "MAX_AGE", 0.0)
         assert dict(filter_options().countries) == {"VN": 1, "TH": 1}

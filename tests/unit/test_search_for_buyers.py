@@ -3,7 +3,7 @@ at once, and relevance that puts products of the category (or sector) the words 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from expo.booths.models import Booth
 from expo.exhibition import services
@@ -16,9 +16,11 @@ from tests.unit.test_search import add_products, found
 def test_response_times_of_several_booths_match_each_booths_own_in_one_query(app, factory, monkeypatch):
     monkeypatch.setattr(leads, "RESPONSE_TIME_SAMPLE", 4)
     owner, buyer = factory.user(), factory.user()
-    quick, slow, silent, new = (factory.booth(factory.company(owner=owner, name=name, slug=name.lower())) for name in
-                                ("Quick", "Slow", "Silent", "New"))
-    start = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+    quick, slow, silent, new = (
+        factory.booth(factory.company(owner=owner, name=name, slug=name.lower()))
+        for name in ("Quick", "Slow", "Silent", "New")
+    )
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     # Quick: its older inquiries took days, the latest four an hour or two (only they count).
     for index, hours in enumerate([72, 96, 1, 2, 1, 3]):
         created = start + timedelta(days=index)
@@ -45,7 +47,7 @@ def test_result_cards_name_the_supplier_its_country_and_public_response_time(app
     quiet = factory.booth(factory.company(owner=owner, name="Bangkok Quiet", slug="bangkok", country="TH"))
     add_products(app, answering, {"name": "Durian paste"})
     add_products(app, quiet, {"name": "Durian chips"})
-    start = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     for index in range(leads.RESPONSE_TIME_MIN_ANSWERED):
         created = start + timedelta(days=index)
         factory.inquiry(answering, buyer, created_at=created, first_response_at=created + timedelta(hours=4))
@@ -61,16 +63,32 @@ def test_result_cards_name_the_supplier_its_country_and_public_response_time(app
 def test_a_search_for_mask_lists_protective_masks_before_a_cosmetic_face_mask(app, factory):
     categories = factory.categories()
     owner = factory.user()
-    spa = factory.booth(factory.company(owner=owner, name="Chiang Mai Spa", slug="spa", country="TH",
-                                        sector="Health tourism"))
-    shield = factory.booth(factory.company(owner=owner, name="Guangxi Shield", slug="shield", country="CN",
-                                           sector="Protective equipment"))
+    spa = factory.booth(
+        factory.company(owner=owner, name="Chiang Mai Spa", slug="spa", country="TH", sector="Health tourism")
+    )
+    shield = factory.booth(
+        factory.company(owner=owner, name="Guangxi Shield", slug="shield", country="CN", sector="Protective equipment")
+    )
     # Listed first, named for the word, the face mask would win on words alone.
-    add_products(app, shield, {"name": "KN95 respirator", "category_id": categories["masks-respirators"]},
-                 {"name": "Medical surgical mask, type IIR", "category_id": categories["masks-respirators"],
-                  "description": "Ear loops and a nose bridge."})
-    add_products(app, spa, {"name": "Tamarind clay face mask mask", "category_id": categories["herbal-medicine"],
-                            "description": "A cosmetic face mask for facials: clay mask with tamarind."})
+    add_products(
+        app,
+        shield,
+        {"name": "KN95 respirator", "category_id": categories["masks-respirators"]},
+        {
+            "name": "Medical surgical mask, type IIR",
+            "category_id": categories["masks-respirators"],
+            "description": "Ear loops and a nose bridge.",
+        },
+    )
+    add_products(
+        app,
+        spa,
+        {
+            "name": "Tamarind clay face mask mask",
+            "category_id": categories["herbal-medicine"],
+            "description": "A cosmetic face mask for facials: clay mask with tamarind.",
+        },
+    )
     for text in ("mask", "masks", "Mask"):
         ranked = found(app, text=text)
         assert set(ranked[:2]) == {"KN95 respirator", "Medical surgical mask, type IIR"}, text
@@ -86,8 +104,9 @@ def test_a_search_for_mask_lists_protective_masks_before_a_cosmetic_face_mask(ap
 
 def test_a_booth_whose_sector_the_words_name_ranks_higher_and_so_do_its_products(app, factory):
     owner = factory.user()
-    trader = factory.booth(factory.company(owner=owner, name="General Trading", slug="trader",
-                                           sector="Import and export"))
+    trader = factory.booth(
+        factory.company(owner=owner, name="General Trading", slug="trader", sector="Import and export")
+    )
     coffee = factory.booth(factory.company(owner=owner, name="Highland Beans", slug="beans", sector="Coffee"))
     add_products(app, coffee, {"name": "Robusta beans", "description": "Roasted for espresso; good with coffee."})
     add_products(app, trader, {"name": "Coffee cups coffee coffee", "description": "Coffee cups."})
@@ -110,17 +129,29 @@ def test_facets_count_each_country_and_top_category_without_their_own_filter(app
     owner = factory.user()
     hanoi = factory.booth(factory.company(owner=owner, name="Hanoi Health", slug="hanoi", country="VN"))
     bangkok = factory.booth(factory.company(owner=owner, name="Bangkok Foods", slug="bangkok", country="TH"))
-    add_products(app, hanoi, {"name": "Mask A", "category_id": categories["masks-respirators"]},
-                 {"name": "Mask B", "category_id": categories["diagnostics"]},
-                 {"name": "Mask machine", "category_id": categories["production-machinery"]})
-    add_products(app, bangkok, {"name": "Mask C", "category_id": categories["masks-respirators"]},
-                 {"name": "Mask snack", "category_id": categories["processed-food"]}, {"name": "Mask uncategorised"})
+    add_products(
+        app,
+        hanoi,
+        {"name": "Mask A", "category_id": categories["masks-respirators"]},
+        {"name": "Mask B", "category_id": categories["diagnostics"]},
+        {"name": "Mask machine", "category_id": categories["production-machinery"]},
+    )
+    add_products(
+        app,
+        bangkok,
+        {"name": "Mask C", "category_id": categories["masks-respirators"]},
+        {"name": "Mask snack", "category_id": categories["processed-food"]},
+        {"name": "Mask uncategorised"},
+    )
 
     def facets(**criteria):
         with app.test_request_context():
             found = services.search(SearchCriteria(**criteria)).facets
-            return ({code: (count.value, count.more) for code, count in found.countries},
-                    {category.slug: (count.value, count.more) for category, count in found.categories}, found.sampled)
+            return (
+                {code: (count.value, count.more) for code, count in found.countries},
+                {category.slug: (count.value, count.more) for category, count in found.categories},
+                found.sampled,
+            )
 
     countries, tops, sampled = facets(text="mask")
     assert countries == {"VN": (3, False), "TH": (3, False)} and not sampled

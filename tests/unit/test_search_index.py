@@ -11,8 +11,10 @@ from expo.extensions import db
 
 def matching_product_ids(word: str) -> list[int]:
     if db.engine.dialect.name == "postgresql":
-        sql = ("SELECT id FROM products WHERE to_tsvector('english'::regconfig, search_text) "
-               "@@ plainto_tsquery('english', :word) ORDER BY id")
+        sql = (
+            "SELECT id FROM products WHERE to_tsvector('english'::regconfig, search_text) "
+            "@@ plainto_tsquery('english', :word) ORDER BY id"
+        )
     else:
         sql = "SELECT rowid FROM product_search WHERE product_search MATCH :word ORDER BY rowid"
     return list(db.session.scalars(text(sql), {"word": word}))
@@ -23,13 +25,24 @@ def test_product_text_gathers_name_category_company_and_specifications(app, fact
     company = factory.company(owner=owner, name="Nanning Mask Machinery", sector="Medical equipment")
     booth = factory.booth(company)
     categories = factory.categories()
-    product = factory.product(booth, name="KN95 respirator", category_id=categories["masks-respirators"],
-                              specifications=[["Material", "Melt-blown polypropylene"]], hs_code="630790")
+    product = factory.product(
+        booth,
+        name="KN95 respirator",
+        category_id=categories["masks-respirators"],
+        specifications=[["Material", "Melt-blown polypropylene"]],
+        hs_code="630790",
+    )
     with app.app_context():
         stored = db.session.get(Product, product.id).search_text
     # Punctuation is stored as space, so that both databases split words alike.
-    for expected in ("KN95 respirator", "Medical supplies", "Masks and respirators", "Nanning Mask Machinery",
-                     "Melt blown polypropylene", "630790"):
+    for expected in (
+        "KN95 respirator",
+        "Medical supplies",
+        "Masks and respirators",
+        "Nanning Mask Machinery",
+        "Melt blown polypropylene",
+        "630790",
+    ):
         assert expected in stored
     # The shared category names also in Chinese, and the booth's country.
     assert "口罩与呼吸器" in stored and "China" in stored and "中国" in stored

@@ -22,90 +22,245 @@ from expo.extensions import db
 # language with translations, as exhibitors write them. Keys of PRODUCT_IDS are the products'
 # English names (their source name or their English translation).
 EXHIBITORS = [
-    ({"name": "Selangor Glove Industries", "country": "MY", "sector": "Protective equipment",
-      "translations": {"zh": {"name": "雪兰莪手套工业"}, "ms": {"name": "Industri Sarung Tangan Selangor"}}},
-     {"tagline": "Nitrile and latex gloves from Klang",
-      "translations": {"ms": {"tagline": "Sarung tangan nitril dan lateks dari Klang"}}},
-     [("protective-equipment", {
-         "name": "Nitrile Examination Gloves", "description": "Blue powder-free gloves for clinics.",
-         "translations": {"zh": {"name": "丁腈检查手套", "description": "蓝色无粉丁腈手套，适用于诊所。"},
-                          "ms": {"name": "Sarung Tangan Pemeriksaan Nitril"},
-                          "id": {"name": "Sarung Tangan Periksa Nitril"},
-                          "th": {"name": "ถุงมือตรวจโรคไนไตรล์", "description": "ถุงมือสีฟ้าไม่มีแป้ง"},
-                          "vi": {"name": "Găng tay khám bệnh nitrile"}}}),
-      # Written in English only: found in other languages through its category alone.
-      ("protective-equipment", {"name": "Latex Surgical Gloves", "description": "Sterile, beaded cuffs."})]),
-    ({"name": "南宁口罩机械有限公司", "country": "CN", "sector": "Protective equipment", "source_language": "zh",
-      "translations": {"en": {"name": "Nanning Mask Machinery Co."},
-                       "th": {"name": "บริษัทเครื่องจักรหน้ากากหนานหนิง"}}},
-     {"tagline": "口罩生产线日夜运转", "source_language": "zh",
-      "translations": {"en": {"tagline": "Mask production lines that run day and night"},
-                       "vi": {"tagline": "Dây chuyền sản xuất khẩu trang chạy ngày đêm"}}},
-     [("production-machinery", {
-         "name": "全自动平面口罩机", "source_language": "zh", "description": "每分钟生产一百二十只口罩。",
-         "translations": {"en": {"name": "Fully Automatic Flat Mask Machine"},
-                          "vi": {"name": "Máy sản xuất khẩu trang tự động"},
-                          "th": {"name": "เครื่องผลิตหน้ากากอนามัยอัตโนมัติ"},
-                          "id": {"name": "Mesin masker datar otomatis"},
-                          "ms": {"name": "Mesin pembuat topeng muka automatik"}}}),
-      ("production-machinery", {
-          "name": "KN95口罩生产线", "source_language": "zh",
-          "translations": {"en": {"name": "KN95 Mask Production Line"}}})]),
-    ({"name": "Công ty Vật tư Y tế Sài Gòn", "country": "VN", "sector": "Medical supplies", "source_language": "vi",
-      "translations": {"en": {"name": "Saigon Medical Supplies"}}},
-     {"tagline": "Khẩu trang và vật tư y tế", "source_language": "vi"},
-     [("masks-respirators", {
-         "name": "Khẩu trang y tế 4 lớp", "source_language": "vi",
-         "translations": {"en": {"name": "Four-ply medical face mask"}, "zh": {"name": "四层医用口罩"},
-                          "th": {"name": "หน้ากากอนามัย 4 ชั้น"}, "id": {"name": "Masker medis 4 lapis"},
-                          "ms": {"name": "Topeng muka perubatan 4 lapis"}}}),
-      ("coffee-tea", {
-          "name": "Cà phê Robusta Đắk Lắk", "source_language": "vi",
-          "translations": {"en": {"name": "Dak Lak Robusta coffee beans"}, "zh": {"name": "得乐罗布斯塔咖啡豆"},
-                           "th": {"name": "เมล็ดกาแฟโรบัสต้าดักลัก"}, "id": {"name": "Biji kopi Robusta Dak Lak"}}})]),
-    ({"name": "ทุเรียนจันทบุรี", "country": "TH", "sector": "Tropical fruit", "source_language": "th",
-      "translations": {"en": {"name": "Chanthaburi Durian Co."}}},
-     {"tagline": "ทุเรียนสดและแช่แข็งส่งออก", "source_language": "th"},
-     [("tropical-fruit", {
-         "name": "ทุเรียนหมอนทองแช่แข็ง", "source_language": "th",
-         "translations": {"en": {"name": "Frozen Monthong durian"}, "zh": {"name": "冷冻金枕榴莲"},
-                          "vi": {"name": "Sầu riêng Monthong đông lạnh"}, "id": {"name": "Durian Monthong beku"},
-                          "ms": {"name": "Durian Monthong sejuk beku"}}}),
-      ("rice-grains", {
-          "name": "ข้าวหอมมะลิ", "source_language": "th",
-          "translations": {"en": {"name": "Hom Mali jasmine rice"}, "zh": {"name": "泰国茉莉香米"},
-                           "ms": {"name": "Beras wangi Hom Mali"}, "id": {"name": "Beras melati Hom Mali"}}})]),
-    ({"name": "Jamu Jawa Sehat", "country": "ID", "sector": "Herbal medicine", "source_language": "id",
-      "translations": {"en": {"name": "Java Healthy Herbs"}}},
-     {"tagline": "Jamu tradisional dari Jawa Tengah", "source_language": "id"},
-     [("coffee-tea", {"name": "Kopi Luwak Jawa", "source_language": "id",
-                      "translations": {"en": {"name": "Java civet coffee"}, "zh": {"name": "爪哇麝香猫咖啡"}}}),
-      ("herbal-medicine", {"name": "Jamu kunyit asam", "source_language": "id",
-                           "translations": {"en": {"name": "Turmeric tamarind herbal drink"}}}),
-      ("herbal-medicine", {"name": "Minyak kayu putih", "source_language": "id",
-                           "translations": {"en": {"name": "Cajeput oil"}}})]),
-    ({"name": "Rempah Pulau Pinang", "country": "MY", "sector": "Spices", "source_language": "ms",
-      "translations": {"en": {"name": "Penang Spices"}}},
-     {"tagline": "Rempah dari Sarawak dan Pulau Pinang", "source_language": "ms"},
-     [("spices-condiments", {"name": "Lada hitam Sarawak", "source_language": "ms",
-                             "description": "Rempah pilihan dari Sarawak.",
-                             "translations": {"en": {"name": "Sarawak black pepper"}, "zh": {"name": "砂拉越黑胡椒"}}}),
-      ("spices-condiments", {"name": "Sos cili manis", "source_language": "ms",
-                             "translations": {"en": {"name": "Sweet chili sauce"}}})]),
+    (
+        {
+            "name": "Selangor Glove Industries",
+            "country": "MY",
+            "sector": "Protective equipment",
+            "translations": {"zh": {"name": "雪兰莪手套工业"}, "ms": {"name": "Industri Sarung Tangan Selangor"}},
+        },
+        {
+            "tagline": "Nitrile and latex gloves from Klang",
+            "translations": {"ms": {"tagline": "Sarung tangan nitril dan lateks dari Klang"}},
+        },
+        [
+            (
+                "protective-equipment",
+                {
+                    "name": "Nitrile Examination Gloves",
+                    "description": "Blue powder-free gloves for clinics.",
+                    "translations": {
+                        "zh": {"name": "丁腈检查手套", "description": "蓝色无粉丁腈手套，适用于诊所。"},
+                        "ms": {"name": "Sarung Tangan Pemeriksaan Nitril"},
+                        "id": {"name": "Sarung Tangan Periksa Nitril"},
+                        "th": {"name": "ถุงมือตรวจโรคไนไตรล์", "description": "ถุงมือสีฟ้าไม่มีแป้ง"},
+                        "vi": {"name": "Găng tay khám bệnh nitrile"},
+                    },
+                },
+            ),
+            # Written in English only: found in other languages through its category alone.
+            ("protective-equipment", {"name": "Latex Surgical Gloves", "description": "Sterile, beaded cuffs."}),
+        ],
+    ),
+    (
+        {
+            "name": "南宁口罩机械有限公司",
+            "country": "CN",
+            "sector": "Protective equipment",
+            "source_language": "zh",
+            "translations": {"en": {"name": "Nanning Mask Machinery Co."}, "th": {"name": "บริษัทเครื่องจักรหน้ากากหนานหนิง"}},
+        },
+        {
+            "tagline": "口罩生产线日夜运转",
+            "source_language": "zh",
+            "translations": {
+                "en": {"tagline": "Mask production lines that run day and night"},
+                "vi": {"tagline": "Dây chuyền sản xuất khẩu trang chạy ngày đêm"},
+            },
+        },
+        [
+            (
+                "production-machinery",
+                {
+                    "name": "全自动平面口罩机",
+                    "source_language": "zh",
+                    "description": "每分钟生产一百二十只口罩。",
+                    "translations": {
+                        "en": {"name": "Fully Automatic Flat Mask Machine"},
+                        "vi": {"name": "Máy sản xuất khẩu trang tự động"},
+                        "th": {"name": "เครื่องผลิตหน้ากากอนามัยอัตโนมัติ"},
+                        "id": {"name": "Mesin masker datar otomatis"},
+                        "ms": {"name": "Mesin pembuat topeng muka automatik"},
+                    },
+                },
+            ),
+            (
+                "production-machinery",
+                {
+                    "name": "KN95口罩生产线",
+                    "source_language": "zh",
+                    "translations": {"en": {"name": "KN95 Mask Production Line"}},
+                },
+            ),
+        ],
+    ),
+    (
+        {
+            "name": "Công ty Vật tư Y tế Sài Gòn",
+            "country": "VN",
+            "sector": "Medical supplies",
+            "source_language": "vi",
+            "translations": {"en": {"name": "Saigon Medical Supplies"}},
+        },
+        {"tagline": "Khẩu trang và vật tư y tế", "source_language": "vi"},
+        [
+            (
+                "masks-respirators",
+                {
+                    "name": "Khẩu trang y tế 4 lớp",
+                    "source_language": "vi",
+                    "translations": {
+                        "en": {"name": "Four-ply medical face mask"},
+                        "zh": {"name": "四层医用口罩"},
+                        "th": {"name": "หน้ากากอนามัย 4 ชั้น"},
+                        "id": {"name": "Masker medis 4 lapis"},
+                        "ms": {"name": "Topeng muka perubatan 4 lapis"},
+                    },
+                },
+            ),
+            (
+                "coffee-tea",
+                {
+                    "name": "Cà phê Robusta Đắk Lắk",
+                    "source_language": "vi",
+                    "translations": {
+                        "en": {"name": "Dak Lak Robusta coffee beans"},
+                        "zh": {"name": "得乐罗布斯塔咖啡豆"},
+                        "th": {"name": "เมล็ดกาแฟโรบัสต้าดักลัก"},
+                        "id": {"name": "Biji kopi Robusta Dak Lak"},
+                    },
+                },
+            ),
+        ],
+    ),
+    (
+        {
+            "name": "ทุเรียนจันทบุรี",
+            "country": "TH",
+            "sector": "Tropical fruit",
+            "source_language": "th",
+            "translations": {"en": {"name": "Chanthaburi Durian Co."}},
+        },
+        {"tagline": "ทุเรียนสดและแช่แข็งส่งออก", "source_language": "th"},
+        [
+            (
+                "tropical-fruit",
+                {
+                    "name": "ทุเรียนหมอนทองแช่แข็ง",
+                    "source_language": "th",
+                    "translations": {
+                        "en": {"name": "Frozen Monthong durian"},
+                        "zh": {"name": "冷冻金枕榴莲"},
+                        "vi": {"name": "Sầu riêng Monthong đông lạnh"},
+                        "id": {"name": "Durian Monthong beku"},
+                        "ms": {"name": "Durian Monthong sejuk beku"},
+                    },
+                },
+            ),
+            (
+                "rice-grains",
+                {
+                    "name": "ข้าวหอมมะลิ",
+                    "source_language": "th",
+                    "translations": {
+                        "en": {"name": "Hom Mali jasmine rice"},
+                        "zh": {"name": "泰国茉莉香米"},
+                        "ms": {"name": "Beras wangi Hom Mali"},
+                        "id": {"name": "Beras melati Hom Mali"},
+                    },
+                },
+            ),
+        ],
+    ),
+    (
+        {
+            "name": "Jamu Jawa Sehat",
+            "country": "ID",
+            "sector": "Herbal medicine",
+            "source_language": "id",
+            "translations": {"en": {"name": "Java Healthy Herbs"}},
+        },
+        {"tagline": "Jamu tradisional dari Jawa Tengah", "source_language": "id"},
+        [
+            (
+                "coffee-tea",
+                {
+                    "name": "Kopi Luwak Jawa",
+                    "source_language": "id",
+                    "translations": {"en": {"name": "Java civet coffee"}, "zh": {"name": "爪哇麝香猫咖啡"}},
+                },
+            ),
+            (
+                "herbal-medicine",
+                {
+                    "name": "Jamu kunyit asam",
+                    "source_language": "id",
+                    "translations": {"en": {"name": "Turmeric tamarind herbal drink"}},
+                },
+            ),
+            (
+                "herbal-medicine",
+                {"name": "Minyak kayu putih", "source_language": "id", "translations": {"en": {"name": "Cajeput oil"}}},
+            ),
+        ],
+    ),
+    (
+        {
+            "name": "Rempah Pulau Pinang",
+            "country": "MY",
+            "sector": "Spices",
+            "source_language": "ms",
+            "translations": {"en": {"name": "Penang Spices"}},
+        },
+        {"tagline": "Rempah dari Sarawak dan Pulau Pinang", "source_language": "ms"},
+        [
+            (
+                "spices-condiments",
+                {
+                    "name": "Lada hitam Sarawak",
+                    "source_language": "ms",
+                    "description": "Rempah pilihan dari Sarawak.",
+                    "translations": {"en": {"name": "Sarawak black pepper"}, "zh": {"name": "砂拉越黑胡椒"}},
+                },
+            ),
+            (
+                "spices-condiments",
+                {
+                    "name": "Sos cili manis",
+                    "source_language": "ms",
+                    "translations": {"en": {"name": "Sweet chili sauce"}},
+                },
+            ),
+        ],
+    ),
 ]
 # English-only products around them, so that "in the top ten" means something.
 FILLERS = [
-    ("protective-equipment", "Disposable isolation gown"), ("protective-equipment", "Safety goggles"),
-    ("protective-equipment", "Shoe covers"), ("protective-equipment", "Protective coverall"),
-    ("masks-respirators", "Activated carbon mask"), ("masks-respirators", "Children's face mask"),
-    ("masks-respirators", "FFP2 mask"), ("production-machinery", "Rice milling machine"),
-    ("production-machinery", "Tablet press"), ("production-machinery", "Capsule filling machine"),
-    ("coffee-tea", "Oolong tea"), ("coffee-tea", "Green tea"), ("coffee-tea", "Instant coffee"),
-    ("tropical-fruit", "Dried mango"), ("tropical-fruit", "Fresh mangosteen"), ("tropical-fruit", "Durian cake"),
-    ("rice-grains", "Glutinous rice"), ("rice-grains", "Brown rice"), ("spices-condiments", "Cinnamon sticks"),
-    ("spices-condiments", "Fish sauce"), ("herbal-medicine", "Ginseng root extract"),
-    ("herbal-medicine", "Tiger herbal balm"), ("diagnostics", "Infrared thermometer"),
-    ("medical-devices", "Patient monitor"), ("pharmaceuticals", "Paracetamol tablets"),
+    ("protective-equipment", "Disposable isolation gown"),
+    ("protective-equipment", "Safety goggles"),
+    ("protective-equipment", "Shoe covers"),
+    ("protective-equipment", "Protective coverall"),
+    ("masks-respirators", "Activated carbon mask"),
+    ("masks-respirators", "Children's face mask"),
+    ("masks-respirators", "FFP2 mask"),
+    ("production-machinery", "Rice milling machine"),
+    ("production-machinery", "Tablet press"),
+    ("production-machinery", "Capsule filling machine"),
+    ("coffee-tea", "Oolong tea"),
+    ("coffee-tea", "Green tea"),
+    ("coffee-tea", "Instant coffee"),
+    ("tropical-fruit", "Dried mango"),
+    ("tropical-fruit", "Fresh mangosteen"),
+    ("tropical-fruit", "Durian cake"),
+    ("rice-grains", "Glutinous rice"),
+    ("rice-grains", "Brown rice"),
+    ("spices-condiments", "Cinnamon sticks"),
+    ("spices-condiments", "Fish sauce"),
+    ("herbal-medicine", "Ginseng root extract"),
+    ("herbal-medicine", "Tiger herbal balm"),
+    ("diagnostics", "Infrared thermometer"),
+    ("medical-devices", "Patient monitor"),
+    ("pharmaceuticals", "Paracetamol tablets"),
 ]
 
 GLOVES, LATEX = "Nitrile Examination Gloves", "Latex Surgical Gloves"
@@ -117,30 +272,71 @@ PEPPER, CHILI = "Sarawak black pepper", "Sweet chili sauce"
 
 # (language, query, the product expected among the first ten)
 QUERIES = [
-    ("en", "nitrile gloves", GLOVES), ("en", "glove", LATEX), ("en", "mask machine", MASK_MACHINE),
-    ("en", "KN95 production line", KN95_LINE), ("en", "durian", DURIAN), ("en", "jasmine rice", RICE),
-    ("en", "robusta", ROBUSTA), ("en", "civet coffee", LUWAK), ("en", "black pepper", PEPPER),
-    ("en", "sweet chili", CHILI), ("en", "cajeput", CAJEPUT), ("en", "face mask", FACE_MASK),
-    ("zh", "口罩", FACE_MASK), ("zh", "口罩机", MASK_MACHINE), ("zh", "手套", GLOVES),
+    ("en", "nitrile gloves", GLOVES),
+    ("en", "glove", LATEX),
+    ("en", "mask machine", MASK_MACHINE),
+    ("en", "KN95 production line", KN95_LINE),
+    ("en", "durian", DURIAN),
+    ("en", "jasmine rice", RICE),
+    ("en", "robusta", ROBUSTA),
+    ("en", "civet coffee", LUWAK),
+    ("en", "black pepper", PEPPER),
+    ("en", "sweet chili", CHILI),
+    ("en", "cajeput", CAJEPUT),
+    ("en", "face mask", FACE_MASK),
+    ("zh", "口罩", FACE_MASK),
+    ("zh", "口罩机", MASK_MACHINE),
+    ("zh", "手套", GLOVES),
     ("zh", "手套", LATEX),  # English only: 手套 is a word of its category, Protective equipment
-    ("zh", "丁腈手套", GLOVES), ("zh", "榴莲", DURIAN), ("zh", "茉莉香米", RICE), ("zh", "咖啡", ROBUSTA),
-    ("zh", "黑胡椒", PEPPER), ("zh", "生产线", KN95_LINE), ("zh", "南宁", MASK_MACHINE),
+    ("zh", "丁腈手套", GLOVES),
+    ("zh", "榴莲", DURIAN),
+    ("zh", "茉莉香米", RICE),
+    ("zh", "咖啡", ROBUSTA),
+    ("zh", "黑胡椒", PEPPER),
+    ("zh", "生产线", KN95_LINE),
+    ("zh", "南宁", MASK_MACHINE),
     ("zh", "马来西亚 手套", LATEX),  # the booth's country in Chinese, the category's word
-    ("vi", "khẩu trang", FACE_MASK), ("vi", "khau trang", FACE_MASK), ("vi", "găng tay", GLOVES),
-    ("vi", "gang tay", GLOVES), ("vi", "sầu riêng", DURIAN), ("vi", "sau rieng", DURIAN),
-    ("vi", "cà phê", ROBUSTA), ("vi", "ca phe robusta", ROBUSTA), ("vi", "máy sản xuất khẩu trang", MASK_MACHINE),
-    ("vi", "Đắk Lắk", ROBUSTA), ("vi", "dak lak", ROBUSTA),
-    ("th", "ถุงมือ", GLOVES), ("th", "หน้ากากอนามัย", FACE_MASK), ("th", "ทุเรียน", DURIAN),
-    ("th", "ข้าวหอมมะลิ", RICE), ("th", "หอมมะลิ", RICE), ("th", "แช่แข็ง", DURIAN),
-    ("th", "เครื่องผลิตหน้ากาก", MASK_MACHINE), ("th", "หมอนทอง", DURIAN), ("th", "ไนไตรล์", GLOVES),
-    ("th", "กาแฟ", ROBUSTA), ("th", "ทุเรียนจันทบุรี", DURIAN),
-    ("id", "sarung tangan", GLOVES), ("id", "masker medis", FACE_MASK), ("id", "kopi luwak", LUWAK),
-    ("id", "jamu", JAMU), ("id", "kunyit", JAMU), ("id", "minyak kayu putih", CAJEPUT),
-    ("id", "beras melati", RICE), ("id", "durian beku", DURIAN), ("id", "mesin masker", MASK_MACHINE),
+    ("vi", "khẩu trang", FACE_MASK),
+    ("vi", "khau trang", FACE_MASK),
+    ("vi", "găng tay", GLOVES),
+    ("vi", "gang tay", GLOVES),
+    ("vi", "sầu riêng", DURIAN),
+    ("vi", "sau rieng", DURIAN),
+    ("vi", "cà phê", ROBUSTA),
+    ("vi", "ca phe robusta", ROBUSTA),
+    ("vi", "máy sản xuất khẩu trang", MASK_MACHINE),
+    ("vi", "Đắk Lắk", ROBUSTA),
+    ("vi", "dak lak", ROBUSTA),
+    ("th", "ถุงมือ", GLOVES),
+    ("th", "หน้ากากอนามัย", FACE_MASK),
+    ("th", "ทุเรียน", DURIAN),
+    ("th", "ข้าวหอมมะลิ", RICE),
+    ("th", "หอมมะลิ", RICE),
+    ("th", "แช่แข็ง", DURIAN),
+    ("th", "เครื่องผลิตหน้ากาก", MASK_MACHINE),
+    ("th", "หมอนทอง", DURIAN),
+    ("th", "ไนไตรล์", GLOVES),
+    ("th", "กาแฟ", ROBUSTA),
+    ("th", "ทุเรียนจันทบุรี", DURIAN),
+    ("id", "sarung tangan", GLOVES),
+    ("id", "masker medis", FACE_MASK),
+    ("id", "kopi luwak", LUWAK),
+    ("id", "jamu", JAMU),
+    ("id", "kunyit", JAMU),
+    ("id", "minyak kayu putih", CAJEPUT),
+    ("id", "beras melati", RICE),
+    ("id", "durian beku", DURIAN),
+    ("id", "mesin masker", MASK_MACHINE),
     ("id", "kopi robusta", ROBUSTA),
-    ("ms", "sarung tangan nitril", GLOVES), ("ms", "lada hitam", PEPPER), ("ms", "sos cili", CHILI),
-    ("ms", "beras wangi", RICE), ("ms", "topeng muka", FACE_MASK), ("ms", "durian sejuk beku", DURIAN),
-    ("ms", "mesin topeng", MASK_MACHINE), ("ms", "rempah", PEPPER), ("ms", "perubatan", FACE_MASK),
+    ("ms", "sarung tangan nitril", GLOVES),
+    ("ms", "lada hitam", PEPPER),
+    ("ms", "sos cili", CHILI),
+    ("ms", "beras wangi", RICE),
+    ("ms", "topeng muka", FACE_MASK),
+    ("ms", "durian sejuk beku", DURIAN),
+    ("ms", "mesin topeng", MASK_MACHINE),
+    ("ms", "rempah", PEPPER),
+    ("ms", "perubatan", FACE_MASK),
     ("ms", "Pulau Pinang", CHILI),
 ]
 
@@ -155,10 +351,16 @@ def catalogue(app, factory) -> dict[str, int]:
         products: dict[str, Product] = {}
 
         def booth_of(number: int, company_fields: dict, booth_fields: dict) -> Booth:
-            company = ExhibitorCompany(slug=f"exhibitor-{number}", status=ExhibitorCompany.Status.APPROVED,
-                                       **company_fields)
-            return Booth(company=company, slug=f"exhibitor-{number}", country=company.country,
-                         status=Booth.Status.PUBLISHED, **booth_fields)
+            company = ExhibitorCompany(
+                slug=f"exhibitor-{number}", status=ExhibitorCompany.Status.APPROVED, **company_fields
+            )
+            return Booth(
+                company=company,
+                slug=f"exhibitor-{number}",
+                country=company.country,
+                status=Booth.Status.PUBLISHED,
+                **booth_fields,
+            )
 
         fillers = booth_of(0, {"name": "Guangxi General Trading", "country": "CN"}, {})
         db.session.add(fillers)
@@ -167,12 +369,16 @@ def catalogue(app, factory) -> dict[str, int]:
             db.session.add(booth)
             for position, (slug, fields) in enumerate(items):
                 english = fields.get("translations", {}).get("en", {}).get("name") or fields["name"]
-                products[english] = Product(booth=booth, slug=f"item-{position}", position=position,
-                                            category_id=categories[slug], **fields)
+                products[english] = Product(
+                    booth=booth, slug=f"item-{position}", position=position, category_id=categories[slug], **fields
+                )
                 db.session.add(products[english])
         for position, (slug, name) in enumerate(FILLERS):
-            db.session.add(Product(booth=fillers, slug=f"filler-{position}", position=position, name=name,
-                                   category_id=categories[slug]))
+            db.session.add(
+                Product(
+                    booth=fillers, slug=f"filler-{position}", position=position, name=name, category_id=categories[slug]
+                )
+            )
         db.session.commit()
         return {name: product.id for name, product in products.items()}
 
@@ -190,10 +396,12 @@ def test_the_queries_cover_six_languages_ten_times_each():
     assert len(QUERIES) >= 60
 
 
-@pytest.mark.parametrize(("language", "query", "expected"), QUERIES,
-                         ids=[f"{language}-{query}" for language, query, _ in QUERIES])
-def test_a_query_in_any_language_finds_the_record_written_or_translated_in_it(app, catalogue, language, query,
-                                                                              expected):
+@pytest.mark.parametrize(
+    ("language", "query", "expected"), QUERIES, ids=[f"{language}-{query}" for language, query, _ in QUERIES]
+)
+def test_a_query_in_any_language_finds_the_record_written_or_translated_in_it(
+    app, catalogue, language, query, expected
+):
     assert catalogue[expected] in first_ten(app, query), f"{query!r} ({language}) should find {expected!r}"
 
 
@@ -220,8 +428,9 @@ def test_booths_are_found_by_their_company_name_and_tagline_in_every_language(ap
 
     assert booths("口罩机") == ["南宁口罩机械有限公司"]
     assert booths("nanning mask machinery") == ["南宁口罩机械有限公司"]
-    assert booths("khau trang") == ["Công ty Vật tư Y tế Sài Gòn", "南宁口罩机械有限公司"] or \
-        set(booths("khau trang")) == {"Công ty Vật tư Y tế Sài Gòn", "南宁口罩机械有限公司"}
+    assert booths("khau trang") == ["Công ty Vật tư Y tế Sài Gòn", "南宁口罩机械有限公司"] or set(
+        booths("khau trang")
+    ) == {"Công ty Vật tư Y tế Sài Gòn", "南宁口罩机械有限公司"}
     assert booths("หน้ากาก") == ["南宁口罩机械有限公司"]  # the company's Thai name
     assert booths("sarung tangan") == ["Selangor Glove Industries"]
     assert booths("chanthaburi") == ["ทุเรียนจันทบุรี"]
@@ -244,12 +453,20 @@ def test_the_language_facet_counts_what_results_are_available_in_and_filters_by_
         assert thai.counts[BOOTHS].value == 1  # the booth written in Thai
         # Without words, and for booths.
         every = services.search(SearchCriteria(language="ms"))
-        assert {item.id for item in every.page.items} == {catalogue[GLOVES], catalogue[MASK_MACHINE],
-                                                         catalogue[FACE_MASK], catalogue[DURIAN], catalogue[RICE],
-                                                         catalogue[PEPPER], catalogue[CHILI]}
+        assert {item.id for item in every.page.items} == {
+            catalogue[GLOVES],
+            catalogue[MASK_MACHINE],
+            catalogue[FACE_MASK],
+            catalogue[DURIAN],
+            catalogue[RICE],
+            catalogue[PEPPER],
+            catalogue[CHILI],
+        }
         booths = services.search(SearchCriteria(kind=BOOTHS, language="vi"))
-        assert {booth.company.name for booth in booths.page.items} == {"南宁口罩机械有限公司",
-                                                                       "Công ty Vật tư Y tế Sài Gòn"}
+        assert {booth.company.name for booth in booths.page.items} == {
+            "南宁口罩机械有限公司",
+            "Công ty Vật tư Y tế Sài Gòn",
+        }
         counts = {code: count.value for code, count in booths.facets.languages}
         assert counts["vi"] == 2 and counts["en"] == 3 and counts["zh"] == 1
 
@@ -270,8 +487,11 @@ def test_filters_and_facets_are_the_same_whatever_the_language_of_the_words(app,
         assert first_ten(app, words, country="TH")[0] == catalogue[DURIAN]
         assert first_ten(app, words, country="VN") == []
         with app.test_request_context():
-            results = services.search(SearchCriteria(text=words, country="TH", category_ids=(
-                db.session.get(Product, catalogue[DURIAN]).category_id,)))
+            results = services.search(
+                SearchCriteria(
+                    text=words, country="TH", category_ids=(db.session.get(Product, catalogue[DURIAN]).category_id,)
+                )
+            )
             assert [item.id for item in results.page.items] == [catalogue[DURIAN]]
             # The country facet leaves the country filter out: Thailand among the countries offered.
             assert ("TH", 1) in [(code, count.value) for code, count in results.facets.countries]
@@ -297,8 +517,9 @@ def test_renaming_the_company_in_another_language_reaches_its_booth_and_products
     from expo.exhibitors.models import ExhibitorCompany
 
     with app.app_context():
-        booth = db.session.scalar(db.select(Booth).join(ExhibitorCompany).where(
-            ExhibitorCompany.name == "Rempah Pulau Pinang"))
+        booth = db.session.scalar(
+            db.select(Booth).join(ExhibitorCompany).where(ExhibitorCompany.name == "Rempah Pulau Pinang")
+        )
         booth.company.set_translation("th", {"name": "เครื่องเทศปีนัง"})
         db.session.commit()
     assert catalogue[PEPPER] in first_ten(app, "เครื่องเทศ")
@@ -363,15 +584,27 @@ def test_the_issue_queries_find_the_demo_exhibits(app):
     with app.app_context():
         load_demo_data()
         db.session.commit()
-        in_category = lambda slug: set(db.session.scalars(db.select(Product.id).join(ProductCategory).where(
-            ProductCategory.slug == slug, Product.booth.has(status=Booth.Status.PUBLISHED))))
+
+        def in_category(slug):
+            return set(
+                db.session.scalars(
+                    db.select(Product.id)
+                    .join(ProductCategory)
+                    .where(ProductCategory.slug == slug, Product.booth.has(status=Booth.Status.PUBLISHED))
+                )
+            )
+
         masks, protective = in_category("masks-respirators"), in_category("protective-equipment")
-        gloves = set(db.session.scalars(db.select(Product.id).where(
-            Product.id.in_(protective), Product.name.ilike("%glove%"))))
-        nanning = db.session.scalar(db.select(Booth.id).join(ExhibitorCompany).where(
-            ExhibitorCompany.name.like("Nanning Mask Machinery%")))
-        chinese = any((company.translations or {}).get("zh", {}).get("name")
-                      for company in db.session.scalars(db.select(ExhibitorCompany)))
+        gloves = set(
+            db.session.scalars(db.select(Product.id).where(Product.id.in_(protective), Product.name.ilike("%glove%")))
+        )
+        nanning = db.session.scalar(
+            db.select(Booth.id).join(ExhibitorCompany).where(ExhibitorCompany.name.like("Nanning Mask Machinery%"))
+        )
+        chinese = any(
+            (company.translations or {}).get("zh", {}).get("name")
+            for company in db.session.scalars(db.select(ExhibitorCompany))
+        )
     assert len(gloves) >= 6 and ids("gloves") >= gloves
     # Through the category tree, whatever language the products are written in.
     assert ids("口罩") >= masks and ids("手套") >= gloves

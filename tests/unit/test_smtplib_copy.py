@@ -62,7 +62,8 @@ def test_this_python_is_allowed_and_its_smtplib_is_the_one_copied():
     version = sys.version_info[:2]
     assert version in allowed_versions(), f"Python {version} is outside requires-python: nothing was checked on it"
     assert fingerprint() == FOLLOWED[version], (
-        f"smtplib.SMTP.data changed on Python {version}: compare it with mailer._EndOfDataHook.data")
+        f"smtplib.SMTP.data changed on Python {version}: compare it with mailer._EndOfDataHook.data"
+    )
     assert callable(smtplib._fix_eols) and callable(smtplib._quote_periods) and smtplib.bCRLF == b"\r\n"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -16,9 +16,11 @@ from openpyxl.utils.datetime import to_excel
 from expo import spreadsheets
 from expo.spreadsheets import MAX_CELL_CHARS, StreamingWorkbook
 
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-      "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
-      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
 HEADER = ["Reference", "Received", "Buyer", "Quantity", "Price", "Delivery", "Paid", "Note"]
 
 
@@ -56,8 +58,16 @@ def test_values_come_back_with_their_types():
     assert workbook.sheetnames == ["Summary", "Leads"]  # the order declared, not the order written
     header, *lines = rows_of(data, "Leads")
     assert header == HEADER
-    assert lines[0] == [1, datetime(2027, 3, 10, 12, 30, 15), "Somchai Co.", 200, 12.5, datetime(2027, 5, 1), True,
-                        None]
+    assert lines[0] == [
+        1,
+        datetime(2027, 3, 10, 12, 30, 15),
+        "Somchai Co.",
+        200,
+        12.5,
+        datetime(2027, 5, 1),
+        True,
+        None,
+    ]
     assert lines[1] == [2, datetime(2027, 3, 11, 8, 0), "李娜", None, 99.95, None, False, None]
     assert lines[2][1] == datetime(2027, 3, 12, 23, 59, 59, 500000)
     assert lines[2][2] == "บริษัท ไทยเทรด จำกัด"
@@ -66,8 +76,12 @@ def test_values_come_back_with_their_types():
     assert sheet["B2"].is_date and sheet["B2"].number_format == "yyyy-mm-dd h:mm:ss"
     assert sheet["F2"].is_date and sheet["F2"].number_format == "yyyy-mm-dd"
     assert sheet["G2"].data_type == "b"
-    assert rows_of(data, "Summary") == [["Order-lead report", None], ["Leads", 3], [None, None],
-                                        ["Compiled at (UTC)", datetime(2027, 4, 1, 9, 15)]]
+    assert rows_of(data, "Summary") == [
+        ["Order-lead report", None],
+        ["Leads", 3],
+        [None, None],
+        ["Compiled at (UTC)", datetime(2027, 4, 1, 9, 15)],
+    ]
 
 
 def test_the_header_is_bold_and_frozen_and_columns_have_their_widths():
@@ -97,8 +111,12 @@ def test_the_package_declares_every_part_and_every_part_is_well_formed_xml():
         ElementTree.fromstring(archive.read(name))  # raises on anything malformed
         if name != "[Content_Types].xml":
             assert name in overrides or name.rsplit(".", 1)[1] in defaults, name
-    assert set(overrides) == {"xl/workbook.xml", "xl/styles.xml", "xl/worksheets/sheet1.xml",
-                              "xl/worksheets/sheet2.xml"}
+    assert set(overrides) == {
+        "xl/workbook.xml",
+        "xl/styles.xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+    }
     assert overrides["xl/worksheets/sheet1.xml"].endswith("spreadsheetml.worksheet+xml")
     # Every relationship points at a part that is there.
     for rels, base in (("_rels/.rels", ""), ("xl/_rels/workbook.xml.rels", "xl/")):
@@ -109,12 +127,22 @@ def test_the_package_declares_every_part_and_every_part_is_well_formed_xml():
 
 
 def test_text_is_never_a_formula_and_markup_and_forbidden_characters_are_safe():
-    texts = ["=HYPERLINK(\"http://x\",\"y\")", "+1-2", "@SUM(A1)", "-3", "a < b & c > d", "\"quoted\" 'too'",
-             "bell\x07 and nul\x00 and escape\x1b", "tab\there\nnewline", "_x0041_ stays as typed", "\ufffe\uffff",
-             "lone \ud800 surrogate"]
+    texts = [
+        '=HYPERLINK("http://x","y")',
+        "+1-2",
+        "@SUM(A1)",
+        "-3",
+        "a < b & c > d",
+        "\"quoted\" 'too'",
+        "bell\x07 and nul\x00 and escape\x1b",
+        "tab\there\nnewline",
+        "_x0041_ stays as typed",
+        "\ufffe\uffff",
+        "lone \ud800 surrogate",
+    ]
 
     def write(book):
-        sheet = book.add_sheet("Q&A \"text\" <sheet>")
+        sheet = book.add_sheet('Q&A "text" <sheet>')
         for text in texts:
             sheet.append([text])
 
@@ -123,12 +151,22 @@ def test_text_is_never_a_formula_and_markup_and_forbidden_characters_are_safe():
     for name in archive.namelist():
         ElementTree.fromstring(archive.read(name))
     workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Q&A \"text\" <sheet>"]
+    assert workbook.sheetnames == ['Q&A "text" <sheet>']
     cells = [row[0] for row in workbook.active.iter_rows()]
     assert all(cell.data_type == "s" for cell in cells[:-2])
     assert [cell.value for cell in cells] == [
-        "=HYPERLINK(\"http://x\",\"y\")", "+1-2", "@SUM(A1)", "-3", "a < b & c > d", "\"quoted\" 'too'",
-        "bell and nul and escape", "tab\there\nnewline", "_x005F_x0041_ stays as typed", None, "lone  surrogate"]
+        '=HYPERLINK("http://x","y")',
+        "+1-2",
+        "@SUM(A1)",
+        "-3",
+        "a < b & c > d",
+        "\"quoted\" 'too'",
+        "bell and nul and escape",
+        "tab\there\nnewline",
+        "_x005F_x0041_ stays as typed",
+        None,
+        "lone  surrogate",
+    ]
     # Excel reads _xHHHH_ as an escaped character: the underscore of a typed one is escaped itself.
     assert "<t>_x005F_x0041_ stays as typed</t>" in sheet_xml(data, 1)
     assert "<f>" not in sheet_xml(data, 1)
@@ -153,15 +191,31 @@ def test_long_text_is_cut_at_excels_limit_counted_as_excel_counts():
 
 
 def test_numbers_that_excel_cannot_hold_and_dates_before_1900_are_written_as_text():
-    values = [float("nan"), float("inf"), Decimal("NaN"), date(1899, 12, 31), datetime(1850, 1, 1, 12, 0), 10 ** 20,
-              Decimal("1E+3"), -0.5, 1e-7]
+    values = [
+        float("nan"),
+        float("inf"),
+        Decimal("NaN"),
+        date(1899, 12, 31),
+        datetime(1850, 1, 1, 12, 0),
+        10**20,
+        Decimal("1E+3"),
+        -0.5,
+        1e-7,
+    ]
     [[*as_read]] = rows_of(build(lambda book: book.add_sheet("S").append(values)), "S")
     assert as_read == ["nan", "inf", "NaN", "1899-12-31", "1850-01-01T12:00:00", 1e20, 1000, -0.5, 1e-7]
 
 
 def test_serial_numbers_are_openpyxls_including_the_1900_leap_year_bug():
-    for value in (datetime(2027, 3, 10, 12, 30, 15, 123456), datetime(1900, 2, 28, 6), datetime(1900, 3, 1),
-                  datetime(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2027, 12, 31)):
+    for value in (
+        datetime(2027, 3, 10, 12, 30, 15, 123456),
+        datetime(1900, 2, 28, 6),
+        datetime(1900, 3, 1),
+        datetime(1900, 1, 1),
+        date(1900, 2, 28),
+        date(1900, 3, 1),
+        date(2027, 12, 31),
+    ):
         assert spreadsheets.excel_serial(value) == to_excel(value), value
 
 
@@ -194,7 +248,7 @@ def test_what_a_spreadsheet_cannot_hold_is_refused():
     book = StreamingWorkbook(io.BytesIO())
     sheet = book.add_sheet("S")
     with pytest.raises(TypeError, match="time zones"):
-        sheet.append([datetime(2027, 1, 1, tzinfo=timezone.utc)])
+        sheet.append([datetime(2027, 1, 1, tzinfo=UTC)])
     with pytest.raises(TypeError, match="cannot write a dict"):
         sheet.append([{"a": 1}])
     for title in ("", "x" * 32, "a/b", "what?", "'quoted'", "s"):
@@ -231,15 +285,37 @@ def test_the_same_cells_as_xlsxwriter_writes(tmp_path):
     written by both (bench/xlsx_library.py puts XlsxWriter behind the same interface) reads back alike."""
     from bench.xlsx_library import XlsxWriterWorkbook
 
-    texts = ["=SUM(A1:A2)", "+66 2 123 4567", "-5", "@home", " padded ", "a & b < c > d", "line\nbreak",
-             "尊敬的参展商", "x" * 5000, "1e5", "TRUE", "https://example.com/a?b=c"]
+    texts = [
+        "=SUM(A1:A2)",
+        "+66 2 123 4567",
+        "-5",
+        "@home",
+        " padded ",
+        "a & b < c > d",
+        "line\nbreak",
+        "尊敬的参展商",
+        "x" * 5000,
+        "1e5",
+        "TRUE",
+        "https://example.com/a?b=c",
+    ]
 
     def report_with_texts(book):
         summary = book.add_sheet("Summary", widths=[30, 20])
         leads = book.add_sheet("Leads", header=HEADER, widths=[10, 19, 24, None, 12, 12, 6, 30])
         for number, text in enumerate(texts, 1):
-            leads.append([number, datetime(2027, 3, number, 9, 30), text, number * 100, number / 4,
-                          date(2027, 5, number), number % 2 == 0, None if number % 3 else ""])
+            leads.append(
+                [
+                    number,
+                    datetime(2027, 3, number, 9, 30),
+                    text,
+                    number * 100,
+                    number / 4,
+                    date(2027, 5, number),
+                    number % 2 == 0,
+                    None if number % 3 else "",
+                ]
+            )
         summary.append(["Order-lead report"], bold=True)
         summary.append(["Leads", len(texts)])
         summary.append([])
@@ -255,14 +331,18 @@ def test_the_same_cells_as_xlsxwriter_writes(tmp_path):
     books = [load_workbook(path) for path in (ours, theirs)]
     assert books[0].sheetnames == books[1].sheetnames == ["Summary", "Leads"]
     assert books[0]["Leads"].max_row == len(texts) + 1 and books[0]["Leads"]["C1"].value == "Buyer"
-    widths = {letter: dimension.width for letter, dimension in books[1]["Leads"].column_dimensions.items()
-              if dimension.customWidth}
+    widths = {
+        letter: dimension.width
+        for letter, dimension in books[1]["Leads"].column_dimensions.items()
+        if dimension.customWidth
+    }
     assert {"A", "C", "H"} <= set(widths), widths  # equal neighbours (E, F) are read as one range
     for title in books[0].sheetnames:
         mine, reference = books[0][title], books[1][title]
         assert mine.freeze_panes == reference.freeze_panes, title
-        assert ([list(row) for row in mine.iter_rows(values_only=True)]
-                == [list(row) for row in reference.iter_rows(values_only=True)]), title
+        assert [list(row) for row in mine.iter_rows(values_only=True)] == [
+            list(row) for row in reference.iter_rows(values_only=True)
+        ], title
         for row_mine, row_reference in zip(mine.iter_rows(), reference.iter_rows()):
             for cell, expected in zip(row_mine, row_reference):
                 assert cell.is_date == expected.is_date, cell.coordinate

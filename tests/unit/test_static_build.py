@@ -15,11 +15,14 @@ from flask import Flask, url_for
 from expo import static_files
 from expo.static_files import build_static, read_manifest
 
-STYLESHEET = b""".logo { background: url("../img/logo.svg") no-repeat; }
+STYLESHEET = (
+    b""".logo { background: url("../img/logo.svg") no-repeat; }
 .mark { background: url(../img/logo.svg?v=1#mark); }
 .icon { background-image: url("data:image/svg+xml,%3csvg xmlns='http://www.w3.org/2000/svg'%3e%3c/svg%3e"); }
 .font { src: url(https://fonts.example/a.woff2), url('/elsewhere/b.woff2'), url(missing.woff2); }
-""" + b"/* padding that compresses well */\n" * 40
+"""
+    + b"/* padding that compresses well */\n" * 40
+)
 SCRIPT = b"document.addEventListener('DOMContentLoaded', () => { console.log('expo'); });\n" * 20
 LOGO = b"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><rect width='10' height='10'/></svg>\n" * 4
 
@@ -27,8 +30,13 @@ LOGO = b"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><rect width
 @pytest.fixture()
 def source(tmp_path) -> Path:
     root = tmp_path / "static"
-    for name, content in {"css/site.css": STYLESHEET, "js/site.js": SCRIPT, "img/logo.svg": LOGO,
-                          "tiny.txt": b"x", ".hidden": b"secret"}.items():
+    for name, content in {
+        "css/site.css": STYLESHEET,
+        "js/site.js": SCRIPT,
+        "img/logo.svg": LOGO,
+        "tiny.txt": b"x",
+        ".hidden": b"secret",
+    }.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(content)
     return root

@@ -69,8 +69,7 @@ def test_every_task_in_worker_has_an_intended_queue():
     defined = _task_names_defined_in_worker()
     assert defined, "no task found in worker/: the scan is broken"
     assert defined == set(INTENDED), (
-        f"decide the queue of {sorted(defined - set(INTENDED))}; "
-        f"no longer defined: {sorted(set(INTENDED) - defined)}"
+        f"decide the queue of {sorted(defined - set(INTENDED))}; no longer defined: {sorted(set(INTENDED) - defined)}"
     )
 
 

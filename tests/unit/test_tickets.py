@@ -6,7 +6,7 @@ import base64
 import math
 import string
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -18,7 +18,7 @@ from expo.registrations import tickets
 from expo.registrations.models import Registration, new_ticket_code
 from expo.registrations.tickets import TICKET_PREFIX, TicketError
 
-FIRST_SCAN = datetime(2027, 9, 11, 1, 2, 3, tzinfo=timezone.utc)
+FIRST_SCAN = datetime(2027, 9, 11, 1, 2, 3, tzinfo=UTC)
 
 
 @pytest.fixture()
@@ -66,7 +66,7 @@ def test_payload_does_not_carry_the_registration_or_the_person(app_ctx, world):
 
 
 def _tampered(payload: str) -> list[str]:
-    body = payload[len(TICKET_PREFIX):]
+    body = payload[len(TICKET_PREFIX) :]
     data, signature = body.rsplit(".", 1)
     other_code = base64.urlsafe_b64encode(b'"' + new_ticket_code().encode() + b'"').rstrip(b"=").decode()
     flipped = data[:-1] + ("A" if data[-1] != "A" else "B")
@@ -143,8 +143,7 @@ def test_check_in_happens_once(app_ctx, world):
 
     first = tickets.check_in(organizer, payload, edition_id=world.edition.id, now=FIRST_SCAN)
     db.session.commit()
-    second = tickets.check_in(organizer, payload, edition_id=world.edition.id,
-                              now=FIRST_SCAN + timedelta(minutes=5))
+    second = tickets.check_in(organizer, payload, edition_id=world.edition.id, now=FIRST_SCAN + timedelta(minutes=5))
     db.session.commit()
 
     assert first.first_time is True
@@ -157,11 +156,14 @@ def test_check_in_happens_once(app_ctx, world):
     assert tickets.target_title(registration) == "Opening keynote"
 
 
-@pytest.mark.parametrize("status, fields, reason", [
-    (Registration.Status.WAITLISTED, {"waitlist_number": 1}, "on the waiting list"),
-    (Registration.Status.PENDING, {}, "awaits the organizers' approval"),
-    (Registration.Status.CANCELLED, {}, "was cancelled"),
-])
+@pytest.mark.parametrize(
+    "status, fields, reason",
+    [
+        (Registration.Status.WAITLISTED, {"waitlist_number": 1}, "on the waiting list"),
+        (Registration.Status.PENDING, {}, "awaits the organizers' approval"),
+        (Registration.Status.CANCELLED, {}, "was cancelled"),
+    ],
+)
 def test_an_unconfirmed_registration_is_refused(app_ctx, factory, world, status, fields, reason):
     waiting = factory.registration(factory.user(), world.session, status=status, **fields)
 
@@ -189,8 +191,7 @@ def test_a_genuine_payload_for_a_code_nobody_holds_is_refused(app_ctx, world):
 
 
 def test_a_course_enrolment_checks_in_for_the_course(app_ctx, factory, world):
-    course = factory.forum(world.edition, kind="training", title="Solar installers' course",
-                           enrols_whole_course=True)
+    course = factory.forum(world.edition, kind="training", title="Solar installers' course", enrols_whole_course=True)
     enrolment = factory.registration(world.attendee, course)
 
     result = tickets.check_in(_user(world.organizer), _payload(enrolment), edition_id=world.edition.id)

@@ -24,19 +24,28 @@ def asean_languages(monkeypatch):
 def team(factory):
     owner, stranger = factory.user(), factory.user()
     company = factory.company(owner=owner, name="Guangxi Protective Gear")
-    booth = factory.booth(company, tagline="Masks for hospitals", description="We make **masks**.",
-                          description_html="<p>We make <strong>masks</strong>.</p>")
-    product = factory.product(booth, name="KN95 respirator", description="Five *layers*.",
-                              description_html="<p>Five <em>layers</em>.</p>",
-                              specifications=[["Layers", "5"], ["Colour", "White"]])
+    booth = factory.booth(
+        company,
+        tagline="Masks for hospitals",
+        description="We make **masks**.",
+        description_html="<p>We make <strong>masks</strong>.</p>",
+    )
+    product = factory.product(
+        booth,
+        name="KN95 respirator",
+        description="Five *layers*.",
+        description_html="<p>Five <em>layers</em>.</p>",
+        specifications=[["Layers", "5"], ["Colour", "White"]],
+    )
     return owner, stranger, booth, product
 
 
 def test_a_team_member_saves_a_translation_and_empty_fields_are_dropped(app_ctx, team):
     owner, _stranger, _booth, product = team
     product = db.session.get(Product, product.id)
-    services.save_translation(owner, product, "zh", {"name": " KN95  口罩 ", "description": "",
-                                                     "specifications": "层数: 5\n颜色: 白色"})
+    services.save_translation(
+        owner, product, "zh", {"name": " KN95  口罩 ", "description": "", "specifications": "层数: 5\n颜色: 白色"}
+    )
     db.session.commit()
     product = db.session.get(Product, product.id)
     assert product.translations == {"zh": {"name": "KN95 口罩", "specifications": [["层数", "5"], ["颜色", "白色"]]}}
@@ -50,9 +59,15 @@ def test_a_team_member_saves_a_translation_and_empty_fields_are_dropped(app_ctx,
 def test_markdown_translations_get_their_own_sanitised_html(app_ctx, team):
     owner, _stranger, booth, _product = team
     booth = db.session.get(Booth, booth.id)
-    services.save_translation(owner, booth, "vi", {
-        "tagline": "Khẩu trang cho bệnh viện",
-        "description": "Chúng tôi làm **khẩu trang**.<script>alert(1)</script>[x](javascript:alert(1))"})
+    services.save_translation(
+        owner,
+        booth,
+        "vi",
+        {
+            "tagline": "Khẩu trang cho bệnh viện",
+            "description": "Chúng tôi làm **khẩu trang**.<script>alert(1)</script>[x](javascript:alert(1))",
+        },
+    )
     html = booth.translations["vi"]["description_html"]
     assert "<strong>khẩu trang</strong>" in html
     assert "<script" not in html and "&lt;script&gt;" in html, "raw HTML is shown as text, never run"
@@ -85,8 +100,9 @@ def test_lengths_and_formats_are_checked_like_the_source_editor(app_ctx, team):
 def test_changing_the_source_language_swaps_the_texts(app_ctx, team):
     owner, _stranger, _booth, product = team
     product = db.session.get(Product, product.id)
-    services.save_translation(owner, product, "th", {"name": "หน้ากาก KN95", "description": "ห้า**ชั้น**",
-                                                     "specifications": "ชั้น: 5"})
+    services.save_translation(
+        owner, product, "th", {"name": "หน้ากาก KN95", "description": "ห้า**ชั้น**", "specifications": "ชั้น: 5"}
+    )
     services.save_translation(owner, product, "zh", {"name": "KN95 口罩"})
     services.change_source_language(owner, product, "th")
     db.session.commit()
@@ -95,8 +111,11 @@ def test_changing_the_source_language_swaps_the_texts(app_ctx, team):
     assert (product.name, product.description, product.specifications) == ("หน้ากาก KN95", "ห้า**ชั้น**", [["ชั้น", "5"]])
     assert "<strong>ชั้น</strong>" in product.description_html
     assert product.translations["en"] == {
-        "name": "KN95 respirator", "description": "Five *layers*.", "description_html": "<p>Five <em>layers</em>.</p>",
-        "specifications": [["Layers", "5"], ["Colour", "White"]]}
+        "name": "KN95 respirator",
+        "description": "Five *layers*.",
+        "description_html": "<p>Five <em>layers</em>.</p>",
+        "specifications": [["Layers", "5"], ["Colour", "White"]],
+    }
     assert product.translations["zh"] == {"name": "KN95 口罩"}
     assert "th" not in product.translations
     assert product.text_in("name", "en").text == "KN95 respirator"
@@ -119,8 +138,9 @@ def test_the_source_cannot_move_to_a_language_without_the_required_texts(app_ctx
 def test_chips_say_which_languages_are_filled(app_ctx, team):
     owner, _stranger, _booth, product = team
     product = db.session.get(Product, product.id)
-    services.save_translation(owner, product, "zh", {"name": "KN95 口罩", "description": "五层。",
-                                                     "specifications": "层数: 5\n颜色: 白色"})
+    services.save_translation(
+        owner, product, "zh", {"name": "KN95 口罩", "description": "五层。", "specifications": "层数: 5\n颜色: 白色"}
+    )
     services.save_translation(owner, product, "vi", {"name": "Khẩu trang KN95"})
     chips = {chip.language: chip.coverage for chip in services.language_chips(product)}
     filled = {"en": "source", "zh": "filled", "vi": "partly"}
@@ -132,8 +152,15 @@ def test_organizers_translate_sessions_and_question_options(app_ctx, factory):
     organizer, outsider = factory.organizer(edition), factory.user()
     forum = factory.forum(edition)
     session = factory.programme_session(forum, title="Opening plenary", room="Hall A")
-    question = factory._save(ForumQuestion(forum_id=forum.id, label="Diet", kind=ForumQuestion.CHOICE,
-                                           choices=["None", "Halal", "Vegetarian"], position=1))
+    question = factory._save(
+        ForumQuestion(
+            forum_id=forum.id,
+            label="Diet",
+            kind=ForumQuestion.CHOICE,
+            choices=["None", "Halal", "Vegetarian"],
+            position=1,
+        )
+    )
     session = db.session.get(ProgrammeSession, session.id)
     services.save_translation(db.session.merge(organizer), session, "zh", {"title": "开幕全体大会", "room": "A 厅"})
     assert session.text_in("room", "zh").text == "A 厅"
@@ -143,5 +170,7 @@ def test_organizers_translate_sessions_and_question_options(app_ctx, factory):
     with pytest.raises(services.TranslationRefused) as caught:
         services.save_translation(db.session.merge(organizer), question, "zh", {"label": "饮食", "choices": "无\n清真"})
     assert "3" in caught.value.problems["choices"]
-    services.save_translation(db.session.merge(organizer), question, "zh", {"label": "饮食", "choices": "无\n清真\n素食"})
+    services.save_translation(
+        db.session.merge(organizer), question, "zh", {"label": "饮食", "choices": "无\n清真\n素食"}
+    )
     assert question.translations["zh"]["choices"] == ["无", "清真", "素食"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,8 @@ from babel.messages import frontend
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
 from flask_babel import get_babel
 
 from expo.i18n import LANGUAGES
@@ -78,7 +78,7 @@ def po_file(language: str) -> Path:
     return TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog_for(language: str) -> Catalog:
     path = po_file(language)
     assert path.exists(), (

@@ -8,8 +8,15 @@ import pytest
 from PIL import Image
 
 from expo import uploads
-from tests.sample_files import (encrypted_pdf_bytes, jpeg_with_exif, mp4_bytes, pdf_bytes, png_bytes,
-                                truncated_pdf_bytes, webm_bytes)
+from tests.sample_files import (
+    encrypted_pdf_bytes,
+    jpeg_with_exif,
+    mp4_bytes,
+    pdf_bytes,
+    png_bytes,
+    truncated_pdf_bytes,
+    webm_bytes,
+)
 
 
 def stored(app, relative: str) -> bytes:
@@ -30,13 +37,16 @@ def test_a_pdf_is_stored_unchanged_under_a_random_name_with_its_page_count(app, 
     assert again != path
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"Just some text, named brochure.pdf", "This is not a PDF file."),
-    (truncated_pdf_bytes(), "This PDF is incomplete"),
-    (encrypted_pdf_bytes(), "protected by a password"),
-    (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "damaged"),
-    (b"", "The file is empty."),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"Just some text, named brochure.pdf", "This is not a PDF file."),
+        (truncated_pdf_bytes(), "This PDF is incomplete"),
+        (encrypted_pdf_bytes(), "protected by a password"),
+        (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "damaged"),
+        (b"", "The file is empty."),
+    ],
+)
 def test_files_that_are_not_openable_pdfs_are_refused_with_a_reason(app, app_ctx, content, message):
     before = files_in(app, "brochures")
     with pytest.raises(uploads.UploadRejected) as refused:
@@ -51,26 +61,32 @@ def test_a_pdf_over_the_limit_is_refused_as_too_large(app_ctx):
     assert refused.value.status == 413 and "larger than" in str(refused.value)
 
 
-@pytest.mark.parametrize(("content", "extension"), [
-    (mp4_bytes(), ".mp4"),
-    (mp4_bytes(major_brand=b"mp42", compatible=(b"mp42", b"isom")), ".mp4"),
-    # An unusual major brand is fine when a compatible brand says browsers can play it.
-    (mp4_bytes(major_brand=b"XAVC", compatible=(b"XAVC", b"mp42")), ".mp4"),
-    (webm_bytes(), ".webm"),
-])
+@pytest.mark.parametrize(
+    ("content", "extension"),
+    [
+        (mp4_bytes(), ".mp4"),
+        (mp4_bytes(major_brand=b"mp42", compatible=(b"mp42", b"isom")), ".mp4"),
+        # An unusual major brand is fine when a compatible brand says browsers can play it.
+        (mp4_bytes(major_brand=b"XAVC", compatible=(b"XAVC", b"mp42")), ".mp4"),
+        (webm_bytes(), ".webm"),
+    ],
+)
 def test_mp4_and_webm_videos_are_recognised_by_their_content(app, app_ctx, content, extension):
     path = uploads.store_video(io.BytesIO(content), "videos")
     assert path.startswith("videos/") and path.endswith(extension)
     assert stored(app, path) == content
 
 
-@pytest.mark.parametrize("content", [
-    png_bytes(),  # a picture named clip.mp4
-    mp4_bytes(major_brand=b"qt  ", compatible=(b"qt  ",)),  # QuickTime .mov: not what browsers play
-    webm_bytes(doc_type=b"matroska"),  # Matroska .mkv shares WebM's container but not its support
-    b"ftyp" * 100,
-    b"\x1a\x45\xdf\xa3\xff\xff",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        png_bytes(),  # a picture named clip.mp4
+        mp4_bytes(major_brand=b"qt  ", compatible=(b"qt  ",)),  # QuickTime .mov: not what browsers play
+        webm_bytes(doc_type=b"matroska"),  # Matroska .mkv shares WebM's container but not its support
+        b"ftyp" * 100,
+        b"\x1a\x45\xdf\xa3\xff\xff",
+    ],
+)
 def test_anything_else_is_not_a_video(app, app_ctx, content):
     before = files_in(app, "videos")
     with pytest.raises(uploads.UploadRejected) as refused:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,18 +11,18 @@ from sqlalchemy import select
 from expo.extensions import db
 from expo.notifications.models import Notification, OutboxMessage
 from expo.webhooks import sender, services, signing
-from expo.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from expo.webhooks.models import WebhookDelivery, WebhookSubscription
 from tests.conftest import run_recorded_tasks
 from tests.webhook_receiver import Receiver
-
 
 # --- signing ------------------------------------------------------------------------------------
 
 
 def test_signature_matches_the_standard_webhooks_reference_vector():
     # The example of the Standard Webhooks specification and its reference libraries.
-    signature = signing.sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                             b'{"test": 2432232314}')
+    signature = signing.sign(
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, b'{"test": 2432232314}'
+    )
     assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
 
@@ -46,11 +45,21 @@ def test_verify_accepts_the_headers_it_made_and_refuses_a_change():
 # --- addresses ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [
-    "http://hooks.example.com/in", "ftp://hooks.example.com/in", "https://127.0.0.1/in", "https://[::1]/in",
-    "https://169.254.169.254/latest/meta-data", "https://10.1.2.3/in", "https://localhost/in",
-    "https://[::ffff:127.0.0.1]/in", "https://0.0.0.0/in", "https://user:pw@hooks.example.com/in",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://hooks.example.com/in",
+        "ftp://hooks.example.com/in",
+        "https://127.0.0.1/in",
+        "https://[::1]/in",
+        "https://169.254.169.254/latest/meta-data",
+        "https://10.1.2.3/in",
+        "https://localhost/in",
+        "https://[::ffff:127.0.0.1]/in",
+        "https://0.0.0.0/in",
+        "https://user:pw@hooks.example.com/in",
+    ],
+)
 def test_refused_without_the_network(url):
     with pytest.raises(sender.Blocked):
         sender.check_url(url, allow_private=False)
@@ -59,8 +68,9 @@ def test_refused_without_the_network(url):
 @pytest.mark.parametrize("address", ["127.0.0.1", "::1", "169.254.169.254", "192.168.1.20", "fd00::1", "100.64.0.1"])
 def test_a_name_resolving_to_a_private_address_is_refused_at_send_time(monkeypatch, address):
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, **kw: [(family, socket.SOCK_STREAM, 6, "",
-                                                                          (address, port))])
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda host, port, **kw: [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+    )
     connected = []
     monkeypatch.setattr(socket, "create_connection", lambda *a, **kw: connected.append(a))
     with pytest.raises(sender.Blocked):
@@ -69,15 +79,22 @@ def test_a_name_resolving_to_a_private_address_is_refused_at_send_time(monkeypat
 
 
 def test_every_resolved_address_is_checked(monkeypatch):
-    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, **kw: [
-        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
-        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))])
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda host, port, **kw: [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+        ],
+    )
     with pytest.raises(sender.Blocked):
         sender.post("https://mixed.example.com/in", b"{}", {}, timeout=1, allow_private=False)
 
 
 def test_public_address_is_allowed():
-    assert sender.is_public_address("93.184.215.14") and sender.is_public_address("2606:2800:21f:cb07:6820:80da:af6b:8b2c")
+    assert sender.is_public_address("93.184.215.14") and sender.is_public_address(
+        "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
+    )
 
 
 # --- subscriptions, events, deliveries -------------------------------------------------------------
@@ -99,8 +116,10 @@ def _subscribe(app, owner, booth, url, events=("inquiry.received",)):
 
     with app.app_context():
         subscription = services.create_subscription(
-            db.session.get(User, owner.id), services.SubscriptionData(url, "CRM", tuple(events)),
-            booth=db.session.get(Booth, booth.id))
+            db.session.get(User, owner.id),
+            services.SubscriptionData(url, "CRM", tuple(events)),
+            booth=db.session.get(Booth, booth.id),
+        )
         db.session.commit()
         return subscription.id, subscription.secret
 
@@ -113,9 +132,19 @@ def _send_inquiry(app, factory, booth, product):
 
     buyer = factory.user()
     with app.app_context():
-        inquiry = send_inquiry(db.session.get(User, buyer.id), db.session.get(Booth, booth.id), InquiryData(
-            kind=TradeInquiry.Kind.INQUIRY, message="Price for 2 tonnes?", product_ids=(product.id,),
-            quantity=2000, unit="kg", buyer_organisation="Hanoi Imports", buyer_country="VN"))
+        inquiry = send_inquiry(
+            db.session.get(User, buyer.id),
+            db.session.get(Booth, booth.id),
+            InquiryData(
+                kind=TradeInquiry.Kind.INQUIRY,
+                message="Price for 2 tonnes?",
+                product_ids=(product.id,),
+                quantity=2000,
+                unit="kg",
+                buyer_organisation="Hanoi Imports",
+                buyer_country="VN",
+            ),
+        )
         db.session.commit()
         return inquiry.id
 
@@ -128,11 +157,17 @@ def test_only_the_owner_subscribes_and_only_to_team_events(app, factory, team):
     owner, staff, booth, _ = team
     with app.app_context():
         with pytest.raises(NotAllowed):
-            services.create_subscription(db.session.get(User, staff.id), services.SubscriptionData(
-                "https://crm.example.com/in", "", ("inquiry.received",)), booth=db.session.get(Booth, booth.id))
+            services.create_subscription(
+                db.session.get(User, staff.id),
+                services.SubscriptionData("https://crm.example.com/in", "", ("inquiry.received",)),
+                booth=db.session.get(Booth, booth.id),
+            )
         with pytest.raises(services.WebhookRefused):
-            services.create_subscription(db.session.get(User, owner.id), services.SubscriptionData(
-                "https://crm.example.com/in", "", ("registration.confirmed",)), booth=db.session.get(Booth, booth.id))
+            services.create_subscription(
+                db.session.get(User, owner.id),
+                services.SubscriptionData("https://crm.example.com/in", "", ("registration.confirmed",)),
+                booth=db.session.get(Booth, booth.id),
+            )
 
 
 def test_private_address_refused_when_subscribing_in_production(app, factory, team, monkeypatch):
@@ -143,13 +178,17 @@ def test_private_address_refused_when_subscribing_in_production(app, factory, te
     owner, _, booth, _ = team
     with app.app_context():
         with pytest.raises(services.WebhookRefused) as refused:
-            services.create_subscription(db.session.get(User, owner.id), services.SubscriptionData(
-                "https://169.254.169.254/hook", "", ("inquiry.received",)), booth=db.session.get(Booth, booth.id))
+            services.create_subscription(
+                db.session.get(User, owner.id),
+                services.SubscriptionData("https://169.254.169.254/hook", "", ("inquiry.received",)),
+                booth=db.session.get(Booth, booth.id),
+            )
         assert refused.value.field == "url"
 
 
-def test_inquiry_writes_a_delivery_in_its_transaction_and_the_worker_sends_it_signed(app, factory, team,
-                                                                                   recorded_tasks):
+def test_inquiry_writes_a_delivery_in_its_transaction_and_the_worker_sends_it_signed(
+    app, factory, team, recorded_tasks
+):
     owner, _, booth, product = team
     with Receiver() as receiver:
         subscription_id, receiver.secret = _subscribe(app, owner, booth, receiver.url)
@@ -171,8 +210,8 @@ def test_inquiry_writes_a_delivery_in_its_transaction_and_the_worker_sends_it_si
 
 
 def test_no_delivery_when_the_change_rolls_back(app, factory, team, recorded_tasks):
-    from expo.webhooks.announce import inquiry_received
     from expo.leads.models import TradeInquiry
+    from expo.webhooks.announce import inquiry_received
 
     owner, _, booth, product = team
     _subscribe(app, owner, booth, "https://crm.example.com/in")
@@ -202,8 +241,9 @@ def test_500_is_retried_with_backoff_then_delivered(app, factory, team, recorded
 
 def test_retry_is_published_with_exponential_backoff(app, factory, team, recorded_tasks, monkeypatch):
     published = []
-    monkeypatch.setattr("expo.webhooks.services.enqueue_after_commit",
-                        lambda name, *args, countdown=None: published.append(countdown))
+    monkeypatch.setattr(
+        "expo.webhooks.services.enqueue_after_commit", lambda name, *args, countdown=None: published.append(countdown)
+    )
     owner, _, booth, _ = team
     with Receiver(answers=[503, 502, 500]) as receiver:
         subscription_id, receiver.secret = _subscribe(app, owner, booth, receiver.url)
@@ -325,20 +365,30 @@ def test_registration_events_reach_the_editions_organizers(app, factory, recorde
     session = factory.programme_session(forum, capacity=1)
     first, second = factory.user(), factory.user()
     with app.app_context():
-        subscription = services.create_subscription(
+        services.create_subscription(
             db.session.get(User, organizer.id),
-            services.SubscriptionData("https://badges.example.com/in", "", (
-                "registration.confirmed", "registration.cancelled", "registration.promoted")),
-            edition=db.session.get(Edition, edition.id))
+            services.SubscriptionData(
+                "https://badges.example.com/in",
+                "",
+                ("registration.confirmed", "registration.cancelled", "registration.promoted"),
+            ),
+            edition=db.session.get(Edition, edition.id),
+        )
         db.session.commit()
         registrations.register(db.session.get(User, first.id), db.session.get(ProgrammeSession, session.id))
         registrations.register(db.session.get(User, second.id), db.session.get(ProgrammeSession, session.id))
         db.session.commit()
-        registration = registrations.active_registration(db.session.get(User, first.id),
-                                                         db.session.get(ProgrammeSession, session.id))
+        registration = registrations.active_registration(
+            db.session.get(User, first.id), db.session.get(ProgrammeSession, session.id)
+        )
         registrations.cancel(db.session.get(User, first.id), registration)
         db.session.commit()
-        events = [(d.event, json.loads(d.body)["data"]["registration"]["attendee"]["id"])
-                  for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))]
-    assert events == [("registration.confirmed", first.id), ("registration.cancelled", first.id),
-                      ("registration.promoted", second.id)]
+        events = [
+            (d.event, json.loads(d.body)["data"]["registration"]["attendee"]["id"])
+            for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))
+        ]
+    assert events == [
+        ("registration.confirmed", first.id),
+        ("registration.cancelled", first.id),
+        ("registration.promoted", second.id),
+    ]

@@ -17,8 +17,8 @@ from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 
 import expo
-from expo.lib.form_fields import Form
 from expo.i18n import LANGUAGES, WTFORMS_CATALOGUES, wtforms_translations
+from expo.lib.form_fields import Form
 from tests.wtforms_catalogues import compile_wtforms_catalogues
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +43,10 @@ def wtforms_messages() -> list[Message]:
 
 
 def our_catalogues() -> dict[str, Catalog]:
-    return {path.parent.parent.name: _read(path, path.parent.parent.name)
-            for path in sorted(WTFORMS_CATALOGUES.glob("*/LC_MESSAGES/wtforms.po"))}
+    return {
+        path.parent.parent.name: _read(path, path.parent.parent.name)
+        for path in sorted(WTFORMS_CATALOGUES.glob("*/LC_MESSAGES/wtforms.po"))
+    }
 
 
 def test_wtforms_has_messages_to_translate():
@@ -72,7 +74,8 @@ def test_every_wtforms_message_is_translated_with_the_same_placeholders(app, lan
     assert not untranslated, (
         f"WTForms' messages still in English on {language} pages (translate them in "
         f"expo/translations/wtforms/{language}/LC_MESSAGES/wtforms.po, then `make translations`):\n"
-        + "\n".join(untranslated))
+        + "\n".join(untranslated)
+    )
     assert not mangled, "placeholders changed in translation:\n" + "\n".join(mangled)
 
 
@@ -110,7 +113,9 @@ def test_a_language_without_a_catalogue_of_ours_gets_wtforms_own(app):
     compile_wtforms_catalogues()
     with app.test_request_context("/"), force_locale("zh"):
         assert wtforms_translations().gettext("This field is required.") == "该字段是必填字段。"  # WTForms' zh
-        assert wtforms_translations().gettext("Not a valid week value.") == "不是有效的周值。"  # ours: WTForms' is fuzzy
+        assert (
+            wtforms_translations().gettext("Not a valid week value.") == "不是有效的周值。"
+        )  # ours: WTForms' is fuzzy
     with app.test_request_context("/"), force_locale("en"):
         assert wtforms_translations().gettext("This field is required.") == "This field is required."
 

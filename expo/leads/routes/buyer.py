@@ -16,10 +16,10 @@ from expo.leads import attachments, display, services
 from expo.leads.forms import InquiryForm, MessageForm
 from expo.leads.models import TradeInquiry
 from expo.leads.routes.shared import load_own_inquiry, post_reply, store_attachment, thread_page
-from expo.lib.ranges import parse_id
 from expo.lib.pagination import requested_page
-from expo.permissions import can_handle_inquiries, can_send_inquiry, require
+from expo.lib.ranges import parse_id
 from expo.lib.rules import show_on_form
+from expo.permissions import can_handle_inquiries, can_send_inquiry, require
 from expo.transactions import writes_database
 
 bp = Blueprint("inquiries", __name__)
@@ -61,7 +61,7 @@ def new_inquiry(slug: str):
     if request.method == "GET":
         # One product from a product page, or several from a meeting held ("Open an inquiry").
         offered = dict(products)
-        chosen = [parse_id(value) for value in request.args.getlist("product")[:services.MAX_PRODUCTS_PER_INQUIRY]]
+        chosen = [parse_id(value) for value in request.args.getlist("product")[: services.MAX_PRODUCTS_PER_INQUIRY]]
         form.products.data = [product_id for product_id in dict.fromkeys(chosen) if product_id in offered]
         if request.args.get("kind") == TradeInquiry.Kind.ORDER_REQUEST:
             form.kind.data = TradeInquiry.Kind.ORDER_REQUEST
@@ -86,20 +86,28 @@ def new_inquiry(slug: str):
             status = exc.status
         else:
             db.session.commit()
-            flash(_("Your message is with %(company)s. You will get an e-mail when they answer.",
-                    company=booth.company.name), "success")
+            flash(
+                _(
+                    "Your message is with %(company)s. You will get an e-mail when they answer.",
+                    company=booth.company.name,
+                ),
+                "success",
+            )
             return redirect(url_for("inquiries.show_my_inquiry", inquiry_id=inquiry.id))
     else:
         status = 400
-    return render_template("leads/inquiry_form.html", booth=booth, company=booth.company, form=form,
-                           response=services.response_time(booth)), status
+    return render_template(
+        "leads/inquiry_form.html", booth=booth, company=booth.company, form=form, response=services.response_time(booth)
+    ), status
 
 
 def _default_unit(booth: Booth, product_ids) -> str:
     if not product_ids:
         return ""
-    return db.session.scalar(select(Product.order_unit).where(Product.booth_id == booth.id,
-                                                              Product.id == product_ids[0])) or ""
+    return (
+        db.session.scalar(select(Product.order_unit).where(Product.booth_id == booth.id, Product.id == product_ids[0]))
+        or ""
+    )
 
 
 # --- the conversation ----------------------------------------------------------------------------
@@ -108,17 +116,22 @@ def _default_unit(booth: Booth, product_ids) -> str:
 @bp.route("/inquiries/")
 @login_required
 def my_inquiries():
-    pagination = services.paginate_rows(services.buyer_inquiries_query(current_user), requested_page(), INQUIRIES_PER_PAGE)
+    pagination = services.paginate_rows(
+        services.buyer_inquiries_query(current_user), requested_page(), INQUIRIES_PER_PAGE
+    )
     return render_template("leads/my_inquiries.html", pagination=pagination)
-
-
 
 
 def _render_buyer_inquiry(inquiry: TradeInquiry, form: MessageForm | None = None, status: int = 200):
     return render_template(
-        "leads/my_inquiry.html", inquiry=inquiry, booth=inquiry.booth, company=inquiry.booth.company,
-        thread=thread_page(inquiry), quotations=services.quotations_of(inquiry),
-        form=form or MessageForm(formdata=None), today=services.booth_today(inquiry.booth),
+        "leads/my_inquiry.html",
+        inquiry=inquiry,
+        booth=inquiry.booth,
+        company=inquiry.booth.company,
+        thread=thread_page(inquiry),
+        quotations=services.quotations_of(inquiry),
+        form=form or MessageForm(formdata=None),
+        today=services.booth_today(inquiry.booth),
     ), status
 
 
@@ -132,20 +145,20 @@ def show_my_inquiry(inquiry_id: int):
     return _render_buyer_inquiry(inquiry)
 
 
-
-
 @bp.route("/inquiries/<int:inquiry_id>/messages", methods=["POST"])
 @login_required
 def reply_as_buyer(inquiry_id: int):
     inquiry = load_own_inquiry(inquiry_id)
     return post_reply(
-        inquiry, MessageForm(),
+        inquiry,
+        MessageForm(),
         lambda form, status: _render_buyer_inquiry(load_own_inquiry(inquiry_id), form, status),
-        url_for("inquiries.show_my_inquiry", inquiry_id=inquiry.id) + "#latest", as_team=False)
+        url_for("inquiries.show_my_inquiry", inquiry_id=inquiry.id) + "#latest",
+        as_team=False,
+    )
 
 
-@bp.route("/inquiries/<int:inquiry_id>/quotations/<int:quotation_id>/<any(accept, decline):decision>",
-          methods=["POST"])
+@bp.route("/inquiries/<int:inquiry_id>/quotations/<int:quotation_id>/<any(accept, decline):decision>", methods=["POST"])
 @login_required
 def decide_quotation(inquiry_id: int, quotation_id: int, decision: str):
     inquiry = load_own_inquiry(inquiry_id)
@@ -160,8 +173,13 @@ def decide_quotation(inquiry_id: int, quotation_id: int, decision: str):
         return _render_buyer_inquiry(load_own_inquiry(inquiry_id), status=exc.status)
     db.session.commit()
     if decision == "accept":
-        flash(_("You accepted the quotation. %(company)s is told and will confirm the order with you.",
-                company=inquiry.booth.company.name), "success")
+        flash(
+            _(
+                "You accepted the quotation. %(company)s is told and will confirm the order with you.",
+                company=inquiry.booth.company.name,
+            ),
+            "success",
+        )
     else:
         flash(_("You declined the quotation. You can tell the exhibitor why in the conversation."), "info")
     return redirect(url_for("inquiries.show_my_inquiry", inquiry_id=inquiry.id))
@@ -171,8 +189,9 @@ def decide_quotation(inquiry_id: int, quotation_id: int, decision: str):
 @login_required
 def download_attachment(inquiry_id: int, message_id: int):
     inquiry = services.find_inquiry(inquiry_id)
-    if inquiry is None or not (inquiry.buyer_id == current_user.id or can_handle_inquiries(current_user,
-                                                                                            inquiry.booth)):
+    if inquiry is None or not (
+        inquiry.buyer_id == current_user.id or can_handle_inquiries(current_user, inquiry.booth)
+    ):
         abort(404)
     message = services.find_message(inquiry, message_id)
     if message is None or not message.attachment_path:

@@ -14,8 +14,8 @@ from expo.leads import scoring, services
 from expo.leads.forms import AssignForm, MessageForm, NoteForm, QuotationForm, StatusForm
 from expo.leads.models import TradeInquiry
 from expo.leads.routes.shared import load_team_booth, load_team_inquiry, post_reply, thread_page
-from expo.lib.ranges import MAX_ID, parse_whole_number, query_id
 from expo.lib.pagination import requested_page
+from expo.lib.ranges import MAX_ID, parse_whole_number, query_id
 from expo.lib.rules import show_on_form
 from expo.transactions import writes_database
 
@@ -42,12 +42,21 @@ def _inbox_filters(booth: Booth) -> services.InboxFilters:
 def inbox(slug: str):
     booth = load_team_booth(slug)
     filters = _inbox_filters(booth)
-    pagination = services.paginate_rows(services.inbox_query(current_user, booth, filters), requested_page(),
-                                        INQUIRIES_PER_PAGE)
-    return render_template("leads/inbox.html", booth=booth, company=booth.company, pagination=pagination,
-                           filters=filters, counts=services.status_counts(booth),
-                           members=services.team_members(booth), products=services.products_for_form(booth),
-                           response=services.response_time(booth), unassigned=services.UNASSIGNED)
+    pagination = services.paginate_rows(
+        services.inbox_query(current_user, booth, filters), requested_page(), INQUIRIES_PER_PAGE
+    )
+    return render_template(
+        "leads/inbox.html",
+        booth=booth,
+        company=booth.company,
+        pagination=pagination,
+        filters=filters,
+        counts=services.status_counts(booth),
+        members=services.team_members(booth),
+        products=services.products_for_form(booth),
+        response=services.response_time(booth),
+        unassigned=services.UNASSIGNED,
+    )
 
 
 def _team_forms(inquiry: TradeInquiry) -> dict:
@@ -57,26 +66,42 @@ def _team_forms(inquiry: TradeInquiry) -> dict:
     status_form = StatusForm(formdata=None)
     assign_form = AssignForm(formdata=None)
     assign_form.assignee.data = str(inquiry.assignee_id or "")
-    return {"reply_form": MessageForm(formdata=None), "note_form": NoteForm(formdata=None),
-            "quotation_form": quotation_form, "status_form": status_form, "assign_form": assign_form}
+    return {
+        "reply_form": MessageForm(formdata=None),
+        "note_form": NoteForm(formdata=None),
+        "quotation_form": quotation_form,
+        "status_form": status_form,
+        "assign_form": assign_form,
+    }
 
 
 def _fill_choices(inquiry: TradeInquiry, forms: dict) -> dict:
-    forms["status_form"].status.choices = [(status, TradeInquiry.Status(status).label)
-                                           for status in services.allowed_moves(inquiry)]
+    forms["status_form"].status.choices = [
+        (status, TradeInquiry.Status(status).label) for status in services.allowed_moves(inquiry)
+    ]
     forms["assign_form"].assignee.choices = [("", _("Nobody"))] + [
-        (str(user.id), user.name) for user in services.team_members(inquiry.booth)]
+        (str(user.id), user.name) for user in services.team_members(inquiry.booth)
+    ]
     return forms
 
 
 def _render_team_inquiry(booth: Booth, inquiry: TradeInquiry, status: int = 200, **forms):
     all_forms = _team_forms(inquiry) | forms
-    notes = db.paginate(services.notes_query(inquiry), page=requested_page("notes_page"), per_page=NOTES_PER_PAGE,
-                        error_out=False)
+    notes = db.paginate(
+        services.notes_query(inquiry), page=requested_page("notes_page"), per_page=NOTES_PER_PAGE, error_out=False
+    )
     return render_template(
-        "leads/inquiry.html", booth=booth, company=booth.company, inquiry=inquiry, buyer=inquiry.buyer,
-        thread=thread_page(inquiry), quotations=services.quotations_of(inquiry), notes=notes,
-        today=services.booth_today(booth), now=utcnow(), **_fill_choices(inquiry, all_forms),
+        "leads/inquiry.html",
+        booth=booth,
+        company=booth.company,
+        inquiry=inquiry,
+        buyer=inquiry.buyer,
+        thread=thread_page(inquiry),
+        quotations=services.quotations_of(inquiry),
+        notes=notes,
+        today=services.booth_today(booth),
+        now=utcnow(),
+        **_fill_choices(inquiry, all_forms),
     ), status
 
 
@@ -106,9 +131,13 @@ def _inquiry_url(booth: Booth, inquiry: TradeInquiry, anchor: str = "") -> str:
 def reply_as_team(slug: str, inquiry_id: int):
     booth = load_team_booth(slug)
     inquiry = load_team_inquiry(booth, inquiry_id)
-    return post_reply(inquiry, MessageForm(),
-                       lambda form, status: _render_team_inquiry(*_reload(slug, inquiry_id), status, reply_form=form),
-                       _inquiry_url(booth, inquiry, "#latest"), as_team=True)
+    return post_reply(
+        inquiry,
+        MessageForm(),
+        lambda form, status: _render_team_inquiry(*_reload(slug, inquiry_id), status, reply_form=form),
+        _inquiry_url(booth, inquiry, "#latest"),
+        as_team=True,
+    )
 
 
 @bp.route("/booths/<slug>/leads/inquiries/<int:inquiry_id>/notes", methods=["POST"])
@@ -194,6 +223,14 @@ def ranking(slug: str):
     booth = load_team_booth(slug)
     days = scoring.parse_window(request.args.get("days"))
     pagination = services.paginate_rows(scoring.leads_query(booth, days=days), requested_page(), LEADS_PER_PAGE)
-    return render_template("leads/ranking.html", booth=booth, company=booth.company, pagination=pagination,
-                           days=days, windows=scoring.WINDOWS, anonymous=scoring.anonymous_visitors(booth, days=days),
-                           weights=scoring.EVENT_WEIGHTS, inquiry_weights=scoring.INQUIRY_WEIGHTS)
+    return render_template(
+        "leads/ranking.html",
+        booth=booth,
+        company=booth.company,
+        pagination=pagination,
+        days=days,
+        windows=scoring.WINDOWS,
+        anonymous=scoring.anonymous_visitors(booth, days=days),
+        weights=scoring.EVENT_WEIGHTS,
+        inquiry_weights=scoring.INQUIRY_WEIGHTS,
+    )

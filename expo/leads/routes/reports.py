@@ -12,8 +12,9 @@ from expo.extensions import db
 from expo.leads import reports, services
 from expo.leads.forms import BoothReportForm
 from expo.leads.models import LeadReport
-from expo.leads.routes.shared import (REPORTS_PER_PAGE, download_report as send_report, fill_default_dates,
-                                      load_team_booth, render_report, report_period, retry_report as queue_again)
+from expo.leads.routes.shared import REPORTS_PER_PAGE, fill_default_dates, load_team_booth, render_report, report_period
+from expo.leads.routes.shared import download_report as send_report
+from expo.leads.routes.shared import retry_report as queue_again
 from expo.lib.pagination import requested_page
 from expo.lib.rules import show_on_form
 
@@ -33,23 +34,25 @@ def booth_reports(slug: str):
         edition = next((e for e in editions if e.id == form.edition_id()), None)
         try:
             period_from, period_to, zone = report_period(form, edition)
-            report = reports.request_booth_report(current_user, booth, period_from=period_from, period_to=period_to,
-                                                  timezone=zone)
+            report = reports.request_booth_report(
+                current_user, booth, period_from=period_from, period_to=period_to, timezone=zone
+            )
         except services.LeadError as exc:
             show_on_form(form, exc)
             status = exc.status
             booth = load_team_booth(slug)
         else:
             db.session.commit()
-            flash(_("The report is being compiled. You can leave this page: we e-mail you when it is ready."),
-                  "info")
+            flash(_("The report is being compiled. You can leave this page: we e-mail you when it is ready."), "info")
             return redirect(url_for("lead_reports.show_report", slug=booth.slug, report_id=report.id))
     else:
         status = 400
-    pagination = db.paginate(reports.booth_reports_query(booth), page=requested_page(), per_page=REPORTS_PER_PAGE,
-                             error_out=False)
-    return render_template("leads/reports.html", booth=booth, company=booth.company, form=form,
-                           pagination=pagination, expo=False), status
+    pagination = db.paginate(
+        reports.booth_reports_query(booth), page=requested_page(), per_page=REPORTS_PER_PAGE, error_out=False
+    )
+    return render_template(
+        "leads/reports.html", booth=booth, company=booth.company, form=form, pagination=pagination, expo=False
+    ), status
 
 
 def load_booth_report(booth: Booth, report_id: int) -> LeadReport:
@@ -65,9 +68,12 @@ def show_report(slug: str, report_id: int):
     booth = load_team_booth(slug)
     report = load_booth_report(booth, report_id)
     return render_report(
-        report, booth=booth, progress_url=url_for("lead_reports.report_progress", slug=booth.slug, report_id=report.id),
+        report,
+        booth=booth,
+        progress_url=url_for("lead_reports.report_progress", slug=booth.slug, report_id=report.id),
         download=lambda fmt: url_for("lead_reports.download_report", slug=booth.slug, report_id=report.id, fmt=fmt),
-        retry_url=url_for("lead_reports.retry_report", slug=booth.slug, report_id=report.id))
+        retry_url=url_for("lead_reports.retry_report", slug=booth.slug, report_id=report.id),
+    )
 
 
 @bp.route("/booths/<slug>/leads/reports/<int:report_id>/progress")
@@ -87,5 +93,6 @@ def download_report(slug: str, report_id: int, fmt: str):
 @login_required
 def retry_report(slug: str, report_id: int):
     booth = load_team_booth(slug)
-    return queue_again(load_booth_report(booth, report_id),
-                       url_for("lead_reports.show_report", slug=booth.slug, report_id=report_id))
+    return queue_again(
+        load_booth_report(booth, report_id), url_for("lead_reports.show_report", slug=booth.slug, report_id=report_id)
+    )

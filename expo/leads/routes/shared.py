@@ -25,8 +25,8 @@ from expo.leads import attachments, reports, services
 from expo.leads.forms import MessageForm
 from expo.leads.models import InquiryMessage, LeadReport, TradeInquiry
 from expo.lib.pagination import requested_page
-from expo.permissions import can_handle_inquiries
 from expo.lib.rules import show_on_form
+from expo.permissions import can_handle_inquiries
 
 MESSAGES_PER_PAGE = 30
 REPORTS_PER_PAGE = 20
@@ -38,7 +38,8 @@ REPORTS_PER_PAGE = 20
 def load_team_booth(slug: str) -> Booth:
     """The booth whose leads the viewer handles; anyone else is not told it has any (404)."""
     booth = db.session.scalar(
-        select(Booth).where(Booth.slug == slug)
+        select(Booth)
+        .where(Booth.slug == slug)
         .options(joinedload(Booth.company).selectinload(ExhibitorCompany.members).joinedload(CompanyMember.user))
     )
     if booth is None or not can_handle_inquiries(current_user, booth):
@@ -114,13 +115,22 @@ def fill_default_dates(form) -> None:
     form.date_to.data = today
 
 
-def render_report(report: LeadReport, *, booth: Booth | None, progress_url: str, download: Callable[[str], str],
-                  retry_url: str):
-    return render_template("leads/report.html", report=report, booth=booth,
-                           company=booth.company if booth else None, progress=reports.progress(report),
-                           progress_url=progress_url, download=download, retry_url=retry_url,
-                           can_retry=report.status == LeadReport.Status.FAILED or reports.is_stalled(report),
-                           refresh=not report.is_finished, scope=reports.scope_label(report))
+def render_report(
+    report: LeadReport, *, booth: Booth | None, progress_url: str, download: Callable[[str], str], retry_url: str
+):
+    return render_template(
+        "leads/report.html",
+        report=report,
+        booth=booth,
+        company=booth.company if booth else None,
+        progress=reports.progress(report),
+        progress_url=progress_url,
+        download=download,
+        retry_url=retry_url,
+        can_retry=report.status == LeadReport.Status.FAILED or reports.is_stalled(report),
+        refresh=not report.is_finished,
+        scope=reports.scope_label(report),
+    )
 
 
 def download_report(report: LeadReport, fmt: str):
@@ -129,8 +139,14 @@ def download_report(report: LeadReport, fmt: str):
         abort(404)
     reports.record_download(current_user, report, fmt)
     db.session.commit()
-    response = send_from_directory(uploads.storage_root(), path, mimetype=exports.MIMETYPES[fmt], as_attachment=True,
-                                   download_name=reports.filename(report, fmt), max_age=0)
+    response = send_from_directory(
+        uploads.storage_root(),
+        path,
+        mimetype=exports.MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=reports.filename(report, fmt),
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
