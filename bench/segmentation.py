@@ -133,10 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise RuntimeError("the segmenter tried to use the network")
 
     socket.socket.connect = no_network
+    import importlib
     import logging
 
-    import jieba
-    from pythainlp.tokenize import word_tokenize
+    # Not project dependencies: the dictionaries this comparison measures search's letter pairs
+    # against, installed for it alone into the --libraries folder.
+    jieba = importlib.import_module("jieba")
+    word_tokenize = importlib.import_module("pythainlp.tokenize").word_tokenize
 
     jieba.setLogLevel(logging.WARNING)
     for name, first in (("jieba", lambda: jieba.lcut("口罩")), ("pythainlp", lambda: word_tokenize("หน้ากาก"))):
