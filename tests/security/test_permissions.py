@@ -180,7 +180,6 @@ def world(factory):
         "organizer": factory.organizer(),
         "admin": factory.admin(),
     }
-    booth = factory.booth(company)
     from datetime import datetime, timedelta
 
     from expo.meetings.models import Meeting
@@ -207,13 +206,6 @@ def world(factory):
         "attendee_id": users["attendee"].id,
         "booth": booth.slug,
         "meeting": meeting.id,
-    }
-    values = {
-        "edition": edition.slug,
-        "draft": draft.slug,
-        "company": company.slug,
-        "booth": booth.slug,
-        "attendee_id": users["attendee"].id,
     }
     return users, values
 
@@ -317,10 +309,12 @@ def webhook_world(app, factory, world):
     with app.app_context():
         users = {**users, "owner": db.session.get(User, owner_id)}
         db.session.expunge_all()
-    booth = factory.booth(company)
     other_booth = factory.booth(other)
     with app.app_context():
+        from expo.booths.models import Booth
         from expo.editions.models import Edition
+
+        booth = db.session.scalar(select(Booth).where(Booth.slug == values["booth"]))  # the world's booth
 
         edition_id = db.session.scalar(select(Edition.id).where(Edition.slug == values["edition"]))
         booth_hook = WebhookSubscription(
