@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from expo import models  # noqa: F401 - every mapper known before a benchmark builds loader options
 from expo.extensions import db
 
 

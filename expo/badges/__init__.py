@@ -1,0 +1,1 @@
+"""Badges for the venue days: who gets one, the signed code their QR carries, and printing them."""
