@@ -6,6 +6,7 @@ from expo.audit.models import AuditEntry
 from expo.booths.models import Booth, BoothDocument, BoothPlacement
 from expo.broadcasts.models import Broadcast, BroadcastRecipient
 from expo.catalog.models import Product, ProductCategory, ProductImage
+from expo.checkin.models import CheckinScan
 from expo.editions.models import Edition, Pavilion
 from expo.engagement.models import EngagementEvent, Favourite
 from expo.exhibition import search_index  # noqa: F401 - SQLite's FTS5 tables and the search-text listener
@@ -61,6 +62,7 @@ __all__ = [
     "BoothPlacement",
     "Broadcast",
     "BroadcastRecipient",
+    "CheckinScan",
     "CompanyMember",
     "Edition",
     "EditionRole",

@@ -89,10 +89,12 @@ def record(
     edition_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    flush: bool = True,
 ) -> AuditEntry:
     """Leave an entry in the caller's transaction: ``actor`` (None: the system) did ``action`` to
     ``obj``, changing ``before`` into ``after`` (small dicts of the fields that changed).
-    ``edition_id`` makes the entry visible to that edition's organizers; admins see every entry."""
+    ``edition_id`` makes the entry visible to that edition's organizers; admins see every entry.
+    ``flush=False`` leaves the flush to the caller, who records many entries in one batch."""
     subject = describe(obj)
     entry = AuditEntry(
         occurred_at=utcnow(),
@@ -109,7 +111,8 @@ def record(
         ip_address=(request.remote_addr or None) if has_request_context() else None,
     )
     db.session.add(entry)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return entry
 
 

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from expo.accounts.forms import ConfirmActionForm
 from expo.accounts.models import EditionRole
-from expo.checkin import services
+from expo.checkin import offline_app, services
 from expo.checkin.forms import MAX_CODE_LENGTH, AddCheckinStaffForm, CheckInForm
+from expo.checkin.models import CheckinScan
+from expo.db_types import utcnow
 from expo.editions.models import Edition
+from expo.errors import render_error
 from expo.extensions import db
-from expo.i18n import local_datetime
+from expo.i18n import language_tag, local_datetime
 from expo.lib.rules import show_on_form
 from expo.permissions import can_check_in, can_manage_edition, can_view_edition, require
 from expo.registrations.tickets import CheckInResult, target_title
 
 bp = Blueprint("checkin", __name__, url_prefix="/editions/<slug>/checkin")
 
+# The offline app's service worker holds nothing personal, and browsers fetch it on their own.
+OPEN_ENDPOINTS = {"checkin.service_worker"}
+
 
 @bp.before_request
-@login_required
 def _signed_in_only():
     """Every check-in page needs an account; the loaders below decide which."""
+    if request.endpoint not in OPEN_ENDPOINTS and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
 
 
 def load_edition(slug: str, *, allowed) -> Edition:
@@ -81,7 +93,21 @@ def _check_in_page(edition: Edition, form: CheckInForm, outcome: dict | None = N
         outcome=outcome,
         rows=services.attendance(edition),
         can_manage=can_manage_edition(current_user, edition),
+        offline=_offline_settings(edition),
     ), status
+
+
+def _offline_settings(edition: Edition) -> dict:
+    """What offline.js needs: the app's addresses, and a store of its own per edition and person."""
+    scope = url_for("checkin.index", slug=edition.slug)
+    return {
+        "store": f"checkin-{edition.id}-{current_user.id}",
+        "codes_url": url_for("checkin.codes", slug=edition.slug),
+        "sync_url": url_for("checkin.sync", slug=edition.slug),
+        "worker_url": url_for("checkin.service_worker", slug=edition.slug),
+        "scope": scope,
+        "outcomes": {outcome.value.replace("_", "-"): outcome.label for outcome in CheckinScan.Outcome},
+    }
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -119,6 +145,105 @@ def scan(slug: str):
         return jsonify(_refusal(exc)), exc.status
     db.session.commit()
     return jsonify(_describe(result))
+
+
+@bp.route("/codes.json")
+def codes(slug: str):
+    """The codes the app checks scans against offline, loaded before the doors open."""
+    edition = load_edition(slug, allowed=can_check_in)
+    listed = services.offline_codes(current_user, edition)
+    response = jsonify(
+        edition=edition.slug,
+        loaded_at=utcnow().isoformat(),
+        codes=[code.as_json() for code in listed],
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/sync", methods=["POST"])
+def sync(slug: str):
+    """Scans the app queued, as JSON ``{"scans": [{"id", "code", "scanned_at"}, ...]}`` (at most
+    services.MAX_SYNC_BATCH); answers ``{"results": [...]}`` in the same order. CSRF token in the
+    X-CSRFToken header, as for /scan."""
+    edition = load_edition(slug, allowed=can_check_in)
+    scans, problem = queued_scans(request.get_json(silent=True), "code")
+    if problem is not None:
+        return render_error(400, problem)
+    if len(scans) > services.MAX_SYNC_BATCH:
+        return render_error(413, _too_many())
+    for attempt in range(2):
+        try:
+            results = services.sync_scans(
+                current_user, edition, [services.QueuedScan(scan_id, code, at) for scan_id, code, at in scans]
+            )
+            answers = [result.as_json() for result in results]  # before the commit expires what they name
+            db.session.commit()
+        except IntegrityError:
+            # The same scan arrived twice at once (a retry racing its first try): now it is known.
+            db.session.rollback()
+            if attempt:
+                return render_error(409)
+            continue
+        break
+    response = jsonify(results=answers, synced_at=utcnow().isoformat())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _too_many() -> str:
+    return _("Send at most %(count)d scans at once.", count=services.MAX_SYNC_BATCH)
+
+
+def queued_scans(data, code_key: str) -> tuple[list[tuple[str, str, datetime]], str | None]:
+    """Read a sync request's scans: (id, code, scanned_at) each, or the reason it cannot be read."""
+    items = data.get("scans") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return [], _("Send the scans as a JSON list named scans.")
+    scans = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            return [], _("Scan %(number)d is not an object.", number=number)
+        scan_id = services.normal_scan_id(item.get("id"))
+        code = item.get(code_key)
+        scanned_at = _moment(item.get("scanned_at"))
+        if scan_id is None:
+            return [], _("Scan %(number)d has no valid id (a UUID).", number=number)
+        if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_LENGTH:
+            return [], _("Scan %(number)d has no code, or one too long to be a ticket.", number=number)
+        if scanned_at is None:
+            return [], _("Scan %(number)d has no valid time (ISO 8601 with its zone).", number=number)
+        scans.append((scan_id, code.strip(), scanned_at))
+    return scans, None
+
+
+def _moment(value) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+@bp.route("/manifest.webmanifest")
+def web_manifest(slug: str):
+    edition = load_edition(slug, allowed=can_check_in)
+    start = url_for("checkin.index", slug=edition.slug)
+    return offline_app.manifest(
+        name=_("Check-in: %(edition)s", edition=edition.name),
+        short_name=_("Check-in"),
+        description=_("Checks tickets in at the door, with or without a network."),
+        start_url=start,
+        scope=start,
+        lang=language_tag(str(get_locale() or "en")),
+    )
+
+
+@bp.route("/sw.js")
+def service_worker(slug: str):
+    return offline_app.service_worker("js/checkin.js")
 
 
 @bp.route("/counts.json")

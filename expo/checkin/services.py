@@ -5,28 +5,35 @@ Services flush and never commit; the view commits once.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from expo.accounts.models import EditionRole, User
 from expo.accounts.services import find_user_by_email
 from expo.audit.models import AuditAction
 from expo.audit.services import record
+from expo.badges.codes import code_digest
+from expo.checkin.models import CheckinScan
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
+from expo.i18n import datetime_in_zone, is_known_timezone, local_datetime
 from expo.lib.rules import RuleBroken
 from expo.permissions import can_check_in, can_manage_edition, ensure
 from expo.registrations import tickets
 from expo.registrations.models import Registration
 from expo.registrations.tickets import CheckInResult, TicketError
+from expo.webhooks import announce as webhooks
+from expo.webhooks import events as webhook_events
 
 
 class CheckinError(RuleBroken):
@@ -35,6 +42,10 @@ class CheckinError(RuleBroken):
 
 class NoSuchAccount(CheckinError):
     pass
+
+
+class TooManyScans(CheckinError):
+    status = 413
 
 
 class TicketRefused(CheckinError):
@@ -80,6 +91,383 @@ def check_in_ticket(actor: User, edition: Edition, payload: str, now: datetime |
         return tickets.check_in(actor, payload, edition_id=edition.id, now=now)
     except TicketError as exc:
         raise TicketRefused(str(exc), 409) from None
+
+
+# --- offline check-in: the list of valid codes, and scans synced later ----------------------------
+
+# A batch the sync endpoint takes at once; the app sends larger queues in several.
+MAX_SYNC_BATCH = 500
+# How far ahead of the server a device's clock may be before its scan times are not believed.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class OfflineCode:
+    """One code a check-in device may accept without asking: the SHA-256 of the scanned text, whose
+    it is and what it is for. The device never holds the key that makes codes."""
+
+    digest: str
+    kind: str  # "ticket" (a session or course registration); "badge" once badges exist
+    name: str
+    organisation: str
+    title: str
+    when: str  # the session's (or the course's first session's) start at the venue, formatted
+    checked_in_at: datetime | None
+
+    def as_json(self) -> dict:
+        return {
+            "digest": self.digest,
+            "kind": self.kind,
+            "name": self.name,
+            "organisation": self.organisation,
+            "title": self.title,
+            "when": self.when,
+            "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
+        }
+
+
+def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
+    """Every ticket that would be checked in at ``edition``'s door now (confirmed registrations for
+    its sessions and courses), for the check-in app to check scans against with no network.
+
+    Two queries whatever the number of tickets; the digests need the signing key, so they are made
+    here, one HMAC each."""
+    ensure(can_check_in(actor, edition))
+    zone = edition.timezone if is_known_timezone(edition.timezone) else "UTC"
+    first_sessions = dict(
+        db.session.execute(
+            select(ProgrammeSession.forum_id, func.min(ProgrammeSession.starts_at))
+            .join(Forum, ProgrammeSession.forum_id == Forum.id)
+            .where(Forum.edition_id == edition.id, Forum.enrols_whole_course.is_(True))
+            .group_by(ProgrammeSession.forum_id)
+        ).all()
+    )
+    course = aliased(Forum)
+    session_forum = aliased(Forum)
+    rows = db.session.execute(
+        select(
+            Registration.ticket_code,
+            Registration.checked_in_at,
+            Registration.forum_id,
+            User.name,
+            User.organisation,
+            ProgrammeSession.title,
+            ProgrammeSession.starts_at,
+            course.title,
+        )
+        .join(User, Registration.user_id == User.id)
+        .outerjoin(ProgrammeSession, Registration.session_id == ProgrammeSession.id)
+        .outerjoin(session_forum, ProgrammeSession.forum_id == session_forum.id)
+        .outerjoin(course, Registration.forum_id == course.id)
+        .where(
+            Registration.status == Registration.Status.CONFIRMED,
+            or_(session_forum.edition_id == edition.id, course.edition_id == edition.id),
+        )
+        .order_by(Registration.id)
+    ).all()
+    codes = []
+    for ticket_code, checked_in_at, forum_id, name, organisation, session_title, starts_at, course_title in rows:
+        if forum_id is not None:
+            title, starts_at = course_title, first_sessions.get(forum_id)
+        else:
+            title = session_title
+        codes.append(
+            OfflineCode(
+                digest=code_digest(tickets.payload_for_code(ticket_code)),
+                kind="ticket",
+                name=name,
+                organisation=organisation or "",
+                title=title,
+                when=datetime_in_zone(starts_at, zone, "short") if starts_at else "",
+                checked_in_at=checked_in_at,
+            )
+        )
+    return codes
+
+
+@dataclass(frozen=True)
+class QueuedScan:
+    """A scan as the device queued it: its own id (a UUID), the text it read, and when (device clock)."""
+
+    scan_id: str
+    code: str
+    scanned_at: datetime
+
+
+@dataclass(frozen=True)
+class SyncedScan:
+    """The answer to one synced scan; a scan sent again gets the answer it had the first time."""
+
+    scan_id: str
+    outcome: str  # CheckinScan.Outcome
+    message: str
+    registration: Registration | None = None
+    checked_in_at: datetime | None = None
+
+    def as_json(self) -> dict:
+        registration = self.registration
+        return {
+            "id": self.scan_id,
+            "status": str(self.outcome),
+            "message": self.message,
+            "name": registration.user.name if registration is not None else None,
+            "organisation": (registration.user.organisation or None) if registration is not None else None,
+            "title": tickets.target_title(registration) if registration is not None else None,
+            "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
+        }
+
+
+def normal_scan_id(value: object) -> str | None:
+    """A scan id as stored (a UUID's lower-case hex with hyphens), or None for anything else."""
+    if not isinstance(value, str) or len(value) > 36:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def believable_scan_time(edition: Edition, scanned_at: datetime, now: datetime) -> datetime:
+    """The device's time of a scan, unless its clock is plainly wrong: ahead of the server by more
+    than a few minutes, or before the edition existed (a phone that lost its date). Such a scan
+    counts as made when the server received it: it is still recorded, never lost."""
+    earliest = edition.created_at
+    if scanned_at > now + CLOCK_TOLERANCE or (earliest is not None and scanned_at < earliest):
+        return now
+    return min(scanned_at, now)
+
+
+def _checked_in_message(registration: Registration) -> str:
+    user = registration.user
+    title = tickets.target_title(registration)
+    if user.organisation:
+        return _(
+            "Checked in: %(name)s, %(organisation)s, %(title)s",
+            name=user.name,
+            organisation=user.organisation,
+            title=title,
+        )
+    return _("Checked in: %(name)s, %(title)s", name=user.name, title=title)
+
+
+def _duplicate_message(registration: Registration, checked_in_by: str | None) -> str:
+    when = local_datetime(registration.checked_in_at)
+    if checked_in_by:
+        return _(
+            "Duplicate: %(name)s was already checked in at %(time)s by %(staff)s.",
+            name=registration.user.name,
+            time=when,
+            staff=checked_in_by,
+        )
+    return _("Duplicate: %(name)s was already checked in at %(time)s.", name=registration.user.name, time=when)
+
+
+def sync_scans(actor: User, edition: Edition, scans: list[QueuedScan], now: datetime | None = None) -> list[SyncedScan]:
+    """Record scans a check-in device queued, each exactly once, and answer every one in order.
+
+    - A scan id received before returns the outcome it had then and changes nothing.
+    - A genuine, confirmed ticket of this edition is checked in by the same once-only UPDATE as at
+      the online door (``tickets.check_in``): the first scan to reach the server wins, at the time
+      the device scanned it; any later scan of it, from any device, is a duplicate that names when
+      and by whom it was checked in.
+    - Anything else is refused with the reason the online door gives.
+
+    One audit entry per first check-in, as online. A batch takes a handful of queries whatever its
+    size, and one UPDATE per ticket. Flushes, never commits; a scan id racing in from two requests
+    at once makes the second flush fail on the unique scan id (the caller rolls back and retries).
+    """
+    ensure(can_check_in(actor, edition))
+    if len(scans) > MAX_SYNC_BATCH:
+        raise TooManyScans(_("Send at most %(count)d scans at once.", count=MAX_SYNC_BATCH))
+    now = now or utcnow()
+    ids = [scan.scan_id for scan in scans]
+    known = {
+        row.scan_id: row
+        for row in db.session.scalars(
+            select(CheckinScan)
+            .where(CheckinScan.scan_id.in_(ids))
+            .options(
+                selectinload(CheckinScan.registration).options(*_ANSWER_LOADS),
+            )
+        )
+    }
+    # Read every code once; a forged or foreign one is answered without touching the database.
+    codes: dict[str, str | TicketError] = {}
+    for scan in scans:
+        if scan.scan_id in known or scan.code in codes:
+            continue
+        try:
+            codes[scan.code] = tickets.ticket_code_from_payload(scan.code)
+        except TicketError as exc:
+            codes[scan.code] = exc
+    ticket_codes = {code for code in codes.values() if isinstance(code, str)}
+    registrations = (
+        {
+            registration.ticket_code: registration
+            for registration in db.session.scalars(
+                select(Registration).where(Registration.ticket_code.in_(ticket_codes)).options(*_ANSWER_LOADS)
+            )
+        }
+        if ticket_codes
+        else {}
+    )
+
+    answers: dict[str, SyncedScan] = {}
+    new_rows: list[CheckinScan] = []
+    first_check_ins: list[Registration] = []
+    duplicates: list[tuple[str, Registration]] = []
+    for scan in scans:
+        if scan.scan_id in answers:
+            continue  # the same scan twice in one batch: one answer
+        row = known.get(scan.scan_id)
+        if row is not None:
+            answers[scan.scan_id] = _replayed(row, edition)
+            continue
+        at = believable_scan_time(edition, scan.scanned_at, now)
+        code = codes[scan.code]
+        registration = registrations.get(code) if isinstance(code, str) else None
+        reason = _refusal_reason(code, registration, edition)
+        if reason is not None:
+            outcome, answer = CheckinScan.Outcome.REFUSED, SyncedScan(scan.scan_id, CheckinScan.Outcome.REFUSED, reason)
+            registration = None
+        else:
+            first = (
+                db.session.execute(
+                    _CHECK_IN_ONCE,
+                    {"registration_id": registration.id, "at": at, "by": actor.id},
+                    execution_options={"synchronize_session": False},
+                ).rowcount
+                == 1
+            )
+            if first:
+                outcome = CheckinScan.Outcome.CHECKED_IN
+                first_check_ins.append(registration)
+                # What the UPDATE wrote, without reading it back.
+                set_committed_value(registration, "checked_in_at", at)
+                set_committed_value(registration, "checked_in_by_id", actor.id)
+                answer = SyncedScan(
+                    scan.scan_id, outcome, _checked_in_message(registration), registration, checked_in_at=at
+                )
+            else:
+                outcome = CheckinScan.Outcome.DUPLICATE
+                duplicates.append((scan.scan_id, registration))
+                answer = None  # written below, once the winners' names are read
+            reason = ""
+        new_rows.append(
+            CheckinScan(
+                scan_id=scan.scan_id,
+                edition_id=edition.id,
+                scanned_by_id=actor.id,
+                registration_id=registration.id if registration is not None else None,
+                scanned_at=at,
+                received_at=now,
+                outcome=outcome,
+                reason=(reason or "")[:300],
+            )
+        )
+        answers[scan.scan_id] = answer
+
+    if duplicates:
+        # Who won: earlier in this batch (set above) or before it, perhaps by another device's sync
+        # that committed after this batch's registrations were read: read those once more.
+        winners_here = {id(registration) for registration in first_check_ins}
+        _reload_check_ins([registration for _, registration in duplicates if id(registration) not in winners_here])
+        names = _staff_names({registration.checked_in_by_id for _, registration in duplicates})
+        for scan_id, registration in duplicates:
+            answers[scan_id] = SyncedScan(
+                scan_id,
+                CheckinScan.Outcome.DUPLICATE,
+                _duplicate_message(registration, names.get(registration.checked_in_by_id)),
+                registration,
+                checked_in_at=registration.checked_in_at,
+            )
+
+    for registration in first_check_ins:
+        record(
+            actor,
+            AuditAction.TICKET_CHECKED_IN,
+            registration,
+            edition_id=edition.id,
+            before={"checked_in_at": None},
+            after={"checked_in_at": registration.checked_in_at},
+            flush=False,
+        )
+    db.session.add_all(new_rows)
+    db.session.flush()
+    if first_check_ins:
+        webhooks.registrations_changed(webhook_events.CHECKED_IN, first_check_ins, edition_id=edition.id)
+    return [answers[scan_id] for scan_id in dict.fromkeys(ids)]
+
+
+_CHECK_IN_ONCE = (
+    update(Registration)
+    .where(Registration.id == db.bindparam("registration_id"), Registration.checked_in_at.is_(None))
+    .values(checked_in_at=db.bindparam("at"), checked_in_by_id=db.bindparam("by"))
+)
+
+
+# Everything an answer names: the attendee, the session or course, and its edition.
+_ANSWER_LOADS = (
+    selectinload(Registration.user),
+    selectinload(Registration.session).selectinload(ProgrammeSession.forum),
+    selectinload(Registration.forum),
+)
+
+
+def _reload_check_ins(registrations: list[Registration]) -> None:
+    if not registrations:
+        return
+    by_id = {registration.id: registration for registration in registrations}
+    for registration_id, checked_in_at, checked_in_by_id in db.session.execute(
+        select(Registration.id, Registration.checked_in_at, Registration.checked_in_by_id).where(
+            Registration.id.in_(by_id)
+        )
+    ):
+        set_committed_value(by_id[registration_id], "checked_in_at", checked_in_at)
+        set_committed_value(by_id[registration_id], "checked_in_by_id", checked_in_by_id)
+
+
+def _staff_names(user_ids: set[int | None]) -> dict[int, str]:
+    user_ids.discard(None)
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+
+
+def _replayed(row: CheckinScan, edition: Edition) -> SyncedScan:
+    """A scan received before: its first outcome, told as it stands now (names, times)."""
+    registration = row.registration
+    if row.edition_id != edition.id:
+        # A device switched editions with this scan still queued: it stays with its own edition.
+        return SyncedScan(row.scan_id, CheckinScan.Outcome.REFUSED, _("This ticket is for another edition."))
+    if row.outcome == CheckinScan.Outcome.REFUSED or registration is None:
+        return SyncedScan(row.scan_id, CheckinScan.Outcome.REFUSED, row.reason or _("No registration has this ticket."))
+    if row.outcome == CheckinScan.Outcome.CHECKED_IN:
+        return SyncedScan(
+            row.scan_id, row.outcome, _checked_in_message(registration), registration, registration.checked_in_at
+        )
+    names = _staff_names({registration.checked_in_by_id})
+    return SyncedScan(
+        row.scan_id,
+        row.outcome,
+        _duplicate_message(registration, names.get(registration.checked_in_by_id)),
+        registration,
+        registration.checked_in_at,
+    )
+
+
+def _refusal_reason(code: str | TicketError, registration: Registration | None, edition: Edition) -> str | None:
+    """Why the online door would refuse this code (its own words), or None to check it in."""
+    if isinstance(code, TicketError):
+        return str(code)
+    if registration is None:
+        return _("No registration has this ticket.")
+    forum = registration.forum if registration.forum_id is not None else registration.session.forum
+    if forum.edition_id != edition.id:
+        return _("This ticket is for another edition.")
+    if registration.status != Registration.Status.CONFIRMED:
+        return tickets.NOT_CONFIRMED_MESSAGES.get(registration.status, tickets.NOT_CONFIRMED_MESSAGES["cancelled"])()
+    return None
 
 
 # --- check-in staff --------------------------------------------------------------------------------

@@ -51,7 +51,12 @@ def _serializer() -> URLSafeSerializer:
 
 def ticket_payload(registration: Registration) -> str:
     """What the QR code carries: the random ticket code, signed so it cannot be forged or altered."""
-    return TICKET_PREFIX + _serializer().dumps(registration.ticket_code)
+    return payload_for_code(registration.ticket_code)
+
+
+def payload_for_code(ticket_code: str) -> str:
+    """``ticket_payload`` from the ticket code alone (offline lists are built from columns, not rows)."""
+    return TICKET_PREFIX + _serializer().dumps(ticket_code)
 
 
 def ticket_code_from_payload(payload: str) -> str:

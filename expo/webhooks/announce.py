@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from expo.lib.urls import external_url
 from expo.webhooks import events
-from expo.webhooks.services import emit
+from expo.webhooks.services import emit, emit_each
 
 if TYPE_CHECKING:
     from expo.leads.models import LeadReport, Quotation, TradeInquiry
@@ -93,6 +93,11 @@ def _registration(registration: Registration) -> tuple[dict[str, Any], int]:
 def registration_changed(event: events.EventType, registration: Registration) -> None:
     data, edition_id = _registration(registration)
     emit(event.name, data, edition_id=edition_id)
+
+
+def registrations_changed(event: events.EventType, registrations: list[Registration], *, edition_id: int) -> None:
+    """``registration_changed`` for many registrations of one edition (a batch of synced check-ins)."""
+    emit_each(event.name, [_registration(registration)[0] for registration in registrations], edition_id=edition_id)
 
 
 def lead_report_ready(report: LeadReport) -> None:

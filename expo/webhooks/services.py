@@ -179,13 +179,21 @@ def emit(event: str, data: dict[str, Any], *, booth_id: int | None = None, editi
     Called by the service where the change happens, inside its transaction: the deliveries are
     written with the change and published after the commit, or neither happens.
     """
+    return emit_each(event, [data], booth_id=booth_id, edition_id=edition_id)
+
+
+def emit_each(
+    event: str, datas: list[dict[str, Any]], *, booth_id: int | None = None, edition_id: int | None = None
+) -> int:
+    """``emit`` for many changes of one booth (or edition) at once, as a batch of synced scans makes
+    them: the subscriptions are read once, every message is its own delivery."""
     declared = webhook_events.EVENT_TYPES[event]
     column, value = (
         (WebhookSubscription.booth_id, booth_id)
         if declared.audience == webhook_events.TEAM
         else (WebhookSubscription.edition_id, edition_id)
     )
-    if value is None:
+    if value is None or not datas:
         return 0
     subscriptions = [
         subscription
@@ -197,23 +205,25 @@ def emit(event: str, data: dict[str, Any], *, booth_id: int | None = None, editi
     if not subscriptions:
         return 0
     now = utcnow()
-    body = json.dumps(
-        {"type": event, "timestamp": now.isoformat(timespec="seconds"), "data": data},
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
-    )
-    deliveries = [
-        WebhookDelivery(
-            subscription_id=subscription.id,
-            event=event,
-            message_id=_message_id(),
-            body=body,
-            created_at=now,
-            next_attempt_at=now,
+    deliveries = []
+    for data in datas:
+        body = json.dumps(
+            {"type": event, "timestamp": now.isoformat(timespec="seconds"), "data": data},
+            ensure_ascii=False,
+            separators=(",", ":"),
+            default=str,
         )
-        for subscription in subscriptions
-    ]
+        deliveries.extend(
+            WebhookDelivery(
+                subscription_id=subscription.id,
+                event=event,
+                message_id=_message_id(),
+                body=body,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for subscription in subscriptions
+        )
     db.session.add_all(deliveries)
     db.session.flush()
     for delivery in deliveries:

@@ -1,11 +1,13 @@
-// The check-in page: check tickets in without reloading, scan QR codes with the camera where the
-// browser can (BarcodeDetector), and refresh the attendance counts every 10 seconds.
-// Without this script (or without fetch) the page still works: the form posts and the server answers.
+// The check-in door as an offline app: every scan (typed, from a hand-held scanner, or from the
+// camera) is checked against the edition's codes kept on this device, queued with its own id and
+// sent by offline.js as soon as there is a network; the server's answer then replaces the local one.
+// Without this script (or without IndexedDB) the page still works: the form posts and the server answers.
 (function () {
   "use strict";
 
   var form = document.getElementById("checkin-form");
-  if (!form || !window.fetch || !window.JSON) {
+  var offline = window.ExpoOffline;
+  if (!form || !offline) {
     return;
   }
   var field = form.elements.code;
@@ -16,27 +18,23 @@
     startCamera: form.getAttribute("data-text-start-camera"),
     stopCamera: form.getAttribute("data-text-stop-camera"),
     cameraFailed: form.getAttribute("data-text-camera-failed"),
-    offline: form.getAttribute("data-text-offline"),
-    signedOut: form.getAttribute("data-text-signed-out")
+    pendingCheckIn: form.getAttribute("data-text-pending-check-in"),
+    alreadyOnDevice: form.getAttribute("data-text-already-on-device"),
+    alreadyListed: form.getAttribute("data-text-already-listed"),
+    unknown: form.getAttribute("data-text-unknown"),
+    notExpo: form.getAttribute("data-text-not-expo")
   };
-  var PANEL_CLASSES = { checked_in: "alert-success", already: "alert-warning" };
+  var PANEL_CLASSES = { checked_in: "alert-success", pending: "alert-success", already: "alert-warning", duplicate: "alert-warning" };
   var COUNTS_EVERY_MS = 10000;
-  var busy = false;
+  var shownScanId = null;  // the scan whose outcome the big panel shows
+  var EXPO_CODE = /^EXPOB?1\./;
 
-  function csrfToken() {
-    var input = form.elements.csrf_token;
-    return input ? input.value : "";
-  }
-
-  function isJson(response) {
-    return (response.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
-  }
-
-  function showResult(status, message) {
+  function showResult(status, message, scanId) {
+    shownScanId = scanId || null;
     var panel = document.createElement("div");
     panel.className = "alert p-4 fs-4 fw-semibold text-break " + (PANEL_CLASSES[status] || "alert-danger");
     panel.setAttribute("data-status", status);
-    panel.textContent = message;  // never innerHTML: names come from users
+    panel.textContent = message;  // never innerHTML: names come from people
     while (resultBox.firstChild) {
       resultBox.removeChild(resultBox.firstChild);
     }
@@ -51,37 +49,59 @@
     }
   }
 
-  // --- checking in ------------------------------------------------------------------------------
+  function who(entry) {
+    return entry.organisation ? entry.name + ", " + entry.organisation : entry.name;
+  }
 
-  function checkIn(code) {
-    busy = true;
+  // --- checking a scan ----------------------------------------------------------------------------
+
+  function handle(code) {
+    code = code.trim();
+    if (!code) {
+      return Promise.resolve();
+    }
     clearFieldErrors();
-    return fetch(form.getAttribute("data-scan-url"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ code: code })
-    })
-      .then(function (response) {
-        if (!isJson(response)) {
-          // Redirected to the log-in page: the session ended.
-          showResult("error", texts.signedOut);
-          return;
-        }
-        return response.json().then(function (data) {
-          // Error pages answer {"error", "message"}; the scan endpoint adds "status".
-          showResult(data.status || "error", data.message || data.error || texts.offline);
-          field.value = "";
-          refreshCounts();
+    field.value = "";
+    return offline.digest(code).then(function (digest) {
+      return Promise.all([offline.lookup(digest), offline.scansOfDigest(digest), offline.codesLoaded()])
+        .then(function (found) {
+          var entry = found[0];
+          var earlier = found[1].filter(function (scan) { return scan.state !== "refused"; })
+            .sort(function (a, b) { return a.scanned_at < b.scanned_at ? -1 : 1; })[0];
+          if (earlier) {
+            showResult("already", offline.fill(texts.alreadyOnDevice, {
+              time: offline.formatTime(earlier.scanned_at), name: earlier.name || ""
+            }));
+            return;
+          }
+          if (entry && entry.checked_in_at) {
+            showResult("already", offline.fill(texts.alreadyListed, {
+              time: offline.formatTime(entry.checked_in_at), name: entry.name
+            }));
+            return;
+          }
+          if (entry) {
+            return offline.queue({
+              code: code, digest: digest, kind: entry.kind, name: entry.name, title: entry.title,
+              organisation: entry.organisation
+            }).then(function (scan) {
+              if (scan.state === "pending") {
+                showResult("pending", offline.fill(texts.pendingCheckIn, { name: who(entry), title: entry.title }), scan.id);
+              }
+            });
+          }
+          var reason = !EXPO_CODE.test(code) ? texts.notExpo
+            : found[2] ? texts.unknown : offline.text("no-codes");
+          if (EXPO_CODE.test(code) && offline.online()) {
+            // Perhaps registered since the list was loaded: the server decides, now.
+            return offline.queue({ code: code, digest: digest, unverified: reason }).then(function (scan) {
+              shownScanId = scan.id;
+            });
+          }
+          showResult("error", reason);
+          return offline.logRefusal({ code: code, digest: digest }, reason);
         });
-      })
-      .catch(function () {
-        showResult("error", texts.offline);  // the code stays in the field, ready to send again
-      })
-      .then(function () {
-        busy = false;
-        field.focus();
-      });
+    }).then(function () { field.focus(); });
   }
 
   form.addEventListener("submit", function (event) {
@@ -90,93 +110,38 @@
       return;  // the server explains what is missing
     }
     event.preventDefault();
-    if (!busy) {
-      checkIn(code);
-    }
+    handle(code);
   });
 
-  // --- the camera -------------------------------------------------------------------------------
+  // --- the camera ---------------------------------------------------------------------------------
 
-  var stream = null;
-  var detector = null;
-  var lastCode = "";
-  var lastCodeAt = 0;
-  var SAME_CODE_PAUSE_MS = 4000;  // a ticket held in front of the camera is checked in once
-
-  function cameraPossible() {
-    return "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
-  }
+  var camera = null;
 
   function stopCamera() {
-    if (stream) {
-      stream.getTracks().forEach(function (track) { track.stop(); });
+    if (camera) {
+      camera.stop();
     }
-    stream = null;
-    video.srcObject = null;
-    video.hidden = true;
     cameraButton.textContent = texts.startCamera;
     cameraButton.setAttribute("aria-pressed", "false");
   }
 
-  function scanFrame() {
-    if (!stream) {
-      return;
-    }
-    if (busy || video.readyState < 2) {
-      window.setTimeout(scanFrame, 200);
-      return;
-    }
-    detector.detect(video)
-      .then(function (codes) {
-        var value = codes.length ? codes[0].rawValue : "";
-        var now = Date.now();
-        if (value && !(value === lastCode && now - lastCodeAt < SAME_CODE_PAUSE_MS)) {
-          lastCode = value;
-          lastCodeAt = now;
-          field.value = value;
-          return checkIn(value);
-        }
-      })
-      .catch(function () { /* a frame that cannot be read: try the next */ })
-      .then(function () { window.setTimeout(scanFrame, 200); });
-  }
-
-  function startCamera() {
-    detector = detector || new window.BarcodeDetector({ formats: ["qr_code"] });
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: "environment" } }, audio: false })
-      .then(function (mediaStream) {
-        stream = mediaStream;
-        video.srcObject = mediaStream;
-        video.hidden = false;
-        cameraButton.textContent = texts.stopCamera;
-        cameraButton.setAttribute("aria-pressed", "true");
-        return video.play();
-      })
-      .then(scanFrame)
-      .catch(function () {
+  if (cameraButton && video && offline.cameraPossible()) {
+    camera = offline.camera(video, handle);
+    cameraButton.hidden = false;
+    cameraButton.setAttribute("aria-pressed", "false");
+    cameraButton.addEventListener("click", function () {
+      if (camera.running()) {
+        stopCamera();
+        return;
+      }
+      cameraButton.textContent = texts.stopCamera;
+      cameraButton.setAttribute("aria-pressed", "true");
+      camera.start().catch(function () {
         stopCamera();
         showResult("error", texts.cameraFailed);
       });
-  }
-
-  if (cameraButton && video && cameraPossible()) {
-    window.BarcodeDetector.getSupportedFormats()
-      .then(function (formats) {
-        if (formats.indexOf("qr_code") === -1) {
-          return;
-        }
-        cameraButton.hidden = false;
-        cameraButton.setAttribute("aria-pressed", "false");
-        cameraButton.addEventListener("click", function () {
-          if (stream) {
-            stopCamera();
-          } else {
-            startCamera();
-          }
-        });
-        window.addEventListener("pagehide", stopCamera);
-      })
-      .catch(function () { /* no camera scanning: typing and hand-held scanners still work */ });
+    });
+    window.addEventListener("pagehide", stopCamera);
   }
 
   // --- live counts ------------------------------------------------------------------------------
@@ -189,12 +154,12 @@
   }
 
   function refreshCounts() {
-    if (document.hidden) {
+    if (document.hidden || !offline.online()) {
       return;
     }
     fetch(form.getAttribute("data-counts-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        return response.ok && isJson(response) ? response.json() : null;
+        return response.ok && (response.headers.get("Content-Type") || "").indexOf("json") !== -1 ? response.json() : null;
       })
       .then(function (data) {
         if (!data) {
@@ -210,6 +175,20 @@
       .catch(function () { /* offline for a moment: the next refresh tries again */ });
   }
 
+  offline.start({
+    describeScan: function (scan) {
+      if (scan.message) {
+        return scan.message;
+      }
+      return scan.name ? who(scan) + " · " + scan.title : scan.code;
+    },
+    onAnswered: function (scan) {
+      if (scan.id === shownScanId) {
+        showResult(scan.state, scan.message, scan.id);
+      }
+      refreshCounts();
+    }
+  });
   window.setInterval(refreshCounts, COUNTS_EVERY_MS);
   document.addEventListener("visibilitychange", refreshCounts);
 })();

@@ -236,7 +236,12 @@ def test_check_in_page_is_ready_for_a_phone_and_a_scanner(app, world):
     assert re.search(r'id="camera-button"[^>]*hidden', html)  # shown by checkin.js where it can work
     assert re.search(r"/static/js/checkin\.[0-9a-f]{12}\.js", html)
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither
-    assert 'data-scan-url="/editions/%s/checkin/scan"' % world.edition.slug in html
+    # The offline app: its codes list, its sync address, its worker and its manifest.
+    slug = world.edition.slug
+    assert f'data-codes-url="/editions/{slug}/checkin/codes.json"' in html
+    assert f'data-sync-url="/editions/{slug}/checkin/sync"' in html
+    assert f'data-worker-url="/editions/{slug}/checkin/sw.js"' in html
+    assert f'rel="manifest" href="/editions/{slug}/checkin/manifest.webmanifest"' in html
     assert "Check-in staff" not in html  # the staff management link is for organizers
 
 
