@@ -180,6 +180,7 @@
     connection.classList.toggle("text-bg-success", isOnline);
     connection.classList.toggle("text-bg-warning", !isOnline);
     connection.classList.remove("text-bg-secondary");
+    document.getElementById("offline-note").hidden = isOnline;
   }
 
   var STATE_CLASSES = {
