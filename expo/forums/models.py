@@ -144,6 +144,8 @@ class Speaker(Translatable, db.Model):
     country: Mapped[str | None] = mapped_column(String(2))
     biography: Mapped[str] = mapped_column(Text, default="")
     photo_path: Mapped[str | None] = mapped_column(String(300))
+    # The speaker's own account, when they have one: it is what their venue badge is issued to.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     sessions: Mapped[list[ProgrammeSession]] = relationship(
         secondary=session_speakers, back_populates="speakers", order_by="ProgrammeSession.starts_at"
