@@ -180,6 +180,12 @@ def can_handle_inquiries(user: User | None, booth: Booth) -> bool:
     return can_edit_booth(user, booth)
 
 
+def can_scan_badges(user: User | None, booth: Booth) -> bool:
+    """Scanning visitors' badges at the stand makes leads of the booth: its company's team (owner and
+    staff) alone, like the rest of its leads; organizers and check-in staff do not."""
+    return can_handle_inquiries(user, booth)
+
+
 def can_view_inquiry(user: User | None, inquiry: TradeInquiry) -> bool:
     """The buyer who sent it and the booth's team."""
     return _signed_in(user) and (inquiry.buyer_id == user.id or can_handle_inquiries(user, inquiry.booth))

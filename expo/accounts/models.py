@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Booths the user visits may see who they are (name, organisation, e-mail) among their leads.
     share_contact_with_booths: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A booth team that scans the user's badge at its stand may see who they are; off, only their
+    # organisation and country (expo.leads.stand_scans). A choice of its own, asked at registration.
+    share_contact_on_badge_scan: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     roles: Mapped[list[EditionRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

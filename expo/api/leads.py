@@ -155,31 +155,39 @@ def change_status(body, slug: str, inquiry_id: int):
 @bp.arguments(LeadsArgs, location="query")
 @bp.response(200, LeadPage)
 def list_leads(args, slug: str):
-    """Named leads ranked by engagement over `days` (30, 90, 365 or all), as the ranking page shows them."""
+    """Leads ranked by engagement over `days` (30, 90, 365 or all), as the ranking page shows them.
+
+    A visitor the team scanned at its stand without their consent to share their contact details is
+    a lead with `named` false: `name`, `email` and `job_title` are null, organisation and country given."""
     booth = _team_booth(slug)
     days = scoring.parse_window(args["days"])
     query = scoring.leads_query(booth, days=days)
     total = db.session.scalar(select(db.func.count()).select_from(query.order_by(None).subquery())) or 0
     offset, cursor = offset_page(total, args.get("cursor"), args["limit"])
     rows = db.session.execute(query.offset(offset).limit(args["limit"])).all()
-    items = [
-        {
-            "name": user.name,
-            "email": user.email,
-            "organisation": user.organisation,
-            "job_title": user.job_title,
-            "country": user.country,
-            "score": int(score or 0),
-            "visits": int(visits or 0),
-            "product_views": int(product_views or 0),
-            "downloads": int(downloads or 0),
-            "video_plays": int(video_plays or 0),
-            "inquiries": int(inquiries or 0),
-            "order_requests": int(order_requests or 0),
-            "last_seen": last_seen,
-        }
-        for user, score, visits, product_views, downloads, video_plays, inquiries, order_requests, last_seen in rows
-    ]
+    items = []
+    for row in rows:
+        user, named = row.User, bool(row.named)
+        items.append(
+            {
+                "named": named,
+                "name": user.name if named else None,
+                "email": user.email if named else None,
+                "organisation": user.organisation,
+                "job_title": user.job_title if named else None,
+                "country": user.country,
+                "score": int(row.score or 0),
+                "visits": int(row.visits or 0),
+                "product_views": int(row.product_views or 0),
+                "downloads": int(row.downloads or 0),
+                "video_plays": int(row.video_plays or 0),
+                "inquiries": int(row.inquiries or 0),
+                "order_requests": int(row.order_requests or 0),
+                "meetings": int(row.meetings or 0),
+                "stand_scans": int(row.stand_scans or 0),
+                "last_seen": row.last_seen,
+            }
+        )
     return {"items": items, "next_cursor": cursor}
 
 

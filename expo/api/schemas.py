@@ -419,10 +419,17 @@ class StatusBody(Schema):
 
 
 class LeadSchema(Schema):
-    name = fields.String(required=True)
-    email = fields.String(required=True)
+    named = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "False for a visitor scanned at the stand who did not consent to sharing their contact "
+            "details: name, e-mail and job title are then null."
+        },
+    )
+    name = fields.String(required=True, allow_none=True)
+    email = fields.String(required=True, allow_none=True)
     organisation = fields.String()
-    job_title = fields.String()
+    job_title = fields.String(allow_none=True)
     country = fields.String(allow_none=True)
     score = fields.Integer(required=True)
     visits = fields.Integer()
@@ -431,6 +438,8 @@ class LeadSchema(Schema):
     video_plays = fields.Integer()
     inquiries = fields.Integer()
     order_requests = fields.Integer()
+    meetings = fields.Integer(metadata={"description": "Meetings held with the team."})
+    stand_scans = fields.Integer(metadata={"description": "Scans of the visitor's badge at the team's stand."})
     last_seen = fields.DateTime(allow_none=True)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import calendar
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
     from expo.forums.models import Forum
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it is shorter (31 January + 1 = 28 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 class Edition(Translatable, db.Model):
     """One yearly physical edition of the expo (the online exhibition outlives it)."""
 
@@ -26,12 +34,18 @@ class Edition(Translatable, db.Model):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
+        CheckConstraint("lead_retention_amount IS NULL OR lead_retention_amount > 0", name="lead_retention_positive"),
+        CheckConstraint("lead_retention_unit IN ('days', 'months')", name="lead_retention_unit_known"),
     )
 
     class Status(LabelledStrEnum):
         DRAFT = "draft", _l("Draft")
         PUBLISHED = "published", _l("Published")
         ARCHIVED = "archived", _l("Archived")
+
+    class RetentionUnit(LabelledStrEnum):
+        DAYS = "days", _l("days after the edition ends")
+        MONTHS = "months", _l("months after the edition ends")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -45,6 +59,12 @@ class Edition(Translatable, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.DRAFT, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # How long exhibitors keep the personal data of this edition's stand scans after it ends
+    # (expo.leads.retention); None keeps it until the organizers set a period.
+    lead_retention_amount: Mapped[int | None] = mapped_column()
+    lead_retention_unit: Mapped[str] = mapped_column(
+        StrEnumType(RetentionUnit, 10), default=RetentionUnit.MONTHS, server_default="months"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -61,6 +81,15 @@ class Edition(Translatable, db.Model):
 
     def is_live_on(self, day: date) -> bool:
         return self.is_published and self.starts_on <= day <= self.ends_on
+
+    @property
+    def lead_data_removed_on(self) -> date | None:
+        """The first day (in the venue's time zone) the retention period no longer covers; None: no period set."""
+        if not self.lead_retention_amount:
+            return None
+        if self.lead_retention_unit == self.RetentionUnit.DAYS:
+            return self.ends_on + timedelta(days=self.lead_retention_amount)
+        return add_months(self.ends_on, self.lead_retention_amount)
 
     def __repr__(self) -> str:
         return f"<Edition {self.slug}>"

@@ -1,4 +1,4 @@
-"""Trade inquiries and order requests, their threads, quotations and notes, and compiled lead reports."""
+"""Trade inquiries and order requests, their threads, quotations and notes, stand scans, and compiled lead reports."""
 
 from __future__ import annotations
 
@@ -7,7 +7,19 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
@@ -312,3 +324,91 @@ class LeadReport(db.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
+
+
+stand_scan_products = Table(
+    "stand_scan_products",
+    db.metadata,
+    Column("stand_scan_id", ForeignKey("stand_scans.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class StandScan(db.Model):
+    """One scan of a visitor's badge at a booth's stand, from the offline app or the online form.
+
+    ``scan_id`` is made by the scanning device (or the form) and is unique: a scan sent twice is
+    stored once, and the second sending is answered with the first one's outcome. A recorded scan
+    joins its visitor's lead for the booth (expo.leads.scoring): every scan stays a row of its own.
+    A refused scan (a badge that is not genuine, of an edition the booth is not placed in...) is kept
+    without a visitor, so that sending it again is refused for the same reason.
+
+    ``visitor_organisation`` and ``visitor_country`` are copied from the visitor's account when the
+    scan is recorded: the statistics still add up after the retention period removes the visitor,
+    the notes, the tags and the scanner (expo.leads.retention).
+    """
+
+    __tablename__ = "stand_scans"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('recorded', 'refused')", name="outcome_known"),
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
+        CheckConstraint("outcome != 'recorded' OR edition_id IS NOT NULL", name="recorded_has_edition"),
+        CheckConstraint("outcome != 'refused' OR refusal IS NOT NULL", name="refused_has_reason"),
+        # A booth's lead for one visitor, newest scan first; the report reads a booth's period by (scanned_at, id).
+        Index("ix_stand_scans_booth_visitor", "booth_id", "visitor_id", "scanned_at"),
+        Index("ix_stand_scans_booth_scanned", "booth_id", "scanned_at", "id"),
+        Index("ix_stand_scans_edition", "edition_id", "id"),
+        Index("ix_stand_scans_visitor", "visitor_id"),
+        Index("ix_stand_scans_scanned_by", "scanned_by_id"),
+    )
+
+    class Outcome(LabelledStrEnum):
+        RECORDED = "recorded", _l("Recorded")
+        REFUSED = "refused", _l("Refused")
+
+    class Refusal(LabelledStrEnum):
+        """Why a scan was refused; the label is the message the scanning device shows."""
+
+        NOT_A_BADGE = "not_a_badge", _l("This is not an Expo badge.")
+        NOT_GENUINE = "not_genuine", _l("This badge is not genuine: its signature does not match.")
+        OTHER_EDITION = "other_edition", _l("This badge is for an edition your booth is not part of.")
+        UNKNOWN = "unknown", _l("This badge belongs to nobody registered for the edition.")
+        REPLACED = "replaced", _l("This badge was replaced by a newer one: ask the visitor for their current badge.")
+        EXPIRED = "expired", _l("This badge is no longer valid: its edition is over.")
+        OWN_TEAM = "own_team", _l("This badge belongs to a member of your own team.")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[str] = mapped_column(String(36), unique=True)
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id", ondelete="CASCADE"))
+    # The edition whose badge was scanned (the booth is placed in it); unknown for some refusals.
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    # Emptied by the retention period, and by the account's deletion: the rest is kept for statistics.
+    visitor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    scanned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The device's clock (never later than received_at); received_at is the server's.
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    outcome: Mapped[str] = mapped_column(StrEnumType(Outcome, 10), default=Outcome.RECORDED)
+    refusal: Mapped[str | None] = mapped_column(StrEnumType(Refusal, 20))
+    rating: Mapped[int | None] = mapped_column()
+    notes: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    visitor_organisation: Mapped[str] = mapped_column(String(200), default="")
+    visitor_country: Mapped[str | None] = mapped_column(String(2))
+    # When the retention period removed the personal data above (None: still there).
+    personal_data_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    booth: Mapped[Booth] = relationship()
+    edition: Mapped[Edition | None] = relationship()
+    visitor: Mapped[User | None] = relationship(foreign_keys=[visitor_id])
+    scanned_by: Mapped[User | None] = relationship(foreign_keys=[scanned_by_id])
+    products: Mapped[list[Product]] = relationship(
+        secondary=stand_scan_products, order_by="Product.position, Product.id"
+    )
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.outcome == self.Outcome.RECORDED
+
+    def __repr__(self) -> str:
+        return f"<StandScan {self.scan_id} {self.outcome}>"

@@ -323,25 +323,19 @@ def _products(company: ExhibitorCompany, product_ids: Sequence[int]) -> list[Pro
 
 
 def can_invite_buyer(company: ExhibitorCompany, buyer: User) -> bool:
-    """A team may ask for a meeting only buyers it knows by name: who wrote to its booth, met it
-    before, or chose to share their contact details with booths they visit and visited this one."""
-    from expo.engagement.models import EngagementEvent
-    from expo.leads.models import TradeInquiry
+    """A team may ask for a meeting only buyers it knows by name: who are named to its booth (they
+    wrote to it, met it, or shared their contact details online or on a badge scan at its stand:
+    expo.leads.scoring.named_clause) or have a meeting with it already."""
+    from expo.leads import scoring
 
     if buyer.is_disabled or any(member.user_id == buyer.id for member in company.members):
         return False
     booth = booth_of(company)
     if booth is None:
         return False
-    wrote = select(TradeInquiry.id).where(TradeInquiry.booth_id == booth.id, TradeInquiry.buyer_id == buyer.id)
     met = select(Meeting.id).where(Meeting.company_id == company.id, Meeting.buyer_id == buyer.id)
-    visited = select(EngagementEvent.id).where(
-        EngagementEvent.booth_id == booth.id, EngagementEvent.user_id == buyer.id
-    )
     known = db.session.scalar(
-        select(or_(wrote.exists(), met.exists(), and_(visited.exists(), User.share_contact_with_booths.is_(True))))
-        .select_from(User)
-        .where(User.id == buyer.id)
+        select(or_(met.exists(), scoring.named_clause(booth, User.id))).select_from(User).where(User.id == buyer.id)
     )
     return bool(known)
 
@@ -360,7 +354,7 @@ def known_buyers(company: ExhibitorCompany, limit: int = 200) -> list[User]:
         db.session.scalars(
             select(User)
             .where(
-                or_(User.id.in_(select(leads.c.id)), User.id.in_(met)),
+                or_(User.id.in_(select(leads.c.id).where(leads.c.named)), User.id.in_(met)),
                 User.id.not_in(members),
                 User.is_disabled.is_(False),
             )

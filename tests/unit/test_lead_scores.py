@@ -23,7 +23,7 @@ def booth_world(factory):
 def ranked(app, booth, days=None):
     with app.test_request_context():
         rows = db.session.execute(scoring.leads_query(booth, days=days)).all()
-        return [(user.name, round(score, 2), *counts) for user, score, *counts, _last in rows]
+        return [(row.User.name, round(row.score, 2), *row[2:8]) for row in rows]
 
 
 def test_scores_weigh_each_interaction_and_decay_with_age(app, factory, booth_world):

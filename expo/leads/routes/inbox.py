@@ -233,4 +233,7 @@ def ranking(slug: str):
         anonymous=scoring.anonymous_visitors(booth, days=days),
         weights=scoring.EVENT_WEIGHTS,
         inquiry_weights=scoring.INQUIRY_WEIGHTS,
+        meeting_weight=scoring.MEETING_HELD_WEIGHT,
+        scan_weight=scoring.STAND_SCAN_WEIGHT,
+        rating_bonus=scoring.RATING_BONUS,
     )
