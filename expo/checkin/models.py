@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
+from expo.badges.models import Badge
 from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.extensions import db
 from expo.lib.enums import LabelledStrEnum
@@ -31,7 +32,9 @@ class CheckinScan(db.Model):
     scan_id: Mapped[str] = mapped_column(String(36), unique=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
     scanned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # What the scan named: a session or course registration (a ticket), or a venue badge.
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    badge_id: Mapped[int | None] = mapped_column(ForeignKey("badges.id", ondelete="CASCADE"), index=True)
     # The device's clock, within bounds: the check-in time recorded for a first check-in.
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -41,3 +44,4 @@ class CheckinScan(db.Model):
 
     scanned_by: Mapped[User | None] = relationship()
     registration: Mapped[Registration | None] = relationship()
+    badge: Mapped[Badge | None] = relationship()

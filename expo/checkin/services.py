@@ -20,7 +20,9 @@ from expo.accounts.models import EditionRole, User
 from expo.accounts.services import find_user_by_email
 from expo.audit.models import AuditAction
 from expo.audit.services import record
-from expo.badges.codes import code_digest
+from expo.badges import services as badges
+from expo.badges.codes import code_digest, is_badge_payload
+from expo.badges.models import Badge
 from expo.checkin.models import CheckinScan
 from expo.db_types import utcnow
 from expo.editions.models import Edition
@@ -107,10 +109,10 @@ class OfflineCode:
     it is and what it is for. The device never holds the key that makes codes."""
 
     digest: str
-    kind: str  # "ticket" (a session or course registration); "badge" once badges exist
+    kind: str  # "ticket" (a session or course registration) or "badge" (a venue badge)
     name: str
     organisation: str
-    title: str
+    title: str  # the session or course; for a badge, its role
     when: str  # the session's (or the course's first session's) start at the venue, formatted
     checked_in_at: datetime | None
 
@@ -127,10 +129,11 @@ class OfflineCode:
 
 
 def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
-    """Every ticket that would be checked in at ``edition``'s door now (confirmed registrations for
-    its sessions and courses), for the check-in app to check scans against with no network.
+    """Every code that would be let in at ``edition``'s door now, for the check-in app to check
+    scans against with no network: tickets of confirmed registrations for its sessions and courses,
+    and the venue badges that open its doors (``badges.valid_codes``).
 
-    Two queries whatever the number of tickets; the digests need the signing key, so they are made
+    Three queries whatever the number of codes; the digests need the signing key, so they are made
     here, one HMAC each."""
     ensure(can_check_in(actor, edition))
     zone = edition.timezone if is_known_timezone(edition.timezone) else "UTC"
@@ -182,6 +185,18 @@ def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
                 checked_in_at=checked_in_at,
             )
         )
+    codes.extend(
+        OfflineCode(
+            digest=badge.digest,
+            kind="badge",
+            name=badge.name,
+            organisation=badge.company,
+            title=badge.role_label,
+            when="",
+            checked_in_at=None,
+        )
+        for badge in badges.valid_codes(edition)
+    )
     return codes
 
 
@@ -203,16 +218,24 @@ class SyncedScan:
     message: str
     registration: Registration | None = None
     checked_in_at: datetime | None = None
+    badge: Badge | None = None
 
     def as_json(self) -> dict:
-        registration = self.registration
+        registration, badge = self.registration, self.badge
+        if registration is not None:
+            name, organisation = registration.user.name, registration.user.organisation or None
+            title = tickets.target_title(registration)
+        elif badge is not None:
+            name, organisation, title = badge.name, badge.company or None, Badge.Role(badge.role).label
+        else:
+            name = organisation = title = None
         return {
             "id": self.scan_id,
             "status": str(self.outcome),
             "message": self.message,
-            "name": registration.user.name if registration is not None else None,
-            "organisation": (registration.user.organisation or None) if registration is not None else None,
-            "title": tickets.target_title(registration) if registration is not None else None,
+            "name": name,
+            "organisation": organisation,
+            "title": title,
             "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
         }
 
@@ -270,6 +293,8 @@ def sync_scans(actor: User, edition: Edition, scans: list[QueuedScan], now: date
       the online door (``tickets.check_in``): the first scan to reach the server wins, at the time
       the device scanned it; any later scan of it, from any device, is a duplicate that names when
       and by whom it was checked in.
+    - A venue badge is let in every time it is valid at the moment it was scanned
+      (``badges.verify_badge``): people come and go over the days of the fair.
     - Anything else is refused with the reason the online door gives.
 
     One audit entry per first check-in, as online. A batch takes a handful of queries whatever its
@@ -286,15 +311,13 @@ def sync_scans(actor: User, edition: Edition, scans: list[QueuedScan], now: date
         for row in db.session.scalars(
             select(CheckinScan)
             .where(CheckinScan.scan_id.in_(ids))
-            .options(
-                selectinload(CheckinScan.registration).options(*_ANSWER_LOADS),
-            )
+            .options(selectinload(CheckinScan.registration).options(*_ANSWER_LOADS), selectinload(CheckinScan.badge))
         )
     }
     # Read every code once; a forged or foreign one is answered without touching the database.
     codes: dict[str, str | TicketError] = {}
     for scan in scans:
-        if scan.scan_id in known or scan.code in codes:
+        if scan.scan_id in known or scan.code in codes or is_badge_payload(scan.code):
             continue
         try:
             codes[scan.code] = tickets.ticket_code_from_payload(scan.code)
@@ -324,6 +347,11 @@ def sync_scans(actor: User, edition: Edition, scans: list[QueuedScan], now: date
             answers[scan.scan_id] = _replayed(row, edition)
             continue
         at = believable_scan_time(edition, scan.scanned_at, now)
+        if is_badge_payload(scan.code):
+            answer, row = _badge_scan(actor, edition, scan, at, now)
+            answers[scan.scan_id] = answer
+            new_rows.append(row)
+            continue
         code = codes[scan.code]
         registration = registrations.get(code) if isinstance(code, str) else None
         reason = _refusal_reason(code, registration, edition)
@@ -437,6 +465,10 @@ def _staff_names(user_ids: set[int | None]) -> dict[int, str]:
 def _replayed(row: CheckinScan, edition: Edition) -> SyncedScan:
     """A scan received before: its first outcome, told as it stands now (names, times)."""
     registration = row.registration
+    if row.badge is not None and row.outcome == CheckinScan.Outcome.CHECKED_IN:
+        return SyncedScan(
+            row.scan_id, row.outcome, _badge_message(row.badge), checked_in_at=row.scanned_at, badge=row.badge
+        )
     if row.edition_id != edition.id:
         # A device switched editions with this scan still queued: it stays with its own edition.
         return SyncedScan(row.scan_id, CheckinScan.Outcome.REFUSED, _("This ticket is for another edition."))
@@ -454,6 +486,35 @@ def _replayed(row: CheckinScan, edition: Edition) -> SyncedScan:
         registration,
         registration.checked_in_at,
     )
+
+
+def _badge_scan(
+    actor: User, edition: Edition, scan: QueuedScan, at: datetime, now: datetime
+) -> tuple[SyncedScan, CheckinScan]:
+    """A badge at the door: valid when it was scanned, or refused with the badge's reason."""
+    try:
+        badge = badges.verify_badge(edition, scan.code, now=at)
+    except RuleBroken as exc:
+        badge, outcome, reason = None, CheckinScan.Outcome.REFUSED, str(exc)
+        answer = SyncedScan(scan.scan_id, outcome, reason)
+    else:
+        outcome, reason = CheckinScan.Outcome.CHECKED_IN, ""
+        answer = SyncedScan(scan.scan_id, outcome, _badge_message(badge), checked_in_at=at, badge=badge)
+    row = CheckinScan(
+        scan_id=scan.scan_id,
+        edition_id=edition.id,
+        scanned_by_id=actor.id,
+        badge_id=badge.id if badge is not None else None,
+        scanned_at=at,
+        received_at=now,
+        outcome=outcome,
+        reason=reason[:300],
+    )
+    return answer, row
+
+
+def _badge_message(badge: Badge) -> str:
+    return _("Badge valid: %(name)s, %(role)s", name=badge.name, role=Badge.Role(badge.role).label)
 
 
 def _refusal_reason(code: str | TicketError, registration: Registration | None, edition: Edition) -> str | None:

@@ -1,4 +1,4 @@
-"""Check-in scans received from devices, once each by the device's scan id
+"""Check-in scans (tickets and badges) received from devices, once each by the device's scan id
 
 Revision ID: 0017_offline_checkin_scans
 Revises: 0017_standscans_lead_scans
@@ -25,6 +25,7 @@ def upgrade():
         sa.Column("edition_id", sa.Integer(), nullable=False),
         sa.Column("scanned_by_id", sa.Integer(), nullable=True),
         sa.Column("registration_id", sa.Integer(), nullable=True),
+        sa.Column("badge_id", sa.Integer(), nullable=True),
         sa.Column("scanned_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
@@ -39,6 +40,9 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
+            ["badge_id"], ["badges.id"], name=op.f("fk_checkin_scans_badge_id_badges"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
             ["scanned_by_id"], ["users.id"], name=op.f("fk_checkin_scans_scanned_by_id_users"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_scans")),
@@ -46,9 +50,11 @@ def upgrade():
     )
     op.create_index("ix_checkin_scans_edition_received", "checkin_scans", ["edition_id", "received_at"])
     op.create_index(op.f("ix_checkin_scans_registration_id"), "checkin_scans", ["registration_id"])
+    op.create_index(op.f("ix_checkin_scans_badge_id"), "checkin_scans", ["badge_id"])
 
 
 def downgrade():
+    op.drop_index(op.f("ix_checkin_scans_badge_id"), table_name="checkin_scans")
     op.drop_index(op.f("ix_checkin_scans_registration_id"), table_name="checkin_scans")
     op.drop_index("ix_checkin_scans_edition_received", table_name="checkin_scans")
     op.drop_table("checkin_scans")

@@ -390,3 +390,57 @@ def test_the_service_worker_precaches_the_app_page_and_its_hashed_files(app, wor
         assert url in shell, url
     for url in shell:
         assert app.test_client().get(url).status_code == 200, url
+
+
+# --- venue badges at the door ---------------------------------------------------------------------
+
+
+def badge_code(app, edition, user, serial=1) -> str:
+    from expo.badges.codes import badge_payload
+
+    with app.test_request_context():
+        return badge_payload(edition.id, user.id, serial)
+
+
+def test_valid_badges_are_in_the_codes_with_their_role(app, factory, world):
+    from expo.badges.models import Badge
+
+    factory.badge(world.edition, world.ada, role=Badge.Role.HOSTED_BUYER)
+    revoked = factory.user(name="Revoked Person")
+    factory.badge(world.edition, revoked, revoked_at=utcnow())
+
+    codes = client_for(app, world, "staff").get(f"/editions/{world.edition.slug}/checkin/codes.json").get_json()
+
+    badges = {code["digest"]: code for code in codes["codes"] if code["kind"] == "badge"}
+    ada = badges[code_digest(badge_code(app, world.edition, world.ada))]
+    assert (ada["name"], ada["title"]) == ("Ada Lovelace", "Hosted buyer")
+    assert code_digest(badge_code(app, world.edition, revoked)) not in badges
+
+
+def test_a_valid_badge_is_let_in_every_time_and_a_revoked_or_reprinted_one_is_refused(app, factory, world):
+    from expo.badges.models import Badge
+
+    factory.badge(world.edition, world.ada, role=Badge.Role.HOSTED_BUYER)
+    reprinted = factory.user(name="Reprinted Person")
+    factory.badge(world.edition, reprinted, serial=2)
+    client = client_for(app, world, "staff")
+    payload = badge_code(app, world.edition, world.ada)
+    scans = [
+        scan(payload),
+        scan(payload),  # back in after lunch
+        scan(badge_code(app, world.edition, reprinted, serial=1)),
+        scan(badge_code(app, world.other_edition, world.ada)),
+    ]
+
+    results = sync(client, world.edition, scans)["results"]
+    again = sync(client, world.edition, scans)["results"]
+
+    assert [r["status"] for r in results] == ["checked_in", "checked_in", "refused", "refused"]
+    assert results[0]["message"] == "Badge valid: Ada Lovelace, Hosted buyer"
+    assert results[0]["title"] == "Hosted buyer"
+    assert results[2]["message"].startswith("This badge was replaced by a reprint on ")
+    assert results[3]["message"] == "No badge of this edition has this code."
+    assert again == results
+    assert counted(app, CheckinScan) == 4
+    # A badge checks no ticket in.
+    assert reload(app, world.ticket).checked_in_at is None
