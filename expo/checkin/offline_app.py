@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from flask import Response, current_app, render_template, url_for
+from flask_babel import gettext as _
+
+from expo.checkin.forms import MAX_CODE_LENGTH
+from expo.checkin.services import normal_scan_id
 
 # Static files the app page needs with no network (all of them loaded by base.html or the page).
 SHELL_FILES = (
@@ -76,3 +83,50 @@ def manifest(*, name: str, short_name: str, start_url: str, scope: str, lang: st
     response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+# --- what a sync request carries ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueuedItem:
+    """One scan of a sync request: the device's id for it, the text it read and when; ``details``
+    is the rest of what the device sent (a stand's rating, notes...), for the mode to read."""
+
+    scan_id: str
+    code: str
+    scanned_at: datetime
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def queued_scans(data: Any) -> tuple[list[QueuedItem], str | None]:
+    """Read a sync request ``{"scans": [{"id", "code", "scanned_at", ...}]}``: its scans, or the
+    reason it cannot be read (the whole request is refused: the device sent something wrong)."""
+    items = data.get("scans") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return [], _("Send the scans as a JSON list named scans.")
+    scans = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            return [], _("Scan %(number)d is not an object.", number=number)
+        scan_id = normal_scan_id(item.get("id"))
+        code = item.get("code")
+        scanned_at = _moment(item.get("scanned_at"))
+        if scan_id is None:
+            return [], _("Scan %(number)d has no valid id (a UUID).", number=number)
+        if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_LENGTH:
+            return [], _("Scan %(number)d has no code, or one too long to be genuine.", number=number)
+        if scanned_at is None:
+            return [], _("Scan %(number)d has no valid time (ISO 8601 with its zone).", number=number)
+        scans.append(QueuedItem(scan_id, code.strip(), scanned_at, item))
+    return scans, None
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None

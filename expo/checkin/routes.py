@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -167,7 +165,7 @@ def sync(slug: str):
     services.MAX_SYNC_BATCH); answers ``{"results": [...]}`` in the same order. CSRF token in the
     X-CSRFToken header, as for /scan."""
     edition = load_edition(slug, allowed=can_check_in)
-    scans, problem = queued_scans(request.get_json(silent=True), "code")
+    scans, problem = offline_app.queued_scans(request.get_json(silent=True))
     if problem is not None:
         return render_error(400, problem)
     if len(scans) > services.MAX_SYNC_BATCH:
@@ -175,7 +173,7 @@ def sync(slug: str):
     for attempt in range(2):
         try:
             results = services.sync_scans(
-                current_user, edition, [services.QueuedScan(scan_id, code, at) for scan_id, code, at in scans]
+                current_user, edition, [services.QueuedScan(scan.scan_id, scan.code, scan.scanned_at) for scan in scans]
             )
             answers = [result.as_json() for result in results]  # before the commit expires what they name
             db.session.commit()
@@ -193,38 +191,6 @@ def sync(slug: str):
 
 def _too_many() -> str:
     return _("Send at most %(count)d scans at once.", count=services.MAX_SYNC_BATCH)
-
-
-def queued_scans(data, code_key: str) -> tuple[list[tuple[str, str, datetime]], str | None]:
-    """Read a sync request's scans: (id, code, scanned_at) each, or the reason it cannot be read."""
-    items = data.get("scans") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return [], _("Send the scans as a JSON list named scans.")
-    scans = []
-    for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            return [], _("Scan %(number)d is not an object.", number=number)
-        scan_id = services.normal_scan_id(item.get("id"))
-        code = item.get(code_key)
-        scanned_at = _moment(item.get("scanned_at"))
-        if scan_id is None:
-            return [], _("Scan %(number)d has no valid id (a UUID).", number=number)
-        if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_LENGTH:
-            return [], _("Scan %(number)d has no code, or one too long to be a ticket.", number=number)
-        if scanned_at is None:
-            return [], _("Scan %(number)d has no valid time (ISO 8601 with its zone).", number=number)
-        scans.append((scan_id, code.strip(), scanned_at))
-    return scans, None
-
-
-def _moment(value) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 @bp.route("/manifest.webmanifest")

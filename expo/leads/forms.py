@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from expo.i18n import country_choices
@@ -291,3 +291,41 @@ class ExpoReportForm(BoothReportForm):
 
     def pavilion_id(self) -> int | None:
         return parse_id(self.pavilion.data)
+
+
+class StandScanForm(Form):
+    """A badge scanned at the stand, with what the team noted; the scan id makes a double submit one scan."""
+
+    scan_id = HiddenField()
+    code = StringField(
+        _l("Badge code"),
+        validators=[DataRequired(message=_l("Scan or type the code on the badge.")), Length(max=500)],
+        # Hand-held scanners type the code and press Enter: the field must be ready for them.
+        render_kw={
+            "autofocus": True,
+            "autocomplete": "off",
+            "autocapitalize": "off",
+            "autocorrect": "off",
+            "spellcheck": "false",
+            "enterkeyhint": "next",
+        },
+        description=_l("Scan the QR code on the visitor's badge, or type the code printed under it."),
+    )
+    rating = RadioField(
+        _l("Rating"),
+        choices=[(str(value), str(value)) for value in range(1, 6)],
+        validators=[Optional()],
+        description=_l("1: not interested, 5: ready to order."),
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    tags = StringField(
+        _l("Tags"),
+        validators=[Optional(), Length(max=450)],
+        description=_l("Separate tags with commas, for example: distributor, follow up."),
+        render_kw={"autocomplete": "off"},
+    )
+    products = SelectMultipleField(_l("Products discussed"), coerce=int, validators=[Optional()])
+    submit = SubmitField(_l("Record the scan"))
+
+    def tag_list(self) -> tuple[str, ...]:
+        return tuple(tag for tag in (self.tags.data or "").split(",") if tag.strip())

@@ -187,6 +187,7 @@
     pending: "text-bg-secondary",
     checked_in: "text-bg-success",
     recorded: "text-bg-success",
+    already_recorded: "text-bg-success",
     duplicate: "text-bg-warning",
     refused: "text-bg-danger"
   };
@@ -327,6 +328,9 @@
       }
       scan.state = result.status;
       scan.message = result.message;
+      if (result.name) {
+        scan.name = result.name;  // as the server may show them (a stand sees some visitors unnamed)
+      }
       scan.synced_at = data.synced_at;
       delete scan.unverified;
       answered.push(scan);

@@ -1,0 +1,173 @@
+"""Scanning visitors' badges at a booth's stand: the same offline app as the check-in door, in stand
+mode, for the booth's own team; the scans become the visitors' leads (``record_stand_scans``)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from expo.booths.models import Booth
+from expo.checkin import offline_app
+from expo.db_types import utcnow
+from expo.errors import render_error
+from expo.extensions import db
+from expo.i18n import language_tag
+from expo.leads import stand_app, stand_scans
+from expo.leads.forms import StandScanForm
+from expo.leads.routes.shared import load_team_booth
+from expo.leads.services import products_for_form
+from expo.permissions import can_scan_badges, require
+
+bp = Blueprint("stand_scans", __name__, url_prefix="/booths/<slug>/stand-scans")
+
+OUTCOME_LABELS = {
+    stand_scans.RECORDED: lambda: _("Recorded"),
+    stand_scans.ALREADY_RECORDED: lambda: _("Recorded already"),
+    stand_scans.REFUSED: lambda: _("Refused"),
+}
+
+
+def load_booth(slug: str) -> Booth:
+    """The booth whose team the viewer is on (404 for anyone else, as for its leads)."""
+    booth = load_team_booth(slug)
+    require(can_scan_badges(current_user, booth))
+    return booth
+
+
+def _offline_settings(booth: Booth) -> dict:
+    scope = url_for("stand_scans.index", slug=booth.slug)
+    return {
+        "store": f"stand-{booth.id}-{current_user.id}",
+        "codes_url": url_for("stand_scans.codes", slug=booth.slug),
+        "sync_url": url_for("stand_scans.sync", slug=booth.slug),
+        "worker_url": url_for("stand_scans.service_worker", slug=booth.slug),
+        "scope": scope,
+        "outcomes": {key.replace("_", "-"): label() for key, label in OUTCOME_LABELS.items()},
+    }
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index(slug: str):
+    booth = load_booth(slug)
+    form = StandScanForm()
+    form.products.choices = products_for_form(booth)
+    if form.validate_on_submit():
+        # Without JavaScript: recorded at once, online, under the id the page was given.
+        scan_id = form.scan_id.data or str(uuid.uuid4())
+        [outcome] = stand_scans.record_stand_scans(
+            current_user,
+            booth,
+            [
+                stand_scans.StandScanInput(
+                    scan_id=scan_id,
+                    payload=form.code.data.strip(),
+                    scanned_at=utcnow(),
+                    rating=int(form.rating.data) if form.rating.data else None,
+                    notes=form.notes.data or "",
+                    tags=form.tag_list(),
+                    product_ids=tuple(form.products.data or ()),
+                )
+            ],
+        )
+        db.session.commit()
+        message = f"{outcome.visitor_label}: {outcome.message}" if outcome.visitor_label else outcome.message
+        flash(message, "danger" if outcome.result == stand_scans.REFUSED else "success")
+        return redirect(url_for("stand_scans.index", slug=booth.slug))
+    if not form.is_submitted():
+        form.scan_id.data = str(uuid.uuid4())
+    return render_template(
+        "leads/stand_scans.html",
+        booth=booth,
+        company=booth.company,
+        form=form,
+        offline=_offline_settings(booth),
+    ), (400 if form.is_submitted() else 200)
+
+
+@bp.route("/codes.json")
+@login_required
+def codes(slug: str):
+    """The badges the app records offline, as the team may see their holders."""
+    booth = load_booth(slug)
+    listed = stand_app.stand_codes(current_user, booth)
+    response = jsonify(loaded_at=utcnow().isoformat(), codes=[code.as_json() for code in listed])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _details(item: offline_app.QueuedItem, number: int) -> tuple[stand_scans.StandScanInput | None, str | None]:
+    rating, notes = item.details.get("rating"), item.details.get("notes") or ""
+    tags, products = item.details.get("tags") or [], item.details.get("products") or []
+    if not (rating is None or type(rating) is int):
+        return None, _("Scan %(number)d has a rating that is not a whole number.", number=number)
+    if not isinstance(notes, str) or not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        return None, _("Scan %(number)d has notes or tags that are not text.", number=number)
+    if not isinstance(products, list) or not all(type(product) is int for product in products):
+        return None, _("Scan %(number)d names products other than by their numbers.", number=number)
+    return stand_scans.StandScanInput(
+        scan_id=item.scan_id,
+        payload=item.code,
+        scanned_at=item.scanned_at,
+        rating=rating,
+        notes=notes,
+        tags=tuple(tags),
+        product_ids=tuple(products),
+    ), None
+
+
+@bp.route("/sync", methods=["POST"])
+@login_required
+def sync(slug: str):
+    """Scans the app queued: ``{"scans": [{"id", "code", "scanned_at", "rating", "notes", "tags",
+    "products"}]}``, at most stand_scans.MAX_BATCH; answers ``{"results": [...]}`` in order."""
+    booth = load_booth(slug)
+    scans, problem = offline_app.queued_scans(request.get_json(silent=True))
+    if problem is not None:
+        return render_error(400, problem)
+    items = []
+    for number, item in enumerate(scans, start=1):
+        scan, problem = _details(item, number)
+        if problem is not None:
+            return render_error(400, problem)
+        items.append(scan)
+    try:
+        outcomes = stand_scans.record_stand_scans(current_user, booth, items)
+    except stand_scans.TooManyScans as exc:
+        db.session.rollback()
+        return render_error(413, str(exc))
+    db.session.commit()
+    response = jsonify(
+        results=[
+            {"id": outcome.scan_id, "status": outcome.result, "message": outcome.message, "name": outcome.visitor_label}
+            for outcome in outcomes
+        ],
+        synced_at=utcnow().isoformat(),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+@login_required
+def web_manifest(slug: str):
+    booth = load_booth(slug)
+    start = url_for("stand_scans.index", slug=booth.slug)
+    return offline_app.manifest(
+        name=_("Badge scans: %(company)s", company=booth.company.name),
+        short_name=_("Badge scans"),
+        description=_("Scans visitors' badges at your stand, with or without a network."),
+        start_url=start,
+        scope=start,
+        lang=language_tag(str(get_locale() or "en")),
+    )
+
+
+@bp.route("/sw.js")
+def service_worker(slug: str):
+    # The same for everyone, nothing personal: browsers fetch it on their own.
+    return offline_app.service_worker("js/stand-scans.js")

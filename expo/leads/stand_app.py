@@ -1,0 +1,63 @@
+"""What a stand's offline scanning app loads before the doors open: the valid badges of the editions
+the booth stands in, each shown as the booth's team may see its holder, and the booth's products.
+
+Recording the scans is ``expo.leads.stand_scans.record_stand_scans``; this only fills the device.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from expo import permissions
+from expo.accounts.models import User
+from expo.badges.services import valid_codes
+from expo.booths.models import Booth, BoothPlacement
+from expo.editions.models import Edition
+from expo.extensions import db
+from expo.leads.scoring import named_visitor_ids
+from expo.leads.services import products_for_form
+from expo.leads.stand_scans import visitor_label
+
+
+@dataclass(frozen=True)
+class StandCode:
+    """A badge the stand may record offline: its digest and the visitor as the team may see them."""
+
+    digest: str
+    label: str
+
+    def as_json(self) -> dict:
+        return {"digest": self.digest, "kind": "badge", "name": self.label}
+
+
+def stand_codes(actor: User, booth: Booth) -> list[StandCode]:
+    """Badges valid now at every edition ``booth`` is placed in; the holders on the booth's own team
+    left out (scanning them is refused). Names only for visitors named to the booth (consent to
+    share contact details on a badge scan, or already in touch), else organisation and country, as
+    ``record_stand_scans`` answers. A few queries per edition the booth stands in."""
+    permissions.ensure(permissions.can_scan_badges(actor, booth))
+    editions = db.session.scalars(
+        select(Edition)
+        .join(BoothPlacement, BoothPlacement.edition_id == Edition.id)
+        .where(BoothPlacement.booth_id == booth.id)
+    ).all()
+    valid = [code for edition in editions for code in valid_codes(edition)]
+    team = {member.user_id for member in booth.company.members}
+    holders = {code.user_id for code in valid} - team
+    users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(holders)))} if holders else {}
+    named = named_visitor_ids(booth, holders)
+    codes = []
+    for code in valid:
+        user = users.get(code.user_id)
+        if user is None:
+            continue
+        label = visitor_label(user, named=user.share_contact_on_badge_scan or user.id in named)
+        codes.append(StandCode(code.digest, label))
+    return codes
+
+
+def stand_products(booth: Booth) -> list[dict]:
+    """The booth's products, for the "products discussed" choice with no network."""
+    return [{"id": product_id, "name": name} for product_id, name in products_for_form(booth)]
