@@ -26,7 +26,7 @@ class CheckinScan(db.Model):
     class Outcome(LabelledStrEnum):
         CHECKED_IN = "checked_in", _l("Checked in")
         DUPLICATE = "duplicate", _l("Duplicate")
-        REFUSED = "refused", _l("Refused")
+        REFUSED = "refused", _l("Not valid")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scan_id: Mapped[str] = mapped_column(String(36), unique=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -328,4 +329,5 @@ class StandScanForm(Form):
     submit = SubmitField(_l("Record the scan"))
 
     def tag_list(self) -> tuple[str, ...]:
-        return tuple(tag for tag in (self.tags.data or "").split(",") if tag.strip())
+        # Chinese keyboards type the full-width comma and the enumeration comma.
+        return tuple(tag for tag in re.split(r"[,，、]", self.tags.data or "") if tag.strip())

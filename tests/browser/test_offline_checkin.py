@@ -92,7 +92,7 @@ def open_app(context: BrowserContext, email: str, password: str) -> Page:
     # Ready for the doors: the codes are on the device and the service worker controls the page.
     expect(page.locator("#offline-codes")).to_contain_text("codes for offline checking, loaded")
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
-    expect(page.locator("#offline-connection")).to_have_text("Online")
+    expect(page.locator("#offline-connection")).to_have_text("Connected")
     return page
 
 
@@ -118,7 +118,7 @@ def test_two_phones_check_in_offline_then_sync_one_check_in_and_one_duplicate(
 
         # The network goes down at the first door.
         door.set_offline(True)
-        expect(staff.locator("#offline-connection")).to_contain_text("Offline")
+        expect(staff.locator("#offline-connection")).to_contain_text("No network")
 
         scan(staff, first_ticket["payload"])
         expect(staff.locator("#checkin-result")).to_contain_text(
@@ -143,13 +143,13 @@ def test_two_phones_check_in_offline_then_sync_one_check_in_and_one_duplicate(
         response = staff.reload()
         assert response is not None and response.from_service_worker
         expect(staff.locator("#offline-pending")).to_have_text("2 scans waiting to be sent")
-        expect(staff.locator("#offline-connection")).to_contain_text("Offline")
+        expect(staff.locator("#offline-connection")).to_contain_text("No network")
         expect(staff.locator("#device-scans [data-scan-state=pending]")).to_have_count(2)
         assert check_ins(expo_server, [first_ticket["id"]])["registrations"][str(first_ticket["id"])]["at"] is None
 
         # The second door scans the first ticket offline too.
         side_door.set_offline(True)
-        expect(organizer.locator("#offline-connection")).to_contain_text("Offline")
+        expect(organizer.locator("#offline-connection")).to_contain_text("No network")
         scan(organizer, first_ticket["payload"])
         expect(organizer.locator("#offline-pending")).to_have_text("1 scan waiting to be sent")
 

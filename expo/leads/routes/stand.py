@@ -18,16 +18,18 @@ from expo.extensions import db
 from expo.i18n import language_tag
 from expo.leads import stand_app, stand_scans
 from expo.leads.forms import StandScanForm
+from expo.leads.models import StandScan
 from expo.leads.routes.shared import load_team_booth
 from expo.leads.services import products_for_form
 from expo.permissions import can_scan_badges, require
 
 bp = Blueprint("stand_scans", __name__, url_prefix="/booths/<slug>/stand-scans")
 
+# The device's status badges: the stand scan's own outcomes, and a scan sent again.
 OUTCOME_LABELS = {
-    stand_scans.RECORDED: lambda: _("Recorded"),
+    stand_scans.RECORDED: lambda: StandScan.Outcome.RECORDED.label,
     stand_scans.ALREADY_RECORDED: lambda: _("Recorded already"),
-    stand_scans.REFUSED: lambda: _("Refused"),
+    stand_scans.REFUSED: lambda: StandScan.Outcome.REFUSED.label,
 }
 
 
