@@ -189,6 +189,7 @@ def register_blueprints(app: Flask) -> None:
     from expo.leads.routes.buyer import bp as inquiries_bp
     from expo.leads.routes.inbox import bp as lead_inbox_bp
     from expo.leads.routes.reports import bp as lead_reports_bp
+    from expo.leads.routes.stand import bp as lead_stand_bp
     from expo.matchmaking.hosted_routes import bp as hosted_buyers_bp
     from expo.matchmaking.routes import bp as matchmaking_bp
     from expo.meetings.routes import bp as meetings_bp
@@ -219,6 +220,7 @@ def register_blueprints(app: Flask) -> None:
         inquiries_bp,
         lead_inbox_bp,
         lead_reports_bp,
+        lead_stand_bp,
         organize_lead_reports_bp,
         exhibition_bp,
         dashboard_bp,

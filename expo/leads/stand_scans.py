@@ -33,8 +33,9 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, selectinload
 
 from expo import permissions
 from expo.accounts.models import User
@@ -370,3 +371,48 @@ def record_stand_scans(
         outcomes[index] = first_outcome
     assert all(outcome is not None for outcome in outcomes)
     return outcomes  # type: ignore[return-value]
+
+
+# --- reading a lead's scans ----------------------------------------------------------------------
+
+
+def lead_scans_query(booth: Booth, visitor_id: int) -> Select:
+    """The visitor's recorded scans at the booth's stand, newest first, with their products and scanner."""
+    return (
+        select(StandScan)
+        .where(
+            StandScan.booth_id == booth.id,
+            StandScan.visitor_id == visitor_id,
+            StandScan.outcome == StandScan.Outcome.RECORDED,
+        )
+        .options(selectinload(StandScan.products), joinedload(StandScan.scanned_by))
+        .order_by(StandScan.scanned_at.desc(), StandScan.id.desc())
+    )
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The team's latest word on a lead: the rating and the notes of its latest scans that have them."""
+
+    rating: int | None
+    notes: str
+
+
+def latest_assessment(booth: Booth, visitor_id: int) -> Assessment:
+    def newest(column, *conditions):
+        return db.session.scalar(
+            select(column)
+            .where(
+                StandScan.booth_id == booth.id,
+                StandScan.visitor_id == visitor_id,
+                StandScan.outcome == StandScan.Outcome.RECORDED,
+                *conditions,
+            )
+            .order_by(StandScan.scanned_at.desc(), StandScan.id.desc())
+            .limit(1)
+        )
+
+    return Assessment(
+        rating=newest(StandScan.rating, StandScan.rating.is_not(None)),
+        notes=newest(StandScan.notes, StandScan.notes != "") or "",
+    )
