@@ -214,3 +214,82 @@ def test_only_the_team_reaches_the_form_and_the_lead_page(app, client, world, fa
     factory.engagement(world.booth, "booth_visit", user=browser)
     assert client.get(world.lead_url(browser)).status_code == 404
     assert client.get(world.lead_url(world.owner)).status_code == 404
+
+
+# --- the visitor's consent: asked at sign-up and registration, changed in the profile ---------------
+
+
+def consent_of(app, email: str) -> bool:
+    from expo.accounts.models import User
+
+    with app.app_context():
+        return db.session.scalar(select(User.share_contact_on_badge_scan).where(User.email == email))
+
+
+def consent_box_ticked(page: str) -> bool:
+    [box] = re.findall(r'<input[^>]*name="share_contact_on_badge_scan"[^>]*>', page)
+    return " checked" in box
+
+
+def test_sign_up_asks_and_leaves_it_off_unless_ticked(app, client):
+    page = client.get("/signup").get_data(as_text=True)
+    assert "Share my contact details when an exhibitor scans my badge" in page
+    base = {
+        "password": "a-long-enough-password",
+        "confirm": "a-long-enough-password",
+        "name": "Somchai Prasert",
+        "timezone": "Asia/Bangkok",
+        "language": "en",
+    }
+    assert client.post("/signup", data={**base, "email": "off@example.com"}).status_code == 302
+    other = app.test_client()
+    data = {**base, "email": "on@example.com", "share_contact_on_badge_scan": "y"}
+    assert other.post("/signup", data=data).status_code == 302
+    assert (consent_of(app, "off@example.com"), consent_of(app, "on@example.com")) == (False, True)
+
+
+def test_the_registration_form_asks_with_the_current_choice_and_saves_it(app, client, factory, world):
+    forum = factory.forum(world.edition, slug="dentistry", title="Forum on Dentistry")
+    session = factory.programme_session(forum, title="Dental care")
+    later = factory.programme_session(forum, title="Dental tools", starts_at=datetime(2027, 9, 12, 1, tzinfo=UTC))
+    log_in(client, world.private)
+    path = f"/editions/{world.edition.slug}/sessions/{session.id}/register"
+    page = client.get(path).get_data(as_text=True)
+    assert "At the venue" in page and "You can change this at any time in your profile." in page
+    assert not consent_box_ticked(page)
+    assert client.post(path, data={"share_contact_on_badge_scan": "y"}).status_code == 302
+    assert consent_of(app, "siti@maju.example") is True
+    # The next registration shows it ticked; unticked there, it is withdrawn.
+    later_path = f"/editions/{world.edition.slug}/sessions/{later.id}/register"
+    assert consent_box_ticked(client.get(later_path).get_data(as_text=True))
+    assert client.post(later_path, data={}).status_code == 302
+    assert consent_of(app, "siti@maju.example") is False
+
+
+def test_changing_the_choice_in_the_profile_changes_what_the_team_sees(app, client, world):
+    team = app.test_client()
+    log_in(team, world.staff)
+    team.post(world.form_url, data={"scan_id": str(uuid.uuid4()), "code": world.badge(world.private)})
+    assert "Siti Rahma" not in team.get(world.lead_url(world.private)).get_data(as_text=True)
+    log_in(client, world.private)
+    profile = client.get("/account").get_data(as_text=True)
+    assert "Exhibitors and your contact details" in profile and "Two separate choices" in profile
+    saved = client.post(
+        "/account",
+        data={
+            "name": "Siti Rahma",
+            "organisation": "Maju Bhd",
+            "country": "MY",
+            "timezone": "UTC",
+            "language": "en",
+            "share_contact_on_badge_scan": "y",
+        },
+    )
+    assert saved.status_code == 302 and consent_of(app, "siti@maju.example") is True
+    lead = team.get(world.lead_url(world.private)).get_data(as_text=True)
+    assert "Siti Rahma" in lead and "siti@maju.example" in lead
+    # The online choice is a separate one, left off.
+    from expo.accounts.models import User
+
+    with app.app_context():
+        assert db.session.get(User, world.private.id).share_contact_with_booths is False
