@@ -3,6 +3,7 @@
 from expo.accounts.models import EditionRole, User
 from expo.api.models import ApiToken
 from expo.audit.models import AuditEntry
+from expo.badges.models import Badge, BadgePrint
 from expo.booths.models import Booth, BoothDocument, BoothPlacement
 from expo.broadcasts.models import Broadcast, BroadcastRecipient
 from expo.catalog.models import Product, ProductCategory, ProductImage
@@ -48,6 +49,8 @@ from expo.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscri
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "Badge",
+    "BadgePrint",
     "BuyerProfile",
     "HostedBuyer",
     "HostedChoice",

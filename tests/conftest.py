@@ -337,6 +337,21 @@ class Factory:
         defaults.update(fields)
         return self._save(Speaker(**defaults))
 
+    def badge(self, edition, user, **fields):
+        """A badge row written directly (no issuing rules): for arranging verification and printing."""
+        from expo.badges.models import Badge
+
+        defaults = dict(
+            edition_id=edition.id,
+            user_id=user.id,
+            role=Badge.Role.DELEGATE,
+            name=user.name,
+            company=user.organisation,
+            country=user.country,
+        )
+        defaults.update(fields)
+        return self._save(Badge(**defaults))
+
     def registration(self, user, target, **fields):
         """A registration row written directly (no capacity accounting): for arranging reads."""
         from expo.forums.models import ProgrammeSession

@@ -14,6 +14,7 @@ from expo.db_types import UTCDateTime, utcnow
 from expo.extensions import db
 
 if TYPE_CHECKING:
+    from expo.accounts.models import User
     from expo.editions.models import Edition
 
 
@@ -144,10 +145,13 @@ class Speaker(Translatable, db.Model):
     country: Mapped[str | None] = mapped_column(String(2))
     biography: Mapped[str] = mapped_column(Text, default="")
     photo_path: Mapped[str | None] = mapped_column(String(300))
+    # The speaker's own account, when they have one: it is what their venue badge is issued to.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     sessions: Mapped[list[ProgrammeSession]] = relationship(
         secondary=session_speakers, back_populates="speakers", order_by="ProgrammeSession.starts_at"
     )
+    user: Mapped[User | None] = relationship("User")
 
 
 class ForumQuestion(Translatable, db.Model):

@@ -296,6 +296,8 @@ class LeadReport(db.Model):
     status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.QUEUED)
     rows_total: Mapped[int] = mapped_column(default=0)
     rows_done: Mapped[int] = mapped_column(default=0)
+    # The distinct buyers the report's rows name: the people whose data a download takes away.
+    people_total: Mapped[int] = mapped_column(default=0, server_default="0")
     csv_path: Mapped[str | None] = mapped_column(String(300))
     xlsx_path: Mapped[str | None] = mapped_column(String(300))
     csv_size: Mapped[int] = mapped_column(default=0)
