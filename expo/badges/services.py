@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from expo.accounts.models import EditionRole, User
 from expo.audit.models import AuditAction
 from expo.audit.services import record
-from expo.badges.codes import code_digest, read_badge_payload
+from expo.badges.codes import BadgeClaim, code_digest, read_badge_payload
 from expo.badges.models import Badge
 from expo.booths.models import Booth, BoothPlacement
 from expo.db_types import utcnow
@@ -86,7 +86,14 @@ def verify_badge(edition: Edition, payload: str, now: datetime | None = None) ->
     badge = None
     if claim.edition_id == edition.id:
         badge = db.session.scalar(select(Badge).where(Badge.edition_id == edition.id, Badge.user_id == claim.user_id))
-    if badge is None or claim.serial > badge.serial:
+    return check_claim(edition, claim, badge, now)
+
+
+def check_claim(edition: Edition, claim: BadgeClaim, badge: Badge | None, now: datetime) -> Badge:
+    """``verify_badge``'s rules for a code already read and the badge of ``edition`` it names (None:
+    there is none), for callers that load many badges in one query (a batch of stand scans)."""
+    named = badge is not None and (claim.edition_id, claim.user_id) == (edition.id, badge.user_id)
+    if not named or claim.serial > badge.serial:
         raise BadgeRefused(_("No badge of this edition has this code."), 404)
     if badge.revoked_at is not None:
         raise BadgeRefused(

@@ -2,7 +2,7 @@
 edition's retention period for the leads' personal data
 
 Revision ID: 0017_standscans_lead_scans
-Revises: 0016_api_tokens
+Revises: 0017_badges_venue_badges
 Create Date: 2026-12-06 13:34:25.417304
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0017_standscans_lead_scans"
-down_revision = "0016_api_tokens"
+down_revision = "0017_badges_venue_badges"
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,8 @@ from tests.conftest import log_in
 class World:
     def __init__(self, app, factory):
         self.app = app
+        self.factory = factory
+        self.issued: set[tuple[int, int]] = set()
         self.edition = factory.edition(name="18th China-ASEAN Expo")
         self.owner = factory.user(name="Chen Yuehe")
         self.staff = factory.user(name="Nguyen Thi Lan")
@@ -39,9 +41,14 @@ class World:
         self.outsider = factory.user(name="Other Exhibitor")
         factory.company(owner=self.outsider, name="Other Co")
 
-    def badge(self, user, edition=None) -> str:
+    def badge(self, user, edition=None, serial=1) -> str:
+        """The code of ``user``'s badge for the edition (issued the first time it is asked for)."""
+        edition = edition or self.edition
+        if (edition.id, user.id) not in self.issued:
+            self.factory.badge(edition, user, serial=serial)
+            self.issued.add((edition.id, user.id))
         with self.app.app_context():
-            return badge_payload((edition or self.edition).id, user.id, 1)
+            return badge_payload(edition.id, user.id, serial)
 
     def scan_count(self) -> int:
         with self.app.app_context():
