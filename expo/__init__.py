@@ -189,7 +189,8 @@ def register_blueprints(app: Flask) -> None:
     from expo.leads.routes.buyer import bp as inquiries_bp
     from expo.leads.routes.inbox import bp as lead_inbox_bp
     from expo.leads.routes.reports import bp as lead_reports_bp
-    from expo.leads.routes.stand import bp as stand_scans_bp
+    from expo.leads.routes.stand import bp as lead_stand_bp
+    from expo.leads.routes.stand_app import bp as stand_app_bp
     from expo.matchmaking.hosted_routes import bp as hosted_buyers_bp
     from expo.matchmaking.routes import bp as matchmaking_bp
     from expo.meetings.routes import bp as meetings_bp
@@ -220,7 +221,8 @@ def register_blueprints(app: Flask) -> None:
         inquiries_bp,
         lead_inbox_bp,
         lead_reports_bp,
-        stand_scans_bp,
+        lead_stand_bp,
+        stand_app_bp,
         organize_lead_reports_bp,
         exhibition_bp,
         dashboard_bp,

@@ -3,7 +3,7 @@
 from expo.accounts.models import EditionRole, User
 from expo.api.models import ApiToken
 from expo.audit.models import AuditEntry
-from expo.badges.models import Badge
+from expo.badges.models import Badge, BadgePrint
 from expo.booths.models import Booth, BoothDocument, BoothPlacement
 from expo.broadcasts.models import Broadcast, BroadcastRecipient
 from expo.catalog.models import Product, ProductCategory, ProductImage
@@ -51,6 +51,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Badge",
+    "BadgePrint",
     "BuyerProfile",
     "HostedBuyer",
     "HostedChoice",

@@ -385,6 +385,32 @@ class Factory:
             db.session.expunge(inquiry)
         return inquiry
 
+    def stand_scan(self, booth, visitor, edition, *, products=(), **fields):
+        """A recorded scan of ``visitor``'s badge at ``booth``'s stand, written directly (as the service would)."""
+        import uuid
+
+        from expo.leads.models import StandScan
+
+        defaults = dict(
+            scan_id=str(uuid.uuid4()),
+            booth_id=booth.id,
+            edition_id=edition.id,
+            visitor_id=visitor.id,
+            scanned_at=utcnow(),
+            outcome=StandScan.Outcome.RECORDED,
+            visitor_organisation=visitor.organisation,
+            visitor_country=visitor.country,
+        )
+        defaults.update(fields)
+        with self.app.app_context():
+            scan = StandScan(**defaults)
+            scan.products = [db.session.get(type(product), product.id) for product in products]
+            db.session.add(scan)
+            db.session.commit()
+            db.session.refresh(scan)
+            db.session.expunge(scan)
+        return scan
+
     def engagement(self, booth, kind, *, user=None, visitor=None, **fields):
         """One row of the engagement log; ``visitor`` defaults to the user's hash, as the app records
         it (or a fresh anonymous one)."""

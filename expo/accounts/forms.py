@@ -67,6 +67,18 @@ class ProfileFieldsMixin:
         )
 
 
+def badge_scan_consent_field() -> BooleanField:
+    """The visitor's choice for badge scans at exhibitors' stands, asked at sign-up, at registration and in the profile."""
+    return BooleanField(
+        _l("Share my contact details when an exhibitor scans my badge"),
+        description=_l(
+            "At the venue, exhibitors may scan the QR code on your badge at their stand. On: that exhibitor's "
+            "team sees your name, organisation, job title and e-mail address among its leads. Off: it sees "
+            "only your organisation and country."
+        ),
+    )
+
+
 class SignUpForm(ProfileFieldsMixin, Form):
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)], render_kw={"autocomplete": "email"}
@@ -77,11 +89,15 @@ class SignUpForm(ProfileFieldsMixin, Form):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+    share_contact_on_badge_scan = badge_scan_consent_field()
     submit = SubmitField(_l("Create account"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fill_choices()
+
+    def profile_data(self) -> ProfileData:
+        return replace(super().profile_data(), share_contact_on_badge_scan=self.share_contact_on_badge_scan.data)
 
 
 class ProfileForm(ProfileFieldsMixin, Form):
@@ -92,6 +108,7 @@ class ProfileForm(ProfileFieldsMixin, Form):
             "Off: booths you have not written to only count you, anonymously."
         ),
     )
+    share_contact_on_badge_scan = badge_scan_consent_field()
     submit = SubmitField(_l("Save profile"))
 
     def __init__(self, *args, **kwargs):
@@ -99,7 +116,11 @@ class ProfileForm(ProfileFieldsMixin, Form):
         self.fill_choices()
 
     def profile_data(self) -> ProfileData:
-        return replace(super().profile_data(), share_contact_with_booths=self.share_contact_with_booths.data)
+        return replace(
+            super().profile_data(),
+            share_contact_with_booths=self.share_contact_with_booths.data,
+            share_contact_on_badge_scan=self.share_contact_on_badge_scan.data,
+        )
 
 
 class LoginForm(Form):

@@ -129,6 +129,8 @@ class ProfileData:
     language: str = "en"
     # The profile's privacy choice for leads; None (sign-up) keeps the default.
     share_contact_with_booths: bool | None = None
+    # Whether a booth team scanning the badge sees who they are; None keeps the current choice.
+    share_contact_on_badge_scan: bool | None = None
 
 
 def normalise_email(email: str) -> str:
@@ -218,6 +220,7 @@ def sign_up(*, email: str, password: str, profile: ProfileData) -> User | None:
         country=profile.country or None,
         timezone=profile.timezone,
         language=profile.language,
+        share_contact_on_badge_scan=bool(profile.share_contact_on_badge_scan),
     )
     db.session.add(user)
     db.session.flush()
@@ -405,6 +408,15 @@ def update_profile(user: User, profile: ProfileData) -> None:
     user.language = profile.language
     if profile.share_contact_with_booths is not None:
         user.share_contact_with_booths = profile.share_contact_with_booths
+    if profile.share_contact_on_badge_scan is not None:
+        set_badge_scan_consent(user, profile.share_contact_on_badge_scan)
+
+
+def set_badge_scan_consent(user: User, consent: bool) -> None:
+    """The person's choice, at sign-up, registration or in their profile: whether an exhibitor team
+    that scans their badge at its stand sees their contact details (expo.leads.stand_scans). It
+    applies to the scans made before too: withdrawn, the teams see their organisation and country only."""
+    user.share_contact_on_badge_scan = bool(consent)
 
 
 def load_user_from_session(session_id: str) -> User | None:

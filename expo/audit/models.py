@@ -54,6 +54,11 @@ class AuditAction(StrEnum):
     HOSTED_PLAN_PUBLISHED = "hosted_plan_published"
     API_TOKEN_CREATED = "api_token_created"
     API_TOKEN_REVOKED = "api_token_revoked"
+    BADGES_ISSUED = "badges_issued"
+    BADGE_REPRINTED = "badge_reprinted"
+    BADGE_REVOKED = "badge_revoked"
+    BADGE_CORRECTED = "badge_corrected"
+    BADGES_PRINTED = "badges_printed"
 
     @property
     def label(self) -> str:
@@ -89,6 +94,11 @@ ACTION_LABELS = {
     AuditAction.HOSTED_PLAN_PUBLISHED: _l("Hosted-buyer plan published"),
     AuditAction.API_TOKEN_CREATED: _l("API token created"),
     AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
+    AuditAction.BADGES_ISSUED: _l("Badges prepared"),
+    AuditAction.BADGE_REPRINTED: _l("Badge reprinted (the old one stops working)"),
+    AuditAction.BADGE_REVOKED: _l("Badge revoked"),
+    AuditAction.BADGE_CORRECTED: _l("Badge name or company corrected"),
+    AuditAction.BADGES_PRINTED: _l("Badges printed (PDF)"),
 }
 
 
@@ -105,6 +115,9 @@ class AuditObject(StrEnum):
     AUDIT_LOG = "audit_log"
     API_TOKEN = "api_token"
     HOSTED_PROGRAMME = "hosted_programme"
+    EDITION = "edition"
+    BADGE = "badge"
+    BADGE_PRINT = "badge_print"
 
     @property
     def label(self) -> str:
@@ -122,6 +135,9 @@ OBJECT_LABELS = {
     AuditObject.AUDIT_LOG: _l("Audit log"),
     AuditObject.API_TOKEN: _l("API token"),
     AuditObject.HOSTED_PROGRAMME: _l("Hosted-buyer programme"),
+    AuditObject.EDITION: _l("Edition"),
+    AuditObject.BADGE: _l("Badge"),
+    AuditObject.BADGE_PRINT: _l("Badge print"),
 }
 
 

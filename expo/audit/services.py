@@ -53,6 +53,10 @@ def describe(obj: Any) -> Subject:
         return Subject(AuditObject.FORUM, obj.id, obj.title)
     if table == "registrations":
         return Subject(AuditObject.REGISTRATION, obj.id, f"{obj.user.name} <{obj.user.email}>: {obj.target.title}")
+    if table == "badges":
+        return Subject(AuditObject.BADGE, obj.id, f"{obj.name} <{obj.user.email}>")
+    if table == "editions":
+        return Subject(AuditObject.EDITION, obj.id, obj.name)
     if table == "api_tokens":
         return Subject(AuditObject.API_TOKEN, obj.id, f"{obj.name} ({obj.prefix}…)")
     if table == "lead_reports":

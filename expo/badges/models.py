@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
 from expo.badges.codes import badge_payload
 from expo.db_types import StrEnumType, UTCDateTime, utcnow
-from expo.editions.models import Edition
+from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.lib.enums import LabelledStrEnum
 
@@ -76,3 +76,55 @@ class Badge(db.Model):
 
     def __repr__(self) -> str:
         return f"<Badge {self.edition_id}/{self.user_id} #{self.serial}>"
+
+
+class BadgePrint(db.Model):
+    """A bulk print of an edition's badges, made into one PDF by the worker.
+
+    queued → running → done, or failed; a failed or stalled one can be made again. The choice of
+    badges (day, pavilion, role) is kept so the file can be made again exactly as asked.
+    """
+
+    __tablename__ = "badge_prints"
+    __table_args__ = (Index("ix_badge_prints_edition", "edition_id", "id"),)
+
+    class Status(LabelledStrEnum):
+        QUEUED = "queued", _l("waiting for a worker")
+        RUNNING = "running", _l("being made")
+        DONE = "done", _l("ready")
+        FAILED = "failed", _l("failed")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    layout: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date | None] = mapped_column(Date)
+    pavilion_id: Mapped[int | None] = mapped_column(ForeignKey("pavilions.id", ondelete="CASCADE"))
+    role: Mapped[str | None] = mapped_column(StrEnumType(Badge.Role, 20))
+    # The requester's language when they asked: the role and country names are printed in it.
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.QUEUED)
+    badges_total: Mapped[int] = mapped_column(default=0)
+    badges_done: Mapped[int] = mapped_column(default=0)
+    pdf_path: Mapped[str | None] = mapped_column(String(300))
+    pdf_size: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    edition: Mapped[Edition] = relationship()
+    pavilion: Mapped[Pavilion | None] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.badges_done / self.badges_total) if self.badges_total else 0

@@ -14,6 +14,7 @@ from expo.db_types import UTCDateTime, utcnow
 from expo.extensions import db
 
 if TYPE_CHECKING:
+    from expo.accounts.models import User
     from expo.editions.models import Edition
 
 
@@ -150,6 +151,7 @@ class Speaker(Translatable, db.Model):
     sessions: Mapped[list[ProgrammeSession]] = relationship(
         secondary=session_speakers, back_populates="speakers", order_by="ProgrammeSession.starts_at"
     )
+    user: Mapped[User | None] = relationship("User")
 
 
 class ForumQuestion(Translatable, db.Model):

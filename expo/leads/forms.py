@@ -9,12 +9,13 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from expo.i18n import country_choices
 from expo.leads.models import Incoterm, TradeInquiry
 from expo.leads.services import MAX_MESSAGE_LENGTH, InquiryData, QuotationData
-from expo.lib.form_fields import AmountField, DayField, Form, WholeNumberField
+from expo.leads.stand_scans import MAX_NOTES_LENGTH, MAX_PRODUCTS, MAX_TAG_LENGTH, MAX_TAGS, clean_tags
+from expo.lib.form_fields import AmountField, CheckboxListField, DayField, Form, WholeNumberField
 from expo.lib.ranges import parse_id
 
 # What the 32-bit quantity columns hold with room to spare, and the catalogue's own limit.
@@ -294,40 +295,56 @@ class ExpoReportForm(BoothReportForm):
         return parse_id(self.pavilion.data)
 
 
-class StandScanForm(Form):
-    """A badge scanned at the stand, with what the team noted; the scan id makes a double submit one scan."""
+# Tags are typed separated by commas: Latin, Chinese and Japanese commas, and the enumeration comma.
+TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
-    scan_id = HiddenField()
+
+class StandScanForm(Form):
+    """The online "Scan a badge" form: a hand-held scanner types the badge's code into the first field
+    and presses Enter. ``scan_id`` is made when the form is shown, so sending it twice records once."""
+
+    scan_id = HiddenField(validators=[DataRequired()])
     code = StringField(
         _l("Badge code"),
-        validators=[DataRequired(message=_l("Scan or type the code on the badge.")), Length(max=500)],
-        # Hand-held scanners type the code and press Enter: the field must be ready for them.
-        render_kw={
-            "autofocus": True,
-            "autocomplete": "off",
-            "autocapitalize": "off",
-            "autocorrect": "off",
-            "spellcheck": "false",
-            "enterkeyhint": "next",
-        },
-        description=_l("Scan the QR code on the visitor's badge, or type the code printed under it."),
+        validators=[DataRequired(), Length(max=1000)],
+        description=_l("Scan the QR code on the visitor's badge with a hand-held scanner, or type the text it holds."),
+        render_kw={"autofocus": True, "autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"},
     )
     rating = RadioField(
         _l("Rating"),
-        choices=[(str(value), str(value)) for value in range(1, 6)],
+        choices=[(value, str(value)) for value in range(1, 6)],
+        coerce=int,
         validators=[Optional()],
-        description=_l("1: not interested, 5: ready to order."),
+        description=_l("1: not interested … 5: ready to buy. Leave it empty if you cannot tell yet."),
     )
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    products = CheckboxListField(_l("Products discussed"), coerce=int, validators=[Optional()])
     tags = StringField(
         _l("Tags"),
-        validators=[Optional(), Length(max=450)],
-        description=_l("Separate tags with commas, for example: distributor, follow up."),
-        render_kw={"autocomplete": "off"},
+        validators=[Optional(), Length(max=500)],
+        description=_l("Separated by commas, for example: distributor, wants samples, call back."),
     )
-    products = SelectMultipleField(_l("Products discussed"), coerce=int, validators=[Optional()])
+    notes = TextAreaField(
+        _l("Notes"),
+        validators=[Optional(), Length(max=MAX_NOTES_LENGTH)],
+        render_kw={"rows": 3},
+        description=_l("Only your team sees them; the visitor never does."),
+    )
     submit = SubmitField(_l("Record the scan"))
 
     def tag_list(self) -> tuple[str, ...]:
-        # Chinese keyboards type the full-width comma and the enumeration comma.
-        return tuple(tag for tag in re.split(r"[,，、]", self.tags.data or "") if tag.strip())
+        return clean_tags(TAG_SEPARATORS.split(self.tags.data or ""))
+
+    def validate_tags(self, field) -> None:
+        tags = self.tag_list()
+        if len(tags) > MAX_TAGS or any(len(tag) > MAX_TAG_LENGTH for tag in tags):
+            raise ValidationError(
+                _l(
+                    "Give at most %(count)s tags of at most %(length)s characters each.",
+                    count=MAX_TAGS,
+                    length=MAX_TAG_LENGTH,
+                )
+            )
+
+    def validate_products(self, field) -> None:
+        if len(set(field.data or ())) > MAX_PRODUCTS:
+            raise ValidationError(_l("Choose at most %(count)s products.", count=MAX_PRODUCTS))

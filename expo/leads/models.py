@@ -296,6 +296,8 @@ class LeadReport(db.Model):
     status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.QUEUED)
     rows_total: Mapped[int] = mapped_column(default=0)
     rows_done: Mapped[int] = mapped_column(default=0)
+    # The distinct buyers the report's rows name: the people whose data a download takes away.
+    people_total: Mapped[int] = mapped_column(default=0, server_default="0")
     csv_path: Mapped[str | None] = mapped_column(String(300))
     xlsx_path: Mapped[str | None] = mapped_column(String(300))
     csv_size: Mapped[int] = mapped_column(default=0)
@@ -372,9 +374,10 @@ class StandScan(db.Model):
         NOT_A_BADGE = "not_a_badge", _l("This is not an Expo badge.")
         NOT_GENUINE = "not_genuine", _l("This badge is not genuine: its signature does not match.")
         OTHER_EDITION = "other_edition", _l("This badge is for an edition your booth is not part of.")
-        UNKNOWN = "unknown", _l("This badge belongs to nobody registered for the edition.")
-        REPLACED = "replaced", _l("This badge was replaced by a newer one: ask the visitor for their current badge.")
-        EXPIRED = "expired", _l("This badge is no longer valid: its edition is over.")
+        UNKNOWN = "unknown", _l("No badge of this edition has this code.")
+        REVOKED = "revoked", _l("This badge was revoked: the visitor can ask at the help desk.")
+        REPLACED = "replaced", _l("This badge was replaced by a reprint: ask the visitor for the new one.")
+        EXPIRED = "expired", _l("This badge has expired: the edition is over.")
         OWN_TEAM = "own_team", _l("This badge belongs to a member of your own team.")
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -253,6 +253,12 @@ def leads_query(booth: Booth, *, days: int | None = DEFAULT_WINDOW, now: datetim
     )
 
 
+def find_lead(booth: Booth, visitor_id: int, *, now: datetime | None = None):
+    """The booth's lead for one visitor, over all time (a row of ``leads_query``), or None when the
+    visitor is not one: neither named to the booth nor scanned at its stand, or on its team."""
+    return db.session.execute(leads_query(booth, days=None, now=now).where(User.id == visitor_id)).first()
+
+
 @dataclass(frozen=True)
 class AnonymousVisitors:
     total: int

@@ -683,6 +683,19 @@ def booth_has_inquiry_from(booth_id: int, user_id: int) -> bool:
     )
 
 
+def inquiries_from(booth: Booth, buyer_id: int, limit: int = 20) -> list[TradeInquiry]:
+    """A buyer's latest inquiries to the booth, newest first, with their products: the lead page lists them."""
+    return list(
+        db.session.scalars(
+            select(TradeInquiry)
+            .where(TradeInquiry.booth_id == booth.id, TradeInquiry.buyer_id == buyer_id)
+            .options(selectinload(TradeInquiry.items))
+            .order_by(TradeInquiry.created_at.desc(), TradeInquiry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def products_for_form(booth: Booth) -> list[tuple[int, str]]:
     rows = db.session.execute(
         select(Product.id, Product.name).where(Product.booth_id == booth.id).order_by(Product.position, Product.id)

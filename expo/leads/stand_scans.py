@@ -10,7 +10,10 @@ A scan is recorded when
   nothing is stored, so the device keeps its queue for a member of the team to send;
 - the text is a genuine badge code (expo.badges), of an edition the booth is placed in: a booth is
   open all year online, but at a stand only in the editions it has a place in;
-- the badge is its holder's current one, and the holder is not on the booth's own team.
+- the badge opened that edition's doors when it was scanned (expo.badges.services.check_claim: not
+  revoked, not replaced by a reprint, not expired, judged at the device's time of the scan so that a
+  device syncing after the edition still hands its scans in), and its holder is not on the booth's
+  own team.
 A badge refused for one of these reasons is stored as refused, without its holder, so that sending
 the scan again gives the same answer. What the device got wrong (an id that is not a UUID, a rating
 outside 1 to 5, notes or tags too long) is refused and not stored: put right, the scan can be sent
@@ -33,15 +36,19 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, selectinload
 
 from expo import permissions
 from expo.accounts.models import User
 from expo.badges.codes import BadgeClaim, BadgeCodeError, is_badge_payload, read_badge_payload
+from expo.badges.models import Badge
+from expo.badges.services import BadgeRefused, check_claim
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product
 from expo.db_types import utcnow
+from expo.editions.models import Edition
 from expo.exhibitors.models import CompanyMember
 from expo.extensions import db
 from expo.i18n import country_name
@@ -148,8 +155,27 @@ def visitor_label(user: User | None, *, named: bool, organisation: str = "", cou
     return _("A visitor")
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+def _scan_time(item: StandScanInput, now: datetime) -> datetime:
+    """When the scan was made, by the device's clock; never later than it arrived."""
+    moment = item.scanned_at if item.scanned_at.tzinfo is not None else item.scanned_at.replace(tzinfo=UTC)
+    return min(moment, now)
+
+
+def _badge_refusal(
+    edition: Edition, claim: BadgeClaim, badge: Badge | None, when: datetime
+) -> StandScan.Refusal | None:
+    """Why the badge does not open the edition's doors at ``when`` (expo.badges' rules), or None."""
+    try:
+        check_claim(edition, claim, badge, when)
+    except BadgeRefused as refused:
+        if refused.status == 404 or badge is None:
+            return StandScan.Refusal.UNKNOWN
+        if badge.revoked_at is not None:
+            return StandScan.Refusal.REVOKED
+        if claim.serial < badge.serial:
+            return StandScan.Refusal.REPLACED
+        return StandScan.Refusal.EXPIRED
+    return None
 
 
 def _refused(scan_id: str, message: str) -> StandScanOutcome:
@@ -221,9 +247,27 @@ def record_stand_scans(
     claims: dict[str, BadgeClaim | StandScan.Refusal] = {
         scan_id: _read(items[index].payload) for scan_id, index in first_of.items() if scan_id not in stored
     }
-    placed_in = set(db.session.scalars(select(BoothPlacement.edition_id).where(BoothPlacement.booth_id == booth.id)))
+    # The editions the booth has a stand in, and the badges the claims of those editions name.
+    editions = {
+        edition.id: edition
+        for edition in db.session.scalars(
+            select(Edition)
+            .join(BoothPlacement, BoothPlacement.edition_id == Edition.id)
+            .where(BoothPlacement.booth_id == booth.id)
+        )
+    }
+    at_stand = [claim for claim in claims.values() if isinstance(claim, BadgeClaim) and claim.edition_id in editions]
+    badges: dict[tuple[int, int], Badge] = {}
+    if at_stand:
+        for badge in db.session.scalars(
+            select(Badge).where(
+                Badge.edition_id.in_({claim.edition_id for claim in at_stand}),
+                Badge.user_id.in_({claim.user_id for claim in at_stand}),
+            )
+        ):
+            badges[badge.edition_id, badge.user_id] = badge
     team = set(db.session.scalars(select(CompanyMember.user_id).where(CompanyMember.company_id == booth.company_id)))
-    wanted_users = {claim.user_id for claim in claims.values() if isinstance(claim, BadgeClaim)}
+    wanted_users = {badge.user_id for badge in badges.values()}
     wanted_users |= {row.visitor_id for row in stored.values() if row.visitor_id is not None}
     users = (
         {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(wanted_users)))}
@@ -236,14 +280,18 @@ def record_stand_scans(
     for scan_id, claim in claims.items():
         if not isinstance(claim, BadgeClaim):
             decided[scan_id] = (None, claim, None)
-        elif claim.edition_id not in placed_in:
+            continue
+        if claim.edition_id not in editions:
             decided[scan_id] = (None, StandScan.Refusal.OTHER_EDITION, None)
-        elif claim.user_id not in users:
-            decided[scan_id] = (None, StandScan.Refusal.UNKNOWN, claim.edition_id)
-        elif claim.user_id in team:
-            decided[scan_id] = (None, StandScan.Refusal.OWN_TEAM, claim.edition_id)
-        else:
-            decided[scan_id] = (users[claim.user_id], None, claim.edition_id)
+            continue
+        badge = badges.get((claim.edition_id, claim.user_id))
+        # Valid when it was scanned: a device that syncs after the edition ended still hands its scans in.
+        refusal = _badge_refusal(editions[claim.edition_id], claim, badge, _scan_time(items[first_of[scan_id]], now))
+        if refusal is None and claim.user_id in team:
+            refusal = StandScan.Refusal.OWN_TEAM
+        if refusal is None and claim.user_id not in users:
+            refusal = StandScan.Refusal.UNKNOWN
+        decided[scan_id] = (users[claim.user_id] if refusal is None else None, refusal, claim.edition_id)
 
     visitor_ids = {user.id for user, refusal, _edition in decided.values() if user is not None}
     visitor_ids |= {row.visitor_id for row in stored.values() if row.visitor_id is not None}
@@ -285,7 +333,7 @@ def record_stand_scans(
                 "edition_id": edition_id,
                 "visitor_id": visitor.id if visitor else None,
                 "scanned_by_id": actor.id,
-                "scanned_at": min(_aware(item.scanned_at), now),
+                "scanned_at": _scan_time(item, now),
                 "received_at": now,
                 "outcome": StandScan.Outcome.REFUSED if refusal else StandScan.Outcome.RECORDED,
                 "refusal": refusal,
@@ -370,3 +418,48 @@ def record_stand_scans(
         outcomes[index] = first_outcome
     assert all(outcome is not None for outcome in outcomes)
     return outcomes  # type: ignore[return-value]
+
+
+# --- reading a lead's scans ----------------------------------------------------------------------
+
+
+def lead_scans_query(booth: Booth, visitor_id: int) -> Select:
+    """The visitor's recorded scans at the booth's stand, newest first, with their products and scanner."""
+    return (
+        select(StandScan)
+        .where(
+            StandScan.booth_id == booth.id,
+            StandScan.visitor_id == visitor_id,
+            StandScan.outcome == StandScan.Outcome.RECORDED,
+        )
+        .options(selectinload(StandScan.products), joinedload(StandScan.scanned_by))
+        .order_by(StandScan.scanned_at.desc(), StandScan.id.desc())
+    )
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The team's latest word on a lead: the rating and the notes of its latest scans that have them."""
+
+    rating: int | None
+    notes: str
+
+
+def latest_assessment(booth: Booth, visitor_id: int) -> Assessment:
+    def newest(column, *conditions):
+        return db.session.scalar(
+            select(column)
+            .where(
+                StandScan.booth_id == booth.id,
+                StandScan.visitor_id == visitor_id,
+                StandScan.outcome == StandScan.Outcome.RECORDED,
+                *conditions,
+            )
+            .order_by(StandScan.scanned_at.desc(), StandScan.id.desc())
+            .limit(1)
+        )
+
+    return Assessment(
+        rating=newest(StandScan.rating, StandScan.rating.is_not(None)),
+        notes=newest(StandScan.notes, StandScan.notes != "") or "",
+    )

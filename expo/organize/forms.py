@@ -7,13 +7,14 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from expo.editions.models import Edition
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
@@ -214,6 +215,11 @@ class SpeakerForm(Form):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)], filters=[one_line])
     country = SelectField(_l("Country or region"), validators=[Optional()])
     biography = TextAreaField(_l("Biography"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 6})
+    account_email = EmailField(
+        _l("E-mail address of their Expo account"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Optional. Their venue badge is issued to this account; a speaker without one gets no badge."),
+    )
     photo = FileField(
         _l("Photo"),
         description=_l("A JPEG, PNG or WebP image of at most 5 MB. Metadata such as location is removed."),
@@ -233,6 +239,7 @@ class SpeakerForm(Form):
             organisation=_text(self.organisation.data),
             country=self.country.data or None,
             biography=self.biography.data or "",
+            account_email=(self.account_email.data or "").strip(),
         )
 
 

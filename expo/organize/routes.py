@@ -230,6 +230,9 @@ def create_speaker():
             db.session.rollback()
             form.photo.errors = [str(exc)]
             status = exc.status
+        except OrganizeError as exc:
+            show_on_form(form, exc)
+            status = exc.status
         else:
             db.session.commit()
             flash(_("Speaker “%(name)s” added.", name=speaker.name), "success")
@@ -241,6 +244,8 @@ def create_speaker():
 def edit_speaker(speaker_id: int):
     speaker = _speaker(speaker_id)
     form = SpeakerForm(obj=speaker)
+    if request.method == "GET" and speaker.user is not None:
+        form.account_email.data = speaker.user.email
     status = 200
     if form.validate_on_submit():
         try:
@@ -255,6 +260,9 @@ def edit_speaker(speaker_id: int):
         except uploads.UploadRejected as exc:
             db.session.rollback()
             form.photo.errors = [str(exc)]
+            status = exc.status
+        except OrganizeError as exc:
+            show_on_form(form, exc)
             status = exc.status
         else:
             db.session.commit()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from expo import uploads
 from expo.accounts.models import User
+from expo.accounts.services import find_user_by_email
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.forums.models import Forum, ForumQuestion, ProgrammeSession, Speaker
@@ -330,17 +331,32 @@ class SpeakerData:
     organisation: str = ""
     country: str | None = None
     biography: str = ""
+    # Links the speaker to their account, which their venue badge is issued to; "" unlinks it.
+    account_email: str = ""
 
 
 def _apply_speaker(speaker: Speaker, data: SpeakerData) -> None:
-    for name in SpeakerData.__dataclass_fields__:
+    for name in ("name", "title", "organisation", "country", "biography"):
         setattr(speaker, name, getattr(data, name))
+    speaker.user_id = _speaker_account(data.account_email)
+
+
+def _speaker_account(email: str) -> int | None:
+    if not email:
+        return None
+    user = find_user_by_email(email)
+    if user is None or not user.email_confirmed or user.is_disabled:
+        raise OrganizeError(
+            _("No confirmed account uses this e-mail address. Ask them to sign up and confirm their address first."),
+            "account_email",
+        )
+    return user.id
 
 
 def create_speaker(actor: User, edition: Edition, data: SpeakerData, *, photo: IO[bytes] | None = None) -> Speaker:
     ensure(can_manage_edition(actor, edition))
     speaker = Speaker(edition_id=edition.id)
-    _apply_speaker(speaker, data)
+    _apply_speaker(speaker, data)  # an unknown account is refused before the photo is stored
     if photo is not None:
         speaker.photo_path = uploads.store_image(photo, f"speakers/{edition.id}")
     db.session.add(speaker)
@@ -359,6 +375,7 @@ def update_speaker(
 ) -> Speaker:
     """Change a speaker; a new photo replaces the old one, whose file is removed after the commit."""
     ensure(speaker.edition_id == edition.id and can_manage_edition(actor, edition))
+    _speaker_account(data.account_email)  # refused before a new photo is stored
     replaced = None
     if photo is not None:
         # Validate and store first: a rejected upload leaves the speaker exactly as it was.

@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from expo.accounts.forms import badge_scan_consent_field
 from expo.content_languages import localized
 from expo.forums.models import Forum, ForumQuestion
 from expo.lib.form_fields import Form
 
 
 class RegistrationForm(Form):
+    share_contact_on_badge_scan = badge_scan_consent_field()
     submit = SubmitField(_l("Register"))
 
     def question_fields(self):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from expo.accounts.forms import ConfirmActionForm
 from expo.accounts.models import User, new_session_token
+from expo.accounts.services import set_badge_scan_consent
 from expo.editions.routes import load_edition
 from expo.extensions import db
 from expo.forums.calendar import AGENDA_REFRESH, build_calendar
@@ -30,10 +31,13 @@ def _register(edition, target, forum, back_url: str):
     if request.method == "GET" and services.active_registration(current_user, target) is not None:
         flash(_("You are already registered (or on the waiting list)."), "info")
         return redirect(back_url)
+    if not form.is_submitted():
+        form.share_contact_on_badge_scan.data = current_user.share_contact_on_badge_scan
     status = 200
     if form.validate_on_submit():
         try:
             result = services.register(current_user, target, form.answers())
+            set_badge_scan_consent(current_user, form.share_contact_on_badge_scan.data)
         except services.RegistrationError as exc:
             # Closed, already registered, answers missing: say why, keep nothing half-done.
             show_on_form(form, exc)

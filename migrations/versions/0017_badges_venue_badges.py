@@ -1,4 +1,5 @@
-"""Venue badges: one per person and edition, with the printed name and the valid serial; speakers' accounts
+"""Venue badges: one per person and edition, with the printed name and the valid serial; bulk badge
+prints; speakers' accounts; the number of people in a lead report
 
 Revision ID: 0017_badges_venue_badges
 Revises: 0016_api_tokens
@@ -50,9 +51,48 @@ def upgrade():
         batch.add_column(sa.Column("user_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(op.f("fk_speakers_user_id_users"), "users", ["user_id"], ["id"], ondelete="SET NULL")
         batch.create_index(op.f("ix_speakers_user_id"), ["user_id"])
+    op.create_table(
+        "badge_prints",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("edition_id", sa.Integer(), nullable=False),
+        sa.Column("requested_by_id", sa.Integer(), nullable=True),
+        sa.Column("layout", sa.String(length=20), nullable=False),
+        sa.Column("day", sa.Date(), nullable=True),
+        sa.Column("pavilion_id", sa.Integer(), nullable=True),
+        sa.Column("role", sa.String(length=20), nullable=True),
+        sa.Column("language", sa.String(length=10), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("badges_total", sa.Integer(), nullable=False),
+        sa.Column("badges_done", sa.Integer(), nullable=False),
+        sa.Column("pdf_path", sa.String(length=300), nullable=True),
+        sa.Column("pdf_size", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["edition_id"], ["editions.id"], name=op.f("fk_badge_prints_edition_id_editions"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["requested_by_id"], ["users.id"], name=op.f("fk_badge_prints_requested_by_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["pavilion_id"], ["pavilions.id"], name=op.f("fk_badge_prints_pavilion_id_pavilions"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_badge_prints")),
+    )
+    op.create_index("ix_badge_prints_edition", "badge_prints", ["edition_id", "id"])
+    with op.batch_alter_table("lead_reports") as batch:
+        batch.add_column(sa.Column("people_total", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("lead_reports") as batch:
+        batch.drop_column("people_total")
+    op.drop_index("ix_badge_prints_edition", table_name="badge_prints")
+    op.drop_table("badge_prints")
     with op.batch_alter_table("speakers") as batch:
         batch.drop_index(op.f("ix_speakers_user_id"))
         batch.drop_constraint(op.f("fk_speakers_user_id_users"), type_="foreignkey")

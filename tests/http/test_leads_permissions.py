@@ -44,6 +44,15 @@ MATRIX = [
     ("POST", "/booths/{booth}/leads/inquiries/{inquiry}/status", {"status": "lost"}, only(TEAM, 302)),
     ("POST", "/booths/{booth}/leads/inquiries/{inquiry}/assignee", {"assignee": ""}, only(TEAM, 302)),
     ("GET", "/booths/{booth}/leads/ranking", None, only(TEAM, 200)),
+    ("GET", "/booths/{booth}/leads/people/{buyer_id}", None, only(TEAM, 200)),
+    ("GET", "/booths/{booth}/leads/scan", None, only(TEAM, 200)),
+    # Not a badge: refused with its reason (400), after the loader let the team (only) through.
+    (
+        "POST",
+        "/booths/{booth}/leads/scan",
+        {"scan_id": "5f0c6a56-3a4b-4f53-9d0e-2f3c1a1b2c3d", "code": "not a badge"},
+        only(TEAM, 400),
+    ),
     ("GET", "/booths/{booth}/leads/reports", None, only(TEAM, 200)),
     ("POST", "/booths/{booth}/leads/reports", {"date_from": "2027-01-01", "date_to": "2027-01-31"}, only(TEAM, 302)),
     ("GET", "/booths/{booth}/leads/reports/{report}", None, only(TEAM, 200)),
@@ -125,6 +134,7 @@ def world(app, factory):
         values = {
             "booth": booth.slug,
             "inquiry": inquiry.id,
+            "buyer_id": users["buyer"].id,
             "message": message.id,
             "quotation": quotation.id,
             "report": report.id,

@@ -25,7 +25,7 @@ ROLES = ("anonymous", "visitor", "other_team", "organizer", "staff", "owner")
 def world(app, factory):
     world = World(app, factory)
     for user in (world.sharing, world.private, world.staff):
-        factory.badge(world.edition, user)
+        world.badge(user)  # issues it
     with app.app_context():
         other_team = db.session.get(Booth, world.other_booth.id).company.members[0].user
         db.session.expunge(other_team)
@@ -57,7 +57,7 @@ def item(code, **fields):
 
 def sync(client, world, scans, expected=200):
     response = client.post(
-        f"/booths/{world.booth.slug}/stand-scans/sync", json={"scans": scans}, headers={"Accept": "application/json"}
+        f"/booths/{world.booth.slug}/leads/scan/sync", json={"scans": scans}, headers={"Accept": "application/json"}
     )
     assert response.status_code == expected, response.get_data(as_text=True)
     return response.get_json()
@@ -72,19 +72,19 @@ def stored(app) -> int:
 
 # Anyone not on the booth's team is not told the booth has a scanner (404), as for its leads.
 MATRIX = {
-    ("GET", "/booths/{booth}/stand-scans/"): dict(
+    ("GET", "/booths/{booth}/leads/scan"): dict(
         anonymous=302, visitor=404, other_team=404, organizer=404, staff=200, owner=200
     ),
-    ("GET", "/booths/{booth}/stand-scans/codes.json"): dict(
+    ("GET", "/booths/{booth}/leads/scan/codes.json"): dict(
         anonymous=302, visitor=404, other_team=404, organizer=404, staff=200, owner=200
     ),
-    ("POST", "/booths/{booth}/stand-scans/sync"): dict(
+    ("POST", "/booths/{booth}/leads/scan/sync"): dict(
         anonymous=302, visitor=404, other_team=404, organizer=404, staff=200, owner=200
     ),
-    ("GET", "/booths/{booth}/stand-scans/manifest.webmanifest"): dict(
+    ("GET", "/booths/{booth}/leads/scan/manifest.webmanifest"): dict(
         anonymous=302, visitor=404, other_team=404, organizer=404, staff=200, owner=200
     ),
-    ("GET", "/booths/{booth}/stand-scans/sw.js"): dict(
+    ("GET", "/booths/{booth}/leads/scan-worker.js"): dict(
         anonymous=200, visitor=200, other_team=200, organizer=200, staff=200, owner=200
     ),
 }
@@ -113,7 +113,7 @@ def test_only_the_booths_team_scans_at_its_stand(app, world, role):
 def test_the_codes_name_a_visitor_only_with_their_consent_and_leave_the_team_out(app, world):
     from expo.badges.codes import code_digest
 
-    response = client_as(app, world, "staff").get(f"/booths/{world.booth.slug}/stand-scans/codes.json")
+    response = client_as(app, world, "staff").get(f"/booths/{world.booth.slug}/leads/scan/codes.json")
 
     assert response.headers["Cache-Control"] == "no-store"
     codes = {code["digest"]: code["name"] for code in response.get_json()["codes"]}
@@ -167,7 +167,7 @@ def test_synced_scans_become_leads_once_with_rating_notes_tags_and_products(app,
 )
 def test_a_malformed_stand_sync_is_refused_whole(app, world, fields, reason):
     response = client_as(app, world, "staff").post(
-        f"/booths/{world.booth.slug}/stand-scans/sync",
+        f"/booths/{world.booth.slug}/leads/scan/sync",
         json={"scans": [item(world.badge(world.sharing)), item(world.badge(world.private), **fields)]},
         headers={"Accept": "application/json"},
     )
@@ -192,48 +192,19 @@ def test_a_rating_out_of_range_is_refused_for_that_scan_alone(app, world):
 
 
 def test_the_stand_page_is_an_installable_app_ready_for_a_scanner(app, world):
-    html = client_as(app, world, "staff").get(f"/booths/{world.booth.slug}/stand-scans/").get_data(as_text=True)
+    html = client_as(app, world, "staff").get(f"/booths/{world.booth.slug}/leads/scan").get_data(as_text=True)
 
     slug = world.booth.slug
-    assert f'rel="manifest" href="/booths/{slug}/stand-scans/manifest.webmanifest"' in html
-    assert f'data-sync-url="/booths/{slug}/stand-scans/sync"' in html
+    assert f'rel="manifest" href="/booths/{slug}/leads/scan/manifest.webmanifest"' in html
+    assert f'data-sync-url="/booths/{slug}/leads/scan/sync"' in html
     assert re.search(r'<input[^>]*autofocus[^>]*name="code"|<input[^>]*name="code"[^>]*autofocus', html)
     # The booth's products, to tick with no network.
     assert "KN95 respirator" in html and "Nitrile gloves" in html and "Not ours" not in html
     assert "<script>" not in html and "style=" not in html
     manifest = json.loads(
-        client_as(app, world, "owner").get(f"/booths/{slug}/stand-scans/manifest.webmanifest").get_data(as_text=True)
+        client_as(app, world, "owner").get(f"/booths/{slug}/leads/scan/manifest.webmanifest").get_data(as_text=True)
     )
-    assert manifest["scope"] == manifest["start_url"] == f"/booths/{slug}/stand-scans/"
+    assert manifest["scope"] == manifest["start_url"] == f"/booths/{slug}/leads/scan"
     assert manifest["name"] == "Badge scans: Nanning Masks"
-    worker = app.test_client().get(f"/booths/{slug}/stand-scans/sw.js").get_data(as_text=True)
+    worker = app.test_client().get(f"/booths/{slug}/leads/scan-worker.js").get_data(as_text=True)
     assert re.search(r"/static/js/stand-scans\.[0-9a-f]{12}\.js", worker)
-
-
-def test_without_javascript_the_form_records_the_scan_once(app, world):
-    client = client_as(app, world, "staff")
-    page = client.get(f"/booths/{world.booth.slug}/stand-scans/").get_data(as_text=True)
-    scan_id = re.search(r'name="scan_id" type="hidden" value="([0-9a-f-]{36})"', page).group(1)
-    data = {
-        "scan_id": scan_id,
-        "code": world.badge(world.sharing),
-        "rating": "4",
-        "notes": "Met at the stand",
-        "tags": "hospital, tender",
-        "products": [str(world.gloves.id)],
-    }
-
-    response = client.post(f"/booths/{world.booth.slug}/stand-scans/", data=data, follow_redirects=True)
-    client.post(f"/booths/{world.booth.slug}/stand-scans/", data=data)  # a double submit
-
-    assert "Somchai Prasert, Bangkok Mart: Recorded: a new lead for your booth." in response.get_data(as_text=True)
-    with app.app_context():
-        [scan] = db.session.scalars(select(StandScan)).all()
-        assert (scan.rating, scan.tags, [p.id for p in scan.products]) == (4, ["hospital", "tender"], [world.gloves.id])
-
-
-def test_the_form_says_what_is_missing(app, world):
-    response = client_as(app, world, "staff").post(f"/booths/{world.booth.slug}/stand-scans/", data={"code": ""})
-
-    assert response.status_code == 400
-    assert "Scan or type the code on the badge." in response.get_data(as_text=True)

@@ -166,10 +166,11 @@ FORM_FIELD_NAMES = """abstract alt_text approve assignee audience availability b
 buyer_organisation capacity category channels choices city code confirm contact_email contact_phone country currency
 current_password date_from date_to delivery_date description destination_country destination_port document edition
 email ends_at ends_on enrols_whole_course field forum_id hs_code incoterm job_title kind label language
-lead_time_days legacy_encoding line_id message min_order_quantity moq name next note order_unit order_unit_other
+lead_retention_amount lead_retention_unit lead_time_days legacy_encoding line_id message min_order_quantity moq name next
+note notes order_unit order_unit_other
 organisation parent_id password pavilion pavilion_id position price_max price_min product products publish q
-quantity reason registrants registration_closes_at registration_mode registration_opens_at reject remember
-required room sector send send_back session_id share_contact_with_booths slug sort speakers specifications stand
+quantity rating reason registrants registration_closes_at registration_mode registration_opens_at reject remember
+required room scan_id sector send send_back session_id share_contact_on_badge_scan share_contact_with_booths slug sort speakers specifications stand
 starts_at starts_on status stream_url subject submit suspend tagline tags target_price timezone title type unit
 unit_price valid_until venue video_link website wechat whatsapp""".split()
 

@@ -111,3 +111,45 @@ def test_sharing_is_off_until_the_visitor_turns_it_on_in_the_profile(app, client
     )
     assert response.status_code == 302
     assert "Curious Buyer" in team.get(f"/booths/{booth.slug}/leads/ranking").get_data(as_text=True)
+
+
+def test_stand_scans_weigh_25_each_and_the_latest_rating_adds_its_bonus(app, factory, booth_world):
+    _owner, booth = booth_world
+    edition = factory.edition()
+    now = utcnow()
+    hot = factory.user(name="Hot", share_contact_on_badge_scan=True)
+    factory.stand_scan(booth, hot, edition, rating=2, scanned_at=now - timedelta(days=10))  # 25 × 0.5
+    factory.stand_scan(booth, hot, edition, rating=5, scanned_at=now - timedelta(days=1))  # 25 + 20 for the 5
+    cooled = factory.user(name="Cooled", share_contact_on_badge_scan=True)
+    factory.stand_scan(booth, cooled, edition, rating=5, scanned_at=now - timedelta(days=2))  # 25
+    factory.stand_scan(booth, cooled, edition, rating=2, scanned_at=now - timedelta(days=1))  # 25: the 2 takes it back
+    factory.stand_scan(booth, cooled, edition, scanned_at=now - timedelta(hours=1))  # 25, no rating: the 2 stands
+    assert scoring.STAND_SCAN_WEIGHT == 25 and scoring.RATING_BONUS == {4: 10, 5: 20}
+    with app.test_request_context():
+        rows = db.session.execute(scoring.leads_query(booth, days=None, now=now)).all()
+    assert [(row.User.name, round(row.score, 2), row.stand_scans) for row in rows] == [
+        ("Cooled", 75.0, 3),
+        ("Hot", 57.5, 2),
+    ]
+    # Within a week only the latest scans count, and the 5 still adds its bonus.
+    with app.test_request_context():
+        rows = db.session.execute(scoring.leads_query(booth, days=7, now=now)).all()
+    assert [(row.User.name, round(row.score, 2)) for row in rows] == [("Cooled", 75.0), ("Hot", 45.0)]
+
+
+def test_a_scanned_visitor_without_consent_is_a_lead_by_organisation_and_no_longer_anonymous(app, factory, booth_world):
+    _owner, booth = booth_world
+    edition = factory.edition()
+    private = factory.user(name="Private", organisation="Maju Bhd", country="MY")
+    online_sharer = factory.user(name="Online Sharer", country="TH", share_contact_with_booths=True)
+    for user in (private, online_sharer):
+        factory.engagement(booth, "booth_visit", user=user)
+    factory.stand_scan(booth, private, edition)
+    # Sharing online names who visited online; a scan alone needs the badge-scan consent.
+    scanned_only = factory.user(name="Scanned Only", country="VN", share_contact_with_booths=True)
+    factory.stand_scan(booth, scanned_only, edition)
+    with app.test_request_context():
+        rows = db.session.execute(scoring.leads_query(booth, days=None)).all()
+        named = {row.User.name: bool(row.named) for row in rows}
+        assert scoring.anonymous_visitors(booth, days=None).total == 0
+    assert named == {"Private": False, "Online Sharer": True, "Scanned Only": False}

@@ -34,6 +34,8 @@ NOW = datetime(2027, 9, 11, 5, 0, tzinfo=UTC)
 class World:
     def __init__(self, app, factory):
         self.app = app
+        self.factory = factory
+        self.issued: set[tuple[int, int]] = set()
         self.edition = factory.edition()  # 10-13 Sep 2027
         self.other_edition = factory.edition(slug="next-year", name="Next year")
         self.owner = factory.user(name="Chen Yuehe")
@@ -52,8 +54,13 @@ class World:
         self.private = factory.user(name="Siti Rahma", organisation="Maju Bhd", country="MY")
 
     def badge(self, user, edition=None, serial=1) -> str:
+        """The code of ``user``'s badge for the edition (issued the first time it is asked for)."""
+        edition = edition or self.edition
+        if (edition.id, user.id) not in self.issued:
+            self.factory.badge(edition, user, serial=serial)
+            self.issued.add((edition.id, user.id))
         with self.app.app_context():
-            return badge_payload((edition or self.edition).id, user.id, serial)
+            return badge_payload(edition.id, user.id, serial)
 
     def scan(self, payload, *, scan_id=None, rating=None, notes="", tags=(), products=(), at=SCANNED):
         return StandScanInput(
@@ -190,13 +197,52 @@ def test_a_badge_that_is_not_valid_at_this_stand_is_refused_and_stays_refused(wo
         assert db.session.execute(scoring.leads_query(db.session.get(Booth, world.booth.id), days=None)).all() == []
 
 
-def test_a_badge_of_a_deleted_account_is_refused(world):
+def test_a_badge_of_a_deleted_account_or_never_issued_is_refused(world, factory):
     payload = world.badge(world.private)
     with world.app.app_context():
         db.session.delete(db.session.get(User, world.private.id))
         db.session.commit()
-    [outcome] = world.record([world.scan(payload)])
-    assert (outcome.result, outcome.message) == (REFUSED, "This badge belongs to nobody registered for the edition.")
+        never_issued = badge_payload(world.edition.id, factory.user(name="No badge").id, 1)
+    outcomes = world.record([world.scan(payload), world.scan(never_issued)])
+    assert {(outcome.result, outcome.message) for outcome in outcomes} == {
+        (REFUSED, "No badge of this edition has this code.")
+    }
+
+
+def test_a_revoked_replaced_or_expired_badge_is_refused_with_its_reason(world, factory):
+    from expo.badges.models import Badge
+
+    revoked = factory.user(name="Revoked")
+    factory.badge(world.edition, revoked, revoked_at=NOW - timedelta(hours=3))
+    reprinted = factory.user(name="Reprinted")
+    factory.badge(world.edition, reprinted, serial=2)
+    with world.app.app_context():
+        old_code = badge_payload(world.edition.id, reprinted.id, 1)
+        new_code = badge_payload(world.edition.id, reprinted.id, 2)
+        revoked_code = badge_payload(world.edition.id, revoked.id, 1)
+        assert db.session.scalar(select(func.count(Badge.id))) == 2
+    after_the_edition = datetime(2027, 9, 16, 3, 0, tzinfo=UTC)
+    outcomes = world.record(
+        [
+            world.scan(revoked_code),
+            world.scan(old_code),
+            world.scan(new_code),
+            world.scan(world.badge(world.sharing), at=after_the_edition),
+        ],
+        now=after_the_edition,
+    )
+    assert [(outcome.result, outcome.message) for outcome in outcomes] == [
+        (REFUSED, "This badge was revoked: the visitor can ask at the help desk."),
+        (REFUSED, "This badge was replaced by a reprint: ask the visitor for the new one."),
+        (RECORDED, "Recorded: a new lead for your booth."),
+        (REFUSED, "This badge has expired: the edition is over."),
+    ]
+
+
+def test_a_scan_made_during_the_edition_is_recorded_when_the_device_syncs_after_it(world):
+    after_the_edition = datetime(2027, 9, 20, 3, 0, tzinfo=UTC)
+    [outcome] = world.record([world.scan(world.badge(world.sharing), at=SCANNED)], now=after_the_edition)
+    assert outcome.result == RECORDED
 
 
 def test_only_the_booths_team_may_scan_and_nothing_is_stored_otherwise(world, factory):

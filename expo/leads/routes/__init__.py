@@ -1,3 +1,4 @@
 """The lead pages, one blueprint per audience: buyers' inquiries (``buyer``), an exhibitor team's
-inbox and ranked leads (``inbox``) and the team's order-lead reports (``reports``). Organizers'
+inbox, ranked leads and each lead's page (``inbox``), the team's order-lead reports (``reports``)
+and its online "Scan a badge" form (``stand``). Organizers'
 expo-wide reports live with the other organizer pages, in ``expo.organize.lead_reports``."""

@@ -3,14 +3,14 @@ quotations, status and assignee, and the booth's leads ranked by engagement."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from expo.booths.models import Booth
 from expo.db_types import utcnow
 from expo.extensions import db
-from expo.leads import scoring, services
+from expo.leads import scoring, services, stand_scans
 from expo.leads.forms import AssignForm, MessageForm, NoteForm, QuotationForm, StatusForm
 from expo.leads.models import TradeInquiry
 from expo.leads.routes.shared import load_team_booth, load_team_inquiry, post_reply, thread_page
@@ -24,6 +24,7 @@ bp = Blueprint("lead_inbox", __name__)
 INQUIRIES_PER_PAGE = 25
 NOTES_PER_PAGE = 10
 LEADS_PER_PAGE = 25
+SCANS_PER_PAGE = 20
 
 
 def _inbox_filters(booth: Booth) -> services.InboxFilters:
@@ -236,4 +237,32 @@ def ranking(slug: str):
         meeting_weight=scoring.MEETING_HELD_WEIGHT,
         scan_weight=scoring.STAND_SCAN_WEIGHT,
         rating_bonus=scoring.RATING_BONUS,
+    )
+
+
+@bp.route("/booths/<slug>/leads/people/<int:visitor_id>")
+@login_required
+def show_lead(slug: str, visitor_id: int):
+    """One visitor's lead: their score and what makes it, the team's scans at the stand, their inquiries."""
+    booth = load_team_booth(slug)
+    lead = scoring.find_lead(booth, visitor_id)
+    if lead is None:
+        abort(404)
+    scans = db.paginate(
+        stand_scans.lead_scans_query(booth, visitor_id),
+        page=requested_page(),
+        per_page=SCANS_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "leads/lead.html",
+        booth=booth,
+        company=booth.company,
+        lead=lead,
+        visitor=lead.User,
+        named=bool(lead.named),
+        label=stand_scans.visitor_label(lead.User, named=bool(lead.named)),
+        scans=scans,
+        assessment=stand_scans.latest_assessment(booth, visitor_id),
+        inquiries=services.inquiries_from(booth, visitor_id) if lead.inquiries or lead.order_requests else [],
     )

@@ -1,175 +1,111 @@
-"""Scanning visitors' badges at a booth's stand: the same offline app as the check-in door, in stand
-mode, for the booth's own team; the scans become the visitors' leads (``record_stand_scans``)."""
+"""The booth team's online "Scan a badge" form, for staff at the stand with a network: a hand-held
+scanner (or a person) types the badge's code, the team adds a rating, notes, tags and products, and
+the scan joins the visitor's lead through the same service as the offline app's sync."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from expo.booths.models import Booth
-from expo.checkin import offline_app
+from expo.booths.models import Booth, BoothPlacement
 from expo.db_types import utcnow
-from expo.errors import render_error
+from expo.editions.models import Edition
 from expo.extensions import db
-from expo.i18n import language_tag
-from expo.leads import stand_app, stand_scans
+from expo.leads import services
 from expo.leads.forms import StandScanForm
 from expo.leads.models import StandScan
+from expo.leads.routes import stand_app
 from expo.leads.routes.shared import load_team_booth
-from expo.leads.services import products_for_form
-from expo.permissions import can_scan_badges, require
+from expo.leads.scoring import named_visitor_ids
+from expo.leads.stand_scans import RECORDED, REFUSED, StandScanInput, record_stand_scans, visitor_label
 
-bp = Blueprint("stand_scans", __name__, url_prefix="/booths/<slug>/stand-scans")
-
-# The device's status badges: the stand scan's own outcomes, and a scan sent again.
-OUTCOME_LABELS = {
-    stand_scans.RECORDED: lambda: StandScan.Outcome.RECORDED.label,
-    stand_scans.ALREADY_RECORDED: lambda: _("Recorded already"),
-    stand_scans.REFUSED: lambda: StandScan.Outcome.REFUSED.label,
-}
+bp = Blueprint("lead_stand", __name__)
 
 
-def load_booth(slug: str) -> Booth:
-    """The booth whose team the viewer is on (404 for anyone else, as for its leads)."""
-    booth = load_team_booth(slug)
-    require(can_scan_badges(current_user, booth))
-    return booth
-
-
-def _offline_settings(booth: Booth) -> dict:
-    scope = url_for("stand_scans.index", slug=booth.slug)
-    return {
-        "store": f"stand-{booth.id}-{current_user.id}",
-        "codes_url": url_for("stand_scans.codes", slug=booth.slug),
-        "sync_url": url_for("stand_scans.sync", slug=booth.slug),
-        "worker_url": url_for("stand_scans.service_worker", slug=booth.slug),
-        "scope": scope,
-        "outcomes": {key.replace("_", "-"): label() for key, label in OUTCOME_LABELS.items()},
-    }
-
-
-@bp.route("/", methods=["GET", "POST"])
-@login_required
-def index(slug: str):
-    booth = load_booth(slug)
-    form = StandScanForm()
-    form.products.choices = products_for_form(booth)
-    if form.validate_on_submit():
-        # Without JavaScript: recorded at once, online, under the id the page was given.
-        scan_id = form.scan_id.data or str(uuid.uuid4())
-        [outcome] = stand_scans.record_stand_scans(
-            current_user,
-            booth,
-            [
-                stand_scans.StandScanInput(
-                    scan_id=scan_id,
-                    payload=form.code.data.strip(),
-                    scanned_at=utcnow(),
-                    rating=int(form.rating.data) if form.rating.data else None,
-                    notes=form.notes.data or "",
-                    tags=form.tag_list(),
-                    product_ids=tuple(form.products.data or ()),
-                )
-            ],
+def _placed_editions(booth: Booth) -> list[Edition]:
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .join(BoothPlacement, BoothPlacement.edition_id == Edition.id)
+            .where(BoothPlacement.booth_id == booth.id)
+            .order_by(Edition.starts_on.desc())
         )
-        db.session.commit()
-        message = f"{outcome.visitor_label}: {outcome.message}" if outcome.visitor_label else outcome.message
-        flash(message, "danger" if outcome.result == stand_scans.REFUSED else "success")
-        return redirect(url_for("stand_scans.index", slug=booth.slug))
-    if not form.is_submitted():
-        form.scan_id.data = str(uuid.uuid4())
+    )
+
+
+def _last_scan(booth: Booth, scan_id: str | None) -> tuple[StandScan, str] | None:
+    """The scan just recorded (its id came back in the address), to link to its lead."""
+    if not scan_id:
+        return None
+    scan = db.session.scalar(
+        select(StandScan).where(
+            StandScan.scan_id == scan_id[:36],
+            StandScan.booth_id == booth.id,
+            StandScan.outcome == StandScan.Outcome.RECORDED,
+            StandScan.visitor_id.is_not(None),
+        )
+    )
+    if scan is None:
+        return None
+    visitor = scan.visitor
+    named = visitor.share_contact_on_badge_scan or visitor.id in named_visitor_ids(booth, [visitor.id])
+    return scan, visitor_label(visitor, named=named)
+
+
+def _render(booth: Booth, form: StandScanForm, status: int = 200):
     return render_template(
-        "leads/stand_scans.html",
+        "leads/scan.html",
         booth=booth,
         company=booth.company,
         form=form,
-        offline=_offline_settings(booth),
-    ), (400 if form.is_submitted() else 200)
+        editions=_placed_editions(booth),
+        last=_last_scan(booth, request.args.get("last")),
+        offline=stand_app.offline_settings(booth),
+    ), status
 
 
-@bp.route("/codes.json")
+def _form(booth: Booth, *, blank: bool = False) -> StandScanForm:
+    form = StandScanForm(formdata=None) if blank else StandScanForm()
+    form.products.choices = services.products_for_form(booth)
+    return form
+
+
+@bp.route("/booths/<slug>/leads/scan", methods=["GET", "POST"])
 @login_required
-def codes(slug: str):
-    """The badges the app records offline, as the team may see their holders."""
-    booth = load_booth(slug)
-    listed = stand_app.stand_codes(current_user, booth)
-    response = jsonify(loaded_at=utcnow().isoformat(), codes=[code.as_json() for code in listed])
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _details(item: offline_app.QueuedItem, number: int) -> tuple[stand_scans.StandScanInput | None, str | None]:
-    rating, notes = item.details.get("rating"), item.details.get("notes") or ""
-    tags, products = item.details.get("tags") or [], item.details.get("products") or []
-    if not (rating is None or type(rating) is int):
-        return None, _("Scan %(number)d has a rating that is not a whole number.", number=number)
-    if not isinstance(notes, str) or not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-        return None, _("Scan %(number)d has notes or tags that are not text.", number=number)
-    if not isinstance(products, list) or not all(type(product) is int for product in products):
-        return None, _("Scan %(number)d names products other than by their numbers.", number=number)
-    return stand_scans.StandScanInput(
-        scan_id=item.scan_id,
-        payload=item.code,
-        scanned_at=item.scanned_at,
-        rating=rating,
-        notes=notes,
-        tags=tuple(tags),
-        product_ids=tuple(products),
-    ), None
-
-
-@bp.route("/sync", methods=["POST"])
-@login_required
-def sync(slug: str):
-    """Scans the app queued: ``{"scans": [{"id", "code", "scanned_at", "rating", "notes", "tags",
-    "products"}]}``, at most stand_scans.MAX_BATCH; answers ``{"results": [...]}`` in order."""
-    booth = load_booth(slug)
-    scans, problem = offline_app.queued_scans(request.get_json(silent=True))
-    if problem is not None:
-        return render_error(400, problem)
-    items = []
-    for number, item in enumerate(scans, start=1):
-        scan, problem = _details(item, number)
-        if problem is not None:
-            return render_error(400, problem)
-        items.append(scan)
-    try:
-        outcomes = stand_scans.record_stand_scans(current_user, booth, items)
-    except stand_scans.TooManyScans as exc:
-        db.session.rollback()
-        return render_error(413, str(exc))
-    db.session.commit()
-    response = jsonify(
-        results=[
-            {"id": outcome.scan_id, "status": outcome.result, "message": outcome.message, "name": outcome.visitor_label}
-            for outcome in outcomes
+def scan_badge(slug: str):
+    booth = load_team_booth(slug)
+    if request.method == "GET":
+        form = _form(booth, blank=True)
+        form.scan_id.data = str(uuid.uuid4())
+        return _render(booth, form)
+    form = _form(booth)
+    if not form.validate_on_submit():
+        form.scan_id.data = str(uuid.uuid4())
+        return _render(booth, form, 400)
+    [outcome] = record_stand_scans(
+        current_user,
+        booth,
+        [
+            StandScanInput(
+                scan_id=form.scan_id.data,
+                payload=form.code.data,
+                scanned_at=utcnow(),
+                rating=form.rating.data,
+                notes=form.notes.data or "",
+                tags=form.tag_list(),
+                product_ids=tuple(form.products.data or ()),
+            )
         ],
-        synced_at=utcnow().isoformat(),
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.route("/manifest.webmanifest")
-@login_required
-def web_manifest(slug: str):
-    booth = load_booth(slug)
-    start = url_for("stand_scans.index", slug=booth.slug)
-    return offline_app.manifest(
-        name=_("Badge scans: %(company)s", company=booth.company.name),
-        short_name=_("Badge scans"),
-        description=_("Scans visitors' badges at your stand, with or without a network."),
-        start_url=start,
-        scope=start,
-        lang=language_tag(str(get_locale() or "en")),
-    )
-
-
-@bp.route("/sw.js")
-def service_worker(slug: str):
-    # The same for everyone, nothing personal: browsers fetch it on their own.
-    return offline_app.service_worker("js/stand-scans.js")
+    # A refused badge is stored too, so that the same form sent again is answered the same way.
+    db.session.commit()
+    if outcome.result == REFUSED:
+        form.code.errors = [outcome.message]
+        # What the person typed stays; the next try is a scan of its own.
+        form.scan_id.data = str(uuid.uuid4())
+        return _render(booth, form, 400)
+    flash(outcome.message, "success" if outcome.result == RECORDED else "info")
+    return redirect(url_for("lead_stand.scan_badge", slug=booth.slug, last=outcome.scan_id))
