@@ -300,3 +300,105 @@ def test_changing_the_choice_in_the_profile_changes_what_the_team_sees(app, clie
 
     with app.app_context():
         assert db.session.get(User, world.private.id).share_contact_with_booths is False
+
+
+# --- order-lead reports: stand scans are lead rows, named only with consent ------------------------
+
+
+def report_lines(client, app, create_url, data):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import run_recorded_tasks
+
+    response = client.post(create_url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run_recorded_tasks(app)
+    page_url = response.headers["Location"]
+    workbook = load_workbook(io.BytesIO(client.get(page_url + "/xlsx").data), read_only=True)
+    header, *lines = [list(row) for row in workbook["Leads"].iter_rows(values_only=True)]
+    summary = {}
+    for row in workbook["Summary"].iter_rows(values_only=True):
+        if len(row) > 1:
+            summary.setdefault(row[0], row[1])
+    csv_rows = list(csv.reader(io.StringIO(client.get(page_url + "/csv").data.decode("utf-8-sig"))))
+    return header, [dict(zip(header, line, strict=True)) for line in lines], summary, csv_rows
+
+
+def test_a_booth_report_lists_stand_scans_naming_only_visitors_who_consented(app, client, world, factory):
+    scanned = datetime(2027, 9, 11, 3, 0, tzinfo=UTC)
+    factory.stand_scan(
+        world.booth,
+        world.sharing,
+        world.edition,
+        scanned_at=scanned,
+        rating=5,
+        notes="Wants samples",
+        tags=["distributor"],
+        scanned_by_id=world.staff.id,
+        products=[world.mask],
+    )
+    factory.stand_scan(
+        world.booth, world.private, world.edition, scanned_at=scanned, rating=3, notes="Busy", tags=["later"]
+    )
+    log_in(client, world.owner)
+    header, lines, summary, csv_rows = report_lines(
+        client,
+        app,
+        f"/booths/{world.booth.slug}/leads/reports",
+        {"date_from": "2027-09-01", "date_to": "2027-09-30"},
+    )
+    assert {"Rating", "Tags", "Notes", "Scanned by"} <= set(header)
+    by_org = {line["Organisation"]: line for line in lines}
+    assert set(by_org) == {"Bangkok Mart", "Maju Bhd"}
+    sharing, private = by_org["Bangkok Mart"], by_org["Maju Bhd"]
+    assert (sharing["Kind"], sharing["Buyer"], sharing["E-mail address"]) == (
+        "Stand scan",
+        "Somchai Prasert",
+        "somchai@bangkokmart.example",
+    )
+    assert (sharing["Rating"], sharing["Tags"], sharing["Notes"], sharing["Scanned by"], sharing["Products"]) == (
+        5,
+        "distributor",
+        "Wants samples",
+        "Nguyen Thi Lan",
+        "KN95 respirator",
+    )
+    assert (private["Buyer"], private["E-mail address"], private["Buyer country"]) == (None, None, "Malaysia")
+    assert summary["Stand scan"] == 2 and summary["Leads"] == 2
+    flat = "\n".join(",".join(row) for row in csv_rows)
+    assert "Siti" not in flat and "siti@maju.example" not in flat and "somchai@bangkokmart.example" in flat
+
+
+def test_an_organizers_report_counts_stand_scans_without_names_notes_or_tags(app, client, world, factory):
+    factory.stand_scan(
+        world.booth,
+        world.sharing,
+        world.edition,
+        scanned_at=datetime(2027, 9, 11, 3, 0, tzinfo=UTC),
+        rating=4,
+        notes="Private note",
+        tags=["secret-tag"],
+    )
+    organizer = factory.organizer(edition=world.edition)
+    log_in(client, organizer)
+    header, lines, summary, csv_rows = report_lines(
+        client,
+        app,
+        "/organize/lead-reports",
+        {"edition": str(world.edition.id), "date_from": "2027-09-01", "date_to": "2027-09-30"},
+    )
+    assert "Notes" not in header and "Tags" not in header and "E-mail address" not in header
+    [line] = lines
+    assert (line["Kind"], line["Exhibitor"], line["Pavilion"], line["Organisation"], line["Rating"]) == (
+        "Stand scan",
+        "Nanning Masks",
+        "Public Health",
+        "Bangkok Mart",
+        4,
+    )
+    flat = "\n".join(",".join(row) for row in csv_rows)
+    assert "Somchai" not in flat and "Private note" not in flat and "secret-tag" not in flat
+    assert summary["Stand scan"] == 1
