@@ -402,3 +402,51 @@ def test_an_organizers_report_counts_stand_scans_without_names_notes_or_tags(app
     flat = "\n".join(",".join(row) for row in csv_rows)
     assert "Somchai" not in flat and "Private note" not in flat and "secret-tag" not in flat
     assert summary["Stand scan"] == 1
+
+
+def test_the_api_lists_a_scanned_visitor_by_organisation_and_country_without_consent(app, client, world, factory):
+    from tests.api_helpers import bearer, make_token
+
+    factory.stand_scan(world.booth, world.private, world.edition, rating=4)
+    factory.stand_scan(world.booth, world.sharing, world.edition)
+    secret = make_token(app, world.owner, ["leads:read"])
+    response = client.get(f"/api/v1/booths/{world.booth.slug}/leads?days=all", headers=bearer(secret))
+    assert response.status_code == 200
+    items = {item["organisation"]: item for item in response.get_json()["items"]}
+    private, sharing = items["Maju Bhd"], items["Bangkok Mart"]
+    assert (private["named"], private["name"], private["email"], private["job_title"], private["country"]) == (
+        False,
+        None,
+        None,
+        None,
+        "MY",
+    )
+    assert (sharing["named"], sharing["name"], sharing["email"]) == (
+        True,
+        "Somchai Prasert",
+        "somchai@bangkokmart.example",
+    )
+    assert private["stand_scans"] == 1 and private["score"] == 25 + 10
+    assert "Siti" not in response.get_data(as_text=True)
+
+
+def test_recording_a_scan_sends_no_webhook(app, client, world, factory):
+    """Webhooks carry inquiries (whose senders are named by writing) and reports; a stand scan, whose
+    visitor may not have consented, is sent to no receiving system."""
+    from expo.webhooks import events
+    from expo.webhooks.models import WebhookDelivery, WebhookSubscription
+
+    with app.app_context():
+        db.session.add(
+            WebhookSubscription(
+                booth_id=world.booth.id,
+                url="https://crm.example/hooks",
+                events=sorted(events.EVENT_TYPES),
+                secret="whsec_test",
+            )
+        )
+        db.session.commit()
+    log_in(client, world.staff)
+    client.post(world.form_url, data={"scan_id": str(uuid.uuid4()), "code": world.badge(world.private)})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 0
