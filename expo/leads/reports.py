@@ -26,7 +26,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, literal, or_, select, tuple_, update
 from sqlalchemy.orm import aliased
@@ -351,7 +351,7 @@ class Compiler:
         # Stand scans: the team's rating; a booth's own report also its tags, notes and who scanned.
         columns.append((_("Rating"), 8))
         if not self.expo:
-            columns += [(_("Tags"), 24), (_("Notes"), 40), (_("Scanned by"), 20)]
+            columns += [(pgettext("stand scan", "Tags"), 24), (_("Notes"), 40), (_("Scanned by"), 20)]
         return [(title, max(width, len(title) + 2)) for title, width in columns]
 
     def _scan_columns_blank(self) -> list:
