@@ -36,6 +36,12 @@ BEAT_SCHEDULE = {
     },
     # 00:15 UTC is the morning in China and ASEAN; each user's digest is keyed by day, so a second
     # firing (two beats, a restart) sends nothing twice.
+    # 01:30 UTC, after the digests: each edition's period is counted in whole days at its venue.
+    "apply-lead-retention": {
+        "task": "leads.apply_lead_retention",
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": 12 * 3600},
+    },
     "send-daily-lead-digests": {
         "task": "leads.send_daily_lead_digests",
         "schedule": crontab(hour=0, minute=15),

@@ -15,6 +15,7 @@ from expo.engagement.services import store_events
 from expo.extensions import db
 from expo.leads import digest as lead_digest
 from expo.leads import reports as lead_reports
+from expo.leads import retention as lead_retention
 from expo.matchmaking import hosted as hosted_programme
 from expo.matchmaking import services as matchmaking
 from expo.meetings import notify as meeting_notices
@@ -156,6 +157,17 @@ def send_daily_lead_digests() -> int:
         enqueue_after_commit(lead_digest.SEND_TASK, user_id, day.isoformat())
     db.session.commit()
     return len(user_ids)
+
+
+@shared_task(name="leads.apply_lead_retention")
+def apply_lead_retention() -> int:
+    """Daily: remove the personal data of the leads of every edition whose retention period is over.
+    Idempotent: a second run (or a second beat) finds nothing left and records nothing."""
+    removed = 0
+    for removal in lead_retention.apply_due_retention():
+        db.session.commit()  # one edition at a time
+        removed += removal.stand_scans
+    return removed
 
 
 @shared_task(name="leads.send_lead_digest", acks_late=True)

@@ -59,6 +59,8 @@ class AuditAction(StrEnum):
     BADGE_REVOKED = "badge_revoked"
     BADGE_CORRECTED = "badge_corrected"
     BADGES_PRINTED = "badges_printed"
+    LEAD_RETENTION_CHANGED = "lead_retention_changed"
+    LEAD_DATA_REMOVED = "lead_data_removed"
 
     @property
     def label(self) -> str:
@@ -99,6 +101,8 @@ ACTION_LABELS = {
     AuditAction.BADGE_REVOKED: _l("Badge revoked"),
     AuditAction.BADGE_CORRECTED: _l("Badge name or company corrected"),
     AuditAction.BADGES_PRINTED: _l("Badges printed (PDF)"),
+    AuditAction.LEAD_RETENTION_CHANGED: _l("Retention period of leads' personal data changed"),
+    AuditAction.LEAD_DATA_REMOVED: _l("Leads' personal data removed after the retention period"),
 }
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from expo.editions.models import Edition
-from expo.editions.services import EditionData
+from expo.editions.services import MAX_RETENTION, EditionData
 from expo.i18n import country_choices, is_known_timezone, timezone_choices
-from expo.lib.form_fields import DayField, Form, web_address_field
+from expo.lib.form_fields import DayField, Form, WholeNumberField, web_address_field
 
 
 class EditionForm(Form):
@@ -26,6 +26,16 @@ class EditionForm(Form):
     timezone = SelectField(_l("Time zone of the venue"), validators=[DataRequired()])
     status = SelectField(_l("Status"), choices=Edition.Status.choices())
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 6})
+    lead_retention_amount = WholeNumberField(
+        _l("Keep the personal data of stand scans for"),
+        validators=[Optional(), NumberRange(min=1, max=MAX_RETENTION[Edition.RetentionUnit.DAYS])],
+        render_kw={"inputmode": "numeric"},
+    )
+    lead_retention_unit = SelectField(
+        _l("Unit of the retention period"),
+        choices=Edition.RetentionUnit.choices(),
+        default=Edition.RetentionUnit.MONTHS,
+    )
     submit = SubmitField(_l("Save edition"))
 
     def __init__(self, *args, **kwargs):
@@ -36,6 +46,11 @@ class EditionForm(Form):
     def validate_timezone(self, field) -> None:
         if not is_known_timezone(field.data):
             raise ValidationError(_l("Choose a time zone from the list."))
+
+    def validate_lead_retention_amount(self, field) -> None:
+        limit = MAX_RETENTION.get(self.lead_retention_unit.data)
+        if field.data is not None and limit is not None and field.data > limit:
+            raise ValidationError(_l("Keep the data for at least a day and at most ten years."))
 
     def validate_ends_on(self, field) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
@@ -54,4 +69,6 @@ class EditionForm(Form):
             city=(self.city.data or "").strip(),
             country=self.country.data or None,
             description=self.description.data or "",
+            lead_retention_amount=self.lead_retention_amount.data,
+            lead_retention_unit=self.lead_retention_unit.data,
         )

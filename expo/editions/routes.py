@@ -72,6 +72,8 @@ def create_edition():
     form = EditionForm()
     if not form.is_submitted():
         form.timezone.data = "Asia/Shanghai"
+        # A proposal the organizers see and can change: a year after the edition, then the data goes.
+        form.lead_retention_amount.data = 12
     if form.validate_on_submit():
         try:
             edition = services.create_edition(current_user, form.edition_data())

@@ -12,10 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from expo.accounts.models import User
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.lib.rules import RuleBroken
 from expo.permissions import can_create_edition, can_manage_edition, ensure, organized_edition_ids
+
+# The longest retention period organizers may set: ten years, in either unit.
+MAX_RETENTION = {Edition.RetentionUnit.DAYS: 3660, Edition.RetentionUnit.MONTHS: 120}
 
 
 class EditionError(RuleBroken):
@@ -35,6 +40,9 @@ class EditionData:
     city: str = ""
     country: str | None = None
     description: str = ""
+    # How long exhibitors keep the personal data of the edition's stand scans after it ends (None: until set).
+    lead_retention_amount: int | None = None
+    lead_retention_unit: str = Edition.RetentionUnit.MONTHS
 
 
 def slugify(text: str) -> str:
@@ -47,6 +55,13 @@ def _check(data: EditionData, editing: Edition | None) -> None:
         raise EditionError(_("The edition cannot end before it starts."), "ends_on")
     if data.status not in tuple(Edition.Status):
         raise EditionError(_("Unknown status."), "status")
+    if data.lead_retention_unit not in tuple(Edition.RetentionUnit):
+        raise EditionError(_("Choose days or months."), "lead_retention_unit")
+    if (
+        data.lead_retention_amount is not None
+        and not 1 <= data.lead_retention_amount <= MAX_RETENTION[data.lead_retention_unit]
+    ):
+        raise EditionError(_("Keep the data for at least a day and at most ten years."), "lead_retention_amount")
     clash = db.session.scalar(select(Edition.id).where(Edition.slug == data.slug))
     if clash is not None and (editing is None or clash != editing.id):
         raise EditionError(_("Another edition already uses the web address “%(slug)s”.", slug=data.slug), "slug")
@@ -67,10 +82,26 @@ def create_edition(actor: User, data: EditionData) -> Edition:
     return edition
 
 
+def _retention(amount: int | None, unit: str) -> str | None:
+    return f"{amount} {unit}" if amount else None
+
+
 def update_edition(actor: User, edition: Edition, data: EditionData) -> Edition:
     ensure(can_manage_edition(actor, edition))
     _check(data, edition)
+    before = _retention(edition.lead_retention_amount, edition.lead_retention_unit)
     _apply(edition, data)
+    after = _retention(edition.lead_retention_amount, edition.lead_retention_unit)
+    if before != after:
+        # Organizers can trace who decided how long exhibitors keep visitors' data.
+        record(
+            actor,
+            AuditAction.LEAD_RETENTION_CHANGED,
+            edition,
+            edition_id=edition.id,
+            before={"retention": before},
+            after={"retention": after},
+        )
     db.session.flush()
     return edition
 

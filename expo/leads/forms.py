@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -319,7 +320,7 @@ class StandScanForm(Form):
     )
     products = CheckboxListField(_l("Products discussed"), coerce=int, validators=[Optional()])
     tags = StringField(
-        _l("Tags"),
+        lazy_pgettext("stand scan", "Tags"),
         validators=[Optional(), Length(max=500)],
         description=_l("Separated by commas, for example: distributor, wants samples, call back."),
     )

@@ -359,6 +359,7 @@ class StandScan(db.Model):
         # A booth's lead for one visitor, newest scan first; the report reads a booth's period by (scanned_at, id).
         Index("ix_stand_scans_booth_visitor", "booth_id", "visitor_id", "scanned_at"),
         Index("ix_stand_scans_booth_scanned", "booth_id", "scanned_at", "id"),
+        Index("ix_stand_scans_scanned", "scanned_at", "id"),  # organizers' reports over every booth
         Index("ix_stand_scans_edition", "edition_id", "id"),
         Index("ix_stand_scans_visitor", "visitor_id"),
         Index("ix_stand_scans_scanned_by", "scanned_by_id"),

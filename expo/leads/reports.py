@@ -1,10 +1,15 @@
 """Compiled order-lead reports: requested on a page, compiled by the worker into CSV and XLSX.
 
-The compile streams inquiries from the database in keyset-ordered chunks (plain rows, never ORM
-objects), writes each chunk to the CSV and to the streamed XLSX (expo.spreadsheets) at once, and hands
+The compile streams inquiries, then the badge scans made at the booths' stands (each a lead row of
+kind "Stand scan"), from the database in keyset-ordered chunks (plain rows, never ORM objects), writes each chunk to the CSV and to the streamed XLSX (expo.spreadsheets) at once, and hands
 control back to the task after every chunk so it can commit the progress: no transaction stays
 open for the whole compile. The summary sheet is counted from the same rows as the detail sheet,
 so its numbers always add up to it.
+
+A stand scan names its visitor (name, e-mail) in a booth's report only when the visitor is named to
+the booth (expo.leads.scoring.named_clause: most often, they agreed to share their contact details on
+a badge scan); otherwise the row carries their organisation and country, as recorded with the scan.
+Organizers' reports name nobody, and never carry the team's notes and tags.
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, get_locale, pgettext
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import and_, func, literal, or_, select, tuple_, update
 from sqlalchemy.orm import aliased
 
 from expo import permissions
@@ -32,6 +37,7 @@ from expo.audit.models import AuditAction
 from expo.audit.services import record
 from expo.background import enqueue_after_commit
 from expo.booths.models import Booth, BoothPlacement
+from expo.catalog.models import Product
 from expo.db_types import utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
@@ -39,7 +45,8 @@ from expo.exports import csv_safe_row
 from expo.extensions import db
 from expo.i18n import is_known_timezone
 from expo.leads import notify
-from expo.leads.models import InquiryItem, LeadReport, TradeInquiry
+from expo.leads.models import InquiryItem, LeadReport, StandScan, TradeInquiry, stand_scan_products
+from expo.leads.scoring import named_clause
 from expo.leads.services import LeadError
 from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar
 from expo.spreadsheets import StreamingWorkbook
@@ -256,17 +263,26 @@ def _bounds(report: LeadReport) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _scope(report: LeadReport) -> list:
+def _scope(report: LeadReport, when=TradeInquiry.created_at, booth_id=TradeInquiry.booth_id) -> list:
+    """The rows of the report's period and booths: inquiries by default, or stand scans."""
     start, end = _bounds(report)
-    conditions = [TradeInquiry.created_at >= start, TradeInquiry.created_at < end]
+    conditions = [when >= start, when < end]
     if report.scope == LeadReport.BOOTH:
-        conditions.append(TradeInquiry.booth_id == report.booth_id)
+        conditions.append(booth_id == report.booth_id)
     elif report.edition_id is not None:
         placed = select(BoothPlacement.booth_id).where(BoothPlacement.edition_id == report.edition_id)
         if report.pavilion_id is not None:
             placed = placed.where(BoothPlacement.pavilion_id == report.pavilion_id)
-        conditions.append(TradeInquiry.booth_id.in_(placed))
+        conditions.append(booth_id.in_(placed))
     return conditions
+
+
+def _scan_scope(report: LeadReport) -> list:
+    """The recorded stand scans of the report's period (by the device's clock) and booths."""
+    return [
+        StandScan.outcome == StandScan.Outcome.RECORDED,
+        *_scope(report, StandScan.scanned_at, StandScan.booth_id),
+    ]
 
 
 @dataclass
@@ -274,6 +290,7 @@ class Summary:
     """Running totals over the detail rows: the summary sheet."""
 
     leads: int = 0
+    stand_scans: int = 0
     by_kind: Counter = field(default_factory=Counter)
     by_status: Counter = field(default_factory=Counter)
     by_country: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))  # leads, orders, won
@@ -293,6 +310,7 @@ class Compiler:
         # while writing rows would open a transaction (on SQLite, take the write lock) again.
         self.edition_id = report.edition_id
         self.scope = _scope(report)
+        self.scan_scope = _scan_scope(report)
         self.zone = ZoneInfo(_zone_name(report.timezone))
         self.summary = Summary()
         # A plain dict: Babel's resolves every lookup through its locale data (two per row).
@@ -300,6 +318,9 @@ class Compiler:
         self.status_labels = {status: status.label for status in TradeInquiry.Status}
         self.kind_labels = {kind: kind.label for kind in TradeInquiry.Kind}
         self.unknown = _("Unknown")
+        self.stand_scan_label = _("Stand scan")
+        # Built now, while the report's booth is loaded: the chunks run after commits that expire it.
+        self.scan_query = self._scan_select(report.booth)
 
     # The detail sheet's columns and their widths in characters (at least the title's).
     # Organizers see companies and countries, not buyers' personal details.
@@ -327,7 +348,15 @@ class Compiler:
         if not self.expo:
             columns.append((_("Assignee"), 20))
         columns.append((_("First response (hours)"), 12))
+        # Stand scans: the team's rating; a booth's own report also its tags, notes and who scanned.
+        columns.append((_("Rating"), 8))
+        if not self.expo:
+            columns += [(pgettext("stand scan", "Tags"), 24), (_("Notes"), 40), (_("Scanned by"), 20)]
         return [(title, max(width, len(title) + 2)) for title, width in columns]
+
+    def _scan_columns_blank(self) -> list:
+        """An inquiry row's empty stand-scan cells."""
+        return [None] if self.expo else [None, None, None, None]
 
     def _select(self):
         buyer = aliased(User)
@@ -443,7 +472,112 @@ class Compiler:
         if not self.expo:
             values.append(assignee_name)
         values.append(round((first_response_at - created_at).total_seconds() / 3600, 1) if first_response_at else None)
+        return values + self._scan_columns_blank()
+
+    # --- stand scans
+
+    def _scan_select(self, booth: Booth | None):
+        scanner = aliased(User)
+        named = named_clause(booth, StandScan.visitor_id) if booth is not None else literal(False)
+        query = (
+            select(
+                StandScan.id,
+                StandScan.scanned_at,
+                User.name,
+                User.email,
+                named.label("named"),
+                StandScan.visitor_organisation,
+                StandScan.visitor_country,
+                StandScan.rating,
+                StandScan.tags,
+                StandScan.notes,
+                scanner.name,
+            )
+            .outerjoin(User, User.id == StandScan.visitor_id)
+            .outerjoin(scanner, scanner.id == StandScan.scanned_by_id)
+        )
+        if self.expo:
+            query = (
+                query.add_columns(ExhibitorCompany.name, Booth.country)
+                .join(Booth, Booth.id == StandScan.booth_id)
+                .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+            )
+            if self.edition_id:
+                query = (
+                    query.add_columns(Pavilion.name)
+                    .outerjoin(
+                        BoothPlacement,
+                        and_(
+                            BoothPlacement.booth_id == StandScan.booth_id, BoothPlacement.edition_id == self.edition_id
+                        ),
+                    )
+                    .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id)
+                )
+        return query.where(*self.scan_scope)
+
+    def _scan_row(self, row, products: list[str]) -> list:
+        (
+            scan_id,
+            scanned_at,
+            visitor_name,
+            visitor_email,
+            named,
+            organisation,
+            country,
+            rating,
+            tags,
+            notes,
+            scanner_name,
+            *expo_columns,
+        ) = row
+        summary = self.summary
+        summary.leads += 1
+        summary.stand_scans += 1
+        summary.by_country[country or ""][0] += 1
+        for name in products:
+            summary.by_product[name] += 1
+        values = [f"S{scan_id}", scanned_at.astimezone(self.zone).replace(tzinfo=None)]
+        if self.expo:
+            company_name, booth_country, *pavilion = expo_columns
+            summary.by_exhibitor_country[booth_country or ""] += 1
+            values += [company_name, self._country(booth_country)]
+            if self.edition_id:
+                summary.by_pavilion[pavilion[0] or ""] += 1
+                values.append(pavilion[0] or "")
+        values += [self.stand_scan_label, None]
+        if not self.expo:
+            values += [visitor_name if named else None, visitor_email if named else None]
+        values += [organisation, self._country(country), "; ".join(products)]
+        values += [None] * 7  # quantity, unit, target price, currency, incoterm, destination, delivery date
+        if not self.expo:
+            values.append(None)  # assignee
+        values += [None, rating]  # first response; the rating
+        if not self.expo:
+            values += [", ".join(tags or []) or None, notes or None, scanner_name]
         return values
+
+    def _scan_chunks(self) -> Iterator[list]:
+        """Stand-scan rows, CHUNK_ROWS at a time, by (scanned_at, id): ranges of ix_stand_scans_booth_scanned."""
+        key = tuple_(StandScan.scanned_at, StandScan.id)
+        base = self.scan_query.order_by(StandScan.scanned_at, StandScan.id).limit(CHUNK_ROWS)
+        after: tuple | None = None
+        while True:
+            seen = [key > after] if after else []
+            rows = db.session.execute(base.where(*seen)).all()
+            if not rows:
+                return
+            last = (rows[-1][1], rows[-1][0])
+            products: dict[int, list[str]] = defaultdict(list)
+            for scan_id, name in db.session.execute(
+                select(stand_scan_products.c.stand_scan_id, Product.name)
+                .join(Product, Product.id == stand_scan_products.c.product_id)
+                .join(StandScan, StandScan.id == stand_scan_products.c.stand_scan_id)
+                .where(*self.scan_scope, *seen, key <= last)
+                .order_by(Product.position, Product.id)
+            ):
+                products[scan_id].append(name)
+            after = last
+            yield [self._scan_row(row, products.get(row[0], [])) for row in rows]
 
     def chunks(self) -> Iterator[list]:
         """Detail rows, CHUNK_ROWS at a time, in the order received: each chunk is two short queries.
@@ -459,7 +593,7 @@ class Compiler:
             seen = [key > after] if after else []
             rows = db.session.execute(base.where(*seen)).all()
             if not rows:
-                return
+                break
             last = (rows[-1][1], rows[-1][0])
             products: dict[int, list[str]] = defaultdict(list)
             for inquiry_id, name in db.session.execute(
@@ -471,9 +605,12 @@ class Compiler:
                 products[inquiry_id].append(name)
             after = last
             yield [self._row(row, products.get(row[0], [])) for row in rows]
+        yield from self._scan_chunks()
 
     def count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(TradeInquiry).where(*self.scope))
+        inquiries = db.session.scalar(select(func.count()).select_from(TradeInquiry).where(*self.scope))
+        scans = db.session.scalar(select(func.count()).select_from(StandScan).where(*self.scan_scope))
+        return inquiries + scans
 
     # --- the files
 
@@ -486,6 +623,7 @@ class Compiler:
         yield [_("Leads"), summary.leads]
         for kind in tuple(TradeInquiry.Kind):
             yield [self.kind_labels[kind], summary.by_kind[kind]]
+        yield [self.stand_scan_label, summary.stand_scans]
         yield []
         yield [_("By status")]
         yield [_("Status"), _("Leads")]

@@ -107,7 +107,7 @@ def _input_problem(item: StandScanInput) -> str | None:
     if item.rating is not None and (type(item.rating) is not int or not 1 <= item.rating <= 5):
         return _("Give a rating from 1 to 5, or none.")
     if len(item.notes or "") > MAX_NOTES_LENGTH:
-        return _("Keep the notes under %(count)s characters.", count=MAX_NOTES_LENGTH)
+        return _("Keep the notes to %(count)s characters at most.", count=MAX_NOTES_LENGTH)
     tags = clean_tags(item.tags or ())
     if len(tags) > MAX_TAGS or any(len(tag) > MAX_TAG_LENGTH for tag in tags):
         return _(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -108,3 +109,49 @@ def test_service_refuses_edition_creation_by_attendee(app, factory):
                 ),
             )
         assert db.session.scalar(select(Edition).filter_by(slug="x")) is None
+
+
+def test_organizers_set_how_long_the_leads_personal_data_is_kept(app, client, factory):
+    from expo.audit.models import AuditAction, AuditEntry
+
+    edition = factory.edition(slug="19th-caexpo", ends_on=date(2027, 9, 13), starts_on=date(2027, 9, 10))
+    log_in(client, factory.organizer(edition=edition))
+    form = client.get("/editions/19th-caexpo/edit").get_data(as_text=True)
+    assert "Personal data of leads scanned at the stands" in form and "Removal cannot be undone." in form
+    creator = app.test_client()
+    log_in(creator, factory.organizer())
+    [proposed] = re.findall(
+        r'<input[^>]*name="lead_retention_amount"[^>]*>', creator.get("/editions/new").get_data(as_text=True)
+    )
+    assert 'value="12"' in proposed  # a new edition proposes a year
+    too_long = client.post(
+        "/editions/19th-caexpo/edit",
+        data={**EDITION_FORM, "lead_retention_amount": "121", "lead_retention_unit": "months"},
+    )
+    assert too_long.status_code == 200
+    assert "Keep the data for at least a day and at most ten years." in too_long.get_data(as_text=True)
+    saved = client.post(
+        "/editions/19th-caexpo/edit",
+        data={**EDITION_FORM, "lead_retention_amount": "6", "lead_retention_unit": "months"},
+    )
+    assert saved.status_code == 302
+    page = client.get("/editions/19th-caexpo/edit").get_data(as_text=True)
+    assert "With this period, the data is removed on Mon, Mar 13, 2028." in page
+    with app.app_context():
+        stored = db.session.scalar(select(Edition).where(Edition.slug == "19th-caexpo"))
+        assert (stored.lead_retention_amount, stored.lead_retention_unit) == (6, "months")
+        [entry] = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == AuditAction.LEAD_RETENTION_CHANGED)
+        ).all()
+        assert (entry.before, entry.after, entry.edition_id) == (
+            {"retention": None},
+            {"retention": "6 months"},
+            edition.id,
+        )
+    # Saving the edition again without changing the period leaves no second entry.
+    client.post(
+        "/editions/19th-caexpo/edit",
+        data={**EDITION_FORM, "lead_retention_amount": "6", "lead_retention_unit": "months"},
+    )
+    with app.app_context():
+        assert len(db.session.scalars(select(AuditEntry)).all()) == 1

@@ -300,3 +300,153 @@ def test_changing_the_choice_in_the_profile_changes_what_the_team_sees(app, clie
 
     with app.app_context():
         assert db.session.get(User, world.private.id).share_contact_with_booths is False
+
+
+# --- order-lead reports: stand scans are lead rows, named only with consent ------------------------
+
+
+def report_lines(client, app, create_url, data):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import run_recorded_tasks
+
+    response = client.post(create_url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run_recorded_tasks(app)
+    page_url = response.headers["Location"]
+    workbook = load_workbook(io.BytesIO(client.get(page_url + "/xlsx").data), read_only=True)
+    header, *lines = [list(row) for row in workbook["Leads"].iter_rows(values_only=True)]
+    summary = {}
+    for row in workbook["Summary"].iter_rows(values_only=True):
+        if len(row) > 1:
+            summary.setdefault(row[0], row[1])
+    csv_rows = list(csv.reader(io.StringIO(client.get(page_url + "/csv").data.decode("utf-8-sig"))))
+    return header, [dict(zip(header, line, strict=True)) for line in lines], summary, csv_rows
+
+
+def test_a_booth_report_lists_stand_scans_naming_only_visitors_who_consented(app, client, world, factory):
+    scanned = datetime(2027, 9, 11, 3, 0, tzinfo=UTC)
+    factory.stand_scan(
+        world.booth,
+        world.sharing,
+        world.edition,
+        scanned_at=scanned,
+        rating=5,
+        notes="Wants samples",
+        tags=["distributor"],
+        scanned_by_id=world.staff.id,
+        products=[world.mask],
+    )
+    factory.stand_scan(
+        world.booth, world.private, world.edition, scanned_at=scanned, rating=3, notes="Busy", tags=["later"]
+    )
+    log_in(client, world.owner)
+    header, lines, summary, csv_rows = report_lines(
+        client,
+        app,
+        f"/booths/{world.booth.slug}/leads/reports",
+        {"date_from": "2027-09-01", "date_to": "2027-09-30"},
+    )
+    assert {"Rating", "Tags", "Notes", "Scanned by"} <= set(header)
+    by_org = {line["Organisation"]: line for line in lines}
+    assert set(by_org) == {"Bangkok Mart", "Maju Bhd"}
+    sharing, private = by_org["Bangkok Mart"], by_org["Maju Bhd"]
+    assert (sharing["Kind"], sharing["Buyer"], sharing["E-mail address"]) == (
+        "Stand scan",
+        "Somchai Prasert",
+        "somchai@bangkokmart.example",
+    )
+    assert (sharing["Rating"], sharing["Tags"], sharing["Notes"], sharing["Scanned by"], sharing["Products"]) == (
+        5,
+        "distributor",
+        "Wants samples",
+        "Nguyen Thi Lan",
+        "KN95 respirator",
+    )
+    assert (private["Buyer"], private["E-mail address"], private["Buyer country"]) == (None, None, "Malaysia")
+    assert summary["Stand scan"] == 2 and summary["Leads"] == 2
+    flat = "\n".join(",".join(row) for row in csv_rows)
+    assert "Siti" not in flat and "siti@maju.example" not in flat and "somchai@bangkokmart.example" in flat
+
+
+def test_an_organizers_report_counts_stand_scans_without_names_notes_or_tags(app, client, world, factory):
+    factory.stand_scan(
+        world.booth,
+        world.sharing,
+        world.edition,
+        scanned_at=datetime(2027, 9, 11, 3, 0, tzinfo=UTC),
+        rating=4,
+        notes="Private note",
+        tags=["secret-tag"],
+    )
+    organizer = factory.organizer(edition=world.edition)
+    log_in(client, organizer)
+    header, lines, summary, csv_rows = report_lines(
+        client,
+        app,
+        "/organize/lead-reports",
+        {"edition": str(world.edition.id), "date_from": "2027-09-01", "date_to": "2027-09-30"},
+    )
+    assert "Notes" not in header and "Tags" not in header and "E-mail address" not in header
+    [line] = lines
+    assert (line["Kind"], line["Exhibitor"], line["Pavilion"], line["Organisation"], line["Rating"]) == (
+        "Stand scan",
+        "Nanning Masks",
+        "Public Health",
+        "Bangkok Mart",
+        4,
+    )
+    flat = "\n".join(",".join(row) for row in csv_rows)
+    assert "Somchai" not in flat and "Private note" not in flat and "secret-tag" not in flat
+    assert summary["Stand scan"] == 1
+
+
+def test_the_api_lists_a_scanned_visitor_by_organisation_and_country_without_consent(app, client, world, factory):
+    from tests.api_helpers import bearer, make_token
+
+    factory.stand_scan(world.booth, world.private, world.edition, rating=4)
+    factory.stand_scan(world.booth, world.sharing, world.edition)
+    secret = make_token(app, world.owner, ["leads:read"])
+    response = client.get(f"/api/v1/booths/{world.booth.slug}/leads?days=all", headers=bearer(secret))
+    assert response.status_code == 200
+    items = {item["organisation"]: item for item in response.get_json()["items"]}
+    private, sharing = items["Maju Bhd"], items["Bangkok Mart"]
+    assert (private["named"], private["name"], private["email"], private["job_title"], private["country"]) == (
+        False,
+        None,
+        None,
+        None,
+        "MY",
+    )
+    assert (sharing["named"], sharing["name"], sharing["email"]) == (
+        True,
+        "Somchai Prasert",
+        "somchai@bangkokmart.example",
+    )
+    assert private["stand_scans"] == 1 and private["score"] == 25 + 10
+    assert "Siti" not in response.get_data(as_text=True)
+
+
+def test_recording_a_scan_sends_no_webhook(app, client, world, factory):
+    """Webhooks carry inquiries (whose senders are named by writing) and reports; a stand scan, whose
+    visitor may not have consented, is sent to no receiving system."""
+    from expo.webhooks import events
+    from expo.webhooks.models import WebhookDelivery, WebhookSubscription
+
+    with app.app_context():
+        db.session.add(
+            WebhookSubscription(
+                booth_id=world.booth.id,
+                url="https://crm.example/hooks",
+                events=sorted(events.EVENT_TYPES),
+                secret="whsec_test",
+            )
+        )
+        db.session.commit()
+    log_in(client, world.staff)
+    client.post(world.form_url, data={"scan_id": str(uuid.uuid4()), "code": world.badge(world.private)})
+    with app.app_context():
+        assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 0

@@ -267,7 +267,7 @@ def test_what_the_device_got_wrong_is_refused_unstored_and_can_be_sent_again_cor
     ]
     assert messages == [
         "Give a rating from 1 to 5, or none.",
-        "Keep the notes under 2000 characters.",
+        "Keep the notes to 2000 characters at most.",
         "Give at most 10 tags of at most 40 characters each.",
         "This scan has no valid id: scan the badge again.",
     ]
