@@ -57,6 +57,7 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
             (
                 "leads.compile_lead_report",
                 "matchmaking.build_plan",  # a solver run of up to a minute
+                "badges.make_badge_print",  # two thousand badges: half a minute to a minute
             ),
         ),
     )
