@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from bench import (
     api,
+    badge_pdf,
     broadcast,
     embedded_load,
     engagement_record,
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "embedded_load": embedded_load.main,
     "hosted_buyer_schedule": hosted_buyer_schedule.main,
     "api": api.main,
+    "badge_pdf": badge_pdf.main,
 }
 
 
