@@ -57,6 +57,7 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
             (
                 "leads.compile_lead_report",
                 "matchmaking.build_plan",  # a solver run of up to a minute
+                "matchmaking.book_plan",  # books every meeting of a published plan: thousands of rows
             ),
         ),
     )

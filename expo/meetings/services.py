@@ -820,10 +820,27 @@ def _with_people(query):
     )
 
 
-def buyer_meetings_query(user: User):
-    return _with_people(
-        select(Meeting).where(Meeting.buyer_id == user.id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    )
+@dataclass(frozen=True)
+class MeetingFilter:
+    """Narrows a person's meetings to one edition's, and to those of one origin (the hosted-buyer
+    programme's are ``Origin.SCHEDULED``)."""
+
+    edition_id: int | None = None
+    origin: Origin | None = None
+
+    def apply(self, query):
+        if self.edition_id is not None:
+            query = query.where(Meeting.edition_id == self.edition_id)
+        if self.origin is not None:
+            query = query.where(Meeting.origin == self.origin)
+        return query
+
+
+def buyer_meetings_query(user: User, narrow: MeetingFilter | None = None):
+    query = select(Meeting).where(Meeting.buyer_id == user.id)
+    if narrow is not None:
+        query = narrow.apply(query)
+    return _with_people(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
 
 
 TEAM_TABS = ("awaiting_you", "awaiting_them", "upcoming", "past")
@@ -862,14 +879,17 @@ def team_tab_counts(company: ExhibitorCompany, now: datetime | None = None) -> d
     return {"awaiting_you": row[0] or 0, "awaiting_them": row[1] or 0, "upcoming": row[2] or 0}
 
 
-def agenda_meetings(user: User, *, since: datetime | None = None) -> list[Meeting]:
-    """The accepted meetings ``user`` attends (as the buyer or for the team), from ``since`` on."""
+def agenda_meetings(user: User, *, since: datetime | None = None, narrow: MeetingFilter | None = None) -> list[Meeting]:
+    """The accepted meetings ``user`` attends (as the buyer or for the team), from ``since`` on:
+    requested and scheduled (hosted-buyer programme) alike."""
     attending = select(MeetingAttendee.meeting_id).where(MeetingAttendee.user_id == user.id)
     query = select(Meeting).where(
         Meeting.status == MeetingStatus.ACCEPTED, or_(Meeting.buyer_id == user.id, Meeting.id.in_(attending))
     )
     if since is not None:
         query = query.where(Meeting.ends_at > since)
+    if narrow is not None:
+        query = narrow.apply(query)
     return list(db.session.scalars(_with_people(query.order_by(Meeting.starts_at, Meeting.id))))
 
 

@@ -29,6 +29,7 @@ INTENDED = {
     # Reports and exports: seconds of work each, never urgent to the second.
     "leads.compile_lead_report": REPORTS_QUEUE,
     "matchmaking.build_plan": REPORTS_QUEUE,
+    "matchmaking.book_plan": REPORTS_QUEUE,
     # Everything else: sweeps, fan-outs, thumbnails, the engagement drain.
     "notifications.requeue_stalled_emails": DEFAULT_QUEUE,
     "registrations.claim_due_reminders": DEFAULT_QUEUE,
