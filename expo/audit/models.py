@@ -54,6 +54,11 @@ class AuditAction(StrEnum):
     HOSTED_PLAN_PUBLISHED = "hosted_plan_published"
     API_TOKEN_CREATED = "api_token_created"
     API_TOKEN_REVOKED = "api_token_revoked"
+    MEETING_RULES_CHANGED = "meeting_rules_changed"
+    MEETING_TABLE_ADDED = "meeting_table_added"
+    MEETING_TABLE_REMOVED = "meeting_table_removed"
+    MEETING_REQUESTS_PAUSED = "meeting_requests_paused"
+    MEETING_REQUESTS_RESUMED = "meeting_requests_resumed"
 
     @property
     def label(self) -> str:
@@ -81,6 +86,7 @@ ACTION_LABELS = {
     AuditAction.LEAD_REPORT_DOWNLOADED: _l("Order-lead report downloaded"),
     AuditAction.AUDIT_LOG_EXPORTED: _l("Audit log exported"),
     AuditAction.API_TOKEN_USED: _l("API token used"),
+    # Before the programme planned on the meeting rules (migration 0017); kept for older entries.
     AuditAction.HOSTED_PROGRAMME_SETTINGS: _l("Hosted-buyer meeting hours changed"),
     AuditAction.HOSTED_BUYERS_INVITED: _l("Hosted buyers invited"),
     AuditAction.HOSTED_PLAN_REQUESTED: _l("Hosted-buyer plan requested"),
@@ -89,6 +95,11 @@ ACTION_LABELS = {
     AuditAction.HOSTED_PLAN_PUBLISHED: _l("Hosted-buyer plan published"),
     AuditAction.API_TOKEN_CREATED: _l("API token created"),
     AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
+    AuditAction.MEETING_RULES_CHANGED: _l("Meeting rules changed"),
+    AuditAction.MEETING_TABLE_ADDED: _l("Meeting table added"),
+    AuditAction.MEETING_TABLE_REMOVED: _l("Meeting table removed"),
+    AuditAction.MEETING_REQUESTS_PAUSED: _l("Meeting requests paused"),
+    AuditAction.MEETING_REQUESTS_RESUMED: _l("Meeting requests resumed"),
 }
 
 
@@ -105,6 +116,8 @@ class AuditObject(StrEnum):
     AUDIT_LOG = "audit_log"
     API_TOKEN = "api_token"
     HOSTED_PROGRAMME = "hosted_programme"
+    MEETING_RULES = "meeting_rules"
+    MEETING_TABLE = "meeting_table"
 
     @property
     def label(self) -> str:
@@ -122,6 +135,8 @@ OBJECT_LABELS = {
     AuditObject.AUDIT_LOG: _l("Audit log"),
     AuditObject.API_TOKEN: _l("API token"),
     AuditObject.HOSTED_PROGRAMME: _l("Hosted-buyer programme"),
+    AuditObject.MEETING_RULES: _l("Meeting rules"),
+    AuditObject.MEETING_TABLE: _l("Meeting table"),
 }
 
 

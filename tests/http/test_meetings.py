@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from expo.audit.models import AuditEntry
 from expo.extensions import db
 from expo.meetings import services
 from expo.meetings.models import Meeting, MeetingTable
@@ -326,3 +328,59 @@ def test_pages_run_a_constant_number_of_queries(app, world, factory):
         log_in(client, other)
         request_as_buyer(client, world, venue(11, 9, minute))
     assert count_queries(app, team, path) == few
+
+
+def test_organizers_trace_changes_to_the_meeting_rules_tables_and_pausing(app, world, factory):
+    organizer = factory.organizer(world["edition"], name="Li Wei")
+    client = app.test_client()
+    log_in(client, organizer)
+    base = f"/editions/{world['edition'].slug}/organize/meetings"
+    rules = {
+        "slot_minutes": 30,
+        "day_starts": "10:00",
+        "day_ends": "16:00",
+        "max_pending_per_buyer": 5,
+        "max_pending_per_team": 30,
+    }
+    assert client.post(base, data=rules).status_code == 302
+    assert client.post(base, data=rules).status_code == 302  # nothing changed: nothing recorded
+    assert client.post(f"{base}/tables", data={"name": "B7", "capacity": 6}).status_code == 302
+    with app.app_context():
+        table_id = db.session.scalar(select(MeetingTable.id).where(MeetingTable.name == "B7"))
+    assert client.post(f"{base}/tables/{table_id}/delete").status_code == 302
+    team = app.test_client()
+    log_in(team, world["owner"])
+    settings = f"/booths/{world['booth'].slug}/meetings/settings"
+    assert team.post(settings, data={"requests_paused": "y", "video_url": ""}).status_code == 302
+    assert team.post(settings, data={"video_url": ""}).status_code == 302
+
+    with app.app_context():
+        entries = db.session.execute(
+            select(AuditEntry.actor_id, AuditEntry.action, AuditEntry.object_label, AuditEntry.before, AuditEntry.after)
+            .where(AuditEntry.edition_id == world["edition"].id)
+            .order_by(AuditEntry.id)
+        ).all()
+    owner = world["owner"].id
+    assert [tuple(entry) for entry in entries] == [
+        (
+            organizer.id,
+            "meeting_rules_changed",
+            world["edition"].name,
+            {"slot_minutes": 20, "day_starts": "09:00", "day_ends": "17:00", "max_pending_per_buyer": 10},
+            {"slot_minutes": 30, "day_starts": "10:00", "day_ends": "16:00", "max_pending_per_buyer": 5},
+        ),
+        (organizer.id, "meeting_table_added", "B7", None, {"name": "B7", "capacity": 6}),
+        (organizer.id, "meeting_table_removed", "B7", {"name": "B7", "capacity": 6}, None),
+        (owner, "meeting_requests_paused", "Nanning Masks", {"requests_paused": False}, {"requests_paused": True}),
+        (owner, "meeting_requests_resumed", "Nanning Masks", {"requests_paused": True}, {"requests_paused": False}),
+    ]
+    page = client.get(f"/editions/{world['edition'].slug}/organize/audit").get_data(as_text=True)
+    for label in (
+        "Meeting rules changed",
+        "Meeting table added",
+        "Meeting table removed",
+        "Meeting requests paused",
+        "Meeting requests resumed",
+    ):
+        assert label in page
+    assert "09:00 → 10:00" in page
