@@ -550,19 +550,7 @@ def planning_problem(edition: Edition) -> Planning:
         if row.buyer_id not in buyers or row.company_id not in companies:
             continue
         (buyer_choices if row.side == "buyer" else team_choices)[row.buyer_id, row.company_id] = str(row.choice)
-    # A buyer and a team who already have a meeting in this edition are not planned another one.
-    met = set(
-        db.session.execute(
-            select(Meeting.buyer_id, Meeting.company_id).where(
-                Meeting.edition_id == edition.id, Meeting.status == MeetingStatus.ACCEPTED
-            )
-        )
-    )
-    pairs = [
-        pair
-        for pair in scheduler.candidate_pairs(buyer_choices, team_choices)
-        if (pair.buyer, pair.exhibitor) not in met
-    ]
+    pairs = scheduler.candidate_pairs(buyer_choices, team_choices)
     members = team_members_of({pair.exhibitor for pair in pairs})
     people = {pair.buyer for pair in pairs} | {member for ids in members.values() for member in ids}
     presence = presence_of(edition, grid, people)
@@ -731,7 +719,7 @@ def _why_not_free(edition: Edition, grid: Grid, meeting: PlannedMeeting, slot: i
     if slot not in presence.people.get(meeting.buyer_id, frozenset()):
         return _("%(name)s is not free then.", name=meeting.buyer.name)
     if slot not in team_free(presence, members):
-        return _("Nobody of %(name)s is free then.", name=meeting.company.name)
+        return _("Nobody from %(name)s is free then.", name=meeting.company.name)
     if table_number in presence.busy_tables.get(slot, frozenset()):
         return _("%(table)s is taken then.", table=grid.tables[table_number - 1].name)
     return None

@@ -212,7 +212,7 @@ class PlannedMeeting(db.Model):
 
         BUYER_BUSY = "buyer_busy", _l("The buyer has another meeting then.")
         BUYER_AWAY = "buyer_away", _l("The buyer is no longer free then.")
-        TEAM_BUSY = "team_busy", _l("Nobody of the exhibitor's team is free then.")
+        TEAM_BUSY = "team_busy", _l("Nobody from the exhibitor's team is free then.")
         TABLE_BUSY = "table_busy", _l("The table is taken then.")
         NO_TABLE = "no_table", _l("Its table was removed.")
         OFF_GRID = "off_grid", _l("The slot is no longer one of the edition's meeting slots.")

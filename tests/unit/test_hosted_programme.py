@@ -246,7 +246,7 @@ def test_a_slot_taken_meanwhile_is_reported_and_the_rest_is_published(factory, c
     # The only other slot is the team's booked meeting with the second buyer: moving there is refused.
     organizer = db.session.get(User, world.organizer.id)
     edition = db.session.get(Edition, world.edition.id)
-    with pytest.raises(hosted.PlanConflict, match="Nobody of Team 0 is free then"):
+    with pytest.raises(hosted.PlanConflict, match="Nobody from Team 0 is free then"):
         hosted.move_planned_meeting(organizer, edition, clash, kept.starts_at, world.tables[0].id)
 
 
