@@ -20,6 +20,7 @@ from expo.lib.ranges import query_id
 from expo.lib.rules import show_as_message, show_on_form
 from expo.matchmaking import hosted
 from expo.matchmaking.forms import InviteHostedBuyersForm, MovePlannedMeetingForm
+from expo.matchmaking.grid import free_times_of, grid_of
 from expo.matchmaking.models import Choice, HostedBuyer, PlannedMeeting
 from expo.meetings.models import MeetingTable
 from expo.permissions import can_manage_edition, require
@@ -107,8 +108,8 @@ def buyer_choices(slug: str):
         invitation=invitation,
         exhibitors=exhibitors,
         current=current,
-        free_times=hosted.free_times_of([current_user.id], edition).get(current_user.id, []),
-        rules=hosted.grid_of(edition).settings,
+        free_times=free_times_of([current_user.id], edition).get(current_user.id, []),
+        rules=grid_of(edition).settings,
         programme=hosted.programme_of(edition),
     ), status
 
@@ -144,8 +145,8 @@ def team_choices(slug: str, booth_slug: str):
         current=current,
         wanted_by=wanted_by,
         members=members,
-        free_times=hosted.free_times_of([user.id for user in members], edition),
-        rules=hosted.grid_of(edition).settings,
+        free_times=free_times_of([user.id for user in members], edition),
+        rules=grid_of(edition).settings,
         programme=hosted.programme_of(edition),
     ), status
 
@@ -178,7 +179,7 @@ def _programme_page(edition: Edition, *, invite_form=None, status: int = 200):
         programme=hosted.programme_of(edition),
         invite_form=invite_form or InviteHostedBuyersForm(formdata=None),
         invitations=invitations,
-        grid=hosted.grid_of(edition),
+        grid=grid_of(edition),
         exhibitors=len(hosted.edition_exhibitors(edition)),
     ), status
 
@@ -230,7 +231,7 @@ def plan(slug: str):
     view = request.args.get("view", "slot")
     if view not in PLAN_VIEWS:
         abort(404)
-    grid = hosted.grid_of(edition)
+    grid = grid_of(edition)
     unbooked = request.args.get("unbooked") == "1"
     query = hosted.plan_query(
         edition,
@@ -298,7 +299,7 @@ def move_meeting(slug: str, meeting_id: int):
     edition = _load_organized(slug)
     meeting = _load_planned(edition, meeting_id)
     form = MovePlannedMeetingForm()
-    grid = hosted.grid_of(edition)
+    grid = grid_of(edition)
     form.slot.choices = [(start.isoformat(), start.isoformat()) for start in grid.starts]
     form.table.choices = [(table.id, table.name) for table in grid.tables]
     if not form.validate_on_submit():
