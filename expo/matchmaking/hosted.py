@@ -625,6 +625,8 @@ def move_planned_meeting(
         if problem is not None:
             raise PlanConflict(problem.label, "slot")
         after["booked"] = meeting.meeting_id
+        if meeting.tier == 0:
+            programme.mutual_must_placed += 1
     audit(actor, AuditAction.PLANNED_MEETING_MOVED, edition, before=before, after=after)
     return meeting
 
@@ -749,15 +751,14 @@ def book_plan(edition_id: int) -> str:
         )
     )
     presence = presence_of(edition, grid, _people_of(waiting))
-    booked = 0
     for planned in waiting:
-        if _book(actor, edition, grid, planned, presence) is None:
-            booked += 1
+        _book(actor, edition, grid, planned, presence)
     db.session.flush()
     claimed = db.session.execute(
         update(HostedProgramme)
         .where(HostedProgramme.edition_id == edition_id, HostedProgramme.status == Status.PUBLISHING)
-        .values(status=Status.PUBLISHED, published_at=utcnow())
+        # From now on the share reported is of mutual "must meet" pairs with a booked meeting.
+        .values(status=Status.PUBLISHED, published_at=utcnow(), mutual_must_placed=_mutual_must_booked(edition_id))
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
@@ -765,6 +766,18 @@ def book_plan(edition_id: int) -> str:
         return "skipped"
     enqueue_after_commit(NOTIFY_PUBLISHED_TASK, edition_id)
     return "published"
+
+
+def _mutual_must_booked(edition_id: int):
+    return (
+        select(func.count(PlannedMeeting.id))
+        .where(
+            PlannedMeeting.edition_id == edition_id,
+            PlannedMeeting.tier == 0,
+            PlannedMeeting.meeting_id.is_not(None),
+        )
+        .scalar_subquery()
+    )
 
 
 def notify_published(edition_id: int) -> int:

@@ -312,6 +312,8 @@ def test_a_slot_taken_by_an_ordinary_meeting_is_reported_not_double_booked(app, 
     page = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan").get_data(as_text=True)
     assert "1 planned meeting could not be booked" in page
     assert "Not booked" in page and "The buyer has another meeting then." in page
+    # The share reported is now of mutual "must meet" pairs with a booked meeting.
+    assert "Mutual “must meet” pairs with a meeting: 0 of 1" in page
     unbooked = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan?unbooked=1").get_data(as_text=True)
     assert unbooked.count("Not booked") == 1 and "Hanoi Coffee" not in unbooked
     with app.app_context():
@@ -332,8 +334,9 @@ def test_a_slot_taken_by_an_ordinary_meeting_is_reported_not_double_booked(app, 
         data={"slot": free.isoformat(), "table": str(table_id)},
         follow_redirects=True,
     )
-    assert "Meeting moved and booked." in response.get_data(as_text=True)
-    assert "The plan is published: every meeting is in the buyer" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Meeting moved and booked." in page and "Mutual “must meet” pairs with a meeting: 1 of 1" in page
+    assert "The plan is published: every meeting is in the buyer" in page
     with app.app_context():
         booked = db.session.get(PlannedMeeting, must.id).meeting
         assert (booked.starts_at, booked.status, booked.origin) == (free, "accepted", "scheduled")
