@@ -250,6 +250,14 @@ def build_hosted_buyer_plan(edition_id: int, version: int) -> str:
     return outcome
 
 
+@shared_task(name="matchmaking.book_plan", acks_late=True)
+def book_hosted_buyer_plan(edition_id: int) -> str:
+    # Idempotent by the programme's status: only a plan being published is booked, once.
+    outcome = hosted_programme.book_plan(edition_id)
+    db.session.commit()
+    return outcome
+
+
 @shared_task(name="matchmaking.notify_published", acks_late=True)
 def notify_hosted_plan_published(edition_id: int) -> int:
     sent = hosted_programme.notify_published(edition_id)

@@ -61,6 +61,11 @@ class AuditAction(StrEnum):
     BADGES_PRINTED = "badges_printed"
     LEAD_RETENTION_CHANGED = "lead_retention_changed"
     LEAD_DATA_REMOVED = "lead_data_removed"
+    MEETING_RULES_CHANGED = "meeting_rules_changed"
+    MEETING_TABLE_ADDED = "meeting_table_added"
+    MEETING_TABLE_REMOVED = "meeting_table_removed"
+    MEETING_REQUESTS_PAUSED = "meeting_requests_paused"
+    MEETING_REQUESTS_RESUMED = "meeting_requests_resumed"
 
     @property
     def label(self) -> str:
@@ -88,6 +93,7 @@ ACTION_LABELS = {
     AuditAction.LEAD_REPORT_DOWNLOADED: _l("Order-lead report downloaded"),
     AuditAction.AUDIT_LOG_EXPORTED: _l("Audit log exported"),
     AuditAction.API_TOKEN_USED: _l("API token used"),
+    # Before the programme planned on the meeting rules (migration 0017); kept for older entries.
     AuditAction.HOSTED_PROGRAMME_SETTINGS: _l("Hosted-buyer meeting hours changed"),
     AuditAction.HOSTED_BUYERS_INVITED: _l("Hosted buyers invited"),
     AuditAction.HOSTED_PLAN_REQUESTED: _l("Hosted-buyer plan requested"),
@@ -103,6 +109,11 @@ ACTION_LABELS = {
     AuditAction.BADGES_PRINTED: _l("Badges printed (PDF)"),
     AuditAction.LEAD_RETENTION_CHANGED: _l("Retention period of leads' personal data changed"),
     AuditAction.LEAD_DATA_REMOVED: _l("Leads' personal data removed after the retention period"),
+    AuditAction.MEETING_RULES_CHANGED: _l("Meeting rules changed"),
+    AuditAction.MEETING_TABLE_ADDED: _l("Meeting table added"),
+    AuditAction.MEETING_TABLE_REMOVED: _l("Meeting table removed"),
+    AuditAction.MEETING_REQUESTS_PAUSED: _l("Meeting requests paused"),
+    AuditAction.MEETING_REQUESTS_RESUMED: _l("Meeting requests resumed"),
 }
 
 
@@ -122,6 +133,8 @@ class AuditObject(StrEnum):
     EDITION = "edition"
     BADGE = "badge"
     BADGE_PRINT = "badge_print"
+    MEETING_RULES = "meeting_rules"
+    MEETING_TABLE = "meeting_table"
 
     @property
     def label(self) -> str:
@@ -142,6 +155,8 @@ OBJECT_LABELS = {
     AuditObject.EDITION: _l("Edition"),
     AuditObject.BADGE: _l("Badge"),
     AuditObject.BADGE_PRINT: _l("Badge print"),
+    AuditObject.MEETING_RULES: _l("Meeting rules"),
+    AuditObject.MEETING_TABLE: _l("Meeting table"),
 }
 
 

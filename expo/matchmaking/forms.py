@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from expo.catalog import values
@@ -171,23 +171,6 @@ class TeamOfferForm(_TradeTermsMixin, Form):
         )
 
 
-class ProgrammeSettingsForm(Form):
-    slot_minutes = SelectField(
-        _l("Meeting length"),
-        coerce=int,
-        default=20,
-        choices=[(n, _l("%(count)s minutes", count=n)) for n in (15, 20, 30, 45, 60)],
-    )
-    day_starts = TimeField(_l("Meetings start each day at"), validators=[DataRequired()])
-    day_ends = TimeField(_l("Meetings end each day at"), validators=[DataRequired()])
-    tables = WholeNumberField(_l("Meeting tables"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
-    submit = SubmitField(_l("Save meeting hours"))
-
-    def validate_day_ends(self, field) -> None:
-        if field.data and self.day_starts.data and field.data <= self.day_starts.data:
-            raise ValidationError(_l("Meetings must end after they start."))
-
-
 class InviteHostedBuyersForm(Form):
     emails = TextAreaField(
         _l("E-mail addresses"),
@@ -203,5 +186,5 @@ class InviteHostedBuyersForm(Form):
 
 class MovePlannedMeetingForm(Form):
     slot = SelectField(_l("Slot"), validators=[DataRequired()])
-    table = WholeNumberField(_l("Table"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    table = SelectField(_l("Table"), coerce=int, validators=[DataRequired()])
     submit = SubmitField(_l("Move"))

@@ -1,25 +1,35 @@
 """The hosted-buyer programme: invitations, both sides' choices, the plan the worker builds, the
 organizers' adjustments and publishing.
 
+The programme has no grid of its own: it plans on the edition's meetings grid (expo.meetings) —
+the slot length and meeting hours of ``MeetingSettings``, the ``MeetingTable`` rows (a slot seats as
+many meetings as there are tables), and each person's free times at the venue (``Availability``).
+A hosted buyer or a team member who set no free times for the edition is taken as free during all
+its meeting hours (the organizers' default). Meetings people already have (their holds) are slots
+they are busy in, and a table an ordinary meeting holds is not free in that slot.
+
 How the programme moves (``HostedProgramme.Status``):
 
 - draft: organizers invite hosted buyers (``invite_hosted_buyers``), who accept or decline
   (``answer_invitation``); accepted buyers mark exhibitors and teams mark accepted buyers
-  must / would / no (``set_choices``), each saying which days they are away;
+  must / would / no (``set_buyer_choices``, ``set_team_choices``);
 - ``request_plan``: planning; the worker's ``build_plan`` (a version number makes an older request
   a no-op) replaces the plan, keeping meetings organizers moved, and comes back planned;
 - planned: organizers move (``move_planned_meeting``) or remove (``remove_planned_meeting``)
   meetings, with the same rules the scheduler keeps, and may plan again;
-- ``publish_plan``: published, once (a conditional UPDATE); every planned meeting is handed to the
-  meetings calendar (``expo.matchmaking.publishing``) and the worker tells everyone their meetings.
+- ``publish_plan``: publishing, once (a conditional UPDATE); the worker's ``book_plan`` books every
+  planned meeting through ``expo.meetings.services.book_scheduled_meeting`` (accepted at once,
+  under the same holds as any meeting, so nobody is double-booked), records for each one it could
+  not book why (someone took the slot meanwhile...), comes to published and tells everyone. Such a
+  meeting can then be moved (and is booked there) or removed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
@@ -35,22 +45,33 @@ from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
-from expo.i18n import is_known_timezone
 from expo.lib.rules import RuleBroken
-from expo.matchmaking import publishing, scheduler
-from expo.matchmaking.models import Choice, HostedBuyer, HostedChoice, HostedProgramme, HostedTeam, PlannedMeeting
+from expo.matchmaking import scheduler
+from expo.matchmaking.grid import Grid, Presence, grid_of, presence_of, team_free, team_members_of
+from expo.matchmaking.models import Choice, HostedBuyer, HostedChoice, HostedProgramme, PlannedMeeting
+from expo.meetings import services as meetings
+from expo.meetings.models import (
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    Mode,
+    Origin,
+    Place,
+)
 from expo.notifications.notify import notify
 from expo.permissions import can_manage_edition, ensure, is_company_member
 
 BUILD_PLAN_TASK = "matchmaking.build_plan"
+BOOK_PLAN_TASK = "matchmaking.book_plan"
 NOTIFY_PUBLISHED_TASK = "matchmaking.notify_published"
 MAX_INVITATIONS_AT_ONCE = 500
 PLAN_TIME_LIMIT = 45.0
 
 Status = HostedProgramme.Status
+Problem = PlannedMeeting.Problem
 
 
-def audit(actor: User, action: AuditAction, edition: Edition, **changes) -> None:
+def audit(actor: User | None, action: AuditAction, edition: Edition, **changes) -> None:
     record(
         actor, action, Subject(AuditObject.HOSTED_PROGRAMME, edition.id, edition.name), edition_id=edition.id, **changes
     )
@@ -64,19 +85,15 @@ class PlanConflict(ProgrammeError):
     status = 409
 
 
-# --- the programme and its grid -------------------------------------------------------------------
+# --- the programme and the grid it plans on ----------------------------------------------------------
 
 
 def programme_of(edition: Edition) -> HostedProgramme:
-    """The edition's programme; its defaults (not stored) until organizers save settings."""
+    """The edition's programme; its defaults (not stored) until organizers act on it."""
     programme = db.session.get(HostedProgramme, edition.id)
     if programme is None:
         programme = HostedProgramme(
             edition_id=edition.id,
-            slot_minutes=20,
-            day_starts=time(9, 0),
-            day_ends=time(17, 0),
-            tables=20,
             status=Status.DRAFT,
             plan_version=0,
             mutual_must_pairs=0,
@@ -94,53 +111,6 @@ def _stored_programme(edition: Edition) -> HostedProgramme:
     return programme
 
 
-def edition_days(edition: Edition) -> list[date]:
-    return [edition.starts_on + timedelta(days=n) for n in range((edition.ends_on - edition.starts_on).days + 1)]
-
-
-def slot_grid(edition: Edition, programme: HostedProgramme) -> list[datetime]:
-    """Every slot's start in UTC: each edition day, from the opening to the close of meeting hours in
-    the venue's zone."""
-    zone = ZoneInfo(edition.timezone if is_known_timezone(edition.timezone) else "UTC")
-    step = timedelta(minutes=programme.slot_minutes)
-    grid = []
-    for day in edition_days(edition):
-        start = datetime.combine(day, programme.day_starts, zone).astimezone(UTC)
-        closes = datetime.combine(day, programme.day_ends, zone).astimezone(UTC)
-        while start + step <= closes:
-            grid.append(start)
-            start += step
-    return grid
-
-
-def venue_day(edition: Edition, moment: datetime) -> date:
-    zone = ZoneInfo(edition.timezone if is_known_timezone(edition.timezone) else "UTC")
-    return moment.astimezone(zone).date()
-
-
-def save_settings(
-    actor: User, edition: Edition, *, slot_minutes: int, day_starts: time, day_ends: time, tables: int
-) -> HostedProgramme:
-    ensure(can_manage_edition(actor, edition))
-    programme = _stored_programme(edition)
-    if programme.status == Status.PUBLISHED:
-        raise PlanConflict(_("The plan is published; its meeting hours can no longer change."))
-    if day_ends <= day_starts:
-        raise ProgrammeError(_("Meetings must end after they start."), "day_ends")
-    before = {"slot_minutes": programme.slot_minutes, "tables": programme.tables}
-    programme.slot_minutes, programme.day_starts, programme.day_ends = slot_minutes, day_starts, day_ends
-    programme.tables = tables
-    db.session.flush()
-    audit(
-        actor,
-        AuditAction.HOSTED_PROGRAMME_SETTINGS,
-        edition,
-        before=before,
-        after={"slot_minutes": slot_minutes, "tables": tables},
-    )
-    return programme
-
-
 # --- invitations ----------------------------------------------------------------------------------
 
 
@@ -151,7 +121,7 @@ def invite_hosted_buyers(
     without an account); nobody is invited twice."""
     ensure(can_manage_edition(actor, edition))
     programme = _stored_programme(edition)
-    if programme.status == Status.PUBLISHED:
+    if programme.status in (Status.PUBLISHING, Status.PUBLISHED):
         raise PlanConflict(_("The plan is published; invite buyers to the next edition."))
     wanted = list(dict.fromkeys(email.strip().lower() for email in emails if email.strip()))
     if not wanted:
@@ -211,7 +181,7 @@ def hosted_buyer(user: User, edition: Edition) -> HostedBuyer | None:
 def answer_invitation(actor: User, edition: Edition, *, accept: bool) -> HostedBuyer:
     hosted = hosted_buyer(actor, edition)
     ensure(hosted is not None)
-    if programme_of(edition).status == Status.PUBLISHED and hosted.status != HostedBuyer.Status.ACCEPTED:
+    if programme_of(edition).is_final and hosted.status != HostedBuyer.Status.ACCEPTED:
         raise PlanConflict(_("The programme's plan is published; it is too late to join."))
     hosted.status = HostedBuyer.Status.ACCEPTED if accept else HostedBuyer.Status.DECLINED
     hosted.answered_at = utcnow()
@@ -297,17 +267,8 @@ def choices_of(
     return {getattr(row, key): row.choice for row in db.session.scalars(query)}
 
 
-def _check_days(edition: Edition, away_days: Sequence[str]) -> list[str]:
-    days = {day.isoformat() for day in edition_days(edition)}
-    if any(day not in days for day in away_days):
-        raise ProgrammeError(_("Choose days of the edition."), "away_days")
-    if len(set(away_days)) == len(days):
-        raise ProgrammeError(_("Leave at least one day you can meet."), "away_days")
-    return sorted(set(away_days))
-
-
 def _open_for_choices(edition: Edition) -> None:
-    if programme_of(edition).status == Status.PUBLISHED:
+    if programme_of(edition).is_final:
         raise PlanConflict(_("The plan is published; choices can no longer change."))
 
 
@@ -347,9 +308,7 @@ def _store_choices(edition: Edition, side: str, pairs: Mapping[tuple[int, int], 
     db.session.flush()
 
 
-def set_buyer_choices(
-    actor: User, edition: Edition, choices: Mapping[int, str | None], away_days: Sequence[str]
-) -> None:
+def set_buyer_choices(actor: User, edition: Edition, choices: Mapping[int, str | None]) -> None:
     """An accepted hosted buyer marks exhibitors (company id -> must/would/no, None to clear)."""
     hosted = hosted_buyer(actor, edition)
     ensure(hosted is not None and hosted.status == HostedBuyer.Status.ACCEPTED)
@@ -357,20 +316,11 @@ def set_buyer_choices(
     allowed = {company.id for company in edition_exhibitors(edition)}
     if set(choices) - allowed:
         raise ProgrammeError(_("Mark only exhibitors of this edition."))
-    hosted.away_days = _check_days(edition, away_days)
     _store_choices(edition, "buyer", {(actor.id, company_id): choice for company_id, choice in choices.items()})
 
 
-def team_presence(edition: Edition, company: ExhibitorCompany) -> HostedTeam | None:
-    return db.session.get(HostedTeam, (edition.id, company.id))
-
-
 def set_team_choices(
-    actor: User,
-    edition: Edition,
-    company: ExhibitorCompany,
-    choices: Mapping[int, str | None],
-    away_days: Sequence[str],
+    actor: User, edition: Edition, company: ExhibitorCompany, choices: Mapping[int, str | None]
 ) -> None:
     """A team marks accepted hosted buyers (buyer id -> must/would/no, None to clear)."""
     ensure(is_company_member(actor, company))
@@ -380,9 +330,6 @@ def set_team_choices(
     allowed = {user.id for user in accepted_buyers(edition)}
     if set(choices) - allowed:
         raise ProgrammeError(_("Mark only the edition's hosted buyers."))
-    presence = team_presence(edition, company) or HostedTeam(edition_id=edition.id, company_id=company.id)
-    presence.away_days = _check_days(edition, away_days)
-    db.session.add(presence)
     _store_choices(edition, "team", {(buyer_id, company.id): choice for buyer_id, choice in choices.items()})
 
 
@@ -393,10 +340,13 @@ def request_plan(actor: User, edition: Edition) -> HostedProgramme:
     """Ask the worker for a new plan (meetings organizers moved stay where they are)."""
     ensure(can_manage_edition(actor, edition))
     programme = _stored_programme(edition)
-    if programme.status == Status.PUBLISHED:
+    if programme.is_final:
         raise PlanConflict(_("The plan is published already."))
-    if not slot_grid(edition, programme):
+    grid = grid_of(edition)
+    if not grid.starts:
         raise ProgrammeError(_("The meeting hours hold no slot; widen them first."))
+    if not grid.tables:
+        raise ProgrammeError(_("The edition has no meeting tables yet; add them to the meeting rules first."))
     programme.status = Status.PLANNING
     programme.plan_version += 1
     db.session.flush()
@@ -405,14 +355,22 @@ def request_plan(actor: User, edition: Edition) -> HostedProgramme:
     return programme
 
 
-def planning_problem(edition: Edition, programme: HostedProgramme) -> tuple[scheduler.Problem, list[datetime]]:
-    """The edition's choices, availability and grid as the scheduler's problem (slots by index)."""
-    grid = slot_grid(edition, programme)
-    days = [venue_day(edition, start) for start in grid]
-    buyers = {
-        hosted.user_id: hosted
-        for hosted in db.session.scalars(
-            select(HostedBuyer)
+@dataclass(frozen=True)
+class Planning:
+    """The scheduler's problem for an edition, and what turns its answer back into rows."""
+
+    problem: scheduler.Problem
+    grid: Grid
+    fixed_tables: Mapping[tuple[int, int], int]
+
+
+def planning_problem(edition: Edition) -> Planning:
+    """The edition's choices, free times, meetings already held and tables as the scheduler's
+    problem (slots and tables by number)."""
+    grid = grid_of(edition)
+    buyers = set(
+        db.session.scalars(
+            select(HostedBuyer.user_id)
             .join(User, User.id == HostedBuyer.user_id)
             .where(
                 HostedBuyer.edition_id == edition.id,
@@ -420,41 +378,63 @@ def planning_problem(edition: Edition, programme: HostedProgramme) -> tuple[sche
                 User.is_disabled.is_(False),
             )
         )
-    }
+    )
     companies = {company.id for company in edition_exhibitors(edition)}
-    teams = {
-        row.company_id: row for row in db.session.scalars(select(HostedTeam).where(HostedTeam.edition_id == edition.id))
-    }
     buyer_choices: dict[tuple[int, int], str] = {}
     team_choices: dict[tuple[int, int], str] = {}
     for row in db.session.scalars(select(HostedChoice).where(HostedChoice.edition_id == edition.id)):
         if row.buyer_id not in buyers or row.company_id not in companies:
             continue
         (buyer_choices if row.side == "buyer" else team_choices)[row.buyer_id, row.company_id] = str(row.choice)
-
-    def available(away: Sequence[str]) -> list[int]:
-        away_set = set(away)
-        return [index for index, day in enumerate(days) if day.isoformat() not in away_set]
-
-    buyer_slots = {buyer_id: available(hosted.away_days) for buyer_id, hosted in buyers.items() if hosted.away_days}
-    team_slots = {company_id: available(team.away_days) for company_id, team in teams.items() if team.away_days}
-    index_of = {start: index for index, start in enumerate(grid)}
-    fixed = {
-        (m.buyer_id, m.company_id): index_of[m.starts_at]
-        for m in db.session.scalars(
-            select(PlannedMeeting).where(PlannedMeeting.edition_id == edition.id, PlannedMeeting.adjusted.is_(True))
-        )
-        if m.starts_at in index_of
+    pairs = scheduler.candidate_pairs(buyer_choices, team_choices)
+    members = team_members_of({pair.exhibitor for pair in pairs})
+    people = {pair.buyer for pair in pairs} | {member for ids in members.values() for member in ids}
+    presence = presence_of(edition, grid, people)
+    everything = frozenset(range(len(grid.starts)))
+    buyer_slots = {
+        buyer: sorted(presence.people[buyer])
+        for buyer in {pair.buyer for pair in pairs}
+        if presence.people[buyer] != everything
     }
+    exhibitor_slots = {}
+    for company_id in {pair.exhibitor for pair in pairs}:
+        free = team_free(presence, members.get(company_id, ()))
+        if free != everything:
+            exhibitor_slots[company_id] = sorted(free)
+    index_of, number_of = grid.index_of(), grid.number_of()
+    fixed: dict[tuple[int, int], int] = {}
+    fixed_tables: dict[tuple[int, int], int] = {}
+    taken: set[tuple[int, int]] = set()
+    for moved in db.session.scalars(
+        select(PlannedMeeting)
+        .where(PlannedMeeting.edition_id == edition.id, PlannedMeeting.adjusted.is_(True))
+        .order_by(PlannedMeeting.id)
+    ):
+        slot, table = index_of.get(moved.starts_at), number_of.get(moved.table_id)
+        key = (moved.buyer_id, moved.company_id)
+        # Kept where the organizer put it while that slot and table are still free for it; else
+        # the scheduler places the pair again.
+        if (
+            slot is None
+            or table is None
+            or slot not in presence.people.get(moved.buyer_id, frozenset())
+            or slot not in team_free(presence, members.get(moved.company_id, ()))
+            or table in presence.busy_tables.get(slot, frozenset())
+            or (slot, table) in taken
+        ):
+            continue
+        fixed[key], fixed_tables[key] = slot, table
+        taken.add((slot, table))
     problem = scheduler.Problem(
-        slot_count=len(grid),
-        tables=programme.tables,
-        pairs=scheduler.candidate_pairs(buyer_choices, team_choices),
+        slot_count=len(grid.starts),
+        tables=len(grid.tables),
+        pairs=pairs,
         buyer_slots=buyer_slots,
-        exhibitor_slots=team_slots,
+        exhibitor_slots=exhibitor_slots,
         fixed=fixed,
+        busy_tables=presence.busy_tables,
     )
-    return problem, grid
+    return Planning(problem, grid, fixed_tables)
 
 
 def build_plan(edition_id: int, version: int, *, time_limit: float = PLAN_TIME_LIMIT) -> str:
@@ -463,27 +443,22 @@ def build_plan(edition_id: int, version: int, *, time_limit: float = PLAN_TIME_L
     if programme is None or programme.plan_version != version or programme.status != Status.PLANNING:
         return "skipped"
     edition = db.session.get(Edition, edition_id)
-    problem, grid = planning_problem(edition, programme)
-    kept_tables = {
-        (m.buyer_id, m.company_id): m.table_number
-        for m in db.session.scalars(
-            select(PlannedMeeting).where(PlannedMeeting.edition_id == edition_id, PlannedMeeting.adjusted.is_(True))
-        )
-    }
-    plan = scheduler.solve(problem, time_limit=time_limit, fixed_tables=kept_tables)
-    step = timedelta(minutes=programme.slot_minutes)
+    planning = planning_problem(edition)
+    problem, grid = planning.problem, planning.grid
+    plan = scheduler.solve(problem, time_limit=time_limit, fixed_tables=planning.fixed_tables)
     db.session.execute(delete(PlannedMeeting).where(PlannedMeeting.edition_id == edition_id))
     rows = [
         {
             "edition_id": edition_id,
             "buyer_id": pair.buyer,
             "company_id": pair.exhibitor,
-            "starts_at": grid[slot],
-            "ends_at": grid[slot] + step,
-            "table_number": plan.tables[pair],
+            "starts_at": grid.starts[slot],
+            "ends_at": grid.starts[slot] + grid.step,
+            "table_id": grid.tables[plan.tables[pair] - 1].id,
             "tier": pair.tier,
             "adjusted": (pair.buyer, pair.exhibitor) in problem.fixed,
-            "meeting_ref": "",
+            "meeting_id": None,
+            "problem": None,
         }
         for pair, slot in plan.slots.items()
     ]
@@ -516,23 +491,31 @@ def plan_query(
     *,
     buyer_id: int | None = None,
     company_id: int | None = None,
-    table: int | None = None,
+    table_id: int | None = None,
     starts_at: datetime | None = None,
+    unbooked: bool = False,
 ):
     query = (
         select(PlannedMeeting)
         .where(PlannedMeeting.edition_id == edition.id)
-        .options(selectinload(PlannedMeeting.buyer), selectinload(PlannedMeeting.company))
-        .order_by(PlannedMeeting.starts_at, PlannedMeeting.table_number)
+        .options(
+            selectinload(PlannedMeeting.buyer),
+            selectinload(PlannedMeeting.company),
+            selectinload(PlannedMeeting.table),
+            selectinload(PlannedMeeting.meeting),
+        )
+        .order_by(PlannedMeeting.starts_at, PlannedMeeting.table_id)
     )
     if buyer_id is not None:
         query = query.where(PlannedMeeting.buyer_id == buyer_id)
     if company_id is not None:
         query = query.where(PlannedMeeting.company_id == company_id)
-    if table is not None:
-        query = query.where(PlannedMeeting.table_number == table)
+    if table_id is not None:
+        query = query.where(PlannedMeeting.table_id == table_id)
     if starts_at is not None:
         query = query.where(PlannedMeeting.starts_at == starts_at)
+    if unbooked:
+        query = query.where(PlannedMeeting.problem.is_not(None))
     return query
 
 
@@ -540,37 +523,61 @@ def planned_count(edition: Edition) -> int:
     return db.session.scalar(select(func.count(PlannedMeeting.id)).where(PlannedMeeting.edition_id == edition.id))
 
 
-def _editable_plan(actor: User, edition: Edition) -> HostedProgramme:
+def unbooked_count(edition: Edition) -> int:
+    return db.session.scalar(
+        select(func.count(PlannedMeeting.id)).where(
+            PlannedMeeting.edition_id == edition.id, PlannedMeeting.problem.is_not(None)
+        )
+    )
+
+
+def _editable(actor: User, edition: Edition, meeting: PlannedMeeting) -> HostedProgramme:
+    """A plan ready for review can change; once published, only a meeting that could not be booked."""
     ensure(can_manage_edition(actor, edition))
     programme = programme_of(edition)
-    if programme.status != Status.PLANNED:
-        raise PlanConflict(_("Only a plan ready for review can be changed."))
-    return programme
+    if programme.status == Status.PLANNED:
+        return programme
+    if programme.status == Status.PUBLISHED and meeting.meeting_id is None:
+        return programme
+    if programme.status == Status.PUBLISHED:
+        raise PlanConflict(
+            _("This meeting is booked: the buyer and the exhibitor change it themselves, from the meeting's page.")
+        )
+    raise PlanConflict(_("Only a plan ready for review can be changed."))
 
 
-def _away(edition: Edition, meeting: PlannedMeeting, starts_at: datetime) -> str | None:
-    day = venue_day(edition, starts_at).isoformat()
-    hosted = hosted_buyer(meeting.buyer, edition)
-    if hosted is not None and day in (hosted.away_days or []):
-        return _("%(name)s is not at the venue that day.", name=meeting.buyer.name)
-    team = db.session.get(HostedTeam, (edition.id, meeting.company_id))
-    if team is not None and day in (team.away_days or []):
-        return _("%(name)s is not at the venue that day.", name=meeting.company.name)
+def _why_not_free(edition: Edition, grid: Grid, meeting: PlannedMeeting, slot: int, table_number: int) -> str | None:
+    """Why the meeting cannot take this slot and table, given people's free times and meetings."""
+    members = team_members_of([meeting.company_id]).get(meeting.company_id, [])
+    presence = presence_of(edition, grid, [meeting.buyer_id, *members])
+    if presence.has_meeting(meeting.buyer_id, slot):
+        return _("%(name)s has another meeting then.", name=meeting.buyer.name)
+    if slot not in presence.people.get(meeting.buyer_id, frozenset()):
+        return _("%(name)s is not free then.", name=meeting.buyer.name)
+    if slot not in team_free(presence, members):
+        return _("Nobody from %(name)s is free then.", name=meeting.company.name)
+    if table_number in presence.busy_tables.get(slot, frozenset()):
+        return _("%(table)s is taken then.", table=grid.tables[table_number - 1].name)
     return None
 
 
 def move_planned_meeting(
-    actor: User, edition: Edition, meeting: PlannedMeeting, starts_at: datetime, table_number: int
+    actor: User, edition: Edition, meeting: PlannedMeeting, starts_at: datetime, table_id: int
 ) -> PlannedMeeting:
-    """Move a meeting to another slot or table, refusing any clash (the unique keys refuse a racing one)."""
-    programme = _editable_plan(actor, edition)
-    if starts_at not in set(slot_grid(edition, programme)):
+    """Move a meeting to another slot or table, refusing any clash (the unique keys refuse a racing
+    one). A published plan's meeting that could not be booked is booked where it is moved to."""
+    programme = _editable(actor, edition, meeting)
+    grid = grid_of(edition)
+    slot = grid.index_of().get(starts_at)
+    if slot is None:
         raise ProgrammeError(_("Choose one of the programme's slots."), "slot")
-    if not 1 <= table_number <= programme.tables:
-        raise ProgrammeError(_("Choose a table from 1 to %(count)s.", count=programme.tables), "table")
-    away = _away(edition, meeting, starts_at)
-    if away:
-        raise PlanConflict(away, "slot")
+    table_number = grid.number_of().get(table_id)
+    if table_number is None:
+        raise ProgrammeError(_("Choose one of the edition's meeting tables."), "table")
+    table = grid.tables[table_number - 1]
+    busy = _why_not_free(edition, grid, meeting, slot, table_number)
+    if busy:
+        raise PlanConflict(busy, "slot")
     clashes = list(
         db.session.scalars(
             select(PlannedMeeting)
@@ -581,7 +588,7 @@ def move_planned_meeting(
                 or_(
                     PlannedMeeting.buyer_id == meeting.buyer_id,
                     PlannedMeeting.company_id == meeting.company_id,
-                    PlannedMeeting.table_number == table_number,
+                    PlannedMeeting.table_id == table_id,
                 ),
             )
             .options(selectinload(PlannedMeeting.buyer), selectinload(PlannedMeeting.company))
@@ -596,85 +603,204 @@ def move_planned_meeting(
             raise PlanConflict(
                 _("%(name)s already meets %(other)s then.", name=meeting.company.name, other=clash.buyer.name), "slot"
             )
-        raise PlanConflict(_("Table %(table)s is taken then.", table=table_number), "table")
-    before = {"starts_at": meeting.starts_at.isoformat(), "table": meeting.table_number}
+        raise PlanConflict(_("%(table)s is taken then.", table=table.name), "table")
+    before = {
+        "starts_at": meeting.starts_at.isoformat(),
+        "table": meeting.table.name if meeting.table else None,
+        "problem": str(meeting.problem) if meeting.problem else None,
+    }
     meeting.starts_at = starts_at
-    meeting.ends_at = starts_at + timedelta(minutes=programme.slot_minutes)
-    meeting.table_number = table_number
+    meeting.ends_at = starts_at + grid.step
+    meeting.table_id = table_id
+    meeting.table = table
     meeting.adjusted = True
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
         raise PlanConflict(_("Someone changed the plan meanwhile; that slot is no longer free.")) from None
-    audit(
-        actor,
-        AuditAction.PLANNED_MEETING_MOVED,
-        edition,
-        before=before,
-        after={"starts_at": starts_at.isoformat(), "table": table_number, "meeting": meeting.id},
-    )
+    after = {"starts_at": starts_at.isoformat(), "table": table.name, "meeting": meeting.id}
+    if programme.status == Status.PUBLISHED:
+        problem = _book(actor, edition, grid, meeting, presence_of(edition, grid, _people_of([meeting])))
+        if problem is not None:
+            raise PlanConflict(problem.label, "slot")
+        after["booked"] = meeting.meeting_id
+        if meeting.tier == 0:
+            programme.mutual_must_placed += 1
+    audit(actor, AuditAction.PLANNED_MEETING_MOVED, edition, before=before, after=after)
     return meeting
 
 
 def remove_planned_meeting(actor: User, edition: Edition, meeting: PlannedMeeting) -> None:
-    programme = _editable_plan(actor, edition)
+    programme = _editable(actor, edition, meeting)
     db.session.delete(meeting)
-    if meeting.tier == 0:
+    if meeting.tier == 0 and programme.status == Status.PLANNED:
         programme.mutual_must_placed = max(programme.mutual_must_placed - 1, 0)
     db.session.flush()
     audit(
         actor,
         AuditAction.PLANNED_MEETING_REMOVED,
         edition,
-        before={"buyer": meeting.buyer_id, "company": meeting.company_id},
+        before={"buyer": meeting.buyer_id, "company": meeting.company_id, "starts_at": meeting.starts_at.isoformat()},
     )
 
 
 def publish_plan(actor: User, edition: Edition) -> int:
-    """Publish once: hand each planned meeting to the meetings calendar; notices follow after commit."""
+    """Publish once: the worker books each planned meeting (``book_plan``), then tells everyone."""
     ensure(can_manage_edition(actor, edition))
     claimed = db.session.execute(
         update(HostedProgramme)
         .where(HostedProgramme.edition_id == edition.id, HostedProgramme.status == Status.PLANNED)
-        .values(status=Status.PUBLISHED, published_at=utcnow())
+        .values(status=Status.PUBLISHING, published_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
         raise PlanConflict(_("Only a plan ready for review can be published."))
     db.session.expire_all()
-    meetings = list(db.session.scalars(plan_query(edition)))
-    for meeting in meetings:
-        meeting.meeting_ref = publishing.create_scheduled_meeting(actor, edition, meeting)
+    count = planned_count(edition)
+    enqueue_after_commit(BOOK_PLAN_TASK, edition.id)
+    audit(
+        actor,
+        AuditAction.HOSTED_PLAN_PUBLISHED,
+        edition,
+        before={"status": str(Status.PLANNED)},
+        after={"status": str(Status.PUBLISHING), "planned_meetings": count},
+    )
+    return count
+
+
+def _people_of(planned: Iterable[PlannedMeeting]) -> set[int]:
+    planned = list(planned)
+    members = team_members_of({meeting.company_id for meeting in planned})
+    return {meeting.buyer_id for meeting in planned} | {user for ids in members.values() for user in ids}
+
+
+def _book(actor: User, edition: Edition, grid: Grid, planned: PlannedMeeting, presence: Presence) -> Problem | None:
+    """Book one planned meeting through the meetings service: the buyer and every member of the team
+    free then (as many as the table seats), at its table. Returns why it could not be, if not."""
+    if planned.table_id is None or planned.table is None:
+        return _mark(planned, Problem.NO_TABLE)
+    slot = grid.index_of().get(planned.starts_at)
+    if slot is None:
+        return _mark(planned, Problem.OFF_GRID)
+    if presence.has_meeting(planned.buyer_id, slot):
+        return _mark(planned, Problem.BUYER_BUSY)
+    if slot not in presence.people.get(planned.buyer_id, frozenset()):
+        return _mark(planned, Problem.BUYER_AWAY)
+    members = team_members_of([planned.company_id]).get(planned.company_id, [])
+    free = [member for member in members if slot in presence.people.get(member, frozenset())]
+    if not free:
+        return _mark(planned, Problem.TEAM_BUSY)
+    number = grid.number_of()[planned.table_id]
+    if number in presence.busy_tables.get(slot, frozenset()):
+        return _mark(planned, Problem.TABLE_BUSY)
+    attendees = tuple(free[: max(planned.table.capacity - 1, 1)])
+    try:
+        with db.session.begin_nested():
+            booked = meetings.book_scheduled_meeting(
+                actor,
+                edition=edition,
+                buyer=planned.buyer,
+                company=planned.company,
+                proposal=meetings.Proposal(Mode.VENUE, planned.starts_at),
+                arrangement=meetings.Arrangement(attendees, Place.TABLE, planned.table_id),
+            )
+    except meetings.SlotTaken:
+        # Someone booked the slot after we looked (a meeting accepted meanwhile): say whose.
+        return _mark(planned, _taken_now(edition, grid, planned, slot))
+    except meetings.MeetingError:
+        return _mark(planned, Problem.REFUSED)
+    planned.meeting_id, planned.meeting, planned.problem = booked.id, booked, None
+    return None
+
+
+def _taken_now(edition: Edition, grid: Grid, planned: PlannedMeeting, slot: int) -> Problem:
+    members = team_members_of([planned.company_id]).get(planned.company_id, [])
+    presence = presence_of(edition, grid, [planned.buyer_id, *members])
+    if slot not in presence.people.get(planned.buyer_id, frozenset()):
+        return Problem.BUYER_BUSY
+    if slot not in team_free(presence, members):
+        return Problem.TEAM_BUSY
+    if grid.number_of()[planned.table_id] in presence.busy_tables.get(slot, frozenset()):
+        return Problem.TABLE_BUSY
+    return Problem.REFUSED
+
+
+def _mark(planned: PlannedMeeting, problem: Problem) -> Problem:
+    planned.problem = problem
+    return problem
+
+
+def book_plan(edition_id: int) -> str:
+    """The worker's part of publishing: book every planned meeting not booked yet, note why for
+    those that cannot be, then published (a conditional UPDATE) and everyone is told.
+    Idempotent: a plan no longer publishing is left alone; booked meetings are not booked again."""
+    programme = db.session.get(HostedProgramme, edition_id)
+    if programme is None or programme.status != Status.PUBLISHING:
+        return "skipped"
+    edition = db.session.get(Edition, edition_id)
+    actor = db.session.get(User, programme.published_by_id) if programme.published_by_id else None
+    if actor is None or actor.is_disabled or not can_manage_edition(actor, edition):
+        # Whoever published may no longer do so: the plan goes back to review, nothing is booked.
+        programme.status = Status.PLANNED
+        return "refused"
+    grid = grid_of(edition)
+    waiting = list(
+        db.session.scalars(
+            plan_query(edition).where(PlannedMeeting.meeting_id.is_(None), PlannedMeeting.problem.is_(None))
+        )
+    )
+    presence = presence_of(edition, grid, _people_of(waiting))
+    for planned in waiting:
+        _book(actor, edition, grid, planned, presence)
     db.session.flush()
-    enqueue_after_commit(NOTIFY_PUBLISHED_TASK, edition.id)
-    audit(actor, AuditAction.HOSTED_PLAN_PUBLISHED, edition, after={"meetings": len(meetings)})
-    return len(meetings)
+    claimed = db.session.execute(
+        update(HostedProgramme)
+        .where(HostedProgramme.edition_id == edition_id, HostedProgramme.status == Status.PUBLISHING)
+        # From now on the share reported is of mutual "must meet" pairs with a booked meeting.
+        .values(status=Status.PUBLISHED, published_at=utcnow(), mutual_must_placed=_mutual_must_booked(edition_id))
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return "skipped"
+    enqueue_after_commit(NOTIFY_PUBLISHED_TASK, edition_id)
+    return "published"
+
+
+def _mutual_must_booked(edition_id: int):
+    return (
+        select(func.count(PlannedMeeting.id))
+        .where(
+            PlannedMeeting.edition_id == edition_id,
+            PlannedMeeting.tier == 0,
+            PlannedMeeting.meeting_id.is_not(None),
+        )
+        .scalar_subquery()
+    )
 
 
 def notify_published(edition_id: int) -> int:
-    """Tell every buyer and every team member in the published plan how many meetings they have;
+    """Tell each buyer and each team member attending how many programme meetings they have;
     idempotent by each notice's key."""
     programme = db.session.get(HostedProgramme, edition_id)
     if programme is None or programme.status != Status.PUBLISHED:
         return 0
     edition = db.session.get(Edition, edition_id)
-    per_buyer: dict[int, int] = defaultdict(int)
-    per_company: dict[int, int] = defaultdict(int)
-    for buyer_id, company_id in db.session.execute(
-        select(PlannedMeeting.buyer_id, PlannedMeeting.company_id).where(PlannedMeeting.edition_id == edition_id)
-    ):
-        per_buyer[buyer_id] += 1
-        per_company[company_id] += 1
-    people: dict[int, int] = dict(per_buyer)
-    from expo.exhibitors.models import CompanyMember
-
-    for user_id, company_id in db.session.execute(
-        select(CompanyMember.user_id, CompanyMember.company_id).where(
-            CompanyMember.company_id.in_(list(per_company) or [0])
+    booked = (
+        select(Meeting.id)
+        .join(PlannedMeeting, PlannedMeeting.meeting_id == Meeting.id)
+        .where(
+            PlannedMeeting.edition_id == edition_id,
+            Meeting.origin == Origin.SCHEDULED,
+            Meeting.status == MeetingStatus.ACCEPTED,
         )
-    ):
-        people[user_id] = people.get(user_id, 0) + per_company[company_id]
+    )
+    people: dict[int, int] = defaultdict(int)
+    for (buyer_id,) in db.session.execute(select(Meeting.buyer_id).where(Meeting.id.in_(booked))):
+        people[buyer_id] += 1
+    for (user_id,) in db.session.execute(select(MeetingAttendee.user_id).where(MeetingAttendee.meeting_id.in_(booked))):
+        people[user_id] += 1
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(list(people) or [0])))}
     link = f"/editions/{edition.slug}/hosted-buyers/my-meetings"
     sent = 0
@@ -694,17 +820,3 @@ def notify_published(edition_id: int) -> int:
         )
         sent += 1
     return sent
-
-
-def my_planned_meetings(user: User, edition: Edition) -> list[PlannedMeeting]:
-    """A buyer's meetings, or those of the teams the user is in, once the plan is published."""
-    from expo.exhibitors.models import CompanyMember
-
-    if programme_of(edition).status != Status.PUBLISHED:
-        return []
-    companies = select(CompanyMember.company_id).where(CompanyMember.user_id == user.id)
-    return list(
-        db.session.scalars(
-            plan_query(edition).where(or_(PlannedMeeting.buyer_id == user.id, PlannedMeeting.company_id.in_(companies)))
-        )
-    )

@@ -19,8 +19,10 @@ from expo.lib.pagination import requested_page
 from expo.lib.ranges import query_id
 from expo.lib.rules import show_as_message, show_on_form
 from expo.matchmaking import hosted
-from expo.matchmaking.forms import InviteHostedBuyersForm, MovePlannedMeetingForm, ProgrammeSettingsForm
+from expo.matchmaking.forms import InviteHostedBuyersForm, MovePlannedMeetingForm
+from expo.matchmaking.grid import free_times_of, grid_of
 from expo.matchmaking.models import Choice, HostedBuyer, PlannedMeeting
+from expo.meetings.models import MeetingTable
 from expo.permissions import can_manage_edition, require
 
 bp = Blueprint("hosted_buyers", __name__)
@@ -91,7 +93,7 @@ def buyer_choices(slug: str):
     if request.method == "POST":
         choices = _choices_from_form("company-", {company.id for company in exhibitors})
         try:
-            hosted.set_buyer_choices(current_user, edition, choices, request.form.getlist("away_days"))
+            hosted.set_buyer_choices(current_user, edition, choices)
         except hosted.ProgrammeError as exc:
             show_as_message(exc, "danger")
             status = exc.status
@@ -106,8 +108,8 @@ def buyer_choices(slug: str):
         invitation=invitation,
         exhibitors=exhibitors,
         current=current,
-        days=hosted.edition_days(edition),
-        away=set(invitation.away_days or []),
+        free_times=free_times_of([current_user.id], edition).get(current_user.id, []),
+        rules=grid_of(edition).settings,
         programme=hosted.programme_of(edition),
     ), status
 
@@ -120,12 +122,11 @@ def team_choices(slug: str, booth_slug: str):
     if not hosted.is_edition_exhibitor(booth.company, edition):
         abort(404)
     buyers = hosted.accepted_buyers(edition)
-    presence = hosted.team_presence(edition, booth.company)
     status = 200
     if request.method == "POST":
         choices = _choices_from_form("buyer-", {user.id for user in buyers})
         try:
-            hosted.set_team_choices(current_user, edition, booth.company, choices, request.form.getlist("away_days"))
+            hosted.set_team_choices(current_user, edition, booth.company, choices)
         except hosted.ProgrammeError as exc:
             show_as_message(exc, "danger")
             status = exc.status
@@ -135,6 +136,7 @@ def team_choices(slug: str, booth_slug: str):
             return redirect(url_for("hosted_buyers.team_choices", slug=slug, booth_slug=booth_slug))
     current = hosted.choices_of(edition, "team", company_id=booth.company_id)
     wanted_by = hosted.choices_of(edition, "buyer", company_id=booth.company_id)
+    members = [member.user for member in booth.company.members if not member.user.is_disabled]
     return render_template(
         "matchmaking/team_choices.html",
         edition=edition,
@@ -142,8 +144,9 @@ def team_choices(slug: str, booth_slug: str):
         buyers=buyers,
         current=current,
         wanted_by=wanted_by,
-        days=hosted.edition_days(edition),
-        away=set(presence.away_days if presence else []),
+        members=members,
+        free_times=free_times_of([user.id for user in members], edition),
+        rules=grid_of(edition).settings,
         programme=hosted.programme_of(edition),
     ), status
 
@@ -151,11 +154,11 @@ def team_choices(slug: str, booth_slug: str):
 @bp.route("/editions/<slug>/hosted-buyers/my-meetings")
 @login_required
 def my_meetings(slug: str):
+    """The programme's meetings are ordinary meetings: this is the meetings list, narrowed to them."""
     edition = load_edition(slug)
-    meetings = hosted.my_planned_meetings(current_user, edition)
-    return render_template(
-        "matchmaking/my_meetings.html", edition=edition, meetings=meetings, programme=hosted.programme_of(edition)
-    )
+    if not hosted.programme_of(edition).is_final:
+        flash(_("The organizers have not published the meeting plan yet. You will be told when they do."), "info")
+    return redirect(url_for("meetings.my_meetings", programme=edition.slug))
 
 
 # --- organizers ---------------------------------------------------------------------------------------
@@ -168,21 +171,16 @@ def _load_organized(slug: str) -> Edition:
     return edition
 
 
-def _programme_page(edition: Edition, *, settings_form=None, invite_form=None, status: int = 200, report=None):
-    programme = hosted.programme_of(edition)
-    if settings_form is None:
-        settings_form = ProgrammeSettingsForm(formdata=None, obj=programme)
+def _programme_page(edition: Edition, *, invite_form=None, status: int = 200):
     invitations = list(db.session.scalars(hosted.hosted_buyers_query(edition)))
     return render_template(
         "matchmaking/programme.html",
         edition=edition,
-        programme=programme,
-        settings_form=settings_form,
+        programme=hosted.programme_of(edition),
         invite_form=invite_form or InviteHostedBuyersForm(formdata=None),
         invitations=invitations,
-        slots=len(hosted.slot_grid(edition, programme)),
+        grid=grid_of(edition),
         exhibitors=len(hosted.edition_exhibitors(edition)),
-        report=report,
     ), status
 
 
@@ -190,30 +188,6 @@ def _programme_page(edition: Edition, *, settings_form=None, invite_form=None, s
 @login_required
 def programme(slug: str):
     return _programme_page(_load_organized(slug))
-
-
-@bp.route("/editions/<slug>/organize/hosted-buyers/settings", methods=["POST"])
-@login_required
-def save_settings(slug: str):
-    edition = _load_organized(slug)
-    form = ProgrammeSettingsForm()
-    if not form.validate_on_submit():
-        return _programme_page(edition, settings_form=form, status=400)
-    try:
-        hosted.save_settings(
-            current_user,
-            edition,
-            slot_minutes=form.slot_minutes.data,
-            day_starts=form.day_starts.data,
-            day_ends=form.day_ends.data,
-            tables=form.tables.data,
-        )
-    except hosted.ProgrammeError as exc:
-        show_on_form(form, exc)
-        return _programme_page(edition, settings_form=form, status=exc.status)
-    db.session.commit()
-    flash(_("Meeting hours saved."), "success")
-    return redirect(url_for("hosted_buyers.programme", slug=slug))
 
 
 @bp.route("/editions/<slug>/organize/hosted-buyers/invite", methods=["POST"])
@@ -257,9 +231,14 @@ def plan(slug: str):
     view = request.args.get("view", "slot")
     if view not in PLAN_VIEWS:
         abort(404)
-    grid = hosted.slot_grid(edition, programme)
+    grid = grid_of(edition)
+    unbooked = request.args.get("unbooked") == "1"
     query = hosted.plan_query(
-        edition, buyer_id=query_id("buyer"), company_id=query_id("company"), table=query_id("table")
+        edition,
+        buyer_id=query_id("buyer"),
+        company_id=query_id("company"),
+        table_id=query_id("table"),
+        unbooked=unbooked,
     )
     slot_arg = request.args.get("slot")
     if slot_arg:
@@ -268,36 +247,39 @@ def plan(slug: str):
         except ValueError:
             abort(404)
     order = {
-        "slot": (PlannedMeeting.starts_at, PlannedMeeting.table_number),
+        "slot": (PlannedMeeting.starts_at, MeetingTable.name),
         "buyer": (PlannedMeeting.buyer_id, PlannedMeeting.starts_at),
         "exhibitor": (PlannedMeeting.company_id, PlannedMeeting.starts_at),
-        "table": (PlannedMeeting.table_number, PlannedMeeting.starts_at),
+        "table": (MeetingTable.name, PlannedMeeting.starts_at),
     }[view]
     page = requested_page()
     rows = list(
         db.session.scalars(
-            query.order_by(None)
+            query.outerjoin(MeetingTable, MeetingTable.id == PlannedMeeting.table_id)
+            .order_by(None)
             .order_by(*order, PlannedMeeting.id)
             .limit(PLAN_PER_PAGE + 1)
             .offset((page - 1) * PLAN_PER_PAGE)
         )
     )
     meetings, has_next = rows[:PLAN_PER_PAGE], len(rows) > PLAN_PER_PAGE
-    move_form = MovePlannedMeetingForm(formdata=None)
-    move_form.slot.choices = [(start.isoformat(), start) for start in grid]
     return render_template(
         "matchmaking/plan.html",
         edition=edition,
         programme=programme,
         meetings=meetings,
         view=view,
-        move_form=move_form,
         grid=grid,
         page=page,
         has_next=has_next,
         total=hosted.planned_count(edition),
+        unbooked_total=hosted.unbooked_count(edition) if programme.status == programme.Status.PUBLISHED else 0,
         filtered=bool(
-            request.args.get("buyer") or request.args.get("company") or request.args.get("table") or slot_arg
+            request.args.get("buyer")
+            or request.args.get("company")
+            or request.args.get("table")
+            or slot_arg
+            or unbooked
         ),
     )
 
@@ -317,8 +299,9 @@ def move_meeting(slug: str, meeting_id: int):
     edition = _load_organized(slug)
     meeting = _load_planned(edition, meeting_id)
     form = MovePlannedMeetingForm()
-    grid = hosted.slot_grid(edition, hosted.programme_of(edition))
-    form.slot.choices = [(start.isoformat(), start.isoformat()) for start in grid]
+    grid = grid_of(edition)
+    form.slot.choices = [(start.isoformat(), start.isoformat()) for start in grid.starts]
+    form.table.choices = [(table.id, table.name) for table in grid.tables]
     if not form.validate_on_submit():
         flash(_("Choose a slot and a table."), "danger")
         return redirect(url_for("hosted_buyers.plan", slug=slug)), 303
@@ -330,7 +313,7 @@ def move_meeting(slug: str, meeting_id: int):
         show_as_message(exc, "danger")
         return redirect(url_for("hosted_buyers.plan", slug=slug, buyer=meeting.buyer_id)), 303
     db.session.commit()
-    flash(_("Meeting moved."), "success")
+    flash(_("Meeting moved and booked.") if meeting.meeting_id else _("Meeting moved."), "success")
     return redirect(url_for("hosted_buyers.plan", slug=slug, buyer=meeting.buyer_id))
 
 
@@ -361,8 +344,8 @@ def publish(slug: str):
     db.session.commit()
     flash(
         ngettext(
-            "The plan is published: %(num)s meeting. Everyone in it is being told.",
-            "The plan is published: %(num)s meetings. Everyone in it is being told.",
+            "The plan is being published: %(num)s meeting is being booked in everyone's agenda.",
+            "The plan is being published: %(num)s meetings are being booked in everyone's agenda.",
             count,
         ),
         "success",

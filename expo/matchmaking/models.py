@@ -3,11 +3,11 @@ hosted-buyer programme (invitations, both sides' choices, and the organizers' me
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, Time, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
@@ -16,6 +16,7 @@ from expo.editions.models import Edition
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.lib.enums import LabelledStrEnum
+from expo.meetings.models import Meeting, MeetingTable
 
 MAX_NOTE_LENGTH = 500
 MIN_SCORE = 35
@@ -106,41 +107,44 @@ class Choice(LabelledStrEnum):
 
 
 class HostedProgramme(db.Model):
-    """An edition's hosted-buyer programme: its meeting grid and where its plan stands.
+    """An edition's hosted-buyer programme and where its plan stands. Its grid is the edition's
+    meetings grid: the slot length and meeting hours of ``MeetingSettings``, the ``MeetingTable``
+    rows, and each person's free times (``Availability``), all in expo.meetings.
 
     draft (choices being made) → planning (the worker builds the plan) → planned (organizers review
-    and adjust) → published (meetings created, everyone told). Planning again from planned goes
-    back to planning; a published plan is final.
+    and adjust) → publishing (the worker books each planned meeting through the meetings service)
+    → published. Planning again from planned goes back to planning; a published plan is final,
+    except that a planned meeting which could not be booked may be moved (and is booked then) or
+    removed.
     """
 
     __tablename__ = "hosted_programmes"
-    __table_args__ = (
-        CheckConstraint("slot_minutes IN (15, 20, 30, 45, 60)", name="slot_length_known"),
-        CheckConstraint("day_ends > day_starts", name="hours_in_order"),
-        CheckConstraint("tables BETWEEN 1 AND 1000", name="tables_sensible"),
-    )
 
     class Status(LabelledStrEnum):
         DRAFT = "draft", _l("Collecting choices")
         PLANNING = "planning", _l("Planning")
         PLANNED = "planned", _l("Plan ready for review")
+        PUBLISHING = "publishing", _l("Publishing")
         PUBLISHED = "published", _l("Published")
 
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True)
-    slot_minutes: Mapped[int] = mapped_column(default=20)
-    day_starts: Mapped[time] = mapped_column(Time(), default=time(9, 0))
-    day_ends: Mapped[time] = mapped_column(Time(), default=time(17, 0))
-    tables: Mapped[int] = mapped_column(default=20)
     status: Mapped[str] = mapped_column(StrEnumType(Status, 20), default=Status.DRAFT)
     # Bumped by every "build the plan": a task for an older request does nothing.
     plan_version: Mapped[int] = mapped_column(default=0)
     planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who asked to publish: the meetings are booked in their name.
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     mutual_must_pairs: Mapped[int] = mapped_column(default=0)
     mutual_must_placed: Mapped[int] = mapped_column(default=0)
     plan_seconds: Mapped[float] = mapped_column(default=0.0)
 
     edition: Mapped[Edition] = relationship()
+
+    @property
+    def is_final(self) -> bool:
+        """Published, or being published: the choices and the plan no longer change."""
+        return self.status in (self.Status.PUBLISHING, self.Status.PUBLISHED)
 
 
 class HostedBuyer(db.Model):
@@ -164,21 +168,9 @@ class HostedBuyer(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Edition days (ISO dates) the buyer is not at the venue; empty: every day.
-    away_days: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     edition: Mapped[Edition] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
-
-
-class HostedTeam(db.Model):
-    """An exhibitor team's presence in an edition's programme: the days it cannot meet."""
-
-    __tablename__ = "hosted_teams"
-
-    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"), primary_key=True)
-    away_days: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class HostedChoice(db.Model):
@@ -201,18 +193,30 @@ class HostedChoice(db.Model):
 
 
 class PlannedMeeting(db.Model):
-    """One meeting of the organizers' plan. The unique keys are the plan's rules: nobody (buyer or
-    team) and no table twice in a slot, whatever an adjustment tries."""
+    """One meeting of the organizers' plan, at one of the edition's meeting tables. The unique keys
+    are the plan's rules: nobody (buyer or team) and no table twice in a slot, whatever an adjustment
+    tries. Once published it names the meeting booked for it, or why none could be."""
 
     __tablename__ = "planned_meetings"
     __table_args__ = (
         UniqueConstraint("edition_id", "buyer_id", "starts_at", name="uq_planned_meetings_buyer_slot"),
         UniqueConstraint("edition_id", "company_id", "starts_at", name="uq_planned_meetings_company_slot"),
-        UniqueConstraint("edition_id", "table_number", "starts_at", name="uq_planned_meetings_table_slot"),
+        UniqueConstraint("edition_id", "table_id", "starts_at", name="uq_planned_meetings_table_slot"),
         UniqueConstraint("edition_id", "buyer_id", "company_id", name="uq_planned_meetings_pair"),
         CheckConstraint("tier BETWEEN 0 AND 4", name="tier_known"),
-        Index("ix_planned_meetings_slot", "edition_id", "starts_at", "table_number"),
+        Index("ix_planned_meetings_slot", "edition_id", "starts_at", "table_id"),
     )
+
+    class Problem(LabelledStrEnum):
+        """Why publishing could not book the meeting (the rest of the plan was booked)."""
+
+        BUYER_BUSY = "buyer_busy", _l("The buyer has another meeting then.")
+        BUYER_AWAY = "buyer_away", _l("The buyer is no longer free then.")
+        TEAM_BUSY = "team_busy", _l("Nobody from the exhibitor's team is free then.")
+        TABLE_BUSY = "table_busy", _l("The table is taken then.")
+        NO_TABLE = "no_table", _l("Its table was removed.")
+        OFF_GRID = "off_grid", _l("The slot is no longer one of the edition's meeting slots.")
+        REFUSED = "refused", _l("It could not be booked; move it to another slot.")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"))
@@ -220,15 +224,18 @@ class PlannedMeeting(db.Model):
     company_id: Mapped[int] = mapped_column(ForeignKey("exhibitor_companies.id", ondelete="CASCADE"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    table_number: Mapped[int] = mapped_column()
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_tables.id", ondelete="SET NULL"))
     tier: Mapped[int] = mapped_column()
     # Moved by an organizer: planning again keeps it where it is.
     adjusted: Mapped[bool] = mapped_column(default=False)
-    # The meeting created when the plan was published (expo.matchmaking.publishing).
-    meeting_ref: Mapped[str] = mapped_column(String(40), default="")
+    # Set by publishing: the meeting booked (expo.meetings), or why none could be.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    problem: Mapped[str | None] = mapped_column(StrEnumType(Problem, 20))
 
     buyer: Mapped[User] = relationship()
     company: Mapped[ExhibitorCompany] = relationship()
+    table: Mapped[MeetingTable | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
 
     @property
     def mutual_must(self) -> bool:

@@ -4,7 +4,8 @@ The problem. Hosted buyers mark exhibitors and exhibitors mark hosted buyers "mu
 meet" or "no". A pair is a candidate when neither side said no and at least one side said must or
 would. Each person (a buyer; an exhibitor team, which sends one delegation to each meeting) is in
 at most one meeting per slot, only in slots they are available, and a slot holds at most as many
-meetings as there are tables (any table seats one meeting; which one is assigned afterwards).
+meetings as it has tables free (any table seats one meeting; which one is assigned afterwards; a
+table an ordinary meeting already holds in a slot is not free in it).
 
 The objective is lexicographic by tier: first as many mutual "must meet" pairs as possible, then
 must + would, must + unmarked, would + would, would + unmarked. Each tier's weight is one more than
@@ -73,8 +74,9 @@ class Pair:
 
 @dataclass
 class Problem:
-    """``slot_count`` slots numbered from 0; ``tables`` meetings per slot at most. A person absent
-    from ``buyer_slots`` / ``exhibitor_slots`` is available in every slot."""
+    """``slot_count`` slots numbered from 0; tables numbered from 1 to ``tables``, each seating one
+    meeting per slot. A person absent from ``buyer_slots`` / ``exhibitor_slots`` is available in
+    every slot; a table listed in ``busy_tables[slot]`` is taken in that slot already."""
 
     slot_count: int
     tables: int
@@ -83,6 +85,15 @@ class Problem:
     exhibitor_slots: Mapping[int, Iterable[int]] = field(default_factory=dict)
     # Meetings that must stay as they are: (buyer, exhibitor) -> slot (organizers' adjustments).
     fixed: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    # slot -> table numbers other meetings hold then.
+    busy_tables: Mapping[int, Iterable[int]] = field(default_factory=dict)
+
+    def free_tables(self, slot: int) -> set[int]:
+        return set(range(1, self.tables + 1)) - set(self.busy_tables.get(slot, ()))
+
+    def capacity(self) -> list[int]:
+        """Meetings each slot can still seat."""
+        return [len(self.free_tables(slot)) for slot in range(self.slot_count)]
 
 
 @dataclass
@@ -156,8 +167,8 @@ def greedy(problem: Problem, *, most_constrained_first: bool = True) -> dict[Pai
     masks = _Masks(problem)
     busy_b: dict[int, int] = defaultdict(int)
     busy_e: dict[int, int] = defaultdict(int)
-    used = [0] * problem.slot_count
-    full = 0
+    left = problem.capacity()
+    full = sum(1 << slot for slot, seats in enumerate(left) if seats <= 0)
     placed: dict[Pair, int] = {}
     by_key = {(p.buyer, p.exhibitor): p for p in problem.pairs}
     for key, slot in problem.fixed.items():
@@ -167,8 +178,8 @@ def greedy(problem: Problem, *, most_constrained_first: bool = True) -> dict[Pai
         placed[pair] = slot
         busy_b[pair.buyer] |= 1 << slot
         busy_e[pair.exhibitor] |= 1 << slot
-        used[slot] += 1
-        if used[slot] >= problem.tables:
+        left[slot] -= 1
+        if left[slot] <= 0:
             full |= 1 << slot
     if most_constrained_first:
         order = sorted(problem.pairs, key=lambda p: (p.tier, masks.shared(p).bit_count(), p.buyer, p.exhibitor))
@@ -184,8 +195,8 @@ def greedy(problem: Problem, *, most_constrained_first: bool = True) -> dict[Pai
         placed[pair] = slot
         busy_b[pair.buyer] |= 1 << slot
         busy_e[pair.exhibitor] |= 1 << slot
-        used[slot] += 1
-        if used[slot] >= problem.tables:
+        left[slot] -= 1
+        if left[slot] <= 0:
             full |= 1 << slot
     return placed
 
@@ -231,7 +242,7 @@ def _cp_sat(
             model.add_at_most_one(group)
     for slot, group in per_slot.items():
         if len(group) > capacity[slot]:
-            model.add(sum(group) <= capacity[slot])
+            model.add(sum(group) <= max(capacity[slot], 0))
     model.maximize(sum(objective))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
@@ -244,10 +255,14 @@ def _cp_sat(
 
 
 def _assign_tables(
-    slots: Mapping[Pair, int], fixed_tables: Mapping[tuple[int, int], int] | None = None
+    problem: Problem, slots: Mapping[Pair, int], fixed_tables: Mapping[tuple[int, int], int] | None = None
 ) -> dict[Pair, int]:
+    """Each meeting's table: a fixed meeting keeps its own; the others take the lowest-numbered
+    table free in their slot."""
     fixed_tables = fixed_tables or {}
     taken: dict[int, set[int]] = defaultdict(set)
+    for slot, busy in problem.busy_tables.items():
+        taken[slot].update(busy)
     tables: dict[Pair, int] = {}
     for pair, slot in slots.items():
         table = fixed_tables.get((pair.buyer, pair.exhibitor))
@@ -286,7 +301,7 @@ def solve(
     method = "greedy"
     if problem.pairs and variables <= EXACT_VARIABLES:
         free_pairs = [pair for pair in problem.pairs if pair not in fixed]
-        capacity = [problem.tables] * problem.slot_count
+        capacity = problem.capacity()
         fixed_b: dict[int, int] = defaultdict(int)
         fixed_e: dict[int, int] = defaultdict(int)
         for pair, slot in fixed.items():
@@ -310,7 +325,7 @@ def solve(
         method = "greedy + cp-sat neighbourhoods"
     return Plan(
         slots=plan,
-        tables=_assign_tables(plan, fixed_tables),
+        tables=_assign_tables(problem, plan, fixed_tables),
         optimal=optimal,
         seconds=time.monotonic() - started,
         method=method,
@@ -375,7 +390,7 @@ def _improve_by_neighbourhoods(
         outside = {pair: slot for pair, slot in plan.items() if pair not in inside}
         busy_b: dict[int, int] = defaultdict(int)
         busy_e: dict[int, int] = defaultdict(int)
-        capacity = [problem.tables] * problem.slot_count
+        capacity = problem.capacity()
         for pair, slot in outside.items():
             busy_b[pair.buyer] |= 1 << slot
             busy_e[pair.exhibitor] |= 1 << slot
@@ -411,7 +426,7 @@ def mutual_must_bound(problem: Problem) -> int:
             per_exhibitor[pair.exhibitor] += 1
     by_exhibitor = sum(min(count, masks.exhibitor[e].bit_count()) for e, count in per_exhibitor.items())
     by_buyer = sum(min(count, masks.buyer[b].bit_count()) for b, count in per_buyer.items())
-    return min(by_exhibitor, by_buyer, problem.slot_count * problem.tables)
+    return min(by_exhibitor, by_buyer, sum(problem.capacity()))
 
 
 def verify(problem: Problem, plan: Plan) -> list[str]:
@@ -422,6 +437,7 @@ def verify(problem: Problem, plan: Plan) -> list[str]:
     seen_e: set[tuple[int, int]] = set()
     seen_t: set[tuple[int, int]] = set()
     per_slot: dict[int, int] = defaultdict(int)
+    free_tables = {slot: problem.free_tables(slot) for slot in range(problem.slot_count)}
     for pair, slot in plan.slots.items():
         if not masks.shared(pair) >> slot & 1:
             problems.append(f"{pair} placed in slot {slot} where one side is away")
@@ -430,7 +446,7 @@ def verify(problem: Problem, plan: Plan) -> list[str]:
         if (pair.exhibitor, slot) in seen_e:
             problems.append(f"exhibitor {pair.exhibitor} twice in slot {slot}")
         table = plan.tables[pair]
-        if (table, slot) in seen_t or not 1 <= table <= problem.tables:
+        if (table, slot) in seen_t or table not in free_tables.get(slot, ()):
             problems.append(f"table {table} misused in slot {slot}")
         seen_b.add((pair.buyer, slot))
         seen_e.add((pair.exhibitor, slot))

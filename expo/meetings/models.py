@@ -244,6 +244,11 @@ class Meeting(db.Model):
         return self.status == MeetingStatus.ACCEPTED
 
     @property
+    def is_scheduled(self) -> bool:
+        """Placed by the organizers' schedule (the hosted-buyer programme), not asked for."""
+        return self.origin == Origin.SCHEDULED
+
+    @property
     def is_held(self) -> bool:
         return Outcome.HELD in (self.buyer_outcome, self.team_outcome)
 

@@ -41,7 +41,7 @@ from expo.meetings.forms import (
     slot_choices,
     unique_ids,
 )
-from expo.meetings.models import Availability, Meeting, MeetingTable, Mode, Outcome, Place, Side
+from expo.meetings.models import Availability, Meeting, MeetingTable, Mode, Origin, Outcome, Place, Side
 from expo.permissions import (
     NotAllowed,
     can_handle_meetings,
@@ -159,13 +159,24 @@ def delete_availability(window_id: int):
 @bp.route("/my/meetings")
 @login_required
 def my_meetings():
+    """A person's meetings; ``?programme=<edition>`` narrows them to that edition's hosted-buyer
+    programme (the meetings its organizers scheduled), which links here."""
+    programme = None
+    narrow = None
+    if request.args.get("programme"):
+        programme = load_edition(request.args["programme"])
+        narrow = services.MeetingFilter(edition_id=programme.id, origin=Origin.SCHEDULED)
     pagination = db.paginate(
-        services.buyer_meetings_query(current_user), page=requested_page(), per_page=MEETINGS_PER_PAGE, error_out=False
+        services.buyer_meetings_query(current_user, narrow),
+        page=requested_page(),
+        per_page=MEETINGS_PER_PAGE,
+        error_out=False,
     )
     return render_template(
         "meetings/my_meetings.html",
         pagination=pagination,
-        attending=services.agenda_meetings(current_user, since=utcnow()),
+        attending=services.agenda_meetings(current_user, since=utcnow(), narrow=narrow),
+        programme=programme,
     )
 
 

@@ -38,6 +38,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from expo.accounts.models import User
+from expo.audit.models import AuditAction, AuditObject
+from expo.audit.services import Subject, record
 from expo.background import enqueue_after_commit
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product
@@ -814,10 +816,27 @@ def _with_people(query):
     )
 
 
-def buyer_meetings_query(user: User):
-    return _with_people(
-        select(Meeting).where(Meeting.buyer_id == user.id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    )
+@dataclass(frozen=True)
+class MeetingFilter:
+    """Narrows a person's meetings to one edition's, and to those of one origin (the hosted-buyer
+    programme's are ``Origin.SCHEDULED``)."""
+
+    edition_id: int | None = None
+    origin: Origin | None = None
+
+    def apply(self, query):
+        if self.edition_id is not None:
+            query = query.where(Meeting.edition_id == self.edition_id)
+        if self.origin is not None:
+            query = query.where(Meeting.origin == self.origin)
+        return query
+
+
+def buyer_meetings_query(user: User, narrow: MeetingFilter | None = None):
+    query = select(Meeting).where(Meeting.buyer_id == user.id)
+    if narrow is not None:
+        query = narrow.apply(query)
+    return _with_people(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
 
 
 TEAM_TABS = ("awaiting_you", "awaiting_them", "upcoming", "past")
@@ -856,14 +875,17 @@ def team_tab_counts(company: ExhibitorCompany, now: datetime | None = None) -> d
     return {"awaiting_you": row[0] or 0, "awaiting_them": row[1] or 0, "upcoming": row[2] or 0}
 
 
-def agenda_meetings(user: User, *, since: datetime | None = None) -> list[Meeting]:
-    """The accepted meetings ``user`` attends (as the buyer or for the team), from ``since`` on."""
+def agenda_meetings(user: User, *, since: datetime | None = None, narrow: MeetingFilter | None = None) -> list[Meeting]:
+    """The accepted meetings ``user`` attends (as the buyer or for the team), from ``since`` on:
+    requested and scheduled (hosted-buyer programme) alike."""
     attending = select(MeetingAttendee.meeting_id).where(MeetingAttendee.user_id == user.id)
     query = select(Meeting).where(
         Meeting.status == MeetingStatus.ACCEPTED, or_(Meeting.buyer_id == user.id, Meeting.id.in_(attending))
     )
     if since is not None:
         query = query.where(Meeting.ends_at > since)
+    if narrow is not None:
+        query = narrow.apply(query)
     return list(db.session.scalars(_with_people(query.order_by(Meeting.starts_at, Meeting.id))))
 
 
@@ -977,11 +999,23 @@ def set_team_settings(actor: User, company: ExhibitorCompany, *, requests_paused
         raise MeetingError(_("Enter the video link as a full https:// address."), "video_url")
     settings = db.session.get(TeamMeetingSettings, company.id)
     if settings is None:
-        settings = TeamMeetingSettings(company_id=company.id)
+        settings = TeamMeetingSettings(company_id=company.id, requests_paused=False)
         db.session.add(settings)
+    was_paused = bool(settings.requests_paused)
     settings.requests_paused = requests_paused
     settings.video_url = video_url
     db.session.flush()
+    if was_paused != requests_paused:
+        # The organizers of the edition the team's meetings are arranged under can trace it.
+        edition = meeting_edition(booth_of(company))
+        record(
+            actor,
+            AuditAction.MEETING_REQUESTS_PAUSED if requests_paused else AuditAction.MEETING_REQUESTS_RESUMED,
+            company,
+            edition_id=edition.id if edition is not None else None,
+            before={"requests_paused": was_paused},
+            after={"requests_paused": requests_paused},
+        )
 
 
 # --- the organizers' rules -----------------------------------------------------------------------
@@ -1023,12 +1057,42 @@ def save_settings(actor: User, edition: Edition, data: SettingsData) -> MeetingS
     if settings is None:
         settings = MeetingSettings(edition_id=edition.id)
         db.session.add(settings)
+    before = _rules(current)
     settings.slot_minutes = data.slot_minutes
     settings.day_starts, settings.day_ends = data.day_starts, data.day_ends
     settings.max_pending_per_buyer = data.max_pending_per_buyer
     settings.max_pending_per_team = data.max_pending_per_team
     db.session.flush()
+    after = _rules(settings)
+    changed = [key for key in after if before[key] != after[key]]
+    if changed:
+        record(
+            actor,
+            AuditAction.MEETING_RULES_CHANGED,
+            _rules_subject(edition),
+            edition_id=edition.id,
+            before={key: before[key] for key in changed},
+            after={key: after[key] for key in changed},
+        )
     return settings
+
+
+def _rules(settings: MeetingSettings) -> dict[str, object]:
+    return {
+        "slot_minutes": settings.slot_minutes,
+        "day_starts": settings.day_starts.strftime("%H:%M"),
+        "day_ends": settings.day_ends.strftime("%H:%M"),
+        "max_pending_per_buyer": settings.max_pending_per_buyer,
+        "max_pending_per_team": settings.max_pending_per_team,
+    }
+
+
+def _rules_subject(edition: Edition) -> Subject:
+    return Subject(AuditObject.MEETING_RULES, edition.id, edition.name)
+
+
+def _table_subject(table: MeetingTable) -> Subject:
+    return Subject(AuditObject.MEETING_TABLE, table.id, table.name)
 
 
 def add_table(actor: User, edition: Edition, name: str, capacity: int) -> MeetingTable:
@@ -1050,6 +1114,13 @@ def add_table(actor: User, edition: Edition, name: str, capacity: int) -> Meetin
     table = MeetingTable(edition_id=edition.id, name=name, capacity=capacity)
     db.session.add(table)
     db.session.flush()
+    record(
+        actor,
+        AuditAction.MEETING_TABLE_ADDED,
+        _table_subject(table),
+        edition_id=edition.id,
+        after={"name": table.name, "capacity": table.capacity},
+    )
     return table
 
 
@@ -1069,6 +1140,13 @@ def delete_table(actor: User, table: MeetingTable) -> None:
         .where(Meeting.table_id == table.id)
         .values(table_id=None, place=None)
         .execution_options(synchronize_session=False)
+    )
+    record(
+        actor,
+        AuditAction.MEETING_TABLE_REMOVED,
+        _table_subject(table),
+        edition_id=table.edition_id,
+        before={"name": table.name, "capacity": table.capacity},
     )
     db.session.delete(table)
     db.session.flush()

@@ -1,9 +1,11 @@
 """Matchmaking in a real browser, on the demo data: a buyer writes a sourcing profile and finds the
 exhibitor the worker recommends, with reasons; the exhibitor finds the buyer; the organizers run the
-hosted-buyer programme from invitation to a published plan. Every page is also looked at on a phone."""
+hosted-buyer programme from invitation to a published plan whose meeting is in the buyer's agenda.
+Every page is also looked at on a phone."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -74,12 +76,11 @@ def test_sourcing_profile_recommendations_and_the_hosted_buyer_plan(page: Page, 
     shoot(page, screenshot_dir, "matchmaking-buyers")
     log_out(page)
 
-    # The hosted-buyer programme: invite, both sides choose, the worker plans, the organizers publish.
+    # The hosted-buyer programme: invite, both sides choose, the worker plans on the edition's meeting
+    # rules and tables, the organizers publish, and the meeting is in the buyer's own agenda.
     log_in(page, *ORGANIZER)
     page.goto(f"{EDITION}/organize/hosted-buyers")
-    page.get_by_label("Meeting tables").fill("10")
-    page.get_by_role("button", name="Save meeting hours").click()
-    expect(page.get_by_text("Meeting hours saved.")).to_be_visible()
+    expect(page.get_by_text("10 meeting tables: as many meetings at once.")).to_be_visible()
     page.get_by_label("E-mail addresses").fill(BUYER[0])
     page.get_by_role("button", name="Invite", exact=True).click()
     expect(page.get_by_text("Invited: 1.")).to_be_visible()
@@ -88,6 +89,8 @@ def test_sourcing_profile_recommendations_and_the_hosted_buyer_plan(page: Page, 
     log_in(page, *BUYER[:2])
     page.goto(f"{EDITION}/hosted-buyers/invitation")
     page.get_by_role("button", name="Accept the invitation").click()
+    expect(page.get_by_text("Your meetings are planned in your free times at the venue:")).to_be_visible()
+    shoot(page, screenshot_dir, "hosted-buyer-choices")
     page.get_by_role("listitem").filter(has_text=COMPANY).get_by_label("Must meet").check()
     page.get_by_role("button", name="Save choices").click()
     expect(page.get_by_text("Your choices are saved.")).to_be_visible()
@@ -98,6 +101,7 @@ def test_sourcing_profile_recommendations_and_the_hosted_buyer_plan(page: Page, 
     buyer_row = page.get_by_role("listitem").filter(has_text=BUYER[2])
     expect(buyer_row.get_by_text("Wants to meet you")).to_be_visible()
     buyer_row.get_by_label("Must meet").check()
+    shoot(page, screenshot_dir, "hosted-team-choices")
     page.get_by_role("button", name="Save choices").click()
     expect(page.get_by_text("Your choices are saved.")).to_be_visible()
     log_out(page)
@@ -108,10 +112,31 @@ def test_sourcing_profile_recommendations_and_the_hosted_buyer_plan(page: Page, 
     reload_until(page, "Mutual “must meet” pairs with a meeting: 1 of 1")
     expect(page.get_by_role("row").filter(has_text=BUYER[2]).filter(has_text=COMPANY)).to_be_visible()
     shoot(page, screenshot_dir, "matchmaking-plan")
+    page.locator("summary", has_text="Move").first.click()  # the organizer's adjustment, as a phone shows it
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(screenshot_dir / "matchmaking-plan-move-390.png"))
+    page.get_by_role("button", name="Keep as it is").first.click()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{EDITION}/organize/hosted-buyers")
+    shoot(page, screenshot_dir, "hosted-programme")
+    page.goto(f"{EDITION}/organize/hosted-buyers/plan")
     page.get_by_role("button", name="Publish the plan").click()
-    expect(page.get_by_text("The plan is published: 1 meeting.")).to_be_visible()
+    expect(
+        page.get_by_text("The plan is being published: 1 meeting is being booked in everyone's agenda.")
+    ).to_be_visible()
+    reload_until(page, "The plan is published: every meeting is in the buyer's and the exhibitor's agenda.")
+    expect(page.get_by_role("row").filter(has_text=COMPANY).get_by_role("link", name="Accepted")).to_be_visible()
+    shoot(page, screenshot_dir, "matchmaking-plan-published")
     log_out(page)
 
     log_in(page, *BUYER[:2])
     page.goto(f"{EDITION}/hosted-buyers/my-meetings")
-    expect(page.get_by_text(f"{BUYER[2]} – {COMPANY}")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Your hosted-buyer meetings at"))).to_be_visible()
+    programme_meeting = page.get_by_role("listitem").filter(has_text="Hosted-buyer programme")
+    expect(programme_meeting.get_by_role("link", name=COMPANY)).to_be_visible()
+    shoot(page, screenshot_dir, "hosted-my-meetings")
+    page.goto("/my/agenda")
+    in_agenda = page.locator(".card").filter(has_text="Hosted-buyer programme")
+    expect(in_agenda.get_by_role("link", name=f"Meeting with {COMPANY}")).to_be_visible()
+    expect(in_agenda.get_by_role("link", name="Add to your calendar (.ics)")).to_be_visible()
+    shoot(page, screenshot_dir, "hosted-agenda")

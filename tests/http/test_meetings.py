@@ -4,21 +4,37 @@ inbox and answers, the agenda and .ics, the organizers' rules, tables and statis
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from expo.audit.models import AuditEntry
 from expo.extensions import db
 from expo.meetings import services
 from expo.meetings.models import Meeting, MeetingTable
 from tests.conftest import count_queries, log_in
+from tests.dates import EDITION_ENDS, EDITION_STARTS, EDITION_YEAR, short_day
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def venue(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2027, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
+    """A moment of the edition (10–13 September next year), venue time, in UTC."""
+    return datetime(EDITION_YEAR, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def when(start: datetime, zone: str, end: datetime | None = None) -> str:
+    """A meeting's time as the pages write it in ``zone``: 'Sat, Sep 11, 8:00 AM – 8:20 AM' (with the
+    year when it is not this year's)."""
+    local = start.astimezone(ZoneInfo(zone))
+    text = f"{short_day(local.date())}, {clock(local)}"
+    return f"{text} – {clock(end.astimezone(ZoneInfo(zone)))}" if end is not None else text
+
+
+def clock(moment: datetime) -> str:
+    return f"{moment.hour % 12 or 12}:{moment:%M}\u202f{'AM' if moment.hour < 12 else 'PM'}"
 
 
 def slot_value(starts_at: datetime, mode: str = "venue") -> str:
@@ -28,9 +44,9 @@ def slot_value(starts_at: datetime, mode: str = "venue") -> str:
 @pytest.fixture()
 def world(app, factory, monkeypatch):
     # Pages offer slots from "now" on: freeze now before the edition.
-    monkeypatch.setattr("expo.meetings.slots.utcnow", lambda: datetime(2027, 9, 1, tzinfo=UTC))
-    monkeypatch.setattr("expo.meetings.services.utcnow", lambda: datetime(2027, 9, 1, tzinfo=UTC))
-    edition = factory.edition()
+    monkeypatch.setattr("expo.meetings.slots.utcnow", lambda: datetime(EDITION_YEAR, 9, 1, tzinfo=UTC))
+    monkeypatch.setattr("expo.meetings.services.utcnow", lambda: datetime(EDITION_YEAR, 9, 1, tzinfo=UTC))
+    edition = factory.edition(starts_on=EDITION_STARTS, ends_on=EDITION_ENDS)
     owner = factory.user(name="Chen Yuehe", timezone="Asia/Shanghai")
     staff = factory.user(name="Nguyen Thi Lan", timezone="Asia/Shanghai")
     buyer = factory.user(name="Somchai Prasert", timezone="Asia/Bangkok", country="TH")
@@ -87,7 +103,8 @@ def test_the_booth_page_offers_a_meeting_and_the_form_lists_the_teams_slots_in_t
     text = form.get_data(as_text=True)
     assert form.status_code == 200
     # 09:00 at the venue is 08:00 in Bangkok.
-    assert "Sat, Sep 11, 2027, 8:00\u202fAM – 8:20\u202fAM" in text
+    assert when(venue(11, 9), "Asia/Bangkok", venue(11, 9, 20)) in text
+    assert when(venue(11, 9), "Asia/Bangkok").endswith("8:00\u202fAM")
     assert re.search(rf'value="{world["product"].id}" id="product-{world["product"].id}"[^>]* checked', text)
 
 
@@ -97,12 +114,12 @@ def test_a_buyer_requests_and_the_team_accepts_and_both_see_it_in_their_agenda(a
     meeting_id = request_as_buyer(buyer, world)
     page = buyer.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert "Waiting for the other side" in page
-    assert "Sat, Sep 11, 2027, 9:20\u202fAM – 9:40\u202fAM" in page  # 10:20 at the venue, in Bangkok's time
+    assert when(venue(11, 10, 20), "Asia/Bangkok", venue(11, 10, 40)) in page  # 10:20 at the venue: 9:20 in Bangkok
 
     log_in(team, world["staff"])
     inbox = team.get(f"/booths/{world['booth'].slug}/meetings").get_data(as_text=True)
     assert "Somchai Prasert" in inbox and "KN95 respirator" in inbox
-    assert "Sat, Sep 11, 2027, 10:20\u202fAM" in inbox  # the team member's own zone
+    assert when(venue(11, 10, 20), "Asia/Shanghai") in inbox  # the team member's own zone
     page = team.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
     response = team.post(
@@ -249,15 +266,25 @@ def test_the_team_invites_a_buyer_who_wrote_to_it(app, world, factory):
 def test_availability_in_the_persons_zone(app, world):
     client = app.test_client()
     log_in(client, world["buyer"])
+    day = date(EDITION_YEAR, 10, 5)
     response = client.post(
-        "/my/availability", data={"mode": "online", "day": "2027-10-05", "starts": "09:00", "ends": "11:00"}
+        "/my/availability", data={"mode": "online", "day": day.isoformat(), "starts": "09:00", "ends": "11:00"}
     )
     assert response.status_code == 302
     page = client.get("/my/availability").get_data(as_text=True)
-    assert "Tue, Oct 5, 2027, 9:00\u202fAM – 11:00\u202fAM" in page
+    bangkok = ZoneInfo("Asia/Bangkok")
+    assert (
+        when(datetime.combine(day, time(9), bangkok), "Asia/Bangkok", datetime.combine(day, time(11), bangkok)) in page
+    )
     bad = client.post(
         "/my/availability",
-        data={"mode": "venue", "edition": world["edition"].id, "day": "2027-09-11", "starts": "01:00", "ends": "02:00"},
+        data={
+            "mode": "venue",
+            "edition": world["edition"].id,
+            "day": date(EDITION_YEAR, 9, 11).isoformat(),
+            "starts": "01:00",
+            "ends": "02:00",
+        },
     )
     assert bad.status_code == 400 and "outside the meeting hours" in bad.get_data(as_text=True)
 
@@ -301,3 +328,59 @@ def test_pages_run_a_constant_number_of_queries(app, world, factory):
         log_in(client, other)
         request_as_buyer(client, world, venue(11, 9, minute))
     assert count_queries(app, team, path) == few
+
+
+def test_organizers_trace_changes_to_the_meeting_rules_tables_and_pausing(app, world, factory):
+    organizer = factory.organizer(world["edition"], name="Li Wei")
+    client = app.test_client()
+    log_in(client, organizer)
+    base = f"/editions/{world['edition'].slug}/organize/meetings"
+    rules = {
+        "slot_minutes": 30,
+        "day_starts": "10:00",
+        "day_ends": "16:00",
+        "max_pending_per_buyer": 5,
+        "max_pending_per_team": 30,
+    }
+    assert client.post(base, data=rules).status_code == 302
+    assert client.post(base, data=rules).status_code == 302  # nothing changed: nothing recorded
+    assert client.post(f"{base}/tables", data={"name": "B7", "capacity": 6}).status_code == 302
+    with app.app_context():
+        table_id = db.session.scalar(select(MeetingTable.id).where(MeetingTable.name == "B7"))
+    assert client.post(f"{base}/tables/{table_id}/delete").status_code == 302
+    team = app.test_client()
+    log_in(team, world["owner"])
+    settings = f"/booths/{world['booth'].slug}/meetings/settings"
+    assert team.post(settings, data={"requests_paused": "y", "video_url": ""}).status_code == 302
+    assert team.post(settings, data={"video_url": ""}).status_code == 302
+
+    with app.app_context():
+        entries = db.session.execute(
+            select(AuditEntry.actor_id, AuditEntry.action, AuditEntry.object_label, AuditEntry.before, AuditEntry.after)
+            .where(AuditEntry.edition_id == world["edition"].id)
+            .order_by(AuditEntry.id)
+        ).all()
+    owner = world["owner"].id
+    assert [tuple(entry) for entry in entries] == [
+        (
+            organizer.id,
+            "meeting_rules_changed",
+            world["edition"].name,
+            {"slot_minutes": 20, "day_starts": "09:00", "day_ends": "17:00", "max_pending_per_buyer": 10},
+            {"slot_minutes": 30, "day_starts": "10:00", "day_ends": "16:00", "max_pending_per_buyer": 5},
+        ),
+        (organizer.id, "meeting_table_added", "B7", None, {"name": "B7", "capacity": 6}),
+        (organizer.id, "meeting_table_removed", "B7", {"name": "B7", "capacity": 6}, None),
+        (owner, "meeting_requests_paused", "Nanning Masks", {"requests_paused": False}, {"requests_paused": True}),
+        (owner, "meeting_requests_resumed", "Nanning Masks", {"requests_paused": True}, {"requests_paused": False}),
+    ]
+    page = client.get(f"/editions/{world['edition'].slug}/organize/audit").get_data(as_text=True)
+    for label in (
+        "Meeting rules changed",
+        "Meeting table added",
+        "Meeting table removed",
+        "Meeting requests paused",
+        "Meeting requests resumed",
+    ):
+        assert label in page
+    assert "09:00 → 10:00" in page

@@ -157,7 +157,8 @@ MATRIX = {
     },
     ("GET", "/editions/{edition}/hosted-buyers/invitation"): {**dict.fromkeys(ROLES, 404), "anonymous": 302},
     ("GET", "/editions/{edition}/hosted-buyers/choices"): {**dict.fromkeys(ROLES, 404), "anonymous": 302},
-    ("GET", "/editions/{edition}/hosted-buyers/my-meetings"): {**dict.fromkeys(ROLES, 200), "anonymous": 302},
+    # The programme's meetings are ordinary meetings: this address is the meetings list, narrowed to them.
+    ("GET", "/editions/{edition}/hosted-buyers/my-meetings"): {**dict.fromkeys(ROLES, 302), "anonymous": 302},
 }
 
 

@@ -73,3 +73,18 @@ def test_large_problems_go_through_neighbourhoods_and_stay_sound(monkeypatch):
     assert plan.method == "greedy + cp-sat neighbourhoods"
     assert scheduler.verify(problem, plan) == []
     assert len(plan.slots) <= 8 * 3
+
+
+def test_tables_taken_in_a_slot_are_left_to_their_meetings():
+    # Two tables; in slot 0 table 1 is held by an ordinary meeting, so slot 0 seats one meeting, at table 2.
+    pairs = [Pair(1, 1, 0), Pair(2, 2, 0), Pair(3, 3, 0)]
+    problem = Problem(slot_count=2, tables=2, pairs=pairs, busy_tables={0: [1]})
+    plan = scheduler.solve(problem, time_limit=10)
+    assert scheduler.verify(problem, plan) == []
+    assert len(plan.slots) == 3
+    in_first = [pair for pair, slot in plan.slots.items() if slot == 0]
+    assert len(in_first) == 1 and plan.tables[in_first[0]] == 2
+    assert scheduler.mutual_must_bound(problem) == 3
+    # A plan putting a meeting at the taken table is caught.
+    broken = scheduler.Plan({in_first[0]: 0}, {in_first[0]: 1}, optimal=False, seconds=0, method="test")
+    assert scheduler.verify(problem, broken) == ["table 1 misused in slot 0"]

@@ -17,20 +17,23 @@ from expo.meetings import services, slots
 from expo.meetings.models import Meeting, MeetingHold, MeetingStatus, MeetingTable, Mode, Outcome, Place, Side
 from expo.meetings.services import Arrangement, Proposal, RequestData, WindowData
 from tests.conftest import outbox_messages, run_recorded_tasks
+from tests.dates import EDITION_ENDS, EDITION_STARTS, EDITION_YEAR, full_day, local_day, short_day
 
-NOW = datetime(2027, 9, 1, 0, 0, tzinfo=UTC)
+NOW = datetime(EDITION_YEAR, 9, 1, 0, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def venue(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment of the September 2027 edition, venue time (Asia/Shanghai), in UTC."""
-    return datetime(2027, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
+    """A moment of the edition (10–13 September next year), venue time (Asia/Shanghai), in UTC."""
+    return datetime(EDITION_YEAR, 9, day, hour, minute, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 class World:
     def __init__(self, app, factory):
         self.app = app
-        self.edition = factory.edition()  # 10-13 Sep 2027, Asia/Shanghai, published
+        # 10–13 September next year, Asia/Shanghai, published.
+        self.edition = factory.edition(starts_on=EDITION_STARTS, ends_on=EDITION_ENDS)
+        self.organizer = factory.organizer(edition=self.edition, name="Li Wei")
         self.owner = factory.user(name="Chen Yuehe", timezone="Asia/Shanghai")
         self.staff = factory.user(name="Nguyen Thi Lan", timezone="Asia/Ho_Chi_Minh")
         self.buyer = factory.user(name="Keoni Kahale", timezone="Pacific/Honolulu", country="US")
@@ -87,7 +90,7 @@ def ctx(app):
 
 def test_a_buyer_requests_a_slot_of_the_team_and_the_team_accepts_at_a_table(world, ctx, recorded_tasks):
     world.free(world.owner)
-    organizer = User(id=0, email="o@example.com", name="O", is_admin=True)
+    organizer = world.get(User, world.organizer)
     table = services.add_table(organizer, world.get(Edition, world.edition), "T1", 4)
     meeting = world.request(message="Prices for 200,000 pieces?", product_ids=(world.product.id,))
     assert (meeting.status, meeting.awaiting, meeting.origin) == ("requested", "team", "requested")
@@ -262,7 +265,7 @@ def test_cancel_and_reschedule_give_the_slot_back(world, ctx, recorded_tasks):
 
 
 def test_pending_requests_are_limited_per_buyer_and_teams_can_pause(world, ctx):
-    organizer = User(id=0, email="o@example.com", name="O", is_admin=True)
+    organizer = world.get(User, world.organizer)
     services.save_settings(
         organizer, world.get(Edition, world.edition), services.SettingsData(20, time(9), time(17), 2, 30)
     )
@@ -285,7 +288,7 @@ def test_a_buyer_in_honolulu_and_a_team_in_nanning_see_one_meeting_on_different_
     # 11 September, 10 to 11 am at the venue (UTC+8), across the date line.
     buyer = world.get(User, world.buyer)
     services.add_availability(
-        buyer, WindowData(Mode.VENUE, date(2027, 9, 10), time(16, 0), time(17, 0), world.edition.id), now=NOW
+        buyer, WindowData(Mode.VENUE, EDITION_STARTS, time(16, 0), time(17, 0), world.edition.id), now=NOW
     )
     edition = world.get(Edition, world.edition)
     offered = slots.free_slots([buyer.id], edition, Mode.VENUE, now=NOW)
@@ -295,8 +298,12 @@ def test_a_buyer_in_honolulu_and_a_team_in_nanning_see_one_meeting_on_different_
     from expo.i18n import datetime_in_zone
 
     # As each side's pages write it: Friday afternoon in Honolulu, Saturday morning at the venue.
-    assert datetime_in_zone(meeting.starts_at, "Pacific/Honolulu", named=False).startswith("Fri, Sep 10, 2027, 4:20")
-    assert datetime_in_zone(meeting.starts_at, "Asia/Shanghai", named=False).startswith("Sat, Sep 11, 2027, 10:20")
+    honolulu, nanning = local_day(meeting.starts_at, "Pacific/Honolulu"), local_day(meeting.starts_at, "Asia/Shanghai")
+    assert (honolulu.day, nanning.day) == (10, 11)
+    assert datetime_in_zone(meeting.starts_at, "Pacific/Honolulu", named=False).startswith(
+        f"{short_day(honolulu)}, 4:20"
+    )
+    assert datetime_in_zone(meeting.starts_at, "Asia/Shanghai", named=False).startswith(f"{short_day(nanning)}, 10:20")
 
 
 def test_venue_availability_outside_the_meeting_hours_is_refused(world, ctx):
@@ -304,16 +311,18 @@ def test_venue_availability_outside_the_meeting_hours_is_refused(world, ctx):
     with pytest.raises(services.MeetingError, match="outside the meeting hours"):
         # 9 am in Honolulu is 3 am at the venue.
         services.add_availability(
-            buyer, WindowData(Mode.VENUE, date(2027, 9, 11), time(9, 0), time(10, 0), world.edition.id), now=NOW
+            buyer, WindowData(Mode.VENUE, date(EDITION_YEAR, 9, 11), time(9, 0), time(10, 0), world.edition.id), now=NOW
         )
     with pytest.raises(services.MeetingError, match="end must be after"):
-        services.add_availability(buyer, WindowData(Mode.ONLINE, date(2027, 10, 1), time(10, 0), time(9, 0)), now=NOW)
+        services.add_availability(
+            buyer, WindowData(Mode.ONLINE, date(EDITION_YEAR, 10, 1), time(10, 0), time(9, 0)), now=NOW
+        )
 
 
 def test_online_meetings_all_year_get_the_teams_room_or_a_new_one(world, ctx):
-    online_day = datetime(2027, 11, 3, 2, 0, tzinfo=UTC)  # long after the edition
+    online_day = datetime(EDITION_YEAR, 11, 3, 2, 0, tzinfo=UTC)  # long after the edition
     owner = world.get(User, world.owner)
-    services.add_availability(owner, WindowData(Mode.ONLINE, date(2027, 11, 3), time(10, 0), time(12, 0)), now=NOW)
+    services.add_availability(owner, WindowData(Mode.ONLINE, online_day.date(), time(10, 0), time(12, 0)), now=NOW)
     meeting = world.request(starts_at=online_day, mode=Mode.ONLINE)
     db.session.commit()
     owner = world.get(User, world.owner)
@@ -356,7 +365,7 @@ def test_a_held_meeting_feeds_the_lead_and_the_statistics(world, ctx):
 
 
 def test_a_scheduled_meeting_goes_through_the_same_guard(world, factory, ctx):
-    organizer = world.get(User, factory.organizer(world.edition))
+    organizer = world.get(User, world.organizer)
     world.free(world.owner)
     first = world.request()
     owner = world.get(User, world.owner)
@@ -374,7 +383,7 @@ def test_a_scheduled_meeting_goes_through_the_same_guard(world, factory, ctx):
 
 
 def test_the_slot_length_cannot_change_under_arranged_meetings(world, ctx):
-    organizer = User(id=0, email="o@example.com", name="O", is_admin=True)
+    organizer = world.get(User, world.organizer)
     edition = world.get(Edition, world.edition)
     with pytest.raises(services.MeetingError, match="multiple of five"):
         services.save_settings(organizer, edition, services.SettingsData(20, time(9, 2), time(17), 5, 5))
@@ -403,7 +412,8 @@ def test_notices_reach_the_other_side_in_their_language_with_the_calendar(app, w
     assert "Subject: Meeting confirmed with Nanning Masks" in accepted
     assert "Content-Type: text/calendar" in accepted and "SUMMARY:Meeting with Nanning Masks" in accepted
     assert "LOCATION:Stand A-12 of Nanning Masks" in accepted
-    assert "When: Friday, September 10, 2027, 4:20\u202fPM (Pacific/Honolulu)" in accepted  # the buyer's own date
+    # The buyer's own date: the day before the venue's, in Honolulu.
+    assert f"When: {full_day(EDITION_STARTS)}, 4:20\u202fPM (Pacific/Honolulu)" in accepted
     with app.app_context():
         assert meeting_notify.tell(meeting_id, "accepted", "team", 2) == 1
         db.session.commit()

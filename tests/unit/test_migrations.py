@@ -163,3 +163,137 @@ def test_audience_messages_become_broadcasts_with_their_emails(empty_database_ur
             assert connection.execute(text("SELECT batch FROM outbox_messages")).scalar_one() == "audience:7"
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def _insert(connection, table: str, **values) -> None:
+    """One row, the columns not named filled with a plain value of their type (as a form would)."""
+    import datetime as dt
+
+    from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, MetaData, Numeric, Table, Time
+
+    reflected = Table(table, MetaData(), autoload_with=connection)
+    row = dict(values)
+    for column in reflected.columns:
+        if column.name in row or column.nullable or column.autoincrement is True or column.server_default is not None:
+            continue
+        if column.primary_key and isinstance(column.type, Integer) and len(reflected.primary_key.columns) == 1:
+            continue
+        kind = column.type
+        if isinstance(kind, Boolean):
+            row[column.name] = False
+        elif isinstance(kind, (Integer, Numeric)):
+            row[column.name] = 0
+        elif isinstance(kind, DateTime):
+            row[column.name] = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        elif isinstance(kind, Date):
+            row[column.name] = dt.date(2026, 1, 1)
+        elif isinstance(kind, Time):
+            row[column.name] = dt.time(9)
+        elif isinstance(kind, JSON):
+            row[column.name] = []
+        else:
+            row[column.name] = ""
+    connection.execute(reflected.insert().values(**row))
+
+
+def test_the_hosted_buyer_programme_moves_onto_the_meetings_grid(empty_database_url, tmp_path):
+    """0017: a programme's slot length and hours become the edition's meeting rules, its tables the
+    edition's meeting tables (planned meetings keep theirs), away days become free times, and a plan
+    "published" through the old adapter (no real meeting) is back for review; and back down again."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
+        instance_path=str(tmp_path),
+    )
+    with app.app_context():
+        upgrade(revision="0016_api_tokens")
+        with db.engine.begin() as connection:
+            _insert(
+                connection,
+                "editions",
+                id=1,
+                slug="caexpo",
+                name="CAEXPO",
+                starts_on=dt.date(2030, 9, 10),
+                ends_on=dt.date(2030, 9, 11),
+                timezone="Asia/Shanghai",
+                status="published",
+            )
+            for user_id, email in ((1, "buyer@example.com"), (2, "owner@example.com"), (3, "staff@example.com")):
+                _insert(
+                    connection,
+                    "users",
+                    id=user_id,
+                    email=email,
+                    name=email,
+                    timezone="UTC",
+                    language="en",
+                    calendar_token=f"token-{user_id}",
+                    session_token=f"session-{user_id}",
+                )
+            _insert(connection, "exhibitor_companies", id=1, slug="masks", name="Masks", status="approved")
+            _insert(connection, "company_members", company_id=1, user_id=2, role="owner")
+            _insert(connection, "company_members", company_id=1, user_id=3, role="staff")
+            _insert(connection, "meeting_tables", id=5, edition_id=1, name="A", capacity=6)
+            _insert(
+                connection,
+                "hosted_programmes",
+                edition_id=1,
+                slot_minutes=30,
+                day_starts=dt.time(10),
+                day_ends=dt.time(12),
+                tables=3,
+                status="published",
+                plan_seconds=0.0,
+            )
+            _insert(
+                connection, "hosted_buyers", id=1, edition_id=1, user_id=1, status="accepted", away_days=["2030-09-11"]
+            )
+            _insert(connection, "hosted_teams", edition_id=1, company_id=1, away_days=["2030-09-10"])
+            starts = dt.datetime(2030, 9, 10, 2, 30, tzinfo=dt.UTC)
+            _insert(
+                connection,
+                "planned_meetings",
+                id=1,
+                edition_id=1,
+                buyer_id=1,
+                company_id=1,
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(minutes=30),
+                table_number=2,
+                tier=0,
+                meeting_ref="planned:1",
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            rules = connection.execute(
+                text("SELECT slot_minutes, max_pending_per_buyer, max_pending_per_team FROM meeting_settings")
+            ).one()
+            assert tuple(rules) == (30, 10, 30)
+            tables = connection.execute(text("SELECT id, name FROM meeting_tables ORDER BY name")).all()
+            assert [name for _id, name in tables] == ["A", "Table 2", "Table 3"]
+            table_id = connection.execute(text("SELECT table_id FROM planned_meetings")).scalar_one()
+            assert table_id == dict((name, id_) for id_, name in tables)["Table 2"]
+            windows = connection.execute(
+                text("SELECT user_id, starts_at, ends_at FROM meeting_availability ORDER BY user_id")
+            ).all()
+        # 10:00–12:00 in Nanning (UTC+8) on the days each one is there: the buyer the first, the team the second.
+        found = [
+            (user, dt.datetime.fromisoformat(str(start)).replace(tzinfo=None).hour, str(start)[:10])
+            for user, start, _end in windows
+        ]
+        assert found == [(1, 2, "2030-09-10"), (2, 2, "2030-09-11"), (3, 2, "2030-09-11")]
+        from expo.matchmaking.models import HostedProgramme
+
+        assert db.session.get(HostedProgramme, 1).status == HostedProgramme.Status.PLANNED
+        db.session.remove()
+        downgrade(revision="0016_api_tokens")
+        with db.engine.connect() as connection:
+            programme = connection.execute(text("SELECT slot_minutes, tables, status FROM hosted_programmes")).one()
+            assert tuple(programme) == (30, 3, "planned")
+            assert connection.execute(text("SELECT table_number FROM planned_meetings")).scalar_one() == 2
+        downgrade(revision="base")
+        db.engine.dispose()

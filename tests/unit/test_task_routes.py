@@ -31,6 +31,7 @@ INTENDED = {
     "matchmaking.build_plan": REPORTS_QUEUE,
     "leads.apply_lead_retention": REPORTS_QUEUE,
     "badges.make_badge_print": REPORTS_QUEUE,
+    "matchmaking.book_plan": REPORTS_QUEUE,
     # Everything else: sweeps, fan-outs, thumbnails, the engagement drain.
     "notifications.requeue_stalled_emails": DEFAULT_QUEUE,
     "registrations.claim_due_reminders": DEFAULT_QUEUE,
