@@ -826,6 +826,31 @@ def buyer_meetings_query(user: User):
     )
 
 
+def person_meetings_query(user: User):
+    """Every meeting ``user`` takes part in: as the buyer, or attending for a team; latest first."""
+    attending = select(MeetingAttendee.meeting_id).where(MeetingAttendee.user_id == user.id)
+    return _with_people(
+        select(Meeting)
+        .where(or_(Meeting.buyer_id == user.id, Meeting.id.in_(attending)))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+
+
+def company_meetings_query(company: ExhibitorCompany):
+    """Every meeting of the team, latest first (the inbox's tabs, unsplit)."""
+    return _with_people(
+        select(Meeting).where(Meeting.company_id == company.id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+
+
+def booths_of(company_ids: Iterable[int]) -> dict[int, Booth]:
+    """Each company's booth, for a list of meetings: one query."""
+    ids = set(company_ids)
+    if not ids:
+        return {}
+    return {booth.company_id: booth for booth in db.session.scalars(select(Booth).where(Booth.company_id.in_(ids)))}
+
+
 TEAM_TABS = ("awaiting_you", "awaiting_them", "upcoming", "past")
 
 
