@@ -54,6 +54,12 @@ class AuditAction(StrEnum):
     HOSTED_PLAN_PUBLISHED = "hosted_plan_published"
     API_TOKEN_CREATED = "api_token_created"
     API_TOKEN_REVOKED = "api_token_revoked"
+    WEBHOOK_SUBSCRIBED = "webhook_subscribed"
+    WEBHOOK_CHANGED = "webhook_changed"
+    WEBHOOK_DISABLED = "webhook_disabled"
+    WEBHOOK_ENABLED = "webhook_enabled"
+    WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"
+    WEBHOOK_DELETED = "webhook_deleted"
 
     @property
     def label(self) -> str:
@@ -89,6 +95,12 @@ ACTION_LABELS = {
     AuditAction.HOSTED_PLAN_PUBLISHED: _l("Hosted-buyer plan published"),
     AuditAction.API_TOKEN_CREATED: _l("API token created"),
     AuditAction.API_TOKEN_REVOKED: _l("API token revoked"),
+    AuditAction.WEBHOOK_SUBSCRIBED: _l("Webhook subscription created"),
+    AuditAction.WEBHOOK_CHANGED: _l("Webhook subscription changed"),
+    AuditAction.WEBHOOK_DISABLED: _l("Webhook subscription disabled"),
+    AuditAction.WEBHOOK_ENABLED: _l("Webhook subscription enabled again"),
+    AuditAction.WEBHOOK_SECRET_ROTATED: _l("Webhook signing secret rotated"),
+    AuditAction.WEBHOOK_DELETED: _l("Webhook subscription deleted"),
 }
 
 
@@ -105,6 +117,7 @@ class AuditObject(StrEnum):
     AUDIT_LOG = "audit_log"
     API_TOKEN = "api_token"
     HOSTED_PROGRAMME = "hosted_programme"
+    WEBHOOK_SUBSCRIPTION = "webhook_subscription"
 
     @property
     def label(self) -> str:
@@ -122,6 +135,7 @@ OBJECT_LABELS = {
     AuditObject.AUDIT_LOG: _l("Audit log"),
     AuditObject.API_TOKEN: _l("API token"),
     AuditObject.HOSTED_PROGRAMME: _l("Hosted-buyer programme"),
+    AuditObject.WEBHOOK_SUBSCRIPTION: _l("Webhook subscription"),
 }
 
 

@@ -67,6 +67,7 @@ from expo.meetings.models import (
     TeamMeetingSettings,
 )
 from expo.permissions import NotAllowed, can_manage_edition, ensure, is_company_member
+from expo.webhooks import announce as webhooks
 
 MEETING_TASK = "meetings.notify"
 MAX_MESSAGE_LENGTH = 2000
@@ -242,7 +243,8 @@ def _apply_arrangement(meeting: Meeting, arrangement: Arrangement, mode: Mode) -
     if any(user_id not in members for user_id in chosen):
         raise MeetingError(_("Choose members of your team only."), "attendees")
     meeting.attendees = [MeetingAttendee(user_id=user_id) for user_id in chosen]
-    meeting.table_id = None
+    # The relationship set with its column, so nothing read before (a webhook payload) keeps a stale table.
+    meeting.table, meeting.table_id = None, None
     meeting.video_url = ""
     if mode == Mode.ONLINE:
         url = arrangement.video_url.strip() or team_settings(meeting.company).video_url
@@ -264,7 +266,7 @@ def _apply_arrangement(meeting: Meeting, arrangement: Arrangement, mode: Mode) -
                 ),
                 "place",
             )
-        meeting.place, meeting.table_id = Place.TABLE, table.id
+        meeting.place, meeting.table, meeting.table_id = Place.TABLE, table, table.id
     elif arrangement.place == Place.STAND:
         if stand_of(meeting.company, meeting.edition) is None:
             raise MeetingError(_("Your booth has no stand at this edition's venue: choose a meeting table."), "place")
@@ -636,7 +638,12 @@ def _propose(
     if side == Side.TEAM:
         _apply_arrangement(meeting, arrangement or Arrangement((actor.id,)), proposal.mode)
     elif proposal.mode != meeting.mode:
-        meeting.place, meeting.table_id, meeting.video_url = None, None, ""  # the team decides the new place
+        meeting.place, meeting.table, meeting.table_id, meeting.video_url = (
+            None,
+            None,
+            None,
+            "",
+        )  # the team decides the new place
     db.session.flush()
     return ends_at
 
@@ -746,12 +753,15 @@ def record_outcome(
     note = (note or "").strip()
     if len(note) > MAX_MESSAGE_LENGTH:
         raise MeetingError(_("Keep the message under %(count)s characters.", count=MAX_MESSAGE_LENGTH), "note")
+    before = meeting.buyer_outcome if side == Side.BUYER else meeting.team_outcome
     if side == Side.BUYER:
         meeting.buyer_outcome, meeting.buyer_note = Outcome(outcome), note
     else:
         meeting.team_outcome, meeting.team_note = Outcome(outcome), note
     meeting.updated_at = now
     db.session.flush()
+    if before != outcome:  # a note added later tells nobody
+        webhooks.meeting_changed(meeting, str(Outcome(outcome)), str(side), booth_of(meeting.company))
     return meeting
 
 
@@ -799,7 +809,9 @@ def book_scheduled_meeting(
 
 
 def _announce(meeting: Meeting, event: str, acting: Side) -> None:
+    """The other side is told after the commit; webhook subscribers' deliveries are written now, with the change."""
     enqueue_after_commit(MEETING_TASK, meeting.id, event, str(acting), _current_revision(meeting))
+    webhooks.meeting_changed(meeting, event, str(acting), booth_of(meeting.company))
 
 
 def _current_revision(meeting: Meeting) -> int:
