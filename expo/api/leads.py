@@ -212,19 +212,14 @@ def request_report(body, slug: str):
     return presenters.report(report)
 
 
-# A compiled report's file: its bytes, as the report page's download links send them.
-report_file_responses = bp.doc(
-    responses={
-        "200": {
-            "description": "The file, as an attachment.",
-            "content": {
-                mimetype.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                for mimetype in exports.MIMETYPES.values()
-            },
-        },
-        "409": {"$ref": "#/components/responses/CONFLICT"},
+def report_file_responses(view):
+    """A compiled report's file: its bytes, as the report page's download links send them; 409 until ready."""
+    files = {
+        mimetype.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+        for mimetype in exports.MIMETYPES.values()
     }
-)
+    view = bp.alt_response(409, response="CONFLICT")(view)
+    return bp.doc(responses={"200": {"description": "The file, as an attachment.", "content": files}})(view)
 
 
 @contextmanager

@@ -230,6 +230,7 @@ def test_the_form_lists_meeting_events_with_translated_labels(app, factory):
     assert "A meeting is accepted or scheduled" not in page  # in Chinese
     owner = factory.user()
     booth = factory.booth(factory.company(owner=owner))
+    client = app.test_client()
     log_in(client, owner)
     team_page = client.get(f"/booths/{booth.slug}/webhooks/new").get_data(as_text=True)
     assert "meeting.requested" in team_page and "A meeting is requested (by a buyer or the team)" in team_page
