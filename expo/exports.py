@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from flask import Response
+from flask import Response, send_from_directory
 
 from expo.spreadsheets import StreamingWorkbook
 
@@ -123,3 +123,12 @@ def download(content: bytes, fmt: str, filename: str) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+def send_stored(folder, path: str, fmt: str, filename: str) -> Response:
+    """A file written earlier (a compiled report) streamed from storage, as ``download`` sends one."""
+    response = send_from_directory(
+        folder, path, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=filename, max_age=0
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -8,6 +8,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from functools import wraps
 from http import HTTPStatus
 from typing import Any
@@ -17,6 +18,7 @@ from flask import Flask, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_smorest.spec import prepare_response
 from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse as parse_limit
 from sqlalchemy import Select, tuple_
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
@@ -100,7 +102,7 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
 
 def init_app(app: Flask) -> None:
-    from expo.api import docs, leads, organize, people, public
+    from expo.api import docs, inquiries, leads, meetings, organize, people, public
     from expo.api.schemas import ProblemSchema
 
     ExpoApi.ERROR_SCHEMA = ProblemSchema
@@ -121,7 +123,7 @@ def init_app(app: Flask) -> None:
     )
     api = ExpoApi(app)
     app.extensions["expo.api"] = api
-    for blueprint in (public.bp, people.bp, leads.bp, organize.bp):
+    for blueprint in (public.bp, people.bp, inquiries.bp, meetings.bp, leads.bp, organize.bp):
         csrf.exempt(blueprint)  # no cookie ever authenticates here: only the Authorization header
         api.register_blueprint(blueprint, url_prefix=PREFIX)
     app.register_blueprint(docs.bp)
@@ -187,6 +189,23 @@ def current_token() -> ApiToken | None:
 
 def actor() -> User:
     return g.api_user
+
+
+def within_person_cap(cap: str, scope: str) -> None:
+    """Count one more of the token's person's writes that reach other people (an inquiry, a meeting
+    request) against ``cap``, the cap the page that does the same has: per person whatever token
+    they use (so more tokens send no more), 429 with Retry-After past it."""
+    item = parse_limit(cap)
+    key = ("api-person", scope, str(actor().id))
+    if not limiter.enabled or limiter.limiter.hit(item, *key):
+        return
+    reset_at = limiter.limiter.get_window_stats(item, *key).reset_time
+    raise ApiProblem(
+        429,
+        _("Too many of these at once: at most %(limit)s for one person. Wait, then try again.", limit=cap),
+        kind="rate-limited",
+        headers={"Retry-After": str(max(1, int(reset_at - time.time()) + 1))},
+    )
 
 
 # --- problems ---------------------------------------------------------------------------------------
@@ -453,6 +472,29 @@ def keyset_page(
         last = rows[-1]
         next_cursor = encode_cursor([encode(_key_value(last, key)) for key in keys])
     return rows, next_cursor
+
+
+def moment_values(values: list[Any]) -> list[Any]:
+    """A cursor's (time, id) as the keys compare: the time back from its ISO text."""
+    return [datetime.fromisoformat(values[0]), *values[1:]]
+
+
+def moment_text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def activity_page(query: Select, moment, row_id, args: dict, *, scalars: bool = False) -> tuple[list, str | None]:
+    """A page of ``query`` latest ``moment`` first (ties by ``row_id``): inboxes, lists of meetings."""
+    return keyset_page(
+        query,
+        [moment, row_id],
+        args.get("cursor"),
+        args["limit"],
+        descending=True,
+        scalars=scalars,
+        decode=moment_values,
+        encode=moment_text,
+    )
 
 
 def _key_value(row: Any, key) -> Any:

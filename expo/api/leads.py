@@ -4,15 +4,18 @@ team's own tokens; the same services and permission predicates as the lead inbox
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from contextlib import contextmanager
 
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from expo import exports
+from expo.accounts.models import User
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, actor, current_token, keyset_page, offset_page
+from expo.api.core import ApiBlueprint, ApiProblem, activity_page, actor, current_token, keyset_page, offset_page
 from expo.api.models import ApiToken
 from expo.api.schemas import (
     InboxArgs,
@@ -41,9 +44,9 @@ from expo.permissions import can_handle_inquiries
 bp = ApiBlueprint("api_leads", __name__, description="An exhibitor team's inquiries, leads and reports.")
 
 
-def _team_booth(slug: str) -> Booth:
-    """The booth whose leads the token's person handles, within a team token's own company; any
-    other booth is not acknowledged (404), as on the lead pages."""
+def team_booth(slug: str, allowed: Callable[[User, Booth], bool] = can_handle_inquiries) -> Booth:
+    """The booth whose leads (or meetings: ``allowed``) the token's person handles, within a team
+    token's own company; any other booth is not acknowledged (404), as on the team's pages."""
     booth = db.session.scalar(
         select(Booth)
         .where(Booth.slug == slug)
@@ -52,10 +55,10 @@ def _team_booth(slug: str) -> Booth:
     token = current_token()
     if (
         booth is None
-        or not can_handle_inquiries(actor(), booth)
+        or not allowed(actor(), booth)
         or (token.kind == ApiToken.Kind.TEAM and booth.company_id != token.company_id)
     ):
-        abort(404, _("There is no booth with this slug whose leads this token handles."))
+        abort(404, _("There is no booth with this slug whose team this token acts for."))
     return booth
 
 
@@ -72,25 +75,19 @@ def _team_inquiry(booth: Booth, inquiry_id: int) -> TradeInquiry:
 @bp.response(200, InquiryPage)
 def list_inquiries(args, slug: str):
     """The booth's inquiries, latest activity first, each with whether the token's person has read it."""
-    booth = _team_booth(slug)
+    booth = team_booth(slug)
     query = services.inbox_query(actor(), booth, services.InboxFilters(status=args.get("status")))
-    rows, cursor = keyset_page(
-        query,
-        [TradeInquiry.last_activity_at, TradeInquiry.id],
-        args.get("cursor"),
-        args["limit"],
-        descending=True,
-        scalars=False,
-        decode=lambda v: [datetime.fromisoformat(v[0]), v[1]],
-        encode=lambda v: v.isoformat() if isinstance(v, datetime) else v,
-    )
+    rows, cursor = activity_page(query, TradeInquiry.last_activity_at, TradeInquiry.id, args)
     return {"items": [presenters.inquiry(inquiry, unread) for inquiry, unread in rows], "next_cursor": cursor}
 
 
 def _detail(inquiry: TradeInquiry) -> dict:
     return {
         **presenters.inquiry(inquiry),
-        "quotations": [presenters.quotation(q) for q in services.quotations_of(inquiry)],
+        "quotations": [
+            presenters.quotation(q, expired=services.is_expired(q, inquiry.booth))
+            for q in services.quotations_of(inquiry)
+        ],
         "allowed_moves": [str(move) for move in services.allowed_moves(inquiry)],
     }
 
@@ -100,7 +97,7 @@ def _detail(inquiry: TradeInquiry) -> dict:
 @bp.response(200, InquiryDetailSchema)
 def show_inquiry(slug: str, inquiry_id: int):
     """One inquiry with its quotations. Reading it here does not mark it read: a program is not the team."""
-    return _detail(_team_inquiry(_team_booth(slug), inquiry_id))
+    return _detail(_team_inquiry(team_booth(slug), inquiry_id))
 
 
 @bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/messages")
@@ -109,7 +106,7 @@ def show_inquiry(slug: str, inquiry_id: int):
 @bp.response(200, MessagePage)
 def list_messages(args, slug: str, inquiry_id: int):
     """The conversation, oldest first."""
-    inquiry = _team_inquiry(_team_booth(slug), inquiry_id)
+    inquiry = _team_inquiry(team_booth(slug), inquiry_id)
     rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"), args["limit"])
     return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
 
@@ -120,7 +117,7 @@ def list_messages(args, slug: str, inquiry_id: int):
 @bp.response(201, MessageSchema)
 def reply(body, slug: str, inquiry_id: int):
     """Reply as the team: the buyer is told as for a reply on the page."""
-    inquiry = _team_inquiry(_team_booth(slug), inquiry_id)
+    inquiry = _team_inquiry(team_booth(slug), inquiry_id)
     message = services.post_message(actor(), inquiry, body["body"], as_team=True)
     db.session.commit()
     return presenters.message(message)
@@ -131,7 +128,7 @@ def reply(body, slug: str, inquiry_id: int):
 @bp.arguments(QuotationBody)
 @bp.response(201, QuotationSchema)
 def send_quotation(body, slug: str, inquiry_id: int):
-    inquiry = _team_inquiry(_team_booth(slug), inquiry_id)
+    inquiry = _team_inquiry(team_booth(slug), inquiry_id)
     quotation = services.send_quotation(actor(), inquiry, services.QuotationData(**body))
     db.session.commit()
     return presenters.quotation(quotation)
@@ -143,7 +140,7 @@ def send_quotation(body, slug: str, inquiry_id: int):
 @bp.response(200, InquiryDetailSchema)
 def change_status(body, slug: str, inquiry_id: int):
     """Move the inquiry (new → contacted → quoted → won or lost); a move not allowed from its status is a 409."""
-    booth = _team_booth(slug)
+    booth = team_booth(slug)
     inquiry = _team_inquiry(booth, inquiry_id)
     services.change_status(actor(), inquiry, body["status"])
     db.session.commit()
@@ -159,7 +156,7 @@ def list_leads(args, slug: str):
 
     A visitor the team scanned at its stand without their consent to share their contact details is
     a lead with `named` false: `name`, `email` and `job_title` are null, organisation and country given."""
-    booth = _team_booth(slug)
+    booth = team_booth(slug)
     days = scoring.parse_window(args["days"])
     query = scoring.leads_query(booth, days=days)
     total = db.session.scalar(select(db.func.count()).select_from(query.order_by(None).subquery())) or 0
@@ -170,6 +167,7 @@ def list_leads(args, slug: str):
         user, named = row.User, bool(row.named)
         items.append(
             {
+                "id": user.id if named else None,
                 "named": named,
                 "name": user.name if named else None,
                 "email": user.email if named else None,
@@ -196,7 +194,7 @@ def list_leads(args, slug: str):
 @bp.arguments(PrivateListArgs, location="query")
 @bp.response(200, ReportPage)
 def list_reports(args, slug: str):
-    booth = _team_booth(slug)
+    booth = team_booth(slug)
     rows, cursor = keyset_page(
         reports.booth_reports_query(booth), [LeadReport.id], args.get("cursor"), args["limit"], descending=True
     )
@@ -209,13 +207,73 @@ def list_reports(args, slug: str):
 @bp.response(202, ReportSchema)
 def request_report(body, slug: str):
     """Compile an order-lead report for a period; the worker compiles it (follow `status`)."""
-    booth = _team_booth(slug)
-    report = reports.request_booth_report(
-        actor(),
-        booth,
-        period_from=body["period_from"],
-        period_to=body["period_to"],
-        timezone=body.get("timezone") or booth.timezone,
-    )
+    booth = team_booth(slug)
+    with report_fields():
+        report = reports.request_booth_report(
+            actor(),
+            booth,
+            period_from=body["period_from"],
+            period_to=body["period_to"],
+            timezone=body.get("timezone") or booth.timezone,
+        )
     db.session.commit()
     return presenters.report(report)
+
+
+def report_file_responses(view):
+    """A compiled report's file: its bytes, as the report page's download links send them; 409 until ready."""
+    files = {
+        mimetype.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+        for mimetype in exports.MIMETYPES.values()
+    }
+    view = bp.alt_response(409, response="CONFLICT")(view)
+    return bp.doc(responses={"200": {"description": "The file, as an attachment.", "content": files}})(view)
+
+
+@contextmanager
+def report_fields():
+    """A refused period names the API's fields (the service names the page's)."""
+    try:
+        yield
+    except reports.ReportError as exc:
+        exc.field = {"date_from": "period_from", "date_to": "period_to"}.get(exc.field, exc.field)
+        raise
+
+
+def send_report_file(report: LeadReport, fmt: str):
+    """Stream a done report's file, leaving the audit entry the pages leave; 409 until it is done."""
+    if report.status != LeadReport.Status.DONE or not reports.stored_path(report, fmt):
+        raise ApiProblem(
+            409,
+            _(
+                "This report is %(status)s: its files come once it is ready.",
+                status=reports.report_status_label(report),
+            ),
+            kind="not-ready",
+        )
+    reports.record_download(actor(), report, fmt)
+    db.session.commit()
+    return reports.file_response(report, fmt)
+
+
+def _booth_report(booth: Booth, report_id: int) -> LeadReport:
+    report = db.session.get(LeadReport, report_id)
+    if report is None or report.booth_id != booth.id:
+        abort(404, _("This booth has no report with this id."))
+    return report
+
+
+@bp.route("/booths/<slug>/reports/<int:report_id>")
+@bp.authenticated("leads:read")
+@bp.response(200, ReportSchema)
+def show_report(slug: str, report_id: int):
+    """Where the report stands (poll it while `finished` is false); once done, its files."""
+    return presenters.report(_booth_report(team_booth(slug), report_id))
+
+
+@bp.route("/booths/<slug>/reports/<int:report_id>/<any(csv, xlsx):fmt>")
+@bp.authenticated("leads:read")
+@report_file_responses
+def download_report(slug: str, report_id: int, fmt: str):
+    """The compiled file (CSV or XLSX, as on the report page); the download is in the audit trail, as there."""
+    return send_report_file(_booth_report(team_booth(slug), report_id), fmt)

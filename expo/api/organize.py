@@ -1,4 +1,5 @@
-"""An edition's organizers: registrants, check-in at the door and broadcasts (scopes organize:*).
+"""An edition's organizers: registrants, check-in at the door, broadcasts and order-lead reports across
+its exhibitors (scopes organize:*).
 Personal tokens of organizers (and, for check-in, of check-in staff) and the edition's own tokens."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from expo.api import presenters
 from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, keyset_page, offset_page
+from expo.api.leads import report_fields, report_file_responses, send_report_file
 from expo.api.models import ApiToken
 from expo.api.schemas import (
     BroadcastBody,
@@ -17,20 +19,34 @@ from expo.api.schemas import (
     BroadcastSchema,
     CheckInBody,
     CheckInSchema,
+    ExpoReportBody,
     PrivateListArgs,
     RegistrantPage,
     RegistrantsArgs,
+    ReportPage,
+    ReportSchema,
 )
 from expo.broadcasts import services as broadcasts
 from expo.broadcasts.models import Broadcast
 from expo.checkin import services as checkin
-from expo.editions.models import Edition
+from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
-from expo.permissions import can_check_in, can_manage_edition, can_send_broadcasts, can_view_edition, require
+from expo.leads import reports
+from expo.leads.models import LeadReport
+from expo.permissions import (
+    can_check_in,
+    can_manage_edition,
+    can_request_expo_lead_report,
+    can_send_broadcasts,
+    can_view_edition,
+    require,
+)
 from expo.registrations import services as registrations
 
-bp = ApiBlueprint("api_organize", __name__, description="An edition's registrants, check-in and broadcasts.")
+bp = ApiBlueprint(
+    "api_organize", __name__, description="An edition's registrants, check-in, broadcasts and order-lead reports."
+)
 
 
 def _edition(slug: str, allowed) -> Edition:
@@ -154,3 +170,68 @@ def send_broadcast(body, slug: str):
     broadcast = broadcasts.send_broadcast(actor(), edition, broadcasts.Draft(**body))
     db.session.commit()
     return _broadcast_items([db.session.get(Broadcast, broadcast.id)])[0]
+
+
+# --- order-lead reports across the edition's exhibitors ----------------------------------------------
+
+
+def _edition_report(edition: Edition, report_id: int) -> LeadReport:
+    report = db.session.get(LeadReport, report_id)
+    if report is None or report.scope != LeadReport.EXPO or report.edition_id != edition.id:
+        abort(404, _("This edition has no order-lead report with this id."))
+    return report
+
+
+@bp.route("/editions/<slug>/reports")
+@bp.authenticated("organize:read")
+@bp.arguments(PrivateListArgs, location="query")
+@bp.response(200, ReportPage)
+def list_reports(args, slug: str):
+    """The edition's order-lead reports across its exhibitors, newest first."""
+    edition = _edition(slug, can_request_expo_lead_report)
+    query = reports.expo_reports_query(actor()).where(LeadReport.edition_id == edition.id)
+    rows, cursor = keyset_page(query, [LeadReport.id], args.get("cursor"), args["limit"], descending=True)
+    return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
+
+
+@bp.route("/editions/<slug>/reports", methods=["POST"])
+@bp.authenticated("organize:write")
+@bp.arguments(ExpoReportBody)
+@bp.response(202, ReportSchema)
+def request_report(body, slug: str):
+    """Compile an order-lead report of the booths placed in the edition (or one of its pavilions),
+    over its days unless a period is given; the worker compiles it (follow `status`)."""
+    edition = _edition(slug, can_request_expo_lead_report)
+    pavilion = None
+    if body.get("pavilion_id"):
+        pavilion = db.session.get(Pavilion, body["pavilion_id"])
+        if pavilion is None or pavilion.edition_id != edition.id:
+            abort(404, _("This edition has no pavilion with this id."))
+    period_from, period_to, zone = reports.period_of_edition(edition)
+    with report_fields():
+        report = reports.request_expo_report(
+            actor(),
+            edition=edition,
+            pavilion=pavilion,
+            period_from=body.get("period_from", period_from),
+            period_to=body.get("period_to", period_to),
+            timezone=body.get("timezone") or zone,
+        )
+    db.session.commit()
+    return presenters.report(_edition_report(edition, report.id))
+
+
+@bp.route("/editions/<slug>/reports/<int:report_id>")
+@bp.authenticated("organize:read")
+@bp.response(200, ReportSchema)
+def show_report(slug: str, report_id: int):
+    """Where the report stands (poll it while `finished` is false); once done, its files."""
+    return presenters.report(_edition_report(_edition(slug, can_request_expo_lead_report), report_id))
+
+
+@bp.route("/editions/<slug>/reports/<int:report_id>/<any(csv, xlsx):fmt>")
+@bp.authenticated("organize:read")
+@report_file_responses
+def download_report(slug: str, report_id: int, fmt: str):
+    """The compiled file (CSV or XLSX, as on the report page); the download is in the audit trail, as there."""
+    return send_report_file(_edition_report(_edition(slug, can_request_expo_lead_report), report_id), fmt)

@@ -3,7 +3,7 @@ exhibitor team's (its owner, beside the team page) and an edition's (its organiz
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +15,7 @@ from expo.db_types import utcnow
 from expo.editions.routes import load_edition
 from expo.exhibitors.routes import load_company
 from expo.extensions import db
+from expo.lib import once
 from expo.lib.rules import show_as_message, show_on_form
 from expo.permissions import can_manage_edition_tokens, can_manage_team_tokens, require
 
@@ -32,29 +33,35 @@ def _tokens_page(
     revoke_endpoint: str,
     url_values: dict,
     form: TokenForm | None = None,
-    new_secret: str | None = None,
     status: int = 200,
 ):
-    return render_template(
-        "api/tokens.html",
-        kind=kind,
-        heading=heading,
-        tokens=listed,
-        form=form or TokenForm(kind, formdata=None),
-        create_url=create_url,
-        back_url=back_url,
-        back_label=back_label,
-        revoke_endpoint=revoke_endpoint,
-        url_values=url_values,
-        new_secret=new_secret,
-        now=utcnow(),
-        scope_labels=tokens.SCOPES,
-        docs_url=url_for("api_docs.show_docs"),
-    ), status
+    # A token just made is shown on the page the creation redirected to, once (expo.lib.once).
+    made = once.take_for(create_url) if request.method == "GET" else None
+    response = make_response(
+        render_template(
+            "api/tokens.html",
+            kind=kind,
+            heading=heading,
+            tokens=listed,
+            form=form or TokenForm(kind, formdata=None),
+            create_url=create_url,
+            back_url=back_url,
+            back_label=back_label,
+            revoke_endpoint=revoke_endpoint,
+            url_values=url_values,
+            new_secret=made["secret"] if made else None,
+            now=utcnow(),
+            scope_labels=tokens.SCOPES,
+            docs_url=url_for("api_docs.show_docs"),
+        ),
+        status,
+    )
+    return once.never_stored(response) if made else response
 
 
-def _create(kind: str, make, render):
-    """Make the token from the posted form; its secret is shown on this answer only."""
+def _create(kind: str, make, render, page: str):
+    """Make the token from the posted form, then redirect to the page that shows its secret once:
+    reloading that page neither makes another token nor shows this one again."""
     form = TokenForm(kind)
     if not form.validate_on_submit():
         return render(form=form, status=400)
@@ -64,7 +71,8 @@ def _create(kind: str, make, render):
         show_on_form(form, exc)
         return render(form=form, status=exc.status)
     db.session.commit()
-    return render(new_secret=made.secret)
+    once.keep_for(page, made.secret)
+    return redirect(page, code=303)
 
 
 def _revoke(token_id: int, belongs, back: str):
@@ -88,7 +96,7 @@ def _revoke(token_id: int, belongs, back: str):
 # --- personal tokens -----------------------------------------------------------------------------------
 
 
-def _personal_page(form=None, new_secret=None, status=200):
+def _personal_page(form=None, status=200):
     return _tokens_page(
         ApiToken.Kind.PERSONAL,
         heading=_("Your API tokens"),
@@ -99,7 +107,6 @@ def _personal_page(form=None, new_secret=None, status=200):
         revoke_endpoint="api_tokens.revoke_personal_token",
         url_values={},
         form=form,
-        new_secret=new_secret,
         status=status,
     )
 
@@ -109,7 +116,10 @@ def _personal_page(form=None, new_secret=None, status=200):
 def personal_tokens():
     if TokenForm(ApiToken.Kind.PERSONAL).is_submitted():
         return _create(
-            ApiToken.Kind.PERSONAL, lambda data: tokens.create_personal_token(current_user, data), _personal_page
+            ApiToken.Kind.PERSONAL,
+            lambda data: tokens.create_personal_token(current_user, data),
+            _personal_page,
+            url_for("api_tokens.personal_tokens"),
         )
     return _personal_page()
 
@@ -127,7 +137,7 @@ def revoke_personal_token(token_id: int):
 # --- an exhibitor team's tokens ------------------------------------------------------------------------
 
 
-def _team_page(company, form=None, new_secret=None, status=200):
+def _team_page(company, form=None, status=200):
     return _tokens_page(
         ApiToken.Kind.TEAM,
         heading=_("API tokens of %(company)s", company=company.name),
@@ -138,7 +148,6 @@ def _team_page(company, form=None, new_secret=None, status=200):
         revoke_endpoint="api_tokens.revoke_team_token",
         url_values={"slug": company.slug},
         form=form,
-        new_secret=new_secret,
         status=status,
     )
 
@@ -153,6 +162,7 @@ def team_tokens(slug: str):
             ApiToken.Kind.TEAM,
             lambda data: tokens.create_team_token(current_user, company, data),
             lambda **kw: _team_page(load_company(slug), **kw),
+            url_for("api_tokens.team_tokens", slug=company.slug),
         )
     return _team_page(company)
 
@@ -170,7 +180,7 @@ def revoke_team_token(slug: str, token_id: int):
 # --- an edition's tokens -------------------------------------------------------------------------------
 
 
-def _edition_page(edition, form=None, new_secret=None, status=200):
+def _edition_page(edition, form=None, status=200):
     return _tokens_page(
         ApiToken.Kind.EDITION,
         heading=_("API tokens of %(edition)s", edition=edition.name),
@@ -181,7 +191,6 @@ def _edition_page(edition, form=None, new_secret=None, status=200):
         revoke_endpoint="api_tokens.revoke_edition_token",
         url_values={"slug": edition.slug},
         form=form,
-        new_secret=new_secret,
         status=status,
     )
 
@@ -196,6 +205,7 @@ def edition_tokens(slug: str):
             ApiToken.Kind.EDITION,
             lambda data: tokens.create_edition_token(current_user, edition, data),
             lambda **kw: _edition_page(load_edition(slug), **kw),
+            url_for("api_tokens.edition_tokens", slug=edition.slug),
         )
     return _edition_page(edition)
 

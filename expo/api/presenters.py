@@ -7,12 +7,15 @@ from typing import Any
 
 from flask import url_for
 
+from expo.accounts.models import User
 from expo.booths.models import Booth
 from expo.content_languages import DEFAULT_SOURCE_LANGUAGE, Translatable
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.forums.models import Forum, ProgrammeSession, Speaker
 from expo.leads.models import InquiryMessage, LeadReport, Quotation, TradeInquiry
+from expo.meetings import services as meeting_services
+from expo.meetings.models import Meeting, Side
 from expo.registrations.models import Registration
 
 
@@ -199,17 +202,12 @@ def registration(record: Registration, waitlist_position: int | None = None) -> 
     }
 
 
-def inquiry(record: TradeInquiry, unread: bool | None = None) -> dict:
+def _inquiry(record: TradeInquiry, unread: bool | None) -> dict:
     return {
         "id": record.id,
         "kind": str(record.kind),
         "status": str(record.status),
         "booth_slug": record.booth.slug,
-        "buyer": {
-            "name": record.buyer.name,
-            "organisation": record.buyer_organisation or record.buyer.organisation,
-            "country": record.buyer_country or record.buyer.country,
-        },
         "quantity": record.quantity,
         "unit": record.unit,
         "target_price": record.target_price,
@@ -219,14 +217,45 @@ def inquiry(record: TradeInquiry, unread: bool | None = None) -> dict:
         "destination_port": record.destination_port,
         "delivery_date": record.delivery_date,
         "items": [{"product_id": item.product_id, "product_name": item.product_name} for item in record.items],
-        "assignee_id": record.assignee_id,
         "unread": bool(unread),
         "created_at": record.created_at,
         "last_activity_at": record.last_activity_at,
     }
 
 
-def quotation(record: Quotation) -> dict:
+def person(user: User, *, organisation: str = "", country: str | None = None) -> dict:
+    return {
+        "id": user.id,
+        "name": user.name,
+        "organisation": organisation or user.organisation,
+        "country": country or user.country,
+    }
+
+
+def exhibitor_ref(booth: Booth | None, company: ExhibitorCompany) -> dict:
+    return {"booth_slug": booth.slug if booth else "", "name": company.name, "country": company.country}
+
+
+def inquiry(record: TradeInquiry, unread: bool | None = None) -> dict:
+    """As the booth's team sees it."""
+    return {
+        **_inquiry(record, unread),
+        "buyer": person(record.buyer, organisation=record.buyer_organisation, country=record.buyer_country),
+        "assignee_id": record.assignee_id,
+    }
+
+
+def sent_inquiry(record: TradeInquiry, unread: bool | None = None) -> dict:
+    """As the buyer who sent it sees it."""
+    return {
+        **_inquiry(record, unread),
+        "exhibitor": exhibitor_ref(record.booth, record.booth.company),
+        "buyer_organisation": record.buyer_organisation,
+        "buyer_country": record.buyer_country,
+    }
+
+
+def quotation(record: Quotation, *, expired: bool = False) -> dict:
     return {
         "id": record.id,
         "status": str(record.status),
@@ -237,6 +266,7 @@ def quotation(record: Quotation) -> dict:
         "incoterm": record.incoterm,
         "lead_time_days": record.lead_time_days,
         "valid_until": record.valid_until,
+        "expired": expired,
         "note": record.note,
         "created_at": record.created_at,
     }
@@ -254,17 +284,40 @@ def message(record: InquiryMessage) -> dict:
 
 
 def report(record: LeadReport) -> dict:
+    files = {}
+    if record.status == LeadReport.Status.DONE:
+        for fmt, path, size in (
+            ("csv", record.csv_path, record.csv_size),
+            ("xlsx", record.xlsx_path, record.xlsx_size),
+        ):
+            if path:
+                files[fmt] = {"url": report_file_url(record, fmt), "size": size}
     return {
         "id": record.id,
         "status": str(record.status),
+        "scope": record.scope,
+        "edition": record.edition.slug if record.edition_id else None,
+        "pavilion_id": record.pavilion_id,
         "period_from": record.period_from,
         "period_to": record.period_to,
         "timezone": record.timezone,
         "rows_done": record.rows_done,
         "rows_total": record.rows_total,
         "finished": record.is_finished,
+        "error": record.error if record.status == LeadReport.Status.FAILED else "",
+        "files": files,
         "created_at": record.created_at,
     }
+
+
+def report_file_url(record: LeadReport, fmt: str) -> str:
+    if record.scope == LeadReport.BOOTH:
+        return url_for(
+            "api_leads.download_report", slug=record.booth.slug, report_id=record.id, fmt=fmt, _external=True
+        )
+    return url_for(
+        "api_organize.download_report", slug=record.edition.slug, report_id=record.id, fmt=fmt, _external=True
+    )
 
 
 def registrant(record: Registration) -> dict:
@@ -281,3 +334,41 @@ def registrant(record: Registration) -> dict:
         "created_at": record.created_at,
         "checked_in_at": record.checked_in_at,
     }
+
+
+def meeting(record: Meeting, viewer: User, booth: Booth | None) -> dict:
+    """As its buyer or team sees it (an organizer sees it as neither side: no notes)."""
+    side = meeting_services.side_of(viewer, record)
+    note = {Side.BUYER: record.buyer_note, Side.TEAM: record.team_note}.get(side, "")
+    return {
+        "id": record.id,
+        "edition": record.edition.slug,
+        "status": record.status,
+        "awaiting": record.awaiting,
+        "your_side": str(side) if side else None,
+        "revision": record.revision,
+        "origin": record.origin,
+        "requested_by": record.requested_by,
+        "mode": record.mode,
+        "starts_at": record.starts_at,
+        "ends_at": record.ends_at,
+        "place": record.place,
+        "table": record.table.name if record.table is not None else None,
+        "video_url": record.video_url or None,
+        "message": record.message,
+        "reason": record.reason,
+        "exhibitor": exhibitor_ref(booth, record.company),
+        "buyer": person(record.buyer),
+        "attendees": [{"id": user.id, "name": user.name} for user in record.attendee_users],
+        "products": [{"product_id": item.product_id, "product_name": item.product_name} for item in record.products],
+        "buyer_outcome": record.buyer_outcome,
+        "team_outcome": record.team_outcome,
+        "your_note": note,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "accepted_at": record.accepted_at,
+    }
+
+
+def free_slot(slot) -> dict:
+    return {"mode": str(slot.mode), "starts_at": slot.starts_at, "ends_at": slot.ends_at}

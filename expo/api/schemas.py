@@ -3,8 +3,11 @@ the OpenAPI document."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
+import pycountry
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from expo.api.core import DEFAULT_LIMIT, MAX_LIMIT
 from expo.broadcasts.models import Broadcast
@@ -12,10 +15,16 @@ from expo.catalog.models import Product
 from expo.exhibition import services as exhibition
 from expo.exhibition.forms import MAX_ORDER_QUANTITY
 from expo.exhibition.search_index import MAX_QUERY_LENGTH
+from expo.leads.forms import CURRENCIES
 from expo.leads.models import Incoterm, LeadReport, Quotation, TradeInquiry
 from expo.leads.scoring import WINDOWS
+from expo.leads.services import MAX_MESSAGE_LENGTH, MAX_PRODUCTS_PER_INQUIRY
 from expo.lib.ranges import MAX_ID
+from expo.meetings import services as meetings
+from expo.meetings.models import MeetingStatus, Mode, Origin, Outcome, Place, Side
 from expo.registrations.models import Registration
+
+COUNTRY_CODES = tuple(sorted(country.alpha_2 for country in pycountry.countries))
 
 
 def Id(**kw):
@@ -328,8 +337,15 @@ class AgendaItemSchema(SessionSchema):
 
 
 class PersonSchema(Schema):
+    id = fields.Integer(required=True, metadata={"description": "The person's id (to invite them to a meeting)."})
     name = fields.String(required=True)
     organisation = fields.String()
+    country = fields.String(allow_none=True)
+
+
+class ExhibitorRefSchema(Schema):
+    booth_slug = fields.String(required=True)
+    name = fields.String(required=True)
     country = fields.String(allow_none=True)
 
 
@@ -347,17 +363,21 @@ class QuotationSchema(Schema):
     unit = fields.String()
     incoterm = fields.String()
     lead_time_days = fields.Integer()
-    valid_until = fields.Date()
+    valid_until = fields.Date(metadata={"description": "The last day it can be accepted, in the booth's time zone."})
+    expired = fields.Boolean(
+        metadata={"description": "Still open, but past its last day: it can no longer be accepted."}
+    )
     note = fields.String()
     created_at = fields.DateTime()
 
 
-class InquirySchema(Schema):
+class InquiryBaseSchema(Schema):
+    """What the buyer and the team both see of an inquiry."""
+
     id = fields.Integer(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(tuple(TradeInquiry.Kind)))
     status = fields.String(required=True, validate=validate.OneOf(tuple(TradeInquiry.Status)))
     booth_slug = fields.String(required=True)
-    buyer = fields.Nested(PersonSchema, required=True)
     quantity = fields.Integer(allow_none=True)
     unit = fields.String()
     target_price = Money(allow_none=True)
@@ -367,15 +387,36 @@ class InquirySchema(Schema):
     destination_port = fields.String()
     delivery_date = fields.Date(allow_none=True)
     items = fields.List(fields.Nested(InquiryItemSchema))
-    assignee_id = fields.Integer(allow_none=True)
-    unread = fields.Boolean()
+    unread = fields.Boolean(metadata={"description": "The other side wrote or decided since you last opened it."})
     created_at = fields.DateTime()
     last_activity_at = fields.DateTime()
+
+
+class InquirySchema(InquiryBaseSchema):
+    """An inquiry as the booth's team sees it."""
+
+    buyer = fields.Nested(PersonSchema, required=True)
+    assignee_id = fields.Integer(allow_none=True)
 
 
 class InquiryDetailSchema(InquirySchema):
     quotations = fields.List(fields.Nested(QuotationSchema))
     allowed_moves = fields.List(fields.String())
+
+
+class SentInquirySchema(InquiryBaseSchema):
+    """An inquiry as the buyer who sent it sees it."""
+
+    exhibitor = fields.Nested(ExhibitorRefSchema, required=True)
+    buyer_organisation = fields.String()
+    buyer_country = fields.String(allow_none=True)
+
+
+class SentInquiryDetailSchema(SentInquirySchema):
+    quotations = fields.List(
+        fields.Nested(QuotationSchema),
+        metadata={"description": "Newest first; an open one can be accepted or declined."},
+    )
 
 
 class MessageSchema(Schema):
@@ -414,11 +455,47 @@ class QuotationBody(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=5000))
 
 
+def _country(description: str = "An ISO 3166-1 alpha-2 code.", **kw):
+    return fields.String(validate=validate.OneOf(COUNTRY_CODES), metadata={"description": description}, **kw)
+
+
+class InquiryBody(Schema):
+    """The inquiry form's fields, under the same names; the same rules decide (an order request names
+    products and a quantity, the delivery date is not past, the products are the booth's)."""
+
+    kind = fields.String(load_default=TradeInquiry.Kind.INQUIRY, validate=validate.OneOf(tuple(TradeInquiry.Kind)))
+    product_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=MAX_PRODUCTS_PER_INQUIRY))
+    message = fields.String(required=True, validate=validate.Length(min=1, max=MAX_MESSAGE_LENGTH))
+    quantity = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ORDER_QUANTITY))
+    unit = fields.String(load_default="", validate=validate.Length(max=30))
+    target_price = fields.Decimal(
+        allow_none=True,
+        places=2,
+        as_string=True,
+        validate=_within_a_price_column,
+        metadata={"description": "Per unit, at most 999,999,999,999.99."},
+    )
+    currency = fields.String(load_default="USD", validate=validate.OneOf(CURRENCIES))
+    incoterm = fields.String(allow_none=True, validate=validate.OneOf(tuple(Incoterm)))
+    destination_country = _country(allow_none=True)
+    destination_port = fields.String(load_default="", validate=validate.Length(max=120))
+    delivery_date = fields.Date(allow_none=True)
+    buyer_organisation = fields.String(
+        validate=validate.Length(max=200), metadata={"description": "The organisation on your profile by default."}
+    )
+    buyer_country = _country(allow_none=True, description="Your profile's country by default.")
+
+
 class StatusBody(Schema):
     status = fields.String(required=True, validate=validate.OneOf(tuple(TradeInquiry.Status)))
 
 
 class LeadSchema(Schema):
+    id = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The person's id (to invite them to a meeting); null when they are not named."},
+    )
     named = fields.Boolean(
         required=True,
         metadata={
@@ -443,15 +520,33 @@ class LeadSchema(Schema):
     last_seen = fields.DateTime(allow_none=True)
 
 
+class ReportFileSchema(Schema):
+    url = fields.String(required=True, metadata={"description": "Download it with the same token."})
+    size = fields.Integer(required=True, metadata={"description": "In bytes."})
+
+
 class ReportSchema(Schema):
     id = fields.Integer(required=True)
     status = fields.String(required=True, validate=validate.OneOf(tuple(LeadReport.Status)))
+    scope = fields.String(
+        required=True,
+        validate=validate.OneOf((LeadReport.BOOTH, LeadReport.EXPO)),
+        metadata={"description": "A booth's own report, or an edition's across its exhibitors."},
+    )
+    edition = fields.String(allow_none=True, metadata={"description": "For an edition's report: its slug."})
+    pavilion_id = fields.Integer(allow_none=True)
     period_from = fields.Date(required=True)
     period_to = fields.Date(required=True)
     timezone = fields.String()
     rows_done = fields.Integer()
     rows_total = fields.Integer()
     finished = fields.Boolean()
+    error = fields.String(metadata={"description": "Why it failed (then request a new one)."})
+    files = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(("csv", "xlsx"))),
+        values=fields.Nested(ReportFileSchema),
+        metadata={"description": "Once `status` is done: the CSV and the XLSX file."},
+    )
     created_at = fields.DateTime()
 
 
@@ -461,6 +556,22 @@ class ReportBody(Schema):
     timezone = fields.String(
         validate=validate.Length(max=64), metadata={"description": "The days' time zone; the booth's by default."}
     )
+
+
+class ExpoReportBody(Schema):
+    """An edition's report across its exhibitors: the edition's days unless a period is given."""
+
+    period_from = fields.Date()
+    period_to = fields.Date()
+    timezone = fields.String(
+        validate=validate.Length(max=64), metadata={"description": "The days' time zone; the venue's by default."}
+    )
+    pavilion_id = Id(allow_none=True, metadata={"description": "Only the booths placed in this pavilion."})
+
+    @validates_schema
+    def _both_ends(self, data, **kwargs):
+        if ("period_from" in data) != ("period_to" in data):
+            raise ValidationError(_l("Give both ends of the period, or neither."), "period_to")
 
 
 # --- an edition's organizers ---------------------------------------------------------------------
@@ -522,6 +633,133 @@ class BroadcastBody(Schema):
     pavilion_id = Id(allow_none=True)
 
 
+# --- meetings -------------------------------------------------------------------------------------
+
+
+class SlotSchema(Schema):
+    mode = fields.String(required=True, validate=validate.OneOf(tuple(Mode)))
+    starts_at = fields.AwareDateTime(
+        required=True,
+        default_timezone=UTC,
+        metadata={"description": "One of the slots the free-slot list gives (without an offset: UTC)."},
+    )
+
+
+class FreeSlotSchema(SlotSchema):
+    ends_at = fields.DateTime(required=True)
+
+
+class MeetingSlotsArgs(PrivateListArgs):
+    mode = fields.String(validate=validate.OneOf(tuple(Mode)))
+
+
+class MemberSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer(required=True)
+    edition = fields.String(required=True, metadata={"description": "The slug of the edition whose rules apply."})
+    status = fields.String(required=True, validate=validate.OneOf(tuple(MeetingStatus)))
+    awaiting = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(tuple(Side)),
+        metadata={"description": "Whose answer an open request waits for."},
+    )
+    your_side = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(tuple(Side)),
+        metadata={"description": "The side the token's person is on (null for an organizer looking)."},
+    )
+    revision = fields.Integer(
+        required=True, metadata={"description": "Send it back with every answer: a changed meeting is a 409."}
+    )
+    origin = fields.String(validate=validate.OneOf(tuple(Origin)))
+    requested_by = fields.String(validate=validate.OneOf(tuple(Side)))
+    mode = fields.String(required=True, validate=validate.OneOf(tuple(Mode)))
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+    place = fields.String(allow_none=True, validate=validate.OneOf(tuple(Place)))
+    table = fields.String(allow_none=True, metadata={"description": "The meeting table's name."})
+    video_url = fields.String(allow_none=True)
+    message = fields.String()
+    reason = fields.String(metadata={"description": "The latest reason given (a decline, a cancellation, a move)."})
+    exhibitor = fields.Nested(ExhibitorRefSchema, required=True)
+    buyer = fields.Nested(PersonSchema, required=True)
+    attendees = fields.List(fields.Nested(MemberSchema), metadata={"description": "Who of the team attends."})
+    products = fields.List(fields.Nested(InquiryItemSchema))
+    buyer_outcome = fields.String(allow_none=True, validate=validate.OneOf(tuple(Outcome)))
+    team_outcome = fields.String(allow_none=True, validate=validate.OneOf(tuple(Outcome)))
+    your_note = fields.String(metadata={"description": "Your side's note on how it went."})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    accepted_at = fields.DateTime(allow_none=True)
+
+
+class MeetingsArgs(PrivateListArgs):
+    status = fields.String(validate=validate.OneOf(tuple(MeetingStatus)))
+
+
+class ArrangementBody(Schema):
+    """The team's arrangement: who attends, and where (a table or its stand at the venue; online a
+    video link, blank for the team's room or a generated one)."""
+
+    attendee_ids = fields.List(
+        Id(), validate=validate.Length(max=50), metadata={"description": "Members of the team; you by default."}
+    )
+    place = fields.String(allow_none=True, validate=validate.OneOf((Place.TABLE, Place.STAND)))
+    table_id = Id(allow_none=True)
+    video_url = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+def _meeting_text(required: bool = False, description: str = ""):
+    return fields.String(
+        validate=validate.Length(max=meetings.MAX_MESSAGE_LENGTH),
+        metadata={"description": description} if description else {},
+        **({"required": True} if required else {"load_default": ""}),
+    )
+
+
+class MeetingRequestBody(Schema):
+    slot = fields.Nested(SlotSchema, required=True)
+    message = _meeting_text()
+    product_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=meetings.MAX_PRODUCTS))
+
+
+class InvitationBody(MeetingRequestBody):
+    buyer_id = Id(required=True, metadata={"description": "A buyer who wrote to the booth or shared their details."})
+    arrangement = fields.Nested(ArrangementBody)
+
+
+class RevisionBody(Schema):
+    revision = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
+
+
+class AcceptBody(RevisionBody):
+    arrangement = fields.Nested(ArrangementBody, metadata={"description": "The team's, when the team accepts."})
+
+
+class ReasonBody(RevisionBody):
+    reason = _meeting_text(required=True, description="The other side reads it.")
+
+
+class CounterBody(RevisionBody):
+    slot = fields.Nested(SlotSchema, required=True)
+    reason = _meeting_text()
+    arrangement = fields.Nested(ArrangementBody)
+
+
+class RescheduleBody(ReasonBody):
+    slot = fields.Nested(SlotSchema, required=True)
+    arrangement = fields.Nested(ArrangementBody)
+
+
+class OutcomeBody(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(tuple(Outcome)))
+    note = _meeting_text()
+
+
 EditionPage = page_of(EditionSchema, "EditionPage")
 PavilionPage = page_of(PavilionSchema, "PavilionPage")
 ForumPage = page_of(ForumSchema, "ForumPage")
@@ -539,3 +777,6 @@ LeadPage = page_of(LeadSchema, "LeadPage")
 ReportPage = page_of(ReportSchema, "ReportPage")
 RegistrantPage = page_of(RegistrantSchema, "RegistrantPage")
 BroadcastPage = page_of(BroadcastSchema, "BroadcastPage")
+SentInquiryPage = page_of(SentInquirySchema, "SentInquiryPage")
+MeetingPage = page_of(MeetingSchema, "MeetingPage")
+FreeSlotPage = page_of(FreeSlotSchema, "FreeSlotPage")

@@ -44,14 +44,19 @@ USE_RECORDED_EVERY = timedelta(minutes=1)
 SCOPES = {
     "registrations:read": _l("Read your registrations and agenda"),
     "registrations:write": _l("Register for sessions and cancel registrations"),
+    "inquiries:read": _l("Read the inquiries you sent, their conversations and quotations"),
+    "inquiries:write": _l("Send inquiries and order requests, reply, and accept or decline quotations"),
+    "meetings:read": _l("Read your meetings and when the other side is free"),
+    "meetings:write": _l("Request, accept, decline, move and cancel meetings"),
     "leads:read": _l("Read a booth's inquiries, leads and reports"),
     "leads:write": _l("Reply to inquiries, send quotations and request reports"),
-    "organize:read": _l("Read an edition's registrants, attendance and broadcasts"),
-    "organize:write": _l("Check tickets in and send broadcasts"),
+    "organize:read": _l("Read an edition's registrants, attendance, broadcasts and order-lead reports"),
+    "organize:write": _l("Check tickets in, send broadcasts and request order-lead reports"),
 }
 SCOPES_BY_KIND = {
     ApiToken.Kind.PERSONAL: tuple(SCOPES),
-    ApiToken.Kind.TEAM: ("leads:read", "leads:write"),
+    # A team's program handles the booth's leads and the team's meetings; it buys nothing.
+    ApiToken.Kind.TEAM: ("leads:read", "leads:write", "meetings:read", "meetings:write"),
     ApiToken.Kind.EDITION: ("organize:read", "organize:write"),
 }
 

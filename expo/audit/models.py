@@ -66,6 +66,12 @@ class AuditAction(StrEnum):
     MEETING_TABLE_REMOVED = "meeting_table_removed"
     MEETING_REQUESTS_PAUSED = "meeting_requests_paused"
     MEETING_REQUESTS_RESUMED = "meeting_requests_resumed"
+    WEBHOOK_SUBSCRIBED = "webhook_subscribed"
+    WEBHOOK_CHANGED = "webhook_changed"
+    WEBHOOK_DISABLED = "webhook_disabled"
+    WEBHOOK_ENABLED = "webhook_enabled"
+    WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"
+    WEBHOOK_DELETED = "webhook_deleted"
 
     @property
     def label(self) -> str:
@@ -114,6 +120,12 @@ ACTION_LABELS = {
     AuditAction.MEETING_TABLE_REMOVED: _l("Meeting table removed"),
     AuditAction.MEETING_REQUESTS_PAUSED: _l("Meeting requests paused"),
     AuditAction.MEETING_REQUESTS_RESUMED: _l("Meeting requests resumed"),
+    AuditAction.WEBHOOK_SUBSCRIBED: _l("Webhook subscription created"),
+    AuditAction.WEBHOOK_CHANGED: _l("Webhook subscription changed"),
+    AuditAction.WEBHOOK_DISABLED: _l("Webhook subscription disabled"),
+    AuditAction.WEBHOOK_ENABLED: _l("Webhook subscription enabled again"),
+    AuditAction.WEBHOOK_SECRET_ROTATED: _l("Webhook signing secret rotated"),
+    AuditAction.WEBHOOK_DELETED: _l("Webhook subscription deleted"),
 }
 
 
@@ -135,6 +147,7 @@ class AuditObject(StrEnum):
     BADGE_PRINT = "badge_print"
     MEETING_RULES = "meeting_rules"
     MEETING_TABLE = "meeting_table"
+    WEBHOOK_SUBSCRIPTION = "webhook_subscription"
 
     @property
     def label(self) -> str:
@@ -157,6 +170,7 @@ OBJECT_LABELS = {
     AuditObject.BADGE_PRINT: _l("Badge print"),
     AuditObject.MEETING_RULES: _l("Meeting rules"),
     AuditObject.MEETING_TABLE: _l("Meeting table"),
+    AuditObject.WEBHOOK_SUBSCRIPTION: _l("Webhook subscription"),
 }
 
 

@@ -59,6 +59,9 @@ def describe(obj: Any) -> Subject:
         return Subject(AuditObject.EDITION, obj.id, obj.name)
     if table == "api_tokens":
         return Subject(AuditObject.API_TOKEN, obj.id, f"{obj.name} ({obj.prefix}…)")
+    if table == "webhook_subscriptions":
+        owner = obj.booth.company.name if obj.booth is not None else obj.edition.name
+        return Subject(AuditObject.WEBHOOK_SUBSCRIPTION, obj.id, f"{obj.url} ({owner})")
     if table == "lead_reports":
         if obj.booth is not None:
             scope = obj.booth.company.name

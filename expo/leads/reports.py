@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, literal, or_, select, tuple_, update
 from sqlalchemy.orm import aliased
 
-from expo import permissions
+from expo import exports, permissions
 from expo.accounts.models import User
 from expo.audit.models import AuditAction
 from expo.audit.services import record
@@ -788,3 +788,8 @@ def record_download(actor: User, report: LeadReport, fmt: str) -> None:
 
 def stored_path(report: LeadReport, fmt: str) -> str | None:
     return {"csv": report.csv_path, "xlsx": report.xlsx_path}.get(fmt)
+
+
+def file_response(report: LeadReport, fmt: str):
+    """The compiled file, streamed from storage (the caller checked it is done and recorded the download)."""
+    return exports.send_stored(storage_root(), stored_path(report, fmt), fmt, filename(report, fmt))

@@ -69,6 +69,7 @@ from expo.meetings.models import (
     TeamMeetingSettings,
 )
 from expo.permissions import NotAllowed, can_manage_edition, ensure, is_company_member
+from expo.webhooks import announce as webhooks
 
 MEETING_TASK = "meetings.notify"
 MAX_MESSAGE_LENGTH = 2000
@@ -244,7 +245,8 @@ def _apply_arrangement(meeting: Meeting, arrangement: Arrangement, mode: Mode) -
     if any(user_id not in members for user_id in chosen):
         raise MeetingError(_("Choose members of your team only."), "attendees")
     meeting.attendees = [MeetingAttendee(user_id=user_id) for user_id in chosen]
-    meeting.table_id = None
+    # The relationship set with its column, so nothing read before (a webhook payload) keeps a stale table.
+    meeting.table, meeting.table_id = None, None
     meeting.video_url = ""
     if mode == Mode.ONLINE:
         url = arrangement.video_url.strip() or team_settings(meeting.company).video_url
@@ -266,7 +268,7 @@ def _apply_arrangement(meeting: Meeting, arrangement: Arrangement, mode: Mode) -
                 ),
                 "place",
             )
-        meeting.place, meeting.table_id = Place.TABLE, table.id
+        meeting.place, meeting.table, meeting.table_id = Place.TABLE, table, table.id
     elif arrangement.place == Place.STAND:
         if stand_of(meeting.company, meeting.edition) is None:
             raise MeetingError(_("Your booth has no stand at this edition's venue: choose a meeting table."), "place")
@@ -632,7 +634,12 @@ def _propose(
     if side == Side.TEAM:
         _apply_arrangement(meeting, arrangement or Arrangement((actor.id,)), proposal.mode)
     elif proposal.mode != meeting.mode:
-        meeting.place, meeting.table_id, meeting.video_url = None, None, ""  # the team decides the new place
+        meeting.place, meeting.table, meeting.table_id, meeting.video_url = (
+            None,
+            None,
+            None,
+            "",
+        )  # the team decides the new place
     db.session.flush()
     return ends_at
 
@@ -742,12 +749,15 @@ def record_outcome(
     note = (note or "").strip()
     if len(note) > MAX_MESSAGE_LENGTH:
         raise MeetingError(_("Keep the message under %(count)s characters.", count=MAX_MESSAGE_LENGTH), "note")
+    before = meeting.buyer_outcome if side == Side.BUYER else meeting.team_outcome
     if side == Side.BUYER:
         meeting.buyer_outcome, meeting.buyer_note = Outcome(outcome), note
     else:
         meeting.team_outcome, meeting.team_note = Outcome(outcome), note
     meeting.updated_at = now
     db.session.flush()
+    if before != outcome:  # a note added later tells nobody
+        webhooks.meeting_changed(meeting, str(Outcome(outcome)), str(side), booth_of(meeting.company))
     return meeting
 
 
@@ -795,7 +805,9 @@ def book_scheduled_meeting(
 
 
 def _announce(meeting: Meeting, event: str, acting: Side) -> None:
+    """The other side is told after the commit; webhook subscribers' deliveries are written now, with the change."""
     enqueue_after_commit(MEETING_TASK, meeting.id, event, str(acting), _current_revision(meeting))
+    webhooks.meeting_changed(meeting, event, str(acting), booth_of(meeting.company))
 
 
 def _current_revision(meeting: Meeting) -> int:
@@ -837,6 +849,31 @@ def buyer_meetings_query(user: User, narrow: MeetingFilter | None = None):
     if narrow is not None:
         query = narrow.apply(query)
     return _with_people(query.order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+
+
+def person_meetings_query(user: User):
+    """Every meeting ``user`` takes part in: as the buyer, or attending for a team; latest first."""
+    attending = select(MeetingAttendee.meeting_id).where(MeetingAttendee.user_id == user.id)
+    return _with_people(
+        select(Meeting)
+        .where(or_(Meeting.buyer_id == user.id, Meeting.id.in_(attending)))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+
+
+def company_meetings_query(company: ExhibitorCompany):
+    """Every meeting of the team, latest first (the inbox's tabs, unsplit)."""
+    return _with_people(
+        select(Meeting).where(Meeting.company_id == company.id).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+
+
+def booths_of(company_ids: Iterable[int]) -> dict[int, Booth]:
+    """Each company's booth, for a list of meetings: one query."""
+    ids = set(company_ids)
+    if not ids:
+        return {}
+    return {booth.company_id: booth for booth in db.session.scalars(select(Booth).where(Booth.company_id.in_(ids)))}
 
 
 TEAM_TABS = ("awaiting_you", "awaiting_them", "upcoming", "past")

@@ -13,7 +13,9 @@ from expo.webhooks import events
 from expo.webhooks.services import emit, emit_each
 
 if TYPE_CHECKING:
+    from expo.booths.models import Booth
     from expo.leads.models import LeadReport, Quotation, TradeInquiry
+    from expo.meetings.models import Meeting
     from expo.registrations.models import Registration
 
 
@@ -116,3 +118,61 @@ def lead_report_ready(report: LeadReport) -> None:
         emit(events.LEAD_REPORT_READY.name, data, booth_id=report.booth_id)
     elif report.edition_id is not None:
         emit(events.EXPO_REPORT_READY.name, data, edition_id=report.edition_id)
+
+
+# What a meeting service did, as the event its subscribers receive: a meeting scheduled by the
+# organizers' hosted-buyer plan is accepted from the start.
+MEETING_EVENTS = {
+    "requested": events.MEETING_REQUESTED,
+    "countered": events.MEETING_COUNTERED,
+    "accepted": events.MEETING_ACCEPTED,
+    "scheduled": events.MEETING_ACCEPTED,
+    "declined": events.MEETING_DECLINED,
+    "cancelled": events.MEETING_CANCELLED,
+    "rescheduled": events.MEETING_RESCHEDULED,
+    "held": events.MEETING_HELD,
+    "missed": events.MEETING_MISSED,
+}
+
+
+def meeting_changed(meeting: Meeting, change: str, acting: str, booth: Booth | None) -> None:
+    """``acting`` ("buyer" or "team") did ``change`` to the meeting: its booth's team and its
+    edition's organizers are told. The people are named as on the meeting page; each side's own
+    note on how it went stays with that side."""
+    buyer = meeting.buyer
+    emit(
+        MEETING_EVENTS[change].name,
+        {
+            "meeting": {
+                "id": meeting.id,
+                "status": meeting.status,
+                "revision": meeting.revision,
+                "acting_side": acting,
+                "origin": meeting.origin,
+                "requested_by": meeting.requested_by,
+                "awaiting": meeting.awaiting,
+                "edition": meeting.edition.slug,
+                "booth": booth.slug if booth is not None else None,
+                "exhibitor": meeting.company.name,
+                "buyer": {
+                    "id": buyer.id,
+                    "name": buyer.name,
+                    "organisation": buyer.organisation,
+                    "country": buyer.country,
+                },
+                "mode": meeting.mode,
+                "starts_at": _when(meeting.starts_at),
+                "ends_at": _when(meeting.ends_at),
+                "place": meeting.place,
+                "table": meeting.table.name if meeting.table is not None else None,
+                "attendees": [user.name for user in meeting.attendee_users],
+                "products": [item.product_name for item in meeting.products],
+                "reason": meeting.reason,
+                "buyer_outcome": meeting.buyer_outcome,
+                "team_outcome": meeting.team_outcome,
+                "url": external_url("meetings.show_meeting", meeting_id=meeting.id),
+            },
+        },
+        booth_id=booth.id if booth is not None else None,
+        edition_id=meeting.edition_id,
+    )

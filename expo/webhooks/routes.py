@@ -1,5 +1,6 @@
 """Webhook pages for an exhibitor team's owner (/booths/<slug>/webhooks) and an edition's organizers
-(/editions/<slug>/webhooks): subscriptions, their secret (shown once), their deliveries and replay.
+(/editions/<slug>/webhooks): subscriptions, their secret (shown once, after a redirect), their
+deliveries and replay.
 
 Each view is registered for both owners; ``kind`` says which ("booth" or "edition").
 """
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from expo.booths.models import Booth
 from expo.editions.models import Edition
 from expo.extensions import db
+from expo.lib import once
 from expo.lib.pagination import requested_page
 from expo.lib.rules import show_as_message, show_on_form
 from expo.permissions import (
@@ -77,13 +79,11 @@ def _subscription(owner: Owner, subscription_id: int) -> WebhookSubscription:
     return subscription
 
 
-def _show_secret(owner: Owner, subscription: WebhookSubscription, secret: str, *, rotated: bool):
-    # The secret is in this answer only: never cached, never shown again.
-    response = make_response(
-        render_template("webhooks/secret.html", owner=owner, subscription=subscription, secret=secret, rotated=rotated)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _to_secret_page(owner: Owner, subscription: WebhookSubscription, *, rotated: bool):
+    """After the POST that made a secret, the page that shows it once (reloading makes nothing twice)."""
+    page = owner.url("rotate_secret", subscription_id=subscription.id)
+    once.keep_for(page, subscription.secret, rotated=rotated)
+    return redirect(page, code=303)
 
 
 @login_required
@@ -109,7 +109,7 @@ def new_subscription(kind: str, slug: str):
             status = exc.status
         else:
             db.session.commit()
-            return _show_secret(owner, subscription, subscription.secret, rotated=False)
+            return _to_secret_page(owner, subscription, rotated=False)
     elif form.is_submitted():
         status = 400
     return render_template("webhooks/form.html", owner=owner, form=form, subscription=None), status
@@ -138,11 +138,27 @@ def edit_subscription(kind: str, slug: str, subscription_id: int):
 
 @login_required
 def rotate_secret(kind: str, slug: str, subscription_id: int):
+    """POST: a new signing secret; GET: the page showing a secret just made, once."""
     owner = _owner(kind, slug)
     subscription = _subscription(owner, subscription_id)
-    secret = services.rotate_secret(current_user, subscription)
-    db.session.commit()
-    return _show_secret(owner, subscription, secret, rotated=True)
+    if request.method == "POST":
+        services.rotate_secret(current_user, subscription)
+        db.session.commit()
+        return _to_secret_page(owner, subscription, rotated=True)
+    kept = once.take_for(request.path)
+    if kept is None:
+        return redirect(owner.url("subscriptions"))  # shown once already: rotating makes a new one
+    return once.never_stored(
+        make_response(
+            render_template(
+                "webhooks/secret.html",
+                owner=owner,
+                subscription=subscription,
+                secret=kept["secret"],
+                rotated=kept.get("rotated", False),
+            )
+        )
+    )
 
 
 @login_required
@@ -206,7 +222,7 @@ for _kind, _prefix in (("booth", "/booths/<slug>/webhooks"), ("edition", "/editi
         f"{_kind}_rotate_secret",
         rotate_secret,
         defaults=_defaults,
-        methods=["POST"],
+        methods=["GET", "POST"],
     )
     bp.add_url_rule(
         f"{_prefix}/<int:subscription_id>/delete",

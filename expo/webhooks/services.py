@@ -26,6 +26,8 @@ from sqlalchemy import Select, and_, or_, select, update
 
 from expo import permissions
 from expo.accounts.models import EditionRole, User
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.background import enqueue_after_commit
 from expo.db_types import utcnow
 from expo.exhibitors.models import CompanyMember
@@ -83,6 +85,15 @@ def _check(data: SubscriptionData, audience: str) -> None:
         ) from None
 
 
+def _settings(subscription: WebhookSubscription) -> dict[str, Any]:
+    """What the audit trail keeps of a subscription: never its secret."""
+    return {"url": subscription.url, "description": subscription.description, "events": list(subscription.events or [])}
+
+
+def _audit(actor: User | None, action: AuditAction, subscription: WebhookSubscription, **changes) -> None:
+    record(actor, action, subscription, edition_id=subscription.edition_id, **changes)
+
+
 def create_subscription(actor: User, data: SubscriptionData, *, booth=None, edition=None) -> WebhookSubscription:
     if booth is not None:
         permissions.ensure(permissions.can_manage_booth_webhooks(actor, booth))
@@ -102,23 +113,44 @@ def create_subscription(actor: User, data: SubscriptionData, *, booth=None, edit
     )
     db.session.add(subscription)
     db.session.flush()
+    _audit(actor, AuditAction.WEBHOOK_SUBSCRIBED, subscription, after=_settings(subscription))
     return subscription
 
 
 def update_subscription(
     actor: User, subscription: WebhookSubscription, data: SubscriptionData, *, enabled: bool
 ) -> None:
+    """Change the address, description and events, and switch it on or off: each change audited."""
     permissions.ensure(may_manage(actor, subscription))
     _check(data, audience_of(subscription))
+    before = _settings(subscription)
     subscription.url = data.url.strip()
     subscription.description = data.description.strip()
     subscription.events = list(data.events)
+    after = _settings(subscription)
+    changed = [key for key in after if after[key] != before[key]]
+    if changed:
+        _audit(
+            actor,
+            AuditAction.WEBHOOK_CHANGED,
+            subscription,
+            before={key: before[key] for key in changed},
+            after={key: after[key] for key in changed},
+        )
     if enabled and not subscription.enabled:
         # Switched back on by hand: its failures are forgiven; what was missed can be replayed.
+        _audit(
+            actor,
+            AuditAction.WEBHOOK_ENABLED,
+            subscription,
+            before={"enabled": False, "consecutive_failures": subscription.consecutive_failures},
+            after={"enabled": True},
+        )
         subscription.consecutive_failures = 0
         subscription.disabled_at = None
         subscription.disabled_reason = ""
     elif not enabled and subscription.enabled:
+        _audit(actor, AuditAction.WEBHOOK_DISABLED, subscription, before={"enabled": True}, after={"enabled": False})
         subscription.disabled_at = utcnow()
         subscription.disabled_reason = ""
     subscription.enabled = enabled
@@ -129,11 +161,18 @@ def rotate_secret(actor: User, subscription: WebhookSubscription) -> str:
     permissions.ensure(may_manage(actor, subscription))
     subscription.secret = signing.new_secret()
     db.session.flush()
+    _audit(actor, AuditAction.WEBHOOK_SECRET_ROTATED, subscription)
     return subscription.secret
 
 
 def delete_subscription(actor: User, subscription: WebhookSubscription) -> None:
     permissions.ensure(may_manage(actor, subscription))
+    _audit(
+        actor,
+        AuditAction.WEBHOOK_DELETED,
+        subscription,
+        before={**_settings(subscription), "enabled": subscription.enabled},
+    )
     db.session.delete(subscription)
     db.session.flush()
 
@@ -174,7 +213,8 @@ def attempts_of(deliveries: list[WebhookDelivery]) -> dict[int, list[WebhookAtte
 
 
 def emit(event: str, data: dict[str, Any], *, booth_id: int | None = None, edition_id: int | None = None) -> int:
-    """Owe ``event`` to every enabled subscription of the booth (or edition) that chose it.
+    """Owe ``event`` to every enabled subscription that chose it: the booth's (team events), the
+    edition's (organizer events), or both for an event of both audiences.
 
     Called by the service where the change happens, inside its transaction: the deliveries are
     written with the change and published after the commit, or neither happens.
@@ -188,17 +228,19 @@ def emit_each(
     """``emit`` for many changes of one booth (or edition) at once, as a batch of synced scans makes
     them: the subscriptions are read once, every message is its own delivery."""
     declared = webhook_events.EVENT_TYPES[event]
-    column, value = (
-        (WebhookSubscription.booth_id, booth_id)
-        if declared.audience == webhook_events.TEAM
-        else (WebhookSubscription.edition_id, edition_id)
-    )
-    if value is None or not datas:
+    owners = []
+    if webhook_events.TEAM in declared.audiences and booth_id is not None:
+        owners.append(WebhookSubscription.booth_id == booth_id)
+    if webhook_events.ORGANIZER in declared.audiences and edition_id is not None:
+        owners.append(WebhookSubscription.edition_id == edition_id)
+    if not owners or not datas:
         return 0
     subscriptions = [
         subscription
         for subscription in db.session.scalars(
-            select(WebhookSubscription).where(column == value, WebhookSubscription.enabled.is_(True))
+            select(WebhookSubscription)
+            .where(or_(*owners), WebhookSubscription.enabled.is_(True))
+            .order_by(WebhookSubscription.id)
         )
         if event in (subscription.events or [])
     ]
@@ -387,6 +429,13 @@ def _disable_for_failures(subscription: WebhookSubscription, now: datetime) -> N
     ).rowcount
     db.session.refresh(subscription)
     if disabled:
+        _audit(
+            None,
+            AuditAction.WEBHOOK_DISABLED,
+            subscription,
+            before={"enabled": True},
+            after={"enabled": False, "reason": subscription.disabled_reason},
+        )
         _tell_disabled(subscription)
 
 

@@ -338,8 +338,11 @@ def test_personal_token_page_shows_the_secret_once_and_revokes(app, client, worl
     response = client.post(
         "/account/api-tokens", data={"name": "Calendar sync", "scopes": ["registrations:read"], "lifetime_days": "30"}
     )
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    # POST-redirect-GET: the secret is on the page redirected to, from the session, never in the address.
+    assert response.status_code == 303 and response.headers["Location"] == "/account/api-tokens"
+    shown = client.get("/account/api-tokens")
+    assert shown.headers["Cache-Control"] == "no-store"
+    html = shown.get_data(as_text=True)
     with app.app_context():
         token = db.session.scalar(select(ApiToken))
     assert "expo_pat_" in html and token.prefix in html
@@ -361,7 +364,9 @@ def test_token_form_refuses_foreign_scopes(app, client, world):
     assert response.status_code == 400
     assert "Choose from the scopes listed." in response.get_data(as_text=True)
     response = client.post(
-        "/exhibitors/hanoi-coffee/api-tokens", data={"name": "CRM", "scopes": ["leads:read"], "lifetime_days": "90"}
+        "/exhibitors/hanoi-coffee/api-tokens",
+        data={"name": "CRM", "scopes": ["leads:read"], "lifetime_days": "90"},
+        follow_redirects=True,
     )
     assert response.status_code == 200 and "expo_tat_" in response.get_data(as_text=True)
 
@@ -389,3 +394,23 @@ def test_a_forum_s_required_question_is_a_field_error(app, client, world, factor
     assert refused.status_code == 400 and f"answers.{question_id}" in refused.get_json()["errors"]
     accepted = client.post(url, json={"answers": {str(question_id): "50 people"}}, headers=bearer(secret))
     assert accepted.status_code == 201, accepted.get_json()
+
+
+def test_reloading_after_creating_a_token_makes_no_second_one_and_shows_the_secret_no_more(app, client, world):
+    from expo.api.models import ApiToken
+
+    log_in(client, world["organizer"])
+    page = "/editions/caexpo-2027/organize/api-tokens"
+    data = {"name": "Door scanner", "scopes": ["organize:write"], "lifetime_days": "7"}
+    response = client.post(page, data=data)
+    assert response.status_code == 303 and "expo_" not in response.headers["Location"]
+    first = client.get(page).get_data(as_text=True)
+    secret = re.search(r'id="new-token"[^>]*value="([^"]+)"', first).group(1)
+    again = client.get(page)  # the browser's reload is of the GET, not of the POST
+    assert secret not in again.get_data(as_text=True) and 'id="new-token"' not in again.get_data(as_text=True)
+    # Another token page does not show it either.
+    assert secret not in client.get("/account/api-tokens").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(ApiToken)) == 1
+    refused = client.post(page, data={**data, "scopes": ["leads:read"]})
+    assert refused.status_code == 400 and "Choose from the scopes listed." in refused.get_data(as_text=True)

@@ -193,5 +193,33 @@ def test_openapi_document_and_docs_page(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "vendor/swagger-ui/swagger-ui-bundle" in html and "<script>" not in html
+    assert "<script>" not in html and "swagger" not in html
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_the_docs_page_is_rendered_from_the_document(client):
+    """Every operation of the document, with its scope, parameters, body and answers; every schema;
+    an anchor for each kind of problem the API's problem bodies name."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    operations = [
+        (method.upper(), path) for path, item in spec["paths"].items() for method in item if method != "parameters"
+    ]
+    assert len(operations) > 45
+    for method, path in operations:
+        assert f"{method} {path}</a>" in html, (method, path)
+    for name in spec["components"]["schemas"]:
+        if name != "PaginationMetadata":
+            assert f'id="schema-{name}"' in html, name
+    for kind in ("token-required", "scope-missing", "not-allowed", "invalid-input", "rule-broken", "rate-limited"):
+        assert f'id="problem-{kind}"' in html
+    # An operation's scope, a body with its example, a parameter's values.
+    assert "<code>meetings:write</code>" in html and "<code>inquiries:write</code>" in html
+    assert 'href="#schema-InquiryBody"' in html and "&#34;message&#34;" in html
+    assert "<code>order_request</code>" in html
+    assert 'href="/api/v1/openapi.json"' in html
+
+
+def test_the_docs_page_speaks_the_reader_s_language(client):
+    html = client.get("/api/v1/docs", headers={"Accept-Language": "th"}).get_data(as_text=True)
+    assert 'lang="th"' in html and "Parameters" not in html and "Schemas" not in html

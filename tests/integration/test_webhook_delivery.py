@@ -71,3 +71,79 @@ def test_signed_delivery_is_retried_after_a_500_and_a_timeout(app: Flask, factor
         started = [attempt.started_at for attempt in delivery.attempt_log]
         assert (started[1] - started[0]).total_seconds() >= 0.9
         assert (started[2] - started[1]).total_seconds() >= 1.9
+
+
+def test_a_meeting_accepted_through_the_api_reaches_the_organizers_receiver_signed(
+    app: Flask, factory, celery_worker: WorkerProcess
+):
+    """A team's token accepts a buyer's meeting request: the edition's organizers' subscription
+    receives meeting.accepted from the real worker, signed, with the arrangement the team chose."""
+    from datetime import UTC, datetime
+
+    from expo.editions.models import Edition
+    from expo.meetings.models import Availability, Meeting
+    from tests.api_helpers import bearer, make_token
+
+    edition = factory.edition(slug="caexpo-2027")
+    organizer = factory.organizer(edition)
+    owner = factory.user(name="Chen Yuehe")
+    buyer = factory.user(name="Somchai Prasert")
+    company = factory.company(owner=owner, name="Nanning Masks")
+    factory.placement(factory.booth(company), factory.pavilion(edition), stand="A-12")
+    starts = datetime(2027, 9, 11, 2, 0, tzinfo=UTC)
+    with app.app_context():
+        meeting = Meeting(
+            edition_id=edition.id,
+            buyer_id=buyer.id,
+            company_id=company.id,
+            requested_by="buyer",
+            requester_id=buyer.id,
+            status="requested",
+            awaiting="team",
+            mode="venue",
+            starts_at=starts,
+            ends_at=datetime(2027, 9, 11, 2, 20, tzinfo=UTC),
+        )
+        db.session.add(meeting)
+        db.session.add(
+            Availability(
+                user_id=owner.id, mode="venue", edition_id=edition.id, starts_at=starts, ends_at=meeting.ends_at
+            )
+        )
+        db.session.commit()
+        meeting_id = meeting.id
+    with Receiver() as receiver:
+        with app.app_context():
+            subscription = services.create_subscription(
+                db.session.get(User, organizer.id),
+                services.SubscriptionData(receiver.url, "Meeting tables", ("meeting.accepted",)),
+                edition=db.session.get(Edition, edition.id),
+            )
+            db.session.commit()
+            receiver.secret = subscription.secret
+        secret = make_token(app, owner, ["meetings:write"], company=company)
+        response = app.test_client().post(
+            f"/api/v1/meetings/{meeting_id}/accept",
+            json={"revision": 1, "arrangement": {"place": "stand"}},
+            headers=bearer(secret),
+        )
+        assert response.status_code == 200, response.get_json()
+
+        def delivered():
+            with app.app_context():
+                found = db.session.scalars(
+                    select(WebhookDelivery).where(WebhookDelivery.status == "succeeded")
+                ).one_or_none()
+                db.session.rollback()
+                return found
+
+        wait_for(delivered, what=lambda: f"the delivery; received {len(receiver.received)}", timeout=60)
+    [request] = receiver.received
+    assert request.verified
+    payload = json.loads(request.body)
+    assert payload["type"] == "meeting.accepted"
+    assert payload["data"]["meeting"]["id"] == meeting_id
+    assert (payload["data"]["meeting"]["acting_side"], payload["data"]["meeting"]["attendees"]) == (
+        "team",
+        ["Chen Yuehe"],
+    )

@@ -4,13 +4,20 @@ organize a 403; a token without the scope a 403; no token a 401."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
 import pytest
 
 from expo.api.tokens import SCOPES_BY_KIND
+from expo.extensions import db
+from expo.leads.models import LeadReport, Quotation
+from expo.meetings.models import Meeting
 from tests.api_helpers import bearer, make_token
 
 # Who holds the token, and which kind it is.
 HOLDERS = {
+    "buyer": "personal",
     "attendee": "personal",
     "other_staff": "personal",
     "own_staff": "personal",
@@ -31,9 +38,29 @@ ALLOWED = {
     "team": {"own_staff", "own_team"},
     "organize": {"edition_organizer", "edition_token", "organizer", "admin"},
     "door": {"edition_organizer", "edition_token", "organizer", "admin", "checkin_staff"},
+    # The buyer who sent the inquiry (and asked for the meeting).
+    "buyer": {"buyer"},
+    # Anyone asking the booth as a buyer with a personal token: not its own team.
+    "asker": {"buyer", "attendee", "other_staff", "edition_organizer", "checkin_staff", "organizer", "admin"},
+    # A meeting's two sides answer it; the edition's organizers look at it (as on the page).
+    "meeting_side": {"buyer", "own_staff", "own_team"},
+    "meeting_viewer": {"buyer", "own_staff", "own_team", "edition_organizer", "organizer", "admin"},
 }
-# What a holder who may not gets: a booth of another company is not there; an edition is, but is not theirs.
-REFUSED = {"me": 403, "team": 404, "organize": 403, "door": 403}
+# What a holder who may not gets: a booth of another company is not there; an edition is, but is not
+# theirs; somebody else's inquiry or meeting is not there; an organizer looks at a meeting but does
+# not answer it; a team does not ask itself, nor does a team token ask as a buyer.
+REFUSED = {
+    "me": 403,
+    "team": 404,
+    "organize": 403,
+    "door": 403,
+    "buyer": 404,
+    "asker": 403,
+    "meeting_side": {"edition_organizer": 403, "organizer": 403, "admin": 403, None: 404},
+    "meeting_viewer": 404,
+}
+# A slot at the venue on the edition's grid, when nobody has said they are free: 409 for whoever may ask.
+SLOT = {"mode": "venue", "starts_at": "2027-09-11T01:00:00+00:00"}
 
 ENDPOINTS = [
     # method, path, scope, who may, status when allowed, json body
@@ -50,13 +77,59 @@ ENDPOINTS = [
     ("GET", "/api/v1/editions/{edition}/broadcasts", "organize:read", "organize", 200, None),
     # A code that is no ticket: allowed holders are told so (400), others are refused first.
     ("POST", "/api/v1/editions/{edition}/check-ins", "organize:write", "door", 400, {"code": "not-a-ticket"}),
+    # A buyer's inquiries.
+    ("GET", "/api/v1/me/inquiries", "inquiries:read", "me", 200, None),
+    ("GET", "/api/v1/me/inquiries/{inquiry}", "inquiries:read", "buyer", 200, None),
+    ("GET", "/api/v1/me/inquiries/{inquiry}/messages", "inquiries:read", "buyer", 200, None),
+    ("POST", "/api/v1/me/inquiries/{inquiry}/messages", "inquiries:write", "buyer", 201, {"body": "Hello"}),
+    ("POST", "/api/v1/me/inquiries/{inquiry}/quotations/{quotation}/accept", "inquiries:write", "buyer", 409, None),
+    ("POST", "/api/v1/booths/{booth}/inquiries", "inquiries:write", "asker", 201, {"message": "Price?"}),
+    # Meetings; a stale revision is a 409 for a side that may answer.
+    ("GET", "/api/v1/me/meetings", "meetings:read", "me", 200, None),
+    ("GET", "/api/v1/booths/{booth}/meetings", "meetings:read", "team", 200, None),
+    ("GET", "/api/v1/booths/{booth}/meeting-slots", "meetings:read", "asker", 200, None),
+    ("POST", "/api/v1/booths/{booth}/meetings", "meetings:write", "asker", 409, {"slot": SLOT}),
+    ("GET", "/api/v1/booths/{booth}/buyers/{buyer}/meeting-slots", "meetings:read", "team", 200, None),
+    (
+        "POST",
+        "/api/v1/booths/{booth}/invitations",
+        "meetings:write",
+        "team",
+        409,
+        {"buyer_id": "{buyer}", "slot": SLOT},
+    ),
+    ("GET", "/api/v1/meetings/{meeting}", "meetings:read", "meeting_viewer", 200, None),
+    ("GET", "/api/v1/meetings/{meeting}/slots", "meetings:read", "meeting_side", 200, None),
+    (
+        "POST",
+        "/api/v1/meetings/{meeting}/decline",
+        "meetings:write",
+        "meeting_side",
+        409,
+        {"revision": 99, "reason": "No"},
+    ),
+    (
+        "POST",
+        "/api/v1/meetings/{meeting}/cancel",
+        "meetings:write",
+        "meeting_side",
+        409,
+        {"revision": 99, "reason": "No"},
+    ),
+    ("POST", "/api/v1/meetings/{meeting}/outcome", "meetings:write", "meeting_side", 409, {"outcome": "held"}),
+    # Order-lead reports: a queued one has no file yet (409).
+    ("GET", "/api/v1/booths/{booth}/reports/{report}", "leads:read", "team", 200, None),
+    ("GET", "/api/v1/booths/{booth}/reports/{report}/csv", "leads:read", "team", 409, None),
+    ("GET", "/api/v1/editions/{edition}/reports", "organize:read", "organize", 200, None),
+    ("POST", "/api/v1/editions/{edition}/reports", "organize:write", "organize", 202, {}),
+    ("GET", "/api/v1/editions/{edition}/reports/{expo_report}", "organize:read", "organize", 200, None),
+    ("GET", "/api/v1/editions/{edition}/reports/{expo_report}/xlsx", "organize:read", "organize", 409, None),
 ]
 
 
 @pytest.fixture()
 def holders(app, factory):
     from expo.accounts.models import EditionRole
-    from expo.extensions import db
 
     edition = factory.edition()
     other_edition = factory.edition()
@@ -76,7 +149,46 @@ def holders(app, factory):
         db.session.commit()
     edition_organizer = factory.organizer(edition=edition)
     other_organizer = factory.organizer(edition=other_edition)
+    with app.app_context():
+        quotation = Quotation(
+            inquiry_id=inquiry.id,
+            unit_price=Decimal("2.10"),
+            currency="USD",
+            quantity=100,
+            unit="boxes",
+            incoterm="FOB",
+            lead_time_days=30,
+            valid_until=date(2099, 1, 1),
+            status=Quotation.Status.DECLINED,  # decided: accepting it again is a 409 for the buyer
+        )
+        meeting = Meeting(
+            edition_id=edition.id,
+            buyer_id=buyer.id,
+            company_id=company.id,
+            requested_by="buyer",
+            requester_id=buyer.id,
+            status="requested",
+            awaiting="team",
+            mode="venue",
+            starts_at=datetime(2027, 9, 11, 2, 0, tzinfo=UTC),
+            ends_at=datetime(2027, 9, 11, 2, 20, tzinfo=UTC),
+        )
+        booth_report = LeadReport(
+            scope=LeadReport.BOOTH, booth_id=booth.id, period_from=date(2027, 1, 1), period_to=date(2027, 1, 31)
+        )
+        expo_report = LeadReport(
+            scope=LeadReport.EXPO, edition_id=edition.id, period_from=date(2027, 9, 10), period_to=date(2027, 9, 13)
+        )
+        db.session.add_all([quotation, meeting, booth_report, expo_report])
+        db.session.commit()
+        ids = {
+            "quotation": quotation.id,
+            "meeting": meeting.id,
+            "report": booth_report.id,
+            "expo_report": expo_report.id,
+        }
     people = {
+        "buyer": buyer,
         "attendee": factory.user(),
         "other_staff": other_staff,
         "own_staff": own_staff,
@@ -95,7 +207,14 @@ def holders(app, factory):
         "edition_token": {"edition": edition},
         "other_edition_token": {"edition": other_edition},
     }
-    values = {"edition": edition.slug, "session": session.id, "booth": booth.slug, "inquiry": inquiry.id}
+    values = {
+        "edition": edition.slug,
+        "session": session.id,
+        "booth": booth.slug,
+        "inquiry": inquiry.id,
+        "buyer": buyer.id,
+        **ids,
+    }
     return people, places, values
 
 
@@ -108,7 +227,17 @@ def expected(holder: str, scopes: tuple[str, ...], scope: str, who: str, allowed
         return allowed_status
     if holder == "other_edition_token" and who in ("organize", "door"):
         return 404  # an edition token knows no other edition
-    return REFUSED[who]
+    refused = REFUSED[who]
+    return refused.get(holder, refused[None]) if isinstance(refused, dict) else refused
+
+
+def _filled(body, values: dict):
+    """The body with "{name}" strings replaced by the world's values (ids stay numbers)."""
+    if isinstance(body, dict):
+        return {key: _filled(value, values) for key, value in body.items()}
+    if isinstance(body, str) and body.startswith("{") and body.endswith("}") and body[1:-1] in values:
+        return values[body[1:-1]]
+    return body
 
 
 @pytest.mark.parametrize("holder", list(HOLDERS))
@@ -119,7 +248,7 @@ def test_api_token_permission_matrix(app, client, holders, holder):
         secret = make_token(app, people[holder], [scope], **places.get(holder, {}))
         for method, template, needed, who, allowed_status, body in ENDPOINTS:
             path = template.format(**values)
-            response = client.open(path, method=method, json=body, headers=bearer(secret))
+            response = client.open(path, method=method, json=_filled(body, values), headers=bearer(secret))
             want = expected(holder, (scope,), needed, who, allowed_status)
             if want == 201 and response.status_code == 409:
                 continue  # registered with an earlier token of the same person
@@ -133,6 +262,6 @@ def test_api_token_permission_matrix(app, client, holders, holder):
 def test_without_a_token_every_authenticated_endpoint_is_401(client, holders):
     _people, _places, values = holders
     for method, template, _scope, _who, _status, body in ENDPOINTS:
-        response = client.open(template.format(**values), method=method, json=body)
+        response = client.open(template.format(**values), method=method, json=_filled(body, values))
         assert response.status_code == 401, template
         assert response.headers["WWW-Authenticate"].startswith("Bearer")

@@ -35,11 +35,64 @@ def token(app, factory):
     company = factory.company(owner=owner, slug="hanoi-coffee")
     booth = factory.booth(company)
     factory.product(booth, slug="robusta")
-    factory.inquiry(booth, factory.user())
+    buyer = factory.user()
+    factory.inquiry(booth, buyer)
+    # The token's person also buys from another booth, meets it, and has reports to poll.
+    other_owner = factory.user()
+    other_company = factory.company(owner=other_owner, slug="nanning-masks")
+    other_booth = factory.booth(other_company)
+    factory.product(other_booth)
+    factory.inquiry(other_booth, owner, kind="order_request", quantity=10, unit="boxes")
+    _arrange(app, edition, owner, buyer, company, other_company, booth)
     limit = app.config["API_RATE_LIMIT"]
     app.config["API_RATE_LIMIT"] = "1000000 per minute"
     yield make_token(app, owner, list(SCOPES))
     app.config["API_RATE_LIMIT"] = limit
+
+
+def _arrange(app, edition, owner, buyer, company, other_company, booth) -> None:
+    from datetime import UTC, date, datetime
+
+    from expo.extensions import db
+    from expo.leads.models import LeadReport
+    from expo.meetings.models import Availability, Meeting
+
+    starts = datetime(2027, 9, 11, 2, 0, tzinfo=UTC)
+    with app.app_context():
+        for person, other, requested_by, awaiting in (
+            (owner, other_company, "buyer", "team"),
+            (buyer, company, "buyer", "team"),
+        ):
+            db.session.add(
+                Meeting(
+                    edition_id=edition.id,
+                    buyer_id=person.id,
+                    company_id=other.id,
+                    requested_by=requested_by,
+                    requester_id=person.id,
+                    status="requested",
+                    awaiting=awaiting,
+                    mode="venue",
+                    starts_at=starts,
+                    ends_at=datetime(2027, 9, 11, 2, 20, tzinfo=UTC),
+                )
+            )
+        db.session.add(
+            Availability(
+                user_id=owner.id,
+                mode="venue",
+                edition_id=edition.id,
+                starts_at=starts,
+                ends_at=datetime(2027, 9, 11, 4, tzinfo=UTC),
+            )
+        )
+        db.session.add(
+            LeadReport(scope="booth", booth_id=booth.id, period_from=date(2027, 1, 1), period_to=date(2027, 1, 2))
+        )
+        db.session.add(
+            LeadReport(scope="expo", edition_id=edition.id, period_from=date(2027, 9, 10), period_to=date(2027, 9, 13))
+        )
+        db.session.commit()
 
 
 def test_api_answers_match_the_openapi_document(app, token):
@@ -73,5 +126,5 @@ def test_api_answers_match_the_openapi_document(app, token):
             check()
         except Exception as exc:  # noqa: BLE001 - every operation is tried; all failures are reported
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
-    assert operations >= 20
+    assert operations >= 50
     assert not failures, "\n\n".join(failures)

@@ -392,3 +392,108 @@ def test_registration_events_reach_the_editions_organizers(app, factory, recorde
         ("registration.cancelled", first.id),
         ("registration.promoted", second.id),
     ]
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+def test_meeting_events_reach_the_booth_s_team_and_the_edition_s_organizers_signed(app, factory, monkeypatch):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from expo.accounts.models import User
+    from expo.editions.models import Edition
+    from expo.exhibitors.models import ExhibitorCompany
+    from expo.meetings import services as meetings
+    from expo.meetings.models import Availability, Meeting, Mode, Outcome, Place, Side
+
+    now = datetime(2027, 9, 1, tzinfo=UTC)
+    monkeypatch.setattr("expo.meetings.slots.utcnow", lambda: now)
+
+    def venue(hour, minute=0):
+        return datetime(2027, 9, 11, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+
+    edition = factory.edition(slug="caexpo-2027")
+    organizer = factory.organizer(edition)
+    owner = factory.user(name="Chen Yuehe")
+    buyer = factory.user(name="Somchai Prasert", organisation="Siam Health", country="TH")
+    company = factory.company(owner=owner, name="Nanning Masks")
+    booth = factory.booth(company)
+    factory.placement(booth, factory.pavilion(edition), stand="A-12")
+    other_owner = factory.user()
+    other_booth = factory.booth(factory.company(owner=other_owner))
+    with app.app_context():
+        for user in (owner, buyer):
+            db.session.add(
+                Availability(
+                    user_id=user.id, mode="venue", edition_id=edition.id, starts_at=venue(9), ends_at=venue(12)
+                )
+            )
+        db.session.commit()
+    meeting_events = ("meeting.requested", "meeting.accepted", "meeting.rescheduled", "meeting.held", "meeting.missed")
+    with Receiver() as team_receiver, Receiver() as organizer_receiver, Receiver() as elsewhere:
+        _, team_receiver.secret = _subscribe(app, owner, booth, team_receiver.url, events=meeting_events)
+        _subscribe(app, owner, booth, elsewhere.url, events=("inquiry.received",))  # chose no meeting event
+        _subscribe(app, other_owner, other_booth, elsewhere.url, events=meeting_events)  # another booth
+        with app.app_context():
+            subscription = services.create_subscription(
+                db.session.get(User, organizer.id),
+                services.SubscriptionData(organizer_receiver.url, "Tables", ("meeting.accepted", "meeting.held")),
+                edition=db.session.get(Edition, edition.id),
+            )
+            db.session.commit()
+            organizer_receiver.secret = subscription.secret
+
+            as_buyer, as_team = db.session.get(User, buyer.id), db.session.get(User, owner.id)
+            meeting = meetings.request_meeting(
+                as_buyer,
+                side=Side.BUYER,
+                buyer=as_buyer,
+                company=db.session.get(ExhibitorCompany, company.id),
+                edition=db.session.get(Edition, edition.id),
+                data=meetings.RequestData(meetings.Proposal(Mode.VENUE, venue(10, 20)), "KN95 prices?"),
+                now=now,
+            )
+            db.session.commit()
+            meeting_id = meeting.id
+            meetings.accept(as_team, meeting, 1, arrangement=meetings.Arrangement((owner.id,), Place.STAND), now=now)
+            db.session.commit()
+            # A second note on the same outcome tells nobody; a changed outcome does.
+            later = venue(10, 30)
+            meeting = db.session.get(Meeting, meeting_id)
+            meetings.record_outcome(as_buyer, meeting, Outcome.HELD, "Good", now=later)
+            meetings.record_outcome(as_buyer, meeting, Outcome.HELD, "Samples next week", now=later)
+            meetings.record_outcome(as_team, meeting, Outcome.MISSED, "", now=later)
+            db.session.commit()
+        run_recorded_tasks(app)
+    assert all(request.verified for request in team_receiver.received + organizer_receiver.received)
+    assert elsewhere.received == []
+    team_events = [json.loads(request.body) for request in team_receiver.received]
+    assert [event["type"] for event in team_events] == [
+        "meeting.requested",
+        "meeting.accepted",
+        "meeting.held",
+        "meeting.missed",
+    ]
+    requested = team_events[0]["data"]["meeting"]
+    assert requested["id"] == meeting_id and requested["acting_side"] == "buyer"
+    assert requested["buyer"] == {
+        "id": buyer.id,
+        "name": "Somchai Prasert",
+        "organisation": "Siam Health",
+        "country": "TH",
+    }
+    assert requested["booth"] == booth.slug and requested["edition"] == "caexpo-2027"
+    assert requested["starts_at"] == venue(10, 20).isoformat(timespec="seconds")
+    assert requested["url"].endswith(f"/meetings/{meeting_id}")
+    accepted = team_events[1]["data"]["meeting"]
+    assert (accepted["status"], accepted["place"], accepted["attendees"]) == ("accepted", "stand", ["Chen Yuehe"])
+    assert (team_events[3]["data"]["meeting"]["acting_side"], team_events[3]["data"]["meeting"]["team_outcome"]) == (
+        "team",
+        "missed",
+    )
+    assert "Samples next week" not in team_receiver.received[2].body.decode()
+    assert [json.loads(request.body)["type"] for request in organizer_receiver.received] == [
+        "meeting.accepted",
+        "meeting.held",
+    ]

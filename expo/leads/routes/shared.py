@@ -8,13 +8,13 @@ import math
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from flask import abort, flash, redirect, render_template, send_from_directory
+from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from expo import exports, uploads
+from expo import uploads
 from expo.booths.models import Booth
 from expo.db_types import utcnow
 from expo.editions.models import Edition
@@ -139,16 +139,7 @@ def download_report(report: LeadReport, fmt: str):
         abort(404)
     reports.record_download(current_user, report, fmt)
     db.session.commit()
-    response = send_from_directory(
-        uploads.storage_root(),
-        path,
-        mimetype=exports.MIMETYPES[fmt],
-        as_attachment=True,
-        download_name=reports.filename(report, fmt),
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return reports.file_response(report, fmt)
 
 
 def retry_report(report: LeadReport, back: str):
