@@ -296,3 +296,40 @@ def test_the_ticket_mail_and_its_calendar_quote_the_session_in_the_recipient_lan
     assert "口腔诊疗" in message and "Dental care" not in message.split("Content-Type: text/calendar")[0]
     calendar_part = message.split("Content-Type: text/calendar", 1)[1].replace("\r\n ", "")
     assert "SUMMARY:口腔诊疗" in calendar_part and "202 会议室" in calendar_part
+
+
+def test_the_team_translates_the_company_sector_and_buyers_read_and_find_it_in_their_language(app, client, shop):
+    """The sector is a translated field like the company's name: filled beside the source on the
+    translations page, shown to each reader in their language (marked where it falls back), and
+    found by search in every language it is written in."""
+    owner, _staff, booth, _product = shop
+    with app.app_context():
+        from expo.exhibitors.models import ExhibitorCompany
+
+        company_id = db.session.scalar(select(ExhibitorCompany.id).where(ExhibitorCompany.slug == "guangxi"))
+        db.session.get(ExhibitorCompany, company_id).sector = "Protective equipment"
+        db.session.commit()
+    log_in(client, owner)
+    url = f"/translations/company/{company_id}"
+    editor = client.get(url + "?language=zh").get_data(as_text=True)
+    assert 'name="text_sector"' in editor and "Protective equipment" in editor
+    saved = client.post(
+        f"{url}/zh", data={"text_name": "广西防护用品", "text_sector": "防护装备", "text_description": ""}
+    )
+    assert saved.status_code == 302
+    client.post(f"{url}/th", data={"text_name": "กว่างซี โพรเทคทีฟ เกียร์", "text_sector": "อุปกรณ์ป้องกันภัย"})
+
+    visitor = app.test_client()
+    chinese = visitor.get(f"/booths/{booth.slug}", headers=ZH).get_data(as_text=True)
+    assert "防护装备" in chinese and "Protective equipment" not in chinese
+    vietnamese = visitor.get(f"/booths/{booth.slug}", headers=VI).get_data(as_text=True)
+    assert element_with(vietnamese, "Protective equipment") == '<span lang="en">Protective equipment'
+
+    booths = visitor.get("/search?q=防护装备&type=booths", headers=ZH).get_data(as_text=True)
+    assert "广西防护用品" in booths
+    thai = visitor.get("/search?q=อุปกรณ์ป้องกันภัย&type=booths").get_data(as_text=True)
+    assert "Guangxi Protective Gear" in thai
+
+    (listed,) = visitor.get("/api/v1/exhibitors?lang=zh").get_json()["items"]
+    assert listed["sector"] == "防护装备" and listed["translations"]["en"]["sector"] == "Protective equipment"
+    assert listed["translations"]["th"]["sector"] == "อุปกรณ์ป้องกันภัย"

@@ -124,6 +124,32 @@ def test_a_booth_whose_sector_the_words_name_ranks_higher_and_so_do_its_products
     assert found(app, text="coffee") == ["Coffee cups coffee coffee", "Robusta beans"]
 
 
+def test_a_sector_named_in_another_language_ranks_its_booth_and_products_higher(app, factory):
+    """The sector is translated content: 咖啡 (or cà phê, without its accents) names the sector of a
+    company that wrote "Coffee" and translated it, as "coffee" does."""
+    owner = factory.user()
+    trader = factory.booth(
+        factory.company(owner=owner, name="General Trading", slug="trader", sector="Import and export")
+    )
+    coffee = factory.booth(
+        factory.company(
+            owner=owner,
+            name="Highland Beans",
+            slug="beans",
+            sector="Coffee",
+            translations={"zh": {"sector": "咖啡"}, "vi": {"sector": "Cà phê"}},
+        )
+    )
+    add_products(app, coffee, {"name": "Robusta beans 罗布斯塔 cà phê", "description": "咖啡豆"})
+    add_products(app, trader, {"name": "咖啡杯 咖啡 咖啡 cà phê cà phê", "description": "咖啡杯"})
+    assert found(app, text="咖啡") == ["Robusta beans 罗布斯塔 cà phê", "咖啡杯 咖啡 咖啡 cà phê cà phê"]
+    assert found(app, text="ca phe") == ["Robusta beans 罗布斯塔 cà phê", "咖啡杯 咖啡 咖啡 cà phê cà phê"]
+    with app.app_context():
+        db.session.get(Booth, trader.id).tagline = "咖啡 咖啡 咖啡"
+        db.session.commit()
+    assert found(app, text="咖啡", kind=BOOTHS) == ["Highland Beans", "General Trading"]
+
+
 def test_facets_count_each_country_and_top_category_without_their_own_filter(app, factory, monkeypatch):
     categories = factory.categories()
     owner = factory.user()
