@@ -24,24 +24,19 @@ def element_with(page: str, text: str) -> str:
 
 
 @pytest.fixture()
-def expo_world(app, factory):
-    """An edition, a pavilion, a placed booth with two products (one translated into Chinese, one
-    English only), a company and a booth waiting for review, a forum with a session, a question and
-    a registrant, and an inquiry about the translated product; texts in English and Chinese."""
+def expo_world(app, factory, translated_shop):
+    """The translated shop (its company, booth and KN95 named in Chinese) with an English-only product
+    too, placed in a pavilion of an edition; a company and a booth waiting for review; a forum with a
+    session, a question and a registrant; an inquiry about the KN95. The organizer and the shop's
+    staff member read Chinese."""
+    _owner, staff, booth, mask = translated_shop
+    with app.app_context():
+        db.session.get(User, staff.id).language = "zh"
+        db.session.commit()
     edition = factory.edition(translations={"zh": {"name": "第二十四届博览会"}})
     organizer = factory.organizer(language="zh")  # of every edition: the exhibitor review is theirs
     pavilion = factory.pavilion(edition, name="Health Pavilion", translations={"zh": {"name": "健康馆"}})
-    owner, staff = factory.user(), factory.user(language="zh")
-    company = factory.company(
-        owner=owner,
-        staff=[staff],
-        name="Guangxi Protective Gear",
-        sector="Protective equipment",
-        translations={"zh": {"name": "广西防护用品", "sector": "防护装备"}},
-    )
-    booth = factory.booth(company, tagline="Masks for hospitals", translations={"zh": {"tagline": "医用口罩"}})
     factory.placement(booth, pavilion)
-    mask = factory.product(booth, name="KN95 respirator", translations={"zh": {"name": "KN95 口罩"}})
     factory.product(booth, name="Safety goggles")  # English only
     # Written in Chinese, with no English: an English reader sees the Chinese, marked.
     factory.company(

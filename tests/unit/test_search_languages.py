@@ -17,6 +17,7 @@ from expo.exhibition.search_index import (
 )
 from expo.exhibition.services import BOOTHS, PRODUCTS, SearchCriteria
 from expo.extensions import db
+from tests.search_helpers import first_ten
 
 # (company fields, booth fields, [(category slug, product fields)]): each record in its source
 # language with translations, as exhibitors write them. Keys of PRODUCT_IDS are the products'
@@ -383,11 +384,6 @@ def catalogue(app, factory) -> dict[str, int]:
         return {name: product.id for name, product in products.items()}
 
 
-def first_ten(app, text: str, **criteria) -> list[int]:
-    with app.test_request_context():
-        return [item.id for item in services.search(SearchCriteria(text=text, **criteria)).page.items[:10]]
-
-
 def test_the_queries_cover_six_languages_ten_times_each():
     languages = {}
     for language, _query, _expected in QUERIES:
@@ -416,9 +412,9 @@ def test_thai_with_no_spaces_is_matched_by_its_letter_pairs_and_nothing_else(app
 
 
 @pytest.fixture()
-def phrases(app, factory) -> dict[str, int]:
+def phrases(factory, exhibitor) -> dict[str, int]:
     """Products whose texts hold a run's letter pairs together, apart, or in another order."""
-    booth = factory.booth(factory.company(owner=factory.user(), name="Phrase Test Trading", country="CN"))
+    booth = exhibitor("Phrase Test Trading", "CN")
     texts = {
         # 口罩机 (mask machine) as one word, inside a longer run.
         "mask machine": {"name": "全自动口罩机", "description": "每分钟一百二十只。"},
