@@ -174,9 +174,9 @@ def _read_options() -> FilterOptions:
             for edition in editions
         ),
         booths={
-            booth_id: (country, _sector_words(sector, translations))
-            for booth_id, country, sector, translations in db.session.execute(
-                select(Booth.id, Booth.country, ExhibitorCompany.sector, ExhibitorCompany.translations)
+            booth_id: (country, _sector_words(sectors))
+            for booth_id, country, *sectors in db.session.execute(
+                select(Booth.id, Booth.country, ExhibitorCompany.sector, *_translated_sectors())
                 .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
                 .where(Booth.status == Booth.Status.PUBLISHED)
             )
@@ -184,15 +184,19 @@ def _read_options() -> FilterOptions:
     )
 
 
-def _sector_words(sector: str | None, translations: dict | None) -> str:
-    """The company's sector in every language it is written in, as search reads words (lower case,
+def _translated_sectors() -> list:
+    """The sector's translation into each content language, read out of the JSON by the database
+    (the whole column holds every name and description: far more than the sectors)."""
+    from expo.content_languages import content_languages
+
+    return [ExhibitorCompany.translations[(code, "sector")].as_string() for code in content_languages()]
+
+
+def _sector_words(sectors: list[str | None]) -> str:
+    """A company's sector in every language it is written in, as search reads words (lower case,
     accents dropped: "thiet bi bao ho" for "Thiết bị bảo hộ"), one string."""
-    names = [sector or ""]
-    for fields in (translations or {}).values():
-        translated = fields.get("sector") if isinstance(fields, dict) else None
-        if isinstance(translated, str) and translated not in names:
-            names.append(translated)
-    return _searchable_sector(tuple(name for name in names if name))
+    names = tuple(dict.fromkeys(name for name in sectors if isinstance(name, str) and name))
+    return _searchable_sector(names)
 
 
 @lru_cache(maxsize=4096)
