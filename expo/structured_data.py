@@ -207,7 +207,7 @@ def booth_organization(booth) -> dict[str, Any]:
             "address": _compact({"@type": "PostalAddress", "addressCountry": booth.country or company.country})
             if (booth.country or company.country)
             else None,
-            "knowsAbout": company.sector,
+            "knowsAbout": _text(company, "sector"),
         }
     )
 

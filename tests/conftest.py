@@ -467,6 +467,70 @@ def factory(app) -> Factory:
     return Factory(app)
 
 
+@pytest.fixture()
+def exhibitor(factory):
+    """Makes published booths of approved companies one owner runs, for search tests:
+    ``exhibitor("Hanoi Herbal", country="VN", sector="Herbs", company_translations={...}, tagline=...)``;
+    the other keywords are the booth's fields."""
+    owner = factory.user()
+
+    def make(
+        name: str,
+        country: str = "VN",
+        *,
+        sector: str = "",
+        slug: str | None = None,
+        company_translations: dict | None = None,
+        **booth_fields,
+    ):
+        company_fields = {"slug": slug} if slug else {}
+        if company_translations:
+            company_fields["translations"] = company_translations
+        company = factory.company(owner=owner, name=name, country=country, sector=sector, **company_fields)
+        return factory.booth(company, **booth_fields)
+
+    return make
+
+
+@pytest.fixture()
+def translated_shop(factory):
+    """A company written in English with its name and sector in Chinese, its booth (tagline and
+    description in Chinese) and one product (KN95, named in Chinese): (owner, staff, booth, product).
+    The company's slug, like its booth's, is "guangxi"."""
+    owner, staff = factory.user(), factory.user()
+    company = factory.company(
+        owner=owner,
+        staff=[staff],
+        name="Guangxi Protective Gear",
+        slug="guangxi",
+        sector="Protective equipment",
+        translations={"zh": {"name": "广西防护用品", "sector": "防护装备"}},
+    )
+    booth = factory.booth(
+        company,
+        tagline="Masks for hospitals",
+        description="We make masks.",
+        description_html="<p>We make masks.</p>",
+        translations={
+            "zh": {
+                "tagline": "医用口罩",
+                "description": "我们生产**口罩**。",
+                "description_html": "<p>我们生产<strong>口罩</strong>。</p>",
+            }
+        },
+    )
+    product = factory.product(
+        booth,
+        slug="kn95",
+        name="KN95 respirator",
+        description="Five layers.",
+        description_html="<p>Five layers.</p>",
+        specifications=[["Layers", "5"]],
+        translations={"zh": {"name": "KN95 口罩", "specifications": [["层数", "5"]]}},
+    )
+    return owner, staff, booth, product
+
+
 @contextmanager
 def recorded_statements(app) -> Iterator[list[str]]:
     """The SQL statements run inside the block, as a list filled while it runs."""

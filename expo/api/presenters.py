@@ -115,7 +115,6 @@ def exhibitor(record: ExhibitorCompany, language: str, booth_slug: str | None) -
         **translated(record, language),
         "slug": record.slug,
         "country": record.country,
-        "sector": record.sector,
         "website": record.website,
         "booth_slug": booth_slug,
     }

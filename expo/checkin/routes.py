@@ -15,6 +15,7 @@ from expo.checkin import offline_app, services
 from expo.checkin.forms import MAX_CODE_LENGTH, AddCheckinStaffForm, CheckInForm
 from expo.checkin.models import CheckinScan
 from expo.db_types import utcnow
+from expo.content_languages import page_language
 from expo.editions.models import Edition
 from expo.errors import render_error
 from expo.extensions import db
@@ -49,7 +50,7 @@ def load_edition(slug: str, *, allowed) -> Edition:
 def _describe(result: CheckInResult) -> dict:
     """What the door sees: who, for what, and whether they were already in."""
     user = result.registration.user
-    title = target_title(result.registration)
+    title = target_title(result.registration, page_language())
     if result.first_time:
         if user.organisation:
             message = _(
@@ -89,7 +90,7 @@ def _check_in_page(edition: Edition, form: CheckInForm, outcome: dict | None = N
         edition=edition,
         form=form,
         outcome=outcome,
-        rows=services.attendance(edition),
+        rows=services.attendance(edition, language=page_language()),
         can_manage=can_manage_edition(current_user, edition),
         offline=_offline_settings(edition),
     ), status
@@ -215,7 +216,7 @@ def service_worker(slug: str):
 @bp.route("/counts.json")
 def counts(slug: str):
     edition = load_edition(slug, allowed=can_check_in)
-    rows = services.attendance(edition)
+    rows = services.attendance(edition, language=page_language())
     response = jsonify(
         sessions=[row.as_json() for row in rows],
         totals={"checked_in": sum(row.checked_in for row in rows), "confirmed": sum(row.confirmed for row in rows)},

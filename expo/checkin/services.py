@@ -24,6 +24,7 @@ from expo.badges import services as badges
 from expo.badges.codes import code_digest, is_badge_payload
 from expo.badges.models import Badge
 from expo.checkin.models import CheckinScan
+from expo.content_languages import DEFAULT_SOURCE_LANGUAGE
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.extensions import db
@@ -619,6 +620,8 @@ class Attendance:
     today: bool
     checked_in: int
     confirmed: int
+    # The language the title is shown in (the reader's, else the record's source language, else English).
+    title_language: str = DEFAULT_SOURCE_LANGUAGE
 
     def as_json(self) -> dict:
         return {
@@ -633,8 +636,11 @@ class Attendance:
         }
 
 
-def attendance(edition: Edition, now: datetime | None = None) -> list[Attendance]:
-    """Every session (and course) of ``edition`` in time order, with its counts; three queries."""
+def attendance(
+    edition: Edition, now: datetime | None = None, language: str = DEFAULT_SOURCE_LANGUAGE
+) -> list[Attendance]:
+    """Every session (and course) of ``edition`` in time order, with its counts; three queries. Titles
+    and rooms in ``language`` where they are translated into it."""
     venue = ZoneInfo(edition.timezone)
     now = now or utcnow()
     today = now.astimezone(venue).date()
@@ -675,16 +681,18 @@ def attendance(edition: Edition, now: datetime | None = None) -> list[Attendance
             course_sessions.setdefault(forum.id, []).append(session)
             continue
         checked_in, total = counts.get((session.id, None), (0, 0))
+        title = session.text_in("title", language)
         rows.append(
             Attendance(
                 f"session-{session.id}",
-                session.title,
-                forum.title,
+                title.text,
+                forum.text_in("title", language).text,
                 session.starts_at,
-                session.room,
+                session.text_in("room", language).text,
                 session.starts_at.astimezone(venue).date() == today,
                 checked_in,
                 total,
+                title.language,
             )
         )
     for forum in forums.values():
@@ -692,16 +700,18 @@ def attendance(edition: Edition, now: datetime | None = None) -> list[Attendance
             continue
         its_sessions = course_sessions.get(forum.id, [])
         checked_in, total = counts.get((None, forum.id), (0, 0))
+        title = forum.text_in("title", language)
         rows.append(
             Attendance(
                 f"course-{forum.id}",
-                forum.title,
-                forum.title,
+                title.text,
+                title.text,
                 its_sessions[0].starts_at if its_sessions else None,
                 "",
                 any(s.starts_at.astimezone(venue).date() == today for s in its_sessions),
                 checked_in,
                 total,
+                title.language,
             )
         )
     # A course without sessions yet goes last.

@@ -1,5 +1,5 @@
 """The demo exhibition in the languages of its visitors: Chinese, Vietnamese and Thai texts for the
-demo's companies, booths and products, and Chinese for its edition, pavilions, forums and sessions.
+demo's companies (names, sectors, descriptions), booths and products, and Chinese for its edition, pavilions, forums and sessions.
 
 Written by hand for the demo, keyed by the English text they translate. A record with a non-English
 source language (SOURCE_LANGUAGES) is written in that language, and its English becomes a translation.
@@ -853,6 +853,35 @@ Nhà máy xay của chúng tôi tại **Roi Et** thu mua từ nông dân vùng c
 }
 
 # Company descriptions, for the companies written in another language than English.
+# The demo companies' sectors, keyed by the English; the shared category tree's words where a sector
+# is one of its categories (the catalogues' 防护用品, Thiết bị bảo hộ, อุปกรณ์ป้องกัน...).
+SECTORS: dict[str, dict[str, str]] = {
+    "Protective equipment": {"zh": "防护用品", "vi": "Thiết bị bảo hộ", "th": "อุปกรณ์ป้องกัน"},
+    "Medical vehicles": {"zh": "医疗专用车辆", "vi": "Xe y tế chuyên dụng", "th": "ยานพาหนะทางการแพทย์"},
+    "Diagnostics": {"zh": "诊断检测", "vi": "Chẩn đoán xét nghiệm", "th": "การวินิจฉัยโรค"},
+    "Dental supplies": {"zh": "口腔医疗用品", "vi": "Vật tư nha khoa", "th": "วัสดุทันตกรรม"},
+    "Medical devices": {"zh": "医疗器械", "vi": "Thiết bị y tế", "th": "เครื่องมือแพทย์"},
+    "Pharmaceuticals": {"zh": "药品", "vi": "Dược phẩm", "th": "ผลิตภัณฑ์ยา"},
+    "Traditional medicine": {"zh": "传统医药", "vi": "Y học cổ truyền", "th": "การแพทย์แผนดั้งเดิม"},
+    "Health tourism": {"zh": "健康旅游", "vi": "Du lịch chăm sóc sức khỏe", "th": "การท่องเที่ยวเชิงสุขภาพ"},
+    "Coffee": {"zh": "咖啡", "vi": "Cà phê", "th": "กาแฟ"},
+    "Tropical fruit": {"zh": "热带水果", "vi": "Trái cây nhiệt đới", "th": "ผลไม้เขตร้อน"},
+    "Spices": {"zh": "香料", "vi": "Gia vị", "th": "เครื่องเทศ"},
+    "Steel": {"zh": "钢铁", "vi": "Thép", "th": "เหล็กกล้า"},
+    "Paper": {"zh": "纸业", "vi": "Giấy", "th": "กระดาษ"},
+    "Rubber": {"zh": "橡胶", "vi": "Cao su", "th": "ยางพารา"},
+    "Sugar": {"zh": "制糖", "vi": "Đường", "th": "น้ำตาล"},
+    "Halal food": {"zh": "清真食品", "vi": "Thực phẩm halal", "th": "อาหารฮาลาล"},
+    "Rice": {"zh": "大米", "vi": "Gạo", "th": "ข้าว"},
+    "Food ingredients": {"zh": "食品配料", "vi": "Nguyên liệu thực phẩm", "th": "ส่วนผสมอาหาร"},
+    "Pulses": {"zh": "豆类", "vi": "Các loại đậu", "th": "พืชตระกูลถั่ว"},
+    "Cosmetics": {"zh": "化妆品", "vi": "Mỹ phẩm", "th": "เครื่องสำอาง"},
+    "Logistics": {"zh": "物流", "vi": "Logistics", "th": "โลจิสติกส์"},
+    "Textiles": {"zh": "纺织品", "vi": "Dệt may", "th": "สิ่งทอ"},
+    "Seafood": {"zh": "海产品", "vi": "Thủy hải sản", "th": "อาหารทะเล"},
+    "Furniture": {"zh": "家具", "vi": "Nội thất", "th": "เฟอร์นิเจอร์"},
+}
+
 COMPANY_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Guangxi Zhuang Herbal Medicine Co.": {"zh": "广西药材的种植和加工企业：为传统医药提供提取物、药粉和颗粒。"},
     "Siam Hom Mali Rice Exporters Co., Ltd.": {
@@ -1329,6 +1358,7 @@ def translate_demo(edition) -> None:
                 language,
                 {
                     "name": COMPANY_NAMES[english][language],
+                    "sector": SECTORS.get(company.sector, {}).get(language, ""),
                     "description": COMPANY_DESCRIPTIONS.get(english, {}).get(language, ""),
                 },
             )

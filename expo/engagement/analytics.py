@@ -10,8 +10,9 @@ daylight-saving changes alike, and a day without events is a row of zeros rather
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from sqlalchemy import Integer, Subquery, and_, case, distinct, func, literal, s
 
 from expo.booths.models import Booth, BoothDocument
 from expo.catalog.models import Product
+from expo.content_languages import DEFAULT_SOURCE_LANGUAGE, TranslatedTexts
 from expo.db_types import UTCDateTime, utcnow
 from expo.engagement.models import EngagementEvent
 from expo.exports import csv_bytes
@@ -101,12 +103,18 @@ class Day(Counts):
 
 
 @dataclass(frozen=True)
-class TopProduct:
+class TopProduct(TranslatedTexts):
+    """A product among the most viewed, named like a Product in the reader's language."""
+
+    TRANSLATED_FIELDS: ClassVar[tuple[str, ...]] = ("name",)
+
     product_id: int
     name: str
     slug: str
     views: int
     viewers: int
+    source_language: str = DEFAULT_SOURCE_LANGUAGE
+    translations: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -193,7 +201,16 @@ def period_totals(booth: Booth, period: Period) -> tuple[Counts, Counts]:
 def top_products(booth: Booth, period: Period, limit: int = TOP_LIMIT) -> list[TopProduct]:
     views = func.count(Event.id).label("views")
     query = (
-        select(Product.id, Product.name, Product.slug, views, func.count(distinct(Event.visitor)))
+        select(
+            Product.id,
+            Product.name,
+            Product.slug,
+            views,
+            func.count(distinct(Event.visitor)),
+            # Grouped by the product's key: its other columns follow from it (JSON cannot be grouped).
+            Product.source_language,
+            Product.translations,
+        )
         .join(Product, Product.id == Event.product_id)
         .where(
             Event.booth_id == booth.id,
@@ -205,7 +222,7 @@ def top_products(booth: Booth, period: Period, limit: int = TOP_LIMIT) -> list[T
         .order_by(views.desc(), Product.name, Product.id)
         .limit(limit)
     )
-    return [TopProduct(*row) for row in db.session.execute(query)]
+    return [TopProduct(*row[:5], row[5] or DEFAULT_SOURCE_LANGUAGE, row[6] or {}) for row in db.session.execute(query)]
 
 
 def top_brochures(booth: Booth, period: Period, limit: int = TOP_LIMIT) -> list[TopBrochure]:

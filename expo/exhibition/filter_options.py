@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, func, select
@@ -23,6 +24,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, selectinloa
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import ProductCategory
 from expo.editions.models import Edition, Pavilion
+from expo.exhibition.search_index import searchable_text
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 
@@ -70,7 +72,7 @@ class FilterOptions:
     countries: tuple[tuple[str, int], ...]
     categories: tuple[CategoryOption, ...]
     editions: tuple[EditionOption, ...]
-    # Published booth id -> (its country, its company's sector in lower case): search ranks the
+    # Published booth id -> (its country, its company's sector in every language, in lower case): search ranks the
     # booths whose sector a query names above the others, and counts its ranked products by
     # country, without reading booths and companies for every search.
     booths: dict[int, tuple[str | None, str]] = field(default_factory=dict)
@@ -172,14 +174,35 @@ def _read_options() -> FilterOptions:
             for edition in editions
         ),
         booths={
-            booth_id: (country, (sector or "").lower())
-            for booth_id, country, sector in db.session.execute(
-                select(Booth.id, Booth.country, ExhibitorCompany.sector)
+            booth_id: (country, _sector_words(sectors))
+            for booth_id, country, *sectors in db.session.execute(
+                select(Booth.id, Booth.country, ExhibitorCompany.sector, *_translated_sectors())
                 .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
                 .where(Booth.status == Booth.Status.PUBLISHED)
             )
         },
     )
+
+
+def _translated_sectors() -> list:
+    """The sector's translation into each content language, read out of the JSON by the database
+    (the whole column holds every name and description: far more than the sectors)."""
+    from expo.content_languages import content_languages
+
+    return [ExhibitorCompany.translations[(code, "sector")].as_string() for code in content_languages()]
+
+
+def _sector_words(sectors: list[str | None]) -> str:
+    """A company's sector in every language it is written in, as search reads words (lower case,
+    accents dropped: "thiet bi bao ho" for "Thiết bị bảo hộ"), one string."""
+    names = tuple(dict.fromkeys(name for name in sectors if isinstance(name, str) and name))
+    return _searchable_sector(names)
+
+
+@lru_cache(maxsize=4096)
+def _searchable_sector(names: tuple[str, ...]) -> str:
+    # Companies share a few hundred sectors at most: each is normalised once.
+    return searchable_text(" ".join(names)).lower()
 
 
 def init_app(app: Flask) -> None:

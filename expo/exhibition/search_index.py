@@ -279,16 +279,22 @@ def category_search_words(name: str) -> str:
 #
 # Chinese (and Japanese) is written without spaces, and both tokenisers make one token of a whole
 # run of ideographs, so '口罩' would never find '医用口罩'. Each run is indexed as itself, then as
-# its overlapping character pairs, then as its single characters: a query of two or more characters
-# asks for all of its pairs ('越南咖啡' for 越南, 南咖 and 咖啡), a query of one character for that
-# character. All pairs rather than the phrase of them: almost as precise, and PostgreSQL can answer
-# it from the index alone, where a phrase makes it re-read every candidate row.
+# its overlapping character pairs, then as its single characters: a query of three or more
+# characters asks for its pairs standing next to each other, in order, as a phrase ('越南咖啡' for
+# 越南 南咖 咖啡), a query of one character for that character. A phrase, not merely all the pairs:
+# '口罩机' (mask machine) must not find a text that says 口罩 in one sentence and 罩机 in another.
+# The pairs of a run stand next to each other in the index text (the run, its pairs, then its
+# single characters), so their positions are consecutive on both databases, and a run's single
+# characters part its pairs from the next run's, so a phrase never reaches across two runs. Words
+# typed apart (with spaces) stay separate terms: each must be there, anywhere.
 #
 # Thai, Lao, Khmer and Burmese are written without spaces between words too, in letters that carry
 # combining vowels and tone marks. A run of them is cut into units (a letter with the marks on it:
 # 'ถุ', 'ง', 'มื', 'อ') and indexed as itself and its overlapping pairs of units ('ถุง', 'งมื',
-# 'มือ'), and a query asks for all its pairs the same way, so 'ถุงมือ' (gloves) finds
-# 'ถุงมือยางไนไตรล์'. Pairs, not dictionary words: measured on product names (bench/README.md,
+# 'มือ'), and a query asks for its pairs the same way, as a phrase, so 'ถุงมือ' (gloves) finds
+# 'ถุงมือยางไนไตรล์' but not a text with ถุง and มือ apart (the one case where a phrase reaches the
+# next run: a run of two units right after the space is itself a pair, so 'ถุงมืออย' finds
+# 'ถุงมือ อย', the same letters in the same order). Pairs, not dictionary words: measured on product names (bench/README.md,
 # "Segmentation"), jieba and PyThaiNLP's newmm segment a word differently inside a longer one
 # ('ไนไตรล์' cut in three, '口罩机' as 口罩 + 机 but '口罩' alone) and missed 2 of 22 Chinese and 4 of 17
 # Thai expected matches that pairs found, at a quarter of the speed, with 110 MB of dictionaries and
@@ -412,12 +418,14 @@ t can will just don should now
 @dataclass(frozen=True)
 class SearchTerm:
     """Something every result must contain: a word (``prefix``: or a longer word starting with it),
-    or a run of CJK characters, which is all of its character ``pairs``.
+    or a run of CJK (or Thai, Lao, Khmer, Burmese) letters typed together, which is its ``pairs``
+    standing next to each other, in that order: a phrase.
 
-    A run is matched as "the run itself, or all its pairs": the same results (the index holds a
-    run's pairs beside it), but PostgreSQL estimates how common the run is from its statistics,
-    where it would multiply the pairs' frequencies as if they were unrelated, guess far too few
-    matches for a common word such as 医疗用品 and pick a plan that reads every one of them.
+    A run is matched as "the run itself, or the phrase of its pairs": the same results (the index
+    holds a run's pairs beside it), but PostgreSQL estimates how common the run is from its
+    statistics, where it would multiply the pairs' frequencies as if they were unrelated, guess far
+    too few matches for a common word such as 医疗用品 and pick a plan that reads every one of them;
+    and a row holding the run itself needs no check of the pairs' positions.
     """
 
     token: str
@@ -459,22 +467,24 @@ def parse_query(text: str) -> list[SearchTerm]:
 
 def fts5_expression(terms: Sequence[SearchTerm]) -> str:
     """An FTS5 MATCH expression requiring every term. Tokens hold only letters, digits and marks,
-    so quoting them as strings is enough to keep FTS5's operators (NEAR, AND, *, ^, column:) out."""
+    so quoting them as strings is enough to keep FTS5's operators (NEAR, AND, *, ^, column:) out;
+    a quoted string of several tokens is a phrase (``"口罩 罩机"``: 口罩 then 罩机, next to each other)."""
 
     def one(term: SearchTerm) -> str:
         if term.pairs:
-            return f'("{term.token}" OR (' + " AND ".join(f'"{pair}"' for pair in term.pairs) + "))"
+            return f'("{term.token}" OR "' + " ".join(term.pairs) + '")'
         return f'"{term.token}"' + ("*" if term.prefix else "")
 
     return " AND ".join(one(term) for term in terms)
 
 
 def tsquery_expression(terms: Sequence[SearchTerm]) -> str:
-    """The same for PostgreSQL's ``to_tsquery('english', ...)``: quoted lexemes joined by & and |."""
+    """The same for PostgreSQL's ``to_tsquery('english', ...)``: quoted lexemes joined by & and |,
+    a run's pairs by <-> (FOLLOWED BY: the next pair at the next position)."""
 
     def one(term: SearchTerm) -> str:
         if term.pairs:
-            return f"('{term.token}' | (" + " & ".join(f"'{pair}'" for pair in term.pairs) + "))"
+            return f"('{term.token}' | (" + " <-> ".join(f"'{pair}'" for pair in term.pairs) + "))"
         return f"'{term.token}'" + (":*" if term.prefix else "")
 
     return " & ".join(one(term) for term in terms)

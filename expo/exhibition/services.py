@@ -785,9 +785,10 @@ _NO_BOOTH = (None, "")
 
 
 def _sector_test(terms: Sequence[SearchTerm]):
-    """A test of a company's free-text sector (lower case, as FilterOptions.booth_sectors keeps it):
-    does it hold one of the words, at the start of a word and in the singular ("masks" finds "Face
-    masks"), or a run of Chinese characters anywhere?"""
+    """A test of a company's free-text sector in every language it is written in (normalised like
+    the index, as FilterOptions.booths keeps it): does it hold one of the words, at the start of a
+    word and in the singular ("masks" finds "Face masks"), or a run of Chinese or Thai letters
+    anywhere?"""
     needles = [
         term.token if term.pairs or not term.token.isascii() else " " + min(_singulars(term.token), key=len)
         for term in terms

@@ -17,7 +17,7 @@ from expo.lib.enums import LabelledStrEnum
 
 class ExhibitorCompany(Translatable, db.Model):
     __tablename__ = "exhibitor_companies"
-    TRANSLATED_FIELDS = ("name", "description")
+    TRANSLATED_FIELDS = ("name", "sector", "description")
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status_known"),
         # The applicant is always told why; a rejection without a reason cannot be stored.

@@ -28,12 +28,13 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, case, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from expo import permissions
 from expo.accounts.models import User
 from expo.booths.models import Booth
 from expo.catalog.models import Product
+from expo.content_languages import localized
 from expo.db_types import utcnow
 from expo.engagement.models import EngagementEvent
 from expo.engagement.services import visitor_hash
@@ -264,7 +265,8 @@ def _unread_for(user: User, activity_column):
 
 
 def _listed_with() -> list:
-    return [selectinload(TradeInquiry.items), joinedload(TradeInquiry.assignee)]
+    # Each item's product, still listed, names it in the reader's language (one query for all items).
+    return [selectinload(TradeInquiry.items).joinedload(InquiryItem.product), joinedload(TradeInquiry.assignee)]
 
 
 @dataclass(frozen=True)
@@ -332,7 +334,7 @@ def find_inquiry(inquiry_id: int) -> TradeInquiry | None:
             .joinedload(CompanyMember.user),
             joinedload(TradeInquiry.buyer),
             joinedload(TradeInquiry.assignee),
-            selectinload(TradeInquiry.items),
+            selectinload(TradeInquiry.items).joinedload(InquiryItem.product),
         )
     )
 
@@ -696,11 +698,30 @@ def inquiries_from(booth: Booth, buyer_id: int, limit: int = 20) -> list[TradeIn
     )
 
 
-def products_for_form(booth: Booth) -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Product.id, Product.name).where(Product.booth_id == booth.id).order_by(Product.position, Product.id)
+def _booth_products_named(booth: Booth) -> list[Product]:
+    """The booth's products in their order, with what naming them in the reader's language needs."""
+    return list(
+        db.session.scalars(
+            select(Product)
+            .options(
+                load_only(
+                    Product.id,
+                    Product.name,
+                    Product.source_language,
+                    Product.translations,
+                    Product.min_order_quantity,
+                    Product.order_unit,
+                )
+            )
+            .where(Product.booth_id == booth.id)
+            .order_by(Product.position, Product.id)
+        )
     )
-    return [(product_id, name) for product_id, name in rows]
+
+
+def products_for_form(booth: Booth) -> list[tuple[int, str]]:
+    """The booth's products as a filter lists them: each named in the page's language."""
+    return [(product.id, localized(product, "name").text) for product in _booth_products_named(booth)]
 
 
 def inquiry_product_choices(booth: Booth) -> list[tuple[int, str]]:
@@ -709,15 +730,12 @@ def inquiry_product_choices(booth: Booth) -> list[tuple[int, str]]:
 
     from expo.catalog.display import minimum_order
 
-    rows = db.session.execute(
-        select(Product.id, Product.name, Product.min_order_quantity, Product.order_unit)
-        .where(Product.booth_id == booth.id)
-        .order_by(Product.position, Product.id)
-    )
     choices = []
-    for product_id, name, moq, unit in rows:
+    for product in _booth_products_named(booth):
+        name = localized(product, "name").text
+        moq, unit = product.min_order_quantity, product.order_unit
         hint = minimum_order(SimpleNamespace(min_order_quantity=moq, order_unit=unit)) if moq else ""
-        choices.append((product_id, f"{name} ({hint})" if hint else name))
+        choices.append((product.id, f"{name} ({hint})" if hint else name))
     return choices
 
 

@@ -822,7 +822,7 @@ def _with_people(query):
         selectinload(Meeting.buyer),
         selectinload(Meeting.company),
         selectinload(Meeting.attendees).selectinload(MeetingAttendee.user),
-        selectinload(Meeting.products),
+        selectinload(Meeting.products).joinedload(MeetingProduct.product),
         selectinload(Meeting.table),
         selectinload(Meeting.edition),
     )

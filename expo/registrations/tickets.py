@@ -121,6 +121,7 @@ def check_in(actor: User, payload: str, *, edition_id: int, now: datetime | None
     return CheckInResult(registration, first_time, registration.checked_in_at)
 
 
-def target_title(registration: Registration) -> str:
+def target_title(registration: Registration, language: str | None = None) -> str:
+    """The session's or course's title, in ``language`` when it is translated into it."""
     target: ProgrammeSession | Forum = registration.target
-    return target.title
+    return target.text_in("title", language).text if language else target.title

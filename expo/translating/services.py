@@ -118,7 +118,11 @@ def _kinds() -> dict[str, RecordKind]:
         RecordKind(
             "company",
             ExhibitorCompany,
-            (F("name", K.LINE, ApplicationForm, required=True), F("description", K.TEXT, ApplicationForm)),
+            (
+                F("name", K.LINE, ApplicationForm, required=True),
+                F("sector", K.LINE, ApplicationForm),
+                F("description", K.TEXT, ApplicationForm),
+            ),
             lambda user, company: can_edit_company_application(user, company),
             True,
             _l("Company"),

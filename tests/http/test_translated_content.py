@@ -5,60 +5,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from expo.catalog.models import Product
 from expo.extensions import db
 from expo.forums.models import ForumQuestion
-from expo.i18n import LANGUAGES
 from expo.registrations.models import Registration
 from tests.conftest import count_queries, log_in, permission_failures
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 VI = {"Accept-Language": "vi-VN,vi;q=0.9"}
-
-
-@pytest.fixture(autouse=True)
-def asean_languages(monkeypatch):
-    """Vietnamese and Thai are shipped (their interface catalogues are written in parallel)."""
-    monkeypatch.setitem(LANGUAGES, "vi", "Tiếng Việt")
-    monkeypatch.setitem(LANGUAGES, "th", "ไทย")
-
-
-@pytest.fixture()
-def shop(factory):
-    owner, staff = factory.user(), factory.user()
-    company = factory.company(
-        owner=owner,
-        staff=[staff],
-        name="Guangxi Protective Gear",
-        slug="guangxi",
-        translations={"zh": {"name": "广西防护用品"}},
-    )
-    booth = factory.booth(
-        company,
-        tagline="Masks for hospitals",
-        description="We make masks.",
-        description_html="<p>We make masks.</p>",
-        translations={
-            "zh": {
-                "tagline": "医用口罩",
-                "description": "我们生产**口罩**。",
-                "description_html": "<p>我们生产<strong>口罩</strong>。</p>",
-            }
-        },
-    )
-    product = factory.product(
-        booth,
-        slug="kn95",
-        name="KN95 respirator",
-        description="Five layers.",
-        description_html="<p>Five layers.</p>",
-        specifications=[["Layers", "5"]],
-        translations={"zh": {"name": "KN95 口罩", "specifications": [["层数", "5"]]}},
-    )
-    return owner, staff, booth, product
 
 
 def element_with(page: str, text: str) -> str:
@@ -68,8 +24,8 @@ def element_with(page: str, text: str) -> str:
     return match.group(0)
 
 
-def test_a_chinese_visitor_reads_the_chinese_texts_with_no_note(client, shop):
-    _owner, _staff, booth, product = shop
+def test_a_chinese_visitor_reads_the_chinese_texts_with_no_note(client, translated_shop):
+    _owner, _staff, booth, product = translated_shop
     page = client.get(f"/booths/{booth.slug}/products/{product.slug}", headers=ZH).get_data(as_text=True)
     assert "<title>KN95 口罩 · 广西防护用品" in page
     assert 'lang="en"' not in element_with(page, "KN95 口罩")
@@ -84,8 +40,8 @@ def test_a_chinese_visitor_reads_the_chinese_texts_with_no_note(client, shop):
     assert "expo-translation-note" not in booth_page.split("expo-booth-description")[0]
 
 
-def test_a_vietnamese_visitor_reads_english_marked_and_noted(client, shop):
-    _owner, _staff, booth, product = shop
+def test_a_vietnamese_visitor_reads_english_marked_and_noted(client, translated_shop):
+    _owner, _staff, booth, product = translated_shop
     page = client.get(f"/booths/{booth.slug}/products/{product.slug}", headers=VI).get_data(as_text=True)
     heading = re.search(r"<h1[^>]*>", page).group(0)
     assert 'lang="en"' in heading and "KN95 respirator</h1>" in page
@@ -94,8 +50,8 @@ def test_a_vietnamese_visitor_reads_english_marked_and_noted(client, shop):
     assert page.count("expo-translation-note") == 1, "one note per block, not per field"
 
 
-def test_search_cards_show_the_reader_language_without_more_queries(app, client, shop, factory):
-    _owner, _staff, booth, _product = shop
+def test_search_cards_show_the_reader_language_without_more_queries(app, client, translated_shop, factory):
+    _owner, _staff, booth, _product = translated_shop
     client.get("/search?q=respirator&type=products")  # the cached filter options are read once
     first = count_queries(app, client, "/search?q=respirator&type=products")
     for number in range(5):
@@ -110,8 +66,8 @@ def test_search_cards_show_the_reader_language_without_more_queries(app, client,
     assert "KN95 口罩" in page and "口罩型号 3" in page and "广西防护用品" in page
 
 
-def test_the_team_fills_vietnamese_beside_the_english_and_sees_the_chips(client, shop):
-    _owner, staff, booth, product = shop
+def test_the_team_fills_vietnamese_beside_the_english_and_sees_the_chips(client, translated_shop):
+    _owner, staff, booth, product = translated_shop
     log_in(client, staff)
     url = f"/translations/product/{product.id}"
     page = client.get(url + "?language=vi").get_data(as_text=True)
@@ -136,8 +92,8 @@ def test_the_team_fills_vietnamese_beside_the_english_and_sees_the_chips(client,
     assert "Khẩu trang KN95" in shown and "expo-translation-note" not in shown.split("More from")[0]
 
 
-def test_bad_input_is_a_form_error_and_keeps_what_was_typed(client, shop):
-    owner, _staff, _booth, product = shop
+def test_bad_input_is_a_form_error_and_keeps_what_was_typed(client, translated_shop):
+    owner, _staff, _booth, product = translated_shop
     log_in(client, owner)
     url = f"/translations/product/{product.id}"
     refused = client.post(f"{url}/th", data={"text_name": "หน้ากาก", "text_specifications": "ไม่มีเครื่องหมาย"})
@@ -149,8 +105,8 @@ def test_bad_input_is_a_form_error_and_keeps_what_was_typed(client, shop):
         assert db.session.get(Product, product.id).translations["zh"]["name"] == "KN95 口罩", "nothing lost"
 
 
-def test_changing_the_source_language_over_http(client, shop):
-    owner, _staff, _booth, product = shop
+def test_changing_the_source_language_over_http(client, translated_shop):
+    owner, _staff, _booth, product = translated_shop
     log_in(client, owner)
     url = f"/translations/product/{product.id}"
     assert client.post(f"{url}/source", data={"source_language": "vi"}).status_code == 400  # no Vietnamese name
@@ -162,8 +118,8 @@ def test_changing_the_source_language_over_http(client, shop):
         assert product.translations["en"]["name"] == "KN95 respirator"
 
 
-def test_who_may_open_and_save_translations(client, shop, factory):
-    _owner, _staff, _booth, product = shop
+def test_who_may_open_and_save_translations(client, translated_shop, factory):
+    _owner, _staff, _booth, product = translated_shop
     edition = factory.edition()
     forum = factory.forum(edition)
     organizer = factory.organizer(edition)
@@ -248,8 +204,8 @@ def test_organizers_translate_forums_sessions_and_questions_and_visitors_registe
         assert db.session.scalar(select(Registration)).answers == {str(question.id): "Chinese"}
 
 
-def test_every_editor_links_to_its_translations_page(client, factory, shop):
-    owner, _staff, booth, product = shop
+def test_every_editor_links_to_its_translations_page(client, factory, translated_shop):
+    owner, _staff, booth, product = translated_shop
     edition = factory.edition(slug="18th")
     organizer = factory.organizer()  # of every edition
     pavilion = factory.pavilion(edition)
@@ -296,3 +252,36 @@ def test_the_ticket_mail_and_its_calendar_quote_the_session_in_the_recipient_lan
     assert "口腔诊疗" in message and "Dental care" not in message.split("Content-Type: text/calendar")[0]
     calendar_part = message.split("Content-Type: text/calendar", 1)[1].replace("\r\n ", "")
     assert "SUMMARY:口腔诊疗" in calendar_part and "202 会议室" in calendar_part
+
+
+def test_the_team_translates_the_company_sector_and_buyers_read_and_find_it_in_their_language(
+    app, client, translated_shop
+):
+    """The sector is a translated field like the company's name: filled beside the source on the
+    translations page, shown to each reader in their language (marked where it falls back), and
+    found by search in every language it is written in."""
+    owner, _staff, booth, _product = translated_shop
+    log_in(client, owner)
+    url = f"/translations/company/{booth.company_id}"
+    editor = client.get(url + "?language=zh").get_data(as_text=True)
+    assert 'name="text_sector"' in editor and "Protective equipment" in editor and "防护装备" in editor
+    saved = client.post(
+        f"{url}/zh", data={"text_name": "广西防护用品", "text_sector": "防护设备", "text_description": ""}
+    )
+    assert saved.status_code == 302
+    client.post(f"{url}/th", data={"text_name": "กว่างซี โพรเทคทีฟ เกียร์", "text_sector": "อุปกรณ์ป้องกันภัย"})
+
+    visitor = app.test_client()
+    chinese = visitor.get(f"/booths/{booth.slug}", headers=ZH).get_data(as_text=True)
+    assert "防护设备" in chinese and "Protective equipment" not in chinese
+    vietnamese = visitor.get(f"/booths/{booth.slug}", headers=VI).get_data(as_text=True)
+    assert element_with(vietnamese, "Protective equipment") == '<span lang="en">Protective equipment'
+
+    booths = visitor.get("/search?q=防护设备&type=booths", headers=ZH).get_data(as_text=True)
+    assert "广西防护用品" in booths
+    thai = visitor.get("/search?q=อุปกรณ์ป้องกันภัย&type=booths").get_data(as_text=True)
+    assert "Guangxi Protective Gear" in thai
+
+    (listed,) = visitor.get("/api/v1/exhibitors?lang=zh").get_json()["items"]
+    assert listed["sector"] == "防护设备" and listed["translations"]["en"]["sector"] == "Protective equipment"
+    assert listed["translations"]["th"]["sector"] == "อุปกรณ์ป้องกันภัย"

@@ -146,6 +146,14 @@ def check_the_demo_in_other_languages():
     herb_products = db.session.scalars(select(Product).join(Booth).where(Booth.company_id == herbs.id)).all()
     assert all(product.source_language == "zh" and product.translations["en"]["name"] for product in herb_products)
     assert edition_zh_name() == "第十八届中国—东盟博览会"
+    # Every company's sector in Chinese, Vietnamese and Thai, whatever language it is written in.
+    for booth in booths:
+        company = booth.company
+        assert all(company.text_in("sector", language).language == language for language in ("zh", "vi", "th")), (
+            company.name
+        )
+    assert herbs.sector == "传统医药" and herbs.text_in("sector", "en").text == "Traditional medicine"
+    assert rice.sector == "ข้าว" and rice.text_in("sector", "vi").text == "Gạo"
 
 
 def edition_zh_name() -> str:

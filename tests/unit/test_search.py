@@ -5,55 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from expo.booths.models import Booth
-from expo.catalog.models import Product
 from expo.exhibition import services
 from expo.exhibition.filter_options import countries_with_booths
 from expo.exhibition.search_index import parse_query
 from expo.exhibition.services import BOOTHS, MIN_ORDER, NAME, NEWEST, PRODUCTS, RELEVANCE, SearchCriteria
 from expo.extensions import db
-
-
-def add_products(app, booth, *specs: dict) -> list[int]:
-    """Several products in one commit (each dict holds Product fields; name required)."""
-    with app.app_context():
-        start = len(db.session.scalars(db.select(Product.id).where(Product.booth_id == booth.id)).all())
-        rows = [
-            Product(booth_id=booth.id, slug=f"item-{booth.id}-{start + i}", position=start + i, **spec)
-            for i, spec in enumerate(specs)
-        ]
-        db.session.add_all(rows)
-        db.session.commit()
-        return [row.id for row in rows]
-
-
-def found(app, **criteria) -> list[str]:
-    """Names on the first page, in order (product names, or company names for booths)."""
-    with app.test_request_context():
-        results = services.search(SearchCriteria(**criteria))
-        if results.criteria.kind == BOOTHS:
-            return [booth.company.name for booth in results.page.items]
-        return [product.name for product in results.page.items]
+from tests.search_helpers import add_products, found
 
 
 def counts(app, **criteria) -> dict[str, tuple[int, bool]]:
     with app.test_request_context():
         results = services.search(SearchCriteria(**criteria))
         return {kind: (count.value, count.more) for kind, count in results.counts.items()}
-
-
-@pytest.fixture()
-def exhibitor(factory):
-    """A published booth of a Vietnamese company, and a function making more booths."""
-    owner = factory.user()
-
-    def make(name: str, country: str = "VN", **booth_fields):
-        company = factory.company(owner=owner, name=name, country=country, sector=booth_fields.pop("sector", ""))
-        return factory.booth(company, **booth_fields)
-
-    return make
 
 
 def test_words_match_whole_stemmed_and_as_a_prefix_of_the_last_word(app, exhibitor):

@@ -10,16 +10,13 @@ from expo.exhibition import services
 from expo.exhibition.services import BOOTHS, SearchCriteria
 from expo.extensions import db
 from expo.leads import services as leads
-from tests.unit.test_search import add_products, found
+from tests.search_helpers import add_products, found
 
 
-def test_response_times_of_several_booths_match_each_booths_own_in_one_query(app, factory, monkeypatch):
+def test_response_times_of_several_booths_match_each_booths_own_in_one_query(app, factory, exhibitor, monkeypatch):
     monkeypatch.setattr(leads, "RESPONSE_TIME_SAMPLE", 4)
-    owner, buyer = factory.user(), factory.user()
-    quick, slow, silent, new = (
-        factory.booth(factory.company(owner=owner, name=name, slug=name.lower()))
-        for name in ("Quick", "Slow", "Silent", "New")
-    )
+    buyer = factory.user()
+    quick, slow, silent, new = (exhibitor(name, "CN", slug=name.lower()) for name in ("Quick", "Slow", "Silent", "New"))
     start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     # Quick: its older inquiries took days, the latest four an hour or two (only they count).
     for index, hours in enumerate([72, 96, 1, 2, 1, 3]):
@@ -41,10 +38,10 @@ def test_response_times_of_several_booths_match_each_booths_own_in_one_query(app
         assert leads.response_times([]) == {}
 
 
-def test_result_cards_name_the_supplier_its_country_and_public_response_time(app, factory):
-    owner, buyer = factory.user(), factory.user()
-    answering = factory.booth(factory.company(owner=owner, name="Saigon Answers", slug="saigon", country="VN"))
-    quiet = factory.booth(factory.company(owner=owner, name="Bangkok Quiet", slug="bangkok", country="TH"))
+def test_result_cards_name_the_supplier_its_country_and_public_response_time(app, factory, exhibitor):
+    buyer = factory.user()
+    answering = exhibitor("Saigon Answers", "VN", slug="saigon")
+    quiet = exhibitor("Bangkok Quiet", "TH", slug="bangkok")
     add_products(app, answering, {"name": "Durian paste"})
     add_products(app, quiet, {"name": "Durian chips"})
     start = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -60,15 +57,10 @@ def test_result_cards_name_the_supplier_its_country_and_public_response_time(app
     assert cards["Durian chips"] == services.CardSupplier("Bangkok Quiet", "TH", None)
 
 
-def test_a_search_for_mask_lists_protective_masks_before_a_cosmetic_face_mask(app, factory):
+def test_a_search_for_mask_lists_protective_masks_before_a_cosmetic_face_mask(app, factory, exhibitor):
     categories = factory.categories()
-    owner = factory.user()
-    spa = factory.booth(
-        factory.company(owner=owner, name="Chiang Mai Spa", slug="spa", country="TH", sector="Health tourism")
-    )
-    shield = factory.booth(
-        factory.company(owner=owner, name="Guangxi Shield", slug="shield", country="CN", sector="Protective equipment")
-    )
+    spa = exhibitor("Chiang Mai Spa", "TH", slug="spa", sector="Health tourism")
+    shield = exhibitor("Guangxi Shield", "CN", slug="shield", sector="Protective equipment")
     # Listed first, named for the word, the face mask would win on words alone.
     add_products(
         app,
@@ -102,12 +94,9 @@ def test_a_search_for_mask_lists_protective_masks_before_a_cosmetic_face_mask(ap
         assert categories["herbal-medicine"] not in medical
 
 
-def test_a_booth_whose_sector_the_words_name_ranks_higher_and_so_do_its_products(app, factory):
-    owner = factory.user()
-    trader = factory.booth(
-        factory.company(owner=owner, name="General Trading", slug="trader", sector="Import and export")
-    )
-    coffee = factory.booth(factory.company(owner=owner, name="Highland Beans", slug="beans", sector="Coffee"))
+def test_a_booth_whose_sector_the_words_name_ranks_higher_and_so_do_its_products(app, exhibitor):
+    trader = exhibitor("General Trading", "CN", slug="trader", sector="Import and export")
+    coffee = exhibitor("Highland Beans", "CN", slug="beans", sector="Coffee")
     add_products(app, coffee, {"name": "Robusta beans", "description": "Roasted for espresso; good with coffee."})
     add_products(app, trader, {"name": "Coffee cups coffee coffee", "description": "Coffee cups."})
     assert found(app, text="coffee") == ["Robusta beans", "Coffee cups coffee coffee"]
@@ -124,11 +113,31 @@ def test_a_booth_whose_sector_the_words_name_ranks_higher_and_so_do_its_products
     assert found(app, text="coffee") == ["Coffee cups coffee coffee", "Robusta beans"]
 
 
-def test_facets_count_each_country_and_top_category_without_their_own_filter(app, factory, monkeypatch):
+def test_a_sector_named_in_another_language_ranks_its_booth_and_products_higher(app, exhibitor):
+    """The sector is translated content: 咖啡 (or cà phê, without its accents) names the sector of a
+    company that wrote "Coffee" and translated it, as "coffee" does."""
+    trader = exhibitor("General Trading", "CN", slug="trader", sector="Import and export")
+    coffee = exhibitor(
+        "Highland Beans",
+        "CN",
+        slug="beans",
+        sector="Coffee",
+        company_translations={"zh": {"sector": "咖啡"}, "vi": {"sector": "Cà phê"}},
+    )
+    add_products(app, coffee, {"name": "Robusta beans 罗布斯塔 cà phê", "description": "咖啡豆"})
+    add_products(app, trader, {"name": "咖啡杯 咖啡 咖啡 cà phê cà phê", "description": "咖啡杯"})
+    assert found(app, text="咖啡") == ["Robusta beans 罗布斯塔 cà phê", "咖啡杯 咖啡 咖啡 cà phê cà phê"]
+    assert found(app, text="ca phe") == ["Robusta beans 罗布斯塔 cà phê", "咖啡杯 咖啡 咖啡 cà phê cà phê"]
+    with app.app_context():
+        db.session.get(Booth, trader.id).tagline = "咖啡 咖啡 咖啡"
+        db.session.commit()
+    assert found(app, text="咖啡", kind=BOOTHS) == ["Highland Beans", "General Trading"]
+
+
+def test_facets_count_each_country_and_top_category_without_their_own_filter(app, factory, exhibitor, monkeypatch):
     categories = factory.categories()
-    owner = factory.user()
-    hanoi = factory.booth(factory.company(owner=owner, name="Hanoi Health", slug="hanoi", country="VN"))
-    bangkok = factory.booth(factory.company(owner=owner, name="Bangkok Foods", slug="bangkok", country="TH"))
+    hanoi = exhibitor("Hanoi Health", "VN", slug="hanoi")
+    bangkok = exhibitor("Bangkok Foods", "TH", slug="bangkok")
     add_products(
         app,
         hanoi,

@@ -17,6 +17,7 @@ from expo.exhibition.search_index import (
 )
 from expo.exhibition.services import BOOTHS, PRODUCTS, SearchCriteria
 from expo.extensions import db
+from tests.search_helpers import first_ten
 
 # (company fields, booth fields, [(category slug, product fields)]): each record in its source
 # language with translations, as exhibitors write them. Keys of PRODUCT_IDS are the products'
@@ -383,11 +384,6 @@ def catalogue(app, factory) -> dict[str, int]:
         return {name: product.id for name, product in products.items()}
 
 
-def first_ten(app, text: str, **criteria) -> list[int]:
-    with app.test_request_context():
-        return [item.id for item in services.search(SearchCriteria(text=text, **criteria)).page.items[:10]]
-
-
 def test_the_queries_cover_six_languages_ten_times_each():
     languages = {}
     for language, _query, _expected in QUERIES:
@@ -413,6 +409,47 @@ def test_thai_with_no_spaces_is_matched_by_its_letter_pairs_and_nothing_else(app
     # One Thai letter is no word: the pairs starting with it, no error.
     with app.test_request_context():
         services.search(SearchCriteria(text="ก"))
+
+
+@pytest.fixture()
+def phrases(factory, exhibitor) -> dict[str, int]:
+    """Products whose texts hold a run's letter pairs together, apart, or in another order."""
+    booth = exhibitor("Phrase Test Trading", "CN")
+    texts = {
+        # 口罩机 (mask machine) as one word, inside a longer run.
+        "mask machine": {"name": "全自动口罩机", "description": "每分钟一百二十只。"},
+        # 口罩 in one sentence, 罩机 in another: every pair of 口罩机, never together.
+        "dust mask": {"name": "防尘口罩", "description": "防护罩机身采用不锈钢。"},
+        # 罩机 before 口罩 in one run: the pairs, not in their order.
+        "cover": {"name": "罩机口罩架"},
+        # ถุงมือยาง (rubber gloves) as one word.
+        "rubber gloves": {"name": "ถุงมือยางธรรมชาติ"},
+        # Every pair of ถุงมือยาง (ถุง งมื มือ อย ยา าง) spread over three words: cloth gloves,
+        # rubber boots, a low price.
+        "cloth gloves": {"name": "ถุงมือผ้า", "description": "รองเท้ายาง ราคาน้อย"},
+    }
+    return {key: factory.product(booth, **fields).id for key, fields in texts.items()}
+
+
+def test_letters_typed_together_match_only_where_they_stand_together_in_order(app, phrases):
+    """A run typed without spaces is a phrase of its letter pairs, on both databases: 口罩机 finds
+    the mask machine, not a text with 口罩 and 罩机 apart or 罩机 before 口罩; likewise in Thai."""
+    assert set(first_ten(app, "口罩机")) == {phrases["mask machine"]}
+    assert set(first_ten(app, "ถุงมือยาง")) == {phrases["rubber gloves"]}
+    assert set(first_ten(app, "罩机口罩")) == {phrases["cover"]}
+    # Shorter runs are still found inside longer ones, wherever they stand.
+    assert set(first_ten(app, "口罩")) == {phrases["mask machine"], phrases["dust mask"], phrases["cover"]}
+    assert set(first_ten(app, "ถุงมือ")) == {phrases["rubber gloves"], phrases["cloth gloves"]}
+
+
+def test_words_typed_apart_must_each_be_there_anywhere(app, phrases):
+    """Spaces keep their meaning: each word must appear, in any order, in any part of the text."""
+    both = {phrases["mask machine"], phrases["dust mask"], phrases["cover"]}
+    assert set(first_ten(app, "口罩 罩机")) == both
+    assert set(first_ten(app, "罩机 口罩")) == both
+    assert set(first_ten(app, "ถุงมือ ยาง")) == {phrases["rubber gloves"], phrases["cloth gloves"]}
+    assert set(first_ten(app, "口罩机 不锈钢")) == set()  # the machine says nothing of steel
+    assert set(first_ten(app, "口罩 不锈钢")) == {phrases["dust mask"]}
 
 
 def test_a_record_named_in_the_language_ranks_above_one_found_through_its_category(app, catalogue):

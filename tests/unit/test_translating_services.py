@@ -13,13 +13,6 @@ from expo.permissions import NotAllowed
 from expo.translating import services
 
 
-@pytest.fixture(autouse=True)
-def asean_languages(monkeypatch):
-    """Vietnamese and Thai are shipped (their catalogues are written in parallel)."""
-    monkeypatch.setitem(LANGUAGES, "vi", "Tiếng Việt")
-    monkeypatch.setitem(LANGUAGES, "th", "ไทย")
-
-
 @pytest.fixture()
 def team(factory):
     owner, stranger = factory.user(), factory.user()
