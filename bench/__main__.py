@@ -16,6 +16,7 @@ from bench import (
     meeting_race,
     order_leads_report,
     page_weight,
+    pages,
     registration_race,
 )
 
@@ -27,6 +28,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "broadcast": broadcast.main,
     "order_leads_report": order_leads_report.main,
     "page_weight": page_weight.main,
+    "pages": pages.main,
     "embedded_load": embedded_load.main,
     "hosted_buyer_schedule": hosted_buyer_schedule.main,
     "api": api.main,

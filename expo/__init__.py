@@ -71,6 +71,7 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from expo import (
         models,  # noqa: F401 - every table must be known to the metadata
+        page_cache,
         uploads,
     )
     from expo.accounts.services import load_user_from_session
@@ -98,6 +99,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session)
     init_celery(app)
     search_filter_options.init_app(app)
+    page_cache.init_app(app)
     uploads.init_app(app)
 
 

@@ -198,6 +198,10 @@ def load_config(instance_path: Path, environ: Mapping[str, str] | None = None) -
         "TRUSTED_PROXIES": trusted_proxies,
         # Page views wait in a buffer (Redis with REDIS_URL, else this file) until the worker writes them.
         "ENGAGEMENT_BUFFER_PATH": instance_path / "engagement-buffer.sqlite",
+        # Public pages kept for anonymous visitors until the next change (expo/page_cache.py): in Redis
+        # with REDIS_URL, else in this file.
+        "PAGE_CACHE": _flag(env.get("PAGE_CACHE"), default=True),
+        "PAGE_CACHE_PATH": instance_path / "page-cache.sqlite",
         # Past this many waiting events new ones are dropped, so a stopped worker cannot fill memory or disk.
         "ENGAGEMENT_BUFFER_CAP": _positive_int("ENGAGEMENT_BUFFER_CAP", env.get("ENGAGEMENT_BUFFER_CAP"), 200_000),
         "ENGAGEMENT_TRACK_RATE_LIMIT": env.get("ENGAGEMENT_TRACK_RATE_LIMIT", "30 per minute"),

@@ -21,6 +21,7 @@ from expo.audit.models import SQLITE_TRIGGERS
 from expo.db_types import utcnow
 from expo.exhibition.filter_options import forget_filter_options
 from expo.extensions import db, limiter
+from expo.page_cache import forget_pages
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -99,8 +100,9 @@ def empty_the_database(app) -> None:
             db.session.execute(text(SQLITE_TRIGGERS["audit_entries_no_delete"]))
         db.session.commit()
     limiter.reset()
-    # TRUNCATE bypasses the session events that would forget the cached search filters.
+    # TRUNCATE bypasses the session events that would forget the cached search filters and pages.
     forget_filter_options(app)
+    forget_pages(app)
 
 
 @pytest.fixture()
@@ -550,11 +552,17 @@ def recorded_statements(app) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def count_queries(app, client, path: str) -> int:
+def count_queries(app, client, path: str, *, rendered: bool = True) -> int:
     """How many SQL statements a GET of ``path`` runs (it must answer 200): pages must not grow
-    their query count with the number of rows they show."""
-    with recorded_statements(app) as statements:
-        assert client.get(path).status_code == 200
+    their query count with the number of rows they show. ``rendered``: the page is rendered even if
+    the page cache (expo.page_cache) holds it, which would answer a visitor without any query."""
+    cache_was = app.config["PAGE_CACHE"]
+    app.config["PAGE_CACHE"] = cache_was and not rendered
+    try:
+        with recorded_statements(app) as statements:
+            assert client.get(path).status_code == 200
+    finally:
+        app.config["PAGE_CACHE"] = cache_was
     return len(statements)
 
 

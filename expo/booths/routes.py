@@ -33,6 +33,7 @@ from expo.errors import render_error
 from expo.extensions import db
 from expo.lib.pagination import requested_page
 from expo.lib.rules import show_on_form
+from expo.page_cache import cached_page
 from expo.pavilions.services import places_of_booth
 from expo.permissions import can_edit_booth, can_review_booths, can_view_booth, require
 from expo.structured_data import script_json
@@ -115,6 +116,7 @@ def _booth_page(template: str, booth: Booth, status: int = 200, **extra):
 
 
 @bp.route("/<slug>")
+@cached_page
 def show_booth(slug: str):
     booth = load_booth(slug)
     engagement.record(EngagementEvent.BOOTH_VISIT, booth)

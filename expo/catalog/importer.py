@@ -32,9 +32,6 @@ from defusedxml import DefusedXmlException
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
 from expo.accounts.models import User
@@ -290,6 +287,8 @@ def _unreadable_xlsx(error: Exception) -> ImportRefused:
 
 def _rows_of_xlsx(data: bytes) -> Iterator[list[str]]:
     try:
+        from openpyxl import load_workbook  # here: openpyxl and numpy are 30 MB a web process never needs
+
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
         raise _unreadable_xlsx(exc) from None
@@ -761,6 +760,10 @@ def template_csv() -> bytes:
 
 def template_xlsx(categories: list[ProductCategory]) -> bytes:
     """A workbook with the Products sheet to fill in, the column notes, and the categories to choose from."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME

@@ -20,6 +20,7 @@ from expo.extensions import db
 from expo.lib.pagination import requested_page
 from expo.lib.ranges import query_id
 from expo.lib.rules import RuleBroken
+from expo.page_cache import cached_page
 from expo.permissions import can_edit_booth, can_review_booths, can_view_booth
 from expo.structured_data import script_json
 from expo.transactions import end_read_transaction
@@ -43,6 +44,7 @@ bp.add_app_template_global(display.category_trail, "category_trail")
 
 
 @bp.route("/booths/<slug>/products/<product_slug>")
+@cached_page
 def show_product(slug: str, product_slug: str):
     booth = load_booth(slug)
     product = services.find_product(booth.id, product_slug)

@@ -20,12 +20,14 @@ from expo.extensions import csrf, db
 from expo.heartbeat import worker_state
 from expo.i18n import LANGUAGES, without_language_parameter
 from expo.lib.urls import safe_next_path
+from expo.page_cache import cached_page
 from expo.permissions import can_see_dev_outbox
 
 bp = Blueprint("core", __name__)
 
 
 @bp.route("/")
+@cached_page
 def home():
     today = date.today()
     edition = featured_edition(today)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
 import sqlite3
 import threading
@@ -29,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+
+from expo.lib.side_stores import SQLiteFile, fail_fast_redis
 
 log = logging.getLogger(__name__)
 
@@ -192,14 +193,8 @@ class RedisBuffer(EventBuffer):
 
     def __init__(self, url: str, cap: int, key: str = "expo:engagement:buffer"):
         super().__init__(cap)
-        import redis
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
         # Fail fast and never retry inside a page view: a lost event is cheaper than a slow page.
-        self.client = redis.Redis.from_url(
-            url, socket_connect_timeout=0.5, socket_timeout=0.5, retry=Retry(NoBackoff(), 0)
-        )
+        self.client = fail_fast_redis(url)
         self.key = key
         self.lock_key = key + ":drain-lock"
         self._append_script = self.client.register_script(self._APPEND)
@@ -236,7 +231,6 @@ class SQLiteFileBuffer(EventBuffer):
 
     # A page view waits at most this long for the file's write lock (held for microseconds at a time).
     BUSY_TIMEOUT_SECONDS = 0.25
-    SETUP_TIMEOUT_SECONDS = 5.0
     _SCHEMA = """
     CREATE TABLE IF NOT EXISTS buffered_events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -253,38 +247,10 @@ class SQLiteFileBuffer(EventBuffer):
     def __init__(self, path: Path | str, cap: int):
         super().__init__(cap)
         self.path = str(path)
-        self._local = threading.local()
-        self._setup_lock = threading.Lock()
-        self._set_up_in_pid: int | None = None
+        self._file = SQLiteFile(path, self._SCHEMA, self.BUSY_TIMEOUT_SECONDS)
 
     def _connection(self) -> sqlite3.Connection:
-        # One connection per thread and process: sqlite3 connections must not cross threads, and a
-        # forked worker must not share its parent's file handle.
-        connection = getattr(self._local, "connection", None)
-        if connection is None or self._local.pid != os.getpid():
-            self._set_up_file()
-            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_SECONDS, isolation_level=None)
-            # NORMAL in WAL mode: no fsync per page view; a power cut may lose the last few events,
-            # never corrupt the file. Analytics can afford that; a page that waits for a disk cannot.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self._local.connection, self._local.pid = connection, os.getpid()
-        return connection
-
-    def _set_up_file(self) -> None:
-        """WAL (kept by the file) and the tables, once per process: these write under the file's
-        exclusive lock, which appends in other threads would otherwise meet, each thread's setup
-        holding them past their busy timeout. Setup itself may wait SETUP_TIMEOUT_SECONDS."""
-        with self._setup_lock:
-            if self._set_up_in_pid == os.getpid():
-                return
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            setup = sqlite3.connect(self.path, timeout=self.SETUP_TIMEOUT_SECONDS, isolation_level=None)
-            try:
-                setup.execute("PRAGMA journal_mode=WAL")
-                setup.executescript(self._SCHEMA)
-            finally:
-                setup.close()
-            self._set_up_in_pid = os.getpid()
+        return self._file.connection()
 
     def _is_momentary(self, exc: Exception) -> bool:
         # Another thread or process held the file's write lock past the busy timeout: this event is

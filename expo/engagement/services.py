@@ -34,6 +34,7 @@ from expo.engagement.buffer import current_buffer
 from expo.engagement.models import EngagementEvent, Favourite
 from expo.extensions import db
 from expo.lib.rules import RuleBroken
+from expo.page_cache import repeat_on_hit, repeatable
 from expo.permissions import can_edit_booth
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,13 @@ def record(kind: str, booth: Booth, product: Product | None = None, document: Bo
     """
     if kind not in EngagementEvent.KINDS:
         raise ValueError(f"unknown engagement kind {kind!r}")
-    if not booth.is_published or not is_countable_request():
+    if not booth.is_published:
+        return False
+    product_id = product.id if product is not None else None
+    document_id = document.id if document is not None else None
+    # A page kept for anonymous visitors (expo.page_cache) counts every view it answers.
+    repeat_on_hit("engagement.record", kind, booth.id, product_id, document_id)
+    if not is_countable_request():
         return False
     user_id = None
     if current_user.is_authenticated:
@@ -82,12 +89,28 @@ def record(kind: str, booth: Booth, product: Product | None = None, document: Bo
         visitor = visitor_hash(f"user:{user_id}")
     else:
         visitor = visitor_hash(f"cookie:{anonymous_visitor_token()}")
+    return _append_event(kind, booth.id, product_id, document_id, user_id, visitor)
+
+
+@repeatable("engagement.record")
+def record_cached_view(kind: str, booth_id: int, product_id: int | None, document_id: int | None) -> bool:
+    """record() for a page answered from the page cache, which only anonymous visitors are: the
+    booth was published when the page was kept (a change since would have forgotten it)."""
+    if not is_countable_request() or current_user.is_authenticated:
+        return False
+    visitor = visitor_hash(f"cookie:{anonymous_visitor_token()}")
+    return _append_event(kind, booth_id, product_id, document_id, None, visitor)
+
+
+def _append_event(
+    kind: str, booth_id: int, product_id: int | None, document_id: int | None, user_id: int | None, visitor: str
+) -> bool:
     event = {
         "key": str(uuid.uuid4()),
         "kind": kind,
-        "booth": booth.id,
-        "product": product.id if product is not None else None,
-        "document": document.id if document is not None else None,
+        "booth": booth_id,
+        "product": product_id,
+        "document": document_id,
         "user": user_id,
         "visitor": visitor,
         "at": utcnow().isoformat(),

@@ -17,6 +17,7 @@ from expo.exhibition.filter_options import filter_options
 from expo.exhibition.forms import SORT_LABELS, SearchForm, language_name
 from expo.exhibition.front_door import front_door
 from expo.lib.pagination import requested_page
+from expo.page_cache import cached_page
 
 bp = Blueprint("exhibition", __name__)
 
@@ -55,6 +56,7 @@ def language_name_filter(code: str) -> str:
 
 
 @bp.route("/search")
+@cached_page
 def search():
     options = filter_options()
     form = SearchForm(options, formdata=request.args if request.args else MultiDict())

@@ -15,6 +15,7 @@ from expo.extensions import db
 from expo.forums import programme
 from expo.forums.calendar import build_calendar
 from expo.forums.models import Forum, ProgrammeSession, Speaker
+from expo.page_cache import cached_page
 from expo.permissions import can_manage_edition
 from expo.registrations import services as registrations
 
@@ -55,6 +56,7 @@ def _calendar_response(content: bytes, filename: str) -> Response:
 
 
 @bp.route("/programme")
+@cached_page
 def show_programme(slug: str):
     edition = load_edition(slug)
     filters = programme.ProgrammeFilters.from_args(request.args)

@@ -83,10 +83,17 @@ def _meeting_booth(company) -> Booth | None:
 def _meeting_helpers():
     """For the agenda page and the booth page: each looks its data up only when a template calls it."""
     return {
-        "upcoming_meetings": lambda: services.agenda_meetings(current_user, since=utcnow()),
+        "upcoming_meetings": _upcoming_meetings,
         "can_request_meeting": can_request_meeting,
         "can_handle_meetings": can_handle_meetings,
     }
+
+
+def _upcoming_meetings() -> list:
+    """Once a request: the agenda page asks whether there are any, then lists them."""
+    if "expo_upcoming_meetings" not in g:
+        g.expo_upcoming_meetings = services.agenda_meetings(current_user, since=utcnow())
+    return g.expo_upcoming_meetings
 
 
 def _user_key() -> str:

@@ -19,6 +19,7 @@ from expo.extensions import db
 from expo.lib.pagination import requested_page
 from expo.lib.ranges import query_id
 from expo.lib.rules import show_on_form
+from expo.page_cache import cached_page
 from expo.pavilions import services
 from expo.pavilions.forms import PavilionForm, PlaceBoothForm, PlacementForm
 from expo.pavilions.services import PavilionError
@@ -107,6 +108,7 @@ def list_pavilions():
 
 
 @bp.route("/<pavilion_slug>")
+@cached_page
 def show_pavilion(pavilion_slug: str):
     edition = _edition()
     pavilion = next((item for item in edition.pavilions if item.slug == pavilion_slug), None)
