@@ -2,8 +2,8 @@
 meeting rules and tables, its away days become people's free times, and planned meetings name a
 meeting table and the meeting booked for them
 
-Revision ID: 0017_hosted_one_grid
-Revises: 0016_api_tokens
+Revision ID: 0020_hosted_one_grid
+Revises: 0019_offline_checkin_scans
 Create Date: 2026-12-07 09:00:00.000000
 
 What is carried over, edition by edition (a migration is a snapshot of its day: the rules below are
@@ -28,8 +28,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0017_hosted_one_grid"
-down_revision = "0016_api_tokens"
+revision = "0020_hosted_one_grid"
+down_revision = "0019_offline_checkin_scans"
 branch_labels = None
 depends_on = None
 

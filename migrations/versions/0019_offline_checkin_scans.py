@@ -1,7 +1,7 @@
 """Check-in scans (tickets and badges) received from devices, once each by the device's scan id
 
-Revision ID: 0017_offline_checkin_scans
-Revises: 0017_standscans_lead_scans
+Revision ID: 0019_offline_checkin_scans
+Revises: 0018_standscans_lead_scans
 Create Date: 2026-12-06 14:00:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0017_offline_checkin_scans"
-down_revision = "0017_standscans_lead_scans"
+revision = "0019_offline_checkin_scans"
+down_revision = "0018_standscans_lead_scans"
 branch_labels = None
 depends_on = None
 

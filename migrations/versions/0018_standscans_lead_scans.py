@@ -1,7 +1,7 @@
 """Stand scans: badge scans at a booth's stand joining the visitor's lead, their consent, and each
 edition's retention period for the leads' personal data
 
-Revision ID: 0017_standscans_lead_scans
+Revision ID: 0018_standscans_lead_scans
 Revises: 0017_badges_venue_badges
 Create Date: 2026-12-06 13:34:25.417304
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0017_standscans_lead_scans"
+revision = "0018_standscans_lead_scans"
 down_revision = "0017_badges_venue_badges"
 branch_labels = None
 depends_on = None
