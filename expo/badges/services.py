@@ -31,6 +31,7 @@ from expo.forums.models import Forum, ProgrammeSession, Speaker, session_speaker
 from expo.i18n import LocalMoment
 from expo.lib.rules import RuleBroken
 from expo.matchmaking.models import HostedBuyer
+from expo.meetings.models import Availability, Mode
 from expo.permissions import can_manage_edition, ensure
 from expo.registrations.models import Registration
 
@@ -552,7 +553,7 @@ class Selection:
 
 def _present_on(edition: Edition, day: date, user_ids: Collection[int]) -> set[int]:
     """Of ``user_ids``, who is at the venue on ``day``: organizers, staff and exhibitor staff every
-    day; hosted buyers unless they said they are away that day; speakers and delegates when a
+    day; hosted buyers on the days their free times at the venue fall on (every day when they gave none); speakers and delegates when a
     session they speak at or hold a confirmed registration for (or a course with a session that
     day) happens that day, at the venue."""
     zone = ZoneInfo(edition.timezone)
@@ -564,15 +565,23 @@ def _present_on(edition: Edition, day: date, user_ids: Collection[int]) -> set[i
     session_ids = [sid for sid, _forum, starts in sessions if starts.astimezone(zone).date() == day]
     forum_ids = sorted({forum for _sid, forum, starts in sessions if starts.astimezone(zone).date() == day})
     present = set(entitlements_every_day(edition))
-    present |= {
-        user_id
-        for user_id, away in db.session.execute(
-            select(HostedBuyer.user_id, HostedBuyer.away_days).where(
+    hosted = set(
+        db.session.scalars(
+            select(HostedBuyer.user_id).where(
                 HostedBuyer.edition_id == edition.id, HostedBuyer.status == HostedBuyer.Status.ACCEPTED
             )
         )
-        if day.isoformat() not in (away or [])
-    }
+    )
+    # A hosted buyer who gave free times at the venue comes on the days those times fall on; one
+    # who gave none is taken as free all the meeting hours, as the programme's scheduler takes them.
+    venue_days: dict[int, set[date]] = {}
+    for user_id, starts_at in db.session.execute(
+        select(Availability.user_id, Availability.starts_at).where(
+            Availability.user_id.in_(hosted), Availability.edition_id == edition.id, Availability.mode == Mode.VENUE
+        )
+    ):
+        venue_days.setdefault(user_id, set()).add(starts_at.astimezone(zone).date())
+    present |= {user_id for user_id in hosted if user_id not in venue_days or day in venue_days[user_id]}
     if session_ids:
         present |= set(
             db.session.scalars(

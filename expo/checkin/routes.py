@@ -14,8 +14,8 @@ from expo.accounts.models import EditionRole
 from expo.checkin import offline_app, services
 from expo.checkin.forms import MAX_CODE_LENGTH, AddCheckinStaffForm, CheckInForm
 from expo.checkin.models import CheckinScan
-from expo.db_types import utcnow
 from expo.content_languages import page_language
+from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.errors import render_error
 from expo.extensions import db

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -31,6 +31,7 @@ from expo.booths.models import Booth
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.matchmaking.models import HostedBuyer
+from expo.meetings.models import Availability
 from expo.permissions import NotAllowed
 from expo.registrations.models import Registration
 
@@ -87,9 +88,19 @@ def world(factory, app):
 
         db.session.execute(session_speakers.insert().values(session_id=day_two.id, speaker_id=speaker.id))
         db.session.add(EditionRole(user_id=staff.id, edition_id=edition.id, kind=EditionRole.CHECKIN))
-        db.session.add(
-            HostedBuyer(edition_id=edition.id, user_id=hosted.id, status="accepted", away_days=["2027-09-12"])
-        )
+        db.session.add(HostedBuyer(edition_id=edition.id, user_id=hosted.id, status="accepted"))
+        # Free at the venue on the 10th and the 11th only: away on the 12th.
+        for day in (10, 11):
+            starts = datetime(2027, 9, day, 2, 0, tzinfo=UTC)
+            db.session.add(
+                Availability(
+                    user_id=hosted.id,
+                    mode="venue",
+                    edition_id=edition.id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=4),
+                )
+            )
         db.session.add(HostedBuyer(edition_id=edition.id, user_id=invited_only.id, status="invited"))
         db.session.commit()
     return SimpleNamespace(**locals())
@@ -272,7 +283,7 @@ def test_a_bulk_print_chooses_by_day_pavilion_and_role(app_ctx, world):
     every_day = {"Olga Organizer", "Gao Global", "Sam Staff", "สมชาย ใจดี", "Eddie Exhibitor", "Fiona Food"}
     assert names(day=date(2027, 9, 10)) == every_day | {"王小明", "Hana Hosted"}
     assert names(day=date(2027, 9, 11)) == every_day | {"Dr Siti Speaker", "Hana Hosted"}
-    # The hosted buyer said they are away on the 12th; the course has a session that day.
+    # The hosted buyer gave free times on the 10th and 11th only; the course has a session that day.
     assert names(day=date(2027, 9, 12)) == every_day | {"Nguyễn Thị Minh"}
     assert names(pavilion_id=world.pavilion.id) == {"สมชาย ใจดี", "Eddie Exhibitor"}
     assert names(role=Badge.Role.DELEGATE) == {"王小明", "Nguyễn Thị Minh"}
