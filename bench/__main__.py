@@ -18,6 +18,7 @@ from bench import (
     page_weight,
     pages,
     registration_race,
+    scan_sync,
 )
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "hosted_buyer_schedule": hosted_buyer_schedule.main,
     "api": api.main,
     "badge_pdf": badge_pdf.main,
+    "scan_sync": scan_sync.main,
 }
 
 

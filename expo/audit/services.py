@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select, text
 
 from expo.accounts.models import User
 from expo.audit.models import AuditAction, AuditEntry, AuditObject
@@ -88,6 +88,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _entry_values(
+    actor: User | None,
+    action: AuditAction,
+    obj: Any,
+    edition_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    subject = describe(obj)
+    return {
+        "occurred_at": utcnow(),
+        "actor_id": actor.id if actor is not None else None,
+        "actor_name": actor.name if actor is not None else "",
+        "actor_email": actor.email if actor is not None else "",
+        "action": AuditAction(action).value,
+        "object_type": subject.type.value,
+        "object_id": subject.id,
+        "object_label": subject.label[:300],
+        "edition_id": edition_id,
+        "before": _plain(before) if before is not None else None,
+        "after": _plain(after) if after is not None else None,
+        "ip_address": (request.remote_addr or None) if has_request_context() else None,
+    }
+
+
 def record(
     actor: User | None,
     action: AuditAction,
@@ -96,31 +121,58 @@ def record(
     edition_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    flush: bool = True,
 ) -> AuditEntry:
     """Leave an entry in the caller's transaction: ``actor`` (None: the system) did ``action`` to
     ``obj``, changing ``before`` into ``after`` (small dicts of the fields that changed).
-    ``edition_id`` makes the entry visible to that edition's organizers; admins see every entry.
-    ``flush=False`` leaves the flush to the caller, who records many entries in one batch."""
-    subject = describe(obj)
-    entry = AuditEntry(
-        occurred_at=utcnow(),
-        actor_id=actor.id if actor is not None else None,
-        actor_name=actor.name if actor is not None else "",
-        actor_email=actor.email if actor is not None else "",
-        action=AuditAction(action).value,
-        object_type=subject.type.value,
-        object_id=subject.id,
-        object_label=subject.label[:300],
-        edition_id=edition_id,
-        before=_plain(before) if before is not None else None,
-        after=_plain(after) if after is not None else None,
-        ip_address=(request.remote_addr or None) if has_request_context() else None,
-    )
+    ``edition_id`` makes the entry visible to that edition's organizers; admins see every entry."""
+    entry = AuditEntry(**_entry_values(actor, action, obj, edition_id, before, after))
     db.session.add(entry)
-    if flush:
-        db.session.flush()
+    db.session.flush()
     return entry
+
+
+def record_each(
+    actor: User | None,
+    action: AuditAction,
+    changes: list[tuple[Any, dict[str, Any] | None, dict[str, Any] | None]],
+    *,
+    edition_id: int | None = None,
+) -> int:
+    """``record`` for many objects at once (a batch of synced check-ins): one entry per
+    ``(obj, before, after)``, written in one statement; returns how many."""
+    rows = [_entry_values(actor, action, obj, edition_id, before, after) for obj, before, after in changes]
+    if not rows:
+        return 0
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The columns as arrays: a few parameters for the driver to send, not thousands to parse.
+        columns = {name: [row[name] for row in rows] for name in _BULK_COLUMNS}
+        for name in ("before", "after"):
+            columns[name] = [json.dumps(value) if value is not None else None for value in columns[name]]
+        db.session.execute(_BULK_INSERT, columns)
+    else:
+        db.session.execute(insert(AuditEntry.__table__), rows)
+    return len(rows)
+
+
+_BULK_COLUMNS = {
+    "occurred_at": "timestamptz",
+    "actor_id": "integer",
+    "actor_name": "varchar",
+    "actor_email": "varchar",
+    "action": "varchar",
+    "object_type": "varchar",
+    "object_id": "integer",
+    "object_label": "varchar",
+    "edition_id": "integer",
+    "before": "json",
+    "after": "json",
+    "ip_address": "varchar",
+}
+_BULK_INSERT = text(
+    f"INSERT INTO {AuditEntry.__tablename__} ({', '.join(_BULK_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _BULK_COLUMNS.items())
+    + ")"
+)
 
 
 # --- reading -------------------------------------------------------------------------------------

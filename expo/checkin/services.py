@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import ARRAY, any_, case, func, insert, literal, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from expo.accounts.models import EditionRole, User
 from expo.accounts.services import find_user_by_email
 from expo.audit.models import AuditAction
-from expo.audit.services import record
+from expo.audit.services import record, record_each
 from expo.badges import services as badges
 from expo.badges.codes import code_digest, is_badge_payload
 from expo.badges.models import Badge
@@ -298,9 +298,10 @@ def sync_scans(actor: User, edition: Edition, scans: list[QueuedScan], now: date
       (``badges.verify_badge``): people come and go over the days of the fair.
     - Anything else is refused with the reason the online door gives.
 
-    One audit entry per first check-in, as online. A batch takes a handful of queries whatever its
-    size, and one UPDATE per ticket. Flushes, never commits; a scan id racing in from two requests
-    at once makes the second flush fail on the unique scan id (the caller rolls back and retries).
+    One audit entry per first check-in, as online. A batch of tickets takes the same dozen
+    statements whatever its size (badges: one query each). Writes, never commits; a scan id racing
+    in from two requests at once fails the second on the unique scan id (IntegrityError: the caller
+    rolls back and sends the batch again, which then finds it).
     """
     ensure(can_check_in(actor, edition))
     if len(scans) > MAX_SYNC_BATCH:
@@ -311,7 +312,7 @@ def sync_scans(actor: User, edition: Edition, scans: list[QueuedScan], now: date
         row.scan_id: row
         for row in db.session.scalars(
             select(CheckinScan)
-            .where(CheckinScan.scan_id.in_(ids))
+            .where(_one_of(CheckinScan.scan_id, ids))
             .options(selectinload(CheckinScan.registration).options(*_ANSWER_LOADS), selectinload(CheckinScan.badge))
         )
     }
@@ -329,110 +330,181 @@ def sync_scans(actor: User, edition: Edition, scans: list[QueuedScan], now: date
         {
             registration.ticket_code: registration
             for registration in db.session.scalars(
-                select(Registration).where(Registration.ticket_code.in_(ticket_codes)).options(*_ANSWER_LOADS)
+                select(Registration).where(_one_of(Registration.ticket_code, ticket_codes)).options(*_ANSWER_LOADS)
             )
         }
         if ticket_codes
         else {}
     )
 
-    answers: dict[str, SyncedScan] = {}
-    new_rows: list[CheckinScan] = []
-    first_check_ins: list[Registration] = []
-    duplicates: list[tuple[str, Registration]] = []
+    replay_names = _staff_names({row.registration.checked_in_by_id for row in known.values() if row.registration})
+    answers: dict[str, SyncedScan | None] = {}
+    new_rows: list[dict] = []
+    # Tickets to check in, first scan of each in batch order: (scan, registration, time).
+    candidates: dict[int, tuple[QueuedScan, Registration, datetime]] = {}
+    ticket_scans: list[tuple[QueuedScan, Registration]] = []
     for scan in scans:
         if scan.scan_id in answers:
             continue  # the same scan twice in one batch: one answer
         row = known.get(scan.scan_id)
         if row is not None:
-            answers[scan.scan_id] = _replayed(row, edition)
+            answers[scan.scan_id] = _replayed(row, edition, replay_names)
             continue
         at = believable_scan_time(edition, scan.scanned_at, now)
         if is_badge_payload(scan.code):
-            answer, row = _badge_scan(actor, edition, scan, at, now)
-            answers[scan.scan_id] = answer
-            new_rows.append(row)
+            answers[scan.scan_id], badge_row = _badge_scan(actor, edition, scan, at, now)
+            new_rows.append(badge_row)
             continue
         code = codes[scan.code]
         registration = registrations.get(code) if isinstance(code, str) else None
         reason = _refusal_reason(code, registration, edition)
         if reason is not None:
-            outcome, answer = CheckinScan.Outcome.REFUSED, SyncedScan(scan.scan_id, CheckinScan.Outcome.REFUSED, reason)
-            registration = None
-        else:
-            first = (
-                db.session.execute(
-                    _CHECK_IN_ONCE,
-                    {"registration_id": registration.id, "at": at, "by": actor.id},
-                    execution_options={"synchronize_session": False},
-                ).rowcount
-                == 1
-            )
-            if first:
-                outcome = CheckinScan.Outcome.CHECKED_IN
-                first_check_ins.append(registration)
-                # What the UPDATE wrote, without reading it back.
-                set_committed_value(registration, "checked_in_at", at)
-                set_committed_value(registration, "checked_in_by_id", actor.id)
-                answer = SyncedScan(
-                    scan.scan_id, outcome, _checked_in_message(registration), registration, checked_in_at=at
-                )
-            else:
-                outcome = CheckinScan.Outcome.DUPLICATE
-                duplicates.append((scan.scan_id, registration))
-                answer = None  # written below, once the winners' names are read
-            reason = ""
-        new_rows.append(
-            CheckinScan(
-                scan_id=scan.scan_id,
-                edition_id=edition.id,
-                scanned_by_id=actor.id,
-                registration_id=registration.id if registration is not None else None,
-                scanned_at=at,
-                received_at=now,
-                outcome=outcome,
-                reason=(reason or "")[:300],
-            )
-        )
-        answers[scan.scan_id] = answer
+            answers[scan.scan_id] = SyncedScan(scan.scan_id, CheckinScan.Outcome.REFUSED, reason)
+            new_rows.append(_scan_row(actor, edition, scan, at, now, CheckinScan.Outcome.REFUSED, reason=reason))
+            continue
+        candidates.setdefault(registration.id, (scan, registration, at))
+        ticket_scans.append((scan, registration))
+        answers[scan.scan_id] = None  # decided below, with every ticket of the batch at once
 
-    if duplicates:
-        # Who won: earlier in this batch (set above) or before it, perhaps by another device's sync
-        # that committed after this batch's registrations were read: read those once more.
-        winners_here = {id(registration) for registration in first_check_ins}
-        _reload_check_ins([registration for _, registration in duplicates if id(registration) not in winners_here])
-        names = _staff_names({registration.checked_in_by_id for _, registration in duplicates})
-        for scan_id, registration in duplicates:
-            answers[scan_id] = SyncedScan(
-                scan_id,
-                CheckinScan.Outcome.DUPLICATE,
-                _duplicate_message(registration, names.get(registration.checked_in_by_id)),
-                registration,
-                checked_in_at=registration.checked_in_at,
-            )
-
+    # The once-only UPDATE of the online door, for the whole batch in one statement: a ticket not
+    # checked in yet takes the time its first scan here was made; the others are left as they are.
+    won = _check_in_once({rid: at for rid, (_scan, _registration, at) in candidates.items()}, actor)
+    first_check_ins = [candidates[rid][1] for rid in candidates if rid in won]
     for registration in first_check_ins:
-        record(
-            actor,
-            AuditAction.TICKET_CHECKED_IN,
-            registration,
-            edition_id=edition.id,
-            before={"checked_in_at": None},
-            after={"checked_in_at": registration.checked_in_at},
-            flush=False,
-        )
-    db.session.add_all(new_rows)
-    db.session.flush()
+        # What the UPDATE wrote, without reading it back.
+        set_committed_value(registration, "checked_in_at", candidates[registration.id][2])
+        set_committed_value(registration, "checked_in_by_id", actor.id)
+    # Who won the others: before this batch, perhaps another device's sync that committed after
+    # this batch's registrations were read: read those once more.
+    _reload_check_ins([registration for rid, (_s, registration, _a) in candidates.items() if rid not in won])
+    names = _staff_names({registration.checked_in_by_id for _scan, registration in ticket_scans})
+    for scan, registration in ticket_scans:
+        first = registration.id in won and candidates[registration.id][0] is scan
+        at = believable_scan_time(edition, scan.scanned_at, now)
+        if first:
+            outcome = CheckinScan.Outcome.CHECKED_IN
+            message = _checked_in_message(registration)
+        else:
+            outcome = CheckinScan.Outcome.DUPLICATE
+            message = _duplicate_message(registration, names.get(registration.checked_in_by_id))
+        answers[scan.scan_id] = SyncedScan(scan.scan_id, outcome, message, registration, registration.checked_in_at)
+        new_rows.append(_scan_row(actor, edition, scan, at, now, outcome, registration_id=registration.id))
+
+    if new_rows:
+        _insert_scans(new_rows)
+    record_each(
+        actor,
+        AuditAction.TICKET_CHECKED_IN,
+        [
+            (registration, {"checked_in_at": None}, {"checked_in_at": registration.checked_in_at})
+            for registration in first_check_ins
+        ],
+        edition_id=edition.id,
+    )
     if first_check_ins:
         webhooks.registrations_changed(webhook_events.CHECKED_IN, first_check_ins, edition_id=edition.id)
     return [answers[scan_id] for scan_id in dict.fromkeys(ids)]
 
 
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _one_of(column, values):
+    """``column IN (...)``; on PostgreSQL ``= ANY(array)``: one parameter for the whole batch, so the
+    driver does not parse a statement with hundreds of placeholders for every batch."""
+    values = list(values)
+    if _on_postgresql():
+        return column == any_(literal(values, ARRAY(column.type)))
+    return column.in_(values)
+
+
+_SCAN_COLUMNS = (
+    "scan_id",
+    "edition_id",
+    "scanned_by_id",
+    "registration_id",
+    "badge_id",
+    "scanned_at",
+    "received_at",
+    "outcome",
+    "reason",
+)
+_INSERT_SCANS = text(
+    "INSERT INTO checkin_scans (" + ", ".join(_SCAN_COLUMNS) + ") SELECT * FROM unnest("
+    "CAST(:scan_id AS varchar[]), CAST(:edition_id AS integer[]), CAST(:scanned_by_id AS integer[]),"
+    " CAST(:registration_id AS integer[]), CAST(:badge_id AS integer[]), CAST(:scanned_at AS timestamptz[]),"
+    " CAST(:received_at AS timestamptz[]), CAST(:outcome AS varchar[]), CAST(:reason AS varchar[]))"
+)
+
+
+def _insert_scans(rows: list[dict]) -> None:
+    """The batch's scans in one INSERT; a scan id that arrived meanwhile from a retry fails it on the
+    unique scan id. On PostgreSQL the columns travel as arrays (a few parameters, not thousands)."""
+    if _on_postgresql():
+        db.session.execute(_INSERT_SCANS, {column: [row[column] for row in rows] for column in _SCAN_COLUMNS})
+    else:
+        db.session.execute(insert(CheckinScan.__table__), rows)
+
+
+# PostgreSQL: every ticket of a batch in one statement, its times as an array beside its ids (a
+# CASE of 500 branches would cost more to compile than to run, and no two batches share it).
+_CHECK_IN_ALL_ONCE = text(
+    "UPDATE registrations AS r SET checked_in_at = v.at, checked_in_by_id = :by"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:ats AS timestamptz[])) AS v(id, at)"
+    " WHERE r.id = v.id AND r.checked_in_at IS NULL RETURNING r.id"
+)
 _CHECK_IN_ONCE = (
     update(Registration)
     .where(Registration.id == db.bindparam("registration_id"), Registration.checked_in_at.is_(None))
     .values(checked_in_at=db.bindparam("at"), checked_in_by_id=db.bindparam("by"))
 )
+
+
+def _check_in_once(times: dict[int, datetime], actor: User) -> set[int]:
+    """The online door's once-only UPDATE for many tickets: each one not checked in yet is checked
+    in by ``actor`` at its own time; returns the ids it checked in (the others were in already)."""
+    if not times:
+        return set()
+    if _on_postgresql():
+        ids = list(times)
+        return set(db.session.scalars(_CHECK_IN_ALL_ONCE, {"by": actor.id, "ids": ids, "ats": [times[i] for i in ids]}))
+    # SQLite runs in the process: one cached statement a ticket costs microseconds.
+    return {
+        registration_id
+        for registration_id, at in times.items()
+        if db.session.execute(
+            _CHECK_IN_ONCE,
+            {"registration_id": registration_id, "at": at, "by": actor.id},
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        == 1
+    }
+
+
+def _scan_row(
+    actor: User,
+    edition: Edition,
+    scan: QueuedScan,
+    at: datetime,
+    now: datetime,
+    outcome: str,
+    *,
+    registration_id: int | None = None,
+    badge_id: int | None = None,
+    reason: str = "",
+) -> dict:
+    return {
+        "scan_id": scan.scan_id,
+        "edition_id": edition.id,
+        "scanned_by_id": actor.id,
+        "registration_id": registration_id,
+        "badge_id": badge_id,
+        "scanned_at": at,
+        "received_at": now,
+        "outcome": outcome,
+        "reason": reason[:300],
+    }
 
 
 # Everything an answer names: the attendee, the session or course, and its edition.
@@ -463,23 +535,22 @@ def _staff_names(user_ids: set[int | None]) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
 
 
-def _replayed(row: CheckinScan, edition: Edition) -> SyncedScan:
+def _replayed(row: CheckinScan, edition: Edition, names: dict[int, str]) -> SyncedScan:
     """A scan received before: its first outcome, told as it stands now (names, times)."""
     registration = row.registration
+    if row.edition_id != edition.id:
+        # A device switched editions with this scan still queued: it stays with its own edition.
+        return SyncedScan(row.scan_id, CheckinScan.Outcome.REFUSED, _("This ticket is for another edition."))
     if row.badge is not None and row.outcome == CheckinScan.Outcome.CHECKED_IN:
         return SyncedScan(
             row.scan_id, row.outcome, _badge_message(row.badge), checked_in_at=row.scanned_at, badge=row.badge
         )
-    if row.edition_id != edition.id:
-        # A device switched editions with this scan still queued: it stays with its own edition.
-        return SyncedScan(row.scan_id, CheckinScan.Outcome.REFUSED, _("This ticket is for another edition."))
     if row.outcome == CheckinScan.Outcome.REFUSED or registration is None:
         return SyncedScan(row.scan_id, CheckinScan.Outcome.REFUSED, row.reason or _("No registration has this ticket."))
     if row.outcome == CheckinScan.Outcome.CHECKED_IN:
         return SyncedScan(
             row.scan_id, row.outcome, _checked_in_message(registration), registration, registration.checked_in_at
         )
-    names = _staff_names({registration.checked_in_by_id})
     return SyncedScan(
         row.scan_id,
         row.outcome,
@@ -491,27 +562,18 @@ def _replayed(row: CheckinScan, edition: Edition) -> SyncedScan:
 
 def _badge_scan(
     actor: User, edition: Edition, scan: QueuedScan, at: datetime, now: datetime
-) -> tuple[SyncedScan, CheckinScan]:
+) -> tuple[SyncedScan, dict]:
     """A badge at the door: valid when it was scanned, or refused with the badge's reason."""
     try:
         badge = badges.verify_badge(edition, scan.code, now=at)
     except RuleBroken as exc:
-        badge, outcome, reason = None, CheckinScan.Outcome.REFUSED, str(exc)
-        answer = SyncedScan(scan.scan_id, outcome, reason)
-    else:
-        outcome, reason = CheckinScan.Outcome.CHECKED_IN, ""
-        answer = SyncedScan(scan.scan_id, outcome, _badge_message(badge), checked_in_at=at, badge=badge)
-    row = CheckinScan(
-        scan_id=scan.scan_id,
-        edition_id=edition.id,
-        scanned_by_id=actor.id,
-        badge_id=badge.id if badge is not None else None,
-        scanned_at=at,
-        received_at=now,
-        outcome=outcome,
-        reason=reason[:300],
-    )
-    return answer, row
+        outcome, reason = CheckinScan.Outcome.REFUSED, str(exc)
+        return SyncedScan(scan.scan_id, outcome, reason), _scan_row(
+            actor, edition, scan, at, now, outcome, reason=reason
+        )
+    outcome = CheckinScan.Outcome.CHECKED_IN
+    answer = SyncedScan(scan.scan_id, outcome, _badge_message(badge), checked_in_at=at, badge=badge)
+    return answer, _scan_row(actor, edition, scan, at, now, outcome, badge_id=badge.id)
 
 
 def _badge_message(badge: Badge) -> str:
