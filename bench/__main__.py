@@ -16,6 +16,7 @@ from bench import (
     order_leads_report,
     page_weight,
     registration_race,
+    stand_scans,
 )
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "embedded_load": embedded_load.main,
     "hosted_buyer_schedule": hosted_buyer_schedule.main,
     "api": api.main,
+    "stand_scans": stand_scans.main,
 }
 
 
