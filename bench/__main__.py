@@ -19,6 +19,7 @@ from bench import (
     pages,
     registration_race,
     scan_sync,
+    stand_scans,
 )
 
 BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
@@ -35,6 +36,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "api": api.main,
     "badge_pdf": badge_pdf.main,
     "scan_sync": scan_sync.main,
+    "stand_scans": stand_scans.main,
 }
 
 
