@@ -178,6 +178,8 @@ FIELD_LABELS = {
     "pavilion": _l("Pavilion"),
     "role": _l("Role"),
     "serial": _l("Badge number"),
+    "created": _l("Badges created"),
+    "role_changed": _l("Roles brought up to date"),
 }
 
 
