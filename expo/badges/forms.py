@@ -18,13 +18,12 @@ from expo.lib.ranges import parse_whole_number
 from expo.lib.text import one_line
 
 
-class LayoutField(SelectField):
-    def __init__(self, label=None, **kwargs):
-        super().__init__(label or _l("Badge size"), **kwargs)
+def layout_field() -> SelectField:
+    return SelectField(_l("Badge size"), validators=[DataRequired()])
 
 
 class PrintForm(Form):
-    layout = LayoutField(validators=[DataRequired()])
+    layout = layout_field()
     day = SelectField(
         _l("Day"),
         validators=[Optional()],
@@ -54,7 +53,7 @@ class PrintForm(Form):
 
 
 class DeskPrintForm(Form):
-    layout = LayoutField(validators=[DataRequired()])
+    layout = layout_field()
     submit = SubmitField(_l("Print badge"))
 
     def __init__(self, *args, **kwargs):

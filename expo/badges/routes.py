@@ -313,5 +313,5 @@ def show_badge(slug: str):
         badge=badge,
         edition=edition,
         qr=services.qr_svg_data_uri(badge),
-        valid_until=services.valid_until(edition),
+        last_day=services.last_valid_day(edition),
     )

@@ -66,6 +66,11 @@ def valid_until(edition: Edition) -> datetime:
     return datetime.combine(edition.ends_on + timedelta(days=2), time(), zone)
 
 
+def last_valid_day(edition: Edition) -> date:
+    """The venue's last day a badge opens doors on (``valid_until`` is the midnight ending it)."""
+    return edition.ends_on + timedelta(days=1)
+
+
 def valid_from(edition: Edition) -> datetime:
     """From the start of the day before the first one, at the venue: the build-up day. Codes are
     not refused before it (people pick badges up early); offline devices show it."""
