@@ -8,7 +8,8 @@ The choices are generated (seeded, so every run plans the same expo):
 - each buyer marks ~10 exhibitors "must meet" and ~10 "would meet" (8 to 12 each), drawn by popularity;
 - each exhibitor answers part of the buyers who chose it: 40 % "must meet", 25 % "would meet",
   5 % "no", the rest unmarked; and marks a few buyers nobody asked about ("would meet");
-- 15 % of buyers are at the venue on two of the three days only, 10 % of exhibitors likewise.
+- 15 % of buyers are at the venue on two of the three days only (their free times), 10 % of exhibitors
+  likewise; nobody has a meeting yet, so every table is free in every slot.
 
 The scheduler itself has no database: this measures ``expo.matchmaking.scheduler.solve``, the
 function the worker calls with the edition's choices. The plan is verified (nobody twice in a
