@@ -27,3 +27,42 @@ def make_token(app, user, scopes, *, company=None, edition=None, days=90) -> str
 
 def bearer(secret: str) -> dict:
     return {"Authorization": f"Bearer {secret}"}
+
+
+def open_meeting(app, edition, buyer, company, *, starts_at=None, minutes: int = 20) -> int:
+    """A buyer's meeting request awaiting the team, written directly (no notice, no event): its id."""
+    from datetime import UTC, datetime, timedelta
+
+    from expo.meetings.models import Meeting
+
+    starts_at = starts_at or datetime(2027, 9, 11, 2, 0, tzinfo=UTC)  # 10:00 at the venue, on the grid
+    with app.app_context():
+        meeting = Meeting(
+            edition_id=edition.id,
+            buyer_id=buyer.id,
+            company_id=company.id,
+            requested_by="buyer",
+            requester_id=buyer.id,
+            status="requested",
+            awaiting="team",
+            mode="venue",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=minutes),
+        )
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting.id
+
+
+def free_at_venue(app, edition, starts_at, ends_at, *people) -> None:
+    """Each person is free to meet at the edition's venue from ``starts_at`` to ``ends_at`` (UTC)."""
+    from expo.meetings.models import Availability
+
+    with app.app_context():
+        for person in people:
+            db.session.add(
+                Availability(
+                    user_id=person.id, mode="venue", edition_id=edition.id, starts_at=starts_at, ends_at=ends_at
+                )
+            )
+        db.session.commit()

@@ -416,6 +416,16 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="expo.api.cursor")
 
 
+def unknown_cursor() -> ApiProblem:
+    """A cursor this list did not give out (forged, mangled, or another list's): a 400 naming it."""
+    return ApiProblem(
+        400,
+        _("This cursor was not given out by this list; start again without it."),
+        kind="invalid-input",
+        errors={"cursor": [_("Unknown cursor.")]},
+    )
+
+
 def encode_cursor(values: Sequence[Any]) -> str:
     return _serializer().dumps(list(values))
 
@@ -429,12 +439,7 @@ def decode_cursor(cursor: str | None, length: int) -> list[Any] | None:
     except BadSignature:
         values = None
     if not isinstance(values, list) or len(values) != length:
-        raise ApiProblem(
-            400,
-            _("This cursor was not given out by this list; start again without it."),
-            kind="invalid-input",
-            errors={"cursor": [_("Unknown cursor.")]},
-        )
+        raise unknown_cursor()
     return values
 
 
@@ -456,12 +461,7 @@ def keyset_page(
         try:
             after = decode(after)
         except (TypeError, ValueError):
-            raise ApiProblem(
-                400,
-                _("This cursor was not given out by this list; start again without it."),
-                kind="invalid-input",
-                errors={"cursor": [_("Unknown cursor.")]},
-            ) from None
+            raise unknown_cursor() from None
         row_key = tuple_(*keys)
         query = query.where(row_key < tuple_(*after) if descending else row_key > tuple_(*after))
     query = query.order_by(None).order_by(*[key.desc() if descending else key for key in keys]).limit(limit + 1)
@@ -475,22 +475,26 @@ def keyset_page(
 
 
 def moment_values(values: list[Any]) -> list[Any]:
-    """A cursor's (time, id) as the keys compare: the time back from its ISO text."""
-    return [datetime.fromisoformat(values[0]), *values[1:]]
+    """A cursor's (day or time, id...) as the keys compare: the first back from its ISO text."""
+    first = values[0]
+    return [date.fromisoformat(first) if len(first) == 10 else datetime.fromisoformat(first), *values[1:]]
 
 
 def moment_text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def activity_page(query: Select, moment, row_id, args: dict, *, scalars: bool = False) -> tuple[list, str | None]:
-    """A page of ``query`` latest ``moment`` first (ties by ``row_id``): inboxes, lists of meetings."""
+def moment_page(
+    query: Select, moment, row_id, args: dict, *, scalars: bool = False, descending: bool = True
+) -> tuple[list, str | None]:
+    """A page of ``query`` by ``moment`` (a day or a time; ties by ``row_id``): latest first for
+    inboxes and lists of meetings, in time order for a programme."""
     return keyset_page(
         query,
         [moment, row_id],
         args.get("cursor"),
         args["limit"],
-        descending=True,
+        descending=descending,
         scalars=scalars,
         decode=moment_values,
         encode=moment_text,
@@ -509,12 +513,7 @@ def offset_page(items_or_total: int, cursor: str | None, limit: int) -> tuple[in
     offset = 0
     if after is not None:
         if not isinstance(after[0], int) or after[0] < 0:
-            raise ApiProblem(
-                400,
-                _("This cursor was not given out by this list; start again without it."),
-                kind="invalid-input",
-                errors={"cursor": [_("Unknown cursor.")]},
-            )
+            raise unknown_cursor()
         offset = after[0]
     next_cursor = encode_cursor([offset + limit]) if items_or_total > offset + limit else None
     return offset, next_cursor

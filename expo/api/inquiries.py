@@ -8,7 +8,7 @@ from flask import abort
 from flask_babel import gettext as _
 
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, activity_page, actor, keyset_page, within_person_cap
+from expo.api.core import ApiBlueprint, actor, keyset_page, moment_page, within_person_cap
 from expo.api.schemas import (
     InboxArgs,
     InquiryBody,
@@ -90,7 +90,7 @@ def list_inquiries(args):
     query = services.buyer_inquiries_query(actor())
     if args.get("status"):
         query = query.where(TradeInquiry.status == args["status"])
-    rows, cursor = activity_page(query, TradeInquiry.last_activity_at, TradeInquiry.id, args)
+    rows, cursor = moment_page(query, TradeInquiry.last_activity_at, TradeInquiry.id, args)
     return {"items": [presenters.sent_inquiry(inquiry, unread) for inquiry, unread in rows], "next_cursor": cursor}
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from expo import exports
 from expo.accounts.models import User
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, ApiProblem, activity_page, actor, current_token, keyset_page, offset_page
+from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, keyset_page, moment_page, offset_page
 from expo.api.models import ApiToken
 from expo.api.schemas import (
     InboxArgs,
@@ -77,7 +77,7 @@ def list_inquiries(args, slug: str):
     """The booth's inquiries, latest activity first, each with whether the token's person has read it."""
     booth = team_booth(slug)
     query = services.inbox_query(actor(), booth, services.InboxFilters(status=args.get("status")))
-    rows, cursor = activity_page(query, TradeInquiry.last_activity_at, TradeInquiry.id, args)
+    rows, cursor = moment_page(query, TradeInquiry.last_activity_at, TradeInquiry.id, args)
     return {"items": [presenters.inquiry(inquiry, unread) for inquiry, unread in rows], "next_cursor": cursor}
 
 

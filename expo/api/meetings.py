@@ -6,7 +6,7 @@ paused teams and double bookings are 409 problems."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import abort
@@ -17,9 +17,9 @@ from expo.api import presenters
 from expo.api.core import (
     ApiBlueprint,
     ApiProblem,
-    activity_page,
     actor,
     current_token,
+    moment_page,
     offset_page,
     within_person_cap,
 )
@@ -128,6 +128,30 @@ def _one(meeting_id: int) -> dict:
     return _shown([_meeting(meeting_id)])[0]
 
 
+def _meeting_page(query, args: dict) -> dict:
+    if args.get("status"):
+        query = query.where(Meeting.status == args["status"])
+    rows, cursor = moment_page(query, Meeting.starts_at, Meeting.id, args, scalars=True)
+    return {"items": _shown(rows), "next_cursor": cursor}
+
+
+def _asked(side: Side, buyer: User, booth: Booth, edition: Edition, body: dict) -> dict:
+    """A request (a buyer's) or an invitation (the team's), under the pages' cap per person."""
+    within_person_cap(REQUEST_LIMIT, "meeting-requests")
+    data = services.RequestData(
+        _proposal(body["slot"]),
+        body["message"],
+        tuple(dict.fromkeys(body["product_ids"])),
+        _arrangement(body) if side == Side.TEAM else None,
+    )
+    with meeting_fields():
+        meeting = services.request_meeting(
+            actor(), side=side, buyer=buyer, company=booth.company, edition=edition, data=data
+        )
+    db.session.commit()
+    return _one(meeting.id)
+
+
 def _slots(found: list[FreeSlot], args: dict) -> dict:
     if args.get("mode"):
         found = [slot for slot in found if slot.mode == args["mode"]]
@@ -169,10 +193,7 @@ def list_my_meetings(args):
     token = current_token()
     if token.kind == ApiToken.Kind.TEAM:
         query = query.where(Meeting.company_id == token.company_id)
-    if args.get("status"):
-        query = query.where(Meeting.status == args["status"])
-    rows, cursor = activity_page(query, Meeting.starts_at, Meeting.id, args, scalars=True)
-    return {"items": _shown(rows), "next_cursor": cursor}
+    return _meeting_page(query, args)
 
 
 @bp.route("/booths/<slug>/meetings")
@@ -181,12 +202,7 @@ def list_my_meetings(args):
 @bp.response(200, MeetingPage)
 def list_team_meetings(args, slug: str):
     """Every meeting of the booth's team, latest first, whoever of it attends."""
-    booth = _team(slug)
-    query = services.company_meetings_query(booth.company)
-    if args.get("status"):
-        query = query.where(Meeting.status == args["status"])
-    rows, cursor = activity_page(query, Meeting.starts_at, Meeting.id, args, scalars=True)
-    return {"items": _shown(rows), "next_cursor": cursor}
+    return _meeting_page(services.company_meetings_query(_team(slug).company), args)
 
 
 @bp.route("/booths/<slug>/meeting-slots")
@@ -236,14 +252,7 @@ def request_meeting(body, slug: str):
     """Ask the booth's team for a meeting in one of its free slots, as the booth's request form does:
     the edition's quota of open requests, a paused team and a slot taken meanwhile are 409s."""
     booth, edition = _booth_to_ask(slug)
-    within_person_cap(REQUEST_LIMIT, "meeting-requests")
-    data = services.RequestData(_proposal(body["slot"]), body["message"], tuple(dict.fromkeys(body["product_ids"])))
-    with meeting_fields():
-        meeting = services.request_meeting(
-            actor(), side=Side.BUYER, buyer=actor(), company=booth.company, edition=edition, data=data
-        )
-    db.session.commit()
-    return _one(meeting.id)
+    return _asked(Side.BUYER, actor(), booth, edition, body)
 
 
 @bp.route("/booths/<slug>/invitations", methods=["POST"])
@@ -255,20 +264,7 @@ def invite_buyer(body, slug: str):
     team attends and where (the token's person at the team's stand unless said otherwise)."""
     booth = _team(slug)
     buyer = _invitable(booth.company, body["buyer_id"])
-    edition = _open_edition(booth)
-    within_person_cap(REQUEST_LIMIT, "meeting-requests")
-    data = services.RequestData(
-        _proposal(body["slot"]),
-        body["message"],
-        tuple(dict.fromkeys(body["product_ids"])),
-        _arrangement(body),
-    )
-    with meeting_fields():
-        meeting = services.request_meeting(
-            actor(), side=Side.TEAM, buyer=buyer, company=booth.company, edition=edition, data=data
-        )
-    db.session.commit()
-    return _one(meeting.id)
+    return _asked(Side.TEAM, buyer, booth, _open_edition(booth), body)
 
 
 # --- one meeting and its answers -----------------------------------------------------------------------
@@ -294,6 +290,29 @@ def other_side_free_slots(args, meeting_id: int):
     return _slots(found, args)
 
 
+def _answered(meeting_id: int, answer: Callable[[User, Meeting], object]) -> dict:
+    """Answer as the token's person (the service says whether it is their side's turn), commit, and
+    show the meeting as it stands now."""
+    with meeting_fields():
+        answer(actor(), _meeting(meeting_id))
+    db.session.commit()
+    return _one(meeting_id)
+
+
+def _another_time(move, body: dict, meeting_id: int) -> dict:
+    return _answered(
+        meeting_id,
+        lambda person, meeting: move(
+            person,
+            meeting,
+            body["revision"],
+            _proposal(body["slot"]),
+            reason=body["reason"],
+            arrangement=_arrangement(body),
+        ),
+    )
+
+
 @bp.route("/meetings/<int:meeting_id>/accept", methods=["POST"])
 @bp.authenticated("meetings:write")
 @bp.arguments(AcceptBody)
@@ -301,10 +320,10 @@ def other_side_free_slots(args, meeting_id: int):
 def accept_meeting(body, meeting_id: int):
     """Accept the slot proposed, when it is your side's turn; the team says who attends and where.
     Everyone's time is held at once: a slot someone was booked for meanwhile is a 409."""
-    with meeting_fields():
-        services.accept(actor(), _meeting(meeting_id), body["revision"], arrangement=_arrangement(body))
-    db.session.commit()
-    return _one(meeting_id)
+    return _answered(
+        meeting_id,
+        lambda person, meeting: services.accept(person, meeting, body["revision"], arrangement=_arrangement(body)),
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/decline", methods=["POST"])
@@ -313,10 +332,9 @@ def accept_meeting(body, meeting_id: int):
 @bp.response(200, MeetingSchema)
 def decline_meeting(body, meeting_id: int):
     """Decline a request awaiting your side, with a reason the other side reads."""
-    with meeting_fields():
-        services.decline(actor(), _meeting(meeting_id), body["revision"], body["reason"])
-    db.session.commit()
-    return _one(meeting_id)
+    return _answered(
+        meeting_id, lambda person, meeting: services.decline(person, meeting, body["revision"], body["reason"])
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/counter", methods=["POST"])
@@ -325,17 +343,7 @@ def decline_meeting(body, meeting_id: int):
 @bp.response(200, MeetingSchema)
 def counter_meeting(body, meeting_id: int):
     """Propose another slot (one of the other side's free slots) instead of the one awaiting your answer."""
-    with meeting_fields():
-        services.counter(
-            actor(),
-            _meeting(meeting_id),
-            body["revision"],
-            _proposal(body["slot"]),
-            reason=body["reason"],
-            arrangement=_arrangement(body),
-        )
-    db.session.commit()
-    return _one(meeting_id)
+    return _another_time(services.counter, body, meeting_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/reschedule", methods=["POST"])
@@ -345,17 +353,7 @@ def counter_meeting(body, meeting_id: int):
 def reschedule_meeting(body, meeting_id: int):
     """Move an accepted meeting to another slot, with a reason: its time is given back and the other
     side accepts or declines the new one."""
-    with meeting_fields():
-        services.reschedule(
-            actor(),
-            _meeting(meeting_id),
-            body["revision"],
-            _proposal(body["slot"]),
-            reason=body["reason"],
-            arrangement=_arrangement(body),
-        )
-    db.session.commit()
-    return _one(meeting_id)
+    return _another_time(services.reschedule, body, meeting_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
@@ -364,10 +362,9 @@ def reschedule_meeting(body, meeting_id: int):
 @bp.response(200, MeetingSchema)
 def cancel_meeting(body, meeting_id: int):
     """Cancel an accepted meeting before it begins, or withdraw your own open request; with a reason."""
-    with meeting_fields():
-        services.cancel(actor(), _meeting(meeting_id), body["revision"], body["reason"])
-    db.session.commit()
-    return _one(meeting_id)
+    return _answered(
+        meeting_id, lambda person, meeting: services.cancel(person, meeting, body["revision"], body["reason"])
+    )
 
 
 @bp.route("/meetings/<int:meeting_id>/outcome", methods=["POST"])
@@ -376,7 +373,7 @@ def cancel_meeting(body, meeting_id: int):
 @bp.response(200, MeetingSchema)
 def record_outcome(body, meeting_id: int):
     """Once an accepted meeting has begun, say for your side whether it was held or missed, with a note."""
-    with meeting_fields():
-        services.record_outcome(actor(), _meeting(meeting_id), Outcome(body["outcome"]), body["note"])
-    db.session.commit()
-    return _one(meeting_id)
+    return _answered(
+        meeting_id,
+        lambda person, meeting: services.record_outcome(person, meeting, Outcome(body["outcome"]), body["note"]),
+    )

@@ -3,9 +3,9 @@ ETag and If-None-Match). A token changes nothing here: drafts stay invisible."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
-from flask import abort, g
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,9 +17,12 @@ from expo.api.core import (
     decode_cursor,
     encode_cursor,
     keyset_page,
+    moment_page,
     not_modified,
     public_headers,
     requested_language,
+    unknown_cursor,
+    with_etag,
 )
 from expo.api.schemas import (
     BoothListArgs,
@@ -65,6 +68,12 @@ def _language(args: dict) -> str:
     return requested_language(args.get("lang"))
 
 
+def _page(rows: list, cursor: str | None, args: dict, present) -> dict:
+    """A page of records, each as ``present`` shows it in the language asked for."""
+    language = _language(args)
+    return {"items": [present(row, language) for row in rows], "next_cursor": cursor}
+
+
 def _visible_edition(slug: str) -> Edition:
     edition = db.session.scalar(select(Edition).where(Edition.slug == slug))
     if edition is None or not can_view_edition(None, edition):
@@ -79,14 +88,6 @@ def _visible_booth(slug: str) -> Booth:
     return booth
 
 
-def _day(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
 # --- editions and their programme ------------------------------------------------------------------
 
 
@@ -97,17 +98,8 @@ def _moment(text: str) -> datetime:
 def list_editions(args):
     """Published and archived editions, newest first."""
     query = select(Edition).where(Edition.status != Edition.Status.DRAFT)
-    rows, cursor = keyset_page(
-        query,
-        [Edition.starts_on, Edition.id],
-        args.get("cursor"),
-        args["limit"],
-        descending=True,
-        decode=lambda v: [_day(v[0]), v[1]],
-        encode=lambda v: v.isoformat() if isinstance(v, date) else v,
-    )
-    language = _language(args)
-    return {"items": [presenters.edition(row, language) for row in rows], "next_cursor": cursor}
+    rows, cursor = moment_page(query, Edition.starts_on, Edition.id, args, scalars=True)
+    return _page(rows, cursor, args, presenters.edition)
 
 
 @bp.route("/editions/<slug>")
@@ -130,8 +122,7 @@ def list_pavilions(args, slug: str):
         args.get("cursor"),
         args["limit"],
     )
-    language = _language(args)
-    return {"items": [presenters.pavilion(row, language) for row in rows], "next_cursor": cursor}
+    return _page(rows, cursor, args, presenters.pavilion)
 
 
 @bp.route("/editions/<slug>/forums")
@@ -142,8 +133,7 @@ def list_forums(args, slug: str):
     edition = _visible_edition(slug)
     query = select(Forum).where(Forum.edition_id == edition.id).options(joinedload(Forum.parent))
     rows, cursor = keyset_page(query, [Forum.position, Forum.id], args.get("cursor"), args["limit"])
-    language = _language(args)
-    return {"items": [presenters.forum(row, language) for row in rows], "next_cursor": cursor}
+    return _page(rows, cursor, args, presenters.forum)
 
 
 @bp.route("/editions/<slug>/sessions")
@@ -161,16 +151,10 @@ def list_sessions(args, slug: str):
     )
     if args.get("forum"):
         query = query.where(Forum.slug == args["forum"])
-    rows, cursor = keyset_page(
-        query,
-        [ProgrammeSession.starts_at, ProgrammeSession.id],
-        args.get("cursor"),
-        args["limit"],
-        decode=lambda v: [_moment(v[0]), v[1]],
-        encode=lambda v: v.isoformat() if isinstance(v, datetime) else v,
+    rows, cursor = moment_page(
+        query, ProgrammeSession.starts_at, ProgrammeSession.id, args, scalars=True, descending=False
     )
-    language = _language(args)
-    return {"items": [presenters.session(row, language) for row in rows], "next_cursor": cursor}
+    return _page(rows, cursor, args, presenters.session)
 
 
 @bp.route("/editions/<slug>/speakers")
@@ -182,8 +166,7 @@ def list_speakers(args, slug: str):
     rows, cursor = keyset_page(
         select(Speaker).where(Speaker.edition_id == edition.id), [Speaker.id], args.get("cursor"), args["limit"]
     )
-    language = _language(args)
-    return {"items": [presenters.speaker(row, language) for row in rows], "next_cursor": cursor}
+    return _page(rows, cursor, args, presenters.speaker)
 
 
 # --- the online exhibition --------------------------------------------------------------------------
@@ -218,8 +201,7 @@ def list_booths(args):
     if args.get("country"):
         query = query.where(Booth.country == args["country"])
     rows, cursor = keyset_page(query, [Booth.id], args.get("cursor"), args["limit"])
-    language = _language(args)
-    return {"items": [presenters.booth_summary(row, language) for row in rows], "next_cursor": cursor}
+    return _page(rows, cursor, args, presenters.booth_summary)
 
 
 @bp.route("/booths/<slug>")
@@ -299,12 +281,7 @@ def _criteria(args: dict, kind: str, text: str) -> exhibition.SearchCriteria:
     after = decode_cursor(args.get("cursor"), 1)
     if after is not None:
         if not isinstance(after[0], int) or not 1 <= after[0] <= exhibition.RESULT_LIMIT:
-            raise ApiProblem(
-                400,
-                _("This cursor was not given out by this list; start again without it."),
-                kind="invalid-input",
-                errors={"cursor": [_("Unknown cursor.")]},
-            )
+            raise unknown_cursor()
         page = after[0]
     return exhibition.SearchCriteria(
         text=text,
@@ -439,11 +416,4 @@ def search(args):
     return body
 
 
-def _remember_etag(response):
-    etag = g.get("api_etag")
-    if etag and response.status_code == 200:
-        response.headers["ETag"] = etag
-    return response
-
-
-bp.after_request(_remember_etag)
+bp.after_request(with_etag)

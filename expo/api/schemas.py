@@ -438,14 +438,18 @@ def _within_a_price_column(value) -> None:
         raise ValidationError(_l("Enter a price from 0 to 999,999,999,999.99."))
 
 
-class QuotationBody(Schema):
-    unit_price = fields.Decimal(
-        required=True,
+def UnitPrice(**kw):
+    return fields.Decimal(
         places=2,
         validate=_within_a_price_column,
         as_string=True,
         metadata={"description": "Per unit, at most 999,999,999,999.99."},
+        **kw,
     )
+
+
+class QuotationBody(Schema):
+    unit_price = UnitPrice(required=True)
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
     quantity = fields.Integer(required=True, validate=validate.Range(1, MAX_ORDER_QUANTITY))
     unit = fields.String(required=True, validate=validate.Length(min=1, max=30))
@@ -468,13 +472,7 @@ class InquiryBody(Schema):
     message = fields.String(required=True, validate=validate.Length(min=1, max=MAX_MESSAGE_LENGTH))
     quantity = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ORDER_QUANTITY))
     unit = fields.String(load_default="", validate=validate.Length(max=30))
-    target_price = fields.Decimal(
-        allow_none=True,
-        places=2,
-        as_string=True,
-        validate=_within_a_price_column,
-        metadata={"description": "Per unit, at most 999,999,999,999.99."},
-    )
+    target_price = UnitPrice(allow_none=True)
     currency = fields.String(load_default="USD", validate=validate.OneOf(CURRENCIES))
     incoterm = fields.String(allow_none=True, validate=validate.OneOf(tuple(Incoterm)))
     destination_country = _country(allow_none=True)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from expo.extensions import db
-from tests.api_helpers import bearer, make_token
+from tests.api_helpers import bearer, free_at_venue, make_token
 
 PROBLEM = "application/problem+json"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,7 +27,7 @@ def slot(starts_at: datetime, mode: str = "venue") -> dict:
 
 @pytest.fixture()
 def world(app, factory, monkeypatch):
-    from expo.meetings.models import Availability, MeetingTable
+    from expo.meetings.models import MeetingTable
 
     # Slots are offered from "now" on: freeze now before the edition.
     for module in ("expo.meetings.slots", "expo.meetings.services"):
@@ -46,20 +46,10 @@ def world(app, factory, monkeypatch):
     other_owner = factory.user()
     other_booth = factory.booth(factory.company(owner=other_owner, slug="other-co"))
     organizer = factory.organizer(edition=edition)
+    free_at_venue(app, edition, venue(11, 9), venue(11, 12), owner, staff)
+    free_at_venue(app, edition, venue(11, 9), venue(11, 17), buyer, second_buyer)
     with app.app_context():
         db.session.add(MeetingTable(edition_id=edition.id, name="T1", capacity=4))
-        for user in (owner, staff):
-            db.session.add(
-                Availability(
-                    user_id=user.id, mode="venue", edition_id=edition.id, starts_at=venue(11, 9), ends_at=venue(11, 12)
-                )
-            )
-        for user in (buyer, second_buyer):
-            db.session.add(
-                Availability(
-                    user_id=user.id, mode="venue", edition_id=edition.id, starts_at=venue(11, 9), ends_at=venue(11, 17)
-                )
-            )
         db.session.commit()
         table_id = db.session.scalar(select(MeetingTable.id))
     return dict(

@@ -81,8 +81,7 @@ def test_a_meeting_accepted_through_the_api_reaches_the_organizers_receiver_sign
     from datetime import UTC, datetime
 
     from expo.editions.models import Edition
-    from expo.meetings.models import Availability, Meeting
-    from tests.api_helpers import bearer, make_token
+    from tests.api_helpers import bearer, free_at_venue, make_token, open_meeting
 
     edition = factory.edition(slug="caexpo-2027")
     organizer = factory.organizer(edition)
@@ -91,27 +90,8 @@ def test_a_meeting_accepted_through_the_api_reaches_the_organizers_receiver_sign
     company = factory.company(owner=owner, name="Nanning Masks")
     factory.placement(factory.booth(company), factory.pavilion(edition), stand="A-12")
     starts = datetime(2027, 9, 11, 2, 0, tzinfo=UTC)
-    with app.app_context():
-        meeting = Meeting(
-            edition_id=edition.id,
-            buyer_id=buyer.id,
-            company_id=company.id,
-            requested_by="buyer",
-            requester_id=buyer.id,
-            status="requested",
-            awaiting="team",
-            mode="venue",
-            starts_at=starts,
-            ends_at=datetime(2027, 9, 11, 2, 20, tzinfo=UTC),
-        )
-        db.session.add(meeting)
-        db.session.add(
-            Availability(
-                user_id=owner.id, mode="venue", edition_id=edition.id, starts_at=starts, ends_at=meeting.ends_at
-            )
-        )
-        db.session.commit()
-        meeting_id = meeting.id
+    meeting_id = open_meeting(app, edition, buyer, company, starts_at=starts)
+    free_at_venue(app, edition, starts, datetime(2027, 9, 11, 2, 20, tzinfo=UTC), owner)
     with Receiver() as receiver:
         with app.app_context():
             subscription = services.create_subscription(

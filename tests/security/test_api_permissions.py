@@ -4,7 +4,7 @@ organize a 403; a token without the scope a 403; no token a 401."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,8 +12,7 @@ import pytest
 from expo.api.tokens import SCOPES_BY_KIND
 from expo.extensions import db
 from expo.leads.models import LeadReport, Quotation
-from expo.meetings.models import Meeting
-from tests.api_helpers import bearer, make_token
+from tests.api_helpers import bearer, make_token, open_meeting
 
 # Who holds the token, and which kind it is.
 HOLDERS = {
@@ -161,32 +160,16 @@ def holders(app, factory):
             valid_until=date(2099, 1, 1),
             status=Quotation.Status.DECLINED,  # decided: accepting it again is a 409 for the buyer
         )
-        meeting = Meeting(
-            edition_id=edition.id,
-            buyer_id=buyer.id,
-            company_id=company.id,
-            requested_by="buyer",
-            requester_id=buyer.id,
-            status="requested",
-            awaiting="team",
-            mode="venue",
-            starts_at=datetime(2027, 9, 11, 2, 0, tzinfo=UTC),
-            ends_at=datetime(2027, 9, 11, 2, 20, tzinfo=UTC),
-        )
         booth_report = LeadReport(
             scope=LeadReport.BOOTH, booth_id=booth.id, period_from=date(2027, 1, 1), period_to=date(2027, 1, 31)
         )
         expo_report = LeadReport(
             scope=LeadReport.EXPO, edition_id=edition.id, period_from=date(2027, 9, 10), period_to=date(2027, 9, 13)
         )
-        db.session.add_all([quotation, meeting, booth_report, expo_report])
+        db.session.add_all([quotation, booth_report, expo_report])
         db.session.commit()
-        ids = {
-            "quotation": quotation.id,
-            "meeting": meeting.id,
-            "report": booth_report.id,
-            "expo_report": expo_report.id,
-        }
+        ids = {"quotation": quotation.id, "report": booth_report.id, "expo_report": expo_report.id}
+    ids["meeting"] = open_meeting(app, edition, buyer, company)
     people = {
         "buyer": buyer,
         "attendee": factory.user(),

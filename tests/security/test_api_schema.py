@@ -14,7 +14,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.api_helpers import make_token
+from tests.api_helpers import make_token, open_meeting
 
 # Examples per operation: enough to reach every parameter's edges (hypothesis shrinks what fails).
 EXAMPLES = 15
@@ -51,38 +51,22 @@ def token(app, factory):
 
 
 def _arrange(app, edition, owner, buyer, company, other_company, booth) -> None:
+    """Meetings the token's person asks for and answers, a window they are free in, reports to poll."""
     from datetime import UTC, date, datetime
 
     from expo.extensions import db
     from expo.leads.models import LeadReport
-    from expo.meetings.models import Availability, Meeting
+    from expo.meetings.models import Availability
 
-    starts = datetime(2027, 9, 11, 2, 0, tzinfo=UTC)
+    open_meeting(app, edition, owner, other_company)
+    open_meeting(app, edition, buyer, company)
     with app.app_context():
-        for person, other, requested_by, awaiting in (
-            (owner, other_company, "buyer", "team"),
-            (buyer, company, "buyer", "team"),
-        ):
-            db.session.add(
-                Meeting(
-                    edition_id=edition.id,
-                    buyer_id=person.id,
-                    company_id=other.id,
-                    requested_by=requested_by,
-                    requester_id=person.id,
-                    status="requested",
-                    awaiting=awaiting,
-                    mode="venue",
-                    starts_at=starts,
-                    ends_at=datetime(2027, 9, 11, 2, 20, tzinfo=UTC),
-                )
-            )
         db.session.add(
             Availability(
                 user_id=owner.id,
                 mode="venue",
                 edition_id=edition.id,
-                starts_at=starts,
+                starts_at=datetime(2027, 9, 11, 2, 0, tzinfo=UTC),
                 ends_at=datetime(2027, 9, 11, 4, tzinfo=UTC),
             )
         )
