@@ -75,6 +75,8 @@ LEFT_TO_CODE_DEFAULT = {
     # Engagement: the buffer's cap bounds Redis memory (about 300 bytes an event); the track limit is a product limit.
     "ENGAGEMENT_BUFFER_CAP": "code default suits production",
     "ENGAGEMENT_TRACK_RATE_LIMIT": "code default is the product's limit",
+    # Public pages kept for anonymous visitors (expo/page_cache.py): on, in Redis, is what production wants.
+    "PAGE_CACHE": "code default suits production",
     # Set only by the embedded supervisor (expo.embedded) for the one worker it runs; the stack may run several.
     "EXPO_SOLE_WORKER": "embedded mode only",
     # Matchmaking: the recomputation's debounce and the scheduler's time limit suit production as they are.
