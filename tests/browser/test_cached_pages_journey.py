@@ -17,9 +17,7 @@ BOOTH = "/booths/nanning-mask-machinery"
 PHONE = {"width": 390, "height": 844}
 
 
-def test_a_visitor_on_cached_booth_pages_switches_language_logs_in_and_saves_the_booth(
-    page: Page, screenshot_dir
-):
+def test_a_visitor_on_cached_booth_pages_switches_language_logs_in_and_saves_the_booth(page: Page, screenshot_dir):
     for _ in range(3):  # the first is rendered, the others come from the cache
         response = page.goto(BOOTH)
         assert response is not None and response.status == 200
