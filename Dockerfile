@@ -17,6 +17,12 @@ ENV PYTHONUNBUFFERED=1 \
 
 WORKDIR /app
 
+# Badge PDFs (expo/badges/printing.py) are set in the Noto fonts, found through fontconfig: Latin,
+# Vietnamese and Thai (fonts-noto-core) and Chinese (fonts-noto-cjk).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fontconfig fonts-noto-core fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 # An unprivileged user with fixed ids, so the ownership of volumes is predictable.
 RUN groupadd --system --gid 10001 expo \
     && useradd --system --uid 10001 --gid expo --create-home --home-dir /home/expo \

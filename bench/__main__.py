@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from bench import (
     api,
+    badge_pdf,
     broadcast,
     embedded_load,
     engagement_record,
@@ -31,6 +32,7 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "hosted_buyer_schedule": hosted_buyer_schedule.main,
     "api": api.main,
     "stand_scans": stand_scans.main,
+    "badge_pdf": badge_pdf.main,
 }
 
 

@@ -175,6 +175,8 @@ def register_blueprints(app: Flask) -> None:
     from expo.api import core as api
     from expo.api.pages import bp as api_tokens_bp
     from expo.audit.routes import bp as audit_bp
+    from expo.badges.routes import bp as badges_bp
+    from expo.badges.routes import mine as my_badges_bp
     from expo.booths.routes import bp as booths_bp
     from expo.broadcasts.routes import bp as broadcasts_bp
     from expo.catalog.routes import bp as catalog_bp
@@ -231,6 +233,8 @@ def register_blueprints(app: Flask) -> None:
         hosted_buyers_bp,
         webhooks_bp,
         api_tokens_bp,
+        badges_bp,
+        my_badges_bp,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)

@@ -58,6 +58,7 @@ TASK_ROUTES: dict[str, dict[str, str]] = {
                 "leads.compile_lead_report",
                 "matchmaking.build_plan",  # a solver run of up to a minute
                 "leads.apply_lead_retention",  # daily UPDATEs over whole editions' stand scans
+                "badges.make_badge_print",  # two thousand badges: half a minute to a minute
             ),
         ),
     )

@@ -8,6 +8,7 @@ from celery import shared_task
 from flask import current_app
 
 from expo.background import enqueue_after_commit
+from expo.badges import prints as badge_prints
 from expo.broadcasts import services as broadcasts
 from expo.catalog import images as product_images
 from expo.engagement.buffer import MAX_BATCHES_PER_RUN, current_buffer
@@ -140,6 +141,32 @@ def compile_lead_report(report_id: int) -> str:
         db.session.commit()
         return "failed"
     return "done"
+
+
+@shared_task(name="badges.make_badge_print", acks_late=True)
+def make_badge_print(print_id: int) -> str:
+    """Idempotent by the claim: a done print is left alone, a crashed one (stale heartbeat) is made again."""
+    claimed = badge_prints.claim(print_id)
+    db.session.commit()
+    if not claimed:
+        return "skipped"
+    try:
+        for _step in badge_prints.make_steps(print_id):
+            db.session.commit()  # the page sees the progress; no transaction spans the whole PDF
+    except Exception as exc:
+        db.session.rollback()
+        badge_prints.record_failure(print_id, exc)
+        db.session.commit()
+        return "failed"
+    return "done"
+
+
+@shared_task(name="badges.issue_badges")
+def issue_badges(edition_id: int, actor_id: int | None) -> int:
+    """Idempotent: a badge is created once per person and edition (a unique key), whoever runs first."""
+    created = badge_prints.issue_for_task(edition_id, actor_id)
+    db.session.commit()
+    return created
 
 
 @shared_task(name="leads.requeue_stalled_lead_reports")

@@ -64,6 +64,7 @@ def _show(edition: Edition | None):
         form=form,
         pagination=pagination,
         changes=services.changes,
+        field_label=services.field_label,
         export_args=export_args,
     ), 200 if filters is not None else 400
 
@@ -72,7 +73,13 @@ def _export(edition: Edition | None, fmt: str):
     form, filters = _filter_form()
     if filters is None:
         return render_template(
-            "audit/log.html", edition=edition, form=form, pagination=None, changes=services.changes, export_args={}
+            "audit/log.html",
+            edition=edition,
+            form=form,
+            pagination=None,
+            changes=services.changes,
+            field_label=services.field_label,
+            export_args={},
         ), 400
     content = services.export_entries(current_user, edition, filters, fmt)
     db.session.commit()

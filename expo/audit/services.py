@@ -7,6 +7,7 @@ or rolled back with it. Nothing here updates or deletes an entry.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
 from expo.accounts.models import User
@@ -24,6 +26,9 @@ from expo.editions.models import Edition
 from expo.exports import table_file
 from expo.extensions import db
 from expo.permissions import can_view_audit_log, ensure
+
+# An account in an object label, as ``describe`` writes it: "Name <address>".
+NAMED_ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,27 @@ def entries_query(edition_id: int | None, filters: AuditFilters) -> Select:
     return query
 
 
+# The names the log page gives the fields an export's entry records (others show as stored).
+FIELD_LABELS = {
+    "people": _l("People in the file"),
+    "format": _l("File format"),
+    "entries": _l("Entries"),
+    "rows": _l("Rows"),
+    "layout": _l("Badge size"),
+    "day": _l("Day"),
+    "pavilion": _l("Pavilion"),
+    "role": _l("Role"),
+    "serial": _l("Badge number"),
+    "created": _l("Badges created"),
+    "role_changed": _l("Roles brought up to date"),
+}
+
+
+def field_label(key: str) -> str:
+    label = FIELD_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
 def changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     """(field, before, after) for every field either side names, in a stable order."""
     before, after = entry.before or {}, entry.after or {}
@@ -218,10 +244,13 @@ def export_entries(actor: User, edition: Edition | None, filters: AuditFilters, 
     query = entries_query(edition_id, filters)
     header, rows = _header(filters.timezone), _rows(query, filters.timezone)
     exported = [0]
+    people: set[str] = set()
 
     def counted(rows):
         for row in rows:
             exported[0] += 1
+            # Who the row names: its actor, and anyone its object label names ("Name <e-mail>").
+            people.update(address.lower() for address in (row[2], *NAMED_ADDRESS.findall(row[5])) if address)
             yield row
 
     # Text cells are inline strings in the workbook, never read as a formula.
@@ -235,6 +264,6 @@ def export_entries(actor: User, edition: Edition | None, filters: AuditFilters, 
         AuditAction.AUDIT_LOG_EXPORTED,
         Subject(AuditObject.AUDIT_LOG, edition_id, label),
         edition_id=edition_id,
-        after={"format": fmt, "entries": count, **filters.as_dict()},
+        after={"format": fmt, "entries": count, "people": len(people), **filters.as_dict()},
     )
     return content

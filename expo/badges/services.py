@@ -5,16 +5,17 @@ Services flush and never commit; the view (or the task) commits once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import segno
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import selectinload
 
 from expo.accounts.models import EditionRole, User
 from expo.audit.models import AuditAction
@@ -64,11 +65,25 @@ def valid_until(edition: Edition) -> datetime:
     return datetime.combine(edition.ends_on + timedelta(days=2), time(), zone)
 
 
+def last_valid_day(edition: Edition) -> date:
+    """The venue's last day a badge opens doors on (``valid_until`` is the midnight ending it)."""
+    return edition.ends_on + timedelta(days=1)
+
+
 def valid_from(edition: Edition) -> datetime:
     """From the start of the day before the first one, at the venue: the build-up day. Codes are
     not refused before it (people pick badges up early); offline devices show it."""
     zone = ZoneInfo(edition.timezone)
     return datetime.combine(edition.starts_on - timedelta(days=1), time(), zone)
+
+
+def edition_days(edition: Edition) -> list[date]:
+    return [edition.starts_on + timedelta(days=n) for n in range((edition.ends_on - edition.starts_on).days + 1)]
+
+
+def qr_svg_data_uri(badge: Badge) -> str:
+    """The badge's code as an image for the phone; segno's own SVG writer (see registrations.tickets)."""
+    return segno.make(badge.payload, error="m").svg_data_uri(scale=6, border=2, dark="#000000")
 
 
 # --- checking a scanned badge ----------------------------------------------------------------------
@@ -480,13 +495,20 @@ class DeskPerson:
 
 
 HELP_DESK_RESULTS = 20
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def long_enough(words: str) -> bool:
+    """Two letters at least, or one Chinese character (a surname is one)."""
+    words = words.strip()
+    return len(words) >= 2 or bool(_HAN.search(words))
 
 
 def search_people(edition: Edition, words: str) -> list[DeskPerson]:
     """People whose name or e-mail address contains ``words``, or whose badge prints a name that
     does: those with a badge or entitled to one first, at most HELP_DESK_RESULTS. Three queries."""
     words = " ".join(words.split()).lower()
-    if len(words) < 2:
+    if not long_enough(words):
         return []
     matching_badges = select(Badge.user_id).where(
         Badge.edition_id == edition.id, func.lower(Badge.name).contains(words, autoescape=True)
@@ -609,12 +631,45 @@ def selected_badges(edition: Edition, selection: Selection) -> list[Badge]:
     return badges
 
 
-def mark_printed(badges: list[Badge], now: datetime | None = None) -> None:
+def mark_printed(ids: list[int], now: datetime | None = None) -> None:
+    """Remember when these badges were last printed (a printed badge keeps its role until reprinted)."""
     now = now or utcnow()
-    ids = [badge.id for badge in badges]
     for start in range(0, len(ids), 500):
-        db.session.execute(update(Badge).where(Badge.id.in_(ids[start : start + 500])).values(printed_at=now))
+        db.session.execute(
+            update(Badge)
+            .where(Badge.id.in_(ids[start : start + 500]))
+            .values(printed_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
 
 
-def load_badges(ids: Collection[int]):
-    return select(Badge).where(Badge.id.in_(list(ids))).options(selectinload(Badge.user))
+# --- the organizers' overview ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    by_role: list[tuple[Badge.Role, int]]  # valid badges per role, in the order of the roles
+    valid: int
+    revoked: int
+    printed: int
+    missing: int  # people entitled to a badge who have none yet ("Prepare badges" issues them)
+
+
+def overview(edition: Edition) -> Overview:
+    counts = dict(
+        db.session.execute(
+            select(Badge.role, func.count())
+            .where(Badge.edition_id == edition.id, Badge.revoked_at.is_(None))
+            .group_by(Badge.role)
+        ).all()
+    )
+    revoked, printed = db.session.execute(
+        select(
+            func.count(Badge.revoked_at),
+            func.count(Badge.printed_at),
+        ).where(Badge.edition_id == edition.id)
+    ).one()
+    issued = set(db.session.scalars(select(Badge.user_id).where(Badge.edition_id == edition.id)))
+    missing = len(set(entitlements(edition)) - issued)
+    by_role = [(role, int(counts.get(role, 0))) for role in Badge.Role]
+    return Overview(by_role, sum(count for _role, count in by_role), int(revoked), int(printed), missing)

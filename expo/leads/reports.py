@@ -298,6 +298,8 @@ class Summary:
     quantities: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # inquiries, total
     by_pavilion: Counter = field(default_factory=Counter)
     by_exhibitor_country: Counter = field(default_factory=Counter)
+    # The buyers the rows name (by e-mail address): how many people's data the report holds.
+    buyers: set = field(default_factory=set)
 
 
 class Compiler:
@@ -433,6 +435,7 @@ class Compiler:
         ) = row
         summary = self.summary
         summary.leads += 1
+        summary.buyers.add(buyer_email)
         summary.by_kind[kind] += 1
         summary.by_status[status] += 1
         country = summary.by_country[buyer_country or ""]
@@ -533,6 +536,8 @@ class Compiler:
         summary = self.summary
         summary.leads += 1
         summary.stand_scans += 1
+        if visitor_email is not None:  # a visitor the retention period removed is nobody's data
+            summary.buyers.add(visitor_email)
         summary.by_country[country or ""][0] += 1
         for name in products:
             summary.by_product[name] += 1
@@ -748,6 +753,7 @@ def compile_steps(report_id: int) -> Iterator[str]:
         report.csv_size = csv_path.stat().st_size
         report.xlsx_size = xlsx_path.stat().st_size
         report.rows_total = done
+        report.people_total = len(compiler.summary.buyers)
         report.status = LeadReport.Status.DONE
         report.finished_at = now
         report.heartbeat_at = now
@@ -775,14 +781,15 @@ def record_failure(report_id: int, error: BaseException) -> None:
 
 
 def record_download(actor: User, report: LeadReport, fmt: str) -> None:
-    """A report holds buyers' contact details: the audit trail records who took which one away."""
+    """A report holds buyers' contact details (a team's) or their companies (the organizers'): the audit
+    trail records who took which one away, and how many people it names."""
     _ensure_may_see(actor, report)
     record(
         actor,
         AuditAction.LEAD_REPORT_DOWNLOADED,
         report,
         edition_id=report.edition_id,
-        after={"format": fmt, "rows": report.rows_total},
+        after={"format": fmt, "rows": report.rows_total, "people": report.people_total},
     )
 
 

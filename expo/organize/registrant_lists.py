@@ -77,6 +77,20 @@ def export_registrants(actor, target: Target, fmt: str) -> bytes:
     edition = forum_of(target).edition
     ensure(can_manage_edition(actor, edition))
     header, rows = _table(target)
-    content = table_file(fmt, _("Registrants"), header, rows)
-    record(actor, AuditAction.REGISTRANTS_EXPORTED, target, edition_id=edition.id, after={"format": fmt})
+    exported = 0
+
+    def counted(rows):
+        nonlocal exported
+        for row in rows:
+            exported += 1
+            yield row
+
+    content = table_file(fmt, _("Registrants"), header, counted(rows))
+    record(
+        actor,
+        AuditAction.REGISTRANTS_EXPORTED,
+        target,
+        edition_id=edition.id,
+        after={"format": fmt, "people": exported},
+    )
     return content

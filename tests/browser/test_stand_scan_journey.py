@@ -163,6 +163,8 @@ def test_a_visitor_chooses_badge_scan_sharing_and_an_organizer_sets_the_retentio
         editor.get_by_label("Keep the personal data of stand scans for").fill("")
         editor.get_by_role("button", name="Save edition").click()
         editor.goto("/editions/18th-caexpo/organize/audit")
-        expect(editor.get_by_role("cell", name="Retention period of leads' personal data changed").first).to_be_visible()
+        expect(
+            editor.get_by_role("cell", name="Retention period of leads' personal data changed").first
+        ).to_be_visible()
     finally:
         organizer.close()

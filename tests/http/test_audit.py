@@ -56,7 +56,7 @@ def test_exporting_a_registrant_list_is_recorded(app, client, factory):
             session.id,
             "Opening",
         )
-        assert (entry.edition_id, entry.before, entry.after) == (edition.id, None, {"format": fmt})
+        assert (entry.edition_id, entry.before, entry.after) == (edition.id, None, {"format": fmt, "people": 1})
         assert entry.ip_address == "127.0.0.1"
 
 
@@ -78,7 +78,7 @@ def test_downloading_an_order_lead_report_is_recorded_and_its_organizers_see_it(
         "lead_report",
         edition.id,
     )
-    assert entry.after == {"format": "csv", "rows": 0}
+    assert entry.after == {"format": "csv", "rows": 0, "people": 0}
     assert edition.name in entry.object_label
     page = client.get(f"/editions/{edition.slug}/organize/audit").get_data(as_text=True)
     assert "Order-lead report downloaded" in page and "format:" in page
@@ -192,8 +192,8 @@ def test_exports_are_neutralised_filtered_and_recorded(app, client, factory):
         edition.id,
         "CAEXPO 2027",
     )
-    assert csv_export.after == {"format": "csv", "entries": 2, "action": "capacity_changed"}
-    assert (xlsx_export.edition_id, xlsx_export.after) == (edition.id, {"format": "xlsx", "entries": 4})
+    assert csv_export.after == {"format": "csv", "entries": 2, "people": 1, "action": "capacity_changed"}
+    assert (xlsx_export.edition_id, xlsx_export.after) == (edition.id, {"format": "xlsx", "entries": 4, "people": 1})
 
     admin = app.test_client()
     log_in(admin, factory.admin())

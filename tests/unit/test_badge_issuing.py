@@ -258,6 +258,7 @@ def test_the_help_desk_finds_people_by_name_email_or_printed_name(app_ctx, world
     assert [(p.user.id, p.badge, p.role) for p in by_email] == [(world.hosted.id, None, Badge.Role.HOSTED_BUYER)]
     assert [p.role for p in search_people(edition, "Wanda")] == [None]
     assert search_people(edition, "w") == []
+    assert [p.user.id for p in search_people(edition, "王")] == [world.delegate.id]
 
 
 def test_a_bulk_print_chooses_by_day_pavilion_and_role(app_ctx, world):

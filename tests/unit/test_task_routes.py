@@ -30,6 +30,7 @@ INTENDED = {
     "leads.compile_lead_report": REPORTS_QUEUE,
     "matchmaking.build_plan": REPORTS_QUEUE,
     "leads.apply_lead_retention": REPORTS_QUEUE,
+    "badges.make_badge_print": REPORTS_QUEUE,
     # Everything else: sweeps, fan-outs, thumbnails, the engagement drain.
     "notifications.requeue_stalled_emails": DEFAULT_QUEUE,
     "registrations.claim_due_reminders": DEFAULT_QUEUE,
@@ -43,6 +44,7 @@ INTENDED = {
     "matchmaking.recompute_company": DEFAULT_QUEUE,
     "webhooks.deliver": DEFAULT_QUEUE,
     "webhooks.requeue_stalled": DEFAULT_QUEUE,
+    "badges.issue_badges": DEFAULT_QUEUE,
 }
 
 
