@@ -536,6 +536,8 @@ class Compiler:
         summary = self.summary
         summary.leads += 1
         summary.stand_scans += 1
+        if visitor_email is not None:  # a visitor the retention period removed is nobody's data
+            summary.buyers.add(visitor_email)
         summary.by_country[country or ""][0] += 1
         for name in products:
             summary.by_product[name] += 1

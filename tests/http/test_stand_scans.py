@@ -370,6 +370,11 @@ def test_a_booth_report_lists_stand_scans_naming_only_visitors_who_consented(app
     assert summary["Stand scan"] == 2 and summary["Leads"] == 2
     flat = "\n".join(",".join(row) for row in csv_rows)
     assert "Siti" not in flat and "siti@maju.example" not in flat and "somchai@bangkokmart.example" in flat
+    from expo.leads.models import LeadReport
+
+    with app.app_context():
+        # Downloads are logged with the people a report holds: both scanned visitors.
+        assert db.session.scalar(select(LeadReport.people_total)) == 2
 
 
 def test_an_organizers_report_counts_stand_scans_without_names_notes_or_tags(app, client, world, factory):
