@@ -1,8 +1,9 @@
 """Badges as a PDF: one per page (A6, A7) or on sheets of labels, names in any script, QR codes as vectors.
 
 Drawn with fpdf2, which shapes text with HarfBuzz (Thai marks stack, Vietnamese diacritics sit
-right) and embeds only the glyphs used. WeasyPrint renders the same badge from HTML and CSS, but
-took ten times as long (bench/badge_pdf.py): two thousand badges in minutes, not seconds.
+right) and embeds only the glyphs used, one badge at a time, so the worker can report its progress.
+WeasyPrint renders the same badge from HTML and CSS, but lays the whole document out at once and
+took twice the CPU time for two thousand badges (70 s against 32 s, bench/badge_pdf.py).
 
 Fonts are the Noto families Debian packages (fonts-noto-core, fonts-noto-cjk), found through
 fontconfig: Noto Sans for Latin and Vietnamese, Noto Sans Thai, Noto Sans CJK SC for Chinese. A
