@@ -256,7 +256,10 @@ WEBHOOK_MATRIX = {
     ("GET", "/booths/{booth}/webhooks/{booth_hook}"): _TEAM_ONLY,
     ("GET", "/booths/{booth}/webhooks/{booth_hook}/edit"): _TEAM_ONLY,
     ("POST", "/booths/{booth}/webhooks/{booth_hook}/deliveries/{booth_delivery}/replay"): {**_TEAM_ONLY, "owner": 302},
-    ("POST", "/booths/{booth}/webhooks/{booth_hook}/secret"): _TEAM_ONLY,
+    # A new secret, shown on the page redirected to: right after the POST (the matrix keeps this
+    # order), then never again (tests/http/test_webhooks.py).
+    ("POST", "/booths/{booth}/webhooks/{booth_hook}/secret"): {**_TEAM_ONLY, "owner": 303},
+    ("GET", "/booths/{booth}/webhooks/{booth_hook}/secret"): _TEAM_ONLY,
     ("GET", "/booths/{booth}/webhooks/{edition_hook}"): {**_TEAM_ONLY, "owner": 404},
     ("GET", "/booths/{booth}/webhooks/{booth_hook}/deliveries/{booth_delivery}/replay"): dict.fromkeys(
         WEBHOOK_ROLES, 405
