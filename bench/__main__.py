@@ -37,8 +37,6 @@ BENCHMARKS: dict[str, Callable[[Sequence[str]], int]] = {
     "badge_pdf": badge_pdf.main,
     "scan_sync": scan_sync.main,
     "stand_scans": stand_scans.main,
-    "stand_scans": stand_scans.main,
-    "badge_pdf": badge_pdf.main,
 }
 
 
