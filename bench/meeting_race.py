@@ -49,7 +49,8 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "meeting_race.json"
 BUYERS, SLOTS, ROUNDS = 200, 10, 3
 SLOT_MINUTES = 20
-FIRST_SLOT = datetime(2027, 9, 11, 1, 0, tzinfo=UTC)  # 09:00 at a venue in UTC+8
+# 09:00 at a venue in UTC+8 on 11 September next year: always ahead, so every slot can still be accepted.
+FIRST_SLOT = datetime(date.today().year + 1, 9, 11, 1, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ def arrange(buyers: int = BUYERS, slot_count: int = SLOTS) -> Arranged:
     edition = Edition(
         slug=f"meet-{tag}",
         name=f"Meet {tag}",
-        starts_on=date(2027, 9, 10),
-        ends_on=date(2027, 9, 13),
+        starts_on=FIRST_SLOT.date() - timedelta(days=1),
+        ends_on=FIRST_SLOT.date() + timedelta(days=2),
         timezone="Asia/Shanghai",
         status=Edition.Status.PUBLISHED,
     )

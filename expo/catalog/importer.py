@@ -149,6 +149,14 @@ LANGUAGE_COLUMN_HELP = {
 }
 
 
+def load_workbook(*args, **kwargs):
+    """openpyxl's, imported when a workbook is first read: openpyxl (with numpy) is 30 MB that a web
+    process serving pages never needs."""
+    from openpyxl import load_workbook as load
+
+    return load(*args, **kwargs)
+
+
 def template_columns() -> tuple[str, ...]:
     """Every column a file may have, in the templates' order: the product's own columns, its language,
     then the name, description and specifications in each other shipped language."""
@@ -287,8 +295,6 @@ def _unreadable_xlsx(error: Exception) -> ImportRefused:
 
 def _rows_of_xlsx(data: bytes) -> Iterator[list[str]]:
     try:
-        from openpyxl import load_workbook  # here: openpyxl and numpy are 30 MB a web process never needs
-
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
         raise _unreadable_xlsx(exc) from None

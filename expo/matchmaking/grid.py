@@ -57,8 +57,6 @@ class Presence:
     people: Mapping[int, frozenset[int]]
     # Person -> the slots a meeting they already have holds them in.
     held: Mapping[int, frozenset[int]]
-    # People who set free times for the edition; the others are taken as free all meeting hours.
-    with_times: frozenset[int]
     busy_tables: Mapping[int, frozenset[int]]  # slot -> table numbers held then
 
     def has_meeting(self, person: int, slot: int) -> bool:
@@ -71,7 +69,7 @@ def presence_of(edition: Edition, grid: Grid, person_ids: Iterable[int]) -> Pres
     and the tables ordinary meetings hold in each slot. Three queries, whatever the numbers."""
     ids = sorted(set(person_ids))
     if not grid.starts:
-        return Presence({person: frozenset() for person in ids}, {}, frozenset(), {})
+        return Presence({person: frozenset() for person in ids}, {}, {})
     since, until = grid.starts[0], grid.starts[-1] + grid.step
     windows: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for chunk in _chunks(ids):
@@ -120,9 +118,7 @@ def presence_of(edition: Edition, grid: Grid, person_ids: Iterable[int]) -> Pres
         ):
             if stretch in slot_of:
                 busy_tables[slot_of[stretch]].add(numbers[table_id])
-    return Presence(
-        people, held_slots, frozenset(windows), {slot: frozenset(tables) for slot, tables in busy_tables.items()}
-    )
+    return Presence(people, held_slots, {slot: frozenset(tables) for slot, tables in busy_tables.items()})
 
 
 def _chunks(ids: Sequence[int], size: int = 5000) -> Iterable[list[int]]:

@@ -18,7 +18,7 @@ import os
 import secrets
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -136,8 +136,8 @@ def test_one_buyer_accepting_many_invitations_for_one_slot_at_once_gets_one(clea
         edition = Edition(
             slug=f"tabs-{tag}",
             name="Tabs",
-            starts_on=date(2027, 9, 10),
-            ends_on=date(2027, 9, 13),
+            starts_on=FIRST_SLOT.date() - timedelta(days=1),
+            ends_on=FIRST_SLOT.date() + timedelta(days=2),
             timezone="Asia/Shanghai",
             status=Edition.Status.PUBLISHED,
         )
