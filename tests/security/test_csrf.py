@@ -16,7 +16,7 @@ EXEMPT = {
 # The JSON API takes no CSRF token because no cookie authenticates it: only an Authorization header,
 # which another site cannot make a browser send (a session cookie alone gets 401:
 # tests/security/test_api_permissions.py and tests/http/test_api_private.py).
-EXEMPT_BLUEPRINTS = ("api_people.", "api_leads.", "api_organize.")
+EXEMPT_BLUEPRINTS = ("api_people.", "api_leads.", "api_organize.", "api_inquiries.", "api_meetings.")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
