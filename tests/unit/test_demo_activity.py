@@ -84,7 +84,9 @@ def test_the_demo_shows_a_month_of_activity_and_loads_once(app, recorded_tasks):
 
 def check_analytics_and_ranking(booth: Booth) -> None:
     analytics = booth_analytics(booth, 30)
-    assert len(analytics.daily) == 30 and all(day.visits > 0 for day in analytics.daily)
+    # Every day of the month had visitors; today may have only just begun in the edition's zone
+    # (at 16:00 UTC it is midnight in Nanning), so it is not held to it.
+    assert len(analytics.daily) == 30 and all(day.visits > 0 for day in analytics.daily[:-1])
     assert analytics.totals.product_views > analytics.totals.visits / 2 and analytics.top_products
     # The week's rhythm: weekdays are busier than weekends.
     weekdays = [day.visits for day in analytics.daily if day.day.weekday() < 5]
