@@ -27,6 +27,7 @@ from expo.accounts.models import User
 from expo.badges import prints, services
 from expo.badges.forms import CorrectBadgeForm, DeskPrintForm, PrintForm, ReprintForm
 from expo.badges.models import Badge, BadgePrint
+from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.extensions import db
@@ -314,4 +315,5 @@ def show_badge(slug: str):
         edition=edition,
         qr=services.qr_svg_data_uri(badge),
         last_day=services.last_valid_day(edition),
+        expired=utcnow() >= services.valid_until(edition),
     )

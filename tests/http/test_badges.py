@@ -348,3 +348,13 @@ def test_organizers_link_a_speaker_to_their_account_so_they_get_a_speaker_badge(
     assert "Speaker" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Badge)) == 1
+
+
+def test_after_the_edition_the_phone_shows_no_code(app, client, factory):
+    over = factory.edition(starts_on=datetime(2025, 9, 10).date(), ends_on=datetime(2025, 9, 13).date())
+    person = factory.user(name="Late Visitor")
+    badge = factory.badge(over, person)
+    log_in(client, person)
+    page = client.get(f"/my/badges/{over.slug}").get_data(as_text=True)
+    assert "This edition is over" in page and _payload(app, badge) not in page
+    assert "Late Visitor" in page
