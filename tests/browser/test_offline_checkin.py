@@ -102,9 +102,9 @@ def open_app(context: BrowserContext, email: str, password: str) -> Page:
     return page
 
 
-def scan(page: Page, code: str) -> None:
+def scan(page: Page, code: str, label: str = "Ticket code") -> None:
     """A hand-held scanner: it types the code into the focused field and presses Enter."""
-    field = page.get_by_label("Ticket code")
+    field = page.get_by_label(label)
     field.focus()
     page.keyboard.insert_text(code)
     page.keyboard.press("Enter")
@@ -304,3 +304,24 @@ def test_a_stand_scans_a_badge_offline_with_rating_notes_and_a_product_then_sync
         "tags": ["distributor", "samples"],
         "products": 1,
     }
+
+
+def test_the_app_speaks_the_staffs_language_offline_too(browser: Browser, expo_server: ExpoServer, screenshot_dir):
+    """The status card and the scan answers come from the page in the staff's language (offline.js
+    has no English of its own)."""
+    context = phone(browser, expo_server)
+    try:
+        page = open_app(context, *CHECKIN_STAFF[:2])
+        page.locator("#language-select").select_option("zh")
+        expect(page.locator("#offline-connection")).to_have_text("已联网")
+        expect(page.locator("#offline-codes")).to_contain_text("个离线核验编码")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.reload()  # the kept copy is now the Chinese page
+        context.set_offline(True)
+        expect(page.locator("#offline-connection")).to_have_text("无网络")
+        scan(page, "https://example.com/menu", label="门票编码")
+        expect(page.locator("#checkin-result")).to_have_text("这不是 Expo 门票。")
+        page.screenshot(path=str(screenshot_dir / "offline-checkin-390-zh-offline.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "scrolls sideways"
+    finally:
+        context.close()
