@@ -34,6 +34,7 @@ from expo.extensions import db
 from expo.forums.models import Forum, ProgrammeSession
 from expo.leads import reports
 from expo.leads.models import LeadReport
+from expo.organize.registrant_lists import record_registrants_taken
 from expo.permissions import (
     can_check_in,
     can_manage_edition,
@@ -102,6 +103,9 @@ def list_registrants(args, slug: str):
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     offset, cursor = offset_page(total, args.get("cursor"), args["limit"])
     rows = db.session.scalars(query.order_by(registrations.Registration.id).offset(offset).limit(args["limit"])).all()
+    if rows:
+        record_registrants_taken(actor(), target, "json", len(rows))
+        db.session.commit()
     return {"items": [presenters.registrant(row) for row in rows], "next_cursor": cursor}
 
 

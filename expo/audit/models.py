@@ -72,6 +72,7 @@ class AuditAction(StrEnum):
     WEBHOOK_ENABLED = "webhook_enabled"
     WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"
     WEBHOOK_DELETED = "webhook_deleted"
+    OFFLINE_CODES_LOADED = "offline_codes_loaded"
 
     @property
     def label(self) -> str:
@@ -126,6 +127,7 @@ ACTION_LABELS = {
     AuditAction.WEBHOOK_ENABLED: _l("Webhook subscription enabled again"),
     AuditAction.WEBHOOK_SECRET_ROTATED: _l("Webhook signing secret rotated"),
     AuditAction.WEBHOOK_DELETED: _l("Webhook subscription deleted"),
+    AuditAction.OFFLINE_CODES_LOADED: _l("Codes with holders' names loaded onto an offline device"),
 }
 
 

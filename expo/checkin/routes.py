@@ -151,6 +151,7 @@ def codes(slug: str):
     """The codes the app checks scans against offline, loaded before the doors open."""
     edition = load_edition(slug, allowed=can_check_in)
     listed = services.offline_codes(current_user, edition)
+    db.session.commit()  # the export's audit entry
     response = jsonify(
         edition=edition.slug,
         loaded_at=utcnow().isoformat(),

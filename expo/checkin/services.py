@@ -116,6 +116,7 @@ class OfflineCode:
     title: str  # the session or course; for a badge, its role
     when: str  # the session's (or the course's first session's) start at the venue, formatted
     checked_in_at: datetime | None
+    holder_id: int  # not sent to the device: counts the people whose names left the site
 
     def as_json(self) -> dict:
         return {
@@ -135,7 +136,8 @@ def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
     and the venue badges that open its doors (``badges.valid_codes``).
 
     Three queries whatever the number of codes; the digests need the signing key, so they are made
-    here, one HMAC each."""
+    here, one HMAC each. The list carries the holders' names off the site, so it is recorded as an
+    export (who, when, how many people) in the caller's transaction."""
     ensure(can_check_in(actor, edition))
     zone = edition.timezone if is_known_timezone(edition.timezone) else "UTC"
     first_sessions = dict(
@@ -153,6 +155,7 @@ def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
             Registration.ticket_code,
             Registration.checked_in_at,
             Registration.forum_id,
+            Registration.user_id,
             User.name,
             User.organisation,
             ProgrammeSession.title,
@@ -170,7 +173,17 @@ def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
         .order_by(Registration.id)
     ).all()
     codes = []
-    for ticket_code, checked_in_at, forum_id, name, organisation, session_title, starts_at, course_title in rows:
+    for (
+        ticket_code,
+        checked_in_at,
+        forum_id,
+        holder_id,
+        name,
+        organisation,
+        session_title,
+        starts_at,
+        course_title,
+    ) in rows:
         if forum_id is not None:
             title, starts_at = course_title, first_sessions.get(forum_id)
         else:
@@ -184,6 +197,7 @@ def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
                 title=title,
                 when=datetime_in_zone(starts_at, zone, "short") if starts_at else "",
                 checked_in_at=checked_in_at,
+                holder_id=holder_id,
             )
         )
     codes.extend(
@@ -195,8 +209,16 @@ def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
             title=badge.role_label,
             when="",
             checked_in_at=None,
+            holder_id=badge.user_id,
         )
         for badge in badges.valid_codes(edition)
+    )
+    record(
+        actor,
+        AuditAction.OFFLINE_CODES_LOADED,
+        edition,
+        edition_id=edition.id,
+        after={"format": "json", "people": len({code.holder_id for code in codes})},
     )
     return codes
 

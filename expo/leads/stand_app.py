@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from expo import permissions
 from expo.accounts.models import User
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.badges.services import valid_codes
 from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition
@@ -36,16 +38,30 @@ def stand_codes(actor: User, booth: Booth) -> list[StandCode]:
     """Badges valid now at every edition ``booth`` is placed in; the holders on the booth's own team
     left out (scanning them is refused). Names only for visitors named to the booth (consent to
     share contact details on a badge scan, or already in touch), else organisation and country, as
-    ``record_stand_scans`` answers. A few queries per edition the booth stands in."""
+    ``record_stand_scans`` answers. A few queries per edition the booth stands in.
+
+    The labels leave the site on the device, so each edition's share is recorded as an export
+    (who, when, how many people) in the caller's transaction, visible to that edition's organizers."""
     permissions.ensure(permissions.can_scan_badges(actor, booth))
     editions = db.session.scalars(
         select(Edition)
         .join(BoothPlacement, BoothPlacement.edition_id == Edition.id)
         .where(BoothPlacement.booth_id == booth.id)
     ).all()
-    valid = [code for edition in editions for code in valid_codes(edition)]
     team = {member.user_id for member in booth.company.members}
-    holders = {code.user_id for code in valid} - team
+    valid = []
+    for edition in editions:
+        edition_codes = [code for code in valid_codes(edition) if code.user_id not in team]
+        valid.extend(edition_codes)
+        if edition_codes:
+            record(
+                actor,
+                AuditAction.OFFLINE_CODES_LOADED,
+                booth,
+                edition_id=edition.id,
+                after={"format": "json", "people": len({code.user_id for code in edition_codes})},
+            )
+    holders = {code.user_id for code in valid}
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(holders)))} if holders else {}
     named = named_visitor_ids(booth, holders)
     codes = []

@@ -86,11 +86,17 @@ def export_registrants(actor, target: Target, fmt: str) -> bytes:
             yield row
 
     content = table_file(fmt, _("Registrants"), header, counted(rows))
+    record_registrants_taken(actor, target, fmt, exported)
+    return content
+
+
+def record_registrants_taken(actor, target: Target, fmt: str, people: int) -> None:
+    """Personal data leaving the site (a file, or a page of the API's list): the audit trail records
+    who took how many people of which list, in the caller's transaction."""
     record(
         actor,
         AuditAction.REGISTRANTS_EXPORTED,
         target,
-        edition_id=edition.id,
-        after={"format": fmt, "people": exported},
+        edition_id=forum_of(target).edition_id,
+        after={"format": fmt, "people": people},
     )
-    return content

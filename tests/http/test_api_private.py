@@ -292,6 +292,16 @@ def test_registrants_check_in_and_broadcasts(app, client, world, factory, record
         f"/api/v1/editions/caexpo-2027/registrants?session_id={world['session'].id}", headers=bearer(secret)
     ).get_json()["items"]
     assert [(r["name"], r["status"]) for r in listed] == [("Buyer", "confirmed")]
+    with app.app_context():
+        from expo.audit.models import AuditAction, AuditEntry
+
+        # The list left the site: the audit trail says who took how many people, as for a file.
+        entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+        assert (entry.action, entry.actor_id, entry.after) == (
+            AuditAction.REGISTRANTS_EXPORTED,
+            world["organizer"].id,
+            {"format": "json", "people": 1},
+        )
     with app.test_request_context():
         payload = tickets.ticket_payload(db.session.get(Registration, registration.id))
     first = client.post("/api/v1/editions/caexpo-2027/check-ins", json={"code": payload}, headers=bearer(secret))

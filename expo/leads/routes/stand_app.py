@@ -56,6 +56,7 @@ def codes(slug: str):
     """The badges the app records offline, as the team may see their holders."""
     booth = load_booth(slug)
     listed = stand_app.stand_codes(current_user, booth)
+    db.session.commit()  # the export's audit entries
     response = jsonify(loaded_at=utcnow().isoformat(), codes=[code.as_json() for code in listed])
     response.headers["Cache-Control"] = "no-store"
     return response
