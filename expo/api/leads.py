@@ -186,6 +186,10 @@ def list_leads(args, slug: str):
                 "last_seen": row.last_seen,
             }
         )
+    named = sum(item["named"] for item in items)
+    if named:
+        services.record_leads_taken(actor(), booth, named)
+        db.session.commit()
     return {"items": items, "next_cursor": cursor}
 
 

@@ -73,6 +73,7 @@ class AuditAction(StrEnum):
     WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"
     WEBHOOK_DELETED = "webhook_deleted"
     OFFLINE_CODES_LOADED = "offline_codes_loaded"
+    LEADS_TAKEN_THROUGH_API = "leads_taken_through_api"
 
     @property
     def label(self) -> str:
@@ -128,6 +129,7 @@ ACTION_LABELS = {
     AuditAction.WEBHOOK_SECRET_ROTATED: _l("Webhook signing secret rotated"),
     AuditAction.WEBHOOK_DELETED: _l("Webhook subscription deleted"),
     AuditAction.OFFLINE_CODES_LOADED: _l("Codes with holders' names loaded onto an offline device"),
+    AuditAction.LEADS_TAKEN_THROUGH_API: _l("Leads taken through the API"),
 }
 
 

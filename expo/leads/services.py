@@ -32,6 +32,8 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from expo import permissions
 from expo.accounts.models import User
+from expo.audit.models import AuditAction
+from expo.audit.services import record
 from expo.booths.models import Booth
 from expo.catalog.models import Product
 from expo.content_languages import localized
@@ -750,3 +752,11 @@ def team_booths(user: User) -> list[Booth]:
             .order_by(Booth.slug)
         )
     )
+
+
+def record_leads_taken(actor: User, booth: Booth, people: int) -> None:
+    """A page of the API's lead list names buyers with their contact details, on their way to the
+    team's CRM: personal data leaving the site, recorded as an export (who, when, how many people)
+    in the caller's transaction."""
+    permissions.ensure(permissions.can_handle_inquiries(actor, booth))
+    record(actor, AuditAction.LEADS_TAKEN_THROUGH_API, booth, after={"format": "json", "people": people})

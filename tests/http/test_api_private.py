@@ -261,6 +261,16 @@ def test_leads_and_reports(app, client, world, recorded_tasks):
     leads = client.get("/api/v1/booths/hanoi-coffee/leads?days=all", headers=bearer(secret))
     assert leads.status_code == 200
     assert [lead["name"] for lead in leads.get_json()["items"]] == ["Buyer"]
+    with app.app_context():
+        from expo.audit.models import AuditAction, AuditEntry
+
+        # The buyer's contact details left for the team's CRM: recorded as an export.
+        entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+        assert (entry.action, entry.actor_id, entry.after) == (
+            AuditAction.LEADS_TAKEN_THROUGH_API,
+            world["owner"].id,
+            {"format": "json", "people": 1},
+        )
     today = date.today()
     made = client.post(
         "/api/v1/booths/hanoi-coffee/reports",
