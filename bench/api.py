@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from flask import Flask
 
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url
 from bench.exhibition_search import (
     BOOTHS,
     PRODUCTS,
@@ -34,7 +35,6 @@ from bench.exhibition_search import (
     search_cases,
     summary,
 )
-from bench.registration_race import DEFAULT_DATABASE_URL, ensure_postgres_database
 from bench.results import machine, write
 from expo import freeze_startup_objects
 from expo.extensions import db
@@ -201,8 +201,7 @@ def run(
         if database == "sqlite":
             url = "sqlite"
         else:
-            url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-            url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+            url = bench_database_url(database_url)
         reports.append(run_one(url, booths=booths, products=products, seed=seed, repeat=repeat))
     report = {
         "benchmark": "api",

@@ -21,15 +21,12 @@ import redis
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, insert, select
 
-from bench.database import rebuild_schema
-from bench.registration_race import DEFAULT_DATABASE_URL as _RACE_DATABASE_URL
-from bench.registration_race import ensure_postgres_database
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url, rebuild_schema
 from bench.results import machine, write
 from expo.background import QUEUES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "broadcast.json"
-DEFAULT_DATABASE_URL = _RACE_DATABASE_URL
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 MESSAGES, WORKERS, NOOP_TASKS = 10_000, 2, 10_000
 TARGET_RATIO = 0.40
@@ -271,8 +268,7 @@ def run(
     from expo import create_app
     from expo.extensions import db
 
-    url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-    sqlalchemy_url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+    sqlalchemy_url = bench_database_url(database_url)
     redis_url = redis_url or os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
     broker = redis.Redis.from_url(redis_url)
     broker.flushdb()
@@ -286,7 +282,7 @@ def run(
     processes: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="expo-bench-broadcast-") as instance:
         port = free_port
-        env = _environment(url, redis_url, port, instance, mailer)
+        env = _environment(sqlalchemy_url, redis_url, port, instance, mailer)
         app = create_app(
             {
                 "TESTING": True,

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import text
 
 from expo import models  # noqa: F401 - every mapper known before a benchmark builds loader options
 from expo.extensions import db
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
+
+
+def bench_database_url(given: str | None, default: str = DEFAULT_DATABASE_URL) -> str:
+    """The database a benchmark empties and rebuilds: ``given`` (its --database-url), else
+    $BENCH_DATABASE_URL, else ``default``. A PostgreSQL one is created if missing and returned as
+    the SQLAlchemy (psycopg 3) URL; a SQLite one as it is."""
+    url = given or os.environ.get("BENCH_DATABASE_URL") or default
+    if url.startswith(("postgres://", "postgresql")):
+        return ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+    return url
+
+
+def ensure_postgres_database(url: str) -> str:
+    """Create the named PostgreSQL database if it is missing; returns the SQLAlchemy (psycopg 3) URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    sa_url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin_dsn = sa_url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sa_url.database,)).fetchone():
+            connection.execute(f'CREATE DATABASE "{sa_url.database}"')
+    return sa_url.render_as_string(hide_password=False)
 
 
 def rebuild_schema() -> str:

@@ -19,10 +19,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from bench.database import rebuild_schema
+from bench.database import DEFAULT_DATABASE_URL, ensure_postgres_database, rebuild_schema
 from expo.engagement.buffer import EventBuffer, RedisBuffer, SQLiteFileBuffer
 
-DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "engagement_record.json"
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
@@ -30,7 +29,6 @@ BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, 
 
 def _app(database_url: str, instance: Path) -> Flask:
     from expo import create_app
-    from tests.conftest import ensure_postgres_database
 
     return create_app(
         {

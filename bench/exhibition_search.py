@@ -25,8 +25,8 @@ from urllib.parse import urlencode
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from bench.database import rebuild_schema
-from bench.registration_race import DEFAULT_DATABASE_URL, ensure_postgres_database, percentile
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url, rebuild_schema
+from bench.registration_race import percentile
 from bench.results import machine, write
 from expo import freeze_startup_objects
 from expo.booths.models import Booth, BoothPlacement
@@ -432,8 +432,7 @@ def run(
         if database == "sqlite":
             url = "sqlite"
         else:
-            url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-            url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+            url = bench_database_url(database_url)
         reports.append(run_one(url, booths=booths, products=products, seed=seed, repeat=repeat))
     report = {
         "benchmark": "exhibition_search",

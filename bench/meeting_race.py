@@ -26,13 +26,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, insert, select
 
-from bench.database import rebuild_schema
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url, rebuild_schema
 from bench.registration_race import (
     Race,
     add_people,
     build_app,
     connection_budget,
-    ensure_postgres_database,
     percentile,
     race,
     warm_pool,
@@ -45,7 +44,6 @@ from expo.extensions import db
 from expo.meetings import services
 from expo.meetings.models import Meeting, MeetingAttendee, MeetingHold, MeetingStatus, Mode, Origin, Place, Side
 
-DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "meeting_race.json"
 BUYERS, SLOTS, ROUNDS = 200, 10, 3
 SLOT_MINUTES = 20
@@ -200,9 +198,7 @@ def run(
     rounds: int = ROUNDS,
     results_path: Path | None = RESULTS_PATH,
 ) -> dict[str, Any]:
-    url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-    if url.startswith(("postgres://", "postgresql")):
-        url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+    url = bench_database_url(database_url)
     connections = connection_budget(url, buyers)
     before_load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="expo-bench-") as instance:

@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
-from bench.database import rebuild_schema
-from bench.registration_race import DEFAULT_DATABASE_URL, build_app, ensure_postgres_database
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url, rebuild_schema
+from bench.registration_race import build_app
 from bench.results import machine, write
 from expo import uploads
 from expo.accounts.models import User
@@ -240,9 +240,7 @@ def run(
     xlsx: str = "own",
     results_path: Path | None = RESULTS_PATH,
 ) -> dict[str, Any]:
-    url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-    if url.startswith(("postgres://", "postgresql")):
-        url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+    url = bench_database_url(database_url)
     before_load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="expo-bench-") as instance:
         app = build_app(url, connections=2, instance_path=instance)

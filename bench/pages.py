@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.registration_race import DEFAULT_DATABASE_URL, ensure_postgres_database
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url
 from bench.results import machine, write
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -365,11 +365,7 @@ def run(
         raise SystemExit("wrk is not installed: apt-get install wrk")
     import redis
 
-    url = ensure_postgres_database(
-        (database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL + "_pages").replace(
-            "postgres://", "postgresql://", 1
-        )
-    )
+    url = bench_database_url(database_url, default=DEFAULT_DATABASE_URL + "_pages")
     redis.Redis.from_url(redis_url).flushdb()
     before_load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="expo-bench-pages-") as folder:

@@ -29,7 +29,7 @@ from flask import Flask
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 
-from bench.database import rebuild_schema
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url, rebuild_schema
 from bench.results import machine, write
 from expo.accounts.models import User
 from expo.editions.models import Edition
@@ -38,7 +38,6 @@ from expo.forums.models import Forum, ProgrammeSession
 from expo.registrations import services
 from expo.registrations.models import Registration
 
-DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/expo_bench"
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "registration_race.json"
 PEOPLE, SEATS, ROUNDS = 500, 50, 3
 # Production serves requests with gunicorn's four sync worker processes (Dockerfile, docker-compose.yml),
@@ -316,19 +315,6 @@ def tally(session_id: int) -> Tally:
 # The benchmark
 
 
-def ensure_postgres_database(url: str) -> str:
-    """Create the named PostgreSQL database if it is missing; returns the SQLAlchemy (psycopg 3) URL."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    sa_url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin_dsn = sa_url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sa_url.database,)).fetchone():
-            connection.execute(f'CREATE DATABASE "{sa_url.database}"')
-    return sa_url.render_as_string(hide_password=False)
-
-
 def connection_budget(sqlalchemy_url: str, wanted: int, *, cap: int = MAX_CONNECTIONS, headroom: int = HEADROOM) -> int:
     """How many connections to pool: ``wanted``, within ``cap`` and what the server has free."""
     if not sqlalchemy_url.startswith("postgresql"):
@@ -449,9 +435,7 @@ def run(
     threads: int = THREADS,
     results_path: Path | None = RESULTS_PATH,
 ) -> dict[str, Any]:
-    url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-    if url.startswith(("postgres://", "postgresql")):
-        url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+    url = bench_database_url(database_url)
     # One process: a pooled connection per racer, as far as the server allows. Several: one per serving thread.
     connections = connection_budget(url, people) if processes == 1 else processes * threads
     before_load = os.getloadavg()[0]

@@ -29,8 +29,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, insert, select, text, update
 
-from bench.database import rebuild_schema
-from bench.registration_race import DEFAULT_DATABASE_URL, build_app, ensure_postgres_database
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url, rebuild_schema
+from bench.registration_race import build_app
 from bench.results import machine, write
 from expo.extensions import db
 
@@ -310,9 +310,7 @@ def run(
 ) -> dict[str, Any]:
     from expo.checkin.services import MAX_SYNC_BATCH
 
-    url = database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-    if url.startswith(("postgres://", "postgresql")):
-        url = ensure_postgres_database(url.replace("postgres://", "postgresql://", 1))
+    url = bench_database_url(database_url)
     before_load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="expo-bench-") as instance:
         # One connection, as one phone's requests come one after another: its backend is measured.

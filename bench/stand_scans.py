@@ -28,8 +28,8 @@ RESULTS_PATH = Path(__file__).resolve().parent / "results" / "stand_scans.json"
 
 
 def _app(database_url: str, instance: Path) -> Flask:
+    from bench.database import ensure_postgres_database
     from expo import create_app
-    from tests.conftest import ensure_postgres_database
 
     return create_app(
         {

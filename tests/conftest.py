@@ -14,6 +14,7 @@ from typing import NoReturn
 import pytest
 from sqlalchemy import text
 
+from bench.database import ensure_postgres_database
 from expo import create_app
 from expo.accounts.models import EditionRole, User
 from expo.accounts.services import hash_password
@@ -24,20 +25,6 @@ from expo.extensions import db, limiter
 from expo.page_cache import forget_pages
 
 TEST_PASSWORD = "correct-horse-battery"
-
-
-def ensure_postgres_database(url: str) -> str:
-    """Create the named PostgreSQL database if it is missing; returns the SQLAlchemy URL."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    sa_url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin_dsn = sa_url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sa_url.database,)).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{sa_url.database}"')
-    return sa_url.render_as_string(hide_password=False)
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -24,6 +24,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, text
 
+from bench.database import ensure_postgres_database
 from bench.meeting_race import FIRST_SLOT, SLOT_MINUTES, accept_work, meetings_race, tally
 from bench.registration_race import add_people, connection_budget, race
 from expo import create_app
@@ -31,7 +32,6 @@ from expo.editions.models import Edition
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.meetings.models import Meeting, MeetingAttendee, MeetingStatus, Mode, Origin, Place, Side
-from tests.conftest import ensure_postgres_database
 from tests.integration.test_registration_concurrency import _require_postgres
 
 pytestmark = pytest.mark.integration

@@ -23,6 +23,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
+from bench.database import ensure_postgres_database
 from bench.registration_race import Race, add_people, add_session, connection_budget, race, register_work, tally
 from expo import create_app
 from expo.accounts.models import EditionRole, User
@@ -30,7 +31,7 @@ from expo.extensions import db
 from expo.forums.models import ProgrammeSession
 from expo.registrations import services
 from expo.registrations.models import Registration
-from tests.conftest import ensure_postgres_database, require_service
+from tests.conftest import require_service
 from tests.unguarded_registration import without_capacity_guard
 
 pytestmark = pytest.mark.integration

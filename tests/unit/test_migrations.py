@@ -10,10 +10,10 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
+from bench.database import ensure_postgres_database
 from expo import create_app
 from expo.exhibition.search_index import is_search_index_table
 from expo.extensions import db
-from tests.conftest import ensure_postgres_database
 
 
 def include_name(name, type_, parent_names):
