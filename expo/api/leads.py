@@ -15,7 +15,16 @@ from sqlalchemy.orm import joinedload
 from expo import exports
 from expo.accounts.models import User
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, keyset_page, moment_page, offset_page
+from expo.api.core import (
+    ApiBlueprint,
+    ApiProblem,
+    actor,
+    current_token,
+    found_or_404,
+    keyset_page,
+    moment_page,
+    offset_page,
+)
 from expo.api.models import ApiToken
 from expo.api.schemas import (
     InboxArgs,
@@ -63,10 +72,9 @@ def team_booth(slug: str, allowed: Callable[[User, Booth], bool] = can_handle_in
 
 
 def _team_inquiry(booth: Booth, inquiry_id: int) -> TradeInquiry:
-    inquiry = services.find_inquiry(inquiry_id)
-    if inquiry is None or inquiry.booth_id != booth.id:
-        abort(404, _("This booth has no inquiry with this id."))
-    return inquiry
+    return found_or_404(
+        services.find_inquiry(inquiry_id), _("This booth has no inquiry with this id."), booth_id=booth.id
+    )
 
 
 @bp.route("/booths/<slug>/inquiries")
@@ -257,10 +265,9 @@ def send_report_file(report: LeadReport, fmt: str):
 
 
 def _booth_report(booth: Booth, report_id: int) -> LeadReport:
-    report = db.session.get(LeadReport, report_id)
-    if report is None or report.booth_id != booth.id:
-        abort(404, _("This booth has no report with this id."))
-    return report
+    return found_or_404(
+        db.session.get(LeadReport, report_id), _("This booth has no report with this id."), booth_id=booth.id
+    )
 
 
 @bp.route("/booths/<slug>/reports/<int:report_id>")
