@@ -8,7 +8,8 @@ from flask import abort
 from flask_babel import gettext as _
 
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, actor, found_or_404, keyset_page, moment_page, within_person_cap
+from expo.api.core import ApiBlueprint, actor, found_or_404, moment_page, within_person_cap
+from expo.api.leads import thread_page
 from expo.api.schemas import (
     InboxArgs,
     InquiryBody,
@@ -22,7 +23,7 @@ from expo.api.schemas import (
 from expo.booths.services import find_booth
 from expo.extensions import db
 from expo.leads import services
-from expo.leads.models import InquiryMessage, TradeInquiry
+from expo.leads.models import TradeInquiry
 from expo.leads.routes.buyer import INQUIRY_LIMIT
 from expo.permissions import can_view_booth
 
@@ -105,9 +106,7 @@ def show_inquiry(inquiry_id: int):
 @bp.response(200, MessagePage)
 def list_messages(args, inquiry_id: int):
     """The conversation with the exhibitor, oldest first."""
-    inquiry = _own_inquiry(inquiry_id)
-    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"), args["limit"])
-    return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
+    return thread_page(_own_inquiry(inquiry_id), args)
 
 
 @bp.route("/me/inquiries/<int:inquiry_id>/messages", methods=["POST"])

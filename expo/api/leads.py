@@ -108,15 +108,19 @@ def show_inquiry(slug: str, inquiry_id: int):
     return _detail(_team_inquiry(team_booth(slug), inquiry_id))
 
 
+def thread_page(inquiry: TradeInquiry, args: dict) -> dict:
+    """A page of an inquiry's conversation, oldest first: the team and the buyer read the same thread."""
+    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"), args["limit"])
+    return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
+
+
 @bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/messages")
 @bp.authenticated("leads:read")
 @bp.arguments(PrivateListArgs, location="query")
 @bp.response(200, MessagePage)
 def list_messages(args, slug: str, inquiry_id: int):
     """The conversation, oldest first."""
-    inquiry = _team_inquiry(team_booth(slug), inquiry_id)
-    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"), args["limit"])
-    return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
+    return thread_page(_team_inquiry(team_booth(slug), inquiry_id), args)
 
 
 @bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/messages", methods=["POST"])
@@ -197,16 +201,18 @@ def list_leads(args, slug: str):
     return {"items": items, "next_cursor": cursor}
 
 
+def report_page(query, args: dict) -> dict:
+    """A page of order-lead reports, newest first (a booth's, or an edition's across its exhibitors)."""
+    rows, cursor = keyset_page(query, [LeadReport.id], args.get("cursor"), args["limit"], descending=True)
+    return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
+
+
 @bp.route("/booths/<slug>/reports")
 @bp.authenticated("leads:read")
 @bp.arguments(PrivateListArgs, location="query")
 @bp.response(200, ReportPage)
 def list_reports(args, slug: str):
-    booth = team_booth(slug)
-    rows, cursor = keyset_page(
-        reports.booth_reports_query(booth), [LeadReport.id], args.get("cursor"), args["limit"], descending=True
-    )
-    return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
+    return report_page(reports.booth_reports_query(team_booth(slug)), args)
 
 
 @bp.route("/booths/<slug>/reports", methods=["POST"])

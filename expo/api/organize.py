@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from expo.api import presenters
 from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, found_or_404, keyset_page, offset_page
-from expo.api.leads import report_fields, report_file_responses, send_report_file
+from expo.api.leads import report_fields, report_file_responses, report_page, send_report_file
 from expo.api.models import ApiToken
 from expo.api.schemas import (
     BroadcastBody,
@@ -189,9 +189,7 @@ def _edition_report(edition: Edition, report_id: int) -> LeadReport:
 def list_reports(args, slug: str):
     """The edition's order-lead reports across its exhibitors, newest first."""
     edition = _edition(slug, can_request_expo_lead_report)
-    query = reports.expo_reports_query(actor()).where(LeadReport.edition_id == edition.id)
-    rows, cursor = keyset_page(query, [LeadReport.id], args.get("cursor"), args["limit"], descending=True)
-    return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
+    return report_page(reports.expo_reports_query(actor()).where(LeadReport.edition_id == edition.id), args)
 
 
 @bp.route("/editions/<slug>/reports", methods=["POST"])
