@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import wraps
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 import flask_smorest
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_smorest.spec import prepare_response
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -209,6 +209,18 @@ def within_person_cap(cap: str, scope: str) -> None:
 
 
 # --- problems ---------------------------------------------------------------------------------------
+
+
+_Found = TypeVar("_Found")
+
+
+def found_or_404(row: _Found | None, message: str, **belongs_to: object) -> _Found:
+    """``row``, the object the address names, when there is one and it belongs where the path says
+    (each attribute in ``belongs_to`` has that value: ``booth_id=booth.id``); otherwise 404 with
+    ``message``: another booth's, edition's or person's object is not acknowledged, as on the pages."""
+    if row is None or any(getattr(row, name) != value for name, value in belongs_to.items()):
+        abort(404, message)
+    return row
 
 
 class ApiProblem(Exception):

@@ -8,7 +8,8 @@ from flask import abort
 from flask_babel import gettext as _
 
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, actor, keyset_page, moment_page, within_person_cap
+from expo.api.core import ApiBlueprint, actor, found_or_404, moment_page, within_person_cap
+from expo.api.leads import thread_page
 from expo.api.schemas import (
     InboxArgs,
     InquiryBody,
@@ -22,7 +23,7 @@ from expo.api.schemas import (
 from expo.booths.services import find_booth
 from expo.extensions import db
 from expo.leads import services
-from expo.leads.models import InquiryMessage, TradeInquiry
+from expo.leads.models import TradeInquiry
 from expo.leads.routes.buyer import INQUIRY_LIMIT
 from expo.permissions import can_view_booth
 
@@ -31,10 +32,7 @@ bp = ApiBlueprint("api_inquiries", __name__, description="The inquiries and orde
 
 def _own_inquiry(inquiry_id: int) -> TradeInquiry:
     """The token's person's own inquiry; somebody else's is not acknowledged (404), as on the page."""
-    inquiry = services.find_inquiry(inquiry_id)
-    if inquiry is None or inquiry.buyer_id != actor().id:
-        abort(404, _("You sent no inquiry with this id."))
-    return inquiry
+    return found_or_404(services.find_inquiry(inquiry_id), _("You sent no inquiry with this id."), buyer_id=actor().id)
 
 
 def _detail(inquiry: TradeInquiry) -> dict:
@@ -108,9 +106,7 @@ def show_inquiry(inquiry_id: int):
 @bp.response(200, MessagePage)
 def list_messages(args, inquiry_id: int):
     """The conversation with the exhibitor, oldest first."""
-    inquiry = _own_inquiry(inquiry_id)
-    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"), args["limit"])
-    return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
+    return thread_page(_own_inquiry(inquiry_id), args)
 
 
 @bp.route("/me/inquiries/<int:inquiry_id>/messages", methods=["POST"])
@@ -126,9 +122,9 @@ def reply(body, inquiry_id: int):
 
 def _decide(inquiry_id: int, quotation_id: int, *, accept: bool) -> dict:
     inquiry = _own_inquiry(inquiry_id)
-    quotation = services.find_quotation(inquiry, quotation_id)
-    if quotation is None:
-        abort(404, _("This inquiry has no quotation with this id."))
+    quotation = found_or_404(
+        services.find_quotation(inquiry, quotation_id), _("This inquiry has no quotation with this id.")
+    )
     services.decide_quotation(actor(), inquiry, quotation, accept=accept)
     db.session.commit()
     return _detail(_own_inquiry(inquiry_id))

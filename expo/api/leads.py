@@ -15,7 +15,16 @@ from sqlalchemy.orm import joinedload
 from expo import exports
 from expo.accounts.models import User
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, keyset_page, moment_page, offset_page
+from expo.api.core import (
+    ApiBlueprint,
+    ApiProblem,
+    actor,
+    current_token,
+    found_or_404,
+    keyset_page,
+    moment_page,
+    offset_page,
+)
 from expo.api.models import ApiToken
 from expo.api.schemas import (
     InboxArgs,
@@ -63,10 +72,9 @@ def team_booth(slug: str, allowed: Callable[[User, Booth], bool] = can_handle_in
 
 
 def _team_inquiry(booth: Booth, inquiry_id: int) -> TradeInquiry:
-    inquiry = services.find_inquiry(inquiry_id)
-    if inquiry is None or inquiry.booth_id != booth.id:
-        abort(404, _("This booth has no inquiry with this id."))
-    return inquiry
+    return found_or_404(
+        services.find_inquiry(inquiry_id), _("This booth has no inquiry with this id."), booth_id=booth.id
+    )
 
 
 @bp.route("/booths/<slug>/inquiries")
@@ -100,15 +108,19 @@ def show_inquiry(slug: str, inquiry_id: int):
     return _detail(_team_inquiry(team_booth(slug), inquiry_id))
 
 
+def thread_page(inquiry: TradeInquiry, args: dict) -> dict:
+    """A page of an inquiry's conversation, oldest first: the team and the buyer read the same thread."""
+    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"), args["limit"])
+    return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
+
+
 @bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/messages")
 @bp.authenticated("leads:read")
 @bp.arguments(PrivateListArgs, location="query")
 @bp.response(200, MessagePage)
 def list_messages(args, slug: str, inquiry_id: int):
     """The conversation, oldest first."""
-    inquiry = _team_inquiry(team_booth(slug), inquiry_id)
-    rows, cursor = keyset_page(services.thread_query(inquiry), [InquiryMessage.id], args.get("cursor"), args["limit"])
-    return {"items": [presenters.message(row) for row in rows], "next_cursor": cursor}
+    return thread_page(_team_inquiry(team_booth(slug), inquiry_id), args)
 
 
 @bp.route("/booths/<slug>/inquiries/<int:inquiry_id>/messages", methods=["POST"])
@@ -193,16 +205,18 @@ def list_leads(args, slug: str):
     return {"items": items, "next_cursor": cursor}
 
 
+def report_page(query, args: dict) -> dict:
+    """A page of order-lead reports, newest first (a booth's, or an edition's across its exhibitors)."""
+    rows, cursor = keyset_page(query, [LeadReport.id], args.get("cursor"), args["limit"], descending=True)
+    return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
+
+
 @bp.route("/booths/<slug>/reports")
 @bp.authenticated("leads:read")
 @bp.arguments(PrivateListArgs, location="query")
 @bp.response(200, ReportPage)
 def list_reports(args, slug: str):
-    booth = team_booth(slug)
-    rows, cursor = keyset_page(
-        reports.booth_reports_query(booth), [LeadReport.id], args.get("cursor"), args["limit"], descending=True
-    )
-    return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
+    return report_page(reports.booth_reports_query(team_booth(slug)), args)
 
 
 @bp.route("/booths/<slug>/reports", methods=["POST"])
@@ -261,10 +275,9 @@ def send_report_file(report: LeadReport, fmt: str):
 
 
 def _booth_report(booth: Booth, report_id: int) -> LeadReport:
-    report = db.session.get(LeadReport, report_id)
-    if report is None or report.booth_id != booth.id:
-        abort(404, _("This booth has no report with this id."))
-    return report
+    return found_or_404(
+        db.session.get(LeadReport, report_id), _("This booth has no report with this id."), booth_id=booth.id
+    )
 
 
 @bp.route("/booths/<slug>/reports/<int:report_id>")

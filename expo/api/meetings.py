@@ -299,6 +299,10 @@ def _answered(meeting_id: int, answer: Callable[[User, Meeting], object]) -> dic
     return _one(meeting_id)
 
 
+def _with_reason(answer, body: dict, meeting_id: int) -> dict:
+    return _answered(meeting_id, lambda person, meeting: answer(person, meeting, body["revision"], body["reason"]))
+
+
 def _another_time(move, body: dict, meeting_id: int) -> dict:
     return _answered(
         meeting_id,
@@ -332,9 +336,7 @@ def accept_meeting(body, meeting_id: int):
 @bp.response(200, MeetingSchema)
 def decline_meeting(body, meeting_id: int):
     """Decline a request awaiting your side, with a reason the other side reads."""
-    return _answered(
-        meeting_id, lambda person, meeting: services.decline(person, meeting, body["revision"], body["reason"])
-    )
+    return _with_reason(services.decline, body, meeting_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/counter", methods=["POST"])
@@ -362,9 +364,7 @@ def reschedule_meeting(body, meeting_id: int):
 @bp.response(200, MeetingSchema)
 def cancel_meeting(body, meeting_id: int):
     """Cancel an accepted meeting before it begins, or withdraw your own open request; with a reason."""
-    return _answered(
-        meeting_id, lambda person, meeting: services.cancel(person, meeting, body["revision"], body["reason"])
-    )
+    return _with_reason(services.cancel, body, meeting_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/outcome", methods=["POST"])

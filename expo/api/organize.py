@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, keyset_page, offset_page
-from expo.api.leads import report_fields, report_file_responses, send_report_file
+from expo.api.core import ApiBlueprint, ApiProblem, actor, current_token, found_or_404, keyset_page, offset_page
+from expo.api.leads import report_fields, report_file_responses, report_page, send_report_file
 from expo.api.models import ApiToken
 from expo.api.schemas import (
     BroadcastBody,
@@ -85,9 +85,7 @@ def _target(edition: Edition, args: dict) -> ProgrammeSession | Forum:
                 Forum.id == args["forum_id"], Forum.edition_id == edition.id, Forum.enrols_whole_course.is_(True)
             )
         )
-    if target is None:
-        abort(404, _("This edition has no such session or training course."))
-    return target
+    return found_or_404(target, _("This edition has no such session or training course."))
 
 
 @bp.route("/editions/<slug>/registrants")
@@ -180,10 +178,12 @@ def send_broadcast(body, slug: str):
 
 
 def _edition_report(edition: Edition, report_id: int) -> LeadReport:
-    report = db.session.get(LeadReport, report_id)
-    if report is None or report.scope != LeadReport.EXPO or report.edition_id != edition.id:
-        abort(404, _("This edition has no order-lead report with this id."))
-    return report
+    return found_or_404(
+        db.session.get(LeadReport, report_id),
+        _("This edition has no order-lead report with this id."),
+        scope=LeadReport.EXPO,
+        edition_id=edition.id,
+    )
 
 
 @bp.route("/editions/<slug>/reports")
@@ -193,9 +193,7 @@ def _edition_report(edition: Edition, report_id: int) -> LeadReport:
 def list_reports(args, slug: str):
     """The edition's order-lead reports across its exhibitors, newest first."""
     edition = _edition(slug, can_request_expo_lead_report)
-    query = reports.expo_reports_query(actor()).where(LeadReport.edition_id == edition.id)
-    rows, cursor = keyset_page(query, [LeadReport.id], args.get("cursor"), args["limit"], descending=True)
-    return {"items": [presenters.report(row) for row in rows], "next_cursor": cursor}
+    return report_page(reports.expo_reports_query(actor()).where(LeadReport.edition_id == edition.id), args)
 
 
 @bp.route("/editions/<slug>/reports", methods=["POST"])
@@ -208,9 +206,11 @@ def request_report(body, slug: str):
     edition = _edition(slug, can_request_expo_lead_report)
     pavilion = None
     if body.get("pavilion_id"):
-        pavilion = db.session.get(Pavilion, body["pavilion_id"])
-        if pavilion is None or pavilion.edition_id != edition.id:
-            abort(404, _("This edition has no pavilion with this id."))
+        pavilion = found_or_404(
+            db.session.get(Pavilion, body["pavilion_id"]),
+            _("This edition has no pavilion with this id."),
+            edition_id=edition.id,
+        )
     period_from, period_to, zone = reports.period_of_edition(edition)
     with report_fields():
         report = reports.request_expo_report(

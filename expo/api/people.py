@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from expo.api import presenters
-from expo.api.core import ApiBlueprint, actor, keyset_page, offset_page, requested_language
+from expo.api.core import ApiBlueprint, actor, found_or_404, keyset_page, offset_page, requested_language
 from expo.api.schemas import (
     AgendaPage,
     ListArgs,
@@ -120,9 +120,11 @@ def enrol_in_course(body, forum_id: int):
 @bp.response(200, RegistrationSchema)
 def cancel_registration(registration_id: int):
     """Cancel a registration or leave the waiting list; a freed seat goes to the first in line."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.user_id != actor().id:
-        abort(404, _("You have no registration with this id."))  # another person's is nobody's business
+    registration = found_or_404(
+        db.session.get(Registration, registration_id),
+        _("You have no registration with this id."),
+        user_id=actor().id,  # another person's is nobody's business
+    )
     services.cancel(actor(), registration)
     db.session.commit()
     registration = db.session.scalar(

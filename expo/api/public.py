@@ -16,6 +16,7 @@ from expo.api.core import (
     ApiProblem,
     decode_cursor,
     encode_cursor,
+    found_or_404,
     keyset_page,
     moment_page,
     not_modified,
@@ -240,9 +241,7 @@ def list_booth_products(args, slug: str):
 @bp.alt_response(304, description=NOT_MODIFIED)
 def show_product(args, slug: str, product_slug: str):
     booth = _visible_booth(slug)
-    product = catalog.find_product(booth.id, product_slug)
-    if product is None:
-        abort(404, _("This booth has no product with this slug."))
+    product = found_or_404(catalog.find_product(booth.id, product_slug), _("This booth has no product with this slug."))
     return presenters.product(product, _language(args), booth_slug=booth.slug)
 
 

@@ -1128,8 +1128,17 @@ def _rules_subject(edition: Edition) -> Subject:
     return Subject(AuditObject.MEETING_RULES, edition.id, edition.name)
 
 
-def _table_subject(table: MeetingTable) -> Subject:
-    return Subject(AuditObject.MEETING_TABLE, table.id, table.name)
+def _record_table(actor: User, table: MeetingTable, *, added: bool) -> None:
+    """Audit a table added or removed: its name and seats stand on the side of the change where it exists."""
+    seats = {"name": table.name, "capacity": table.capacity}
+    record(
+        actor,
+        AuditAction.MEETING_TABLE_ADDED if added else AuditAction.MEETING_TABLE_REMOVED,
+        Subject(AuditObject.MEETING_TABLE, table.id, table.name),
+        edition_id=table.edition_id,
+        before=None if added else seats,
+        after=seats if added else None,
+    )
 
 
 def add_table(actor: User, edition: Edition, name: str, capacity: int) -> MeetingTable:
@@ -1151,13 +1160,7 @@ def add_table(actor: User, edition: Edition, name: str, capacity: int) -> Meetin
     table = MeetingTable(edition_id=edition.id, name=name, capacity=capacity)
     db.session.add(table)
     db.session.flush()
-    record(
-        actor,
-        AuditAction.MEETING_TABLE_ADDED,
-        _table_subject(table),
-        edition_id=edition.id,
-        after={"name": table.name, "capacity": table.capacity},
-    )
+    _record_table(actor, table, added=True)
     return table
 
 
@@ -1178,13 +1181,7 @@ def delete_table(actor: User, table: MeetingTable) -> None:
         .values(table_id=None, place=None)
         .execution_options(synchronize_session=False)
     )
-    record(
-        actor,
-        AuditAction.MEETING_TABLE_REMOVED,
-        _table_subject(table),
-        edition_id=table.edition_id,
-        before={"name": table.name, "capacity": table.capacity},
-    )
+    _record_table(actor, table, added=False)
     db.session.delete(table)
     db.session.flush()
 

@@ -9,6 +9,7 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 
 from expo.catalog import values
 from expo.content_languages import content_languages, language_name
+from expo.i18n import language_tag
 from expo.lib.form_fields import Form
 from expo.translating.services import FieldKind, TranslatedField
 
@@ -47,7 +48,7 @@ def translation_form_for(fields: tuple[TranslatedField, ...], language: str, sto
             f"text_{field.name}",
             kind(
                 _l("%(field)s in %(language)s", field=field.label, language=language_name(language)),
-                render_kw={"lang": language, **({"rows": rows} if rows else {})},
+                render_kw={"lang": language_tag(language), **({"rows": rows} if rows else {})},
             ),
         )
     data = {f"text_{field.name}": shown_value(field, stored.get(field.name)) for field in fields}

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from expo.i18n import LANGUAGES
+from expo.i18n import LANGUAGES, language_tag
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def test_the_exhibitor_translates_a_product_and_a_reader_of_that_language_sees_i
     # The English on the left, read-only; the language's fields on the right, found by their labels.
     expect(page.get_by_text("Spare Parts Kit for One Year", exact=True)).to_be_visible()
     field = page.get_by_label(f"Name in {own_name}")
-    expect(field).to_have_attribute("lang", language)
+    expect(field).to_have_attribute("lang", language_tag(language))
     field.fill(name)
     page.screenshot(path=str(screenshot_dir / f"translations-editor-{language}-1280.png"), full_page=True)
     page.get_by_role("button", name="Save translation").click()

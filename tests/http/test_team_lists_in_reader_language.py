@@ -148,7 +148,7 @@ def test_an_organizer_reading_english_sees_chinese_only_records_marked_as_chines
         db.session.commit()
     log_in(client, expo_world["organizer"])
     exhibitors = page(client, "/exhibitors/review")
-    assert '<span lang="zh">河内草药</span>' in exhibitors and '<span lang="zh">草药</span>' in exhibitors
+    assert '<span lang="zh-Hans">河内草药</span>' in exhibitors and '<span lang="zh-Hans">草药</span>' in exhibitors
     edition, pavilion = expo_world["edition"], expo_world["pavilion"]
     booths = page(client, f"/editions/{edition.slug}/pavilions/manage/{pavilion.id}/booths")
     assert "Guangxi Protective Gear" in booths and "广西防护用品" not in booths
