@@ -35,7 +35,6 @@ import hashlib
 import json
 import logging
 import sqlite3
-import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -49,7 +48,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.elements import TextClause
 
-from expo.lib.side_stores import SQLiteFile, fail_fast_redis
+from expo.lib.side_stores import SQLiteFile, fail_fast_redis, per_app
 
 log = logging.getLogger(__name__)
 
@@ -221,18 +220,8 @@ def build_store(config: dict[str, Any]) -> PageStore:
     return SQLitePageStore(config["PAGE_CACHE_PATH"])
 
 
-_creating = threading.Lock()
-
-
 def current_store(app: Flask | None = None) -> PageStore:
-    app = app or current_app._get_current_object()
-    store = app.extensions.get(_EXTENSION)
-    if store is None:
-        with _creating:
-            store = app.extensions.get(_EXTENSION)
-            if store is None:
-                store = app.extensions[_EXTENSION] = build_store(app.config)
-    return store
+    return per_app(app, _EXTENSION, build_store)
 
 
 def forget_pages(app: Flask | None = None) -> None:

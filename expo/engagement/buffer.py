@@ -18,7 +18,6 @@ import json
 import logging
 import secrets
 import sqlite3
-import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -27,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-from expo.lib.side_stores import SQLiteFile, fail_fast_redis
+from expo.lib.side_stores import SQLiteFile, fail_fast_redis, per_app
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,6 @@ RETRY_AFTER_FAILURE_SECONDS = 5.0
 WARNING_INTERVAL_SECONDS = 60.0
 
 _EXTENSION_KEY = "expo.engagement_buffer"
-_creating = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -323,11 +321,4 @@ def build_buffer(config: dict[str, Any]) -> EventBuffer:
 
 def current_buffer(app: Flask | None = None) -> EventBuffer:
     """The app's buffer, made on first use (the web process and the worker each make their own)."""
-    app = app or current_app._get_current_object()
-    buffer = app.extensions.get(_EXTENSION_KEY)
-    if buffer is None:
-        with _creating:
-            buffer = app.extensions.get(_EXTENSION_KEY)
-            if buffer is None:
-                buffer = app.extensions[_EXTENSION_KEY] = build_buffer(app.config)
-    return buffer
+    return per_app(app, _EXTENSION_KEY, build_buffer)

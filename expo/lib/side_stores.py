@@ -11,7 +11,27 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Flask, current_app
+
+_Store = TypeVar("_Store")
+_creating = threading.Lock()
+
+
+def per_app(app: Flask | None, key: str, build: Callable[[dict[str, Any]], _Store]) -> _Store:
+    """The app's one store under ``key``, built from its config on first use (the web process and
+    the worker each build their own); two threads asking at once get the same one."""
+    app = app or current_app._get_current_object()
+    store = app.extensions.get(key)
+    if store is None:
+        with _creating:
+            store = app.extensions.get(key)
+            if store is None:
+                store = app.extensions[key] = build(app.config)
+    return store
 
 
 def fail_fast_redis(url: str):
