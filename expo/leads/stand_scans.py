@@ -90,6 +90,10 @@ class StandScanOutcome:
     message: str  # translated, safe to show on the device
     visitor_label: str  # what the team may see: name+company, or company+country without consent
 
+    def as_json(self) -> dict:
+        """The answer the offline app shows for the scan."""
+        return {"id": self.scan_id, "status": self.result, "message": self.message, "name": self.visitor_label}
+
 
 def clean_tags(tags: Sequence[str]) -> tuple[str, ...]:
     """Tags as the team typed them, trimmed, without blanks or repeats (case aside), in their order."""
