@@ -1,5 +1,6 @@
-"""The offline app's shell: its web app manifest and its service worker, for the check-in door and
-for scanning at a stand.
+"""The offline app, for the check-in door and for scanning at a stand: its shell (web app manifest,
+service worker, the settings its page hands offline.js) and its sync route's one path, from the
+queued scans read to the answers sent; each mode brings only how it records a scan.
 
 The service worker is served from inside the app's own address (a route, not a static file) so its
 scope is that app and nothing else; it precaches the page and the content-hashed static files the
@@ -10,15 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from expo.checkin.forms import MAX_CODE_LENGTH
 from expo.checkin.services import normal_scan_id
+from expo.db_types import utcnow
+from expo.errors import render_error
+from expo.extensions import db
+from expo.i18n import language_tag
+from expo.lib.rules import RuleBroken
 
 # Static files the app page needs with no network (all of them loaded by base.html or the page).
 SHELL_FILES = (
@@ -56,14 +66,16 @@ def service_worker(*extra_files: str) -> Response:
     return response
 
 
-def manifest(*, name: str, short_name: str, start_url: str, scope: str, lang: str, description: str) -> Response:
+def manifest(*, name: str, short_name: str, start_url: str, description: str) -> Response:
+    """The app's manifest, in the page's language. The app is its one page: that page's address is
+    both where it starts and all it covers."""
     body = {
         "name": name,
         "short_name": short_name,
         "description": description,
-        "lang": lang,
+        "lang": language_tag(str(get_locale() or "en")),
         "start_url": start_url,
-        "scope": scope,
+        "scope": start_url,
         "id": start_url,
         "display": "standalone",
         "orientation": "portrait",
@@ -83,6 +95,21 @@ def manifest(*, name: str, short_name: str, start_url: str, scope: str, lang: st
     response = current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def page_settings(blueprint: str, *, store: str, scope: str, outcomes: dict[str, str], **url_values) -> dict:
+    """What offline.js reads from the page (templates/checkin/_offline_status.html): the addresses
+    of ``blueprint``'s codes, sync and service_worker routes, the app's scope, a store named
+    ``store`` and kept apart per person (staff who share a device keep their own queues), and the
+    label of each outcome a synced scan may get, keyed as its data-text-status-* attribute."""
+    return {
+        "store": f"{store}-{current_user.id}",
+        "codes_url": url_for(f"{blueprint}.codes", **url_values),
+        "sync_url": url_for(f"{blueprint}.sync", **url_values),
+        "worker_url": url_for(f"{blueprint}.service_worker", **url_values),
+        "scope": scope,
+        "outcomes": {key.replace("_", "-"): label for key, label in outcomes.items()},
+    }
 
 
 # --- what a sync request carries ----------------------------------------------------------------------
@@ -130,3 +157,49 @@ def _moment(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
+
+
+# --- answering a sync request ----------------------------------------------------------------------
+
+
+def answer_sync(
+    record: Callable[[list[Any]], list[dict]],
+    read_details: Callable[[QueuedItem, int], tuple[Any, str | None]] | None = None,
+) -> Response:
+    """The sync route of either app: read the request's queued scans, check what the mode adds to
+    each (``read_details``: the scan as ``record`` takes it, or why the request is refused; scans
+    numbered from 1), ``record`` them (each scan's answer, as JSON, in order), commit, and answer
+    ``{"results": [...], "synced_at"}``.
+
+    A request the device got wrong is refused whole (400), as is a batch ``record`` refuses with a
+    RuleBroken (too many scans at once: its status and reason), and nothing is stored. A batch that
+    fails on a scan id stored meanwhile (IntegrityError) is recorded once more, finding it; 409 if
+    that fails too."""
+    scans, problem = queued_scans(request.get_json(silent=True))
+    if problem is not None:
+        return render_error(400, problem)
+    items: list[Any] = scans
+    if read_details is not None:
+        items = []
+        for number, scan in enumerate(scans, start=1):
+            item, problem = read_details(scan, number)
+            if problem is not None:
+                return render_error(400, problem)
+            items.append(item)
+    for attempt in range(2):
+        try:
+            answers = record(items)  # JSON before the commit expires the rows they name
+            db.session.commit()
+        except RuleBroken as refused:
+            db.session.rollback()
+            return render_error(refused.status, str(refused))
+        except IntegrityError:
+            # The same scan arrived twice at once (a retry racing its first try): now it is known.
+            db.session.rollback()
+            if attempt:
+                return render_error(409)
+            continue
+        break
+    response = jsonify(results=answers, synced_at=utcnow().isoformat())
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from expo.accounts.forms import ConfirmActionForm
 from expo.accounts.models import EditionRole
@@ -17,9 +15,8 @@ from expo.checkin.models import CheckinScan
 from expo.content_languages import page_language
 from expo.db_types import utcnow
 from expo.editions.models import Edition
-from expo.errors import render_error
 from expo.extensions import db
-from expo.i18n import language_tag, local_datetime
+from expo.i18n import local_datetime
 from expo.lib.rules import show_on_form
 from expo.permissions import can_check_in, can_manage_edition, can_view_edition, require
 from expo.registrations.tickets import CheckInResult, target_title
@@ -97,16 +94,14 @@ def _check_in_page(edition: Edition, form: CheckInForm, outcome: dict | None = N
 
 
 def _offline_settings(edition: Edition) -> dict:
-    """What offline.js needs: the app's addresses, and a store of its own per edition and person."""
-    scope = url_for("checkin.index", slug=edition.slug)
-    return {
-        "store": f"checkin-{edition.id}-{current_user.id}",
-        "codes_url": url_for("checkin.codes", slug=edition.slug),
-        "sync_url": url_for("checkin.sync", slug=edition.slug),
-        "worker_url": url_for("checkin.service_worker", slug=edition.slug),
-        "scope": scope,
-        "outcomes": {outcome.value.replace("_", "-"): outcome.label for outcome in CheckinScan.Outcome},
-    }
+    """What offline.js needs: the app's addresses, and a store of its own per edition."""
+    return offline_app.page_settings(
+        "checkin",
+        store=f"checkin-{edition.id}",
+        scope=url_for("checkin.index", slug=edition.slug),
+        outcomes={outcome.value: outcome.label for outcome in CheckinScan.Outcome},
+        slug=edition.slug,
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -167,45 +162,22 @@ def sync(slug: str):
     services.MAX_SYNC_BATCH); answers ``{"results": [...]}`` in the same order. CSRF token in the
     X-CSRFToken header, as for /scan."""
     edition = load_edition(slug, allowed=can_check_in)
-    scans, problem = offline_app.queued_scans(request.get_json(silent=True))
-    if problem is not None:
-        return render_error(400, problem)
-    if len(scans) > services.MAX_SYNC_BATCH:
-        return render_error(413, _too_many())
-    for attempt in range(2):
-        try:
-            results = services.sync_scans(
-                current_user, edition, [services.QueuedScan(scan.scan_id, scan.code, scan.scanned_at) for scan in scans]
-            )
-            answers = [result.as_json() for result in results]  # before the commit expires what they name
-            db.session.commit()
-        except IntegrityError:
-            # The same scan arrived twice at once (a retry racing its first try): now it is known.
-            db.session.rollback()
-            if attempt:
-                return render_error(409)
-            continue
-        break
-    response = jsonify(results=answers, synced_at=utcnow().isoformat())
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
+    def record(scans: list[offline_app.QueuedItem]) -> list[dict]:
+        queued = [services.QueuedScan(scan.scan_id, scan.code, scan.scanned_at) for scan in scans]
+        return [result.as_json() for result in services.sync_scans(current_user, edition, queued)]
 
-def _too_many() -> str:
-    return _("Send at most %(count)d scans at once.", count=services.MAX_SYNC_BATCH)
+    return offline_app.answer_sync(record)
 
 
 @bp.route("/manifest.webmanifest")
 def web_manifest(slug: str):
     edition = load_edition(slug, allowed=can_check_in)
-    start = url_for("checkin.index", slug=edition.slug)
     return offline_app.manifest(
         name=_("Check-in: %(edition)s", edition=edition.name),
         short_name=_("Check-in"),
         description=_("Checks tickets in at the door, with or without a network."),
-        start_url=start,
-        scope=start,
-        lang=language_tag(str(get_locale() or "en")),
+        start_url=url_for("checkin.index", slug=edition.slug),
     )
 
 

@@ -1,5 +1,5 @@
 """What a stand's offline scanning app loads before the doors open: the valid badges of the editions
-the booth stands in, each shown as the booth's team may see its holder, and the booth's products.
+the booth stands in, each shown as the booth's team may see its holder.
 
 Recording the scans is ``expo.leads.stand_scans.record_stand_scans``; this only fills the device.
 """
@@ -19,7 +19,6 @@ from expo.booths.models import Booth, BoothPlacement
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.leads.scoring import named_visitor_ids
-from expo.leads.services import products_for_form
 from expo.leads.stand_scans import visitor_label
 
 
@@ -72,8 +71,3 @@ def stand_codes(actor: User, booth: Booth) -> list[StandCode]:
         label = visitor_label(user, named=user.share_contact_on_badge_scan or user.id in named)
         codes.append(StandCode(code.digest, label))
     return codes
-
-
-def stand_products(booth: Booth) -> list[dict]:
-    """The booth's products, for the "products discussed" choice with no network."""
-    return [{"id": product_id, "name": name} for product_id, name in products_for_form(booth)]

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import JSON, Select, Text, bindparam, cast, func, select
+from sqlalchemy import JSON, Row, Select, Text, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -89,6 +89,10 @@ class StandScanOutcome:
     result: str  # "recorded" | "already_recorded" | "refused"
     message: str  # translated, safe to show on the device
     visitor_label: str  # what the team may see: name+company, or company+country without consent
+
+    def as_json(self) -> dict:
+        """The answer the offline app shows for the scan."""
+        return {"id": self.scan_id, "status": self.result, "message": self.message, "name": self.visitor_label}
 
 
 def clean_tags(tags: Sequence[str]) -> tuple[str, ...]:
@@ -223,6 +227,24 @@ def _insert_new(rows: list[dict]) -> dict[str, int]:
     return {scan_id: row_id for row_id, scan_id in result.all()}
 
 
+def _stored_scans(scan_ids: list[str]) -> dict[str, Row]:
+    """The scans of these ids stored already, by id, with what answering them again needs. One query."""
+    return {
+        row.scan_id: row
+        for row in db.session.execute(
+            select(
+                StandScan.scan_id,
+                StandScan.booth_id,
+                StandScan.outcome,
+                StandScan.refusal,
+                StandScan.visitor_id,
+                StandScan.visitor_organisation,
+                StandScan.visitor_country,
+            ).where(StandScan.scan_id.in_(scan_ids))
+        )
+    }
+
+
 def record_stand_scans(
     actor: User, booth: Booth, items: Sequence[StandScanInput], now: datetime | None = None
 ) -> list[StandScanOutcome]:
@@ -254,22 +276,7 @@ def record_stand_scans(
         else:
             first_of[scan_id] = index
 
-    stored = {}
-    if first_of:
-        stored = {
-            row.scan_id: row
-            for row in db.session.execute(
-                select(
-                    StandScan.scan_id,
-                    StandScan.booth_id,
-                    StandScan.outcome,
-                    StandScan.refusal,
-                    StandScan.visitor_id,
-                    StandScan.visitor_organisation,
-                    StandScan.visitor_country,
-                ).where(StandScan.scan_id.in_(list(first_of)))
-            )
-        }
+    stored = _stored_scans(list(first_of)) if first_of else {}
     claims: dict[str, BadgeClaim | StandScan.Refusal] = {
         scan_id: _read(items[index].payload) for scan_id, index in first_of.items() if scan_id not in stored
     }
@@ -383,19 +390,9 @@ def record_stand_scans(
     if len(inserted) < len(decided):
         # Another sync of the same scans committed between our read and our insert: theirs is the first outcome.
         late = [scan_id for scan_id in decided if scan_id not in inserted]
-        for row in db.session.execute(
-            select(
-                StandScan.scan_id,
-                StandScan.booth_id,
-                StandScan.outcome,
-                StandScan.refusal,
-                StandScan.visitor_id,
-                StandScan.visitor_organisation,
-                StandScan.visitor_country,
-            ).where(StandScan.scan_id.in_(late))
-        ):
-            stored[row.scan_id] = row
-            del decided[row.scan_id]
+        for scan_id, row in _stored_scans(late).items():
+            stored[scan_id] = row
+            del decided[scan_id]
 
     already = _("This scan was recorded already.")
     for scan_id, row in stored.items():

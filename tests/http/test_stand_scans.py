@@ -11,17 +11,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from expo.badges.codes import badge_payload
 from expo.extensions import db
 from expo.leads.models import StandScan
 from tests.conftest import log_in
+from tests.unit.test_stand_scans import BadgeWorld
 
 
-class World:
+class World(BadgeWorld):
     def __init__(self, app, factory):
-        self.app = app
-        self.factory = factory
-        self.issued: set[tuple[int, int]] = set()
+        super().__init__(app, factory)
         self.edition = factory.edition(name="18th China-ASEAN Expo")
         self.owner = factory.user(name="Chen Yuehe")
         self.staff = factory.user(name="Nguyen Thi Lan")
@@ -40,15 +38,6 @@ class World:
         self.private = factory.user(name="Siti Rahma", email="siti@maju.example", organisation="Maju Bhd", country="MY")
         self.outsider = factory.user(name="Other Exhibitor")
         factory.company(owner=self.outsider, name="Other Co")
-
-    def badge(self, user, edition=None, serial=1) -> str:
-        """The code of ``user``'s badge for the edition (issued the first time it is asked for)."""
-        edition = edition or self.edition
-        if (edition.id, user.id) not in self.issued:
-            self.factory.badge(edition, user, serial=serial)
-            self.issued.add((edition.id, user.id))
-        with self.app.app_context():
-            return badge_payload(edition.id, user.id, serial)
 
     def scan_count(self) -> int:
         with self.app.app_context():

@@ -31,11 +31,28 @@ SCANNED = datetime(2027, 9, 11, 3, 0, tzinfo=UTC)
 NOW = datetime(2027, 9, 11, 5, 0, tzinfo=UTC)
 
 
-class World:
+class BadgeWorld:
+    """A stand-scan test's world, here and over HTTP: each sets its own ``edition``, people and booth,
+    and badges are issued the first time their code is asked for."""
+
     def __init__(self, app, factory):
         self.app = app
         self.factory = factory
         self.issued: set[tuple[int, int]] = set()
+
+    def badge(self, user, edition=None, serial=1) -> str:
+        """The code of ``user``'s badge for the edition (issued the first time it is asked for)."""
+        edition = edition or self.edition
+        if (edition.id, user.id) not in self.issued:
+            self.factory.badge(edition, user, serial=serial)
+            self.issued.add((edition.id, user.id))
+        with self.app.app_context():
+            return badge_payload(edition.id, user.id, serial)
+
+
+class World(BadgeWorld):
+    def __init__(self, app, factory):
+        super().__init__(app, factory)
         self.edition = factory.edition()  # 10-13 Sep 2027
         self.other_edition = factory.edition(slug="next-year", name="Next year")
         self.owner = factory.user(name="Chen Yuehe")
@@ -52,15 +69,6 @@ class World:
             name="Somchai Prasert", organisation="Bangkok Mart", country="TH", share_contact_on_badge_scan=True
         )
         self.private = factory.user(name="Siti Rahma", organisation="Maju Bhd", country="MY")
-
-    def badge(self, user, edition=None, serial=1) -> str:
-        """The code of ``user``'s badge for the edition (issued the first time it is asked for)."""
-        edition = edition or self.edition
-        if (edition.id, user.id) not in self.issued:
-            self.factory.badge(edition, user, serial=serial)
-            self.issued.add((edition.id, user.id))
-        with self.app.app_context():
-            return badge_payload(edition.id, user.id, serial)
 
     def scan(self, payload, *, scan_id=None, rating=None, notes="", tags=(), products=(), at=SCANNED):
         return StandScanInput(

@@ -5,17 +5,13 @@ scans it queued (``record_stand_scans``, exactly once each), its manifest and it
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, jsonify, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from expo.booths.models import Booth
 from expo.checkin import offline_app
 from expo.db_types import utcnow
-from expo.errors import render_error
-from expo.extensions import db
-from expo.i18n import language_tag
 from expo.leads import stand_app, stand_scans
 from expo.leads.models import StandScan
 from expo.leads.routes.shared import load_team_booth
@@ -39,15 +35,14 @@ def load_booth(slug: str) -> Booth:
 
 
 def offline_settings(booth: Booth) -> dict:
-    """What offline.js needs on the scan page: the app's addresses, a store per booth and person."""
-    return {
-        "store": f"stand-{booth.id}-{current_user.id}",
-        "codes_url": url_for("stand_app.codes", slug=booth.slug),
-        "sync_url": url_for("stand_app.sync", slug=booth.slug),
-        "worker_url": url_for("stand_app.service_worker", slug=booth.slug),
-        "scope": url_for("lead_stand.scan_badge", slug=booth.slug),
-        "outcomes": {key.replace("_", "-"): label() for key, label in OUTCOME_LABELS.items()},
-    }
+    """What offline.js needs on the scan page: the app's addresses, a store of its own per booth."""
+    return offline_app.page_settings(
+        "stand_app",
+        store=f"stand-{booth.id}",
+        scope=url_for("lead_stand.scan_badge", slug=booth.slug),
+        outcomes={key: label() for key, label in OUTCOME_LABELS.items()},
+        slug=booth.slug,
+    )
 
 
 @bp.route("/scan/codes.json")
@@ -88,44 +83,22 @@ def sync(slug: str):
     """Scans the app queued: ``{"scans": [{"id", "code", "scanned_at", "rating", "notes", "tags",
     "products"}]}``, at most stand_scans.MAX_BATCH; answers ``{"results": [...]}`` in order."""
     booth = load_booth(slug)
-    scans, problem = offline_app.queued_scans(request.get_json(silent=True))
-    if problem is not None:
-        return render_error(400, problem)
-    items = []
-    for number, item in enumerate(scans, start=1):
-        scan, problem = _details(item, number)
-        if problem is not None:
-            return render_error(400, problem)
-        items.append(scan)
-    try:
-        outcomes = stand_scans.record_stand_scans(current_user, booth, items)
-    except stand_scans.TooManyScans as exc:
-        db.session.rollback()
-        return render_error(413, str(exc))
-    db.session.commit()
-    response = jsonify(
-        results=[
-            {"id": outcome.scan_id, "status": outcome.result, "message": outcome.message, "name": outcome.visitor_label}
-            for outcome in outcomes
-        ],
-        synced_at=utcnow().isoformat(),
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+
+    def record(items: list[stand_scans.StandScanInput]) -> list[dict]:
+        return [outcome.as_json() for outcome in stand_scans.record_stand_scans(current_user, booth, items)]
+
+    return offline_app.answer_sync(record, _details)
 
 
 @bp.route("/scan/manifest.webmanifest")
 @login_required
 def web_manifest(slug: str):
     booth = load_booth(slug)
-    start = url_for("lead_stand.scan_badge", slug=booth.slug)
     return offline_app.manifest(
         name=_("Badge scans: %(company)s", company=booth.company.name),
         short_name=_("Badge scans"),
         description=_("Scans visitors' badges at your stand, with or without a network."),
-        start_url=start,
-        scope=start,
-        lang=language_tag(str(get_locale() or "en")),
+        start_url=url_for("lead_stand.scan_badge", slug=booth.slug),
     )
 
 
