@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from expo.booths.models import Booth
 from expo.checkin import offline_app
 from expo.db_types import utcnow
+from expo.extensions import db
 from expo.leads import stand_app, stand_scans
 from expo.leads.models import StandScan
 from expo.leads.routes.shared import load_team_booth
