@@ -337,24 +337,27 @@ class Compiler:
             .outerjoin(assignee, assignee.id == TradeInquiry.assignee_id)
         )
         if self.expo:
-            query = (
-                query.add_columns(ExhibitorCompany.name, Booth.country)
-                .join(Booth, Booth.id == TradeInquiry.booth_id)
-                .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-            )
-            if self.edition_id:
-                query = (
-                    query.add_columns(Pavilion.name)
-                    .outerjoin(
-                        BoothPlacement,
-                        and_(
-                            BoothPlacement.booth_id == TradeInquiry.booth_id,
-                            BoothPlacement.edition_id == self.edition_id,
-                        ),
-                    )
-                    .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id)
-                )
+            query = self._with_exhibitor(query, TradeInquiry.booth_id)
         return query.where(*self.scope)
+
+    def _with_exhibitor(self, query, booth_id):
+        """An organizers' row names the booth's exhibitor and country, and in an edition's report the
+        pavilion the booth is placed in (the columns after the row's own, read as ``expo_columns``)."""
+        query = (
+            query.add_columns(ExhibitorCompany.name, Booth.country)
+            .join(Booth, Booth.id == booth_id)
+            .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+        )
+        if not self.edition_id:
+            return query
+        return (
+            query.add_columns(Pavilion.name)
+            .outerjoin(
+                BoothPlacement,
+                and_(BoothPlacement.booth_id == booth_id, BoothPlacement.edition_id == self.edition_id),
+            )
+            .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id)
+        )
 
     def _country(self, code: str | None) -> str:
         return self.territories.get(code, code) if code else ""
@@ -448,22 +451,7 @@ class Compiler:
             .outerjoin(scanner, scanner.id == StandScan.scanned_by_id)
         )
         if self.expo:
-            query = (
-                query.add_columns(ExhibitorCompany.name, Booth.country)
-                .join(Booth, Booth.id == StandScan.booth_id)
-                .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-            )
-            if self.edition_id:
-                query = (
-                    query.add_columns(Pavilion.name)
-                    .outerjoin(
-                        BoothPlacement,
-                        and_(
-                            BoothPlacement.booth_id == StandScan.booth_id, BoothPlacement.edition_id == self.edition_id
-                        ),
-                    )
-                    .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id)
-                )
+            query = self._with_exhibitor(query, StandScan.booth_id)
         return query.where(*self.scan_scope)
 
     def _scan_row(self, row, products: list[str]) -> list:
