@@ -499,26 +499,14 @@ class Compiler:
 
     def _scan_chunks(self) -> Iterator[list]:
         """Stand-scan rows, CHUNK_ROWS at a time, by (scanned_at, id): ranges of ix_stand_scans_booth_scanned."""
-        key = tuple_(StandScan.scanned_at, StandScan.id)
-        base = self.scan_query.order_by(StandScan.scanned_at, StandScan.id).limit(CHUNK_ROWS)
-        after: tuple | None = None
-        while True:
-            seen = [key > after] if after else []
-            rows = db.session.execute(base.where(*seen)).all()
-            if not rows:
-                return
-            last = (rows[-1][1], rows[-1][0])
-            products: dict[int, list[str]] = defaultdict(list)
-            for scan_id, name in db.session.execute(
-                select(stand_scan_products.c.stand_scan_id, Product.name)
-                .join(Product, Product.id == stand_scan_products.c.product_id)
-                .join(StandScan, StandScan.id == stand_scan_products.c.stand_scan_id)
-                .where(*self.scan_scope, *seen, key <= last)
-                .order_by(Product.position, Product.id)
-            ):
-                products[scan_id].append(name)
-            after = last
-            yield [self._scan_row(row, products.get(row[0], [])) for row in rows]
+        products = (
+            select(stand_scan_products.c.stand_scan_id, Product.name)
+            .join(Product, Product.id == stand_scan_products.c.product_id)
+            .join(StandScan, StandScan.id == stand_scan_products.c.stand_scan_id)
+            .where(*self.scan_scope)
+            .order_by(Product.position, Product.id)
+        )
+        return self._keyset_chunks(self.scan_query, StandScan.scanned_at, StandScan.id, products, self._scan_row)
 
     def chunks(self) -> Iterator[list]:
         """Detail rows, CHUNK_ROWS at a time, in the order received: each chunk is two short queries.
@@ -527,26 +515,32 @@ class Compiler:
         is a range of ix_trade_inquiries_booth_created (or _created): ordered by id instead, a planner
         without statistics (a table just loaded) re-read the whole period for every chunk.
         """
-        key = tuple_(TradeInquiry.created_at, TradeInquiry.id)
-        base = self._select().order_by(TradeInquiry.created_at, TradeInquiry.id).limit(CHUNK_ROWS)
+        products = (
+            select(InquiryItem.inquiry_id, InquiryItem.product_name)
+            .join(TradeInquiry, TradeInquiry.id == InquiryItem.inquiry_id)
+            .where(*self.scope)
+            .order_by(InquiryItem.id)
+        )
+        yield from self._keyset_chunks(self._select(), TradeInquiry.created_at, TradeInquiry.id, products, self._row)
+        yield from self._scan_chunks()
+
+    def _keyset_chunks(self, query, when, row_id, products, to_row) -> Iterator[list]:
+        """The rows of ``query`` (its first columns the row's id, then ``when``) CHUNK_ROWS at a time by
+        (when, id), each made into a detail row with the names ``products`` (row id, name) lists for it."""
+        key = tuple_(when, row_id)
+        base = query.order_by(when, row_id).limit(CHUNK_ROWS)
         after: tuple | None = None
         while True:
             seen = [key > after] if after else []
             rows = db.session.execute(base.where(*seen)).all()
             if not rows:
-                break
+                return
             last = (rows[-1][1], rows[-1][0])
-            products: dict[int, list[str]] = defaultdict(list)
-            for inquiry_id, name in db.session.execute(
-                select(InquiryItem.inquiry_id, InquiryItem.product_name)
-                .join(TradeInquiry, TradeInquiry.id == InquiryItem.inquiry_id)
-                .where(*self.scope, *seen, key <= last)
-                .order_by(InquiryItem.id)
-            ):
-                products[inquiry_id].append(name)
+            names: dict[int, list[str]] = defaultdict(list)
+            for named_row_id, name in db.session.execute(products.where(*seen, key <= last)):
+                names[named_row_id].append(name)
             after = last
-            yield [self._row(row, products.get(row[0], [])) for row in rows]
-        yield from self._scan_chunks()
+            yield [to_row(row, names.get(row[0], [])) for row in rows]
 
     def count(self) -> int:
         inquiries = db.session.scalar(select(func.count()).select_from(TradeInquiry).where(*self.scope))
