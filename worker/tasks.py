@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from celery import shared_task
@@ -125,40 +126,39 @@ def make_thumbnails(image_id: int) -> str | None:
     return thumbnail
 
 
-@shared_task(name="leads.compile_lead_report", acks_late=True)
-def compile_lead_report(report_id: int) -> str:
-    """Idempotent by the claim: a done report is left alone, a crashed one (stale heartbeat) is redone."""
-    claimed = lead_reports.claim(report_id)
+def _run_job(
+    job_id: int,
+    claim: Callable[[int], bool],
+    steps: Callable[[int], Iterator[str]],
+    record_failure: Callable[[int, BaseException], None],
+) -> str:
+    """A job of expo.lib.jobs: claimed, run step by step, a failure recorded for its page.
+    Returns "done", "failed", or "skipped" (done already, or running elsewhere)."""
+    claimed = claim(job_id)
     db.session.commit()
     if not claimed:
         return "skipped"
     try:
-        for _step in lead_reports.compile_steps(report_id):
-            db.session.commit()  # progress is visible to the page, and no transaction spans the compile
+        for _step in steps(job_id):
+            db.session.commit()  # the page sees the progress, and no transaction spans the whole job
     except Exception as exc:
         db.session.rollback()
-        lead_reports.record_failure(report_id, exc)
+        record_failure(job_id, exc)
         db.session.commit()
         return "failed"
     return "done"
+
+
+@shared_task(name="leads.compile_lead_report", acks_late=True)
+def compile_lead_report(report_id: int) -> str:
+    """Idempotent by the claim: a done report is left alone, a crashed one (stale heartbeat) is redone."""
+    return _run_job(report_id, lead_reports.claim, lead_reports.compile_steps, lead_reports.record_failure)
 
 
 @shared_task(name="badges.make_badge_print", acks_late=True)
 def make_badge_print(print_id: int) -> str:
     """Idempotent by the claim: a done print is left alone, a crashed one (stale heartbeat) is made again."""
-    claimed = badge_prints.claim(print_id)
-    db.session.commit()
-    if not claimed:
-        return "skipped"
-    try:
-        for _step in badge_prints.make_steps(print_id):
-            db.session.commit()  # the page sees the progress; no transaction spans the whole PDF
-    except Exception as exc:
-        db.session.rollback()
-        badge_prints.record_failure(print_id, exc)
-        db.session.commit()
-        return "failed"
-    return "done"
+    return _run_job(print_id, badge_prints.claim, badge_prints.make_steps, badge_prints.record_failure)
 
 
 @shared_task(name="badges.issue_badges")

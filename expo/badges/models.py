@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
@@ -14,6 +14,7 @@ from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.lib.enums import LabelledStrEnum
+from expo.lib.jobs import Job
 
 
 class Badge(db.Model):
@@ -78,7 +79,7 @@ class Badge(db.Model):
         return f"<Badge {self.edition_id}/{self.user_id} #{self.serial}>"
 
 
-class BadgePrint(db.Model):
+class BadgePrint(Job, db.Model):
     """A bulk print of an edition's badges, made into one PDF by the worker.
 
     queued → running → done, or failed; a failed or stalled one can be made again. The choice of
@@ -108,20 +109,10 @@ class BadgePrint(db.Model):
     badges_done: Mapped[int] = mapped_column(default=0)
     pdf_path: Mapped[str | None] = mapped_column(String(300))
     pdf_size: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str] = mapped_column(Text, default="")
-    attempts: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     edition: Mapped[Edition] = relationship()
     pavilion: Mapped[Pavilion | None] = relationship()
     requested_by: Mapped[User | None] = relationship()
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def percent(self) -> int:

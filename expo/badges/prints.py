@@ -17,12 +17,12 @@ import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select
 
 from expo.accounts.models import User
 from expo.audit.models import AuditAction, AuditObject
@@ -35,6 +35,7 @@ from expo.db_types import utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.i18n import format_day
+from expo.lib import jobs
 from expo.permissions import can_manage_edition, ensure
 from expo.uploads import storage_root
 
@@ -44,8 +45,9 @@ DIRECT_LIMIT = 50
 COMPILE_TASK = "badges.make_badge_print"
 ISSUE_TASK = "badges.issue_badges"
 FOLDER = "badge-prints"
-STALLED_AFTER = timedelta(minutes=3)
 CHUNK = 100  # badges between two progress commits
+# What a print starts again from: no badge drawn.
+PROGRESS_RESET = {"badges_done": 0}
 
 
 class NothingToPrint(BadgeError):
@@ -183,27 +185,7 @@ def issue_for_task(edition_id: int, actor_id: int | None) -> int:
 
 def claim(print_id: int, now: datetime | None = None) -> bool:
     """Take the print for making: queued, failed or stalled ones; a done one is left alone."""
-    now = now or utcnow()
-    return bool(
-        db.session.execute(
-            update(BadgePrint)
-            .where(
-                BadgePrint.id == print_id,
-                or_(
-                    BadgePrint.status.in_([BadgePrint.Status.QUEUED, BadgePrint.Status.FAILED]),
-                    and_(BadgePrint.status == BadgePrint.Status.RUNNING, BadgePrint.heartbeat_at < now - STALLED_AFTER),
-                ),
-            )
-            .values(
-                status=BadgePrint.Status.RUNNING,
-                attempts=BadgePrint.attempts + 1,
-                started_at=now,
-                heartbeat_at=now,
-                badges_done=0,
-                error="",
-            )
-        ).rowcount
-    )
+    return jobs.claim(BadgePrint, print_id, now, reset=PROGRESS_RESET)
 
 
 def selection_of(job: BadgePrint) -> Selection:
@@ -257,62 +239,37 @@ def make_steps(print_id: int) -> Iterator[str]:
 
 
 def record_failure(print_id: int, error: BaseException) -> None:
-    job = db.session.get(BadgePrint, print_id)
-    if job is None:
-        return
-    log.error("badge print %s failed", print_id, exc_info=error)
-    job.status = BadgePrint.Status.FAILED
     if isinstance(error, printing.BadgeFontsMissing):
-        job.error = _(
+        message = _(
             "The server lacks the fonts badges are printed in. Tell the site's administrators (reference %(id)s).",
-            id=job.id,
+            id=print_id,
         )
     else:
-        job.error = _(
+        message = _(
             "The badges could not be made. Make them again; if it fails again, tell the site's administrators (reference %(id)s).",
-            id=job.id,
+            id=print_id,
         )
-    job.finished_at = utcnow()
-    db.session.flush()
+    if jobs.record_failure(BadgePrint, print_id, message) is not None:
+        log.error("badge print %s failed", print_id, exc_info=error)
 
 
 # --- the organizer's side --------------------------------------------------------------------------
 
 
-def is_stalled(job: BadgePrint, now: datetime | None = None) -> bool:
-    now = now or utcnow()
-    return (
-        job.status in (BadgePrint.Status.QUEUED, BadgePrint.Status.RUNNING)
-        and (job.heartbeat_at or job.created_at) < now - STALLED_AFTER
-    )
-
-
 def make_again(actor: User, job: BadgePrint) -> None:
     ensure(can_manage_edition(actor, job.edition))
-    if job.status == BadgePrint.Status.DONE or (not job.is_finished and not is_stalled(job)):
+    if not jobs.is_stuck(job):
         raise PrintNotStuck(_("This print is not stuck: it is %(status)s.", status=BadgePrint.Status(job.status).label))
-    db.session.execute(
-        update(BadgePrint)
-        .where(BadgePrint.id == job.id)
-        .values(status=BadgePrint.Status.QUEUED, error="", badges_done=0, heartbeat_at=utcnow())
-    )
-    db.session.refresh(job)
+    jobs.queue_again(job, reset=PROGRESS_RESET)
     enqueue_after_commit(COMPILE_TASK, job.id)
 
 
 def progress(job: BadgePrint) -> dict:
     """What the print's page polls for (the keys the lead-report page's script reads)."""
-    return {
-        "id": job.id,
-        "status": job.status,
-        "status_label": BadgePrint.Status(job.status).label,
-        "percent": job.percent,
-        "rows_label": ngettext(
-            "%(done)s of %(num)d badge", "%(done)s of %(num)d badges", job.badges_total, done=job.badges_done
-        ),
-        "error": job.error if job.status == BadgePrint.Status.FAILED else "",
-        "finished": job.is_finished,
-    }
+    return jobs.progress(
+        job,
+        ngettext("%(done)s of %(num)d badge", "%(done)s of %(num)d badges", job.badges_total, done=job.badges_done),
+    )
 
 
 def prints_query(edition: Edition):

@@ -31,6 +31,7 @@ from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.editions.routes import load_edition, load_in_edition, scope_to_edition
 from expo.extensions import db
+from expo.lib import jobs
 from expo.lib.pagination import requested_page
 from expo.lib.rules import show_as_message, show_on_form
 from expo.permissions import can_manage_edition, require
@@ -155,7 +156,7 @@ def show_print(print_id: int):
         job=job,
         description=prints.describe_print(job),
         progress=prints.progress(job),
-        can_retry=job.status == BadgePrint.Status.FAILED or prints.is_stalled(job),
+        can_retry=jobs.is_stuck(job),
     )
 
 

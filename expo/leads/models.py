@@ -29,6 +29,7 @@ from expo.db_types import StrEnumType, UTCDateTime, utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.lib.enums import LabelledStrEnum
+from expo.lib.jobs import Job
 
 
 class Incoterm(LabelledStrEnum):
@@ -257,7 +258,7 @@ class InquiryReadMark(db.Model):
     read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class LeadReport(db.Model):
+class LeadReport(Job, db.Model):
     """A compiled order-lead report (CSV and XLSX) for one booth's team or for the organizers.
 
     queued → running → done, or failed; a failed or stalled one can be compiled again.
@@ -302,22 +303,11 @@ class LeadReport(db.Model):
     xlsx_path: Mapped[str | None] = mapped_column(String(300))
     csv_size: Mapped[int] = mapped_column(default=0)
     xlsx_size: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str] = mapped_column(Text, default="")
-    attempts: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Moves with every committed step: a "running" report whose heartbeat stopped has lost its worker.
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     booth: Mapped[Booth | None] = relationship()
     edition: Mapped[Edition | None] = relationship()
     pavilion: Mapped[Pavilion | None] = relationship()
     requested_by: Mapped[User | None] = relationship()
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def percent(self) -> int:

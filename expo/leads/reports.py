@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from flask_babel import force_locale, get_locale, pgettext
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, literal, or_, select, tuple_, update
+from sqlalchemy import and_, func, literal, select, tuple_
 from sqlalchemy.orm import aliased
 
 from expo import exports, permissions
@@ -48,6 +48,7 @@ from expo.leads import notify
 from expo.leads.models import InquiryItem, LeadReport, StandScan, TradeInquiry, stand_scan_products
 from expo.leads.scoring import named_clause
 from expo.leads.services import LeadError
+from expo.lib import jobs
 from expo.lib.ranges import FIRST_DAY, LAST_DAY, in_calendar
 from expo.spreadsheets import StreamingWorkbook
 from expo.uploads import storage_root
@@ -58,10 +59,10 @@ log = logging.getLogger(__name__)
 COMPILE_TASK = "leads.compile_lead_report"
 CHUNK_ROWS = 5000
 SUMMARY_WIDTHS = (30, 24, 16, 10)
-# A running report whose heartbeat is older than this lost its worker; it may be compiled again.
-STALLED_AFTER = timedelta(minutes=3)
 MAX_PERIOD_DAYS = 3 * 366
 FOLDER = "reports"
+# What a compile starts again from: no rows written.
+PROGRESS_RESET = {"rows_done": 0}
 
 
 class ReportError(LeadError):
@@ -145,27 +146,10 @@ def _queue(report: LeadReport) -> LeadReport:
 def compile_again(actor: User, report: LeadReport) -> None:
     """A failed (or stalled) report is queued again; a done one stays as it is."""
     _ensure_may_see(actor, report)
-    if report.status == LeadReport.Status.DONE or (
-        report.status in (LeadReport.Status.QUEUED, LeadReport.Status.RUNNING) and not is_stalled(report)
-    ):
+    if not jobs.is_stuck(report):
         raise ReportError(_("This report is not stuck: it is %(status)s.", status=report_status_label(report)))
-    # The heartbeat restarts: a queued report is "stalled" only once it has waited STALLED_AFTER again.
-    db.session.execute(
-        update(LeadReport)
-        .where(LeadReport.id == report.id)
-        .values(status=LeadReport.Status.QUEUED, error="", rows_done=0, heartbeat_at=utcnow())
-    )
-    db.session.refresh(report)
+    jobs.queue_again(report, reset=PROGRESS_RESET)
     enqueue_after_commit(COMPILE_TASK, report.id)
-
-
-def is_stalled(report: LeadReport, now: datetime | None = None) -> bool:
-    # Queued but never picked up (the broker lost it), or running with a silent worker.
-    now = now or utcnow()
-    return (
-        report.status in (LeadReport.Status.QUEUED, LeadReport.Status.RUNNING)
-        and (report.heartbeat_at or report.created_at) < now - STALLED_AFTER
-    )
 
 
 def _ensure_may_see(actor: User, report: LeadReport) -> None:
@@ -193,17 +177,7 @@ def expo_reports_query(user: User):
 
 def requeue_stalled_reports(now: datetime | None = None) -> int:
     """Publish again what lost its worker or never reached one; the compile's claim makes it safe."""
-    now = now or utcnow()
-    before = now - STALLED_AFTER
-    ids = db.session.scalars(
-        select(LeadReport.id)
-        .where(
-            LeadReport.status.in_([LeadReport.Status.QUEUED, LeadReport.Status.RUNNING]),
-            func.coalesce(LeadReport.heartbeat_at, LeadReport.created_at) < before,
-        )
-        .order_by(LeadReport.id)
-        .limit(100)
-    ).all()
+    ids = jobs.stalled_ids(LeadReport, now)
     for report_id in ids:
         enqueue_after_commit(COMPILE_TASK, report_id)
     return len(ids)
@@ -216,15 +190,9 @@ def report_status_label(report: LeadReport) -> str:
 def progress(report: LeadReport) -> dict:
     """What the report page polls for."""
     return {
-        "id": report.id,
-        "status": report.status,
-        "status_label": report_status_label(report),
+        **jobs.progress(report, _("%(done)s of %(total)s leads", done=report.rows_done, total=report.rows_total)),
         "rows_done": report.rows_done,
         "rows_total": report.rows_total,
-        "percent": report.percent,
-        "rows_label": _("%(done)s of %(total)s leads", done=report.rows_done, total=report.rows_total),
-        "error": report.error if report.status == LeadReport.Status.FAILED else "",
-        "finished": report.is_finished,
     }
 
 
@@ -233,27 +201,7 @@ def progress(report: LeadReport) -> dict:
 
 def claim(report_id: int, now: datetime | None = None) -> bool:
     """Take the report for compiling: queued, failed or stalled ones only; a done one is left alone."""
-    now = now or utcnow()
-    return bool(
-        db.session.execute(
-            update(LeadReport)
-            .where(
-                LeadReport.id == report_id,
-                or_(
-                    LeadReport.status.in_([LeadReport.Status.QUEUED, LeadReport.Status.FAILED]),
-                    and_(LeadReport.status == LeadReport.Status.RUNNING, LeadReport.heartbeat_at < now - STALLED_AFTER),
-                ),
-            )
-            .values(
-                status=LeadReport.Status.RUNNING,
-                attempts=LeadReport.attempts + 1,
-                started_at=now,
-                heartbeat_at=now,
-                rows_done=0,
-                error="",
-            )
-        ).rowcount
-    )
+    return jobs.claim(LeadReport, report_id, now, reset=PROGRESS_RESET)
 
 
 def _bounds(report: LeadReport) -> tuple[datetime, datetime]:
@@ -389,24 +337,27 @@ class Compiler:
             .outerjoin(assignee, assignee.id == TradeInquiry.assignee_id)
         )
         if self.expo:
-            query = (
-                query.add_columns(ExhibitorCompany.name, Booth.country)
-                .join(Booth, Booth.id == TradeInquiry.booth_id)
-                .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-            )
-            if self.edition_id:
-                query = (
-                    query.add_columns(Pavilion.name)
-                    .outerjoin(
-                        BoothPlacement,
-                        and_(
-                            BoothPlacement.booth_id == TradeInquiry.booth_id,
-                            BoothPlacement.edition_id == self.edition_id,
-                        ),
-                    )
-                    .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id)
-                )
+            query = self._with_exhibitor(query, TradeInquiry.booth_id)
         return query.where(*self.scope)
+
+    def _with_exhibitor(self, query, booth_id):
+        """An organizers' row names the booth's exhibitor and country, and in an edition's report the
+        pavilion the booth is placed in (the columns after the row's own, read as ``expo_columns``)."""
+        query = (
+            query.add_columns(ExhibitorCompany.name, Booth.country)
+            .join(Booth, Booth.id == booth_id)
+            .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
+        )
+        if not self.edition_id:
+            return query
+        return (
+            query.add_columns(Pavilion.name)
+            .outerjoin(
+                BoothPlacement,
+                and_(BoothPlacement.booth_id == booth_id, BoothPlacement.edition_id == self.edition_id),
+            )
+            .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id)
+        )
 
     def _country(self, code: str | None) -> str:
         return self.territories.get(code, code) if code else ""
@@ -500,22 +451,7 @@ class Compiler:
             .outerjoin(scanner, scanner.id == StandScan.scanned_by_id)
         )
         if self.expo:
-            query = (
-                query.add_columns(ExhibitorCompany.name, Booth.country)
-                .join(Booth, Booth.id == StandScan.booth_id)
-                .join(ExhibitorCompany, ExhibitorCompany.id == Booth.company_id)
-            )
-            if self.edition_id:
-                query = (
-                    query.add_columns(Pavilion.name)
-                    .outerjoin(
-                        BoothPlacement,
-                        and_(
-                            BoothPlacement.booth_id == StandScan.booth_id, BoothPlacement.edition_id == self.edition_id
-                        ),
-                    )
-                    .outerjoin(Pavilion, Pavilion.id == BoothPlacement.pavilion_id)
-                )
+            query = self._with_exhibitor(query, StandScan.booth_id)
         return query.where(*self.scan_scope)
 
     def _scan_row(self, row, products: list[str]) -> list:
@@ -563,26 +499,14 @@ class Compiler:
 
     def _scan_chunks(self) -> Iterator[list]:
         """Stand-scan rows, CHUNK_ROWS at a time, by (scanned_at, id): ranges of ix_stand_scans_booth_scanned."""
-        key = tuple_(StandScan.scanned_at, StandScan.id)
-        base = self.scan_query.order_by(StandScan.scanned_at, StandScan.id).limit(CHUNK_ROWS)
-        after: tuple | None = None
-        while True:
-            seen = [key > after] if after else []
-            rows = db.session.execute(base.where(*seen)).all()
-            if not rows:
-                return
-            last = (rows[-1][1], rows[-1][0])
-            products: dict[int, list[str]] = defaultdict(list)
-            for scan_id, name in db.session.execute(
-                select(stand_scan_products.c.stand_scan_id, Product.name)
-                .join(Product, Product.id == stand_scan_products.c.product_id)
-                .join(StandScan, StandScan.id == stand_scan_products.c.stand_scan_id)
-                .where(*self.scan_scope, *seen, key <= last)
-                .order_by(Product.position, Product.id)
-            ):
-                products[scan_id].append(name)
-            after = last
-            yield [self._scan_row(row, products.get(row[0], [])) for row in rows]
+        products = (
+            select(stand_scan_products.c.stand_scan_id, Product.name)
+            .join(Product, Product.id == stand_scan_products.c.product_id)
+            .join(StandScan, StandScan.id == stand_scan_products.c.stand_scan_id)
+            .where(*self.scan_scope)
+            .order_by(Product.position, Product.id)
+        )
+        return self._keyset_chunks(self.scan_query, StandScan.scanned_at, StandScan.id, products, self._scan_row)
 
     def chunks(self) -> Iterator[list]:
         """Detail rows, CHUNK_ROWS at a time, in the order received: each chunk is two short queries.
@@ -591,26 +515,32 @@ class Compiler:
         is a range of ix_trade_inquiries_booth_created (or _created): ordered by id instead, a planner
         without statistics (a table just loaded) re-read the whole period for every chunk.
         """
-        key = tuple_(TradeInquiry.created_at, TradeInquiry.id)
-        base = self._select().order_by(TradeInquiry.created_at, TradeInquiry.id).limit(CHUNK_ROWS)
+        products = (
+            select(InquiryItem.inquiry_id, InquiryItem.product_name)
+            .join(TradeInquiry, TradeInquiry.id == InquiryItem.inquiry_id)
+            .where(*self.scope)
+            .order_by(InquiryItem.id)
+        )
+        yield from self._keyset_chunks(self._select(), TradeInquiry.created_at, TradeInquiry.id, products, self._row)
+        yield from self._scan_chunks()
+
+    def _keyset_chunks(self, query, when, row_id, products, to_row) -> Iterator[list]:
+        """The rows of ``query`` (its first columns the row's id, then ``when``) CHUNK_ROWS at a time by
+        (when, id), each made into a detail row with the names ``products`` (row id, name) lists for it."""
+        key = tuple_(when, row_id)
+        base = query.order_by(when, row_id).limit(CHUNK_ROWS)
         after: tuple | None = None
         while True:
             seen = [key > after] if after else []
             rows = db.session.execute(base.where(*seen)).all()
             if not rows:
-                break
+                return
             last = (rows[-1][1], rows[-1][0])
-            products: dict[int, list[str]] = defaultdict(list)
-            for inquiry_id, name in db.session.execute(
-                select(InquiryItem.inquiry_id, InquiryItem.product_name)
-                .join(TradeInquiry, TradeInquiry.id == InquiryItem.inquiry_id)
-                .where(*self.scope, *seen, key <= last)
-                .order_by(InquiryItem.id)
-            ):
-                products[inquiry_id].append(name)
+            names: dict[int, list[str]] = defaultdict(list)
+            for named_row_id, name in db.session.execute(products.where(*seen, key <= last)):
+                names[named_row_id].append(name)
             after = last
-            yield [self._row(row, products.get(row[0], [])) for row in rows]
-        yield from self._scan_chunks()
+            yield [to_row(row, names.get(row[0], [])) for row in rows]
 
     def count(self) -> int:
         inquiries = db.session.scalar(select(func.count()).select_from(TradeInquiry).where(*self.scope))
@@ -765,18 +695,18 @@ def compile_steps(report_id: int) -> Iterator[str]:
 
 def record_failure(report_id: int, error: BaseException) -> None:
     """The requester sees (and is told) that it failed, and can compile it again from the page."""
-    report = db.session.get(LeadReport, report_id)
+    report = jobs.record_failure(
+        LeadReport,
+        report_id,
+        _(
+            "The report could not be compiled. Compile it again; if it fails again, tell the "
+            "organizers (reference %(id)s).",
+            id=report_id,
+        ),
+    )
     if report is None:
         return
     log.exception("lead report %s failed", report_id, exc_info=error)
-    report.status = LeadReport.Status.FAILED
-    report.error = _(
-        "The report could not be compiled. Compile it again; if it fails again, tell the "
-        "organizers (reference %(id)s).",
-        id=report.id,
-    )
-    report.finished_at = utcnow()
-    db.session.flush()
     notify.report_finished(report)
 
 

@@ -24,6 +24,7 @@ from expo.i18n import select_timezone
 from expo.leads import attachments, reports, services
 from expo.leads.forms import MessageForm
 from expo.leads.models import InquiryMessage, LeadReport, TradeInquiry
+from expo.lib import jobs
 from expo.lib.pagination import requested_page
 from expo.lib.rules import show_on_form
 from expo.permissions import can_handle_inquiries
@@ -127,7 +128,7 @@ def render_report(
         progress_url=progress_url,
         download=download,
         retry_url=retry_url,
-        can_retry=report.status == LeadReport.Status.FAILED or reports.is_stalled(report),
+        can_retry=jobs.is_stuck(report),
         refresh=not report.is_finished,
         scope=reports.scope_label(report),
     )
