@@ -296,7 +296,8 @@ class ExpoReportForm(BoothReportForm):
         return parse_id(self.pavilion.data)
 
 
-# Tags are typed separated by commas: Latin, Chinese and Japanese commas, and the enumeration comma.
+# Tags are typed separated by commas (Latin, Chinese and Japanese commas, the enumeration comma) or
+# semicolons; static/js/stand-scans.js splits them alike on a device with no network.
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
 
 

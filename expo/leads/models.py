@@ -400,9 +400,5 @@ class StandScan(db.Model):
         secondary=stand_scan_products, order_by="Product.position, Product.id"
     )
 
-    @property
-    def is_recorded(self) -> bool:
-        return self.outcome == self.Outcome.RECORDED
-
     def __repr__(self) -> str:
         return f"<StandScan {self.scan_id} {self.outcome}>"

@@ -71,7 +71,7 @@
     return {
       rating: rating ? parseInt(rating.value, 10) : null,
       notes: form.elements.notes.value.trim(),
-      tags: form.elements.tags.value.split(/[,，、]/).map(function (tag) { return tag.trim(); })
+      tags: form.elements.tags.value.split(/[,，、;；]/).map(function (tag) { return tag.trim(); })
         .filter(function (tag) { return tag; }),
       products: products,
       productNames: productNames

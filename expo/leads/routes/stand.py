@@ -1,6 +1,7 @@
-"""The booth team's online "Scan a badge" form, for staff at the stand with a network: a hand-held
-scanner (or a person) types the badge's code, the team adds a rating, notes, tags and products, and
-the scan joins the visitor's lead through the same service as the offline app's sync."""
+"""The booth team's "Scan a badge" page: a hand-held scanner (or a person) types the badge's code,
+the team adds a rating, notes, tags and products, and the scan joins the visitor's lead through the
+same service as the offline app's sync. With JavaScript the page is the offline app
+(``stand_app``), which queues the scans on the device; this form is what answers without it."""
 
 from __future__ import annotations
 
