@@ -271,6 +271,7 @@ def register_template_helpers(app: Flask) -> None:
         language_tag,
         local_datetime,
     )
+    from expo.lib.urls import row_url
 
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["country_name"] = country_name
@@ -282,6 +283,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["minimum_order"] = minimum_order
     app.jinja_env.filters["number"] = format_decimal  # 12,345 / 12.345 by the viewer's locale
     app.jinja_env.globals["permissions"] = permissions
+    app.jinja_env.globals["row_url"] = row_url
     app.jinja_env.globals["in_language"] = in_language
     app.jinja_env.globals["lang_attributes"] = lang_attributes
     app.jinja_env.globals["language_tag"] = language_tag
