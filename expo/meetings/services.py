@@ -818,14 +818,14 @@ def _current_revision(meeting: Meeting) -> int:
 
 
 def _with_people(query):
-    # Each meeting's buyer, company, table and edition joined to its row (one of each per meeting):
-    # as four more statements they were half of the agenda's.
+    # One row each (a meeting's buyer, company, table and edition; an attendee's person) is joined
+    # to the row that names it: as statements of their own they were half of the agenda's.
     return query.options(
         joinedload(Meeting.buyer),
         joinedload(Meeting.company),
         joinedload(Meeting.table),
         joinedload(Meeting.edition),
-        selectinload(Meeting.attendees).selectinload(MeetingAttendee.user),
+        selectinload(Meeting.attendees).joinedload(MeetingAttendee.user),
         selectinload(Meeting.products).joinedload(MeetingProduct.product),
     )
 
