@@ -819,7 +819,7 @@ def _current_revision(meeting: Meeting) -> int:
 
 def _with_people(query):
     # One row each (a meeting's buyer, company, table and edition; an attendee's person) is joined
-    # to the row that names it: as statements of their own they were half of the agenda's.
+    # to the row that names it: as statements of their own they were four of the agenda's sixteen.
     return query.options(
         joinedload(Meeting.buyer),
         joinedload(Meeting.company),
