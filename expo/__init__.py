@@ -260,6 +260,7 @@ def register_template_helpers(app: Flask) -> None:
         LANGUAGE_PARAMETER,
         LANGUAGES,
         alternate_links,
+        catalogue,
         country_name,
         date_range,
         datetime_in_zone,
@@ -270,6 +271,7 @@ def register_template_helpers(app: Flask) -> None:
         language_tag,
         local_datetime,
     )
+    from expo.lib.urls import row_url
 
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["country_name"] = country_name
@@ -281,6 +283,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["minimum_order"] = minimum_order
     app.jinja_env.filters["number"] = format_decimal  # 12,345 / 12.345 by the viewer's locale
     app.jinja_env.globals["permissions"] = permissions
+    app.jinja_env.globals["row_url"] = row_url
     app.jinja_env.globals["in_language"] = in_language
     app.jinja_env.globals["lang_attributes"] = lang_attributes
     app.jinja_env.globals["language_tag"] = language_tag
@@ -292,6 +295,15 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["language_label"] = content_languages.language_label
     app.jinja_env.globals["page_language"] = content_languages.page_language
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    # The same translations flask_babel installs, taken through the viewer's cached catalogue: its
+    # own lambdas find the request's domain and locale again for each of a page's hundreds of strings.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda message: catalogue()[0].ugettext(message),
+        ngettext=lambda singular, plural, n: catalogue()[0].ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, message: catalogue()[0].upgettext(context, message),
+        npgettext=lambda context, singular, plural, n: catalogue()[0].unpgettext(context, singular, plural, n),
+    )
 
     forum_kinds = {
         "main": _l("Main forum"),

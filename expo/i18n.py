@@ -209,7 +209,7 @@ def country_choices() -> list[tuple[str, str]]:
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return Locale.parse(str(get_locale() or "en")).territories.get(code, code)
+    return _viewer_locale().territories.get(code, code)
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from expo.accounts import throttle
 from expo.accounts.devices import Device
@@ -424,7 +425,9 @@ def load_user_from_session(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if parse_id(user_id) is None or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    # With the roles: every signed-in page's navigation and permission checks read them, and a
+    # join costs less than the second statement their lazy load would be.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
     if user is None or user.session_token != token or user.is_disabled:
         return None
     return user

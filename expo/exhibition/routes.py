@@ -7,7 +7,6 @@ from datetime import date
 
 from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, render_template, request, url_for
-from flask_babel import get_locale, gettext
 from werkzeug.datastructures import MultiDict
 
 from expo.db_types import utcnow
@@ -16,6 +15,7 @@ from expo.exhibition import services, sitemap
 from expo.exhibition.filter_options import filter_options
 from expo.exhibition.forms import SORT_LABELS, SearchForm, language_name
 from expo.exhibition.front_door import front_door
+from expo.i18n import catalogue
 from expo.lib.pagination import requested_page
 from expo.page_cache import cached_page
 
@@ -46,8 +46,9 @@ def show_exhibition():
 def result_count(count: services.ResultCount | int) -> str:
     """'1,234', or '1,000+' when there are more than the search counts."""
     value, more = (count, False) if isinstance(count, int) else (count.value, count.more)
-    number = format_decimal(value, locale=str(get_locale() or "en"))
-    return gettext("%(number)s+", number=number) if more else number
+    translations, locale = catalogue()  # a search page shows some 25 counts
+    number = format_decimal(value, locale=locale)
+    return translations.ugettext("%(number)s+") % {"number": number} if more else number
 
 
 @bp.app_template_filter("language_name")

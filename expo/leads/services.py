@@ -241,16 +241,21 @@ class RowPagination(SelectPagination):
         return list(self._query_args["session"].execute(select_).all())
 
 
-def paginate_rows(select_: Select, page: int, per_page: int) -> RowPagination:
-    return RowPagination(
+def paginate_rows(select_: Select, page: int, per_page: int, *, total: int | None = None) -> RowPagination:
+    """A page of ``select_``'s rows; ``total``, when the caller already knows how many rows there are,
+    saves the statement that would count them."""
+    pagination = RowPagination(
         select=select_,
         session=db.session(),
         page=page,
         per_page=per_page,
         error_out=False,
         max_per_page=None,
-        count=True,
+        count=total is None,
     )
+    if total is not None:
+        pagination.total = total
+    return pagination
 
 
 def _unread_for(user: User, activity_column):
@@ -278,6 +283,13 @@ class InboxFilters:
     assignee: int | None = None
     product_id: int | None = None
     unread_only: bool = False
+
+    def total_from(self, counts: dict[str, int]) -> int | None:
+        """How many inquiries these filters leave, read from the booth's status counts when nothing
+        but a status narrows them; None when another filter needs a count of its own."""
+        if self.assignee is not None or self.product_id or self.unread_only:
+            return None
+        return counts.get(self.status, 0) if self.status else sum(counts.values())
 
 
 UNASSIGNED = 0

@@ -35,7 +35,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from expo.accounts.models import User
 from expo.audit.models import AuditAction, AuditObject
@@ -818,13 +818,15 @@ def _current_revision(meeting: Meeting) -> int:
 
 
 def _with_people(query):
+    # One row each (a meeting's buyer, company, table and edition; an attendee's person) is joined
+    # to the row that names it: as statements of their own they were four of the agenda's sixteen.
     return query.options(
-        selectinload(Meeting.buyer),
-        selectinload(Meeting.company),
-        selectinload(Meeting.attendees).selectinload(MeetingAttendee.user),
+        joinedload(Meeting.buyer),
+        joinedload(Meeting.company),
+        joinedload(Meeting.table),
+        joinedload(Meeting.edition),
+        selectinload(Meeting.attendees).joinedload(MeetingAttendee.user),
         selectinload(Meeting.products).joinedload(MeetingProduct.product),
-        selectinload(Meeting.table),
-        selectinload(Meeting.edition),
     )
 
 
@@ -929,7 +931,7 @@ def agenda_meetings(user: User, *, since: datetime | None = None, narrow: Meetin
 def find_meeting(meeting_id: int) -> Meeting | None:
     return db.session.scalar(
         _with_people(select(Meeting).where(Meeting.id == meeting_id)).options(
-            selectinload(Meeting.company).selectinload(ExhibitorCompany.members)
+            joinedload(Meeting.company).selectinload(ExhibitorCompany.members)
         )
     )
 

@@ -15,7 +15,7 @@ from functools import cache
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from expo.accounts.models import User
 from expo.audit.models import AuditAction
@@ -524,9 +524,10 @@ def registrations_of(user: User) -> list[Registration]:
         select(Registration)
         .where(Registration.user_id == user.id)
         .options(
-            selectinload(Registration.session).selectinload(ProgrammeSession.forum).selectinload(Forum.edition),
-            selectinload(Registration.forum).selectinload(Forum.edition),
-            selectinload(Registration.forum).selectinload(Forum.sessions),
+            # A registration's session, forum and edition are one row each: joined, not three more statements.
+            joinedload(Registration.session).joinedload(ProgrammeSession.forum).joinedload(Forum.edition),
+            joinedload(Registration.forum).joinedload(Forum.edition),
+            joinedload(Registration.forum).selectinload(Forum.sessions),
         )
     )
     return sorted(registrations, key=_when_it_happens)

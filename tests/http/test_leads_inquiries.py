@@ -623,6 +623,28 @@ def test_the_buyer_sees_a_new_answer_on_my_inquiries(app, client, expo, inquiry)
     assert "New answer" not in client.get("/inquiries/").get_data(as_text=True)
 
 
+def test_the_inbox_counts_its_pages_under_every_filter(app, client, factory, expo, monkeypatch):
+    from expo.leads.routes import inbox
+
+    monkeypatch.setattr(inbox, "INQUIRIES_PER_PAGE", 2)
+    for index in range(3):
+        factory.inquiry(expo["booth"], factory.user(organisation=f"Org {index}"), products=[expo["mask"]])
+    factory.inquiry(expo["booth"], expo["buyer"], products=[expo["line"]], status="contacted")
+    log_in(client, expo["staff"])
+
+    def pages(query: str) -> str | None:
+        found = re.search(
+            r"Page 1 of (\d+)", client.get(f"/booths/{expo['booth'].slug}/leads/{query}").get_data(as_text=True)
+        )
+        return found and found.group(1)
+
+    assert pages("") == "2"  # four inquiries
+    assert pages("?status=new") == "2"  # three
+    assert pages("?status=contacted") is None  # one: no pages
+    assert pages(f"?product={expo['mask'].id}") == "2"
+    assert pages(f"?product={expo['line'].id}") is None
+
+
 def test_lead_pages_run_a_constant_number_of_queries(app, client, factory, expo):
     def add(count):
         for index in range(count):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from expo.audit.models import AuditEntry
 from expo.extensions import db
 from expo.meetings import services
-from expo.meetings.models import Meeting, MeetingTable
+from expo.meetings.models import Meeting, MeetingAttendee, MeetingProduct, MeetingStatus, MeetingTable
 from tests.conftest import count_queries, log_in
 from tests.dates import EDITION_ENDS, EDITION_STARTS, EDITION_YEAR, short_day
 
@@ -328,6 +328,40 @@ def test_pages_run_a_constant_number_of_queries(app, world, factory):
         log_in(client, other)
         request_as_buyer(client, world, venue(11, 9, minute))
     assert count_queries(app, team, path) == few
+
+
+def test_the_agenda_runs_a_constant_number_of_queries_whatever_its_meetings(app, world, factory):
+    """Each meeting's buyer, company, table, edition, products and attendees come with the list."""
+
+    def accepted_meeting(hour: int) -> None:
+        buyer = factory.user(name=f"Buyer at {hour}")
+        with app.app_context():
+            meeting = Meeting(
+                edition_id=world["edition"].id,
+                buyer_id=buyer.id,
+                company_id=world["company"].id,
+                requested_by="buyer",
+                status=MeetingStatus.ACCEPTED,
+                mode="venue",
+                place="table",
+                table_id=world["table_id"],
+                starts_at=venue(11, hour),
+                ends_at=venue(11, hour, 20),
+            )
+            meeting.products = [MeetingProduct(product_id=world["product"].id, product_name="KN95 respirator")]
+            meeting.attendees = [MeetingAttendee(user_id=world["staff"].id)]
+            db.session.add(meeting)
+            db.session.commit()
+
+    team = app.test_client()
+    log_in(team, world["staff"])
+    accepted_meeting(9)
+    one = count_queries(app, team, "/my/agenda")
+    accepted_meeting(10)
+    accepted_meeting(11)
+    assert count_queries(app, team, "/my/agenda") == one
+    page = team.get("/my/agenda").get_data(as_text=True)
+    assert all(f"Meeting with Buyer at {hour}" in page for hour in (9, 10, 11))
 
 
 def test_organizers_trace_changes_to_the_meeting_rules_tables_and_pausing(app, world, factory):

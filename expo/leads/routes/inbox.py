@@ -43,8 +43,12 @@ def _inbox_filters(booth: Booth) -> services.InboxFilters:
 def inbox(slug: str):
     booth = load_team_booth(slug)
     filters = _inbox_filters(booth)
+    counts = services.status_counts(booth)
     pagination = services.paginate_rows(
-        services.inbox_query(current_user, booth, filters), requested_page(), INQUIRIES_PER_PAGE
+        services.inbox_query(current_user, booth, filters),
+        requested_page(),
+        INQUIRIES_PER_PAGE,
+        total=filters.total_from(counts),
     )
     return render_template(
         "leads/inbox.html",
@@ -52,7 +56,7 @@ def inbox(slug: str):
         company=booth.company,
         pagination=pagination,
         filters=filters,
-        counts=services.status_counts(booth),
+        counts=counts,
         members=services.team_members(booth),
         products=services.products_for_form(booth),
         response=services.response_time(booth),
