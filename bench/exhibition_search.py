@@ -67,6 +67,9 @@ def build_app(sqlalchemy_url: str, instance_path: str) -> Flask:
             "RATELIMIT_STORAGE_URI": "memory://",
             "LOG_LEVEL": "WARNING",
             "BASE_URL": "https://expo.example",
+            # Every request is rendered: a search asked again within the minute would otherwise be
+            # answered from the anonymous page cache, and the timings would be the cache's.
+            "PAGE_CACHE": False,
         },
         instance_path=instance_path,
     )
