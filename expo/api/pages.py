@@ -11,6 +11,7 @@ from expo.accounts.forms import ConfirmActionForm
 from expo.api import tokens
 from expo.api.forms import TokenForm
 from expo.api.models import ApiToken
+from expo.content_languages import localized
 from expo.db_types import utcnow
 from expo.editions.routes import load_edition
 from expo.exhibitors.routes import load_company
@@ -140,7 +141,7 @@ def revoke_personal_token(token_id: int):
 def _team_page(company, form=None, status=200):
     return _tokens_page(
         ApiToken.Kind.TEAM,
-        heading=_("API tokens of %(company)s", company=company.name),
+        heading=_("API tokens of %(company)s", company=localized(company, "name")),
         listed=tokens.team_tokens(company),
         create_url=url_for("api_tokens.team_tokens", slug=company.slug),
         back_url=url_for("exhibitors.show_team", slug=company.slug),
@@ -183,7 +184,7 @@ def revoke_team_token(slug: str, token_id: int):
 def _edition_page(edition, form=None, status=200):
     return _tokens_page(
         ApiToken.Kind.EDITION,
-        heading=_("API tokens of %(edition)s", edition=edition.name),
+        heading=_("API tokens of %(edition)s", edition=localized(edition, "name")),
         listed=tokens.edition_tokens(edition),
         create_url=url_for("api_tokens.edition_tokens", slug=edition.slug),
         back_url=url_for("organize.index", slug=edition.slug),

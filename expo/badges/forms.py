@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from expo.badges.models import Badge
 from expo.badges.printing import layout_choices
 from expo.badges.services import Selection
+from expo.content_languages import localized
 from expo.editions.models import Edition
 from expo.i18n import format_day
 from expo.lib.form_fields import Form
@@ -41,7 +42,9 @@ class PrintForm(Form):
         super().__init__(*args, **kwargs)
         self.layout.choices = layout_choices()
         self.day.choices = [("", _l("Every day"))] + [(day.isoformat(), format_day(day)) for day in days]
-        self.pavilion.choices = [("", _l("Everyone"))] + [(str(p.id), p.name) for p in edition.pavilions]
+        self.pavilion.choices = [("", _l("Everyone"))] + [
+            (str(p.id), localized(p, "name").text) for p in edition.pavilions
+        ]
         self.role.choices = [("", _l("Every role"))] + Badge.Role.choices()
 
     def selection(self) -> Selection:

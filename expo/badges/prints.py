@@ -31,6 +31,7 @@ from expo.background import enqueue_after_commit
 from expo.badges import printing
 from expo.badges.models import Badge, BadgePrint
 from expo.badges.services import BadgeError, Selection, badge_for, issue_badges, mark_printed, selected_badges
+from expo.content_languages import localized
 from expo.db_types import utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
@@ -277,12 +278,12 @@ def prints_query(edition: Edition):
 
 
 def _print_label(edition: Edition, selection: Selection, layout: printing.Layout) -> str:
-    parts = [edition.name]
+    parts = [localized(edition, "name").text]
     if selection.day is not None:
         parts.append(format_day(selection.day))
     if selection.pavilion_id is not None:
         pavilion = db.session.get(Pavilion, selection.pavilion_id)
-        parts.append(pavilion.name if pavilion else "")
+        parts.append(localized(pavilion, "name").text)
     if selection.role is not None:
         parts.append(Badge.Role(selection.role).label)
     parts.append(str(layout.label))

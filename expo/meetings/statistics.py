@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from expo.content_languages import localized
 from expo.editions.models import Edition
 from expo.exports import tables_file
 from expo.i18n import country_name
@@ -15,7 +16,7 @@ def tables(edition: Edition) -> list[tuple[str, list[str], list[list]]]:
     """(sheet title, header, rows) for each breakdown."""
     counts = [_("Requested"), _("Accepted"), _("Held")]
     pavilions = [
-        [pavilion.name if pavilion else _("Not placed in a pavilion"), requested, accepted, held]
+        [localized(pavilion, "name").text if pavilion else _("Not placed in a pavilion"), requested, accepted, held]
         for pavilion, requested, accepted, held in services.statistics_by_pavilion(edition)
     ]
     countries = [

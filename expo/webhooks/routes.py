@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from expo.booths.models import Booth
+from expo.content_languages import localized
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.lib import once
@@ -45,7 +46,8 @@ class Owner:
         self.edition = edition
         self.audience = KINDS[kind]
         self.slug = booth.slug if booth is not None else edition.slug
-        self.name = booth.company.name if booth is not None else edition.name
+        # In the reader's language, as the rest of the site names the company or the edition.
+        self.name = localized(booth.company, "name") if booth is not None else localized(edition, "name")
 
     def url(self, action: str, **values) -> str:
         return url_for(f"webhooks.{self.kind}_{action}", slug=self.slug, **values)

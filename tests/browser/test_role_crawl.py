@@ -151,7 +151,7 @@ DESKTOP_JS = """() => {
   if (brand) {
     const style = getComputedStyle(nav);
     const oneLine = brand.offsetHeight + parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
-    const items = [...nav.querySelectorAll('.nav-link, .btn, input')].filter(visible);
+    const items = [...nav.querySelectorAll('.nav-link, .btn, input, select')].filter(visible);
     const wrapped = items.filter(el => {
       const lines = el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight);
       return el.getBoundingClientRect().top >= brand.getBoundingClientRect().bottom || lines > 1.9;
@@ -491,9 +491,11 @@ def test_session_times_stay_beside_their_titles_on_the_programme(page: Page):
 @pytest.mark.parametrize("role", ["organizer", "admin", "exhibitor staff", "check-in staff"])
 def test_the_signed_in_navigation_is_one_line_on_a_desktop(as_role, role):
     page = as_role(role)
-    page.goto("/")
-    problems = [problem for problem in page.evaluate(DESKTOP_JS) if "navigation" in problem]
-    assert not problems, problems
+    # Vietnamese and Thai have the longest labels (the check-in link names the edition).
+    for language in ("en", "vi", "th"):
+        page.goto(f"/?lang={language}")
+        problems = [problem for problem in page.evaluate(DESKTOP_JS) if "navigation" in problem]
+        assert not problems, f"{language}: {problems}"
 
 
 def contrast(first: str, second: str) -> float:

@@ -17,7 +17,7 @@ from expo.audit.models import AuditAction, AuditEntry
 from expo.badges import prints
 from expo.badges.models import Badge, BadgePrint
 from expo.badges.services import BadgeRefused, verify_badge
-from expo.editions.models import Edition
+from expo.editions.models import Edition, Pavilion
 from expo.extensions import db
 from expo.forums.models import Speaker
 from tests.conftest import log_in, permission_failures, run_recorded_tasks
@@ -209,6 +209,21 @@ def test_a_big_print_is_made_by_the_worker_with_progress_and_its_download_is_log
     [entry] = _entries(app, AuditAction.BADGES_PRINTED)
     assert entry.after == {"format": "pdf", "layout": "label_4x3in", "people": 4}
     assert entry.object_type == "badge_print" and entry.object_id == job.id
+
+
+def test_prints_name_the_edition_and_pavilion_in_the_readers_language(app, client, world):
+    with app.app_context():
+        db.session.get(Edition, world.edition.id).set_translation("zh", {"name": "中国—东盟博览会 2027"})
+        db.session.get(Pavilion, world.pavilion.id).set_translation("zh", {"name": "机械展区"})
+        job = BadgePrint(edition_id=world.edition.id, pavilion_id=world.pavilion.id, layout="a6", status="done")
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    log_in(client, world.organizer)
+    for path in (_base(world), f"{_base(world)}/prints/{job_id}"):
+        page = client.get(f"{path}?lang=zh").get_data(as_text=True)
+        assert "中国—东盟博览会 2027 · 机械展区" in page and "申请时间" in page, path
+        assert "China-ASEAN Expo 2027" not in page and "Machinery" not in page, path
 
 
 def test_prepare_badges_issues_them_in_the_worker(app, client, world, recorded_tasks):

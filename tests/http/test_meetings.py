@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from expo.audit.models import AuditEntry
+from expo.editions.models import Pavilion
 from expo.extensions import db
 from expo.meetings import services
 from expo.meetings.models import Meeting, MeetingAttendee, MeetingProduct, MeetingStatus, MeetingTable
@@ -312,6 +313,25 @@ def test_organizers_set_rules_tables_and_export_statistics(app, world, factory):
     assert csv.status_code == 200 and "Public Health" not in csv.get_data(as_text=True)
     assert client.get(f"{base}/statistics.xlsx").data[:2] == b"PK"
     assert client.get(f"{base}/statistics.pdf").status_code == 404
+
+
+def test_the_statistics_speak_the_organizers_language(app, world, factory):
+    with app.app_context():
+        pavilion = db.session.scalar(select(Pavilion).where(Pavilion.name == "Public Health"))
+        pavilion.set_translation("zh", {"name": "公共卫生展区"})
+        db.session.commit()
+    buyer = app.test_client()
+    log_in(buyer, world["buyer"])
+    request_as_buyer(buyer, world)
+    client = app.test_client()
+    log_in(client, factory.organizer(world["edition"]))
+    base = f"/editions/{world['edition'].slug}/organize/meetings"
+    page = client.get(f"{base}?lang=zh").get_data(as_text=True)
+    assert "公共卫生展区" in page and "Public Health" not in page
+    # "Requested" counts meetings here: not the time a badge print or a report was asked for.
+    assert "已申请" in page and "申请时间" not in page
+    csv = client.get(f"{base}/statistics.csv?lang=zh").get_data(as_text=True)
+    assert "公共卫生展区" in csv and "已申请" in csv
 
 
 def test_pages_run_a_constant_number_of_queries(app, world, factory):

@@ -285,3 +285,37 @@ def test_the_team_translates_the_company_sector_and_buyers_read_and_find_it_in_t
     (listed,) = visitor.get("/api/v1/exhibitors?lang=zh").get_json()["items"]
     assert listed["sector"] == "防护设备" and listed["translations"]["en"]["sector"] == "Protective equipment"
     assert listed["translations"]["th"]["sector"] == "อุปกรณ์ป้องกันภัย"
+
+
+def test_team_and_organizer_tools_name_the_company_and_edition_in_the_readers_language(
+    client, factory, translated_shop
+):
+    owner, _staff, booth, _product = translated_shop
+    edition = factory.edition(name="China-ASEAN Expo", translations={"zh": {"name": "中国—东盟博览会"}})
+    factory.placement(booth, factory.pavilion(edition), stand="A-1")
+    organizer = factory.organizer(edition)
+
+    # Signed-in people read their own language; ?lang=zh shows one page in Chinese.
+    log_in(client, owner)
+    for path in (
+        f"/booths/{booth.slug}/webhooks/",
+        "/exhibitors/guangxi/api-tokens",
+        f"/booths/{booth.slug}/leads/scan",
+    ):
+        page = client.get(f"{path}?lang=zh").get_data(as_text=True)
+        assert "广西防护用品" in page and "Guangxi Protective Gear" not in page, path
+    scan = client.get(f"/booths/{booth.slug}/leads/scan?lang=zh").get_data(as_text=True)
+    assert "中国—东盟博览会" in scan and "China-ASEAN Expo" not in scan
+    # The company on the badge is what it prints, so only the edition is in the reader's language.
+    badge = client.get(f"/my/badges/{edition.slug}?lang=zh").get_data(as_text=True)
+    assert "中国—东盟博览会" in badge and "China-ASEAN Expo" not in badge
+
+    client.post("/logout")
+    log_in(client, organizer)
+    for path in (
+        f"/editions/{edition.slug}/webhooks/",
+        f"/editions/{edition.slug}/organize/api-tokens",
+        f"/editions/{edition.slug}/organize/badges",
+    ):
+        page = client.get(f"{path}?lang=zh").get_data(as_text=True)
+        assert "中国—东盟博览会" in page and "China-ASEAN Expo" not in page, path
