@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from expo.broadcasts.models import Broadcast
 from expo.broadcasts.services import Draft
+from expo.content_languages import localized
 from expo.lib.form_fields import Form
 from expo.lib.ranges import parse_id
 
@@ -89,7 +90,9 @@ class BroadcastForm(MessageFieldsMixin, Form):
         self.session_id.choices = choose + [
             (str(session.id), f"{session.forum.title}: {session.title}") for session in sessions
         ]
-        self.pavilion_id.choices = choose + [(str(pavilion.id), pavilion.name) for pavilion in pavilions]
+        self.pavilion_id.choices = choose + [
+            (str(pavilion.id), localized(pavilion, "name").text) for pavilion in pavilions
+        ]
 
     def draft(self) -> Draft:
         return Draft(

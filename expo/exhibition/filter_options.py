@@ -27,6 +27,7 @@ from expo.editions.models import Edition, Pavilion
 from expo.exhibition.search_index import searchable_text
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
+from expo.i18n import LANGUAGES
 
 # Seconds another process's change may take to show in this one's filters.
 MAX_AGE = 60.0
@@ -53,6 +54,12 @@ class CategoryOption:
 class PavilionOption:
     id: int
     name: str
+    # The name in each interface language (its source text where it has no translation): the
+    # options are kept for every visitor, each reads them in their own language.
+    names: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language) or self.name
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,10 @@ class EditionOption:
     name: str
     starts_on: date
     pavilions: tuple[PavilionOption, ...]
+    names: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language) or self.name
 
 
 @dataclass(frozen=True)
@@ -150,6 +161,10 @@ def countries_with_booths() -> list[tuple[str, int]]:
     return [(country, count) for country, count in rows]
 
 
+def _names(record) -> dict[str, str]:
+    return {language: record.text_in("name", language).text for language in LANGUAGES}
+
+
 def _read_options() -> FilterOptions:
     editions = db.session.scalars(
         select(Edition)
@@ -169,7 +184,8 @@ def _read_options() -> FilterOptions:
                 edition.slug,
                 edition.name,
                 edition.starts_on,
-                tuple(PavilionOption(pavilion.id, pavilion.name) for pavilion in edition.pavilions),
+                tuple(PavilionOption(pavilion.id, pavilion.name, _names(pavilion)) for pavilion in edition.pavilions),
+                _names(edition),
             )
             for edition in editions
         ),

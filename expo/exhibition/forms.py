@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import ValidationError
 
+from expo.content_languages import page_language
 from expo.exhibition import services
 from expo.exhibition.filter_options import FilterOptions
 from expo.exhibition.search_index import MAX_QUERY_LENGTH
@@ -89,11 +90,14 @@ class SearchForm(Form):
         self.country.choices = [("", _l("All countries"))] + [
             (code, f"{country_name(code)} ({count})") for code, count in options.countries
         ]
+        language = page_language()
         self.edition.choices = [("", _l("All editions"))] + [
-            (edition.slug, edition.name) for edition in options.editions
+            (edition.slug, edition.name_in(language)) for edition in options.editions
         ]
         pavilions = {
-            edition.name: [(str(pavilion.id), pavilion.name) for pavilion in edition.pavilions]
+            edition.name_in(language): [
+                (str(pavilion.id), pavilion.name_in(language)) for pavilion in edition.pavilions
+            ]
             for edition in options.editions
             if edition.pavilions
         }

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from expo.content_languages import localized
 from expo.editions.models import Pavilion
 from expo.i18n import country_choices
 from expo.lib.form_fields import Form, web_address_field
@@ -77,7 +78,11 @@ class PlacementForm(Form):
         super().__init__(*args, **kwargs)
         # Grouped as visitors walk the hall; pavilions are ordered by the caller.
         groups = {
-            str(_l("Themed pavilions")): [(p.id, p.name) for p in pavilions if p.kind == Pavilion.THEMED],
-            str(_l("Country pavilions")): [(p.id, p.name) for p in pavilions if p.kind == Pavilion.COUNTRY],
+            str(_l("Themed pavilions")): [
+                (p.id, localized(p, "name").text) for p in pavilions if p.kind == Pavilion.THEMED
+            ],
+            str(_l("Country pavilions")): [
+                (p.id, localized(p, "name").text) for p in pavilions if p.kind == Pavilion.COUNTRY
+            ],
         }
         self.pavilion.choices = {label: choices for label, choices in groups.items() if choices}

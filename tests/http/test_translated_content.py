@@ -319,3 +319,29 @@ def test_team_and_organizer_tools_name_the_company_and_edition_in_the_readers_la
     ):
         page = client.get(f"{path}?lang=zh").get_data(as_text=True)
         assert "中国—东盟博览会" in page and "China-ASEAN Expo" not in page, path
+
+
+def test_the_search_filters_name_editions_and_pavilions_in_each_visitors_language(client, factory, translated_shop):
+    _owner, _staff, booth, _product = translated_shop
+    edition = factory.edition(name="China-ASEAN Expo", translations={"zh": {"name": "中国—东盟博览会"}})
+    pavilion = factory.pavilion(edition, name="Public Health", translations={"zh": {"name": "公共卫生展区"}})
+    placement = factory.placement(booth, pavilion, stand="A-1")
+
+    chinese = client.get("/search?q=&lang=zh").get_data(as_text=True)
+    assert "中国—东盟博览会" in chinese and "公共卫生展区" in chinese
+    assert "China-ASEAN Expo" not in chinese and "Public Health" not in chinese
+    # The options are kept once for everybody: the next visitor reads them in their own language.
+    english = client.get("/search?q=&lang=en").get_data(as_text=True)
+    assert "China-ASEAN Expo" in english and "Public Health" in english and "公共卫生展区" not in english
+    # A language without a translation falls back to the source text.
+    thai = client.get("/search?q=&lang=th").get_data(as_text=True)
+    assert "Public Health" in thai
+
+    # The organizers' own choices of a pavilion (a broadcast's audience, moving a booth) read alike.
+    log_in(client, factory.organizer(edition))
+    for path in (
+        f"/editions/{edition.slug}/organize/broadcasts/new",
+        f"/editions/{edition.slug}/pavilions/manage/booths/{placement.id}/edit",
+    ):
+        page = client.get(f"{path}?lang=zh").get_data(as_text=True)
+        assert "公共卫生展区" in page and "Public Health" not in page, path
