@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_decimal, get_locale, get_timezone
+from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_login import current_user
 
 from expo.background import init_celery
@@ -282,6 +282,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["price_range"] = price_range
     app.jinja_env.filters["minimum_order"] = minimum_order
     app.jinja_env.filters["number"] = format_decimal  # 12,345 / 12.345 by the viewer's locale
+    # A share (0.917) as the viewer's locale writes it to one decimal: "91.7%", "91,7%".
+    app.jinja_env.filters["share"] = lambda share: format_percent(share, "#,##0.0%")
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["row_url"] = row_url
     app.jinja_env.globals["in_language"] = in_language

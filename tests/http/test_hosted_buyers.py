@@ -141,7 +141,10 @@ def test_invite_choose_plan_adjust_and_publish_into_everyones_agenda(app, factor
     plan = _plan(app, client, edition)
     page = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan").get_data(as_text=True)
     # Buyer 0 and Guangxi Masks both said must; buyer 1 was refused by Guangxi Masks; both "would" Hanoi Coffee.
-    assert "Mutual “must meet” pairs with a meeting: 1 of 1" in page and "(100.0 %)" in page
+    assert "Mutual “must meet” pairs with a meeting: 1 of 1" in page and "(100.0%)" in page
+    # The share as each language writes numbers: a decimal comma in Vietnamese.
+    vietnamese = client.get(f"/editions/{edition.slug}/organize/hosted-buyers/plan?lang=vi").get_data(as_text=True)
+    assert "(100,0%)" in vietnamese
     masks, coffee = teams[0][1], teams[1][1]
     assert set(plan) == {(buyers[0].id, masks.id), (buyers[0].id, coffee.id), (buyers[1].id, coffee.id)}
     with app.app_context():
