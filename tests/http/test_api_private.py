@@ -371,9 +371,12 @@ def test_personal_token_page_shows_the_secret_once_and_revokes(app, client, worl
     assert secret and secret.startswith("expo_pat_")
     assert client.get("/api/v1/me/registrations", headers=bearer(secret)).status_code == 200
     listing = client.get("/account/api-tokens").get_data(as_text=True)
-    assert secret not in listing and "Calendar sync" in listing
+    assert secret not in listing and "Calendar sync" in listing and "expires " in listing
     client.post(f"/account/api-tokens/{token.id}/revoke")
     assert client.get("/api/v1/me/registrations", headers=bearer(secret)).status_code == 401
+    # A revoked token says so and no longer when it would have expired.
+    revoked = client.get("/account/api-tokens").get_data(as_text=True)
+    assert "Revoked" in revoked and "expires " not in revoked
 
 
 def test_token_form_refuses_foreign_scopes(app, client, world):
