@@ -10,9 +10,7 @@ published booths, filters and sorts obeyed); a wrong answer fails the run, a slo
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import queue
 import sys
 import tempfile
 import time
@@ -26,7 +24,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bench.database import DEFAULT_DATABASE_URL, bench_database_url, rebuild_schema
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url, load_in_child, rebuild_schema
 from bench.registration_race import percentile
 from bench.results import machine, write
 from expo import freeze_startup_objects
@@ -99,19 +97,7 @@ def load_volume_elsewhere(url: str, instance: str, booths: int, products: int, s
     """load_volume in a process of its own: a web server never built 100,000 products in its own
     memory, and measured in the process that did, every request cost some 5 ms more CPU (a heap
     grown and fragmented by the load)."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    child = context.Process(target=_load_in_child, args=(url, instance, booths, products, seed, results))
-    child.start()
-    while True:
-        try:
-            seconds = results.get(timeout=1)
-            break
-        except queue.Empty:
-            if not child.is_alive():
-                raise RuntimeError(f"loading the volume failed (exit code {child.exitcode})") from None
-    child.join()
-    return seconds
+    return load_in_child(_load_in_child, url, instance, booths, products, seed, what="the volume")
 
 
 def search_cases(app: Flask) -> list[Case]:

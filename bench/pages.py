@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import multiprocessing
 import os
-import queue
 import re
 import shutil
 import signal
@@ -38,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.database import DEFAULT_DATABASE_URL, bench_database_url
+from bench.database import DEFAULT_DATABASE_URL, bench_database_url, load_in_child
 from bench.results import machine, write
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -118,19 +116,7 @@ def _load(url: str, instance: str, booths: int, products: int, seed: int, result
 
 def load_data(url: str, instance: str, booths: int, products: int, seed: int) -> float:
     """The demo and the volume, made in a process of its own (no server process ever holds it)."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    child = context.Process(target=_load, args=(url, instance, booths, products, seed, results))
-    child.start()
-    while True:
-        try:
-            seconds = results.get(timeout=1)
-            break
-        except queue.Empty:
-            if not child.is_alive():
-                raise RuntimeError(f"loading the data failed (exit code {child.exitcode})") from None
-    child.join()
-    return seconds
+    return load_in_child(_load, url, instance, booths, products, seed, what="the data")
 
 
 def choose_pages(url: str, instance: str) -> list[Page]:
