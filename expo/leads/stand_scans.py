@@ -30,7 +30,6 @@ A batch of up to MAX_BATCH scans runs a fixed number of statements, whatever its
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +47,7 @@ from expo.badges.models import Badge
 from expo.badges.services import BadgeRefused, check_claim
 from expo.booths.models import Booth, BoothPlacement
 from expo.catalog.models import Product
+from expo.checkin.services import normal_scan_id
 from expo.db_types import utcnow
 from expo.editions.models import Edition
 from expo.exhibitors.models import CompanyMember
@@ -125,13 +125,6 @@ def _input_problem(item: StandScanInput) -> str | None:
     if not isinstance(item.scanned_at, datetime):
         return _("This scan has no valid time: scan the badge again.")
     return None
-
-
-def _normal_scan_id(value: str) -> str | None:
-    try:
-        return str(uuid.UUID(str(value).strip()))
-    except ValueError:
-        return None
 
 
 def _read(payload: str) -> BadgeClaim | StandScan.Refusal:
@@ -266,7 +259,7 @@ def record_stand_scans(
     first_of: dict[str, int] = {}
     repeats: list[tuple[int, int]] = []
     for index, item in enumerate(items):
-        scan_id = _normal_scan_id(item.scan_id)
+        scan_id = normal_scan_id(item.scan_id)
         if scan_id is None:
             outcomes[index] = _refused(str(item.scan_id), _("This scan has no valid id: scan the badge again."))
         elif scan_id in first_of:
