@@ -174,30 +174,7 @@ def list_leads(args, slug: str):
     total = db.session.scalar(select(db.func.count()).select_from(query.order_by(None).subquery())) or 0
     offset, cursor = offset_page(total, args.get("cursor"), args["limit"])
     rows = db.session.execute(query.offset(offset).limit(args["limit"])).all()
-    items = []
-    for row in rows:
-        user, named = row.User, bool(row.named)
-        items.append(
-            {
-                "id": user.id if named else None,
-                "named": named,
-                "name": user.name if named else None,
-                "email": user.email if named else None,
-                "organisation": user.organisation,
-                "job_title": user.job_title if named else None,
-                "country": user.country,
-                "score": int(row.score or 0),
-                "visits": int(row.visits or 0),
-                "product_views": int(row.product_views or 0),
-                "downloads": int(row.downloads or 0),
-                "video_plays": int(row.video_plays or 0),
-                "inquiries": int(row.inquiries or 0),
-                "order_requests": int(row.order_requests or 0),
-                "meetings": int(row.meetings or 0),
-                "stand_scans": int(row.stand_scans or 0),
-                "last_seen": row.last_seen,
-            }
-        )
+    items = [presenters.lead(row) for row in rows]
     named = sum(item["named"] for item in items)
     if named:
         services.record_leads_taken(actor(), booth, named)

@@ -319,6 +319,36 @@ def report_file_url(record: LeadReport, fmt: str) -> str:
     )
 
 
+LEAD_COUNTS = (
+    "score",
+    "visits",
+    "product_views",
+    "downloads",
+    "video_plays",
+    "inquiries",
+    "order_requests",
+    "meetings",
+    "stand_scans",
+)
+
+
+def lead(row) -> dict:
+    """A row of ``scoring.leads_query``: a visitor the team may not name (a stand scan without consent
+    to share contact details) has no id, name, e-mail or job title; organisation and country stay."""
+    user, named = row.User, bool(row.named)
+    return {
+        "id": user.id if named else None,
+        "named": named,
+        "name": user.name if named else None,
+        "email": user.email if named else None,
+        "organisation": user.organisation,
+        "job_title": user.job_title if named else None,
+        "country": user.country,
+        **{count: int(getattr(row, count) or 0) for count in LEAD_COUNTS},
+        "last_seen": row.last_seen,
+    }
+
+
 def registrant(record: Registration) -> dict:
     person = record.user
     return {
