@@ -13,6 +13,7 @@ from expo.content_languages import DEFAULT_SOURCE_LANGUAGE, Translatable
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.forums.models import Forum, ProgrammeSession, Speaker
+from expo.leads import scoring
 from expo.leads.models import InquiryMessage, LeadReport, Quotation, TradeInquiry
 from expo.meetings import services as meeting_services
 from expo.meetings.models import Meeting, Side
@@ -319,19 +320,6 @@ def report_file_url(record: LeadReport, fmt: str) -> str:
     )
 
 
-LEAD_COUNTS = (
-    "score",
-    "visits",
-    "product_views",
-    "downloads",
-    "video_plays",
-    "inquiries",
-    "order_requests",
-    "meetings",
-    "stand_scans",
-)
-
-
 def lead(row) -> dict:
     """A row of ``scoring.leads_query``: a visitor the team may not name (a stand scan without consent
     to share contact details) has no id, name, e-mail or job title; organisation and country stay."""
@@ -344,7 +332,7 @@ def lead(row) -> dict:
         "organisation": user.organisation,
         "job_title": user.job_title if named else None,
         "country": user.country,
-        **{count: int(getattr(row, count) or 0) for count in LEAD_COUNTS},
+        **{count: int(getattr(row, count) or 0) for count in scoring.COUNTS},
         "last_seen": row.last_seen,
     }
 

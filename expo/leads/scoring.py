@@ -115,8 +115,8 @@ def named_visitor_ids(booth: Booth, user_ids) -> set[int]:
     return set(db.session.scalars(select(User.id).where(User.id.in_(list(user_ids)), named_clause(booth, User.id))))
 
 
-# The columns every part of a score has, in the order of the union; a part leaves out what it does not count.
-_COLUMNS = (
+# What a lead's row counts, per visitor (the score and what makes it).
+COUNTS = (
     "score",
     "visits",
     "product_views",
@@ -126,8 +126,9 @@ _COLUMNS = (
     "order_requests",
     "meetings",
     "stand_scans",
-    "last_seen",
 )
+# The columns every part of a score has, in the order of the union; a part leaves out what it does not count.
+_COLUMNS = (*COUNTS, "last_seen")
 
 
 def _part(user_id, **columns) -> Select:
