@@ -213,14 +213,21 @@ def offline_codes(actor: User, edition: Edition) -> list[OfflineCode]:
         )
         for badge in badges.valid_codes(edition)
     )
+    record_codes_loaded(actor, edition, edition, {code.holder_id for code in codes})
+    return codes
+
+
+def record_codes_loaded(actor: User, subject, edition: Edition, holder_ids: set[int]) -> None:
+    """An offline app loaded ``edition``'s codes with their holders' names onto a device: an export
+    of personal data (who, when, how many people), in the caller's transaction, for the edition's
+    organizers to see. ``subject`` is what the device works for (the edition's door, a booth)."""
     record(
         actor,
         AuditAction.OFFLINE_CODES_LOADED,
-        edition,
+        subject,
         edition_id=edition.id,
-        after={"format": "json", "people": len({code.holder_id for code in codes})},
+        after={"format": "json", "people": len(holder_ids)},
     )
-    return codes
 
 
 @dataclass(frozen=True)

@@ -362,6 +362,17 @@ class Compiler:
     def _country(self, code: str | None) -> str:
         return self.territories.get(code, code) if code else ""
 
+    def _exhibitor_values(self, expo_columns) -> list:
+        """An expo-wide row's exhibitor, its country and (in an edition's report) its pavilion,
+        counted in the summary as they are written."""
+        company_name, booth_country, *pavilion = expo_columns
+        self.summary.by_exhibitor_country[booth_country or ""] += 1
+        values = [company_name, self._country(booth_country)]
+        if self.edition_id:
+            self.summary.by_pavilion[pavilion[0] or ""] += 1
+            values.append(pavilion[0] or "")
+        return values
+
     def _row(self, row, products: list[str]) -> list:
         (
             inquiry_id,
@@ -401,12 +412,7 @@ class Compiler:
             totals[1] += quantity
         values = [inquiry_id, created_at.astimezone(self.zone).replace(tzinfo=None)]
         if self.expo:
-            company_name, booth_country, *pavilion = expo_columns
-            summary.by_exhibitor_country[booth_country or ""] += 1
-            values += [company_name, self._country(booth_country)]
-            if self.edition_id:
-                summary.by_pavilion[pavilion[0] or ""] += 1
-                values.append(pavilion[0] or "")
+            values += self._exhibitor_values(expo_columns)
         values += [self.kind_labels[kind], self.status_labels[status]]
         if not self.expo:
             values += [buyer_name, buyer_email]
@@ -479,12 +485,7 @@ class Compiler:
             summary.by_product[name] += 1
         values = [f"S{scan_id}", scanned_at.astimezone(self.zone).replace(tzinfo=None)]
         if self.expo:
-            company_name, booth_country, *pavilion = expo_columns
-            summary.by_exhibitor_country[booth_country or ""] += 1
-            values += [company_name, self._country(booth_country)]
-            if self.edition_id:
-                summary.by_pavilion[pavilion[0] or ""] += 1
-                values.append(pavilion[0] or "")
+            values += self._exhibitor_values(expo_columns)
         values += [self.stand_scan_label, None]
         if not self.expo:
             values += [visitor_name if named else None, visitor_email if named else None]

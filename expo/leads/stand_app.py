@@ -12,10 +12,9 @@ from sqlalchemy import select
 
 from expo import permissions
 from expo.accounts.models import User
-from expo.audit.models import AuditAction
-from expo.audit.services import record
 from expo.badges.services import valid_codes
 from expo.booths.models import Booth, BoothPlacement
+from expo.checkin.services import record_codes_loaded
 from expo.editions.models import Edition
 from expo.extensions import db
 from expo.leads.scoring import named_visitor_ids
@@ -53,13 +52,7 @@ def stand_codes(actor: User, booth: Booth) -> list[StandCode]:
         edition_codes = [code for code in valid_codes(edition) if code.user_id not in team]
         valid.extend(edition_codes)
         if edition_codes:
-            record(
-                actor,
-                AuditAction.OFFLINE_CODES_LOADED,
-                booth,
-                edition_id=edition.id,
-                after={"format": "json", "people": len({code.user_id for code in edition_codes})},
-            )
+            record_codes_loaded(actor, booth, edition, {code.user_id for code in edition_codes})
     holders = {code.user_id for code in valid}
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(holders)))} if holders else {}
     named = named_visitor_ids(booth, holders)
