@@ -115,34 +115,10 @@
 
   // --- the camera ---------------------------------------------------------------------------------
 
-  var camera = null;
-
-  function stopCamera() {
-    if (camera) {
-      camera.stop();
-    }
-    cameraButton.textContent = texts.startCamera;
-    cameraButton.setAttribute("aria-pressed", "false");
-  }
-
-  if (cameraButton && video && offline.cameraPossible()) {
-    camera = offline.camera(video, handle);
-    cameraButton.hidden = false;
-    cameraButton.setAttribute("aria-pressed", "false");
-    cameraButton.addEventListener("click", function () {
-      if (camera.running()) {
-        stopCamera();
-        return;
-      }
-      cameraButton.textContent = texts.stopCamera;
-      cameraButton.setAttribute("aria-pressed", "true");
-      camera.start().catch(function () {
-        stopCamera();
-        showResult("error", texts.cameraFailed);
-      });
-    });
-    window.addEventListener("pagehide", stopCamera);
-  }
+  // One ticket after another: the camera keeps reading until the staff member stops it.
+  offline.cameraButton(cameraButton, video, { start: texts.startCamera, stop: texts.stopCamera }, handle, function () {
+    showResult("error", texts.cameraFailed);
+  });
 
   // --- live counts ------------------------------------------------------------------------------
 

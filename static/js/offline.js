@@ -519,6 +519,37 @@
     return !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
   }
 
+  // The "Scan with camera" button of both apps: shown only where the browser can film, it starts and
+  // stops reading codes over `video`. `onCode(code, stop)` gets each code read (and may stop the
+  // camera); `onFailure` is told when the camera cannot start; `labels` are the button's two texts.
+  function cameraButton(button, video, labels, onCode, onFailure) {
+    if (!button || !video || !cameraPossible()) {
+      return;
+    }
+    var reader = null;
+    function stop() {
+      reader.stop();
+      button.textContent = labels.start;
+      button.setAttribute("aria-pressed", "false");
+    }
+    reader = camera(video, function (code) { return onCode(code, stop); });
+    button.hidden = false;
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      if (reader.running()) {
+        stop();
+        return;
+      }
+      button.textContent = labels.stop;
+      button.setAttribute("aria-pressed", "true");
+      reader.start().catch(function () {
+        stop();
+        onFailure();
+      });
+    });
+    window.addEventListener("pagehide", stop);
+  }
+
   // --- starting -----------------------------------------------------------------------------------
 
   function registerWorker() {
@@ -601,7 +632,6 @@
     syncNow: syncNow,
     render: render,
     codesLoaded: function () { return getMeta("codes"); },
-    camera: camera,
-    cameraPossible: cameraPossible
+    cameraButton: cameraButton
   };
 })();

@@ -142,38 +142,18 @@
   });
   field.addEventListener("change", showVisitor);
 
-  var camera = null;
-
-  function stopCamera() {
-    if (camera) {
-      camera.stop();
-    }
-    cameraButton.textContent = texts("start-camera");
-    cameraButton.setAttribute("aria-pressed", "false");
-  }
-
-  if (cameraButton && video && offline.cameraPossible()) {
-    camera = offline.camera(video, function (code) {
+  // One badge at a time: a code read stops the camera while the team adds its rating and notes.
+  offline.cameraButton(
+    cameraButton,
+    video,
+    { start: texts("start-camera"), stop: texts("stop-camera") },
+    function (code, stop) {
       field.value = code;
-      stopCamera();
+      stop();
       return showVisitor();
-    });
-    cameraButton.hidden = false;
-    cameraButton.setAttribute("aria-pressed", "false");
-    cameraButton.addEventListener("click", function () {
-      if (camera.running()) {
-        stopCamera();
-        return;
-      }
-      cameraButton.textContent = texts("stop-camera");
-      cameraButton.setAttribute("aria-pressed", "true");
-      camera.start().catch(function () {
-        stopCamera();
-        showResult("refused", texts("camera-failed"));
-      });
-    });
-    window.addEventListener("pagehide", stopCamera);
-  }
+    },
+    function () { showResult("refused", texts("camera-failed")); }
+  );
 
   offline.start({
     toSyncItem: function (scan) {
