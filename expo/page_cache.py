@@ -25,6 +25,19 @@ counting the visit for the booth's analytics, is named by the view (``repeat_on_
 again for every answer served from the store. An answer carries an ETag (the page's content and
 the visitor's CSRF secret): a browser that already has the page gets 304 without a body.
 
+**Signed-in pages.** A few pages people open again and again are personal through and through (a
+buyer's agenda, a team's lead inbox: ``@cached_personal_page``). They are kept per person: the key
+also names who is signed in, and only that person, signed in, is ever answered with the entry. Such a
+page may show what no public page shows (their notifications, read marks, favourites), so these
+entries have a generation of their own, which goes up on every commit that writes any table but the
+few no page shows at all (``_NOT_SHOWN_ANYWHERE``: the audit trail, e-mails on their way, webhook
+deliveries, sent reminders): whatever changed their roles, their team, their registrations or their
+inquiries, the next request renders afresh. The view itself is what checks who may see the page:
+an entry is only kept from a 200 the view answered to that person, and any change to who may see it
+is a commit that forgets it. Entries live at most until the minute's turn, in the same store as the
+public pages (Redis, or the instance folder's SQLite file: the places the app already trusts with
+sessions' work), and signed-in pages still go out with ``Cache-Control: no-store``.
+
 A store that fails (Redis unreachable, the SQLite file busy) costs the render, never the page.
 """
 
@@ -37,7 +50,7 @@ import logging
 import sqlite3
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +66,7 @@ from expo.lib.side_stores import SQLiteFile, fail_fast_redis, per_app
 log = logging.getLogger(__name__)
 
 _EXTENSION = "expo.page_cache"
-# session.info key: this transaction wrote something a cached page may show.
+# session.info key: the audiences whose kept pages this transaction wrote something for.
 _CHANGED = "expo.page_cache_changed"
 # What a cached page holds in place of the visitor's CSRF token; only letters and underscores, so
 # it reads the same wherever it is escaped.
@@ -62,8 +75,9 @@ CSRF_PLACEHOLDER = "__expo_page_cache_csrf_token__"
 # its timeout to every page view.
 RETRY_AFTER_FAILURE_SECONDS = 5.0
 # Tables no anonymous page shows: writing them (a page view's counters, a signed-in person's
-# notifications, e-mails, the audit trail) leaves every cached page as it is. Anything else, a
-# table added later included, forgets every page.
+# notifications, e-mails, the audit trail) leaves every public page as it is, and forgets the
+# signed-in pages unless no page shows them at all (_NOT_SHOWN_ANYWHERE). Anything else, a table
+# added later included, forgets every page.
 _NOT_SHOWN = frozenset(
     {
         "audit_entries",
@@ -86,6 +100,20 @@ _NOT_SHOWN = frozenset(
         "recommendations",
     }
 )
+# Tables no page shows, public or personal: writing them forgets no page at all.
+_NOT_SHOWN_ANYWHERE = frozenset(
+    {
+        "audit_entries",
+        "outbox_messages",
+        "webhook_deliveries",
+        "webhook_attempts",
+        "sent_reminders",
+        "meeting_reminders",
+    }
+)
+# Who a kept page is for; each has its own generation in the store.
+PUBLIC, PERSONAL = "public", "personal"
+AUDIENCES = (PUBLIC, PERSONAL)
 # Headers a view sets that belong to the page (its type, a video page's CSP); cookies and Vary are
 # the answer's, added again for every visitor.
 _KEPT_HEADERS = frozenset({"content-type", "content-security-policy", "content-language", "link"})
@@ -103,13 +131,13 @@ class PageStore(ABC):
         self._retry_at = 0.0
         self._warned_at = -60.0
 
-    def lookup(self, key: str) -> tuple[int | None, bytes | None]:
-        """(the current generation, the entry under ``key`` or None); (None, None) when the store
-        cannot answer (then nothing is served from it nor kept in it)."""
+    def lookup(self, key: str, audience: str = PUBLIC) -> tuple[int | None, bytes | None]:
+        """(the ``audience``'s current generation, the entry under ``key`` or None); (None, None)
+        when the store cannot answer (then nothing is served from it nor kept in it)."""
         if time.monotonic() < self._retry_at:
             return None, None
         try:
-            generation, entry = self._lookup(key)
+            generation, entry = self._lookup(key, audience)
         except Exception as exc:  # noqa: BLE001 - a page must never fail for its cache's sake
             self._failed(exc)
             return None, None
@@ -123,13 +151,16 @@ class PageStore(ABC):
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)
 
-    def forget_all(self) -> None:
-        """Every page kept so far is out of date (the generation goes up). A failure is logged as an
-        error: pages may then be served unchanged until their minute is over."""
+    def forget(self, audiences: Iterable[str] = AUDIENCES) -> None:
+        """Every page kept so far for these audiences is out of date (their generations go up). A
+        failure is logged as an error: pages may then be served unchanged until their minute is over."""
         try:
-            self._bump()
+            self._bump(sorted(audiences))
         except Exception:
             log.exception("page cache: could not mark cached pages out of date")
+
+    def forget_all(self) -> None:
+        self.forget(AUDIENCES)
 
     def _failed(self, exc: Exception) -> None:
         self._retry_at = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
@@ -138,33 +169,38 @@ class PageStore(ABC):
             log.warning("page cache unavailable, pages are rendered for every request: %s", exc)
 
     @abstractmethod
-    def _lookup(self, key: str) -> tuple[int | bytes | None, bytes | None]: ...
+    def _lookup(self, key: str, audience: str) -> tuple[int | bytes | None, bytes | None]: ...
 
     @abstractmethod
     def _keep(self, key: str, entry: bytes, seconds: int) -> None: ...
 
     @abstractmethod
-    def _bump(self) -> None: ...
+    def _bump(self, audiences: list[str]) -> None: ...
 
 
 class RedisPageStore(PageStore):
-    """Entries as Redis strings that expire; the generation a counter; one round trip a lookup."""
+    """Entries as Redis strings that expire; each audience's generation a counter; one round trip a
+    lookup."""
 
     def __init__(self, url: str, prefix: str = "expo:pages:") -> None:
         super().__init__()
         self.client = fail_fast_redis(url)
         self.prefix = prefix
-        self.generation_key = prefix + "generation"
+        # The public pages' counter keeps the name it always had.
+        self.generation_keys = {PUBLIC: prefix + "generation", PERSONAL: prefix + "generation:personal"}
 
-    def _lookup(self, key: str) -> tuple[bytes | None, bytes | None]:
-        generation, entry = self.client.mget(self.generation_key, self.prefix + key)
+    def _lookup(self, key: str, audience: str) -> tuple[bytes | None, bytes | None]:
+        generation, entry = self.client.mget(self.generation_keys[audience], self.prefix + key)
         return generation, entry
 
     def _keep(self, key: str, entry: bytes, seconds: int) -> None:
         self.client.set(self.prefix + key, entry, ex=seconds)
 
-    def _bump(self) -> None:
-        self.client.incr(self.generation_key)
+    def _bump(self, audiences: list[str]) -> None:
+        pipeline = self.client.pipeline(transaction=False)
+        for audience in audiences:
+            pipeline.incr(self.generation_keys[audience])
+        pipeline.execute()
 
 
 class SQLitePageStore(PageStore):
@@ -172,8 +208,8 @@ class SQLitePageStore(PageStore):
 
     BUSY_TIMEOUT_SECONDS = 0.25
     _SCHEMA = """
-    CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
-    INSERT OR IGNORE INTO generation (id, value) VALUES (1, 0);
+    CREATE TABLE IF NOT EXISTS generations (audience TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT OR IGNORE INTO generations (audience, value) VALUES ('public', 0), ('personal', 0);
     CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, expires_at REAL NOT NULL, entry BLOB NOT NULL);
     """
 
@@ -182,13 +218,13 @@ class SQLitePageStore(PageStore):
         self._file = SQLiteFile(path, self._SCHEMA, self.BUSY_TIMEOUT_SECONDS)
         self._kept = 0
 
-    def _lookup(self, key: str) -> tuple[int | None, bytes | None]:
+    def _lookup(self, key: str, audience: str) -> tuple[int | None, bytes | None]:
         row = (
             self._file.connection()
             .execute(
-                "SELECT (SELECT value FROM generation WHERE id = 1), "
+                "SELECT (SELECT value FROM generations WHERE audience = ?), "
                 "(SELECT entry FROM pages WHERE key = ? AND expires_at > ?)",
-                (key, _now()),
+                (audience, key, _now()),
             )
             .fetchone()
         )
@@ -204,10 +240,14 @@ class SQLitePageStore(PageStore):
         if self._kept % 200 == 0:  # entries of past minutes, now and then
             connection.execute("DELETE FROM pages WHERE expires_at <= ?", (now,))
 
-    def _bump(self) -> None:
+    def _bump(self, audiences: list[str]) -> None:
+        marks = ", ".join("?" for _ in audiences)
         for attempt in range(20):  # a bump must not be lost to a busy moment: wait up to some 5 s
             try:
-                self._file.connection().execute("UPDATE generation SET value = value + 1 WHERE id = 1")
+                self._file.connection().execute(
+                    f"UPDATE generations SET value = value + 1 WHERE audience IN ({marks})",  # noqa: S608 - only "?"s
+                    audiences,
+                )
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc) or attempt == 19:
@@ -236,7 +276,16 @@ def forget_pages(app: Flask | None = None) -> None:
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """Keep this view's pages for anonymous visitors (see the module's docstring). The view renders
     as it always did; ``repeat_on_hit`` names what it must do again when served from the store."""
+    return _kept_for(PUBLIC, view)
 
+
+def cached_personal_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Keep this signed-in view's pages per person, for that person only (see the module's
+    docstring). Put it outside ``login_required``: the view still checks who may see what."""
+    return _kept_for(PERSONAL, view)
+
+
+def _kept_for(audience: str, view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def rendering(*args: Any, **kwargs: Any) -> Any:
         slot = g.pop("expo_page_slot", None)
@@ -265,7 +314,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
             response.set_data(body.replace(CSRF_PLACEHOLDER.encode(), _csrf_token().encode()))
         return response
 
-    rendering.expo_cached_page = True  # type: ignore[attr-defined]
+    rendering.expo_cached_page = audience  # type: ignore[attr-defined]
     return rendering
 
 
@@ -295,13 +344,14 @@ def serve_from_store() -> Response | None:
     endpoint = request.endpoint
     if endpoint is None or request.method != "GET" or not current_app.config["PAGE_CACHE"]:
         return None
-    view = current_app.view_functions.get(endpoint)
-    if not getattr(view, "expo_cached_page", False):
+    audience = getattr(current_app.view_functions.get(endpoint), "expo_cached_page", None)
+    if audience is None or "_flashes" in session:
         return None
-    if "_flashes" in session or current_user.is_authenticated:
-        return None
-    key = page_key()
-    generation, entry = current_store().lookup(key)
+    signed_in = current_user.is_authenticated
+    if signed_in != (audience == PERSONAL):
+        return None  # a public page for a signed-in person is theirs; a personal one needs a person
+    key = page_key(current_user.get_id() if signed_in else None)
+    generation, entry = current_store().lookup(key, audience)
     if generation is None:
         return None
     if entry is not None:
@@ -317,16 +367,23 @@ def serve_from_store() -> Response | None:
     return None
 
 
-def page_key() -> str:
+def page_key(person: str | None = None) -> str:
+    """What the page's output depends on besides the data, hashed. Read from the WSGI environment
+    as it arrived (the address as sent, not decoded again for each visitor)."""
     from expo.permissions import can_see_dev_outbox
 
+    environ = request.environ
     parts = (
-        request.host_url,
-        request.full_path,
+        environ["wsgi.url_scheme"],
+        request.host,
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
         str(get_locale()),
         get_timezone().zone,
         int(_now() // 60),
         can_see_dev_outbox(current_app.config, request.remote_addr),
+        person,
     )
     return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
@@ -396,41 +453,52 @@ def init_app(app: Flask) -> None:
     app.before_request(serve_from_store)
 
 
-def _shows(table_name: str | None) -> bool:
-    return table_name is None or table_name not in _NOT_SHOWN
+def _audiences_shown(table_name: str | None) -> frozenset[str]:
+    """Whose kept pages may show what is in ``table_name`` (None: a statement naming no table)."""
+    if table_name is None or table_name not in _NOT_SHOWN:
+        return _EVERYBODY
+    if table_name in _NOT_SHOWN_ANYWHERE:
+        return _NOBODY
+    return _SIGNED_IN
 
 
-# Whatever session makes a change (a request's, a task's, a command's) marks its transaction; its
-# commit forgets every cached page, on every process.
+_EVERYBODY, _SIGNED_IN, _NOBODY = frozenset(AUDIENCES), frozenset({PERSONAL}), frozenset()
+
+
+def _mark(session: Session, audiences: frozenset[str]) -> None:
+    if audiences:
+        session.info[_CHANGED] = session.info.get(_CHANGED, _NOBODY) | audiences
+
+
+# Whatever session makes a change (a request's, a task's, a command's) marks its transaction with
+# the audiences whose pages it may change; its commit forgets those pages, on every process.
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _flush_context: UOWTransaction) -> None:
-    if session.info.get(_CHANGED):
+    if session.info.get(_CHANGED) == _EVERYBODY:
         return
     for group in (session.new, session.dirty, session.deleted):
         for obj in group:
-            if _shows(getattr(obj, "__tablename__", None)):
-                session.info[_CHANGED] = True
-                return
+            _mark(session, _audiences_shown(getattr(obj, "__tablename__", None)))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement(state: ORMExecuteState) -> None:
-    if state.session.info.get(_CHANGED):
+    if state.session.info.get(_CHANGED) == _EVERYBODY:
         return
     if state.is_insert or state.is_update or state.is_delete:
-        if _shows(getattr(getattr(state.statement, "table", None), "name", None)):
-            state.session.info[_CHANGED] = True
+        _mark(state.session, _audiences_shown(getattr(getattr(state.statement, "table", None), "name", None)))
     elif isinstance(state.statement, TextClause):
         # Statements written as text: anything but a read may change what a page shows.
         words = state.statement.text.lstrip().upper()
         if not words.startswith(_READS):
-            state.session.info[_CHANGED] = True
+            _mark(state.session, _EVERYBODY)
 
 
 @event.listens_for(Session, "after_commit")
 def _forget_changed(session: Session) -> None:
-    if session.info.pop(_CHANGED, False) and has_app_context() and current_app.config.get("PAGE_CACHE"):
-        current_store().forget_all()
+    audiences = session.info.pop(_CHANGED, None)
+    if audiences and has_app_context() and current_app.config.get("PAGE_CACHE"):
+        current_store().forget(audiences)
 
 
 @event.listens_for(Session, "after_soft_rollback")

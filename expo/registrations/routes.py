@@ -18,6 +18,7 @@ from expo.lib.rules import show_as_message, show_on_form
 from expo.lib.urls import external_url
 from expo.meetings.calendar import meeting_events
 from expo.meetings.services import agenda_meetings
+from expo.page_cache import cached_personal_page
 from expo.registrations import services, tickets
 from expo.registrations.forms import registration_form_for
 from expo.registrations.models import Registration
@@ -129,6 +130,7 @@ def cancel_registration(registration_id: int):
 
 
 @bp.route("/my/agenda")
+@cached_personal_page
 @login_required
 def my_agenda():
     mine = services.registrations_of(current_user)

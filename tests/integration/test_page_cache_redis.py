@@ -59,3 +59,29 @@ def test_two_web_processes_share_the_pages_and_each_sees_a_change_at_once(
     subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, check=True, timeout=120)
     assert "Silk for export" in this_visitor.get(path).get_data(as_text=True)
     assert "Silk for export" in other_visitor.get(path).get_data(as_text=True)
+
+
+def test_a_signed_in_page_kept_in_redis_shows_a_change_from_another_process(
+    app: Flask, factory, smtp_server, celery_worker, tmp_path: Path, monkeypatch
+) -> None:
+    from expo.notifications.models import Notification
+    from tests.conftest import log_in
+
+    standing = page_cache._now()
+    monkeypatch.setattr(page_cache, "_now", lambda: standing)
+    buyer = factory.user(name="Somchai Prasert")
+    browser = app.test_client()
+    log_in(browser, buyer)
+    browser.get("/account")  # "welcome back": a page with a message is never kept
+    assert browser.get("/my/agenda").status_code == 200  # kept
+    rendered = count_queries(app, browser, "/my/agenda", rendered=True)
+    assert count_queries(app, browser, "/my/agenda", rendered=False) < rendered
+    assert redis.Redis.from_url(REDIS_URL).get("expo:pages:generation:personal") is not None
+
+    other = build_app(tmp_path / "other-instance", smtp_server)
+    with other.app_context():
+        db.session.add(
+            Notification(user_id=buyer.id, kind="test", category="inquiries", title="New reply", dedupe_key="redis:1")
+        )
+        db.session.commit()
+    assert "data-unread-count" in browser.get("/my/agenda").get_data(as_text=True)

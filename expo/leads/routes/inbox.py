@@ -17,6 +17,7 @@ from expo.leads.routes.shared import load_team_booth, load_team_inquiry, post_re
 from expo.lib.pagination import requested_page
 from expo.lib.ranges import MAX_ID, parse_whole_number, query_id
 from expo.lib.rules import show_on_form
+from expo.page_cache import cached_personal_page
 from expo.transactions import writes_database
 
 bp = Blueprint("lead_inbox", __name__)
@@ -39,6 +40,7 @@ def _inbox_filters(booth: Booth) -> services.InboxFilters:
 
 
 @bp.route("/booths/<slug>/leads/")
+@cached_personal_page
 @login_required
 def inbox(slug: str):
     booth = load_team_booth(slug)
