@@ -71,6 +71,9 @@ class Result:
     p99_ms: float
     requests: int
     errors: list[str] = field(default_factory=list)
+    # CPU the server's workers used per request while wrk ran (user + system): what the rate costs,
+    # read from /proc, so a busy machine changes it much less than it changes the rates.
+    cpu_ms_per_request: float | None = None
 
 
 # --- the data ------------------------------------------------------------------------------------
@@ -226,6 +229,14 @@ class Server:
                     found.append(int(entry.name))
         return sorted(found)
 
+    def worker_cpu_seconds(self) -> float:
+        """User and system CPU the workers have used so far."""
+        ticks = 0
+        for pid in self.workers():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_mb(self) -> list[float]:
         sizes = []
         for pid in self.workers():
@@ -330,9 +341,12 @@ def wrk(port: int, page: Page, headers: dict[str, str], duration: int) -> Result
     return Result(page, rate, p50, p99, requests, errors)
 
 
-def measure(port: int, page: Page, duration: int, headers: dict[str, str]) -> Result:
-    wrk(port, page, headers, 1)  # warm: imports, pools, caches
-    return wrk(port, page, headers, duration)
+def measure(server: Server, page: Page, duration: int, headers: dict[str, str]) -> Result:
+    wrk(server.port, page, headers, 1)  # warm: imports, pools, caches
+    cpu_before = server.worker_cpu_seconds()
+    result = wrk(server.port, page, headers, duration)
+    result.cpu_ms_per_request = (server.worker_cpu_seconds() - cpu_before) * 1000 / max(result.requests, 1)
+    return result
 
 
 def run(
@@ -384,11 +398,11 @@ def run(
             hello.start()
             app_server.start()
             print("measuring ...", flush=True)
-            results.append(measure(hello.port, hello_page, duration, {"User-Agent": BROWSER}))
+            results.append(measure(hello, hello_page, duration, {"User-Agent": BROWSER}))
             for page in pages:
-                results.append(measure(app_server.port, page, duration, visitor_headers(app_server.port, page)))
+                results.append(measure(app_server, page, duration, visitor_headers(app_server.port, page)))
                 print(f"  {page.name}: {results[-1].requests_per_second:,.0f}/s", flush=True)
-            results.append(measure(hello.port, hello_page, duration, {"User-Agent": BROWSER}))
+            results.append(measure(hello, hello_page, duration, {"User-Agent": BROWSER}))
             rss = app_server.worker_rss_mb()
         finally:
             app_server.stop()
@@ -410,6 +424,7 @@ def run(
                 "met": None if target is None else share >= target,
                 "p50_ms": round(result.p50_ms, 2),
                 "p99_ms": round(result.p99_ms, 2),
+                "cpu_ms_per_request": round(result.cpu_ms_per_request or 0.0, 3),
                 "requests": result.requests,
                 "errors": result.errors,
             }
@@ -435,15 +450,15 @@ def format_report(report: dict[str, Any]) -> str:
         f"the demo; wrk {report['wrk']['threads']} threads, {report['wrk']['connections']} connections, "
         f"{report['wrk']['seconds']} s per page; shares of the lower hello-world rate",
         "",
-        "| page | requests/s | share of hello-world | target | p50 ms | p99 ms |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| page | requests/s | share of hello-world | target | p50 ms | p99 ms | worker CPU ms/request |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in report["pages"]:
         target = f"{row['target']:.0%} {'met' if row['met'] else 'MISSED'}" if row["target"] else ""
         errors = f" ({'; '.join(row['errors'])})" if row["errors"] else ""
         lines.append(
             f"| {row['page']}{errors} | {row['requests_per_second']:,.0f} | {row['share']:.1%} | {target} | "
-            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} |"
+            f"{row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['cpu_ms_per_request']:.2f} |"
         )
     rss = report["worker_rss_mb"]
     lines.append("")

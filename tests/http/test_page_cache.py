@@ -282,3 +282,21 @@ def test_without_the_cache_every_request_renders(app, client, world):
         assert count_queries(app, client, world["pages"]["booth"], rendered=False) > 0
     finally:
         app.config["PAGE_CACHE"] = True
+
+
+def test_no_kept_page_carries_a_rate_limit(app):
+    """The limiter is not asked about kept pages (page_cache.is_kept_page_request): none may have a
+    limit of its own, or of its blueprint, or the whole site's."""
+    from flask_limiter.util import get_qualified_name
+
+    from expo.extensions import limiter
+
+    kept = {endpoint: view for endpoint, view in app.view_functions.items() if getattr(view, "expo_cached_page", None)}
+    assert {"core.home", "booths.show_booth", "registrations.my_agenda", "lead_inbox.inbox"} <= set(kept)
+    manager = limiter.limit_manager
+    assert not manager.application_limits and not manager.default_limits
+    for endpoint, view in kept.items():
+        blueprint = endpoint.rpartition(".")[0]
+        assert not manager.decorated_limits(get_qualified_name(view)), endpoint
+        assert not manager.has_hints(endpoint), endpoint
+        assert not manager.blueprint_limits(app, blueprint), endpoint
