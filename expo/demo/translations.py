@@ -1,5 +1,6 @@
 """The demo exhibition in the languages of its visitors: Chinese, Vietnamese and Thai texts for the
-demo's companies (names, sectors, descriptions), booths and products, and Chinese for its edition, pavilions, forums and sessions.
+demo's companies (names, sectors, descriptions), booths and products; Chinese for its edition,
+pavilions, forums and sessions; Vietnamese, Thai, Indonesian and Malay for its edition and pavilions.
 
 Written by hand for the demo, keyed by the English text they translate. A record with a non-English
 source language (SOURCE_LANGUAGES) is written in that language, and its English becomes a translation.
@@ -1228,6 +1229,106 @@ PAVILIONS_ZH: dict[str, tuple[str, str]] = {
     "country-vn": ("越南馆", ""),
 }
 
+# The edition and its pavilions in the other ASEAN interface languages (the programme stays in English
+# and Chinese: its forums are the Chinese organisers').
+EDITION_OTHERS: dict[str, dict[str, str]] = {
+    "vi": {
+        "name": "Hội chợ Trung Quốc – ASEAN lần thứ 18",
+        "tagline": "Chung tay chống dịch COVID-19, xây dựng nền tảng mới cho phục hồi sau đại dịch",
+        "description": (
+            "Khu triển lãm y tế công cộng, phòng chống dịch và khu sức khỏe trở lại, giới thiệu thành quả "
+            "phòng chống dịch và cơ hội kinh doanh của ngành công nghiệp sức khỏe. Triển lãm trực tuyến "
+            "không bao giờ khép lại: các gian hàng mở cửa quanh năm và nhận yêu cầu báo giá bất cứ lúc nào."
+        ),
+        "venue": "Trung tâm Hội nghị và Triển lãm Quốc tế Nam Ninh",
+        "city": "Nam Ninh",
+    },
+    "th": {
+        "name": "งานแสดงสินค้าจีน-อาเซียน ครั้งที่ 18",
+        "tagline": "ร่วมมือต้านโควิด-19 และสร้างเวทีใหม่เพื่อการฟื้นตัวหลังการระบาด",
+        "description": (
+            "โซนสาธารณสุขและการป้องกันโรคระบาดและโซนสุขภาพกลับมาอีกครั้ง นำเสนอผลสำเร็จของการป้องกันและควบคุม"
+            "โรคระบาด และโอกาสทางธุรกิจของอุตสาหกรรมสุขภาพ นิทรรศการออนไลน์ไม่มีวันปิด: บูธเปิดตลอดทั้งปี"
+            "และรับคำสอบถามได้ทุกเมื่อ"
+        ),
+        "venue": "ศูนย์การประชุมและนิทรรศการนานาชาติหนานหนิง",
+        "city": "หนานหนิง",
+    },
+    "id": {
+        "name": "China-ASEAN Expo ke-18",
+        "tagline": "Bersama melawan COVID-19 dan platform baru untuk pemulihan pascapandemi",
+        "description": (
+            "Area pameran kesehatan masyarakat, pencegahan pandemi, dan kesehatan hadir kembali, menampilkan "
+            "hasil pencegahan dan pengendalian pandemi serta peluang bisnis industri kesehatan. Secara daring, "
+            "pameran tidak pernah berakhir: stan buka sepanjang tahun dan menerima permintaan kapan saja."
+        ),
+        "venue": "Pusat Konvensi dan Pameran Internasional Nanning",
+        "city": "Nanning",
+    },
+    "ms": {
+        "name": "Ekspo China-ASEAN ke-18",
+        "tagline": "Kerjasama menentang COVID-19 dan platform baharu untuk pemulihan pascapandemik",
+        "description": (
+            "Kawasan pameran kesihatan awam, pencegahan pandemik dan kesihatan kembali lagi, mempamerkan "
+            "pencapaian pencegahan dan kawalan pandemik serta peluang perniagaan industri kesihatan. Dalam "
+            "talian, pameran tidak pernah berakhir: gerai dibuka sepanjang tahun dan menerima pertanyaan pada "
+            "bila-bila masa."
+        ),
+        "venue": "Pusat Konvensyen dan Pameran Antarabangsa Nanning",
+        "city": "Nanning",
+    },
+}
+
+# Pavilion slug -> {language: name}.
+PAVILION_NAMES_OTHERS: dict[str, dict[str, str]] = {
+    "public-health": {
+        "vi": "Khu Y tế Công cộng và Phòng chống Dịch bệnh",
+        "th": "โซนสาธารณสุขและการป้องกันโรคระบาด",
+        "id": "Paviliun Kesehatan Masyarakat dan Pencegahan Pandemi",
+        "ms": "Pavilion Kesihatan Awam dan Pencegahan Pandemik",
+    },
+    "big-health": {
+        "vi": "Khu Công nghiệp Sức khỏe",
+        "th": "โซนอุตสาหกรรมสุขภาพ",
+        "id": "Paviliun Industri Kesehatan",
+        "ms": "Pavilion Industri Kesihatan",
+    },
+    "traditional-medicine": {
+        "vi": "Khu Y học Cổ truyền và Du lịch Chăm sóc Sức khỏe",
+        "th": "โซนการแพทย์แผนดั้งเดิมและการท่องเที่ยวเชิงสุขภาพ",
+        "id": "Paviliun Pengobatan Tradisional dan Wisata Kesehatan",
+        "ms": "Pavilion Perubatan Tradisional dan Pelancongan Kesihatan",
+    },
+    "food-agriculture": {
+        "vi": "Khu Thực phẩm và Nông nghiệp",
+        "th": "โซนอาหารและเกษตรกรรม",
+        "id": "Paviliun Pangan dan Pertanian",
+        "ms": "Pavilion Makanan dan Pertanian",
+    },
+    "materials-industry": {
+        "vi": "Khu Vật liệu và Công nghiệp",
+        "th": "โซนวัสดุและอุตสาหกรรม",
+        "id": "Paviliun Material dan Industri",
+        "ms": "Pavilion Bahan dan Industri",
+    },
+    "country-cn": {"vi": "Gian Trung Quốc", "th": "ศาลาจีน", "id": "Paviliun Tiongkok", "ms": "Pavilion China"},
+    "country-bn": {"vi": "Gian Brunei", "th": "ศาลาบรูไน", "id": "Paviliun Brunei", "ms": "Pavilion Brunei"},
+    "country-kh": {"vi": "Gian Campuchia", "th": "ศาลากัมพูชา", "id": "Paviliun Kamboja", "ms": "Pavilion Kemboja"},
+    "country-id": {
+        "vi": "Gian Indonesia",
+        "th": "ศาลาอินโดนีเซีย",
+        "id": "Paviliun Indonesia",
+        "ms": "Pavilion Indonesia",
+    },
+    "country-la": {"vi": "Gian Lào", "th": "ศาลาลาว", "id": "Paviliun Laos", "ms": "Pavilion Laos"},
+    "country-my": {"vi": "Gian Malaysia", "th": "ศาลามาเลเซีย", "id": "Paviliun Malaysia", "ms": "Pavilion Malaysia"},
+    "country-mm": {"vi": "Gian Myanmar", "th": "ศาลาเมียนมา", "id": "Paviliun Myanmar", "ms": "Pavilion Myanmar"},
+    "country-ph": {"vi": "Gian Philippines", "th": "ศาลาฟิลิปปินส์", "id": "Paviliun Filipina", "ms": "Pavilion Filipina"},
+    "country-sg": {"vi": "Gian Singapore", "th": "ศาลาสิงคโปร์", "id": "Paviliun Singapura", "ms": "Pavilion Singapura"},
+    "country-th": {"vi": "Gian Thái Lan", "th": "ศาลาไทย", "id": "Paviliun Thailand", "ms": "Pavilion Thailand"},
+    "country-vn": {"vi": "Gian Việt Nam", "th": "ศาลาเวียดนาม", "id": "Paviliun Vietnam", "ms": "Pavilion Vietnam"},
+}
+
 FORUMS_ZH: dict[str, tuple[str, str]] = {
     "health-cooperation-forum": (
         "健康丝绸之路建设暨第三届中国—东盟卫生合作论坛",
@@ -1311,10 +1412,14 @@ def translate_demo(edition) -> None:
 
     if _untranslated(edition):
         edition.set_translation("zh", EDITION_ZH)
+        for language, texts in EDITION_OTHERS.items():
+            edition.set_translation(language, texts)
     for pavilion in edition.pavilions:
         if pavilion.slug in PAVILIONS_ZH and _untranslated(pavilion):
             name, description = PAVILIONS_ZH[pavilion.slug]
             pavilion.set_translation("zh", {"name": name, "description": description})
+            for language, other_name in PAVILION_NAMES_OTHERS.get(pavilion.slug, {}).items():
+                pavilion.set_translation(language, {"name": other_name})
     forum_titles = {}
     for forum in edition.forums:
         if forum.slug in FORUMS_ZH:

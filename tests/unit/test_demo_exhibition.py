@@ -154,6 +154,13 @@ def check_the_demo_in_other_languages():
         )
     assert herbs.sector == "传统医药" and herbs.text_in("sector", "en").text == "Traditional medicine"
     assert rice.sector == "ข้าว" and rice.text_in("sector", "vi").text == "Gạo"
+    # The edition and every pavilion have their names in every interface language.
+    from expo.editions.models import Edition
+
+    edition = db.session.scalar(select(Edition))
+    for record in (edition, *edition.pavilions):
+        for language in ("zh", "vi", "th", "id", "ms"):
+            assert record.text_in("name", language).language == language, (record.slug, language)
 
 
 def edition_zh_name() -> str:
@@ -189,3 +196,12 @@ def demo_pages_read_in_chinese(app, client):
         page = response.get_data(as_text=True)
         for text in expected:
             assert text in page, (path, text)
+    # A Vietnamese and a Thai visitor read the edition and its pavilions in their own language.
+    for language, texts in {
+        "vi": ["Hội chợ Trung Quốc – ASEAN lần thứ 18", "Khu Y tế Công cộng và Phòng chống Dịch bệnh", "Gian Thái Lan"],
+        "th": ["งานแสดงสินค้าจีน-อาเซียน ครั้งที่ 18", "โซนสาธารณสุขและการป้องกันโรคระบาด", "ศาลาไทย"],
+    }.items():
+        page = client.get("/editions/18th-caexpo/pavilions/", headers={"Accept-Language": language})
+        assert page.status_code == 200
+        for text in texts:
+            assert text in page.get_data(as_text=True), (language, text)
