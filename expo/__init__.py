@@ -45,6 +45,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_language_redirects(app)
     register_static_files(app)
     register_commands(app)
     return app
@@ -378,6 +379,12 @@ def register_security_headers(app: Flask) -> None:
         if request.endpoint == "static" or "public" in response.headers.get("Cache-Control", ""):
             return False  # the same files for everyone, cached on purpose
         return current_user.is_authenticated
+
+
+def register_language_redirects(app: Flask) -> None:
+    from expo.i18n import keep_language_on_redirect
+
+    app.after_request(keep_language_on_redirect)
 
 
 def register_static_files(app: Flask) -> None:

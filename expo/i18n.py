@@ -151,6 +151,24 @@ def without_language_parameter(path: str) -> str:
     return parts.path + (f"?{urlencode(kept)}" if kept else "")
 
 
+def keep_language_on_redirect(response):
+    """A page asked for in one language (``?lang=th``) that sends the visitor on (``/my/badges`` to
+    their one badge, a signed-out visitor to the log-in page) keeps that language: the address it
+    redirects to, on this site, gets the same ``lang=`` unless it names one. After every request."""
+    chosen = language_from_url() if request.method in ("GET", "HEAD") else None
+    location = response.headers.get("Location") if chosen and 300 <= response.status_code < 400 else None
+    if not location:
+        return response
+    parts = urlsplit(location)
+    if (parts.netloc and parts.netloc != request.host) or parts.scheme not in ("", "http", "https"):
+        return response
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == LANGUAGE_PARAMETER for key, _value in query):
+        return response
+    response.headers["Location"] = parts._replace(query=urlencode([*query, (LANGUAGE_PARAMETER, chosen)])).geturl()
+    return response
+
+
 def alternate_links() -> list[tuple[str, str]]:
     """(hreflang, absolute address) of this page in every shipped language, then x-default (the
     address without ``lang=``, which negotiates). For public pages, built on BASE_URL."""

@@ -78,6 +78,31 @@ def test_a_lang_parameter_shows_one_page_in_that_language_and_remembers_nothing(
     assert '<html lang="en"' in client.get("/?lang=xx").get_data(as_text=True)  # unknown: negotiated as usual
 
 
+def test_a_page_asked_in_a_language_keeps_it_where_it_sends_the_visitor(app, client, factory):
+    # Signed out: to the log-in page, in Thai, coming back to the page asked for.
+    response = client.get("/my/agenda?lang=th")
+    assert response.status_code == 302
+    login = response.headers["Location"]
+    assert login.startswith("/login?") and "lang=th" in login
+    assert '<html lang="th"' in client.get(login).get_data(as_text=True)
+    # Signed in with one badge: /my/badges sends the person to it, still in Vietnamese.
+    edition = factory.edition(slug="caexpo")
+    person = factory.user()
+    factory.badge(edition, person)
+    log_in(client, person)
+    response = client.get("/my/badges?lang=vi")
+    assert response.status_code == 302 and response.headers["Location"] == "/my/badges/caexpo?lang=vi"
+    # An address that names its own language, another site, or no lang= asked: left as it is.
+    assert "lang=" not in client.get("/my/badges").headers["Location"]
+    with app.test_request_context("/?lang=zh"):
+        from flask import make_response, redirect
+
+        from expo.i18n import keep_language_on_redirect
+
+        for target in ("https://evil.example/x", "/booths?lang=vi"):
+            assert keep_language_on_redirect(make_response(redirect(target))).headers["Location"] == target
+
+
 def test_pages_vary_by_language_and_cookie(client):
     response = client.get("/")
     assert "Accept-Language" in response.headers["Vary"]
