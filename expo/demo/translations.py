@@ -1279,55 +1279,127 @@ EDITION_OTHERS: dict[str, dict[str, str]] = {
     },
 }
 
-# Pavilion slug -> {language: name}.
-PAVILION_NAMES_OTHERS: dict[str, dict[str, str]] = {
+# Themed pavilion slug -> {language: (name, description)}, in the words the interface uses for a
+# pavilion in each language ("Khu trưng bày", "พาวิลเลียน", "Paviliun", "Pavilion").
+THEMED_PAVILIONS_OTHERS: dict[str, dict[str, tuple[str, str]]] = {
     "public-health": {
-        "vi": "Khu Y tế Công cộng và Phòng chống Dịch bệnh",
-        "th": "โซนสาธารณสุขและการป้องกันโรคระบาด",
-        "id": "Paviliun Kesehatan Masyarakat dan Pencegahan Pandemi",
-        "ms": "Pavilion Kesihatan Awam dan Pencegahan Pandemik",
+        "vi": (
+            "Khu trưng bày Y tế Công cộng và Phòng chống Dịch bệnh",
+            "Vật tư phòng chống dịch và doanh nghiệp y tế: xe cứu thương áp lực âm, xe xét nghiệm axit nucleic, "
+            "quần áo bảo hộ, kính bảo hộ và khẩu trang.",
+        ),
+        "th": (
+            "พาวิลเลียนสาธารณสุขและการป้องกันโรคระบาด",
+            "เวชภัณฑ์ป้องกันโรคระบาดและธุรกิจด้านสุขภาพ: รถพยาบาลความดันลบ รถตรวจกรดนิวคลีอิก ชุดป้องกัน แว่นตานิรภัย และหน้ากากอนามัย",
+        ),
+        "id": (
+            "Paviliun Kesehatan Masyarakat dan Pencegahan Pandemi",
+            "Perlengkapan pencegahan pandemi dan perusahaan kesehatan: ambulans bertekanan negatif, kendaraan uji "
+            "asam nukleat, pakaian pelindung, kacamata pelindung, dan masker.",
+        ),
+        "ms": (
+            "Pavilion Kesihatan Awam dan Pencegahan Pandemik",
+            "Bekalan pencegahan pandemik dan syarikat kesihatan: ambulans tekanan negatif, kenderaan ujian asid "
+            "nukleik, pakaian pelindung, gogal dan pelitup muka.",
+        ),
     },
     "big-health": {
-        "vi": "Khu Công nghiệp Sức khỏe",
-        "th": "โซนอุตสาหกรรมสุขภาพ",
-        "id": "Paviliun Industri Kesehatan",
-        "ms": "Pavilion Industri Kesihatan",
+        "vi": (
+            "Khu trưng bày Công nghiệp Sức khỏe",
+            "Thiết bị y tế, chẩn đoán, dược phẩm và cơ hội kinh doanh của ngành công nghiệp sức khỏe.",
+        ),
+        "th": ("พาวิลเลียนอุตสาหกรรมสุขภาพ", "เครื่องมือแพทย์ การวินิจฉัยโรค ยา และโอกาสทางธุรกิจของอุตสาหกรรมสุขภาพ"),
+        "id": (
+            "Paviliun Industri Kesehatan",
+            "Alat kesehatan, diagnostik, farmasi, dan peluang bisnis industri kesehatan.",
+        ),
+        "ms": (
+            "Pavilion Industri Kesihatan",
+            "Peranti perubatan, diagnostik, farmaseutikal dan peluang perniagaan industri kesihatan.",
+        ),
     },
     "traditional-medicine": {
-        "vi": "Khu Y học Cổ truyền và Du lịch Chăm sóc Sức khỏe",
-        "th": "โซนการแพทย์แผนดั้งเดิมและการท่องเที่ยวเชิงสุขภาพ",
-        "id": "Paviliun Pengobatan Tradisional dan Wisata Kesehatan",
-        "ms": "Pavilion Perubatan Tradisional dan Pelancongan Kesihatan",
+        "vi": (
+            "Khu trưng bày Y học Cổ truyền và Du lịch Chăm sóc Sức khỏe",
+            "Y học cổ truyền của Trung Quốc và ASEAN, cùng du lịch chăm sóc sức khỏe phát triển quanh đó.",
+        ),
+        "th": (
+            "พาวิลเลียนการแพทย์แผนดั้งเดิมและการท่องเที่ยวเชิงสุขภาพ",
+            "การแพทย์แผนดั้งเดิมจากจีนและอาเซียน และการท่องเที่ยวเชิงสุขภาพที่เติบโตไปพร้อมกัน",
+        ),
+        "id": (
+            "Paviliun Pengobatan Tradisional dan Wisata Kesehatan",
+            "Pengobatan tradisional dari Tiongkok dan ASEAN, serta wisata kesehatan yang tumbuh di sekitarnya.",
+        ),
+        "ms": (
+            "Pavilion Perubatan Tradisional dan Pelancongan Kesihatan",
+            "Perubatan tradisional dari China dan ASEAN, serta pelancongan kesihatan yang berkembang di sekitarnya.",
+        ),
     },
     "food-agriculture": {
-        "vi": "Khu Thực phẩm và Nông nghiệp",
-        "th": "โซนอาหารและเกษตรกรรม",
-        "id": "Paviliun Pangan dan Pertanian",
-        "ms": "Pavilion Makanan dan Pertanian",
+        "vi": (
+            "Khu trưng bày Thực phẩm và Nông nghiệp",
+            "Từ cà phê, sầu riêng đến trái cây nhiệt đới và gia vị: những hương vị theo Con đường Tơ lụa đi xa.",
+        ),
+        "th": (
+            "พาวิลเลียนอาหารและเกษตรกรรม",
+            "ตั้งแต่กาแฟและทุเรียนไปจนถึงผลไม้เมืองร้อนและเครื่องเทศ: รสชาติที่เดินทางไปตามเส้นทางสายไหม",
+        ),
+        "id": (
+            "Paviliun Pangan dan Pertanian",
+            "Dari kopi dan durian hingga buah tropis dan rempah-rempah: cita rasa yang menempuh Jalur Sutra.",
+        ),
+        "ms": (
+            "Pavilion Makanan dan Pertanian",
+            "Daripada kopi dan durian hingga buah-buahan tropika dan rempah: rasa yang mengembara di Laluan Sutera.",
+        ),
     },
     "materials-industry": {
-        "vi": "Khu Vật liệu và Công nghiệp",
-        "th": "โซนวัสดุและอุตสาหกรรม",
-        "id": "Paviliun Material dan Industri",
-        "ms": "Pavilion Bahan dan Industri",
+        "vi": (
+            "Khu trưng bày Vật liệu và Công nghiệp",
+            "Giấy, thép và những mặt hàng cứng, mặt hàng mềm khác của thương mại khu vực.",
+        ),
+        "th": ("พาวิลเลียนวัสดุและอุตสาหกรรม", "กระดาษ เหล็กกล้า และสินค้าหลักอื่น ๆ ของการค้าในภูมิภาค"),
+        "id": (
+            "Paviliun Material dan Industri",
+            "Kertas, baja, dan komoditas lain perdagangan regional, yang keras maupun yang lunak.",
+        ),
+        "ms": (
+            "Pavilion Bahan dan Industri",
+            "Kertas, keluli dan komoditi lain perdagangan serantau, yang keras mahupun yang lembut.",
+        ),
     },
-    "country-cn": {"vi": "Gian Trung Quốc", "th": "ศาลาจีน", "id": "Paviliun Tiongkok", "ms": "Pavilion China"},
-    "country-bn": {"vi": "Gian Brunei", "th": "ศาลาบรูไน", "id": "Paviliun Brunei", "ms": "Pavilion Brunei"},
-    "country-kh": {"vi": "Gian Campuchia", "th": "ศาลากัมพูชา", "id": "Paviliun Kamboja", "ms": "Pavilion Kemboja"},
-    "country-id": {
-        "vi": "Gian Indonesia",
-        "th": "ศาลาอินโดนีเซีย",
-        "id": "Paviliun Indonesia",
-        "ms": "Pavilion Indonesia",
-    },
-    "country-la": {"vi": "Gian Lào", "th": "ศาลาลาว", "id": "Paviliun Laos", "ms": "Pavilion Laos"},
-    "country-my": {"vi": "Gian Malaysia", "th": "ศาลามาเลเซีย", "id": "Paviliun Malaysia", "ms": "Pavilion Malaysia"},
-    "country-mm": {"vi": "Gian Myanmar", "th": "ศาลาเมียนมา", "id": "Paviliun Myanmar", "ms": "Pavilion Myanmar"},
-    "country-ph": {"vi": "Gian Philippines", "th": "ศาลาฟิลิปปินส์", "id": "Paviliun Filipina", "ms": "Pavilion Filipina"},
-    "country-sg": {"vi": "Gian Singapore", "th": "ศาลาสิงคโปร์", "id": "Paviliun Singapura", "ms": "Pavilion Singapura"},
-    "country-th": {"vi": "Gian Thái Lan", "th": "ศาลาไทย", "id": "Paviliun Thailand", "ms": "Pavilion Thailand"},
-    "country-vn": {"vi": "Gian Việt Nam", "th": "ศาลาเวียดนาม", "id": "Paviliun Vietnam", "ms": "Pavilion Vietnam"},
 }
+
+# Country pavilion slug -> the country's name in each language (the pavilion is "<word> <country>").
+COUNTRY_NAMES_OTHERS: dict[str, dict[str, str]] = {
+    "country-cn": {"vi": "Trung Quốc", "th": "จีน", "id": "Tiongkok", "ms": "China"},
+    "country-bn": {"vi": "Brunei", "th": "บรูไน", "id": "Brunei", "ms": "Brunei"},
+    "country-kh": {"vi": "Campuchia", "th": "กัมพูชา", "id": "Kamboja", "ms": "Kemboja"},
+    "country-id": {"vi": "Indonesia", "th": "อินโดนีเซีย", "id": "Indonesia", "ms": "Indonesia"},
+    "country-la": {"vi": "Lào", "th": "ลาว", "id": "Laos", "ms": "Laos"},
+    "country-my": {"vi": "Malaysia", "th": "มาเลเซีย", "id": "Malaysia", "ms": "Malaysia"},
+    "country-mm": {"vi": "Myanmar", "th": "เมียนมา", "id": "Myanmar", "ms": "Myanmar"},
+    "country-ph": {"vi": "Philippines", "th": "ฟิลิปปินส์", "id": "Filipina", "ms": "Filipina"},
+    "country-sg": {"vi": "Singapore", "th": "สิงคโปร์", "id": "Singapura", "ms": "Singapura"},
+    "country-th": {"vi": "Thái Lan", "th": "ไทย", "id": "Thailand", "ms": "Thailand"},
+    "country-vn": {"vi": "Việt Nam", "th": "เวียดนาม", "id": "Vietnam", "ms": "Vietnam"},
+}
+COUNTRY_PAVILION_WORD = {"vi": "Khu trưng bày", "th": "พาวิลเลียน", "id": "Paviliun", "ms": "Pavilion"}
+
+
+def pavilion_texts_others(slug: str) -> dict[str, dict[str, str]]:
+    """The demo pavilion's texts in Vietnamese, Thai, Indonesian and Malay: {language: fields}."""
+    if slug in THEMED_PAVILIONS_OTHERS:
+        return {
+            language: {"name": name, "description": description}
+            for language, (name, description) in THEMED_PAVILIONS_OTHERS[slug].items()
+        }
+    return {
+        language: {"name": f"{COUNTRY_PAVILION_WORD[language]}{'' if language == 'th' else ' '}{country}"}
+        for language, country in COUNTRY_NAMES_OTHERS.get(slug, {}).items()
+    }
+
 
 FORUMS_ZH: dict[str, tuple[str, str]] = {
     "health-cooperation-forum": (
@@ -1418,8 +1490,8 @@ def translate_demo(edition) -> None:
         if pavilion.slug in PAVILIONS_ZH and _untranslated(pavilion):
             name, description = PAVILIONS_ZH[pavilion.slug]
             pavilion.set_translation("zh", {"name": name, "description": description})
-            for language, other_name in PAVILION_NAMES_OTHERS.get(pavilion.slug, {}).items():
-                pavilion.set_translation(language, {"name": other_name})
+            for language, texts in pavilion_texts_others(pavilion.slug).items():
+                pavilion.set_translation(language, texts)
     forum_titles = {}
     for forum in edition.forums:
         if forum.slug in FORUMS_ZH:

@@ -198,8 +198,13 @@ def demo_pages_read_in_chinese(app, client):
             assert text in page, (path, text)
     # A Vietnamese and a Thai visitor read the edition and its pavilions in their own language.
     for language, texts in {
-        "vi": ["Hội chợ Trung Quốc – ASEAN lần thứ 18", "Khu Y tế Công cộng và Phòng chống Dịch bệnh", "Gian Thái Lan"],
-        "th": ["งานแสดงสินค้าจีน-อาเซียน ครั้งที่ 18", "โซนสาธารณสุขและการป้องกันโรคระบาด", "ศาลาไทย"],
+        "vi": [
+            "Hội chợ Trung Quốc – ASEAN lần thứ 18",
+            "Khu trưng bày Y tế Công cộng và Phòng chống Dịch bệnh",
+            "xe cứu thương áp lực âm",
+            "Khu trưng bày Thái Lan",
+        ],
+        "th": ["งานแสดงสินค้าจีน-อาเซียน ครั้งที่ 18", "พาวิลเลียนสาธารณสุขและการป้องกันโรคระบาด", "พาวิลเลียนไทย"],
     }.items():
         page = client.get("/editions/18th-caexpo/pavilions/", headers={"Accept-Language": language})
         assert page.status_code == 200
