@@ -45,7 +45,7 @@ BOOTHS, PRODUCTS, SEED = 2_000, 20_000, 1
 DURATION, CONNECTIONS, THREADS, WORKERS = 10, 8, 2, 2
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
 # The Dockerfile's command, with two workers for a two-CPU machine.
-GUNICORN_FLAGS = ["--workers", str(WORKERS), "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+GUNICORN_FLAGS = ["--workers", str(WORKERS), "--preload", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
 SECRET_KEY = "bench-pages-secret-key-that-is-long-enough-0123456789"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 STARTUP_TIMEOUT = 120.0
