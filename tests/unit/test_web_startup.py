@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from expo.i18n import catalogue_of
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Badge PDFs (fpdf2, with fontTools, HarfBuzz, lxml and numpy), catalogue spreadsheets, the hosted
 # buyers' solver, the migrations (Flask-Migrate, Alembic, Mako); and a test tool the app must never load.
@@ -74,3 +76,18 @@ def test_a_new_app_leaves_the_print_spreadsheet_solver_and_migration_libraries_u
 def test_a_new_app_holds_no_connection_its_forked_workers_would_share(new_app):
     assert new_app["connections"] == 0
     assert [path for path in new_app["opened"] if path.startswith(("socket:", new_app["folder"]))] == []
+
+
+def test_the_search_index_reads_category_names_from_the_catalogues_pages_translate_with(app):
+    """One copy of each language's catalogue in a process, not one for the pages and another for
+    the search index's category names in every language."""
+    from flask_babel import force_locale, get_translations
+
+    from expo.exhibition.search_index import category_words
+
+    with app.test_request_context("/"):
+        for language in ("zh", "th"):
+            with force_locale(language):
+                pages_catalogue = get_translations()
+            assert catalogue_of(language) is pages_catalogue
+        assert "口罩" in category_words("Masks and respirators")
