@@ -75,5 +75,9 @@ EXPOSE 8000
 
 # The web server; the worker, beat and migrate services override the command (docker-compose.yml).
 # gunicorn reads FORWARDED_ALLOW_IPS from the environment: set it to the reverse proxy's address.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--worker-tmp-dir", "/dev/shm", \
+# --preload: the app is imported once, in the master, and the workers are forked from it, sharing
+# its memory (some 60 MB of each worker's 130 at start; bench/README.md, "pages"). create_app opens
+# no connection (tests/unit/test_web_startup.py), so no worker shares another's; a new release
+# needs a restart of the container, not a HUP.
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--preload", "--worker-tmp-dir", "/dev/shm", \
      "--access-logfile", "-", "wsgi:app"]

@@ -45,7 +45,7 @@ BOOTHS, PRODUCTS, SEED = 2_000, 20_000, 1
 DURATION, CONNECTIONS, THREADS, WORKERS = 10, 8, 2, 2
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
 # The Dockerfile's command, with two workers for a two-CPU machine.
-GUNICORN_FLAGS = ["--workers", str(WORKERS), "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+GUNICORN_FLAGS = ["--workers", str(WORKERS), "--preload", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
 SECRET_KEY = "bench-pages-secret-key-that-is-long-enough-0123456789"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 STARTUP_TIMEOUT = 120.0
@@ -237,13 +237,13 @@ class Server:
             ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
         return ticks / os.sysconf("SC_CLK_TCK")
 
-    def worker_rss_mb(self) -> list[float]:
-        sizes = []
-        for pid in self.workers():
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(round(int(line.split()[1]) / 1024, 1))
-        return sizes
+    def memory_mb(self) -> dict[str, Any]:
+        """RSS, PSS and USS of the master and of each worker. With --preload RSS counts the pages a
+        worker shares with the master and the other workers in full; PSS divides them among the
+        processes sharing them (the PSS of all of them is the memory the server takes), USS leaves
+        them out."""
+        assert self.process is not None
+        return {"master": memory_mb(self.process.pid), "workers": [memory_mb(pid) for pid in self.workers()]}
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -254,6 +254,19 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        fields[name] = int(value.split()[0])
+    megabytes = {
+        "rss": fields["Rss"],
+        "pss": fields["Pss"],
+        "uss": fields["Private_Clean"] + fields["Private_Dirty"],
+    }
+    return {name: round(kilobytes / 1024, 1) for name, kilobytes in megabytes.items()}
 
 
 def request(port: int, method: str, path: str, headers: dict[str, str] | None = None, body: str | None = None):
@@ -403,7 +416,8 @@ def run(
                 results.append(measure(app_server, page, duration, visitor_headers(app_server.port, page)))
                 print(f"  {page.name}: {results[-1].requests_per_second:,.0f}/s", flush=True)
             results.append(measure(hello, hello_page, duration, {"User-Agent": BROWSER}))
-            rss = app_server.worker_rss_mb()
+            memory = app_server.memory_mb()
+            rss = [worker["rss"] for worker in memory["workers"]]
         finally:
             app_server.stop()
             hello.stop()
@@ -440,6 +454,7 @@ def run(
         "hello_world_rate": hello_rate,
         "pages": rows,
         "worker_rss_mb": rss,
+        "memory_mb": memory,
         "correct": not any(row["errors"] for row in rows),
     }
 
@@ -465,6 +480,16 @@ def format_report(report: dict[str, Any]) -> str:
     lines.append(
         f"web worker RSS after the run: {', '.join(f'{size:.0f} MB' for size in rss)} (target: at most 150 MB)"
     )
+    memory = report.get("memory_mb")
+    if memory:
+        workers, master = memory["workers"], memory["master"]
+        pss = ", ".join(f"{worker['pss']:.0f}" for worker in workers)
+        uss = ", ".join(f"{worker['uss']:.0f}" for worker in workers)
+        total = master["pss"] + sum(worker["pss"] for worker in workers)
+        lines.append(
+            f"workers' PSS {pss} MB, USS {uss} MB; the master's RSS {master['rss']:.0f} MB, PSS {master['pss']:.0f} MB;"
+            f" the server's processes together (PSS): {total:.0f} MB"
+        )
     return "\n".join(lines)
 
 

@@ -15,11 +15,13 @@ from flask_login import current_user
 
 from expo.background import init_celery
 from expo.config import load_config
-from expo.extensions import babel, csrf, db, limiter, login_manager, migrate
+from expo.extensions import babel, csrf, db, limiter, login_manager
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Written by `python -m expo.static_files` (the Dockerfile) or by any start that finds it out of date.
 STATIC_BUILD_PATH = PROJECT_ROOT / "build" / "static"
+# Flask-Migrate's scripts, for `flask db` (expo.commands.init_migrations).
+MIGRATIONS_PATH = PROJECT_ROOT / "migrations"
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
@@ -84,7 +86,6 @@ def register_extensions(app: Flask) -> None:
         _tune_sqlite(app)
     elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         _tune_postgresql(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(
@@ -395,6 +396,7 @@ def register_static_files(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from expo.commands import expo_cli
+    from expo.commands import expo_cli, migration_cli
 
     app.cli.add_command(expo_cli)
+    app.cli.add_command(migration_cli)

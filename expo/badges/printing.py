@@ -24,8 +24,6 @@ from functools import cache
 import segno
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, WrapMode
 
 from expo.badges.models import Badge
 from expo.editions.models import Edition
@@ -204,6 +202,10 @@ class BadgeSheet:
     ``texts`` is every text the file will hold, so that only the fonts it needs are read."""
 
     def __init__(self, layout: Layout, edition: Edition, texts: Iterable[str]):
+        # fpdf2 brings fontTools, HarfBuzz, lxml and numpy with it (some 40 MB): imported here, where a
+        # print is made (the worker, the help desk's one badge), not in every web process at start.
+        from fpdf import FPDF
+
         self.layout = layout
         pdf = FPDF(unit="mm", format=(layout.page_width, layout.page_height))
         pdf.set_auto_page_break(False)
@@ -359,6 +361,8 @@ class BadgeSheet:
     ) -> tuple[float, list[str]]:
         """(size, lines): one measurement when the text fits on one line, as most do; line breaking
         (fpdf2's, by words, by characters for Chinese) only when it cannot."""
+        from fpdf.enums import MethodReturnValue, WrapMode  # fpdf is imported where a print is made
+
         pdf = self.pdf
         wrap = WrapMode.CHAR if CJK.search(text) else WrapMode.WORD
         size = largest

@@ -16,12 +16,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import pycountry
 from babel import Locale
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from sqlalchemy import (
     DDL,
     Connection,
@@ -229,12 +228,10 @@ def product_search_text(
     )
 
 
-_TRANSLATIONS_PATH = Path(__file__).resolve().parent.parent / "translations"
-
-
-@lru_cache(maxsize=8)
 def _catalogue(locale: str) -> NullTranslations:
-    return Translations.load(str(_TRANSLATIONS_PATH), [locale])
+    from expo.i18n import catalogue_of
+
+    return catalogue_of(locale)
 
 
 @lru_cache(maxsize=1024)

@@ -158,6 +158,19 @@ def test_logout_ends_sessions_on_other_devices(app, factory):
     assert phone.get("/account").status_code == 302  # the phone's cookie no longer works
 
 
+def test_keep_me_signed_in_brings_the_person_back_once_the_browser_session_is_gone(app, factory):
+    user = factory.user()
+    browser = app.test_client()
+    response = browser.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "remember": "y"})
+    assert response.status_code == 302
+    browser.delete_cookie("session")  # the browser was closed: only the remember-me cookie is left
+    assert browser.get("/account").status_code == 200
+    forgetful = app.test_client()
+    log_in(forgetful, user)
+    forgetful.delete_cookie("session")
+    assert forgetful.get("/account").status_code == 302
+
+
 def test_password_change_keeps_this_session_and_ends_others(app, factory):
     user = factory.user()
     laptop, phone = app.test_client(), app.test_client()

@@ -117,6 +117,21 @@ def test_the_owners_change_shows_on_the_next_request_on_every_kept_page(app, cli
         assert "Ultrasonic welding machine" in page and "Ear-loop welding machine" not in page, name
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_rendered_for_a_returning_visitor_is_kept_for_everybody(app, client, world, monkeypatch, name):
+    """A visitor's next request carries the session their first one started (only its CSRF
+    secret). When it renders, as the first request of every minute does, the page is kept: the
+    next visitor is answered from the store, and the returning visitor's cookie is not rewritten."""
+    path = world["pages"][name]
+    text(client.get(path))
+    next_minute = page_cache._now() + 60
+    monkeypatch.setattr(page_cache, "_now", lambda: next_minute)
+    rendered = client.get(path)
+    assert rendered.status_code == 200
+    assert "Set-Cookie" not in rendered.headers
+    assert count_queries(app, app.test_client(), path, rendered=False) == 0
+
+
 @pytest.mark.parametrize("name", ("home", "programme", "pavilion"))
 def test_an_organizers_change_shows_on_the_next_request(app, client, world, name):
     before = text(client.get(world["pages"][name]))

@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import text
 
+from expo.commands import init_migrations
 from expo.extensions import db
 
 pytestmark = pytest.mark.integration
@@ -16,6 +17,8 @@ pytestmark = pytest.mark.integration
 
 def test_migrations_reach_head_and_match_the_models(app: Flask) -> None:
     with app.app_context():
+        if "migrate" not in app.extensions:  # set up by `flask db`, not by create_app
+            init_migrations(app)
         config = app.extensions["migrate"].migrate.get_config()
         head = ScriptDirectory.from_config(config).get_current_head()
         with db.engine.connect() as connection:

@@ -364,6 +364,31 @@ def test_web_runs_gunicorn_on_port_8000_with_several_workers(services, app):
     assert endpoint == "core.healthz"
 
 
+def _without(command: list[str], *options: str) -> list[str]:
+    """The command's flags without these options and their values."""
+    kept, skip = [], False
+    for part in command:
+        if skip:
+            skip = False
+        elif part in options:
+            skip = True
+        else:
+            kept.append(part)
+    return kept
+
+
+def test_web_workers_are_forked_from_one_imported_app_as_the_pages_bench_serves_them(services):
+    """The image and the stack preload the app (its memory shared by the workers); the pages bench
+    serves the app with the image's flags, so its memory and rates are production's."""
+    from bench.pages import GUNICORN_FLAGS
+
+    instructions = _dockerfile_instructions()
+    image = json.loads([arguments for keyword, arguments in instructions if keyword == "CMD"][-1])
+    stack = _command(services["web"])
+    assert "--preload" in image and "--preload" in stack
+    assert _without(GUNICORN_FLAGS, "--workers") == _without(image[1:-1], "--bind", "--workers")
+
+
 def test_a_worker_per_queue_and_exactly_one_beat(services):
     for name, queue in WORKERS.items():
         assert _command(services[name]) == [

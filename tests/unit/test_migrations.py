@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect
 
 from bench.database import ensure_postgres_database
 from expo import create_app
+from expo.commands import init_migrations
 from expo.exhibition.search_index import is_search_index_table
 from expo.extensions import db
 
@@ -19,6 +20,16 @@ from expo.extensions import db
 def include_name(name, type_, parent_names):
     """The FTS5 search tables are hand-made DDL, unknown to the models (as in migrations/env.py)."""
     return not (type_ == "table" and is_search_index_table(name))
+
+
+def migrating_app(database_url, tmp_path):
+    """An app with Flask-Migrate set up, as `flask db` sets it up (create_app leaves it out)."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
+        instance_path=str(tmp_path),
+    )
+    init_migrations(app)
+    return app
 
 
 @pytest.fixture()
@@ -36,10 +47,7 @@ def empty_database_url(tmp_path):
 
 
 def test_upgrade_matches_the_models_and_downgrade_empties(empty_database_url, tmp_path):
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
-        instance_path=str(tmp_path),
-    )
+    app = migrating_app(empty_database_url, tmp_path)
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -57,10 +65,7 @@ def test_upgrading_keeps_existing_rows(empty_database_url, tmp_path):
     (on SQLite a table rebuild with foreign keys on would cascade-delete it)."""
     from sqlalchemy import text
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
-        instance_path=str(tmp_path),
-    )
+    app = migrating_app(empty_database_url, tmp_path)
     with app.app_context():
         upgrade(revision="0001_initial")
         with db.engine.begin() as connection:
@@ -102,10 +107,7 @@ def test_audience_messages_become_broadcasts_with_their_emails(empty_database_ur
     from expo.broadcasts.models import Broadcast
     from expo.broadcasts.services import progress
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
-        instance_path=str(tmp_path),
-    )
+    app = migrating_app(empty_database_url, tmp_path)
     now = {"now": "2026-01-01 00:00:00+00:00"}
     with app.app_context():
         upgrade(revision="0005_online_exhibition")
@@ -204,10 +206,7 @@ def test_the_hosted_buyer_programme_moves_onto_the_meetings_grid(empty_database_
 
     from sqlalchemy import text
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": empty_database_url, "TESTING": True, "SECRET_KEY": "x" * 40},
-        instance_path=str(tmp_path),
-    )
+    app = migrating_app(empty_database_url, tmp_path)
     with app.app_context():
         upgrade(revision="0016_api_tokens")
         with db.engine.begin() as connection:
