@@ -220,9 +220,9 @@ def product_picture(key: str, name: str, category: str) -> tuple[io.BytesIO, io.
         stroke_width=4,
         stroke_fill=_lighter(colour, 0.82),
     )
+    # A band in the product's colour, without its name: the page shows the name in the visitor's
+    # language, and a picture with English written on it under a Thai title read as a mistake.
     draw.rectangle((0, height * 0.76, width, height), fill=colour)
-    label, font = _fit_text(draw, name, width - 60, 34)
-    draw.text((width / 2, height * 0.88), label, font=font, fill="white", anchor="mm")
     # Halving with a box filter is exact for these flat drawings and many times faster than Lanczos.
     thumbnail = image.reduce(width // THUMBNAIL_SIDE)
     return _encoded(image), _encoded(thumbnail)
