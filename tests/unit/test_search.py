@@ -233,6 +233,25 @@ def test_each_sort(app, exhibitor, factory):
     assert found(app, kind=BOOTHS, sort=MIN_ORDER) == found(app, kind=BOOTHS)
 
 
+def test_a_product_named_for_the_words_ranks_above_descriptions_that_repeat_them(app, exhibitor):
+    """Relevance reads the name: a description that says "durian" a dozen times does not push the
+    durian cake (or the durian paste from Thailand) below a box of banana chips."""
+    booth = exhibitor("Ranking Co", country="TH")
+    add_products(
+        app,
+        booth,
+        {"name": "Durian cake"},
+        {"name": "Banana chips", "description": " ".join(["Durian flavour, durian aroma."] * 12)},
+        {"name": "Durian paste", "description": "Made in Chanthaburi."},
+        {"name": "Mixed fruit box", "description": "Durian, mango, durian again. " * 6},
+    )
+    ranked = found(app, text="durian")
+    assert set(ranked[:2]) == {"Durian cake", "Durian paste"}
+    assert set(ranked[2:]) == {"Banana chips", "Mixed fruit box"}
+    # Words found apart: the name holding one of them still ranks first ("thailand" is the country).
+    assert found(app, text="thailand durian")[:2] in (["Durian paste", "Durian cake"], ["Durian cake", "Durian paste"])
+
+
 def test_pages_and_counts(app, exhibitor, monkeypatch):
     monkeypatch.setattr(services, "PER_PAGE", 4)
     booth = exhibitor("Paging Co")
