@@ -25,6 +25,7 @@ group the first matches, like the tabs' counts.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -452,8 +453,15 @@ def _few_booths_pass(criteria: SearchCriteria) -> bool:
 
 
 def in_language(column: ColumnElement, language: str) -> ColumnElement[bool]:
-    """A ``languages`` column ("en th zh") holds the code."""
-    return (literal(" ") + column + literal(" ")).like(f"% {language} %")
+    """A ``languages`` column ("en th zh") holds the code.
+
+    On PostgreSQL a regular expression over the column itself, which the planner estimates from
+    the column's statistics (a few dozen distinct sets of languages): it guessed 0.5 % of the
+    rows for the padded ``' ' || languages || ' ' LIKE '% th %'`` (Thai is 58 % of products), and
+    sorted every Thai product of a country for a page of the newest instead of walking them."""
+    if _is_sqlite():
+        return (literal(" ") + column + literal(" ")).like(f"% {language} %")
+    return column.regexp_match(f"(^| ){re.escape(language)}( |$)")
 
 
 def _product_conditions(criteria: SearchCriteria, plain=lambda column: column) -> list[ColumnElement[bool]]:
