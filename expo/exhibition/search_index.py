@@ -479,17 +479,21 @@ def fts5_expression(terms: Sequence[SearchTerm]) -> str:
     return " AND ".join(one(term) for term in terms)
 
 
-def tsquery_expression(terms: Sequence[SearchTerm], *, any_term: bool = False) -> str:
+def tsquery_expression(terms: Sequence[SearchTerm], *, any_term: bool = False, phrases: bool = True) -> str:
     """The same for PostgreSQL's ``to_tsquery('english', ...)``: quoted lexemes joined by & and |,
     a run's pairs by <-> (FOLLOWED BY: the next pair at the next position).
 
     ``any_term``: the terms joined by | instead, to rank names by: every result holds every term
     somewhere, and a name holding more of them ranks higher ('vietnam coffee' finds coffee from
-    Viet Nam, whose name says coffee and whose country is in the rest of the text)."""
+    Viet Nam, whose name says coffee and whose country is in the rest of the text).
+
+    ``phrases=False``: a run's pairs anywhere (joined by &), for candidates only: the GIN index
+    answers that by itself, where a phrase must be checked again in each row's vector."""
 
     def one(term: SearchTerm) -> str:
         if term.pairs:
-            return f"('{term.token}' | (" + " <-> ".join(f"'{pair}'" for pair in term.pairs) + "))"
+            pairs = (" <-> " if phrases else " & ").join(f"'{pair}'" for pair in term.pairs)
+            return f"('{term.token}' | ({pairs}))"
         return f"'{term.token}'" + (":*" if term.prefix else "")
 
     return (" | " if any_term else " & ").join(one(term) for term in terms)

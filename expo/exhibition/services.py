@@ -551,8 +551,8 @@ class _Finder:
 
     # --- PostgreSQL -----------------------------------------------------------------------------
 
-    def _tsquery(self) -> ColumnElement:
-        return func.to_tsquery(literal_column("'english'::regconfig"), tsquery_expression(self.terms))
+    def _tsquery(self, *, phrases: bool = True) -> ColumnElement:
+        return func.to_tsquery(literal_column("'english'::regconfig"), tsquery_expression(self.terms, phrases=phrases))
 
     def _pg_match(self) -> ColumnElement[bool]:
         return self.entity.search_vector.op("@@")(self._tsquery())
@@ -745,11 +745,46 @@ class _Finder:
         query = select(entity.id).where(*self._conditions(_unindexed))
         if self.terms and _is_sqlite():
             query = query.where(_unindexed(entity.id).in_(self._fts_rowids()))
+        elif any(term.pairs for term in self.terms):
+            return self._walk_phrase(query, sort, offset, size)
         elif self.terms:
             # PostgreSQL's statistics tell it how common the words are: it walks the sort's index
             # for a common word and sorts the matches of a rarer one.
             query = query.where(self._pg_match())
         return list(db.session.scalars(self._sorted(query, sort).limit(size).offset(offset)))
+
+    def _walk_phrase(self, query: Select, sort: str, offset: int, size: int) -> list[int]:
+        """PostgreSQL, words of Chinese or Thai (a phrase of letter pairs): the rows holding every
+        pair, as the GIN index finds them without opening a row's vector, in the sort's order;
+        then the phrase checked in that order, only until the page is full. In one statement the
+        phrase was checked in every match before sorting (its frequency is guessed from the pairs'
+        as if they were unrelated, far too low for a walk): 4,401 vectors read for a page of
+        ทุเรียน by name at 100,000 products, some ten times that at a million."""
+        keys = self.sort_keys[sort]
+        candidates = (
+            self._sorted(
+                query.add_columns(
+                    self.entity.search_vector.label("vector"),
+                    *(column.label(f"sort_{i}") for i, (column, _desc, _missing) in enumerate(keys)),
+                ).where(self.entity.search_vector.op("@@")(self._tsquery(phrases=False))),
+                sort,
+            )
+            # A fence: the phrase must not be pushed down into the scan (it would be checked in
+            # every candidate again).
+            .offset(0)
+            .subquery()
+        )
+        ordered = [
+            (candidates.c[f"sort_{i}"], descending, missing) for i, (_column, descending, missing) in enumerate(keys)
+        ]
+        page = (
+            select(candidates.c.id)
+            .where(candidates.c.vector.op("@@")(self._tsquery()))
+            .order_by(*_ordering(ordered))
+            .limit(size)
+            .offset(offset)
+        )
+        return list(db.session.scalars(page))
 
 
 def _ranked_page(scored: list, offset: int, size: int) -> list[int]:
