@@ -44,6 +44,11 @@ SEARCH_VECTOR = (
     "setweight(to_tsvector('english'::regconfig, split_part(search_text, chr(10), 1)), 'A') || "
     "to_tsvector('english'::regconfig, substr(search_text, strpos(search_text || chr(10), chr(10)) + 1))"
 )
+# What PostgreSQL ranks relevance by: the name alone (every language's, the first line of
+# search_text). A few hundred bytes kept in the row, where the whole text's vector is some 3.5 kB
+# stored apart (TOAST): ranking 1,001 matches read each of those again and walked every position of
+# the words in every translation (bench/README.md, "Ranking by the name").
+TITLE_VECTOR = "to_tsvector('english'::regconfig, split_part(search_text, chr(10), 1))"
 
 
 class _SearchVector(ColumnElement):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.accounts.models import User
 from expo.content_languages import Translatable
-from expo.db_types import StrEnumType, UTCDateTime, search_vector_column, utcnow
+from expo.db_types import TITLE_VECTOR, StrEnumType, UTCDateTime, search_vector_column, utcnow
 from expo.editions.models import Edition, Pavilion
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
@@ -84,6 +84,8 @@ class Booth(Translatable, db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="")
     # PostgreSQL's tsvector of search_text, kept by the database (NULL on SQLite); never loaded.
     search_vector: Mapped[str | None] = search_vector_column()
+    # The name's tsvector alone, which relevance ranks by (NULL on SQLite); never loaded.
+    title_vector: Mapped[str | None] = search_vector_column(TITLE_VECTOR)
     # The languages its text is available in, sorted and space-separated ("en th zh"): the search's
     # language facet and filter. Kept in step with search_text by the same listener. (The column is
     # "languages"; the attribute is named apart from the content's languages() method.)

@@ -42,10 +42,11 @@ from expo.exhibitors.models import ExhibitorCompany
 
 # English stemming on both databases ("masks" finds "mask"); words of other languages pass unstemmed.
 # Both index the first line of search_text (the product's or company's name) apart from the rest,
-# so that ranking can weigh a match in the name ten times a match elsewhere: PostgreSQL's
+# so that ranking can weigh a match in the name above a match elsewhere: PostgreSQL's
 # ``search_vector`` column (generated, under a GIN index: expo.db_types.SEARCH_VECTOR) gives the
-# first line weight A and the rest weight D (ts_rank's weights 1.0 and 0.1); SQLite's FTS5 table has the columns title and body,
-# ranked with bm25 weights 10 and 1.
+# first line weight A and the rest weight D, and relevance ranks ``title_vector``, the first line's
+# own small vector (expo.db_types.TITLE_VECTOR); SQLite's FTS5 table has the columns title and
+# body, ranked with bm25 weights 10 and 1.
 SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
 TITLE_WEIGHT = 10.0
 
@@ -475,16 +476,24 @@ def fts5_expression(terms: Sequence[SearchTerm]) -> str:
     return " AND ".join(one(term) for term in terms)
 
 
-def tsquery_expression(terms: Sequence[SearchTerm]) -> str:
+def tsquery_expression(terms: Sequence[SearchTerm], *, any_term: bool = False, phrases: bool = True) -> str:
     """The same for PostgreSQL's ``to_tsquery('english', ...)``: quoted lexemes joined by & and |,
-    a run's pairs by <-> (FOLLOWED BY: the next pair at the next position)."""
+    a run's pairs by <-> (FOLLOWED BY: the next pair at the next position).
+
+    ``any_term``: the terms joined by | instead, to rank names by: every result holds every term
+    somewhere, and a name holding more of them ranks higher ('vietnam coffee' finds coffee from
+    Viet Nam, whose name says coffee and whose country is in the rest of the text).
+
+    ``phrases=False``: a run's pairs anywhere (joined by &), for candidates only: the GIN index
+    answers that by itself, where a phrase must be checked again in each row's vector."""
 
     def one(term: SearchTerm) -> str:
         if term.pairs:
-            return f"('{term.token}' | (" + " <-> ".join(f"'{pair}'" for pair in term.pairs) + "))"
+            pairs = (" <-> " if phrases else " & ").join(f"'{pair}'" for pair in term.pairs)
+            return f"('{term.token}' | ({pairs}))"
         return f"'{term.token}'" + (":*" if term.prefix else "")
 
-    return " & ".join(one(term) for term in terms)
+    return (" | " if any_term else " & ").join(one(term) for term in terms)
 
 
 def category_path(category: ProductCategory | None) -> list[str]:

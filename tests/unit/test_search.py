@@ -233,6 +233,25 @@ def test_each_sort(app, exhibitor, factory):
     assert found(app, kind=BOOTHS, sort=MIN_ORDER) == found(app, kind=BOOTHS)
 
 
+def test_a_product_named_for_the_words_ranks_above_descriptions_that_repeat_them(app, exhibitor):
+    """Relevance reads the name: a description that says "durian" a dozen times does not push the
+    durian cake (or the durian paste from Thailand) below a box of banana chips."""
+    booth = exhibitor("Ranking Co", country="TH")
+    add_products(
+        app,
+        booth,
+        {"name": "Durian cake"},
+        {"name": "Banana chips", "description": " ".join(["Durian flavour, durian aroma."] * 12)},
+        {"name": "Durian paste", "description": "Made in Chanthaburi."},
+        {"name": "Mixed fruit box", "description": "Durian, mango, durian again. " * 6},
+    )
+    ranked = found(app, text="durian")
+    assert set(ranked[:2]) == {"Durian cake", "Durian paste"}
+    assert set(ranked[2:]) == {"Banana chips", "Mixed fruit box"}
+    # Words found apart: the name holding one of them still ranks first ("thailand" is the country).
+    assert found(app, text="thailand durian")[:2] in (["Durian paste", "Durian cake"], ["Durian cake", "Durian paste"])
+
+
 def test_pages_and_counts(app, exhibitor, monkeypatch):
     monkeypatch.setattr(services, "PER_PAGE", 4)
     booth = exhibitor("Paging Co")
@@ -275,6 +294,35 @@ def test_past_the_limit_counts_read_n_plus_and_every_sort_still_sees_every_match
     assert len(ranked) == 5 and not {"Mango K", "Mango C"} & set(ranked)
     with app.test_request_context():
         assert services.search(SearchCriteria(text="mango", page=3)).at_the_limit
+
+
+def test_past_the_limit_a_chinese_or_thai_phrase_sorted_by_name_still_needs_its_letters_together(
+    app, exhibitor, monkeypatch
+):
+    """The other sorts over many matches of a phrase (口罩机: 口罩 then 罩机) take the rows holding
+    its letter pairs anywhere in the sort's order, and keep those holding them together: a text
+    with 口罩 and 罩机 apart never shows, however early it sorts."""
+    monkeypatch.setattr(services, "RESULT_LIMIT", 3)
+    monkeypatch.setattr(services, "PER_PAGE", 2)
+    booth = exhibitor("Machine Co")
+    names = ["E 口罩机", "A 口罩与罩机配件", "C 口罩机", "B 口罩机", "AB 罩机口罩", "D 口罩机"]
+    add_products(app, booth, *[{"name": name, "min_order_quantity": 10 * (i + 1)} for i, name in enumerate(names)])
+    assert found(app, text="口罩机", sort=NAME) == ["B 口罩机", "C 口罩机"]
+    assert found(app, text="口罩机", sort=NAME, page=2) == ["D 口罩机"]  # the page at the limit
+    assert found(app, text="口罩机", sort=NEWEST) == ["D 口罩机", "B 口罩机"]
+    assert found(app, text="口罩机", sort=MIN_ORDER) == ["E 口罩机", "C 口罩机"]
+    for name, tagline in [
+        ("D Masks", "口罩机"),
+        ("A Parts", "口罩 罩机"),
+        ("C Masks", "口罩机"),
+        ("B Masks", "口罩机"),
+        ("E Masks", "口罩机"),
+    ]:
+        exhibitor(name, tagline=tagline)
+    assert found(app, text="口罩机", kind=BOOTHS, sort=NAME) == ["B Masks", "C Masks"]
+    # Thai: ถุงมือ (gloves) is ถุง, งมื, มือ in a row; ถุงเท้า มือ (socks, hand) holds them apart.
+    add_products(app, booth, *[{"name": f"{letter} ถุงมือยาง"} for letter in "PQRS"], {"name": "O ถุงเท้า มือ งมื"})
+    assert found(app, text="ถุงมือ", sort=NAME) == ["P ถุงมือยาง", "Q ถุงมือยาง"]
 
 
 def test_relevance_fills_every_page_it_offers_when_the_newest_listings_hold_few_matches(app, exhibitor, monkeypatch):
