@@ -17,16 +17,11 @@ from expo.extensions import db
 from expo.forums.models import ProgrammeSession
 from expo.notifications.models import Notification
 from tests.conftest import count_queries, log_in
-from tests.http.test_page_cache import assert_token_is_theirs, text
+
+# The cache's clock stands still within a test (autouse): a minute's turn would render afresh anyway.
+from tests.http.test_page_cache import _one_minute, assert_token_is_theirs, text  # noqa: F401
 
 AGENDA = "/my/agenda"
-
-
-@pytest.fixture(autouse=True)
-def _one_minute(monkeypatch):
-    """The cache's clock stands still within a test (a minute's turn would render afresh anyway)."""
-    standing = page_cache._now()
-    monkeypatch.setattr(page_cache, "_now", lambda: standing)
 
 
 @pytest.fixture()
