@@ -245,6 +245,11 @@ def country_name(code: str | None) -> str:
     return _viewer_locale().territories.get(code, code)
 
 
+def country_name_in(code: str, language: str) -> str:
+    """A country's name in ``language`` whatever the viewer's (CLDR's, as ``country_name``)."""
+    return Locale.parse(language).territories.get(code, code)
+
+
 @lru_cache(maxsize=1)
 def _zone_names() -> tuple[str, ...]:
     """Every zone once: an old name ("Asia/Saigon", "Asia/Chongqing") is left out for the one it

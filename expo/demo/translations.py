@@ -1371,33 +1371,25 @@ THEMED_PAVILIONS_OTHERS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-# Country pavilion slug -> the country's name in each language (the pavilion is "<word> <country>").
-COUNTRY_NAMES_OTHERS: dict[str, dict[str, str]] = {
-    "country-cn": {"vi": "Trung Quốc", "th": "จีน", "id": "Tiongkok", "ms": "China"},
-    "country-bn": {"vi": "Brunei", "th": "บรูไน", "id": "Brunei", "ms": "Brunei"},
-    "country-kh": {"vi": "Campuchia", "th": "กัมพูชา", "id": "Kamboja", "ms": "Kemboja"},
-    "country-id": {"vi": "Indonesia", "th": "อินโดนีเซีย", "id": "Indonesia", "ms": "Indonesia"},
-    "country-la": {"vi": "Lào", "th": "ลาว", "id": "Laos", "ms": "Laos"},
-    "country-my": {"vi": "Malaysia", "th": "มาเลเซีย", "id": "Malaysia", "ms": "Malaysia"},
-    "country-mm": {"vi": "Myanmar", "th": "เมียนมา", "id": "Myanmar", "ms": "Myanmar"},
-    "country-ph": {"vi": "Philippines", "th": "ฟิลิปปินส์", "id": "Filipina", "ms": "Filipina"},
-    "country-sg": {"vi": "Singapore", "th": "สิงคโปร์", "id": "Singapura", "ms": "Singapura"},
-    "country-th": {"vi": "Thái Lan", "th": "ไทย", "id": "Thailand", "ms": "Thailand"},
-    "country-vn": {"vi": "Việt Nam", "th": "เวียดนาม", "id": "Vietnam", "ms": "Vietnam"},
-}
+# A country pavilion is "<the word for a pavilion> <the country's CLDR name>" in each language.
 COUNTRY_PAVILION_WORD = {"vi": "Khu trưng bày", "th": "พาวิลเลียน", "id": "Paviliun", "ms": "Pavilion"}
 
 
 def pavilion_texts_others(slug: str) -> dict[str, dict[str, str]]:
     """The demo pavilion's texts in Vietnamese, Thai, Indonesian and Malay: {language: fields}."""
+    from expo.i18n import country_name_in
+
     if slug in THEMED_PAVILIONS_OTHERS:
         return {
             language: {"name": name, "description": description}
             for language, (name, description) in THEMED_PAVILIONS_OTHERS[slug].items()
         }
+    if not slug.startswith("country-"):
+        return {}
+    code = slug.removeprefix("country-").upper()
     return {
-        language: {"name": f"{COUNTRY_PAVILION_WORD[language]}{'' if language == 'th' else ' '}{country}"}
-        for language, country in COUNTRY_NAMES_OTHERS.get(slug, {}).items()
+        language: {"name": f"{word}{'' if language == 'th' else ' '}{country_name_in(code, language)}"}
+        for language, word in COUNTRY_PAVILION_WORD.items()
     }
 
 
