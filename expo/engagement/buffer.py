@@ -1,6 +1,6 @@
 """The engagement event buffer: where page views leave events for the drain task to write in batches.
 
-A page view appends one small JSON record and returns; the worker reads a batch, inserts it into
+A page view hands one small JSON record over and returns; the worker reads a batch, inserts it into
 ``engagement_events`` (the unique ``event_key`` makes a second write of the same batch a no-op) and
 only then trims the batch from the buffer. A drainer killed at any point therefore loses nothing and
 duplicates nothing. Draining is single-flight, and a trim happens only while the drainer still holds
@@ -10,14 +10,25 @@ Production keeps the buffer in a Redis list (REDIS_URL). The embedded default ke
 SQLite file of its own in the instance folder, so a page view never waits for the main database's
 write lock. Both are bounded: past ENGAGEMENT_BUFFER_CAP events new ones are dropped with a warning.
 Appending never raises: an unreachable buffer costs an event, never a page.
+
+**Written behind.** A page view does not wait on the buffer: ``append_soon`` queues the record in
+the process, and a thread of the process writes what gathered within ``WRITE_BEHIND_SECONDS`` in one
+round trip (one Redis call, one SQLite transaction). The round trip per view was the largest cost of
+a booth or product page served from the page cache (bench/README.md, "pages"). Reading the buffer's
+size or a batch first writes what this process holds, and so does a process that exits normally
+(gunicorn stopping or replacing a worker); a process killed outright loses at most that fraction of
+a second of views. ``append`` still writes at once.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
 import secrets
 import sqlite3
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -42,6 +53,10 @@ MAX_BATCHES_PER_RUN = 50
 RETRY_AFTER_FAILURE_SECONDS = 5.0
 # A full or broken buffer would otherwise log once per page view.
 WARNING_INTERVAL_SECONDS = 60.0
+# How long a queued page view waits for others to share its round trip to the buffer.
+WRITE_BEHIND_SECONDS = 0.2
+# The writing thread stops after this long without a page view (a new one starts it again).
+WRITER_IDLE_SECONDS = 10.0
 
 _EXTENSION_KEY = "expo.engagement_buffer"
 
@@ -79,21 +94,81 @@ class EventBuffer(ABC):
         self.cap = cap
         self._throttle = _Throttle()
         self._retry_at = 0.0
+        # Records queued by append_soon, which this process (pid) has yet to write.
+        self._queued: list[str] = []
+        self._queued_in_pid = os.getpid()
+        self._queue_lock = threading.Lock()
+        self._wake_writer = threading.Event()
+        self._writer: threading.Thread | None = None
+        self._flushes_at_exit_in_pid: int | None = None
 
     def append(self, event: dict[str, Any]) -> bool:
-        """Add one event at the end; False when it was dropped (buffer full or unreachable)."""
+        """Add one event at the end now; False when it was dropped (buffer full or unreachable)."""
+        return self._write([_record(event)]) == 1
+
+    def append_soon(self, event: dict[str, Any]) -> bool:
+        """Queue one event for this process's writing thread (see the module's docstring) and return
+        at once; False when the buffer is known to be unreachable (the event is dropped)."""
         if time.monotonic() < self._retry_at:
             return False
+        record = _record(event)
+        with self._queue_lock:
+            if self._queued_in_pid != os.getpid():
+                # A forked child: its parent writes what it had queued; the child has no writer yet.
+                self._queued, self._queued_in_pid, self._writer = [], os.getpid(), None
+            self._queued.append(record)
+            if self._writer is None:
+                self._start_writer()
+            elif len(self._queued) == 1:
+                self._wake_writer.set()
+        return True
+
+    def flush(self) -> int:
+        """Write what this process has queued now; the number of events kept."""
+        with self._queue_lock:
+            records, self._queued = self._queued, []
+            if self._queued_in_pid != os.getpid():
+                records, self._queued_in_pid, self._writer = [], os.getpid(), None
+        return self._write(records) if records else 0
+
+    def _start_writer(self) -> None:
+        """Under the queue lock: a daemon thread writing the queue, and (once per process) a final
+        flush when the process exits normally."""
+        if self._flushes_at_exit_in_pid != os.getpid():
+            self._flushes_at_exit_in_pid = os.getpid()
+            atexit.register(self.flush)
+        self._wake_writer.clear()
+        self._writer = threading.Thread(target=self._write_behind, name="engagement-write-behind", daemon=True)
+        self._writer.start()
+
+    def _write_behind(self) -> None:
+        while True:
+            time.sleep(WRITE_BEHIND_SECONDS)  # let the page views of this moment join the round trip
+            self.flush()
+            with self._queue_lock:
+                if self._queued:
+                    continue
+                self._wake_writer.clear()
+            if not self._wake_writer.wait(WRITER_IDLE_SECONDS):
+                with self._queue_lock:
+                    if not self._queued:
+                        self._writer = None
+                        return
+
+    def _write(self, records: list[str]) -> int:
+        """Write ``records`` at the end, as many as the cap leaves room for; never raises."""
+        if time.monotonic() < self._retry_at:
+            return 0
         try:
-            added = self._append(json.dumps(event, separators=(",", ":")))
+            added = self._append_many(records)
         except Exception as exc:  # noqa: BLE001 - a page view must never fail because of analytics
             if self._is_momentary(exc):
-                self._throttle.warn("busy", "engagement buffer busy, an event is dropped: %s", exc)
-                return False
+                self._throttle.warn("busy", "engagement buffer busy, %s events dropped: %s", len(records), exc)
+                return 0
             self._retry_at = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
             self._throttle.warn("unreachable", "engagement buffer unavailable, events are dropped: %s", exc)
-            return False
-        if not added:
+            return 0
+        if added < len(records):
             self._throttle.warn(
                 "full",
                 "engagement buffer holds %s events (its cap); new events are dropped until the worker drains it",
@@ -108,7 +183,9 @@ class EventBuffer(ABC):
         return False
 
     def read_batch(self, limit: int | None = None) -> Batch:
-        """Up to ``limit`` (BATCH_SIZE) events from the front, oldest first; nothing is removed."""
+        """Up to ``limit`` (BATCH_SIZE) events from the front, oldest first; nothing is removed.
+        What this process has queued is written first."""
+        self.flush()
         raw, marker = self._read(limit or BATCH_SIZE)
         events, unreadable = [], 0
         for record in raw:
@@ -137,7 +214,8 @@ class EventBuffer(ABC):
             self._release(token)
 
     @abstractmethod
-    def _append(self, record: str) -> bool: ...
+    def _append_many(self, records: list[str]) -> int:
+        """Add ``records`` at the end, in order, as many as the cap leaves room for; how many."""
 
     @abstractmethod
     def _read(self, limit: int) -> tuple[list[str | bytes], int]: ...
@@ -146,11 +224,19 @@ class EventBuffer(ABC):
     def trim(self, batch: Batch, lock: str) -> bool:
         """Remove ``batch`` from the front if ``lock`` is still held; False (nothing removed) if not."""
 
+    def size(self) -> int:
+        """Events waiting to be stored, this process's queue written first."""
+        self.flush()
+        return self._size()
+
     @abstractmethod
-    def size(self) -> int: ...
+    def _size(self) -> int: ...
 
     def clear(self) -> None:
-        """Empty the buffer, free the lock and try appending again at once (starting over)."""
+        """Empty the buffer and this process's queue, free the lock and try appending again at once
+        (starting over)."""
+        with self._queue_lock:
+            self._queued = []
         self._clear()
         self._retry_at = 0.0
         self._throttle = _Throttle()
@@ -168,12 +254,17 @@ class EventBuffer(ABC):
 class RedisBuffer(EventBuffer):
     """A Redis list: RPUSH at the end, LRANGE and LTRIM at the front, a SET NX EX lock."""
 
-    # LLEN and RPUSH in one step, or two page views could both pass the cap check.
+    # LLEN and RPUSH in one step, or two processes could both pass the cap check. ARGV: the cap,
+    # then the records.
     _APPEND = """
-    if redis.call('LLEN', KEYS[1]) < tonumber(ARGV[2]) then
-      return redis.call('RPUSH', KEYS[1], ARGV[1])
+    local room = tonumber(ARGV[1]) - redis.call('LLEN', KEYS[1])
+    local added = 0
+    for i = 2, #ARGV do
+      if added >= room then break end
+      redis.call('RPUSH', KEYS[1], ARGV[i])
+      added = added + 1
     end
-    return 0
+    return added
     """
     _TRIM_IF_HELD = """
     if redis.call('GET', KEYS[2]) == ARGV[1] then
@@ -199,8 +290,8 @@ class RedisBuffer(EventBuffer):
         self._trim_script = self.client.register_script(self._TRIM_IF_HELD)
         self._release_script = self.client.register_script(self._RELEASE_IF_HELD)
 
-    def _append(self, record: str) -> bool:
-        return bool(self._append_script(keys=[self.key], args=[record, self.cap]))
+    def _append_many(self, records: list[str]) -> int:
+        return int(self._append_script(keys=[self.key], args=[self.cap, *records]))
 
     def _read(self, limit: int) -> tuple[list[bytes], int]:
         records = self.client.lrange(self.key, 0, limit - 1)
@@ -211,7 +302,7 @@ class RedisBuffer(EventBuffer):
         # ``marker`` items are exactly the ones this batch read.
         return bool(self._trim_script(keys=[self.key, self.lock_key], args=[lock, batch.marker]))
 
-    def size(self) -> int:
+    def _size(self) -> int:
         return int(self.client.llen(self.key))
 
     def _clear(self) -> None:
@@ -255,15 +346,20 @@ class SQLiteFileBuffer(EventBuffer):
         # lost, but the file is fine, and backing off would drop every thread's events for seconds.
         return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
-    def _append(self, record: str) -> bool:
-        # AUTOINCREMENT keeps seq contiguous from the front (only drainers delete, oldest first), so
-        # max - min + 1 is the row count in two index look-ups rather than a scan.
-        cursor = self._connection().execute(
-            "INSERT INTO buffered_events (payload) SELECT ? "
-            "WHERE (SELECT coalesce(max(seq) - min(seq) + 1, 0) FROM buffered_events) < ?",
-            (record, self.cap),
-        )
-        return cursor.rowcount == 1
+    def _append_many(self, records: list[str]) -> int:
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")  # the count and the inserts as one, against other processes
+        try:
+            # AUTOINCREMENT keeps seq contiguous from the front (only drainers delete, oldest
+            # first), so max - min + 1 is the row count in two index look-ups rather than a scan.
+            held = connection.execute("SELECT coalesce(max(seq) - min(seq) + 1, 0) FROM buffered_events").fetchone()[0]
+            kept = records[: max(0, self.cap - held)]
+            connection.executemany("INSERT INTO buffered_events (payload) VALUES (?)", [(r,) for r in kept])
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return len(kept)
 
     def _read(self, limit: int) -> tuple[list[str], int]:
         rows = (
@@ -291,7 +387,7 @@ class SQLiteFileBuffer(EventBuffer):
             raise
         return held
 
-    def size(self) -> int:
+    def _size(self) -> int:
         return self._connection().execute("SELECT count(*) FROM buffered_events").fetchone()[0]
 
     def _clear(self) -> None:
@@ -311,6 +407,10 @@ class SQLiteFileBuffer(EventBuffer):
 
     def _release(self, token: str) -> None:
         self._connection().execute("DELETE FROM drain_lock WHERE name = ? AND token = ?", (self._LOCK_NAME, token))
+
+
+def _record(event: dict[str, Any]) -> str:
+    return json.dumps(event, separators=(",", ":"))
 
 
 def build_buffer(config: dict[str, Any]) -> EventBuffer:

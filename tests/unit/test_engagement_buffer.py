@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 
 import pytest
 
+from expo.engagement import buffer as buffer_module
 from expo.engagement.buffer import RedisBuffer, SQLiteFileBuffer
 
 
@@ -150,14 +154,83 @@ def test_a_cap_that_is_not_a_positive_number_stops_the_start(tmp_path, value):
 
 def test_a_moment_of_lock_contention_drops_one_event_and_the_next_is_kept(buffer, monkeypatch, caplog):
     """A busy file costs the one event that met it; only an unavailable buffer holds appends off."""
-    real_append = buffer._append
+    real_append = buffer._append_many
 
-    def busy_once(record):
-        monkeypatch.setattr(buffer, "_append", real_append)
+    def busy_once(records):
+        monkeypatch.setattr(buffer, "_append_many", real_append)
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(buffer, "_append", busy_once)
+    monkeypatch.setattr(buffer, "_append_many", busy_once)
     with caplog.at_level(logging.WARNING, logger="expo.engagement.buffer"):
         assert buffer.append(event(1)) is False
         assert buffer.append(event(2)) is True
     assert buffer.size() == 1 and "busy" in caplog.text
+
+
+# --- written behind: page views queue their events, a thread of the process writes them --------
+
+
+def _written(tmp_path) -> list[str]:
+    """What is in the file, as another process (the drainer) sees it: nothing still queued here."""
+    with sqlite3.connect(tmp_path / "buffer.sqlite") as connection:
+        return [row[0] for row in connection.execute("SELECT payload FROM buffered_events ORDER BY seq")]
+
+
+def _wait_until(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the writing thread did not write the queued events"
+        time.sleep(0.02)
+
+
+def test_queued_page_views_reach_the_buffer_without_anyone_asking_and_in_one_round_trip(buffer, tmp_path, monkeypatch):
+    buffer.append(event(0))  # the file exists, as the drainer would find it
+    round_trips = []
+    real_append = buffer._append_many
+    monkeypatch.setattr(
+        buffer, "_append_many", lambda records: round_trips.append(len(records)) or real_append(records)
+    )
+    assert all(buffer.append_soon(event(number)) for number in range(1, 4))
+    assert len(_written(tmp_path)) == 1, "the page views did not wait on the buffer"
+    _wait_until(lambda: len(_written(tmp_path)) == 4)
+    assert [item["key"] for item in buffer.read_batch(10).events] == ["key-0", "key-1", "key-2", "key-3"]
+    assert round_trips == [3], "the three views of that moment shared one write"
+
+
+def test_reading_the_buffer_first_writes_what_this_process_queued(buffer, monkeypatch):
+    monkeypatch.setattr(buffer_module, "WRITE_BEHIND_SECONDS", 30)  # the thread will not get there first
+    for number in range(3):
+        buffer.append_soon(event(number))
+    assert buffer.size() == 3
+    assert [item["key"] for item in buffer.read_batch(10).events] == ["key-0", "key-1", "key-2"]
+
+
+def test_queued_views_past_the_cap_are_dropped_with_a_warning(buffer, caplog, monkeypatch):
+    monkeypatch.setattr(buffer_module, "WRITE_BEHIND_SECONDS", 30)
+    with caplog.at_level(logging.WARNING, logger="expo.engagement.buffer"):
+        for number in range(7):
+            assert buffer.append_soon(event(number)), "queueing never waits on the cap"
+        assert buffer.flush() == 5
+    assert buffer.size() == 5 and "cap" in caplog.text
+
+
+def test_a_process_that_exits_writes_what_it_queued(tmp_path):
+    """gunicorn stopping or replacing a worker: its last page views are not lost."""
+    path = tmp_path / "buffer.sqlite"
+    program = (
+        "from expo.engagement import buffer as b\n"
+        "b.WRITE_BEHIND_SECONDS = 60\n"
+        f"q = b.SQLiteFileBuffer({str(path)!r}, cap=10)\n"
+        "for n in range(3): q.append_soon({'key': str(n)})\n"
+    )
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=60)
+    assert len(_written(tmp_path)) == 3
+
+
+def test_an_unreachable_redis_drops_queued_views_without_failing_the_page(caplog):
+    unreachable = RedisBuffer("redis://127.0.0.1:6390/0", cap=5)
+    with caplog.at_level(logging.WARNING, logger="expo.engagement.buffer"):
+        assert unreachable.append_soon(event(0)) is True
+        assert unreachable.flush() == 0
+        assert unreachable.append_soon(event(1)) is False, "known unreachable: not even queued"
+    assert "unavailable" in caplog.text

@@ -122,9 +122,12 @@ def test_robots_prefetches_the_team_and_unpublished_booths_are_not_counted(app, 
 def test_a_full_or_unreachable_buffer_costs_the_event_not_the_page(app, booth, engagement_buffer, monkeypatch):
     monkeypatch.setattr(engagement_buffer, "cap", 1)
     assert visit(app, booth.slug)[0] is True
-    assert visit(app, booth.slug)[0] is False
-    monkeypatch.setattr(engagement_buffer, "_append", lambda record: 1 / 0)
-    assert visit(app, booth.slug)[0] is False
+    assert visit(app, booth.slug)[0] is True, "queued: the page does not wait to learn the buffer is full"
+    assert engagement_buffer.size() == 1, "the second was past the cap"
+    monkeypatch.setattr(engagement_buffer, "_append_many", lambda records: 1 / 0)
+    assert visit(app, booth.slug)[0] is True
+    assert engagement_buffer.flush() == 0, "its write failed without raising: the event is lost"
+    assert visit(app, booth.slug)[0] is False, "a buffer known to be unavailable is not even queued"
 
 
 # --------------------------------------------------------------------------------------------
