@@ -188,6 +188,26 @@ def test_people_in_turn_never_get_each_others_page_or_token(app, factory, world,
     assert_token_is_theirs(app, other_visitor, other)
 
 
+def test_the_token_on_a_page_served_from_the_store_is_accepted_by_the_form_it_is_in(app, world, monkeypatch):
+    """The token signed for a visitor's session is given again on the next pages (signing one for
+    every answer cost more than the rest of the answer): it still works, and it stays theirs."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    visitor, other_visitor = app.test_client(), app.test_client()
+    path = world["pages"]["booth"]
+    pages = [text(visitor.get(path)) for _ in range(3)]
+    other = text(other_visitor.get(path))
+    assert token_of(other) != token_of(pages[-1])
+    for browser, page in ((visitor, pages[-1]), (other_visitor, other)):
+        assert_token_is_theirs(app, browser, page)
+        answer = browser.post("/language", data={"language": "th", "next": path, "csrf_token": token_of(page)})
+        assert answer.status_code == 302
+        assert '<html lang="th"' in text(browser.get(path))
+    refused = visitor.post("/language", data={"language": "vi", "next": path, "csrf_token": token_of(other)})
+    assert refused.status_code == 400, "another visitor's token is refused"
+    monkeypatch.setattr(page_cache, "TOKEN_REUSE_SECONDS", 0)
+    assert_token_is_theirs(app, visitor, text(visitor.get(path)))
+
+
 def assert_token_is_theirs(app, browser, page: str) -> None:
     signer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token")
     with browser.session_transaction() as session:
