@@ -626,7 +626,10 @@ class _Finder:
             return select(self.entity.id, *extra).where(*self._conditions()).limit(limit)
         if _is_sqlite():
             return self._fts_select(scored=False, extra=extra)[0].limit(limit)
-        return select(self.entity.id, *extra).where(self._pg_match(), *self._conditions()).limit(limit)
+        # The conditions before the words: a row failing one is then never opened for its vector
+        # (stored apart from the row), when the planner tests rows one by one rather than taking
+        # the words' matches from the GIN index (it orders tests of the same price as written).
+        return select(self.entity.id, *extra).where(*self._conditions(), self._pg_match()).limit(limit)
 
     def count(self) -> ResultCount:
         matches = self._first_matches().subquery()
@@ -736,7 +739,7 @@ class _Finder:
             # Scored outside the subquery: only the candidates are ranked, whichever plan finds them.
             candidates = (
                 select(entity.id, entity.title_vector.label("vector"), *extra)
-                .where(entity.id >= since, self._pg_match(), *self._conditions())
+                .where(entity.id >= since, *self._conditions(), self._pg_match())
                 .order_by(entity.id.desc())
                 .limit(limit)
                 .subquery()
@@ -752,7 +755,7 @@ class _Finder:
         else:
             query = (
                 select(entity.id, func.ts_rank_cd(entity.title_vector, self._rank_tsquery()), *extra)
-                .where(entity.id < before, self._pg_match(), *self._conditions())
+                .where(entity.id < before, *self._conditions(), self._pg_match())
                 .limit(limit)
             )
         return db.session.execute(query).all()
