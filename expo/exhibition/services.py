@@ -629,7 +629,10 @@ class _Finder:
         # The conditions before the words: a row failing one is then never opened for its vector
         # (stored apart from the row), when the planner tests rows one by one rather than taking
         # the words' matches from the GIN index (it orders tests of the same price as written).
-        return select(self.entity.id, *extra).where(*self._conditions(), self._pg_match()).limit(limit)
+        matches = _planned_for_all(
+            select(self.entity.id, *extra).where(*self._conditions(), self._pg_match()), "first_matches"
+        )
+        return select(*matches.c).limit(limit)
 
     def count(self) -> ResultCount:
         matches = self._first_matches().subquery()
@@ -753,11 +756,17 @@ class _Finder:
                 with _intersecting_indexes():
                     return db.session.execute(query).all()
         else:
-            query = (
-                select(entity.id, func.ts_rank_cd(entity.title_vector, self._rank_tsquery()), *extra)
-                .where(entity.id < before, *self._conditions(), self._pg_match())
-                .limit(limit)
+            older = _planned_for_all(
+                select(entity.id, entity.title_vector.label("vector"), *extra).where(
+                    entity.id < before, *self._conditions(), self._pg_match()
+                ),
+                "older_matches",
             )
+            query = select(
+                older.c.id,
+                func.ts_rank_cd(older.c.vector, self._rank_tsquery()),
+                *(older.c[column.key] for column in extra),
+            ).limit(limit)
         return db.session.execute(query).all()
 
     def _filtered(self) -> bool:
@@ -823,6 +832,21 @@ class _Finder:
             .offset(offset)
         )
         return list(db.session.scalars(page))
+
+
+def _planned_for_all(matches: Select, name: str):
+    """PostgreSQL: the matches as a MATERIALIZED common table expression, which the planner plans
+    for all its rows while the statement still reads only as many as it asks for (its LIMIT).
+
+    Asked for the first 1,001 matches directly, the planner scanned the table in order and tested
+    each row, expecting the matches soon: it takes ``@@`` for a cheap operator, but each test
+    opens the row's multilingual vector, stored apart from the row (TOAST, 4-5 buffers). At a
+    million products `mask` with the language filter opened some 45,000 vectors (116,000 buffers,
+    218 ms), with three filters some 75,000 (281,000 buffers); planned for all the matches it
+    takes them from the GIN index (intersected with the filters' indexes when they are selective)
+    and reads only matching rows, without their vectors (some 1,000-17,000 buffers). A word common
+    enough that a scan is cheaper even for all its matches is still scanned."""
+    return matches.cte(name).prefix_with("MATERIALIZED")
 
 
 @contextmanager
