@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -48,6 +49,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    text,
     type_coerce,
     union_all,
 )
@@ -250,9 +252,10 @@ class Facets:
 
 def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | None = None) -> Facets:
     """``ranked``: the product rows a relevance page ranked (id, score, category id, booth id,
-    languages), the first matches already: without a country, category or language filter every
-    facet counts them, no query. Otherwise one grouped query for each filter chosen (each facet
-    leaves its own out; the others follow from those rows), or one when none is."""
+    languages), or that another sort's page read on PostgreSQL, the first matches already:
+    without a country, category or language filter every facet counts them, no query. Otherwise
+    one grouped query for each filter chosen (each facet leaves its own out; the others follow
+    from those rows), or one when none is."""
     options = filter_options()
     top_of = _top_categories(options.categories)
     any_country, any_category = replace(criteria, country=None), replace(criteria, category_ids=())
@@ -494,7 +497,9 @@ class _Finder:
     # pages never overlap. Missing values (no minimum order stated, never published) come last.
     sort_keys: dict[str, tuple[tuple[ColumnElement, bool, bool], ...]] = field(default_factory=dict)
     _list_products_first: bool | None = None
-    # After a relevance page: the rows ranked, (id, score[, category id, booth id, languages]).
+    # After a relevance page: the rows ranked, (id, score[, category id, booth id, languages]);
+    # after another sort's page on PostgreSQL, the first products found (id, None, category id,
+    # booth id, languages).
     ranked: list | None = None
 
     @classmethod
@@ -621,7 +626,13 @@ class _Finder:
             return select(self.entity.id, *extra).where(*self._conditions()).limit(limit)
         if _is_sqlite():
             return self._fts_select(scored=False, extra=extra)[0].limit(limit)
-        return select(self.entity.id, *extra).where(self._pg_match(), *self._conditions()).limit(limit)
+        # The conditions before the words: a row failing one is then never opened for its vector
+        # (stored apart from the row), when the planner tests rows one by one rather than taking
+        # the words' matches from the GIN index (it orders tests of the same price as written).
+        matches = _planned_for_all(
+            select(self.entity.id, *extra).where(*self._conditions(), self._pg_match()), "first_matches"
+        )
+        return select(*matches.c).limit(limit)
 
     def count(self) -> ResultCount:
         matches = self._first_matches().subquery()
@@ -636,13 +647,35 @@ class _Finder:
             return self._relevance_page(offset, size)
         # First the ids of the first matches found (cheap, whatever the plan): when that is all of
         # them, ordering those ids is cheap too. Past RESULT_LIMIT the sort's index is walked.
-        found = list(db.session.scalars(self._first_matches()))
+        criteria = self.criteria
+        if (
+            self.entity is Product
+            and not _is_sqlite()
+            and not (criteria.country or criteria.category_ids or criteria.language)
+        ):
+            found = self._first_products_for_the_counts()
+        else:
+            found = list(db.session.scalars(self._first_matches()))
         count = _capped(len(found))
         if not found:
             return [], count
         if count.more:
             return self._walk(sort, offset, size), count
         return self._order_found(found, sort, offset, size), count
+
+    def _first_products_for_the_counts(self) -> list[int]:
+        """PostgreSQL, no country, category or language filter: the ids of the first matches,
+        which are also what the counts beside the results count (``facets``); read with their
+        category, booth and languages, the counts need no query of their own. Reading the first
+        matches again cost as much as reading them once (at 100,000 products some 10,000 buffers
+        for `medical`: the word is checked in each row's vector, stored apart from the row). With
+        such a filter each count leaves it out and has its query anyway, and the ids alone may
+        come from an index without reading the rows."""
+        rows = db.session.execute(
+            self._first_matches(Product.category_id, Product.booth_id, Product.language_codes)
+        ).all()
+        self.ranked = [(id_, None, category_id, booth_id, languages) for id_, category_id, booth_id, languages in rows]
+        return [row[0] for row in rows]
 
     def _order_found(self, found: list[int], sort: str, offset: int, size: int) -> list[int]:
         """The page of ``found`` (every match) in a sort other than relevance."""
@@ -709,7 +742,7 @@ class _Finder:
             # Scored outside the subquery: only the candidates are ranked, whichever plan finds them.
             candidates = (
                 select(entity.id, entity.title_vector.label("vector"), *extra)
-                .where(entity.id >= since, self._pg_match(), *self._conditions())
+                .where(entity.id >= since, *self._conditions(), self._pg_match())
                 .order_by(entity.id.desc())
                 .limit(limit)
                 .subquery()
@@ -719,13 +752,27 @@ class _Finder:
                 func.ts_rank_cd(candidates.c.vector, self._rank_tsquery()),
                 *(candidates.c[column.key] for column in extra),
             )
+            if self._filtered():
+                with _intersecting_indexes():
+                    return db.session.execute(query).all()
         else:
-            query = (
-                select(entity.id, func.ts_rank_cd(entity.title_vector, self._rank_tsquery()), *extra)
-                .where(entity.id < before, self._pg_match(), *self._conditions())
-                .limit(limit)
+            older = _planned_for_all(
+                select(entity.id, entity.title_vector.label("vector"), *extra).where(
+                    entity.id < before, *self._conditions(), self._pg_match()
+                ),
+                "older_matches",
             )
+            query = select(
+                older.c.id,
+                func.ts_rank_cd(older.c.vector, self._rank_tsquery()),
+                *(older.c[column.key] for column in extra),
+            ).limit(limit)
         return db.session.execute(query).all()
+
+    def _filtered(self) -> bool:
+        """Whether filters other than the words restrict the matches (booth, product or language)."""
+        criteria = self.criteria
+        return bool(criteria.has_booth_filters or criteria.has_product_filters or criteria.language)
 
     def _oldest_recent_id(self) -> int:
         # The newest RECENT_WINDOW ids, from the highest one (one index lookup; a deleted listing
@@ -785,6 +832,41 @@ class _Finder:
             .offset(offset)
         )
         return list(db.session.scalars(page))
+
+
+def _planned_for_all(matches: Select, name: str):
+    """PostgreSQL: the matches as a MATERIALIZED common table expression, which the planner plans
+    for all its rows while the statement still reads only as many as it asks for (its LIMIT).
+
+    Asked for the first 1,001 matches directly, the planner scanned the table in order and tested
+    each row, expecting the matches soon: it takes ``@@`` for a cheap operator, but each test
+    opens the row's multilingual vector, stored apart from the row (TOAST, 4-5 buffers). At a
+    million products `mask` with the language filter opened some 45,000 vectors (116,000 buffers,
+    218 ms), with three filters some 75,000 (281,000 buffers); planned for all the matches it
+    takes them from the GIN index (intersected with the filters' indexes when they are selective)
+    and reads only matching rows, without their vectors (some 1,000-17,000 buffers). A word common
+    enough that a scan is cheaper even for all its matches is still scanned."""
+    return matches.cte(name).prefix_with("MATERIALIZED")
+
+
+@contextmanager
+def _intersecting_indexes():
+    """PostgreSQL, for the statements run inside: no walk of an index row by row, so that the
+    planner intersects the GIN index's matches with the other conditions' indexes (BitmapAnd)
+    and reads only the rows in both.
+
+    The planner prices ``@@`` as one cheap operator, but checking a row opens its vector, which
+    holds every translation and is stored apart from the row (TOAST, 4-5 buffers a row). With
+    filters the newest listings hold few matches, and it walked the newest RECENT_WINDOW ids
+    testing each: at 100,000 products 22,000 buffers for `mask` with three filters, or `durian`
+    in Thailand in an edition, where intersecting the word's matches with the window's ids read
+    some 1,000. Index-only scans go too (the same setting): a list of booths is then read from
+    the booths' rows, some 800 buffers. Without filters the window is left to the planner: for a
+    popular word its walk stops early, and for booths the window is half the table."""
+    db.session.execute(text("SET LOCAL enable_indexscan = off"))
+    yield
+    # Not on an error: the transaction is then rolled back, and the setting with it.
+    db.session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
 
 
 def _ranked_page(scored: list, offset: int, size: int) -> list[int]:

@@ -358,3 +358,45 @@ def test_the_exhibitions_figures_count_published_booths_in_one_query_each(app, e
         assert services.published_booths_by_pavilion(loaded) == {health.id: 3, food.id: 1}
         assert countries_with_booths() == [("VN", 3), ("TH", 1)]
         assert [booth.company.name for booth in services.newest_booths(limit=2)] == ["Food open", "Health 2"]
+
+
+def test_relevance_with_filters_ranks_what_passes_them_as_the_search_without_them_would(
+    app, exhibitor, factory, monkeypatch
+):
+    """With filters, PostgreSQL finds the newest listings' matches by intersecting indexes instead
+    of walking the newest rows: the same products, in the same order, as the unfiltered search
+    shows those passing the filters, among the newest listings and the older ones alike."""
+    monkeypatch.setattr(services, "RECENT_WINDOW", 4)
+    categories = factory.categories()
+    edition = factory.edition()
+    hall = factory.pavilion(edition, name="Fruit hall")
+    thai, vietnamese = exhibitor("Chanthaburi Fruit", "TH"), exhibitor("Mekong Fruit", "VN")
+    factory.placement(thai, hall)
+    fruit = categories["processed-food"]
+    add_products(
+        app,
+        thai,
+        {"name": "Durian chips", "category_id": fruit, "min_order_quantity": 100},
+        {"name": "Mangosteen", "description": "Sold beside our durian", "category_id": fruit},
+        {"name": "Frozen durian", "category_id": fruit, "min_order_quantity": 5000},
+    )
+    add_products(app, vietnamese, {"name": "Durian paste", "category_id": fruit}, {"name": "Durian cake"})
+    add_products(
+        app,
+        thai,
+        {"name": "Durian candy", "category_id": fruit},
+        {"name": "Jackfruit", "category_id": fruit},
+        {"name": "Durian durian mousse", "category_id": fruit, "min_order_quantity": 20},
+    )
+    everything = found(app, text="durian")
+    assert len(everything) == 7 and everything[-1] == "Mangosteen"  # named for it beats mentioned
+    thai_names = {"Durian chips", "Mangosteen", "Frozen durian", "Durian candy", "Durian durian mousse"}
+    in_thailand = [name for name in everything if name in thai_names]
+    assert found(app, text="durian", country="TH") == in_thailand
+    assert found(app, text="durian", country="TH", edition_id=edition.id) == in_thailand
+    assert found(app, text="durian", pavilion_id=hall.id, order_quantity=100) == [
+        name for name in in_thailand if name != "Frozen durian"
+    ]
+    assert found(app, text="durian", category_ids=(fruit,), language="en") == [
+        name for name in everything if name != "Durian cake"
+    ]

@@ -187,3 +187,51 @@ def test_facets_count_each_country_and_top_category_without_their_own_filter(app
     countries, tops, sampled = facets(text="mask")
     assert sampled and sum(number for number, _more in countries.values()) == 5
     assert all(more for _number, more in countries.values())
+
+
+def test_the_counts_beside_the_results_are_the_same_in_every_sort(app, factory, exhibitor, monkeypatch):
+    """A sort other than relevance reads its first matches with their booth, category and languages
+    on PostgreSQL, and the counts come from those rows: they must be what a relevance page shows."""
+    categories = factory.categories()
+    hanoi = exhibitor("Hanoi Health", "VN", slug="hanoi")
+    bangkok = exhibitor("Bangkok Foods", "TH", slug="bangkok")
+    add_products(
+        app,
+        hanoi,
+        {"name": "Mask A", "category_id": categories["masks-respirators"], "min_order_quantity": 10},
+        {"name": "Mask B", "category_id": categories["diagnostics"], "translations": {"th": {"name": "หน้ากาก บี"}}},
+    )
+    add_products(
+        app,
+        bangkok,
+        {"name": "Mask C", "category_id": categories["masks-respirators"], "translations": {"zh": {"name": "口罩"}}},
+        {"name": "Mask snack", "category_id": categories["processed-food"], "min_order_quantity": 500},
+        {"name": "Rice snack", "category_id": categories["processed-food"]},
+    )
+
+    def counts_beside(**criteria):
+        with app.test_request_context():
+            shown = services.search(SearchCriteria(**criteria)).facets
+            return (
+                {code: (count.value, count.more) for code, count in shown.countries},
+                {category.slug: (count.value, count.more) for category, count in shown.categories},
+                {code: (count.value, count.more) for code, count in shown.languages},
+            )
+
+    by_relevance = counts_beside(text="mask")
+    assert by_relevance == (
+        {"VN": (2, False), "TH": (2, False)},
+        {"medical-supplies": (3, False), "food-agriculture": (1, False)},
+        {"en": (4, False), "th": (1, False), "zh": (1, False)},
+    )
+    for sort in (services.NEWEST, services.NAME, services.MIN_ORDER):
+        assert counts_beside(text="mask", sort=sort) == by_relevance
+    # Without words every product counts, whatever the sort; the order quantity narrows them all.
+    assert counts_beside()[0] == {"VN": (2, False), "TH": (3, False)}
+    assert counts_beside(sort=services.NAME, order_quantity=100)[0] == {"VN": (2, False), "TH": (2, False)}
+    # Past the limit, every sort counts its first matches and says so ("n+").
+    monkeypatch.setattr(services, "RESULT_LIMIT", 3)
+    for sort in (services.RELEVANCE, services.NEWEST, services.NAME, services.MIN_ORDER):
+        countries, _tops, languages = counts_beside(text="mask", sort=sort)
+        assert sum(number for number, _more in countries.values()) == 4
+        assert all(more for _number, more in (*countries.values(), *languages.values()))
