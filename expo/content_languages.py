@@ -152,9 +152,9 @@ def language_name(code: str) -> str:
 
 def page_language() -> str:
     """The language the page (or e-mail, under force_locale) is being written in."""
-    from flask_babel import get_locale
+    from expo.i18n import viewer_locale
 
-    locale = get_locale()
+    locale = viewer_locale()
     return locale.language if locale is not None else DEFAULT_SOURCE_LANGUAGE
 
 

@@ -16,6 +16,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_interval, format_skeleton, get_datetime_format, get_timezone_location
 from babel.dates import format_time as babel_format_time
 from flask import current_app, has_app_context, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import force_locale, get_locale, get_timezone, get_translations
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -108,11 +109,24 @@ TRANSLATIONS_PATH = Path(__file__).resolve().parent / "translations"
 _CATALOGUES: dict[str, support.NullTranslations] = {}
 
 
+def viewer_locale() -> Locale | None:
+    """flask_babel's get_locale(), read straight from the state it keeps on the app context once
+    the locale is chosen (and where force_locale puts its own): get_locale went through the ``g``
+    proxy three times, some 4 µs, and a search page asks some 300 times (every card's texts,
+    labels and prices), 1.2 ms of its CPU. None outside an app context, as get_locale."""
+    app_context = _cv_app.get(None)
+    if app_context is not None:
+        locale = getattr(app_context.g.__dict__.get("_flask_babel"), "babel_locale", None)
+        if locale is not None:
+            return locale
+    return get_locale()
+
+
 def catalogue() -> tuple[support.NullTranslations, Locale]:
     """The viewer's catalogue and locale, for code that translates a few strings for every row of a
     page (product cards): flask_babel's gettext looks the request up a dozen times for each string,
     some 2 ms of a search page. The locale is read every time, so force_locale is obeyed."""
-    locale = get_locale()
+    locale = viewer_locale()
     if locale is None:  # no app context
         return support.NullTranslations(), Locale.parse("en")
     key = str(locale)
@@ -314,7 +328,7 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def _viewer_locale() -> Locale:
-    locale = get_locale()
+    locale = viewer_locale()
     return locale if locale is not None else Locale.parse("en")
 
 

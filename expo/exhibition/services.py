@@ -38,10 +38,8 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    and_,
     any_,
     bindparam,
-    case,
     exists,
     func,
     literal,
@@ -251,11 +249,10 @@ class Facets:
 
 
 def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | None = None) -> Facets:
-    """``ranked``: the product rows a relevance page ranked (id, score, category id, booth id,
-    languages), or that another sort's page read on PostgreSQL, the first matches already:
-    without a country, category or language filter every facet counts them, no query. Otherwise
-    one grouped query for each filter chosen (each facet leaves its own out; the others follow
-    from those rows), or one when none is."""
+    """``ranked``: the product rows a page ranked or found first (id, score, category id, booth
+    id, languages), the first matches of the criteria already: without a country, category or
+    language filter every facet counts them, no query. Otherwise one grouped query for each
+    filter chosen (each facet leaves its own out, and the criteria's own counts are those rows)."""
     options = filter_options()
     top_of = _top_categories(options.categories)
     any_country, any_category = replace(criteria, country=None), replace(criteria, category_ids=())
@@ -263,7 +260,7 @@ def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | Non
     # Each facet counts the matches of the criteria without its own filter. Rows are (country,
     # category id, languages, matches), with whether they stopped at RESULT_LIMIT.
     grouped: dict[SearchCriteria, tuple[list[tuple], bool]] = {}
-    if criteria.kind == PRODUCTS and ranked is not None and any_country == criteria == any_category == any_language:
+    if criteria.kind == PRODUCTS and ranked is not None:
         counted: dict[tuple[str | None, int | None, str], int] = {}
         for row in ranked:
             key = (options.booths.get(row[3], _NO_BOOTH)[0], row[2], row[4])
@@ -446,13 +443,25 @@ def _booth_conditions(criteria: SearchCriteria, plain=lambda column: column) -> 
 
 def _few_booths_pass(criteria: SearchCriteria) -> bool:
     """Do the booth filters leave only a small share of the published booths (one country among
-    eleven, one pavilion), rather than most of them (an edition most booths stand in)?"""
-    published, passing = db.session.execute(
-        select(
-            func.count(Booth.id), func.coalesce(func.sum(case((and_(*_booth_conditions(criteria)), 1), else_=0)), 0)
-        ).where(Booth.status == Booth.Status.PUBLISHED)
-    ).one()
-    return passing <= published * SELECTIVE_SHARE
+    eleven, one pavilion), rather than most of them (an edition most booths stand in)?
+
+    Estimated without reading booths: a country's published booths from the cached filter
+    options, a pavilion's or an edition's placements from their index (unpublished booths' too,
+    so it errs towards "many", which only costs speed), the filters together passing at most the
+    fewest of those. Counted exactly, every published booth was read (7 ms with an edition), and a
+    page asks twice, for its results and for its counts."""
+    options = filter_options()
+    limit = len(options.booths) * SELECTIVE_SHARE
+    if criteria.country and dict(options.countries).get(criteria.country, 0) <= limit:
+        return True
+    passing = [dict(options.countries).get(criteria.country, 0)] if criteria.country else []
+    for column, value in (
+        (BoothPlacement.pavilion_id, criteria.pavilion_id),
+        (BoothPlacement.edition_id, criteria.edition_id),
+    ):
+        if value:
+            passing.append(db.session.scalar(select(func.count()).select_from(BoothPlacement).where(column == value)))
+    return bool(passing) and min(passing) <= limit
 
 
 def in_language(column: ColumnElement, language: str) -> ColumnElement[bool]:
@@ -498,8 +507,8 @@ class _Finder:
     sort_keys: dict[str, tuple[tuple[ColumnElement, bool, bool], ...]] = field(default_factory=dict)
     _list_products_first: bool | None = None
     # After a relevance page: the rows ranked, (id, score[, category id, booth id, languages]);
-    # after another sort's page on PostgreSQL, the first products found (id, None, category id,
-    # booth id, languages).
+    # after another sort's page of products without a country, category or language filter, the
+    # first matches found (score None).
     ranked: list | None = None
 
     @classmethod
@@ -587,9 +596,15 @@ class _Finder:
             # Filters that leave few products: list those products once (from indexes alone), and
             # test each match against the list, rather than look every match's product and booth up
             # (rowid + 0: a plain test, not a lookup FTS5 would do match by match).
-            query = query.where((rowid + 0).in_(select(Product.id).where(*self._conditions())))
-            if extra:
+            # The language is not in those indexes: tested on the matches' rows, not on every listed
+            # product's (榴莲 in Thailand in Chinese: 52 ms listing Thailand's Chinese products,
+            # 5 ms testing the 13 matches' languages).
+            listed = select(Product.id).where(*self._kind_conditions(lambda column: column))
+            query = query.where((rowid + 0).in_(listed))
+            if extra or self.criteria.language:
                 query = query.join(self.entity, self.entity.id == rowid)
+            if self.criteria.language:
+                query = query.where(in_language(self.entity.language_codes, self.criteria.language))
         else:
             query = query.join(self.entity, self.entity.id == rowid).where(*self._conditions())
         return query, rowid
@@ -648,11 +663,7 @@ class _Finder:
         # First the ids of the first matches found (cheap, whatever the plan): when that is all of
         # them, ordering those ids is cheap too. Past RESULT_LIMIT the sort's index is walked.
         criteria = self.criteria
-        if (
-            self.entity is Product
-            and not _is_sqlite()
-            and not (criteria.country or criteria.category_ids or criteria.language)
-        ):
+        if self.entity is Product and not (criteria.country or criteria.category_ids or criteria.language):
             found = self._first_products_for_the_counts()
         else:
             found = list(db.session.scalars(self._first_matches()))
@@ -664,13 +675,14 @@ class _Finder:
         return self._order_found(found, sort, offset, size), count
 
     def _first_products_for_the_counts(self) -> list[int]:
-        """PostgreSQL, no country, category or language filter: the ids of the first matches,
-        which are also what the counts beside the results count (``facets``); read with their
-        category, booth and languages, the counts need no query of their own. Reading the first
-        matches again cost as much as reading them once (at 100,000 products some 10,000 buffers
-        for `medical`: the word is checked in each row's vector, stored apart from the row). With
-        such a filter each count leaves it out and has its query anyway, and the ids alone may
-        come from an index without reading the rows."""
+        """No country, category or language filter: the ids of the first matches, which are also
+        what the counts beside the results count (``facets``); read with their category, booth
+        and languages, the counts need no statement of their own. Reading the first matches again
+        cost as much as reading them once: on PostgreSQL at 100,000 products some 10,000 buffers
+        for `medical` (the word is checked in each row's vector, stored apart from the row), on
+        SQLite 7-9 ms over 1,001 matches (FTS5 finding them again; each match's row is read here
+        anyway, to leave out unpublished booths). With such a filter each count leaves it out and
+        has its statement anyway, and the ids alone may come from an index without the rows."""
         rows = db.session.execute(
             self._first_matches(Product.category_id, Product.booth_id, Product.language_codes)
         ).all()
@@ -695,10 +707,20 @@ class _Finder:
         with them, up to RESULT_LIMIT + 1 in all: every match when there are at most RESULT_LIMIT,
         and enough that every page the count offers is full when there are more (a word common in
         the catalogue, rare among the newest listings)."""
-        window_start = self._oldest_recent_id()
-        scored = self._scored_matches(RESULT_LIMIT + 1, since=window_start)
-        if len(scored) <= RESULT_LIMIT:
-            scored += self._scored_matches(RESULT_LIMIT + 1 - len(scored), before=window_start)
+        if _is_sqlite():
+            # FTS5's bm25 first counts, for each phrase of the query, the rows of the whole index
+            # holding it (its rarity), in every statement that scores: for a Thai or Chinese phrase
+            # that is most of the work (ทุเรียน: its four letter pairs checked in the 4,401 rows
+            # holding them, 15 ms before the first row). So one statement: the newest
+            # RESULT_LIMIT + 1 matches, read from the index newest first. The window's when it
+            # holds that many; otherwise the newest of the older rows top them up, not the first
+            # found.
+            scored = self._scored_matches(RESULT_LIMIT + 1)
+        else:
+            window_start = self._oldest_recent_id()
+            scored = self._scored_matches(RESULT_LIMIT + 1, since=window_start)
+            if len(scored) <= RESULT_LIMIT:
+                scored += self._scored_matches(RESULT_LIMIT + 1 - len(scored), before=window_start)
         self.ranked = scored
         return _ranked_page(self._tiered(scored), offset, size), _capped(len(scored))
 
@@ -727,16 +749,19 @@ class _Finder:
         return [(row[0], (2 * (row[2] in categories) + sector_tier.get(row[3], 0), row[1])) for row in scored]
 
     def _scored_matches(self, limit: int, *, since: int | None = None, before: int | None = None) -> list[tuple]:
-        """(id, score) of up to ``limit`` matches: the newest from id ``since`` up, or the first
-        found below id ``before``; products with their category and booth (for the tiers)."""
+        """(id, score) of up to ``limit`` matches: the newest from id ``since`` up (of all, given
+        neither), or the first found below id ``before``; products with their category and booth
+        (for the tiers)."""
         entity = self.entity
         extra = (Product.category_id, Product.booth_id, Product.language_codes) if entity is Product else ()
         if _is_sqlite():
             query, rowid = self._fts_select(scored=True, extra=extra)
-            if since is not None:
-                query = query.where(rowid >= since).order_by(rowid.desc())
-            else:
+            if before is not None:
                 query = query.where(rowid < before)
+            else:
+                if since is not None:
+                    query = query.where(rowid >= since)
+                query = query.order_by(rowid.desc())
             query = query.limit(limit)
         elif since is not None:
             # Scored outside the subquery: only the candidates are ranked, whichever plan finds them.

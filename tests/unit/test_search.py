@@ -342,6 +342,14 @@ def test_relevance_fills_every_page_it_offers_when_the_newest_listings_hold_few_
     assert [len(page) for page in pages] == [2, 2, 1]
     shown = [name for page in pages for name in page]
     assert len(set(shown)) == 5 and "Mango newest" in shown
+    with app.app_context():
+        on_sqlite = db.engine.dialect.name == "sqlite"
+    if on_sqlite:
+        # SQLite ranks the newest RESULT_LIMIT + 1 matches of all in one statement (FTS5 weighs
+        # each query's words over the whole index again in every statement that scores): the
+        # freshest listings, the names holding the word first (the durians match by their
+        # company's name).
+        assert shown == ["Mango newest", "Mango H", "Mango G", "Mango F", "Durian two"]
 
 
 def test_the_exhibitions_figures_count_published_booths_in_one_query_each(app, exhibitor, factory):

@@ -180,8 +180,14 @@ def test_facets_count_each_country_and_top_category_without_their_own_filter(app
     assert countries == {}  # no booth's own text holds "mask"
     countries, tops, _ = facets(kind=BOOTHS, category_ids=medical)
     assert countries == {"VN": (1, False), "TH": (1, False)} and tops == {}
-    # Sorted by name rather than relevance, the counts are the same (read by a query, not from the ranking).
+    # Sorted by name rather than relevance, the counts are the same (from the matches found first,
+    # not from the ranking), with a filter chosen too.
     assert facets(text="mask", sort=services.NAME)[:2] == facets(text="mask")[:2]
+    assert facets(text="mask", country="TH", sort=services.NAME)[:2] == facets(text="mask", country="TH")[:2]
+    assert (
+        facets(text="mask", sort=services.MIN_ORDER, category_ids=medical)[:2]
+        == facets(text="mask", category_ids=medical)[:2]
+    )
     # Past the limit the counts are those of the first matches, and read "n+".
     monkeypatch.setattr(services, "RESULT_LIMIT", 4)
     countries, tops, sampled = facets(text="mask")
