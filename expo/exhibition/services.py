@@ -629,10 +629,26 @@ class _Finder:
         # The conditions before the words: a row failing one is then never opened for its vector
         # (stored apart from the row), when the planner tests rows one by one rather than taking
         # the words' matches from the GIN index (it orders tests of the same price as written).
-        matches = _planned_for_all(
-            select(self.entity.id, *extra).where(*self._conditions(), self._pg_match()), "first_matches"
+        if not any(term.pairs for term in self.terms):
+            matches = _planned_for_all(
+                select(self.entity.id, *extra).where(*self._conditions(), self._pg_match()), "first_matches"
+            )
+            return select(*matches.c).limit(limit)
+        # A phrase (Chinese, Thai) is checked again in each candidate's vector, and PostgreSQL
+        # rechecks a bitmap's rows before its filters: a row in another language or country was
+        # opened and then dropped. The candidates holding every pair anywhere come from the GIN
+        # index without a recheck; only those that pass the filters have the phrase checked.
+        candidates = _planned_for_all(
+            select(self.entity.id, *extra, self.entity.search_vector.label("vector")).where(
+                *self._conditions(), self.entity.search_vector.op("@@")(self._tsquery(phrases=False))
+            ),
+            "first_candidates",
         )
-        return select(*matches.c).limit(limit)
+        return (
+            select(*(column for column in candidates.c if column.key != "vector"))
+            .where(candidates.c.vector.op("@@")(self._tsquery()))
+            .limit(limit)
+        )
 
     def count(self) -> ResultCount:
         matches = self._first_matches().subquery()
@@ -740,13 +756,7 @@ class _Finder:
             query = query.limit(limit)
         elif since is not None:
             # Scored outside the subquery: only the candidates are ranked, whichever plan finds them.
-            candidates = (
-                select(entity.id, entity.title_vector.label("vector"), *extra)
-                .where(entity.id >= since, *self._conditions(), self._pg_match())
-                .order_by(entity.id.desc())
-                .limit(limit)
-                .subquery()
-            )
+            candidates = self._newest_matches(since, limit, extra)
             query = select(
                 candidates.c.id,
                 func.ts_rank_cd(candidates.c.vector, self._rank_tsquery()),
@@ -768,6 +778,37 @@ class _Finder:
                 *(older.c[column.key] for column in extra),
             ).limit(limit)
         return db.session.execute(query).all()
+
+    def _newest_matches(self, since: int, limit: int, extra: Sequence[ColumnElement]):
+        """PostgreSQL: the newest ``limit`` matches from id ``since`` up, with their names' vectors
+        (a subquery). With filters, a phrase is checked only in the candidates that pass them,
+        newest first until there are enough (see ``_first_matches``); without, the newest rows are
+        walked: for an unfiltered phrase that read fewer buffers (at 100,000 products `医疗用品`
+        15,872 against 20,110, `ข้าวหอมมะลิ` 1,471 against 2,278)."""
+        entity = self.entity
+        if not (self._filtered() and any(term.pairs for term in self.terms)):
+            return (
+                select(entity.id, entity.title_vector.label("vector"), *extra)
+                .where(entity.id >= since, *self._conditions(), self._pg_match())
+                .order_by(entity.id.desc())
+                .limit(limit)
+                .subquery()
+            )
+        candidates = (
+            select(entity.id, entity.title_vector.label("vector"), *extra, entity.search_vector.label("search_vector"))
+            .where(entity.id >= since, *self._conditions(), entity.search_vector.op("@@")(self._tsquery(phrases=False)))
+            .order_by(entity.id.desc())
+            # A fence: the phrase must not be pushed down into the scan, before the filters.
+            .offset(0)
+            .subquery()
+        )
+        return (
+            select(*(column for column in candidates.c if column.key != "search_vector"))
+            .where(candidates.c.search_vector.op("@@")(self._tsquery()))
+            .order_by(candidates.c.id.desc())
+            .limit(limit)
+            .subquery()
+        )
 
     def _filtered(self) -> bool:
         """Whether filters other than the words restrict the matches (booth, product or language)."""
