@@ -569,6 +569,14 @@ class _Finder:
     def _tsquery(self, *, phrases: bool = True) -> ColumnElement:
         return func.to_tsquery(literal_column("'english'::regconfig"), tsquery_expression(self.terms, phrases=phrases))
 
+    def _runs(self) -> ColumnElement:
+        """The words with each run as itself only, not the phrase of its pairs: some of the
+        matches, which the GIN index answers without checking a row's vector."""
+        return func.to_tsquery(
+            literal_column("'english'::regconfig"),
+            tsquery_expression([replace(term, pairs=()) for term in self.terms]),
+        )
+
     def _pg_match(self) -> ColumnElement[bool]:
         return self.entity.search_vector.op("@@")(self._tsquery())
 
@@ -644,21 +652,31 @@ class _Finder:
                 select(self.entity.id, *extra).where(*self._conditions(), self._pg_match()), "first_matches"
             )
             return select(*matches.c).limit(limit)
-        # A phrase (Chinese, Thai) is checked again in each candidate's vector, and PostgreSQL
-        # rechecks a bitmap's rows before its filters: a row in another language or country was
-        # opened and then dropped. The candidates holding every pair anywhere come from the GIN
-        # index without a recheck; only those that pass the filters have the phrase checked.
+        # A phrase (Chinese, Thai) is checked again in each candidate's vector, stored apart from
+        # the row (TOAST, 4-5 buffers), for every row of a page holding one. First the rows
+        # holding each run itself (the index holds runs beside their pairs): the GIN index answers
+        # that alone, and for a common run it is all we read (the other tab's count of 医疗用品 at
+        # 100,000 products: 519 buffers instead of 4,823). Then, when those are too few, the
+        # others holding every pair anywhere, and the phrase checked only in those that pass the
+        # filters (PostgreSQL checks a bitmap's rows again before its filters).
+        holding_runs = _planned_for_all(
+            select(self.entity.id, *extra).where(*self._conditions(), self.entity.search_vector.op("@@")(self._runs())),
+            "first_runs",
+        )
         candidates = _planned_for_all(
             select(self.entity.id, *extra, self.entity.search_vector.label("vector")).where(
-                *self._conditions(), self.entity.search_vector.op("@@")(self._tsquery(phrases=False))
+                *self._conditions(),
+                self.entity.search_vector.op("@@")(self._tsquery(phrases=False)),
+                self.entity.id.not_in(select(holding_runs.c.id)),
             ),
             "first_candidates",
         )
-        return (
-            select(*(column for column in candidates.c if column.key != "vector"))
-            .where(candidates.c.vector.op("@@")(self._tsquery()))
-            .limit(limit)
-        )
+        return union_all(
+            select(*holding_runs.c),
+            select(*(column for column in candidates.c if column.key != "vector")).where(
+                candidates.c.vector.op("@@")(self._tsquery())
+            ),
+        ).limit(limit)
 
     def count(self) -> ResultCount:
         matches = self._first_matches().subquery()
