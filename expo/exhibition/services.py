@@ -659,24 +659,31 @@ class _Finder:
         # 100,000 products: 519 buffers instead of 4,823). Then, when those are too few, the
         # others holding every pair anywhere, and the phrase checked only in those that pass the
         # filters (PostgreSQL checks a bitmap's rows again before its filters).
+        return self._runs_then_phrases((self.entity.id, *extra), self._conditions(), "first").limit(limit)
+
+    def _runs_then_phrases(self, columns: Sequence[ColumnElement], conditions: Sequence[ColumnElement], name: str):
+        """PostgreSQL, words with a run: the ``columns`` of the rows passing ``conditions`` that
+        hold each run itself (from the GIN index alone), then of the other matches (the phrase
+        checked in their vectors), as one UNION ALL that a LIMIT stops in the first part when it
+        holds enough. Each part planned for all its rows (see ``_planned_for_all``)."""
+        entity = self.entity
         holding_runs = _planned_for_all(
-            select(self.entity.id, *extra).where(*self._conditions(), self.entity.search_vector.op("@@")(self._runs())),
-            "first_runs",
+            select(*columns).where(*conditions, entity.search_vector.op("@@")(self._runs())), f"{name}_runs"
         )
         candidates = _planned_for_all(
-            select(self.entity.id, *extra, self.entity.search_vector.label("vector")).where(
-                *self._conditions(),
-                self.entity.search_vector.op("@@")(self._tsquery(phrases=False)),
-                self.entity.id.not_in(select(holding_runs.c.id)),
+            select(*columns, entity.search_vector.label("search_vector")).where(
+                *conditions,
+                entity.search_vector.op("@@")(self._tsquery(phrases=False)),
+                entity.id.not_in(select(holding_runs.c.id)),
             ),
-            "first_candidates",
+            f"{name}_candidates",
         )
         return union_all(
             select(*holding_runs.c),
-            select(*(column for column in candidates.c if column.key != "vector")).where(
-                candidates.c.vector.op("@@")(self._tsquery())
+            select(*(column for column in candidates.c if column.key != "search_vector")).where(
+                candidates.c.search_vector.op("@@")(self._tsquery())
             ),
-        ).limit(limit)
+        )
 
     def count(self) -> ResultCount:
         matches = self._first_matches().subquery()
@@ -798,12 +805,16 @@ class _Finder:
                 with _intersecting_indexes():
                     return db.session.execute(query).all()
         else:
-            older = _planned_for_all(
-                select(entity.id, entity.title_vector.label("vector"), *extra).where(
-                    entity.id < before, *self._conditions(), self._pg_match()
-                ),
-                "older_matches",
-            )
+            older_columns = (entity.id, entity.title_vector.label("vector"), *extra)
+            if any(term.pairs for term in self.terms):
+                older = self._runs_then_phrases(
+                    older_columns, (entity.id < before, *self._conditions()), "older"
+                ).subquery("older_matches")
+            else:
+                older = _planned_for_all(
+                    select(*older_columns).where(entity.id < before, *self._conditions(), self._pg_match()),
+                    "older_matches",
+                )
             query = select(
                 older.c.id,
                 func.ts_rank_cd(older.c.vector, self._rank_tsquery()),

@@ -417,5 +417,8 @@ def test_a_chinese_word_counts_each_product_holding_it_once_alone_or_inside_a_lo
     with app.test_request_context():
         named = services.search(SearchCriteria(text="医疗用品", sort=NAME)).page.items
     assert sorted(item.name for item in named) == ["一次性医疗用品套装", "医疗用品"]
+    # By relevance with only the newest product recent: both matches are older ones.
+    monkeypatch.setattr(services, "RECENT_WINDOW", 1)
+    assert products_counted() == services.ResultCount(2)
     monkeypatch.setattr(services, "RESULT_LIMIT", 1)
     assert products_counted(kind=BOOTHS) == services.ResultCount(1, more=True)
