@@ -655,8 +655,8 @@ class _Finder:
         # A phrase (Chinese, Thai) is checked again in each candidate's vector, stored apart from
         # the row (TOAST, 4-5 buffers), for every row of a page holding one. First the rows
         # holding each run itself (the index holds runs beside their pairs): the GIN index answers
-        # that alone, and for a common run it is all we read (the other tab's count of 医疗用品 at
-        # 100,000 products: 519 buffers instead of 4,823). Then, when those are too few, the
+        # that alone, and for a common run it is all we read (the first 1,001 products of 医疗用品
+        # at 100,000 products, by hand: 519 buffers instead of 4,823). Then, when too few, the
         # others holding every pair anywhere, and the phrase checked only in those that pass the
         # filters (PostgreSQL checks a bitmap's rows again before its filters).
         return self._runs_then_phrases((self.entity.id, *extra), self._conditions(), "first").limit(limit)
