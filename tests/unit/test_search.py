@@ -408,3 +408,25 @@ def test_relevance_with_filters_ranks_what_passes_them_as_the_search_without_the
     assert found(app, text="durian", category_ids=(fruit,), language="en") == [
         name for name in everything if name != "Durian cake"
     ]
+
+
+def test_a_chinese_word_counts_each_product_holding_it_once_alone_or_inside_a_longer_run(app, exhibitor, monkeypatch):
+    """PostgreSQL reads first the rows holding the run itself, then those holding it as a phrase of
+    its pairs inside a longer run: every match is counted, none twice."""
+    shop = exhibitor("Nanning Trading", "CN", slug="nanning")
+    add_products(app, shop, {"name": "医疗用品"}, {"name": "一次性医疗用品套装"}, {"name": "用品 医疗"})
+
+    def products_counted(**criteria):
+        with app.test_request_context():
+            return services.search(SearchCriteria(text="医疗用品", **criteria)).counts[PRODUCTS]
+
+    # The other tab's count, and a page by name, read the first matches.
+    assert products_counted(kind=BOOTHS) == services.ResultCount(2)
+    with app.test_request_context():
+        named = services.search(SearchCriteria(text="医疗用品", sort=NAME)).page.items
+    assert sorted(item.name for item in named) == ["一次性医疗用品套装", "医疗用品"]
+    # By relevance with only the newest product recent: both matches are older ones.
+    monkeypatch.setattr(services, "RECENT_WINDOW", 1)
+    assert products_counted() == services.ResultCount(2)
+    monkeypatch.setattr(services, "RESULT_LIMIT", 1)
+    assert products_counted(kind=BOOTHS) == services.ResultCount(1, more=True)

@@ -241,3 +241,31 @@ def test_the_counts_beside_the_results_are_the_same_in_every_sort(app, factory, 
         countries, _tops, languages = counts_beside(text="mask", sort=sort)
         assert sum(number for number, _more in countries.values()) == 4
         assert all(more for _number, more in (*countries.values(), *languages.values()))
+
+
+def test_the_booth_counts_beside_the_results_are_the_same_in_every_sort(app, exhibitor, monkeypatch):
+    """A relevance page of booths counts the booths it ranked on PostgreSQL (with their languages),
+    a sort by name reads its first matches with a query: both must give the same counts."""
+    exhibitor("Hanoi Health", "VN", slug="hanoi")
+    exhibitor("Saigon Health", "VN", slug="saigon", company_translations={"th": {"name": "ไซง่อน เฮลท์"}})
+    exhibitor("Bangkok Health", "TH", slug="bangkok")
+    exhibitor("Bangkok Foods", "TH", slug="foods")
+
+    def counts_beside(**criteria):
+        with app.test_request_context():
+            shown = services.search(SearchCriteria(kind=BOOTHS, text="health", **criteria)).facets
+            return (
+                {code: (count.value, count.more) for code, count in shown.countries},
+                {code: count.value for code, count in shown.languages},
+            )
+
+    by_relevance = counts_beside()
+    assert by_relevance[0] == {"VN": (2, False), "TH": (1, False)}
+    assert by_relevance[1]["en"] == 3
+    assert counts_beside(sort=services.NAME) == counts_beside(sort=services.NEWEST) == by_relevance
+    # Past the limit, both count their first matches and say so ("n+").
+    monkeypatch.setattr(services, "RESULT_LIMIT", 2)
+    for sort in (services.RELEVANCE, services.NAME):
+        countries, _languages = counts_beside(sort=sort)
+        assert sum(number for number, _more in countries.values()) == 3
+        assert all(more for _number, more in countries.values())
