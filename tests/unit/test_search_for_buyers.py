@@ -196,8 +196,8 @@ def test_facets_count_each_country_and_top_category_without_their_own_filter(app
 
 
 def test_the_counts_beside_the_results_are_the_same_in_every_sort(app, factory, exhibitor, monkeypatch):
-    """A sort other than relevance reads its first matches with their booth, category and languages
-    on PostgreSQL, and the counts come from those rows: they must be what a relevance page shows."""
+    """A sort other than relevance reads its first matches with their booth, category and languages,
+    and the counts come from those rows: they must be what a relevance page shows."""
     categories = factory.categories()
     hanoi = exhibitor("Hanoi Health", "VN", slug="hanoi")
     bangkok = exhibitor("Bangkok Foods", "TH", slug="bangkok")
