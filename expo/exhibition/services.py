@@ -458,9 +458,9 @@ def _few_booths_pass(criteria: SearchCriteria) -> bool:
     page asks twice, for its results and for its counts."""
     options = filter_options()
     limit = len(options.booths) * SELECTIVE_SHARE
-    if criteria.country and dict(options.countries).get(criteria.country, 0) <= limit:
-        return True
     passing = [dict(options.countries).get(criteria.country, 0)] if criteria.country else []
+    if passing and passing[0] <= limit:
+        return True  # the country alone is selective: no placements to count
     for column, value in (
         (BoothPlacement.pavilion_id, criteria.pavilion_id),
         (BoothPlacement.edition_id, criteria.edition_id),
@@ -658,7 +658,7 @@ class _Finder:
         # The conditions before the words: a row failing one is then never opened for its vector
         # (stored apart from the row), when the planner tests rows one by one rather than taking
         # the words' matches from the GIN index (it orders tests of the same price as written).
-        if not any(term.pairs for term in self.terms):
+        if not self._has_phrases():
             matches = _planned_for_all(
                 select(self.entity.id, *extra).where(*self._conditions(), self._pg_match()), "first_matches"
             )
@@ -827,7 +827,7 @@ class _Finder:
                     return db.session.execute(query).all()
         else:
             older_columns = (entity.id, entity.title_vector.label("vector"), *extra)
-            if any(term.pairs for term in self.terms):
+            if self._has_phrases():
                 older = self._runs_then_phrases(
                     older_columns, (entity.id < before, *self._conditions()), "older"
                 ).subquery("older_matches")
@@ -850,7 +850,7 @@ class _Finder:
         walked: for an unfiltered phrase that read fewer buffers (at 100,000 products `医疗用品`
         15,872 against 20,110, `ข้าวหอมมะลิ` 1,471 against 2,278)."""
         entity = self.entity
-        if not (self._filtered() and any(term.pairs for term in self.terms)):
+        if not (self._filtered() and self._has_phrases()):
             return (
                 select(entity.id, entity.title_vector.label("vector"), *extra)
                 .where(entity.id >= since, *self._conditions(), self._pg_match())
@@ -873,6 +873,10 @@ class _Finder:
             .limit(limit)
             .subquery()
         )
+
+    def _has_phrases(self) -> bool:
+        """Whether a word is a Chinese or Thai run, matched as the phrase of its letter pairs."""
+        return any(term.pairs for term in self.terms)
 
     def _filtered(self) -> bool:
         """Whether filters other than the words restrict the matches (booth, product or language)."""
@@ -897,7 +901,7 @@ class _Finder:
         query = select(entity.id).where(*self._conditions(_unindexed))
         if self.terms and _is_sqlite():
             query = query.where(_unindexed(entity.id).in_(self._fts_rowids()))
-        elif any(term.pairs for term in self.terms):
+        elif self._has_phrases():
             return self._walk_phrase(query, sort, offset, size)
         elif self.terms:
             # PostgreSQL's statistics tell it how common the words are: it walks the sort's index
