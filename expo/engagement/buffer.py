@@ -98,6 +98,9 @@ class EventBuffer(ABC):
         self._queued: list[str] = []
         self._queued_in_pid = os.getpid()
         self._queue_lock = threading.Lock()
+        # Held from taking the queue until it is written, so that a read or a clear in this process
+        # never runs while the writing thread holds records it took but has not written yet.
+        self._flush_lock = threading.Lock()
         self._wake_writer = threading.Event()
         self._writer: threading.Thread | None = None
         self._flushes_at_exit_in_pid: int | None = None
@@ -125,11 +128,12 @@ class EventBuffer(ABC):
 
     def flush(self) -> int:
         """Write what this process has queued now; the number of events kept."""
-        with self._queue_lock:
-            records, self._queued = self._queued, []
-            if self._queued_in_pid != os.getpid():
-                records, self._queued_in_pid, self._writer = [], os.getpid(), None
-        return self._write(records) if records else 0
+        with self._flush_lock:
+            with self._queue_lock:
+                records, self._queued = self._queued, []
+                if self._queued_in_pid != os.getpid():
+                    records, self._queued_in_pid, self._writer = [], os.getpid(), None
+            return self._write(records) if records else 0
 
     def _start_writer(self) -> None:
         """Under the queue lock: a daemon thread writing the queue, and (once per process) a final
@@ -235,9 +239,10 @@ class EventBuffer(ABC):
     def clear(self) -> None:
         """Empty the buffer and this process's queue, free the lock and try appending again at once
         (starting over)."""
-        with self._queue_lock:
-            self._queued = []
-        self._clear()
+        with self._flush_lock:
+            with self._queue_lock:
+                self._queued = []
+            self._clear()
         self._retry_at = 0.0
         self._throttle = _Throttle()
 

@@ -205,6 +205,36 @@ def test_reading_the_buffer_first_writes_what_this_process_queued(buffer, monkey
     assert [item["key"] for item in buffer.read_batch(10).events] == ["key-0", "key-1", "key-2"]
 
 
+def test_a_write_in_flight_is_waited_for_by_a_read_and_by_a_clear(buffer, monkeypatch):
+    """The writing thread has taken the queue but not written it yet: a read in the meantime still
+    sees those views, and a clear in the meantime is not undone by them a moment later."""
+    monkeypatch.setattr(buffer_module, "WRITE_BEHIND_SECONDS", 0)
+    taken, release = threading.Event(), threading.Event()
+    real_append = buffer._append_many
+
+    def slow_append(records):
+        taken.set()
+        release.wait(5)
+        return real_append(records)
+
+    monkeypatch.setattr(buffer, "_append_many", slow_append)
+    for number in range(2):
+        buffer.append_soon(event(number))
+    assert taken.wait(5), "the writing thread took the queue"
+    threading.Timer(0.2, release.set).start()
+    assert buffer.size() == 2, "the read waited for the write in flight"
+
+    taken.clear()
+    release.clear()
+    buffer.append_soon(event(2))
+    assert taken.wait(5)
+    threading.Timer(0.2, release.set).start()
+    buffer.clear()
+    monkeypatch.setattr(buffer, "_append_many", real_append)
+    time.sleep(0.3)
+    assert buffer.size() == 0, "nothing written after the clear"
+
+
 def test_queued_views_past_the_cap_are_dropped_with_a_warning(buffer, caplog, monkeypatch):
     monkeypatch.setattr(buffer_module, "WRITE_BEHIND_SECONDS", 30)
     with caplog.at_level(logging.WARNING, logger="expo.engagement.buffer"):
