@@ -697,8 +697,16 @@ class _Finder:
         )
 
     def count(self) -> ResultCount:
-        matches = self._first_matches().subquery()
-        return _capped(db.session.scalar(select(func.count()).select_from(matches)))
+        counted = select(func.count()).select_from(self._first_matches().subquery())
+        if self.terms and not (_is_sqlite() or self._filtered() or self._has_phrases()):
+            # A word common among booths (`medical`: half of them) was counted by scanning the
+            # table and testing each row, which opens each row's vector (stored apart from the row):
+            # at 100,000 products 7,172 buffers, 10-12 ms; from the GIN index 429 buffers, 3 ms.
+            # With filters the planner already takes the GIN index's matches (and a page with
+            # filters runs up to 11 statements: no room for the setting's two).
+            with _from_the_word_index():
+                return _capped(db.session.scalar(counted))
+        return _capped(db.session.scalar(counted))
 
     def page(self, sort: str, page: int) -> tuple[list[int], ResultCount]:
         """The ids on ``page`` in ``sort`` order, and the capped count of all matches."""
@@ -976,6 +984,22 @@ def _intersecting_indexes():
     yield
     # Not on an error: the transaction is then rolled back, and the setting with it.
     db.session.execute(text("SET LOCAL enable_indexscan TO DEFAULT"))
+
+
+@contextmanager
+def _from_the_word_index():
+    """PostgreSQL, for the statements run inside: no scan of the whole table, so that the planner
+    takes the matches from the GIN index (a bitmap), and reads only matching rows, without their
+    vectors (a plain tsquery needs no recheck).
+
+    Planned for all its matches (``_planned_for_all``), a word that half the rows hold is cheaper
+    to scan for in the planner's eyes: it prices ``@@`` as one cheap operator, but each test opens
+    the row's vector, which holds every translation and is stored apart from the row (TOAST,
+    3-5 buffers a row)."""
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    yield
+    # Not on an error: the transaction is then rolled back, and the setting with it.
+    db.session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
 
 
 def _ranked_page(scored: list, offset: int, size: int) -> list[int]:
