@@ -718,6 +718,15 @@ class _Finder:
         criteria = self.criteria
         if self.entity is Product and not (criteria.country or criteria.category_ids or criteria.language):
             found = self._first_products_for_the_counts()
+        elif self.entity is Product and not self.terms and criteria.has_booth_filters and not _is_sqlite():
+            # Which matches come first does not matter here (only how many, or all of them), so
+            # the planner may fetch each passing booth's products from ix_products_booth_filters
+            # rather than scan the products in table order: with pages priced as in memory it
+            # does where that reads less. Thai products of Viet Nam's booths at 100,000 products:
+            # the scan read 18,000 rows (3,573 pages, 22-43 ms) for the first 1,001, the booths'
+            # products 2,176 buffers, 4-6 ms.
+            with _pages_in_memory():
+                found = list(db.session.scalars(self._first_matches()))
         else:
             found = list(db.session.scalars(self._first_matches()))
         count = _capped(len(found))
