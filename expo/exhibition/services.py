@@ -925,7 +925,15 @@ class _Finder:
             # PostgreSQL's statistics tell it how common the words are: it walks the sort's index
             # for a common word and sorts the matches of a rarer one.
             query = query.where(self._pg_match())
-        return list(db.session.scalars(self._sorted(query, sort).limit(size).offset(offset)))
+        page = self._sorted(query, sort).limit(size).offset(offset)
+        if entity is Booth and not self.terms and self.criteria.has_product_filters and not _is_sqlite():
+            # Booths offering something in the category: with pages priced as in memory the
+            # planner looks those booths up by id rather than scanning every booth to keep them
+            # (coffee and tea at 100 or less at 100,000 products: 1,191 lookups, 3,598 buffers,
+            # 3-4 ms, against 9,198 booths scanned, 2,118 buffers, 9-11 ms).
+            with _pages_in_memory():
+                return list(db.session.scalars(page))
+        return list(db.session.scalars(page))
 
     def _walk_phrase(self, query: Select, sort: str, offset: int, size: int) -> list[int]:
         """PostgreSQL, words of Chinese or Thai (a phrase of letter pairs): the rows holding every
