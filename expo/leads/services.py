@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Select, case, func, literal, select, update
+from sqlalchemy import Select, bindparam, case, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
@@ -654,13 +654,7 @@ def response_time(booth: Booth) -> ResponseTime:
     return ResponseTime(median=median, answered=len(times), received=len(rows))
 
 
-def response_times(booth_ids: Iterable[int]) -> dict[int, ResponseTime]:
-    """``response_time`` for several booths (a page of search results) in one query: each booth's
-    latest RESPONSE_TIME_SAMPLE inquiries picked by a window function, the medians taken here.
-    Booths without inquiries are left out."""
-    booth_ids = sorted(set(booth_ids))
-    if not booth_ids:
-        return {}
+def _latest_inquiries() -> Select:
     latest = (
         select(
             TradeInquiry.booth_id,
@@ -670,14 +664,27 @@ def response_times(booth_ids: Iterable[int]) -> dict[int, ResponseTime]:
             .over(partition_by=TradeInquiry.booth_id, order_by=(TradeInquiry.created_at.desc(), TradeInquiry.id.desc()))
             .label("recency"),
         )
-        .where(TradeInquiry.booth_id.in_(booth_ids))
+        .where(TradeInquiry.booth_id.in_(bindparam("booth_ids", expanding=True)))
         .subquery()
     )
-    rows = db.session.execute(
-        select(latest.c.booth_id, latest.c.created_at, latest.c.first_response_at).where(
-            latest.c.recency <= RESPONSE_TIME_SAMPLE
-        )
+    return select(latest.c.booth_id, latest.c.created_at, latest.c.first_response_at).where(
+        latest.c.recency <= bindparam("sample")
     )
+
+
+# Built once: building it (a subquery's columns, SQLAlchemy's cache key) for every search page cost
+# some 0.6 ms of its CPU (of 1.0).
+_LATEST_INQUIRIES = _latest_inquiries()
+
+
+def response_times(booth_ids: Iterable[int]) -> dict[int, ResponseTime]:
+    """``response_time`` for several booths (a page of search results) in one query: each booth's
+    latest RESPONSE_TIME_SAMPLE inquiries picked by a window function, the medians taken here.
+    Booths without inquiries are left out."""
+    booth_ids = sorted(set(booth_ids))
+    if not booth_ids:
+        return {}
+    rows = db.session.execute(_LATEST_INQUIRIES, {"booth_ids": booth_ids, "sample": RESPONSE_TIME_SAMPLE})
     by_booth: dict[int, list[tuple[datetime, datetime | None]]] = {}
     for booth_id, created, answered in rows:
         by_booth.setdefault(booth_id, []).append((created, answered))
