@@ -141,11 +141,11 @@ def language_name(code: str) -> str:
 
     if code in LANGUAGES:
         return LANGUAGES[code]
-    try:
-        from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
+    try:
         name = Locale.parse(code).get_display_name(code)
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):  # UnknownLocaleError is neither
         return code
     return name[:1].upper() + name[1:] if name else code
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import ValidationError
 
-from expo.content_languages import page_language
+from expo.content_languages import language_name, page_language
 from expo.exhibition import services
 from expo.exhibition.filter_options import FilterOptions
 from expo.exhibition.search_index import MAX_QUERY_LENGTH
@@ -147,16 +147,3 @@ def _category_label(category) -> str:
     from expo.catalog.display import category_label
 
     return category_label(category)
-
-
-def language_name(code: str) -> str:
-    """A language as its readers write it ("ไทย", "Tiếng Việt"): the language facet and filter."""
-    from babel import Locale, UnknownLocaleError
-
-    if code in LANGUAGES:
-        return LANGUAGES[code]
-    try:
-        name = Locale.parse(code).get_display_name(code)
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name[:1].upper() + name[1:] if name else code

@@ -60,3 +60,14 @@ def test_set_translation_refuses_the_source_language_and_unknown_fields():
         mask.set_translation("en", {"name": "Mask"})
     with pytest.raises(KeyError):
         mask.set_translation("zh", {"slug": "kou-zhao"})
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [("vi", "Tiếng Việt"), ("th", "ไทย"), ("km", "ខ្មែរ"), ("qq", "qq"), ("not a code", "not a code")],
+)
+def test_a_language_is_named_in_itself_and_an_unknown_code_as_it_is(code, shown):
+    """A record whose source language Babel does not know still shows (its code), never a 500."""
+    from expo.content_languages import language_name
+
+    assert language_name(code) == shown
