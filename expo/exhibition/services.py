@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -73,7 +73,6 @@ from expo.exhibition.search_index import (
 from expo.exhibitors.models import ExhibitorCompany
 from expo.extensions import db
 from expo.leads.services import response_times
-from expo.lib.alongside import Later, alongside
 
 PRODUCTS, BOOTHS = "products", "booths"
 KINDS = (PRODUCTS, BOOTHS)
@@ -187,16 +186,10 @@ class Found:
     terms: list[SearchTerm]
     ranked: list | None = None
     nothing_searchable: bool = False
-    # The statements of the counts beside the results, started with the page (``facets``).
-    facet_rows: dict[SearchCriteria, Later[list[tuple]]] = field(default_factory=dict)
 
 
-def find(criteria: SearchCriteria, *, with_facets: bool = False) -> Found:
-    """The ids of the page of results the criteria ask for, and the count of each kind (for the
-    tabs). ``with_facets``: the statements of the counts beside the results start too (``facets``
-    takes them from ``found.facet_rows``).
-
-    The counts do not depend on the page: on PostgreSQL they run alongside it (``alongside``)."""
+def find(criteria: SearchCriteria) -> Found:
+    """The ids of the page of results the criteria ask for, and the count of each kind (for the tabs)."""
     terms = parse_query(criteria.text)
     sort = criteria.sort if criteria.sort in SORTS[criteria.kind] else ""
     if sort == RELEVANCE and not terms:
@@ -204,33 +197,21 @@ def find(criteria: SearchCriteria, *, with_facets: bool = False) -> Found:
     sort = sort or (RELEVANCE if terms else NEWEST)
     if criteria.text.strip() and not terms:
         return Found(criteria, sort, {kind: ResultCount(0) for kind in KINDS}, [], 1, 1, terms, nothing_searchable=True)
-    other_kind = BOOTHS if criteria.kind == PRODUCTS else PRODUCTS
-    other_count = alongside(_Finder.for_kind(other_kind, criteria, terms).count)
-    facet_rows = _facet_rows_alongside(criteria, terms) if with_facets else {}
     shown = _Finder.for_kind(criteria.kind, criteria, terms)
+    other_kind = BOOTHS if criteria.kind == PRODUCTS else PRODUCTS
     ids, count = shown.page(sort, max(1, criteria.page))
     if not ids and count.value and criteria.page > 1:
         # A link to a page past the end (results went away, or the address was edited): the last one.
         last = _page_count(count)
         ids, count = shown.page(sort, last)
     page_number = min(max(1, criteria.page), _page_count(count))
-    counts = {criteria.kind: count, other_kind: other_count.result()}
-    return Found(
-        criteria,
-        sort,
-        counts,
-        list(ids),
-        page_number,
-        _page_count(count),
-        terms,
-        ranked=shown.ranked,
-        facet_rows=facet_rows,
-    )
+    counts = {criteria.kind: count, other_kind: _Finder.for_kind(other_kind, criteria, terms).count()}
+    return Found(criteria, sort, counts, list(ids), page_number, _page_count(count), terms, ranked=shown.ranked)
 
 
 def search(criteria: SearchCriteria) -> SearchResults:
     """The page of results the criteria ask for, and the count of each kind (for the tabs)."""
-    found = find(criteria, with_facets=True)
+    found = find(criteria)
     if found.nothing_searchable:
         return SearchResults(criteria, found.sort, found.counts, ResultPage([], 1, 1), nothing_searchable=True)
     ids = found.ids
@@ -240,7 +221,7 @@ def search(criteria: SearchCriteria) -> SearchResults:
         found.sort,
         found.counts,
         ResultPage(items, found.page, found.pages),
-        facets=facets(criteria, found.terms, ranked=found.ranked, started=found.facet_rows),
+        facets=facets(criteria, found.terms, ranked=found.ranked),
     )
 
 
@@ -267,18 +248,12 @@ class Facets:
     languages: tuple[tuple[str, ResultCount], ...] = ()
 
 
-def facets(
-    criteria: SearchCriteria,
-    terms: list[SearchTerm],
-    ranked: list | None = None,
-    started: dict[SearchCriteria, Later[list[tuple]]] | None = None,
-) -> Facets:
+def facets(criteria: SearchCriteria, terms: list[SearchTerm], ranked: list | None = None) -> Facets:
     """``ranked``: the rows a page ranked or found first, the first matches of the criteria
     already: products (id, score, category id, booth id, languages), and on PostgreSQL booths
     ranked by relevance (id, score, languages). Every facet whose own filter is not chosen counts
     them, no query. Otherwise one grouped query for each filter chosen (each facet leaves its own
-    out; the criteria's own counts are those rows), or one when none is. ``started``: those
-    grouped queries already started (``_facet_rows_alongside``)."""
+    out; the criteria's own counts are those rows), or one when none is."""
     options = filter_options()
     top_of = _top_categories(options.categories)
     any_country, any_category = replace(criteria, country=None), replace(criteria, category_ids=())
@@ -305,8 +280,6 @@ def facets(
     )
 
     def rows(variant: SearchCriteria) -> tuple[list[tuple], bool]:
-        if variant not in grouped and started and variant in started:
-            grouped[variant] = _sampled(started[variant].result())
         if variant not in grouped:
             wider = next(
                 (
@@ -356,18 +329,6 @@ def facets(
     return Facets(
         countries, categories, countries_sampled or categories_sampled or languages_sampled, RESULT_LIMIT, languages
     )
-
-
-def _facet_rows_alongside(
-    criteria: SearchCriteria, terms: list[SearchTerm]
-) -> dict[SearchCriteria, Later[list[tuple]]]:
-    """The grouped query of each facet whose own filter is chosen (it counts the matches without
-    that filter), started now: known before the page is found, and independent of it."""
-    variants = [replace(criteria, country=None), replace(criteria, language=None)]
-    if criteria.kind == PRODUCTS:
-        variants.append(replace(criteria, category_ids=()))
-    grouped_rows = _product_facet_rows if criteria.kind == PRODUCTS else _booth_facet_rows
-    return {variant: alongside(partial(grouped_rows, variant, terms)) for variant in variants if variant != criteria}
 
 
 def _top_categories(categories: Sequence[CategoryOption]) -> dict[int, int]:
