@@ -233,3 +233,18 @@ def test_a_reset_link_used_while_the_new_password_was_being_hashed_is_refused_pl
     assert response.status_code == 400
     assert "already been used" in response.get_data(as_text=True)
     log_in(app.test_client(), user, "the-other-click-password")
+
+
+def test_each_database_s_connections_are_tuned_for_reading(app):
+    """SQLite reads the file through a memory map, the operating system's page cache, not a copy
+    per connection (a search rereads the same rows many times); PostgreSQL plans every statement
+    for its own values (expo._tune_sqlite, expo._tune_postgresql)."""
+    from expo import SQLITE_MMAP_BYTES
+
+    with app.app_context():
+        if _sqlite_path(app):
+            assert db.session.execute(text("PRAGMA mmap_size")).scalar() == SQLITE_MMAP_BYTES
+            assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        else:
+            assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+        db.session.rollback()
