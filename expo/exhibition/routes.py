@@ -16,7 +16,7 @@ from expo.exhibition import services, sitemap
 from expo.exhibition.filter_options import filter_options
 from expo.exhibition.forms import SORT_LABELS, SearchForm, language_name
 from expo.exhibition.front_door import front_door
-from expo.i18n import catalogue
+from expo.i18n import catalogue, catalogue_of
 from expo.lib.pagination import requested_page
 from expo.page_cache import cached_page
 
@@ -55,9 +55,8 @@ def result_count(count: services.ResultCount | int) -> str:
 def _count_text(value: int, more: bool, language: str) -> str:
     # A search page shows some 25 counts, none past RESULT_LIMIT: Babel took some 0.5 ms of its CPU
     # to format them. Kept while the process runs, as catalogues and Babel's data never change.
-    translations, locale = catalogue()
-    number = format_decimal(value, locale=locale)
-    return translations.ugettext("%(number)s+") % {"number": number} if more else number
+    number = format_decimal(value, locale=language)
+    return catalogue_of(language).ugettext("%(number)s+") % {"number": number} if more else number
 
 
 @bp.app_template_filter("language_name")

@@ -698,13 +698,11 @@ class _Finder:
 
     def count(self) -> ResultCount:
         counted = select(func.count()).select_from(self._first_matches().subquery())
-        if self.terms and not (_is_sqlite() or self._filtered() or self._has_phrases()):
-            # A word common among booths was otherwise counted by scanning them (_pages_in_memory).
-            # With filters the planner already takes the GIN index's matches, and a page with
-            # filters runs up to 11 statements: no room for the setting's two.
-            with _pages_in_memory():
-                return _capped(db.session.scalar(counted))
-        return _capped(db.session.scalar(counted))
+        # A word common among booths was otherwise counted by scanning them (_pages_in_memory).
+        # With filters the planner already takes the GIN index's matches, and a page with filters
+        # runs up to 11 statements: no room for the setting's two.
+        with _pages_in_memory(bool(self.terms) and not (self._filtered() or self._has_phrases())):
+            return _capped(db.session.scalar(counted))
 
     def page(self, sort: str, page: int) -> tuple[list[int], ResultCount]:
         """The ids on ``page`` in ``sort`` order, and the capped count of all matches."""
@@ -718,17 +716,15 @@ class _Finder:
         criteria = self.criteria
         if self.entity is Product and not (criteria.country or criteria.category_ids or criteria.language):
             found = self._first_products_for_the_counts()
-        elif self.entity is Product and not self.terms and criteria.has_booth_filters and not _is_sqlite():
-            # Which matches come first does not matter here (only how many, or all of them), so
-            # the planner may fetch each passing booth's products from ix_products_booth_filters
-            # rather than scan the products in table order: with pages priced as in memory it
-            # does where that reads less. Thai products of Viet Nam's booths at 100,000 products:
-            # the scan read 18,000 rows (3,573 pages, 22-43 ms) for the first 1,001, the booths'
-            # products 2,176 buffers, 4-6 ms.
-            with _pages_in_memory():
-                found = list(db.session.scalars(self._first_matches()))
         else:
-            found = list(db.session.scalars(self._first_matches()))
+            # Products under booth filters without words: which matches come first does not matter
+            # here (only how many, or all of them), so the planner may fetch each passing booth's
+            # products from ix_products_booth_filters rather than scan the products in table
+            # order: with pages priced as in memory it does where that reads less. Thai products of
+            # Viet Nam's booths at 100,000 products: the scan read 18,000 rows (3,573 pages,
+            # 22-43 ms) for the first 1,001, the booths' products 2,176 buffers, 4-6 ms.
+            with _pages_in_memory(self.entity is Product and not self.terms and criteria.has_booth_filters):
+                found = list(db.session.scalars(self._first_matches()))
         count = _capped(len(found))
         if not found:
             return [], count
@@ -926,14 +922,12 @@ class _Finder:
             # for a common word and sorts the matches of a rarer one.
             query = query.where(self._pg_match())
         page = self._sorted(query, sort).limit(size).offset(offset)
-        if entity is Booth and not self.terms and self.criteria.has_product_filters and not _is_sqlite():
-            # Booths offering something in the category: with pages priced as in memory the
-            # planner looks those booths up by id rather than scanning every booth to keep them
-            # (coffee and tea at 100 or less at 100,000 products: 1,191 lookups, 3,598 buffers,
-            # 3-4 ms, against 9,198 booths scanned, 2,118 buffers, 9-11 ms).
-            with _pages_in_memory():
-                return list(db.session.scalars(page))
-        return list(db.session.scalars(page))
+        # Booths offering something in the category: with pages priced as in memory the planner
+        # looks those booths up by id rather than scanning every booth to keep them (coffee and
+        # tea at 100 or less at 100,000 products: 1,191 lookups, 3,598 buffers, 3-4 ms, against
+        # 9,198 booths scanned, 2,118 buffers, 9-11 ms).
+        with _pages_in_memory(entity is Booth and not self.terms and self.criteria.has_product_filters):
+            return list(db.session.scalars(page))
 
     def _walk_phrase(self, query: Select, sort: str, offset: int, size: int) -> list[int]:
         """PostgreSQL, words of Chinese or Thai (a phrase of letter pairs): the rows holding every
@@ -1005,8 +999,8 @@ def _intersecting_indexes():
 
 
 @contextmanager
-def _pages_in_memory():
-    """PostgreSQL, for the statements run inside: a page read out of order priced as little above
+def _pages_in_memory(wanted: bool = True):
+    """PostgreSQL, when ``wanted``, for the statements run inside: a page read out of order priced as little above
     one read in order (random_page_cost 1.1 rather than the default 4), as it is when the tables
     are in memory. The planner then weighs scanning or walking a table against fetching the rows
     it needs through an index (the GIN index's bitmap of a word's matches, the products of the
@@ -1029,6 +1023,9 @@ def _pages_in_memory():
       common among the newest listings is still walked, rightly: `medical` (1,104 expected) stops
       after some 2,300 rows, 9,286 buffers, where building the GIN bitmap of 'medic':* alone
       takes 13 ms."""
+    if not wanted or _is_sqlite():
+        yield
+        return
     db.session.execute(text("SET LOCAL random_page_cost = 1.1"))
     yield
     # Not on an error: the transaction is then rolled back, and the setting with it.

@@ -325,6 +325,20 @@ def test_past_the_limit_the_counts_say_they_are_of_the_first_results(app, client
     assert "Thailand 4+" in facets and "Counted among the first 3 results." in facets
 
 
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "1,000+"), ("vi", "1.000+"), ("id", "1.000+"), ("th", "1,000+"), ("zh", "1,000+")]
+)
+def test_a_count_is_written_as_the_viewer_s_language_writes_numbers(app, language, shown):
+    from flask_babel import force_locale
+
+    from expo.exhibition.routes import result_count
+    from expo.exhibition.services import ResultCount
+
+    with app.test_request_context("/"), force_locale(language):
+        assert result_count(ResultCount(1000, more=True)) == shown
+        assert result_count(1234) == shown.replace("000+", "234")
+
+
 def test_no_counts_when_nothing_matches(client, hall):
     response = client.get("/search?q=zzzz")
     assert "No products match." in text_of(response) and facet_text(response) == ""
