@@ -238,7 +238,7 @@ def test_a_reset_link_used_while_the_new_password_was_being_hashed_is_refused_pl
 def test_each_database_s_connections_are_tuned_for_reading(app):
     """SQLite reads the file through a memory map, the operating system's page cache, not a copy
     per connection (a search rereads the same rows many times); PostgreSQL plans every statement
-    for its own values (expo._tune_sqlite, expo._tune_postgresql)."""
+    for its own values and never compiles one (expo._tune_sqlite, expo._tune_postgresql)."""
     from expo import SQLITE_MMAP_BYTES
 
     with app.app_context():
@@ -247,4 +247,5 @@ def test_each_database_s_connections_are_tuned_for_reading(app):
             assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         else:
             assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+            assert db.session.execute(text("SHOW jit")).scalar() == "off"
         db.session.rollback()

@@ -202,6 +202,27 @@ def test_filters_by_country_pavilion_edition_category_and_order_quantity(app, ex
     assert counts(app, country="TH") == {PRODUCTS: (2, False), BOOTHS: (1, False)}
 
 
+def test_a_country_few_booths_stand_for_is_obeyed_as_its_booths_change(app, exhibitor):
+    """One booth in five is Thai: on PostgreSQL a filter so few booths pass lists their ids, read
+    once a transaction (services._few_passing_booths). A booth suspended or published since is
+    obeyed by the next search."""
+    for number in range(4):
+        add_products(app, exhibitor(f"Saigon Rice {number}", "VN"), {"name": f"Vietnamese rice {number}"})
+    bangkok = exhibitor("Bangkok Rice", "TH")
+    add_products(app, bangkok, {"name": "Jasmine rice"}, {"name": "Rice crackers"})
+    assert sorted(found(app, country="TH")) == ["Jasmine rice", "Rice crackers"]
+    assert found(app, country="TH", text="jasmine") == ["Jasmine rice"]
+    assert found(app, country="TH", text="rice", sort=NAME) == ["Jasmine rice", "Rice crackers"]
+    with app.app_context():
+        suspended = db.session.get(Booth, bangkok.id)
+        suspended.status, suspended.suspended_reason = Booth.Status.SUSPENDED, "Counterfeit goods"
+        db.session.commit()
+    assert found(app, country="TH", text="rice") == []
+    add_products(app, exhibitor("Chiang Mai Rice", "TH"), {"name": "Sticky rice"})
+    assert found(app, country="TH", text="rice") == ["Sticky rice"]
+    assert counts(app, country="TH", text="rice") == {PRODUCTS: (1, False), BOOTHS: (1, False)}
+
+
 def test_each_sort(app, exhibitor, factory):
     booth = exhibitor("Sort Co")
     add_products(
