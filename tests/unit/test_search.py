@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from expo.booths.models import Booth
 from expo.exhibition import services
-from expo.exhibition.filter_options import countries_with_booths
+from expo.exhibition.filter_options import countries_with_booths, filter_options
 from expo.exhibition.search_index import parse_query
 from expo.exhibition.services import BOOTHS, MIN_ORDER, NAME, NEWEST, PRODUCTS, RELEVANCE, SearchCriteria
 from expo.extensions import db
@@ -187,6 +187,15 @@ def test_filters_by_country_pavilion_edition_category_and_order_quantity(app, ex
     assert names(edition_id=other_edition.id) == ["Oolong tea"]
     medical = (categories["medical-supplies"], categories["diagnostics"], categories["masks-respirators"])
     assert names(category_ids=medical) == ["Face mask", "Test kit"]
+    # With words: on PostgreSQL a branch as broad as the whole of medical supplies (9 categories
+    # of 34), and the minimum order, are tested beside them rather than looked up in an index.
+    with app.app_context():
+        branch = filter_options().category_descendants(categories["medical-supplies"])
+    assert len(branch) == 9
+    assert names(category_ids=branch, text="mask") == ["Face mask"]
+    assert names(category_ids=branch, text="test", order_quantity=1000) == ["Test kit"]
+    assert names(category_ids=branch, text="test", order_quantity=100) == []
+    assert names(category_ids=branch, text="rice") == []
     # "I want to order 100": minimum orders up to 100, and products that state none.
     assert names(order_quantity=100) == ["Face mask", "Jasmine rice", "Oolong tea", "Rice noodles"]
     assert names(order_quantity=100, country="TH", text="rice") == ["Jasmine rice", "Rice noodles"]
