@@ -82,8 +82,9 @@ PER_PAGE = 24
 # Counts past this read "1,000+", and results past it are not paged through: narrower words or
 # filters serve a visitor better than page 400, and nothing has to count the whole catalogue.
 RESULT_LIMIT = 1000
-# SQLite: booth filters passed by at most this share of the booths are applied by listing their
-# products first (see _Finder._fts_select).
+# Filters passing at most this share of the booths are few: on SQLite their products are listed
+# first (see _Finder._fts_select), on PostgreSQL their booths (see _few_passing_booths). A branch
+# of the category tree holding more than this share of the categories is broad (_broad_branch).
 SELECTIVE_SHARE = 0.25
 # Relevance over a popular query ranks matches among this many newest rows (see _Finder).
 RECENT_WINDOW = 5 * RESULT_LIMIT
@@ -482,7 +483,10 @@ def _few_passing_booths(criteria: SearchCriteria) -> list[int] | None:
     the index on booth_id, intersected with the words' matches (BitmapAnd); given as a subquery it
     can only join, so it read every match of the words to keep those of the booths. `durian` in
     Thailand in an edition at a million products: 71,154 matches, 20,174 pages read for the 979
-    in 553 booths (106 ms). A page asks for every statement."""
+    in 553 booths (106 ms). A page asks for every statement. SQLite lists products first instead
+    (``_Finder._fts_select``): always None."""
+    if _is_sqlite():
+        return None
     session = db.session()
     transaction = session.get_transaction()
     kept_for, known = session.info.get(_PASSING_BOOTHS, (None, {}))
@@ -521,12 +525,14 @@ def _broad_branch(category_ids: Sequence[int]) -> bool:
 def _product_conditions(
     criteria: SearchCriteria, plain=lambda column: column, *, beside_words: bool = False
 ) -> list[ColumnElement[bool]]:
-    """``beside_words``: on PostgreSQL, the minimum order is then tested on the rows the words'
-    index finds, never looked up in an index of its own. "At most 100, or none stated" passes half
-    the catalogue or more, and the planner prices the bitmap of those rows as cheap next to the
-    pages it spares: at a million products it built one of 837,000 rows for `mask` in China at
-    1,000 or less (37 ms of a 78 ms statement), where the word's 46,670 matches held the first
-    1,001 within 3,400 rows (36 ms in all)."""
+    """``beside_words``: on PostgreSQL, the minimum order, and a broad branch of the category tree
+    (``_broad_branch``), are then tested on the rows the words' index finds, never looked up in
+    an index of their own. "At most 100, or none stated" passes half the catalogue or more, and the
+    planner prices the bitmap of those rows as cheap next to the pages it spares: at a million
+    products it built one of 837,000 rows for `mask` in China at 1,000 or less (37 ms of a 78 ms
+    statement), where the word's 46,670 matches held the first 1,001 within 3,400 rows (36 ms in
+    all). Medical supplies' nine categories: a bitmap of 342,000 rows, 45-72 ms. A narrower
+    branch keeps its index, which spares reading most of a common word's matches."""
     conditions: list[ColumnElement[bool]] = []
     if criteria.category_ids:
         category = plain(Product.category_id)
@@ -603,7 +609,7 @@ class _Finder:
         if self.entity is Product:
             conditions = _product_conditions(criteria, plain, beside_words=bool(self.terms))
             if criteria.has_booth_filters:
-                passing = None if _is_sqlite() else _few_passing_booths(criteria)
+                passing = _few_passing_booths(criteria)
                 if passing is not None:
                     conditions.append(_one_of(Product.booth_id, passing))
                 else:
@@ -1052,9 +1058,9 @@ def _intersecting_indexes():
 
 @contextmanager
 def _pages_in_memory(wanted: bool = True):
-    """PostgreSQL, when ``wanted``, for the statements run inside: a page read out of order priced as little above
-    one read in order (random_page_cost 1.1 rather than the default 4), as it is when the tables
-    are in memory. The planner then weighs scanning or walking a table against fetching the rows
+    """PostgreSQL, when ``wanted``, for the statements run inside: a page read out of order
+    priced as little above one read in order (random_page_cost 1.1 rather than the default 4), as
+    it is when the tables are in memory. The planner then weighs scanning or walking a table against fetching the rows
     it needs through an index (the GIN index's bitmap of a word's matches, the products of the
     booths a filter passes) on the pages each reads. Used only where EXPLAIN showed the plan
     changing for the better: set for every statement, it had `filters and edition` read 30,373
