@@ -10,11 +10,12 @@ from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from expo.content_languages import language_name
 from expo.db_types import utcnow
 from expo.editions.services import featured_edition
 from expo.exhibition import services, sitemap
 from expo.exhibition.filter_options import filter_options
-from expo.exhibition.forms import SORT_LABELS, SearchForm, language_name
+from expo.exhibition.forms import SORT_LABELS, SearchForm
 from expo.exhibition.front_door import front_door
 from expo.i18n import catalogue, catalogue_of
 from expo.lib.pagination import requested_page
