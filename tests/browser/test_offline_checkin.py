@@ -97,9 +97,16 @@ def open_app(context: BrowserContext, email: str, password: str) -> Page:
     expect(page.get_by_role("heading", name="Check-in")).to_be_visible()
     # Ready for the doors: the codes are on the device and the service worker controls the page.
     expect(page.locator("#offline-codes")).to_contain_text("codes for offline checking, loaded")
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_until_the_service_worker_controls(page)
     expect(page.locator("#offline-connection")).to_have_text("Connected")
     return page
+
+
+def wait_until_the_service_worker_controls(page: Page) -> None:
+    # A function, not an expression: Playwright evaluates an expression with eval() on every poll,
+    # which the page's Content-Security-Policy (no 'unsafe-eval') refuses once the first check fails;
+    # a function is evaluated once and then called.
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 def scan(page: Page, code: str, label: str = "Ticket code") -> None:
@@ -259,7 +266,7 @@ def test_a_stand_scans_a_badge_offline_with_rating_notes_and_a_product_then_sync
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Scan a badge")).to_be_visible()
         expect(page.locator("#offline-codes")).to_contain_text("for offline checking, loaded")
-        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+        wait_until_the_service_worker_controls(page)
 
         context.set_offline(True)
         expect(page.locator("#offline-connection")).to_have_text("No network")
@@ -315,7 +322,7 @@ def test_the_app_speaks_the_staffs_language_offline_too(browser: Browser, expo_s
         page.locator("#language-select").select_option("zh")
         expect(page.locator("#offline-connection")).to_have_text("已联网")
         expect(page.locator("#offline-codes")).to_contain_text("个离线核验编码")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        wait_until_the_service_worker_controls(page)
         page.reload()  # the kept copy is now the Chinese page
         context.set_offline(True)
         expect(page.locator("#offline-connection")).to_have_text("无网络")
