@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_login import current_user
 
@@ -107,6 +107,16 @@ def register_extensions(app: Flask) -> None:
     uploads.init_app(app)
 
 
+# None once a transaction holds (or asked for) the write lock; else "begun", then "read".
+_SQLITE_DEFERRED_STATE = "expo.deferred_transaction"
+_VIEW_DISPATCHED = "expo_view_dispatched"
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
+
+
+class UnmarkedWrite(RuntimeError):
+    """A view that writes began its SQLite transaction as a reader (see transactions.writes_database)."""
+
+
 def _tune_sqlite(app: Flask) -> None:
     """Make SQLite behave: real transactions and savepoints, concurrent readers, queued writers.
 
@@ -121,6 +131,10 @@ def _tune_sqlite(app: Flask) -> None:
     from sqlalchemy import event
 
     from expo.transactions import wants_write_lock
+
+    @app.before_request
+    def _note_dispatch() -> None:
+        g.setdefault(_VIEW_DISPATCHED, True)
 
     with app.app_context():
         engine = db.engine
@@ -145,7 +159,32 @@ def _tune_sqlite(app: Flask) -> None:
             # IMMEDIATE takes the write lock up front: a transaction that read and then writes
             # can never hit SQLITE_BUSY on upgrade, and check-then-take (seats, counters) is
             # serialised as SQLite cannot lock rows. Page views begin DEFERRED and never wait.
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN DEFERRED")
+            immediate = wants_write_lock()
+            connection.info[_SQLITE_DEFERRED_STATE] = None
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN DEFERRED")
+            connection.info[_SQLITE_DEFERRED_STATE] = None if immediate else "begun"
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _on_execute(connection, _cursor, statement, _parameters, _context, _executemany):
+            # A write in a transaction begun DEFERRED works alone and fails under load: if anyone
+            # committed since its first read, SQLite refuses the upgrade at once ("database is
+            # locked", no busy timeout). A GET view that writes must be marked writes_database;
+            # the tests make a forgotten mark fail, production says it in the log.
+            state = connection.info.get(_SQLITE_DEFERRED_STATE)
+            if state is None:
+                return  # IMMEDIATE, or already holding the write lock
+            if statement.lstrip()[:6].upper() not in _WRITES:
+                connection.info[_SQLITE_DEFERRED_STATE] = "read"
+                return
+            # Writing now takes the write lock, after the busy timeout if need be; said once.
+            connection.info[_SQLITE_DEFERRED_STATE] = None
+            if state == "read":
+                if not (has_request_context() and g.get(_VIEW_DISPATCHED)):
+                    return  # a test's own request context around service calls, not a view
+                message = f"{request.endpoint} reads, then writes, in a GET transaction: mark it writes_database"
+                if app.testing:
+                    raise UnmarkedWrite(message)
+                app.logger.error(message)
 
 
 def _tune_postgresql(app: Flask) -> None:
@@ -162,6 +201,10 @@ def _tune_postgresql(app: Flask) -> None:
     statements that ran 30-40 ms; none runs long enough to gain it back.
     """
     from sqlalchemy import event
+
+    @app.before_request
+    def _note_dispatch() -> None:
+        g.setdefault(_VIEW_DISPATCHED, True)
 
     with app.app_context():
         engine = db.engine

@@ -49,6 +49,7 @@ from expo.extensions import db
 from expo.leads import reports, scoring, services
 from expo.leads.models import InquiryMessage, LeadReport, TradeInquiry
 from expo.permissions import can_handle_inquiries
+from expo.transactions import writes_database
 
 bp = ApiBlueprint("api_leads", __name__, description="An exhibitor team's inquiries, leads and reports.")
 
@@ -163,6 +164,7 @@ def change_status(body, slug: str, inquiry_id: int):
 @bp.authenticated("leads:read")
 @bp.arguments(LeadsArgs, location="query")
 @bp.response(200, LeadPage)
+@writes_database  # its audit entry
 def list_leads(args, slug: str):
     """Leads ranked by engagement over `days` (30, 90, 365 or all), as the ranking page shows them.
 

@@ -44,6 +44,7 @@ from expo.permissions import (
     require,
 )
 from expo.registrations import services as registrations
+from expo.transactions import writes_database
 
 bp = ApiBlueprint(
     "api_organize", __name__, description="An edition's registrants, check-in, broadcasts and order-lead reports."
@@ -92,6 +93,7 @@ def _target(edition: Edition, args: dict) -> ProgrammeSession | Forum:
 @bp.authenticated("organize:read")
 @bp.arguments(RegistrantsArgs, location="query")
 @bp.response(200, RegistrantPage)
+@writes_database  # its audit entry
 def list_registrants(args, slug: str):
     """A session's (or training course's) registrants as the registrants page lists them: confirmed
     first, then the waiting list in order, then the rest; with their answers and check-in time."""

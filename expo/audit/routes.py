@@ -16,6 +16,7 @@ from expo.editions.routes import load_edition
 from expo.extensions import db
 from expo.lib.pagination import requested_page
 from expo.permissions import can_view_audit_log, require
+from expo.transactions import writes_database
 
 bp = Blueprint("audit", __name__)
 
@@ -95,6 +96,7 @@ def edition_log(slug: str):
 
 @bp.route("/editions/<slug>/organize/audit.<any(csv, xlsx):fmt>")
 @login_required
+@writes_database  # its audit entry
 def export_edition_log(slug: str, fmt: str):
     return _export(_load(slug), fmt)
 
@@ -107,5 +109,6 @@ def full_log():
 
 @bp.route("/admin/audit.<any(csv, xlsx):fmt>")
 @login_required
+@writes_database  # its audit entry
 def export_full_log(fmt: str):
     return _export(_load(None), fmt)

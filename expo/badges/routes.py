@@ -166,6 +166,7 @@ def print_progress(print_id: int):
 
 
 @bp.route("/prints/<int:print_id>/badges.pdf")
+@writes_database  # its audit entry
 def download_print(print_id: int):
     job = _print_job(print_id)
     path = prints.stored_file(job)

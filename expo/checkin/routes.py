@@ -20,6 +20,7 @@ from expo.i18n import local_datetime
 from expo.lib.rules import show_on_form
 from expo.permissions import can_check_in, can_manage_edition, can_view_edition, require
 from expo.registrations.tickets import CheckInResult, target_title
+from expo.transactions import writes_database
 
 bp = Blueprint("checkin", __name__, url_prefix="/editions/<slug>/checkin")
 
@@ -142,6 +143,7 @@ def scan(slug: str):
 
 
 @bp.route("/codes.json")
+@writes_database  # its audit entry
 def codes(slug: str):
     """The codes the app checks scans against offline, loaded before the doors open."""
     edition = load_edition(slug, allowed=can_check_in)

@@ -19,6 +19,7 @@ from expo.leads.routes.shared import retry_report as queue_again
 from expo.lib.pagination import requested_page
 from expo.lib.rules import show_on_form
 from expo.permissions import can_request_expo_lead_report, is_organizer, require
+from expo.transactions import writes_database
 
 bp = Blueprint("organize_lead_reports", __name__, url_prefix="/organize/lead-reports")
 
@@ -100,6 +101,7 @@ def progress(report_id: int):
 
 @bp.route("/<int:report_id>/<any(csv, xlsx):fmt>")
 @login_required
+@writes_database  # its audit entry
 def download(report_id: int, fmt: str):
     return send_report(load_expo_report(report_id), fmt)
 

@@ -24,6 +24,7 @@ from expo.organize.services import OrganizeError
 from expo.permissions import can_manage_edition, require
 from expo.registrations import services as registrations
 from expo.registrations.models import Registration
+from expo.transactions import writes_database
 
 bp = Blueprint("organize", __name__, url_prefix="/editions/<slug>/organize")
 
@@ -369,6 +370,7 @@ def list_registrants(kind: str, target_id: int):
 
 
 @bp.route(f"/<{TARGET_KINDS}:kind>/<int:target_id>/registrants.<any(csv, xlsx):fmt>")
+@writes_database  # its audit entry
 def export_registrants(kind: str, target_id: int, fmt: str):
     target = _target(kind, target_id)
     content = registrant_lists.export_registrants(current_user, target, fmt)

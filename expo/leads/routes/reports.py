@@ -17,6 +17,7 @@ from expo.leads.routes.shared import download_report as send_report
 from expo.leads.routes.shared import retry_report as queue_again
 from expo.lib.pagination import requested_page
 from expo.lib.rules import show_on_form
+from expo.transactions import writes_database
 
 bp = Blueprint("lead_reports", __name__)
 
@@ -85,6 +86,7 @@ def report_progress(slug: str, report_id: int):
 
 @bp.route("/booths/<slug>/leads/reports/<int:report_id>/<any(csv, xlsx):fmt>")
 @login_required
+@writes_database  # its audit entry
 def download_report(slug: str, report_id: int, fmt: str):
     return send_report(load_booth_report(load_team_booth(slug), report_id), fmt)
 

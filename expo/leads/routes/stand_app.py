@@ -17,6 +17,7 @@ from expo.leads import stand_app, stand_scans
 from expo.leads.models import StandScan
 from expo.leads.routes.shared import load_team_booth
 from expo.permissions import can_scan_badges, require
+from expo.transactions import writes_database
 
 bp = Blueprint("stand_app", __name__, url_prefix="/booths/<slug>/leads")
 
@@ -48,6 +49,7 @@ def offline_settings(booth: Booth) -> dict:
 
 @bp.route("/scan/codes.json")
 @login_required
+@writes_database  # its audit entry
 def codes(slug: str):
     """The badges the app records offline, as the team may see their holders."""
     booth = load_booth(slug)
