@@ -111,6 +111,7 @@ def register_extensions(app: Flask) -> None:
 _SQLITE_DEFERRED_STATE = "expo.deferred_transaction"
 _VIEW_DISPATCHED = "expo_view_dispatched"
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
+_NEITHER = frozenset({"SAVEPO", "RELEAS", "ROLLBA"})
 
 
 class UnmarkedWrite(RuntimeError):
@@ -173,7 +174,10 @@ def _tune_sqlite(app: Flask) -> None:
             state = connection.info.get(_SQLITE_DEFERRED_STATE)
             if state is None:
                 return  # IMMEDIATE, or already holding the write lock
-            if statement.lstrip()[:6].upper() not in _WRITES:
+            verb = statement.lstrip()[:6].upper()
+            if verb in _NEITHER:
+                return  # a savepoint reads nothing: no snapshot is taken
+            if verb not in _WRITES:
                 connection.info[_SQLITE_DEFERRED_STATE] = "read"
                 return
             # Writing now takes the write lock, after the busy timeout if need be; said once.

@@ -58,6 +58,12 @@ def _app(tmp_path: Path, *, testing: bool) -> Flask:
         db.session.commit()
         return "written"
 
+    def write_first_in_a_savepoint():
+        with db.session.begin_nested():
+            db.session.execute(text("INSERT INTO seen VALUES (1)"))
+        db.session.commit()
+        return "written"
+
     def only_read():
         return str(db.session.scalar(text("SELECT count(*) FROM seen")))
 
@@ -72,6 +78,7 @@ def _app(tmp_path: Path, *, testing: bool) -> Flask:
     app.add_url_rule("/unmarked", view_func=read_then_write, endpoint="unmarked")
     app.add_url_rule("/marked", view_func=marked(read_then_write), endpoint="marked")
     app.add_url_rule("/write-first", view_func=write_first)
+    app.add_url_rule("/write-first-in-a-savepoint", view_func=write_first_in_a_savepoint)
     app.add_url_rule("/read", view_func=only_read)
     app.add_url_rule("/begun-as", view_func=begun_as)
     app.add_url_rule("/begun-as-marked", view_func=marked(begun_as), endpoint="begun_as_marked")
@@ -96,7 +103,8 @@ def test_reading_alone_or_writing_first_needs_no_mark(tmp_path):
     # A first statement that writes asks for the lock and queues behind the busy timeout: no stale read.
     client = _app(tmp_path, testing=True).test_client()
     assert client.get("/write-first").text == "written"
-    assert client.get("/read").text == "1"
+    assert client.get("/write-first-in-a-savepoint").text == "written"
+    assert client.get("/read").text == "2"
 
 
 def test_production_logs_the_missing_mark_and_serves_the_page(tmp_path, caplog):
