@@ -111,7 +111,7 @@ def register_extensions(app: Flask) -> None:
 _SQLITE_DEFERRED_STATE = "expo.deferred_transaction"
 _VIEW_DISPATCHED = "expo_view_dispatched"
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
-_NEITHER = frozenset({"SAVEPO", "RELEAS", "ROLLBA"})
+_NEITHER_READ_NOR_WRITE = frozenset({"SAVEPO", "RELEAS", "ROLLBA"})
 
 
 class UnmarkedWrite(RuntimeError):
@@ -161,7 +161,7 @@ def _tune_sqlite(app: Flask) -> None:
             # can never hit SQLITE_BUSY on upgrade, and check-then-take (seats, counters) is
             # serialised as SQLite cannot lock rows. Page views begin DEFERRED and never wait.
             immediate = wants_write_lock()
-            connection.info[_SQLITE_DEFERRED_STATE] = None
+            connection.info[_SQLITE_DEFERRED_STATE] = None  # BEGIN itself is neither read nor write
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN DEFERRED")
             connection.info[_SQLITE_DEFERRED_STATE] = None if immediate else "begun"
 
@@ -175,7 +175,7 @@ def _tune_sqlite(app: Flask) -> None:
             if state is None:
                 return  # IMMEDIATE, or already holding the write lock
             verb = statement.lstrip()[:6].upper()
-            if verb in _NEITHER:
+            if verb in _NEITHER_READ_NOR_WRITE:
                 return  # a savepoint reads nothing: no snapshot is taken
             if verb not in _WRITES:
                 connection.info[_SQLITE_DEFERRED_STATE] = "read"
@@ -205,10 +205,6 @@ def _tune_postgresql(app: Flask) -> None:
     statements that ran 30-40 ms; none runs long enough to gain it back.
     """
     from sqlalchemy import event
-
-    @app.before_request
-    def _note_dispatch() -> None:
-        g.setdefault(_VIEW_DISPATCHED, True)
 
     with app.app_context():
         engine = db.engine
