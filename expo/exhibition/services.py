@@ -1060,12 +1060,12 @@ def _intersecting_indexes():
 def _pages_in_memory(wanted: bool = True):
     """PostgreSQL, when ``wanted``, for the statements run inside: a page read out of order
     priced as little above one read in order (random_page_cost 1.1 rather than the default 4), as
-    it is when the tables are in memory. The planner then weighs scanning or walking a table against fetching the rows
-    it needs through an index (the GIN index's bitmap of a word's matches, the products of the
-    booths a filter passes) on the pages each reads. Used only where EXPLAIN showed the plan
-    changing for the better: set for every statement, it had `filters and edition` read 30,373
-    buffers instead of 9,499 (its older matches walked), and the facets' first matches must stay
-    those found in table order (their sampled counts would change).
+    it is when the tables are in memory. The planner then weighs scanning or walking a table
+    against fetching the rows it needs through an index (the GIN index's bitmap of a word's
+    matches, the products of the booths a filter passes) on the pages each reads. Used only where
+    EXPLAIN showed the plan changing for the better: set for every statement, it had `filters and
+    edition` read 30,373 buffers instead of 9,499 (its older matches walked), and the facets' first
+    matches must stay those found in table order (their sampled counts would change).
 
     It prices ``@@`` as one cheap operator, but each row tested opens the row's vector, which
     holds every translation and is stored apart from the row (TOAST, 3-5 buffers a row); the
