@@ -27,12 +27,12 @@ from sqlalchemy import select, text
 from bench.database import ensure_postgres_database
 from bench.meeting_race import FIRST_SLOT, SLOT_MINUTES, accept_work, meetings_race, tally
 from bench.registration_race import add_people, connection_budget, race
-from expo import create_app
 from expo.editions.models import Edition
 from expo.exhibitors.models import CompanyMember, ExhibitorCompany
 from expo.extensions import db
 from expo.meetings.models import Meeting, MeetingAttendee, MeetingStatus, Mode, Origin, Place, Side
 from tests.integration.test_registration_concurrency import _require_postgres
+from tests.standalone_app import standalone_app
 
 pytestmark = pytest.mark.integration
 
@@ -62,21 +62,11 @@ def race_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     _require_postgres()
     url = ensure_postgres_database(DATABASE_URL)
     connections = connection_budget(url, RACERS)
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("EXPO_ENV", "DATABASE_URL", "REDIS_URL"):
-            patch.delenv(name, raising=False)
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "concurrency-secret-key-that-is-long-enough",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": connections, "max_overflow": 0, "pool_timeout": 120},
-                "TASKS_RECORD_ONLY": True,
-                "MAIL_SERVER": None,
-                "RATELIMIT_STORAGE_URI": "memory://",
-            },
-            instance_path=str(tmp_path_factory.mktemp("meeting-race-instance")),
-        )
+    app = standalone_app(
+        url,
+        tmp_path_factory.mktemp("meeting-race-instance"),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": connections, "max_overflow": 0, "pool_timeout": 120},
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -25,13 +25,13 @@ from sqlalchemy import func, select, text
 
 from bench.database import ensure_postgres_database
 from bench.registration_race import Race, add_people, add_session, connection_budget, race, register_work, tally
-from expo import create_app
 from expo.accounts.models import EditionRole, User
 from expo.extensions import db
 from expo.forums.models import ProgrammeSession
 from expo.registrations import services
 from expo.registrations.models import Registration
 from tests.conftest import require_service
+from tests.standalone_app import standalone_app
 from tests.unguarded_registration import without_capacity_guard
 
 pytestmark = pytest.mark.integration
@@ -80,21 +80,11 @@ def race_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     # One connection per racer would be 250: past PostgreSQL's max_connections (100 by default). The pool
     # takes what the server can spare (up to 60); the other racers queue for a connection.
     connections = connection_budget(url, RACERS)
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("EXPO_ENV", "DATABASE_URL", "REDIS_URL"):  # nothing inherited may change this app
-            patch.delenv(name, raising=False)
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "concurrency-secret-key-that-is-long-enough",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": connections, "max_overflow": 0, "pool_timeout": 120},
-                "TASKS_RECORD_ONLY": True,
-                "MAIL_SERVER": None,
-                "RATELIMIT_STORAGE_URI": "memory://",
-            },
-            instance_path=str(tmp_path_factory.mktemp("concurrency-instance")),
-        )
+    app = standalone_app(
+        url,
+        tmp_path_factory.mktemp("concurrency-instance"),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": connections, "max_overflow": 0, "pool_timeout": 120},
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()

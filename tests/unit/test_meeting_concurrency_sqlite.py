@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 
 from bench.meeting_race import meetings_race, tally
-from expo import create_app
 from expo.extensions import db
+from tests.standalone_app import standalone_app
 from tests.unit.test_registration_concurrency_sqlite import without_begin_immediate
 
 RACERS, SLOTS = 40, 4
@@ -33,21 +33,11 @@ def _clean_state() -> Iterator[None]:
 
 @pytest.fixture()
 def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("EXPO_ENV", "DATABASE_URL", "REDIS_URL"):  # nothing inherited may change this app
-            patch.delenv(name, raising=False)
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "concurrency-secret-key-that-is-long-enough",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}",
-                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": RACERS, "max_overflow": 0, "pool_timeout": 60},
-                "TASKS_RECORD_ONLY": True,
-                "MAIL_SERVER": None,
-                "RATELIMIT_STORAGE_URI": "memory://",
-            },
-            instance_path=str(tmp_path / "instance"),
-        )
+    app = standalone_app(
+        f"sqlite:///{tmp_path / 'm.sqlite'}",
+        tmp_path / "instance",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS, "max_overflow": 0, "pool_timeout": 60},
+    )
     with app.app_context():
         db.create_all()
     yield app

@@ -19,9 +19,9 @@ from flask import Flask
 from sqlalchemy import event
 
 from bench.registration_race import Race, add_people, add_session, race, register_work, tally
-from expo import create_app
 from expo.extensions import db
 from expo.registrations import services
+from tests.standalone_app import standalone_app
 from tests.unguarded_registration import without_capacity_guard
 
 RACERS, CAPACITY = 50, 10
@@ -43,22 +43,12 @@ def _clean_state() -> Iterator[None]:
 
 @pytest.fixture()
 def sqlite_app(tmp_path: Path) -> Iterator[Flask]:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("EXPO_ENV", "DATABASE_URL", "REDIS_URL"):  # nothing inherited may change this app
-            patch.delenv(name, raising=False)
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "concurrency-secret-key-that-is-long-enough",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.sqlite'}",
-                # A connection per racer: they queue on SQLite's lock, not on the pool.
-                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": RACERS, "max_overflow": 0, "pool_timeout": 60},
-                "TASKS_RECORD_ONLY": True,
-                "MAIL_SERVER": None,
-                "RATELIMIT_STORAGE_URI": "memory://",
-            },
-            instance_path=str(tmp_path / "instance"),
-        )
+    app = standalone_app(
+        f"sqlite:///{tmp_path / 'c.sqlite'}",
+        tmp_path / "instance",
+        # A connection per racer: they queue on SQLite's lock, not on the pool.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS, "max_overflow": 0, "pool_timeout": 60},
+    )
     with app.app_context():
         db.create_all()
     yield app

@@ -17,9 +17,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from expo import UnmarkedWrite, create_app
+from expo import UnmarkedWrite
 from expo.extensions import db
 from expo.transactions import writes_database
+from tests.standalone_app import standalone_app
 
 
 @pytest.fixture(autouse=True)
@@ -29,20 +30,7 @@ def _clean_state() -> Iterator[None]:
 
 
 def _app(tmp_path: Path, *, testing: bool) -> Flask:
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("EXPO_ENV", "DATABASE_URL", "REDIS_URL"):
-            patch.delenv(name, raising=False)
-        app = create_app(
-            {
-                "TESTING": testing,
-                "SECRET_KEY": "write-lock-secret-key-that-is-long-enough",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'w.sqlite'}",
-                "TASKS_RECORD_ONLY": True,
-                "MAIL_SERVER": None,
-                "RATELIMIT_STORAGE_URI": "memory://",
-            },
-            instance_path=str(tmp_path / "instance"),
-        )
+    app = standalone_app(f"sqlite:///{tmp_path / 'w.sqlite'}", tmp_path / "instance", TESTING=testing)
     with app.app_context():
         db.session.execute(text("CREATE TABLE seen (n INTEGER)"))
         db.session.commit()
